@@ -1,0 +1,52 @@
+import nx from "@nx/eslint-plugin";
+
+/**
+ * Boundaries (docs/ARCHITECTURE.md): apps are wiring, libs are behaviour.
+ * contracts ← db ← api ← server; ui and api-client sit beside them and never reach the database.
+ */
+const depConstraints = [
+  { sourceTag: "type:contracts", onlyDependOnLibsWithTags: ["type:contracts"] },
+  { sourceTag: "type:db", onlyDependOnLibsWithTags: ["type:contracts"] },
+  { sourceTag: "type:api", onlyDependOnLibsWithTags: ["type:contracts", "type:db"] },
+  { sourceTag: "type:ui", onlyDependOnLibsWithTags: ["type:contracts"] },
+  // api-client needs the AppRouter *type* only; the rule below forbids value imports.
+  { sourceTag: "type:api-client", onlyDependOnLibsWithTags: ["type:contracts", "type:api"] },
+  { sourceTag: "app:server", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:api"] },
+  { sourceTag: "app:web", onlyDependOnLibsWithTags: ["type:contracts", "type:ui", "type:api-client"] },
+  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client"] },
+  { sourceTag: "platform:browser", notDependOnLibsWithTags: ["platform:node"] },
+  { sourceTag: "platform:shared", notDependOnLibsWithTags: ["platform:browser"] },
+];
+
+export default [
+  { ignores: ["**/node_modules", "**/dist", "**/.next", "**/generated", "**/next-env.d.ts", ".nx"] },
+  ...nx.configs["flat/base"],
+  ...nx.configs["flat/typescript"],
+  {
+    files: ["**/*.ts", "**/*.tsx", "**/*.mjs"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        { enforceBuildableLibDependency: false, allow: [], depConstraints },
+      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["libs/api-client/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@stratavore/api", message: "api-client may import types only.", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
+    files: ["libs/**/*.ts", "libs/**/*.tsx", "apps/web/**/*.ts", "apps/web/**/*.tsx", "apps/cli/**/*.ts", "apps/server/**/*.ts"],
+    ignores: ["**/env.ts", "**/*.test.ts", "**/testing/**"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration in env.ts and pass it in." }],
+    },
+  },
+  { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },
+];

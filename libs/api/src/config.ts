@@ -1,0 +1,10 @@
+/** Everything the API needs from the environment, passed in by the app (env.ts). */
+export interface ApiConfig {
+  /** Signs session JWTs (next-auth) and, derived, the audit chain. */
+  authSecret: string;
+  auditKey: string;
+  sessionMaxAgeSeconds: number;
+  version: string;
+  /** Whether cookies get the Secure flag (true when the public URL is https). */
+  secureCookies: boolean;
+}

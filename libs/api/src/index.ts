@@ -1,0 +1,13 @@
+export * from "./config.ts";
+export { appRouter, createCaller, type AppRouter } from "./root.ts";
+export type { ApiDeps, Context } from "./trpc/context.ts";
+export type { Principal } from "./auth/principal.ts";
+export { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from "./auth/login-rate-limit.ts";
+export { buildAuthOptions } from "./auth/next-auth-options.ts";
+export { hashPassword, verifyPassword } from "./auth/passwords.ts";
+export { resolvePrincipal } from "./auth/resolve-principal.ts";
+export { MemoryBus, type RealtimeBus, type OutgoingEvent } from "./realtime/bus.ts";
+export { attachRealtime, type RealtimeServer } from "./realtime/socket-server.ts";
+export { createTrpcHandler, contextFor, TRPC_PATH } from "./http/trpc-handler.ts";
+export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
+export { ensureFirstAdmin } from "./services/users-service.ts";

@@ -1,0 +1,19 @@
+import type { Db, PrismaNs } from "@stratavore/db";
+import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
+
+export type TxClient = PrismaNs.TransactionClient;
+
+/**
+ * Runs `work` in one transaction and publishes the realtime events it queued only after
+ * the commit succeeded: a rolled-back change is never announced.
+ */
+export async function inTransaction<T>(
+  db: Db,
+  bus: RealtimeBus,
+  work: (tx: TxClient, outbox: OutgoingEvent[]) => Promise<T>,
+): Promise<T> {
+  const outbox: OutgoingEvent[] = [];
+  const result = await db.$transaction((tx) => work(tx, outbox));
+  if (outbox.length) bus.publish(outbox);
+  return result;
+}

@@ -1,0 +1,51 @@
+import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { AppError, ERROR_CODES, type ErrorCode } from "@stratavore/contracts";
+
+export type Issue = { path: string; message: string };
+
+function prismaCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
+}
+
+const APP_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
+  UNAUTHORIZED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  BAD_REQUEST: "VALIDATION",
+  PARSE_ERROR: "VALIDATION",
+  METHOD_NOT_SUPPORTED: "VALIDATION",
+  PAYLOAD_TOO_LARGE: "VALIDATION",
+};
+
+/**
+ * The one place errors become what clients see (DESIGN.md §9 rule 4). The result is always
+ * an AppError: services' own keep their code; Prisma's unique violation → CONFLICT and missing
+ * row → NOT_FOUND; bad input → VALIDATION with field issues; tRPC's routing errors keep their
+ * meaning; anything else → INTERNAL with a generic message (the caller logs the real cause).
+ */
+export function toAppError(error: TRPCError): AppError {
+  const cause = error.cause;
+  if (cause instanceof AppError) return cause;
+  if (cause instanceof ZodError) {
+    // A ZodError outside BAD_REQUEST is an *output* validation failure: our bug, not the client's.
+    if (error.code !== "BAD_REQUEST") return new AppError("INTERNAL");
+    const issues: Issue[] = cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    return new AppError("VALIDATION", `Invalid input — ${summary}`, { issues });
+  }
+  const p = prismaCode(cause);
+  if (p === "P2002") return new AppError("CONFLICT");
+  if (p === "P2025") return new AppError("NOT_FOUND");
+  const mapped = APP_CODE_FOR_TRPC[error.code];
+  if (mapped && !cause) return new AppError(mapped, error.message);
+  if (mapped === "VALIDATION") return new AppError("VALIDATION", "The request body could not be read.");
+  return new AppError("INTERNAL");
+}
+
+export function toTrpcError(app: AppError): TRPCError {
+  return new TRPCError({ code: ERROR_CODES[app.code].http, message: app.message, cause: app });
+}

@@ -1,0 +1,27 @@
+/**
+ * Every error a client can see carries one of these codes. Services throw `AppError(code)`;
+ * one middleware (libs/api) maps it to the tRPC error code listed here.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: { http: "UNAUTHORIZED", message: "Sign in first." },
+  FORBIDDEN: { http: "FORBIDDEN", message: "You are not allowed to do this." },
+  TOKEN_SCOPE: { http: "FORBIDDEN", message: "This API token lacks the scope for this call." },
+  VALIDATION: { http: "BAD_REQUEST", message: "The request is not valid." },
+  NOT_FOUND: { http: "NOT_FOUND", message: "Not found." },
+  CONFLICT: { http: "CONFLICT", message: "It already exists." },
+  PROJECT_NAME_TAKEN: { http: "CONFLICT", message: "A project with this name already exists." },
+  PROJECT_HAS_ACTIVE_RUNNERS: { http: "PRECONDITION_FAILED", message: "The project still has active runners." },
+  PROJECT_ARCHIVED: { http: "PRECONDITION_FAILED", message: "The project is archived." },
+  EMAIL_TAKEN: { http: "CONFLICT", message: "A user with this email already exists." },
+  LAST_ADMIN: { http: "PRECONDITION_FAILED", message: "At least one enabled admin must remain." },
+  CANNOT_DISABLE_SELF: { http: "PRECONDITION_FAILED", message: "You cannot disable your own account." },
+  RATE_LIMITED: { http: "TOO_MANY_REQUESTS", message: "Too many attempts; try again later." },
+  INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type TrpcHttpCode = (typeof ERROR_CODES)[ErrorCode]["http"];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && value in ERROR_CODES;
+}

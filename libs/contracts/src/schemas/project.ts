@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+export const PROJECT_STATUSES = ["active", "idle", "archived"] as const;
+export const projectStatusSchema = z.enum(PROJECT_STATUSES);
+export type ProjectStatus = z.infer<typeof projectStatusSchema>;
+
+export const projectNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Use lowercase letters, digits and dashes (a slug), at most 63 characters");
+
+export const projectPathSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith("/"), "Must be an absolute path")
+  .refine((p) => !p.split("/").includes(".."), "Must not contain '..'")
+  .transform((p) => (p.length > 1 ? p.replace(/\/+$/, "") : p));
+
+export const tagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, "Tags are short slugs");
+
+export const DEFAULT_MAX_RUNNERS = 5;
+
+export const projectCreateInput = z.object({
+  name: projectNameSchema,
+  path: projectPathSchema,
+  description: z.string().trim().max(2000).default(""),
+  tags: z.array(tagSchema).max(20).default([]),
+  maxRunners: z.number().int().min(1).max(100).default(DEFAULT_MAX_RUNNERS),
+});
+export type ProjectCreateInput = z.input<typeof projectCreateInput>;
+
+export const projectUpdateInput = z.object({
+  id: z.uuid(),
+  name: projectNameSchema.optional(),
+  path: projectPathSchema.optional(),
+  description: z.string().trim().max(2000).optional(),
+  tags: z.array(tagSchema).max(20).optional(),
+  maxRunners: z.number().int().min(1).max(100).optional(),
+});
+export type ProjectUpdateInput = z.input<typeof projectUpdateInput>;
+
+export const projectSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  path: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  status: projectStatusSchema,
+  maxRunners: z.number().int(),
+  activeRunners: z.number().int(),
+  archivedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export const projectStatsSchema = z.object({
+  activeRunners: z.number().int(),
+  totalRunners: z.number().int(),
+  sessions: z.number().int(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  lastActivityAt: z.date().nullable(),
+});
+export type ProjectStats = z.infer<typeof projectStatsSchema>;
+
+export const projectDetailSchema = projectSchema.extend({ stats: projectStatsSchema });
+export type ProjectDetail = z.infer<typeof projectDetailSchema>;
+
+export const projectListInput = z
+  .object({
+    search: z.string().trim().max(100).optional(),
+    status: projectStatusSchema.optional(),
+    tag: tagSchema.optional(),
+    includeArchived: z.boolean().default(false),
+  })
+  .default({ includeArchived: false });
+export const projectListOutput = z.array(projectSchema);
+
+/** Look a project up by id or by its unique name. */
+export const projectRefInput = z.object({ ref: z.string().trim().min(1).max(100) });
+export const projectIdInput = z.object({ id: z.uuid() });
+
+export const projectChangesInput = z.object({ afterSeq: z.number().int().min(0) });
+export const projectChangesOutput = z.object({
+  seq: z.number().int(),
+  upserted: z.array(projectSchema),
+  deletedIds: z.array(z.uuid()),
+});

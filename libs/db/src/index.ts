@@ -1,0 +1,12 @@
+export * from "./client.ts";
+export * from "./repositories/tx.ts";
+export * from "./migrations/migrator.ts";
+export * from "./postgres/embedded.ts";
+export * from "./postgres/free-port.ts";
+export * from "./repositories/users.ts";
+export * from "./repositories/api-tokens.ts";
+export * from "./repositories/projects.ts";
+export * from "./repositories/events.ts";
+export * from "./seed.ts";
+export { Prisma as PrismaNs } from "./generated/prisma/client.ts";
+export type { Role as DbRole, ProjectStatus as DbProjectStatus } from "./generated/prisma/enums.ts";

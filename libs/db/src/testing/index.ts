@@ -1,0 +1,2 @@
+export * from "./test-postgres.ts";
+export * from "./factories.ts";

@@ -1,0 +1,37 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+const alias = {
+  "@stratavore/contracts": r("./libs/contracts/src/index.ts"),
+  "@stratavore/db/testing": r("./libs/db/src/testing/index.ts"),
+  "@stratavore/db": r("./libs/db/src/index.ts"),
+  "@stratavore/api": r("./libs/api/src/index.ts"),
+  "@stratavore/ui": r("./libs/ui/src/index.ts"),
+  "@stratavore/api-client": r("./libs/api-client/src/index.ts"),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ["default"],
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: "unit", include: ["{apps,libs}/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/*.cli.test.ts", "**/node_modules/**"] },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["{apps,libs}/**/*.int.test.ts", "{apps,libs}/**/*.cli.test.ts", "scripts/**/*.int.test.ts"],
+          globalSetup: [r("./libs/db/src/testing/global-setup.ts")],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
