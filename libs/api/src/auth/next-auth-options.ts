@@ -1,5 +1,5 @@
 import type { AuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import credentialsModule from "next-auth/providers/credentials";
 import { AppError } from "@stratavore/contracts";
 import type { Db } from "@stratavore/db";
 import type { ApiConfig } from "../config.ts";
@@ -8,6 +8,9 @@ import type { LoginRateLimiter } from "./login-rate-limit.ts";
 
 /** Set by the server from the socket address; a client-sent value is overwritten. */
 export const CLIENT_IP_HEADER = "x-stratavore-client-ip";
+
+// next-auth ships CommonJS with `exports.default`; under native ESM the default import is the whole module.
+const CredentialsProvider = ((credentialsModule as unknown as { default?: typeof credentialsModule }).default ?? credentialsModule);
 
 export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiConfig): AuthOptions {
   return {

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import NextAuth, { type AuthOptions } from "next-auth";
+import nextAuthModule, { type AuthOptions } from "next-auth";
 import { CLIENT_IP_HEADER } from "../auth/next-auth-options.ts";
 import { clientIp } from "./client-ip.ts";
 
 export const AUTH_PATH = "/api/auth";
+
+// CommonJS `exports.default` seen through native ESM: unwrap it once.
+type ApiHandler = (req: unknown, res: unknown, options: AuthOptions) => Promise<void>;
+const NextAuth = ((nextAuthModule as unknown as { default?: unknown }).default ?? nextAuthModule) as ApiHandler;
 
 async function readBody(req: IncomingMessage, limit = 64_000): Promise<Record<string, string> | undefined> {
   if (req.method !== "POST") return undefined;
@@ -48,7 +52,7 @@ export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
       },
     });
     // next-auth's types want Next's request/response; the shim provides what it reads.
-    await (NextAuth as unknown as (q: unknown, s: unknown, o: AuthOptions) => Promise<void>)(shim, out, options);
+    await NextAuth(shim, out, options);
   };
 }
 

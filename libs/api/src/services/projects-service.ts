@@ -96,10 +96,14 @@ export function deleteProject(deps: ApiDeps, actor: Principal, id: string): Prom
 }
 
 /** Backfill after a reconnect: the current state of every project changed after `afterSeq`. */
-export async function projectChangesSince(deps: ApiDeps, afterSeq: number) {
-  const [events, seq] = await Promise.all([eventsSince(deps.db, "project", afterSeq), latestEventSeq(deps.db)]);
+export async function projectChangesSince(deps: ApiDeps, afterSeq: number | undefined) {
+  if (afterSeq === undefined) return { seq: await latestEventSeq(deps.db), upserted: [], deletedIds: [], hasMore: false };
+  const limit = 1000;
+  const events = await eventsSince(deps.db, "project", afterSeq, limit);
+  // The cursor is the last event actually read, so a change committed meanwhile is never skipped.
+  const seq = events.at(-1)?.seq ?? afterSeq;
   const ids = [...new Set(events.map((e) => e.entityId).filter((id): id is string => !!id))];
   const upserted = ids.length ? await findProjectsByIds(deps.db, ids) : [];
   const present = new Set(upserted.map((p) => p.id));
-  return { seq, upserted, deletedIds: ids.filter((id) => !present.has(id)) };
+  return { seq, upserted, deletedIds: ids.filter((id) => !present.has(id)), hasMore: events.length === limit };
 }

@@ -13,7 +13,7 @@ const t = initTRPC.context<Context>().create({
     return {
       message: app.message,
       code: shape.code,
-      data: { code: toTrpcError(app).code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: app.code, issues },
+      data: { code: toTrpcError(app).code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: app.code, ...(issues ? { issues } : {}) },
     };
   },
 });

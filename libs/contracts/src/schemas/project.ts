@@ -88,9 +88,23 @@ export const projectListOutput = z.array(projectSchema);
 export const projectRefInput = z.object({ ref: z.string().trim().min(1).max(100) });
 export const projectIdInput = z.object({ id: z.uuid() });
 
-export const projectChangesInput = z.object({ afterSeq: z.number().int().min(0) });
+/** Without `afterSeq` only the current cursor is returned (a client's first connect). */
+export const projectChangesInput = z.object({ afterSeq: z.number().int().min(0).optional() });
 export const projectChangesOutput = z.object({
   seq: z.number().int(),
   upserted: z.array(projectSchema),
   deletedIds: z.array(z.uuid()),
+  hasMore: z.boolean(),
 });
+
+export type ProjectListFilter = z.input<typeof projectListInput>;
+
+/** The list filter as a predicate, so a client can place a pushed project in its cached lists. */
+export function projectMatchesFilter(p: Project, f: ProjectListFilter | undefined): boolean {
+  const filter = f ?? {};
+  if (filter.status ? p.status !== filter.status : !filter.includeArchived && p.status === "archived") return false;
+  if (filter.tag && !p.tags.includes(filter.tag.toLowerCase())) return false;
+  const q = filter.search?.trim().toLowerCase();
+  if (q && ![p.name, p.description, p.path].some((v) => v.toLowerCase().includes(q))) return false;
+  return true;
+}

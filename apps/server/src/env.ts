@@ -1,0 +1,56 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** The only file of the server that reads process.env (DESIGN.md §9 rule 5). */
+const schema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().optional(),
+  STRATAVORE_DATA_DIR: z.string().optional(),
+  STRATAVORE_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  STRATAVORE_ADMIN_EMAIL: z.string().default("admin@stratavore.local"),
+  STRATAVORE_ADMIN_PASSWORD: z.string().min(10, "STRATAVORE_ADMIN_PASSWORD needs at least 10 characters").optional(),
+  STRATAVORE_SECRET: z.string().min(32, "STRATAVORE_SECRET needs at least 32 characters").optional(),
+  STRATAVORE_PUBLIC_URL: z.url().optional(),
+  STRATAVORE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  STRATAVORE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  NODE_ENV: z.string().optional(),
+});
+
+export type ServerEnv = ReturnType<typeof readEnv>;
+
+export function readEnv(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  const repoRoot = resolve(import.meta.dirname, "../../..");
+  const publicUrl = e.STRATAVORE_PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dev: argv.includes("--dev"),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.STRATAVORE_DATA_DIR ?? resolve(repoRoot, ".data")),
+    embeddedPgPort: e.STRATAVORE_PG_PORT,
+    adminEmail: e.STRATAVORE_ADMIN_EMAIL,
+    adminPassword: e.STRATAVORE_ADMIN_PASSWORD,
+    secret: e.STRATAVORE_SECRET,
+    publicUrl,
+    trustProxy: e.STRATAVORE_TRUST_PROXY === "true",
+    sessionMaxAgeSeconds: Math.round(e.STRATAVORE_SESSION_HOURS * 3600),
+    logLevel: e.STRATAVORE_LOG_LEVEL,
+    repoRoot,
+    webDir: resolve(repoRoot, "apps/web"),
+    prismaDir: resolve(repoRoot, "prisma"),
+  };
+}
+
+/** next-auth reads its origin from NEXTAUTH_URL; we derive it from the public URL. */
+export function exportAuthEnv(publicUrl: string): void {
+  process.env.NEXTAUTH_URL = publicUrl;
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+}

@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AUTH_PATH, TRPC_PATH } from "@stratavore/api";
+
+export interface Routes {
+  trpc: (req: IncomingMessage, res: ServerResponse) => void;
+  auth: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  ready: () => Promise<boolean>;
+  web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+/** One port: probes, tRPC, next-auth, then the dashboard for everything else. */
+export function dispatch(routes: Routes, onError: (err: unknown) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const run = async () => {
+      if (path === "/healthz") return json(res, 200, { ok: true });
+      if (path === "/readyz") {
+        const ok = await routes.ready();
+        return json(res, ok ? 200 : 503, { ok, database: ok });
+      }
+      if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) return routes.trpc(req, res);
+      if (path.startsWith(`${AUTH_PATH}/`)) return routes.auth(req, res);
+      return routes.web(req, res);
+    };
+    run().catch((err: unknown) => {
+      onError(err);
+      if (!res.headersSent) json(res, 500, { error: { code: "INTERNAL", message: "Something went wrong on the server." } });
+      else res.end();
+    });
+  };
+}

@@ -1,0 +1,100 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, ensureFirstAdmin, LoginRateLimiter,
+  type ApiDeps, type RealtimeBus,
+} from "@stratavore/api";
+import { createDb, pingDb } from "@stratavore/db";
+import { openDatabase } from "./database.ts";
+import { exportAuthEnv, type ServerEnv } from "./env.ts";
+import { dispatch } from "./http-routes.ts";
+import type { Log } from "./logger.ts";
+import { prepareNext, type NextApp } from "./next-app.ts";
+import { deriveKey, generatePassword, loadOrCreateSecret } from "./secrets.ts";
+
+export interface RunningServer {
+  url: string;
+  http: Server;
+  /** Set only on the start that created the first admin with a generated password. */
+  firstAdmin: { email: string; password: string; generated: boolean } | null;
+  close: () => Promise<void>;
+}
+
+const VERSION = "0.1.0";
+
+export interface StartOptions {
+  web: boolean;
+  /** Called as soon as a first admin is created, before anything else can fail, so the password is never lost. */
+  onFirstAdmin?: (admin: NonNullable<RunningServer["firstAdmin"]>) => void;
+}
+
+export async function startServer(env: ServerEnv, log: Log, opts: StartOptions): Promise<RunningServer> {
+  const secret = await loadOrCreateSecret(env.dataDir, env.secret);
+  exportAuthEnv(env.publicUrl);
+  const database = await openDatabase(env, log);
+  const db = createDb({ connectionString: database.url });
+
+  const password = env.adminPassword ?? generatePassword();
+  const admin = await ensureFirstAdmin(db, env.adminEmail.toLowerCase(), password);
+  const firstAdmin = admin ? { email: admin.email, password, generated: !env.adminPassword } : null;
+  if (firstAdmin) opts.onFirstAdmin?.(firstAdmin);
+
+  const config = {
+    authSecret: secret,
+    auditKey: deriveKey(secret, "audit"),
+    sessionMaxAgeSeconds: env.sessionMaxAgeSeconds,
+    version: VERSION,
+    secureCookies: env.publicUrl.startsWith("https://"),
+  };
+  // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
+  let bus: RealtimeBus = { publish: () => {} };
+  const deps: ApiDeps = { db, config, log, bus: { publish: (events) => bus.publish(events) } };
+
+  const http = createServer();
+  const realtime = attachRealtime(http, deps);
+  bus = realtime.bus;
+
+  let web: NextApp | null = null;
+  if (opts.web) web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
+
+  http.on(
+    "request",
+    dispatch(
+      {
+        trpc: createTrpcHandler(deps, env.trustProxy),
+        auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config), env.trustProxy),
+        ready: () => pingDb(db),
+        web: async (req, res) => {
+          if (web) return web.handle(req, res);
+          res.writeHead(404, { "content-type": "text/plain" }).end("The dashboard is not served by this process.");
+        },
+      },
+      (err) => log("error", "request failed", { error: String(err) }),
+    ),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(env.port, env.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = env.port === 0 ? `http://${env.host}:${port}` : env.publicUrl;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish (bounded), then release resources.
+      const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await realtime.io.close().catch(() => undefined);
+      const timer = setTimeout(() => http.closeAllConnections(), 5_000);
+      await drained;
+      clearTimeout(timer);
+      await web?.close().catch(() => undefined);
+      await db.$disconnect();
+      await database.embedded?.stop();
+    })();
+    return closing;
+  };
+  return { url, http, firstAdmin, close };
+}

@@ -1,0 +1,50 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import type { ReactNode } from "react";
+import { AppShell, Badge } from "@stratavore/ui";
+import { RealtimeProvider, useLiveState } from "../../src/realtime/realtime-provider";
+import { RequireAuth, useMe } from "../../src/require-auth";
+
+const NAV = [
+  { href: "/", label: "Dashboard" },
+  { href: "/projects", label: "Projects" },
+  { href: "/runners", label: "Runners" },
+  { href: "/sessions", label: "Sessions" },
+  { href: "/budgets", label: "Budgets" },
+  { href: "/nodes", label: "Nodes" },
+  { href: "/settings", label: "Settings" },
+];
+
+function UserBox() {
+  const me = useMe();
+  const live = useLiveState();
+  return (
+    <div className="user-box">
+      <div className="user-line">
+        <span className="user-name" title={me.email}>{me.name}</span>
+        <Badge>{me.role}</Badge>
+      </div>
+      <div className="user-line">
+        <span className={`live live-${live}`} data-testid="live-state">{live === "live" ? "● Live" : live === "connecting" ? "○ Connecting" : "○ Offline"}</span>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => signOut({ callbackUrl: "/login" })}>
+          Sign out
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export default function AppLayout({ children }: { children: ReactNode }) {
+  const path = usePathname();
+  return (
+    <RequireAuth>
+      <RealtimeProvider>
+        <AppShell nav={NAV} currentPath={path} Link={Link} user={<UserBox />}>
+          {children}
+        </AppShell>
+      </RealtimeProvider>
+    </RequireAuth>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+import Link from "next/link";
+import { Card, PageHeader } from "@stratavore/ui";
+import { useMe } from "../../../src/require-auth";
+
+export default function SettingsPage() {
+  const me = useMe();
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid-2">
+        <Card title="Your account">
+          <dl className="details">
+            <dt>Name</dt><dd>{me.name}</dd>
+            <dt>Email</dt><dd>{me.email}</dd>
+            <dt>Role</dt><dd>{me.role}</dd>
+          </dl>
+        </Card>
+        <Card title="API tokens">
+          <p className="muted">Tokens let the <code>stratavore</code> CLI and scripts act as you.</p>
+          <Link className="btn btn-secondary" href="/settings/tokens">Manage API tokens</Link>
+        </Card>
+        {me.role === "admin" ? (
+          <Card title="Users">
+            <p className="muted">Create users, change roles, disable accounts, reset passwords.</p>
+            <Link className="btn btn-secondary" href="/settings/users">Manage users</Link>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import type { Project } from "@stratavore/contracts";
+import { Alert, Button, Field, TextArea, TextInput } from "@stratavore/ui";
+
+export interface ProjectFormValues {
+  name: string;
+  path: string;
+  description: string;
+  tags: string[];
+  maxRunners: number;
+}
+
+export type FieldErrors = Partial<Record<keyof ProjectFormValues | "form", string>>;
+
+/** Maps the server's VALIDATION issues (and name conflicts) onto the form's fields. */
+export function fieldErrorsFrom(err: unknown): FieldErrors {
+  const e = err as { message?: string; data?: { appCode?: string; issues?: { path: string; message: string }[] } } | null;
+  if (e?.data?.appCode === "PROJECT_NAME_TAKEN") return { name: e.message };
+  const out: FieldErrors = {};
+  for (const issue of e?.data?.issues ?? []) {
+    const key = issue.path.split(".")[0] as keyof ProjectFormValues;
+    out[key] ??= issue.message;
+  }
+  if (Object.keys(out).length === 0) out.form = e?.message ?? "Could not save.";
+  return out;
+}
+
+export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCancel }: {
+  initial?: Project;
+  submitLabel: string;
+  busy: boolean;
+  errors: FieldErrors;
+  onSubmit: (values: ProjectFormValues) => void;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState(initial?.name ?? "");
+  const [path, setPath] = useState(initial?.path ?? "");
+  const [description, setDescription] = useState(initial?.description ?? "");
+  const [tags, setTags] = useState(initial?.tags.join(", ") ?? "");
+  const [maxRunners, setMaxRunners] = useState(String(initial?.maxRunners ?? 5));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit({
+      name: name.trim(),
+      path: path.trim(),
+      description,
+      tags: tags.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean),
+      maxRunners: Number(maxRunners),
+    });
+  };
+
+  return (
+    <form onSubmit={submit} className="form" noValidate>
+      {errors.form ? <Alert>{errors.form}</Alert> : null}
+      <Field label="Name" htmlFor="project-name" hint="A slug: lowercase letters, digits and dashes." error={errors.name}>
+        <TextInput id="project-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-service" autoFocus required />
+      </Field>
+      <Field label="Path" htmlFor="project-path" hint="Absolute path of the checkout on the node." error={errors.path}>
+        <TextInput id="project-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/my-service" className="input mono" required />
+      </Field>
+      <Field label="Description" htmlFor="project-description" error={errors.description}>
+        <TextArea id="project-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+      </Field>
+      <div className="form-row">
+        <Field label="Tags" htmlFor="project-tags" hint="Comma separated." error={errors.tags}>
+          <TextInput id="project-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="backend, go" />
+        </Field>
+        <Field label="Max concurrent runners" htmlFor="project-max" error={errors.maxRunners}>
+          <TextInput id="project-max" type="number" min={1} max={100} value={maxRunners} onChange={(e) => setMaxRunners(e.target.value)} />
+        </Field>
+      </div>
+      <div className="form-actions">
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button type="submit" variant="primary" busy={busy}>{submitLabel}</Button>
+      </div>
+    </form>
+  );
+}
