@@ -48,5 +48,21 @@ export default [
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration in env.ts and pass it in." }],
     },
   },
+  {
+    // CLI process tests run the built binary against a real in-process server and mint users and
+    // tokens through the API (DESIGN.md §9 rule 10). Only this harness may reach past app:cli's
+    // boundary; the CLI's own code stays limited to contracts and api-client.
+    files: ["apps/cli/src/testing/**/*.ts", "apps/cli/**/*.cli.test.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints,
+          allow: ["@stratavore/api", "@stratavore/db", "^(\\.\\./)+server/src/[a-z-]+\\.ts$", "^(\\.\\./)+scripts/build-cli\\.ts$"],
+        },
+      ],
+    },
+  },
   { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },
 ];

@@ -48,10 +48,14 @@ export async function applyMigrations(connectionString: string, { prismaDir }: M
  * SQL that turns the schema of the last migration (`from`, null = empty database) into `to`.
  * Empty string means they agree. Diffing schema against schema needs no live database.
  */
-export type DiffSource = { schema: string | null } | { url: string };
+/**
+ * null = empty database. Diffing from a live database or from the migrations folder fails in
+ * the WASM engine on PostgreSQL ("Column type 'char' could not be deserialized"), so every
+ * migration keeps the schema it was generated from and we diff schema against schema.
+ */
+export type DiffSource = { schema: string | null };
 
 function toTarget(src: DiffSource) {
-  if ("url" in src) return { tag: "url" as const, url: src.url };
   if (src.schema === null) return { tag: "empty" as const };
   return { tag: "schemaDatamodel" as const, files: [{ path: "schema.prisma", content: src.schema }] };
 }

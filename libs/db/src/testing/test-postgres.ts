@@ -1,6 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { startEmbeddedPostgres } from "../postgres/embedded.ts";
 import { freePort } from "../postgres/free-port.ts";
 import { applyMigrations } from "../migrations/migrator.ts";
@@ -20,16 +23,33 @@ export async function startTestPostgres(
   database = "stratavore_test",
 ): Promise<TestPostgres> {
   const dataDir = await mkdtemp(join(tmpdir(), "stratavore-pg-"));
-  const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "data"), port: await freePort(), password: "test" });
-  await pg.ensureDatabase(database);
-  const url = pg.urlFor(database);
+  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, "data"), port: await freePort(), password: "test" });
+  await server.ensureDatabase(database);
+  const url = server.urlFor(database);
   if (prismaDir) await applyMigrations(url, { prismaDir });
   return {
     url,
-    adminUrl: pg.urlFor("postgres"),
+    adminUrl: server.urlFor("postgres"),
     async stop() {
-      await pg.stop();
+      await server.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const PRISMA_DIR = fileURLToPath(new URL("../../../../prisma", import.meta.url));
+
+/** A new, migrated database in the test cluster, for tests that need the whole database to themselves. */
+export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  await applyMigrations(url, { prismaDir: PRISMA_DIR });
+  return url;
 }

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Role } from "@stratavore/contracts";
+import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { createHarness, errorCodeOf } from "../testing/api-harness.ts";
+
+const h = createHarness(inject("databaseUrl"));
+afterAll(() => h.close());
+
+type Api = ReturnType<typeof h.caller>;
+interface Case {
+  name: string;
+  minRole: Role | "anonymous";
+  mutation: boolean;
+  call: (api: Api) => Promise<unknown>;
+}
+
+const MISSING = "00000000-0000-4000-8000-000000000000";
+let projectName = "";
+let victimId = "";
+
+/** Every procedure of the router, with the least role allowed to call it. */
+const cases: Case[] = [
+  { name: "system.health", minRole: "anonymous", mutation: false, call: (a) => a.system.health() },
+  { name: "auth.whoami", minRole: "viewer", mutation: false, call: (a) => a.auth.whoami() },
+  { name: "projects.list", minRole: "viewer", mutation: false, call: (a) => a.projects.list({}) },
+  { name: "projects.get", minRole: "viewer", mutation: false, call: (a) => a.projects.get({ ref: projectName }) },
+  { name: "projects.changesSince", minRole: "viewer", mutation: false, call: (a) => a.projects.changesSince({ afterSeq: 0 }) },
+  { name: "projects.create", minRole: "operator", mutation: true, call: (a) => a.projects.create({ name: uniqueSlug("m"), path: "/m" }) },
+  { name: "projects.update", minRole: "operator", mutation: true, call: (a) => a.projects.update({ id: MISSING, description: "x" }) },
+  { name: "projects.archive", minRole: "operator", mutation: true, call: (a) => a.projects.archive({ id: MISSING }) },
+  { name: "projects.unarchive", minRole: "operator", mutation: true, call: (a) => a.projects.unarchive({ id: MISSING }) },
+  { name: "projects.delete", minRole: "admin", mutation: true, call: (a) => a.projects.delete({ id: MISSING }) },
+  { name: "apiTokens.list", minRole: "viewer", mutation: false, call: (a) => a.apiTokens.list() },
+  { name: "apiTokens.create", minRole: "viewer", mutation: true, call: (a) => a.apiTokens.create({ name: "t", scopes: ["read"] }) },
+  { name: "apiTokens.revoke", minRole: "viewer", mutation: true, call: (a) => a.apiTokens.revoke({ id: MISSING }) },
+  { name: "users.list", minRole: "admin", mutation: false, call: (a) => a.users.list() },
+  { name: "users.create", minRole: "admin", mutation: true, call: (a) => a.users.create({ email: uniqueEmail("m"), name: "M", role: "viewer", password: "0123456789ab" }) },
+  { name: "users.setDisabled", minRole: "admin", mutation: true, call: (a) => a.users.setDisabled({ id: victimId, disabled: false }) },
+  { name: "users.setRole", minRole: "admin", mutation: true, call: (a) => a.users.setRole({ id: victimId, role: "viewer" }) },
+  { name: "users.resetPassword", minRole: "admin", mutation: true, call: (a) => a.users.resetPassword({ id: victimId, password: "0123456789ab" }) },
+];
+
+const ROLES: Role[] = ["viewer", "operator", "admin"];
+const RANK = { anonymous: -1, viewer: 0, operator: 1, admin: 2 } as const;
+const callers = {} as Record<Role, Api>;
+
+beforeAll(async () => {
+  for (const role of ROLES) callers[role] = (await h.as(role)).api;
+  projectName = (await callers.admin.projects.create({ name: uniqueSlug("authz"), path: "/authz" })).name;
+  victimId = (await h.createUser("viewer")).id;
+});
+
+describe("authorization matrix", () => {
+  it("covers every procedure of the router", async () => {
+    const { appRouter } = await import("../root.ts");
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    expect(cases.map((c) => c.name).sort()).toEqual(procedures);
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: anonymous → ${c.minRole === "anonymous" ? "allowed" : "UNAUTHORIZED"}`, async () => {
+      const res = await errorCodeOf(c.call(h.anonymous()));
+      if (c.minRole === "anonymous") expect(res).toBeNull();
+      else expect(res).toEqual({ trpc: "UNAUTHORIZED", app: "UNAUTHENTICATED" });
+    });
+
+    for (const role of ROLES) {
+      const allowed = RANK[role] >= RANK[c.minRole];
+      it(`${c.name}: ${role} → ${allowed ? "allowed" : "FORBIDDEN"}`, async () => {
+        const res = await errorCodeOf(c.call(callers[role]));
+        if (allowed) expect(res?.trpc ?? "OK").not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+        else expect(res).toEqual({ trpc: "FORBIDDEN", app: "FORBIDDEN" });
+      });
+    }
+
+    if (c.minRole !== "anonymous") {
+      it(`${c.name}: admin via a read-only token → ${c.mutation ? "TOKEN_SCOPE" : "allowed"}`, async () => {
+        const { api } = await h.as("admin", ["read"], "token");
+        const res = await errorCodeOf(c.call(api));
+        if (c.mutation) expect(res).toEqual({ trpc: "FORBIDDEN", app: "TOKEN_SCOPE" });
+        else expect(res?.trpc ?? "OK").not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+      });
+    }
+  }
+});

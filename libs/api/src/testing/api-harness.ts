@@ -1,0 +1,51 @@
+import { TRPCError } from "@trpc/server";
+import { AppError, type Role, type TokenScope } from "@stratavore/contracts";
+import { createDb, insertUser, type Db } from "@stratavore/db";
+import { uniqueEmail } from "@stratavore/db/testing";
+import { hashPassword } from "../auth/passwords.ts";
+import type { Principal } from "../auth/principal.ts";
+import { MemoryBus } from "../realtime/bus.ts";
+import { createCaller } from "../root.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+
+export const TEST_PASSWORD = "correct horse battery";
+
+/** Real database, real router, in-process callers for any role (DESIGN.md §9 rule 10). */
+export function createHarness(databaseUrl: string) {
+  const db: Db = createDb({ connectionString: databaseUrl, poolMax: 5 });
+  const bus = new MemoryBus();
+  const deps: ApiDeps = {
+    db,
+    bus,
+    config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false },
+    log: () => {},
+  };
+  let hash: Promise<string> | undefined;
+
+  async function createUser(role: Role, email = uniqueEmail(role)) {
+    hash ??= hashPassword(TEST_PASSWORD);
+    return insertUser(db, { email, name: `${role} tester`, role, passwordHash: await hash });
+  }
+
+  function caller(principal: Principal | null) {
+    return createCaller({ ...deps, principal, ip: "127.0.0.1" });
+  }
+
+  async function as(role: Role, scopes: TokenScope[] = ["read", "write"], via: Principal["via"] = "session") {
+    const user = await createUser(role);
+    return { user, api: caller({ user, via, scopes }) };
+  }
+
+  return { db, bus, deps, createUser, caller, as, anonymous: () => caller(null), close: () => db.$disconnect() };
+}
+
+/** The app error code a failed call carried (after the one translation middleware). */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<{ trpc: string; app: string } | null> {
+  try {
+    await promise;
+    return null;
+  } catch (err) {
+    if (err instanceof TRPCError) return { trpc: err.code, app: err.cause instanceof AppError ? err.cause.code : "?" };
+    throw err;
+  }
+}
