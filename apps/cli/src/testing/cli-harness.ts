@@ -1,0 +1,131 @@
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCaller, hashPassword, MemoryBus, type Context } from "@stratavore/api";
+import type { Role, TokenScope } from "@stratavore/contracts";
+import { createDb, insertUser, type Db } from "@stratavore/db";
+import { uniqueEmail } from "@stratavore/db/testing";
+import { buildCli } from "../../../../scripts/build-cli.ts";
+import { readEnv } from "../../../server/src/env.ts";
+import { deriveKey } from "../../../server/src/secrets.ts";
+import { startServer, type RunningServer } from "../../../server/src/server.ts";
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  configDir?: string;
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+export interface Issued {
+  email: string;
+  token: string;
+}
+
+/**
+ * A real server on a random port against the shared test database, the CLI built by the
+ * real build script, and a way to mint users and tokens without going through the CLI.
+ */
+export class CliHarness {
+  private constructor(
+    readonly bin: string,
+    readonly server: RunningServer,
+    private readonly db: Db,
+    private readonly ctx: Omit<Context, "principal">,
+    readonly tmp: string,
+    private readonly passwordHash: string,
+  ) {}
+
+  static async start(databaseUrl: string): Promise<CliHarness> {
+    const tmp = await mkdtemp(join(tmpdir(), "stratavore-cli-"));
+    const secret = randomBytes(32).toString("base64url");
+    const [bin, passwordHash] = await Promise.all([buildCli(), hashPassword(randomBytes(12).toString("hex"))]);
+    const env = readEnv([], {
+      NODE_ENV: "test",
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      STRATAVORE_DATA_DIR: join(tmp, "data"),
+      STRATAVORE_SECRET: secret,
+      // Unique, so a first-admin seed by this server never collides with other files' users.
+      STRATAVORE_ADMIN_EMAIL: uniqueEmail("cli-first-admin"),
+      STRATAVORE_ADMIN_PASSWORD: randomBytes(12).toString("hex"),
+    });
+    const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
+    const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
+    const config = { authSecret: secret, auditKey: deriveKey(secret, "audit"), sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false };
+    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1" };
+    return new CliHarness(bin, server, db, ctx, tmp, passwordHash);
+  }
+
+  /** A fresh user of this role and an API token of theirs. */
+  async issue(role: Role, scopes: TokenScope[] = ["read", "write"]): Promise<Issued> {
+    const user = await insertUser(this.db, { email: uniqueEmail(`cli-${role}`), name: `CLI ${role}`, role, passwordHash: this.passwordHash });
+    const caller = createCaller({ ...this.ctx, principal: { user, via: "session", scopes: ["read", "write"] } });
+    const { secret } = await caller.apiTokens.create({ name: "cli test", scopes });
+    return { email: user.email, token: secret };
+  }
+
+  async freshDir(name: string): Promise<string> {
+    return mkdtemp(join(this.tmp, `${name}-`));
+  }
+
+  /** Runs the built binary with a minimal environment, so the developer's own login never leaks in. */
+  run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return collect(spawn(process.execPath, [this.bin, ...args], { env: this.childEnv(opts), stdio: "pipe" }), opts.stdin);
+  }
+
+  /** Same, but under `script`, which gives the CLI a pseudo-terminal as stdin. */
+  runInTty(args: string[], opts: RunOptions & { stdin: string }): Promise<RunResult> {
+    const command = [process.execPath, this.bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+    const env = { ...this.childEnv(opts), SHELL: "/bin/sh" };
+    return collect(spawn("script", ["-qec", command, "/dev/null"], { env, stdio: "pipe" }), opts.stdin);
+  }
+
+  private childEnv(opts: RunOptions): NodeJS.ProcessEnv {
+    return {
+      NODE_ENV: "test",
+      PATH: process.env.PATH ?? "",
+      HOME: join(this.tmp, "home"),
+      ...(opts.configDir ? { STRATAVORE_CONFIG_DIR: opts.configDir } : {}),
+      ...opts.env,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.db.$disconnect();
+    await rm(this.tmp, { recursive: true, force: true });
+  }
+}
+
+function collect(child: ReturnType<typeof spawn>, stdin?: string): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdin?.end(stdin ?? "");
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** runInTty needs util-linux `script` (BSD `script` takes other flags). */
+export const hasTtyRunner = (spawnSync("script", ["--version"], { encoding: "utf8" }).stdout ?? "").includes("util-linux");
+
+/** A port nothing listens on: bound, read, released. */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}

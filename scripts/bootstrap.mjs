@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Installs what `npm start` / `npm test` need on a fresh Debian machine with Node 20:
+// npm packages (only when package-lock.json changed), the generated Prisma client, and for
+// tests Debian's Chromium (Playwright cannot download browsers here). Plain Node, no deps.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const forTests = process.argv.includes("--test");
+const say = (msg) => process.stdout.write(`[bootstrap] ${msg}\n`);
+const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+const hashOf = (...files) => {
+  const h = createHash("sha256");
+  for (const f of files) h.update(readFileSync(join(root, f)));
+  return h.digest("hex");
+};
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`Stratavore needs Node.js 20.19 or newer; this is ${process.version}.`);
+  process.exit(1);
+}
+
+// 1. npm packages: reinstall only when the lock file changed since the last install.
+const installStamp = join(root, "node_modules", ".stratavore-lock-hash");
+const lockHash = hashOf("package-lock.json");
+if (!existsSync(installStamp) || readFileSync(installStamp, "utf8") !== lockHash) {
+  say("installing npm packages (npm ci)…");
+  run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
+  writeFileSync(installStamp, lockHash);
+}
+
+// 2. Prisma client: `prisma generate` needs no schema engine, but refuses to start without
+//    one, so point it at any existing file (stack.md).
+const generatedDir = join(root, "libs/db/src/generated/prisma");
+const schemaStamp = join(generatedDir, ".schema-hash");
+const schemaHash = hashOf("prisma/schema.prisma", "package-lock.json");
+if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash) {
+  say("generating the Prisma client…");
+  run(join(root, "node_modules/.bin/prisma"), ["generate"], { PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false", PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+  mkdirSync(generatedDir, { recursive: true });
+  writeFileSync(schemaStamp, schemaHash);
+}
+
+// 3. Tests drive Debian's Chromium.
+if (forTests && !existsSync("/usr/lib/chromium/chromium")) {
+  if (process.getuid?.() !== 0) {
+    console.error("Chromium is missing; install it with: sudo apt-get install -y chromium");
+    process.exit(1);
+  }
+  say("installing Debian's chromium (apt-get)…");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update", "-qq"], env);
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"], env);
+}
