@@ -50,15 +50,10 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   let bus: RealtimeBus = { publish: () => {} };
   const deps: ApiDeps = { db, config, log, bus: { publish: (events) => bus.publish(events) } };
 
-  const http = createServer();
-  const realtime = attachRealtime(http, deps);
-  bus = realtime.bus;
-
   let web: NextApp | null = null;
-  if (opts.web) web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
-
-  http.on(
-    "request",
+  // Our handler must be registered before Socket.IO attaches: engine.io wraps the request
+  // listeners that exist at attach time and keeps /socket.io requests away from them.
+  const http = createServer(
     dispatch(
       {
         trpc: createTrpcHandler(deps, env.trustProxy),
@@ -72,6 +67,9 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       (err) => log("error", "request failed", { error: String(err) }),
     ),
   );
+  const realtime = attachRealtime(http, deps);
+  bus = realtime.bus;
+  if (opts.web) web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -79,6 +77,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   });
   const port = (http.address() as AddressInfo).port;
   const url = env.port === 0 ? `http://${env.host}:${port}` : env.publicUrl;
+  // With an OS-chosen port the origin next-auth must use is only known now.
+  if (env.port === 0) exportAuthEnv(url);
 
   let closing: Promise<void> | null = null;
   const close = () => {

@@ -1,0 +1,96 @@
+import { expect, test } from "@playwright/test";
+import { admin, baseUrl, login, secondSession, uniqueName } from "../support/helpers";
+
+test("a wrong password shows an error and does not sign in", async ({ page }) => {
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByLabel("Email").fill(admin().email);
+  await page.getByLabel("Password").fill("definitely-not-it");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator(".alert-error")).toHaveText("Wrong email or password.");
+  await page.goto(`${baseUrl()}/projects`);
+  await expect(page).toHaveURL(/\/login\?next=%2Fprojects/);
+});
+
+test("create a project, see it live in a second session, archive it there too, then sign out", async ({ page, browser }) => {
+  await login(page);
+  const other = await secondSession(browser);
+  await other.goto(`${baseUrl()}/projects`);
+  await expect(other.getByTestId("live-state")).toHaveText("● Live");
+
+  const name = uniqueName("e2e");
+  await page.goto(`${baseUrl()}/projects`);
+  await page.getByRole("button", { name: "New project" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Path").fill(`/srv/${name}`);
+  await page.getByLabel("Description").fill("Created by the browser test");
+  await page.getByLabel("Tags").fill("e2e, web");
+  const created = page.waitForResponse((r) => r.url().includes("projects.create") && r.ok());
+  await page.getByRole("button", { name: "Create project" }).click();
+  await created;
+
+  // The other session never reloads: the project arrives over Socket.IO.
+  const row = other.getByTestId("projects-table").getByRole("link", { name });
+  await expect(row).toBeVisible({ timeout: 1_000 });
+
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.getByText(`/srv/${name}`)).toBeVisible();
+
+  const archived = page.waitForResponse((r) => r.url().includes("projects.archive") && r.ok());
+  await page.getByRole("button", { name: "Archive" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Archive" }).click();
+  await archived;
+  await expect(page.getByText("archived", { exact: true })).toBeVisible();
+  await expect(row).toBeHidden({ timeout: 1_000 });
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(`${baseUrl()}/`);
+  await expect(page).toHaveURL(/\/login/);
+  await other.context().close();
+});
+
+test("bad input in the project form shows the server's field errors and creates nothing", async ({ page }) => {
+  await login(page);
+  await page.goto(`${baseUrl()}/projects?new=1`);
+  await page.getByLabel("Name").fill("Not A Slug");
+  await page.getByLabel("Path").fill("relative/path");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByText("Must be an absolute path")).toBeVisible();
+  await expect(page.getByText(/Use lowercase letters/).first()).toBeVisible();
+  await expect(page.getByRole("dialog")).toBeVisible();
+});
+
+test("the shell works on a phone: the menu opens the navigation", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  await login(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Projects" })).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await nav.getByRole("link", { name: "Projects" }).click();
+  await expect(nav.getByRole("link", { name: "Projects" })).toBeHidden();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await ctx.close();
+});
+
+test("settings: create an API token shown once, and an admin creates and disables a user", async ({ page }) => {
+  await login(page);
+  await page.goto(`${baseUrl()}/settings/tokens`);
+  await page.getByLabel("Token name").fill("browser token");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByTestId("token-secret")).toHaveText(/^svt_/);
+  await page.getByRole("button", { name: "I have copied it" }).click();
+  await expect(page.getByTestId("tokens-table")).toContainText("browser token");
+
+  const email = `${uniqueName("ui")}@example.test`;
+  await page.goto(`${baseUrl()}/settings/users`);
+  await page.getByRole("button", { name: "New user" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Name").fill("UI Person");
+  await page.getByLabel("Initial password").fill("ui-person-password");
+  await page.getByRole("dialog").getByRole("button", { name: "Create user" }).click();
+  const row = page.getByTestId("users-table").getByRole("row", { name: new RegExp(email) });
+  await expect(row).toBeVisible();
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByText("disabled")).toBeVisible();
+});

@@ -1,0 +1,35 @@
+/**
+ * Boots the real stack for browser tests: a throwaway PostgreSQL and the production server
+ * (Next dashboard + tRPC + Socket.IO) on a free port. Prints one READY line, stops on SIGTERM.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestPostgres } from "../../libs/db/src/testing/test-postgres.ts";
+import { readEnv } from "../../apps/server/src/env.ts";
+import { createLogger } from "../../apps/server/src/logger.ts";
+import { startServer } from "../../apps/server/src/server.ts";
+
+const root = join(import.meta.dirname, "../..");
+const adminPassword = "e2e-admin-password";
+const dataDir = await mkdtemp(join(tmpdir(), "stratavore-e2e-"));
+const pg = await startTestPostgres(join(root, "prisma"), "stratavore_e2e");
+const env = readEnv([], {
+  DATABASE_URL: pg.url,
+  HOST: "127.0.0.1",
+  PORT: "0",
+  STRATAVORE_DATA_DIR: dataDir,
+  STRATAVORE_ADMIN_PASSWORD: adminPassword,
+  STRATAVORE_LOG_LEVEL: "warn",
+});
+const server = await startServer(env, createLogger("warn"), { web: true });
+process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url })}\n`);
+
+const stop = async () => {
+  await server.close().catch(() => undefined);
+  await pg.stop().catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
