@@ -1,0 +1,78 @@
+/**
+ * `npm test`: every layer, in order, with one summary line at the end.
+ * lint (Nx boundaries) → typecheck → vitest (unit, integration on real Postgres, CLI, process)
+ * → dashboard build → Playwright in Debian's Chromium.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { buildWebIfChanged } from "./build-web.ts";
+
+const root = join(import.meta.dirname, "..");
+const results = join(root, "test-results");
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+const env = { ...process.env, CI: "true", NX_DAEMON: "false", NX_NO_CLOUD: "true", NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "1" };
+
+interface Step {
+  name: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+const steps: Step[] = [];
+
+function run(name: string, cmd: string, args: string[], count?: () => { passed: number; failed: number }): void {
+  process.stdout.write(`\n━━ ${name} ━━\n`);
+  const t0 = Date.now();
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  const ok = res.status === 0;
+  let counted = { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+  if (count) {
+    try {
+      counted = count();
+      // A crashed runner must not read as green because its report says "0 failed".
+      if (!ok && counted.failed === 0) counted.failed = 1;
+    } catch {
+      counted = { passed: 0, failed: 1 };
+    }
+  }
+  steps.push({ name, ...counted, seconds: (Date.now() - t0) / 1000 });
+}
+
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+run("lint (eslint + Nx module boundaries)", bin("nx"), ["run-many", "-t", "lint", "--outputStyle=static", "--skip-nx-cache"]);
+run("typecheck (tsc)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
+run("migrations match schema.prisma", process.execPath, ["--import", "tsx", "scripts/db-diff.ts", "--check"]);
+
+const vitestJson = join(results, "vitest.json");
+run("vitest (unit, integration, CLI)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`], () => {
+  const r = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number };
+  return { passed: r.numPassedTests, failed: r.numFailedTests };
+});
+
+process.stdout.write("\n━━ dashboard build ━━\n");
+const t0 = Date.now();
+try {
+  buildWebIfChanged();
+  steps.push({ name: "dashboard build (next build)", passed: 1, failed: 0, seconds: (Date.now() - t0) / 1000 });
+} catch {
+  steps.push({ name: "dashboard build (next build)", passed: 0, failed: 1, seconds: (Date.now() - t0) / 1000 });
+}
+
+const e2eJson = join(results, "e2e-results.json");
+run("Playwright e2e (Chromium)", bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"], () => {
+  if (!existsSync(e2eJson)) return { passed: 0, failed: 1 };
+  const r = JSON.parse(readFileSync(e2eJson, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } };
+  return { passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky };
+});
+
+const passed = steps.reduce((n, s) => n + s.passed, 0);
+const failed = steps.reduce((n, s) => n + s.failed, 0);
+process.stdout.write("\n━━ summary ━━\n");
+for (const s of steps) {
+  process.stdout.write(`${s.failed ? "✘" : "✓"} ${s.name.padEnd(40)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.seconds.toFixed(1)} s\n`);
+}
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed ? 1 : 0);
