@@ -67,5 +67,12 @@ export default [
       ],
     },
   },
+  {
+    // The server's own tests talk to it the way clients do, through the typed client.
+    files: ["apps/server/**/*.int.test.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": ["error", { enforceBuildableLibDependency: false, depConstraints, allow: ["@stratavore/api-client"] }],
+    },
+  },
   { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },
 ];
