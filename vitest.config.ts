@@ -9,6 +9,8 @@ const alias = {
   "@stratavore/db": r("./libs/db/src/index.ts"),
   "@stratavore/api": r("./libs/api/src/index.ts"),
   "@stratavore/ui": r("./libs/ui/src/index.ts"),
+  "@stratavore/agent": r("./libs/agent/src/index.ts"),
+  "@stratavore/runner": r("./libs/runner/src/index.ts"),
   "@stratavore/api-client": r("./libs/api-client/src/index.ts"),
 };
 

@@ -27,6 +27,7 @@ const BY_HTTP: Record<string, ExitCode> = {
 /** Codes the CLI raises itself, next to the server's. */
 const LOCAL: Record<string, ExitCode> = {
   USAGE: EXIT.usage,
+  AMBIGUOUS: EXIT.usage,
   NOT_LOGGED_IN: EXIT.unauthenticated,
   UNREACHABLE: EXIT.unreachable,
 };
@@ -44,5 +45,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  not logged in, or the token is invalid, expired or revoked
   4  forbidden (role or token scope)
   5  not found
-  6  conflict or failed precondition (name taken, archived, active runners)
+  6  conflict or failed precondition (name taken, archived, active runners, quota full,
+     no node available, runner not active)
   7  server unreachable`;

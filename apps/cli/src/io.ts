@@ -8,10 +8,21 @@ export interface Io {
   stdin: Readable;
   /** Whether a person can answer a prompt (stdin is a terminal). */
   interactive: boolean;
+  /** Runs `handler` on Ctrl-C (SIGINT) instead of dying, for commands that must clean up; returns the unsubscribe. */
+  onInterrupt: (handler: () => void) => () => void;
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY) };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    interactive: Boolean(process.stdin.isTTY),
+    onInterrupt: (handler) => {
+      process.on("SIGINT", handler);
+      return () => void process.off("SIGINT", handler);
+    },
+  };
 }
 
 export function print(io: Io, text: string): void {

@@ -13,6 +13,11 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+export function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number (0 or more).");
+  return Number(value);
+}
+
 /** `--tag a --tag b,c` → [a, b, c]; tags cannot contain commas, so splitting is safe. */
 export function collectTags(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((t) => t.trim()).filter(Boolean)];

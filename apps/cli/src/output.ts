@@ -29,3 +29,36 @@ export function formatUsd(n: number): string {
 }
 
 export const formatList = (items: string[]) => (items.length ? items.join(", ") : "-");
+
+/** IEC units, as `ps` and `top` use: 512 B, 1.5 KiB, 230.4 MiB. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "-";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatPercent(n: number | null | undefined): string {
+  return n === null || n === undefined ? "-" : `${n.toFixed(1)}%`;
+}
+
+/** Two units at most (45s, 12m 03s, 3h 04m, 2d 03h): enough to compare runners at a glance. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86_400)}d ${pad(Math.floor((s % 86_400) / 3600))}h`;
+}
+
+/** Free text (prompts, reasons) on one line and bounded, so tables and fields stay aligned. */
+export function oneLine(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { toFailure } from "./cli-error.ts";
 import { registerAuthCommands } from "./commands/auth-commands.ts";
+import { registerNodeCommands } from "./commands/nodes-commands.ts";
 import { registerProjectCommands } from "./commands/projects-commands.ts";
+import { registerRunnerCommands } from "./commands/runners-commands.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
@@ -27,6 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText("afterAll", `\n${EXIT_CODES_HELP}`);
   registerAuthCommands(program, ctx);
   registerProjectCommands(program, ctx);
+  registerRunnerCommands(program, ctx);
+  registerNodeCommands(program, ctx);
   return program;
 }
 

@@ -14,6 +14,7 @@ const schema = z.object({
   STRATAVORE_PUBLIC_URL: z.url().optional(),
   STRATAVORE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   STRATAVORE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  STRATAVORE_LOCAL_AGENT: z.enum(["true", "false"]).default("true"),
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -43,6 +44,9 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     trustProxy: e.STRATAVORE_TRUST_PROXY === "true",
     sessionMaxAgeSeconds: Math.round(e.STRATAVORE_SESSION_HOURS * 3600),
     logLevel: e.STRATAVORE_LOG_LEVEL,
+    localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
+    /** Passed to the local agent (and so to claude): the operator's own environment. */
+    childEnv: { ...env },
     repoRoot,
     webDir: resolve(repoRoot, "apps/web"),
     prismaDir: resolve(repoRoot, "prisma"),

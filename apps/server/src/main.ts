@@ -1,5 +1,6 @@
 import { readEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
+import { startLocalAgent } from "./local-agent.ts";
 import { startServer } from "./server.ts";
 
 /** `npm start` / `npm run dev` entry: one process, one port, clean exit on Ctrl-C or SIGTERM. */
@@ -15,7 +16,11 @@ async function main(): Promise<void> {
       process.stdout.write(lines.join("\n") + "\n");
     },
   });
+  const agent = env.localAgent
+    ? await startLocalAgent({ repoRoot: env.repoRoot, dataDir: env.dataDir, serverUrl: server.url, deps: server.deps, log, env: env.childEnv })
+    : null;
   const out: string[] = ["", `  Stratavore is running at ${server.url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`];
+  if (agent) out.push("  A local agent runs Claude Code on this machine (STRATAVORE_LOCAL_AGENT=false to skip).");
   out.push("  Stop with Ctrl-C.", "");
   process.stdout.write(out.join("\n") + "\n");
 
@@ -26,7 +31,9 @@ async function main(): Promise<void> {
     log("info", "shutting down", { signal });
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    server.close().then(
+    (agent ? agent.stop() : Promise.resolve())
+      .then(() => server.close())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         log("error", "shutdown failed", { error: String(err) });

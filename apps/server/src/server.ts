@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, ensureFirstAdmin, LoginRateLimiter,
-  type ApiDeps, type RealtimeBus,
+  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
+  LoginRateLimiter, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -14,6 +14,7 @@ import { deriveKey, generatePassword, loadOrCreateSecret } from "./secrets.ts";
 
 export interface RunningServer {
   url: string;
+  deps: ApiDeps;
   http: Server;
   /** Set only on the start that created the first admin with a generated password. */
   firstAdmin: { email: string; password: string; generated: boolean } | null;
@@ -24,6 +25,8 @@ const VERSION = "0.1.0";
 
 export interface StartOptions {
   web: boolean;
+  /** Overrides for tests (short heartbeat TTL, fast restarts). */
+  fleet?: Partial<FleetConfig>;
   /** Called as soon as a first admin is created, before anything else can fail, so the password is never lost. */
   onFirstAdmin?: (admin: NonNullable<RunningServer["firstAdmin"]>) => void;
 }
@@ -48,7 +51,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   };
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };
-  const deps: ApiDeps = { db, config, log, bus: { publish: (events) => bus.publish(events) } };
+  const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...opts.fleet });
+  const deps: ApiDeps = { db, config, log, fleet, bus: { publish: (events) => bus.publish(events) } };
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request
@@ -69,6 +73,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   );
   const realtime = attachRealtime(http, deps);
   bus = realtime.bus;
+  const stopReconciler = startReconciler(deps);
   if (opts.web) web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
 
   await new Promise<void>((resolve, reject) => {
@@ -84,6 +89,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, let in-flight requests finish (bounded), then release resources.
+      stopReconciler();
+      fleet.closing = true;
       const drained = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       await realtime.io.close().catch(() => undefined);
@@ -96,5 +103,5 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     })();
     return closing;
   };
-  return { url, http, firstAdmin, close };
+  return { url, deps, http, firstAdmin, close };
 }

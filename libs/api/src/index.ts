@@ -11,3 +11,6 @@ export { attachRealtime, type RealtimeServer } from "./realtime/socket-server.ts
 export { createTrpcHandler, contextFor, TRPC_PATH } from "./http/trpc-handler.ts";
 export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
 export { ensureFirstAdmin } from "./services/users-service.ts";
+export { Fleet, DEFAULT_FLEET_CONFIG, type FleetConfig } from "./fleet/fleet.ts";
+export { startReconciler, reconcileOnce } from "./services/reconciler.ts";
+export { issueLocalJoinToken } from "./services/join-tokens-service.ts";

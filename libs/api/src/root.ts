@@ -1,6 +1,8 @@
 import { apiTokensRouter } from "./routers/api-tokens-router.ts";
 import { authRouter } from "./routers/auth-router.ts";
+import { joinTokensRouter, nodesRouter } from "./routers/nodes-router.ts";
 import { projectsRouter } from "./routers/projects-router.ts";
+import { runnersRouter } from "./routers/runners-router.ts";
 import { systemRouter } from "./routers/system-router.ts";
 import { usersRouter } from "./routers/users-router.ts";
 import { createCallerFactory, router } from "./trpc/init.ts";
@@ -11,6 +13,9 @@ export const appRouter = router({
   users: usersRouter,
   apiTokens: apiTokensRouter,
   projects: projectsRouter,
+  runners: runnersRouter,
+  nodes: nodesRouter,
+  joinTokens: joinTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

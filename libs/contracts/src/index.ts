@@ -5,4 +5,7 @@ export * from "./schemas/user.ts";
 export * from "./schemas/api-token.ts";
 export * from "./schemas/project.ts";
 export * from "./schemas/system.ts";
+export * from "./schemas/node.ts";
+export * from "./schemas/runner.ts";
 export * from "./realtime/events.ts";
+export * from "./realtime/agent-protocol.ts";

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { HTMLAttributes, ReactNode } from "react";
 
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
@@ -38,9 +38,13 @@ export function StatTile({ label, value, hint }: { label: string; value: ReactNo
 
 const TONES: Record<string, string> = {
   active: "green", idle: "gray", archived: "amber", admin: "purple", operator: "blue", viewer: "gray", disabled: "red", revoked: "red",
+  // Runner and node states: green is working, amber is "on its way somewhere", red needs a look.
+  starting: "blue", running: "green", paused: "amber", stopping: "amber", terminated: "gray", failed: "red",
+  online: "green", draining: "amber", offline: "gray", unused: "blue", used: "gray", expired: "gray",
 };
 
-export function Badge({ children, tone }: { children: ReactNode; tone?: string }) {
+/** Extra span attributes (title, data-testid) pass through so tests and tooltips can reach it. */
+export function Badge({ children, tone, className, ...rest }: { children: ReactNode; tone?: string } & HTMLAttributes<HTMLSpanElement>) {
   const t = tone ?? (typeof children === "string" ? TONES[children] : undefined) ?? "gray";
-  return <span className={`badge badge-${t}`}>{children}</span>;
+  return <span className={`badge badge-${t} ${className ?? ""}`.trim()} {...rest}>{children}</span>;
 }

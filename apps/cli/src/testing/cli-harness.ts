@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCaller, hashPassword, MemoryBus, type Context } from "@stratavore/api";
+import { createCaller, Fleet, hashPassword, MemoryBus, type Context } from "@stratavore/api";
 import type { Role, TokenScope } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
@@ -23,6 +23,17 @@ export interface RunOptions {
   configDir?: string;
   stdin?: string;
   env?: Record<string, string>;
+}
+
+/** A CLI process still running: read what it printed so far, type into it, await its end. */
+export interface LiveRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves once the stream's output so far matches; fails the test after `timeoutMs`. */
+  waitFor: (pattern: RegExp, stream?: "stdout" | "stderr", timeoutMs?: number) => Promise<void>;
+  write: (data: string) => void;
+  signal: (sig: NodeJS.Signals) => void;
+  result: Promise<RunResult>;
 }
 
 export interface Issued {
@@ -61,7 +72,7 @@ export class CliHarness {
     const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
     const config = { authSecret: secret, auditKey: deriveKey(secret, "audit"), sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false };
-    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1" };
+    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1", fleet: new Fleet() };
     return new CliHarness(bin, server, db, ctx, tmp, passwordHash);
   }
 
@@ -87,6 +98,19 @@ export class CliHarness {
     const command = [process.execPath, this.bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
     const env = { ...this.childEnv(opts), SHELL: "/bin/sh" };
     return collect(spawn("script", ["-qec", command, "/dev/null"], { env, stdio: "pipe" }), opts.stdin);
+  }
+
+  /** Like run, but returns at once with stdin left open. */
+  start(args: string[], opts: RunOptions = {}): LiveRun {
+    return live(spawn(process.execPath, [this.bin, ...args], { env: this.childEnv(opts), stdio: "pipe" }));
+  }
+
+  /** Like runInTty, but live, and with a terminal of a known size (script's own is 0×0 without one). */
+  startInTty(args: string[], opts: RunOptions & { cols?: number; rows?: number } = {}): LiveRun {
+    const command = [process.execPath, this.bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+    const env = { ...this.childEnv(opts), SHELL: "/bin/sh" };
+    const sized = `stty cols ${opts.cols ?? 100} rows ${opts.rows ?? 30}; exec ${command}`;
+    return live(spawn("script", ["-qec", sized, "/dev/null"], { env, stdio: "pipe" }));
   }
 
   private childEnv(opts: RunOptions): NodeJS.ProcessEnv {
@@ -116,6 +140,57 @@ function collect(child: ReturnType<typeof spawn>, stdin?: string): Promise<RunRe
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+function live(child: ReturnType<typeof spawn>): LiveRun {
+  const out = { stdout: "", stderr: "" };
+  const waiters = new Set<() => void>();
+  const onData = (stream: "stdout" | "stderr") => (d: Buffer) => {
+    out[stream] += d.toString();
+    for (const w of waiters) w();
+  };
+  child.stdout?.on("data", onData("stdout"));
+  child.stderr?.on("data", onData("stderr"));
+  const result = new Promise<RunResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, ...out }));
+  });
+  return {
+    get stdout() {
+      return out.stdout;
+    },
+    get stderr() {
+      return out.stderr;
+    },
+    waitFor: (pattern, stream = "stdout", timeoutMs = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(out[stream])) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${pattern} on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        void result.then(() => {
+          if (waiters.has(check)) {
+            done();
+            if (pattern.test(out[stream])) resolve();
+            else reject(new Error(`exited before ${pattern} appeared on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`));
+          }
+        });
+        check();
+      }),
+    write: (data) => void child.stdin?.write(data),
+    signal: (sig) => void child.kill(sig),
+    result,
+  };
 }
 
 /** runInTty needs util-linux `script` (BSD `script` takes other flags). */

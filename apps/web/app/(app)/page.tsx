@@ -5,6 +5,30 @@ import { Badge, Card, EmptyState, ErrorState, LoadingState, PageHeader, StatTile
 import { errorMessage } from "../../src/hooks/use-error-message";
 import { useTRPC } from "../../src/trpc";
 
+/** Above this the tile says "500+": the list is capped and there is no count procedure. */
+const ACTIVE_LIMIT = 500;
+
+/** Live fleet figures; each tile waits for its own query so one slow list blanks nothing else. */
+function FleetTiles() {
+  const trpc = useTRPC();
+  const active = useQuery(trpc.runners.list.queryOptions({ status: "active", limit: ACTIVE_LIMIT }));
+  const nodes = useQuery(trpc.nodes.list.queryOptions());
+  const runnerCount = active.data ? (active.data.length >= ACTIVE_LIMIT ? `${ACTIVE_LIMIT}+` : active.data.length) : active.isError ? "?" : "…";
+  const paused = active.data?.filter((r) => r.status === "paused").length ?? 0;
+  const live = nodes.data?.filter((n) => !n.revokedAt) ?? [];
+  const online = live.filter((n) => n.status === "online" && n.connected).length;
+  return (
+    <>
+      <Link href="/runners?status=active" className="tile-link" data-testid="tile-active-runners">
+        <StatTile label="Active runners" value={runnerCount} hint={paused ? `${paused} paused` : "starting, running, paused, stopping"} />
+      </Link>
+      <Link href="/nodes" className="tile-link" data-testid="tile-online-nodes">
+        <StatTile label="Online nodes" value={nodes.data ? online : nodes.isError ? "?" : "…"} hint={nodes.data ? `of ${live.length} joined` : undefined} />
+      </Link>
+    </>
+  );
+}
+
 export default function DashboardPage() {
   const trpc = useTRPC();
   const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
@@ -14,7 +38,6 @@ export default function DashboardPage() {
 
   const all = projects.data;
   const count = (s: string) => all.filter((p) => p.status === s).length;
-  const activeRunners = all.reduce((n, p) => n + p.activeRunners, 0);
   const recent = [...all].sort((a, b) => +new Date(b.updatedAt) - +new Date(a.updatedAt)).slice(0, 6);
 
   return (
@@ -24,7 +47,7 @@ export default function DashboardPage() {
         <StatTile label="Projects" value={all.length - count("archived")} hint={`${count("archived")} archived`} />
         <StatTile label="Active projects" value={count("active")} hint="with a runner going" />
         <StatTile label="Idle projects" value={count("idle")} />
-        <StatTile label="Active runners" value={activeRunners} hint="across all projects" />
+        <FleetTiles />
       </div>
       <Card title="Recently changed projects" actions={<Link href="/projects" className="btn btn-ghost btn-sm">All projects</Link>}>
         {recent.length === 0 ? (

@@ -4,13 +4,26 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 import { io, type Socket } from "socket.io-client";
 import { ROOMS, type ClientToServerEvents, type ServerToClientEvents } from "@stratavore/contracts";
 import { useTRPC, useTRPCClient } from "../trpc";
+import { createFleetSync } from "./fleet-sync";
 import { applyProjectDelete, applyProjectUpsert, SeqGuard } from "./project-cache";
 
 export type LiveState = "connecting" | "live" | "offline";
 const LiveContext = createContext<LiveState>("connecting");
 export const useLiveState = () => useContext(LiveContext);
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const SocketContext = createContext<ClientSocket | null>(null);
+/** The tab's one socket, for features with their own rooms (a runner's terminal); null until created. */
+export const useRealtimeSocket = () => useContext(SocketContext);
+
+type FleetSync = ReturnType<typeof createFleetSync>;
+const FleetContext = createContext<Pick<FleetSync, "placeRunner" | "placeNode"> | null>(null);
+/** Puts a runner or node returned by a mutation into the caches the same way a pushed event would. */
+export function useFleetCache() {
+  const fleet = useContext(FleetContext);
+  if (!fleet) throw new Error("useFleetCache outside RealtimeProvider");
+  return fleet;
+}
 
 /**
  * One Socket.IO connection per tab (session cookie auth). On every (re)connect it
@@ -21,12 +34,16 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const [state, setState] = useState<LiveState>("connecting");
+  const [socket, setSocket] = useState<ClientSocket | null>(null);
+  // Outlives the effect (and React's double mount), so seq guards and mutation results share it.
+  const [fleet] = useState(() => createFleetSync(qc, trpc));
 
   useEffect(() => {
     const guard = new SeqGuard();
     const socket: ClientSocket = io({ path: "/socket.io", withCredentials: true });
+    setSocket(socket);
 
-    const backfill = async () => {
+    const backfillProjects = async () => {
       if (guard.cursor === null) {
         const { seq } = await client.projects.changesSince.query({});
         guard.advance(seq);
@@ -46,7 +63,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("connect", async () => {
       const ack = await socket.emitWithAck("subscribe", { room: ROOMS.fleet });
       if (!ack.ok) return setState("offline");
-      await backfill().catch(() => undefined);
+      await Promise.all([backfillProjects().catch(() => undefined), fleet.backfill().catch(() => undefined)]);
       setState("live");
     });
     socket.on("disconnect", () => setState("offline"));
@@ -59,10 +76,20 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       if (guard.accept(id, seq)) applyProjectDelete(qc, id);
       guard.advance(seq);
     });
+    socket.on("runner:status", fleet.runnerStatus);
+    socket.on("runner:metrics", fleet.runnerMetrics);
+    socket.on("node:status", fleet.nodeStatus);
     return () => {
       socket.disconnect();
+      setSocket(null);
     };
-  }, [qc, trpc, client]);
+  }, [qc, trpc, client, fleet]);
 
-  return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={state}>
+      <SocketContext.Provider value={socket}>
+        <FleetContext.Provider value={fleet}>{children}</FleetContext.Provider>
+      </SocketContext.Provider>
+    </LiveContext.Provider>
+  );
 }

@@ -1,6 +1,11 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
-import { isAllowedRoomName, subscribeInput, type ClientToServerEvents, type ServerToClientEvents } from "@stratavore/contracts";
+import {
+  ROOMS, isAllowedRoomName, roleAtLeast, runnerAttachInput, runnerInputMessage, runnerResizeMessage, subscribeInput,
+  type ClientToServerEvents, type CommandAck, type ServerToClientEvents,
+} from "@stratavore/contracts";
+import { runnerNode } from "../services/runner-lifecycle.ts";
+import { attachAgentNamespace } from "./agent-namespace.ts";
 import type { Principal } from "../auth/principal.ts";
 import { resolvePrincipal } from "../auth/resolve-principal.ts";
 import type { ApiDeps } from "../trpc/context.ts";
@@ -17,7 +22,8 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
  * token (`auth.token`); anything else is refused before a connection exists.
  */
 export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeServer; bus: RealtimeBus } {
-  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, connectionStateRecovery: undefined });
+  // 1 MB messages: terminal output chunks and heartbeat batches of 1000 runners fit easily.
+  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 1_000_000 });
 
   io.use(async (socket, next) => {
     try {
@@ -48,7 +54,35 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const parsed = subscribeInput.safeParse(raw);
       if (parsed.success) void socket.leave(parsed.data.room);
     });
+
+    // Terminal: anyone signed in may watch; typing and resizing need operator and `write`.
+    socket.on("runner:attach", async (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = runnerAttachInput.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
+      await socket.join(ROOMS.runner(parsed.data.runnerId));
+      reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });
+    });
+    socket.on("runner:detach", (raw) => {
+      const parsed = runnerAttachInput.safeParse(raw);
+      if (parsed.success) void socket.leave(ROOMS.runner(parsed.data.runnerId));
+    });
+    const command = async (raw: unknown, schema: typeof runnerInputMessage | typeof runnerResizeMessage): Promise<CommandAck> => {
+      const { principal } = socket.data;
+      if (!roleAtLeast(principal.user.role, "operator") || !principal.scopes.includes("write")) return { ok: false, code: "FORBIDDEN", message: "Viewers cannot type into runners." };
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return { ok: false, code: "VALIDATION", message: "Bad terminal message." };
+      const nodeId = await runnerNode(deps, parsed.data.runnerId);
+      if (!nodeId) return { ok: false, code: "NOT_FOUND", message: "No such runner." };
+      const p = parsed.data;
+      const sent = "data" in p ? deps.fleet.agents.input(nodeId, p.runnerId, p.data) : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
+      return sent ? { ok: true } : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
+    };
+    socket.on("runner:input", (raw, ack) => void command(raw, runnerInputMessage).then((r) => typeof ack === "function" && ack(r)));
+    socket.on("runner:resize", (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)));
   });
+
+  attachAgentNamespace(io as unknown as Server, deps);
 
   const bus: RealtimeBus = {
     publish(events: OutgoingEvent[]) {

@@ -13,7 +13,9 @@ export async function inTransaction<T>(
   work: (tx: TxClient, outbox: OutgoingEvent[]) => Promise<T>,
 ): Promise<T> {
   const outbox: OutgoingEvent[] = [];
-  const result = await db.$transaction((tx) => work(tx, outbox));
+  // Under a burst (100 launches serialised by one advisory lock) a transaction may wait for a
+  // pooled connection far longer than Prisma's 2 s default before it even starts.
+  const result = await db.$transaction((tx) => work(tx, outbox), { maxWait: 30_000, timeout: 30_000 });
   if (outbox.length) bus.publish(outbox);
   return result;
 }

@@ -4,6 +4,7 @@ import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
+import { Fleet } from "../fleet/fleet.ts";
 import { MemoryBus } from "../realtime/bus.ts";
 import { createCaller } from "../root.ts";
 import type { ApiDeps } from "../trpc/context.ts";
@@ -19,6 +20,7 @@ export function createHarness(databaseUrl: string) {
     bus,
     config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false },
     log: () => {},
+    fleet: new Fleet(),
   };
   let hash: Promise<string> | undefined;
 

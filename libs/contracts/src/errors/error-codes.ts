@@ -15,6 +15,13 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: { http: "CONFLICT", message: "A user with this email already exists." },
   LAST_ADMIN: { http: "PRECONDITION_FAILED", message: "At least one enabled admin must remain." },
   CANNOT_DISABLE_SELF: { http: "PRECONDITION_FAILED", message: "You cannot disable your own account." },
+  QUOTA_EXCEEDED: { http: "PRECONDITION_FAILED", message: "The project's runner quota is full." },
+  NO_NODE_AVAILABLE: { http: "PRECONDITION_FAILED", message: "No online node can take this runner." },
+  NODE_UNAVAILABLE: { http: "PRECONDITION_FAILED", message: "The requested node is not online or is full." },
+  PATH_MISSING: { http: "PRECONDITION_FAILED", message: "The project path does not exist on the node." },
+  INVALID_TRANSITION: { http: "CONFLICT", message: "The runner is not in a state that allows this." },
+  RUNNER_NOT_ACTIVE: { http: "PRECONDITION_FAILED", message: "The runner is not active." },
+  JOIN_TOKEN_INVALID: { http: "UNAUTHORIZED", message: "The join token is unknown, used, revoked or expired." },
   RATE_LIMITED: { http: "TOO_MANY_REQUESTS", message: "Too many attempts; try again later." },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { nodeSchema } from "../schemas/node.ts";
 import { projectSchema } from "../schemas/project.ts";
+import { outputChunkSchema, runnerSchema } from "../schemas/runner.ts";
 
 /**
  * Realtime contract (DESIGN.md §6). Every server→client event carries `seq`, the audit-log
@@ -8,9 +10,23 @@ import { projectSchema } from "../schemas/project.ts";
 export const projectUpsertEvent = z.object({ seq: z.number().int(), project: projectSchema });
 export const projectDeleteEvent = z.object({ seq: z.number().int(), id: z.uuid() });
 
+export const runnerStatusEvent = z.object({ seq: z.number().int(), runner: runnerSchema });
+/** Terminal output; `seq` is the runner's own output sequence (gap-free per runner). */
+export const runnerOutputEvent = z.object({ runnerId: z.uuid(), seq: z.number().int(), data: z.string() });
+/** Heartbeat figures; `seq` is the server's metrics sequence (not audited, so not the audit seq). */
+export const runnerMetricsEvent = z.object({
+  seq: z.number().int(),
+  items: z.array(z.object({ runnerId: z.uuid(), cpuPercent: z.number().nullable(), memoryBytes: z.number().nullable(), at: z.date() })),
+});
+export const nodeStatusEvent = z.object({ seq: z.number().int(), node: nodeSchema });
+
 export const serverEventSchemas = {
   "project:upsert": projectUpsertEvent,
   "project:delete": projectDeleteEvent,
+  "runner:status": runnerStatusEvent,
+  "runner:output": runnerOutputEvent,
+  "runner:metrics": runnerMetricsEvent,
+  "node:status": nodeStatusEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;
@@ -24,14 +40,25 @@ export type ServerToClientEvents = {
 export const subscribeInput = z.object({ room: z.string().min(1).max(100) });
 export type SubscribeAck = { ok: true } | { ok: false; code: string; message: string };
 
+export const runnerAttachInput = z.object({ runnerId: z.uuid() });
+/** Joining a runner's terminal: the recent scrollback comes back in the ack, live output follows. */
+export type RunnerAttachAck = { ok: true; chunks: z.infer<typeof outputChunkSchema>[] } | { ok: false; code: string; message: string };
+export const runnerInputMessage = z.object({ runnerId: z.uuid(), data: z.string().min(1).max(64_000) });
+export const runnerResizeMessage = z.object({ runnerId: z.uuid(), cols: z.number().int().min(10).max(1000), rows: z.number().int().min(5).max(500) });
+export type CommandAck = { ok: true } | { ok: false; code: string; message: string };
+
 /** Socket.IO typed map: client → server. */
 export type ClientToServerEvents = {
   subscribe: (payload: z.infer<typeof subscribeInput>, ack: (res: SubscribeAck) => void) => void;
   unsubscribe: (payload: z.infer<typeof subscribeInput>) => void;
+  "runner:attach": (payload: z.infer<typeof runnerAttachInput>, ack: (res: RunnerAttachAck) => void) => void;
+  "runner:detach": (payload: z.infer<typeof runnerAttachInput>) => void;
+  "runner:input": (payload: z.infer<typeof runnerInputMessage>, ack?: (res: CommandAck) => void) => void;
+  "runner:resize": (payload: z.infer<typeof runnerResizeMessage>, ack?: (res: CommandAck) => void) => void;
 };
 
 /** Rooms: `fleet` carries list-level events every signed-in user may read. */
-export const ROOMS = { fleet: "fleet", project: (id: string) => `project:${id}` } as const;
+export const ROOMS = { fleet: "fleet", project: (id: string) => `project:${id}`, runner: (id: string) => `runner:${id}` } as const;
 
 export function isAllowedRoomName(room: string): boolean {
   return room === ROOMS.fleet || /^project:[0-9a-f-]{36}$/.test(room);

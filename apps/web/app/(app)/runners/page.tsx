@@ -1,10 +1,66 @@
-import { EmptyState, PageHeader } from "@stratavore/ui";
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
+import { RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
+import { EmptyState, ErrorState, LoadingState, PageHeader, Select } from "@stratavore/ui";
+import { errorMessage } from "../../../src/hooks/use-error-message";
+import { RunnersTable } from "../../../src/runners/runners-table";
+import { useTRPC } from "../../../src/trpc";
+
+type StatusFilter = "" | "active" | RunnerStatus;
+const STATUS_FILTERS: readonly string[] = ["active", ...RUNNER_STATUSES];
+const asStatusFilter = (v: string | null): StatusFilter => (v && STATUS_FILTERS.includes(v) ? (v as StatusFilter) : "");
+
+function RunnersList() {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  // Links from elsewhere (a project, the dashboard) may preset the filters.
+  const [status, setStatus] = useState<StatusFilter>(asStatusFilter(params.get("status")));
+  const [project, setProject] = useState(params.get("project") ?? "");
+  const filter = { status: status || undefined, project: project || undefined, limit: 200 };
+  const runners = useQuery(trpc.runners.list.queryOptions(filter, { placeholderData: (prev) => prev }));
+  const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
+  const filtered = Boolean(filter.status || filter.project);
+
+  return (
+    <>
+      <PageHeader title="Runners" description="Claude Code processes Stratavore supervises, live." />
+      <div className="toolbar">
+        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
+          <option value="">Any status</option>
+          <option value="active">Active (starting, running, paused, stopping)</option>
+          {RUNNER_STATUSES.map((s) => <option key={s} value={s}>{s.charAt(0).toUpperCase() + s.slice(1)}</option>)}
+        </Select>
+        <Select aria-label="Project" value={project} onChange={(e) => setProject(e.target.value)}>
+          <option value="">Any project</option>
+          {(projects.data ?? []).map((p) => <option key={p.id} value={p.name}>{p.name}</option>)}
+        </Select>
+      </div>
+      {runners.isPending ? (
+        <LoadingState />
+      ) : runners.isError ? (
+        <ErrorState {...errorMessage(runners.error)} onRetry={() => runners.refetch()} />
+      ) : runners.data.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No runner matches">Change the status or project filter.</EmptyState>
+        ) : (
+          <EmptyState title="No runners yet" action={<Link className="btn btn-primary" href="/projects">Choose a project to launch in</Link>}>
+            Runners are Claude Code sessions that Stratavore launches and supervises in your projects. Launch one from a project&apos;s page.
+          </EmptyState>
+        )
+      ) : (
+        <RunnersTable runners={runners.data} />
+      )}
+    </>
+  );
+}
 
 export default function RunnersPage() {
   return (
-    <>
-      <PageHeader title="Runners" />
-      <EmptyState title="No runners yet">Runners are Claude Code sessions that Stratavore launches and supervises in your projects. None has been launched on this server yet.</EmptyState>
-    </>
+    <Suspense fallback={<LoadingState />}>
+      <RunnersList />
+    </Suspense>
   );
 }

@@ -5,6 +5,7 @@ import { use } from "react";
 import { Badge, Card, ErrorState, LoadingState, PageHeader, StatTile, formatRelative, formatTokens, formatUsd } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { ProjectActions } from "../../../../src/projects/project-actions";
+import { LaunchRunnerButton, ProjectRunners } from "../../../../src/projects/project-runners";
 import { useTRPC } from "../../../../src/trpc";
 
 export default function ProjectPage({ params }: { params: Promise<{ name: string }> }) {
@@ -25,7 +26,7 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
   return (
     <>
       <nav className="crumbs"><Link href="/projects">Projects</Link> / <span>{p.name}</span></nav>
-      <PageHeader title={<>{p.name} <Badge>{p.status}</Badge></>} description={p.description || "No description."} actions={<ProjectActions project={p} />} />
+      <PageHeader title={<>{p.name} <Badge>{p.status}</Badge></>} description={p.description || "No description."} actions={<><LaunchRunnerButton project={p} /><ProjectActions project={p} /></>} />
       <div className="tiles">
         <StatTile label="Active runners" value={`${p.stats.activeRunners} / ${p.maxRunners}`} hint="quota" />
         <StatTile label="Runs" value={p.stats.totalRunners} />
@@ -34,6 +35,7 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
         <StatTile label="Cost" value={formatUsd(p.stats.costUsd)} />
         <StatTile label="Last activity" value={formatRelative(p.stats.lastActivityAt)} />
       </div>
+      <ProjectRunners project={p} />
       <Card title="Details">
         <dl className="details">
           <dt>Path</dt><dd className="mono">{p.path}</dd>

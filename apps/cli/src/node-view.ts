@@ -1,0 +1,43 @@
+import type { JoinToken, Node } from "@stratavore/contracts";
+import { fields, formatDate, formatList, table } from "./output.ts";
+
+/** A revoked node is stored as offline; people need to see why it never comes back. */
+export const nodeStatus = (n: Node) => (n.revokedAt ? "revoked" : n.status);
+const versions = (n: Node) => `agent ${n.agentVersion}, claude ${n.claudeVersion ?? "?"}`;
+
+export function nodeTable(nodes: Node[]): string {
+  return table(
+    ["NAME", "STATUS", "CONNECTED", "RUNNERS", "LABELS", "VERSIONS", "LAST SEEN"],
+    nodes.map((n) => [n.name, nodeStatus(n), n.connected ? "yes" : "no", `${n.activeRunners}/${n.capacity}`, formatList(n.labels), versions(n), formatDate(n.lastSeenAt)]),
+  );
+}
+
+export function nodeDetail(n: Node): string {
+  return fields([
+    ["Name", n.name],
+    ["ID", n.id],
+    ["Hostname", n.hostname],
+    ["Status", nodeStatus(n)],
+    ["Connected", n.connected ? "yes" : "no"],
+    ["Runners", `${n.activeRunners} active / ${n.capacity} capacity`],
+    ["Labels", formatList(n.labels)],
+    ["Agent version", n.agentVersion],
+    ["Claude version", n.claudeVersion ?? "-"],
+    ["Last seen", formatDate(n.lastSeenAt)],
+    ["Joined", formatDate(n.createdAt)],
+    ["Revoked", formatDate(n.revokedAt)],
+  ]);
+}
+
+export function joinTokenStatus(t: JoinToken, now = Date.now()): string {
+  if (t.revokedAt) return "revoked";
+  if (t.usedAt) return "used";
+  return t.expiresAt.getTime() <= now ? "expired" : "unused";
+}
+
+export function joinTokenTable(tokens: JoinToken[], now = Date.now()): string {
+  return table(
+    ["ID", "STATUS", "EXPIRES", "USED", "NODE", "CREATED"],
+    tokens.map((t) => [t.id, joinTokenStatus(t, now), formatDate(t.expiresAt), formatDate(t.usedAt), t.nodeName ?? "-", formatDate(t.createdAt)]),
+  );
+}

@@ -1,0 +1,97 @@
+import { isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
+import { fields, formatBytes, formatDate, formatDuration, formatPercent, oneLine, table } from "./output.ts";
+import { shortId } from "./runner-ref.ts";
+
+export interface TimelineEntry {
+  seq: number;
+  type: string;
+  at: Date;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Time since start while active; afterwards how long it ran. */
+export function runTime(r: Runner, now = Date.now()): string {
+  if (!r.startedAt) return "-";
+  if (isActiveRunnerStatus(r.status)) return formatDuration(now - r.startedAt.getTime());
+  return r.endedAt ? formatDuration(r.endedAt.getTime() - r.startedAt.getTime()) : "-";
+}
+
+const uptime = (r: Runner, now: number) => (isActiveRunnerStatus(r.status) ? runTime(r, now) : "-");
+const restarts = (r: Runner) => `${r.restartAttempts}/${r.maxRestarts}`;
+const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v));
+
+export function runnerTable(runners: Runner[], now = Date.now()): string {
+  return table(
+    ["ID", "PROJECT", "NODE", "STATUS", "PID", "CPU", "MEMORY", "UPTIME", "RESTARTS", "END REASON"],
+    runners.map((r) => [
+      shortId(r.id), r.projectName, dash(r.nodeName), r.status, dash(r.pid), formatPercent(r.cpuPercent), formatBytes(r.memoryBytes),
+      uptime(r, now), restarts(r), r.endReason ? oneLine(r.endReason, 60) : "-",
+    ]),
+  );
+}
+
+/** `terminated (stopped)`, `failed (exit code 1)`: one phrase for end-of-stream notices. */
+export function describeEnd(r: Runner): string {
+  const why = r.endReason ?? (r.exitCode !== null ? `exit code ${r.exitCode}` : null);
+  return why ? `${r.status} (${oneLine(why, 120)})` : r.status;
+}
+
+/** The few lines a launch or a stop prints. */
+export function runnerSummary(r: Runner): string {
+  return fields([
+    ["ID", r.id],
+    ["Project", r.projectName],
+    ["Node", dash(r.nodeName)],
+    ["Status", r.status],
+    ["PID", dash(r.pid)],
+    ...(r.endReason ? ([["End reason", r.endReason]] as [string, string][]) : []),
+  ]);
+}
+
+export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.now()): string {
+  const detail = fields([
+    ["ID", r.id],
+    ["Project", r.projectName],
+    ["Node", dash(r.nodeName)],
+    ["Status", r.status],
+    ["Mode", r.conversationMode],
+    ["Session", dash(r.sessionId)],
+    ["Model", dash(r.model)],
+    ["Prompt", r.prompt ? oneLine(r.prompt) : "-"],
+    ["Claude flags", r.flags.length ? r.flags.join(" ") : "-"],
+    ["PID", dash(r.pid)],
+    ["CPU", formatPercent(r.cpuPercent)],
+    ["Memory", formatBytes(r.memoryBytes)],
+    ["Restarts", restarts(r)],
+    ["Next restart", formatDate(r.nextRestartAt)],
+    ["Exit code", dash(r.exitCode)],
+    ["End reason", dash(r.endReason)],
+    ["Created", formatDate(r.createdAt)],
+    ["Started", formatDate(r.startedAt)],
+    ["Ended", formatDate(r.endedAt)],
+    [isActiveRunnerStatus(r.status) ? "Uptime" : "Ran for", runTime(r, now)],
+    ["Last heartbeat", formatDate(r.lastHeartbeatAt)],
+  ]);
+  return `${detail}\n\nTimeline:\n${timeline.length ? timelineTable(timeline) : "(no events)"}`;
+}
+
+export function timelineTable(entries: TimelineEntry[]): string {
+  return table(
+    ["AT", "EVENT", "BY", "DETAILS"],
+    entries.map((e) => [formatDate(e.at), e.type.replace(/^runner\./, ""), actorLabel(e.actor), details(e.data)]),
+  );
+}
+
+/** `user:<uuid>` → `user:1a2b3c4d`: enough to tell actors apart in a terminal. */
+function actorLabel(actor: string | null): string {
+  if (!actor) return "-";
+  return actor.replace(/([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "$1");
+}
+
+function details(data: Record<string, unknown>): string {
+  const parts = Object.entries(data)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? oneLine(v, 60) : JSON.stringify(v)}`);
+  return parts.length ? parts.join(" ") : "-";
+}

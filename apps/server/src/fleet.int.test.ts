@@ -1,0 +1,165 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+
+let h: FleetHarness;
+let workdir: string;
+
+beforeAll(async () => {
+  h = await FleetHarness.start(inject("databaseUrl"));
+  workdir = join(h.tmp, "checkout");
+  await mkdir(workdir, { recursive: true });
+});
+afterAll(() => h?.stop());
+
+const project = async (maxRunners = 5) => h.api.projects.create({ name: uniqueSlug("fleet"), path: workdir, maxRunners });
+const runnerStatus = async (id: string) => (await h.api.runners.get({ id })).status;
+const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
+const scrollbackText = (id: string) => h.server.deps.fleet.scrollback.since(id).map((c) => c.data).join("");
+
+describe("runners on a real agent with the fake claude", () => {
+  it("launches in a PTY, streams output, takes input, and stop kills the whole tree", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });
+    const p = await project();
+    const r = await h.api.runners.launch({ project: p.name, node });
+    expect(r).toMatchObject({ status: "running", nodeName: node, conversationMode: "new" });
+    expect(r.pid).toBeGreaterThan(0);
+    expect(r.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor("banner", async () => scrollbackText(r.id).includes(r.sessionId!));
+
+    expect(h.server.deps.fleet.agents.input(r.nodeId!, r.id, "hello there\r")).toBe(true);
+    await waitFor("echo", async () => scrollbackText(r.id).includes("echo: hello there"));
+    const transcript = join(h.agents.at(-1)!.home, ".claude/projects", workdir.replace(/[^a-zA-Z0-9]/g, "-"), `${r.sessionId}.jsonl`);
+    expect(await readFile(transcript, "utf8")).toContain("hello there");
+
+    const grandchild = Number(await waitFor("grandchild pid", async () => (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim()));
+    const tree = snapshotDescendants(r.pid!);
+    expect(tree).toContain(grandchild);
+    expect(readProcStat(grandchild)?.session).not.toBe(readProcStat(r.pid!)?.session); // its own session, like claude's tools
+
+    expect((await h.api.runners.stop({ id: r.id })).status).toBe("stopping");
+    await waitFor("terminated", async () => (await runnerStatus(r.id)) === "terminated");
+    await waitFor("no process of the tree alive", async () => tree.every((pid) => !isAlive(pid)));
+    const ended = await h.api.runners.get({ id: r.id });
+    expect(ended).toMatchObject({ status: "terminated", endReason: "stopped", pid: null });
+    const timeline = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(timeline).toEqual(["runner.launched", "runner.started", "runner.stop_requested", "runner.terminated"]);
+
+  });
+
+  it("pause stops every process of the tree (state T) and unpause continues it", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const p = await project();
+    const r = await h.api.runners.launch({ project: p.name, node });
+    expect((await h.api.runners.pause({ id: r.id })).status).toBe("paused");
+    const tree = snapshotDescendants(r.pid!);
+    expect(tree.map((pid) => readProcStat(pid)?.state)).toEqual(tree.map(() => "T"));
+    expect(await codeOf(h.api.runners.pause({ id: r.id }))).toBe("INVALID_TRANSITION");
+    expect((await h.api.runners.unpause({ id: r.id })).status).toBe("running");
+    expect(readProcStat(r.pid!)?.state).not.toBe("T");
+    await h.api.runners.kill({ id: r.id });
+    await waitFor("terminated after kill", async () => (await runnerStatus(r.id)) === "terminated");
+  });
+
+  it("heartbeats carry CPU and memory of the tree", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const r = await h.api.runners.launch({ project: (await project()).name, node });
+    const beat = await waitFor("a heartbeat", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.lastHeartbeatAt && cur.memoryBytes ? cur : null;
+    });
+    expect(beat.memoryBytes).toBeGreaterThan(1_000_000);
+    expect(beat.cpuPercent).toBeGreaterThanOrEqual(0);
+    await h.api.runners.stop({ id: r.id });
+  });
+
+  it("refuses a launch whose project path is missing on the node, naming the reason", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const p = await h.api.projects.create({ name: uniqueSlug("nopath"), path: "/definitely/not/here" });
+    expect(await codeOf(h.api.runners.launch({ project: p.name, node }))).toBe("PATH_MISSING");
+    const [failed] = await h.api.runners.list({ project: p.name });
+    expect(failed).toMatchObject({ status: "failed" });
+    expect(failed!.endReason).toContain("/definitely/not/here");
+  });
+
+  it("a crash loop is relaunched with --resume after a backoff, at most 3 times, then ends failed", async () => {
+    const node = uniqueSlug("crashy");
+    await h.startAgent(node, { labels: ["crashy"], env: { FAKE_CLAUDE_MODE: "crash" } });
+    const r = await h.api.runners.launch({ project: (await project()).name, node, labels: ["crashy"] });
+    const final = await waitFor("crash loop end", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.status === "failed" && !cur.nextRestartAt && cur.restartAttempts === 3 ? cur : null;
+    }, 30_000);
+    // The first run crashes (exit 3); the `--resume` relaunches fail too, as a crash loop does.
+    expect(final.endReason).toMatch(/^crash loop: exit code \d+ after 3 restarts/);
+    expect(final.conversationMode).toBe("resume");
+    const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(types.filter((t) => t === "runner.restarting")).toHaveLength(3);
+    expect(types.filter((t) => t === "runner.failed")).toHaveLength(4);
+  });
+});
+
+describe("agent loss", () => {
+  it("kill -9 of the agent leaves no claude alive, and the server fails the runner with heartbeat_lost", async () => {
+    const node = uniqueSlug("doomed");
+    const agent = await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });
+    const r = await h.api.runners.launch({ project: (await project()).name, node });
+    const grandchild = Number(await waitFor("grandchild pid", async () => (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim()));
+    const tree = [...new Set([...snapshotDescendants(r.pid!), grandchild])];
+    agent.child.kill("SIGKILL");
+    await agent.exited;
+    await waitFor("every claude process gone", async () => tree.every((pid) => !isAlive(pid)), 10_000);
+    const lost = await waitFor("runner failed", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.status === "failed" ? cur : null;
+    });
+    expect(lost.endReason).toBe("heartbeat_lost");
+    expect((await h.api.nodes.get({ ref: node })).status).toBe("offline");
+  });
+
+  it("an agent that comes back without its runners reports them gone (agent_restarted)", async () => {
+    const node = uniqueSlug("phoenix");
+    const dataDir = join(h.tmp, `agent-${node}`);
+    const first = await h.startAgent(node, { dataDir });
+    const r = await h.api.runners.launch({ project: (await project()).name, node });
+    first.child.kill("SIGKILL");
+    await first.exited;
+    // Same data dir: it reconnects with its stored credential, before the heartbeat TTL passes.
+    h.agents.splice(h.agents.indexOf(first), 1);
+    await h.startAgent(node, { dataDir });
+    const ended = await waitFor("runner ended", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.status === "failed" || cur.status === "starting" || cur.status === "running" && cur.restartAttempts > 0 ? cur : null;
+    });
+    const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(types).toContain("runner.failed");
+    const failedEvent = (await h.api.runners.timeline({ id: r.id })).find((e) => e.type === "runner.failed");
+    expect(failedEvent?.data.reason).toBe("agent_restarted");
+    expect(ended.restartAttempts).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("quota under concurrency", () => {
+  for (const agents of [1, 2]) {
+    it(`100 launches at once on a project with quota 5 → exactly 5 running, 95 QUOTA_EXCEEDED (${agents} agent${agents > 1 ? "s" : ""})`, async () => {
+      for (let i = 0; i < agents; i++) await h.startAgent(uniqueSlug("bulk"), { labels: [`bulk${agents}`], capacity: 50 });
+      const p = await project(5);
+      const results = await Promise.all(Array.from({ length: 100 }, () => codeOf(h.api.runners.launch({ project: p.name, labels: [`bulk${agents}`] }))));
+      expect(results.filter((c) => c === "OK")).toHaveLength(5);
+      expect(results.filter((c) => c === "QUOTA_EXCEEDED")).toHaveLength(95);
+      const running = await h.api.runners.list({ project: p.name, status: "running" });
+      expect(running).toHaveLength(5);
+      if (agents === 2) expect(new Set(running.map((r) => r.nodeId)).size).toBe(2);
+      await Promise.all(running.map((r) => h.api.runners.kill({ id: r.id })));
+      await waitFor("all ended", async () => (await h.api.runners.list({ project: p.name, status: "active" })).length === 0);
+    }, 60_000);
+  }
+});

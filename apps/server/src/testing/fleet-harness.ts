@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createCaller, hashPassword, type FleetConfig } from "@stratavore/api";
+import { createDb, insertUser, type Db } from "@stratavore/db";
+import { uniqueEmail } from "@stratavore/db/testing";
+import { readEnv } from "../env.ts";
+import { startServer, type RunningServer } from "../server.ts";
+
+const repoRoot = resolve(import.meta.dirname, "../../../..");
+export const FAKE_CLAUDE = join(repoRoot, "libs/runner/src/testing/fake-claude.mjs");
+
+export interface AgentProcess {
+  name: string;
+  child: ChildProcess;
+  home: string;
+  log: string[];
+  exited: Promise<number | null>;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * A real server (short heartbeat TTL) on the shared test database plus real agent processes
+ * running the fake claude in real PTYs. API calls go through createCaller on the server's
+ * own deps, so they see exactly the agents the server sees.
+ */
+export class FleetHarness {
+  readonly agents: AgentProcess[] = [];
+  private constructor(readonly server: RunningServer, readonly db: Db, readonly tmp: string, readonly api: ReturnType<typeof createCaller>) {}
+
+  static async start(databaseUrl: string, fleet: Partial<FleetConfig> = {}): Promise<FleetHarness> {
+    const tmp = await mkdtemp(join(tmpdir(), "stratavore-fleet-"));
+    const env = readEnv([], { DATABASE_URL: databaseUrl, PORT: "0", STRATAVORE_DATA_DIR: join(tmp, "data"), STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_EMAIL: uniqueEmail("fleet-first"), STRATAVORE_ADMIN_PASSWORD: "fleet-admin-password" });
+    // Server errors are printed: a failing fleet test is unreadable without them.
+    const log = (level: string, msg: string, meta?: Record<string, unknown>) => level === "error" && console.error(msg, meta);
+    const server = await startServer(env, log, { web: false, fleet: { heartbeatTtlMs: 5000, reconcileIntervalMs: 300, restartBaseMs: 200, agentAckTimeoutMs: 8000, ...fleet } });
+    const db = createDb({ connectionString: databaseUrl, poolMax: 3 });
+    const user = await insertUser(db, { email: uniqueEmail("fleet-admin"), name: "Fleet admin", role: "admin", passwordHash: await hashPassword("fleet-admin-password") });
+    const api = createCaller({ ...server.deps, principal: { user, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
+    return new FleetHarness(server, db, tmp, api);
+  }
+
+  /** Starts `apps/agent` as its own process with the fake claude; resolves once its node is online. */
+  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string } = {}): Promise<AgentProcess> {
+    const home = opts.home ?? join(this.tmp, `home-${name}`);
+    const dataDir = opts.dataDir ?? join(this.tmp, `agent-${name}`);
+    await mkdir(home, { recursive: true });
+    const { secret } = await this.api.joinTokens.create({ ttlMinutes: 10 });
+    const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
+      "--claude-bin", FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1"];
+    if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
+    const env = { PATH: process.env.PATH, HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
+    const log: string[] = [];
+    child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const agent = { name, child, home, log, exited };
+    this.agents.push(agent);
+    await waitFor(`node ${name} online`, async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected), 20_000);
+    return agent;
+  }
+
+  async stop(): Promise<void> {
+    for (const a of this.agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill("SIGKILL");
+    await this.server.close();
+    await this.db.$disconnect();
+    await rm(this.tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,13 @@
+import type { JoinToken } from "@stratavore/contracts";
+
+export type JoinTokenState = "revoked" | "used" | "expired" | "unused";
+
+/** Revoked and used are final; an unused token expires with the clock. */
+export function joinTokenState(t: JoinToken, now: number): JoinTokenState {
+  if (t.revokedAt) return "revoked";
+  if (t.usedAt) return "used";
+  return t.expiresAt.getTime() <= now ? "expired" : "unused";
+}
+
+/** The exact command that joins a machine, as the CLI prints it (apps/cli join-token-commands). */
+export const agentCommandLine = (server: string, secret: string) => `stratavore agent --server ${server} --join-token ${secret}`;

@@ -1,0 +1,48 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { roleAtLeast, type Project } from "@stratavore/contracts";
+import { Button, Card, EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
+import { errorMessage } from "../hooks/use-error-message";
+import { useMe } from "../require-auth";
+import { LaunchRunnerDialog } from "../runners/launch-runner-dialog";
+import { RunnersTable } from "../runners/runners-table";
+import { useTRPC } from "../trpc";
+
+const RECENT_LIMIT = 20;
+
+/** "Launch runner" for operators while the project is not archived. */
+export function LaunchRunnerButton({ project }: { project: Project }) {
+  const me = useMe();
+  const [open, setOpen] = useState(false);
+  if (!roleAtLeast(me.role, "operator") || project.status === "archived") return null;
+  return (
+    <>
+      <Button variant="primary" onClick={() => setOpen(true)}>Launch runner</Button>
+      <LaunchRunnerDialog project={project.name} open={open} onClose={() => setOpen(false)} />
+    </>
+  );
+}
+
+/** The project's most recent runners, kept live by the realtime provider. */
+export function ProjectRunners({ project }: { project: Project }) {
+  const trpc = useTRPC();
+  const runners = useQuery(trpc.runners.list.queryOptions({ project: project.name, limit: RECENT_LIMIT }));
+  const all = <Link href={`/runners?project=${encodeURIComponent(project.name)}`} className="btn btn-ghost btn-sm">All runners</Link>;
+  return (
+    <Card title="Runners" actions={all}>
+      {runners.isPending ? (
+        <LoadingState />
+      ) : runners.isError ? (
+        <ErrorState {...errorMessage(runners.error)} onRetry={() => runners.refetch()} />
+      ) : runners.data.length === 0 ? (
+        <EmptyState title="No runners yet">
+          {project.status === "archived" ? "Archived projects cannot launch runners." : "Launch one to start Claude Code in this checkout."}
+        </EmptyState>
+      ) : (
+        <RunnersTable runners={runners.data} compact testId="project-runners-table" />
+      )}
+    </Card>
+  );
+}

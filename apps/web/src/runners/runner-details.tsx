@@ -1,0 +1,38 @@
+"use client";
+import Link from "next/link";
+import type { Runner } from "@stratavore/contracts";
+import { Card, formatBytes, formatPercent, formatRelative } from "@stratavore/ui";
+import { useNow } from "../hooks/use-now";
+import { endReasonLabel, restartsLabel, runnerUptime, showsMetrics } from "./runner-format";
+
+const when = (d: Date | null) => (d ? d.toLocaleString() : "—");
+const orDash = (v: string | number | null) => (v === null || v === "" ? "—" : String(v));
+
+/** Everything we know about one runner, as a definition list. */
+export function RunnerDetails({ runner: r }: { runner: Runner }) {
+  const live = showsMetrics(r);
+  const now = useNow(1000, live);
+  return (
+    <Card title="Details">
+      <dl className="details">
+        <dt>Project</dt><dd><Link href={`/projects/${r.projectName}`}>{r.projectName}</Link></dd>
+        <dt>Node</dt><dd>{r.nodeName ?? <span className="muted">not placed</span>}</dd>
+        <dt>Session</dt><dd className="mono">{orDash(r.sessionId)}</dd>
+        <dt>Mode</dt><dd>{r.conversationMode}</dd>
+        <dt>Model</dt><dd>{r.model ?? <span className="muted">default</span>}</dd>
+        {r.flags.length ? (<><dt>Flags</dt><dd className="mono">{r.flags.join(" ")}</dd></>) : null}
+        <dt>PID</dt><dd className="mono">{orDash(r.pid)}</dd>
+        <dt>CPU</dt><dd>{live ? formatPercent(r.cpuPercent) : "—"}</dd>
+        <dt>Memory</dt><dd>{live ? formatBytes(r.memoryBytes) : "—"}</dd>
+        <dt>Heartbeat</dt><dd>{formatRelative(r.lastHeartbeatAt, now)}</dd>
+        <dt>Started</dt><dd>{when(r.startedAt)}</dd>
+        <dt>Uptime</dt><dd>{runnerUptime(r, now)}</dd>
+        <dt>Ended</dt><dd>{when(r.endedAt)}</dd>
+        <dt>Exit code</dt><dd className="mono">{orDash(r.exitCode)}</dd>
+        <dt>End reason</dt><dd>{endReasonLabel(r.endReason)}</dd>
+        <dt>Restarts</dt><dd>{restartsLabel(r)}{r.nextRestartAt && r.status === "failed" ? <span className="muted"> · next at {r.nextRestartAt.toLocaleTimeString()}</span> : null}</dd>
+        {r.prompt ? (<><dt>Prompt</dt><dd className="prompt-text">{r.prompt}</dd></>) : null}
+      </dl>
+    </Card>
+  );
+}

@@ -1,0 +1,57 @@
+import type { ClientSocket } from "../realtime/realtime-provider";
+
+export interface TerminalSink {
+  write(data: string): void;
+  /** A line from us, not from the runner (gaps, attach failures). */
+  notice(text: string): void;
+}
+
+/**
+ * Joins a runner's output on a socket and feeds it to a terminal exactly once, in order.
+ * Output seqs are gap-free per runner, so "write only seq > last written" dedupes the
+ * scrollback that every (re)attach returns against live output. Live chunks that arrive
+ * before the attach ack are held back: the ack's scrollback may hold earlier chunks still
+ * to be written. Re-attaches on every reconnect, since a new connection is in no room.
+ */
+export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink: TerminalSink): () => void {
+  let lastSeq = -1;
+  let attached = false;
+  let held: { seq: number; data: string }[] = [];
+
+  const write = (chunk: { seq: number; data: string }) => {
+    if (chunk.seq <= lastSeq) return;
+    if (lastSeq >= 0 && chunk.seq > lastSeq + 1) sink.notice(`… ${chunk.seq - lastSeq - 1} output chunk(s) were missed while disconnected …`);
+    lastSeq = chunk.seq;
+    sink.write(chunk.data);
+  };
+
+  const attach = async () => {
+    attached = false;
+    const ack = await socket.emitWithAck("runner:attach", { runnerId });
+    if (!ack.ok) {
+      sink.notice(`Cannot attach: ${ack.message}`);
+      return;
+    }
+    ack.chunks.forEach(write);
+    held.sort((a, b) => a.seq - b.seq).forEach(write);
+    held = [];
+    attached = true;
+  };
+
+  const onOutput = (chunk: { runnerId: string; seq: number; data: string }) => {
+    if (chunk.runnerId !== runnerId) return;
+    if (attached) write(chunk);
+    else held.push(chunk);
+  };
+
+  const onConnect = () => void attach().catch(() => undefined);
+  socket.on("runner:output", onOutput);
+  socket.on("connect", onConnect);
+  if (socket.connected) onConnect();
+
+  return () => {
+    socket.off("runner:output", onOutput);
+    socket.off("connect", onConnect);
+    if (socket.connected) socket.emit("runner:detach", { runnerId });
+  };
+}

@@ -1,0 +1,112 @@
+import { inputCommandSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
+import { RunnerError, SpawnError, Supervisor } from "@stratavore/runner";
+import type { AgentOptions } from "./agent-options.ts";
+import { connectToServer, type ServerSocket } from "./agent-connection.ts";
+
+export interface RunningAgent {
+  supervisor: Supervisor;
+  /** Graceful: stop every runner (SIGTERM → grace → SIGKILL), then disconnect. */
+  shutdown(): Promise<void>;
+}
+
+const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
+
+/**
+ * The node agent (DESIGN §1): dials the server, supervises runners in PTYs, streams their
+ * output, reports exits and session ids, and sends one batched heartbeat per interval.
+ * It never touches the database.
+ */
+export async function startAgent(opts: AgentOptions, onFatal: (code: string, message: string) => void): Promise<RunningAgent> {
+  const supervisor = new Supervisor();
+  let socket: ServerSocket | null = null;
+
+  supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
+  supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy }) =>
+    socket?.emit("runner:exited", { runnerId, exitCode, signal: signal ?? null, endedBy: endedBy === "process" ? "process" : "user" }),
+  );
+  supervisor.on("session", ({ runnerId, sessionId }) => socket?.emit("runner:session", { runnerId, sessionId }));
+
+  const inventory = () =>
+    supervisor.list().filter((r) => ACTIVE.has(r.status)).map((r) => ({ runnerId: r.runnerId, pid: r.pid, status: r.status as "starting" | "running" | "paused" | "stopping" }));
+
+  async function launch(raw: unknown): Promise<LaunchAck> {
+    const parsed = launchCommandSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, code: "SPAWN_FAILED", message: "Malformed launch command." };
+    const cmd = parsed.data;
+    if (supervisor.list().some((r) => r.runnerId === cmd.runnerId && ACTIVE.has(r.status))) return { ok: false, code: "DUPLICATE", message: "This runner is already running here." };
+    if (inventory().length >= opts.hello.capacity) return { ok: false, code: "AT_CAPACITY", message: `Node is at capacity (${opts.hello.capacity}).` };
+    if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
+    try {
+      const pid = await supervisor.launch({
+        runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: definedOnly(opts.childEnv), cols: cmd.cols, rows: cmd.rows, configDir: opts.claudeConfigDir,
+      });
+      opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
+      return { ok: true, pid };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const missing = err instanceof SpawnError && /cwd|director|path/i.test(`${(err as RunnerError).code} ${message}`);
+      return { ok: false, code: missing ? "PATH_MISSING" : "SPAWN_FAILED", message };
+    }
+  }
+
+  async function signal(raw: unknown): Promise<SignalAck> {
+    const parsed = signalCommandSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, code: "SIGNAL_FAILED", message: "Malformed command." };
+    const { runnerId, action } = parsed.data;
+    if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status))) return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
+    try {
+      if (action === "pause") supervisor.pause(runnerId);
+      else if (action === "resume") supervisor.resume(runnerId);
+      // stop/kill complete asynchronously; the exit is reported by the `exited` event.
+      else void (action === "stop" ? supervisor.stop(runnerId) : supervisor.kill(runnerId));
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, code: "SIGNAL_FAILED", message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  socket = await connectToServer(opts, {
+    onWelcome: (s) => s.emit("agent:inventory", { runners: inventory() }),
+    onFatal,
+  });
+  socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
+  socket.on("agent:signal", (cmd, ack) => void signal(cmd).then(ack));
+  socket.on("agent:input", (raw) => {
+    const p = inputCommandSchema.safeParse(raw);
+    if (p.success) ignoreUnknown(() => supervisor.write(p.data.runnerId, p.data.data));
+  });
+  socket.on("agent:resize", (raw) => {
+    const p = resizeCommandSchema.safeParse(raw);
+    if (p.success) ignoreUnknown(() => supervisor.resize(p.data.runnerId, p.data.cols, p.data.rows));
+  });
+
+  const beat = setInterval(() => {
+    if (!socket?.connected) return;
+    supervisor
+      .sample()
+      .then((items) => socket?.emit("agent:heartbeat", { runners: items.filter((i) => ACTIVE.has(i.status)).map((i) => ({ runnerId: i.runnerId, status: i.status as "running", pid: i.pid, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes })) }))
+      .catch((err: unknown) => opts.log("warn", "heartbeat sample failed", { error: String(err) }));
+  }, opts.heartbeatMs);
+
+  return {
+    supervisor,
+    async shutdown() {
+      clearInterval(beat);
+      await supervisor.shutdown();
+      socket?.disconnect();
+    },
+  };
+}
+
+/** Input for a runner that just ended is dropped silently: typing into a closed terminal. */
+function ignoreUnknown(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the runner is gone; nothing to deliver to
+  }
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -1,0 +1,50 @@
+import { AgentRegistry } from "./agent-registry.ts";
+import { ScrollbackStore } from "./scrollback-store.ts";
+
+export interface FleetConfig {
+  /** A node silent for longer is offline and its runners failed (DESIGN §2: 30 s). */
+  heartbeatTtlMs: number;
+  reconcileIntervalMs: number;
+  /** Backoff before the first `--resume` relaunch; doubles per attempt. */
+  restartBaseMs: number;
+  agentAckTimeoutMs: number;
+}
+
+export const DEFAULT_FLEET_CONFIG: FleetConfig = { heartbeatTtlMs: 30_000, reconcileIntervalMs: 5_000, restartBaseMs: 2_000, agentAckTimeoutMs: 15_000 };
+
+/** The process-local half of fleet state: live sockets and terminal buffers. The rest is in Postgres. */
+export class Fleet {
+  readonly agents = new AgentRegistry();
+  readonly scrollback = new ScrollbackStore();
+  private metricsSeq = 0;
+  /** Set while the server shuts down: agents disconnecting then are not marked offline. */
+  closing = false;
+  /** Observes each ingested heartbeat batch (duration, runner count): benchmarks and metrics. */
+  onHeartbeatIngested?: (ms: number, runners: number) => void;
+  /** runner → node, so per-chunk traffic (output, input) needs no database round trip. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(readonly config: FleetConfig = DEFAULT_FLEET_CONFIG) {}
+
+  async ownerOf(runnerId: string, lookup: (id: string) => Promise<string | null>): Promise<string | null> {
+    const known = this.owners.get(runnerId);
+    if (known) return known;
+    const nodeId = await lookup(runnerId);
+    if (nodeId) this.owners.set(runnerId, nodeId);
+    return nodeId;
+  }
+
+  setOwner(runnerId: string, nodeId: string): void {
+    this.owners.set(runnerId, nodeId);
+  }
+
+  forgetRunner(runnerId: string): void {
+    this.owners.delete(runnerId);
+    this.scrollback.forget(runnerId);
+  }
+
+  nextMetricsSeq(): number {
+    this.metricsSeq = Math.max(this.metricsSeq + 1, Date.now());
+    return this.metricsSeq;
+  }
+}

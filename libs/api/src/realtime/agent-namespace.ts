@@ -1,0 +1,80 @@
+import type { Server } from "socket.io";
+import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import type { AgentSocket } from "../fleet/agent-registry.ts";
+import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "../services/agent-session.ts";
+import { ingestHeartbeat } from "../services/heartbeat-service.ts";
+import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { checkedEvent } from "./bus.ts";
+
+type Handler<E extends keyof AgentToServerEvents> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
+
+/**
+ * The `/agent` namespace: agents dial in (outbound only), authenticate with a join token or
+ * their node credential, and from then on report runners; the server sends commands back.
+ * Every message is validated against its contract; one that fails is logged and dropped.
+ */
+export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
+  const nsp = io.of(AGENT_NAMESPACE);
+
+  nsp.use(async (socket, next) => {
+    const parsed = agentAuthSchema.safeParse(socket.handshake.auth);
+    if (!parsed.success) return next(Object.assign(new Error("VALIDATION"), { data: { code: "VALIDATION" } }));
+    try {
+      socket.data.identity = await authenticateAgent(deps, parsed.data);
+      next();
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : "INTERNAL";
+      if (code === "INTERNAL") deps.log("error", "agent handshake failed", { error: String(err) });
+      next(Object.assign(new Error(code), { data: { code, message: err instanceof AppError ? err.message : "Server error" } }));
+    }
+  });
+
+  nsp.on("connection", (raw) => {
+    const socket = raw as unknown as AgentSocket & { data: { identity: AgentIdentity } };
+    const { nodeId, nodeName, credential } = socket.data.identity;
+    deps.fleet.agents.attach(nodeId, socket);
+    const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
+
+    function on<E extends keyof AgentToServerEvents>(event: E, handler: Handler<E>) {
+      (socket as unknown as { on: (e: string, f: (p: unknown) => void) => void }).on(event, (payload: unknown) => {
+        const parsed = agentEventSchemas[event].safeParse(payload);
+        if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
+        Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0])).catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
+      });
+    }
+
+    on("agent:inventory", async ({ runners }) => {
+      for (const r of runners) deps.fleet.setOwner(r.runnerId, nodeId);
+      const strays = await reconcileInventory(deps, nodeId, runners);
+      // The server no longer considers these active (ended while the agent was away): end them.
+      for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
+    });
+    on("agent:heartbeat", ({ runners }) => ingestHeartbeat(deps, nodeId, runners));
+    on("runner:session", async ({ runnerId, sessionId }) => {
+      if (await ownsRunner(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
+    });
+    on("runner:exited", async (p) => {
+      if (await ownsRunner(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
+    });
+    on("runner:output", async (p) => {
+      if (!(await ownsRunner(p.runnerId))) return;
+      if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data)) deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
+    });
+    socket.on("disconnect", () => {
+      deps.fleet.agents.detach(nodeId, socket);
+      // A server going down is not the node going away; the heartbeat TTL settles it later.
+      if (deps.fleet.closing) return;
+      markDisconnected(deps, nodeId).catch((err: unknown) => deps.log("error", "marking node offline failed", { nodeId, error: String(err) }));
+    });
+
+    markConnected(deps, nodeId)
+      .then(() => socket.emit("agent:welcome", { nodeId, nodeName, credential }))
+      .catch((err: unknown) => {
+        deps.log("error", "agent registration failed", { nodeId, error: String(err) });
+        socket.disconnect(true);
+      });
+  });
+}
+
+export type { ServerToAgentEvents };

@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { AppError, type AgentHello, type Node } from "@stratavore/contracts";
+import { activeRunnerIdsOnNode, attachJoinTokenNode, consumeJoinToken, findNodeByCredential, insertNode, nodeNameTaken, updateNodeRow } from "@stratavore/db";
+import type { ApiDeps } from "../trpc/context.ts";
+import { audit } from "./audit.ts";
+import { hashSecret } from "./join-tokens-service.ts";
+import { setNodeStatus } from "./nodes-service.ts";
+import { recordRunnerEnd } from "./runner-lifecycle.ts";
+import { inTransaction } from "./transaction.ts";
+
+export interface AgentIdentity {
+  nodeId: string;
+  nodeName: string;
+  /** Only on the first connection: the credential the agent must store (shown once). */
+  credential?: string;
+}
+
+/**
+ * Handshake: a join token is exchanged (once) for a new node and its credential; a credential
+ * identifies an existing, unrevoked node. Either way the node's self-description is refreshed.
+ */
+export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: string; credential?: string; hello: AgentHello }): Promise<AgentIdentity> {
+  const { hello } = auth;
+  if (auth.credential) {
+    const node = await findNodeByCredential(deps.db, hashSecret(auth.credential));
+    if (!node) throw new AppError("UNAUTHENTICATED", "Unknown or revoked node credential.");
+    await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels });
+    return { nodeId: node.id, nodeName: node.name };
+  }
+  if (!auth.joinToken) throw new AppError("UNAUTHENTICATED", "A join token or node credential is required.");
+  const credential = `svn_${randomBytes(32).toString("base64url")}`;
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    const tokenId = await consumeJoinToken(tx, hashSecret(auth.joinToken!));
+    if (!tokenId) throw new AppError("JOIN_TOKEN_INVALID");
+    // Names are unique; a second machine with the same hostname gets a suffix.
+    let name = hello.name;
+    for (let i = 2; await nodeNameTaken(tx, name); i++) name = `${hello.name}-${i}`;
+    const node = await insertNode(tx, { name, hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, credentialHash: hashSecret(credential) });
+    await attachJoinTokenNode(tx, tokenId, node.id);
+    await audit(tx, deps.config.auditKey, { nodeId: node.id }, { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } });
+    return { nodeId: node.id, nodeName: name, credential };
+  });
+}
+
+/** The agent is connected: online again (a draining node stays draining). */
+export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node> {
+  const row = await deps.db.node.findUniqueOrThrow({ where: { id: nodeId }, select: { status: true } });
+  const status = row.status === "draining" ? "draining" : "online";
+  return inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }));
+}
+
+export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
+  const row = await deps.db.node.findUnique({ where: { id: nodeId }, select: { status: true } });
+  if (!row || row.status === "offline") return;
+  await inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, row.status === "draining" ? "draining" : "offline", "node.disconnected"));
+}
+
+/**
+ * After a (re)connect the agent reports what it really runs. Rows the server thinks are active
+ * there but the agent lacks ended with the agent (`agent_restarted`); runners the agent has but
+ * the server does not consider active are returned so the caller can kill them.
+ */
+export async function reconcileInventory(deps: ApiDeps, nodeId: string, reported: { runnerId: string }[]): Promise<string[]> {
+  const active = await activeRunnerIdsOnNode(deps.db, nodeId);
+  const reportedIds = new Set(reported.map((r) => r.runnerId));
+  const activeIds = new Set(active.map((r) => r.id));
+  for (const r of active) {
+    if (!reportedIds.has(r.id)) await recordRunnerEnd(deps, { nodeId }, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "agent_restarted" });
+  }
+  return [...reportedIds].filter((id) => !activeIds.has(id));
+}

@@ -1,0 +1,25 @@
+import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
+import { applyHeartbeatBatch } from "@stratavore/db";
+import { checkedEvent } from "../realtime/bus.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+
+/**
+ * One batched beat per node (every 10 s): one UPDATE for all its runners plus the node's
+ * last-seen time, then one metrics message for dashboards. Not audited: it changes figures,
+ * not state.
+ */
+export async function ingestHeartbeat(deps: ApiDeps, nodeId: string, items: HeartbeatItem[], at = new Date()): Promise<number> {
+  const t0 = performance.now();
+  const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
+  const updated = await deps.db.$transaction(async (tx) => {
+    const n = await applyHeartbeatBatch(tx, nodeId, rows, at);
+    await tx.node.update({ where: { id: nodeId }, data: { lastSeenAt: at }, select: { id: true } });
+    return n;
+  });
+  deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
+  if (items.length) {
+    const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));
+    deps.bus.publish([checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics })]);
+  }
+  return updated;
+}

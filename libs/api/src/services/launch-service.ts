@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
+import { candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner } from "@stratavore/db";
+import type { Principal } from "../auth/principal.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { audit, type Actor } from "./audit.ts";
+import { announceRunner, moveRunner } from "./runner-events.ts";
+import { inTransaction, type TxClient } from "./transaction.ts";
+
+type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
+
+/** Advisory-lock keys: one per project (quota) and one per node (capacity), always taken in that order. */
+async function lock(tx: TxClient, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+/** Picks the least-loaded connected node with room, under its capacity lock. */
+async function placeOnNode(deps: ApiDeps, tx: TxClient, want: { nodeId?: string; labels: string[] }): Promise<string> {
+  const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
+  const code = want.nodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
+  if (candidates.length === 0) {
+    throw new AppError(code, want.nodeId ? "The requested node is not online (or is draining)." : `No online node${want.labels.length ? ` with labels ${want.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
+  }
+  for (const c of candidates) {
+    await lock(tx, `node:${c.id}`);
+    if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
+  }
+  throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);
+}
+
+/**
+ * Launch (DESIGN §2): in one transaction under the project's advisory lock — project active,
+ * quota, node capacity, placement, the `starting` row and its audit event. After commit the
+ * agent is told; its answer moves the runner to `running` or `failed` with the reason.
+ */
+export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
+  const project = await findProject(deps.db, input.project);
+  if (!project) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
+  if (project.status === "archived") throw new AppError("PROJECT_ARCHIVED", `Project '${project.name}' is archived; unarchive it to launch runners.`);
+  let nodeId: string | undefined;
+  if (input.node) {
+    const node = await findNode(deps.db, input.node, deps.fleet.agents.isConnected);
+    if (!node) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
+    nodeId = node.id;
+  }
+  const sessionId = input.mode === "new" ? randomUUID() : input.mode === "resume" && !input.fork ? (input.resumeSessionId ?? null) : null;
+  const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
+
+  const runner = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    await lock(tx, `project:${project.id}`);
+    const active = await countActiveRunners(tx, project.id);
+    if (active >= project.maxRunners) {
+      throw new AppError("QUOTA_EXCEEDED", `Project '${project.name}' already has ${active} of ${project.maxRunners} runners active (its quota).`);
+    }
+    const placed = await placeOnNode(deps, tx, { nodeId, labels });
+    if (sessionId) await ensureSession(tx, { id: sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
+    const created = await insertRunner(tx, {
+      projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId,
+      model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, createdById: actor.user.id,
+    });
+    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode } });
+    announceRunner(outbox, seq, created);
+    return created;
+  });
+  return dispatchToAgent(deps, actor, runner, project.path, { fork: input.fork, resumeSessionId: input.resumeSessionId, extraArgs: input.extraArgs });
+}
+
+async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]> {
+  const row = await deps.db.project.findUnique({ where: { id: projectId }, select: { nodeLabels: true } });
+  return row?.nodeLabels ?? [];
+}
+
+const AGENT_CODES = { PATH_MISSING: "PATH_MISSING", AT_CAPACITY: "NODE_UNAVAILABLE", DUPLICATE: "CONFLICT", SPAWN_FAILED: "NODE_UNAVAILABLE" } as const;
+
+/** Sends a `starting` runner to its node and records the outcome. Also used by restarts. */
+export async function dispatchToAgent(
+  deps: ApiDeps,
+  actor: Actor,
+  runner: Runner,
+  cwd: string,
+  opts: { fork?: boolean; resumeSessionId?: string; extraArgs: string[] },
+): Promise<Runner> {
+  const cmd: LaunchCommand = {
+    runnerId: runner.id,
+    cwd,
+    spec: {
+      mode: runner.conversationMode,
+      sessionId: runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId ?? undefined) : (runner.sessionId ?? undefined),
+      fork: opts.fork,
+      model: runner.model ?? undefined,
+      prompt: runner.prompt ?? undefined,
+      extraArgs: opts.extraArgs,
+    },
+    cols: 120,
+    rows: 32,
+  };
+  deps.fleet.setOwner(runner.id, runner.nodeId!);
+  const ack = await deps.fleet.agents.launch(runner.nodeId!, cmd, deps.fleet.config.agentAckTimeoutMs);
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    ack.ok
+      ? moveRunner(deps, tx, outbox, { nodeId: runner.nodeId! }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
+      : moveRunner(deps, tx, outbox, { nodeId: runner.nodeId! }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
+  );
+  if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id });
+  return moved ?? runner;
+}

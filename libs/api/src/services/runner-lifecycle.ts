@@ -1,0 +1,95 @@
+import { restartDelayMs, shouldRestart } from "@stratavore/runner";
+import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
+import { ensureSession, findRunner } from "@stratavore/db";
+import type { ApiDeps } from "../trpc/context.ts";
+import type { Actor } from "./audit.ts";
+import { moveRunner } from "./runner-events.ts";
+import { inTransaction } from "./transaction.ts";
+
+export interface RunnerEnd {
+  runnerId: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** user: stop/kill asked for; process: it ended by itself; agent: its agent lost it. */
+  endedBy: "user" | "process" | "agent";
+  reason?: string;
+}
+
+/**
+ * A runner ended. Clean ends and user stops → `terminated`; anything else → `failed`, and
+ * when the restart policy allows, it is due a `--resume` relaunch after a backoff (the
+ * reconciler performs it). A crash loop ends `failed` with the reason.
+ */
+export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEnd): Promise<Runner | null> {
+  const current = await findRunner(deps.db, end.runnerId);
+  if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
+  const clean = end.endedBy === "user" || (end.exitCode === 0 && !end.signal);
+  const reason = end.reason ?? (end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`);
+  // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
+  const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });
+  const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;
+  const data = {
+    status: clean ? ("terminated" as const) : ("failed" as const),
+    exitCode: end.exitCode,
+    endedAt: new Date(),
+    pid: null,
+    endReason: exhausted ? `crash loop: ${reason} after ${current.restartAttempts} restarts` : reason,
+    nextRestartAt: restart ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs })) : null,
+  };
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, { runnerId: end.runnerId, from: ACTIVE_RUNNER_STATUSES, data, event: clean ? "runner.terminated" : "runner.failed", details: { reason: data.endReason, exitCode: end.exitCode, restartScheduled: restart } }),
+  );
+  deps.fleet.forgetRunner(end.runnerId);
+  return moved;
+}
+
+export async function recordSession(deps: ApiDeps, nodeId: string, runnerId: string, sessionId: string): Promise<void> {
+  const runner = await findRunner(deps.db, runnerId);
+  // Launched with --session-id (or resumed in place): the id is known already.
+  if (!runner || runner.sessionId === sessionId) return;
+  const cwd = (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? null;
+  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd: cwd ?? "" });
+    return moveRunner(deps, tx, outbox, { nodeId }, { runnerId, from: ACTIVE_RUNNER_STATUSES, data: { sessionId }, event: "runner.session_detected", details: { sessionId } });
+  });
+}
+
+async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {
+  const runner = await findRunner(deps.db, id);
+  if (!runner) throw new AppError("NOT_FOUND", "No such runner.");
+  if (!(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(runner.status) || !runner.nodeId) {
+    throw new AppError("RUNNER_NOT_ACTIVE", `The runner is ${runner.status}.`);
+  }
+  return runner as Runner & { nodeId: string };
+}
+
+/** Stop (graceful) or kill: `stopping` now, `terminated` when the agent reports the exit. */
+export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action: "stop" | "kill"): Promise<Runner> {
+  const runner = await mustFindActive(deps, id);
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, { runnerId: id, from: ["starting", "running", "paused", "stopping"], data: { status: "stopping", nextRestartAt: null }, event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested" }),
+  );
+  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action }, deps.fleet.config.agentAckTimeoutMs);
+  // The agent no longer has it (or is gone): nothing will report an exit, so record it now.
+  if (!ack.ok) return (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason: `stopped (${ack.message})` })) ?? runner;
+  return moved ?? runner;
+}
+
+/** Pause = SIGSTOP of the whole tree on the node; unpause = SIGCONT. The agent confirms first. */
+export async function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean): Promise<Runner> {
+  const runner = await mustFindActive(deps, id);
+  const from = paused ? (["running"] as const) : (["paused"] as const);
+  if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
+  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
+  if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, { runnerId: id, from, data: { status: paused ? "paused" : "running" }, event: paused ? "runner.paused" : "runner.unpaused" }),
+  );
+  if (!moved) throw new AppError("INVALID_TRANSITION", "The runner changed state meanwhile.");
+  return moved;
+}
+
+/** Which node runs a runner (cached per process; restarts may move it, see setOwner). */
+export function runnerNode(deps: ApiDeps, runnerId: string): Promise<string | null> {
+  return deps.fleet.ownerOf(runnerId, async (id) => (await deps.db.runner.findUnique({ where: { id }, select: { nodeId: true } }))?.nodeId ?? null);
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
+import { conversationModeSchema, runnerStatusSchema } from "../schemas/runner.ts";
+
+/**
+ * The agent ↔ server contract on the Socket.IO namespace `/agent` (outbound from the agent).
+ * Every payload is validated on receipt by the side that did not write it.
+ */
+export const AGENT_NAMESPACE = "/agent";
+
+export const agentHelloSchema = z.object({
+  name: nodeNameSchema,
+  hostname: z.string().min(1).max(255),
+  agentVersion: z.string().min(1).max(50),
+  claudeVersion: z.string().max(100).nullable(),
+  capacity: z.number().int().min(1).max(1000),
+  labels: z.array(labelSchema).max(30),
+});
+export type AgentHello = z.infer<typeof agentHelloSchema>;
+
+/** Handshake `auth`: a single-use join token the first time, the node credential afterwards. */
+export const agentAuthSchema = z.object({
+  joinToken: z.string().min(10).max(200).optional(),
+  credential: z.string().min(10).max(200).optional(),
+  hello: agentHelloSchema,
+});
+export type AgentAuth = z.infer<typeof agentAuthSchema>;
+
+export const agentWelcomeSchema = z.object({ nodeId: z.uuid(), nodeName: z.string(), credential: z.string().optional() });
+
+export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });
+export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
+
+export const heartbeatItemSchema = z.object({
+  runnerId: z.uuid(),
+  status: runnerStatusSchema,
+  pid: z.number().int().nullable(),
+  cpuPercent: z.number().min(0).max(100_000),
+  rssBytes: z.number().int().min(0),
+});
+export const agentHeartbeatSchema = z.object({ runners: z.array(heartbeatItemSchema).max(10_000) });
+export type HeartbeatItem = z.infer<typeof heartbeatItemSchema>;
+
+export const runnerSessionSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100) });
+export const runnerExitedSchema = z.object({
+  runnerId: z.uuid(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  endedBy: z.enum(["user", "process"]),
+});
+export const agentOutputSchema = z.object({ runnerId: z.uuid(), seq: z.number().int(), data: z.string().max(1_000_000) });
+
+export const launchCommandSchema = z.object({
+  runnerId: z.uuid(),
+  cwd: z.string(),
+  spec: z.object({
+    mode: conversationModeSchema,
+    sessionId: z.string().optional(),
+    fork: z.boolean().optional(),
+    model: z.string().optional(),
+    prompt: z.string().optional(),
+    extraArgs: z.array(z.string()).optional(),
+  }),
+  cols: z.number().int().min(10).max(1000),
+  rows: z.number().int().min(5).max(500),
+});
+export type LaunchCommand = z.infer<typeof launchCommandSchema>;
+export const signalCommandSchema = z.object({ runnerId: z.uuid(), action: z.enum(["stop", "kill", "pause", "resume"]) });
+export type SignalCommand = z.infer<typeof signalCommandSchema>;
+export const inputCommandSchema = z.object({ runnerId: z.uuid(), data: z.string().max(64_000) });
+export const resizeCommandSchema = z.object({ runnerId: z.uuid(), cols: z.number().int().min(10).max(1000), rows: z.number().int().min(5).max(500) });
+
+type Payload<S extends z.ZodType> = z.infer<S>;
+
+export interface AgentToServerEvents {
+  "agent:inventory": (p: Payload<typeof agentInventorySchema>) => void;
+  "agent:heartbeat": (p: Payload<typeof agentHeartbeatSchema>) => void;
+  "runner:session": (p: Payload<typeof runnerSessionSchema>) => void;
+  "runner:exited": (p: Payload<typeof runnerExitedSchema>) => void;
+  "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
+}
+
+/** The agent answers a launch once claude is spawned (or could not be). */
+export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE"; message: string };
+export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string };
+
+export interface ServerToAgentEvents {
+  "agent:welcome": (p: Payload<typeof agentWelcomeSchema>) => void;
+  "agent:launch": (p: LaunchCommand, ack: (res: LaunchAck) => void) => void;
+  "agent:signal": (p: SignalCommand, ack: (res: SignalAck) => void) => void;
+  "agent:input": (p: Payload<typeof inputCommandSchema>) => void;
+  "agent:resize": (p: Payload<typeof resizeCommandSchema>) => void;
+}
+
+export const agentEventSchemas = {
+  "agent:inventory": agentInventorySchema,
+  "agent:heartbeat": agentHeartbeatSchema,
+  "runner:session": runnerSessionSchema,
+  "runner:exited": runnerExitedSchema,
+  "runner:output": agentOutputSchema,
+} as const;

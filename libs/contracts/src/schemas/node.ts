@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+export const NODE_STATUSES = ["online", "draining", "offline"] as const;
+export const nodeStatusSchema = z.enum(NODE_STATUSES);
+export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+export const nodeNameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Node names are slugs");
+export const labelSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "Labels are short slugs (key=value allowed)");
+
+export const nodeSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  hostname: z.string(),
+  agentVersion: z.string(),
+  claudeVersion: z.string().nullable(),
+  capacity: z.number().int(),
+  labels: z.array(z.string()),
+  status: nodeStatusSchema,
+  connected: z.boolean(),
+  activeRunners: z.number().int(),
+  lastSeenAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+export type Node = z.infer<typeof nodeSchema>;
+
+export const nodeIdInput = z.object({ id: z.uuid() });
+export const nodeRefInput = z.object({ ref: z.string().trim().min(1).max(100) });
+export const nodeListOutput = z.array(nodeSchema);
+
+export const joinTokenSchema = z.object({
+  id: z.uuid(),
+  expiresAt: z.date(),
+  usedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  nodeName: z.string().nullable(),
+  createdAt: z.date(),
+});
+export type JoinToken = z.infer<typeof joinTokenSchema>;
+
+export const JOIN_TOKEN_PREFIX = "svj_";
+export const joinTokenCreateInput = z.object({ ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60) });
+export const joinTokenCreateOutput = z.object({ token: joinTokenSchema, secret: z.string() });
+export const joinTokenListOutput = z.array(joinTokenSchema);
+export const joinTokenIdInput = z.object({ id: z.uuid() });

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { labelSchema } from "./node.ts";
+
+export const RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "terminated", "failed"] as const;
+export const runnerStatusSchema = z.enum(RUNNER_STATUSES);
+export type RunnerStatus = z.infer<typeof runnerStatusSchema>;
+export const ACTIVE_RUNNER_STATUSES = ["starting", "running", "paused", "stopping"] as const satisfies readonly RunnerStatus[];
+export const isActiveRunnerStatus = (s: RunnerStatus) => (ACTIVE_RUNNER_STATUSES as readonly string[]).includes(s);
+
+export const CONVERSATION_MODES = ["new", "continue", "resume"] as const;
+export const conversationModeSchema = z.enum(CONVERSATION_MODES);
+
+/** Extra claude flags pass through verbatim, but bounded so a request cannot smuggle megabytes. */
+const extraArgSchema = z.string().max(500).refine((a) => !a.includes("\0"), "No NUL bytes");
+
+export const runnerLaunchInput = z
+  .object({
+    project: z.string().trim().min(1).max(100),
+    mode: conversationModeSchema.default("new"),
+    resumeSessionId: z.uuid().optional(),
+    fork: z.boolean().default(false),
+    model: z.string().trim().regex(/^[a-zA-Z0-9._:[\]-]{1,100}$/, "Not a model name").optional(),
+    prompt: z.string().max(20_000).optional(),
+    node: z.string().trim().min(1).max(100).optional(),
+    labels: z.array(labelSchema).max(10).default([]),
+    extraArgs: z.array(extraArgSchema).max(30).default([]),
+  })
+  .refine((v) => v.mode !== "resume" || v.resumeSessionId, { message: "resume needs resumeSessionId", path: ["resumeSessionId"] });
+export type RunnerLaunchInput = z.input<typeof runnerLaunchInput>;
+
+export const runnerSchema = z.object({
+  id: z.uuid(),
+  projectId: z.uuid(),
+  projectName: z.string(),
+  nodeId: z.uuid().nullable(),
+  nodeName: z.string().nullable(),
+  status: runnerStatusSchema,
+  conversationMode: conversationModeSchema,
+  sessionId: z.string().nullable(),
+  model: z.string().nullable(),
+  prompt: z.string().nullable(),
+  flags: z.array(z.string()),
+  pid: z.number().int().nullable(),
+  exitCode: z.number().int().nullable(),
+  endReason: z.string().nullable(),
+  restartAttempts: z.number().int(),
+  maxRestarts: z.number().int(),
+  nextRestartAt: z.date().nullable(),
+  cpuPercent: z.number().nullable(),
+  memoryBytes: z.number().nullable(),
+  lastHeartbeatAt: z.date().nullable(),
+  startedAt: z.date().nullable(),
+  endedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Runner = z.infer<typeof runnerSchema>;
+
+export const runnerListInput = z
+  .object({
+    project: z.string().trim().max(100).optional(),
+    status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
+    node: z.string().trim().max(100).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .default({ limit: 100 });
+export const runnerListOutput = z.array(runnerSchema);
+export const runnerIdInput = z.object({ id: z.uuid() });
+
+export const runnerTimelineEntry = z.object({ seq: z.number().int(), type: z.string(), at: z.date(), actor: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
+export const runnerTimelineOutput = z.array(runnerTimelineEntry);
+
+export const outputChunkSchema = z.object({ seq: z.number().int(), data: z.string() });
+export const runnerScrollbackOutput = z.object({ runnerId: z.uuid(), chunks: z.array(outputChunkSchema) });

@@ -1,0 +1,59 @@
+import type { Node, NodeStatus } from "@stratavore/contracts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { ACTIVE_RUNNER_STATUSES } from "./projects.ts";
+import type { Tx } from "./tx.ts";
+
+const activeWhere: Prisma.RunnerWhereInput = { status: { in: [...ACTIVE_RUNNER_STATUSES] } };
+
+const nodeSelect = {
+  id: true, name: true, hostname: true, agentVersion: true, claudeVersion: true, capacity: true, labels: true,
+  status: true, lastSeenAt: true, revokedAt: true, createdAt: true,
+  _count: { select: { runners: { where: activeWhere } } },
+} satisfies Prisma.NodeSelect;
+type NodeRow = Prisma.NodeGetPayload<{ select: typeof nodeSelect }>;
+
+/** `connected` is known only to the process holding the agent's socket, so callers pass it in. */
+export function toNode(row: NodeRow, connected: boolean): Node {
+  const { _count, ...rest } = row;
+  return { ...rest, activeRunners: _count.runners, connected };
+}
+
+export async function listNodes(db: Tx, isConnected: (id: string) => boolean): Promise<Node[]> {
+  const rows = await db.node.findMany({ select: nodeSelect, orderBy: { name: "asc" } });
+  return rows.map((r) => toNode(r, isConnected(r.id)));
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findNode(db: Tx, ref: string, isConnected: (id: string) => boolean): Promise<Node | null> {
+  const row = await db.node.findUnique({ where: UUID_RE.test(ref) ? { id: ref } : { name: ref.toLowerCase() }, select: nodeSelect });
+  return row ? toNode(row, isConnected(row.id)) : null;
+}
+
+export async function findNodeByCredential(db: Tx, credentialHash: string) {
+  return db.node.findFirst({ where: { credentialHash, revokedAt: null }, select: { id: true, name: true, status: true } });
+}
+
+export async function insertNode(
+  db: Tx,
+  data: { name: string; hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; credentialHash: string },
+) {
+  return db.node.create({ data: { ...data, status: "online", lastSeenAt: new Date() }, select: { id: true, name: true } });
+}
+
+export async function updateNodeRow(
+  db: Tx,
+  id: string,
+  data: Partial<{ hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; status: NodeStatus; lastSeenAt: Date; revokedAt: Date }>,
+) {
+  return db.node.update({ where: { id }, data, select: nodeSelect });
+}
+
+export async function nodeNameTaken(db: Tx, name: string): Promise<boolean> {
+  return (await db.node.count({ where: { name } })) > 0;
+}
+
+/** Nodes that have not been heard from since `before` and are not yet marked offline. */
+export async function silentNodes(db: Tx, before: Date) {
+  return db.node.findMany({ where: { status: { not: "offline" }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] }, select: { id: true } });
+}

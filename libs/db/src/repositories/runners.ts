@@ -1,0 +1,112 @@
+import type { Runner, RunnerStatus } from "@stratavore/contracts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { ACTIVE_RUNNER_STATUSES } from "./projects.ts";
+import type { Tx } from "./tx.ts";
+
+const runnerSelect = {
+  id: true, projectId: true, nodeId: true, status: true, conversationMode: true, sessionId: true, model: true, prompt: true,
+  flags: true, pid: true, exitCode: true, endReason: true, restartAttempts: true, maxRestarts: true, nextRestartAt: true,
+  cpuPercent: true, memoryBytes: true, lastHeartbeatAt: true, startedAt: true, endedAt: true, createdAt: true, updatedAt: true,
+  project: { select: { name: true } },
+  node: { select: { name: true } },
+} as const;
+type RunnerRow = Prisma.RunnerGetPayload<{ select: typeof runnerSelect }>;
+
+export function toRunner(row: RunnerRow): Runner {
+  const { project, node, memoryBytes, ...rest } = row;
+  return { ...rest, projectName: project.name, nodeName: node?.name ?? null, memoryBytes: memoryBytes === null ? null : Number(memoryBytes) };
+}
+
+export async function findRunner(db: Tx, id: string): Promise<Runner | null> {
+  const row = await db.runner.findUnique({ where: { id }, select: runnerSelect });
+  return row ? toRunner(row) : null;
+}
+
+export interface RunnerFilter {
+  projectId?: string;
+  nodeId?: string;
+  status?: RunnerStatus | "active";
+  limit: number;
+}
+
+export async function listRunners(db: Tx, f: RunnerFilter): Promise<Runner[]> {
+  const status = f.status === "active" ? { in: [...ACTIVE_RUNNER_STATUSES] } : f.status;
+  const rows = await db.runner.findMany({
+    where: { projectId: f.projectId, nodeId: f.nodeId, status },
+    select: runnerSelect,
+    orderBy: { createdAt: "desc" },
+    take: f.limit,
+  });
+  return rows.map(toRunner);
+}
+
+export async function insertRunner(db: Tx, data: Prisma.RunnerUncheckedCreateInput): Promise<Runner> {
+  return toRunner(await db.runner.create({ data, select: runnerSelect }));
+}
+
+/**
+ * Moves a runner only if it is in one of `from` (optimistic check in the WHERE clause), so
+ * two racing transitions cannot both apply. Returns null when the runner was elsewhere.
+ */
+export async function transitionRunner(db: Tx, id: string, from: readonly RunnerStatus[], data: Prisma.RunnerUncheckedUpdateManyInput): Promise<Runner | null> {
+  const res = await db.runner.updateMany({ where: { id, status: { in: [...from] } }, data });
+  return res.count === 1 ? findRunner(db, id) : null;
+}
+
+export async function activeRunnerIdsOnNode(db: Tx, nodeId: string): Promise<{ id: string; status: RunnerStatus }[]> {
+  return db.runner.findMany({ where: { nodeId, status: { in: [...ACTIVE_RUNNER_STATUSES] } }, select: { id: true, status: true } });
+}
+
+export async function countActiveOnNode(db: Tx, nodeId: string): Promise<number> {
+  return db.runner.count({ where: { nodeId, status: { in: [...ACTIVE_RUNNER_STATUSES] } } });
+}
+
+/** Active runners whose node has been silent since `before` (heartbeat TTL passed). */
+export async function runnersOnSilentNodes(db: Tx, before: Date): Promise<string[]> {
+  const rows = await db.runner.findMany({
+    where: { status: { in: [...ACTIVE_RUNNER_STATUSES] }, OR: [{ nodeId: null }, { node: { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] } }], createdAt: { lt: before } },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+export async function runnersDueRestart(db: Tx, now: Date): Promise<string[]> {
+  const rows = await db.runner.findMany({ where: { status: "failed", nextRestartAt: { lte: now } }, select: { id: true }, orderBy: { nextRestartAt: "asc" }, take: 100 });
+  return rows.map((r) => r.id);
+}
+
+export interface HeartbeatRow {
+  runnerId: string;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+/** One statement for the whole batch: the beat of 1000 runners is one UPDATE, not 1000. */
+export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: HeartbeatRow[], at: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.$executeRaw`
+    UPDATE "Runner" AS r
+       SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
+      FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
+     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting')`;
+}
+
+/** Online nodes that match the wanted node and labels, least loaded first. */
+export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: string[] }) {
+  const nodes = await db.node.findMany({
+    where: { status: "online", revokedAt: null, id: opts.nodeId, labels: opts.labels.length ? { hasEvery: opts.labels } : undefined },
+    select: { id: true, name: true, capacity: true, _count: { select: { runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } } },
+  });
+  return nodes
+    .map((n) => ({ id: n.id, name: n.name, capacity: n.capacity, active: n._count.runners }))
+    .sort((a, b) => a.active / a.capacity - b.active / b.capacity);
+}
+
+export async function runnerEvents(db: Tx, runnerId: string) {
+  return db.event.findMany({ where: { entityType: "runner", entityId: runnerId }, orderBy: { seq: "asc" }, take: 500, select: { seq: true, type: true, createdAt: true, actorType: true, actorId: true, data: true } });
+}
+
+/** A runner's session row exists from its first line on (sessions and usage attach to it). */
+export async function ensureSession(db: Tx, data: { id: string; projectId: string; nodeId: string | null; cwd: string }): Promise<void> {
+  await db.session.upsert({ where: { id: data.id }, create: data, update: {} });
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { constants } from "node:os";
+import { RunnerStateError, SpawnError } from "./errors.ts";
+import { preflightSpawn } from "./preflight.ts";
+import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn } from "./pty-spawn.ts";
+import type { EndedBy } from "./restart-policy.ts";
+import { OutputRing } from "./ring-buffer.ts";
+import type { ProcStat } from "./process-tree.ts";
+import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";
+
+export type RunnerState = "starting" | "running" | "paused" | "stopping" | "exited";
+/** Why someone asked the runner to end; "process" is reserved for exits nobody asked for. */
+export type StopReason = Exclude<EndedBy, "process">;
+
+export interface RunnerExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  endedBy: EndedBy;
+}
+
+export interface RunnerDeps {
+  spawn: PtySpawn;
+  clock: Clock;
+  proc: ProcessOps;
+  preflight: (command: string, cwd: string, env: Record<string, string>) => string;
+  selfPid: number;
+}
+
+export interface PtyRunnerOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  /** Time between SIGTERM to claude and SIGKILL of the whole tree. */
+  graceMs?: number;
+  ring?: OutputRing;
+  /**
+   * How often the process tree is re-read, so processes that get re-parented are still
+   * known. 0: the owner calls refresh() instead (the Supervisor does, with one /proc read
+   * for all its runners).
+   */
+  trackMs?: number;
+  deps?: Partial<RunnerDeps>;
+}
+
+type RunnerEvents = { output: [data: string, seq: number]; exit: [exit: RunnerExit]; state: [state: RunnerState] };
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, num]) => [num, name as NodeJS.Signals]));
+const REAP_POLL_MS = 10;
+/** Inherited by everything claude starts; see TreeTracker. */
+export const RUNNER_TAG_ENV = "STRATAVORE_RUNNER_TAG";
+const REAP_POLLS = 50;
+
+/**
+ * One claude in a pseudo-terminal, as a state machine you can kill (DESIGN.md §2, §9.9):
+ * starting → running ⇄ paused → stopping → exited. Signals go to every process of the tree
+ * read from /proc, not to a process group: Claude runs tool commands in their own sessions.
+ */
+export class PtyRunner extends EventEmitter<RunnerEvents> {
+  readonly ring: OutputRing;
+  private readonly opts: PtyRunnerOptions;
+  private readonly deps: RunnerDeps;
+  private current: RunnerState = "starting";
+  private pty: PtyProcess | null = null;
+  private tracker: TreeTracker | null = null;
+  private stopReason: StopReason | null = null;
+  private graceTimer: unknown = null;
+  private trackTimer: unknown = null;
+  private exitResult: RunnerExit | null = null;
+  private exiting = false;
+  private settle: (exit: RunnerExit) => void = () => {};
+  private readonly exitPromise: Promise<RunnerExit>;
+
+  constructor(opts: PtyRunnerOptions) {
+    super();
+    this.opts = opts;
+    this.ring = opts.ring ?? new OutputRing(512 * 1024);
+    this.deps = { spawn: nodePtySpawn, clock: systemClock, proc: systemProcessOps, preflight: preflightSpawn, selfPid: process.pid, ...opts.deps };
+    this.exitPromise = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  get state(): RunnerState {
+    return this.current;
+  }
+
+  get pid(): number | null {
+    return this.pty?.pid ?? null;
+  }
+
+  get exit(): RunnerExit | null {
+    return this.exitResult;
+  }
+
+  waitForExit(): Promise<RunnerExit> {
+    return this.exitPromise;
+  }
+
+  /** Spawns claude and returns its pid. Throws SpawnError, with nothing spawned, when it cannot run. */
+  start(): number {
+    if (this.current !== "starting" || this.pty) throw new RunnerStateError(`cannot start a runner that is ${this.current}`);
+    const { command, args, cwd, env, cols = 120, rows = 32, trackMs = 1000 } = this.opts;
+    const tagValue = randomUUID();
+    let pty: PtyProcess;
+    try {
+      const file = this.deps.preflight(command, cwd, env);
+      try {
+        pty = this.deps.spawn(file, args, { cwd, env: { ...env, [RUNNER_TAG_ENV]: tagValue }, cols, rows });
+      } catch (err) {
+        throw new SpawnError("SPAWN_FAILED", `Could not start ${file}: ${(err as Error).message}`);
+      }
+    } catch (err) {
+      this.finish({ exitCode: null, signal: null, endedBy: "process" }, false);
+      throw err;
+    }
+    this.pty = pty;
+    this.tracker = new TreeTracker(pty.pid, this.deps.proc, this.deps.selfPid, `${RUNNER_TAG_ENV}=${tagValue}`);
+    pty.onData((data) => this.emit("output", data, this.ring.push(data)));
+    pty.onExit(({ exitCode, signal }) => this.onProcessExit(exitCode, signal));
+    if (trackMs > 0) this.trackTimer = this.deps.clock.setInterval(() => this.refresh(), trackMs);
+    this.setState("running");
+    return pty.pid;
+  }
+
+  /** Remembers the current tree; `table` lets a caller share one /proc read between runners. */
+  refresh(table?: ProcStat[]): void {
+    if (this.current === "exited") return;
+    try {
+      this.tracker?.collect(false, table);
+    } catch {
+      // /proc unreadable for a moment: the next refresh retries
+    }
+  }
+
+  write(data: string): void {
+    this.live("write to").write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) throw new RangeError(`bad terminal size ${cols}x${rows}`);
+    this.live("resize").resize(cols, rows);
+  }
+
+  /** SIGSTOP for every process of the tree, children first; idempotent. */
+  pause(): void {
+    if (this.current === "paused") return;
+    if (this.current !== "running") throw new RunnerStateError(`cannot pause a runner that is ${this.current}`);
+    const stopped = new Set(this.signalTree("SIGSTOP", true));
+    // A process forked while the others were being stopped escaped the first pass.
+    for (let pass = 0; pass < 3; pass += 1) {
+      const fresh = (this.tracker?.collect(true) ?? []).filter((pid) => !stopped.has(pid));
+      if (fresh.length === 0) break;
+      this.signalPids(fresh.reverse(), "SIGSTOP");
+      for (const pid of fresh) stopped.add(pid);
+    }
+    this.setState("paused");
+  }
+
+  resume(): void {
+    if (this.current === "running") return;
+    if (this.current !== "paused") throw new RunnerStateError(`cannot resume a runner that is ${this.current}`);
+    this.signalTree("SIGCONT");
+    this.setState("running");
+  }
+
+  /** SIGTERM to claude (it ends its tools itself), then SIGKILL for the whole tree after the grace. */
+  stop(reason: StopReason = "user"): Promise<RunnerExit> {
+    if (!this.beginEnding(reason)) return this.exitPromise;
+    const wasPaused = this.current === "paused";
+    this.setState("stopping");
+    this.tracker?.collect(true); // the snapshot is taken before anything can re-parent
+    if (this.pty) this.signalPids([this.pty.pid], "SIGTERM");
+    // A stopped process keeps SIGTERM pending forever; let the whole tree run to handle it.
+    if (wasPaused) this.signalTree("SIGCONT");
+    this.graceTimer = this.deps.clock.setTimeout(() => this.signalTree("SIGKILL"), this.opts.graceMs ?? 5000);
+    return this.exitPromise;
+  }
+
+  /** SIGKILL for the whole tree now. */
+  kill(reason: StopReason = "user"): Promise<RunnerExit> {
+    this.beginEnding(reason);
+    if (this.current === "exited") return this.exitPromise;
+    this.setState("stopping");
+    this.signalTree("SIGKILL");
+    return this.exitPromise;
+  }
+
+  private beginEnding(reason: StopReason): boolean {
+    if (this.current === "starting") throw new RunnerStateError("the runner was never started");
+    if (this.current === "exited" || this.stopReason) return false;
+    this.stopReason = reason;
+    return true;
+  }
+
+  private live(verb: string): PtyProcess {
+    if (!this.pty || this.current === "exited") throw new RunnerStateError(`cannot ${verb} a runner that is ${this.current}`);
+    return this.pty;
+  }
+
+  /** Re-reads the whole tree (deep) and signals it. Returns the live pids found. */
+  private signalTree(signal: NodeJS.Signals, childrenFirst = false): number[] {
+    try {
+      const pids = this.tracker?.collect(true) ?? [];
+      if (pids.length > 0) this.signalPids(childrenFirst ? [...pids].reverse() : pids, signal);
+      return pids;
+    } catch {
+      return []; // /proc unreadable for a moment; the next pass or the exit sweep retries
+    }
+  }
+
+  private signalPids(pids: number[], signal: NodeJS.Signals): void {
+    try {
+      this.deps.proc.signal(pids, signal);
+    } catch {
+      // EPERM (a setuid tool): the others were still signalled and nothing more can be done.
+    }
+  }
+
+  private onProcessExit(exitCode: number, signalNumber?: number): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    const { clock } = this.deps;
+    clock.clearInterval(this.trackTimer);
+    clock.clearTimeout(this.graceTimer);
+    const signal = signalNumber ? (SIGNAL_NAMES.get(signalNumber) ?? null) : null;
+    const exit: RunnerExit = { exitCode: signalNumber ? null : exitCode, signal, endedBy: this.stopReason ?? "process" };
+    // Claude is gone; whatever it left behind (tools that ignored SIGTERM, everything after a
+    // crash) is killed now and the exit reported only once none of it is alive.
+    const sweep = (polls: number) => {
+      const left = this.signalTree("SIGKILL");
+      if (left.length === 0 || polls >= REAP_POLLS) this.finish(exit, true);
+      else clock.setTimeout(() => sweep(polls + 1), REAP_POLL_MS);
+    };
+    sweep(0);
+  }
+
+  private finish(exit: RunnerExit, emit: boolean): void {
+    this.exitResult = exit;
+    this.setState("exited");
+    this.settle(exit);
+    if (emit) this.emit("exit", exit);
+  }
+
+  private setState(next: RunnerState): void {
+    if (next === this.current) return;
+    this.current = next;
+    this.emit("state", next);
+  }
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ClaudeLaunchSpec } from "./claude-args.ts";
+import { transcriptPath } from "./claude-paths.ts";
+import { RunnerError, SpawnError, UnknownRunnerError } from "./errors.ts";
+import { isAlive, signalPids, snapshotDescendants } from "./process-tree.ts";
+import { readLogTail } from "./runner-log.ts";
+import { Supervisor } from "./supervisor.ts";
+import { FAKE_CLAUDE, fakeEnv, runFakeClaude, tempHome, waitFor } from "./testing/helpers.ts";
+
+const SESSION = "9f6c1a0e-3b2d-4e5f-8a7b-6c5d4e3f2a1b";
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
+  const t = tempHome();
+  const sup = new Supervisor({ sessionPollMs: 25, graceMs: 300, ...opts });
+  const events: Array<[string, { runnerId: string } & Record<string, unknown>]> = [];
+  sup.on("started", (e) => events.push(["started", e]));
+  sup.on("session", (e) => events.push(["session", e]));
+  sup.on("exited", (e) => events.push(["exited", { ...e }]));
+  let output = "";
+  sup.on("output", (e) => (output += e.data));
+  cleanups.push(t.cleanup, () => sup.shutdown());
+  const configDir = join(t.home, ".claude");
+  const launch = (runnerId: string, spec: ClaudeLaunchSpec, extraEnv: Record<string, string> = {}) =>
+    sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv), configDir });
+  const exited = (runnerId: string) => waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
+  return { ...t, sup, events, launch, exited, configDir, output: () => output };
+}
+
+describe("Supervisor with fake claude", () => {
+  it("launches, streams, keeps scrollback, samples, logs and stops a runner", async () => {
+    const s = setup({ logDir: "" });
+    const logDir = join(s.home, "logs");
+    const sup = new Supervisor({ logDir, graceMs: 300 });
+    cleanups.push(() => sup.shutdown());
+    const seen: string[] = [];
+    sup.on("session", (e) => seen.push(`session ${e.runnerId} ${e.sessionId}`));
+    sup.on("started", (e) => seen.push(`started ${e.runnerId} ${e.pid}`));
+    const exitedP = new Promise((r) => sup.once("exited", r));
+    const pid = sup.launch({ runnerId: "r1", cwd: s.cwd, claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home), configDir: s.configDir, cols: 100, rows: 30 });
+    expect(seen).toEqual([`started r1 ${pid}`, `session r1 ${SESSION}`]);
+    await waitFor(() => sup.scrollback("r1").some((c) => c.data.includes("> ")), "the prompt");
+    sup.write("r1", "ping\r");
+    await waitFor(() => sup.scrollback("r1").map((c) => c.data).join("").includes("echo: ping"), "the echo");
+    const all = sup.scrollback("r1");
+    expect(sup.scrollback("r1", all.at(-1)!.seq)).toEqual([]);
+    expect(sup.scrollback("r1", all[0]!.seq)).toEqual(all.slice(1));
+    expect(sup.list()).toEqual([{ runnerId: "r1", pid, status: "running", cwd: s.cwd, sessionId: SESSION }]);
+    const [sample] = await sup.sample();
+    expect(sample).toMatchObject({ runnerId: "r1", pid, status: "running" });
+    expect(sample!.rssBytes).toBeGreaterThan(1024 * 1024);
+    sup.resize("r1", 80, 24);
+    expect(await sup.stop("r1")).toEqual({ exitCode: 0, signal: null, endedBy: "user" });
+    expect(await exitedP).toEqual({ runnerId: "r1", exitCode: 0, signal: null, endedBy: "user" });
+    expect(sup.list()).toEqual([]);
+    expect((await readLogTail(logDir, "r1", 50)).join("\n")).toContain("echo: ping");
+  });
+
+  it("detects the session a --continue runner appends to", async () => {
+    const s = setup();
+    expect(runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home)).toBe("echo: first\n");
+    s.launch("cont", { mode: "continue", prompt: "again" });
+    await waitFor(() => s.events.find(([n]) => n === "session"), "the session event");
+    expect(s.events.find(([n]) => n === "session")![1]).toEqual({ runnerId: "cont", sessionId: SESSION });
+    expect(s.sup.list()[0]!.sessionId).toBe(SESSION);
+    const lines = readFileSync(transcriptPath(s.configDir, s.cwd, SESSION), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === "user").map((l) => l.message.content)).toEqual(["first", "again"]);
+  });
+
+  it("detects the new session of a fork, never the parent's", async () => {
+    const s = setup();
+    runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home);
+    s.launch("fork", { mode: "resume", sessionId: SESSION, fork: true });
+    const event = await waitFor(() => s.events.find(([n]) => n === "session")?.[1], "the session event");
+    expect(event.sessionId).not.toBe(SESSION);
+    expect(existsSync(transcriptPath(s.configDir, s.cwd, event.sessionId as string))).toBe(true);
+  });
+
+  it("reports the session of a --continue runner that answered and exited before the next poll", async () => {
+    const s = setup({ sessionPollMs: 60_000 });
+    runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home);
+    s.launch("quick", { mode: "continue", prompt: "once", extraArgs: ["-p"] });
+    await s.exited("quick");
+    expect(s.events.map(([n]) => n)).toEqual(["started", "session", "exited"]);
+    expect(s.events[1]![1]).toEqual({ runnerId: "quick", sessionId: SESSION });
+  });
+
+  it("killAllSync leaves no process of any runner alive", async () => {
+    const s = setup();
+    const tools: number[] = [];
+    const pids: number[] = [];
+    for (const id of ["k1", "k2"]) {
+      const pidfile = join(s.home, `${id}.pid`);
+      pids.push(s.launch(id, { mode: "new", sessionId: id === "k1" ? SESSION : "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" }, { FAKE_CLAUDE_MODE: "fork,ignore-sigterm", FAKE_CLAUDE_PIDFILE: pidfile }));
+      tools.push(Number(await waitFor(() => existsSync(pidfile) && readFileSync(pidfile, "utf8"), "the tool pid")));
+    }
+    cleanups.push(() => void signalPids([...pids, ...tools], "SIGKILL"));
+    const everything = pids.flatMap((p) => snapshotDescendants(p));
+    expect(everything).toEqual(expect.arrayContaining(tools));
+    s.sup.killAllSync();
+    await waitFor(() => everything.every((p) => !isAlive(p)), "every process to die", 2000);
+    expect(await s.exited("k1")).toMatchObject({ signal: "SIGKILL", endedBy: "agent" });
+    expect(await s.exited("k2")).toMatchObject({ signal: "SIGKILL", endedBy: "agent" });
+  });
+
+  it("throws typed errors for unknown runners, duplicates and spawn failures", () => {
+    const s = setup();
+    for (const call of [
+      () => s.sup.stop("nope"), () => s.sup.kill("nope"), () => s.sup.pause("nope"), () => s.sup.resume("nope"),
+      () => s.sup.write("nope", "x"), () => s.sup.resize("nope", 80, 24), () => s.sup.scrollback("nope"),
+    ]) {
+      expect(call).toThrow(UnknownRunnerError);
+    }
+    expect(() => s.sup.launch({ runnerId: "bad", cwd: join(s.home, "missing"), claudeBin: FAKE_CLAUDE, spec: { mode: "continue" }, env: fakeEnv(s.home), configDir: s.configDir })).toThrow(SpawnError);
+    expect(s.sup.list()).toEqual([]);
+    s.launch("dup", { mode: "new", sessionId: SESSION });
+    try {
+      s.launch("dup", { mode: "new", sessionId: SESSION });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(RunnerError);
+      expect((err as RunnerError).code).toBe("RUNNER_EXISTS");
+    }
+  });
+
+  it("reports a crash with endedBy process and can pause and resume", async () => {
+    const s = setup();
+    s.launch("p", { mode: "new", sessionId: SESSION });
+    await waitFor(() => s.output().includes("> "), "the prompt");
+    s.sup.pause("p");
+    expect(s.sup.list()[0]!.status).toBe("paused");
+    s.sup.resume("p");
+    s.launch("c", { mode: "new", sessionId: "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" }, { FAKE_CLAUDE_MODE: "crash" });
+    expect(await s.exited("c")).toEqual({ runnerId: "c", exitCode: 3, signal: null, endedBy: "process" });
+    await s.sup.shutdown();
+    expect(await s.exited("p")).toMatchObject({ endedBy: "agent" });
+    expect(s.sup.list()).toEqual([]);
+  });
+});

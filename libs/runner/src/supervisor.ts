@@ -1,0 +1,227 @@
+import { EventEmitter } from "node:events";
+import { buildClaudeArgs, type ClaudeLaunchSpec } from "./claude-args.ts";
+import { RunnerError, UnknownRunnerError } from "./errors.ts";
+import { sampleTree, type TreeSample } from "./proc-stats.ts";
+import { PtyRunner, type RunnerDeps, type RunnerExit, type RunnerState, type StopReason } from "./pty-runner.ts";
+import { OutputRing, type OutputChunk } from "./ring-buffer.ts";
+import { openRunnerLog, type RunnerLog } from "./runner-log.ts";
+import { sessionBaseline, watchForNewSession } from "./session-detect.ts";
+
+export interface SupervisorOptions {
+  /** Where per-runner output logs go; no logs when absent. */
+  logDir?: string;
+  logMaxBytes?: number;
+  logFiles?: number;
+  graceMs?: number;
+  ringBytes?: number;
+  /** How long to look for the transcript of a --continue / fork runner. */
+  sessionTimeoutMs?: number;
+  sessionPollMs?: number;
+  runnerDeps?: Partial<RunnerDeps>;
+  sampler?: (pid: number) => Promise<TreeSample>;
+  onLogError?: (err: Error) => void;
+}
+
+export interface LaunchOptions {
+  runnerId: string;
+  cwd: string;
+  claudeBin: string;
+  spec: ClaudeLaunchSpec;
+  env: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  /** The config dir claude will use with this env (see claudeConfigDir). */
+  configDir: string;
+}
+
+export interface RunnerInfo {
+  runnerId: string;
+  pid: number;
+  status: RunnerState;
+  cwd: string;
+  sessionId: string | null;
+}
+
+export interface RunnerSample {
+  runnerId: string;
+  status: RunnerState;
+  pid: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+type SupervisorEvents = {
+  started: [e: { runnerId: string; pid: number }];
+  session: [e: { runnerId: string; sessionId: string }];
+  output: [e: { runnerId: string; seq: number; data: string }];
+  state: [e: { runnerId: string; status: RunnerState }];
+  exited: [e: { runnerId: string } & RunnerExit];
+};
+
+/** When a runner was spawned and what its project folder held just before. */
+interface Launched {
+  since: number;
+  baseline: Map<string, string> | undefined;
+}
+
+/** new and plain resume name their session up front; continue and fork reveal it by writing. */
+const needsDetection = (spec: ClaudeLaunchSpec) => spec.mode === "continue" || (spec.mode === "resume" && !!spec.fork);
+
+interface Entry {
+  runnerId: string;
+  runner: PtyRunner;
+  pid: number;
+  cwd: string;
+  sessionId: string | null;
+  log: RunnerLog | null;
+  watch: AbortController | null;
+  /** Settles once `exited` has been emitted. */
+  done: Promise<void>;
+}
+
+/**
+ * All runners of one agent. The agent wires these events to the server; nothing here
+ * touches the database. Install no process-wide hooks: the agent calls killAllSync() from
+ * its own process.on('exit').
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  private readonly runners = new Map<string, Entry>();
+
+  constructor(private readonly opts: SupervisorOptions = {}) {
+    super();
+  }
+
+  /** Starts claude for a runner and returns its pid; throws SpawnError / ClaudeArgsError with nothing running. */
+  launch(o: LaunchOptions): number {
+    if (this.runners.has(o.runnerId)) throw new RunnerError("RUNNER_EXISTS", `Runner ${o.runnerId} is already running on this node.`);
+    const { logDir, logMaxBytes, logFiles, graceMs, ringBytes = 512 * 1024, runnerDeps, onLogError } = this.opts;
+    const args = buildClaudeArgs(o.spec);
+    const runner = new PtyRunner({
+      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps,
+    });
+    const log = logDir ? openRunnerLog({ dir: logDir, runnerId: o.runnerId, maxBytes: logMaxBytes, files: logFiles, onError: onLogError }) : null;
+    const since = Date.now();
+    const baseline = needsDetection(o.spec) ? sessionBaseline(o.configDir, o.cwd) : undefined;
+    let pid: number;
+    try {
+      pid = runner.start();
+    } catch (err) {
+      void log?.close();
+      throw err;
+    }
+    let reported = () => {};
+    const done = new Promise<void>((resolve) => (reported = resolve));
+    const entry: Entry = { runnerId: o.runnerId, runner, pid, cwd: o.cwd, sessionId: null, log, watch: null, done };
+    this.runners.set(o.runnerId, entry);
+    runner.on("output", (data, seq) => {
+      log?.write(data);
+      this.emit("output", { runnerId: o.runnerId, seq, data });
+    });
+    runner.on("state", (status) => this.emit("state", { runnerId: o.runnerId, status }));
+    runner.on("exit", (exit) => void this.onExit(entry, o, { since, baseline }, exit).finally(reported));
+    this.emit("started", { runnerId: o.runnerId, pid });
+    this.resolveSession(entry, o, { since, baseline });
+    return pid;
+  }
+
+  write(runnerId: string, data: string): void {
+    this.get(runnerId).runner.write(data);
+  }
+
+  resize(runnerId: string, cols: number, rows: number): void {
+    this.get(runnerId).runner.resize(cols, rows);
+  }
+
+  pause(runnerId: string): void {
+    this.get(runnerId).runner.pause();
+  }
+
+  resume(runnerId: string): void {
+    this.get(runnerId).runner.resume();
+  }
+
+  stop(runnerId: string, reason: StopReason = "user"): Promise<RunnerExit> {
+    return this.get(runnerId).runner.stop(reason);
+  }
+
+  kill(runnerId: string, reason: StopReason = "user"): Promise<RunnerExit> {
+    return this.get(runnerId).runner.kill(reason);
+  }
+
+  /** Output after `afterSeq` still in memory, for a viewer that (re)attaches. */
+  scrollback(runnerId: string, afterSeq = 0): OutputChunk[] {
+    return this.get(runnerId).runner.ring.since(afterSeq);
+  }
+
+  list(): RunnerInfo[] {
+    return [...this.runners.values()].map((e) => ({ runnerId: e.runnerId, pid: e.pid, status: e.runner.state, cwd: e.cwd, sessionId: e.sessionId }));
+  }
+
+  /** CPU and memory of every runner's whole tree, for the heartbeat. */
+  async sample(): Promise<RunnerSample[]> {
+    const sampler = this.opts.sampler ?? sampleTree;
+    return Promise.all(
+      [...this.runners.values()].map(async (e) => {
+        const s = await sampler(e.pid).catch(() => ({ cpuPercent: 0, rssBytes: 0 }));
+        return { runnerId: e.runnerId, status: e.runner.state, pid: e.pid, cpuPercent: s.cpuPercent, rssBytes: s.rssBytes };
+      }),
+    );
+  }
+
+  /** Kills every tree and waits until each runner has reported its exit. */
+  async shutdown(): Promise<void> {
+    const entries = [...this.runners.values()];
+    for (const e of entries) void e.runner.kill("agent");
+    await Promise.all(entries.map((e) => e.done));
+  }
+
+  /** For process.on('exit'), where nothing async runs: SIGKILL every known tree now. */
+  killAllSync(): void {
+    for (const e of this.runners.values()) void e.runner.kill("agent");
+  }
+
+  private get(runnerId: string): Entry {
+    const entry = this.runners.get(runnerId);
+    if (!entry) throw new UnknownRunnerError(runnerId);
+    return entry;
+  }
+
+  private setSession(entry: Entry, sessionId: string): void {
+    if (entry.sessionId || this.runners.get(entry.runnerId) !== entry) return;
+    entry.sessionId = sessionId;
+    this.emit("session", { runnerId: entry.runnerId, sessionId });
+  }
+
+  /** The ids other live runners in this cwd write to, plus a fork's parent: never ours. */
+  private knownIds(entry: Entry, spec: ClaudeLaunchSpec): string[] {
+    const ids = [...this.runners.values()].flatMap((e) => (e !== entry && e.cwd === entry.cwd && e.sessionId ? [e.sessionId] : []));
+    return spec.sessionId ? [...ids, spec.sessionId] : ids;
+  }
+
+  private resolveSession(entry: Entry, o: LaunchOptions, launched: Launched): void {
+    const { spec } = o;
+    if (!needsDetection(spec)) {
+      if (spec.sessionId) this.setSession(entry, spec.sessionId); // buildClaudeArgs made sure it is there
+      return;
+    }
+    // --continue may append to an existing transcript or start a new one; a fork always
+    // starts a new one. Either way the file claude writes after launch names the session.
+    entry.watch = new AbortController();
+    void watchForNewSession({
+      configDir: o.configDir, cwd: o.cwd, ...launched, knownIds: this.knownIds(entry, spec),
+      timeoutMs: this.opts.sessionTimeoutMs ?? 10 * 60_000, pollMs: this.opts.sessionPollMs, signal: entry.watch.signal,
+    }).then((id) => id && this.setSession(entry, id), () => {});
+  }
+
+  private async onExit(entry: Entry, o: LaunchOptions, launched: Launched, exit: RunnerExit): Promise<void> {
+    if (entry.watch && !entry.sessionId) {
+      entry.watch.abort();
+      // A short-lived claude (a prompt, then exit) may have written before the next poll.
+      const id = await watchForNewSession({ configDir: o.configDir, cwd: o.cwd, ...launched, knownIds: this.knownIds(entry, o.spec), timeoutMs: 0 }).catch(() => null);
+      if (id) this.setSession(entry, id);
+    }
+    this.runners.delete(entry.runnerId);
+    await entry.log?.close();
+    this.emit("exited", { runnerId: entry.runnerId, ...exit });
+  }
+}

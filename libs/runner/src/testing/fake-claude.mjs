@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * A fake `claude` CLI for process tests: no network, no dependencies, but it behaves like the
+ * real one (2.1.x) where the agent can tell the difference:
+ *
+ * - flags: --session-id <uuid>, --resume/-r <uuid>, --fork-session, --continue/-c,
+ *   --model <m>, -p/--print, --output-format json, --version, `--`, a trailing prompt;
+ *   other flags are accepted and ignored.
+ * - transcripts in <$CLAUDE_CONFIG_DIR or $HOME/.claude>/projects/<cwd, non-alphanumerics
+ *   as '-'>/<session>.jsonl: a file-history-snapshot and a `user` line per prompt, then the
+ *   `assistant` response. Every second response is written as TWO lines sharing message.id
+ *   and requestId (a thinking block with a partial usage snapshot, then the text with the
+ *   final usage), as the real CLI does while streaming.
+ * - --resume appends to the session file; with --fork-session it writes a new file (id from
+ *   --session-id when given, else random) repeating the parent's lines with the same
+ *   message.ids and fresh uuids; --continue appends to the newest session file of the cwd.
+ * - interactive: banner with the session id, raw-mode line editing, "echo: <line>" per line.
+ *   SIGTERM/SIGHUP: kill the tool processes it started, exit 0. -p: answer once and exit.
+ *
+ * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash | hang | ignore-sigterm | fork;
+ * FAKE_CLAUDE_PIDFILE (fork: where the grandchild's pid goes);
+ * FAKE_CLAUDE_USAGE_EVERY_MS (append an assistant usage line periodically).
+ */
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+const VERSION = "2.1.328";
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VALUE_FLAGS = new Set([
+  "--permission-mode", "--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools",
+  "--output-format", "--input-format", "--append-system-prompt", "--system-prompt", "--settings",
+  "--mcp-config", "--add-dir", "--max-turns", "--fallback-model", "--agents",
+]);
+const modes = new Set((process.env.FAKE_CLAUDE_MODE ?? "").split(",").map((m) => m.trim()).filter(Boolean));
+
+function fail(message) {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function parseArgs(argv) {
+  const o = { sessionId: null, resume: null, fork: false, cont: false, model: "claude-sonnet-4-5", print: false, outputFormat: "text", prompt: [] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+    const value = () => inline ?? (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-") ? argv[++i] : fail(`error: option '${flag}' argument missing`));
+    if (flag === "--") { o.prompt.push(...argv.slice(i + 1)); break; }
+    else if (flag === "--version" || flag === "-v") { process.stdout.write(`${VERSION} (Claude Code)\n`); process.exit(0); }
+    else if (flag === "--session-id") o.sessionId = value();
+    else if (flag === "--resume" || flag === "-r") o.resume = value();
+    else if (flag === "--fork-session") o.fork = true;
+    else if (flag === "--continue" || flag === "-c") o.cont = true;
+    else if (flag === "--model") o.model = value();
+    else if (flag === "--print" || flag === "-p") o.print = true;
+    else if (flag === "--output-format") o.outputFormat = value();
+    else if (VALUE_FLAGS.has(flag)) value();
+    else if (flag.startsWith("-")) continue;
+    else o.prompt.push(argv[i]);
+  }
+  return { ...o, prompt: o.prompt.join(" ") };
+}
+
+const args = parseArgs(process.argv.slice(2));
+const cwd = process.cwd();
+const configDir = process.env.CLAUDE_CONFIG_DIR || join(process.env.HOME || homedir(), ".claude");
+const projectDir = join(configDir, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"));
+const fileOf = (id) => join(projectDir, `${id}.jsonl`);
+const readLines = (file) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+function newestSession() {
+  if (!existsSync(projectDir)) return null;
+  const files = readdirSync(projectDir).filter((f) => UUID_RE.test(f.replace(/\.jsonl$/, "")) && f.endsWith(".jsonl"));
+  files.sort((a, b) => statSync(join(projectDir, b)).mtimeMs - statSync(join(projectDir, a)).mtimeMs);
+  return files[0]?.replace(/\.jsonl$/, "") ?? null;
+}
+
+/** Decides the session file exactly like the real CLI: validate, then new / resume / fork / continue. */
+function openSession() {
+  if (args.sessionId && !UUID_RE.test(args.sessionId)) fail("Error: Invalid session ID. Must be a valid UUID.");
+  let parent = args.resume;
+  if (parent && !UUID_RE.test(parent)) fail(`No conversation found with session ID: ${parent}`);
+  if (args.cont && !parent) {
+    parent = newestSession();
+    if (!parent) fail("No conversation found to continue");
+  }
+  if (parent && !existsSync(fileOf(parent))) fail(`No conversation found with session ID: ${parent}`);
+  mkdirSync(projectDir, { recursive: true });
+  if (parent && !args.fork) return { id: parent, last: readLines(fileOf(parent)).findLast((l) => l.uuid)?.uuid ?? null };
+  const id = args.sessionId ?? randomUUID();
+  if (existsSync(fileOf(id))) fail(`Error: Session ID ${id} is already in use.`);
+  if (!parent) return { id, last: null };
+  const remap = new Map();
+  const copied = readLines(fileOf(parent)).map((line) => {
+    const copy = { ...line };
+    if (line.uuid) remap.set(line.uuid, (copy.uuid = randomUUID()));
+    if ("sessionId" in line) copy.sessionId = id;
+    if (line.parentUuid) copy.parentUuid = remap.get(line.parentUuid) ?? line.parentUuid;
+    return copy;
+  });
+  writeFileSync(fileOf(id), copied.map((l) => JSON.stringify(l) + "\n").join(""));
+  return { id, last: copied.findLast((l) => l.uuid)?.uuid ?? null };
+}
+
+const session = openSession();
+// Counted over the whole file, so resumed sessions keep the "every second response" pattern.
+let responses = existsSync(fileOf(session.id))
+  ? new Set(readLines(fileOf(session.id)).filter((l) => l.type === "assistant").map((l) => l.message.id)).size
+  : 0;
+
+function record(fields) {
+  const line = { parentUuid: session.last, isSidechain: false, userType: "external", cwd, sessionId: session.id, version: VERSION, gitBranch: "", ...fields, uuid: randomUUID(), timestamp: new Date().toISOString() };
+  session.last = line.uuid;
+  appendFileSync(fileOf(session.id), JSON.stringify(line) + "\n");
+}
+
+function usage(output) {
+  const first = responses === 1;
+  const c5m = first ? 1200 : 40;
+  const c1h = responses % 3 === 0 ? 300 : 0;
+  return { input_tokens: 4, cache_creation_input_tokens: c5m + c1h, cache_read_input_tokens: 1200 * (responses - 1), cache_creation: { ephemeral_5m_input_tokens: c5m, ephemeral_1h_input_tokens: c1h }, output_tokens: output, service_tier: "standard" };
+}
+
+function respond(text) {
+  responses += 1;
+  const message = { id: `msg_${randomBytes(12).toString("hex")}`, type: "message", role: "assistant", model: args.model, stop_sequence: null };
+  const requestId = `req_${randomBytes(12).toString("hex")}`;
+  const output = 5 + text.length;
+  if (responses % 2 === 0) {
+    record({ type: "assistant", requestId, message: { ...message, content: [{ type: "thinking", thinking: "…", signature: "sig" }], stop_reason: null, usage: usage(1) } });
+  }
+  record({ type: "assistant", requestId, message: { ...message, content: [{ type: "text", text }], stop_reason: "end_turn", usage: usage(output) } });
+}
+
+function answer(input) {
+  appendFileSync(fileOf(session.id), JSON.stringify({ type: "file-history-snapshot", messageId: randomUUID(), snapshot: { trackedFileBackups: {} }, isSnapshotUpdate: false }) + "\n");
+  record({ type: "user", message: { role: "user", content: input } });
+  respond(`echo: ${input}`);
+  return `echo: ${input}`;
+}
+
+if (args.print) {
+  const text = answer(args.prompt || readFileSync(0, "utf8").trim());
+  const json = { type: "result", subtype: "success", is_error: false, result: text, session_id: session.id };
+  process.stdout.write(args.outputFormat === "json" ? JSON.stringify(json) + "\n" : text + "\n");
+  process.exit(0);
+}
+
+const tools = [];
+// The PTY's ONLCR turns "\n" into "\r\n" (libuv's raw mode keeps output processing).
+const out = (s) => process.stdout.write(s);
+
+function shutdown() {
+  // The real CLI ends its tool processes itself on SIGTERM or when its terminal goes away.
+  for (const child of tools) {
+    try { process.kill(child.pid, "SIGKILL"); } catch { /* already gone */ }
+  }
+  process.exit(0);
+}
+process.on("SIGHUP", shutdown);
+process.on("SIGTERM", modes.has("ignore-sigterm") ? () => out("\n(ignoring SIGTERM)\n") : shutdown);
+
+out(`\x1b[1m✻ Welcome to Fake Claude Code\x1b[0m ${VERSION}\n  cwd: ${cwd}\n  session: ${session.id}\n  model: ${args.model}\n\n`);
+
+if (modes.has("fork")) {
+  // Like a Bash tool command: its own session (setsid), not on the PTY, deaf to SIGTERM/SIGHUP.
+  const tool = spawn(process.execPath, ["-e", "process.on('SIGTERM',()=>{});process.on('SIGHUP',()=>{});setInterval(()=>{},1e6)"], { detached: true, stdio: "ignore" });
+  tools.push(tool);
+  if (process.env.FAKE_CLAUDE_PIDFILE) writeFileSync(process.env.FAKE_CLAUDE_PIDFILE, String(tool.pid));
+  out(`(started tool ${tool.pid})\n`);
+}
+if (modes.has("crash")) setTimeout(() => { out("fatal: simulated crash\n"); process.exit(3); }, 200);
+const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);
+if (every > 0) setInterval(() => respond("still working…"), every);
+
+if (args.prompt && !modes.has("hang")) out(`> ${args.prompt}\n${answer(args.prompt)}\n`);
+out("> ");
+
+let line = "";
+let interrupted = false;
+if (process.stdin.isTTY) process.stdin.setRawMode(true);
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => {
+  for (const ch of chunk) {
+    if (ch === "\r" || ch === "\n") {
+      const input = line;
+      line = "";
+      out("\n");
+      if (input && !modes.has("hang")) out(`${answer(input)}\n`);
+      out("> ");
+    } else if (ch === "\x7f" || ch === "\b") {
+      if (line) { line = line.slice(0, -1); out("\b \b"); }
+    } else if (ch === "\x03") {
+      // Raw mode turns Ctrl-C into a byte; like the real TUI, the second one in a row quits.
+      if (interrupted) shutdown();
+      interrupted = true;
+      line = "";
+      out("\nPress Ctrl-C again to exit\n> ");
+      continue;
+    } else if (ch === "\x04" && !line) {
+      shutdown();
+    } else if (ch >= " ") {
+      line += ch;
+      out(ch);
+    }
+    interrupted = false;
+  }
+});
+process.stdin.on("end", shutdown);
+process.stdin.on("error", shutdown); // EIO once the PTY is gone

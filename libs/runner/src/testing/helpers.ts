@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The fake `claude` executable (see fake-claude.mjs). */
+export const FAKE_CLAUDE = fileURLToPath(new URL("./fake-claude.mjs", import.meta.url));
+
+/**
+ * A throwaway HOME with a project folder inside, so transcripts never touch the real
+ * ~/.claude. The folder name has a space and a dot to exercise the project-dir encoding.
+ */
+export function tempHome(prefix = "stv-runner-"): { home: string; cwd: string; cleanup(): void } {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const cwd = join(home, "my project.v2");
+  mkdirSync(cwd);
+  return { home, cwd, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export function fakeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TERM: "xterm-256color", ...extra };
+}
+
+/** Runs the fake claude to completion (e.g. `-p` to seed a session); returns its stdout. */
+export function runFakeClaude(args: string[], cwd: string, home: string): string {
+  // Next's global types make NODE_ENV a required ProcessEnv key; the child needs none of it.
+  const env = fakeEnv(home) as unknown as NodeJS.ProcessEnv;
+  const run = spawnSync(FAKE_CLAUDE, args, { cwd, env, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`fake claude exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000, everyMs = 20): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
