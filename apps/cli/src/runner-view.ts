@@ -83,15 +83,21 @@ export function timelineTable(entries: TimelineEntry[]): string {
   );
 }
 
-/** `user:<uuid>` → `user:1a2b3c4d`: enough to tell actors apart in a terminal. */
+const UUID_G = /([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** `user:<uuid>` → `user:1a2b3c4d`: enough to tell actors and nodes apart in a terminal. */
+const shortUuids = (text: string) => text.replace(UUID_G, "$1");
+
 function actorLabel(actor: string | null): string {
-  if (!actor) return "-";
-  return actor.replace(/([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "$1");
+  return actor ? shortUuids(actor) : "-";
 }
 
 function details(data: Record<string, unknown>): string {
   const parts = Object.entries(data)
     .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? oneLine(v, 60) : JSON.stringify(v)}`);
+    .map(([k, v]) => {
+      const text = typeof v === "string" ? oneLine(v, 60) : JSON.stringify(v);
+      // Session ids stay whole: they are what `launch --resume` takes.
+      return `${k}=${k === "sessionId" ? text : shortUuids(text)}`;
+    });
   return parts.length ? parts.join(" ") : "-";
 }

@@ -15,6 +15,7 @@ const schema = z.object({
   STRATAVORE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   STRATAVORE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   STRATAVORE_LOCAL_AGENT: z.enum(["true", "false"]).default("true"),
+  STRATAVORE_CLAUDE_BIN: z.string().optional(),
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -45,6 +46,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     sessionMaxAgeSeconds: Math.round(e.STRATAVORE_SESSION_HOURS * 3600),
     logLevel: e.STRATAVORE_LOG_LEVEL,
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
+    claudeBin: e.STRATAVORE_CLAUDE_BIN ? resolve(e.STRATAVORE_CLAUDE_BIN) : undefined,
     /** Passed to the local agent (and so to claude): the operator's own environment. */
     childEnv: { ...env },
     repoRoot,

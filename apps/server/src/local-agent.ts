@@ -14,9 +14,10 @@ export interface LocalAgent {
  * as on any other node). It joins once with a token the server issues itself and keeps its
  * credential under the data directory; its log lines are forwarded to ours.
  */
-export async function startLocalAgent(opts: { repoRoot: string; dataDir: string; serverUrl: string; deps: ApiDeps; log: Log; env: Record<string, string | undefined> }): Promise<LocalAgent> {
+export async function startLocalAgent(opts: { repoRoot: string; dataDir: string; serverUrl: string; deps: ApiDeps; log: Log; env: Record<string, string | undefined>; claudeBin?: string }): Promise<LocalAgent> {
   const agentDir = join(opts.dataDir, "agent");
   const args = ["--import", "tsx", join(opts.repoRoot, "apps/agent/src/main.ts"), "--server", opts.serverUrl, "--data-dir", agentDir, "--name", "local", "--parent-pid", String(process.pid)];
+  if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
   if (!existsSync(join(agentDir, "node-credential.json"))) args.push("--join-token", await issueLocalJoinToken(opts.deps));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: opts.repoRoot, env: opts.env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "pipe"] });
   createInterface({ input: child.stderr! }).on("line", (line) => {

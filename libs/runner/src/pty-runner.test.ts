@@ -5,7 +5,7 @@ import { PtyRunner, type RunnerDeps } from "./pty-runner.ts";
 import type { Clock, PtyProcess } from "./pty-spawn.ts";
 
 /** Drives PtyRunner without any real process: a scripted PTY, clock and process table. */
-function harness() {
+function harness(trackMs?: number) {
   const proc = (pid: number, ppid: number, session = 100): ProcStat => ({ pid, ppid, comm: "p", state: "S", pgrp: pid, session, startTime: pid });
   const table: ProcStat[] = [proc(100, 1), proc(101, 100), proc(200, 101, 200)];
   const signals: string[] = [];
@@ -55,12 +55,12 @@ function harness() {
       },
     },
   };
-  const runner = new PtyRunner({ command: "claude", args: [], cwd: "/", env: {}, graceMs: 5000, deps });
+  const runner = new PtyRunner({ command: "claude", args: [], cwd: "/", env: {}, graceMs: 5000, trackMs, deps });
   const exit = (exitCode: number, signal?: number) => {
     table.splice(0, table.length, ...table.filter((p) => p.pid !== 100));
     onExit({ exitCode, signal });
   };
-  return { runner, table, signals, advance, emit: (d: string) => onData(d), exit, written, proc };
+  return { runner, table, signals, timers, advance, emit: (d: string) => onData(d), exit, written, proc };
 }
 
 describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
@@ -122,6 +122,26 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
     h.runner.pause();
     void h.runner.stop();
     expect(h.signals.slice(3)).toEqual(["SIGTERM:100", "SIGCONT:100,101,200"]);
+  });
+
+  it("remembers what a periodic look saw, so a later kill reaches re-parented processes", () => {
+    const h = harness(1000);
+    h.runner.start();
+    h.table.push(h.proc(300, 200, 200)); // the tool forks
+    h.advance(1000); // periodic look
+    h.table.splice(0, h.table.length, h.proc(100, 1), h.proc(300, 1, 200)); // 101 and 200 die, 300 is re-parented
+    void h.runner.kill();
+    expect(h.signals).toEqual(["SIGKILL:100,300"]);
+  });
+
+  it("with trackMs 0 it looks only when refresh() hands it a table", () => {
+    const h = harness(0);
+    h.runner.start();
+    expect(h.timers).toHaveLength(0);
+    h.runner.refresh([...h.table, h.proc(300, 200, 300)]);
+    h.table.splice(0, h.table.length, h.proc(100, 1), h.proc(300, 1, 300));
+    void h.runner.kill();
+    expect(h.signals).toEqual(["SIGKILL:100,300"]);
   });
 
   it("reports an exit nobody asked for as endedBy process", async () => {

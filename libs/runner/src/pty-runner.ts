@@ -150,7 +150,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     const stopped = new Set(this.signalTree("SIGSTOP", true));
     // A process forked while the others were being stopped escaped the first pass.
     for (let pass = 0; pass < 3; pass += 1) {
-      const fresh = (this.tracker?.collect(true) ?? []).filter((pid) => !stopped.has(pid));
+      const fresh = this.look().filter((pid) => !stopped.has(pid));
       if (fresh.length === 0) break;
       this.signalPids(fresh.reverse(), "SIGSTOP");
       for (const pid of fresh) stopped.add(pid);
@@ -170,7 +170,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     if (!this.beginEnding(reason)) return this.exitPromise;
     const wasPaused = this.current === "paused";
     this.setState("stopping");
-    this.tracker?.collect(true); // the snapshot is taken before anything can re-parent
+    this.look(); // the snapshot is taken before anything can re-parent
     if (this.pty) this.signalPids([this.pty.pid], "SIGTERM");
     // A stopped process keeps SIGTERM pending forever; let the whole tree run to handle it.
     if (wasPaused) this.signalTree("SIGCONT");
@@ -199,15 +199,20 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     return this.pty;
   }
 
-  /** Re-reads the whole tree (deep) and signals it. Returns the live pids found. */
-  private signalTree(signal: NodeJS.Signals, childrenFirst = false): number[] {
+  /** Every live process of the tree, from a fresh deep read of /proc. */
+  private look(): number[] {
     try {
-      const pids = this.tracker?.collect(true) ?? [];
-      if (pids.length > 0) this.signalPids(childrenFirst ? [...pids].reverse() : pids, signal);
-      return pids;
+      return this.tracker?.collect(true) ?? [];
     } catch {
       return []; // /proc unreadable for a moment; the next pass or the exit sweep retries
     }
+  }
+
+  /** Signals every live process of the tree. Returns the pids found. */
+  private signalTree(signal: NodeJS.Signals, childrenFirst = false): number[] {
+    const pids = this.look();
+    if (pids.length > 0) this.signalPids(childrenFirst ? [...pids].reverse() : pids, signal);
+    return pids;
   }
 
   private signalPids(pids: number[], signal: NodeJS.Signals): void {

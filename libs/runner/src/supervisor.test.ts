@@ -17,7 +17,8 @@ afterEach(async () => {
 
 function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   const t = tempHome();
-  const sup = new Supervisor({ sessionPollMs: 25, graceMs: 300, ...opts });
+  const logDir = join(t.home, "logs");
+  const sup = new Supervisor({ sessionPollMs: 25, graceMs: 300, logDir, ...opts });
   const events: Array<[string, { runnerId: string } & Record<string, unknown>]> = [];
   sup.on("started", (e) => events.push(["started", e]));
   sup.on("session", (e) => events.push(["session", e]));
@@ -29,21 +30,15 @@ function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   const launch = (runnerId: string, spec: ClaudeLaunchSpec, extraEnv: Record<string, string> = {}) =>
     sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv), configDir });
   const exited = (runnerId: string) => waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
-  return { ...t, sup, events, launch, exited, configDir, output: () => output };
+  return { ...t, sup, events, launch, exited, configDir, logDir, output: () => output };
 }
 
 describe("Supervisor with fake claude", () => {
   it("launches, streams, keeps scrollback, samples, logs and stops a runner", async () => {
-    const s = setup({ logDir: "" });
-    const logDir = join(s.home, "logs");
-    const sup = new Supervisor({ logDir, graceMs: 300 });
-    cleanups.push(() => sup.shutdown());
-    const seen: string[] = [];
-    sup.on("session", (e) => seen.push(`session ${e.runnerId} ${e.sessionId}`));
-    sup.on("started", (e) => seen.push(`started ${e.runnerId} ${e.pid}`));
-    const exitedP = new Promise((r) => sup.once("exited", r));
+    const s = setup();
+    const sup = s.sup;
     const pid = sup.launch({ runnerId: "r1", cwd: s.cwd, claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home), configDir: s.configDir, cols: 100, rows: 30 });
-    expect(seen).toEqual([`started r1 ${pid}`, `session r1 ${SESSION}`]);
+    expect(s.events).toEqual([["started", { runnerId: "r1", pid }], ["session", { runnerId: "r1", sessionId: SESSION }]]);
     await waitFor(() => sup.scrollback("r1").some((c) => c.data.includes("> ")), "the prompt");
     sup.write("r1", "ping\r");
     await waitFor(() => sup.scrollback("r1").map((c) => c.data).join("").includes("echo: ping"), "the echo");
@@ -56,9 +51,9 @@ describe("Supervisor with fake claude", () => {
     expect(sample!.rssBytes).toBeGreaterThan(1024 * 1024);
     sup.resize("r1", 80, 24);
     expect(await sup.stop("r1")).toEqual({ exitCode: 0, signal: null, endedBy: "user" });
-    expect(await exitedP).toEqual({ runnerId: "r1", exitCode: 0, signal: null, endedBy: "user" });
+    expect(await s.exited("r1")).toEqual({ runnerId: "r1", exitCode: 0, signal: null, endedBy: "user" });
     expect(sup.list()).toEqual([]);
-    expect((await readLogTail(logDir, "r1", 50)).join("\n")).toContain("echo: ping");
+    expect((await readLogTail(s.logDir, "r1", 50)).join("\n")).toContain("echo: ping");
   });
 
   it("detects the session a --continue runner appends to", async () => {

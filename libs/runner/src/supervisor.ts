@@ -2,10 +2,13 @@ import { EventEmitter } from "node:events";
 import { buildClaudeArgs, type ClaudeLaunchSpec } from "./claude-args.ts";
 import { RunnerError, UnknownRunnerError } from "./errors.ts";
 import { sampleTree, type TreeSample } from "./proc-stats.ts";
+import { readProcTable } from "./process-tree.ts";
+import { systemClock } from "./pty-spawn.ts";
 import { PtyRunner, type RunnerDeps, type RunnerExit, type RunnerState, type StopReason } from "./pty-runner.ts";
 import { OutputRing, type OutputChunk } from "./ring-buffer.ts";
 import { openRunnerLog, type RunnerLog } from "./runner-log.ts";
 import { sessionBaseline, watchForNewSession } from "./session-detect.ts";
+import { systemProcessOps } from "./tree-tracker.ts";
 
 export interface SupervisorOptions {
   /** Where per-runner output logs go; no logs when absent. */
@@ -13,6 +16,8 @@ export interface SupervisorOptions {
   logMaxBytes?: number;
   logFiles?: number;
   graceMs?: number;
+  /** How often every runner's tree is re-read (one /proc scan shared by all runners). */
+  trackMs?: number;
   ringBytes?: number;
   /** How long to look for the transcript of a --continue / fork runner. */
   sessionTimeoutMs?: number;
@@ -86,6 +91,7 @@ interface Entry {
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly runners = new Map<string, Entry>();
+  private trackTimer: unknown = null;
 
   constructor(private readonly opts: SupervisorOptions = {}) {
     super();
@@ -97,7 +103,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const { logDir, logMaxBytes, logFiles, graceMs, ringBytes = 512 * 1024, runnerDeps, onLogError } = this.opts;
     const args = buildClaudeArgs(o.spec);
     const runner = new PtyRunner({
-      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps,
+      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps, trackMs: 0,
     });
     const log = logDir ? openRunnerLog({ dir: logDir, runnerId: o.runnerId, maxBytes: logMaxBytes, files: logFiles, onError: onLogError }) : null;
     const since = Date.now();
@@ -119,6 +125,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     runner.on("state", (status) => this.emit("state", { runnerId: o.runnerId, status }));
     runner.on("exit", (exit) => void this.onExit(entry, o, { since, baseline }, exit).finally(reported));
+    this.startTracking();
     this.emit("started", { runnerId: o.runnerId, pid });
     this.resolveSession(entry, o, { since, baseline });
     return pid;
@@ -159,7 +166,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** CPU and memory of every runner's whole tree, for the heartbeat. */
   async sample(): Promise<RunnerSample[]> {
-    const sampler = this.opts.sampler ?? sampleTree;
+    let sampler = this.opts.sampler;
+    if (!sampler) {
+      const table = readProcTable();
+      sampler = (pid) => sampleTree(pid, table);
+    }
     return Promise.all(
       [...this.runners.values()].map(async (e) => {
         const s = await sampler(e.pid).catch(() => ({ cpuPercent: 0, rssBytes: 0 }));
@@ -178,6 +189,29 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** For process.on('exit'), where nothing async runs: SIGKILL every known tree now. */
   killAllSync(): void {
     for (const e of this.runners.values()) void e.runner.kill("agent");
+  }
+
+  /**
+   * One /proc read per tick for all runners, instead of one per runner: with a hundred
+   * runners per-runner scans would cost a core.
+   */
+  private startTracking(): void {
+    if (this.trackTimer !== null) return;
+    const clock = this.opts.runnerDeps?.clock ?? systemClock;
+    const proc = this.opts.runnerDeps?.proc ?? systemProcessOps;
+    this.trackTimer = clock.setInterval(() => {
+      if (this.runners.size === 0) {
+        clock.clearInterval(this.trackTimer);
+        this.trackTimer = null;
+        return;
+      }
+      try {
+        const table = proc.readTable();
+        for (const e of this.runners.values()) e.runner.refresh(table);
+      } catch {
+        // /proc unreadable for a moment: the next tick retries
+      }
+    }, this.opts.trackMs ?? 1000);
   }
 
   private get(runnerId: string): Entry {
