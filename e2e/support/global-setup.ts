@@ -24,6 +24,7 @@ export default async function globalSetup() {
   process.env.E2E_ADMIN_EMAIL = ready.adminEmail;
   process.env.E2E_ADMIN_PASSWORD = ready.adminPassword;
   process.env.E2E_DATABASE_URL = ready.databaseUrl;
+  process.env.E2E_WORKDIR = ready.workdir;
   return async () => {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));

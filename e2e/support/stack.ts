@@ -2,12 +2,13 @@
  * Boots the real stack for browser tests: a throwaway PostgreSQL and the production server
  * (Next dashboard + tRPC + Socket.IO) on a free port. Prints one READY line, stops on SIGTERM.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestPostgres } from "../../libs/db/src/testing/test-postgres.ts";
 import { readEnv } from "../../apps/server/src/env.ts";
 import { createLogger } from "../../apps/server/src/logger.ts";
+import { startLocalAgent } from "../../apps/server/src/local-agent.ts";
 import { startServer } from "../../apps/server/src/server.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -23,9 +24,17 @@ const env = readEnv([], {
   STRATAVORE_LOG_LEVEL: "warn",
 });
 const server = await startServer(env, createLogger("warn"), { web: true });
-process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url })}\n`);
+// A real agent process with the fake claude, like `npm start`'s local agent.
+const workdir = join(dataDir, "checkout");
+await mkdir(workdir, { recursive: true });
+const agent = await startLocalAgent({
+  repoRoot: root, dataDir, serverUrl: server.url, deps: server.deps, log: createLogger("warn"),
+  env: { PATH: process.env.PATH, HOME: join(dataDir, "home") }, claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
+});
+process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir })}\n`);
 
 const stop = async () => {
+  await agent.stop().catch(() => undefined);
   await server.close().catch(() => undefined);
   await pg.stop().catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });

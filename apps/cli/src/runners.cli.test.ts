@@ -174,6 +174,7 @@ describe("with a connected agent", () => {
     await eventually(async () => agent.inputs.filter((i) => i.runnerId === runner.id).map((i) => i.data).join(""), (s) => s === "hi\r\x03", "the keystrokes");
     term.write("\x1d");
     const done = await term.result;
+    console.log(JSON.stringify(done));
     expect(done.code, done.stdout).toBe(0);
     expect(done.stdout).toMatch(new RegExp(`Detached from runner ${runner.id.slice(0, 8)}\\.`));
     expect(await statusOf(runner.id)).toBe("running");

@@ -97,6 +97,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       const timer = setTimeout(() => http.closeAllConnections(), 5_000);
       await drained;
       clearTimeout(timer);
+      await fleet.settle();
       await web?.close().catch(() => undefined);
       await db.$disconnect();
       await database.embedded?.stop();

@@ -24,7 +24,20 @@ export class Fleet {
   /** runner → node, so per-chunk traffic (output, input) needs no database round trip. */
   private readonly owners = new Map<string, string>();
 
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   constructor(readonly config: FleetConfig = DEFAULT_FLEET_CONFIG) {}
+
+  /** Keeps agent-driven work visible so shutdown can let it finish before closing the pool. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
 
   async ownerOf(runnerId: string, lookup: (id: string) => Promise<string | null>): Promise<string | null> {
     const known = this.owners.get(runnerId);

@@ -40,7 +40,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       (socket as unknown as { on: (e: string, f: (p: unknown) => void) => void }).on(event, (payload: unknown) => {
         const parsed = agentEventSchemas[event].safeParse(payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
-        Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0])).catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
+        deps.fleet.track(Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0]))).catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
       });
     }
 
@@ -65,7 +65,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       deps.fleet.agents.detach(nodeId, socket);
       // A server going down is not the node going away; the heartbeat TTL settles it later.
       if (deps.fleet.closing) return;
-      markDisconnected(deps, nodeId).catch((err: unknown) => deps.log("error", "marking node offline failed", { nodeId, error: String(err) }));
+      deps.fleet.track(markDisconnected(deps, nodeId)).catch((err: unknown) => deps.log("error", "marking node offline failed", { nodeId, error: String(err) }));
     });
 
     markConnected(deps, nodeId)

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { ApiClient } from "@stratavore/api-client";
+import type { JoinToken, Runner } from "@stratavore/contracts";
+import { joinTokenStatus } from "./node-view.ts";
+import { formatBytes, formatDuration, formatPercent, oneLine } from "./output.ts";
+import { realtimeError, socketTarget } from "./realtime-client.ts";
+import { hasEnded, resolveRunner, resolveRunnerId } from "./runner-ref.ts";
+import { describeEnd, runnerTable } from "./runner-view.ts";
+import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
+
+const baseRunner: Runner = {
+  id: "1a2b3c4d-0000-4000-8000-000000000000", projectId: "00000000-0000-4000-8000-000000000001", projectName: "web", nodeId: null, nodeName: "box-1",
+  status: "running", conversationMode: "new", sessionId: null, model: null, prompt: null, flags: [], pid: 4242, exitCode: null, endReason: null,
+  restartAttempts: 1, maxRestarts: 3, nextRestartAt: null, cpuPercent: 12.345, memoryBytes: 256 * 1024 * 1024, lastHeartbeatAt: null,
+  startedAt: new Date("2026-01-01T00:00:00Z"), endedAt: null, createdAt: new Date("2026-01-01T00:00:00Z"), updatedAt: new Date("2026-01-01T00:00:00Z"),
+};
+
+describe("formatting", () => {
+  it("formats bytes, percentages, durations and free text", () => {
+    expect([formatBytes(null), formatBytes(512), formatBytes(1536), formatBytes(230.4 * 1024 ** 2), formatBytes(3 * 1024 ** 3)]).toEqual(["-", "512 B", "1.5 KiB", "230.4 MiB", "3.0 GiB"]);
+    expect([formatPercent(null), formatPercent(0), formatPercent(99.95)]).toEqual(["-", "0.0%", "100.0%"]);
+    expect([formatDuration(-5), formatDuration(45_900), formatDuration(723_000), formatDuration(11_040_000), formatDuration(183_600_000)]).toEqual(["0s", "45s", "12m 03s", "3h 04m", "2d 03h"]);
+    expect(oneLine("a\n  b\tc")).toBe("a b c");
+    expect(oneLine("x".repeat(100), 10)).toBe(`${"x".repeat(9)}…`);
+  });
+
+  it("renders a runner row with a short id, human units and its uptime", () => {
+    const now = Date.parse("2026-01-01T01:02:03Z");
+    expect(runnerTable([baseRunner], now).split("\n")[1]).toBe("1a2b3c4d  web      box-1  running  4242  12.3%  256.0 MiB  1h 02m  1/3       -");
+    const ended = { ...baseRunner, status: "failed", pid: null, cpuPercent: null, memoryBytes: null, endReason: "exit code 1", endedAt: new Date(now) } as const;
+    expect(runnerTable([ended], now).split("\n")[1]).toMatch(/^1a2b3c4d\s+web\s+box-1\s+failed\s+-\s+-\s+-\s+-\s+1\/3\s+exit code 1$/);
+    expect(describeEnd(ended)).toBe("failed (exit code 1)");
+    expect(describeEnd({ ...baseRunner, status: "terminated", exitCode: 0 })).toBe("terminated (exit code 0)");
+  });
+
+  it("names join token states", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const t = { id: "x", expiresAt: new Date(now + 1000), usedAt: null, revokedAt: null, nodeName: null, createdAt: new Date(now) } satisfies JoinToken;
+    expect(joinTokenStatus(t, now)).toBe("unused");
+    expect(joinTokenStatus({ ...t, expiresAt: new Date(now) }, now)).toBe("expired");
+    expect(joinTokenStatus({ ...t, usedAt: new Date(now) }, now)).toBe("used");
+    expect(joinTokenStatus({ ...t, usedAt: new Date(now), revokedAt: new Date(now) }, now)).toBe("revoked");
+  });
+});
+
+describe("terminal helpers", () => {
+  it("keeps the last n lines", () => {
+    expect(tailLines("a\nb\nc\n", 2)).toBe("b\nc\n");
+    expect(tailLines("a\nb\nc", 2)).toBe("b\nc");
+    expect(tailLines("a\nb\n", 5)).toBe("a\nb\n");
+    expect(tailLines("a\nb\n", 0)).toBe("");
+    expect(tailLines("", 3)).toBe("");
+  });
+
+  it("splits keystrokes at Ctrl-] and long input into bounded chunks", () => {
+    expect(splitAtDetach(Buffer.from("ab\x1dcd"))).toEqual({ forward: Buffer.from("ab"), detach: true });
+    expect(splitAtDetach(Buffer.from("abc"))).toEqual({ forward: Buffer.from("abc"), detach: false });
+    const text = `${"x".repeat(15_999)}😀${"y".repeat(20_000)}`;
+    const chunks = inputChunks(text);
+    expect(chunks.join("")).toBe(text);
+    expect(chunks[0]).toHaveLength(15_999); // the emoji's surrogate pair is not cut in two
+    expect(chunks.every((c) => c.length <= 16_000)).toBe(true);
+    expect(inputChunks("")).toEqual([]);
+  });
+});
+
+describe("realtime client", () => {
+  it("targets the default namespace, with a proxy prefix in the path", () => {
+    expect(socketTarget("http://127.0.0.1:3000")).toEqual({ origin: "http://127.0.0.1:3000", path: "/socket.io" });
+    expect(socketTarget("https://ops.example.com/stratavore")).toEqual({ origin: "https://ops.example.com", path: "/stratavore/socket.io" });
+  });
+
+  it("maps connection errors to CLI codes", () => {
+    expect(realtimeError(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }))).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(realtimeError(Object.assign(new Error("INTERNAL"), { data: { code: "INTERNAL" } }))).toMatchObject({ code: "INTERNAL" });
+    expect(realtimeError(new Error("websocket error"))).toMatchObject({ code: "UNREACHABLE", message: expect.stringMatching(/websocket error/) });
+  });
+});
+
+describe("runner references", () => {
+  const ids = ["1a2b3c4d-0000-4000-8000-000000000000", "1a2b3c4e-0000-4000-8000-000000000000", "99999999-0000-4000-8000-000000000000"];
+  const api = {
+    runners: {
+      list: { query: async () => ids.map((id) => ({ ...baseRunner, id })) },
+      get: { query: async ({ id }: { id: string }) => ({ ...baseRunner, id }) },
+    },
+  } as unknown as ApiClient;
+
+  it("uses full ids as they are and resolves unique prefixes", async () => {
+    expect(await resolveRunnerId(api, ids[0]!.toUpperCase())).toBe(ids[0]);
+    expect((await resolveRunner(api, "999999")).id).toBe(ids[2]);
+    expect(await resolveRunnerId(api, "1a2b3c4e")).toBe(ids[1]);
+  });
+
+  it("rejects short, ambiguous and unknown prefixes with distinct codes", async () => {
+    await expect(resolveRunnerId(api, "1a2b")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(resolveRunnerId(api, "not-hex!")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(resolveRunnerId(api, "1a2b3c")).rejects.toMatchObject({ code: "AMBIGUOUS", message: expect.stringMatching(/matches 2 runners/) });
+    await expect(resolveRunnerId(api, "abcdef")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("treats a failed runner with a pending restart as not ended", () => {
+    expect(hasEnded({ ...baseRunner, status: "failed" })).toBe(true);
+    expect(hasEnded({ ...baseRunner, status: "failed", nextRestartAt: new Date() })).toBe(false);
+    expect(hasEnded({ ...baseRunner, status: "stopping" })).toBe(false);
+  });
+});
