@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
+import { expectFailure } from "./testing/cli-assertions.ts";
 import { FakeAgent } from "./testing/fake-agent.ts";
 import { CliHarness, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
 
@@ -109,16 +110,16 @@ describe("with a connected agent", () => {
     expect((await cli(["logs", runner.id, "--tail", "2"])).stdout).toBe("two\nthree\n");
 
     expect((await cli(["pause", short])).stdout).toMatch(new RegExp(`Paused runner ${short} \\(paused\\)`));
-    expectCode(await cli(["pause", short]), 6, "INVALID_TRANSITION");
+    expectFailure(await cli(["pause", short]), 6, "INVALID_TRANSITION");
     expect((await json<RunnerJson>(["unpause", short])).status).toBe("running");
-    expectCode(await cli(["pause", short], viewer), 4, "FORBIDDEN");
+    expectFailure(await cli(["pause", short], viewer), 4, "FORBIDDEN");
 
     const stopped = await cli(["stop", short]);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(new RegExp(`^Stopping runner ${short} \\((stopping|terminated)\\)`));
     expect(await eventually(() => statusOf(runner.id), (s) => s === "terminated", "the end")).toBe("terminated");
-    expectCode(await cli(["stop", short]), 6, "RUNNER_NOT_ACTIVE");
-    expectCode(await cli(["attach", short]), 6, "RUNNER_NOT_ACTIVE");
+    expectFailure(await cli(["stop", short]), 6, "RUNNER_NOT_ACTIVE");
+    expectFailure(await cli(["attach", short]), 6, "RUNNER_NOT_ACTIVE");
     const followEnded = await cli(["logs", "-f", short]);
     expect(followEnded.code).toBe(0);
     expect(followEnded.stderr).toMatch(/has ended: terminated/);
@@ -156,7 +157,7 @@ describe("with a connected agent", () => {
     const small = uniqueSlug("cli-quota");
     expect((await cli(["projects", "create", small, "--path", "/srv/q", "--max-runners", "1"])).code).toBe(0);
     const first = await json<RunnerJson>(["launch", small, "--label", LABEL]);
-    expectCode(await cli(["launch", small, "--label", LABEL]), 6, "QUOTA_EXCEEDED");
+    expectFailure(await cli(["launch", small, "--label", LABEL]), 6, "QUOTA_EXCEEDED");
     const text = await cli(["kill", first.id]);
     expect(text.stdout).toMatch(/^Killing runner/);
   });
@@ -174,7 +175,6 @@ describe("with a connected agent", () => {
     await eventually(async () => agent.inputs.filter((i) => i.runnerId === runner.id).map((i) => i.data).join(""), (s) => s === "hi\r\x03", "the keystrokes");
     term.write("\x1d");
     const done = await term.result;
-    console.log(JSON.stringify(done));
     expect(done.code, done.stdout).toBe(0);
     expect(done.stdout).toMatch(new RegExp(`Detached from runner ${runner.id.slice(0, 8)}\\.`));
     expect(await statusOf(runner.id)).toBe("running");
@@ -201,8 +201,3 @@ describe("with a connected agent", () => {
   });
 });
 
-function expectCode(r: { code: number | null; stdout: string; stderr: string }, exitCode: number, code: string): void {
-  expect(r.stderr).toMatch(new RegExp(`^error \\[${code}\\]: \\S`));
-  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-  expect(r.code).toBe(exitCode);
-}

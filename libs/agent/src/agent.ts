@@ -1,5 +1,5 @@
 import { inputCommandSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
-import { RunnerError, SpawnError, Supervisor } from "@stratavore/runner";
+import { RunnerError, Supervisor } from "@stratavore/runner";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 
@@ -44,7 +44,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
       return { ok: true, pid };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const missing = err instanceof SpawnError && /cwd|director|path/i.test(`${(err as RunnerError).code} ${message}`);
+      const missing = err instanceof RunnerError && (err.code === "CWD_MISSING" || err.code === "CWD_NOT_DIRECTORY");
       return { ok: false, code: missing ? "PATH_MISSING" : "SPAWN_FAILED", message };
     }
   }
