@@ -65,7 +65,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           depConstraints,
-          allow: ["@stratavore/api", "@stratavore/db", "^(\\.\\./)+server/src/[a-z-]+\\.ts$", "^(\\.\\./)+scripts/build-cli\\.ts$"],
+          allow: ["@stratavore/api", "@stratavore/db", "^(\\.\\./)+server/src/[a-z-/]+\\.ts$", "^(\\.\\./)+scripts/build-cli\\.ts$"],
         },
       ],
     },

@@ -15,6 +15,8 @@ export async function buildCli(outfile = CLI_OUTFILE): Promise<string> {
     outfile,
     bundle: true,
     platform: "node",
+    // The PTY addon is native: it is loaded from node_modules at run time, never bundled.
+    external: ["node-pty"],
     format: "cjs",
     target: "node20",
     // Resolves the @stratavore/* paths the same way tsc does.

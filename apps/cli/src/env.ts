@@ -8,6 +8,8 @@ export interface CliEnv {
   /** STRATAVORE_SERVER / STRATAVORE_TOKEN win over the stored login, for CI and scripts. */
   server?: string;
   token?: string;
+  /** What `stratavore agent` passes on (HOME, PATH, CLAUDE_CONFIG_DIR, and the whole env for claude). */
+  agent: { home?: string; path?: string; claudeConfigDir?: string; all: Record<string, string | undefined> };
 }
 
 // An empty variable (`FOO= cmd`) means "unset", as most shells users expect.
@@ -17,5 +19,10 @@ export function readCliEnv(env: Record<string, string | undefined> = process.env
   const explicit = nonEmpty(env.STRATAVORE_CONFIG_DIR);
   const xdg = nonEmpty(env.XDG_CONFIG_HOME);
   const configDir = explicit ? resolve(explicit) : join(xdg ? resolve(xdg) : join(home, ".config"), "stratavore");
-  return { configDir, server: nonEmpty(env.STRATAVORE_SERVER), token: nonEmpty(env.STRATAVORE_TOKEN) };
+  return {
+    configDir,
+    server: nonEmpty(env.STRATAVORE_SERVER),
+    token: nonEmpty(env.STRATAVORE_TOKEN),
+    agent: { home: env.HOME, path: env.PATH, claudeConfigDir: nonEmpty(env.CLAUDE_CONFIG_DIR), all: { ...env } },
+  };
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { toFailure } from "./cli-error.ts";
+import { registerAgentCommand } from "./commands/agent-command.ts";
 import { registerAuthCommands } from "./commands/auth-commands.ts";
 import { registerNodeCommands } from "./commands/nodes-commands.ts";
 import { registerProjectCommands } from "./commands/projects-commands.ts";
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectCommands(program, ctx);
   registerRunnerCommands(program, ctx);
   registerNodeCommands(program, ctx);
+  registerAgentCommand(program, ctx);
   return program;
 }
 

@@ -26,7 +26,9 @@ export function findClaudeBinary(configured: string | undefined, pathEnv: string
     if (executable(candidate)) return candidate;
   }
   try {
-    const pkg = createRequire(import.meta.url).resolve("@anthropic-ai/claude-code/package.json");
+    // The CLI bundle is CommonJS, where import.meta is empty and __filename exists.
+    const here = typeof __filename === "string" ? __filename : import.meta.url;
+    const pkg = createRequire(here).resolve("@anthropic-ai/claude-code/package.json");
     for (const rel of ["bin/claude.exe", "bin/claude", "cli.js"]) {
       const candidate = join(dirname(pkg), rel);
       if (executable(candidate)) return candidate;

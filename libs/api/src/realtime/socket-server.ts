@@ -60,6 +60,7 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const reply = typeof ack === "function" ? ack : () => {};
       const parsed = runnerAttachInput.safeParse(raw);
       if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
+      if (!(await deps.db.runner.count({ where: { id: parsed.data.runnerId } }))) return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
       await socket.join(ROOMS.runner(parsed.data.runnerId));
       reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });
     });

@@ -8,7 +8,10 @@ export const runnersRouter = router({
   list: protectedProcedure.input(runnerListInput).output(runnerListOutput).query(({ ctx, input }) => listRunnersFor(ctx, input)),
   get: protectedProcedure.input(runnerIdInput).output(runnerSchema).query(({ ctx, input }) => getRunner(ctx, input.id)),
   timeline: protectedProcedure.input(runnerIdInput).output(runnerTimelineOutput).query(({ ctx, input }) => runnerTimeline(ctx, input.id)),
-  scrollback: protectedProcedure.input(runnerIdInput).output(runnerScrollbackOutput).query(({ ctx, input }) => ({ runnerId: input.id, chunks: ctx.fleet.scrollback.since(input.id) })),
+  scrollback: protectedProcedure.input(runnerIdInput).output(runnerScrollbackOutput).query(async ({ ctx, input }) => {
+    await getRunner(ctx, input.id);
+    return { runnerId: input.id, chunks: ctx.fleet.scrollback.since(input.id) };
+  }),
   launch: operatorProcedure.input(runnerLaunchInput).output(runnerSchema).mutation(({ ctx, input }) => launchRunner(ctx, ctx.principal, input)),
   stop: operatorProcedure.input(runnerIdInput).output(runnerSchema).mutation(({ ctx, input }) => stopRunner(ctx, ctx.principal, input.id, "stop")),
   kill: operatorProcedure.input(runnerIdInput).output(runnerSchema).mutation(({ ctx, input }) => stopRunner(ctx, ctx.principal, input.id, "kill")),

@@ -1,0 +1,37 @@
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { buildCli } from "../../../scripts/build-cli.ts";
+import { FAKE_CLAUDE, FleetHarness, waitFor } from "../../server/src/testing/fleet-harness.ts";
+
+let h: FleetHarness;
+let bin: string;
+beforeAll(async () => {
+  [h, bin] = await Promise.all([FleetHarness.start(inject("databaseUrl")), buildCli()]);
+});
+afterAll(() => h?.stop());
+
+it("`stratavore agent` from the built CLI joins with a join token, runs a runner, and stops on SIGTERM taking it along", async () => {
+  const name = uniqueSlug("cli-agent");
+  const { secret } = await h.api.joinTokens.create({ ttlMinutes: 5 });
+  const checkout = join(h.tmp, "cli-checkout");
+  await mkdir(checkout, { recursive: true });
+  const child = spawn(process.execPath, [bin, "agent", "--server", h.server.url, "--join-token", secret, "--data-dir", join(h.tmp, name), "--name", name, "--claude-bin", FAKE_CLAUDE, "--heartbeat-seconds", "1"], {
+    env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  await waitFor("node online", async () => (await h.api.nodes.list()).find((n) => n.name === name && n.connected), 20_000);
+  const project = await h.api.projects.create({ name: uniqueSlug("cli-agent"), path: checkout });
+  const runner = await h.api.runners.launch({ project: project.name, node: name });
+  expect(runner.status).toBe("running");
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  const ended = await waitFor("runner ended", async () => {
+    const r = await h.api.runners.get({ id: runner.id });
+    return r.status === "terminated" || r.status === "failed" ? r : null;
+  });
+  expect(ended.status).toBe("terminated");
+});
