@@ -19,7 +19,7 @@ it("`stratavore agent` from the built CLI joins with a join token, runs a runner
   const checkout = join(h.tmp, "cli-checkout");
   await mkdir(checkout, { recursive: true });
   const child = spawn(process.execPath, [bin, "agent", "--server", h.server.url, "--join-token", secret, "--data-dir", join(h.tmp, name), "--name", name, "--claude-bin", FAKE_CLAUDE, "--heartbeat-seconds", "1"], {
-    env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) },
+    env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "ignore", "pipe"],
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
