@@ -72,9 +72,11 @@ export default [
   },
   {
     // The server's own tests talk to it the way clients do, through the typed client.
-    files: ["apps/server/**/*.int.test.ts"],
+    files: ["apps/server/**/*.int.test.ts", "apps/server/src/testing/**/*.ts"],
     rules: {
-      "@nx/enforce-module-boundaries": ["error", { enforceBuildableLibDependency: false, depConstraints, allow: ["@stratavore/api-client"] }],
+      // …and inspect real processes with the runner lib's /proc helpers.
+      "@nx/enforce-module-boundaries": ["error", { enforceBuildableLibDependency: false, depConstraints, allow: ["@stratavore/api-client", "@stratavore/runner"] }],
+      "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
   { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },

@@ -10,6 +10,6 @@ describe("readCliEnv", () => {
 
   it("treats empty variables as unset", () => {
     const env = readCliEnv({ STRATAVORE_CONFIG_DIR: "", XDG_CONFIG_HOME: " ", STRATAVORE_TOKEN: "" }, "/h");
-    expect(env).toEqual({ configDir: "/h/.config/stratavore", server: undefined, token: undefined });
+    expect(env).toMatchObject({ configDir: "/h/.config/stratavore", server: undefined, token: undefined });
   });
 });

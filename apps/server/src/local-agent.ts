@@ -20,7 +20,7 @@ export async function startLocalAgent(opts: { repoRoot: string; dataDir: string;
   if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
   if (!existsSync(join(agentDir, "node-credential.json"))) args.push("--join-token", await issueLocalJoinToken(opts.deps));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: opts.repoRoot, env: opts.env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "pipe"] });
-  createInterface({ input: child.stderr! }).on("line", (line) => {
+  if (child.stderr) createInterface({ input: child.stderr }).on("line", (line) => {
     try {
       const { level, msg, ...meta } = JSON.parse(line) as { level: "info" | "warn" | "error"; msg: string };
       opts.log(level, `agent: ${msg}`, meta);

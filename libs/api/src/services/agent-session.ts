@@ -27,10 +27,11 @@ export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: strin
     await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels });
     return { nodeId: node.id, nodeName: node.name };
   }
-  if (!auth.joinToken) throw new AppError("UNAUTHENTICATED", "A join token or node credential is required.");
+  const joinToken = auth.joinToken;
+  if (!joinToken) throw new AppError("UNAUTHENTICATED", "A join token or node credential is required.");
   const credential = `svn_${randomBytes(32).toString("base64url")}`;
   return inTransaction(deps.db, deps.bus, async (tx) => {
-    const tokenId = await consumeJoinToken(tx, hashSecret(auth.joinToken!));
+    const tokenId = await consumeJoinToken(tx, hashSecret(joinToken));
     if (!tokenId) throw new AppError("JOIN_TOKEN_INVALID");
     // Names are unique; a second machine with the same hostname gets a suffix.
     let name = hello.name;

@@ -94,12 +94,14 @@ export async function dispatchToAgent(
     cols: 120,
     rows: 32,
   };
-  deps.fleet.setOwner(runner.id, runner.nodeId!);
-  const ack = await deps.fleet.agents.launch(runner.nodeId!, cmd, deps.fleet.config.agentAckTimeoutMs);
+  const nodeId = runner.nodeId;
+  if (!nodeId) throw new AppError("NO_NODE_AVAILABLE", "The runner has no node.");
+  deps.fleet.setOwner(runner.id, nodeId);
+  const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     ack.ok
-      ? moveRunner(deps, tx, outbox, { nodeId: runner.nodeId! }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
-      : moveRunner(deps, tx, outbox, { nodeId: runner.nodeId! }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
+      ? moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
+      : moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
   );
   if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id });
   return moved ?? runner;
