@@ -52,13 +52,13 @@ export class FleetHarness {
   }
 
   /** Starts `apps/agent` as its own process with the fake claude; resolves once its node is online. */
-  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string } = {}): Promise<AgentProcess> {
+  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string; claudeBin?: string } = {}): Promise<AgentProcess> {
     const home = opts.home ?? join(this.tmp, `home-${name}`);
     const dataDir = opts.dataDir ?? join(this.tmp, `agent-${name}`);
     await mkdir(home, { recursive: true });
     const { secret } = await this.api.joinTokens.create({ ttlMinutes: 10 });
     const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
-      "--claude-bin", FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1"];
+      "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1"];
     if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
     const env = { PATH: process.env.PATH, HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
