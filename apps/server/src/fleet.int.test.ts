@@ -47,6 +47,9 @@ describe("runners on a real agent with the fake claude", () => {
     await waitFor("no process of the tree alive", async () => tree.every((pid) => !isAlive(pid)));
     const ended = await h.api.runners.get({ id: r.id });
     expect(ended).toMatchObject({ status: "terminated", endReason: "stopped", pid: null });
+    // Its output outlives it in the node's rotated log file.
+    const after = await h.api.runners.scrollback({ id: r.id });
+    expect(after.chunks.map((c) => c.data).join("")).toContain("echo: hello there");
     const timeline = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
     expect(timeline).toEqual(["runner.launched", "runner.started", "runner.stop_requested", "runner.terminated"]);
 

@@ -1,5 +1,6 @@
-import { inputCommandSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
-import { RunnerError, Supervisor } from "@stratavore/runner";
+import { join } from "node:path";
+import { inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
+import { readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 
@@ -17,7 +18,8 @@ const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
  * It never touches the database.
  */
 export async function startAgent(opts: AgentOptions, onFatal: (code: string, message: string) => void): Promise<RunningAgent> {
-  const supervisor = new Supervisor();
+  const logDir = join(opts.dataDir, "logs");
+  const supervisor = new Supervisor({ logDir });
   let socket: ServerSocket | null = null;
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
@@ -71,6 +73,14 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   });
   socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
   socket.on("agent:signal", (cmd, ack) => void signal(cmd).then(ack));
+  socket.on("agent:logs", (raw, ack) => {
+    const p = logsRequestSchema.safeParse(raw);
+    if (!p.success) return ack({ ok: false, code: "NO_LOG", message: "Malformed request." });
+    readLogTail(logDir, p.data.runnerId, p.data.maxLines).then(
+      (lines) => ack(lines.length ? { ok: true, lines } : { ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
+      () => ack({ ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
+    );
+  });
   socket.on("agent:input", (raw) => {
     const p = inputCommandSchema.safeParse(raw);
     if (p.success) ignoreUnknown(() => supervisor.write(p.data.runnerId, p.data.data));

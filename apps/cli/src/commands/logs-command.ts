@@ -26,7 +26,7 @@ export function registerLogsCommand(program: Command, { env, io }: CliContext): 
         const { chunks } = await api.runners.scrollback.query({ id });
         io.stdout.write(tailLines(joined(chunks), opts.tail));
         if (opts.follow) io.stderr.write(`Runner ${shortId(id)} has ended: ${describeEnd(runner)}; nothing to follow.\n`);
-        else if (!chunks.length && hasEnded(runner)) io.stderr.write(`Runner ${shortId(id)} has ended; the server keeps no output of ended runners (its log stays on ${runner.nodeName ?? "its node"}).\n`);
+        else if (!chunks.length && hasEnded(runner)) io.stderr.write(`Runner ${shortId(id)} has ended and its node (${runner.nodeName ?? "unknown"}) has no log of it (node offline, or the log rotated away).\n`);
         return;
       }
 

@@ -13,6 +13,7 @@ export class FakeAgent {
   readonly inputs: { runnerId: string; data: string }[] = [];
   readonly resizes: { runnerId: string; cols: number; rows: number }[] = [];
   private readonly seqs = new Map<string, number>();
+  private readonly printed = new Map<string, string[]>();
   private readonly running = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -33,6 +34,11 @@ export class FakeAgent {
       this.output(p.runnerId, `echo:${p.data}`);
     });
     socket.on("agent:resize", (p) => void this.resizes.push(p));
+    // Like a real node, it keeps what each runner printed after the runner has ended.
+    socket.on("agent:logs", (p, ack) => {
+      const lines = this.printed.get(p.runnerId);
+      ack(lines?.length ? { ok: true, lines: lines.slice(-p.maxLines) } : { ok: false, code: "NO_LOG", message: "no log" });
+    });
     // Keeps the node from looking silent (the server fails runners of silent nodes).
     this.heartbeat = setInterval(() => this.beat(), 2_000);
   }
@@ -51,6 +57,7 @@ export class FakeAgent {
   output(runnerId: string, data: string): void {
     const seq = (this.seqs.get(runnerId) ?? 0) + 1;
     this.seqs.set(runnerId, seq);
+    this.printed.set(runnerId, [...(this.printed.get(runnerId) ?? []), data]);
     this.socket.emit("runner:output", { runnerId, seq, data });
   }
 

@@ -1,5 +1,5 @@
 import type { Socket } from "socket.io";
-import type { AgentToServerEvents, LaunchAck, LaunchCommand, ServerToAgentEvents, SignalAck, SignalCommand } from "@stratavore/contracts";
+import type { AgentToServerEvents, LaunchAck, LaunchCommand, LogsAck, ServerToAgentEvents, SignalAck, SignalCommand } from "@stratavore/contracts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
 
@@ -45,6 +45,16 @@ export class AgentRegistry {
       return await socket.timeout(timeoutMs).emitWithAck("agent:signal", cmd);
     } catch {
       return { ok: false, code: "SIGNAL_FAILED", message: "The node's agent did not answer." };
+    }
+  }
+
+  async logs(nodeId: string, runnerId: string, maxLines: number, timeoutMs: number): Promise<LogsAck> {
+    const socket = this.sockets.get(nodeId);
+    if (!socket?.connected) return { ok: false, code: "NO_LOG", message: "The runner's node is not connected." };
+    try {
+      return await socket.timeout(timeoutMs).emitWithAck("agent:logs", { runnerId, maxLines });
+    } catch {
+      return { ok: false, code: "NO_LOG", message: "The runner's node did not answer." };
     }
   }
 

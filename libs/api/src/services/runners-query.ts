@@ -30,3 +30,15 @@ export async function runnerTimeline(deps: ApiDeps, id: string) {
   const rows = await runnerEvents(deps.db, id);
   return rows.map((e) => ({ seq: Number(e.seq), type: e.type, at: e.createdAt, actor: e.actorType === "system" ? "system" : `${e.actorType}:${e.actorId ?? ""}`, data: (e.data ?? {}) as Record<string, unknown> }));
 }
+
+/**
+ * Recent output: the live scrollback while the runner is active; once it has ended, the tail of
+ * its log file, fetched from its node (the server keeps no output of ended runners).
+ */
+export async function runnerScrollback(deps: ApiDeps, id: string) {
+  const runner = await getRunner(deps, id);
+  const live = deps.fleet.scrollback.since(id);
+  if (live.length || !runner.nodeId || ["starting", "running", "paused", "stopping"].includes(runner.status)) return { runnerId: id, chunks: live };
+  const res = await deps.fleet.agents.logs(runner.nodeId, id, 2000, 5000);
+  return { runnerId: id, chunks: res.ok ? [{ seq: 0, data: res.lines.join("\n") + "\n" }] : [] };
+}

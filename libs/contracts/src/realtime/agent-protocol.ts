@@ -83,12 +83,16 @@ export interface AgentToServerEvents {
 /** The agent answers a launch once claude is spawned (or could not be). */
 export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE"; message: string };
 export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string };
+export const logsRequestSchema = z.object({ runnerId: z.uuid(), maxLines: z.number().int().min(1).max(10_000) });
+/** The tail of a runner's rotated log file on its node (it outlives the runner). */
+export type LogsAck = { ok: true; lines: string[] } | { ok: false; code: "NO_LOG"; message: string };
 
 export interface ServerToAgentEvents {
   "agent:welcome": (p: Payload<typeof agentWelcomeSchema>) => void;
   "agent:launch": (p: LaunchCommand, ack: (res: LaunchAck) => void) => void;
   "agent:signal": (p: SignalCommand, ack: (res: SignalAck) => void) => void;
   "agent:input": (p: Payload<typeof inputCommandSchema>) => void;
+  "agent:logs": (p: Payload<typeof logsRequestSchema>, ack: (res: LogsAck) => void) => void;
   "agent:resize": (p: Payload<typeof resizeCommandSchema>) => void;
 }
 
