@@ -9,32 +9,68 @@ export interface LocalAgent {
   stop(): Promise<void>;
 }
 
-/**
- * `npm start` runs one agent on this machine as a child process (a real agent, the same code
- * as on any other node). It joins once with a token the server issues itself and keeps its
- * credential under the data directory; its log lines are forwarded to ours.
- */
-export async function startLocalAgent(opts: { repoRoot: string; dataDir: string; serverUrl: string; deps: ApiDeps; log: Log; env: Record<string, string | undefined>; claudeBin?: string }): Promise<LocalAgent> {
-  const agentDir = join(opts.dataDir, "agent");
-  const args = ["--import", "tsx", join(opts.repoRoot, "apps/agent/src/main.ts"), "--server", opts.serverUrl, "--data-dir", agentDir, "--name", "local", "--parent-pid", String(process.pid)];
-  if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
-  if (!existsSync(join(agentDir, "node-credential.json"))) args.push("--join-token", await issueLocalJoinToken(opts.deps));
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: opts.repoRoot, env: opts.env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "pipe"] });
-  if (child.stderr) createInterface({ input: child.stderr }).on("line", (line) => {
+interface LocalAgentOptions {
+  repoRoot: string;
+  dataDir: string;
+  serverUrl: string;
+  deps: ApiDeps;
+  log: Log;
+  env: Record<string, string | undefined>;
+  claudeBin?: string;
+}
+
+function forwardLogs(child: ChildProcess, log: Log): void {
+  if (!child.stderr) return;
+  createInterface({ input: child.stderr }).on("line", (line) => {
     try {
       const { level, msg, ...meta } = JSON.parse(line) as { level: "info" | "warn" | "error"; msg: string };
-      opts.log(level, `agent: ${msg}`, meta);
+      log(level, `agent: ${msg}`, meta);
     } catch {
-      opts.log("info", `agent: ${line}`);
+      log("info", `agent: ${line}`);
     }
   });
-  child.on("exit", (code, signal) => opts.log(code === 0 || signal === "SIGTERM" ? "info" : "error", "local agent exited", { code, signal }));
+}
+
+/**
+ * `npm start` runs one agent on this machine as a child process (a real agent, the same code
+ * as on any other node). It joins once with a token the server issues itself — passed in the
+ * environment, not argv, where `ps` would show it — and keeps its credential under the data
+ * directory. If it dies it is started again after a pause; its log lines are forwarded to ours.
+ */
+export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAgent> {
+  const agentDir = join(opts.dataDir, "agent");
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let restarts = 0;
+
+  const launch = async () => {
+    const args = ["--import", "tsx", join(opts.repoRoot, "apps/agent/src/main.ts"), "--server", opts.serverUrl, "--data-dir", agentDir, "--name", "local", "--parent-pid", String(process.pid)];
+    if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
+    const env = { ...opts.env };
+    if (!existsSync(join(agentDir, "node-credential.json"))) env.STRATAVORE_JOIN_TOKEN = await issueLocalJoinToken(opts.deps);
+    const started = Date.now();
+    const current = spawn(process.execPath, args, { cwd: opts.repoRoot, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "pipe"] });
+    child = current;
+    forwardLogs(current, opts.log);
+    current.on("exit", (code, signal) => {
+      if (stopping) return opts.log("info", "local agent stopped", { code, signal });
+      // Back off if it keeps dying young; a long-lived agent that dies starts again at once.
+      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 1000 * 2 ** restarts);
+      opts.log("error", "local agent exited; starting it again", { code, signal, inMs: delay });
+      setTimeout(() => void (stopping ? undefined : launch().catch((err: unknown) => opts.log("error", "local agent restart failed", { error: String(err) }))), delay).unref();
+    });
+  };
+  await launch();
+
   return {
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      stopping = true;
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
+      c.kill("SIGTERM");
+      const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     },

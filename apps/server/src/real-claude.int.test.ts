@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { isAlive, snapshotDescendants } from "@stratavore/runner";
-import { startAnthropicStub, type AnthropicStub } from "../../../libs/runner/src/testing/anthropic-stub.ts";
+import { startAnthropicStub, type AnthropicStub } from "./testing/anthropic-stub.ts";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
@@ -22,6 +22,7 @@ afterAll(async () => {
 });
 
 /** Terminal output without escape sequences or whitespace (the TUI positions words with cursor moves). */
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const screen = (runnerId: string) => h.server.deps.fleet.scrollback.since(runnerId).map((c) => c.data).join("").replace(/\x1b\[[0-9;?>]*[a-zA-Z]|\x1b\][^\x07]*\x07|\s+/g, "");
 
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
