@@ -39,11 +39,11 @@ export function findClaudeBinary(configured: string | undefined, pathEnv: string
   return null;
 }
 
-/** `claude --version`, or null when it does not answer within 10 s. */
+/** `claude --version`, or null when it does not answer within 30 s (a cold 370 MB binary on a busy machine is slow). */
 export async function claudeVersion(bin: string | null, env: Record<string, string | undefined>): Promise<string | null> {
   if (!bin) return null;
   try {
-    const { stdout } = await run(bin, ["--version"], { timeout: 10_000, env: env as NodeJS.ProcessEnv });
+    const { stdout } = await run(bin, ["--version"], { timeout: 30_000, env: env as NodeJS.ProcessEnv });
     return stdout.trim().split("\n")[0]?.slice(0, 100) || null;
   } catch {
     return null;

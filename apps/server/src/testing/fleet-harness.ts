@@ -67,7 +67,7 @@ export class FleetHarness {
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     const agent = { name, child, home, log, exited };
     this.agents.push(agent);
-    await waitFor(`node ${name} online`, async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected), 20_000);
+    await waitFor(`node ${name} online`, async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected), 60_000);
     return agent;
   }
 
@@ -75,6 +75,7 @@ export class FleetHarness {
     for (const a of this.agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill("SIGKILL");
     await this.server.close();
     await this.db.$disconnect();
-    await rm(this.tmp, { recursive: true, force: true });
+    // Processes that were just killed may still be flushing files into it.
+    await rm(this.tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
