@@ -15,7 +15,7 @@ const depConstraints = [
   { sourceTag: "type:api-client", onlyDependOnLibsWithTags: ["type:contracts", "type:api"] },
   { sourceTag: "app:server", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:api"] },
   { sourceTag: "app:web", onlyDependOnLibsWithTags: ["type:contracts", "type:ui", "type:api-client"] },
-  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent"] },
+  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent", "type:runner"] },
   { sourceTag: "app:agent", onlyDependOnLibsWithTags: ["type:contracts", "type:agent"] },
   // Type-only imports (api-client → api) count as edges for Nx, so the browser side is
   // guarded by the packages it must never bundle rather than by transitive tags.

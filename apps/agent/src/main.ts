@@ -20,6 +20,7 @@ const program = new Command("stratavore-agent")
   .option("--labels <list>", "comma-separated labels", (v) => v.split(",").map((s) => s.trim()).filter(Boolean), [])
   .option("--claude-bin <path>", "claude executable (default: PATH, then the npm package)")
   .option("--heartbeat-seconds <n>", "heartbeat interval", int, 10)
+  .option("--usage-seconds <s>", "how often transcripts are read and usage shipped", Number, 2)
   .option("--parent-pid <pid>", "exit when this process exits", int)
   .action(async (flags) => {
     const log = (level: string, msg: string, meta?: Record<string, unknown>) => process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...meta }) + "\n");

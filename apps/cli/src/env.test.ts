@@ -12,4 +12,9 @@ describe("readCliEnv", () => {
     const env = readCliEnv({ STRATAVORE_CONFIG_DIR: "", XDG_CONFIG_HOME: " ", STRATAVORE_TOKEN: "" }, "/h");
     expect(env).toMatchObject({ configDir: "/h/.config/stratavore", server: undefined, token: undefined });
   });
+
+  it("finds Claude Code's projects under CLAUDE_CONFIG_DIR, else ~/.claude", () => {
+    expect(readCliEnv({ CLAUDE_CONFIG_DIR: "/cc" }, "/home/u").claudeProjectsDir).toBe("/cc/projects");
+    expect(readCliEnv({ CLAUDE_CONFIG_DIR: "" }, "/home/u").claudeProjectsDir).toBe("/home/u/.claude/projects");
+  });
 });

@@ -10,6 +10,8 @@ export interface CliEnv {
   token?: string;
   /** What `stratavore agent` passes on (HOME, PATH, CLAUDE_CONFIG_DIR, and the whole env for claude). */
   agent: { home?: string; path?: string; claudeConfigDir?: string; all: Record<string, string | undefined> };
+  /** Claude Code's transcripts, what `stratavore import` reads: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects. */
+  claudeProjectsDir: string;
 }
 
 // An empty variable (`FOO= cmd`) means "unset", as most shells users expect.
@@ -19,10 +21,12 @@ export function readCliEnv(env: Record<string, string | undefined> = process.env
   const explicit = nonEmpty(env.STRATAVORE_CONFIG_DIR);
   const xdg = nonEmpty(env.XDG_CONFIG_HOME);
   const configDir = explicit ? resolve(explicit) : join(xdg ? resolve(xdg) : join(home, ".config"), "stratavore");
+  const claudeConfigDir = nonEmpty(env.CLAUDE_CONFIG_DIR);
   return {
     configDir,
     server: nonEmpty(env.STRATAVORE_SERVER),
     token: nonEmpty(env.STRATAVORE_TOKEN),
-    agent: { home: env.HOME, path: env.PATH, claudeConfigDir: nonEmpty(env.CLAUDE_CONFIG_DIR), all: { ...env } },
+    agent: { home: env.HOME, path: env.PATH, claudeConfigDir, all: { ...env } },
+    claudeProjectsDir: join(claudeConfigDir ? resolve(claudeConfigDir) : join(home, ".claude"), "projects"),
   };
 }

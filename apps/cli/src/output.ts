@@ -1,12 +1,14 @@
 /** Plain-text rendering for people; --json output never goes through here. */
 
-/** Columns padded to their widest cell; the last column is not padded (no trailing spaces). */
-export function table(header: string[], rows: string[][]): string {
+/**
+ * Columns padded to their widest cell; the last column is not padded (no trailing spaces).
+ * Columns listed in `right` (numbers) are aligned to the right.
+ */
+export function table(header: string[], rows: string[][], right: readonly number[] = []): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  return all
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd())
-    .join("\n");
+  const pad = (cell: string, i: number, last: boolean) => (right.includes(i) ? cell.padStart(widths[i] ?? 0) : last ? cell : cell.padEnd(widths[i] ?? 0));
+  return all.map((r) => r.map((cell, i) => pad(cell, i, i === r.length - 1)).join("  ").trimEnd()).join("\n");
 }
 
 /** `label: value` pairs with the values aligned. */
@@ -61,4 +63,14 @@ export function formatDuration(ms: number): string {
 export function oneLine(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Token counts at a glance: 950, 4.5k, 12.3M, 1.2B. */
+export function formatCompact(n: number): string {
+  const units: [number, string][] = [[1e9, "B"], [1e6, "M"], [1e3, "k"]];
+  for (const [size, suffix] of units) {
+    // 999,950 rounds to "1000.0k"; it reads better as the next unit up.
+    if (Math.abs(n) >= size * 0.99995) return `${(n / size).toFixed(1).replace(/\.0$/, "")}${suffix}`;
+  }
+  return String(Math.round(n));
 }

@@ -2,9 +2,12 @@ import { Command, CommanderError } from "commander";
 import { toFailure } from "./cli-error.ts";
 import { registerAgentCommand } from "./commands/agent-command.ts";
 import { registerAuthCommands } from "./commands/auth-commands.ts";
+import { registerBudgetCommands } from "./commands/budget-commands.ts";
+import { registerImportCommand } from "./commands/import-command.ts";
 import { registerNodeCommands } from "./commands/nodes-commands.ts";
 import { registerProjectCommands } from "./commands/projects-commands.ts";
 import { registerRunnerCommands } from "./commands/runners-commands.ts";
+import { registerUsageCommand } from "./commands/usage-command.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
@@ -12,7 +15,8 @@ import { CLI_VERSION } from "./version.ts";
 const ENVIRONMENT_HELP = `Environment:
   STRATAVORE_SERVER      server URL, overrides the stored login
   STRATAVORE_TOKEN       API token, overrides the stored login
-  STRATAVORE_CONFIG_DIR  where config.json is kept (default $XDG_CONFIG_HOME/stratavore or ~/.config/stratavore)`;
+  STRATAVORE_CONFIG_DIR  where config.json is kept (default $XDG_CONFIG_HOME/stratavore or ~/.config/stratavore)
+  CLAUDE_CONFIG_DIR      Claude Code's folder; 'import' reads its projects/ (default ~/.claude)`;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("stratavore")
@@ -32,6 +36,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectCommands(program, ctx);
   registerRunnerCommands(program, ctx);
   registerNodeCommands(program, ctx);
+  registerUsageCommand(program, ctx);
+  registerBudgetCommands(program, ctx);
+  registerImportCommand(program, ctx);
   registerAgentCommand(program, ctx);
   return program;
 }

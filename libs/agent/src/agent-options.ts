@@ -14,6 +14,8 @@ export interface AgentOptions {
   /** Where claude keeps `projects/` (CLAUDE_CONFIG_DIR or ~/.claude), for session detection. */
   claudeConfigDir: string;
   heartbeatMs: number;
+  /** How often transcripts are read and usage shipped (budgets act within about this + 1 s). */
+  usageIntervalMs: number;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
 }
 

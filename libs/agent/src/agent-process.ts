@@ -14,6 +14,8 @@ export interface AgentFlags {
   labels?: string[];
   claudeBin?: string;
   heartbeatSeconds?: number;
+  /** How often transcripts are read and usage shipped (default 2 s). */
+  usageSeconds?: number;
   /** Exit when this process is gone (the local agent of `npm start` follows its server). */
   parentPid?: number;
 }
@@ -42,6 +44,7 @@ export async function buildAgentOptions(flags: AgentFlags, env: AgentEnv, log: A
     childEnv: env.all,
     claudeConfigDir: claudeConfigDir(home, env.claudeConfigDir),
     heartbeatMs: (flags.heartbeatSeconds ?? 10) * 1000,
+    usageIntervalMs: Math.round((flags.usageSeconds ?? 2) * 1000),
     log,
   };
 }

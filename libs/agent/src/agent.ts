@@ -3,6 +3,7 @@ import { inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeComma
 import { readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
+import { UsageShipper } from "./usage-shipper.ts";
 
 export interface RunningAgent {
   supervisor: Supervisor;
@@ -22,11 +23,36 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const supervisor = new Supervisor({ logDir });
   let socket: ServerSocket | null = null;
 
+  const shipper = new UsageShipper({
+    dataDir: opts.dataDir,
+    configDir: opts.claudeConfigDir,
+    intervalMs: opts.usageIntervalMs,
+    log: opts.log,
+    send: async (batch) => {
+      if (!socket?.connected) return { ok: false, code: "DISCONNECTED", message: "not connected" };
+      try {
+        return await socket.timeout(15_000).emitWithAck("usage:batch", batch);
+      } catch {
+        return { ok: false, code: "TIMEOUT", message: "no answer" };
+      }
+    },
+  });
+  await shipper.start();
+  const cwds = new Map<string, string>();
+
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
   supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy }) =>
     socket?.emit("runner:exited", { runnerId, exitCode, signal: signal ?? null, endedBy: endedBy === "process" ? "process" : "user" }),
   );
-  supervisor.on("session", ({ runnerId, sessionId }) => socket?.emit("runner:session", { runnerId, sessionId }));
+  supervisor.on("session", ({ runnerId, sessionId }) => {
+    socket?.emit("runner:session", { runnerId, sessionId });
+    const cwd = cwds.get(runnerId);
+    if (cwd) shipper.track(runnerId, cwd, sessionId);
+  });
+  supervisor.on("exited", ({ runnerId }) => {
+    shipper.finish(runnerId);
+    cwds.delete(runnerId);
+  });
 
   const inventory = () =>
     supervisor.list().filter((r) => ACTIVE.has(r.status)).map((r) => ({ runnerId: r.runnerId, pid: r.pid, status: r.status as "starting" | "running" | "paused" | "stopping" }));
@@ -39,6 +65,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     if (inventory().length >= opts.hello.capacity) return { ok: false, code: "AT_CAPACITY", message: `Node is at capacity (${opts.hello.capacity}).` };
     if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
     try {
+      cwds.set(cmd.runnerId, cmd.cwd);
       const pid = await supervisor.launch({
         runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: definedOnly(opts.childEnv), cols: cmd.cols, rows: cmd.rows, configDir: opts.claudeConfigDir,
       });
@@ -103,6 +130,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     async shutdown() {
       clearInterval(beat);
       await supervisor.shutdown();
+      await shipper.stop();
       socket?.disconnect();
     },
   };

@@ -14,3 +14,4 @@ export { ensureFirstAdmin } from "./services/users-service.ts";
 export { Fleet, DEFAULT_FLEET_CONFIG, type FleetConfig } from "./fleet/fleet.ts";
 export { startReconciler, reconcileOnce } from "./services/reconciler.ts";
 export { issueLocalJoinToken } from "./services/join-tokens-service.ts";
+export { writeLedger } from "./services/ledger-service.ts";

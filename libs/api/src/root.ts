@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth-router.ts";
 import { joinTokensRouter, nodesRouter } from "./routers/nodes-router.ts";
 import { projectsRouter } from "./routers/projects-router.ts";
 import { runnersRouter } from "./routers/runners-router.ts";
+import { budgetsRouter, pricesRouter, usageRouter } from "./routers/usage-router.ts";
 import { systemRouter } from "./routers/system-router.ts";
 import { usersRouter } from "./routers/users-router.ts";
 import { createCallerFactory, router } from "./trpc/init.ts";
@@ -16,6 +17,9 @@ export const appRouter = router({
   runners: runnersRouter,
   nodes: nodesRouter,
   joinTokens: joinTokensRouter,
+  usage: usageRouter,
+  budgets: budgetsRouter,
+  prices: pricesRouter,
 });
 
 export type AppRouter = typeof appRouter;

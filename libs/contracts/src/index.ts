@@ -7,5 +7,7 @@ export * from "./schemas/project.ts";
 export * from "./schemas/system.ts";
 export * from "./schemas/node.ts";
 export * from "./schemas/runner.ts";
+export * from "./schemas/usage.ts";
+export * from "./schemas/budget.ts";
 export * from "./realtime/events.ts";
 export * from "./realtime/agent-protocol.ts";

@@ -11,7 +11,10 @@ export function formatRelative(date: Date | string | null | undefined, now = Dat
   return `${Math.round(h / 24)} d ago`;
 }
 
+/** Dollars: cents below $100, whole dollars above, and "<$0.01" rather than a misleading $0.00. */
 export function formatUsd(value: number): string {
+  if (value > 0 && value < 0.01) return "<$0.01";
+  if (value >= 1000) return `$${Math.round(value).toLocaleString("en-US")}`;
   return `$${value.toFixed(value >= 100 ? 0 : 2)}`;
 }
 
@@ -19,7 +22,27 @@ export function formatTokens(value: number): string {
   if (value >= 1e9) return `${(value / 1e9).toFixed(1)}B`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
   if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
-  return String(value);
+  return String(Math.round(value));
+}
+
+/** An exact count with thousands separators, for tooltips and tables. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/**
+ * Dollars with the tokens no price covers beside them ("$1.20 +3.4k unpriced"). Unpriced usage
+ * has no dollar figure, so it is never shown as $0: all-unpriced usage reads "+3.4k unpriced".
+ */
+export function formatCost(usd: number, unpricedTokens = 0): string {
+  if (unpricedTokens <= 0) return formatUsd(usd);
+  const unpriced = `+${formatTokens(unpricedTokens)} unpriced`;
+  return usd > 0 ? `${formatUsd(usd)} ${unpriced}` : unpriced;
+}
+
+/** A 0..1 ratio as a percentage; null (nothing to divide) as a dash. */
+export function formatRatio(ratio: number | null | undefined): string {
+  return ratio === null || ratio === undefined ? "—" : formatPercent(ratio * 100);
 }
 
 export function formatBytes(value: number | null | undefined): string {

@@ -5,3 +5,5 @@ export * from "./form.tsx";
 export * from "./modal.tsx";
 export * from "./app-shell.tsx";
 export * from "./format.ts";
+export * from "./gauge.tsx";
+export * from "./share-bar.tsx";

@@ -58,7 +58,7 @@ export class FleetHarness {
     await mkdir(home, { recursive: true });
     const { secret } = await this.api.joinTokens.create({ ttlMinutes: 10 });
     const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
-      "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1"];
+      "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
     if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
     const env = { PATH: process.env.PATH, HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });

@@ -25,6 +25,8 @@ export class Fleet {
   private readonly owners = new Map<string, string>();
 
   private readonly inFlight = new Set<Promise<unknown>>();
+  private usageDirty = new Set<string>();
+  private usageTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly config: FleetConfig = DEFAULT_FLEET_CONFIG) {}
 
@@ -33,6 +35,26 @@ export class Fleet {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
     return work;
+  }
+
+  /**
+   * Live spend counters are throttled for the whole fleet: changed runners are collected and
+   * flushed at most once a second, so 1000 busy runners cost a browser one message a second.
+   */
+  usageChanged(runnerId: string, flush: () => Promise<void>): void {
+    this.usageDirty.add(runnerId);
+    if (this.usageTimer) return;
+    this.usageTimer = setTimeout(() => {
+      this.usageTimer = null;
+      void this.track(flush()).catch(() => undefined);
+    }, 1000);
+    this.usageTimer.unref();
+  }
+
+  takeUsageChanged(): string[] {
+    const ids = [...this.usageDirty];
+    this.usageDirty = new Set();
+    return ids;
   }
 
   async settle(): Promise<void> {

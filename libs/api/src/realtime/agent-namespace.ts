@@ -1,13 +1,15 @@
 import type { Server } from "socket.io";
-import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
 import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "../services/agent-session.ts";
 import { ingestHeartbeat } from "../services/heartbeat-service.ts";
+import { ingestRunnerUsage } from "../services/ledger-service.ts";
 import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { checkedEvent } from "./bus.ts";
 
-type Handler<E extends keyof AgentToServerEvents> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
+type Handled = keyof typeof agentEventSchemas;
+type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
 
 /**
  * The `/agent` namespace: agents dial in (outbound only), authenticate with a join token or
@@ -36,7 +38,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     deps.fleet.agents.attach(nodeId, socket);
     const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
 
-    function on<E extends keyof AgentToServerEvents>(event: E, handler: Handler<E>) {
+    function on<E extends Handled>(event: E, handler: Handler<E>) {
       (socket as unknown as { on: (e: string, f: (p: unknown) => void) => void }).on(event, (payload: unknown) => {
         const parsed = agentEventSchemas[event].safeParse(payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
@@ -60,6 +62,19 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     on("runner:output", async (p) => {
       if (!(await ownsRunner(p.runnerId))) return;
       if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data)) deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
+    });
+    socket.on("usage:batch", (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = usageBatchSchema.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad batch" });
+      deps.fleet
+        .track(ingestRunnerUsage(deps, nodeId, parsed.data.runnerId, parsed.data.records))
+        .then((accepted) => reply({ ok: true, accepted }))
+        .catch((err: unknown) => {
+          const code = err instanceof AppError ? err.code : "INTERNAL";
+          if (code === "INTERNAL") deps.log("error", "usage batch failed", { nodeId, error: String(err) });
+          reply({ ok: false, code, message: err instanceof AppError ? err.message : "Server error" });
+        });
     });
     socket.on("disconnect", () => {
       deps.fleet.agents.detach(nodeId, socket);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
 import { candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
+import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { audit, type Actor } from "./audit.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
@@ -52,6 +53,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     if (active >= project.maxRunners) {
       throw new AppError("QUOTA_EXCEEDED", `Project '${project.name}' already has ${active} of ${project.maxRunners} runners active (its quota).`);
     }
+    await assertLaunchAllowed(deps, tx, project.id);
     const placed = await placeOnNode(deps, tx, { nodeId, labels });
     if (sessionId) await ensureSession(tx, { id: sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
     const created = await insertRunner(tx, {

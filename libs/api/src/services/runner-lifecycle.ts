@@ -3,6 +3,7 @@ import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contr
 import { ensureSession, findRunner } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
 import type { Actor } from "./audit.ts";
+import { assertUnpauseAllowed } from "../budgets/enforcement.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "./transaction.ts";
 
@@ -80,6 +81,7 @@ export async function setPaused(deps: ApiDeps, actor: Actor, id: string, paused:
   const runner = await mustFindActive(deps, id);
   const from = paused ? (["running"] as const) : (["paused"] as const);
   if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
+  if (!paused) await assertUnpauseAllowed(deps, runner);
   const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>

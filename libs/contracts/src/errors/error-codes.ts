@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   INVALID_TRANSITION: { http: "CONFLICT", message: "The runner is not in a state that allows this." },
   RUNNER_NOT_ACTIVE: { http: "PRECONDITION_FAILED", message: "The runner is not active." },
   JOIN_TOKEN_INVALID: { http: "UNAUTHORIZED", message: "The join token is unknown, used, revoked or expired." },
+  BUDGET_BLOCKED: { http: "PRECONDITION_FAILED", message: "A budget has reached its limit." },
   RATE_LIMITED: { http: "TOO_MANY_REQUESTS", message: "Too many attempts; try again later." },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
 import { conversationModeSchema, runnerStatusSchema } from "../schemas/runner.ts";
+import { usageRecordSchema } from "../schemas/usage.ts";
 
 /**
  * The agent ↔ server contract on the Socket.IO namespace `/agent` (outbound from the agent).
@@ -70,6 +71,11 @@ export type SignalCommand = z.infer<typeof signalCommandSchema>;
 export const inputCommandSchema = z.object({ runnerId: z.uuid(), data: z.string().max(64_000) });
 export const resizeCommandSchema = z.object({ runnerId: z.uuid(), cols: z.number().int().min(10).max(1000), rows: z.number().int().min(5).max(500) });
 
+/** Usage from a runner's transcripts; `batchId` makes a resend recognisable in logs, the keys make it idempotent. */
+export const usageBatchSchema = z.object({ runnerId: z.uuid(), batchId: z.string().min(1).max(100), records: z.array(usageRecordSchema).max(5000) });
+export type UsageBatch = z.infer<typeof usageBatchSchema>;
+export type UsageBatchAck = { ok: true; accepted: number } | { ok: false; code: string; message: string };
+
 type Payload<S extends z.ZodType> = z.infer<S>;
 
 export interface AgentToServerEvents {
@@ -78,6 +84,7 @@ export interface AgentToServerEvents {
   "runner:session": (p: Payload<typeof runnerSessionSchema>) => void;
   "runner:exited": (p: Payload<typeof runnerExitedSchema>) => void;
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
+  "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
 }
 
 /** The agent answers a launch once claude is spawned (or could not be). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { budgetSchema } from "../schemas/budget.ts";
 import { nodeSchema } from "../schemas/node.ts";
 import { projectSchema } from "../schemas/project.ts";
 import { outputChunkSchema, runnerSchema } from "../schemas/runner.ts";
@@ -19,6 +20,15 @@ export const runnerMetricsEvent = z.object({
   items: z.array(z.object({ runnerId: z.uuid(), cpuPercent: z.number().nullable(), memoryBytes: z.number().nullable(), at: z.date() })),
 });
 export const nodeStatusEvent = z.object({ seq: z.number().int(), node: nodeSchema });
+/**
+ * Runners whose spend changed, with their new *totals* (setting, not adding, so a repeated or
+ * late message is harmless). Throttled: at most one message a second for the whole fleet.
+ */
+export const usageUpdateEvent = z.object({
+  seq: z.number().int(),
+  items: z.array(z.object({ runnerId: z.uuid(), projectId: z.uuid(), totalTokens: z.number(), costUsd: z.number() })),
+});
+export const budgetUpdateEvent = z.object({ seq: z.number().int(), budget: budgetSchema });
 
 export const serverEventSchemas = {
   "project:upsert": projectUpsertEvent,
@@ -27,6 +37,8 @@ export const serverEventSchemas = {
   "runner:output": runnerOutputEvent,
   "runner:metrics": runnerMetricsEvent,
   "node:status": nodeStatusEvent,
+  "usage:update": usageUpdateEvent,
+  "budget:update": budgetUpdateEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;

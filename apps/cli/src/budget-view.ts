@@ -1,0 +1,35 @@
+import type { Budget } from "@stratavore/contracts";
+import { fields, formatCompact, formatCount, formatDate, formatPercent, formatUsd, table } from "./output.ts";
+import { shortId } from "./runner-ref.ts";
+
+/** Off budgets never act, whatever their usage; that matters more than the state. */
+export const budgetState = (b: Budget) => (b.enabled ? b.state : "disabled");
+
+const used = (b: Budget) => formatPercent(b.fraction * 100);
+const scopeText = (b: Budget) => (b.scope === "global" ? "global" : b.scopeLabel);
+const tokensOf = (b: Budget, f: (n: number) => string) => `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
+const usdOf = (b: Budget) => `${formatUsd(b.usedUsd)} / ${b.limitUsd === null ? "-" : formatUsd(b.limitUsd)}`;
+
+export function budgetTable(budgets: Budget[]): string {
+  return table(
+    ["ID", "NAME", "SCOPE", "PERIOD", "TOKENS", "USD", "USED", "STATE", "ACTION", "RESETS"],
+    budgets.map((b) => [shortId(b.id), b.name, scopeText(b), b.period, tokensOf(b, formatCompact), usdOf(b), used(b), budgetState(b), b.action, formatDate(b.periodEnd)]),
+  );
+}
+
+export function budgetDetail(b: Budget): string {
+  return fields([
+    ["Name", b.name],
+    ["ID", b.id],
+    ["Scope", scopeText(b)],
+    ["Period", `${b.period} (now ${formatDate(b.periodStart)} to ${formatDate(b.periodEnd)})`],
+    ["Tokens", tokensOf(b, formatCount)],
+    ["USD", usdOf(b)],
+    ["Used", `${used(b)} (${b.state})`],
+    ["Warn at", `${b.warnPercent}%`],
+    ["Action", b.action],
+    ["Enabled", b.enabled ? "yes" : "no"],
+    ["Resets", formatDate(b.periodEnd)],
+    ["Created", formatDate(b.createdAt)],
+  ]);
+}

@@ -1,0 +1,58 @@
+import { stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { CliError } from "../cli-error.ts";
+import { importHistory, type ImportSummary } from "../import-history.ts";
+import { print, printJson } from "../io.ts";
+import type { CliContext } from "../options.ts";
+import { formatCount } from "../output.ts";
+import { progressLine } from "../progress.ts";
+import { connect } from "../session.ts";
+
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** `--dir=~/x` reaches us unexpanded (the shell expands only a word that starts with ~). */
+const expandHome = (dir: string) => resolve(dir === "~" || dir.startsWith("~/") ? join(homedir(), dir.slice(1)) : dir);
+
+export function describeImport(s: ImportSummary): string {
+  const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
+  if (s.dryRun) return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
+  const created = s.projectsCreated.length ? ` (${s.projectsCreated.join(", ")})` : "";
+  return `Imported ${plural(s.sessions, "session")}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${malformed}.`;
+}
+
+export function registerImportCommand(program: Command, { env, io }: CliContext): void {
+  program
+    .command("import")
+    .description("import the token usage of existing Claude Code sessions on this machine (safe to repeat)")
+    .option("--dir <dir>", "Claude Code's projects folder", env.claudeProjectsDir)
+    .option("--dry-run", "read and count, but send nothing (needs no login)")
+    .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      "\nEach session is filed under the project whose path is the session's working directory; a project is\n" +
+        "created (tagged 'imported') when none has that path. Records are keyed by API response, so running\n" +
+        "import again, or importing sessions an agent already reported, changes nothing.\n" +
+        "The default folder is $CLAUDE_CONFIG_DIR/projects, or ~/.claude/projects.",
+    )
+    .action(async (opts: { dir: string; dryRun?: boolean; json?: boolean }) => {
+      const dir = expandHome(opts.dir);
+      const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+      if (!isDir) throw new CliError("NOT_FOUND", `No directory ${dir}; pass Claude Code's projects folder with --dir.`);
+      const api = opts.dryRun ? null : await connect(env);
+      const bar = progressLine(io.stderr);
+      let summary: ImportSummary;
+      try {
+        summary = await importHistory({
+          dir,
+          send: api ? (sessions) => api.usage.import.mutate({ sessions }) : undefined,
+          onProgress: (p) => bar.update(p.sessionsDone, p.sessionsTotal, `sessions, ${plural(p.records, "record")}`),
+        });
+      } finally {
+        bar.clear();
+      }
+      if (opts.json) return printJson(io, summary);
+      print(io, summary.sessions ? describeImport(summary) : `No Claude Code sessions in ${dir}.`);
+    });
+}

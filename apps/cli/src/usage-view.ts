@@ -1,0 +1,38 @@
+import type { UsageRow } from "@stratavore/contracts";
+import { formatCompact, formatCount, formatUsd, table } from "./output.ts";
+
+export type UsageGroupBy = "day" | "week" | "month" | "model" | "project" | "session" | "runner";
+
+const GROUP_HEADER: Record<UsageGroupBy, string> = {
+  day: "DATE", week: "WEEK OF", month: "MONTH", model: "MODEL", project: "PROJECT", session: "SESSION", runner: "RUNNER",
+};
+const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
+
+/** Dollars for what has a price; tokens of unknown models are shown apart, never as $0. */
+export function formatCost(costUsd: number, unpricedTokens: number): string {
+  const usd = formatUsd(costUsd);
+  return unpricedTokens > 0 ? `${usd} + ${formatCompact(unpricedTokens)} unpriced` : usd;
+}
+
+/** The server labels months by their first day; `2026-01` reads better. */
+const label = (by: UsageGroupBy, row: UsageRow) => (by === "month" ? row.label.replace(/^(\d{4}-\d{2})-01$/, "$1") : row.label);
+
+const cells = (name: string, r: UsageRow) => [
+  name,
+  formatCount(r.inputTokens),
+  formatCount(r.outputTokens),
+  formatCount(r.cacheWrite5mTokens),
+  formatCount(r.cacheWrite1hTokens),
+  formatCount(r.cacheReadTokens),
+  formatCount(r.totalTokens),
+  formatCost(r.costUsd, r.unpricedTokens),
+];
+
+/** ccusage-style report: one row per group, tokens by type, a rule, then the Total row. */
+export function usageTable(by: UsageGroupBy, rows: UsageRow[], totals: UsageRow): string {
+  const header = [GROUP_HEADER[by], "INPUT", "OUTPUT", "CACHE WRITE 5M", "CACHE WRITE 1H", "CACHE READ", "TOTAL", "COST"];
+  const body = [...rows.map((r) => cells(label(by, r), r)), cells("Total", totals)];
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
+  const rule = widths.map((w) => "-".repeat(w));
+  return table(header, [...body.slice(0, -1), rule, ...body.slice(-1)], NUMERIC);
+}

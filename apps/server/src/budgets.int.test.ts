@@ -1,0 +1,91 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readProcStat, snapshotDescendants } from "@stratavore/runner";
+import { writeLedger } from "@stratavore/api";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+
+let h: FleetHarness;
+let workdir: string;
+const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
+
+beforeAll(async () => {
+  h = await FleetHarness.start(inject("databaseUrl"));
+  workdir = join(h.tmp, "checkout");
+  await mkdir(workdir, { recursive: true });
+});
+afterAll(() => h?.stop());
+
+async function projectWithBusyAgent(runners: number) {
+  const node = uniqueSlug("spend");
+  // Every fake claude writes one assistant response (with usage) every 500 ms.
+  await h.startAgent(node, { capacity: runners + 5, env: { FAKE_CLAUDE_USAGE_EVERY_MS: "500" } });
+  const project = await h.api.projects.create({ name: uniqueSlug("spend"), path: workdir, maxRunners: Math.max(runners, 1) });
+  return { node, project };
+}
+
+describe("budgets bite", () => {
+  it("20 runners spending at once are all paused (SIGSTOP, state T) within moments of the limit, overshooting by at most one response each", async () => {
+    const { node, project } = await projectWithBusyAgent(20);
+    const limit = 40_000;
+    const budget = await h.api.budgets.create({ name: uniqueSlug("cap"), scope: "project", scopeRef: project.name, period: "daily", limitTokens: limit, action: "pause" });
+    const runners = await Promise.all(Array.from({ length: 20 }, () => h.api.runners.launch({ project: project.name, node })));
+    await waitFor("budget exceeded", async () => (await h.api.budgets.get({ id: budget.id })).state === "exceeded", 60_000);
+    await waitFor("all 20 paused", async () => (await h.api.runners.list({ project: project.name, status: "paused" })).length === 20, 20_000);
+    for (const r of runners) {
+      const tree = snapshotDescendants(r.pid!);
+      await waitFor(`runner ${r.id} stopped`, async () => tree.every((pid) => readProcStat(pid)?.state === "T"));
+    }
+    // Let anything written before the pause land, then measure the overshoot from the ledger.
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await h.api.budgets.get({ id: budget.id });
+    const biggestResponse = await h.db.usageRecord.aggregate({ where: { projectId: project.id }, _max: { totalTokens: true } });
+    const overshoot = after.usedTokens - limit;
+    expect(overshoot).toBeGreaterThan(-1);
+    expect(overshoot).toBeLessThanOrEqual(20 * Number(biggestResponse._max.totalTokens));
+
+    // Unpause is refused while the budget is exceeded; raising the limit allows it.
+    expect(await codeOf(h.api.runners.unpause({ id: runners[0]!.id }))).toBe("BUDGET_BLOCKED");
+    await h.api.budgets.update({ id: budget.id, limitTokens: 100_000_000 });
+    expect((await h.api.runners.unpause({ id: runners[0]!.id })).status).toBe("running");
+    await Promise.all(runners.map((r) => h.api.runners.kill({ id: r.id })));
+  }, 120_000);
+
+  it("block_launch refuses launches in scope with an error naming the budget; terminate stops the runners", async () => {
+    const { node, project } = await projectWithBusyAgent(2);
+    const blocker = await h.api.budgets.create({ name: uniqueSlug("blocker"), scope: "project", scopeRef: project.name, period: "hourly", limitTokens: 1000, action: "terminate" });
+    const r = await h.api.runners.launch({ project: project.name, node });
+    await waitFor("terminated by the budget", async () => (await h.api.runners.get({ id: r.id })).status === "terminated", 30_000);
+    const refused = await h.api.runners.launch({ project: project.name, node }).then(() => null, (e: TRPCError) => e);
+    expect((refused?.cause as { code?: string }).code).toBe("BUDGET_BLOCKED");
+    expect(refused?.message).toContain(blocker.name);
+    const events = await h.db.event.findMany({ where: { entityId: blocker.id }, select: { type: true } });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["budget.created", "budget.warning", "budget.exceeded"]));
+  }, 60_000);
+});
+
+describe("the ledger", () => {
+  it("counts usage from real transcripts per runner and is idempotent (same batch twice changes nothing)", async () => {
+    const { node, project } = await projectWithBusyAgent(1);
+    const r = await h.api.runners.launch({ project: project.name, node });
+    await waitFor("some usage", async () => (await h.api.usage.query({ project: project.name, by: "runner" })).totals.requests >= 3, 30_000);
+    await h.api.runners.stop({ id: r.id });
+    await waitFor("stopped", async () => (await h.api.runners.get({ id: r.id })).status === "terminated");
+    await new Promise((res) => setTimeout(res, 800));
+    const before = await h.api.usage.query({ project: project.name, by: "model" });
+    expect(before.rows[0]?.group).toBe("claude-sonnet-4-5");
+    expect(before.totals.costUsd).toBeGreaterThan(0);
+    const rows = await h.db.usageRecord.findMany({ where: { runnerId: r.id } });
+    const replay = rows.map((u) => ({
+      key: u.usageKey, messageId: u.messageId, requestId: u.requestId, sessionId: u.sessionId!, model: u.model, serviceTier: u.serviceTier, speed: u.speed,
+      inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens),
+      cacheReadTokens: Number(u.cacheReadTokens), webSearchRequests: u.webSearchRequests, webFetchRequests: u.webFetchRequests, isSidechain: u.isSidechain, occurredAt: u.occurredAt.toISOString(),
+    }));
+    // The same batch again, once as from its own node and once as from another: nothing changes.
+    expect(await writeLedger(h.server.deps, { runnerId: r.id, projectId: project.id, nodeId: r.nodeId }, replay)).toBe(0);
+    expect(await writeLedger(h.server.deps, { runnerId: null, projectId: null, nodeId: null }, replay)).toBe(0);
+    expect(await h.api.usage.query({ project: project.name, by: "model" })).toEqual(before);
+  }, 60_000);
+});

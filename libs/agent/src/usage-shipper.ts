@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
+import { TranscriptTailer } from "@stratavore/runner";
+import type { AgentLog } from "./agent-options.ts";
+
+interface Tracked {
+  runnerId: string;
+  cwd: string;
+  sessionId: string;
+  tailer: TranscriptTailer;
+  /** Ended runners get one last read, then are dropped once nothing is pending. */
+  ending: boolean;
+}
+
+interface SpoolFile {
+  pending: Record<string, UsageRecordInput[]>;
+  tailers: Record<string, { cwd: string; sessionId: string; state: ReturnType<TranscriptTailer["state"]> }>;
+}
+
+const MAX_BATCH = 1000;
+
+/**
+ * Tails the transcripts of this node's runners and ships their usage (DESIGN §3). Records
+ * not yet acknowledged by the server, and every tailer's byte offsets, are kept on disk, so
+ * a restart or an outage neither loses usage nor re-reads a transcript. Resending is safe:
+ * the ledger's unique key makes a batch idempotent.
+ */
+export class UsageShipper {
+  private readonly tracked = new Map<string, Tracked>();
+  private pending = new Map<string, UsageRecordInput[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private readonly spoolPath: string;
+
+  constructor(private readonly opts: { dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; log: AgentLog }) {
+    this.spoolPath = join(opts.dataDir, "usage-spool.json");
+  }
+
+  async start(): Promise<void> {
+    if (existsSync(this.spoolPath)) {
+      const spool = JSON.parse(await readFile(this.spoolPath, "utf8")) as SpoolFile;
+      this.pending = new Map(Object.entries(spool.pending));
+      for (const [runnerId, t] of Object.entries(spool.tailers)) {
+        this.tracked.set(runnerId, { runnerId, cwd: t.cwd, sessionId: t.sessionId, ending: true, tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd: t.cwd, sessionId: t.sessionId, state: t.state }) });
+      }
+    }
+    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  track(runnerId: string, cwd: string, sessionId: string): void {
+    const existing = this.tracked.get(runnerId);
+    if (existing?.sessionId === sessionId) return void (existing.ending = false);
+    this.tracked.set(runnerId, { runnerId, cwd, sessionId, ending: false, tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd, sessionId }) });
+  }
+
+  /** The runner ended: read what it wrote last, ship it, then forget it. */
+  finish(runnerId: string): void {
+    const t = this.tracked.get(runnerId);
+    if (t) t.ending = true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.tick();
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (const t of this.tracked.values()) {
+        const { records, malformed } = await t.tailer.poll();
+        if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
+        if (records.length) this.pending.set(t.runnerId, [...(this.pending.get(t.runnerId) ?? []), ...records]);
+      }
+      await this.persist();
+      await this.flush();
+      for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length) this.tracked.delete(t.runnerId);
+      await this.persist();
+    } catch (err) {
+      this.opts.log("warn", "usage shipping failed; will retry", { error: String(err) });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async flush(): Promise<void> {
+    for (const [runnerId, records] of this.pending) {
+      while (records.length) {
+        const batch = records.slice(0, MAX_BATCH);
+        const ack = await this.opts.send({ runnerId, batchId: randomUUID(), records: batch });
+        if (!ack.ok) {
+          // NOT_FOUND: the server does not know this runner here (it was reassigned): drop, it cannot be attributed.
+          if (ack.code === "NOT_FOUND") records.length = 0;
+          else return;
+        } else records.splice(0, batch.length);
+      }
+      this.pending.delete(runnerId);
+    }
+  }
+
+  private async persist(): Promise<void> {
+    const spool: SpoolFile = {
+      pending: Object.fromEntries(this.pending),
+      tailers: Object.fromEntries([...this.tracked.values()].map((t) => [t.runnerId, { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() }])),
+    };
+    await mkdir(this.opts.dataDir, { recursive: true });
+    const tmp = `${this.spoolPath}.tmp`;
+    await writeFile(tmp, JSON.stringify(spool));
+    await rename(tmp, this.spoolPath);
+  }
+}

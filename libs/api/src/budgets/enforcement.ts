@@ -1,0 +1,76 @@
+import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
+import { budgetsCovering, updateBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
+import { checkedEvent } from "../realtime/bus.ts";
+import { audit } from "../services/audit.ts";
+import { setPaused, stopRunner } from "../services/runner-lifecycle.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { budgetView, scopeLabelOf } from "./budget-view.ts";
+
+const BITING = new Set(["block_launch", "pause", "terminate"]);
+
+async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting")[]): Promise<string[]> {
+  const where = b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
+  const rows = await deps.db.runner.findMany({ where: { ...where, status: { in: statuses } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
+ * past the warn threshold notify once per period; at the limit apply the action — pause
+ * (SIGSTOP the runners in scope) or terminate (stop them); block_launch bites at launch time.
+ * Actions are re-applied on every evaluation, so a runner that slipped through is caught next.
+ */
+export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runnerIds: string[]): Promise<Budget[]> {
+  const rows = await budgetsCovering(deps.db, projectIds, runnerIds);
+  const views: Budget[] = [];
+  for (const row of rows) {
+    const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+    views.push(view);
+    await recordThresholds(deps, row, view);
+    deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
+    if (view.state !== "exceeded") continue;
+    if (view.action === "pause") {
+      for (const id of await runnersInScope(deps, view, ["running"])) await setPaused(deps, null, id, true).catch(() => undefined);
+    } else if (view.action === "terminate") {
+      for (const id of await runnersInScope(deps, view, ["running", "paused", "starting"])) await stopRunner(deps, null, id, "stop").catch(() => undefined);
+    }
+  }
+  return views;
+}
+
+/** "Once per period": the period start is remembered on the row when warned or tripped. */
+async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Promise<void> {
+  const start = view.periodStart.getTime();
+  const warn = view.state !== "ok" && row.warnedPeriod?.getTime() !== start;
+  const trip = view.state === "exceeded" && row.trippedPeriod?.getTime() !== start;
+  if (!warn && !trip) return;
+  await deps.db.$transaction(async (tx) => {
+    await updateBudgetRow(tx, row.id, { ...(warn ? { warnedPeriod: view.periodStart } : {}), ...(trip ? { trippedPeriod: view.periodStart } : {}) });
+    const data = { name: view.name, usedTokens: view.usedTokens, usedUsd: view.usedUsd, percent: Math.round(view.fraction * 100), action: view.action };
+    if (warn) await audit(tx, deps.config.auditKey, null, { type: "budget.warning", entityType: "budget", entityId: row.id, data });
+    if (trip) await audit(tx, deps.config.auditKey, null, { type: "budget.exceeded", entityType: "budget", entityId: row.id, data });
+  });
+}
+
+function describe(b: Budget): string {
+  const used = b.limitUsd !== null ? `$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
+  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${used}; it resets ${b.periodEnd.toISOString()}.`;
+}
+
+/** Launch check, inside the launch transaction (same as the quota): an exceeded biting budget refuses. */
+export async function assertLaunchAllowed(deps: ApiDeps, tx: Tx, projectId: string): Promise<void> {
+  for (const row of await budgetsCovering(tx, [projectId], [])) {
+    if (row.scope === "runner" || !BITING.has(row.action)) continue;
+    const view = await budgetView(tx, row, await scopeLabelOf(tx, row));
+    if (view.state === "exceeded") throw new AppError("BUDGET_BLOCKED", describe(view), { budgetId: row.id });
+  }
+}
+
+/** A runner paused by a budget stays paused until the limit is raised or the period rolls over. */
+export async function assertUnpauseAllowed(deps: ApiDeps, runner: { id: string; projectId: string }): Promise<void> {
+  for (const row of await budgetsCovering(deps.db, [runner.projectId], [runner.id])) {
+    if (row.action !== "pause") continue;
+    const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+    if (view.state === "exceeded") throw new AppError("BUDGET_BLOCKED", describe(view), { budgetId: row.id });
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { priceOverrideInput } from "@stratavore/contracts";
+import type { Principal } from "../auth/principal.ts";
+import { audit } from "../services/audit.ts";
+import { inTransaction } from "../services/transaction.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { costOf } from "./cost.ts";
+import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
+import { SHIPPED_PRICES } from "./shipped-prices.ts";
+
+export async function priceBookView(deps: ApiDeps) {
+  const book = await currentPriceBook(deps.db, 0);
+  const shipped = new Map(SHIPPED_PRICES.map((p) => [p.modelPattern, JSON.stringify(p)]));
+  return { version: book.version, prices: book.prices.map((p) => ({ ...p, overridden: shipped.get(p.modelPattern) !== JSON.stringify(p) })) };
+}
+
+/** Admin override of one model's prices (USD per million tokens); effective for new usage and `reprice`. */
+export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.infer<typeof priceOverrideInput>) {
+  await inTransaction(deps.db, deps.bus, async (tx) => {
+    await tx.priceTable.deleteMany({ where: { modelPattern: p.modelPattern, isOverride: true } });
+    await tx.priceTable.create({
+      data: {
+        version: `override-${randomUUID()}`, modelPattern: p.modelPattern, inputPerMTok: p.input, outputPerMTok: p.output, cacheWrite5mPerMTok: p.cacheWrite5m,
+        cacheWrite1hPerMTok: p.cacheWrite1h, cacheReadPerMTok: p.cacheRead, longContextThreshold: p.longContextThreshold ?? null,
+        longContextMultiplierInput: p.longContextInputMultiplier ?? null, longContextMultiplierOutput: p.longContextOutputMultiplier ?? null,
+        fastModeMultiplier: p.fastModeMultiplier ?? null, isOverride: true, effectiveFrom: new Date(),
+      },
+    });
+    await audit(tx, deps.config.auditKey, actor, { type: "price.overridden", entityType: "price", entityId: p.modelPattern, data: { ...p } });
+  });
+  forgetPriceBook();
+  return priceBookView(deps);
+}
+
+export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {
+  await inTransaction(deps.db, deps.bus, async (tx) => {
+    await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } });
+    await audit(tx, deps.config.auditKey, actor, { type: "price.override_removed", entityType: "price", entityId: modelPattern });
+  });
+  forgetPriceBook();
+  return priceBookView(deps);
+}
+
+/** Recomputes every ledger row's cost with the current prices, in pages of 5000 (one UPDATE each). */
+export async function repriceLedger(deps: ApiDeps, actor: Principal) {
+  const book = await currentPriceBook(deps.db, 0);
+  let after = 0n;
+  let records = 0;
+  let changed = 0;
+  for (;;) {
+    const page = await deps.db.usageRecord.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: 5000 });
+    if (!page.length) break;
+    after = page.at(-1)!.id;
+    records += page.length;
+    const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
+    const diff = priced.filter((p) => p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9);
+    changed += diff.length;
+    if (diff.length) {
+      await deps.db.$executeRaw`
+        UPDATE "UsageRecord" u SET "costUsd" = v.cost, "priceVersion" = v.version, unpriced = v.unpriced
+          FROM unnest(${diff.map((d) => d.id)}::int8[], ${diff.map((d) => d.costUsd)}::numeric[], ${diff.map((d) => d.priceVersion)}::text[], ${diff.map((d) => d.unpriced)}::bool[]) AS v(id, cost, version, unpriced)
+         WHERE u.id = v.id`;
+    }
+  }
+  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, actor, { type: "usage.repriced", entityType: "usage", data: { records, changed, version: book.version } }));
+  return { records, changed, version: book.version };
+}

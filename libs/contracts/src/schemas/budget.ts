@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+export const BUDGET_SCOPES = ["global", "project", "runner"] as const;
+export const BUDGET_PERIODS = ["hourly", "daily", "weekly", "monthly"] as const;
+export const BUDGET_ACTIONS = ["notify", "block_launch", "pause", "terminate"] as const;
+
+const budgetFields = {
+  name: z.string().trim().min(1).max(100),
+  scope: z.enum(BUDGET_SCOPES),
+  /** Project name or id for `project`, runner id for `runner`, absent for `global`. */
+  scopeRef: z.string().trim().max(100).optional(),
+  period: z.enum(BUDGET_PERIODS),
+  limitTokens: z.number().int().min(1).nullable().optional(),
+  limitUsd: z.number().positive().max(1_000_000_000).nullable().optional(),
+  warnPercent: z.number().int().min(1).max(100).default(80),
+  action: z.enum(BUDGET_ACTIONS).default("notify"),
+};
+
+export const budgetCreateInput = z
+  .object(budgetFields)
+  .refine((b) => b.limitTokens != null || b.limitUsd != null, { message: "Set a token limit, a USD limit, or both", path: ["limitTokens"] })
+  .refine((b) => (b.scope === "global") === !b.scopeRef, { message: "project and runner budgets name their scope; global ones do not", path: ["scopeRef"] });
+
+export const budgetUpdateInput = z.object({
+  id: z.uuid(),
+  name: budgetFields.name.optional(),
+  limitTokens: z.number().int().min(1).nullable().optional(),
+  limitUsd: z.number().positive().max(1_000_000_000).nullable().optional(),
+  warnPercent: z.number().int().min(1).max(100).optional(),
+  action: z.enum(BUDGET_ACTIONS).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const budgetSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scope: z.enum(BUDGET_SCOPES),
+  scopeId: z.string().nullable(),
+  scopeLabel: z.string(),
+  period: z.enum(BUDGET_PERIODS),
+  limitTokens: z.number().nullable(),
+  limitUsd: z.number().nullable(),
+  warnPercent: z.number().int(),
+  action: z.enum(BUDGET_ACTIONS),
+  enabled: z.boolean(),
+  /** Usage in the current period, from the ledger. */
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  usedTokens: z.number(),
+  usedUsd: z.number(),
+  /** max(tokens used / limit, usd used / limit), 0..∞ */
+  fraction: z.number(),
+  state: z.enum(["ok", "warning", "exceeded"]),
+  createdAt: z.date(),
+});
+export type Budget = z.infer<typeof budgetSchema>;
+export const budgetListOutput = z.array(budgetSchema);
+export const budgetIdInput = z.object({ id: z.uuid() });

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * One API response as counted from a transcript (DESIGN §3). `key` = message.id + ":" +
+ * requestId (message id alone without a request id): unique across files, sessions, machines.
+ */
+export const usageRecordSchema = z.object({
+  key: z.string().min(1).max(300),
+  messageId: z.string().min(1).max(200),
+  requestId: z.string().max(200).nullable(),
+  sessionId: z.string().min(1).max(100),
+  model: z.string().min(1).max(200),
+  serviceTier: z.string().max(50).nullable(),
+  speed: z.string().max(50).nullable(),
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  cacheWrite5mTokens: z.number().int().min(0),
+  cacheWrite1hTokens: z.number().int().min(0),
+  cacheReadTokens: z.number().int().min(0),
+  webSearchRequests: z.number().int().min(0),
+  webFetchRequests: z.number().int().min(0),
+  isSidechain: z.boolean(),
+  occurredAt: z.string().datetime({ offset: true }),
+});
+export type UsageRecordInput = z.infer<typeof usageRecordSchema>;
+
+export function usageTotal(r: Pick<UsageRecordInput, "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens">): number {
+  return r.inputTokens + r.outputTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens + r.cacheReadTokens;
+}
+
+export const TOKEN_TYPES = ["input", "output", "cacheWrite5m", "cacheWrite1h", "cacheRead"] as const;
+
+export const usageGroupBy = z.enum(["day", "week", "month", "model", "project", "session", "runner"]);
+export const usageQueryInput = z.object({
+  project: z.string().trim().max(100).optional(),
+  runnerId: z.uuid().optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  by: usageGroupBy.default("day"),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export const usageRowSchema = z.object({
+  group: z.string(),
+  label: z.string(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheWrite5mTokens: z.number(),
+  cacheWrite1hTokens: z.number(),
+  cacheReadTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  unpricedTokens: z.number(),
+  requests: z.number(),
+});
+export type UsageRow = z.infer<typeof usageRowSchema>;
+export const usageQueryOutput = z.object({ rows: z.array(usageRowSchema), totals: usageRowSchema });
+
+export const usageSummaryOutput = z.object({
+  todayTokens: z.number(),
+  todayCostUsd: z.number(),
+  todayUnpricedTokens: z.number(),
+  cacheHitRatio: z.number().nullable(),
+});
+
+/** Existing Claude Code history, parsed on the user's machine and sent in chunks (idempotent). */
+export const importedSessionSchema = z.object({
+  sessionId: z.string().min(1).max(100),
+  cwd: z.string().max(4096).nullable(),
+  title: z.string().max(500).nullable(),
+  firstAt: z.string().datetime({ offset: true }).nullable(),
+  lastAt: z.string().datetime({ offset: true }).nullable(),
+  messageCount: z.number().int().min(0),
+  records: z.array(usageRecordSchema).max(20_000),
+});
+export const usageImportInput = z.object({ sessions: z.array(importedSessionSchema).min(1).max(50) });
+export const usageImportOutput = z.object({ sessions: z.number().int(), recordsChanged: z.number().int(), projectsCreated: z.array(z.string()) });
+
+export const modelPriceSchema = z.object({
+  modelPattern: z.string().trim().min(3).max(100),
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cacheWrite5m: z.number().min(0),
+  cacheWrite1h: z.number().min(0),
+  cacheRead: z.number().min(0),
+  longContextThreshold: z.number().int().positive().optional(),
+  longContextInputMultiplier: z.number().positive().optional(),
+  longContextOutputMultiplier: z.number().positive().optional(),
+  fastModeMultiplier: z.number().positive().optional(),
+});
+export const priceBookOutput = z.object({ version: z.string(), prices: z.array(modelPriceSchema.extend({ overridden: z.boolean() })) });
+export const priceOverrideInput = modelPriceSchema;
+export const priceOverrideRemoveInput = z.object({ modelPattern: z.string().trim().min(3).max(100) });
+export const repriceOutput = z.object({ records: z.number().int(), changed: z.number().int(), version: z.string() });

@@ -1,0 +1,37 @@
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "./tx.ts";
+
+export const budgetRowSelect = {
+  id: true, name: true, scope: true, scopeId: true, period: true, limitTokens: true, limitUsd: true, warnPercent: true,
+  action: true, enabled: true, warnedPeriod: true, trippedPeriod: true, createdAt: true,
+} satisfies Prisma.BudgetSelect;
+export type BudgetRow = Prisma.BudgetGetPayload<{ select: typeof budgetRowSelect }>;
+
+export const listBudgetRows = (db: Tx) => db.budget.findMany({ select: budgetRowSelect, orderBy: { createdAt: "asc" } });
+export const findBudgetRow = (db: Tx, id: string) => db.budget.findUnique({ where: { id }, select: budgetRowSelect });
+
+/** Enabled budgets that cover a project and/or runners: the global ones plus their own. */
+export function budgetsCovering(db: Tx, projectIds: string[], runnerIds: string[]) {
+  return db.budget.findMany({
+    where: { enabled: true, OR: [{ scope: "global" }, { scope: "project", scopeId: { in: projectIds } }, { scope: "runner", scopeId: { in: runnerIds } }] },
+    select: budgetRowSelect,
+  });
+}
+
+export function insertBudget(db: Tx, data: Prisma.BudgetUncheckedCreateInput) {
+  return db.budget.create({ data, select: budgetRowSelect });
+}
+
+export function updateBudgetRow(db: Tx, id: string, data: Prisma.BudgetUncheckedUpdateInput) {
+  return db.budget.update({ where: { id }, data, select: budgetRowSelect });
+}
+
+export async function deleteBudgetRow(db: Tx, id: string): Promise<void> {
+  await db.budget.delete({ where: { id } });
+}
+
+/** Per-runner totals from the ledger, for live counters. */
+export async function runnerTotals(db: Tx, runnerIds: string[]) {
+  const rows = await db.usageRecord.groupBy({ by: ["runnerId", "projectId"], where: { runnerId: { in: runnerIds } }, _sum: { totalTokens: true, costUsd: true } });
+  return rows.filter((r) => r.runnerId && r.projectId).map((r) => ({ runnerId: r.runnerId!, projectId: r.projectId!, totalTokens: Number(r._sum.totalTokens ?? 0n), costUsd: Number(r._sum.costUsd ?? 0) }));
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LineSplitter, readFileLines } from "./line-splitter.ts";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("LineSplitter", () => {
+  it("reassembles lines and multi-byte characters cut at any byte", () => {
+    const text = '{"a":"héllo 🎉"}\r\n{"b":"日本語"}\n\n{"c":1}\npartial 🎉';
+    const bytes = Buffer.from(text, "utf8");
+    for (let size = 1; size <= 7; size++) {
+      const splitter = new LineSplitter();
+      const lines: string[] = [];
+      const reused = Buffer.alloc(size); // the caller's read buffer, overwritten every time
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = bytes.copy(reused, 0, at, Math.min(at + size, bytes.length));
+        lines.push(...splitter.push(reused.subarray(0, n)));
+      }
+      expect(lines, `chunk ${size}`).toEqual(['{"a":"héllo 🎉"}', '{"b":"日本語"}', "", '{"c":1}']);
+      expect(splitter.pendingBytes).toBe(Buffer.byteLength("partial 🎉"));
+      expect(splitter.flush()).toBe("partial 🎉");
+      expect(splitter.pendingBytes).toBe(0);
+    }
+  });
+});
+
+describe("readFileLines", () => {
+  it("yields every line, the last even without its newline, and where complete lines end", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "stv-lines-"));
+    dirs.push(dir);
+    const file = join(dir, "t.jsonl");
+    writeFileSync(file, "one\ntwo\nthr");
+    let complete = -1;
+    const lines: string[] = [];
+    for await (const l of readFileLines(file, (c) => (complete = c), 3)) lines.push(l);
+    expect(lines).toEqual(["one", "two", "thr"]);
+    expect(complete).toBe(8); // "one\ntwo\n"
+    const none: string[] = [];
+    for await (const l of readFileLines(join(dir, "missing.jsonl"), (c) => (complete = c))) none.push(l);
+    expect([none, complete]).toEqual([[], 0]);
+  });
+});

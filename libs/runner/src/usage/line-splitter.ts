@@ -1,0 +1,92 @@
+import { open } from "node:fs/promises";
+
+const NEWLINE = 0x0a;
+
+/** Big enough that a 10 MB transcript is ten reads, small enough to stay out of the way. */
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines. It works on bytes and decodes a line only once it is
+ * complete, so a chunk boundary inside a line or inside a multi-byte UTF-8 character cannot
+ * corrupt it ('\n' never occurs inside a multi-byte sequence). The unfinished last line is
+ * held back until its newline arrives.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+
+  /** Bytes of the unfinished last line, held back for the next push. */
+  get pendingBytes(): number {
+    return this.partBytes;
+  }
+
+  /** Complete lines in this chunk (without '\n' or a trailing '\r'). The chunk may be reused afterwards. */
+  push(chunk: Buffer): string[] {
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      if (chunk.length > 0) {
+        this.parts.push(Buffer.from(chunk)); // a copy: callers reuse their read buffer
+        this.partBytes += chunk.length;
+      }
+      return [];
+    }
+    const head = chunk.subarray(0, last);
+    const whole = this.parts.length > 0 ? Buffer.concat([...this.parts, head]) : head;
+    const tail = chunk.subarray(last + 1);
+    this.parts = tail.length > 0 ? [Buffer.from(tail)] : [];
+    this.partBytes = tail.length;
+    return whole.toString("utf8").split("\n").map(stripCr);
+  }
+
+  /** The unfinished last line, for a reader that knows no more bytes will come. */
+  flush(): string | null {
+    if (this.partBytes === 0) return null;
+    const line = stripCr(Buffer.concat(this.parts).toString("utf8"));
+    this.reset();
+    return line;
+  }
+
+  reset(): void {
+    this.parts = [];
+    this.partBytes = 0;
+  }
+}
+
+function stripCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/**
+ * Every line of a file that is no longer written to (history import), the last one even
+ * without its newline; `onEnd` receives the offset just past the last '\n', where a tailer
+ * can carry on. Missing files have no lines.
+ */
+export async function* readFileLines(path: string, onEnd?: (completeBytes: number) => void, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<string> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      onEnd?.(0);
+      return;
+    }
+    throw err;
+  }
+  try {
+    const splitter = new LineSplitter();
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let offset = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, chunkBytes, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      yield* splitter.push(buf.subarray(0, bytesRead));
+    }
+    const complete = offset - splitter.pendingBytes;
+    const last = splitter.flush();
+    if (last !== null) yield last;
+    onEnd?.(complete);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,153 @@
+import { usageRecordSchema } from "@stratavore/contracts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SESSION, assistantLine, userLine } from "./fixtures/lines.ts";
+import { parseUsageLine, usageKey } from "./parse-line.ts";
+
+const ctx = { sessionId: SESSION };
+const PARENT = "99999999-9999-4999-8999-999999999999";
+
+/** A line as Claude Code writes it, with one field of the assistant entry replaced. */
+function withEntry(patch: (entry: Record<string, unknown>) => void): string {
+  const entry = JSON.parse(assistantLine()) as Record<string, unknown>;
+  patch(entry);
+  return JSON.stringify(entry);
+}
+function withUsage(patch: (usage: Record<string, unknown>) => void): string {
+  return withEntry((e) => patch((e.message as { usage: Record<string, unknown> }).usage));
+}
+function recordOf(line: string, c = ctx) {
+  const parsed = parseUsageLine(line, c);
+  if (parsed.kind !== "usage") throw new Error(`expected usage, got ${parsed.kind}`);
+  return parsed.record;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("parseUsageLine", () => {
+  it("reads every token type of a real assistant line into its own field", () => {
+    const line =
+      '{"parentUuid":"p1","isSidechain":false,"userType":"external","cwd":"/work/app","sessionId":"' +
+      SESSION +
+      '","version":"2.1.328","type":"assistant","uuid":"u1","requestId":"req_011","timestamp":"2026-03-01T09:00:00.123Z",' +
+      '"message":{"id":"msg_011","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"hi"}],' +
+      '"usage":{"input_tokens":3,"output_tokens":12,"cache_creation_input_tokens":500,"cache_read_input_tokens":1000,' +
+      '"cache_creation":{"ephemeral_5m_input_tokens":400,"ephemeral_1h_input_tokens":100},' +
+      '"server_tool_use":{"web_search_requests":2,"web_fetch_requests":1},"service_tier":"standard","speed":"fast"}}}';
+    const record = recordOf(line);
+    expect(record).toEqual({
+      key: "msg_011:req_011",
+      messageId: "msg_011",
+      requestId: "req_011",
+      sessionId: SESSION,
+      model: "claude-sonnet-4-5-20250929",
+      serviceTier: "standard",
+      speed: "fast",
+      inputTokens: 3,
+      outputTokens: 12,
+      // cache_creation splits the 500 written tokens by TTL: 400 for 5 minutes, 100 for 1 hour.
+      cacheWrite5mTokens: 400,
+      cacheWrite1hTokens: 100,
+      cacheReadTokens: 1000,
+      webSearchRequests: 2,
+      webFetchRequests: 1,
+      isSidechain: false,
+      occurredAt: "2026-03-01T09:00:00.123Z",
+    });
+    expect(usageRecordSchema.safeParse(record).success).toBe(true);
+  });
+
+  it("falls back to cache_creation_input_tokens as 5-minute writes when the TTL split is absent", () => {
+    const noSplit = recordOf(withUsage((u) => delete u.cache_creation));
+    expect([noSplit.cacheWrite5mTokens, noSplit.cacheWrite1hTokens]).toEqual([500, 0]);
+    // An empty split says nothing either: the total still counts.
+    const emptySplit = recordOf(withUsage((u) => (u.cache_creation = {})));
+    expect([emptySplit.cacheWrite5mTokens, emptySplit.cacheWrite1hTokens]).toEqual([500, 0]);
+    // Old lines without any cache fields at all.
+    const bare = recordOf(withUsage((u) => (delete u.cache_creation, delete u.cache_creation_input_tokens, delete u.cache_read_input_tokens)));
+    expect([bare.cacheWrite5mTokens, bare.cacheWrite1hTokens, bare.cacheReadTokens]).toEqual([0, 0, 0]);
+  });
+
+  it("trusts the split over the total when both are present (a 1-hour write is not a 5-minute one)", () => {
+    const r = recordOf(withUsage((u) => ((u.cache_creation_input_tokens = 3000), (u.cache_creation = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 3000 }))));
+    expect([r.cacheWrite5mTokens, r.cacheWrite1hTokens]).toEqual([0, 3000]);
+  });
+
+  it("keys by message id alone when the request id is missing or empty", () => {
+    expect(usageKey("msg_a", "req_b")).toBe("msg_a:req_b");
+    const missing = recordOf(assistantLine({ id: "msg_x", requestId: null }));
+    expect([missing.key, missing.requestId]).toEqual(["msg_x", null]);
+    const empty = recordOf(withEntry((e) => (e.requestId = "")));
+    expect([empty.key, empty.requestId]).toEqual(["msg_1", null]);
+  });
+
+  it("attributes the record to the context's session, not the line's (sub-agent spend rolls up)", () => {
+    const r = recordOf(assistantLine({ sidechain: true }), { sessionId: PARENT });
+    expect(r.sessionId).toBe(PARENT);
+    expect(r.isSidechain).toBe(true);
+  });
+
+  it("keeps unknown models and optional fields as they are", () => {
+    const r = recordOf(withUsage((u) => ((u.service_tier = null), delete u.speed)), ctx);
+    expect([r.serviceTier, r.speed]).toEqual([null, null]);
+    expect(recordOf(assistantLine({ model: "claude-mystery-9" })).model).toBe("claude-mystery-9");
+  });
+
+  it("skips other entry types, synthetic messages and entries without an id or usage", () => {
+    const skipped = [
+      "",
+      "   ",
+      userLine("hello"),
+      '{"type":"summary","summary":"x","leafUuid":"u"}',
+      '{"type":"cost-state","totalCostUSD":1.5}',
+      '{"type":"queue-operation","operation":"enqueue"}',
+      '{"type":"api-request","requestId":"req_1"}',
+      // A user entry quoting an assistant message: the mark is there, the entry is not one.
+      userLine("see", { toolUseResult: { messages: [{ type: "assistant", message: { id: "m", usage: { input_tokens: 9, output_tokens: 9 } } }] } }),
+      assistantLine({ model: "<synthetic>" }),
+      withEntry((e) => delete e.message),
+      withEntry((e) => (e.message = null)),
+      withEntry((e) => delete (e.message as Record<string, unknown>).id),
+      withEntry((e) => delete (e.message as Record<string, unknown>).usage),
+    ];
+    for (const line of skipped) expect(parseUsageLine(line, ctx), line).toEqual({ kind: "skip" });
+    expect(userLine("see", { toolUseResult: { messages: [{ type: "assistant" }] } })).toContain('"type":"assistant"');
+  });
+
+  it("never parses lines of other types (the cheap check runs first)", () => {
+    const parse = vi.spyOn(JSON, "parse");
+    const line = userLine("x".repeat(70_000));
+    for (let i = 0; i < 200; i++) expect(parseUsageLine(line, ctx).kind).toBe("skip");
+    // Braces around garbage of another type: still not parsed, so still a skip.
+    expect(parseUsageLine('{"type":"user", this is not json}', ctx).kind).toBe("skip");
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it("calls broken lines and wrongly typed assistant fields malformed, without throwing", () => {
+    const malformed = [
+      "not json at all",
+      '["type","assistant"]',
+      assistantLine().slice(0, 120), // cut mid-write
+      '{"type":"assistant","message":{"id":"m1",}}', // invalid JSON behind the mark
+      withUsage((u) => (u.output_tokens = "12")),
+      withUsage((u) => (u.input_tokens = -5)),
+      withUsage((u) => (u.input_tokens = 1.5)),
+      withUsage((u) => delete u.output_tokens),
+      withUsage((u) => (u.cache_read_input_tokens = "many")),
+      withUsage((u) => (u.cache_creation = [400, 100])),
+      withUsage((u) => (u.cache_creation = { ephemeral_5m_input_tokens: 400, ephemeral_1h_input_tokens: "100" })),
+      withUsage((u) => (u.server_tool_use = { web_search_requests: true })),
+      withUsage((u) => (u.service_tier = 7)),
+      withEntry((e) => ((e.message as Record<string, unknown>).usage = "n/a")),
+      withEntry((e) => (e.message = "msg_1")),
+      withEntry((e) => ((e.message as Record<string, unknown>).id = 42)),
+      withEntry((e) => delete (e.message as Record<string, unknown>).model),
+      withEntry((e) => (e.isSidechain = "yes")),
+      withEntry((e) => (e.requestId = 17)),
+      withEntry((e) => delete e.timestamp),
+      withEntry((e) => (e.timestamp = "yesterday")),
+      // Longer than the ledger accepts (200): rejected here, not by the upload.
+      assistantLine({ id: `msg_${"x".repeat(300)}` }),
+    ];
+    for (const line of malformed) expect(parseUsageLine(line, ctx), line.slice(0, 200)).toEqual({ kind: "malformed" });
+  });
+});

@@ -1,0 +1,209 @@
+import { open, readdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { usageTotal, type UsageRecordInput } from "@stratavore/contracts";
+import { isSessionId } from "../claude-args.ts";
+import { projectTranscriptDir } from "../claude-paths.ts";
+import { RunnerError } from "../errors.ts";
+import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
+import { parseUsageLine } from "./parse-line.ts";
+import { UsageBatch } from "./usage-batch.ts";
+
+/** Where each transcript file of a session was read up to: JSON-safe, kept across agent restarts. */
+export interface TranscriptTailerState {
+  files: Record<string, number>;
+}
+
+export interface TranscriptTailerOptions {
+  configDir: string;
+  cwd: string;
+  sessionId: string;
+  state?: TranscriptTailerState;
+  /** Read size; tests make it small to cross chunk boundaries. */
+  chunkBytes?: number;
+}
+
+export interface TranscriptPoll {
+  records: UsageRecordInput[];
+  malformed: number;
+  bytesRead: number;
+}
+
+/** Options the tailer cannot work with (a session id that is not a uuid, a corrupt saved state). */
+export class TranscriptTailerError extends RunnerError {
+  constructor(message: string) {
+    super("INVALID_ARGS", message);
+    this.name = "TranscriptTailerError";
+  }
+}
+
+interface TrackedFile {
+  /** Bytes consumed so far, including the held-back unfinished line. */
+  readAt: number;
+  splitter: LineSplitter;
+  /** Seen on the last read; a different inode at the same path is a new file. */
+  ino: number | null;
+}
+
+/**
+ * Follows the usage of one Claude Code session (DESIGN §3 rule 5): `<session>.jsonl` and
+ * every `<session>/subagents/*.jsonl`, each read from where the last poll stopped, so a
+ * transcript is read once however large it grows. Sub-agent spend is attributed to this
+ * session. Only complete lines are parsed; an unfinished last line waits for its newline.
+ */
+export class TranscriptTailer {
+  readonly sessionId: string;
+  readonly mainPath: string;
+  readonly subagentDir: string;
+  private readonly chunkBytes: number;
+  private readonly files = new Map<string, TrackedFile>();
+  // Keys already returned with their total: a later poll returns a key again only when its
+  // total grew (a response whose final snapshot landed after the poll that saw its first),
+  // so a sidechain replay read polls later is not sent as new spend.
+  private readonly emitted = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private saved: TranscriptTailerState = { files: {} };
+
+  constructor({ configDir, cwd, sessionId, state, chunkBytes = DEFAULT_CHUNK_BYTES }: TranscriptTailerOptions) {
+    // The id becomes a path: nothing that could climb out of the project folder.
+    if (!isSessionId(sessionId)) throw new TranscriptTailerError(`sessionId "${sessionId}" is not a uuid`);
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0) throw new TranscriptTailerError("chunkBytes must be a positive integer");
+    const dir = projectTranscriptDir(configDir, cwd);
+    this.sessionId = sessionId;
+    this.mainPath = join(dir, `${sessionId}.jsonl`);
+    this.subagentDir = join(dir, sessionId, "subagents");
+    this.chunkBytes = chunkBytes;
+    if (state !== undefined) this.restore(state);
+  }
+
+  /**
+   * New usage since the last poll, one record per key. Concurrent calls run one after the
+   * other (two reads from one offset would return the same lines twice).
+   */
+  poll(): Promise<TranscriptPoll> {
+    const run = this.queue.then(() => this.pollOnce());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * As of the last finished poll (a poll still running has not handed out its records):
+   * the offset after the last complete line of each file. An unfinished line is not
+   * included, so a tailer resumed from this state reads it again, whole, once.
+   */
+  state(): TranscriptTailerState {
+    return { files: { ...this.saved.files } };
+  }
+
+  private restore(state: TranscriptTailerState): void {
+    if (typeof state !== "object" || state === null || typeof state.files !== "object" || state.files === null) {
+      throw new TranscriptTailerError("saved tailer state has no files map");
+    }
+    for (const [path, offset] of Object.entries(state.files)) {
+      if (!Number.isSafeInteger(offset) || offset < 0) throw new TranscriptTailerError(`saved offset of ${path} is not a byte offset`);
+      // Another session's or another config dir's files: start those afresh instead.
+      if (path !== this.mainPath && !this.isSubagentFile(path)) continue;
+      this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
+    }
+    this.saved = this.snapshot();
+  }
+
+  private rewind(): void {
+    this.files.clear();
+    for (const [path, offset] of Object.entries(this.saved.files)) this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
+  }
+
+  private snapshot(): TranscriptTailerState {
+    const files: Record<string, number> = {};
+    for (const [path, f] of this.files) files[path] = f.readAt - f.splitter.pendingBytes;
+    return { files };
+  }
+
+  private isSubagentFile(path: string): boolean {
+    return dirname(path) === this.subagentDir && path.endsWith(".jsonl");
+  }
+
+  private async pollOnce(): Promise<TranscriptPoll> {
+    const batch = new UsageBatch();
+    let malformed = 0;
+    let bytesRead = 0;
+    const buf = Buffer.allocUnsafe(this.chunkBytes);
+    try {
+      for (const path of [this.mainPath, ...(await this.subagentFiles())]) {
+        const read = await this.readNew(path, buf, batch);
+        malformed += read.malformed;
+        bytesRead += read.bytes;
+      }
+    } catch (err) {
+      // The lines read so far are not handed out, so their bytes must not count as read:
+      // back to the last finished poll, to be read again by the next one.
+      this.rewind();
+      throw err;
+    }
+    const records: UsageRecordInput[] = [];
+    for (const r of batch.records()) {
+      const total = usageTotal(r);
+      const sent = this.emitted.get(r.key);
+      if (sent !== undefined && total <= sent) continue;
+      this.emitted.set(r.key, total);
+      records.push(r);
+    }
+    this.saved = this.snapshot();
+    return { records, malformed, bytesRead };
+  }
+
+  /** Sub-agent transcripts appear while the session runs: listed again on every poll. */
+  private async subagentFiles(): Promise<string[]> {
+    try {
+      const names = await readdir(this.subagentDir);
+      return names.filter((n) => n.endsWith(".jsonl")).sort().map((n) => join(this.subagentDir, n));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw err;
+    }
+  }
+
+  private async readNew(path: string, buf: Buffer, batch: UsageBatch): Promise<{ bytes: number; malformed: number }> {
+    let handle;
+    try {
+      handle = await open(path, "r");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { bytes: 0, malformed: 0 }; // not written yet
+      throw err;
+    }
+    try {
+      const st = await handle.stat();
+      let f = this.files.get(path);
+      if (!f) {
+        f = { readAt: 0, splitter: new LineSplitter(), ino: st.ino };
+        this.files.set(path, f);
+      }
+      // Shorter than what was read, or another file at this path: truncated or replaced.
+      // Start over; keys already sent are not sent again (see `emitted`).
+      if (st.size < f.readAt || (f.ino !== null && f.ino !== st.ino)) {
+        f.readAt = 0;
+        f.splitter.reset();
+      }
+      f.ino = st.ino;
+      const ctx = { sessionId: this.sessionId };
+      let bytes = 0;
+      let malformed = 0;
+      // Up to the size seen now: a file written meanwhile is read on by the next poll.
+      while (f.readAt < st.size) {
+        const want = Math.min(buf.length, st.size - f.readAt);
+        const { bytesRead } = await handle.read(buf, 0, want, f.readAt);
+        if (bytesRead === 0) break; // truncated since the stat
+        f.readAt += bytesRead;
+        bytes += bytesRead;
+        for (const line of f.splitter.push(buf.subarray(0, bytesRead))) {
+          const parsed = parseUsageLine(line, ctx);
+          if (parsed.kind === "usage") batch.add(parsed.record);
+          else if (parsed.kind === "malformed") malformed += 1;
+        }
+      }
+      return { bytes, malformed };
+    } finally {
+      await handle.close();
+    }
+  }
+}
