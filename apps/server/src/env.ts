@@ -18,6 +18,8 @@ const schema = z.object({
   STRATAVORE_CLAUDE_BIN: z.string().optional(),
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   NODE_ENV: z.string().optional(),
+  CLAUDE_CONFIG_DIR: z.string().optional(),
+  HOME: z.string().optional(),
 });
 
 export type ServerEnv = ReturnType<typeof readEnv>;
@@ -51,6 +53,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     childEnv: { ...env },
     repoRoot,
     webDir: resolve(repoRoot, "apps/web"),
+    claudeProjectsDir: resolve(e.CLAUDE_CONFIG_DIR ?? resolve(e.HOME ?? "/root", ".claude"), "projects"),
     prismaDir: resolve(repoRoot, "prisma"),
   };
 }

@@ -48,6 +48,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     sessionMaxAgeSeconds: env.sessionMaxAgeSeconds,
     version: VERSION,
     secureCookies: env.publicUrl.startsWith("https://"),
+    claudeProjectsDir: env.claudeProjectsDir,
   };
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };

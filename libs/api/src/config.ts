@@ -7,4 +7,6 @@ export interface ApiConfig {
   version: string;
   /** Whether cookies get the Secure flag (true when the public URL is https). */
   secureCookies: boolean;
+  /** Claude Code's projects folder on the server machine, for Settings → Import history. */
+  claudeProjectsDir: string;
 }

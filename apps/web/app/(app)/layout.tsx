@@ -12,6 +12,7 @@ const NAV = [
   { href: "/projects", label: "Projects" },
   { href: "/runners", label: "Runners" },
   { href: "/sessions", label: "Sessions" },
+  { href: "/usage", label: "Usage" },
   { href: "/budgets", label: "Budgets" },
   { href: "/nodes", label: "Nodes" },
   { href: "/settings", label: "Settings" },

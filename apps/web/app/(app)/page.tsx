@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, Card, EmptyState, ErrorState, LoadingState, PageHeader, StatTile, formatRelative } from "@stratavore/ui";
+import { SpendTiles } from "../../src/dashboard/spend-tiles";
 import { errorMessage } from "../../src/hooks/use-error-message";
 import { useTRPC } from "../../src/trpc";
 
@@ -48,6 +49,7 @@ export default function DashboardPage() {
         <StatTile label="Active projects" value={count("active")} hint="with a runner going" />
         <StatTile label="Idle projects" value={count("idle")} />
         <FleetTiles />
+        <SpendTiles />
       </div>
       <Card title="Recently changed projects" actions={<Link href="/projects" className="btn btn-ghost btn-sm">All projects</Link>}>
         {recent.length === 0 ? (

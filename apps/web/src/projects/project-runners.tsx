@@ -41,7 +41,7 @@ export function ProjectRunners({ project }: { project: Project }) {
           {project.status === "archived" ? "Archived projects cannot launch runners." : "Launch one to start Claude Code in this checkout."}
         </EmptyState>
       ) : (
-        <RunnersTable runners={runners.data} compact testId="project-runners-table" />
+        <RunnersTable runners={runners.data} compact project={project.id} testId="project-runners-table" />
       )}
     </Card>
   );

@@ -6,6 +6,8 @@ import { ROOMS, type ClientToServerEvents, type ServerToClientEvents } from "@st
 import { useTRPC, useTRPCClient } from "../trpc";
 import { createFleetSync } from "./fleet-sync";
 import { applyProjectDelete, applyProjectUpsert, SeqGuard } from "./project-cache";
+import { RunnerUsageStore } from "./runner-usage-store";
+import { createUsageSync } from "./usage-sync";
 
 export type LiveState = "connecting" | "live" | "offline";
 const LiveContext = createContext<LiveState>("connecting");
@@ -25,6 +27,14 @@ export function useFleetCache() {
   return fleet;
 }
 
+const RunnerUsageContext = createContext<RunnerUsageStore | null>(null);
+/** Per-runner token and dollar totals, kept current by `usage:update`. */
+export function useRunnerUsageStore() {
+  const store = useContext(RunnerUsageContext);
+  if (!store) throw new Error("useRunnerUsageStore outside RealtimeProvider");
+  return store;
+}
+
 /**
  * One Socket.IO connection per tab (session cookie auth). On every (re)connect it
  * subscribes first and backfills second, so no change falls between the two.
@@ -37,6 +47,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const [socket, setSocket] = useState<ClientSocket | null>(null);
   // Outlives the effect (and React's double mount), so seq guards and mutation results share it.
   const [fleet] = useState(() => createFleetSync(qc, trpc));
+  const [runnerUsage] = useState(() => new RunnerUsageStore());
+  const [usage] = useState(() => createUsageSync(qc, trpc, runnerUsage));
 
   useEffect(() => {
     const guard = new SeqGuard();
@@ -63,7 +75,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("connect", async () => {
       const ack = await socket.emitWithAck("subscribe", { room: ROOMS.fleet });
       if (!ack.ok) return setState("offline");
-      await Promise.all([backfillProjects().catch(() => undefined), fleet.backfill().catch(() => undefined)]);
+      await Promise.all([backfillProjects().catch(() => undefined), fleet.backfill().catch(() => undefined), usage.backfill().catch(() => undefined)]);
       setState("live");
     });
     socket.on("disconnect", () => setState("offline"));
@@ -79,16 +91,20 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("runner:status", fleet.runnerStatus);
     socket.on("runner:metrics", fleet.runnerMetrics);
     socket.on("node:status", fleet.nodeStatus);
+    socket.on("usage:update", usage.usageUpdate);
+    socket.on("budget:update", usage.budgetUpdate);
     return () => {
       socket.disconnect();
       setSocket(null);
     };
-  }, [qc, trpc, client, fleet]);
+  }, [qc, trpc, client, fleet, usage]);
 
   return (
     <LiveContext.Provider value={state}>
       <SocketContext.Provider value={socket}>
-        <FleetContext.Provider value={fleet}>{children}</FleetContext.Provider>
+        <FleetContext.Provider value={fleet}>
+          <RunnerUsageContext.Provider value={runnerUsage}>{children}</RunnerUsageContext.Provider>
+        </FleetContext.Provider>
       </SocketContext.Provider>
     </LiveContext.Provider>
   );

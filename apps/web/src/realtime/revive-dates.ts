@@ -1,4 +1,4 @@
-import type { Node, Runner } from "@stratavore/contracts";
+import type { Budget, Node, Runner } from "@stratavore/contracts";
 
 /**
  * Socket.IO sends JSON, so the Date fields of a pushed runner or node arrive as ISO strings,
@@ -22,4 +22,8 @@ export function reviveRunner(r: Runner): Runner {
 
 export function reviveNode(n: Node): Node {
   return { ...n, lastSeenAt: toDate(n.lastSeenAt), revokedAt: toDate(n.revokedAt), createdAt: asDate(n.createdAt) };
+}
+
+export function reviveBudget(b: Budget): Budget {
+  return { ...b, periodStart: asDate(b.periodStart), periodEnd: asDate(b.periodEnd), createdAt: asDate(b.createdAt) };
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { Runner } from "@stratavore/contracts";
 import { Card, formatBytes, formatPercent, formatRelative } from "@stratavore/ui";
 import { useNow } from "../hooks/use-now";
+import { RunnerSpendDetails } from "../usage/runner-spend";
 import { endReasonLabel, restartsLabel, runnerUptime, showsMetrics } from "./runner-format";
 
 const when = (d: Date | null) => (d ? d.toLocaleString() : "—");
@@ -24,6 +25,7 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
         <dt>PID</dt><dd className="mono">{orDash(r.pid)}</dd>
         <dt>CPU</dt><dd>{live ? formatPercent(r.cpuPercent) : "—"}</dd>
         <dt>Memory</dt><dd>{live ? formatBytes(r.memoryBytes) : "—"}</dd>
+        <RunnerSpendDetails runnerId={r.id} />
         <dt>Heartbeat</dt><dd>{formatRelative(r.lastHeartbeatAt, now)}</dd>
         <dt>Started</dt><dd>{when(r.startedAt)}</dd>
         <dt>Uptime</dt><dd>{runnerUptime(r, now)}</dd>

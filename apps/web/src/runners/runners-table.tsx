@@ -3,15 +3,19 @@ import Link from "next/link";
 import { isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
 import { formatBytes, formatPercent, formatRelative } from "@stratavore/ui";
 import { useNow } from "../hooks/use-now";
+import { RunnerUsageCells } from "../usage/runner-usage-cells";
+import { useRunnerUsageSeed } from "../usage/use-runner-usage";
 import { RunnerActions } from "./runner-actions";
 import { endReasonLabel, restartsLabel, runnerUptime, shortId, showsMetrics } from "./runner-format";
 import { RunnerStatusBadge } from "./runner-status-badge";
 
 /**
  * Runners with live status and figures. `compact` (inside a project page) drops the project
- * column and the figures a phone has no room for.
+ * column and the figures a phone has no room for. `project` narrows the spend seed to the
+ * runners a project-filtered list can show.
  */
-export function RunnersTable({ runners, compact = false, testId = "runners-table" }: { runners: Runner[]; compact?: boolean; testId?: string }) {
+export function RunnersTable({ runners, compact = false, project, testId = "runners-table" }: { runners: Runner[]; compact?: boolean; project?: string; testId?: string }) {
+  const usage = useRunnerUsageSeed({ project });
   // Tick only while something on screen has a running clock.
   const now = useNow(1000, runners.some((r) => isActiveRunnerStatus(r.status) && r.startedAt));
   return (
@@ -25,6 +29,8 @@ export function RunnersTable({ runners, compact = false, testId = "runners-table
             <th className="hide-sm">Node</th>
             <th className="num">CPU</th>
             <th className="num hide-sm">Memory</th>
+            <th className="num hide-sm">Tokens</th>
+            <th className="num">Cost</th>
             <th className="num">Uptime</th>
             <th className="num hide-sm">Restarts</th>
             <th className="hide-sm">End reason</th>
@@ -43,6 +49,7 @@ export function RunnersTable({ runners, compact = false, testId = "runners-table
               <td className="hide-sm">{r.nodeName ?? <span className="muted">unplaced</span>}</td>
               <td className="num">{showsMetrics(r) ? formatPercent(r.cpuPercent) : "—"}</td>
               <td className="num hide-sm">{showsMetrics(r) ? formatBytes(r.memoryBytes) : "—"}</td>
+              <RunnerUsageCells runnerId={r.id} seeded={usage.complete} />
               <td className="num nowrap">{runnerUptime(r, now)}</td>
               <td className="num hide-sm">{restartsLabel(r)}</td>
               <td className="hide-sm ellipsis" title={r.endReason ?? undefined}>{endReasonLabel(r.endReason)}</td>

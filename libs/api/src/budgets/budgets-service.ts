@@ -1,4 +1,5 @@
-import { AppError, type Budget } from "@stratavore/contracts";
+import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
+import { checkedEvent } from "../realtime/bus.ts";
 import { deleteBudgetRow, findBudgetRow, findProject, findRunner, insertBudget, listBudgetRows, updateBudgetRow, type Tx } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { audit } from "../services/audit.ts";
@@ -29,6 +30,12 @@ export async function getBudget(deps: ApiDeps, id: string): Promise<Budget> {
   return budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
 }
 
+/** Other dashboards learn of a written budget at once (the evaluation path announces usage changes). */
+function announce(deps: ApiDeps, budget: Budget): Budget {
+  deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget })]);
+  return budget;
+}
+
 export async function createBudget(deps: ApiDeps, actor: Principal, input: { name: string; scope: "global" | "project" | "runner"; scopeRef?: string; period: "hourly" | "daily" | "weekly" | "monthly"; limitTokens?: number | null; limitUsd?: number | null; warnPercent: number; action: "notify" | "block_launch" | "pause" | "terminate" }): Promise<Budget> {
   const scopeId = await resolveScope(deps.db, input.scope, input.scopeRef);
   const row = await inTransaction(deps.db, deps.bus, async (tx) => {
@@ -39,7 +46,7 @@ export async function createBudget(deps: ApiDeps, actor: Principal, input: { nam
     await audit(tx, deps.config.auditKey, actor, { type: "budget.created", entityType: "budget", entityId: created.id, data: { name: input.name, scope: input.scope, action: input.action } });
     return created;
   });
-  return budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+  return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
 export async function updateBudget(deps: ApiDeps, actor: Principal, input: { id: string; name?: string; limitTokens?: number | null; limitUsd?: number | null; warnPercent?: number; action?: "notify" | "block_launch" | "pause" | "terminate"; enabled?: boolean }): Promise<Budget> {
@@ -55,7 +62,7 @@ export async function updateBudget(deps: ApiDeps, actor: Principal, input: { id:
     await audit(tx, deps.config.auditKey, actor, { type: "budget.updated", entityType: "budget", entityId: id, data: { changed: Object.keys(input).filter((k) => k !== "id") } });
     return updated;
   });
-  return budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+  return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
 export async function deleteBudget(deps: ApiDeps, actor: Principal, id: string): Promise<void> {

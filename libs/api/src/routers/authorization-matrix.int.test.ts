@@ -56,6 +56,7 @@ const cases: Case[] = [
   { name: "prices.list", minRole: "viewer", mutation: false, call: (a) => a.prices.list() },
   { name: "prices.setOverride", minRole: "admin", mutation: true, call: (a) => a.prices.setOverride({ modelPattern: "claude-authz-test", input: 1, output: 2, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 }) },
   { name: "prices.removeOverride", minRole: "admin", mutation: true, call: (a) => a.prices.removeOverride({ modelPattern: "claude-authz-test" }) },
+  { name: "usage.importLocal", minRole: "admin", mutation: true, call: (a) => a.usage.importLocal({ dir: "/nonexistent/stratavore-authz" }) },
   { name: "usage.summary", minRole: "viewer", mutation: false, call: (a) => a.usage.summary() },
   { name: "budgets.list", minRole: "viewer", mutation: false, call: (a) => a.budgets.list() },
   { name: "budgets.get", minRole: "viewer", mutation: false, call: (a) => a.budgets.get({ id: MISSING }) },

@@ -1,7 +1,8 @@
-import { priceBookOutput, priceOverrideInput, priceOverrideRemoveInput, repriceOutput, usageImportInput, usageImportOutput, budgetCreateInput, budgetIdInput, budgetListOutput, budgetSchema, budgetUpdateInput, okOutput, usageQueryInput, usageQueryOutput, usageSummaryOutput } from "@stratavore/contracts";
+import { importLocalInput, importLocalOutput, priceBookOutput, priceOverrideInput, priceOverrideRemoveInput, repriceOutput, usageImportInput, usageImportOutput, budgetCreateInput, budgetIdInput, budgetListOutput, budgetSchema, budgetUpdateInput, okOutput, usageQueryInput, usageQueryOutput, usageSummaryOutput } from "@stratavore/contracts";
 import { createBudget, deleteBudget, getBudget, listBudgets, updateBudget } from "../budgets/budgets-service.ts";
 import { priceBookView, removePriceOverride, repriceLedger, setPriceOverride } from "../pricing/pricing-service.ts";
 import { importHistory } from "../services/import-service.ts";
+import { startLocalImport } from "../services/local-import-job.ts";
 import { queryUsage, usageSummary } from "../services/usage-query.ts";
 import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
@@ -9,6 +10,7 @@ export const usageRouter = router({
   query: protectedProcedure.input(usageQueryInput).output(usageQueryOutput).query(({ ctx, input }) => queryUsage(ctx, input)),
   summary: protectedProcedure.output(usageSummaryOutput).query(({ ctx }) => usageSummary(ctx)),
   reprice: adminProcedure.output(repriceOutput).mutation(({ ctx }) => repriceLedger(ctx, ctx.principal)),
+  importLocal: adminProcedure.input(importLocalInput).output(importLocalOutput).mutation(({ ctx, input }) => startLocalImport(ctx, ctx.principal, input.dir ?? ctx.config.claudeProjectsDir)),
   import: operatorProcedure.input(usageImportInput).output(usageImportOutput).mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
 });
 

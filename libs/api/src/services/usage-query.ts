@@ -18,14 +18,16 @@ export async function queryUsage(deps: ApiDeps, input: { project?: string; runne
     if (!p) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
     projectId = p.id;
   }
-  const rows = await aggregateUsage(deps.db, { by: input.by, projectId, runnerId: input.runnerId, since: input.since, until: input.until, timeZone: TIME_ZONE, limit: input.limit });
-  return { rows, totals: sumRows(rows) };
+  const filter = { projectId, runnerId: input.runnerId, since: input.since, until: input.until, timeZone: TIME_ZONE };
+  // Totals over the whole range, not just the rows that fit the limit.
+  const [rows, [all]] = await Promise.all([aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }), aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 })]);
+  return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
 }
 
 /** Dashboard tiles: today's tokens and dollars, and how much input came from the cache. */
 export async function usageSummary(deps: ApiDeps, now = new Date()) {
   const { start } = periodBounds("daily", now);
-  const [today] = await aggregateUsage(deps.db, { by: "month", since: start, timeZone: TIME_ZONE, limit: 1 });
+  const [today] = await aggregateUsage(deps.db, { by: "all", since: start, timeZone: TIME_ZONE, limit: 1 });
   const read = today?.cacheReadTokens ?? 0;
   const inputSide = read + (today?.inputTokens ?? 0) + (today?.cacheWrite5mTokens ?? 0) + (today?.cacheWrite1hTokens ?? 0);
   return { todayTokens: today?.totalTokens ?? 0, todayCostUsd: today?.costUsd ?? 0, todayUnpricedTokens: today?.unpricedTokens ?? 0, cacheHitRatio: inputSide ? read / inputSide : null };

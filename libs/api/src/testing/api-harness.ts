@@ -18,7 +18,7 @@ export function createHarness(databaseUrl: string) {
   const deps: ApiDeps = {
     db,
     bus,
-    config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false },
+    config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" },
     log: () => {},
     fleet: new Fleet(),
   };

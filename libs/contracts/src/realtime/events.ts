@@ -29,6 +29,16 @@ export const usageUpdateEvent = z.object({
   items: z.array(z.object({ runnerId: z.uuid(), projectId: z.uuid(), totalTokens: z.number(), costUsd: z.number() })),
 });
 export const budgetUpdateEvent = z.object({ seq: z.number().int(), budget: budgetSchema });
+/** Progress of an import of history started from Settings (server-side files). */
+export const importProgressEvent = z.object({
+  seq: z.number().int(),
+  jobId: z.string(),
+  sessionsDone: z.number().int(),
+  sessionsTotal: z.number().int(),
+  recordsChanged: z.number().int(),
+  finished: z.boolean(),
+  error: z.string().nullable(),
+});
 
 export const serverEventSchemas = {
   "project:upsert": projectUpsertEvent,
@@ -39,6 +49,7 @@ export const serverEventSchemas = {
   "node:status": nodeStatusEvent,
   "usage:update": usageUpdateEvent,
   "budget:update": budgetUpdateEvent,
+  "import:progress": importProgressEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;

@@ -91,3 +91,6 @@ export const priceBookOutput = z.object({ version: z.string(), prices: z.array(m
 export const priceOverrideInput = modelPriceSchema;
 export const priceOverrideRemoveInput = z.object({ modelPattern: z.string().trim().min(3).max(100) });
 export const repriceOutput = z.object({ records: z.number().int(), changed: z.number().int(), version: z.string() });
+
+export const importLocalInput = z.object({ dir: z.string().trim().max(4096).optional() }).default({});
+export const importLocalOutput = z.object({ jobId: z.string(), dir: z.string() });

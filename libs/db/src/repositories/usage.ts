@@ -70,7 +70,7 @@ export async function spendSince(db: Tx, f: SpendFilter): Promise<{ tokens: numb
   return { tokens: Number(agg._sum.totalTokens ?? 0n), usd: Number(agg._sum.costUsd ?? 0) };
 }
 
-export type UsageGroup = "day" | "week" | "month" | "model" | "project" | "session" | "runner";
+export type UsageGroup = "day" | "week" | "month" | "model" | "project" | "session" | "runner" | "all";
 
 export interface UsageAggregate {
   group: string;
@@ -97,7 +97,7 @@ export async function aggregateUsage(
   const time = (unit: string) => `to_char(date_trunc('${unit}', u."occurredAt" AT TIME ZONE 'UTC' AT TIME ZONE $1::text), 'YYYY-MM-DD')`;
   const groupExpr: Record<UsageGroup, string> = {
     day: time("day"), week: time("week"), month: time("month"),
-    model: "u.model", project: `COALESCE(p.name, '(no project)')`, session: `COALESCE(u."sessionId", '(none)')`, runner: `COALESCE(u."runnerId"::text, '(none)')`,
+    all: "'total'", model: "u.model", project: `COALESCE(p.name, '(no project)')`, session: `COALESCE(u."sessionId", '(none)')`, runner: `COALESCE(u."runnerId"::text, '(none)')`,
   };
   const g = groupExpr[f.by];
   const order = ["day", "week", "month"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";

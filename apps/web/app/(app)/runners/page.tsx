@@ -51,7 +51,7 @@ function RunnersList() {
           </EmptyState>
         )
       ) : (
-        <RunnersTable runners={runners.data} />
+        <RunnersTable runners={runners.data} project={filter.project} />
       )}
     </>
   );

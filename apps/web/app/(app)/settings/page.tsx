@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { Card, PageHeader } from "@stratavore/ui";
 import { useMe } from "../../../src/require-auth";
+import { ImportHistoryCard } from "../../../src/settings/import-history-card";
 
 export default function SettingsPage() {
   const me = useMe();
@@ -26,6 +27,7 @@ export default function SettingsPage() {
             <Link className="btn btn-secondary" href="/settings/users">Manage users</Link>
           </Card>
         ) : null}
+        {me.role === "admin" ? <ImportHistoryCard /> : null}
       </div>
     </>
   );

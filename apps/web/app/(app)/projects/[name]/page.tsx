@@ -2,11 +2,12 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { use } from "react";
-import { Badge, Card, ErrorState, LoadingState, PageHeader, StatTile, formatRelative, formatTokens, formatUsd } from "@stratavore/ui";
+import { Badge, Card, ErrorState, LoadingState, PageHeader, StatTile, formatRelative } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { ProjectActions } from "../../../../src/projects/project-actions";
 import { LaunchRunnerButton, ProjectRunners } from "../../../../src/projects/project-runners";
 import { useTRPC } from "../../../../src/trpc";
+import { ProjectSpendTiles } from "../../../../src/usage/project-spend-tiles";
 
 export default function ProjectPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = use(params);
@@ -31,8 +32,7 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
         <StatTile label="Active runners" value={`${p.stats.activeRunners} / ${p.maxRunners}`} hint="quota" />
         <StatTile label="Runs" value={p.stats.totalRunners} />
         <StatTile label="Sessions" value={p.stats.sessions} />
-        <StatTile label="Tokens" value={formatTokens(p.stats.totalTokens)} />
-        <StatTile label="Cost" value={formatUsd(p.stats.costUsd)} />
+        <ProjectSpendTiles project={p} />
         <StatTile label="Last activity" value={formatRelative(p.stats.lastActivityAt)} />
       </div>
       <ProjectRunners project={p} />

@@ -1,0 +1,39 @@
+import type { Budget } from "@stratavore/contracts";
+import { formatDuration, formatTokens, formatUsd, type GaugeTone } from "@stratavore/ui";
+
+export const PERIOD_LABELS: Record<Budget["period"], string> = { hourly: "Hourly", daily: "Daily", weekly: "Weekly", monthly: "Monthly" };
+
+export const ACTION_LABELS: Record<Budget["action"], string> = {
+  notify: "Notify only",
+  block_launch: "Block new launches",
+  pause: "Pause runners",
+  terminate: "Stop runners",
+};
+
+export const STATE_TONES: Record<Budget["state"], string> = { ok: "green", warning: "amber", exceeded: "red" };
+
+/** A disabled budget is drawn grey whatever its figures say: it enforces nothing. */
+export const gaugeTone = (b: Budget): GaugeTone => (b.enabled ? b.state : "off");
+
+export const tokensUsedLabel = (b: Budget) => (b.limitTokens === null ? null : `${formatTokens(b.usedTokens)} / ${formatTokens(b.limitTokens)} tokens`);
+export const usdUsedLabel = (b: Budget) => (b.limitUsd === null ? null : `${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}`);
+
+/** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */
+export function resetLabel(b: Budget, now: number): string {
+  const left = b.periodEnd.getTime() - now;
+  return left > 0 ? `resets in ${formatDuration(left)}` : "resetting…";
+}
+
+/** Where the scope lives in the app, when it is a page. */
+export function scopeHref(b: Budget): string | null {
+  if (b.scope === "project" && b.scopeId) return `/projects/${b.scopeId}`;
+  if (b.scope === "runner" && b.scopeId) return `/runners/${b.scopeId}`;
+  return null;
+}
+
+/** The usage.query filter that matches what this budget counts. */
+export function budgetUsageScope(b: Budget): { project?: string; runnerId?: string } {
+  if (b.scope === "project" && b.scopeId) return { project: b.scopeId };
+  if (b.scope === "runner" && b.scopeId) return { runnerId: b.scopeId };
+  return {};
+}

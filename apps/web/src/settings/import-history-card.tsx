@@ -1,0 +1,49 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { ServerEventPayload } from "@stratavore/contracts";
+import { Alert, Button, Card } from "@stratavore/ui";
+import { errorMessage } from "../hooks/use-error-message";
+import { useRealtimeSocket } from "../realtime/realtime-provider";
+import { useTRPC } from "../trpc";
+
+type Progress = ServerEventPayload<"import:progress">;
+
+/**
+ * Settings → Import history: imports the Claude Code transcripts found on the server's machine
+ * (the same import as `stratavore import`, safe to repeat) with live progress.
+ */
+export function ImportHistoryCard() {
+  const trpc = useTRPC();
+  const socket = useRealtimeSocket();
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setProgress(null); setJobId(r.jobId); } }));
+
+  useEffect(() => {
+    if (!socket || !jobId) return;
+    const onProgress = (p: Progress) => p.jobId === jobId && setProgress(p);
+    socket.on("import:progress", onProgress);
+    return () => void socket.off("import:progress", onProgress);
+  }, [socket, jobId]);
+
+  const running = jobId !== null && !progress?.finished;
+  const pct = progress && progress.sessionsTotal ? Math.round((progress.sessionsDone / progress.sessionsTotal) * 100) : 0;
+  return (
+    <Card title="Import history">
+      <p className="muted">Adds the token usage of Claude Code sessions already on the server&apos;s machine (~/.claude/projects) to the ledger. Running it again changes nothing.</p>
+      {start.error ? <Alert>{errorMessage(start.error).message}</Alert> : null}
+      {progress?.error ? <Alert>{progress.error}</Alert> : null}
+      {jobId ? (
+        <div className="import-progress" data-testid="import-progress">
+          <progress max={100} value={pct} aria-label="Import progress" />
+          <span>
+            {progress ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated` : "Scanning…"}
+            {progress?.finished && !progress.error ? " — done." : ""}
+          </span>
+        </div>
+      ) : null}
+      <Button variant="primary" busy={start.isPending || running} onClick={() => start.mutate({})}>Import history</Button>
+    </Card>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+import Link from "next/link";
+import type { UsageRow } from "@stratavore/contracts";
+import { formatCost, formatCount, formatTokens } from "@stratavore/ui";
+import { NO_RUNNER } from "./use-runner-usage";
+
+const short = (id: string) => id.slice(0, 8);
+
+/** How a session or runner group reads: ids shortened (full id on hover), runners linked. */
+export function SpenderName({ row, kind }: { row: UsageRow; kind: "session" | "runner" }) {
+  if (row.group === NO_RUNNER) return <span className="muted">{kind === "runner" ? "no runner (imported)" : "no session"}</span>;
+  if (kind === "runner") return <Link href={`/runners/${row.group}`} className="mono strong" title={row.group}>{short(row.group)}</Link>;
+  return <span className="mono" title={row.group}>{short(row.group)}</span>;
+}
+
+/** The biggest spenders of a range (server order: cost, then tokens). */
+export function TopSpendersTable({ rows, kind, testId }: { rows: UsageRow[]; kind: "session" | "runner"; testId?: string }) {
+  return (
+    <div className="table-wrap table-flat">
+      <table className="table" data-testid={testId ?? `top-${kind}s`}>
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>{kind === "session" ? "Session" : "Runner"}</th>
+            <th className="num">Tokens</th>
+            <th className="num">Cost</th>
+            <th className="num hide-sm">Requests</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={r.group}>
+              <td className="num muted">{i + 1}</td>
+              <td><SpenderName row={r} kind={kind} /></td>
+              <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>{formatTokens(r.totalTokens)}</td>
+              <td className="num nowrap">{formatCost(r.costUsd, r.unpricedTokens)}</td>
+              <td className="num hide-sm">{formatCount(r.requests)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

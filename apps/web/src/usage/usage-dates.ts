@@ -1,0 +1,40 @@
+import type { UsageRow } from "@stratavore/contracts";
+import { emptyUsageRow } from "./usage-series";
+
+export const RANGE_DAYS = [7, 30, 90] as const;
+export type RangeDays = (typeof RANGE_DAYS)[number];
+export const asRangeDays = (v: string | null): RangeDays => (RANGE_DAYS as readonly number[]).includes(Number(v)) ? (Number(v) as RangeDays) : 30;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A local calendar day as the server labels day groups: "YYYY-MM-DD". */
+export const dayKey = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/** "YYYY-MM-DD" → local midnight of that day. */
+export function parseDayKey(key: string): Date {
+  const [y, m, d] = key.split("-").map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+
+/** Local midnight `days - 1` days ago: a 7-day range is today and the six days before. */
+export function rangeStart(days: number, now = new Date()): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
+}
+
+/**
+ * One row per day from `since` through `until` (inclusive), zeros where nothing was spent, so a
+ * chart's time axis has no holes. Server days (its time zone) that fall outside are kept, in order.
+ */
+export function fillDays(rows: UsageRow[], since: Date, until = new Date()): UsageRow[] {
+  const byDay = new Map(rows.map((r) => [r.group, r]));
+  const out = new Map<string, UsageRow>();
+  for (let d = new Date(since.getFullYear(), since.getMonth(), since.getDate()); d <= until; d.setDate(d.getDate() + 1)) {
+    const key = dayKey(d);
+    out.set(key, byDay.get(key) ?? emptyUsageRow(key));
+  }
+  for (const r of rows) if (!out.has(r.group)) out.set(r.group, r);
+  return [...out.values()].sort((a, b) => a.group.localeCompare(b.group));
+}
+
+export const formatDayTick = (key: string) => parseDayKey(key).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+export const formatDayLong = (key: string) => parseDayKey(key).toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric", year: "numeric" });

@@ -1,0 +1,82 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { UsageRow } from "@stratavore/contracts";
+import { Card, EmptyState, StatTile, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import { useTRPC } from "../trpc";
+import { CostOverTimeChart } from "./cost-over-time-chart";
+import { QueryStates } from "./query-states";
+import { TokensOverTimeChart } from "./tokens-over-time-chart";
+import { TopSpendersTable } from "./top-spenders-table";
+import { UsageBreakdownTable } from "./usage-breakdown-table";
+import { fillDays } from "./usage-dates";
+import { cacheHitRatio, hasUsage } from "./usage-series";
+
+const TOP_LIMIT = 10;
+const BREAKDOWN_LIMIT = 20;
+const noRows = (d: { rows: UsageRow[] }) => d.rows.length === 0;
+
+function RangeTiles({ totals }: { totals: UsageRow }) {
+  return (
+    <div className="tiles">
+      <StatTile label="Tokens" value={formatTokens(totals.totalTokens)} hint={`${formatCount(totals.totalTokens)} incl. cache`} />
+      <StatTile label="Cost" value={formatCost(totals.costUsd, totals.unpricedTokens)} hint={totals.unpricedTokens ? "unpriced tokens have no dollar figure" : undefined} />
+      <StatTile label="Cache hit ratio" value={formatRatio(cacheHitRatio(totals))} hint="input read from cache" />
+      <StatTile label="Requests" value={formatCount(totals.requests)} hint="API responses" />
+    </div>
+  );
+}
+
+/**
+ * The usage report for a project (or all) since a day: totals, tokens and dollars per day, the
+ * split by model and project, and the top sessions and runners. Each card loads on its own.
+ */
+export function UsageReport({ project, since, days }: { project?: string; since: Date; days: number }) {
+  const trpc = useTRPC();
+  const base = { project, since };
+  const keep = { placeholderData: keepPreviousData };
+  const byDay = useQuery(trpc.usage.query.queryOptions({ ...base, by: "day", limit: 1000 }, keep));
+  const byModel = useQuery(trpc.usage.query.queryOptions({ ...base, by: "model", limit: BREAKDOWN_LIMIT }, keep));
+  const byProject = useQuery(trpc.usage.query.queryOptions({ ...base, by: "project", limit: BREAKDOWN_LIMIT }, keep));
+  const bySession = useQuery(trpc.usage.query.queryOptions({ ...base, by: "session", limit: TOP_LIMIT }, keep));
+  const byRunner = useQuery(trpc.usage.query.queryOptions({ ...base, by: "runner", limit: TOP_LIMIT }, keep));
+
+  return (
+    <QueryStates
+      query={byDay}
+      isEmpty={(d) => !hasUsage(d.totals)}
+      empty={
+        <EmptyState title="No usage recorded yet">
+          {project ? `Nothing was spent in ${project} in the last ${days} days.` : `Nothing was spent in the last ${days} days.`} Usage appears here as soon as a runner talks to Claude, or once past Claude Code history is imported.
+        </EmptyState>
+      }
+    >
+      {(day) => (
+        <div data-testid="usage-report">
+          <RangeTiles totals={day.totals} />
+          <Card title="Tokens over time">
+            <TokensOverTimeChart rows={fillDays(day.rows, since)} />
+          </Card>
+          <Card title="Cost over time">
+            <CostOverTimeChart rows={fillDays(day.rows, since)} />
+          </Card>
+          <div className="grid-2">
+            <Card title="By model">
+              <QueryStates query={byModel} isEmpty={noRows}>{(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="model" />}</QueryStates>
+            </Card>
+            <Card title="By project">
+              <QueryStates query={byProject} isEmpty={noRows}>{(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="project" />}</QueryStates>
+            </Card>
+          </div>
+          <div className="grid-2">
+            <Card title="Top sessions by cost">
+              <QueryStates query={bySession} isEmpty={noRows}>{(d) => <TopSpendersTable rows={d.rows} kind="session" />}</QueryStates>
+            </Card>
+            <Card title="Top runners by cost">
+              <QueryStates query={byRunner} isEmpty={noRows}>{(d) => <TopSpendersTable rows={d.rows} kind="runner" />}</QueryStates>
+            </Card>
+          </div>
+        </div>
+      )}
+    </QueryStates>
+  );
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { parseSessionFiles, scanHistory, type HistorySession } from "@stratavore/runner";
+import { AppError, ROOMS } from "@stratavore/contracts";
+import type { Principal } from "../auth/principal.ts";
+import { checkedEvent } from "../realtime/bus.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { importHistory } from "./import-service.ts";
+
+const RECORDS_PER_CALL = 20_000;
+
+/**
+ * Settings → Import history: imports the Claude Code transcripts on the server's own machine
+ * in the background, one session at a time, announcing progress on the fleet room. It goes
+ * through the same import as `stratavore import`, so repeating it changes nothing.
+ */
+export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: string): Promise<{ jobId: string; dir: string }> {
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
+  const jobId = randomUUID();
+  const progress = (p: { sessionsDone: number; sessionsTotal: number; recordsChanged: number; finished: boolean; error: string | null }) =>
+    deps.bus.publish([checkedEvent(ROOMS.fleet, "import:progress", { seq: deps.fleet.nextMetricsSeq(), jobId, ...p })]);
+  void deps.fleet.track(
+    (async () => {
+      const sessions: HistorySession[] = [];
+      for await (const s of scanHistory(dir)) sessions.push(s);
+      let done = 0;
+      let changed = 0;
+      progress({ sessionsDone: 0, sessionsTotal: sessions.length, recordsChanged: 0, finished: false, error: null });
+      for (const s of sessions) {
+        const parsed = await parseSessionFiles(s.files, s.sessionId);
+        for (let i = 0; i === 0 || i < parsed.records.length; i += RECORDS_PER_CALL) {
+          const records = parsed.records.slice(i, i + RECORDS_PER_CALL);
+          const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: parsed.title, firstAt: parsed.firstAt, lastAt: parsed.lastAt, messageCount: parsed.messageCount, records }] });
+          changed += res.recordsChanged;
+        }
+        progress({ sessionsDone: ++done, sessionsTotal: sessions.length, recordsChanged: changed, finished: false, error: null });
+      }
+      progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: null });
+    })().catch((err: unknown) => {
+      deps.log("error", "history import failed", { jobId, error: String(err) });
+      progress({ sessionsDone: 0, sessionsTotal: 0, recordsChanged: 0, finished: true, error: "The import failed; see the server log." });
+    }),
+  );
+  return { jobId, dir };
+}
