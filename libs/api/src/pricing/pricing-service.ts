@@ -50,8 +50,9 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal) {
   let changed = 0;
   for (;;) {
     const page = await deps.db.usageRecord.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: 5000 });
-    if (!page.length) break;
-    after = page.at(-1)!.id;
+    const last = page.at(-1);
+    if (!last) break;
+    after = last.id;
     records += page.length;
     const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
     const diff = priced.filter((p) => p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9);

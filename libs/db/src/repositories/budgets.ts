@@ -33,5 +33,5 @@ export async function deleteBudgetRow(db: Tx, id: string): Promise<void> {
 /** Per-runner totals from the ledger, for live counters. */
 export async function runnerTotals(db: Tx, runnerIds: string[]) {
   const rows = await db.usageRecord.groupBy({ by: ["runnerId", "projectId"], where: { runnerId: { in: runnerIds } }, _sum: { totalTokens: true, costUsd: true } });
-  return rows.filter((r) => r.runnerId && r.projectId).map((r) => ({ runnerId: r.runnerId!, projectId: r.projectId!, totalTokens: Number(r._sum.totalTokens ?? 0n), costUsd: Number(r._sum.costUsd ?? 0) }));
+  return rows.flatMap((r) => (r.runnerId && r.projectId ? [{ runnerId: r.runnerId, projectId: r.projectId, totalTokens: Number(r._sum.totalTokens ?? 0n), costUsd: Number(r._sum.costUsd ?? 0) }] : []));
 }
