@@ -18,7 +18,7 @@ interface UsageOptions {
 }
 
 export function registerUsageCommand(program: Command, { env, io }: CliContext): void {
-  program
+  const usage = program
     .command("usage")
     .description("token usage and cost from the ledger, per day, week, month, model, project, session or runner")
     .option("--project <project>", "only this project (name or id)")
@@ -42,5 +42,15 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       const report = await api.usage.query.query({ project: opts.project, since: opts.since, until: opts.until, by: opts.by, limit: opts.limit });
       if (opts.json) return printJson(io, report);
       print(io, report.rows.length ? usageTable(opts.by, report.rows, report.totals) : "No usage recorded in this range.");
+    });
+  usage
+    .command("reprice")
+    .description("recompute the cost of every ledger row with the current prices (after a price override; admin)")
+    .option("--json", "print JSON: {records, changed, version}")
+    .action(async (opts: { json?: boolean }) => {
+      const api = await connect(env);
+      const res = await api.usage.reprice.mutate();
+      if (opts.json) return printJson(io, res);
+      print(io, `Repriced ${res.records} usage records with ${res.version}: ${res.changed} changed.`);
     });
 }

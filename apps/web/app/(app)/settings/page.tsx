@@ -27,6 +27,10 @@ export default function SettingsPage() {
             <Link className="btn btn-secondary" href="/settings/users">Manage users</Link>
           </Card>
         ) : null}
+        <Card title="Pricing">
+          <p className="muted">Model prices used to cost the ledger; admins override them and reprice.</p>
+          <Link className="btn btn-secondary" href="/settings/pricing">Prices</Link>
+        </Card>
         {me.role === "admin" ? <ImportHistoryCard /> : null}
       </div>
     </>
