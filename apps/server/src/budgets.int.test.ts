@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { readProcStat, snapshotDescendants } from "@stratavore/runner";
+import { isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { writeLedger } from "@stratavore/api";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
@@ -57,7 +57,9 @@ describe("budgets bite", () => {
     const { node, project } = await projectWithBusyAgent(2);
     const blocker = await h.api.budgets.create({ name: uniqueSlug("blocker"), scope: "project", scopeRef: project.name, period: "hourly", limitTokens: 1000, action: "terminate" });
     const r = await h.api.runners.launch({ project: project.name, node });
+    const tree = snapshotDescendants(r.pid!);
     await waitFor("terminated by the budget", async () => (await h.api.runners.get({ id: r.id })).status === "terminated", 30_000);
+    await waitFor("its processes gone", async () => tree.every((pid) => !isAlive(pid)));
     const refused = await h.api.runners.launch({ project: project.name, node }).then(() => null, (e: TRPCError) => e);
     expect((refused?.cause as { code?: string }).code).toBe("BUDGET_BLOCKED");
     expect(refused?.message).toContain(blocker.name);
