@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth-router.ts";
 import { joinTokensRouter, nodesRouter } from "./routers/nodes-router.ts";
 import { projectsRouter } from "./routers/projects-router.ts";
 import { runnersRouter } from "./routers/runners-router.ts";
+import { sessionsRouter } from "./routers/sessions-router.ts";
 import { budgetsRouter, pricesRouter, usageRouter } from "./routers/usage-router.ts";
 import { systemRouter } from "./routers/system-router.ts";
 import { usersRouter } from "./routers/users-router.ts";
@@ -20,6 +21,7 @@ export const appRouter = router({
   usage: usageRouter,
   budgets: budgetsRouter,
   prices: pricesRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

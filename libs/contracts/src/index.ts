@@ -9,5 +9,6 @@ export * from "./schemas/node.ts";
 export * from "./schemas/runner.ts";
 export * from "./schemas/usage.ts";
 export * from "./schemas/budget.ts";
+export * from "./schemas/session.ts";
 export * from "./realtime/events.ts";
 export * from "./realtime/agent-protocol.ts";

@@ -12,6 +12,7 @@ export * from "./repositories/join-tokens.ts";
 export * from "./repositories/runners.ts";
 export * from "./repositories/usage.ts";
 export * from "./repositories/budgets.ts";
+export * from "./repositories/sessions.ts";
 export * from "./seed.ts";
 export { Prisma as PrismaNs } from "./generated/prisma/client.ts";
 export type { Role as DbRole, ProjectStatus as DbProjectStatus } from "./generated/prisma/enums.ts";

@@ -1,7 +1,8 @@
 import type { Server } from "socket.io";
-import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, transcriptBatchSchema, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
 import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "../services/agent-session.ts";
+import { archiveEntries } from "../services/archive-service.ts";
 import { ingestHeartbeat } from "../services/heartbeat-service.ts";
 import { ingestRunnerUsage } from "../services/ledger-service.ts";
 import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
@@ -73,6 +74,19 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
         .catch((err: unknown) => {
           const code = err instanceof AppError ? err.code : "INTERNAL";
           if (code === "INTERNAL") deps.log("error", "usage batch failed", { nodeId, error: String(err) });
+          reply({ ok: false, code, message: err instanceof AppError ? err.message : "Server error" });
+        });
+    });
+    socket.on("transcript:batch", (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = transcriptBatchSchema.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad batch" });
+      deps.fleet
+        .track(archiveEntries(deps, nodeId, parsed.data.runnerId, parsed.data.sessionId, parsed.data.entries))
+        .then((accepted) => reply({ ok: true, accepted }))
+        .catch((err: unknown) => {
+          const code = err instanceof AppError ? err.code : "INTERNAL";
+          if (code === "INTERNAL") deps.log("error", "transcript batch failed", { nodeId, error: String(err) });
           reply({ ok: false, code, message: err instanceof AppError ? err.message : "Server error" });
         });
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
 import { conversationModeSchema, runnerStatusSchema } from "../schemas/runner.ts";
+import { transcriptEntrySchema } from "../schemas/session.ts";
 import { usageRecordSchema } from "../schemas/usage.ts";
 
 /**
@@ -76,6 +77,10 @@ export const usageBatchSchema = z.object({ runnerId: z.uuid(), batchId: z.string
 export type UsageBatch = z.infer<typeof usageBatchSchema>;
 export type UsageBatchAck = { ok: true; accepted: number } | { ok: false; code: string; message: string };
 
+/** New transcript lines of a runner's session (the archive); idempotent by (session, uuid). */
+export const transcriptBatchSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100), entries: z.array(transcriptEntrySchema).max(2000) });
+export type TranscriptBatch = z.infer<typeof transcriptBatchSchema>;
+
 type Payload<S extends z.ZodType> = z.infer<S>;
 
 export interface AgentToServerEvents {
@@ -85,6 +90,7 @@ export interface AgentToServerEvents {
   "runner:exited": (p: Payload<typeof runnerExitedSchema>) => void;
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
   "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
+  "transcript:batch": (p: TranscriptBatch, ack: (res: UsageBatchAck) => void) => void;
 }
 
 /** The agent answers a launch once claude is spawned (or could not be). */

@@ -5,6 +5,12 @@ const NEWLINE = 0x0a;
 /** Big enough that a 10 MB transcript is ten reads, small enough to stay out of the way. */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
+/** One complete line and the byte offset of its first byte. */
+export interface SplitLine {
+  text: string;
+  start: number;
+}
+
 /**
  * Splits a byte stream into lines. It works on bytes and decodes a line only once it is
  * complete, so a chunk boundary inside a line or inside a multi-byte UTF-8 character cannot
@@ -22,6 +28,16 @@ export class LineSplitter {
 
   /** Complete lines in this chunk (without '\n' or a trailing '\r'). The chunk may be reused afterwards. */
   push(chunk: Buffer): string[] {
+    return this.pushLines(chunk, 0).map((l) => l.text);
+  }
+
+  /**
+   * As `push`, with where each line starts: `chunkStart` is the byte offset of `chunk` in
+   * its file, so `start` is the line's byte offset there (a line begun in an earlier chunk
+   * starts in that chunk). Lines are cut at '\n' bytes before decoding, so the offsets stay
+   * exact whatever the characters.
+   */
+  pushLines(chunk: Buffer, chunkStart: number): SplitLine[] {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last === -1) {
       if (chunk.length > 0) {
@@ -30,12 +46,20 @@ export class LineSplitter {
       }
       return [];
     }
+    const wholeStart = chunkStart - this.partBytes;
     const head = chunk.subarray(0, last);
     const whole = this.parts.length > 0 ? Buffer.concat([...this.parts, head]) : head;
     const tail = chunk.subarray(last + 1);
     this.parts = tail.length > 0 ? [Buffer.from(tail)] : [];
     this.partBytes = tail.length;
-    return whole.toString("utf8").split("\n").map(stripCr);
+    const lines: SplitLine[] = [];
+    for (let from = 0; ; ) {
+      const nl = whole.indexOf(NEWLINE, from);
+      const end = nl === -1 ? whole.length : nl;
+      lines.push({ text: stripCr(whole.toString("utf8", from, end)), start: wholeStart + from });
+      if (nl === -1) return lines;
+      from = nl + 1;
+    }
   }
 
   /** The unfinished last line, for a reader that knows no more bytes will come. */

@@ -1,0 +1,53 @@
+import { AppError, type Session } from "@stratavore/contracts";
+import { entriesPage, findNode, findProject, findSession, listSessions, rawLines, searchEntries, type Tx } from "@stratavore/db";
+import type { ApiDeps } from "../trpc/context.ts";
+import { renderMarkdown } from "./session-markdown.ts";
+
+export async function browseSessions(deps: ApiDeps, input: { project?: string; node?: string; since?: Date; until?: Date; search?: string; sort: "recent" | "oldest" | "cost" | "messages"; limit: number }) {
+  const projectId = input.project ? (await findProject(deps.db, input.project))?.id : undefined;
+  if (input.project && !projectId) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
+  const nodeId = input.node ? (await findNode(deps.db, input.node, deps.fleet.agents.isConnected))?.id : undefined;
+  if (input.node && !nodeId) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
+  if (!input.search) return { sessions: await listSessions(deps.db, { ...input, projectId, nodeId }), hits: [] };
+  const hits = await searchEntries(deps.db, input.search, projectId, input.limit);
+  const sessions = await listSessions(deps.db, { ids: hits.map((h) => h.sessionId), projectId, nodeId, since: input.since, until: input.until, sort: "recent", limit: input.limit });
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  return {
+    sessions: hits.flatMap((h) => byId.get(h.sessionId) ?? []),
+    hits: hits.flatMap((h) => { const session = byId.get(h.sessionId); return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : []; }),
+  };
+}
+
+export async function getSession(deps: ApiDeps | { db: Tx }, id: string): Promise<Session> {
+  const s = await findSession(deps.db, id);
+  if (!s) throw new AppError("NOT_FOUND", `No session '${id}'.`);
+  return s;
+}
+
+export async function sessionEntries(deps: ApiDeps, id: string, afterId: string | undefined, limit: number) {
+  await getSession(deps, id);
+  const rows = await entriesPage(deps.db, id, afterId ? BigInt(afterId) : null, limit);
+  const entries = rows.map(({ rawLine, id: entryId, ...e }) => ({ ...e, id: String(entryId), raw: safeParse(rawLine) }));
+  return { entries, nextAfterId: rows.length === limit ? String(rows.at(-1)?.id) : null };
+}
+
+function safeParse(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+/** Export: the original JSONL (archived lines, byte for byte, in file order), readable Markdown, or structured JSON. */
+export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" | "md" | "json") {
+  const session = await getSession(deps, id);
+  const lines = await rawLines(deps.db, id);
+  if (format === "jsonl") {
+    const main = lines.filter((l) => l.file === "").map((l) => l.rawLine);
+    return { filename: `${id}.jsonl`, contentType: "application/x-ndjson", content: main.length ? `${main.join("\n")}\n` : "" };
+  }
+  const parsed = lines.map((l) => ({ file: l.file, entry: safeParse(l.rawLine) }));
+  if (format === "json") return { filename: `${id}.json`, contentType: "application/json", content: JSON.stringify({ session, entries: parsed }, null, 2) };
+  return { filename: `${id}.md`, contentType: "text/markdown", content: renderMarkdown(session, parsed) };
+}

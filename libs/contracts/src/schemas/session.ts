@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/** One transcript line as archived: searchable text plus the original bytes and position. */
+export const transcriptEntrySchema = z.object({
+  uuid: z.string().min(1).max(100),
+  parentUuid: z.string().max(100).nullable(),
+  type: z.string().min(1).max(50),
+  role: z.string().max(20).nullable(),
+  text: z.string().max(200_000),
+  toolNames: z.array(z.string().max(100)).max(50),
+  isSidechain: z.boolean(),
+  timestamp: z.string().datetime({ offset: true }).nullable(),
+  /** "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"). */
+  file: z.string().max(300),
+  offset: z.number().int().min(0),
+  rawLine: z.string().max(2_000_000),
+});
+export type TranscriptEntryInput = z.infer<typeof transcriptEntrySchema>;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  projectId: z.uuid().nullable(),
+  projectName: z.string().nullable(),
+  nodeId: z.uuid().nullable(),
+  title: z.string().nullable(),
+  cwd: z.string().nullable(),
+  firstMessageAt: z.date().nullable(),
+  lastMessageAt: z.date().nullable(),
+  messageCount: z.number().int(),
+  entryCount: z.number().int(),
+  resumable: z.boolean(),
+  resumedFromId: z.string().nullable(),
+  forkedFromId: z.string().nullable(),
+  activeRunners: z.number().int(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  createdAt: z.date(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const sessionListInput = z
+  .object({
+    project: z.string().trim().max(100).optional(),
+    node: z.string().trim().max(100).optional(),
+    since: z.coerce.date().optional(),
+    until: z.coerce.date().optional(),
+    search: z.string().trim().max(200).optional(),
+    sort: z.enum(["recent", "oldest", "cost", "messages"]).default("recent"),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .default({ sort: "recent", limit: 50 });
+
+export const sessionSearchHit = z.object({ session: sessionSchema, entryId: z.string(), snippet: z.string(), rank: z.number() });
+export const sessionListOutput = z.object({ sessions: z.array(sessionSchema), hits: z.array(sessionSearchHit) });
+
+export const sessionIdInput = z.object({ id: z.string().min(1).max(100) });
+export const sessionEntriesInput = z.object({ id: z.string().min(1).max(100), afterId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) });
+export const sessionEntrySchema = z.object({
+  id: z.string(),
+  uuid: z.string(),
+  type: z.string(),
+  role: z.string().nullable(),
+  text: z.string(),
+  toolNames: z.array(z.string()),
+  isSidechain: z.boolean(),
+  timestamp: z.date().nullable(),
+  file: z.string(),
+  /** Parsed original line, for rendering blocks (tool input, results, thinking). */
+  raw: z.unknown(),
+});
+export const sessionEntriesOutput = z.object({ entries: z.array(sessionEntrySchema), nextAfterId: z.string().nullable() });
+export const sessionExportInput = z.object({ id: z.string().min(1).max(100), format: z.enum(["jsonl", "md", "json"]) });
+export const sessionExportOutput = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
+export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, score: z.number() }));

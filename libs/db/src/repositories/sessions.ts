@@ -1,0 +1,112 @@
+import type { Session, TranscriptEntryInput } from "@stratavore/contracts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "./tx.ts";
+
+/**
+ * Archives transcript lines, idempotently: a line replayed or sent out of order is inserted
+ * once per session (ON CONFLICT DO NOTHING on (session, uuid)). One statement per batch.
+ */
+export async function insertEntries(db: Tx, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+  if (!entries.length) return 0;
+  const c = <K extends keyof TranscriptEntryInput>(k: K) => entries.map((e) => e[k]);
+  return db.$executeRaw`
+    INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
+    SELECT ${sessionId}, t.uuid, t.parent, t.type, t.role, t.text, string_to_array(t.tools, E'\\x1f'), t.side, t.ts, t.file, t.off, t.raw
+      FROM unnest(${c("uuid")}::text[], ${c("parentUuid")}::text[], ${c("type")}::text[], ${c("role")}::text[], ${c("text")}::text[],
+                  ${entries.map((e) => e.toolNames.join("\x1f"))}::text[], ${c("isSidechain")}::bool[], ${entries.map((e) => (e.timestamp ? new Date(e.timestamp) : null))}::timestamp[],
+                  ${c("file")}::text[], ${c("offset")}::int8[], ${c("rawLine")}::text[]) AS t(uuid, parent, type, role, text, tools, side, ts, file, off, raw)
+    ON CONFLICT ("sessionId", uuid) DO NOTHING`;
+}
+
+/** Session figures derived from its archived entries (never hand-kept counters). */
+export async function refreshSessionStats(db: Tx, sessionId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Session" s SET
+      "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now(),
+      title = COALESCE(s.title, x.title)
+    FROM (
+      SELECT count(*) FILTER (WHERE type IN ('user', 'assistant') AND NOT "isSidechain") AS messages, min(timestamp) AS first, max(timestamp) AS last,
+             (SELECT left(regexp_replace(text, '\\s+', ' ', 'g'), 200) FROM "TranscriptEntry" e
+               WHERE e."sessionId" = ${sessionId} AND e.type = 'user' AND NOT e."isSidechain" AND e.text <> '' AND e.text NOT LIKE '<%'
+               ORDER BY e.file, e."offset" LIMIT 1) AS title
+        FROM "TranscriptEntry" WHERE "sessionId" = ${sessionId}
+    ) x WHERE s.id = ${sessionId}`;
+}
+
+const sessionSelect = {
+  id: true, projectId: true, nodeId: true, title: true, cwd: true, firstMessageAt: true, lastMessageAt: true, messageCount: true,
+  resumable: true, resumedFromId: true, forkedFromId: true, createdAt: true,
+  project: { select: { name: true } },
+  _count: { select: { entries: true, runners: { where: { status: { in: ["starting", "running", "paused", "stopping"] } } } } },
+} satisfies Prisma.SessionSelect;
+type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
+
+async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
+  const spend = rows.length
+    ? await db.usageRecord.groupBy({ by: ["sessionId"], where: { sessionId: { in: rows.map((r) => r.id) } }, _sum: { totalTokens: true, costUsd: true } })
+    : [];
+  const byId = new Map(spend.map((s) => [s.sessionId, s._sum]));
+  return rows.map(({ project, _count, ...r }) => ({
+    ...r, projectName: project?.name ?? null, entryCount: _count.entries, activeRunners: _count.runners,
+    totalTokens: Number(byId.get(r.id)?.totalTokens ?? 0n), costUsd: Number(byId.get(r.id)?.costUsd ?? 0),
+  }));
+}
+
+export interface SessionFilter {
+  projectId?: string;
+  nodeId?: string;
+  since?: Date;
+  until?: Date;
+  ids?: string[];
+  sort: "recent" | "oldest" | "cost" | "messages";
+  limit: number;
+}
+
+export async function listSessions(db: Tx, f: SessionFilter): Promise<Session[]> {
+  const orderBy: Prisma.SessionOrderByWithRelationInput = f.sort === "oldest" ? { lastMessageAt: { sort: "asc", nulls: "last" } } : f.sort === "messages" ? { messageCount: "desc" } : { lastMessageAt: { sort: "desc", nulls: "last" } };
+  const rows = await db.session.findMany({
+    where: { projectId: f.projectId, nodeId: f.nodeId, id: f.ids ? { in: f.ids } : undefined, lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined },
+    select: sessionSelect, orderBy, take: f.sort === "cost" ? 1000 : f.limit,
+  });
+  const sessions = await withSpend(db, rows);
+  return f.sort === "cost" ? sessions.sort((a, b) => b.costUsd - a.costUsd).slice(0, f.limit) : sessions;
+}
+
+export async function findSession(db: Tx, id: string): Promise<Session | null> {
+  const row = await db.session.findUnique({ where: { id }, select: sessionSelect });
+  return row ? (await withSpend(db, [row]))[0] ?? null : null;
+}
+
+export interface SearchHit {
+  sessionId: string;
+  entryId: string;
+  snippet: string;
+  rank: number;
+}
+
+/** Full-text search over every archived line (GIN index on to_tsvector), ranked, with highlighted snippets. */
+export async function searchEntries(db: Tx, q: string, projectId: string | undefined, limit: number): Promise<SearchHit[]> {
+  const rows = await db.$queryRaw<Array<{ sessionId: string; id: bigint; snippet: string; rank: number }>>`
+    WITH q AS (SELECT websearch_to_tsquery('english', ${q}) AS query)
+    SELECT DISTINCT ON (e."sessionId") e."sessionId", e.id,
+           ts_headline('english', left(e.text, 20000), q.query, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet,
+           ts_rank(to_tsvector('english', e.text), q.query) AS rank
+      FROM "TranscriptEntry" e JOIN "Session" s ON s.id = e."sessionId", q
+     WHERE to_tsvector('english', e.text) @@ q.query AND (${projectId ?? null}::uuid IS NULL OR s."projectId" = ${projectId ?? null}::uuid)
+     ORDER BY e."sessionId", rank DESC, e.id`;
+  return rows.map((r) => ({ sessionId: r.sessionId, entryId: String(r.id), snippet: r.snippet, rank: Number(r.rank) })).sort((a, b) => b.rank - a.rank).slice(0, limit);
+}
+
+export async function entriesPage(db: Tx, sessionId: string, afterId: bigint | null, limit: number) {
+  return db.transcriptEntry.findMany({
+    where: { sessionId, id: afterId === null ? undefined : { gt: afterId } },
+    orderBy: { id: "asc" },
+    take: limit,
+    select: { id: true, uuid: true, type: true, role: true, text: true, toolNames: true, isSidechain: true, timestamp: true, file: true, rawLine: true },
+  });
+}
+
+/** The original lines in file order: main transcript first, then each sub-agent file. */
+export async function rawLines(db: Tx, sessionId: string): Promise<{ file: string; rawLine: string }[]> {
+  return db.transcriptEntry.findMany({ where: { sessionId }, orderBy: [{ file: "asc" }, { offset: "asc" }], select: { file: true, rawLine: true } });
+}

@@ -1,0 +1,164 @@
+import { transcriptEntrySchema, type TranscriptEntryInput } from "@stratavore/contracts";
+
+/** Where a line sits: `file` "" for the main transcript, else the sub-agent file's name. */
+export interface TranscriptLinePosition {
+  file: string;
+  offset: number;
+}
+
+/** Searchable text per piece and in total (DESIGN §5); the raw line keeps everything. */
+export const ENTRY_TEXT_MAX = 100_000;
+export const TOOL_INPUT_TEXT_MAX = 2_000;
+export const TOOL_RESULT_TEXT_MAX = 5_000;
+const UUID_MAX = 100;
+const TYPE_MAX = 50;
+const ROLE_MAX = 20;
+const TOOL_NAME_MAX = 100;
+const TOOL_NAMES_MAX = 50;
+/** The contract's cap on `rawLine` (characters). */
+export const RAW_LINE_MAX = 2_000_000;
+
+const timestampSchema = transcriptEntrySchema.shape.timestamp;
+
+type Json = Record<string, unknown>;
+
+/**
+ * One transcript line → its archive entry, or null when the line is not an entry: not a JSON
+ * object, or without a `uuid` and `type` (summaries, file snapshots, queue operations…).
+ * Fields the contract would reject are dropped to null or cut rather than losing the line,
+ * so every entry passes `transcriptEntrySchema`. Never throws on input.
+ *
+ * `rawLine` is `line` itself, so `offset` + its UTF-8 length is the line's byte range. Only a
+ * line longer than the contract allows (`RAW_LINE_MAX` characters) is cut: keeping the entry
+ * keeps its text searchable and its parentUuid chain whole.
+ */
+export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition): TranscriptEntryInput | null {
+  // Cheap rejections first: most callers hand over every line of a transcript.
+  const first = line.charCodeAt(0);
+  if (first !== 0x7b /* { */ || !line.includes('"uuid"')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!isObject(parsed)) return null;
+  const { uuid, type } = parsed;
+  if (typeof uuid !== "string" || uuid === "" || uuid.length > UUID_MAX) return null;
+  if (typeof type !== "string" || type === "" || type.length > TYPE_MAX) return null;
+
+  const message = isObject(parsed.message) ? parsed.message : null;
+  const role = typeof message?.role === "string" && message.role.length <= ROLE_MAX ? message.role : null;
+  const text = new TextCollector();
+  const toolNames = new Set<string>();
+  if (message) collectContent(message.content, text, toolNames);
+  if (type === "summary" && typeof parsed.summary === "string") text.add(parsed.summary);
+  if (type === "system" && typeof parsed.content === "string") text.add(parsed.content);
+
+  return {
+    uuid,
+    parentUuid: typeof parsed.parentUuid === "string" && parsed.parentUuid.length <= UUID_MAX ? parsed.parentUuid : null,
+    type,
+    role,
+    text: text.value(),
+    toolNames: [...toolNames].slice(0, TOOL_NAMES_MAX),
+    isSidechain: parsed.isSidechain === true,
+    timestamp: typeof parsed.timestamp === "string" && timestampSchema.safeParse(parsed.timestamp).success ? parsed.timestamp : null,
+    file: pos.file,
+    offset: pos.offset,
+    rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line,
+  };
+}
+
+function collectContent(content: unknown, text: TextCollector, toolNames: Set<string>): void {
+  if (typeof content === "string") {
+    text.add(content);
+    return;
+  }
+  if (!Array.isArray(content)) return;
+  for (const block of content) {
+    if (!isObject(block)) continue;
+    switch (block.type) {
+      case "text":
+        if (typeof block.text === "string") text.add(block.text);
+        break;
+      case "thinking":
+        if (typeof block.thinking === "string") text.add(block.thinking);
+        break;
+      case "tool_use": {
+        const name = typeof block.name === "string" ? cut(block.name, TOOL_NAME_MAX) : "";
+        if (name !== "") toolNames.add(name);
+        text.add(cut(`${name} ${compactJson(block.input)}`.trim(), TOOL_INPUT_TEXT_MAX));
+        break;
+      }
+      case "tool_result":
+        text.add(cut(toolResultText(block.content), TOOL_RESULT_TEXT_MAX));
+        break;
+      default: // images, documents, redacted thinking: nothing to search
+    }
+  }
+}
+
+function toolResultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  const parts: string[] = [];
+  let length = 0;
+  for (const b of content) {
+    if (length > TOOL_RESULT_TEXT_MAX) break; // the rest would be cut anyway
+    if (isObject(b) && b.type === "text" && typeof b.text === "string") {
+      parts.push(b.text);
+      length += b.text.length + 1;
+    }
+  }
+  return parts.join("\n");
+}
+
+function compactJson(input: unknown): string {
+  if (input === undefined) return "";
+  try {
+    return JSON.stringify(input) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Pieces joined by newlines, capped in total; NULs dropped (Postgres text cannot hold them). */
+class TextCollector {
+  private parts: string[] = [];
+  private length = 0;
+
+  add(piece: string): void {
+    if (piece === "" || this.length >= ENTRY_TEXT_MAX) return;
+    const clean = piece.includes("\u0000") ? piece.replaceAll("\u0000", "") : piece;
+    if (clean === "") return;
+    const sep = this.parts.length > 0 ? 1 : 0;
+    const room = ENTRY_TEXT_MAX - this.length - sep;
+    if (room <= 0) {
+      this.length = ENTRY_TEXT_MAX;
+      return;
+    }
+    const kept = cut(clean, room);
+    this.parts.push(kept);
+    this.length += sep + kept.length;
+  }
+
+  value(): string {
+    return this.parts.join("\n");
+  }
+}
+
+/** The first `max` UTF-16 units, never ending in half a surrogate pair. */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = isHighSurrogate(s.charCodeAt(max - 1)) ? max - 1 : max;
+  return s.slice(0, end);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
