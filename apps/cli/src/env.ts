@@ -12,6 +12,8 @@ export interface CliEnv {
   agent: { home?: string; path?: string; claudeConfigDir?: string; all: Record<string, string | undefined> };
   /** Claude Code's transcripts, what `stratavore import` reads: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects. */
   claudeProjectsDir: string;
+  /** $PAGER, for `session show` on a terminal; unset means `less -FRX`. */
+  pager?: string;
 }
 
 // An empty variable (`FOO= cmd`) means "unset", as most shells users expect.
@@ -28,5 +30,6 @@ export function readCliEnv(env: Record<string, string | undefined> = process.env
     token: nonEmpty(env.STRATAVORE_TOKEN),
     agent: { home: env.HOME, path: env.PATH, claudeConfigDir, all: { ...env } },
     claudeProjectsDir: join(claudeConfigDir ? resolve(claudeConfigDir) : join(home, ".claude"), "projects"),
+    pager: nonEmpty(env.PAGER),
   };
 }

@@ -7,6 +7,7 @@ import { registerImportCommand } from "./commands/import-command.ts";
 import { registerNodeCommands } from "./commands/nodes-commands.ts";
 import { registerProjectCommands } from "./commands/projects-commands.ts";
 import { registerRunnerCommands } from "./commands/runners-commands.ts";
+import { registerSessionCommands } from "./commands/sessions-commands.ts";
 import { registerUsageCommand } from "./commands/usage-command.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectCommands(program, ctx);
   registerRunnerCommands(program, ctx);
   registerNodeCommands(program, ctx);
+  registerSessionCommands(program, ctx);
   registerUsageCommand(program, ctx);
   registerBudgetCommands(program, ctx);
   registerImportCommand(program, ctx);

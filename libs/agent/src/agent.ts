@@ -3,6 +3,7 @@ import { inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeComma
 import { readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
+import { restoreTranscript } from "./restore-transcript.ts";
 import { UsageShipper } from "./usage-shipper.ts";
 
 export interface RunningAgent {
@@ -32,6 +33,14 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
       if (!socket?.connected) return { ok: false, code: "DISCONNECTED", message: "not connected" };
       try {
         return await socket.timeout(15_000).emitWithAck("usage:batch", batch);
+      } catch {
+        return { ok: false, code: "TIMEOUT", message: "no answer" };
+      }
+    },
+    archive: async (batch) => {
+      if (!socket?.connected) return { ok: false, code: "DISCONNECTED", message: "not connected" };
+      try {
+        return await socket.timeout(30_000).emitWithAck("transcript:batch", batch);
       } catch {
         return { ok: false, code: "TIMEOUT", message: "no answer" };
       }
@@ -100,6 +109,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   });
   socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
   socket.on("agent:signal", (cmd, ack) => void signal(cmd).then(ack));
+  socket.on("agent:restore", (raw, ack) => void restoreTranscript(opts.claudeConfigDir, raw).then(ack, (err: unknown) => ack({ ok: false, code: "RESTORE_FAILED", message: String(err) })));
   socket.on("agent:logs", (raw, ack) => {
     const p = logsRequestSchema.safeParse(raw);
     if (!p.success) return ack({ ok: false, code: "NO_LOG", message: "Malformed request." });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
+import type { TranscriptBatch, TranscriptEntryInput, UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
 import { TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
 
@@ -17,10 +17,13 @@ interface Tracked {
 
 interface SpoolFile {
   pending: Record<string, UsageRecordInput[]>;
+  entries?: Record<string, { sessionId: string; entries: TranscriptEntryInput[] }>;
   tailers: Record<string, { cwd: string; sessionId: string; state: ReturnType<TranscriptTailer["state"]> }>;
 }
 
 const MAX_BATCH = 1000;
+/** Archive batches stay well under the socket's message limit (transcript lines can be large). */
+const MAX_ENTRY_BYTES = 2_000_000;
 
 /**
  * Tails the transcripts of this node's runners and ships their usage (DESIGN §3). Records
@@ -31,11 +34,12 @@ const MAX_BATCH = 1000;
 export class UsageShipper {
   private readonly tracked = new Map<string, Tracked>();
   private pending = new Map<string, UsageRecordInput[]>();
+  private pendingEntries = new Map<string, { sessionId: string; entries: TranscriptEntryInput[] }>();
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private readonly spoolPath: string;
 
-  constructor(private readonly opts: { dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; log: AgentLog }) {
+  constructor(private readonly opts: { dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; archive: (batch: TranscriptBatch) => Promise<UsageBatchAck>; log: AgentLog }) {
     this.spoolPath = join(opts.dataDir, "usage-spool.json");
   }
 
@@ -43,6 +47,7 @@ export class UsageShipper {
     if (existsSync(this.spoolPath)) {
       const spool = JSON.parse(await readFile(this.spoolPath, "utf8")) as SpoolFile;
       this.pending = new Map(Object.entries(spool.pending));
+      this.pendingEntries = new Map(Object.entries(spool.entries ?? {}));
       for (const [runnerId, t] of Object.entries(spool.tailers)) {
         this.tracked.set(runnerId, { runnerId, cwd: t.cwd, sessionId: t.sessionId, ending: true, tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd: t.cwd, sessionId: t.sessionId, state: t.state }) });
       }
@@ -73,13 +78,18 @@ export class UsageShipper {
     this.busy = true;
     try {
       for (const t of this.tracked.values()) {
-        const { records, malformed } = await t.tailer.poll();
+        const { records, entries, malformed } = await t.tailer.poll();
         if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
         if (records.length) this.pending.set(t.runnerId, [...(this.pending.get(t.runnerId) ?? []), ...records]);
+        if (entries.length) {
+          const queued = this.pendingEntries.get(t.runnerId);
+          this.pendingEntries.set(t.runnerId, { sessionId: t.sessionId, entries: [...(queued?.sessionId === t.sessionId ? queued.entries : []), ...entries] });
+        }
       }
       await this.persist();
       await this.flush();
-      for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length) this.tracked.delete(t.runnerId);
+      await this.flushEntries();
+      for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length) this.tracked.delete(t.runnerId);
       await this.persist();
     } catch (err) {
       this.opts.log("warn", "usage shipping failed; will retry", { error: String(err) });
@@ -103,8 +113,26 @@ export class UsageShipper {
     }
   }
 
+  /** The archive: new transcript lines, in size-bounded batches; kept until acknowledged. */
+  private async flushEntries(): Promise<void> {
+    for (const [runnerId, queued] of this.pendingEntries) {
+      while (queued.entries.length) {
+        let bytes = 0;
+        let n = 0;
+        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + (queued.entries[n]?.rawLine.length ?? 0) < MAX_ENTRY_BYTES)) bytes += queued.entries[n++]?.rawLine.length ?? 0;
+        const ack = await this.opts.archive({ runnerId, sessionId: queued.sessionId, entries: queued.entries.slice(0, n) });
+        if (!ack.ok) {
+          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION") queued.entries.splice(0, n);
+          else return;
+        } else queued.entries.splice(0, n);
+      }
+      this.pendingEntries.delete(runnerId);
+    }
+  }
+
   private async persist(): Promise<void> {
     const spool: SpoolFile = {
+      entries: Object.fromEntries(this.pendingEntries),
       pending: Object.fromEntries(this.pending),
       tailers: Object.fromEntries([...this.tracked.values()].map((t) => [t.runnerId, { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() }])),
     };

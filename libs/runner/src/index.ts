@@ -14,6 +14,7 @@ export * from "./runner-log.ts";
 export * from "./supervisor.ts";
 export * from "./usage/line-splitter.ts";
 export * from "./usage/parse-line.ts";
+export * from "./usage/parse-entry.ts";
 export * from "./usage/usage-batch.ts";
 export * from "./usage/transcript-tailer.ts";
 export * from "./usage/scan-history.ts";

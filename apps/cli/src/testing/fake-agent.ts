@@ -12,6 +12,8 @@ export class FakeAgent {
   readonly signals: SignalCommand[] = [];
   readonly inputs: { runnerId: string; data: string }[] = [];
   readonly resizes: { runnerId: string; cols: number; rows: number }[] = [];
+  /** Transcripts the server restored before a resume: session id, cwd and file names. */
+  readonly restores: { sessionId: string; cwd: string; files: string[] }[] = [];
   private readonly seqs = new Map<string, number>();
   private readonly printed = new Map<string, string[]>();
   private readonly running = new Map<string, number>();
@@ -34,6 +36,10 @@ export class FakeAgent {
       this.output(p.runnerId, `echo:${p.data}`);
     });
     socket.on("agent:resize", (p) => void this.resizes.push(p));
+    socket.on("agent:restore", (p, ack) => {
+      this.restores.push({ sessionId: p.sessionId, cwd: p.cwd, files: p.files.map((f) => f.name) });
+      ack({ ok: true, restored: true });
+    });
     // Like a real node, it keeps what each runner printed after the runner has ended.
     socket.on("agent:logs", (p, ack) => {
       const lines = this.printed.get(p.runnerId);

@@ -1,5 +1,5 @@
 import type { Socket } from "socket.io";
-import type { AgentToServerEvents, LaunchAck, LaunchCommand, LogsAck, ServerToAgentEvents, SignalAck, SignalCommand } from "@stratavore/contracts";
+import type { AgentToServerEvents, LaunchAck, LaunchCommand, LogsAck, RestoreAck, ServerToAgentEvents, SignalAck, SignalCommand } from "@stratavore/contracts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
 
@@ -55,6 +55,16 @@ export class AgentRegistry {
       return await socket.timeout(timeoutMs).emitWithAck("agent:logs", { runnerId, maxLines });
     } catch {
       return { ok: false, code: "NO_LOG", message: "The runner's node did not answer." };
+    }
+  }
+
+  async restore(nodeId: string, cmd: Parameters<ServerToAgentEvents["agent:restore"]>[0], timeoutMs: number): Promise<RestoreAck> {
+    const socket = this.sockets.get(nodeId);
+    if (!socket?.connected) return { ok: false, code: "NODE_UNAVAILABLE", message: "The node's agent is not connected." };
+    try {
+      return await socket.timeout(timeoutMs).emitWithAck("agent:restore", cmd);
+    } catch {
+      return { ok: false, code: "NODE_UNAVAILABLE", message: "The node's agent did not answer." };
     }
   }
 

@@ -22,8 +22,9 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
  * token (`auth.token`); anything else is refused before a connection exists.
  */
 export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeServer; bus: RealtimeBus } {
-  // 1 MB messages: terminal output chunks and heartbeat batches of 1000 runners fit easily.
-  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 1_000_000 });
+  // 4 MB messages: archive batches are bounded to 2 MB of transcript by the agent; terminal
+  // chunks and heartbeat batches of 1000 runners are far smaller.
+  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 4_000_000 });
 
   io.use(async (socket, next) => {
     try {

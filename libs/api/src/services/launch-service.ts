@@ -6,6 +6,7 @@ import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { audit, type Actor } from "./audit.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
+import { restoreTranscript } from "./restore-service.ts";
 import { inTransaction, type TxClient } from "./transaction.ts";
 
 type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
@@ -44,7 +45,8 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     if (!node) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = node.id;
   }
-  const sessionId = input.mode === "new" ? randomUUID() : input.mode === "resume" && !input.fork ? (input.resumeSessionId ?? null) : null;
+  // A fork starts from its parent's session; the new id is recorded once claude writes it.
+  const sessionId = input.mode === "new" ? randomUUID() : input.mode === "resume" ? (input.resumeSessionId ?? null) : null;
   const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
 
   const runner = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
@@ -99,6 +101,9 @@ export async function dispatchToAgent(
   const nodeId = runner.nodeId;
   if (!nodeId) throw new AppError("NO_NODE_AVAILABLE", "The runner has no node.");
   deps.fleet.setOwner(runner.id, nodeId);
+  // Resuming on a machine that never saw (or has since deleted) the transcript: put it back first.
+  const resumeId = runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId) : null;
+  if (resumeId) await restoreTranscript(deps, nodeId, resumeId, cwd);
   const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     ack.ok

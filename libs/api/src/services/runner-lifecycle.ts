@@ -51,6 +51,10 @@ export async function recordSession(deps: ApiDeps, nodeId: string, runnerId: str
   const cwd = (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? null;
   await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd: cwd ?? "" });
+    // A resumed runner that reports another session forked it (`--fork-session`): keep the lineage.
+    if (runner.conversationMode === "resume" && runner.sessionId) {
+      await tx.session.update({ where: { id: sessionId }, data: { forkedFromId: runner.sessionId } });
+    }
     return moveRunner(deps, tx, outbox, { nodeId }, { runnerId, from: ACTIVE_RUNNER_STATUSES, data: { sessionId }, event: "runner.session_detected", details: { sessionId } });
   });
 }

@@ -1,6 +1,8 @@
 import { AppError, type Session } from "@stratavore/contracts";
 import { entriesPage, findNode, findProject, findSession, listSessions, rawLines, searchEntries, type Tx } from "@stratavore/db";
+import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../trpc/context.ts";
+import { launchRunner } from "./launch-service.ts";
 import { renderMarkdown } from "./session-markdown.ts";
 
 export async function browseSessions(deps: ApiDeps, input: { project?: string; node?: string; since?: Date; until?: Date; search?: string; sort: "recent" | "oldest" | "cost" | "messages"; limit: number }) {
@@ -50,4 +52,12 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
   const parsed = lines.map((l) => ({ file: l.file, entry: safeParse(l.rawLine) }));
   if (format === "json") return { filename: `${id}.json`, contentType: "application/json", content: JSON.stringify({ session, entries: parsed }, null, 2) };
   return { filename: `${id}.md`, contentType: "text/markdown", content: renderMarkdown(session, parsed) };
+}
+
+/** Resume (or fork) a session in a new runner: its original node when online, else any; or the one asked for. */
+export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean }) {
+  const session = await getSession(deps, input.id);
+  if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
+  const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
+  return launchRunner(deps, actor, { project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [], extraArgs: [] });
 }

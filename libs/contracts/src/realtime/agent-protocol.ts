@@ -81,6 +81,14 @@ export type UsageBatchAck = { ok: true; accepted: number } | { ok: false; code: 
 export const transcriptBatchSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100), entries: z.array(transcriptEntrySchema).max(2000) });
 export type TranscriptBatch = z.infer<typeof transcriptBatchSchema>;
 
+/** Before a resume on a node that lacks the transcript, the server restores it from the archive. */
+export const restoreCommandSchema = z.object({
+  sessionId: z.string().min(1).max(100),
+  cwd: z.string().min(1).max(4096),
+  files: z.array(z.object({ name: z.string().max(300), content: z.string() })).max(1000),
+});
+export type RestoreAck = { ok: true; restored: boolean } | { ok: false; code: string; message: string };
+
 type Payload<S extends z.ZodType> = z.infer<S>;
 
 export interface AgentToServerEvents {
@@ -106,6 +114,7 @@ export interface ServerToAgentEvents {
   "agent:signal": (p: SignalCommand, ack: (res: SignalAck) => void) => void;
   "agent:input": (p: Payload<typeof inputCommandSchema>) => void;
   "agent:logs": (p: Payload<typeof logsRequestSchema>, ack: (res: LogsAck) => void) => void;
+  "agent:restore": (p: Payload<typeof restoreCommandSchema>, ack: (res: RestoreAck) => void) => void;
   "agent:resize": (p: Payload<typeof resizeCommandSchema>) => void;
 }
 

@@ -72,3 +72,6 @@ export const sessionEntriesOutput = z.object({ entries: z.array(sessionEntrySche
 export const sessionExportInput = z.object({ id: z.string().min(1).max(100), format: z.enum(["jsonl", "md", "json"]) });
 export const sessionExportOutput = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, score: z.number() }));
+
+/** Resume a session in a new runner: on its original node by default, or any online node. */
+export const sessionResumeInput = z.object({ id: z.string().min(1).max(100), node: z.string().trim().min(1).max(100).optional(), fork: z.boolean().default(false) });

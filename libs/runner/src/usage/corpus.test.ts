@@ -124,11 +124,11 @@ describe("hostile transcript corpus", () => {
       expect(poll.records, `chunk ${chunkBytes}`).toEqual(imported.records);
       expect(poll.malformed).toBe(A_MALFORMED);
       expect(poll.bytesRead).toBe(size);
-      expect(await tailer.poll()).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+      expect(await tailer.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
     }
     // An import hands over to live tailing without reading the history again.
     const handover = new TranscriptTailer({ configDir: CONFIG_DIR, cwd: "/home/dev/my-app", sessionId: A, state: imported.tailState });
-    expect(await handover.poll()).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+    expect(await handover.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
   it("counts a forked session's repeated responses once per file and once overall", async () => {

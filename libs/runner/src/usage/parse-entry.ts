@@ -23,8 +23,10 @@ const timestampSchema = transcriptEntrySchema.shape.timestamp;
 type Json = Record<string, unknown>;
 
 /**
- * One transcript line → its archive entry, or null when the line is not an entry: not a JSON
- * object, or without a `uuid` and `type` (summaries, file snapshots, queue operations…).
+ * One transcript line → its archive entry; null only for a blank line. Every other line is
+ * archived so an export gives back the original bytes: lines without a `uuid` (summaries,
+ * file snapshots, queue operations…) are keyed by their position (`@<file>:<offset>`, stable
+ * because transcripts only grow), and a line that is not JSON is kept as type "malformed".
  * Fields the contract would reject are dropped to null or cut rather than losing the line,
  * so every entry passes `transcriptEntrySchema`. Never throws on input.
  *
@@ -33,19 +35,17 @@ type Json = Record<string, unknown>;
  * keeps its text searchable and its parentUuid chain whole.
  */
 export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition): TranscriptEntryInput | null {
-  // Cheap rejections first: most callers hand over every line of a transcript.
-  const first = line.charCodeAt(0);
-  if (first !== 0x7b /* { */ || !line.includes('"uuid"')) return null;
+  if (line.trim() === "") return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch {
-    return null;
+    parsed = null;
   }
-  if (!isObject(parsed)) return null;
-  const { uuid, type } = parsed;
-  if (typeof uuid !== "string" || uuid === "" || uuid.length > UUID_MAX) return null;
-  if (typeof type !== "string" || type === "" || type.length > TYPE_MAX) return null;
+  const positional = `@${pos.file}:${pos.offset}`;
+  if (!isObject(parsed)) return { ...EMPTY, uuid: positional, type: "malformed", file: pos.file, offset: pos.offset, rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line };
+  const uuid = typeof parsed.uuid === "string" && parsed.uuid !== "" && parsed.uuid.length <= UUID_MAX ? parsed.uuid : positional;
+  const type = typeof parsed.type === "string" && parsed.type !== "" && parsed.type.length <= TYPE_MAX ? parsed.type : "unknown";
 
   const message = isObject(parsed.message) ? parsed.message : null;
   const role = typeof message?.role === "string" && message.role.length <= ROLE_MAX ? message.role : null;
@@ -69,6 +69,8 @@ export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition):
     rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line,
   };
 }
+
+const EMPTY = { parentUuid: null, role: null, text: "", toolNames: [] as string[], isSidechain: false, timestamp: null };
 
 function collectContent(content: unknown, text: TextCollector, toolNames: Set<string>): void {
   if (typeof content === "string") {

@@ -48,7 +48,7 @@ describe("TranscriptTailer", () => {
     expect(second.bytesRead).toBe(bytes(b) - cut + 1);
     expect(first.bytesRead + second.bytesRead).toBe(statSync(s.main).size);
 
-    expect(await tailer.poll()).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+    expect(await tailer.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
   it("returns a key again only when a later snapshot of it is larger", async () => {
@@ -92,7 +92,7 @@ describe("TranscriptTailer", () => {
     expect(first.records.reduce((n, r) => n + r.outputTokens, 0)).toBe((responses * (responses + 1)) / 2);
 
     const second = await tailer.poll();
-    expect(second).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+    expect(second).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
   it("starts over when the file is truncated, without resending what it already sent", async () => {
@@ -189,7 +189,7 @@ describe("TranscriptTailer", () => {
   it("waits quietly for a transcript that does not exist yet", async () => {
     const s = setup();
     const tailer = s.tailer();
-    expect(await tailer.poll()).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+    expect(await tailer.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
     expect(tailer.state()).toEqual({ files: {} });
     writeFileSync(s.main, `${assistantLine()}\n`);
     expect((await tailer.poll()).records).toHaveLength(1);
@@ -201,7 +201,7 @@ describe("TranscriptTailer", () => {
     const tailer = s.tailer();
     const [p1, p2] = await Promise.all([tailer.poll(), tailer.poll()]);
     expect(keys(p1.records)).toEqual(["m1:req_1", "m2:req_1"]);
-    expect(p2).toEqual({ records: [], malformed: 0, bytesRead: 0 });
+    expect(p2).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
   it("loses nothing when a poll fails: the next one reads from the last finished poll", async () => {

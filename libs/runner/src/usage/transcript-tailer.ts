@@ -1,10 +1,11 @@
 import { open, readdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { usageTotal, type UsageRecordInput } from "@stratavore/contracts";
+import { basename, dirname, join } from "node:path";
+import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../claude-args.ts";
 import { projectTranscriptDir } from "../claude-paths.ts";
 import { RunnerError } from "../errors.ts";
 import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
+import { parseTranscriptEntry } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -24,6 +25,12 @@ export interface TranscriptTailerOptions {
 
 export interface TranscriptPoll {
   records: UsageRecordInput[];
+  /**
+   * Archive entries (DESIGN §5) of the lines completed since the last poll, each line once, in
+   * file order (main transcript first, then sub-agent files by name). Not deduplicated
+   * across a truncated or replaced file: the archive is idempotent by uuid.
+   */
+  entries: TranscriptEntryInput[];
   malformed: number;
   bytesRead: number;
 }
@@ -49,6 +56,7 @@ interface TrackedFile {
  * every `<session>/subagents/*.jsonl`, each read from where the last poll stopped, so a
  * transcript is read once however large it grows. Sub-agent spend is attributed to this
  * session. Only complete lines are parsed; an unfinished last line waits for its newline.
+ * Each poll also returns the archive entries of the new lines (`parseTranscriptEntry`).
  */
 export class TranscriptTailer {
   readonly sessionId: string;
@@ -126,10 +134,11 @@ export class TranscriptTailer {
     const batch = new UsageBatch();
     let malformed = 0;
     let bytesRead = 0;
+    const entries: TranscriptEntryInput[] = [];
     const buf = Buffer.allocUnsafe(this.chunkBytes);
     try {
       for (const path of [this.mainPath, ...(await this.subagentFiles())]) {
-        const read = await this.readNew(path, buf, batch);
+        const read = await this.readNew(path, buf, batch, entries);
         malformed += read.malformed;
         bytesRead += read.bytes;
       }
@@ -148,7 +157,7 @@ export class TranscriptTailer {
       records.push(r);
     }
     this.saved = this.snapshot();
-    return { records, malformed, bytesRead };
+    return { records, entries, malformed, bytesRead };
   }
 
   /** Sub-agent transcripts appear while the session runs: listed again on every poll. */
@@ -163,7 +172,7 @@ export class TranscriptTailer {
     }
   }
 
-  private async readNew(path: string, buf: Buffer, batch: UsageBatch): Promise<{ bytes: number; malformed: number }> {
+  private async readNew(path: string, buf: Buffer, batch: UsageBatch, entries: TranscriptEntryInput[]): Promise<{ bytes: number; malformed: number }> {
     let handle;
     try {
       handle = await open(path, "r");
@@ -186,6 +195,7 @@ export class TranscriptTailer {
       }
       f.ino = st.ino;
       const ctx = { sessionId: this.sessionId };
+      const file = path === this.mainPath ? "" : basename(path);
       let bytes = 0;
       let malformed = 0;
       // Up to the size seen now: a file written meanwhile is read on by the next poll.
@@ -193,12 +203,15 @@ export class TranscriptTailer {
         const want = Math.min(buf.length, st.size - f.readAt);
         const { bytesRead } = await handle.read(buf, 0, want, f.readAt);
         if (bytesRead === 0) break; // truncated since the stat
+        const chunkStart = f.readAt;
         f.readAt += bytesRead;
         bytes += bytesRead;
-        for (const line of f.splitter.push(buf.subarray(0, bytesRead))) {
-          const parsed = parseUsageLine(line, ctx);
+        for (const line of f.splitter.pushLines(buf.subarray(0, bytesRead), chunkStart)) {
+          const parsed = parseUsageLine(line.text, ctx);
           if (parsed.kind === "usage") batch.add(parsed.record);
           else if (parsed.kind === "malformed") malformed += 1;
+          const entry = parseTranscriptEntry(line.text, { file, offset: line.start });
+          if (entry) entries.push(entry);
         }
       }
       return { bytes, malformed };

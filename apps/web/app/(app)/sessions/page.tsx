@@ -1,10 +1,16 @@
-import { EmptyState, PageHeader } from "@stratavore/ui";
+"use client";
+import { Suspense } from "react";
+import { LoadingState, PageHeader } from "@stratavore/ui";
+import { SessionsBrowser } from "../../../src/sessions/sessions-browser";
 
+// useSearchParams needs a Suspense boundary for the static build.
 export default function SessionsPage() {
   return (
     <>
-      <PageHeader title="Sessions" />
-      <EmptyState title="No sessions recorded">Every Claude Code conversation a runner has, with its transcript, will be listed and searchable here.</EmptyState>
+      <PageHeader title="Sessions" description="Claude Code conversations with their transcripts. Search covers every recorded message and tool call." />
+      <Suspense fallback={<LoadingState />}>
+        <SessionsBrowser />
+      </Suspense>
     </>
   );
 }

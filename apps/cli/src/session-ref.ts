@@ -1,0 +1,51 @@
+import { describeError, type ApiClient } from "@stratavore/api-client";
+import { CliError } from "./cli-error.ts";
+import { MIN_PREFIX, resolveRunner, shortId } from "./runner-ref.ts";
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PREFIX_RE = new RegExp(`^[0-9a-f][0-9a-f-]{${MIN_PREFIX - 1},35}$`);
+/** The most sessions the server lists at once; a prefix is matched among the most recent. */
+const PREFIX_SCAN = 200;
+
+export const SESSION_ARG_HELP = `session id, or a unique prefix of at least ${MIN_PREFIX} characters`;
+
+const codeOf = (err: unknown) => (err instanceof CliError ? err.code : describeError(err).code);
+
+/**
+ * A full id is used as is (the server says NOT_FOUND); a prefix (what the table shows) is
+ * resolved among the most recent sessions, and passed on unchanged when nothing matches.
+ */
+export async function resolveSessionId(api: ApiClient, ref: string): Promise<string> {
+  const id = ref.trim();
+  const lower = id.toLowerCase();
+  if (UUID_RE.test(lower) || !PREFIX_RE.test(lower)) return id;
+  const { sessions } = await api.sessions.list.query({ sort: "recent", limit: PREFIX_SCAN });
+  const matches = sessions.filter((s) => s.id === id || s.id.startsWith(lower));
+  const [only] = matches;
+  if (!only) return id;
+  if (matches.length > 1) {
+    const ids = matches.slice(0, 5).map((s) => s.id.slice(0, lower.length + 4)).join(", ");
+    throw new CliError("AMBIGUOUS", `'${id}' matches ${matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`);
+  }
+  return only.id;
+}
+
+/** `export` takes a session or a runner: a session id first, else the session the runner is running. */
+export async function resolveSessionOrRunner(api: ApiClient, ref: string): Promise<string> {
+  try {
+    const id = await resolveSessionId(api, ref);
+    return (await api.sessions.get.query({ id })).id;
+  } catch (err) {
+    if (codeOf(err) !== "NOT_FOUND") throw err;
+  }
+  let runner;
+  try {
+    runner = await resolveRunner(api, ref);
+  } catch (err) {
+    // Not a runner either (or not even shaped like a runner id): one message for both.
+    if (["NOT_FOUND", "USAGE", "VALIDATION"].includes(codeOf(err))) throw new CliError("NOT_FOUND", `No session or runner '${ref.trim()}'.`);
+    throw err;
+  }
+  if (!runner.sessionId) throw new CliError("NOT_FOUND", `Runner ${shortId(runner.id)} has no session yet.`);
+  return runner.sessionId;
+}

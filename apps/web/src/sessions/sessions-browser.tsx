@@ -1,0 +1,73 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useMemo, useState } from "react";
+import { EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
+import { errorMessage } from "../hooks/use-error-message";
+import { useDebouncedValue } from "../hooks/use-debounced-value";
+import { useTRPC } from "../trpc";
+import { parseDayKey } from "../usage/usage-dates";
+import { SearchHits } from "./search-hits";
+import { asSessionSort } from "./session-format";
+import { SessionsFilters, type SessionFilterValues } from "./sessions-filters";
+import { SessionsTable } from "./sessions-table";
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const day = (v: string | null) => (v && DAY_RE.test(v) ? v : "");
+/** "To" is inclusive, so the bound is the next local midnight. */
+const dayAfter = (key: string) => { const d = parseDayKey(key); d.setDate(d.getDate() + 1); return d; };
+
+/**
+ * The session list and transcript search. Filters and the (debounced) query live in the URL so a
+ * search can be shared and the back button returns to it.
+ */
+export function SessionsBrowser() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const path = usePathname();
+  const params = useSearchParams();
+  const values: SessionFilterValues = { project: params.get("project") ?? "", since: day(params.get("since")), until: day(params.get("until")), sort: asSessionSort(params.get("sort")) };
+  const urlQuery = params.get("q") ?? "";
+  const [search, setSearch] = useState(urlQuery);
+  const query = useDebouncedValue(search.trim(), 300);
+  const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
+
+  const setUrl = (v: SessionFilterValues, q: string) => {
+    const next = new URLSearchParams();
+    if (q) next.set("q", q);
+    if (v.project) next.set("project", v.project);
+    if (v.since) next.set("since", v.since);
+    if (v.until) next.set("until", v.until);
+    if (v.sort !== "recent") next.set("sort", v.sort);
+    router.replace(next.size ? `${path}?${next}` : path, { scroll: false });
+  };
+  // Mirror the settled query into the URL (not every keystroke). Only `query` should trigger
+  // this: the filters are read fresh from the URL each time.
+  useEffect(() => {
+    if (query !== urlQuery.trim()) setUrl(values, query);
+  }, [query]);
+
+
+  // Dates become stable Date objects so the query key does not change on every render.
+  const since = useMemo(() => (values.since ? parseDayKey(values.since) : undefined), [values.since]);
+  const until = useMemo(() => (values.until ? dayAfter(values.until) : undefined), [values.until]);
+  const input = { project: values.project || undefined, since, until, search: query || undefined, sort: values.sort, limit: 100 };
+  const list = useQuery(trpc.sessions.list.queryOptions(input, { placeholderData: keepPreviousData }));
+
+  return (
+    <>
+      <SessionsFilters search={search} onSearch={setSearch} values={values} projects={projects.data ?? []} onChange={(v) => setUrl(v, query)} />
+      {list.isPending ? <LoadingState /> : list.isError ? <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} /> : query ? (
+        list.data.hits.length ? (
+          <div aria-busy={list.isFetching || undefined}><SearchHits hits={list.data.hits} /></div>
+        ) : <EmptyState title="No matches">Nothing in the recorded transcripts matches “{query}”{values.project ? ` in ${values.project}` : ""}.</EmptyState>
+      ) : list.data.sessions.length ? (
+        <SessionsTable sessions={list.data.sessions} />
+      ) : values.project || values.since || values.until ? (
+        <EmptyState title="No sessions match these filters" />
+      ) : (
+        <EmptyState title="No sessions recorded">Every Claude Code conversation a runner has, with its transcript, is listed and searchable here.</EmptyState>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, normalize, sep } from "node:path";
+import { restoreCommandSchema, type RestoreAck } from "@stratavore/contracts";
+import { projectTranscriptDir } from "@stratavore/runner";
+
+/**
+ * Puts an archived transcript back where claude looks for it, so `--resume` works on a node
+ * that never had it. An existing transcript is left alone (the node's copy may be newer).
+ */
+export async function restoreTranscript(configDir: string, raw: unknown): Promise<RestoreAck> {
+  const parsed = restoreCommandSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, code: "VALIDATION", message: "Malformed restore command." };
+  const { sessionId, cwd, files } = parsed.data;
+  const dir = projectTranscriptDir(configDir, cwd);
+  if (existsSync(join(dir, `${sessionId}.jsonl`))) return { ok: true, restored: false };
+  for (const f of files) {
+    const path = normalize(join(dir, f.name));
+    // Names come from the server, but a path may never leave the project's transcript folder.
+    if (!path.startsWith(dir + sep)) return { ok: false, code: "VALIDATION", message: `Refusing to write outside the transcript folder: ${f.name}` };
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.content, { mode: 0o600 });
+  }
+  return { ok: true, restored: true };
+}
