@@ -7,7 +7,7 @@ import { createDb, insertEntries, insertRunner, refreshSessionStats, type Db } f
 import { uniqueSlug } from "@stratavore/db/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { FakeAgent } from "./testing/fake-agent.ts";
-import { CliHarness, type Issued } from "./testing/cli-harness.ts";
+import { CliHarness, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
 
 /**
  * Session browsing, transcripts, export and resume end to end. The archive is written straight
@@ -131,6 +131,19 @@ describe("sessions", () => {
     const full = await json<{ id: string; entries: { type: string; toolNames: string[] }[] }>(["session", "show", sessionId]);
     expect(full.entries.map((e) => e.type)).toEqual(["user", "assistant", "user"]);
     expect(full.entries[1]?.toolNames).toEqual(["Read"]);
+  });
+
+  it.runIf(hasTtyRunner)("pages through $PAGER on a terminal, with bold labels and matches; --no-pager prints directly", async () => {
+    const env = { ...as(operator).env, PAGER: "sed 's/^/P|/'" };
+    const paged = await h.runInTty(["session", "show", sessionId], { stdin: "", env });
+    expect(paged.code, paged.stdout).toBe(0);
+    expect(paged.stdout).toContain(`P|\x1b[1muser\x1b[22m`);
+    expect(paged.stdout).toContain("P|  ⚙ Read(/srv/zebra/parser.ts)");
+    const direct = await h.runInTty(["session", "show", sessionId, "--no-pager"], { stdin: "", env });
+    expect(direct.stdout).not.toContain("P|");
+    expect(direct.stdout).toContain("⚙ Read(/srv/zebra/parser.ts)");
+    const search = await h.runInTty(["sessions", "--search", `zebra ${WORD}`], { stdin: "", env });
+    expect(search.stdout).toContain("\x1b[1mzebra\x1b[22m");
   });
 
   it("finds similar sessions", async () => {

@@ -19,6 +19,13 @@ const schema = z.object({
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   NODE_ENV: z.string().optional(),
   CLAUDE_CONFIG_DIR: z.string().optional(),
+  STRATAVORE_S3_BUCKET: z.string().optional(),
+  STRATAVORE_S3_PREFIX: z.string().default("transcripts/"),
+  STRATAVORE_S3_REGION: z.string().default("us-east-1"),
+  STRATAVORE_S3_ENDPOINT: z.url().optional(),
+  STRATAVORE_S3_ACCESS_KEY_ID: z.string().optional(),
+  STRATAVORE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  STRATAVORE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   HOME: z.string().optional(),
 });
 
@@ -53,6 +60,10 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     childEnv: { ...env },
     repoRoot,
     webDir: resolve(repoRoot, "apps/web"),
+    s3: e.STRATAVORE_S3_BUCKET
+      ? { bucket: e.STRATAVORE_S3_BUCKET, prefix: e.STRATAVORE_S3_PREFIX, region: e.STRATAVORE_S3_REGION, endpoint: e.STRATAVORE_S3_ENDPOINT, accessKeyId: e.STRATAVORE_S3_ACCESS_KEY_ID, secretAccessKey: e.STRATAVORE_S3_SECRET_ACCESS_KEY }
+      : null,
+    transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
     claudeProjectsDir: resolve(e.CLAUDE_CONFIG_DIR ?? resolve(e.HOME ?? "/root", ".claude"), "projects"),
     prismaDir: resolve(repoRoot, "prisma"),
   };

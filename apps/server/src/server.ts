@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
-  LoginRateLimiter, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
+  FilesystemStore, LoginRateLimiter, S3Store, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -53,7 +54,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };
   const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...opts.fleet });
-  const deps: ApiDeps = { db, config, log, fleet, bus: { publish: (events) => bus.publish(events) } };
+  const transcripts = env.s3 ? new S3Store(env.s3) : new FilesystemStore(join(env.dataDir, "transcripts"));
+  const deps: ApiDeps = { db, config, log, fleet, transcripts, transcriptRetentionDays: env.transcriptRetentionDays, bus: { publish: (events) => bus.publish(events) } };
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request

@@ -72,7 +72,7 @@ export class CliHarness {
     const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
     const config = { authSecret: secret, auditKey: deriveKey(secret, "audit"), sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" };
-    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1", fleet: new Fleet() };
+    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1", fleet: new Fleet(), transcripts: server.deps.transcripts };
     return new CliHarness(bin, server, db, ctx, tmp, passwordHash);
   }
 

@@ -57,7 +57,8 @@ export function SessionsBrowser() {
   return (
     <>
       <SessionsFilters search={search} onSearch={setSearch} values={values} projects={projects.data ?? []} onChange={(v) => setUrl(v, query)} />
-      {list.isPending ? <LoadingState /> : list.isError ? <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} /> : query ? (
+      {/* A kept list page is no answer to a new search: wait rather than flash "No matches". */}
+      {list.isPending || (list.isPlaceholderData && Boolean(query) && list.data.hits.length === 0) ? <LoadingState /> : list.isError ? <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} /> : query ? (
         list.data.hits.length ? (
           <div aria-busy={list.isFetching || undefined}><SearchHits hits={list.data.hits} /></div>
         ) : <EmptyState title="No matches">Nothing in the recorded transcripts matches “{query}”{values.project ? ` in ${values.project}` : ""}.</EmptyState>

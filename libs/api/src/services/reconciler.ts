@@ -1,4 +1,5 @@
 import { runnersDueRestart, runnersOnSilentNodes, silentNodes } from "@stratavore/db";
+import { applyRetention, archiveEndedSessions } from "../archive/archive-job.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { setNodeStatus } from "./nodes-service.ts";
 import { restartDueRunner } from "./restart-service.ts";
@@ -10,7 +11,7 @@ import { inTransaction } from "./transaction.ts";
  * their runners fail with `heartbeat_lost`; failed runners that are due are relaunched.
  * No runner stays `running` forever.
  */
-export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ offline: number; lost: number; restarted: number }> {
+export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ offline: number; lost: number; restarted: number; archived: number }> {
   const before = new Date(now.getTime() - deps.fleet.config.heartbeatTtlMs);
   const nodes = await silentNodes(deps.db, before);
   for (const { id } of nodes) {
@@ -22,7 +23,9 @@ export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ 
   }
   const due = await runnersDueRestart(deps.db, now);
   for (const runnerId of due) await restartDueRunner(deps, runnerId);
-  return { offline: nodes.length, lost: lost.length, restarted: due.length };
+  const archived = await archiveEndedSessions(deps);
+  if (deps.transcriptRetentionDays) await applyRetention(deps, deps.transcriptRetentionDays, now);
+  return { offline: nodes.length, lost: lost.length, restarted: due.length, archived };
 }
 
 /** Runs the reconciler on an interval; returns a stop function. Overlapping passes are skipped. */

@@ -4,6 +4,9 @@ import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FilesystemStore } from "../archive/transcript-store.ts";
 import { Fleet } from "../fleet/fleet.ts";
 import { MemoryBus } from "../realtime/bus.ts";
 import { createCaller } from "../root.ts";
@@ -21,6 +24,7 @@ export function createHarness(databaseUrl: string) {
     config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" },
     log: () => {},
     fleet: new Fleet(),
+    transcripts: new FilesystemStore(join(tmpdir(), `stratavore-transcripts-${process.pid}`)),
   };
   let hash: Promise<string> | undefined;
 

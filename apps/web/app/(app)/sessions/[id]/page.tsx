@@ -8,7 +8,7 @@ export default function SessionPage({ params }: { params: Promise<{ id: string }
   const { id } = use(params);
   return (
     <Suspense fallback={<LoadingState />}>
-      <SessionView id={decodeURIComponent(id)} />
+      <SessionView id={id} />
     </Suspense>
   );
 }

@@ -1,0 +1,51 @@
+import { expect, test, type Page } from "@playwright/test";
+import { baseUrl, login, uniqueName } from "../support/helpers";
+
+async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
+  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+test("search an old session for a phrase, open it at the hit, press Resume: a new runner resumes that session live", async ({ page }) => {
+  await login(page);
+  const name = uniqueName("sess");
+  const phrase = `walrus${Date.now().toString(36)}`;
+  await mutate(page, "projects.create", { name, path: process.env.E2E_WORKDIR! });
+  const first = await mutate<{ id: string; sessionId: string }>(page, "runners.launch", { project: name });
+
+  // Say something in the old session through its terminal, then end it.
+  await page.goto(`${baseUrl()}/runners/${first.id}`);
+  const terminal = page.getByTestId("runner-terminal");
+  await expect(terminal.locator(".xterm-rows")).toContainText("Welcome to Fake Claude Code");
+  await terminal.click();
+  await page.keyboard.type(`remember the ${phrase} plan`);
+  await page.keyboard.press("Enter");
+  await expect(terminal.locator(".xterm-rows")).toContainText(`echo: remember the ${phrase} plan`);
+  await mutate(page, "runners.stop", { id: first.id });
+  await expect(page.getByTestId("runner-status")).toHaveText("terminated", { timeout: 15_000 });
+
+  // The agent ships transcript lines every 2 s: wait until the archive has the phrase.
+  await expect.poll(async () => {
+    const res = await page.request.get(`${baseUrl()}/api/trpc/sessions.list?input=${encodeURIComponent(JSON.stringify({ json: { search: phrase } }))}`);
+    return ((await res.json()) as { result?: { data: { json: { hits: unknown[] } } } }).result?.data.json.hits.length ?? 0;
+  }, { timeout: 20_000 }).toBeGreaterThan(0);
+
+  await page.goto(`${baseUrl()}/sessions`);
+  await expect(page.getByTestId("live-state")).toHaveText("● Live");
+  await page.getByLabel("Search transcripts").fill(phrase);
+  const hit = page.getByTestId("search-hit").first();
+  await expect(hit).toContainText(phrase, { timeout: 15_000 });
+  await hit.click();
+  await expect(page).toHaveURL(new RegExp(`/sessions/${first.sessionId}\\?entry=`));
+  await expect(page.getByTestId("transcript")).toContainText(phrase);
+
+  await page.getByRole("button", { name: "Resume", exact: true }).click();
+  await expect(page).toHaveURL(/\/runners\/[0-9a-f-]{36}$/);
+  expect(page.url()).not.toContain(first.id);
+  await expect(page.getByTestId("runner-status")).toHaveText("running");
+  await expect(page.getByText(first.sessionId).first()).toBeVisible();
+  await expect(page.getByTestId("runner-terminal").locator(".xterm-rows")).toContainText(first.sessionId);
+  const resumedId = page.url().split("/").pop()!;
+  await mutate(page, "runners.stop", { id: resumedId });
+});

@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+
+/** Where compressed transcripts go when a session ends (DESIGN §5). */
+export interface TranscriptStore {
+  readonly kind: "fs" | "s3";
+  put(key: string, body: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  delete(key: string): Promise<void>;
+  /** A time-limited download URL where the store offers one (S3), else null. */
+  downloadUrl(key: string, seconds: number): Promise<string | null>;
+  /** Keys older than the cutoff, for the retention job. */
+  olderThan(cutoff: Date): Promise<string[]>;
+}
+
+export const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+/** The default: files under the data directory. Keys are validated so no path escapes it. */
+export class FilesystemStore implements TranscriptStore {
+  readonly kind = "fs" as const;
+  constructor(private readonly root: string) {}
+
+  private path(key: string): string {
+    if (!/^[A-Za-z0-9._/-]+$/.test(key) || key.includes("..")) throw new Error(`bad transcript key ${key}`);
+    return join(this.root, key);
+  }
+
+  async put(key: string, body: Buffer): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(`${path}.tmp`, body);
+    await (await import("node:fs/promises")).rename(`${path}.tmp`, path);
+  }
+
+  get = (key: string) => readFile(this.path(key));
+  delete = (key: string) => rm(this.path(key), { force: true });
+  downloadUrl = async () => null;
+
+  async olderThan(cutoff: Date): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string) => {
+      for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if ((await stat(p)).mtime < cutoff) out.push(relative(this.root, p));
+      }
+    };
+    await walk(this.root);
+    return out;
+  }
+}
