@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { applyRetention, archiveEndedSessions, S3Store } from "@stratavore/api";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
@@ -64,9 +67,6 @@ describe("session archive, search and resume on another node", () => {
 
 describe("transcript store", () => {
   it("an ended session's JSONL goes to the filesystem store gzip-compressed with its checksum; retention deletes old objects", async () => {
-    const { gunzipSync } = await import("node:zlib");
-    const { createHash } = await import("node:crypto");
-    const { archiveEndedSessions, applyRetention } = await import("@stratavore/api");
     const node = uniqueSlug("st");
     const agent = await h.startAgent(node);
     const project = await h.api.projects.create({ name: uniqueSlug("store"), path: workdir });
@@ -93,7 +93,6 @@ describe("transcript store", () => {
   // The S3 store runs against an S3-compatible server only when one is configured: none can be
   // installed from npm or apt on these machines (MinIO is not packaged), so it is skipped here.
   it.skipIf(!process.env.STRATAVORE_TEST_S3_ENDPOINT)("S3 store round trip with a presigned URL (needs STRATAVORE_TEST_S3_ENDPOINT, _BUCKET, _KEY, _SECRET)", async () => {
-    const { S3Store } = await import("@stratavore/api");
     const store = new S3Store({ bucket: process.env.STRATAVORE_TEST_S3_BUCKET ?? "stratavore-test", prefix: `t-${Date.now()}/`, region: "us-east-1", endpoint: process.env.STRATAVORE_TEST_S3_ENDPOINT, accessKeyId: process.env.STRATAVORE_TEST_S3_KEY, secretAccessKey: process.env.STRATAVORE_TEST_S3_SECRET });
     await store.put("a.jsonl.gz", Buffer.from("hello"));
     expect((await store.get("a.jsonl.gz")).toString()).toBe("hello");

@@ -34,7 +34,8 @@ export class S3Store implements TranscriptStore {
 
   async get(key: string): Promise<Buffer> {
     const res = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }));
-    return Buffer.from(await res.Body!.transformToByteArray());
+    if (!res.Body) throw new Error(`empty S3 object ${key}`);
+    return Buffer.from(await res.Body.transformToByteArray());
   }
 
   async delete(key: string): Promise<void> {
