@@ -25,6 +25,11 @@ const schema = z.object({
   STRATAVORE_S3_ENDPOINT: z.url().optional(),
   STRATAVORE_S3_ACCESS_KEY_ID: z.string().optional(),
   STRATAVORE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  STRATAVORE_EMBEDDINGS_URL: z.url().optional(),
+  STRATAVORE_EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
+  STRATAVORE_EMBEDDINGS_API_KEY: z.string().optional(),
+  QDRANT_URL: z.url().optional(),
+  QDRANT_API_KEY: z.string().optional(),
   STRATAVORE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   HOME: z.string().optional(),
 });
@@ -64,6 +69,9 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       ? { bucket: e.STRATAVORE_S3_BUCKET, prefix: e.STRATAVORE_S3_PREFIX, region: e.STRATAVORE_S3_REGION, endpoint: e.STRATAVORE_S3_ENDPOINT, accessKeyId: e.STRATAVORE_S3_ACCESS_KEY_ID, secretAccessKey: e.STRATAVORE_S3_SECRET_ACCESS_KEY }
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
+    embeddings: e.STRATAVORE_EMBEDDINGS_URL && e.QDRANT_URL
+      ? { url: e.STRATAVORE_EMBEDDINGS_URL, model: e.STRATAVORE_EMBEDDINGS_MODEL, apiKey: e.STRATAVORE_EMBEDDINGS_API_KEY, qdrantUrl: e.QDRANT_URL, qdrantApiKey: e.QDRANT_API_KEY }
+      : null,
     claudeProjectsDir: resolve(e.CLAUDE_CONFIG_DIR ?? resolve(e.HOME ?? "/root", ".claude"), "projects"),
     prismaDir: resolve(repoRoot, "prisma"),
   };

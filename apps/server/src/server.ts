@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
-  FilesystemStore, LoginRateLimiter, S3Store, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
+  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -55,7 +55,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   let bus: RealtimeBus = { publish: () => {} };
   const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...opts.fleet });
   const transcripts = env.s3 ? new S3Store(env.s3) : new FilesystemStore(join(env.dataDir, "transcripts"));
-  const deps: ApiDeps = { db, config, log, fleet, transcripts, transcriptRetentionDays: env.transcriptRetentionDays, bus: { publish: (events) => bus.publish(events) } };
+  const similarity = env.embeddings ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey)) : undefined;
+  const deps: ApiDeps = { db, config, log, fleet, transcripts, similarity, transcriptRetentionDays: env.transcriptRetentionDays, bus: { publish: (events) => bus.publish(events) } };
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request

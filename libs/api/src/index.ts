@@ -18,3 +18,6 @@ export { writeLedger } from "./services/ledger-service.ts";
 export { FilesystemStore, type TranscriptStore } from "./archive/transcript-store.ts";
 export { S3Store, type S3StoreConfig } from "./archive/s3-store.ts";
 export { archiveEndedSessions, applyRetention } from "./archive/archive-job.ts";
+export { embeddingsProvider } from "./similarity/embeddings-provider.ts";
+export { QdrantVectorStore, type VectorStore } from "./similarity/vector-store.ts";
+export { lexicalProvider } from "./similarity/lexical.ts";

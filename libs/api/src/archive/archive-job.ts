@@ -23,6 +23,8 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<n
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
       await deps.transcripts.put(key, body);
       await deps.db.session.update({ where: { id: s.id }, data: { transcriptKey: key, transcriptSize: BigInt(body.length), transcriptSha256: sha256(body), archivedAt: new Date() } });
+      // Semantic index, when configured; a failure here must not undo the archive.
+      await deps.similarity?.index(deps.db, s.id).catch((err: unknown) => deps.log("warn", "embedding a session failed", { sessionId: s.id, error: String(err) }));
       done++;
     } catch (err) {
       deps.log("warn", "transcript upload failed; will retry", { sessionId: s.id, error: String(err) });

@@ -1,6 +1,6 @@
 import { runnerSchema, sessionResumeInput, sessionEntriesInput, sessionEntriesOutput, sessionExportInput, sessionExportOutput, sessionIdInput, sessionListInput, sessionListOutput, sessionSchema, similarSessionsOutput } from "@stratavore/contracts";
 import { browseSessions, exportSession, getSession, resumeSession, sessionEntries } from "../services/sessions-service.ts";
-import { similarSessions } from "../services/similar-sessions.ts";
+import { similarSessions } from "../similarity/similar-sessions.ts";
 import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const sessionsRouter = router({

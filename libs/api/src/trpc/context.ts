@@ -3,6 +3,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { ApiConfig } from "../config.ts";
 import type { TranscriptStore } from "../archive/transcript-store.ts";
 import type { Fleet } from "../fleet/fleet.ts";
+import type { SimilarityProvider } from "../similarity/provider.ts";
 import type { RealtimeBus } from "../realtime/bus.ts";
 
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   transcripts: TranscriptStore;
   /** Days after which archived transcript objects are deleted; null keeps them. */
   transcriptRetentionDays?: number | null;
+  /** Lexical (in Postgres) when absent. */
+  similarity?: SimilarityProvider;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
 }
 

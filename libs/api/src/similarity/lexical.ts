@@ -1,15 +1,13 @@
-import { listSessions } from "@stratavore/db";
-import type { ApiDeps } from "../trpc/context.ts";
-import { getSession } from "./sessions-service.ts";
+import type { Db } from "@stratavore/db";
+import type { ScoredSession, SimilarityProvider } from "./provider.ts";
 
 /**
  * "Find similar", computed inside Postgres with no external service: the session's most
  * characteristic words (frequent here, rare across the archive — tf-idf from ts_stat) become
  * a query, and other sessions are ranked by how strongly their text matches it.
  */
-export async function similarSessions(deps: ApiDeps, id: string, limit = 10) {
-  await getSession(deps, id);
-  const terms = await deps.db.$queryRaw<Array<{ word: string }>>`
+async function lexicalSimilar(db: Db, id: string, limit: number): Promise<ScoredSession[]> {
+  const terms = await db.$queryRaw<Array<{ word: string }>>`
     WITH mine AS (SELECT word, nentry FROM ts_stat(format('SELECT to_tsvector(''english'', text) FROM "TranscriptEntry" WHERE "sessionId" = %L', ${id}::text)) ORDER BY nentry DESC LIMIT 100),
          total AS (SELECT greatest(count(DISTINCT "sessionId"), 1)::float AS n FROM "TranscriptEntry")
     SELECT m.word FROM mine m, total t
@@ -18,12 +16,16 @@ export async function similarSessions(deps: ApiDeps, id: string, limit = 10) {
      LIMIT 12`;
   if (!terms.length) return [];
   const query = terms.map((t) => t.word.replace(/[^a-z0-9]/gi, "")).filter(Boolean).join(" | ");
-  const scored = await deps.db.$queryRaw<Array<{ sessionId: string; score: number }>>`
+  const scored = await db.$queryRaw<Array<{ sessionId: string; score: number }>>`
     SELECT e."sessionId", sum(ts_rank(to_tsvector('english', e.text), to_tsquery('english', ${query}))) AS score
       FROM "TranscriptEntry" e
      WHERE e."sessionId" <> ${id} AND to_tsvector('english', e.text) @@ to_tsquery('english', ${query})
      GROUP BY e."sessionId" ORDER BY score DESC LIMIT ${limit}`;
-  const sessions = await listSessions(deps.db, { ids: scored.map((s) => s.sessionId), sort: "recent", limit });
-  const byId = new Map(sessions.map((s) => [s.id, s]));
-  return scored.flatMap((s) => { const session = byId.get(s.sessionId); return session ? [{ session, score: Number(s.score) }] : []; });
+  return scored.map((s) => ({ sessionId: s.sessionId, score: Number(s.score) }));
 }
+
+export const lexicalProvider: SimilarityProvider = {
+  name: "lexical",
+  similar: lexicalSimilar,
+  index: async () => undefined,
+};
