@@ -46,3 +46,20 @@ it("similar sessions: the one sharing a session's characteristic words comes fir
   const ids = similar.map((s) => s.session.id);
   if (ids.includes(other)) expect(ids.indexOf(other)).toBeGreaterThan(ids.indexOf(twin));
 });
+
+it("archive is idempotent: replayed and out-of-order lines give the same entries", async () => {
+  const lines = ["first question", "first answer", "second question", "second answer"].map((t, i) => entry(t, i % 2 ? "assistant" : "user"));
+  const once = randomUUID();
+  const scrambled = randomUUID();
+  for (const id of [once, scrambled]) await ensureSession(h.db, { id, projectId: null, nodeId: null, cwd: "/tmp" });
+  await insertEntries(h.db, once, lines);
+  // The same lines arriving late, twice, and in another order.
+  await insertEntries(h.db, scrambled, [lines[2]!, lines[0]!]);
+  await insertEntries(h.db, scrambled, [...lines].reverse());
+  await insertEntries(h.db, scrambled, lines);
+  const read = (id: string) => h.db.transcriptEntry.findMany({ where: { sessionId: id }, orderBy: [{ file: "asc" }, { offset: "asc" }], select: { uuid: true, text: true, rawLine: true, offset: true } });
+  expect(await read(scrambled)).toEqual(await read(once));
+  expect(await read(once)).toHaveLength(4);
+  const { api } = await h.as("viewer");
+  expect((await api.sessions.export({ id: scrambled, format: "jsonl" })).content).toBe((await api.sessions.export({ id: once, format: "jsonl" })).content);
+});
