@@ -83,6 +83,8 @@ describe("transcript store", () => {
     expect(createHash("sha256").update(body).digest("hex")).toBe(row.transcriptSha256);
     expect(Number(row.transcriptSize)).toBe(body.length);
     expect(gunzipSync(body).toString()).toBe(await readFile(transcriptIn(agent.home, r.sessionId!), "utf8"));
+    // The filesystem store has no presigned URLs (S3 has); the API still reports checksum and size.
+    expect(await h.api.sessions.transcript({ id: r.sessionId! })).toMatchObject({ stored: true, url: null, sha256: row.transcriptSha256, sizeBytes: body.length });
 
     // Retention: with a cutoff in the future every object is "old" and is removed.
     expect(await applyRetention(h.server.deps, 1, new Date(Date.now() + 2 * 86_400_000))).toBeGreaterThanOrEqual(1);

@@ -68,6 +68,7 @@ const cases: Case[] = [
   { name: "sessions.entries", minRole: "viewer", mutation: false, call: (a) => a.sessions.entries({ id: MISSING }) },
   { name: "sessions.export", minRole: "viewer", mutation: false, call: (a) => a.sessions.export({ id: MISSING, format: "md" }) },
   { name: "sessions.resume", minRole: "operator", mutation: true, call: (a) => a.sessions.resume({ id: MISSING }) },
+  { name: "sessions.transcript", minRole: "viewer", mutation: false, call: (a) => a.sessions.transcript({ id: MISSING }) },
   { name: "sessions.similar", minRole: "viewer", mutation: false, call: (a) => a.sessions.similar({ id: MISSING }) },
   { name: "users.list", minRole: "admin", mutation: false, call: (a) => a.users.list() },
   { name: "users.create", minRole: "admin", mutation: true, call: (a) => a.users.create({ email: uniqueEmail("m"), name: "M", role: "viewer", password: "0123456789ab" }) },

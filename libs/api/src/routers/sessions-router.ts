@@ -1,5 +1,5 @@
-import { runnerSchema, sessionResumeInput, sessionEntriesInput, sessionEntriesOutput, sessionExportInput, sessionExportOutput, sessionIdInput, sessionListInput, sessionListOutput, sessionSchema, similarSessionsOutput } from "@stratavore/contracts";
-import { browseSessions, exportSession, getSession, resumeSession, sessionEntries } from "../services/sessions-service.ts";
+import { runnerSchema, sessionResumeInput, sessionTranscriptOutput, sessionEntriesInput, sessionEntriesOutput, sessionExportInput, sessionExportOutput, sessionIdInput, sessionListInput, sessionListOutput, sessionSchema, similarSessionsOutput } from "@stratavore/contracts";
+import { browseSessions, exportSession, getSession, resumeSession, sessionEntries, storedTranscript } from "../services/sessions-service.ts";
 import { similarSessions } from "../similarity/similar-sessions.ts";
 import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
@@ -9,5 +9,6 @@ export const sessionsRouter = router({
   entries: protectedProcedure.input(sessionEntriesInput).output(sessionEntriesOutput).query(({ ctx, input }) => sessionEntries(ctx, input.id, input.afterId, input.limit)),
   export: protectedProcedure.input(sessionExportInput).output(sessionExportOutput).query(({ ctx, input }) => exportSession(ctx, input.id, input.format)),
   resume: operatorProcedure.input(sessionResumeInput).output(runnerSchema).mutation(({ ctx, input }) => resumeSession(ctx, ctx.principal, input)),
+  transcript: protectedProcedure.input(sessionIdInput).output(sessionTranscriptOutput).query(({ ctx, input }) => storedTranscript(ctx, input.id)),
   similar: protectedProcedure.input(sessionIdInput).output(similarSessionsOutput).query(({ ctx, input }) => similarSessions(ctx, input.id)),
 });

@@ -61,3 +61,17 @@ export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
   return launchRunner(deps, actor, { project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [], extraArgs: [] });
 }
+
+/** Where the stored copy of an ended session is, with its checksum (DESIGN §5). */
+export async function storedTranscript(deps: ApiDeps, id: string) {
+  await getSession(deps, id);
+  const row = await deps.db.session.findUniqueOrThrow({ where: { id }, select: { transcriptKey: true, transcriptSha256: true, transcriptSize: true, archivedAt: true } });
+  if (!row.transcriptKey) return { stored: false, url: null, sha256: null, sizeBytes: null, archivedAt: row.archivedAt };
+  return {
+    stored: true,
+    url: await deps.transcripts.downloadUrl(row.transcriptKey, 900),
+    sha256: row.transcriptSha256,
+    sizeBytes: row.transcriptSize === null ? null : Number(row.transcriptSize),
+    archivedAt: row.archivedAt,
+  };
+}

@@ -75,3 +75,6 @@ export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, 
 
 /** Resume a session in a new runner: on its original node by default, or any online node. */
 export const sessionResumeInput = z.object({ id: z.string().min(1).max(100), node: z.string().trim().min(1).max(100).optional(), fork: z.boolean().default(false) });
+
+/** The stored, compressed transcript of an ended session: a presigned URL on S3, null on the filesystem store. */
+export const sessionTranscriptOutput = z.object({ stored: z.boolean(), url: z.string().nullable(), sha256: z.string().nullable(), sizeBytes: z.number().nullable(), archivedAt: z.date().nullable() });
