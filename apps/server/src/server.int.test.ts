@@ -34,9 +34,10 @@ async function signIn(email: string, password: string): Promise<{ status: number
   return { status: res.status, cookie: session ? session.split(";")[0]! : null };
 }
 
-function socket(opts: { token?: string; cookie?: string }): Promise<Socket> {
+function socket(opts: { token?: string; cookie?: string; origin?: string }): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect(server.url, { path: "/socket.io", transports: ["websocket"], auth: opts.token ? { token: opts.token } : {}, extraHeaders: opts.cookie ? { cookie: opts.cookie } : {}, reconnection: false });
+    const extraHeaders: Record<string, string> = { ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(opts.origin ? { origin: opts.origin } : {}) };
+    const s = connect(server.url, { path: "/socket.io", transports: ["websocket"], auth: opts.token ? { token: opts.token } : {}, extraHeaders, reconnection: false });
     sockets.push(s);
     s.on("connect", () => resolve(s));
     s.on("connect_error", (err) => reject(err));
@@ -115,9 +116,11 @@ describe("one-port server", () => {
     expect(event.seq).toBeGreaterThan(0);
   });
 
-  it("accepts the session cookie on the socket handshake", async () => {
+  it("accepts the session cookie on the socket handshake from its own origin only", async () => {
     const { cookie } = await signIn(adminEmail, adminPassword);
-    const s = await socket({ cookie: cookie! });
+    const s = await socket({ cookie: cookie!, origin: new URL(server.url).origin });
     expect(s.connected).toBe(true);
+    // A page on another port of the same host is "same site": the cookie goes along, the origin gives it away.
+    await expect(socket({ cookie: cookie!, origin: "http://127.0.0.1:5173" })).rejects.toThrow("FORBIDDEN");
   });
 });

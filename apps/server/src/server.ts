@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
-  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, type ApiDeps, type FleetConfig, type RealtimeBus,
+  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, type ApiConfig, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -43,7 +43,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const firstAdmin = admin ? { email: admin.email, password, generated: !env.adminPassword } : null;
   if (firstAdmin) opts.onFirstAdmin?.(firstAdmin);
 
-  const config = {
+  const config: ApiConfig = {
     authSecret: secret,
     auditKey: deriveKey(secret, "audit"),
     sessionMaxAgeSeconds: env.sessionMaxAgeSeconds,
@@ -88,6 +88,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const url = env.port === 0 ? `http://${env.host}:${port}` : env.publicUrl;
   // With an OS-chosen port the origin next-auth must use is only known now.
   if (env.port === 0) exportAuthEnv(url);
+  config.allowedOrigins = [new URL(url).origin, new URL(env.publicUrl).origin];
 
   let closing: Promise<void> | null = null;
   const close = () => {

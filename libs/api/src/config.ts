@@ -9,4 +9,6 @@ export interface ApiConfig {
   secureCookies: boolean;
   /** Claude Code's projects folder on the server machine, for Settings → Import history. */
   claudeProjectsDir: string;
+  /** Origins allowed to open a cookie-authenticated socket (the dashboard's own); unset = no check. */
+  allowedOrigins?: string[];
 }

@@ -31,6 +31,13 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
       const principal = await resolvePrincipal(deps.db, deps.config.authSecret, { cookieHeader: socket.handshake.headers.cookie, bearer: token });
       if (!principal) return next(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }));
+      // A cookie rides along with requests from other sites' pages too (another port or a
+      // sibling subdomain is "same site"): a browser handshake must come from our own origin.
+      const origin = socket.handshake.headers.origin;
+      const allowed = deps.config.allowedOrigins;
+      if (principal.via === "session" && origin && allowed && !allowed.includes(origin)) {
+        return next(Object.assign(new Error("FORBIDDEN"), { data: { code: "FORBIDDEN" } }));
+      }
       socket.data.principal = principal;
       next();
     } catch {

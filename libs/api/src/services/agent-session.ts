@@ -51,6 +51,8 @@ export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node
 }
 
 export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
+  // It may already have reconnected (a new socket replaced this one): then it is not offline.
+  if (deps.fleet.agents.isConnected(nodeId)) return;
   const row = await deps.db.node.findUnique({ where: { id: nodeId }, select: { status: true } });
   if (!row || row.status === "offline") return;
   await inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, row.status === "draining" ? "draining" : "offline", "node.disconnected"));

@@ -14,6 +14,8 @@ export async function ingestHeartbeat(deps: ApiDeps, nodeId: string, items: Hear
   const updated = await deps.db.$transaction(async (tx) => {
     const n = await applyHeartbeatBatch(tx, nodeId, rows, at);
     await tx.node.update({ where: { id: nodeId }, data: { lastSeenAt: at }, select: { id: true } });
+    // It beats, so it is connected: undo an offline mark from a stall (draining stays draining).
+    await tx.node.updateMany({ where: { id: nodeId, status: "offline", revokedAt: null }, data: { status: "online" } });
     return n;
   });
   deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);

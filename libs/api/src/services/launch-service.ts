@@ -82,7 +82,7 @@ export async function dispatchToAgent(
   actor: Actor,
   runner: Runner,
   cwd: string,
-  opts: { fork?: boolean; resumeSessionId?: string; extraArgs: string[] },
+  opts: { fork?: boolean; resumeSessionId?: string; extraArgs: string[]; restart?: boolean },
 ): Promise<Runner> {
   const cmd: LaunchCommand = {
     runnerId: runner.id,
@@ -92,7 +92,8 @@ export async function dispatchToAgent(
       sessionId: runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId ?? undefined) : (runner.sessionId ?? undefined),
       fork: opts.fork,
       model: runner.model ?? undefined,
-      prompt: runner.prompt ?? undefined,
+      // A restart resumes the conversation; sending the first task again would repeat its work.
+      prompt: opts.restart ? undefined : (runner.prompt ?? undefined),
       extraArgs: opts.extraArgs,
     },
     cols: 120,
@@ -103,7 +104,17 @@ export async function dispatchToAgent(
   deps.fleet.setOwner(runner.id, nodeId);
   // Resuming on a machine that never saw (or has since deleted) the transcript: put it back first.
   const resumeId = runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId) : null;
-  if (resumeId) await restoreTranscript(deps, nodeId, resumeId, cwd);
+  if (resumeId) {
+    try {
+      await restoreTranscript(deps, nodeId, resumeId, cwd);
+    } catch (err) {
+      // The row is committed as `starting`: never leave it there holding a quota slot.
+      await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+        moveRunner(deps, tx, outbox, null, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `restore failed: ${err instanceof Error ? err.message : String(err)}` }, event: "runner.failed" }),
+      );
+      throw err;
+    }
+  }
   const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     ack.ok

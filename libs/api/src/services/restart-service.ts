@@ -2,6 +2,7 @@ import { restartDelayMs } from "@stratavore/runner";
 import { AppError } from "@stratavore/contracts";
 import { candidateNodes, countActiveOnNode, countActiveRunners, findProject, findRunner } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
+import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import { dispatchToAgent } from "./launch-service.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction, type TxClient } from "./transaction.ts";
@@ -11,8 +12,8 @@ async function lock(tx: TxClient, key: string): Promise<void> {
 }
 
 /** Its original node when it is back and has room, else the least-loaded one that has. */
-async function pickNode(deps: ApiDeps, tx: TxClient, previous: string | null): Promise<string | null> {
-  const nodes = (await candidateNodes(tx, { labels: [] })).filter((n) => deps.fleet.agents.isConnected(n.id));
+async function pickNode(deps: ApiDeps, tx: TxClient, previous: string | null, labels: string[]): Promise<string | null> {
+  const nodes = (await candidateNodes(tx, { labels })).filter((n) => deps.fleet.agents.isConnected(n.id));
   nodes.sort((a, b) => Number(b.id === previous) - Number(a.id === previous));
   for (const n of nodes) {
     await lock(tx, `node:${n.id}`);
@@ -43,7 +44,10 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string): Promise
     if (!project || project.status === "archived") return giveUp("project archived or deleted");
     await lock(tx, `project:${project.id}`);
     if ((await countActiveRunners(tx, project.id)) >= project.maxRunners) return giveUp("quota full");
-    const nodeId = await pickNode(deps, tx, runner.nodeId);
+    const blocked = await assertLaunchAllowed(deps, tx, project.id).then(() => null, (err: unknown) => (err instanceof AppError && err.code === "BUDGET_BLOCKED" ? err.message : Promise.reject(err)));
+    if (blocked) return giveUp(`budget: ${blocked}`);
+    const labels = (await tx.project.findUnique({ where: { id: project.id }, select: { nodeLabels: true } }))?.nodeLabels ?? [];
+    const nodeId = await pickNode(deps, tx, runner.nodeId, labels);
     if (!nodeId) return giveUp("no online node with room");
     return moveRunner(deps, tx, outbox, null, {
       runnerId, from: ["failed"],
@@ -52,7 +56,7 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string): Promise
     });
   });
   if (!restarted || !project) return;
-  await dispatchToAgent(deps, null, restarted, project.path, { resumeSessionId: restarted.sessionId ?? undefined, extraArgs: restarted.flags }).catch((err: unknown) => {
+  await dispatchToAgent(deps, null, restarted, project.path, { resumeSessionId: restarted.sessionId ?? undefined, extraArgs: restarted.flags, restart: true }).catch((err: unknown) => {
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
   });
 }

@@ -24,7 +24,8 @@ export interface RunnerEnd {
 export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEnd): Promise<Runner | null> {
   const current = await findRunner(deps.db, end.runnerId);
   if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
-  const clean = end.endedBy === "user" || (end.exitCode === 0 && !end.signal);
+  // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
+  const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const reason = end.reason ?? (end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`);
   // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
   const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });

@@ -11,13 +11,12 @@ export async function browseSessions(deps: ApiDeps, input: { project?: string; n
   const nodeId = input.node ? (await findNode(deps.db, input.node, deps.fleet.agents.isConnected))?.id : undefined;
   if (input.node && !nodeId) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
   if (!input.search) return { sessions: await listSessions(deps.db, { ...input, projectId, nodeId }), hits: [] };
-  const hits = await searchEntries(deps.db, input.search, projectId, input.limit);
-  const sessions = await listSessions(deps.db, { ids: hits.map((h) => h.sessionId), projectId, nodeId, since: input.since, until: input.until, sort: "recent", limit: input.limit });
+  // Rank broadly first, then apply the node and date filters, then cut to the limit.
+  const ranked = await searchEntries(deps.db, input.search, projectId, 500);
+  const sessions = await listSessions(deps.db, { ids: ranked.map((h) => h.sessionId), projectId, nodeId, since: input.since, until: input.until, sort: "recent", limit: 500 });
   const byId = new Map(sessions.map((s) => [s.id, s]));
-  return {
-    sessions: hits.flatMap((h) => byId.get(h.sessionId) ?? []),
-    hits: hits.flatMap((h) => { const session = byId.get(h.sessionId); return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : []; }),
-  };
+  const hits = ranked.flatMap((h) => { const session = byId.get(h.sessionId); return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : []; }).slice(0, input.limit);
+  return { sessions: hits.map((h) => h.session), hits };
 }
 
 export async function getSession(deps: ApiDeps | { db: Tx }, id: string): Promise<Session> {
@@ -58,6 +57,8 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
 export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean }) {
   const session = await getSession(deps, input.id);
   if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
+  // Two claudes appending to one transcript would interleave it; a fork writes a new one.
+  if (!input.fork && session.activeRunners > 0) throw new AppError("CONFLICT", "This session is open in a running runner; fork it, or stop that runner first.");
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
   return launchRunner(deps, actor, { project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [], extraArgs: [] });
 }
