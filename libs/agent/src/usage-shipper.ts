@@ -119,7 +119,9 @@ export class UsageShipper {
       while (queued.entries.length) {
         let bytes = 0;
         let n = 0;
-        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + (queued.entries[n]?.rawLine.length ?? 0) < MAX_ENTRY_BYTES)) bytes += queued.entries[n++]?.rawLine.length ?? 0;
+        // Measured as sent (JSON, UTF-8): raw line, text and escaping all count against the socket limit.
+        const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
+        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES)) bytes += size(n++);
         const ack = await this.opts.archive({ runnerId, sessionId: queued.sessionId, entries: queued.entries.slice(0, n) });
         if (!ack.ok) {
           if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION") queued.entries.splice(0, n);

@@ -23,8 +23,10 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, want: { nodeId?: string;
   if (candidates.length === 0) {
     throw new AppError(code, want.nodeId ? "The requested node is not online (or is draining)." : `No online node${want.labels.length ? ` with labels ${want.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
   }
+  // Lock every candidate in id order (a fixed order, so two launches cannot deadlock), then
+  // pick the least loaded one with room, counted under the locks.
+  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
   for (const c of candidates) {
-    await lock(tx, `node:${c.id}`);
     if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
   }
   throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);

@@ -15,8 +15,9 @@ async function lock(tx: TxClient, key: string): Promise<void> {
 async function pickNode(deps: ApiDeps, tx: TxClient, previous: string | null, labels: string[]): Promise<string | null> {
   const nodes = (await candidateNodes(tx, { labels })).filter((n) => deps.fleet.agents.isConnected(n.id));
   nodes.sort((a, b) => Number(b.id === previous) - Number(a.id === previous));
+  // Same fixed lock order as a launch, so the two never deadlock.
+  for (const n of [...nodes].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${n.id}`);
   for (const n of nodes) {
-    await lock(tx, `node:${n.id}`);
     if ((await countActiveOnNode(tx, n.id)) < n.capacity) return n.id;
   }
   return null;
