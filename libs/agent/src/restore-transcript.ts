@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import { restoreCommandSchema, type RestoreAck } from "@stratavore/contracts";
 import { projectTranscriptDir } from "@stratavore/runner";
@@ -14,12 +14,16 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
   const { sessionId, cwd, files } = parsed.data;
   const dir = projectTranscriptDir(configDir, cwd);
   if (existsSync(join(dir, `${sessionId}.jsonl`))) return { ok: true, restored: false };
-  for (const f of files) {
+  const main = `${sessionId}.jsonl`;
+  // Sub-agent files first and the main transcript last, each written then renamed: the main
+  // file's presence means "restored", so it must never exist half-written.
+  for (const f of [...files].sort((a, b) => Number(a.name === main) - Number(b.name === main))) {
     const path = normalize(join(dir, f.name));
     // Names come from the server, but a path may never leave the project's transcript folder.
     if (!path.startsWith(dir + sep)) return { ok: false, code: "VALIDATION", message: `Refusing to write outside the transcript folder: ${f.name}` };
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, f.content, { mode: 0o600 });
+    await writeFile(`${path}.restoring`, f.content, { mode: 0o600 });
+    await rename(`${path}.restoring`, path);
   }
   return { ok: true, restored: true };
 }

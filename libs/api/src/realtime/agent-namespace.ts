@@ -48,17 +48,20 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     }
 
     on("agent:inventory", async ({ runners }) => {
-      for (const r of runners) deps.fleet.setOwner(r.runnerId, nodeId);
       const strays = await reconcileInventory(deps, nodeId, runners);
+      for (const r of runners) if (!strays.includes(r.runnerId)) deps.fleet.setOwner(r.runnerId, nodeId);
       // The server no longer considers these active (ended while the agent was away): end them.
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
     on("agent:heartbeat", ({ runners }) => ingestHeartbeat(deps, nodeId, runners));
+    // State changes are checked against the database, not the per-process owner cache: after a
+    // restart moved a runner, a late report from its old node must not end the new one.
+    const runsHereNow = async (runnerId: string) => (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;
     on("runner:session", async ({ runnerId, sessionId }) => {
-      if (await ownsRunner(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
+      if (await runsHereNow(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
     });
     on("runner:exited", async (p) => {
-      if (await ownsRunner(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
+      if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
     });
     on("runner:output", async (p) => {
       if (!(await ownsRunner(p.runnerId))) return;

@@ -123,6 +123,9 @@ export async function dispatchToAgent(
       ? moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
       : moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
   );
+  // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
+  // stop, a budget): either way no process may run that the database does not call active.
+  if ((ack.ok && !moved) || (!ack.ok && ack.code === "SPAWN_FAILED")) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
   if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id });
   return moved ?? runner;
 }
