@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { baseUrl, login, secondSession, uniqueName } from "../support/helpers";
+import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
 
 test("launch a runner from the UI, watch it go live, type into its terminal, stop it; a second page follows live", async ({ page, browser }) => {
   await login(page);
   const name = uniqueName("run");
   await page.goto(`${baseUrl()}/projects?new=1`);
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Path").fill(process.env.E2E_WORKDIR!);
+  await page.getByLabel("Path").fill(workdir());
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
 

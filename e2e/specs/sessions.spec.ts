@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, uniqueName } from "../support/helpers";
+import { baseUrl, login, uniqueName, workdir } from "../support/helpers";
 
 async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
   const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
@@ -11,7 +11,7 @@ test("search an old session for a phrase, open it at the hit, press Resume: a ne
   await login(page);
   const name = uniqueName("sess");
   const phrase = `walrus${Date.now().toString(36)}`;
-  await mutate(page, "projects.create", { name, path: process.env.E2E_WORKDIR! });
+  await mutate(page, "projects.create", { name, path: workdir() });
   const first = await mutate<{ id: string; sessionId: string }>(page, "runners.launch", { project: name });
 
   // Say something in the old session through its terminal, then end it.

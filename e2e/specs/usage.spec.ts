@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, secondSession, uniqueName } from "../support/helpers";
+import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
 
 /** Calls a tRPC mutation with the page's own session cookie, as the dashboard would. */
 async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
@@ -11,7 +11,7 @@ async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
 test("dashboard tiles and a budget gauge move live while a runner spends", async ({ page, browser }) => {
   await login(page);
   const name = uniqueName("spend");
-  await mutate(page, "projects.create", { name, path: process.env.E2E_WORKDIR! });
+  await mutate(page, "projects.create", { name, path: workdir() });
   const budget = await mutate<{ id: string }>(page, "budgets.create", { name: `${name}-budget`, scope: "project", scopeRef: name, period: "daily", limitTokens: 5_000_000, action: "notify" });
 
   await page.goto(`${baseUrl()}/`);

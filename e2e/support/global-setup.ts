@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { hostEnv, publishStack } from "./env.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -9,7 +10,7 @@ export default async function globalSetup() {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "e2e/support/stack.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...hostEnv(), NEXT_TELEMETRY_DISABLED: "1" },
   });
   const ready = await new Promise<Record<string, string>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the e2e stack did not start within 120 s")), 120_000);
@@ -20,11 +21,7 @@ export default async function globalSetup() {
       resolve(JSON.parse(line.slice(6)) as Record<string, string>);
     });
   });
-  process.env.E2E_BASE_URL = ready.url;
-  process.env.E2E_ADMIN_EMAIL = ready.adminEmail;
-  process.env.E2E_ADMIN_PASSWORD = ready.adminPassword;
-  process.env.E2E_DATABASE_URL = ready.databaseUrl;
-  process.env.E2E_WORKDIR = ready.workdir;
+  publishStack({ url: ready.url!, adminEmail: ready.adminEmail!, adminPassword: ready.adminPassword!, databaseUrl: ready.databaseUrl!, workdir: ready.workdir! });
   return async () => {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));

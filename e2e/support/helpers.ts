@@ -1,7 +1,9 @@
 import { expect, type Browser, type Page } from "@playwright/test";
+import { stack } from "./env.ts";
 
-export const baseUrl = () => process.env.E2E_BASE_URL!;
-export const admin = () => ({ email: process.env.E2E_ADMIN_EMAIL!, password: process.env.E2E_ADMIN_PASSWORD! });
+export const baseUrl = () => stack().url;
+export const admin = () => ({ email: stack().adminEmail, password: stack().adminPassword });
+export const workdir = () => stack().workdir;
 
 export async function login(page: Page, email = admin().email, password = admin().password): Promise<void> {
   await page.goto(`${baseUrl()}/login`);

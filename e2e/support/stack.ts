@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hostPath } from "./env.ts";
 import { startTestPostgres } from "../../libs/db/src/testing/test-postgres.ts";
 import { readEnv } from "../../apps/server/src/env.ts";
 import { createLogger } from "../../apps/server/src/logger.ts";
@@ -30,7 +31,7 @@ await mkdir(workdir, { recursive: true });
 const agent = await startLocalAgent({
   repoRoot: root, dataDir, serverUrl: server.url, deps: server.deps, log: createLogger("warn"),
   // Every fake claude also reports usage on its own twice a second, like a busy session.
-  env: { PATH: process.env.PATH, HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
+  env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
 });
 process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir })}\n`);
 

@@ -12,6 +12,7 @@ import { buildCli } from "../../../../scripts/build-cli.ts";
 import { readEnv } from "../../../server/src/env.ts";
 import { deriveKey } from "../../../server/src/secrets.ts";
 import { startServer, type RunningServer } from "../../../server/src/server.ts";
+import { hostPath } from "../../../server/src/testing/env.ts";
 
 export interface RunResult {
   code: number | null;
@@ -116,7 +117,7 @@ export class CliHarness {
   private childEnv(opts: RunOptions): NodeJS.ProcessEnv {
     return {
       NODE_ENV: "test",
-      PATH: process.env.PATH ?? "",
+      PATH: hostPath(),
       HOME: join(this.tmp, "home"),
       ...(opts.configDir ? { STRATAVORE_CONFIG_DIR: opts.configDir } : {}),
       ...opts.env,

@@ -7,6 +7,7 @@ import { createCaller, hashPassword, type FleetConfig } from "@stratavore/api";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { readEnv } from "../env.ts";
+import { hostPath } from "./env.ts";
 import { startServer, type RunningServer } from "../server.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../../..");
@@ -60,7 +61,7 @@ export class FleetHarness {
     const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
       "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
     if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
-    const env = { PATH: process.env.PATH, HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
+    const env = { PATH: hostPath(), HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
     const log: string[] = [];
     child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
