@@ -21,7 +21,7 @@ export type PtySpawn = (file: string, args: string[], options: PtySpawnOptions) 
 /**
  * node-pty forks, calls setsid() and makes the PTY the controlling terminal, so claude is
  * a session leader and closing the PTY sends it SIGHUP. An explicit env (never
- * process.env) also keeps node-pty from "sanitising" it.
+ * the parent's environment) also keeps node-pty from "sanitising" it.
  */
 export const nodePtySpawn: PtySpawn = (file, args, { cwd, env, cols, rows }) =>
   ptySpawn(file, args, { name: "xterm-256color", cwd, env, cols, rows });

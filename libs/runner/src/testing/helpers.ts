@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostPath } from "./env.ts";
 
 /** The fake `claude` executable (see fake-claude.mjs). */
 export const FAKE_CLAUDE = fileURLToPath(new URL("./fake-claude.mjs", import.meta.url));
@@ -19,7 +20,7 @@ export function tempHome(prefix = "stv-runner-"): { home: string; cwd: string; c
 }
 
 export function fakeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TERM: "xterm-256color", ...extra };
+  return { PATH: hostPath(), HOME: home, TERM: "xterm-256color", ...extra };
 }
 
 /** Runs the fake claude to completion (e.g. `-p` to seed a session); returns its stdout. */
