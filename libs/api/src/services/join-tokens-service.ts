@@ -1,12 +1,14 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { AppError, JOIN_TOKEN_PREFIX, type JoinToken } from "@stratavore/contracts";
 import { insertJoinToken, listJoinTokens, revokeJoinToken } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../trpc/context.ts";
+import { hashApiToken as hashSecret } from "../auth/api-token-secret.ts";
 import { audit } from "./audit.ts";
 import { inTransaction } from "./transaction.ts";
 
-export const hashSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");
+/** Join tokens and node credentials are full-entropy secrets, hashed like API tokens. */
+export { hashSecret };
 
 export async function createJoinToken(deps: ApiDeps, actor: Principal, ttlMinutes: number): Promise<{ token: JoinToken; secret: string }> {
   const secret = JOIN_TOKEN_PREFIX + randomBytes(32).toString("base64url");

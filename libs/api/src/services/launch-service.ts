@@ -7,14 +7,9 @@ import type { ApiDeps } from "../trpc/context.ts";
 import { audit, type Actor } from "./audit.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
-import { inTransaction, type TxClient } from "./transaction.ts";
+import { inTransaction, lock, type TxClient } from "./transaction.ts";
 
 type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
-
-/** Advisory-lock keys: one per project (quota) and one per node (capacity), always taken in that order. */
-async function lock(tx: TxClient, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-}
 
 /** Picks the least-loaded connected node with room, under its capacity lock. */
 async function placeOnNode(deps: ApiDeps, tx: TxClient, want: { nodeId?: string; labels: string[] }): Promise<string> {

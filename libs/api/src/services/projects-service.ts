@@ -10,9 +10,8 @@ import type { Principal } from "../auth/principal.ts";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { audit } from "./audit.ts";
-import { inTransaction, type TxClient } from "./transaction.ts";
+import { inTransaction, isUniqueViolation, type TxClient } from "./transaction.ts";
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
 
 export function listAllProjects(deps: ApiDeps, filter: ProjectFilter): Promise<Project[]> {
   return listProjects(deps.db, filter);

@@ -5,11 +5,8 @@ import type { ApiDeps } from "../trpc/context.ts";
 import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import { dispatchToAgent } from "./launch-service.ts";
 import { moveRunner } from "./runner-events.ts";
-import { inTransaction, type TxClient } from "./transaction.ts";
+import { inTransaction, lock, type TxClient } from "./transaction.ts";
 
-async function lock(tx: TxClient, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-}
 
 /** Its original node when it is back and has room, else the least-loaded one that has. */
 async function pickNode(deps: ApiDeps, tx: TxClient, previous: string | null, labels: string[]): Promise<string | null> {

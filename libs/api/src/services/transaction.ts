@@ -19,3 +19,11 @@ export async function inTransaction<T>(
   if (outbox.length) bus.publish(outbox);
   return result;
 }
+
+/** Transaction-scoped advisory lock on a named key (project quota, node capacity). */
+export async function lock(tx: TxClient, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+/** Prisma's unique-constraint violation. */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === "P2002";

@@ -4,11 +4,7 @@ import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { audit } from "./audit.ts";
-import { inTransaction } from "./transaction.ts";
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === "P2002";
-}
+import { inTransaction, isUniqueViolation } from "./transaction.ts";
 
 export function listAllUsers(deps: ApiDeps): Promise<User[]> {
   return listUsers(deps.db);

@@ -1,6 +1,7 @@
 import type { Node, NodeStatus } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { ACTIVE_RUNNER_STATUSES } from "./projects.ts";
+import { isUuid } from "./ids.ts";
 import type { Tx } from "./tx.ts";
 
 const activeWhere: Prisma.RunnerWhereInput = { status: { in: [...ACTIVE_RUNNER_STATUSES] } };
@@ -23,10 +24,8 @@ export async function listNodes(db: Tx, isConnected: (id: string) => boolean): P
   return rows.map((r) => toNode(r, isConnected(r.id)));
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function findNode(db: Tx, ref: string, isConnected: (id: string) => boolean): Promise<Node | null> {
-  const row = await db.node.findUnique({ where: UUID_RE.test(ref) ? { id: ref } : { name: ref.toLowerCase() }, select: nodeSelect });
+  const row = await db.node.findUnique({ where: isUuid(ref) ? { id: ref } : { name: ref.toLowerCase() }, select: nodeSelect });
   return row ? toNode(row, isConnected(row.id)) : null;
 }
 

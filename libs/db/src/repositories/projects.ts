@@ -1,5 +1,6 @@
 import type { Project, ProjectStats, ProjectStatus } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { isUuid } from "./ids.ts";
 import type { Tx } from "./tx.ts";
 
 /** Runner statuses that hold a quota slot. */
@@ -51,11 +52,9 @@ export async function listProjects(db: Tx, filter: ProjectFilter): Promise<Proje
   return rows.map(toProject);
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A project reference is its id or its unique name. */
 export async function findProject(db: Tx, ref: string): Promise<Project | null> {
-  const where = UUID_RE.test(ref) ? { id: ref } : { name: ref.toLowerCase() };
+  const where = isUuid(ref) ? { id: ref } : { name: ref.toLowerCase() };
   const row = await db.project.findUnique({ where, select: projectSelect });
   return row ? toProject(row) : null;
 }
