@@ -11,7 +11,7 @@ import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
 const baseRunner: Runner = {
   id: "1a2b3c4d-0000-4000-8000-000000000000", projectId: "00000000-0000-4000-8000-000000000001", projectName: "web", nodeId: null, nodeName: "box-1",
   status: "running", conversationMode: "new", sessionId: null, model: null, prompt: null, flags: [], pid: 4242, exitCode: null, endReason: null,
-  restartAttempts: 1, maxRestarts: 3, nextRestartAt: null, cpuPercent: 12.345, memoryBytes: 256 * 1024 * 1024, lastHeartbeatAt: null,
+  restartAttempts: 1, maxRestarts: 3, nextRestartAt: null, lostAt: null, pauseReason: null, pausedByBudgetId: null, restartDeferredSince: null, memoryLimitBytes: null, cpuLimitPercent: null, cpuPercent: 12.345, memoryBytes: 256 * 1024 * 1024, lastHeartbeatAt: null,
   startedAt: new Date("2026-01-01T00:00:00Z"), endedAt: null, createdAt: new Date("2026-01-01T00:00:00Z"), updatedAt: new Date("2026-01-01T00:00:00Z"),
 };
 

@@ -36,6 +36,9 @@ const schema = z.object({
 
 export type ServerEnv = ReturnType<typeof readEnv>;
 
+/** Server configuration a node agent never needs: database, secrets, storage and embedding keys. */
+const SERVER_ONLY_ENV = /^(STRATAVORE_|DATABASE_URL$|QDRANT_|AWS_)/;
+
 export function readEnv(argv: string[] = process.argv, env: Record<string, string | undefined> = process.env) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -61,8 +64,11 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     logLevel: e.STRATAVORE_LOG_LEVEL,
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
     claudeBin: e.STRATAVORE_CLAUDE_BIN ? resolve(e.STRATAVORE_CLAUDE_BIN) : undefined,
-    /** Passed to the local agent (and so to claude): the operator's own environment. */
-    childEnv: { ...env },
+    /**
+     * The local agent's environment: the operator's, minus the server's own secrets. The agent
+     * passes claude only an allow-listed part of it (libs/agent child-env.ts).
+     */
+    childEnv: Object.fromEntries(Object.entries(env).filter(([name]) => !SERVER_ONLY_ENV.test(name))),
     repoRoot,
     webDir: resolve(repoRoot, "apps/web"),
     s3: e.STRATAVORE_S3_BUCKET

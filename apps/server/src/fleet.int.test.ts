@@ -2,7 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
+import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
@@ -55,17 +55,36 @@ describe("runners on a real agent with the fake claude", () => {
 
   });
 
-  it("pause stops every process of the tree (state T) and unpause continues it", async () => {
+  it("pause freezes the runner's cgroup (every process), says who paused it, and unpause thaws it; the node reports its isolation", async () => {
     const node = uniqueSlug("n");
     await h.startAgent(node);
+    const caps = (await h.api.nodes.get({ ref: node })).capabilities;
+    expect(caps?.isolation).not.toBeUndefined();
     const p = await project();
     const r = await h.api.runners.launch({ project: p.name, node });
+    const paused = await h.api.runners.pause({ id: r.id });
+    expect(paused).toMatchObject({ status: "paused", pausedByBudgetId: null });
+    expect(paused.pauseReason).toMatch(/^paused by .+@/);
+    const tree = snapshotDescendants(r.pid!);
+    if (caps?.pause === "freeze") expect(tree.map(cgroupFreezeState)).toEqual(tree.map(() => "frozen"));
+    else expect(tree.map((pid) => readProcStat(pid)?.state)).toEqual(tree.map(() => "T"));
+    expect(await codeOf(h.api.runners.pause({ id: r.id }))).toBe("INVALID_TRANSITION");
+    expect(await h.api.runners.unpause({ id: r.id })).toMatchObject({ status: "running", pauseReason: null });
+    expect(cgroupFreezeState(r.pid!)).not.toBe("frozen");
+    expect(readProcStat(r.pid!)?.state).not.toBe("T");
+    await h.api.runners.kill({ id: r.id });
+    await waitFor("terminated after kill", async () => (await runnerStatus(r.id)) === "terminated");
+  });
+
+  it("without cgroups (--cgroups off) the node says pause uses signals, and pause stops every process (state T)", async () => {
+    const node = uniqueSlug("nocg");
+    await h.startAgent(node, { cgroups: "off" });
+    expect((await h.api.nodes.get({ ref: node })).capabilities).toMatchObject({ isolation: "none", pause: "signals" });
+    const r = await h.api.runners.launch({ project: (await project()).name, node });
     expect((await h.api.runners.pause({ id: r.id })).status).toBe("paused");
     const tree = snapshotDescendants(r.pid!);
-    expect(tree.map((pid) => readProcStat(pid)?.state)).toEqual(tree.map(() => "T"));
-    expect(await codeOf(h.api.runners.pause({ id: r.id }))).toBe("INVALID_TRANSITION");
+    await waitFor("every process stopped (T)", async () => tree.every((pid) => readProcStat(pid)?.state === "T"), 2000, 10);
     expect((await h.api.runners.unpause({ id: r.id })).status).toBe("running");
-    expect(readProcStat(r.pid!)?.state).not.toBe("T");
     await h.api.runners.kill({ id: r.id });
     await waitFor("terminated after kill", async () => (await runnerStatus(r.id)) === "terminated");
   });
@@ -111,7 +130,7 @@ describe("runners on a real agent with the fake claude", () => {
 });
 
 describe("agent loss", () => {
-  it("kill -9 of the agent leaves no claude alive, and the server fails the runner with heartbeat_lost", async () => {
+  it("kill -9 of the agent leaves no claude alive; the runner is lost, then failed with heartbeat_lost once its node stays away", async () => {
     const node = uniqueSlug("doomed");
     const agent = await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });
     const r = await h.api.runners.launch({ project: (await project()).name, node });
@@ -120,12 +139,21 @@ describe("agent loss", () => {
     agent.child.kill("SIGKILL");
     await agent.exited;
     await waitFor("every claude process gone", async () => tree.every((pid) => !isAlive(pid)), 10_000);
-    const lost = await waitFor("runner failed", async () => {
+    const lost = await waitFor("runner lost", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.status === "lost" ? cur : null;
+    }, 15_000, 50);
+    expect(lost.lostAt).not.toBeNull();
+    expect(lost.pid).toBe(r.pid); // it may still run there: the pid is kept for adoption
+    const failed = await waitFor("runner failed", async () => {
       const cur = await h.api.runners.get({ id: r.id });
       return cur.status === "failed" ? cur : null;
     });
-    expect(lost.endReason).toBe("heartbeat_lost");
+    expect(failed.endReason).toMatch(/^heartbeat_lost: its node was unreachable/);
     expect((await h.api.nodes.get({ ref: node })).status).toBe("offline");
+    const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(types.indexOf("runner.lost")).toBeGreaterThan(-1);
+    expect(types.indexOf("runner.lost")).toBeLessThan(types.indexOf("runner.failed"));
   });
 
   it("an agent that comes back without its runners reports them gone (agent_restarted)", async () => {

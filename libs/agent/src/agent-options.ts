@@ -1,4 +1,5 @@
 import type { AgentHello } from "@stratavore/contracts";
+import type { CgroupPreference } from "@stratavore/runner";
 
 export interface AgentOptions {
   serverUrl: string;
@@ -9,9 +10,13 @@ export interface AgentOptions {
   /** Path of `claude`; null when none was found (launches then fail with a clear reason). */
   claudeBin: string | null;
   claudeVersion: string | null;
-  /** Environment given to every claude (the agent's own, usually). */
+  /** The agent's environment; claude gets only its allow-listed part (see buildChildEnv). */
   childEnv: Record<string, string | undefined>;
-  /** Where claude keeps `projects/` (CLAUDE_CONFIG_DIR or ~/.claude), for session detection. */
+  /** Variable names passed to claude beyond the allow-list (--pass-env). */
+  passEnv: string[];
+  /** Which cgroup isolation to use (default auto: the best the node allows). */
+  cgroups: CgroupPreference;
+  /** Where claude keeps `projects/` (CLAUDE_CONFIG_DIR or ~/.claude): transcripts to tail and restore. */
   claudeConfigDir: string;
   heartbeatMs: number;
   /** How often transcripts are read and usage shipped (budgets act within about this + 1 s). */

@@ -1,6 +1,6 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
-import { claudeConfigDir } from "@stratavore/runner";
+import { claudeConfigDir, type CgroupPreference } from "@stratavore/runner";
 import { startAgent } from "./agent.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { claudeVersion, findClaudeBinary } from "./claude-binary.ts";
@@ -18,6 +18,10 @@ export interface AgentFlags {
   usageSeconds?: number;
   /** Exit when this process is gone (the local agent of `npm start` follows its server). */
   parentPid?: number;
+  /** auto | v2 | v1 | off */
+  cgroups?: CgroupPreference;
+  /** Extra environment variable names claude may see. */
+  passEnv?: string[];
 }
 
 /** What the agent reads from its environment; the app's env.ts fills it. */
@@ -42,6 +46,8 @@ export async function buildAgentOptions(flags: AgentFlags, env: AgentEnv, log: A
     claudeBin: bin,
     claudeVersion: await claudeVersion(bin, env.all),
     childEnv: env.all,
+    passEnv: flags.passEnv ?? [],
+    cgroups: flags.cgroups ?? "auto",
     claudeConfigDir: claudeConfigDir(home, env.claudeConfigDir),
     heartbeatMs: (flags.heartbeatSeconds ?? 10) * 1000,
     usageIntervalMs: Math.round((flags.usageSeconds ?? 2) * 1000),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
-import { readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
+import { detectCgroups, isDriver, readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
+import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
@@ -21,7 +22,15 @@ const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
  */
 export async function startAgent(opts: AgentOptions, onFatal: (code: string, message: string) => void): Promise<RunningAgent> {
   const logDir = join(opts.dataDir, "logs");
-  const supervisor = new Supervisor({ logDir });
+  const isolation = detectCgroups({ prefer: opts.cgroups });
+  const cgroups = isDriver(isolation) ? isolation : undefined;
+  if (cgroups) {
+    const swept = await cgroups.sweepStale();
+    if (swept) opts.log("warn", "killed what runners of a dead agent left in their cgroups", { cgroups: swept });
+  }
+  opts.log("info", "runner isolation", { ...isolation.capabilities });
+  const supervisor = new Supervisor({ logDir, cgroups });
+  const childEnv = buildChildEnv(opts.childEnv, opts.passEnv);
   let socket: ServerSocket | null = null;
 
   const shipper = new UsageShipper({
@@ -50,8 +59,8 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const cwds = new Map<string, string>();
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
-  supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy }) =>
-    socket?.emit("runner:exited", { runnerId, exitCode, signal: signal ?? null, endedBy: endedBy === "process" ? "process" : "user" }),
+  supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy, oomKilled }) =>
+    socket?.emit("runner:exited", { runnerId, exitCode, signal: signal ?? null, endedBy: endedBy === "process" ? "process" : "user", ...(oomKilled ? { oomKilled } : {}) }),
   );
   supervisor.on("session", ({ runnerId, sessionId }) => {
     socket?.emit("runner:session", { runnerId, sessionId });
@@ -75,9 +84,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
     try {
       cwds.set(cmd.runnerId, cmd.cwd);
-      const pid = await supervisor.launch({
-        runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: definedOnly(opts.childEnv), cols: cmd.cols, rows: cmd.rows, configDir: opts.claudeConfigDir,
-      });
+      const pid = supervisor.launch({ runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: childEnv, cols: cmd.cols, rows: cmd.rows, limits: cmd.limits });
       opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
       return { ok: true, pid };
     } catch (err) {
@@ -93,8 +100,8 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     const { runnerId, action } = parsed.data;
     if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status))) return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
     try {
-      if (action === "pause") supervisor.pause(runnerId);
-      else if (action === "resume") supervisor.resume(runnerId);
+      if (action === "pause") await supervisor.pause(runnerId);
+      else if (action === "resume") await supervisor.resume(runnerId);
       // stop/kill complete asynchronously; the exit is reported by the `exited` event.
       else void (action === "stop" ? supervisor.stop(runnerId) : supervisor.kill(runnerId));
       return { ok: true };
@@ -103,8 +110,16 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     }
   }
 
-  socket = await connectToServer(opts, {
-    onWelcome: (s) => s.emit("agent:inventory", { runners: inventory() }),
+  // The server shows the node's isolation on the Nodes page and words pause accordingly.
+  socket = await connectToServer({ ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } }, {
+    onWelcome: (s) => {
+      const runners = inventory();
+      s.emit("agent:inventory", { runners });
+      // A restarted server lost its terminal buffers: hand them back (it drops seqs it already has).
+      for (const r of runners) {
+        for (const chunk of supervisor.scrollback(r.runnerId)) s.emit("runner:output", { runnerId: r.runnerId, seq: chunk.seq, data: chunk.data });
+      }
+    },
     onFatal,
   });
   socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
@@ -153,8 +168,4 @@ function ignoreUnknown(fn: () => void): void {
   } catch {
     // the runner is gone; nothing to deliver to
   }
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

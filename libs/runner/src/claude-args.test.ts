@@ -1,31 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { buildClaudeArgs } from "./claude-args.ts";
+import { buildClaudeArgs, ownSessionId } from "./claude-args.ts";
 import { ClaudeArgsError } from "./errors.ts";
 
 const ID = "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d";
+const FORK = "7d1e0c44-9a0b-4f5e-8c21-55aa0b1c2d3e";
 
 describe("buildClaudeArgs", () => {
   it("starts a new session under the given id", () => {
     expect(buildClaudeArgs({ mode: "new", sessionId: ID })).toEqual(["--session-id", ID]);
   });
 
-  it("resumes, and forks only when asked", () => {
+  it("resumes in place, or forks into a session id fixed before launch", () => {
     expect(buildClaudeArgs({ mode: "resume", sessionId: ID })).toEqual(["--resume", ID]);
-    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, fork: true })).toEqual(["--resume", ID, "--fork-session"]);
+    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, forkSessionId: FORK })).toEqual(["--resume", ID, "--fork-session", "--session-id", FORK]);
+    expect(ownSessionId({ mode: "resume", sessionId: ID, forkSessionId: FORK })).toBe(FORK);
+    expect(ownSessionId({ mode: "resume", sessionId: ID })).toBe(ID);
   });
 
-  it("continues without an id", () => {
-    expect(buildClaudeArgs({ mode: "continue" })).toEqual(["--continue"]);
-  });
-
-  it("orders flags, model, passthrough flags, then the prompt last", () => {
-    expect(buildClaudeArgs({ mode: "new", sessionId: ID, model: "claude-opus-4-1", extraArgs: ["--permission-mode", "acceptEdits"], prompt: "fix the tests" })).toEqual([
-      "--session-id", ID, "--model", "claude-opus-4-1", "--permission-mode", "acceptEdits", "fix the tests",
+  it("puts the prompt after '--', behind flags that take several values", () => {
+    expect(buildClaudeArgs({ mode: "new", sessionId: ID, model: "claude-opus-4-1", extraArgs: ["--allowedTools", "Bash", "Edit"], prompt: "fix the tests" })).toEqual([
+      "--session-id", ID, "--model", "claude-opus-4-1", "--allowedTools", "Bash", "Edit", "--", "fix the tests",
     ]);
-  });
-
-  it("keeps a prompt that starts with '-' from being read as a flag", () => {
-    expect(buildClaudeArgs({ mode: "continue", prompt: "- list the bugs" })).toEqual(["--continue", "--", "- list the bugs"]);
+    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, prompt: "- list the bugs" })).toEqual(["--resume", ID, "--", "- list the bugs"]);
+    expect(buildClaudeArgs({ mode: "new", sessionId: ID, prompt: "" })).toEqual(["--session-id", ID]);
   });
 
   it("rejects specs claude would misread, with a typed error", () => {
@@ -35,19 +32,17 @@ describe("buildClaudeArgs", () => {
       { mode: "new", sessionId: "not-a-uuid" },
       { mode: "resume", sessionId: "123" },
       { mode: "continue", sessionId: ID },
-      { mode: "new", sessionId: ID, fork: true },
+      { mode: "new", sessionId: ID, forkSessionId: FORK },
+      { mode: "resume", sessionId: ID, forkSessionId: ID },
+      { mode: "resume", sessionId: ID, forkSessionId: "x" },
       { mode: "new", sessionId: ID, model: "--dangerously-skip-permissions" },
       { mode: "new", sessionId: ID, extraArgs: ["a\0b"] },
+      { mode: "new", sessionId: ID, extraArgs: ["--", "x"] },
       { mode: "sideways" },
     ] as const;
     for (const spec of bad) {
       expect(() => buildClaudeArgs(spec as never), JSON.stringify(spec)).toThrow(ClaudeArgsError);
     }
-    try {
-      buildClaudeArgs({ mode: "resume" });
-    } catch (err) {
-      expect((err as ClaudeArgsError).code).toBe("INVALID_ARGS");
-      expect((err as Error).message).toMatch(/needs a sessionId/);
-    }
+    expect(() => buildClaudeArgs({ mode: "resume" } as never)).toThrow(/sessionId is required/);
   });
 });

@@ -1,12 +1,16 @@
 import { ClaudeArgsError } from "./errors.ts";
 
-export type ConversationMode = "new" | "continue" | "resume";
-
+/**
+ * What the agent asks claude to do. The server resolves "continue" to the project's latest
+ * session before it gets here, so every launch names its session up front (DESIGN §2): no
+ * file watching guesses which transcript belongs to which runner.
+ */
 export interface ClaudeLaunchSpec {
-  mode: ConversationMode;
+  mode: "new" | "resume";
   /** new: the id to create; resume: the session to resume (the parent when forking). */
-  sessionId?: string;
-  fork?: boolean;
+  sessionId: string;
+  /** resume only: branch into a new session with this id (`--fork-session --session-id`). */
+  forkSessionId?: string;
   model?: string;
   prompt?: string;
   extraArgs?: string[];
@@ -20,33 +24,40 @@ export function isSessionId(value: string): boolean {
   return UUID_RE.test(value);
 }
 
-function requireSessionId(spec: ClaudeLaunchSpec): string {
-  if (!spec.sessionId) throw new ClaudeArgsError(`mode "${spec.mode}" needs a sessionId`);
-  if (!isSessionId(spec.sessionId)) throw new ClaudeArgsError(`sessionId "${spec.sessionId}" is not a uuid`);
-  return spec.sessionId;
+function requireId(value: string | undefined, what: string): string {
+  if (!value) throw new ClaudeArgsError(`${what} is required`);
+  if (!isSessionId(value)) throw new ClaudeArgsError(`${what} "${value}" is not a uuid`);
+  return value;
 }
 
 function modeArgs(spec: ClaudeLaunchSpec): string[] {
   switch (spec.mode) {
     case "new":
-      return ["--session-id", requireSessionId(spec)];
-    case "resume":
-      return ["--resume", requireSessionId(spec), ...(spec.fork ? ["--fork-session"] : [])];
-    case "continue":
-      // `--continue` picks the newest session itself; an id here would be silently ignored.
-      if (spec.sessionId) throw new ClaudeArgsError('mode "continue" takes no sessionId; use "resume"');
-      return ["--continue"];
+      if (spec.forkSessionId) throw new ClaudeArgsError("a fork needs mode \"resume\"");
+      return ["--session-id", requireId(spec.sessionId, "sessionId")];
+    case "resume": {
+      const args = ["--resume", requireId(spec.sessionId, "sessionId")];
+      if (spec.forkSessionId === undefined) return args;
+      const fork = requireId(spec.forkSessionId, "forkSessionId");
+      if (fork === spec.sessionId) throw new ClaudeArgsError("a fork needs a session id of its own");
+      return [...args, "--fork-session", "--session-id", fork];
+    }
     default:
       throw new ClaudeArgsError(`unknown mode "${String((spec as { mode: unknown }).mode)}"`);
   }
 }
 
+/** The session the runner writes to: its fork's id, else the one it creates or resumes. */
+export function ownSessionId(spec: ClaudeLaunchSpec): string {
+  return spec.forkSessionId ?? spec.sessionId;
+}
+
 /**
- * The argv for `claude` (without the binary). Flags first, passthrough flags next, the
- * prompt last as the positional argument.
+ * The argv for `claude` (without the binary): mode flags, model, passthrough flags, then
+ * `--` and the prompt. The `--` is always there: `--allowedTools Bash "hi"` makes claude read
+ * the prompt as a second tool name and never call the API (seen with 2.1.328, stack.md).
  */
 export function buildClaudeArgs(spec: ClaudeLaunchSpec): string[] {
-  if (spec.fork && spec.mode !== "resume") throw new ClaudeArgsError("fork only applies to resume");
   const args = modeArgs(spec);
   if (spec.model !== undefined) {
     if (!MODEL_RE.test(spec.model)) throw new ClaudeArgsError(`"${spec.model}" is not a model name`);
@@ -54,13 +65,13 @@ export function buildClaudeArgs(spec: ClaudeLaunchSpec): string[] {
   }
   for (const arg of spec.extraArgs ?? []) {
     if (arg.includes("\0")) throw new ClaudeArgsError("extra arguments cannot contain NUL bytes");
+    // Ours is the only `--`: a second one would turn the flags after it into prompt words.
+    if (arg === "--") throw new ClaudeArgsError("extra arguments cannot contain '--'; the prompt is passed separately");
     args.push(arg);
   }
   if (spec.prompt !== undefined && spec.prompt !== "") {
     if (spec.prompt.includes("\0")) throw new ClaudeArgsError("the prompt cannot contain NUL bytes");
-    // "- fix the bug" is a fine prompt but would otherwise be parsed as a flag.
-    if (spec.prompt.startsWith("-")) args.push("--");
-    args.push(spec.prompt);
+    args.push("--", spec.prompt);
   }
   return args;
 }

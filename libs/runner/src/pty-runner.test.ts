@@ -110,16 +110,17 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
     expect(h.signals).toHaveLength(2);
   });
 
-  it("pauses children first, resumes everything, and SIGCONTs a paused tree it stops", () => {
+  it("without a cgroup: pauses children first, resumes everything, and SIGCONTs a paused tree it stops", async () => {
     const h = harness();
     h.runner.start();
-    h.runner.pause();
-    h.runner.pause(); // idempotent
+    expect(h.runner.pauseMode).toBe("signals");
+    await h.runner.pause();
+    await h.runner.pause(); // idempotent
     expect(h.signals).toEqual(["SIGSTOP:200,101,100"]);
     expect(h.runner.state).toBe("paused");
-    h.runner.resume();
+    await h.runner.resume();
     expect(h.signals[1]).toBe("SIGCONT:100,101,200");
-    h.runner.pause();
+    await h.runner.pause();
     void h.runner.stop();
     expect(h.signals.slice(3)).toEqual(["SIGTERM:100", "SIGCONT:100,101,200"]);
   });
@@ -156,7 +157,7 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
 
   it("rejects commands that do not fit the state", async () => {
     const h = harness();
-    expect(() => h.runner.pause()).toThrow(RunnerStateError);
+    await expect(h.runner.pause()).rejects.toThrow(RunnerStateError);
     expect(() => h.runner.stop()).toThrow(RunnerStateError);
     h.runner.start();
     expect(() => h.runner.start()).toThrow(RunnerStateError);
@@ -164,7 +165,7 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
     h.exit(0);
     await h.runner.waitForExit();
     expect(() => h.runner.write("x")).toThrow(RunnerStateError);
-    expect(() => h.runner.pause()).toThrow(RunnerStateError);
+    await expect(h.runner.pause()).rejects.toThrow(RunnerStateError);
     await expect(h.runner.stop()).resolves.toMatchObject({ endedBy: "process" });
   });
 

@@ -7,6 +7,7 @@ import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn }
 import type { EndedBy } from "./restart-policy.ts";
 import { OutputRing } from "./ring-buffer.ts";
 import type { ProcStat } from "./process-tree.ts";
+import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
 import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";
 
 export type RunnerState = "starting" | "running" | "paused" | "stopping" | "exited";
@@ -17,6 +18,8 @@ export interface RunnerExit {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   endedBy: EndedBy;
+  /** The kernel killed a process of the runner for exceeding its cgroup memory limit. */
+  oomKilled?: boolean;
 }
 
 export interface RunnerDeps {
@@ -43,8 +46,20 @@ export interface PtyRunnerOptions {
    * for all its runners).
    */
   trackMs?: number;
+  /**
+   * The runner's own cgroup (DESIGN §2): claude joins it before it execs, so every process it
+   * starts is inside. Pause freezes it and stop ends with killing everything in it. Without
+   * one, pause falls back to SIGSTOP of the /proc tree.
+   */
+  cgroup?: RunnerCgroup;
   deps?: Partial<RunnerDeps>;
 }
+
+/**
+ * Joins the cgroup (one cgroup.procs per hierarchy) and execs claude: its pid is the shell's,
+ * and nothing of claude's ever runs outside the cgroup.
+ */
+const JOIN_SCRIPT = 'while [ "$1" != "--" ]; do echo $$ > "$1" || { echo "stratavore: cannot join cgroup $1" >&2; exit 125; }; shift; done; shift; exec "$@"';
 
 type RunnerEvents = { output: [data: string, seq: number]; exit: [exit: RunnerExit]; state: [state: RunnerState] };
 
@@ -106,8 +121,10 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     let pty: PtyProcess;
     try {
       const file = this.deps.preflight(command, cwd, env);
+      const cg = this.opts.cgroup;
+      const [spawnFile, spawnArgs] = cg ? ["/bin/sh", ["-c", JOIN_SCRIPT, "stratavore-cgroup", ...cg.procsFiles, "--", file, ...args]] : [file, args];
       try {
-        pty = this.deps.spawn(file, args, { cwd, env: { ...env, [RUNNER_TAG_ENV]: tagValue }, cols, rows });
+        pty = this.deps.spawn(spawnFile, spawnArgs, { cwd, env: { ...env, [RUNNER_TAG_ENV]: tagValue }, cols, rows });
       } catch (err) {
         throw new SpawnError("SPAWN_FAILED", `Could not start ${file}: ${(err as Error).message}`);
       }
@@ -143,10 +160,29 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     this.live("resize").resize(cols, rows);
   }
 
-  /** SIGSTOP for every process of the tree, children first; idempotent. */
-  pause(): void {
+  /** Whether pause freezes a cgroup (nothing notices) or sends SIGSTOP (claude's tool wrapper does). */
+  get pauseMode(): "freeze" | "signals" {
+    return this.opts.cgroup ? "freeze" : "signals";
+  }
+
+  /** Freezes the cgroup, else SIGSTOP for every process of the tree, children first; idempotent. */
+  async pause(): Promise<void> {
     if (this.current === "paused") return;
     if (this.current !== "running") throw new RunnerStateError(`cannot pause a runner that is ${this.current}`);
+    if (this.opts.cgroup) await this.opts.cgroup.freeze();
+    else this.stopTree();
+    if (this.current === "running") this.setState("paused");
+  }
+
+  async resume(): Promise<void> {
+    if (this.current === "running") return;
+    if (this.current !== "paused") throw new RunnerStateError(`cannot resume a runner that is ${this.current}`);
+    if (this.opts.cgroup) await this.opts.cgroup.thaw();
+    else this.signalTree("SIGCONT");
+    if (this.current === "paused") this.setState("running");
+  }
+
+  private stopTree(): void {
     const stopped = new Set(this.signalTree("SIGSTOP", true));
     // A process forked while the others were being stopped escaped the first pass.
     for (let pass = 0; pass < 3; pass += 1) {
@@ -155,14 +191,6 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
       this.signalPids(fresh.reverse(), "SIGSTOP");
       for (const pid of fresh) stopped.add(pid);
     }
-    this.setState("paused");
-  }
-
-  resume(): void {
-    if (this.current === "running") return;
-    if (this.current !== "paused") throw new RunnerStateError(`cannot resume a runner that is ${this.current}`);
-    this.signalTree("SIGCONT");
-    this.setState("running");
   }
 
   /** SIGTERM to claude (it ends its tools itself), then SIGKILL for the whole tree after the grace. */
@@ -172,9 +200,12 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     this.setState("stopping");
     this.look(); // the snapshot is taken before anything can re-parent
     if (this.pty) this.signalPids([this.pty.pid], "SIGTERM");
-    // A stopped process keeps SIGTERM pending forever; let the whole tree run to handle it.
-    if (wasPaused) this.signalTree("SIGCONT");
-    this.graceTimer = this.deps.clock.setTimeout(() => this.signalTree("SIGKILL"), this.opts.graceMs ?? 5000);
+    // A stopped or frozen process keeps SIGTERM pending forever; let the whole tree run to handle it.
+    if (wasPaused) {
+      if (this.opts.cgroup) void this.opts.cgroup.thaw().catch(() => undefined);
+      this.signalTree("SIGCONT");
+    }
+    this.graceTimer = this.deps.clock.setTimeout(() => this.killEverything(), this.opts.graceMs ?? 5000);
     return this.exitPromise;
   }
 
@@ -183,8 +214,14 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     this.beginEnding(reason);
     if (this.current === "exited") return this.exitPromise;
     this.setState("stopping");
-    this.signalTree("SIGKILL");
+    this.killEverything();
     return this.exitPromise;
+  }
+
+  /** SIGKILL for the cgroup's members and the tracked tree (a process may have left neither). */
+  private killEverything(): void {
+    if (this.opts.cgroup) void this.opts.cgroup.killAll().catch(() => undefined);
+    this.signalTree("SIGKILL");
   }
 
   private beginEnding(reason: StopReason): boolean {
@@ -235,10 +272,23 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     // crash) is killed now and the exit reported only once none of it is alive.
     const sweep = (polls: number) => {
       const left = this.signalTree("SIGKILL");
-      if (left.length === 0 || polls >= REAP_POLLS) this.finish(exit, true);
-      else clock.setTimeout(() => sweep(polls + 1), REAP_POLL_MS);
+      if (left.length === 0 || polls >= REAP_POLLS) {
+        if (this.opts.cgroup) void this.releaseCgroup(this.opts.cgroup, exit).then(() => this.finish(exit, true));
+        else this.finish(exit, true);
+      } else clock.setTimeout(() => sweep(polls + 1), REAP_POLL_MS);
     };
     sweep(0);
+  }
+
+  /** Empties and removes the cgroup, noting first whether its memory limit killed something. */
+  private async releaseCgroup(cg: RunnerCgroup, exit: RunnerExit): Promise<void> {
+    try {
+      if (cg.oomKilled()) exit.oomKilled = true;
+      await cg.killAll();
+      await cg.remove();
+    } catch {
+      // a cgroup we cannot remove is left for the next agent start's sweep
+    }
   }
 
   private finish(exit: RunnerExit, emit: boolean): void {

@@ -18,7 +18,7 @@ afterEach(async () => {
 function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   const t = tempHome();
   const logDir = join(t.home, "logs");
-  const sup = new Supervisor({ sessionPollMs: 25, graceMs: 300, logDir, ...opts });
+  const sup = new Supervisor({ graceMs: 300, logDir, ...opts });
   const events: Array<[string, { runnerId: string } & Record<string, unknown>]> = [];
   sup.on("started", (e) => events.push(["started", e]));
   sup.on("session", (e) => events.push(["session", e]));
@@ -28,7 +28,7 @@ function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   cleanups.push(t.cleanup, () => sup.shutdown());
   const configDir = join(t.home, ".claude");
   const launch = (runnerId: string, spec: ClaudeLaunchSpec, extraEnv: Record<string, string> = {}) =>
-    sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv), configDir });
+    sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv) });
   const exited = (runnerId: string) => waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
   return { ...t, sup, events, launch, exited, configDir, logDir, output: () => output };
 }
@@ -37,7 +37,7 @@ describe("Supervisor with fake claude", () => {
   it("launches, streams, keeps scrollback, samples, logs and stops a runner", async () => {
     const s = setup();
     const sup = s.sup;
-    const pid = sup.launch({ runnerId: "r1", cwd: s.cwd, claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home), configDir: s.configDir, cols: 100, rows: 30 });
+    const pid = sup.launch({ runnerId: "r1", cwd: s.cwd, claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home), cols: 100, rows: 30 });
     expect(s.events).toEqual([["started", { runnerId: "r1", pid }], ["session", { runnerId: "r1", sessionId: SESSION }]]);
     await waitFor(() => sup.scrollback("r1").some((c) => c.data.includes("> ")), "the prompt");
     sup.write("r1", "ping\r");
@@ -56,33 +56,23 @@ describe("Supervisor with fake claude", () => {
     expect((await readLogTail(s.logDir, "r1", 50)).join("\n")).toContain("echo: ping");
   });
 
-  it("detects the session a --continue runner appends to", async () => {
+  it("names the session before spawn: a resumed runner appends to it, a fork writes its own id", async () => {
     const s = setup();
     expect(runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home)).toBe("echo: first\n");
-    s.launch("cont", { mode: "continue", prompt: "again" });
-    await waitFor(() => s.events.find(([n]) => n === "session"), "the session event");
-    expect(s.events.find(([n]) => n === "session")![1]).toEqual({ runnerId: "cont", sessionId: SESSION });
-    expect(s.sup.list()[0]!.sessionId).toBe(SESSION);
+    s.launch("res", { mode: "resume", sessionId: SESSION, prompt: "again", extraArgs: ["-p"] });
+    expect(s.events.find(([n, e]) => n === "session" && e.runnerId === "res")![1]).toEqual({ runnerId: "res", sessionId: SESSION });
+    await s.exited("res");
     const lines = readFileSync(transcriptPath(s.configDir, s.cwd, SESSION), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === "user").map((l) => l.message.content)).toEqual(["first", "again"]);
-  });
-
-  it("detects the new session of a fork, never the parent's", async () => {
-    const s = setup();
-    runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home);
-    s.launch("fork", { mode: "resume", sessionId: SESSION, fork: true });
-    const event = await waitFor(() => s.events.find(([n]) => n === "session")?.[1], "the session event");
-    expect(event.sessionId).not.toBe(SESSION);
-    expect(existsSync(transcriptPath(s.configDir, s.cwd, event.sessionId as string))).toBe(true);
-  });
-
-  it("reports the session of a --continue runner that answered and exited before the next poll", async () => {
-    const s = setup({ sessionPollMs: 60_000 });
-    runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home);
-    s.launch("quick", { mode: "continue", prompt: "once", extraArgs: ["-p"] });
-    await s.exited("quick");
-    expect(s.events.map(([n]) => n)).toEqual(["started", "session", "exited"]);
-    expect(s.events[1]![1]).toEqual({ runnerId: "quick", sessionId: SESSION });
+    // Two forks of one session started together: each writes exactly the file it was named.
+    const forks = ["1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0", "2c3d4e5f-6071-4283-9405-b6c7d8e9f0a1"];
+    forks.forEach((id, n) => s.launch(`fork${n}`, { mode: "resume", sessionId: SESSION, forkSessionId: id, prompt: `branch ${n}`, extraArgs: ["-p"] }));
+    await Promise.all([s.exited("fork0"), s.exited("fork1")]);
+    expect(s.events.filter(([n, e]) => n === "session" && String(e.runnerId).startsWith("fork")).map(([, e]) => e.sessionId)).toEqual(forks);
+    forks.forEach((id, n) => {
+      const user = readFileSync(transcriptPath(s.configDir, s.cwd, id), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.type === "user");
+      expect(user.map((l) => l.message.content)).toEqual(["first", "again", `branch ${n}`]);
+    });
   });
 
   it("killAllSync leaves no process of any runner alive", async () => {
@@ -106,12 +96,12 @@ describe("Supervisor with fake claude", () => {
   it("throws typed errors for unknown runners, duplicates and spawn failures", () => {
     const s = setup();
     for (const call of [
-      () => s.sup.stop("nope"), () => s.sup.kill("nope"), () => s.sup.pause("nope"), () => s.sup.resume("nope"),
+      () => s.sup.stop("nope"), () => s.sup.kill("nope"), () => void s.sup.pause("nope"), () => void s.sup.resume("nope"),
       () => s.sup.write("nope", "x"), () => s.sup.resize("nope", 80, 24), () => s.sup.scrollback("nope"),
     ]) {
       expect(call).toThrow(UnknownRunnerError);
     }
-    expect(() => s.sup.launch({ runnerId: "bad", cwd: join(s.home, "missing"), claudeBin: FAKE_CLAUDE, spec: { mode: "continue" }, env: fakeEnv(s.home), configDir: s.configDir })).toThrow(SpawnError);
+    expect(() => s.sup.launch({ runnerId: "bad", cwd: join(s.home, "missing"), claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home) })).toThrow(SpawnError);
     expect(s.sup.list()).toEqual([]);
     s.launch("dup", { mode: "new", sessionId: SESSION });
     try {
@@ -127,9 +117,9 @@ describe("Supervisor with fake claude", () => {
     const s = setup();
     s.launch("p", { mode: "new", sessionId: SESSION });
     await waitFor(() => s.output().includes("> "), "the prompt");
-    s.sup.pause("p");
+    await s.sup.pause("p");
     expect(s.sup.list()[0]!.status).toBe("paused");
-    s.sup.resume("p");
+    await s.sup.resume("p");
     s.launch("c", { mode: "new", sessionId: "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" }, { FAKE_CLAUDE_MODE: "crash" });
     expect(await s.exited("c")).toEqual({ runnerId: "c", exitCode: 3, signal: null, endedBy: "process" });
     await s.sup.shutdown();

@@ -1,5 +1,8 @@
 import { EventEmitter } from "node:events";
-import { buildClaudeArgs, type ClaudeLaunchSpec } from "./claude-args.ts";
+import type { RunnerLimits } from "./cgroup/capabilities.ts";
+import type { CgroupDriver } from "./cgroup/cgroup-driver.ts";
+import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
+import { buildClaudeArgs, ownSessionId, type ClaudeLaunchSpec } from "./claude-args.ts";
 import { RunnerError, UnknownRunnerError } from "./errors.ts";
 import { sampleTree, type TreeSample } from "./proc-stats.ts";
 import { readProcTable } from "./process-tree.ts";
@@ -7,7 +10,6 @@ import { systemClock } from "./pty-spawn.ts";
 import { PtyRunner, type RunnerDeps, type RunnerExit, type RunnerState, type StopReason } from "./pty-runner.ts";
 import { OutputRing, type OutputChunk } from "./ring-buffer.ts";
 import { openRunnerLog, type RunnerLog } from "./runner-log.ts";
-import { sessionBaseline, watchForNewSession } from "./session-detect.ts";
 import { systemProcessOps } from "./tree-tracker.ts";
 
 export interface SupervisorOptions {
@@ -19,9 +21,8 @@ export interface SupervisorOptions {
   /** How often every runner's tree is re-read (one /proc scan shared by all runners). */
   trackMs?: number;
   ringBytes?: number;
-  /** How long to look for the transcript of a --continue / fork runner. */
-  sessionTimeoutMs?: number;
-  sessionPollMs?: number;
+  /** One cgroup per runner when the node allows it (see detectCgroups); signals otherwise. */
+  cgroups?: CgroupDriver;
   runnerDeps?: Partial<RunnerDeps>;
   sampler?: (pid: number) => Promise<TreeSample>;
   onLogError?: (err: Error) => void;
@@ -35,8 +36,8 @@ export interface LaunchOptions {
   env: Record<string, string>;
   cols?: number;
   rows?: number;
-  /** The config dir claude will use with this env (see claudeConfigDir). */
-  configDir: string;
+  /** Enforced by the runner's cgroup, when there is one. */
+  limits?: RunnerLimits;
 }
 
 export interface RunnerInfo {
@@ -44,7 +45,7 @@ export interface RunnerInfo {
   pid: number;
   status: RunnerState;
   cwd: string;
-  sessionId: string | null;
+  sessionId: string;
 }
 
 export interface RunnerSample {
@@ -63,23 +64,13 @@ type SupervisorEvents = {
   exited: [e: { runnerId: string } & RunnerExit];
 };
 
-/** When a runner was spawned and what its project folder held just before. */
-interface Launched {
-  since: number;
-  baseline: Map<string, string> | undefined;
-}
-
-/** new and plain resume name their session up front; continue and fork reveal it by writing. */
-const needsDetection = (spec: ClaudeLaunchSpec) => spec.mode === "continue" || (spec.mode === "resume" && !!spec.fork);
-
 interface Entry {
   runnerId: string;
   runner: PtyRunner;
   pid: number;
   cwd: string;
-  sessionId: string | null;
+  sessionId: string;
   log: RunnerLog | null;
-  watch: AbortController | null;
   /** Settles once `exited` has been emitted. */
   done: Promise<void>;
 }
@@ -97,37 +88,50 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
   }
 
-  /** Starts claude for a runner and returns its pid; throws SpawnError / ClaudeArgsError with nothing running. */
+  /** What pause does on this node: freeze a cgroup, or SIGSTOP (which fails claude's running tool). */
+  get pauseMode(): "freeze" | "signals" {
+    return this.opts.cgroups ? "freeze" : "signals";
+  }
+
+  /**
+   * Starts claude for a runner and returns its pid; throws SpawnError / ClaudeArgsError with
+   * nothing running. The session is named in the spec, so it is reported at once.
+   */
   launch(o: LaunchOptions): number {
     if (this.runners.has(o.runnerId)) throw new RunnerError("RUNNER_EXISTS", `Runner ${o.runnerId} is already running on this node.`);
     const { logDir, logMaxBytes, logFiles, graceMs, ringBytes = 512 * 1024, runnerDeps, onLogError } = this.opts;
     const args = buildClaudeArgs(o.spec);
+    let cgroup: RunnerCgroup | undefined;
+    try {
+      cgroup = this.opts.cgroups?.create(o.runnerId, o.limits);
+    } catch (err) {
+      throw new RunnerError("SPAWN_FAILED", `Could not create the runner's cgroup: ${(err as Error).message}`);
+    }
     const runner = new PtyRunner({
-      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps, trackMs: 0,
+      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps, trackMs: 0, cgroup,
     });
     const log = logDir ? openRunnerLog({ dir: logDir, runnerId: o.runnerId, maxBytes: logMaxBytes, files: logFiles, onError: onLogError }) : null;
-    const since = Date.now();
-    const baseline = needsDetection(o.spec) ? sessionBaseline(o.configDir, o.cwd) : undefined;
     let pid: number;
     try {
       pid = runner.start();
     } catch (err) {
       void log?.close();
+      void cgroup?.remove();
       throw err;
     }
     let reported = () => {};
     const done = new Promise<void>((resolve) => (reported = resolve));
-    const entry: Entry = { runnerId: o.runnerId, runner, pid, cwd: o.cwd, sessionId: null, log, watch: null, done };
+    const entry: Entry = { runnerId: o.runnerId, runner, pid, cwd: o.cwd, sessionId: ownSessionId(o.spec), log, done };
     this.runners.set(o.runnerId, entry);
     runner.on("output", (data, seq) => {
       log?.write(data);
       this.emit("output", { runnerId: o.runnerId, seq, data });
     });
     runner.on("state", (status) => this.emit("state", { runnerId: o.runnerId, status }));
-    runner.on("exit", (exit) => void this.onExit(entry, o, { since, baseline }, exit).finally(reported));
+    runner.on("exit", (exit) => void this.onExit(entry, exit).finally(reported));
     this.startTracking();
     this.emit("started", { runnerId: o.runnerId, pid });
-    this.resolveSession(entry, o, { since, baseline });
+    this.emit("session", { runnerId: o.runnerId, sessionId: entry.sessionId });
     return pid;
   }
 
@@ -139,12 +143,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.get(runnerId).runner.resize(cols, rows);
   }
 
-  pause(runnerId: string): void {
-    this.get(runnerId).runner.pause();
+  pause(runnerId: string): Promise<void> {
+    return this.get(runnerId).runner.pause();
   }
 
-  resume(runnerId: string): void {
-    this.get(runnerId).runner.resume();
+  resume(runnerId: string): Promise<void> {
+    return this.get(runnerId).runner.resume();
   }
 
   stop(runnerId: string, reason: StopReason = "user"): Promise<RunnerExit> {
@@ -220,40 +224,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return entry;
   }
 
-  private setSession(entry: Entry, sessionId: string): void {
-    if (entry.sessionId || this.runners.get(entry.runnerId) !== entry) return;
-    entry.sessionId = sessionId;
-    this.emit("session", { runnerId: entry.runnerId, sessionId });
-  }
-
-  /** The ids other live runners in this cwd write to, plus a fork's parent: never ours. */
-  private knownIds(entry: Entry, spec: ClaudeLaunchSpec): string[] {
-    const ids = [...this.runners.values()].flatMap((e) => (e !== entry && e.cwd === entry.cwd && e.sessionId ? [e.sessionId] : []));
-    return spec.sessionId ? [...ids, spec.sessionId] : ids;
-  }
-
-  private resolveSession(entry: Entry, o: LaunchOptions, launched: Launched): void {
-    const { spec } = o;
-    if (!needsDetection(spec)) {
-      if (spec.sessionId) this.setSession(entry, spec.sessionId); // buildClaudeArgs made sure it is there
-      return;
-    }
-    // --continue may append to an existing transcript or start a new one; a fork always
-    // starts a new one. Either way the file claude writes after launch names the session.
-    entry.watch = new AbortController();
-    void watchForNewSession({
-      configDir: o.configDir, cwd: o.cwd, ...launched, knownIds: this.knownIds(entry, spec),
-      timeoutMs: this.opts.sessionTimeoutMs ?? 10 * 60_000, pollMs: this.opts.sessionPollMs, signal: entry.watch.signal,
-    }).then((id) => id && this.setSession(entry, id), () => {});
-  }
-
-  private async onExit(entry: Entry, o: LaunchOptions, launched: Launched, exit: RunnerExit): Promise<void> {
-    if (entry.watch && !entry.sessionId) {
-      entry.watch.abort();
-      // A short-lived claude (a prompt, then exit) may have written before the next poll.
-      const id = await watchForNewSession({ configDir: o.configDir, cwd: o.cwd, ...launched, knownIds: this.knownIds(entry, o.spec), timeoutMs: 0 }).catch(() => null);
-      if (id) this.setSession(entry, id);
-    }
+  private async onExit(entry: Entry, exit: RunnerExit): Promise<void> {
     this.runners.delete(entry.runnerId);
     await entry.log?.close();
     this.emit("exited", { runnerId: entry.runnerId, ...exit });

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import type { ApiClient } from "@stratavore/api-client";
 import { DATE_HELP, sinceArg, untilArg } from "../date-range.ts";
-import { print, printJson } from "../io.ts";
+import { usageError } from "../cli-error.ts";
+import { print, printJson, readAllStdin } from "../io.ts";
 import { positiveInt, type CliContext } from "../options.ts";
 import { page } from "../pager.ts";
 import { shortId } from "../runner-ref.ts";
@@ -94,15 +95,21 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
 
   program
     .command("resume")
-    .description("continue a session in a new runner (on its original node unless --node)")
+    .description("continue a session in a new runner (on its original node unless --node); model and claude flags default to its last runner's")
     .argument("<session>", SESSION_ARG_HELP)
+    .argument("[claude-args...]", "claude flags instead of the last runner's, after --")
     .option("--node <node>", "run it on this node instead (name or id)")
     .option("--fork", "start a new session from this one's history instead of continuing it")
+    .option("--prompt <text>", "the next message to send; '-' reads it from stdin")
+    .option("--model <model>", "claude model instead of the last runner's")
     .option("--json", "print the new runner as JSON")
-    .action(async (ref: string, opts: { node?: string; fork?: boolean; json?: boolean }) => {
+    .addHelpText("after", "\nExample:\n  stratavore resume 4f2a --fork --prompt 'Now try the other approach' -- --allowedTools Bash Edit")
+    .action(async (ref: string, claudeArgs: string[], opts: { node?: string; fork?: boolean; json?: boolean; prompt?: string; model?: string }) => {
+      const prompt = opts.prompt === "-" ? (await readAllStdin(io)).trim() : opts.prompt;
+      if (prompt === "") throw usageError("The prompt is empty.");
       const api = await connect(env);
       const id = await resolveSessionId(api, ref);
-      const runner = await api.sessions.resume.mutate({ id, node: opts.node, fork: Boolean(opts.fork) });
+      const runner = await api.sessions.resume.mutate({ id, node: opts.node, fork: Boolean(opts.fork), prompt, model: opts.model, extraArgs: claudeArgs.length ? claudeArgs : undefined });
       if (opts.json) return printJson(io, runner);
       print(io, `${opts.fork ? "Forked" : "Resumed"} session ${shortId(id)} in runner ${shortId(runner.id)} (${runner.status})\n${runnerSummary(runner)}`);
     });

@@ -1,5 +1,25 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+/**
+ * A local stand-in for the Anthropic Messages API (`ANTHROPIC_BASE_URL`) for the real `claude`
+ * binary. Two entry points:
+ *  - `startAnthropicStub(reply)`: every request gets the same text answer and a fixed usage.
+ *  - `startScriptedStub(script)`: a script picks each reply (text, Bash or Agent tool_use) from
+ *    the parsed request; every response gets its own usage, and `billing` logs what was sent so
+ *    tests can compare the product's token ledger with it exactly.
+ *
+ * What claude 2.1.328 does with a response (seen with the real binary, -p and interactive):
+ *  - One transcript line per content block (text + tool_use = two lines), each with the
+ *    response's `message.id` and the same final `message.usage`: count a response once per id.
+ *  - `message.usage` = input/cache counts and `cache_creation` split from `message_start`, and
+ *    `output_tokens` from `message_delta` (replacing message_start's placeholder, not added).
+ *    Non-zero input/cache counts in `message_delta` would replace message_start's; this stub
+ *    sends only `output_tokens` there, so the transcript equals the billed usage.
+ *  - With the test env (CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1) it sent only conversation
+ *    turns: no title, haiku or count_tokens calls. Without that variable it also sent
+ *    `HEAD /api/hello` (logged in `others`).
+ */
 
 export interface AnthropicStub {
   url: string;
@@ -8,44 +28,298 @@ export interface AnthropicStub {
   close(): Promise<void>;
 }
 
-function sse(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+// ---- Requests (only the parts the stub and scripts read) ----
+
+export interface TextBlock { type: "text"; text: string }
+export interface ToolUseBlock { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+/**
+ * A Bash result as claude sends it: exit 0 → `content` is the output as a string,
+ * `is_error: false`; exit 3 → `"Exit code 3\n<stdout>\n<stderr>"`, `is_error: true`. The Agent
+ * tool's result is an array of text blocks.
+ */
+export interface ToolResultBlock { type: "tool_result"; tool_use_id: string; content?: string | TextBlock[]; is_error?: boolean }
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | { type: string };
+/** `role` is also "system": claude puts environment and agent-list messages in `messages`. */
+export interface RequestMessage { role: string; content: string | ContentBlock[] }
+export interface RequestTool { name: string; description?: string; input_schema?: unknown }
+
+export interface MessagesRequestBody {
+  model?: string;
+  stream?: boolean;
+  max_tokens?: number;
+  system?: string | TextBlock[];
+  messages?: RequestMessage[];
+  tools?: RequestTool[];
 }
 
 /**
- * A minimal local stand-in for the Anthropic Messages API, enough for the real `claude` binary
- * (ANTHROPIC_BASE_URL): it streams one text answer with usage for every request.
+ * - "main": a turn of the main thread; its response lands in `<session>.jsonl`.
+ * - "subagent": a turn of a sub-agent started by the Agent tool (any depth); its response lands
+ *   in `<session>/subagents/agent-<id>.jsonl`.
+ * - "side": a request without tools, the shape of a title or summary call. claude would write
+ *   such a response to no transcript, so `inTranscript` is false. Not seen from 2.1.328 yet.
+ *
+ * Telling them apart (2.1.328): the first system block is `x-anthropic-billing-header:
+ * cc_version=…; cc_entrypoint=…;` and a sub-agent's ends with `cc_is_subagent=true;`. A
+ * sub-agent's system prompt also has "You are an agent for Claude Code, Anthropic's official
+ * CLI for Claude.", and its first user message is the Agent call's `prompt` (after a
+ * <system-reminder> block). Neither the tools nor the session-id header tell: sub-agents get
+ * the Agent tool too (a third level does not), and all threads send the same session id.
  */
-export async function startAnthropicStub(reply: string): Promise<AnthropicStub> {
+export type RequestKind = "main" | "subagent" | "side";
+
+/** A parsed request as a script sees it. */
+export interface StubRequest {
+  model: string;
+  stream: boolean;
+  /** All system blocks joined by "\n". */
+  system: string;
+  messages: RequestMessage[];
+  tools: RequestTool[];
+  /** The `x-claude-code-session-id` header. */
+  sessionId: string | undefined;
+  kind: RequestKind;
+  /** Assistant messages already in the conversation: 0 for a thread's first request. */
+  turn: number;
+  raw: MessagesRequestBody;
+}
+
+// ---- Replies ----
+
+export interface ToolCall { name: string; input: Record<string, unknown> }
+export interface Reply {
+  /** A text block (before the tool_use when both are given). */
+  text?: string;
+  /** One tool_use block; `stop_reason` becomes "tool_use". */
+  tool?: ToolCall;
+  /** Overrides fields of the stub's usage for this response. */
+  usage?: Partial<Usage>;
+}
+export type Script = (req: StubRequest) => Reply | Promise<Reply>;
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  /** cache_creation_input_tokens split by TTL; the two add up to it. */
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
+export interface BillingEntry {
+  /** Unique per response; claude writes it as `message.id` on each of the response's lines. */
+  id: string;
+  model: string;
+  usage: Usage;
+  kind: RequestKind;
+  subagent: boolean;
+  /** False for "side" calls: billed, but in no transcript. */
+  inTranscript: boolean;
+  stream: boolean;
+  reply: { text?: string; tool?: string };
+  request: { sessionId?: string; messages: number; turn: number; tools: string[]; lastUserText: string; lastToolResult?: { text: string; is_error: boolean } };
+}
+
+export interface ScriptedStub extends AnthropicStub {
+  /** Every /v1/messages response sent, in order. */
+  billing: BillingEntry[];
+  /** Parsed /v1/messages requests, in arrival order. */
+  calls: StubRequest[];
+  /** Script failures; the request got a 400, which claude does not retry (it retries 5xx). */
+  errors: Error[];
+  /** Requests to anything else (count_tokens, HEAD /api/hello, …): answered, never billed. */
+  others: Array<{ method: string; path: string }>;
+}
+
+export interface ScriptedStubOptions {
+  /** Usage of the n-th response (1-based). Default: `defaultUsage`. */
+  usage?: (n: number, req: StubRequest) => Usage;
+}
+
+// ---- Helpers for scripts ----
+
+export const text = (t: string): Reply => ({ text: t });
+
+/** Claude refuses a bare `sleep N`: long work goes in a script (`sh /path/loop.sh`). */
+export const bash = (command: string, description = "Run the test script"): Reply => ({ tool: { name: "Bash", input: { command, description } } });
+
+/**
+ * Starts a sub-agent. The tool is "Agent" in 2.1.328 ("Task" in older builds); the stub sends
+ * whichever of the two the request's `tools` offers. With `run_in_background: false` (the
+ * default here) `claude -p` waits and returns the sub-agent's report as the tool_result
+ * ("[Subagent hand-back] …"). Without it in -p, and even with it in interactive mode, claude
+ * backgrounds the agent: the tool_result is "Async agent launched successfully…", and the
+ * report comes later as a <task-notification> user message that opens another main turn.
+ */
+export const agent = (prompt: string, opts: { description?: string; subagentType?: string; background?: boolean } = {}): Reply => ({
+  tool: { name: "Agent", input: { description: opts.description ?? "Run a sub task", prompt, subagent_type: opts.subagentType ?? "general-purpose", run_in_background: opts.background ?? false } },
+});
+
+/** Plain text of a message's or tool_result's content. */
+export function contentText(content: RequestMessage["content"] | ToolResultBlock["content"]): string {
+  if (content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content.map((b) => (b.type === "text" ? (b as TextBlock).text : "")).join("");
+}
+
+const lastUser = (req: Pick<StubRequest, "messages">) => [...req.messages].reverse().find((m) => m.role === "user");
+
+/** The tool_result in the last user message (system messages after it are skipped), if any. */
+export function lastToolResult(req: Pick<StubRequest, "messages">): { text: string; is_error: boolean } | undefined {
+  const last = lastUser(req);
+  if (!last || typeof last.content === "string") return undefined;
+  const block = last.content.find((b): b is ToolResultBlock => b.type === "tool_result");
+  return block ? { text: contentText(block.content), is_error: block.is_error === true } : undefined;
+}
+
+/** Text of the last user message, including the <system-reminder> blocks claude adds. */
+export const lastUserText = (req: Pick<StubRequest, "messages">): string => contentText(lastUser(req)?.content);
+
+/** `first` until a tool_result comes back, then `then`: e.g. afterToolResult(bash("sh x.sh"), text("done")). */
+export const afterToolResult = (first: Reply, then: Reply): Script => (req) => (lastToolResult(req) ? then : first);
+
+/** The thread's n-th reply (n = `turn`), the last one repeated; each thread counts its own turns. */
+export const steps = (replies: Reply[]): Script => (req) => replies[Math.min(req.turn, replies.length - 1)] ?? text("done");
+
+/** Separate scripts for main-thread, sub-agent and side requests (default: text "ok"). */
+export const byKind = (scripts: { main: Script; subagent?: Script; side?: Script }): Script => (req) =>
+  (req.kind === "subagent" ? scripts.subagent : req.kind === "side" ? scripts.side : scripts.main)?.(req) ?? text("ok");
+
+// ---- The server ----
+
+const AGENT_TOOLS = ["Agent", "Task"];
+
+function classify(system: string, tools: RequestTool[]): RequestKind {
+  if (tools.length === 0) return "side";
+  return /cc_is_subagent=true|^You are an agent for Claude Code/m.test(system) ? "subagent" : "main";
+}
+
+function parseRequest(body: MessagesRequestBody, headers: IncomingHttpHeaders): StubRequest {
+  const system = typeof body.system === "string" ? body.system : (body.system ?? []).map((b) => b.text).join("\n");
+  const messages = body.messages ?? [];
+  const tools = body.tools ?? [];
+  const session = headers["x-claude-code-session-id"];
+  return {
+    model: body.model ?? "claude-sonnet-4-5",
+    stream: body.stream === true,
+    system,
+    messages,
+    tools,
+    sessionId: typeof session === "string" ? session : undefined,
+    kind: classify(system, tools),
+    turn: messages.filter((m) => m.role === "assistant").length,
+    raw: body,
+  };
+}
+
+/** Different per response and per field, so a swapped, dropped or summed field shows. */
+export function defaultUsage(n: number): Usage {
+  const m5 = 1000 + 10 * n;
+  const h1 = 500 + n;
+  return { input_tokens: 100 + n, output_tokens: 20 + n, cache_creation_input_tokens: m5 + h1, cache_read_input_tokens: 3000 + 7 * n, cache_creation: { ephemeral_5m_input_tokens: m5, ephemeral_1h_input_tokens: h1 } };
+}
+
+function mergeUsage(base: Usage, over: Partial<Usage> | undefined): Usage {
+  const u = { ...base, ...over, cache_creation: { ...base.cache_creation, ...over?.cache_creation } };
+  // Keep the total consistent with an overridden split.
+  if (over?.cache_creation && over.cache_creation_input_tokens === undefined) {
+    u.cache_creation_input_tokens = u.cache_creation.ephemeral_5m_input_tokens + u.cache_creation.ephemeral_1h_input_tokens;
+  }
+  return u;
+}
+
+const sse = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+type OutBlock = TextBlock | ToolUseBlock;
+
+function sendMessage(res: ServerResponse, n: number, id: string, model: string, blocks: OutBlock[], usage: Usage, stream: boolean): void {
+  const stop_reason = blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
+  const requestId = { "request-id": `req_stub_${n}` };
+  if (!stream) {
+    res.writeHead(200, { ...requestId, "content-type": "application/json" });
+    res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason, stop_sequence: null, usage }));
+    return;
+  }
+  res.writeHead(200, { ...requestId, "content-type": "text/event-stream", "cache-control": "no-cache" });
+  // As the real API: input side and a placeholder output count first, final output count last.
+  res.write(sse("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }));
+  blocks.forEach((b, index) => {
+    const start = b.type === "text" ? { type: "text", text: "" } : { ...b, input: {} };
+    const delta = b.type === "text" ? { type: "text_delta", text: b.text } : { type: "input_json_delta", partial_json: JSON.stringify(b.input) };
+    res.write(sse("content_block_start", { type: "content_block_start", index, content_block: start }));
+    res.write(sse("content_block_delta", { type: "content_block_delta", index, delta }));
+    res.write(sse("content_block_stop", { type: "content_block_stop", index }));
+  });
+  res.write(sse("message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  res.write(sse("message_stop", { type: "message_stop" }));
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Serves POST /v1/messages (streaming or not) from `script`; count_tokens is free, not billed. */
+export async function startScriptedStub(script: Script, options: ScriptedStubOptions = {}): Promise<ScriptedStub> {
+  const usageFor = options.usage ?? defaultUsage;
   const requests: AnthropicStub["requests"] = [];
+  const calls: StubRequest[] = [];
+  const billing: BillingEntry[] = [];
+  const errors: Error[] = [];
+  const others: ScriptedStub["others"] = [];
+  // Unique across stubs and runs too, so ids from two tests never collide in one ledger.
+  const prefix = `msg_stub_${process.pid}_${Date.now().toString(36)}_`;
   let n = 0;
+
+  const handle = async (method: string, path: string, raw: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<void> => {
+    if (method !== "POST" || !path.startsWith("/v1/messages") || path.includes("count_tokens")) {
+      others.push({ method, path });
+      if (path.includes("count_tokens")) return sendJson(res, 200, { input_tokens: 10 });
+      return sendJson(res, 404, { type: "error", error: { type: "not_found_error", message: "stub" } });
+    }
+    const body = JSON.parse(raw || "{}") as MessagesRequestBody;
+    requests.push(body);
+    const req = parseRequest(body, headers);
+    calls.push(req);
+    const reply = await script(req);
+    const seq = ++n;
+    const id = `${prefix}${seq}`;
+    const blocks: OutBlock[] = [];
+    if (reply.text !== undefined || !reply.tool) blocks.push({ type: "text", text: reply.text ?? "" });
+    let toolName: string | undefined;
+    if (reply.tool) {
+      // "Agent" and "Task" are one tool under two names: send the one this claude offers.
+      const offered = req.tools.map((t) => t.name);
+      toolName = reply.tool.name;
+      if (AGENT_TOOLS.includes(toolName) && !offered.includes(toolName)) toolName = AGENT_TOOLS.find((a) => offered.includes(a)) ?? toolName;
+      blocks.push({ type: "tool_use", id: `toolu_stub_${seq}`, name: toolName, input: reply.tool.input });
+    }
+    const usage = mergeUsage(usageFor(seq, req), reply.usage);
+    billing.push({
+      id,
+      model: req.model,
+      usage,
+      kind: req.kind,
+      subagent: req.kind === "subagent",
+      inTranscript: req.kind !== "side",
+      stream: req.stream,
+      reply: { text: reply.text, tool: toolName },
+      request: { sessionId: req.sessionId, messages: req.messages.length, turn: req.turn, tools: req.tools.map((t) => t.name), lastUserText: lastUserText(req).slice(-200), lastToolResult: lastToolResult(req) },
+    });
+    sendMessage(res, seq, id, req.model, blocks, usage, req.stream);
+  };
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      if (req.method !== "POST" || !req.url?.startsWith("/v1/messages") || req.url.includes("count_tokens")) {
-        res.writeHead(req.url?.includes("count_tokens") ? 200 : 404, { "content-type": "application/json" });
-        res.end(JSON.stringify(req.url?.includes("count_tokens") ? { input_tokens: 10 } : { type: "error", error: { type: "not_found_error", message: "stub" } }));
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as AnthropicStub["requests"][number];
-      requests.push(body);
-      const id = `msg_stub_${++n}`;
-      const model = body.model ?? "claude-sonnet-4-5";
-      const usage = { input_tokens: 12, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-      if (!body.stream) {
-        res.writeHead(200, { "content-type": "application/json", "request-id": `req_stub_${n}` });
-        res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content: [{ type: "text", text: reply }], stop_reason: "end_turn", stop_sequence: null, usage }));
-        return;
-      }
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": `req_stub_${n}` });
-      res.write(sse("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }));
-      res.write(sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }));
-      res.write(sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: reply } }));
-      res.write(sse("content_block_stop", { type: "content_block_stop", index: 0 }));
-      res.write(sse("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
-      res.write(sse("message_stop", { type: "message_stop" }));
-      res.end();
+      handle(req.method ?? "", req.url ?? "", Buffer.concat(chunks).toString("utf8"), req.headers, res).catch((e: unknown) => {
+        errors.push(e instanceof Error ? e : new Error(String(e)));
+        // 400, not 500: claude retries 5xx with backoff for minutes.
+        if (!res.headersSent) sendJson(res, 400, { type: "error", error: { type: "invalid_request_error", message: `stub: ${String(e)}` } });
+        else res.end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -53,6 +327,21 @@ export async function startAnthropicStub(reply: string): Promise<AnthropicStub> 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    calls,
+    billing,
+    errors,
+    others,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // claude's keep-alive sockets would hold close() open
+      }),
   };
+}
+
+/** Every request gets `reply` as text, with 12 input and 7 output tokens and no cache. */
+export async function startAnthropicStub(reply: string): Promise<AnthropicStub> {
+  const fixed: Usage = { input_tokens: 12, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 } };
+  const stub = await startScriptedStub(() => text(reply), { usage: () => fixed });
+  return { url: stub.url, requests: stub.requests, close: stub.close };
 }

@@ -45,7 +45,7 @@ export class FleetHarness {
     const env = readEnv([], { DATABASE_URL: databaseUrl, PORT: "0", STRATAVORE_DATA_DIR: join(tmp, "data"), STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_EMAIL: uniqueEmail("fleet-first"), STRATAVORE_ADMIN_PASSWORD: "fleet-admin-password" });
     // Server errors are printed: a failing fleet test is unreadable without them.
     const log = (level: string, msg: string, meta?: Record<string, unknown>) => level === "error" && console.error(msg, meta);
-    const server = await startServer(env, log, { web: false, fleet: { heartbeatTtlMs: 5000, reconcileIntervalMs: 300, restartBaseMs: 200, agentAckTimeoutMs: 8000, ...fleet } });
+    const server = await startServer(env, log, { web: false, fleet: { heartbeatTtlMs: 5000, reconcileIntervalMs: 300, restartBaseMs: 200, agentAckTimeoutMs: 8000, agentReconnectMaxMs: 1000, lostTimeoutMs: 3000, restartWaitMs: 60_000, ...fleet } });
     const db = createDb({ connectionString: databaseUrl, poolMax: 3 });
     const user = await insertUser(db, { email: uniqueEmail("fleet-admin"), name: "Fleet admin", role: "admin", passwordHash: await hashPassword("fleet-admin-password") });
     const api = createCaller({ ...server.deps, principal: { user, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
@@ -53,7 +53,7 @@ export class FleetHarness {
   }
 
   /** Starts `apps/agent` as its own process with the fake claude; resolves once its node is online. */
-  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string; claudeBin?: string } = {}): Promise<AgentProcess> {
+  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string; claudeBin?: string; cgroups?: "auto" | "v1" | "v2" | "off" } = {}): Promise<AgentProcess> {
     const home = opts.home ?? join(this.tmp, `home-${name}`);
     const dataDir = opts.dataDir ?? join(this.tmp, `agent-${name}`);
     await mkdir(home, { recursive: true });
@@ -61,6 +61,10 @@ export class FleetHarness {
     const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
       "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
     if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
+    // claude sees only an allow-listed environment; the fake's switches must be passed on by name.
+    const fakeSwitches = Object.keys(opts.env ?? {}).filter((k) => k.startsWith("FAKE_CLAUDE_"));
+    if (fakeSwitches.length) args.push("--pass-env", fakeSwitches.join(","));
+    if (opts.cgroups) args.push("--cgroups", opts.cgroups);
     const env = { PATH: hostPath(), HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
     const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
     const log: string[] = [];

@@ -6,6 +6,7 @@ import { audit } from "../services/audit.ts";
 import { inTransaction } from "../services/transaction.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
+import { releaseBudgetPauses } from "./enforcement.ts";
 
 async function resolveScope(db: Tx, scope: "global" | "project" | "runner", ref: string | undefined): Promise<string | null> {
   if (scope === "global") return null;
@@ -62,6 +63,8 @@ export async function updateBudget(deps: ApiDeps, actor: Principal, input: { id:
     await audit(tx, deps.config.auditKey, actor, { type: "budget.updated", entityType: "budget", entityId: id, data: { changed: Object.keys(input).filter((k) => k !== "id") } });
     return updated;
   });
+  // A raised limit (or a disabled budget) lets go of the runners it paused, at once.
+  await releaseBudgetPauses(deps, [id]);
   return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
@@ -71,4 +74,5 @@ export async function deleteBudget(deps: ApiDeps, actor: Principal, id: string):
     await deleteBudgetRow(tx, id);
     await audit(tx, deps.config.auditKey, actor, { type: "budget.deleted", entityType: "budget", entityId: id });
   });
+  await releaseBudgetPauses(deps, [id]);
 }

@@ -1,5 +1,5 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
-import { budgetsCovering, updateBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
+import { budgetsCovering, findBudgetRow, updateBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../services/audit.ts";
 import { setPaused, stopRunner } from "../services/runner-lifecycle.ts";
@@ -30,7 +30,8 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
     if (view.state !== "exceeded") continue;
     if (view.action === "pause") {
-      for (const id of await runnersInScope(deps, view, ["running"])) await setPaused(deps, null, id, true).catch(() => undefined);
+      const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
+      for (const id of await runnersInScope(deps, view, ["running"])) await setPaused(deps, null, id, true, cause).catch(() => undefined);
     } else if (view.action === "terminate") {
       for (const id of await runnersInScope(deps, view, ["running", "paused", "starting"])) await stopRunner(deps, null, id, "stop").catch(() => undefined);
     }
@@ -52,9 +53,46 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
   });
 }
 
+function usedOf(b: Budget): string {
+  return b.limitUsd !== null ? `$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
+}
+
 function describe(b: Budget): string {
-  const used = b.limitUsd !== null ? `$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
-  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${used}; it resets ${b.periodEnd.toISOString()}.`;
+  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${usedOf(b)}; it resets ${b.periodEnd.toISOString()}.`;
+}
+
+/**
+ * Raising a budget's limit, disabling or deleting it, or a new period thaws the runners that
+ * budget paused (DESIGN §4), with a `budget.released` event. Runners a person paused stay
+ * paused, and so does one that another exceeded budget still holds.
+ */
+export async function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
+  const paused = await deps.db.runner.findMany({
+    where: { status: "paused", pausedByBudgetId: onlyBudgetIds ? { in: onlyBudgetIds } : { not: null } },
+    select: { id: true, pausedByBudgetId: true },
+  });
+  const byBudget = new Map<string, string[]>();
+  for (const r of paused) if (r.pausedByBudgetId) byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
+  let released = 0;
+  for (const [budgetId, runnerIds] of byBudget) {
+    const row = await findBudgetRow(deps.db, budgetId);
+    const view = row && row.enabled ? await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)) : null;
+    if (view && view.state === "exceeded" && view.action === "pause") continue;
+    const thawed: string[] = [];
+    for (const id of runnerIds) {
+      const err = await setPaused(deps, null, id, false).then(() => null, (e: unknown) => e);
+      if (!err) thawed.push(id);
+      // Another budget still holds it: that one owns the pause now (and its lifting thaws it).
+      else if (err instanceof AppError && err.code === "BUDGET_BLOCKED" && typeof err.details?.budgetId === "string") {
+        await deps.db.runner.updateMany({ where: { id, status: "paused" }, data: { pausedByBudgetId: err.details.budgetId, pauseReason: err.message } });
+      }
+    }
+    if (thawed.length === 0) continue;
+    released += thawed.length;
+    const why = !row ? "deleted" : !row.enabled ? "disabled" : view?.action !== "pause" ? "action changed" : "under its limit";
+    await deps.db.$transaction((tx) => audit(tx, deps.config.auditKey, null, { type: "budget.released", entityType: "budget", entityId: budgetId, data: { runners: thawed, why } }));
+  }
+  return released;
 }
 
 /** Launch check, inside the launch transaction (same as the quota): an exceeded biting budget refuses. */

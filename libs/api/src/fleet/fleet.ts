@@ -8,9 +8,21 @@ export interface FleetConfig {
   /** Backoff before the first `--resume` relaunch; doubles per attempt. */
   restartBaseMs: number;
   agentAckTimeoutMs: number;
+  /** A restart that cannot be placed keeps waiting (no attempt used) this long, then gives up. */
+  restartWaitMs: number;
+  /** A `lost` runner whose node stays away this long is failed (`heartbeat_lost`) and restarted elsewhere. */
+  lostTimeoutMs: number;
+  /**
+   * After the server starts, heartbeats are judged only once agents had time to reconnect:
+   * one TTL plus this (the agents' longest reconnect backoff, 30 s).
+   */
+  agentReconnectMaxMs: number;
 }
 
-export const DEFAULT_FLEET_CONFIG: FleetConfig = { heartbeatTtlMs: 30_000, reconcileIntervalMs: 5_000, restartBaseMs: 2_000, agentAckTimeoutMs: 15_000 };
+export const DEFAULT_FLEET_CONFIG: FleetConfig = {
+  heartbeatTtlMs: 30_000, reconcileIntervalMs: 5_000, restartBaseMs: 2_000, agentAckTimeoutMs: 15_000,
+  restartWaitMs: 30 * 60_000, lostTimeoutMs: 10 * 60_000, agentReconnectMaxMs: 30_000,
+};
 
 /** The process-local half of fleet state: live sockets and terminal buffers. The rest is in Postgres. */
 export class Fleet {
@@ -27,6 +39,9 @@ export class Fleet {
   private readonly inFlight = new Set<Promise<unknown>>();
   private usageDirty = new Set<string>();
   private usageTimer: NodeJS.Timeout | null = null;
+
+  /** When this server process started: heartbeat judgement waits for agents to reconnect. */
+  readonly startedAt = Date.now();
 
   constructor(readonly config: FleetConfig = DEFAULT_FLEET_CONFIG) {}
 

@@ -6,6 +6,7 @@ import { archiveEntries } from "../services/archive-service.ts";
 import { ingestHeartbeat } from "../services/heartbeat-service.ts";
 import { ingestRunnerUsage } from "../services/ledger-service.ts";
 import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
+import { adoptReported } from "../services/runner-presence.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { checkedEvent } from "./bus.ts";
 
@@ -53,7 +54,12 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       // The server no longer considers these active (ended while the agent was away): end them.
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
-    on("agent:heartbeat", ({ runners }) => ingestHeartbeat(deps, nodeId, runners));
+    on("agent:heartbeat", async ({ runners }) => {
+      await ingestHeartbeat(deps, nodeId, runners);
+      // A beat is proof of life: lost runners come back; ones the database no longer counts die.
+      const { strays } = await adoptReported(deps, nodeId, runners);
+      for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
+    });
     // State changes are checked against the database, not the per-process owner cache: after a
     // restart moved a runner, a late report from its old node must not end the new one.
     const runsHereNow = async (runnerId: string) => (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;

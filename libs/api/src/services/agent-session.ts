@@ -6,6 +6,7 @@ import { audit } from "./audit.ts";
 import { hashSecret } from "./join-tokens-service.ts";
 import { setNodeStatus } from "./nodes-service.ts";
 import { recordRunnerEnd } from "./runner-lifecycle.ts";
+import { adoptReported, type Reported } from "./runner-presence.ts";
 import { inTransaction } from "./transaction.ts";
 
 export interface AgentIdentity {
@@ -24,7 +25,7 @@ export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: strin
   if (auth.credential) {
     const node = await findNodeByCredential(deps.db, hashSecret(auth.credential));
     if (!node) throw new AppError("UNAUTHENTICATED", "Unknown or revoked node credential.");
-    await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels });
+    await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, ...(hello.capabilities ? { capabilities: hello.capabilities } : {}) });
     return { nodeId: node.id, nodeName: node.name };
   }
   const joinToken = auth.joinToken;
@@ -36,7 +37,7 @@ export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: strin
     // Names are unique; a second machine with the same hostname gets a suffix.
     let name = hello.name;
     for (let i = 2; await nodeNameTaken(tx, name); i++) name = `${hello.name}-${i}`;
-    const node = await insertNode(tx, { name, hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, credentialHash: hashSecret(credential) });
+    const node = await insertNode(tx, { name, hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, credentialHash: hashSecret(credential), capabilities: hello.capabilities });
     await attachJoinTokenNode(tx, tokenId, node.id);
     await audit(tx, deps.config.auditKey, { nodeId: node.id }, { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } });
     return { nodeId: node.id, nodeName: name, credential };
@@ -60,15 +61,15 @@ export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<v
 
 /**
  * After a (re)connect the agent reports what it really runs. Rows the server thinks are active
- * there but the agent lacks ended with the agent (`agent_restarted`); runners the agent has but
- * the server does not consider active are returned so the caller can kill them.
+ * there but the agent lacks ended with the agent (`agent_restarted`); lost runners it still has
+ * are adopted back unchanged; runners the server does not consider active there are returned
+ * so the caller can kill them.
  */
-export async function reconcileInventory(deps: ApiDeps, nodeId: string, reported: { runnerId: string }[]): Promise<string[]> {
+export async function reconcileInventory(deps: ApiDeps, nodeId: string, reported: Reported[]): Promise<string[]> {
   const active = await activeRunnerIdsOnNode(deps.db, nodeId);
   const reportedIds = new Set(reported.map((r) => r.runnerId));
-  const activeIds = new Set(active.map((r) => r.id));
   for (const r of active) {
     if (!reportedIds.has(r.id)) await recordRunnerEnd(deps, { nodeId }, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "agent_restarted" });
   }
-  return [...reportedIds].filter((id) => !activeIds.has(id));
+  return (await adoptReported(deps, nodeId, reported)).strays;
 }

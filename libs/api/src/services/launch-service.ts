@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
-import { candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner } from "@stratavore/db";
+import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../trpc/context.ts";
@@ -42,8 +42,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     if (!node) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = node.id;
   }
-  // A fork starts from its parent's session; the new id is recorded once claude writes it.
-  const sessionId = input.mode === "new" ? randomUUID() : input.mode === "resume" ? (input.resumeSessionId ?? null) : null;
+  const plan = await planSession(deps, project.id, project.name, input);
   const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
 
   const runner = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
@@ -54,16 +53,46 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     }
     await assertLaunchAllowed(deps, tx, project.id);
     const placed = await placeOnNode(deps, tx, { nodeId, labels });
-    if (sessionId) await ensureSession(tx, { id: sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
+    await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
+    if (plan.parentId) await tx.session.update({ where: { id: plan.sessionId }, data: { forkedFromId: plan.parentId }, select: { id: true } });
     const created = await insertRunner(tx, {
-      projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId,
+      projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
       model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, createdById: actor.user.id,
+      memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null, cpuLimitPercent: project.runnerCpuPercent,
     });
-    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode } });
+    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, forkedFrom: plan.parentId } });
     announceRunner(outbox, seq, created);
     return created;
   });
-  return dispatchToAgent(deps, actor, runner, project.path, { fork: input.fork, resumeSessionId: input.resumeSessionId, extraArgs: input.extraArgs });
+  return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
+}
+
+interface SessionPlan {
+  /** The session the runner will write to, fixed before claude starts. */
+  sessionId: string;
+  /** A fork's parent. */
+  parentId: string | null;
+  spec: { mode: "new" | "resume"; sessionId: string; forkSessionId?: string };
+}
+
+/**
+ * Every launch names its session before claude starts (DESIGN §2): new → a fresh id;
+ * continue → the project's latest session, resolved here rather than by `claude -c`;
+ * resume → that id; a fork → a fresh id branched from it with `--fork-session --session-id`.
+ */
+async function planSession(deps: ApiDeps, projectId: string, projectName: string, input: LaunchRequest): Promise<SessionPlan> {
+  if (input.mode === "new") {
+    const id = randomUUID();
+    return { sessionId: id, parentId: null, spec: { mode: "new", sessionId: id } };
+  }
+  const from = input.mode === "resume" ? input.resumeSessionId : await latestProjectSession(deps.db, projectId);
+  if (!from) throw new AppError("NOT_FOUND", `Project '${projectName}' has no session to continue yet; launch a new one.`);
+  if (input.fork) {
+    const id = randomUUID();
+    return { sessionId: id, parentId: from, spec: { mode: "resume", sessionId: from, forkSessionId: id } };
+  }
+  if ((await activeRunnersOfSession(deps.db, from)) > 0) throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
+  return { sessionId: from, parentId: null, spec: { mode: "resume", sessionId: from } };
 }
 
 async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]> {
@@ -79,20 +108,20 @@ export async function dispatchToAgent(
   actor: Actor,
   runner: Runner,
   cwd: string,
-  opts: { fork?: boolean; resumeSessionId?: string; extraArgs: string[]; restart?: boolean },
+  session: SessionPlan["spec"],
+  opts: { restart?: boolean } = {},
 ): Promise<Runner> {
   const cmd: LaunchCommand = {
     runnerId: runner.id,
     cwd,
     spec: {
-      mode: runner.conversationMode,
-      sessionId: runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId ?? undefined) : (runner.sessionId ?? undefined),
-      fork: opts.fork,
+      ...session,
       model: runner.model ?? undefined,
       // A restart resumes the conversation; sending the first task again would repeat its work.
       prompt: opts.restart ? undefined : (runner.prompt ?? undefined),
-      extraArgs: opts.extraArgs,
+      extraArgs: runner.flags,
     },
+    limits: runner.memoryLimitBytes || runner.cpuLimitPercent ? { memoryBytes: runner.memoryLimitBytes ?? undefined, cpuPercent: runner.cpuLimitPercent ?? undefined } : undefined,
     cols: 120,
     rows: 32,
   };
@@ -100,7 +129,7 @@ export async function dispatchToAgent(
   if (!nodeId) throw new AppError("NO_NODE_AVAILABLE", "The runner has no node.");
   deps.fleet.setOwner(runner.id, nodeId);
   // Resuming on a machine that never saw (or has since deleted) the transcript: put it back first.
-  const resumeId = runner.conversationMode === "resume" ? (opts.resumeSessionId ?? runner.sessionId) : null;
+  const resumeId = session.mode === "resume" ? session.sessionId : null;
   if (resumeId) {
     try {
       await restoreTranscript(deps, nodeId, resumeId, cwd);

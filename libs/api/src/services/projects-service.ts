@@ -1,6 +1,7 @@
+import type { z } from "zod";
 import {
   AppError, ROOMS,
-  type Project, type ProjectDetail, type ProjectCreateInput, type ProjectUpdateInput,
+  type Project, type ProjectDetail, type projectCreateInput, type ProjectUpdateInput,
 } from "@stratavore/contracts";
 import {
   countActiveRunners, deleteProjectRow, eventsSince, findProject, findProjectsByIds, insertProject,
@@ -43,7 +44,7 @@ async function withNameCheck<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createProject(deps: ApiDeps, actor: Principal, input: Required<Omit<ProjectCreateInput, never>>): Promise<Project> {
+export function createProject(deps: ApiDeps, actor: Principal, input: z.output<typeof projectCreateInput>): Promise<Project> {
   return withNameCheck(() =>
     inTransaction(deps.db, deps.bus, async (tx, outbox) => {
       const project = await insertProject(tx, input);

@@ -1,4 +1,3 @@
-import { restartDelayMs } from "@stratavore/runner";
 import { AppError } from "@stratavore/contracts";
 import { candidateNodes, countActiveOnNode, countActiveRunners, findProject, findRunner } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
@@ -22,39 +21,43 @@ async function pickNode(deps: ApiDeps, tx: TxClient, previous: string | null, la
 
 /**
  * Relaunches a failed runner that is due (`nextRestartAt` passed) with `--resume <session>`,
- * under the same quota and capacity locks as a launch. When it cannot be placed the attempt
- * still counts, so a runner with nowhere to go ends for good after its last attempt.
+ * under the same quota and capacity locks as a launch. A restart that cannot be placed (no
+ * node with room, quota full, a budget blocking) waits — `restart_deferred`, no attempt used —
+ * and is tried again until `restartWaitMs` has passed since the first deferral (DESIGN §2).
  */
-export async function restartDueRunner(deps: ApiDeps, runnerId: string): Promise<void> {
+export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = new Date()): Promise<void> {
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.status !== "failed" || !runner.nextRestartAt || !runner.sessionId) return;
   const project = await findProject(deps.db, runner.projectId);
   const attempt = runner.restartAttempts + 1;
+  const { restartBaseMs, restartWaitMs } = deps.fleet.config;
   const restarted = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
-    const giveUp = (why: string) =>
-      moveRunner(deps, tx, outbox, null, {
-        runnerId, from: ["failed"],
-        data: attempt < runner.maxRestarts
-          ? { restartAttempts: attempt, nextRestartAt: new Date(Date.now() + restartDelayMs(attempt + 1, { baseMs: deps.fleet.config.restartBaseMs })), endReason: `${runner.endReason}; restart ${attempt} not placed: ${why}` }
-          : { restartAttempts: attempt, nextRestartAt: null, endReason: `crash loop: ${runner.endReason}; gave up after ${attempt} attempts (${why})` },
-        event: "runner.restart_deferred", details: { why, attempt },
-      }).then(() => null);
-    if (!project || project.status === "archived") return giveUp("project archived or deleted");
+    const defer = (why: string) => {
+      const since = runner.restartDeferredSince ?? now;
+      const waited = now.getTime() - since.getTime();
+      const data = waited >= restartWaitMs
+        ? { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(waited / 60_000)} min` }
+        : { nextRestartAt: new Date(now.getTime() + Math.min(30_000, restartBaseMs * 4)), restartDeferredSince: since };
+      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data, event: data.nextRestartAt ? "runner.restart_deferred" : "runner.restart_abandoned", details: { why, waitedMs: waited } }).then(() => null);
+    };
+    if (!project || project.status === "archived") {
+      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data: { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: project archived or deleted` }, event: "runner.restart_abandoned" }).then(() => null);
+    }
     await lock(tx, `project:${project.id}`);
-    if ((await countActiveRunners(tx, project.id)) >= project.maxRunners) return giveUp("quota full");
+    if ((await countActiveRunners(tx, project.id)) >= project.maxRunners) return defer("quota full");
     const blocked = await assertLaunchAllowed(deps, tx, project.id).then(() => null, (err: unknown) => (err instanceof AppError && err.code === "BUDGET_BLOCKED" ? err.message : Promise.reject(err)));
-    if (blocked) return giveUp(`budget: ${blocked}`);
+    if (blocked) return defer(`budget: ${blocked}`);
     const labels = (await tx.project.findUnique({ where: { id: project.id }, select: { nodeLabels: true } }))?.nodeLabels ?? [];
     const nodeId = await pickNode(deps, tx, runner.nodeId, labels);
-    if (!nodeId) return giveUp("no online node with room");
+    if (!nodeId) return defer("no online node with room");
     return moveRunner(deps, tx, outbox, null, {
       runnerId, from: ["failed"],
-      data: { status: "starting", nodeId, restartAttempts: attempt, nextRestartAt: null, conversationMode: "resume", pid: null, exitCode: null, endedAt: null, endReason: null },
+      data: { status: "starting", nodeId, restartAttempts: attempt, conversationMode: "resume", nextRestartAt: null, restartDeferredSince: null, lostAt: null, pauseReason: null, pausedByBudgetId: null, pid: null, exitCode: null, endedAt: null, endReason: null },
       event: "runner.restarting", details: { attempt, nodeId },
     });
   });
-  if (!restarted || !project) return;
-  await dispatchToAgent(deps, null, restarted, project.path, { resumeSessionId: restarted.sessionId ?? undefined, extraArgs: restarted.flags, restart: true }).catch((err: unknown) => {
+  if (!restarted?.sessionId || !project) return;
+  await dispatchToAgent(deps, null, restarted, project.path, { mode: "resume", sessionId: restarted.sessionId }, { restart: true }).catch((err: unknown) => {
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
   });
 }

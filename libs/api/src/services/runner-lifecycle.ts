@@ -14,6 +14,8 @@ export interface RunnerEnd {
   /** user: stop/kill asked for; process: it ended by itself; agent: its agent lost it. */
   endedBy: "user" | "process" | "agent";
   reason?: string;
+  /** The kernel killed part of it for exceeding its cgroup memory limit. */
+  oomKilled?: boolean;
 }
 
 /**
@@ -26,7 +28,9 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
   // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
-  const reason = end.reason ?? (end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`);
+  const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";
+  const how = end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
+  const reason = end.reason ?? (end.oomKilled ? `killed by its memory limit${memory}; ${how}` : how);
   // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
   const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });
   const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;
@@ -35,6 +39,9 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     exitCode: end.exitCode,
     endedAt: new Date(),
     pid: null,
+    lostAt: null,
+    pauseReason: null,
+    pausedByBudgetId: null,
     endReason: exhausted ? `crash loop: ${reason} after ${current.restartAttempts} restarts` : reason,
     nextRestartAt: restart ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs })) : null,
   };
@@ -73,24 +80,50 @@ async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nod
 export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action: "stop" | "kill"): Promise<Runner> {
   const runner = await mustFindActive(deps, id);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, actor, { runnerId: id, from: ["starting", "running", "paused", "stopping"], data: { status: "stopping", nextRestartAt: null }, event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested" }),
+    moveRunner(deps, tx, outbox, actor, { runnerId: id, from: ["starting", "running", "paused", "stopping", "lost"], data: { status: "stopping", nextRestartAt: null }, event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested" }),
   );
   const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action }, deps.fleet.config.agentAckTimeoutMs);
-  // The agent no longer has it (or is gone): nothing will report an exit, so record it now.
-  if (!ack.ok) return (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason: `stopped (${ack.message})` })) ?? runner;
+  // The agent no longer has it (or is unreachable): nothing will report an exit, so record it
+  // now. Should its node come back still running it, the server kills it then (a stray).
+  if (!ack.ok) {
+    const reason = runner.status === "lost" ? "stopped while its node was unreachable (killed there if the node returns)" : `stopped (${ack.message})`;
+    return (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason })) ?? runner;
+  }
   return moved ?? runner;
 }
 
-/** Pause = SIGSTOP of the whole tree on the node; unpause = SIGCONT. The agent confirms first. */
-export async function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean): Promise<Runner> {
+/** Who paused a runner, in words, and whether a budget did (lifting it then thaws the runner). */
+export interface PauseCause {
+  reason: string;
+  budgetId: string | null;
+}
+
+function pauseCause(actor: Actor, given?: PauseCause): PauseCause {
+  if (given) return given;
+  if (actor && "user" in actor) return { reason: `paused by ${actor.user.email}`, budgetId: null };
+  return { reason: "paused", budgetId: null };
+}
+
+/**
+ * Pause = freeze the runner's cgroup on its node (SIGSTOP of the tree where the node has no
+ * cgroups); unpause = thaw. The agent confirms first. The cause is kept for the runner page
+ * and so that a budget's pause is lifted with the budget, while a person's pause stays.
+ */
+export async function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
   const runner = await mustFindActive(deps, id);
   const from = paused ? (["running"] as const) : (["paused"] as const);
   if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
   if (!paused) await assertUnpauseAllowed(deps, runner);
   const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
+  const why = paused ? pauseCause(actor, cause) : null;
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, actor, { runnerId: id, from, data: { status: paused ? "paused" : "running" }, event: paused ? "runner.paused" : "runner.unpaused" }),
+    moveRunner(deps, tx, outbox, actor, {
+      runnerId: id, from,
+      data: { status: paused ? "paused" : "running", pauseReason: why?.reason ?? null, pausedByBudgetId: why?.budgetId ?? null },
+      event: paused ? "runner.paused" : "runner.unpaused",
+      details: why ? { reason: why.reason, budgetId: why.budgetId } : {},
+    }),
   );
   if (!moved) throw new AppError("INVALID_TRANSITION", "The runner changed state meanwhile.");
   return moved;

@@ -53,14 +53,22 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
   return { filename: `${id}.md`, contentType: "text/markdown", content: renderMarkdown(session, parsed) };
 }
 
-/** Resume (or fork) a session in a new runner: its original node when online, else any; or the one asked for. */
-export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean }) {
+/**
+ * Resume (or fork) a session in a new runner: its original node when online, else any; or the
+ * one asked for. It carries the model and claude flags of the session's last runner unless
+ * the caller gives its own (the auto-restart keeps them too); the prompt is the next message.
+ */
+export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean; prompt?: string; model?: string; extraArgs?: string[] }) {
   const session = await getSession(deps, input.id);
   if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
   // Two claudes appending to one transcript would interleave it; a fork writes a new one.
   if (!input.fork && session.activeRunners > 0) throw new AppError("CONFLICT", "This session is open in a running runner; fork it, or stop that runner first.");
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
-  return launchRunner(deps, actor, { project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [], extraArgs: [] });
+  const last = await deps.db.runner.findFirst({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, select: { model: true, flags: true } });
+  return launchRunner(deps, actor, {
+    project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [],
+    prompt: input.prompt, model: input.model ?? last?.model ?? undefined, extraArgs: input.extraArgs ?? last?.flags ?? [],
+  });
 }
 
 /** Where the stored copy of an ended session is, with its checksum (DESIGN §5). */

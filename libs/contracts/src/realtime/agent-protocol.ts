@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
-import { conversationModeSchema, runnerStatusSchema } from "../schemas/runner.ts";
+import { runnerStatusSchema } from "../schemas/runner.ts";
 import { transcriptEntrySchema } from "../schemas/session.ts";
 import { usageRecordSchema } from "../schemas/usage.ts";
 
@@ -10,6 +10,16 @@ import { usageRecordSchema } from "../schemas/usage.ts";
  */
 export const AGENT_NAMESPACE = "/agent";
 
+/** What the node can do to isolate runners (cgroups); shown on the Nodes page. */
+export const nodeCapabilitiesSchema = z.object({
+  isolation: z.enum(["cgroup-v2", "cgroup-v1", "none"]),
+  pause: z.enum(["freeze", "signals"]),
+  memoryLimit: z.boolean(),
+  cpuLimit: z.boolean(),
+  detail: z.string().max(500),
+});
+export type NodeCapabilitiesPayload = z.infer<typeof nodeCapabilitiesSchema>;
+
 export const agentHelloSchema = z.object({
   name: nodeNameSchema,
   hostname: z.string().min(1).max(255),
@@ -17,6 +27,8 @@ export const agentHelloSchema = z.object({
   claudeVersion: z.string().max(100).nullable(),
   capacity: z.number().int().min(1).max(1000),
   labels: z.array(labelSchema).max(30),
+  /** Absent from agents older than cgroup support. */
+  capabilities: nodeCapabilitiesSchema.optional(),
 });
 export type AgentHello = z.infer<typeof agentHelloSchema>;
 
@@ -49,20 +61,25 @@ export const runnerExitedSchema = z.object({
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   endedBy: z.enum(["user", "process"]),
+  /** The runner's cgroup memory limit made the kernel kill one of its processes. */
+  oomKilled: z.boolean().optional(),
 });
 export const agentOutputSchema = z.object({ runnerId: z.uuid(), seq: z.number().int(), data: z.string().max(1_000_000) });
 
 export const launchCommandSchema = z.object({
   runnerId: z.uuid(),
   cwd: z.string(),
+  /** Every launch names its session before claude starts (DESIGN §2): no guessing from files. */
   spec: z.object({
-    mode: conversationModeSchema,
-    sessionId: z.string().optional(),
-    fork: z.boolean().optional(),
+    mode: z.enum(["new", "resume"]),
+    // z.guid: any 8-4-4-4-12 hex id, as claude accepts; imported sessions are not all RFC 4122.
+    sessionId: z.guid(),
+    forkSessionId: z.guid().optional(),
     model: z.string().optional(),
     prompt: z.string().optional(),
     extraArgs: z.array(z.string()).optional(),
   }),
+  limits: z.object({ memoryBytes: z.number().int().positive().optional(), cpuPercent: z.number().int().positive().optional() }).optional(),
   cols: z.number().int().min(10).max(1000),
   rows: z.number().int().min(5).max(500),
 });

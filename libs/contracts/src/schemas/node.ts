@@ -17,6 +17,8 @@ export const nodeSchema = z.object({
   labels: z.array(z.string()),
   status: nodeStatusSchema,
   connected: z.boolean(),
+  /** Null until the node's agent reports them (agents older than cgroup support never do). */
+  capabilities: z.object({ isolation: z.enum(["cgroup-v2", "cgroup-v1", "none"]), pause: z.enum(["freeze", "signals"]), memoryLimit: z.boolean(), cpuLimit: z.boolean(), detail: z.string() }).nullable(),
   activeRunners: z.number().int(),
   lastSeenAt: z.date().nullable(),
   revokedAt: z.date().nullable(),

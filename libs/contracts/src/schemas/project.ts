@@ -33,6 +33,9 @@ export const projectCreateInput = z.object({
   description: z.string().trim().max(2000).default(""),
   tags: z.array(tagSchema).max(20).default([]),
   maxRunners: z.number().int().min(1).max(100).default(DEFAULT_MAX_RUNNERS),
+  /** Optional cgroup limits per runner (enforced on nodes with cgroup isolation; null clears). */
+  runnerMemoryMb: z.number().int().min(64).max(1_048_576).nullable().optional(),
+  runnerCpuPercent: z.number().int().min(5).max(6400).nullable().optional(),
 });
 export type ProjectCreateInput = z.input<typeof projectCreateInput>;
 
@@ -43,6 +46,9 @@ export const projectUpdateInput = z.object({
   description: z.string().trim().max(2000).optional(),
   tags: z.array(tagSchema).max(20).optional(),
   maxRunners: z.number().int().min(1).max(100).optional(),
+  /** Optional cgroup limits per runner (enforced on nodes with cgroup isolation; null clears). */
+  runnerMemoryMb: z.number().int().min(64).max(1_048_576).nullable().optional(),
+  runnerCpuPercent: z.number().int().min(5).max(6400).nullable().optional(),
 });
 export type ProjectUpdateInput = z.input<typeof projectUpdateInput>;
 
@@ -54,6 +60,8 @@ export const projectSchema = z.object({
   tags: z.array(z.string()),
   status: projectStatusSchema,
   maxRunners: z.number().int(),
+  runnerMemoryMb: z.number().int().nullable(),
+  runnerCpuPercent: z.number().int().nullable(),
   activeRunners: z.number().int(),
   archivedAt: z.date().nullable(),
   createdAt: z.date(),

@@ -1,17 +1,24 @@
 import { z } from "zod";
 import { labelSchema } from "./node.ts";
 
-export const RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "terminated", "failed"] as const;
+export const RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "lost", "terminated", "failed"] as const;
 export const runnerStatusSchema = z.enum(RUNNER_STATUSES);
 export type RunnerStatus = z.infer<typeof runnerStatusSchema>;
-export const ACTIVE_RUNNER_STATUSES = ["starting", "running", "paused", "stopping"] as const satisfies readonly RunnerStatus[];
+/**
+ * Statuses that hold a quota slot and a place on their node. `lost` is one: its node went
+ * quiet but claude may still run (and spend) there, so it stays stoppable and counted.
+ */
+export const ACTIVE_RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "lost"] as const satisfies readonly RunnerStatus[];
 export const isActiveRunnerStatus = (s: RunnerStatus) => (ACTIVE_RUNNER_STATUSES as readonly string[]).includes(s);
 
 export const CONVERSATION_MODES = ["new", "continue", "resume"] as const;
 export const conversationModeSchema = z.enum(CONVERSATION_MODES);
 
 /** Extra claude flags pass through verbatim, but bounded so a request cannot smuggle megabytes. */
-const extraArgSchema = z.string().max(500).refine((a) => !a.includes("\0"), "No NUL bytes");
+const extraArgSchema = z.string().max(500).refine((a) => !a.includes("\0"), "No NUL bytes").refine((a) => a !== "--", "'--' is added before the prompt by Stratavore; pass the prompt separately");
+export const extraArgsSchema = z.array(extraArgSchema).max(30);
+export const modelSchema = z.string().trim().regex(/^[a-zA-Z0-9._:[\]-]{1,100}$/, "Not a model name");
+export const promptSchema = z.string().max(20_000);
 
 export const runnerLaunchInput = z
   .object({
@@ -19,11 +26,11 @@ export const runnerLaunchInput = z
     mode: conversationModeSchema.default("new"),
     resumeSessionId: z.uuid().optional(),
     fork: z.boolean().default(false),
-    model: z.string().trim().regex(/^[a-zA-Z0-9._:[\]-]{1,100}$/, "Not a model name").optional(),
-    prompt: z.string().max(20_000).optional(),
+    model: modelSchema.optional(),
+    prompt: promptSchema.optional(),
     node: z.string().trim().min(1).max(100).optional(),
     labels: z.array(labelSchema).max(10).default([]),
-    extraArgs: z.array(extraArgSchema).max(30).default([]),
+    extraArgs: extraArgsSchema.default([]),
   })
   .refine((v) => v.mode !== "resume" || v.resumeSessionId, { message: "resume needs resumeSessionId", path: ["resumeSessionId"] });
 export type RunnerLaunchInput = z.input<typeof runnerLaunchInput>;
@@ -46,6 +53,12 @@ export const runnerSchema = z.object({
   restartAttempts: z.number().int(),
   maxRestarts: z.number().int(),
   nextRestartAt: z.date().nullable(),
+  lostAt: z.date().nullable(),
+  pauseReason: z.string().nullable(),
+  pausedByBudgetId: z.uuid().nullable(),
+  restartDeferredSince: z.date().nullable(),
+  memoryLimitBytes: z.number().nullable(),
+  cpuLimitPercent: z.number().int().nullable(),
   cpuPercent: z.number().nullable(),
   memoryBytes: z.number().nullable(),
   lastHeartbeatAt: z.date().nullable(),

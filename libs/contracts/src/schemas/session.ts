@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
 /** One transcript line as archived: searchable text plus the original bytes and position. */
 export const transcriptEntrySchema = z.object({
@@ -73,8 +74,19 @@ export const sessionExportInput = z.object({ id: z.string().min(1).max(100), for
 export const sessionExportOutput = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, score: z.number() }));
 
-/** Resume a session in a new runner: on its original node by default, or any online node. */
-export const sessionResumeInput = z.object({ id: z.string().min(1).max(100), node: z.string().trim().min(1).max(100).optional(), fork: z.boolean().default(false) });
+/**
+ * Resume a session in a new runner: on its original node by default, or any online node. The
+ * model and claude flags default to those of the session's last runner; a prompt is sent as
+ * the first new message.
+ */
+export const sessionResumeInput = z.object({
+  id: z.string().min(1).max(100),
+  node: z.string().trim().min(1).max(100).optional(),
+  fork: z.boolean().default(false),
+  prompt: promptSchema.optional(),
+  model: modelSchema.optional(),
+  extraArgs: extraArgsSchema.optional(),
+});
 
 /** The stored, compressed transcript of an ended session: a presigned URL on S3, null on the filesystem store. */
 export const sessionTranscriptOutput = z.object({ stored: z.boolean(), url: z.string().nullable(), sha256: z.string().nullable(), sizeBytes: z.number().nullable(), archivedAt: z.date().nullable() });

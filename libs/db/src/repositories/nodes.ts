@@ -1,6 +1,6 @@
-import type { Node, NodeStatus } from "@stratavore/contracts";
+import { nodeSchema, type Node, type NodeStatus } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { ACTIVE_RUNNER_STATUSES } from "./projects.ts";
+import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import { isUuid } from "./ids.ts";
 import type { Tx } from "./tx.ts";
 
@@ -8,15 +8,16 @@ const activeWhere: Prisma.RunnerWhereInput = { status: { in: [...ACTIVE_RUNNER_S
 
 const nodeSelect = {
   id: true, name: true, hostname: true, agentVersion: true, claudeVersion: true, capacity: true, labels: true,
-  status: true, lastSeenAt: true, revokedAt: true, createdAt: true,
+  status: true, lastSeenAt: true, revokedAt: true, createdAt: true, capabilities: true,
   _count: { select: { runners: { where: activeWhere } } },
 } satisfies Prisma.NodeSelect;
 type NodeRow = Prisma.NodeGetPayload<{ select: typeof nodeSelect }>;
 
 /** `connected` is known only to the process holding the agent's socket, so callers pass it in. */
 export function toNode(row: NodeRow, connected: boolean): Node {
-  const { _count, ...rest } = row;
-  return { ...rest, activeRunners: _count.runners, connected };
+  const { _count, capabilities, ...rest } = row;
+  const caps = nodeSchema.shape.capabilities.safeParse(capabilities);
+  return { ...rest, capabilities: caps.success ? caps.data : null, activeRunners: _count.runners, connected };
 }
 
 export async function listNodes(db: Tx, isConnected: (id: string) => boolean): Promise<Node[]> {
@@ -35,7 +36,7 @@ export async function findNodeByCredential(db: Tx, credentialHash: string) {
 
 export async function insertNode(
   db: Tx,
-  data: { name: string; hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; credentialHash: string },
+  data: { name: string; hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; credentialHash: string; capabilities?: Prisma.InputJsonValue },
 ) {
   return db.node.create({ data: { ...data, status: "online", lastSeenAt: new Date() }, select: { id: true, name: true } });
 }
@@ -43,7 +44,7 @@ export async function insertNode(
 export async function updateNodeRow(
   db: Tx,
   id: string,
-  data: Partial<{ hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; status: NodeStatus; lastSeenAt: Date; revokedAt: Date }>,
+  data: Partial<{ hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; status: NodeStatus; lastSeenAt: Date; revokedAt: Date; capabilities: Prisma.InputJsonValue }>,
 ) {
   return db.node.update({ where: { id }, data, select: nodeSelect });
 }

@@ -1,14 +1,12 @@
-import type { Project, ProjectStats, ProjectStatus } from "@stratavore/contracts";
+import { ACTIVE_RUNNER_STATUSES, type Project, type ProjectStats, type ProjectStatus } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { isUuid } from "./ids.ts";
 import type { Tx } from "./tx.ts";
 
-/** Runner statuses that hold a quota slot. */
-export const ACTIVE_RUNNER_STATUSES = ["starting", "running", "paused", "stopping"] as const;
 const activeRunnerWhere = { status: { in: [...ACTIVE_RUNNER_STATUSES] } };
 
 const projectSelect = {
-  id: true, name: true, path: true, description: true, tags: true, maxRunners: true,
+  id: true, name: true, path: true, description: true, tags: true, maxRunners: true, runnerMemoryMb: true, runnerCpuPercent: true,
   archivedAt: true, createdAt: true, updatedAt: true,
   _count: { select: { runners: { where: activeRunnerWhere } } },
 } as const;
@@ -66,7 +64,7 @@ export async function findProjectsByIds(db: Tx, ids: string[]): Promise<Project[
 
 export async function insertProject(
   db: Tx,
-  data: { name: string; path: string; description: string; tags: string[]; maxRunners: number },
+  data: { name: string; path: string; description: string; tags: string[]; maxRunners: number; runnerMemoryMb?: number | null; runnerCpuPercent?: number | null },
 ): Promise<Project> {
   return toProject(await db.project.create({ data, select: projectSelect }));
 }
@@ -74,7 +72,7 @@ export async function insertProject(
 export async function updateProject(
   db: Tx,
   id: string,
-  data: Partial<{ name: string; path: string; description: string; tags: string[]; maxRunners: number; archivedAt: Date | null; status: "active" | "archived" }>,
+  data: Partial<{ name: string; path: string; description: string; tags: string[]; maxRunners: number; runnerMemoryMb: number | null; runnerCpuPercent: number | null; archivedAt: Date | null; status: "active" | "archived" }>,
 ): Promise<Project> {
   return toProject(await db.project.update({ where: { id }, data, select: projectSelect }));
 }

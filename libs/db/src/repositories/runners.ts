@@ -1,11 +1,11 @@
-import type { Runner, RunnerStatus } from "@stratavore/contracts";
+import { ACTIVE_RUNNER_STATUSES, type Runner, type RunnerStatus } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { ACTIVE_RUNNER_STATUSES } from "./projects.ts";
 import type { Tx } from "./tx.ts";
 
 const runnerSelect = {
   id: true, projectId: true, nodeId: true, status: true, conversationMode: true, sessionId: true, model: true, prompt: true,
   flags: true, pid: true, exitCode: true, endReason: true, restartAttempts: true, maxRestarts: true, nextRestartAt: true,
+  lostAt: true, pauseReason: true, pausedByBudgetId: true, restartDeferredSince: true, memoryLimitBytes: true, cpuLimitPercent: true,
   cpuPercent: true, memoryBytes: true, lastHeartbeatAt: true, startedAt: true, endedAt: true, createdAt: true, updatedAt: true,
   project: { select: { name: true } },
   node: { select: { name: true } },
@@ -13,8 +13,9 @@ const runnerSelect = {
 type RunnerRow = Prisma.RunnerGetPayload<{ select: typeof runnerSelect }>;
 
 export function toRunner(row: RunnerRow): Runner {
-  const { project, node, memoryBytes, ...rest } = row;
-  return { ...rest, projectName: project.name, nodeName: node?.name ?? null, memoryBytes: memoryBytes === null ? null : Number(memoryBytes) };
+  const { project, node, memoryBytes, memoryLimitBytes, ...rest } = row;
+  const num = (v: bigint | null) => (v === null ? null : Number(v));
+  return { ...rest, projectName: project.name, nodeName: node?.name ?? null, memoryBytes: num(memoryBytes), memoryLimitBytes: num(memoryLimitBytes) };
 }
 
 export async function findRunner(db: Tx, id: string): Promise<Runner | null> {
@@ -61,12 +62,18 @@ export async function countActiveOnNode(db: Tx, nodeId: string): Promise<number>
   return db.runner.count({ where: { nodeId, status: { in: [...ACTIVE_RUNNER_STATUSES] } } });
 }
 
-/** Active runners whose node has been silent since `before` (heartbeat TTL passed). */
-export async function runnersOnSilentNodes(db: Tx, before: Date): Promise<string[]> {
+/** Active runners whose node has been silent since `before` (heartbeat TTL passed), with what the reconciler needs to say why. */
+export async function runnersOnSilentNodes(db: Tx, before: Date): Promise<{ id: string; status: RunnerStatus; nodeId: string | null; nodeName: string | null; lastSeenAt: Date | null }[]> {
   const rows = await db.runner.findMany({
     where: { status: { in: [...ACTIVE_RUNNER_STATUSES] }, OR: [{ nodeId: null }, { node: { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] } }], createdAt: { lt: before } },
-    select: { id: true },
+    select: { id: true, status: true, nodeId: true, node: { select: { name: true, lastSeenAt: true } } },
   });
+  return rows.map((r) => ({ id: r.id, status: r.status, nodeId: r.nodeId, nodeName: r.node?.name ?? null, lastSeenAt: r.node?.lastSeenAt ?? null }));
+}
+
+/** Runners lost since before `cutoff`: their node stayed away too long. */
+export async function runnersLostBefore(db: Tx, cutoff: Date): Promise<string[]> {
+  const rows = await db.runner.findMany({ where: { status: "lost", lostAt: { lt: cutoff } }, select: { id: true } });
   return rows.map((r) => r.id);
 }
 
@@ -88,7 +95,7 @@ export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: Heartbea
     UPDATE "Runner" AS r
        SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
       FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
-     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting')`;
+     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting', 'lost')`;
 }
 
 /** Online nodes that match the wanted node and labels, least loaded first. */

@@ -110,3 +110,14 @@ export async function entriesPage(db: Tx, sessionId: string, afterId: bigint | n
 export async function rawLines(db: Tx, sessionId: string): Promise<{ file: string; rawLine: string }[]> {
   return db.transcriptEntry.findMany({ where: { sessionId }, orderBy: [{ file: "asc" }, { offset: "asc" }], select: { file: true, rawLine: true } });
 }
+
+/** The session `claude --continue` would pick: the project's most recently written one. */
+export async function latestProjectSession(db: Tx, projectId: string): Promise<string | null> {
+  const row = await db.session.findFirst({ where: { projectId }, orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }], select: { id: true } });
+  return row?.id ?? null;
+}
+
+/** Runners still using a session (two claudes appending to one transcript would interleave it). */
+export async function activeRunnersOfSession(db: Tx, sessionId: string): Promise<number> {
+  return db.runner.count({ where: { sessionId, status: { in: ["starting", "running", "paused", "stopping", "lost"] } } });
+}

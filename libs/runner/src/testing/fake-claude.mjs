@@ -17,8 +17,14 @@
  * - interactive: banner with the session id, raw-mode line editing, "echo: <line>" per line.
  *   SIGTERM/SIGHUP: kill the tool processes it started, exit 0. -p: answer once and exit.
  *
+ * - FAKE_CLAUDE_TOOL=<shell command>: runs it like the real Bash tool: in its own session,
+ *   under a job-control `bash -c` wrapper. SIGSTOP of the command makes the wrapper print
+ *   "[1]+ Stopped" and exit 147, and the fake records the tool as failed — what claude
+ *   2.1.328 does (stack.md), and why pausing must freeze a cgroup instead of signalling.
+ *   The tool's result goes to the terminal ("(tool exit N)") and the transcript (tool_result).
+ *
  * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash | hang | ignore-sigterm | fork;
- * FAKE_CLAUDE_PIDFILE (fork: where the grandchild's pid goes);
+ * FAKE_CLAUDE_PIDFILE (fork: where the grandchild's pid goes; tool: the command's pid);
  * FAKE_CLAUDE_USAGE_EVERY_MS (append an assistant usage line periodically).
  */
 import { spawn } from "node:child_process";
@@ -169,6 +175,25 @@ if (modes.has("fork")) {
   tools.push(tool);
   if (process.env.FAKE_CLAUDE_PIDFILE) writeFileSync(process.env.FAKE_CLAUDE_PIDFILE, String(tool.pid));
   out(`(started tool ${tool.pid})\n`);
+}
+const toolCommand = process.env.FAKE_CLAUDE_TOOL;
+if (toolCommand) {
+  // `set -m` gives the wrapper job control, as claude's own wrapper has: a stopped job ends `wait` with 147.
+  const pidfile = process.env.FAKE_CLAUDE_PIDFILE ?? "/dev/null";
+  const wrapper = spawn("bash", ["-c", 'set -m; eval "$1" & echo $! > "$2"; wait $!', "claude-tool", toolCommand, pidfile], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  tools.push(wrapper);
+  let toolOut = "";
+  wrapper.stdout.on("data", (d) => (toolOut += d));
+  wrapper.stderr.on("data", (d) => (toolOut += d));
+  const toolUseId = `toolu_${randomBytes(8).toString("hex")}`;
+  responses += 1;
+  record({ type: "assistant", requestId: `req_${randomBytes(12).toString("hex")}`, message: { id: `msg_${randomBytes(12).toString("hex")}`, type: "message", role: "assistant", model: args.model, content: [{ type: "tool_use", id: toolUseId, name: "Bash", input: { command: toolCommand } }], stop_reason: "tool_use", usage: usage(9) } });
+  wrapper.on("exit", (code, signal) => {
+    const exit = code ?? (signal ? 128 : 1);
+    record({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, is_error: exit !== 0, content: exit === 0 ? toolOut.trim() : `Exit code ${exit}\n${toolOut.trim()}` }] } });
+    out(`\n(tool exit ${exit})\n${toolOut.trim()}\n> `);
+  });
+  out(`(tool started ${wrapper.pid})\n`);
 }
 if (modes.has("crash")) setTimeout(() => { out("fatal: simulated crash\n"); process.exit(3); }, 200);
 const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { transcriptPath } from "../claude-paths.ts";
-import { listSessionIds } from "../session-detect.ts";
+import { projectTranscriptDir, transcriptPath } from "../claude-paths.ts";
 import { FAKE_CLAUDE, fakeEnv, runFakeClaude, tempHome, waitFor } from "./helpers.ts";
 
 const ID = "6a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -42,12 +41,12 @@ describe("fake claude transcripts", () => {
     expect(chain.every((l, i) => i === 0 ? l.parentUuid === null : l.parentUuid === chain[i - 1]!.uuid)).toBe(true);
   });
 
-  it("forks into a new file with the parent's message ids but fresh uuids", async () => {
+  it("forks into the new file named by --session-id, with the parent's message ids but fresh uuids", () => {
     const s = setup();
+    const child = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
     s.run("-p", "--session-id", ID, "one");
-    expect(s.run("-p", "--resume", ID, "--fork-session", "--output-format", "json", "branch")).toContain('"is_error":false');
-    const ids = await listSessionIds(`${s.home}/.claude`, s.cwd);
-    const child = ids.find((id) => id !== ID)!;
+    expect(s.run("-p", "--resume", ID, "--fork-session", "--session-id", child, "--output-format", "json", "--", "branch")).toContain('"is_error":false');
+    expect(readdirSync(projectTranscriptDir(`${s.home}/.claude`, s.cwd)).sort()).toEqual([`${ID}.jsonl`, `${child}.jsonl`].sort());
     const parent = s.read(ID);
     const forked = s.read(child);
     expect(parent).toHaveLength(3);

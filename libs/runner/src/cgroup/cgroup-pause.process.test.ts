@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { isAlive, readProcStat, signalPids } from "../process-tree.ts";
+import { PtyRunner } from "../pty-runner.ts";
+import { FAKE_CLAUDE, fakeEnv, tempHome, waitFor } from "../testing/helpers.ts";
+import { detectCgroups, isDriver, type CgroupDriver, type CgroupPreference } from "./cgroup-driver.ts";
+
+const SESSION = "3c9d2e1f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A loop that counts into a file every 100 ms and exits 0 at 30: a long tool command. */
+function loopScript(dir: string): { script: string; counter: string } {
+  const counter = join(dir, "count.txt");
+  const script = join(dir, "loop.sh");
+  writeFileSync(script, `i=0\nwhile [ $i -lt 30 ]; do i=$((i+1)); echo $i > "${counter}"; sleep 0.1; done\necho loop-done\n`);
+  return { script, counter };
+}
+
+const count = (file: string) => Number(existsSync(file) ? readFileSync(file, "utf8").trim() || 0 : 0);
+
+function start(driver: CgroupDriver | undefined) {
+  const t = tempHome("stv-cgroup-");
+  cleanups.push(t.cleanup);
+  const { script, counter } = loopScript(t.home);
+  const pidfile = join(t.home, "tool.pid");
+  const cgroup = driver?.create(`test-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+  const runner = new PtyRunner({
+    command: FAKE_CLAUDE, args: ["--session-id", SESSION], cwd: t.cwd, graceMs: 500, cgroup,
+    env: fakeEnv(t.home, { FAKE_CLAUDE_TOOL: `sh ${script}`, FAKE_CLAUDE_PIDFILE: pidfile }),
+  });
+  let output = "";
+  runner.on("output", (d) => (output += d));
+  const pid = runner.start();
+  cleanups.push(async () => {
+    if (runner.state !== "exited") await runner.kill();
+  });
+  return { runner, pid, counter, pidfile, cgroup, output: () => output };
+}
+
+/** What the real Bash tool's wrapper leaves behind when it fails: the command re-parented to PID 1. */
+const orphansOf = (pids: number[]) => pids.filter((p) => readProcStat(p)?.ppid === 1 && isAlive(p));
+
+for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
+  const driver = detectCgroups({ prefer });
+  describe.skipIf(!isDriver(driver))(`pause in a cgroup (${prefer}; skipped where this machine has no writable ${prefer} cgroup)`, () => {
+    it("freezes every process of the runner for 5 s, and the tool command finishes with exit 0 after the thaw", async () => {
+      const r = start(driver as CgroupDriver);
+      const tool = Number(await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"));
+      await waitFor(() => count(r.counter) >= 3, "the loop counting", 10_000);
+      const members = r.cgroup!.pids();
+      expect(members).toEqual(expect.arrayContaining([r.pid, tool]));
+      await r.runner.pause();
+      expect(r.runner.state).toBe("paused");
+      const frozenAt = count(r.counter);
+      await new Promise((res) => setTimeout(res, 5000));
+      expect(count(r.counter)).toBe(frozenAt);
+      expect(r.output()).not.toMatch(/Stopped|tool exit/);
+      await r.runner.resume();
+      await waitFor(() => r.output().includes("(tool exit"), "the tool to finish", 15_000);
+      expect(r.output()).toContain("(tool exit 0)");
+      expect(r.output()).toContain("loop-done");
+      expect(count(r.counter)).toBe(30);
+      expect(orphansOf(members)).toEqual([]);
+      expect(await r.runner.stop()).toMatchObject({ exitCode: 0, endedBy: "user" });
+      expect(members.filter(isAlive)).toEqual([]);
+      expect(r.cgroup!.pids()).toEqual([]);
+    }, 40_000);
+
+    it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {
+      const r = start(driver as CgroupDriver);
+      await waitFor(() => count(r.counter) >= 1, "the loop counting", 10_000);
+      const members = r.cgroup!.pids();
+      await r.runner.pause();
+      const exit = await r.runner.stop();
+      expect(exit.endedBy).toBe("user");
+      expect(members.filter(isAlive)).toEqual([]);
+      expect(r.cgroup!.procsFiles.some((f) => existsSync(f))).toBe(false);
+    }, 30_000);
+  });
+}
+
+describe("why pausing must not signal claude's tools (the fake claude as the real one behaves)", () => {
+  it("SIGSTOP of a running tool command makes the job-control wrapper fail it with exit 147 and orphan it", async () => {
+    const r = start(undefined);
+    expect(r.runner.pauseMode).toBe("signals");
+    const tool = Number(await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"));
+    cleanups.push(() => void signalPids([tool], "SIGKILL"));
+    await waitFor(() => count(r.counter) >= 2, "the loop counting", 10_000);
+    // What a signals-based pause does to the tool (claude 2.1.328, stack.md): stop it under its wrapper.
+    signalPids([tool], "SIGSTOP");
+    await waitFor(() => r.output().includes("(tool exit"), "the wrapper to give up", 10_000);
+    expect(r.output()).toContain("(tool exit 147)");
+    expect(r.output()).toContain("Stopped");
+    expect(readProcStat(tool)?.ppid).toBe(1);
+  }, 30_000);
+});
