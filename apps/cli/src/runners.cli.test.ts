@@ -101,7 +101,7 @@ describe("with a connected agent", () => {
     expect(shown.stdout).toMatch(/Status:\s+running/);
     expect(shown.stdout).toMatch(/Prompt:\s+hello there/);
     expect(shown.stdout).toMatch(/Claude flags:\s+--verbose/);
-    expect(shown.stdout).toMatch(/Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+token:[0-9a-f]{8}\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8}\n.*started\s+node:[0-9a-f]{8}\s+pid=\d+ status=running\n$/);
+    expect(shown.stdout).toMatch(/Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+token:[0-9a-f]{8}\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8} sessionId=[0-9a-f-]{36}\n.*started\s+node:[0-9a-f]{8}\s+pid=\d+ status=running\n$/);
     expect((await json<RunnerJson>(["runner", "show", runner.id])).timeline?.map((e) => e.type)).toEqual(["runner.launched", "runner.started"]);
 
     agent.output(runner.id, "one\ntwo\n");

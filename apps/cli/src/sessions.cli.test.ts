@@ -219,7 +219,12 @@ describe("resume", () => {
 
       const forked = await json<{ id: string; nodeName: string }>(["resume", sessionId, "--node", agent.nodeName, "--fork"]);
       expect(forked.nodeName).toBe(agent.nodeName);
-      expect(agent.launches.at(-1)).toMatchObject({ runnerId: forked.id, spec: { mode: "resume", sessionId, fork: true } });
+      expect(agent.launches.at(-1)).toMatchObject({ runnerId: forked.id, spec: { mode: "resume", sessionId } });
+      // The fork's own session is fixed before claude starts, and it is what the runner records.
+      const forkId = (agent.launches.at(-1)?.spec as { forkSessionId?: string }).forkSessionId;
+      expect(forkId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(forkId).not.toBe(sessionId);
+      expect((await json<{ sessionId: string }>(["runner", "show", forked.id])).sessionId).toBe(forkId);
       for (const id of agent.launches.map((l) => l.runnerId)) await cli(["kill", id]);
     } finally {
       agent.close();

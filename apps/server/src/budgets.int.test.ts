@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
+import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { writeLedger } from "@stratavore/api";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
@@ -27,17 +27,21 @@ async function projectWithBusyAgent(runners: number) {
 }
 
 describe("budgets bite", () => {
-  it("20 runners spending at once are all paused (SIGSTOP, state T) within moments of the limit, overshooting by at most one response each", async () => {
+  it("20 runners spending at once are all paused (frozen; state T without cgroups) within moments of the limit, overshooting by at most one response each; raising the limit thaws them", async () => {
     const { node, project } = await projectWithBusyAgent(20);
     const limit = 40_000;
     const budget = await h.api.budgets.create({ name: uniqueSlug("cap"), scope: "project", scopeRef: project.name, period: "daily", limitTokens: limit, action: "pause" });
     const runners = await Promise.all(Array.from({ length: 20 }, () => h.api.runners.launch({ project: project.name, node })));
     await waitFor("budget exceeded", async () => (await h.api.budgets.get({ id: budget.id })).state === "exceeded", 60_000);
     await waitFor("all 20 paused", async () => (await h.api.runners.list({ project: project.name, status: "paused" })).length === 20, 20_000);
+    const freezes = (await h.api.nodes.get({ ref: node })).capabilities?.pause === "freeze";
     for (const r of runners) {
       const tree = snapshotDescendants(r.pid!);
-      await waitFor(`runner ${r.id} stopped`, async () => tree.every((pid) => readProcStat(pid)?.state === "T"));
+      await waitFor(`runner ${r.id} stopped`, async () => tree.every((pid) => (freezes ? cgroupFreezeState(pid) === "frozen" : readProcStat(pid)?.state === "T")));
     }
+    const paused = await h.api.runners.get({ id: runners[0]!.id });
+    expect(paused.pausedByBudgetId).toBe(budget.id);
+    expect(paused.pauseReason).toContain(`budget '${budget.name}' reached its limit`);
     // Let anything written before the pause land, then measure the overshoot from the ledger.
     await new Promise((r) => setTimeout(r, 1500));
     const after = await h.api.budgets.get({ id: budget.id });
@@ -46,10 +50,14 @@ describe("budgets bite", () => {
     expect(overshoot).toBeGreaterThan(-1);
     expect(overshoot).toBeLessThanOrEqual(20 * Number(biggestResponse._max.totalTokens));
 
-    // Unpause is refused while the budget is exceeded; raising the limit allows it.
+    // Unpause is refused while the budget is exceeded; raising the limit thaws every runner it paused.
     expect(await codeOf(h.api.runners.unpause({ id: runners[0]!.id }))).toBe("BUDGET_BLOCKED");
     await h.api.budgets.update({ id: budget.id, limitTokens: 100_000_000 });
-    expect((await h.api.runners.unpause({ id: runners[0]!.id })).status).toBe("running");
+    expect((await h.api.runners.list({ project: project.name, status: "running" })).length).toBe(20);
+    for (const r of runners) expect(snapshotDescendants(r.pid!).map(cgroupFreezeState)).not.toContain("frozen");
+    const released = await h.db.event.findMany({ where: { entityId: budget.id, type: "budget.released" }, select: { data: true } });
+    expect(released).toHaveLength(1);
+    expect((released[0]!.data as { runners: string[] }).runners).toHaveLength(20);
     await Promise.all(runners.map((r) => h.api.runners.kill({ id: r.id })));
   }, 120_000);
 

@@ -31,9 +31,11 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     if (view.state !== "exceeded") continue;
     if (view.action === "pause") {
       const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
-      for (const id of await runnersInScope(deps, view, ["running"])) await setPaused(deps, null, id, true, cause).catch(() => undefined);
+      // All at once: each pause waits for its node to confirm the freeze, and every runner still
+      // running meanwhile keeps spending past the limit.
+      await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch(() => undefined)));
     } else if (view.action === "terminate") {
-      for (const id of await runnersInScope(deps, view, ["running", "paused", "starting"])) await stopRunner(deps, null, id, "stop").catch(() => undefined);
+      await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
     }
   }
   return views;
@@ -66,7 +68,13 @@ function describe(b: Budget): string {
  * budget paused (DESIGN §4), with a `budget.released` event. Runners a person paused stay
  * paused, and so does one that another exceeded budget still holds.
  */
-export async function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
+export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
+  // One release at a time in this process: a budget edit and a reconciler pass would otherwise
+  // thaw the same runners in two halves.
+  return deps.fleet.serially("budget-release", () => releasePauses(deps, onlyBudgetIds));
+}
+
+async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
   const paused = await deps.db.runner.findMany({
     where: { status: "paused", pausedByBudgetId: onlyBudgetIds ? { in: onlyBudgetIds } : { not: null } },
     select: { id: true, pausedByBudgetId: true },

@@ -72,6 +72,16 @@ export class Fleet {
     return ids;
   }
 
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after the previous work under the same key has settled (a per-key mutex). */
+  serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.queues.set(key, next.catch(() => undefined));
+    return next;
+  }
+
   async settle(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }

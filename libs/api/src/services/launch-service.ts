@@ -60,7 +60,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
       model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, createdById: actor.user.id,
       memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null, cpuLimitPercent: project.runnerCpuPercent,
     });
-    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, forkedFrom: plan.parentId } });
+    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
     announceRunner(outbox, seq, created);
     return created;
   });
