@@ -31,6 +31,8 @@ const schema = z.object({
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().optional(),
   STRATAVORE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  STRATAVORE_LOST_TIMEOUT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
+  STRATAVORE_RESTART_WAIT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(30),
   HOME: z.string().optional(),
 });
 
@@ -75,6 +77,8 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       ? { bucket: e.STRATAVORE_S3_BUCKET, prefix: e.STRATAVORE_S3_PREFIX, region: e.STRATAVORE_S3_REGION, endpoint: e.STRATAVORE_S3_ENDPOINT, accessKeyId: e.STRATAVORE_S3_ACCESS_KEY_ID, secretAccessKey: e.STRATAVORE_S3_SECRET_ACCESS_KEY }
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
+    /** How long a lost runner waits for its node, and a restart for a place, before giving up. */
+    fleet: { lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000, restartWaitMs: e.STRATAVORE_RESTART_WAIT_MINUTES * 60_000 },
     embeddings: e.STRATAVORE_EMBEDDINGS_URL && e.QDRANT_URL
       ? { url: e.STRATAVORE_EMBEDDINGS_URL, model: e.STRATAVORE_EMBEDDINGS_MODEL, apiKey: e.STRATAVORE_EMBEDDINGS_API_KEY, qdrantUrl: e.QDRANT_URL, qdrantApiKey: e.QDRANT_API_KEY }
       : null,

@@ -53,7 +53,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   };
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };
-  const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...opts.fleet });
+  const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...env.fleet, ...opts.fleet });
   const transcripts = env.s3 ? new S3Store(env.s3) : new FilesystemStore(join(env.dataDir, "transcripts"));
   const similarity = env.embeddings ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey)) : undefined;
   const deps: ApiDeps = { db, config, log, fleet, transcripts, similarity, transcriptRetentionDays: env.transcriptRetentionDays, bus: { publish: (events) => bus.publish(events) } };

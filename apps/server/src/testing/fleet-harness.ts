@@ -31,6 +31,34 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
   }
 }
 
+export interface AgentSpawnOptions {
+  capacity?: number;
+  labels?: string[];
+  env?: Record<string, string>;
+  home?: string;
+  dataDir?: string;
+  claudeBin?: string;
+  cgroups?: "auto" | "v1" | "v2" | "off";
+}
+
+/** `apps/agent` as its own process, joining `serverUrl` with a join token; running the fake claude unless told otherwise. */
+export async function spawnAgent(serverUrl: string, joinSecret: string, name: string, opts: AgentSpawnOptions & { home: string; dataDir: string }): Promise<AgentProcess> {
+  await mkdir(opts.home, { recursive: true });
+  const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", serverUrl, "--join-token", joinSecret, "--data-dir", opts.dataDir, "--name", name,
+    "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
+  if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
+  // claude sees only an allow-listed environment; the fake's switches must be passed on by name.
+  const fakeSwitches = Object.keys(opts.env ?? {}).filter((k) => k.startsWith("FAKE_CLAUDE_"));
+  if (fakeSwitches.length) args.push("--pass-env", fakeSwitches.join(","));
+  if (opts.cgroups) args.push("--cgroups", opts.cgroups);
+  const env = { PATH: hostPath(), HOME: opts.home, ...opts.env } as unknown as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
+  const log: string[] = [];
+  child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { name, child, home: opts.home, log, exited };
+}
+
 /**
  * A real server (short heartbeat TTL) on the shared test database plus real agent processes
  * running the fake claude in real PTYs. API calls go through createCaller on the server's
@@ -53,24 +81,9 @@ export class FleetHarness {
   }
 
   /** Starts `apps/agent` as its own process with the fake claude; resolves once its node is online. */
-  async startAgent(name: string, opts: { capacity?: number; labels?: string[]; env?: Record<string, string>; home?: string; dataDir?: string; claudeBin?: string; cgroups?: "auto" | "v1" | "v2" | "off" } = {}): Promise<AgentProcess> {
-    const home = opts.home ?? join(this.tmp, `home-${name}`);
-    const dataDir = opts.dataDir ?? join(this.tmp, `agent-${name}`);
-    await mkdir(home, { recursive: true });
+  async startAgent(name: string, opts: AgentSpawnOptions = {}): Promise<AgentProcess> {
     const { secret } = await this.api.joinTokens.create({ ttlMinutes: 10 });
-    const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", this.server.url, "--join-token", secret, "--data-dir", dataDir, "--name", name,
-      "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
-    if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
-    // claude sees only an allow-listed environment; the fake's switches must be passed on by name.
-    const fakeSwitches = Object.keys(opts.env ?? {}).filter((k) => k.startsWith("FAKE_CLAUDE_"));
-    if (fakeSwitches.length) args.push("--pass-env", fakeSwitches.join(","));
-    if (opts.cgroups) args.push("--cgroups", opts.cgroups);
-    const env = { PATH: hostPath(), HOME: home, ...opts.env } as unknown as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
-    const log: string[] = [];
-    child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    const agent = { name, child, home, log, exited };
+    const agent = await spawnAgent(this.server.url, secret, name, { home: join(this.tmp, `home-${name}`), dataDir: join(this.tmp, `agent-${name}`), ...opts });
     this.agents.push(agent);
     await waitFor(`node ${name} online`, async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected), 60_000);
     return agent;

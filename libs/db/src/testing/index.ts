@@ -1,2 +1,3 @@
 export * from "./test-postgres.ts";
 export * from "./factories.ts";
+export { freePort as freePortForTests } from "../postgres/free-port.ts";

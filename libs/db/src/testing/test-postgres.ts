@@ -11,6 +11,8 @@ import { applyMigrations } from "../migrations/migrator.ts";
 export interface TestPostgres {
   url: string;
   adminUrl: string;
+  /** The cluster's data directory (its postmaster.pid names the server process). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startTestPostgres(
   return {
     url,
     adminUrl: server.urlFor("postgres"),
+    dataDir: join(dataDir, "data"),
     async stop() {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
