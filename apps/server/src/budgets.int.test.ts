@@ -57,9 +57,29 @@ describe("budgets bite", () => {
     for (const r of runners) expect(snapshotDescendants(r.pid!).map(cgroupFreezeState)).not.toContain("frozen");
     const released = await h.db.event.findMany({ where: { entityId: budget.id, type: "budget.released" }, select: { data: true } });
     expect(released).toHaveLength(1);
+    expect((released[0]!.data as { runners: string[]; why: string })).toMatchObject({ why: "under its limit" });
     expect((released[0]!.data as { runners: string[] }).runners).toHaveLength(20);
     await Promise.all(runners.map((r) => h.api.runners.kill({ id: r.id })));
   }, 120_000);
+
+  it("lifting a budget (disabling it) thaws only what the budget paused; a runner a person paused stays paused", async () => {
+    const { node, project } = await projectWithBusyAgent(2);
+    const [mine, theirs] = await Promise.all([h.api.runners.launch({ project: project.name, node }), h.api.runners.launch({ project: project.name, node })]);
+    const byHand = await h.api.runners.pause({ id: mine.id });
+    expect(byHand.pauseReason).toMatch(/^paused by /);
+    const budget = await h.api.budgets.create({ name: uniqueSlug("lift"), scope: "project", scopeRef: project.name, period: "daily", limitTokens: 5_000, action: "pause" });
+    const held = await waitFor("paused by the budget", async () => {
+      const cur = await h.api.runners.get({ id: theirs.id });
+      return cur.status === "paused" ? cur : null;
+    }, 30_000);
+    expect(held.pausedByBudgetId).toBe(budget.id);
+    await h.api.budgets.update({ id: budget.id, enabled: false });
+    expect(await h.api.runners.get({ id: theirs.id })).toMatchObject({ status: "running", pauseReason: null, pausedByBudgetId: null });
+    expect(await h.api.runners.get({ id: mine.id })).toMatchObject({ status: "paused", pauseReason: byHand.pauseReason });
+    const released = await h.db.event.findMany({ where: { entityId: budget.id, type: "budget.released" }, select: { data: true } });
+    expect(released.map((e) => e.data)).toEqual([{ runners: [theirs.id], why: "disabled" }]);
+    await Promise.all([mine, theirs].map((r) => h.api.runners.kill({ id: r.id })));
+  }, 60_000);
 
   it("block_launch refuses launches in scope with an error naming the budget; terminate stops the runners", async () => {
     const { node, project } = await projectWithBusyAgent(2);

@@ -156,6 +156,29 @@ describe("agent loss", () => {
     expect(types.indexOf("runner.lost")).toBeLessThan(types.indexOf("runner.failed"));
   });
 
+  it("a restart with no node to go to waits (restart_deferred) without using an attempt, and runs once a node is back", async () => {
+    const label = uniqueSlug("defer");
+    const first = await h.startAgent(uniqueSlug("gone"), { labels: [label] });
+    const r = await h.api.runners.launch({ project: (await project()).name, labels: [label], prompt: "remember me" });
+    // The transcript is archived, so the session can be restored on whichever node takes it next.
+    await waitFor("the prompt archived", async () => (await h.db.transcriptEntry.count({ where: { sessionId: r.sessionId! } })) >= 2, 15_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await waitFor("failed and deferred", async () => (await h.api.runners.timeline({ id: r.id })).filter((e) => e.type === "runner.restart_deferred").length >= 2, 30_000, 200);
+    const waiting = await h.api.runners.get({ id: r.id });
+    expect(waiting).toMatchObject({ status: "failed", restartAttempts: 0 });
+    expect(waiting.restartDeferredSince).not.toBeNull();
+    expect(waiting.nextRestartAt).not.toBeNull();
+    const second = uniqueSlug("back");
+    await h.startAgent(second, { labels: [label] });
+    const back = await waitFor("restarted on the new node", async () => {
+      const cur = await h.api.runners.get({ id: r.id });
+      return cur.status === "running" && cur.nodeName === second ? cur : null;
+    }, 30_000);
+    expect(back).toMatchObject({ restartAttempts: 1, sessionId: r.sessionId, restartDeferredSince: null });
+    await h.api.runners.kill({ id: r.id });
+  });
+
   it("an agent that comes back without its runners reports them gone (agent_restarted)", async () => {
     const node = uniqueSlug("phoenix");
     const dataDir = join(h.tmp, `agent-${node}`);

@@ -17,7 +17,7 @@ async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "
 /**
  * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
  * past the warn threshold notify once per period; at the limit apply the action — pause
- * (SIGSTOP the runners in scope) or terminate (stop them); block_launch bites at launch time.
+ * (freeze the runners in scope) or terminate (stop them); block_launch bites at launch time.
  * Actions are re-applied on every evaluation, so a runner that slipped through is caught next.
  */
 export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runnerIds: string[]): Promise<Budget[]> {
@@ -26,19 +26,23 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
   for (const row of rows) {
     const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
     views.push(view);
+    // The action first: every moment before it lands is spend past the limit.
+    if (view.state === "exceeded") await applyAction(deps, view);
     await recordThresholds(deps, row, view);
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
-    if (view.state !== "exceeded") continue;
-    if (view.action === "pause") {
-      const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
-      // All at once: each pause waits for its node to confirm the freeze, and every runner still
-      // running meanwhile keeps spending past the limit.
-      await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch(() => undefined)));
-    } else if (view.action === "terminate") {
-      await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
-    }
   }
   return views;
+}
+
+async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
+  if (view.action === "pause") {
+    const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
+    // All at once: each pause waits for its node to confirm the freeze, and every runner still
+    // running meanwhile keeps spending past the limit.
+    await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch(() => undefined)));
+  } else if (view.action === "terminate") {
+    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
+  }
 }
 
 /** "Once per period": the period start is remembered on the row when warned or tripped. */
