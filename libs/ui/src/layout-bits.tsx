@@ -39,7 +39,7 @@ export function StatTile({ label, value, hint }: { label: string; value: ReactNo
 const TONES: Record<string, string> = {
   active: "green", idle: "gray", archived: "amber", admin: "purple", operator: "blue", viewer: "gray", disabled: "red", revoked: "red",
   // Runner and node states: green is working, amber is "on its way somewhere", red needs a look.
-  starting: "blue", running: "green", paused: "amber", stopping: "amber", terminated: "gray", failed: "red",
+  starting: "blue", running: "green", paused: "amber", stopping: "amber", lost: "purple", terminated: "gray", failed: "red",
   online: "green", draining: "amber", offline: "gray", unused: "blue", used: "gray", expired: "gray",
 };
 

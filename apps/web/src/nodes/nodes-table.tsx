@@ -8,6 +8,22 @@ import { NodeActions } from "./node-actions";
  * The fleet's machines. A connected agent is being heard from right now, so its "last seen"
  * says so rather than showing the time of its last recorded beat.
  */
+/** How runners are isolated there: a cgroup that can be frozen, or signals with their known limit. */
+function NodeIsolation({ node }: { node: Node }) {
+  const caps = node.capabilities;
+  if (!caps) return <span className="muted">not reported</span>;
+  const limits = [caps.memoryLimit ? "memory" : null, caps.cpuLimit ? "CPU" : null].filter(Boolean).join(", ");
+  return (
+    <>
+      <div>{caps.isolation === "none" ? <span className="warn-text">no cgroup</span> : caps.isolation}</div>
+      <div className="muted">
+        {caps.pause === "freeze" ? "pause freezes" : "pause by SIGSTOP: fails a running tool"}
+        {limits ? ` · limits: ${limits}` : ""}
+      </div>
+    </>
+  );
+}
+
 export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }) {
   const now = useNow(30_000);
   return (
@@ -20,6 +36,7 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
             <th className="hide-sm">Connected</th>
             <th className="num">Runners</th>
             <th className="hide-sm">Labels</th>
+            <th className="hide-sm">Isolation</th>
             <th className="hide-sm">Versions</th>
             <th>Last seen</th>
             {manage ? <th><span className="sr-only">Actions</span></th> : null}
@@ -36,6 +53,9 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
               <td className="hide-sm">{n.connected ? <span className="ok-text">● yes</span> : <span className="muted">○ no</span>}</td>
               <td className="num nowrap" title="active runners / capacity">{n.activeRunners} / {n.capacity}</td>
               <td className="hide-sm">{n.labels.length ? n.labels.map((l) => <span key={l} className="tag">{l}</span>) : <span className="muted">—</span>}</td>
+              <td className="hide-sm small" data-testid="node-isolation" title={n.capabilities?.detail}>
+                <NodeIsolation node={n} />
+              </td>
               <td className="hide-sm small">
                 <div>agent <span className="mono">{n.agentVersion}</span></div>
                 <div className="muted">claude <span className="mono">{n.claudeVersion ?? "unknown"}</span></div>

@@ -9,6 +9,9 @@ export interface ProjectFormValues {
   description: string;
   tags: string[];
   maxRunners: number;
+  /** Per-runner cgroup limits; null = none. */
+  runnerMemoryMb: number | null;
+  runnerCpuPercent: number | null;
 }
 
 export type FieldErrors = Partial<Record<keyof ProjectFormValues | "form", string>>;
@@ -39,6 +42,9 @@ export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCa
   const [description, setDescription] = useState(initial?.description ?? "");
   const [tags, setTags] = useState(initial?.tags.join(", ") ?? "");
   const [maxRunners, setMaxRunners] = useState(String(initial?.maxRunners ?? 5));
+  const [memoryMb, setMemoryMb] = useState(initial?.runnerMemoryMb ? String(initial.runnerMemoryMb) : "");
+  const [cpuPercent, setCpuPercent] = useState(initial?.runnerCpuPercent ? String(initial.runnerCpuPercent) : "");
+  const optionalNumber = (v: string) => (v.trim() === "" ? null : Number(v));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -48,6 +54,8 @@ export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCa
       description,
       tags: tags.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean),
       maxRunners: Number(maxRunners),
+      runnerMemoryMb: optionalNumber(memoryMb),
+      runnerCpuPercent: optionalNumber(cpuPercent),
     });
   };
 
@@ -69,6 +77,14 @@ export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCa
         </Field>
         <Field label="Max concurrent runners" htmlFor="project-max" error={errors.maxRunners}>
           <TextInput id="project-max" type="number" min={1} max={100} value={maxRunners} onChange={(e) => setMaxRunners(e.target.value)} />
+        </Field>
+      </div>
+      <div className="form-row">
+        <Field label="Memory limit per runner (MiB)" htmlFor="project-memory" hint="Empty: none. Enforced on nodes with cgroups." error={errors.runnerMemoryMb}>
+          <TextInput id="project-memory" type="number" min={64} value={memoryMb} onChange={(e) => setMemoryMb(e.target.value)} placeholder="none" />
+        </Field>
+        <Field label="CPU limit per runner (%)" htmlFor="project-cpu" hint="100 = one core. Empty: none." error={errors.runnerCpuPercent}>
+          <TextInput id="project-cpu" type="number" min={5} value={cpuPercent} onChange={(e) => setCpuPercent(e.target.value)} placeholder="none" />
         </Field>
       </div>
       <div className="form-actions">

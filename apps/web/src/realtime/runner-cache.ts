@@ -26,6 +26,7 @@ export function runnerMatchesFilter(r: Runner, f: RunnerListFilter | undefined):
   if (f?.status === "active" ? !isActiveRunnerStatus(r.status) : f?.status && r.status !== f.status) return false;
   if (f?.project && !refMatches(f.project, r.projectId, r.projectName)) return false;
   if (f?.node && !refMatches(f.node, r.nodeId, r.nodeName)) return false;
+  if (f?.session && r.sessionId !== f.session) return false;
   return true;
 }
 

@@ -10,7 +10,7 @@ export type LaunchValues = Omit<RunnerLaunchInput, "project">;
 
 const MODE_HINTS: Record<Mode, string> = {
   new: "A fresh conversation.",
-  continue: "Claude's --continue: the most recent conversation in this checkout on that node.",
+  continue: "The project's most recent session, resumed by its id (Stratavore picks it, so the runner knows its session up front).",
   resume: "Claude's --resume: a specific earlier session, by its id.",
 };
 

@@ -15,8 +15,9 @@ function available(status: Runner["status"]) {
   return {
     pause: status === "running",
     unpause: status === "paused",
-    stop: status === "starting" || status === "running" || status === "paused",
-    kill: status === "starting" || status === "running" || status === "paused" || status === "stopping",
+    // A lost runner may still run (and spend) on its node: it stays stoppable.
+    stop: status === "starting" || status === "running" || status === "paused" || status === "lost",
+    kill: status === "starting" || status === "running" || status === "paused" || status === "stopping" || status === "lost",
   };
 }
 

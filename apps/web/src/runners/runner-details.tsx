@@ -23,6 +23,7 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
         <dt>Model</dt><dd>{r.model ?? <span className="muted">default</span>}</dd>
         {r.flags.length ? (<><dt>Flags</dt><dd className="mono">{r.flags.join(" ")}</dd></>) : null}
         <dt>PID</dt><dd className="mono">{orDash(r.pid)}</dd>
+        {r.memoryLimitBytes || r.cpuLimitPercent ? (<><dt>Limits</dt><dd data-testid="runner-limits">{[r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null, r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null].filter(Boolean).join(" · ")}</dd></>) : null}
         <dt>CPU</dt><dd>{live ? formatPercent(r.cpuPercent) : "—"}</dd>
         <dt>Memory</dt><dd>{live ? formatBytes(r.memoryBytes) : "—"}</dd>
         <RunnerSpendDetails runnerId={r.id} />

@@ -1,8 +1,8 @@
 import type { Runner } from "@stratavore/contracts";
 import { Badge } from "@stratavore/ui";
+import { runnerWhy } from "./runner-why";
 
-/** The live status; a failed runner waiting to be relaunched says so in its tooltip. */
+/** The live status; why it is paused, lost or failed is in its tooltip. */
 export function RunnerStatusBadge({ runner, testId }: { runner: Runner; testId?: string }) {
-  const title = runner.nextRestartAt && runner.status === "failed" ? `Restart scheduled ${runner.nextRestartAt.toLocaleTimeString()}` : runner.endReason ?? undefined;
-  return <Badge data-testid={testId} title={title}>{runner.status}</Badge>;
+  return <Badge data-testid={testId} title={runnerWhy(runner) ?? undefined}>{runner.status}</Badge>;
 }

@@ -3,15 +3,17 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { roleAtLeast, type Runner, type Session } from "@stratavore/contracts";
-import { Button, Select } from "@stratavore/ui";
+import { Button } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useMe } from "../require-auth";
 import { useTRPC } from "../trpc";
+import { ResumeOptions, type ResumeChoice } from "./resume-options";
 
 /**
- * Resume / Fork / Resume on node… / Continue latest for operators. Each starts a runner and
- * opens it, so success is "you are now looking at the new runner"; refusals show inline.
+ * Resume / Fork / Resume with options… / Continue latest for operators. Each starts a runner
+ * and opens it, so success is "you are now looking at the new runner"; refusals show inline.
+ * Model and claude flags default (server-side) to those of the session's last runner.
  */
 export function SessionActions({ session }: { session: Session }) {
   const trpc = useTRPC();
@@ -19,8 +21,7 @@ export function SessionActions({ session }: { session: Session }) {
   const router = useRouter();
   const { placeRunner } = useFleetCache();
   const [error, setError] = useState<{ message: string; code?: string } | null>(null);
-  const [picking, setPicking] = useState(false);
-  const [node, setNode] = useState("");
+  const [options, setOptions] = useState(false);
   const operator = roleAtLeast(me.role, "operator");
   const handlers = {
     onMutate: () => setError(null),
@@ -29,35 +30,27 @@ export function SessionActions({ session }: { session: Session }) {
   };
   const resume = useMutation(trpc.sessions.resume.mutationOptions(handlers));
   const launch = useMutation(trpc.runners.launch.mutationOptions(handlers));
-  // Node choices only matter once the picker is open.
-  const nodes = useQuery(trpc.nodes.list.queryOptions(undefined, { enabled: operator && picking }));
+  // What the last runner of this session ran with: the defaults the options panel shows.
+  const last = useQuery(trpc.runners.list.queryOptions({ limit: 1, session: session.id }, { enabled: operator && options }));
   if (!operator) return null;
 
-  const usable = (nodes.data ?? []).filter((n) => n.status === "online" && n.connected && !n.revokedAt);
   const busy = resume.isPending || launch.isPending;
   // Which button is spinning: the mutation's variables say what was asked.
-  const spinning = (fork: boolean, onNode: boolean) => resume.isPending && (resume.variables?.fork ?? false) === fork && Boolean(resume.variables?.node) === onNode;
+  const spinning = (fork: boolean) => resume.isPending && !options && (resume.variables?.fork ?? false) === fork;
   const project = session.projectName;
   const notResumable = session.resumable ? undefined : "Claude Code cannot resume this session (its transcript is not on a node).";
+  const go = (c: ResumeChoice) => resume.mutate({ id: session.id, ...c });
   return (
     <div className="session-actions" data-testid="session-actions">
       <div className="row-actions">
-        <Button variant="primary" busy={spinning(false, false)} disabled={busy || !session.resumable} title={notResumable} onClick={() => resume.mutate({ id: session.id })}>Resume</Button>
-        <Button busy={spinning(true, false)} disabled={busy || !session.resumable} title={notResumable ?? "A new session that starts from this conversation; this one stays as it is."} onClick={() => resume.mutate({ id: session.id, fork: true })}>Fork</Button>
-        <Button disabled={busy || !session.resumable} aria-expanded={picking} onClick={() => setPicking((p) => !p)}>Resume on node…</Button>
+        <Button variant="primary" busy={spinning(false)} disabled={busy || !session.resumable} title={notResumable} onClick={() => resume.mutate({ id: session.id })}>Resume</Button>
+        <Button busy={spinning(true)} disabled={busy || !session.resumable} title={notResumable ?? "A new session that starts from this conversation; this one stays as it is."} onClick={() => resume.mutate({ id: session.id, fork: true })}>Fork</Button>
+        <Button disabled={busy || !session.resumable} aria-expanded={options} onClick={() => setOptions((p) => !p)}>Resume with options…</Button>
         {project ? (
-          <Button busy={launch.isPending} disabled={busy} title="Claude's --continue: the most recent conversation in the project's checkout." onClick={() => launch.mutate({ project, mode: "continue" })}>Continue latest</Button>
+          <Button busy={launch.isPending} disabled={busy} title="The project's most recent session, resumed (or pick Fork in the launch dialog)." onClick={() => launch.mutate({ project, mode: "continue" })}>Continue latest</Button>
         ) : null}
       </div>
-      {picking ? (
-        <div className="row-actions">
-          <Select aria-label="Node" value={node} onChange={(e) => setNode(e.target.value)}>
-            <option value="">{nodes.isPending ? "Loading nodes…" : usable.length ? "Choose an online node" : "No online nodes"}</option>
-            {usable.map((n) => <option key={n.id} value={n.name}>{n.name} ({n.activeRunners}/{n.capacity})</option>)}
-          </Select>
-          <Button size="sm" variant="primary" busy={spinning(false, true)} disabled={busy || !node} onClick={() => resume.mutate({ id: session.id, node })}>Resume there</Button>
-        </div>
-      ) : null}
+      {options ? <ResumeOptions busy={resume.isPending} disabled={busy} lastRunner={last.data?.[0] ?? null} onGo={go} /> : null}
       {error ? <span className="inline-error" role="alert">{error.message}{error.code ? <code className="error-code">{error.code}</code> : null}</span> : null}
     </div>
   );

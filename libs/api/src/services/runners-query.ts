@@ -2,7 +2,7 @@ import { AppError, type Runner } from "@stratavore/contracts";
 import { findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
 
-export async function listRunnersFor(deps: ApiDeps, input: { project?: string; node?: string; status?: Runner["status"] | "active"; limit: number }): Promise<Runner[]> {
+export async function listRunnersFor(deps: ApiDeps, input: { project?: string; node?: string; session?: string; status?: Runner["status"] | "active"; limit: number }): Promise<Runner[]> {
   let projectId: string | undefined;
   let nodeId: string | undefined;
   if (input.project) {
@@ -15,7 +15,7 @@ export async function listRunnersFor(deps: ApiDeps, input: { project?: string; n
     if (!n) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = n.id;
   }
-  return listRunners(deps.db, { projectId, nodeId, status: input.status, limit: input.limit });
+  return listRunners(deps.db, { projectId, nodeId, sessionId: input.session, status: input.status, limit: input.limit });
 }
 
 export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {

@@ -74,6 +74,8 @@ export const runnerListInput = z
     project: z.string().trim().max(100).optional(),
     status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
     node: z.string().trim().max(100).optional(),
+    /** Runners of one Claude Code session (newest first). */
+    session: z.string().trim().min(1).max(100).optional(),
     limit: z.number().int().min(1).max(500).default(100),
   })
   .default({ limit: 100 });

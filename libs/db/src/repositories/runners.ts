@@ -26,6 +26,7 @@ export async function findRunner(db: Tx, id: string): Promise<Runner | null> {
 export interface RunnerFilter {
   projectId?: string;
   nodeId?: string;
+  sessionId?: string;
   status?: RunnerStatus | "active";
   limit: number;
 }
@@ -33,7 +34,7 @@ export interface RunnerFilter {
 export async function listRunners(db: Tx, f: RunnerFilter): Promise<Runner[]> {
   const status = f.status === "active" ? { in: [...ACTIVE_RUNNER_STATUSES] } : f.status;
   const rows = await db.runner.findMany({
-    where: { projectId: f.projectId, nodeId: f.nodeId, status },
+    where: { projectId: f.projectId, nodeId: f.nodeId, sessionId: f.sessionId, status },
     select: runnerSelect,
     orderBy: { createdAt: "desc" },
     take: f.limit,

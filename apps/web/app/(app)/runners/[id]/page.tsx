@@ -12,6 +12,7 @@ import { shortId } from "../../../../src/runners/runner-format";
 import { RunnerStatusBadge } from "../../../../src/runners/runner-status-badge";
 import { RunnerTerminal } from "../../../../src/runners/runner-terminal";
 import { RunnerTimeline } from "../../../../src/runners/runner-timeline";
+import { runnerWhy } from "../../../../src/runners/runner-why";
 import { useTRPC } from "../../../../src/trpc";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +33,8 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
   }
   const r = runner.data;
   const active = isActiveRunnerStatus(r.status);
-  const canType = roleAtLeast(me.role, "operator") && active;
+  const canType = roleAtLeast(me.role, "operator") && active && r.status !== "lost";
+  const why = runnerWhy(r);
   return (
     <>
       <nav className="crumbs">
@@ -43,6 +45,7 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
         description={<>in <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>{r.nodeName ? <> on {r.nodeName}</> : null}</>}
         actions={<RunnerActions runner={r} />}
       />
+      {why ? <div className={`alert ${r.status === "failed" || r.status === "lost" ? "alert-warning" : "alert-info"}`} data-testid="runner-why">{why}</div> : null}
       <Card title="Terminal" actions={<span className="muted small">{canType ? "Click and type to talk to Claude." : active ? "Read-only" : "Ended"}</span>}>
         <RunnerTerminal runnerId={r.id} interactive={canType} />
         {!active ? <p className="muted small">The server keeps an ended runner&apos;s output only while it runs; the full log stays on its node.</p> : null}

@@ -1,0 +1,31 @@
+import type { Runner } from "@stratavore/contracts";
+
+const at = (d: Date) => d.toLocaleString();
+/** End reasons are codes or clauses (`heartbeat_lost`, `exit code 3`): spaced, as a sentence. */
+const sentence = (s: string) => {
+  const t = s.replace(/_/g, " ");
+  return /[.!?)]$/.test(t) ? t : `${t}.`;
+};
+
+/**
+ * Why a runner is in its state, in words (paused by whom, which node went quiet and since
+ * when, what failed and what happens next); null while it simply starts or runs.
+ */
+export function runnerWhy(r: Runner): string | null {
+  switch (r.status) {
+    case "paused":
+      return r.pauseReason ? `${r.pauseReason[0]?.toUpperCase()}${r.pauseReason.slice(1)}.` : "Paused.";
+    case "lost":
+      return `Node ${r.nodeName ?? "(removed)"} has not been heard from since ${r.lostAt ? at(r.lostAt) : "a while"}. Claude may still be running there: it still counts against the quota and can be stopped; when the node comes back it is adopted as it is.`;
+    case "failed": {
+      const why = r.endReason ? sentence(r.endReason) : "It failed.";
+      if (!r.nextRestartAt) return why;
+      if (r.restartDeferredSince) return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${r.nextRestartAt.toLocaleTimeString()}.`;
+      return `${why} Restart ${r.restartAttempts + 1} of ${r.maxRestarts} at ${r.nextRestartAt.toLocaleTimeString()}.`;
+    }
+    case "terminated":
+      return r.endReason ? sentence(r.endReason) : null;
+    default:
+      return null;
+  }
+}
