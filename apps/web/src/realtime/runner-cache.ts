@@ -6,6 +6,7 @@ export interface RunnerListFilter {
   project?: string;
   status?: RunnerStatus | "active";
   node?: string;
+  session?: string;
   limit?: number;
 }
 
