@@ -4,11 +4,13 @@ import { fields, formatDate, formatList, table } from "./output.ts";
 /** A revoked node is stored as offline; people need to see why it never comes back. */
 export const nodeStatus = (n: Node) => (n.revokedAt ? "revoked" : n.status);
 const versions = (n: Node) => `agent ${n.agentVersion}, claude ${n.claudeVersion ?? "?"}`;
+/** cgroup-v1 / cgroup-v2, or "signals" where pause falls back to SIGSTOP (and fails a running tool). */
+const isolation = (n: Node) => (!n.capabilities ? "-" : n.capabilities.isolation === "none" ? "none (pause: signals)" : n.capabilities.isolation);
 
 export function nodeTable(nodes: Node[]): string {
   return table(
-    ["NAME", "STATUS", "CONNECTED", "RUNNERS", "LABELS", "VERSIONS", "LAST SEEN"],
-    nodes.map((n) => [n.name, nodeStatus(n), n.connected ? "yes" : "no", `${n.activeRunners}/${n.capacity}`, formatList(n.labels), versions(n), formatDate(n.lastSeenAt)]),
+    ["NAME", "STATUS", "CONNECTED", "RUNNERS", "LABELS", "ISOLATION", "VERSIONS", "LAST SEEN"],
+    nodes.map((n) => [n.name, nodeStatus(n), n.connected ? "yes" : "no", `${n.activeRunners}/${n.capacity}`, formatList(n.labels), isolation(n), versions(n), formatDate(n.lastSeenAt)]),
   );
 }
 
@@ -21,6 +23,7 @@ export function nodeDetail(n: Node): string {
     ["Connected", n.connected ? "yes" : "no"],
     ["Runners", `${n.activeRunners} active / ${n.capacity} capacity`],
     ["Labels", formatList(n.labels)],
+    ["Isolation", n.capabilities ? `${isolation(n)}; ${n.capabilities.detail}` : "- (not reported)"],
     ["Agent version", n.agentVersion],
     ["Claude version", n.claudeVersion ?? "-"],
     ["Last seen", formatDate(n.lastSeenAt)],

@@ -1,4 +1,4 @@
-import { isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
+import { isActiveRunnerStatus, runnerWhy, type Runner } from "@stratavore/contracts";
 import { fields, formatBytes, formatDate, formatDuration, formatPercent, oneLine, table } from "./output.ts";
 import { shortId } from "./runner-ref.ts";
 
@@ -55,6 +55,7 @@ export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.no
     ["Project", r.projectName],
     ["Node", dash(r.nodeName)],
     ["Status", r.status],
+    ["Why", runnerWhy(r, { at: formatDate, time: formatDate }) ?? "-"],
     ["Mode", r.conversationMode],
     ["Session", dash(r.sessionId)],
     ["Model", dash(r.model)],
@@ -63,6 +64,7 @@ export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.no
     ["PID", dash(r.pid)],
     ["CPU", formatPercent(r.cpuPercent)],
     ["Memory", formatBytes(r.memoryBytes)],
+    ["Limits", [r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null, r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null].filter(Boolean).join(", ") || "-"],
     ["Restarts", restarts(r)],
     ["Next restart", formatDate(r.nextRestartAt)],
     ["Exit code", dash(r.exitCode)],

@@ -102,6 +102,21 @@ describe("runners on a real agent with the fake claude", () => {
     await h.api.runners.stop({ id: r.id });
   });
 
+  it("a runner killed by its project's memory limit ends with that reason (cgroup memory limit)", async () => {
+    const node = uniqueSlug("hog");
+    await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "hog" } });
+    const caps = (await h.api.nodes.get({ ref: node })).capabilities;
+    // Nodes without a writable memory cgroup cannot enforce limits; this machine has one (checked in CI).
+    expect(caps?.memoryLimit).toBe(true);
+    const p = await h.api.projects.create({ name: uniqueSlug("hog"), path: workdir, runnerMemoryMb: 96 });
+    expect(p.runnerMemoryMb).toBe(96);
+    const r = await h.api.runners.launch({ project: p.name, node });
+    expect(r.memoryLimitBytes).toBe(96 * 1024 * 1024);
+    const failed = await waitFor("the first end", async () => (await h.api.runners.timeline({ id: r.id })).find((e) => e.type === "runner.failed"), 30_000);
+    expect(String(failed.data.reason)).toMatch(/^killed by its memory limit \(96 MiB\); signal SIGKILL/);
+    await h.api.runners.kill({ id: r.id }).catch(() => undefined);
+  });
+
   it("refuses a launch whose project path is missing on the node, naming the reason", async () => {
     const node = uniqueSlug("n");
     await h.startAgent(node);

@@ -14,8 +14,13 @@ interface EditOptions {
   tag?: string[];
   clearTags?: boolean;
   maxRunners?: number;
+  runnerMemoryMb?: number | null;
+  runnerCpuPercent?: number | null;
   json?: boolean;
 }
+
+/** A limit in whole units, or `none` to clear it. */
+const limitArg = (v: string): number | null => (v === "none" ? null : positiveInt(v));
 
 /** Mutations take an id; people type names. */
 export async function projectIdFor(api: ApiClient, ref: string): Promise<string> {
@@ -37,6 +42,8 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
     .option("--description <text>", "free-form description")
     .option("--tag <tag>", "tag (repeat, or separate with commas)", collectTags)
     .option("--max-runners <n>", "most runners allowed at once", positiveInt)
+    .option("--runner-memory-mb <n>", "memory limit per runner in MiB (cgroup; nodes without cgroups ignore it)", limitArg)
+    .option("--runner-cpu-percent <n>", "CPU limit per runner, 100 = one core (cgroup)", limitArg)
     .option("--json", "print the created project as JSON")
     .action(async (name: string, opts: Omit<EditOptions, "name" | "clearTags"> & { path: string }) => {
       const api = await connect(ctx.env);
@@ -46,13 +53,15 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
         description: opts.description,
         tags: opts.tag,
         maxRunners: opts.maxRunners,
+        runnerMemoryMb: opts.runnerMemoryMb,
+        runnerCpuPercent: opts.runnerCpuPercent,
       });
       report(ctx, opts.json, "Created", project);
     });
 
   projects
     .command("edit")
-    .description("change a project's name, path, description, tags or runner limit")
+    .description("change a project's name, path, description, tags, runner quota or per-runner limits")
     .argument("<project>", "project name or id")
     .option("--name <name>", "new name")
     .option("--path <path>", "new absolute path")
@@ -60,6 +69,8 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
     .addOption(new Option("--tag <tag>", "replace the tags (repeat, or separate with commas)").argParser(collectTags).conflicts("clearTags"))
     .option("--clear-tags", "remove every tag")
     .option("--max-runners <n>", "most runners allowed at once", positiveInt)
+    .option("--runner-memory-mb <n>", "memory limit per runner in MiB, or 'none'", limitArg)
+    .option("--runner-cpu-percent <n>", "CPU limit per runner (100 = one core), or 'none'", limitArg)
     .option("--json", "print the updated project as JSON")
     .action(async (ref: string, opts: EditOptions) => {
       const changes: Omit<ProjectUpdateInput, "id"> = {
@@ -68,6 +79,8 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
         description: opts.description,
         tags: opts.clearTags ? [] : opts.tag,
         maxRunners: opts.maxRunners,
+        runnerMemoryMb: opts.runnerMemoryMb,
+        runnerCpuPercent: opts.runnerCpuPercent,
       };
       if (Object.values(changes).every((v) => v === undefined)) throw usageError("Nothing to change; pass at least one option (see --help).");
       const api = await connect(ctx.env);

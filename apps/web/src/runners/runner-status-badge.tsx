@@ -1,6 +1,6 @@
-import type { Runner } from "@stratavore/contracts";
+import { runnerWhy, type Runner } from "@stratavore/contracts";
 import { Badge } from "@stratavore/ui";
-import { runnerWhy } from "./runner-why";
+
 
 /** The live status; why it is paused, lost or failed is in its tooltip. */
 export function RunnerStatusBadge({ runner, testId }: { runner: Runner; testId?: string }) {

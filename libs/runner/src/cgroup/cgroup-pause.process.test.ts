@@ -83,6 +83,20 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
   });
 }
 
+describe.skipIf(!isDriver(detectCgroups({ prefer: "v1" })))("limits in a v1 cgroup (skipped without a writable v1 freezer)", () => {
+  it("writes the memory limit and the CPU quota into the runner's cgroup, and removes it", async () => {
+    const driver = detectCgroups({ prefer: "v1" }) as CgroupDriver;
+    if (!driver.capabilities.memoryLimit || !driver.capabilities.cpuLimit) throw new Error(`no memory/cpu hierarchy: ${driver.capabilities.detail}`);
+    const cg = driver.create(`limits-${Date.now()}`, { memoryBytes: 256 * 1024 * 1024, cpuPercent: 150 });
+    const dirOf = (controller: string) => cg.procsFiles.find((f) => f.includes(`/${controller}/`))!.replace(/\/cgroup\.procs$/, "");
+    expect(readFileSync(`${dirOf("memory")}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(256 * 1024 * 1024));
+    expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_quota_us`, "utf8").trim()).toBe("150000");
+    expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");
+    await cg.remove();
+    expect(cg.procsFiles.some((f) => existsSync(f))).toBe(false);
+  });
+});
+
 describe("why pausing must not signal claude's tools (the fake claude as the real one behaves)", () => {
   it("SIGSTOP of a running tool command makes the job-control wrapper fail it with exit 147 and orphan it", async () => {
     const r = start(undefined);

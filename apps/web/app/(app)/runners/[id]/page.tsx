@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { use } from "react";
-import { isActiveRunnerStatus, roleAtLeast } from "@stratavore/contracts";
+import { isActiveRunnerStatus, roleAtLeast, runnerWhy } from "@stratavore/contracts";
 import { Card, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { useMe } from "../../../../src/require-auth";
@@ -12,7 +12,7 @@ import { shortId } from "../../../../src/runners/runner-format";
 import { RunnerStatusBadge } from "../../../../src/runners/runner-status-badge";
 import { RunnerTerminal } from "../../../../src/runners/runner-terminal";
 import { RunnerTimeline } from "../../../../src/runners/runner-timeline";
-import { runnerWhy } from "../../../../src/runners/runner-why";
+
 import { useTRPC } from "../../../../src/trpc";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

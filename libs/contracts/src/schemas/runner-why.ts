@@ -1,6 +1,11 @@
-import type { Runner } from "@stratavore/contracts";
+import type { Runner } from "./runner.ts";
 
-const at = (d: Date) => d.toLocaleString();
+/** How dates read: the dashboard uses the browser's locale, the CLI ISO time. */
+export interface WhyFormat {
+  at: (d: Date) => string;
+  time: (d: Date) => string;
+}
+const LOCAL: WhyFormat = { at: (d) => d.toLocaleString(), time: (d) => d.toLocaleTimeString() };
 /** End reasons are codes or clauses (`heartbeat_lost`, `exit code 3`): spaced, as a sentence. */
 const sentence = (s: string) => {
   const t = s.replace(/_/g, " ");
@@ -11,7 +16,7 @@ const sentence = (s: string) => {
  * Why a runner is in its state, in words (paused by whom, which node went quiet and since
  * when, what failed and what happens next); null while it simply starts or runs.
  */
-export function runnerWhy(r: Runner): string | null {
+export function runnerWhy(r: Runner, { at, time }: WhyFormat = LOCAL): string | null {
   switch (r.status) {
     case "paused":
       return r.pauseReason ? `${r.pauseReason[0]?.toUpperCase()}${r.pauseReason.slice(1)}.` : "Paused.";
@@ -20,8 +25,8 @@ export function runnerWhy(r: Runner): string | null {
     case "failed": {
       const why = r.endReason ? sentence(r.endReason) : "It failed.";
       if (!r.nextRestartAt) return why;
-      if (r.restartDeferredSince) return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${r.nextRestartAt.toLocaleTimeString()}.`;
-      return `${why} Restart ${r.restartAttempts + 1} of ${r.maxRestarts} at ${r.nextRestartAt.toLocaleTimeString()}.`;
+      if (r.restartDeferredSince) return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${time(r.nextRestartAt)}.`;
+      return `${why} Restart ${r.restartAttempts + 1} of ${r.maxRestarts} at ${time(r.nextRestartAt)}.`;
     }
     case "terminated":
       return r.endReason ? sentence(r.endReason) : null;

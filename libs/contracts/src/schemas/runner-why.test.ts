@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Runner } from "@stratavore/contracts";
-import { runnerWhy } from "./runner-why";
+import type { Runner } from "./runner.ts";
+import { runnerWhy } from "./runner-why.ts";
 
 const base: Runner = {
   id: "1a2b3c4d-0000-4000-8000-000000000000", projectId: "00000000-0000-4000-8000-000000000001", projectName: "web", nodeId: null, nodeName: "box-1",
