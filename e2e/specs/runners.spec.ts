@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
 
-test("launch a runner from the UI, watch it go live, type into its terminal, stop it; a second page follows live", async ({ page, browser }) => {
+test("launch a runner from the UI, watch it go live, type into its terminal, pause (saying who) and unpause, stop it; a second page follows live", async ({ page, browser }) => {
   await login(page);
   const name = uniqueName("run");
   await page.goto(`${baseUrl()}/projects?new=1`);
@@ -30,6 +30,15 @@ test("launch a runner from the UI, watch it go live, type into its terminal, sto
   // The other page never reloads: the runner arrived and its status follows over Socket.IO.
   const row = other.getByTestId("runners-table").getByRole("row").filter({ hasText: name });
   await expect(row).toContainText("running");
+
+  // Pause says who paused it, on the page and live on the other one; unpause clears it.
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await expect(page.getByTestId("runner-status")).toHaveText("paused");
+  await expect(page.getByTestId("runner-why")).toHaveText(/^Paused by .+@.+\.$/);
+  await expect(row).toContainText("paused");
+  await page.getByRole("button", { name: "Unpause", exact: true }).click();
+  await expect(page.getByTestId("runner-status")).toHaveText("running");
+  await expect(page.getByTestId("runner-why")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: /stop/i }).click();

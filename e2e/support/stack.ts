@@ -31,7 +31,7 @@ await mkdir(workdir, { recursive: true });
 const agent = await startLocalAgent({
   repoRoot: root, dataDir, serverUrl: server.url, deps: server.deps, log: createLogger("warn"),
   // Every fake claude also reports usage on its own twice a second, like a busy session.
-  env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
+  env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, passEnv: ["FAKE_CLAUDE_USAGE_EVERY_MS"], claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
 });
 process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir })}\n`);
 

@@ -71,7 +71,7 @@ describe("with a connected agent", () => {
   it("shows the node, and its join token as used", async () => {
     const nodes = await json<{ name: string; connected: boolean; status: string; labels: string[] }[]>(["nodes"]);
     expect(nodes.find((n) => n.name === agent.nodeName)).toMatchObject({ connected: true, status: "online", labels: [LABEL] });
-    expect((await cli(["nodes"])).stdout).toMatch(new RegExp(`^${agent.nodeName}\\s+online\\s+yes\\s+0/4\\s+${LABEL}\\s+agent 0\\.0\\.0-fake, claude 1\\.0\\.0 \\(fake\\)`, "m"));
+    expect((await cli(["nodes"])).stdout).toMatch(new RegExp(`^${agent.nodeName}\\s+online\\s+yes\\s+0/4\\s+${LABEL}\\s+-\\s+agent 0\\.0\\.0-fake, claude 1\\.0\\.0 \\(fake\\)`, "m"));
     expect((await cli(["join-token", "list"], admin)).stdout).toMatch(new RegExp(`\\s+used\\s+.*\\s${agent.nodeName}\\s`));
   });
 

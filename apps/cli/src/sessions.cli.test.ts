@@ -225,6 +225,11 @@ describe("resume", () => {
       expect(forkId).toMatch(/^[0-9a-f-]{36}$/);
       expect(forkId).not.toBe(sessionId);
       expect((await json<{ sessionId: string }>(["runner", "show", forked.id])).sessionId).toBe(forkId);
+
+      // A prompt and claude flags of its own; without flags it would carry the last runner's.
+      const withPrompt = await cli(["resume", sessionId, "--node", agent.nodeName, "--fork", "--prompt", "next step", "--model", "opus", "--", "--allowedTools", "Bash", "Edit"]);
+      expect(withPrompt.code, withPrompt.stderr).toBe(0);
+      expect(agent.launches.at(-1)?.spec).toMatchObject({ mode: "resume", sessionId, prompt: "next step", model: "opus", extraArgs: ["--allowedTools", "Bash", "Edit"] });
       for (const id of agent.launches.map((l) => l.runnerId)) await cli(["kill", id]);
     } finally {
       agent.close();

@@ -16,6 +16,7 @@ const schema = z.object({
   STRATAVORE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   STRATAVORE_LOCAL_AGENT: z.enum(["true", "false"]).default("true"),
   STRATAVORE_CLAUDE_BIN: z.string().optional(),
+  STRATAVORE_AGENT_PASS_ENV: z.string().default(""),
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
   NODE_ENV: z.string().optional(),
   CLAUDE_CONFIG_DIR: z.string().optional(),
@@ -66,6 +67,8 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     logLevel: e.STRATAVORE_LOG_LEVEL,
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
     claudeBin: e.STRATAVORE_CLAUDE_BIN ? resolve(e.STRATAVORE_CLAUDE_BIN) : undefined,
+    /** Extra variables the local agent lets claude see (comma-separated names). */
+    agentPassEnv: e.STRATAVORE_AGENT_PASS_ENV.split(",").map((n) => n.trim()).filter(Boolean),
     /**
      * The local agent's environment: the operator's, minus the server's own secrets. The agent
      * passes claude only an allow-listed part of it (libs/agent child-env.ts).

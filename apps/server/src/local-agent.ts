@@ -17,6 +17,8 @@ interface LocalAgentOptions {
   log: Log;
   env: Record<string, string | undefined>;
   claudeBin?: string;
+  /** Variable names claude may see beyond the agent's allow-list (`--pass-env`). */
+  passEnv?: string[];
 }
 
 function forwardLogs(child: ChildProcess, log: Log): void {
@@ -46,6 +48,7 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
   const launch = async () => {
     const args = ["--import", "tsx", join(opts.repoRoot, "apps/agent/src/main.ts"), "--server", opts.serverUrl, "--data-dir", agentDir, "--name", "local", "--parent-pid", String(process.pid)];
     if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
+    if (opts.passEnv?.length) args.push("--pass-env", opts.passEnv.join(","));
     const env = { ...opts.env };
     if (!existsSync(join(agentDir, "node-credential.json"))) env.STRATAVORE_JOIN_TOKEN = await issueLocalJoinToken(opts.deps);
     const started = Date.now();

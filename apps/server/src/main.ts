@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     },
   });
   const agent = env.localAgent
-    ? await startLocalAgent({ repoRoot: env.repoRoot, dataDir: env.dataDir, serverUrl: server.url, deps: server.deps, log, env: env.childEnv, claudeBin: env.claudeBin })
+    ? await startLocalAgent({ repoRoot: env.repoRoot, dataDir: env.dataDir, serverUrl: server.url, deps: server.deps, log, env: env.childEnv, claudeBin: env.claudeBin, passEnv: env.agentPassEnv })
     : null;
   const out: string[] = ["", `  Stratavore is running at ${server.url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`];
   if (agent) out.push("  A local agent runs Claude Code on this machine (STRATAVORE_LOCAL_AGENT=false to skip).");

@@ -5,7 +5,8 @@
  */
 const NAMES = new Set([
   "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ", "TMPDIR",
-  "EDITOR", "VISUAL", "PAGER", "DISPLAY", "SSH_AUTH_SOCK",
+  // Not SSH_AUTH_SOCK: it would lend every runner the operator's SSH keys (--pass-env adds it).
+  "EDITOR", "VISUAL", "PAGER", "DISPLAY",
   "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
   "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
 ]);

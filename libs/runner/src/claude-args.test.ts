@@ -38,6 +38,10 @@ describe("buildClaudeArgs", () => {
       { mode: "new", sessionId: ID, model: "--dangerously-skip-permissions" },
       { mode: "new", sessionId: ID, extraArgs: ["a\0b"] },
       { mode: "new", sessionId: ID, extraArgs: ["--", "x"] },
+      { mode: "new", sessionId: ID, extraArgs: ["--continue"] },
+      { mode: "new", sessionId: ID, extraArgs: ["--resume", FORK] },
+      { mode: "new", sessionId: ID, extraArgs: [`--session-id=${FORK}`] },
+      { mode: "resume", sessionId: ID, extraArgs: ["--fork-session"] },
       { mode: "sideways" },
     ] as const;
     for (const spec of bad) {

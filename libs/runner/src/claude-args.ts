@@ -16,6 +16,7 @@ export interface ClaudeLaunchSpec {
   extraArgs?: string[];
 }
 
+const SESSION_FLAGS = new Set(["-c", "--continue", "-r", "--resume", "--session-id", "--fork-session"]);
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A model starting with '-' would be parsed by claude as the next flag.
 const MODEL_RE = /^[a-zA-Z0-9._:[\]][a-zA-Z0-9._:[\]-]{0,99}$/;
@@ -67,6 +68,8 @@ export function buildClaudeArgs(spec: ClaudeLaunchSpec): string[] {
     if (arg.includes("\0")) throw new ClaudeArgsError("extra arguments cannot contain NUL bytes");
     // Ours is the only `--`: a second one would turn the flags after it into prompt words.
     if (arg === "--") throw new ClaudeArgsError("extra arguments cannot contain '--'; the prompt is passed separately");
+    // The session is fixed before spawn; a flag choosing another would make the runner's session a guess again.
+    if (SESSION_FLAGS.has(arg.split("=")[0] ?? arg)) throw new ClaudeArgsError(`extra arguments cannot choose the session (${arg}); the launch mode does`);
     args.push(arg);
   }
   if (spec.prompt !== undefined && spec.prompt !== "") {

@@ -169,8 +169,16 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
   async pause(): Promise<void> {
     if (this.current === "paused") return;
     if (this.current !== "running") throw new RunnerStateError(`cannot pause a runner that is ${this.current}`);
-    if (this.opts.cgroup) await this.opts.cgroup.freeze();
-    else this.stopTree();
+    const cg = this.opts.cgroup;
+    if (cg) {
+      try {
+        await cg.freeze();
+      } catch (err) {
+        // Half-frozen and reported as running would be stuck: nothing would ever thaw it.
+        await cg.thaw().catch(() => undefined);
+        throw err;
+      }
+    } else this.stopTree();
     if (this.current === "running") this.setState("paused");
   }
 
@@ -220,7 +228,12 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
 
   /** SIGKILL for the cgroup's members and the tracked tree (a process may have left neither). */
   private killEverything(): void {
-    if (this.opts.cgroup) void this.opts.cgroup.killAll().catch(() => undefined);
+    const cg = this.opts.cgroup;
+    if (cg) {
+      // Synchronously first: killAllSync runs this from process.on('exit'), where nothing async will.
+      cg.killSync();
+      void cg.killAll().catch(() => undefined);
+    }
     this.signalTree("SIGKILL");
   }
 

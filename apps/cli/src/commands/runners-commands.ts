@@ -34,7 +34,7 @@ export function registerRunnerCommands(program: Command, ctx: CliContext): void 
     .alias("ls")
     .description("list runners, newest first (the default for 'stratavore runners')")
     .option("--project <project>", "only runners of this project (name or id)")
-    .addOption(new Option("--status <status>", "only runners in this status; 'active' = starting, running, paused or stopping").choices([...RUNNER_STATUSES, "active"]))
+    .addOption(new Option("--status <status>", "only runners in this status; 'active' = starting, running, paused, stopping or lost").choices([...RUNNER_STATUSES, "active"]))
     .option("--node <node>", "only runners on this node (name or id)")
     .option("--limit <n>", "at most this many (server maximum 500)", positiveInt)
     .option("--json", "print JSON")

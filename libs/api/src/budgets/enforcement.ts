@@ -81,24 +81,27 @@ export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Pr
 async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
   const paused = await deps.db.runner.findMany({
     where: { status: "paused", pausedByBudgetId: onlyBudgetIds ? { in: onlyBudgetIds } : { not: null } },
-    select: { id: true, pausedByBudgetId: true },
+    select: { id: true, pausedByBudgetId: true, nodeId: true },
   });
   const byBudget = new Map<string, string[]>();
-  for (const r of paused) if (r.pausedByBudgetId) byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
+  // A node that is not connected cannot thaw anything now; a later pass will.
+  for (const r of paused) {
+    if (r.pausedByBudgetId && r.nodeId && deps.fleet.agents.isConnected(r.nodeId)) byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
+  }
   let released = 0;
   for (const [budgetId, runnerIds] of byBudget) {
     const row = await findBudgetRow(deps.db, budgetId);
     const view = row && row.enabled ? await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)) : null;
     if (view && view.state === "exceeded" && view.action === "pause") continue;
     const thawed: string[] = [];
-    for (const id of runnerIds) {
+    await Promise.all(runnerIds.map(async (id) => {
       const err = await setPaused(deps, null, id, false).then(() => null, (e: unknown) => e);
       if (!err) thawed.push(id);
       // Another budget still holds it: that one owns the pause now (and its lifting thaws it).
       else if (err instanceof AppError && err.code === "BUDGET_BLOCKED" && typeof err.details?.budgetId === "string") {
         await deps.db.runner.updateMany({ where: { id, status: "paused" }, data: { pausedByBudgetId: err.details.budgetId, pauseReason: err.message } });
       }
-    }
+    }));
     if (thawed.length === 0) continue;
     released += thawed.length;
     const why = !row ? "deleted" : !row.enabled ? "disabled" : view?.action !== "pause" ? "action changed" : "under its limit";

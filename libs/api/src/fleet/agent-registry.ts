@@ -30,11 +30,11 @@ export class AgentRegistry {
 
   async launch(nodeId: string, cmd: LaunchCommand, timeoutMs: number): Promise<LaunchAck> {
     const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return { ok: false, code: "SPAWN_FAILED", message: "The node's agent is not connected." };
+    if (!socket?.connected) return { ok: false, code: "UNREACHABLE", message: "The node's agent is not connected." };
     try {
       return await socket.timeout(timeoutMs).emitWithAck("agent:launch", cmd);
     } catch {
-      return { ok: false, code: "SPAWN_FAILED", message: `The node's agent did not answer within ${timeoutMs / 1000} s.` };
+      return { ok: false, code: "UNREACHABLE", message: `The node's agent did not answer within ${timeoutMs / 1000} s.` };
     }
   }
 

@@ -52,12 +52,13 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
       throw new AppError("QUOTA_EXCEEDED", `Project '${project.name}' already has ${active} of ${project.maxRunners} runners active (its quota).`);
     }
     await assertLaunchAllowed(deps, tx, project.id);
+    if (!plan.parentId && plan.spec.mode === "resume") await claimSession(tx, plan.sessionId);
     const placed = await placeOnNode(deps, tx, { nodeId, labels });
     await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
     if (plan.parentId) await tx.session.update({ where: { id: plan.sessionId }, data: { forkedFromId: plan.parentId }, select: { id: true } });
     const created = await insertRunner(tx, {
       projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
-      model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, createdById: actor.user.id,
+      model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, labels, createdById: actor.user.id,
       memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null, cpuLimitPercent: project.runnerCpuPercent,
     });
     const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
@@ -65,6 +66,16 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     return created;
   });
   return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
+}
+
+/**
+ * Resuming in place writes to the session's transcript: under the project lock, no other runner
+ * may be using it (two claudes appending would interleave it), and a failed runner of it that
+ * waits for a restart gives that up — the user's resume takes its place.
+ */
+async function claimSession(tx: TxClient, sessionId: string): Promise<void> {
+  if ((await activeRunnersOfSession(tx, sessionId)) > 0) throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
+  await tx.runner.updateMany({ where: { sessionId, status: "failed", nextRestartAt: { not: null } }, data: { nextRestartAt: null, restartDeferredSince: null } });
 }
 
 interface SessionPlan {
@@ -91,7 +102,6 @@ async function planSession(deps: ApiDeps, projectId: string, projectName: string
     const id = randomUUID();
     return { sessionId: id, parentId: from, spec: { mode: "resume", sessionId: from, forkSessionId: id } };
   }
-  if ((await activeRunnersOfSession(deps.db, from)) > 0) throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
   return { sessionId: from, parentId: null, spec: { mode: "resume", sessionId: from } };
 }
 
@@ -100,7 +110,7 @@ async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]
   return row?.nodeLabels ?? [];
 }
 
-const AGENT_CODES = { PATH_MISSING: "PATH_MISSING", AT_CAPACITY: "NODE_UNAVAILABLE", DUPLICATE: "CONFLICT", SPAWN_FAILED: "NODE_UNAVAILABLE" } as const;
+const AGENT_CODES = { PATH_MISSING: "PATH_MISSING", AT_CAPACITY: "NODE_UNAVAILABLE", DUPLICATE: "CONFLICT", SPAWN_FAILED: "NODE_UNAVAILABLE", UNREACHABLE: "NODE_UNAVAILABLE" } as const;
 
 /** Sends a `starting` runner to its node and records the outcome. Also used by restarts. */
 export async function dispatchToAgent(
@@ -149,7 +159,7 @@ export async function dispatchToAgent(
   );
   // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
   // stop, a budget): either way no process may run that the database does not call active.
-  if ((ack.ok && !moved) || (!ack.ok && ack.code === "SPAWN_FAILED")) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
-  if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id });
+  if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE"))) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
+  if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id, agentCode: ack.code });
   return moved ?? runner;
 }

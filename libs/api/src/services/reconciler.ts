@@ -31,14 +31,17 @@ export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ 
       // A runner being stopped ended as asked, whatever happened to its node.
       if (r.status === "stopping" || !r.nodeId) await recordRunnerEnd(deps, null, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "heartbeat_lost" });
       else if (r.status !== "lost") {
-        await markLost(deps, r.id, r.nodeName, r.lastSeenAt ?? now);
+        // Lost from now (not from the node's last beat): the timeout below must measure time
+        // the server was there to watch, or a long server or database outage would fail
+        // every runner in the same pass that finds it lost.
+        await markLost(deps, r.id, r.nodeName, r.lastSeenAt, now);
         lost += 1;
       }
     }
   }
-  const gone = await runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs));
+  const gone = judging ? await runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs)) : [];
   for (const runnerId of gone) {
-    await recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason: `heartbeat_lost: its node was unreachable for ${Math.round(lostTimeoutMs / 60_000)} min` });
+    await recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason: `heartbeat_lost: its node was unreachable for ${lostTimeoutMs < 60_000 ? `${Math.round(lostTimeoutMs / 1000)} s` : `${Math.round(lostTimeoutMs / 60_000)} min`}` });
   }
   const due = await runnersDueRestart(deps.db, now);
   for (const runnerId of due) await restartDueRunner(deps, runnerId, now);

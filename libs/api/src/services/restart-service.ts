@@ -1,5 +1,5 @@
 import { AppError } from "@stratavore/contracts";
-import { candidateNodes, countActiveOnNode, countActiveRunners, findProject, findRunner } from "@stratavore/db";
+import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, findProject, findRunner } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
 import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import { dispatchToAgent } from "./launch-service.ts";
@@ -45,10 +45,13 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     }
     await lock(tx, `project:${project.id}`);
     if ((await countActiveRunners(tx, project.id)) >= project.maxRunners) return defer("quota full");
+    // Someone resumed the session meanwhile: a second claude on the same transcript would interleave it.
+    if ((await activeRunnersOfSession(tx, runner.sessionId ?? "")) > 0) return defer("its session is open in another runner");
     const blocked = await assertLaunchAllowed(deps, tx, project.id).then(() => null, (err: unknown) => (err instanceof AppError && err.code === "BUDGET_BLOCKED" ? err.message : Promise.reject(err)));
     if (blocked) return defer(`budget: ${blocked}`);
-    const labels = (await tx.project.findUnique({ where: { id: project.id }, select: { nodeLabels: true } }))?.nodeLabels ?? [];
-    const nodeId = await pickNode(deps, tx, runner.nodeId, labels);
+    // The labels it was launched with (the project's and the launch's own), so a restart never lands where the launch could not.
+    const row = await tx.runner.findUnique({ where: { id: runnerId }, select: { labels: true } });
+    const nodeId = await pickNode(deps, tx, runner.nodeId, row?.labels ?? []);
     if (!nodeId) return defer("no online node with room");
     return moveRunner(deps, tx, outbox, null, {
       runnerId, from: ["failed"],
@@ -57,7 +60,26 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     });
   });
   if (!restarted?.sessionId || !project) return;
-  await dispatchToAgent(deps, null, restarted, project.path, { mode: "resume", sessionId: restarted.sessionId }, { restart: true }).catch((err: unknown) => {
+  await dispatchToAgent(deps, null, restarted, project.path, { mode: "resume", sessionId: restarted.sessionId }, { restart: true }).catch(async (err: unknown) => {
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
+    // The node was full, unreachable or still ran the old process: a placement problem, not a
+    // crash — give the attempt back and wait like any restart with nowhere to go.
+    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode))) await deferAfterRefusal(deps, runnerId, runner.restartAttempts, runner.restartDeferredSince ?? now, err.message, now);
   });
+}
+
+const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
+
+/** Waiting since the first deferral, so `restartWaitMs` still bounds a node that keeps refusing. */
+async function deferAfterRefusal(deps: ApiDeps, runnerId: string, attempts: number, since: Date, why: string, now: Date): Promise<void> {
+  const giveUp = now.getTime() - since.getTime() >= deps.fleet.config.restartWaitMs;
+  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, null, {
+      runnerId, from: ["failed"],
+      data: giveUp
+        ? { restartAttempts: attempts, nextRestartAt: null, restartDeferredSince: null }
+        : { restartAttempts: attempts, nextRestartAt: new Date(now.getTime() + Math.min(30_000, deps.fleet.config.restartBaseMs * 4)), restartDeferredSince: since },
+      event: giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why },
+    }),
+  );
 }

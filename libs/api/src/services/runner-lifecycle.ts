@@ -30,7 +30,9 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";
   const how = end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
-  const reason = end.reason ?? (end.oomKilled ? `killed by its memory limit${memory}; ${how}` : how);
+  // Claude itself killed by the limit, or only one of its tools (then claude went on and ended well).
+  const oom = clean ? `${how}; a process was killed by its memory limit${memory}` : `killed by its memory limit${memory}; ${how}`;
+  const reason = end.reason ?? (end.oomKilled ? oom : how);
   // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
   const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });
   const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;

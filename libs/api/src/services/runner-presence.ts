@@ -15,11 +15,11 @@ export interface Reported {
  * still counted against quota and capacity, still stoppable — not failed. Its node name and
  * since when go into the record so the runner page can say why.
  */
-export async function markLost(deps: ApiDeps, runnerId: string, nodeName: string | null, since: Date): Promise<void> {
+export async function markLost(deps: ApiDeps, runnerId: string, nodeName: string | null, lastSeenAt: Date | null, now: Date): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, null, {
-      runnerId, from: ["starting", "running", "paused"], data: { status: "lost", lostAt: since },
-      event: "runner.lost", details: { node: nodeName, lastSeenAt: since.toISOString() },
+      runnerId, from: ["starting", "running", "paused"], data: { status: "lost", lostAt: now },
+      event: "runner.lost", details: { node: nodeName, lastSeenAt: lastSeenAt?.toISOString() ?? null },
     }),
   );
 }

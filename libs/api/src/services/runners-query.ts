@@ -1,4 +1,4 @@
-import { AppError, type Runner } from "@stratavore/contracts";
+import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
 import { findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
 
@@ -38,7 +38,7 @@ export async function runnerTimeline(deps: ApiDeps, id: string) {
 export async function runnerScrollback(deps: ApiDeps, id: string) {
   const runner = await getRunner(deps, id);
   const live = deps.fleet.scrollback.since(id);
-  if (live.length || !runner.nodeId || ["starting", "running", "paused", "stopping"].includes(runner.status)) return { runnerId: id, chunks: live };
+  if (live.length || !runner.nodeId || isActiveRunnerStatus(runner.status)) return { runnerId: id, chunks: live };
   const res = await deps.fleet.agents.logs(runner.nodeId, id, 2000, 5000);
   return { runnerId: id, chunks: res.ok ? [{ seq: 0, data: res.lines.join("\n") + "\n" }] : [] };
 }

@@ -119,7 +119,8 @@ export interface AgentToServerEvents {
 }
 
 /** The agent answers a launch once claude is spawned (or could not be). */
-export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE"; message: string };
+/** UNREACHABLE: the server could not reach the agent or it did not answer in time (it may still have spawned). */
+export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE" | "UNREACHABLE"; message: string };
 export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string };
 export const logsRequestSchema = z.object({ runnerId: z.uuid(), maxLines: z.number().int().min(1).max(10_000) });
 /** The tail of a runner's rotated log file on its node (it outlives the runner). */

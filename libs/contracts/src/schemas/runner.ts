@@ -15,9 +15,18 @@ export const CONVERSATION_MODES = ["new", "continue", "resume"] as const;
 export const conversationModeSchema = z.enum(CONVERSATION_MODES);
 
 /** Extra claude flags pass through verbatim, but bounded so a request cannot smuggle megabytes. */
-const extraArgSchema = z.string().max(500).refine((a) => !a.includes("\0"), "No NUL bytes").refine((a) => a !== "--", "'--' is added before the prompt by Stratavore; pass the prompt separately");
+/** Flags that pick claude's session: Stratavore fixes the session before spawn, so these would make it lie. */
+export const SESSION_FLAGS = ["-c", "--continue", "-r", "--resume", "--session-id", "--fork-session"] as const;
+const picksSession = (a: string) => (SESSION_FLAGS as readonly string[]).includes(a.split("=")[0] ?? a);
+const extraArgSchema = z
+  .string()
+  .max(500)
+  .refine((a) => !a.includes("\0"), "No NUL bytes")
+  .refine((a) => a !== "--", "'--' is added before the prompt by Stratavore; pass the prompt separately")
+  .refine((a) => !picksSession(a), "Session flags are set by Stratavore; use the launch mode (new, continue, resume, fork) instead");
 export const extraArgsSchema = z.array(extraArgSchema).max(30);
-export const modelSchema = z.string().trim().regex(/^[a-zA-Z0-9._:[\]-]{1,100}$/, "Not a model name");
+// A model starting with '-' would be read by claude as the next flag.
+export const modelSchema = z.string().trim().regex(/^[a-zA-Z0-9._:[\]][a-zA-Z0-9._:[\]-]{0,99}$/, "Not a model name");
 export const promptSchema = z.string().max(20_000);
 
 export const runnerLaunchInput = z

@@ -1,4 +1,4 @@
-import type { Session, TranscriptEntryInput } from "@stratavore/contracts";
+import { ACTIVE_RUNNER_STATUSES, type Session, type TranscriptEntryInput } from "@stratavore/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
 
@@ -37,7 +37,7 @@ const sessionSelect = {
   id: true, projectId: true, nodeId: true, title: true, cwd: true, firstMessageAt: true, lastMessageAt: true, messageCount: true,
   resumable: true, resumedFromId: true, forkedFromId: true, createdAt: true,
   project: { select: { name: true } },
-  _count: { select: { entries: true, runners: { where: { status: { in: ["starting", "running", "paused", "stopping"] } } } } },
+  _count: { select: { entries: true, runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } },
 } satisfies Prisma.SessionSelect;
 type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
 
@@ -119,5 +119,5 @@ export async function latestProjectSession(db: Tx, projectId: string): Promise<s
 
 /** Runners still using a session (two claudes appending to one transcript would interleave it). */
 export async function activeRunnersOfSession(db: Tx, sessionId: string): Promise<number> {
-  return db.runner.count({ where: { sessionId, status: { in: ["starting", "running", "paused", "stopping", "lost"] } } });
+  return db.runner.count({ where: { sessionId, status: { in: [...ACTIVE_RUNNER_STATUSES] } } });
 }

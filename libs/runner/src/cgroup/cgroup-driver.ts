@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { isAlive } from "../process-tree.ts";
+import { readProcStat } from "../process-tree.ts";
 import { NO_ISOLATION, type NodeCapabilities, type RunnerLimits } from "./capabilities.ts";
 import { readSelfCgroups, type CgroupFs, type CgroupMounts } from "./cgroup-fs.ts";
 import { nodeCgroupFs } from "./node-fs.ts";
@@ -17,15 +17,32 @@ export interface CgroupDriver {
 }
 
 const CPU_PERIOD_US = 100_000;
-/** All agents of a machine share this parent; each one keeps its runners under `<parent>/<pid>`. */
+/**
+ * All agents of a machine share this parent; each one keeps its runners under
+ * `<parent>/<pid>-<start time>`, so a pid reused by another process never passes for a live agent.
+ */
 const PARENT = "stratavore";
+
+/** This agent's directory name: its pid and start time (0 when /proc cannot tell). */
+export function agentDirName(pid: number): string {
+  return `${pid}-${readProcStat(pid)?.startTime ?? 0}`;
+}
+
+/** Whether `<pid>-<start>` names a process that is still that same process. */
+function agentAlive(name: string): boolean {
+  const m = /^(\d+)-(\d+)$/.exec(name);
+  if (!m) return true; // not ours to judge: leave it
+  const stat = readProcStat(Number(m[1]));
+  return stat !== null && stat.state !== "Z" && String(stat.startTime) === m[2];
+}
 
 export interface DetectOptions {
   prefer?: CgroupPreference;
   fs?: CgroupFs;
   mounts?: CgroupMounts;
   own?: Map<string, string>;
-  pid?: number;
+  /** Name of this agent's directory below `stratavore/` (default: pid and start time). */
+  agentDir?: string;
 }
 
 const joinPath = (...parts: string[]) => join(...parts).replace(/\/+$/, "");
@@ -53,13 +70,13 @@ function writable(fs: CgroupFs, dir: string): boolean {
 
 class V1Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
-  constructor(private readonly fs: CgroupFs, private readonly bases: { freezer: string; memory: string | null; cpu: string | null }, private readonly pid: number) {
+  constructor(private readonly fs: CgroupFs, private readonly bases: { freezer: string; memory: string | null; cpu: string | null }, private readonly agentDir: string) {
     const has = (b: string | null) => (b ? "+" : "-");
     this.capabilities = { isolation: "cgroup-v1", pause: "freeze", memoryLimit: !!bases.memory, cpuLimit: !!bases.cpu, detail: `cgroup v1 at ${bases.freezer} (${has(bases.memory)}memory ${has(bases.cpu)}cpu)` };
   }
 
   create(runnerId: string, limits: RunnerLimits = {}): RunnerCgroup {
-    const dir = (base: string) => joinPath(base, String(this.pid), runnerId);
+    const dir = (base: string) => joinPath(base, this.agentDir, runnerId);
     const freezer = dir(this.bases.freezer);
     this.fs.mkdir(freezer);
     const memory = this.bases.memory ? dir(this.bases.memory) : null;
@@ -79,7 +96,7 @@ class V1Driver implements CgroupDriver {
   }
 
   async sweepStale(): Promise<number> {
-    return sweep(this.fs, this.bases.freezer, this.pid, (agentDir, runner) => {
+    return sweep(this.fs, this.bases.freezer, this.agentDir, (agentDir, runner) => {
       const sub = (base: string | null) => (base ? joinPath(base, agentDir, runner) : null);
       return new CgroupV1(this.fs, joinPath(this.bases.freezer, agentDir, runner), sub(this.bases.memory), sub(this.bases.cpu));
     }, [this.bases.memory, this.bases.cpu]);
@@ -88,25 +105,36 @@ class V1Driver implements CgroupDriver {
 
 class V2Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
-  constructor(private readonly fs: CgroupFs, private readonly base: string, private readonly pid: number, limits: { memory: boolean; cpu: boolean }) {
-    this.capabilities = { isolation: "cgroup-v2", pause: "freeze", memoryLimit: limits.memory, cpuLimit: limits.cpu, detail: `cgroup v2 at ${base}` };
+  private readonly home: string;
+  constructor(private readonly fs: CgroupFs, private readonly base: string, private readonly agentDir: string, controllers: string[]) {
+    this.home = joinPath(base, agentDir);
+    // Limits need the controllers in every parent's subtree_control down to the runner's dir.
+    fs.mkdir(this.home);
+    const enabled = controllers.filter((c) => tryWrite(fs, `${this.home}/cgroup.subtree_control`, `+${c}`));
+    this.capabilities = { isolation: "cgroup-v2", pause: "freeze", memoryLimit: enabled.includes("memory"), cpuLimit: enabled.includes("cpu"), detail: `cgroup v2 at ${base}` };
   }
 
   create(runnerId: string, limits: RunnerLimits = {}): RunnerCgroup {
-    const dir = joinPath(this.base, String(this.pid), runnerId);
+    const dir = joinPath(this.home, runnerId);
     this.fs.mkdir(dir);
-    if (limits.memoryBytes && this.capabilities.memoryLimit) this.fs.write(`${dir}/memory.max`, String(limits.memoryBytes));
-    if (limits.cpuPercent && this.capabilities.cpuLimit) this.fs.write(`${dir}/cpu.max`, `${Math.max(1000, Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US))} ${CPU_PERIOD_US}`);
-    return new CgroupV2(this.fs, dir);
+    const cg = new CgroupV2(this.fs, dir);
+    try {
+      if (limits.memoryBytes && this.capabilities.memoryLimit) this.fs.write(`${dir}/memory.max`, String(limits.memoryBytes));
+      if (limits.cpuPercent && this.capabilities.cpuLimit) this.fs.write(`${dir}/cpu.max`, `${Math.max(1000, Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US))} ${CPU_PERIOD_US}`);
+    } catch (err) {
+      void cg.remove();
+      throw err;
+    }
+    return cg;
   }
 
   async sweepStale(): Promise<number> {
-    return sweep(this.fs, this.base, this.pid, (agentDir, runner) => new CgroupV2(this.fs, joinPath(this.base, agentDir, runner)), []);
+    return sweep(this.fs, this.base, this.agentDir, (agentDir, runner) => new CgroupV2(this.fs, joinPath(this.base, agentDir, runner)), []);
   }
 }
 
-/** `<base>/<pid>/<runner>` of agents that are gone: kill what is left in them, remove the directories. */
-async function sweep(fs: CgroupFs, base: string, self: number, open: (agentDir: string, runner: string) => RunnerCgroup, otherBases: (string | null)[]): Promise<number> {
+/** `<base>/<agent>/<runner>` of agents that are gone: kill what is left in them, remove the directories. */
+async function sweep(fs: CgroupFs, base: string, self: string, open: (agentDir: string, runner: string) => RunnerCgroup, otherBases: (string | null)[]): Promise<number> {
   let swept = 0;
   const list = (dir: string) => {
     try {
@@ -116,8 +144,7 @@ async function sweep(fs: CgroupFs, base: string, self: number, open: (agentDir: 
     }
   };
   for (const agentDir of list(base)) {
-    const pid = Number(agentDir);
-    if (!Number.isInteger(pid) || pid === self || isAlive(pid)) continue;
+    if (agentDir === self || agentAlive(agentDir)) continue;
     for (const runner of list(joinPath(base, agentDir))) {
       const cg = open(agentDir, runner);
       await cg.killAll();
@@ -137,7 +164,7 @@ function tryRmdir(fs: CgroupFs, dir: string): void {
   }
 }
 
-function v1Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, pid: number): V1Driver | null {
+function v1Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, agentDir: string): V1Driver | null {
   const base = (controller: string) => {
     const mount = mounts.v1.get(controller);
     return mount ? joinPath(mount, own.get(controller) ?? "/", PARENT) : null;
@@ -153,10 +180,10 @@ function v1Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, 
   };
   const freezer = ready(base("freezer"));
   if (!freezer) return null;
-  return new V1Driver(fs, { freezer, memory: ready(base("memory")), cpu: ready(base("cpu")) }, pid);
+  return new V1Driver(fs, { freezer, memory: ready(base("memory")), cpu: ready(base("cpu")) }, agentDir);
 }
 
-function v2Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, pid: number): V2Driver | null {
+function v2Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, agentDir: string): V2Driver | null {
   if (!mounts.v2) return null;
   const ownDir = joinPath(mounts.v2, own.get("") ?? "/");
   const base = joinPath(ownDir, PARENT);
@@ -175,8 +202,12 @@ function v2Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, 
       return [];
     }
   })();
-  const enable = (c: string) => controllers.includes(c) && tryWrite(fs, `${ownDir}/cgroup.subtree_control`, `+${c}`) && tryWrite(fs, `${base}/cgroup.subtree_control`, `+${c}`);
-  return new V2Driver(fs, base, pid, { memory: enable("memory"), cpu: enable("cpu") });
+  const handedDown = ["memory", "cpu"].filter((c) => controllers.includes(c) && tryWrite(fs, `${ownDir}/cgroup.subtree_control`, `+${c}`) && tryWrite(fs, `${base}/cgroup.subtree_control`, `+${c}`));
+  try {
+    return new V2Driver(fs, base, agentDir, handedDown);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -188,7 +219,7 @@ export function detectCgroups(opts: DetectOptions = {}): CgroupDriver | { capabi
   const prefer = opts.prefer ?? "auto";
   if (prefer === "off") return { capabilities: NO_ISOLATION("cgroups turned off for this agent") };
   const fs = opts.fs ?? nodeCgroupFs;
-  const pid = opts.pid ?? process.pid;
+  const agentDir = opts.agentDir ?? agentDirName(process.pid);
   let mounts = opts.mounts;
   let own = opts.own;
   if (!mounts || !own) {
@@ -198,11 +229,11 @@ export function detectCgroups(opts: DetectOptions = {}): CgroupDriver | { capabi
       return { capabilities: NO_ISOLATION("no /proc/self/cgroup on this system") };
     }
   }
-  if (prefer === "v1") return v1Driver(fs, mounts, own, pid) ?? { capabilities: NO_ISOLATION("the cgroup v1 freezer is not mounted or not writable") };
-  if (prefer === "v2") return v2Driver(fs, mounts, own, pid) ?? { capabilities: NO_ISOLATION("no writable cgroup v2 subtree") };
-  const v2 = v2Driver(fs, mounts, own, pid);
+  if (prefer === "v1") return v1Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("the cgroup v1 freezer is not mounted or not writable") };
+  if (prefer === "v2") return v2Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("no writable cgroup v2 subtree") };
+  const v2 = v2Driver(fs, mounts, own, agentDir);
   if (v2?.capabilities.memoryLimit) return v2;
-  return v1Driver(fs, mounts, own, pid) ?? v2 ?? { capabilities: NO_ISOLATION("no writable cgroup (v2 delegated subtree or v1 freezer): pause uses SIGSTOP, which fails claude's running tool command") };
+  return v1Driver(fs, mounts, own, agentDir) ?? v2 ?? { capabilities: NO_ISOLATION("no writable cgroup (v2 delegated subtree or v1 freezer): pause uses SIGSTOP, which fails claude's running tool command") };
 }
 
 export const isDriver = (d: CgroupDriver | { capabilities: NodeCapabilities }): d is CgroupDriver => "create" in d;

@@ -88,7 +88,8 @@ describe.skipIf(!isDriver(detectCgroups({ prefer: "v1" })))("limits in a v1 cgro
     const driver = detectCgroups({ prefer: "v1" }) as CgroupDriver;
     if (!driver.capabilities.memoryLimit || !driver.capabilities.cpuLimit) throw new Error(`no memory/cpu hierarchy: ${driver.capabilities.detail}`);
     const cg = driver.create(`limits-${Date.now()}`, { memoryBytes: 256 * 1024 * 1024, cpuPercent: 150 });
-    const dirOf = (controller: string) => cg.procsFiles.find((f) => f.includes(`/${controller}/`))!.replace(/\/cgroup\.procs$/, "");
+    // Hierarchies may be mounted together (cpu,cpuacct): match the controller in the mount name.
+    const dirOf = (controller: string) => cg.procsFiles.find((f) => new RegExp(`/sys/fs/cgroup/([a-z_]+,)*${controller}(,[a-z_]+)*/`).test(f))!.replace(/\/cgroup\.procs$/, "");
     expect(readFileSync(`${dirOf("memory")}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(256 * 1024 * 1024));
     expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_quota_us`, "utf8").trim()).toBe("150000");
     expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");

@@ -17,7 +17,11 @@ export function cgroupFreezeState(pid: number): "frozen" | "thawed" | null {
   const freezerMount = mounts.v1.get("freezer");
   const v1Path = own.get("freezer");
   if (freezerMount && v1Path && v1Path !== "/") {
-    return readFileSync(`${freezerMount}${v1Path}/freezer.state`, "utf8").trim() === "FROZEN" ? "frozen" : "thawed";
+    try {
+      return readFileSync(`${freezerMount}${v1Path}/freezer.state`, "utf8").trim() === "FROZEN" ? "frozen" : "thawed";
+    } catch {
+      return null; // removed meanwhile
+    }
   }
   const v2Path = own.get("");
   if (mounts.v2 && v2Path && v2Path !== "/") {
@@ -28,4 +32,18 @@ export function cgroupFreezeState(pid: number): "frozen" | "thawed" | null {
     }
   }
   return null;
+}
+
+/** Every process in the same freezer (v1) or unified (v2) cgroup as `pid`, `pid` included; [] outside one. */
+export function cgroupPeers(pid: number): number[] {
+  try {
+    const own = parseProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"));
+    const mounts = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
+    const v1 = own.get("freezer");
+    const dir = mounts.v1.get("freezer") && v1 && v1 !== "/" ? `${mounts.v1.get("freezer")}${v1}` : mounts.v2 && own.get("") && own.get("") !== "/" ? `${mounts.v2}${own.get("")}` : null;
+    if (!dir) return [];
+    return readFileSync(`${dir}/cgroup.procs`, "utf8").split("\n").map(Number).filter((n) => Number.isInteger(n) && n > 1);
+  } catch {
+    return [];
+  }
 }

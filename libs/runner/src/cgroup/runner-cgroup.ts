@@ -13,8 +13,13 @@ export interface RunnerCgroup {
   thaw(): Promise<void>;
   /** Every process in the cgroup now. */
   pids(): number[];
-  /** SIGKILL for everything inside, frozen so nothing forks meanwhile; resolves once empty (or after ~2 s). */
+  /** SIGKILL for everything inside, frozen so nothing forks meanwhile; resolves once empty (or after ~5 s). */
   killAll(): Promise<boolean>;
+  /**
+   * The same, synchronously and once, for an exit hook where nothing async runs: a frozen v1
+   * task ignores SIGKILL until thawed, so this signals and then thaws.
+   */
+  killSync(): void;
   /** Whether the kernel's OOM killer acted because of the memory limit. */
   oomKilled(): boolean;
   /** Removes the directories; the cgroup must be empty (call killAll first). */
@@ -23,6 +28,10 @@ export interface RunnerCgroup {
 
 const POLL_MS = 10;
 const FREEZE_WAIT_MS = 3000;
+/** How long killAll keeps at it: a task stuck in the kernel (D state) can outlast any signal. */
+const KILL_WAIT_MS = 5000;
+/** Inside a kill round the freeze only needs to slow forks down, not to finish. */
+const KILL_FREEZE_WAIT_MS = 200;
 
 export function parsePids(text: string): number[] {
   return text.split("\n").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 1);
@@ -49,9 +58,10 @@ abstract class BaseCgroup implements RunnerCgroup {
   protected abstract readonly dirs: string[];
   constructor(protected readonly fs: CgroupFs) {}
 
-  abstract freeze(): Promise<void>;
+  abstract freeze(waitMs?: number): Promise<void>;
   abstract thaw(): Promise<void>;
   abstract oomKilled(): boolean;
+  protected abstract writeThawed(): void;
 
   pids(): number[] {
     const all = new Set<number>();
@@ -66,7 +76,8 @@ abstract class BaseCgroup implements RunnerCgroup {
   }
 
   async killAll(): Promise<boolean> {
-    for (let round = 0; round < 200; round += 1) {
+    const until = Date.now() + KILL_WAIT_MS;
+    while (Date.now() < until) {
       const pids = this.pids();
       if (pids.length === 0) return true;
       await this.killRound(pids);
@@ -75,10 +86,19 @@ abstract class BaseCgroup implements RunnerCgroup {
     return this.pids().length === 0;
   }
 
+  killSync(): void {
+    try {
+      signalAll(this.pids());
+      this.writeThawed();
+    } catch {
+      // removed already
+    }
+  }
+
   protected async killRound(pids: number[]): Promise<void> {
     // Frozen, nothing can fork a new process between reading the list and the signals;
     // the kill takes effect at the thaw.
-    await this.freeze().catch(() => undefined);
+    await this.freeze(KILL_FREEZE_WAIT_MS).catch(() => undefined);
     signalAll([...new Set([...pids, ...this.pids()])]);
     await this.thaw().catch(() => undefined);
   }
@@ -97,10 +117,10 @@ abstract class BaseCgroup implements RunnerCgroup {
     }
   }
 
-  protected async waitFor(check: () => boolean, what: string): Promise<void> {
-    const until = Date.now() + FREEZE_WAIT_MS;
+  protected async waitFor(check: () => boolean, what: string, waitMs = FREEZE_WAIT_MS): Promise<void> {
+    const until = Date.now() + waitMs;
     while (!check()) {
-      if (Date.now() > until) throw new Error(`cgroup did not become ${what} within ${FREEZE_WAIT_MS} ms`);
+      if (Date.now() > until) throw new Error(`cgroup did not become ${what} within ${waitMs} ms`);
       await sleep(POLL_MS);
     }
   }
@@ -117,15 +137,19 @@ export class CgroupV1 extends BaseCgroup {
     this.procsFiles = this.dirs.map((d) => `${d}/cgroup.procs`);
   }
 
-  async freeze(): Promise<void> {
+  async freeze(waitMs?: number): Promise<void> {
     this.fs.write(`${this.freezer}/freezer.state`, "FROZEN");
     // FREEZING until every task has stopped; only FROZEN means nothing runs.
-    await this.waitFor(() => this.fs.read(`${this.freezer}/freezer.state`).trim() === "FROZEN", "frozen");
+    await this.waitFor(() => this.fs.read(`${this.freezer}/freezer.state`).trim() === "FROZEN", "frozen", waitMs);
   }
 
   async thaw(): Promise<void> {
-    this.fs.write(`${this.freezer}/freezer.state`, "THAWED");
+    this.writeThawed();
     await this.waitFor(() => this.fs.read(`${this.freezer}/freezer.state`).trim() === "THAWED", "thawed");
+  }
+
+  protected writeThawed(): void {
+    this.fs.write(`${this.freezer}/freezer.state`, "THAWED");
   }
 
   oomKilled(): boolean {
@@ -149,14 +173,31 @@ export class CgroupV2 extends BaseCgroup {
     this.procsFiles = [`${dir}/cgroup.procs`];
   }
 
-  async freeze(): Promise<void> {
+  async freeze(waitMs?: number): Promise<void> {
     this.fs.write(`${this.dir}/cgroup.freeze`, "1");
-    await this.waitFor(() => /^frozen 1$/m.test(this.fs.read(`${this.dir}/cgroup.events`)), "frozen");
+    await this.waitFor(() => /^frozen 1$/m.test(this.fs.read(`${this.dir}/cgroup.events`)), "frozen", waitMs);
   }
 
   async thaw(): Promise<void> {
-    this.fs.write(`${this.dir}/cgroup.freeze`, "0");
+    this.writeThawed();
     await this.waitFor(() => /^frozen 0$/m.test(this.fs.read(`${this.dir}/cgroup.events`)), "thawed");
+  }
+
+  protected writeThawed(): void {
+    this.fs.write(`${this.dir}/cgroup.freeze`, "0");
+  }
+
+  override killSync(): void {
+    // cgroup.kill (5.14+) kills frozen tasks too, in one write.
+    if (this.fs.exists(`${this.dir}/cgroup.kill`)) {
+      try {
+        this.fs.write(`${this.dir}/cgroup.kill`, "1");
+        return;
+      } catch {
+        // fall back to signals below
+      }
+    }
+    super.killSync();
   }
 
   protected override async killRound(pids: number[]): Promise<void> {

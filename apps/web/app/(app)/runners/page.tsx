@@ -30,7 +30,7 @@ function RunnersList() {
       <div className="toolbar">
         <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
           <option value="">Any status</option>
-          <option value="active">Active (starting, running, paused, stopping)</option>
+          <option value="active">Active (starting, running, paused, stopping, lost)</option>
           {RUNNER_STATUSES.map((s) => <option key={s} value={s}>{s.charAt(0).toUpperCase() + s.slice(1)}</option>)}
         </Select>
         <Select aria-label="Project" value={project} onChange={(e) => setProject(e.target.value)}>

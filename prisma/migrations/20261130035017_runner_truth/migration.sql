@@ -10,6 +10,7 @@ ADD COLUMN     "runnerMemoryMb" INTEGER;
 
 -- AlterTable
 ALTER TABLE "Runner" ADD COLUMN     "cpuLimitPercent" INTEGER,
+ADD COLUMN     "labels" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "lostAt" TIMESTAMP(3),
 ADD COLUMN     "memoryLimitBytes" BIGINT,
 ADD COLUMN     "pauseReason" TEXT,
