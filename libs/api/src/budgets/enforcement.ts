@@ -8,7 +8,7 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 
 const BITING = new Set(["block_launch", "pause", "terminate"]);
 
-async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting")[]): Promise<string[]> {
+async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting" | "lost")[]): Promise<string[]> {
   const where = b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
   const rows = await deps.db.runner.findMany({ where: { ...where, status: { in: statuses } }, select: { id: true } });
   return rows.map((r) => r.id);
@@ -41,7 +41,8 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
     // running meanwhile keeps spending past the limit.
     await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch(() => undefined)));
   } else if (view.action === "terminate") {
-    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
+    // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
+    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
   }
 }
 

@@ -55,9 +55,11 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
     on("agent:heartbeat", async ({ runners }) => {
-      await ingestHeartbeat(deps, nodeId, runners);
+      const { needsAttention } = await ingestHeartbeat(deps, nodeId, runners);
+      if (needsAttention.length === 0) return;
       // A beat is proof of life: lost runners come back; ones the database no longer counts die.
-      const { strays } = await adoptReported(deps, nodeId, runners);
+      const attention = new Set(needsAttention);
+      const { strays } = await adoptReported(deps, nodeId, runners.filter((r) => attention.has(r.runnerId)));
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
     // State changes are checked against the database, not the per-process owner cache: after a

@@ -89,14 +89,19 @@ export interface HeartbeatRow {
   rssBytes: number;
 }
 
-/** One statement for the whole batch: the beat of 1000 runners is one UPDATE, not 1000. */
-export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: HeartbeatRow[], at: Date): Promise<number> {
-  if (rows.length === 0) return 0;
-  return db.$executeRaw`
+/**
+ * One statement for the whole batch: the beat of 1000 runners is one UPDATE, not 1000. It
+ * returns the rows it touched with their status, so the caller learns — with no second query —
+ * which are `lost` (to adopt) and which reported ids it did not touch (not active here: strays).
+ */
+export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: HeartbeatRow[], at: Date): Promise<{ id: string; status: RunnerStatus }[]> {
+  if (rows.length === 0) return [];
+  return db.$queryRaw<{ id: string; status: RunnerStatus }[]>`
     UPDATE "Runner" AS r
        SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
       FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
-     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting', 'lost')`;
+     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting', 'lost')
+    RETURNING r.id::text AS id, r.status::text AS status`;
 }
 
 /** Online nodes that match the wanted node and labels, least loaded first. */
