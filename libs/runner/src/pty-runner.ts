@@ -178,6 +178,8 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
         await cg.thaw().catch(() => undefined);
         throw err;
       }
+      // Stopped while the freeze settled: thaw, so claude can act on its SIGTERM within the grace.
+      if (this.current !== "running") return void (await cg.thaw().catch(() => undefined));
     } else this.stopTree();
     if (this.current === "running") this.setState("paused");
   }
