@@ -7,6 +7,7 @@ import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn }
 import type { EndedBy } from "./restart-policy.ts";
 import { OutputRing } from "./ring-buffer.ts";
 import type { ProcStat } from "./process-tree.ts";
+import { joinCommand } from "./cgroup/join-command.ts";
 import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
 import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";
 
@@ -55,11 +56,6 @@ export interface PtyRunnerOptions {
   deps?: Partial<RunnerDeps>;
 }
 
-/**
- * Joins the cgroup (one cgroup.procs per hierarchy) and execs claude: its pid is the shell's,
- * and nothing of claude's ever runs outside the cgroup.
- */
-const JOIN_SCRIPT = 'while [ "$1" != "--" ]; do echo $$ > "$1" || { echo "stratavore: cannot join cgroup $1" >&2; exit 125; }; shift; done; shift; exec "$@"';
 
 type RunnerEvents = { output: [data: string, seq: number]; exit: [exit: RunnerExit]; state: [state: RunnerState] };
 
@@ -73,6 +69,8 @@ const REAP_POLLS = 50;
  * One claude in a pseudo-terminal, as a state machine you can kill (DESIGN.md §2, §9.9):
  * starting → running ⇄ paused → stopping → exited. Signals go to every process of the tree
  * read from /proc, not to a process group: Claude runs tool commands in their own sessions.
+ * (Over 300 lines on purpose: every transition of the machine reads in one place; the cgroup
+ * and /proc mechanics it drives live in cgroup/ and tree-tracker.ts.)
  */
 export class PtyRunner extends EventEmitter<RunnerEvents> {
   readonly ring: OutputRing;
@@ -122,7 +120,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     try {
       const file = this.deps.preflight(command, cwd, env);
       const cg = this.opts.cgroup;
-      const [spawnFile, spawnArgs] = cg ? ["/bin/sh", ["-c", JOIN_SCRIPT, "stratavore-cgroup", ...cg.procsFiles, "--", file, ...args]] : [file, args];
+      const [spawnFile, spawnArgs] = cg ? joinCommand(cg, file, args) : [file, args];
       try {
         pty = this.deps.spawn(spawnFile, spawnArgs, { cwd, env: { ...env, [RUNNER_TAG_ENV]: tagValue }, cols, rows });
       } catch (err) {
