@@ -69,8 +69,6 @@ const REAP_POLLS = 50;
  * One claude in a pseudo-terminal, as a state machine you can kill (DESIGN.md §2, §9.9):
  * starting → running ⇄ paused → stopping → exited. Signals go to every process of the tree
  * read from /proc, not to a process group: Claude runs tool commands in their own sessions.
- * (Over 300 lines on purpose: every transition of the machine reads in one place; the cgroup
- * and /proc mechanics it drives live in cgroup/ and tree-tracker.ts.)
  */
 export class PtyRunner extends EventEmitter<RunnerEvents> {
   readonly ring: OutputRing;
@@ -178,7 +176,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
       }
       // Stopped while the freeze settled: thaw, so claude can act on its SIGTERM within the grace.
       if (this.current !== "running") return void (await cg.thaw().catch(() => undefined));
-    } else this.stopTree();
+    } else this.tracker?.stopAll();
     if (this.current === "running") this.setState("paused");
   }
 
@@ -190,24 +188,13 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     if (this.current === "paused") this.setState("running");
   }
 
-  private stopTree(): void {
-    const stopped = new Set(this.signalTree("SIGSTOP", true));
-    // A process forked while the others were being stopped escaped the first pass.
-    for (let pass = 0; pass < 3; pass += 1) {
-      const fresh = this.look().filter((pid) => !stopped.has(pid));
-      if (fresh.length === 0) break;
-      this.signalPids(fresh.reverse(), "SIGSTOP");
-      for (const pid of fresh) stopped.add(pid);
-    }
-  }
-
   /** SIGTERM to claude (it ends its tools itself), then SIGKILL for the whole tree after the grace. */
   stop(reason: StopReason = "user"): Promise<RunnerExit> {
     if (!this.beginEnding(reason)) return this.exitPromise;
     const wasPaused = this.current === "paused";
     this.setState("stopping");
-    this.look(); // the snapshot is taken before anything can re-parent
-    if (this.pty) this.signalPids([this.pty.pid], "SIGTERM");
+    this.tracker?.look(); // the snapshot is taken before anything can re-parent
+    if (this.pty) this.tracker?.signalPids([this.pty.pid], "SIGTERM");
     // A stopped or frozen process keeps SIGTERM pending forever; let the whole tree run to handle it.
     if (wasPaused) {
       if (this.opts.cgroup) void this.opts.cgroup.thaw().catch(() => undefined);
@@ -249,28 +236,9 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     return this.pty;
   }
 
-  /** Every live process of the tree, from a fresh deep read of /proc. */
-  private look(): number[] {
-    try {
-      return this.tracker?.collect(true) ?? [];
-    } catch {
-      return []; // /proc unreadable for a moment; the next pass or the exit sweep retries
-    }
-  }
-
-  /** Signals every live process of the tree. Returns the pids found. */
+  /** Signals every live process of the tree (see TreeTracker.signalAll). Returns the pids found. */
   private signalTree(signal: NodeJS.Signals, childrenFirst = false): number[] {
-    const pids = this.look();
-    if (pids.length > 0) this.signalPids(childrenFirst ? [...pids].reverse() : pids, signal);
-    return pids;
-  }
-
-  private signalPids(pids: number[], signal: NodeJS.Signals): void {
-    try {
-      this.deps.proc.signal(pids, signal);
-    } catch {
-      // EPERM (a setuid tool): the others were still signalled and nothing more can be done.
-    }
+    return this.tracker?.signalAll(signal, childrenFirst) ?? [];
   }
 
   private onProcessExit(exitCode: number, signalNumber?: number): void {

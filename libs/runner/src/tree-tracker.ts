@@ -67,10 +67,43 @@ export class TreeTracker {
     return order;
   }
 
-  /** Signals every live member; `childrenFirst` so a parent cannot react to a child stopping. */
+  /** Every live member from a fresh deep read; [] while /proc is unreadable for a moment (the next pass retries). */
+  look(): number[] {
+    try {
+      return this.collect(true);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Signals every live member; `childrenFirst` so a parent cannot react to a child stopping.
+   * Returns the pids found. One that refuses (EPERM: a setuid tool) does not keep the others
+   * from being signalled, and nothing more can be done about it.
+   */
   signalAll(signal: NodeJS.Signals, childrenFirst = false): number[] {
-    const pids = this.collect(true);
-    this.ops.signal(childrenFirst ? [...pids].reverse() : pids, signal);
+    const pids = this.look();
+    if (pids.length > 0) this.signalPids(childrenFirst ? [...pids].reverse() : pids, signal);
     return pids;
+  }
+
+  /** SIGSTOP for the whole tree, children first, with more passes for what forked meanwhile. */
+  stopAll(): void {
+    const stopped = new Set(this.signalAll("SIGSTOP", true));
+    // A process forked while the others were being stopped escaped the first pass.
+    for (let pass = 0; pass < 3; pass += 1) {
+      const fresh = this.look().filter((pid) => !stopped.has(pid));
+      if (fresh.length === 0) break;
+      this.signalPids(fresh.reverse(), "SIGSTOP");
+      for (const pid of fresh) stopped.add(pid);
+    }
+  }
+
+  signalPids(pids: number[], signal: NodeJS.Signals): void {
+    try {
+      this.ops.signal(pids, signal);
+    } catch {
+      // EPERM: see signalAll
+    }
   }
 }

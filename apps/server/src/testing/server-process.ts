@@ -1,5 +1,6 @@
 import { readEnv } from "../env.ts";
 import { startServer } from "../server.ts";
+import { testFleetOverrides } from "./env.ts";
 
 /**
  * The server as its own process, without the dashboard, for tests that kill -9 it and start
@@ -7,8 +8,7 @@ import { startServer } from "../server.ts";
  * overrides fleet timings. Prints `listening <url>` once ready.
  */
 const env = readEnv();
-const fleet = process.env.STRATAVORE_TEST_FLEET ? (JSON.parse(process.env.STRATAVORE_TEST_FLEET) as Record<string, number>) : {};
 const log = (level: string, msg: string, meta?: Record<string, unknown>) => level !== "info" && process.stderr.write(`${JSON.stringify({ level, msg, ...meta })}\n`);
-const server = await startServer(env, log, { web: false, fleet });
+const server = await startServer(env, log, { web: false, fleet: testFleetOverrides() });
 process.stdout.write(`listening ${server.url}\n`);
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

@@ -54,8 +54,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     await assertLaunchAllowed(deps, tx, project.id);
     if (!plan.parentId && plan.spec.mode === "resume") await claimSession(tx, plan.sessionId);
     const placed = await placeOnNode(deps, tx, { nodeId, labels });
-    await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
-    if (plan.parentId) await tx.session.update({ where: { id: plan.sessionId }, data: { forkedFromId: plan.parentId }, select: { id: true } });
+    await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path, forkedFromId: plan.parentId ?? undefined });
     const created = await insertRunner(tx, {
       projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
       model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, labels, createdById: actor.user.id,

@@ -30,15 +30,13 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   if (!runner || runner.status !== "failed" || !runner.nextRestartAt || !runner.sessionId) return;
   const project = await findProject(deps.db, runner.projectId);
   const attempt = runner.restartAttempts + 1;
-  const { restartBaseMs, restartWaitMs } = deps.fleet.config;
+  const wait = deferral(deps, runner.restartDeferredSince, now);
   const restarted = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const defer = (why: string) => {
-      const since = runner.restartDeferredSince ?? now;
-      const waited = now.getTime() - since.getTime();
-      const data = waited >= restartWaitMs
-        ? { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(waited / 60_000)} min` }
-        : { nextRestartAt: new Date(now.getTime() + Math.min(30_000, restartBaseMs * 4)), restartDeferredSince: since };
-      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data, event: data.nextRestartAt ? "runner.restart_deferred" : "runner.restart_abandoned", details: { why, waitedMs: waited } }).then(() => null);
+      const data = wait.giveUp
+        ? { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(wait.waitedMs / 60_000)} min` }
+        : { nextRestartAt: wait.next, restartDeferredSince: wait.since };
+      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data, event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why, waitedMs: wait.waitedMs } }).then(() => null);
     };
     if (!project || project.status === "archived") {
       return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data: { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: project archived or deleted` }, event: "runner.restart_abandoned" }).then(() => null);
@@ -64,22 +62,32 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
     // The node was full, unreachable or still ran the old process: a placement problem, not a
     // crash — give the attempt back and wait like any restart with nowhere to go.
-    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode))) await deferAfterRefusal(deps, runnerId, runner.restartAttempts, runner.restartDeferredSince ?? now, err.message, now);
+    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode))) await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message);
   });
+}
+
+/**
+ * Where a restart that cannot happen now stands: waiting since the first deferral (so
+ * `restartWaitMs` bounds it however often it is retried), the next try, or time to give up.
+ */
+function deferral(deps: ApiDeps, deferredSince: Date | null, now: Date) {
+  const since = deferredSince ?? now;
+  const waitedMs = now.getTime() - since.getTime();
+  const next = new Date(now.getTime() + Math.min(30_000, deps.fleet.config.restartBaseMs * 4));
+  return { since, waitedMs, next, giveUp: waitedMs >= deps.fleet.config.restartWaitMs };
 }
 
 const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
 
-/** Waiting since the first deferral, so `restartWaitMs` still bounds a node that keeps refusing. */
-async function deferAfterRefusal(deps: ApiDeps, runnerId: string, attempts: number, since: Date, why: string, now: Date): Promise<void> {
-  const giveUp = now.getTime() - since.getTime() >= deps.fleet.config.restartWaitMs;
+/** The attempt is given back; a node that keeps refusing is still bounded by the same wait. */
+async function deferAfterRefusal(deps: ApiDeps, runnerId: string, attempts: number, wait: ReturnType<typeof deferral>, why: string): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, null, {
       runnerId, from: ["failed"],
-      data: giveUp
+      data: wait.giveUp
         ? { restartAttempts: attempts, nextRestartAt: null, restartDeferredSince: null }
-        : { restartAttempts: attempts, nextRestartAt: new Date(now.getTime() + Math.min(30_000, deps.fleet.config.restartBaseMs * 4)), restartDeferredSince: since },
-      event: giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why },
+        : { restartAttempts: attempts, nextRestartAt: wait.next, restartDeferredSince: wait.since },
+      event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why },
     }),
   );
 }

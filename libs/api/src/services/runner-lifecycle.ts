@@ -1,6 +1,6 @@
 import { restartDelayMs, shouldRestart } from "@stratavore/runner";
 import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
-import { ensureSession, findRunner } from "@stratavore/db";
+import { findRunner } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
 import type { Actor } from "./audit.ts";
 import { assertUnpauseAllowed } from "../budgets/enforcement.ts";
@@ -54,19 +54,14 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   return moved;
 }
 
+/**
+ * An agent reports the session a runner writes to. Every launch names it up front, so the report
+ * only confirms it; one that differs is an agent not doing as told (an old agent ignoring
+ * `forkSessionId`, say) and is logged, not believed.
+ */
 export async function recordSession(deps: ApiDeps, nodeId: string, runnerId: string, sessionId: string): Promise<void> {
   const runner = await findRunner(deps.db, runnerId);
-  // Launched with --session-id (or resumed in place): the id is known already.
-  if (!runner || runner.sessionId === sessionId) return;
-  const cwd = (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? null;
-  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
-    await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd: cwd ?? "" });
-    // A resumed runner that reports another session forked it (`--fork-session`): keep the lineage.
-    if (runner.conversationMode === "resume" && runner.sessionId) {
-      await tx.session.update({ where: { id: sessionId }, data: { forkedFromId: runner.sessionId } });
-    }
-    return moveRunner(deps, tx, outbox, { nodeId }, { runnerId, from: ACTIVE_RUNNER_STATUSES, data: { sessionId }, event: "runner.session_detected", details: { sessionId } });
-  });
+  if (runner && runner.sessionId !== sessionId) deps.log("warn", "agent reported another session than the runner was launched with", { nodeId, runnerId, expected: runner.sessionId, reported: sessionId });
 }
 
 async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {

@@ -61,8 +61,6 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
 export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean; prompt?: string; model?: string; extraArgs?: string[] }) {
   const session = await getSession(deps, input.id);
   if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
-  // Two claudes appending to one transcript would interleave it; a fork writes a new one.
-  if (!input.fork && session.activeRunners > 0) throw new AppError("CONFLICT", "This session is open in a running runner; fork it, or stop that runner first.");
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
   const last = await deps.db.runner.findFirst({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, select: { model: true, flags: true } });
   return launchRunner(deps, actor, {

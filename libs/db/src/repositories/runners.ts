@@ -120,6 +120,6 @@ export async function runnerEvents(db: Tx, runnerId: string) {
 }
 
 /** A runner's session row exists from its first line on (sessions and usage attach to it). */
-export async function ensureSession(db: Tx, data: { id: string; projectId: string | null; nodeId: string | null; cwd: string }): Promise<void> {
+export async function ensureSession(db: Tx, data: { id: string; projectId: string | null; nodeId: string | null; cwd: string; forkedFromId?: string }): Promise<void> {
   await db.session.upsert({ where: { id: data.id }, create: data, update: {} });
 }

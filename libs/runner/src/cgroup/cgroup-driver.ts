@@ -17,6 +17,8 @@ export interface CgroupDriver {
 }
 
 const CPU_PERIOD_US = 100_000;
+/** The CFS quota per period for a share of cores (100 % = one core), at least 1 ms as the kernel requires. */
+const cpuQuotaUs = (percent: number) => Math.max(1000, Math.round((percent / 100) * CPU_PERIOD_US));
 /**
  * All agents of a machine share this parent; each one keeps its runners under
  * `<parent>/<pid>-<start time>`, so a pid reused by another process never passes for a live agent.
@@ -89,7 +91,7 @@ class V1Driver implements CgroupDriver {
       this.fs.mkdir(cpu);
       if (limits.cpuPercent) {
         this.fs.write(`${cpu}/cpu.cfs_period_us`, String(CPU_PERIOD_US));
-        this.fs.write(`${cpu}/cpu.cfs_quota_us`, String(Math.max(1000, Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US))));
+        this.fs.write(`${cpu}/cpu.cfs_quota_us`, String(cpuQuotaUs(limits.cpuPercent)));
       }
     }
     return new CgroupV1(this.fs, freezer, memory, cpu);
@@ -120,7 +122,7 @@ class V2Driver implements CgroupDriver {
     const cg = new CgroupV2(this.fs, dir);
     try {
       if (limits.memoryBytes && this.capabilities.memoryLimit) this.fs.write(`${dir}/memory.max`, String(limits.memoryBytes));
-      if (limits.cpuPercent && this.capabilities.cpuLimit) this.fs.write(`${dir}/cpu.max`, `${Math.max(1000, Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US))} ${CPU_PERIOD_US}`);
+      if (limits.cpuPercent && this.capabilities.cpuLimit) this.fs.write(`${dir}/cpu.max`, `${cpuQuotaUs(limits.cpuPercent)} ${CPU_PERIOD_US}`);
     } catch (err) {
       void cg.remove();
       throw err;

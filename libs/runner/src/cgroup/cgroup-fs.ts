@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/**
- * The few file operations cgroups need, injectable so the drivers can be unit-tested on a
- * temporary directory that mimics /sys/fs/cgroup.
- */
+/** The few file operations the drivers make on cgroup files (node-fs.ts is the real one). */
 export interface CgroupFs {
   read(path: string): string;
   write(path: string, value: string): void;

@@ -1,5 +1,22 @@
 import { readFileSync } from "node:fs";
 import { parseMountinfo, parseProcCgroup } from "./cgroup-fs.ts";
+import { parsePids } from "./runner-cgroup.ts";
+
+/** The freezer (v1) or unified (v2) cgroup directory `pid` is in; null outside one (or gone). */
+function freezableCgroupOf(pid: number): { version: 1 | 2; dir: string } | null {
+  try {
+    const own = parseProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"));
+    const mounts = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
+    const v1 = own.get("freezer");
+    const freezer = mounts.v1.get("freezer");
+    if (freezer && v1 && v1 !== "/") return { version: 1, dir: `${freezer}${v1}` };
+    const v2 = own.get("");
+    if (mounts.v2 && v2 && v2 !== "/") return { version: 2, dir: `${mounts.v2}${v2}` };
+  } catch {
+    // the process is gone
+  }
+  return null;
+}
 
 /**
  * Whether a process sits in a frozen cgroup, read from the kernel (its /proc/<pid>/cgroup, then
@@ -7,42 +24,24 @@ import { parseMountinfo, parseProcCgroup } from "./cgroup-fs.ts";
  * tasks do not show state T. Null when the process is in no freezable cgroup.
  */
 export function cgroupFreezeState(pid: number): "frozen" | "thawed" | null {
-  let own: Map<string, string>;
+  const cg = freezableCgroupOf(pid);
+  if (!cg) return null;
   try {
-    own = parseProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"));
+    const frozen = cg.version === 1
+      ? readFileSync(`${cg.dir}/freezer.state`, "utf8").trim() === "FROZEN"
+      : /^frozen 1$/m.test(readFileSync(`${cg.dir}/cgroup.events`, "utf8"));
+    return frozen ? "frozen" : "thawed";
   } catch {
-    return null;
+    return null; // removed meanwhile
   }
-  const mounts = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
-  const freezerMount = mounts.v1.get("freezer");
-  const v1Path = own.get("freezer");
-  if (freezerMount && v1Path && v1Path !== "/") {
-    try {
-      return readFileSync(`${freezerMount}${v1Path}/freezer.state`, "utf8").trim() === "FROZEN" ? "frozen" : "thawed";
-    } catch {
-      return null; // removed meanwhile
-    }
-  }
-  const v2Path = own.get("");
-  if (mounts.v2 && v2Path && v2Path !== "/") {
-    try {
-      return /^frozen 1$/m.test(readFileSync(`${mounts.v2}${v2Path}/cgroup.events`, "utf8")) ? "frozen" : "thawed";
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 /** Every process in the same freezer (v1) or unified (v2) cgroup as `pid`, `pid` included; [] outside one. */
 export function cgroupPeers(pid: number): number[] {
+  const cg = freezableCgroupOf(pid);
+  if (!cg) return [];
   try {
-    const own = parseProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"));
-    const mounts = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
-    const v1 = own.get("freezer");
-    const dir = mounts.v1.get("freezer") && v1 && v1 !== "/" ? `${mounts.v1.get("freezer")}${v1}` : mounts.v2 && own.get("") && own.get("") !== "/" ? `${mounts.v2}${own.get("")}` : null;
-    if (!dir) return [];
-    return readFileSync(`${dir}/cgroup.procs`, "utf8").split("\n").map(Number).filter((n) => Number.isInteger(n) && n > 1);
+    return parsePids(readFileSync(`${cg.dir}/cgroup.procs`, "utf8"));
   } catch {
     return [];
   }

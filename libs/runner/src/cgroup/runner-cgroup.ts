@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { signalPids } from "../process-tree.ts";
 import type { CgroupFs } from "./cgroup-fs.ts";
 
 /**
@@ -43,13 +44,11 @@ export function oomKillCount(text: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function signalAll(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone already, or not ours (EPERM): nothing more to do for that one
-    }
+function killPids(pids: number[]): void {
+  try {
+    signalPids(pids, "SIGKILL");
+  } catch {
+    // EPERM for one (not ours): the others were still signalled, nothing more to do
   }
 }
 
@@ -88,7 +87,7 @@ abstract class BaseCgroup implements RunnerCgroup {
 
   killSync(): void {
     try {
-      signalAll(this.pids());
+      killPids(this.pids());
       this.writeThawed();
     } catch {
       // removed already
@@ -99,7 +98,7 @@ abstract class BaseCgroup implements RunnerCgroup {
     // Frozen, nothing can fork a new process between reading the list and the signals;
     // the kill takes effect at the thaw.
     await this.freeze(KILL_FREEZE_WAIT_MS).catch(() => undefined);
-    signalAll([...new Set([...pids, ...this.pids()])]);
+    killPids([...new Set([...pids, ...this.pids()])]);
     await this.thaw().catch(() => undefined);
   }
 
