@@ -132,6 +132,10 @@ describe.skipIf(!hasRealClaude)("real claude conformance (skipped only when npm 
   it("two forks of one session launched within 1 s are two sessions; the prompt after --allowedTools reaches the API; the ledger equals the stub's billing log", async () => {
     const parent = await launch("hello");
     await waitFor("the parent's reply", async () => finished(parent.sessionId!, "hello"), 90_000);
+    // claude writes a response to its transcript only once its turn settles; a stop before that
+    // loses it (claude was billed, nothing was written). Stop once the reply is in the ledger.
+    const parentBilled = billedFor([parent.sessionId!]).map((x) => x.id);
+    await waitFor("the parent's reply in the ledger", async () => (await h.db.usageRecord.count({ where: { messageId: { in: parentBilled } } })) === parentBilled.length, 60_000);
     await stopAndCheckGone(parent.id, runnerProcesses(parent.pid!));
     const [a, b] = await Promise.all([
       h.api.sessions.resume({ id: parent.sessionId!, fork: true, prompt: "SCENARIO:agent from fork a" }),
