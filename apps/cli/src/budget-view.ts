@@ -8,7 +8,9 @@ export const budgetState = (b: Budget) => (b.enabled ? b.state : "disabled");
 const used = (b: Budget) => formatPercent(b.fraction * 100);
 const scopeText = (b: Budget) => (b.scope === "global" ? "global" : b.scopeLabel);
 const tokensOf = (b: Budget, f: (n: number) => string) => `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
-const usdOf = (b: Budget) => `${formatUsd(b.usedUsd)} / ${b.limitUsd === null ? "-" : formatUsd(b.limitUsd)}`;
+/** `~$` when estimated prices are in the figure; unpriced tokens said apart (a USD limit cannot see them). */
+const usdOf = (b: Budget) =>
+  `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${b.limitUsd === null ? "-" : formatUsd(b.limitUsd)}${b.limitUsd !== null && b.unpricedTokens > 0 ? ` +${formatCompact(b.unpricedTokens)} unpriced` : ""}`;
 
 export function budgetTable(budgets: Budget[]): string {
   return table(

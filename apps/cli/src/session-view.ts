@@ -1,5 +1,6 @@
 import type { Session } from "@stratavore/contracts";
-import { fields, formatCompact, formatCount, formatDate, formatUsd, oneLine, table } from "./output.ts";
+import { fields, formatCompact, formatCount, formatDate, oneLine, table } from "./output.ts";
+import { formatCost } from "./usage-view.ts";
 import { shortId } from "./runner-ref.ts";
 
 /** One archived transcript line as `sessions.entries` returns it. */
@@ -34,7 +35,7 @@ export function highlight(snippet: string, style: Style): string {
 export function sessionTable(sessions: Session[], snippets: Map<string, string> = new Map(), style: Style = { tty: false }): string {
   const lines = table(
     ["ID", "TITLE", "PROJECT", "MESSAGES", "TOKENS", "COST", "LAST MESSAGE"],
-    sessions.map((s) => [shortId(s.id), s.title ? oneLine(s.title, 50) : "-", dash(s.projectName), formatCount(s.messageCount), formatCompact(s.totalTokens), formatUsd(s.costUsd), formatDate(s.lastMessageAt)]),
+    sessions.map((s) => [shortId(s.id), s.title ? oneLine(s.title, 50) : "-", dash(s.projectName), formatCount(s.messageCount), formatCompact(s.totalTokens), formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd), formatDate(s.lastMessageAt)]),
     [3, 4, 5],
   ).split("\n");
   if (!snippets.size) return lines.join("\n");
@@ -61,7 +62,7 @@ export function sessionHeader(s: Session): string {
     ["Directory", dash(s.cwd)],
     ["Messages", `${formatCount(s.messageCount)} (${formatCount(s.entryCount)} lines archived)`],
     ["Tokens", formatCount(s.totalTokens)],
-    ["Cost", formatUsd(s.costUsd)],
+    ["Cost", formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd) + (s.estimatedCostUsd > 0 ? " (~ estimated: models without an exact price, priced at their family's newest)" : "")],
     ["First message", formatDate(s.firstMessageAt)],
     ["Last message", formatDate(s.lastMessageAt)],
     ["Active runners", String(s.activeRunners)],

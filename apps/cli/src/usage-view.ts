@@ -8,10 +8,14 @@ const GROUP_HEADER: Record<UsageGroupBy, string> = {
 };
 const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
 
-/** Dollars for what has a price; tokens of unknown models are shown apart, never as $0. */
-export function formatCost(costUsd: number, unpricedTokens: number): string {
-  const usd = formatUsd(costUsd);
-  return unpricedTokens > 0 ? `${usd} + ${formatCompact(unpricedTokens)} unpriced` : usd;
+/**
+ * Dollars for what has a price; tokens of unknown models are shown apart, never as $0 (all
+ * unpriced: "unpriced (12.3k tokens)"). `~$` marks a figure that includes estimated prices.
+ */
+export function formatCost(costUsd: number | null, unpricedTokens: number, estimatedUsd = 0): string {
+  const usd = `${estimatedUsd > 0 ? "~" : ""}${formatUsd(costUsd ?? 0)}`;
+  if (unpricedTokens <= 0) return usd;
+  return costUsd ? `${usd} + ${formatCompact(unpricedTokens)} unpriced` : `unpriced (${formatCompact(unpricedTokens)} tokens)`;
 }
 
 /** The server labels months by their first day; `2026-01` reads better. */
@@ -25,7 +29,7 @@ const cells = (name: string, r: UsageRow) => [
   formatCount(r.cacheWrite1hTokens),
   formatCount(r.cacheReadTokens),
   formatCount(r.totalTokens),
-  formatCost(r.costUsd, r.unpricedTokens),
+  formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd),
 ];
 
 /** ccusage-style report: one row per group, tokens by type, a rule, then the Total row. */

@@ -12,7 +12,7 @@ import { formatCost, usageTable } from "./usage-view.ts";
 
 const row = (label: string, n: number, extra: Partial<UsageRow> = {}): UsageRow => ({
   group: label, label, inputTokens: n, outputTokens: 2 * n, cacheWrite5mTokens: 3 * n, cacheWrite1hTokens: 0, cacheReadTokens: 10 * n,
-  totalTokens: 16 * n, costUsd: n / 1000, unpricedTokens: 0, requests: 1, ...extra,
+  totalTokens: 16 * n, costUsd: n / 1000, estimatedCostUsd: 0, unpricedTokens: 0, requests: 1, ...extra,
 });
 
 describe("usage report", () => {
@@ -72,7 +72,7 @@ describe("budget options and view", () => {
     const b: Budget = {
       id: "1a2b3c4d-0000-4000-8000-000000000000", name: "project web daily", scope: "project", scopeId: "x", scopeLabel: "project web", period: "daily",
       limitTokens: 2_000_000, limitUsd: null, warnPercent: 80, action: "block_launch", enabled: true, periodStart: new Date("2026-01-01T00:00:00Z"),
-      periodEnd: new Date("2026-01-02T00:00:00Z"), usedTokens: 1_700_000, usedUsd: 3.5, fraction: 0.85, state: "warning", createdAt: new Date("2026-01-01T00:00:00Z"),
+      periodEnd: new Date("2026-01-02T00:00:00Z"), usedTokens: 1_700_000, usedUsd: 3.5, estimatedUsd: 0, unpricedTokens: 0, fraction: 0.85, state: "warning", createdAt: new Date("2026-01-01T00:00:00Z"),
     };
     const lines = budgetTable([b, { ...b, enabled: false }]).split("\n");
     expect(lines[0]).toMatch(/^ID\s+NAME\s+SCOPE\s+PERIOD\s+TOKENS\s+USD\s+USED\s+STATE\s+ACTION\s+RESETS$/);
@@ -82,7 +82,7 @@ describe("budget options and view", () => {
 });
 
 const record = (i: number): UsageRecordInput => ({
-  key: `msg_${i}:req_${i}`, messageId: `msg_${i}`, requestId: `req_${i}`, sessionId: "s", model: "claude-sonnet-4-5", serviceTier: "standard", speed: null,
+  messageId: `msg_${i}`, requestId: `req_${i}`, sessionId: "s", model: "claude-sonnet-4-5", serviceTier: "standard", speed: null,
   inputTokens: 1, outputTokens: 2, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0,
   isSidechain: false, occurredAt: "2026-01-01T00:00:00.000Z",
 });
@@ -108,7 +108,7 @@ describe("import batches", () => {
     const bySize = splitSession(session("wide", 9), { sessions: 20, records: 100, bytes });
     expect(bySize.length).toBeGreaterThan(2);
     expect(bySize.every((p) => p.bytes <= bytes)).toBe(true);
-    expect(bySize.flatMap((p) => p.part.records).map((r) => r.key)).toEqual(session("wide", 9).records.map((r) => r.key));
+    expect(bySize.flatMap((p) => p.part.records).map((r) => r.messageId)).toEqual(session("wide", 9).records.map((r) => r.messageId));
   });
 
   it("describes the outcome and draws the bar", () => {

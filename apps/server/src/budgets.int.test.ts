@@ -109,7 +109,7 @@ describe("the ledger", () => {
     expect(before.totals.costUsd).toBeGreaterThan(0);
     const rows = await h.db.usageRecord.findMany({ where: { runnerId: r.id } });
     const replay = rows.map((u) => ({
-      key: u.usageKey, messageId: u.messageId, requestId: u.requestId, sessionId: u.sessionId!, model: u.model, serviceTier: u.serviceTier, speed: u.speed,
+      messageId: u.messageId, requestId: u.requestId, sessionId: u.sessionId!, model: u.model, serviceTier: u.serviceTier, speed: u.speed,
       inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens),
       cacheReadTokens: Number(u.cacheReadTokens), webSearchRequests: u.webSearchRequests, webFetchRequests: u.webFetchRequests, isSidechain: u.isSidechain, occurredAt: u.occurredAt.toISOString(),
     }));

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
-  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, type ApiConfig, type ApiDeps, type FleetConfig, type RealtimeBus,
+  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, upgradeLedger, type ApiConfig, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -75,6 +75,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       (err) => log("error", "request failed", { error: String(err) }),
     ),
   );
+  await upgradeLedger(deps);
   const realtime = attachRealtime(http, deps);
   bus = realtime.bus;
   const stopReconciler = startReconciler(deps);

@@ -124,7 +124,9 @@ export class UsageShipper {
         while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES)) bytes += size(n++);
         const ack = await this.opts.archive({ runnerId, sessionId: queued.sessionId, entries: queued.entries.slice(0, n) });
         if (!ack.ok) {
-          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION") queued.entries.splice(0, n);
+          // Refusals that no retry can change: the runner is not here, the lines are bad, or
+          // the session is not this runner's. Keeping them would stall every later batch.
+          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION" || ack.code === "FORBIDDEN") queued.entries.splice(0, n);
           else return;
         } else queued.entries.splice(0, n);
       }

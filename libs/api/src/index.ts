@@ -14,7 +14,7 @@ export { ensureFirstAdmin } from "./services/users-service.ts";
 export { Fleet, DEFAULT_FLEET_CONFIG, type FleetConfig } from "./fleet/fleet.ts";
 export { startReconciler, reconcileOnce } from "./services/reconciler.ts";
 export { issueLocalJoinToken } from "./services/join-tokens-service.ts";
-export { writeLedger } from "./services/ledger-service.ts";
+export { writeLedger, upgradeLedger } from "./services/ledger-service.ts";
 export { FilesystemStore, type TranscriptStore } from "./archive/transcript-store.ts";
 export { S3Store, type S3StoreConfig } from "./archive/s3-store.ts";
 export { archiveEndedSessions, applyRetention } from "./archive/archive-job.ts";

@@ -11,6 +11,7 @@ export * from "./repositories/nodes.ts";
 export * from "./repositories/join-tokens.ts";
 export * from "./repositories/runners.ts";
 export * from "./repositories/usage.ts";
+export * from "./repositories/ledger-rekey.ts";
 export * from "./repositories/budgets.ts";
 export * from "./repositories/sessions.ts";
 export * from "./seed.ts";

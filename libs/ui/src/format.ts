@@ -33,11 +33,22 @@ export function formatCount(value: number): string {
 /**
  * Dollars with the tokens no price covers beside them ("$1.20 +3.4k unpriced"). Unpriced usage
  * has no dollar figure, so it is never shown as $0: all-unpriced usage reads "+3.4k unpriced".
+ * A figure that includes estimated prices (a model the table lacks, priced at its family's
+ * newest price) reads "~$1.20" (DESIGN §3 rule 4).
  */
-export function formatCost(usd: number, unpricedTokens = 0): string {
-  if (unpricedTokens <= 0) return formatUsd(usd);
+export function formatCost(usd: number | null, unpricedTokens = 0, estimatedUsd = 0): string {
+  const dollars = `${estimatedUsd > 0 ? "~" : ""}${formatUsd(usd ?? 0)}`;
+  if (unpricedTokens <= 0) return dollars;
   const unpriced = `+${formatTokens(unpricedTokens)} unpriced`;
-  return usd > 0 ? `${formatUsd(usd)} ${unpriced}` : unpriced;
+  return usd ? `${dollars} ${unpriced}` : unpriced;
+}
+
+/** Why a cost figure is marked, for a tooltip; null when it is exact. */
+export function costCaveat(unpricedTokens = 0, estimatedUsd = 0): string | null {
+  const parts: string[] = [];
+  if (estimatedUsd > 0) parts.push(`~ estimated: ${formatUsd(estimatedUsd)} is for models without an exact price, priced at their family's newest price until an admin sets one (Settings → Pricing)`);
+  if (unpricedTokens > 0) parts.push(`${formatCount(unpricedTokens)} tokens of models with no known price have no dollar figure`);
+  return parts.length ? parts.join("; ") : null;
 }
 
 /** A 0..1 ratio as a percentage; null (nothing to divide) as a dash. */

@@ -16,7 +16,9 @@ export const STATE_TONES: Record<Budget["state"], string> = { ok: "green", warni
 export const gaugeTone = (b: Budget): GaugeTone => (b.enabled ? b.state : "off");
 
 export const tokensUsedLabel = (b: Budget) => (b.limitTokens === null ? null : `${formatTokens(b.usedTokens)} / ${formatTokens(b.limitTokens)} tokens`);
-export const usdUsedLabel = (b: Budget) => (b.limitUsd === null ? null : `${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}`);
+/** "~" when estimated prices are in the figure; unpriced tokens said apart: a USD limit cannot see them. */
+export const usdUsedLabel = (b: Budget) =>
+  b.limitUsd === null ? null : `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
 
 /** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */
 export function resetLabel(b: Budget, now: number): string {

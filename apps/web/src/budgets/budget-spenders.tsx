@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { Budget, UsageRow } from "@stratavore/contracts";
-import { EmptyState, ErrorState, LoadingState, formatCost, formatTokens } from "@stratavore/ui";
+import { EmptyState, ErrorState, LoadingState, costCaveat, formatCost, formatTokens } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
 import { SpenderName } from "../usage/top-spenders-table";
@@ -33,7 +33,7 @@ export function BudgetSpenders({ budget: b }: { budget: Budget }) {
             <tr key={r.group}>
               <td><SpenderName row={r} kind="runner" /></td>
               <td className="num">{formatTokens(r.totalTokens)}</td>
-              <td className="num nowrap">{formatCost(r.costUsd, r.unpricedTokens)}</td>
+              <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>{formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}</td>
               <td className="num hide-sm">{Math.round(Math.min(1, share(r)) * 100)}%</td>
             </tr>
           ))}

@@ -8,7 +8,7 @@ const start = new Date(2025, 2, 3); // a Monday, local midnight
 function budget(over: Partial<Budget> = {}): Budget {
   return {
     id: "b", name: "b", scope: "global", scopeId: null, scopeLabel: "all projects", period: "daily", limitTokens: 1000, limitUsd: null, warnPercent: 80,
-    action: "notify", enabled: true, periodStart: start, periodEnd: new Date(start.getTime() + 24 * HOUR), usedTokens: 300, usedUsd: 0, fraction: 0.3,
+    action: "notify", enabled: true, periodStart: start, periodEnd: new Date(start.getTime() + 24 * HOUR), usedTokens: 300, usedUsd: 0, estimatedUsd: 0, unpricedTokens: 0, fraction: 0.3,
     state: "ok", createdAt: start, ...over,
   };
 }

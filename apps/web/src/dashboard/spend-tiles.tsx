@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { StatTile, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import { StatTile, costCaveat, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
 import { useBudgets } from "../budgets/use-budgets";
 import { isAtRisk } from "../realtime/budget-cache";
 import { useTRPC } from "../trpc";
@@ -26,7 +26,7 @@ export function SpendTiles() {
         <StatTile label="Tokens today" value={s ? formatTokens(s.todayTokens) : pending(summary.isError)} hint={s ? `${formatCount(s.todayTokens)} incl. cache` : undefined} />
       </Link>
       <Link href="/usage" className="tile-link" data-testid="tile-cost-today">
-        <StatTile label="Cost today" value={s ? formatCost(s.todayCostUsd, s.todayUnpricedTokens) : pending(summary.isError)} hint={s?.todayUnpricedTokens ? "some models have no price" : undefined} />
+        <StatTile label="Cost today" value={s ? formatCost(s.todayCostUsd, s.todayUnpricedTokens, s.todayEstimatedCostUsd) : pending(summary.isError)} hint={s ? (costCaveat(s.todayUnpricedTokens, s.todayEstimatedCostUsd) ?? undefined) : undefined} />
       </Link>
       <Link href="/usage" className="tile-link" data-testid="tile-cache-hit">
         <StatTile label="Cache hit ratio" value={s ? formatRatio(s.cacheHitRatio) : pending(summary.isError)} hint="input read from cache, today" />

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { Session } from "@stratavore/contracts";
-import { Card, formatCount, formatTokens, formatUsd } from "@stratavore/ui";
+import { Card, costCaveat, formatCost, formatCount, formatTokens } from "@stratavore/ui";
 import { shortSessionId } from "./session-format";
 
 const when = (d: Date | null) => (d ? d.toLocaleString() : "—");
@@ -19,7 +19,7 @@ export function SessionSummary({ session: s }: { session: Session }) {
         {s.forkedFromId ? (<><dt>Forked from</dt><dd>{sessionLink(s.forkedFromId)}</dd></>) : null}
         <dt>Messages</dt><dd>{formatCount(s.messageCount)} <span className="muted">({formatCount(s.entryCount)} lines)</span></dd>
         <dt>Tokens</dt><dd title={formatCount(s.totalTokens)}>{formatTokens(s.totalTokens)}</dd>
-        <dt>Cost</dt><dd>{formatUsd(s.costUsd)}</dd>
+        <dt>Cost</dt><dd>{formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}{costCaveat(s.unpricedTokens, s.estimatedCostUsd) ? <div className="muted small">{costCaveat(s.unpricedTokens, s.estimatedCostUsd)}</div> : null}</dd>
         <dt>First message</dt><dd>{when(s.firstMessageAt)}</dd>
         <dt>Last message</dt><dd>{when(s.lastMessageAt)}</dd>
         <dt>Active runners</dt><dd>{s.activeRunners}</dd>

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { Badge, Button, Card, ErrorState, LoadingState, PageHeader, formatRelative, formatUsd } from "@stratavore/ui";
+import { Badge, Button, Card, ErrorState, LoadingState, PageHeader, costCaveat, formatCost, formatRelative } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
 import { ExportMenu } from "./export-menu";
@@ -37,7 +37,7 @@ export function SessionView({ id }: { id: string }) {
         title={<><span className="session-title">{sessionTitle(s)}</span>{s.activeRunners > 0 ? <Badge tone="green">live</Badge> : null}</>}
         description={<>
           {s.projectName ? <Link href={`/projects/${s.projectName}`}>{s.projectName}</Link> : "unknown project"} · <span className="mono" title={s.id}>{shortSessionId(s.id)}</span>
-          {" · "}{formatUsd(s.costUsd)} · last message {formatRelative(s.lastMessageAt)}
+          {" · "}<span title={costCaveat(s.unpricedTokens, s.estimatedCostUsd) ?? undefined}>{formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}</span> · last message {formatRelative(s.lastMessageAt)}
           {s.resumedFromId ? <> · resumed from <Link href={`/sessions/${s.resumedFromId}`} className="mono">{shortSessionId(s.resumedFromId)}</Link></> : null}
           {s.forkedFromId ? <> · forked from <Link href={`/sessions/${s.forkedFromId}`} className="mono">{shortSessionId(s.forkedFromId)}</Link></> : null}
         </>}

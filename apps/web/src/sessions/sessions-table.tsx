@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { Session } from "@stratavore/contracts";
-import { Badge, formatCount, formatRelative, formatTokens, formatUsd } from "@stratavore/ui";
+import { Badge, costCaveat, formatCost, formatCount, formatRelative, formatTokens } from "@stratavore/ui";
 import { useNow } from "../hooks/use-now";
 import { sessionTitle, shortSessionId } from "./session-format";
 
@@ -33,7 +33,7 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
               <td className="hide-sm">{s.projectName ? <Link href={`/projects/${s.projectName}`}>{s.projectName}</Link> : <span className="muted">—</span>}</td>
               <td className="num">{formatCount(s.messageCount)}</td>
               <td className="num hide-sm">{formatTokens(s.totalTokens)}</td>
-              <td className="num">{formatUsd(s.costUsd)}</td>
+              <td className="num" title={costCaveat(s.unpricedTokens, s.estimatedCostUsd) ?? undefined}>{formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}</td>
               <td className="num nowrap" title={s.lastMessageAt?.toLocaleString()}>{formatRelative(s.lastMessageAt, now)}</td>
               <td className="num hide-sm">{s.activeRunners > 0 ? <Badge tone="green">{String(s.activeRunners)}</Badge> : <span className="muted">0</span>}</td>
             </tr>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { UsageRow } from "@stratavore/contracts";
-import { formatCost, formatCount, formatTokens } from "@stratavore/ui";
+import { costCaveat, formatCost, formatCount, formatTokens } from "@stratavore/ui";
 import { NO_RUNNER } from "./use-runner-usage";
 
 const short = (id: string) => id.slice(0, 8);
@@ -33,7 +33,7 @@ export function TopSpendersTable({ rows, kind, testId }: { rows: UsageRow[]; kin
               <td className="num muted">{i + 1}</td>
               <td><SpenderName row={r} kind={kind} /></td>
               <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>{formatTokens(r.totalTokens)}</td>
-              <td className="num nowrap">{formatCost(r.costUsd, r.unpricedTokens)}</td>
+              <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>{formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}</td>
               <td className="num hide-sm">{formatCount(r.requests)}</td>
             </tr>
           ))}

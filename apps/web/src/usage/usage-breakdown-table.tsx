@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { UsageRow } from "@stratavore/contracts";
-import { ColorLegend, ShareBar, formatCost, formatCount, formatTokens } from "@stratavore/ui";
+import { Badge, ColorLegend, ShareBar, costCaveat, formatCost, formatCount, formatTokens } from "@stratavore/ui";
 import { TOKEN_SERIES, tokenSegments } from "./usage-series";
 
 const NO_PROJECT = "(no project)";
@@ -33,7 +33,7 @@ export function UsageBreakdownTable({ rows, totals, kind }: { rows: UsageRow[]; 
                 <td className="ellipsis"><GroupName row={r} kind={kind} /></td>
                 <td className="hide-sm mix-cell"><ShareBar segments={tokenSegments(r)} /></td>
                 <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>{formatTokens(r.totalTokens)}</td>
-                <td className="num nowrap">{formatCost(r.costUsd, r.unpricedTokens)}</td>
+                <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>{formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}{r.estimatedCostUsd > 0 ? <> <Badge tone="amber">estimated</Badge></> : null}</td>
                 <td className="num hide-sm">{Math.round(share(r) * 100)}%</td>
               </tr>
             ))}

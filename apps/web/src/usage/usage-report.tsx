@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { UsageRow } from "@stratavore/contracts";
-import { Card, EmptyState, StatTile, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import { Card, EmptyState, StatTile, costCaveat, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
 import { useTRPC } from "../trpc";
 import { CostOverTimeChart } from "./cost-over-time-chart";
 import { QueryStates } from "./query-states";
@@ -19,7 +19,7 @@ function RangeTiles({ totals }: { totals: UsageRow }) {
   return (
     <div className="tiles">
       <StatTile label="Tokens" value={formatTokens(totals.totalTokens)} hint={`${formatCount(totals.totalTokens)} incl. cache`} />
-      <StatTile label="Cost" value={formatCost(totals.costUsd, totals.unpricedTokens)} hint={totals.unpricedTokens ? "unpriced tokens have no dollar figure" : undefined} />
+      <StatTile label="Cost" value={formatCost(totals.costUsd, totals.unpricedTokens, totals.estimatedCostUsd)} hint={costCaveat(totals.unpricedTokens, totals.estimatedCostUsd) ?? undefined} />
       <StatTile label="Cache hit ratio" value={formatRatio(cacheHitRatio(totals))} hint="input read from cache" />
       <StatTile label="Requests" value={formatCount(totals.requests)} hint="API responses" />
     </div>

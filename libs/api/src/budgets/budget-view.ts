@@ -17,7 +17,7 @@ export async function budgetView(db: Tx, row: BudgetRow, scopeLabel: string, now
   return {
     id: row.id, name: row.name, scope: row.scope, scopeId: row.scopeId, scopeLabel, period: row.period, limitTokens, limitUsd,
     warnPercent: row.warnPercent, action: row.action, enabled: row.enabled, periodStart: start, periodEnd: end,
-    usedTokens: used.tokens, usedUsd: used.usd, fraction, state, createdAt: row.createdAt,
+    usedTokens: used.tokens, usedUsd: used.usd, estimatedUsd: used.estimatedUsd, unpricedTokens: used.unpricedTokens, fraction, state, createdAt: row.createdAt,
   };
 }
 

@@ -2,6 +2,7 @@ import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
 import { budgetsCovering, findBudgetRow, updateBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../services/audit.ts";
+import { inTransaction } from "../services/transaction.ts";
 import { setPaused, stopRunner } from "../services/runner-lifecycle.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
@@ -29,6 +30,7 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     // The action first: every moment before it lands is spend past the limit.
     if (view.state === "exceeded") await applyAction(deps, view);
     await recordThresholds(deps, row, view);
+    await warnUnpriced(deps, view);
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
   }
   return views;
@@ -46,6 +48,18 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
   }
 }
 
+/**
+ * A USD budget over usage no price covers cannot be fully evaluated in dollars: said once per
+ * period (an audit event and a log line), while the figures say it every time (unpricedTokens).
+ */
+async function warnUnpriced(deps: ApiDeps, view: Budget): Promise<void> {
+  if (view.limitUsd === null || view.unpricedTokens <= 0) return;
+  const said = await deps.db.event.count({ where: { type: "budget.unpriced_usage", entityId: view.id, createdAt: { gte: view.periodStart } } });
+  if (said) return;
+  deps.log("warn", "a USD budget covers usage of models with no price; it cannot be fully evaluated in dollars", { budgetId: view.id, unpricedTokens: view.unpricedTokens });
+  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, null, { type: "budget.unpriced_usage", entityType: "budget", entityId: view.id, data: { name: view.name, unpricedTokens: view.unpricedTokens } }));
+}
+
 /** "Once per period": the period start is remembered on the row when warned or tripped. */
 async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Promise<void> {
   const start = view.periodStart.getTime();
@@ -61,7 +75,7 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
 }
 
 function usedOf(b: Budget): string {
-  return b.limitUsd !== null ? `$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
+  return b.limitUsd !== null ? `${b.estimatedUsd > 0 ? "~" : ""}$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
 }
 
 function describe(b: Budget): string {

@@ -1,5 +1,5 @@
 import type { UsageRecordInput } from "@stratavore/contracts";
-import type { ModelPrice } from "./shipped-prices.ts";
+import type { ModelFamily, ModelPrice } from "./shipped-prices.ts";
 
 export interface PriceBook {
   version: string;
@@ -10,21 +10,80 @@ export interface Cost {
   costUsd: number | null;
   priceVersion: string | null;
   unpriced: boolean;
+  /** Priced at its family's newest known price because the table lacks the exact id. */
+  costEstimated: boolean;
+  /** The table row the cost came from (differs from the model when estimated). */
+  pricedAs: string | null;
 }
 
-/** The most specific pattern wins: "claude-opus-4-1" before "claude-opus-4". */
-export function findPrice(book: PriceBook, model: string): ModelPrice | null {
-  let best: ModelPrice | null = null;
-  for (const p of book.prices) if (model.startsWith(p.modelPattern) && (!best || p.modelPattern.length > best.modelPattern.length)) best = p;
-  return best;
+export interface PriceMatch {
+  price: ModelPrice;
+  estimated: boolean;
+}
+
+/**
+ * The id a price row is looked up by: provider wrappers (Bedrock's `anthropic.…-v1:0`,
+ * Vertex's `…@20250929`), `-latest` and the snapshot date come off — a dated id is the same
+ * model as its undated row. Nothing is cut further: no prefix matching.
+ */
+export function canonicalModel(model: string): string {
+  return model
+    .trim()
+    .toLowerCase()
+    .replace(/^(?:[a-z]{2,6}\.)?anthropic[./]/, "")
+    .replace(/-v\d+(?::\d+)?$/, "")
+    .replace(/\[1m\]$/, "")
+    .replace("@", "-")
+    .replace(/-latest$/, "")
+    .replace(/-\d{8}$/, "");
+}
+
+/** Family and version of a Claude id, old style (`claude-3-5-haiku`) or new (`claude-opus-4-5`). */
+export function familyOf(model: string): { family: ModelFamily; version: number } | null {
+  const id = canonicalModel(model);
+  const modern = /^claude-(opus|sonnet|haiku)(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-|$)/.exec(id);
+  if (modern) return { family: modern[1] as ModelFamily, version: Number(modern[2] ?? 0) * 100 + Number(modern[3] ?? 0) };
+  const legacy = /^claude-(\d{1,2})(?:-(\d{1,2}))?-(opus|sonnet|haiku)(?:-|$)/.exec(id);
+  if (legacy) return { family: legacy[3] as ModelFamily, version: Number(legacy[1]) * 100 + Number(legacy[2] ?? 0) };
+  return null;
+}
+
+interface Index {
+  exact: Map<string, ModelPrice>;
+  newest: Map<ModelFamily, { price: ModelPrice; version: number }>;
+}
+const indexes = new WeakMap<PriceBook, Index>();
+
+function indexOf(book: PriceBook): Index {
+  let index = indexes.get(book);
+  if (index) return index;
+  index = { exact: new Map(), newest: new Map() };
+  for (const p of book.prices) {
+    index.exact.set(canonicalModel(p.modelPattern), p);
+    const f = familyOf(p.modelPattern);
+    if (f && (index.newest.get(f.family)?.version ?? -1) < f.version) index.newest.set(f.family, { price: p, version: f.version });
+  }
+  indexes.set(book, index);
+  return index;
+}
+
+/** The exact row for a model, else its family's newest row (estimated), else null (unpriced). */
+export function findPrice(book: PriceBook, model: string): PriceMatch | null {
+  const index = indexOf(book);
+  const exact = index.exact.get(canonicalModel(model));
+  if (exact) return { price: exact, estimated: false };
+  const family = familyOf(model);
+  const newest = family ? index.newest.get(family.family) : undefined;
+  return newest ? { price: newest.price, estimated: true } : null;
 }
 
 type Tokens = Pick<UsageRecordInput, "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens">;
 
 /** Each token type × its own price; long-context tier per request; fast mode multiplies all. */
 export function costOf(book: PriceBook, r: Tokens): Cost {
-  const price = findPrice(book, r.model);
-  if (!price) return { costUsd: null, priceVersion: null, unpriced: true };
+  const match = findPrice(book, r.model);
+  if (!match) return { costUsd: null, priceVersion: null, unpriced: true, costEstimated: false, pricedAs: null };
+  const { price } = match;
   const inputSide = r.inputTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens + r.cacheReadTokens;
   const long = price.longContextThreshold !== undefined && inputSide > price.longContextThreshold;
   const inMul = long ? (price.longContextInputMultiplier ?? 1) : 1;
@@ -36,5 +95,5 @@ export function costOf(book: PriceBook, r: Tokens): Cost {
     r.cacheWrite1hTokens * price.cacheWrite1h * inMul +
     r.cacheReadTokens * price.cacheRead * inMul +
     r.outputTokens * price.output * outMul;
-  return { costUsd: (perM * fast) / 1_000_000, priceVersion: book.version, unpriced: false };
+  return { costUsd: (perM * fast) / 1_000_000, priceVersion: book.version, unpriced: false, costEstimated: match.estimated, pricedAs: price.modelPattern };
 }

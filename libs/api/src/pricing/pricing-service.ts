@@ -42,28 +42,34 @@ export async function removePriceOverride(deps: ApiDeps, actor: Principal, model
   return priceBookView(deps);
 }
 
-/** Recomputes every ledger row's cost with the current prices, in pages of 5000 (one UPDATE each). */
-export async function repriceLedger(deps: ApiDeps, actor: Principal) {
+/**
+ * Recomputes ledger rows' cost with the current prices, in pages of 5000 (one UPDATE each):
+ * every row, or (`onlyStale`) those priced under another price version or not at all — what a
+ * server start does after an upgrade changed the shipped table.
+ */
+export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { onlyStale = false } = {}) {
   const book = await currentPriceBook(deps.db, 0);
+  const stale = onlyStale ? { OR: [{ priceVersion: null }, { priceVersion: { not: book.version } }] } : {};
   let after = 0n;
   let records = 0;
   let changed = 0;
   for (;;) {
-    const page = await deps.db.usageRecord.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: 5000 });
+    const page = await deps.db.usageRecord.findMany({ where: { id: { gt: after }, ...stale }, orderBy: { id: "asc" }, take: 5000 });
     const last = page.at(-1);
     if (!last) break;
     after = last.id;
     records += page.length;
     const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
-    const diff = priced.filter((p) => p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9);
+    const diff = priced.filter((p, i) => (p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9) || p.costEstimated !== page[i]!.costEstimated || p.pricedAs !== page[i]!.pricedAs);
     changed += diff.length;
     if (diff.length) {
       await deps.db.$executeRaw`
-        UPDATE "UsageRecord" u SET "costUsd" = v.cost, "priceVersion" = v.version, unpriced = v.unpriced
-          FROM unnest(${diff.map((d) => d.id)}::int8[], ${diff.map((d) => d.costUsd)}::numeric[], ${diff.map((d) => d.priceVersion)}::text[], ${diff.map((d) => d.unpriced)}::bool[]) AS v(id, cost, version, unpriced)
+        UPDATE "UsageRecord" u SET "costUsd" = v.cost, "priceVersion" = v.version, unpriced = v.unpriced, "costEstimated" = v.estimated, "pricedAs" = v.priced_as
+          FROM unnest(${diff.map((d) => d.id)}::int8[], ${diff.map((d) => d.costUsd)}::numeric[], ${diff.map((d) => d.priceVersion)}::text[], ${diff.map((d) => d.unpriced)}::bool[],
+                      ${diff.map((d) => d.costEstimated)}::bool[], ${diff.map((d) => d.pricedAs)}::text[]) AS v(id, cost, version, unpriced, estimated, priced_as)
          WHERE u.id = v.id`;
     }
   }
-  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, actor, { type: "usage.repriced", entityType: "usage", data: { records, changed, version: book.version } }));
+  if (!onlyStale || changed) await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, actor, { type: "usage.repriced", entityType: "usage", data: { records, changed, version: book.version } }));
   return { records, changed, version: book.version };
 }

@@ -1,6 +1,8 @@
 import { AppError, type TranscriptEntryInput } from "@stratavore/contracts";
 import { ensureSession, findRunner, insertEntries, refreshSessionStats } from "@stratavore/db";
 import type { ApiDeps } from "../trpc/context.ts";
+import { audit } from "./audit.ts";
+import { inTransaction } from "./transaction.ts";
 
 /**
  * New transcript lines of a runner's session go into the archive (idempotent per line uuid),
@@ -10,9 +12,11 @@ export async function archiveEntries(deps: ApiDeps, nodeId: string, runnerId: st
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
   const cwd = (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? "";
-  const existing = await deps.db.session.findUnique({ where: { id: sessionId }, select: { projectId: true } });
-  // A node may only add to sessions of the project its runner works in.
-  if (existing?.projectId && existing.projectId !== runner.projectId) throw new AppError("FORBIDDEN", "That session belongs to another project.");
+  // DESIGN §3 rule 6: a node adds lines only to the session of a runner it runs.
+  if (sessionId !== runner.sessionId) {
+    await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, { nodeId }, { type: "archive.write_refused", entityType: "runner", entityId: runnerId, data: { sessionId, lines: entries.length } }));
+    throw new AppError("FORBIDDEN", "That session is not this runner's.");
+  }
   return deps.db.$transaction(async (tx) => {
     await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
     const added = await insertEntries(tx, sessionId, entries);

@@ -27,20 +27,35 @@ async function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, crea
 }
 
 /**
- * Imports parsed history: sessions (and their projects, by path) are created or completed,
- * usage goes through the same ledger write as live usage, so importing twice changes nothing.
+ * Imports parsed history: new sessions (and their projects, by path) are created; a session
+ * that already exists is completed, never re-homed — its project, cwd and title stay, counts
+ * and times only widen. Usage goes through the same ledger write as live usage, attributed to
+ * the session's own project, and never changes a response a runner counted (DESIGN §3 rule 6),
+ * so importing twice, or importing a live session, changes nothing it should not.
  */
 export async function importHistory(deps: ApiDeps, actor: Principal, input: ImportInput) {
   const created: string[] = [];
   let changed = 0;
   const projects = new Set<string>();
   for (const s of input.sessions) {
-    const projectId = s.cwd ? await projectForPath(deps, actor, s.cwd, created) : null;
+    const existing = await deps.db.session.findUnique({ where: { id: s.sessionId }, select: { projectId: true } });
+    const projectId = existing ? existing.projectId : s.cwd ? await projectForPath(deps, actor, s.cwd, created) : null;
     if (projectId) projects.add(projectId);
-    const data = { projectId, cwd: s.cwd, title: s.title, firstMessageAt: s.firstAt ? new Date(s.firstAt) : null, lastMessageAt: s.lastAt ? new Date(s.lastAt) : null, messageCount: s.messageCount };
-    await deps.db.session.upsert({ where: { id: s.sessionId }, create: { id: s.sessionId, ...data }, update: data });
+    const first = s.firstAt ? new Date(s.firstAt) : null;
+    const last = s.lastAt ? new Date(s.lastAt) : null;
+    if (existing) await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
+    else await deps.db.session.upsert({ where: { id: s.sessionId }, create: { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, firstMessageAt: first, lastMessageAt: last, messageCount: s.messageCount }, update: {} });
     changed += await writeLedger(deps, { runnerId: null, projectId, nodeId: null }, s.records.map((r) => ({ ...r, sessionId: s.sessionId })));
   }
   if (changed) await evaluateBudgets(deps, [...projects], []);
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
+}
+
+/** Widens what an import knows about an existing session without taking anything away. */
+async function completeSession(deps: ApiDeps, id: string, f: { title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+  await deps.db.$executeRaw`
+    UPDATE "Session" SET title = COALESCE(title, ${f.title}),
+      "firstMessageAt" = LEAST("firstMessageAt", ${f.first}::timestamp), "lastMessageAt" = GREATEST("lastMessageAt", ${f.last}::timestamp),
+      "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now()
+    WHERE id = ${id}`;
 }

@@ -29,7 +29,7 @@ const HEADINGS: Record<string, string> = { user: "User", assistant: "Assistant",
 
 /** A readable Markdown rendering of every entry type: user, assistant, thinking, tool calls and results, system, compaction. */
 export function renderMarkdown(session: Session, entries: { file: string; entry: unknown }[]): string {
-  const out = [`# ${session.title ?? `Session ${session.id}`}`, "", `- Session: \`${session.id}\``, `- Project: ${session.projectName ?? "—"}`, `- Messages: ${session.messageCount}`, `- Tokens: ${session.totalTokens}, cost $${session.costUsd.toFixed(4)}`, ""];
+  const out = [`# ${session.title ?? `Session ${session.id}`}`, "", `- Session: \`${session.id}\``, `- Project: ${session.projectName ?? "—"}`, `- Messages: ${session.messageCount}`, `- Tokens: ${session.totalTokens}, cost ${session.costUsd === null ? "unpriced" : `${session.estimatedCostUsd > 0 ? "~" : ""}$${session.costUsd.toFixed(4)}`}`, ""];
   for (const { file, entry } of entries) {
     const line = (entry ?? {}) as Line;
     if (!line.type) continue;

@@ -6,8 +6,8 @@ import type { ApiDeps } from "../trpc/context.ts";
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function sumRows(rows: UsageRow[]): UsageRow {
-  const total: UsageRow = { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, unpricedTokens: 0, requests: 0 };
-  for (const r of rows) for (const k of ["inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "unpricedTokens", "requests"] as const) total[k] += r[k];
+  const total: UsageRow = { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, estimatedCostUsd: 0, unpricedTokens: 0, requests: 0 };
+  for (const r of rows) for (const k of ["inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedCostUsd", "unpricedTokens", "requests"] as const) total[k] += r[k];
   return total;
 }
 
@@ -30,5 +30,5 @@ export async function usageSummary(deps: ApiDeps, now = new Date()) {
   const [today] = await aggregateUsage(deps.db, { by: "all", since: start, timeZone: TIME_ZONE, limit: 1 });
   const read = today?.cacheReadTokens ?? 0;
   const inputSide = read + (today?.inputTokens ?? 0) + (today?.cacheWrite5mTokens ?? 0) + (today?.cacheWrite1hTokens ?? 0);
-  return { todayTokens: today?.totalTokens ?? 0, todayCostUsd: today?.costUsd ?? 0, todayUnpricedTokens: today?.unpricedTokens ?? 0, cacheHitRatio: inputSide ? read / inputSide : null };
+  return { todayTokens: today?.totalTokens ?? 0, todayCostUsd: today?.costUsd ?? 0, todayEstimatedCostUsd: today?.estimatedCostUsd ?? 0, todayUnpricedTokens: today?.unpricedTokens ?? 0, cacheHitRatio: inputSide ? read / inputSide : null };
 }

@@ -47,7 +47,12 @@ export const budgetSchema = z.object({
   periodStart: z.date(),
   periodEnd: z.date(),
   usedTokens: z.number(),
+  /** Estimated prices included (DESIGN §3 rule 4): they count against a USD limit. */
   usedUsd: z.number(),
+  /** The part of usedUsd priced at a family's newest price. */
+  estimatedUsd: z.number(),
+  /** Tokens with no price at all in the period: a USD limit cannot see them. */
+  unpricedTokens: z.number(),
   /** max(tokens used / limit, usd used / limit), 0..∞ */
   fraction: z.number(),
   state: z.enum(["ok", "warning", "exceeded"]),

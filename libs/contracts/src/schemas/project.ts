@@ -10,14 +10,15 @@ export const projectNameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Use lowercase letters, digits and dashes (a slug), at most 63 characters");
 
+/** An absolute, normalised path: no "." or ".." segments; repeated and trailing slashes collapse. */
 export const projectPathSchema = z
   .string()
   .trim()
   .min(1)
   .max(4096)
   .refine((p) => p.startsWith("/"), "Must be an absolute path")
-  .refine((p) => !p.split("/").includes(".."), "Must not contain '..'")
-  .transform((p) => (p.length > 1 ? p.replace(/\/+$/, "") : p));
+  .refine((p) => !p.split("/").some((s) => s === ".." || s === "."), "Must not contain '.' or '..' segments")
+  .transform((p) => `/${p.split("/").filter(Boolean).join("/")}`);
 
 export const tagSchema = z
   .string()

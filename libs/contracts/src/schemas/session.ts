@@ -34,7 +34,10 @@ export const sessionSchema = z.object({
   forkedFromId: z.string().nullable(),
   activeRunners: z.number().int(),
   totalTokens: z.number(),
-  costUsd: z.number(),
+  /** Null when all its usage is of unpriced models (never $0); estimated prices included otherwise. */
+  costUsd: z.number().nullable(),
+  estimatedCostUsd: z.number(),
+  unpricedTokens: z.number(),
   createdAt: z.date(),
 });
 export type Session = z.infer<typeof sessionSchema>;

@@ -1,11 +1,13 @@
+import { projectPathSchema } from "./project.ts";
 import { z } from "zod";
 
 /**
- * One API response as counted from a transcript (DESIGN §3). `key` = message.id + ":" +
- * requestId (message id alone without a request id): unique across files, sessions, machines.
+ * One API response as counted from a transcript (DESIGN §3). `messageId` is the ledger key:
+ * the API makes message.id unique per response, across files, sessions and machines (a line
+ * without one is keyed `request:<requestId>`). The server derives the key from it; nothing
+ * a node sends can name another row.
  */
 export const usageRecordSchema = z.object({
-  key: z.string().min(1).max(300),
   messageId: z.string().min(1).max(200),
   requestId: z.string().max(200).nullable(),
   sessionId: z.string().min(1).max(100),
@@ -48,7 +50,10 @@ export const usageRowSchema = z.object({
   cacheWrite1hTokens: z.number(),
   cacheReadTokens: z.number(),
   totalTokens: z.number(),
+  /** Priced usage in dollars, estimated prices included; unpriced tokens are counted apart, never as $0. */
   costUsd: z.number(),
+  /** The part of costUsd priced at a family's newest price because the exact model id is not in the table. */
+  estimatedCostUsd: z.number(),
   unpricedTokens: z.number(),
   requests: z.number(),
 });
@@ -58,6 +63,7 @@ export const usageQueryOutput = z.object({ rows: z.array(usageRowSchema), totals
 export const usageSummaryOutput = z.object({
   todayTokens: z.number(),
   todayCostUsd: z.number(),
+  todayEstimatedCostUsd: z.number(),
   todayUnpricedTokens: z.number(),
   cacheHitRatio: z.number().nullable(),
 });
@@ -65,7 +71,7 @@ export const usageSummaryOutput = z.object({
 /** Existing Claude Code history, parsed on the user's machine and sent in chunks (idempotent). */
 export const importedSessionSchema = z.object({
   sessionId: z.string().min(1).max(100),
-  cwd: z.string().max(4096).nullable(),
+  cwd: projectPathSchema.nullable(),
   title: z.string().max(500).nullable(),
   firstAt: z.string().datetime({ offset: true }).nullable(),
   lastAt: z.string().datetime({ offset: true }).nullable(),

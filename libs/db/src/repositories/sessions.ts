@@ -43,13 +43,22 @@ type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
 
 async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
   const spend = rows.length
-    ? await db.usageRecord.groupBy({ by: ["sessionId"], where: { sessionId: { in: rows.map((r) => r.id) } }, _sum: { totalTokens: true, costUsd: true } })
+    ? await db.$queryRaw<Array<{ id: string; tokens: bigint; usd: unknown; estimated: unknown; unpriced: bigint | null }>>`
+        SELECT "sessionId" AS id, sum("totalTokens") AS tokens, sum("costUsd") AS usd, sum("costUsd") FILTER (WHERE "costEstimated") AS estimated,
+               sum("totalTokens") FILTER (WHERE unpriced) AS unpriced
+          FROM "UsageRecord" WHERE "sessionId" = ANY(${rows.map((r) => r.id)}::text[]) GROUP BY 1`
     : [];
-  const byId = new Map(spend.map((s) => [s.sessionId, s._sum]));
-  return rows.map(({ project, _count, ...r }) => ({
-    ...r, projectName: project?.name ?? null, entryCount: _count.entries, activeRunners: _count.runners,
-    totalTokens: Number(byId.get(r.id)?.totalTokens ?? 0n), costUsd: Number(byId.get(r.id)?.costUsd ?? 0),
-  }));
+  const byId = new Map(spend.map((s) => [s.id, s]));
+  return rows.map(({ project, _count, ...r }) => {
+    const s = byId.get(r.id);
+    return {
+      ...r, projectName: project?.name ?? null, entryCount: _count.entries, activeRunners: _count.runners,
+      totalTokens: Number(s?.tokens ?? 0),
+      // Only unpriced usage: no dollar figure at all (null), never $0.
+      costUsd: s && s.usd === null && Number(s.unpriced ?? 0) > 0 ? null : Number(s?.usd ?? 0),
+      estimatedCostUsd: Number(s?.estimated ?? 0), unpricedTokens: Number(s?.unpriced ?? 0),
+    };
+  });
 }
 
 export interface SessionFilter {
@@ -69,7 +78,7 @@ export async function listSessions(db: Tx, f: SessionFilter): Promise<Session[]>
     select: sessionSelect, orderBy, take: f.sort === "cost" ? 1000 : f.limit,
   });
   const sessions = await withSpend(db, rows);
-  return f.sort === "cost" ? sessions.sort((a, b) => b.costUsd - a.costUsd).slice(0, f.limit) : sessions;
+  return f.sort === "cost" ? sessions.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1)).slice(0, f.limit) : sessions;
 }
 
 export async function findSession(db: Tx, id: string): Promise<Session | null> {

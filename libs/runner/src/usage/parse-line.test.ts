@@ -1,7 +1,7 @@
 import { usageRecordSchema } from "@stratavore/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SESSION, assistantLine, userLine } from "./fixtures/lines.ts";
-import { parseUsageLine, usageKey } from "./parse-line.ts";
+import { parseUsageLine, responseKey } from "./parse-line.ts";
 
 const ctx = { sessionId: SESSION };
 const PARENT = "99999999-9999-4999-8999-999999999999";
@@ -35,7 +35,6 @@ describe("parseUsageLine", () => {
       '"server_tool_use":{"web_search_requests":2,"web_fetch_requests":1},"service_tier":"standard","speed":"fast"}}}';
     const record = recordOf(line);
     expect(record).toEqual({
-      key: "msg_011:req_011",
       messageId: "msg_011",
       requestId: "req_011",
       sessionId: SESSION,
@@ -72,12 +71,17 @@ describe("parseUsageLine", () => {
     expect([r.cacheWrite5mTokens, r.cacheWrite1hTokens]).toEqual([0, 3000]);
   });
 
-  it("keys by message id alone when the request id is missing or empty", () => {
-    expect(usageKey("msg_a", "req_b")).toBe("msg_a:req_b");
+  it("keys by message id whatever the request id; the request id only where the message id is missing", () => {
+    expect(responseKey("msg_a", "req_b")).toBe("msg_a");
+    expect(responseKey(null, "req_b")).toBe("request:req_b");
+    expect(responseKey(null, null)).toBeNull();
     const missing = recordOf(assistantLine({ id: "msg_x", requestId: null }));
-    expect([missing.key, missing.requestId]).toEqual(["msg_x", null]);
+    expect([missing.messageId, missing.requestId]).toEqual(["msg_x", null]);
     const empty = recordOf(withEntry((e) => (e.requestId = "")));
-    expect([empty.key, empty.requestId]).toEqual(["msg_1", null]);
+    expect([empty.messageId, empty.requestId]).toEqual(["msg_1", null]);
+    const noId = recordOf(withEntry((e) => delete (e.message as Record<string, unknown>).id));
+    expect([noId.messageId, noId.requestId]).toEqual(["request:req_1", "req_1"]);
+    expect(parseUsageLine(JSON.stringify({ type: "assistant", timestamp: "2026-03-01T09:00:00Z", message: { model: "m", usage: { input_tokens: 1, output_tokens: 1 } } }), { sessionId: SESSION })).toEqual({ kind: "skip" });
   });
 
   it("attributes the record to the context's session, not the line's (sub-agent spend rolls up)", () => {
@@ -92,7 +96,7 @@ describe("parseUsageLine", () => {
     expect(recordOf(assistantLine({ model: "claude-mystery-9" })).model).toBe("claude-mystery-9");
   });
 
-  it("skips other entry types, synthetic messages and entries without an id or usage", () => {
+  it("skips other entry types, synthetic messages and entries without any id or usage", () => {
     const skipped = [
       "",
       "   ",
@@ -106,7 +110,7 @@ describe("parseUsageLine", () => {
       assistantLine({ model: "<synthetic>" }),
       withEntry((e) => delete e.message),
       withEntry((e) => (e.message = null)),
-      withEntry((e) => delete (e.message as Record<string, unknown>).id),
+      withEntry((e) => (delete (e.message as Record<string, unknown>).id, delete e.requestId)),
       withEntry((e) => delete (e.message as Record<string, unknown>).usage),
     ];
     for (const line of skipped) expect(parseUsageLine(line, ctx), line).toEqual({ kind: "skip" });

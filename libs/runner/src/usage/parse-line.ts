@@ -16,9 +16,12 @@ const ASSISTANT_MARK = '"type":"assistant"';
 // Claude's locally made messages (API errors, interruptions): no request, no spend.
 const SYNTHETIC_MODEL = "<synthetic>";
 
-/** DESIGN §3 rule 1: one API response = message.id + requestId, the message id alone without one. */
-export function usageKey(messageId: string, requestId: string | null): string {
-  return requestId ? `${messageId}:${requestId}` : messageId;
+/**
+ * DESIGN §3 rule 1: one API response = its message.id, whatever the line's requestId,
+ * isSidechain flag or file. A line without a message id falls back to its request id.
+ */
+export function responseKey(messageId: string | null, requestId: string | null): string | null {
+  return messageId ?? (requestId ? `request:${requestId}` : null);
 }
 
 /**
@@ -56,8 +59,9 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
   if (entry.type !== "assistant") return SKIP;
   if (entry.message == null) return SKIP;
   const message = object(entry.message);
-  if (message.id == null) return SKIP;
-  const messageId = text(message.id);
+  const requestId = optionalText(entry.requestId);
+  const messageId = responseKey(message.id == null ? null : text(message.id), requestId);
+  if (messageId === null) return SKIP;
   if (message.model === SYNTHETIC_MODEL) return SKIP;
   if (message.usage == null) return SKIP;
   const usage = object(message.usage);
@@ -68,10 +72,8 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
   // The split by TTL is exact when present; older lines only have the 5-minute total.
   const hasSplit = split5m !== null || split1h !== null;
   const serverTools = usage.server_tool_use == null ? {} : object(usage.server_tool_use);
-  const requestId = optionalText(entry.requestId);
 
   const record = {
-    key: usageKey(messageId, requestId),
     messageId,
     requestId,
     sessionId: ctx.sessionId,

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { UsageRecordInput } from "@stratavore/contracts";
+import { projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../claude-args.ts";
 import { readFileLines } from "./line-splitter.ts";
 import { parseUsageLine } from "./parse-line.ts";
@@ -70,7 +70,11 @@ async function firstCwd(path: string): Promise<string | null> {
   for await (const line of readFileLines(path)) {
     if (!line.includes('"cwd"')) continue;
     const entry = parseObject(line);
-    if (entry && typeof entry.cwd === "string" && entry.cwd !== "") return entry.cwd;
+    if (entry && typeof entry.cwd === "string" && entry.cwd !== "") {
+      // Only an absolute path can name a project; "../../etc" is not one, and "/a//b/" is "/a/b".
+      const cwd = projectPathSchema.safeParse(entry.cwd);
+      return cwd.success ? cwd.data : null;
+    }
   }
   return null;
 }

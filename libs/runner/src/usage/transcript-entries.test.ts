@@ -73,19 +73,19 @@ describe("TranscriptTailer entries", () => {
       // own — the L1 summary, lines cut mid-write, snapshots — are keyed by position ("@file:offset").
       // The main file has 33 lines, one of them blank (L19): 32 entries.
       expect(all.filter((e) => e.file === "")).toHaveLength(32);
-      expect(all.filter((e) => e.file === AGENT_FILE)).toHaveLength(7);
+      expect(all.filter((e) => e.file === AGENT_FILE)).toHaveLength(8);
       expect(all.filter((e) => e.uuid.startsWith("@")).every((e) => e.uuid === `@${e.file}:${e.offset}`)).toBe(true);
       const entries = all.filter((e) => !e.uuid.startsWith("@"));
       const main = entries.filter((e) => e.file === "");
       const agent = entries.filter((e) => e.file === AGENT_FILE);
       // A: L3-L7, L9-L13, L16, L20-L33 have uuids (L17 is cut mid-write, L1 summary has none).
       expect(main, `chunk ${chunkBytes}`).toHaveLength(25);
-      // agent: L1-L4, L6, L7 (L5 cut mid-write).
-      expect(agent).toHaveLength(6);
-      expect(entries).toHaveLength(31); // nothing else
+      // agent: L1-L4, L6-L8 (L5 cut mid-write).
+      expect(agent).toHaveLength(7);
+      expect(entries).toHaveLength(32); // nothing else
       expect(main[0]).toMatchObject({ uuid: "a-u1", type: "user", offset: main[0]!.offset });
       expect(main.map((e) => e.type)).toContain("attachment");
-      expect(agent.map((e) => e.uuid)).toEqual(["s-u1", "s-a0", "s-a1a", "s-a1b", "s-u2", "s-a2"]);
+      expect(agent.map((e) => e.uuid)).toEqual(["s-u1", "s-a0", "s-a1a", "s-a1b", "s-u2", "s-a2", "s-a2r"]);
       expect(agent.every((e) => e.isSidechain)).toBe(true);
       // tool_use names captured, tool_result text searchable.
       expect(main.find((e) => e.uuid === "a-a1c")?.toolNames).toEqual(["Task"]);

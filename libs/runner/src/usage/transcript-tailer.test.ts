@@ -22,7 +22,7 @@ function setup() {
 }
 
 const bytes = (s: string) => Buffer.byteLength(s);
-const keys = (records: Array<{ key: string }>) => records.map((r) => r.key);
+const keys = (records: Array<{ messageId: string }>) => records.map((r) => r.messageId);
 
 describe("TranscriptTailer", () => {
   it("holds back an unfinished line and counts it once completed, reading every byte once", async () => {
@@ -34,7 +34,7 @@ describe("TranscriptTailer", () => {
     const tailer = s.tailer();
 
     const first = await tailer.poll();
-    expect(keys(first.records)).toEqual(["msg_a:req_a"]);
+    expect(keys(first.records)).toEqual(["msg_a"]);
     expect(first.malformed).toBe(0); // the half line is pending, not broken
     expect(first.bytesRead).toBe(bytes(head) + cut);
     // Saved state stops before the unfinished line, so a restart reads it whole.
@@ -42,7 +42,7 @@ describe("TranscriptTailer", () => {
 
     appendFileSync(s.main, `${b.slice(cut)}\n`);
     const second = await tailer.poll();
-    expect(keys(second.records)).toEqual(["msg_b:req_b"]);
+    expect(keys(second.records)).toEqual(["msg_b"]);
     expect(second.records[0]!.outputTokens).toBe(77);
     // Only the appended bytes: the first 100 bytes of the line were not read again.
     expect(second.bytesRead).toBe(bytes(b) - cut + 1);
@@ -101,7 +101,7 @@ describe("TranscriptTailer", () => {
     const b = `${assistantLine({ id: "msg_b", requestId: "r" })}\n`;
     writeFileSync(s.main, a + b);
     const tailer = s.tailer();
-    expect(keys((await tailer.poll()).records)).toEqual(["msg_a:r", "msg_b:r"]);
+    expect(keys((await tailer.poll()).records)).toEqual(["msg_a", "msg_b"]);
 
     truncateSync(s.main, 0);
     const c = `${assistantLine({ id: "msg_c", requestId: "r" })}\n`;
@@ -109,7 +109,7 @@ describe("TranscriptTailer", () => {
     expect(statSync(s.main).size).toBeLessThan(bytes(a + b));
     const after = await tailer.poll();
     expect(after.bytesRead).toBe(bytes(b + c)); // read from 0, not from the stale offset
-    expect(keys(after.records)).toEqual(["msg_c:r"]); // b was sent already
+    expect(keys(after.records)).toEqual(["msg_c"]); // b was sent already
     expect(tailer.state().files[s.main]).toBe(bytes(b + c));
   });
 
@@ -125,20 +125,20 @@ describe("TranscriptTailer", () => {
     renameSync(replacement, s.main);
     const after = await tailer.poll();
     expect(after.bytesRead).toBe(bytes(content));
-    expect(keys(after.records)).toEqual(["msg_x:r", "msg_y:r"]);
+    expect(keys(after.records)).toEqual(["msg_x", "msg_y"]);
   });
 
   it("finds sub-agent files as they appear and rolls their spend up to the session", async () => {
     const s = setup();
     writeFileSync(s.main, `${assistantLine({ id: "msg_main", requestId: "r" })}\n`);
     const tailer = s.tailer();
-    expect(keys((await tailer.poll()).records)).toEqual(["msg_main:r"]);
+    expect(keys((await tailer.poll()).records)).toEqual(["msg_main"]);
 
     const agent = join(s.subDir, "agent-b2.jsonl");
     writeFileSync(agent, `${assistantLine({ id: "msg_sub", requestId: "r2", sidechain: true })}\n`);
     writeFileSync(join(s.subDir, "agent-b2.meta.json"), "not a transcript\n"); // ignored, else malformed
     const second = await tailer.poll();
-    expect(second.records.map((r) => [r.key, r.sessionId, r.isSidechain])).toEqual([["msg_sub:r2", SESSION, true]]);
+    expect(second.records.map((r) => [r.messageId, r.sessionId, r.isSidechain])).toEqual([["msg_sub", SESSION, true]]);
     expect(second.malformed).toBe(0);
     expect(Object.keys(tailer.state().files).sort()).toEqual([s.main, agent].sort());
   });
@@ -162,7 +162,7 @@ describe("TranscriptTailer", () => {
     const after = s.tailer(saved);
     expect(after.state()).toEqual(saved);
     const poll = await after.poll();
-    expect(keys(poll.records)).toEqual(["msg_b:r", "msg_s2:r"]);
+    expect(keys(poll.records)).toEqual(["msg_b", "msg_s2"]);
     // The whole of line b (its first 50 bytes were read before the restart, not committed) + s2.
     expect(poll.bytesRead).toBe(bytes(b) + 1 + bytes(s2));
   });
@@ -200,7 +200,7 @@ describe("TranscriptTailer", () => {
     writeFileSync(s.main, `${assistantLine({ id: "m1" })}\n${assistantLine({ id: "m2" })}\n`);
     const tailer = s.tailer();
     const [p1, p2] = await Promise.all([tailer.poll(), tailer.poll()]);
-    expect(keys(p1.records)).toEqual(["m1:req_1", "m2:req_1"]);
+    expect(keys(p1.records)).toEqual(["m1", "m2"]);
     expect(p2).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
@@ -214,7 +214,7 @@ describe("TranscriptTailer", () => {
     expect(tailer.state()).toEqual({ files: {} });
     rmdirSync(broken);
     const retry = await tailer.poll();
-    expect(keys(retry.records)).toEqual(["m1:req_1"]);
+    expect(keys(retry.records)).toEqual(["m1"]);
   });
 
   it("counts malformed lines of every file and carries on", async () => {
@@ -223,6 +223,6 @@ describe("TranscriptTailer", () => {
     writeFileSync(join(s.subDir, "agent-d.jsonl"), `{"type":"assistant","message":{"id":1}}\n`);
     const poll = await s.tailer().poll();
     expect(poll.malformed).toBe(3);
-    expect(keys(poll.records)).toEqual(["m2:req_1"]); // CRLF line endings parse too
+    expect(keys(poll.records)).toEqual(["m2"]); // CRLF line endings parse too
   });
 });

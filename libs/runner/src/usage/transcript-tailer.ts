@@ -151,9 +151,9 @@ export class TranscriptTailer {
     const records: UsageRecordInput[] = [];
     for (const r of batch.records()) {
       const total = usageTotal(r);
-      const sent = this.emitted.get(r.key);
+      const sent = this.emitted.get(r.messageId);
       if (sent !== undefined && total <= sent) continue;
-      this.emitted.set(r.key, total);
+      this.emitted.set(r.messageId, total);
       records.push(r);
     }
     this.saved = this.snapshot();

@@ -39,17 +39,16 @@ describe("mergeByKey", () => {
     expect(mergeByKey([main, replay])[0]!.isSidechain).toBe(false);
   });
 
-  it("treats each key separately and keeps first-seen order", () => {
+  it("treats each message id separately, whatever the request id, and keeps first-seen order", () => {
     const a = record({ id: "a", requestId: "r1", output: 5 });
     const b = record({ id: "b", requestId: null, output: 6 });
     const aBigger = record({ id: "a", requestId: "r1", output: 50 });
-    // Same message id under another request id is another response.
+    // The same message id under another request id (a sidechain replay) is the same response.
     const aOtherRequest = record({ id: "a", requestId: "r2", output: 7 });
     const merged = mergeByKey([a, b, aBigger, aOtherRequest]);
-    expect(merged.map((r) => [r.key, r.outputTokens])).toEqual([
-      ["a:r1", 50],
-      ["b", 6],
-      ["a:r2", 7],
+    expect(merged.map((r) => [r.messageId, r.requestId, r.outputTokens])).toEqual([
+      ["a", "r1", 50],
+      ["b", null, 6],
     ]);
     expect(mergeByKey([])).toEqual([]);
   });

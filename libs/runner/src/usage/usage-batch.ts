@@ -1,7 +1,7 @@
 import { usageTotal, type UsageRecordInput } from "@stratavore/contracts";
 
 /**
- * One record per key (DESIGN §3 rule 1). A response is written as several lines with
+ * One record per API response, keyed by message id (DESIGN §3 rule 1). A response is written as several lines with
  * growing usage: summing them over-counts and keeping the first under-counts output, so
  * the line with the larger total wins — as a whole record, never a per-field max, which
  * would invent a response nobody received. Ties keep the first (the main thread's line
@@ -12,9 +12,9 @@ export class UsageBatch {
 
   add(record: UsageRecordInput): void {
     const total = usageTotal(record);
-    const kept = this.byKey.get(record.key);
+    const kept = this.byKey.get(record.messageId);
     // Map.set on an existing key keeps its position: output stays in first-seen order.
-    if (!kept || total > kept.total) this.byKey.set(record.key, { record, total });
+    if (!kept || total > kept.total) this.byKey.set(record.messageId, { record, total });
   }
 
   get size(): number {

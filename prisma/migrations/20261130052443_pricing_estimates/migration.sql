@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UsageRecord" ADD COLUMN     "costEstimated" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "pricedAs" TEXT;
