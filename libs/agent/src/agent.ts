@@ -1,11 +1,15 @@
 import { join } from "node:path";
-import { inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
+import { allowancesCommandSchema, inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
 import { detectCgroups, isDriver, readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
+import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { UsageShipper } from "./usage-shipper.ts";
+
+/** Transcripts are read this often for budget allowances, whatever the shipping interval. */
+const ALLOWANCE_POLL_MS = 100;
 
 export interface RunningAgent {
   supervisor: Supervisor;
@@ -32,8 +36,21 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const supervisor = new Supervisor({ logDir, cgroups });
   const childEnv = buildChildEnv(opts.childEnv, opts.passEnv);
   let socket: ServerSocket | null = null;
+  const meter = new SpendMeter();
+  // Freeze first, then tell the server: every moment in between is spend past the allowance.
+  const freeze = (spent: SpentAllowance[]) => {
+    for (const s of spent) {
+      opts.log("info", "budget allowance spent: pausing the runner", { ...s });
+      supervisor.pause(s.runnerId).then(
+        () => socket?.emit("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd }),
+        (err: unknown) => opts.log("warn", "could not pause a runner past its allowance", { runnerId: s.runnerId, error: String(err) }),
+      );
+    }
+  };
 
   const shipper = new UsageShipper({
+    pollMs: ALLOWANCE_POLL_MS,
+    onRecords: (runnerId, records) => freeze(meter.add(runnerId, records)),
     dataDir: opts.dataDir,
     configDir: opts.claudeConfigDir,
     intervalMs: opts.usageIntervalMs,
@@ -69,6 +86,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   });
   supervisor.on("exited", ({ runnerId }) => {
     shipper.finish(runnerId);
+    meter.forget(runnerId);
     cwds.delete(runnerId);
   });
 
@@ -84,11 +102,13 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
     try {
       cwds.set(cmd.runnerId, cmd.cwd);
+      meter.start(cmd.runnerId);
       const pid = supervisor.launch({ runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: childEnv, cols: cmd.cols, rows: cmd.rows, limits: cmd.limits });
       opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
       return { ok: true, pid };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      meter.forget(cmd.runnerId);
       const missing = err instanceof RunnerError && (err.code === "CWD_MISSING" || err.code === "CWD_NOT_DIRECTORY");
       return { ok: false, code: missing ? "PATH_MISSING" : "SPAWN_FAILED", message };
     }
@@ -132,6 +152,11 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
       (lines) => ack(lines.length ? { ok: true, lines } : { ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
       () => ack({ ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
     );
+  });
+  socket.on("agent:allowances", (raw) => {
+    const p = allowancesCommandSchema.safeParse(raw);
+    if (p.success) freeze(meter.setAllowances(p.data));
+    else opts.log("warn", "malformed allowances ignored", {});
   });
   socket.on("agent:input", (raw) => {
     const p = inputCommandSchema.safeParse(raw);

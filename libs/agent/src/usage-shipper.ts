@@ -36,10 +36,19 @@ export class UsageShipper {
   private pending = new Map<string, UsageRecordInput[]>();
   private pendingEntries = new Map<string, { sessionId: string; entries: TranscriptEntryInput[] }>();
   private timer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
   private busy = false;
+  /** Polls and ticks run one after the other: a spool never holds offsets past records it lacks. */
+  private chain: Promise<void> = Promise.resolve();
   private readonly spoolPath: string;
 
-  constructor(private readonly opts: { dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; archive: (batch: TranscriptBatch) => Promise<UsageBatchAck>; log: AgentLog }) {
+  constructor(private readonly opts: {
+    dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; archive: (batch: TranscriptBatch) => Promise<UsageBatchAck>; log: AgentLog;
+    /** How often transcripts are read between shipments (budget allowances are checked on every read). */
+    pollMs?: number;
+    /** Each runner's new records, as read (before shipping). */
+    onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
+  }) {
     this.spoolPath = join(opts.dataDir, "usage-spool.json");
   }
 
@@ -54,6 +63,10 @@ export class UsageShipper {
     }
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
     this.timer.unref();
+    if (this.opts.pollMs && this.opts.pollMs < this.opts.intervalMs) {
+      this.pollTimer = setInterval(() => void this.serially(() => this.readAll()), this.opts.pollMs);
+      this.pollTimer.unref();
+    }
   }
 
   track(runnerId: string, cwd: string, sessionId: string): void {
@@ -70,27 +83,51 @@ export class UsageShipper {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     await this.tick();
   }
 
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(work, work);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads what every tracked transcript gained; records and lines wait in memory for the next tick. */
+  private async readAll(): Promise<void> {
+    for (const t of this.tracked.values()) {
+      const { records, entries, malformed } = await t.tailer.poll();
+      if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
+      // Appended in place: a flush in progress holds these arrays and must see what arrives.
+      if (records.length) {
+        const list = this.pending.get(t.runnerId) ?? [];
+        list.push(...records);
+        this.pending.set(t.runnerId, list);
+        this.opts.onRecords?.(t.runnerId, records);
+      }
+      if (entries.length) {
+        const queued = this.pendingEntries.get(t.runnerId);
+        if (queued?.sessionId === t.sessionId) queued.entries.push(...entries);
+        else this.pendingEntries.set(t.runnerId, { sessionId: t.sessionId, entries: [...entries] });
+      }
+    }
+  }
+
+  /** Read, spool, ship. Reads and spool writes are serial; shipping runs beside the fast reads. */
   async tick(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (const t of this.tracked.values()) {
-        const { records, entries, malformed } = await t.tailer.poll();
-        if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
-        if (records.length) this.pending.set(t.runnerId, [...(this.pending.get(t.runnerId) ?? []), ...records]);
-        if (entries.length) {
-          const queued = this.pendingEntries.get(t.runnerId);
-          this.pendingEntries.set(t.runnerId, { sessionId: t.sessionId, entries: [...(queued?.sessionId === t.sessionId ? queued.entries : []), ...entries] });
-        }
-      }
-      await this.persist();
+      await this.serially(async () => {
+        await this.readAll();
+        await this.persist();
+      });
       await this.flush();
       await this.flushEntries();
-      for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length) this.tracked.delete(t.runnerId);
-      await this.persist();
+      await this.serially(async () => {
+        for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length) this.tracked.delete(t.runnerId);
+        await this.persist();
+      });
     } catch (err) {
       this.opts.log("warn", "usage shipping failed; will retry", { error: String(err) });
     } finally {

@@ -13,3 +13,5 @@ export * from "./schemas/budget.ts";
 export * from "./schemas/session.ts";
 export * from "./realtime/events.ts";
 export * from "./realtime/agent-protocol.ts";
+export * from "./pricing/shipped-prices.ts";
+export * from "./pricing/cost.ts";

@@ -81,7 +81,7 @@ describe("PtyRunner with fake claude in a real PTY", () => {
     const r = launch("fork");
     const tool = await r.toolPid();
     await waitFor(() => r.output().includes("> "), "the prompt");
-    r.runner.pause();
+    await r.runner.pause();
     expect(r.runner.state).toBe("paused");
     const tree = snapshotDescendants(r.pid);
     expect(tree).toContain(tool);
@@ -90,7 +90,7 @@ describe("PtyRunner with fake claude in a real PTY", () => {
     r.runner.write("while paused\r");
     await new Promise((res) => setTimeout(res, 300));
     expect(r.output()).not.toContain("echo: while paused");
-    r.runner.resume();
+    await r.runner.resume();
     await waitFor(() => r.output().includes("echo: while paused"), "the echo after resume");
     expect(tree.map(stateOf).filter((s) => s === "T")).toEqual([]);
     await r.runner.stop();
@@ -100,7 +100,7 @@ describe("PtyRunner with fake claude in a real PTY", () => {
   it("stop() of a paused runner still ends it gracefully", async () => {
     const r = launch();
     await waitFor(() => r.output().includes("> "), "the prompt");
-    r.runner.pause();
+    await r.runner.pause();
     expect(await r.runner.stop()).toEqual({ exitCode: 0, signal: null, endedBy: "user" });
   });
 

@@ -161,8 +161,27 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     return this.opts.cgroup ? "freeze" : "signals";
   }
 
-  /** Freezes the cgroup, else SIGSTOP for every process of the tree, children first; idempotent. */
-  async pause(): Promise<void> {
+  /**
+   * Freezes the cgroup, else SIGSTOP for every process of the tree, children first; idempotent.
+   * Pauses and resumes run one at a time: a second pause arriving while a freeze settles (the
+   * agent's own budget check and the server's) waits for it, rather than thawing what it froze.
+   */
+  pause(): Promise<void> {
+    return this.oneAtATime(() => this.pauseNow());
+  }
+
+  resume(): Promise<void> {
+    return this.oneAtATime(() => this.resumeNow());
+  }
+
+  private pauseChain: Promise<void> = Promise.resolve();
+  private oneAtATime(op: () => Promise<void>): Promise<void> {
+    const run = this.pauseChain.then(op, op);
+    this.pauseChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pauseNow(): Promise<void> {
     if (this.current === "paused") return;
     if (this.current !== "running") throw new RunnerStateError(`cannot pause a runner that is ${this.current}`);
     const cg = this.opts.cgroup;
@@ -180,7 +199,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     if (this.current === "running") this.setState("paused");
   }
 
-  async resume(): Promise<void> {
+  private async resumeNow(): Promise<void> {
     if (this.current === "running") return;
     if (this.current !== "paused") throw new RunnerStateError(`cannot resume a runner that is ${this.current}`);
     if (this.opts.cgroup) await this.opts.cgroup.thaw();

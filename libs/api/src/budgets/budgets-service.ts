@@ -6,6 +6,7 @@ import { audit } from "../services/audit.ts";
 import { inTransaction } from "../services/transaction.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
+import { pushAllowancesEverywhere } from "./allowances.ts";
 import { releaseBudgetPauses } from "./enforcement.ts";
 
 async function resolveScope(db: Tx, scope: "global" | "project" | "runner", ref: string | undefined): Promise<string | null> {
@@ -47,6 +48,7 @@ export async function createBudget(deps: ApiDeps, actor: Principal, input: { nam
     await audit(tx, deps.config.auditKey, actor, { type: "budget.created", entityType: "budget", entityId: created.id, data: { name: input.name, scope: input.scope, action: input.action } });
     return created;
   });
+  await pushAllowancesEverywhere(deps);
   return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
@@ -65,6 +67,7 @@ export async function updateBudget(deps: ApiDeps, actor: Principal, input: { id:
   });
   // A raised limit (or a disabled budget) lets go of the runners it paused, at once.
   await releaseBudgetPauses(deps, [id]);
+  await pushAllowancesEverywhere(deps);
   return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
@@ -75,4 +78,5 @@ export async function deleteBudget(deps: ApiDeps, actor: Principal, id: string):
     await audit(tx, deps.config.auditKey, actor, { type: "budget.deleted", entityType: "budget", entityId: id });
   });
   await releaseBudgetPauses(deps, [id]);
+  await pushAllowancesEverywhere(deps);
 }

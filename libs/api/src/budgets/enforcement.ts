@@ -5,6 +5,7 @@ import { audit } from "../services/audit.ts";
 import { inTransaction } from "../services/transaction.ts";
 import { setPaused, stopRunner } from "../services/runner-lifecycle.ts";
 import type { ApiDeps } from "../trpc/context.ts";
+import { pushAllowances } from "./allowances.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
 
 const BITING = new Set(["block_launch", "pause", "terminate"]);
@@ -33,6 +34,8 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     await warnUnpriced(deps, view);
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
   }
+  // New usage changed what remains: every runner under a stopping budget gets its new share.
+  if (rows.some((r) => r.action === "pause" || r.action === "terminate")) await pushAllowances(deps, projectIds);
   return views;
 }
 
@@ -119,6 +122,7 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     }));
     if (thawed.length === 0) continue;
     released += thawed.length;
+    await pushAllowances(deps, [...new Set((await deps.db.runner.findMany({ where: { id: { in: thawed } }, select: { projectId: true } })).map((r) => r.projectId))]);
     const why = !row ? "deleted" : !row.enabled ? "disabled" : view?.action !== "pause" ? "action changed" : "under its limit";
     await deps.db.$transaction((tx) => audit(tx, deps.config.auditKey, null, { type: "budget.released", entityType: "budget", entityId: budgetId, data: { runners: thawed, why } }));
   }

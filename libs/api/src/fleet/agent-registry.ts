@@ -68,6 +68,14 @@ export class AgentRegistry {
     }
   }
 
+  /** Fire and forget: allowances are recomputed whenever usage lands, so a lost one is replaced soon. */
+  allowances(nodeId: string, cmd: Parameters<ServerToAgentEvents["agent:allowances"]>[0]): boolean {
+    const socket = this.sockets.get(nodeId);
+    if (!socket?.connected) return false;
+    socket.emit("agent:allowances", cmd);
+    return true;
+  }
+
   input(nodeId: string, runnerId: string, data: string): boolean {
     const socket = this.sockets.get(nodeId);
     if (!socket?.connected) return false;

@@ -78,7 +78,10 @@ export class Fleet {
   serially<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
-    this.queues.set(key, next.catch(() => undefined));
+    const tail = next.then(() => undefined, () => undefined);
+    this.queues.set(key, tail);
+    // Keys are per runner too: forget a queue once nothing waits on it.
+    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
     return next;
   }
 

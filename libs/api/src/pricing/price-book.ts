@@ -1,6 +1,5 @@
 import type { Db } from "@stratavore/db";
-import type { PriceBook } from "./cost.ts";
-import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION, type ModelPrice } from "./shipped-prices.ts";
+import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION, type ModelPrice, type PriceBook } from "@stratavore/contracts";
 
 let cached: { at: number; book: PriceBook } | null = null;
 

@@ -5,9 +5,9 @@ import type { Principal } from "../auth/principal.ts";
 import { audit } from "../services/audit.ts";
 import { inTransaction } from "../services/transaction.ts";
 import type { ApiDeps } from "../trpc/context.ts";
-import { costOf } from "./cost.ts";
+import { costOf } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
-import { SHIPPED_PRICES } from "./shipped-prices.ts";
+import { SHIPPED_PRICES } from "@stratavore/contracts";
 
 export async function priceBookView(deps: ApiDeps) {
   const book = await currentPriceBook(deps.db, 0);
@@ -59,8 +59,8 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
     if (!last) break;
     after = last.id;
     records += page.length;
-    const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
-    const diff = priced.filter((p, i) => (p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9) || p.costEstimated !== page[i]!.costEstimated || p.pricedAs !== page[i]!.pricedAs);
+    const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), wasEstimated: u.costEstimated, wasPricedAs: u.pricedAs, ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
+    const diff = priced.filter((p) => (p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9) || p.costEstimated !== p.wasEstimated || p.pricedAs !== p.wasPricedAs);
     changed += diff.length;
     if (diff.length) {
       await deps.db.$executeRaw`

@@ -9,8 +9,8 @@ afterAll(() => h.close());
 it("an admin price override changes the cost of new usage and, after reprice, of old usage; removing it and repricing restores it", async () => {
   const { api } = await h.as("admin");
   const model = `claude-pricetest-${uniqueSlug("m")}`;
-  const key = `msg_${uniqueSlug("k")}:req_1`;
-  const record = { key, messageId: key.split(":")[0]!, requestId: "req_1", sessionId: uniqueSlug("s"), model, serviceTier: null, speed: null, inputTokens: 1_000_000, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0, isSidechain: false, occurredAt: new Date().toISOString() };
+  const key = `msg_${uniqueSlug("k")}`;
+  const record = { messageId: key, requestId: "req_1", sessionId: uniqueSlug("s"), model, serviceTier: null, speed: null, inputTokens: 1_000_000, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0, isSidechain: false, occurredAt: new Date().toISOString() };
   await writeLedger(h.deps, { runnerId: null, projectId: null, nodeId: null }, [record]);
   const row = () => h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: key } });
   expect((await row()).unpriced).toBe(true); // no price for this model yet: unpriced, not $0

@@ -5,7 +5,8 @@ import { authenticateAgent, markConnected, markDisconnected, reconcileInventory,
 import { archiveEntries } from "../services/archive-service.ts";
 import { ingestHeartbeat } from "../services/heartbeat-service.ts";
 import { ingestRunnerUsage } from "../services/ledger-service.ts";
-import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
+import { recordRunnerEnd, recordSession, runnerNode, setPaused } from "../services/runner-lifecycle.ts";
+import { evaluateBudgets } from "../budgets/enforcement.ts";
 import { adoptReported } from "../services/runner-presence.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { checkedEvent } from "./bus.ts";
@@ -67,6 +68,16 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     const runsHereNow = async (runnerId: string) => (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;
     on("runner:session", async ({ runnerId, sessionId }) => {
       if (await runsHereNow(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
+    });
+    // The agent froze a runner whose budget allowance its transcript showed spent: record the
+    // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
+    on("runner:allowance_spent", async ({ runnerId, budgetId, spentTokens, spentUsd }) => {
+      if (!(await runsHereNow(runnerId))) return;
+      const budget = await deps.db.budget.findUnique({ where: { id: budgetId }, select: { name: true } });
+      if (!budget) return;
+      const spent = spentUsd > 0 ? `$${spentUsd.toFixed(4)}, ${spentTokens} tokens` : `${spentTokens} tokens`;
+      const runner = await setPaused(deps, { nodeId }, runnerId, true, { reason: `budget '${budget.name}': this runner's share of what remained is spent (${spent})`, budgetId }).catch(() => null);
+      if (runner) await evaluateBudgets(deps, [runner.projectId], [runnerId]);
     });
     on("runner:exited", async (p) => {
       if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);

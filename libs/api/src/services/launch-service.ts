@@ -1,3 +1,4 @@
+import { pushAllowances } from "../budgets/allowances.ts";
 import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
 import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
@@ -160,5 +161,7 @@ export async function dispatchToAgent(
   // stop, a budget): either way no process may run that the database does not call active.
   if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE"))) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
   if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id, agentCode: ack.code });
+  // Its share of the budgets over it, and everyone else's smaller share, from the start.
+  if (moved) await pushAllowances(deps, [moved.projectId]).catch((err: unknown) => deps.log("warn", "sending budget allowances failed", { error: String(err) }));
   return moved ?? runner;
 }

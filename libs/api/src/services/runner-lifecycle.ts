@@ -106,7 +106,13 @@ function pauseCause(actor: Actor, given?: PauseCause): PauseCause {
  * cgroups); unpause = thaw. The agent confirms first. The cause is kept for the runner page
  * and so that a budget's pause is lifted with the budget, while a person's pause stays.
  */
-export async function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+export function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+  // One pause or unpause of a runner at a time: the node's state and the row change together,
+  // so a budget's release and an agent's allowance pause cannot cross (frozen but "running").
+  return deps.fleet.serially(`pause:${id}`, () => pauseOrUnpause(deps, actor, id, paused, cause));
+}
+
+async function pauseOrUnpause(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
   const runner = await mustFindActive(deps, id);
   const from = paused ? (["running"] as const) : (["paused"] as const);
   if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);

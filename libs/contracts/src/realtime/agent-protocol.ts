@@ -2,7 +2,7 @@ import { z } from "zod";
 import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
 import { runnerStatusSchema } from "../schemas/runner.ts";
 import { transcriptEntrySchema } from "../schemas/session.ts";
-import { usageRecordSchema } from "../schemas/usage.ts";
+import { modelPriceSchema, usageRecordSchema } from "../schemas/usage.ts";
 
 /**
  * The agent ↔ server contract on the Socket.IO namespace `/agent` (outbound from the agent).
@@ -106,6 +106,31 @@ export const restoreCommandSchema = z.object({
 });
 export type RestoreAck = { ok: true; restored: boolean } | { ok: false; code: string; message: string };
 
+/**
+ * Pre-emptive budgets (DESIGN §4): what a runner may still spend under one biting budget — its
+ * share of what remains — counted by the agent from the transcript as lines appear, so the
+ * runner freezes the moment it is spent, without waiting for shipping and a server round trip.
+ * Spend is measured beyond `base*`, the runner's ledger total when the allowance was computed.
+ */
+export const allowanceSchema = z.object({
+  runnerId: z.uuid(),
+  budgetId: z.uuid(),
+  budgetName: z.string().max(200),
+  tokens: z.number().nullable(),
+  usd: z.number().nullable(),
+  baseTokens: z.number().min(0),
+  baseUsd: z.number().min(0),
+});
+export type Allowance = z.infer<typeof allowanceSchema>;
+/** The runners named in `runnerIds` get exactly `items` (none = no allowance); prices value their usage in dollars. */
+export const allowancesCommandSchema = z.object({
+  runnerIds: z.array(z.uuid()).max(5000),
+  items: z.array(allowanceSchema).max(20_000),
+  prices: z.object({ version: z.string().max(200), prices: z.array(modelPriceSchema).max(1000) }),
+});
+export type AllowancesCommand = z.infer<typeof allowancesCommandSchema>;
+export const allowanceSpentSchema = z.object({ runnerId: z.uuid(), budgetId: z.uuid(), spentTokens: z.number(), spentUsd: z.number() });
+
 type Payload<S extends z.ZodType> = z.infer<S>;
 
 export interface AgentToServerEvents {
@@ -116,6 +141,7 @@ export interface AgentToServerEvents {
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
   "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
   "transcript:batch": (p: TranscriptBatch, ack: (res: UsageBatchAck) => void) => void;
+  "runner:allowance_spent": (p: Payload<typeof allowanceSpentSchema>) => void;
 }
 
 /** The agent answers a launch once claude is spawned (or could not be). */
@@ -134,6 +160,7 @@ export interface ServerToAgentEvents {
   "agent:logs": (p: Payload<typeof logsRequestSchema>, ack: (res: LogsAck) => void) => void;
   "agent:restore": (p: Payload<typeof restoreCommandSchema>, ack: (res: RestoreAck) => void) => void;
   "agent:resize": (p: Payload<typeof resizeCommandSchema>) => void;
+  "agent:allowances": (p: AllowancesCommand) => void;
 }
 
 export const agentEventSchemas = {
@@ -142,4 +169,5 @@ export const agentEventSchemas = {
   "runner:session": runnerSessionSchema,
   "runner:exited": runnerExitedSchema,
   "runner:output": agentOutputSchema,
+  "runner:allowance_spent": allowanceSpentSchema,
 } as const;

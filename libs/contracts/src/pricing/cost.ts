@@ -1,4 +1,4 @@
-import type { UsageRecordInput } from "@stratavore/contracts";
+import type { UsageRecordInput } from "../schemas/usage.ts";
 import type { ModelFamily, ModelPrice } from "./shipped-prices.ts";
 
 export interface PriceBook {

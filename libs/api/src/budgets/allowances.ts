@@ -1,0 +1,70 @@
+import type { Allowance } from "@stratavore/contracts";
+import { budgetsCovering, type Tx } from "@stratavore/db";
+import { currentPriceBook } from "../pricing/price-book.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+import { budgetView, scopeLabelOf } from "./budget-view.ts";
+
+/** Budgets whose action stops spending; the others only tell or refuse launches. */
+const STOPPING = new Set(["pause", "terminate"]);
+
+/**
+ * Pre-emptive budgets (DESIGN §4): every running runner under a pausing or terminating budget
+ * gets, from its node, an allowance per budget — an equal share of what remains in it among
+ * the runners it covers that spend (running, or paused by a budget). The agent freezes a runner the moment its transcript shows
+ * the allowance spent, so the overshoot is at most the response in flight, on any machine.
+ * Sent for the runners of `projectIds` (all running runners when a global budget is involved);
+ * recomputed whenever their usage lands, a budget changes, or one of them starts.
+ */
+export async function pushAllowances(deps: ApiDeps, projectIds: string[]): Promise<void> {
+  // Runners a budget paused get their share too: thawed when their budget lets go, they carry a fresh allowance.
+  const spending = { OR: [{ status: "running" as const }, { status: "paused" as const, pausedByBudgetId: { not: null } }] };
+  const scoped = await deps.db.runner.findMany({ where: { ...spending, projectId: { in: projectIds } }, select: { id: true, projectId: true, nodeId: true } });
+  const budgets = (await budgetsCovering(deps.db, projectIds, scoped.map((r) => r.id))).filter((b) => STOPPING.has(b.action));
+  const runners = budgets.some((b) => b.scope === "global")
+    ? await deps.db.runner.findMany({ where: spending, select: { id: true, projectId: true, nodeId: true } })
+    : scoped;
+  if (runners.length === 0) return;
+  await sendAllowances(deps, runners, budgets);
+}
+
+/** Every runner that spends, everywhere: after a budget is created, changed or deleted. */
+export async function pushAllowancesEverywhere(deps: ApiDeps): Promise<void> {
+  const projects = await deps.db.runner.findMany({ where: { status: { in: ["running", "paused"] } }, select: { projectId: true }, distinct: ["projectId"] });
+  // Also when nothing bites any more: the agents must drop what they were given.
+  await pushAllowances(deps, projects.map((p) => p.projectId));
+}
+
+async function sendAllowances(deps: ApiDeps, runners: Array<{ id: string; projectId: string; nodeId: string | null }>, budgets: Awaited<ReturnType<typeof budgetsCovering>>): Promise<void> {
+  const totals = await spendSinceStart(deps.db, runners.map((r) => r.id));
+  const items: Allowance[] = [];
+  for (const row of budgets) {
+    const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+    const covered = runners.filter((r) => row.scope === "global" || (row.scope === "project" ? r.projectId === row.scopeId : r.id === row.scopeId));
+    if (covered.length === 0) continue;
+    const share = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used) / covered.length);
+    for (const r of covered) {
+      const base = totals.get(r.id);
+      items.push({ runnerId: r.id, budgetId: row.id, budgetName: row.name, tokens: share(view.limitTokens, view.usedTokens), usd: share(view.limitUsd, view.usedUsd), baseTokens: base?.tokens ?? 0, baseUsd: base?.usd ?? 0 });
+    }
+  }
+  const book = await currentPriceBook(deps.db);
+  const byNode = new Map<string, string[]>();
+  for (const r of runners) if (r.nodeId) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r.id]);
+  for (const [nodeId, ids] of byNode) {
+    const mine = new Set(ids);
+    deps.fleet.agents.allowances(nodeId, { runnerIds: ids, items: items.filter((a) => mine.has(a.runnerId)), prices: { version: book.version, prices: book.prices } });
+  }
+}
+
+/**
+ * Each runner's ledger spend since its current process started: what its agent has counted of
+ * it too (the agent counts from its launch, so an earlier incarnation's usage is not in either).
+ */
+async function spendSinceStart(db: Tx, runnerIds: string[]): Promise<Map<string, { tokens: number; usd: number }>> {
+  const rows = await db.$queryRaw<Array<{ id: string; tokens: bigint; usd: unknown }>>`
+    SELECT u."runnerId"::text AS id, sum(u."totalTokens") AS tokens, coalesce(sum(u."costUsd"), 0) AS usd
+      FROM "UsageRecord" u JOIN "Runner" r ON r.id = u."runnerId"
+     WHERE u."runnerId" = ANY(${runnerIds}::uuid[]) AND u."occurredAt" >= coalesce(r."startedAt", r."createdAt")
+     GROUP BY 1`;
+  return new Map(rows.map((r) => [r.id, { tokens: Number(r.tokens), usd: Number(r.usd) }]));
+}
