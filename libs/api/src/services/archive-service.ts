@@ -24,3 +24,21 @@ export async function archiveEntries(deps: ApiDeps, nodeId: string, runnerId: st
     return added;
   }, { maxWait: 30_000, timeout: 30_000 });
 }
+
+/**
+ * An imported session's transcript into the archive, the same entries a runner's agent sends:
+ * then it is searchable, exportable and — restored onto a node — resumable. A session some
+ * runner worked on is left to its agent's archive. Returns the lines added.
+ */
+export async function archiveImported(deps: ApiDeps, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+  if (await deps.db.runner.count({ where: { sessionId } })) return 0;
+  let added = 0;
+  for (let i = 0; i < entries.length; i += 500) {
+    added += await deps.db.$transaction((tx) => insertEntries(tx, sessionId, entries.slice(i, i + 500)), { maxWait: 30_000, timeout: 30_000 });
+  }
+  await deps.db.$transaction(async (tx) => {
+    await refreshSessionStats(tx, sessionId);
+    if (await tx.transcriptEntry.count({ where: { sessionId } })) await tx.session.update({ where: { id: sessionId }, data: { resumable: true } });
+  });
+  return added;
+}

@@ -44,7 +44,8 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
     const first = s.firstAt ? new Date(s.firstAt) : null;
     const last = s.lastAt ? new Date(s.lastAt) : null;
     if (existing) await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
-    else await deps.db.session.upsert({ where: { id: s.sessionId }, create: { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, firstMessageAt: first, lastMessageAt: last, messageCount: s.messageCount }, update: {} });
+    // Resumable only once its transcript is archived (an import that carries the lines says so).
+    else await deps.db.session.upsert({ where: { id: s.sessionId }, create: { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, firstMessageAt: first, lastMessageAt: last, messageCount: s.messageCount, resumable: false }, update: {} });
     changed += await writeLedger(deps, { runnerId: null, projectId, nodeId: null }, s.records.map((r) => ({ ...r, sessionId: s.sessionId })));
   }
   if (changed) await evaluateBudgets(deps, [...projects], []);

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { parseSessionFiles, scanHistory, type HistorySession } from "@stratavore/runner";
+import { join } from "node:path";
+import { parseSessionFiles, scanHistory, TranscriptTailer, type HistorySession } from "@stratavore/runner";
 import { AppError, ROOMS } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../trpc/context.ts";
+import { archiveImported } from "./archive-service.ts";
 import { importHistory } from "./import-service.ts";
 
 const RECORDS_PER_CALL = 20_000;
@@ -12,7 +14,9 @@ const RECORDS_PER_CALL = 20_000;
 /**
  * Settings → Import history: imports the Claude Code transcripts on the server's own machine
  * in the background, one session at a time, announcing progress on the fleet room. It goes
- * through the same import as `stratavore import`, so repeating it changes nothing.
+ * through the same import as `stratavore import`, so repeating it changes nothing, and also
+ * archives each transcript (which the CLI's usage-only import cannot), so the sessions can be
+ * searched, exported and resumed.
  */
 export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: string): Promise<{ jobId: string; dir: string }> {
   if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
@@ -33,6 +37,9 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
           const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: parsed.title, firstAt: parsed.firstAt, lastAt: parsed.lastAt, messageCount: parsed.messageCount, records }] });
           changed += res.recordsChanged;
         }
+        // The transcript too, as a runner's agent would archive it: searchable, exportable, resumable.
+        const { entries } = await new TranscriptTailer({ configDir: dir, cwd: "", projectDir: join(dir, s.projectDir), sessionId: s.sessionId }).poll();
+        await archiveImported(deps, s.sessionId, entries);
         progress({ sessionsDone: ++done, sessionsTotal: sessions.length, recordsChanged: changed, finished: false, error: null });
       }
       progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: null });

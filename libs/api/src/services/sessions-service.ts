@@ -61,6 +61,7 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
 export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean; prompt?: string; model?: string; extraArgs?: string[] }) {
   const session = await getSession(deps, input.id);
   if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
+  if (!session.resumable) throw new AppError("NOT_RESUMABLE", "This session was imported as usage only: its transcript is on the machine it came from, not in the archive. Import it with Settings → Import history on that machine to archive it, then resume.");
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
   const last = await deps.db.runner.findFirst({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, select: { model: true, flags: true } });
   return launchRunner(deps, actor, {

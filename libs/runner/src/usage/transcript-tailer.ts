@@ -17,6 +17,8 @@ export interface TranscriptTailerState {
 export interface TranscriptTailerOptions {
   configDir: string;
   cwd: string;
+  /** The project folder itself, when it is known but its cwd is not (importing history). */
+  projectDir?: string;
   sessionId: string;
   state?: TranscriptTailerState;
   /** Read size; tests make it small to cross chunk boundaries. */
@@ -71,11 +73,11 @@ export class TranscriptTailer {
   private queue: Promise<unknown> = Promise.resolve();
   private saved: TranscriptTailerState = { files: {} };
 
-  constructor({ configDir, cwd, sessionId, state, chunkBytes = DEFAULT_CHUNK_BYTES }: TranscriptTailerOptions) {
+  constructor({ configDir, cwd, projectDir, sessionId, state, chunkBytes = DEFAULT_CHUNK_BYTES }: TranscriptTailerOptions) {
     // The id becomes a path: nothing that could climb out of the project folder.
     if (!isSessionId(sessionId)) throw new TranscriptTailerError(`sessionId "${sessionId}" is not a uuid`);
     if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0) throw new TranscriptTailerError("chunkBytes must be a positive integer");
-    const dir = projectTranscriptDir(configDir, cwd);
+    const dir = projectDir ?? projectTranscriptDir(configDir, cwd);
     this.sessionId = sessionId;
     this.mainPath = join(dir, `${sessionId}.jsonl`);
     this.subagentDir = join(dir, sessionId, "subagents");

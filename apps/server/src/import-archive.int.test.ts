@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+
+/**
+ * Import archives what it counts (accounting-truth issue, defect 4): history imported on the
+ * server's machine is searchable, exportable and resumable like a runner's session; a
+ * usage-only import (the CLI's) says why it cannot be resumed instead of crash-looping.
+ */
+let h: FleetHarness;
+let workdir: string;
+beforeAll(async () => {
+  h = await FleetHarness.start(inject("databaseUrl"));
+  workdir = join(h.tmp, "imported-checkout");
+  await mkdir(workdir, { recursive: true });
+});
+afterAll(() => h?.stop());
+const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
+
+/** A small Claude Code history in the layout claude writes: one session, two turns. */
+async function writeHistory(word: string): Promise<{ dir: string; sessionId: string; file: string }> {
+  const dir = join(h.tmp, `history-${word}`, "projects");
+  const sessionId = randomUUID();
+  const folder = join(dir, workdir.replace(/[^a-zA-Z0-9]/g, "-"));
+  await mkdir(folder, { recursive: true });
+  const base = { isSidechain: false, userType: "external", cwd: workdir, sessionId, version: "2.1.328" };
+  const lines = [
+    { ...base, parentUuid: null, type: "user", uuid: "u1", timestamp: "2026-11-01T10:00:00.000Z", message: { role: "user", content: `please refactor the ${word} module` } },
+    { ...base, parentUuid: "u1", type: "assistant", uuid: "a1", requestId: "req_1", timestamp: "2026-11-01T10:00:05.000Z", message: { id: `msg_${word}_1`, type: "message", role: "assistant", model: "claude-opus-5-5", content: [{ type: "text", text: "Done." }], usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 1000 } } },
+    { ...base, parentUuid: "a1", type: "user", uuid: "u2", timestamp: "2026-11-01T10:01:00.000Z", message: { role: "user", content: "thanks" } },
+  ];
+  const file = join(folder, `${sessionId}.jsonl`);
+  await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  return { dir, sessionId, file };
+}
+
+describe("imported history", () => {
+  it("imported on the server's machine: counted (estimated price), searchable, exported byte for byte, and resumed on a node", async () => {
+    const word = `quokka${Date.now().toString(36)}`;
+    const { dir, sessionId, file } = await writeHistory(word);
+    await h.api.usage.importLocal({ dir });
+    const session = await waitFor("the session imported with its transcript", async () => {
+      const s = await h.api.sessions.get({ id: sessionId }).catch(() => null);
+      return s && s.entryCount === 3 && s.resumable ? s : null;
+    }, 30_000);
+    // claude-opus-5-5 is not in the price table: estimated at claude-opus-5's price, and said so.
+    // (10 × $5 + 20 × $25 + 1000 × $0.50) / 1e6 = $0.00105
+    expect(session).toMatchObject({ resumable: true, totalTokens: 1030, unpricedTokens: 0 });
+    expect(session.costUsd).toBeCloseTo(0.00105, 9);
+    expect(session.estimatedCostUsd).toBeCloseTo(0.00105, 9);
+    expect(session.title).toContain(word);
+
+    const found = await h.api.sessions.list({ search: word });
+    expect(found.hits[0]?.session.id).toBe(sessionId);
+    expect((await h.api.sessions.export({ id: sessionId, format: "jsonl" })).content).toBe(await readFile(file, "utf8"));
+
+    const node = uniqueSlug("imp");
+    await h.startAgent(node);
+    const resumed = await h.api.sessions.resume({ id: sessionId, node });
+    expect(resumed).toMatchObject({ status: "running", conversationMode: "resume", sessionId });
+    await waitFor("the resumed claude read the imported conversation", async () => h.server.deps.fleet.scrollback.since(resumed.id).map((c) => c.data).join("").includes(sessionId));
+    await h.api.runners.stop({ id: resumed.id });
+  }, 90_000);
+
+  it("a usage-only import is not resumable, and resume says why with a coded error (no runner is started)", async () => {
+    const sessionId = randomUUID();
+    await h.api.projects.create({ name: uniqueSlug("usageonly"), path: workdir });
+    await h.api.usage.import({ sessions: [{ sessionId, cwd: workdir, title: "from another laptop", firstAt: null, lastAt: null, messageCount: 2, records: [] }] });
+    expect((await h.api.sessions.get({ id: sessionId })).resumable).toBe(false);
+    const runners = await h.db.runner.count();
+    expect(await codeOf(h.api.sessions.resume({ id: sessionId }))).toBe("NOT_RESUMABLE");
+    expect(await h.db.runner.count()).toBe(runners);
+  });
+});
