@@ -1,5 +1,5 @@
-import type { Session } from "@stratavore/contracts";
-import { fields, formatCompact, formatCount, formatDate, oneLine, table } from "./output.ts";
+import type { Session, SessionCostCheck } from "@stratavore/contracts";
+import { fields, formatCompact, formatCount, formatDate, formatUsd, oneLine, table } from "./output.ts";
 import { formatCost } from "./usage-view.ts";
 import { shortId } from "./runner-ref.ts";
 
@@ -152,4 +152,15 @@ export function renderTranscript(entries: TranscriptLine[], style: Style = { tty
     out.push(`${bold(who, style)}${model}${dim(`${when}${where}`, style)}`, ...body.map((l) => `  ${l}`.trimEnd()), "");
   }
   return out.length ? out.join("\n") : "(no transcript archived)\n";
+}
+
+/** Our figure beside claude's own; where they differ by more than 1 %, the models that make the difference. */
+export function costCheckText(c: SessionCostCheck): string {
+  const pct = c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
+  const head = `Claude's own cost: ${formatUsd(c.claudeUsd)}; ours ${formatUsd(c.oursUsd)}${pct}${c.differs ? "" : " — they agree"}`;
+  if (!c.differs) return head;
+  const rows = c.models
+    .filter((m) => Math.abs((m.oursUsd ?? 0) - m.claudeUsd) > 0.000_05)
+    .map((m) => `  ${m.model}: claude ${formatUsd(m.claudeUsd)}, ours ${m.oursUsd === null ? "unpriced" : formatUsd(m.oursUsd)}${m.estimated ? " (our price is estimated)" : ""}${m.claudeTokens !== m.oursTokens ? `; tokens ${formatCount(m.claudeTokens)} vs ${formatCount(m.oursTokens)}` : ""}`);
+  return [head, ...rows, ...(c.claudeMissedPrices ? ["  claude reported a model it has no price for"] : [])].join("\n");
 }

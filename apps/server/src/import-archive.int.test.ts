@@ -32,6 +32,10 @@ async function writeHistory(word: string): Promise<{ dir: string; sessionId: str
     { ...base, parentUuid: null, type: "user", uuid: "u1", timestamp: "2026-11-01T10:00:00.000Z", message: { role: "user", content: `please refactor the ${word} module` } },
     { ...base, parentUuid: "u1", type: "assistant", uuid: "a1", requestId: "req_1", timestamp: "2026-11-01T10:00:05.000Z", message: { id: `msg_${word}_1`, type: "message", role: "assistant", model: "claude-opus-5-5", content: [{ type: "text", text: "Done." }], usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 1000 } } },
     { ...base, parentUuid: "a1", type: "user", uuid: "u2", timestamp: "2026-11-01T10:01:00.000Z", message: { role: "user", content: "thanks" } },
+    // claude's own running cost: it prices the unknown claude-opus-5-5 at 4/20 $ per M in, out and
+    // 0.2 per M cache read: (10×4 + 20×20 + 1000×0.2) / 1e6 = $0.00064.
+    { type: "cost-state", sessionId, totalCostUSD: 0.00064, totalAPIDuration: 900, totalAPIDurationWithoutRetries: 900, totalToolDuration: 0, totalLinesAdded: 0, totalLinesRemoved: 0, totalDuration: 5000, startTime: 1, hasUnknownModelCost: true,
+      modelUsage: { "claude-opus-5-5": { inputTokens: 10, outputTokens: 20, cacheReadInputTokens: 1000, cacheCreationInputTokens: 0, webSearchRequests: 0, costUSD: 0.00064 } } },
   ];
   const file = join(folder, `${sessionId}.jsonl`);
   await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
@@ -45,7 +49,7 @@ describe("imported history", () => {
     await h.api.usage.importLocal({ dir });
     const session = await waitFor("the session imported with its transcript", async () => {
       const s = await h.api.sessions.get({ id: sessionId }).catch(() => null);
-      return s && s.entryCount === 3 && s.resumable ? s : null;
+      return s && s.entryCount === 4 && s.resumable ? s : null;
     }, 30_000);
     // claude-opus-5-5 is not in the price table: estimated at claude-opus-5's price, and said so.
     // (10 × $5 + 20 × $25 + 1000 × $0.50) / 1e6 = $0.00105
@@ -53,6 +57,12 @@ describe("imported history", () => {
     expect(session.costUsd).toBeCloseTo(0.00105, 9);
     expect(session.estimatedCostUsd).toBeCloseTo(0.00105, 9);
     expect(session.title).toContain(word);
+
+    // Beside claude's own figure: ours is 64.0625 % higher, all of it on the estimated model.
+    const check = await h.api.sessions.costCheck({ id: sessionId });
+    expect(check).toMatchObject({ claudeUsd: 0.00064, differs: true, claudeMissedPrices: true });
+    expect(check!.differencePercent).toBeCloseTo(((0.00105 - 0.00064) / 0.00064) * 100, 6);
+    expect(check!.models).toEqual([{ model: "claude-opus-5-5", claudeUsd: 0.00064, oursUsd: expect.closeTo(0.00105, 9), claudeTokens: 1030, oursTokens: 1030, estimated: true }]);
 
     const found = await h.api.sessions.list({ search: word });
     expect(found.hits[0]?.session.id).toBe(sessionId);

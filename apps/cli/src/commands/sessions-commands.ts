@@ -10,7 +10,7 @@ import { page } from "../pager.ts";
 import { shortId } from "../runner-ref.ts";
 import { runnerSummary } from "../runner-view.ts";
 import { resolveSessionId, resolveSessionOrRunner, SESSION_ARG_HELP } from "../session-ref.ts";
-import { renderTranscript, sessionHeader, sessionTable, similarTable, type TranscriptLine } from "../session-view.ts";
+import { costCheckText, renderTranscript, sessionHeader, sessionTable, similarTable, type TranscriptLine } from "../session-view.ts";
 import { connect } from "../session.ts";
 import { isTtyOut } from "../terminal.ts";
 
@@ -75,10 +75,10 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
     .action(async (ref: string, opts: { pager: boolean; json?: boolean }) => {
       const api = await connect(env);
       const session = await api.sessions.get.query({ id: await resolveSessionId(api, ref) });
-      const entries = await allEntries(api, session.id);
-      if (opts.json) return printJson(io, { ...session, entries });
+      const [entries, costCheck] = await Promise.all([allEntries(api, session.id), api.sessions.costCheck.query({ id: session.id })]);
+      if (opts.json) return printJson(io, { ...session, costCheck, entries });
       const tty = isTtyOut(io.stdout);
-      await page(io, `${sessionHeader(session)}\n\n${renderTranscript(entries, { tty })}`, { pager: env.pager, enabled: opts.pager });
+      await page(io, `${sessionHeader(session)}${costCheck ? `\n${costCheckText(costCheck)}` : ""}\n\n${renderTranscript(entries, { tty })}`, { pager: env.pager, enabled: opts.pager });
     });
 
   sessions

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import type { Session } from "@stratavore/contracts";
 import { Card, costCaveat, formatCost, formatCount, formatTokens } from "@stratavore/ui";
+import { CostCheck } from "./cost-check";
 import { shortSessionId } from "./session-format";
 
 const when = (d: Date | null) => (d ? d.toLocaleString() : "—");
@@ -20,6 +21,7 @@ export function SessionSummary({ session: s }: { session: Session }) {
         <dt>Messages</dt><dd>{formatCount(s.messageCount)} <span className="muted">({formatCount(s.entryCount)} lines)</span></dd>
         <dt>Tokens</dt><dd title={formatCount(s.totalTokens)}>{formatTokens(s.totalTokens)}</dd>
         <dt>Cost</dt><dd>{formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}{costCaveat(s.unpricedTokens, s.estimatedCostUsd) ? <div className="muted small">{costCaveat(s.unpricedTokens, s.estimatedCostUsd)}</div> : null}</dd>
+        <CostCheck sessionId={s.id} />
         <dt>First message</dt><dd>{when(s.firstMessageAt)}</dd>
         <dt>Last message</dt><dd>{when(s.lastMessageAt)}</dd>
         <dt>Active runners</dt><dd>{s.activeRunners}</dd>

@@ -70,6 +70,7 @@ const cases: Case[] = [
   { name: "sessions.resume", minRole: "operator", mutation: true, call: (a) => a.sessions.resume({ id: MISSING }) },
   { name: "sessions.transcript", minRole: "viewer", mutation: false, call: (a) => a.sessions.transcript({ id: MISSING }) },
   { name: "sessions.similar", minRole: "viewer", mutation: false, call: (a) => a.sessions.similar({ id: MISSING }) },
+  { name: "sessions.costCheck", minRole: "viewer", mutation: false, call: (a) => a.sessions.costCheck({ id: MISSING }) },
   { name: "users.list", minRole: "admin", mutation: false, call: (a) => a.users.list() },
   { name: "users.create", minRole: "admin", mutation: true, call: (a) => a.users.create({ email: uniqueEmail("m"), name: "M", role: "viewer", password: "0123456789ab" }) },
   { name: "users.setDisabled", minRole: "admin", mutation: true, call: (a) => a.users.setDisabled({ id: victimId, disabled: false }) },

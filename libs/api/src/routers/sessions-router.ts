@@ -1,6 +1,7 @@
-import { runnerSchema, sessionResumeInput, sessionTranscriptOutput, sessionEntriesInput, sessionEntriesOutput, sessionExportInput, sessionExportOutput, sessionIdInput, sessionListInput, sessionListOutput, sessionSchema, similarSessionsOutput } from "@stratavore/contracts";
+import { runnerSchema, sessionResumeInput, sessionTranscriptOutput, sessionEntriesInput, sessionEntriesOutput, sessionExportInput, sessionExportOutput, sessionIdInput, sessionListInput, sessionListOutput, sessionCostCheckOutput, sessionSchema, similarSessionsOutput } from "@stratavore/contracts";
 import { browseSessions, exportSession, getSession, resumeSession, sessionEntries, storedTranscript } from "../services/sessions-service.ts";
 import { similarSessions } from "../similarity/similar-sessions.ts";
+import { sessionCostCheck } from "../services/cost-check.ts";
 import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const sessionsRouter = router({
@@ -10,5 +11,6 @@ export const sessionsRouter = router({
   export: protectedProcedure.input(sessionExportInput).output(sessionExportOutput).query(({ ctx, input }) => exportSession(ctx, input.id, input.format)),
   resume: operatorProcedure.input(sessionResumeInput).output(runnerSchema).mutation(({ ctx, input }) => resumeSession(ctx, ctx.principal, input)),
   transcript: protectedProcedure.input(sessionIdInput).output(sessionTranscriptOutput).query(({ ctx, input }) => storedTranscript(ctx, input.id)),
+  costCheck: protectedProcedure.input(sessionIdInput).output(sessionCostCheckOutput).query(({ ctx, input }) => sessionCostCheck(ctx, input.id)),
   similar: protectedProcedure.input(sessionIdInput).output(similarSessionsOutput).query(({ ctx, input }) => similarSessions(ctx, input.id)),
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseSessionFiles, scanHistory, TranscriptTailer, type HistorySession } from "@stratavore/runner";
+import { scanHistory, TranscriptTailer, type HistorySession } from "@stratavore/runner";
 import { AppError, ROOMS } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent } from "../realtime/bus.ts";
@@ -30,17 +30,20 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
       let done = 0;
       let changed = 0;
       progress({ sessionsDone: 0, sessionsTotal: sessions.length, recordsChanged: 0, finished: false, error: null });
+      let failed = 0;
       for (const s of sessions) {
-        const parsed = await parseSessionFiles(s.files, s.sessionId);
-        for (let i = 0; i === 0 || i < parsed.records.length; i += RECORDS_PER_CALL) {
-          const records = parsed.records.slice(i, i + RECORDS_PER_CALL);
-          const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: parsed.title, firstAt: parsed.firstAt, lastAt: parsed.lastAt, messageCount: parsed.messageCount, records }] });
-          changed += res.recordsChanged;
+        try {
+          changed += await importOne(deps, actor, dir, s);
+        } catch (err) {
+          // One damaged session must not cost the others their import.
+          failed += 1;
+          deps.log("error", "importing a session failed; going on with the next", { jobId, sessionId: s.sessionId, error: String(err) });
         }
-        // The transcript too, as a runner's agent would archive it: searchable, exportable, resumable.
-        const { entries } = await new TranscriptTailer({ configDir: dir, cwd: "", projectDir: join(dir, s.projectDir), sessionId: s.sessionId }).poll();
-        await archiveImported(deps, s.sessionId, entries);
         progress({ sessionsDone: ++done, sessionsTotal: sessions.length, recordsChanged: changed, finished: false, error: null });
+      }
+      if (failed) {
+        progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: `${failed} of ${sessions.length} sessions could not be imported; see the server log.` });
+        return;
       }
       progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: null });
     })().catch((err: unknown) => {
@@ -49,4 +52,21 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
     }),
   );
   return { jobId, dir };
+}
+
+/**
+ * One session: read once by the same tailer a runner's agent uses, so usage and archive lines
+ * are exactly what live tailing gives; then the ledger write and the archive. The session's
+ * title and message count come from its archived lines, as for a live session.
+ */
+async function importOne(deps: ApiDeps, actor: Principal, dir: string, s: HistorySession): Promise<number> {
+  const { records, entries } = await new TranscriptTailer({ configDir: dir, cwd: "", projectDir: join(dir, s.projectDir), sessionId: s.sessionId }).poll();
+  const times = entries.filter((e) => e.type === "user" || e.type === "assistant").map((e) => e.timestamp).filter((t): t is string => t !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+  let changed = 0;
+  for (let i = 0; i === 0 || i < records.length; i += RECORDS_PER_CALL) {
+    const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: times[0] ?? null, lastAt: times.at(-1) ?? null, messageCount: 0, records: records.slice(i, i + RECORDS_PER_CALL) }] });
+    changed += res.recordsChanged;
+  }
+  await archiveImported(deps, s.sessionId, entries);
+  return changed;
 }

@@ -58,6 +58,27 @@ export const sessionSearchHit = z.object({ session: sessionSchema, entryId: z.st
 export const sessionListOutput = z.object({ sessions: z.array(sessionSchema), hits: z.array(sessionSearchHit) });
 
 export const sessionIdInput = z.object({ id: z.string().min(1).max(100) });
+
+/**
+ * Our cost of a session beside Claude Code's own running figure (its last `cost-state`
+ * transcript record), per model: where they differ by more than 1 %, the models say why —
+ * usually a model claude prices differently (an id our table estimates, or an admin override).
+ */
+export const costCheckModelSchema = z.object({ model: z.string(), claudeUsd: z.number(), oursUsd: z.number().nullable(), claudeTokens: z.number(), oursTokens: z.number(), estimated: z.boolean() });
+export const sessionCostCheckOutput = z
+  .object({
+    claudeUsd: z.number(),
+    oursUsd: z.number(),
+    /** (ours − claude's) / claude's, in percent; null when claude's figure is 0. */
+    differencePercent: z.number().nullable(),
+    /** More than 1 % apart. */
+    differs: z.boolean(),
+    /** Claude said it lacked a price for some model (it then prices it its own way). */
+    claudeMissedPrices: z.boolean(),
+    models: z.array(costCheckModelSchema),
+  })
+  .nullable();
+export type SessionCostCheck = NonNullable<z.infer<typeof sessionCostCheckOutput>>;
 export const sessionEntriesInput = z.object({ id: z.string().min(1).max(100), afterId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) });
 export const sessionEntrySchema = z.object({
   id: z.string(),

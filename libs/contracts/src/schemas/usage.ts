@@ -7,13 +7,15 @@ import { z } from "zod";
  * without one is keyed `request:<requestId>`). The server derives the key from it; nothing
  * a node sends can name another row.
  */
+/** PostgreSQL text cannot hold NUL: a field with one is malformed here, not a failed write later. */
+const ledgerText = (min: number, max: number) => z.string().min(min).max(max).refine((s) => !s.includes("\u0000"), "Must not contain NUL characters");
 export const usageRecordSchema = z.object({
-  messageId: z.string().min(1).max(200),
-  requestId: z.string().max(200).nullable(),
-  sessionId: z.string().min(1).max(100),
-  model: z.string().min(1).max(200),
-  serviceTier: z.string().max(50).nullable(),
-  speed: z.string().max(50).nullable(),
+  messageId: ledgerText(1, 200),
+  requestId: ledgerText(0, 200).nullable(),
+  sessionId: ledgerText(1, 100),
+  model: ledgerText(1, 200),
+  serviceTier: ledgerText(0, 50).nullable(),
+  speed: ledgerText(0, 50).nullable(),
   inputTokens: z.number().int().min(0),
   outputTokens: z.number().int().min(0),
   cacheWrite5mTokens: z.number().int().min(0),

@@ -6,8 +6,9 @@ import type { Tx } from "./tx.ts";
  * Archives transcript lines, idempotently: a line replayed or sent out of order is inserted
  * once per session (ON CONFLICT DO NOTHING on (session, uuid)). One statement per batch.
  */
-export async function insertEntries(db: Tx, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
-  if (!entries.length) return 0;
+export async function insertEntries(db: Tx, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
+  if (!given.length) return 0;
+  const entries = given.map(withoutNul);
   const c = <K extends keyof TranscriptEntryInput>(k: K) => entries.map((e) => e[k]);
   return db.$executeRaw`
     INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
@@ -16,6 +17,17 @@ export async function insertEntries(db: Tx, sessionId: string, entries: Transcri
                   ${entries.map((e) => e.toolNames.join("\x1f"))}::text[], ${c("isSidechain")}::bool[], ${entries.map((e) => (e.timestamp ? new Date(e.timestamp) : null))}::timestamp[],
                   ${c("file")}::text[], ${c("offset")}::int8[], ${c("rawLine")}::text[]) AS t(uuid, parent, type, role, text, tools, side, ts, file, off, raw)
     ON CONFLICT ("sessionId", uuid) DO NOTHING`;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (22021 refuses the whole batch). A NUL byte is never valid
+ * in a JSON line, so such a line is damaged already: kept, with each NUL as U+FFFD, rather
+ * than stalling every line after it.
+ */
+function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
+  const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s);
+  if (!e.rawLine.includes("\u0000") && !e.text.includes("\u0000") && !e.uuid.includes("\u0000") && !e.type.includes("\u0000")) return e;
+  return { ...e, uuid: clean(e.uuid), parentUuid: e.parentUuid && clean(e.parentUuid), type: clean(e.type), role: e.role && clean(e.role), text: clean(e.text), rawLine: clean(e.rawLine), file: clean(e.file), toolNames: e.toolNames.map(clean) };
 }
 
 /** Session figures derived from its archived entries (never hand-kept counters). */

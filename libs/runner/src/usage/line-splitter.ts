@@ -114,3 +114,64 @@ export async function* readFileLines(path: string, onEnd?: (completeBytes: numbe
     await handle.close();
   }
 }
+
+/** The complete lines of one read, undecoded: line i is `buf[starts[i], ends[i])` (no '\n', no trailing '\r'). */
+export interface LineBatch {
+  buf: Buffer;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * As readFileLines, but a chunk's lines at a time and as byte ranges, for readers that look at
+ * a line's bytes before deciding to decode it (most transcript lines are never needed as text).
+ */
+export async function* readFileLineBatches(path: string, onEnd?: (completeBytes: number) => void, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<LineBatch> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      onEnd?.(0);
+      return;
+    }
+    throw err;
+  }
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    let offset = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const last = data.lastIndexOf(NEWLINE);
+      if (last === -1) {
+        carry = Buffer.from(data);
+        continue;
+      }
+      carry = Buffer.from(data.subarray(last + 1));
+      yield splitRanges(data, last);
+    }
+    const complete = offset - carry.length;
+    if (carry.length) yield splitRanges(carry, carry.length);
+    onEnd?.(complete);
+  } finally {
+    await handle.close();
+  }
+}
+
+function splitRanges(buf: Buffer, end: number): LineBatch {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let from = 0; from <= end; ) {
+    let nl = buf.indexOf(NEWLINE, from);
+    if (nl === -1 || nl > end) nl = end;
+    starts.push(from);
+    ends.push(nl > from && buf[nl - 1] === 0x0d ? nl - 1 : nl);
+    from = nl + 1;
+    if (nl === end) break;
+  }
+  return { buf, starts, ends };
+}

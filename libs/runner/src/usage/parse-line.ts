@@ -43,6 +43,12 @@ export function parseUsageLine(line: string, ctx: UsageLineContext): ParsedUsage
   } catch {
     return MALFORMED;
   }
+  return parseUsageEntry(entry, ctx);
+}
+
+/** As parseUsageLine, for a line already parsed (JSON.parse once per line on the import path). */
+export function parseUsageEntry(entry: unknown, ctx: UsageLineContext): ParsedUsageLine {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return MALFORMED;
   try {
     return usageFromEntry(entry as Record<string, unknown>, ctx);
   } catch (err) {

@@ -2,8 +2,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../claude-args.ts";
-import { readFileLines } from "./line-splitter.ts";
-import { parseUsageLine } from "./parse-line.ts";
+import { readFileLineBatches } from "./line-splitter.ts";
+import { parseUsageEntry } from "./parse-line.ts";
 import type { TranscriptTailerState } from "./transcript-tailer.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -67,16 +67,29 @@ async function dirNames(path: string): Promise<string[]> {
 
 /** The first lines are often summaries and snapshots without a cwd; stops at the first that has one. */
 async function firstCwd(path: string): Promise<string | null> {
-  for await (const line of readFileLines(path)) {
-    if (!line.includes('"cwd"')) continue;
-    const entry = parseObject(line);
-    if (entry && typeof entry.cwd === "string" && entry.cwd !== "") {
-      // Only an absolute path can name a project; "../../etc" is not one, and "/a//b/" is "/a/b".
-      const cwd = projectPathSchema.safeParse(entry.cwd);
-      return cwd.success ? cwd.data : null;
+  // Small reads, and only lines naming a cwd decoded: the answer is usually in the first few lines.
+  for await (const { buf, starts, ends } of readFileLineBatches(path, undefined, 64 * 1024)) {
+    for (let i = 0; i < starts.length; i++) {
+      const [start, end] = [starts[i] ?? 0, ends[i] ?? 0];
+      const at = buf.indexOf(CWD_MARK, start);
+      if (at === -1) break;
+      if (at >= end) continue;
+      const cwd = cwdOf(buf.toString("utf8", start, end));
+      if (cwd !== undefined) return cwd;
     }
   }
   return null;
+}
+
+const CWD_MARK = Buffer.from('"cwd"');
+
+/** undefined: the line names no cwd after all (the mark was inside a value). */
+function cwdOf(line: string): string | null | undefined {
+  const entry = parseObject(line);
+  if (!entry || typeof entry.cwd !== "string" || entry.cwd === "") return undefined;
+  // Only an absolute path can name a project; "../../etc" is not one, and "/a//b/" is "/a/b".
+  const cwd = projectPathSchema.safeParse(entry.cwd);
+  return cwd.success ? cwd.data : null;
 }
 
 /**
@@ -89,51 +102,68 @@ async function firstCwd(path: string): Promise<string | null> {
  * once, however many lines it was written as. Sub-agent entries are sidechain and not counted.
  */
 export async function parseSessionFiles(files: readonly string[], sessionId: string): Promise<ParsedSession> {
-  const batch = new UsageBatch();
-  const ctx = { sessionId };
-  const messages = new Set<string>();
+  const facts = new SessionFacts(sessionId);
   const tailFiles: Record<string, number> = {};
-  let malformed = 0;
-  let first: { at: string; ms: number } | null = null;
-  let last: { at: string; ms: number } | null = null;
-  let title: string | null = null;
-
   for (const file of files) {
     let lineNo = 0;
-    for await (const line of readFileLines(file, (complete) => (tailFiles[file] = complete))) {
-      lineNo += 1;
-      const parsed = parseUsageLine(line, ctx);
-      if (parsed.kind === "usage") batch.add(parsed.record);
-      else if (parsed.kind === "malformed") malformed += 1;
-
-      if (!line.includes(USER_MARK) && !line.includes(ASSISTANT_MARK)) continue;
-      const entry = parseObject(line);
-      if (!entry || (entry.type !== "user" && entry.type !== "assistant")) continue;
-      const ms = typeof entry.timestamp === "string" ? Date.parse(entry.timestamp) : NaN;
-      if (Number.isFinite(ms)) {
-        const at = entry.timestamp as string;
-        if (!first || ms < first.ms) first = { at, ms };
-        if (!last || ms > last.ms) last = { at, ms };
-      }
-      if (entry.isSidechain === true || entry.isMeta === true) continue;
-      const message = isObject(entry.message) ? entry.message : null;
-      if (entry.type === "assistant") {
-        if (typeof message?.id === "string") messages.add(`a:${message.id}`);
-      } else {
-        messages.add(`u:${typeof entry.uuid === "string" ? entry.uuid : `${file}#${lineNo}`}`);
-        title ??= promptTitle(message?.content);
+    for await (const { buf, starts, ends } of readFileLineBatches(file, (complete) => (tailFiles[file] = complete))) {
+      // Where the two marks occur in this chunk, found once: a line without either is never
+      // decoded (most bytes of a transcript are attachments, snapshots and tool output).
+      const marks = markPositions(buf);
+      let m = 0;
+      for (let i = 0; i < starts.length; i++) {
+        lineNo += 1;
+        const [start, end] = [starts[i] ?? 0, ends[i] ?? 0];
+        while ((marks[m] ?? Infinity) < start) m++;
+        if ((marks[m] ?? Infinity) < end) facts.add(buf.toString("utf8", start, end), file, lineNo);
+        else if (isCutShort(buf, start, end)) facts.malformed += 1;
       }
     }
   }
-  return {
-    records: batch.records(),
-    malformed,
-    firstAt: first?.at ?? null,
-    lastAt: last?.at ?? null,
-    messageCount: messages.size,
-    title,
-    tailState: { files: tailFiles },
-  };
+  return { ...facts.result(), tailState: { files: tailFiles } };
+}
+
+/** What parseSessionFiles learns from the lines that name a user or assistant entry. */
+class SessionFacts {
+  malformed = 0;
+  private readonly batch = new UsageBatch();
+  private readonly messages = new Set<string>();
+  private first: { at: string; ms: number } | null = null;
+  private last: { at: string; ms: number } | null = null;
+  private title: string | null = null;
+
+  constructor(private readonly sessionId: string) {}
+
+  add(line: string, file: string, lineNo: number): void {
+    const text = line.trim();
+    if (text[0] !== "{" || text[text.length - 1] !== "}") return void (this.malformed += 1);
+    const entry = parseObject(text);
+    // As parseUsageLine: an assistant line that is not JSON is malformed; a user line is not usage.
+    if (text.includes(ASSISTANT_MARK)) {
+      const parsed = entry ? parseUsageEntry(entry, { sessionId: this.sessionId }) : ({ kind: "malformed" } as const);
+      if (parsed.kind === "usage") this.batch.add(parsed.record);
+      else if (parsed.kind === "malformed") this.malformed += 1;
+    }
+    if (!entry || (entry.type !== "user" && entry.type !== "assistant")) return;
+    const ms = typeof entry.timestamp === "string" ? Date.parse(entry.timestamp) : NaN;
+    if (Number.isFinite(ms)) {
+      const at = entry.timestamp as string;
+      if (!this.first || ms < this.first.ms) this.first = { at, ms };
+      if (!this.last || ms > this.last.ms) this.last = { at, ms };
+    }
+    if (entry.isSidechain === true || entry.isMeta === true) return;
+    const message = isObject(entry.message) ? entry.message : null;
+    if (entry.type === "assistant") {
+      if (typeof message?.id === "string") this.messages.add(`a:${message.id}`);
+    } else {
+      this.messages.add(`u:${typeof entry.uuid === "string" ? entry.uuid : `${file}#${lineNo}`}`);
+      this.title ??= promptTitle(message?.content);
+    }
+  }
+
+  result(): Omit<ParsedSession, "tailState"> {
+    return { records: this.batch.records(), malformed: this.malformed, firstAt: this.first?.at ?? null, lastAt: this.last?.at ?? null, messageCount: this.messages.size, title: this.title };
+  }
 }
 
 /**
@@ -154,6 +184,26 @@ function promptTitle(content: unknown): string | null {
   // By code point, so an emoji at the cut is not split into half a surrogate pair.
   const chars = Array.from(text);
   return chars.length > TITLE_MAX ? chars.slice(0, TITLE_MAX).join("").trimEnd() : text;
+}
+
+const MARKS = [Buffer.from(USER_MARK), Buffer.from(ASSISTANT_MARK)];
+
+/** Sorted byte offsets of every user or assistant mark in a chunk. */
+function markPositions(buf: Buffer): number[] {
+  const found: number[] = [];
+  for (const mark of MARKS) for (let at = buf.indexOf(mark); at !== -1; at = buf.indexOf(mark, at + 1)) found.push(at);
+  return found.sort((a, b) => a - b);
+}
+
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+
+/** parseUsageLine's test, on bytes: a non-blank line not shaped `{…}` was cut short (or is not JSON). */
+function isCutShort(buf: Buffer, start: number, end: number): boolean {
+  let s = start;
+  let e = end;
+  while (s < e && isSpace(buf[s])) s++;
+  while (e > s && isSpace(buf[e - 1])) e--;
+  return s < e && (buf[s] !== 0x7b || buf[e - 1] !== 0x7d);
 }
 
 function parseObject(line: string): Record<string, unknown> | null {

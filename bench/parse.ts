@@ -1,0 +1,114 @@
+/**
+ * bench/parse: our transcript parser and our import, side by side with ccusage, on a generated
+ * hostile corpus (bench/corpus: streaming snapshots, resumed and forked sessions, sidechain
+ * replays under new request ids, sub-agent files, 1 h cache writes, unknown models, malformed
+ * and truncated lines). Prints three token totals — the corpus's own reference counter (a
+ * separate, simple program), our parser, ccusage — which must be identical, the speed of each
+ * as a ratio to ccusage measured in the same run, and the server's RSS during the import.
+ *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import]
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createCaller, hashPassword } from "@stratavore/api";
+import { createDb, insertUser } from "@stratavore/db";
+import { startTestPostgres } from "@stratavore/db/testing";
+import { parseSessionFiles, scanHistory } from "@stratavore/runner";
+import { readEnv } from "../apps/server/src/env.ts";
+import { startServer } from "../apps/server/src/server.ts";
+import { generateCorpus } from "./corpus/generate-corpus.ts";
+import { referenceCount, type Totals } from "./corpus/reference-count.ts";
+import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
+
+const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, seed: { type: "string", default: "1" }, dir: { type: "string" }, "no-import": { type: "boolean", default: false } } });
+const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
+const projects = join(dir, "projects");
+const MB = 1_048_576;
+const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const result = await work();
+  return [result, performance.now() - t0];
+};
+
+if (!existsSync(join(dir, "manifest.json"))) {
+  const [manifest, ms] = await timed(() => generateCorpus({ dir, targetBytes: Number(values.mb) * MB, seed: Number(values.seed) }));
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  console.log(`corpus: generated ${(manifest.totalBytes / MB).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s → ${dir}`);
+}
+const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { totalBytes: number };
+console.log(`corpus: ${(manifest.totalBytes / MB).toFixed(1)} MB, seed ${values.seed}`);
+
+// ccusage twice (the first run warms the page cache for everyone), the second one counts.
+await runCcusage(dir);
+const { ms: ccusageMs, daily } = await runCcusage(dir);
+const cc = ccusageTotals(daily);
+const [ref, refMs] = await timed(() => referenceCount(projects));
+
+/** Our parser alone: every session of the history folder, as `stratavore import` parses it. */
+type Counts = [number, number, number, number, number];
+const [kept, parserMs] = await timed(async () => {
+  // The ledger's unique key across sessions (a fork repeats its parent's responses): larger total wins.
+  const byId = new Map<string, Counts>();
+  for await (const s of scanHistory(projects)) {
+    for (const r of (await parseSessionFiles(s.files, s.sessionId)).records) {
+      const c: Counts = [r.inputTokens, r.outputTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens, r.cacheReadTokens];
+      const old = byId.get(r.messageId);
+      if (!old || c.reduce((a, b) => a + b) > old.reduce((a, b) => a + b)) byId.set(r.messageId, c);
+    }
+  }
+  return byId;
+});
+const sum = (i: number) => [...kept.values()].reduce((a, c) => a + c[i]!, 0);
+const parser = { input: sum(0), output: sum(1), cacheCreate: sum(2) + sum(3), cacheRead: sum(4), total: [0, 1, 2, 3, 4].reduce((a, i) => a + sum(i), 0) };
+const reference = { input: ref.input, output: ref.output, cacheCreate: ref.cacheWrite5m + ref.cacheWrite1h, cacheRead: ref.cacheRead, total: ref.total };
+
+const row = (name: string, t: typeof parser, responses: number | string) => `${name.padEnd(22)} ${String(responses).padStart(9)} ${[t.input, t.output, t.cacheCreate, t.cacheRead, t.total].map((n) => n.toLocaleString("en-US").padStart(16)).join("")}`;
+console.log(`\n${"totals".padEnd(22)} ${"responses".padStart(9)} ${["input", "output", "cache create", "cache read", "total"].map((h) => h.padStart(16)).join("")}`);
+console.log(row("reference counter", reference, ref.responses));
+console.log(row("our parser", parser, kept.size));
+console.log(row("ccusage daily", cc, "-"));
+const agree = JSON.stringify(parser) === JSON.stringify(reference) && JSON.stringify(cc) === JSON.stringify(reference);
+console.log(agree ? "all three totals identical" : "TOTALS DIFFER (see rows above)");
+
+let importMs: number | null = null;
+let rssPeakMb: number | null = null;
+let imported: { tokens: number; rows: number } | null = null;
+if (!values["no-import"]) {
+  // The whole import into PostgreSQL, usage and archive, as Settings → Import history runs it.
+  const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_parse");
+  const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-parse-"));
+  const env = readEnv([], { DATABASE_URL: pg.url, PORT: "0", STRATAVORE_DATA_DIR: tmp, STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_PASSWORD: "bench-admin-password" });
+  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
+  const db = createDb({ connectionString: pg.url, poolMax: 2 });
+  const admin = await insertUser(db, { email: "bench@example.test", name: "bench", role: "admin", passwordHash: await hashPassword("bench-admin-password") });
+  const api = createCaller({ ...server.deps, principal: { user: admin, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  [, importMs] = await timed(async () => {
+    await api.usage.importLocal({ dir: projects });
+    // The job runs in the background, tracked by the fleet: settled = every session and its archive in.
+    await server.deps.fleet.settle();
+  });
+  clearInterval(sampler);
+  rssPeakMb = peak / MB;
+  const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
+  imported = { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count };
+  await server.close();
+  await db.$disconnect();
+  await pg.stop();
+  await rm(tmp, { recursive: true, force: true });
+}
+
+const ratio = (ours: number) => `${(ccusageMs / ours).toFixed(2)}× ccusage's speed`;
+console.log(`\nspeed (${(manifest.totalBytes / MB).toFixed(0)} MB)`);
+console.log(`  ccusage daily --offline    ${(ccusageMs / 1000).toFixed(2)} s   (${(manifest.totalBytes / MB / (ccusageMs / 1000)).toFixed(0)} MB/s)`);
+console.log(`  reference counter          ${(refMs / 1000).toFixed(2)} s   ${ratio(refMs)}`);
+console.log(`  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`);
+if (importMs !== null && imported) {
+  console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
+  console.log(`  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); peak RSS ${rssPeakMb!.toFixed(0)} MB`);
+}
+if (!agree) process.exitCode = 1;
