@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { parseSessionFiles, scanHistory, type HistorySession } from "@stratavore/runner";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
 
@@ -17,6 +18,8 @@ export interface ImportSummary {
   recordsChanged: number;
   projectsCreated: string[];
   malformedLines: number;
+  /** Transcript files sent to the server's archive (searchable, resumable there). */
+  transcriptsArchived: number;
 }
 
 export interface ImportOptions {
@@ -24,6 +27,8 @@ export interface ImportOptions {
   /** Sends one call's sessions; absent for a dry run. */
   send?: (sessions: ImportSession[]) => Promise<{ recordsChanged: number; projectsCreated: string[] }>;
   onProgress?: (p: ImportProgress) => void;
+  /** Sends one transcript file (`file` "" = the main one, else the sub-agent file's name) for the archive. */
+  upload?: (sessionId: string, file: string, path: string) => Promise<void>;
 }
 
 /** Normalised so the server's datetime check never rejects a whole call over one odd timestamp. */
@@ -33,10 +38,10 @@ const isoOrNull = (at: string | null) => {
 };
 
 /** Scans `dir` (Claude Code's projects folder), parses each session and sends them in batches. */
-export async function importHistory({ dir, send, onProgress }: ImportOptions): Promise<ImportSummary> {
+export async function importHistory({ dir, send, onProgress, upload }: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
   for await (const s of scanHistory(dir)) found.push(s);
-  const summary: ImportSummary = { dir, dryRun: !send, sessions: found.length, records: 0, recordsChanged: 0, projectsCreated: [], malformedLines: 0 };
+  const summary: ImportSummary = { dir, dryRun: !send, sessions: found.length, records: 0, recordsChanged: 0, projectsCreated: [], malformedLines: 0, transcriptsArchived: 0 };
   const batcher = new ImportBatcher();
   const flush = async (batch: ImportSession[] | null) => {
     if (!batch || !send) return;
@@ -56,5 +61,14 @@ export async function importHistory({ dir, send, onProgress }: ImportOptions): P
     onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
   }
   await flush(batcher.flush());
+  // Every session exists on the server now: its transcript files follow, for the archive.
+  if (send && upload) {
+    for (const h of found) {
+      for (const [i, path] of h.files.entries()) {
+        await upload(h.sessionId, i === 0 ? "" : basename(path), path);
+        summary.transcriptsArchived += 1;
+      }
+    }
+  }
   return summary;
 }

@@ -112,8 +112,8 @@ describe("import batches", () => {
   });
 
   it("describes the outcome and draws the bar", () => {
-    const base = { dir: "/h/.claude/projects", dryRun: false, sessions: 2, records: 5, recordsChanged: 1, projectsCreated: ["x"], malformedLines: 0 };
-    expect(describeImport(base)).toBe("Imported 2 sessions: 1 usage record changed, 1 project created (x), 0 malformed lines skipped.");
+    const base = { dir: "/h/.claude/projects", dryRun: false, sessions: 2, records: 5, recordsChanged: 1, projectsCreated: ["x"], malformedLines: 0, transcriptsArchived: 3 };
+    expect(describeImport(base)).toBe("Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.");
     expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe("Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.");
     expect(renderBar(12, 48)).toBe("[######------------------] 12/48");
     expect(renderBar(0, 0)).toBe("[########################] 0/0");

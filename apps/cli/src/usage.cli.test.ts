@@ -57,7 +57,7 @@ describe("usage", () => {
     const empty = await json<UsageJson>(["usage", "--since", "2001-01-01", "--until", "2001-01-31"]);
     expect(empty).toEqual({
       rows: [],
-      totals: { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, unpricedTokens: 0, requests: 0 },
+      totals: { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, estimatedCostUsd: 0, unpricedTokens: 0, requests: 0 },
     });
     const byModel = await json<UsageJson>(["usage", "--since", "2001-01-01T00:00:00Z", "--until", "20010102", "--by", "model"]);
     expect(byModel.rows).toEqual([]);
@@ -146,7 +146,7 @@ describe("budget", () => {
 
 describe("import", () => {
   /** `<tmp>/projects/-tmp-x/<uuid>.jsonl`: a prompt, then one response written twice as it streamed (the second line is larger). */
-  async function fixture(): Promise<{ dir: string; project: string }> {
+  async function fixture(): Promise<{ dir: string; project: string; sessionId: string }> {
     const project = uniqueSlug("cli-import");
     const cwd = `/tmp/${project}`;
     const sessionId = randomUUID();
@@ -158,15 +158,15 @@ describe("import", () => {
       message: { id: msg, type: "message", role: "assistant", model: "claude-sonnet-4-5-20250929", content: [{ type: "text", text: "Hi" }],
         usage: { input_tokens: 10, output_tokens: output, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, cache_creation: { ephemeral_5m_input_tokens: 60, ephemeral_1h_input_tokens: 40 } } },
     });
-    const user = { ...base, type: "user", uuid: randomUUID(), timestamp: at, message: { role: "user", content: "Say hi" } };
+    const user = { ...base, type: "user", uuid: randomUUID(), timestamp: at, message: { role: "user", content: `Say hi to ${project}` } };
     const dir = join(await h.freshDir("claude"), "projects");
     await mkdir(join(dir, "-tmp-x"), { recursive: true });
     await writeFile(join(dir, "-tmp-x", `${sessionId}.jsonl`), [user, assistant(5), assistant(50)].map((l) => JSON.stringify(l)).join("\n") + "\n");
-    return { dir, project };
+    return { dir, project, sessionId };
   }
 
-  it("imports once (1 record, a project named after the cwd), counts the larger line, and changes nothing the second time", async () => {
-    const { dir, project } = await fixture();
+  it("imports once (1 record, a project named after the cwd, the transcript archived), counts the larger line, and changes nothing the second time", async () => {
+    const { dir, project, sessionId } = await fixture();
 
     const dry = await cli(["import", "--dir", dir, "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
@@ -176,7 +176,11 @@ describe("import", () => {
 
     const first = await cli(["import", "--dir", dir]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`Imported 1 session: 1 usage record changed, 1 project created (${project}), 0 malformed lines skipped.\n`);
+    expect(first.stdout).toBe(`Imported 1 session: 1 usage record changed, 1 project created (${project}), 1 transcript file archived, 0 malformed lines skipped.\n`);
+    // Archived as a runner's agent would: its 3 lines, found by a search, and resumable (after a restore).
+    expect(await json<{ entryCount: number; resumable: boolean; title: string }>(["sessions", "show", sessionId])).toMatchObject({ entryCount: 3, resumable: true, title: `Say hi to ${project}` });
+    const found = await json<{ sessions: Array<{ id: string }> }>(["sessions", "list", "--search", project]);
+    expect(found.sessions.map((s) => s.id)).toEqual([sessionId]);
     expect(first.stderr).toBe(""); // no progress bar when stderr is not a terminal
     expect(await json<{ path: string; tags: string[] }>(["projects", "show", project])).toMatchObject({ path: `/tmp/${project}`, tags: ["imported"] });
 

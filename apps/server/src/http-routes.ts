@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AUTH_PATH, TRPC_PATH } from "@stratavore/api";
+import { AUTH_PATH, TRANSCRIPT_UPLOAD_PATH, TRPC_PATH } from "@stratavore/api";
 
 export interface Routes {
   trpc: (req: IncomingMessage, res: ServerResponse) => void;
   auth: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `stratavore import` sends transcript files here (streamed, not a tRPC call). */
+  upload: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   ready: () => Promise<boolean>;
   web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
@@ -25,6 +27,7 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       }
       if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) return routes.trpc(req, res);
       if (path.startsWith(`${AUTH_PATH}/`)) return routes.auth(req, res);
+      if (path === TRANSCRIPT_UPLOAD_PATH) return routes.upload(req, res);
       return routes.web(req, res);
     };
     run().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
-  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
+  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, createTranscriptUploadHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
   embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, upgradeLedger, type ApiConfig, type ApiDeps, type FleetConfig, type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
@@ -66,6 +66,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       {
         trpc: createTrpcHandler(deps, env.trustProxy),
         auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config), env.trustProxy),
+        upload: createTranscriptUploadHandler(deps),
         ready: () => pingDb(db),
         web: async (req, res) => {
           if (web) return web.handle(req, res);

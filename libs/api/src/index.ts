@@ -10,6 +10,7 @@ export { MemoryBus, type RealtimeBus, type OutgoingEvent } from "./realtime/bus.
 export { attachRealtime, type RealtimeServer } from "./realtime/socket-server.ts";
 export { createTrpcHandler, contextFor, TRPC_PATH } from "./http/trpc-handler.ts";
 export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
+export { createTranscriptUploadHandler, TRANSCRIPT_UPLOAD_PATH } from "./http/transcript-upload-handler.ts";
 export { ensureFirstAdmin } from "./services/users-service.ts";
 export { Fleet, DEFAULT_FLEET_CONFIG, type FleetConfig } from "./fleet/fleet.ts";
 export { startReconciler, reconcileOnce } from "./services/reconciler.ts";

@@ -8,7 +8,8 @@ import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
 import { formatCount } from "../output.ts";
 import { progressLine } from "../progress.ts";
-import { connect } from "../session.ts";
+import { clientFor, resolveConnection } from "../session.ts";
+import { uploadTranscript } from "../transcript-upload.ts";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -19,13 +20,13 @@ export function describeImport(s: ImportSummary): string {
   const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
   if (s.dryRun) return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
   const created = s.projectsCreated.length ? ` (${s.projectsCreated.join(", ")})` : "";
-  return `Imported ${plural(s.sessions, "session")}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${malformed}.`;
+  return `Imported ${plural(s.sessions, "session")}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${plural(s.transcriptsArchived, "transcript file")} archived, ${malformed}.`;
 }
 
 export function registerImportCommand(program: Command, { env, io }: CliContext): void {
   program
     .command("import")
-    .description("import the token usage of existing Claude Code sessions on this machine (safe to repeat)")
+    .description("import existing Claude Code sessions on this machine: their token usage and their transcripts (safe to repeat)")
     .option("--dir <dir>", "Claude Code's projects folder", env.claudeProjectsDir)
     .option("--dry-run", "read and count, but send nothing (needs no login)")
     .option("--json", "print the summary as JSON")
@@ -33,20 +34,23 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
       "after",
       "\nEach session is filed under the project whose path is the session's working directory; a project is\n" +
         "created (tagged 'imported') when none has that path. Records are keyed by API response, so running\n" +
-        "import again, or importing sessions an agent already reported, changes nothing.\n" +
+        "import again, or importing sessions an agent already reported, changes nothing. Each transcript is\n" +
+        "archived too, so the sessions can be searched, exported and resumed from any node.\n" +
         "The default folder is $CLAUDE_CONFIG_DIR/projects, or ~/.claude/projects.",
     )
     .action(async (opts: { dir: string; dryRun?: boolean; json?: boolean }) => {
       const dir = expandHome(opts.dir);
       const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
       if (!isDir) throw new CliError("NOT_FOUND", `No directory ${dir}; pass Claude Code's projects folder with --dir.`);
-      const api = opts.dryRun ? null : await connect(env);
+      const conn = opts.dryRun ? null : await resolveConnection(env);
+      const api = conn ? clientFor(conn) : null;
       const bar = progressLine(io.stderr);
       let summary: ImportSummary;
       try {
         summary = await importHistory({
           dir,
           send: api ? (sessions) => api.usage.import.mutate({ sessions }) : undefined,
+          upload: conn ? (sessionId, file, path) => uploadTranscript(conn, sessionId, file, path) : undefined,
           onProgress: (p) => bar.update(p.sessionsDone, p.sessionsTotal, `sessions, ${plural(p.records, "record")}`),
         });
       } finally {

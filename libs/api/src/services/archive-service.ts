@@ -31,14 +31,26 @@ export async function archiveEntries(deps: ApiDeps, nodeId: string, runnerId: st
  * runner worked on is left to its agent's archive. Returns the lines added.
  */
 export async function archiveImported(deps: ApiDeps, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
-  if (await deps.db.runner.count({ where: { sessionId } })) return 0;
+  if (!(await canArchiveImport(deps, sessionId))) return 0;
   let added = 0;
-  for (let i = 0; i < entries.length; i += 500) {
-    added += await deps.db.$transaction((tx) => insertEntries(tx, sessionId, entries.slice(i, i + 500)), { maxWait: 30_000, timeout: 30_000 });
-  }
+  for (let i = 0; i < entries.length; i += 500) added += await insertImportedEntries(deps, sessionId, entries.slice(i, i + 500));
+  await finishImportedArchive(deps, sessionId);
+  return added;
+}
+
+/** Imports never add to a session a runner worked on: its agent archives it. */
+export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promise<boolean> {
+  return (await deps.db.runner.count({ where: { sessionId } })) === 0;
+}
+
+export function insertImportedEntries(deps: ApiDeps, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+  return deps.db.$transaction((tx) => insertEntries(tx, sessionId, entries), { maxWait: 30_000, timeout: 30_000 });
+}
+
+/** Figures from the archived lines, and resumable once there are any (restore puts them on a node). */
+export async function finishImportedArchive(deps: ApiDeps, sessionId: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     await refreshSessionStats(tx, sessionId);
     if (await tx.transcriptEntry.count({ where: { sessionId } })) await tx.session.update({ where: { id: sessionId }, data: { resumable: true } });
   });
-  return added;
 }

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createGunzip } from "node:zlib";
+import { AppError, ERROR_CODES, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
+import { isSessionId, LineSplitter, parseTranscriptEntry } from "@stratavore/runner";
+import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
+import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../services/archive-service.ts";
+import type { ApiDeps } from "../trpc/context.ts";
+
+export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
+/** One transcript file; far above real sessions (a long one is tens of MB), bounded all the same. */
+const MAX_BYTES = 1024 * 1024 * 1024;
+const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
+const BATCH = 500;
+const STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412, TOO_MANY_REQUESTS: 429, INTERNAL_SERVER_ERROR: 500 };
+
+/**
+ * `stratavore import` sends each transcript file here after `usage.import` created its session,
+ * so imported sessions are archived exactly as a runner's agent archives them — searchable,
+ * exportable, and resumable after a restore (DESIGN §5). The body is the raw JSONL (gzip when
+ * `content-encoding: gzip`), streamed line by line: a transcript is never whole in memory, and
+ * no line is too long for it as it would be for a tRPC call. API tokens only (no cookies, so
+ * no cross-site request can reach it), operator role, write scope.
+ *   POST /api/import/transcript?session=<id>&file=<"" | agent-….jsonl>
+ */
+export function createTranscriptUploadHandler(deps: ApiDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const lines = await receive(deps, req);
+      reply(res, 200, { ok: true, lines });
+    } catch (err) {
+      const app = err instanceof AppError ? err : null;
+      if (!app) deps.log("error", "transcript upload failed", { error: String(err) });
+      const code = app?.code ?? "INTERNAL";
+      reply(res, STATUS[ERROR_CODES[code].http] ?? 500, { error: { code, message: app?.message ?? "Something went wrong on the server." } });
+    }
+  };
+}
+
+async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
+  if (req.method !== "POST") throw new AppError("VALIDATION", "POST the transcript file.");
+  const bearer = bearerFrom(req.headers.authorization);
+  if (!bearer) throw new AppError("UNAUTHENTICATED", "Send an API token (Authorization: Bearer …).");
+  const principal = await resolvePrincipal(deps.db, deps.config.authSecret, { cookieHeader: undefined, bearer });
+  if (!principal) throw new AppError("UNAUTHENTICATED", "The API token is not valid.");
+  if (!roleAtLeast(principal.user.role, "operator")) throw new AppError("FORBIDDEN", "This needs the operator role.");
+  if (!principal.scopes.includes("write")) throw new AppError("TOKEN_SCOPE", "This API token lacks the write scope.");
+
+  const url = new URL(req.url ?? "/", "http://upload");
+  const sessionId = url.searchParams.get("session") ?? "";
+  const file = url.searchParams.get("file") ?? "";
+  if (!isSessionId(sessionId)) throw new AppError("VALIDATION", "session must be a session id.");
+  if (file !== "" && !SUBAGENT_FILE.test(file)) throw new AppError("VALIDATION", "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).");
+  const session = await deps.db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
+  if (!session) throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
+
+  // A session a runner worked on is archived by its agent; the upload is read and dropped.
+  const keep = await canArchiveImport(deps, sessionId);
+  let pending: TranscriptEntryInput[] = [];
+  let added = 0;
+  const take = async (entry: TranscriptEntryInput | null, force = false) => {
+    if (entry) pending.push(entry);
+    if (pending.length && (force || pending.length >= BATCH)) {
+      if (keep) added += await insertImportedEntries(deps, sessionId, pending);
+      pending = [];
+    }
+  };
+  const splitter = new LineSplitter();
+  let offset = 0;
+  const body = req.headers["content-encoding"] === "gzip" ? req.pipe(createGunzip()) : req;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (offset + chunk.length > MAX_BYTES) throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
+    for (const line of splitter.pushLines(chunk, offset)) await take(parseTranscriptEntry(line.text, { file, offset: line.start }));
+    offset += chunk.length;
+  }
+  const tailStart = offset - splitter.pendingBytes;
+  const tail = splitter.flush();
+  if (tail !== null) await take(parseTranscriptEntry(tail, { file, offset: tailStart }));
+  await take(null, true);
+  if (keep) await finishImportedArchive(deps, sessionId);
+  return added;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
