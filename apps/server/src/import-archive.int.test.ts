@@ -3,7 +3,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { createCaller, hashPassword } from "@stratavore/api";
+import { insertUser } from "@stratavore/db";
+import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
 /**
@@ -84,5 +86,32 @@ describe("imported history", () => {
     const runners = await h.db.runner.count();
     expect(await codeOf(h.api.sessions.resume({ id: sessionId }))).toBe("NOT_RESUMABLE");
     expect(await h.db.runner.count()).toBe(runners);
+  });
+
+  it("the transcript upload takes API tokens only, operator and write scope, a known session and a safe file name; a live session is not touched", async () => {
+    const sessionId = randomUUID();
+    await h.api.usage.import({ sessions: [{ sessionId, cwd: workdir, title: null, firstAt: null, lastAt: null, messageCount: 1, records: [] }] });
+    const viewer = await insertUser(h.db, { email: uniqueEmail("viewer"), name: "Viewer", role: "viewer", passwordHash: await hashPassword("viewer-password") });
+    const tokenFor = async (user: typeof viewer | null, scopes: ("read" | "write")[]) => {
+      const api = user ? createCaller({ ...h.server.deps, principal: { user, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" }) : h.api;
+      return (await api.apiTokens.create({ name: uniqueSlug("t"), scopes })).secret;
+    };
+    const [writer, reader, viewerToken] = [await tokenFor(null, ["read", "write"]), await tokenFor(null, ["read"]), await tokenFor(viewer, ["read", "write"])];
+    const line = JSON.stringify({ type: "user", uuid: "u1", sessionId, timestamp: "2026-11-01T10:00:00.000Z", message: { role: "user", content: "uploaded line" } }) + "\n";
+    const post = async (query: string, headers: Record<string, string>) => {
+      const res = await fetch(`${h.server.url}/api/import/transcript?${query}`, { method: "POST", body: line, headers });
+      return [res.status, ((await res.json()) as { error?: { code: string }; lines?: number }).error?.code ?? "OK"];
+    };
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    expect(await post(`session=${sessionId}&file=`, {})).toEqual([401, "UNAUTHENTICATED"]);
+    expect(await post(`session=${sessionId}&file=`, bearer("svt_not-a-real-token-at-all"))).toEqual([401, "UNAUTHENTICATED"]);
+    expect(await post(`session=${sessionId}&file=`, bearer(viewerToken))).toEqual([403, "FORBIDDEN"]);
+    expect(await post(`session=${sessionId}&file=`, bearer(reader))).toEqual([403, "TOKEN_SCOPE"]);
+    expect(await post(`session=../../etc&file=`, bearer(writer))).toEqual([400, "VALIDATION"]);
+    expect(await post(`session=${sessionId}&file=../../passwd`, bearer(writer))).toEqual([400, "VALIDATION"]);
+    expect(await post(`session=${randomUUID()}&file=`, bearer(writer))).toEqual([404, "NOT_FOUND"]);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(0);
+    expect(await post(`session=${sessionId}&file=`, bearer(writer))).toEqual([200, "OK"]);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(1);
   });
 });
