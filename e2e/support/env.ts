@@ -12,10 +12,12 @@ export interface StackInfo {
   adminPassword: string;
   databaseUrl: string;
   workdir: string;
+  /** The server's Claude Code projects folder (Settings → Import history reads it). */
+  claudeProjectsDir: string;
 }
 
 export function publishStack(s: StackInfo): void {
-  Object.assign(process.env, { E2E_BASE_URL: s.url, E2E_ADMIN_EMAIL: s.adminEmail, E2E_ADMIN_PASSWORD: s.adminPassword, E2E_DATABASE_URL: s.databaseUrl, E2E_WORKDIR: s.workdir });
+  Object.assign(process.env, { E2E_BASE_URL: s.url, E2E_ADMIN_EMAIL: s.adminEmail, E2E_ADMIN_PASSWORD: s.adminPassword, E2E_DATABASE_URL: s.databaseUrl, E2E_WORKDIR: s.workdir, E2E_CLAUDE_PROJECTS_DIR: s.claudeProjectsDir });
 }
 
 export const stack = () => ({
@@ -23,4 +25,5 @@ export const stack = () => ({
   adminEmail: process.env.E2E_ADMIN_EMAIL ?? "",
   adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
   workdir: process.env.E2E_WORKDIR ?? "",
+  claudeProjectsDir: process.env.E2E_CLAUDE_PROJECTS_DIR ?? "",
 });

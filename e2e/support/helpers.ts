@@ -4,6 +4,7 @@ import { stack } from "./env.ts";
 export const baseUrl = () => stack().url;
 export const admin = () => ({ email: stack().adminEmail, password: stack().adminPassword });
 export const workdir = () => stack().workdir;
+export const claudeProjectsDir = () => stack().claudeProjectsDir;
 
 export async function login(page: Page, email = admin().email, password = admin().password): Promise<void> {
   await page.goto(`${baseUrl()}/login`);

@@ -23,6 +23,8 @@ const env = readEnv([], {
   STRATAVORE_DATA_DIR: dataDir,
   STRATAVORE_ADMIN_PASSWORD: adminPassword,
   STRATAVORE_LOG_LEVEL: "warn",
+  // The server's own Claude Code history (Settings → Import history), never the host's.
+  CLAUDE_CONFIG_DIR: join(dataDir, "server-claude"),
 });
 const server = await startServer(env, createLogger("warn"), { web: true });
 // A real agent process with the fake claude, like `npm start`'s local agent.
@@ -33,7 +35,7 @@ const agent = await startLocalAgent({
   // Every fake claude also reports usage on its own twice a second, like a busy session.
   env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, passEnv: ["FAKE_CLAUDE_USAGE_EVERY_MS"], claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
 });
-process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir })}\n`);
+process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir, claudeProjectsDir: env.claudeProjectsDir })}\n`);
 
 const stop = async () => {
   await agent.stop().catch(() => undefined);

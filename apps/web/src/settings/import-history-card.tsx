@@ -17,8 +17,9 @@ export function ImportHistoryCard() {
   const trpc = useTRPC();
   const socket = useRealtimeSocket();
   const [jobId, setJobId] = useState<string | null>(null);
+  const [dir, setDir] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setProgress(null); setJobId(r.jobId); } }));
+  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setProgress(null); setJobId(r.jobId); setDir(r.dir); } }));
 
   useEffect(() => {
     if (!socket || !jobId) return;
@@ -31,13 +32,17 @@ export function ImportHistoryCard() {
   const pct = progress && progress.sessionsTotal ? Math.round((progress.sessionsDone / progress.sessionsTotal) * 100) : 0;
   return (
     <Card title="Import history">
-      <p className="muted">Adds the token usage of Claude Code sessions already on the server&apos;s machine (~/.claude/projects) to the ledger. Running it again changes nothing.</p>
+      <p className="muted">
+        Adds the Claude Code sessions already on the server&apos;s machine (its Claude Code projects folder, under CLAUDE_CONFIG_DIR or ~/.claude) to the
+        ledger and the archive: their usage, and their transcripts, which can then be searched, exported and resumed. Running it again changes nothing.
+      </p>
       {start.error ? <Alert>{errorMessage(start.error).message}</Alert> : null}
       {progress?.error ? <Alert>{progress.error}</Alert> : null}
       {jobId ? (
         <div className="import-progress" data-testid="import-progress">
           <progress max={100} value={pct} aria-label="Import progress" />
           <span>
+            {dir ? `From ${dir}: ` : ""}
             {progress ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated` : "Scanning…"}
             {progress?.finished && !progress.error ? " — done." : ""}
           </span>

@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { baseUrl, claudeProjectsDir, login, workdir } from "../support/helpers";
+
+/**
+ * History that predates Stratavore, imported from Settings, is a session like any other:
+ * found by a search, opened, exported byte for byte, its estimated cost marked, and resumed.
+ */
+test("import history in Settings, then search, open, export and resume an imported session", async ({ page }) => {
+  const phrase = `narwhal${Date.now().toString(36)}`;
+  const sessionId = randomUUID();
+  const folder = join(claudeProjectsDir(), workdir().replace(/[^a-zA-Z0-9]/g, "-"));
+  await mkdir(folder, { recursive: true });
+  const base = { isSidechain: false, userType: "external", cwd: workdir(), sessionId, version: "2.1.328" };
+  const lines = [
+    { ...base, parentUuid: null, type: "user", uuid: randomUUID(), timestamp: "2026-11-02T09:00:00.000Z", message: { role: "user", content: `sketch the ${phrase} rollout` } },
+    // claude 2.1.328's default model is not in any price list: estimated, and shown as such.
+    { ...base, parentUuid: null, type: "assistant", uuid: randomUUID(), requestId: "req_e2e", timestamp: "2026-11-02T09:00:04.000Z", message: { id: `msg_${phrase}`, type: "message", role: "assistant", model: "claude-opus-5-5", content: [{ type: "text", text: "Here is the plan." }], usage: { input_tokens: 1000, output_tokens: 2000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } },
+  ];
+  const file = join(folder, `${sessionId}.jsonl`);
+  await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+
+  await login(page);
+  await page.goto(`${baseUrl()}/settings`);
+  await page.getByRole("button", { name: "Import history" }).click();
+  await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
+  await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());
+
+  await page.goto(`${baseUrl()}/sessions`);
+  await page.getByLabel("Search transcripts").fill(phrase);
+  const hit = page.getByTestId("search-hit").first();
+  await expect(hit).toContainText(phrase, { timeout: 15_000 });
+  await hit.click();
+  await expect(page).toHaveURL(new RegExp(`/sessions/${sessionId}`));
+  await expect(page.getByTestId("transcript")).toContainText(phrase);
+  // (1000 × $5 + 2000 × $25) / 1e6 = $0.055 at claude-opus-5's price, marked "~".
+  await expect(page.getByText("~$0.06").first()).toBeVisible();
+
+  const download = page.waitForEvent("download");
+  await page.getByText("Export ▾").click();
+  await page.getByRole("menuitem", { name: "JSONL (original lines)" }).click();
+  const saved = await (await download).path();
+  expect(await readFile(saved, "utf8")).toBe(await readFile(file, "utf8"));
+
+  await page.getByRole("button", { name: "Resume", exact: true }).click();
+  await expect(page).toHaveURL(/\/runners\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("runner-status")).toHaveText("running");
+  await expect(page.getByTestId("runner-terminal").locator(".xterm-rows")).toContainText(sessionId);
+  const runnerId = page.url().split("/").pop()!;
+  const res = await page.request.post(`${baseUrl()}/api/trpc/runners.stop`, { data: { json: { id: runnerId } } });
+  expect(res.ok()).toBe(true);
+});
