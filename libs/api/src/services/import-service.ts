@@ -12,8 +12,15 @@ type ImportInput = z.infer<typeof usageImportInput>;
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "imported";
 
-/** The project a session's cwd belongs to: an existing one with that path, or a new one. */
-async function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
+/**
+ * The project a session's cwd belongs to: an existing one with that path, or a new one. One
+ * lookup-or-create per path at a time, so sessions imported side by side share the project.
+ */
+function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
+  return deps.fleet.serially(`import-project:${cwd}`, () => findOrCreateProject(deps, actor, cwd, created));
+}
+
+async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
   const existing = await deps.db.project.findFirst({ where: { path: cwd }, select: { id: true }, orderBy: { createdAt: "asc" } });
   if (existing) return existing.id;
   return inTransaction(deps.db, deps.bus, async (tx) => {
@@ -45,11 +52,19 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
     const last = s.lastAt ? new Date(s.lastAt) : null;
     if (existing) await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
     // Resumable only once its transcript is archived (an import that carries the lines says so).
-    else await deps.db.session.upsert({ where: { id: s.sessionId }, create: { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, firstMessageAt: first, lastMessageAt: last, messageCount: s.messageCount, resumable: false }, update: {} });
+    else await createSessionIfMissing(deps, { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, first, last, messageCount: s.messageCount });
     changed += await writeLedger(deps, { runnerId: null, projectId, nodeId: null }, s.records.map((r) => ({ ...r, sessionId: s.sessionId })));
   }
   if (changed) await evaluateBudgets(deps, [...projects], []);
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
+}
+
+/** One statement: two imports of the same new session at once create it once. */
+async function createSessionIfMissing(deps: ApiDeps, s: { id: string; projectId: string | null; cwd: string | null; title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+  await deps.db.$executeRaw`
+    INSERT INTO "Session" (id, "projectId", cwd, title, "firstMessageAt", "lastMessageAt", "messageCount", resumable, "createdAt", "updatedAt")
+    VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now(), now())
+    ON CONFLICT (id) DO NOTHING`;
 }
 
 /** Widens what an import knows about an existing session without taking anything away. */
