@@ -7,6 +7,7 @@
  * as a ratio to ccusage measured in the same run, and the server's RSS during the import.
  *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import]
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -23,7 +24,7 @@ import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, seed: { type: "string", default: "1" }, dir: { type: "string" }, "no-import": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, seed: { type: "string", default: "1" }, dir: { type: "string" }, "no-import": { type: "boolean", default: false }, "import-only": { type: "boolean", default: false } } });
 const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
 const projects = join(dir, "projects");
 const MB = 1_048_576;
@@ -40,6 +41,33 @@ if (!existsSync(join(dir, "manifest.json"))) {
 }
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { totalBytes: number };
 console.log(`corpus: ${(manifest.totalBytes / MB).toFixed(1)} MB, seed ${values.seed}`);
+
+if (values["import-only"]) {
+  // The whole import into PostgreSQL, usage and archive, as Settings → Import history runs it.
+  const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_parse");
+  const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-parse-"));
+  const env = readEnv([], { DATABASE_URL: pg.url, PORT: "0", STRATAVORE_DATA_DIR: tmp, STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_PASSWORD: "bench-admin-password" });
+  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
+  const db = createDb({ connectionString: pg.url, poolMax: 2 });
+  const admin = await insertUser(db, { email: "bench@example.test", name: "bench", role: "admin", passwordHash: await hashPassword("bench-admin-password") });
+  const api = createCaller({ ...server.deps, principal: { user: admin, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
+  const rssStartMb = process.memoryUsage().rss / MB;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const [, importMs] = await timed(async () => {
+    await api.usage.importLocal({ dir: projects });
+    // The job runs in the background, tracked by the fleet: settled = every session and its archive in.
+    await server.deps.fleet.settle();
+  });
+  clearInterval(sampler);
+  const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
+  console.log(`IMPORT ${JSON.stringify({ importMs, rssStartMb, rssPeakMb: peak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`);
+  await server.close();
+  await db.$disconnect();
+  await pg.stop();
+  await rm(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // ccusage twice (the first run warms the page cache for everyone), the second one counts.
 await runCcusage(dir);
@@ -75,31 +103,14 @@ console.log(agree ? "all three totals identical" : "TOTALS DIFFER (see rows abov
 
 let importMs: number | null = null;
 let rssPeakMb: number | null = null;
+let rssStartMb: number | null = null;
 let imported: { tokens: number; rows: number } | null = null;
 if (!values["no-import"]) {
-  // The whole import into PostgreSQL, usage and archive, as Settings → Import history runs it.
-  const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_parse");
-  const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-parse-"));
-  const env = readEnv([], { DATABASE_URL: pg.url, PORT: "0", STRATAVORE_DATA_DIR: tmp, STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_PASSWORD: "bench-admin-password" });
-  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
-  const db = createDb({ connectionString: pg.url, poolMax: 2 });
-  const admin = await insertUser(db, { email: "bench@example.test", name: "bench", role: "admin", passwordHash: await hashPassword("bench-admin-password") });
-  const api = createCaller({ ...server.deps, principal: { user: admin, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  [, importMs] = await timed(async () => {
-    await api.usage.importLocal({ dir: projects });
-    // The job runs in the background, tracked by the fleet: settled = every session and its archive in.
-    await server.deps.fleet.settle();
-  });
-  clearInterval(sampler);
-  rssPeakMb = peak / MB;
-  const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
-  imported = { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count };
-  await server.close();
-  await db.$disconnect();
-  await pg.stop();
-  await rm(tmp, { recursive: true, force: true });
+  // In a fresh process, so its memory is the server's and not this one's parsing passes.
+  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--dir", dir, "--import-only"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const line = child.stdout.split("\n").find((l) => l.startsWith("IMPORT "));
+  if (!line) throw new Error(`the import run failed:\n${child.stderr}`);
+  ({ importMs, rssPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as { importMs: number; rssPeakMb: number; rssStartMb: number; imported: { tokens: number; rows: number } });
 }
 
 const ratio = (ours: number) => `${(ccusageMs / ours).toFixed(2)}× ccusage's speed`;
@@ -109,6 +120,7 @@ console.log(`  reference counter          ${(refMs / 1000).toFixed(2)} s   ${rat
 console.log(`  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`);
 if (importMs !== null && imported) {
   console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
-  console.log(`  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); peak RSS ${rssPeakMb!.toFixed(0)} MB`);
+  console.log(`  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during`);
+  if (imported.tokens !== reference.total) process.exitCode = 1;
 }
 if (!agree) process.exitCode = 1;

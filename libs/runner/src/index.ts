@@ -21,3 +21,4 @@ export * from "./usage/parse-entry.ts";
 export * from "./usage/usage-batch.ts";
 export * from "./usage/transcript-tailer.ts";
 export * from "./usage/scan-history.ts";
+export * from "./usage/stream-session.ts";

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
-import { scanHistory, TranscriptTailer, type HistorySession } from "@stratavore/runner";
+import { scanHistory, streamSessionFiles, type HistorySession } from "@stratavore/runner";
 import { AppError, ROOMS } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../trpc/context.ts";
-import { archiveImported } from "./archive-service.ts";
+import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "./archive-service.ts";
 import { importHistory } from "./import-service.ts";
 
 const RECORDS_PER_CALL = 20_000;
@@ -38,7 +37,7 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
       await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, async () => {
         for (let s = sessions[next++]; s; s = sessions[next++]) {
           try {
-            changed += await importOne(deps, actor, dir, s);
+            changed += await importOne(deps, actor, s);
           } catch (err) {
             // One damaged session must not cost the others their import.
             failed += 1;
@@ -61,18 +60,21 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
 }
 
 /**
- * One session: read once by the same tailer a runner's agent uses, so usage and archive lines
- * are exactly what live tailing gives; then the ledger write and the archive. The session's
- * title and message count come from its archived lines, as for a live session.
+ * One session, read once and a chunk at a time (a huge transcript never whole in memory): its
+ * archive lines go in as they are read, then its usage through the same ledger write as live
+ * usage. The session's title and message count come from its archived lines, as for a live
+ * session. A session some runner worked on keeps its agent's archive.
  */
-async function importOne(deps: ApiDeps, actor: Principal, dir: string, s: HistorySession): Promise<number> {
-  const { records, entries } = await new TranscriptTailer({ configDir: dir, cwd: "", projectDir: join(dir, s.projectDir), sessionId: s.sessionId }).poll();
-  const times = entries.filter((e) => e.type === "user" || e.type === "assistant").map((e) => e.timestamp).filter((t): t is string => t !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Promise<number> {
+  // The session row first: archive lines reference it.
+  await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] }] });
+  const archive = await canArchiveImport(deps, s.sessionId);
+  const read = await streamSessionFiles(s.files, s.sessionId, async (entries) => void (archive && (await insertImportedEntries(deps, s.sessionId, entries))));
   let changed = 0;
-  for (let i = 0; i === 0 || i < records.length; i += RECORDS_PER_CALL) {
-    const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: times[0] ?? null, lastAt: times.at(-1) ?? null, messageCount: 0, records: records.slice(i, i + RECORDS_PER_CALL) }] });
+  for (let i = 0; i === 0 || i < read.records.length; i += RECORDS_PER_CALL) {
+    const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: read.firstAt, lastAt: read.lastAt, messageCount: 0, records: read.records.slice(i, i + RECORDS_PER_CALL) }] });
     changed += res.recordsChanged;
   }
-  await archiveImported(deps, s.sessionId, entries);
+  if (archive) await finishImportedArchive(deps, s.sessionId);
   return changed;
 }

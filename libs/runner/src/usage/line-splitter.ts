@@ -120,6 +120,8 @@ export interface LineBatch {
   buf: Buffer;
   starts: number[];
   ends: number[];
+  /** Where `buf[0]` is in the file: line i starts at byte `at + starts[i]` there. */
+  at: number;
 }
 
 /**
@@ -151,18 +153,19 @@ export async function* readFileLineBatches(path: string, onEnd?: (completeBytes:
         carry = Buffer.from(data);
         continue;
       }
+      const at = offset - data.length;
       carry = Buffer.from(data.subarray(last + 1));
-      yield splitRanges(data, last);
+      yield splitRanges(data, last, at);
     }
     const complete = offset - carry.length;
-    if (carry.length) yield splitRanges(carry, carry.length);
+    if (carry.length) yield splitRanges(carry, carry.length, complete);
     onEnd?.(complete);
   } finally {
     await handle.close();
   }
 }
 
-function splitRanges(buf: Buffer, end: number): LineBatch {
+function splitRanges(buf: Buffer, end: number, at: number): LineBatch {
   const starts: number[] = [];
   const ends: number[] = [];
   for (let from = 0; from <= end; ) {
@@ -173,5 +176,5 @@ function splitRanges(buf: Buffer, end: number): LineBatch {
     from = nl + 1;
     if (nl === end) break;
   }
-  return { buf, starts, ends };
+  return { buf, starts, ends, at };
 }
