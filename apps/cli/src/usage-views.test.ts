@@ -20,6 +20,11 @@ describe("usage report", () => {
     expect([formatCompact(950), formatCompact(4_500), formatCompact(999_990), formatCompact(12_345_678), formatCompact(2e9)]).toEqual(["950", "4.5k", "1M", "12.3M", "2B"]);
     expect(formatCost(1.234, 0)).toBe("$1.23");
     expect(formatCost(1.234, 4_500)).toBe("$1.23 + 4.5k unpriced");
+    // Estimated prices in the figure: "~$"; nothing priced at all: no dollar figure, never $0.00.
+    expect(formatCost(1.234, 0, 0.5)).toBe("~$1.23");
+    expect(formatCost(1.234, 4_500, 0.5)).toBe("~$1.23 + 4.5k unpriced");
+    expect(formatCost(null, 12_345)).toBe("unpriced (12.3k tokens)");
+    expect(formatCost(0, 100)).toBe("unpriced (100 tokens)");
   });
 
   it("renders a row per group, a rule and a Total row, numbers right-aligned", () => {
@@ -78,6 +83,9 @@ describe("budget options and view", () => {
     expect(lines[0]).toMatch(/^ID\s+NAME\s+SCOPE\s+PERIOD\s+TOKENS\s+USD\s+USED\s+STATE\s+ACTION\s+RESETS$/);
     expect(lines[1]).toMatch(/^1a2b3c4d\s+project web daily\s+project web\s+daily\s+1\.7M \/ 2M\s+\$3\.50 \/ -\s+85\.0%\s+warning\s+block_launch\s+2026-01-02T00:00:00Z$/);
     expect(lines[2]).toMatch(/\s+disabled\s+/);
+    // A USD budget over estimated prices says "~"; over unpriced usage it says what it cannot see.
+    const usd = budgetTable([{ ...b, limitTokens: null, limitUsd: 20, usedUsd: 4.5, estimatedUsd: 4.5, unpricedTokens: 12_000 }]).split("\n");
+    expect(usd[1]).toMatch(/\s~\$4\.50 \/ \$20\.00 \+12k unpriced\s/);
   });
 });
 

@@ -122,4 +122,41 @@ describe("the ledger", () => {
     expect(await writeLedger(h.server.deps, { runnerId: null, projectId: null, nodeId: null }, replay)).toBe(0);
     expect(await h.api.usage.query({ project: project.name, by: "model" })).toEqual(before);
   }, 60_000);
+
+  it("a USD budget pauses a runner on a model the price table lacks, priced at its family's newest price and marked estimated", async () => {
+    const { node, project } = await projectWithBusyAgent(1);
+    const budget = await h.api.budgets.create({ name: uniqueSlug("usd"), scope: "project", scopeRef: project.name, period: "daily", limitUsd: 0.02, action: "pause" });
+    // claude 2.1.328's default model: in no price list.
+    const r = await h.api.runners.launch({ project: project.name, node, model: "claude-opus-5-5" });
+    await waitFor("paused by the USD budget", async () => (await h.api.runners.get({ id: r.id })).status === "paused", 30_000);
+    expect((await h.api.runners.get({ id: r.id })).pausedByBudgetId).toBe(budget.id);
+    await new Promise((res) => setTimeout(res, 1500)); // what was written before the freeze lands
+    const b = await h.api.budgets.get({ id: budget.id });
+    const rows = await h.db.usageRecord.findMany({ where: { projectId: project.id } });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((u) => u.model === "claude-opus-5-5" && u.costEstimated && u.pricedAs === "claude-opus-5")).toBe(true);
+    // Independently: each row's tokens × claude-opus-5's list price ($ per M: 5, 25, 6.25, 10, 0.5).
+    const expected = rows.reduce((sum, u) => sum + (Number(u.inputTokens) * 5 + Number(u.outputTokens) * 25 + Number(u.cacheWrite5mTokens) * 6.25 + Number(u.cacheWrite1hTokens) * 10 + Number(u.cacheReadTokens) * 0.5) / 1e6, 0);
+    expect(b.usedUsd).toBeCloseTo(expected, 9);
+    expect(b.estimatedUsd).toBeCloseTo(expected, 9);
+    expect([b.unpricedTokens, b.usedUsd >= 0.02]).toEqual([0, true]);
+    await h.api.runners.kill({ id: r.id });
+  }, 60_000);
+
+  it("a USD budget over a model with no price cannot see its usage: it says so, warns once, and does not pretend $0 bites", async () => {
+    const { node, project } = await projectWithBusyAgent(1);
+    const budget = await h.api.budgets.create({ name: uniqueSlug("blind"), scope: "project", scopeRef: project.name, period: "daily", limitUsd: 0.0001, action: "pause" });
+    const r = await h.api.runners.launch({ project: project.name, node, model: "claude-fennec-1" });
+    await waitFor("three responses counted", async () => (await h.db.usageRecord.count({ where: { runnerId: r.id } })) >= 3, 30_000);
+    const b = await h.api.budgets.get({ id: budget.id });
+    const tokens = (await h.db.usageRecord.aggregate({ where: { runnerId: r.id }, _sum: { totalTokens: true } }))._sum.totalTokens;
+    expect(b).toMatchObject({ usedUsd: 0, estimatedUsd: 0, state: "ok" });
+    expect(b.unpricedTokens).toBeGreaterThan(0);
+    expect(b.unpricedTokens).toBeLessThanOrEqual(Number(tokens));
+    expect(await h.api.runners.get({ id: r.id })).toMatchObject({ status: "running", pauseReason: null });
+    expect(await h.db.event.count({ where: { type: "budget.unpriced_usage", entityId: budget.id } })).toBe(1);
+    const session = await h.api.sessions.get({ id: r.sessionId! });
+    expect([session.costUsd, session.unpricedTokens > 0]).toEqual([null, true]);
+    await h.api.runners.kill({ id: r.id });
+  }, 60_000);
 });

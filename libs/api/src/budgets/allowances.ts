@@ -41,7 +41,8 @@ async function sendAllowances(deps: ApiDeps, runners: Array<{ id: string; projec
     const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
     const covered = runners.filter((r) => row.scope === "global" || (row.scope === "project" ? r.projectId === row.scopeId : r.id === row.scopeId));
     if (covered.length === 0) continue;
-    const share = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used) / covered.length);
+    // As the budget's own view: a zero limit is no limit of that kind.
+    const share = (limit: number | null, used: number) => (!limit ? null : Math.max(0, limit - used) / covered.length);
     for (const r of covered) {
       const base = totals.get(r.id);
       items.push({ runnerId: r.id, budgetId: row.id, budgetName: row.name, tokens: share(view.limitTokens, view.usedTokens), usd: share(view.limitUsd, view.usedUsd), baseTokens: base?.tokens ?? 0, baseUsd: base?.usd ?? 0 });

@@ -11,7 +11,7 @@ const budgetFields = {
   scopeRef: z.string().trim().max(100).optional(),
   period: z.enum(BUDGET_PERIODS),
   limitTokens: z.number().int().min(1).nullable().optional(),
-  limitUsd: z.number().positive().max(1_000_000_000).nullable().optional(),
+  limitUsd: z.number().min(0.0001, "At least $0.0001 (budgets keep four decimals)").max(1_000_000_000).nullable().optional(),
   warnPercent: z.number().int().min(1).max(100).default(80),
   action: z.enum(BUDGET_ACTIONS).default("notify"),
 };
@@ -25,7 +25,7 @@ export const budgetUpdateInput = z.object({
   id: z.uuid(),
   name: budgetFields.name.optional(),
   limitTokens: z.number().int().min(1).nullable().optional(),
-  limitUsd: z.number().positive().max(1_000_000_000).nullable().optional(),
+  limitUsd: z.number().min(0.0001, "At least $0.0001 (budgets keep four decimals)").max(1_000_000_000).nullable().optional(),
   warnPercent: z.number().int().min(1).max(100).optional(),
   action: z.enum(BUDGET_ACTIONS).optional(),
   enabled: z.boolean().optional(),
