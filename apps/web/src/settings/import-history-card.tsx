@@ -18,15 +18,18 @@ export function ImportHistoryCard() {
   const socket = useRealtimeSocket();
   const [jobId, setJobId] = useState<string | null>(null);
   const [dir, setDir] = useState<string | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setProgress(null); setJobId(r.jobId); setDir(r.dir); } }));
+  // Every job's latest progress, listened to before the job starts: a small import can finish
+  // before the mutation's answer (and so the job id) arrives.
+  const [byJob, setByJob] = useState<Record<string, Progress>>({});
+  const progress = jobId ? (byJob[jobId] ?? null) : null;
+  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setJobId(r.jobId); setDir(r.dir); } }));
 
   useEffect(() => {
-    if (!socket || !jobId) return;
-    const onProgress = (p: Progress) => p.jobId === jobId && setProgress(p);
+    if (!socket) return;
+    const onProgress = (p: Progress) => setByJob((all) => ({ ...all, [p.jobId]: p }));
     socket.on("import:progress", onProgress);
     return () => void socket.off("import:progress", onProgress);
-  }, [socket, jobId]);
+  }, [socket]);
 
   const running = jobId !== null && !progress?.finished;
   const pct = progress && progress.sessionsTotal ? Math.round((progress.sessionsDone / progress.sessionsTotal) * 100) : 0;

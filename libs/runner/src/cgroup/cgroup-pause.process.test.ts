@@ -110,6 +110,9 @@ describe("why pausing must not signal claude's tools (the fake claude as the rea
     await waitFor(() => r.output().includes("(tool exit"), "the wrapper to give up", 10_000);
     expect(r.output()).toContain("(tool exit 147)");
     expect(r.output()).toContain("Stopped");
-    expect(readProcStat(tool)?.ppid).toBe(1);
+    // No longer claude's: re-parented to PID 1 — or already gone, when the kernel's hang-up of
+    // the orphaned stopped process group (SIGHUP, then SIGCONT) reached it first (seen under load).
+    const ppid = readProcStat(tool)?.ppid;
+    expect(ppid === undefined || ppid === 1, `tool ${tool} has parent ${ppid}`).toBe(true);
   }, 30_000);
 });

@@ -86,32 +86,8 @@ function stripCr(line: string): string {
  * can carry on. Missing files have no lines.
  */
 export async function* readFileLines(path: string, onEnd?: (completeBytes: number) => void, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<string> {
-  let handle;
-  try {
-    handle = await open(path, "r");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      onEnd?.(0);
-      return;
-    }
-    throw err;
-  }
-  try {
-    const splitter = new LineSplitter();
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    let offset = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, chunkBytes, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-      yield* splitter.push(buf.subarray(0, bytesRead));
-    }
-    const complete = offset - splitter.pendingBytes;
-    const last = splitter.flush();
-    if (last !== null) yield last;
-    onEnd?.(complete);
-  } finally {
-    await handle.close();
+  for await (const { buf, starts, ends } of readFileLineBatches(path, onEnd, chunkBytes)) {
+    for (let i = 0; i < starts.length; i++) yield buf.toString("utf8", starts[i], ends[i]);
   }
 }
 
