@@ -1,8 +1,7 @@
 import { mergeByKey } from "@stratavore/runner";
-import { AppError, ROOMS, usageTotal, type UsageRecordInput } from "@stratavore/contracts";
+import { AppError, costOf, ROOMS, usageTotal, type UsageRecordInput } from "@stratavore/contracts";
 import { findRunner, foreignLedgerRows, rekeyLedgerByMessageId, runnerTotals, upsertUsage, type LedgerRow } from "@stratavore/db";
 import { evaluateBudgets } from "../budgets/enforcement.ts";
-import { costOf } from "@stratavore/contracts";
 import { currentPriceBook } from "../pricing/price-book.ts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { checkedEvent } from "../realtime/bus.ts";
