@@ -50,6 +50,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
 
   const shipper = new UsageShipper({
     pollMs: ALLOWANCE_POLL_MS,
+    watched: (runnerId) => meter.watching(runnerId),
     onRecords: (runnerId, records) => freeze(meter.add(runnerId, records)),
     dataDir: opts.dataDir,
     configDir: opts.claudeConfigDir,

@@ -32,6 +32,11 @@ export class SpendMeter {
     if (!this.meters.has(runnerId)) this.meters.set(runnerId, { since, counted: new Map(), tokens: 0, usd: 0, allowances: [], reported: new Set() });
   }
 
+  /** Whether a runner has allowances to watch (its transcript is then read every poll). */
+  watching(runnerId: string): boolean {
+    return (this.meters.get(runnerId)?.allowances.length ?? 0) > 0;
+  }
+
   forget(runnerId: string): void {
     this.meters.delete(runnerId);
   }

@@ -48,6 +48,8 @@ export class UsageShipper {
     pollMs?: number;
     /** Each runner's new records, as read (before shipping). */
     onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
+    /** Which runners the fast reads cover (those with budget allowances); all of them at each shipment. */
+    watched?: (runnerId: string) => boolean;
   }) {
     this.spoolPath = join(opts.dataDir, "usage-spool.json");
   }
@@ -64,7 +66,7 @@ export class UsageShipper {
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
     this.timer.unref();
     if (this.opts.pollMs && this.opts.pollMs < this.opts.intervalMs) {
-      this.pollTimer = setInterval(() => void this.serially(() => this.readAll()), this.opts.pollMs);
+      this.pollTimer = setInterval(() => void this.serially(() => this.readAll(this.opts.watched)), this.opts.pollMs);
       this.pollTimer.unref();
     }
   }
@@ -94,8 +96,9 @@ export class UsageShipper {
   }
 
   /** Reads what every tracked transcript gained; records and lines wait in memory for the next tick. */
-  private async readAll(): Promise<void> {
+  private async readAll(only?: (runnerId: string) => boolean): Promise<void> {
     for (const t of this.tracked.values()) {
+      if (only && !only(t.runnerId)) continue;
       const { records, entries, malformed } = await t.tailer.poll();
       if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
       // Appended in place: a flush in progress holds these arrays and must see what arrives.

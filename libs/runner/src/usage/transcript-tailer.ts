@@ -1,4 +1,4 @@
-import { open, readdir } from "node:fs/promises";
+import { open, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../claude-args.ts";
@@ -137,10 +137,9 @@ export class TranscriptTailer {
     let malformed = 0;
     let bytesRead = 0;
     const entries: TranscriptEntryInput[] = [];
-    const buf = Buffer.allocUnsafe(this.chunkBytes);
     try {
       for (const path of [this.mainPath, ...(await this.subagentFiles())]) {
-        const read = await this.readNew(path, buf, batch, entries);
+        const read = await this.readNew(path, batch, entries);
         malformed += read.malformed;
         bytesRead += read.bytes;
       }
@@ -174,7 +173,17 @@ export class TranscriptTailer {
     }
   }
 
-  private async readNew(path: string, buf: Buffer, batch: UsageBatch, entries: TranscriptEntryInput[]): Promise<{ bytes: number; malformed: number }> {
+  private async readNew(path: string, batch: UsageBatch, entries: TranscriptEntryInput[]): Promise<{ bytes: number; malformed: number }> {
+    // The agent polls every runner ten times a second: a file that has not changed costs one
+    // stat, not an open, a read buffer and a close.
+    const known = this.files.get(path);
+    if (known) {
+      const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return null;
+        throw err;
+      });
+      if (!st || (st.size === known.readAt && st.ino === known.ino)) return { bytes: 0, malformed: 0 };
+    }
     let handle;
     try {
       handle = await open(path, "r");
@@ -201,6 +210,8 @@ export class TranscriptTailer {
       let bytes = 0;
       let malformed = 0;
       // Up to the size seen now: a file written meanwhile is read on by the next poll.
+      // Sized to what is new (a chunk at most): most polls find a few KB.
+      const buf = Buffer.allocUnsafe(Math.min(this.chunkBytes, st.size - f.readAt));
       while (f.readAt < st.size) {
         const want = Math.min(buf.length, st.size - f.readAt);
         const { bytesRead } = await handle.read(buf, 0, want, f.readAt);
