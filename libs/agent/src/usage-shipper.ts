@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TranscriptBatch, TranscriptEntryInput, UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
-import { TranscriptTailer } from "@stratavore/runner";
+import { oneAtATime, TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
 
 interface Tracked {
@@ -39,7 +39,7 @@ export class UsageShipper {
   private pollTimer: NodeJS.Timeout | null = null;
   private busy = false;
   /** Polls and ticks run one after the other: a spool never holds offsets past records it lacks. */
-  private chain: Promise<void> = Promise.resolve();
+  private readonly serially = oneAtATime();
   private readonly spoolPath: string;
 
   constructor(private readonly opts: {
@@ -87,12 +87,6 @@ export class UsageShipper {
     if (this.timer) clearInterval(this.timer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.tick();
-  }
-
-  private serially(work: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(work, work);
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 
   /** Reads what every tracked transcript gained; records and lines wait in memory for the next tick. */

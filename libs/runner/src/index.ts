@@ -1,4 +1,5 @@
 export * from "./errors.ts";
+export * from "./one-at-a-time.ts";
 export * from "./claude-paths.ts";
 export * from "./claude-args.ts";
 export * from "./cgroup/capabilities.ts";

@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import { constants } from "node:os";
 import { RunnerStateError, SpawnError } from "./errors.ts";
 import { preflightSpawn } from "./preflight.ts";
+import { oneAtATime } from "./one-at-a-time.ts";
 import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn } from "./pty-spawn.ts";
 import type { EndedBy } from "./restart-policy.ts";
 import { OutputRing } from "./ring-buffer.ts";
@@ -166,20 +167,9 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
    * Pauses and resumes run one at a time: a second pause arriving while a freeze settles (the
    * agent's own budget check and the server's) waits for it, rather than thawing what it froze.
    */
-  pause(): Promise<void> {
-    return this.oneAtATime(() => this.pauseNow());
-  }
-
-  resume(): Promise<void> {
-    return this.oneAtATime(() => this.resumeNow());
-  }
-
-  private pauseChain: Promise<void> = Promise.resolve();
-  private oneAtATime(op: () => Promise<void>): Promise<void> {
-    const run = this.pauseChain.then(op, op);
-    this.pauseChain = run.catch(() => undefined);
-    return run;
-  }
+  pause = (): Promise<void> => this.pauseOrResume(() => this.pauseNow());
+  resume = (): Promise<void> => this.pauseOrResume(() => this.resumeNow());
+  private readonly pauseOrResume = oneAtATime();
 
   private async pauseNow(): Promise<void> {
     if (this.current === "paused") return;

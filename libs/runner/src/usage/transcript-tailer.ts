@@ -4,6 +4,7 @@ import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@s
 import { isSessionId } from "../claude-args.ts";
 import { projectTranscriptDir } from "../claude-paths.ts";
 import { RunnerError } from "../errors.ts";
+import { oneAtATime } from "../one-at-a-time.ts";
 import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
 import { parseTranscriptEntry } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
@@ -70,7 +71,7 @@ export class TranscriptTailer {
   // total grew (a response whose final snapshot landed after the poll that saw its first),
   // so a sidechain replay read polls later is not sent as new spend.
   private readonly emitted = new Map<string, number>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serially = oneAtATime();
   private saved: TranscriptTailerState = { files: {} };
 
   constructor({ configDir, cwd, projectDir, sessionId, state, chunkBytes = DEFAULT_CHUNK_BYTES }: TranscriptTailerOptions) {
@@ -90,9 +91,7 @@ export class TranscriptTailer {
    * other (two reads from one offset would return the same lines twice).
    */
   poll(): Promise<TranscriptPoll> {
-    const run = this.queue.then(() => this.pollOnce());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serially(() => this.pollOnce());
   }
 
   /**
