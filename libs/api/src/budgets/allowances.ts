@@ -1,4 +1,4 @@
-import type { Allowance } from "@stratavore/contracts";
+import type { Allowance, Budget } from "@stratavore/contracts";
 import { budgetsCovering, type Tx } from "@stratavore/db";
 import { currentPriceBook } from "../pricing/price-book.ts";
 import type { ApiDeps } from "../trpc/context.ts";
@@ -15,7 +15,7 @@ const STOPPING = new Set(["pause", "terminate"]);
  * Sent for the runners of `projectIds` (all running runners when a global budget is involved);
  * recomputed whenever their usage lands, a budget changes, or one of them starts.
  */
-export async function pushAllowances(deps: ApiDeps, projectIds: string[]): Promise<void> {
+export async function pushAllowances(deps: ApiDeps, projectIds: string[], viewed: ReadonlyMap<string, Budget> = new Map()): Promise<void> {
   // Runners a budget paused get their share too: thawed when their budget lets go, they carry a fresh allowance.
   const spending = { OR: [{ status: "running" as const }, { status: "paused" as const, pausedByBudgetId: { not: null } }] };
   const scoped = await deps.db.runner.findMany({ where: { ...spending, projectId: { in: projectIds } }, select: { id: true, projectId: true, nodeId: true } });
@@ -24,7 +24,7 @@ export async function pushAllowances(deps: ApiDeps, projectIds: string[]): Promi
     ? await deps.db.runner.findMany({ where: spending, select: { id: true, projectId: true, nodeId: true } })
     : scoped;
   if (runners.length === 0) return;
-  await sendAllowances(deps, runners, budgets);
+  await sendAllowances(deps, runners, budgets, viewed);
 }
 
 /** Every runner that spends, everywhere: after a budget is created, changed or deleted. */
@@ -34,11 +34,12 @@ export async function pushAllowancesEverywhere(deps: ApiDeps): Promise<void> {
   await pushAllowances(deps, projects.map((p) => p.projectId));
 }
 
-async function sendAllowances(deps: ApiDeps, runners: Array<{ id: string; projectId: string; nodeId: string | null }>, budgets: Awaited<ReturnType<typeof budgetsCovering>>): Promise<void> {
+async function sendAllowances(deps: ApiDeps, runners: Array<{ id: string; projectId: string; nodeId: string | null }>, budgets: Awaited<ReturnType<typeof budgetsCovering>>, viewed: ReadonlyMap<string, Budget>): Promise<void> {
   const totals = await spendSinceStart(deps.db, runners.map((r) => r.id));
   const items: Allowance[] = [];
   for (const row of budgets) {
-    const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
+    // The evaluation that just ran has these figures already; anyone else computes them.
+    const view = viewed.get(row.id) ?? (await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
     const covered = runners.filter((r) => row.scope === "global" || (row.scope === "project" ? r.projectId === row.scopeId : r.id === row.scopeId));
     if (covered.length === 0) continue;
     // As the budget's own view: a zero limit is no limit of that kind.

@@ -35,7 +35,7 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
   }
   // New usage changed what remains: every runner under a stopping budget gets its new share.
-  if (rows.some((r) => r.action === "pause" || r.action === "terminate")) await pushAllowances(deps, projectIds);
+  if (rows.some((r) => r.action === "pause" || r.action === "terminate")) await pushAllowances(deps, projectIds, new Map(views.map((v) => [v.id, v])));
   return views;
 }
 
