@@ -29,9 +29,15 @@ async function projectWithBusyAgent(runners: number) {
 describe("budgets bite", () => {
   it("20 runners spending at once are all paused (frozen; state T without cgroups) within moments of the limit, overshooting by at most one response each; raising the limit thaws them", async () => {
     const { node, project } = await projectWithBusyAgent(20);
-    const limit = 40_000;
-    const budget = await h.api.budgets.create({ name: uniqueSlug("cap"), scope: "project", scopeRef: project.name, period: "daily", limitTokens: limit, action: "pause" });
+    // Launched under the budget (each launch carries its allowance), with room until all twenty
+    // run: spawning twenty claudes on a loaded machine takes seconds, and an exceeded budget
+    // refuses launches. Then the limit comes down to 40,000 tokens above what they have spent.
+    const budget = await h.api.budgets.create({ name: uniqueSlug("cap"), scope: "project", scopeRef: project.name, period: "daily", limitTokens: 100_000_000, action: "pause" });
     const runners = await Promise.all(Array.from({ length: 20 }, () => h.api.runners.launch({ project: project.name, node })));
+    await waitFor("all 20 spending", async () => (await h.db.usageRecord.groupBy({ by: ["runnerId"], where: { projectId: project.id } })).length === 20, 60_000);
+    const used = async () => Number((await h.db.usageRecord.aggregate({ where: { projectId: project.id }, _sum: { totalTokens: true } }))._sum.totalTokens ?? 0);
+    const limit = (await used()) + 40_000;
+    await h.api.budgets.update({ id: budget.id, limitTokens: limit });
     await waitFor("budget exceeded", async () => (await h.api.budgets.get({ id: budget.id })).state === "exceeded", 60_000);
     await waitFor("all 20 paused", async () => (await h.api.runners.list({ project: project.name, status: "paused" })).length === 20, 20_000);
     const freezes = (await h.api.nodes.get({ ref: node })).capabilities?.pause === "freeze";
@@ -43,13 +49,18 @@ describe("budgets bite", () => {
     expect(paused.pausedByBudgetId).toBe(budget.id);
     // Its share spent (at the agent), the whole budget, or the budget holding it when another let go: each names it.
     expect(paused.pauseReason?.toLowerCase()).toContain(`budget '${budget.name}'`);
-    // Let anything written before the pause land, then measure the overshoot from the ledger.
+    // Let anything written before the pause land, then measure the overshoot from the ledger:
+    // at most one response in flight per runner, the largest any of them wrote.
     await new Promise((r) => setTimeout(r, 1500));
     const after = await h.api.budgets.get({ id: budget.id });
+    expect(after.usedTokens).toBe(await used());
     const biggestResponse = await h.db.usageRecord.aggregate({ where: { projectId: project.id }, _max: { totalTokens: true } });
     const overshoot = after.usedTokens - limit;
     expect(overshoot).toBeGreaterThan(-1);
     expect(overshoot).toBeLessThanOrEqual(20 * Number(biggestResponse._max.totalTokens));
+    // Told once, however many evaluations raced to say it.
+    const told = await h.db.event.groupBy({ by: ["type"], where: { entityId: budget.id, type: { in: ["budget.warning", "budget.exceeded"] } }, _count: true });
+    expect(Object.fromEntries(told.map((t) => [t.type, t._count]))).toEqual({ "budget.warning": 1, "budget.exceeded": 1 });
 
     // Unpause is refused while the budget is exceeded; raising the limit thaws every runner it paused.
     expect(await codeOf(h.api.runners.unpause({ id: runners[0]!.id }))).toBe("BUDGET_BLOCKED");

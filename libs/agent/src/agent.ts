@@ -6,6 +6,7 @@ import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
+import { SpentReports } from "./spent-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
 
 /** Transcripts are read this often for budget allowances, whatever the shipping interval. */
@@ -37,12 +38,17 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const childEnv = buildChildEnv(opts.childEnv, opts.passEnv);
   let socket: ServerSocket | null = null;
   const meter = new SpendMeter();
+  const spentReports = new SpentReports(async (s) => {
+    if (!socket?.connected) return false;
+    const res = await socket.timeout(15_000).emitWithAck("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd });
+    return res.ok;
+  });
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {
       opts.log("info", "budget allowance spent: pausing the runner", { ...s });
       supervisor.pause(s.runnerId).then(
-        () => socket?.emit("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd }),
+        () => spentReports.report(s),
         (err: unknown) => opts.log("warn", "could not pause a runner past its allowance", { runnerId: s.runnerId, error: String(err) }),
       );
     }
@@ -88,6 +94,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   supervisor.on("exited", ({ runnerId }) => {
     shipper.finish(runnerId);
     meter.forget(runnerId);
+    spentReports.drop(runnerId);
     cwds.delete(runnerId);
   });
 
@@ -103,7 +110,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
     try {
       cwds.set(cmd.runnerId, cmd.cwd);
-      meter.start(cmd.runnerId);
+      meter.start(cmd.runnerId, cmd.allowances);
       const pid = supervisor.launch({ runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: childEnv, cols: cmd.cols, rows: cmd.rows, limits: cmd.limits });
       opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
       return { ok: true, pid };
@@ -122,7 +129,15 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status))) return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
     try {
       if (action === "pause") await supervisor.pause(runnerId);
-      else if (action === "resume") await supervisor.resume(runnerId);
+      else if (action === "resume") {
+        // Thawed on a spent share it would spend a whole response more: the budget's next
+        // push (once the ledger has caught up with this node's count) brings a fresh one.
+        const spent = meter.spent(runnerId)[0];
+        if (spent) return { ok: false, code: "ALLOWANCE_SPENT", budgetId: spent.budgetId, message: `Budget '${spent.budgetName}': this runner's share of what remained is spent (${spent.spentTokens} tokens); it thaws when the budget has room for it again.` };
+        await supervisor.resume(runnerId);
+        meter.thawed(runnerId);
+        spentReports.drop(runnerId);
+      }
       // stop/kill complete asynchronously; the exit is reported by the `exited` event.
       else void (action === "stop" ? supervisor.stop(runnerId) : supervisor.kill(runnerId));
       return { ok: true };
@@ -170,6 +185,7 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
 
   const beat = setInterval(() => {
     if (!socket?.connected) return;
+    spentReports.retry();
     supervisor
       .sample()
       .then((items) => socket?.emit("agent:heartbeat", { runners: items.filter((i) => ACTIVE.has(i.status)).map((i) => ({ runnerId: i.runnerId, status: i.status as "running", pid: i.pid, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes })) }))

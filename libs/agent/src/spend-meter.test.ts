@@ -15,7 +15,7 @@ const allowance = (a: Partial<Allowance>): Allowance => ({ runnerId: RUNNER, bud
 
 function meterWith(a: Partial<Allowance>): SpendMeter {
   const m = new SpendMeter();
-  m.start(RUNNER, START);
+  m.start(RUNNER, undefined, START);
   expect(m.setAllowances({ runnerIds: [RUNNER], items: [allowance(a)], prices })).toEqual([]);
   return m;
 }
@@ -56,8 +56,33 @@ describe("the agent's spend meter (pre-emptive budgets)", () => {
     expect(m.add(RUNNER, [record("a", 1000), record("b", 1000)])).toEqual([]); // $0.030
     expect(m.add(RUNNER, [record("c", 1000, START + 2000, "claude-opus-5-5")])).toMatchObject([{ spentTokens: 3000 }]); // + $0.025 = $0.055
     const spent = new SpendMeter();
-    spent.start(RUNNER, START);
+    spent.start(RUNNER, undefined, START);
     spent.setAllowances({ runnerIds: [RUNNER], items: [allowance({ usd: 0.055 })], prices });
     expect(spent.add(RUNNER, [record("a", 1000), record("b", 1000), record("c", 1000, START + 2000, "claude-opus-5-5")])[0]?.spentUsd).toBeCloseTo(0.055, 9);
+  });
+
+  it("watches a runner from its first line when its launch carried the allowance, before any push", () => {
+    const m = new SpendMeter();
+    m.start(RUNNER, { items: [allowance({ tokens: 1000 })], prices }, START);
+    expect(m.watching(RUNNER)).toBe(true);
+    expect(m.add(RUNNER, [record("a", 999)])).toEqual([]);
+    expect(m.add(RUNNER, [record("b", 1)])).toMatchObject([{ spentTokens: 1000 }]);
+    // A launch without budgets leaves it unwatched; other runners' allowances are not taken.
+    const other = new SpendMeter();
+    other.start(RUNNER, { items: [allowance({ runnerId: "33333333-3333-4333-8333-333333333333", tokens: 1 })], prices }, START);
+    expect(other.watching(RUNNER)).toBe(false);
+  });
+
+  it("a runner thawed with its allowance still spent is reported again at its next line, not never", () => {
+    const m = meterWith({ tokens: 100 });
+    expect(m.add(RUNNER, [record("a", 150)])).toHaveLength(1);
+    expect(m.add(RUNNER, [record("b", 10)])).toEqual([]); // frozen meanwhile: reported once
+    // What a resume is checked against: still spent, reported or not.
+    expect(m.spent(RUNNER)).toMatchObject([{ budgetId: BUDGET, spentTokens: 160 }]);
+    m.thawed(RUNNER);
+    expect(m.add(RUNNER, [record("c", 10)])).toMatchObject([{ spentTokens: 170 }]);
+    // A fresh share on top of what the ledger has seen: no longer spent.
+    m.setAllowances({ runnerIds: [RUNNER], items: [allowance({ tokens: 100, baseTokens: 170 })], prices });
+    expect(m.spent(RUNNER)).toEqual([]);
   });
 });

@@ -28,8 +28,17 @@ export class SpendMeter {
   private readonly meters = new Map<string, Meter>();
   private book: PriceBook | null = null;
 
-  start(runnerId: string, since = Date.now()): void {
-    if (!this.meters.has(runnerId)) this.meters.set(runnerId, { since, counted: new Map(), tokens: 0, usd: 0, allowances: [], reported: new Set() });
+  /** A runner starts: counted from now, watched from its first line when its launch carried allowances. */
+  start(runnerId: string, given?: Omit<AllowancesCommand, "runnerIds">, since = Date.now()): void {
+    if (this.meters.has(runnerId)) return;
+    this.meters.set(runnerId, { since, counted: new Map(), tokens: 0, usd: 0, allowances: [], reported: new Set() });
+    // Not checked now: nothing is spent yet, and the server does not yet call the runner running.
+    if (given) this.replace(runnerId, given);
+  }
+
+  /** A runner was thawed: an allowance still spent bites again at its next line (not silently never). */
+  thawed(runnerId: string): void {
+    this.meters.get(runnerId)?.reported.clear();
   }
 
   /** Whether a runner has allowances to watch (its transcript is then read every poll). */
@@ -43,14 +52,16 @@ export class SpendMeter {
 
   /** Replaces the allowances of the runners the command names; returns any already spent. */
   setAllowances(cmd: AllowancesCommand): SpentAllowance[] {
-    this.book = cmd.prices;
-    for (const runnerId of cmd.runnerIds) {
-      const m = this.meters.get(runnerId);
-      if (!m) continue;
-      m.allowances = cmd.items.filter((a) => a.runnerId === runnerId);
-      m.reported.clear();
-    }
+    for (const runnerId of cmd.runnerIds) this.replace(runnerId, cmd);
     return cmd.runnerIds.flatMap((id) => this.check(id));
+  }
+
+  private replace(runnerId: string, given: Omit<AllowancesCommand, "runnerIds">): void {
+    this.book = given.prices;
+    const m = this.meters.get(runnerId);
+    if (!m) return;
+    m.allowances = given.items.filter((a) => a.runnerId === runnerId);
+    m.reported.clear();
   }
 
   /** Counts new records of a runner; returns the allowances they used up (each reported once). */
@@ -70,20 +81,24 @@ export class SpendMeter {
     return this.check(runnerId);
   }
 
-  private check(runnerId: string): SpentAllowance[] {
+  /** The allowances a runner has spent now, reported or not: a thaw must not let it run on them. */
+  spent(runnerId: string): SpentAllowance[] {
     const m = this.meters.get(runnerId);
     if (!m) return [];
-    const spent: SpentAllowance[] = [];
-    for (const a of m.allowances) {
-      if (m.reported.has(a.budgetId)) continue;
+    return m.allowances.flatMap((a) => {
       // Spend beyond the runner's ledger total when the allowance was computed.
       const spentTokens = Math.max(0, m.tokens - a.baseTokens);
       const spentUsd = Math.max(0, m.usd - a.baseUsd);
-      if ((a.tokens !== null && spentTokens >= a.tokens) || (a.usd !== null && spentUsd >= a.usd)) {
-        m.reported.add(a.budgetId);
-        spent.push({ runnerId, budgetId: a.budgetId, budgetName: a.budgetName, spentTokens, spentUsd });
-      }
-    }
-    return spent;
+      const over = (a.tokens !== null && spentTokens >= a.tokens) || (a.usd !== null && spentUsd >= a.usd);
+      return over ? [{ runnerId, budgetId: a.budgetId, budgetName: a.budgetName, spentTokens, spentUsd }] : [];
+    });
+  }
+
+  private check(runnerId: string): SpentAllowance[] {
+    const m = this.meters.get(runnerId);
+    if (!m) return [];
+    const fresh = this.spent(runnerId).filter((s) => !m.reported.has(s.budgetId));
+    for (const s of fresh) m.reported.add(s.budgetId);
+    return fresh;
   }
 }

@@ -1,5 +1,5 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
-import { budgetsCovering, findBudgetRow, updateBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
+import { budgetsCovering, claimBudgetThreshold, findBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../services/audit.ts";
 import { inTransaction } from "../services/transaction.ts";
@@ -63,14 +63,19 @@ async function warnUnpriced(deps: ApiDeps, view: Budget): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, null, { type: "budget.unpriced_usage", entityType: "budget", entityId: view.id, data: { name: view.name, unpricedTokens: view.unpricedTokens } }));
 }
 
-/** "Once per period": the period start is remembered on the row when warned or tripped. */
+/**
+ * "Once per period": the period start is remembered on the row when warned or tripped. Claimed
+ * with a conditional update, so concurrent evaluations (20 runners' batches landing at once)
+ * still audit each threshold once.
+ */
 async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Promise<void> {
-  const start = view.periodStart.getTime();
-  const warn = view.state !== "ok" && row.warnedPeriod?.getTime() !== start;
-  const trip = view.state === "exceeded" && row.trippedPeriod?.getTime() !== start;
-  if (!warn && !trip) return;
+  const start = view.periodStart;
+  const wantWarn = view.state !== "ok" && row.warnedPeriod?.getTime() !== start.getTime();
+  const wantTrip = view.state === "exceeded" && row.trippedPeriod?.getTime() !== start.getTime();
+  if (!wantWarn && !wantTrip) return;
   await deps.db.$transaction(async (tx) => {
-    await updateBudgetRow(tx, row.id, { ...(warn ? { warnedPeriod: view.periodStart } : {}), ...(trip ? { trippedPeriod: view.periodStart } : {}) });
+    const warn = wantWarn && (await claimBudgetThreshold(tx, row.id, "warnedPeriod", start));
+    const trip = wantTrip && (await claimBudgetThreshold(tx, row.id, "trippedPeriod", start));
     const data = { name: view.name, usedTokens: view.usedTokens, usedUsd: view.usedUsd, percent: Math.round(view.fraction * 100), action: view.action };
     if (warn) await audit(tx, deps.config.auditKey, null, { type: "budget.warning", entityType: "budget", entityId: row.id, data });
     if (trip) await audit(tx, deps.config.auditKey, null, { type: "budget.exceeded", entityType: "budget", entityId: row.id, data });
@@ -99,9 +104,10 @@ export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Pr
 async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
   const paused = await deps.db.runner.findMany({
     where: { status: "paused", pausedByBudgetId: onlyBudgetIds ? { in: onlyBudgetIds } : { not: null } },
-    select: { id: true, pausedByBudgetId: true, nodeId: true },
+    select: { id: true, pausedByBudgetId: true, nodeId: true, projectId: true },
   });
   const byBudget = new Map<string, string[]>();
+  const projectOf = new Map(paused.map((r) => [r.id, r.projectId]));
   // A node that is not connected cannot thaw anything now; a later pass will.
   for (const r of paused) {
     if (r.pausedByBudgetId && r.nodeId && deps.fleet.agents.isConnected(r.nodeId)) byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
@@ -111,6 +117,8 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     const row = await findBudgetRow(deps.db, budgetId);
     const view = row && row.enabled ? await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)) : null;
     if (view && view.state === "exceeded" && view.action === "pause") continue;
+    // Fresh shares before the thaw: a runner must never run on the allowance that froze it.
+    await pushAllowances(deps, [...new Set(runnerIds.map((id) => projectOf.get(id) ?? ""))]);
     const thawed: string[] = [];
     await Promise.all(runnerIds.map(async (id) => {
       const err = await setPaused(deps, null, id, false).then(() => null, (e: unknown) => e);
@@ -122,7 +130,6 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     }));
     if (thawed.length === 0) continue;
     released += thawed.length;
-    await pushAllowances(deps, [...new Set((await deps.db.runner.findMany({ where: { id: { in: thawed } }, select: { projectId: true } })).map((r) => r.projectId))]);
     const why = !row ? "deleted" : !row.enabled ? "disabled" : view?.action !== "pause" ? "action changed" : "under its limit";
     await deps.db.$transaction((tx) => audit(tx, deps.config.auditKey, null, { type: "budget.released", entityType: "budget", entityId: budgetId, data: { runners: thawed, why } }));
   }

@@ -1,12 +1,12 @@
 import type { Server } from "socket.io";
-import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, transcriptBatchSchema, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, allowanceSpentSchema, transcriptBatchSchema, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
 import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "../services/agent-session.ts";
 import { archiveEntries } from "../services/archive-service.ts";
 import { ingestHeartbeat } from "../services/heartbeat-service.ts";
 import { ingestRunnerUsage } from "../services/ledger-service.ts";
-import { recordRunnerEnd, recordSession, runnerNode, setPaused } from "../services/runner-lifecycle.ts";
-import { evaluateBudgets } from "../budgets/enforcement.ts";
+import { recordRunnerEnd, recordSession, runnerNode } from "../services/runner-lifecycle.ts";
+import { recordAllowancePause } from "../budgets/allowance-pause.ts";
 import { adoptReported } from "../services/runner-presence.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { checkedEvent } from "./bus.ts";
@@ -71,13 +71,18 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     });
     // The agent froze a runner whose budget allowance its transcript showed spent: record the
     // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
-    on("runner:allowance_spent", async ({ runnerId, budgetId, spentTokens, spentUsd }) => {
-      if (!(await runsHereNow(runnerId))) return;
-      const budget = await deps.db.budget.findUnique({ where: { id: budgetId }, select: { name: true } });
-      if (!budget) return;
-      const spent = spentUsd > 0 ? `$${spentUsd.toFixed(4)}, ${spentTokens} tokens` : `${spentTokens} tokens`;
-      const runner = await setPaused(deps, { nodeId }, runnerId, true, { reason: `budget '${budget.name}': this runner's share of what remained is spent (${spent})`, budgetId }).catch(() => null);
-      if (runner) await evaluateBudgets(deps, [runner.projectId], [runnerId]);
+    // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.
+    socket.on("runner:allowance_spent", (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = allowanceSpentSchema.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad report" });
+      deps.fleet
+        .track(recordAllowancePause(deps, nodeId, parsed.data))
+        .then((recorded) => reply(recorded ? { ok: true } : { ok: false, code: "RETRY", message: "not recorded yet" }))
+        .catch((err: unknown) => {
+          deps.log("warn", "recording an allowance pause failed; the agent will say it again", { nodeId, error: String(err) });
+          reply({ ok: false, code: "RETRY", message: "not recorded yet" });
+        });
     });
     on("runner:exited", async (p) => {
       if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);

@@ -17,7 +17,8 @@ export async function ingestHeartbeat(deps: ApiDeps, nodeId: string, items: Hear
     // It beats, so it is connected: undo an offline mark from a stall (draining stays draining).
     await tx.node.updateMany({ where: { id: nodeId, status: "offline", revokedAt: null }, data: { status: "online" } });
     return touched;
-  });
+    // Waits for a pooled connection like every other write: a burst of launches must not fail beats.
+  }, { maxWait: 30_000, timeout: 30_000 });
   deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
   if (items.length) {
     const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));

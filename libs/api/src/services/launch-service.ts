@@ -1,8 +1,8 @@
-import { pushAllowances } from "../budgets/allowances.ts";
 import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
 import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
+import { launchAllowances, pushAllowances } from "../budgets/allowances.ts";
 import { assertLaunchAllowed } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../trpc/context.ts";
 import { audit, type Actor } from "./audit.ts";
@@ -46,7 +46,10 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
   const plan = await planSession(deps, project.id, project.name, input);
   const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
 
-  const runner = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+  // Queued here before the transaction: twenty launches waiting on the project's lock inside
+  // transactions would hold every pooled connection, and heartbeats and pages would starve.
+  // The advisory lock still orders launches across server instances.
+  const runner = await deps.fleet.serially(`admit:${project.id}`, () => inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     await lock(tx, `project:${project.id}`);
     const active = await countActiveRunners(tx, project.id);
     if (active >= project.maxRunners) {
@@ -64,7 +67,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
     announceRunner(outbox, seq, created);
     return created;
-  });
+  }));
   return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
 }
 
@@ -132,6 +135,11 @@ export async function dispatchToAgent(
       extraArgs: runner.flags,
     },
     limits: runner.memoryLimitBytes || runner.cpuLimitPercent ? { memoryBytes: runner.memoryLimitBytes ?? undefined, cpuPercent: runner.cpuLimitPercent ?? undefined } : undefined,
+    // Watched from its first response; without it, a loaded server's delay is unwatched spend.
+    allowances: await launchAllowances(deps, runner).catch((err: unknown) => {
+      deps.log("warn", "computing a launch's budget allowances failed; the push after its start covers it", { runnerId: runner.id, error: String(err) });
+      return undefined;
+    }),
     cols: 120,
     rows: 32,
   };

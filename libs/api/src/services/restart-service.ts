@@ -31,7 +31,8 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   const project = await findProject(deps.db, runner.projectId);
   const attempt = runner.restartAttempts + 1;
   const wait = deferral(deps, runner.restartDeferredSince, now);
-  const restarted = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+  // Queued with launches of the project (launch-service): waiting for the lock outside a transaction.
+  const restarted = await deps.fleet.serially(`admit:${runner.projectId}`, () => inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const defer = (why: string) => {
       const data = wait.giveUp
         ? { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(wait.waitedMs / 60_000)} min` }
@@ -56,7 +57,7 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
       data: { status: "starting", nodeId, restartAttempts: attempt, conversationMode: "resume", nextRestartAt: null, restartDeferredSince: null, lostAt: null, pauseReason: null, pausedByBudgetId: null, pid: null, exitCode: null, endedAt: null, endReason: null },
       event: "runner.restarting", details: { attempt, nodeId },
     });
-  });
+  }));
   if (!restarted?.sessionId || !project) return;
   await dispatchToAgent(deps, null, restarted, project.path, { mode: "resume", sessionId: restarted.sessionId }, { restart: true }).catch(async (err: unknown) => {
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed

@@ -118,6 +118,7 @@ async function pauseOrUnpause(deps: ApiDeps, actor: Actor, id: string, paused: b
   if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
   if (!paused) await assertUnpauseAllowed(deps, runner);
   const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
+  if (!ack.ok && ack.code === "ALLOWANCE_SPENT") throw new AppError("BUDGET_BLOCKED", ack.message, { budgetId: ack.budgetId });
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
   const why = paused ? pauseCause(actor, cause) : null;
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>

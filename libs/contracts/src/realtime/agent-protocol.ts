@@ -66,6 +66,29 @@ export const runnerExitedSchema = z.object({
 });
 export const agentOutputSchema = z.object({ runnerId: z.uuid(), seq: z.number().int(), data: z.string().max(1_000_000) });
 
+/**
+ * Pre-emptive budgets (DESIGN §4): what a runner may still spend under one biting budget — its
+ * share of what remains — counted by the agent from the transcript as lines appear, so the
+ * runner freezes the moment it is spent, without waiting for shipping and a server round trip.
+ * Spend is measured beyond `base*`, the runner's ledger total when the allowance was computed.
+ */
+export const allowanceSchema = z.object({
+  runnerId: z.uuid(),
+  budgetId: z.uuid(),
+  budgetName: z.string().max(200),
+  tokens: z.number().nullable(),
+  usd: z.number().nullable(),
+  baseTokens: z.number().min(0),
+  baseUsd: z.number().min(0),
+});
+export type Allowance = z.infer<typeof allowanceSchema>;
+/** The runners named in `runnerIds` get exactly `items` (none = no allowance); prices value their usage in dollars. */
+export const allowancesCommandSchema = z.object({
+  runnerIds: z.array(z.uuid()).max(5000),
+  items: z.array(allowanceSchema).max(20_000),
+  prices: z.object({ version: z.string().max(200), prices: z.array(modelPriceSchema).max(1000) }),
+});
+export type AllowancesCommand = z.infer<typeof allowancesCommandSchema>;
 export const launchCommandSchema = z.object({
   runnerId: z.uuid(),
   cwd: z.string(),
@@ -80,6 +103,8 @@ export const launchCommandSchema = z.object({
     extraArgs: z.array(z.string()).optional(),
   }),
   limits: z.object({ memoryBytes: z.number().int().positive().optional(), cpuPercent: z.number().int().positive().optional() }).optional(),
+  /** Its budget allowances from the first line it writes (absent: no stopping budget covers it). */
+  allowances: allowancesCommandSchema.omit({ runnerIds: true }).optional(),
   cols: z.number().int().min(10).max(1000),
   rows: z.number().int().min(5).max(500),
 });
@@ -106,30 +131,9 @@ export const restoreCommandSchema = z.object({
 });
 export type RestoreAck = { ok: true; restored: boolean } | { ok: false; code: string; message: string };
 
-/**
- * Pre-emptive budgets (DESIGN §4): what a runner may still spend under one biting budget — its
- * share of what remains — counted by the agent from the transcript as lines appear, so the
- * runner freezes the moment it is spent, without waiting for shipping and a server round trip.
- * Spend is measured beyond `base*`, the runner's ledger total when the allowance was computed.
- */
-export const allowanceSchema = z.object({
-  runnerId: z.uuid(),
-  budgetId: z.uuid(),
-  budgetName: z.string().max(200),
-  tokens: z.number().nullable(),
-  usd: z.number().nullable(),
-  baseTokens: z.number().min(0),
-  baseUsd: z.number().min(0),
-});
-export type Allowance = z.infer<typeof allowanceSchema>;
-/** The runners named in `runnerIds` get exactly `items` (none = no allowance); prices value their usage in dollars. */
-export const allowancesCommandSchema = z.object({
-  runnerIds: z.array(z.uuid()).max(5000),
-  items: z.array(allowanceSchema).max(20_000),
-  prices: z.object({ version: z.string().max(200), prices: z.array(modelPriceSchema).max(1000) }),
-});
-export type AllowancesCommand = z.infer<typeof allowancesCommandSchema>;
 export const allowanceSpentSchema = z.object({ runnerId: z.uuid(), budgetId: z.uuid(), spentTokens: z.number(), spentUsd: z.number() });
+/** RETRY: the server cannot record the pause yet (the runner is still starting there); say it again. */
+export type AllowanceSpentAck = { ok: true } | { ok: false; code: "RETRY" | "VALIDATION"; message: string };
 
 type Payload<S extends z.ZodType> = z.infer<S>;
 
@@ -141,13 +145,14 @@ export interface AgentToServerEvents {
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
   "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
   "transcript:batch": (p: TranscriptBatch, ack: (res: UsageBatchAck) => void) => void;
-  "runner:allowance_spent": (p: Payload<typeof allowanceSpentSchema>) => void;
+  "runner:allowance_spent": (p: Payload<typeof allowanceSpentSchema>, ack: (res: AllowanceSpentAck) => void) => void;
 }
 
 /** The agent answers a launch once claude is spawned (or could not be). */
 /** UNREACHABLE: the server could not reach the agent or it did not answer in time (it may still have spawned). */
 export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE" | "UNREACHABLE"; message: string };
-export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string };
+/** ALLOWANCE_SPENT: a resume the node refuses, the runner's share under `budgetId` being spent (a fresh share comes with the budget's next push). */
+export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string } | { ok: false; code: "ALLOWANCE_SPENT"; message: string; budgetId: string };
 export const logsRequestSchema = z.object({ runnerId: z.uuid(), maxLines: z.number().int().min(1).max(10_000) });
 /** The tail of a runner's rotated log file on its node (it outlives the runner). */
 export type LogsAck = { ok: true; lines: string[] } | { ok: false; code: "NO_LOG"; message: string };
@@ -169,5 +174,4 @@ export const agentEventSchemas = {
   "runner:session": runnerSessionSchema,
   "runner:exited": runnerExitedSchema,
   "runner:output": agentOutputSchema,
-  "runner:allowance_spent": allowanceSpentSchema,
 } as const;

@@ -35,3 +35,12 @@ export async function runnerTotals(db: Tx, runnerIds: string[]) {
   const rows = await db.usageRecord.groupBy({ by: ["runnerId", "projectId"], where: { runnerId: { in: runnerIds } }, _sum: { totalTokens: true, costUsd: true } });
   return rows.flatMap((r) => (r.runnerId && r.projectId ? [{ runnerId: r.runnerId, projectId: r.projectId, totalTokens: Number(r._sum.totalTokens ?? 0n), costUsd: Number(r._sum.costUsd ?? 0) }] : []));
 }
+
+/**
+ * Marks a budget warned or tripped for the period starting `start`; true only for the caller
+ * that made the change, so concurrent evaluations audit each threshold once per period.
+ */
+export async function claimBudgetThreshold(db: Tx, id: string, field: "warnedPeriod" | "trippedPeriod", start: Date): Promise<boolean> {
+  const { count } = await db.budget.updateMany({ where: { id, OR: [{ [field]: null }, { [field]: { not: start } }] }, data: { [field]: start } });
+  return count === 1;
+}
