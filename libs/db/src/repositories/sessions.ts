@@ -1,22 +1,29 @@
 import { ACTIVE_RUNNER_STATUSES, type Session, type TranscriptEntryInput } from "@stratavore/contracts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
+
+/** Rows per statement: 12 parameters each, under PostgreSQL's 65,535 bind parameters. */
+const ENTRY_ROWS_PER_INSERT = 4000;
 
 /**
  * Archives transcript lines, idempotently: a line replayed or sent out of order is inserted
- * once per session (ON CONFLICT DO NOTHING on (session, uuid)). One statement per batch.
+ * once per session (ON CONFLICT DO NOTHING on (session, uuid)). Multi-row VALUES with one bound
+ * parameter per field, not unnest() of arrays: PostgreSQL parses a text[] literal character by
+ * character, and for JSON lines full of quotes that was 4× slower (bench/parse: 200 MB of
+ * lines stored in 19.5 s through arrays, 4.9 s as bound values).
  */
 export async function insertEntries(db: Tx, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
-  if (!given.length) return 0;
-  const entries = given.map(withoutNul);
-  const c = <K extends keyof TranscriptEntryInput>(k: K) => entries.map((e) => e[k]);
-  return db.$executeRaw`
-    INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
-    SELECT ${sessionId}, t.uuid, t.parent, t.type, t.role, t.text, string_to_array(t.tools, E'\\x1f'), t.side, t.ts, t.file, t.off, t.raw
-      FROM unnest(${c("uuid")}::text[], ${c("parentUuid")}::text[], ${c("type")}::text[], ${c("role")}::text[], ${c("text")}::text[],
-                  ${entries.map((e) => e.toolNames.join("\x1f"))}::text[], ${c("isSidechain")}::bool[], ${entries.map((e) => (e.timestamp ? new Date(e.timestamp) : null))}::timestamp[],
-                  ${c("file")}::text[], ${c("offset")}::int8[], ${c("rawLine")}::text[]) AS t(uuid, parent, type, role, text, tools, side, ts, file, off, raw)
-    ON CONFLICT ("sessionId", uuid) DO NOTHING`;
+  let inserted = 0;
+  for (let i = 0; i < given.length; i += ENTRY_ROWS_PER_INSERT) {
+    const rows = given.slice(i, i + ENTRY_ROWS_PER_INSERT).map(withoutNul).map((e) =>
+      Prisma.sql`(${sessionId}, ${e.uuid}, ${e.parentUuid}, ${e.type}, ${e.role}, ${e.text}, ${e.toolNames}::text[], ${e.isSidechain}, ${e.timestamp ? new Date(e.timestamp) : null}::timestamp, ${e.file}, ${e.offset}::int8, ${e.rawLine})`,
+    );
+    inserted += await db.$executeRaw`
+      INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("sessionId", uuid) DO NOTHING`;
+  }
+  return inserted;
 }
 
 /**
