@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { SpawnError } from "./errors.ts";
+import { SpawnError } from "./base/errors.ts";
 
 // execvp's fallback when the child's environment has no PATH.
 const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { samplePids, sampleTree } from "./proc-stats.ts";
-import { readProcStat, signalPids, snapshotDescendants } from "./process-tree.ts";
+import { readProcStat, signalPids, snapshotDescendants } from "./base/process-tree.ts";
 import { waitFor } from "./testing/helpers.ts";
 
 const started: number[] = [];

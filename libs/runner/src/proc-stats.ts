@@ -1,5 +1,5 @@
 import pidusage from "pidusage";
-import { readProcTable, snapshotDescendants, type ProcStat } from "./process-tree.ts";
+import { readProcTable, snapshotDescendants, type ProcStat } from "./base/process-tree.ts";
 
 export interface TreeSample {
   /** Sum over the tree; 100 = one core busy. pidusage reports 0 the first time it sees a pid. */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { transcriptPath } from "./claude-paths.ts";
-import { SpawnError } from "./errors.ts";
-import { isAlive, readProcStat, signalPids, snapshotDescendants } from "./process-tree.ts";
+import { transcriptPath } from "./base/claude-paths.ts";
+import { SpawnError } from "./base/errors.ts";
+import { isAlive, readProcStat, signalPids, snapshotDescendants } from "./base/process-tree.ts";
 import { PtyRunner, type PtyRunnerOptions } from "./pty-runner.ts";
 import { FAKE_CLAUDE, fakeEnv, tempHome, waitFor } from "./testing/helpers.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RunnerStateError, SpawnError } from "./errors.ts";
-import type { ProcStat } from "./process-tree.ts";
+import { RunnerStateError, SpawnError } from "./base/errors.ts";
+import type { ProcStat } from "./base/process-tree.ts";
 import { PtyRunner, type RunnerDeps } from "./pty-runner.ts";
 import type { Clock, PtyProcess } from "./pty-spawn.ts";
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { constants } from "node:os";
-import { RunnerStateError, SpawnError } from "./errors.ts";
+import { RunnerStateError, SpawnError } from "./base/errors.ts";
 import { preflightSpawn } from "./preflight.ts";
-import { oneAtATime } from "./one-at-a-time.ts";
+import { oneAtATime } from "./base/one-at-a-time.ts";
 import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn } from "./pty-spawn.ts";
 import type { EndedBy } from "./restart-policy.ts";
 import { OutputRing } from "./ring-buffer.ts";
-import type { ProcStat } from "./process-tree.ts";
+import type { ProcStat } from "./base/process-tree.ts";
 import { joinCommand } from "./cgroup/join-command.ts";
 import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
 import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { RunnerError } from "./errors.ts";
+import { RunnerError } from "./base/errors.ts";
 import { openRunnerLog, readLogTail, runnerLogPath } from "./runner-log.ts";
 import { tempHome } from "./testing/helpers.ts";
 

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createStream } from "rotating-file-stream";
-import { RunnerError } from "./errors.ts";
+import { RunnerError } from "./base/errors.ts";
 
 export interface RunnerLogOptions {
   dir: string;

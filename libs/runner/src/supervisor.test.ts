@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ClaudeLaunchSpec } from "./claude-args.ts";
-import { transcriptPath } from "./claude-paths.ts";
-import { RunnerError, SpawnError, UnknownRunnerError } from "./errors.ts";
-import { isAlive, signalPids, snapshotDescendants } from "./process-tree.ts";
+import type { ClaudeLaunchSpec } from "./base/claude-args.ts";
+import { transcriptPath } from "./base/claude-paths.ts";
+import { RunnerError, SpawnError, UnknownRunnerError } from "./base/errors.ts";
+import { isAlive, signalPids, snapshotDescendants } from "./base/process-tree.ts";
 import { readLogTail } from "./runner-log.ts";
 import { Supervisor } from "./supervisor.ts";
 import { FAKE_CLAUDE, fakeEnv, runFakeClaude, tempHome, waitFor } from "./testing/helpers.ts";

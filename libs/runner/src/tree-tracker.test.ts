@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProcStat } from "./process-tree.ts";
+import type { ProcStat } from "./base/process-tree.ts";
 import { TreeTracker, type ProcessOps } from "./tree-tracker.ts";
 
 function proc(pid: number, ppid: number, extra: Partial<ProcStat> = {}): ProcStat {

@@ -1,4 +1,4 @@
-import { readEnviron, readProcTable, signalPids, snapshotDescendants, type ProcStat } from "./process-tree.ts";
+import { readEnviron, readProcTable, signalPids, snapshotDescendants, type ProcStat } from "./base/process-tree.ts";
 
 /** What the tracker needs from the OS; replaced by a synthetic table in unit tests. */
 export interface ProcessOps {

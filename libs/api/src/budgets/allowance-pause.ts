@@ -1,6 +1,6 @@
 import { AppError } from "@stratavore/contracts";
-import { setPaused } from "../services/runner-lifecycle.ts";
-import type { ApiDeps } from "../trpc/context.ts";
+import { setPaused } from "../runners/runner-lifecycle.ts";
+import type { ApiDeps } from "../deps.ts";
 import { evaluateBudgets } from "./enforcement.ts";
 
 /**

@@ -2,11 +2,11 @@ import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { deleteBudgetRow, findBudgetRow, findProject, findRunner, insertBudget, listBudgetRows, updateBudgetRow, type Tx } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
-import { audit } from "../services/audit.ts";
-import { inTransaction } from "../services/transaction.ts";
-import type { ApiDeps } from "../trpc/context.ts";
-import { budgetView, scopeLabelOf } from "./budget-view.ts";
-import { pushAllowancesEverywhere } from "./allowances.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import type { ApiDeps } from "../deps.ts";
+import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
+import { pushAllowancesEverywhere } from "./policy/allowances.ts";
 import { releaseBudgetPauses } from "./enforcement.ts";
 
 async function resolveScope(db: Tx, scope: "global" | "project" | "runner", ref: string | undefined): Promise<string | null> {

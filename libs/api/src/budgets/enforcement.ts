@@ -1,14 +1,13 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
-import { budgetsCovering, claimBudgetThreshold, findBudgetRow, type BudgetRow, type Tx } from "@stratavore/db";
+import { budgetsCovering, claimBudgetThreshold, findBudgetRow, type BudgetRow } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
-import { audit } from "../services/audit.ts";
-import { inTransaction } from "../services/transaction.ts";
-import { setPaused, stopRunner } from "../services/runner-lifecycle.ts";
-import type { ApiDeps } from "../trpc/context.ts";
-import { pushAllowances } from "./allowances.ts";
-import { budgetView, scopeLabelOf } from "./budget-view.ts";
-
-const BITING = new Set(["block_launch", "pause", "terminate"]);
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import { setPaused, stopRunner } from "../runners/runner-lifecycle.ts";
+import type { ApiDeps } from "../deps.ts";
+import { pushAllowances } from "./policy/allowances.ts";
+import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
+import { usedOf } from "./policy/checks.ts";
 
 async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting" | "lost")[]): Promise<string[]> {
   const where = b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
@@ -82,13 +81,7 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
   });
 }
 
-function usedOf(b: Budget): string {
-  return b.limitUsd !== null ? `${b.estimatedUsd > 0 ? "~" : ""}$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
-}
 
-function describe(b: Budget): string {
-  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${usedOf(b)}; it resets ${b.periodEnd.toISOString()}.`;
-}
 
 /**
  * Raising a budget's limit, disabling or deleting it, or a new period thaws the runners that
@@ -134,22 +127,4 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     await deps.db.$transaction((tx) => audit(tx, deps.config.auditKey, null, { type: "budget.released", entityType: "budget", entityId: budgetId, data: { runners: thawed, why } }));
   }
   return released;
-}
-
-/** Launch check, inside the launch transaction (same as the quota): an exceeded biting budget refuses. */
-export async function assertLaunchAllowed(deps: ApiDeps, tx: Tx, projectId: string): Promise<void> {
-  for (const row of await budgetsCovering(tx, [projectId], [])) {
-    if (row.scope === "runner" || !BITING.has(row.action)) continue;
-    const view = await budgetView(tx, row, await scopeLabelOf(tx, row));
-    if (view.state === "exceeded") throw new AppError("BUDGET_BLOCKED", describe(view), { budgetId: row.id });
-  }
-}
-
-/** A runner paused by a budget stays paused until the limit is raised or the period rolls over. */
-export async function assertUnpauseAllowed(deps: ApiDeps, runner: { id: string; projectId: string }): Promise<void> {
-  for (const row of await budgetsCovering(deps.db, [runner.projectId], [runner.id])) {
-    if (row.action !== "pause") continue;
-    const view = await budgetView(deps.db, row, await scopeLabelOf(deps.db, row));
-    if (view.state === "exceeded") throw new AppError("BUDGET_BLOCKED", describe(view), { budgetId: row.id });
-  }
 }

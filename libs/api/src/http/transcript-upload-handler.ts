@@ -3,8 +3,8 @@ import { createGunzip } from "node:zlib";
 import { AppError, ERROR_CODES, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, parseTranscriptEntry } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
-import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../services/archive-service.ts";
-import type { ApiDeps } from "../trpc/context.ts";
+import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../sessions/archive-service.ts";
+import type { ApiDeps } from "../deps.ts";
 
 export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
 /** One transcript file; far above real sessions (a long one is tens of MB), bounded all the same. */

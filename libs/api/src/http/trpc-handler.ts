@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
-import { appRouter } from "../root.ts";
+import { appRouter } from "../app/app-router.ts";
 import type { ApiDeps, Context } from "../trpc/context.ts";
 import { clientIp } from "./client-ip.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
-import { writeLedger } from "../services/ledger-service.ts";
+import { writeLedger } from "../usage/ledger-service.ts";
 import { createHarness } from "../testing/api-harness.ts";
 
 const h = createHarness(inject("databaseUrl"));

@@ -6,11 +6,11 @@ import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FilesystemStore } from "../archive/transcript-store.ts";
+import { FilesystemStore } from "../sessions/archive/transcript-store.ts";
 import { Fleet } from "../fleet/fleet.ts";
 import { MemoryBus } from "../realtime/bus.ts";
-import { createCaller } from "../root.ts";
-import type { ApiDeps } from "../trpc/context.ts";
+import { createCaller } from "../app/app-router.ts";
+import type { ApiDeps } from "../deps.ts";
 
 export const TEST_PASSWORD = "correct horse battery";
 

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readProcStat } from "../process-tree.ts";
+import { readProcStat } from "../base/process-tree.ts";
 import { NO_ISOLATION, type NodeCapabilities, type RunnerLimits } from "./capabilities.ts";
 import { readSelfCgroups, type CgroupFs, type CgroupMounts } from "./cgroup-fs.ts";
 import { nodeCgroupFs } from "./node-fs.ts";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive, readProcStat, signalPids } from "../process-tree.ts";
+import { isAlive, readProcStat, signalPids } from "../base/process-tree.ts";
 import { PtyRunner } from "../pty-runner.ts";
 import { FAKE_CLAUDE, fakeEnv, tempHome, waitFor } from "../testing/helpers.ts";
 import { detectCgroups, isDriver, type CgroupDriver, type CgroupPreference } from "./cgroup-driver.ts";

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { signalPids } from "../process-tree.ts";
+import { signalPids } from "../base/process-tree.ts";
 import type { CgroupFs } from "./cgroup-fs.ts";
 
 /**

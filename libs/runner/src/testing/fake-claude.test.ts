@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { projectTranscriptDir, transcriptPath } from "../claude-paths.ts";
+import { projectTranscriptDir, transcriptPath } from "../base/claude-paths.ts";
 import { FAKE_CLAUDE, fakeEnv, runFakeClaude, tempHome, waitFor } from "./helpers.ts";
 
 const ID = "6a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d";

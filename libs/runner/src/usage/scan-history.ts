@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
-import { isSessionId } from "../claude-args.ts";
+import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 import { parseUsageEntry } from "./parse-line.ts";
 import type { TranscriptTailerState } from "./transcript-tailer.ts";

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { transcriptEntrySchema } from "@stratavore/contracts";
 import { afterEach, describe, expect, it } from "vitest";
-import { transcriptPath } from "../claude-paths.ts";
+import { transcriptPath } from "../base/claude-paths.ts";
 import { tempHome } from "../testing/helpers.ts";
 import { SESSION, assistantLine, userLine } from "./fixtures/lines.ts";
 import { LineSplitter } from "./line-splitter.ts";

@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync, renameSync, rmdirSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { transcriptPath } from "../claude-paths.ts";
-import { RunnerError } from "../errors.ts";
+import { transcriptPath } from "../base/claude-paths.ts";
+import { RunnerError } from "../base/errors.ts";
 import { tempHome } from "../testing/helpers.ts";
 import { SESSION, assistantLine, userLine } from "./fixtures/lines.ts";
 import { TranscriptTailer, TranscriptTailerError } from "./transcript-tailer.ts";

@@ -1,10 +1,10 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
-import { isSessionId } from "../claude-args.ts";
-import { projectTranscriptDir } from "../claude-paths.ts";
-import { RunnerError } from "../errors.ts";
-import { oneAtATime } from "../one-at-a-time.ts";
+import { isSessionId } from "../base/claude-args.ts";
+import { projectTranscriptDir } from "../base/claude-paths.ts";
+import { RunnerError } from "../base/errors.ts";
+import { oneAtATime } from "../base/one-at-a-time.ts";
 import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
 import { parseTranscriptEntry } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";

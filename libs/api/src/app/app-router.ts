@@ -1,0 +1,30 @@
+import { apiTokensRouter } from "../users/api-tokens-router.ts";
+import { authRouter } from "../users/auth-router.ts";
+import { joinTokensRouter, nodesRouter } from "../nodes/nodes-router.ts";
+import { projectsRouter } from "../projects/projects-router.ts";
+import { runnersRouter } from "../runners/runners-router.ts";
+import { sessionsRouter } from "../sessions/sessions-router.ts";
+import { budgetsRouter } from "../budgets/budgets-router.ts";
+import { pricesRouter } from "../pricing/prices-router.ts";
+import { usageRouter } from "../usage/usage-router.ts";
+import { systemRouter } from "../system/system-router.ts";
+import { usersRouter } from "../users/users-router.ts";
+import { createCallerFactory, router } from "../trpc/init.ts";
+
+export const appRouter = router({
+  system: systemRouter,
+  auth: authRouter,
+  users: usersRouter,
+  apiTokens: apiTokensRouter,
+  projects: projectsRouter,
+  runners: runnersRouter,
+  nodes: nodesRouter,
+  joinTokens: joinTokensRouter,
+  usage: usageRouter,
+  budgets: budgetsRouter,
+  prices: pricesRouter,
+  sessions: sessionsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,102 @@
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import {
+  ROOMS, isAllowedRoomName, roleAtLeast, runnerAttachInput, runnerInputMessage, runnerResizeMessage, subscribeInput,
+  type ClientToServerEvents, type CommandAck, type ServerToClientEvents,
+} from "@stratavore/contracts";
+import { runnerNode } from "../runners/runner-lifecycle.ts";
+import { attachAgentNamespace } from "../nodes/agent-namespace.ts";
+import type { Principal } from "../auth/principal.ts";
+import { resolvePrincipal } from "../auth/resolve-principal.ts";
+import type { ApiDeps } from "../deps.ts";
+import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
+
+interface SocketData {
+  principal: Principal;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * Socket.IO on the same HTTP server. The handshake must carry the session cookie or an API
+ * token (`auth.token`); anything else is refused before a connection exists.
+ */
+export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeServer; bus: RealtimeBus } {
+  // 4 MB messages: archive batches are bounded to 2 MB of transcript by the agent; terminal
+  // chunks and heartbeat batches of 1000 runners are far smaller.
+  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 4_000_000 });
+
+  io.use(async (socket, next) => {
+    try {
+      const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
+      const principal = await resolvePrincipal(deps.db, deps.config.authSecret, { cookieHeader: socket.handshake.headers.cookie, bearer: token });
+      if (!principal) return next(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }));
+      // A cookie rides along with requests from other sites' pages too (another port or a
+      // sibling subdomain is "same site"): a browser handshake must come from our own origin.
+      const origin = socket.handshake.headers.origin;
+      const allowed = deps.config.allowedOrigins;
+      if (principal.via === "session" && origin && allowed && !allowed.includes(origin)) {
+        return next(Object.assign(new Error("FORBIDDEN"), { data: { code: "FORBIDDEN" } }));
+      }
+      socket.data.principal = principal;
+      next();
+    } catch {
+      next(Object.assign(new Error("INTERNAL"), { data: { code: "INTERNAL" } }));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    socket.on("subscribe", async (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = subscribeInput.safeParse(raw);
+      // Every signed-in user may read fleet and project rooms (viewers read everything);
+      // finer rules arrive with per-project permissions.
+      if (!parsed.success || !isAllowedRoomName(parsed.data.room)) {
+        reply({ ok: false, code: "VALIDATION", message: "Unknown room." });
+        return;
+      }
+      await socket.join(parsed.data.room);
+      reply({ ok: true });
+    });
+    socket.on("unsubscribe", (raw) => {
+      const parsed = subscribeInput.safeParse(raw);
+      if (parsed.success) void socket.leave(parsed.data.room);
+    });
+
+    // Terminal: anyone signed in may watch; typing and resizing need operator and `write`.
+    socket.on("runner:attach", async (raw, ack) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const parsed = runnerAttachInput.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
+      if (!(await deps.db.runner.count({ where: { id: parsed.data.runnerId } }))) return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
+      await socket.join(ROOMS.runner(parsed.data.runnerId));
+      reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });
+    });
+    socket.on("runner:detach", (raw) => {
+      const parsed = runnerAttachInput.safeParse(raw);
+      if (parsed.success) void socket.leave(ROOMS.runner(parsed.data.runnerId));
+    });
+    const command = async (raw: unknown, schema: typeof runnerInputMessage | typeof runnerResizeMessage): Promise<CommandAck> => {
+      const { principal } = socket.data;
+      if (!roleAtLeast(principal.user.role, "operator") || !principal.scopes.includes("write")) return { ok: false, code: "FORBIDDEN", message: "Viewers cannot type into runners." };
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return { ok: false, code: "VALIDATION", message: "Bad terminal message." };
+      const nodeId = await runnerNode(deps, parsed.data.runnerId);
+      if (!nodeId) return { ok: false, code: "NOT_FOUND", message: "No such runner." };
+      const p = parsed.data;
+      const sent = "data" in p ? deps.fleet.agents.input(nodeId, p.runnerId, p.data) : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
+      return sent ? { ok: true } : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
+    };
+    socket.on("runner:input", (raw, ack) => void command(raw, runnerInputMessage).then((r) => typeof ack === "function" && ack(r)));
+    socket.on("runner:resize", (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)));
+  });
+
+  attachAgentNamespace(io as unknown as Server, deps);
+
+  const bus: RealtimeBus = {
+    publish(events: OutgoingEvent[]) {
+      for (const e of events) io.to(e.room).emit(e.event, e.payload as never);
+    },
+  };
+  return { io, bus };
+}

@@ -1,0 +1,20 @@
+import type { Db } from "@stratavore/db";
+import type { ApiConfig } from "./config.ts";
+import type { Fleet } from "./fleet/fleet.ts";
+import type { RealtimeBus } from "./realtime/bus.ts";
+import type { TranscriptStore } from "./sessions/archive/transcript-store.ts";
+import type { SimilarityProvider } from "./sessions/similarity/provider.ts";
+
+/** What every service needs, wired once by the server (apps are wiring, libs are behaviour). */
+export interface ApiDeps {
+  db: Db;
+  bus: RealtimeBus;
+  config: ApiConfig;
+  fleet: Fleet;
+  transcripts: TranscriptStore;
+  /** Days after which archived transcript objects are deleted; null keeps them. */
+  transcriptRetentionDays?: number | null;
+  /** Lexical (in Postgres) when absent. */
+  similarity?: SimilarityProvider;
+  log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { AppError, type AgentHello, type Node } from "@stratavore/contracts";
+import { activeRunnerIdsOnNode, attachJoinTokenNode, consumeJoinToken, findNodeByCredential, insertNode, nodeNameTaken, updateNodeRow } from "@stratavore/db";
+import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
+import { hashSecret } from "./join-tokens-service.ts";
+import { setNodeStatus } from "./nodes-service.ts";
+import { recordRunnerEnd } from "../runners/runner-lifecycle.ts";
+import { adoptAndJudge } from "./adopt.ts";
+import type { Reported } from "../runners/runner-presence.ts";
+import { inTransaction } from "../shared/transaction.ts";
+
+export interface AgentIdentity {
+  nodeId: string;
+  nodeName: string;
+  /** Only on the first connection: the credential the agent must store (shown once). */
+  credential?: string;
+}
+
+/**
+ * Handshake: a join token is exchanged (once) for a new node and its credential; a credential
+ * identifies an existing, unrevoked node. Either way the node's self-description is refreshed.
+ */
+export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: string; credential?: string; hello: AgentHello }): Promise<AgentIdentity> {
+  const { hello } = auth;
+  if (auth.credential) {
+    const node = await findNodeByCredential(deps.db, hashSecret(auth.credential));
+    if (!node) throw new AppError("UNAUTHENTICATED", "Unknown or revoked node credential.");
+    await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, ...(hello.capabilities ? { capabilities: hello.capabilities } : {}) });
+    return { nodeId: node.id, nodeName: node.name };
+  }
+  const joinToken = auth.joinToken;
+  if (!joinToken) throw new AppError("UNAUTHENTICATED", "A join token or node credential is required.");
+  const credential = `svn_${randomBytes(32).toString("base64url")}`;
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    const tokenId = await consumeJoinToken(tx, hashSecret(joinToken));
+    if (!tokenId) throw new AppError("JOIN_TOKEN_INVALID");
+    // Names are unique; a second machine with the same hostname gets a suffix.
+    let name = hello.name;
+    for (let i = 2; await nodeNameTaken(tx, name); i++) name = `${hello.name}-${i}`;
+    const node = await insertNode(tx, { name, hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, credentialHash: hashSecret(credential), capabilities: hello.capabilities });
+    await attachJoinTokenNode(tx, tokenId, node.id);
+    await audit(tx, deps.config.auditKey, { nodeId: node.id }, { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } });
+    return { nodeId: node.id, nodeName: name, credential };
+  });
+}
+
+/** The agent is connected: online again (a draining node stays draining). */
+export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node> {
+  const row = await deps.db.node.findUniqueOrThrow({ where: { id: nodeId }, select: { status: true } });
+  const status = row.status === "draining" ? "draining" : "online";
+  return inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }));
+}
+
+export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
+  // It may already have reconnected (a new socket replaced this one): then it is not offline.
+  if (deps.fleet.agents.isConnected(nodeId)) return;
+  const row = await deps.db.node.findUnique({ where: { id: nodeId }, select: { status: true } });
+  if (!row || row.status === "offline") return;
+  await inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, row.status === "draining" ? "draining" : "offline", "node.disconnected"));
+}
+
+/**
+ * After a (re)connect the agent reports what it really runs. Rows the server thinks are active
+ * there but the agent lacks ended with the agent (`agent_restarted`); lost runners it still has
+ * are adopted back unchanged; runners the server does not consider active there are returned
+ * so the caller can kill them.
+ */
+export async function reconcileInventory(deps: ApiDeps, nodeId: string, reported: Reported[]): Promise<string[]> {
+  const active = await activeRunnerIdsOnNode(deps.db, nodeId);
+  const reportedIds = new Set(reported.map((r) => r.runnerId));
+  for (const r of active) {
+    if (!reportedIds.has(r.id)) await recordRunnerEnd(deps, { nodeId }, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "agent_restarted" });
+  }
+  return adoptAndJudge(deps, nodeId, reported);
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
+import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
+import type { Principal } from "../auth/principal.ts";
+import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.ts";
+import { assertLaunchAllowed } from "../budgets/policy/checks.ts";
+import type { ApiDeps } from "../deps.ts";
+import { audit, type Actor } from "../shared/audit.ts";
+import { announceRunner, moveRunner } from "./runner-events.ts";
+import { restoreTranscript } from "./restore-service.ts";
+import { inTransaction, lock, type TxClient } from "../shared/transaction.ts";
+
+type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
+
+/** Picks the least-loaded connected node with room, under its capacity lock. */
+async function placeOnNode(deps: ApiDeps, tx: TxClient, want: { nodeId?: string; labels: string[] }): Promise<string> {
+  const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
+  const code = want.nodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
+  if (candidates.length === 0) {
+    throw new AppError(code, want.nodeId ? "The requested node is not online (or is draining)." : `No online node${want.labels.length ? ` with labels ${want.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
+  }
+  // Lock every candidate in id order (a fixed order, so two launches cannot deadlock), then
+  // pick the least loaded one with room, counted under the locks.
+  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
+  for (const c of candidates) {
+    if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
+  }
+  throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);
+}
+
+/**
+ * Launch (DESIGN §2): in one transaction under the project's advisory lock — project active,
+ * quota, node capacity, placement, the `starting` row and its audit event. After commit the
+ * agent is told; its answer moves the runner to `running` or `failed` with the reason.
+ */
+export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
+  const project = await findProject(deps.db, input.project);
+  if (!project) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
+  if (project.status === "archived") throw new AppError("PROJECT_ARCHIVED", `Project '${project.name}' is archived; unarchive it to launch runners.`);
+  let nodeId: string | undefined;
+  if (input.node) {
+    const node = await findNode(deps.db, input.node, deps.fleet.agents.isConnected);
+    if (!node) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
+    nodeId = node.id;
+  }
+  const plan = await planSession(deps, project.id, project.name, input);
+  const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
+
+  // Queued here before the transaction: twenty launches waiting on the project's lock inside
+  // transactions would hold every pooled connection, and heartbeats and pages would starve.
+  // The advisory lock still orders launches across server instances.
+  const runner = await deps.fleet.serially(`admit:${project.id}`, () => inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    await lock(tx, `project:${project.id}`);
+    const active = await countActiveRunners(tx, project.id);
+    if (active >= project.maxRunners) {
+      throw new AppError("QUOTA_EXCEEDED", `Project '${project.name}' already has ${active} of ${project.maxRunners} runners active (its quota).`);
+    }
+    await assertLaunchAllowed(deps, tx, project.id);
+    if (!plan.parentId && plan.spec.mode === "resume") await claimSession(tx, plan.sessionId);
+    const placed = await placeOnNode(deps, tx, { nodeId, labels });
+    await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path, forkedFromId: plan.parentId ?? undefined });
+    const created = await insertRunner(tx, {
+      projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
+      model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, labels, createdById: actor.user.id,
+      memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null, cpuLimitPercent: project.runnerCpuPercent,
+    });
+    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
+    announceRunner(outbox, seq, created);
+    return created;
+  }));
+  return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
+}
+
+/**
+ * Resuming in place writes to the session's transcript: under the project lock, no other runner
+ * may be using it (two claudes appending would interleave it), and a failed runner of it that
+ * waits for a restart gives that up — the user's resume takes its place.
+ */
+async function claimSession(tx: TxClient, sessionId: string): Promise<void> {
+  if ((await activeRunnersOfSession(tx, sessionId)) > 0) throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
+  await tx.runner.updateMany({ where: { sessionId, status: "failed", nextRestartAt: { not: null } }, data: { nextRestartAt: null, restartDeferredSince: null } });
+}
+
+interface SessionPlan {
+  /** The session the runner will write to, fixed before claude starts. */
+  sessionId: string;
+  /** A fork's parent. */
+  parentId: string | null;
+  spec: { mode: "new" | "resume"; sessionId: string; forkSessionId?: string };
+}
+
+/**
+ * Every launch names its session before claude starts (DESIGN §2): new → a fresh id;
+ * continue → the project's latest session, resolved here rather than by `claude -c`;
+ * resume → that id; a fork → a fresh id branched from it with `--fork-session --session-id`.
+ */
+async function planSession(deps: ApiDeps, projectId: string, projectName: string, input: LaunchRequest): Promise<SessionPlan> {
+  if (input.mode === "new") {
+    const id = randomUUID();
+    return { sessionId: id, parentId: null, spec: { mode: "new", sessionId: id } };
+  }
+  const from = input.mode === "resume" ? input.resumeSessionId : await latestProjectSession(deps.db, projectId);
+  if (!from) throw new AppError("NOT_FOUND", `Project '${projectName}' has no session to continue yet; launch a new one.`);
+  if (input.fork) {
+    const id = randomUUID();
+    return { sessionId: id, parentId: from, spec: { mode: "resume", sessionId: from, forkSessionId: id } };
+  }
+  return { sessionId: from, parentId: null, spec: { mode: "resume", sessionId: from } };
+}
+
+async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]> {
+  const row = await deps.db.project.findUnique({ where: { id: projectId }, select: { nodeLabels: true } });
+  return row?.nodeLabels ?? [];
+}
+
+const AGENT_CODES = { PATH_MISSING: "PATH_MISSING", AT_CAPACITY: "NODE_UNAVAILABLE", DUPLICATE: "CONFLICT", SPAWN_FAILED: "NODE_UNAVAILABLE", UNREACHABLE: "NODE_UNAVAILABLE" } as const;
+
+/** Sends a `starting` runner to its node and records the outcome. Also used by restarts. */
+export async function dispatchToAgent(
+  deps: ApiDeps,
+  actor: Actor,
+  runner: Runner,
+  cwd: string,
+  session: SessionPlan["spec"],
+  opts: { restart?: boolean } = {},
+): Promise<Runner> {
+  const cmd: LaunchCommand = {
+    runnerId: runner.id,
+    cwd,
+    spec: {
+      ...session,
+      model: runner.model ?? undefined,
+      // A restart resumes the conversation; sending the first task again would repeat its work.
+      prompt: opts.restart ? undefined : (runner.prompt ?? undefined),
+      extraArgs: runner.flags,
+    },
+    limits: runner.memoryLimitBytes || runner.cpuLimitPercent ? { memoryBytes: runner.memoryLimitBytes ?? undefined, cpuPercent: runner.cpuLimitPercent ?? undefined } : undefined,
+    // Watched from its first response; without it, a loaded server's delay is unwatched spend.
+    allowances: await launchAllowances(deps, runner).catch((err: unknown) => {
+      deps.log("warn", "computing a launch's budget allowances failed; the push after its start covers it", { runnerId: runner.id, error: String(err) });
+      return undefined;
+    }),
+    cols: 120,
+    rows: 32,
+  };
+  const nodeId = runner.nodeId;
+  if (!nodeId) throw new AppError("NO_NODE_AVAILABLE", "The runner has no node.");
+  deps.fleet.setOwner(runner.id, nodeId);
+  // Resuming on a machine that never saw (or has since deleted) the transcript: put it back first.
+  const resumeId = session.mode === "resume" ? session.sessionId : null;
+  if (resumeId) {
+    try {
+      await restoreTranscript(deps, nodeId, resumeId, cwd);
+    } catch (err) {
+      // The row is committed as `starting`: never leave it there holding a quota slot.
+      await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+        moveRunner(deps, tx, outbox, null, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `restore failed: ${err instanceof Error ? err.message : String(err)}` }, event: "runner.failed" }),
+      );
+      throw err;
+    }
+  }
+  const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    ack.ok
+      ? moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
+      : moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
+  );
+  // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
+  // stop, a budget): either way no process may run that the database does not call active.
+  if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE"))) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
+  if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id, agentCode: ack.code });
+  // Its share of the budgets over it, and everyone else's smaller share, from the start.
+  if (moved) await pushAllowances(deps, [moved.projectId]).catch((err: unknown) => deps.log("warn", "sending budget allowances failed", { error: String(err) }));
+  return moved ?? runner;
+}

@@ -1,0 +1,139 @@
+import { restartDelayMs, shouldRestart } from "@stratavore/runner";
+import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
+import { findRunner } from "@stratavore/db";
+import type { ApiDeps } from "../deps.ts";
+import type { Actor } from "../shared/audit.ts";
+import { assertUnpauseAllowed } from "../budgets/policy/checks.ts";
+import { moveRunner } from "./runner-events.ts";
+import { inTransaction } from "../shared/transaction.ts";
+
+export interface RunnerEnd {
+  runnerId: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** user: stop/kill asked for; process: it ended by itself; agent: its agent lost it. */
+  endedBy: "user" | "process" | "agent";
+  reason?: string;
+  /** The kernel killed part of it for exceeding its cgroup memory limit. */
+  oomKilled?: boolean;
+}
+
+/**
+ * A runner ended. Clean ends and user stops → `terminated`; anything else → `failed`, and
+ * when the restart policy allows, it is due a `--resume` relaunch after a backoff (the
+ * reconciler performs it). A crash loop ends `failed` with the reason.
+ */
+export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEnd): Promise<Runner | null> {
+  const current = await findRunner(deps.db, end.runnerId);
+  if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
+  // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
+  const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
+  const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";
+  const how = end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
+  // Claude itself killed by the limit, or only one of its tools (then claude went on and ended well).
+  const oom = clean ? `${how}; a process was killed by its memory limit${memory}` : `killed by its memory limit${memory}; ${how}`;
+  const reason = end.reason ?? (end.oomKilled ? oom : how);
+  // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
+  const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });
+  const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;
+  const data = {
+    status: clean ? ("terminated" as const) : ("failed" as const),
+    exitCode: end.exitCode,
+    endedAt: new Date(),
+    pid: null,
+    lostAt: null,
+    pauseReason: null,
+    pausedByBudgetId: null,
+    endReason: exhausted ? `crash loop: ${reason} after ${current.restartAttempts} restarts` : reason,
+    nextRestartAt: restart ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs })) : null,
+  };
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, { runnerId: end.runnerId, from: ACTIVE_RUNNER_STATUSES, data, event: clean ? "runner.terminated" : "runner.failed", details: { reason: data.endReason, exitCode: end.exitCode, restartScheduled: restart } }),
+  );
+  deps.fleet.forgetRunner(end.runnerId);
+  return moved;
+}
+
+/**
+ * An agent reports the session a runner writes to. Every launch names it up front, so the report
+ * only confirms it; one that differs is an agent not doing as told (an old agent ignoring
+ * `forkSessionId`, say) and is logged, not believed.
+ */
+export async function recordSession(deps: ApiDeps, nodeId: string, runnerId: string, sessionId: string): Promise<void> {
+  const runner = await findRunner(deps.db, runnerId);
+  if (runner && runner.sessionId !== sessionId) deps.log("warn", "agent reported another session than the runner was launched with", { nodeId, runnerId, expected: runner.sessionId, reported: sessionId });
+}
+
+async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {
+  const runner = await findRunner(deps.db, id);
+  if (!runner) throw new AppError("NOT_FOUND", "No such runner.");
+  if (!(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(runner.status) || !runner.nodeId) {
+    throw new AppError("RUNNER_NOT_ACTIVE", `The runner is ${runner.status}.`);
+  }
+  return runner as Runner & { nodeId: string };
+}
+
+/** Stop (graceful) or kill: `stopping` now, `terminated` when the agent reports the exit. */
+export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action: "stop" | "kill"): Promise<Runner> {
+  const runner = await mustFindActive(deps, id);
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, { runnerId: id, from: ["starting", "running", "paused", "stopping", "lost"], data: { status: "stopping", nextRestartAt: null }, event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested" }),
+  );
+  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action }, deps.fleet.config.agentAckTimeoutMs);
+  // The agent no longer has it (or is unreachable): nothing will report an exit, so record it
+  // now. Should its node come back still running it, the server kills it then (a stray).
+  if (!ack.ok) {
+    const reason = runner.status === "lost" ? "stopped while its node was unreachable (killed there if the node returns)" : `stopped (${ack.message})`;
+    return (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason })) ?? runner;
+  }
+  return moved ?? runner;
+}
+
+/** Who paused a runner, in words, and whether a budget did (lifting it then thaws the runner). */
+export interface PauseCause {
+  reason: string;
+  budgetId: string | null;
+}
+
+function pauseCause(actor: Actor, given?: PauseCause): PauseCause {
+  if (given) return given;
+  if (actor && "user" in actor) return { reason: `paused by ${actor.user.email}`, budgetId: null };
+  return { reason: "paused", budgetId: null };
+}
+
+/**
+ * Pause = freeze the runner's cgroup on its node (SIGSTOP of the tree where the node has no
+ * cgroups); unpause = thaw. The agent confirms first. The cause is kept for the runner page
+ * and so that a budget's pause is lifted with the budget, while a person's pause stays.
+ */
+export function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+  // One pause or unpause of a runner at a time: the node's state and the row change together,
+  // so a budget's release and an agent's allowance pause cannot cross (frozen but "running").
+  return deps.fleet.serially(`pause:${id}`, () => pauseOrUnpause(deps, actor, id, paused, cause));
+}
+
+async function pauseOrUnpause(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+  const runner = await mustFindActive(deps, id);
+  const from = paused ? (["running"] as const) : (["paused"] as const);
+  if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
+  if (!paused) await assertUnpauseAllowed(deps, runner);
+  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
+  if (!ack.ok && ack.code === "ALLOWANCE_SPENT") throw new AppError("BUDGET_BLOCKED", ack.message, { budgetId: ack.budgetId });
+  if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
+  const why = paused ? pauseCause(actor, cause) : null;
+  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    moveRunner(deps, tx, outbox, actor, {
+      runnerId: id, from,
+      data: { status: paused ? "paused" : "running", pauseReason: why?.reason ?? null, pausedByBudgetId: why?.budgetId ?? null },
+      event: paused ? "runner.paused" : "runner.unpaused",
+      details: why ? { reason: why.reason, budgetId: why.budgetId } : {},
+    }),
+  );
+  if (!moved) throw new AppError("INVALID_TRANSITION", "The runner changed state meanwhile.");
+  return moved;
+}
+
+/** Which node runs a runner (cached per process; restarts may move it, see setOwner). */
+export function runnerNode(deps: ApiDeps, runnerId: string): Promise<string | null> {
+  return deps.fleet.ownerOf(runnerId, async (id) => (await deps.db.runner.findUnique({ where: { id }, select: { nodeId: true } }))?.nodeId ?? null);
+}

@@ -1,0 +1,44 @@
+import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
+import { findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
+import type { ApiDeps } from "../deps.ts";
+
+export async function listRunnersFor(deps: ApiDeps, input: { project?: string; node?: string; session?: string; status?: Runner["status"] | "active"; limit: number }): Promise<Runner[]> {
+  let projectId: string | undefined;
+  let nodeId: string | undefined;
+  if (input.project) {
+    const p = await findProject(deps.db, input.project);
+    if (!p) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
+    projectId = p.id;
+  }
+  if (input.node) {
+    const n = await findNode(deps.db, input.node, deps.fleet.agents.isConnected);
+    if (!n) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
+    nodeId = n.id;
+  }
+  return listRunners(deps.db, { projectId, nodeId, sessionId: input.session, status: input.status, limit: input.limit });
+}
+
+export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {
+  const runner = await findRunner(deps.db, id);
+  if (!runner) throw new AppError("NOT_FOUND", "No such runner.");
+  return runner;
+}
+
+/** The runner's transitions, from the audit log. */
+export async function runnerTimeline(deps: ApiDeps, id: string) {
+  await getRunner(deps, id);
+  const rows = await runnerEvents(deps.db, id);
+  return rows.map((e) => ({ seq: Number(e.seq), type: e.type, at: e.createdAt, actor: e.actorType === "system" ? "system" : `${e.actorType}:${e.actorId ?? ""}`, data: (e.data ?? {}) as Record<string, unknown> }));
+}
+
+/**
+ * Recent output: the live scrollback while the runner is active; once it has ended, the tail of
+ * its log file, fetched from its node (the server keeps no output of ended runners).
+ */
+export async function runnerScrollback(deps: ApiDeps, id: string) {
+  const runner = await getRunner(deps, id);
+  const live = deps.fleet.scrollback.since(id);
+  if (live.length || !runner.nodeId || isActiveRunnerStatus(runner.status)) return { runnerId: id, chunks: live };
+  const res = await deps.fleet.agents.logs(runner.nodeId, id, 2000, 5000);
+  return { runnerId: id, chunks: res.ok ? [{ seq: 0, data: res.lines.join("\n") + "\n" }] : [] };
+}

@@ -1,0 +1,77 @@
+import { basename } from "node:path";
+import type { Principal } from "../auth/principal.ts";
+import { evaluateBudgets } from "../budgets/enforcement.ts";
+import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
+import { writeLedger } from "./ledger-service.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import type { z } from "zod";
+import type { usageImportInput } from "@stratavore/contracts";
+
+type ImportInput = z.infer<typeof usageImportInput>;
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "imported";
+
+/**
+ * The project a session's cwd belongs to: an existing one with that path, or a new one. One
+ * lookup-or-create per path at a time, so sessions imported side by side share the project.
+ */
+function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
+  return deps.fleet.serially(`import-project:${cwd}`, () => findOrCreateProject(deps, actor, cwd, created));
+}
+
+async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
+  const existing = await deps.db.project.findFirst({ where: { path: cwd }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  if (existing) return existing.id;
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    let name = slug(basename(cwd));
+    for (let i = 2; await tx.project.count({ where: { name } }); i++) name = `${slug(basename(cwd)).slice(0, 45)}-${i}`;
+    const p = await tx.project.create({ data: { name, path: cwd, description: "Created by import of existing Claude Code history", tags: ["imported"] }, select: { id: true } });
+    await audit(tx, deps.config.auditKey, actor, { type: "project.created", entityType: "project", entityId: p.id, data: { name, imported: true } });
+    created.push(name);
+    return p.id;
+  });
+}
+
+/**
+ * Imports parsed history: new sessions (and their projects, by path) are created; a session
+ * that already exists is completed, never re-homed — its project, cwd and title stay, counts
+ * and times only widen. Usage goes through the same ledger write as live usage, attributed to
+ * the session's own project, and never changes a response a runner counted (DESIGN §3 rule 6),
+ * so importing twice, or importing a live session, changes nothing it should not.
+ */
+export async function importHistory(deps: ApiDeps, actor: Principal, input: ImportInput) {
+  const created: string[] = [];
+  let changed = 0;
+  const projects = new Set<string>();
+  for (const s of input.sessions) {
+    const existing = await deps.db.session.findUnique({ where: { id: s.sessionId }, select: { projectId: true } });
+    const projectId = existing ? existing.projectId : s.cwd ? await projectForPath(deps, actor, s.cwd, created) : null;
+    if (projectId) projects.add(projectId);
+    const first = s.firstAt ? new Date(s.firstAt) : null;
+    const last = s.lastAt ? new Date(s.lastAt) : null;
+    if (existing) await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
+    // Resumable only once its transcript is archived (an import that carries the lines says so).
+    else await createSessionIfMissing(deps, { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, first, last, messageCount: s.messageCount });
+    changed += await writeLedger(deps, { runnerId: null, projectId, nodeId: null }, s.records.map((r) => ({ ...r, sessionId: s.sessionId })));
+  }
+  if (changed) await evaluateBudgets(deps, [...projects], []);
+  return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
+}
+
+/** One statement: two imports of the same new session at once create it once. */
+async function createSessionIfMissing(deps: ApiDeps, s: { id: string; projectId: string | null; cwd: string | null; title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+  await deps.db.$executeRaw`
+    INSERT INTO "Session" (id, "projectId", cwd, title, "firstMessageAt", "lastMessageAt", "messageCount", resumable, "createdAt", "updatedAt")
+    VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now(), now())
+    ON CONFLICT (id) DO NOTHING`;
+}
+
+/** Widens what an import knows about an existing session without taking anything away. */
+async function completeSession(deps: ApiDeps, id: string, f: { title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+  await deps.db.$executeRaw`
+    UPDATE "Session" SET title = COALESCE(title, ${f.title}),
+      "firstMessageAt" = LEAST("firstMessageAt", ${f.first}::timestamp), "lastMessageAt" = GREATEST("lastMessageAt", ${f.last}::timestamp),
+      "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now()
+    WHERE id = ${id}`;
+}

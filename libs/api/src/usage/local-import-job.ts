@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { scanHistory, streamSessionFiles, type HistorySession } from "@stratavore/runner";
+import { AppError, ROOMS } from "@stratavore/contracts";
+import type { Principal } from "../auth/principal.ts";
+import { checkedEvent } from "../realtime/bus.ts";
+import type { ApiDeps } from "../deps.ts";
+import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../sessions/archive-service.ts";
+import { importHistory } from "./import-service.ts";
+
+const RECORDS_PER_CALL = 20_000;
+/** Measured on 2 cores with a 30 MB corpus: 1.3× faster than one at a time (the archive's indexing is the cost). */
+const IMPORT_CONCURRENCY = 2;
+
+/**
+ * Settings → Import history: imports the Claude Code transcripts on the server's own machine
+ * in the background, one session at a time, announcing progress on the fleet room. It goes
+ * through the same import as `stratavore import`, so repeating it changes nothing, and also
+ * archives each transcript (which the CLI's usage-only import cannot), so the sessions can be
+ * searched, exported and resumed.
+ */
+export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: string): Promise<{ jobId: string; dir: string }> {
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
+  const jobId = randomUUID();
+  const progress = (p: { sessionsDone: number; sessionsTotal: number; recordsChanged: number; finished: boolean; error: string | null }) =>
+    deps.bus.publish([checkedEvent(ROOMS.fleet, "import:progress", { seq: deps.fleet.nextMetricsSeq(), jobId, ...p })]);
+  void deps.fleet.track(
+    (async () => {
+      const sessions: HistorySession[] = [];
+      for await (const s of scanHistory(dir)) sessions.push(s);
+      let done = 0;
+      let changed = 0;
+      progress({ sessionsDone: 0, sessionsTotal: sessions.length, recordsChanged: 0, finished: false, error: null });
+      let failed = 0;
+      let next = 0;
+      // Two sessions at a time: while PostgreSQL indexes one session's lines, the next is read.
+      await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, async () => {
+        for (let s = sessions[next++]; s; s = sessions[next++]) {
+          try {
+            changed += await importOne(deps, actor, s);
+          } catch (err) {
+            // One damaged session must not cost the others their import.
+            failed += 1;
+            deps.log("error", "importing a session failed; going on with the next", { jobId, sessionId: s.sessionId, error: String(err) });
+          }
+          progress({ sessionsDone: ++done, sessionsTotal: sessions.length, recordsChanged: changed, finished: false, error: null });
+        }
+      }));
+      if (failed) {
+        progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: `${failed} of ${sessions.length} sessions could not be imported; see the server log.` });
+        return;
+      }
+      progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: null });
+    })().catch((err: unknown) => {
+      deps.log("error", "history import failed", { jobId, error: String(err) });
+      progress({ sessionsDone: 0, sessionsTotal: 0, recordsChanged: 0, finished: true, error: "The import failed; see the server log." });
+    }),
+  );
+  return { jobId, dir };
+}
+
+/**
+ * One session, read once and a chunk at a time (a huge transcript never whole in memory): its
+ * archive lines go in as they are read, then its usage through the same ledger write as live
+ * usage. The session's title and message count come from its archived lines, as for a live
+ * session. A session some runner worked on keeps its agent's archive.
+ */
+async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Promise<number> {
+  // The session row first: archive lines reference it.
+  await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] }] });
+  const archive = await canArchiveImport(deps, s.sessionId);
+  const read = await streamSessionFiles(s.files, s.sessionId, async (entries) => void (archive && (await insertImportedEntries(deps, s.sessionId, entries))));
+  let changed = 0;
+  for (let i = 0; i === 0 || i < read.records.length; i += RECORDS_PER_CALL) {
+    const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: read.firstAt, lastAt: read.lastAt, messageCount: 0, records: read.records.slice(i, i + RECORDS_PER_CALL) }] });
+    changed += res.recordsChanged;
+  }
+  if (archive) await finishImportedArchive(deps, s.sessionId);
+  return changed;
+}

@@ -1,0 +1,70 @@
+import { AppError, type Role, type User } from "@stratavore/contracts";
+import { countEnabledAdmins, findUserById, insertUser, listUsers, seedFirstAdmin, updateUser, type Db, type Tx } from "@stratavore/db";
+import { hashPassword } from "../auth/passwords.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction, isUniqueViolation } from "../shared/transaction.ts";
+
+export function listAllUsers(deps: ApiDeps): Promise<User[]> {
+  return listUsers(deps.db);
+}
+
+export async function createUser(deps: ApiDeps, actor: Principal, input: { email: string; name: string; role: Role; password: string }): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await inTransaction(deps.db, deps.bus, async (tx) => {
+      const user = await insertUser(tx, { email: input.email, name: input.name, role: input.role, passwordHash });
+      await audit(tx, deps.config.auditKey, actor, { type: "user.created", entityType: "user", entityId: user.id, data: { email: user.email, role: user.role } });
+      return user;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("EMAIL_TAKEN");
+    throw err;
+  }
+}
+
+async function mustFind(db: Tx, id: string): Promise<User> {
+  const user = await findUserById(db, id);
+  if (!user) throw new AppError("NOT_FOUND", "No such user.");
+  return user;
+}
+
+export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: string, disabled: boolean): Promise<User> {
+  if (disabled && id === actor.user.id) throw new AppError("CANNOT_DISABLE_SELF");
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    const user = await mustFind(tx, id);
+    // Serialise admin changes so two requests cannot disable the last two admins at once.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
+    if (disabled && user.role === "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
+    const updated = await updateUser(tx, id, { disabledAt: disabled ? new Date() : null });
+    await audit(tx, deps.config.auditKey, actor, { type: disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: id });
+    return updated;
+  });
+}
+
+export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, role: Role): Promise<User> {
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    const user = await mustFind(tx, id);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
+    if (user.role === "admin" && role !== "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
+    const updated = await updateUser(tx, id, { role });
+    await audit(tx, deps.config.auditKey, actor, { type: "user.role_changed", entityType: "user", entityId: id, data: { from: user.role, to: role } });
+    return updated;
+  });
+}
+
+export async function resetUserPassword(deps: ApiDeps, actor: Principal, id: string, password: string): Promise<User> {
+  const passwordHash = await hashPassword(password);
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    await mustFind(tx, id);
+    const updated = await updateUser(tx, id, { passwordHash });
+    await audit(tx, deps.config.auditKey, actor, { type: "user.password_reset", entityType: "user", entityId: id });
+    return updated;
+  });
+}
+
+/** First start: creates the admin when no user exists. Returns null when users already exist. */
+export async function ensureFirstAdmin(db: Db, email: string, password: string): Promise<User | null> {
+  return seedFirstAdmin(db, { email, name: "Administrator", passwordHash: await hashPassword(password) });
+}
