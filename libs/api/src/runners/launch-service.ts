@@ -1,36 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
-import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
+import { abandonWaitingRestarts, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.ts";
-import { assertLaunchAllowed } from "../budgets/policy/checks.ts";
+import { admit, admitting } from "./admission.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit, type Actor } from "../shared/audit.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
-import { inTransaction, lock, type TxClient } from "../shared/transaction.ts";
+import { inTransaction } from "../shared/transaction.ts";
 
 type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
 
-/** Picks the least-loaded connected node with room, under its capacity lock. */
-async function placeOnNode(deps: ApiDeps, tx: TxClient, want: { nodeId?: string; labels: string[] }): Promise<string> {
-  const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
-  const code = want.nodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
-  if (candidates.length === 0) {
-    throw new AppError(code, want.nodeId ? "The requested node is not online (or is draining)." : `No online node${want.labels.length ? ` with labels ${want.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
-  }
-  // Lock every candidate in id order (a fixed order, so two launches cannot deadlock), then
-  // pick the least loaded one with room, counted under the locks.
-  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
-  for (const c of candidates) {
-    if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
-  }
-  throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);
-}
-
 /**
- * Launch (DESIGN §2): in one transaction under the project's advisory lock — project active,
- * quota, node capacity, placement, the `starting` row and its audit event. After commit the
+ * Launch (DESIGN §2): admitted (admission.ts: quota, budgets, session, placement) and the
+ * `starting` row with its audit event written in one transaction. After commit the
  * agent is told; its answer moves the runner to `running` or `failed` with the reason.
  */
 export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
@@ -46,18 +30,11 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
   const plan = await planSession(deps, project.id, project.name, input);
   const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
 
-  // Queued here before the transaction: twenty launches waiting on the project's lock inside
-  // transactions would hold every pooled connection, and heartbeats and pages would starve.
-  // The advisory lock still orders launches across server instances.
-  const runner = await deps.fleet.serially(`admit:${project.id}`, () => inTransaction(deps.db, deps.bus, async (tx, outbox) => {
-    await lock(tx, `project:${project.id}`);
-    const active = await countActiveRunners(tx, project.id);
-    if (active >= project.maxRunners) {
-      throw new AppError("QUOTA_EXCEEDED", `Project '${project.name}' already has ${active} of ${project.maxRunners} runners active (its quota).`);
-    }
-    await assertLaunchAllowed(deps, tx, project.id);
-    if (!plan.parentId && plan.spec.mode === "resume") await claimSession(tx, plan.sessionId);
-    const placed = await placeOnNode(deps, tx, { nodeId, labels });
+  const runner = await admitting(deps, project.id, async (tx, outbox) => {
+    const resumeInPlace = !plan.parentId && plan.spec.mode === "resume";
+    const placed = await admit(deps, tx, { project, labels, requiredNodeId: nodeId, exclusiveSession: resumeInPlace ? plan.sessionId : undefined });
+    // The user's resume takes the place of a failed runner of this session waiting to restart.
+    if (resumeInPlace) await abandonWaitingRestarts(tx, plan.sessionId);
     await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path, forkedFromId: plan.parentId ?? undefined });
     const created = await insertRunner(tx, {
       projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
@@ -67,18 +44,8 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
     announceRunner(outbox, seq, created);
     return created;
-  }));
+  });
   return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
-}
-
-/**
- * Resuming in place writes to the session's transcript: under the project lock, no other runner
- * may be using it (two claudes appending would interleave it), and a failed runner of it that
- * waits for a restart gives that up — the user's resume takes its place.
- */
-async function claimSession(tx: TxClient, sessionId: string): Promise<void> {
-  if ((await activeRunnersOfSession(tx, sessionId)) > 0) throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
-  await tx.runner.updateMany({ where: { sessionId, status: "failed", nextRestartAt: { not: null } }, data: { nextRestartAt: null, restartDeferredSince: null } });
 }
 
 interface SessionPlan {

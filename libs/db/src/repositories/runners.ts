@@ -123,3 +123,16 @@ export async function runnerEvents(db: Tx, runnerId: string) {
 export async function ensureSession(db: Tx, data: { id: string; projectId: string | null; nodeId: string | null; cwd: string; forkedFromId?: string }): Promise<void> {
   await db.session.upsert({ where: { id: data.id }, create: data, update: {} });
 }
+
+/**
+ * A user's resume takes the place of a failed runner of the same session that waits for a
+ * restart: that restart is given up (two claudes appending would interleave the transcript).
+ */
+export async function abandonWaitingRestarts(db: Tx, sessionId: string): Promise<void> {
+  await db.runner.updateMany({ where: { sessionId, status: "failed", nextRestartAt: { not: null } }, data: { nextRestartAt: null, restartDeferredSince: null } });
+}
+
+/** The node labels a runner was launched with (the project's and the launch's own). */
+export async function runnerLabels(db: Tx, id: string): Promise<string[]> {
+  return (await db.runner.findUnique({ where: { id }, select: { labels: true } }))?.labels ?? [];
+}

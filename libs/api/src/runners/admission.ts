@@ -1,0 +1,65 @@
+import { AppError } from "@stratavore/contracts";
+import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners } from "@stratavore/db";
+import type { ApiDeps } from "../deps.ts";
+import { assertLaunchAllowed } from "../budgets/policy/checks.ts";
+import type { OutgoingEvent } from "../realtime/bus.ts";
+import { inTransaction, lock, type TxClient } from "../shared/transaction.ts";
+
+/** What a runner needs to be let in: its project, where it may run, and the session it writes. */
+export interface AdmissionRequest {
+  project: { id: string; name: string; maxRunners: number };
+  /** Node labels it needs (the project's and the launch's own). */
+  labels: string[];
+  /** A node the launch asked for: only that one. */
+  requiredNodeId?: string;
+  /** A restart's previous node: preferred when it is back and has room. */
+  preferredNodeId?: string | null;
+  /** Resuming in place writes this session's transcript: no other active runner may use it. */
+  exclusiveSession?: string;
+}
+
+/**
+ * The one admission path (DESIGN §2), for launch, resume, fork and restart: in one transaction
+ * under the project's advisory lock — quota, the session not open elsewhere, budgets, then a
+ * node with room, its capacity counted under the node locks (taken in id order, so two
+ * admissions never deadlock). Throws AppError: QUOTA_EXCEEDED, BUDGET_BLOCKED, CONFLICT,
+ * NODE_UNAVAILABLE or NO_NODE_AVAILABLE. Returns the node chosen.
+ */
+export async function admit(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): Promise<string> {
+  await lock(tx, `project:${req.project.id}`);
+  const active = await countActiveRunners(tx, req.project.id);
+  if (active >= req.project.maxRunners) {
+    throw new AppError("QUOTA_EXCEEDED", `Project '${req.project.name}' already has ${active} of ${req.project.maxRunners} runners active (its quota).`);
+  }
+  if (req.exclusiveSession && (await activeRunnersOfSession(tx, req.exclusiveSession)) > 0) {
+    throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
+  }
+  await assertLaunchAllowed(deps, tx, req.project.id);
+  return placeOnNode(deps, tx, req);
+}
+
+/**
+ * Runs `work` (which calls `admit`) in a transaction, queued in this process behind the
+ * project's other admissions first: twenty launches waiting on the project's lock inside
+ * transactions would hold every pooled connection, starving heartbeats and pages. The advisory
+ * lock still orders admissions across server instances.
+ */
+export function admitting<T>(deps: ApiDeps, projectId: string, work: (tx: TxClient, outbox: OutgoingEvent[]) => Promise<T>): Promise<T> {
+  return deps.fleet.serially(`admit:${projectId}`, () => inTransaction(deps.db, deps.bus, work));
+}
+
+async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): Promise<string> {
+  const want = { nodeId: req.requiredNodeId, labels: req.labels };
+  const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
+  const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
+  if (candidates.length === 0) {
+    throw new AppError(code, req.requiredNodeId ? "The requested node is not online (or is draining)." : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
+  }
+  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
+  // Its previous node first (a restart), then the least loaded (candidateNodes' order).
+  const ordered = [...candidates].sort((a, b) => Number(b.id === req.preferredNodeId) - Number(a.id === req.preferredNodeId));
+  for (const c of ordered) {
+    if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
+  }
+  throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);
+}
