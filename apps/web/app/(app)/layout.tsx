@@ -4,7 +4,7 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import type { ReactNode } from "react";
 import { AppShell, Badge } from "@stratavore/ui";
-import { RealtimeProvider, useLiveState } from "../../src/realtime/realtime-provider";
+import { RealtimeProvider, useLiveState, type LiveState } from "../../src/realtime/realtime-provider";
 import { RequireAuth, useMe } from "../../src/require-auth";
 
 const NAV = [
@@ -18,6 +18,8 @@ const NAV = [
   { href: "/settings", label: "Settings" },
 ];
 
+const LIVE_LABELS: Record<LiveState, string> = { live: "● Live", connecting: "○ Connecting", stale: "◐ Catching up…", offline: "○ Offline" };
+
 function UserBox() {
   const me = useMe();
   const live = useLiveState();
@@ -28,7 +30,7 @@ function UserBox() {
         <Badge>{me.role}</Badge>
       </div>
       <div className="user-line">
-        <span className={`live live-${live}`} data-testid="live-state">{live === "live" ? "● Live" : live === "connecting" ? "○ Connecting" : "○ Offline"}</span>
+        <span className={`live live-${live}`} data-testid="live-state">{LIVE_LABELS[live]}</span>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => signOut({ callbackUrl: "/login" })}>
           Sign out
         </button>

@@ -4,12 +4,14 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 import { io, type Socket } from "socket.io-client";
 import { ROOMS, type ClientToServerEvents, type ServerToClientEvents } from "@stratavore/contracts";
 import { useTRPC, useTRPCClient } from "../trpc";
+import { catchUp } from "./catch-up";
 import { createFleetSync } from "./fleet-sync";
 import { applyProjectDelete, applyProjectUpsert, SeqGuard } from "./project-cache";
 import { RunnerUsageStore } from "./runner-usage-store";
 import { createUsageSync } from "./usage-sync";
 
-export type LiveState = "connecting" | "live" | "offline";
+/** "stale": connected, but changes missed while away could not be loaded yet (retrying). */
+export type LiveState = "connecting" | "live" | "stale" | "offline";
 const LiveContext = createContext<LiveState>("connecting");
 export const useLiveState = () => useContext(LiveContext);
 
@@ -72,13 +74,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       }
     };
 
+    // "Live" only once what was missed is loaded: a failed backfill says so and tries again.
+    let cancelCatchUp = () => {};
     socket.on("connect", async () => {
       const ack = await socket.emitWithAck("subscribe", { room: ROOMS.fleet });
       if (!ack.ok) return setState("offline");
-      await Promise.all([backfillProjects().catch(() => undefined), fleet.backfill().catch(() => undefined), usage.backfill().catch(() => undefined)]);
-      setState("live");
+      cancelCatchUp();
+      cancelCatchUp = catchUp({ backfills: [backfillProjects, () => fleet.backfill(), () => usage.backfill()], connected: () => socket.connected, setState });
     });
-    socket.on("disconnect", () => setState("offline"));
+    socket.on("disconnect", () => {
+      cancelCatchUp();
+      setState("offline");
+    });
     socket.on("connect_error", () => setState("offline"));
     socket.on("project:upsert", ({ seq, project }) => {
       if (guard.accept(project.id, seq)) applyProjectUpsert(qc, project);
@@ -94,6 +101,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("usage:update", usage.usageUpdate);
     socket.on("budget:update", usage.budgetUpdate);
     return () => {
+      cancelCatchUp();
       socket.disconnect();
       setSocket(null);
     };

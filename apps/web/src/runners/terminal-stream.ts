@@ -6,6 +6,9 @@ export interface TerminalSink {
   notice(text: string): void;
 }
 
+const ATTACH_TIMEOUT_MS = 10_000;
+const ATTACH_RETRY_MS = 3_000;
+
 /**
  * Joins a runner's output on a socket and feeds it to a terminal exactly once, in order.
  * Output seqs are gap-free per runner, so "write only seq > last written" dedupes the
@@ -25,9 +28,10 @@ export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink:
     sink.write(chunk.data);
   };
 
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const attach = async () => {
     attached = false;
-    const ack = await socket.emitWithAck("runner:attach", { runnerId });
+    const ack = await socket.timeout(ATTACH_TIMEOUT_MS).emitWithAck("runner:attach", { runnerId });
     if (!ack.ok) {
       sink.notice(`Cannot attach: ${ack.message}`);
       return;
@@ -44,12 +48,21 @@ export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink:
     else held.push(chunk);
   };
 
-  const onConnect = () => void attach().catch(() => undefined);
+  // No answer (a timeout, the connection dropping meanwhile) is said on the terminal and tried
+  // again while connected; a reconnect attaches anew anyway.
+  const onConnect = () => {
+    clearTimeout(retry);
+    attach().catch(() => {
+      sink.notice("Cannot attach: the server did not answer; trying again…");
+      if (socket.connected) retry = setTimeout(onConnect, ATTACH_RETRY_MS);
+    });
+  };
   socket.on("runner:output", onOutput);
   socket.on("connect", onConnect);
   if (socket.connected) onConnect();
 
   return () => {
+    clearTimeout(retry);
     socket.off("runner:output", onOutput);
     socket.off("connect", onConnect);
     if (socket.connected) socket.emit("runner:detach", { runnerId });

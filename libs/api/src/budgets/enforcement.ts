@@ -43,11 +43,23 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
     const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
     // running meanwhile keeps spending past the limit.
-    await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch(() => undefined)));
+    await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch((err: unknown) => actionFailed(deps, view, id, err))));
   } else if (view.action === "terminate") {
     // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
-    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) => stopRunner(deps, null, id, "stop").catch(() => undefined)));
+    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) => stopRunner(deps, null, id, "stop").catch((err: unknown) => actionFailed(deps, view, id, err))));
   }
+}
+
+/**
+ * A budget's pause or stop that did not happen (its node unreachable, the runner changed state
+ * meanwhile) is said — a log line and a `budget.action_failed` event — never swallowed. The
+ * next evaluation tries again; a runner that ended meanwhile needs nothing.
+ */
+async function actionFailed(deps: ApiDeps, view: Budget, runnerId: string, err: unknown): Promise<void> {
+  if (err instanceof AppError && err.code === "INVALID_TRANSITION") return;
+  const error = err instanceof AppError ? `${err.code}: ${err.message}` : String(err);
+  deps.log("warn", `budget ${view.action} of a runner failed`, { budgetId: view.id, runnerId, error });
+  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, null, { type: "budget.action_failed", entityType: "budget", entityId: view.id, data: { name: view.name, action: view.action, runnerId, error } })).catch(() => undefined);
 }
 
 /**

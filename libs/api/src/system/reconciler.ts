@@ -22,33 +22,49 @@ export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ 
   let offline = 0;
   let lost = 0;
   if (judging) {
-    const nodes = await silentNodes(deps.db, before);
+    const nodes = (await guarded(deps, "listing silent nodes", {}, () => silentNodes(deps.db, before))) ?? [];
     for (const { id } of nodes) {
-      await inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, null, id, "offline", "node.offline"));
+      if (await guarded(deps, "marking a node offline", { nodeId: id }, () => inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, null, id, "offline", "node.offline")).then(() => true))) offline += 1;
     }
-    offline = nodes.length;
-    for (const r of await runnersOnSilentNodes(deps.db, before)) {
+    for (const r of (await guarded(deps, "listing runners of silent nodes", {}, () => runnersOnSilentNodes(deps.db, before))) ?? []) {
       // A runner being stopped ended as asked, whatever happened to its node.
-      if (r.status === "stopping" || !r.nodeId) await recordRunnerEnd(deps, null, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "heartbeat_lost" });
+      if (r.status === "stopping" || !r.nodeId) await guarded(deps, "ending a stopping runner", { runnerId: r.id }, () => recordRunnerEnd(deps, null, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "heartbeat_lost" }));
       else if (r.status !== "lost") {
         // Lost from now (not from the node's last beat): the timeout below must measure time
         // the server was there to watch, or a long server or database outage would fail
         // every runner in the same pass that finds it lost.
-        await markLost(deps, r.id, r.nodeName, r.lastSeenAt, now);
-        lost += 1;
+        if (await guarded(deps, "marking a runner lost", { runnerId: r.id }, () => markLost(deps, r.id, r.nodeName, r.lastSeenAt, now).then(() => true))) lost += 1;
       }
     }
   }
-  const gone = judging ? await runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs)) : [];
+  const gone = judging ? ((await guarded(deps, "listing lost runners", {}, () => runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs)))) ?? []) : [];
+  let failed = 0;
   for (const runnerId of gone) {
-    await recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason: `heartbeat_lost: its node was unreachable for ${lostTimeoutMs < 60_000 ? `${Math.round(lostTimeoutMs / 1000)} s` : `${Math.round(lostTimeoutMs / 60_000)} min`}` });
+    const reason = `heartbeat_lost: its node was unreachable for ${lostTimeoutMs < 60_000 ? `${Math.round(lostTimeoutMs / 1000)} s` : `${Math.round(lostTimeoutMs / 60_000)} min`}`;
+    if (await guarded(deps, "failing a lost runner", { runnerId }, () => recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason }).then(() => true))) failed += 1;
   }
-  const due = await runnersDueRestart(deps.db, now);
-  for (const runnerId of due) await restartDueRunner(deps, runnerId, now);
-  await releaseBudgetPauses(deps);
-  const archived = await archiveEndedSessions(deps);
-  if (deps.transcriptRetentionDays) await applyRetention(deps, deps.transcriptRetentionDays, now);
-  return { offline, lost, failed: gone.length, restarted: due.length, archived };
+  let restarted = 0;
+  for (const runnerId of (await guarded(deps, "listing due restarts", {}, () => runnersDueRestart(deps.db, now))) ?? []) {
+    if (await guarded(deps, "restarting a runner", { runnerId }, () => restartDueRunner(deps, runnerId, now).then(() => true))) restarted += 1;
+  }
+  await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
+  const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
+  if (deps.transcriptRetentionDays) await guarded(deps, "applying transcript retention", {}, () => applyRetention(deps, deps.transcriptRetentionDays ?? 0, now));
+  return { offline, lost, failed, restarted, archived };
+}
+
+/**
+ * Each step of a pass, and each runner in it, fails alone: one runner whose restart throws
+ * must not leave the others unrestarted, budgets unreleased and sessions unarchived until
+ * the cause goes away. The failure is logged with what it was about; undefined is returned.
+ */
+async function guarded<T>(deps: ApiDeps, what: string, about: Record<string, string>, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    deps.log("error", `reconcile: ${what} failed`, { ...about, error: String(err) });
+    return undefined;
+  }
 }
 
 /** Runs the reconciler on an interval; returns a stop function. Overlapping passes are skipped. */
