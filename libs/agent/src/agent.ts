@@ -1,5 +1,9 @@
 import { join } from "node:path";
-import { allowancesCommandSchema, inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema, type LaunchAck, type SignalAck } from "@stratavore/contracts";
+import type { z } from "zod";
+import {
+  allowanceSpentAckSchema, allowancesCommandSchema, batchAckSchema, inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema,
+  type AgentToServerEvents, type LaunchAck, type SignalAck,
+} from "@stratavore/contracts";
 import { detectCgroups, isDriver, readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
@@ -38,9 +42,27 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const childEnv = buildChildEnv(opts.childEnv, opts.passEnv);
   let socket: ServerSocket | null = null;
   const meter = new SpendMeter();
+  /**
+   * One report with an answer: not connected, no answer in time, or an answer outside the
+   * contract each become a failure the caller retries — never a throw, never trusted blindly.
+   */
+  async function ask<E extends "usage:batch" | "transcript:batch" | "runner:allowance_spent", A>(event: E, payload: Parameters<AgentToServerEvents[E]>[0], timeoutMs: number, schema: z.ZodType<A>, failed: (code: string, message: string) => A): Promise<A> {
+    if (!socket?.connected) return failed("DISCONNECTED", "not connected");
+    let answer: unknown;
+    try {
+      const timed = socket.timeout(timeoutMs);
+      // Socket.IO's typings cannot follow a generic event name to its payload; the schema checks the answer.
+      answer = await (timed.emitWithAck as (ev: E, p: typeof payload) => Promise<unknown>).call(timed, event, payload);
+    } catch {
+      return failed("TIMEOUT", "no answer");
+    }
+    const parsed = schema.safeParse(answer);
+    return parsed.success ? parsed.data : failed("INVALID_ACK", "the server answered outside the agent protocol");
+  }
+  const batchFailed = (code: string, message: string) => ({ ok: false as const, code, message });
+
   const spentReports = new SpentReports(async (s) => {
-    if (!socket?.connected) return false;
-    const res = await socket.timeout(15_000).emitWithAck("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd });
+    const res = await ask("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd }, 15_000, allowanceSpentAckSchema, () => ({ ok: false as const, code: "RETRY" as const, message: "" }));
     return res.ok;
   });
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
@@ -62,22 +84,8 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     configDir: opts.claudeConfigDir,
     intervalMs: opts.usageIntervalMs,
     log: opts.log,
-    send: async (batch) => {
-      if (!socket?.connected) return { ok: false, code: "DISCONNECTED", message: "not connected" };
-      try {
-        return await socket.timeout(15_000).emitWithAck("usage:batch", batch);
-      } catch {
-        return { ok: false, code: "TIMEOUT", message: "no answer" };
-      }
-    },
-    archive: async (batch) => {
-      if (!socket?.connected) return { ok: false, code: "DISCONNECTED", message: "not connected" };
-      try {
-        return await socket.timeout(30_000).emitWithAck("transcript:batch", batch);
-      } catch {
-        return { ok: false, code: "TIMEOUT", message: "no answer" };
-      }
-    },
+    send: (batch) => ask("usage:batch", batch, 15_000, batchAckSchema, batchFailed),
+    archive: (batch) => ask("transcript:batch", batch, 30_000, batchAckSchema, batchFailed),
   });
   await shipper.start();
   const cwds = new Map<string, string>();

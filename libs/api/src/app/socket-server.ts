@@ -91,7 +91,7 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
     socket.on("runner:resize", (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)));
   });
 
-  attachAgentNamespace(io as unknown as Server, deps);
+  attachAgentNamespace(io as Server, deps);
 
   const bus: RealtimeBus = {
     publish(events: OutgoingEvent[]) {

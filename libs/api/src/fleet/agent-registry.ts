@@ -1,5 +1,9 @@
 import type { Socket } from "socket.io";
-import type { AgentToServerEvents, LaunchAck, LaunchCommand, LogsAck, RestoreAck, ServerToAgentEvents, SignalAck, SignalCommand } from "@stratavore/contracts";
+import type { z } from "zod";
+import {
+  launchAckSchema, logsAckSchema, restoreAckSchema, signalAckSchema,
+  type AgentToServerEvents, type LaunchAck, type LaunchCommand, type LogsAck, type RestoreAck, type ServerToAgentEvents, type SignalAck, type SignalCommand,
+} from "@stratavore/contracts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
 
@@ -28,44 +32,47 @@ export class AgentRegistry {
     this.sockets.delete(nodeId);
   }
 
-  async launch(nodeId: string, cmd: LaunchCommand, timeoutMs: number): Promise<LaunchAck> {
-    const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return { ok: false, code: "UNREACHABLE", message: "The node's agent is not connected." };
-    try {
-      return await socket.timeout(timeoutMs).emitWithAck("agent:launch", cmd);
-    } catch {
-      return { ok: false, code: "UNREACHABLE", message: `The node's agent did not answer within ${timeoutMs / 1000} s.` };
-    }
+  launch(nodeId: string, cmd: LaunchCommand, timeoutMs: number): Promise<LaunchAck> {
+    return this.request(nodeId, "agent:launch", cmd, timeoutMs, launchAckSchema, (why) => ({ ok: false, code: "UNREACHABLE", message: `The node's agent ${why}.` }));
   }
 
-  async signal(nodeId: string, cmd: SignalCommand, timeoutMs: number): Promise<SignalAck> {
-    const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return { ok: false, code: "SIGNAL_FAILED", message: "The node's agent is not connected." };
-    try {
-      return await socket.timeout(timeoutMs).emitWithAck("agent:signal", cmd);
-    } catch {
-      return { ok: false, code: "SIGNAL_FAILED", message: "The node's agent did not answer." };
-    }
+  signal(nodeId: string, cmd: SignalCommand, timeoutMs: number): Promise<SignalAck> {
+    return this.request(nodeId, "agent:signal", cmd, timeoutMs, signalAckSchema, (why) => ({ ok: false, code: "SIGNAL_FAILED", message: `The node's agent ${why}.` }));
   }
 
-  async logs(nodeId: string, runnerId: string, maxLines: number, timeoutMs: number): Promise<LogsAck> {
-    const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return { ok: false, code: "NO_LOG", message: "The runner's node is not connected." };
-    try {
-      return await socket.timeout(timeoutMs).emitWithAck("agent:logs", { runnerId, maxLines });
-    } catch {
-      return { ok: false, code: "NO_LOG", message: "The runner's node did not answer." };
-    }
+  logs(nodeId: string, runnerId: string, maxLines: number, timeoutMs: number): Promise<LogsAck> {
+    return this.request(nodeId, "agent:logs", { runnerId, maxLines }, timeoutMs, logsAckSchema, (why) => ({ ok: false, code: "NO_LOG", message: `The runner's node ${why}.` }));
   }
 
-  async restore(nodeId: string, cmd: Parameters<ServerToAgentEvents["agent:restore"]>[0], timeoutMs: number): Promise<RestoreAck> {
+  restore(nodeId: string, cmd: Parameters<ServerToAgentEvents["agent:restore"]>[0], timeoutMs: number): Promise<RestoreAck> {
+    return this.request(nodeId, "agent:restore", cmd, timeoutMs, restoreAckSchema, (why) => ({ ok: false, code: "NODE_UNAVAILABLE", message: `The node's agent ${why}.` }));
+  }
+
+  /**
+   * One command with an answer: not connected, no answer in time, or an answer that is not
+   * in the contract each become the command's own "unreachable" failure — never a throw, and
+   * never an unknown code passed on (the agent is another program, possibly another version).
+   */
+  private async request<E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore", A>(
+    nodeId: string,
+    event: E,
+    payload: Parameters<ServerToAgentEvents[E]>[0],
+    timeoutMs: number,
+    schema: z.ZodType<A>,
+    unreachable: (why: string) => A,
+  ): Promise<A> {
     const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return { ok: false, code: "NODE_UNAVAILABLE", message: "The node's agent is not connected." };
+    if (!socket?.connected) return unreachable("is not connected");
+    let answer: unknown;
     try {
-      return await socket.timeout(timeoutMs).emitWithAck("agent:restore", cmd);
+      const timed = socket.timeout(timeoutMs);
+      // Socket.IO's typings cannot follow a generic event name to its payload; the schema checks the answer.
+      answer = await (timed.emitWithAck as (ev: E, p: typeof payload) => Promise<unknown>).call(timed, event, payload);
     } catch {
-      return { ok: false, code: "NODE_UNAVAILABLE", message: "The node's agent did not answer." };
+      return unreachable(`did not answer within ${timeoutMs / 1000} s`);
     }
+    const parsed = schema.safeParse(answer);
+    return parsed.success ? parsed.data : unreachable("answered outside the agent protocol (a different version?)");
   }
 
   /** Fire and forget: allowances are recomputed whenever usage lands, so a lost one is replaced soon. */

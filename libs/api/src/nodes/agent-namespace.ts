@@ -1,6 +1,5 @@
-import type { Server } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, allowanceSpentSchema, transcriptBatchSchema, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
-import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "./agent-session.ts";
 import { archiveEntries } from "../sessions/archive-service.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
@@ -14,13 +13,29 @@ import { checkedEvent } from "../realtime/bus.ts";
 type Handled = keyof typeof agentEventSchemas;
 type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
 
+type AckFailure = { ok: false; code: string; message: string };
+
+/**
+ * The one translation of a failure into an agent ack: an AppError keeps its code (from
+ * ERROR_CODES) and message; anything else is INTERNAL, logged here, and never shows internals.
+ */
+export function toAck(deps: Pick<ApiDeps, "log">, err: unknown, about: { nodeId: string; what: string }): AckFailure {
+  if (err instanceof AppError) return { ok: false, code: err.code, message: err.message };
+  deps.log("error", `${about.what} failed`, { nodeId: about.nodeId, error: String(err) });
+  return { ok: false, code: "INTERNAL", message: "Server error" };
+}
+
+type AgentNamespace = Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, { identity: AgentIdentity }>;
+
 /**
  * The `/agent` namespace: agents dial in (outbound only), authenticate with a join token or
  * their node credential, and from then on report runners; the server sends commands back.
  * Every message is validated against its contract; one that fails is logged and dropped.
  */
 export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
-  const nsp = io.of(AGENT_NAMESPACE);
+  // Socket.IO types every namespace like its server (the browser protocol); this one speaks
+  // the agent protocol. The one cast of the boundary; every message is validated anyway.
+  const nsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
 
   nsp.use(async (socket, next) => {
     const parsed = agentAuthSchema.safeParse(socket.handshake.auth);
@@ -35,14 +50,21 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     }
   });
 
-  nsp.on("connection", (raw) => {
-    const socket = raw as unknown as AgentSocket & { data: { identity: AgentIdentity } };
+  nsp.on("connection", (socket) => {
     const { nodeId, nodeName, credential } = socket.data.identity;
     deps.fleet.agents.attach(nodeId, socket);
     const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
 
+    /** A message with an answer: invalid → VALIDATION; a failure → toAck (one translation). */
+    function answer<T, A>(ack: unknown, parsed: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } }, what: string, work: (payload: T) => Promise<A>): void {
+      const reply = typeof ack === "function" ? (ack as (a: A | AckFailure) => void) : () => {};
+      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? `bad ${what}` });
+      deps.fleet.track(work(parsed.data)).then(reply, (err: unknown) => reply(toAck(deps, err, { nodeId, what })));
+    }
+
     function on<E extends Handled>(event: E, handler: Handler<E>) {
-      (socket as unknown as { on: (e: string, f: (p: unknown) => void) => void }).on(event, (payload: unknown) => {
+      // A generic event name cannot be followed to its payload type: received as unknown, parsed below.
+      (socket.on as (e: E, f: (p: unknown) => void) => void).call(socket, event, (payload: unknown) => {
         const parsed = agentEventSchemas[event].safeParse(payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
         deps.fleet.track(Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0]))).catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
@@ -72,18 +94,11 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     // The agent froze a runner whose budget allowance its transcript showed spent: record the
     // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
     // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.
-    socket.on("runner:allowance_spent", (raw, ack) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = allowanceSpentSchema.safeParse(raw);
-      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad report" });
-      deps.fleet
-        .track(recordAllowancePause(deps, nodeId, parsed.data))
-        .then((recorded) => reply(recorded ? { ok: true } : { ok: false, code: "RETRY", message: "not recorded yet" }))
-        .catch((err: unknown) => {
-          deps.log("warn", "recording an allowance pause failed; the agent will say it again", { nodeId, error: String(err) });
-          reply({ ok: false, code: "RETRY", message: "not recorded yet" });
-        });
-    });
+    socket.on("runner:allowance_spent", (raw, ack) =>
+      answer(ack, allowanceSpentSchema.safeParse(raw), "allowance report", async (r) =>
+        (await recordAllowancePause(deps, nodeId, r)) ? { ok: true as const } : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
+      ),
+    );
     on("runner:exited", async (p) => {
       if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
     });
@@ -91,32 +106,13 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       if (!(await ownsRunner(p.runnerId))) return;
       if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data)) deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
     });
-    socket.on("usage:batch", (raw, ack) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = usageBatchSchema.safeParse(raw);
-      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad batch" });
-      deps.fleet
-        .track(ingestRunnerUsage(deps, nodeId, parsed.data.runnerId, parsed.data.records))
-        .then((accepted) => reply({ ok: true, accepted }))
-        .catch((err: unknown) => {
-          const code = err instanceof AppError ? err.code : "INTERNAL";
-          if (code === "INTERNAL") deps.log("error", "usage batch failed", { nodeId, error: String(err) });
-          reply({ ok: false, code, message: err instanceof AppError ? err.message : "Server error" });
-        });
-    });
-    socket.on("transcript:batch", (raw, ack) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = transcriptBatchSchema.safeParse(raw);
-      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? "bad batch" });
-      deps.fleet
-        .track(archiveEntries(deps, nodeId, parsed.data.runnerId, parsed.data.sessionId, parsed.data.entries))
-        .then((accepted) => reply({ ok: true, accepted }))
-        .catch((err: unknown) => {
-          const code = err instanceof AppError ? err.code : "INTERNAL";
-          if (code === "INTERNAL") deps.log("error", "transcript batch failed", { nodeId, error: String(err) });
-          reply({ ok: false, code, message: err instanceof AppError ? err.message : "Server error" });
-        });
-    });
+    // Batches are answered: the agent keeps (spools) what was not accepted and sends it again.
+    socket.on("usage:batch", (raw, ack) =>
+      answer(ack, usageBatchSchema.safeParse(raw), "usage batch", (b) => ingestRunnerUsage(deps, nodeId, b.runnerId, b.records).then((accepted) => ({ ok: true as const, accepted }))),
+    );
+    socket.on("transcript:batch", (raw, ack) =>
+      answer(ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) => archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({ ok: true as const, accepted }))),
+    );
     socket.on("disconnect", () => {
       deps.fleet.agents.detach(nodeId, socket);
       // A server going down is not the node going away; the heartbeat TTL settles it later.

@@ -117,7 +117,11 @@ export const resizeCommandSchema = z.object({ runnerId: z.uuid(), cols: z.number
 /** Usage from a runner's transcripts; `batchId` makes a resend recognisable in logs, the keys make it idempotent. */
 export const usageBatchSchema = z.object({ runnerId: z.uuid(), batchId: z.string().min(1).max(100), records: z.array(usageRecordSchema).max(5000) });
 export type UsageBatch = z.infer<typeof usageBatchSchema>;
-export type UsageBatchAck = { ok: true; accepted: number } | { ok: false; code: string; message: string };
+/** Every ack's failure shape: a code from the list the receiver knows, and words for people. */
+const failed = <const C extends readonly [string, ...string[]]>(codes: C) => z.object({ ok: z.literal(false), code: z.enum(codes), message: z.string().max(10_000) });
+/** Usage and transcript batches: the server's AppError code (ERROR_CODES), or INTERNAL. */
+export const batchAckSchema = z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), accepted: z.number().int().min(0) }), z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) })]);
+export type UsageBatchAck = z.infer<typeof batchAckSchema>;
 
 /** New transcript lines of a runner's session (the archive); idempotent by (session, uuid). */
 export const transcriptBatchSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100), entries: z.array(transcriptEntrySchema).max(2000) });
@@ -129,11 +133,13 @@ export const restoreCommandSchema = z.object({
   cwd: z.string().min(1).max(4096),
   files: z.array(z.object({ name: z.string().max(300), content: z.string() })).max(1000),
 });
-export type RestoreAck = { ok: true; restored: boolean } | { ok: false; code: string; message: string };
+export const restoreAckSchema = z.union([z.object({ ok: z.literal(true), restored: z.boolean() }), failed(["RESTORE_FAILED", "NODE_UNAVAILABLE", "VALIDATION"])]);
+export type RestoreAck = z.infer<typeof restoreAckSchema>;
 
 export const allowanceSpentSchema = z.object({ runnerId: z.uuid(), budgetId: z.uuid(), spentTokens: z.number(), spentUsd: z.number() });
-/** RETRY: the server cannot record the pause yet (the runner is still starting there); say it again. */
-export type AllowanceSpentAck = { ok: true } | { ok: false; code: "RETRY" | "VALIDATION"; message: string };
+/** RETRY: the server cannot record the pause yet (the runner is still starting there); any failure is said again. */
+export const allowanceSpentAckSchema = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) })]);
+export type AllowanceSpentAck = z.infer<typeof allowanceSpentAckSchema>;
 
 type Payload<S extends z.ZodType> = z.infer<S>;
 
@@ -150,12 +156,19 @@ export interface AgentToServerEvents {
 
 /** The agent answers a launch once claude is spawned (or could not be). */
 /** UNREACHABLE: the server could not reach the agent or it did not answer in time (it may still have spawned). */
-export type LaunchAck = { ok: true; pid: number } | { ok: false; code: "PATH_MISSING" | "SPAWN_FAILED" | "AT_CAPACITY" | "DUPLICATE" | "UNREACHABLE"; message: string };
+export const launchAckSchema = z.union([z.object({ ok: z.literal(true), pid: z.number().int().positive() }), failed(["PATH_MISSING", "SPAWN_FAILED", "AT_CAPACITY", "DUPLICATE", "UNREACHABLE"])]);
+export type LaunchAck = z.infer<typeof launchAckSchema>;
 /** ALLOWANCE_SPENT: a resume the node refuses, the runner's share under `budgetId` being spent (a fresh share comes with the budget's next push). */
-export type SignalAck = { ok: true } | { ok: false; code: "UNKNOWN_RUNNER" | "SIGNAL_FAILED"; message: string } | { ok: false; code: "ALLOWANCE_SPENT"; message: string; budgetId: string };
+export const signalAckSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  failed(["UNKNOWN_RUNNER", "SIGNAL_FAILED"]),
+  z.object({ ok: z.literal(false), code: z.literal("ALLOWANCE_SPENT"), message: z.string().max(10_000), budgetId: z.uuid() }),
+]);
+export type SignalAck = z.infer<typeof signalAckSchema>;
 export const logsRequestSchema = z.object({ runnerId: z.uuid(), maxLines: z.number().int().min(1).max(10_000) });
 /** The tail of a runner's rotated log file on its node (it outlives the runner). */
-export type LogsAck = { ok: true; lines: string[] } | { ok: false; code: "NO_LOG"; message: string };
+export const logsAckSchema = z.union([z.object({ ok: z.literal(true), lines: z.array(z.string()).max(10_000) }), failed(["NO_LOG"])]);
+export type LogsAck = z.infer<typeof logsAckSchema>;
 
 export interface ServerToAgentEvents {
   "agent:welcome": (p: Payload<typeof agentWelcomeSchema>) => void;
