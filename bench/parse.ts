@@ -24,7 +24,15 @@ import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, seed: { type: "string", default: "1" }, dir: { type: "string" }, "no-import": { type: "boolean", default: false }, "import-only": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    mb: { type: "string", default: "200" },
+    seed: { type: "string", default: "1" },
+    dir: { type: "string" },
+    "no-import": { type: "boolean", default: false },
+    "import-only": { type: "boolean", default: false },
+  },
+});
 const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
 const projects = join(dir, "projects");
 const MB = 1_048_576;
@@ -35,7 +43,9 @@ const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
 };
 
 if (!existsSync(join(dir, "manifest.json"))) {
-  const [manifest, ms] = await timed(() => generateCorpus({ dir, targetBytes: Number(values.mb) * MB, seed: Number(values.seed) }));
+  const [manifest, ms] = await timed(() =>
+    generateCorpus({ dir, targetBytes: Number(values.mb) * MB, seed: Number(values.seed) }),
+  );
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   console.log(`corpus: generated ${(manifest.totalBytes / MB).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s → ${dir}`);
 }
@@ -46,11 +56,28 @@ if (values["import-only"]) {
   // The whole import into PostgreSQL, usage and archive, as Settings → Import history runs it.
   const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_parse");
   const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-parse-"));
-  const env = readEnv([], { DATABASE_URL: pg.url, PORT: "0", STRATAVORE_DATA_DIR: tmp, STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_PASSWORD: "bench-admin-password" });
-  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
+  const env = readEnv([], {
+    DATABASE_URL: pg.url,
+    PORT: "0",
+    STRATAVORE_DATA_DIR: tmp,
+    STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
+    STRATAVORE_ADMIN_PASSWORD: "bench-admin-password",
+  });
+  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), {
+    web: false,
+  });
   const db = createDb({ connectionString: pg.url, poolMax: 2 });
-  const admin = await insertUser(db, { email: "bench@example.test", name: "bench", role: "admin", passwordHash: await hashPassword("bench-admin-password") });
-  const api = createCaller({ ...server.deps, principal: { user: admin, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
+  const admin = await insertUser(db, {
+    email: "bench@example.test",
+    name: "bench",
+    role: "admin",
+    passwordHash: await hashPassword("bench-admin-password"),
+  });
+  const api = createCaller({
+    ...server.deps,
+    principal: { user: admin, via: "session", scopes: ["read", "write"] },
+    ip: "127.0.0.1",
+  });
   const rssStartMb = process.memoryUsage().rss / MB;
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
@@ -62,7 +89,9 @@ if (values["import-only"]) {
   clearInterval(sampler);
   const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
   const floorMs = await postgresFloor(db, projects);
-  console.log(`IMPORT ${JSON.stringify({ importMs, floorMs, rssStartMb, rssPeakMb: peak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`);
+  console.log(
+    `IMPORT ${JSON.stringify({ importMs, floorMs, rssStartMb, rssPeakMb: peak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
+  );
   await server.close();
   await db.$disconnect();
   await pg.stop();
@@ -77,13 +106,16 @@ if (values["import-only"]) {
  */
 async function postgresFloor(db: ReturnType<typeof createDb>, root: string): Promise<number> {
   const { readdir, readFile } = await import("node:fs/promises");
-  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith(".jsonl")).map((f) => join(root, f));
+  const files = (await readdir(root, { recursive: true }))
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => join(root, f));
   await db.$executeRawUnsafe(`CREATE TABLE bench_floor (line text NOT NULL)`);
   const t0 = performance.now();
   let batch: string[] = [];
   let bytes = 0;
   const flush = async () => {
-    if (batch.length) await db.$executeRaw`INSERT INTO bench_floor (line) VALUES ${Prisma.join(batch.map((l) => Prisma.sql`(${l})`))}`;
+    if (batch.length)
+      await db.$executeRaw`INSERT INTO bench_floor (line) VALUES ${Prisma.join(batch.map((l) => Prisma.sql`(${l})`))}`;
     batch = [];
     bytes = 0;
   };
@@ -122,11 +154,26 @@ const [kept, parserMs] = await timed(async () => {
   return byId;
 });
 const sum = (i: number) => [...kept.values()].reduce((a, c) => a + c[i]!, 0);
-const parser = { input: sum(0), output: sum(1), cacheCreate: sum(2) + sum(3), cacheRead: sum(4), total: [0, 1, 2, 3, 4].reduce((a, i) => a + sum(i), 0) };
-const reference = { input: ref.input, output: ref.output, cacheCreate: ref.cacheWrite5m + ref.cacheWrite1h, cacheRead: ref.cacheRead, total: ref.total };
+const parser = {
+  input: sum(0),
+  output: sum(1),
+  cacheCreate: sum(2) + sum(3),
+  cacheRead: sum(4),
+  total: [0, 1, 2, 3, 4].reduce((a, i) => a + sum(i), 0),
+};
+const reference = {
+  input: ref.input,
+  output: ref.output,
+  cacheCreate: ref.cacheWrite5m + ref.cacheWrite1h,
+  cacheRead: ref.cacheRead,
+  total: ref.total,
+};
 
-const row = (name: string, t: typeof parser, responses: number | string) => `${name.padEnd(22)} ${String(responses).padStart(9)} ${[t.input, t.output, t.cacheCreate, t.cacheRead, t.total].map((n) => n.toLocaleString("en-US").padStart(16)).join("")}`;
-console.log(`\n${"totals".padEnd(22)} ${"responses".padStart(9)} ${["input", "output", "cache create", "cache read", "total"].map((h) => h.padStart(16)).join("")}`);
+const row = (name: string, t: typeof parser, responses: number | string) =>
+  `${name.padEnd(22)} ${String(responses).padStart(9)} ${[t.input, t.output, t.cacheCreate, t.cacheRead, t.total].map((n) => n.toLocaleString("en-US").padStart(16)).join("")}`;
+console.log(
+  `\n${"totals".padEnd(22)} ${"responses".padStart(9)} ${["input", "output", "cache create", "cache read", "total"].map((h) => h.padStart(16)).join("")}`,
+);
 console.log(row("reference counter", reference, ref.responses));
 console.log(row("our parser", parser, kept.size));
 console.log(row("ccusage daily", cc, "-"));
@@ -140,21 +187,38 @@ let rssStartMb: number | null = null;
 let imported: { tokens: number; rows: number } | null = null;
 if (!values["no-import"]) {
   // In a fresh process, so its memory is the server's and not this one's parsing passes.
-  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--dir", dir, "--import-only"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--dir", dir, "--import-only"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   const line = child.stdout.split("\n").find((l) => l.startsWith("IMPORT "));
   if (!line) throw new Error(`the import run failed:\n${child.stderr}`);
-  ({ importMs, floorMs, rssPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as { importMs: number; floorMs: number; rssPeakMb: number; rssStartMb: number; imported: { tokens: number; rows: number } });
+  ({ importMs, floorMs, rssPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
+    importMs: number;
+    floorMs: number;
+    rssPeakMb: number;
+    rssStartMb: number;
+    imported: { tokens: number; rows: number };
+  });
 }
 
 const ratio = (ours: number) => `${(ccusageMs / ours).toFixed(2)}× ccusage's speed`;
 console.log(`\nspeed (${(manifest.totalBytes / MB).toFixed(0)} MB)`);
-console.log(`  ccusage daily --offline    ${(ccusageMs / 1000).toFixed(2)} s   (${(manifest.totalBytes / MB / (ccusageMs / 1000)).toFixed(0)} MB/s)`);
+console.log(
+  `  ccusage daily --offline    ${(ccusageMs / 1000).toFixed(2)} s   (${(manifest.totalBytes / MB / (ccusageMs / 1000)).toFixed(0)} MB/s)`,
+);
 console.log(`  reference counter          ${(refMs / 1000).toFixed(2)} s   ${ratio(refMs)}`);
-console.log(`  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`);
+console.log(
+  `  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`,
+);
 if (importMs !== null && imported) {
   console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
-  console.log(`  PostgreSQL floor           ${(floorMs! / 1000).toFixed(2)} s   ${ratio(floorMs!)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs!).toFixed(1)}× this)`);
-  console.log(`  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during`);
+  console.log(
+    `  PostgreSQL floor           ${(floorMs! / 1000).toFixed(2)} s   ${ratio(floorMs!)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs!).toFixed(1)}× this)`,
+  );
+  console.log(
+    `  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during`,
+  );
   if (imported.tokens !== reference.total) process.exitCode = 1;
 }
 if (!agree) process.exitCode = 1;

@@ -16,8 +16,20 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { projectTranscriptDir, TranscriptTailer } from "@stratavore/runner";
 
-const { values } = parseArgs({ options: { runners: { type: "string", default: "100" }, every: { type: "string", default: "500" }, kb: { type: "string", default: "20" }, seconds: { type: "string", default: "20" }, writer: { type: "boolean", default: false }, dir: { type: "string" } } });
-const runners = Number(values.runners), everyMs = Number(values.every), kb = Number(values.kb), seconds = Number(values.seconds);
+const { values } = parseArgs({
+  options: {
+    runners: { type: "string", default: "100" },
+    every: { type: "string", default: "500" },
+    kb: { type: "string", default: "20" },
+    seconds: { type: "string", default: "20" },
+    writer: { type: "boolean", default: false },
+    dir: { type: "string" },
+  },
+});
+const runners = Number(values.runners),
+  everyMs = Number(values.every),
+  kb = Number(values.kb),
+  seconds = Number(values.seconds);
 
 if (values.writer) {
   // The child: appends turns round-robin; a response's `timestamp` is when it was written.
@@ -32,9 +44,30 @@ if (values.writer) {
     const file = files[i++ % files.length]!;
     const id = `msg_${randomUUID()}`;
     const now = () => new Date().toISOString();
-    const usage = (output: number) => ({ input_tokens: 5, output_tokens: output, cache_creation_input_tokens: 100, cache_read_input_tokens: 5000 });
-    const assistant = (output: number) => JSON.stringify({ type: "assistant", uuid: randomUUID(), timestamp: now(), requestId: `req_${id}`, message: { id, model: "claude-sonnet-4-5", role: "assistant", content: [{ type: "text", text: "ok" }], usage: usage(output) } });
-    appendFileSync(file, `${JSON.stringify({ type: "user", uuid: randomUUID(), timestamp: now(), message: { role: "user", content: "go on" } })}\n${JSON.stringify({ type: "attachment", uuid: randomUUID(), content: filler })}\n${assistant(10)}\n${assistant(200)}\n`);
+    const usage = (output: number) => ({
+      input_tokens: 5,
+      output_tokens: output,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 5000,
+    });
+    const assistant = (output: number) =>
+      JSON.stringify({
+        type: "assistant",
+        uuid: randomUUID(),
+        timestamp: now(),
+        requestId: `req_${id}`,
+        message: {
+          id,
+          model: "claude-sonnet-4-5",
+          role: "assistant",
+          content: [{ type: "text", text: "ok" }],
+          usage: usage(output),
+        },
+      });
+    appendFileSync(
+      file,
+      `${JSON.stringify({ type: "user", uuid: randomUUID(), timestamp: now(), message: { role: "user", content: "go on" } })}\n${JSON.stringify({ type: "attachment", uuid: randomUUID(), content: filler })}\n${assistant(10)}\n${assistant(200)}\n`,
+    );
     await new Promise((r) => setTimeout(r, tick));
   }
   const cpu = process.cpuUsage(cpu0);
@@ -53,7 +86,21 @@ const lags: number[] = [];
 let responses = 0;
 let bytes = 0;
 const cpu0 = process.cpuUsage();
-const writer = fork(import.meta.filename, ["--writer", "--runners", String(runners), "--every", String(everyMs), "--kb", String(kb), "--seconds", String(seconds)], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_FILES: JSON.stringify(files) } });
+const writer = fork(
+  import.meta.filename,
+  [
+    "--writer",
+    "--runners",
+    String(runners),
+    "--every",
+    String(everyMs),
+    "--kb",
+    String(kb),
+    "--seconds",
+    String(seconds),
+  ],
+  { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_FILES: JSON.stringify(files) } },
+);
 const writerCpu = new Promise<number>((resolve) => writer.on("message", (m: { cpuMs: number }) => resolve(m.cpuMs)));
 const done = new Promise<void>((resolve) => writer.on("exit", () => resolve()));
 let running = true;
@@ -75,10 +122,15 @@ while (running || Date.now() - started < seconds * 1000 + 500) {
 }
 const cpu = process.cpuUsage(cpu0);
 const tailCpuMs = (cpu.user + cpu.system) / 1000;
-const pct = (p: number) => [...lags].sort((a, b) => a - b)[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
+const pct = (p: number) =>
+  [...lags].sort((a, b) => a - b)[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
 const wCpu = await writerCpu;
 console.log(`${runners} transcripts, a turn every ${everyMs} ms each (${kb} KB attachment), ${seconds} s`);
-console.log(`  read ${(bytes / 1048576).toFixed(1)} MB, ${responses} responses (${(responses / seconds).toFixed(0)}/s)`);
+console.log(
+  `  read ${(bytes / 1048576).toFixed(1)} MB, ${responses} responses (${(responses / seconds).toFixed(0)}/s)`,
+);
 console.log(`  lag from write to read: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms (polled every 100 ms)`);
-console.log(`  tailer CPU ${(tailCpuMs / 1000).toFixed(2)} s = ${((tailCpuMs / (seconds * 1000)) * 100).toFixed(1)} % of a core; ${(tailCpuMs / wCpu).toFixed(2)}× the writer's own CPU (${(wCpu / 1000).toFixed(2)} s)`);
+console.log(
+  `  tailer CPU ${(tailCpuMs / 1000).toFixed(2)} s = ${((tailCpuMs / (seconds * 1000)) * 100).toFixed(1)} % of a core; ${(tailCpuMs / wCpu).toFixed(2)}× the writer's own CPU (${(wCpu / 1000).toFixed(2)} s)`,
+);
 if (!values.dir) await rm(config, { recursive: true, force: true });

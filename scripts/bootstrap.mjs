@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const forTests = process.argv.includes("--test");
 const say = (msg) => process.stdout.write(`[bootstrap] ${msg}\n`);
-const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+const run = (cmd, args, env = {}) =>
+  execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
 const hashOf = (...files) => {
   const h = createHash("sha256");
   for (const f of files) h.update(readFileSync(join(root, f)));
@@ -40,7 +41,10 @@ const schemaStamp = join(generatedDir, ".schema-hash");
 const schemaHash = hashOf("prisma/schema.prisma", "package-lock.json");
 if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash) {
   say("generating the Prisma client…");
-  run(join(root, "node_modules/.bin/prisma"), ["generate"], { PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false", PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+  run(join(root, "node_modules/.bin/prisma"), ["generate"], {
+    PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  });
   mkdirSync(generatedDir, { recursive: true });
   writeFileSync(schemaStamp, schemaHash);
 }

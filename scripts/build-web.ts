@@ -12,8 +12,13 @@ const webDir = join(root, "apps/web");
 const stamp = join(webDir, ".next", "stratavore-source-hash");
 
 export function buildWebIfChanged(log: (msg: string) => void = (m) => process.stdout.write(m + "\n")): boolean {
-  const hash = hashSources(root, ["apps/web", "libs/ui", "libs/contracts", "libs/api-client"], ["package-lock.json", "tsconfig.base.json"]);
-  if (existsSync(join(webDir, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return false;
+  const hash = hashSources(
+    root,
+    ["apps/web", "libs/ui", "libs/contracts", "libs/api-client"],
+    ["package-lock.json", "tsconfig.base.json"],
+  );
+  if (existsSync(join(webDir, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash)
+    return false;
   log("Building the dashboard (first start, or its sources changed)…");
   const t0 = Date.now();
   execFileSync(join(root, "node_modules/.bin/next"), ["build"], {

@@ -35,7 +35,10 @@ describe("folder import cycles", () => {
 
   it("libs/api, libs/runner, libs/agent, libs/db and libs/contracts have none", () => {
     for (const lib of ["api", "runner", "agent", "db", "contracts"]) {
-      expect({ lib, cycles: folderCycles(join(import.meta.dirname, `../libs/${lib}/src`)) }).toEqual({ lib, cycles: [] });
+      expect({ lib, cycles: folderCycles(join(import.meta.dirname, `../libs/${lib}/src`)) }).toEqual({
+        lib,
+        cycles: [],
+      });
     }
   });
 });

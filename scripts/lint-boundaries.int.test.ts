@@ -31,19 +31,31 @@ async function lintWithProbe(project: string, file: string, source: string) {
 
 describe("module boundaries are enforced by lint", () => {
   it("libs/ui importing libs/db fails lint", async () => {
-    const res = await lintWithProbe("ui", "libs/ui/src/boundary-probe.ts", 'import { createDb } from "@stratavore/db";\nexport const probe = createDb;\n');
+    const res = await lintWithProbe(
+      "ui",
+      "libs/ui/src/boundary-probe.ts",
+      'import { createDb } from "@stratavore/db";\nexport const probe = createDb;\n',
+    );
     expect(res.failed).toBe(true);
     expect(res.output).toContain("@nx/enforce-module-boundaries");
   }, 120_000);
 
   it("libs/api-client importing a value (not a type) from libs/api fails lint", async () => {
-    const res = await lintWithProbe("api-client", "libs/api-client/src/boundary-probe.ts", 'import { appRouter } from "@stratavore/api";\nexport const probe = appRouter;\n');
+    const res = await lintWithProbe(
+      "api-client",
+      "libs/api-client/src/boundary-probe.ts",
+      'import { appRouter } from "@stratavore/api";\nexport const probe = appRouter;\n',
+    );
     expect(res.failed).toBe(true);
     expect(res.output).toContain("api-client may import types only");
   }, 120_000);
 
   it("an allowed import passes", async () => {
-    const res = await lintWithProbe("ui", "libs/ui/src/boundary-probe.ts", 'import { ROLES } from "@stratavore/contracts";\nexport const probe = ROLES;\n');
+    const res = await lintWithProbe(
+      "ui",
+      "libs/ui/src/boundary-probe.ts",
+      'import { ROLES } from "@stratavore/contracts";\nexport const probe = ROLES;\n',
+    );
     expect(res.failed, res.output).toBe(false);
   }, 120_000);
 });

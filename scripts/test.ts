@@ -1,7 +1,8 @@
 /**
  * `npm test`: every layer, in order, with one summary line at the end.
- * lint (Nx boundaries) → typecheck → vitest (unit, integration on real Postgres, CLI, process)
- * → dashboard build → Playwright in Debian's Chromium.
+ * lint (Nx boundaries, type-aware rules) → format (prettier) → typecheck → migrations → vitest
+ * (unit, integration on real Postgres, CLI, process; v8 coverage) → coverage floor →
+ * dashboard build → Playwright in Debian's Chromium. Skipped tests are counted and shown.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -11,22 +12,35 @@ import { buildWebIfChanged } from "./build-web.ts";
 const root = join(import.meta.dirname, "..");
 const results = join(root, "test-results");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
-const env = { ...process.env, CI: "true", NX_DAEMON: "false", NX_NO_CLOUD: "true", NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "1" };
+const env = {
+  ...process.env,
+  CI: "true",
+  NX_DAEMON: "false",
+  NX_NO_CLOUD: "true",
+  NEXT_TELEMETRY_DISABLED: "1",
+  FORCE_COLOR: "1",
+};
 
 interface Step {
   name: string;
   passed: number;
   failed: number;
+  skipped?: number;
   seconds: number;
 }
 const steps: Step[] = [];
 
-function run(name: string, cmd: string, args: string[], count?: () => { passed: number; failed: number }): void {
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  count?: () => { passed: number; failed: number; skipped?: number },
+): void {
   process.stdout.write(`\n━━ ${name} ━━\n`);
   const t0 = Date.now();
   const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
   const ok = res.status === 0;
-  let counted = { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+  let counted: { passed: number; failed: number; skipped?: number } = { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
   if (count) {
     try {
       counted = count();
@@ -42,15 +56,27 @@ function run(name: string, cmd: string, args: string[], count?: () => { passed: 
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
-run("lint (eslint + Nx module boundaries)", bin("nx"), ["run-many", "-t", "lint", "--outputStyle=static", "--skip-nx-cache"]);
+run("lint (eslint + Nx module boundaries)", bin("nx"), [
+  "run-many",
+  "-t",
+  "lint",
+  "--outputStyle=static",
+  "--skip-nx-cache",
+]);
+run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "**/*.{ts,tsx,mjs,js,css,json}"]);
 run("typecheck (tsc)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
 run("migrations match schema.prisma", process.execPath, ["--import", "tsx", "scripts/db-diff.ts", "--check"]);
 
 const vitestJson = join(results, "vitest.json");
-run("vitest (unit, integration, CLI)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`], () => {
-  const r = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number };
-  return { passed: r.numPassedTests, failed: r.numFailedTests };
-});
+run(
+  "vitest (unit, integration, CLI)",
+  bin("vitest"),
+  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`],
+  () => {
+    const r = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    return { passed: r.numPassedTests, failed: r.numFailedTests };
+  },
+);
 
 process.stdout.write("\n━━ dashboard build ━━\n");
 const t0 = Date.now();
@@ -64,15 +90,20 @@ try {
 const e2eJson = join(results, "e2e-results.json");
 run("Playwright e2e (Chromium)", bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"], () => {
   if (!existsSync(e2eJson)) return { passed: 0, failed: 1 };
-  const r = JSON.parse(readFileSync(e2eJson, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } };
+  const r = JSON.parse(readFileSync(e2eJson, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number };
+  };
   return { passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky };
 });
 
 const passed = steps.reduce((n, s) => n + s.passed, 0);
 const failed = steps.reduce((n, s) => n + s.failed, 0);
+const skipped = steps.reduce((n, s) => n + (s.skipped ?? 0), 0);
 process.stdout.write("\n━━ summary ━━\n");
 for (const s of steps) {
-  process.stdout.write(`${s.failed ? "✘" : "✓"} ${s.name.padEnd(40)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `${s.failed ? "✘" : "✓"} ${s.name.padEnd(40)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.seconds.toFixed(1)} s\n`,
+  );
 }
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed ? 1 : 0);

@@ -20,7 +20,9 @@ else {
   const t0 = performance.now();
   manifest = await generateCorpus({ dir, targetBytes: Number(mb) * 1_048_576, seed: Number(seed) });
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
-  console.log(`generated ${(manifest.totalBytes / 1_048_576).toFixed(1)} MB in ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `generated ${(manifest.totalBytes / 1_048_576).toFixed(1)} MB in ${Math.round(performance.now() - t0)} ms`,
+  );
 }
 
 let t0 = performance.now();
@@ -31,35 +33,60 @@ const { ms, daily } = await runCcusage(dir);
 console.log(`ccusage: ${Math.round(ms)} ms`);
 
 /** The reference's five counts in ccusage's four columns (its cache creation is 5m + 1h). */
-const asCcusage = (t: Totals): CcusageTotals => ({ input: t.input, output: t.output, cacheCreate: t.cacheWrite5m + t.cacheWrite1h, cacheRead: t.cacheRead, total: t.total });
+const asCcusage = (t: Totals): CcusageTotals => ({
+  input: t.input,
+  output: t.output,
+  cacheCreate: t.cacheWrite5m + t.cacheWrite1h,
+  cacheRead: t.cacheRead,
+  total: t.total,
+});
 const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
 
 const problems: string[] = [];
-const pick = ({ responses, input, output, cacheWrite5m, cacheWrite1h, cacheRead, total }: Totals) => ({ responses, input, output, cacheWrite5m, cacheWrite1h, cacheRead, total });
-if (!same(pick(ref), pick(manifest.expected))) problems.push(`reference ${JSON.stringify(pick(ref))} != expected ${JSON.stringify(pick(manifest.expected))}`);
+const pick = ({ responses, input, output, cacheWrite5m, cacheWrite1h, cacheRead, total }: Totals) => ({
+  responses,
+  input,
+  output,
+  cacheWrite5m,
+  cacheWrite1h,
+  cacheRead,
+  total,
+});
+if (!same(pick(ref), pick(manifest.expected)))
+  problems.push(`reference ${JSON.stringify(pick(ref))} != expected ${JSON.stringify(pick(manifest.expected))}`);
 for (const model of new Set([...Object.keys(ref.byModel), ...Object.keys(manifest.expected.byModel)])) {
   const [r, e] = [ref.byModel[model], manifest.expected.byModel[model]];
-  if (!r || !e || !same(pick(r), pick(e))) problems.push(`model ${model}: reference ${JSON.stringify(r)} != expected ${JSON.stringify(e)}`);
+  if (!r || !e || !same(pick(r), pick(e)))
+    problems.push(`model ${model}: reference ${JSON.stringify(r)} != expected ${JSON.stringify(e)}`);
 }
 
-if (!same([...ref.longContextIds].sort(), [...manifest.longContextMessageIds].sort())) problems.push(`long-context ids: reference ${ref.longContextIds} != manifest ${manifest.longContextMessageIds}`);
+if (!same([...ref.longContextIds].sort(), [...manifest.longContextMessageIds].sort()))
+  problems.push(`long-context ids: reference ${ref.longContextIds} != manifest ${manifest.longContextMessageIds}`);
 
 const cc = ccusageTotals(daily);
 const { byModel, byDay } = ccusageBreakdown(daily);
-if (!same(asCcusage(ref), cc)) problems.push(`overall: reference ${JSON.stringify(asCcusage(ref))} != ccusage ${JSON.stringify(cc)}`);
+if (!same(asCcusage(ref), cc))
+  problems.push(`overall: reference ${JSON.stringify(asCcusage(ref))} != ccusage ${JSON.stringify(cc)}`);
 const compareGroups = (label: string, mine: Record<string, Totals>, theirs: Record<string, CcusageTotals>) => {
   for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
     const a = mine[key] ? asCcusage(mine[key]) : null;
     const b = theirs[key] ?? null;
     // ccusage lists a model/day with all zeros where the reference has nothing (e.g. <synthetic>).
     const bEmpty = b && b.total === 0;
-    if (!(a && b && same(a, b)) && !(a === null && bEmpty)) problems.push(`${label} ${key}: reference ${JSON.stringify(a)} != ccusage ${JSON.stringify(b)}`);
+    if (!(a && b && same(a, b)) && !(a === null && bEmpty))
+      problems.push(`${label} ${key}: reference ${JSON.stringify(a)} != ccusage ${JSON.stringify(b)}`);
   }
 };
 compareGroups("model", ref.byModel, byModel);
 compareGroups("day", ref.byDay, byDay);
 
-console.log(JSON.stringify({ reference: pick(ref), ccusage: cc, days: Object.keys(ref.byDay).length, models: Object.keys(ref.byModel).length }, null, 2));
+console.log(
+  JSON.stringify(
+    { reference: pick(ref), ccusage: cc, days: Object.keys(ref.byDay).length, models: Object.keys(ref.byModel).length },
+    null,
+    2,
+  ),
+);
 if (problems.length) {
   console.log(`DIFFERENCES (${problems.length}):\n${problems.join("\n")}`);
   process.exitCode = 1;

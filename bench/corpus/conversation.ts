@@ -8,7 +8,11 @@ import * as L from "./transcript-lines.ts";
 import { addUsage, emptyTotals, type CorpusManifest } from "./manifest.ts";
 
 export const KNOWN_MODELS: readonly (readonly [string, number])[] = [
-  ["claude-sonnet-4-5-20250929", 34], ["claude-opus-4-5-20251101", 18], ["claude-opus-4-7", 20], ["claude-haiku-4-5-20251001", 12], ["claude-sonnet-5", 12],
+  ["claude-sonnet-4-5-20250929", 34],
+  ["claude-opus-4-5-20251101", 18],
+  ["claude-opus-4-7", 20],
+  ["claude-haiku-4-5-20251001", 12],
+  ["claude-sonnet-5", 12],
 ];
 export const UNKNOWN_MODELS = ["claude-opus-5-5", "claude-sonnet-4-7", "claude-fennec-1"] as const;
 const HAIKU = "claude-haiku-4-5-20251001";
@@ -38,7 +42,11 @@ export class TranscriptFile {
   /** A cut-off last line written without "\n" (a crash mid-write). */
   tail = "";
 
-  constructor(readonly ctx: L.LineCtx, public clock: number, public model: string) {}
+  constructor(
+    readonly ctx: L.LineCtx,
+    public clock: number,
+    public model: string,
+  ) {}
 
   push(rec: L.Rec, inChain = false): string {
     const line = JSON.stringify(rec);
@@ -83,8 +91,26 @@ export class Conversation {
     }
     const promptUuid = rng.uuid();
     f.push(L.userPrompt(f.ctx, f.parentUuid, promptUuid, this.ts(f, 5_000, 900_000), prompt), true);
-    if (main) f.push(L.fileHistorySnapshot(promptUuid, this.ts(f, 1, 50), [`${f.ctx.cwd}/src/index.ts`, `${f.ctx.cwd}/package.json`].slice(0, rng.int(0, 2))));
-    if (main && rng.chance(0.35)) f.push(L.attachment(f.ctx, f.parentUuid, rng.uuid(), this.ts(f, 1, 100), `${f.ctx.cwd}/src/${rng.base62(8)}.ts`, this.text(2_000, 60_000)), true);
+    if (main)
+      f.push(
+        L.fileHistorySnapshot(
+          promptUuid,
+          this.ts(f, 1, 50),
+          [`${f.ctx.cwd}/src/index.ts`, `${f.ctx.cwd}/package.json`].slice(0, rng.int(0, 2)),
+        ),
+      );
+    if (main && rng.chance(0.35))
+      f.push(
+        L.attachment(
+          f.ctx,
+          f.parentUuid,
+          rng.uuid(),
+          this.ts(f, 1, 100),
+          `${f.ctx.cwd}/src/${rng.base62(8)}.ts`,
+          this.text(2_000, 60_000),
+        ),
+        true,
+      );
     const responses = rng.int(1, 5);
     for (let r = 0; r < responses; r++) {
       const tool = this.response(f, r === responses - 1);
@@ -108,7 +134,11 @@ export class Conversation {
     const bad = this.s.manifest.cases.malformed;
     if (rng.chance(0.015)) {
       const prev = f.lines[f.lines.length - 1] ?? "";
-      f.lines.push(rng.chance(0.5) ? prev.slice(0, Math.floor(prev.length * (0.1 + 0.8 * rng.next()))) : "Error: write EPIPE at afterWriteDispatched (node:internal/stream_base_commons:161:15)");
+      f.lines.push(
+        rng.chance(0.5)
+          ? prev.slice(0, Math.floor(prev.length * (0.1 + 0.8 * rng.next())))
+          : "Error: write EPIPE at afterWriteDispatched (node:internal/stream_base_commons:161:15)",
+      );
       bad.notJson++;
     }
     if (rng.chance(0.005)) this.zeroFilled(f);
@@ -134,7 +164,9 @@ export class Conversation {
     const cw = Math.max(oneHour ? 100 : 0, rng.skewed(0, 30_000));
     const cw1h = oneHour ? rng.int(1, cw) : 0;
     // 500 tokens of headroom below the tier for the non-monotonic snapshot bump.
-    const cacheRead = long ? rng.int(LONG_CONTEXT_INPUT + 1, 600_000) - input - cw : Math.min(rng.skewed(0, 170_000), LONG_CONTEXT_INPUT - 500 - input - cw);
+    const cacheRead = long
+      ? rng.int(LONG_CONTEXT_INPUT + 1, 600_000) - input - cw
+      : Math.min(rng.skewed(0, 170_000), LONG_CONTEXT_INPUT - 500 - input - cw);
     const outMax = model === HAIKU ? 2_000 : 8_000;
     return { u: { input, output: rng.skewed(5, outMax), cw5m: cw - cw1h, cw1h, cacheRead }, oneHour, long };
   }
@@ -150,16 +182,26 @@ export class Conversation {
     const id = `msg_01${rng.base62(22)}`;
     const requestId = `req_011C${rng.base62(20)}`;
     const k = rng.chance(0.4) ? rng.int(2, 4) : 1;
-    const outs = Array.from({ length: k }, (_, i) => (i === k - 1 ? u.output : Math.max(i + 1, Math.floor((u.output * (i + 1)) / (k + 1)))));
+    const outs = Array.from({ length: k }, (_, i) =>
+      i === k - 1 ? u.output : Math.max(i + 1, Math.floor((u.output * (i + 1)) / (k + 1))),
+    );
     const nonMonotonic = k > 1 && rng.chance(0.08) && u.output - (outs[0] as number) > 2;
     const tool = last ? null : !f.ctx.isSidechain && rng.chance(0.08) ? "Agent" : rng.pick(TOOLS);
     for (let i = 0; i < k; i++) {
       const snap = { ...u, output: outs[i] as number };
       // Larger cache_read than the final line but a smaller total: only whole-line max is right.
       if (nonMonotonic && i === 0) snap.cacheRead += rng.int(1, Math.min(500, u.output - snap.output - 1));
-      const block = i < k - 1 ? this.textBlock(i === 0 && k >= 3) : tool ? this.toolUse(f, tool) : this.textBlock(false);
+      const block =
+        i < k - 1 ? this.textBlock(i === 0 && k >= 3) : tool ? this.toolUse(f, tool) : this.textBlock(false);
       const stop = i < k - 1 ? null : tool ? "tool_use" : "end_turn";
-      const rec = L.assistant(f.ctx, f.parentUuid, rng.uuid(), this.ts(f, 300, i === 0 ? 90_000 : 8_000), { id, requestId, model, block, usage: L.usageJson(snap, legacy, webSearches), stopReason: stop });
+      const rec = L.assistant(f.ctx, f.parentUuid, rng.uuid(), this.ts(f, 300, i === 0 ? 90_000 : 8_000), {
+        id,
+        requestId,
+        model,
+        block,
+        usage: L.usageJson(snap, legacy, webSearches),
+        stopReason: stop,
+      });
       f.push(rec, true);
       if (!f.ctx.isSidechain) f.snapshots.push(rec);
     }
@@ -183,13 +225,22 @@ export class Conversation {
   }
 
   private textBlock(thinking: boolean): L.Rec {
-    return thinking ? { type: "thinking", thinking: this.text(50, 3_000), signature: this.rng.base62(200) } : { type: "text", text: this.text(10, 2_500) };
+    return thinking
+      ? { type: "thinking", thinking: this.text(50, 3_000), signature: this.rng.base62(200) }
+      : { type: "text", text: this.text(10, 2_500) };
   }
 
   private toolUse(f: TranscriptFile, name: string): L.Rec {
     const id = `toolu_01${this.rng.base62(22)}`;
     const path = `${f.ctx.cwd}/src/${this.rng.base62(6)}.ts`;
-    const input: L.Rec = name === "Bash" ? { command: "npm test -- --run", description: "Run the tests" } : name === "Agent" ? { description: "Investigate", prompt: this.text(50, 800), subagent_type: "general-purpose" } : name === "Edit" ? { file_path: path, old_string: this.text(10, 400), new_string: this.text(10, 400) } : { file_path: path };
+    const input: L.Rec =
+      name === "Bash"
+        ? { command: "npm test -- --run", description: "Run the tests" }
+        : name === "Agent"
+          ? { description: "Investigate", prompt: this.text(50, 800), subagent_type: "general-purpose" }
+          : name === "Edit"
+            ? { file_path: path, old_string: this.text(10, 400), new_string: this.text(10, 400) }
+            : { file_path: path };
     return { type: "tool_use", id, name, input };
   }
 
@@ -199,8 +250,14 @@ export class Conversation {
   }
 
   private toolResult(f: TranscriptFile, tool: string, output: string): void {
-    const extra: L.Rec = tool === "Bash" ? { stdout: output, stderr: "", interrupted: false, isImage: false } : { type: "text", file: { filePath: `${f.ctx.cwd}/src/x.ts`, content: output } };
-    f.push(L.toolResult(f.ctx, f.parentUuid, this.rng.uuid(), this.ts(f, 50, 120_000), this.lastToolUseId(f), output, extra), true);
+    const extra: L.Rec =
+      tool === "Bash"
+        ? { stdout: output, stderr: "", interrupted: false, isImage: false }
+        : { type: "text", file: { filePath: `${f.ctx.cwd}/src/x.ts`, content: output } };
+    f.push(
+      L.toolResult(f.ctx, f.parentUuid, this.rng.uuid(), this.ts(f, 50, 120_000), this.lastToolUseId(f), output, extra),
+      true,
+    );
   }
 
   /** A sub-agent file (own message ids, isSidechain) and the main thread's Agent tool result. */
@@ -208,7 +265,11 @@ export class Conversation {
     const { rng } = this;
     const toolUseId = this.lastToolUseId(f);
     const agentId = rng.hex(16);
-    const sub = new TranscriptFile({ ...f.ctx, isSidechain: true, agentId }, f.clock, rng.chance(0.5) ? HAIKU : f.model);
+    const sub = new TranscriptFile(
+      { ...f.ctx, isSidechain: true, agentId },
+      f.clock,
+      rng.chance(0.5) ? HAIKU : f.model,
+    );
     f.subagents.push(sub);
     const before = this.s.manifest.expected.total;
     this.turn(sub);
@@ -218,9 +279,22 @@ export class Conversation {
     f.clock = sub.clock;
     const spent = this.s.manifest.expected.total - before;
     // claude copies the sub-agent's usage into the tool result: a usage-shaped decoy, not spend.
-    const usage = L.usageJson({ input: 10, output: rng.int(50, 900), cw5m: rng.int(0, 5_000), cw1h: 0, cacheRead: rng.int(0, 40_000) }, false, 0);
+    const usage = L.usageJson(
+      { input: 10, output: rng.int(50, 900), cw5m: rng.int(0, 5_000), cw1h: 0, cacheRead: rng.int(0, 40_000) },
+      false,
+      0,
+    );
     const text = this.text(100, 4_000);
-    const result = { status: "completed", prompt: this.text(20, 300), agentId, content: [{ type: "text", text }], totalDurationMs: rng.int(2_000, 600_000), totalTokens: spent, totalToolUseCount: rng.int(1, 30), usage };
+    const result = {
+      status: "completed",
+      prompt: this.text(20, 300),
+      agentId,
+      content: [{ type: "text", text }],
+      totalDurationMs: rng.int(2_000, 600_000),
+      totalTokens: spent,
+      totalToolUseCount: rng.int(1, 30),
+      usage,
+    };
     f.push(L.toolResult(f.ctx, f.parentUuid, rng.uuid(), this.ts(f, 50, 2_000), toolUseId, text, result), true);
     this.s.manifest.cases.toolResultUsageDecoys++;
   }
@@ -233,9 +307,19 @@ export class Conversation {
     const t0 = Date.parse(orig.timestamp as string);
     const t1 = t0 + this.rng.int(1_000, 120_000);
     // Same UTC day as the original, so per-day totals do not depend on which copy a counter keeps.
-    const ts = new Date(new Date(t1).toISOString().slice(0, 10) === new Date(t0).toISOString().slice(0, 10) ? t1 : t0).toISOString();
+    const ts = new Date(
+      new Date(t1).toISOString().slice(0, 10) === new Date(t0).toISOString().slice(0, 10) ? t1 : t0,
+    ).toISOString();
     // sessionId of the file written to: a fork's snapshots list holds its parent's line objects.
-    const rec: L.Rec = { ...orig, parentUuid: into.parentUuid, isSidechain: true, sessionId: into.ctx.sessionId, requestId: `req_011C${this.rng.base62(20)}`, uuid: this.rng.uuid(), timestamp: ts };
+    const rec: L.Rec = {
+      ...orig,
+      parentUuid: into.parentUuid,
+      isSidechain: true,
+      sessionId: into.ctx.sessionId,
+      requestId: `req_011C${this.rng.base62(20)}`,
+      uuid: this.rng.uuid(),
+      timestamp: ts,
+    };
     if (into.ctx.agentId) rec.agentId = into.ctx.agentId;
     into.push(rec, true);
     this.s.manifest.cases.sidechainReplays++;
@@ -247,7 +331,14 @@ export class Conversation {
   private wrongTypes(f: TranscriptFile, model: string): void {
     const n = this.s.manifest.cases.malformed.wrongTypes++;
     const usage = L.usageJson({ input: 12, output: 345, cw5m: 678, cw1h: 0, cacheRead: 9_012 }, false, 0);
-    const rec = L.assistant(f.ctx, f.parentUuid, this.rng.uuid(), this.ts(f, 10, 1_000), { id: `msg_01${this.rng.base62(22)}`, requestId: `req_011C${this.rng.base62(20)}`, model, block: this.textBlock(false), usage, stopReason: "end_turn" });
+    const rec = L.assistant(f.ctx, f.parentUuid, this.rng.uuid(), this.ts(f, 10, 1_000), {
+      id: `msg_01${this.rng.base62(22)}`,
+      requestId: `req_011C${this.rng.base62(20)}`,
+      model,
+      block: this.textBlock(false),
+      usage,
+      stopReason: "end_turn",
+    });
     const msg = rec.message as L.Rec;
     const variant = n % 5;
     if (variant === 0) usage.input_tokens = "12";

@@ -15,7 +15,14 @@ import { emptyManifest, type CorpusManifest } from "./manifest.ts";
 
 export type { CorpusManifest } from "./manifest.ts";
 
-const PROJECTS = ["/home/dev/stratavore", "/home/dev/api_gateway", "/home/dev/web.app", "/home/dev/ml-pipeline", "/home/dev/mono/packages/core", "/home/dev/infra"];
+const PROJECTS = [
+  "/home/dev/stratavore",
+  "/home/dev/api_gateway",
+  "/home/dev/web.app",
+  "/home/dev/ml-pipeline",
+  "/home/dev/mono/packages/core",
+  "/home/dev/infra",
+];
 const START = Date.UTC(2026, 2, 1);
 const SPAN_MS = 58 * 86_400_000;
 const HOUR = 3_600_000;
@@ -26,7 +33,44 @@ export const encodeCwd = (cwd: string) => cwd.replace(/[^a-zA-Z0-9]/g, "-");
 /** ~1 MB of text to slice payloads from: code, prose, escapes, ANSI colours, non-ASCII (BMP only, so
  * a slice never splits a surrogate pair), and transcript-looking decoys inside strings. */
 function buildPool(rng: Rng, size: number): string {
-  const words = ["const", "function", "return", "await", "import", "export", "interface", "=>", "{", "}", "();", "the", "usage", "tokens", "message", "error", "test", "src/index.ts", '"quoted"', "'single'", "C:\\Users\\dev\\", "naïve", "café", "—", "→", "✓", "日本語", "Ωμέγα", "\t", "\u001b[32mPASS\u001b[0m", "<div>", "&amp;", "$HOME", "`code`", "${x}", '{"type":"assistant","message":{"id":"msg_decoy","usage":{"input_tokens":99999,"output_tokens":1}}}'];
+  const words = [
+    "const",
+    "function",
+    "return",
+    "await",
+    "import",
+    "export",
+    "interface",
+    "=>",
+    "{",
+    "}",
+    "();",
+    "the",
+    "usage",
+    "tokens",
+    "message",
+    "error",
+    "test",
+    "src/index.ts",
+    '"quoted"',
+    "'single'",
+    "C:\\Users\\dev\\",
+    "naïve",
+    "café",
+    "—",
+    "→",
+    "✓",
+    "日本語",
+    "Ωμέγα",
+    "\t",
+    "\u001b[32mPASS\u001b[0m",
+    "<div>",
+    "&amp;",
+    "$HOME",
+    "`code`",
+    "${x}",
+    '{"type":"assistant","message":{"id":"msg_decoy","usage":{"input_tokens":99999,"output_tokens":1}}}',
+  ];
   const parts: string[] = [];
   let len = 0;
   while (len < size) {
@@ -74,7 +118,14 @@ function fork(conv: Conversation, rng: Rng, parent: TranscriptFile, m: CorpusMan
 /** A crash mid-write: the last line is cut and has no "\n". Its fresh message id must not count. */
 function tornTail(rng: Rng, f: TranscriptFile, m: CorpusManifest): void {
   const usage = L.usageJson({ input: 7, output: 777, cw5m: 7_777, cw1h: 0, cacheRead: 77_777 }, false, 0);
-  const rec = L.assistant(f.ctx, f.parentUuid, rng.uuid(), new Date(f.clock + 1_000).toISOString(), { id: `msg_01${rng.base62(22)}`, requestId: `req_011C${rng.base62(20)}`, model: f.model, block: { type: "text", text: "partial" }, usage, stopReason: null });
+  const rec = L.assistant(f.ctx, f.parentUuid, rng.uuid(), new Date(f.clock + 1_000).toISOString(), {
+    id: `msg_01${rng.base62(22)}`,
+    requestId: `req_011C${rng.base62(20)}`,
+    model: f.model,
+    block: { type: "text", text: "partial" },
+    usage,
+    stopReason: null,
+  });
   const line = JSON.stringify(rec);
   f.tail = line.slice(0, Math.floor(line.length * (0.3 + 0.6 * rng.next())));
   m.cases.malformed.truncatedTail++;
@@ -103,13 +154,24 @@ function writeTranscript(dir: string, f: TranscriptFile, m: CorpusManifest): voi
   }
 }
 
-export async function generateCorpus(opts: { dir: string; targetBytes: number; seed?: number }): Promise<CorpusManifest> {
+export async function generateCorpus(opts: {
+  dir: string;
+  targetBytes: number;
+  seed?: number;
+}): Promise<CorpusManifest> {
   const seed = opts.seed ?? 1;
   // Appending to an old corpus would make the manifest lie about what is on disk.
   if (existsSync(join(opts.dir, "projects"))) throw new Error(`${opts.dir}/projects already exists`);
   const rng = new Rng(seed);
   const manifest = emptyManifest(seed, opts.targetBytes);
-  const shared: Shared = { rng, pool: buildPool(rng, 1 << 20), manifest, responseSeq: 0, minTs: Infinity, maxTs: -Infinity };
+  const shared: Shared = {
+    rng,
+    pool: buildPool(rng, 1 << 20),
+    manifest,
+    responseSeq: 0,
+    minTs: Infinity,
+    maxTs: -Infinity,
+  };
   const conv = new Conversation(shared);
   // The first sessions force each file-level case once, so even a 1 MB corpus has them all.
   for (let i = 0; manifest.totalBytes < opts.targetBytes; i++) {
@@ -135,5 +197,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const seconds = (performance.now() - t0) / 1000;
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   const { files, ...brief } = manifest;
-  console.log(JSON.stringify({ ...brief, files: files.length, seconds: Number(seconds.toFixed(2)), mbPerSecond: Number((manifest.totalBytes / 1_048_576 / seconds).toFixed(1)) }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        ...brief,
+        files: files.length,
+        seconds: Number(seconds.toFixed(2)),
+        mbPerSecond: Number((manifest.totalBytes / 1_048_576 / seconds).toFixed(1)),
+      },
+      null,
+      2,
+    ),
+  );
 }

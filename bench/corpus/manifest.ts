@@ -65,7 +65,15 @@ export interface CorpusManifest {
   expected: TokenTotals & { byModel: Record<string, TokenTotals> };
 }
 
-export const emptyTotals = (): TokenTotals => ({ responses: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, total: 0 });
+export const emptyTotals = (): TokenTotals => ({
+  responses: 0,
+  input: 0,
+  output: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+  total: 0,
+});
 
 export function addUsage(t: TokenTotals, u: Usage): void {
   t.responses += 1;

@@ -33,14 +33,24 @@ interface Kept {
   sum: number;
 }
 
-const zero = (): Totals => ({ responses: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, total: 0 });
+const zero = (): Totals => ({
+  responses: 0,
+  input: 0,
+  output: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+  total: 0,
+});
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Sorted, so "first on ties" means the same line on every run and machine. */
 function jsonlFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...jsonlFiles(p));
     else if (e.isFile() && e.name.endsWith(".jsonl")) out.push(p);
@@ -62,11 +72,16 @@ function readLine(line: string): { id: string; kept: Kept } | null {
   const u = msg.usage;
   // `?? 0`: absent or null (the Messages API declares the cache counts nullable) means none.
   const cc = u.cache_creation;
-  const [w5m, w1h] = isObject(cc) ? [cc.ephemeral_5m_input_tokens ?? 0, cc.ephemeral_1h_input_tokens ?? 0] : [u.cache_creation_input_tokens ?? 0, 0];
+  const [w5m, w1h] = isObject(cc)
+    ? [cc.ephemeral_5m_input_tokens ?? 0, cc.ephemeral_1h_input_tokens ?? 0]
+    : [u.cache_creation_input_tokens ?? 0, 0];
   const counts = [u.input_tokens, u.output_tokens, w5m, w1h, u.cache_read_input_tokens ?? 0];
   if (!counts.every(isCount)) return null;
   const c = counts as Kept["counts"];
-  return { id: msg.id, kept: { model: String(msg.model), day: o.timestamp.slice(0, 10), counts: c, sum: c[0] + c[1] + c[2] + c[3] + c[4] } };
+  return {
+    id: msg.id,
+    kept: { model: String(msg.model), day: o.timestamp.slice(0, 10), counts: c, sum: c[0] + c[1] + c[2] + c[3] + c[4] },
+  };
 }
 
 function add(t: Totals, k: Kept): void {

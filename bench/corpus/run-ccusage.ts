@@ -44,7 +44,8 @@ interface Day {
 
 function binary(): string {
   const bin = process.env.CCUSAGE_BIN ?? PACKAGED_BIN;
-  if (!existsSync(bin)) throw new Error(`ccusage binary not found at ${bin}: npm install (linux-x64 only) or set CCUSAGE_BIN`);
+  if (!existsSync(bin))
+    throw new Error(`ccusage binary not found at ${bin}: npm install (linux-x64 only) or set CCUSAGE_BIN`);
   // The npm tarball ships the binary without its exec bit; the wrapper chmods it at run time.
   if ((statSync(bin).mode & 0o111) === 0) chmodSync(bin, 0o755);
   return bin;
@@ -57,13 +58,15 @@ export async function runCcusage(configDir: string): Promise<{ ms: number; daily
   const env = { ...process.env, CLAUDE_CONFIG_DIR: configDir, NO_COLOR: "1" };
   const t0 = performance.now();
   const stdout = await new Promise<string>((res, rej) =>
-    execFile(bin, args, { env, maxBuffer: 256 * 1024 * 1024 }, (err, out, errOut) => (err ? rej(new Error(`ccusage failed: ${err.message}\n${errOut}`)) : res(out))),
+    execFile(bin, args, { env, maxBuffer: 256 * 1024 * 1024 }, (err, out, errOut) =>
+      err ? rej(new Error(`ccusage failed: ${err.message}\n${errOut}`)) : res(out),
+    ),
   );
   const ms = performance.now() - t0;
   return { ms, daily: JSON.parse(stdout) };
 }
 
-const days = (json: unknown): Day[] => ((json as { daily?: Day[] }).daily ?? []);
+const days = (json: unknown): Day[] => (json as { daily?: Day[] }).daily ?? [];
 
 function sum(t: CcusageTotals, b: Breakdown): void {
   t.input += b.inputTokens;
@@ -83,7 +86,10 @@ export function ccusageTotals(json: unknown): CcusageTotals {
 }
 
 /** Per model and per day, for finding where a disagreement sits. */
-export function ccusageBreakdown(json: unknown): { byModel: Record<string, CcusageTotals>; byDay: Record<string, CcusageTotals> } {
+export function ccusageBreakdown(json: unknown): {
+  byModel: Record<string, CcusageTotals>;
+  byDay: Record<string, CcusageTotals>;
+} {
   const byModel: Record<string, CcusageTotals> = {};
   const byDay: Record<string, CcusageTotals> = {};
   for (const d of days(json)) {

@@ -11,7 +11,10 @@ test("a wrong password shows an error and does not sign in", async ({ page }) =>
   await expect(page).toHaveURL(/\/login\?next=%2Fprojects/);
 });
 
-test("create a project, see it live in a second session, archive it there too, then sign out", async ({ page, browser }) => {
+test("create a project, see it live in a second session, archive it there too, then sign out", async ({
+  page,
+  browser,
+}) => {
   await login(page);
   const other = await secondSession(browser);
   await other.goto(`${baseUrl()}/projects`);

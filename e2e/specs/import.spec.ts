@@ -15,9 +15,31 @@ test("import history in Settings, then search, open, export and resume an import
   await mkdir(folder, { recursive: true });
   const base = { isSidechain: false, userType: "external", cwd: workdir(), sessionId, version: "2.1.328" };
   const lines = [
-    { ...base, parentUuid: null, type: "user", uuid: randomUUID(), timestamp: "2026-11-02T09:00:00.000Z", message: { role: "user", content: `sketch the ${phrase} rollout` } },
+    {
+      ...base,
+      parentUuid: null,
+      type: "user",
+      uuid: randomUUID(),
+      timestamp: "2026-11-02T09:00:00.000Z",
+      message: { role: "user", content: `sketch the ${phrase} rollout` },
+    },
     // claude 2.1.328's default model is not in any price list: estimated, and shown as such.
-    { ...base, parentUuid: null, type: "assistant", uuid: randomUUID(), requestId: "req_e2e", timestamp: "2026-11-02T09:00:04.000Z", message: { id: `msg_${phrase}`, type: "message", role: "assistant", model: "claude-opus-5-5", content: [{ type: "text", text: "Here is the plan." }], usage: { input_tokens: 1000, output_tokens: 2000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } },
+    {
+      ...base,
+      parentUuid: null,
+      type: "assistant",
+      uuid: randomUUID(),
+      requestId: "req_e2e",
+      timestamp: "2026-11-02T09:00:04.000Z",
+      message: {
+        id: `msg_${phrase}`,
+        type: "message",
+        role: "assistant",
+        model: "claude-opus-5-5",
+        content: [{ type: "text", text: "Here is the plan." }],
+        usage: { input_tokens: 1000, output_tokens: 2000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      },
+    },
   ];
   const file = join(folder, `${sessionId}.jsonl`);
   await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");

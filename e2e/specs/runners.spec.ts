@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
 
-test("launch a runner from the UI, watch it go live, type into its terminal, pause (saying who) and unpause, stop it; a second page follows live", async ({ page, browser }) => {
+test("launch a runner from the UI, watch it go live, type into its terminal, pause (saying who) and unpause, stop it; a second page follows live", async ({
+  page,
+  browser,
+}) => {
   await login(page);
   const name = uniqueName("run");
   await page.goto(`${baseUrl()}/projects?new=1`);

@@ -7,7 +7,9 @@ async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-test("search an old session for a phrase, open it at the hit, press Resume: a new runner resumes that session live", async ({ page }) => {
+test("search an old session for a phrase, open it at the hit, press Resume: a new runner resumes that session live", async ({
+  page,
+}) => {
   await login(page);
   const name = uniqueName("sess");
   const phrase = `walrus${Date.now().toString(36)}`;
@@ -26,10 +28,20 @@ test("search an old session for a phrase, open it at the hit, press Resume: a ne
   await expect(page.getByTestId("runner-status")).toHaveText("terminated", { timeout: 15_000 });
 
   // The agent ships transcript lines every 2 s: wait until the archive has the phrase.
-  await expect.poll(async () => {
-    const res = await page.request.get(`${baseUrl()}/api/trpc/sessions.list?input=${encodeURIComponent(JSON.stringify({ json: { search: phrase } }))}`);
-    return ((await res.json()) as { result?: { data: { json: { hits: unknown[] } } } }).result?.data.json.hits.length ?? 0;
-  }, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.get(
+          `${baseUrl()}/api/trpc/sessions.list?input=${encodeURIComponent(JSON.stringify({ json: { search: phrase } }))}`,
+        );
+        return (
+          ((await res.json()) as { result?: { data: { json: { hits: unknown[] } } } }).result?.data.json.hits.length ??
+          0
+        );
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(0);
 
   await page.goto(`${baseUrl()}/sessions`);
   await expect(page.getByTestId("live-state")).toHaveText("● Live");

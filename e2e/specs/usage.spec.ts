@@ -12,7 +12,14 @@ test("dashboard tiles and a budget gauge move live while a runner spends", async
   await login(page);
   const name = uniqueName("spend");
   await mutate(page, "projects.create", { name, path: workdir() });
-  const budget = await mutate<{ id: string }>(page, "budgets.create", { name: `${name}-budget`, scope: "project", scopeRef: name, period: "daily", limitTokens: 5_000_000, action: "notify" });
+  const budget = await mutate<{ id: string }>(page, "budgets.create", {
+    name: `${name}-budget`,
+    scope: "project",
+    scopeRef: name,
+    period: "daily",
+    limitTokens: 5_000_000,
+    action: "notify",
+  });
 
   await page.goto(`${baseUrl()}/`);
   await expect(page.getByTestId("live-state")).toHaveText("● Live");

@@ -17,7 +17,14 @@ export interface StackInfo {
 }
 
 export function publishStack(s: StackInfo): void {
-  Object.assign(process.env, { E2E_BASE_URL: s.url, E2E_ADMIN_EMAIL: s.adminEmail, E2E_ADMIN_PASSWORD: s.adminPassword, E2E_DATABASE_URL: s.databaseUrl, E2E_WORKDIR: s.workdir, E2E_CLAUDE_PROJECTS_DIR: s.claudeProjectsDir });
+  Object.assign(process.env, {
+    E2E_BASE_URL: s.url,
+    E2E_ADMIN_EMAIL: s.adminEmail,
+    E2E_ADMIN_PASSWORD: s.adminPassword,
+    E2E_DATABASE_URL: s.databaseUrl,
+    E2E_WORKDIR: s.workdir,
+    E2E_CLAUDE_PROJECTS_DIR: s.claudeProjectsDir,
+  });
 }
 
 export const stack = () => ({

@@ -21,7 +21,14 @@ export default async function globalSetup() {
       resolve(JSON.parse(line.slice(6)) as Record<string, string>);
     });
   });
-  publishStack({ url: ready.url!, adminEmail: ready.adminEmail!, adminPassword: ready.adminPassword!, databaseUrl: ready.databaseUrl!, workdir: ready.workdir!, claudeProjectsDir: ready.claudeProjectsDir! });
+  publishStack({
+    url: ready.url!,
+    adminEmail: ready.adminEmail!,
+    adminPassword: ready.adminPassword!,
+    databaseUrl: ready.databaseUrl!,
+    workdir: ready.workdir!,
+    claudeProjectsDir: ready.claudeProjectsDir!,
+  });
   return async () => {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));

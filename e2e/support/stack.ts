@@ -31,11 +31,19 @@ const server = await startServer(env, createLogger("warn"), { web: true });
 const workdir = join(dataDir, "checkout");
 await mkdir(workdir, { recursive: true });
 const agent = await startLocalAgent({
-  repoRoot: root, dataDir, serverUrl: server.url, deps: server.deps, log: createLogger("warn"),
+  repoRoot: root,
+  dataDir,
+  serverUrl: server.url,
+  deps: server.deps,
+  log: createLogger("warn"),
   // Every fake claude also reports usage on its own twice a second, like a busy session.
-  env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" }, passEnv: ["FAKE_CLAUDE_USAGE_EVERY_MS"], claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
+  env: { PATH: hostPath(), HOME: join(dataDir, "home"), FAKE_CLAUDE_USAGE_EVERY_MS: "500" },
+  passEnv: ["FAKE_CLAUDE_USAGE_EVERY_MS"],
+  claudeBin: join(root, "libs/runner/src/testing/fake-claude.mjs"),
 });
-process.stdout.write(`READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir, claudeProjectsDir: env.claudeProjectsDir })}\n`);
+process.stdout.write(
+  `READY ${JSON.stringify({ url: server.url, adminEmail: env.adminEmail, adminPassword, databaseUrl: pg.url, workdir, claudeProjectsDir: env.claudeProjectsDir })}\n`,
+);
 
 const stop = async () => {
   await agent.stop().catch(() => undefined);

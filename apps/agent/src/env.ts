@@ -1,7 +1,9 @@
 import type { AgentEnv } from "@stratavore/agent";
 
 /** The only file of the agent app that reads process.env. */
-export function readAgentEnv(env: Record<string, string | undefined> = process.env): AgentEnv & { server?: string; joinToken?: string; dataDir?: string } {
+export function readAgentEnv(
+  env: Record<string, string | undefined> = process.env,
+): AgentEnv & { server?: string; joinToken?: string; dataDir?: string } {
   return {
     home: env.HOME,
     path: env.PATH,

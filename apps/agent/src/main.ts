@@ -4,8 +4,14 @@ import { readAgentEnv } from "./env.ts";
 
 /** `node --import tsx apps/agent/src/main.ts --server URL --join-token T` (also `stratavore agent`). */
 const env = readAgentEnv();
-const program = addAgentFlags(new Command("stratavore-agent").description("Stratavore node agent: runs Claude Code runners on this machine for a server"), env).action(async (flags) => {
-  const log = (level: string, msg: string, meta?: Record<string, unknown>) => process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...meta }) + "\n");
+const program = addAgentFlags(
+  new Command("stratavore-agent").description(
+    "Stratavore node agent: runs Claude Code runners on this machine for a server",
+  ),
+  env,
+).action(async (flags) => {
+  const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
+    process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...meta }) + "\n");
   await runAgentProcess(await buildAgentOptions(flags, env, log), flags.parentPid);
 });
 

@@ -18,12 +18,35 @@ it("`stratavore agent` from the built CLI joins with a join token, runs a runner
   const { secret } = await h.api.joinTokens.create({ ttlMinutes: 5 });
   const checkout = join(h.tmp, "cli-checkout");
   await mkdir(checkout, { recursive: true });
-  const child = spawn(process.execPath, [bin, "agent", "--server", h.server.url, "--join-token", secret, "--data-dir", join(h.tmp, name), "--name", name, "--claude-bin", FAKE_CLAUDE, "--heartbeat-seconds", "1"], {
-    env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) } as unknown as NodeJS.ProcessEnv,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "agent",
+      "--server",
+      h.server.url,
+      "--join-token",
+      secret,
+      "--data-dir",
+      join(h.tmp, name),
+      "--name",
+      name,
+      "--claude-bin",
+      FAKE_CLAUDE,
+      "--heartbeat-seconds",
+      "1",
+    ],
+    {
+      env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  await waitFor("node online", async () => (await h.api.nodes.list()).find((n) => n.name === name && n.connected), 20_000);
+  await waitFor(
+    "node online",
+    async () => (await h.api.nodes.list()).find((n) => n.name === name && n.connected),
+    20_000,
+  );
   const project = await h.api.projects.create({ name: uniqueSlug("cli-agent"), path: checkout });
   const runner = await h.api.runners.launch({ project: project.name, node: name });
   expect(runner.status).toBe("running");

@@ -47,7 +47,10 @@ export async function runAttachSession(o: AttachOptions): Promise<StreamEnd> {
   };
   const send = (text: string) => {
     for (const data of inputChunks(text)) {
-      socket.timeout(ACK_TIMEOUT_MS).emitWithAck("runner:input", { runnerId, data }).then(onAck, () => {});
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck("runner:input", { runnerId, data })
+        .then(onAck, () => {});
     }
   };
   const decoder = new StringDecoder("utf8");

@@ -18,14 +18,14 @@ export function scopeArg(value: string): ScopeArg {
   return { scope: m[1] as "project" | "runner", scopeRef: ref };
 }
 
-
 /** A token limit: a whole number ≥ 1, with an optional k/M/B suffix (2.5M). */
 export function tokensArg(value: string): number {
   const m = /^(\d+(?:\.\d+)?)([kmb])?$/i.exec(value.trim().replace(/[_,]/g, ""));
   const factor = { k: 1e3, m: 1e6, b: 1e9 }[(m?.[2] ?? "").toLowerCase() as "k" | "m" | "b"] ?? 1;
   // A fraction only with a suffix: 2.5M is a count of tokens, 1.5 is not.
   const n = m && (m[2] || !m[1]?.includes(".")) ? Math.round(Number(m[1]) * factor) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("Expected a whole number of tokens of at least 1 (e.g. 500000 or 2.5M).");
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError("Expected a whole number of tokens of at least 1 (e.g. 500000 or 2.5M).");
   return n;
 }
 
@@ -33,7 +33,8 @@ export function tokensArg(value: string): number {
 export function usdArg(value: string): number {
   const text = value.trim().replace(/^\$/, "");
   const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(n > 0) || n > 1_000_000_000) throw new InvalidArgumentError("Expected a positive amount of US dollars (e.g. 25 or 12.50).");
+  if (!(n > 0) || n > 1_000_000_000)
+    throw new InvalidArgumentError("Expected a positive amount of US dollars (e.g. 25 or 12.50).");
   return n;
 }
 

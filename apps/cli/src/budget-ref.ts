@@ -17,9 +17,16 @@ export async function resolveBudget(api: ApiClient, ref: string): Promise<Budget
   const byPrefix = id.length >= MIN_PREFIX && /^[0-9a-f-]+$/.test(id) ? all.filter((b) => b.id.startsWith(id)) : [];
   const matches = [...new Map([...byName, ...byPrefix].map((b) => [b.id, b])).values()];
   const [only] = matches;
-  if (!only) throw new CliError("NOT_FOUND", `No budget '${text}' (by id, id prefix or name); 'stratavore budget list' shows them.`);
+  if (!only)
+    throw new CliError(
+      "NOT_FOUND",
+      `No budget '${text}' (by id, id prefix or name); 'stratavore budget list' shows them.`,
+    );
   if (matches.length > 1) {
-    throw new CliError("AMBIGUOUS", `'${text}' matches ${matches.length} budgets (${matches.map((b) => b.id.slice(0, 8)).join(", ")}); pass the id.`);
+    throw new CliError(
+      "AMBIGUOUS",
+      `'${text}' matches ${matches.length} budgets (${matches.map((b) => b.id.slice(0, 8)).join(", ")}); pass the id.`,
+    );
   }
   return only;
 }

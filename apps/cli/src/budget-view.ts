@@ -7,7 +7,8 @@ export const budgetState = (b: Budget) => (b.enabled ? b.state : "disabled");
 
 const used = (b: Budget) => formatPercent(b.fraction * 100);
 const scopeText = (b: Budget) => (b.scope === "global" ? "global" : b.scopeLabel);
-const tokensOf = (b: Budget, f: (n: number) => string) => `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
+const tokensOf = (b: Budget, f: (n: number) => string) =>
+  `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
 /** `~$` when estimated prices are in the figure; unpriced tokens said apart (a USD limit cannot see them). */
 const usdOf = (b: Budget) =>
   `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${b.limitUsd === null ? "-" : formatUsd(b.limitUsd)}${b.limitUsd !== null && b.unpricedTokens > 0 ? ` +${formatCompact(b.unpricedTokens)} unpriced` : ""}`;
@@ -15,7 +16,18 @@ const usdOf = (b: Budget) =>
 export function budgetTable(budgets: Budget[]): string {
   return table(
     ["ID", "NAME", "SCOPE", "PERIOD", "TOKENS", "USD", "USED", "STATE", "ACTION", "RESETS"],
-    budgets.map((b) => [shortId(b.id), b.name, scopeText(b), b.period, tokensOf(b, formatCompact), usdOf(b), used(b), budgetState(b), b.action, formatDate(b.periodEnd)]),
+    budgets.map((b) => [
+      shortId(b.id),
+      b.name,
+      scopeText(b),
+      b.period,
+      tokensOf(b, formatCompact),
+      usdOf(b),
+      used(b),
+      budgetState(b),
+      b.action,
+      formatDate(b.periodEnd),
+    ]),
   );
 }
 

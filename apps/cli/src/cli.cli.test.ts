@@ -37,8 +37,18 @@ describe("help and usage", () => {
   it("exits 2 with one USAGE line for unknown options, missing arguments and bad numbers", async () => {
     expectFailure(await h.run(["projects", "list", "--bogus"]), 2, "USAGE", /unknown option '--bogus'/);
     expectFailure(await h.run(["projects", "create", "x"]), 2, "USAGE", /--path/);
-    expectFailure(await h.run(["projects", "create", "x", "--path", "/x", "--max-runners", "0"]), 2, "USAGE", /max-runners/);
-    expectFailure(await h.run(["projects", "edit", "x", "--tag", "a", "--clear-tags"]), 2, "USAGE", /cannot be used with/);
+    expectFailure(
+      await h.run(["projects", "create", "x", "--path", "/x", "--max-runners", "0"]),
+      2,
+      "USAGE",
+      /max-runners/,
+    );
+    expectFailure(
+      await h.run(["projects", "edit", "x", "--tag", "a", "--clear-tags"]),
+      2,
+      "USAGE",
+      /cannot be used with/,
+    );
   });
 });
 
@@ -65,7 +75,13 @@ describe("login, whoami, logout", () => {
     expect(who.stdout).toMatch(/Role:\s+operator/);
 
     const json = await h.run(["whoami", "--json"], { configDir });
-    expect(JSON.parse(json.stdout)).toMatchObject({ email: operator.email, role: "operator", via: "token", scopes: ["read", "write"], server: h.server.url });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      email: operator.email,
+      role: "operator",
+      via: "token",
+      scopes: ["read", "write"],
+      server: h.server.url,
+    });
 
     const out = await h.run(["logout"], { configDir });
     expect(out.code).toBe(0);
@@ -92,14 +108,27 @@ describe("login, whoami, logout", () => {
 
   it("rejects a bad token at login with exit 3 and stores nothing", async () => {
     const configDir = await h.freshDir("bad");
-    expectFailure(await h.run(["login", "--server", h.server.url, "--token", "svt_not-a-real-token"], { configDir }), 3, "UNAUTHENTICATED", /rejected/);
+    expectFailure(
+      await h.run(["login", "--server", h.server.url, "--token", "svt_not-a-real-token"], { configDir }),
+      3,
+      "UNAUTHENTICATED",
+      /rejected/,
+    );
     await expect(stat(join(configDir, "config.json"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("exits 7 when the server cannot be reached", async () => {
     const server = `http://127.0.0.1:${await closedPort()}`;
-    expectFailure(await h.run(["whoami"], { env: { STRATAVORE_SERVER: server, STRATAVORE_TOKEN: operator.token } }), 7, "UNREACHABLE");
-    expectFailure(await h.run(["login", "--server", server, "--token", operator.token], { configDir: await h.freshDir("down") }), 7, "UNREACHABLE");
+    expectFailure(
+      await h.run(["whoami"], { env: { STRATAVORE_SERVER: server, STRATAVORE_TOKEN: operator.token } }),
+      7,
+      "UNREACHABLE",
+    );
+    expectFailure(
+      await h.run(["login", "--server", server, "--token", operator.token], { configDir: await h.freshDir("down") }),
+      7,
+      "UNREACHABLE",
+    );
   });
 });
 
@@ -114,13 +143,33 @@ describe("projects", () => {
 
   it("creates, lists, shows, edits, archives, unarchives and deletes a project", async () => {
     const name = uniqueSlug("cli-proj");
-    const created = await cli(["projects", "create", name, "--path", "/srv/checkouts/app/", "--description", "CLI test", "--tag", "web", "--tag", "api,cli", "--max-runners", "2"]);
+    const created = await cli([
+      "projects",
+      "create",
+      name,
+      "--path",
+      "/srv/checkouts/app/",
+      "--description",
+      "CLI test",
+      "--tag",
+      "web",
+      "--tag",
+      "api,cli",
+      "--max-runners",
+      "2",
+    ]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(new RegExp(`Created project ${name}`));
     expect(created.stdout).toMatch(/Path:\s+\/srv\/checkouts\/app\n/);
 
     const [listed] = await listJson(["--search", name]);
-    expect(listed).toMatchObject({ name, path: "/srv/checkouts/app", tags: ["web", "api", "cli"], maxRunners: 2, status: "idle" });
+    expect(listed).toMatchObject({
+      name,
+      path: "/srv/checkouts/app",
+      tags: ["web", "api", "cli"],
+      maxRunners: 2,
+      status: "idle",
+    });
     expect((listed as unknown as { createdAt: string }).createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await listJson(["--tag", "cli", "--search", name])).toHaveLength(1);
     expect(await listJson(["--tag", "nope", "--search", name])).toHaveLength(0);
@@ -131,16 +180,37 @@ describe("projects", () => {
 
     const shown = await cli(["projects", "show", name, "--json"]);
     const detail = JSON.parse(shown.stdout);
-    expect(detail).toMatchObject({ name, description: "CLI test", stats: { activeRunners: 0, totalRunners: 0, sessions: 0, totalTokens: 0, costUsd: 0, lastActivityAt: null } });
+    expect(detail).toMatchObject({
+      name,
+      description: "CLI test",
+      stats: { activeRunners: 0, totalRunners: 0, sessions: 0, totalTokens: 0, costUsd: 0, lastActivityAt: null },
+    });
     const byId = await cli(["projects", "show", detail.id]);
     expect(byId.stdout).toMatch(new RegExp(`Name:\\s+${name}`));
     expect(byId.stdout).toMatch(/Sessions:\s+0/);
     expect(byId.stdout).toMatch(/Cost:\s+\$0\.00/);
 
     const renamed = `${name}-v2`;
-    const edited = await cli(["projects", "edit", name, "--name", renamed, "--path", "/srv/other", "--tag", "solo", "--max-runners", "7"]);
+    const edited = await cli([
+      "projects",
+      "edit",
+      name,
+      "--name",
+      renamed,
+      "--path",
+      "/srv/other",
+      "--tag",
+      "solo",
+      "--max-runners",
+      "7",
+    ]);
     expect(edited.code, edited.stderr).toBe(0);
-    expect(JSON.parse((await cli(["projects", "show", renamed, "--json"])).stdout)).toMatchObject({ id: detail.id, path: "/srv/other", tags: ["solo"], maxRunners: 7 });
+    expect(JSON.parse((await cli(["projects", "show", renamed, "--json"])).stdout)).toMatchObject({
+      id: detail.id,
+      path: "/srv/other",
+      tags: ["solo"],
+      maxRunners: 7,
+    });
     const cleared = await cli(["projects", "edit", renamed, "--clear-tags", "--json"]);
     expect(JSON.parse(cleared.stdout).tags).toEqual([]);
 
@@ -176,9 +246,24 @@ describe("projects", () => {
   });
 
   it("reports server-side validation as VALIDATION with exit 2", async () => {
-    expectFailure(await cli(["projects", "create", "Bad Name!", "--path", "/srv/x"]), 2, "VALIDATION", /name: Use lowercase/);
-    expectFailure(await cli(["projects", "create", uniqueSlug("cli-rel"), "--path", "relative/dir"]), 2, "VALIDATION", /path: Must be an absolute path/);
-    expectFailure(await cli(["projects", "create", uniqueSlug("cli-tag"), "--path", "/srv/x", "--tag", "Not A Tag"]), 2, "VALIDATION", /tags/);
+    expectFailure(
+      await cli(["projects", "create", "Bad Name!", "--path", "/srv/x"]),
+      2,
+      "VALIDATION",
+      /name: Use lowercase/,
+    );
+    expectFailure(
+      await cli(["projects", "create", uniqueSlug("cli-rel"), "--path", "relative/dir"]),
+      2,
+      "VALIDATION",
+      /path: Must be an absolute path/,
+    );
+    expectFailure(
+      await cli(["projects", "create", uniqueSlug("cli-tag"), "--path", "/srv/x", "--tag", "Not A Tag"]),
+      2,
+      "VALIDATION",
+      /tags/,
+    );
   });
 
   it("maps NOT_FOUND to 5 and a taken name to 6", async () => {
@@ -205,11 +290,22 @@ describe("projects", () => {
     const readOnly = await h.issue("operator", ["read"]);
     const name = uniqueSlug("cli-scope");
     expect((await cli(["projects", "list", "--search", name, "--json"], readOnly)).stdout.trim()).toBe("[]");
-    expectFailure(await cli(["projects", "create", name, "--path", "/srv/s"], readOnly), 4, "TOKEN_SCOPE", /'write' scope/);
+    expectFailure(
+      await cli(["projects", "create", name, "--path", "/srv/s"], readOnly),
+      4,
+      "TOKEN_SCOPE",
+      /'write' scope/,
+    );
     expectFailure(await cli(["projects", "show", name]), 5, "NOT_FOUND");
   });
 
   it("exits 3 when the token is unknown to the server", async () => {
-    expectFailure(await h.run(["projects", "list"], { env: { STRATAVORE_SERVER: h.server.url, STRATAVORE_TOKEN: "svt_revoked-or-made-up" } }), 3, "UNAUTHENTICATED");
+    expectFailure(
+      await h.run(["projects", "list"], {
+        env: { STRATAVORE_SERVER: h.server.url, STRATAVORE_TOKEN: "svt_revoked-or-made-up" },
+      }),
+      3,
+      "UNAUTHENTICATED",
+    );
   });
 });

@@ -21,7 +21,8 @@ export async function readLogin(configDir: string): Promise<StoredLogin | null> 
     throw err;
   }
   const parsed = storedLoginSchema.safeParse(safeJson(raw));
-  if (!parsed.success) throw new CliError("CONFIG", `${configFile(configDir)} is not a valid login; run 'stratavore login' again.`);
+  if (!parsed.success)
+    throw new CliError("CONFIG", `${configFile(configDir)} is not a valid login; run 'stratavore login' again.`);
   return parsed.data;
 }
 

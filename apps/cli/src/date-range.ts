@@ -13,7 +13,8 @@ function localDay(text: string): Date | null {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(y, mo - 1, d);
   // new Date(2026, 1, 30) is March 2nd; a day that does not exist is a typo.
-  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) throw new InvalidArgumentError(`'${text}' is not a calendar date.`);
+  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d)
+    throw new InvalidArgumentError(`'${text}' is not a calendar date.`);
   return date;
 }
 

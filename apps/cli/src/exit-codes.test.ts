@@ -5,12 +5,32 @@ import { EXIT, EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
 describe("exitCodeFor", () => {
   it("gives every server code a documented exit code", () => {
     const expected: Record<ErrorCode, number> = {
-      UNAUTHENTICATED: 3, FORBIDDEN: 4, TOKEN_SCOPE: 4, VALIDATION: 2, NOT_FOUND: 5, CONFLICT: 6, PROJECT_NAME_TAKEN: 6,
-      PROJECT_HAS_ACTIVE_RUNNERS: 6, PROJECT_ARCHIVED: 6, EMAIL_TAKEN: 6, LAST_ADMIN: 6, CANNOT_DISABLE_SELF: 6,
-      QUOTA_EXCEEDED: 6, NO_NODE_AVAILABLE: 6, NODE_UNAVAILABLE: 6, PATH_MISSING: 6, INVALID_TRANSITION: 6, RUNNER_NOT_ACTIVE: 6, NOT_RESUMABLE: 6,
-      JOIN_TOKEN_INVALID: 3, BUDGET_BLOCKED: 6, RATE_LIMITED: 1, INTERNAL: 1,
+      UNAUTHENTICATED: 3,
+      FORBIDDEN: 4,
+      TOKEN_SCOPE: 4,
+      VALIDATION: 2,
+      NOT_FOUND: 5,
+      CONFLICT: 6,
+      PROJECT_NAME_TAKEN: 6,
+      PROJECT_HAS_ACTIVE_RUNNERS: 6,
+      PROJECT_ARCHIVED: 6,
+      EMAIL_TAKEN: 6,
+      LAST_ADMIN: 6,
+      CANNOT_DISABLE_SELF: 6,
+      QUOTA_EXCEEDED: 6,
+      NO_NODE_AVAILABLE: 6,
+      NODE_UNAVAILABLE: 6,
+      PATH_MISSING: 6,
+      INVALID_TRANSITION: 6,
+      RUNNER_NOT_ACTIVE: 6,
+      NOT_RESUMABLE: 6,
+      JOIN_TOKEN_INVALID: 3,
+      BUDGET_BLOCKED: 6,
+      RATE_LIMITED: 1,
+      INTERNAL: 1,
     };
-    for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) expect([code, exitCodeFor(code)]).toEqual([code, expected[code]]);
+    for (const code of Object.keys(ERROR_CODES) as ErrorCode[])
+      expect([code, exitCodeFor(code)]).toEqual([code, expected[code]]);
     for (const n of Object.values(EXIT)) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^  ${n}  `, "m"));
   });
 

@@ -49,7 +49,12 @@ describe("nodes and join tokens", () => {
 
     const listed = await cli(["join-token", "list", "--json"]);
     expect(listed.code, listed.stderr).toBe(0);
-    const tokens = JSON.parse(listed.stdout) as { id: string; usedAt: string | null; revokedAt: string | null; expiresAt: string }[];
+    const tokens = JSON.parse(listed.stdout) as {
+      id: string;
+      usedAt: string | null;
+      revokedAt: string | null;
+      expiresAt: string;
+    }[];
     const mine = tokens.find((t) => t.id === id);
     expect(mine).toMatchObject({ usedAt: null, revokedAt: null });
     expect(Date.parse(mine!.expiresAt) - Date.now()).toBeGreaterThan(25 * 60_000);
@@ -96,7 +101,12 @@ describe("runners without an agent", () => {
 
   it("checks launch options before calling the server", async () => {
     expectFailure(await cli(["launch", "p", "--fork"]), 2, "USAGE", /--fork needs/);
-    expectFailure(await cli(["launch", "p", "--continue", "--resume", randomUUID()]), 2, "USAGE", /cannot be used with/);
+    expectFailure(
+      await cli(["launch", "p", "--continue", "--resume", randomUUID()]),
+      2,
+      "USAGE",
+      /cannot be used with/,
+    );
     expectFailure(await cli(["launch", "p", "--resume", "not-a-uuid"]), 2, "VALIDATION", /resumeSessionId/);
   });
 
@@ -128,8 +138,12 @@ describe("runners without an agent", () => {
 
 describe("realtime connection", () => {
   it("maps a refused handshake to UNAUTHENTICATED and a dead server to UNREACHABLE", async () => {
-    await expect(openRealtime({ server: h.server.url, token: "svt_made-up" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
-    await expect(openRealtime({ server: `http://127.0.0.1:${await closedPort()}`, token: operator.token })).rejects.toMatchObject({ code: "UNREACHABLE" });
+    await expect(openRealtime({ server: h.server.url, token: "svt_made-up" })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    await expect(
+      openRealtime({ server: `http://127.0.0.1:${await closedPort()}`, token: operator.token }),
+    ).rejects.toMatchObject({ code: "UNREACHABLE" });
     const socket = await openRealtime({ server: h.server.url, token: operator.token });
     expect(socket.connected).toBe(true);
     socket.disconnect();

@@ -26,7 +26,10 @@ const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
  * A session too big for one call becomes several, each with the same metadata and a share
  * of the records: the server upserts sessions and records by id, so the parts add up.
  */
-export function splitSession(s: ImportSession, limits: BatchLimits = BATCH_LIMITS): { part: ImportSession; bytes: number }[] {
+export function splitSession(
+  s: ImportSession,
+  limits: BatchLimits = BATCH_LIMITS,
+): { part: ImportSession; bytes: number }[] {
   const meta = bytesOf({ ...s, records: [] });
   const parts: { part: ImportSession; bytes: number }[] = [];
   let records: UsageRecordInput[] = [];
@@ -57,7 +60,10 @@ export class ImportBatcher {
   add(session: ImportSession): ImportSession[][] {
     const ready: ImportSession[][] = [];
     for (const { part, bytes } of splitSession(session, this.limits)) {
-      const fits = this.pending.length < this.limits.sessions && this.records + part.records.length <= this.limits.records && this.bytes + bytes <= this.limits.bytes;
+      const fits =
+        this.pending.length < this.limits.sessions &&
+        this.records + part.records.length <= this.limits.records &&
+        this.bytes + bytes <= this.limits.bytes;
       if (!fits && this.pending.length) ready.push(this.take());
       this.pending.push(part);
       this.records += part.records.length;

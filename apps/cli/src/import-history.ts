@@ -41,7 +41,16 @@ const isoOrNull = (at: string | null) => {
 export async function importHistory({ dir, send, onProgress, upload }: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
   for await (const s of scanHistory(dir)) found.push(s);
-  const summary: ImportSummary = { dir, dryRun: !send, sessions: found.length, records: 0, recordsChanged: 0, projectsCreated: [], malformedLines: 0, transcriptsArchived: 0 };
+  const summary: ImportSummary = {
+    dir,
+    dryRun: !send,
+    sessions: found.length,
+    records: 0,
+    recordsChanged: 0,
+    projectsCreated: [],
+    malformedLines: 0,
+    transcriptsArchived: 0,
+  };
   const batcher = new ImportBatcher();
   const flush = async (batch: ImportSession[] | null) => {
     if (!batch || !send) return;
@@ -56,7 +65,15 @@ export async function importHistory({ dir, send, onProgress, upload }: ImportOpt
     const parsed = await parseSessionFiles(h.files, h.sessionId);
     summary.records += parsed.records.length;
     summary.malformedLines += parsed.malformed;
-    const session = { sessionId: h.sessionId, cwd: h.cwd, title: parsed.title, firstAt: isoOrNull(parsed.firstAt), lastAt: isoOrNull(parsed.lastAt), messageCount: parsed.messageCount, records: parsed.records };
+    const session = {
+      sessionId: h.sessionId,
+      cwd: h.cwd,
+      title: parsed.title,
+      firstAt: isoOrNull(parsed.firstAt),
+      lastAt: isoOrNull(parsed.lastAt),
+      messageCount: parsed.messageCount,
+      records: parsed.records,
+    };
     for (const batch of batcher.add(session)) await flush(batch);
     onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
   }

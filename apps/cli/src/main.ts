@@ -10,6 +10,6 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 
 const ctx = { env: readCliEnv(), io: processIo() };
 // exitCode rather than exit(): lets stdout drain when it is a pipe.
-runCli(buildProgram(ctx), process.argv, ctx).then((code) => {
+void runCli(buildProgram(ctx), process.argv, ctx).then((code) => {
   process.exitCode = code;
 });

@@ -5,12 +5,22 @@ import { fields, formatDate, formatList, table } from "./output.ts";
 export const nodeStatus = (n: Node) => (n.revokedAt ? "revoked" : n.status);
 const versions = (n: Node) => `agent ${n.agentVersion}, claude ${n.claudeVersion ?? "?"}`;
 /** cgroup-v1 / cgroup-v2, or "signals" where pause falls back to SIGSTOP (and fails a running tool). */
-const isolation = (n: Node) => (!n.capabilities ? "-" : n.capabilities.isolation === "none" ? "none (pause: signals)" : n.capabilities.isolation);
+const isolation = (n: Node) =>
+  !n.capabilities ? "-" : n.capabilities.isolation === "none" ? "none (pause: signals)" : n.capabilities.isolation;
 
 export function nodeTable(nodes: Node[]): string {
   return table(
     ["NAME", "STATUS", "CONNECTED", "RUNNERS", "LABELS", "ISOLATION", "VERSIONS", "LAST SEEN"],
-    nodes.map((n) => [n.name, nodeStatus(n), n.connected ? "yes" : "no", `${n.activeRunners}/${n.capacity}`, formatList(n.labels), isolation(n), versions(n), formatDate(n.lastSeenAt)]),
+    nodes.map((n) => [
+      n.name,
+      nodeStatus(n),
+      n.connected ? "yes" : "no",
+      `${n.activeRunners}/${n.capacity}`,
+      formatList(n.labels),
+      isolation(n),
+      versions(n),
+      formatDate(n.lastSeenAt),
+    ]),
   );
 }
 
@@ -41,6 +51,13 @@ export function joinTokenStatus(t: JoinToken, now = Date.now()): string {
 export function joinTokenTable(tokens: JoinToken[], now = Date.now()): string {
   return table(
     ["ID", "STATUS", "EXPIRES", "USED", "NODE", "CREATED"],
-    tokens.map((t) => [t.id, joinTokenStatus(t, now), formatDate(t.expiresAt), formatDate(t.usedAt), t.nodeName ?? "-", formatDate(t.createdAt)]),
+    tokens.map((t) => [
+      t.id,
+      joinTokenStatus(t, now),
+      formatDate(t.expiresAt),
+      formatDate(t.usedAt),
+      t.nodeName ?? "-",
+      formatDate(t.createdAt),
+    ]),
   );
 }

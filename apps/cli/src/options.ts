@@ -9,7 +9,8 @@ export interface CliContext {
 }
 
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("Expected a whole number of at least 1.");
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("Expected a whole number of at least 1.");
   return Number(value);
 }
 
@@ -20,5 +21,11 @@ export function nonNegativeInt(value: string): number {
 
 /** `--tag a --tag b,c` → [a, b, c]; tags cannot contain commas, so splitting is safe. */
 export function collectTags(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((t) => t.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+  ];
 }

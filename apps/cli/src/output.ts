@@ -7,8 +7,16 @@
 export function table(header: string[], rows: string[][], right: readonly number[] = []): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  const pad = (cell: string, i: number, last: boolean) => (right.includes(i) ? cell.padStart(widths[i] ?? 0) : last ? cell : cell.padEnd(widths[i] ?? 0));
-  return all.map((r) => r.map((cell, i) => pad(cell, i, i === r.length - 1)).join("  ").trimEnd()).join("\n");
+  const pad = (cell: string, i: number, last: boolean) =>
+    right.includes(i) ? cell.padStart(widths[i] ?? 0) : last ? cell : cell.padEnd(widths[i] ?? 0);
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => pad(cell, i, i === r.length - 1))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** `label: value` pairs with the values aligned. */
@@ -67,7 +75,11 @@ export function oneLine(text: string, max = 80): string {
 
 /** Token counts at a glance: 950, 4.5k, 12.3M, 1.2B. */
 export function formatCompact(n: number): string {
-  const units: [number, string][] = [[1e9, "B"], [1e6, "M"], [1e3, "k"]];
+  const units: [number, string][] = [
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
   for (const [size, suffix] of units) {
     // 999,950 rounds to "1000.0k"; it reads better as the next unit up.
     if (Math.abs(n) >= size * 0.99995) return `${(n / size).toFixed(1).replace(/\.0$/, "")}${suffix}`;

@@ -17,7 +17,15 @@ function projectFields(p: Project): [string, string][] {
     ["Description", p.description || "-"],
     ["Tags", formatList(p.tags)],
     ["Runners", `${p.activeRunners} active / ${p.maxRunners} max`],
-    ["Runner limits", [p.runnerMemoryMb ? `memory ${p.runnerMemoryMb} MiB` : null, p.runnerCpuPercent ? `CPU ${p.runnerCpuPercent}%` : null].filter(Boolean).join(", ") || "-"],
+    [
+      "Runner limits",
+      [
+        p.runnerMemoryMb ? `memory ${p.runnerMemoryMb} MiB` : null,
+        p.runnerCpuPercent ? `CPU ${p.runnerCpuPercent}%` : null,
+      ]
+        .filter(Boolean)
+        .join(", ") || "-",
+    ],
     ["Created", formatDate(p.createdAt)],
     ["Updated", formatDate(p.updatedAt)],
     ["Archived", formatDate(p.archivedAt)],

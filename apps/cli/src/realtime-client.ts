@@ -22,9 +22,17 @@ export function socketTarget(server: string): { origin: string; path: string } {
 export function realtimeError(err: unknown): CliError {
   const { message, data } = (err ?? {}) as { message?: string; data?: { code?: unknown; message?: unknown } };
   const code = typeof data?.code === "string" ? data.code : undefined;
-  if (code === "UNAUTHENTICATED") return new CliError(code, "The server rejected this token (unknown, expired or revoked).");
-  if (code) return new CliError(code, typeof data?.message === "string" ? data.message : `The server refused the realtime connection (${code}).`);
-  return new CliError("UNREACHABLE", `Cannot reach the Stratavore server's realtime endpoint (${message ?? "connection failed"}).`);
+  if (code === "UNAUTHENTICATED")
+    return new CliError(code, "The server rejected this token (unknown, expired or revoked).");
+  if (code)
+    return new CliError(
+      code,
+      typeof data?.message === "string" ? data.message : `The server refused the realtime connection (${code}).`,
+    );
+  return new CliError(
+    "UNREACHABLE",
+    `Cannot reach the Stratavore server's realtime endpoint (${message ?? "connection failed"}).`,
+  );
 }
 
 /**
@@ -35,7 +43,13 @@ export function realtimeError(err: unknown): CliError {
 export function openRealtime(conn: Connection, timeoutMs = CONNECT_TIMEOUT_MS): Promise<RealtimeSocket> {
   const { origin, path } = socketTarget(conn.server);
   // WebSocket only: a CLI has no proxy that needs long-polling, and it keeps one connection.
-  const socket: RealtimeSocket = io(origin, { path, auth: { token: conn.token }, transports: ["websocket"], timeout: timeoutMs, reconnectionDelayMax: 5_000 });
+  const socket: RealtimeSocket = io(origin, {
+    path,
+    auth: { token: conn.token },
+    transports: ["websocket"],
+    timeout: timeoutMs,
+    reconnectionDelayMax: 5_000,
+  });
   return new Promise((resolve, reject) => {
     const settle = (err?: unknown) => {
       socket.off("connect", onConnect);

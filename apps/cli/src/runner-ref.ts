@@ -28,13 +28,26 @@ export async function resolveRunner(api: ApiClient, ref: string): Promise<Runner
 }
 
 async function matchPrefix(api: ApiClient, prefix: string): Promise<Runner> {
-  if (!PREFIX_RE.test(prefix)) throw usageError(`'${prefix}' is not a runner id; pass the full id or at least its first ${MIN_PREFIX} characters.`);
+  if (!PREFIX_RE.test(prefix))
+    throw usageError(
+      `'${prefix}' is not a runner id; pass the full id or at least its first ${MIN_PREFIX} characters.`,
+    );
   const matches = (await api.runners.list.query({ limit: PREFIX_SCAN })).filter((r) => r.id.startsWith(prefix));
   const [only] = matches;
-  if (!only) throw new CliError("NOT_FOUND", `No runner id starts with '${prefix}' (among the newest ${PREFIX_SCAN}); pass the full id.`);
+  if (!only)
+    throw new CliError(
+      "NOT_FOUND",
+      `No runner id starts with '${prefix}' (among the newest ${PREFIX_SCAN}); pass the full id.`,
+    );
   if (matches.length > 1) {
-    const ids = matches.slice(0, 5).map((r) => r.id.slice(0, prefix.length + 4)).join(", ");
-    throw new CliError("AMBIGUOUS", `'${prefix}' matches ${matches.length} runners (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`);
+    const ids = matches
+      .slice(0, 5)
+      .map((r) => r.id.slice(0, prefix.length + 4))
+      .join(", ");
+    throw new CliError(
+      "AMBIGUOUS",
+      `'${prefix}' matches ${matches.length} runners (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
+    );
   }
   return only;
 }

@@ -47,7 +47,8 @@ class FakeSocket {
   connect() {}
 }
 
-const runner = (over: Partial<Runner>) => ({ id: RUNNER_ID, status: "running", nextRestartAt: null, ...over }) as Runner;
+const runner = (over: Partial<Runner>) =>
+  ({ id: RUNNER_ID, status: "running", nextRestartAt: null, ...over }) as Runner;
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const out = (seq: number, data: string) => ({ runnerId: RUNNER_ID, seq, data });
 
@@ -79,7 +80,10 @@ describe("streamRunner", () => {
     expect(log).toEqual(["backlog:abc", "d", "e"]);
     stream.close();
     await expect(stream.done).resolves.toEqual({ reason: "closed" });
-    expect(socket.sent.slice(-2)).toEqual([["runner:detach", { runnerId: RUNNER_ID }], ["(disconnect)", null]]);
+    expect(socket.sent.slice(-2)).toEqual([
+      ["runner:detach", { runnerId: RUNNER_ID }],
+      ["(disconnect)", null],
+    ]);
   });
 
   it("ends when the runner ends, but not while a restart is pending; a restart starts seq over", async () => {
@@ -109,7 +113,12 @@ describe("streamRunner", () => {
     socket.push("connect");
     socket.ack({ ok: true, chunks: [out(1, "a"), out(2, "b")] });
     await tick();
-    expect(log).toEqual(["backlog:a", "notice:Connection to the server lost (transport close); reconnecting…", "notice:Reconnected.", "b"]);
+    expect(log).toEqual([
+      "backlog:a",
+      "notice:Connection to the server lost (transport close); reconnecting…",
+      "notice:Reconnected.",
+      "b",
+    ]);
     stream.close();
   });
 
@@ -122,7 +131,10 @@ describe("streamRunner", () => {
     revoked.socket.ack({ ok: true, chunks: [] });
     await tick();
     revoked.socket.active = false;
-    revoked.socket.push("connect_error", Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }));
+    revoked.socket.push(
+      "connect_error",
+      Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }),
+    );
     await expect(revoked.stream.done).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });

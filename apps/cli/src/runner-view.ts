@@ -25,8 +25,16 @@ export function runnerTable(runners: Runner[], now = Date.now()): string {
   return table(
     ["ID", "PROJECT", "NODE", "STATUS", "PID", "CPU", "MEMORY", "UPTIME", "RESTARTS", "END REASON"],
     runners.map((r) => [
-      shortId(r.id), r.projectName, dash(r.nodeName), r.status, dash(r.pid), formatPercent(r.cpuPercent), formatBytes(r.memoryBytes),
-      uptime(r, now), restarts(r), r.endReason ? oneLine(r.endReason, 60) : "-",
+      shortId(r.id),
+      r.projectName,
+      dash(r.nodeName),
+      r.status,
+      dash(r.pid),
+      formatPercent(r.cpuPercent),
+      formatBytes(r.memoryBytes),
+      uptime(r, now),
+      restarts(r),
+      r.endReason ? oneLine(r.endReason, 60) : "-",
     ]),
   );
 }
@@ -64,7 +72,15 @@ export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.no
     ["PID", dash(r.pid)],
     ["CPU", formatPercent(r.cpuPercent)],
     ["Memory", formatBytes(r.memoryBytes)],
-    ["Limits", [r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null, r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null].filter(Boolean).join(", ") || "-"],
+    [
+      "Limits",
+      [
+        r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null,
+        r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null,
+      ]
+        .filter(Boolean)
+        .join(", ") || "-",
+    ],
     ["Restarts", restarts(r)],
     ["Next restart", formatDate(r.nextRestartAt)],
     ["Exit code", dash(r.exitCode)],

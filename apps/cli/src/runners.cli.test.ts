@@ -41,7 +41,12 @@ async function launch(...extra: string[]): Promise<RunnerJson> {
   return JSON.parse(r.stdout) as RunnerJson;
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
@@ -70,9 +75,20 @@ afterAll(async () => {
 describe("with a connected agent", () => {
   it("shows the node, and its join token as used", async () => {
     const nodes = await json<{ name: string; connected: boolean; status: string; labels: string[] }[]>(["nodes"]);
-    expect(nodes.find((n) => n.name === agent.nodeName)).toMatchObject({ connected: true, status: "online", labels: [LABEL] });
-    expect((await cli(["nodes"])).stdout).toMatch(new RegExp(`^${agent.nodeName}\\s+online\\s+yes\\s+0/4\\s+${LABEL}\\s+-\\s+agent 0\\.0\\.0-fake, claude 1\\.0\\.0 \\(fake\\)`, "m"));
-    expect((await cli(["join-token", "list"], admin)).stdout).toMatch(new RegExp(`\\s+used\\s+.*\\s${agent.nodeName}\\s`));
+    expect(nodes.find((n) => n.name === agent.nodeName)).toMatchObject({
+      connected: true,
+      status: "online",
+      labels: [LABEL],
+    });
+    expect((await cli(["nodes"])).stdout).toMatch(
+      new RegExp(
+        `^${agent.nodeName}\\s+online\\s+yes\\s+0/4\\s+${LABEL}\\s+-\\s+agent 0\\.0\\.0-fake, claude 1\\.0\\.0 \\(fake\\)`,
+        "m",
+      ),
+    );
+    expect((await cli(["join-token", "list"], admin)).stdout).toMatch(
+      new RegExp(`\\s+used\\s+.*\\s${agent.nodeName}\\s`),
+    );
   });
 
   it("drains and undrains the node (admin)", async () => {
@@ -86,27 +102,52 @@ describe("with a connected agent", () => {
   it("launches, lists, shows, prints logs, pauses and stops a runner", async () => {
     const runner = await launch("--model", "sonnet", "--prompt", "hello there", "--", "--verbose");
     expect(runner).toMatchObject({ status: "running", nodeName: agent.nodeName });
-    expect(agent.launches.at(-1)).toMatchObject({ runnerId: runner.id, spec: { mode: "new", model: "sonnet", prompt: "hello there", extraArgs: ["--verbose"] } });
+    expect(agent.launches.at(-1)).toMatchObject({
+      runnerId: runner.id,
+      spec: { mode: "new", model: "sonnet", prompt: "hello there", extraArgs: ["--verbose"] },
+    });
     const short = runner.id.slice(0, 8);
 
     // Heartbeats fill in CPU and memory.
-    await eventually(() => json<RunnerJson[]>(["runners", "--project", project]), (l) => l.some((r) => r.id === runner.id && r.memoryBytes !== null), "a heartbeat");
+    await eventually(
+      () => json<RunnerJson[]>(["runners", "--project", project]),
+      (l) => l.some((r) => r.id === runner.id && r.memoryBytes !== null),
+      "a heartbeat",
+    );
     const table = await cli(["runners", "--project", project]);
-    expect(table.stdout).toMatch(/^ID\s+PROJECT\s+NODE\s+STATUS\s+PID\s+CPU\s+MEMORY\s+UPTIME\s+RESTARTS\s+END REASON\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${short}\\s+${project}\\s+${agent.nodeName}\\s+running\\s+${runner.pid}\\s+1\\.5%\\s+50\\.0 MiB\\s+\\d+s\\s+0/3\\s+-$`, "m"));
-    expect(await json<RunnerJson[]>(["runners", "--status", "active", "--node", agent.nodeName])).toContainEqual(expect.objectContaining({ id: runner.id }));
+    expect(table.stdout).toMatch(
+      /^ID\s+PROJECT\s+NODE\s+STATUS\s+PID\s+CPU\s+MEMORY\s+UPTIME\s+RESTARTS\s+END REASON\n/,
+    );
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^${short}\\s+${project}\\s+${agent.nodeName}\\s+running\\s+${runner.pid}\\s+1\\.5%\\s+50\\.0 MiB\\s+\\d+s\\s+0/3\\s+-$`,
+        "m",
+      ),
+    );
+    expect(await json<RunnerJson[]>(["runners", "--status", "active", "--node", agent.nodeName])).toContainEqual(
+      expect.objectContaining({ id: runner.id }),
+    );
 
     const shown = await cli(["runner", "show", short]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/Status:\s+running/);
     expect(shown.stdout).toMatch(/Prompt:\s+hello there/);
     expect(shown.stdout).toMatch(/Claude flags:\s+--verbose/);
-    expect(shown.stdout).toMatch(/Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+token:[0-9a-f]{8}\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8} sessionId=[0-9a-f-]{36}\n.*started\s+node:[0-9a-f]{8}\s+pid=\d+ status=running\n$/);
-    expect((await json<RunnerJson>(["runner", "show", runner.id])).timeline?.map((e) => e.type)).toEqual(["runner.launched", "runner.started"]);
+    expect(shown.stdout).toMatch(
+      /Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+token:[0-9a-f]{8}\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8} sessionId=[0-9a-f-]{36}\n.*started\s+node:[0-9a-f]{8}\s+pid=\d+ status=running\n$/,
+    );
+    expect((await json<RunnerJson>(["runner", "show", runner.id])).timeline?.map((e) => e.type)).toEqual([
+      "runner.launched",
+      "runner.started",
+    ]);
 
     agent.output(runner.id, "one\ntwo\n");
     agent.output(runner.id, "three\n");
-    await eventually(() => cli(["logs", short]), (r) => r.stdout === "one\ntwo\nthree\n", "the scrollback");
+    await eventually(
+      () => cli(["logs", short]),
+      (r) => r.stdout === "one\ntwo\nthree\n",
+      "the scrollback",
+    );
     expect((await cli(["logs", runner.id, "--tail", "2"])).stdout).toBe("two\nthree\n");
 
     expect((await cli(["pause", short])).stdout).toMatch(new RegExp(`Paused runner ${short} \\(paused\\)`));
@@ -117,7 +158,13 @@ describe("with a connected agent", () => {
     const stopped = await cli(["stop", short]);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(new RegExp(`^Stopping runner ${short} \\((stopping|terminated)\\)`));
-    expect(await eventually(() => statusOf(runner.id), (s) => s === "terminated", "the end")).toBe("terminated");
+    expect(
+      await eventually(
+        () => statusOf(runner.id),
+        (s) => s === "terminated",
+        "the end",
+      ),
+    ).toBe("terminated");
     expectFailure(await cli(["stop", short]), 6, "RUNNER_NOT_ACTIVE");
     expectFailure(await cli(["attach", short]), 6, "RUNNER_NOT_ACTIVE");
     const followEnded = await cli(["logs", "-f", short]);
@@ -128,7 +175,11 @@ describe("with a connected agent", () => {
   it("follows output with logs -f, without repeats, until the runner ends (exit 0)", async () => {
     const runner = await launch();
     agent.output(runner.id, "first\nsecond\n");
-    await eventually(() => cli(["logs", runner.id]), (r) => r.stdout.includes("second"), "the scrollback");
+    await eventually(
+      () => cli(["logs", runner.id]),
+      (r) => r.stdout.includes("second"),
+      "the scrollback",
+    );
     const follow = h.start(["logs", "-f", runner.id, "--tail", "1"], as(viewer));
     await follow.waitFor(/^second\n$/);
     agent.output(runner.id, "third\n");
@@ -168,11 +219,23 @@ describe("with a connected agent", () => {
     const term = h.startInTty(["attach", runner.id.slice(0, 10)], { ...as(operator), cols: 101, rows: 33 });
     await term.waitFor(/ready> /);
     await term.waitFor(/Ctrl-\] detaches/);
-    await eventually(async () => agent.resizes, (r) => r.some((x) => x.runnerId === runner.id && x.cols === 101 && x.rows === 33), "a resize");
+    await eventually(
+      async () => agent.resizes,
+      (r) => r.some((x) => x.runnerId === runner.id && x.cols === 101 && x.rows === 33),
+      "a resize",
+    );
     term.write("hi\r");
     await term.waitFor(/echo:hi/);
     term.write("\x03"); // raw mode: Ctrl-C is a keystroke for the runner, not a signal for us
-    await eventually(async () => agent.inputs.filter((i) => i.runnerId === runner.id).map((i) => i.data).join(""), (s) => s === "hi\r\x03", "the keystrokes");
+    await eventually(
+      async () =>
+        agent.inputs
+          .filter((i) => i.runnerId === runner.id)
+          .map((i) => i.data)
+          .join(""),
+      (s) => s === "hi\r\x03",
+      "the keystrokes",
+    );
     term.write("\x1d");
     const done = await term.result;
     expect(done.code, done.stdout).toBe(0);
@@ -200,4 +263,3 @@ describe("with a connected agent", () => {
     expect(agent.inputs.filter((i) => i.runnerId === runner.id)).toEqual([]);
   });
 });
-

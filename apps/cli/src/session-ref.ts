@@ -24,8 +24,14 @@ export async function resolveSessionId(api: ApiClient, ref: string): Promise<str
   const [only] = matches;
   if (!only) return id;
   if (matches.length > 1) {
-    const ids = matches.slice(0, 5).map((s) => s.id.slice(0, lower.length + 4)).join(", ");
-    throw new CliError("AMBIGUOUS", `'${id}' matches ${matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`);
+    const ids = matches
+      .slice(0, 5)
+      .map((s) => s.id.slice(0, lower.length + 4))
+      .join(", ");
+    throw new CliError(
+      "AMBIGUOUS",
+      `'${id}' matches ${matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
+    );
   }
   return only.id;
 }
@@ -43,7 +49,8 @@ export async function resolveSessionOrRunner(api: ApiClient, ref: string): Promi
     runner = await resolveRunner(api, ref);
   } catch (err) {
     // Not a runner either (or not even shaped like a runner id): one message for both.
-    if (["NOT_FOUND", "USAGE", "VALIDATION"].includes(codeOf(err))) throw new CliError("NOT_FOUND", `No session or runner '${ref.trim()}'.`);
+    if (["NOT_FOUND", "USAGE", "VALIDATION"].includes(codeOf(err)))
+      throw new CliError("NOT_FOUND", `No session or runner '${ref.trim()}'.`);
     throw err;
   }
   if (!runner.sessionId) throw new CliError("NOT_FOUND", `Runner ${shortId(runner.id)} has no session yet.`);

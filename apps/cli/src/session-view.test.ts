@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { highlight, renderTranscript, toolCall, type TranscriptLine } from "./session-view.ts";
 
 const entry = (raw: unknown, extra: Partial<TranscriptLine> = {}): TranscriptLine => ({
-  id: "1", type: "user", role: null, text: "", toolNames: [], isSidechain: false, timestamp: null, file: "", raw, ...extra,
+  id: "1",
+  type: "user",
+  role: null,
+  text: "",
+  toolNames: [],
+  isSidechain: false,
+  timestamp: null,
+  file: "",
+  raw,
+  ...extra,
 });
 
 describe("highlight", () => {
@@ -26,12 +35,30 @@ describe("renderTranscript", () => {
     const long = Array.from({ length: 20 }, (_, i) => `line ${i}`).join("\n");
     const text = renderTranscript([
       entry({ type: "file-history-snapshot", snapshot: {} }, { type: "file-history-snapshot" }),
-      entry({ type: "user", message: { role: "user", content: [{ type: "tool_result", content: long, is_error: true }] } }),
+      entry({
+        type: "user",
+        message: { role: "user", content: [{ type: "tool_result", content: long, is_error: true }] },
+      }),
       entry({ type: "system", content: "Conversation compacted" }, { type: "system" }),
-      entry({ type: "assistant", message: { role: "assistant", content: [{ type: "thinking", thinking: "hmm" }] } }, { file: "agent-1.jsonl" }),
+      entry(
+        { type: "assistant", message: { role: "assistant", content: [{ type: "thinking", thinking: "hmm" }] } },
+        { file: "agent-1.jsonl" },
+      ),
     ]);
     expect(text).toBe(
-      ["tool", "  ✗ error: line 0", ...Array.from({ length: 7 }, (_, i) => `    line ${i + 1}`), "    … (12 more lines)", "", "system", "  Conversation compacted", "", "assistant · sub-agent agent-1.jsonl", "  ✻ thinking: hmm", ""].join("\n"),
+      [
+        "tool",
+        "  ✗ error: line 0",
+        ...Array.from({ length: 7 }, (_, i) => `    line ${i + 1}`),
+        "    … (12 more lines)",
+        "",
+        "system",
+        "  Conversation compacted",
+        "",
+        "assistant · sub-agent agent-1.jsonl",
+        "  ✻ thinking: hmm",
+        "",
+      ].join("\n"),
     );
   });
 

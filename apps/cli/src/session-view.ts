@@ -32,24 +32,46 @@ export function highlight(snippet: string, style: Style): string {
 }
 
 /** The list; with a search, each session's best match is printed under its row. */
-export function sessionTable(sessions: Session[], snippets: Map<string, string> = new Map(), style: Style = { tty: false }): string {
+export function sessionTable(
+  sessions: Session[],
+  snippets: Map<string, string> = new Map(),
+  style: Style = { tty: false },
+): string {
   const lines = table(
     ["ID", "TITLE", "PROJECT", "MESSAGES", "TOKENS", "COST", "LAST MESSAGE"],
-    sessions.map((s) => [shortId(s.id), s.title ? oneLine(s.title, 50) : "-", dash(s.projectName), formatCount(s.messageCount), formatCompact(s.totalTokens), formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd), formatDate(s.lastMessageAt)]),
+    sessions.map((s) => [
+      shortId(s.id),
+      s.title ? oneLine(s.title, 50) : "-",
+      dash(s.projectName),
+      formatCount(s.messageCount),
+      formatCompact(s.totalTokens),
+      formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd),
+      formatDate(s.lastMessageAt),
+    ]),
     [3, 4, 5],
   ).split("\n");
   if (!snippets.size) return lines.join("\n");
   const [header = "", ...rows] = lines;
-  return [header, ...rows.flatMap((row, i) => {
-    const snippet = snippets.get(sessions[i]?.id ?? "");
-    return snippet ? [row, `    ${highlight(snippet, style)}`] : [row];
-  })].join("\n");
+  return [
+    header,
+    ...rows.flatMap((row, i) => {
+      const snippet = snippets.get(sessions[i]?.id ?? "");
+      return snippet ? [row, `    ${highlight(snippet, style)}`] : [row];
+    }),
+  ].join("\n");
 }
 
 export function similarTable(similar: { session: Session; score: number }[]): string {
   return table(
     ["ID", "SCORE", "TITLE", "PROJECT", "MESSAGES", "LAST MESSAGE"],
-    similar.map(({ session: s, score }) => [shortId(s.id), score.toFixed(3), s.title ? oneLine(s.title, 50) : "-", dash(s.projectName), formatCount(s.messageCount), formatDate(s.lastMessageAt)]),
+    similar.map(({ session: s, score }) => [
+      shortId(s.id),
+      score.toFixed(3),
+      s.title ? oneLine(s.title, 50) : "-",
+      dash(s.projectName),
+      formatCount(s.messageCount),
+      formatDate(s.lastMessageAt),
+    ]),
     [1, 4],
   );
 }
@@ -62,7 +84,13 @@ export function sessionHeader(s: Session): string {
     ["Directory", dash(s.cwd)],
     ["Messages", `${formatCount(s.messageCount)} (${formatCount(s.entryCount)} lines archived)`],
     ["Tokens", formatCount(s.totalTokens)],
-    ["Cost", formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd) + (s.estimatedCostUsd > 0 ? " (~ estimated: models without an exact price, priced at their family's newest)" : "")],
+    [
+      "Cost",
+      formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd) +
+        (s.estimatedCostUsd > 0
+          ? " (~ estimated: models without an exact price, priced at their family's newest)"
+          : ""),
+    ],
     ["First message", formatDate(s.firstMessageAt)],
     ["Last message", formatDate(s.lastMessageAt)],
     ["Active runners", String(s.activeRunners)],
@@ -73,11 +101,38 @@ export function sessionHeader(s: Session): string {
   return fields(pairs);
 }
 
-type Block = { type?: string; text?: string; thinking?: string; name?: string; input?: unknown; content?: unknown; is_error?: boolean };
-type RawLine = { type?: string; subtype?: string; content?: unknown; summary?: string; isMeta?: boolean; isCompactSummary?: boolean; message?: { role?: string; model?: string; content?: string | Block[] } };
+type Block = {
+  type?: string;
+  text?: string;
+  thinking?: string;
+  name?: string;
+  input?: unknown;
+  content?: unknown;
+  is_error?: boolean;
+};
+type RawLine = {
+  type?: string;
+  subtype?: string;
+  content?: unknown;
+  summary?: string;
+  isMeta?: boolean;
+  isCompactSummary?: boolean;
+  message?: { role?: string; model?: string; content?: string | Block[] };
+};
 
 /** The argument that says what a tool call does, when the input has one. */
-const TELLING_KEYS = ["command", "file_path", "path", "pattern", "url", "query", "description", "prompt", "notebook_path", "skill"];
+const TELLING_KEYS = [
+  "command",
+  "file_path",
+  "path",
+  "pattern",
+  "url",
+  "query",
+  "description",
+  "prompt",
+  "notebook_path",
+  "skill",
+];
 const RESULT_LINES = 8;
 const WIDE = 200;
 
@@ -95,7 +150,10 @@ export function toolCall(name: string, input: unknown): string {
 
 function resultText(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((c: Block) => (typeof c.text === "string" ? c.text : c.type === "image" ? "[image]" : JSON.stringify(c))).join("\n");
+  if (Array.isArray(content))
+    return content
+      .map((c: Block) => (typeof c.text === "string" ? c.text : c.type === "image" ? "[image]" : JSON.stringify(c)))
+      .join("\n");
   return content === undefined || content === null ? "" : JSON.stringify(content);
 }
 
@@ -131,9 +189,12 @@ function entryBody(line: RawLine, e: TranscriptLine, style: Style): string[] | n
   if (line.type === "summary") return [line.summary ?? e.text];
   if (line.message) {
     const content = line.message.content;
-    return typeof content === "string" ? content.replace(/\s+$/, "").split("\n") : (content ?? []).flatMap((b) => blockLines(b, style));
+    return typeof content === "string"
+      ? content.replace(/\s+$/, "").split("\n")
+      : (content ?? []).flatMap((b) => blockLines(b, style));
   }
-  if (line.type === "system") return clipped(typeof line.content === "string" ? line.content : e.text, RESULT_LINES * 2);
+  if (line.type === "system")
+    return clipped(typeof line.content === "string" ? line.content : e.text, RESULT_LINES * 2);
   // Bookkeeping lines (file-history snapshots, queue operations…) carry nothing to read.
   return null;
 }
@@ -156,11 +217,15 @@ export function renderTranscript(entries: TranscriptLine[], style: Style = { tty
 
 /** Our figure beside claude's own; where they differ by more than 1 %, the models that make the difference. */
 export function costCheckText(c: SessionCostCheck): string {
-  const pct = c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
+  const pct =
+    c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
   const head = `Claude's own cost: ${formatUsd(c.claudeUsd)}; ours ${formatUsd(c.oursUsd)}${pct}${c.differs ? "" : " — they agree"}`;
   if (!c.differs) return head;
   const rows = c.models
     .filter((m) => Math.abs((m.oursUsd ?? 0) - m.claudeUsd) > 0.000_05)
-    .map((m) => `  ${m.model}: claude ${formatUsd(m.claudeUsd)}, ours ${m.oursUsd === null ? "unpriced" : formatUsd(m.oursUsd)}${m.estimated ? " (our price is estimated)" : ""}${m.claudeTokens !== m.oursTokens ? `; tokens ${formatCount(m.claudeTokens)} vs ${formatCount(m.oursTokens)}` : ""}`);
+    .map(
+      (m) =>
+        `  ${m.model}: claude ${formatUsd(m.claudeUsd)}, ours ${m.oursUsd === null ? "unpriced" : formatUsd(m.oursUsd)}${m.estimated ? " (our price is estimated)" : ""}${m.claudeTokens !== m.oursTokens ? `; tokens ${formatCount(m.claudeTokens)} vs ${formatCount(m.oursTokens)}` : ""}`,
+    );
   return [head, ...rows, ...(c.claudeMissedPrices ? ["  claude reported a model it has no price for"] : [])].join("\n");
 }

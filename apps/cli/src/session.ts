@@ -19,7 +19,8 @@ export function normaliseServerUrl(raw: string): string {
   } catch {
     throw usageError(`'${raw}' is not a URL; expected something like http://127.0.0.1:3000`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usageError(`'${raw}' must start with http:// or https://`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(`'${raw}' must start with http:// or https://`);
   return url.href.replace(/\/+$/, "");
 }
 
@@ -40,7 +41,8 @@ const fetchWithTimeout: typeof fetch = async (input, init) => {
     return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
   } catch (err) {
     // describeError recognises "fetch failed" as UNREACHABLE; a timeout deserves the same code.
-    if ((err as Error).name === "TimeoutError") throw new Error(`fetch failed: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+    if ((err as Error).name === "TimeoutError")
+      throw new Error(`fetch failed: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
     throw err;
   }
 };

@@ -21,7 +21,9 @@ let project: { id: string; name: string };
 let sessionId: string;
 let otherId: string;
 /** A word no other test writes, so a search finds only this file's sessions. */
-const WORD = `quagga${randomBytes(4).toString("hex").replace(/\d/g, (d) => "abcdefghij"[Number(d)] ?? "")}`;
+const WORD = `quagga${randomBytes(4)
+  .toString("hex")
+  .replace(/\d/g, (d) => "abcdefghij"[Number(d)] ?? "")}`;
 
 const as = (who: Issued) => ({ env: { STRATAVORE_SERVER: h.server.url, STRATAVORE_TOKEN: who.token } });
 const cli = (args: string[], who: Issued = operator) => h.run(args, as(who));
@@ -44,8 +46,26 @@ async function archive(id: string, lines: { raw: string; text: string; toolNames
   await db.session.create({ data: { id, projectId: project.id, cwd: "/srv/zebra" } });
   let offset = 0;
   const entries: TranscriptEntryInput[] = lines.map(({ raw, text, toolNames = [] }) => {
-    const line = JSON.parse(raw) as { uuid: string; parentUuid: string | null; type: string; timestamp: string; message?: { role: string } };
-    const entry = { uuid: line.uuid, parentUuid: line.parentUuid, type: line.type, role: line.message?.role ?? null, text, toolNames, isSidechain: false, timestamp: line.timestamp, file: "", offset, rawLine: raw };
+    const line = JSON.parse(raw) as {
+      uuid: string;
+      parentUuid: string | null;
+      type: string;
+      timestamp: string;
+      message?: { role: string };
+    };
+    const entry = {
+      uuid: line.uuid,
+      parentUuid: line.parentUuid,
+      type: line.type,
+      role: line.message?.role ?? null,
+      text,
+      toolNames,
+      isSidechain: false,
+      timestamp: line.timestamp,
+      file: "",
+      offset,
+      rawLine: raw,
+    };
     offset += Buffer.byteLength(raw) + 1;
     return entry;
   });
@@ -55,12 +75,40 @@ async function archive(id: string, lines: { raw: string; text: string; toolNames
 
 const [u1, u2, u3] = [randomUUID(), randomUUID(), randomUUID()];
 const LINES = [
-  JSON.stringify({ parentUuid: null, isSidechain: false, type: "user", uuid: u1, timestamp: "2026-01-05T10:00:00.000Z", message: { role: "user", content: `please refactor the zebra parser ${WORD}` } }),
   JSON.stringify({
-    parentUuid: u1, isSidechain: false, type: "assistant", uuid: u2, timestamp: "2026-01-05T10:00:05.000Z",
-    message: { role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text: "Let me read the parser first." }, { type: "tool_use", id: "toolu_01", name: "Read", input: { file_path: "/srv/zebra/parser.ts" } }] },
+    parentUuid: null,
+    isSidechain: false,
+    type: "user",
+    uuid: u1,
+    timestamp: "2026-01-05T10:00:00.000Z",
+    message: { role: "user", content: `please refactor the zebra parser ${WORD}` },
   }),
-  JSON.stringify({ parentUuid: u2, isSidechain: false, type: "user", uuid: u3, timestamp: "2026-01-05T10:00:06.000Z", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01", content: "export function parseZebra() {}" }] } }),
+  JSON.stringify({
+    parentUuid: u1,
+    isSidechain: false,
+    type: "assistant",
+    uuid: u2,
+    timestamp: "2026-01-05T10:00:05.000Z",
+    message: {
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      content: [
+        { type: "text", text: "Let me read the parser first." },
+        { type: "tool_use", id: "toolu_01", name: "Read", input: { file_path: "/srv/zebra/parser.ts" } },
+      ],
+    },
+  }),
+  JSON.stringify({
+    parentUuid: u2,
+    isSidechain: false,
+    type: "user",
+    uuid: u3,
+    timestamp: "2026-01-05T10:00:06.000Z",
+    message: {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "toolu_01", content: "export function parseZebra() {}" }],
+    },
+  }),
 ];
 
 beforeAll(async () => {
@@ -78,7 +126,18 @@ beforeAll(async () => {
   ]);
   otherId = randomUUID();
   const v = randomUUID();
-  await archive(otherId, [{ raw: JSON.stringify({ parentUuid: null, type: "user", uuid: v, timestamp: "2026-01-06T09:00:00.000Z", message: { role: "user", content: `the zebra parser ${WORD} needs tests` } }), text: `the zebra parser ${WORD} needs tests` }]);
+  await archive(otherId, [
+    {
+      raw: JSON.stringify({
+        parentUuid: null,
+        type: "user",
+        uuid: v,
+        timestamp: "2026-01-06T09:00:00.000Z",
+        message: { role: "user", content: `the zebra parser ${WORD} needs tests` },
+      }),
+      text: `the zebra parser ${WORD} needs tests`,
+    },
+  ]);
 });
 
 afterAll(async () => {
@@ -91,12 +150,21 @@ describe("sessions", () => {
     const list = await json<{ sessions: SessionJson[]; hits: unknown[] }>(["sessions", "--project", project.name]);
     expect(list.hits).toEqual([]);
     expect(list.sessions.map((s) => s.id).sort()).toEqual([sessionId, otherId].sort());
-    expect(list.sessions.find((s) => s.id === sessionId)).toMatchObject({ title: `please refactor the zebra parser ${WORD}`, messageCount: 3, projectName: project.name });
+    expect(list.sessions.find((s) => s.id === sessionId)).toMatchObject({
+      title: `please refactor the zebra parser ${WORD}`,
+      messageCount: 3,
+      projectName: project.name,
+    });
 
     const table = await cli(["sessions", "--project", project.name, "--sort", "oldest"]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^ID\s+TITLE\s+PROJECT\s+MESSAGES\s+TOKENS\s+COST\s+LAST MESSAGE\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${sessionId.slice(0, 8)}\\s+please refactor the zebra parser ${WORD}\\s+${project.name}\\s+3\\s+0\\s+\\$0\\.00\\s+2026-01-05T10:00:06Z$`, "m"));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^${sessionId.slice(0, 8)}\\s+please refactor the zebra parser ${WORD}\\s+${project.name}\\s+3\\s+0\\s+\\$0\\.00\\s+2026-01-05T10:00:06Z$`,
+        "m",
+      ),
+    );
     expect(table.stdout.indexOf(sessionId.slice(0, 8))).toBeLessThan(table.stdout.indexOf(otherId.slice(0, 8)));
     const early = await cli(["sessions", "--project", project.name, "--until", "2026-01-05T12:00:00Z"]);
     expect(early.stdout).toContain(sessionId.slice(0, 8));
@@ -104,7 +172,11 @@ describe("sessions", () => {
   });
 
   it("searches transcripts, with the match marked", async () => {
-    const found = await json<{ sessions: SessionJson[]; hits: { session: SessionJson; snippet: string }[] }>(["sessions", "--search", `zebra ${WORD}`]);
+    const found = await json<{ sessions: SessionJson[]; hits: { session: SessionJson; snippet: string }[] }>([
+      "sessions",
+      "--search",
+      `zebra ${WORD}`,
+    ]);
     const hit = found.hits.find((x) => x.session.id === sessionId);
     expect(hit?.snippet).toContain("<mark>zebra</mark>");
     expect(found.sessions.map((s) => s.id)).toContain(sessionId);
@@ -114,7 +186,9 @@ describe("sessions", () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^${sessionId.slice(0, 8)}\\s.*\\n\\s+.*\\[zebra\\]`, "m"));
     expect(text.stdout).not.toContain("<mark>");
-    expect((await cli(["sessions", "--search", `${WORD}nomatch`])).stdout).toBe(`No session matches '${WORD}nomatch'.\n`);
+    expect((await cli(["sessions", "--search", `${WORD}nomatch`])).stdout).toBe(
+      `No session matches '${WORD}nomatch'.\n`,
+    );
   });
 
   it("shows the header and a readable transcript, by full id or prefix", async () => {
@@ -123,28 +197,37 @@ describe("sessions", () => {
     expect(r.stdout).toMatch(new RegExp(`^Session:\\s+${sessionId}$`, "m"));
     expect(r.stdout).toMatch(/^Messages:\s+3 \(3 lines archived\)$/m);
     expect(r.stdout).toContain(`user · 2026-01-05T10:00:00Z\n  please refactor the zebra parser ${WORD}\n`);
-    expect(r.stdout).toContain("assistant (claude-sonnet-4-5) · 2026-01-05T10:00:05Z\n  Let me read the parser first.\n  ⚙ Read(/srv/zebra/parser.ts)\n");
+    expect(r.stdout).toContain(
+      "assistant (claude-sonnet-4-5) · 2026-01-05T10:00:05Z\n  Let me read the parser first.\n  ⚙ Read(/srv/zebra/parser.ts)\n",
+    );
     expect(r.stdout).toContain("tool · 2026-01-05T10:00:06Z\n  ↳ export function parseZebra() {}\n");
     expect(r.stdout).not.toContain("\x1b[");
 
     expect((await cli(["sessions", "show", sessionId.slice(0, 8), "--no-pager"])).stdout).toBe(r.stdout);
-    const full = await json<{ id: string; entries: { type: string; toolNames: string[] }[] }>(["session", "show", sessionId]);
+    const full = await json<{ id: string; entries: { type: string; toolNames: string[] }[] }>([
+      "session",
+      "show",
+      sessionId,
+    ]);
     expect(full.entries.map((e) => e.type)).toEqual(["user", "assistant", "user"]);
     expect(full.entries[1]?.toolNames).toEqual(["Read"]);
   });
 
-  it.runIf(hasTtyRunner)("pages through $PAGER on a terminal, with bold labels and matches; --no-pager prints directly", async () => {
-    const env = { ...as(operator).env, PAGER: "sed 's/^/P|/'" };
-    const paged = await h.runInTty(["session", "show", sessionId], { stdin: "", env });
-    expect(paged.code, paged.stdout).toBe(0);
-    expect(paged.stdout).toContain(`P|\x1b[1muser\x1b[22m`);
-    expect(paged.stdout).toContain("P|  ⚙ Read(/srv/zebra/parser.ts)");
-    const direct = await h.runInTty(["session", "show", sessionId, "--no-pager"], { stdin: "", env });
-    expect(direct.stdout).not.toContain("P|");
-    expect(direct.stdout).toContain("⚙ Read(/srv/zebra/parser.ts)");
-    const search = await h.runInTty(["sessions", "--search", `zebra ${WORD}`], { stdin: "", env });
-    expect(search.stdout).toContain("\x1b[1mzebra\x1b[22m");
-  });
+  it.runIf(hasTtyRunner)(
+    "pages through $PAGER on a terminal, with bold labels and matches; --no-pager prints directly",
+    async () => {
+      const env = { ...as(operator).env, PAGER: "sed 's/^/P|/'" };
+      const paged = await h.runInTty(["session", "show", sessionId], { stdin: "", env });
+      expect(paged.code, paged.stdout).toBe(0);
+      expect(paged.stdout).toContain(`P|\x1b[1muser\x1b[22m`);
+      expect(paged.stdout).toContain("P|  ⚙ Read(/srv/zebra/parser.ts)");
+      const direct = await h.runInTty(["session", "show", sessionId, "--no-pager"], { stdin: "", env });
+      expect(direct.stdout).not.toContain("P|");
+      expect(direct.stdout).toContain("⚙ Read(/srv/zebra/parser.ts)");
+      const search = await h.runInTty(["sessions", "--search", `zebra ${WORD}`], { stdin: "", env });
+      expect(search.stdout).toContain("\x1b[1mzebra\x1b[22m");
+    },
+  );
 
   it("finds similar sessions", async () => {
     const similar = await json<{ session: SessionJson; score: number }[]>(["sessions", "similar", sessionId]);
@@ -177,13 +260,22 @@ describe("export", () => {
     expect(md.stdout).toContain("## User");
     expect(md.stdout).toContain("Read");
     expect(md.stdout).toContain(`please refactor the zebra parser ${WORD}`);
-    const parsed = JSON.parse((await cli(["export", sessionId, "--format", "json"])).stdout) as { session: { id: string }; entries: unknown[] };
+    const parsed = JSON.parse((await cli(["export", sessionId, "--format", "json"])).stdout) as {
+      session: { id: string };
+      entries: unknown[];
+    };
     expect(parsed.session.id).toBe(sessionId);
     expect(parsed.entries).toHaveLength(3);
   });
 
   it("takes a runner id (or prefix) for the session it runs", async () => {
-    const runner = await insertRunner(db, { projectId: project.id, sessionId, status: "terminated", conversationMode: "resume", flags: [] });
+    const runner = await insertRunner(db, {
+      projectId: project.id,
+      sessionId,
+      status: "terminated",
+      conversationMode: "resume",
+      flags: [],
+    });
     const viaRunner = await cli(["export", runner.id, "--format", "jsonl"]);
     expect(viaRunner.code, viaRunner.stderr).toBe(0);
     expect(viaRunner.stdout).toBe(`${LINES.join("\n")}\n`);
@@ -212,12 +304,20 @@ describe("resume", () => {
     try {
       const r = await cli(["resume", sessionId.slice(0, 8), "--node", agent.nodeName]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Resumed session ${sessionId.slice(0, 8)} in runner [0-9a-f]{8} \\((starting|running)\\)\\n`));
+      expect(r.stdout).toMatch(
+        new RegExp(`^Resumed session ${sessionId.slice(0, 8)} in runner [0-9a-f]{8} \\((starting|running)\\)\\n`),
+      );
       expect(r.stdout).toMatch(new RegExp(`^Node:\\s+${agent.nodeName}$`, "m"));
       expect(agent.launches.at(-1)?.spec).toMatchObject({ mode: "resume", sessionId });
       expect(agent.restores.at(-1)).toMatchObject({ sessionId, cwd: "/srv/zebra" });
 
-      const forked = await json<{ id: string; nodeName: string }>(["resume", sessionId, "--node", agent.nodeName, "--fork"]);
+      const forked = await json<{ id: string; nodeName: string }>([
+        "resume",
+        sessionId,
+        "--node",
+        agent.nodeName,
+        "--fork",
+      ]);
       expect(forked.nodeName).toBe(agent.nodeName);
       expect(agent.launches.at(-1)).toMatchObject({ runnerId: forked.id, spec: { mode: "resume", sessionId } });
       // The fork's own session is fixed before claude starts, and it is what the runner records.
@@ -227,9 +327,29 @@ describe("resume", () => {
       expect((await json<{ sessionId: string }>(["runner", "show", forked.id])).sessionId).toBe(forkId);
 
       // A prompt and claude flags of its own; without flags it would carry the last runner's.
-      const withPrompt = await cli(["resume", sessionId, "--node", agent.nodeName, "--fork", "--prompt", "next step", "--model", "opus", "--", "--allowedTools", "Bash", "Edit"]);
+      const withPrompt = await cli([
+        "resume",
+        sessionId,
+        "--node",
+        agent.nodeName,
+        "--fork",
+        "--prompt",
+        "next step",
+        "--model",
+        "opus",
+        "--",
+        "--allowedTools",
+        "Bash",
+        "Edit",
+      ]);
       expect(withPrompt.code, withPrompt.stderr).toBe(0);
-      expect(agent.launches.at(-1)?.spec).toMatchObject({ mode: "resume", sessionId, prompt: "next step", model: "opus", extraArgs: ["--allowedTools", "Bash", "Edit"] });
+      expect(agent.launches.at(-1)?.spec).toMatchObject({
+        mode: "resume",
+        sessionId,
+        prompt: "next step",
+        model: "opus",
+        extraArgs: ["--allowedTools", "Bash", "Edit"],
+      });
       for (const id of agent.launches.map((l) => l.runnerId)) await cli(["kill", id]);
     } finally {
       agent.close();

@@ -37,7 +37,8 @@ export function inputChunks(text: string): string[] {
   return chunks;
 }
 
-const isTtyIn = (s: Readable): s is ReadStream => Boolean((s as ReadStream).isTTY) && typeof (s as ReadStream).setRawMode === "function";
+const isTtyIn = (s: Readable): s is ReadStream =>
+  Boolean((s as ReadStream).isTTY) && typeof (s as ReadStream).setRawMode === "function";
 export const isTtyOut = (s: Writable): s is WriteStream => Boolean((s as WriteStream).isTTY);
 
 /** Keystrokes go through unprocessed (Ctrl-C included) until the returned restore runs. */

@@ -15,11 +15,25 @@ export async function uploadTranscript(conn: Connection, sessionId: string, file
   const url = `${conn.server}/api/import/transcript?session=${encodeURIComponent(sessionId)}&file=${encodeURIComponent(file)}`;
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", body, headers: { authorization: `Bearer ${conn.token}`, "content-type": "application/x-ndjson", "content-encoding": "gzip" } });
+    res = await fetch(url, {
+      method: "POST",
+      body,
+      headers: {
+        authorization: `Bearer ${conn.token}`,
+        "content-type": "application/x-ndjson",
+        "content-encoding": "gzip",
+      },
+    });
   } catch (err) {
-    throw new CliError("UNREACHABLE", `Cannot reach ${conn.server}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliError(
+      "UNREACHABLE",
+      `Cannot reach ${conn.server}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (res.ok) return;
   const answer = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-  throw new CliError(answer?.error?.code ?? "INTERNAL", answer?.error?.message ?? `The server answered ${res.status} to a transcript upload.`);
+  throw new CliError(
+    answer?.error?.code ?? "INTERNAL",
+    answer?.error?.message ?? `The server answered ${res.status} to a transcript upload.`,
+  );
 }

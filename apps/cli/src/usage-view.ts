@@ -4,7 +4,13 @@ import { formatCompact, formatCount, formatUsd, table } from "./output.ts";
 export type UsageGroupBy = "day" | "week" | "month" | "model" | "project" | "session" | "runner";
 
 const GROUP_HEADER: Record<UsageGroupBy, string> = {
-  day: "DATE", week: "WEEK OF", month: "MONTH", model: "MODEL", project: "PROJECT", session: "SESSION", runner: "RUNNER",
+  day: "DATE",
+  week: "WEEK OF",
+  month: "MONTH",
+  model: "MODEL",
+  project: "PROJECT",
+  session: "SESSION",
+  runner: "RUNNER",
 };
 const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
 
@@ -15,11 +21,14 @@ const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
 export function formatCost(costUsd: number | null, unpricedTokens: number, estimatedUsd = 0): string {
   const usd = `${estimatedUsd > 0 ? "~" : ""}${formatUsd(costUsd ?? 0)}`;
   if (unpricedTokens <= 0) return usd;
-  return costUsd ? `${usd} + ${formatCompact(unpricedTokens)} unpriced` : `unpriced (${formatCompact(unpricedTokens)} tokens)`;
+  return costUsd
+    ? `${usd} + ${formatCompact(unpricedTokens)} unpriced`
+    : `unpriced (${formatCompact(unpricedTokens)} tokens)`;
 }
 
 /** The server labels months by their first day; `2026-01` reads better. */
-const label = (by: UsageGroupBy, row: UsageRow) => (by === "month" ? row.label.replace(/^(\d{4}-\d{2})-01$/, "$1") : row.label);
+const label = (by: UsageGroupBy, row: UsageRow) =>
+  by === "month" ? row.label.replace(/^(\d{4}-\d{2})-01$/, "$1") : row.label;
 
 const cells = (name: string, r: UsageRow) => [
   name,
@@ -34,7 +43,16 @@ const cells = (name: string, r: UsageRow) => [
 
 /** ccusage-style report: one row per group, tokens by type, a rule, then the Total row. */
 export function usageTable(by: UsageGroupBy, rows: UsageRow[], totals: UsageRow): string {
-  const header = [GROUP_HEADER[by], "INPUT", "OUTPUT", "CACHE WRITE 5M", "CACHE WRITE 1H", "CACHE READ", "TOTAL", "COST"];
+  const header = [
+    GROUP_HEADER[by],
+    "INPUT",
+    "OUTPUT",
+    "CACHE WRITE 5M",
+    "CACHE WRITE 1H",
+    "CACHE READ",
+    "TOTAL",
+    "COST",
+  ];
   const body = [...rows.map((r) => cells(label(by, r), r)), cells("Total", totals)];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
   const rule = widths.map((w) => "-".repeat(w));

@@ -11,13 +11,30 @@ import { renderBar } from "./progress.ts";
 import { formatCost, usageTable } from "./usage-view.ts";
 
 const row = (label: string, n: number, extra: Partial<UsageRow> = {}): UsageRow => ({
-  group: label, label, inputTokens: n, outputTokens: 2 * n, cacheWrite5mTokens: 3 * n, cacheWrite1hTokens: 0, cacheReadTokens: 10 * n,
-  totalTokens: 16 * n, costUsd: n / 1000, estimatedCostUsd: 0, unpricedTokens: 0, requests: 1, ...extra,
+  group: label,
+  label,
+  inputTokens: n,
+  outputTokens: 2 * n,
+  cacheWrite5mTokens: 3 * n,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 10 * n,
+  totalTokens: 16 * n,
+  costUsd: n / 1000,
+  estimatedCostUsd: 0,
+  unpricedTokens: 0,
+  requests: 1,
+  ...extra,
 });
 
 describe("usage report", () => {
   it("formats compact counts and costs with unpriced tokens apart", () => {
-    expect([formatCompact(950), formatCompact(4_500), formatCompact(999_990), formatCompact(12_345_678), formatCompact(2e9)]).toEqual(["950", "4.5k", "1M", "12.3M", "2B"]);
+    expect([
+      formatCompact(950),
+      formatCompact(4_500),
+      formatCompact(999_990),
+      formatCompact(12_345_678),
+      formatCompact(2e9),
+    ]).toEqual(["950", "4.5k", "1M", "12.3M", "2B"]);
     expect(formatCost(1.234, 0)).toBe("$1.23");
     expect(formatCost(1.234, 4_500)).toBe("$1.23 + 4.5k unpriced");
     // Estimated prices in the figure: "~$"; nothing priced at all: no dollar figure, never $0.00.
@@ -61,50 +78,103 @@ describe("budget options and view", () => {
     expect(scopeArg("global")).toEqual({ scope: "global" });
     expect(scopeArg("project:web")).toEqual({ scope: "project", scopeRef: "web" });
     expect(scopeArg("runner:1a2b3c4d")).toEqual({ scope: "runner", scopeRef: "1a2b3c4d" });
-    for (const bad of ["project", "project:", "team:x", "Global"]) expect(() => scopeArg(bad)).toThrow(/global, project:/);
-    expect([tokensArg("500000"), tokensArg("2.5M"), tokensArg("10k"), tokensArg("1_000")]).toEqual([500_000, 2_500_000, 10_000, 1000]);
+    for (const bad of ["project", "project:", "team:x", "Global"])
+      expect(() => scopeArg(bad)).toThrow(/global, project:/);
+    expect([tokensArg("500000"), tokensArg("2.5M"), tokensArg("10k"), tokensArg("1_000")]).toEqual([
+      500_000, 2_500_000, 10_000, 1000,
+    ]);
     for (const bad of ["0", "-5", "1.5", "lots"]) expect(() => tokensArg(bad)).toThrow(/whole number/);
     expect([usdArg("25"), usdArg("$12.50")]).toEqual([25, 12.5]);
     expect(() => usdArg("0")).toThrow(/positive/);
     expect([orNone(usdArg)("None"), orNone(usdArg)("3")]).toEqual(["none", 3]);
     expect([limitOrNull("none"), limitOrNull(3), limitOrNull(undefined)]).toEqual([null, 3, undefined]);
     expect(defaultBudgetName({ scope: "project", scopeRef: "web" }, "daily")).toBe("project web daily");
-    expect(defaultBudgetName({ scope: "runner", scopeRef: "1a2b3c4d-0000-4000-8000-000000000000" }, "hourly")).toBe("runner 1a2b3c4d hourly");
+    expect(defaultBudgetName({ scope: "runner", scopeRef: "1a2b3c4d-0000-4000-8000-000000000000" }, "hourly")).toBe(
+      "runner 1a2b3c4d hourly",
+    );
     expect(defaultBudgetName({ scope: "global" }, "monthly")).toBe("global monthly");
   });
 
   it("lists usage against limits, the state, and when the period resets", () => {
     const b: Budget = {
-      id: "1a2b3c4d-0000-4000-8000-000000000000", name: "project web daily", scope: "project", scopeId: "x", scopeLabel: "project web", period: "daily",
-      limitTokens: 2_000_000, limitUsd: null, warnPercent: 80, action: "block_launch", enabled: true, periodStart: new Date("2026-01-01T00:00:00Z"),
-      periodEnd: new Date("2026-01-02T00:00:00Z"), usedTokens: 1_700_000, usedUsd: 3.5, estimatedUsd: 0, unpricedTokens: 0, fraction: 0.85, state: "warning", createdAt: new Date("2026-01-01T00:00:00Z"),
+      id: "1a2b3c4d-0000-4000-8000-000000000000",
+      name: "project web daily",
+      scope: "project",
+      scopeId: "x",
+      scopeLabel: "project web",
+      period: "daily",
+      limitTokens: 2_000_000,
+      limitUsd: null,
+      warnPercent: 80,
+      action: "block_launch",
+      enabled: true,
+      periodStart: new Date("2026-01-01T00:00:00Z"),
+      periodEnd: new Date("2026-01-02T00:00:00Z"),
+      usedTokens: 1_700_000,
+      usedUsd: 3.5,
+      estimatedUsd: 0,
+      unpricedTokens: 0,
+      fraction: 0.85,
+      state: "warning",
+      createdAt: new Date("2026-01-01T00:00:00Z"),
     };
     const lines = budgetTable([b, { ...b, enabled: false }]).split("\n");
     expect(lines[0]).toMatch(/^ID\s+NAME\s+SCOPE\s+PERIOD\s+TOKENS\s+USD\s+USED\s+STATE\s+ACTION\s+RESETS$/);
-    expect(lines[1]).toMatch(/^1a2b3c4d\s+project web daily\s+project web\s+daily\s+1\.7M \/ 2M\s+\$3\.50 \/ -\s+85\.0%\s+warning\s+block_launch\s+2026-01-02T00:00:00Z$/);
+    expect(lines[1]).toMatch(
+      /^1a2b3c4d\s+project web daily\s+project web\s+daily\s+1\.7M \/ 2M\s+\$3\.50 \/ -\s+85\.0%\s+warning\s+block_launch\s+2026-01-02T00:00:00Z$/,
+    );
     expect(lines[2]).toMatch(/\s+disabled\s+/);
     // A USD budget over estimated prices says "~"; over unpriced usage it says what it cannot see.
-    const usd = budgetTable([{ ...b, limitTokens: null, limitUsd: 20, usedUsd: 4.5, estimatedUsd: 4.5, unpricedTokens: 12_000 }]).split("\n");
+    const usd = budgetTable([
+      { ...b, limitTokens: null, limitUsd: 20, usedUsd: 4.5, estimatedUsd: 4.5, unpricedTokens: 12_000 },
+    ]).split("\n");
     expect(usd[1]).toMatch(/\s~\$4\.50 \/ \$20\.00 \+12k unpriced\s/);
   });
 });
 
 const record = (i: number): UsageRecordInput => ({
-  messageId: `msg_${i}`, requestId: `req_${i}`, sessionId: "s", model: "claude-sonnet-4-5", serviceTier: "standard", speed: null,
-  inputTokens: 1, outputTokens: 2, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0,
-  isSidechain: false, occurredAt: "2026-01-01T00:00:00.000Z",
+  messageId: `msg_${i}`,
+  requestId: `req_${i}`,
+  sessionId: "s",
+  model: "claude-sonnet-4-5",
+  serviceTier: "standard",
+  speed: null,
+  inputTokens: 1,
+  outputTokens: 2,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+  isSidechain: false,
+  occurredAt: "2026-01-01T00:00:00.000Z",
 });
 const session = (id: string, n: number): ImportSession => ({
-  sessionId: id, cwd: "/w", title: null, firstAt: null, lastAt: null, messageCount: n, records: Array.from({ length: n }, (_, i) => record(i)),
+  sessionId: id,
+  cwd: "/w",
+  title: null,
+  firstAt: null,
+  lastAt: null,
+  messageCount: n,
+  records: Array.from({ length: n }, (_, i) => record(i)),
 });
 
 describe("import batches", () => {
   it("keeps calls within the session, record and byte limits", () => {
     const limits = { sessions: 3, records: 10, bytes: 1_000_000 };
     const batcher = new ImportBatcher(limits);
-    const sent = [...batcher.add(session("a", 4)), ...batcher.add(session("b", 4)), ...batcher.add(session("c", 4)), ...batcher.add(session("d", 0)), ...batcher.add(session("e", 0))];
+    const sent = [
+      ...batcher.add(session("a", 4)),
+      ...batcher.add(session("b", 4)),
+      ...batcher.add(session("c", 4)),
+      ...batcher.add(session("d", 0)),
+      ...batcher.add(session("e", 0)),
+    ];
     sent.push(batcher.flush() ?? []);
-    expect(sent.map((b) => b.map((s) => `${s.sessionId}${s.records.length}`))).toEqual([["a4", "b4"], ["c4", "d0", "e0"]]);
+    expect(sent.map((b) => b.map((s) => `${s.sessionId}${s.records.length}`))).toEqual([
+      ["a4", "b4"],
+      ["c4", "d0", "e0"],
+    ]);
     expect(batcher.flush()).toBeNull();
   });
 
@@ -116,13 +186,28 @@ describe("import batches", () => {
     const bySize = splitSession(session("wide", 9), { sessions: 20, records: 100, bytes });
     expect(bySize.length).toBeGreaterThan(2);
     expect(bySize.every((p) => p.bytes <= bytes)).toBe(true);
-    expect(bySize.flatMap((p) => p.part.records).map((r) => r.messageId)).toEqual(session("wide", 9).records.map((r) => r.messageId));
+    expect(bySize.flatMap((p) => p.part.records).map((r) => r.messageId)).toEqual(
+      session("wide", 9).records.map((r) => r.messageId),
+    );
   });
 
   it("describes the outcome and draws the bar", () => {
-    const base = { dir: "/h/.claude/projects", dryRun: false, sessions: 2, records: 5, recordsChanged: 1, projectsCreated: ["x"], malformedLines: 0, transcriptsArchived: 3 };
-    expect(describeImport(base)).toBe("Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.");
-    expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe("Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.");
+    const base = {
+      dir: "/h/.claude/projects",
+      dryRun: false,
+      sessions: 2,
+      records: 5,
+      recordsChanged: 1,
+      projectsCreated: ["x"],
+      malformedLines: 0,
+      transcriptsArchived: 3,
+    };
+    expect(describeImport(base)).toBe(
+      "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
+    );
+    expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe(
+      "Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.",
+    );
     expect(renderBar(12, 48)).toBe("[######------------------] 12/48");
     expect(renderBar(0, 0)).toBe("[########################] 0/0");
   });

@@ -57,9 +57,30 @@ describe("usage", () => {
     const empty = await json<UsageJson>(["usage", "--since", "2001-01-01", "--until", "2001-01-31"]);
     expect(empty).toEqual({
       rows: [],
-      totals: { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, estimatedCostUsd: 0, unpricedTokens: 0, requests: 0 },
+      totals: {
+        group: "total",
+        label: "Total",
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheWrite5mTokens: 0,
+        cacheWrite1hTokens: 0,
+        cacheReadTokens: 0,
+        totalTokens: 0,
+        costUsd: 0,
+        estimatedCostUsd: 0,
+        unpricedTokens: 0,
+        requests: 0,
+      },
     });
-    const byModel = await json<UsageJson>(["usage", "--since", "2001-01-01T00:00:00Z", "--until", "20010102", "--by", "model"]);
+    const byModel = await json<UsageJson>([
+      "usage",
+      "--since",
+      "2001-01-01T00:00:00Z",
+      "--until",
+      "20010102",
+      "--by",
+      "model",
+    ]);
     expect(byModel.rows).toEqual([]);
     const text = await cli(["usage", "--since", "2001-01-01", "--until", "2001-01-01"]);
     expect(text.code, text.stderr).toBe(0);
@@ -81,17 +102,51 @@ describe("budget", () => {
     const project = uniqueSlug("cli-budget");
     expect((await cli(["projects", "create", project, "--path", `/srv/${project}`])).code).toBe(0);
 
-    const created = await json<BudgetJson>(["budget", "create", "--scope", `project:${project}`, "--period", "daily", "--tokens", "2.5M", "--usd", "10", "--action", "block_launch"], admin);
+    const created = await json<BudgetJson>(
+      [
+        "budget",
+        "create",
+        "--scope",
+        `project:${project}`,
+        "--period",
+        "daily",
+        "--tokens",
+        "2.5M",
+        "--usd",
+        "10",
+        "--action",
+        "block_launch",
+      ],
+      admin,
+    );
     expect(created).toMatchObject({
-      name: `project ${project} daily`, scope: "project", scopeLabel: `project ${project}`, period: "daily", limitTokens: 2_500_000, limitUsd: 10,
-      warnPercent: 80, action: "block_launch", enabled: true, usedTokens: 0, usedUsd: 0, fraction: 0, state: "ok",
+      name: `project ${project} daily`,
+      scope: "project",
+      scopeLabel: `project ${project}`,
+      period: "daily",
+      limitTokens: 2_500_000,
+      limitUsd: 10,
+      warnPercent: 80,
+      action: "block_launch",
+      enabled: true,
+      usedTokens: 0,
+      usedUsd: 0,
+      fraction: 0,
+      state: "ok",
     });
     const short = created.id.slice(0, 8);
 
-    expect((await json<BudgetJson[]>(["budget", "list"])).find((b) => b.id === created.id)).toMatchObject({ state: "ok" });
+    expect((await json<BudgetJson[]>(["budget", "list"])).find((b) => b.id === created.id)).toMatchObject({
+      state: "ok",
+    });
     const table = await cli(["budget", "list"]);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+SCOPE\s+PERIOD\s+TOKENS\s+USD\s+USED\s+STATE\s+ACTION\s+RESETS\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${short}\\s+project ${project} daily\\s+project ${project}\\s+daily\\s+0 / 2\\.5M\\s+\\$0\\.00 / \\$10\\.00\\s+0\\.0%\\s+ok\\s+block_launch\\s+\\d{4}-`, "m"));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^${short}\\s+project ${project} daily\\s+project ${project}\\s+daily\\s+0 / 2\\.5M\\s+\\$0\\.00 / \\$10\\.00\\s+0\\.0%\\s+ok\\s+block_launch\\s+\\d{4}-`,
+        "m",
+      ),
+    );
 
     const shown = await cli(["budget", "show", short]);
     expect(shown.code, shown.stderr).toBe(0);
@@ -100,10 +155,39 @@ describe("budget", () => {
     expect(shown.stdout).toMatch(/Used:\s+0\.0% \(ok\)/);
     expect((await json<BudgetJson>(["budget", "show", `project ${project} daily`])).id).toBe(created.id);
 
-    const edited = await json<BudgetJson>(["budget", "edit", created.id, "--usd", "none", "--warn", "50", "--action", "notify", "--name", `${project} renamed`, "--disable"], admin);
-    expect(edited).toMatchObject({ id: created.id, name: `${project} renamed`, limitTokens: 2_500_000, limitUsd: null, warnPercent: 50, action: "notify", enabled: false });
+    const edited = await json<BudgetJson>(
+      [
+        "budget",
+        "edit",
+        created.id,
+        "--usd",
+        "none",
+        "--warn",
+        "50",
+        "--action",
+        "notify",
+        "--name",
+        `${project} renamed`,
+        "--disable",
+      ],
+      admin,
+    );
+    expect(edited).toMatchObject({
+      id: created.id,
+      name: `${project} renamed`,
+      limitTokens: 2_500_000,
+      limitUsd: null,
+      warnPercent: 50,
+      action: "notify",
+      enabled: false,
+    });
     expect((await cli(["budget", "edit", short, "--enable"], admin)).stdout).toMatch(/Enabled:\s+yes/);
-    expectFailure(await cli(["budget", "edit", short, "--tokens", "none"], admin), 2, "VALIDATION", /token limit, a USD limit/);
+    expectFailure(
+      await cli(["budget", "edit", short, "--tokens", "none"], admin),
+      2,
+      "VALIDATION",
+      /token limit, a USD limit/,
+    );
     expectFailure(await cli(["budget", "edit", short], admin), 2, "USAGE", /Nothing to change/);
     expectFailure(await cli(["budget", "edit", short, "--usd", "5"]), 4, "FORBIDDEN");
 
@@ -118,7 +202,23 @@ describe("budget", () => {
 
   it.skipIf(!hasTtyRunner)("asks before deleting on a terminal", async () => {
     const name = uniqueSlug("cli-budget-tty");
-    const { id } = await json<BudgetJson>(["budget", "create", "--scope", "global", "--period", "monthly", "--usd", "1000000", "--action", "notify", "--name", name], admin);
+    const { id } = await json<BudgetJson>(
+      [
+        "budget",
+        "create",
+        "--scope",
+        "global",
+        "--period",
+        "monthly",
+        "--usd",
+        "1000000",
+        "--action",
+        "notify",
+        "--name",
+        name,
+      ],
+      admin,
+    );
     const declined = await h.runInTty(["budget", "delete", name], { ...as(admin), stdin: "n\n" });
     expect(declined.code).toBe(1);
     expect(declined.stdout).toMatch(new RegExp(`Delete budget '${name}' \\(all projects, monthly\\)\\? \\[y/N\\]`));
@@ -131,16 +231,66 @@ describe("budget", () => {
   it("refuses an operator (FORBIDDEN, exit 4)", async () => {
     const project = uniqueSlug("cli-budget-op");
     expect((await cli(["projects", "create", project, "--path", `/srv/${project}`])).code).toBe(0);
-    expectFailure(await cli(["budget", "create", "--scope", `project:${project}`, "--period", "weekly", "--usd", "5", "--action", "notify"]), 4, "FORBIDDEN", /admin/);
+    expectFailure(
+      await cli([
+        "budget",
+        "create",
+        "--scope",
+        `project:${project}`,
+        "--period",
+        "weekly",
+        "--usd",
+        "5",
+        "--action",
+        "notify",
+      ]),
+      4,
+      "FORBIDDEN",
+      /admin/,
+    );
   });
 
   it("rejects a bad scope (USAGE, exit 2), no limit (VALIDATION, exit 2) and an unknown project (NOT_FOUND, exit 5)", async () => {
-    expectFailure(await cli(["budget", "create", "--scope", "team:x", "--period", "daily", "--usd", "5", "--action", "notify"], admin), 2, "USAGE", /--scope.*global, project:/);
-    expectFailure(await cli(["budget", "create", "--scope", "global", "--period", "yearly", "--usd", "5", "--action", "notify"], admin), 2, "USAGE", /--period/);
-    expectFailure(await cli(["budget", "create", "--scope", "global", "--period", "daily", "--usd", "5"], admin), 2, "USAGE", /--action/);
-    expectFailure(await cli(["budget", "create", "--scope", "global", "--period", "daily", "--action", "notify"], admin), 2, "VALIDATION", /--tokens, --usd/);
+    expectFailure(
+      await cli(
+        ["budget", "create", "--scope", "team:x", "--period", "daily", "--usd", "5", "--action", "notify"],
+        admin,
+      ),
+      2,
+      "USAGE",
+      /--scope.*global, project:/,
+    );
+    expectFailure(
+      await cli(
+        ["budget", "create", "--scope", "global", "--period", "yearly", "--usd", "5", "--action", "notify"],
+        admin,
+      ),
+      2,
+      "USAGE",
+      /--period/,
+    );
+    expectFailure(
+      await cli(["budget", "create", "--scope", "global", "--period", "daily", "--usd", "5"], admin),
+      2,
+      "USAGE",
+      /--action/,
+    );
+    expectFailure(
+      await cli(["budget", "create", "--scope", "global", "--period", "daily", "--action", "notify"], admin),
+      2,
+      "VALIDATION",
+      /--tokens, --usd/,
+    );
     const missing = uniqueSlug("cli-nobudget");
-    expectFailure(await cli(["budget", "create", "--scope", `project:${missing}`, "--period", "daily", "--usd", "5", "--action", "notify"], admin), 5, "NOT_FOUND", new RegExp(missing));
+    expectFailure(
+      await cli(
+        ["budget", "create", "--scope", `project:${missing}`, "--period", "daily", "--usd", "5", "--action", "notify"],
+        admin,
+      ),
+      5,
+      "NOT_FOUND",
+      new RegExp(missing),
+    );
   });
 });
 
@@ -154,14 +304,39 @@ describe("import", () => {
     const at = new Date(Date.now() - 60_000).toISOString();
     const base = { parentUuid: null, isSidechain: false, userType: "external", cwd, sessionId, version: "2.1.0" };
     const assistant = (output: number) => ({
-      ...base, type: "assistant", requestId: req, uuid: randomUUID(), timestamp: at,
-      message: { id: msg, type: "message", role: "assistant", model: "claude-sonnet-4-5-20250929", content: [{ type: "text", text: "Hi" }],
-        usage: { input_tokens: 10, output_tokens: output, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, cache_creation: { ephemeral_5m_input_tokens: 60, ephemeral_1h_input_tokens: 40 } } },
+      ...base,
+      type: "assistant",
+      requestId: req,
+      uuid: randomUUID(),
+      timestamp: at,
+      message: {
+        id: msg,
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5-20250929",
+        content: [{ type: "text", text: "Hi" }],
+        usage: {
+          input_tokens: 10,
+          output_tokens: output,
+          cache_creation_input_tokens: 100,
+          cache_read_input_tokens: 1000,
+          cache_creation: { ephemeral_5m_input_tokens: 60, ephemeral_1h_input_tokens: 40 },
+        },
+      },
     });
-    const user = { ...base, type: "user", uuid: randomUUID(), timestamp: at, message: { role: "user", content: `Say hi to ${project}` } };
+    const user = {
+      ...base,
+      type: "user",
+      uuid: randomUUID(),
+      timestamp: at,
+      message: { role: "user", content: `Say hi to ${project}` },
+    };
     const dir = join(await h.freshDir("claude"), "projects");
     await mkdir(join(dir, "-tmp-x"), { recursive: true });
-    await writeFile(join(dir, "-tmp-x", `${sessionId}.jsonl`), [user, assistant(5), assistant(50)].map((l) => JSON.stringify(l)).join("\n") + "\n");
+    await writeFile(
+      join(dir, "-tmp-x", `${sessionId}.jsonl`),
+      [user, assistant(5), assistant(50)].map((l) => JSON.stringify(l)).join("\n") + "\n",
+    );
     return { dir, project, sessionId };
   }
 
@@ -170,29 +345,59 @@ describe("import", () => {
 
     const dry = await cli(["import", "--dir", dir, "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toBe(`Dry run: 1 session with 1 usage record in ${dir}, 0 malformed lines skipped; nothing was sent.\n`);
+    expect(dry.stdout).toBe(
+      `Dry run: 1 session with 1 usage record in ${dir}, 0 malformed lines skipped; nothing was sent.\n`,
+    );
     expect(dry.stderr).toBe("");
     expectFailure(await cli(["projects", "show", project]), 5, "NOT_FOUND");
 
     const first = await cli(["import", "--dir", dir]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`Imported 1 session: 1 usage record changed, 1 project created (${project}), 1 transcript file archived, 0 malformed lines skipped.\n`);
+    expect(first.stdout).toBe(
+      `Imported 1 session: 1 usage record changed, 1 project created (${project}), 1 transcript file archived, 0 malformed lines skipped.\n`,
+    );
     // Archived as a runner's agent would: its 3 lines, found by a search, and resumable (after a restore).
-    expect(await json<{ entryCount: number; resumable: boolean; title: string }>(["sessions", "show", sessionId])).toMatchObject({ entryCount: 3, resumable: true, title: `Say hi to ${project}` });
+    expect(
+      await json<{ entryCount: number; resumable: boolean; title: string }>(["sessions", "show", sessionId]),
+    ).toMatchObject({ entryCount: 3, resumable: true, title: `Say hi to ${project}` });
     const found = await json<{ sessions: Array<{ id: string }> }>(["sessions", "list", "--search", project]);
     expect(found.sessions.map((s) => s.id)).toEqual([sessionId]);
     expect(first.stderr).toBe(""); // no progress bar when stderr is not a terminal
-    expect(await json<{ path: string; tags: string[] }>(["projects", "show", project])).toMatchObject({ path: `/tmp/${project}`, tags: ["imported"] });
+    expect(await json<{ path: string; tags: string[] }>(["projects", "show", project])).toMatchObject({
+      path: `/tmp/${project}`,
+      tags: ["imported"],
+    });
 
     const usage = await json<UsageJson>(["usage", "--project", project]);
     expect(usage.rows).toHaveLength(1);
-    expect(usage.totals).toMatchObject({ inputTokens: 10, outputTokens: 50, cacheWrite5mTokens: 60, cacheWrite1hTokens: 40, cacheReadTokens: 1000, totalTokens: 1160, requests: 1 });
+    expect(usage.totals).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 50,
+      cacheWrite5mTokens: 60,
+      cacheWrite1hTokens: 40,
+      cacheReadTokens: 1000,
+      totalTokens: 1160,
+      requests: 1,
+    });
     const text = await cli(["usage", "--project", project, "--by", "project"]);
     expect(text.stdout).toMatch(new RegExp(`^${project}\\s+10\\s+50\\s+60\\s+40\\s+1,000\\s+1,160\\s+\\$\\d`, "m"));
     expect(text.stdout).toMatch(/^Total\s+10\s+50\s+60\s+40\s+1,000\s+1,160\s+\$/m);
 
-    const again = await json<{ sessions: number; records: number; recordsChanged: number; projectsCreated: string[]; malformedLines: number }>(["import", "--dir", dir]);
-    expect(again).toMatchObject({ sessions: 1, records: 1, recordsChanged: 0, projectsCreated: [], malformedLines: 0, dryRun: false });
+    const again = await json<{
+      sessions: number;
+      records: number;
+      recordsChanged: number;
+      projectsCreated: string[];
+      malformedLines: number;
+    }>(["import", "--dir", dir]);
+    expect(again).toMatchObject({
+      sessions: 1,
+      records: 1,
+      recordsChanged: 0,
+      projectsCreated: [],
+      malformedLines: 0,
+      dryRun: false,
+    });
     expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160);
   });
 
@@ -203,7 +408,10 @@ describe("import", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`No Claude Code sessions in ${empty}.\n`);
     // Without --dir: $CLAUDE_CONFIG_DIR/projects.
-    const viaEnv = await h.run(["import", "--dry-run"], { configDir: await h.freshDir("nologin"), env: { CLAUDE_CONFIG_DIR: join(h.tmp, "no-claude") } });
+    const viaEnv = await h.run(["import", "--dry-run"], {
+      configDir: await h.freshDir("nologin"),
+      env: { CLAUDE_CONFIG_DIR: join(h.tmp, "no-claude") },
+    });
     expectFailure(viaEnv, 5, "NOT_FOUND", new RegExp(`${join(h.tmp, "no-claude", "projects")}`));
   });
 

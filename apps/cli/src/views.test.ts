@@ -9,33 +9,90 @@ import { describeEnd, runnerTable } from "./runner-view.ts";
 import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
 
 const baseRunner: Runner = {
-  id: "1a2b3c4d-0000-4000-8000-000000000000", projectId: "00000000-0000-4000-8000-000000000001", projectName: "web", nodeId: null, nodeName: "box-1",
-  status: "running", conversationMode: "new", sessionId: null, model: null, prompt: null, flags: [], pid: 4242, exitCode: null, endReason: null,
-  restartAttempts: 1, maxRestarts: 3, nextRestartAt: null, lostAt: null, pauseReason: null, pausedByBudgetId: null, restartDeferredSince: null, memoryLimitBytes: null, cpuLimitPercent: null, cpuPercent: 12.345, memoryBytes: 256 * 1024 * 1024, lastHeartbeatAt: null,
-  startedAt: new Date("2026-01-01T00:00:00Z"), endedAt: null, createdAt: new Date("2026-01-01T00:00:00Z"), updatedAt: new Date("2026-01-01T00:00:00Z"),
+  id: "1a2b3c4d-0000-4000-8000-000000000000",
+  projectId: "00000000-0000-4000-8000-000000000001",
+  projectName: "web",
+  nodeId: null,
+  nodeName: "box-1",
+  status: "running",
+  conversationMode: "new",
+  sessionId: null,
+  model: null,
+  prompt: null,
+  flags: [],
+  pid: 4242,
+  exitCode: null,
+  endReason: null,
+  restartAttempts: 1,
+  maxRestarts: 3,
+  nextRestartAt: null,
+  lostAt: null,
+  pauseReason: null,
+  pausedByBudgetId: null,
+  restartDeferredSince: null,
+  memoryLimitBytes: null,
+  cpuLimitPercent: null,
+  cpuPercent: 12.345,
+  memoryBytes: 256 * 1024 * 1024,
+  lastHeartbeatAt: null,
+  startedAt: new Date("2026-01-01T00:00:00Z"),
+  endedAt: null,
+  createdAt: new Date("2026-01-01T00:00:00Z"),
+  updatedAt: new Date("2026-01-01T00:00:00Z"),
 };
 
 describe("formatting", () => {
   it("formats bytes, percentages, durations and free text", () => {
-    expect([formatBytes(null), formatBytes(512), formatBytes(1536), formatBytes(230.4 * 1024 ** 2), formatBytes(3 * 1024 ** 3)]).toEqual(["-", "512 B", "1.5 KiB", "230.4 MiB", "3.0 GiB"]);
+    expect([
+      formatBytes(null),
+      formatBytes(512),
+      formatBytes(1536),
+      formatBytes(230.4 * 1024 ** 2),
+      formatBytes(3 * 1024 ** 3),
+    ]).toEqual(["-", "512 B", "1.5 KiB", "230.4 MiB", "3.0 GiB"]);
     expect([formatPercent(null), formatPercent(0), formatPercent(99.95)]).toEqual(["-", "0.0%", "100.0%"]);
-    expect([formatDuration(-5), formatDuration(45_900), formatDuration(723_000), formatDuration(11_040_000), formatDuration(183_600_000)]).toEqual(["0s", "45s", "12m 03s", "3h 04m", "2d 03h"]);
+    expect([
+      formatDuration(-5),
+      formatDuration(45_900),
+      formatDuration(723_000),
+      formatDuration(11_040_000),
+      formatDuration(183_600_000),
+    ]).toEqual(["0s", "45s", "12m 03s", "3h 04m", "2d 03h"]);
     expect(oneLine("a\n  b\tc")).toBe("a b c");
     expect(oneLine("x".repeat(100), 10)).toBe(`${"x".repeat(9)}…`);
   });
 
   it("renders a runner row with a short id, human units and its uptime", () => {
     const now = Date.parse("2026-01-01T01:02:03Z");
-    expect(runnerTable([baseRunner], now).split("\n")[1]).toBe("1a2b3c4d  web      box-1  running  4242  12.3%  256.0 MiB  1h 02m  1/3       -");
-    const ended = { ...baseRunner, status: "failed", pid: null, cpuPercent: null, memoryBytes: null, endReason: "exit code 1", endedAt: new Date(now) } as const;
-    expect(runnerTable([ended], now).split("\n")[1]).toMatch(/^1a2b3c4d\s+web\s+box-1\s+failed\s+-\s+-\s+-\s+-\s+1\/3\s+exit code 1$/);
+    expect(runnerTable([baseRunner], now).split("\n")[1]).toBe(
+      "1a2b3c4d  web      box-1  running  4242  12.3%  256.0 MiB  1h 02m  1/3       -",
+    );
+    const ended = {
+      ...baseRunner,
+      status: "failed",
+      pid: null,
+      cpuPercent: null,
+      memoryBytes: null,
+      endReason: "exit code 1",
+      endedAt: new Date(now),
+    } as const;
+    expect(runnerTable([ended], now).split("\n")[1]).toMatch(
+      /^1a2b3c4d\s+web\s+box-1\s+failed\s+-\s+-\s+-\s+-\s+1\/3\s+exit code 1$/,
+    );
     expect(describeEnd(ended)).toBe("failed (exit code 1)");
     expect(describeEnd({ ...baseRunner, status: "terminated", exitCode: 0 })).toBe("terminated (exit code 0)");
   });
 
   it("names join token states", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
-    const t = { id: "x", expiresAt: new Date(now + 1000), usedAt: null, revokedAt: null, nodeName: null, createdAt: new Date(now) } satisfies JoinToken;
+    const t = {
+      id: "x",
+      expiresAt: new Date(now + 1000),
+      usedAt: null,
+      revokedAt: null,
+      nodeName: null,
+      createdAt: new Date(now),
+    } satisfies JoinToken;
     expect(joinTokenStatus(t, now)).toBe("unused");
     expect(joinTokenStatus({ ...t, expiresAt: new Date(now) }, now)).toBe("expired");
     expect(joinTokenStatus({ ...t, usedAt: new Date(now) }, now)).toBe("used");
@@ -67,18 +124,32 @@ describe("terminal helpers", () => {
 describe("realtime client", () => {
   it("targets the default namespace, with a proxy prefix in the path", () => {
     expect(socketTarget("http://127.0.0.1:3000")).toEqual({ origin: "http://127.0.0.1:3000", path: "/socket.io" });
-    expect(socketTarget("https://ops.example.com/stratavore")).toEqual({ origin: "https://ops.example.com", path: "/stratavore/socket.io" });
+    expect(socketTarget("https://ops.example.com/stratavore")).toEqual({
+      origin: "https://ops.example.com",
+      path: "/stratavore/socket.io",
+    });
   });
 
   it("maps connection errors to CLI codes", () => {
-    expect(realtimeError(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }))).toMatchObject({ code: "UNAUTHENTICATED" });
-    expect(realtimeError(Object.assign(new Error("INTERNAL"), { data: { code: "INTERNAL" } }))).toMatchObject({ code: "INTERNAL" });
-    expect(realtimeError(new Error("websocket error"))).toMatchObject({ code: "UNREACHABLE", message: expect.stringMatching(/websocket error/) });
+    expect(
+      realtimeError(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } })),
+    ).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(realtimeError(Object.assign(new Error("INTERNAL"), { data: { code: "INTERNAL" } }))).toMatchObject({
+      code: "INTERNAL",
+    });
+    expect(realtimeError(new Error("websocket error"))).toMatchObject({
+      code: "UNREACHABLE",
+      message: expect.stringMatching(/websocket error/),
+    });
   });
 });
 
 describe("runner references", () => {
-  const ids = ["1a2b3c4d-0000-4000-8000-000000000000", "1a2b3c4e-0000-4000-8000-000000000000", "99999999-0000-4000-8000-000000000000"];
+  const ids = [
+    "1a2b3c4d-0000-4000-8000-000000000000",
+    "1a2b3c4e-0000-4000-8000-000000000000",
+    "99999999-0000-4000-8000-000000000000",
+  ];
   const api = {
     runners: {
       list: { query: async () => ids.map((id) => ({ ...baseRunner, id })) },
@@ -95,7 +166,10 @@ describe("runner references", () => {
   it("rejects short, ambiguous and unknown prefixes with distinct codes", async () => {
     await expect(resolveRunnerId(api, "1a2b")).rejects.toMatchObject({ code: "USAGE" });
     await expect(resolveRunnerId(api, "not-hex!")).rejects.toMatchObject({ code: "USAGE" });
-    await expect(resolveRunnerId(api, "1a2b3c")).rejects.toMatchObject({ code: "AMBIGUOUS", message: expect.stringMatching(/matches 2 runners/) });
+    await expect(resolveRunnerId(api, "1a2b3c")).rejects.toMatchObject({
+      code: "AMBIGUOUS",
+      message: expect.stringMatching(/matches 2 runners/),
+    });
     await expect(resolveRunnerId(api, "abcdef")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 

@@ -13,7 +13,11 @@ const schema = z.object({
   STRATAVORE_SECRET: z.string().min(32, "STRATAVORE_SECRET needs at least 32 characters").optional(),
   STRATAVORE_PUBLIC_URL: z.url().optional(),
   STRATAVORE_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
-  STRATAVORE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  STRATAVORE_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   STRATAVORE_LOCAL_AGENT: z.enum(["true", "false"]).default("true"),
   STRATAVORE_CLAUDE_BIN: z.string().optional(),
   STRATAVORE_AGENT_PASS_ENV: z.string().default(""),
@@ -32,8 +36,16 @@ const schema = z.object({
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().optional(),
   STRATAVORE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-  STRATAVORE_LOST_TIMEOUT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
-  STRATAVORE_RESTART_WAIT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(30),
+  STRATAVORE_LOST_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(10),
+  STRATAVORE_RESTART_WAIT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(30),
   HOME: z.string().optional(),
 });
 
@@ -68,7 +80,9 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
     claudeBin: e.STRATAVORE_CLAUDE_BIN ? resolve(e.STRATAVORE_CLAUDE_BIN) : undefined,
     /** Extra variables the local agent lets claude see (comma-separated names). */
-    agentPassEnv: e.STRATAVORE_AGENT_PASS_ENV.split(",").map((n) => n.trim()).filter(Boolean),
+    agentPassEnv: e.STRATAVORE_AGENT_PASS_ENV.split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
     /**
      * The local agent's environment: the operator's, minus the server's own secrets. The agent
      * passes claude only an allow-listed part of it (libs/agent child-env.ts).
@@ -77,14 +91,31 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     repoRoot,
     webDir: resolve(repoRoot, "apps/web"),
     s3: e.STRATAVORE_S3_BUCKET
-      ? { bucket: e.STRATAVORE_S3_BUCKET, prefix: e.STRATAVORE_S3_PREFIX, region: e.STRATAVORE_S3_REGION, endpoint: e.STRATAVORE_S3_ENDPOINT, accessKeyId: e.STRATAVORE_S3_ACCESS_KEY_ID, secretAccessKey: e.STRATAVORE_S3_SECRET_ACCESS_KEY }
+      ? {
+          bucket: e.STRATAVORE_S3_BUCKET,
+          prefix: e.STRATAVORE_S3_PREFIX,
+          region: e.STRATAVORE_S3_REGION,
+          endpoint: e.STRATAVORE_S3_ENDPOINT,
+          accessKeyId: e.STRATAVORE_S3_ACCESS_KEY_ID,
+          secretAccessKey: e.STRATAVORE_S3_SECRET_ACCESS_KEY,
+        }
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
     /** How long a lost runner waits for its node, and a restart for a place, before giving up. */
-    fleet: { lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000, restartWaitMs: e.STRATAVORE_RESTART_WAIT_MINUTES * 60_000 },
-    embeddings: e.STRATAVORE_EMBEDDINGS_URL && e.QDRANT_URL
-      ? { url: e.STRATAVORE_EMBEDDINGS_URL, model: e.STRATAVORE_EMBEDDINGS_MODEL, apiKey: e.STRATAVORE_EMBEDDINGS_API_KEY, qdrantUrl: e.QDRANT_URL, qdrantApiKey: e.QDRANT_API_KEY }
-      : null,
+    fleet: {
+      lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000,
+      restartWaitMs: e.STRATAVORE_RESTART_WAIT_MINUTES * 60_000,
+    },
+    embeddings:
+      e.STRATAVORE_EMBEDDINGS_URL && e.QDRANT_URL
+        ? {
+            url: e.STRATAVORE_EMBEDDINGS_URL,
+            model: e.STRATAVORE_EMBEDDINGS_MODEL,
+            apiKey: e.STRATAVORE_EMBEDDINGS_API_KEY,
+            qdrantUrl: e.QDRANT_URL,
+            qdrantApiKey: e.QDRANT_API_KEY,
+          }
+        : null,
     claudeProjectsDir: resolve(e.CLAUDE_CONFIG_DIR ?? resolve(e.HOME ?? "/root", ".claude"), "projects"),
     prismaDir: resolve(repoRoot, "prisma"),
   };

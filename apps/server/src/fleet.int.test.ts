@@ -16,10 +16,19 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-const project = async (maxRunners = 5) => h.api.projects.create({ name: uniqueSlug("fleet"), path: workdir, maxRunners });
+const project = async (maxRunners = 5) =>
+  h.api.projects.create({ name: uniqueSlug("fleet"), path: workdir, maxRunners });
 const runnerStatus = async (id: string) => (await h.api.runners.get({ id })).status;
-const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
-const scrollbackText = (id: string) => h.server.deps.fleet.scrollback.since(id).map((c) => c.data).join("");
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => "OK",
+    (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)),
+  );
+const scrollbackText = (id: string) =>
+  h.server.deps.fleet.scrollback
+    .since(id)
+    .map((c) => c.data)
+    .join("");
 
 describe("runners on a real agent with the fake claude", () => {
   it("launches in a PTY, streams output, takes input, and stop kills the whole tree", async () => {
@@ -34,10 +43,19 @@ describe("runners on a real agent with the fake claude", () => {
 
     expect(h.server.deps.fleet.agents.input(r.nodeId!, r.id, "hello there\r")).toBe(true);
     await waitFor("echo", async () => scrollbackText(r.id).includes("echo: hello there"));
-    const transcript = join(h.agents.at(-1)!.home, ".claude/projects", workdir.replace(/[^a-zA-Z0-9]/g, "-"), `${r.sessionId}.jsonl`);
+    const transcript = join(
+      h.agents.at(-1)!.home,
+      ".claude/projects",
+      workdir.replace(/[^a-zA-Z0-9]/g, "-"),
+      `${r.sessionId}.jsonl`,
+    );
     expect(await readFile(transcript, "utf8")).toContain("hello there");
 
-    const grandchild = Number(await waitFor("grandchild pid", async () => (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim()));
+    const grandchild = Number(
+      await waitFor("grandchild pid", async () =>
+        (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim(),
+      ),
+    );
     const tree = snapshotDescendants(r.pid!);
     expect(tree).toContain(grandchild);
     expect(readProcStat(grandchild)?.session).not.toBe(readProcStat(r.pid!)?.session); // its own session, like claude's tools
@@ -52,7 +70,6 @@ describe("runners on a real agent with the fake claude", () => {
     expect(after.chunks.map((c) => c.data).join("")).toContain("echo: hello there");
     const timeline = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
     expect(timeline).toEqual(["runner.launched", "runner.started", "runner.stop_requested", "runner.terminated"]);
-
   });
 
   it("pause freezes the runner's cgroup (every process), says who paused it, and unpause thaws it; the node reports its isolation", async () => {
@@ -83,7 +100,12 @@ describe("runners on a real agent with the fake claude", () => {
     const r = await h.api.runners.launch({ project: (await project()).name, node });
     expect((await h.api.runners.pause({ id: r.id })).status).toBe("paused");
     const tree = snapshotDescendants(r.pid!);
-    await waitFor("every process stopped (T)", async () => tree.every((pid) => readProcStat(pid)?.state === "T"), 2000, 10);
+    await waitFor(
+      "every process stopped (T)",
+      async () => tree.every((pid) => readProcStat(pid)?.state === "T"),
+      2000,
+      10,
+    );
     expect((await h.api.runners.unpause({ id: r.id })).status).toBe("running");
     await h.api.runners.kill({ id: r.id });
     await waitFor("terminated after kill", async () => (await runnerStatus(r.id)) === "terminated");
@@ -112,7 +134,11 @@ describe("runners on a real agent with the fake claude", () => {
     expect(p.runnerMemoryMb).toBe(96);
     const r = await h.api.runners.launch({ project: p.name, node });
     expect(r.memoryLimitBytes).toBe(96 * 1024 * 1024);
-    const failed = await waitFor("the first end", async () => (await h.api.runners.timeline({ id: r.id })).find((e) => e.type === "runner.failed"), 30_000);
+    const failed = await waitFor(
+      "the first end",
+      async () => (await h.api.runners.timeline({ id: r.id })).find((e) => e.type === "runner.failed"),
+      30_000,
+    );
     expect(String(failed.data.reason)).toMatch(/^killed by its memory limit \(96 MiB\); signal SIGKILL/);
     await h.api.runners.kill({ id: r.id }).catch(() => undefined);
   });
@@ -131,10 +157,14 @@ describe("runners on a real agent with the fake claude", () => {
     const node = uniqueSlug("crashy");
     await h.startAgent(node, { labels: ["crashy"], env: { FAKE_CLAUDE_MODE: "crash" } });
     const r = await h.api.runners.launch({ project: (await project()).name, node, labels: ["crashy"] });
-    const final = await waitFor("crash loop end", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "failed" && !cur.nextRestartAt && cur.restartAttempts === 3 ? cur : null;
-    }, 30_000);
+    const final = await waitFor(
+      "crash loop end",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "failed" && !cur.nextRestartAt && cur.restartAttempts === 3 ? cur : null;
+      },
+      30_000,
+    );
     // The first run crashes (exit 3); the `--resume` relaunches fail too, as a crash loop does.
     expect(final.endReason).toMatch(/^crash loop: exit code \d+ after 3 restarts/);
     expect(final.conversationMode).toBe("resume");
@@ -147,17 +177,28 @@ describe("runners on a real agent with the fake claude", () => {
 describe("agent loss", () => {
   it("kill -9 of the agent leaves no claude alive; the runner is lost, then failed with heartbeat_lost once its node stays away", async () => {
     const node = uniqueSlug("doomed");
-    const agent = await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });
+    const agent = await h.startAgent(node, {
+      env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) },
+    });
     const r = await h.api.runners.launch({ project: (await project()).name, node });
-    const grandchild = Number(await waitFor("grandchild pid", async () => (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim()));
+    const grandchild = Number(
+      await waitFor("grandchild pid", async () =>
+        (await readFile(join(h.tmp, `${node}.pid`), "utf8").catch(() => "")).trim(),
+      ),
+    );
     const tree = [...new Set([...snapshotDescendants(r.pid!), grandchild])];
     agent.child.kill("SIGKILL");
     await agent.exited;
     await waitFor("every claude process gone", async () => tree.every((pid) => !isAlive(pid)), 10_000);
-    const lost = await waitFor("runner lost", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "lost" ? cur : null;
-    }, 15_000, 50);
+    const lost = await waitFor(
+      "runner lost",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "lost" ? cur : null;
+      },
+      15_000,
+      50,
+    );
     expect(lost.lostAt).not.toBeNull();
     expect(lost.pid).toBe(r.pid); // it may still run there: the pid is kept for adoption
     const failed = await waitFor("runner failed", async () => {
@@ -176,20 +217,34 @@ describe("agent loss", () => {
     const first = await h.startAgent(uniqueSlug("gone"), { labels: [label] });
     const r = await h.api.runners.launch({ project: (await project()).name, labels: [label], prompt: "remember me" });
     // The transcript is archived, so the session can be restored on whichever node takes it next.
-    await waitFor("the prompt archived", async () => (await h.db.transcriptEntry.count({ where: { sessionId: r.sessionId! } })) >= 2, 15_000);
+    await waitFor(
+      "the prompt archived",
+      async () => (await h.db.transcriptEntry.count({ where: { sessionId: r.sessionId! } })) >= 2,
+      15_000,
+    );
     first.child.kill("SIGKILL");
     await first.exited;
-    await waitFor("failed and deferred", async () => (await h.api.runners.timeline({ id: r.id })).filter((e) => e.type === "runner.restart_deferred").length >= 2, 30_000, 200);
+    await waitFor(
+      "failed and deferred",
+      async () =>
+        (await h.api.runners.timeline({ id: r.id })).filter((e) => e.type === "runner.restart_deferred").length >= 2,
+      30_000,
+      200,
+    );
     const waiting = await h.api.runners.get({ id: r.id });
     expect(waiting).toMatchObject({ status: "failed", restartAttempts: 0 });
     expect(waiting.restartDeferredSince).not.toBeNull();
     expect(waiting.nextRestartAt).not.toBeNull();
     const second = uniqueSlug("back");
     await h.startAgent(second, { labels: [label] });
-    const back = await waitFor("restarted on the new node", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "running" && cur.nodeName === second ? cur : null;
-    }, 30_000);
+    const back = await waitFor(
+      "restarted on the new node",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "running" && cur.nodeName === second ? cur : null;
+      },
+      30_000,
+    );
     expect(back).toMatchObject({ restartAttempts: 1, sessionId: r.sessionId, restartDeferredSince: null });
     await h.api.runners.kill({ id: r.id });
   });
@@ -206,7 +261,11 @@ describe("agent loss", () => {
     await h.startAgent(node, { dataDir });
     const ended = await waitFor("runner ended", async () => {
       const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "failed" || cur.status === "starting" || cur.status === "running" && cur.restartAttempts > 0 ? cur : null;
+      return cur.status === "failed" ||
+        cur.status === "starting" ||
+        (cur.status === "running" && cur.restartAttempts > 0)
+        ? cur
+        : null;
     });
     const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
     expect(types).toContain("runner.failed");
@@ -219,16 +278,22 @@ describe("agent loss", () => {
 describe("quota under concurrency", () => {
   for (const agents of [1, 2]) {
     it(`100 launches at once on a project with quota 5 → exactly 5 running, 95 QUOTA_EXCEEDED (${agents} agent${agents > 1 ? "s" : ""})`, async () => {
-      for (let i = 0; i < agents; i++) await h.startAgent(uniqueSlug("bulk"), { labels: [`bulk${agents}`], capacity: 50 });
+      for (let i = 0; i < agents; i++)
+        await h.startAgent(uniqueSlug("bulk"), { labels: [`bulk${agents}`], capacity: 50 });
       const p = await project(5);
-      const results = await Promise.all(Array.from({ length: 100 }, () => codeOf(h.api.runners.launch({ project: p.name, labels: [`bulk${agents}`] }))));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => codeOf(h.api.runners.launch({ project: p.name, labels: [`bulk${agents}`] }))),
+      );
       expect(results.filter((c) => c === "OK")).toHaveLength(5);
       expect(results.filter((c) => c === "QUOTA_EXCEEDED")).toHaveLength(95);
       const running = await h.api.runners.list({ project: p.name, status: "running" });
       expect(running).toHaveLength(5);
       if (agents === 2) expect(new Set(running.map((r) => r.nodeId)).size).toBe(2);
       await Promise.all(running.map((r) => h.api.runners.kill({ id: r.id })));
-      await waitFor("all ended", async () => (await h.api.runners.list({ project: p.name, status: "active" })).length === 0);
+      await waitFor(
+        "all ended",
+        async () => (await h.api.runners.list({ project: p.name, status: "active" })).length === 0,
+      );
     }, 60_000);
   }
 });

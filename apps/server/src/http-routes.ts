@@ -32,7 +32,8 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
     };
     run().catch((err: unknown) => {
       onError(err);
-      if (!res.headersSent) json(res, 500, { error: { code: "INTERNAL", message: "Something went wrong on the server." } });
+      if (!res.headersSent)
+        json(res, 500, { error: { code: "INTERNAL", message: "Something went wrong on the server." } });
       else res.end();
     });
   };

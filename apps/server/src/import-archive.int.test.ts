@@ -21,7 +21,11 @@ beforeAll(async () => {
   await mkdir(workdir, { recursive: true });
 });
 afterAll(() => h?.stop());
-const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => "OK",
+    (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)),
+  );
 
 /** A small Claude Code history in the layout claude writes: one session, two turns. */
 async function writeHistory(word: string): Promise<{ dir: string; sessionId: string; file: string }> {
@@ -31,13 +35,63 @@ async function writeHistory(word: string): Promise<{ dir: string; sessionId: str
   await mkdir(folder, { recursive: true });
   const base = { isSidechain: false, userType: "external", cwd: workdir, sessionId, version: "2.1.328" };
   const lines = [
-    { ...base, parentUuid: null, type: "user", uuid: "u1", timestamp: "2026-11-01T10:00:00.000Z", message: { role: "user", content: `please refactor the ${word} module` } },
-    { ...base, parentUuid: "u1", type: "assistant", uuid: "a1", requestId: "req_1", timestamp: "2026-11-01T10:00:05.000Z", message: { id: `msg_${word}_1`, type: "message", role: "assistant", model: "claude-opus-5-5", content: [{ type: "text", text: "Done." }], usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 1000 } } },
-    { ...base, parentUuid: "a1", type: "user", uuid: "u2", timestamp: "2026-11-01T10:01:00.000Z", message: { role: "user", content: "thanks" } },
+    {
+      ...base,
+      parentUuid: null,
+      type: "user",
+      uuid: "u1",
+      timestamp: "2026-11-01T10:00:00.000Z",
+      message: { role: "user", content: `please refactor the ${word} module` },
+    },
+    {
+      ...base,
+      parentUuid: "u1",
+      type: "assistant",
+      uuid: "a1",
+      requestId: "req_1",
+      timestamp: "2026-11-01T10:00:05.000Z",
+      message: {
+        id: `msg_${word}_1`,
+        type: "message",
+        role: "assistant",
+        model: "claude-opus-5-5",
+        content: [{ type: "text", text: "Done." }],
+        usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 1000 },
+      },
+    },
+    {
+      ...base,
+      parentUuid: "a1",
+      type: "user",
+      uuid: "u2",
+      timestamp: "2026-11-01T10:01:00.000Z",
+      message: { role: "user", content: "thanks" },
+    },
     // claude's own running cost: it prices the unknown claude-opus-5-5 at 4/20 $ per M in, out and
     // 0.2 per M cache read: (10×4 + 20×20 + 1000×0.2) / 1e6 = $0.00064.
-    { type: "cost-state", sessionId, totalCostUSD: 0.00064, totalAPIDuration: 900, totalAPIDurationWithoutRetries: 900, totalToolDuration: 0, totalLinesAdded: 0, totalLinesRemoved: 0, totalDuration: 5000, startTime: 1, hasUnknownModelCost: true,
-      modelUsage: { "claude-opus-5-5": { inputTokens: 10, outputTokens: 20, cacheReadInputTokens: 1000, cacheCreationInputTokens: 0, webSearchRequests: 0, costUSD: 0.00064 } } },
+    {
+      type: "cost-state",
+      sessionId,
+      totalCostUSD: 0.00064,
+      totalAPIDuration: 900,
+      totalAPIDurationWithoutRetries: 900,
+      totalToolDuration: 0,
+      totalLinesAdded: 0,
+      totalLinesRemoved: 0,
+      totalDuration: 5000,
+      startTime: 1,
+      hasUnknownModelCost: true,
+      modelUsage: {
+        "claude-opus-5-5": {
+          inputTokens: 10,
+          outputTokens: 20,
+          cacheReadInputTokens: 1000,
+          cacheCreationInputTokens: 0,
+          webSearchRequests: 0,
+          costUSD: 0.00064,
+        },
+      },
+    },
   ];
   const file = join(folder, `${sessionId}.jsonl`);
   await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
@@ -49,10 +103,14 @@ describe("imported history", () => {
     const word = `quokka${Date.now().toString(36)}`;
     const { dir, sessionId, file } = await writeHistory(word);
     await h.api.usage.importLocal({ dir });
-    const session = await waitFor("the session imported with its transcript", async () => {
-      const s = await h.api.sessions.get({ id: sessionId }).catch(() => null);
-      return s && s.entryCount === 4 && s.resumable ? s : null;
-    }, 30_000);
+    const session = await waitFor(
+      "the session imported with its transcript",
+      async () => {
+        const s = await h.api.sessions.get({ id: sessionId }).catch(() => null);
+        return s && s.entryCount === 4 && s.resumable ? s : null;
+      },
+      30_000,
+    );
     // claude-opus-5-5 is not in the price table: estimated at claude-opus-5's price, and said so.
     // (10 × $5 + 20 × $25 + 1000 × $0.50) / 1e6 = $0.00105
     expect(session).toMatchObject({ resumable: true, totalTokens: 1030, unpricedTokens: 0 });
@@ -64,24 +122,53 @@ describe("imported history", () => {
     const check = await h.api.sessions.costCheck({ id: sessionId });
     expect(check).toMatchObject({ claudeUsd: 0.00064, differs: true, claudeMissedPrices: true });
     expect(check!.differencePercent).toBeCloseTo(((0.00105 - 0.00064) / 0.00064) * 100, 6);
-    expect(check!.models).toEqual([{ model: "claude-opus-5-5", claudeUsd: 0.00064, oursUsd: expect.closeTo(0.00105, 9), claudeTokens: 1030, oursTokens: 1030, estimated: true }]);
+    expect(check!.models).toEqual([
+      {
+        model: "claude-opus-5-5",
+        claudeUsd: 0.00064,
+        oursUsd: expect.closeTo(0.00105, 9),
+        claudeTokens: 1030,
+        oursTokens: 1030,
+        estimated: true,
+      },
+    ]);
 
     const found = await h.api.sessions.list({ search: word });
     expect(found.hits[0]?.session.id).toBe(sessionId);
-    expect((await h.api.sessions.export({ id: sessionId, format: "jsonl" })).content).toBe(await readFile(file, "utf8"));
+    expect((await h.api.sessions.export({ id: sessionId, format: "jsonl" })).content).toBe(
+      await readFile(file, "utf8"),
+    );
 
     const node = uniqueSlug("imp");
     await h.startAgent(node);
     const resumed = await h.api.sessions.resume({ id: sessionId, node });
     expect(resumed).toMatchObject({ status: "running", conversationMode: "resume", sessionId });
-    await waitFor("the resumed claude read the imported conversation", async () => h.server.deps.fleet.scrollback.since(resumed.id).map((c) => c.data).join("").includes(sessionId));
+    await waitFor("the resumed claude read the imported conversation", async () =>
+      h.server.deps.fleet.scrollback
+        .since(resumed.id)
+        .map((c) => c.data)
+        .join("")
+        .includes(sessionId),
+    );
     await h.api.runners.stop({ id: resumed.id });
   }, 90_000);
 
   it("a usage-only import is not resumable, and resume says why with a coded error (no runner is started)", async () => {
     const sessionId = randomUUID();
     await h.api.projects.create({ name: uniqueSlug("usageonly"), path: workdir });
-    await h.api.usage.import({ sessions: [{ sessionId, cwd: workdir, title: "from another laptop", firstAt: null, lastAt: null, messageCount: 2, records: [] }] });
+    await h.api.usage.import({
+      sessions: [
+        {
+          sessionId,
+          cwd: workdir,
+          title: "from another laptop",
+          firstAt: null,
+          lastAt: null,
+          messageCount: 2,
+          records: [],
+        },
+      ],
+    });
     expect((await h.api.sessions.get({ id: sessionId })).resumable).toBe(false);
     const runners = await h.db.runner.count();
     expect(await codeOf(h.api.sessions.resume({ id: sessionId }))).toBe("NOT_RESUMABLE");
@@ -90,21 +177,52 @@ describe("imported history", () => {
 
   it("the transcript upload takes API tokens only, operator and write scope, a known session and a safe file name; a live session is not touched", async () => {
     const sessionId = randomUUID();
-    await h.api.usage.import({ sessions: [{ sessionId, cwd: workdir, title: null, firstAt: null, lastAt: null, messageCount: 1, records: [] }] });
-    const viewer = await insertUser(h.db, { email: uniqueEmail("viewer"), name: "Viewer", role: "viewer", passwordHash: await hashPassword("viewer-password") });
+    await h.api.usage.import({
+      sessions: [{ sessionId, cwd: workdir, title: null, firstAt: null, lastAt: null, messageCount: 1, records: [] }],
+    });
+    const viewer = await insertUser(h.db, {
+      email: uniqueEmail("viewer"),
+      name: "Viewer",
+      role: "viewer",
+      passwordHash: await hashPassword("viewer-password"),
+    });
     const tokenFor = async (user: typeof viewer | null, scopes: ("read" | "write")[]) => {
-      const api = user ? createCaller({ ...h.server.deps, principal: { user, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" }) : h.api;
+      const api = user
+        ? createCaller({
+            ...h.server.deps,
+            principal: { user, via: "session", scopes: ["read", "write"] },
+            ip: "127.0.0.1",
+          })
+        : h.api;
       return (await api.apiTokens.create({ name: uniqueSlug("t"), scopes })).secret;
     };
-    const [writer, reader, viewerToken] = [await tokenFor(null, ["read", "write"]), await tokenFor(null, ["read"]), await tokenFor(viewer, ["read", "write"])];
-    const line = JSON.stringify({ type: "user", uuid: "u1", sessionId, timestamp: "2026-11-01T10:00:00.000Z", message: { role: "user", content: "uploaded line" } }) + "\n";
+    const [writer, reader, viewerToken] = [
+      await tokenFor(null, ["read", "write"]),
+      await tokenFor(null, ["read"]),
+      await tokenFor(viewer, ["read", "write"]),
+    ];
+    const line =
+      JSON.stringify({
+        type: "user",
+        uuid: "u1",
+        sessionId,
+        timestamp: "2026-11-01T10:00:00.000Z",
+        message: { role: "user", content: "uploaded line" },
+      }) + "\n";
     const post = async (query: string, headers: Record<string, string>) => {
-      const res = await fetch(`${h.server.url}/api/import/transcript?${query}`, { method: "POST", body: line, headers });
+      const res = await fetch(`${h.server.url}/api/import/transcript?${query}`, {
+        method: "POST",
+        body: line,
+        headers,
+      });
       return [res.status, ((await res.json()) as { error?: { code: string }; lines?: number }).error?.code ?? "OK"];
     };
     const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
     expect(await post(`session=${sessionId}&file=`, {})).toEqual([401, "UNAUTHENTICATED"]);
-    expect(await post(`session=${sessionId}&file=`, bearer("svt_not-a-real-token-at-all"))).toEqual([401, "UNAUTHENTICATED"]);
+    expect(await post(`session=${sessionId}&file=`, bearer("svt_not-a-real-token-at-all"))).toEqual([
+      401,
+      "UNAUTHENTICATED",
+    ]);
     expect(await post(`session=${sessionId}&file=`, bearer(viewerToken))).toEqual([403, "FORBIDDEN"]);
     expect(await post(`session=${sessionId}&file=`, bearer(reader))).toEqual([403, "TOKEN_SCOPE"]);
     expect(await post(`session=../../etc&file=`, bearer(writer))).toEqual([400, "VALIDATION"]);

@@ -19,15 +19,42 @@ let attacker: Socket;
 let attackerNode: string;
 let attackerRunner: string;
 let attackerSession: string;
-let victim: { runnerId: string; sessionId: string; projectId: string; messageId: string; totalTokens: number; sessionFigures: unknown };
-const codeOf = async (p: Promise<unknown>) => p.then(() => "OK", (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)));
+let victim: {
+  runnerId: string;
+  sessionId: string;
+  projectId: string;
+  messageId: string;
+  totalTokens: number;
+  sessionFigures: unknown;
+};
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => "OK",
+    (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)),
+  );
 
 const record = (messageId: string, sessionId: string, tokens: number): UsageRecordInput => ({
-  messageId, requestId: `req_${randomUUID()}`, sessionId, model: "claude-sonnet-4-5-20250929", serviceTier: "standard", speed: null,
-  inputTokens: tokens, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0,
-  isSidechain: false, occurredAt: new Date().toISOString(),
+  messageId,
+  requestId: `req_${randomUUID()}`,
+  sessionId,
+  model: "claude-sonnet-4-5-20250929",
+  serviceTier: "standard",
+  speed: null,
+  inputTokens: tokens,
+  outputTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+  isSidechain: false,
+  occurredAt: new Date().toISOString(),
 });
-const sessionFigures = (id: string) => h.db.session.findUniqueOrThrow({ where: { id }, select: { projectId: true, cwd: true, messageCount: true, title: true } });
+const sessionFigures = (id: string) =>
+  h.db.session.findUniqueOrThrow({
+    where: { id },
+    select: { projectId: true, cwd: true, messageCount: true, title: true },
+  });
 const refusals = (type: string) => h.db.event.count({ where: { type, actorId: attackerNode } });
 
 beforeAll(async () => {
@@ -38,15 +65,40 @@ beforeAll(async () => {
   await h.startAgent(node);
   const project = await h.api.projects.create({ name: uniqueSlug("victim"), path: workdir });
   const r = await h.api.runners.launch({ project: project.name, node, prompt: "say something" });
-  await waitFor("the victim's usage in the ledger", async () => (await h.db.usageRecord.count({ where: { runnerId: r.id } })) > 0);
+  await waitFor(
+    "the victim's usage in the ledger",
+    async () => (await h.db.usageRecord.count({ where: { runnerId: r.id } })) > 0,
+  );
   await h.api.runners.stop({ id: r.id });
   await waitFor("victim stopped", async () => (await h.api.runners.get({ id: r.id })).status === "terminated");
   const row = await h.db.usageRecord.findFirstOrThrow({ where: { runnerId: r.id } });
-  victim = { runnerId: r.id, sessionId: r.sessionId!, projectId: project.id, messageId: row.messageId, totalTokens: Number(row.totalTokens), sessionFigures: await sessionFigures(r.sessionId!) };
+  victim = {
+    runnerId: r.id,
+    sessionId: r.sessionId!,
+    projectId: project.id,
+    messageId: row.messageId,
+    totalTokens: Number(row.totalTokens),
+    sessionFigures: await sessionFigures(r.sessionId!),
+  };
 
   // The attacker: a node that really joined, with a runner of its own in its own project.
   const { secret } = await h.api.joinTokens.create({ ttlMinutes: 10 });
-  attacker = io(`${h.server.url}${AGENT_NAMESPACE}`, { path: "/socket.io", transports: ["websocket"], reconnection: false, auth: { joinToken: secret, hello: { name: uniqueSlug("attacker"), hostname: "attacker", agentVersion: "0.1.0", claudeVersion: null, capacity: 5, labels: [] } } });
+  attacker = io(`${h.server.url}${AGENT_NAMESPACE}`, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnection: false,
+    auth: {
+      joinToken: secret,
+      hello: {
+        name: uniqueSlug("attacker"),
+        hostname: "attacker",
+        agentVersion: "0.1.0",
+        claudeVersion: null,
+        capacity: 5,
+        labels: [],
+      },
+    },
+  });
   attackerNode = await new Promise<string>((resolve, reject) => {
     attacker.once("agent:welcome", (w: { nodeId: string }) => resolve(w.nodeId));
     attacker.once("connect_error", reject);
@@ -54,31 +106,55 @@ beforeAll(async () => {
   const own = await h.api.projects.create({ name: uniqueSlug("attacker"), path: join(h.tmp, "attacker-checkout") });
   attackerSession = randomUUID();
   await h.db.session.create({ data: { id: attackerSession, projectId: own.id } });
-  attackerRunner = (await h.db.runner.create({ data: { projectId: own.id, nodeId: attackerNode, status: "running", sessionId: attackerSession, startedAt: new Date(), lastHeartbeatAt: new Date() } })).id;
+  attackerRunner = (
+    await h.db.runner.create({
+      data: {
+        projectId: own.id,
+        nodeId: attackerNode,
+        status: "running",
+        sessionId: attackerSession,
+        startedAt: new Date(),
+        lastHeartbeatAt: new Date(),
+      },
+    })
+  ).id;
 }, 120_000);
 afterAll(async () => {
   attacker?.disconnect();
   await h?.stop();
 });
 
-const sendUsage = (records: UsageRecordInput[]) => attacker.timeout(10_000).emitWithAck("usage:batch", { runnerId: attackerRunner, batchId: randomUUID(), records }) as Promise<UsageBatchAck>;
+const sendUsage = (records: UsageRecordInput[]) =>
+  attacker
+    .timeout(10_000)
+    .emitWithAck("usage:batch", { runnerId: attackerRunner, batchId: randomUUID(), records }) as Promise<UsageBatchAck>;
 
 describe("a node cannot bend another node's ledger, sessions or archive", () => {
   it("control: the attacker's own runner's usage is accepted", async () => {
-    expect(await sendUsage([record(`msg_own_${randomUUID()}`, attackerSession, 10)])).toEqual({ ok: true, accepted: 1 });
+    expect(await sendUsage([record(`msg_own_${randomUUID()}`, attackerSession, 10)])).toEqual({
+      ok: true,
+      accepted: 1,
+    });
   });
 
   it("a batch for its own runner carrying another runner's message id does not raise that row, and is audited", async () => {
     const before = await refusals("usage.write_refused");
     expect(await sendUsage([record(victim.messageId, attackerSession, 50_000_000)])).toEqual({ ok: true, accepted: 0 });
     const row = await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: victim.messageId } });
-    expect([Number(row.totalTokens), row.runnerId, row.projectId, row.sessionId]).toEqual([victim.totalTokens, victim.runnerId, victim.projectId, victim.sessionId]);
+    expect([Number(row.totalTokens), row.runnerId, row.projectId, row.sessionId]).toEqual([
+      victim.totalTokens,
+      victim.runnerId,
+      victim.projectId,
+      victim.sessionId,
+    ]);
     expect(await refusals("usage.write_refused")).toBe(before + 1);
   });
 
   it("a record naming another project's session is not written, and is audited", async () => {
     const before = await refusals("usage.write_refused");
-    const spent = async () => (await h.db.usageRecord.aggregate({ where: { sessionId: victim.sessionId }, _sum: { totalTokens: true } }))._sum.totalTokens;
+    const spent = async () =>
+      (await h.db.usageRecord.aggregate({ where: { sessionId: victim.sessionId }, _sum: { totalTokens: true } }))._sum
+        .totalTokens;
     const spentBefore = await spent();
     const stray = `msg_stray_${randomUUID()}`;
     expect(await sendUsage([record(stray, victim.sessionId, 50_000_000)])).toEqual({ ok: true, accepted: 0 });
@@ -90,8 +166,23 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
   it("archive lines for another session are refused FORBIDDEN and audited; nothing is added", async () => {
     const entries = await h.db.transcriptEntry.count({ where: { sessionId: victim.sessionId } });
     const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
-      runnerId: attackerRunner, sessionId: victim.sessionId,
-      entries: [{ uuid: randomUUID(), parentUuid: null, type: "user", role: "user", text: "injected", toolNames: [], isSidechain: false, timestamp: new Date().toISOString(), file: "", offset: 0, rawLine: "{}" }],
+      runnerId: attackerRunner,
+      sessionId: victim.sessionId,
+      entries: [
+        {
+          uuid: randomUUID(),
+          parentUuid: null,
+          type: "user",
+          role: "user",
+          text: "injected",
+          toolNames: [],
+          isSidechain: false,
+          timestamp: new Date().toISOString(),
+          file: "",
+          offset: 0,
+          rawLine: "{}",
+        },
+      ],
     });
     expect(ack).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await h.db.transcriptEntry.count({ where: { sessionId: victim.sessionId } })).toBe(entries);
@@ -108,11 +199,37 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
 
   it("an import of a live session's id with another cwd neither re-homes it nor resets its counts; a relative cwd is refused", async () => {
     const projects = await h.db.project.count();
-    const res = await h.api.usage.import({ sessions: [{ sessionId: victim.sessionId, cwd: "/somewhere/else", title: "hijacked", firstAt: null, lastAt: null, messageCount: 0, records: [record(victim.messageId, victim.sessionId, 50_000_000)] }] });
+    const res = await h.api.usage.import({
+      sessions: [
+        {
+          sessionId: victim.sessionId,
+          cwd: "/somewhere/else",
+          title: "hijacked",
+          firstAt: null,
+          lastAt: null,
+          messageCount: 0,
+          records: [record(victim.messageId, victim.sessionId, 50_000_000)],
+        },
+      ],
+    });
     expect(res).toMatchObject({ recordsChanged: 0, projectsCreated: [] });
     expect(await sessionFigures(victim.sessionId)).toEqual(victim.sessionFigures);
-    expect(Number((await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: victim.messageId } })).totalTokens)).toBe(victim.totalTokens);
-    const relative = h.api.usage.import({ sessions: [{ sessionId: randomUUID(), cwd: "../../etc", title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] }] });
+    expect(
+      Number((await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: victim.messageId } })).totalTokens),
+    ).toBe(victim.totalTokens);
+    const relative = h.api.usage.import({
+      sessions: [
+        {
+          sessionId: randomUUID(),
+          cwd: "../../etc",
+          title: null,
+          firstAt: null,
+          lastAt: null,
+          messageCount: 0,
+          records: [],
+        },
+      ],
+    });
     expect(await codeOf(relative)).toBe("VALIDATION");
     expect(await h.db.project.count()).toBe(projects);
   });

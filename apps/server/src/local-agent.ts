@@ -46,13 +46,30 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
   let restarts = 0;
 
   const launch = async () => {
-    const args = ["--import", "tsx", join(opts.repoRoot, "apps/agent/src/main.ts"), "--server", opts.serverUrl, "--data-dir", agentDir, "--name", "local", "--parent-pid", String(process.pid)];
+    const args = [
+      "--import",
+      "tsx",
+      join(opts.repoRoot, "apps/agent/src/main.ts"),
+      "--server",
+      opts.serverUrl,
+      "--data-dir",
+      agentDir,
+      "--name",
+      "local",
+      "--parent-pid",
+      String(process.pid),
+    ];
     if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
     if (opts.passEnv?.length) args.push("--pass-env", opts.passEnv.join(","));
     const env = { ...opts.env };
-    if (!existsSync(join(agentDir, "node-credential.json"))) env.STRATAVORE_JOIN_TOKEN = await issueLocalJoinToken(opts.deps);
+    if (!existsSync(join(agentDir, "node-credential.json")))
+      env.STRATAVORE_JOIN_TOKEN = await issueLocalJoinToken(opts.deps);
     const started = Date.now();
-    const current = spawn(process.execPath, args, { cwd: opts.repoRoot, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "pipe"] });
+    const current = spawn(process.execPath, args, {
+      cwd: opts.repoRoot,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "inherit", "pipe"],
+    });
     child = current;
     forwardLogs(current, opts.log);
     current.on("exit", (code, signal) => {
@@ -61,7 +78,15 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
       restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
       const delay = Math.min(30_000, 1000 * 2 ** restarts);
       opts.log("error", "local agent exited; starting it again", { code, signal, inMs: delay });
-      setTimeout(() => void (stopping ? undefined : launch().catch((err: unknown) => opts.log("error", "local agent restart failed", { error: String(err) }))), delay).unref();
+      setTimeout(
+        () =>
+          void (stopping
+            ? undefined
+            : launch().catch((err: unknown) =>
+                opts.log("error", "local agent restart failed", { error: String(err) }),
+              )),
+        delay,
+      ).unref();
     });
   };
   await launch();

@@ -17,9 +17,21 @@ async function main(): Promise<void> {
     },
   });
   const agent = env.localAgent
-    ? await startLocalAgent({ repoRoot: env.repoRoot, dataDir: env.dataDir, serverUrl: server.url, deps: server.deps, log, env: env.childEnv, claudeBin: env.claudeBin, passEnv: env.agentPassEnv })
+    ? await startLocalAgent({
+        repoRoot: env.repoRoot,
+        dataDir: env.dataDir,
+        serverUrl: server.url,
+        deps: server.deps,
+        log,
+        env: env.childEnv,
+        claudeBin: env.claudeBin,
+        passEnv: env.agentPassEnv,
+      })
     : null;
-  const out: string[] = ["", `  Stratavore is running at ${server.url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`];
+  const out: string[] = [
+    "",
+    `  Stratavore is running at ${server.url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  ];
   if (agent) out.push("  A local agent runs Claude Code on this machine (STRATAVORE_LOCAL_AGENT=false to skip).");
   out.push("  Stop with Ctrl-C.", "");
   process.stdout.write(out.join("\n") + "\n");
@@ -34,12 +46,12 @@ async function main(): Promise<void> {
     (agent ? agent.stop() : Promise.resolve())
       .then(() => server.close())
       .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log("error", "shutdown failed", { error: String(err) });
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (err: unknown) => {
+          log("error", "shutdown failed", { error: String(err) });
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

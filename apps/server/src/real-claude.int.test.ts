@@ -22,52 +22,91 @@ afterAll(async () => {
 });
 
 /** Terminal output without escape sequences or whitespace (the TUI positions words with cursor moves). */
-// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
-const screen = (runnerId: string) => h.server.deps.fleet.scrollback.since(runnerId).map((c) => c.data).join("").replace(/\x1b\[[0-9;?>]*[a-zA-Z]|\x1b\][^\x07]*\x07|\s+/g, "");
+const screen = (runnerId: string) =>
+  h.server.deps.fleet.scrollback
+    .since(runnerId)
+    .map((c) => c.data)
+    .join("")
+    // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+    .replace(/\x1b\[[0-9;?>]*[a-zA-Z]|\x1b\][^\x07]*\x07|\s+/g, "");
 
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
-it.skipIf(!existsSync(CLAUDE))("the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal, clean stop", async () => {
-  const cwd = join(h.tmp, "real-claude-checkout");
-  const config = join(h.tmp, "claude-config");
-  await mkdir(cwd, { recursive: true });
-  await mkdir(config, { recursive: true });
-  // The three first-run gates a real user's config has already passed (stack.md).
-  await writeFile(join(config, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] }, projects: { [cwd]: { hasTrustDialogAccepted: true } } }));
-  const node = uniqueSlug("real");
-  await h.startAgent(node, {
-    claudeBin: CLAUDE,
-    env: { CLAUDE_CONFIG_DIR: config, ANTHROPIC_BASE_URL: stub.url, ANTHROPIC_API_KEY: KEY, DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1", TERM: "xterm-256color" },
-  });
-  expect((await h.api.nodes.get({ ref: node })).claudeVersion).toMatch(/^2\.\d+\.\d+ \(Claude Code\)/);
-  const project = await h.api.projects.create({ name: uniqueSlug("real"), path: cwd });
-  const runner = await h.api.runners.launch({ project: project.name, node });
-  expect(runner.status).toBe("running");
+it.skipIf(!existsSync(CLAUDE))(
+  "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal, clean stop",
+  async () => {
+    const cwd = join(h.tmp, "real-claude-checkout");
+    const config = join(h.tmp, "claude-config");
+    await mkdir(cwd, { recursive: true });
+    await mkdir(config, { recursive: true });
+    // The three first-run gates a real user's config has already passed (stack.md).
+    await writeFile(
+      join(config, ".claude.json"),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
+        projects: { [cwd]: { hasTrustDialogAccepted: true } },
+      }),
+    );
+    const node = uniqueSlug("real");
+    await h.startAgent(node, {
+      claudeBin: CLAUDE,
+      env: {
+        CLAUDE_CONFIG_DIR: config,
+        ANTHROPIC_BASE_URL: stub.url,
+        ANTHROPIC_API_KEY: KEY,
+        DISABLE_TELEMETRY: "1",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        DISABLE_AUTOUPDATER: "1",
+        TERM: "xterm-256color",
+      },
+    });
+    expect((await h.api.nodes.get({ ref: node })).claudeVersion).toMatch(/^2\.\d+\.\d+ \(Claude Code\)/);
+    const project = await h.api.projects.create({ name: uniqueSlug("real"), path: cwd });
+    const runner = await h.api.runners.launch({ project: project.name, node });
+    expect(runner.status).toBe("running");
 
-  await waitFor("claude's prompt", async () => screen(runner.id).includes("ClaudeCode"), 30_000);
-  await new Promise((r) => setTimeout(r, 1500)); // the TUI finishes its first paint before it reads keys
-  h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "say hello");
-  await new Promise((r) => setTimeout(r, 300));
-  h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
-  await waitFor("the stub's reply on the terminal", async () => screen(runner.id).includes(REPLY), 30_000);
-  expect(stub.requests.length).toBeGreaterThan(0);
+    await waitFor("claude's prompt", async () => screen(runner.id).includes("ClaudeCode"), 30_000);
+    await new Promise((r) => setTimeout(r, 1500)); // the TUI finishes its first paint before it reads keys
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "say hello");
+    await new Promise((r) => setTimeout(r, 300));
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    await waitFor("the stub's reply on the terminal", async () => screen(runner.id).includes(REPLY), 30_000);
+    expect(stub.requests.length).toBeGreaterThan(0);
 
-  // Claude wrote the session Stratavore fixed with --session-id, with the API's usage in it.
-  const transcript = join(config, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"), `${runner.sessionId}.jsonl`);
-  // Claude flushes its transcript on its own schedule: wait for the assistant line to land.
-  const lines = await waitFor("an assistant line in the transcript", async () => {
-    const parsed = (await readFile(transcript, "utf8").catch(() => "")).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type?: string; message?: { usage?: { output_tokens?: number } } });
-    return parsed.some((l) => l.type === "assistant") ? parsed : null;
-  }, 20_000);
-  const usage = lines.filter((l) => l.type === "assistant").map((l) => l.message?.usage?.output_tokens);
-  expect(usage.every((n) => typeof n === "number" && n >= 1), JSON.stringify(usage)).toBe(true);
+    // Claude wrote the session Stratavore fixed with --session-id, with the API's usage in it.
+    const transcript = join(config, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"), `${runner.sessionId}.jsonl`);
+    // Claude flushes its transcript on its own schedule: wait for the assistant line to land.
+    const lines = await waitFor(
+      "an assistant line in the transcript",
+      async () => {
+        const parsed = (await readFile(transcript, "utf8").catch(() => ""))
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { type?: string; message?: { usage?: { output_tokens?: number } } });
+        return parsed.some((l) => l.type === "assistant") ? parsed : null;
+      },
+      20_000,
+    );
+    const usage = lines.filter((l) => l.type === "assistant").map((l) => l.message?.usage?.output_tokens);
+    expect(
+      usage.every((n) => typeof n === "number" && n >= 1),
+      JSON.stringify(usage),
+    ).toBe(true);
 
-  const tree = snapshotDescendants(runner.pid!);
-  await h.api.runners.stop({ id: runner.id });
-  const ended = await waitFor("terminated", async () => {
-    const r = await h.api.runners.get({ id: runner.id });
-    return r.status === "terminated" ? r : null;
-  }, 20_000);
-  expect(ended.endReason).toBe("stopped");
-  await waitFor("claude's processes gone", async () => tree.every((pid) => !isAlive(pid)));
-}, 120_000);
+    const tree = snapshotDescendants(runner.pid!);
+    await h.api.runners.stop({ id: runner.id });
+    const ended = await waitFor(
+      "terminated",
+      async () => {
+        const r = await h.api.runners.get({ id: runner.id });
+        return r.status === "terminated" ? r : null;
+      },
+      20_000,
+    );
+    expect(ended.endReason).toBe("stopped");
+    await waitFor("claude's processes gone", async () => tree.every((pid) => !isAlive(pid)));
+  },
+  120_000,
+);

@@ -7,7 +7,11 @@ import { dirname, join } from "node:path";
  * The server secret comes from STRATAVORE_SECRET, or is generated once and kept in the data
  * directory (mode 0600) so sessions survive restarts.
  */
-export async function loadOrCreateSecret(dataDir: string, fromEnv: string | undefined, name = "secret"): Promise<string> {
+export async function loadOrCreateSecret(
+  dataDir: string,
+  fromEnv: string | undefined,
+  name = "secret",
+): Promise<string> {
   if (fromEnv) return fromEnv;
   const file = join(dataDir, name);
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();

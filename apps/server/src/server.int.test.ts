@@ -23,7 +23,10 @@ const sockets: Socket[] = [];
 async function signIn(email: string, password: string): Promise<{ status: number; cookie: string | null }> {
   const csrfRes = await fetch(`${server.url}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${server.url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
@@ -36,8 +39,17 @@ async function signIn(email: string, password: string): Promise<{ status: number
 
 function socket(opts: { token?: string; cookie?: string; origin?: string }): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const extraHeaders: Record<string, string> = { ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(opts.origin ? { origin: opts.origin } : {}) };
-    const s = connect(server.url, { path: "/socket.io", transports: ["websocket"], auth: opts.token ? { token: opts.token } : {}, extraHeaders, reconnection: false });
+    const extraHeaders: Record<string, string> = {
+      ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...(opts.origin ? { origin: opts.origin } : {}),
+    };
+    const s = connect(server.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: opts.token ? { token: opts.token } : {},
+      extraHeaders,
+      reconnection: false,
+    });
     sockets.push(s);
     s.on("connect", () => resolve(s));
     s.on("connect_error", (err) => reject(err));
@@ -46,16 +58,32 @@ function socket(opts: { token?: string; cookie?: string; origin?: string }): Pro
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "stratavore-server-"));
-  const env = readEnv([], { DATABASE_URL: inject("databaseUrl"), PORT: "0", STRATAVORE_DATA_DIR: tmp, STRATAVORE_SECRET: secret, STRATAVORE_ADMIN_EMAIL: adminEmail, STRATAVORE_ADMIN_PASSWORD: adminPassword });
+  const env = readEnv([], {
+    DATABASE_URL: inject("databaseUrl"),
+    PORT: "0",
+    STRATAVORE_DATA_DIR: tmp,
+    STRATAVORE_SECRET: secret,
+    STRATAVORE_ADMIN_EMAIL: adminEmail,
+    STRATAVORE_ADMIN_PASSWORD: adminPassword,
+  });
   server = await startServer(env, () => {}, { web: false });
   // The first-admin seed only happens on an empty users table (other files may have run first).
   if (!server.firstAdmin) {
     const db = createDb({ connectionString: inject("databaseUrl"), poolMax: 1 });
-    await insertUser(db, { email: adminEmail, name: "Server admin", role: "admin", passwordHash: await hashPassword(adminPassword) });
+    await insertUser(db, {
+      email: adminEmail,
+      name: "Server admin",
+      role: "admin",
+      passwordHash: await hashPassword(adminPassword),
+    });
     await db.$disconnect();
   }
   const { cookie } = await signIn(adminEmail, adminPassword);
-  const api = createApiClient({ serverUrl: server.url, fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: cookie! } }) });
+  const api = createApiClient({
+    serverUrl: server.url,
+    fetch: (url, init) =>
+      fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: cookie! } }),
+  });
   adminToken = (await api.apiTokens.create.mutate({ name: "server-test", scopes: ["read", "write"] })).secret;
 });
 
@@ -84,19 +112,30 @@ describe("one-port server", () => {
 
   it("refuses an expired or forged session cookie with UNAUTHORIZED", async () => {
     const admin = await createApiClient({ serverUrl: server.url, token: adminToken }).auth.whoami.query();
-    for (const token of [await encode({ token: { sub: admin.id }, secret, maxAge: -60 }), await encode({ token: { sub: admin.id }, secret: "another-secret-another-secret-xx" })]) {
-      const res = await fetch(`${server.url}/api/trpc/auth.whoami`, { headers: { cookie: `next-auth.session-token=${token}` } });
+    for (const token of [
+      await encode({ token: { sub: admin.id }, secret, maxAge: -60 }),
+      await encode({ token: { sub: admin.id }, secret: "another-secret-another-secret-xx" }),
+    ]) {
+      const res = await fetch(`${server.url}/api/trpc/auth.whoami`, {
+        headers: { cookie: `next-auth.session-token=${token}` },
+      });
       expect(res.status).toBe(401);
     }
   });
 
   it("never leaks internals: malformed requests get coded errors without stack traces", async () => {
-    const res = await fetch(`${server.url}/api/trpc/projects.create`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` }, body: "{not json" });
+    const res = await fetch(`${server.url}/api/trpc/projects.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+      body: "{not json",
+    });
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(JSON.parse(text).error.json.data.appCode).toBe("VALIDATION");
     expect(text).not.toMatch(/stack|at .*\.ts:\d+|node_modules/);
-    const unknown = await fetch(`${server.url}/api/trpc/nope.nothing`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const unknown = await fetch(`${server.url}/api/trpc/nope.nothing`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.json.data.appCode).toBe("NOT_FOUND");
   });
@@ -108,7 +147,9 @@ describe("one-port server", () => {
     const s = await socket({ token: adminToken });
     expect(await s.emitWithAck("subscribe", { room: "secret-room" })).toMatchObject({ ok: false, code: "VALIDATION" });
     expect(await s.emitWithAck("subscribe", { room: "fleet" })).toEqual({ ok: true });
-    const received = new Promise<{ seq: number; project: { name: string } }>((resolve) => s.on("project:upsert", resolve));
+    const received = new Promise<{ seq: number; project: { name: string } }>((resolve) =>
+      s.on("project:upsert", resolve),
+    );
     const name = uniqueSlug("sock");
     await createApiClient({ serverUrl: server.url, token: adminToken }).projects.create.mutate({ name, path: "/sock" });
     const event = await received;

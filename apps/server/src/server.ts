@@ -2,8 +2,25 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
-  attachRealtime, buildAuthOptions, createAuthHandler, createTrpcHandler, createTranscriptUploadHandler, DEFAULT_FLEET_CONFIG, ensureFirstAdmin, Fleet,
-  embeddingsProvider, FilesystemStore, LoginRateLimiter, QdrantVectorStore, S3Store, startReconciler, upgradeLedger, type ApiConfig, type ApiDeps, type FleetConfig, type RealtimeBus,
+  attachRealtime,
+  buildAuthOptions,
+  createAuthHandler,
+  createTrpcHandler,
+  createTranscriptUploadHandler,
+  DEFAULT_FLEET_CONFIG,
+  ensureFirstAdmin,
+  Fleet,
+  embeddingsProvider,
+  FilesystemStore,
+  LoginRateLimiter,
+  QdrantVectorStore,
+  S3Store,
+  startReconciler,
+  upgradeLedger,
+  type ApiConfig,
+  type ApiDeps,
+  type FleetConfig,
+  type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDb } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
@@ -55,8 +72,19 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   let bus: RealtimeBus = { publish: () => {} };
   const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...env.fleet, ...opts.fleet });
   const transcripts = env.s3 ? new S3Store(env.s3) : new FilesystemStore(join(env.dataDir, "transcripts"));
-  const similarity = env.embeddings ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey)) : undefined;
-  const deps: ApiDeps = { db, config, log, fleet, transcripts, similarity, transcriptRetentionDays: env.transcriptRetentionDays, bus: { publish: (events) => bus.publish(events) } };
+  const similarity = env.embeddings
+    ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey))
+    : undefined;
+  const deps: ApiDeps = {
+    db,
+    config,
+    log,
+    fleet,
+    transcripts,
+    similarity,
+    transcriptRetentionDays: env.transcriptRetentionDays,
+    bus: { publish: (events) => bus.publish(events) },
+  };
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request
@@ -80,7 +108,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const realtime = attachRealtime(http, deps);
   bus = realtime.bus;
   const stopReconciler = startReconciler(deps);
-  if (opts.web) web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
+  if (opts.web)
+    web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-const transcriptIn = (home: string, sessionId: string) => join(home, ".claude/projects", workdir.replace(/[^a-zA-Z0-9]/g, "-"), `${sessionId}.jsonl`);
+const transcriptIn = (home: string, sessionId: string) =>
+  join(home, ".claude/projects", workdir.replace(/[^a-zA-Z0-9]/g, "-"), `${sessionId}.jsonl`);
 
 describe("session archive, search and resume on another node", () => {
   it("archives a runner's transcript as it grows, finds a phrase, and resumes the session on a second node after restoring the transcript there", async () => {
@@ -33,11 +34,15 @@ describe("session archive, search and resume on another node", () => {
       await new Promise((res) => setTimeout(res, 300));
     }
     // The transcript grows while the runner runs; the archive follows it line by line.
-    const original = await waitFor("every line of the transcript archived", async () => {
-      const s = await h.api.sessions.get({ id: r.sessionId! }).catch(() => null);
-      const lines = (await readFile(transcriptIn(a.home, r.sessionId!), "utf8")).split("\n").filter((l) => l.trim());
-      return s && lines.some((l) => l.includes("and write the tests")) && s.entryCount === lines.length ? s : null;
-    }, 20_000);
+    const original = await waitFor(
+      "every line of the transcript archived",
+      async () => {
+        const s = await h.api.sessions.get({ id: r.sessionId! }).catch(() => null);
+        const lines = (await readFile(transcriptIn(a.home, r.sessionId!), "utf8")).split("\n").filter((l) => l.trim());
+        return s && lines.some((l) => l.includes("and write the tests")) && s.entryCount === lines.length ? s : null;
+      },
+      20_000,
+    );
     expect(original.title).toContain(word);
     const fileOnA = await readFile(transcriptIn(a.home, r.sessionId!), "utf8");
 
@@ -58,9 +63,20 @@ describe("session archive, search and resume on another node", () => {
     // Node B has never seen this session: the server restores it there, then claude resumes it.
     expect(existsSync(transcriptIn(b.home, r.sessionId!))).toBe(false);
     const resumed = await h.api.sessions.resume({ id: r.sessionId!, node: nodeB });
-    expect(resumed).toMatchObject({ status: "running", nodeName: nodeB, conversationMode: "resume", sessionId: r.sessionId });
+    expect(resumed).toMatchObject({
+      status: "running",
+      nodeName: nodeB,
+      conversationMode: "resume",
+      sessionId: r.sessionId,
+    });
     expect(await readFile(transcriptIn(b.home, r.sessionId!), "utf8")).toBe(fileOnA);
-    await waitFor("the resumed claude read the old conversation", async () => h.server.deps.fleet.scrollback.since(resumed.id).map((c) => c.data).join("").includes(r.sessionId!));
+    await waitFor("the resumed claude read the old conversation", async () =>
+      h.server.deps.fleet.scrollback
+        .since(resumed.id)
+        .map((c) => c.data)
+        .join("")
+        .includes(r.sessionId!),
+    );
     await h.api.runners.stop({ id: resumed.id });
   }, 90_000);
 });
@@ -72,7 +88,10 @@ describe("transcript store", () => {
     const project = await h.api.projects.create({ name: uniqueSlug("store"), path: workdir });
     const r = await h.api.runners.launch({ project: project.name, node });
     h.server.deps.fleet.agents.input(r.nodeId!, r.id, "keep this forever\r");
-    await waitFor("archived line", async () => ((await h.api.sessions.get({ id: r.sessionId! }).catch(() => null))?.entryCount ?? 0) >= 3);
+    await waitFor(
+      "archived line",
+      async () => ((await h.api.sessions.get({ id: r.sessionId! }).catch(() => null))?.entryCount ?? 0) >= 3,
+    );
     await h.api.runners.stop({ id: r.id });
     await waitFor("stopped", async () => (await h.api.runners.get({ id: r.id })).status === "terminated");
     await new Promise((res) => setTimeout(res, 600)); // the agent's last poll after the exit
@@ -84,7 +103,12 @@ describe("transcript store", () => {
     expect(Number(row.transcriptSize)).toBe(body.length);
     expect(gunzipSync(body).toString()).toBe(await readFile(transcriptIn(agent.home, r.sessionId!), "utf8"));
     // The filesystem store has no presigned URLs (S3 has); the API still reports checksum and size.
-    expect(await h.api.sessions.transcript({ id: r.sessionId! })).toMatchObject({ stored: true, url: null, sha256: row.transcriptSha256, sizeBytes: body.length });
+    expect(await h.api.sessions.transcript({ id: r.sessionId! })).toMatchObject({
+      stored: true,
+      url: null,
+      sha256: row.transcriptSha256,
+      sizeBytes: body.length,
+    });
 
     // Retention: with a cutoff in the future every object is "old" and is removed.
     expect(await applyRetention(h.server.deps, 1, new Date(Date.now() + 2 * 86_400_000))).toBeGreaterThanOrEqual(1);
@@ -94,12 +118,22 @@ describe("transcript store", () => {
 
   // The S3 store runs against an S3-compatible server only when one is configured: none can be
   // installed from npm or apt on these machines (MinIO is not packaged), so it is skipped here.
-  it.skipIf(!process.env.STRATAVORE_TEST_S3_ENDPOINT)("S3 store round trip with a presigned URL (needs STRATAVORE_TEST_S3_ENDPOINT, _BUCKET, _KEY, _SECRET)", async () => {
-    const store = new S3Store({ bucket: process.env.STRATAVORE_TEST_S3_BUCKET ?? "stratavore-test", prefix: `t-${Date.now()}/`, region: "us-east-1", endpoint: process.env.STRATAVORE_TEST_S3_ENDPOINT, accessKeyId: process.env.STRATAVORE_TEST_S3_KEY, secretAccessKey: process.env.STRATAVORE_TEST_S3_SECRET });
-    await store.put("a.jsonl.gz", Buffer.from("hello"));
-    expect((await store.get("a.jsonl.gz")).toString()).toBe("hello");
-    const url = await store.downloadUrl("a.jsonl.gz", 60);
-    expect(await (await fetch(url)).text()).toBe("hello");
-    await store.delete("a.jsonl.gz");
-  });
+  it.skipIf(!process.env.STRATAVORE_TEST_S3_ENDPOINT)(
+    "S3 store round trip with a presigned URL (needs STRATAVORE_TEST_S3_ENDPOINT, _BUCKET, _KEY, _SECRET)",
+    async () => {
+      const store = new S3Store({
+        bucket: process.env.STRATAVORE_TEST_S3_BUCKET ?? "stratavore-test",
+        prefix: `t-${Date.now()}/`,
+        region: "us-east-1",
+        endpoint: process.env.STRATAVORE_TEST_S3_ENDPOINT,
+        accessKeyId: process.env.STRATAVORE_TEST_S3_KEY,
+        secretAccessKey: process.env.STRATAVORE_TEST_S3_SECRET,
+      });
+      await store.put("a.jsonl.gz", Buffer.from("hello"));
+      expect((await store.get("a.jsonl.gz")).toString()).toBe("hello");
+      const url = await store.downloadUrl("a.jsonl.gz", 60);
+      expect(await (await fetch(url)).text()).toBe("hello");
+      await store.delete("a.jsonl.gz");
+    },
+  );
 });

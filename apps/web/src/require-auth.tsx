@@ -27,7 +27,11 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   }, [unauthenticated, router, path]);
   if (me.data) return <MeContext.Provider value={me.data}>{children}</MeContext.Provider>;
   if (me.error && !unauthenticated) {
-    return <div className="state state-error" role="alert">Cannot reach the server: {me.error.message}</div>;
+    return (
+      <div className="state state-error" role="alert">
+        Cannot reach the server: {me.error.message}
+      </div>
+    );
   }
   return <LoadingState label="Signing you in…" />;
 }

@@ -12,10 +12,16 @@ const FATAL = new Set(["JOIN_TOKEN_INVALID", "UNAUTHENTICATED", "VALIDATION"]);
  * The outbound connection to the server: join token the first time, the stored credential
  * afterwards, reconnecting with backoff. `onFatal` fires when the server refuses the node.
  */
-export async function connectToServer(opts: AgentOptions, handlers: { onWelcome: (socket: ServerSocket) => void; onFatal: (code: string, message: string) => void }): Promise<ServerSocket> {
+export async function connectToServer(
+  opts: AgentOptions,
+  handlers: { onWelcome: (socket: ServerSocket) => void; onFatal: (code: string, message: string) => void },
+): Promise<ServerSocket> {
   let stored = await loadCredential(opts.dataDir);
   if (stored && stored.serverUrl !== opts.serverUrl) stored = null;
-  if (!stored && !opts.joinToken) throw new Error(`No node credential in ${opts.dataDir}; pass --join-token (create one in Nodes or with 'stratavore join-token create').`);
+  if (!stored && !opts.joinToken)
+    throw new Error(
+      `No node credential in ${opts.dataDir}; pass --join-token (create one in Nodes or with 'stratavore join-token create').`,
+    );
 
   const socket: ServerSocket = io(`${opts.serverUrl.replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
     path: "/socket.io",
@@ -24,7 +30,12 @@ export async function connectToServer(opts: AgentOptions, handlers: { onWelcome:
     reconnectionDelayMax: 30_000,
     randomizationFactor: 0.5,
     // Read at every (re)connect: after the first welcome the credential replaces the join token.
-    auth: (cb) => cb(stored ? { credential: stored.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } } : { joinToken: opts.joinToken, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }),
+    auth: (cb) =>
+      cb(
+        stored
+          ? { credential: stored.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }
+          : { joinToken: opts.joinToken, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } },
+      ),
   });
 
   socket.on("agent:welcome", async ({ nodeId, nodeName, credential }) => {

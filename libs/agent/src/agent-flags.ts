@@ -5,21 +5,41 @@ const positive = (v: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
   return n;
 };
-const list = (v: string) => v.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The agent's flags, shared by `apps/agent` and `stratavore agent` so the two cannot drift. */
-export function addAgentFlags(command: Command, defaults: { server?: string; joinToken?: string; dataDir?: string }): Command {
+export function addAgentFlags(
+  command: Command,
+  defaults: { server?: string; joinToken?: string; dataDir?: string },
+): Command {
   return command
     .requiredOption("--server <url>", "server URL", defaults.server)
     .option("--join-token <token>", "single-use join token (needed only the first time)", defaults.joinToken)
-    .option("--data-dir <dir>", "node credential, runner logs and spool (default ~/.stratavore/agent)", defaults.dataDir)
+    .option(
+      "--data-dir <dir>",
+      "node credential, runner logs and spool (default ~/.stratavore/agent)",
+      defaults.dataDir,
+    )
     .option("--name <name>", "node name (default: hostname)")
     .option("--capacity <n>", "most runners at once", positive, 5)
     .option("--labels <list>", "comma-separated labels", list, [])
     .option("--claude-bin <path>", "claude executable (default: PATH, then the npm package)")
     .option("--heartbeat-seconds <n>", "heartbeat interval", positive, 10)
     .option("--usage-seconds <s>", "how often transcripts are read and usage shipped", Number, 2)
-    .addOption(new Option("--cgroups <mode>", "runner isolation: auto picks the best this machine allows").choices(["auto", "v2", "v1", "off"]).default("auto"))
-    .option("--pass-env <names>", "comma-separated environment variables claude may see beyond the allow-list (e.g. AWS_PROFILE)", list, [])
+    .addOption(
+      new Option("--cgroups <mode>", "runner isolation: auto picks the best this machine allows")
+        .choices(["auto", "v2", "v1", "off"])
+        .default("auto"),
+    )
+    .option(
+      "--pass-env <names>",
+      "comma-separated environment variables claude may see beyond the allow-list (e.g. AWS_PROFILE)",
+      list,
+      [],
+    )
     .option("--parent-pid <pid>", "exit when this process exits", positive);
 }

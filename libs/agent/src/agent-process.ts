@@ -33,16 +33,31 @@ export interface AgentEnv {
   all: Record<string, string | undefined>;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "node";
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63) || "node";
 
-export async function buildAgentOptions(flags: AgentFlags, env: AgentEnv, log: AgentOptions["log"]): Promise<AgentOptions> {
+export async function buildAgentOptions(
+  flags: AgentFlags,
+  env: AgentEnv,
+  log: AgentOptions["log"],
+): Promise<AgentOptions> {
   const home = env.home ?? homedir();
   const bin = findClaudeBinary(flags.claudeBin, env.path);
   return {
     serverUrl: flags.server,
     joinToken: flags.joinToken,
     dataDir: flags.dataDir ?? join(home, ".stratavore", "agent"),
-    hello: { name: slug(flags.name ?? hostname()), hostname: hostname(), agentVersion: "0.1.0", capacity: flags.capacity ?? 5, labels: flags.labels ?? [] },
+    hello: {
+      name: slug(flags.name ?? hostname()),
+      hostname: hostname(),
+      agentVersion: "0.1.0",
+      capacity: flags.capacity ?? 5,
+      labels: flags.labels ?? [],
+    },
     claudeBin: bin,
     claudeVersion: await claudeVersion(bin, env.all),
     childEnv: env.all,
@@ -72,7 +87,7 @@ export async function runAgentProcess(options: AgentOptions, parentPid?: number)
     options.log("info", "agent stopping", { signal });
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    agent.shutdown().finally(() => process.exit(0));
+    void agent.shutdown().finally(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

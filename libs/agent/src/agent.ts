@@ -1,8 +1,17 @@
 import { join } from "node:path";
 import type { z } from "zod";
 import {
-  allowanceSpentAckSchema, allowancesCommandSchema, batchAckSchema, inputCommandSchema, logsRequestSchema, launchCommandSchema, resizeCommandSchema, signalCommandSchema,
-  type AgentToServerEvents, type LaunchAck, type SignalAck,
+  allowanceSpentAckSchema,
+  allowancesCommandSchema,
+  batchAckSchema,
+  inputCommandSchema,
+  logsRequestSchema,
+  launchCommandSchema,
+  resizeCommandSchema,
+  signalCommandSchema,
+  type AgentToServerEvents,
+  type LaunchAck,
+  type SignalAck,
 } from "@stratavore/contracts";
 import { detectCgroups, isDriver, readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
 import { buildChildEnv } from "./child-env.ts";
@@ -29,7 +38,10 @@ const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
  * output, reports exits and session ids, and sends one batched heartbeat per interval.
  * It never touches the database.
  */
-export async function startAgent(opts: AgentOptions, onFatal: (code: string, message: string) => void): Promise<RunningAgent> {
+export async function startAgent(
+  opts: AgentOptions,
+  onFatal: (code: string, message: string) => void,
+): Promise<RunningAgent> {
   const logDir = join(opts.dataDir, "logs");
   const isolation = detectCgroups({ prefer: opts.cgroups });
   const cgroups = isDriver(isolation) ? isolation : undefined;
@@ -46,7 +58,13 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
    * One report with an answer: not connected, no answer in time, or an answer outside the
    * contract each become a failure the caller retries — never a throw, never trusted blindly.
    */
-  async function ask<E extends "usage:batch" | "transcript:batch" | "runner:allowance_spent", A>(event: E, payload: Parameters<AgentToServerEvents[E]>[0], timeoutMs: number, schema: z.ZodType<A>, failed: (code: string, message: string) => A): Promise<A> {
+  async function ask<E extends "usage:batch" | "transcript:batch" | "runner:allowance_spent", A>(
+    event: E,
+    payload: Parameters<AgentToServerEvents[E]>[0],
+    timeoutMs: number,
+    schema: z.ZodType<A>,
+    failed: (code: string, message: string) => A,
+  ): Promise<A> {
     if (!socket?.connected) return failed("DISCONNECTED", "not connected");
     let answer: unknown;
     try {
@@ -62,7 +80,13 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   const batchFailed = (code: string, message: string) => ({ ok: false as const, code, message });
 
   const spentReports = new SpentReports(async (s) => {
-    const res = await ask("runner:allowance_spent", { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd }, 15_000, allowanceSpentAckSchema, () => ({ ok: false as const, code: "RETRY" as const, message: "" }));
+    const res = await ask(
+      "runner:allowance_spent",
+      { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd },
+      15_000,
+      allowanceSpentAckSchema,
+      () => ({ ok: false as const, code: "RETRY" as const, message: "" }),
+    );
     return res.ok;
   });
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
@@ -71,7 +95,8 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
       opts.log("info", "budget allowance spent: pausing the runner", { ...s });
       supervisor.pause(s.runnerId).then(
         () => spentReports.report(s),
-        (err: unknown) => opts.log("warn", "could not pause a runner past its allowance", { runnerId: s.runnerId, error: String(err) }),
+        (err: unknown) =>
+          opts.log("warn", "could not pause a runner past its allowance", { runnerId: s.runnerId, error: String(err) }),
       );
     }
   };
@@ -92,7 +117,13 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
   supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy, oomKilled }) =>
-    socket?.emit("runner:exited", { runnerId, exitCode, signal: signal ?? null, endedBy: endedBy === "process" ? "process" : "user", ...(oomKilled ? { oomKilled } : {}) }),
+    socket?.emit("runner:exited", {
+      runnerId,
+      exitCode,
+      signal: signal ?? null,
+      endedBy: endedBy === "process" ? "process" : "user",
+      ...(oomKilled ? { oomKilled } : {}),
+    }),
   );
   supervisor.on("session", ({ runnerId, sessionId }) => {
     socket?.emit("runner:session", { runnerId, sessionId });
@@ -107,19 +138,42 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   });
 
   const inventory = () =>
-    supervisor.list().filter((r) => ACTIVE.has(r.status)).map((r) => ({ runnerId: r.runnerId, pid: r.pid, status: r.status as "starting" | "running" | "paused" | "stopping" }));
+    supervisor
+      .list()
+      .filter((r) => ACTIVE.has(r.status))
+      .map((r) => ({
+        runnerId: r.runnerId,
+        pid: r.pid,
+        status: r.status as "starting" | "running" | "paused" | "stopping",
+      }));
 
   async function launch(raw: unknown): Promise<LaunchAck> {
     const parsed = launchCommandSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: "SPAWN_FAILED", message: "Malformed launch command." };
     const cmd = parsed.data;
-    if (supervisor.list().some((r) => r.runnerId === cmd.runnerId && ACTIVE.has(r.status))) return { ok: false, code: "DUPLICATE", message: "This runner is already running here." };
-    if (inventory().length >= opts.hello.capacity) return { ok: false, code: "AT_CAPACITY", message: `Node is at capacity (${opts.hello.capacity}).` };
-    if (!opts.claudeBin) return { ok: false, code: "SPAWN_FAILED", message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin)." };
+    if (supervisor.list().some((r) => r.runnerId === cmd.runnerId && ACTIVE.has(r.status)))
+      return { ok: false, code: "DUPLICATE", message: "This runner is already running here." };
+    if (inventory().length >= opts.hello.capacity)
+      return { ok: false, code: "AT_CAPACITY", message: `Node is at capacity (${opts.hello.capacity}).` };
+    if (!opts.claudeBin)
+      return {
+        ok: false,
+        code: "SPAWN_FAILED",
+        message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin).",
+      };
     try {
       cwds.set(cmd.runnerId, cmd.cwd);
       meter.start(cmd.runnerId, cmd.allowances);
-      const pid = supervisor.launch({ runnerId: cmd.runnerId, cwd: cmd.cwd, claudeBin: opts.claudeBin, spec: cmd.spec, env: childEnv, cols: cmd.cols, rows: cmd.rows, limits: cmd.limits });
+      const pid = supervisor.launch({
+        runnerId: cmd.runnerId,
+        cwd: cmd.cwd,
+        claudeBin: opts.claudeBin,
+        spec: cmd.spec,
+        env: childEnv,
+        cols: cmd.cols,
+        rows: cmd.rows,
+        limits: cmd.limits,
+      });
       opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
       return { ok: true, pid };
     } catch (err) {
@@ -134,14 +188,21 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     const parsed = signalCommandSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: "SIGNAL_FAILED", message: "Malformed command." };
     const { runnerId, action } = parsed.data;
-    if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status))) return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
+    if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status)))
+      return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
     try {
       if (action === "pause") await supervisor.pause(runnerId);
       else if (action === "resume") {
         // Thawed on a spent share it would spend a whole response more: the budget's next
         // push (once the ledger has caught up with this node's count) brings a fresh one.
         const spent = meter.spent(runnerId)[0];
-        if (spent) return { ok: false, code: "ALLOWANCE_SPENT", budgetId: spent.budgetId, message: `Budget '${spent.budgetName}': this runner's share of what remained is spent (${spent.spentTokens} tokens); it thaws when the budget has room for it again.` };
+        if (spent)
+          return {
+            ok: false,
+            code: "ALLOWANCE_SPENT",
+            budgetId: spent.budgetId,
+            message: `Budget '${spent.budgetName}': this runner's share of what remained is spent (${spent.spentTokens} tokens); it thaws when the budget has room for it again.`,
+          };
         await supervisor.resume(runnerId);
         meter.thawed(runnerId);
         spentReports.drop(runnerId);
@@ -155,25 +216,40 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
   }
 
   // The server shows the node's isolation on the Nodes page and words pause accordingly.
-  socket = await connectToServer({ ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } }, {
-    onWelcome: (s) => {
-      const runners = inventory();
-      s.emit("agent:inventory", { runners });
-      // A restarted server lost its terminal buffers: hand them back (it drops seqs it already has).
-      for (const r of runners) {
-        for (const chunk of supervisor.scrollback(r.runnerId)) s.emit("runner:output", { runnerId: r.runnerId, seq: chunk.seq, data: chunk.data });
-      }
+  socket = await connectToServer(
+    { ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } },
+    {
+      onWelcome: (s) => {
+        const runners = inventory();
+        s.emit("agent:inventory", { runners });
+        // A restarted server lost its terminal buffers: hand them back (it drops seqs it already has).
+        for (const r of runners) {
+          for (const chunk of supervisor.scrollback(r.runnerId))
+            s.emit("runner:output", { runnerId: r.runnerId, seq: chunk.seq, data: chunk.data });
+        }
+      },
+      onFatal,
     },
-    onFatal,
-  });
+  );
   socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
   socket.on("agent:signal", (cmd, ack) => void signal(cmd).then(ack));
-  socket.on("agent:restore", (raw, ack) => void restoreTranscript(opts.claudeConfigDir, raw).then(ack, (err: unknown) => ack({ ok: false, code: "RESTORE_FAILED", message: String(err) })));
+  socket.on(
+    "agent:restore",
+    (raw, ack) =>
+      void restoreTranscript(opts.claudeConfigDir, raw).then(ack, (err: unknown) =>
+        ack({ ok: false, code: "RESTORE_FAILED", message: String(err) }),
+      ),
+  );
   socket.on("agent:logs", (raw, ack) => {
     const p = logsRequestSchema.safeParse(raw);
     if (!p.success) return ack({ ok: false, code: "NO_LOG", message: "Malformed request." });
     readLogTail(logDir, p.data.runnerId, p.data.maxLines).then(
-      (lines) => ack(lines.length ? { ok: true, lines } : { ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
+      (lines) =>
+        ack(
+          lines.length
+            ? { ok: true, lines }
+            : { ok: false, code: "NO_LOG", message: "No log for this runner on its node." },
+        ),
       () => ack({ ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
     );
   });
@@ -196,7 +272,19 @@ export async function startAgent(opts: AgentOptions, onFatal: (code: string, mes
     spentReports.retry();
     supervisor
       .sample()
-      .then((items) => socket?.emit("agent:heartbeat", { runners: items.filter((i) => ACTIVE.has(i.status)).map((i) => ({ runnerId: i.runnerId, status: i.status as "running", pid: i.pid, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes })) }))
+      .then((items) =>
+        socket?.emit("agent:heartbeat", {
+          runners: items
+            .filter((i) => ACTIVE.has(i.status))
+            .map((i) => ({
+              runnerId: i.runnerId,
+              status: i.status as "running",
+              pid: i.pid,
+              cpuPercent: i.cpuPercent,
+              rssBytes: i.rssBytes,
+            })),
+        }),
+      )
       .catch((err: unknown) => opts.log("warn", "heartbeat sample failed", { error: String(err) }));
   }, opts.heartbeatMs);
 

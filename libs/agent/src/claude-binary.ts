@@ -40,7 +40,10 @@ export function findClaudeBinary(configured: string | undefined, pathEnv: string
 }
 
 /** `claude --version`, or null when it does not answer within 30 s (a cold 370 MB binary on a busy machine is slow). */
-export async function claudeVersion(bin: string | null, env: Record<string, string | undefined>): Promise<string | null> {
+export async function claudeVersion(
+  bin: string | null,
+  env: Record<string, string | undefined>,
+): Promise<string | null> {
   if (!bin) return null;
   try {
     const { stdout } = await run(bin, ["--version"], { timeout: 30_000, env: env as NodeJS.ProcessEnv });

@@ -16,7 +16,9 @@ export async function loadCredential(dataDir: string): Promise<StoredCredential 
   const path = join(dataDir, FILE);
   if (!existsSync(path)) return null;
   const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<StoredCredential>;
-  return parsed.credential && parsed.serverUrl && parsed.nodeId && parsed.nodeName ? (parsed as StoredCredential) : null;
+  return parsed.credential && parsed.serverUrl && parsed.nodeId && parsed.nodeName
+    ? (parsed as StoredCredential)
+    : null;
 }
 
 export async function saveCredential(dataDir: string, value: StoredCredential): Promise<void> {

@@ -20,7 +20,8 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
   for (const f of [...files].sort((a, b) => Number(a.name === main) - Number(b.name === main))) {
     const path = normalize(join(dir, f.name));
     // Names come from the server, but a path may never leave the project's transcript folder.
-    if (!path.startsWith(dir + sep)) return { ok: false, code: "VALIDATION", message: `Refusing to write outside the transcript folder: ${f.name}` };
+    if (!path.startsWith(dir + sep))
+      return { ok: false, code: "VALIDATION", message: `Refusing to write outside the transcript folder: ${f.name}` };
     await mkdir(dirname(path), { recursive: true });
     await writeFile(`${path}.restoring`, f.content, { mode: 0o600 });
     await rename(`${path}.restoring`, path);

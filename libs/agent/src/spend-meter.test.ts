@@ -8,10 +8,32 @@ const START = Date.parse("2026-11-30T10:00:00Z");
 const prices = { version: "test", prices: SHIPPED_PRICES };
 
 const record = (id: string, output: number, at = START + 1000, model = "claude-sonnet-4-5"): UsageRecordInput => ({
-  messageId: id, requestId: null, sessionId: "s", model, serviceTier: null, speed: null, inputTokens: 0, outputTokens: output,
-  cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: 0, webFetchRequests: 0, isSidechain: false, occurredAt: new Date(at).toISOString(),
+  messageId: id,
+  requestId: null,
+  sessionId: "s",
+  model,
+  serviceTier: null,
+  speed: null,
+  inputTokens: 0,
+  outputTokens: output,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+  isSidechain: false,
+  occurredAt: new Date(at).toISOString(),
 });
-const allowance = (a: Partial<Allowance>): Allowance => ({ runnerId: RUNNER, budgetId: BUDGET, budgetName: "cap", tokens: null, usd: null, baseTokens: 0, baseUsd: 0, ...a });
+const allowance = (a: Partial<Allowance>): Allowance => ({
+  runnerId: RUNNER,
+  budgetId: BUDGET,
+  budgetName: "cap",
+  tokens: null,
+  usd: null,
+  baseTokens: 0,
+  baseUsd: 0,
+  ...a,
+});
 
 function meterWith(a: Partial<Allowance>): SpendMeter {
   const m = new SpendMeter();
@@ -25,7 +47,9 @@ describe("the agent's spend meter (pre-emptive budgets)", () => {
     const m = meterWith({ tokens: 1000 });
     expect(m.add(RUNNER, [record("a", 300), record("b", 300), record("c", 300)])).toEqual([]);
     // 900 so far; the fourth response brings 1200 ≥ 1000.
-    expect(m.add(RUNNER, [record("d", 300)])).toEqual([{ runnerId: RUNNER, budgetId: BUDGET, budgetName: "cap", spentTokens: 1200, spentUsd: expect.any(Number) }]);
+    expect(m.add(RUNNER, [record("d", 300)])).toEqual([
+      { runnerId: RUNNER, budgetId: BUDGET, budgetName: "cap", spentTokens: 1200, spentUsd: expect.any(Number) },
+    ]);
     expect(m.add(RUNNER, [record("e", 300)])).toEqual([]); // reported already
   });
 
@@ -41,11 +65,15 @@ describe("the agent's spend meter (pre-emptive budgets)", () => {
     const m = meterWith({ tokens: 500, baseTokens: 0 });
     expect(m.add(RUNNER, [record("a", 600)])).toHaveLength(1);
     // The server saw those 600 and gives a fresh share of 500 on top of them.
-    expect(m.setAllowances({ runnerIds: [RUNNER], items: [allowance({ tokens: 500, baseTokens: 600 })], prices })).toEqual([]);
+    expect(
+      m.setAllowances({ runnerIds: [RUNNER], items: [allowance({ tokens: 500, baseTokens: 600 })], prices }),
+    ).toEqual([]);
     expect(m.add(RUNNER, [record("b", 499)])).toEqual([]);
     expect(m.add(RUNNER, [record("c", 1)])).toMatchObject([{ spentTokens: 500 }]);
     // A share of nothing is spent at once; no allowance at all is never spent.
-    expect(m.setAllowances({ runnerIds: [RUNNER], items: [allowance({ tokens: 0, baseTokens: 1100 })], prices })).toHaveLength(1);
+    expect(
+      m.setAllowances({ runnerIds: [RUNNER], items: [allowance({ tokens: 0, baseTokens: 1100 })], prices }),
+    ).toHaveLength(1);
     expect(m.setAllowances({ runnerIds: [RUNNER], items: [], prices })).toEqual([]);
     expect(m.add(RUNNER, [record("d", 1_000_000)])).toEqual([]);
   });
@@ -58,7 +86,10 @@ describe("the agent's spend meter (pre-emptive budgets)", () => {
     const spent = new SpendMeter();
     spent.start(RUNNER, undefined, START);
     spent.setAllowances({ runnerIds: [RUNNER], items: [allowance({ usd: 0.055 })], prices });
-    expect(spent.add(RUNNER, [record("a", 1000), record("b", 1000), record("c", 1000, START + 2000, "claude-opus-5-5")])[0]?.spentUsd).toBeCloseTo(0.055, 9);
+    expect(
+      spent.add(RUNNER, [record("a", 1000), record("b", 1000), record("c", 1000, START + 2000, "claude-opus-5-5")])[0]
+        ?.spentUsd,
+    ).toBeCloseTo(0.055, 9);
   });
 
   it("watches a runner from its first line when its launch carried the allowance, before any push", () => {
@@ -69,7 +100,11 @@ describe("the agent's spend meter (pre-emptive budgets)", () => {
     expect(m.add(RUNNER, [record("b", 1)])).toMatchObject([{ spentTokens: 1000 }]);
     // A launch without budgets leaves it unwatched; other runners' allowances are not taken.
     const other = new SpendMeter();
-    other.start(RUNNER, { items: [allowance({ runnerId: "33333333-3333-4333-8333-333333333333", tokens: 1 })], prices }, START);
+    other.start(
+      RUNNER,
+      { items: [allowance({ runnerId: "33333333-3333-4333-8333-333333333333", tokens: 1 })], prices },
+      START,
+    );
     expect(other.watching(RUNNER)).toBe(false);
   });
 

@@ -1,4 +1,11 @@
-import { costOf, usageTotal, type Allowance, type AllowancesCommand, type PriceBook, type UsageRecordInput } from "@stratavore/contracts";
+import {
+  costOf,
+  usageTotal,
+  type Allowance,
+  type AllowancesCommand,
+  type PriceBook,
+  type UsageRecordInput,
+} from "@stratavore/contracts";
 
 export interface SpentAllowance {
   runnerId: string;

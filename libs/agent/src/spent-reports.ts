@@ -35,7 +35,7 @@ export class SpentReports {
     const s = this.unconfirmed.get(runnerId);
     if (!s || this.inFlight.has(runnerId)) return;
     this.inFlight.add(runnerId);
-    this.send(s)
+    void this.send(s)
       .catch(() => false)
       .then((confirmed) => {
         this.inFlight.delete(runnerId);

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TranscriptBatch, TranscriptEntryInput, UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
+import type {
+  TranscriptBatch,
+  TranscriptEntryInput,
+  UsageBatch,
+  UsageBatchAck,
+  UsageRecordInput,
+} from "@stratavore/contracts";
 import { oneAtATime, TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
 
@@ -42,15 +48,22 @@ export class UsageShipper {
   private readonly serially = oneAtATime();
   private readonly spoolPath: string;
 
-  constructor(private readonly opts: {
-    dataDir: string; configDir: string; intervalMs: number; send: (batch: UsageBatch) => Promise<UsageBatchAck>; archive: (batch: TranscriptBatch) => Promise<UsageBatchAck>; log: AgentLog;
-    /** How often transcripts are read between shipments (budget allowances are checked on every read). */
-    pollMs?: number;
-    /** Each runner's new records, as read (before shipping). */
-    onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
-    /** Which runners the fast reads cover (those with budget allowances); all of them at each shipment. */
-    watched?: (runnerId: string) => boolean;
-  }) {
+  constructor(
+    private readonly opts: {
+      dataDir: string;
+      configDir: string;
+      intervalMs: number;
+      send: (batch: UsageBatch) => Promise<UsageBatchAck>;
+      archive: (batch: TranscriptBatch) => Promise<UsageBatchAck>;
+      log: AgentLog;
+      /** How often transcripts are read between shipments (budget allowances are checked on every read). */
+      pollMs?: number;
+      /** Each runner's new records, as read (before shipping). */
+      onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
+      /** Which runners the fast reads cover (those with budget allowances); all of them at each shipment. */
+      watched?: (runnerId: string) => boolean;
+    },
+  ) {
     this.spoolPath = join(opts.dataDir, "usage-spool.json");
   }
 
@@ -60,7 +73,18 @@ export class UsageShipper {
       this.pending = new Map(Object.entries(spool.pending));
       this.pendingEntries = new Map(Object.entries(spool.entries ?? {}));
       for (const [runnerId, t] of Object.entries(spool.tailers)) {
-        this.tracked.set(runnerId, { runnerId, cwd: t.cwd, sessionId: t.sessionId, ending: true, tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd: t.cwd, sessionId: t.sessionId, state: t.state }) });
+        this.tracked.set(runnerId, {
+          runnerId,
+          cwd: t.cwd,
+          sessionId: t.sessionId,
+          ending: true,
+          tailer: new TranscriptTailer({
+            configDir: this.opts.configDir,
+            cwd: t.cwd,
+            sessionId: t.sessionId,
+            state: t.state,
+          }),
+        });
       }
     }
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
@@ -74,7 +98,13 @@ export class UsageShipper {
   track(runnerId: string, cwd: string, sessionId: string): void {
     const existing = this.tracked.get(runnerId);
     if (existing?.sessionId === sessionId) return void (existing.ending = false);
-    this.tracked.set(runnerId, { runnerId, cwd, sessionId, ending: false, tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd, sessionId }) });
+    this.tracked.set(runnerId, {
+      runnerId,
+      cwd,
+      sessionId,
+      ending: false,
+      tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd, sessionId }),
+    });
   }
 
   /** The runner ended: read what it wrote last, ship it, then forget it. */
@@ -122,7 +152,9 @@ export class UsageShipper {
       await this.flush();
       await this.flushEntries();
       await this.serially(async () => {
-        for (const t of [...this.tracked.values()]) if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length) this.tracked.delete(t.runnerId);
+        for (const t of [...this.tracked.values()])
+          if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length)
+            this.tracked.delete(t.runnerId);
         await this.persist();
       });
     } catch (err) {
@@ -155,12 +187,18 @@ export class UsageShipper {
         let n = 0;
         // Measured as sent (JSON, UTF-8): raw line, text and escaping all count against the socket limit.
         const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
-        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES)) bytes += size(n++);
-        const ack = await this.opts.archive({ runnerId, sessionId: queued.sessionId, entries: queued.entries.slice(0, n) });
+        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES))
+          bytes += size(n++);
+        const ack = await this.opts.archive({
+          runnerId,
+          sessionId: queued.sessionId,
+          entries: queued.entries.slice(0, n),
+        });
         if (!ack.ok) {
           // Refusals that no retry can change: the runner is not here, the lines are bad, or
           // the session is not this runner's. Keeping them would stall every later batch.
-          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION" || ack.code === "FORBIDDEN") queued.entries.splice(0, n);
+          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION" || ack.code === "FORBIDDEN")
+            queued.entries.splice(0, n);
           else return;
         } else queued.entries.splice(0, n);
       }
@@ -172,7 +210,12 @@ export class UsageShipper {
     const spool: SpoolFile = {
       entries: Object.fromEntries(this.pendingEntries),
       pending: Object.fromEntries(this.pending),
-      tailers: Object.fromEntries([...this.tracked.values()].map((t) => [t.runnerId, { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() }])),
+      tailers: Object.fromEntries(
+        [...this.tracked.values()].map((t) => [
+          t.runnerId,
+          { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() },
+        ]),
+      ),
     };
     await mkdir(this.opts.dataDir, { recursive: true });
     const tmp = `${this.spoolPath}.tmp`;

@@ -37,7 +37,8 @@ export function preflightSpawn(command: string, cwd: string, env: Record<string,
     } catch {
       throw new SpawnError("COMMAND_NOT_FOUND", `Command ${path} does not exist.`);
     }
-    if (!isExecutableFile(path)) throw new SpawnError("COMMAND_NOT_EXECUTABLE", `Command ${path} is not an executable file.`);
+    if (!isExecutableFile(path))
+      throw new SpawnError("COMMAND_NOT_EXECUTABLE", `Command ${path} is not an executable file.`);
     return path;
   }
   const searchPath = env.PATH ?? DEFAULT_PATH;

@@ -21,8 +21,12 @@ function launch(mode = "", opts: Partial<PtyRunnerOptions> = {}) {
   cleanups.push(t.cleanup);
   const pidfile = join(t.home, "tool.pid");
   const runner = new PtyRunner({
-    command: FAKE_CLAUDE, args: ["--session-id", SESSION], cwd: t.cwd,
-    env: fakeEnv(t.home, { FAKE_CLAUDE_MODE: mode, FAKE_CLAUDE_PIDFILE: pidfile }), graceMs: 300, ...opts,
+    command: FAKE_CLAUDE,
+    args: ["--session-id", SESSION],
+    cwd: t.cwd,
+    env: fakeEnv(t.home, { FAKE_CLAUDE_MODE: mode, FAKE_CLAUDE_PIDFILE: pidfile }),
+    graceMs: 300,
+    ...opts,
   });
   let output = "";
   runner.on("output", (d) => (output += d));
@@ -44,10 +48,17 @@ describe("PtyRunner with fake claude in a real PTY", () => {
     await waitFor(() => r.output().includes(`session: ${SESSION}`), "the banner");
     r.runner.write("hello runner\r");
     await waitFor(() => r.output().includes("echo: hello runner"), "the echo");
-    const lines = readFileSync(transcriptPath(join(r.home, ".claude"), r.cwd, SESSION), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(transcriptPath(join(r.home, ".claude"), r.cwd, SESSION), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.find((l) => l.type === "user")?.message.content).toBe("hello runner");
     const assistant = lines.find((l) => l.type === "assistant");
-    expect(assistant).toMatchObject({ sessionId: SESSION, cwd: r.cwd, message: { model: "claude-sonnet-4-5", usage: { input_tokens: 4 } } });
+    expect(assistant).toMatchObject({
+      sessionId: SESSION,
+      cwd: r.cwd,
+      message: { model: "claude-sonnet-4-5", usage: { input_tokens: 4 } },
+    });
     expect(assistant.message.id).toMatch(/^msg_/);
     expect(assistant.requestId).toMatch(/^req_/);
     expect(r.runner.ring.snapshot()).toBe(r.output());
@@ -123,9 +134,16 @@ describe("PtyRunner with fake claude in a real PTY", () => {
   it("refuses to spawn into a missing cwd or a missing command, with nothing started", () => {
     const t = tempHome();
     cleanups.push(t.cleanup);
-    const missingCwd = new PtyRunner({ command: FAKE_CLAUDE, args: [], cwd: join(t.home, "gone"), env: fakeEnv(t.home) });
+    const missingCwd = new PtyRunner({
+      command: FAKE_CLAUDE,
+      args: [],
+      cwd: join(t.home, "gone"),
+      env: fakeEnv(t.home),
+    });
     expect(() => missingCwd.start()).toThrow(SpawnError);
-    expect(() => new PtyRunner({ command: FAKE_CLAUDE, args: [], cwd: join(t.home, "gone"), env: fakeEnv(t.home) }).start()).toThrow(/does not exist/);
+    expect(() =>
+      new PtyRunner({ command: FAKE_CLAUDE, args: [], cwd: join(t.home, "gone"), env: fakeEnv(t.home) }).start(),
+    ).toThrow(/does not exist/);
     const noCommand = new PtyRunner({ command: "claude-does-not-exist", args: [], cwd: t.cwd, env: fakeEnv(t.home) });
     try {
       noCommand.start();

@@ -6,7 +6,15 @@ import type { Clock, PtyProcess } from "./pty-spawn.ts";
 
 /** Drives PtyRunner without any real process: a scripted PTY, clock and process table. */
 function harness(trackMs?: number) {
-  const proc = (pid: number, ppid: number, session = 100): ProcStat => ({ pid, ppid, comm: "p", state: "S", pgrp: pid, session, startTime: pid });
+  const proc = (pid: number, ppid: number, session = 100): ProcStat => ({
+    pid,
+    ppid,
+    comm: "p",
+    state: "S",
+    pgrp: pid,
+    session,
+    startTime: pid,
+  });
   const table: ProcStat[] = [proc(100, 1), proc(101, 100), proc(200, 101, 200)];
   const signals: string[] = [];
   const timers: Array<{ at: number; fn: () => void; every?: number; id: number }> = [];
@@ -14,9 +22,11 @@ function harness(trackMs?: number) {
   let nextId = 1;
   const clock: Clock = {
     setTimeout: (fn, ms) => (timers.push({ at: now + ms, fn, id: nextId }), nextId++),
-    clearTimeout: (id) => void timers.splice(timers.findIndex((t) => t.id === id) >>> 0, timers.some((t) => t.id === id) ? 1 : 0),
+    clearTimeout: (id) =>
+      void timers.splice(timers.findIndex((t) => t.id === id) >>> 0, timers.some((t) => t.id === id) ? 1 : 0),
     setInterval: (fn, ms) => (timers.push({ at: now + ms, fn, every: ms, id: nextId }), nextId++),
-    clearInterval: (id) => void timers.splice(timers.findIndex((t) => t.id === id) >>> 0, timers.some((t) => t.id === id) ? 1 : 0),
+    clearInterval: (id) =>
+      void timers.splice(timers.findIndex((t) => t.id === id) >>> 0, timers.some((t) => t.id === id) ? 1 : 0),
   };
   const advance = (ms: number) => {
     const until = now + ms;
@@ -73,7 +83,10 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
     h.emit("hi");
     h.emit("there");
     h.runner.write("x\r");
-    expect(seen).toEqual([["hi", 1], ["there", 2]]);
+    expect(seen).toEqual([
+      ["hi", 1],
+      ["there", 2],
+    ]);
     expect(h.runner.ring.snapshot()).toBe("hithere");
     expect(h.written).toEqual(["x\r"]);
   });
@@ -171,8 +184,16 @@ describe("PtyRunner state machine (injected spawn, clock and /proc)", () => {
 
   it("turns a throwing spawn into SpawnError and ends without an exit event", async () => {
     const runner = new PtyRunner({
-      command: "claude", args: [], cwd: "/", env: {},
-      deps: { preflight: (c) => c, spawn: () => { throw new Error("forkpty(3) failed."); } },
+      command: "claude",
+      args: [],
+      cwd: "/",
+      env: {},
+      deps: {
+        preflight: (c) => c,
+        spawn: () => {
+          throw new Error("forkpty(3) failed.");
+        },
+      },
     });
     let exits = 0;
     runner.on("exit", () => (exits += 1));

@@ -57,7 +57,6 @@ export interface PtyRunnerOptions {
   deps?: Partial<RunnerDeps>;
 }
 
-
 type RunnerEvents = { output: [data: string, seq: number]; exit: [exit: RunnerExit]; state: [state: RunnerState] };
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, num]) => [num, name as NodeJS.Signals]));
@@ -90,7 +89,14 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     super();
     this.opts = opts;
     this.ring = opts.ring ?? new OutputRing(512 * 1024);
-    this.deps = { spawn: nodePtySpawn, clock: systemClock, proc: systemProcessOps, preflight: preflightSpawn, selfPid: process.pid, ...opts.deps };
+    this.deps = {
+      spawn: nodePtySpawn,
+      clock: systemClock,
+      proc: systemProcessOps,
+      preflight: preflightSpawn,
+      selfPid: process.pid,
+      ...opts.deps,
+    };
     this.exitPromise = new Promise((resolve) => (this.settle = resolve));
   }
 
@@ -112,7 +118,8 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
 
   /** Spawns claude and returns its pid. Throws SpawnError, with nothing spawned, when it cannot run. */
   start(): number {
-    if (this.current !== "starting" || this.pty) throw new RunnerStateError(`cannot start a runner that is ${this.current}`);
+    if (this.current !== "starting" || this.pty)
+      throw new RunnerStateError(`cannot start a runner that is ${this.current}`);
     const { command, args, cwd, env, cols = 120, rows = 32, trackMs = 1000 } = this.opts;
     const tagValue = randomUUID();
     let pty: PtyProcess;
@@ -153,7 +160,8 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
   }
 
   resize(cols: number, rows: number): void {
-    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) throw new RangeError(`bad terminal size ${cols}x${rows}`);
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1)
+      throw new RangeError(`bad terminal size ${cols}x${rows}`);
     this.live("resize").resize(cols, rows);
   }
 
@@ -241,7 +249,8 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
   }
 
   private live(verb: string): PtyProcess {
-    if (!this.pty || this.current === "exited") throw new RunnerStateError(`cannot ${verb} a runner that is ${this.current}`);
+    if (!this.pty || this.current === "exited")
+      throw new RunnerStateError(`cannot ${verb} a runner that is ${this.current}`);
     return this.pty;
   }
 
@@ -257,7 +266,11 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
     clock.clearInterval(this.trackTimer);
     clock.clearTimeout(this.graceTimer);
     const signal = signalNumber ? (SIGNAL_NAMES.get(signalNumber) ?? null) : null;
-    const exit: RunnerExit = { exitCode: signalNumber ? null : exitCode, signal, endedBy: this.stopReason ?? "process" };
+    const exit: RunnerExit = {
+      exitCode: signalNumber ? null : exitCode,
+      signal,
+      endedBy: this.stopReason ?? "process",
+    };
     // Claude is gone; whatever it left behind (tools that ignored SIGTERM, everything after a
     // crash) is killed now and the exit reported only once none of it is alive.
     const sweep = (polls: number) => {

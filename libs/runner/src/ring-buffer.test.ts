@@ -6,7 +6,10 @@ describe("OutputRing", () => {
     const ring = new OutputRing(100);
     expect(ring.lastSeq).toBe(0);
     expect([ring.push("a"), ring.push("b"), ring.push("c")]).toEqual([1, 2, 3]);
-    expect(ring.since(1)).toEqual([{ seq: 2, data: "b" }, { seq: 3, data: "c" }]);
+    expect(ring.since(1)).toEqual([
+      { seq: 2, data: "b" },
+      { seq: 3, data: "c" },
+    ]);
     expect(ring.since(3)).toEqual([]);
     expect(ring.snapshot()).toBe("abc");
   });

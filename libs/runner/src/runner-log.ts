@@ -24,7 +24,8 @@ export interface RunnerLog {
 const RUNNER_ID_RE = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function runnerLogPath(dir: string, runnerId: string): string {
-  if (!RUNNER_ID_RE.test(runnerId)) throw new RunnerError("INVALID_RUNNER_ID", `"${runnerId}" cannot be used as a log file name.`);
+  if (!RUNNER_ID_RE.test(runnerId))
+    throw new RunnerError("INVALID_RUNNER_ID", `"${runnerId}" cannot be used as a log file name.`);
   return join(dir, `${runnerId}.log`);
 }
 
@@ -32,10 +33,20 @@ export function runnerLogPath(dir: string, runnerId: string): string {
  * Raw terminal output of one runner, capped at files × maxBytes (default 3 × 5 MB) with
  * logrotate-style names, so a chatty runner cannot fill the node's disk.
  */
-export function openRunnerLog({ dir, runnerId, maxBytes = 5 * 1024 * 1024, files = 3, onError = () => {} }: RunnerLogOptions): RunnerLog {
+export function openRunnerLog({
+  dir,
+  runnerId,
+  maxBytes = 5 * 1024 * 1024,
+  files = 3,
+  onError = () => {},
+}: RunnerLogOptions): RunnerLog {
   const path = runnerLogPath(dir, runnerId);
   mkdirSync(dir, { recursive: true });
-  const stream = createStream(`${runnerId}.log`, { path: dir.endsWith("/") ? dir : `${dir}/`, size: `${maxBytes}B`, rotate: Math.max(1, files - 1) });
+  const stream = createStream(`${runnerId}.log`, {
+    path: dir.endsWith("/") ? dir : `${dir}/`,
+    size: `${maxBytes}B`,
+    rotate: Math.max(1, files - 1),
+  });
   // A full disk must cost the log, not the agent: stream errors are reported, never thrown.
   stream.on("error", onError);
   stream.on("warning", onError);

@@ -29,7 +29,8 @@ function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   const configDir = join(t.home, ".claude");
   const launch = (runnerId: string, spec: ClaudeLaunchSpec, extraEnv: Record<string, string> = {}) =>
     sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv) });
-  const exited = (runnerId: string) => waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
+  const exited = (runnerId: string) =>
+    waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
   return { ...t, sup, events, launch, exited, configDir, logDir, output: () => output };
 }
 
@@ -37,11 +38,30 @@ describe("Supervisor with fake claude", () => {
   it("launches, streams, keeps scrollback, samples, logs and stops a runner", async () => {
     const s = setup();
     const sup = s.sup;
-    const pid = sup.launch({ runnerId: "r1", cwd: s.cwd, claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home), cols: 100, rows: 30 });
-    expect(s.events).toEqual([["started", { runnerId: "r1", pid }], ["session", { runnerId: "r1", sessionId: SESSION }]]);
+    const pid = sup.launch({
+      runnerId: "r1",
+      cwd: s.cwd,
+      claudeBin: FAKE_CLAUDE,
+      spec: { mode: "new", sessionId: SESSION },
+      env: fakeEnv(s.home),
+      cols: 100,
+      rows: 30,
+    });
+    expect(s.events).toEqual([
+      ["started", { runnerId: "r1", pid }],
+      ["session", { runnerId: "r1", sessionId: SESSION }],
+    ]);
     await waitFor(() => sup.scrollback("r1").some((c) => c.data.includes("> ")), "the prompt");
     sup.write("r1", "ping\r");
-    await waitFor(() => sup.scrollback("r1").map((c) => c.data).join("").includes("echo: ping"), "the echo");
+    await waitFor(
+      () =>
+        sup
+          .scrollback("r1")
+          .map((c) => c.data)
+          .join("")
+          .includes("echo: ping"),
+      "the echo",
+    );
     const all = sup.scrollback("r1");
     expect(sup.scrollback("r1", all.at(-1)!.seq)).toEqual([]);
     expect(sup.scrollback("r1", all[0]!.seq)).toEqual(all.slice(1));
@@ -60,17 +80,37 @@ describe("Supervisor with fake claude", () => {
     const s = setup();
     expect(runFakeClaude(["-p", "--session-id", SESSION, "first"], s.cwd, s.home)).toBe("echo: first\n");
     s.launch("res", { mode: "resume", sessionId: SESSION, prompt: "again", extraArgs: ["-p"] });
-    expect(s.events.find(([n, e]) => n === "session" && e.runnerId === "res")![1]).toEqual({ runnerId: "res", sessionId: SESSION });
+    expect(s.events.find(([n, e]) => n === "session" && e.runnerId === "res")![1]).toEqual({
+      runnerId: "res",
+      sessionId: SESSION,
+    });
     await s.exited("res");
-    const lines = readFileSync(transcriptPath(s.configDir, s.cwd, SESSION), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(transcriptPath(s.configDir, s.cwd, SESSION), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === "user").map((l) => l.message.content)).toEqual(["first", "again"]);
     // Two forks of one session started together: each writes exactly the file it was named.
     const forks = ["1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0", "2c3d4e5f-6071-4283-9405-b6c7d8e9f0a1"];
-    forks.forEach((id, n) => s.launch(`fork${n}`, { mode: "resume", sessionId: SESSION, forkSessionId: id, prompt: `branch ${n}`, extraArgs: ["-p"] }));
+    forks.forEach((id, n) =>
+      s.launch(`fork${n}`, {
+        mode: "resume",
+        sessionId: SESSION,
+        forkSessionId: id,
+        prompt: `branch ${n}`,
+        extraArgs: ["-p"],
+      }),
+    );
     await Promise.all([s.exited("fork0"), s.exited("fork1")]);
-    expect(s.events.filter(([n, e]) => n === "session" && String(e.runnerId).startsWith("fork")).map(([, e]) => e.sessionId)).toEqual(forks);
+    expect(
+      s.events.filter(([n, e]) => n === "session" && String(e.runnerId).startsWith("fork")).map(([, e]) => e.sessionId),
+    ).toEqual(forks);
     forks.forEach((id, n) => {
-      const user = readFileSync(transcriptPath(s.configDir, s.cwd, id), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.type === "user");
+      const user = readFileSync(transcriptPath(s.configDir, s.cwd, id), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === "user");
       expect(user.map((l) => l.message.content)).toEqual(["first", "again", `branch ${n}`]);
     });
   });
@@ -81,7 +121,13 @@ describe("Supervisor with fake claude", () => {
     const pids: number[] = [];
     for (const id of ["k1", "k2"]) {
       const pidfile = join(s.home, `${id}.pid`);
-      pids.push(s.launch(id, { mode: "new", sessionId: id === "k1" ? SESSION : "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" }, { FAKE_CLAUDE_MODE: "fork,ignore-sigterm", FAKE_CLAUDE_PIDFILE: pidfile }));
+      pids.push(
+        s.launch(
+          id,
+          { mode: "new", sessionId: id === "k1" ? SESSION : "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" },
+          { FAKE_CLAUDE_MODE: "fork,ignore-sigterm", FAKE_CLAUDE_PIDFILE: pidfile },
+        ),
+      );
       tools.push(Number(await waitFor(() => existsSync(pidfile) && readFileSync(pidfile, "utf8"), "the tool pid")));
     }
     cleanups.push(() => void signalPids([...pids, ...tools], "SIGKILL"));
@@ -96,12 +142,25 @@ describe("Supervisor with fake claude", () => {
   it("throws typed errors for unknown runners, duplicates and spawn failures", () => {
     const s = setup();
     for (const call of [
-      () => s.sup.stop("nope"), () => s.sup.kill("nope"), () => void s.sup.pause("nope"), () => void s.sup.resume("nope"),
-      () => s.sup.write("nope", "x"), () => s.sup.resize("nope", 80, 24), () => s.sup.scrollback("nope"),
+      () => s.sup.stop("nope"),
+      () => s.sup.kill("nope"),
+      () => void s.sup.pause("nope"),
+      () => void s.sup.resume("nope"),
+      () => s.sup.write("nope", "x"),
+      () => s.sup.resize("nope", 80, 24),
+      () => s.sup.scrollback("nope"),
     ]) {
       expect(call).toThrow(UnknownRunnerError);
     }
-    expect(() => s.sup.launch({ runnerId: "bad", cwd: join(s.home, "missing"), claudeBin: FAKE_CLAUDE, spec: { mode: "new", sessionId: SESSION }, env: fakeEnv(s.home) })).toThrow(SpawnError);
+    expect(() =>
+      s.sup.launch({
+        runnerId: "bad",
+        cwd: join(s.home, "missing"),
+        claudeBin: FAKE_CLAUDE,
+        spec: { mode: "new", sessionId: SESSION },
+        env: fakeEnv(s.home),
+      }),
+    ).toThrow(SpawnError);
     expect(s.sup.list()).toEqual([]);
     s.launch("dup", { mode: "new", sessionId: SESSION });
     try {

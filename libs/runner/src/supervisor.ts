@@ -98,7 +98,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * nothing running. The session is named in the spec, so it is reported at once.
    */
   launch(o: LaunchOptions): number {
-    if (this.runners.has(o.runnerId)) throw new RunnerError("RUNNER_EXISTS", `Runner ${o.runnerId} is already running on this node.`);
+    if (this.runners.has(o.runnerId))
+      throw new RunnerError("RUNNER_EXISTS", `Runner ${o.runnerId} is already running on this node.`);
     const { logDir, logMaxBytes, logFiles, graceMs, ringBytes = 512 * 1024, runnerDeps, onLogError } = this.opts;
     const args = buildClaudeArgs(o.spec);
     let cgroup: RunnerCgroup | undefined;
@@ -108,9 +109,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       throw new RunnerError("SPAWN_FAILED", `Could not create the runner's cgroup: ${(err as Error).message}`);
     }
     const runner = new PtyRunner({
-      command: o.claudeBin, args, cwd: o.cwd, env: o.env, cols: o.cols, rows: o.rows, graceMs, ring: new OutputRing(ringBytes), deps: runnerDeps, trackMs: 0, cgroup,
+      command: o.claudeBin,
+      args,
+      cwd: o.cwd,
+      env: o.env,
+      cols: o.cols,
+      rows: o.rows,
+      graceMs,
+      ring: new OutputRing(ringBytes),
+      deps: runnerDeps,
+      trackMs: 0,
+      cgroup,
     });
-    const log = logDir ? openRunnerLog({ dir: logDir, runnerId: o.runnerId, maxBytes: logMaxBytes, files: logFiles, onError: onLogError }) : null;
+    const log = logDir
+      ? openRunnerLog({
+          dir: logDir,
+          runnerId: o.runnerId,
+          maxBytes: logMaxBytes,
+          files: logFiles,
+          onError: onLogError,
+        })
+      : null;
     let pid: number;
     try {
       pid = runner.start();
@@ -165,7 +184,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   list(): RunnerInfo[] {
-    return [...this.runners.values()].map((e) => ({ runnerId: e.runnerId, pid: e.pid, status: e.runner.state, cwd: e.cwd, sessionId: e.sessionId }));
+    return [...this.runners.values()].map((e) => ({
+      runnerId: e.runnerId,
+      pid: e.pid,
+      status: e.runner.state,
+      cwd: e.cwd,
+      sessionId: e.sessionId,
+    }));
   }
 
   /** CPU and memory of every runner's whole tree, for the heartbeat. */
@@ -178,7 +203,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return Promise.all(
       [...this.runners.values()].map(async (e) => {
         const s = await sampler(e.pid).catch(() => ({ cpuPercent: 0, rssBytes: 0 }));
-        return { runnerId: e.runnerId, status: e.runner.state, pid: e.pid, cpuPercent: s.cpuPercent, rssBytes: s.rssBytes };
+        return {
+          runnerId: e.runnerId,
+          status: e.runner.state,
+          pid: e.pid,
+          cpuPercent: s.cpuPercent,
+          rssBytes: s.rssBytes,
+        };
       }),
     );
   }

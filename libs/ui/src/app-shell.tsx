@@ -6,19 +6,44 @@ export interface NavItem {
   label: string;
 }
 
-type LinkLike = ComponentType<{ href: string; className?: string; children: ReactNode; onClick?: () => void; "aria-current"?: "page" }>;
+type LinkLike = ComponentType<{
+  href: string;
+  className?: string;
+  children: ReactNode;
+  onClick?: () => void;
+  "aria-current"?: "page";
+}>;
 
 /**
  * Sidebar navigation on wide screens, a top bar with a menu toggle on phones.
  * The link component is injected so this library stays free of Next.js.
  */
-export function AppShell({ nav, currentPath, Link, user, children }: { nav: NavItem[]; currentPath: string; Link: LinkLike; user: ReactNode; children: ReactNode }) {
+export function AppShell({
+  nav,
+  currentPath,
+  Link,
+  user,
+  children,
+}: {
+  nav: NavItem[];
+  currentPath: string;
+  Link: LinkLike;
+  user: ReactNode;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
-  const isActive = (href: string) => (href === "/" ? currentPath === "/" : currentPath === href || currentPath.startsWith(`${href}/`));
+  const isActive = (href: string) =>
+    href === "/" ? currentPath === "/" : currentPath === href || currentPath.startsWith(`${href}/`);
   return (
     <div className="shell">
       <header className="topbar">
-        <button type="button" className="btn btn-ghost menu-toggle" aria-label="Menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="btn btn-ghost menu-toggle"
+          aria-label="Menu"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+        >
           ☰
         </button>
         <span className="brand">Stratavore</span>

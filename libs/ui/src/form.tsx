@@ -1,6 +1,18 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
-export function Field({ label, hint, error, htmlFor, children }: { label: string; hint?: ReactNode; error?: string; htmlFor: string; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  error,
+  htmlFor,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  htmlFor: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`field ${error ? "field-invalid" : ""}`.trim()}>
       <label htmlFor={htmlFor}>{label}</label>

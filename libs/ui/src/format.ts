@@ -46,8 +46,12 @@ export function formatCost(usd: number | null, unpricedTokens = 0, estimatedUsd 
 /** Why a cost figure is marked, for a tooltip; null when it is exact. */
 export function costCaveat(unpricedTokens = 0, estimatedUsd = 0): string | null {
   const parts: string[] = [];
-  if (estimatedUsd > 0) parts.push(`~ estimated: ${formatUsd(estimatedUsd)} is for models without an exact price, priced at their family's newest price until an admin sets one (Settings → Pricing)`);
-  if (unpricedTokens > 0) parts.push(`${formatCount(unpricedTokens)} tokens of models with no known price have no dollar figure`);
+  if (estimatedUsd > 0)
+    parts.push(
+      `~ estimated: ${formatUsd(estimatedUsd)} is for models without an exact price, priced at their family's newest price until an admin sets one (Settings → Pricing)`,
+    );
+  if (unpricedTokens > 0)
+    parts.push(`${formatCount(unpricedTokens)} tokens of models with no known price have no dollar figure`);
   return parts.length ? parts.join("; ") : null;
 }
 

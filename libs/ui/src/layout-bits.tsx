@@ -1,6 +1,14 @@
 import type { HTMLAttributes, ReactNode } from "react";
 
-export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <header className="page-header">
       <div>
@@ -12,7 +20,17 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
   );
 }
 
-export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`card ${className ?? ""}`.trim()}>
       {title || actions ? (
@@ -37,14 +55,41 @@ export function StatTile({ label, value, hint }: { label: string; value: ReactNo
 }
 
 const TONES: Record<string, string> = {
-  active: "green", idle: "gray", archived: "amber", admin: "purple", operator: "blue", viewer: "gray", disabled: "red", revoked: "red",
+  active: "green",
+  idle: "gray",
+  archived: "amber",
+  admin: "purple",
+  operator: "blue",
+  viewer: "gray",
+  disabled: "red",
+  revoked: "red",
   // Runner and node states: green is working, amber is "on its way somewhere", red needs a look.
-  starting: "blue", running: "green", paused: "amber", stopping: "amber", lost: "purple", terminated: "gray", failed: "red",
-  online: "green", draining: "amber", offline: "gray", unused: "blue", used: "gray", expired: "gray",
+  starting: "blue",
+  running: "green",
+  paused: "amber",
+  stopping: "amber",
+  lost: "purple",
+  terminated: "gray",
+  failed: "red",
+  online: "green",
+  draining: "amber",
+  offline: "gray",
+  unused: "blue",
+  used: "gray",
+  expired: "gray",
 };
 
 /** Extra span attributes (title, data-testid) pass through so tests and tooltips can reach it. */
-export function Badge({ children, tone, className, ...rest }: { children: ReactNode; tone?: string } & HTMLAttributes<HTMLSpanElement>) {
+export function Badge({
+  children,
+  tone,
+  className,
+  ...rest
+}: { children: ReactNode; tone?: string } & HTMLAttributes<HTMLSpanElement>) {
   const t = tone ?? (typeof children === "string" ? TONES[children] : undefined) ?? "gray";
-  return <span className={`badge badge-${t} ${className ?? ""}`.trim()} {...rest}>{children}</span>;
+  return (
+    <span className={`badge badge-${t} ${className ?? ""}`.trim()} {...rest}>
+      {children}
+    </span>
+  );
 }

@@ -2,7 +2,19 @@
 import { useEffect, useId, type ReactNode } from "react";
 
 /** A dialog over the page; Escape and the backdrop close it. */
-export function Modal({ title, open, onClose, children, footer }: { title: string; open: boolean; onClose: () => void; children: ReactNode; footer?: ReactNode }) {
+export function Modal({
+  title,
+  open,
+  onClose,
+  children,
+  footer,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   const titleId = useId();
   useEffect(() => {
     if (!open) return;
@@ -43,14 +55,23 @@ export function ConfirmDialog(props: {
           <button type="button" className="btn btn-secondary" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="button" className={`btn ${props.danger ? "btn-danger" : "btn-primary"}`} onClick={props.onConfirm} disabled={props.busy}>
+          <button
+            type="button"
+            className={`btn ${props.danger ? "btn-danger" : "btn-primary"}`}
+            onClick={props.onConfirm}
+            disabled={props.busy}
+          >
             {props.confirmLabel}
           </button>
         </>
       }
     >
       <p>{props.message}</p>
-      {props.error ? <div className="alert alert-error" role="alert">{props.error}</div> : null}
+      {props.error ? (
+        <div className="alert alert-error" role="alert">
+          {props.error}
+        </div>
+      ) : null}
     </Modal>
   );
 }

@@ -12,7 +12,14 @@ export function ShareBar({ segments, title }: { segments: ShareSegment[]; title?
     <div className="share-bar" title={title}>
       {total > 0
         ? segments.map((s) =>
-            s.value > 0 ? <span key={s.key} className="share-part" style={{ width: `${(s.value / total) * 100}%`, background: s.color }} title={`${s.label}: ${Math.round((s.value / total) * 100)}%`} /> : null,
+            s.value > 0 ? (
+              <span
+                key={s.key}
+                className="share-part"
+                style={{ width: `${(s.value / total) * 100}%`, background: s.color }}
+                title={`${s.label}: ${Math.round((s.value / total) * 100)}%`}
+              />
+            ) : null,
           )
         : null}
     </div>

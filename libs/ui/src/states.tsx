@@ -40,7 +40,13 @@ export function ErrorState({ message, code, onRetry }: { message: string; code?:
   );
 }
 
-export function Alert({ tone = "error", children }: { tone?: "error" | "info" | "success" | "warning"; children: ReactNode }) {
+export function Alert({
+  tone = "error",
+  children,
+}: {
+  tone?: "error" | "info" | "success" | "warning";
+  children: ReactNode;
+}) {
   return (
     <div className={`alert alert-${tone}`} role={tone === "error" ? "alert" : "status"}>
       {children}

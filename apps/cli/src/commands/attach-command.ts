@@ -25,12 +25,28 @@ export function registerAttachCommand(program: Command, { env, io }: CliContext)
       const runner = await resolveRunner(api, ref);
       const id = runner.id;
       if (hasEnded(runner)) {
-        throw new CliError("RUNNER_NOT_ACTIVE", `Runner ${shortId(id)} has ended (${describeEnd(runner)}); 'stratavore logs ${shortId(id)}' shows what is kept.`);
+        throw new CliError(
+          "RUNNER_NOT_ACTIVE",
+          `Runner ${shortId(id)} has ended (${describeEnd(runner)}); 'stratavore logs ${shortId(id)}' shows what is kept.`,
+        );
       }
       const socket = await openRealtime(conn);
-      if (io.interactive) io.stderr.write(`Attached to runner ${shortId(id)} (${runner.status}) on ${runner.nodeName ?? "no node"}. Ctrl-] detaches.\n`);
-      const end = await runAttachSession({ io, socket, runnerId: id, readOnly: Boolean(opts.readOnly), fetchRunner: () => api.runners.get.query({ id }) });
+      if (io.interactive)
+        io.stderr.write(
+          `Attached to runner ${shortId(id)} (${runner.status}) on ${runner.nodeName ?? "no node"}. Ctrl-] detaches.\n`,
+        );
+      const end = await runAttachSession({
+        io,
+        socket,
+        runnerId: id,
+        readOnly: Boolean(opts.readOnly),
+        fetchRunner: () => api.runners.get.query({ id }),
+      });
       const lead = isTtyOut(io.stdout) ? "\n" : "";
-      io.stderr.write(end.reason === "ended" ? `${lead}Runner ${shortId(id)} ended: ${describeEnd(end.runner)}\n` : `${lead}Detached from runner ${shortId(id)}.\n`);
+      io.stderr.write(
+        end.reason === "ended"
+          ? `${lead}Runner ${shortId(id)} ended: ${describeEnd(end.runner)}\n`
+          : `${lead}Detached from runner ${shortId(id)}.\n`,
+      );
     });
 }

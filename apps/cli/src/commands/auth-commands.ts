@@ -15,7 +15,10 @@ export function registerAuthCommands(program: Command, { env, io }: CliContext):
     .command("login")
     .description("verify an API token and store it for later commands")
     .option("--server <url>", "server base URL", env.server ?? DEFAULT_SERVER)
-    .requiredOption("--token <token>", "API token (svt_…); pass '-' to read it from stdin and keep it out of shell history")
+    .requiredOption(
+      "--token <token>",
+      "API token (svt_…); pass '-' to read it from stdin and keep it out of shell history",
+    )
     .action(async (opts: { server: string; token: string }) => {
       const server = normaliseServerUrl(opts.server);
       const token = (opts.token === "-" ? await readAllStdin(io) : opts.token).trim();
@@ -49,12 +52,15 @@ export function registerAuthCommands(program: Command, { env, io }: CliContext):
       const conn = await resolveConnection(env);
       const me = await clientFor(conn).auth.whoami.query();
       if (opts.json) return printJson(io, { server: conn.server, ...me });
-      print(io, fields([
-        ["Email", me.email],
-        ["Name", me.name],
-        ["Role", me.role],
-        ["Scopes", formatList(me.scopes)],
-        ["Server", conn.server],
-      ]));
+      print(
+        io,
+        fields([
+          ["Email", me.email],
+          ["Name", me.name],
+          ["Role", me.role],
+          ["Scopes", formatList(me.scopes)],
+          ["Server", conn.server],
+        ]),
+      );
     });
 }

@@ -22,21 +22,29 @@ interface CreateOptions {
 }
 
 /** `global daily`, `project web weekly`, `runner 1a2b3c4d hourly`. */
-export const defaultBudgetName = (s: ScopeArg, period: string) => [s.scope, s.scope === "runner" ? shortId(s.scopeRef ?? "") : s.scopeRef, period].filter(Boolean).join(" ");
+export const defaultBudgetName = (s: ScopeArg, period: string) =>
+  [s.scope, s.scope === "runner" ? shortId(s.scopeRef ?? "") : s.scopeRef, period].filter(Boolean).join(" ");
 
 export function registerBudgetCommands(program: Command, ctx: CliContext): void {
   const { env, io } = ctx;
-  const budgets = program.command("budget").alias("budgets").description("token and dollar limits per period, and what happens when one is reached");
+  const budgets = program
+    .command("budget")
+    .alias("budgets")
+    .description("token and dollar limits per period, and what happens when one is reached");
 
   budgets
     .command("create")
     .description("create a budget (admin)")
     .requiredOption("--scope <scope>", SCOPE_HELP, scopeArg)
-    .addOption(new Option("--period <period>", "the window usage is counted over").choices(BUDGET_PERIODS).makeOptionMandatory())
+    .addOption(
+      new Option("--period <period>", "the window usage is counted over").choices(BUDGET_PERIODS).makeOptionMandatory(),
+    )
     .option("--tokens <n>", "token limit per period (e.g. 500000 or 2.5M)", tokensArg)
     .option("--usd <amount>", "dollar limit per period", usdArg)
     .option("--warn <percent>", "warn at this share of the limit", percentArg, 80)
-    .addOption(new Option("--action <action>", "what happens at the limit").choices(BUDGET_ACTIONS).makeOptionMandatory())
+    .addOption(
+      new Option("--action <action>", "what happens at the limit").choices(BUDGET_ACTIONS).makeOptionMandatory(),
+    )
     .option("--name <name>", "display name (default: scope and period, e.g. 'project web daily')")
     .option("--json", "print the budget as JSON")
     .addHelpText(
@@ -47,9 +55,11 @@ export function registerBudgetCommands(program: Command, ctx: CliContext): void 
         "\nExample:\n  stratavore budget create --scope project:web --period daily --usd 25 --action block_launch",
     )
     .action(async (opts: CreateOptions) => {
-      if (opts.tokens === undefined && opts.usd === undefined) throw new CliError("VALIDATION", "Set a limit: --tokens, --usd, or both.");
+      if (opts.tokens === undefined && opts.usd === undefined)
+        throw new CliError("VALIDATION", "Set a limit: --tokens, --usd, or both.");
       const api = await connect(env);
-      const scopeRef = opts.scope.scope === "runner" ? await resolveRunnerId(api, opts.scope.scopeRef ?? "") : opts.scope.scopeRef;
+      const scopeRef =
+        opts.scope.scope === "runner" ? await resolveRunnerId(api, opts.scope.scopeRef ?? "") : opts.scope.scopeRef;
       const budget = await api.budgets.create.mutate({
         name: opts.name ?? defaultBudgetName({ ...opts.scope, scopeRef }, opts.period),
         scope: opts.scope.scope,
@@ -71,7 +81,10 @@ export function registerBudgetCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { json?: boolean }) => {
       const list = await (await connect(env)).budgets.list.query();
       if (opts.json) return printJson(io, list);
-      print(io, list.length ? budgetTable(list) : "No budgets; 'stratavore budget create --help' shows how to add one.");
+      print(
+        io,
+        list.length ? budgetTable(list) : "No budgets; 'stratavore budget create --help' shows how to add one.",
+      );
     });
 
   budgets

@@ -48,7 +48,8 @@ export function registerBudgetWrites(budgets: Command, ctx: CliContext): void {
         name: opts.name,
         enabled: opts.enable ? true : opts.disable ? false : undefined,
       };
-      if (Object.values(changes).every((v) => v === undefined)) throw usageError("Nothing to change; pass at least one option (see --help).");
+      if (Object.values(changes).every((v) => v === undefined))
+        throw usageError("Nothing to change; pass at least one option (see --help).");
       const api = await connect(env);
       const { id } = await resolveBudget(api, ref);
       report(ctx, opts.json, "Updated", await api.budgets.update.mutate({ id, ...changes }));
@@ -61,7 +62,8 @@ export function registerBudgetWrites(budgets: Command, ctx: CliContext): void {
     .argument("<budget>", BUDGET_ARG_HELP)
     .option("-y, --yes", "do not ask for confirmation (required when stdin is not a terminal)")
     .action(async (ref: string, opts: { yes?: boolean }) => {
-      if (!opts.yes && !io.interactive) throw usageError(`Refusing to delete budget '${ref}' without --yes: stdin is not a terminal.`);
+      if (!opts.yes && !io.interactive)
+        throw usageError(`Refusing to delete budget '${ref}' without --yes: stdin is not a terminal.`);
       const api = await connect(env);
       const budget = await resolveBudget(api, ref);
       if (!opts.yes) {

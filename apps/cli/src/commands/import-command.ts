@@ -18,7 +18,8 @@ const expandHome = (dir: string) => resolve(dir === "~" || dir.startsWith("~/") 
 
 export function describeImport(s: ImportSummary): string {
   const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
-  if (s.dryRun) return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
+  if (s.dryRun)
+    return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
   const created = s.projectsCreated.length ? ` (${s.projectsCreated.join(", ")})` : "";
   return `Imported ${plural(s.sessions, "session")}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${plural(s.transcriptsArchived, "transcript file")} archived, ${malformed}.`;
 }
@@ -26,7 +27,9 @@ export function describeImport(s: ImportSummary): string {
 export function registerImportCommand(program: Command, { env, io }: CliContext): void {
   program
     .command("import")
-    .description("import existing Claude Code sessions on this machine: their token usage and their transcripts (safe to repeat)")
+    .description(
+      "import existing Claude Code sessions on this machine: their token usage and their transcripts (safe to repeat)",
+    )
     .option("--dir <dir>", "Claude Code's projects folder", env.claudeProjectsDir)
     .option("--dry-run", "read and count, but send nothing (needs no login)")
     .option("--json", "print the summary as JSON")
@@ -40,8 +43,12 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
     )
     .action(async (opts: { dir: string; dryRun?: boolean; json?: boolean }) => {
       const dir = expandHome(opts.dir);
-      const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-      if (!isDir) throw new CliError("NOT_FOUND", `No directory ${dir}; pass Claude Code's projects folder with --dir.`);
+      const isDir = await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      if (!isDir)
+        throw new CliError("NOT_FOUND", `No directory ${dir}; pass Claude Code's projects folder with --dir.`);
       const conn = opts.dryRun ? null : await resolveConnection(env);
       const api = conn ? clientFor(conn) : null;
       const bar = progressLine(io.stderr);

@@ -6,12 +6,16 @@ import { formatDate } from "../output.ts";
 import { clientFor, connect, resolveConnection } from "../session.ts";
 
 /** What to run on the new machine; the agent dials this same server. */
-export const agentCommandLine = (server: string, secret: string) => `stratavore agent --server ${server} --join-token ${secret}`;
+export const agentCommandLine = (server: string, secret: string) =>
+  `stratavore agent --server ${server} --join-token ${secret}`;
 
 const isLoopback = (server: string) => /^(localhost|127\.[\d.]+|\[::1\])$/.test(new URL(server).hostname);
 
 export function registerJoinTokenCommands(program: Command, { env, io }: CliContext): void {
-  const tokens = program.command("join-token").alias("join-tokens").description("single-use tokens that let a new machine's agent join (admin)");
+  const tokens = program
+    .command("join-token")
+    .alias("join-tokens")
+    .description("single-use tokens that let a new machine's agent join (admin)");
 
   tokens
     .command("create")
@@ -30,7 +34,11 @@ export function registerJoinTokenCommands(program: Command, { env, io }: CliCont
         "On the new machine, run:",
         `  ${command}`,
       ];
-      if (isLoopback(conn.server)) lines.push("", `(${conn.server} is this machine only; from another machine use an address that reaches the server.)`);
+      if (isLoopback(conn.server))
+        lines.push(
+          "",
+          `(${conn.server} is this machine only; from another machine use an address that reaches the server.)`,
+        );
       print(io, lines.join("\n"));
     });
 

@@ -31,9 +31,13 @@ export function registerLaunchCommand(program: Command, { env, io }: CliContext)
     .option("--node <node>", "run on this node (name or id) instead of letting the server choose")
     .option("--label <label>", "only nodes with this label (repeat, or separate with commas)", collectTags)
     .option("--json", "print the runner as JSON")
-    .addHelpText("after", "\nExample:\n  stratavore launch web-app --model sonnet --prompt 'Fix the failing tests' -- --verbose")
+    .addHelpText(
+      "after",
+      "\nExample:\n  stratavore launch web-app --model sonnet --prompt 'Fix the failing tests' -- --verbose",
+    )
     .action(async (project: string, claudeArgs: string[], opts: LaunchOptions) => {
-      if (opts.fork && !opts.continue && !opts.resume) throw usageError("--fork needs --continue or --resume: there is nothing to fork from.");
+      if (opts.fork && !opts.continue && !opts.resume)
+        throw usageError("--fork needs --continue or --resume: there is nothing to fork from.");
       const prompt = opts.prompt === "-" ? (await readAllStdin(io)).trim() : opts.prompt;
       if (prompt === "") throw usageError("The prompt is empty.");
       const api = await connect(env);

@@ -16,7 +16,10 @@ export function registerLogsCommand(program: Command, { env, io }: CliContext): 
     .argument("<runner>", RUNNER_ARG_HELP)
     .option("-f, --follow", "keep printing new output until the runner ends (exit 0) or Ctrl-C")
     .option("--tail <lines>", "start with only the last N lines of the kept output (0: none)", nonNegativeInt, 200)
-    .addHelpText("after", "\nThe server keeps the recent output (about 256 KiB) of active runners only; the full log stays on the runner's node.")
+    .addHelpText(
+      "after",
+      "\nThe server keeps the recent output (about 256 KiB) of active runners only; the full log stays on the runner's node.",
+    )
     .action(async (ref: string, opts: { follow?: boolean; tail: number }) => {
       const conn = await resolveConnection(env);
       const api = clientFor(conn);
@@ -25,8 +28,12 @@ export function registerLogsCommand(program: Command, { env, io }: CliContext): 
       if (!opts.follow || hasEnded(runner)) {
         const { chunks } = await api.runners.scrollback.query({ id });
         io.stdout.write(tailLines(joined(chunks), opts.tail));
-        if (opts.follow) io.stderr.write(`Runner ${shortId(id)} has ended: ${describeEnd(runner)}; nothing to follow.\n`);
-        else if (!chunks.length && hasEnded(runner)) io.stderr.write(`Runner ${shortId(id)} has ended and its node (${runner.nodeName ?? "unknown"}) has no log of it (node offline, or the log rotated away).\n`);
+        if (opts.follow)
+          io.stderr.write(`Runner ${shortId(id)} has ended: ${describeEnd(runner)}; nothing to follow.\n`);
+        else if (!chunks.length && hasEnded(runner))
+          io.stderr.write(
+            `Runner ${shortId(id)} has ended and its node (${runner.nodeName ?? "unknown"}) has no log of it (node offline, or the log rotated away).\n`,
+          );
         return;
       }
 
@@ -48,7 +55,8 @@ export function registerLogsCommand(program: Command, { env, io }: CliContext): 
       try {
         const end = await stream.done;
         // Terminal output rarely ends with a newline; start the notice on a line of its own.
-        if (end.reason === "ended") io.stderr.write(`${lastChar === "\n" ? "" : "\n"}Runner ${shortId(id)} ended: ${describeEnd(end.runner)}\n`);
+        if (end.reason === "ended")
+          io.stderr.write(`${lastChar === "\n" ? "" : "\n"}Runner ${shortId(id)} ended: ${describeEnd(end.runner)}\n`);
       } finally {
         offInterrupt();
       }

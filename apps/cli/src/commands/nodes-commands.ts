@@ -8,7 +8,10 @@ import { registerJoinTokenCommands } from "./join-token-commands.ts";
 
 export function registerNodeCommands(program: Command, ctx: CliContext): void {
   const { env, io } = ctx;
-  const nodes = program.command("nodes").alias("node").description("list and manage the machines whose agents run runners");
+  const nodes = program
+    .command("nodes")
+    .alias("node")
+    .description("list and manage the machines whose agents run runners");
 
   nodes
     .command("list", { isDefault: true })
@@ -19,7 +22,12 @@ export function registerNodeCommands(program: Command, ctx: CliContext): void {
       const api = await connect(env);
       const list = await api.nodes.list.query();
       if (opts.json) return printJson(io, list);
-      print(io, list.length ? nodeTable(list) : "No nodes yet; 'stratavore join-token create' prints the command that adds one.");
+      print(
+        io,
+        list.length
+          ? nodeTable(list)
+          : "No nodes yet; 'stratavore join-token create' prints the command that adds one.",
+      );
     });
 
   nodes
@@ -58,11 +66,15 @@ export function registerNodeCommands(program: Command, ctx: CliContext): void {
     .option("-y, --yes", "do not ask for confirmation (required when stdin is not a terminal)")
     .option("--json", "print the node as JSON")
     .action(async (ref: string, opts: { yes?: boolean; json?: boolean }) => {
-      if (!opts.yes && !io.interactive) throw usageError(`Refusing to revoke '${ref}' without --yes: stdin is not a terminal.`);
+      if (!opts.yes && !io.interactive)
+        throw usageError(`Refusing to revoke '${ref}' without --yes: stdin is not a terminal.`);
       const api = await connect(env);
       const node = await api.nodes.get.query({ ref });
       if (!opts.yes) {
-        const answer = await ask(io, `Revoke node '${node.name}' (${node.hostname}, ${node.activeRunners} active runners)? Type its name to confirm: `);
+        const answer = await ask(
+          io,
+          `Revoke node '${node.name}' (${node.hostname}, ${node.activeRunners} active runners)? Type its name to confirm: `,
+        );
         if (answer !== node.name) throw new CliError("ABORTED", "Confirmation did not match; nothing was revoked.");
       }
       const revoked = await api.nodes.revoke.mutate({ ref: node.id });

@@ -42,7 +42,11 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
     .option("--description <text>", "free-form description")
     .option("--tag <tag>", "tag (repeat, or separate with commas)", collectTags)
     .option("--max-runners <n>", "most runners allowed at once", positiveInt)
-    .option("--runner-memory-mb <n>", "memory limit per runner in MiB (cgroup; nodes without cgroups ignore it)", limitArg)
+    .option(
+      "--runner-memory-mb <n>",
+      "memory limit per runner in MiB (cgroup; nodes without cgroups ignore it)",
+      limitArg,
+    )
     .option("--runner-cpu-percent <n>", "CPU limit per runner, 100 = one core (cgroup)", limitArg)
     .option("--json", "print the created project as JSON")
     .action(async (name: string, opts: Omit<EditOptions, "name" | "clearTags"> & { path: string }) => {
@@ -66,7 +70,11 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
     .option("--name <name>", "new name")
     .option("--path <path>", "new absolute path")
     .option("--description <text>", "new description ('' clears it)")
-    .addOption(new Option("--tag <tag>", "replace the tags (repeat, or separate with commas)").argParser(collectTags).conflicts("clearTags"))
+    .addOption(
+      new Option("--tag <tag>", "replace the tags (repeat, or separate with commas)")
+        .argParser(collectTags)
+        .conflicts("clearTags"),
+    )
     .option("--clear-tags", "remove every tag")
     .option("--max-runners <n>", "most runners allowed at once", positiveInt)
     .option("--runner-memory-mb <n>", "memory limit per runner in MiB, or 'none'", limitArg)
@@ -82,13 +90,17 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
         runnerMemoryMb: opts.runnerMemoryMb,
         runnerCpuPercent: opts.runnerCpuPercent,
       };
-      if (Object.values(changes).every((v) => v === undefined)) throw usageError("Nothing to change; pass at least one option (see --help).");
+      if (Object.values(changes).every((v) => v === undefined))
+        throw usageError("Nothing to change; pass at least one option (see --help).");
       const api = await connect(ctx.env);
       const project = await api.projects.update.mutate({ id: await projectIdFor(api, ref), ...changes });
       report(ctx, opts.json, "Updated", project);
     });
 
-  for (const [verb, archived] of [["archive", true], ["unarchive", false]] as const) {
+  for (const [verb, archived] of [
+    ["archive", true],
+    ["unarchive", false],
+  ] as const) {
     projects
       .command(verb)
       .description(archived ? "archive a project: hidden from lists, no new runners" : "bring an archived project back")
@@ -97,7 +109,9 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
       .action(async (ref: string, opts: { json?: boolean }) => {
         const api = await connect(ctx.env);
         const id = await projectIdFor(api, ref);
-        const project = archived ? await api.projects.archive.mutate({ id }) : await api.projects.unarchive.mutate({ id });
+        const project = archived
+          ? await api.projects.archive.mutate({ id })
+          : await api.projects.unarchive.mutate({ id });
         report(ctx, opts.json, archived ? "Archived" : "Unarchived", project);
       });
   }

@@ -28,19 +28,32 @@ export function registerRunnerCommands(program: Command, ctx: CliContext): void 
   const { env, io } = ctx;
   registerLaunchCommand(program, ctx);
 
-  const runners = program.command("runners").alias("runner").description("list runners and show one runner's details and timeline");
+  const runners = program
+    .command("runners")
+    .alias("runner")
+    .description("list runners and show one runner's details and timeline");
   runners
     .command("list", { isDefault: true })
     .alias("ls")
     .description("list runners, newest first (the default for 'stratavore runners')")
     .option("--project <project>", "only runners of this project (name or id)")
-    .addOption(new Option("--status <status>", "only runners in this status; 'active' = starting, running, paused, stopping or lost").choices([...RUNNER_STATUSES, "active"]))
+    .addOption(
+      new Option(
+        "--status <status>",
+        "only runners in this status; 'active' = starting, running, paused, stopping or lost",
+      ).choices([...RUNNER_STATUSES, "active"]),
+    )
     .option("--node <node>", "only runners on this node (name or id)")
     .option("--limit <n>", "at most this many (server maximum 500)", positiveInt)
     .option("--json", "print JSON")
     .action(async (opts: ListOptions) => {
       const api = await connect(env);
-      const list = await api.runners.list.query({ project: opts.project, status: opts.status, node: opts.node, limit: opts.limit });
+      const list = await api.runners.list.query({
+        project: opts.project,
+        status: opts.status,
+        node: opts.node,
+        limit: opts.limit,
+      });
       if (opts.json) return printJson(io, list);
       print(io, list.length ? runnerTable(list) : "No runners.");
     });

@@ -39,9 +39,18 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       }
       if (opts.limit !== undefined && opts.limit > 1000) throw usageError("--limit is at most 1000.");
       const api = await connect(env);
-      const report = await api.usage.query.query({ project: opts.project, since: opts.since, until: opts.until, by: opts.by, limit: opts.limit });
+      const report = await api.usage.query.query({
+        project: opts.project,
+        since: opts.since,
+        until: opts.until,
+        by: opts.by,
+        limit: opts.limit,
+      });
       if (opts.json) return printJson(io, report);
-      print(io, report.rows.length ? usageTable(opts.by, report.rows, report.totals) : "No usage recorded in this range.");
+      print(
+        io,
+        report.rows.length ? usageTable(opts.by, report.rows, report.totals) : "No usage recorded in this range.",
+      );
     });
   usage
     .command("reprice")

@@ -70,16 +70,38 @@ export class CliHarness {
       STRATAVORE_ADMIN_EMAIL: uniqueEmail("cli-first-admin"),
       STRATAVORE_ADMIN_PASSWORD: randomBytes(12).toString("hex"),
     });
-    const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), { web: false });
+    const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), {
+      web: false,
+    });
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
-    const config = { authSecret: secret, auditKey: deriveKey(secret, "audit"), sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" };
-    const ctx = { db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1", fleet: new Fleet(), transcripts: server.deps.transcripts };
+    const config = {
+      authSecret: secret,
+      auditKey: deriveKey(secret, "audit"),
+      sessionMaxAgeSeconds: 3600,
+      version: "test",
+      secureCookies: false,
+      claudeProjectsDir: "/nonexistent",
+    };
+    const ctx = {
+      db,
+      bus: new MemoryBus(),
+      config,
+      log: () => undefined,
+      ip: "127.0.0.1",
+      fleet: new Fleet(),
+      transcripts: server.deps.transcripts,
+    };
     return new CliHarness(bin, server, db, ctx, tmp, passwordHash);
   }
 
   /** A fresh user of this role and an API token of theirs. */
   async issue(role: Role, scopes: TokenScope[] = ["read", "write"]): Promise<Issued> {
-    const user = await insertUser(this.db, { email: uniqueEmail(`cli-${role}`), name: `CLI ${role}`, role, passwordHash: this.passwordHash });
+    const user = await insertUser(this.db, {
+      email: uniqueEmail(`cli-${role}`),
+      name: `CLI ${role}`,
+      role,
+      passwordHash: this.passwordHash,
+    });
     const caller = createCaller({ ...this.ctx, principal: { user, via: "session", scopes: ["read", "write"] } });
     const { secret } = await caller.apiTokens.create({ name: "cli test", scopes });
     return { email: user.email, token: secret };
@@ -91,7 +113,10 @@ export class CliHarness {
 
   /** Runs the built binary with a minimal environment, so the developer's own login never leaks in. */
   run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return collect(spawn(process.execPath, [this.bin, ...args], { env: this.childEnv(opts), stdio: "pipe" }), opts.stdin);
+    return collect(
+      spawn(process.execPath, [this.bin, ...args], { env: this.childEnv(opts), stdio: "pipe" }),
+      opts.stdin,
+    );
   }
 
   /** Same, but under `script`, which gives the CLI a pseudo-terminal as stdin. */
@@ -172,7 +197,11 @@ function live(child: ReturnType<typeof spawn>): LiveRun {
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`timed out waiting for ${pattern} on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`));
+          reject(
+            new Error(
+              `timed out waiting for ${pattern} on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);
@@ -183,7 +212,12 @@ function live(child: ReturnType<typeof spawn>): LiveRun {
           if (waiters.has(check)) {
             done();
             if (pattern.test(out[stream])) resolve();
-            else reject(new Error(`exited before ${pattern} appeared on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`));
+            else
+              reject(
+                new Error(
+                  `exited before ${pattern} appeared on ${stream}; stdout: ${JSON.stringify(out.stdout)} stderr: ${JSON.stringify(out.stderr)}`,
+                ),
+              );
           }
         });
         check();
@@ -195,7 +229,9 @@ function live(child: ReturnType<typeof spawn>): LiveRun {
 }
 
 /** runInTty needs util-linux `script` (BSD `script` takes other flags). */
-export const hasTtyRunner = (spawnSync("script", ["--version"], { encoding: "utf8" }).stdout ?? "").includes("util-linux");
+export const hasTtyRunner = (spawnSync("script", ["--version"], { encoding: "utf8" }).stdout ?? "").includes(
+  "util-linux",
+);
 
 /** A port nothing listens on: bound, read, released. */
 export async function closedPort(): Promise<number> {

@@ -1,5 +1,11 @@
 import { io, type Socket } from "socket.io-client";
-import { AGENT_NAMESPACE, type AgentToServerEvents, type LaunchCommand, type ServerToAgentEvents, type SignalCommand } from "@stratavore/contracts";
+import {
+  AGENT_NAMESPACE,
+  type AgentToServerEvents,
+  type LaunchCommand,
+  type ServerToAgentEvents,
+  type SignalCommand,
+} from "@stratavore/contracts";
 
 type AgentSocket = Socket<ServerToAgentEvents, AgentToServerEvents>;
 
@@ -19,7 +25,10 @@ export class FakeAgent {
   private readonly running = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  private constructor(private readonly socket: AgentSocket, readonly nodeName: string) {
+  private constructor(
+    private readonly socket: AgentSocket,
+    readonly nodeName: string,
+  ) {
     socket.on("agent:launch", (cmd, ack) => {
       this.launches.push(cmd);
       const pid = 40_000 + this.launches.length;
@@ -29,7 +38,8 @@ export class FakeAgent {
     socket.on("agent:signal", (cmd, ack) => {
       this.signals.push(cmd);
       ack({ ok: true });
-      if (cmd.action === "stop" || cmd.action === "kill") this.exit(cmd.runnerId, null, cmd.action === "kill" ? "SIGKILL" : "SIGTERM", "user");
+      if (cmd.action === "stop" || cmd.action === "kill")
+        this.exit(cmd.runnerId, null, cmd.action === "kill" ? "SIGKILL" : "SIGTERM", "user");
     });
     socket.on("agent:input", (p) => {
       this.inputs.push(p);
@@ -43,15 +53,31 @@ export class FakeAgent {
     // Like a real node, it keeps what each runner printed after the runner has ended.
     socket.on("agent:logs", (p, ack) => {
       const lines = this.printed.get(p.runnerId);
-      ack(lines?.length ? { ok: true, lines: lines.slice(-p.maxLines) } : { ok: false, code: "NO_LOG", message: "no log" });
+      ack(
+        lines?.length
+          ? { ok: true, lines: lines.slice(-p.maxLines) }
+          : { ok: false, code: "NO_LOG", message: "no log" },
+      );
     });
     // Keeps the node from looking silent (the server fails runners of silent nodes).
     this.heartbeat = setInterval(() => this.beat(), 2_000);
   }
 
   static async join(serverUrl: string, joinToken: string, name: string, labels: string[] = []): Promise<FakeAgent> {
-    const hello = { name, hostname: `${name}.test`, agentVersion: "0.0.0-fake", claudeVersion: "1.0.0 (fake)", capacity: 4, labels };
-    const socket: AgentSocket = io(`${serverUrl}${AGENT_NAMESPACE}`, { path: "/socket.io", transports: ["websocket"], auth: { joinToken, hello }, reconnection: false });
+    const hello = {
+      name,
+      hostname: `${name}.test`,
+      agentVersion: "0.0.0-fake",
+      claudeVersion: "1.0.0 (fake)",
+      capacity: 4,
+      labels,
+    };
+    const socket: AgentSocket = io(`${serverUrl}${AGENT_NAMESPACE}`, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: { joinToken, hello },
+      reconnection: false,
+    });
     const nodeName = await new Promise<string>((resolve, reject) => {
       socket.once("agent:welcome", (w) => resolve(w.nodeName));
       socket.once("connect_error", reject);
@@ -67,13 +93,24 @@ export class FakeAgent {
     this.socket.emit("runner:output", { runnerId, seq, data });
   }
 
-  exit(runnerId: string, exitCode: number | null, signal: string | null = null, endedBy: "user" | "process" = "process"): void {
+  exit(
+    runnerId: string,
+    exitCode: number | null,
+    signal: string | null = null,
+    endedBy: "user" | "process" = "process",
+  ): void {
     this.running.delete(runnerId);
     this.socket.emit("runner:exited", { runnerId, exitCode, signal, endedBy });
   }
 
   private beat(): void {
-    const runners = [...this.running].map(([runnerId, pid]) => ({ runnerId, status: "running" as const, pid, cpuPercent: 1.5, rssBytes: 50 * 1024 * 1024 }));
+    const runners = [...this.running].map(([runnerId, pid]) => ({
+      runnerId,
+      status: "running" as const,
+      pid,
+      cpuPercent: 1.5,
+      rssBytes: 50 * 1024 * 1024,
+    }));
     this.socket.emit("agent:heartbeat", { runners });
   }
 

@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const eventTypes = async (api: { runners: { timeline: (i: { id: string }) => Promise<{ type: string }[]> } }, id: string) => (await api.runners.timeline({ id })).map((e) => e.type);
+const eventTypes = async (
+  api: { runners: { timeline: (i: { id: string }) => Promise<{ type: string }[]> } },
+  id: string,
+) => (await api.runners.timeline({ id })).map((e) => e.type);
 
 describe("faults", () => {
   it("agent SIGSTOP for 60 s, then SIGCONT: the runner is lost meanwhile, then adopted back — same pid, no restart used", async () => {
@@ -41,20 +44,30 @@ describe("faults", () => {
     const project = await h.api.projects.create({ name: uniqueSlug("stall"), path: workdir });
     const r = await h.api.runners.launch({ project: project.name, node });
     signalPids([agent.child.pid!], "SIGSTOP");
-    const lost = await waitFor("runner lost", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "lost" ? cur : null;
-    }, 30_000, 200);
+    const lost = await waitFor(
+      "runner lost",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "lost" ? cur : null;
+      },
+      30_000,
+      200,
+    );
     expect(lost.pid).toBe(r.pid);
     // While lost it still holds its quota slot and can be seen for what it is.
     expect((await h.api.projects.get({ ref: project.name })).activeRunners).toBe(1);
     await sleep(STALL_MS - 10_000);
     expect(isAlive(r.pid!)).toBe(true);
     signalPids([agent.child.pid!], "SIGCONT");
-    const back = await waitFor("runner adopted back", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "running" ? cur : null;
-    }, 60_000, 200);
+    const back = await waitFor(
+      "runner adopted back",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "running" ? cur : null;
+      },
+      60_000,
+      200,
+    );
     expect(back).toMatchObject({ pid: r.pid, restartAttempts: 0, lostAt: null });
     const types = await eventTypes(h.api, r.id);
     expect(types).toEqual(expect.arrayContaining(["runner.lost", "runner.adopted"]));
@@ -72,14 +85,29 @@ describe("faults", () => {
     const secret = randomBytes(32).toString("base64url");
     const port = await freePortForTests();
     const serverEnv = {
-      PATH: hostPath(), HOME: tmp, DATABASE_URL: databaseUrl, PORT: String(port), STRATAVORE_SECRET: secret, STRATAVORE_DATA_DIR: join(tmp, "data"),
-      STRATAVORE_LOCAL_AGENT: "false", STRATAVORE_ADMIN_EMAIL: uniqueEmail("kill9-first"), STRATAVORE_ADMIN_PASSWORD: "kill9-admin-password",
+      PATH: hostPath(),
+      HOME: tmp,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      STRATAVORE_SECRET: secret,
+      STRATAVORE_DATA_DIR: join(tmp, "data"),
+      STRATAVORE_LOCAL_AGENT: "false",
+      STRATAVORE_ADMIN_EMAIL: uniqueEmail("kill9-first"),
+      STRATAVORE_ADMIN_PASSWORD: "kill9-admin-password",
       // Production's agent grace (30 s reconnect backoff) with a short TTL: judging early would show at once.
-      STRATAVORE_TEST_FLEET: JSON.stringify({ heartbeatTtlMs: 5000, reconcileIntervalMs: 300, agentReconnectMaxMs: 30_000 }),
+      STRATAVORE_TEST_FLEET: JSON.stringify({
+        heartbeatTtlMs: 5000,
+        reconcileIntervalMs: 300,
+        agentReconnectMaxMs: 30_000,
+      }),
     };
     let server: ChildProcess | null = null;
     const startServerProcess = async () => {
-      const child = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "../testing/server-process.ts")], { env: serverEnv as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", resolve(import.meta.dirname, "../testing/server-process.ts")],
+        { env: serverEnv as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "inherit"] },
+      );
       server = child;
       await new Promise<void>((ok, fail) => {
         child.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && ok());
@@ -93,23 +121,56 @@ describe("faults", () => {
     // An admin and an API token, minted straight in the database's terms (the server process holds the fleet).
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
     cleanups.push(() => db.$disconnect());
-    const user = await insertUser(db, { email: uniqueEmail("kill9"), name: "Kill 9", role: "admin", passwordHash: await hashPassword("kill9-admin-password") });
-    const config = { authSecret: secret, auditKey: deriveKey(secret, "audit"), sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" };
-    const local = createCaller({ db, bus: new MemoryBus(), config, log: () => undefined, ip: "127.0.0.1", fleet: new Fleet(), transcripts: new FilesystemStore(join(tmp, "transcripts")), principal: { user, via: "session", scopes: ["read", "write"] } });
+    const user = await insertUser(db, {
+      email: uniqueEmail("kill9"),
+      name: "Kill 9",
+      role: "admin",
+      passwordHash: await hashPassword("kill9-admin-password"),
+    });
+    const config = {
+      authSecret: secret,
+      auditKey: deriveKey(secret, "audit"),
+      sessionMaxAgeSeconds: 3600,
+      version: "test",
+      secureCookies: false,
+      claudeProjectsDir: "/nonexistent",
+    };
+    const local = createCaller({
+      db,
+      bus: new MemoryBus(),
+      config,
+      log: () => undefined,
+      ip: "127.0.0.1",
+      fleet: new Fleet(),
+      transcripts: new FilesystemStore(join(tmp, "transcripts")),
+      principal: { user, via: "session", scopes: ["read", "write"] },
+    });
     const { secret: token } = await local.apiTokens.create({ name: "kill9", scopes: ["read", "write"] });
     const api = createApiClient({ serverUrl: url, token });
 
     const node = uniqueSlug("remote");
     const { secret: join9 } = await local.joinTokens.create({ ttlMinutes: 10 });
-    const agent: AgentProcess = await spawnAgent(url, join9, node, { home: join(tmp, "home"), dataDir: join(tmp, "agent") });
+    const agent: AgentProcess = await spawnAgent(url, join9, node, {
+      home: join(tmp, "home"),
+      dataDir: join(tmp, "agent"),
+    });
     cleanups.push(() => agent.child.kill("SIGKILL"));
-    await waitFor("node online", async () => (await api.nodes.list.query()).find((n) => n.name === node && n.connected), 60_000);
+    await waitFor(
+      "node online",
+      async () => (await api.nodes.list.query()).find((n) => n.name === node && n.connected),
+      60_000,
+    );
     const workdir = join(tmp, "w");
     await mkdir(workdir, { recursive: true });
     const project = await api.projects.create.mutate({ name: uniqueSlug("kill9"), path: workdir });
     const r = await api.runners.launch.mutate({ project: project.name, node });
     const banner = `session: ${r.sessionId}`;
-    await waitFor("the banner in the scrollback", async () => (await api.runners.scrollback.query({ id: r.id })).chunks.map((c) => c.data).join("").includes(banner));
+    await waitFor("the banner in the scrollback", async () =>
+      (await api.runners.scrollback.query({ id: r.id })).chunks
+        .map((c) => c.data)
+        .join("")
+        .includes(banner),
+    );
 
     server!.kill("SIGKILL");
     // Down for longer than the TTL: a server that judged heartbeats at once would call it lost.
@@ -131,7 +192,11 @@ describe("faults", () => {
     // The restarted server has the terminal again: the agent handed its buffer back.
     expect((await api.runners.scrollback.query({ id: r.id })).chunks.map((c) => c.data).join("")).toContain(banner);
     await api.runners.stop.mutate({ id: r.id });
-    await waitFor("terminated", async () => (await api.runners.get.query({ id: r.id })).status === "terminated", 15_000);
+    await waitFor(
+      "terminated",
+      async () => (await api.runners.get.query({ id: r.id })).status === "terminated",
+      15_000,
+    );
   }, 180_000);
 
   it("database SIGSTOP for 60 s: afterwards the runner is running (adopted if it was judged lost), no restart used, and can be stopped", async () => {
@@ -143,7 +208,10 @@ describe("faults", () => {
     await h.startAgent(node);
     const workdir = join(h.tmp, "w");
     await mkdir(workdir, { recursive: true });
-    const r = await h.api.runners.launch({ project: (await h.api.projects.create({ name: uniqueSlug("dbstall"), path: workdir })).name, node });
+    const r = await h.api.runners.launch({
+      project: (await h.api.projects.create({ name: uniqueSlug("dbstall"), path: workdir })).name,
+      node,
+    });
     const postmaster = Number((await readFile(join(pg.dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
     const postgres = snapshotDescendants(postmaster);
     expect(postgres.length).toBeGreaterThan(1);
@@ -154,10 +222,15 @@ describe("faults", () => {
     signalPids(snapshotDescendants(postmaster), "SIGCONT");
     resumed = true;
     expect(isAlive(r.pid!)).toBe(true);
-    const back = await waitFor("the runner running again", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "running" ? cur : null;
-    }, 60_000, 250);
+    const back = await waitFor(
+      "the runner running again",
+      async () => {
+        const cur = await h.api.runners.get({ id: r.id });
+        return cur.status === "running" ? cur : null;
+      },
+      60_000,
+      250,
+    );
     expect(back).toMatchObject({ pid: r.pid, restartAttempts: 0 });
     const types = await eventTypes(h.api, r.id);
     expect(types).not.toContain("runner.failed");

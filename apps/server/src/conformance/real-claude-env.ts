@@ -3,7 +3,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 /** The real binary: npm package @anthropic-ai/claude-code (a devDependency, installed by `npm ci`). */
-export const REAL_CLAUDE = resolve(import.meta.dirname, "../../../../node_modules/@anthropic-ai/claude-code/bin/claude.exe");
+export const REAL_CLAUDE = resolve(
+  import.meta.dirname,
+  "../../../../node_modules/@anthropic-ai/claude-code/bin/claude.exe",
+);
 export const hasRealClaude = existsSync(REAL_CLAUDE);
 export const STUB_KEY = "sk-ant-api03-stratavore-local-stub-key-0000000000";
 
@@ -24,14 +27,26 @@ export const CANARIES = {
 export async function seedClaudeConfig(config: string, cwds: string[]): Promise<void> {
   await mkdir(config, { recursive: true });
   const projects = Object.fromEntries(cwds.map((cwd) => [cwd, { hasTrustDialogAccepted: true }]));
-  await writeFile(join(config, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [STUB_KEY.slice(-20)], rejected: [] }, projects }));
+  await writeFile(
+    join(config, ".claude.json"),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: [STUB_KEY.slice(-20)], rejected: [] },
+      projects,
+    }),
+  );
 }
 
 /** The agent's environment: the stub as the API, nothing sent elsewhere, and the canaries. */
 export function realClaudeAgentEnv(config: string, stubUrl: string): Record<string, string> {
   return {
-    CLAUDE_CONFIG_DIR: config, ANTHROPIC_BASE_URL: stubUrl, ANTHROPIC_API_KEY: STUB_KEY,
-    DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1", TERM: "xterm-256color",
+    CLAUDE_CONFIG_DIR: config,
+    ANTHROPIC_BASE_URL: stubUrl,
+    ANTHROPIC_API_KEY: STUB_KEY,
+    DISABLE_TELEMETRY: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    TERM: "xterm-256color",
     ...CANARIES,
   };
 }

@@ -7,18 +7,38 @@ export interface AnthropicStub {
   close(): Promise<void>;
 }
 
-export interface TextBlock { type: "text"; text: string }
-export interface ToolUseBlock { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+export interface TextBlock {
+  type: "text";
+  text: string;
+}
+export interface ToolUseBlock {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
 /**
  * A Bash result as claude sends it: exit 0 → `content` is the output as a string,
  * `is_error: false`; exit 3 → `"Exit code 3\n<stdout>\n<stderr>"`, `is_error: true`. The Agent
  * tool's result is an array of text blocks.
  */
-export interface ToolResultBlock { type: "tool_result"; tool_use_id: string; content?: string | TextBlock[]; is_error?: boolean }
+export interface ToolResultBlock {
+  type: "tool_result";
+  tool_use_id: string;
+  content?: string | TextBlock[];
+  is_error?: boolean;
+}
 export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | { type: string };
 /** `role` is also "system": claude puts environment and agent-list messages in `messages`. */
-export interface RequestMessage { role: string; content: string | ContentBlock[] }
-export interface RequestTool { name: string; description?: string; input_schema?: unknown }
+export interface RequestMessage {
+  role: string;
+  content: string | ContentBlock[];
+}
+export interface RequestTool {
+  name: string;
+  description?: string;
+  input_schema?: unknown;
+}
 
 export interface MessagesRequestBody {
   model?: string;
@@ -63,7 +83,10 @@ export interface StubRequest {
 
 // ---- Replies ----
 
-export interface ToolCall { name: string; input: Record<string, unknown> }
+export interface ToolCall {
+  name: string;
+  input: Record<string, unknown>;
+}
 export interface Reply {
   /** A text block (before the tool_use when both are given). */
   text?: string;
@@ -94,7 +117,14 @@ export interface BillingEntry {
   inTranscript: boolean;
   stream: boolean;
   reply: { text?: string; tool?: string };
-  request: { sessionId?: string; messages: number; turn: number; tools: string[]; lastUserText: string; lastToolResult?: { text: string; is_error: boolean } };
+  request: {
+    sessionId?: string;
+    messages: number;
+    turn: number;
+    tools: string[];
+    lastUserText: string;
+    lastToolResult?: { text: string; is_error: boolean };
+  };
 }
 
 export interface ScriptedStub extends AnthropicStub {

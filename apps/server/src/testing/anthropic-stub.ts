@@ -1,6 +1,19 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AnthropicStub, BillingEntry, MessagesRequestBody, RequestKind, RequestTool, Script, ScriptedStub, ScriptedStubOptions, StubRequest, TextBlock, ToolUseBlock, Usage } from "./anthropic-stub-types.ts";
+import type {
+  AnthropicStub,
+  BillingEntry,
+  MessagesRequestBody,
+  RequestKind,
+  RequestTool,
+  Script,
+  ScriptedStub,
+  ScriptedStubOptions,
+  StubRequest,
+  TextBlock,
+  ToolUseBlock,
+  Usage,
+} from "./anthropic-stub-types.ts";
 import { lastToolResult, lastUserText, text } from "./stub-script.ts";
 
 /**
@@ -55,14 +68,21 @@ function parseRequest(body: MessagesRequestBody, headers: IncomingHttpHeaders): 
 export function defaultUsage(n: number): Usage {
   const m5 = 1000 + 10 * n;
   const h1 = 500 + n;
-  return { input_tokens: 100 + n, output_tokens: 20 + n, cache_creation_input_tokens: m5 + h1, cache_read_input_tokens: 3000 + 7 * n, cache_creation: { ephemeral_5m_input_tokens: m5, ephemeral_1h_input_tokens: h1 } };
+  return {
+    input_tokens: 100 + n,
+    output_tokens: 20 + n,
+    cache_creation_input_tokens: m5 + h1,
+    cache_read_input_tokens: 3000 + 7 * n,
+    cache_creation: { ephemeral_5m_input_tokens: m5, ephemeral_1h_input_tokens: h1 },
+  };
 }
 
 function mergeUsage(base: Usage, over: Partial<Usage> | undefined): Usage {
   const u = { ...base, ...over, cache_creation: { ...base.cache_creation, ...over?.cache_creation } };
   // Keep the total consistent with an overridden split.
   if (over?.cache_creation && over.cache_creation_input_tokens === undefined) {
-    u.cache_creation_input_tokens = u.cache_creation.ephemeral_5m_input_tokens + u.cache_creation.ephemeral_1h_input_tokens;
+    u.cache_creation_input_tokens =
+      u.cache_creation.ephemeral_5m_input_tokens + u.cache_creation.ephemeral_1h_input_tokens;
   }
   return u;
 }
@@ -71,25 +91,67 @@ const sse = (event: string, data: unknown): string => `event: ${event}\ndata: ${
 
 type OutBlock = TextBlock | ToolUseBlock;
 
-function sendMessage(res: ServerResponse, n: number, id: string, model: string, blocks: OutBlock[], usage: Usage, stream: boolean): void {
+function sendMessage(
+  res: ServerResponse,
+  n: number,
+  id: string,
+  model: string,
+  blocks: OutBlock[],
+  usage: Usage,
+  stream: boolean,
+): void {
   const stop_reason = blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
   const requestId = { "request-id": `req_stub_${n}` };
   if (!stream) {
     res.writeHead(200, { ...requestId, "content-type": "application/json" });
-    res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason, stop_sequence: null, usage }));
+    res.end(
+      JSON.stringify({
+        id,
+        type: "message",
+        role: "assistant",
+        model,
+        content: blocks,
+        stop_reason,
+        stop_sequence: null,
+        usage,
+      }),
+    );
     return;
   }
   res.writeHead(200, { ...requestId, "content-type": "text/event-stream", "cache-control": "no-cache" });
   // As the real API: input side and a placeholder output count first, final output count last.
-  res.write(sse("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }));
+  res.write(
+    sse("message_start", {
+      type: "message_start",
+      message: {
+        id,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
+  );
   blocks.forEach((b, index) => {
     const start = b.type === "text" ? { type: "text", text: "" } : { ...b, input: {} };
-    const delta = b.type === "text" ? { type: "text_delta", text: b.text } : { type: "input_json_delta", partial_json: JSON.stringify(b.input) };
+    const delta =
+      b.type === "text"
+        ? { type: "text_delta", text: b.text }
+        : { type: "input_json_delta", partial_json: JSON.stringify(b.input) };
     res.write(sse("content_block_start", { type: "content_block_start", index, content_block: start }));
     res.write(sse("content_block_delta", { type: "content_block_delta", index, delta }));
     res.write(sse("content_block_stop", { type: "content_block_stop", index }));
   });
-  res.write(sse("message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  res.write(
+    sse("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason, stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+  );
   res.write(sse("message_stop", { type: "message_stop" }));
   res.end();
 }
@@ -111,7 +173,13 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
   const prefix = `msg_stub_${process.pid}_${Date.now().toString(36)}_`;
   let n = 0;
 
-  const handle = async (method: string, path: string, raw: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    method: string,
+    path: string,
+    raw: string,
+    headers: IncomingHttpHeaders,
+    res: ServerResponse,
+  ): Promise<void> => {
     if (method !== "POST" || !path.startsWith("/v1/messages") || path.includes("count_tokens")) {
       others.push({ method, path });
       if (path.includes("count_tokens")) return sendJson(res, 200, { input_tokens: 10 });
@@ -131,7 +199,8 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
       // "Agent" and "Task" are one tool under two names: send the one this claude offers.
       const offered = req.tools.map((t) => t.name);
       toolName = reply.tool.name;
-      if (AGENT_TOOLS.includes(toolName) && !offered.includes(toolName)) toolName = AGENT_TOOLS.find((a) => offered.includes(a)) ?? toolName;
+      if (AGENT_TOOLS.includes(toolName) && !offered.includes(toolName))
+        toolName = AGENT_TOOLS.find((a) => offered.includes(a)) ?? toolName;
       blocks.push({ type: "tool_use", id: `toolu_stub_${seq}`, name: toolName, input: reply.tool.input });
     }
     const usage = mergeUsage(usageFor(seq, req), reply.usage);
@@ -144,7 +213,14 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
       inTranscript: req.kind !== "side",
       stream: req.stream,
       reply: { text: reply.text, tool: toolName },
-      request: { sessionId: req.sessionId, messages: req.messages.length, turn: req.turn, tools: req.tools.map((t) => t.name), lastUserText: lastUserText(req).slice(-200), lastToolResult: lastToolResult(req) },
+      request: {
+        sessionId: req.sessionId,
+        messages: req.messages.length,
+        turn: req.turn,
+        tools: req.tools.map((t) => t.name),
+        lastUserText: lastUserText(req).slice(-200),
+        lastToolResult: lastToolResult(req),
+      },
     });
     sendMessage(res, seq, id, req.model, blocks, usage, req.stream);
   };
@@ -153,12 +229,18 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      handle(req.method ?? "", req.url ?? "", Buffer.concat(chunks).toString("utf8"), req.headers, res).catch((e: unknown) => {
-        errors.push(e instanceof Error ? e : new Error(String(e)));
-        // 400, not 500: claude retries 5xx with backoff for minutes.
-        if (!res.headersSent) sendJson(res, 400, { type: "error", error: { type: "invalid_request_error", message: `stub: ${String(e)}` } });
-        else res.end();
-      });
+      handle(req.method ?? "", req.url ?? "", Buffer.concat(chunks).toString("utf8"), req.headers, res).catch(
+        (e: unknown) => {
+          errors.push(e instanceof Error ? e : new Error(String(e)));
+          // 400, not 500: claude retries 5xx with backoff for minutes.
+          if (!res.headersSent)
+            sendJson(res, 400, {
+              type: "error",
+              error: { type: "invalid_request_error", message: `stub: ${String(e)}` },
+            });
+          else res.end();
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -180,7 +262,13 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
 
 /** Every request gets `reply` as text, with 12 input and 7 output tokens and no cache. */
 export async function startAnthropicStub(reply: string): Promise<AnthropicStub> {
-  const fixed: Usage = { input_tokens: 12, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 } };
+  const fixed: Usage = {
+    input_tokens: 12,
+    output_tokens: 7,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+  };
   const stub = await startScriptedStub(() => text(reply), { usage: () => fixed });
   return { url: stub.url, requests: stub.requests, close: stub.close };
 }

@@ -21,7 +21,12 @@ export interface AgentProcess {
   exited: Promise<number | null>;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -42,10 +47,34 @@ export interface AgentSpawnOptions {
 }
 
 /** `apps/agent` as its own process, joining `serverUrl` with a join token; running the fake claude unless told otherwise. */
-export async function spawnAgent(serverUrl: string, joinSecret: string, name: string, opts: AgentSpawnOptions & { home: string; dataDir: string }): Promise<AgentProcess> {
+export async function spawnAgent(
+  serverUrl: string,
+  joinSecret: string,
+  name: string,
+  opts: AgentSpawnOptions & { home: string; dataDir: string },
+): Promise<AgentProcess> {
   await mkdir(opts.home, { recursive: true });
-  const args = ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), "--server", serverUrl, "--join-token", joinSecret, "--data-dir", opts.dataDir, "--name", name,
-    "--claude-bin", opts.claudeBin ?? FAKE_CLAUDE, "--capacity", String(opts.capacity ?? 10), "--heartbeat-seconds", "1", "--usage-seconds", "0.2"];
+  const args = [
+    "--import",
+    "tsx",
+    join(repoRoot, "apps/agent/src/main.ts"),
+    "--server",
+    serverUrl,
+    "--join-token",
+    joinSecret,
+    "--data-dir",
+    opts.dataDir,
+    "--name",
+    name,
+    "--claude-bin",
+    opts.claudeBin ?? FAKE_CLAUDE,
+    "--capacity",
+    String(opts.capacity ?? 10),
+    "--heartbeat-seconds",
+    "1",
+    "--usage-seconds",
+    "0.2",
+  ];
   if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
   // claude sees only an allow-listed environment; the fake's switches must be passed on by name.
   const fakeSwitches = Object.keys(opts.env ?? {}).filter((k) => k.startsWith("FAKE_CLAUDE_"));
@@ -66,26 +95,68 @@ export async function spawnAgent(serverUrl: string, joinSecret: string, name: st
  */
 export class FleetHarness {
   readonly agents: AgentProcess[] = [];
-  private constructor(readonly server: RunningServer, readonly db: Db, readonly tmp: string, readonly api: ReturnType<typeof createCaller>) {}
+  private constructor(
+    readonly server: RunningServer,
+    readonly db: Db,
+    readonly tmp: string,
+    readonly api: ReturnType<typeof createCaller>,
+  ) {}
 
   static async start(databaseUrl: string, fleet: Partial<FleetConfig> = {}): Promise<FleetHarness> {
     const tmp = await mkdtemp(join(tmpdir(), "stratavore-fleet-"));
-    const env = readEnv([], { DATABASE_URL: databaseUrl, PORT: "0", STRATAVORE_DATA_DIR: join(tmp, "data"), STRATAVORE_SECRET: randomBytes(32).toString("base64url"), STRATAVORE_ADMIN_EMAIL: uniqueEmail("fleet-first"), STRATAVORE_ADMIN_PASSWORD: "fleet-admin-password" });
+    const env = readEnv([], {
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      STRATAVORE_DATA_DIR: join(tmp, "data"),
+      STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
+      STRATAVORE_ADMIN_EMAIL: uniqueEmail("fleet-first"),
+      STRATAVORE_ADMIN_PASSWORD: "fleet-admin-password",
+    });
     // Server errors are printed: a failing fleet test is unreadable without them.
-    const log = (level: string, msg: string, meta?: Record<string, unknown>) => level === "error" && console.error(msg, meta);
-    const server = await startServer(env, log, { web: false, fleet: { heartbeatTtlMs: 5000, reconcileIntervalMs: 300, restartBaseMs: 200, agentAckTimeoutMs: 8000, agentReconnectMaxMs: 1000, lostTimeoutMs: 3000, restartWaitMs: 60_000, ...fleet } });
+    const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
+      level === "error" && console.error(msg, meta);
+    const server = await startServer(env, log, {
+      web: false,
+      fleet: {
+        heartbeatTtlMs: 5000,
+        reconcileIntervalMs: 300,
+        restartBaseMs: 200,
+        agentAckTimeoutMs: 8000,
+        agentReconnectMaxMs: 1000,
+        lostTimeoutMs: 3000,
+        restartWaitMs: 60_000,
+        ...fleet,
+      },
+    });
     const db = createDb({ connectionString: databaseUrl, poolMax: 3 });
-    const user = await insertUser(db, { email: uniqueEmail("fleet-admin"), name: "Fleet admin", role: "admin", passwordHash: await hashPassword("fleet-admin-password") });
-    const api = createCaller({ ...server.deps, principal: { user, via: "session", scopes: ["read", "write"] }, ip: "127.0.0.1" });
+    const user = await insertUser(db, {
+      email: uniqueEmail("fleet-admin"),
+      name: "Fleet admin",
+      role: "admin",
+      passwordHash: await hashPassword("fleet-admin-password"),
+    });
+    const api = createCaller({
+      ...server.deps,
+      principal: { user, via: "session", scopes: ["read", "write"] },
+      ip: "127.0.0.1",
+    });
     return new FleetHarness(server, db, tmp, api);
   }
 
   /** Starts `apps/agent` as its own process with the fake claude; resolves once its node is online. */
   async startAgent(name: string, opts: AgentSpawnOptions = {}): Promise<AgentProcess> {
     const { secret } = await this.api.joinTokens.create({ ttlMinutes: 10 });
-    const agent = await spawnAgent(this.server.url, secret, name, { home: join(this.tmp, `home-${name}`), dataDir: join(this.tmp, `agent-${name}`), ...opts });
+    const agent = await spawnAgent(this.server.url, secret, name, {
+      home: join(this.tmp, `home-${name}`),
+      dataDir: join(this.tmp, `agent-${name}`),
+      ...opts,
+    });
     this.agents.push(agent);
-    await waitFor(`node ${name} online`, async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected), 60_000);
+    await waitFor(
+      `node ${name} online`,
+      async () => (await this.api.nodes.list()).find((n) => n.name === name && n.status === "online" && n.connected),
+      60_000,
+    );
     return agent;
   }
 

@@ -8,7 +8,8 @@ import { testFleetOverrides } from "./env.ts";
  * overrides fleet timings. Prints `listening <url>` once ready.
  */
 const env = readEnv();
-const log = (level: string, msg: string, meta?: Record<string, unknown>) => level !== "info" && process.stderr.write(`${JSON.stringify({ level, msg, ...meta })}\n`);
+const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
+  level !== "info" && process.stderr.write(`${JSON.stringify({ level, msg, ...meta })}\n`);
 const server = await startServer(env, log, { web: false, fleet: testFleetOverrides() });
 process.stdout.write(`listening ${server.url}\n`);
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

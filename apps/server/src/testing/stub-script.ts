@@ -5,7 +5,9 @@ import type { Reply, RequestMessage, Script, StubRequest, TextBlock, ToolResultB
 export const text = (t: string): Reply => ({ text: t });
 
 /** Claude refuses a bare `sleep N`: long work goes in a script (`sh /path/loop.sh`). */
-export const bash = (command: string, description = "Run the test script"): Reply => ({ tool: { name: "Bash", input: { command, description } } });
+export const bash = (command: string, description = "Run the test script"): Reply => ({
+  tool: { name: "Bash", input: { command, description } },
+});
 
 /**
  * Starts a sub-agent. The tool is "Agent" in 2.1.328 ("Task" in older builds); the stub sends
@@ -15,8 +17,19 @@ export const bash = (command: string, description = "Run the test script"): Repl
  * backgrounds the agent: the tool_result is "Async agent launched successfully…", and the
  * report comes later as a <task-notification> user message that opens another main turn.
  */
-export const agent = (prompt: string, opts: { description?: string; subagentType?: string; background?: boolean } = {}): Reply => ({
-  tool: { name: "Agent", input: { description: opts.description ?? "Run a sub task", prompt, subagent_type: opts.subagentType ?? "general-purpose", run_in_background: opts.background ?? false } },
+export const agent = (
+  prompt: string,
+  opts: { description?: string; subagentType?: string; background?: boolean } = {},
+): Reply => ({
+  tool: {
+    name: "Agent",
+    input: {
+      description: opts.description ?? "Run a sub task",
+      prompt,
+      subagent_type: opts.subagentType ?? "general-purpose",
+      run_in_background: opts.background ?? false,
+    },
+  },
 });
 
 /** Plain text of a message's or tool_result's content. */
@@ -40,11 +53,20 @@ export function lastToolResult(req: Pick<StubRequest, "messages">): { text: stri
 export const lastUserText = (req: Pick<StubRequest, "messages">): string => contentText(lastUser(req)?.content);
 
 /** `first` until a tool_result comes back, then `then`: e.g. afterToolResult(bash("sh x.sh"), text("done")). */
-export const afterToolResult = (first: Reply, then: Reply): Script => (req) => (lastToolResult(req) ? then : first);
+export const afterToolResult =
+  (first: Reply, then: Reply): Script =>
+  (req) =>
+    lastToolResult(req) ? then : first;
 
 /** The thread's n-th reply (n = `turn`), the last one repeated; each thread counts its own turns. */
-export const steps = (replies: Reply[]): Script => (req) => replies[Math.min(req.turn, replies.length - 1)] ?? text("done");
+export const steps =
+  (replies: Reply[]): Script =>
+  (req) =>
+    replies[Math.min(req.turn, replies.length - 1)] ?? text("done");
 
 /** Separate scripts for main-thread, sub-agent and side requests (default: text "ok"). */
-export const byKind = (scripts: { main: Script; subagent?: Script; side?: Script }): Script => (req) =>
-  (req.kind === "subagent" ? scripts.subagent : req.kind === "side" ? scripts.side : scripts.main)?.(req) ?? text("ok");
+export const byKind =
+  (scripts: { main: Script; subagent?: Script; side?: Script }): Script =>
+  (req) =>
+    (req.kind === "subagent" ? scripts.subagent : req.kind === "side" ? scripts.side : scripts.main)?.(req) ??
+    text("ok");

@@ -18,7 +18,12 @@ const NAV = [
   { href: "/settings", label: "Settings" },
 ];
 
-const LIVE_LABELS: Record<LiveState, string> = { live: "● Live", connecting: "○ Connecting", stale: "◐ Catching up…", offline: "○ Offline" };
+const LIVE_LABELS: Record<LiveState, string> = {
+  live: "● Live",
+  connecting: "○ Connecting",
+  stale: "◐ Catching up…",
+  offline: "○ Offline",
+};
 
 function UserBox() {
   const me = useMe();
@@ -26,11 +31,15 @@ function UserBox() {
   return (
     <div className="user-box">
       <div className="user-line">
-        <span className="user-name" title={me.email}>{me.name}</span>
+        <span className="user-name" title={me.email}>
+          {me.name}
+        </span>
         <Badge>{me.role}</Badge>
       </div>
       <div className="user-line">
-        <span className={`live live-${live}`} data-testid="live-state">{LIVE_LABELS[live]}</span>
+        <span className={`live live-${live}`} data-testid="live-state">
+          {LIVE_LABELS[live]}
+        </span>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => signOut({ callbackUrl: "/login" })}>
           Sign out
         </button>

@@ -1,7 +1,16 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { Badge, Card, EmptyState, ErrorState, LoadingState, PageHeader, StatTile, formatRelative } from "@stratavore/ui";
+import {
+  Badge,
+  Card,
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  PageHeader,
+  StatTile,
+  formatRelative,
+} from "@stratavore/ui";
 import { SpendTiles } from "../../src/dashboard/spend-tiles";
 import { errorMessage } from "../../src/hooks/use-error-message";
 import { useTRPC } from "../../src/trpc";
@@ -14,17 +23,31 @@ function FleetTiles() {
   const trpc = useTRPC();
   const active = useQuery(trpc.runners.list.queryOptions({ status: "active", limit: ACTIVE_LIMIT }));
   const nodes = useQuery(trpc.nodes.list.queryOptions());
-  const runnerCount = active.data ? (active.data.length >= ACTIVE_LIMIT ? `${ACTIVE_LIMIT}+` : active.data.length) : active.isError ? "?" : "…";
+  const runnerCount = active.data
+    ? active.data.length >= ACTIVE_LIMIT
+      ? `${ACTIVE_LIMIT}+`
+      : active.data.length
+    : active.isError
+      ? "?"
+      : "…";
   const paused = active.data?.filter((r) => r.status === "paused").length ?? 0;
   const live = nodes.data?.filter((n) => !n.revokedAt) ?? [];
   const online = live.filter((n) => n.status === "online" && n.connected).length;
   return (
     <>
       <Link href="/runners?status=active" className="tile-link" data-testid="tile-active-runners">
-        <StatTile label="Active runners" value={runnerCount} hint={paused ? `${paused} paused` : "starting, running, paused, stopping"} />
+        <StatTile
+          label="Active runners"
+          value={runnerCount}
+          hint={paused ? `${paused} paused` : "starting, running, paused, stopping"}
+        />
       </Link>
       <Link href="/nodes" className="tile-link" data-testid="tile-online-nodes">
-        <StatTile label="Online nodes" value={nodes.data ? online : nodes.isError ? "?" : "…"} hint={nodes.data ? `of ${live.length} joined` : undefined} />
+        <StatTile
+          label="Online nodes"
+          value={nodes.data ? online : nodes.isError ? "?" : "…"}
+          hint={nodes.data ? `of ${live.length} joined` : undefined}
+        />
       </Link>
     </>
   );
@@ -51,16 +74,32 @@ export default function DashboardPage() {
         <FleetTiles />
         <SpendTiles />
       </div>
-      <Card title="Recently changed projects" actions={<Link href="/projects" className="btn btn-ghost btn-sm">All projects</Link>}>
+      <Card
+        title="Recently changed projects"
+        actions={
+          <Link href="/projects" className="btn btn-ghost btn-sm">
+            All projects
+          </Link>
+        }
+      >
         {recent.length === 0 ? (
-          <EmptyState title="No projects yet" action={<Link className="btn btn-primary" href="/projects?new=1">Create your first project</Link>}>
+          <EmptyState
+            title="No projects yet"
+            action={
+              <Link className="btn btn-primary" href="/projects?new=1">
+                Create your first project
+              </Link>
+            }
+          >
             A project is a checkout on one of your machines where Claude Code runners work.
           </EmptyState>
         ) : (
           <ul className="list" data-testid="recent-projects">
             {recent.map((p) => (
               <li key={p.id} className="list-row">
-                <Link href={`/projects/${p.name}`} className="strong">{p.name}</Link>
+                <Link href={`/projects/${p.name}`} className="strong">
+                  {p.name}
+                </Link>
                 <Badge>{p.status}</Badge>
                 <span className="muted mono ellipsis">{p.path}</span>
                 <span className="muted right">{formatRelative(p.updatedAt)}</span>

@@ -37,10 +37,26 @@ function LoginForm() {
       <p className="muted">Sign in to your control plane.</p>
       {error ? <Alert>{error}</Alert> : null}
       <Field label="Email" htmlFor="email">
-        <TextInput id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <TextInput
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </Field>
       <Field label="Password" htmlFor="password">
-        <TextInput id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <TextInput
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </Field>
       <Button type="submit" variant="primary" busy={busy} className="btn-block">
         Sign in

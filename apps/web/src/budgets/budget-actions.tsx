@@ -17,25 +17,43 @@ export function CreateBudgetButton() {
   const me = useMe();
   const [open, setOpen] = useState(false);
   const [errors, setErrors] = useState<BudgetFieldErrors>({});
-  const close = () => { setOpen(false); setErrors({}); };
-  const create = useMutation(trpc.budgets.create.mutationOptions({
-    onSuccess: (b) => { applyBudgetUpsert(qc, b); close(); },
-    onError: (e) => setErrors(budgetErrorsFrom(e)),
-  }));
+  const close = () => {
+    setOpen(false);
+    setErrors({});
+  };
+  const create = useMutation(
+    trpc.budgets.create.mutationOptions({
+      onSuccess: (b) => {
+        applyBudgetUpsert(qc, b);
+        close();
+      },
+      onError: (e) => setErrors(budgetErrorsFrom(e)),
+    }),
+  );
   if (me.role !== "admin") return null;
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)} data-testid="new-budget">New budget</Button>
+      <Button variant="primary" onClick={() => setOpen(true)} data-testid="new-budget">
+        New budget
+      </Button>
       <Modal title="New budget" open={open} onClose={close}>
         <BudgetForm
           submitLabel="Create budget"
           busy={create.isPending}
           errors={errors}
           onCancel={close}
-          onSubmit={(v) => create.mutate({
-            name: v.name, scope: v.scope, scopeRef: v.scope === "global" ? undefined : v.scopeRef.trim(), period: v.period,
-            limitTokens: v.limitTokens, limitUsd: v.limitUsd, warnPercent: v.warnPercent, action: v.action,
-          })}
+          onSubmit={(v) =>
+            create.mutate({
+              name: v.name,
+              scope: v.scope,
+              scopeRef: v.scope === "global" ? undefined : v.scopeRef.trim(),
+              period: v.period,
+              limitTokens: v.limitTokens,
+              limitUsd: v.limitUsd,
+              warnPercent: v.warnPercent,
+              action: v.action,
+            })
+          }
         />
       </Modal>
     </>
@@ -52,26 +70,53 @@ export function BudgetActions({ budget: b }: { budget: Budget }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [errors, setErrors] = useState<BudgetFieldErrors>({});
   const [actionError, setActionError] = useState<string | null>(null);
-  const close = () => { setDialog(null); setErrors({}); setActionError(null); };
+  const close = () => {
+    setDialog(null);
+    setErrors({});
+    setActionError(null);
+  };
 
-  const update = useMutation(trpc.budgets.update.mutationOptions({
-    onSuccess: (saved) => { applyBudgetUpsert(qc, saved); close(); },
-    onError: (e) => (dialog === "edit" ? setErrors(budgetErrorsFrom(e)) : setActionError(errorMessage(e).message)),
-  }));
-  const remove = useMutation(trpc.budgets.delete.mutationOptions({
-    onSuccess: () => { applyBudgetDelete(qc, b.id); close(); },
-    onError: (e) => setActionError(errorMessage(e).message),
-  }));
+  const update = useMutation(
+    trpc.budgets.update.mutationOptions({
+      onSuccess: (saved) => {
+        applyBudgetUpsert(qc, saved);
+        close();
+      },
+      onError: (e) => (dialog === "edit" ? setErrors(budgetErrorsFrom(e)) : setActionError(errorMessage(e).message)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.budgets.delete.mutationOptions({
+      onSuccess: () => {
+        applyBudgetDelete(qc, b.id);
+        close();
+      },
+      onError: (e) => setActionError(errorMessage(e).message),
+    }),
+  );
 
   if (me.role !== "admin") return null;
   return (
     <div className="row-actions">
-      <Button size="sm" onClick={() => setDialog("edit")}>Edit</Button>
-      <Button size="sm" busy={update.isPending && dialog === null} onClick={() => update.mutate({ id: b.id, enabled: !b.enabled })} data-testid="budget-toggle">
+      <Button size="sm" onClick={() => setDialog("edit")}>
+        Edit
+      </Button>
+      <Button
+        size="sm"
+        busy={update.isPending && dialog === null}
+        onClick={() => update.mutate({ id: b.id, enabled: !b.enabled })}
+        data-testid="budget-toggle"
+      >
         {b.enabled ? "Disable" : "Enable"}
       </Button>
-      <Button size="sm" variant="danger" onClick={() => setDialog("delete")}>Delete</Button>
-      {actionError && dialog === null ? <span className="inline-error" role="alert">{actionError}</span> : null}
+      <Button size="sm" variant="danger" onClick={() => setDialog("delete")}>
+        Delete
+      </Button>
+      {actionError && dialog === null ? (
+        <span className="inline-error" role="alert">
+          {actionError}
+        </span>
+      ) : null}
 
       <Modal title={`Edit ${b.name}`} open={dialog === "edit"} onClose={close}>
         <BudgetForm
@@ -80,7 +125,16 @@ export function BudgetActions({ budget: b }: { budget: Budget }) {
           busy={update.isPending}
           errors={errors}
           onCancel={close}
-          onSubmit={(v) => update.mutate({ id: b.id, name: v.name, limitTokens: v.limitTokens, limitUsd: v.limitUsd, warnPercent: v.warnPercent, action: v.action })}
+          onSubmit={(v) =>
+            update.mutate({
+              id: b.id,
+              name: v.name,
+              limitTokens: v.limitTokens,
+              limitUsd: v.limitUsd,
+              warnPercent: v.warnPercent,
+              action: v.action,
+            })
+          }
         />
       </Modal>
       <ConfirmDialog

@@ -31,17 +31,34 @@ export function BudgetBurndown({ budget: b, now }: { budget: Budget; now: number
         {both ? (
           <div className="segmented" role="group" aria-label="Measure">
             {(["tokens", "usd"] as const).map((m) => (
-              <button key={m} type="button" className={`segment ${m === metric ? "segment-on" : ""}`.trim()} aria-pressed={m === metric} onClick={() => setChosen(m)}>{METRIC_LABELS[m]}</button>
+              <button
+                key={m}
+                type="button"
+                className={`segment ${m === metric ? "segment-on" : ""}`.trim()}
+                aria-pressed={m === metric}
+                onClick={() => setChosen(m)}
+              >
+                {METRIC_LABELS[m]}
+              </button>
             ))}
           </div>
         ) : null}
       </div>
-      <BurndownChart period={b.period} span={[b.periodStart.getTime(), b.periodEnd.getTime()]} metric={metric} points={points} limit={limit} warnAt={limit === null ? null : (limit * b.warnPercent) / 100} />
+      <BurndownChart
+        period={b.period}
+        span={[b.periodStart.getTime(), b.periodEnd.getTime()]}
+        metric={metric}
+        points={points}
+        limit={limit}
+        warnAt={limit === null ? null : (limit * b.warnPercent) / 100}
+      />
       <p className="muted small" data-testid="budget-projection">
         {projectedEnd === null
           ? "The period is just starting; no pace yet."
           : `At this pace: about ${format(projectedEnd)} by period end${limit ? ` (${Math.round((projectedEnd / limit) * 100)}% of the limit)` : ""}.`}
-        {hitsAt ? ` Reaches the limit around ${hitsAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}.` : null}
+        {hitsAt
+          ? ` Reaches the limit around ${hitsAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}.`
+          : null}
       </p>
     </div>
   );

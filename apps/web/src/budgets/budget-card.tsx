@@ -5,11 +5,20 @@ import type { Budget } from "@stratavore/contracts";
 import { Badge, Button } from "@stratavore/ui";
 import { BudgetActions } from "./budget-actions";
 import { BudgetBurndown } from "./budget-burndown";
-import { ACTION_LABELS, PERIOD_LABELS, STATE_TONES, resetLabel, scopeHref, tokensUsedLabel, usdUsedLabel } from "./budget-format";
+import {
+  ACTION_LABELS,
+  PERIOD_LABELS,
+  STATE_TONES,
+  resetLabel,
+  scopeHref,
+  tokensUsedLabel,
+  usdUsedLabel,
+} from "./budget-format";
 import { BudgetGauge } from "./budget-gauge";
 import { BudgetSpenders } from "./budget-spenders";
 
-const when = (d: Date) => d.toLocaleString(undefined, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const when = (d: Date) =>
+  d.toLocaleString(undefined, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
 /** One budget: gauge, used vs limit, what happens at the limit, the period; details on demand. */
 export function BudgetCard({ budget: b, now, initiallyOpen }: { budget: Budget; now: number; initiallyOpen: boolean }) {
@@ -18,14 +27,21 @@ export function BudgetCard({ budget: b, now, initiallyOpen }: { budget: Budget; 
   const tokens = tokensUsedLabel(b);
   const usd = usdUsedLabel(b);
   return (
-    <article className={`card budget ${b.enabled ? "" : "budget-off"}`.trim()} data-testid="budget-card" data-budget-id={b.id}>
+    <article
+      className={`card budget ${b.enabled ? "" : "budget-off"}`.trim()}
+      data-testid="budget-card"
+      data-budget-id={b.id}
+    >
       <div className="budget-head">
         <BudgetGauge budget={b} />
         <div className="budget-info">
           <h2 className="budget-title">
-            {b.name} <Badge tone={STATE_TONES[b.state]}>{b.state}</Badge> {b.enabled ? null : <Badge tone="gray">disabled</Badge>}
+            {b.name} <Badge tone={STATE_TONES[b.state]}>{b.state}</Badge>{" "}
+            {b.enabled ? null : <Badge tone="gray">disabled</Badge>}
           </h2>
-          <div className="muted">{href ? <Link href={href}>{b.scopeLabel}</Link> : b.scopeLabel} · {PERIOD_LABELS[b.period].toLowerCase()}</div>
+          <div className="muted">
+            {href ? <Link href={href}>{b.scopeLabel}</Link> : b.scopeLabel} · {PERIOD_LABELS[b.period].toLowerCase()}
+          </div>
           <div className="budget-figures">
             {tokens ? <span data-testid="budget-tokens">{tokens}</span> : null}
             {usd ? <span data-testid="budget-usd">{usd}</span> : null}

@@ -1,7 +1,12 @@
 import type { Budget } from "@stratavore/contracts";
 import { formatDuration, formatTokens, formatUsd, type GaugeTone } from "@stratavore/ui";
 
-export const PERIOD_LABELS: Record<Budget["period"], string> = { hourly: "Hourly", daily: "Daily", weekly: "Weekly", monthly: "Monthly" };
+export const PERIOD_LABELS: Record<Budget["period"], string> = {
+  hourly: "Hourly",
+  daily: "Daily",
+  weekly: "Weekly",
+  monthly: "Monthly",
+};
 
 export const ACTION_LABELS: Record<Budget["action"], string> = {
   notify: "Notify only",
@@ -15,10 +20,13 @@ export const STATE_TONES: Record<Budget["state"], string> = { ok: "green", warni
 /** A disabled budget is drawn grey whatever its figures say: it enforces nothing. */
 export const gaugeTone = (b: Budget): GaugeTone => (b.enabled ? b.state : "off");
 
-export const tokensUsedLabel = (b: Budget) => (b.limitTokens === null ? null : `${formatTokens(b.usedTokens)} / ${formatTokens(b.limitTokens)} tokens`);
+export const tokensUsedLabel = (b: Budget) =>
+  b.limitTokens === null ? null : `${formatTokens(b.usedTokens)} / ${formatTokens(b.limitTokens)} tokens`;
 /** "~" when estimated prices are in the figure; unpriced tokens said apart: a USD limit cannot see them. */
 export const usdUsedLabel = (b: Budget) =>
-  b.limitUsd === null ? null : `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
+  b.limitUsd === null
+    ? null
+    : `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
 
 /** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */
 export function resetLabel(b: Budget, now: number): string {

@@ -7,9 +7,27 @@ const start = new Date(2025, 2, 3); // a Monday, local midnight
 
 function budget(over: Partial<Budget> = {}): Budget {
   return {
-    id: "b", name: "b", scope: "global", scopeId: null, scopeLabel: "all projects", period: "daily", limitTokens: 1000, limitUsd: null, warnPercent: 80,
-    action: "notify", enabled: true, periodStart: start, periodEnd: new Date(start.getTime() + 24 * HOUR), usedTokens: 300, usedUsd: 0, estimatedUsd: 0, unpricedTokens: 0, fraction: 0.3,
-    state: "ok", createdAt: start, ...over,
+    id: "b",
+    name: "b",
+    scope: "global",
+    scopeId: null,
+    scopeLabel: "all projects",
+    period: "daily",
+    limitTokens: 1000,
+    limitUsd: null,
+    warnPercent: 80,
+    action: "notify",
+    enabled: true,
+    periodStart: start,
+    periodEnd: new Date(start.getTime() + 24 * HOUR),
+    usedTokens: 300,
+    usedUsd: 0,
+    estimatedUsd: 0,
+    unpricedTokens: 0,
+    fraction: 0.3,
+    state: "ok",
+    createdAt: start,
+    ...over,
   };
 }
 
@@ -31,7 +49,9 @@ describe("burnSeries", () => {
     const spend = [1, 2, 3, 4, 5, 6, 7].map((h) => ({ end: new Date(start.getTime() + h * HOUR), value: 40 }));
     const { points, projectedEnd } = burnSeries(b, "tokens", spend, now);
     // six whole hours elapsed (the seventh ends in the future), then "now" at the live 300
-    expect(points.filter((p) => p.actual !== undefined).map((p) => p.actual)).toEqual([0, 40, 80, 120, 160, 200, 240, 300]);
+    expect(points.filter((p) => p.actual !== undefined).map((p) => p.actual)).toEqual([
+      0, 40, 80, 120, 160, 200, 240, 300,
+    ]);
     expect(projectedEnd).toBe(1200);
     expect(points.at(-1)).toEqual({ t: b.periodEnd.getTime(), projected: 1200 });
   });

@@ -26,7 +26,7 @@ export function periodBuckets(period: Budget["period"], start: Date, end: Date):
     if (period === "daily") return new Date(d.getTime() + 60 * MINUTE);
     return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1);
   };
-  for (let s = start; s < end; ) {
+  for (let s = start; s < end;) {
     const e = step(s);
     out.push({ start: s, end: e > end ? end : e });
     s = e;
@@ -51,7 +51,12 @@ export const usedOf = (b: Budget, m: BurnMetric) => (m === "usd" ? b.usedUsd : b
  * Cumulative spend per elapsed slice, ending at `now` with the budget's live figure, plus a
  * straight line from there to the period end at the average pace so far.
  */
-export function burnSeries(b: Budget, m: BurnMetric, bucketSpend: { end: Date; value: number }[], now: number): { points: BurnPoint[]; projectedEnd: number | null } {
+export function burnSeries(
+  b: Budget,
+  m: BurnMetric,
+  bucketSpend: { end: Date; value: number }[],
+  now: number,
+): { points: BurnPoint[]; projectedEnd: number | null } {
   const start = b.periodStart.getTime();
   const end = b.periodEnd.getTime();
   const points: BurnPoint[] = [{ t: start, actual: 0 }];

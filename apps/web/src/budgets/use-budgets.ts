@@ -14,10 +14,17 @@ export function useBudgets() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const budgets = useQuery(trpc.budgets.list.queryOptions());
-  const nextReset = budgets.data?.reduce<number | null>((min, b) => (min === null || b.periodEnd.getTime() < min ? b.periodEnd.getTime() : min), null) ?? null;
+  const nextReset =
+    budgets.data?.reduce<number | null>(
+      (min, b) => (min === null || b.periodEnd.getTime() < min ? b.periodEnd.getTime() : min),
+      null,
+    ) ?? null;
   useEffect(() => {
     if (nextReset === null) return;
-    const timer = setTimeout(() => void qc.invalidateQueries({ queryKey: trpc.budgets.list.queryKey() }), Math.min(MAX_TIMER_MS, Math.max(1000, nextReset - Date.now() + 1000)));
+    const timer = setTimeout(
+      () => void qc.invalidateQueries({ queryKey: trpc.budgets.list.queryKey() }),
+      Math.min(MAX_TIMER_MS, Math.max(1000, nextReset - Date.now() + 1000)),
+    );
     return () => clearTimeout(timer);
   }, [nextReset, qc, trpc]);
   return budgets;

@@ -17,7 +17,10 @@ export interface SliceSpend extends Bucket {
  * come from one query by day; hourly and daily ones from one small query per elapsed slice
  * (batched into one request), since `usage.query` groups by day at the finest.
  */
-export function usePeriodUsage(b: Budget, now: number): { slices: SliceSpend[] | null; isError: boolean; refetch: () => void } {
+export function usePeriodUsage(
+  b: Budget,
+  now: number,
+): { slices: SliceSpend[] | null; isError: boolean; refetch: () => void } {
   const trpc = useTRPC();
   const scope = budgetUsageScope(b);
   const sliced = needsSliceQueries(b.period);
@@ -27,16 +30,27 @@ export function usePeriodUsage(b: Budget, now: number): { slices: SliceSpend[] |
   // Slices still in the future have spent nothing; only the elapsed ones are asked for.
   const elapsed = buckets.filter((s) => s.start.getTime() <= now);
 
-  const byDay = useQuery(trpc.usage.query.queryOptions({ ...scope, since: new Date(start), until: new Date(end), by: "day", limit: 62 }, { enabled: !sliced }));
+  const byDay = useQuery(
+    trpc.usage.query.queryOptions(
+      { ...scope, since: new Date(start), until: new Date(end), by: "day", limit: 62 },
+      { enabled: !sliced },
+    ),
+  );
   const perSlice = useQueries({
-    queries: (sliced ? elapsed : []).map((s) => trpc.usage.query.queryOptions({ ...scope, since: s.start, until: s.end, by: "month", limit: 2 })),
+    queries: (sliced ? elapsed : []).map((s) =>
+      trpc.usage.query.queryOptions({ ...scope, since: s.start, until: s.end, by: "month", limit: 2 }),
+    ),
   });
 
   if (!sliced) {
     if (!byDay.data) return { slices: null, isError: byDay.isError, refetch: () => void byDay.refetch() };
     const days = new Map(byDay.data.rows.map((r) => [r.group, r]));
     return {
-      slices: buckets.map((s) => ({ ...s, tokens: days.get(dayKey(s.start))?.totalTokens ?? 0, usd: days.get(dayKey(s.start))?.costUsd ?? 0 })),
+      slices: buckets.map((s) => ({
+        ...s,
+        tokens: days.get(dayKey(s.start))?.totalTokens ?? 0,
+        usd: days.get(dayKey(s.start))?.costUsd ?? 0,
+      })),
       isError: false,
       refetch: () => void byDay.refetch(),
     };
@@ -45,7 +59,11 @@ export function usePeriodUsage(b: Budget, now: number): { slices: SliceSpend[] |
   const refetch = () => perSlice.forEach((q) => void q.refetch());
   if (failed || perSlice.some((q) => !q.data)) return { slices: null, isError: failed, refetch };
   return {
-    slices: elapsed.map((s, i) => ({ ...s, tokens: perSlice[i]?.data?.totals.totalTokens ?? 0, usd: perSlice[i]?.data?.totals.costUsd ?? 0 })),
+    slices: elapsed.map((s, i) => ({
+      ...s,
+      tokens: perSlice[i]?.data?.totals.totalTokens ?? 0,
+      usd: perSlice[i]?.data?.totals.costUsd ?? 0,
+    })),
     isError: false,
     refetch,
   };

@@ -23,13 +23,27 @@ export function SpendTiles() {
   return (
     <>
       <Link href="/usage" className="tile-link" data-testid="tile-tokens-today">
-        <StatTile label="Tokens today" value={s ? formatTokens(s.todayTokens) : pending(summary.isError)} hint={s ? `${formatCount(s.todayTokens)} incl. cache` : undefined} />
+        <StatTile
+          label="Tokens today"
+          value={s ? formatTokens(s.todayTokens) : pending(summary.isError)}
+          hint={s ? `${formatCount(s.todayTokens)} incl. cache` : undefined}
+        />
       </Link>
       <Link href="/usage" className="tile-link" data-testid="tile-cost-today">
-        <StatTile label="Cost today" value={s ? formatCost(s.todayCostUsd, s.todayUnpricedTokens, s.todayEstimatedCostUsd) : pending(summary.isError)} hint={s ? (costCaveat(s.todayUnpricedTokens, s.todayEstimatedCostUsd) ?? undefined) : undefined} />
+        <StatTile
+          label="Cost today"
+          value={
+            s ? formatCost(s.todayCostUsd, s.todayUnpricedTokens, s.todayEstimatedCostUsd) : pending(summary.isError)
+          }
+          hint={s ? (costCaveat(s.todayUnpricedTokens, s.todayEstimatedCostUsd) ?? undefined) : undefined}
+        />
       </Link>
       <Link href="/usage" className="tile-link" data-testid="tile-cache-hit">
-        <StatTile label="Cache hit ratio" value={s ? formatRatio(s.cacheHitRatio) : pending(summary.isError)} hint="input read from cache, today" />
+        <StatTile
+          label="Cache hit ratio"
+          value={s ? formatRatio(s.cacheHitRatio) : pending(summary.isError)}
+          hint="input read from cache, today"
+        />
       </Link>
       <Link href="/budgets" className="tile-link" data-testid="tile-budgets-at-risk">
         <StatTile

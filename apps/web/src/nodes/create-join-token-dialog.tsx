@@ -11,8 +11,16 @@ const MAX_TTL_MINUTES = 7 * 24 * 60;
 
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
-  const copy = () => void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
-  return <Button size="sm" onClick={copy}>{copied ? "Copied" : "Copy"}</Button>;
+  const copy = () =>
+    void navigator.clipboard?.writeText(text).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  return (
+    <Button size="sm" onClick={copy}>
+      {copied ? "Copied" : "Copy"}
+    </Button>
+  );
 }
 
 /** The secret exists only in this dialog: the server keeps its hash, so closing forgets it. */
@@ -23,14 +31,24 @@ function SecretShownOnce({ secret, onDone }: { secret: string; onDone: () => voi
       <Alert tone="warning">Copy it now: this token is shown once and works for one machine.</Alert>
       <div className="field">
         <span className="strong">Run this on the new machine</span>
-        <pre className="secret" data-testid="join-command">{command}</pre>
-        <div><CopyButton text={command} /></div>
+        <pre className="secret" data-testid="join-command">
+          {command}
+        </pre>
+        <div>
+          <CopyButton text={command} />
+        </div>
       </div>
       <div className="field">
         <span className="strong">Token</span>
-        <pre className="secret" data-testid="join-secret">{secret}</pre>
+        <pre className="secret" data-testid="join-secret">
+          {secret}
+        </pre>
       </div>
-      <div className="form-actions"><Button variant="primary" onClick={onDone}>Done</Button></div>
+      <div className="form-actions">
+        <Button variant="primary" onClick={onDone}>
+          Done
+        </Button>
+      </div>
     </div>
   );
 }
@@ -40,13 +58,21 @@ export function CreateJoinTokenDialog({ open, onClose }: { open: boolean; onClos
   const qc = useQueryClient();
   const [ttl, setTtl] = useState("60");
   const [secret, setSecret] = useState<string | null>(null);
-  const create = useMutation(trpc.joinTokens.create.mutationOptions({
-    onSuccess: (created) => {
-      qc.setQueryData<JoinToken[]>(trpc.joinTokens.list.queryKey(), (list) => (list ? [created.token, ...list] : list));
-      setSecret(created.secret);
-    },
-  }));
-  const close = () => { setSecret(null); create.reset(); onClose(); };
+  const create = useMutation(
+    trpc.joinTokens.create.mutationOptions({
+      onSuccess: (created) => {
+        qc.setQueryData<JoinToken[]>(trpc.joinTokens.list.queryKey(), (list) =>
+          list ? [created.token, ...list] : list,
+        );
+        setSecret(created.secret);
+      },
+    }),
+  );
+  const close = () => {
+    setSecret(null);
+    create.reset();
+    onClose();
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({ ttlMinutes: Number(ttl) });
@@ -59,12 +85,26 @@ export function CreateJoinTokenDialog({ open, onClose }: { open: boolean; onClos
       ) : (
         <form className="form" onSubmit={submit} noValidate>
           {create.error && !ttlError ? <Alert>{errorMessage(create.error).message}</Alert> : null}
-          <Field label="Valid for (minutes)" htmlFor="join-ttl" error={ttlError} hint={`An unused token stops working after this; at most ${MAX_TTL_MINUTES} (a week).`}>
-            <TextInput id="join-ttl" type="number" min={1} max={MAX_TTL_MINUTES} value={ttl} onChange={(e) => setTtl(e.target.value)} />
+          <Field
+            label="Valid for (minutes)"
+            htmlFor="join-ttl"
+            error={ttlError}
+            hint={`An unused token stops working after this; at most ${MAX_TTL_MINUTES} (a week).`}
+          >
+            <TextInput
+              id="join-ttl"
+              type="number"
+              min={1}
+              max={MAX_TTL_MINUTES}
+              value={ttl}
+              onChange={(e) => setTtl(e.target.value)}
+            />
           </Field>
           <div className="form-actions">
             <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={create.isPending}>Create token</Button>
+            <Button type="submit" variant="primary" busy={create.isPending}>
+              Create token
+            </Button>
           </div>
         </form>
       )}

@@ -10,4 +10,5 @@ export function joinTokenState(t: JoinToken, now: number): JoinTokenState {
 }
 
 /** The exact command that joins a machine, as the CLI prints it (apps/cli join-token-commands). */
-export const agentCommandLine = (server: string, secret: string) => `stratavore agent --server ${server} --join-token ${secret}`;
+export const agentCommandLine = (server: string, secret: string) =>
+  `stratavore agent --server ${server} --join-token ${secret}`;

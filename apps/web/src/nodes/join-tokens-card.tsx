@@ -12,23 +12,44 @@ import { joinTokenState } from "./join-token-status";
 function TokenRow({ token, now }: { token: JoinToken; now: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const revoke = useMutation(trpc.joinTokens.revoke.mutationOptions({
-    onSuccess: () => qc.invalidateQueries({ queryKey: trpc.joinTokens.list.queryKey() }),
-  }));
+  const revoke = useMutation(
+    trpc.joinTokens.revoke.mutationOptions({
+      onSuccess: () => qc.invalidateQueries({ queryKey: trpc.joinTokens.list.queryKey() }),
+    }),
+  );
   const state = joinTokenState(token, now);
-  const expiry = token.expiresAt.getTime() > now ? `expires in ${Math.ceil((token.expiresAt.getTime() - now) / 60_000)} min` : `expired ${formatRelative(token.expiresAt, now)}`;
+  const expiry =
+    token.expiresAt.getTime() > now
+      ? `expires in ${Math.ceil((token.expiresAt.getTime() - now) / 60_000)} min`
+      : `expired ${formatRelative(token.expiresAt, now)}`;
   return (
     <tr>
-      <td className="mono" title={token.id}>{token.id.slice(0, 8)}</td>
+      <td className="mono" title={token.id}>
+        {token.id.slice(0, 8)}
+      </td>
       <td>
         <Badge>{state}</Badge>
         {state === "used" ? <span className="muted"> by {token.nodeName ?? "a removed node"}</span> : null}
       </td>
       <td className="muted hide-sm">{formatRelative(token.createdAt, now)}</td>
-      <td className="muted">{state === "unused" || state === "expired" ? expiry : state === "used" ? formatRelative(token.usedAt, now) : formatRelative(token.revokedAt, now)}</td>
+      <td className="muted">
+        {state === "unused" || state === "expired"
+          ? expiry
+          : state === "used"
+            ? formatRelative(token.usedAt, now)
+            : formatRelative(token.revokedAt, now)}
+      </td>
       <td>
-        {state === "unused" ? <Button size="sm" variant="danger" busy={revoke.isPending} onClick={() => revoke.mutate({ id: token.id })}>Revoke</Button> : null}
-        {revoke.error ? <span className="inline-error" role="alert">{errorMessage(revoke.error).message}</span> : null}
+        {state === "unused" ? (
+          <Button size="sm" variant="danger" busy={revoke.isPending} onClick={() => revoke.mutate({ id: token.id })}>
+            Revoke
+          </Button>
+        ) : null}
+        {revoke.error ? (
+          <span className="inline-error" role="alert">
+            {errorMessage(revoke.error).message}
+          </span>
+        ) : null}
       </td>
     </tr>
   );
@@ -41,18 +62,41 @@ export function JoinTokensCard() {
   const [creating, setCreating] = useState(false);
   const now = useNow(30_000);
   return (
-    <Card title="Join tokens" actions={<Button size="sm" variant="primary" onClick={() => setCreating(true)}>New join token</Button>}>
+    <Card
+      title="Join tokens"
+      actions={
+        <Button size="sm" variant="primary" onClick={() => setCreating(true)}>
+          New join token
+        </Button>
+      }
+    >
       {tokens.isPending ? (
         <LoadingState />
       ) : tokens.isError ? (
         <ErrorState {...errorMessage(tokens.error)} onRetry={() => tokens.refetch()} />
       ) : tokens.data.length === 0 ? (
-        <EmptyState title="No join tokens">Create one, then run the command it shows on the machine you want to add.</EmptyState>
+        <EmptyState title="No join tokens">
+          Create one, then run the command it shows on the machine you want to add.
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="join-tokens-table">
-            <thead><tr><th>Token</th><th>Status</th><th className="hide-sm">Created</th><th>When</th><th><span className="sr-only">Actions</span></th></tr></thead>
-            <tbody>{tokens.data.map((t) => <TokenRow key={t.id} token={t} now={now} />)}</tbody>
+            <thead>
+              <tr>
+                <th>Token</th>
+                <th>Status</th>
+                <th className="hide-sm">Created</th>
+                <th>When</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <TokenRow key={t.id} token={t} now={now} />
+              ))}
+            </tbody>
           </table>
         </div>
       )}

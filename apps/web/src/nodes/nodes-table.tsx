@@ -39,7 +39,11 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
             <th className="hide-sm">Isolation</th>
             <th className="hide-sm">Versions</th>
             <th>Last seen</th>
-            {manage ? <th><span className="sr-only">Actions</span></th> : null}
+            {manage ? (
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -50,18 +54,40 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
                 {n.hostname !== n.name ? <div className="muted small mono">{n.hostname}</div> : null}
               </td>
               <td>{n.revokedAt ? <Badge>revoked</Badge> : <Badge>{n.status}</Badge>}</td>
-              <td className="hide-sm">{n.connected ? <span className="ok-text">● yes</span> : <span className="muted">○ no</span>}</td>
-              <td className="num nowrap" title="active runners / capacity">{n.activeRunners} / {n.capacity}</td>
-              <td className="hide-sm">{n.labels.length ? n.labels.map((l) => <span key={l} className="tag">{l}</span>) : <span className="muted">—</span>}</td>
+              <td className="hide-sm">
+                {n.connected ? <span className="ok-text">● yes</span> : <span className="muted">○ no</span>}
+              </td>
+              <td className="num nowrap" title="active runners / capacity">
+                {n.activeRunners} / {n.capacity}
+              </td>
+              <td className="hide-sm">
+                {n.labels.length ? (
+                  n.labels.map((l) => (
+                    <span key={l} className="tag">
+                      {l}
+                    </span>
+                  ))
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td className="hide-sm small" data-testid="node-isolation" title={n.capabilities?.detail}>
                 <NodeIsolation node={n} />
               </td>
               <td className="hide-sm small">
-                <div>agent <span className="mono">{n.agentVersion}</span></div>
-                <div className="muted">claude <span className="mono">{n.claudeVersion ?? "unknown"}</span></div>
+                <div>
+                  agent <span className="mono">{n.agentVersion}</span>
+                </div>
+                <div className="muted">
+                  claude <span className="mono">{n.claudeVersion ?? "unknown"}</span>
+                </div>
               </td>
               <td className="nowrap">{n.connected ? "now" : formatRelative(n.lastSeenAt, now)}</td>
-              {manage ? <td><NodeActions node={n} /></td> : null}
+              {manage ? (
+                <td>
+                  <NodeActions node={n} />
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

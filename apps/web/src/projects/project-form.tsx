@@ -18,7 +18,10 @@ export type FieldErrors = Partial<Record<keyof ProjectFormValues | "form", strin
 
 /** Maps the server's VALIDATION issues (and name conflicts) onto the form's fields. */
 export function fieldErrorsFrom(err: unknown): FieldErrors {
-  const e = err as { message?: string; data?: { appCode?: string; issues?: { path: string; message: string }[] } } | null;
+  const e = err as {
+    message?: string;
+    data?: { appCode?: string; issues?: { path: string; message: string }[] };
+  } | null;
   if (e?.data?.appCode === "PROJECT_NAME_TAKEN") return { name: e.message };
   const out: FieldErrors = {};
   for (const issue of e?.data?.issues ?? []) {
@@ -29,7 +32,14 @@ export function fieldErrorsFrom(err: unknown): FieldErrors {
   return out;
 }
 
-export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCancel }: {
+export function ProjectForm({
+  initial,
+  submitLabel,
+  busy,
+  errors,
+  onSubmit,
+  onCancel,
+}: {
   initial?: Project;
   submitLabel: string;
   busy: boolean;
@@ -52,7 +62,10 @@ export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCa
       name: name.trim(),
       path: path.trim(),
       description,
-      tags: tags.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean),
+      tags: tags
+        .split(/[,\s]+/)
+        .map((t) => t.trim())
+        .filter(Boolean),
       maxRunners: Number(maxRunners),
       runnerMemoryMb: optionalNumber(memoryMb),
       runnerCpuPercent: optionalNumber(cpuPercent),
@@ -62,34 +75,91 @@ export function ProjectForm({ initial, submitLabel, busy, errors, onSubmit, onCa
   return (
     <form onSubmit={submit} className="form" noValidate>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
-      <Field label="Name" htmlFor="project-name" hint="A slug: lowercase letters, digits and dashes." error={errors.name}>
-        <TextInput id="project-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-service" autoFocus required />
+      <Field
+        label="Name"
+        htmlFor="project-name"
+        hint="A slug: lowercase letters, digits and dashes."
+        error={errors.name}
+      >
+        <TextInput
+          id="project-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="my-service"
+          autoFocus
+          required
+        />
       </Field>
       <Field label="Path" htmlFor="project-path" hint="Absolute path of the checkout on the node." error={errors.path}>
-        <TextInput id="project-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/my-service" className="input mono" required />
+        <TextInput
+          id="project-path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/home/me/src/my-service"
+          className="input mono"
+          required
+        />
       </Field>
       <Field label="Description" htmlFor="project-description" error={errors.description}>
         <TextArea id="project-description" value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
       <div className="form-row">
         <Field label="Tags" htmlFor="project-tags" hint="Comma separated." error={errors.tags}>
-          <TextInput id="project-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="backend, go" />
+          <TextInput
+            id="project-tags"
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            placeholder="backend, go"
+          />
         </Field>
         <Field label="Max concurrent runners" htmlFor="project-max" error={errors.maxRunners}>
-          <TextInput id="project-max" type="number" min={1} max={100} value={maxRunners} onChange={(e) => setMaxRunners(e.target.value)} />
+          <TextInput
+            id="project-max"
+            type="number"
+            min={1}
+            max={100}
+            value={maxRunners}
+            onChange={(e) => setMaxRunners(e.target.value)}
+          />
         </Field>
       </div>
       <div className="form-row">
-        <Field label="Memory limit per runner (MiB)" htmlFor="project-memory" hint="Empty: none. Enforced on nodes with cgroups." error={errors.runnerMemoryMb}>
-          <TextInput id="project-memory" type="number" min={64} value={memoryMb} onChange={(e) => setMemoryMb(e.target.value)} placeholder="none" />
+        <Field
+          label="Memory limit per runner (MiB)"
+          htmlFor="project-memory"
+          hint="Empty: none. Enforced on nodes with cgroups."
+          error={errors.runnerMemoryMb}
+        >
+          <TextInput
+            id="project-memory"
+            type="number"
+            min={64}
+            value={memoryMb}
+            onChange={(e) => setMemoryMb(e.target.value)}
+            placeholder="none"
+          />
         </Field>
-        <Field label="CPU limit per runner (%)" htmlFor="project-cpu" hint="100 = one core. Empty: none." error={errors.runnerCpuPercent}>
-          <TextInput id="project-cpu" type="number" min={5} value={cpuPercent} onChange={(e) => setCpuPercent(e.target.value)} placeholder="none" />
+        <Field
+          label="CPU limit per runner (%)"
+          htmlFor="project-cpu"
+          hint="100 = one core. Empty: none."
+          error={errors.runnerCpuPercent}
+        >
+          <TextInput
+            id="project-cpu"
+            type="number"
+            min={5}
+            value={cpuPercent}
+            onChange={(e) => setCpuPercent(e.target.value)}
+            placeholder="none"
+          />
         </Field>
       </div>
       <div className="form-actions">
         <Button onClick={onCancel}>Cancel</Button>
-        <Button type="submit" variant="primary" busy={busy}>{submitLabel}</Button>
+        <Button type="submit" variant="primary" busy={busy}>
+          {submitLabel}
+        </Button>
       </div>
     </form>
   );

@@ -19,7 +19,9 @@ export function LaunchRunnerButton({ project }: { project: Project }) {
   if (!roleAtLeast(me.role, "operator") || project.status === "archived") return null;
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)}>Launch runner</Button>
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        Launch runner
+      </Button>
       <LaunchRunnerDialog project={project.name} open={open} onClose={() => setOpen(false)} />
     </>
   );
@@ -29,7 +31,11 @@ export function LaunchRunnerButton({ project }: { project: Project }) {
 export function ProjectRunners({ project }: { project: Project }) {
   const trpc = useTRPC();
   const runners = useQuery(trpc.runners.list.queryOptions({ project: project.name, limit: RECENT_LIMIT }));
-  const all = <Link href={`/runners?project=${encodeURIComponent(project.name)}`} className="btn btn-ghost btn-sm">All runners</Link>;
+  const all = (
+    <Link href={`/runners?project=${encodeURIComponent(project.name)}`} className="btn btn-ghost btn-sm">
+      All runners
+    </Link>
+  );
   return (
     <Card title="Runners" actions={all}>
       {runners.isPending ? (
@@ -38,7 +44,9 @@ export function ProjectRunners({ project }: { project: Project }) {
         <ErrorState {...errorMessage(runners.error)} onRetry={() => runners.refetch()} />
       ) : runners.data.length === 0 ? (
         <EmptyState title="No runners yet">
-          {project.status === "archived" ? "Archived projects cannot launch runners." : "Launch one to start Claude Code in this checkout."}
+          {project.status === "archived"
+            ? "Archived projects cannot launch runners."
+            : "Launch one to start Claude Code in this checkout."}
         </EmptyState>
       ) : (
         <RunnersTable runners={runners.data} compact project={project.id} testId="project-runners-table" />

@@ -7,9 +7,27 @@ const LIST = [["budgets", "list"], { type: "query" }];
 
 function budget(id: string, over: Partial<Budget> = {}): Budget {
   return {
-    id, name: id, scope: "global", scopeId: null, scopeLabel: "all projects", period: "daily", limitTokens: 1000, limitUsd: null, warnPercent: 80,
-    action: "notify", enabled: true, periodStart: new Date(0), periodEnd: new Date(86_400_000), usedTokens: 0, usedUsd: 0, estimatedUsd: 0, unpricedTokens: 0, fraction: 0, state: "ok",
-    createdAt: new Date(Number(id.replace(/\D/g, "")) * 1000), ...over,
+    id,
+    name: id,
+    scope: "global",
+    scopeId: null,
+    scopeLabel: "all projects",
+    period: "daily",
+    limitTokens: 1000,
+    limitUsd: null,
+    warnPercent: 80,
+    action: "notify",
+    enabled: true,
+    periodStart: new Date(0),
+    periodEnd: new Date(86_400_000),
+    usedTokens: 0,
+    usedUsd: 0,
+    estimatedUsd: 0,
+    unpricedTokens: 0,
+    fraction: 0,
+    state: "ok",
+    createdAt: new Date(Number(id.replace(/\D/g, "")) * 1000),
+    ...over,
   };
 }
 

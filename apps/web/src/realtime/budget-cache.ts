@@ -11,7 +11,10 @@ export function applyBudgetUpsert(qc: QueryClient, budget: Budget): void {
   for (const [key, data] of qc.getQueriesData<Budget[]>({ queryKey: LIST_KEY })) {
     if (!data) continue;
     const known = data.some((b) => b.id === budget.id);
-    qc.setQueryData(key, known ? data.map((b) => (b.id === budget.id ? budget : b)) : [...data, budget].sort(oldestFirst));
+    qc.setQueryData(
+      key,
+      known ? data.map((b) => (b.id === budget.id ? budget : b)) : [...data, budget].sort(oldestFirst),
+    );
   }
   for (const [key, data] of qc.getQueriesData<Budget>({ queryKey: GET_KEY })) {
     if (data?.id === budget.id) qc.setQueryData(key, budget);
@@ -20,7 +23,11 @@ export function applyBudgetUpsert(qc: QueryClient, budget: Budget): void {
 
 export function applyBudgetDelete(qc: QueryClient, id: string): void {
   for (const [key, data] of qc.getQueriesData<Budget[]>({ queryKey: LIST_KEY })) {
-    if (data?.some((b) => b.id === id)) qc.setQueryData(key, data.filter((b) => b.id !== id));
+    if (data?.some((b) => b.id === id))
+      qc.setQueryData(
+        key,
+        data.filter((b) => b.id !== id),
+      );
   }
 }
 

@@ -10,7 +10,13 @@ describe("catching up after a reconnect", () => {
     const states: string[] = [];
     const calls = { ok: 0, flaky: 0 };
     catchUp({
-      backfills: [async () => void calls.ok++, async () => { calls.flaky++; if (failures-- > 0) throw new Error("502"); }],
+      backfills: [
+        async () => void calls.ok++,
+        async () => {
+          calls.flaky++;
+          if (failures-- > 0) throw new Error("502");
+        },
+      ],
       connected: () => true,
       setState: (s) => states.push(s),
       retryMs: 1000,
@@ -27,13 +33,30 @@ describe("catching up after a reconnect", () => {
     vi.useFakeTimers();
     const states: string[] = [];
     let connected = true;
-    const cancel = catchUp({ backfills: [async () => { throw new Error("down"); }], connected: () => connected, setState: (s) => states.push(s), retryMs: 1000 });
+    const cancel = catchUp({
+      backfills: [
+        async () => {
+          throw new Error("down");
+        },
+      ],
+      connected: () => connected,
+      setState: (s) => states.push(s),
+      retryMs: 1000,
+    });
     await vi.advanceTimersByTimeAsync(0);
     cancel();
     await vi.advanceTimersByTimeAsync(5000);
     expect(states).toEqual(["stale"]);
     const later: string[] = [];
-    catchUp({ backfills: [async () => { connected = false; }], connected: () => connected, setState: (s) => later.push(s) });
+    catchUp({
+      backfills: [
+        async () => {
+          connected = false;
+        },
+      ],
+      connected: () => connected,
+      setState: (s) => later.push(s),
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(later).toEqual([]);
   });

@@ -29,7 +29,8 @@ export function applyNodeUpsert(qc: QueryClient, node: Node): { joined: boolean 
  * column would freeze between those.
  */
 export function shiftNodeLoad(qc: QueryClient, nodeId: string, delta: number): void {
-  const shift = (n: Node): Node => (n.id === nodeId ? { ...n, activeRunners: Math.max(0, n.activeRunners + delta) } : n);
+  const shift = (n: Node): Node =>
+    n.id === nodeId ? { ...n, activeRunners: Math.max(0, n.activeRunners + delta) } : n;
   for (const [key, data] of qc.getQueriesData<Node[]>({ queryKey: LIST_KEY })) {
     if (data?.some((n) => n.id === nodeId)) qc.setQueryData(key, data.map(shift));
   }

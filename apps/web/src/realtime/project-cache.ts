@@ -18,7 +18,9 @@ export function applyProjectUpsert(qc: QueryClient, project: Project): void {
   for (const [key, data] of qc.getQueriesData<Project[]>({ queryKey: LIST_KEY })) {
     if (!data) continue;
     const rest = data.filter((p) => p.id !== project.id);
-    const next = projectMatchesFilter(project, inputOf(key)) ? [...rest, project].sort((a, b) => a.name.localeCompare(b.name)) : rest;
+    const next = projectMatchesFilter(project, inputOf(key))
+      ? [...rest, project].sort((a, b) => a.name.localeCompare(b.name))
+      : rest;
     qc.setQueryData(key, next);
   }
   for (const [key, data] of qc.getQueriesData<Project & { stats: unknown }>({ queryKey: GET_KEY })) {
@@ -28,7 +30,11 @@ export function applyProjectUpsert(qc: QueryClient, project: Project): void {
 
 export function applyProjectDelete(qc: QueryClient, id: string): void {
   for (const [key, data] of qc.getQueriesData<Project[]>({ queryKey: LIST_KEY })) {
-    if (data) qc.setQueryData(key, data.filter((p) => p.id !== id));
+    if (data)
+      qc.setQueryData(
+        key,
+        data.filter((p) => p.id !== id),
+      );
   }
 }
 

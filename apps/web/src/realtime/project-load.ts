@@ -29,6 +29,10 @@ export function shiftProjectLoad(qc: QueryClient, projectId: string, delta: numb
   const { stats: _stats, ...base } = known as Partial<ProjectDetail> & Project;
   applyProjectUpsert(qc, { ...base, activeRunners, status });
   for (const [key, data] of qc.getQueriesData<ProjectDetail>({ queryKey: GET_KEY })) {
-    if (data?.id === projectId) qc.setQueryData(key, { ...data, stats: { ...data.stats, activeRunners: Math.max(0, data.stats.activeRunners + delta) } });
+    if (data?.id === projectId)
+      qc.setQueryData(key, {
+        ...data,
+        stats: { ...data.stats, activeRunners: Math.max(0, data.stats.activeRunners + delta) },
+      });
   }
 }

@@ -80,7 +80,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       const ack = await socket.emitWithAck("subscribe", { room: ROOMS.fleet });
       if (!ack.ok) return setState("offline");
       cancelCatchUp();
-      cancelCatchUp = catchUp({ backfills: [backfillProjects, () => fleet.backfill(), () => usage.backfill()], connected: () => socket.connected, setState });
+      cancelCatchUp = catchUp({
+        backfills: [backfillProjects, () => fleet.backfill(), () => usage.backfill()],
+        connected: () => socket.connected,
+        setState,
+      });
     });
     socket.on("disconnect", () => {
       cancelCatchUp();

@@ -35,7 +35,13 @@ export class RunnerUsageStore {
       if (current && current.totalTokens > item.totalTokens) continue;
       // Pushed totals do not say how much is unpriced; keep the last figure we were told.
       const unpricedTokens = item.unpricedTokens ?? current?.unpricedTokens ?? null;
-      if (current && current.totalTokens === item.totalTokens && current.costUsd === item.costUsd && current.unpricedTokens === unpricedTokens) continue;
+      if (
+        current &&
+        current.totalTokens === item.totalTokens &&
+        current.costUsd === item.costUsd &&
+        current.unpricedTokens === unpricedTokens
+      )
+        continue;
       this.totals.set(item.runnerId, { totalTokens: item.totalTokens, costUsd: item.costUsd, unpricedTokens });
       changed = true;
     }

@@ -38,21 +38,34 @@ export function createUsageSync(qc: QueryClient, trpc: Trpc, runnerUsage: Runner
   const budgetSeq = new EventSeqGuard();
   const touchedProjects = new Set<string>();
 
-  const refreshSummary = throttle(() => void qc.invalidateQueries({ queryKey: trpc.usage.summary.queryKey() }), TILE_REFRESH_MS);
+  const refreshSummary = throttle(
+    () => void qc.invalidateQueries({ queryKey: trpc.usage.summary.queryKey() }),
+    TILE_REFRESH_MS,
+  );
 
   // A project's own tiles (all-time usage.query by project id) and its detail (stats, last activity).
   const refreshProjects = throttle(() => {
     const ids = new Set(touchedProjects);
     touchedProjects.clear();
-    void qc.invalidateQueries({ queryKey: trpc.usage.query.pathKey(), predicate: (q) => {
-      const input = usageInputOf(q);
-      return isProjectTotal(input) && ids.has(input?.project ?? "");
-    } });
-    void qc.invalidateQueries({ queryKey: trpc.projects.get.pathKey(), predicate: (q) => ids.has((q.state.data as { id?: string } | undefined)?.id ?? "") });
+    void qc.invalidateQueries({
+      queryKey: trpc.usage.query.pathKey(),
+      predicate: (q) => {
+        const input = usageInputOf(q);
+        return isProjectTotal(input) && ids.has(input?.project ?? "");
+      },
+    });
+    void qc.invalidateQueries({
+      queryKey: trpc.projects.get.pathKey(),
+      predicate: (q) => ids.has((q.state.data as { id?: string } | undefined)?.id ?? ""),
+    });
   }, TILE_REFRESH_MS);
 
   const refreshReports = throttle(
-    () => void qc.invalidateQueries({ queryKey: trpc.usage.query.pathKey(), predicate: (q) => !isRunnerSeed(usageInputOf(q)) }),
+    () =>
+      void qc.invalidateQueries({
+        queryKey: trpc.usage.query.pathKey(),
+        predicate: (q) => !isRunnerSeed(usageInputOf(q)),
+      }),
     REPORT_REFRESH_MS,
   );
 
@@ -75,7 +88,10 @@ export function createUsageSync(qc: QueryClient, trpc: Trpc, runnerUsage: Runner
 
     /** Called on every (re)connect: spend that moved while offline is only in a fresh read. */
     async backfill() {
-      await Promise.all([qc.invalidateQueries({ queryKey: trpc.usage.pathKey() }), qc.invalidateQueries({ queryKey: trpc.budgets.pathKey() })]);
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: trpc.usage.pathKey() }),
+        qc.invalidateQueries({ queryKey: trpc.budgets.pathKey() }),
+      ]);
     },
   };
 }

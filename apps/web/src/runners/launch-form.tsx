@@ -10,12 +10,18 @@ export type LaunchValues = Omit<RunnerLaunchInput, "project">;
 
 const MODE_HINTS: Record<Mode, string> = {
   new: "A fresh conversation.",
-  continue: "The project's most recent session, resumed by its id (Stratavore picks it, so the runner knows its session up front).",
+  continue:
+    "The project's most recent session, resumed by its id (Stratavore picks it, so the runner knows its session up front).",
   resume: "Claude's --resume: a specific earlier session, by its id.",
 };
 
 /** The launch options; whatever is left empty is the server's default. */
-export function LaunchForm({ busy, errors, onSubmit, onCancel }: {
+export function LaunchForm({
+  busy,
+  errors,
+  onSubmit,
+  onCancel,
+}: {
   busy: boolean;
   errors: Record<string, string>;
   onSubmit: (values: LaunchValues) => void;
@@ -49,33 +55,76 @@ export function LaunchForm({ busy, errors, onSubmit, onCancel }: {
       <div className="form-row">
         <Field label="Conversation" htmlFor="launch-mode" hint={MODE_HINTS[mode]} error={errors.mode}>
           <Select id="launch-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-            {CONVERSATION_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
+            {CONVERSATION_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
           </Select>
         </Field>
-        <Field label="Node" htmlFor="launch-node" error={errors.node} hint={nodes.isError ? "Could not list nodes." : undefined}>
+        <Field
+          label="Node"
+          htmlFor="launch-node"
+          error={errors.node}
+          hint={nodes.isError ? "Could not list nodes." : undefined}
+        >
           <Select id="launch-node" value={node} onChange={(e) => setNode(e.target.value)}>
             <option value="">Any online node</option>
-            {usable.map((n) => <option key={n.id} value={n.name}>{n.name} ({n.activeRunners}/{n.capacity})</option>)}
+            {usable.map((n) => (
+              <option key={n.id} value={n.name}>
+                {n.name} ({n.activeRunners}/{n.capacity})
+              </option>
+            ))}
           </Select>
         </Field>
       </div>
       {mode === "resume" ? (
-        <Field label="Session id" htmlFor="launch-session" error={errors.resumeSessionId} hint="The UUID of the Claude Code session to resume.">
-          <TextInput id="launch-session" className="input mono" value={sessionId} onChange={(e) => setSessionId(e.target.value)} placeholder="00000000-0000-0000-0000-000000000000" required />
+        <Field
+          label="Session id"
+          htmlFor="launch-session"
+          error={errors.resumeSessionId}
+          hint="The UUID of the Claude Code session to resume."
+        >
+          <TextInput
+            id="launch-session"
+            className="input mono"
+            value={sessionId}
+            onChange={(e) => setSessionId(e.target.value)}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            required
+          />
         </Field>
       ) : null}
-      <Field label="Model" htmlFor="launch-model" error={errors.model} hint="Optional, e.g. sonnet or opus; empty uses Claude's default.">
+      <Field
+        label="Model"
+        htmlFor="launch-model"
+        error={errors.model}
+        hint="Optional, e.g. sonnet or opus; empty uses Claude's default."
+      >
         <TextInput id="launch-model" value={model} onChange={(e) => setModel(e.target.value)} placeholder="default" />
       </Field>
       <Field label="Prompt" htmlFor="launch-prompt" error={errors.prompt} hint="Optional first message.">
         <TextArea id="launch-prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
       </Field>
-      <Field label="Extra claude flags" htmlFor="launch-flags" error={errors.extraArgs} hint="Passed as given, split on spaces (no quoting).">
-        <TextInput id="launch-flags" className="input mono" value={flags} onChange={(e) => setFlags(e.target.value)} placeholder="--permission-mode plan" />
+      <Field
+        label="Extra claude flags"
+        htmlFor="launch-flags"
+        error={errors.extraArgs}
+        hint="Passed as given, split on spaces (no quoting)."
+      >
+        <TextInput
+          id="launch-flags"
+          className="input mono"
+          value={flags}
+          onChange={(e) => setFlags(e.target.value)}
+          placeholder="--permission-mode plan"
+        />
       </Field>
       <div className="form-actions">
         <Button onClick={onCancel}>Cancel</Button>
-        <Button type="submit" variant="primary" busy={busy}>Launch</Button>
+        <Button type="submit" variant="primary" busy={busy}>
+          Launch
+        </Button>
       </div>
     </form>
   );

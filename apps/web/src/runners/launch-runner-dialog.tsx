@@ -12,23 +12,33 @@ import { LaunchForm } from "./launch-form";
  * Launches a runner in one project. Refusals (quota, no node, missing path, archived) come
  * back coded with a sentence meant for people; the dialog shows both and stays open.
  */
-export function LaunchRunnerDialog({ project, open, onClose }: { project: string; open: boolean; onClose: () => void }) {
+export function LaunchRunnerDialog({
+  project,
+  open,
+  onClose,
+}: {
+  project: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const { placeRunner } = useFleetCache();
   const [failure, setFailure] = useState<{ message: string; code?: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const launch = useMutation(trpc.runners.launch.mutationOptions({
-    onSuccess: (runner) => {
-      placeRunner(runner);
-      router.push(`/runners/${runner.id}`);
-    },
-    onError: (err) => {
-      const issues = fieldIssues(err);
-      setErrors(issues);
-      setFailure(Object.keys(issues).length ? null : errorMessage(err));
-    },
-  }));
+  const launch = useMutation(
+    trpc.runners.launch.mutationOptions({
+      onSuccess: (runner) => {
+        placeRunner(runner);
+        router.push(`/runners/${runner.id}`);
+      },
+      onError: (err) => {
+        const issues = fieldIssues(err);
+        setErrors(issues);
+        setFailure(Object.keys(issues).length ? null : errorMessage(err));
+      },
+    }),
+  );
   const close = () => {
     setFailure(null);
     setErrors({});
@@ -42,7 +52,16 @@ export function LaunchRunnerDialog({ project, open, onClose }: { project: string
           {failure.code ? <code className="error-code">{failure.code}</code> : null}
         </Alert>
       ) : null}
-      <LaunchForm busy={launch.isPending} errors={errors} onCancel={close} onSubmit={(v) => { setFailure(null); setErrors({}); launch.mutate({ ...v, project }); }} />
+      <LaunchForm
+        busy={launch.isPending}
+        errors={errors}
+        onCancel={close}
+        onSubmit={(v) => {
+          setFailure(null);
+          setErrors({});
+          launch.mutate({ ...v, project });
+        }}
+      />
     </Modal>
   );
 }

@@ -17,7 +17,12 @@ function available(status: Runner["status"]) {
     unpause: status === "paused",
     // A lost runner may still run (and spend) on its node: it stays stoppable.
     stop: status === "starting" || status === "running" || status === "paused" || status === "lost",
-    kill: status === "starting" || status === "running" || status === "paused" || status === "stopping" || status === "lost",
+    kill:
+      status === "starting" ||
+      status === "running" ||
+      status === "paused" ||
+      status === "stopping" ||
+      status === "lost",
   };
 }
 
@@ -29,7 +34,11 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [error, setError] = useState<string | null>(null);
   const handlers = {
-    onSuccess: (r: Runner) => { placeRunner(r); setConfirming(null); setError(null); },
+    onSuccess: (r: Runner) => {
+      placeRunner(r);
+      setConfirming(null);
+      setError(null);
+    },
     onError: (e: unknown) => setError(errorMessage(e).message),
   };
   const stop = useMutation(trpc.runners.stop.mutationOptions(handlers));
@@ -40,22 +49,60 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
   if (!roleAtLeast(me.role, "operator")) return null;
   const can = available(runner.status);
   if (!Object.values(can).some(Boolean)) return null;
-  const close = () => { setConfirming(null); setError(null); };
+  const close = () => {
+    setConfirming(null);
+    setError(null);
+  };
   const id = { id: runner.id };
   return (
     <div className="row-actions">
-      {can.pause ? <Button size={size} busy={pause.isPending} onClick={() => pause.mutate(id)}>Pause</Button> : null}
-      {can.unpause ? <Button size={size} busy={unpause.isPending} onClick={() => unpause.mutate(id)}>Unpause</Button> : null}
-      {can.stop ? <Button size={size} onClick={() => setConfirming("stop")}>Stop</Button> : null}
-      {can.kill ? <Button size={size} variant="danger" onClick={() => setConfirming("kill")}>Kill</Button> : null}
-      {error && confirming === null ? <span className="inline-error" role="alert">{error}</span> : null}
+      {can.pause ? (
+        <Button size={size} busy={pause.isPending} onClick={() => pause.mutate(id)}>
+          Pause
+        </Button>
+      ) : null}
+      {can.unpause ? (
+        <Button size={size} busy={unpause.isPending} onClick={() => unpause.mutate(id)}>
+          Unpause
+        </Button>
+      ) : null}
+      {can.stop ? (
+        <Button size={size} onClick={() => setConfirming("stop")}>
+          Stop
+        </Button>
+      ) : null}
+      {can.kill ? (
+        <Button size={size} variant="danger" onClick={() => setConfirming("kill")}>
+          Kill
+        </Button>
+      ) : null}
+      {error && confirming === null ? (
+        <span className="inline-error" role="alert">
+          {error}
+        </span>
+      ) : null}
 
-      <ConfirmDialog open={confirming === "stop"} title="Stop this runner?" confirmLabel="Stop" busy={stop.isPending} error={error}
+      <ConfirmDialog
+        open={confirming === "stop"}
+        title="Stop this runner?"
+        confirmLabel="Stop"
+        busy={stop.isPending}
+        error={error}
         message="Claude gets SIGTERM and a grace period to clean up, then everything it started is killed. It will not be restarted."
-        onConfirm={() => stop.mutate(id)} onClose={close} />
-      <ConfirmDialog open={confirming === "kill"} danger title="Kill this runner?" confirmLabel="Kill now" busy={kill.isPending} error={error}
+        onConfirm={() => stop.mutate(id)}
+        onClose={close}
+      />
+      <ConfirmDialog
+        open={confirming === "kill"}
+        danger
+        title="Kill this runner?"
+        confirmLabel="Kill now"
+        busy={kill.isPending}
+        error={error}
         message="Claude and every process it started are killed at once, with no chance to save work. Use Stop unless it is stuck."
-        onConfirm={() => kill.mutate(id)} onClose={close} />
+        onConfirm={() => kill.mutate(id)}
+        onClose={close}
+      />
     </div>
   );
 }

@@ -16,25 +16,69 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
   return (
     <Card title="Details">
       <dl className="details">
-        <dt>Project</dt><dd><Link href={`/projects/${r.projectName}`}>{r.projectName}</Link></dd>
-        <dt>Node</dt><dd>{r.nodeName ?? <span className="muted">not placed</span>}</dd>
-        <dt>Session</dt><dd className="mono">{orDash(r.sessionId)}</dd>
-        <dt>Mode</dt><dd>{r.conversationMode}</dd>
-        <dt>Model</dt><dd>{r.model ?? <span className="muted">default</span>}</dd>
-        {r.flags.length ? (<><dt>Flags</dt><dd className="mono">{r.flags.join(" ")}</dd></>) : null}
-        <dt>PID</dt><dd className="mono">{orDash(r.pid)}</dd>
-        {r.memoryLimitBytes || r.cpuLimitPercent ? (<><dt>Limits</dt><dd data-testid="runner-limits">{[r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null, r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null].filter(Boolean).join(" · ")}</dd></>) : null}
-        <dt>CPU</dt><dd>{live ? formatPercent(r.cpuPercent) : "—"}</dd>
-        <dt>Memory</dt><dd>{live ? formatBytes(r.memoryBytes) : "—"}</dd>
+        <dt>Project</dt>
+        <dd>
+          <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>
+        </dd>
+        <dt>Node</dt>
+        <dd>{r.nodeName ?? <span className="muted">not placed</span>}</dd>
+        <dt>Session</dt>
+        <dd className="mono">{orDash(r.sessionId)}</dd>
+        <dt>Mode</dt>
+        <dd>{r.conversationMode}</dd>
+        <dt>Model</dt>
+        <dd>{r.model ?? <span className="muted">default</span>}</dd>
+        {r.flags.length ? (
+          <>
+            <dt>Flags</dt>
+            <dd className="mono">{r.flags.join(" ")}</dd>
+          </>
+        ) : null}
+        <dt>PID</dt>
+        <dd className="mono">{orDash(r.pid)}</dd>
+        {r.memoryLimitBytes || r.cpuLimitPercent ? (
+          <>
+            <dt>Limits</dt>
+            <dd data-testid="runner-limits">
+              {[
+                r.memoryLimitBytes ? `memory ${formatBytes(r.memoryLimitBytes)}` : null,
+                r.cpuLimitPercent ? `CPU ${r.cpuLimitPercent}%` : null,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </dd>
+          </>
+        ) : null}
+        <dt>CPU</dt>
+        <dd>{live ? formatPercent(r.cpuPercent) : "—"}</dd>
+        <dt>Memory</dt>
+        <dd>{live ? formatBytes(r.memoryBytes) : "—"}</dd>
         <RunnerSpendDetails runnerId={r.id} />
-        <dt>Heartbeat</dt><dd>{formatRelative(r.lastHeartbeatAt, now)}</dd>
-        <dt>Started</dt><dd>{when(r.startedAt)}</dd>
-        <dt>Uptime</dt><dd>{runnerUptime(r, now)}</dd>
-        <dt>Ended</dt><dd>{when(r.endedAt)}</dd>
-        <dt>Exit code</dt><dd className="mono">{orDash(r.exitCode)}</dd>
-        <dt>End reason</dt><dd>{endReasonLabel(r.endReason)}</dd>
-        <dt>Restarts</dt><dd>{restartsLabel(r)}{r.nextRestartAt && r.status === "failed" ? <span className="muted"> · next at {r.nextRestartAt.toLocaleTimeString()}</span> : null}</dd>
-        {r.prompt ? (<><dt>Prompt</dt><dd className="prompt-text">{r.prompt}</dd></>) : null}
+        <dt>Heartbeat</dt>
+        <dd>{formatRelative(r.lastHeartbeatAt, now)}</dd>
+        <dt>Started</dt>
+        <dd>{when(r.startedAt)}</dd>
+        <dt>Uptime</dt>
+        <dd>{runnerUptime(r, now)}</dd>
+        <dt>Ended</dt>
+        <dd>{when(r.endedAt)}</dd>
+        <dt>Exit code</dt>
+        <dd className="mono">{orDash(r.exitCode)}</dd>
+        <dt>End reason</dt>
+        <dd>{endReasonLabel(r.endReason)}</dd>
+        <dt>Restarts</dt>
+        <dd>
+          {restartsLabel(r)}
+          {r.nextRestartAt && r.status === "failed" ? (
+            <span className="muted"> · next at {r.nextRestartAt.toLocaleTimeString()}</span>
+          ) : null}
+        </dd>
+        {r.prompt ? (
+          <>
+            <dt>Prompt</dt>
+            <dd className="prompt-text">{r.prompt}</dd>
+          </>
+        ) : null}
       </dl>
     </Card>
   );

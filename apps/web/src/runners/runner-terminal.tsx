@@ -37,42 +37,64 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
     const cleanups: (() => void)[] = [];
 
     // xterm touches the DOM on import, so it is loaded here rather than during server rendering.
-    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]).then(([{ Terminal }, { FitAddon }]) => {
-      if (disposed) return;
-      const term = new Terminal({ disableStdin: !interactiveRef.current, cursorBlink: interactiveRef.current, scrollback: 5000, fontSize: 13, theme: THEME, fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" });
-      const fit = new FitAddon();
-      term.loadAddon(fit);
-      term.open(host);
-      fit.fit();
-      termRef.current = term;
-      cleanups.push(() => { termRef.current = null; term.dispose(); });
+    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")])
+      .then(([{ Terminal }, { FitAddon }]) => {
+        if (disposed) return;
+        const term = new Terminal({
+          disableStdin: !interactiveRef.current,
+          cursorBlink: interactiveRef.current,
+          scrollback: 5000,
+          fontSize: 13,
+          theme: THEME,
+          fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace",
+        });
+        const fit = new FitAddon();
+        term.loadAddon(fit);
+        term.open(host);
+        fit.fit();
+        termRef.current = term;
+        cleanups.push(() => {
+          termRef.current = null;
+          term.dispose();
+        });
 
-      cleanups.push(streamRunnerOutput(socket, runnerId, {
-        write: (data) => term.write(data),
-        notice: (text) => term.write(`\r\n\x1b[33m${text}\x1b[0m\r\n`),
-      }));
+        cleanups.push(
+          streamRunnerOutput(socket, runnerId, {
+            write: (data) => term.write(data),
+            notice: (text) => term.write(`\r\n\x1b[33m${text}\x1b[0m\r\n`),
+          }),
+        );
 
-      const sendSize = () => {
-        if (interactiveRef.current) socket.emit("runner:resize", { runnerId, cols: Math.max(10, term.cols), rows: Math.max(5, term.rows) });
-      };
-      const input = term.onData((data) => {
-        if (!interactiveRef.current) return;
-        socket.emit("runner:input", { runnerId, data }, (ack) => setProblem(ack.ok ? null : ack.message));
-      });
-      const resized = term.onResize(sendSize);
-      sendSize();
-      socket.on("connect", sendSize);
-      cleanups.push(() => { input.dispose(); resized.dispose(); socket.off("connect", sendSize); });
+        const sendSize = () => {
+          if (interactiveRef.current)
+            socket.emit("runner:resize", { runnerId, cols: Math.max(10, term.cols), rows: Math.max(5, term.rows) });
+        };
+        const input = term.onData((data) => {
+          if (!interactiveRef.current) return;
+          socket.emit("runner:input", { runnerId, data }, (ack) => setProblem(ack.ok ? null : ack.message));
+        });
+        const resized = term.onResize(sendSize);
+        sendSize();
+        socket.on("connect", sendSize);
+        cleanups.push(() => {
+          input.dispose();
+          resized.dispose();
+          socket.off("connect", sendSize);
+        });
 
-      // Refit after the layout settles (rotation, sidebar, window drags), not on every pixel.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const observer = new ResizeObserver(() => {
-        clearTimeout(timer);
-        timer = setTimeout(() => fit.fit(), RESIZE_DEBOUNCE_MS);
-      });
-      observer.observe(host);
-      cleanups.push(() => { observer.disconnect(); clearTimeout(timer); });
-    }).catch((e: unknown) => setProblem(`The terminal could not start: ${String(e)}`));
+        // Refit after the layout settles (rotation, sidebar, window drags), not on every pixel.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const observer = new ResizeObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(() => fit.fit(), RESIZE_DEBOUNCE_MS);
+        });
+        observer.observe(host);
+        cleanups.push(() => {
+          observer.disconnect();
+          clearTimeout(timer);
+        });
+      })
+      .catch((e: unknown) => setProblem(`The terminal could not start: ${String(e)}`));
 
     return () => {
       disposed = true;
@@ -83,7 +105,11 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
   return (
     <div className="terminal-panel">
       <div ref={hostRef} className="terminal-host" data-testid="runner-terminal" aria-label="Runner terminal" />
-      {problem ? <div className="inline-error" role="alert">{problem}</div> : null}
+      {problem ? (
+        <div className="inline-error" role="alert">
+          {problem}
+        </div>
+      ) : null}
       {!socket ? <div className="muted small">Connecting to the live stream…</div> : null}
     </div>
   );

@@ -14,10 +14,23 @@ import { RunnerStatusBadge } from "./runner-status-badge";
  * column and the figures a phone has no room for. `project` narrows the spend seed to the
  * runners a project-filtered list can show.
  */
-export function RunnersTable({ runners, compact = false, project, testId = "runners-table" }: { runners: Runner[]; compact?: boolean; project?: string; testId?: string }) {
+export function RunnersTable({
+  runners,
+  compact = false,
+  project,
+  testId = "runners-table",
+}: {
+  runners: Runner[];
+  compact?: boolean;
+  project?: string;
+  testId?: string;
+}) {
   const usage = useRunnerUsageSeed({ project });
   // Tick only while something on screen has a running clock.
-  const now = useNow(1000, runners.some((r) => isActiveRunnerStatus(r.status) && r.startedAt));
+  const now = useNow(
+    1000,
+    runners.some((r) => isActiveRunnerStatus(r.status) && r.startedAt),
+  );
   return (
     <div className="table-wrap">
       <table className="table" data-testid={testId}>
@@ -34,26 +47,40 @@ export function RunnersTable({ runners, compact = false, project, testId = "runn
             <th className="num">Uptime</th>
             <th className="num hide-sm">Restarts</th>
             <th className="hide-sm">End reason</th>
-            <th><span className="sr-only">Actions</span></th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {runners.map((r) => (
             <tr key={r.id} data-runner-id={r.id}>
               <td>
-                <Link href={`/runners/${r.id}`} className="mono strong" title={r.id}>{shortId(r.id)}</Link>
+                <Link href={`/runners/${r.id}`} className="mono strong" title={r.id}>
+                  {shortId(r.id)}
+                </Link>
                 <div className="muted small">{formatRelative(r.createdAt, now)}</div>
               </td>
-              <td><RunnerStatusBadge runner={r} /></td>
-              {compact ? null : <td><Link href={`/projects/${r.projectName}`}>{r.projectName}</Link></td>}
+              <td>
+                <RunnerStatusBadge runner={r} />
+              </td>
+              {compact ? null : (
+                <td>
+                  <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>
+                </td>
+              )}
               <td className="hide-sm">{r.nodeName ?? <span className="muted">unplaced</span>}</td>
               <td className="num">{showsMetrics(r) ? formatPercent(r.cpuPercent) : "—"}</td>
               <td className="num hide-sm">{showsMetrics(r) ? formatBytes(r.memoryBytes) : "—"}</td>
               <RunnerUsageCells runnerId={r.id} seeded={usage.complete} />
               <td className="num nowrap">{runnerUptime(r, now)}</td>
               <td className="num hide-sm">{restartsLabel(r)}</td>
-              <td className="hide-sm ellipsis" title={r.endReason ?? undefined}>{endReasonLabel(r.endReason)}</td>
-              <td><RunnerActions runner={r} size="sm" /></td>
+              <td className="hide-sm ellipsis" title={r.endReason ?? undefined}>
+                {endReasonLabel(r.endReason)}
+              </td>
+              <td>
+                <RunnerActions runner={r} size="sm" />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -23,7 +23,8 @@ export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink:
 
   const write = (chunk: { seq: number; data: string }) => {
     if (chunk.seq <= lastSeq) return;
-    if (lastSeq >= 0 && chunk.seq > lastSeq + 1) sink.notice(`… ${chunk.seq - lastSeq - 1} output chunk(s) were missed while disconnected …`);
+    if (lastSeq >= 0 && chunk.seq > lastSeq + 1)
+      sink.notice(`… ${chunk.seq - lastSeq - 1} output chunk(s) were missed while disconnected …`);
     lastSeq = chunk.seq;
     sink.write(chunk.data);
   };

@@ -13,20 +13,29 @@ export function CostCheck({ sessionId }: { sessionId: string }) {
   const check = useQuery(trpc.sessions.costCheck.queryOptions({ id: sessionId }));
   const c = check.data;
   if (!c) return null;
-  const pct = c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
+  const pct =
+    c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
   return (
     <>
       <dt>Claude&apos;s own figure</dt>
       <dd data-testid="cost-check">
-        {formatUsd(c.claudeUsd)} {c.differs ? <span className="warn-text">ours differs{pct}</span> : <span className="muted">agrees with ours</span>}
+        {formatUsd(c.claudeUsd)}{" "}
+        {c.differs ? (
+          <span className="warn-text">ours differs{pct}</span>
+        ) : (
+          <span className="muted">agrees with ours</span>
+        )}
         {c.differs ? (
           <ul className="small muted">
-            {c.models.filter((m) => Math.abs((m.oursUsd ?? 0) - m.claudeUsd) > 0.000_05).map((m) => (
-              <li key={m.model}>
-                <span className="mono">{m.model}</span>: claude {formatUsd(m.claudeUsd)}, ours {m.oursUsd === null ? "unpriced" : formatUsd(m.oursUsd)}
-                {m.estimated ? " (our price is estimated)" : ""}
-              </li>
-            ))}
+            {c.models
+              .filter((m) => Math.abs((m.oursUsd ?? 0) - m.claudeUsd) > 0.000_05)
+              .map((m) => (
+                <li key={m.model}>
+                  <span className="mono">{m.model}</span>: claude {formatUsd(m.claudeUsd)}, ours{" "}
+                  {m.oursUsd === null ? "unpriced" : formatUsd(m.oursUsd)}
+                  {m.estimated ? " (our price is estimated)" : ""}
+                </li>
+              ))}
           </ul>
         ) : null}
       </dd>

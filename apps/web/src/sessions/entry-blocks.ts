@@ -20,7 +20,10 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 function toolResultText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return content === undefined ? "" : JSON.stringify(content, null, 2);
-  return content.map((b) => (isObject(b) && b.type === "text" ? str(b.text) : isObject(b) && b.type === "image" ? "[image]" : "")).filter(Boolean).join("\n");
+  return content
+    .map((b) => (isObject(b) && b.type === "text" ? str(b.text) : isObject(b) && b.type === "image" ? "[image]" : ""))
+    .filter(Boolean)
+    .join("\n");
 }
 
 function contentBlocks(content: unknown): Block[] {
@@ -32,20 +35,30 @@ function contentBlocks(content: unknown): Block[] {
     if (b.type === "text" && str(b.text)) out.push({ kind: "text", text: str(b.text) });
     else if (b.type === "thinking" && str(b.thinking)) out.push({ kind: "thinking", text: str(b.thinking) });
     else if (b.type === "redacted_thinking") out.push({ kind: "thinking", text: "(redacted)" });
-    else if (b.type === "tool_use" || b.type === "server_tool_use") out.push({ kind: "tool_use", name: str(b.name) || "tool", input: b.input });
-    else if (b.type === "tool_result") out.push({ kind: "tool_result", text: toolResultText(b.content), isError: b.is_error === true });
+    else if (b.type === "tool_use" || b.type === "server_tool_use")
+      out.push({ kind: "tool_use", name: str(b.name) || "tool", input: b.input });
+    else if (b.type === "tool_result")
+      out.push({ kind: "tool_result", text: toolResultText(b.content), isError: b.is_error === true });
     else if (b.type === "image") out.push({ kind: "image" });
   }
   return out;
 }
 
-export function parseEntry(entry: { type: string; role: string | null; text: string; raw: unknown }): { kind: EntryKind; blocks: Block[]; model?: string } {
+export function parseEntry(entry: { type: string; role: string | null; text: string; raw: unknown }): {
+  kind: EntryKind;
+  blocks: Block[];
+  model?: string;
+} {
   const raw = isObject(entry.raw) ? entry.raw : {};
   const message = isObject(raw.message) ? raw.message : undefined;
-  const fallback = (kind: EntryKind, text = entry.text) => ({ kind, blocks: text ? [{ kind: "text" as const, text }] : [] });
+  const fallback = (kind: EntryKind, text = entry.text) => ({
+    kind,
+    blocks: text ? [{ kind: "text" as const, text }] : [],
+  });
 
   if (entry.type === "summary") return fallback("summary", str(raw.summary) || entry.text);
-  if (entry.type === "system") return fallback(raw.subtype === "compact_boundary" ? "compaction" : "system", str(raw.content) || entry.text);
+  if (entry.type === "system")
+    return fallback(raw.subtype === "compact_boundary" ? "compaction" : "system", str(raw.content) || entry.text);
 
   const blocks = contentBlocks(message?.content);
   const shown = blocks.length ? blocks : fallback("other").blocks;
@@ -53,7 +66,11 @@ export function parseEntry(entry: { type: string; role: string | null; text: str
   if (raw.isMeta === true) return { kind: "meta", blocks: shown };
   const role = entry.role ?? str(message?.role);
   if (role === "assistant") return { kind: "assistant", blocks: shown, model: str(message?.model) || undefined };
-  if (role === "user") return { kind: blocks.length > 0 && blocks.every((b) => b.kind === "tool_result") ? "tool" : "user", blocks: shown };
+  if (role === "user")
+    return {
+      kind: blocks.length > 0 && blocks.every((b) => b.kind === "tool_result") ? "tool" : "user",
+      blocks: shown,
+    };
   return { kind: "other", blocks: shown };
 }
 

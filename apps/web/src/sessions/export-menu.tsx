@@ -40,10 +40,24 @@ export function ExportMenu({ sessionId }: { sessionId: string }) {
           {busy ? <span className="spinner spinner-inline" aria-hidden /> : null}Export ▾
         </summary>
         <div className="menu-list" role="menu">
-          {FORMATS.map((f) => <Button key={f.format} variant="ghost" role="menuitem" disabled={busy !== null} onClick={() => void run(f.format)}>{f.label}</Button>)}
+          {FORMATS.map((f) => (
+            <Button
+              key={f.format}
+              variant="ghost"
+              role="menuitem"
+              disabled={busy !== null}
+              onClick={() => void run(f.format)}
+            >
+              {f.label}
+            </Button>
+          ))}
         </div>
       </details>
-      {error ? <span className="inline-error" role="alert">{error}</span> : null}
+      {error ? (
+        <span className="inline-error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </>
   );
 }

@@ -25,33 +25,71 @@ export function SessionActions({ session }: { session: Session }) {
   const operator = roleAtLeast(me.role, "operator");
   const handlers = {
     onMutate: () => setError(null),
-    onSuccess: (r: Runner) => { placeRunner(r); router.push(`/runners/${r.id}`); },
+    onSuccess: (r: Runner) => {
+      placeRunner(r);
+      router.push(`/runners/${r.id}`);
+    },
     onError: (e: unknown) => setError(errorMessage(e)),
   };
   const resume = useMutation(trpc.sessions.resume.mutationOptions(handlers));
   const launch = useMutation(trpc.runners.launch.mutationOptions(handlers));
   // What the last runner of this session ran with: the defaults the options panel shows.
-  const last = useQuery(trpc.runners.list.queryOptions({ limit: 1, session: session.id }, { enabled: operator && options }));
+  const last = useQuery(
+    trpc.runners.list.queryOptions({ limit: 1, session: session.id }, { enabled: operator && options }),
+  );
   if (!operator) return null;
 
   const busy = resume.isPending || launch.isPending;
   // Which button is spinning: the mutation's variables say what was asked.
   const spinning = (fork: boolean) => resume.isPending && !options && (resume.variables?.fork ?? false) === fork;
   const project = session.projectName;
-  const notResumable = session.resumable ? undefined : "Claude Code cannot resume this session (its transcript is not on a node).";
+  const notResumable = session.resumable
+    ? undefined
+    : "Claude Code cannot resume this session (its transcript is not on a node).";
   const go = (c: ResumeChoice) => resume.mutate({ id: session.id, ...c });
   return (
     <div className="session-actions" data-testid="session-actions">
       <div className="row-actions">
-        <Button variant="primary" busy={spinning(false)} disabled={busy || !session.resumable} title={notResumable} onClick={() => resume.mutate({ id: session.id })}>Resume</Button>
-        <Button busy={spinning(true)} disabled={busy || !session.resumable} title={notResumable ?? "A new session that starts from this conversation; this one stays as it is."} onClick={() => resume.mutate({ id: session.id, fork: true })}>Fork</Button>
-        <Button disabled={busy || !session.resumable} aria-expanded={options} onClick={() => setOptions((p) => !p)}>Resume with options…</Button>
+        <Button
+          variant="primary"
+          busy={spinning(false)}
+          disabled={busy || !session.resumable}
+          title={notResumable}
+          onClick={() => resume.mutate({ id: session.id })}
+        >
+          Resume
+        </Button>
+        <Button
+          busy={spinning(true)}
+          disabled={busy || !session.resumable}
+          title={notResumable ?? "A new session that starts from this conversation; this one stays as it is."}
+          onClick={() => resume.mutate({ id: session.id, fork: true })}
+        >
+          Fork
+        </Button>
+        <Button disabled={busy || !session.resumable} aria-expanded={options} onClick={() => setOptions((p) => !p)}>
+          Resume with options…
+        </Button>
         {project ? (
-          <Button busy={launch.isPending} disabled={busy} title="The project's most recent session, resumed (or pick Fork in the launch dialog)." onClick={() => launch.mutate({ project, mode: "continue" })}>Continue latest</Button>
+          <Button
+            busy={launch.isPending}
+            disabled={busy}
+            title="The project's most recent session, resumed (or pick Fork in the launch dialog)."
+            onClick={() => launch.mutate({ project, mode: "continue" })}
+          >
+            Continue latest
+          </Button>
         ) : null}
       </div>
-      {options ? <ResumeOptions busy={resume.isPending} disabled={busy} lastRunner={last.data?.[0] ?? null} onGo={go} /> : null}
-      {error ? <span className="inline-error" role="alert">{error.message}{error.code ? <code className="error-code">{error.code}</code> : null}</span> : null}
+      {options ? (
+        <ResumeOptions busy={resume.isPending} disabled={busy} lastRunner={last.data?.[0] ?? null} onGo={go} />
+      ) : null}
+      {error ? (
+        <span className="inline-error" role="alert">
+          {error.message}
+          {error.code ? <code className="error-code">{error.code}</code> : null}
+        </span>
+      ) : null}
     </div>
   );
 }

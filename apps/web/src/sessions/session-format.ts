@@ -7,4 +7,5 @@ export const sessionTitle = (s: Pick<Session, "id" | "title">) => s.title?.trim(
 
 export const SESSION_SORTS = ["recent", "oldest", "cost", "messages"] as const;
 export type SessionSort = (typeof SESSION_SORTS)[number];
-export const asSessionSort = (v: string | null): SessionSort => ((SESSION_SORTS as readonly string[]).includes(v ?? "") ? (v as SessionSort) : "recent");
+export const asSessionSort = (v: string | null): SessionSort =>
+  (SESSION_SORTS as readonly string[]).includes(v ?? "") ? (v as SessionSort) : "recent";

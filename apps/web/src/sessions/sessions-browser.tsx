@@ -15,7 +15,11 @@ import { SessionsTable } from "./sessions-table";
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 const day = (v: string | null) => (v && DAY_RE.test(v) ? v : "");
 /** "To" is inclusive, so the bound is the next local midnight. */
-const dayAfter = (key: string) => { const d = parseDayKey(key); d.setDate(d.getDate() + 1); return d; };
+const dayAfter = (key: string) => {
+  const d = parseDayKey(key);
+  d.setDate(d.getDate() + 1);
+  return d;
+};
 
 /**
  * The session list and transcript search. Filters and the (debounced) query live in the URL so a
@@ -26,7 +30,12 @@ export function SessionsBrowser() {
   const router = useRouter();
   const path = usePathname();
   const params = useSearchParams();
-  const values: SessionFilterValues = { project: params.get("project") ?? "", since: day(params.get("since")), until: day(params.get("until")), sort: asSessionSort(params.get("sort")) };
+  const values: SessionFilterValues = {
+    project: params.get("project") ?? "",
+    since: day(params.get("since")),
+    until: day(params.get("until")),
+    sort: asSessionSort(params.get("sort")),
+  };
   const urlQuery = params.get("q") ?? "";
   const [search, setSearch] = useState(urlQuery);
   const query = useDebouncedValue(search.trim(), 300);
@@ -47,27 +56,51 @@ export function SessionsBrowser() {
     if (query !== urlQuery.trim()) setUrl(values, query);
   }, [query]);
 
-
   // Dates become stable Date objects so the query key does not change on every render.
   const since = useMemo(() => (values.since ? parseDayKey(values.since) : undefined), [values.since]);
   const until = useMemo(() => (values.until ? dayAfter(values.until) : undefined), [values.until]);
-  const input = { project: values.project || undefined, since, until, search: query || undefined, sort: values.sort, limit: 100 };
+  const input = {
+    project: values.project || undefined,
+    since,
+    until,
+    search: query || undefined,
+    sort: values.sort,
+    limit: 100,
+  };
   const list = useQuery(trpc.sessions.list.queryOptions(input, { placeholderData: keepPreviousData }));
 
   return (
     <>
-      <SessionsFilters search={search} onSearch={setSearch} values={values} projects={projects.data ?? []} onChange={(v) => setUrl(v, query)} />
+      <SessionsFilters
+        search={search}
+        onSearch={setSearch}
+        values={values}
+        projects={projects.data ?? []}
+        onChange={(v) => setUrl(v, query)}
+      />
       {/* A kept list page is no answer to a new search: wait rather than flash "No matches". */}
-      {list.isPending || (list.isPlaceholderData && Boolean(query) && list.data.hits.length === 0) ? <LoadingState /> : list.isError ? <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} /> : query ? (
+      {list.isPending || (list.isPlaceholderData && Boolean(query) && list.data.hits.length === 0) ? (
+        <LoadingState />
+      ) : list.isError ? (
+        <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} />
+      ) : query ? (
         list.data.hits.length ? (
-          <div aria-busy={list.isFetching || undefined}><SearchHits hits={list.data.hits} /></div>
-        ) : <EmptyState title="No matches">Nothing in the recorded transcripts matches “{query}”{values.project ? ` in ${values.project}` : ""}.</EmptyState>
+          <div aria-busy={list.isFetching || undefined}>
+            <SearchHits hits={list.data.hits} />
+          </div>
+        ) : (
+          <EmptyState title="No matches">
+            Nothing in the recorded transcripts matches “{query}”{values.project ? ` in ${values.project}` : ""}.
+          </EmptyState>
+        )
       ) : list.data.sessions.length ? (
         <SessionsTable sessions={list.data.sessions} />
       ) : values.project || values.since || values.until ? (
         <EmptyState title="No sessions match these filters" />
       ) : (
-        <EmptyState title="No sessions recorded">Every Claude Code conversation a runner has, with its transcript, is listed and searchable here.</EmptyState>
+        <EmptyState title="No sessions recorded">
+          Every Claude Code conversation a runner has, with its transcript, is listed and searchable here.
+        </EmptyState>
       )}
     </>
   );

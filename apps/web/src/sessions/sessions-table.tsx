@@ -27,15 +27,35 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
           {sessions.map((s) => (
             <tr key={s.id} data-session-id={s.id}>
               <td className="session-title-cell">
-                <Link href={`/sessions/${s.id}`} className="strong">{sessionTitle(s)}</Link>
-                <div className="muted small mono" title={s.id}>{shortSessionId(s.id)}</div>
+                <Link href={`/sessions/${s.id}`} className="strong">
+                  {sessionTitle(s)}
+                </Link>
+                <div className="muted small mono" title={s.id}>
+                  {shortSessionId(s.id)}
+                </div>
               </td>
-              <td className="hide-sm">{s.projectName ? <Link href={`/projects/${s.projectName}`}>{s.projectName}</Link> : <span className="muted">—</span>}</td>
+              <td className="hide-sm">
+                {s.projectName ? (
+                  <Link href={`/projects/${s.projectName}`}>{s.projectName}</Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td className="num">{formatCount(s.messageCount)}</td>
               <td className="num hide-sm">{formatTokens(s.totalTokens)}</td>
-              <td className="num" title={costCaveat(s.unpricedTokens, s.estimatedCostUsd) ?? undefined}>{formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}</td>
-              <td className="num nowrap" title={s.lastMessageAt?.toLocaleString()}>{formatRelative(s.lastMessageAt, now)}</td>
-              <td className="num hide-sm">{s.activeRunners > 0 ? <Badge tone="green">{String(s.activeRunners)}</Badge> : <span className="muted">0</span>}</td>
+              <td className="num" title={costCaveat(s.unpricedTokens, s.estimatedCostUsd) ?? undefined}>
+                {formatCost(s.costUsd, s.unpricedTokens, s.estimatedCostUsd)}
+              </td>
+              <td className="num nowrap" title={s.lastMessageAt?.toLocaleString()}>
+                {formatRelative(s.lastMessageAt, now)}
+              </td>
+              <td className="num hide-sm">
+                {s.activeRunners > 0 ? (
+                  <Badge tone="green">{String(s.activeRunners)}</Badge>
+                ) : (
+                  <span className="muted">0</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

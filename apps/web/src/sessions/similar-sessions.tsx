@@ -12,15 +12,25 @@ export function SimilarSessions({ sessionId }: { sessionId: string }) {
   const similar = useQuery(trpc.sessions.similar.queryOptions({ id: sessionId }));
   return (
     <Card title="Similar sessions">
-      {similar.isPending ? <LoadingState /> : similar.isError ? <ErrorState {...errorMessage(similar.error)} onRetry={() => similar.refetch()} /> : similar.data.length === 0 ? (
+      {similar.isPending ? (
+        <LoadingState />
+      ) : similar.isError ? (
+        <ErrorState {...errorMessage(similar.error)} onRetry={() => similar.refetch()} />
+      ) : similar.data.length === 0 ? (
         <EmptyState title="Nothing similar found" />
       ) : (
         <ul className="list" data-testid="similar-sessions">
           {similar.data.map(({ session: s, score }) => (
             <li key={s.id} className="list-row">
-              <Link href={`/sessions/${s.id}`} className="strong">{sessionTitle(s)}</Link>
-              <span className="muted small">{s.projectName ?? "—"} · {formatRelative(s.lastMessageAt)}</span>
-              <span className="muted small right" title="similarity">{Math.round(score * 100)}%</span>
+              <Link href={`/sessions/${s.id}`} className="strong">
+                {sessionTitle(s)}
+              </Link>
+              <span className="muted small">
+                {s.projectName ?? "—"} · {formatRelative(s.lastMessageAt)}
+              </span>
+              <span className="muted small right" title="similarity">
+                {Math.round(score * 100)}%
+              </span>
             </li>
           ))}
         </ul>

@@ -1,5 +1,8 @@
 /** A piece of a search snippet: plain text, or a matched term the server wrapped in <mark>. */
-export interface SnippetPart { text: string; mark: boolean }
+export interface SnippetPart {
+  text: string;
+  mark: boolean;
+}
 
 /**
  * Splits a server snippet on its <mark>…</mark> tags. Everything else in it (including any

@@ -22,7 +22,14 @@ export function ImportHistoryCard() {
   // before the mutation's answer (and so the job id) arrives.
   const [byJob, setByJob] = useState<Record<string, Progress>>({});
   const progress = jobId ? (byJob[jobId] ?? null) : null;
-  const start = useMutation(trpc.usage.importLocal.mutationOptions({ onSuccess: (r) => { setJobId(r.jobId); setDir(r.dir); } }));
+  const start = useMutation(
+    trpc.usage.importLocal.mutationOptions({
+      onSuccess: (r) => {
+        setJobId(r.jobId);
+        setDir(r.dir);
+      },
+    }),
+  );
 
   useEffect(() => {
     if (!socket) return;
@@ -32,12 +39,14 @@ export function ImportHistoryCard() {
   }, [socket]);
 
   const running = jobId !== null && !progress?.finished;
-  const pct = progress && progress.sessionsTotal ? Math.round((progress.sessionsDone / progress.sessionsTotal) * 100) : 0;
+  const pct =
+    progress && progress.sessionsTotal ? Math.round((progress.sessionsDone / progress.sessionsTotal) * 100) : 0;
   return (
     <Card title="Import history">
       <p className="muted">
-        Adds the Claude Code sessions already on the server&apos;s machine (its Claude Code projects folder, under CLAUDE_CONFIG_DIR or ~/.claude) to the
-        ledger and the archive: their usage, and their transcripts, which can then be searched, exported and resumed. Running it again changes nothing.
+        Adds the Claude Code sessions already on the server&apos;s machine (its Claude Code projects folder, under
+        CLAUDE_CONFIG_DIR or ~/.claude) to the ledger and the archive: their usage, and their transcripts, which can
+        then be searched, exported and resumed. Running it again changes nothing.
       </p>
       {start.error ? <Alert>{errorMessage(start.error).message}</Alert> : null}
       {progress?.error ? <Alert>{progress.error}</Alert> : null}
@@ -46,12 +55,16 @@ export function ImportHistoryCard() {
           <progress max={100} value={pct} aria-label="Import progress" />
           <span>
             {dir ? `From ${dir}: ` : ""}
-            {progress ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated` : "Scanning…"}
+            {progress
+              ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated`
+              : "Scanning…"}
             {progress?.finished && !progress.error ? " — done." : ""}
           </span>
         </div>
       ) : null}
-      <Button variant="primary" busy={start.isPending || running} onClick={() => start.mutate({})}>Import history</Button>
+      <Button variant="primary" busy={start.isPending || running} onClick={() => start.mutate({})}>
+        Import history
+      </Button>
     </Card>
   );
 }

@@ -27,7 +27,14 @@ export function PriceOverrideForm({ busy, onSubmit }: { busy: boolean; onSubmit:
     e.preventDefault();
     const input = Number(values.input ?? 0);
     const num = (k: string, dflt: number) => (values[k] ? Number(values[k]) : dflt);
-    onSubmit({ modelPattern: model.trim(), input, output: num("output", 0), cacheWrite5m: num("cacheWrite5m", input * 1.25), cacheWrite1h: num("cacheWrite1h", input * 2), cacheRead: num("cacheRead", input * 0.1) });
+    onSubmit({
+      modelPattern: model.trim(),
+      input,
+      output: num("output", 0),
+      cacheWrite5m: num("cacheWrite5m", input * 1.25),
+      cacheWrite1h: num("cacheWrite1h", input * 2),
+      cacheRead: num("cacheRead", input * 0.1),
+    });
   };
   return (
     <form className="form form-inline" onSubmit={submit} noValidate>
@@ -36,10 +43,19 @@ export function PriceOverrideForm({ busy, onSubmit }: { busy: boolean; onSubmit:
       </Field>
       {FIELDS.map((f) => (
         <Field key={f.key} label={`${f.label} $/MTok`} htmlFor={`price-${f.key}`}>
-          <TextInput id={`price-${f.key}`} type="number" min={0} step="0.01" value={values[f.key] ?? ""} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} />
+          <TextInput
+            id={`price-${f.key}`}
+            type="number"
+            min={0}
+            step="0.01"
+            value={values[f.key] ?? ""}
+            onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+          />
         </Field>
       ))}
-      <Button type="submit" variant="primary" busy={busy}>Save override</Button>
+      <Button type="submit" variant="primary" busy={busy}>
+        Save override
+      </Button>
     </form>
   );
 }

@@ -18,7 +18,10 @@ export function CostOverTimeChart({ rows }: { rows: UsageRow[] }) {
             contentStyle={TOOLTIP_STYLE}
             cursor={{ fill: "rgba(79, 70, 229, 0.08)" }}
             labelFormatter={(label) => formatDayLong(String(label))}
-            formatter={(value, _name, item) => [formatCost(Number(value), (item.payload as UsageRow).unpricedTokens), "Cost"]}
+            formatter={(value, _name, item) => [
+              formatCost(Number(value), (item.payload as UsageRow).unpricedTokens),
+              "Cost",
+            ]}
           />
           <Bar dataKey="costUsd" name="Cost" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>

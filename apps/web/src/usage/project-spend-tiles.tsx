@@ -23,7 +23,11 @@ export function ProjectSpendTiles({ project }: { project: ProjectDetail }) {
         <StatTile label="Tokens" value={formatTokens(tokens)} hint={`${formatCount(tokens)} all time`} />
       </Link>
       <Link href={href} className="tile-link" data-testid="project-cost">
-        <StatTile label="Cost" value={formatCost(totals?.costUsd ?? project.stats.costUsd, totals?.unpricedTokens ?? 0)} hint={totals ? `cache hit ${formatRatio(cacheHitRatio(totals))}` : undefined} />
+        <StatTile
+          label="Cost"
+          value={formatCost(totals?.costUsd ?? project.stats.costUsd, totals?.unpricedTokens ?? 0)}
+          hint={totals ? `cache hit ${formatRatio(cacheHitRatio(totals))}` : undefined}
+        />
       </Link>
     </>
   );

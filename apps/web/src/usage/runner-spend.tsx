@@ -10,9 +10,13 @@ export function RunnerSpendDetails({ runnerId }: { runnerId: string }) {
   return (
     <>
       <dt>Tokens</dt>
-      <dd data-testid="runner-detail-tokens">{usage ? formatCount(usage.totalTokens) : <span className="muted">{blank}</span>}</dd>
+      <dd data-testid="runner-detail-tokens">
+        {usage ? formatCount(usage.totalTokens) : <span className="muted">{blank}</span>}
+      </dd>
       <dt>Cost</dt>
-      <dd data-testid="runner-detail-cost">{usage ? runnerCostLabel(usage) : <span className="muted">{blank}</span>}</dd>
+      <dd data-testid="runner-detail-cost">
+        {usage ? runnerCostLabel(usage) : <span className="muted">{blank}</span>}
+      </dd>
     </>
   );
 }

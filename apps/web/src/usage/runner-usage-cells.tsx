@@ -8,10 +8,16 @@ export function RunnerUsageCells({ runnerId, seeded }: { runnerId: string; seede
   const blank = seeded ? "—" : "…";
   return (
     <>
-      <td className="num hide-sm" data-testid="runner-tokens" title={usage ? `${formatCount(usage.totalTokens)} tokens` : undefined}>
+      <td
+        className="num hide-sm"
+        data-testid="runner-tokens"
+        title={usage ? `${formatCount(usage.totalTokens)} tokens` : undefined}
+      >
         {usage ? runnerTokensLabel(usage) : blank}
       </td>
-      <td className="num nowrap" data-testid="runner-cost">{usage ? runnerCostLabel(usage) : blank}</td>
+      <td className="num nowrap" data-testid="runner-cost">
+        {usage ? runnerCostLabel(usage) : blank}
+      </td>
     </>
   );
 }

@@ -14,7 +14,13 @@ export function TokensOverTimeChart({ rows }: { rows: UsageRow[] }) {
         <BarChart data={rows} margin={CHART_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={GRID_STROKE} />
           <XAxis dataKey="group" tickFormatter={formatDayTick} tick={AXIS_TICK} minTickGap={12} tickLine={false} />
-          <YAxis tickFormatter={(v: number) => formatTokens(v)} tick={AXIS_TICK} width={52} tickLine={false} axisLine={false} />
+          <YAxis
+            tickFormatter={(v: number) => formatTokens(v)}
+            tick={AXIS_TICK}
+            width={52}
+            tickLine={false}
+            axisLine={false}
+          />
           <Tooltip
             contentStyle={TOOLTIP_STYLE}
             cursor={{ fill: "rgba(99, 102, 241, 0.08)" }}

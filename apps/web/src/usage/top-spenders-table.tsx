@@ -8,13 +8,31 @@ const short = (id: string) => id.slice(0, 8);
 
 /** How a session or runner group reads: ids shortened (full id on hover), runners linked. */
 export function SpenderName({ row, kind }: { row: UsageRow; kind: "session" | "runner" }) {
-  if (row.group === NO_RUNNER) return <span className="muted">{kind === "runner" ? "no runner (imported)" : "no session"}</span>;
-  if (kind === "runner") return <Link href={`/runners/${row.group}`} className="mono strong" title={row.group}>{short(row.group)}</Link>;
-  return <span className="mono" title={row.group}>{short(row.group)}</span>;
+  if (row.group === NO_RUNNER)
+    return <span className="muted">{kind === "runner" ? "no runner (imported)" : "no session"}</span>;
+  if (kind === "runner")
+    return (
+      <Link href={`/runners/${row.group}`} className="mono strong" title={row.group}>
+        {short(row.group)}
+      </Link>
+    );
+  return (
+    <span className="mono" title={row.group}>
+      {short(row.group)}
+    </span>
+  );
 }
 
 /** The biggest spenders of a range (server order: cost, then tokens). */
-export function TopSpendersTable({ rows, kind, testId }: { rows: UsageRow[]; kind: "session" | "runner"; testId?: string }) {
+export function TopSpendersTable({
+  rows,
+  kind,
+  testId,
+}: {
+  rows: UsageRow[];
+  kind: "session" | "runner";
+  testId?: string;
+}) {
   return (
     <div className="table-wrap table-flat">
       <table className="table" data-testid={testId ?? `top-${kind}s`}>
@@ -31,9 +49,15 @@ export function TopSpendersTable({ rows, kind, testId }: { rows: UsageRow[]; kin
           {rows.map((r, i) => (
             <tr key={r.group}>
               <td className="num muted">{i + 1}</td>
-              <td><SpenderName row={r} kind={kind} /></td>
-              <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>{formatTokens(r.totalTokens)}</td>
-              <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>{formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}</td>
+              <td>
+                <SpenderName row={r} kind={kind} />
+              </td>
+              <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>
+                {formatTokens(r.totalTokens)}
+              </td>
+              <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>
+                {formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}
+              </td>
               <td className="num hide-sm">{formatCount(r.requests)}</td>
             </tr>
           ))}

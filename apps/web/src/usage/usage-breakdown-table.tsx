@@ -7,13 +7,31 @@ import { TOKEN_SERIES, tokenSegments } from "./usage-series";
 const NO_PROJECT = "(no project)";
 
 function GroupName({ row, kind }: { row: UsageRow; kind: "model" | "project" }) {
-  if (kind === "project" && row.label !== NO_PROJECT) return <Link href={`/projects/${encodeURIComponent(row.label)}`} className="strong">{row.label}</Link>;
-  return <span className={kind === "model" ? "mono" : "muted"}>{kind === "project" ? "no project (imported)" : row.label}</span>;
+  if (kind === "project" && row.label !== NO_PROJECT)
+    return (
+      <Link href={`/projects/${encodeURIComponent(row.label)}`} className="strong">
+        {row.label}
+      </Link>
+    );
+  return (
+    <span className={kind === "model" ? "mono" : "muted"}>
+      {kind === "project" ? "no project (imported)" : row.label}
+    </span>
+  );
 }
 
 /** Spend per model or per project: a token-type mix bar, tokens, cost and share of the range's cost. */
-export function UsageBreakdownTable({ rows, totals, kind }: { rows: UsageRow[]; totals: UsageRow; kind: "model" | "project" }) {
-  const share = (r: UsageRow) => (totals.costUsd > 0 ? r.costUsd / totals.costUsd : totals.totalTokens > 0 ? r.totalTokens / totals.totalTokens : 0);
+export function UsageBreakdownTable({
+  rows,
+  totals,
+  kind,
+}: {
+  rows: UsageRow[];
+  totals: UsageRow;
+  kind: "model" | "project";
+}) {
+  const share = (r: UsageRow) =>
+    totals.costUsd > 0 ? r.costUsd / totals.costUsd : totals.totalTokens > 0 ? r.totalTokens / totals.totalTokens : 0;
   return (
     <>
       <div className="table-wrap table-flat">
@@ -30,17 +48,33 @@ export function UsageBreakdownTable({ rows, totals, kind }: { rows: UsageRow[]; 
           <tbody>
             {rows.map((r) => (
               <tr key={r.group}>
-                <td className="ellipsis"><GroupName row={r} kind={kind} /></td>
-                <td className="hide-sm mix-cell"><ShareBar segments={tokenSegments(r)} /></td>
-                <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>{formatTokens(r.totalTokens)}</td>
-                <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>{formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}{r.estimatedCostUsd > 0 ? <> <Badge tone="amber">estimated</Badge></> : null}</td>
+                <td className="ellipsis">
+                  <GroupName row={r} kind={kind} />
+                </td>
+                <td className="hide-sm mix-cell">
+                  <ShareBar segments={tokenSegments(r)} />
+                </td>
+                <td className="num" title={`${formatCount(r.totalTokens)} tokens`}>
+                  {formatTokens(r.totalTokens)}
+                </td>
+                <td className="num nowrap" title={costCaveat(r.unpricedTokens, r.estimatedCostUsd) ?? undefined}>
+                  {formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd)}
+                  {r.estimatedCostUsd > 0 ? (
+                    <>
+                      {" "}
+                      <Badge tone="amber">estimated</Badge>
+                    </>
+                  ) : null}
+                </td>
                 <td className="num hide-sm">{Math.round(share(r) * 100)}%</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <div className="hide-sm"><ColorLegend items={TOKEN_SERIES.map((s) => ({ key: s.key, label: s.label, color: s.color }))} /></div>
+      <div className="hide-sm">
+        <ColorLegend items={TOKEN_SERIES.map((s) => ({ key: s.key, label: s.label, color: s.color }))} />
+      </div>
     </>
   );
 }

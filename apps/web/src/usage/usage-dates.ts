@@ -3,7 +3,8 @@ import { emptyUsageRow } from "./usage-series";
 
 export const RANGE_DAYS = [7, 30, 90] as const;
 export type RangeDays = (typeof RANGE_DAYS)[number];
-export const asRangeDays = (v: string | null): RangeDays => (RANGE_DAYS as readonly number[]).includes(Number(v)) ? (Number(v) as RangeDays) : 30;
+export const asRangeDays = (v: string | null): RangeDays =>
+  (RANGE_DAYS as readonly number[]).includes(Number(v)) ? (Number(v) as RangeDays) : 30;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -28,7 +29,11 @@ export function rangeStart(days: number, now = new Date()): Date {
 export function fillDays(rows: UsageRow[], since: Date, until = new Date()): UsageRow[] {
   const byDay = new Map(rows.map((r) => [r.group, r]));
   const out = new Map<string, UsageRow>();
-  for (let d = new Date(since.getFullYear(), since.getMonth(), since.getDate()); d <= until; d.setDate(d.getDate() + 1)) {
+  for (
+    let d = new Date(since.getFullYear(), since.getMonth(), since.getDate());
+    d <= until;
+    d.setDate(d.getDate() + 1)
+  ) {
     const key = dayKey(d);
     out.set(key, byDay.get(key) ?? emptyUsageRow(key));
   }
@@ -36,5 +41,7 @@ export function fillDays(rows: UsageRow[], since: Date, until = new Date()): Usa
   return [...out.values()].sort((a, b) => a.group.localeCompare(b.group));
 }
 
-export const formatDayTick = (key: string) => parseDayKey(key).toLocaleDateString(undefined, { month: "short", day: "numeric" });
-export const formatDayLong = (key: string) => parseDayKey(key).toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric", year: "numeric" });
+export const formatDayTick = (key: string) =>
+  parseDayKey(key).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+export const formatDayLong = (key: string) =>
+  parseDayKey(key).toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric", year: "numeric" });

@@ -1,7 +1,16 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { UsageRow } from "@stratavore/contracts";
-import { Card, EmptyState, StatTile, costCaveat, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import {
+  Card,
+  EmptyState,
+  StatTile,
+  costCaveat,
+  formatCost,
+  formatCount,
+  formatRatio,
+  formatTokens,
+} from "@stratavore/ui";
 import { useTRPC } from "../trpc";
 import { CostOverTimeChart } from "./cost-over-time-chart";
 import { QueryStates } from "./query-states";
@@ -18,8 +27,16 @@ const noRows = (d: { rows: UsageRow[] }) => d.rows.length === 0;
 function RangeTiles({ totals }: { totals: UsageRow }) {
   return (
     <div className="tiles">
-      <StatTile label="Tokens" value={formatTokens(totals.totalTokens)} hint={`${formatCount(totals.totalTokens)} incl. cache`} />
-      <StatTile label="Cost" value={formatCost(totals.costUsd, totals.unpricedTokens, totals.estimatedCostUsd)} hint={costCaveat(totals.unpricedTokens, totals.estimatedCostUsd) ?? undefined} />
+      <StatTile
+        label="Tokens"
+        value={formatTokens(totals.totalTokens)}
+        hint={`${formatCount(totals.totalTokens)} incl. cache`}
+      />
+      <StatTile
+        label="Cost"
+        value={formatCost(totals.costUsd, totals.unpricedTokens, totals.estimatedCostUsd)}
+        hint={costCaveat(totals.unpricedTokens, totals.estimatedCostUsd) ?? undefined}
+      />
       <StatTile label="Cache hit ratio" value={formatRatio(cacheHitRatio(totals))} hint="input read from cache" />
       <StatTile label="Requests" value={formatCount(totals.requests)} hint="API responses" />
     </div>
@@ -46,7 +63,10 @@ export function UsageReport({ project, since, days }: { project?: string; since:
       isEmpty={(d) => !hasUsage(d.totals)}
       empty={
         <EmptyState title="No usage recorded yet">
-          {project ? `Nothing was spent in ${project} in the last ${days} days.` : `Nothing was spent in the last ${days} days.`} Usage appears here as soon as a runner talks to Claude, or once past Claude Code history is imported.
+          {project
+            ? `Nothing was spent in ${project} in the last ${days} days.`
+            : `Nothing was spent in the last ${days} days.`}{" "}
+          Usage appears here as soon as a runner talks to Claude, or once past Claude Code history is imported.
         </EmptyState>
       }
     >
@@ -61,18 +81,26 @@ export function UsageReport({ project, since, days }: { project?: string; since:
           </Card>
           <div className="grid-2">
             <Card title="By model">
-              <QueryStates query={byModel} isEmpty={noRows}>{(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="model" />}</QueryStates>
+              <QueryStates query={byModel} isEmpty={noRows}>
+                {(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="model" />}
+              </QueryStates>
             </Card>
             <Card title="By project">
-              <QueryStates query={byProject} isEmpty={noRows}>{(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="project" />}</QueryStates>
+              <QueryStates query={byProject} isEmpty={noRows}>
+                {(d) => <UsageBreakdownTable rows={d.rows} totals={day.totals} kind="project" />}
+              </QueryStates>
             </Card>
           </div>
           <div className="grid-2">
             <Card title="Top sessions by cost">
-              <QueryStates query={bySession} isEmpty={noRows}>{(d) => <TopSpendersTable rows={d.rows} kind="session" />}</QueryStates>
+              <QueryStates query={bySession} isEmpty={noRows}>
+                {(d) => <TopSpendersTable rows={d.rows} kind="session" />}
+              </QueryStates>
             </Card>
             <Card title="Top runners by cost">
-              <QueryStates query={byRunner} isEmpty={noRows}>{(d) => <TopSpendersTable rows={d.rows} kind="runner" />}</QueryStates>
+              <QueryStates query={byRunner} isEmpty={noRows}>
+                {(d) => <TopSpendersTable rows={d.rows} kind="runner" />}
+              </QueryStates>
             </Card>
           </div>
         </div>

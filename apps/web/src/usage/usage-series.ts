@@ -9,10 +9,24 @@ export const TOKEN_SERIES = [
   { key: "cacheReadTokens", label: "Cache read", color: "#10b981" },
 ] as const satisfies readonly { key: keyof UsageRow; label: string; color: string }[];
 
-export const tokenSegments = (row: UsageRow) => TOKEN_SERIES.map((s) => ({ key: s.key, label: s.label, color: s.color, value: row[s.key] }));
+export const tokenSegments = (row: UsageRow) =>
+  TOKEN_SERIES.map((s) => ({ key: s.key, label: s.label, color: s.color, value: row[s.key] }));
 
 export function emptyUsageRow(group: string, label = group): UsageRow {
-  return { group, label, inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, estimatedCostUsd: 0, unpricedTokens: 0, requests: 0 };
+  return {
+    group,
+    label,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    costUsd: 0,
+    estimatedCostUsd: 0,
+    unpricedTokens: 0,
+    requests: 0,
+  };
 }
 
 /** Share of the input side served from the cache: reads / (reads + fresh input + cache writes). */

@@ -19,10 +19,21 @@ export function useRunnerUsageSeed(scope: { project?: string; runnerId?: string 
   const trpc = useTRPC();
   const store = useRunnerUsageStore();
   const limit = scope.runnerId ? 1 : SEED_LIMIT;
-  const seed = useQuery(trpc.usage.query.queryOptions({ by: "runner", project: scope.project, runnerId: scope.runnerId, limit }));
+  const seed = useQuery(
+    trpc.usage.query.queryOptions({ by: "runner", project: scope.project, runnerId: scope.runnerId, limit }),
+  );
   useEffect(() => {
     if (!seed.data) return;
-    store.set(seed.data.rows.filter((r) => r.group !== NO_RUNNER).map((r) => ({ runnerId: r.group, totalTokens: r.totalTokens, costUsd: r.costUsd, unpricedTokens: r.unpricedTokens })));
+    store.set(
+      seed.data.rows
+        .filter((r) => r.group !== NO_RUNNER)
+        .map((r) => ({
+          runnerId: r.group,
+          totalTokens: r.totalTokens,
+          costUsd: r.costUsd,
+          unpricedTokens: r.unpricedTokens,
+        })),
+    );
   }, [seed.data, store]);
   return { complete: Boolean(seed.data && seed.data.rows.length < limit) };
 }
@@ -30,7 +41,11 @@ export function useRunnerUsageSeed(scope: { project?: string; runnerId?: string 
 /** One runner's live totals; re-renders only when that runner's figures change. */
 export function useRunnerUsage(runnerId: string): RunnerUsage | undefined {
   const store = useRunnerUsageStore();
-  return useSyncExternalStore(store.subscribe, () => store.get(runnerId), () => undefined);
+  return useSyncExternalStore(
+    store.subscribe,
+    () => store.get(runnerId),
+    () => undefined,
+  );
 }
 
 /**

@@ -1,8 +1,16 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import {
-  ROOMS, isAllowedRoomName, roleAtLeast, runnerAttachInput, runnerInputMessage, runnerResizeMessage, subscribeInput,
-  type ClientToServerEvents, type CommandAck, type ServerToClientEvents,
+  ROOMS,
+  isAllowedRoomName,
+  roleAtLeast,
+  runnerAttachInput,
+  runnerInputMessage,
+  runnerResizeMessage,
+  subscribeInput,
+  type ClientToServerEvents,
+  type CommandAck,
+  type ServerToClientEvents,
 } from "@stratavore/contracts";
 import { runnerNode } from "../runners/runner-lifecycle.ts";
 import { attachAgentNamespace } from "../nodes/agent-namespace.ts";
@@ -29,7 +37,10 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
-      const principal = await resolvePrincipal(deps.db, deps.config.authSecret, { cookieHeader: socket.handshake.headers.cookie, bearer: token });
+      const principal = await resolvePrincipal(deps.db, deps.config.authSecret, {
+        cookieHeader: socket.handshake.headers.cookie,
+        bearer: token,
+      });
       if (!principal) return next(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }));
       // A cookie rides along with requests from other sites' pages too (another port or a
       // sibling subdomain is "same site"): a browser handshake must come from our own origin.
@@ -68,7 +79,8 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const reply = typeof ack === "function" ? ack : () => {};
       const parsed = runnerAttachInput.safeParse(raw);
       if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
-      if (!(await deps.db.runner.count({ where: { id: parsed.data.runnerId } }))) return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
+      if (!(await deps.db.runner.count({ where: { id: parsed.data.runnerId } })))
+        return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
       await socket.join(ROOMS.runner(parsed.data.runnerId));
       reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });
     });
@@ -76,19 +88,34 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const parsed = runnerAttachInput.safeParse(raw);
       if (parsed.success) void socket.leave(ROOMS.runner(parsed.data.runnerId));
     });
-    const command = async (raw: unknown, schema: typeof runnerInputMessage | typeof runnerResizeMessage): Promise<CommandAck> => {
+    const command = async (
+      raw: unknown,
+      schema: typeof runnerInputMessage | typeof runnerResizeMessage,
+    ): Promise<CommandAck> => {
       const { principal } = socket.data;
-      if (!roleAtLeast(principal.user.role, "operator") || !principal.scopes.includes("write")) return { ok: false, code: "FORBIDDEN", message: "Viewers cannot type into runners." };
+      if (!roleAtLeast(principal.user.role, "operator") || !principal.scopes.includes("write"))
+        return { ok: false, code: "FORBIDDEN", message: "Viewers cannot type into runners." };
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return { ok: false, code: "VALIDATION", message: "Bad terminal message." };
       const nodeId = await runnerNode(deps, parsed.data.runnerId);
       if (!nodeId) return { ok: false, code: "NOT_FOUND", message: "No such runner." };
       const p = parsed.data;
-      const sent = "data" in p ? deps.fleet.agents.input(nodeId, p.runnerId, p.data) : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
-      return sent ? { ok: true } : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
+      const sent =
+        "data" in p
+          ? deps.fleet.agents.input(nodeId, p.runnerId, p.data)
+          : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
+      return sent
+        ? { ok: true }
+        : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
     };
-    socket.on("runner:input", (raw, ack) => void command(raw, runnerInputMessage).then((r) => typeof ack === "function" && ack(r)));
-    socket.on("runner:resize", (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)));
+    socket.on(
+      "runner:input",
+      (raw, ack) => void command(raw, runnerInputMessage).then((r) => typeof ack === "function" && ack(r)),
+    );
+    socket.on(
+      "runner:resize",
+      (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)),
+    );
   });
 
   attachAgentNamespace(io as Server, deps);

@@ -18,8 +18,16 @@ export class LoginRateLimiter {
   private readonly account: RateLimiterMemory;
 
   constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    this.ip = new RateLimiterMemory({ keyPrefix: "login-ip", points: limits.perIpPoints, duration: limits.windowSeconds });
-    this.account = new RateLimiterMemory({ keyPrefix: "login-acct", points: limits.perAccountFailures, duration: limits.windowSeconds });
+    this.ip = new RateLimiterMemory({
+      keyPrefix: "login-ip",
+      points: limits.perIpPoints,
+      duration: limits.windowSeconds,
+    });
+    this.account = new RateLimiterMemory({
+      keyPrefix: "login-acct",
+      points: limits.perAccountFailures,
+      duration: limits.windowSeconds,
+    });
   }
 
   /** False when this attempt must be refused without checking the password. */

@@ -10,7 +10,8 @@ import type { LoginRateLimiter } from "./login-rate-limit.ts";
 export const CLIENT_IP_HEADER = "x-stratavore-client-ip";
 
 // next-auth ships CommonJS with `exports.default`; under native ESM the default import is the whole module.
-const CredentialsProvider = ((credentialsModule as unknown as { default?: typeof credentialsModule }).default ?? credentialsModule);
+const CredentialsProvider =
+  (credentialsModule as unknown as { default?: typeof credentialsModule }).default ?? credentialsModule;
 
 export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiConfig): AuthOptions {
   return {
@@ -26,7 +27,11 @@ export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiC
         async authorize(credentials, req) {
           const ip = String(req?.headers?.[CLIENT_IP_HEADER] ?? "unknown");
           try {
-            const user = await verifyCredentials(db, limiter, { email: credentials?.email, password: credentials?.password, ip });
+            const user = await verifyCredentials(db, limiter, {
+              email: credentials?.email,
+              password: credentials?.password,
+              ip,
+            });
             return user ? { id: user.id, email: user.email, name: user.name } : null;
           } catch (err) {
             // next-auth passes the thrown message to the login page as `error`.

@@ -9,7 +9,11 @@ import { evaluateBudgets } from "./enforcement.ts";
  * paused already, ended, or not this node's); false while it cannot be recorded yet — the
  * runner is still `starting` here (its launch answer not yet processed) — so the agent retries.
  */
-export async function recordAllowancePause(deps: ApiDeps, nodeId: string, s: { runnerId: string; budgetId: string; spentTokens: number; spentUsd: number }): Promise<boolean> {
+export async function recordAllowancePause(
+  deps: ApiDeps,
+  nodeId: string,
+  s: { runnerId: string; budgetId: string; spentTokens: number; spentUsd: number },
+): Promise<boolean> {
   const runner = await deps.db.runner.findUnique({ where: { id: s.runnerId }, select: { nodeId: true, status: true } });
   if (!runner || runner.nodeId !== nodeId) return true;
   if (runner.status === "starting") return false;
@@ -18,7 +22,10 @@ export async function recordAllowancePause(deps: ApiDeps, nodeId: string, s: { r
   if (!budget) return true;
   const spent = s.spentUsd > 0 ? `$${s.spentUsd.toFixed(4)}, ${s.spentTokens} tokens` : `${s.spentTokens} tokens`;
   try {
-    const paused = await setPaused(deps, { nodeId }, s.runnerId, true, { reason: `budget '${budget.name}': this runner's share of what remained is spent (${spent})`, budgetId: s.budgetId });
+    const paused = await setPaused(deps, { nodeId }, s.runnerId, true, {
+      reason: `budget '${budget.name}': this runner's share of what remained is spent (${spent})`,
+      budgetId: s.budgetId,
+    });
     await evaluateBudgets(deps, [paused.projectId], [s.runnerId]);
     return true;
   } catch (err) {

@@ -1,6 +1,15 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
 import { checkedEvent } from "../realtime/bus.ts";
-import { deleteBudgetRow, findBudgetRow, findProject, findRunner, insertBudget, listBudgetRows, updateBudgetRow, type Tx } from "@stratavore/db";
+import {
+  deleteBudgetRow,
+  findBudgetRow,
+  findProject,
+  findRunner,
+  insertBudget,
+  listBudgetRows,
+  updateBudgetRow,
+  type Tx,
+} from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -9,7 +18,11 @@ import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
 import { pushAllowancesEverywhere } from "./policy/allowances.ts";
 import { releaseBudgetPauses } from "./enforcement.ts";
 
-async function resolveScope(db: Tx, scope: "global" | "project" | "runner", ref: string | undefined): Promise<string | null> {
+async function resolveScope(
+  db: Tx,
+  scope: "global" | "project" | "runner",
+  ref: string | undefined,
+): Promise<string | null> {
   if (scope === "global") return null;
   if (scope === "project") {
     const p = await findProject(db, ref ?? "");
@@ -38,31 +51,80 @@ function announce(deps: ApiDeps, budget: Budget): Budget {
   return budget;
 }
 
-export async function createBudget(deps: ApiDeps, actor: Principal, input: { name: string; scope: "global" | "project" | "runner"; scopeRef?: string; period: "hourly" | "daily" | "weekly" | "monthly"; limitTokens?: number | null; limitUsd?: number | null; warnPercent: number; action: "notify" | "block_launch" | "pause" | "terminate" }): Promise<Budget> {
+export async function createBudget(
+  deps: ApiDeps,
+  actor: Principal,
+  input: {
+    name: string;
+    scope: "global" | "project" | "runner";
+    scopeRef?: string;
+    period: "hourly" | "daily" | "weekly" | "monthly";
+    limitTokens?: number | null;
+    limitUsd?: number | null;
+    warnPercent: number;
+    action: "notify" | "block_launch" | "pause" | "terminate";
+  },
+): Promise<Budget> {
   const scopeId = await resolveScope(deps.db, input.scope, input.scopeRef);
   const row = await inTransaction(deps.db, deps.bus, async (tx) => {
     const created = await insertBudget(tx, {
-      name: input.name, scope: input.scope, scopeId, period: input.period, warnPercent: input.warnPercent, action: input.action,
-      limitTokens: input.limitTokens == null ? null : BigInt(input.limitTokens), limitUsd: input.limitUsd ?? null, createdById: actor.user.id,
+      name: input.name,
+      scope: input.scope,
+      scopeId,
+      period: input.period,
+      warnPercent: input.warnPercent,
+      action: input.action,
+      limitTokens: input.limitTokens == null ? null : BigInt(input.limitTokens),
+      limitUsd: input.limitUsd ?? null,
+      createdById: actor.user.id,
     });
-    await audit(tx, deps.config.auditKey, actor, { type: "budget.created", entityType: "budget", entityId: created.id, data: { name: input.name, scope: input.scope, action: input.action } });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "budget.created",
+      entityType: "budget",
+      entityId: created.id,
+      data: { name: input.name, scope: input.scope, action: input.action },
+    });
     return created;
   });
   await pushAllowancesEverywhere(deps);
   return announce(deps, await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
 }
 
-export async function updateBudget(deps: ApiDeps, actor: Principal, input: { id: string; name?: string; limitTokens?: number | null; limitUsd?: number | null; warnPercent?: number; action?: "notify" | "block_launch" | "pause" | "terminate"; enabled?: boolean }): Promise<Budget> {
+export async function updateBudget(
+  deps: ApiDeps,
+  actor: Principal,
+  input: {
+    id: string;
+    name?: string;
+    limitTokens?: number | null;
+    limitUsd?: number | null;
+    warnPercent?: number;
+    action?: "notify" | "block_launch" | "pause" | "terminate";
+    enabled?: boolean;
+  },
+): Promise<Budget> {
   const { id, limitTokens, ...rest } = input;
   const current = await findBudgetRow(deps.db, id);
   if (!current) throw new AppError("NOT_FOUND", "No such budget.");
-  const nextTokens = limitTokens === undefined ? current.limitTokens : limitTokens === null ? null : BigInt(limitTokens);
+  const nextTokens =
+    limitTokens === undefined ? current.limitTokens : limitTokens === null ? null : BigInt(limitTokens);
   const nextUsd = input.limitUsd === undefined ? current.limitUsd : input.limitUsd;
-  if (nextTokens === null && nextUsd === null) throw new AppError("VALIDATION", "A budget needs a token limit, a USD limit, or both.");
+  if (nextTokens === null && nextUsd === null)
+    throw new AppError("VALIDATION", "A budget needs a token limit, a USD limit, or both.");
   const row = await inTransaction(deps.db, deps.bus, async (tx) => {
     // A changed limit re-arms the warning and the action for the current period.
-    const updated = await updateBudgetRow(tx, id, { ...rest, limitTokens: nextTokens, warnedPeriod: null, trippedPeriod: null });
-    await audit(tx, deps.config.auditKey, actor, { type: "budget.updated", entityType: "budget", entityId: id, data: { changed: Object.keys(input).filter((k) => k !== "id") } });
+    const updated = await updateBudgetRow(tx, id, {
+      ...rest,
+      limitTokens: nextTokens,
+      warnedPeriod: null,
+      trippedPeriod: null,
+    });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "budget.updated",
+      entityType: "budget",
+      entityId: id,
+      data: { changed: Object.keys(input).filter((k) => k !== "id") },
+    });
     return updated;
   });
   // A raised limit (or a disabled budget) lets go of the runners it paused, at once.

@@ -9,8 +9,13 @@ import { pushAllowances } from "./policy/allowances.ts";
 import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
 import { usedOf } from "./policy/checks.ts";
 
-async function runnersInScope(deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting" | "lost")[]): Promise<string[]> {
-  const where = b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
+async function runnersInScope(
+  deps: ApiDeps,
+  b: Budget,
+  statuses: ("running" | "paused" | "starting" | "lost")[],
+): Promise<string[]> {
+  const where =
+    b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
   const rows = await deps.db.runner.findMany({ where: { ...where, status: { in: statuses } }, select: { id: true } });
   return rows.map((r) => r.id);
 }
@@ -34,7 +39,8 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
     deps.bus.publish([checkedEvent(ROOMS.fleet, "budget:update", { seq: deps.fleet.nextMetricsSeq(), budget: view })]);
   }
   // New usage changed what remains: every runner under a stopping budget gets its new share.
-  if (rows.some((r) => r.action === "pause" || r.action === "terminate")) await pushAllowances(deps, projectIds, new Map(views.map((v) => [v.id, v])));
+  if (rows.some((r) => r.action === "pause" || r.action === "terminate"))
+    await pushAllowances(deps, projectIds, new Map(views.map((v) => [v.id, v])));
   return views;
 }
 
@@ -43,10 +49,18 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
     const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
     // running meanwhile keeps spending past the limit.
-    await Promise.all((await runnersInScope(deps, view, ["running"])).map((id) => setPaused(deps, null, id, true, cause).catch((err: unknown) => actionFailed(deps, view, id, err))));
+    await Promise.all(
+      (await runnersInScope(deps, view, ["running"])).map((id) =>
+        setPaused(deps, null, id, true, cause).catch((err: unknown) => actionFailed(deps, view, id, err)),
+      ),
+    );
   } else if (view.action === "terminate") {
     // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
-    await Promise.all((await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) => stopRunner(deps, null, id, "stop").catch((err: unknown) => actionFailed(deps, view, id, err))));
+    await Promise.all(
+      (await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) =>
+        stopRunner(deps, null, id, "stop").catch((err: unknown) => actionFailed(deps, view, id, err)),
+      ),
+    );
   }
 }
 
@@ -59,7 +73,14 @@ async function actionFailed(deps: ApiDeps, view: Budget, runnerId: string, err: 
   if (err instanceof AppError && err.code === "INVALID_TRANSITION") return;
   const error = err instanceof AppError ? `${err.code}: ${err.message}` : String(err);
   deps.log("warn", `budget ${view.action} of a runner failed`, { budgetId: view.id, runnerId, error });
-  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, null, { type: "budget.action_failed", entityType: "budget", entityId: view.id, data: { name: view.name, action: view.action, runnerId, error } })).catch(() => undefined);
+  await inTransaction(deps.db, deps.bus, (tx) =>
+    audit(tx, deps.config.auditKey, null, {
+      type: "budget.action_failed",
+      entityType: "budget",
+      entityId: view.id,
+      data: { name: view.name, action: view.action, runnerId, error },
+    }),
+  ).catch(() => undefined);
 }
 
 /**
@@ -68,10 +89,22 @@ async function actionFailed(deps: ApiDeps, view: Budget, runnerId: string, err: 
  */
 async function warnUnpriced(deps: ApiDeps, view: Budget): Promise<void> {
   if (view.limitUsd === null || view.unpricedTokens <= 0) return;
-  const said = await deps.db.event.count({ where: { type: "budget.unpriced_usage", entityId: view.id, createdAt: { gte: view.periodStart } } });
+  const said = await deps.db.event.count({
+    where: { type: "budget.unpriced_usage", entityId: view.id, createdAt: { gte: view.periodStart } },
+  });
   if (said) return;
-  deps.log("warn", "a USD budget covers usage of models with no price; it cannot be fully evaluated in dollars", { budgetId: view.id, unpricedTokens: view.unpricedTokens });
-  await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, null, { type: "budget.unpriced_usage", entityType: "budget", entityId: view.id, data: { name: view.name, unpricedTokens: view.unpricedTokens } }));
+  deps.log("warn", "a USD budget covers usage of models with no price; it cannot be fully evaluated in dollars", {
+    budgetId: view.id,
+    unpricedTokens: view.unpricedTokens,
+  });
+  await inTransaction(deps.db, deps.bus, (tx) =>
+    audit(tx, deps.config.auditKey, null, {
+      type: "budget.unpriced_usage",
+      entityType: "budget",
+      entityId: view.id,
+      data: { name: view.name, unpricedTokens: view.unpricedTokens },
+    }),
+  );
 }
 
 /**
@@ -87,13 +120,29 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
   await deps.db.$transaction(async (tx) => {
     const warn = wantWarn && (await claimBudgetThreshold(tx, row.id, "warnedPeriod", start));
     const trip = wantTrip && (await claimBudgetThreshold(tx, row.id, "trippedPeriod", start));
-    const data = { name: view.name, usedTokens: view.usedTokens, usedUsd: view.usedUsd, percent: Math.round(view.fraction * 100), action: view.action };
-    if (warn) await audit(tx, deps.config.auditKey, null, { type: "budget.warning", entityType: "budget", entityId: row.id, data });
-    if (trip) await audit(tx, deps.config.auditKey, null, { type: "budget.exceeded", entityType: "budget", entityId: row.id, data });
+    const data = {
+      name: view.name,
+      usedTokens: view.usedTokens,
+      usedUsd: view.usedUsd,
+      percent: Math.round(view.fraction * 100),
+      action: view.action,
+    };
+    if (warn)
+      await audit(tx, deps.config.auditKey, null, {
+        type: "budget.warning",
+        entityType: "budget",
+        entityId: row.id,
+        data,
+      });
+    if (trip)
+      await audit(tx, deps.config.auditKey, null, {
+        type: "budget.exceeded",
+        entityType: "budget",
+        entityId: row.id,
+        data,
+      });
   });
 }
-
-
 
 /**
  * Raising a budget's limit, disabling or deleting it, or a new period thaws the runners that
@@ -115,7 +164,8 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
   const projectOf = new Map(paused.map((r) => [r.id, r.projectId]));
   // A node that is not connected cannot thaw anything now; a later pass will.
   for (const r of paused) {
-    if (r.pausedByBudgetId && r.nodeId && deps.fleet.agents.isConnected(r.nodeId)) byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
+    if (r.pausedByBudgetId && r.nodeId && deps.fleet.agents.isConnected(r.nodeId))
+      byBudget.set(r.pausedByBudgetId, [...(byBudget.get(r.pausedByBudgetId) ?? []), r.id]);
   }
   let released = 0;
   for (const [budgetId, runnerIds] of byBudget) {
@@ -125,18 +175,43 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     // Fresh shares before the thaw: a runner must never run on the allowance that froze it.
     await pushAllowances(deps, [...new Set(runnerIds.map((id) => projectOf.get(id) ?? ""))]);
     const thawed: string[] = [];
-    await Promise.all(runnerIds.map(async (id) => {
-      const err = await setPaused(deps, null, id, false).then(() => null, (e: unknown) => e);
-      if (!err) thawed.push(id);
-      // Another budget still holds it: that one owns the pause now (and its lifting thaws it).
-      else if (err instanceof AppError && err.code === "BUDGET_BLOCKED" && typeof err.details?.budgetId === "string") {
-        await deps.db.runner.updateMany({ where: { id, status: "paused" }, data: { pausedByBudgetId: err.details.budgetId, pauseReason: err.message } });
-      }
-    }));
+    await Promise.all(
+      runnerIds.map(async (id) => {
+        const err = await setPaused(deps, null, id, false).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (!err) thawed.push(id);
+        // Another budget still holds it: that one owns the pause now (and its lifting thaws it).
+        else if (
+          err instanceof AppError &&
+          err.code === "BUDGET_BLOCKED" &&
+          typeof err.details?.budgetId === "string"
+        ) {
+          await deps.db.runner.updateMany({
+            where: { id, status: "paused" },
+            data: { pausedByBudgetId: err.details.budgetId, pauseReason: err.message },
+          });
+        }
+      }),
+    );
     if (thawed.length === 0) continue;
     released += thawed.length;
-    const why = !row ? "deleted" : !row.enabled ? "disabled" : view?.action !== "pause" ? "action changed" : "under its limit";
-    await deps.db.$transaction((tx) => audit(tx, deps.config.auditKey, null, { type: "budget.released", entityType: "budget", entityId: budgetId, data: { runners: thawed, why } }));
+    const why = !row
+      ? "deleted"
+      : !row.enabled
+        ? "disabled"
+        : view?.action !== "pause"
+          ? "action changed"
+          : "under its limit";
+    await deps.db.$transaction((tx) =>
+      audit(tx, deps.config.auditKey, null, {
+        type: "budget.released",
+        entityType: "budget",
+        entityId: budgetId,
+        data: { runners: thawed, why },
+      }),
+    );
   }
   return released;
 }

@@ -11,7 +11,9 @@ function agentAnswering(answer: unknown | "never"): AgentSocket {
     id: "s1",
     connected: true,
     disconnect: () => undefined,
-    timeout: () => ({ emitWithAck: async () => (answer === "never" ? Promise.reject(new Error("operation has timed out")) : answer) }),
+    timeout: () => ({
+      emitWithAck: async () => (answer === "never" ? Promise.reject(new Error("operation has timed out")) : answer),
+    }),
   } as unknown as AgentSocket;
 }
 
@@ -19,27 +21,62 @@ describe("the server side of the agent protocol", () => {
   it("passes answers in the contract through, typed", async () => {
     const reg = new AgentRegistry();
     reg.attach("n1", agentAnswering({ ok: true, pid: 4242 }));
-    expect(await reg.launch("n1", { runnerId: RUNNER, cwd: "/", spec: { mode: "new", sessionId: RUNNER }, cols: 80, rows: 24 }, 1000)).toEqual({ ok: true, pid: 4242 });
+    expect(
+      await reg.launch(
+        "n1",
+        { runnerId: RUNNER, cwd: "/", spec: { mode: "new", sessionId: RUNNER }, cols: 80, rows: 24 },
+        1000,
+      ),
+    ).toEqual({ ok: true, pid: 4242 });
     reg.attach("n2", agentAnswering({ ok: false, code: "ALLOWANCE_SPENT", message: "spent", budgetId: RUNNER }));
-    expect(await reg.signal("n2", { runnerId: RUNNER, action: "resume" }, 1000)).toEqual({ ok: false, code: "ALLOWANCE_SPENT", message: "spent", budgetId: RUNNER });
+    expect(await reg.signal("n2", { runnerId: RUNNER, action: "resume" }, 1000)).toEqual({
+      ok: false,
+      code: "ALLOWANCE_SPENT",
+      message: "spent",
+      budgetId: RUNNER,
+    });
   });
 
   it("turns an unknown code, a malformed answer, silence or no connection into the command's own failure", async () => {
     const reg = new AgentRegistry();
     reg.attach("odd", agentAnswering({ ok: false, code: "SOMETHING_NEW", message: "?" }));
-    expect(await reg.launch("odd", { runnerId: RUNNER, cwd: "/", spec: { mode: "new", sessionId: RUNNER }, cols: 80, rows: 24 }, 1000)).toMatchObject({ ok: false, code: "UNREACHABLE", message: expect.stringContaining("outside the agent protocol") });
+    expect(
+      await reg.launch(
+        "odd",
+        { runnerId: RUNNER, cwd: "/", spec: { mode: "new", sessionId: RUNNER }, cols: 80, rows: 24 },
+        1000,
+      ),
+    ).toMatchObject({ ok: false, code: "UNREACHABLE", message: expect.stringContaining("outside the agent protocol") });
     reg.attach("junk", agentAnswering("yes"));
-    expect(await reg.signal("junk", { runnerId: RUNNER, action: "pause" }, 1000)).toMatchObject({ ok: false, code: "SIGNAL_FAILED" });
+    expect(await reg.signal("junk", { runnerId: RUNNER, action: "pause" }, 1000)).toMatchObject({
+      ok: false,
+      code: "SIGNAL_FAILED",
+    });
     reg.attach("mute", agentAnswering("never"));
-    expect(await reg.logs("mute", RUNNER, 10, 1000)).toMatchObject({ ok: false, code: "NO_LOG", message: expect.stringContaining("did not answer") });
-    expect(await reg.restore("absent", { sessionId: "s", cwd: "/", files: [] }, 1000)).toMatchObject({ ok: false, code: "NODE_UNAVAILABLE", message: expect.stringContaining("not connected") });
+    expect(await reg.logs("mute", RUNNER, 10, 1000)).toMatchObject({
+      ok: false,
+      code: "NO_LOG",
+      message: expect.stringContaining("did not answer"),
+    });
+    expect(await reg.restore("absent", { sessionId: "s", cwd: "/", files: [] }, 1000)).toMatchObject({
+      ok: false,
+      code: "NODE_UNAVAILABLE",
+      message: expect.stringContaining("not connected"),
+    });
   });
 
   it("answers a failed batch with the AppError's code, or INTERNAL (logged, no internals)", () => {
     const logs: string[] = [];
     const deps = { log: (_l: string, msg: string) => void logs.push(msg) };
-    expect(toAck(deps, new AppError("FORBIDDEN", "Not your session."), { nodeId: "n", what: "transcript batch" })).toEqual({ ok: false, code: "FORBIDDEN", message: "Not your session." });
-    expect(toAck(deps, new Error("duplicate key value violates unique constraint \"x\""), { nodeId: "n", what: "usage batch" })).toEqual({ ok: false, code: "INTERNAL", message: "Server error" });
+    expect(
+      toAck(deps, new AppError("FORBIDDEN", "Not your session."), { nodeId: "n", what: "transcript batch" }),
+    ).toEqual({ ok: false, code: "FORBIDDEN", message: "Not your session." });
+    expect(
+      toAck(deps, new Error('duplicate key value violates unique constraint "x"'), {
+        nodeId: "n",
+        what: "usage batch",
+      }),
+    ).toEqual({ ok: false, code: "INTERNAL", message: "Server error" });
     expect(logs).toEqual(["usage batch failed"]);
   });
 });

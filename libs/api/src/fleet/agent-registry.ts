@@ -1,8 +1,18 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import {
-  launchAckSchema, logsAckSchema, restoreAckSchema, signalAckSchema,
-  type AgentToServerEvents, type LaunchAck, type LaunchCommand, type LogsAck, type RestoreAck, type ServerToAgentEvents, type SignalAck, type SignalCommand,
+  launchAckSchema,
+  logsAckSchema,
+  restoreAckSchema,
+  signalAckSchema,
+  type AgentToServerEvents,
+  type LaunchAck,
+  type LaunchCommand,
+  type LogsAck,
+  type RestoreAck,
+  type ServerToAgentEvents,
+  type SignalAck,
+  type SignalCommand,
 } from "@stratavore/contracts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
@@ -33,19 +43,39 @@ export class AgentRegistry {
   }
 
   launch(nodeId: string, cmd: LaunchCommand, timeoutMs: number): Promise<LaunchAck> {
-    return this.request(nodeId, "agent:launch", cmd, timeoutMs, launchAckSchema, (why) => ({ ok: false, code: "UNREACHABLE", message: `The node's agent ${why}.` }));
+    return this.request(nodeId, "agent:launch", cmd, timeoutMs, launchAckSchema, (why) => ({
+      ok: false,
+      code: "UNREACHABLE",
+      message: `The node's agent ${why}.`,
+    }));
   }
 
   signal(nodeId: string, cmd: SignalCommand, timeoutMs: number): Promise<SignalAck> {
-    return this.request(nodeId, "agent:signal", cmd, timeoutMs, signalAckSchema, (why) => ({ ok: false, code: "SIGNAL_FAILED", message: `The node's agent ${why}.` }));
+    return this.request(nodeId, "agent:signal", cmd, timeoutMs, signalAckSchema, (why) => ({
+      ok: false,
+      code: "SIGNAL_FAILED",
+      message: `The node's agent ${why}.`,
+    }));
   }
 
   logs(nodeId: string, runnerId: string, maxLines: number, timeoutMs: number): Promise<LogsAck> {
-    return this.request(nodeId, "agent:logs", { runnerId, maxLines }, timeoutMs, logsAckSchema, (why) => ({ ok: false, code: "NO_LOG", message: `The runner's node ${why}.` }));
+    return this.request(nodeId, "agent:logs", { runnerId, maxLines }, timeoutMs, logsAckSchema, (why) => ({
+      ok: false,
+      code: "NO_LOG",
+      message: `The runner's node ${why}.`,
+    }));
   }
 
-  restore(nodeId: string, cmd: Parameters<ServerToAgentEvents["agent:restore"]>[0], timeoutMs: number): Promise<RestoreAck> {
-    return this.request(nodeId, "agent:restore", cmd, timeoutMs, restoreAckSchema, (why) => ({ ok: false, code: "NODE_UNAVAILABLE", message: `The node's agent ${why}.` }));
+  restore(
+    nodeId: string,
+    cmd: Parameters<ServerToAgentEvents["agent:restore"]>[0],
+    timeoutMs: number,
+  ): Promise<RestoreAck> {
+    return this.request(nodeId, "agent:restore", cmd, timeoutMs, restoreAckSchema, (why) => ({
+      ok: false,
+      code: "NODE_UNAVAILABLE",
+      message: `The node's agent ${why}.`,
+    }));
   }
 
   /**

@@ -20,8 +20,13 @@ export interface FleetConfig {
 }
 
 export const DEFAULT_FLEET_CONFIG: FleetConfig = {
-  heartbeatTtlMs: 30_000, reconcileIntervalMs: 5_000, restartBaseMs: 2_000, agentAckTimeoutMs: 15_000,
-  restartWaitMs: 30 * 60_000, lostTimeoutMs: 10 * 60_000, agentReconnectMaxMs: 30_000,
+  heartbeatTtlMs: 30_000,
+  reconcileIntervalMs: 5_000,
+  restartBaseMs: 2_000,
+  agentAckTimeoutMs: 15_000,
+  restartWaitMs: 30 * 60_000,
+  lostTimeoutMs: 10 * 60_000,
+  agentReconnectMaxMs: 30_000,
 };
 
 /** The process-local half of fleet state: live sockets and terminal buffers. The rest is in Postgres. */
@@ -78,7 +83,10 @@ export class Fleet {
   serially<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
-    const tail = next.then(() => undefined, () => undefined);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
     this.queues.set(key, tail);
     // Keys are per runner too: forget a queue once nothing waits on it.
     void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));

@@ -20,7 +20,8 @@ export class ScrollbackStore {
     if (last && seq <= last.seq) return false; // replayed after a reconnect: already have it
     buf.chunks.push({ seq, data });
     buf.bytes += data.length;
-    while (buf.bytes > this.maxBytesPerRunner && buf.chunks.length > 1) buf.bytes -= buf.chunks.shift()?.data.length ?? 0;
+    while (buf.bytes > this.maxBytesPerRunner && buf.chunks.length > 1)
+      buf.bytes -= buf.chunks.shift()?.data.length ?? 0;
     return true;
   }
 

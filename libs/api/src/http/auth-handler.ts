@@ -31,7 +31,10 @@ async function readBody(req: IncomingMessage, limit = 64_000): Promise<Record<st
 export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const segments = url.pathname.slice(AUTH_PATH.length + 1).split("/").filter(Boolean);
+    const segments = url.pathname
+      .slice(AUTH_PATH.length + 1)
+      .split("/")
+      .filter(Boolean);
     let body: Record<string, string> | undefined;
     try {
       body = await readBody(req);
@@ -41,10 +44,21 @@ export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
       return;
     }
     req.headers[CLIENT_IP_HEADER] = clientIp(req, trustProxy);
-    const shim = Object.assign(req, { query: { ...Object.fromEntries(url.searchParams), nextauth: segments }, body, cookies: parseCookieHeader(req.headers.cookie) });
+    const shim = Object.assign(req, {
+      query: { ...Object.fromEntries(url.searchParams), nextauth: segments },
+      body,
+      cookies: parseCookieHeader(req.headers.cookie),
+    });
     const out = Object.assign(res, {
-      status(code: number) { res.statusCode = code; return out; },
-      json(value: unknown) { res.setHeader("Content-Type", "application/json"); res.end(JSON.stringify(value)); return out; },
+      status(code: number) {
+        res.statusCode = code;
+        return out;
+      },
+      json(value: unknown) {
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify(value));
+        return out;
+      },
       send(value: unknown) {
         if (typeof value === "object" && value !== null && !Buffer.isBuffer(value)) return out.json(value);
         res.end(value as string | Buffer | undefined);

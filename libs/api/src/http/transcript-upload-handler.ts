@@ -11,7 +11,16 @@ export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
 const MAX_BYTES = 1024 * 1024 * 1024;
 const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
 const BATCH = 500;
-const STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412, TOO_MANY_REQUESTS: 429, INTERNAL_SERVER_ERROR: 500 };
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
 
 /**
  * `stratavore import` sends each transcript file here after `usage.import` created its session,
@@ -31,7 +40,9 @@ export function createTranscriptUploadHandler(deps: ApiDeps) {
       const app = err instanceof AppError ? err : null;
       if (!app) deps.log("error", "transcript upload failed", { error: String(err) });
       const code = app?.code ?? "INTERNAL";
-      reply(res, STATUS[ERROR_CODES[code].http] ?? 500, { error: { code, message: app?.message ?? "Something went wrong on the server." } });
+      reply(res, STATUS[ERROR_CODES[code].http] ?? 500, {
+        error: { code, message: app?.message ?? "Something went wrong on the server." },
+      });
     }
   };
 }
@@ -49,7 +60,11 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
   const sessionId = url.searchParams.get("session") ?? "";
   const file = url.searchParams.get("file") ?? "";
   if (!isSessionId(sessionId)) throw new AppError("VALIDATION", "session must be a session id.");
-  if (file !== "" && !SUBAGENT_FILE.test(file)) throw new AppError("VALIDATION", "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).");
+  if (file !== "" && !SUBAGENT_FILE.test(file))
+    throw new AppError(
+      "VALIDATION",
+      "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).",
+    );
   const session = await deps.db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
   if (!session) throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
@@ -68,8 +83,10 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
   let offset = 0;
   const body = req.headers["content-encoding"] === "gzip" ? req.pipe(createGunzip()) : req;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (offset + chunk.length > MAX_BYTES) throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
-    for (const line of splitter.pushLines(chunk, offset)) await take(parseTranscriptEntry(line.text, { file, offset: line.start }));
+    if (offset + chunk.length > MAX_BYTES)
+      throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
+    for (const line of splitter.pushLines(chunk, offset))
+      await take(parseTranscriptEntry(line.text, { file, offset: line.start }));
     offset += chunk.length;
   }
   const tailStart = offset - splitter.pendingBytes;

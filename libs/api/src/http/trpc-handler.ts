@@ -15,7 +15,10 @@ export async function contextFor(deps: ApiDeps, req: IncomingMessage, trustProxy
   return { ...deps, principal, ip: clientIp(req, trustProxy) };
 }
 
-export function createTrpcHandler(deps: ApiDeps, trustProxy: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+export function createTrpcHandler(
+  deps: ApiDeps,
+  trustProxy: boolean,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,

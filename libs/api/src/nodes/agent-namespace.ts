@@ -1,6 +1,23 @@
 import type { Namespace, Server } from "socket.io";
-import { AGENT_NAMESPACE, AppError, ROOMS, agentAuthSchema, agentEventSchemas, allowanceSpentSchema, transcriptBatchSchema, usageBatchSchema, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
-import { authenticateAgent, markConnected, markDisconnected, reconcileInventory, type AgentIdentity } from "./agent-session.ts";
+import {
+  AGENT_NAMESPACE,
+  AppError,
+  ROOMS,
+  agentAuthSchema,
+  agentEventSchemas,
+  allowanceSpentSchema,
+  transcriptBatchSchema,
+  usageBatchSchema,
+  type AgentToServerEvents,
+  type ServerToAgentEvents,
+} from "@stratavore/contracts";
+import {
+  authenticateAgent,
+  markConnected,
+  markDisconnected,
+  reconcileInventory,
+  type AgentIdentity,
+} from "./agent-session.ts";
 import { archiveEntries } from "../sessions/archive-service.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
 import { ingestRunnerUsage } from "../usage/ledger-service.ts";
@@ -25,7 +42,12 @@ export function toAck(deps: Pick<ApiDeps, "log">, err: unknown, about: { nodeId:
   return { ok: false, code: "INTERNAL", message: "Server error" };
 }
 
-type AgentNamespace = Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, { identity: AgentIdentity }>;
+type AgentNamespace = Namespace<
+  AgentToServerEvents,
+  ServerToAgentEvents,
+  Record<string, never>,
+  { identity: AgentIdentity }
+>;
 
 /**
  * The `/agent` namespace: agents dial in (outbound only), authenticate with a join token or
@@ -46,7 +68,11 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     } catch (err) {
       const code = err instanceof AppError ? err.code : "INTERNAL";
       if (code === "INTERNAL") deps.log("error", "agent handshake failed", { error: String(err) });
-      next(Object.assign(new Error(code), { data: { code, message: err instanceof AppError ? err.message : "Server error" } }));
+      next(
+        Object.assign(new Error(code), {
+          data: { code, message: err instanceof AppError ? err.message : "Server error" },
+        }),
+      );
     }
   });
 
@@ -56,9 +82,15 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
 
     /** A message with an answer: invalid → VALIDATION; a failure → toAck (one translation). */
-    function answer<T, A>(ack: unknown, parsed: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } }, what: string, work: (payload: T) => Promise<A>): void {
+    function answer<T, A>(
+      ack: unknown,
+      parsed: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } },
+      what: string,
+      work: (payload: T) => Promise<A>,
+    ): void {
       const reply = typeof ack === "function" ? (ack as (a: A | AckFailure) => void) : () => {};
-      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? `bad ${what}` });
+      if (!parsed.success)
+        return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? `bad ${what}` });
       deps.fleet.track(work(parsed.data)).then(reply, (err: unknown) => reply(toAck(deps, err, { nodeId, what })));
     }
 
@@ -67,7 +99,9 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       (socket.on as (e: E, f: (p: unknown) => void) => void).call(socket, event, (payload: unknown) => {
         const parsed = agentEventSchemas[event].safeParse(payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
-        deps.fleet.track(Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0]))).catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
+        deps.fleet
+          .track(Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0])))
+          .catch((err: unknown) => deps.log("error", "agent message failed", { nodeId, event, error: String(err) }));
       });
     }
 
@@ -82,12 +116,17 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
       if (needsAttention.length === 0) return;
       // A beat is proof of life: lost runners come back; ones the database no longer counts die.
       const attention = new Set(needsAttention);
-      const strays = await adoptAndJudge(deps, nodeId, runners.filter((r) => attention.has(r.runnerId)));
+      const strays = await adoptAndJudge(
+        deps,
+        nodeId,
+        runners.filter((r) => attention.has(r.runnerId)),
+      );
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
     // State changes are checked against the database, not the per-process owner cache: after a
     // restart moved a runner, a late report from its old node must not end the new one.
-    const runsHereNow = async (runnerId: string) => (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;
+    const runsHereNow = async (runnerId: string) =>
+      (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;
     on("runner:session", async ({ runnerId, sessionId }) => {
       if (await runsHereNow(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
     });
@@ -96,7 +135,9 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.
     socket.on("runner:allowance_spent", (raw, ack) =>
       answer(ack, allowanceSpentSchema.safeParse(raw), "allowance report", async (r) =>
-        (await recordAllowancePause(deps, nodeId, r)) ? { ok: true as const } : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
+        (await recordAllowancePause(deps, nodeId, r))
+          ? { ok: true as const }
+          : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
       ),
     );
     on("runner:exited", async (p) => {
@@ -104,20 +145,30 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     });
     on("runner:output", async (p) => {
       if (!(await ownsRunner(p.runnerId))) return;
-      if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data)) deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
+      if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data))
+        deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
     });
     // Batches are answered: the agent keeps (spools) what was not accepted and sends it again.
     socket.on("usage:batch", (raw, ack) =>
-      answer(ack, usageBatchSchema.safeParse(raw), "usage batch", (b) => ingestRunnerUsage(deps, nodeId, b.runnerId, b.records).then((accepted) => ({ ok: true as const, accepted }))),
+      answer(ack, usageBatchSchema.safeParse(raw), "usage batch", (b) =>
+        ingestRunnerUsage(deps, nodeId, b.runnerId, b.records).then((accepted) => ({ ok: true as const, accepted })),
+      ),
     );
     socket.on("transcript:batch", (raw, ack) =>
-      answer(ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) => archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({ ok: true as const, accepted }))),
+      answer(ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) =>
+        archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({
+          ok: true as const,
+          accepted,
+        })),
+      ),
     );
     socket.on("disconnect", () => {
       deps.fleet.agents.detach(nodeId, socket);
       // A server going down is not the node going away; the heartbeat TTL settles it later.
       if (deps.fleet.closing) return;
-      deps.fleet.track(markDisconnected(deps, nodeId)).catch((err: unknown) => deps.log("error", "marking node offline failed", { nodeId, error: String(err) }));
+      deps.fleet
+        .track(markDisconnected(deps, nodeId))
+        .catch((err: unknown) => deps.log("error", "marking node offline failed", { nodeId, error: String(err) }));
     });
 
     markConnected(deps, nodeId)

@@ -1,6 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { AppError, type AgentHello, type Node } from "@stratavore/contracts";
-import { activeRunnerIdsOnNode, attachJoinTokenNode, consumeJoinToken, findNodeByCredential, insertNode, nodeNameTaken, updateNodeRow } from "@stratavore/db";
+import {
+  activeRunnerIdsOnNode,
+  attachJoinTokenNode,
+  consumeJoinToken,
+  findNodeByCredential,
+  insertNode,
+  nodeNameTaken,
+  updateNodeRow,
+} from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { hashSecret } from "./join-tokens-service.ts";
@@ -21,12 +29,22 @@ export interface AgentIdentity {
  * Handshake: a join token is exchanged (once) for a new node and its credential; a credential
  * identifies an existing, unrevoked node. Either way the node's self-description is refreshed.
  */
-export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: string; credential?: string; hello: AgentHello }): Promise<AgentIdentity> {
+export async function authenticateAgent(
+  deps: ApiDeps,
+  auth: { joinToken?: string; credential?: string; hello: AgentHello },
+): Promise<AgentIdentity> {
   const { hello } = auth;
   if (auth.credential) {
     const node = await findNodeByCredential(deps.db, hashSecret(auth.credential));
     if (!node) throw new AppError("UNAUTHENTICATED", "Unknown or revoked node credential.");
-    await updateNodeRow(deps.db, node.id, { hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, ...(hello.capabilities ? { capabilities: hello.capabilities } : {}) });
+    await updateNodeRow(deps.db, node.id, {
+      hostname: hello.hostname,
+      agentVersion: hello.agentVersion,
+      claudeVersion: hello.claudeVersion,
+      capacity: hello.capacity,
+      labels: hello.labels,
+      ...(hello.capabilities ? { capabilities: hello.capabilities } : {}),
+    });
     return { nodeId: node.id, nodeName: node.name };
   }
   const joinToken = auth.joinToken;
@@ -38,9 +56,23 @@ export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: strin
     // Names are unique; a second machine with the same hostname gets a suffix.
     let name = hello.name;
     for (let i = 2; await nodeNameTaken(tx, name); i++) name = `${hello.name}-${i}`;
-    const node = await insertNode(tx, { name, hostname: hello.hostname, agentVersion: hello.agentVersion, claudeVersion: hello.claudeVersion, capacity: hello.capacity, labels: hello.labels, credentialHash: hashSecret(credential), capabilities: hello.capabilities });
+    const node = await insertNode(tx, {
+      name,
+      hostname: hello.hostname,
+      agentVersion: hello.agentVersion,
+      claudeVersion: hello.claudeVersion,
+      capacity: hello.capacity,
+      labels: hello.labels,
+      credentialHash: hashSecret(credential),
+      capabilities: hello.capabilities,
+    });
     await attachJoinTokenNode(tx, tokenId, node.id);
-    await audit(tx, deps.config.auditKey, { nodeId: node.id }, { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } });
+    await audit(
+      tx,
+      deps.config.auditKey,
+      { nodeId: node.id },
+      { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } },
+    );
     return { nodeId: node.id, nodeName: name, credential };
   });
 }
@@ -49,7 +81,9 @@ export async function authenticateAgent(deps: ApiDeps, auth: { joinToken?: strin
 export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node> {
   const row = await deps.db.node.findUniqueOrThrow({ where: { id: nodeId }, select: { status: true } });
   const status = row.status === "draining" ? "draining" : "online";
-  return inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }));
+  return inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }),
+  );
 }
 
 export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
@@ -57,7 +91,17 @@ export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<v
   if (deps.fleet.agents.isConnected(nodeId)) return;
   const row = await deps.db.node.findUnique({ where: { id: nodeId }, select: { status: true } });
   if (!row || row.status === "offline") return;
-  await inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, row.status === "draining" ? "draining" : "offline", "node.disconnected"));
+  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    setNodeStatus(
+      deps,
+      tx,
+      outbox,
+      { nodeId },
+      nodeId,
+      row.status === "draining" ? "draining" : "offline",
+      "node.disconnected",
+    ),
+  );
 }
 
 /**
@@ -70,7 +114,12 @@ export async function reconcileInventory(deps: ApiDeps, nodeId: string, reported
   const active = await activeRunnerIdsOnNode(deps.db, nodeId);
   const reportedIds = new Set(reported.map((r) => r.runnerId));
   for (const r of active) {
-    if (!reportedIds.has(r.id)) await recordRunnerEnd(deps, { nodeId }, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "agent_restarted" });
+    if (!reportedIds.has(r.id))
+      await recordRunnerEnd(
+        deps,
+        { nodeId },
+        { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "agent_restarted" },
+      );
   }
   return adoptAndJudge(deps, nodeId, reported);
 }

@@ -10,11 +10,24 @@ import { inTransaction } from "../shared/transaction.ts";
 /** Join tokens and node credentials are full-entropy secrets, hashed like API tokens. */
 export { hashSecret };
 
-export async function createJoinToken(deps: ApiDeps, actor: Principal, ttlMinutes: number): Promise<{ token: JoinToken; secret: string }> {
+export async function createJoinToken(
+  deps: ApiDeps,
+  actor: Principal,
+  ttlMinutes: number,
+): Promise<{ token: JoinToken; secret: string }> {
   const secret = JOIN_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const token = await inTransaction(deps.db, deps.bus, async (tx) => {
-    const created = await insertJoinToken(tx, { tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttlMinutes * 60_000), createdById: actor.user.id });
-    await audit(tx, deps.config.auditKey, actor, { type: "join_token.created", entityType: "join_token", entityId: created.id, data: { ttlMinutes } });
+    const created = await insertJoinToken(tx, {
+      tokenHash: hashSecret(secret),
+      expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+      createdById: actor.user.id,
+    });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "join_token.created",
+      entityType: "join_token",
+      entityId: created.id,
+      data: { ttlMinutes },
+    });
     return created;
   });
   return { token, secret };
@@ -24,8 +37,13 @@ export const listAllJoinTokens = (deps: ApiDeps) => listJoinTokens(deps.db);
 
 export async function revokeUnusedJoinToken(deps: ApiDeps, actor: Principal, id: string): Promise<void> {
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    if (!(await revokeJoinToken(tx, id))) throw new AppError("NOT_FOUND", "No unused, unrevoked join token with this id.");
-    await audit(tx, deps.config.auditKey, actor, { type: "join_token.revoked", entityType: "join_token", entityId: id });
+    if (!(await revokeJoinToken(tx, id)))
+      throw new AppError("NOT_FOUND", "No unused, unrevoked join token with this id.");
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "join_token.revoked",
+      entityType: "join_token",
+      entityId: id,
+    });
   });
 }
 
@@ -34,11 +52,24 @@ export async function revokeUnusedJoinToken(deps: ApiDeps, actor: Principal, id:
  * attributed to the oldest admin (join tokens always have a creator).
  */
 export async function issueLocalJoinToken(deps: ApiDeps, ttlMinutes = 10): Promise<string> {
-  const admin = await deps.db.user.findFirstOrThrow({ where: { role: "admin" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const admin = await deps.db.user.findFirstOrThrow({
+    where: { role: "admin" },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
   const secret = JOIN_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    const created = await insertJoinToken(tx, { tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttlMinutes * 60_000), createdById: admin.id });
-    await audit(tx, deps.config.auditKey, null, { type: "join_token.created", entityType: "join_token", entityId: created.id, data: { ttlMinutes, local: true } });
+    const created = await insertJoinToken(tx, {
+      tokenHash: hashSecret(secret),
+      expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+      createdById: admin.id,
+    });
+    await audit(tx, deps.config.auditKey, null, {
+      type: "join_token.created",
+      entityType: "join_token",
+      entityId: created.id,
+      data: { ttlMinutes, local: true },
+    });
   });
   return secret;
 }

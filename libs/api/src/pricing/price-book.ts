@@ -16,14 +16,24 @@ export async function currentPriceBook(db: Db, maxAgeMs = 30_000): Promise<Price
     if (byPattern.get(o.modelPattern) && overrides.find((x) => x.modelPattern === o.modelPattern) !== o) continue;
     latest = Math.max(latest, o.effectiveFrom.getTime());
     byPattern.set(o.modelPattern, {
-      modelPattern: o.modelPattern, input: Number(o.inputPerMTok), output: Number(o.outputPerMTok), cacheWrite5m: Number(o.cacheWrite5mPerMTok),
-      cacheWrite1h: Number(o.cacheWrite1hPerMTok), cacheRead: Number(o.cacheReadPerMTok), longContextThreshold: o.longContextThreshold ?? undefined,
-      longContextInputMultiplier: o.longContextMultiplierInput === null ? undefined : Number(o.longContextMultiplierInput),
-      longContextOutputMultiplier: o.longContextMultiplierOutput === null ? undefined : Number(o.longContextMultiplierOutput),
+      modelPattern: o.modelPattern,
+      input: Number(o.inputPerMTok),
+      output: Number(o.outputPerMTok),
+      cacheWrite5m: Number(o.cacheWrite5mPerMTok),
+      cacheWrite1h: Number(o.cacheWrite1hPerMTok),
+      cacheRead: Number(o.cacheReadPerMTok),
+      longContextThreshold: o.longContextThreshold ?? undefined,
+      longContextInputMultiplier:
+        o.longContextMultiplierInput === null ? undefined : Number(o.longContextMultiplierInput),
+      longContextOutputMultiplier:
+        o.longContextMultiplierOutput === null ? undefined : Number(o.longContextMultiplierOutput),
       fastModeMultiplier: o.fastModeMultiplier === null ? undefined : Number(o.fastModeMultiplier),
     });
   }
-  const book = { version: latest ? `${SHIPPED_PRICE_VERSION}+overrides-${new Date(latest).toISOString()}` : SHIPPED_PRICE_VERSION, prices: [...byPattern.values()] };
+  const book = {
+    version: latest ? `${SHIPPED_PRICE_VERSION}+overrides-${new Date(latest).toISOString()}` : SHIPPED_PRICE_VERSION,
+    prices: [...byPattern.values()],
+  };
   cached = { at: Date.now(), book };
   return book;
 }

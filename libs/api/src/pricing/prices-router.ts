@@ -4,6 +4,12 @@ import { priceBookView, removePriceOverride, setPriceOverride } from "./pricing-
 
 export const pricesRouter = router({
   list: protectedProcedure.output(priceBookOutput).query(({ ctx }) => priceBookView(ctx)),
-  setOverride: adminProcedure.input(priceOverrideInput).output(priceBookOutput).mutation(({ ctx, input }) => setPriceOverride(ctx, ctx.principal, input)),
-  removeOverride: adminProcedure.input(priceOverrideRemoveInput).output(priceBookOutput).mutation(({ ctx, input }) => removePriceOverride(ctx, ctx.principal, input.modelPattern)),
+  setOverride: adminProcedure
+    .input(priceOverrideInput)
+    .output(priceBookOutput)
+    .mutation(({ ctx, input }) => setPriceOverride(ctx, ctx.principal, input)),
+  removeOverride: adminProcedure
+    .input(priceOverrideRemoveInput)
+    .output(priceBookOutput)
+    .mutation(({ ctx, input }) => removePriceOverride(ctx, ctx.principal, input.modelPattern)),
 });

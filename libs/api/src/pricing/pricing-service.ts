@@ -12,7 +12,10 @@ import { SHIPPED_PRICES } from "@stratavore/contracts";
 export async function priceBookView(deps: ApiDeps) {
   const book = await currentPriceBook(deps.db, 0);
   const shipped = new Map(SHIPPED_PRICES.map((p) => [p.modelPattern, JSON.stringify(p)]));
-  return { version: book.version, prices: book.prices.map((p) => ({ ...p, overridden: shipped.get(p.modelPattern) !== JSON.stringify(p) })) };
+  return {
+    version: book.version,
+    prices: book.prices.map((p) => ({ ...p, overridden: shipped.get(p.modelPattern) !== JSON.stringify(p) })),
+  };
 }
 
 /** Admin override of one model's prices (USD per million tokens); effective for new usage and `reprice`. */
@@ -21,13 +24,27 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
     await tx.priceTable.deleteMany({ where: { modelPattern: p.modelPattern, isOverride: true } });
     await tx.priceTable.create({
       data: {
-        version: `override-${randomUUID()}`, modelPattern: p.modelPattern, inputPerMTok: p.input, outputPerMTok: p.output, cacheWrite5mPerMTok: p.cacheWrite5m,
-        cacheWrite1hPerMTok: p.cacheWrite1h, cacheReadPerMTok: p.cacheRead, longContextThreshold: p.longContextThreshold ?? null,
-        longContextMultiplierInput: p.longContextInputMultiplier ?? null, longContextMultiplierOutput: p.longContextOutputMultiplier ?? null,
-        fastModeMultiplier: p.fastModeMultiplier ?? null, isOverride: true, effectiveFrom: new Date(),
+        version: `override-${randomUUID()}`,
+        modelPattern: p.modelPattern,
+        inputPerMTok: p.input,
+        outputPerMTok: p.output,
+        cacheWrite5mPerMTok: p.cacheWrite5m,
+        cacheWrite1hPerMTok: p.cacheWrite1h,
+        cacheReadPerMTok: p.cacheRead,
+        longContextThreshold: p.longContextThreshold ?? null,
+        longContextMultiplierInput: p.longContextInputMultiplier ?? null,
+        longContextMultiplierOutput: p.longContextOutputMultiplier ?? null,
+        fastModeMultiplier: p.fastModeMultiplier ?? null,
+        isOverride: true,
+        effectiveFrom: new Date(),
       },
     });
-    await audit(tx, deps.config.auditKey, actor, { type: "price.overridden", entityType: "price", entityId: p.modelPattern, data: { ...p } });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "price.overridden",
+      entityType: "price",
+      entityId: p.modelPattern,
+      data: { ...p },
+    });
   });
   forgetPriceBook();
   return priceBookView(deps);
@@ -36,7 +53,11 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
 export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {
   await inTransaction(deps.db, deps.bus, async (tx) => {
     await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } });
-    await audit(tx, deps.config.auditKey, actor, { type: "price.override_removed", entityType: "price", entityId: modelPattern });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "price.override_removed",
+      entityType: "price",
+      entityId: modelPattern,
+    });
   });
   forgetPriceBook();
   return priceBookView(deps);
@@ -54,13 +75,36 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
   let records = 0;
   let changed = 0;
   for (;;) {
-    const page = await deps.db.usageRecord.findMany({ where: { id: { gt: after }, ...stale }, orderBy: { id: "asc" }, take: 5000 });
+    const page = await deps.db.usageRecord.findMany({
+      where: { id: { gt: after }, ...stale },
+      orderBy: { id: "asc" },
+      take: 5000,
+    });
     const last = page.at(-1);
     if (!last) break;
     after = last.id;
     records += page.length;
-    const priced = page.map((u) => ({ id: u.id, old: u.costUsd === null ? null : Number(u.costUsd), wasEstimated: u.costEstimated, wasPricedAs: u.pricedAs, ...costOf(book, { model: u.model, speed: u.speed, inputTokens: Number(u.inputTokens), outputTokens: Number(u.outputTokens), cacheWrite5mTokens: Number(u.cacheWrite5mTokens), cacheWrite1hTokens: Number(u.cacheWrite1hTokens), cacheReadTokens: Number(u.cacheReadTokens) }) }));
-    const diff = priced.filter((p) => (p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9) || p.costEstimated !== p.wasEstimated || p.pricedAs !== p.wasPricedAs);
+    const priced = page.map((u) => ({
+      id: u.id,
+      old: u.costUsd === null ? null : Number(u.costUsd),
+      wasEstimated: u.costEstimated,
+      wasPricedAs: u.pricedAs,
+      ...costOf(book, {
+        model: u.model,
+        speed: u.speed,
+        inputTokens: Number(u.inputTokens),
+        outputTokens: Number(u.outputTokens),
+        cacheWrite5mTokens: Number(u.cacheWrite5mTokens),
+        cacheWrite1hTokens: Number(u.cacheWrite1hTokens),
+        cacheReadTokens: Number(u.cacheReadTokens),
+      }),
+    }));
+    const diff = priced.filter(
+      (p) =>
+        (p.old === null ? p.costUsd !== null : p.costUsd === null || Math.abs(p.old - p.costUsd) > 1e-9) ||
+        p.costEstimated !== p.wasEstimated ||
+        p.pricedAs !== p.wasPricedAs,
+    );
     changed += diff.length;
     if (diff.length) {
       await deps.db.$executeRaw`
@@ -70,6 +114,13 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
          WHERE u.id = v.id`;
     }
   }
-  if (!onlyStale || changed) await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, actor, { type: "usage.repriced", entityType: "usage", data: { records, changed, version: book.version } }));
+  if (!onlyStale || changed)
+    await inTransaction(deps.db, deps.bus, (tx) =>
+      audit(tx, deps.config.auditKey, actor, {
+        type: "usage.repriced",
+        entityType: "usage",
+        data: { records, changed, version: book.version },
+      }),
+    );
   return { records, changed, version: book.version };
 }

@@ -11,15 +11,34 @@ describe("projects", () => {
     const { api: admin } = await h.as("admin");
     const name = uniqueSlug("proj");
     const tag = uniqueSlug("tag");
-    const created = await op.projects.create({ name, path: "/srv/checkouts/app/", tags: [tag], description: "Payments service" });
-    expect(created).toMatchObject({ name, path: "/srv/checkouts/app", status: "idle", maxRunners: 5, activeRunners: 0, tags: [tag] });
+    const created = await op.projects.create({
+      name,
+      path: "/srv/checkouts/app/",
+      tags: [tag],
+      description: "Payments service",
+    });
+    expect(created).toMatchObject({
+      name,
+      path: "/srv/checkouts/app",
+      status: "idle",
+      maxRunners: 5,
+      activeRunners: 0,
+      tags: [tag],
+    });
 
     expect((await op.projects.list({ tag })).map((p) => p.name)).toEqual([name]);
     expect((await op.projects.list({ search: "PAYMENTS", tag })).map((p) => p.id)).toEqual([created.id]);
     expect(await op.projects.list({ status: "active", tag })).toEqual([]);
 
     const detail = await op.projects.get({ ref: name });
-    expect(detail.stats).toEqual({ activeRunners: 0, totalRunners: 0, sessions: 0, totalTokens: 0, costUsd: 0, lastActivityAt: null });
+    expect(detail.stats).toEqual({
+      activeRunners: 0,
+      totalRunners: 0,
+      sessions: 0,
+      totalTokens: 0,
+      costUsd: 0,
+      lastActivityAt: null,
+    });
     expect((await op.projects.get({ ref: created.id })).name).toBe(name);
 
     const renamed = `${name}-v2`;
@@ -45,8 +64,14 @@ describe("projects", () => {
     const detail = await admin.projects.get({ ref: p.name });
     expect(detail.status).toBe("active");
     expect(detail.stats).toMatchObject({ activeRunners: 1, totalRunners: 2 });
-    expect(await errorCodeOf(admin.projects.archive({ id: p.id }))).toEqual({ trpc: "PRECONDITION_FAILED", app: "PROJECT_HAS_ACTIVE_RUNNERS" });
-    expect(await errorCodeOf(admin.projects.delete({ id: p.id }))).toEqual({ trpc: "PRECONDITION_FAILED", app: "PROJECT_HAS_ACTIVE_RUNNERS" });
+    expect(await errorCodeOf(admin.projects.archive({ id: p.id }))).toEqual({
+      trpc: "PRECONDITION_FAILED",
+      app: "PROJECT_HAS_ACTIVE_RUNNERS",
+    });
+    expect(await errorCodeOf(admin.projects.delete({ id: p.id }))).toEqual({
+      trpc: "PRECONDITION_FAILED",
+      app: "PROJECT_HAS_ACTIVE_RUNNERS",
+    });
     expect((await admin.projects.get({ ref: p.id })).name).toBe(p.name);
   });
 
@@ -57,8 +82,13 @@ describe("projects", () => {
     expect(bad).toEqual({ trpc: "BAD_REQUEST", app: "VALIDATION" });
     const name = uniqueSlug("dup");
     await api.projects.create({ name, path: "/a" });
-    expect(await errorCodeOf(api.projects.create({ name, path: "/b" }))).toEqual({ trpc: "CONFLICT", app: "PROJECT_NAME_TAKEN" });
-    expect(await errorCodeOf(api.projects.update({ id: "00000000-0000-4000-8000-000000000000", description: "x" }))).toEqual({ trpc: "NOT_FOUND", app: "NOT_FOUND" });
+    expect(await errorCodeOf(api.projects.create({ name, path: "/b" }))).toEqual({
+      trpc: "CONFLICT",
+      app: "PROJECT_NAME_TAKEN",
+    });
+    expect(
+      await errorCodeOf(api.projects.update({ id: "00000000-0000-4000-8000-000000000000", description: "x" })),
+    ).toEqual({ trpc: "NOT_FOUND", app: "NOT_FOUND" });
     expect(await h.db.project.count()).toBe(before + 1);
   });
 

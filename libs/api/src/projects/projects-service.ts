@@ -1,18 +1,30 @@
 import type { z } from "zod";
 import {
-  AppError, ROOMS,
-  type Project, type ProjectDetail, type projectCreateInput, type ProjectUpdateInput,
+  AppError,
+  ROOMS,
+  type Project,
+  type ProjectDetail,
+  type projectCreateInput,
+  type ProjectUpdateInput,
 } from "@stratavore/contracts";
 import {
-  countActiveRunners, deleteProjectRow, eventsSince, findProject, findProjectsByIds, insertProject,
-  latestEventSeq, listProjects, projectStats, updateProject, type ProjectFilter,
+  countActiveRunners,
+  deleteProjectRow,
+  eventsSince,
+  findProject,
+  findProjectsByIds,
+  insertProject,
+  latestEventSeq,
+  listProjects,
+  projectStats,
+  updateProject,
+  type ProjectFilter,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction, isUniqueViolation, type TxClient } from "../shared/transaction.ts";
-
 
 export function listAllProjects(deps: ApiDeps, filter: ProjectFilter): Promise<Project[]> {
   return listProjects(deps.db, filter);
@@ -44,11 +56,20 @@ async function withNameCheck<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createProject(deps: ApiDeps, actor: Principal, input: z.output<typeof projectCreateInput>): Promise<Project> {
+export function createProject(
+  deps: ApiDeps,
+  actor: Principal,
+  input: z.output<typeof projectCreateInput>,
+): Promise<Project> {
   return withNameCheck(() =>
     inTransaction(deps.db, deps.bus, async (tx, outbox) => {
       const project = await insertProject(tx, input);
-      const seq = await audit(tx, deps.config.auditKey, actor, { type: "project.created", entityType: "project", entityId: project.id, data: { name: project.name } });
+      const seq = await audit(tx, deps.config.auditKey, actor, {
+        type: "project.created",
+        entityType: "project",
+        entityId: project.id,
+        data: { name: project.name },
+      });
       announce(outbox, seq, project);
       return project;
     }),
@@ -61,7 +82,12 @@ export function editProject(deps: ApiDeps, actor: Principal, input: ProjectUpdat
     inTransaction(deps.db, deps.bus, async (tx, outbox) => {
       await mustFind(tx, id);
       const project = await updateProject(tx, id, changes);
-      const seq = await audit(tx, deps.config.auditKey, actor, { type: "project.updated", entityType: "project", entityId: id, data: { changed: Object.keys(changes) } });
+      const seq = await audit(tx, deps.config.auditKey, actor, {
+        type: "project.updated",
+        entityType: "project",
+        entityId: id,
+        data: { changed: Object.keys(changes) },
+      });
       announce(outbox, seq, project);
       return project;
     }),
@@ -72,10 +98,20 @@ export function setProjectArchived(deps: ApiDeps, actor: Principal, id: string, 
   return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const current = await mustFind(tx, id);
     if (archived && (await countActiveRunners(tx, id)) > 0) {
-      throw new AppError("PROJECT_HAS_ACTIVE_RUNNERS", `Project '${current.name}' has active runners; stop them before archiving.`);
+      throw new AppError(
+        "PROJECT_HAS_ACTIVE_RUNNERS",
+        `Project '${current.name}' has active runners; stop them before archiving.`,
+      );
     }
-    const project = await updateProject(tx, id, { archivedAt: archived ? new Date() : null, status: archived ? "archived" : "active" });
-    const seq = await audit(tx, deps.config.auditKey, actor, { type: archived ? "project.archived" : "project.unarchived", entityType: "project", entityId: id });
+    const project = await updateProject(tx, id, {
+      archivedAt: archived ? new Date() : null,
+      status: archived ? "archived" : "active",
+    });
+    const seq = await audit(tx, deps.config.auditKey, actor, {
+      type: archived ? "project.archived" : "project.unarchived",
+      entityType: "project",
+      entityId: id,
+    });
     announce(outbox, seq, project);
     return project;
   });
@@ -87,17 +123,26 @@ export function deleteProject(deps: ApiDeps, actor: Principal, id: string): Prom
     // Lock the row so a launch cannot slip in between the check and the delete.
     await tx.$executeRaw`SELECT 1 FROM "Project" WHERE id = ${id}::uuid FOR UPDATE`;
     if ((await countActiveRunners(tx, id)) > 0) {
-      throw new AppError("PROJECT_HAS_ACTIVE_RUNNERS", `Project '${project.name}' has active runners; stop them before deleting.`);
+      throw new AppError(
+        "PROJECT_HAS_ACTIVE_RUNNERS",
+        `Project '${project.name}' has active runners; stop them before deleting.`,
+      );
     }
     await deleteProjectRow(tx, id);
-    const seq = await audit(tx, deps.config.auditKey, actor, { type: "project.deleted", entityType: "project", entityId: id, data: { name: project.name } });
+    const seq = await audit(tx, deps.config.auditKey, actor, {
+      type: "project.deleted",
+      entityType: "project",
+      entityId: id,
+      data: { name: project.name },
+    });
     outbox.push(checkedEvent(ROOMS.fleet, "project:delete", { seq, id }));
   });
 }
 
 /** Backfill after a reconnect: the current state of every project changed after `afterSeq`. */
 export async function projectChangesSince(deps: ApiDeps, afterSeq: number | undefined) {
-  if (afterSeq === undefined) return { seq: await latestEventSeq(deps.db), upserted: [], deletedIds: [], hasMore: false };
+  if (afterSeq === undefined)
+    return { seq: await latestEventSeq(deps.db), upserted: [], deletedIds: [], hasMore: false };
   const limit = 1000;
   const events = await eventsSince(deps.db, "project", afterSeq, limit);
   // The cursor is the last event actually read, so a change committed meanwhile is never skipped.

@@ -12,7 +12,11 @@ export interface RealtimeBus {
 }
 
 /** Validates every payload against its contract before it goes out. */
-export function checkedEvent<E extends ServerEventName>(room: string, event: E, payload: ServerEventPayload<E>): OutgoingEvent<E> {
+export function checkedEvent<E extends ServerEventName>(
+  room: string,
+  event: E,
+  payload: ServerEventPayload<E>,
+): OutgoingEvent<E> {
   return { room, event, payload: serverEventSchemas[event].parse(payload) as ServerEventPayload<E> };
 }
 

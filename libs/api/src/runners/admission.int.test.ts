@@ -12,8 +12,20 @@ afterAll(() => h.close());
 
 /** A node whose agent counts as connected in this process (admission asks only that). */
 async function node(capacity: number, labels: string[] = []) {
-  const row = await insertNode(h.db, { name: uniqueSlug("n"), hostname: "h", agentVersion: "t", claudeVersion: null, capacity, labels, credentialHash: randomUUID() });
-  h.deps.fleet.agents.attach(row.id, { id: randomUUID(), connected: true, disconnect: () => undefined } as unknown as AgentSocket);
+  const row = await insertNode(h.db, {
+    name: uniqueSlug("n"),
+    hostname: "h",
+    agentVersion: "t",
+    claudeVersion: null,
+    capacity,
+    labels,
+    credentialHash: randomUUID(),
+  });
+  h.deps.fleet.agents.attach(row.id, {
+    id: randomUUID(),
+    connected: true,
+    disconnect: () => undefined,
+  } as unknown as AgentSocket);
   return row.id;
 }
 
@@ -24,10 +36,22 @@ async function project(maxRunners: number) {
 
 async function occupy(projectId: string, nodeId: string, sessionId?: string) {
   if (sessionId) await ensureSession(h.db, { id: sessionId, projectId, nodeId, cwd: "/srv/adm" });
-  await insertRunner(h.db, { projectId, nodeId, status: "running", conversationMode: "new", sessionId: sessionId ?? null, flags: [], labels: [] });
+  await insertRunner(h.db, {
+    projectId,
+    nodeId,
+    status: "running",
+    conversationMode: "new",
+    sessionId: sessionId ?? null,
+    flags: [],
+    labels: [],
+  });
 }
 
-const codeOf = (req: AdmissionRequest) => admitting(h.deps, req.project.id, (tx) => admit(h.deps, tx, req)).then((n) => n, (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const codeOf = (req: AdmissionRequest) =>
+  admitting(h.deps, req.project.id, (tx) => admit(h.deps, tx, req)).then(
+    (n) => n,
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 describe("the one admission path (launch, resume, fork, restart)", () => {
   it("refuses over quota, a session open elsewhere, an exceeded biting budget, and a full or unknown node — in that order", async () => {
@@ -47,8 +71,25 @@ describe("the one admission path (launch, resume, fork, restart)", () => {
     // A restart's previous node is preferred when it has room, whatever the load elsewhere.
     expect(await codeOf({ ...req, preferredNodeId: n2 })).toBe(n2);
     // An exceeded biting budget refuses.
-    await insertBudget(h.db, { name: uniqueSlug("b"), scope: "project", scopeId: p.id, period: "daily", limitTokens: 1, action: "block_launch" });
-    await h.db.usageRecord.create({ data: { usageKey: randomUUID(), messageId: randomUUID(), projectId: p.id, model: "claude-sonnet-4-5", inputTokens: 5, totalTokens: 5, occurredAt: new Date() } });
+    await insertBudget(h.db, {
+      name: uniqueSlug("b"),
+      scope: "project",
+      scopeId: p.id,
+      period: "daily",
+      limitTokens: 1,
+      action: "block_launch",
+    });
+    await h.db.usageRecord.create({
+      data: {
+        usageKey: randomUUID(),
+        messageId: randomUUID(),
+        projectId: p.id,
+        model: "claude-sonnet-4-5",
+        inputTokens: 5,
+        totalTokens: 5,
+        occurredAt: new Date(),
+      },
+    });
     expect(await codeOf(req)).toBe("BUDGET_BLOCKED");
     // Over quota comes first, before the session and the budget are looked at.
     await occupy(p.id, n2, randomUUID());
@@ -58,13 +99,22 @@ describe("the one admission path (launch, resume, fork, restart)", () => {
   it("admits a burst one at a time: never past the quota or a node's capacity", async () => {
     const p = await project(4);
     const n = await node(3);
-    const results = await Promise.all(Array.from({ length: 8 }, () =>
-      admitting(h.deps, p.id, async (tx) => {
-        const placed = await admit(h.deps, tx, { project: p, labels: [], requiredNodeId: n });
-        await insertRunner(tx, { projectId: p.id, nodeId: placed, status: "starting", conversationMode: "new", flags: [], labels: [] });
-        return "ok";
-      }).catch((e: unknown) => (e instanceof AppError ? e.code : String(e))),
-    ));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        admitting(h.deps, p.id, async (tx) => {
+          const placed = await admit(h.deps, tx, { project: p, labels: [], requiredNodeId: n });
+          await insertRunner(tx, {
+            projectId: p.id,
+            nodeId: placed,
+            status: "starting",
+            conversationMode: "new",
+            flags: [],
+            labels: [],
+          });
+          return "ok";
+        }).catch((e: unknown) => (e instanceof AppError ? e.code : String(e))),
+      ),
+    );
     expect(results.filter((r) => r === "ok")).toHaveLength(3);
     expect(results.filter((r) => r === "NODE_UNAVAILABLE")).toHaveLength(5);
   });

@@ -29,7 +29,10 @@ export async function admit(deps: ApiDeps, tx: TxClient, req: AdmissionRequest):
   await lock(tx, `project:${req.project.id}`);
   const active = await countActiveRunners(tx, req.project.id);
   if (active >= req.project.maxRunners) {
-    throw new AppError("QUOTA_EXCEEDED", `Project '${req.project.name}' already has ${active} of ${req.project.maxRunners} runners active (its quota).`);
+    throw new AppError(
+      "QUOTA_EXCEEDED",
+      `Project '${req.project.name}' already has ${active} of ${req.project.maxRunners} runners active (its quota).`,
+    );
   }
   if (req.exclusiveSession && (await activeRunnersOfSession(tx, req.exclusiveSession)) > 0) {
     throw new AppError("CONFLICT", "This session is open in an active runner; fork it, or stop that runner first.");
@@ -44,7 +47,11 @@ export async function admit(deps: ApiDeps, tx: TxClient, req: AdmissionRequest):
  * transactions would hold every pooled connection, starving heartbeats and pages. The advisory
  * lock still orders admissions across server instances.
  */
-export function admitting<T>(deps: ApiDeps, projectId: string, work: (tx: TxClient, outbox: OutgoingEvent[]) => Promise<T>): Promise<T> {
+export function admitting<T>(
+  deps: ApiDeps,
+  projectId: string,
+  work: (tx: TxClient, outbox: OutgoingEvent[]) => Promise<T>,
+): Promise<T> {
   return deps.fleet.serially(`admit:${projectId}`, () => inTransaction(deps.db, deps.bus, work));
 }
 
@@ -53,13 +60,23 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
   const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
   const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
   if (candidates.length === 0) {
-    throw new AppError(code, req.requiredNodeId ? "The requested node is not online (or is draining)." : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`);
+    throw new AppError(
+      code,
+      req.requiredNodeId
+        ? "The requested node is not online (or is draining)."
+        : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`,
+    );
   }
   for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
   // Its previous node first (a restart), then the least loaded (candidateNodes' order).
-  const ordered = [...candidates].sort((a, b) => Number(b.id === req.preferredNodeId) - Number(a.id === req.preferredNodeId));
+  const ordered = [...candidates].sort(
+    (a, b) => Number(b.id === req.preferredNodeId) - Number(a.id === req.preferredNodeId),
+  );
   for (const c of ordered) {
     if ((await countActiveOnNode(tx, c.id)) < c.capacity) return c.id;
   }
-  throw new AppError(code, `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`);
+  throw new AppError(
+    code,
+    `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`,
+  );
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type LaunchCommand, type Runner, type RunnerLaunchInput } from "@stratavore/contracts";
-import { abandonWaitingRestarts, ensureSession, findNode, findProject, insertRunner, latestProjectSession } from "@stratavore/db";
+import {
+  abandonWaitingRestarts,
+  ensureSession,
+  findNode,
+  findProject,
+  insertRunner,
+  latestProjectSession,
+} from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.ts";
 import { admit, admitting } from "./admission.ts";
@@ -10,7 +17,8 @@ import { announceRunner, moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
-type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> & Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
+type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> &
+  Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
 
 /**
  * Launch (DESIGN §2): admitted (admission.ts: quota, budgets, session, placement) and the
@@ -20,7 +28,8 @@ type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "mode
 export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
   const project = await findProject(deps.db, input.project);
   if (!project) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
-  if (project.status === "archived") throw new AppError("PROJECT_ARCHIVED", `Project '${project.name}' is archived; unarchive it to launch runners.`);
+  if (project.status === "archived")
+    throw new AppError("PROJECT_ARCHIVED", `Project '${project.name}' is archived; unarchive it to launch runners.`);
   let nodeId: string | undefined;
   if (input.node) {
     const node = await findNode(deps.db, input.node, deps.fleet.agents.isConnected);
@@ -32,16 +41,47 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
     const resumeInPlace = !plan.parentId && plan.spec.mode === "resume";
-    const placed = await admit(deps, tx, { project, labels, requiredNodeId: nodeId, exclusiveSession: resumeInPlace ? plan.sessionId : undefined });
+    const placed = await admit(deps, tx, {
+      project,
+      labels,
+      requiredNodeId: nodeId,
+      exclusiveSession: resumeInPlace ? plan.sessionId : undefined,
+    });
     // The user's resume takes the place of a failed runner of this session waiting to restart.
     if (resumeInPlace) await abandonWaitingRestarts(tx, plan.sessionId);
-    await ensureSession(tx, { id: plan.sessionId, projectId: project.id, nodeId: placed, cwd: project.path, forkedFromId: plan.parentId ?? undefined });
-    const created = await insertRunner(tx, {
-      projectId: project.id, nodeId: placed, status: "starting", conversationMode: input.mode, sessionId: plan.sessionId,
-      model: input.model ?? null, prompt: input.prompt ?? null, flags: input.extraArgs, labels, createdById: actor.user.id,
-      memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null, cpuLimitPercent: project.runnerCpuPercent,
+    await ensureSession(tx, {
+      id: plan.sessionId,
+      projectId: project.id,
+      nodeId: placed,
+      cwd: project.path,
+      forkedFromId: plan.parentId ?? undefined,
     });
-    const seq = await audit(tx, deps.config.auditKey, actor, { type: "runner.launched", entityType: "runner", entityId: created.id, data: { projectId: project.id, nodeId: placed, mode: input.mode, sessionId: plan.sessionId, ...(plan.parentId ? { forkedFrom: plan.parentId } : {}) } });
+    const created = await insertRunner(tx, {
+      projectId: project.id,
+      nodeId: placed,
+      status: "starting",
+      conversationMode: input.mode,
+      sessionId: plan.sessionId,
+      model: input.model ?? null,
+      prompt: input.prompt ?? null,
+      flags: input.extraArgs,
+      labels,
+      createdById: actor.user.id,
+      memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null,
+      cpuLimitPercent: project.runnerCpuPercent,
+    });
+    const seq = await audit(tx, deps.config.auditKey, actor, {
+      type: "runner.launched",
+      entityType: "runner",
+      entityId: created.id,
+      data: {
+        projectId: project.id,
+        nodeId: placed,
+        mode: input.mode,
+        sessionId: plan.sessionId,
+        ...(plan.parentId ? { forkedFrom: plan.parentId } : {}),
+      },
+    });
     announceRunner(outbox, seq, created);
     return created;
   });
@@ -61,13 +101,19 @@ interface SessionPlan {
  * continue → the project's latest session, resolved here rather than by `claude -c`;
  * resume → that id; a fork → a fresh id branched from it with `--fork-session --session-id`.
  */
-async function planSession(deps: ApiDeps, projectId: string, projectName: string, input: LaunchRequest): Promise<SessionPlan> {
+async function planSession(
+  deps: ApiDeps,
+  projectId: string,
+  projectName: string,
+  input: LaunchRequest,
+): Promise<SessionPlan> {
   if (input.mode === "new") {
     const id = randomUUID();
     return { sessionId: id, parentId: null, spec: { mode: "new", sessionId: id } };
   }
   const from = input.mode === "resume" ? input.resumeSessionId : await latestProjectSession(deps.db, projectId);
-  if (!from) throw new AppError("NOT_FOUND", `Project '${projectName}' has no session to continue yet; launch a new one.`);
+  if (!from)
+    throw new AppError("NOT_FOUND", `Project '${projectName}' has no session to continue yet; launch a new one.`);
   if (input.fork) {
     const id = randomUUID();
     return { sessionId: id, parentId: from, spec: { mode: "resume", sessionId: from, forkSessionId: id } };
@@ -80,7 +126,13 @@ async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]
   return row?.nodeLabels ?? [];
 }
 
-const AGENT_CODES = { PATH_MISSING: "PATH_MISSING", AT_CAPACITY: "NODE_UNAVAILABLE", DUPLICATE: "CONFLICT", SPAWN_FAILED: "NODE_UNAVAILABLE", UNREACHABLE: "NODE_UNAVAILABLE" } as const;
+const AGENT_CODES = {
+  PATH_MISSING: "PATH_MISSING",
+  AT_CAPACITY: "NODE_UNAVAILABLE",
+  DUPLICATE: "CONFLICT",
+  SPAWN_FAILED: "NODE_UNAVAILABLE",
+  UNREACHABLE: "NODE_UNAVAILABLE",
+} as const;
 
 /** Sends a `starting` runner to its node and records the outcome. Also used by restarts. */
 export async function dispatchToAgent(
@@ -101,10 +153,16 @@ export async function dispatchToAgent(
       prompt: opts.restart ? undefined : (runner.prompt ?? undefined),
       extraArgs: runner.flags,
     },
-    limits: runner.memoryLimitBytes || runner.cpuLimitPercent ? { memoryBytes: runner.memoryLimitBytes ?? undefined, cpuPercent: runner.cpuLimitPercent ?? undefined } : undefined,
+    limits:
+      runner.memoryLimitBytes || runner.cpuLimitPercent
+        ? { memoryBytes: runner.memoryLimitBytes ?? undefined, cpuPercent: runner.cpuLimitPercent ?? undefined }
+        : undefined,
     // Watched from its first response; without it, a loaded server's delay is unwatched spend.
     allowances: await launchAllowances(deps, runner).catch((err: unknown) => {
-      deps.log("warn", "computing a launch's budget allowances failed; the push after its start covers it", { runnerId: runner.id, error: String(err) });
+      deps.log("warn", "computing a launch's budget allowances failed; the push after its start covers it", {
+        runnerId: runner.id,
+        error: String(err),
+      });
       return undefined;
     }),
     cols: 120,
@@ -121,7 +179,16 @@ export async function dispatchToAgent(
     } catch (err) {
       // The row is committed as `starting`: never leave it there holding a quota slot.
       await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-        moveRunner(deps, tx, outbox, null, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `restore failed: ${err instanceof Error ? err.message : String(err)}` }, event: "runner.failed" }),
+        moveRunner(deps, tx, outbox, null, {
+          runnerId: runner.id,
+          from: ["starting"],
+          data: {
+            status: "failed",
+            endedAt: new Date(),
+            endReason: `restore failed: ${err instanceof Error ? err.message : String(err)}`,
+          },
+          event: "runner.failed",
+        }),
       );
       throw err;
     }
@@ -129,14 +196,42 @@ export async function dispatchToAgent(
   const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     ack.ok
-      ? moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() }, event: "runner.started", details: { pid: ack.pid } })
-      : moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` }, event: "runner.failed", details: { code: ack.code } }),
+      ? moveRunner(
+          deps,
+          tx,
+          outbox,
+          { nodeId },
+          {
+            runnerId: runner.id,
+            from: ["starting"],
+            data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() },
+            event: "runner.started",
+            details: { pid: ack.pid },
+          },
+        )
+      : moveRunner(
+          deps,
+          tx,
+          outbox,
+          { nodeId },
+          {
+            runnerId: runner.id,
+            from: ["starting"],
+            data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` },
+            event: "runner.failed",
+            details: { code: ack.code },
+          },
+        ),
   );
   // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
   // stop, a budget): either way no process may run that the database does not call active.
-  if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE"))) void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
+  if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE")))
+    void deps.fleet.agents.signal(nodeId, { runnerId: runner.id, action: "kill" }, 5000);
   if (!ack.ok) throw new AppError(AGENT_CODES[ack.code], ack.message, { runnerId: runner.id, agentCode: ack.code });
   // Its share of the budgets over it, and everyone else's smaller share, from the start.
-  if (moved) await pushAllowances(deps, [moved.projectId]).catch((err: unknown) => deps.log("warn", "sending budget allowances failed", { error: String(err) }));
+  if (moved)
+    await pushAllowances(deps, [moved.projectId]).catch((err: unknown) =>
+      deps.log("warn", "sending budget allowances failed", { error: String(err) }),
+    );
   return moved ?? runner;
 }

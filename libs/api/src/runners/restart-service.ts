@@ -21,34 +21,82 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   const restarted = await admitting(deps, runner.projectId, async (tx, outbox) => {
     const defer = (why: string) => {
       const data = wait.giveUp
-        ? { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(wait.waitedMs / 60_000)} min` }
+        ? {
+            nextRestartAt: null,
+            restartDeferredSince: null,
+            endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(wait.waitedMs / 60_000)} min`,
+          }
         : { nextRestartAt: wait.next, restartDeferredSince: wait.since };
-      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data, event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why, waitedMs: wait.waitedMs } }).then(() => null);
+      return moveRunner(deps, tx, outbox, null, {
+        runnerId,
+        from: ["failed"],
+        data,
+        event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred",
+        details: { why, waitedMs: wait.waitedMs },
+      }).then(() => null);
     };
     if (!project || project.status === "archived") {
-      return moveRunner(deps, tx, outbox, null, { runnerId, from: ["failed"], data: { nextRestartAt: null, restartDeferredSince: null, endReason: `${runner.endReason}; not restarted: project archived or deleted` }, event: "runner.restart_abandoned" }).then(() => null);
+      return moveRunner(deps, tx, outbox, null, {
+        runnerId,
+        from: ["failed"],
+        data: {
+          nextRestartAt: null,
+          restartDeferredSince: null,
+          endReason: `${runner.endReason}; not restarted: project archived or deleted`,
+        },
+        event: "runner.restart_abandoned",
+      }).then(() => null);
     }
     // The same admission as a launch, on the labels it was launched with (the project's and
     // the launch's own, so a restart never lands where the launch could not), its old node first.
     // Someone may have resumed the session meanwhile: a second claude would interleave it.
-    const nodeId = await admit(deps, tx, { project, labels: await runnerLabels(tx, runnerId), preferredNodeId: runner.nodeId, exclusiveSession: runner.sessionId ?? undefined }).catch((err: unknown) => {
+    const nodeId = await admit(deps, tx, {
+      project,
+      labels: await runnerLabels(tx, runnerId),
+      preferredNodeId: runner.nodeId,
+      exclusiveSession: runner.sessionId ?? undefined,
+    }).catch((err: unknown) => {
       const why = err instanceof AppError ? DEFER_REASONS[err.code]?.(err.message) : undefined;
       if (why === undefined) throw err;
       return defer(why);
     });
     if (!nodeId) return null;
     return moveRunner(deps, tx, outbox, null, {
-      runnerId, from: ["failed"],
-      data: { status: "starting", nodeId, restartAttempts: attempt, conversationMode: "resume", nextRestartAt: null, restartDeferredSince: null, lostAt: null, pauseReason: null, pausedByBudgetId: null, pid: null, exitCode: null, endedAt: null, endReason: null },
-      event: "runner.restarting", details: { attempt, nodeId },
+      runnerId,
+      from: ["failed"],
+      data: {
+        status: "starting",
+        nodeId,
+        restartAttempts: attempt,
+        conversationMode: "resume",
+        nextRestartAt: null,
+        restartDeferredSince: null,
+        lostAt: null,
+        pauseReason: null,
+        pausedByBudgetId: null,
+        pid: null,
+        exitCode: null,
+        endedAt: null,
+        endReason: null,
+      },
+      event: "runner.restarting",
+      details: { attempt, nodeId },
     });
   });
   if (!restarted?.sessionId || !project) return;
-  await dispatchToAgent(deps, null, restarted, project.path, { mode: "resume", sessionId: restarted.sessionId }, { restart: true }).catch(async (err: unknown) => {
+  await dispatchToAgent(
+    deps,
+    null,
+    restarted,
+    project.path,
+    { mode: "resume", sessionId: restarted.sessionId },
+    { restart: true },
+  ).catch(async (err: unknown) => {
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
     // The node was full, unreachable or still ran the old process: a placement problem, not a
     // crash — give the attempt back and wait like any restart with nowhere to go.
-    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode))) await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message);
+    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)))
+      await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message);
   });
 }
 
@@ -74,14 +122,22 @@ const DEFER_REASONS: Partial<Record<string, (message: string) => string>> = {
 const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
 
 /** The attempt is given back; a node that keeps refusing is still bounded by the same wait. */
-async function deferAfterRefusal(deps: ApiDeps, runnerId: string, attempts: number, wait: ReturnType<typeof deferral>, why: string): Promise<void> {
+async function deferAfterRefusal(
+  deps: ApiDeps,
+  runnerId: string,
+  attempts: number,
+  wait: ReturnType<typeof deferral>,
+  why: string,
+): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, null, {
-      runnerId, from: ["failed"],
+      runnerId,
+      from: ["failed"],
       data: wait.giveUp
         ? { restartAttempts: attempts, nextRestartAt: null, restartDeferredSince: null }
         : { restartAttempts: attempts, nextRestartAt: wait.next, restartDeferredSince: wait.since },
-      event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred", details: { why },
+      event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred",
+      details: { why },
     }),
   );
 }

@@ -7,12 +7,20 @@ import type { ApiDeps } from "../deps.ts";
  * the agent writes it into `~/.claude/projects/<encoded cwd>/` only when the file is missing.
  * Nothing archived (a session the archive never saw) → nothing to restore; claude decides.
  */
-export async function restoreTranscript(deps: ApiDeps, nodeId: string, sessionId: string, cwd: string): Promise<boolean> {
+export async function restoreTranscript(
+  deps: ApiDeps,
+  nodeId: string,
+  sessionId: string,
+  cwd: string,
+): Promise<boolean> {
   const lines = await rawLines(deps.db, sessionId);
   if (!lines.length) return false;
   const byFile = new Map<string, string[]>();
   for (const l of lines) byFile.set(l.file, [...(byFile.get(l.file) ?? []), l.rawLine]);
-  const files = [...byFile].map(([file, content]) => ({ name: file === "" ? `${sessionId}.jsonl` : `${sessionId}/subagents/${file}`, content: `${content.join("\n")}\n` }));
+  const files = [...byFile].map(([file, content]) => ({
+    name: file === "" ? `${sessionId}.jsonl` : `${sessionId}/subagents/${file}`,
+    content: `${content.join("\n")}\n`,
+  }));
   const ack = await deps.fleet.agents.restore(nodeId, { sessionId, cwd, files }, deps.fleet.config.agentAckTimeoutMs);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", `Could not restore the transcript on the node: ${ack.message}`);
   return ack.restored;

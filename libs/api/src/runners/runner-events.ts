@@ -21,7 +21,13 @@ export async function moveRunner(
   tx: TxClient,
   outbox: OutgoingEvent[],
   actor: Actor,
-  change: { runnerId: string; from: readonly RunnerStatus[]; data: PrismaNs.RunnerUncheckedUpdateManyInput; event: string; details?: Record<string, unknown> },
+  change: {
+    runnerId: string;
+    from: readonly RunnerStatus[];
+    data: PrismaNs.RunnerUncheckedUpdateManyInput;
+    event: string;
+    details?: Record<string, unknown>;
+  },
 ): Promise<Runner | null> {
   const runner = await transitionRunner(tx, change.runnerId, change.from, change.data);
   if (!runner) return null;

@@ -31,10 +31,21 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";
   const how = end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
   // Claude itself killed by the limit, or only one of its tools (then claude went on and ended well).
-  const oom = clean ? `${how}; a process was killed by its memory limit${memory}` : `killed by its memory limit${memory}; ${how}`;
+  const oom = clean
+    ? `${how}; a process was killed by its memory limit${memory}`
+    : `killed by its memory limit${memory}; ${how}`;
   const reason = end.reason ?? (end.oomKilled ? oom : how);
   // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
-  const restart = !clean && !!current.sessionId && shouldRestart({ exitCode: end.exitCode, signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null), endedBy: "process", attempts: current.restartAttempts, maxAttempts: current.maxRestarts });
+  const restart =
+    !clean &&
+    !!current.sessionId &&
+    shouldRestart({
+      exitCode: end.exitCode,
+      signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null),
+      endedBy: "process",
+      attempts: current.restartAttempts,
+      maxAttempts: current.maxRestarts,
+    });
   const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;
   const data = {
     status: clean ? ("terminated" as const) : ("failed" as const),
@@ -45,10 +56,18 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     pauseReason: null,
     pausedByBudgetId: null,
     endReason: exhausted ? `crash loop: ${reason} after ${current.restartAttempts} restarts` : reason,
-    nextRestartAt: restart ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs })) : null,
+    nextRestartAt: restart
+      ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs }))
+      : null,
   };
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, actor, { runnerId: end.runnerId, from: ACTIVE_RUNNER_STATUSES, data, event: clean ? "runner.terminated" : "runner.failed", details: { reason: data.endReason, exitCode: end.exitCode, restartScheduled: restart } }),
+    moveRunner(deps, tx, outbox, actor, {
+      runnerId: end.runnerId,
+      from: ACTIVE_RUNNER_STATUSES,
+      data,
+      event: clean ? "runner.terminated" : "runner.failed",
+      details: { reason: data.endReason, exitCode: end.exitCode, restartScheduled: restart },
+    }),
   );
   deps.fleet.forgetRunner(end.runnerId);
   return moved;
@@ -61,7 +80,13 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
  */
 export async function recordSession(deps: ApiDeps, nodeId: string, runnerId: string, sessionId: string): Promise<void> {
   const runner = await findRunner(deps.db, runnerId);
-  if (runner && runner.sessionId !== sessionId) deps.log("warn", "agent reported another session than the runner was launched with", { nodeId, runnerId, expected: runner.sessionId, reported: sessionId });
+  if (runner && runner.sessionId !== sessionId)
+    deps.log("warn", "agent reported another session than the runner was launched with", {
+      nodeId,
+      runnerId,
+      expected: runner.sessionId,
+      reported: sessionId,
+    });
 }
 
 async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {
@@ -77,14 +102,29 @@ async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nod
 export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action: "stop" | "kill"): Promise<Runner> {
   const runner = await mustFindActive(deps, id);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, actor, { runnerId: id, from: ["starting", "running", "paused", "stopping", "lost"], data: { status: "stopping", nextRestartAt: null }, event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested" }),
+    moveRunner(deps, tx, outbox, actor, {
+      runnerId: id,
+      from: ["starting", "running", "paused", "stopping", "lost"],
+      data: { status: "stopping", nextRestartAt: null },
+      event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested",
+    }),
   );
-  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action }, deps.fleet.config.agentAckTimeoutMs);
+  const ack = await deps.fleet.agents.signal(
+    runner.nodeId,
+    { runnerId: id, action },
+    deps.fleet.config.agentAckTimeoutMs,
+  );
   // The agent no longer has it (or is unreachable): nothing will report an exit, so record it
   // now. Should its node come back still running it, the server kills it then (a stray).
   if (!ack.ok) {
-    const reason = runner.status === "lost" ? "stopped while its node was unreachable (killed there if the node returns)" : `stopped (${ack.message})`;
-    return (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason })) ?? runner;
+    const reason =
+      runner.status === "lost"
+        ? "stopped while its node was unreachable (killed there if the node returns)"
+        : `stopped (${ack.message})`;
+    return (
+      (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason })) ??
+      runner
+    );
   }
   return moved ?? runner;
 }
@@ -106,25 +146,48 @@ function pauseCause(actor: Actor, given?: PauseCause): PauseCause {
  * cgroups); unpause = thaw. The agent confirms first. The cause is kept for the runner page
  * and so that a budget's pause is lifted with the budget, while a person's pause stays.
  */
-export function setPaused(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+export function setPaused(
+  deps: ApiDeps,
+  actor: Actor,
+  id: string,
+  paused: boolean,
+  cause?: PauseCause,
+): Promise<Runner> {
   // One pause or unpause of a runner at a time: the node's state and the row change together,
   // so a budget's release and an agent's allowance pause cannot cross (frozen but "running").
   return deps.fleet.serially(`pause:${id}`, () => pauseOrUnpause(deps, actor, id, paused, cause));
 }
 
-async function pauseOrUnpause(deps: ApiDeps, actor: Actor, id: string, paused: boolean, cause?: PauseCause): Promise<Runner> {
+async function pauseOrUnpause(
+  deps: ApiDeps,
+  actor: Actor,
+  id: string,
+  paused: boolean,
+  cause?: PauseCause,
+): Promise<Runner> {
   const runner = await mustFindActive(deps, id);
   const from = paused ? (["running"] as const) : (["paused"] as const);
-  if (runner.status !== from[0]) throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
+  if (runner.status !== from[0])
+    throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be ${paused ? "paused" : "unpaused"}.`);
   if (!paused) await assertUnpauseAllowed(deps, runner);
-  const ack = await deps.fleet.agents.signal(runner.nodeId, { runnerId: id, action: paused ? "pause" : "resume" }, deps.fleet.config.agentAckTimeoutMs);
-  if (!ack.ok && ack.code === "ALLOWANCE_SPENT") throw new AppError("BUDGET_BLOCKED", ack.message, { budgetId: ack.budgetId });
+  const ack = await deps.fleet.agents.signal(
+    runner.nodeId,
+    { runnerId: id, action: paused ? "pause" : "resume" },
+    deps.fleet.config.agentAckTimeoutMs,
+  );
+  if (!ack.ok && ack.code === "ALLOWANCE_SPENT")
+    throw new AppError("BUDGET_BLOCKED", ack.message, { budgetId: ack.budgetId });
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", ack.message);
   const why = paused ? pauseCause(actor, cause) : null;
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, actor, {
-      runnerId: id, from,
-      data: { status: paused ? "paused" : "running", pauseReason: why?.reason ?? null, pausedByBudgetId: why?.budgetId ?? null },
+      runnerId: id,
+      from,
+      data: {
+        status: paused ? "paused" : "running",
+        pauseReason: why?.reason ?? null,
+        pausedByBudgetId: why?.budgetId ?? null,
+      },
       event: paused ? "runner.paused" : "runner.unpaused",
       details: why ? { reason: why.reason, budgetId: why.budgetId } : {},
     }),
@@ -135,5 +198,8 @@ async function pauseOrUnpause(deps: ApiDeps, actor: Actor, id: string, paused: b
 
 /** Which node runs a runner (cached per process; restarts may move it, see setOwner). */
 export function runnerNode(deps: ApiDeps, runnerId: string): Promise<string | null> {
-  return deps.fleet.ownerOf(runnerId, async (id) => (await deps.db.runner.findUnique({ where: { id }, select: { nodeId: true } }))?.nodeId ?? null);
+  return deps.fleet.ownerOf(
+    runnerId,
+    async (id) => (await deps.db.runner.findUnique({ where: { id }, select: { nodeId: true } }))?.nodeId ?? null,
+  );
 }

@@ -14,11 +14,20 @@ export interface Reported {
  * still counted against quota and capacity, still stoppable — not failed. Its node name and
  * since when go into the record so the runner page can say why.
  */
-export async function markLost(deps: ApiDeps, runnerId: string, nodeName: string | null, lastSeenAt: Date | null, now: Date): Promise<void> {
+export async function markLost(
+  deps: ApiDeps,
+  runnerId: string,
+  nodeName: string | null,
+  lastSeenAt: Date | null,
+  now: Date,
+): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, null, {
-      runnerId, from: ["starting", "running", "paused"], data: { status: "lost", lostAt: now },
-      event: "runner.lost", details: { node: nodeName, lastSeenAt: lastSeenAt?.toISOString() ?? null },
+      runnerId,
+      from: ["starting", "running", "paused"],
+      data: { status: "lost", lostAt: now },
+      event: "runner.lost",
+      details: { node: nodeName, lastSeenAt: lastSeenAt?.toISOString() ?? null },
     }),
   );
 }
@@ -30,9 +39,16 @@ export async function markLost(deps: ApiDeps, runnerId: string, nodeName: string
  * does not count (a runner stopped or failed while its node was away, or moved elsewhere).
  * The projects of adopted runners are returned too: budgets must judge them (nodes/adopt.ts).
  */
-export async function adoptReported(deps: ApiDeps, nodeId: string, reported: Reported[]): Promise<{ adopted: string[]; strays: string[]; projects: string[] }> {
+export async function adoptReported(
+  deps: ApiDeps,
+  nodeId: string,
+  reported: Reported[],
+): Promise<{ adopted: string[]; strays: string[]; projects: string[] }> {
   if (reported.length === 0) return { adopted: [], strays: [], projects: [] };
-  const rows = await deps.db.runner.findMany({ where: { id: { in: reported.map((r) => r.runnerId) } }, select: { id: true, status: true, nodeId: true, projectId: true } });
+  const rows = await deps.db.runner.findMany({
+    where: { id: { in: reported.map((r) => r.runnerId) } },
+    select: { id: true, status: true, nodeId: true, projectId: true },
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const adopted: string[] = [];
   const strays: string[] = [];
@@ -46,7 +62,19 @@ export async function adoptReported(deps: ApiDeps, nodeId: string, reported: Rep
     if (row.status !== "lost") continue;
     const status = r.status === "paused" ? "paused" : r.status === "stopping" ? "stopping" : "running";
     const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-      moveRunner(deps, tx, outbox, { nodeId }, { runnerId: r.runnerId, from: ["lost"], data: { status, lostAt: null, lastHeartbeatAt: new Date() }, event: "runner.adopted", details: { status } }),
+      moveRunner(
+        deps,
+        tx,
+        outbox,
+        { nodeId },
+        {
+          runnerId: r.runnerId,
+          from: ["lost"],
+          data: { status, lostAt: null, lastHeartbeatAt: new Date() },
+          event: "runner.adopted",
+          details: { status },
+        },
+      ),
     );
     if (moved) {
       adopted.push(r.runnerId);

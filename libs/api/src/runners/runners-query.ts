@@ -2,7 +2,10 @@ import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contrac
 import { findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
-export async function listRunnersFor(deps: ApiDeps, input: { project?: string; node?: string; session?: string; status?: Runner["status"] | "active"; limit: number }): Promise<Runner[]> {
+export async function listRunnersFor(
+  deps: ApiDeps,
+  input: { project?: string; node?: string; session?: string; status?: Runner["status"] | "active"; limit: number },
+): Promise<Runner[]> {
   let projectId: string | undefined;
   let nodeId: string | undefined;
   if (input.project) {
@@ -15,7 +18,13 @@ export async function listRunnersFor(deps: ApiDeps, input: { project?: string; n
     if (!n) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = n.id;
   }
-  return listRunners(deps.db, { projectId, nodeId, sessionId: input.session, status: input.status, limit: input.limit });
+  return listRunners(deps.db, {
+    projectId,
+    nodeId,
+    sessionId: input.session,
+    status: input.status,
+    limit: input.limit,
+  });
 }
 
 export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {
@@ -28,7 +37,13 @@ export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {
 export async function runnerTimeline(deps: ApiDeps, id: string) {
   await getRunner(deps, id);
   const rows = await runnerEvents(deps.db, id);
-  return rows.map((e) => ({ seq: Number(e.seq), type: e.type, at: e.createdAt, actor: e.actorType === "system" ? "system" : `${e.actorType}:${e.actorId ?? ""}`, data: (e.data ?? {}) as Record<string, unknown> }));
+  return rows.map((e) => ({
+    seq: Number(e.seq),
+    type: e.type,
+    at: e.createdAt,
+    actor: e.actorType === "system" ? "system" : `${e.actorType}:${e.actorId ?? ""}`,
+    data: (e.data ?? {}) as Record<string, unknown>,
+  }));
 }
 
 /**

@@ -8,21 +8,43 @@ import { inTransaction } from "../shared/transaction.ts";
  * New transcript lines of a runner's session go into the archive (idempotent per line uuid),
  * and the session's figures are recomputed from what is archived.
  */
-export async function archiveEntries(deps: ApiDeps, nodeId: string, runnerId: string, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+export async function archiveEntries(
+  deps: ApiDeps,
+  nodeId: string,
+  runnerId: string,
+  sessionId: string,
+  entries: TranscriptEntryInput[],
+): Promise<number> {
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
-  const cwd = (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? "";
+  const cwd =
+    (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? "";
   // DESIGN §3 rule 6: a node adds lines only to the session of a runner it runs.
   if (sessionId !== runner.sessionId) {
-    await inTransaction(deps.db, deps.bus, (tx) => audit(tx, deps.config.auditKey, { nodeId }, { type: "archive.write_refused", entityType: "runner", entityId: runnerId, data: { sessionId, lines: entries.length } }));
+    await inTransaction(deps.db, deps.bus, (tx) =>
+      audit(
+        tx,
+        deps.config.auditKey,
+        { nodeId },
+        {
+          type: "archive.write_refused",
+          entityType: "runner",
+          entityId: runnerId,
+          data: { sessionId, lines: entries.length },
+        },
+      ),
+    );
     throw new AppError("FORBIDDEN", "That session is not this runner's.");
   }
-  return deps.db.$transaction(async (tx) => {
-    await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
-    const added = await insertEntries(tx, sessionId, entries);
-    if (added) await refreshSessionStats(tx, sessionId);
-    return added;
-  }, { maxWait: 30_000, timeout: 30_000 });
+  return deps.db.$transaction(
+    async (tx) => {
+      await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
+      const added = await insertEntries(tx, sessionId, entries);
+      if (added) await refreshSessionStats(tx, sessionId);
+      return added;
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
 }
 
 /**
@@ -30,10 +52,15 @@ export async function archiveEntries(deps: ApiDeps, nodeId: string, runnerId: st
  * then it is searchable, exportable and — restored onto a node — resumable. A session some
  * runner worked on is left to its agent's archive. Returns the lines added.
  */
-export async function archiveImported(deps: ApiDeps, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+export async function archiveImported(
+  deps: ApiDeps,
+  sessionId: string,
+  entries: TranscriptEntryInput[],
+): Promise<number> {
   if (!(await canArchiveImport(deps, sessionId))) return 0;
   let added = 0;
-  for (let i = 0; i < entries.length; i += 500) added += await insertImportedEntries(deps, sessionId, entries.slice(i, i + 500));
+  for (let i = 0; i < entries.length; i += 500)
+    added += await insertImportedEntries(deps, sessionId, entries.slice(i, i + 500));
   await finishImportedArchive(deps, sessionId);
   return added;
 }
@@ -43,7 +70,11 @@ export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promis
   return (await deps.db.runner.count({ where: { sessionId } })) === 0;
 }
 
-export function insertImportedEntries(deps: ApiDeps, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+export function insertImportedEntries(
+  deps: ApiDeps,
+  sessionId: string,
+  entries: TranscriptEntryInput[],
+): Promise<number> {
   return deps.db.$transaction((tx) => insertEntries(tx, sessionId, entries), { maxWait: 30_000, timeout: 30_000 });
 }
 
@@ -51,6 +82,7 @@ export function insertImportedEntries(deps: ApiDeps, sessionId: string, entries:
 export async function finishImportedArchive(deps: ApiDeps, sessionId: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     await refreshSessionStats(tx, sessionId);
-    if (await tx.transcriptEntry.count({ where: { sessionId } })) await tx.session.update({ where: { id: sessionId }, data: { resumable: true } });
+    if (await tx.transcriptEntry.count({ where: { sessionId } }))
+      await tx.session.update({ where: { id: sessionId }, data: { resumable: true } });
   });
 }

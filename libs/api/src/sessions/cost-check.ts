@@ -21,10 +21,16 @@ const TOLERANCE = 0.01;
  */
 export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promise<SessionCostCheck | null> {
   await getSession(deps, sessionId);
-  const last = await deps.db.transcriptEntry.findFirst({ where: { sessionId, type: "cost-state" }, orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }], select: { rawLine: true } });
+  const last = await deps.db.transcriptEntry.findFirst({
+    where: { sessionId, type: "cost-state" },
+    orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+    select: { rawLine: true },
+  });
   const state = parse(last?.rawLine);
   if (!state) return null;
-  const claudeModels = (typeof state.modelUsage === "object" && state.modelUsage !== null ? state.modelUsage : {}) as Record<string, ClaudeModelUsage>;
+  const claudeModels = (
+    typeof state.modelUsage === "object" && state.modelUsage !== null ? state.modelUsage : {}
+  ) as Record<string, ClaudeModelUsage>;
   const ours = await deps.db.$queryRaw<Array<{ model: string; tokens: bigint; usd: unknown; estimated: boolean }>>`
     SELECT model, sum("totalTokens") AS tokens, sum("costUsd") AS usd, bool_or("costEstimated") AS estimated
       FROM "UsageRecord" WHERE "sessionId" = ${sessionId} GROUP BY model`;
@@ -36,7 +42,8 @@ export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promis
       model,
       claudeUsd: num(c.costUSD),
       oursUsd: !o ? 0 : o.usd === null ? null : Number(o.usd),
-      claudeTokens: num(c.inputTokens) + num(c.outputTokens) + num(c.cacheReadInputTokens) + num(c.cacheCreationInputTokens),
+      claudeTokens:
+        num(c.inputTokens) + num(c.outputTokens) + num(c.cacheReadInputTokens) + num(c.cacheCreationInputTokens),
       oursTokens: Number(o?.tokens ?? 0),
       estimated: o?.estimated ?? false,
     };
@@ -45,7 +52,9 @@ export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promis
   const oursUsd = models.reduce((sum, m) => sum + (m.oursUsd ?? 0), 0);
   const differencePercent = claudeUsd > 0 ? ((oursUsd - claudeUsd) / claudeUsd) * 100 : null;
   return {
-    claudeUsd, oursUsd, differencePercent,
+    claudeUsd,
+    oursUsd,
+    differencePercent,
     differs: claudeUsd > 0 ? Math.abs(oursUsd - claudeUsd) / claudeUsd > TOLERANCE : oursUsd > 0,
     claudeMissedPrices: state.hasUnknownModelCost === true,
     // The models that make the difference first.

@@ -1,11 +1,31 @@
 import { AppError, type Session } from "@stratavore/contracts";
-import { entriesPage, findNode, findProject, findSession, listSessions, rawLines, searchEntries, type Tx } from "@stratavore/db";
+import {
+  entriesPage,
+  findNode,
+  findProject,
+  findSession,
+  listSessions,
+  rawLines,
+  searchEntries,
+  type Tx,
+} from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
 import { launchRunner } from "../runners/launch-service.ts";
 import { renderMarkdown } from "./session-markdown.ts";
 
-export async function browseSessions(deps: ApiDeps, input: { project?: string; node?: string; since?: Date; until?: Date; search?: string; sort: "recent" | "oldest" | "cost" | "messages"; limit: number }) {
+export async function browseSessions(
+  deps: ApiDeps,
+  input: {
+    project?: string;
+    node?: string;
+    since?: Date;
+    until?: Date;
+    search?: string;
+    sort: "recent" | "oldest" | "cost" | "messages";
+    limit: number;
+  },
+) {
   const projectId = input.project ? (await findProject(deps.db, input.project))?.id : undefined;
   if (input.project && !projectId) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
   const nodeId = input.node ? (await findNode(deps.db, input.node, deps.fleet.agents.isConnected))?.id : undefined;
@@ -13,9 +33,22 @@ export async function browseSessions(deps: ApiDeps, input: { project?: string; n
   if (!input.search) return { sessions: await listSessions(deps.db, { ...input, projectId, nodeId }), hits: [] };
   // Rank broadly first, then apply the node and date filters, then cut to the limit.
   const ranked = await searchEntries(deps.db, input.search, projectId, 500);
-  const sessions = await listSessions(deps.db, { ids: ranked.map((h) => h.sessionId), projectId, nodeId, since: input.since, until: input.until, sort: "recent", limit: 500 });
+  const sessions = await listSessions(deps.db, {
+    ids: ranked.map((h) => h.sessionId),
+    projectId,
+    nodeId,
+    since: input.since,
+    until: input.until,
+    sort: "recent",
+    limit: 500,
+  });
   const byId = new Map(sessions.map((s) => [s.id, s]));
-  const hits = ranked.flatMap((h) => { const session = byId.get(h.sessionId); return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : []; }).slice(0, input.limit);
+  const hits = ranked
+    .flatMap((h) => {
+      const session = byId.get(h.sessionId);
+      return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : [];
+    })
+    .slice(0, input.limit);
   return { sessions: hits.map((h) => h.session), hits };
 }
 
@@ -28,7 +61,11 @@ export async function getSession(deps: ApiDeps | { db: Tx }, id: string): Promis
 export async function sessionEntries(deps: ApiDeps, id: string, afterId: string | undefined, limit: number) {
   await getSession(deps, id);
   const rows = await entriesPage(deps.db, id, afterId ? BigInt(afterId) : null, limit);
-  const entries = rows.map(({ rawLine, id: entryId, ...e }) => ({ ...e, id: String(entryId), raw: safeParse(rawLine) }));
+  const entries = rows.map(({ rawLine, id: entryId, ...e }) => ({
+    ...e,
+    id: String(entryId),
+    raw: safeParse(rawLine),
+  }));
   return { entries, nextAfterId: rows.length === limit ? String(rows.at(-1)?.id) : null };
 }
 
@@ -46,10 +83,19 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
   const lines = await rawLines(deps.db, id);
   if (format === "jsonl") {
     const main = lines.filter((l) => l.file === "").map((l) => l.rawLine);
-    return { filename: `${id}.jsonl`, contentType: "application/x-ndjson", content: main.length ? `${main.join("\n")}\n` : "" };
+    return {
+      filename: `${id}.jsonl`,
+      contentType: "application/x-ndjson",
+      content: main.length ? `${main.join("\n")}\n` : "",
+    };
   }
   const parsed = lines.map((l) => ({ file: l.file, entry: safeParse(l.rawLine) }));
-  if (format === "json") return { filename: `${id}.json`, contentType: "application/json", content: JSON.stringify({ session, entries: parsed }, null, 2) };
+  if (format === "json")
+    return {
+      filename: `${id}.json`,
+      contentType: "application/json",
+      content: JSON.stringify({ session, entries: parsed }, null, 2),
+    };
   return { filename: `${id}.md`, contentType: "text/markdown", content: renderMarkdown(session, parsed) };
 }
 
@@ -58,23 +104,50 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
  * one asked for. It carries the model and claude flags of the session's last runner unless
  * the caller gives its own (the auto-restart keeps them too); the prompt is the next message.
  */
-export async function resumeSession(deps: ApiDeps, actor: Principal, input: { id: string; node?: string; fork: boolean; prompt?: string; model?: string; extraArgs?: string[] }) {
+export async function resumeSession(
+  deps: ApiDeps,
+  actor: Principal,
+  input: { id: string; node?: string; fork: boolean; prompt?: string; model?: string; extraArgs?: string[] },
+) {
   const session = await getSession(deps, input.id);
-  if (!session.projectName) throw new AppError("VALIDATION", "This session belongs to no project, so there is nowhere to resume it; import it under a project first.");
-  if (!session.resumable) throw new AppError("NOT_RESUMABLE", "This session was imported as usage only: its transcript is on the machine it came from, not in the archive. Import it with Settings → Import history on that machine to archive it, then resume.");
+  if (!session.projectName)
+    throw new AppError(
+      "VALIDATION",
+      "This session belongs to no project, so there is nowhere to resume it; import it under a project first.",
+    );
+  if (!session.resumable)
+    throw new AppError(
+      "NOT_RESUMABLE",
+      "This session was imported as usage only: its transcript is on the machine it came from, not in the archive. Import it with Settings → Import history on that machine to archive it, then resume.",
+    );
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
-  const last = await deps.db.runner.findFirst({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, select: { model: true, flags: true } });
+  const last = await deps.db.runner.findFirst({
+    where: { sessionId: session.id },
+    orderBy: { createdAt: "desc" },
+    select: { model: true, flags: true },
+  });
   return launchRunner(deps, actor, {
-    project: session.projectName, mode: "resume", resumeSessionId: session.id, fork: input.fork, node: input.node ?? original, labels: [],
-    prompt: input.prompt, model: input.model ?? last?.model ?? undefined, extraArgs: input.extraArgs ?? last?.flags ?? [],
+    project: session.projectName,
+    mode: "resume",
+    resumeSessionId: session.id,
+    fork: input.fork,
+    node: input.node ?? original,
+    labels: [],
+    prompt: input.prompt,
+    model: input.model ?? last?.model ?? undefined,
+    extraArgs: input.extraArgs ?? last?.flags ?? [],
   });
 }
 
 /** Where the stored copy of an ended session is, with its checksum (DESIGN §5). */
 export async function storedTranscript(deps: ApiDeps, id: string) {
   await getSession(deps, id);
-  const row = await deps.db.session.findUniqueOrThrow({ where: { id }, select: { transcriptKey: true, transcriptSha256: true, transcriptSize: true, archivedAt: true } });
-  if (!row.transcriptKey) return { stored: false, url: null, sha256: null, sizeBytes: null, archivedAt: row.archivedAt };
+  const row = await deps.db.session.findUniqueOrThrow({
+    where: { id },
+    select: { transcriptKey: true, transcriptSha256: true, transcriptSize: true, archivedAt: true },
+  });
+  if (!row.transcriptKey)
+    return { stored: false, url: null, sha256: null, sizeBytes: null, archivedAt: row.archivedAt };
   return {
     stored: true,
     url: await deps.transcripts.downloadUrl(row.transcriptKey, 900),

@@ -16,7 +16,16 @@ describe("the reconciler", () => {
     const due = async () => {
       const sessionId = randomUUID();
       await ensureSession(h.db, { id: sessionId, projectId: project.id, nodeId: null, cwd: "/srv/rec" });
-      return insertRunner(h.db, { projectId: project.id, status: "failed", conversationMode: "new", sessionId, flags: [], labels: [], endReason: "exit 3", nextRestartAt: new Date(Date.now() - 1000) });
+      return insertRunner(h.db, {
+        projectId: project.id,
+        status: "failed",
+        conversationMode: "new",
+        sessionId,
+        flags: [],
+        labels: [],
+        endReason: "exit 3",
+        nextRestartAt: new Date(Date.now() - 1000),
+      });
     };
     const [first, second] = [await due(), await due()];
     // The first admission of this project throws (a database error, say); the next ones work.
@@ -33,7 +42,9 @@ describe("the reconciler", () => {
     const logs: Array<{ msg: string; meta?: Record<string, unknown> }> = [];
     const result = await reconcileOnce({ ...h.deps, fleet, log: (_level, msg, meta) => logs.push({ msg, meta }) });
 
-    expect(logs.filter((l) => l.msg === "reconcile: restarting a runner failed")).toEqual([{ msg: "reconcile: restarting a runner failed", meta: { runnerId: first.id, error: "Error: connection reset" } }]);
+    expect(logs.filter((l) => l.msg === "reconcile: restarting a runner failed")).toEqual([
+      { msg: "reconcile: restarting a runner failed", meta: { runnerId: first.id, error: "Error: connection reset" } },
+    ]);
     // No node is connected: the second runner's restart was judged and deferred, not skipped.
     const timeline = await api.runners.timeline({ id: second.id });
     expect(timeline.map((e) => e.type)).toContain("runner.restart_deferred");

@@ -15,7 +15,10 @@ import { inTransaction } from "../shared/transaction.ts";
  * after the server starts, heartbeats are not judged until agents had time to reconnect.
  * Failed runners that are due are relaunched; budgets whose pause should be lifted thaw.
  */
-export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ offline: number; lost: number; failed: number; restarted: number; archived: number }> {
+export async function reconcileOnce(
+  deps: ApiDeps,
+  now = new Date(),
+): Promise<{ offline: number; lost: number; failed: number; restarted: number; archived: number }> {
   const { heartbeatTtlMs, agentReconnectMaxMs, lostTimeoutMs } = deps.fleet.config;
   const before = new Date(now.getTime() - heartbeatTtlMs);
   const judging = now.getTime() >= deps.fleet.startedAt + heartbeatTtlMs + agentReconnectMaxMs;
@@ -24,32 +27,75 @@ export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ 
   if (judging) {
     const nodes = (await guarded(deps, "listing silent nodes", {}, () => silentNodes(deps.db, before))) ?? [];
     for (const { id } of nodes) {
-      if (await guarded(deps, "marking a node offline", { nodeId: id }, () => inTransaction(deps.db, deps.bus, (tx, outbox) => setNodeStatus(deps, tx, outbox, null, id, "offline", "node.offline")).then(() => true))) offline += 1;
+      if (
+        await guarded(deps, "marking a node offline", { nodeId: id }, () =>
+          inTransaction(deps.db, deps.bus, (tx, outbox) =>
+            setNodeStatus(deps, tx, outbox, null, id, "offline", "node.offline"),
+          ).then(() => true),
+        )
+      )
+        offline += 1;
     }
-    for (const r of (await guarded(deps, "listing runners of silent nodes", {}, () => runnersOnSilentNodes(deps.db, before))) ?? []) {
+    for (const r of (await guarded(deps, "listing runners of silent nodes", {}, () =>
+      runnersOnSilentNodes(deps.db, before),
+    )) ?? []) {
       // A runner being stopped ended as asked, whatever happened to its node.
-      if (r.status === "stopping" || !r.nodeId) await guarded(deps, "ending a stopping runner", { runnerId: r.id }, () => recordRunnerEnd(deps, null, { runnerId: r.id, exitCode: null, signal: null, endedBy: "agent", reason: "heartbeat_lost" }));
+      if (r.status === "stopping" || !r.nodeId)
+        await guarded(deps, "ending a stopping runner", { runnerId: r.id }, () =>
+          recordRunnerEnd(deps, null, {
+            runnerId: r.id,
+            exitCode: null,
+            signal: null,
+            endedBy: "agent",
+            reason: "heartbeat_lost",
+          }),
+        );
       else if (r.status !== "lost") {
         // Lost from now (not from the node's last beat): the timeout below must measure time
         // the server was there to watch, or a long server or database outage would fail
         // every runner in the same pass that finds it lost.
-        if (await guarded(deps, "marking a runner lost", { runnerId: r.id }, () => markLost(deps, r.id, r.nodeName, r.lastSeenAt, now).then(() => true))) lost += 1;
+        if (
+          await guarded(deps, "marking a runner lost", { runnerId: r.id }, () =>
+            markLost(deps, r.id, r.nodeName, r.lastSeenAt, now).then(() => true),
+          )
+        )
+          lost += 1;
       }
     }
   }
-  const gone = judging ? ((await guarded(deps, "listing lost runners", {}, () => runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs)))) ?? []) : [];
+  const gone = judging
+    ? ((await guarded(deps, "listing lost runners", {}, () =>
+        runnersLostBefore(deps.db, new Date(now.getTime() - lostTimeoutMs)),
+      )) ?? [])
+    : [];
   let failed = 0;
   for (const runnerId of gone) {
     const reason = `heartbeat_lost: its node was unreachable for ${lostTimeoutMs < 60_000 ? `${Math.round(lostTimeoutMs / 1000)} s` : `${Math.round(lostTimeoutMs / 60_000)} min`}`;
-    if (await guarded(deps, "failing a lost runner", { runnerId }, () => recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason }).then(() => true))) failed += 1;
+    if (
+      await guarded(deps, "failing a lost runner", { runnerId }, () =>
+        recordRunnerEnd(deps, null, { runnerId, exitCode: null, signal: null, endedBy: "agent", reason }).then(
+          () => true,
+        ),
+      )
+    )
+      failed += 1;
   }
   let restarted = 0;
-  for (const runnerId of (await guarded(deps, "listing due restarts", {}, () => runnersDueRestart(deps.db, now))) ?? []) {
-    if (await guarded(deps, "restarting a runner", { runnerId }, () => restartDueRunner(deps, runnerId, now).then(() => true))) restarted += 1;
+  for (const runnerId of (await guarded(deps, "listing due restarts", {}, () => runnersDueRestart(deps.db, now))) ??
+    []) {
+    if (
+      await guarded(deps, "restarting a runner", { runnerId }, () =>
+        restartDueRunner(deps, runnerId, now).then(() => true),
+      )
+    )
+      restarted += 1;
   }
   await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
   const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
-  if (deps.transcriptRetentionDays) await guarded(deps, "applying transcript retention", {}, () => applyRetention(deps, deps.transcriptRetentionDays ?? 0, now));
+  if (deps.transcriptRetentionDays)
+    await guarded(deps, "applying transcript retention", {}, () =>
+      applyRetention(deps, deps.transcriptRetentionDays ?? 0, now),
+    );
   return { offline, lost, failed, restarted, archived };
 }
 
@@ -58,7 +104,12 @@ export async function reconcileOnce(deps: ApiDeps, now = new Date()): Promise<{ 
  * must not leave the others unrestarted, budgets unreleased and sessions unarchived until
  * the cause goes away. The failure is logged with what it was about; undefined is returned.
  */
-async function guarded<T>(deps: ApiDeps, what: string, about: Record<string, string>, work: () => Promise<T>): Promise<T | undefined> {
+async function guarded<T>(
+  deps: ApiDeps,
+  what: string,
+  about: Record<string, string>,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await work();
   } catch (err) {

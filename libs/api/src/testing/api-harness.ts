@@ -21,7 +21,14 @@ export function createHarness(databaseUrl: string) {
   const deps: ApiDeps = {
     db,
     bus,
-    config: { authSecret: "test-secret-test-secret-test-secret!!", auditKey: "audit-key", sessionMaxAgeSeconds: 3600, version: "test", secureCookies: false, claudeProjectsDir: "/nonexistent" },
+    config: {
+      authSecret: "test-secret-test-secret-test-secret!!",
+      auditKey: "audit-key",
+      sessionMaxAgeSeconds: 3600,
+      version: "test",
+      secureCookies: false,
+      claudeProjectsDir: "/nonexistent",
+    },
     log: () => {},
     fleet: new Fleet(),
     transcripts: new FilesystemStore(join(tmpdir(), `stratavore-transcripts-${process.pid}`)),

@@ -13,7 +13,13 @@ const t = initTRPC.context<Context>().create({
     return {
       message: app.message,
       code: shape.code,
-      data: { code: toTrpcError(app).code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: app.code, ...(issues ? { issues } : {}) },
+      data: {
+        code: toTrpcError(app).code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode: app.code,
+        ...(issues ? { issues } : {}),
+      },
     };
   },
 });
@@ -37,7 +43,8 @@ export const publicProcedure = t.procedure.use(errorMiddleware);
 export const protectedProcedure = publicProcedure.use(({ ctx, next, type }) => {
   if (!ctx.principal) throw new AppError("UNAUTHENTICATED");
   const needed = type === "mutation" ? "write" : "read";
-  if (!ctx.principal.scopes.includes(needed)) throw new AppError("TOKEN_SCOPE", `This API token lacks the '${needed}' scope.`);
+  if (!ctx.principal.scopes.includes(needed))
+    throw new AppError("TOKEN_SCOPE", `This API token lacks the '${needed}' scope.`);
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 

@@ -10,7 +10,12 @@ import type { usageImportInput } from "@stratavore/contracts";
 
 type ImportInput = z.infer<typeof usageImportInput>;
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "imported";
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50) || "imported";
 
 /**
  * The project a session's cwd belongs to: an existing one with that path, or a new one. One
@@ -21,13 +26,25 @@ function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, created: s
 }
 
 async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
-  const existing = await deps.db.project.findFirst({ where: { path: cwd }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  const existing = await deps.db.project.findFirst({
+    where: { path: cwd },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
   if (existing) return existing.id;
   return inTransaction(deps.db, deps.bus, async (tx) => {
     let name = slug(basename(cwd));
     for (let i = 2; await tx.project.count({ where: { name } }); i++) name = `${slug(basename(cwd)).slice(0, 45)}-${i}`;
-    const p = await tx.project.create({ data: { name, path: cwd, description: "Created by import of existing Claude Code history", tags: ["imported"] }, select: { id: true } });
-    await audit(tx, deps.config.auditKey, actor, { type: "project.created", entityType: "project", entityId: p.id, data: { name, imported: true } });
+    const p = await tx.project.create({
+      data: { name, path: cwd, description: "Created by import of existing Claude Code history", tags: ["imported"] },
+      select: { id: true },
+    });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "project.created",
+      entityType: "project",
+      entityId: p.id,
+      data: { name, imported: true },
+    });
     created.push(name);
     return p.id;
   });
@@ -50,17 +67,42 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
     if (projectId) projects.add(projectId);
     const first = s.firstAt ? new Date(s.firstAt) : null;
     const last = s.lastAt ? new Date(s.lastAt) : null;
-    if (existing) await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
+    if (existing)
+      await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
     // Resumable only once its transcript is archived (an import that carries the lines says so).
-    else await createSessionIfMissing(deps, { id: s.sessionId, projectId, cwd: s.cwd, title: s.title, first, last, messageCount: s.messageCount });
-    changed += await writeLedger(deps, { runnerId: null, projectId, nodeId: null }, s.records.map((r) => ({ ...r, sessionId: s.sessionId })));
+    else
+      await createSessionIfMissing(deps, {
+        id: s.sessionId,
+        projectId,
+        cwd: s.cwd,
+        title: s.title,
+        first,
+        last,
+        messageCount: s.messageCount,
+      });
+    changed += await writeLedger(
+      deps,
+      { runnerId: null, projectId, nodeId: null },
+      s.records.map((r) => ({ ...r, sessionId: s.sessionId })),
+    );
   }
   if (changed) await evaluateBudgets(deps, [...projects], []);
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
 }
 
 /** One statement: two imports of the same new session at once create it once. */
-async function createSessionIfMissing(deps: ApiDeps, s: { id: string; projectId: string | null; cwd: string | null; title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+async function createSessionIfMissing(
+  deps: ApiDeps,
+  s: {
+    id: string;
+    projectId: string | null;
+    cwd: string | null;
+    title: string | null;
+    first: Date | null;
+    last: Date | null;
+    messageCount: number;
+  },
+): Promise<void> {
   await deps.db.$executeRaw`
     INSERT INTO "Session" (id, "projectId", cwd, title, "firstMessageAt", "lastMessageAt", "messageCount", resumable, "createdAt", "updatedAt")
     VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now(), now())
@@ -68,7 +110,11 @@ async function createSessionIfMissing(deps: ApiDeps, s: { id: string; projectId:
 }
 
 /** Widens what an import knows about an existing session without taking anything away. */
-async function completeSession(deps: ApiDeps, id: string, f: { title: string | null; first: Date | null; last: Date | null; messageCount: number }): Promise<void> {
+async function completeSession(
+  deps: ApiDeps,
+  id: string,
+  f: { title: string | null; first: Date | null; last: Date | null; messageCount: number },
+): Promise<void> {
   await deps.db.$executeRaw`
     UPDATE "Session" SET title = COALESCE(title, ${f.title}),
       "firstMessageAt" = LEAST("firstMessageAt", ${f.first}::timestamp), "lastMessageAt" = GREATEST("lastMessageAt", ${f.last}::timestamp),

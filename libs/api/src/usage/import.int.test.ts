@@ -12,7 +12,19 @@ async function importCorpus(api: Awaited<ReturnType<typeof h.as>>["api"]) {
   let changed = 0;
   for await (const s of scanHistory(corpus)) {
     const p = await parseSessionFiles(s.files, s.sessionId);
-    const res = await api.usage.import({ sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: p.title, firstAt: p.firstAt, lastAt: p.lastAt, messageCount: p.messageCount, records: p.records }] });
+    const res = await api.usage.import({
+      sessions: [
+        {
+          sessionId: s.sessionId,
+          cwd: s.cwd,
+          title: p.title,
+          firstAt: p.firstAt,
+          lastAt: p.lastAt,
+          messageCount: p.messageCount,
+          records: p.records,
+        },
+      ],
+    });
     changed += res.recordsChanged;
   }
   return changed;
@@ -22,11 +34,19 @@ it("importing the hostile corpus twice gives identical totals, and the second ru
   const { api } = await h.as("operator");
   const first = await importCorpus(api);
   expect(first).toBeGreaterThan(0);
-  const keys = await h.db.usageRecord.findMany({ where: { projectId: { not: null }, runnerId: null }, select: { usageKey: true, totalTokens: true, costUsd: true }, orderBy: { usageKey: "asc" } });
+  const keys = await h.db.usageRecord.findMany({
+    where: { projectId: { not: null }, runnerId: null },
+    select: { usageKey: true, totalTokens: true, costUsd: true },
+    orderBy: { usageKey: "asc" },
+  });
   const totalsAfterFirst = await api.usage.query({ by: "model", limit: 1000 });
   expect(await importCorpus(api)).toBe(0);
   expect(await api.usage.query({ by: "model", limit: 1000 })).toEqual(totalsAfterFirst);
-  const again = await h.db.usageRecord.findMany({ where: { projectId: { not: null }, runnerId: null }, select: { usageKey: true, totalTokens: true, costUsd: true }, orderBy: { usageKey: "asc" } });
+  const again = await h.db.usageRecord.findMany({
+    where: { projectId: { not: null }, runnerId: null },
+    select: { usageKey: true, totalTokens: true, costUsd: true },
+    orderBy: { usageKey: "asc" },
+  });
   expect(again).toEqual(keys);
   // The unknown model of the corpus is flagged unpriced, not counted as $0.
   const mystery = totalsAfterFirst.rows.find((r) => r.group.startsWith("claude-mystery"));

@@ -1,6 +1,13 @@
 import { mergeByKey } from "@stratavore/runner";
 import { AppError, costOf, ROOMS, usageTotal, type UsageRecordInput } from "@stratavore/contracts";
-import { findRunner, foreignLedgerRows, rekeyLedgerByMessageId, runnerTotals, upsertUsage, type LedgerRow } from "@stratavore/db";
+import {
+  findRunner,
+  foreignLedgerRows,
+  rekeyLedgerByMessageId,
+  runnerTotals,
+  upsertUsage,
+  type LedgerRow,
+} from "@stratavore/db";
 import { evaluateBudgets } from "../budgets/enforcement.ts";
 import { currentPriceBook } from "../pricing/price-book.ts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
@@ -18,7 +25,12 @@ export interface Attribution {
 /** Prices and writes one batch (one statement); returns the keys that were new or grew. */
 export async function writeLedger(deps: ApiDeps, who: Attribution, records: UsageRecordInput[]): Promise<number> {
   const book = await currentPriceBook(deps.db);
-  const rows: LedgerRow[] = mergeByKey(records).map((r) => ({ ...r, ...who, totalTokens: usageTotal(r), ...costOf(book, r) }));
+  const rows: LedgerRow[] = mergeByKey(records).map((r) => ({
+    ...r,
+    ...who,
+    totalTokens: usageTotal(r),
+    ...costOf(book, r),
+  }));
   return (await upsertUsage(deps.db, rows)).length;
 }
 
@@ -31,21 +43,56 @@ export async function writeLedger(deps: ApiDeps, who: Attribution, records: Usag
  * parent's responses with the same totals, which changes nothing and is not reported; a record
  * for another session, or a larger total for a foreign response, is refused and audited.
  */
-export async function ingestRunnerUsage(deps: ApiDeps, nodeId: string, runnerId: string, records: UsageRecordInput[]): Promise<number> {
+export async function ingestRunnerUsage(
+  deps: ApiDeps,
+  nodeId: string,
+  runnerId: string,
+  records: UsageRecordInput[],
+): Promise<number> {
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
   const merged = mergeByKey(records);
   const ownSession = merged.filter((r) => r.sessionId === runner.sessionId);
-  const foreign = await foreignLedgerRows(deps.db, ownSession.map((r) => r.messageId), runnerId);
-  const bends = ownSession.filter((r) => { const row = foreign.get(r.messageId); return row !== undefined && usageTotal(r) > row.totalTokens; });
+  const foreign = await foreignLedgerRows(
+    deps.db,
+    ownSession.map((r) => r.messageId),
+    runnerId,
+  );
+  const bends = ownSession.filter((r) => {
+    const row = foreign.get(r.messageId);
+    return row !== undefined && usageTotal(r) > row.totalTokens;
+  });
   const otherSessions = merged.length - ownSession.length;
   if (otherSessions || bends.length) {
-    deps.log("warn", "usage refused: not this runner's to write", { nodeId, runnerId, otherSessions, foreignResponses: bends.length });
+    deps.log("warn", "usage refused: not this runner's to write", {
+      nodeId,
+      runnerId,
+      otherSessions,
+      foreignResponses: bends.length,
+    });
     await inTransaction(deps.db, deps.bus, (tx) =>
-      audit(tx, deps.config.auditKey, { nodeId }, { type: "usage.write_refused", entityType: "runner", entityId: runnerId, data: { otherSessions, foreignResponses: bends.length, messageIds: bends.slice(0, 20).map((r) => r.messageId) } }),
+      audit(
+        tx,
+        deps.config.auditKey,
+        { nodeId },
+        {
+          type: "usage.write_refused",
+          entityType: "runner",
+          entityId: runnerId,
+          data: {
+            otherSessions,
+            foreignResponses: bends.length,
+            messageIds: bends.slice(0, 20).map((r) => r.messageId),
+          },
+        },
+      ),
     );
   }
-  const changed = await writeLedger(deps, { runnerId, projectId: runner.projectId, nodeId }, ownSession.filter((r) => !foreign.has(r.messageId)));
+  const changed = await writeLedger(
+    deps,
+    { runnerId, projectId: runner.projectId, nodeId },
+    ownSession.filter((r) => !foreign.has(r.messageId)),
+  );
   if (changed) {
     await evaluateBudgets(deps, [runner.projectId], [runnerId]);
     deps.fleet.usageChanged(runnerId, () => publishTotals(deps));
@@ -60,7 +107,8 @@ export async function ingestRunnerUsage(deps: ApiDeps, nodeId: string, runnerId:
 export async function upgradeLedger(deps: ApiDeps): Promise<void> {
   const result = await inTransaction(deps.db, deps.bus, async (tx) => {
     const r = await rekeyLedgerByMessageId(tx);
-    if (r.rekeyed || r.collapsed) await audit(tx, deps.config.auditKey, null, { type: "usage.rekeyed", entityType: "ledger", data: { ...r } });
+    if (r.rekeyed || r.collapsed)
+      await audit(tx, deps.config.auditKey, null, { type: "usage.rekeyed", entityType: "ledger", data: { ...r } });
     return r;
   });
   if (result.rekeyed || result.collapsed) deps.log("info", "ledger re-keyed by message id", { ...result });
@@ -72,5 +120,6 @@ async function publishTotals(deps: ApiDeps): Promise<void> {
   const ids = deps.fleet.takeUsageChanged();
   if (!ids.length) return;
   const items = await runnerTotals(deps.db, ids);
-  if (items.length) deps.bus.publish([checkedEvent(ROOMS.fleet, "usage:update", { seq: deps.fleet.nextMetricsSeq(), items })]);
+  if (items.length)
+    deps.bus.publish([checkedEvent(ROOMS.fleet, "usage:update", { seq: deps.fleet.nextMetricsSeq(), items })]);
 }

@@ -19,10 +19,26 @@ const IMPORT_CONCURRENCY = 2;
  * archives each transcript (which the CLI's usage-only import cannot), so the sessions can be
  * searched, exported and resumed.
  */
-export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: string): Promise<{ jobId: string; dir: string }> {
-  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
+export async function startLocalImport(
+  deps: ApiDeps,
+  actor: Principal,
+  dir: string,
+): Promise<{ jobId: string; dir: string }> {
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
   const jobId = randomUUID();
-  const progress = (p: { sessionsDone: number; sessionsTotal: number; recordsChanged: number; finished: boolean; error: string | null }) =>
+  const progress = (p: {
+    sessionsDone: number;
+    sessionsTotal: number;
+    recordsChanged: number;
+    finished: boolean;
+    error: string | null;
+  }) =>
     deps.bus.publish([checkedEvent(ROOMS.fleet, "import:progress", { seq: deps.fleet.nextMetricsSeq(), jobId, ...p })]);
   void deps.fleet.track(
     (async () => {
@@ -34,26 +50,56 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
       let failed = 0;
       let next = 0;
       // Two sessions at a time: while PostgreSQL indexes one session's lines, the next is read.
-      await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, async () => {
-        for (let s = sessions[next++]; s; s = sessions[next++]) {
-          try {
-            changed += await importOne(deps, actor, s);
-          } catch (err) {
-            // One damaged session must not cost the others their import.
-            failed += 1;
-            deps.log("error", "importing a session failed; going on with the next", { jobId, sessionId: s.sessionId, error: String(err) });
+      await Promise.all(
+        Array.from({ length: IMPORT_CONCURRENCY }, async () => {
+          for (let s = sessions[next++]; s; s = sessions[next++]) {
+            try {
+              changed += await importOne(deps, actor, s);
+            } catch (err) {
+              // One damaged session must not cost the others their import.
+              failed += 1;
+              deps.log("error", "importing a session failed; going on with the next", {
+                jobId,
+                sessionId: s.sessionId,
+                error: String(err),
+              });
+            }
+            progress({
+              sessionsDone: ++done,
+              sessionsTotal: sessions.length,
+              recordsChanged: changed,
+              finished: false,
+              error: null,
+            });
           }
-          progress({ sessionsDone: ++done, sessionsTotal: sessions.length, recordsChanged: changed, finished: false, error: null });
-        }
-      }));
+        }),
+      );
       if (failed) {
-        progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: `${failed} of ${sessions.length} sessions could not be imported; see the server log.` });
+        progress({
+          sessionsDone: done,
+          sessionsTotal: sessions.length,
+          recordsChanged: changed,
+          finished: true,
+          error: `${failed} of ${sessions.length} sessions could not be imported; see the server log.`,
+        });
         return;
       }
-      progress({ sessionsDone: done, sessionsTotal: sessions.length, recordsChanged: changed, finished: true, error: null });
+      progress({
+        sessionsDone: done,
+        sessionsTotal: sessions.length,
+        recordsChanged: changed,
+        finished: true,
+        error: null,
+      });
     })().catch((err: unknown) => {
       deps.log("error", "history import failed", { jobId, error: String(err) });
-      progress({ sessionsDone: 0, sessionsTotal: 0, recordsChanged: 0, finished: true, error: "The import failed; see the server log." });
+      progress({
+        sessionsDone: 0,
+        sessionsTotal: 0,
+        recordsChanged: 0,
+        finished: true,
+        error: "The import failed; see the server log.",
+      });
     }),
   );
   return { jobId, dir };
@@ -67,12 +113,32 @@ export async function startLocalImport(deps: ApiDeps, actor: Principal, dir: str
  */
 async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Promise<number> {
   // The session row first: archive lines reference it.
-  await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] }] });
+  await importHistory(deps, actor, {
+    sessions: [
+      { sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] },
+    ],
+  });
   const archive = await canArchiveImport(deps, s.sessionId);
-  const read = await streamSessionFiles(s.files, s.sessionId, async (entries) => void (archive && (await insertImportedEntries(deps, s.sessionId, entries))));
+  const read = await streamSessionFiles(
+    s.files,
+    s.sessionId,
+    async (entries) => void (archive && (await insertImportedEntries(deps, s.sessionId, entries))),
+  );
   let changed = 0;
   for (let i = 0; i === 0 || i < read.records.length; i += RECORDS_PER_CALL) {
-    const res = await importHistory(deps, actor, { sessions: [{ sessionId: s.sessionId, cwd: s.cwd, title: null, firstAt: read.firstAt, lastAt: read.lastAt, messageCount: 0, records: read.records.slice(i, i + RECORDS_PER_CALL) }] });
+    const res = await importHistory(deps, actor, {
+      sessions: [
+        {
+          sessionId: s.sessionId,
+          cwd: s.cwd,
+          title: null,
+          firstAt: read.firstAt,
+          lastAt: read.lastAt,
+          messageCount: 0,
+          records: read.records.slice(i, i + RECORDS_PER_CALL),
+        },
+      ],
+    });
     changed += res.recordsChanged;
   }
   if (archive) await finishImportedArchive(deps, s.sessionId);

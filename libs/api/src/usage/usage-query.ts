@@ -6,12 +6,41 @@ import type { ApiDeps } from "../deps.ts";
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function sumRows(rows: UsageRow[]): UsageRow {
-  const total: UsageRow = { group: "total", label: "Total", inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, estimatedCostUsd: 0, unpricedTokens: 0, requests: 0 };
-  for (const r of rows) for (const k of ["inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedCostUsd", "unpricedTokens", "requests"] as const) total[k] += r[k];
+  const total: UsageRow = {
+    group: "total",
+    label: "Total",
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    costUsd: 0,
+    estimatedCostUsd: 0,
+    unpricedTokens: 0,
+    requests: 0,
+  };
+  for (const r of rows)
+    for (const k of [
+      "inputTokens",
+      "outputTokens",
+      "cacheWrite5mTokens",
+      "cacheWrite1hTokens",
+      "cacheReadTokens",
+      "totalTokens",
+      "costUsd",
+      "estimatedCostUsd",
+      "unpricedTokens",
+      "requests",
+    ] as const)
+      total[k] += r[k];
   return total;
 }
 
-export async function queryUsage(deps: ApiDeps, input: { project?: string; runnerId?: string; since?: Date; until?: Date; by: UsageGroup; limit: number }) {
+export async function queryUsage(
+  deps: ApiDeps,
+  input: { project?: string; runnerId?: string; since?: Date; until?: Date; by: UsageGroup; limit: number },
+) {
   let projectId: string | undefined;
   if (input.project) {
     const p = await findProject(deps.db, input.project);
@@ -20,7 +49,10 @@ export async function queryUsage(deps: ApiDeps, input: { project?: string; runne
   }
   const filter = { projectId, runnerId: input.runnerId, since: input.since, until: input.until, timeZone: TIME_ZONE };
   // Totals over the whole range, not just the rows that fit the limit.
-  const [rows, [all]] = await Promise.all([aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }), aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 })]);
+  const [rows, [all]] = await Promise.all([
+    aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }),
+    aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 }),
+  ]);
   return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
 }
 
@@ -29,6 +61,13 @@ export async function usageSummary(deps: ApiDeps, now = new Date()) {
   const { start } = periodBounds("daily", now);
   const [today] = await aggregateUsage(deps.db, { by: "all", since: start, timeZone: TIME_ZONE, limit: 1 });
   const read = today?.cacheReadTokens ?? 0;
-  const inputSide = read + (today?.inputTokens ?? 0) + (today?.cacheWrite5mTokens ?? 0) + (today?.cacheWrite1hTokens ?? 0);
-  return { todayTokens: today?.totalTokens ?? 0, todayCostUsd: today?.costUsd ?? 0, todayEstimatedCostUsd: today?.estimatedCostUsd ?? 0, todayUnpricedTokens: today?.unpricedTokens ?? 0, cacheHitRatio: inputSide ? read / inputSide : null };
+  const inputSide =
+    read + (today?.inputTokens ?? 0) + (today?.cacheWrite5mTokens ?? 0) + (today?.cacheWrite1hTokens ?? 0);
+  return {
+    todayTokens: today?.totalTokens ?? 0,
+    todayCostUsd: today?.costUsd ?? 0,
+    todayEstimatedCostUsd: today?.estimatedCostUsd ?? 0,
+    todayUnpricedTokens: today?.unpricedTokens ?? 0,
+    cacheHitRatio: inputSide ? read / inputSide : null,
+  };
 }

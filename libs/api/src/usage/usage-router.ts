@@ -1,4 +1,13 @@
-import { importLocalInput, importLocalOutput, repriceOutput, usageImportInput, usageImportOutput, usageQueryInput, usageQueryOutput, usageSummaryOutput } from "@stratavore/contracts";
+import {
+  importLocalInput,
+  importLocalOutput,
+  repriceOutput,
+  usageImportInput,
+  usageImportOutput,
+  usageQueryInput,
+  usageQueryOutput,
+  usageSummaryOutput,
+} from "@stratavore/contracts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { importHistory } from "./import-service.ts";
 import { startLocalImport } from "./local-import-job.ts";
@@ -6,9 +15,18 @@ import { queryUsage, usageSummary } from "./usage-query.ts";
 import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const usageRouter = router({
-  query: protectedProcedure.input(usageQueryInput).output(usageQueryOutput).query(({ ctx, input }) => queryUsage(ctx, input)),
+  query: protectedProcedure
+    .input(usageQueryInput)
+    .output(usageQueryOutput)
+    .query(({ ctx, input }) => queryUsage(ctx, input)),
   summary: protectedProcedure.output(usageSummaryOutput).query(({ ctx }) => usageSummary(ctx)),
   reprice: adminProcedure.output(repriceOutput).mutation(({ ctx }) => repriceLedger(ctx, ctx.principal)),
-  importLocal: adminProcedure.input(importLocalInput).output(importLocalOutput).mutation(({ ctx, input }) => startLocalImport(ctx, ctx.principal, input.dir ?? ctx.config.claudeProjectsDir)),
-  import: operatorProcedure.input(usageImportInput).output(usageImportOutput).mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
+  importLocal: adminProcedure
+    .input(importLocalInput)
+    .output(importLocalOutput)
+    .mutation(({ ctx, input }) => startLocalImport(ctx, ctx.principal, input.dir ?? ctx.config.claudeProjectsDir)),
+  import: operatorProcedure
+    .input(usageImportInput)
+    .output(usageImportOutput)
+    .mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
 });

@@ -17,8 +17,20 @@ export async function createApiToken(
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null;
   const scopes = [...new Set(input.scopes)];
   const token = await inTransaction(deps.db, deps.bus, async (tx) => {
-    const created = await insertApiToken(tx, { userId: actor.user.id, name: input.name, scopes, prefix, tokenHash: hash, expiresAt });
-    await audit(tx, deps.config.auditKey, actor, { type: "api_token.created", entityType: "api_token", entityId: created.id, data: { name: input.name, scopes } });
+    const created = await insertApiToken(tx, {
+      userId: actor.user.id,
+      name: input.name,
+      scopes,
+      prefix,
+      tokenHash: hash,
+      expiresAt,
+    });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "api_token.created",
+      entityType: "api_token",
+      entityId: created.id,
+      data: { name: input.name, scopes },
+    });
     return created;
   });
   return { token, secret };

@@ -15,10 +15,19 @@ describe("users", () => {
   it("admin creates a user who can log in; duplicate email is EMAIL_TAKEN", async () => {
     const { api } = await h.as("admin");
     const email = uniqueEmail("new");
-    const user = await api.users.create({ email: email.toUpperCase(), name: "New Person", role: "operator", password: "a-long-password" });
+    const user = await api.users.create({
+      email: email.toUpperCase(),
+      name: "New Person",
+      role: "operator",
+      password: "a-long-password",
+    });
     expect(user).toMatchObject({ email, role: "operator", disabled: false });
-    expect(await verifyCredentials(h.db, limiter(), { email, password: "a-long-password", ip: "1.1.1.1" })).toMatchObject({ id: user.id });
-    expect(await errorCodeOf(api.users.create({ email, name: "Again", role: "viewer", password: "a-long-password" }))).toEqual({ trpc: "CONFLICT", app: "EMAIL_TAKEN" });
+    expect(
+      await verifyCredentials(h.db, limiter(), { email, password: "a-long-password", ip: "1.1.1.1" }),
+    ).toMatchObject({ id: user.id });
+    expect(
+      await errorCodeOf(api.users.create({ email, name: "Again", role: "viewer", password: "a-long-password" })),
+    ).toEqual({ trpc: "CONFLICT", app: "EMAIL_TAKEN" });
     expect((await api.users.list()).some((u) => u.id === user.id)).toBe(true);
   });
 
@@ -26,28 +35,47 @@ describe("users", () => {
     const { api, user: admin } = await h.as("admin");
     const target = await h.createUser("operator");
     await api.users.setDisabled({ id: target.id, disabled: true });
-    expect(await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" })).toBeNull();
+    expect(
+      await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" }),
+    ).toBeNull();
     const cookieHeader = `next-auth.session-token=${await encode({ token: { sub: target.id }, secret: h.deps.config.authSecret })}`;
     expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader })).toBeNull();
     await api.users.setDisabled({ id: target.id, disabled: false });
-    expect(await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" })).toMatchObject({ id: target.id });
-    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader })).toMatchObject({ via: "session", user: { id: target.id } });
-    expect(await errorCodeOf(api.users.setDisabled({ id: admin.id, disabled: true }))).toEqual({ trpc: "PRECONDITION_FAILED", app: "CANNOT_DISABLE_SELF" });
+    expect(
+      await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" }),
+    ).toMatchObject({ id: target.id });
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader })).toMatchObject({
+      via: "session",
+      user: { id: target.id },
+    });
+    expect(await errorCodeOf(api.users.setDisabled({ id: admin.id, disabled: true }))).toEqual({
+      trpc: "PRECONDITION_FAILED",
+      app: "CANNOT_DISABLE_SELF",
+    });
   });
 
   it("password reset replaces the old password", async () => {
     const { api } = await h.as("admin");
     const target = await h.createUser("viewer");
     await api.users.resetPassword({ id: target.id, password: "brand-new-password" });
-    expect(await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.3" })).toBeNull();
-    expect(await verifyCredentials(h.db, limiter(), { email: target.email, password: "brand-new-password", ip: "1.1.1.3" })).toMatchObject({ id: target.id });
+    expect(
+      await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.3" }),
+    ).toBeNull();
+    expect(
+      await verifyCredentials(h.db, limiter(), { email: target.email, password: "brand-new-password", ip: "1.1.1.3" }),
+    ).toMatchObject({ id: target.id });
   });
 
   it("rate-limits failed logins per account, even with the right password afterwards", async () => {
     const target = await h.createUser("viewer");
     const l = limiter();
-    for (let i = 0; i < 3; i++) expect(await verifyCredentials(h.db, l, { email: target.email, password: "wrong-password", ip: `10.0.0.${i}` })).toBeNull();
-    await expect(verifyCredentials(h.db, l, { email: target.email, password: TEST_PASSWORD, ip: "10.0.0.9" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    for (let i = 0; i < 3; i++)
+      expect(
+        await verifyCredentials(h.db, l, { email: target.email, password: "wrong-password", ip: `10.0.0.${i}` }),
+      ).toBeNull();
+    await expect(
+      verifyCredentials(h.db, l, { email: target.email, password: TEST_PASSWORD, ip: "10.0.0.9" }),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
   });
 
   it("rate-limits attempts per IP", async () => {
@@ -55,7 +83,9 @@ describe("users", () => {
     const ip = "192.0.2.77";
     await verifyCredentials(h.db, l, { email: uniqueEmail("a"), password: "x-password", ip });
     await verifyCredentials(h.db, l, { email: uniqueEmail("b"), password: "x-password", ip });
-    await expect(verifyCredentials(h.db, l, { email: uniqueEmail("c"), password: "x-password", ip })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(
+      verifyCredentials(h.db, l, { email: uniqueEmail("c"), password: "x-password", ip }),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
   });
 });
 
@@ -82,7 +112,10 @@ describe("API tokens", () => {
     const a = await h.as("operator");
     const b = await h.as("operator");
     const { token } = await a.api.apiTokens.create({ name: "mine", scopes: ["read", "write"] });
-    expect(await errorCodeOf(b.api.apiTokens.revoke({ id: token.id }))).toEqual({ trpc: "NOT_FOUND", app: "NOT_FOUND" });
+    expect(await errorCodeOf(b.api.apiTokens.revoke({ id: token.id }))).toEqual({
+      trpc: "NOT_FOUND",
+      app: "NOT_FOUND",
+    });
   });
 
   it("expired tokens and tokens of disabled users do not authenticate", async () => {
@@ -103,7 +136,14 @@ describe("audit log", () => {
     const db = createDb({ connectionString: url, poolMax: 2 });
     try {
       for (let i = 0; i < 5; i++) {
-        await db.$transaction((tx) => appendEvent(tx, "k", { type: "test.happened", entityType: "test", actorType: "system", data: { i, nested: { b: 1, a: 2 } } }));
+        await db.$transaction((tx) =>
+          appendEvent(tx, "k", {
+            type: "test.happened",
+            entityType: "test",
+            actorType: "system",
+            data: { i, nested: { b: 1, a: 2 } },
+          }),
+        );
       }
       expect(await verifyEventChain(db, "k")).toBeNull();
       expect(await verifyEventChain(db, "wrong-key")).not.toBeNull();

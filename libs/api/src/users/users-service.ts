@@ -1,5 +1,14 @@
 import { AppError, type Role, type User } from "@stratavore/contracts";
-import { countEnabledAdmins, findUserById, insertUser, listUsers, seedFirstAdmin, updateUser, type Db, type Tx } from "@stratavore/db";
+import {
+  countEnabledAdmins,
+  findUserById,
+  insertUser,
+  listUsers,
+  seedFirstAdmin,
+  updateUser,
+  type Db,
+  type Tx,
+} from "@stratavore/db";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -10,12 +19,21 @@ export function listAllUsers(deps: ApiDeps): Promise<User[]> {
   return listUsers(deps.db);
 }
 
-export async function createUser(deps: ApiDeps, actor: Principal, input: { email: string; name: string; role: Role; password: string }): Promise<User> {
+export async function createUser(
+  deps: ApiDeps,
+  actor: Principal,
+  input: { email: string; name: string; role: Role; password: string },
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await inTransaction(deps.db, deps.bus, async (tx) => {
       const user = await insertUser(tx, { email: input.email, name: input.name, role: input.role, passwordHash });
-      await audit(tx, deps.config.auditKey, actor, { type: "user.created", entityType: "user", entityId: user.id, data: { email: user.email, role: user.role } });
+      await audit(tx, deps.config.auditKey, actor, {
+        type: "user.created",
+        entityType: "user",
+        entityId: user.id,
+        data: { email: user.email, role: user.role },
+      });
       return user;
     });
   } catch (err) {
@@ -38,7 +56,11 @@ export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: strin
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
     if (disabled && user.role === "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
     const updated = await updateUser(tx, id, { disabledAt: disabled ? new Date() : null });
-    await audit(tx, deps.config.auditKey, actor, { type: disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: id });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: disabled ? "user.disabled" : "user.enabled",
+      entityType: "user",
+      entityId: id,
+    });
     return updated;
   });
 }
@@ -47,9 +69,15 @@ export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, r
   return inTransaction(deps.db, deps.bus, async (tx) => {
     const user = await mustFind(tx, id);
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
-    if (user.role === "admin" && role !== "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
+    if (user.role === "admin" && role !== "admin" && (await countEnabledAdmins(tx, id)) === 0)
+      throw new AppError("LAST_ADMIN");
     const updated = await updateUser(tx, id, { role });
-    await audit(tx, deps.config.auditKey, actor, { type: "user.role_changed", entityType: "user", entityId: id, data: { from: user.role, to: role } });
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "user.role_changed",
+      entityType: "user",
+      entityId: id,
+      data: { from: user.role, to: role },
+    });
     return updated;
   });
 }

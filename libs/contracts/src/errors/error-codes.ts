@@ -20,7 +20,10 @@ export const ERROR_CODES = {
   NODE_UNAVAILABLE: { http: "PRECONDITION_FAILED", message: "The requested node is not online or is full." },
   PATH_MISSING: { http: "PRECONDITION_FAILED", message: "The project path does not exist on the node." },
   INVALID_TRANSITION: { http: "CONFLICT", message: "The runner is not in a state that allows this." },
-  NOT_RESUMABLE: { http: "PRECONDITION_FAILED", message: "No transcript of this session exists that Claude Code could resume." },
+  NOT_RESUMABLE: {
+    http: "PRECONDITION_FAILED",
+    message: "No transcript of this session exists that Claude Code could resume.",
+  },
   RUNNER_NOT_ACTIVE: { http: "PRECONDITION_FAILED", message: "The runner is not active." },
   JOIN_TOKEN_INVALID: { http: "UNAUTHORIZED", message: "The join token is unknown, used, revoked or expired." },
   BUDGET_BLOCKED: { http: "PRECONDITION_FAILED", message: "A budget has reached its limit." },

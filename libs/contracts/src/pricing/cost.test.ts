@@ -3,9 +3,23 @@ import { canonicalModel, costOf, familyOf, findPrice } from "./cost.ts";
 import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION } from "./shipped-prices.ts";
 
 const book = { version: SHIPPED_PRICE_VERSION, prices: SHIPPED_PRICES };
-const base = { speed: null, inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
+const base = {
+  speed: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+};
 /** 10,000 of each type (under any long-context threshold): 100× the cost is the sum of the five list prices. */
-const tenThousand = { ...base, inputTokens: 1e4, outputTokens: 1e4, cacheWrite5mTokens: 1e4, cacheWrite1hTokens: 1e4, cacheReadTokens: 1e4 };
+const tenThousand = {
+  ...base,
+  inputTokens: 1e4,
+  outputTokens: 1e4,
+  cacheWrite5mTokens: 1e4,
+  cacheWrite1hTokens: 1e4,
+  cacheReadTokens: 1e4,
+};
 
 /**
  * Anthropic's published list prices, $ per million tokens: input, output, 5-minute cache write,
@@ -43,51 +57,111 @@ describe("prices", () => {
 
   it("every shipped row is covered by the published list above (a new row needs its expected price)", () => {
     const covered = new Set(Object.keys(PUBLISHED).map(canonicalModel));
-    const aliases = new Set(["claude-opus-4-0", "claude-sonnet-4-0", "claude-opus-4", "claude-sonnet-4", "claude-3-sonnet"]);
+    const aliases = new Set([
+      "claude-opus-4-0",
+      "claude-sonnet-4-0",
+      "claude-opus-4",
+      "claude-sonnet-4",
+      "claude-3-sonnet",
+    ]);
     expect(SHIPPED_PRICES.map((p) => p.modelPattern).filter((m) => !covered.has(m) && !aliases.has(m))).toEqual([]);
   });
 
   it("never matches by prefix across generations: opus 4.7 and 4.8 are not opus 4", () => {
-    for (const model of ["claude-opus-4-7", "claude-opus-4-8"]) expect(costOf(book, { ...base, model, inputTokens: 1e6 }).costUsd).toBeCloseTo(5, 9);
+    for (const model of ["claude-opus-4-7", "claude-opus-4-8"])
+      expect(costOf(book, { ...base, model, inputTokens: 1e6 }).costUsd).toBeCloseTo(5, 9);
     expect(costOf(book, { ...base, model: "claude-opus-4", inputTokens: 1e6 }).costUsd).toBeCloseTo(15, 9);
   });
 
   it("reads provider and alias forms of an id as that id", () => {
-    for (const model of ["claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5@20250929", "CLAUDE-SONNET-4-5"]) {
-      expect(findPrice(book, model), model).toMatchObject({ estimated: false, price: { modelPattern: "claude-sonnet-4-5" } });
+    for (const model of [
+      "claude-sonnet-4-5",
+      "claude-sonnet-4-5-20250929",
+      "anthropic.claude-sonnet-4-5-20250929-v1:0",
+      "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      "claude-sonnet-4-5@20250929",
+      "CLAUDE-SONNET-4-5",
+    ]) {
+      expect(findPrice(book, model), model).toMatchObject({
+        estimated: false,
+        price: { modelPattern: "claude-sonnet-4-5" },
+      });
     }
     expect(findPrice(book, "claude-3-5-haiku-latest")?.price.modelPattern).toBe("claude-3-5-haiku");
   });
 
   it("estimates an unknown id of a known family at that family's newest price, and says so", () => {
     // claude 2.1.328's default model: opus family, newest opus row is claude-opus-5 ($5 in).
-    expect(costOf(book, { ...base, model: "claude-opus-5-5", inputTokens: 1e6 })).toEqual({ costUsd: 5, priceVersion: SHIPPED_PRICE_VERSION, unpriced: false, costEstimated: true, pricedAs: "claude-opus-5" });
-    expect(costOf(book, { ...base, model: "claude-sonnet-4-7-20260101", inputTokens: 1e6 })).toMatchObject({ costUsd: 2, costEstimated: true, pricedAs: "claude-sonnet-5" });
-    expect(costOf(book, { ...base, model: "claude-haiku-5", outputTokens: 1e6 })).toMatchObject({ costUsd: 5, costEstimated: true, pricedAs: "claude-haiku-4-5" });
+    expect(costOf(book, { ...base, model: "claude-opus-5-5", inputTokens: 1e6 })).toEqual({
+      costUsd: 5,
+      priceVersion: SHIPPED_PRICE_VERSION,
+      unpriced: false,
+      costEstimated: true,
+      pricedAs: "claude-opus-5",
+    });
+    expect(costOf(book, { ...base, model: "claude-sonnet-4-7-20260101", inputTokens: 1e6 })).toMatchObject({
+      costUsd: 2,
+      costEstimated: true,
+      pricedAs: "claude-sonnet-5",
+    });
+    expect(costOf(book, { ...base, model: "claude-haiku-5", outputTokens: 1e6 })).toMatchObject({
+      costUsd: 5,
+      costEstimated: true,
+      pricedAs: "claude-haiku-4-5",
+    });
     expect(familyOf("claude-3-5-haiku-20241022")).toEqual({ family: "haiku", version: 305 });
     expect(familyOf("claude-opus-4-1")).toEqual({ family: "opus", version: 401 });
   });
 
   it("leaves an id with no family unpriced: null, never $0", () => {
     for (const model of ["claude-mystery-9", "claude-fennec-1", "gpt-4", "<synthetic>"]) {
-      expect(costOf(book, { ...base, model, inputTokens: 10 }), model).toEqual({ costUsd: null, priceVersion: null, unpriced: true, costEstimated: false, pricedAs: null });
+      expect(costOf(book, { ...base, model, inputTokens: 10 }), model).toEqual({
+        costUsd: null,
+        priceVersion: null,
+        unpriced: true,
+        costEstimated: false,
+        pricedAs: null,
+      });
     }
   });
 
   it("prices each token type separately; 1 h cache writes cost more than 5 m ones; long context per request", () => {
     // sonnet 4.5, input side 2.3 M > 200 k → the whole request at inputs ×2, output ×1.5:
     // 3×2 + 0.375×2 + 0.6×2 + 0.3×2 + 1.5×1.5 = 6 + 0.75 + 1.2 + 0.6 + 2.25 = 10.8
-    const c = costOf(book, { ...base, model: "claude-sonnet-4-5-20250929", inputTokens: 1_000_000, outputTokens: 100_000, cacheWrite5mTokens: 100_000, cacheWrite1hTokens: 100_000, cacheReadTokens: 1_000_000 });
+    const c = costOf(book, {
+      ...base,
+      model: "claude-sonnet-4-5-20250929",
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      cacheWrite5mTokens: 100_000,
+      cacheWrite1hTokens: 100_000,
+      cacheReadTokens: 1_000_000,
+    });
     expect(c.costUsd).toBeCloseTo(10.8, 6);
     // (1000×3 + 1000×15 + 1000×3.75 + 1000×6) / 1e6 = 0.02775
-    expect(costOf(book, { ...base, model: "claude-sonnet-4-5", inputTokens: 1000, outputTokens: 1000, cacheWrite5mTokens: 1000, cacheWrite1hTokens: 1000 }).costUsd).toBeCloseTo(0.02775, 9);
-    expect(costOf(book, { ...base, model: "claude-sonnet-4-5", cacheWrite1hTokens: 1000 }).costUsd!).toBeGreaterThan(costOf(book, { ...base, model: "claude-sonnet-4-5", cacheWrite5mTokens: 1000 }).costUsd!);
+    expect(
+      costOf(book, {
+        ...base,
+        model: "claude-sonnet-4-5",
+        inputTokens: 1000,
+        outputTokens: 1000,
+        cacheWrite5mTokens: 1000,
+        cacheWrite1hTokens: 1000,
+      }).costUsd,
+    ).toBeCloseTo(0.02775, 9);
+    expect(costOf(book, { ...base, model: "claude-sonnet-4-5", cacheWrite1hTokens: 1000 }).costUsd!).toBeGreaterThan(
+      costOf(book, { ...base, model: "claude-sonnet-4-5", cacheWrite5mTokens: 1000 }).costUsd!,
+    );
   });
 
   it("fast mode multiplies where the model has a fast tier", () => {
     const normal = costOf(book, { ...base, model: "claude-opus-4-6", outputTokens: 1_000_000 }).costUsd!;
     expect(normal).toBeCloseTo(25, 9);
-    expect(costOf(book, { ...base, model: "claude-opus-4-6", speed: "fast", outputTokens: 1_000_000 }).costUsd).toBeCloseTo(150, 6);
-    expect(costOf(book, { ...base, model: "claude-opus-4-8", speed: "fast", outputTokens: 1_000_000 }).costUsd).toBeCloseTo(50, 6);
+    expect(
+      costOf(book, { ...base, model: "claude-opus-4-6", speed: "fast", outputTokens: 1_000_000 }).costUsd,
+    ).toBeCloseTo(150, 6);
+    expect(
+      costOf(book, { ...base, model: "claude-opus-4-8", speed: "fast", outputTokens: 1_000_000 }).costUsd,
+    ).toBeCloseTo(50, 6);
   });
 });

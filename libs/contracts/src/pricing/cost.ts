@@ -42,7 +42,8 @@ export function canonicalModel(model: string): string {
 export function familyOf(model: string): { family: ModelFamily; version: number } | null {
   const id = canonicalModel(model);
   const modern = /^claude-(opus|sonnet|haiku)(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-|$)/.exec(id);
-  if (modern) return { family: modern[1] as ModelFamily, version: Number(modern[2] ?? 0) * 100 + Number(modern[3] ?? 0) };
+  if (modern)
+    return { family: modern[1] as ModelFamily, version: Number(modern[2] ?? 0) * 100 + Number(modern[3] ?? 0) };
   const legacy = /^claude-(\d{1,2})(?:-(\d{1,2}))?-(opus|sonnet|haiku)(?:-|$)/.exec(id);
   if (legacy) return { family: legacy[3] as ModelFamily, version: Number(legacy[1]) * 100 + Number(legacy[2] ?? 0) };
   return null;
@@ -61,7 +62,8 @@ function indexOf(book: PriceBook): Index {
   for (const p of book.prices) {
     index.exact.set(canonicalModel(p.modelPattern), p);
     const f = familyOf(p.modelPattern);
-    if (f && (index.newest.get(f.family)?.version ?? -1) < f.version) index.newest.set(f.family, { price: p, version: f.version });
+    if (f && (index.newest.get(f.family)?.version ?? -1) < f.version)
+      index.newest.set(f.family, { price: p, version: f.version });
   }
   indexes.set(book, index);
   return index;
@@ -77,7 +79,10 @@ export function findPrice(book: PriceBook, model: string): PriceMatch | null {
   return newest ? { price: newest.price, estimated: true } : null;
 }
 
-type Tokens = Pick<UsageRecordInput, "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens">;
+type Tokens = Pick<
+  UsageRecordInput,
+  "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens"
+>;
 
 /** Each token type × its own price; long-context tier per request; fast mode multiplies all. */
 export function costOf(book: PriceBook, r: Tokens): Cost {
@@ -95,5 +100,11 @@ export function costOf(book: PriceBook, r: Tokens): Cost {
     r.cacheWrite1hTokens * price.cacheWrite1h * inMul +
     r.cacheReadTokens * price.cacheRead * inMul +
     r.outputTokens * price.output * outMul;
-  return { costUsd: (perM * fast) / 1_000_000, priceVersion: book.version, unpriced: false, costEstimated: match.estimated, pricedAs: price.modelPattern };
+  return {
+    costUsd: (perM * fast) / 1_000_000,
+    priceVersion: book.version,
+    unpriced: false,
+    costEstimated: match.estimated,
+    pricedAs: price.modelPattern,
+  };
 }

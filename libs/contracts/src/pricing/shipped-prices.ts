@@ -26,7 +26,13 @@ export interface ModelPrice {
 }
 
 const row = (modelPattern: string, input: number, output: number, extra: Partial<ModelPrice> = {}): ModelPrice => ({
-  modelPattern, input, output, cacheWrite5m: input * 1.25, cacheWrite1h: input * 2, cacheRead: input * 0.1, ...extra,
+  modelPattern,
+  input,
+  output,
+  cacheWrite5m: input * 1.25,
+  cacheWrite1h: input * 2,
+  cacheRead: input * 0.1,
+  ...extra,
 });
 // Whole request at 2× input and 1.5× output once its input side passes 200k tokens.
 const longContext = { longContextThreshold: 200_000, longContextInputMultiplier: 2, longContextOutputMultiplier: 1.5 };

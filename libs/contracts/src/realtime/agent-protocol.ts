@@ -40,7 +40,11 @@ export const agentAuthSchema = z.object({
 });
 export type AgentAuth = z.infer<typeof agentAuthSchema>;
 
-export const agentWelcomeSchema = z.object({ nodeId: z.uuid(), nodeName: z.string(), credential: z.string().optional() });
+export const agentWelcomeSchema = z.object({
+  nodeId: z.uuid(),
+  nodeName: z.string(),
+  credential: z.string().optional(),
+});
 
 export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });
 export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
@@ -64,7 +68,11 @@ export const runnerExitedSchema = z.object({
   /** The runner's cgroup memory limit made the kernel kill one of its processes. */
   oomKilled: z.boolean().optional(),
 });
-export const agentOutputSchema = z.object({ runnerId: z.uuid(), seq: z.number().int(), data: z.string().max(1_000_000) });
+export const agentOutputSchema = z.object({
+  runnerId: z.uuid(),
+  seq: z.number().int(),
+  data: z.string().max(1_000_000),
+});
 
 /**
  * Pre-emptive budgets (DESIGN §4): what a runner may still spend under one biting budget — its
@@ -102,29 +110,50 @@ export const launchCommandSchema = z.object({
     prompt: z.string().optional(),
     extraArgs: z.array(z.string()).optional(),
   }),
-  limits: z.object({ memoryBytes: z.number().int().positive().optional(), cpuPercent: z.number().int().positive().optional() }).optional(),
+  limits: z
+    .object({ memoryBytes: z.number().int().positive().optional(), cpuPercent: z.number().int().positive().optional() })
+    .optional(),
   /** Its budget allowances from the first line it writes (absent: no stopping budget covers it). */
   allowances: allowancesCommandSchema.omit({ runnerIds: true }).optional(),
   cols: z.number().int().min(10).max(1000),
   rows: z.number().int().min(5).max(500),
 });
 export type LaunchCommand = z.infer<typeof launchCommandSchema>;
-export const signalCommandSchema = z.object({ runnerId: z.uuid(), action: z.enum(["stop", "kill", "pause", "resume"]) });
+export const signalCommandSchema = z.object({
+  runnerId: z.uuid(),
+  action: z.enum(["stop", "kill", "pause", "resume"]),
+});
 export type SignalCommand = z.infer<typeof signalCommandSchema>;
 export const inputCommandSchema = z.object({ runnerId: z.uuid(), data: z.string().max(64_000) });
-export const resizeCommandSchema = z.object({ runnerId: z.uuid(), cols: z.number().int().min(10).max(1000), rows: z.number().int().min(5).max(500) });
+export const resizeCommandSchema = z.object({
+  runnerId: z.uuid(),
+  cols: z.number().int().min(10).max(1000),
+  rows: z.number().int().min(5).max(500),
+});
 
 /** Usage from a runner's transcripts; `batchId` makes a resend recognisable in logs, the keys make it idempotent. */
-export const usageBatchSchema = z.object({ runnerId: z.uuid(), batchId: z.string().min(1).max(100), records: z.array(usageRecordSchema).max(5000) });
+export const usageBatchSchema = z.object({
+  runnerId: z.uuid(),
+  batchId: z.string().min(1).max(100),
+  records: z.array(usageRecordSchema).max(5000),
+});
 export type UsageBatch = z.infer<typeof usageBatchSchema>;
 /** Every ack's failure shape: a code from the list the receiver knows, and words for people. */
-const failed = <const C extends readonly [string, ...string[]]>(codes: C) => z.object({ ok: z.literal(false), code: z.enum(codes), message: z.string().max(10_000) });
+const failed = <const C extends readonly [string, ...string[]]>(codes: C) =>
+  z.object({ ok: z.literal(false), code: z.enum(codes), message: z.string().max(10_000) });
 /** Usage and transcript batches: the server's AppError code (ERROR_CODES), or INTERNAL. */
-export const batchAckSchema = z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), accepted: z.number().int().min(0) }), z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) })]);
+export const batchAckSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), accepted: z.number().int().min(0) }),
+  z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) }),
+]);
 export type UsageBatchAck = z.infer<typeof batchAckSchema>;
 
 /** New transcript lines of a runner's session (the archive); idempotent by (session, uuid). */
-export const transcriptBatchSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100), entries: z.array(transcriptEntrySchema).max(2000) });
+export const transcriptBatchSchema = z.object({
+  runnerId: z.uuid(),
+  sessionId: z.string().min(1).max(100),
+  entries: z.array(transcriptEntrySchema).max(2000),
+});
 export type TranscriptBatch = z.infer<typeof transcriptBatchSchema>;
 
 /** Before a resume on a node that lacks the transcript, the server restores it from the archive. */
@@ -133,12 +162,23 @@ export const restoreCommandSchema = z.object({
   cwd: z.string().min(1).max(4096),
   files: z.array(z.object({ name: z.string().max(300), content: z.string() })).max(1000),
 });
-export const restoreAckSchema = z.union([z.object({ ok: z.literal(true), restored: z.boolean() }), failed(["RESTORE_FAILED", "NODE_UNAVAILABLE", "VALIDATION"])]);
+export const restoreAckSchema = z.union([
+  z.object({ ok: z.literal(true), restored: z.boolean() }),
+  failed(["RESTORE_FAILED", "NODE_UNAVAILABLE", "VALIDATION"]),
+]);
 export type RestoreAck = z.infer<typeof restoreAckSchema>;
 
-export const allowanceSpentSchema = z.object({ runnerId: z.uuid(), budgetId: z.uuid(), spentTokens: z.number(), spentUsd: z.number() });
+export const allowanceSpentSchema = z.object({
+  runnerId: z.uuid(),
+  budgetId: z.uuid(),
+  spentTokens: z.number(),
+  spentUsd: z.number(),
+});
 /** RETRY: the server cannot record the pause yet (the runner is still starting there); any failure is said again. */
-export const allowanceSpentAckSchema = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) })]);
+export const allowanceSpentAckSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) }),
+]);
 export type AllowanceSpentAck = z.infer<typeof allowanceSpentAckSchema>;
 
 type Payload<S extends z.ZodType> = z.infer<S>;
@@ -156,18 +196,29 @@ export interface AgentToServerEvents {
 
 /** The agent answers a launch once claude is spawned (or could not be). */
 /** UNREACHABLE: the server could not reach the agent or it did not answer in time (it may still have spawned). */
-export const launchAckSchema = z.union([z.object({ ok: z.literal(true), pid: z.number().int().positive() }), failed(["PATH_MISSING", "SPAWN_FAILED", "AT_CAPACITY", "DUPLICATE", "UNREACHABLE"])]);
+export const launchAckSchema = z.union([
+  z.object({ ok: z.literal(true), pid: z.number().int().positive() }),
+  failed(["PATH_MISSING", "SPAWN_FAILED", "AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]),
+]);
 export type LaunchAck = z.infer<typeof launchAckSchema>;
 /** ALLOWANCE_SPENT: a resume the node refuses, the runner's share under `budgetId` being spent (a fresh share comes with the budget's next push). */
 export const signalAckSchema = z.union([
   z.object({ ok: z.literal(true) }),
   failed(["UNKNOWN_RUNNER", "SIGNAL_FAILED"]),
-  z.object({ ok: z.literal(false), code: z.literal("ALLOWANCE_SPENT"), message: z.string().max(10_000), budgetId: z.uuid() }),
+  z.object({
+    ok: z.literal(false),
+    code: z.literal("ALLOWANCE_SPENT"),
+    message: z.string().max(10_000),
+    budgetId: z.uuid(),
+  }),
 ]);
 export type SignalAck = z.infer<typeof signalAckSchema>;
 export const logsRequestSchema = z.object({ runnerId: z.uuid(), maxLines: z.number().int().min(1).max(10_000) });
 /** The tail of a runner's rotated log file on its node (it outlives the runner). */
-export const logsAckSchema = z.union([z.object({ ok: z.literal(true), lines: z.array(z.string()).max(10_000) }), failed(["NO_LOG"])]);
+export const logsAckSchema = z.union([
+  z.object({ ok: z.literal(true), lines: z.array(z.string()).max(10_000) }),
+  failed(["NO_LOG"]),
+]);
 export type LogsAck = z.infer<typeof logsAckSchema>;
 
 export interface ServerToAgentEvents {

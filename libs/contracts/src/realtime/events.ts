@@ -17,7 +17,14 @@ export const runnerOutputEvent = z.object({ runnerId: z.uuid(), seq: z.number().
 /** Heartbeat figures; `seq` is the server's metrics sequence (not audited, so not the audit seq). */
 export const runnerMetricsEvent = z.object({
   seq: z.number().int(),
-  items: z.array(z.object({ runnerId: z.uuid(), cpuPercent: z.number().nullable(), memoryBytes: z.number().nullable(), at: z.date() })),
+  items: z.array(
+    z.object({
+      runnerId: z.uuid(),
+      cpuPercent: z.number().nullable(),
+      memoryBytes: z.number().nullable(),
+      at: z.date(),
+    }),
+  ),
 });
 export const nodeStatusEvent = z.object({ seq: z.number().int(), node: nodeSchema });
 /**
@@ -65,9 +72,14 @@ export type SubscribeAck = { ok: true } | { ok: false; code: string; message: st
 
 export const runnerAttachInput = z.object({ runnerId: z.uuid() });
 /** Joining a runner's terminal: the recent scrollback comes back in the ack, live output follows. */
-export type RunnerAttachAck = { ok: true; chunks: z.infer<typeof outputChunkSchema>[] } | { ok: false; code: string; message: string };
+export type RunnerAttachAck =
+  { ok: true; chunks: z.infer<typeof outputChunkSchema>[] } | { ok: false; code: string; message: string };
 export const runnerInputMessage = z.object({ runnerId: z.uuid(), data: z.string().min(1).max(64_000) });
-export const runnerResizeMessage = z.object({ runnerId: z.uuid(), cols: z.number().int().min(10).max(1000), rows: z.number().int().min(5).max(500) });
+export const runnerResizeMessage = z.object({
+  runnerId: z.uuid(),
+  cols: z.number().int().min(10).max(1000),
+  rows: z.number().int().min(5).max(500),
+});
 export type CommandAck = { ok: true } | { ok: false; code: string; message: string };
 
 /** Socket.IO typed map: client → server. */
@@ -81,7 +93,11 @@ export type ClientToServerEvents = {
 };
 
 /** Rooms: `fleet` carries list-level events every signed-in user may read. */
-export const ROOMS = { fleet: "fleet", project: (id: string) => `project:${id}`, runner: (id: string) => `runner:${id}` } as const;
+export const ROOMS = {
+  fleet: "fleet",
+  project: (id: string) => `project:${id}`,
+  runner: (id: string) => `runner:${id}`,
+} as const;
 
 export function isAllowedRoomName(room: string): boolean {
   return room === ROOMS.fleet || /^project:[0-9a-f-]{36}$/.test(room);

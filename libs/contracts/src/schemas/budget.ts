@@ -11,21 +11,37 @@ const budgetFields = {
   scopeRef: z.string().trim().max(100).optional(),
   period: z.enum(BUDGET_PERIODS),
   limitTokens: z.number().int().min(1).nullable().optional(),
-  limitUsd: z.number().min(0.0001, "At least $0.0001 (budgets keep four decimals)").max(1_000_000_000).nullable().optional(),
+  limitUsd: z
+    .number()
+    .min(0.0001, "At least $0.0001 (budgets keep four decimals)")
+    .max(1_000_000_000)
+    .nullable()
+    .optional(),
   warnPercent: z.number().int().min(1).max(100).default(80),
   action: z.enum(BUDGET_ACTIONS).default("notify"),
 };
 
 export const budgetCreateInput = z
   .object(budgetFields)
-  .refine((b) => b.limitTokens != null || b.limitUsd != null, { message: "Set a token limit, a USD limit, or both", path: ["limitTokens"] })
-  .refine((b) => (b.scope === "global") === !b.scopeRef, { message: "project and runner budgets name their scope; global ones do not", path: ["scopeRef"] });
+  .refine((b) => b.limitTokens != null || b.limitUsd != null, {
+    message: "Set a token limit, a USD limit, or both",
+    path: ["limitTokens"],
+  })
+  .refine((b) => (b.scope === "global") === !b.scopeRef, {
+    message: "project and runner budgets name their scope; global ones do not",
+    path: ["scopeRef"],
+  });
 
 export const budgetUpdateInput = z.object({
   id: z.uuid(),
   name: budgetFields.name.optional(),
   limitTokens: z.number().int().min(1).nullable().optional(),
-  limitUsd: z.number().min(0.0001, "At least $0.0001 (budgets keep four decimals)").max(1_000_000_000).nullable().optional(),
+  limitUsd: z
+    .number()
+    .min(0.0001, "At least $0.0001 (budgets keep four decimals)")
+    .max(1_000_000_000)
+    .nullable()
+    .optional(),
   warnPercent: z.number().int().min(1).max(100).optional(),
   action: z.enum(BUDGET_ACTIONS).optional(),
   enabled: z.boolean().optional(),

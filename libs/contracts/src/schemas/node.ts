@@ -4,8 +4,16 @@ export const NODE_STATUSES = ["online", "draining", "offline"] as const;
 export const nodeStatusSchema = z.enum(NODE_STATUSES);
 export type NodeStatus = z.infer<typeof nodeStatusSchema>;
 
-export const nodeNameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Node names are slugs");
-export const labelSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "Labels are short slugs (key=value allowed)");
+export const nodeNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Node names are slugs");
+export const labelSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "Labels are short slugs (key=value allowed)");
 
 export const nodeSchema = z.object({
   id: z.uuid(),
@@ -18,7 +26,15 @@ export const nodeSchema = z.object({
   status: nodeStatusSchema,
   connected: z.boolean(),
   /** Null until the node's agent reports them (agents older than cgroup support never do). */
-  capabilities: z.object({ isolation: z.enum(["cgroup-v2", "cgroup-v1", "none"]), pause: z.enum(["freeze", "signals"]), memoryLimit: z.boolean(), cpuLimit: z.boolean(), detail: z.string() }).nullable(),
+  capabilities: z
+    .object({
+      isolation: z.enum(["cgroup-v2", "cgroup-v1", "none"]),
+      pause: z.enum(["freeze", "signals"]),
+      memoryLimit: z.boolean(),
+      cpuLimit: z.boolean(),
+      detail: z.string(),
+    })
+    .nullable(),
   activeRunners: z.number().int(),
   lastSeenAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
@@ -41,7 +57,14 @@ export const joinTokenSchema = z.object({
 export type JoinToken = z.infer<typeof joinTokenSchema>;
 
 export const JOIN_TOKEN_PREFIX = "svj_";
-export const joinTokenCreateInput = z.object({ ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60) });
+export const joinTokenCreateInput = z.object({
+  ttlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+});
 export const joinTokenCreateOutput = z.object({ token: joinTokenSchema, secret: z.string() });
 export const joinTokenListOutput = z.array(joinTokenSchema);
 export const joinTokenIdInput = z.object({ id: z.uuid() });

@@ -25,7 +25,8 @@ export function runnerWhy(r: Runner, { at, time }: WhyFormat = LOCAL): string | 
     case "failed": {
       const why = r.endReason ? sentence(r.endReason) : "It failed.";
       if (!r.nextRestartAt) return why;
-      if (r.restartDeferredSince) return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${time(r.nextRestartAt)}.`;
+      if (r.restartDeferredSince)
+        return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${time(r.nextRestartAt)}.`;
       return `${why} Restart ${r.restartAttempts + 1} of ${r.maxRestarts} at ${time(r.nextRestartAt)}.`;
     }
     case "terminated":

@@ -8,7 +8,13 @@ export type RunnerStatus = z.infer<typeof runnerStatusSchema>;
  * Statuses that hold a quota slot and a place on their node. `lost` is one: its node went
  * quiet but claude may still run (and spend) there, so it stays stoppable and counted.
  */
-export const ACTIVE_RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "lost"] as const satisfies readonly RunnerStatus[];
+export const ACTIVE_RUNNER_STATUSES = [
+  "starting",
+  "running",
+  "paused",
+  "stopping",
+  "lost",
+] as const satisfies readonly RunnerStatus[];
 export const isActiveRunnerStatus = (s: RunnerStatus) => (ACTIVE_RUNNER_STATUSES as readonly string[]).includes(s);
 
 export const CONVERSATION_MODES = ["new", "continue", "resume"] as const;
@@ -23,10 +29,16 @@ const extraArgSchema = z
   .max(500)
   .refine((a) => !a.includes("\0"), "No NUL bytes")
   .refine((a) => a !== "--", "'--' is added before the prompt by Stratavore; pass the prompt separately")
-  .refine((a) => !picksSession(a), "Session flags are set by Stratavore; use the launch mode (new, continue, resume, fork) instead");
+  .refine(
+    (a) => !picksSession(a),
+    "Session flags are set by Stratavore; use the launch mode (new, continue, resume, fork) instead",
+  );
 export const extraArgsSchema = z.array(extraArgSchema).max(30);
 // A model starting with '-' would be read by claude as the next flag.
-export const modelSchema = z.string().trim().regex(/^[a-zA-Z0-9._:[\]][a-zA-Z0-9._:[\]-]{0,99}$/, "Not a model name");
+export const modelSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9._:[\]][a-zA-Z0-9._:[\]-]{0,99}$/, "Not a model name");
 export const promptSchema = z.string().max(20_000);
 
 export const runnerLaunchInput = z
@@ -41,7 +53,10 @@ export const runnerLaunchInput = z
     labels: z.array(labelSchema).max(10).default([]),
     extraArgs: extraArgsSchema.default([]),
   })
-  .refine((v) => v.mode !== "resume" || v.resumeSessionId, { message: "resume needs resumeSessionId", path: ["resumeSessionId"] });
+  .refine((v) => v.mode !== "resume" || v.resumeSessionId, {
+    message: "resume needs resumeSessionId",
+    path: ["resumeSessionId"],
+  });
 export type RunnerLaunchInput = z.input<typeof runnerLaunchInput>;
 
 export const runnerSchema = z.object({
@@ -91,7 +106,13 @@ export const runnerListInput = z
 export const runnerListOutput = z.array(runnerSchema);
 export const runnerIdInput = z.object({ id: z.uuid() });
 
-export const runnerTimelineEntry = z.object({ seq: z.number().int(), type: z.string(), at: z.date(), actor: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
+export const runnerTimelineEntry = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: z.date(),
+  actor: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
 export const runnerTimelineOutput = z.array(runnerTimelineEntry);
 
 export const outputChunkSchema = z.object({ seq: z.number().int(), data: z.string() });

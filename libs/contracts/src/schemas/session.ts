@@ -54,7 +54,12 @@ export const sessionListInput = z
   })
   .default({ sort: "recent", limit: 50 });
 
-export const sessionSearchHit = z.object({ session: sessionSchema, entryId: z.string(), snippet: z.string(), rank: z.number() });
+export const sessionSearchHit = z.object({
+  session: sessionSchema,
+  entryId: z.string(),
+  snippet: z.string(),
+  rank: z.number(),
+});
 export const sessionListOutput = z.object({ sessions: z.array(sessionSchema), hits: z.array(sessionSearchHit) });
 
 export const sessionIdInput = z.object({ id: z.string().min(1).max(100) });
@@ -64,7 +69,14 @@ export const sessionIdInput = z.object({ id: z.string().min(1).max(100) });
  * transcript record), per model: where they differ by more than 1 %, the models say why —
  * usually a model claude prices differently (an id our table estimates, or an admin override).
  */
-export const costCheckModelSchema = z.object({ model: z.string(), claudeUsd: z.number(), oursUsd: z.number().nullable(), claudeTokens: z.number(), oursTokens: z.number(), estimated: z.boolean() });
+export const costCheckModelSchema = z.object({
+  model: z.string(),
+  claudeUsd: z.number(),
+  oursUsd: z.number().nullable(),
+  claudeTokens: z.number(),
+  oursTokens: z.number(),
+  estimated: z.boolean(),
+});
 export const sessionCostCheckOutput = z
   .object({
     claudeUsd: z.number(),
@@ -79,7 +91,11 @@ export const sessionCostCheckOutput = z
   })
   .nullable();
 export type SessionCostCheck = NonNullable<z.infer<typeof sessionCostCheckOutput>>;
-export const sessionEntriesInput = z.object({ id: z.string().min(1).max(100), afterId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) });
+export const sessionEntriesInput = z.object({
+  id: z.string().min(1).max(100),
+  afterId: z.string().optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
 export const sessionEntrySchema = z.object({
   id: z.string(),
   uuid: z.string(),
@@ -93,7 +109,10 @@ export const sessionEntrySchema = z.object({
   /** Parsed original line, for rendering blocks (tool input, results, thinking). */
   raw: z.unknown(),
 });
-export const sessionEntriesOutput = z.object({ entries: z.array(sessionEntrySchema), nextAfterId: z.string().nullable() });
+export const sessionEntriesOutput = z.object({
+  entries: z.array(sessionEntrySchema),
+  nextAfterId: z.string().nullable(),
+});
 export const sessionExportInput = z.object({ id: z.string().min(1).max(100), format: z.enum(["jsonl", "md", "json"]) });
 export const sessionExportOutput = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, score: z.number() }));
@@ -113,4 +132,10 @@ export const sessionResumeInput = z.object({
 });
 
 /** The stored, compressed transcript of an ended session: a presigned URL on S3, null on the filesystem store. */
-export const sessionTranscriptOutput = z.object({ stored: z.boolean(), url: z.string().nullable(), sha256: z.string().nullable(), sizeBytes: z.number().nullable(), archivedAt: z.date().nullable() });
+export const sessionTranscriptOutput = z.object({
+  stored: z.boolean(),
+  url: z.string().nullable(),
+  sha256: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  archivedAt: z.date().nullable(),
+});

@@ -8,7 +8,12 @@ import { z } from "zod";
  * a node sends can name another row.
  */
 /** PostgreSQL text cannot hold NUL: a field with one is malformed here, not a failed write later. */
-const ledgerText = (min: number, max: number) => z.string().min(min).max(max).refine((s) => !s.includes("\u0000"), "Must not contain NUL characters");
+const ledgerText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), "Must not contain NUL characters");
 export const usageRecordSchema = z.object({
   messageId: ledgerText(1, 200),
   requestId: ledgerText(0, 200).nullable(),
@@ -28,7 +33,12 @@ export const usageRecordSchema = z.object({
 });
 export type UsageRecordInput = z.infer<typeof usageRecordSchema>;
 
-export function usageTotal(r: Pick<UsageRecordInput, "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens">): number {
+export function usageTotal(
+  r: Pick<
+    UsageRecordInput,
+    "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens"
+  >,
+): number {
   return r.inputTokens + r.outputTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens + r.cacheReadTokens;
 }
 
@@ -81,7 +91,11 @@ export const importedSessionSchema = z.object({
   records: z.array(usageRecordSchema).max(20_000),
 });
 export const usageImportInput = z.object({ sessions: z.array(importedSessionSchema).min(1).max(50) });
-export const usageImportOutput = z.object({ sessions: z.number().int(), recordsChanged: z.number().int(), projectsCreated: z.array(z.string()) });
+export const usageImportOutput = z.object({
+  sessions: z.number().int(),
+  recordsChanged: z.number().int(),
+  projectsCreated: z.array(z.string()),
+});
 
 export const modelPriceSchema = z.object({
   modelPattern: z.string().trim().min(3).max(100),
@@ -95,7 +109,10 @@ export const modelPriceSchema = z.object({
   longContextOutputMultiplier: z.number().positive().optional(),
   fastModeMultiplier: z.number().positive().optional(),
 });
-export const priceBookOutput = z.object({ version: z.string(), prices: z.array(modelPriceSchema.extend({ overridden: z.boolean() })) });
+export const priceBookOutput = z.object({
+  version: z.string(),
+  prices: z.array(modelPriceSchema.extend({ overridden: z.boolean() })),
+});
 export const priceOverrideInput = modelPriceSchema;
 export const priceOverrideRemoveInput = z.object({ modelPattern: z.string().trim().min(3).max(100) });
 export const repriceOutput = z.object({ records: z.number().int(), changed: z.number().int(), version: z.string() });

@@ -11,7 +11,10 @@ export function roleAtLeast(role: Role, required: Role): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[required];
 }
 
-export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const passwordSchema = z.string().min(10, "At least 10 characters").max(200);
 
 export const userSchema = z.object({

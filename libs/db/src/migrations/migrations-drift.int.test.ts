@@ -28,7 +28,10 @@ describe("migrations agree with schema.prisma", () => {
       expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
       const schema = await read(migrationsDir, name, "schema.prisma");
       const expected = await diffSchemas(inject("databaseUrl"), { schema: previous }, schema);
-      expect(normalise(generatedPart(await read(migrationsDir, name, "migration.sql"))), `${name}/migration.sql was edited by hand above its custom marker`).toBe(normalise(expected));
+      expect(
+        normalise(generatedPart(await read(migrationsDir, name, "migration.sql"))),
+        `${name}/migration.sql was edited by hand above its custom marker`,
+      ).toBe(normalise(expected));
       previous = schema;
     }
     expect(await read(migrationsDir, "migration_lock.toml")).toContain('provider = "postgresql"');
@@ -38,7 +41,9 @@ describe("migrations agree with schema.prisma", () => {
     const pg = (await import("pg")).default;
     const client = new pg.Client({ connectionString: inject("databaseUrl") });
     await client.connect();
-    const { rows } = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    const { rows } = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
     await client.end();
     const tables = rows.map((r) => r.table_name);
     const models = [...(await read(prismaDir, "schema.prisma")).matchAll(/^model (\w+) \{/gm)].map((m) => m[1]);

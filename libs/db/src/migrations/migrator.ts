@@ -9,7 +9,10 @@ export interface MigrationPaths {
 
 export async function listMigrationDirs(migrationsDir: string): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Applies pending migrations exactly as `prisma migrate deploy` would; returns the names applied. */

@@ -24,7 +24,9 @@ describe.skipIf(!available)("migrations on Debian's PostgreSQL 15 (external DATA
     const port = await freePort();
     const asPostgres = (cmd: string) => execFileSync("su", ["postgres", "-c", cmd], { stdio: "pipe" });
     asPostgres(`${BIN}/initdb --no-sync -D ${dir}/data -A trust -U postgres`);
-    asPostgres(`${BIN}/pg_ctl -D ${dir}/data -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1" -l ${dir}/log -w start`);
+    asPostgres(
+      `${BIN}/pg_ctl -D ${dir}/data -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1" -l ${dir}/log -w start`,
+    );
     cleanups.push(() => {
       asPostgres(`${BIN}/pg_ctl -D ${dir}/data -m immediate stop`);
       void rm(dir, { recursive: true, force: true });
@@ -35,7 +37,9 @@ describe.skipIf(!available)("migrations on Debian's PostgreSQL 15 (external DATA
     expect(await applyMigrations(url, { prismaDir })).toEqual([]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query("SELECT migration_name, finished_at IS NOT NULL AS done FROM _prisma_migrations ORDER BY migration_name");
+    const { rows } = await client.query(
+      "SELECT migration_name, finished_at IS NOT NULL AS done FROM _prisma_migrations ORDER BY migration_name",
+    );
     const version = await client.query("SHOW server_version");
     await client.end();
     expect(rows).toEqual(applied.map((migration_name) => ({ migration_name, done: true })));

@@ -2,7 +2,14 @@ import type { ApiToken, TokenScope } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
 
 const tokenSelect = {
-  id: true, name: true, prefix: true, scopes: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true,
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdAt: true,
 } as const;
 
 type TokenRow = Omit<ApiToken, "scopes"> & { scopes: string[] };
@@ -11,7 +18,14 @@ const toToken = (row: TokenRow): ApiToken => ({ ...row, scopes: row.scopes as To
 
 export async function insertApiToken(
   db: Tx,
-  data: { userId: string; name: string; scopes: TokenScope[]; prefix: string; tokenHash: string; expiresAt: Date | null },
+  data: {
+    userId: string;
+    name: string;
+    scopes: TokenScope[];
+    prefix: string;
+    tokenHash: string;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiToken> {
   return toToken(await db.apiToken.create({ data, select: tokenSelect }));
 }

@@ -2,18 +2,37 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
 
 export const budgetRowSelect = {
-  id: true, name: true, scope: true, scopeId: true, period: true, limitTokens: true, limitUsd: true, warnPercent: true,
-  action: true, enabled: true, warnedPeriod: true, trippedPeriod: true, createdAt: true,
+  id: true,
+  name: true,
+  scope: true,
+  scopeId: true,
+  period: true,
+  limitTokens: true,
+  limitUsd: true,
+  warnPercent: true,
+  action: true,
+  enabled: true,
+  warnedPeriod: true,
+  trippedPeriod: true,
+  createdAt: true,
 } satisfies Prisma.BudgetSelect;
 export type BudgetRow = Prisma.BudgetGetPayload<{ select: typeof budgetRowSelect }>;
 
-export const listBudgetRows = (db: Tx) => db.budget.findMany({ select: budgetRowSelect, orderBy: { createdAt: "asc" } });
+export const listBudgetRows = (db: Tx) =>
+  db.budget.findMany({ select: budgetRowSelect, orderBy: { createdAt: "asc" } });
 export const findBudgetRow = (db: Tx, id: string) => db.budget.findUnique({ where: { id }, select: budgetRowSelect });
 
 /** Enabled budgets that cover a project and/or runners: the global ones plus their own. */
 export function budgetsCovering(db: Tx, projectIds: string[], runnerIds: string[]) {
   return db.budget.findMany({
-    where: { enabled: true, OR: [{ scope: "global" }, { scope: "project", scopeId: { in: projectIds } }, { scope: "runner", scopeId: { in: runnerIds } }] },
+    where: {
+      enabled: true,
+      OR: [
+        { scope: "global" },
+        { scope: "project", scopeId: { in: projectIds } },
+        { scope: "runner", scopeId: { in: runnerIds } },
+      ],
+    },
     select: budgetRowSelect,
   });
 }
@@ -32,15 +51,38 @@ export async function deleteBudgetRow(db: Tx, id: string): Promise<void> {
 
 /** Per-runner totals from the ledger, for live counters. */
 export async function runnerTotals(db: Tx, runnerIds: string[]) {
-  const rows = await db.usageRecord.groupBy({ by: ["runnerId", "projectId"], where: { runnerId: { in: runnerIds } }, _sum: { totalTokens: true, costUsd: true } });
-  return rows.flatMap((r) => (r.runnerId && r.projectId ? [{ runnerId: r.runnerId, projectId: r.projectId, totalTokens: Number(r._sum.totalTokens ?? 0n), costUsd: Number(r._sum.costUsd ?? 0) }] : []));
+  const rows = await db.usageRecord.groupBy({
+    by: ["runnerId", "projectId"],
+    where: { runnerId: { in: runnerIds } },
+    _sum: { totalTokens: true, costUsd: true },
+  });
+  return rows.flatMap((r) =>
+    r.runnerId && r.projectId
+      ? [
+          {
+            runnerId: r.runnerId,
+            projectId: r.projectId,
+            totalTokens: Number(r._sum.totalTokens ?? 0n),
+            costUsd: Number(r._sum.costUsd ?? 0),
+          },
+        ]
+      : [],
+  );
 }
 
 /**
  * Marks a budget warned or tripped for the period starting `start`; true only for the caller
  * that made the change, so concurrent evaluations audit each threshold once per period.
  */
-export async function claimBudgetThreshold(db: Tx, id: string, field: "warnedPeriod" | "trippedPeriod", start: Date): Promise<boolean> {
-  const { count } = await db.budget.updateMany({ where: { id, OR: [{ [field]: null }, { [field]: { not: start } }] }, data: { [field]: start } });
+export async function claimBudgetThreshold(
+  db: Tx,
+  id: string,
+  field: "warnedPeriod" | "trippedPeriod",
+  start: Date,
+): Promise<boolean> {
+  const { count } = await db.budget.updateMany({
+    where: { id, OR: [{ [field]: null }, { [field]: { not: start } }] },
+    data: { [field]: start },
+  });
   return count === 1;
 }

@@ -35,7 +35,16 @@ function canonical(value: unknown): string {
 }
 
 export function signEvent(key: string, prevHash: string, input: AuditInput, createdAt: Date): string {
-  const body = canonical([prevHash, input.type, input.entityType, input.entityId ?? null, input.actorType, input.actorId ?? null, input.data ?? {}, createdAt.toISOString()]);
+  const body = canonical([
+    prevHash,
+    input.type,
+    input.entityType,
+    input.entityId ?? null,
+    input.actorType,
+    input.actorId ?? null,
+    input.data ?? {},
+    createdAt.toISOString(),
+  ]);
   return createHmac("sha256", key).update(body).digest("hex");
 }
 
@@ -47,9 +56,15 @@ export async function appendEvent(tx: Prisma.TransactionClient, key: string, inp
   const createdAt = new Date();
   const row = await tx.event.create({
     data: {
-      type: input.type, entityType: input.entityType, entityId: input.entityId ?? null,
-      actorType: input.actorType, actorId: input.actorId ?? null, data: input.data ?? {},
-      prevHash, signature: signEvent(key, prevHash, input, createdAt), createdAt,
+      type: input.type,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      actorType: input.actorType,
+      actorId: input.actorId ?? null,
+      data: input.data ?? {},
+      prevHash,
+      signature: signEvent(key, prevHash, input, createdAt),
+      createdAt,
     },
     select: { seq: true, type: true, entityType: true, entityId: true, createdAt: true },
   });
@@ -76,7 +91,14 @@ export async function verifyEventChain(db: Tx, key: string): Promise<number | nu
   let prev = GENESIS;
   const rows = await db.event.findMany({ orderBy: { seq: "asc" } });
   for (const r of rows) {
-    const input: AuditInput = { type: r.type, entityType: r.entityType, entityId: r.entityId, actorType: r.actorType as AuditInput["actorType"], actorId: r.actorId, data: r.data as Prisma.InputJsonValue };
+    const input: AuditInput = {
+      type: r.type,
+      entityType: r.entityType,
+      entityId: r.entityId,
+      actorType: r.actorType as AuditInput["actorType"],
+      actorId: r.actorId,
+      data: r.data as Prisma.InputJsonValue,
+    };
     if (r.prevHash !== prev || signEvent(key, prev, input, r.createdAt) !== r.signature) return Number(r.seq);
     prev = r.signature;
   }

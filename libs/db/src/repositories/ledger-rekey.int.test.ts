@@ -22,13 +22,28 @@ describe("re-keying the ledger by message id", () => {
     const db = createDb({ connectionString: await createScratchDatabase(inject("adminUrl"), "rekey"), poolMax: 2 });
     try {
       await db.usageRecord.createMany({
-        data: OLD_ROWS.map((r) => ({ usageKey: r.usageKey, messageId: r.messageId, requestId: r.requestId, isSidechain: r.isSidechain, model: "claude-sonnet-4-5", inputTokens: r.input, outputTokens: r.output, totalTokens: r.input + r.output, occurredAt: new Date("2026-01-01T00:00:00Z") })),
+        data: OLD_ROWS.map((r) => ({
+          usageKey: r.usageKey,
+          messageId: r.messageId,
+          requestId: r.requestId,
+          isSidechain: r.isSidechain,
+          model: "claude-sonnet-4-5",
+          inputTokens: r.input,
+          outputTokens: r.output,
+          totalTokens: r.input + r.output,
+          occurredAt: new Date("2026-01-01T00:00:00Z"),
+        })),
       });
       // Expected by hand: 7 rows, 4 responses; msg_a loses its replay, msg_b two rows; msg_a, msg_b, msg_c are re-keyed.
       const result = await db.$transaction((tx) => rekeyLedgerByMessageId(tx));
       expect(result).toEqual({ collapsed: 3, rekeyed: 3 });
-      const rows = await db.usageRecord.findMany({ orderBy: { usageKey: "asc" }, select: { usageKey: true, requestId: true, isSidechain: true, inputTokens: true, outputTokens: true } });
-      expect(rows.map((r) => [r.usageKey, r.requestId, r.isSidechain, Number(r.inputTokens), Number(r.outputTokens)])).toEqual([
+      const rows = await db.usageRecord.findMany({
+        orderBy: { usageKey: "asc" },
+        select: { usageKey: true, requestId: true, isSidechain: true, inputTokens: true, outputTokens: true },
+      });
+      expect(
+        rows.map((r) => [r.usageKey, r.requestId, r.isSidechain, Number(r.inputTokens), Number(r.outputTokens)]),
+      ).toEqual([
         ["msg_a", "req_1", false, 100, 50], // tie: the main thread's row stays
         ["msg_b", "req_3", true, 10, 900], // 910 > 701 > 15, kept whole (not 700 input + 900 output)
         ["msg_c", "req_5", false, 1, 1],

@@ -21,6 +21,7 @@ export async function rekeyLedgerByMessageId(tx: Tx): Promise<RekeyResult> {
       SELECT u.id, row_number() OVER (PARTITION BY u."messageId" ORDER BY u."totalTokens" DESC, u."isSidechain" ASC, u.id ASC) AS rank
         FROM "UsageRecord" u JOIN affected a ON a."messageId" = u."messageId")
     DELETE FROM "UsageRecord" u USING ranked r WHERE u.id = r.id AND r.rank > 1`;
-  const rekeyed = await tx.$executeRaw`UPDATE "UsageRecord" SET "usageKey" = "messageId" WHERE "usageKey" <> "messageId"`;
+  const rekeyed =
+    await tx.$executeRaw`UPDATE "UsageRecord" SET "usageKey" = "messageId" WHERE "usageKey" <> "messageId"`;
   return { rekeyed, collapsed };
 }

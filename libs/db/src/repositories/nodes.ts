@@ -7,8 +7,18 @@ import type { Tx } from "./tx.ts";
 const activeWhere: Prisma.RunnerWhereInput = { status: { in: [...ACTIVE_RUNNER_STATUSES] } };
 
 const nodeSelect = {
-  id: true, name: true, hostname: true, agentVersion: true, claudeVersion: true, capacity: true, labels: true,
-  status: true, lastSeenAt: true, revokedAt: true, createdAt: true, capabilities: true,
+  id: true,
+  name: true,
+  hostname: true,
+  agentVersion: true,
+  claudeVersion: true,
+  capacity: true,
+  labels: true,
+  status: true,
+  lastSeenAt: true,
+  revokedAt: true,
+  createdAt: true,
+  capabilities: true,
   _count: { select: { runners: { where: activeWhere } } },
 } satisfies Prisma.NodeSelect;
 type NodeRow = Prisma.NodeGetPayload<{ select: typeof nodeSelect }>;
@@ -26,25 +36,53 @@ export async function listNodes(db: Tx, isConnected: (id: string) => boolean): P
 }
 
 export async function findNode(db: Tx, ref: string, isConnected: (id: string) => boolean): Promise<Node | null> {
-  const row = await db.node.findUnique({ where: isUuid(ref) ? { id: ref } : { name: ref.toLowerCase() }, select: nodeSelect });
+  const row = await db.node.findUnique({
+    where: isUuid(ref) ? { id: ref } : { name: ref.toLowerCase() },
+    select: nodeSelect,
+  });
   return row ? toNode(row, isConnected(row.id)) : null;
 }
 
 export async function findNodeByCredential(db: Tx, credentialHash: string) {
-  return db.node.findFirst({ where: { credentialHash, revokedAt: null }, select: { id: true, name: true, status: true } });
+  return db.node.findFirst({
+    where: { credentialHash, revokedAt: null },
+    select: { id: true, name: true, status: true },
+  });
 }
 
 export async function insertNode(
   db: Tx,
-  data: { name: string; hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; credentialHash: string; capabilities?: Prisma.InputJsonValue },
+  data: {
+    name: string;
+    hostname: string;
+    agentVersion: string;
+    claudeVersion: string | null;
+    capacity: number;
+    labels: string[];
+    credentialHash: string;
+    capabilities?: Prisma.InputJsonValue;
+  },
 ) {
-  return db.node.create({ data: { ...data, status: "online", lastSeenAt: new Date() }, select: { id: true, name: true } });
+  return db.node.create({
+    data: { ...data, status: "online", lastSeenAt: new Date() },
+    select: { id: true, name: true },
+  });
 }
 
 export async function updateNodeRow(
   db: Tx,
   id: string,
-  data: Partial<{ hostname: string; agentVersion: string; claudeVersion: string | null; capacity: number; labels: string[]; status: NodeStatus; lastSeenAt: Date; revokedAt: Date; capabilities: Prisma.InputJsonValue }>,
+  data: Partial<{
+    hostname: string;
+    agentVersion: string;
+    claudeVersion: string | null;
+    capacity: number;
+    labels: string[];
+    status: NodeStatus;
+    lastSeenAt: Date;
+    revokedAt: Date;
+    capabilities: Prisma.InputJsonValue;
+  }>,
 ) {
   return db.node.update({ where: { id }, data, select: nodeSelect });
 }
@@ -55,5 +93,8 @@ export async function nodeNameTaken(db: Tx, name: string): Promise<boolean> {
 
 /** Nodes that have not been heard from since `before` and are not yet marked offline. */
 export async function silentNodes(db: Tx, before: Date) {
-  return db.node.findMany({ where: { status: { not: "offline" }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] }, select: { id: true } });
+  return db.node.findMany({
+    where: { status: { not: "offline" }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] },
+    select: { id: true },
+  });
 }

@@ -6,8 +6,17 @@ import type { Tx } from "./tx.ts";
 const activeRunnerWhere = { status: { in: [...ACTIVE_RUNNER_STATUSES] } };
 
 const projectSelect = {
-  id: true, name: true, path: true, description: true, tags: true, maxRunners: true, runnerMemoryMb: true, runnerCpuPercent: true,
-  archivedAt: true, createdAt: true, updatedAt: true,
+  id: true,
+  name: true,
+  path: true,
+  description: true,
+  tags: true,
+  maxRunners: true,
+  runnerMemoryMb: true,
+  runnerCpuPercent: true,
+  archivedAt: true,
+  createdAt: true,
+  updatedAt: true,
   _count: { select: { runners: { where: activeRunnerWhere } } },
 } as const;
 
@@ -46,7 +55,12 @@ function whereFor(f: ProjectFilter): Prisma.ProjectWhereInput {
 }
 
 export async function listProjects(db: Tx, filter: ProjectFilter): Promise<Project[]> {
-  const rows = await db.project.findMany({ where: whereFor(filter), select: projectSelect, orderBy: { name: "asc" }, take: 500 });
+  const rows = await db.project.findMany({
+    where: whereFor(filter),
+    select: projectSelect,
+    orderBy: { name: "asc" },
+    take: 500,
+  });
   return rows.map(toProject);
 }
 
@@ -64,7 +78,15 @@ export async function findProjectsByIds(db: Tx, ids: string[]): Promise<Project[
 
 export async function insertProject(
   db: Tx,
-  data: { name: string; path: string; description: string; tags: string[]; maxRunners: number; runnerMemoryMb?: number | null; runnerCpuPercent?: number | null },
+  data: {
+    name: string;
+    path: string;
+    description: string;
+    tags: string[];
+    maxRunners: number;
+    runnerMemoryMb?: number | null;
+    runnerCpuPercent?: number | null;
+  },
 ): Promise<Project> {
   return toProject(await db.project.create({ data, select: projectSelect }));
 }
@@ -72,7 +94,17 @@ export async function insertProject(
 export async function updateProject(
   db: Tx,
   id: string,
-  data: Partial<{ name: string; path: string; description: string; tags: string[]; maxRunners: number; runnerMemoryMb: number | null; runnerCpuPercent: number | null; archivedAt: Date | null; status: "active" | "archived" }>,
+  data: Partial<{
+    name: string;
+    path: string;
+    description: string;
+    tags: string[];
+    maxRunners: number;
+    runnerMemoryMb: number | null;
+    runnerCpuPercent: number | null;
+    archivedAt: Date | null;
+    status: "active" | "archived";
+  }>,
 ): Promise<Project> {
   return toProject(await db.project.update({ where: { id }, data, select: projectSelect }));
 }
@@ -91,7 +123,11 @@ export async function projectStats(db: Tx, projectId: string): Promise<ProjectSt
     db.runner.count({ where: { projectId, ...activeRunnerWhere } }),
     db.runner.count({ where: { projectId } }),
     db.session.count({ where: { projectId } }),
-    db.usageRecord.aggregate({ where: { projectId }, _sum: { totalTokens: true, costUsd: true }, _max: { occurredAt: true } }),
+    db.usageRecord.aggregate({
+      where: { projectId },
+      _sum: { totalTokens: true, costUsd: true },
+      _max: { occurredAt: true },
+    }),
     db.runner.findFirst({ where: { projectId }, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
   ]);
   const times = [usage._max.occurredAt, lastRunner?.createdAt].filter((d): d is Date => d instanceof Date);

@@ -3,10 +3,34 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
 
 const runnerSelect = {
-  id: true, projectId: true, nodeId: true, status: true, conversationMode: true, sessionId: true, model: true, prompt: true,
-  flags: true, pid: true, exitCode: true, endReason: true, restartAttempts: true, maxRestarts: true, nextRestartAt: true,
-  lostAt: true, pauseReason: true, pausedByBudgetId: true, restartDeferredSince: true, memoryLimitBytes: true, cpuLimitPercent: true,
-  cpuPercent: true, memoryBytes: true, lastHeartbeatAt: true, startedAt: true, endedAt: true, createdAt: true, updatedAt: true,
+  id: true,
+  projectId: true,
+  nodeId: true,
+  status: true,
+  conversationMode: true,
+  sessionId: true,
+  model: true,
+  prompt: true,
+  flags: true,
+  pid: true,
+  exitCode: true,
+  endReason: true,
+  restartAttempts: true,
+  maxRestarts: true,
+  nextRestartAt: true,
+  lostAt: true,
+  pauseReason: true,
+  pausedByBudgetId: true,
+  restartDeferredSince: true,
+  memoryLimitBytes: true,
+  cpuLimitPercent: true,
+  cpuPercent: true,
+  memoryBytes: true,
+  lastHeartbeatAt: true,
+  startedAt: true,
+  endedAt: true,
+  createdAt: true,
+  updatedAt: true,
   project: { select: { name: true } },
   node: { select: { name: true } },
 } as const;
@@ -15,7 +39,13 @@ type RunnerRow = Prisma.RunnerGetPayload<{ select: typeof runnerSelect }>;
 export function toRunner(row: RunnerRow): Runner {
   const { project, node, memoryBytes, memoryLimitBytes, ...rest } = row;
   const num = (v: bigint | null) => (v === null ? null : Number(v));
-  return { ...rest, projectName: project.name, nodeName: node?.name ?? null, memoryBytes: num(memoryBytes), memoryLimitBytes: num(memoryLimitBytes) };
+  return {
+    ...rest,
+    projectName: project.name,
+    nodeName: node?.name ?? null,
+    memoryBytes: num(memoryBytes),
+    memoryLimitBytes: num(memoryLimitBytes),
+  };
 }
 
 export async function findRunner(db: Tx, id: string): Promise<Runner | null> {
@@ -50,13 +80,21 @@ export async function insertRunner(db: Tx, data: Prisma.RunnerUncheckedCreateInp
  * Moves a runner only if it is in one of `from` (optimistic check in the WHERE clause), so
  * two racing transitions cannot both apply. Returns null when the runner was elsewhere.
  */
-export async function transitionRunner(db: Tx, id: string, from: readonly RunnerStatus[], data: Prisma.RunnerUncheckedUpdateManyInput): Promise<Runner | null> {
+export async function transitionRunner(
+  db: Tx,
+  id: string,
+  from: readonly RunnerStatus[],
+  data: Prisma.RunnerUncheckedUpdateManyInput,
+): Promise<Runner | null> {
   const res = await db.runner.updateMany({ where: { id, status: { in: [...from] } }, data });
   return res.count === 1 ? findRunner(db, id) : null;
 }
 
 export async function activeRunnerIdsOnNode(db: Tx, nodeId: string): Promise<{ id: string; status: RunnerStatus }[]> {
-  return db.runner.findMany({ where: { nodeId, status: { in: [...ACTIVE_RUNNER_STATUSES] } }, select: { id: true, status: true } });
+  return db.runner.findMany({
+    where: { nodeId, status: { in: [...ACTIVE_RUNNER_STATUSES] } },
+    select: { id: true, status: true },
+  });
 }
 
 export async function countActiveOnNode(db: Tx, nodeId: string): Promise<number> {
@@ -64,12 +102,27 @@ export async function countActiveOnNode(db: Tx, nodeId: string): Promise<number>
 }
 
 /** Active runners whose node has been silent since `before` (heartbeat TTL passed), with what the reconciler needs to say why. */
-export async function runnersOnSilentNodes(db: Tx, before: Date): Promise<{ id: string; status: RunnerStatus; nodeId: string | null; nodeName: string | null; lastSeenAt: Date | null }[]> {
+export async function runnersOnSilentNodes(
+  db: Tx,
+  before: Date,
+): Promise<
+  { id: string; status: RunnerStatus; nodeId: string | null; nodeName: string | null; lastSeenAt: Date | null }[]
+> {
   const rows = await db.runner.findMany({
-    where: { status: { in: [...ACTIVE_RUNNER_STATUSES] }, OR: [{ nodeId: null }, { node: { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] } }], createdAt: { lt: before } },
+    where: {
+      status: { in: [...ACTIVE_RUNNER_STATUSES] },
+      OR: [{ nodeId: null }, { node: { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: before } }] } }],
+      createdAt: { lt: before },
+    },
     select: { id: true, status: true, nodeId: true, node: { select: { name: true, lastSeenAt: true } } },
   });
-  return rows.map((r) => ({ id: r.id, status: r.status, nodeId: r.nodeId, nodeName: r.node?.name ?? null, lastSeenAt: r.node?.lastSeenAt ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    nodeId: r.nodeId,
+    nodeName: r.node?.name ?? null,
+    lastSeenAt: r.node?.lastSeenAt ?? null,
+  }));
 }
 
 /** Runners lost since before `cutoff`: their node stayed away too long. */
@@ -79,7 +132,12 @@ export async function runnersLostBefore(db: Tx, cutoff: Date): Promise<string[]>
 }
 
 export async function runnersDueRestart(db: Tx, now: Date): Promise<string[]> {
-  const rows = await db.runner.findMany({ where: { status: "failed", nextRestartAt: { lte: now } }, select: { id: true }, orderBy: { nextRestartAt: "asc" }, take: 100 });
+  const rows = await db.runner.findMany({
+    where: { status: "failed", nextRestartAt: { lte: now } },
+    select: { id: true },
+    orderBy: { nextRestartAt: "asc" },
+    take: 100,
+  });
   return rows.map((r) => r.id);
 }
 
@@ -94,7 +152,12 @@ export interface HeartbeatRow {
  * returns the rows it touched with their status, so the caller learns — with no second query —
  * which are `lost` (to adopt) and which reported ids it did not touch (not active here: strays).
  */
-export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: HeartbeatRow[], at: Date): Promise<{ id: string; status: RunnerStatus }[]> {
+export async function applyHeartbeatBatch(
+  db: Tx,
+  nodeId: string,
+  rows: HeartbeatRow[],
+  at: Date,
+): Promise<{ id: string; status: RunnerStatus }[]> {
   if (rows.length === 0) return [];
   return db.$queryRaw<{ id: string; status: RunnerStatus }[]>`
     UPDATE "Runner" AS r
@@ -107,8 +170,18 @@ export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: Heartbea
 /** Online nodes that match the wanted node and labels, least loaded first. */
 export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: string[] }) {
   const nodes = await db.node.findMany({
-    where: { status: "online", revokedAt: null, id: opts.nodeId, labels: opts.labels.length ? { hasEvery: opts.labels } : undefined },
-    select: { id: true, name: true, capacity: true, _count: { select: { runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } } },
+    where: {
+      status: "online",
+      revokedAt: null,
+      id: opts.nodeId,
+      labels: opts.labels.length ? { hasEvery: opts.labels } : undefined,
+    },
+    select: {
+      id: true,
+      name: true,
+      capacity: true,
+      _count: { select: { runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } },
+    },
   });
   return nodes
     .map((n) => ({ id: n.id, name: n.name, capacity: n.capacity, active: n._count.runners }))
@@ -116,11 +189,19 @@ export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: st
 }
 
 export async function runnerEvents(db: Tx, runnerId: string) {
-  return db.event.findMany({ where: { entityType: "runner", entityId: runnerId }, orderBy: { seq: "asc" }, take: 500, select: { seq: true, type: true, createdAt: true, actorType: true, actorId: true, data: true } });
+  return db.event.findMany({
+    where: { entityType: "runner", entityId: runnerId },
+    orderBy: { seq: "asc" },
+    take: 500,
+    select: { seq: true, type: true, createdAt: true, actorType: true, actorId: true, data: true },
+  });
 }
 
 /** A runner's session row exists from its first line on (sessions and usage attach to it). */
-export async function ensureSession(db: Tx, data: { id: string; projectId: string | null; nodeId: string | null; cwd: string; forkedFromId?: string }): Promise<void> {
+export async function ensureSession(
+  db: Tx,
+  data: { id: string; projectId: string | null; nodeId: string | null; cwd: string; forkedFromId?: string },
+): Promise<void> {
   await db.session.upsert({ where: { id: data.id }, create: data, update: {} });
 }
 
@@ -129,7 +210,10 @@ export async function ensureSession(db: Tx, data: { id: string; projectId: strin
  * restart: that restart is given up (two claudes appending would interleave the transcript).
  */
 export async function abandonWaitingRestarts(db: Tx, sessionId: string): Promise<void> {
-  await db.runner.updateMany({ where: { sessionId, status: "failed", nextRestartAt: { not: null } }, data: { nextRestartAt: null, restartDeferredSince: null } });
+  await db.runner.updateMany({
+    where: { sessionId, status: "failed", nextRestartAt: { not: null } },
+    data: { nextRestartAt: null, restartDeferredSince: null },
+  });
 }
 
 /** The node labels a runner was launched with (the project's and the launch's own). */

@@ -15,9 +15,13 @@ const ENTRY_ROWS_PER_INSERT = 4000;
 export async function insertEntries(db: Tx, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < given.length; i += ENTRY_ROWS_PER_INSERT) {
-    const rows = given.slice(i, i + ENTRY_ROWS_PER_INSERT).map(withoutNul).map((e) =>
-      Prisma.sql`(${sessionId}, ${e.uuid}, ${e.parentUuid}, ${e.type}, ${e.role}, ${e.text}, ${e.toolNames}::text[], ${e.isSidechain}, ${e.timestamp ? new Date(e.timestamp) : null}::timestamp, ${e.file}, ${e.offset}::int8, ${e.rawLine})`,
-    );
+    const rows = given
+      .slice(i, i + ENTRY_ROWS_PER_INSERT)
+      .map(withoutNul)
+      .map(
+        (e) =>
+          Prisma.sql`(${sessionId}, ${e.uuid}, ${e.parentUuid}, ${e.type}, ${e.role}, ${e.text}, ${e.toolNames}::text[], ${e.isSidechain}, ${e.timestamp ? new Date(e.timestamp) : null}::timestamp, ${e.file}, ${e.offset}::int8, ${e.rawLine})`,
+      );
     inserted += await db.$executeRaw`
       INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
       VALUES ${Prisma.join(rows)}
@@ -33,8 +37,24 @@ export async function insertEntries(db: Tx, sessionId: string, given: Transcript
  */
 function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
   const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s);
-  if (!e.rawLine.includes("\u0000") && !e.text.includes("\u0000") && !e.uuid.includes("\u0000") && !e.type.includes("\u0000")) return e;
-  return { ...e, uuid: clean(e.uuid), parentUuid: e.parentUuid && clean(e.parentUuid), type: clean(e.type), role: e.role && clean(e.role), text: clean(e.text), rawLine: clean(e.rawLine), file: clean(e.file), toolNames: e.toolNames.map(clean) };
+  if (
+    !e.rawLine.includes("\u0000") &&
+    !e.text.includes("\u0000") &&
+    !e.uuid.includes("\u0000") &&
+    !e.type.includes("\u0000")
+  )
+    return e;
+  return {
+    ...e,
+    uuid: clean(e.uuid),
+    parentUuid: e.parentUuid && clean(e.parentUuid),
+    type: clean(e.type),
+    role: e.role && clean(e.role),
+    text: clean(e.text),
+    rawLine: clean(e.rawLine),
+    file: clean(e.file),
+    toolNames: e.toolNames.map(clean),
+  };
 }
 
 /** Session figures derived from its archived entries (never hand-kept counters). */
@@ -53,8 +73,18 @@ export async function refreshSessionStats(db: Tx, sessionId: string): Promise<vo
 }
 
 const sessionSelect = {
-  id: true, projectId: true, nodeId: true, title: true, cwd: true, firstMessageAt: true, lastMessageAt: true, messageCount: true,
-  resumable: true, resumedFromId: true, forkedFromId: true, createdAt: true,
+  id: true,
+  projectId: true,
+  nodeId: true,
+  title: true,
+  cwd: true,
+  firstMessageAt: true,
+  lastMessageAt: true,
+  messageCount: true,
+  resumable: true,
+  resumedFromId: true,
+  forkedFromId: true,
+  createdAt: true,
   project: { select: { name: true } },
   _count: { select: { entries: true, runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } },
 } satisfies Prisma.SessionSelect;
@@ -62,7 +92,9 @@ type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
 
 async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
   const spend = rows.length
-    ? await db.$queryRaw<Array<{ id: string; tokens: bigint; usd: unknown; estimated: unknown; unpriced: bigint | null }>>`
+    ? await db.$queryRaw<
+        Array<{ id: string; tokens: bigint; usd: unknown; estimated: unknown; unpriced: bigint | null }>
+      >`
         SELECT "sessionId" AS id, sum("totalTokens") AS tokens, sum("costUsd") AS usd, sum("costUsd") FILTER (WHERE "costEstimated") AS estimated,
                sum("totalTokens") FILTER (WHERE unpriced) AS unpriced
           FROM "UsageRecord" WHERE "sessionId" = ANY(${rows.map((r) => r.id)}::text[]) GROUP BY 1`
@@ -71,11 +103,15 @@ async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
   return rows.map(({ project, _count, ...r }) => {
     const s = byId.get(r.id);
     return {
-      ...r, projectName: project?.name ?? null, entryCount: _count.entries, activeRunners: _count.runners,
+      ...r,
+      projectName: project?.name ?? null,
+      entryCount: _count.entries,
+      activeRunners: _count.runners,
       totalTokens: Number(s?.tokens ?? 0),
       // Only unpriced usage: no dollar figure at all (null), never $0.
       costUsd: s && s.usd === null && Number(s.unpriced ?? 0) > 0 ? null : Number(s?.usd ?? 0),
-      estimatedCostUsd: Number(s?.estimated ?? 0), unpricedTokens: Number(s?.unpriced ?? 0),
+      estimatedCostUsd: Number(s?.estimated ?? 0),
+      unpricedTokens: Number(s?.unpriced ?? 0),
     };
   });
 }
@@ -91,18 +127,32 @@ export interface SessionFilter {
 }
 
 export async function listSessions(db: Tx, f: SessionFilter): Promise<Session[]> {
-  const orderBy: Prisma.SessionOrderByWithRelationInput = f.sort === "oldest" ? { lastMessageAt: { sort: "asc", nulls: "last" } } : f.sort === "messages" ? { messageCount: "desc" } : { lastMessageAt: { sort: "desc", nulls: "last" } };
+  const orderBy: Prisma.SessionOrderByWithRelationInput =
+    f.sort === "oldest"
+      ? { lastMessageAt: { sort: "asc", nulls: "last" } }
+      : f.sort === "messages"
+        ? { messageCount: "desc" }
+        : { lastMessageAt: { sort: "desc", nulls: "last" } };
   const rows = await db.session.findMany({
-    where: { projectId: f.projectId, nodeId: f.nodeId, id: f.ids ? { in: f.ids } : undefined, lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined },
-    select: sessionSelect, orderBy, take: f.sort === "cost" ? 1000 : f.limit,
+    where: {
+      projectId: f.projectId,
+      nodeId: f.nodeId,
+      id: f.ids ? { in: f.ids } : undefined,
+      lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined,
+    },
+    select: sessionSelect,
+    orderBy,
+    take: f.sort === "cost" ? 1000 : f.limit,
   });
   const sessions = await withSpend(db, rows);
-  return f.sort === "cost" ? sessions.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1)).slice(0, f.limit) : sessions;
+  return f.sort === "cost"
+    ? sessions.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1)).slice(0, f.limit)
+    : sessions;
 }
 
 export async function findSession(db: Tx, id: string): Promise<Session | null> {
   const row = await db.session.findUnique({ where: { id }, select: sessionSelect });
-  return row ? (await withSpend(db, [row]))[0] ?? null : null;
+  return row ? ((await withSpend(db, [row]))[0] ?? null) : null;
 }
 
 export interface SearchHit {
@@ -113,7 +163,12 @@ export interface SearchHit {
 }
 
 /** Full-text search over every archived line (GIN index on to_tsvector), ranked, with highlighted snippets. */
-export async function searchEntries(db: Tx, q: string, projectId: string | undefined, limit: number): Promise<SearchHit[]> {
+export async function searchEntries(
+  db: Tx,
+  q: string,
+  projectId: string | undefined,
+  limit: number,
+): Promise<SearchHit[]> {
   const rows = await db.$queryRaw<Array<{ sessionId: string; id: bigint; snippet: string; rank: number }>>`
     WITH q AS (SELECT websearch_to_tsquery('english', ${q}) AS query)
     SELECT DISTINCT ON (e."sessionId") e."sessionId", e.id,
@@ -122,7 +177,10 @@ export async function searchEntries(db: Tx, q: string, projectId: string | undef
       FROM "TranscriptEntry" e JOIN "Session" s ON s.id = e."sessionId", q
      WHERE to_tsvector('english', e.text) @@ q.query AND (${projectId ?? null}::uuid IS NULL OR s."projectId" = ${projectId ?? null}::uuid)
      ORDER BY e."sessionId", rank DESC, e.id`;
-  return rows.map((r) => ({ sessionId: r.sessionId, entryId: String(r.id), snippet: r.snippet, rank: Number(r.rank) })).sort((a, b) => b.rank - a.rank).slice(0, limit);
+  return rows
+    .map((r) => ({ sessionId: r.sessionId, entryId: String(r.id), snippet: r.snippet, rank: Number(r.rank) }))
+    .sort((a, b) => b.rank - a.rank)
+    .slice(0, limit);
 }
 
 export async function entriesPage(db: Tx, sessionId: string, afterId: bigint | null, limit: number) {
@@ -130,18 +188,37 @@ export async function entriesPage(db: Tx, sessionId: string, afterId: bigint | n
     where: { sessionId, id: afterId === null ? undefined : { gt: afterId } },
     orderBy: { id: "asc" },
     take: limit,
-    select: { id: true, uuid: true, type: true, role: true, text: true, toolNames: true, isSidechain: true, timestamp: true, file: true, rawLine: true },
+    select: {
+      id: true,
+      uuid: true,
+      type: true,
+      role: true,
+      text: true,
+      toolNames: true,
+      isSidechain: true,
+      timestamp: true,
+      file: true,
+      rawLine: true,
+    },
   });
 }
 
 /** The original lines in file order: main transcript first, then each sub-agent file. */
 export async function rawLines(db: Tx, sessionId: string): Promise<{ file: string; rawLine: string }[]> {
-  return db.transcriptEntry.findMany({ where: { sessionId }, orderBy: [{ file: "asc" }, { offset: "asc" }], select: { file: true, rawLine: true } });
+  return db.transcriptEntry.findMany({
+    where: { sessionId },
+    orderBy: [{ file: "asc" }, { offset: "asc" }],
+    select: { file: true, rawLine: true },
+  });
 }
 
 /** The session `claude --continue` would pick: the project's most recently written one. */
 export async function latestProjectSession(db: Tx, projectId: string): Promise<string | null> {
-  const row = await db.session.findFirst({ where: { projectId }, orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }], select: { id: true } });
+  const row = await db.session.findFirst({
+    where: { projectId },
+    orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: { id: true },
+  });
   return row?.id ?? null;
 }
 

@@ -61,7 +61,11 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
 }
 
 /** Rows among `messageIds` counted for another owner than `runnerId` (another runner, or an import). */
-export async function foreignLedgerRows(db: Tx, messageIds: string[], runnerId: string): Promise<Map<string, { runnerId: string | null; totalTokens: number }>> {
+export async function foreignLedgerRows(
+  db: Tx,
+  messageIds: string[],
+  runnerId: string,
+): Promise<Map<string, { runnerId: string | null; totalTokens: number }>> {
   if (messageIds.length === 0) return new Map();
   const rows = await db.$queryRaw<Array<{ key: string; runnerId: string | null; total: bigint }>>`
     SELECT "usageKey" AS key, "runnerId"::text AS "runnerId", "totalTokens" AS total FROM "UsageRecord"
@@ -87,13 +91,20 @@ export interface Spend {
 
 /** Tokens and dollars since a time, for a scope; from the ledger (indexed by occurredAt). */
 export async function spendSince(db: Tx, f: SpendFilter): Promise<Spend> {
-  const [row] = await db.$queryRaw<Array<{ tokens: bigint | null; usd: unknown; estimated: unknown; unpriced: bigint | null }>>`
+  const [row] = await db.$queryRaw<
+    Array<{ tokens: bigint | null; usd: unknown; estimated: unknown; unpriced: bigint | null }>
+  >`
     SELECT sum("totalTokens") AS tokens, sum("costUsd") AS usd, sum("costUsd") FILTER (WHERE "costEstimated") AS estimated,
            sum("totalTokens") FILTER (WHERE unpriced) AS unpriced
       FROM "UsageRecord"
      WHERE "occurredAt" >= ${f.since} AND (${f.projectId ?? null}::uuid IS NULL OR "projectId" = ${f.projectId ?? null}::uuid)
        AND (${f.runnerId ?? null}::uuid IS NULL OR "runnerId" = ${f.runnerId ?? null}::uuid)`;
-  return { tokens: Number(row?.tokens ?? 0), usd: Number(row?.usd ?? 0), estimatedUsd: Number(row?.estimated ?? 0), unpricedTokens: Number(row?.unpriced ?? 0) };
+  return {
+    tokens: Number(row?.tokens ?? 0),
+    usd: Number(row?.usd ?? 0),
+    estimatedUsd: Number(row?.estimated ?? 0),
+    unpricedTokens: Number(row?.unpriced ?? 0),
+  };
 }
 
 export type UsageGroup = "day" | "week" | "month" | "model" | "project" | "session" | "runner" | "all";
@@ -119,12 +130,27 @@ export interface UsageAggregate {
  */
 export async function aggregateUsage(
   db: Tx,
-  f: { by: UsageGroup; projectId?: string; runnerId?: string; since?: Date; until?: Date; timeZone: string; limit: number },
+  f: {
+    by: UsageGroup;
+    projectId?: string;
+    runnerId?: string;
+    since?: Date;
+    until?: Date;
+    timeZone: string;
+    limit: number;
+  },
 ): Promise<UsageAggregate[]> {
-  const time = (unit: string) => `to_char(date_trunc('${unit}', u."occurredAt" AT TIME ZONE 'UTC' AT TIME ZONE $1::text), 'YYYY-MM-DD')`;
+  const time = (unit: string) =>
+    `to_char(date_trunc('${unit}', u."occurredAt" AT TIME ZONE 'UTC' AT TIME ZONE $1::text), 'YYYY-MM-DD')`;
   const groupExpr: Record<UsageGroup, string> = {
-    day: time("day"), week: time("week"), month: time("month"),
-    all: "'total'", model: "u.model", project: `COALESCE(p.name, '(no project)')`, session: `COALESCE(u."sessionId", '(none)')`, runner: `COALESCE(u."runnerId"::text, '(none)')`,
+    day: time("day"),
+    week: time("week"),
+    month: time("month"),
+    all: "'total'",
+    model: "u.model",
+    project: `COALESCE(p.name, '(no project)')`,
+    session: `COALESCE(u."sessionId", '(none)')`,
+    runner: `COALESCE(u."runnerId"::text, '(none)')`,
   };
   const g = groupExpr[f.by];
   const order = ["day", "week", "month"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";
@@ -136,11 +162,24 @@ export async function aggregateUsage(
       WHERE $1::text IS NOT NULL AND ($2::uuid IS NULL OR u."projectId" = $2::uuid) AND ($3::uuid IS NULL OR u."runnerId" = $3::uuid)
         AND ($4::timestamp IS NULL OR u."occurredAt" >= $4::timestamp) AND ($5::timestamp IS NULL OR u."occurredAt" < $5::timestamp)
       GROUP BY 1 ORDER BY ${order} LIMIT ${Math.max(1, Math.min(1000, Math.floor(f.limit)))}`,
-    f.timeZone, f.projectId ?? null, f.runnerId ?? null, f.since ?? null, f.until ?? null,
+    f.timeZone,
+    f.projectId ?? null,
+    f.runnerId ?? null,
+    f.since ?? null,
+    f.until ?? null,
   );
   return rows.map((r) => ({
-    group: String(r.grp), label: String(r.grp),
-    inputTokens: Number(r.input), outputTokens: Number(r.output), cacheWrite5mTokens: Number(r.cw5), cacheWrite1hTokens: Number(r.cw1h),
-    cacheReadTokens: Number(r.cread), totalTokens: Number(r.total), costUsd: Number(r.cost), estimatedCostUsd: Number(r.estimated), unpricedTokens: Number(r.unpriced), requests: Number(r.requests),
+    group: String(r.grp),
+    label: String(r.grp),
+    inputTokens: Number(r.input),
+    outputTokens: Number(r.output),
+    cacheWrite5mTokens: Number(r.cw5),
+    cacheWrite1hTokens: Number(r.cw1h),
+    cacheReadTokens: Number(r.cread),
+    totalTokens: Number(r.total),
+    costUsd: Number(r.cost),
+    estimatedCostUsd: Number(r.estimated),
+    unpricedTokens: Number(r.unpriced),
+    requests: Number(r.requests),
   }));
 }

@@ -7,7 +7,14 @@ const userSelect = { id: true, email: true, name: true, role: true, disabledAt: 
 type UserRow = { id: string; email: string; name: string; role: Role; disabledAt: Date | null; createdAt: Date };
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabledAt !== null, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    disabled: row.disabledAt !== null,
+    createdAt: row.createdAt,
+  };
 }
 
 export async function findUserById(db: Tx, id: string): Promise<User | null> {

@@ -20,12 +20,13 @@ export interface TestPostgres {
  * A throwaway PostgreSQL for one test run: fresh data dir under /tmp, a free port,
  * all migrations applied (unless prismaDir is null). Tests isolate themselves by creating uniquely named rows.
  */
-export async function startTestPostgres(
-  prismaDir: string | null,
-  database = "stratavore_test",
-): Promise<TestPostgres> {
+export async function startTestPostgres(prismaDir: string | null, database = "stratavore_test"): Promise<TestPostgres> {
   const dataDir = await mkdtemp(join(tmpdir(), "stratavore-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, "data"), port: await freePort(), password: "test" });
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dataDir, "data"),
+    port: await freePort(),
+    password: "test",
+  });
   await server.ensureDatabase(database);
   const url = server.urlFor(database);
   if (prismaDir) await applyMigrations(url, { prismaDir });

@@ -12,16 +12,43 @@ describe("buildClaudeArgs", () => {
 
   it("resumes in place, or forks into a session id fixed before launch", () => {
     expect(buildClaudeArgs({ mode: "resume", sessionId: ID })).toEqual(["--resume", ID]);
-    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, forkSessionId: FORK })).toEqual(["--resume", ID, "--fork-session", "--session-id", FORK]);
+    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, forkSessionId: FORK })).toEqual([
+      "--resume",
+      ID,
+      "--fork-session",
+      "--session-id",
+      FORK,
+    ]);
     expect(ownSessionId({ mode: "resume", sessionId: ID, forkSessionId: FORK })).toBe(FORK);
     expect(ownSessionId({ mode: "resume", sessionId: ID })).toBe(ID);
   });
 
   it("puts the prompt after '--', behind flags that take several values", () => {
-    expect(buildClaudeArgs({ mode: "new", sessionId: ID, model: "claude-opus-4-1", extraArgs: ["--allowedTools", "Bash", "Edit"], prompt: "fix the tests" })).toEqual([
-      "--session-id", ID, "--model", "claude-opus-4-1", "--allowedTools", "Bash", "Edit", "--", "fix the tests",
+    expect(
+      buildClaudeArgs({
+        mode: "new",
+        sessionId: ID,
+        model: "claude-opus-4-1",
+        extraArgs: ["--allowedTools", "Bash", "Edit"],
+        prompt: "fix the tests",
+      }),
+    ).toEqual([
+      "--session-id",
+      ID,
+      "--model",
+      "claude-opus-4-1",
+      "--allowedTools",
+      "Bash",
+      "Edit",
+      "--",
+      "fix the tests",
     ]);
-    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, prompt: "- list the bugs" })).toEqual(["--resume", ID, "--", "- list the bugs"]);
+    expect(buildClaudeArgs({ mode: "resume", sessionId: ID, prompt: "- list the bugs" })).toEqual([
+      "--resume",
+      ID,
+      "--",
+      "- list the bugs",
+    ]);
     expect(buildClaudeArgs({ mode: "new", sessionId: ID, prompt: "" })).toEqual(["--session-id", ID]);
   });
 

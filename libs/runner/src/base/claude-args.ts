@@ -34,7 +34,7 @@ function requireId(value: string | undefined, what: string): string {
 function modeArgs(spec: ClaudeLaunchSpec): string[] {
   switch (spec.mode) {
     case "new":
-      if (spec.forkSessionId) throw new ClaudeArgsError("a fork needs mode \"resume\"");
+      if (spec.forkSessionId) throw new ClaudeArgsError('a fork needs mode "resume"');
       return ["--session-id", requireId(spec.sessionId, "sessionId")];
     case "resume": {
       const args = ["--resume", requireId(spec.sessionId, "sessionId")];
@@ -69,7 +69,8 @@ export function buildClaudeArgs(spec: ClaudeLaunchSpec): string[] {
     // Ours is the only `--`: a second one would turn the flags after it into prompt words.
     if (arg === "--") throw new ClaudeArgsError("extra arguments cannot contain '--'; the prompt is passed separately");
     // The session is fixed before spawn; a flag choosing another would make the runner's session a guess again.
-    if (SESSION_FLAGS.has(arg.split("=")[0] ?? arg)) throw new ClaudeArgsError(`extra arguments cannot choose the session (${arg}); the launch mode does`);
+    if (SESSION_FLAGS.has(arg.split("=")[0] ?? arg))
+      throw new ClaudeArgsError(`extra arguments cannot choose the session (${arg}); the launch mode does`);
     args.push(arg);
   }
   if (spec.prompt !== undefined && spec.prompt !== "") {

@@ -14,6 +14,8 @@ describe("claude paths", () => {
   });
 
   it("puts transcripts under projects/<encoded cwd>/<session>.jsonl", () => {
-    expect(transcriptPath("/c", "/w/app", "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d")).toBe("/c/projects/-w-app/0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d.jsonl");
+    expect(transcriptPath("/c", "/w/app", "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d")).toBe(
+      "/c/projects/-w-app/0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d.jsonl",
+    );
   });
 });

@@ -26,7 +26,13 @@ export class RunnerError extends Error {
 
 /** The process could not be started; nothing was spawned. */
 export class SpawnError extends RunnerError {
-  constructor(code: Extract<RunnerErrorCode, "CWD_MISSING" | "CWD_NOT_DIRECTORY" | "COMMAND_NOT_FOUND" | "COMMAND_NOT_EXECUTABLE" | "SPAWN_FAILED">, message: string) {
+  constructor(
+    code: Extract<
+      RunnerErrorCode,
+      "CWD_MISSING" | "CWD_NOT_DIRECTORY" | "COMMAND_NOT_FOUND" | "COMMAND_NOT_EXECUTABLE" | "SPAWN_FAILED"
+    >,
+    message: string,
+  ) {
     super(code, message);
     this.name = "SpawnError";
   }

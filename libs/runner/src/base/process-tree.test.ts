@@ -1,6 +1,13 @@
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive, parseProcStat, readProcStat, signalPids, snapshotDescendants, type ProcStat } from "./process-tree.ts";
+import {
+  isAlive,
+  parseProcStat,
+  readProcStat,
+  signalPids,
+  snapshotDescendants,
+  type ProcStat,
+} from "./process-tree.ts";
 import { waitFor } from "../testing/helpers.ts";
 
 const started: number[] = [];
@@ -15,7 +22,15 @@ function proc(pid: number, ppid: number, session = pid): ProcStat {
 describe("parseProcStat", () => {
   it("counts fields from the last ')' so odd process names parse", () => {
     const line = "4242 (tmux: srv (1) x) S 17 4242 4242 0 -1 4194560 0 0 0 0 1 2 0 0 20 0 1 0 98765 0 0";
-    expect(parseProcStat(line)).toEqual({ pid: 4242, comm: "tmux: srv (1) x", state: "S", ppid: 17, pgrp: 4242, session: 4242, startTime: 98765 });
+    expect(parseProcStat(line)).toEqual({
+      pid: 4242,
+      comm: "tmux: srv (1) x",
+      state: "S",
+      ppid: 17,
+      pgrp: 4242,
+      session: 4242,
+      startTime: 98765,
+    });
     expect(parseProcStat("garbage")).toBeNull();
   });
 
@@ -53,7 +68,10 @@ describe("isAlive / signalPids", () => {
     // `sleep 0` exits while its parent (exec'd into `sleep 3`) never waits for it: a zombie.
     const sh = spawn("sh", ["-c", "sleep 0 & exec sleep 3"], { stdio: "ignore" });
     started.push(sh.pid!);
-    const zombie = await waitFor(() => snapshotDescendants(sh.pid!).find((pid) => readProcStat(pid)?.state === "Z"), "a zombie child");
+    const zombie = await waitFor(
+      () => snapshotDescendants(sh.pid!).find((pid) => readProcStat(pid)?.state === "Z"),
+      "a zombie child",
+    );
     expect(readProcStat(zombie)).not.toBeNull();
     expect(isAlive(zombie)).toBe(false);
     expect(isAlive(sh.pid!)).toBe(true);

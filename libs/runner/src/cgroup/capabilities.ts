@@ -25,4 +25,10 @@ export interface RunnerLimits {
   cpuPercent?: number;
 }
 
-export const NO_ISOLATION = (why: string): NodeCapabilities => ({ isolation: "none", pause: "signals", memoryLimit: false, cpuLimit: false, detail: why });
+export const NO_ISOLATION = (why: string): NodeCapabilities => ({
+  isolation: "none",
+  pause: "signals",
+  memoryLimit: false,
+  cpuLimit: false,
+  detail: why,
+});

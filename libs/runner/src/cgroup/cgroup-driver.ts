@@ -72,9 +72,19 @@ function writable(fs: CgroupFs, dir: string): boolean {
 
 class V1Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
-  constructor(private readonly fs: CgroupFs, private readonly bases: { freezer: string; memory: string | null; cpu: string | null }, private readonly agentDir: string) {
+  constructor(
+    private readonly fs: CgroupFs,
+    private readonly bases: { freezer: string; memory: string | null; cpu: string | null },
+    private readonly agentDir: string,
+  ) {
     const has = (b: string | null) => (b ? "+" : "-");
-    this.capabilities = { isolation: "cgroup-v1", pause: "freeze", memoryLimit: !!bases.memory, cpuLimit: !!bases.cpu, detail: `cgroup v1 at ${bases.freezer} (${has(bases.memory)}memory ${has(bases.cpu)}cpu)` };
+    this.capabilities = {
+      isolation: "cgroup-v1",
+      pause: "freeze",
+      memoryLimit: !!bases.memory,
+      cpuLimit: !!bases.cpu,
+      detail: `cgroup v1 at ${bases.freezer} (${has(bases.memory)}memory ${has(bases.cpu)}cpu)`,
+    };
   }
 
   create(runnerId: string, limits: RunnerLimits = {}): RunnerCgroup {
@@ -98,22 +108,44 @@ class V1Driver implements CgroupDriver {
   }
 
   async sweepStale(): Promise<number> {
-    return sweep(this.fs, this.bases.freezer, this.agentDir, (agentDir, runner) => {
-      const sub = (base: string | null) => (base ? joinPath(base, agentDir, runner) : null);
-      return new CgroupV1(this.fs, joinPath(this.bases.freezer, agentDir, runner), sub(this.bases.memory), sub(this.bases.cpu));
-    }, [this.bases.memory, this.bases.cpu]);
+    return sweep(
+      this.fs,
+      this.bases.freezer,
+      this.agentDir,
+      (agentDir, runner) => {
+        const sub = (base: string | null) => (base ? joinPath(base, agentDir, runner) : null);
+        return new CgroupV1(
+          this.fs,
+          joinPath(this.bases.freezer, agentDir, runner),
+          sub(this.bases.memory),
+          sub(this.bases.cpu),
+        );
+      },
+      [this.bases.memory, this.bases.cpu],
+    );
   }
 }
 
 class V2Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
   private readonly home: string;
-  constructor(private readonly fs: CgroupFs, private readonly base: string, private readonly agentDir: string, controllers: string[]) {
+  constructor(
+    private readonly fs: CgroupFs,
+    private readonly base: string,
+    private readonly agentDir: string,
+    controllers: string[],
+  ) {
     this.home = joinPath(base, agentDir);
     // Limits need the controllers in every parent's subtree_control down to the runner's dir.
     fs.mkdir(this.home);
     const enabled = controllers.filter((c) => tryWrite(fs, `${this.home}/cgroup.subtree_control`, `+${c}`));
-    this.capabilities = { isolation: "cgroup-v2", pause: "freeze", memoryLimit: enabled.includes("memory"), cpuLimit: enabled.includes("cpu"), detail: `cgroup v2 at ${base}` };
+    this.capabilities = {
+      isolation: "cgroup-v2",
+      pause: "freeze",
+      memoryLimit: enabled.includes("memory"),
+      cpuLimit: enabled.includes("cpu"),
+      detail: `cgroup v2 at ${base}`,
+    };
   }
 
   create(runnerId: string, limits: RunnerLimits = {}): RunnerCgroup {
@@ -121,8 +153,10 @@ class V2Driver implements CgroupDriver {
     this.fs.mkdir(dir);
     const cg = new CgroupV2(this.fs, dir);
     try {
-      if (limits.memoryBytes && this.capabilities.memoryLimit) this.fs.write(`${dir}/memory.max`, String(limits.memoryBytes));
-      if (limits.cpuPercent && this.capabilities.cpuLimit) this.fs.write(`${dir}/cpu.max`, `${cpuQuotaUs(limits.cpuPercent)} ${CPU_PERIOD_US}`);
+      if (limits.memoryBytes && this.capabilities.memoryLimit)
+        this.fs.write(`${dir}/memory.max`, String(limits.memoryBytes));
+      if (limits.cpuPercent && this.capabilities.cpuLimit)
+        this.fs.write(`${dir}/cpu.max`, `${cpuQuotaUs(limits.cpuPercent)} ${CPU_PERIOD_US}`);
     } catch (err) {
       void cg.remove();
       throw err;
@@ -131,16 +165,30 @@ class V2Driver implements CgroupDriver {
   }
 
   async sweepStale(): Promise<number> {
-    return sweep(this.fs, this.base, this.agentDir, (agentDir, runner) => new CgroupV2(this.fs, joinPath(this.base, agentDir, runner)), []);
+    return sweep(
+      this.fs,
+      this.base,
+      this.agentDir,
+      (agentDir, runner) => new CgroupV2(this.fs, joinPath(this.base, agentDir, runner)),
+      [],
+    );
   }
 }
 
 /** `<base>/<agent>/<runner>` of agents that are gone: kill what is left in them, remove the directories. */
-async function sweep(fs: CgroupFs, base: string, self: string, open: (agentDir: string, runner: string) => RunnerCgroup, otherBases: (string | null)[]): Promise<number> {
+async function sweep(
+  fs: CgroupFs,
+  base: string,
+  self: string,
+  open: (agentDir: string, runner: string) => RunnerCgroup,
+  otherBases: (string | null)[],
+): Promise<number> {
   let swept = 0;
   const list = (dir: string) => {
     try {
-      return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
     } catch {
       return [];
     }
@@ -204,7 +252,12 @@ function v2Driver(fs: CgroupFs, mounts: CgroupMounts, own: Map<string, string>, 
       return [];
     }
   })();
-  const handedDown = ["memory", "cpu"].filter((c) => controllers.includes(c) && tryWrite(fs, `${ownDir}/cgroup.subtree_control`, `+${c}`) && tryWrite(fs, `${base}/cgroup.subtree_control`, `+${c}`));
+  const handedDown = ["memory", "cpu"].filter(
+    (c) =>
+      controllers.includes(c) &&
+      tryWrite(fs, `${ownDir}/cgroup.subtree_control`, `+${c}`) &&
+      tryWrite(fs, `${base}/cgroup.subtree_control`, `+${c}`),
+  );
   try {
     return new V2Driver(fs, base, agentDir, handedDown);
   } catch {
@@ -231,11 +284,24 @@ export function detectCgroups(opts: DetectOptions = {}): CgroupDriver | { capabi
       return { capabilities: NO_ISOLATION("no /proc/self/cgroup on this system") };
     }
   }
-  if (prefer === "v1") return v1Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("the cgroup v1 freezer is not mounted or not writable") };
-  if (prefer === "v2") return v2Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("no writable cgroup v2 subtree") };
+  if (prefer === "v1")
+    return (
+      v1Driver(fs, mounts, own, agentDir) ?? {
+        capabilities: NO_ISOLATION("the cgroup v1 freezer is not mounted or not writable"),
+      }
+    );
+  if (prefer === "v2")
+    return v2Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("no writable cgroup v2 subtree") };
   const v2 = v2Driver(fs, mounts, own, agentDir);
   if (v2?.capabilities.memoryLimit) return v2;
-  return v1Driver(fs, mounts, own, agentDir) ?? v2 ?? { capabilities: NO_ISOLATION("no writable cgroup (v2 delegated subtree or v1 freezer): pause uses SIGSTOP, which fails claude's running tool command") };
+  return (
+    v1Driver(fs, mounts, own, agentDir) ??
+    v2 ?? {
+      capabilities: NO_ISOLATION(
+        "no writable cgroup (v2 delegated subtree or v1 freezer): pause uses SIGSTOP, which fails claude's running tool command",
+      ),
+    }
+  );
 }
 
 export const isDriver = (d: CgroupDriver | { capabilities: NodeCapabilities }): d is CgroupDriver => "create" in d;

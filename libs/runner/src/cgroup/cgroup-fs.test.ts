@@ -13,12 +13,18 @@ describe("reading the cgroup layout", () => {
       "41 30 0:37 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup rw,cpu,cpuacct",
     ].join("\n");
     const m = parseMountinfo(text);
-    expect(Object.fromEntries(m.v1)).toEqual({ cpu: "/sys/fs/cgroup/cpu", memory: "/sys/fs/cgroup/memory", freezer: "/sys/fs/cgroup/freezer" });
+    expect(Object.fromEntries(m.v1)).toEqual({
+      cpu: "/sys/fs/cgroup/cpu",
+      memory: "/sys/fs/cgroup/memory",
+      freezer: "/sys/fs/cgroup/freezer",
+    });
     expect(m.v2).toBe("/sys/fs/cgroup/unified");
   });
 
   it("reads this process's own path per controller, v2 under the empty key", () => {
-    const own = parseProcCgroup("9:name=systemd:/\n6:freezer:/\n4:memory:/process_api/c4e5\n2:cpu,cpuacct:/a/b\n0::/user.slice/x.scope\n");
+    const own = parseProcCgroup(
+      "9:name=systemd:/\n6:freezer:/\n4:memory:/process_api/c4e5\n2:cpu,cpuacct:/a/b\n0::/user.slice/x.scope\n",
+    );
     expect(own.get("memory")).toBe("/process_api/c4e5");
     expect(own.get("cpu")).toBe("/a/b");
     expect(own.get("cpuacct")).toBe("/a/b");

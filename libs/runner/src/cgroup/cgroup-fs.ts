@@ -25,7 +25,9 @@ export function parseMountinfo(text: string): CgroupMounts {
     const [fsType, , superOpts = ""] = right.split(" ");
     if (!mountPoint) continue;
     if (fsType === "cgroup2") mounts.v2 ??= mountPoint;
-    if (fsType === "cgroup") for (const opt of superOpts.split(",")) if (["freezer", "memory", "cpu"].includes(opt) && !mounts.v1.has(opt)) mounts.v1.set(opt, mountPoint);
+    if (fsType === "cgroup")
+      for (const opt of superOpts.split(","))
+        if (["freezer", "memory", "cpu"].includes(opt) && !mounts.v1.has(opt)) mounts.v1.set(opt, mountPoint);
   }
   return mounts;
 }
@@ -48,5 +50,8 @@ export function parseProcCgroup(text: string): Map<string, string> {
 }
 
 export function readSelfCgroups(): { mounts: CgroupMounts; own: Map<string, string> } {
-  return { mounts: parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8")), own: parseProcCgroup(readFileSync("/proc/self/cgroup", "utf8")) };
+  return {
+    mounts: parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8")),
+    own: parseProcCgroup(readFileSync("/proc/self/cgroup", "utf8")),
+  };
 }

@@ -16,7 +16,10 @@ afterEach(async () => {
 function loopScript(dir: string): { script: string; counter: string } {
   const counter = join(dir, "count.txt");
   const script = join(dir, "loop.sh");
-  writeFileSync(script, `i=0\nwhile [ $i -lt 30 ]; do i=$((i+1)); echo $i > "${counter}"; sleep 0.1; done\necho loop-done\n`);
+  writeFileSync(
+    script,
+    `i=0\nwhile [ $i -lt 30 ]; do i=$((i+1)); echo $i > "${counter}"; sleep 0.1; done\necho loop-done\n`,
+  );
   return { script, counter };
 }
 
@@ -29,7 +32,11 @@ function start(driver: CgroupDriver | undefined) {
   const pidfile = join(t.home, "tool.pid");
   const cgroup = driver?.create(`test-${Date.now()}-${Math.random().toString(16).slice(2)}`);
   const runner = new PtyRunner({
-    command: FAKE_CLAUDE, args: ["--session-id", SESSION], cwd: t.cwd, graceMs: 500, cgroup,
+    command: FAKE_CLAUDE,
+    args: ["--session-id", SESSION],
+    cwd: t.cwd,
+    graceMs: 500,
+    cgroup,
     env: fakeEnv(t.home, { FAKE_CLAUDE_TOOL: `sh ${script}`, FAKE_CLAUDE_PIDFILE: pidfile }),
   });
   let output = "";
@@ -46,63 +53,77 @@ const orphansOf = (pids: number[]) => pids.filter((p) => readProcStat(p)?.ppid =
 
 for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
   const driver = detectCgroups({ prefer });
-  describe.skipIf(!isDriver(driver))(`pause in a cgroup (${prefer}; skipped where this machine has no writable ${prefer} cgroup)`, () => {
-    it("freezes every process of the runner for 5 s, and the tool command finishes with exit 0 after the thaw", async () => {
-      const r = start(driver as CgroupDriver);
-      const tool = Number(await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"));
-      await waitFor(() => count(r.counter) >= 3, "the loop counting", 10_000);
-      const members = r.cgroup!.pids();
-      expect(members).toEqual(expect.arrayContaining([r.pid, tool]));
-      await r.runner.pause();
-      expect(r.runner.state).toBe("paused");
-      const frozenAt = count(r.counter);
-      await new Promise((res) => setTimeout(res, 5000));
-      expect(count(r.counter)).toBe(frozenAt);
-      expect(r.output()).not.toMatch(/Stopped|tool exit/);
-      await r.runner.resume();
-      await waitFor(() => r.output().includes("(tool exit"), "the tool to finish", 15_000);
-      expect(r.output()).toContain("(tool exit 0)");
-      expect(r.output()).toContain("loop-done");
-      expect(count(r.counter)).toBe(30);
-      expect(orphansOf(members)).toEqual([]);
-      expect(await r.runner.stop()).toMatchObject({ exitCode: 0, endedBy: "user" });
-      expect(members.filter(isAlive)).toEqual([]);
-      expect(r.cgroup!.pids()).toEqual([]);
-    }, 40_000);
+  describe.skipIf(!isDriver(driver))(
+    `pause in a cgroup (${prefer}; skipped where this machine has no writable ${prefer} cgroup)`,
+    () => {
+      it("freezes every process of the runner for 5 s, and the tool command finishes with exit 0 after the thaw", async () => {
+        const r = start(driver as CgroupDriver);
+        const tool = Number(
+          await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"),
+        );
+        await waitFor(() => count(r.counter) >= 3, "the loop counting", 10_000);
+        const members = r.cgroup!.pids();
+        expect(members).toEqual(expect.arrayContaining([r.pid, tool]));
+        await r.runner.pause();
+        expect(r.runner.state).toBe("paused");
+        const frozenAt = count(r.counter);
+        await new Promise((res) => setTimeout(res, 5000));
+        expect(count(r.counter)).toBe(frozenAt);
+        expect(r.output()).not.toMatch(/Stopped|tool exit/);
+        await r.runner.resume();
+        await waitFor(() => r.output().includes("(tool exit"), "the tool to finish", 15_000);
+        expect(r.output()).toContain("(tool exit 0)");
+        expect(r.output()).toContain("loop-done");
+        expect(count(r.counter)).toBe(30);
+        expect(orphansOf(members)).toEqual([]);
+        expect(await r.runner.stop()).toMatchObject({ exitCode: 0, endedBy: "user" });
+        expect(members.filter(isAlive)).toEqual([]);
+        expect(r.cgroup!.pids()).toEqual([]);
+      }, 40_000);
 
-    it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {
-      const r = start(driver as CgroupDriver);
-      await waitFor(() => count(r.counter) >= 1, "the loop counting", 10_000);
-      const members = r.cgroup!.pids();
-      await r.runner.pause();
-      const exit = await r.runner.stop();
-      expect(exit.endedBy).toBe("user");
-      expect(members.filter(isAlive)).toEqual([]);
-      expect(r.cgroup!.procsFiles.some((f) => existsSync(f))).toBe(false);
-    }, 30_000);
-  });
+      it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {
+        const r = start(driver as CgroupDriver);
+        await waitFor(() => count(r.counter) >= 1, "the loop counting", 10_000);
+        const members = r.cgroup!.pids();
+        await r.runner.pause();
+        const exit = await r.runner.stop();
+        expect(exit.endedBy).toBe("user");
+        expect(members.filter(isAlive)).toEqual([]);
+        expect(r.cgroup!.procsFiles.some((f) => existsSync(f))).toBe(false);
+      }, 30_000);
+    },
+  );
 }
 
-describe.skipIf(!isDriver(detectCgroups({ prefer: "v1" })))("limits in a v1 cgroup (skipped without a writable v1 freezer)", () => {
-  it("writes the memory limit and the CPU quota into the runner's cgroup, and removes it", async () => {
-    const driver = detectCgroups({ prefer: "v1" }) as CgroupDriver;
-    if (!driver.capabilities.memoryLimit || !driver.capabilities.cpuLimit) throw new Error(`no memory/cpu hierarchy: ${driver.capabilities.detail}`);
-    const cg = driver.create(`limits-${Date.now()}`, { memoryBytes: 256 * 1024 * 1024, cpuPercent: 150 });
-    // Hierarchies may be mounted together (cpu,cpuacct): match the controller in the mount name.
-    const dirOf = (controller: string) => cg.procsFiles.find((f) => new RegExp(`/sys/fs/cgroup/([a-z_]+,)*${controller}(,[a-z_]+)*/`).test(f))!.replace(/\/cgroup\.procs$/, "");
-    expect(readFileSync(`${dirOf("memory")}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(256 * 1024 * 1024));
-    expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_quota_us`, "utf8").trim()).toBe("150000");
-    expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");
-    await cg.remove();
-    expect(cg.procsFiles.some((f) => existsSync(f))).toBe(false);
-  });
-});
+describe.skipIf(!isDriver(detectCgroups({ prefer: "v1" })))(
+  "limits in a v1 cgroup (skipped without a writable v1 freezer)",
+  () => {
+    it("writes the memory limit and the CPU quota into the runner's cgroup, and removes it", async () => {
+      const driver = detectCgroups({ prefer: "v1" }) as CgroupDriver;
+      if (!driver.capabilities.memoryLimit || !driver.capabilities.cpuLimit)
+        throw new Error(`no memory/cpu hierarchy: ${driver.capabilities.detail}`);
+      const cg = driver.create(`limits-${Date.now()}`, { memoryBytes: 256 * 1024 * 1024, cpuPercent: 150 });
+      // Hierarchies may be mounted together (cpu,cpuacct): match the controller in the mount name.
+      const dirOf = (controller: string) =>
+        cg.procsFiles
+          .find((f) => new RegExp(`/sys/fs/cgroup/([a-z_]+,)*${controller}(,[a-z_]+)*/`).test(f))!
+          .replace(/\/cgroup\.procs$/, "");
+      expect(readFileSync(`${dirOf("memory")}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(256 * 1024 * 1024));
+      expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_quota_us`, "utf8").trim()).toBe("150000");
+      expect(readFileSync(`${dirOf("cpu")}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");
+      await cg.remove();
+      expect(cg.procsFiles.some((f) => existsSync(f))).toBe(false);
+    });
+  },
+);
 
 describe("why pausing must not signal claude's tools (the fake claude as the real one behaves)", () => {
   it("SIGSTOP of a running tool command makes the job-control wrapper fail it with exit 147 and orphan it", async () => {
     const r = start(undefined);
     expect(r.runner.pauseMode).toBe("signals");
-    const tool = Number(await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"));
+    const tool = Number(
+      await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"),
+    );
     cleanups.push(() => void signalPids([tool], "SIGKILL"));
     await waitFor(() => count(r.counter) >= 2, "the loop counting", 10_000);
     // What a signals-based pause does to the tool (claude 2.1.328, stack.md): stop it under its wrapper.

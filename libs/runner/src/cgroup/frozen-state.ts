@@ -27,9 +27,10 @@ export function cgroupFreezeState(pid: number): "frozen" | "thawed" | null {
   const cg = freezableCgroupOf(pid);
   if (!cg) return null;
   try {
-    const frozen = cg.version === 1
-      ? readFileSync(`${cg.dir}/freezer.state`, "utf8").trim() === "FROZEN"
-      : /^frozen 1$/m.test(readFileSync(`${cg.dir}/cgroup.events`, "utf8"));
+    const frozen =
+      cg.version === 1
+        ? readFileSync(`${cg.dir}/freezer.state`, "utf8").trim() === "FROZEN"
+        : /^frozen 1$/m.test(readFileSync(`${cg.dir}/cgroup.events`, "utf8"));
     return frozen ? "frozen" : "thawed";
   } catch {
     return null; // removed meanwhile

@@ -35,7 +35,10 @@ const KILL_WAIT_MS = 5000;
 const KILL_FREEZE_WAIT_MS = 200;
 
 export function parsePids(text: string): number[] {
-  return text.split("\n").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 1);
+  return text
+    .split("\n")
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 1);
 }
 
 /** `oom_kill N` from memory.oom_control (v1) or memory.events (v2). */
@@ -130,7 +133,12 @@ export class CgroupV1 extends BaseCgroup {
   readonly procsFiles: string[];
   protected readonly dirs: string[];
 
-  constructor(fs: CgroupFs, private readonly freezer: string, private readonly memory: string | null, cpu: string | null) {
+  constructor(
+    fs: CgroupFs,
+    private readonly freezer: string,
+    private readonly memory: string | null,
+    cpu: string | null,
+  ) {
     super(fs);
     this.dirs = [freezer, memory, cpu].filter((d): d is string => d !== null);
     this.procsFiles = this.dirs.map((d) => `${d}/cgroup.procs`);
@@ -166,7 +174,10 @@ export class CgroupV2 extends BaseCgroup {
   readonly procsFiles: string[];
   protected readonly dirs: string[];
 
-  constructor(fs: CgroupFs, private readonly dir: string) {
+  constructor(
+    fs: CgroupFs,
+    private readonly dir: string,
+  ) {
     super(fs);
     this.dirs = [dir];
     this.procsFiles = [`${dir}/cgroup.procs`];

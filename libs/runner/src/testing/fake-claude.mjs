@@ -37,11 +37,28 @@ import { join } from "node:path";
 const VERSION = "2.1.328";
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VALUE_FLAGS = new Set([
-  "--permission-mode", "--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools",
-  "--output-format", "--input-format", "--append-system-prompt", "--system-prompt", "--settings",
-  "--mcp-config", "--add-dir", "--max-turns", "--fallback-model", "--agents",
+  "--permission-mode",
+  "--allowedTools",
+  "--allowed-tools",
+  "--disallowedTools",
+  "--disallowed-tools",
+  "--output-format",
+  "--input-format",
+  "--append-system-prompt",
+  "--system-prompt",
+  "--settings",
+  "--mcp-config",
+  "--add-dir",
+  "--max-turns",
+  "--fallback-model",
+  "--agents",
 ]);
-const modes = new Set((process.env.FAKE_CLAUDE_MODE ?? "").split(",").map((m) => m.trim()).filter(Boolean));
+const modes = new Set(
+  (process.env.FAKE_CLAUDE_MODE ?? "")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean),
+);
 
 function fail(message) {
   process.stderr.write(`${message}\n`);
@@ -49,13 +66,31 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const o = { sessionId: null, resume: null, fork: false, cont: false, model: "claude-sonnet-4-5", print: false, outputFormat: "text", prompt: [] };
+  const o = {
+    sessionId: null,
+    resume: null,
+    fork: false,
+    cont: false,
+    model: "claude-sonnet-4-5",
+    print: false,
+    outputFormat: "text",
+    prompt: [],
+  };
   for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-") ? argv[++i] : fail(`error: option '${flag}' argument missing`));
-    if (flag === "--") { o.prompt.push(...argv.slice(i + 1)); break; }
-    else if (flag === "--version" || flag === "-v") { process.stdout.write(`${VERSION} (Claude Code)\n`); process.exit(0); }
-    else if (flag === "--session-id") o.sessionId = value();
+    const [flag, inline] =
+      argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+    const value = () =>
+      inline ??
+      (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")
+        ? argv[++i]
+        : fail(`error: option '${flag}' argument missing`));
+    if (flag === "--") {
+      o.prompt.push(...argv.slice(i + 1));
+      break;
+    } else if (flag === "--version" || flag === "-v") {
+      process.stdout.write(`${VERSION} (Claude Code)\n`);
+      process.exit(0);
+    } else if (flag === "--session-id") o.sessionId = value();
     else if (flag === "--resume" || flag === "-r") o.resume = value();
     else if (flag === "--fork-session") o.fork = true;
     else if (flag === "--continue" || flag === "-c") o.cont = true;
@@ -74,7 +109,11 @@ const cwd = process.cwd();
 const configDir = process.env.CLAUDE_CONFIG_DIR || join(process.env.HOME || homedir(), ".claude");
 const projectDir = join(configDir, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"));
 const fileOf = (id) => join(projectDir, `${id}.jsonl`);
-const readLines = (file) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const readLines = (file) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 function newestSession() {
   if (!existsSync(projectDir)) return null;
@@ -94,7 +133,8 @@ function openSession() {
   }
   if (parent && !existsSync(fileOf(parent))) fail(`No conversation found with session ID: ${parent}`);
   mkdirSync(projectDir, { recursive: true });
-  if (parent && !args.fork) return { id: parent, last: readLines(fileOf(parent)).findLast((l) => l.uuid)?.uuid ?? null };
+  if (parent && !args.fork)
+    return { id: parent, last: readLines(fileOf(parent)).findLast((l) => l.uuid)?.uuid ?? null };
   const id = args.sessionId ?? randomUUID();
   if (existsSync(fileOf(id))) fail(`Error: Session ID ${id} is already in use.`);
   if (!parent) return { id, last: null };
@@ -113,11 +153,26 @@ function openSession() {
 const session = openSession();
 // Counted over the whole file, so resumed sessions keep the "every second response" pattern.
 let responses = existsSync(fileOf(session.id))
-  ? new Set(readLines(fileOf(session.id)).filter((l) => l.type === "assistant").map((l) => l.message.id)).size
+  ? new Set(
+      readLines(fileOf(session.id))
+        .filter((l) => l.type === "assistant")
+        .map((l) => l.message.id),
+    ).size
   : 0;
 
 function record(fields) {
-  const line = { parentUuid: session.last, isSidechain: false, userType: "external", cwd, sessionId: session.id, version: VERSION, gitBranch: "", ...fields, uuid: randomUUID(), timestamp: new Date().toISOString() };
+  const line = {
+    parentUuid: session.last,
+    isSidechain: false,
+    userType: "external",
+    cwd,
+    sessionId: session.id,
+    version: VERSION,
+    gitBranch: "",
+    ...fields,
+    uuid: randomUUID(),
+    timestamp: new Date().toISOString(),
+  };
   session.last = line.uuid;
   appendFileSync(fileOf(session.id), JSON.stringify(line) + "\n");
 }
@@ -126,22 +181,56 @@ function usage(output) {
   const first = responses === 1;
   const c5m = first ? 1200 : 40;
   const c1h = responses % 3 === 0 ? 300 : 0;
-  return { input_tokens: 4, cache_creation_input_tokens: c5m + c1h, cache_read_input_tokens: 1200 * (responses - 1), cache_creation: { ephemeral_5m_input_tokens: c5m, ephemeral_1h_input_tokens: c1h }, output_tokens: output, service_tier: "standard" };
+  return {
+    input_tokens: 4,
+    cache_creation_input_tokens: c5m + c1h,
+    cache_read_input_tokens: 1200 * (responses - 1),
+    cache_creation: { ephemeral_5m_input_tokens: c5m, ephemeral_1h_input_tokens: c1h },
+    output_tokens: output,
+    service_tier: "standard",
+  };
 }
 
 function respond(text) {
   responses += 1;
-  const message = { id: `msg_${randomBytes(12).toString("hex")}`, type: "message", role: "assistant", model: args.model, stop_sequence: null };
+  const message = {
+    id: `msg_${randomBytes(12).toString("hex")}`,
+    type: "message",
+    role: "assistant",
+    model: args.model,
+    stop_sequence: null,
+  };
   const requestId = `req_${randomBytes(12).toString("hex")}`;
   const output = 5 + text.length;
   if (responses % 2 === 0) {
-    record({ type: "assistant", requestId, message: { ...message, content: [{ type: "thinking", thinking: "…", signature: "sig" }], stop_reason: null, usage: usage(1) } });
+    record({
+      type: "assistant",
+      requestId,
+      message: {
+        ...message,
+        content: [{ type: "thinking", thinking: "…", signature: "sig" }],
+        stop_reason: null,
+        usage: usage(1),
+      },
+    });
   }
-  record({ type: "assistant", requestId, message: { ...message, content: [{ type: "text", text }], stop_reason: "end_turn", usage: usage(output) } });
+  record({
+    type: "assistant",
+    requestId,
+    message: { ...message, content: [{ type: "text", text }], stop_reason: "end_turn", usage: usage(output) },
+  });
 }
 
 function answer(input) {
-  appendFileSync(fileOf(session.id), JSON.stringify({ type: "file-history-snapshot", messageId: randomUUID(), snapshot: { trackedFileBackups: {} }, isSnapshotUpdate: false }) + "\n");
+  appendFileSync(
+    fileOf(session.id),
+    JSON.stringify({
+      type: "file-history-snapshot",
+      messageId: randomUUID(),
+      snapshot: { trackedFileBackups: {} },
+      isSnapshotUpdate: false,
+    }) + "\n",
+  );
   record({ type: "user", message: { role: "user", content: input } });
   respond(`echo: ${input}`);
   return `echo: ${input}`;
@@ -161,18 +250,28 @@ const out = (s) => process.stdout.write(s);
 function shutdown() {
   // The real CLI ends its tool processes itself on SIGTERM or when its terminal goes away.
   for (const child of tools) {
-    try { process.kill(child.pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(child.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
   process.exit(0);
 }
 process.on("SIGHUP", shutdown);
 process.on("SIGTERM", modes.has("ignore-sigterm") ? () => out("\n(ignoring SIGTERM)\n") : shutdown);
 
-out(`\x1b[1m✻ Welcome to Fake Claude Code\x1b[0m ${VERSION}\n  cwd: ${cwd}\n  session: ${session.id}\n  model: ${args.model}\n\n`);
+out(
+  `\x1b[1m✻ Welcome to Fake Claude Code\x1b[0m ${VERSION}\n  cwd: ${cwd}\n  session: ${session.id}\n  model: ${args.model}\n\n`,
+);
 
 if (modes.has("fork")) {
   // Like a Bash tool command: its own session (setsid), not on the PTY, deaf to SIGTERM/SIGHUP.
-  const tool = spawn(process.execPath, ["-e", "process.on('SIGTERM',()=>{});process.on('SIGHUP',()=>{});setInterval(()=>{},1e6)"], { detached: true, stdio: "ignore" });
+  const tool = spawn(
+    process.execPath,
+    ["-e", "process.on('SIGTERM',()=>{});process.on('SIGHUP',()=>{});setInterval(()=>{},1e6)"],
+    { detached: true, stdio: "ignore" },
+  );
   tools.push(tool);
   if (process.env.FAKE_CLAUDE_PIDFILE) writeFileSync(process.env.FAKE_CLAUDE_PIDFILE, String(tool.pid));
   out(`(started tool ${tool.pid})\n`);
@@ -181,17 +280,46 @@ const toolCommand = process.env.FAKE_CLAUDE_TOOL;
 if (toolCommand) {
   // `set -m` gives the wrapper job control, as claude's own wrapper has: a stopped job ends `wait` with 147.
   const pidfile = process.env.FAKE_CLAUDE_PIDFILE ?? "/dev/null";
-  const wrapper = spawn("bash", ["-c", 'set -m; eval "$1" & echo $! > "$2"; wait $!', "claude-tool", toolCommand, pidfile], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const wrapper = spawn(
+    "bash",
+    ["-c", 'set -m; eval "$1" & echo $! > "$2"; wait $!', "claude-tool", toolCommand, pidfile],
+    { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
   tools.push(wrapper);
   let toolOut = "";
   wrapper.stdout.on("data", (d) => (toolOut += d));
   wrapper.stderr.on("data", (d) => (toolOut += d));
   const toolUseId = `toolu_${randomBytes(8).toString("hex")}`;
   responses += 1;
-  record({ type: "assistant", requestId: `req_${randomBytes(12).toString("hex")}`, message: { id: `msg_${randomBytes(12).toString("hex")}`, type: "message", role: "assistant", model: args.model, content: [{ type: "tool_use", id: toolUseId, name: "Bash", input: { command: toolCommand } }], stop_reason: "tool_use", usage: usage(9) } });
+  record({
+    type: "assistant",
+    requestId: `req_${randomBytes(12).toString("hex")}`,
+    message: {
+      id: `msg_${randomBytes(12).toString("hex")}`,
+      type: "message",
+      role: "assistant",
+      model: args.model,
+      content: [{ type: "tool_use", id: toolUseId, name: "Bash", input: { command: toolCommand } }],
+      stop_reason: "tool_use",
+      usage: usage(9),
+    },
+  });
   wrapper.on("exit", (code, signal) => {
     const exit = code ?? (signal ? 128 : 1);
-    record({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, is_error: exit !== 0, content: exit === 0 ? toolOut.trim() : `Exit code ${exit}\n${toolOut.trim()}` }] } });
+    record({
+      type: "user",
+      message: {
+        role: "user",
+        content: [
+          {
+            type: "tool_result",
+            tool_use_id: toolUseId,
+            is_error: exit !== 0,
+            content: exit === 0 ? toolOut.trim() : `Exit code ${exit}\n${toolOut.trim()}`,
+          },
+        ],
+      },
+    });
     out(`\n(tool exit ${exit})\n${toolOut.trim()}\n> `);
   });
   out(`(tool started ${wrapper.pid})\n`);
@@ -201,7 +329,11 @@ if (modes.has("hog")) {
   // Filled with 1s, not zeros: zeroed memory can come from untouched pages that count for nothing.
   setInterval(() => hoard.push(Buffer.alloc(16 * 1024 * 1024, 1)), 20);
 }
-if (modes.has("crash")) setTimeout(() => { out("fatal: simulated crash\n"); process.exit(3); }, 200);
+if (modes.has("crash"))
+  setTimeout(() => {
+    out("fatal: simulated crash\n");
+    process.exit(3);
+  }, 200);
 const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);
 if (every > 0) setInterval(() => respond("still working…"), every);
 
@@ -221,7 +353,10 @@ process.stdin.on("data", (chunk) => {
       if (input && !modes.has("hang")) out(`${answer(input)}\n`);
       out("> ");
     } else if (ch === "\x7f" || ch === "\b") {
-      if (line) { line = line.slice(0, -1); out("\b \b"); }
+      if (line) {
+        line = line.slice(0, -1);
+        out("\b \b");
+      }
     } else if (ch === "\x03") {
       // Raw mode turns Ctrl-C into a byte; like the real TUI, the second one in a row quits.
       if (interrupted) shutdown();

@@ -14,14 +14,21 @@ interface Line {
   parentUuid?: string | null;
   sessionId?: string;
   requestId?: string;
-  message?: { id?: string; content: unknown; usage?: { output_tokens: number; cache_creation: { ephemeral_5m_input_tokens: number } } };
+  message?: {
+    id?: string;
+    content: unknown;
+    usage?: { output_tokens: number; cache_creation: { ephemeral_5m_input_tokens: number } };
+  };
 }
 
 function setup() {
   const t = tempHome();
   cleanups.push(t.cleanup);
   const read = (id: string): Line[] =>
-    readFileSync(transcriptPath(`${t.home}/.claude`, t.cwd, id), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line);
+    readFileSync(transcriptPath(`${t.home}/.claude`, t.cwd, id), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line);
   return { ...t, read, run: (...args: string[]) => runFakeClaude(args, t.cwd, t.home) };
 }
 
@@ -38,26 +45,36 @@ describe("fake claude transcripts", () => {
     expect(partial!.requestId).toBe(final!.requestId);
     expect(final!.message!.usage!.output_tokens).toBeGreaterThan(partial!.message!.usage!.output_tokens);
     const chain = s.read(ID).filter((l) => l.uuid);
-    expect(chain.every((l, i) => i === 0 ? l.parentUuid === null : l.parentUuid === chain[i - 1]!.uuid)).toBe(true);
+    expect(chain.every((l, i) => (i === 0 ? l.parentUuid === null : l.parentUuid === chain[i - 1]!.uuid))).toBe(true);
   });
 
   it("forks into the new file named by --session-id, with the parent's message ids but fresh uuids", () => {
     const s = setup();
     const child = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
     s.run("-p", "--session-id", ID, "one");
-    expect(s.run("-p", "--resume", ID, "--fork-session", "--session-id", child, "--output-format", "json", "--", "branch")).toContain('"is_error":false');
-    expect(readdirSync(projectTranscriptDir(`${s.home}/.claude`, s.cwd)).sort()).toEqual([`${ID}.jsonl`, `${child}.jsonl`].sort());
+    expect(
+      s.run("-p", "--resume", ID, "--fork-session", "--session-id", child, "--output-format", "json", "--", "branch"),
+    ).toContain('"is_error":false');
+    expect(readdirSync(projectTranscriptDir(`${s.home}/.claude`, s.cwd)).sort()).toEqual(
+      [`${ID}.jsonl`, `${child}.jsonl`].sort(),
+    );
     const parent = s.read(ID);
     const forked = s.read(child);
     expect(parent).toHaveLength(3);
     expect(forked.slice(0, 3).map((l) => l.message?.id)).toEqual(parent.map((l) => l.message?.id));
-    expect(forked.filter((l) => l.uuid).every((l) => l.sessionId === child && !parent.some((p) => p.uuid === l.uuid))).toBe(true);
+    expect(
+      forked.filter((l) => l.uuid).every((l) => l.sessionId === child && !parent.some((p) => p.uuid === l.uuid)),
+    ).toBe(true);
     expect(forked.at(-1)!.message!.content).toEqual([{ type: "text", text: "echo: branch" }]);
   });
 
   it("emits usage lines on a timer when FAKE_CLAUDE_USAGE_EVERY_MS is set", async () => {
     const s = setup();
-    const child = spawn(FAKE_CLAUDE, ["--session-id", ID], { cwd: s.cwd, env: fakeEnv(s.home, { FAKE_CLAUDE_USAGE_EVERY_MS: "30" }) as unknown as NodeJS.ProcessEnv, stdio: ["pipe", "ignore", "ignore"] });
+    const child = spawn(FAKE_CLAUDE, ["--session-id", ID], {
+      cwd: s.cwd,
+      env: fakeEnv(s.home, { FAKE_CLAUDE_USAGE_EVERY_MS: "30" }) as unknown as NodeJS.ProcessEnv,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
     cleanups.unshift(() => void child.kill("SIGKILL"));
     await waitFor(() => {
       try {

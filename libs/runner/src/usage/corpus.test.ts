@@ -27,7 +27,13 @@ const D_MAIN = join(SIDE, `${D}.jsonl`);
 const E_MAIN = join(SIDE, `${E}.jsonl`);
 
 type Tokens = [input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number];
-const tokens = (r: UsageRecordInput): Tokens => [r.inputTokens, r.outputTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens, r.cacheReadTokens];
+const tokens = (r: UsageRecordInput): Tokens => [
+  r.inputTokens,
+  r.outputTokens,
+  r.cacheWrite5mTokens,
+  r.cacheWrite1hTokens,
+  r.cacheReadTokens,
+];
 const byKey = (records: UsageRecordInput[]) => Object.fromEntries(records.map((r) => [r.messageId, tokens(r)]));
 function sum(records: UsageRecordInput[]): Tokens {
   return records.reduce<Tokens>((t, r) => tokens(r).map((n, i) => n + t[i]!) as Tokens, [0, 0, 0, 0, 0]);
@@ -38,26 +44,26 @@ const A_EXPECTED: Record<string, Tokens> = {
   // A L9-L11: one response streamed as three lines, output 1 → 40 → 152, input/cache equal:
   // L11 has the largest total (3+152+500+0+12000 = 12655) and wins. A L33 (resume repeat,
   // output 40) is smaller; agent L2 is a sidechain replay with the same key and total: no new spend.
-  "msg_A1": [3, 152, 500, 0, 12000],
+  msg_A1: [3, 152, 500, 0, 12000],
   // A L13: cache_creation splits 3000 written tokens into 1000 (5 m) + 2000 (1 h). A L32 repeats
   // it; agent L8 replays it as a sidechain line under a new requestId: the same response, not new spend.
-  "msg_A2": [5, 220, 1000, 2000, 12500],
+  msg_A2: [5, 220, 1000, 2000, 12500],
   // A L20: long context (210000 input). No cache_creation object, so the 1500 of
   // cache_creation_input_tokens are 5-minute writes. A L17, its truncated snapshot, is malformed.
-  "msg_A4": [210000, 800, 1500, 0, 0],
+  msg_A4: [210000, 800, 1500, 0, 0],
   // A L26: no message.id, so keyed by its request id (DESIGN §3 rule 1's fallback).
   "request:req_A8b": [50, 50, 0, 0, 0],
   // A L27: unknown model "claude-mystery-9" still counts (pricing marks it unpriced later).
-  "msg_A9": [7, 70, 0, 0, 700],
+  msg_A9: [7, 70, 0, 0, 700],
   // A L28: no requestId, keyed by message id alone.
   msg_A10: [2, 30, 100, 0, 800],
   // A L29 (6+400+0+0+1000 = 1406) vs L30 (6+90+2000+0+1000 = 3096): L30 wins whole, so
   // output is 90, not L29's 400 (a per-field max would claim 3406).
-  "msg_A11": [6, 90, 2000, 0, 1000],
+  msg_A11: [6, 90, 2000, 0, 1000],
   // agent L3-L4: a genuine sub-agent response, output 5 → 64.
-  "msg_S1": [10, 64, 2000, 0, 0],
+  msg_S1: [10, 64, 2000, 0, 0],
   // agent L7. A L12 quotes msg_S2 with 999999 tokens inside a *user* entry: not counted.
-  "msg_S2": [12, 300, 0, 0, 2000],
+  msg_S2: [12, 300, 0, 0, 2000],
 };
 // Skipped, never counted: A L1-L8, L12, L14-L16, L31 (other types / user), L19 (blank),
 // L24 (<synthetic>), L25 (no usage); agent L1, L6 (user), L8 (replay of A2).
@@ -74,7 +80,8 @@ const A_TOTALS: Tokens = [210095, 1776, 7100, 2000, 29000];
 
 // L6 of A with whitespace runs collapsed, cut at 200 characters: the 200th is the space after
 // "retries.", trimmed away.
-const A_TITLE = "Fix the flaky login test in apps/web. It fails on CI about once in ten runs, always with a timeout in the session refresh step. Find the race, explain it, and fix it without adding sleeps or retries.";
+const A_TITLE =
+  "Fix the flaky login test in apps/web. It fails on CI about once in ten runs, always with a timeout in the session refresh step. Find the race, explain it, and fix it without adding sleeps or retries.";
 
 describe("hostile transcript corpus", () => {
   it("counts session A (main + sub-agent) exactly as derived by hand", async () => {
@@ -94,7 +101,11 @@ describe("hostile transcript corpus", () => {
     expect(rec("msg_A1").occurredAt).toBe("2026-03-01T09:00:08.000Z");
     expect(rec("msg_A11").occurredAt).toBe("2026-03-01T09:04:01.000Z");
     expect(rec("msg_A10")).toMatchObject({ requestId: null, speed: "fast", webSearchRequests: 2, webFetchRequests: 1 });
-    expect(rec("msg_S2")).toMatchObject({ model: "claude-haiku-4-5-20251001", webFetchRequests: 1, webSearchRequests: 0 });
+    expect(rec("msg_S2")).toMatchObject({
+      model: "claude-haiku-4-5-20251001",
+      webFetchRequests: 1,
+      webSearchRequests: 0,
+    });
     expect(rec("msg_A9").model).toBe("claude-mystery-9");
     expect(rec("msg_A4").inputTokens).toBeGreaterThan(200_000);
     // L26 names no tier; every other line says "standard".
@@ -131,7 +142,12 @@ describe("hostile transcript corpus", () => {
       expect(await tailer.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
     }
     // An import hands over to live tailing without reading the history again.
-    const handover = new TranscriptTailer({ configDir: CONFIG_DIR, cwd: "/home/dev/my-app", sessionId: A, state: imported.tailState });
+    const handover = new TranscriptTailer({
+      configDir: CONFIG_DIR,
+      cwd: "/home/dev/my-app",
+      sessionId: A,
+      state: imported.tailState,
+    });
     expect(await handover.poll()).toEqual({ records: [], entries: [], malformed: 0, bytesRead: 0 });
   });
 
@@ -139,9 +155,9 @@ describe("hostile transcript corpus", () => {
     const f = await parseSessionFiles([F_MAIN], F);
     // F L2 and L4 repeat A1 (final line) and A2 with the same ids; L6 is F's own response.
     expect(byKey(f.records)).toEqual({
-      "msg_A1": [3, 152, 500, 0, 12000],
-      "msg_A2": [5, 220, 1000, 2000, 12500],
-      "msg_F1": [4, 60, 300, 0, 15000],
+      msg_A1: [3, 152, 500, 0, 12000],
+      msg_A2: [5, 220, 1000, 2000, 12500],
+      msg_F1: [4, 60, 300, 0, 15000],
     });
     expect([f.malformed, f.messageCount, f.title]).toEqual([0, 6, A_TITLE]); // users L1, L3, L5 + A1, A2, F1
     expect([f.firstAt, f.lastAt]).toEqual(["2026-03-01T09:00:05.000Z", "2026-03-02T08:00:04.000Z"]);
@@ -177,12 +193,25 @@ describe("hostile transcript corpus", () => {
   it("imports the small and the empty session", async () => {
     const d = await parseSessionFiles([D_MAIN], D);
     // D L4: opus, priority tier, no cache fields split.
-    expect(byKey(d.records)).toEqual({ "msg_D1": [1, 10, 0, 0, 0] });
+    expect(byKey(d.records)).toEqual({ msg_D1: [1, 10, 0, 0, 0] });
     expect(d.records[0]).toMatchObject({ serviceTier: "priority", sessionId: D, requestId: "req_D1" });
-    expect([d.title, d.messageCount, d.firstAt, d.lastAt]).toEqual(["hello", 2, "2026-03-03T12:00:00.000Z", "2026-03-03T12:00:02.000Z"]);
+    expect([d.title, d.messageCount, d.firstAt, d.lastAt]).toEqual([
+      "hello",
+      2,
+      "2026-03-03T12:00:00.000Z",
+      "2026-03-03T12:00:02.000Z",
+    ]);
 
     const e = await parseSessionFiles([E_MAIN], E);
     // A summary and a queue operation: no usage, no messages, no title.
-    expect(e).toEqual({ records: [], malformed: 0, firstAt: null, lastAt: null, messageCount: 0, title: null, tailState: { files: { [E_MAIN]: statSync(E_MAIN).size } } });
+    expect(e).toEqual({
+      records: [],
+      malformed: 0,
+      firstAt: null,
+      lastAt: null,
+      messageCount: 0,
+      title: null,
+      tailState: { files: { [E_MAIN]: statSync(E_MAIN).size } },
+    });
   });
 });

@@ -53,7 +53,7 @@ export class LineSplitter {
     this.parts = tail.length > 0 ? [Buffer.from(tail)] : [];
     this.partBytes = tail.length;
     const lines: SplitLine[] = [];
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const nl = whole.indexOf(NEWLINE, from);
       const end = nl === -1 ? whole.length : nl;
       lines.push({ text: stripCr(whole.toString("utf8", from, end)), start: wholeStart + from });
@@ -85,7 +85,11 @@ function stripCr(line: string): string {
  * without its newline; `onEnd` receives the offset just past the last '\n', where a tailer
  * can carry on. Missing files have no lines.
  */
-export async function* readFileLines(path: string, onEnd?: (completeBytes: number) => void, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<string> {
+export async function* readFileLines(
+  path: string,
+  onEnd?: (completeBytes: number) => void,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): AsyncGenerator<string> {
   for await (const { buf, starts, ends } of readFileLineBatches(path, onEnd, chunkBytes)) {
     for (let i = 0; i < starts.length; i++) yield buf.toString("utf8", starts[i], ends[i]);
   }
@@ -104,7 +108,11 @@ export interface LineBatch {
  * As readFileLines, but a chunk's lines at a time and as byte ranges, for readers that look at
  * a line's bytes before deciding to decode it (most transcript lines are never needed as text).
  */
-export async function* readFileLineBatches(path: string, onEnd?: (completeBytes: number) => void, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<LineBatch> {
+export async function* readFileLineBatches(
+  path: string,
+  onEnd?: (completeBytes: number) => void,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): AsyncGenerator<LineBatch> {
   let handle;
   try {
     handle = await open(path, "r");
@@ -144,7 +152,7 @@ export async function* readFileLineBatches(path: string, onEnd?: (completeBytes:
 function splitRanges(buf: Buffer, end: number, at: number): LineBatch {
   const starts: number[] = [];
   const ends: number[] = [];
-  for (let from = 0; from <= end; ) {
+  for (let from = 0; from <= end;) {
     let nl = buf.indexOf(NEWLINE, from);
     if (nl === -1 || nl > end) nl = end;
     starts.push(from);

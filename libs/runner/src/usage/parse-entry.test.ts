@@ -1,10 +1,17 @@
 import { transcriptEntrySchema } from "@stratavore/contracts";
 import { describe, expect, it } from "vitest";
-import { ENTRY_TEXT_MAX, RAW_LINE_MAX, TOOL_INPUT_TEXT_MAX, TOOL_RESULT_TEXT_MAX, parseTranscriptEntry } from "./parse-entry.ts";
+import {
+  ENTRY_TEXT_MAX,
+  RAW_LINE_MAX,
+  TOOL_INPUT_TEXT_MAX,
+  TOOL_RESULT_TEXT_MAX,
+  parseTranscriptEntry,
+} from "./parse-entry.ts";
 import { assistantLine, userLine } from "./fixtures/lines.ts";
 
 const POS = { file: "", offset: 0 };
-const line = (o: Record<string, unknown>) => JSON.stringify({ uuid: "u1", parentUuid: "p0", isSidechain: false, timestamp: "2026-03-01T09:00:00.000Z", ...o });
+const line = (o: Record<string, unknown>) =>
+  JSON.stringify({ uuid: "u1", parentUuid: "p0", isSidechain: false, timestamp: "2026-03-01T09:00:00.000Z", ...o });
 const parse = (o: Record<string, unknown>) => parseTranscriptEntry(line(o), POS);
 
 describe("parseTranscriptEntry", () => {
@@ -43,19 +50,54 @@ describe("parseTranscriptEntry", () => {
         ],
       },
     });
-    expect(e?.text).toBe(['the refresh races the redirect', "Looking.", 'Grep {"pattern":"waitFor","path":"apps"}', 'Grep {"pattern":"x"}', 'Read {"file_path":"/a.ts"}'].join("\n"));
+    expect(e?.text).toBe(
+      [
+        "the refresh races the redirect",
+        "Looking.",
+        'Grep {"pattern":"waitFor","path":"apps"}',
+        'Grep {"pattern":"x"}',
+        'Read {"file_path":"/a.ts"}',
+      ].join("\n"),
+    );
     expect(e?.toolNames).toEqual(["Grep", "Read"]);
     expect([e?.role, e?.isSidechain, e?.parentUuid]).toEqual(["assistant", true, "p0"]);
   });
 
   it("takes tool results as a string or as text blocks, capped", () => {
-    const asString = parse({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "found at login.spec.ts:42" }] } });
+    const asString = parse({
+      type: "user",
+      message: {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "t", content: "found at login.spec.ts:42" }],
+      },
+    });
     expect(asString?.text).toBe("found at login.spec.ts:42");
-    const asBlocks = parse({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: [{ type: "text", text: "a" }, { type: "image" }, { type: "text", text: "b" }] }] } });
+    const asBlocks = parse({
+      type: "user",
+      message: {
+        role: "user",
+        content: [
+          {
+            type: "tool_result",
+            tool_use_id: "t",
+            content: [{ type: "text", text: "a" }, { type: "image" }, { type: "text", text: "b" }],
+          },
+        ],
+      },
+    });
     expect(asBlocks?.text).toBe("a\nb");
-    const big = parse({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "r".repeat(9000) }] } });
+    const big = parse({
+      type: "user",
+      message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "r".repeat(9000) }] },
+    });
     expect(big?.text).toBe("r".repeat(TOOL_RESULT_TEXT_MAX));
-    const bigInput = parse({ type: "assistant", message: { role: "assistant", content: [{ type: "tool_use", name: "Write", input: { content: "w".repeat(9000) } }] } });
+    const bigInput = parse({
+      type: "assistant",
+      message: {
+        role: "assistant",
+        content: [{ type: "tool_use", name: "Write", input: { content: "w".repeat(9000) } }],
+      },
+    });
     expect(bigInput?.text.length).toBe(TOOL_INPUT_TEXT_MAX);
     expect(bigInput?.text.startsWith('Write {"content":"www')).toBe(true);
   });
@@ -72,14 +114,29 @@ describe("parseTranscriptEntry", () => {
 
   it("archives every type with a uuid: summary, system, attachment", () => {
     expect(parse({ type: "summary", summary: "Flaky login test" })?.text).toBe("Flaky login test");
-    expect(parse({ type: "system", subtype: "compact_boundary", content: "Conversation compacted" })).toMatchObject({ type: "system", role: null, text: "Conversation compacted" });
-    expect(parse({ type: "attachment", attachment: { type: "todo", content: [] } })).toMatchObject({ type: "attachment", text: "", toolNames: [] });
+    expect(parse({ type: "system", subtype: "compact_boundary", content: "Conversation compacted" })).toMatchObject({
+      type: "system",
+      role: null,
+      text: "Conversation compacted",
+    });
+    expect(parse({ type: "attachment", attachment: { type: "todo", content: [] } })).toMatchObject({
+      type: "attachment",
+      text: "",
+      toolNames: [],
+    });
   });
 
   it("archives lines without a uuid under their position, keeps non-JSON as malformed, and skips only blank lines", () => {
     const key = `@${POS.file}:${POS.offset}`;
-    expect(parseTranscriptEntry('{"type":"summary","summary":"s","leafUuid":"x"}', POS)).toMatchObject({ uuid: key, type: "summary", text: "s" });
-    expect(parseTranscriptEntry('{"type":"file-history-snapshot","messageId":"m"}', POS)).toMatchObject({ uuid: key, type: "file-history-snapshot" });
+    expect(parseTranscriptEntry('{"type":"summary","summary":"s","leafUuid":"x"}', POS)).toMatchObject({
+      uuid: key,
+      type: "summary",
+      text: "s",
+    });
+    expect(parseTranscriptEntry('{"type":"file-history-snapshot","messageId":"m"}', POS)).toMatchObject({
+      uuid: key,
+      type: "file-history-snapshot",
+    });
     const cutLine = line({ type: "user" }).slice(0, 40);
     expect(parseTranscriptEntry(cutLine, POS)).toMatchObject({ uuid: key, type: "malformed", rawLine: cutLine }); // cut mid-write
     expect(parseTranscriptEntry('not json "uuid"', POS)).toMatchObject({ type: "malformed" });
@@ -92,10 +149,20 @@ describe("parseTranscriptEntry", () => {
   });
 
   it("nulls or drops fields the contract would reject instead of losing the line", () => {
-    const e = parse({ type: "user", parentUuid: 5, timestamp: "yesterday", isSidechain: "yes", message: { role: "x".repeat(30), content: 42 } });
+    const e = parse({
+      type: "user",
+      parentUuid: 5,
+      timestamp: "yesterday",
+      isSidechain: "yes",
+      message: { role: "x".repeat(30), content: 42 },
+    });
     expect(e).toMatchObject({ parentUuid: null, timestamp: null, isSidechain: false, role: null, text: "" });
     expect(transcriptEntrySchema.safeParse(e).success).toBe(true);
-    const names = Array.from({ length: 60 }, (_, i) => ({ type: "tool_use", name: `T${i}`.padEnd(150, "x"), input: {} }));
+    const names = Array.from({ length: 60 }, (_, i) => ({
+      type: "tool_use",
+      name: `T${i}`.padEnd(150, "x"),
+      input: {},
+    }));
     const many = parse({ type: "assistant", message: { role: "assistant", content: names } });
     expect(many?.toolNames).toHaveLength(50);
     expect(many?.toolNames[0]).toHaveLength(100);
@@ -104,11 +171,26 @@ describe("parseTranscriptEntry", () => {
 
   it("keeps an assistant usage line verbatim", () => {
     const raw = assistantLine({ id: "msg_x", text: "héllo 🎉" });
-    expect(parseTranscriptEntry(raw, POS)).toMatchObject({ uuid: "u-msg_x-12", type: "assistant", role: "assistant", text: "héllo 🎉", rawLine: raw });
+    expect(parseTranscriptEntry(raw, POS)).toMatchObject({
+      uuid: "u-msg_x-12",
+      type: "assistant",
+      role: "assistant",
+      text: "héllo 🎉",
+      rawLine: raw,
+    });
   });
 
   it("cuts only a raw line beyond the contract's cap", () => {
-    const raw = line({ type: "user", message: { role: "user", content: [{ type: "image", source: { data: "A".repeat(RAW_LINE_MAX) } }, { type: "text", text: "see screenshot" }] } });
+    const raw = line({
+      type: "user",
+      message: {
+        role: "user",
+        content: [
+          { type: "image", source: { data: "A".repeat(RAW_LINE_MAX) } },
+          { type: "text", text: "see screenshot" },
+        ],
+      },
+    });
     const e = parseTranscriptEntry(raw, POS);
     expect(e?.text).toBe("see screenshot");
     expect(e?.rawLine).toHaveLength(RAW_LINE_MAX);

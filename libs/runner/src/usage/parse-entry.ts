@@ -43,9 +43,19 @@ export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition):
     parsed = null;
   }
   const positional = `@${pos.file}:${pos.offset}`;
-  if (!isObject(parsed)) return { ...EMPTY, uuid: positional, type: "malformed", file: pos.file, offset: pos.offset, rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line };
-  const uuid = typeof parsed.uuid === "string" && parsed.uuid !== "" && parsed.uuid.length <= UUID_MAX ? parsed.uuid : positional;
-  const type = typeof parsed.type === "string" && parsed.type !== "" && parsed.type.length <= TYPE_MAX ? parsed.type : "unknown";
+  if (!isObject(parsed))
+    return {
+      ...EMPTY,
+      uuid: positional,
+      type: "malformed",
+      file: pos.file,
+      offset: pos.offset,
+      rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line,
+    };
+  const uuid =
+    typeof parsed.uuid === "string" && parsed.uuid !== "" && parsed.uuid.length <= UUID_MAX ? parsed.uuid : positional;
+  const type =
+    typeof parsed.type === "string" && parsed.type !== "" && parsed.type.length <= TYPE_MAX ? parsed.type : "unknown";
 
   const message = isObject(parsed.message) ? parsed.message : null;
   const role = typeof message?.role === "string" && message.role.length <= ROLE_MAX ? message.role : null;
@@ -57,20 +67,31 @@ export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition):
 
   return {
     uuid,
-    parentUuid: typeof parsed.parentUuid === "string" && parsed.parentUuid.length <= UUID_MAX ? parsed.parentUuid : null,
+    parentUuid:
+      typeof parsed.parentUuid === "string" && parsed.parentUuid.length <= UUID_MAX ? parsed.parentUuid : null,
     type,
     role,
     text: text.value(),
     toolNames: [...toolNames].slice(0, TOOL_NAMES_MAX),
     isSidechain: parsed.isSidechain === true,
-    timestamp: typeof parsed.timestamp === "string" && timestampSchema.safeParse(parsed.timestamp).success ? parsed.timestamp : null,
+    timestamp:
+      typeof parsed.timestamp === "string" && timestampSchema.safeParse(parsed.timestamp).success
+        ? parsed.timestamp
+        : null,
     file: pos.file,
     offset: pos.offset,
     rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line,
   };
 }
 
-const EMPTY = { parentUuid: null, role: null, text: "", toolNames: [] as string[], isSidechain: false, timestamp: null };
+const EMPTY = {
+  parentUuid: null,
+  role: null,
+  text: "",
+  toolNames: [] as string[],
+  isSidechain: false,
+  timestamp: null,
+};
 
 function collectContent(content: unknown, text: TextCollector, toolNames: Set<string>): void {
   if (typeof content === "string") {

@@ -62,12 +62,23 @@ describe("parseUsageLine", () => {
     const emptySplit = recordOf(withUsage((u) => (u.cache_creation = {})));
     expect([emptySplit.cacheWrite5mTokens, emptySplit.cacheWrite1hTokens]).toEqual([500, 0]);
     // Old lines without any cache fields at all.
-    const bare = recordOf(withUsage((u) => (delete u.cache_creation, delete u.cache_creation_input_tokens, delete u.cache_read_input_tokens)));
+    const bare = recordOf(
+      withUsage(
+        (u) => (delete u.cache_creation, delete u.cache_creation_input_tokens, delete u.cache_read_input_tokens),
+      ),
+    );
     expect([bare.cacheWrite5mTokens, bare.cacheWrite1hTokens, bare.cacheReadTokens]).toEqual([0, 0, 0]);
   });
 
   it("trusts the split over the total when both are present (a 1-hour write is not a 5-minute one)", () => {
-    const r = recordOf(withUsage((u) => ((u.cache_creation_input_tokens = 3000), (u.cache_creation = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 3000 }))));
+    const r = recordOf(
+      withUsage(
+        (u) => (
+          (u.cache_creation_input_tokens = 3000),
+          (u.cache_creation = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 3000 })
+        ),
+      ),
+    );
     expect([r.cacheWrite5mTokens, r.cacheWrite1hTokens]).toEqual([0, 3000]);
   });
 
@@ -81,7 +92,16 @@ describe("parseUsageLine", () => {
     expect([empty.messageId, empty.requestId]).toEqual(["msg_1", null]);
     const noId = recordOf(withEntry((e) => delete (e.message as Record<string, unknown>).id));
     expect([noId.messageId, noId.requestId]).toEqual(["request:req_1", "req_1"]);
-    expect(parseUsageLine(JSON.stringify({ type: "assistant", timestamp: "2026-03-01T09:00:00Z", message: { model: "m", usage: { input_tokens: 1, output_tokens: 1 } } }), { sessionId: SESSION })).toEqual({ kind: "skip" });
+    expect(
+      parseUsageLine(
+        JSON.stringify({
+          type: "assistant",
+          timestamp: "2026-03-01T09:00:00Z",
+          message: { model: "m", usage: { input_tokens: 1, output_tokens: 1 } },
+        }),
+        { sessionId: SESSION },
+      ),
+    ).toEqual({ kind: "skip" });
   });
 
   it("attributes the record to the context's session, not the line's (sub-agent spend rolls up)", () => {
@@ -91,7 +111,10 @@ describe("parseUsageLine", () => {
   });
 
   it("keeps unknown models and optional fields as they are", () => {
-    const r = recordOf(withUsage((u) => ((u.service_tier = null), delete u.speed)), ctx);
+    const r = recordOf(
+      withUsage((u) => ((u.service_tier = null), delete u.speed)),
+      ctx,
+    );
     expect([r.serviceTier, r.speed]).toEqual([null, null]);
     expect(recordOf(assistantLine({ model: "claude-mystery-9" })).model).toBe("claude-mystery-9");
   });
@@ -106,7 +129,11 @@ describe("parseUsageLine", () => {
       '{"type":"queue-operation","operation":"enqueue"}',
       '{"type":"api-request","requestId":"req_1"}',
       // A user entry quoting an assistant message: the mark is there, the entry is not one.
-      userLine("see", { toolUseResult: { messages: [{ type: "assistant", message: { id: "m", usage: { input_tokens: 9, output_tokens: 9 } } }] } }),
+      userLine("see", {
+        toolUseResult: {
+          messages: [{ type: "assistant", message: { id: "m", usage: { input_tokens: 9, output_tokens: 9 } } }],
+        },
+      }),
       assistantLine({ model: "<synthetic>" }),
       withEntry((e) => delete e.message),
       withEntry((e) => (e.message = null)),

@@ -50,7 +50,12 @@ export async function* scanHistory(projectsDir: string): AsyncGenerator<HistoryS
       const main = join(dir, `${sessionId}.jsonl`);
       const subDir = join(dir, sessionId, "subagents");
       const subagents = (await readdir(subDir).catch(() => [] as string[])).filter((n) => n.endsWith(".jsonl")).sort();
-      yield { projectDir, sessionId, cwd: await firstCwd(main), files: [main, ...subagents.map((n) => join(subDir, n))] };
+      yield {
+        projectDir,
+        sessionId,
+        cwd: await firstCwd(main),
+        files: [main, ...subagents.map((n) => join(subDir, n))],
+      };
     }
   }
 }
@@ -58,7 +63,10 @@ export async function* scanHistory(projectsDir: string): AsyncGenerator<HistoryS
 async function dirNames(path: string): Promise<string[]> {
   try {
     const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
@@ -162,7 +170,14 @@ class SessionFacts {
   }
 
   result(): Omit<ParsedSession, "tailState"> {
-    return { records: this.batch.records(), malformed: this.malformed, firstAt: this.first?.at ?? null, lastAt: this.last?.at ?? null, messageCount: this.messages.size, title: this.title };
+    return {
+      records: this.batch.records(),
+      malformed: this.malformed,
+      firstAt: this.first?.at ?? null,
+      lastAt: this.last?.at ?? null,
+      messageCount: this.messages.size,
+      title: this.title,
+    };
   }
 }
 
@@ -175,7 +190,9 @@ function promptTitle(content: unknown): string | null {
   if (typeof content === "string") raw = content;
   else if (Array.isArray(content)) {
     raw = content
-      .filter((b): b is { type: "text"; text: string } => isObject(b) && b.type === "text" && typeof b.text === "string")
+      .filter(
+        (b): b is { type: "text"; text: string } => isObject(b) && b.type === "text" && typeof b.text === "string",
+      )
       .map((b) => b.text)
       .join(" ");
   }

@@ -18,7 +18,12 @@ export interface StreamedSession {
  * chunk at a time: usage as the live tailer counts it, and the archive entries it would send,
  * handed over `batchSize` at a time — so importing a 1 GB transcript holds a chunk, not the file.
  */
-export async function streamSessionFiles(paths: readonly string[], sessionId: string, onEntries: (entries: TranscriptEntryInput[]) => Promise<void>, batchSize = 500): Promise<StreamedSession> {
+export async function streamSessionFiles(
+  paths: readonly string[],
+  sessionId: string,
+  onEntries: (entries: TranscriptEntryInput[]) => Promise<void>,
+  batchSize = 500,
+): Promise<StreamedSession> {
   const usage = new UsageBatch();
   const ctx = { sessionId };
   let malformed = 0;

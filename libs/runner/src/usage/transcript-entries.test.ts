@@ -27,7 +27,8 @@ function setup() {
   const configDir = join(t.home, ".claude");
   const main = transcriptPath(configDir, t.cwd, SESSION);
   mkdirSync(dirname(main), { recursive: true });
-  const tailer = (opts: { state?: { files: Record<string, number> }; chunkBytes?: number } = {}) => new TranscriptTailer({ configDir, cwd: t.cwd, sessionId: SESSION, ...opts });
+  const tailer = (opts: { state?: { files: Record<string, number> }; chunkBytes?: number } = {}) =>
+    new TranscriptTailer({ configDir, cwd: t.cwd, sessionId: SESSION, ...opts });
   return { configDir, main, tailer };
 }
 
@@ -38,7 +39,9 @@ function expectExactOffsets(entries: TranscriptEntryInput[], pathOf: (file: stri
     const path = pathOf(e.file);
     if (!files.has(path)) files.set(path, readFileSync(path));
     const bytes = files.get(path)!;
-    expect(bytes.subarray(e.offset, e.offset + Buffer.byteLength(e.rawLine)).toString(), `${e.file}@${e.offset}`).toBe(e.rawLine);
+    expect(bytes.subarray(e.offset, e.offset + Buffer.byteLength(e.rawLine)).toString(), `${e.file}@${e.offset}`).toBe(
+      e.rawLine,
+    );
     // Starts a line and ends one.
     expect(e.offset === 0 || bytes[e.offset - 1] === 0x0a).toBe(true);
     expect(bytes[e.offset + Buffer.byteLength(e.rawLine)]).toBe(0x0a);
@@ -47,12 +50,13 @@ function expectExactOffsets(entries: TranscriptEntryInput[], pathOf: (file: stri
 
 describe("LineSplitter.pushLines", () => {
   it("gives each line's byte offset across chunks cut inside multi-byte characters", () => {
-    const text = "a🎉b\né\n\n{\"x\":\"日本\"}\r\ntail";
+    const text = 'a🎉b\né\n\n{"x":"日本"}\r\ntail';
     const bytes = Buffer.from(text);
     for (const size of [1, 2, 3, 5, 64]) {
       const splitter = new LineSplitter();
       const got: Array<{ text: string; start: number }> = [];
-      for (let at = 0; at < bytes.length; at += size) got.push(...splitter.pushLines(bytes.subarray(at, at + size), at));
+      for (let at = 0; at < bytes.length; at += size)
+        got.push(...splitter.pushLines(bytes.subarray(at, at + size), at));
       expect(got, `chunk ${size}`).toEqual([
         { text: "a🎉b", start: 0 },
         { text: "é", start: 7 },
@@ -104,7 +108,12 @@ describe("TranscriptTailer entries", () => {
   });
 
   it("archives the fork's entries too", async () => {
-    const tailer = new TranscriptTailer({ configDir: CONFIG_DIR, cwd: "/home/dev/my-app", sessionId: F, chunkBytes: 13 });
+    const tailer = new TranscriptTailer({
+      configDir: CONFIG_DIR,
+      cwd: "/home/dev/my-app",
+      sessionId: F,
+      chunkBytes: 13,
+    });
     const { entries } = await tailer.poll();
     expect(entries.map((e) => e.uuid)).toEqual(["f-u4", "f-a1", "f-u5", "f-a2", "f-u8", "f-a3"]);
     expectExactOffsets(entries, () => join(MY_APP, `${F}.jsonl`));
@@ -112,12 +121,25 @@ describe("TranscriptTailer entries", () => {
 
   it("keeps byte offsets exact with multi-byte characters straddling small chunks", async () => {
     const s = setup();
-    const lines = [userLine("héllo 🎉 wörld 日本語 🧪🧪"), assistantLine({ id: "m1", text: "🎉".repeat(33) + "é" }), userLine("€".repeat(7) + "𝄞"), assistantLine({ id: "m2", text: "done ✅" })];
+    const lines = [
+      userLine("héllo 🎉 wörld 日本語 🧪🧪"),
+      assistantLine({ id: "m1", text: "🎉".repeat(33) + "é" }),
+      userLine("€".repeat(7) + "𝄞"),
+      assistantLine({ id: "m2", text: "done ✅" }),
+    ];
     writeFileSync(s.main, `${lines.join("\n")}\n`);
     for (const chunkBytes of [1, 3, 5, 17]) {
       const { entries } = await s.tailer({ chunkBytes }).poll();
-      expect(entries.map((e) => e.rawLine), `chunk ${chunkBytes}`).toEqual(lines);
-      expect(entries.map((e) => e.text)).toEqual(["héllo 🎉 wörld 日本語 🧪🧪", "🎉".repeat(33) + "é", "€".repeat(7) + "𝄞", "done ✅"]);
+      expect(
+        entries.map((e) => e.rawLine),
+        `chunk ${chunkBytes}`,
+      ).toEqual(lines);
+      expect(entries.map((e) => e.text)).toEqual([
+        "héllo 🎉 wörld 日本語 🧪🧪",
+        "🎉".repeat(33) + "é",
+        "€".repeat(7) + "𝄞",
+        "done ✅",
+      ]);
       expectExactOffsets(entries, () => s.main);
     }
     // rawLine is the original bytes.

@@ -17,7 +17,8 @@ function setup() {
   const main = transcriptPath(configDir, t.cwd, SESSION);
   const subDir = join(main.slice(0, -".jsonl".length), "subagents");
   mkdirSync(subDir, { recursive: true });
-  const tailer = (state?: { files: Record<string, number> }) => new TranscriptTailer({ configDir, cwd: t.cwd, sessionId: SESSION, state });
+  const tailer = (state?: { files: Record<string, number> }) =>
+    new TranscriptTailer({ configDir, cwd: t.cwd, sessionId: SESSION, state });
   return { ...t, configDir, main, subDir, tailer };
 }
 
@@ -54,7 +55,8 @@ describe("TranscriptTailer", () => {
   it("returns a key again only when a later snapshot of it is larger", async () => {
     const s = setup();
     const tailer = s.tailer();
-    const snap = (output: number, sidechain = false) => `${assistantLine({ id: "m", requestId: "r", output, sidechain })}\n`;
+    const snap = (output: number, sidechain = false) =>
+      `${assistantLine({ id: "m", requestId: "r", output, sidechain })}\n`;
 
     writeFileSync(s.main, snap(1));
     expect((await tailer.poll()).records.map((r) => r.outputTokens)).toEqual([1]);
@@ -76,7 +78,10 @@ describe("TranscriptTailer", () => {
     const parts: string[] = [];
     let responses = 0;
     while (parts.reduce((n, p) => n + p.length, 0) < 10 * 1024 * 1024) {
-      parts.push(`${filler}\n`, `${assistantLine({ id: `msg_${responses}`, requestId: `req_${responses}`, output: responses + 1, text: "é🎉".repeat(500) })}\n`);
+      parts.push(
+        `${filler}\n`,
+        `${assistantLine({ id: `msg_${responses}`, requestId: `req_${responses}`, output: responses + 1, text: "é🎉".repeat(500) })}\n`,
+      );
       responses += 1;
     }
     writeFileSync(s.main, parts.join(""));
@@ -169,7 +174,13 @@ describe("TranscriptTailer", () => {
 
   it("rejects a session id that is not a uuid and a corrupt state; ignores other sessions' paths", async () => {
     const s = setup();
-    const make = (sessionId: string, state?: unknown) => () => new TranscriptTailer({ configDir: s.configDir, cwd: s.cwd, sessionId, state: state as { files: Record<string, number> } });
+    const make = (sessionId: string, state?: unknown) => () =>
+      new TranscriptTailer({
+        configDir: s.configDir,
+        cwd: s.cwd,
+        sessionId,
+        state: state as { files: Record<string, number> },
+      });
     expect(make("../../etc/passwd")).toThrow(TranscriptTailerError);
     expect(make(SESSION, { files: { [s.main]: -1 } })).toThrow(TranscriptTailerError);
     expect(make(SESSION, { files: { [s.main]: "12" } })).toThrow(/not a byte offset/);

@@ -74,10 +74,18 @@ export class TranscriptTailer {
   private readonly serially = oneAtATime();
   private saved: TranscriptTailerState = { files: {} };
 
-  constructor({ configDir, cwd, projectDir, sessionId, state, chunkBytes = DEFAULT_CHUNK_BYTES }: TranscriptTailerOptions) {
+  constructor({
+    configDir,
+    cwd,
+    projectDir,
+    sessionId,
+    state,
+    chunkBytes = DEFAULT_CHUNK_BYTES,
+  }: TranscriptTailerOptions) {
     // The id becomes a path: nothing that could climb out of the project folder.
     if (!isSessionId(sessionId)) throw new TranscriptTailerError(`sessionId "${sessionId}" is not a uuid`);
-    if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0) throw new TranscriptTailerError("chunkBytes must be a positive integer");
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0)
+      throw new TranscriptTailerError("chunkBytes must be a positive integer");
     const dir = projectDir ?? projectTranscriptDir(configDir, cwd);
     this.sessionId = sessionId;
     this.mainPath = join(dir, `${sessionId}.jsonl`);
@@ -108,7 +116,8 @@ export class TranscriptTailer {
       throw new TranscriptTailerError("saved tailer state has no files map");
     }
     for (const [path, offset] of Object.entries(state.files)) {
-      if (!Number.isSafeInteger(offset) || offset < 0) throw new TranscriptTailerError(`saved offset of ${path} is not a byte offset`);
+      if (!Number.isSafeInteger(offset) || offset < 0)
+        throw new TranscriptTailerError(`saved offset of ${path} is not a byte offset`);
       // Another session's or another config dir's files: start those afresh instead.
       if (path !== this.mainPath && !this.isSubagentFile(path)) continue;
       this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
@@ -118,7 +127,8 @@ export class TranscriptTailer {
 
   private rewind(): void {
     this.files.clear();
-    for (const [path, offset] of Object.entries(this.saved.files)) this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
+    for (const [path, offset] of Object.entries(this.saved.files))
+      this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
   }
 
   private snapshot(): TranscriptTailerState {
@@ -164,7 +174,10 @@ export class TranscriptTailer {
   private async subagentFiles(): Promise<string[]> {
     try {
       const names = await readdir(this.subagentDir);
-      return names.filter((n) => n.endsWith(".jsonl")).sort().map((n) => join(this.subagentDir, n));
+      return names
+        .filter((n) => n.endsWith(".jsonl"))
+        .sort()
+        .map((n) => join(this.subagentDir, n));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return [];
@@ -172,7 +185,11 @@ export class TranscriptTailer {
     }
   }
 
-  private async readNew(path: string, batch: UsageBatch, entries: TranscriptEntryInput[]): Promise<{ bytes: number; malformed: number }> {
+  private async readNew(
+    path: string,
+    batch: UsageBatch,
+    entries: TranscriptEntryInput[],
+  ): Promise<{ bytes: number; malformed: number }> {
     // The agent polls every runner ten times a second: a file that has not changed costs one
     // stat, not an open, a read buffer and a close.
     const known = this.files.get(path);

@@ -13,10 +13,31 @@ function record(spec: Parameters<typeof assistantLine>[0]) {
 describe("mergeByKey", () => {
   it("keeps the line with the larger total as a whole, never a per-field max", () => {
     // Line X: 6 + 400 + 0 + 0 + 1000 = 1406. Line Y: 6 + 90 + 2000 + 0 + 1000 = 3096.
-    const x = record({ id: "m", requestId: "r", input: 6, output: 400, cache5m: 0, cache1h: 0, cacheRead: 1000, text: "x" });
-    const y = record({ id: "m", requestId: "r", input: 6, output: 90, cache5m: 2000, cache1h: 0, cacheRead: 1000, text: "y" });
+    const x = record({
+      id: "m",
+      requestId: "r",
+      input: 6,
+      output: 400,
+      cache5m: 0,
+      cache1h: 0,
+      cacheRead: 1000,
+      text: "x",
+    });
+    const y = record({
+      id: "m",
+      requestId: "r",
+      input: 6,
+      output: 90,
+      cache5m: 2000,
+      cache1h: 0,
+      cacheRead: 1000,
+      text: "y",
+    });
     expect([usageTotal(x), usageTotal(y)]).toEqual([1406, 3096]);
-    for (const order of [[x, y], [y, x]]) {
+    for (const order of [
+      [x, y],
+      [y, x],
+    ]) {
       const [kept, ...rest] = mergeByKey(order);
       expect(rest).toEqual([]);
       expect(kept).toBe(y); // the same object: nothing mixed in from x

@@ -19,20 +19,30 @@ export default function BudgetsPage() {
 
   return (
     <>
-      <PageHeader title="Budgets" description="Caps on the tokens and dollars runners may spend per hour, day, week or month. Live." actions={<CreateBudgetButton />} />
+      <PageHeader
+        title="Budgets"
+        description="Caps on the tokens and dollars runners may spend per hour, day, week or month. Live."
+        actions={<CreateBudgetButton />}
+      />
       {budgets.isPending ? (
         <LoadingState />
       ) : budgets.isError ? (
         <ErrorState {...errorMessage(budgets.error)} onRetry={() => budgets.refetch()} />
       ) : budgets.data.length === 0 ? (
         <EmptyState title="No budgets">
-          Budgets cap the tokens and dollars your runners may spend per hour, day, week or month, and can notify, block launches, pause or stop runners at the limit.
+          Budgets cap the tokens and dollars your runners may spend per hour, day, week or month, and can notify, block
+          launches, pause or stop runners at the limit.
           {me.role === "admin" ? " Create one with “New budget”." : " Ask an admin to set one up."}
         </EmptyState>
       ) : (
         <div className="budget-list" data-testid="budget-list">
           {budgets.data.map((b) => (
-            <BudgetCard key={b.id} budget={b} now={now} initiallyOpen={budgets.data.length <= OPEN_ALL_UP_TO || isAtRisk(b)} />
+            <BudgetCard
+              key={b.id}
+              budget={b}
+              now={now}
+              initiallyOpen={budgets.data.length <= OPEN_ALL_UP_TO || isAtRisk(b)}
+            />
           ))}
         </div>
       )}

@@ -23,12 +23,18 @@ export default function NodesPage() {
       ) : nodes.data.length === 0 ? (
         <EmptyState title="No nodes connected">
           Nodes are the machines whose agents run Claude Code for Stratavore. No agent has joined this server yet.
-          {admin ? " Create a join token below and run the command it shows on the machine." : " Ask an admin to add one."}
+          {admin
+            ? " Create a join token below and run the command it shows on the machine."
+            : " Ask an admin to add one."}
         </EmptyState>
       ) : (
         <NodesTable nodes={nodes.data} manage={admin} />
       )}
-      {admin ? <div className="section-gap"><JoinTokensCard /></div> : null}
+      {admin ? (
+        <div className="section-gap">
+          <JoinTokensCard />
+        </div>
+      ) : null}
     </>
   );
 }

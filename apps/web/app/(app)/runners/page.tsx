@@ -31,11 +31,19 @@ function RunnersList() {
         <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
           <option value="">Any status</option>
           <option value="active">Active (starting, running, paused, stopping, lost)</option>
-          {RUNNER_STATUSES.map((s) => <option key={s} value={s}>{s.charAt(0).toUpperCase() + s.slice(1)}</option>)}
+          {RUNNER_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.charAt(0).toUpperCase() + s.slice(1)}
+            </option>
+          ))}
         </Select>
         <Select aria-label="Project" value={project} onChange={(e) => setProject(e.target.value)}>
           <option value="">Any project</option>
-          {(projects.data ?? []).map((p) => <option key={p.id} value={p.name}>{p.name}</option>)}
+          {(projects.data ?? []).map((p) => (
+            <option key={p.id} value={p.name}>
+              {p.name}
+            </option>
+          ))}
         </Select>
       </div>
       {runners.isPending ? (
@@ -46,8 +54,16 @@ function RunnersList() {
         filtered ? (
           <EmptyState title="No runner matches">Change the status or project filter.</EmptyState>
         ) : (
-          <EmptyState title="No runners yet" action={<Link className="btn btn-primary" href="/projects">Choose a project to launch in</Link>}>
-            Runners are Claude Code sessions that Stratavore launches and supervises in your projects. Launch one from a project&apos;s page.
+          <EmptyState
+            title="No runners yet"
+            action={
+              <Link className="btn btn-primary" href="/projects">
+                Choose a project to launch in
+              </Link>
+            }
+          >
+            Runners are Claude Code sessions that Stratavore launches and supervises in your projects. Launch one from a
+            project&apos;s page.
           </EmptyState>
         )
       ) : (

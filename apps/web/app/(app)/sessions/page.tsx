@@ -7,7 +7,10 @@ import { SessionsBrowser } from "../../../src/sessions/sessions-browser";
 export default function SessionsPage() {
   return (
     <>
-      <PageHeader title="Sessions" description="Claude Code conversations with their transcripts. Search covers every recorded message and tool call." />
+      <PageHeader
+        title="Sessions"
+        description="Claude Code conversations with their transcripts. Search covers every recorded message and tool call."
+      />
       <Suspense fallback={<LoadingState />}>
         <SessionsBrowser />
       </Suspense>

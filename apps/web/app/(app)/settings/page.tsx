@@ -12,24 +12,35 @@ export default function SettingsPage() {
       <div className="grid-2">
         <Card title="Your account">
           <dl className="details">
-            <dt>Name</dt><dd>{me.name}</dd>
-            <dt>Email</dt><dd>{me.email}</dd>
-            <dt>Role</dt><dd>{me.role}</dd>
+            <dt>Name</dt>
+            <dd>{me.name}</dd>
+            <dt>Email</dt>
+            <dd>{me.email}</dd>
+            <dt>Role</dt>
+            <dd>{me.role}</dd>
           </dl>
         </Card>
         <Card title="API tokens">
-          <p className="muted">Tokens let the <code>stratavore</code> CLI and scripts act as you.</p>
-          <Link className="btn btn-secondary" href="/settings/tokens">Manage API tokens</Link>
+          <p className="muted">
+            Tokens let the <code>stratavore</code> CLI and scripts act as you.
+          </p>
+          <Link className="btn btn-secondary" href="/settings/tokens">
+            Manage API tokens
+          </Link>
         </Card>
         {me.role === "admin" ? (
           <Card title="Users">
             <p className="muted">Create users, change roles, disable accounts, reset passwords.</p>
-            <Link className="btn btn-secondary" href="/settings/users">Manage users</Link>
+            <Link className="btn btn-secondary" href="/settings/users">
+              Manage users
+            </Link>
           </Card>
         ) : null}
         <Card title="Pricing">
           <p className="muted">Model prices used to cost the ledger; admins override them and reprice.</p>
-          <Link className="btn btn-secondary" href="/settings/pricing">Prices</Link>
+          <Link className="btn btn-secondary" href="/settings/pricing">
+            Prices
+          </Link>
         </Card>
         {me.role === "admin" ? <ImportHistoryCard /> : null}
       </div>

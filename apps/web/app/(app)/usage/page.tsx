@@ -29,7 +29,10 @@ function UsagePageBody() {
 
   return (
     <>
-      <PageHeader title="Usage" description="Tokens and dollars spent by Claude Code, from the usage ledger. Days follow the server's time zone." />
+      <PageHeader
+        title="Usage"
+        description="Tokens and dollars spent by Claude Code, from the usage ledger. Days follow the server's time zone."
+      />
       <UsageFilters project={project} days={days} projects={projects.data ?? []} onChange={setFilters} />
       <UsageReport project={project || undefined} since={since} days={days} />
     </>

@@ -15,19 +15,49 @@ export function EntryBlock({ block: b }: { block: Block }) {
     case "thinking":
       return (
         <LazyDetails className="block-thinking" summary={<span className="muted">Thinking…</span>}>
-          {() => <div className="prose muted"><LongText text={b.text} /></div>}
+          {() => (
+            <div className="prose muted">
+              <LongText text={b.text} />
+            </div>
+          )}
         </LazyDetails>
       );
     case "tool_use":
       return (
-        <LazyDetails className="block-tool" summary={<><span className="mono strong">{b.name}</span> <span className="muted mono block-preview">{toolInputPreview(b.input)}</span></>}>
-          {() => <pre className="code"><code><LongText text={JSON.stringify(b.input ?? null, null, 2)} /></code></pre>}
+        <LazyDetails
+          className="block-tool"
+          summary={
+            <>
+              <span className="mono strong">{b.name}</span>{" "}
+              <span className="muted mono block-preview">{toolInputPreview(b.input)}</span>
+            </>
+          }
+        >
+          {() => (
+            <pre className="code">
+              <code>
+                <LongText text={JSON.stringify(b.input ?? null, null, 2)} />
+              </code>
+            </pre>
+          )}
         </LazyDetails>
       );
     case "tool_result":
       return (
-        <LazyDetails className={b.isError ? "block-result block-error" : "block-result"} summary={<>{b.isError ? <Badge tone="red">error</Badge> : <span className="muted">Result</span>} <span className="muted mono block-preview">{firstLine(b.text) || "(empty)"}</span></>}>
-          {() => <pre className="code"><LongText text={b.text || "(empty)"} /></pre>}
+        <LazyDetails
+          className={b.isError ? "block-result block-error" : "block-result"}
+          summary={
+            <>
+              {b.isError ? <Badge tone="red">error</Badge> : <span className="muted">Result</span>}{" "}
+              <span className="muted mono block-preview">{firstLine(b.text) || "(empty)"}</span>
+            </>
+          }
+        >
+          {() => (
+            <pre className="code">
+              <LongText text={b.text || "(empty)"} />
+            </pre>
+          )}
         </LazyDetails>
       );
     case "image":

@@ -12,7 +12,9 @@ export function LongText({ text }: { text: string }) {
     <>
       {text.slice(0, LIMIT)}
       {"\n"}
-      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setAll(true)}>Show all {formatCount(text.length)} characters</button>
+      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setAll(true)}>
+        Show all {formatCount(text.length)} characters
+      </button>
     </>
   );
 }

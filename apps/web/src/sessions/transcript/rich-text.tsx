@@ -10,9 +10,15 @@ export function RichText({ text }: { text: string }) {
     <>
       {parts.map((p, i) =>
         p.kind === "code" ? (
-          <pre key={i} className="code"><code data-lang={p.lang || undefined}><LongText text={p.code} /></code></pre>
+          <pre key={i} className="code">
+            <code data-lang={p.lang || undefined}>
+              <LongText text={p.code} />
+            </code>
+          </pre>
         ) : (
-          <div key={i} className="prose"><LongText text={p.text} /></div>
+          <div key={i} className="prose">
+            <LongText text={p.text} />
+          </div>
         ),
       )}
     </>

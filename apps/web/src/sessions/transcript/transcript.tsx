@@ -49,43 +49,67 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
 
   const more = win.end < entries.length || hasNextPage;
   const advance = useCallback(() => {
-    if (win.end < entries.length) setWin((w) => ({ start: Math.max(w.start, w.end + CHUNK - MAX_RENDERED), end: w.end + CHUNK }));
+    if (win.end < entries.length)
+      setWin((w) => ({ start: Math.max(w.start, w.end + CHUNK - MAX_RENDERED), end: w.end + CHUNK }));
     else if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [win.end, entries.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
-  const showEarlier = () => setWin((w) => {
-    const start = Math.max(0, w.start - CHUNK);
-    return { start, end: Math.min(w.end, start + MAX_RENDERED) };
-  });
+  const showEarlier = () =>
+    setWin((w) => {
+      const start = Math.max(0, w.start - CHUNK);
+      return { start, end: Math.min(w.end, start + MAX_RENDERED) };
+    });
 
   // Re-created whenever `advance` changes, so a sentinel that is still on screen after a step
   // fires again (an observer only reports changes, and a fresh one reports its first state).
   useEffect(() => {
     const el = sentinel.current;
     if (!el || seeking || typeof IntersectionObserver === "undefined") return;
-    const io = new IntersectionObserver((seen) => { if (seen.some((s) => s.isIntersecting)) advance(); }, { rootMargin: "600px 0px" });
+    const io = new IntersectionObserver(
+      (seen) => {
+        if (seen.some((s) => s.isIntersecting)) advance();
+      },
+      { rootMargin: "600px 0px" },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [advance, seeking]);
 
   if (query.isPending) return <LoadingState label="Loading transcript…" />;
-  if (query.isError && entries.length === 0) return <ErrorState {...errorMessage(query.error)} onRetry={() => query.refetch()} />;
+  if (query.isError && entries.length === 0)
+    return <ErrorState {...errorMessage(query.error)} onRetry={() => query.refetch()} />;
   if (entries.length === 0) return <EmptyState title="No transcript lines recorded" />;
 
   const visible = entries.slice(win.start, Math.min(win.end, entries.length));
   return (
     <div className="transcript-wrap">
-      {seeking ? <div className="state state-loading" role="status">Finding the linked entry… {formatCount(entries.length)} lines loaded</div> : null}
-      {targetEntryId && targetIndex < 0 && !seeking ? <Alert tone="warning">The linked entry is not in this transcript.</Alert> : null}
+      {seeking ? (
+        <div className="state state-loading" role="status">
+          Finding the linked entry… {formatCount(entries.length)} lines loaded
+        </div>
+      ) : null}
+      {targetEntryId && targetIndex < 0 && !seeking ? (
+        <Alert tone="warning">The linked entry is not in this transcript.</Alert>
+      ) : null}
       {win.start > 0 ? (
-        <Button size="sm" className="btn-block" onClick={showEarlier}>Show earlier entries ({formatCount(win.start)} above)</Button>
+        <Button size="sm" className="btn-block" onClick={showEarlier}>
+          Show earlier entries ({formatCount(win.start)} above)
+        </Button>
       ) : null}
       <div className="transcript" data-testid="transcript" ref={list}>
-        {visible.map((e) => <TranscriptEntry key={e.id} entry={e} highlighted={e.id === targetEntryId} />)}
+        {visible.map((e) => (
+          <TranscriptEntry key={e.id} entry={e} highlighted={e.id === targetEntryId} />
+        ))}
       </div>
       <div ref={sentinel} className="transcript-foot">
-        {isError ? <span className="inline-error" role="alert">{errorMessage(query.error).message}</span> : null}
+        {isError ? (
+          <span className="inline-error" role="alert">
+            {errorMessage(query.error).message}
+          </span>
+        ) : null}
         {more ? (
-          <Button size="sm" busy={isFetchingNextPage} onClick={advance}>Load more</Button>
+          <Button size="sm" busy={isFetchingNextPage} onClick={advance}>
+            Load more
+          </Button>
         ) : (
           <span className="muted small">End of transcript · {formatCount(entries.length)} lines</span>
         )}

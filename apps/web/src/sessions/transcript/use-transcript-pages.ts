@@ -26,7 +26,11 @@ export function useTranscriptPages(sessionId: string) {
   const client = useTRPCClient();
   const query = useInfiniteQuery({
     queryKey: ["sessions", "transcript", sessionId],
-    queryFn: ({ pageParam, signal }) => client.sessions.entries.query({ id: sessionId, afterId: pageParam ?? undefined, limit: TRANSCRIPT_PAGE }, { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      client.sessions.entries.query(
+        { id: sessionId, afterId: pageParam ?? undefined, limit: TRANSCRIPT_PAGE },
+        { signal },
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextAfterId,
     staleTime: Infinity,

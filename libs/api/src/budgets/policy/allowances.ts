@@ -12,7 +12,12 @@ const STOPPING = new Set(["pause", "terminate"]);
  * budget lets go, they carry a fresh allowance) and starting ones (their launch command carries
  * their share, so a burst of launches cannot hand the same remainder out twenty times).
  */
-const SPENDING = { OR: [{ status: { in: ["running" as const, "starting" as const] } }, { status: "paused" as const, pausedByBudgetId: { not: null } }] };
+const SPENDING = {
+  OR: [
+    { status: { in: ["running" as const, "starting" as const] } },
+    { status: "paused" as const, pausedByBudgetId: { not: null } },
+  ],
+};
 type SpendingRunner = { id: string; projectId: string; nodeId: string | null };
 
 /**
@@ -23,7 +28,11 @@ type SpendingRunner = { id: string; projectId: string; nodeId: string | null };
  * Sent for the runners of `projectIds` (all running runners when a global budget is involved);
  * recomputed whenever their usage lands, a budget changes, or one of them starts.
  */
-export async function pushAllowances(deps: ApiDeps, projectIds: string[], viewed: ReadonlyMap<string, Budget> = new Map()): Promise<void> {
+export async function pushAllowances(
+  deps: ApiDeps,
+  projectIds: string[],
+  viewed: ReadonlyMap<string, Budget> = new Map(),
+): Promise<void> {
   const { runners, budgets } = await spendersUnder(deps, projectIds);
   if (runners.length === 0) return;
   const items = await allowancesFor(deps, runners, budgets, viewed);
@@ -41,17 +50,31 @@ export async function pushAllowances(deps: ApiDeps, projectIds: string[], viewed
  * the first transcript line, whatever the server's load meanwhile. `undefined` when no stopping
  * budget covers it. The push after the start re-divides everyone's shares.
  */
-export async function launchAllowances(deps: ApiDeps, runner: { id: string; projectId: string }): Promise<Omit<AllowancesCommand, "runnerIds"> | undefined> {
+export async function launchAllowances(
+  deps: ApiDeps,
+  runner: { id: string; projectId: string },
+): Promise<Omit<AllowancesCommand, "runnerIds"> | undefined> {
   const { runners, budgets } = await spendersUnder(deps, [runner.projectId]);
   const items = (await allowancesFor(deps, runners, budgets, new Map())).filter((a) => a.runnerId === runner.id);
   return items.length ? { items, prices: await pricesForAgents(deps) } : undefined;
 }
 
-async function spendersUnder(deps: ApiDeps, projectIds: string[]): Promise<{ runners: SpendingRunner[]; budgets: Awaited<ReturnType<typeof budgetsCovering>> }> {
+async function spendersUnder(
+  deps: ApiDeps,
+  projectIds: string[],
+): Promise<{ runners: SpendingRunner[]; budgets: Awaited<ReturnType<typeof budgetsCovering>> }> {
   const select = { id: true, projectId: true, nodeId: true } as const;
   const scoped = await deps.db.runner.findMany({ where: { ...SPENDING, projectId: { in: projectIds } }, select });
-  const budgets = (await budgetsCovering(deps.db, projectIds, scoped.map((r) => r.id))).filter((b) => STOPPING.has(b.action));
-  const runners = budgets.some((b) => b.scope === "global") ? await deps.db.runner.findMany({ where: SPENDING, select }) : scoped;
+  const budgets = (
+    await budgetsCovering(
+      deps.db,
+      projectIds,
+      scoped.map((r) => r.id),
+    )
+  ).filter((b) => STOPPING.has(b.action));
+  const runners = budgets.some((b) => b.scope === "global")
+    ? await deps.db.runner.findMany({ where: SPENDING, select })
+    : scoped;
   return { runners, budgets };
 }
 
@@ -62,24 +85,49 @@ async function pricesForAgents(deps: ApiDeps): Promise<AllowancesCommand["prices
 
 /** Every runner that spends, everywhere: after a budget is created, changed or deleted. */
 export async function pushAllowancesEverywhere(deps: ApiDeps): Promise<void> {
-  const projects = await deps.db.runner.findMany({ where: { status: { in: ["running", "paused"] } }, select: { projectId: true }, distinct: ["projectId"] });
+  const projects = await deps.db.runner.findMany({
+    where: { status: { in: ["running", "paused"] } },
+    select: { projectId: true },
+    distinct: ["projectId"],
+  });
   // Also when nothing bites any more: the agents must drop what they were given.
-  await pushAllowances(deps, projects.map((p) => p.projectId));
+  await pushAllowances(
+    deps,
+    projects.map((p) => p.projectId),
+  );
 }
 
-async function allowancesFor(deps: ApiDeps, runners: SpendingRunner[], budgets: Awaited<ReturnType<typeof budgetsCovering>>, viewed: ReadonlyMap<string, Budget>): Promise<Allowance[]> {
-  const totals = await spendSinceStart(deps.db, runners.map((r) => r.id));
+async function allowancesFor(
+  deps: ApiDeps,
+  runners: SpendingRunner[],
+  budgets: Awaited<ReturnType<typeof budgetsCovering>>,
+  viewed: ReadonlyMap<string, Budget>,
+): Promise<Allowance[]> {
+  const totals = await spendSinceStart(
+    deps.db,
+    runners.map((r) => r.id),
+  );
   const items: Allowance[] = [];
   for (const row of budgets) {
     // The evaluation that just ran has these figures already; anyone else computes them.
     const view = viewed.get(row.id) ?? (await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)));
-    const covered = runners.filter((r) => row.scope === "global" || (row.scope === "project" ? r.projectId === row.scopeId : r.id === row.scopeId));
+    const covered = runners.filter(
+      (r) => row.scope === "global" || (row.scope === "project" ? r.projectId === row.scopeId : r.id === row.scopeId),
+    );
     if (covered.length === 0) continue;
     // As the budget's own view: a zero limit is no limit of that kind.
     const share = (limit: number | null, used: number) => (!limit ? null : Math.max(0, limit - used) / covered.length);
     for (const r of covered) {
       const base = totals.get(r.id);
-      items.push({ runnerId: r.id, budgetId: row.id, budgetName: row.name, tokens: share(view.limitTokens, view.usedTokens), usd: share(view.limitUsd, view.usedUsd), baseTokens: base?.tokens ?? 0, baseUsd: base?.usd ?? 0 });
+      items.push({
+        runnerId: r.id,
+        budgetId: row.id,
+        budgetName: row.name,
+        tokens: share(view.limitTokens, view.usedTokens),
+        usd: share(view.limitUsd, view.usedUsd),
+        baseTokens: base?.tokens ?? 0,
+        baseUsd: base?.usd ?? 0,
+      });
     }
   }
   return items;

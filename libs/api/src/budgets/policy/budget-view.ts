@@ -15,14 +15,32 @@ export async function budgetView(db: Tx, row: BudgetRow, scopeLabel: string, now
   const fraction = Math.max(limitTokens ? used.tokens / limitTokens : 0, limitUsd ? used.usd / limitUsd : 0);
   const state = fraction >= 1 ? "exceeded" : fraction * 100 >= row.warnPercent ? "warning" : "ok";
   return {
-    id: row.id, name: row.name, scope: row.scope, scopeId: row.scopeId, scopeLabel, period: row.period, limitTokens, limitUsd,
-    warnPercent: row.warnPercent, action: row.action, enabled: row.enabled, periodStart: start, periodEnd: end,
-    usedTokens: used.tokens, usedUsd: used.usd, estimatedUsd: used.estimatedUsd, unpricedTokens: used.unpricedTokens, fraction, state, createdAt: row.createdAt,
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    scopeId: row.scopeId,
+    scopeLabel,
+    period: row.period,
+    limitTokens,
+    limitUsd,
+    warnPercent: row.warnPercent,
+    action: row.action,
+    enabled: row.enabled,
+    periodStart: start,
+    periodEnd: end,
+    usedTokens: used.tokens,
+    usedUsd: used.usd,
+    estimatedUsd: used.estimatedUsd,
+    unpricedTokens: used.unpricedTokens,
+    fraction,
+    state,
+    createdAt: row.createdAt,
   };
 }
 
 export async function scopeLabelOf(db: Tx, row: Pick<BudgetRow, "scope" | "scopeId">): Promise<string> {
   if (row.scope === "global" || !row.scopeId) return "all projects";
-  if (row.scope === "project") return `project ${(await db.project.findUnique({ where: { id: row.scopeId }, select: { name: true } }))?.name ?? row.scopeId}`;
+  if (row.scope === "project")
+    return `project ${(await db.project.findUnique({ where: { id: row.scopeId }, select: { name: true } }))?.name ?? row.scopeId}`;
   return `runner ${row.scopeId.slice(0, 8)}`;
 }

@@ -11,7 +11,9 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 const BITING = new Set(["block_launch", "pause", "terminate"]);
 
 export function usedOf(b: Budget): string {
-  return b.limitUsd !== null ? `${b.estimatedUsd > 0 ? "~" : ""}$${b.usedUsd.toFixed(2)} of $${b.limitUsd}` : `${b.usedTokens} of ${b.limitTokens} tokens`;
+  return b.limitUsd !== null
+    ? `${b.estimatedUsd > 0 ? "~" : ""}$${b.usedUsd.toFixed(2)} of $${b.limitUsd}`
+    : `${b.usedTokens} of ${b.limitTokens} tokens`;
 }
 
 function describe(b: Budget): string {

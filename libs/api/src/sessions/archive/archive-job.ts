@@ -22,9 +22,21 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<n
       const body = gzipSync(Buffer.from(`${lines.join("\n")}\n`));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
       await deps.transcripts.put(key, body);
-      await deps.db.session.update({ where: { id: s.id }, data: { transcriptKey: key, transcriptSize: BigInt(body.length), transcriptSha256: sha256(body), archivedAt: new Date() } });
+      await deps.db.session.update({
+        where: { id: s.id },
+        data: {
+          transcriptKey: key,
+          transcriptSize: BigInt(body.length),
+          transcriptSha256: sha256(body),
+          archivedAt: new Date(),
+        },
+      });
       // Semantic index, when configured; a failure here must not undo the archive.
-      await deps.similarity?.index(deps.db, s.id).catch((err: unknown) => deps.log("warn", "embedding a session failed", { sessionId: s.id, error: String(err) }));
+      await deps.similarity
+        ?.index(deps.db, s.id)
+        .catch((err: unknown) =>
+          deps.log("warn", "embedding a session failed", { sessionId: s.id, error: String(err) }),
+        );
       done++;
     } catch (err) {
       deps.log("warn", "transcript upload failed; will retry", { sessionId: s.id, error: String(err) });
@@ -38,7 +50,10 @@ export async function applyRetention(deps: ApiDeps, days: number, now = new Date
   const keys = await deps.transcripts.olderThan(new Date(now.getTime() - days * 86_400_000));
   for (const key of keys) {
     await deps.transcripts.delete(key);
-    await deps.db.session.updateMany({ where: { transcriptKey: key }, data: { transcriptKey: null, transcriptSize: null, transcriptSha256: null } });
+    await deps.db.session.updateMany({
+      where: { transcriptKey: key },
+      data: { transcriptKey: null, transcriptSize: null, transcriptSha256: null },
+    });
   }
   return keys.length;
 }

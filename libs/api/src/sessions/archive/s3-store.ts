@@ -1,4 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { TranscriptStore } from "./transcript-store.ts";
 
@@ -22,14 +28,24 @@ export class S3Store implements TranscriptStore {
       region: cfg.region,
       endpoint: cfg.endpoint,
       forcePathStyle: Boolean(cfg.endpoint),
-      credentials: cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
+      credentials:
+        cfg.accessKeyId && cfg.secretAccessKey
+          ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
+          : undefined,
     });
   }
 
   private key = (k: string) => `${this.cfg.prefix}${k}`;
 
   async put(key: string, body: Buffer): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key), Body: body, ContentType: "application/gzip" }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.cfg.bucket,
+        Key: this.key(key),
+        Body: body,
+        ContentType: "application/gzip",
+      }),
+    );
   }
 
   async get(key: string): Promise<Buffer> {
@@ -43,15 +59,20 @@ export class S3Store implements TranscriptStore {
   }
 
   downloadUrl(key: string, seconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }), { expiresIn: seconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }), {
+      expiresIn: seconds,
+    });
   }
 
   async olderThan(cutoff: Date): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: this.cfg.prefix, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key && o.LastModified && o.LastModified < cutoff) keys.push(o.Key.slice(this.cfg.prefix.length));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: this.cfg.prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key && o.LastModified && o.LastModified < cutoff) keys.push(o.Key.slice(this.cfg.prefix.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;

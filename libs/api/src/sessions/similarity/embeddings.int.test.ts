@@ -18,9 +18,12 @@ const stub = createServer((req, res) => {
   req.on("end", () => {
     const { input } = JSON.parse(body) as { input: string };
     const v = new Array<number>(DIM).fill(0);
-    for (const w of input.toLowerCase().match(/[a-z]{3,}/g) ?? []) v[[...w].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % DIM, 7)]! += 1;
+    for (const w of input.toLowerCase().match(/[a-z]{3,}/g) ?? [])
+      v[[...w].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % DIM, 7)]! += 1;
     const n = Math.hypot(...v) || 1;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: [{ embedding: v.map((x) => x / n) }] }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ data: [{ embedding: v.map((x) => x / n) }] }));
   });
 });
 let url = "";
@@ -36,11 +39,19 @@ afterAll(async () => {
 /** Cosine search over vectors kept in memory: stands in for Qdrant, which cannot run here. */
 class MemoryVectors implements VectorStore {
   readonly vectors = new Map<string, number[]>();
-  async upsert(id: string, v: number[]) { this.vectors.set(id, v); }
-  async get(id: string) { return this.vectors.get(id) ?? null; }
+  async upsert(id: string, v: number[]) {
+    this.vectors.set(id, v);
+  }
+  async get(id: string) {
+    return this.vectors.get(id) ?? null;
+  }
   async nearest(v: number[], limit: number, exclude: string) {
     const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
-    return [...this.vectors].filter(([id]) => id !== exclude).map(([sessionId, w]) => ({ sessionId, score: dot(v, w) })).sort((a, b) => b.score - a.score).slice(0, limit);
+    return [...this.vectors]
+      .filter(([id]) => id !== exclude)
+      .map(([sessionId, w]) => ({ sessionId, score: dot(v, w) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 }
 
@@ -48,7 +59,21 @@ async function session(text: string): Promise<string> {
   const id = randomUUID();
   await ensureSession(h.db, { id, projectId: null, nodeId: null, cwd: "/tmp" });
   const uuid = randomUUID();
-  await insertEntries(h.db, id, [{ uuid, parentUuid: null, type: "user", role: "user", text, toolNames: [], isSidechain: false, timestamp: null, file: "", offset: 0, rawLine: JSON.stringify({ type: "user", uuid }) }]);
+  await insertEntries(h.db, id, [
+    {
+      uuid,
+      parentUuid: null,
+      type: "user",
+      role: "user",
+      text,
+      toolNames: [],
+      isSidechain: false,
+      timestamp: null,
+      file: "",
+      offset: 0,
+      rawLine: JSON.stringify({ type: "user", uuid }),
+    },
+  ]);
   await refreshSessionStats(h.db, id);
   return id;
 }
@@ -70,7 +95,11 @@ it("the embeddings provider (OpenAI-compatible endpoint) indexes sessions and fi
 // Qdrant is optional and not installable here (no npm or apt package of the server); this
 // runs only where QDRANT_URL points at one.
 it.skipIf(!process.env.QDRANT_URL)("Qdrant vector store round trip (needs QDRANT_URL)", async () => {
-  const store = new QdrantVectorStore(process.env.QDRANT_URL!, process.env.QDRANT_API_KEY, `stratavore_test_${Date.now()}`);
+  const store = new QdrantVectorStore(
+    process.env.QDRANT_URL!,
+    process.env.QDRANT_API_KEY,
+    `stratavore_test_${Date.now()}`,
+  );
   await store.upsert("s-1", [1, 0, 0]);
   await store.upsert("s-2", [0.9, 0.1, 0]);
   await store.upsert("s-3", [0, 0, 1]);

@@ -15,7 +15,10 @@ async function lexicalSimilar(db: Db, id: string, limit: number): Promise<Scored
      ORDER BY m.nentry * ln(t.n / (1 + (SELECT count(DISTINCT "sessionId") FROM "TranscriptEntry" e WHERE to_tsvector('english', e.text) @@ to_tsquery('english', quote_literal(m.word))))) DESC
      LIMIT 12`;
   if (!terms.length) return [];
-  const query = terms.map((t) => t.word.replace(/[^a-z0-9]/gi, "")).filter(Boolean).join(" | ");
+  const query = terms
+    .map((t) => t.word.replace(/[^a-z0-9]/gi, ""))
+    .filter(Boolean)
+    .join(" | ");
   const scored = await db.$queryRaw<Array<{ sessionId: string; score: number }>>`
     SELECT e."sessionId", sum(ts_rank(to_tsvector('english', e.text), to_tsquery('english', ${query}))) AS score
       FROM "TranscriptEntry" e

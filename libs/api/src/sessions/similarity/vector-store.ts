@@ -3,7 +3,11 @@ import { QdrantClient } from "@qdrant/js-client-rest";
 
 export interface VectorStore {
   upsert(sessionId: string, vector: number[]): Promise<void>;
-  nearest(vector: number[], limit: number, excludeSessionId: string): Promise<Array<{ sessionId: string; score: number }>>;
+  nearest(
+    vector: number[],
+    limit: number,
+    excludeSessionId: string,
+  ): Promise<Array<{ sessionId: string; score: number }>>;
   get(sessionId: string): Promise<number[] | null>;
 }
 
@@ -18,7 +22,11 @@ export class QdrantVectorStore implements VectorStore {
   private readonly client: QdrantClient;
   private ready: Promise<void> | null = null;
 
-  constructor(url: string, apiKey: string | undefined, private readonly collection = "stratavore_sessions") {
+  constructor(
+    url: string,
+    apiKey: string | undefined,
+    private readonly collection = "stratavore_sessions",
+  ) {
     this.client = new QdrantClient({ url, apiKey });
   }
 
@@ -32,21 +40,29 @@ export class QdrantVectorStore implements VectorStore {
 
   async upsert(sessionId: string, vector: number[]): Promise<void> {
     await this.ensure(vector.length);
-    await this.client.upsert(this.collection, { wait: true, points: [{ id: pointId(sessionId), vector, payload: { sessionId } }] });
+    await this.client.upsert(this.collection, {
+      wait: true,
+      points: [{ id: pointId(sessionId), vector, payload: { sessionId } }],
+    });
   }
 
   async nearest(vector: number[], limit: number, excludeSessionId: string) {
     await this.ensure(vector.length);
     const hits = await this.client.search(this.collection, { vector, limit: limit + 1, with_payload: true });
     return hits
-      .map((h) => ({ sessionId: String((h.payload as { sessionId?: string } | null)?.sessionId ?? ""), score: h.score }))
+      .map((h) => ({
+        sessionId: String((h.payload as { sessionId?: string } | null)?.sessionId ?? ""),
+        score: h.score,
+      }))
       .filter((h) => h.sessionId && h.sessionId !== excludeSessionId)
       .slice(0, limit);
   }
 
   async get(sessionId: string): Promise<number[] | null> {
     await this.ready;
-    const [point] = await this.client.retrieve(this.collection, { ids: [pointId(sessionId)], with_vector: true }).catch(() => []);
+    const [point] = await this.client
+      .retrieve(this.collection, { ids: [pointId(sessionId)], with_vector: true })
+      .catch(() => []);
     return Array.isArray(point?.vector) ? (point.vector as number[]) : null;
   }
 }

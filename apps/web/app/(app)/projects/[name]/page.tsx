@@ -26,8 +26,23 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
   const p = project.data;
   return (
     <>
-      <nav className="crumbs"><Link href="/projects">Projects</Link> / <span>{p.name}</span></nav>
-      <PageHeader title={<>{p.name} <Badge>{p.status}</Badge></>} description={p.description || "No description."} actions={<><LaunchRunnerButton project={p} /><ProjectActions project={p} /></>} />
+      <nav className="crumbs">
+        <Link href="/projects">Projects</Link> / <span>{p.name}</span>
+      </nav>
+      <PageHeader
+        title={
+          <>
+            {p.name} <Badge>{p.status}</Badge>
+          </>
+        }
+        description={p.description || "No description."}
+        actions={
+          <>
+            <LaunchRunnerButton project={p} />
+            <ProjectActions project={p} />
+          </>
+        }
+      />
       <div className="tiles">
         <StatTile label="Active runners" value={`${p.stats.activeRunners} / ${p.maxRunners}`} hint="quota" />
         <StatTile label="Runs" value={p.stats.totalRunners} />
@@ -38,11 +53,30 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
       <ProjectRunners project={p} />
       <Card title="Details">
         <dl className="details">
-          <dt>Path</dt><dd className="mono">{p.path}</dd>
-          <dt>Tags</dt><dd>{p.tags.length ? p.tags.map((t) => <span key={t} className="tag">{t}</span>) : <span className="muted">none</span>}</dd>
-          <dt>Created</dt><dd>{new Date(p.createdAt).toLocaleString()}</dd>
-          <dt>Updated</dt><dd>{formatRelative(p.updatedAt)}</dd>
-          {p.archivedAt ? (<><dt>Archived</dt><dd>{new Date(p.archivedAt).toLocaleString()}</dd></>) : null}
+          <dt>Path</dt>
+          <dd className="mono">{p.path}</dd>
+          <dt>Tags</dt>
+          <dd>
+            {p.tags.length ? (
+              p.tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))
+            ) : (
+              <span className="muted">none</span>
+            )}
+          </dd>
+          <dt>Created</dt>
+          <dd>{new Date(p.createdAt).toLocaleString()}</dd>
+          <dt>Updated</dt>
+          <dd>{formatRelative(p.updatedAt)}</dd>
+          {p.archivedAt ? (
+            <>
+              <dt>Archived</dt>
+              <dd>{new Date(p.archivedAt).toLocaleString()}</dd>
+            </>
+          ) : null}
         </dl>
       </Card>
     </>

@@ -29,7 +29,11 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
   if (runner.isPending) return <LoadingState />;
   if (runner.isError) {
     const err = errorMessage(runner.error);
-    return err.code === "NOT_FOUND" ? <ErrorState message={`There is no runner '${id}'.`} code={err.code} /> : <ErrorState {...err} onRetry={() => runner.refetch()} />;
+    return err.code === "NOT_FOUND" ? (
+      <ErrorState message={`There is no runner '${id}'.`} code={err.code} />
+    ) : (
+      <ErrorState {...err} onRetry={() => runner.refetch()} />
+    );
   }
   const r = runner.data;
   const active = isActiveRunnerStatus(r.status);
@@ -38,17 +42,45 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
   return (
     <>
       <nav className="crumbs">
-        <Link href="/runners">Runners</Link> / <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link> / <span className="mono">{shortId(r.id)}</span>
+        <Link href="/runners">Runners</Link> / <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link> /{" "}
+        <span className="mono">{shortId(r.id)}</span>
       </nav>
       <PageHeader
-        title={<>Runner <span className="mono">{shortId(r.id)}</span> <RunnerStatusBadge runner={r} testId="runner-status" /></>}
-        description={<>in <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>{r.nodeName ? <> on {r.nodeName}</> : null}</>}
+        title={
+          <>
+            Runner <span className="mono">{shortId(r.id)}</span> <RunnerStatusBadge runner={r} testId="runner-status" />
+          </>
+        }
+        description={
+          <>
+            in <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>
+            {r.nodeName ? <> on {r.nodeName}</> : null}
+          </>
+        }
         actions={<RunnerActions runner={r} />}
       />
-      {why ? <div className={`alert ${r.status === "failed" || r.status === "lost" ? "alert-warning" : "alert-info"}`} data-testid="runner-why">{why}</div> : null}
-      <Card title="Terminal" actions={<span className="muted small">{canType ? "Click and type to talk to Claude." : active ? "Read-only" : "Ended"}</span>}>
+      {why ? (
+        <div
+          className={`alert ${r.status === "failed" || r.status === "lost" ? "alert-warning" : "alert-info"}`}
+          data-testid="runner-why"
+        >
+          {why}
+        </div>
+      ) : null}
+      <Card
+        title="Terminal"
+        actions={
+          <span className="muted small">
+            {canType ? "Click and type to talk to Claude." : active ? "Read-only" : "Ended"}
+          </span>
+        }
+      >
         <RunnerTerminal runnerId={r.id} interactive={canType} />
-        {!active ? <p className="muted small">The server keeps an ended runner&apos;s output only while it runs; the full log stays on its node.</p> : null}
+        {!active ? (
+          <p className="muted small">
+            The server keeps an ended runner&apos;s output only while it runs; the full log stays on its node.
+          </p>
+        ) : null}
       </Card>
       <div className="grid-2">
         <RunnerDetails runner={r} />

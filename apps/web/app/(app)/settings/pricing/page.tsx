@@ -21,26 +21,73 @@ export default function PricingPage() {
 
   return (
     <>
-      <nav className="crumbs"><Link href="/settings">Settings</Link> / <span>Pricing</span></nav>
+      <nav className="crumbs">
+        <Link href="/settings">Settings</Link> / <span>Pricing</span>
+      </nav>
       <PageHeader
         title="Pricing"
-        description={prices.data ? `Price version ${prices.data.version}. USD per million tokens; a model that matches no row is unpriced.` : undefined}
-        actions={admin ? <Button busy={reprice.isPending} onClick={() => reprice.mutate()}>Reprice the ledger</Button> : null}
+        description={
+          prices.data
+            ? `Price version ${prices.data.version}. USD per million tokens; a model that matches no row is unpriced.`
+            : undefined
+        }
+        actions={
+          admin ? (
+            <Button busy={reprice.isPending} onClick={() => reprice.mutate()}>
+              Reprice the ledger
+            </Button>
+          ) : null
+        }
       />
       {failure ? <Alert>{errorMessage(failure).message}</Alert> : null}
-      {reprice.data ? <Alert tone="success">Repriced {reprice.data.records} usage records: {reprice.data.changed} changed.</Alert> : null}
+      {reprice.data ? (
+        <Alert tone="success">
+          Repriced {reprice.data.records} usage records: {reprice.data.changed} changed.
+        </Alert>
+      ) : null}
       {admin ? <PriceOverrideForm busy={save.isPending} onSubmit={(v) => save.mutate(v)} /> : null}
-      {prices.isPending ? <LoadingState /> : prices.isError ? <ErrorState {...errorMessage(prices.error)} onRetry={() => prices.refetch()} /> : (
+      {prices.isPending ? (
+        <LoadingState />
+      ) : prices.isError ? (
+        <ErrorState {...errorMessage(prices.error)} onRetry={() => prices.refetch()} />
+      ) : (
         <div className="table-wrap">
           <table className="table" data-testid="prices-table">
-            <thead><tr><th>Model</th><th>Input</th><th>Output</th><th>Write 5 m</th><th>Write 1 h</th><th>Read</th><th className="hide-sm">Long context</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th>Input</th>
+                <th>Output</th>
+                <th>Write 5 m</th>
+                <th>Write 1 h</th>
+                <th>Read</th>
+                <th className="hide-sm">Long context</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {prices.data.prices.map((p) => (
                 <tr key={p.modelPattern}>
-                  <td className="mono">{p.modelPattern} {p.overridden ? <Badge tone="amber">override</Badge> : null}</td>
-                  <td>${p.input}</td><td>${p.output}</td><td>${p.cacheWrite5m}</td><td>${p.cacheWrite1h}</td><td>${p.cacheRead}</td>
-                  <td className="hide-sm muted">{p.longContextThreshold ? `> ${p.longContextThreshold / 1000}k: ×${p.longContextInputMultiplier} in, ×${p.longContextOutputMultiplier} out` : "—"}</td>
-                  <td className="right">{admin && p.overridden ? <Button size="sm" onClick={() => remove.mutate({ modelPattern: p.modelPattern })}>Remove override</Button> : null}</td>
+                  <td className="mono">
+                    {p.modelPattern} {p.overridden ? <Badge tone="amber">override</Badge> : null}
+                  </td>
+                  <td>${p.input}</td>
+                  <td>${p.output}</td>
+                  <td>${p.cacheWrite5m}</td>
+                  <td>${p.cacheWrite1h}</td>
+                  <td>${p.cacheRead}</td>
+                  <td className="hide-sm muted">
+                    {p.longContextThreshold
+                      ? `> ${p.longContextThreshold / 1000}k: ×${p.longContextInputMultiplier} in, ×${p.longContextOutputMultiplier} out`
+                      : "—"}
+                  </td>
+                  <td className="right">
+                    {admin && p.overridden ? (
+                      <Button size="sm" onClick={() => remove.mutate({ modelPattern: p.modelPattern })}>
+                        Remove override
+                      </Button>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

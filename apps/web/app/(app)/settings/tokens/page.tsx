@@ -3,7 +3,20 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { ApiToken, TokenScope } from "@stratavore/contracts";
-import { Alert, Badge, Button, ConfirmDialog, EmptyState, ErrorState, Field, LoadingState, Modal, PageHeader, TextInput, formatRelative } from "@stratavore/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmDialog,
+  EmptyState,
+  ErrorState,
+  Field,
+  LoadingState,
+  Modal,
+  PageHeader,
+  TextInput,
+  formatRelative,
+} from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { useTRPC } from "../../../../src/trpc";
 
@@ -13,13 +26,15 @@ function CreateTokenForm({ onCreated }: { onCreated: (secret: string) => void })
   const [name, setName] = useState("");
   const [write, setWrite] = useState(true);
   const [days, setDays] = useState("");
-  const create = useMutation(trpc.apiTokens.create.mutationOptions({
-    onSuccess: (res) => {
-      qc.setQueryData(trpc.apiTokens.list.queryKey(), (old: ApiToken[] | undefined) => [res.token, ...(old ?? [])]);
-      setName("");
-      onCreated(res.secret);
-    },
-  }));
+  const create = useMutation(
+    trpc.apiTokens.create.mutationOptions({
+      onSuccess: (res) => {
+        qc.setQueryData(trpc.apiTokens.list.queryKey(), (old: ApiToken[] | undefined) => [res.token, ...(old ?? [])]);
+        setName("");
+        onCreated(res.secret);
+      },
+    }),
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const scopes: TokenScope[] = write ? ["read", "write"] : ["read"];
@@ -34,8 +49,13 @@ function CreateTokenForm({ onCreated }: { onCreated: (secret: string) => void })
       <Field label="Expires in days" htmlFor="token-days" hint="Empty: never.">
         <TextInput id="token-days" type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
       </Field>
-      <label className="check"><input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Allow changes (write scope)</label>
-      <Button type="submit" variant="primary" busy={create.isPending}>Create token</Button>
+      <label className="check">
+        <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Allow changes (write
+        scope)
+      </label>
+      <Button type="submit" variant="primary" busy={create.isPending}>
+        Create token
+      </Button>
     </form>
   );
 }
@@ -46,49 +66,97 @@ export default function TokensPage() {
   const tokens = useQuery(trpc.apiTokens.list.queryOptions());
   const [secret, setSecret] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const revoke = useMutation(trpc.apiTokens.revoke.mutationOptions({
-    onSuccess: () => {
-      qc.setQueryData(trpc.apiTokens.list.queryKey(), (old: ApiToken[] | undefined) =>
-        (old ?? []).map((t) => (t.id === revoking?.id ? { ...t, revokedAt: new Date() } : t)));
-      setRevoking(null);
-    },
-  }));
+  const revoke = useMutation(
+    trpc.apiTokens.revoke.mutationOptions({
+      onSuccess: () => {
+        qc.setQueryData(trpc.apiTokens.list.queryKey(), (old: ApiToken[] | undefined) =>
+          (old ?? []).map((t) => (t.id === revoking?.id ? { ...t, revokedAt: new Date() } : t)),
+        );
+        setRevoking(null);
+      },
+    }),
+  );
 
   return (
     <>
-      <nav className="crumbs"><Link href="/settings">Settings</Link> / <span>API tokens</span></nav>
+      <nav className="crumbs">
+        <Link href="/settings">Settings</Link> / <span>API tokens</span>
+      </nav>
       <PageHeader title="API tokens" description="Use a token with `stratavore login --server URL --token TOKEN`." />
       <CreateTokenForm onCreated={setSecret} />
-      {tokens.isPending ? <LoadingState /> : tokens.isError ? <ErrorState {...errorMessage(tokens.error)} onRetry={() => tokens.refetch()} /> :
-        tokens.data.length === 0 ? <EmptyState title="No API tokens">Create one above to use the CLI.</EmptyState> : (
-          <div className="table-wrap">
-            <table className="table" data-testid="tokens-table">
-              <thead><tr><th>Name</th><th>Prefix</th><th>Scopes</th><th className="hide-sm">Last used</th><th className="hide-sm">Expires</th><th /></tr></thead>
-              <tbody>
-                {tokens.data.map((t) => (
-                  <tr key={t.id}>
-                    <td className="strong">{t.name}</td>
-                    <td className="mono">{t.prefix}…</td>
-                    <td>{t.scopes.join(", ")}</td>
-                    <td className="muted hide-sm">{formatRelative(t.lastUsedAt)}</td>
-                    <td className="muted hide-sm">{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : "never"}</td>
-                    <td className="right">{t.revokedAt ? <Badge>revoked</Badge> : <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>Revoke</Button>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      <Modal title="Your new API token" open={secret !== null} onClose={() => setSecret(null)}
-        footer={<Button variant="primary" onClick={() => setSecret(null)}>I have copied it</Button>}>
+      {tokens.isPending ? (
+        <LoadingState />
+      ) : tokens.isError ? (
+        <ErrorState {...errorMessage(tokens.error)} onRetry={() => tokens.refetch()} />
+      ) : tokens.data.length === 0 ? (
+        <EmptyState title="No API tokens">Create one above to use the CLI.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="tokens-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Prefix</th>
+                <th>Scopes</th>
+                <th className="hide-sm">Last used</th>
+                <th className="hide-sm">Expires</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <tr key={t.id}>
+                  <td className="strong">{t.name}</td>
+                  <td className="mono">{t.prefix}…</td>
+                  <td>{t.scopes.join(", ")}</td>
+                  <td className="muted hide-sm">{formatRelative(t.lastUsedAt)}</td>
+                  <td className="muted hide-sm">
+                    {t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : "never"}
+                  </td>
+                  <td className="right">
+                    {t.revokedAt ? (
+                      <Badge>revoked</Badge>
+                    ) : (
+                      <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Modal
+        title="Your new API token"
+        open={secret !== null}
+        onClose={() => setSecret(null)}
+        footer={
+          <Button variant="primary" onClick={() => setSecret(null)}>
+            I have copied it
+          </Button>
+        }
+      >
         <p>Copy it now: it is shown only this once and stored only as a hash.</p>
-        <pre className="secret" data-testid="token-secret">{secret}</pre>
-        <Button size="sm" onClick={() => secret && navigator.clipboard?.writeText(secret)}>Copy</Button>
+        <pre className="secret" data-testid="token-secret">
+          {secret}
+        </pre>
+        <Button size="sm" onClick={() => secret && navigator.clipboard?.writeText(secret)}>
+          Copy
+        </Button>
       </Modal>
-      <ConfirmDialog open={revoking !== null} danger title={`Revoke ${revoking?.name ?? ""}?`} confirmLabel="Revoke"
-        message="Anything using this token stops working at once." busy={revoke.isPending}
+      <ConfirmDialog
+        open={revoking !== null}
+        danger
+        title={`Revoke ${revoking?.name ?? ""}?`}
+        confirmLabel="Revoke"
+        message="Anything using this token stops working at once."
+        busy={revoke.isPending}
         error={revoke.error ? errorMessage(revoke.error).message : null}
-        onConfirm={() => revoking && revoke.mutate({ id: revoking.id })} onClose={() => setRevoking(null)} />
+        onConfirm={() => revoking && revoke.mutate({ id: revoking.id })}
+        onClose={() => setRevoking(null)}
+      />
     </>
   );
 }
