@@ -81,7 +81,7 @@ export default [
           allow: [
             "@stratavore/api",
             "@stratavore/db",
-            "^(\\.\\./)+server/src/[a-z-/]+\\.ts$",
+            "@stratavore/server/testing",
             "^(\\.\\./)+scripts/build-cli\\.ts$",
           ],
         },
@@ -98,7 +98,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           depConstraints,
-          allow: ["@stratavore/api-client", "@stratavore/runner"],
+          allow: ["@stratavore/api-client", "@stratavore/runner", "@stratavore/runner/testing"],
         },
       ],
       "@typescript-eslint/no-non-null-assertion": "off",

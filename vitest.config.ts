@@ -6,6 +6,8 @@ const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
   "@stratavore/contracts": r("./libs/contracts/src/index.ts"),
   "@stratavore/db/testing": r("./libs/db/src/testing/index.ts"),
+  "@stratavore/runner/testing": r("./libs/runner/src/testing/helpers.ts"),
+  "@stratavore/server/testing": r("./apps/server/src/testing/index.ts"),
   "@stratavore/db": r("./libs/db/src/index.ts"),
   "@stratavore/api": r("./libs/api/src/index.ts"),
   "@stratavore/ui": r("./libs/ui/src/index.ts"),

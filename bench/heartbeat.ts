@@ -15,8 +15,7 @@ import { AGENT_NAMESPACE } from "@stratavore/contracts";
 import { createDb, insertUser } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { createCaller, hashPassword } from "@stratavore/api";
-import { readEnv } from "../apps/server/src/env.ts";
-import { startServer } from "../apps/server/src/server.ts";
+import { readEnv, startServer } from "@stratavore/server/testing";
 
 const { values } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startTestPostgres } from "@stratavore/db/testing";
-import { FleetHarness, waitFor } from "../apps/server/src/testing/fleet-harness.ts";
+import { FleetHarness, waitFor } from "@stratavore/server/testing";
 
 const { values } = parseArgs({ options: { launches: { type: "string", default: "100" } } });
 const n = Number(values.launches);

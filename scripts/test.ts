@@ -68,15 +68,73 @@ run("typecheck (tsc)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
 run("migrations match schema.prisma", process.execPath, ["--import", "tsx", "scripts/db-diff.ts", "--check"]);
 
 const vitestJson = join(results, "vitest.json");
+const coverageDir = join(results, "coverage");
 run(
   "vitest (unit, integration, CLI)",
   bin("vitest"),
-  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`],
+  [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${vitestJson}`,
+    "--coverage.enabled",
+    "--coverage.provider=v8",
+    "--coverage.reporter=json-summary",
+    `--coverage.reportsDirectory=${coverageDir}`,
+    "--coverage.include=libs/*/src/**/*.ts",
+    "--coverage.exclude=**/*.test.ts",
+    "--coverage.exclude=**/testing/**",
+    "--coverage.exclude=**/generated/**",
+  ],
   () => {
-    const r = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number };
-    return { passed: r.numPassedTests, failed: r.numFailedTests };
+    const r = JSON.parse(readFileSync(vitestJson, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+    };
+    return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests };
   },
 );
+
+// Lines covered per lib (in-process code only: agents and the CLI mostly run as child
+// processes, which v8 coverage of this process cannot see). The floor is issue 12's: 80 % of
+// lines. libs/agent is reported but not floored until its in-process tests reach it.
+const COVERAGE_FLOOR = 80;
+const FLOORED = ["runner", "api", "db"];
+process.stdout.write("\n━━ coverage (lines, in-process) ━━\n");
+const t1 = Date.now();
+try {
+  const summary = JSON.parse(readFileSync(join(coverageDir, "coverage-summary.json"), "utf8")) as Record<
+    string,
+    { lines: { total: number; covered: number } }
+  >;
+  const perLib = new Map<string, { total: number; covered: number }>();
+  for (const [file, c] of Object.entries(summary)) {
+    const lib = /\/libs\/([^/]+)\/src\//.exec(file)?.[1];
+    if (!lib) continue;
+    const t = perLib.get(lib) ?? { total: 0, covered: 0 };
+    perLib.set(lib, { total: t.total + c.lines.total, covered: t.covered + c.lines.covered });
+  }
+  let below = 0;
+  for (const [lib, c] of [...perLib].sort()) {
+    const pct = c.total ? (100 * c.covered) / c.total : 100;
+    const floored = FLOORED.includes(lib);
+    if (floored && pct < COVERAGE_FLOOR) below += 1;
+    const floor = floored ? `  floor ${COVERAGE_FLOOR} %${pct < COVERAGE_FLOOR ? "  BELOW" : ""}` : "";
+    process.stdout.write(
+      `  libs/${lib.padEnd(12)} ${pct.toFixed(1).padStart(5)} %  (${c.covered}/${c.total} lines)${floor}\n`,
+    );
+  }
+  steps.push({
+    name: `coverage floor (${COVERAGE_FLOOR} % of lines: ${FLOORED.join(", ")})`,
+    passed: FLOORED.length - below,
+    failed: below,
+    seconds: (Date.now() - t1) / 1000,
+  });
+} catch (err) {
+  process.stdout.write(`  no coverage summary: ${String(err)}\n`);
+  steps.push({ name: "coverage floor", passed: 0, failed: 1, seconds: (Date.now() - t1) / 1000 });
+}
 
 process.stdout.write("\n━━ dashboard build ━━\n");
 const t0 = Date.now();
@@ -101,9 +159,11 @@ const failed = steps.reduce((n, s) => n + s.failed, 0);
 const skipped = steps.reduce((n, s) => n + (s.skipped ?? 0), 0);
 process.stdout.write("\n━━ summary ━━\n");
 for (const s of steps) {
+  const skips = s.skipped ? `  (${s.skipped} skipped, reasons in their titles above)` : "";
   process.stdout.write(
-    `${s.failed ? "✘" : "✓"} ${s.name.padEnd(40)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.seconds.toFixed(1)} s\n`,
+    `${s.failed ? "✘" : "✓"} ${s.name.padEnd(48)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.seconds.toFixed(1)} s${skips}\n`,
   );
 }
+if (skipped) process.stdout.write(`${skipped} skipped\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed ? 1 : 0);

@@ -7,10 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostPath } from "./env.ts";
 import { startTestPostgres } from "../../libs/db/src/testing/test-postgres.ts";
-import { readEnv } from "../../apps/server/src/env.ts";
-import { createLogger } from "../../apps/server/src/logger.ts";
-import { startLocalAgent } from "../../apps/server/src/local-agent.ts";
-import { startServer } from "../../apps/server/src/server.ts";
+import { createLogger, readEnv, startLocalAgent, startServer } from "@stratavore/server/testing";
 
 const root = join(import.meta.dirname, "../..");
 const adminPassword = "e2e-admin-password";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { buildCli } from "../../../scripts/build-cli.ts";
-import { FAKE_CLAUDE, FleetHarness, waitFor } from "../../server/src/testing/fleet-harness.ts";
+import { FAKE_CLAUDE, FleetHarness, waitFor } from "@stratavore/server/testing";
 
 let h: FleetHarness;
 let bin: string;

@@ -1,4 +1,4 @@
-import type { Session, SessionCostCheck } from "@stratavore/contracts";
+import { readContentBlocks, type ContentBlock, type Session, type SessionCostCheck } from "@stratavore/contracts";
 import { fields, formatCompact, formatCount, formatDate, formatUsd, oneLine, table } from "./output.ts";
 import { formatCost } from "./usage-view.ts";
 import { shortId } from "./runner-ref.ts";
@@ -101,15 +101,6 @@ export function sessionHeader(s: Session): string {
   return fields(pairs);
 }
 
-type Block = {
-  type?: string;
-  text?: string;
-  thinking?: string;
-  name?: string;
-  input?: unknown;
-  content?: unknown;
-  is_error?: boolean;
-};
 type RawLine = {
   type?: string;
   subtype?: string;
@@ -117,7 +108,7 @@ type RawLine = {
   summary?: string;
   isMeta?: boolean;
   isCompactSummary?: boolean;
-  message?: { role?: string; model?: string; content?: string | Block[] };
+  message?: { role?: string; model?: string; content?: unknown };
 };
 
 /** The argument that says what a tool call does, when the input has one. */
@@ -148,15 +139,6 @@ export function toolCall(name: string, input: unknown): string {
   return `⚙ ${name}(${args})`;
 }
 
-function resultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content))
-    return content
-      .map((c: Block) => (typeof c.text === "string" ? c.text : c.type === "image" ? "[image]" : JSON.stringify(c)))
-      .join("\n");
-  return content === undefined || content === null ? "" : JSON.stringify(content);
-}
-
 /** Long text stays readable: the first lines, each cut at a sane width, and how much was left out. */
 function clipped(text: string, maxLines: number): string[] {
   const lines = text.replace(/\s+$/, "").split("\n");
@@ -164,22 +146,21 @@ function clipped(text: string, maxLines: number): string[] {
   return lines.length > maxLines ? [...shown, `… (${formatCount(lines.length - maxLines)} more lines)`] : shown;
 }
 
-function blockLines(b: Block, style: Style): string[] {
-  if (b.type === "text") return (b.text ?? "").replace(/\s+$/, "").split("\n");
-  if (b.type === "thinking") return [dim(`✻ thinking: ${oneLine(b.thinking ?? "", 100)}`, style)];
-  if (b.type === "tool_use") return [toolCall(b.name ?? "tool", b.input)];
-  if (b.type === "tool_result") {
-    const [first = "", ...rest] = clipped(resultText(b.content), RESULT_LINES);
-    return [`${b.is_error ? "✗ error: " : "↳ "}${first}`, ...rest.map((l) => `  ${l}`)];
+function blockLines(b: ContentBlock, style: Style): string[] {
+  if (b.kind === "text") return b.text.replace(/\s+$/, "").split("\n");
+  if (b.kind === "thinking") return [dim(`✻ thinking: ${oneLine(b.text, 100)}`, style)];
+  if (b.kind === "tool_use") return [toolCall(b.name, b.input)];
+  if (b.kind === "tool_result") {
+    const [first = "", ...rest] = clipped(b.text, RESULT_LINES);
+    return [`${b.isError ? "✗ error: " : "↳ "}${first}`, ...rest.map((l) => `  ${l}`)];
   }
-  if (b.type === "image") return ["[image]"];
-  return [oneLine(JSON.stringify(b), WIDE)];
+  return ["[image]"];
 }
 
 /** Who speaks: a user line that only carries tool results is the tool talking. */
 function speaker(line: RawLine, e: TranscriptLine): string {
-  const content = line.message?.content;
-  if (Array.isArray(content) && content.length && content.every((b) => b.type === "tool_result")) return "tool";
+  const blocks = readContentBlocks(line.message?.content);
+  if (blocks.length && blocks.every((b) => b.kind === "tool_result")) return "tool";
   if (line.type === "summary" || line.isCompactSummary) return "summary";
   return line.message?.role ?? e.role ?? line.type ?? e.type;
 }
@@ -188,10 +169,9 @@ function entryBody(line: RawLine, e: TranscriptLine, style: Style): string[] | n
   if (line.isMeta) return null;
   if (line.type === "summary") return [line.summary ?? e.text];
   if (line.message) {
-    const content = line.message.content;
-    return typeof content === "string"
-      ? content.replace(/\s+$/, "").split("\n")
-      : (content ?? []).flatMap((b) => blockLines(b, style));
+    // Nothing readable in the blocks: the archive's extracted text, as the web viewer does.
+    const lines = readContentBlocks(line.message.content).flatMap((b) => blockLines(b, style));
+    return lines.length ? lines : e.text ? clipped(e.text, RESULT_LINES * 2) : null;
   }
   if (line.type === "system")
     return clipped(typeof line.content === "string" ? line.content : e.text, RESULT_LINES * 2);

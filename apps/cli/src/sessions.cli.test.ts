@@ -25,14 +25,9 @@ const WORD = `quagga${randomBytes(4)
   .toString("hex")
   .replace(/\d/g, (d) => "abcdefghij"[Number(d)] ?? "")}`;
 
-const as = (who: Issued) => ({ env: { STRATAVORE_SERVER: h.server.url, STRATAVORE_TOKEN: who.token } });
-const cli = (args: string[], who: Issued = operator) => h.run(args, as(who));
-
-async function json<T>(args: string[], who: Issued = operator): Promise<T> {
-  const r = await cli([...args, "--json"], who);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const as = (who: Issued) => h.as(who);
+const cli = (args: string[], who: Issued = operator) => h.runAs(who, args);
+const json = <T>(args: string[], who: Issued = operator) => h.jsonAs<T>(who, args);
 
 interface SessionJson {
   id: string;

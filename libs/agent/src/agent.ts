@@ -31,6 +31,7 @@ export interface RunningAgent {
   shutdown(): Promise<void>;
 }
 
+// Process states of a runner on this node (PtyRunner), not the database statuses: no "lost" here.
 const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
 
 /**

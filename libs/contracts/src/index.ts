@@ -15,3 +15,4 @@ export * from "./realtime/events.ts";
 export * from "./realtime/agent-protocol.ts";
 export * from "./pricing/shipped-prices.ts";
 export * from "./pricing/cost.ts";
+export * from "./transcript/content-blocks.ts";

@@ -11,9 +11,8 @@ describe("sampleTree", () => {
   it("sums memory over the whole tree", async () => {
     const sh = spawn("sh", ["-c", "sleep 30 & sleep 30"], { stdio: "ignore" });
     started.push(sh.pid!);
-    const tree = await waitFor(
-      () => (snapshotDescendants(sh.pid!).length === 3 ? snapshotDescendants(sh.pid!) : null),
-      "sh and two sleeps",
+    const tree = await waitFor("sh and two sleeps", () =>
+      snapshotDescendants(sh.pid!).length === 3 ? snapshotDescendants(sh.pid!) : null,
     );
     started.push(...tree);
     const sample = await sampleTree(sh.pid!);
@@ -39,9 +38,8 @@ describe("sampleTree", () => {
   it("skips zombies and returns zeros for a dead root", async () => {
     const sh = spawn("sh", ["-c", "sleep 0 & exec sleep 30"], { stdio: "ignore" });
     started.push(sh.pid!);
-    await waitFor(
-      () => snapshotDescendants(sh.pid!).some((pid) => readProcStat(pid)?.state === "Z"),
-      "the zombie child",
+    await waitFor("the zombie child", () =>
+      snapshotDescendants(sh.pid!).some((pid) => readProcStat(pid)?.state === "Z"),
     );
     const sample = await sampleTree(sh.pid!);
     expect(sample.pids).toEqual([sh.pid]);

@@ -33,7 +33,7 @@ function launch(mode = "", opts: Partial<PtyRunnerOptions> = {}) {
   const pid = runner.start();
   strays.push(pid);
   const toolPid = async () => {
-    const tool = Number(await waitFor(() => existsSync(pidfile) && readFileSync(pidfile, "utf8"), "the tool pid file"));
+    const tool = Number(await waitFor("the tool pid file", () => existsSync(pidfile) && readFileSync(pidfile, "utf8")));
     strays.push(tool);
     return tool;
   };
@@ -45,9 +45,9 @@ const stateOf = (pid: number) => readProcStat(pid)?.state;
 describe("PtyRunner with fake claude in a real PTY", () => {
   it("streams output, takes input and writes the transcript under HOME", async () => {
     const r = launch();
-    await waitFor(() => r.output().includes(`session: ${SESSION}`), "the banner");
+    await waitFor("the banner", () => r.output().includes(`session: ${SESSION}`));
     r.runner.write("hello runner\r");
-    await waitFor(() => r.output().includes("echo: hello runner"), "the echo");
+    await waitFor("the echo", () => r.output().includes("echo: hello runner"));
     const lines = readFileSync(transcriptPath(join(r.home, ".claude"), r.cwd, SESSION), "utf8")
       .trim()
       .split("\n")
@@ -79,7 +79,7 @@ describe("PtyRunner with fake claude in a real PTY", () => {
   it("SIGKILLs a claude that ignores SIGTERM, and its tool, after the grace", async () => {
     const r = launch("fork,ignore-sigterm");
     const tool = await r.toolPid();
-    await waitFor(() => r.output().includes("> "), "the prompt");
+    await waitFor("the prompt", () => r.output().includes("> "));
     const t0 = Date.now();
     const exit = await r.runner.stop();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
@@ -91,18 +91,18 @@ describe("PtyRunner with fake claude in a real PTY", () => {
   it("pause stops every process (state T) and resume lets them run on", async () => {
     const r = launch("fork");
     const tool = await r.toolPid();
-    await waitFor(() => r.output().includes("> "), "the prompt");
+    await waitFor("the prompt", () => r.output().includes("> "));
     await r.runner.pause();
     expect(r.runner.state).toBe("paused");
     const tree = snapshotDescendants(r.pid);
     expect(tree).toContain(tool);
     // SIGSTOP is delivered when the target is next scheduled: a busy process shows 'R' for a moment.
-    await waitFor(() => tree.every((pid) => stateOf(pid) === "T"), "every process to be stopped (T)", 1000, 5);
+    await waitFor("every process to be stopped (T)", () => tree.every((pid) => stateOf(pid) === "T"), 1000, 5);
     r.runner.write("while paused\r");
     await new Promise((res) => setTimeout(res, 300));
     expect(r.output()).not.toContain("echo: while paused");
     await r.runner.resume();
-    await waitFor(() => r.output().includes("echo: while paused"), "the echo after resume");
+    await waitFor("the echo after resume", () => r.output().includes("echo: while paused"));
     expect(tree.map(stateOf).filter((s) => s === "T")).toEqual([]);
     await r.runner.stop();
     expect(isAlive(tool)).toBe(false);
@@ -110,7 +110,7 @@ describe("PtyRunner with fake claude in a real PTY", () => {
 
   it("stop() of a paused runner still ends it gracefully", async () => {
     const r = launch();
-    await waitFor(() => r.output().includes("> "), "the prompt");
+    await waitFor("the prompt", () => r.output().includes("> "));
     await r.runner.pause();
     expect(await r.runner.stop()).toEqual({ exitCode: 0, signal: null, endedBy: "user" });
   });

@@ -30,7 +30,7 @@ function setup(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
   const launch = (runnerId: string, spec: ClaudeLaunchSpec, extraEnv: Record<string, string> = {}) =>
     sup.launch({ runnerId, cwd: t.cwd, claudeBin: FAKE_CLAUDE, spec, env: fakeEnv(t.home, extraEnv) });
   const exited = (runnerId: string) =>
-    waitFor(() => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1], `${runnerId} to exit`);
+    waitFor(`${runnerId} to exit`, () => events.find(([n, e]) => n === "exited" && e.runnerId === runnerId)?.[1]);
   return { ...t, sup, events, launch, exited, configDir, logDir, output: () => output };
 }
 
@@ -51,16 +51,14 @@ describe("Supervisor with fake claude", () => {
       ["started", { runnerId: "r1", pid }],
       ["session", { runnerId: "r1", sessionId: SESSION }],
     ]);
-    await waitFor(() => sup.scrollback("r1").some((c) => c.data.includes("> ")), "the prompt");
+    await waitFor("the prompt", () => sup.scrollback("r1").some((c) => c.data.includes("> ")));
     sup.write("r1", "ping\r");
-    await waitFor(
-      () =>
-        sup
-          .scrollback("r1")
-          .map((c) => c.data)
-          .join("")
-          .includes("echo: ping"),
-      "the echo",
+    await waitFor("the echo", () =>
+      sup
+        .scrollback("r1")
+        .map((c) => c.data)
+        .join("")
+        .includes("echo: ping"),
     );
     const all = sup.scrollback("r1");
     expect(sup.scrollback("r1", all.at(-1)!.seq)).toEqual([]);
@@ -128,13 +126,13 @@ describe("Supervisor with fake claude", () => {
           { FAKE_CLAUDE_MODE: "fork,ignore-sigterm", FAKE_CLAUDE_PIDFILE: pidfile },
         ),
       );
-      tools.push(Number(await waitFor(() => existsSync(pidfile) && readFileSync(pidfile, "utf8"), "the tool pid")));
+      tools.push(Number(await waitFor("the tool pid", () => existsSync(pidfile) && readFileSync(pidfile, "utf8"))));
     }
     cleanups.push(() => void signalPids([...pids, ...tools], "SIGKILL"));
     const everything = pids.flatMap((p) => snapshotDescendants(p));
     expect(everything).toEqual(expect.arrayContaining(tools));
     s.sup.killAllSync();
-    await waitFor(() => everything.every((p) => !isAlive(p)), "every process to die", 2000);
+    await waitFor("every process to die", () => everything.every((p) => !isAlive(p)), 2000);
     expect(await s.exited("k1")).toMatchObject({ signal: "SIGKILL", endedBy: "agent" });
     expect(await s.exited("k2")).toMatchObject({ signal: "SIGKILL", endedBy: "agent" });
   });
@@ -175,7 +173,7 @@ describe("Supervisor with fake claude", () => {
   it("reports a crash with endedBy process and can pause and resume", async () => {
     const s = setup();
     s.launch("p", { mode: "new", sessionId: SESSION });
-    await waitFor(() => s.output().includes("> "), "the prompt");
+    await waitFor("the prompt", () => s.output().includes("> "));
     await s.sup.pause("p");
     expect(s.sup.list()[0]!.status).toBe("paused");
     await s.sup.resume("p");

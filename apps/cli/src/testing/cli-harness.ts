@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { expect } from "vitest";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -9,10 +10,7 @@ import type { Role, TokenScope } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { buildCli } from "../../../../scripts/build-cli.ts";
-import { readEnv } from "../../../server/src/env.ts";
-import { deriveKey } from "../../../server/src/secrets.ts";
-import { startServer, type RunningServer } from "../../../server/src/server.ts";
-import { hostPath } from "../../../server/src/testing/env.ts";
+import { deriveKey, hostPath, readEnv, startServer, type RunningServer } from "@stratavore/server/testing";
 
 export interface RunResult {
   code: number | null;
@@ -112,6 +110,23 @@ export class CliHarness {
   }
 
   /** Runs the built binary with a minimal environment, so the developer's own login never leaks in. */
+  /** Run options that make the CLI act as `who` (their API token) against this server. */
+  as(who: Issued): RunOptions & { env: Record<string, string> } {
+    return { env: { STRATAVORE_SERVER: this.server.url, STRATAVORE_TOKEN: who.token } };
+  }
+
+  /** The CLI as `who`. */
+  runAs(who: Issued, args: string[]): Promise<RunResult> {
+    return this.run(args, this.as(who));
+  }
+
+  /** `… --json` as `who`: exit 0 is expected, and the parsed output returned. */
+  async jsonAs<T>(who: Issued, args: string[]): Promise<T> {
+    const r = await this.runAs(who, [...args, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  }
+
   run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     return collect(
       spawn(process.execPath, [this.bin, ...args], { env: this.childEnv(opts), stdio: "pipe" }),

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { createCaller, hashPassword, type FleetConfig } from "@stratavore/api";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
+import { waitFor as pollUntil } from "@stratavore/runner/testing";
 import { readEnv } from "../env.ts";
 import { hostPath } from "./env.ts";
 import { startServer, type RunningServer } from "../server.ts";
@@ -21,20 +22,13 @@ export interface AgentProcess {
   exited: Promise<number | null>;
 }
 
-export async function waitFor<T>(
+/** The shared polling helper, with a fleet's patience: 15 s, a database read every 100 ms. */
+export const waitFor = <T>(
   what: string,
-  fn: () => Promise<T | null | undefined | false>,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
   timeoutMs = 15_000,
   everyMs = 100,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+): Promise<T> => pollUntil(what, check, timeoutMs, everyMs);
 
 export interface AgentSpawnOptions {
   capacity?: number;

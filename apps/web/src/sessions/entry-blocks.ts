@@ -1,14 +1,11 @@
+import { readContentBlocks, type ContentBlock } from "@stratavore/contracts";
+
 /**
  * Turns an archived transcript line (`entry.raw`, the parsed JSONL object) into blocks to draw.
  * Claude Code's format is not a published contract, so every field is checked and anything
  * unrecognised falls back to the server's extracted `text` rather than disappearing.
  */
-export type Block =
-  | { kind: "text"; text: string }
-  | { kind: "thinking"; text: string }
-  | { kind: "tool_use"; name: string; input: unknown }
-  | { kind: "tool_result"; text: string; isError: boolean }
-  | { kind: "image" };
+export type Block = ContentBlock;
 
 /** How the entry as a whole should look. */
 export type EntryKind = "user" | "assistant" | "tool" | "system" | "summary" | "compaction" | "meta" | "other";
@@ -16,33 +13,6 @@ export type EntryKind = "user" | "assistant" | "tool" | "system" | "summary" | "
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
-
-function toolResultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return content === undefined ? "" : JSON.stringify(content, null, 2);
-  return content
-    .map((b) => (isObject(b) && b.type === "text" ? str(b.text) : isObject(b) && b.type === "image" ? "[image]" : ""))
-    .filter(Boolean)
-    .join("\n");
-}
-
-function contentBlocks(content: unknown): Block[] {
-  if (typeof content === "string") return content ? [{ kind: "text", text: content }] : [];
-  if (!Array.isArray(content)) return [];
-  const out: Block[] = [];
-  for (const b of content) {
-    if (!isObject(b)) continue;
-    if (b.type === "text" && str(b.text)) out.push({ kind: "text", text: str(b.text) });
-    else if (b.type === "thinking" && str(b.thinking)) out.push({ kind: "thinking", text: str(b.thinking) });
-    else if (b.type === "redacted_thinking") out.push({ kind: "thinking", text: "(redacted)" });
-    else if (b.type === "tool_use" || b.type === "server_tool_use")
-      out.push({ kind: "tool_use", name: str(b.name) || "tool", input: b.input });
-    else if (b.type === "tool_result")
-      out.push({ kind: "tool_result", text: toolResultText(b.content), isError: b.is_error === true });
-    else if (b.type === "image") out.push({ kind: "image" });
-  }
-  return out;
-}
 
 export function parseEntry(entry: { type: string; role: string | null; text: string; raw: unknown }): {
   kind: EntryKind;
@@ -60,7 +30,7 @@ export function parseEntry(entry: { type: string; role: string | null; text: str
   if (entry.type === "system")
     return fallback(raw.subtype === "compact_boundary" ? "compaction" : "system", str(raw.content) || entry.text);
 
-  const blocks = contentBlocks(message?.content);
+  const blocks = readContentBlocks(message?.content);
   const shown = blocks.length ? blocks : fallback("other").blocks;
   if (raw.isCompactSummary === true) return { kind: "compaction", blocks: shown };
   if (raw.isMeta === true) return { kind: "meta", blocks: shown };

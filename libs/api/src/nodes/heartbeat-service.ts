@@ -1,12 +1,14 @@
 import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
-import { applyHeartbeatBatch } from "@stratavore/db";
+import { applyHeartbeatBatch, markNodeSeen } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import { setNodeStatus } from "./nodes-service.ts";
 
 /**
  * One batched beat per node (every 10 s): one UPDATE for all its runners plus the node's
- * last-seen time, then one metrics message for dashboards. Not audited: it changes figures,
- * not state.
+ * last-seen time, then one metrics message for dashboards. Not audited — it changes figures,
+ * not state — unless it brings an offline node back (`node.online`).
  */
 export async function ingestHeartbeat(
   deps: ApiDeps,
@@ -16,20 +18,14 @@ export async function ingestHeartbeat(
 ): Promise<{ updated: number; needsAttention: string[] }> {
   const t0 = performance.now();
   const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
-  const updated = await deps.db.$transaction(
-    async (tx) => {
-      const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
-      await tx.node.update({ where: { id: nodeId }, data: { lastSeenAt: at }, select: { id: true } });
-      // It beats, so it is connected: undo an offline mark from a stall (draining stays draining).
-      await tx.node.updateMany({
-        where: { id: nodeId, status: "offline", revokedAt: null },
-        data: { status: "online" },
-      });
-      return touched;
-      // Waits for a pooled connection like every other write: a burst of launches must not fail beats.
-    },
-    { maxWait: 30_000, timeout: 30_000 },
-  );
+  // Waits for a pooled connection like every other write: a burst of launches must not fail beats.
+  const updated = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
+    // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.
+    if (await markNodeSeen(tx, nodeId, at))
+      await setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, "online", "node.online");
+    return touched;
+  });
   deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
   if (items.length) {
     const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));

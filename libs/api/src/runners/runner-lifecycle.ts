@@ -104,7 +104,7 @@ export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, actor, {
       runnerId: id,
-      from: ["starting", "running", "paused", "stopping", "lost"],
+      from: ACTIVE_RUNNER_STATUSES,
       data: { status: "stopping", nextRestartAt: null },
       event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested",
     }),

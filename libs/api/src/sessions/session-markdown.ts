@@ -1,14 +1,5 @@
-import type { Session } from "@stratavore/contracts";
+import { readContentBlocks, type Session } from "@stratavore/contracts";
 
-type Block = {
-  type?: string;
-  text?: string;
-  thinking?: string;
-  name?: string;
-  input?: unknown;
-  content?: unknown;
-  is_error?: boolean;
-};
 type Line = {
   type?: string;
   timestamp?: string;
@@ -16,7 +7,7 @@ type Line = {
   summary?: string;
   content?: unknown;
   isCompactSummary?: boolean;
-  message?: { role?: string; model?: string; content?: string | Block[] };
+  message?: { role?: string; model?: string; content?: unknown };
 };
 
 const fence = (lang: string, body: string) => {
@@ -24,23 +15,14 @@ const fence = (lang: string, body: string) => {
   return `${ticks}${lang}\n${body}\n${ticks}`;
 };
 
-function resultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content))
-    return content.map((c: Block) => (typeof c.text === "string" ? c.text : JSON.stringify(c))).join("\n");
-  return JSON.stringify(content ?? "");
-}
-
-function renderBlocks(content: string | Block[] | undefined): string[] {
-  if (typeof content === "string") return [content];
-  return (content ?? []).map((b) => {
-    if (b.type === "text") return b.text ?? "";
-    if (b.type === "thinking") return `<details><summary>Thinking</summary>\n\n${b.thinking ?? ""}\n\n</details>`;
-    if (b.type === "tool_use")
-      return `**Tool call: ${b.name ?? "tool"}**\n\n${fence("json", JSON.stringify(b.input ?? {}, null, 2))}`;
-    if (b.type === "tool_result")
-      return `**Tool result${b.is_error ? " (error)" : ""}**\n\n${fence("", resultText(b.content))}`;
-    return fence("json", JSON.stringify(b));
+function renderBlocks(content: unknown): string[] {
+  return readContentBlocks(content).map((b) => {
+    if (b.kind === "text") return b.text;
+    if (b.kind === "thinking") return `<details><summary>Thinking</summary>\n\n${b.text}\n\n</details>`;
+    if (b.kind === "tool_use")
+      return `**Tool call: ${b.name}**\n\n${fence("json", JSON.stringify(b.input ?? {}, null, 2))}`;
+    if (b.kind === "tool_result") return `**Tool result${b.isError ? " (error)" : ""}**\n\n${fence("", b.text)}`;
+    return "_[image]_";
   });
 }
 

@@ -98,3 +98,16 @@ export async function silentNodes(db: Tx, before: Date) {
     select: { id: true },
   });
 }
+
+/**
+ * A node was heard from at `at`. True when that also brought it back from `offline` (a stall
+ * the reconciler judged; draining stays draining, revoked stays offline): the caller says so.
+ */
+export async function markNodeSeen(db: Tx, id: string, at: Date): Promise<boolean> {
+  await db.node.update({ where: { id }, data: { lastSeenAt: at }, select: { id: true } });
+  const { count } = await db.node.updateMany({
+    where: { id, status: "offline", revokedAt: null },
+    data: { status: "online" },
+  });
+  return count === 1;
+}

@@ -163,7 +163,7 @@ export async function applyHeartbeatBatch(
     UPDATE "Runner" AS r
        SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
       FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
-     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status IN ('running', 'paused', 'stopping', 'starting', 'lost')
+     WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
     RETURNING r.id::text AS id, r.status::text AS status`;
 }
 

@@ -52,10 +52,10 @@ describe("snapshotDescendants", () => {
   it("finds a real setsid grandchild of a shell", async () => {
     const sh = spawn("sh", ["-c", "setsid sleep 30 & sleep 30"], { stdio: "ignore" });
     started.push(sh.pid!);
-    const tree = await waitFor(() => {
+    const tree = await waitFor("sh + two sleeps", () => {
       const t = snapshotDescendants(sh.pid!);
       return t.length === 3 ? t : null;
-    }, "sh + two sleeps");
+    });
     started.push(...tree);
     expect(tree[0]).toBe(sh.pid);
     const sessions = tree.map((pid) => readProcStat(pid)!.session);
@@ -68,9 +68,8 @@ describe("isAlive / signalPids", () => {
     // `sleep 0` exits while its parent (exec'd into `sleep 3`) never waits for it: a zombie.
     const sh = spawn("sh", ["-c", "sleep 0 & exec sleep 3"], { stdio: "ignore" });
     started.push(sh.pid!);
-    const zombie = await waitFor(
-      () => snapshotDescendants(sh.pid!).find((pid) => readProcStat(pid)?.state === "Z"),
-      "a zombie child",
+    const zombie = await waitFor("a zombie child", () =>
+      snapshotDescendants(sh.pid!).find((pid) => readProcStat(pid)?.state === "Z"),
     );
     expect(readProcStat(zombie)).not.toBeNull();
     expect(isAlive(zombie)).toBe(false);

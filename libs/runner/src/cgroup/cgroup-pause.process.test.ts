@@ -59,9 +59,9 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
       it("freezes every process of the runner for 5 s, and the tool command finishes with exit 0 after the thaw", async () => {
         const r = start(driver as CgroupDriver);
         const tool = Number(
-          await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"),
+          await waitFor("the tool pid", () => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim()),
         );
-        await waitFor(() => count(r.counter) >= 3, "the loop counting", 10_000);
+        await waitFor("the loop counting", () => count(r.counter) >= 3, 10_000);
         const members = r.cgroup!.pids();
         expect(members).toEqual(expect.arrayContaining([r.pid, tool]));
         await r.runner.pause();
@@ -71,7 +71,7 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
         expect(count(r.counter)).toBe(frozenAt);
         expect(r.output()).not.toMatch(/Stopped|tool exit/);
         await r.runner.resume();
-        await waitFor(() => r.output().includes("(tool exit"), "the tool to finish", 15_000);
+        await waitFor("the tool to finish", () => r.output().includes("(tool exit"), 15_000);
         expect(r.output()).toContain("(tool exit 0)");
         expect(r.output()).toContain("loop-done");
         expect(count(r.counter)).toBe(30);
@@ -83,7 +83,7 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
 
       it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {
         const r = start(driver as CgroupDriver);
-        await waitFor(() => count(r.counter) >= 1, "the loop counting", 10_000);
+        await waitFor("the loop counting", () => count(r.counter) >= 1, 10_000);
         const members = r.cgroup!.pids();
         await r.runner.pause();
         const exit = await r.runner.stop();
@@ -122,13 +122,13 @@ describe("why pausing must not signal claude's tools (the fake claude as the rea
     const r = start(undefined);
     expect(r.runner.pauseMode).toBe("signals");
     const tool = Number(
-      await waitFor(() => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim(), "the tool pid"),
+      await waitFor("the tool pid", () => existsSync(r.pidfile) && readFileSync(r.pidfile, "utf8").trim()),
     );
     cleanups.push(() => void signalPids([tool], "SIGKILL"));
-    await waitFor(() => count(r.counter) >= 2, "the loop counting", 10_000);
+    await waitFor("the loop counting", () => count(r.counter) >= 2, 10_000);
     // What a signals-based pause does to the tool (claude 2.1.328, stack.md): stop it under its wrapper.
     signalPids([tool], "SIGSTOP");
-    await waitFor(() => r.output().includes("(tool exit"), "the wrapper to give up", 10_000);
+    await waitFor("the wrapper to give up", () => r.output().includes("(tool exit"), 10_000);
     expect(r.output()).toContain("(tool exit 147)");
     expect(r.output()).toContain("Stopped");
     // No longer claude's: re-parented to PID 1 — or already gone, when the kernel's hang-up of

@@ -76,13 +76,13 @@ describe("fake claude transcripts", () => {
       stdio: ["pipe", "ignore", "ignore"],
     });
     cleanups.unshift(() => void child.kill("SIGKILL"));
-    await waitFor(() => {
+    await waitFor("three usage lines", () => {
       try {
         return s.read(ID).filter((l) => l.type === "assistant").length >= 3;
       } catch {
         return false;
       }
-    }, "three usage lines");
+    });
     const exited = new Promise((r) => child.once("exit", (code) => r(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

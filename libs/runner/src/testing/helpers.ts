@@ -32,16 +32,20 @@ export function runFakeClaude(args: string[], cwd: string, home: string): string
   return run.stdout;
 }
 
+/**
+ * The one polling helper of the tests (libs, server, CLI): `check` until it gives something
+ * truthy, which is returned; past `timeoutMs` it throws naming `what` was awaited.
+ */
 export async function waitFor<T>(
-  probe: () => T | Promise<T>,
   what: string,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
   timeoutMs = 5000,
   everyMs = 20,
-): Promise<NonNullable<T>> {
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
+    const value = await check();
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

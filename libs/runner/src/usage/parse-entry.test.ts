@@ -85,7 +85,8 @@ describe("parseTranscriptEntry", () => {
         ],
       },
     });
-    expect(asBlocks?.text).toBe("a\nb");
+    // As every viewer shows it (one reader of content blocks, libs/contracts).
+    expect(asBlocks?.text).toBe("a\n[image]\nb");
     const big = parse({
       type: "user",
       message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "r".repeat(9000) }] },

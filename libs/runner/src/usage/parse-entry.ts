@@ -1,4 +1,4 @@
-import { transcriptEntrySchema, type TranscriptEntryInput } from "@stratavore/contracts";
+import { readContentBlocks, transcriptEntrySchema, type TranscriptEntryInput } from "@stratavore/contracts";
 
 /** Where a line sits: `file` "" for the main transcript, else the sub-agent file's name. */
 export interface TranscriptLinePosition {
@@ -94,47 +94,16 @@ const EMPTY = {
 };
 
 function collectContent(content: unknown, text: TextCollector, toolNames: Set<string>): void {
-  if (typeof content === "string") {
-    text.add(content);
-    return;
+  for (const block of readContentBlocks(content, { resultMax: TOOL_RESULT_TEXT_MAX })) {
+    if (block.kind === "text") text.add(block.text);
+    else if (block.kind === "thinking" && !block.redacted) text.add(block.text);
+    else if (block.kind === "tool_use") {
+      const name = block.name === "tool" ? "" : cut(block.name, TOOL_NAME_MAX);
+      if (name !== "") toolNames.add(name);
+      text.add(cut(`${name} ${compactJson(block.input)}`.trim(), TOOL_INPUT_TEXT_MAX));
+    } else if (block.kind === "tool_result") text.add(cut(block.text, TOOL_RESULT_TEXT_MAX));
+    // images: nothing to search
   }
-  if (!Array.isArray(content)) return;
-  for (const block of content) {
-    if (!isObject(block)) continue;
-    switch (block.type) {
-      case "text":
-        if (typeof block.text === "string") text.add(block.text);
-        break;
-      case "thinking":
-        if (typeof block.thinking === "string") text.add(block.thinking);
-        break;
-      case "tool_use": {
-        const name = typeof block.name === "string" ? cut(block.name, TOOL_NAME_MAX) : "";
-        if (name !== "") toolNames.add(name);
-        text.add(cut(`${name} ${compactJson(block.input)}`.trim(), TOOL_INPUT_TEXT_MAX));
-        break;
-      }
-      case "tool_result":
-        text.add(cut(toolResultText(block.content), TOOL_RESULT_TEXT_MAX));
-        break;
-      default: // images, documents, redacted thinking: nothing to search
-    }
-  }
-}
-
-function toolResultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  const parts: string[] = [];
-  let length = 0;
-  for (const b of content) {
-    if (length > TOOL_RESULT_TEXT_MAX) break; // the rest would be cut anyway
-    if (isObject(b) && b.type === "text" && typeof b.text === "string") {
-      parts.push(b.text);
-      length += b.text.length + 1;
-    }
-  }
-  return parts.join("\n");
 }
 
 function compactJson(input: unknown): string {

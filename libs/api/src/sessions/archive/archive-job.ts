@@ -1,3 +1,4 @@
+import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import { gzipSync } from "node:zlib";
 import { rawLines } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
@@ -13,7 +14,7 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<n
     SELECT s.id, s."projectId" FROM "Session" s
      WHERE (s."archivedAt" IS NULL OR s."archivedAt" < s."lastMessageAt")
        AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
-       AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status IN ('starting', 'running', 'paused', 'stopping', 'lost'))
+       AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
      ORDER BY s."lastMessageAt" ASC NULLS FIRST LIMIT ${limit}`;
   let done = 0;
   for (const s of due) {

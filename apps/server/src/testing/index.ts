@@ -1,0 +1,11 @@
+/**
+ * What harnesses outside the server app (CLI tests, e2e, benches) start it with: one entry
+ * (`@stratavore/server/testing`) instead of relative imports into apps/server's files.
+ */
+export { readEnv } from "../env.ts";
+export { createLogger } from "../logger.ts";
+export { startLocalAgent } from "../local-agent.ts";
+export { deriveKey } from "../secrets.ts";
+export { startServer, type RunningServer } from "../server.ts";
+export { hostPath } from "./env.ts";
+export { FAKE_CLAUDE, FleetHarness, spawnAgent, waitFor, type AgentProcess } from "./fleet-harness.ts";

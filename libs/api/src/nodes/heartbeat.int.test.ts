@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { insertNode, insertRunner } from "@stratavore/db";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { createHarness } from "../testing/api-harness.ts";
+import { ingestHeartbeat } from "./heartbeat-service.ts";
+
+const h = createHarness(inject("databaseUrl"));
+afterAll(() => h.close());
+
+describe("heartbeats", () => {
+  it("a beat from a node judged offline brings it back online with an audit event and a node:status message; a draining node stays draining", async () => {
+    const { api } = await h.as("operator");
+    const project = await api.projects.create({ name: uniqueSlug("hb"), path: "/srv/hb" });
+    const node = await insertNode(h.db, {
+      name: uniqueSlug("n"),
+      hostname: "h",
+      agentVersion: "t",
+      claudeVersion: null,
+      capacity: 2,
+      labels: [],
+      credentialHash: randomUUID(),
+    });
+    const runner = await insertRunner(h.db, {
+      projectId: project.id,
+      nodeId: node.id,
+      status: "running",
+      conversationMode: "new",
+      flags: [],
+      labels: [],
+    });
+    await h.db.node.update({ where: { id: node.id }, data: { status: "offline" } });
+    const before = h.bus.sent.length;
+
+    const beat = await ingestHeartbeat(h.deps, node.id, [
+      { runnerId: runner.id, status: "running", pid: 42, cpuPercent: 3, rssBytes: 1000 },
+    ]);
+    expect(beat).toEqual({ updated: 1, needsAttention: [] });
+    expect((await h.db.node.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("online");
+    expect(await h.db.event.count({ where: { entityId: node.id, type: "node.online" } })).toBe(1);
+    expect(h.bus.sent.slice(before).map((e) => e.event)).toEqual(["node:status", "runner:metrics"]);
+
+    // Already online: a beat changes figures only.
+    await ingestHeartbeat(h.deps, node.id, []);
+    expect(await h.db.event.count({ where: { entityId: node.id, type: "node.online" } })).toBe(1);
+    await h.db.node.update({ where: { id: node.id }, data: { status: "draining" } });
+    await ingestHeartbeat(h.deps, node.id, []);
+    expect((await h.db.node.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("draining");
+  });
+});
