@@ -98,7 +98,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           depConstraints,
-          allow: ["@stratavore/api-client", "@stratavore/runner", "@stratavore/runner/testing"],
+          allow: ["@stratavore/api-client", "@stratavore/runner", "@stratavore/runner/testing", "@stratavore/agent"],
         },
       ],
       "@typescript-eslint/no-non-null-assertion": "off",

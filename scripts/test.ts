@@ -96,11 +96,11 @@ run(
   },
 );
 
-// Lines covered per lib (in-process code only: agents and the CLI mostly run as child
-// processes, which v8 coverage of this process cannot see). The floor is issue 12's: 80 % of
-// lines. libs/agent is reported but not floored until its in-process tests reach it.
+// Lines covered per lib (in-process code only: agents and the CLI also run as child processes,
+// which v8 coverage of this process cannot see; apps/server/src/agent-spool.int.test.ts runs an
+// agent in-process). The floor is issue 12's: 80 % of lines.
 const COVERAGE_FLOOR = 80;
-const FLOORED = ["runner", "api", "db"];
+const FLOORED = ["runner", "api", "agent", "db"];
 process.stdout.write("\n━━ coverage (lines, in-process) ━━\n");
 const t1 = Date.now();
 try {
