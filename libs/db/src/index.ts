@@ -17,3 +17,4 @@ export * from "./repositories/sessions.ts";
 export * from "./seed.ts";
 export { Prisma as PrismaNs } from "./generated/prisma/client.ts";
 export type { Role as DbRole, ProjectStatus as DbProjectStatus } from "./generated/prisma/enums.ts";
+export * from "./repositories/budget-runners.ts";

@@ -1,4 +1,5 @@
 import { AppError } from "@stratavore/contracts";
+import { budgetName, runnerNodeAndStatus } from "@stratavore/db";
 import { setPaused } from "../runners/runner-lifecycle.ts";
 import type { ApiDeps } from "../deps.ts";
 import { evaluateBudgets } from "./enforcement.ts";
@@ -14,16 +15,16 @@ export async function recordAllowancePause(
   nodeId: string,
   s: { runnerId: string; budgetId: string; spentTokens: number; spentUsd: number },
 ): Promise<boolean> {
-  const runner = await deps.db.runner.findUnique({ where: { id: s.runnerId }, select: { nodeId: true, status: true } });
+  const runner = await runnerNodeAndStatus(deps.db, s.runnerId);
   if (!runner || runner.nodeId !== nodeId) return true;
   if (runner.status === "starting") return false;
   if (runner.status !== "running") return true;
-  const budget = await deps.db.budget.findUnique({ where: { id: s.budgetId }, select: { name: true } });
-  if (!budget) return true;
+  const name = await budgetName(deps.db, s.budgetId);
+  if (name === null) return true;
   const spent = s.spentUsd > 0 ? `$${s.spentUsd.toFixed(4)}, ${s.spentTokens} tokens` : `${s.spentTokens} tokens`;
   try {
     const paused = await setPaused(deps, { nodeId }, s.runnerId, true, {
-      reason: `budget '${budget.name}': this runner's share of what remained is spent (${spent})`,
+      reason: `budget '${name}': this runner's share of what remained is spent (${spent})`,
       budgetId: s.budgetId,
     });
     await evaluateBudgets(deps, [paused.projectId], [s.runnerId]);

@@ -1,5 +1,14 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
-import { budgetsCovering, claimBudgetThreshold, findBudgetRow, type BudgetRow } from "@stratavore/db";
+import {
+  budgetPausedRunners,
+  budgetsCovering,
+  claimBudgetThreshold,
+  countEventsSince,
+  findBudgetRow,
+  reassignBudgetPause,
+  runnerIdsInScope,
+  type BudgetRow,
+} from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -9,16 +18,8 @@ import { pushAllowances } from "./policy/allowances.ts";
 import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
 import { usedOf } from "./policy/checks.ts";
 
-async function runnersInScope(
-  deps: ApiDeps,
-  b: Budget,
-  statuses: ("running" | "paused" | "starting" | "lost")[],
-): Promise<string[]> {
-  const where =
-    b.scope === "global" ? {} : b.scope === "project" ? { projectId: b.scopeId ?? "" } : { id: b.scopeId ?? "" };
-  const rows = await deps.db.runner.findMany({ where: { ...where, status: { in: statuses } }, select: { id: true } });
-  return rows.map((r) => r.id);
-}
+const runnersInScope = (deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting" | "lost")[]) =>
+  runnerIdsInScope(deps.db, b, statuses);
 
 /**
  * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
@@ -89,9 +90,7 @@ async function actionFailed(deps: ApiDeps, view: Budget, runnerId: string, err: 
  */
 async function warnUnpriced(deps: ApiDeps, view: Budget): Promise<void> {
   if (view.limitUsd === null || view.unpricedTokens <= 0) return;
-  const said = await deps.db.event.count({
-    where: { type: "budget.unpriced_usage", entityId: view.id, createdAt: { gte: view.periodStart } },
-  });
+  const said = await countEventsSince(deps.db, "budget.unpriced_usage", view.id, view.periodStart);
   if (said) return;
   deps.log("warn", "a USD budget covers usage of models with no price; it cannot be fully evaluated in dollars", {
     budgetId: view.id,
@@ -156,10 +155,7 @@ export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Pr
 }
 
 async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
-  const paused = await deps.db.runner.findMany({
-    where: { status: "paused", pausedByBudgetId: onlyBudgetIds ? { in: onlyBudgetIds } : { not: null } },
-    select: { id: true, pausedByBudgetId: true, nodeId: true, projectId: true },
-  });
+  const paused = await budgetPausedRunners(deps.db, onlyBudgetIds);
   const byBudget = new Map<string, string[]>();
   const projectOf = new Map(paused.map((r) => [r.id, r.projectId]));
   // A node that is not connected cannot thaw anything now; a later pass will.
@@ -188,10 +184,7 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
           err.code === "BUDGET_BLOCKED" &&
           typeof err.details?.budgetId === "string"
         ) {
-          await deps.db.runner.updateMany({
-            where: { id, status: "paused" },
-            data: { pausedByBudgetId: err.details.budgetId, pauseReason: err.message },
-          });
+          await reassignBudgetPause(deps.db, id, err.details.budgetId, err.message);
         }
       }),
     );

@@ -1,4 +1,5 @@
 import type { Namespace, Server } from "socket.io";
+import { runnerNodeAndStatus } from "@stratavore/db";
 import {
   AGENT_NAMESPACE,
   AppError,
@@ -125,8 +126,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     });
     // State changes are checked against the database, not the per-process owner cache: after a
     // restart moved a runner, a late report from its old node must not end the new one.
-    const runsHereNow = async (runnerId: string) =>
-      (await deps.db.runner.findUnique({ where: { id: runnerId }, select: { nodeId: true } }))?.nodeId === nodeId;
+    const runsHereNow = async (runnerId: string) => (await runnerNodeAndStatus(deps.db, runnerId))?.nodeId === nodeId;
     on("runner:session", async ({ runnerId, sessionId }) => {
       if (await runsHereNow(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
     });

@@ -7,6 +7,7 @@ import {
   findProject,
   insertRunner,
   latestProjectSession,
+  projectNodeLabels,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.ts";
@@ -37,7 +38,7 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     nodeId = node.id;
   }
   const plan = await planSession(deps, project.id, project.name, input);
-  const labels = [...new Set([...(await projectLabels(deps, project.id)), ...input.labels])];
+  const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
     const resumeInPlace = !plan.parentId && plan.spec.mode === "resume";
@@ -119,11 +120,6 @@ async function planSession(
     return { sessionId: id, parentId: from, spec: { mode: "resume", sessionId: from, forkSessionId: id } };
   }
   return { sessionId: from, parentId: null, spec: { mode: "resume", sessionId: from } };
-}
-
-async function projectLabels(deps: ApiDeps, projectId: string): Promise<string[]> {
-  const row = await deps.db.project.findUnique({ where: { id: projectId }, select: { nodeLabels: true } });
-  return row?.nodeLabels ?? [];
 }
 
 const AGENT_CODES = {

@@ -1,6 +1,6 @@
 import { restartDelayMs, shouldRestart } from "@stratavore/runner";
 import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
-import { findRunner } from "@stratavore/db";
+import { findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import type { Actor } from "../shared/audit.ts";
 import { assertUnpauseAllowed } from "../budgets/policy/checks.ts";
@@ -198,8 +198,5 @@ async function pauseOrUnpause(
 
 /** Which node runs a runner (cached per process; restarts may move it, see setOwner). */
 export function runnerNode(deps: ApiDeps, runnerId: string): Promise<string | null> {
-  return deps.fleet.ownerOf(
-    runnerId,
-    async (id) => (await deps.db.runner.findUnique({ where: { id }, select: { nodeId: true } }))?.nodeId ?? null,
-  );
+  return deps.fleet.ownerOf(runnerId, async (id) => (await runnerNodeAndStatus(deps.db, id))?.nodeId ?? null);
 }

@@ -86,3 +86,7 @@ export async function claimBudgetThreshold(
   });
   return count === 1;
 }
+
+export async function budgetName(db: Tx, id: string): Promise<string | null> {
+  return (await db.budget.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+}

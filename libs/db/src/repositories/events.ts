@@ -104,3 +104,8 @@ export async function verifyEventChain(db: Tx, key: string): Promise<number | nu
   }
   return null;
 }
+
+/** How many `type` events an entity has had since `since` (for "once per period" notices). */
+export function countEventsSince(db: Tx, type: string, entityId: string, since: Date): Promise<number> {
+  return db.event.count({ where: { type, entityId, createdAt: { gte: since } } });
+}

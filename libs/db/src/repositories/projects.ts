@@ -140,3 +140,8 @@ export async function projectStats(db: Tx, projectId: string): Promise<ProjectSt
     lastActivityAt: times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null,
   };
 }
+
+/** The node labels every runner of a project needs. */
+export async function projectNodeLabels(db: Tx, id: string): Promise<string[]> {
+  return (await db.project.findUnique({ where: { id }, select: { nodeLabels: true } }))?.nodeLabels ?? [];
+}

@@ -220,3 +220,11 @@ export async function abandonWaitingRestarts(db: Tx, sessionId: string): Promise
 export async function runnerLabels(db: Tx, id: string): Promise<string[]> {
   return (await db.runner.findUnique({ where: { id }, select: { labels: true } }))?.labels ?? [];
 }
+
+/** Where a runner runs and in what status, read fresh (a restart may have moved it). */
+export function runnerNodeAndStatus(
+  db: Tx,
+  id: string,
+): Promise<{ nodeId: string | null; status: RunnerStatus } | null> {
+  return db.runner.findUnique({ where: { id }, select: { nodeId: true, status: true } });
+}

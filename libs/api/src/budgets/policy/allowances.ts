@@ -1,5 +1,5 @@
 import type { Allowance, AllowancesCommand, Budget } from "@stratavore/contracts";
-import { budgetsCovering, type Tx } from "@stratavore/db";
+import { budgetsCovering, projectsWithLiveRunners, spendingRunners, spendSinceStart } from "@stratavore/db";
 import { currentPriceBook } from "../../pricing/price-book.ts";
 import type { ApiDeps } from "../../deps.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
@@ -7,23 +7,14 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 /** Budgets whose action stops spending; the others only tell or refuse launches. */
 const STOPPING = new Set(["pause", "terminate"]);
 
-/**
- * Runners that share a budget's remainder: running ones, ones a budget paused (thawed when their
- * budget lets go, they carry a fresh allowance) and starting ones (their launch command carries
- * their share, so a burst of launches cannot hand the same remainder out twenty times).
- */
-const SPENDING = {
-  OR: [
-    { status: { in: ["running" as const, "starting" as const] } },
-    { status: "paused" as const, pausedByBudgetId: { not: null } },
-  ],
-};
 type SpendingRunner = { id: string; projectId: string; nodeId: string | null };
 
 /**
  * Pre-emptive budgets (DESIGN §4): every running runner under a pausing or terminating budget
  * gets, from its node, an allowance per budget — an equal share of what remains in it among
- * the runners it covers that spend (SPENDING). The agent freezes a runner the moment its
+ * the runners it covers that spend (`spendingRunners` in libs/db: running, starting — a launch
+ * carries its share, so a burst cannot hand the same remainder out twenty times — and paused
+ * by a budget, to thaw with a fresh one). The agent freezes a runner the moment its
  * transcript shows the allowance spent, so the overshoot is at most the response in flight.
  * Sent for the runners of `projectIds` (all running runners when a global budget is involved);
  * recomputed whenever their usage lands, a budget changes, or one of them starts.
@@ -63,18 +54,14 @@ async function spendersUnder(
   deps: ApiDeps,
   projectIds: string[],
 ): Promise<{ runners: SpendingRunner[]; budgets: Awaited<ReturnType<typeof budgetsCovering>> }> {
-  const select = { id: true, projectId: true, nodeId: true } as const;
-  const scoped = await deps.db.runner.findMany({ where: { ...SPENDING, projectId: { in: projectIds } }, select });
-  const budgets = (
-    await budgetsCovering(
-      deps.db,
-      projectIds,
-      scoped.map((r) => r.id),
-    )
-  ).filter((b) => STOPPING.has(b.action));
-  const runners = budgets.some((b) => b.scope === "global")
-    ? await deps.db.runner.findMany({ where: SPENDING, select })
-    : scoped;
+  const scoped = await spendingRunners(deps.db, projectIds);
+  const covering = await budgetsCovering(
+    deps.db,
+    projectIds,
+    scoped.map((r) => r.id),
+  );
+  const budgets = covering.filter((b) => STOPPING.has(b.action));
+  const runners = budgets.some((b) => b.scope === "global") ? await spendingRunners(deps.db) : scoped;
   return { runners, budgets };
 }
 
@@ -85,16 +72,9 @@ async function pricesForAgents(deps: ApiDeps): Promise<AllowancesCommand["prices
 
 /** Every runner that spends, everywhere: after a budget is created, changed or deleted. */
 export async function pushAllowancesEverywhere(deps: ApiDeps): Promise<void> {
-  const projects = await deps.db.runner.findMany({
-    where: { status: { in: ["running", "paused"] } },
-    select: { projectId: true },
-    distinct: ["projectId"],
-  });
+  const projects = await projectsWithLiveRunners(deps.db);
   // Also when nothing bites any more: the agents must drop what they were given.
-  await pushAllowances(
-    deps,
-    projects.map((p) => p.projectId),
-  );
+  await pushAllowances(deps, projects);
 }
 
 async function allowancesFor(
@@ -131,17 +111,4 @@ async function allowancesFor(
     }
   }
   return items;
-}
-
-/**
- * Each runner's ledger spend since its current process started: what its agent has counted of
- * it too (the agent counts from its launch, so an earlier incarnation's usage is not in either).
- */
-async function spendSinceStart(db: Tx, runnerIds: string[]): Promise<Map<string, { tokens: number; usd: number }>> {
-  const rows = await db.$queryRaw<Array<{ id: string; tokens: bigint; usd: unknown }>>`
-    SELECT u."runnerId"::text AS id, sum(u."totalTokens") AS tokens, coalesce(sum(u."costUsd"), 0) AS usd
-      FROM "UsageRecord" u JOIN "Runner" r ON r.id = u."runnerId"
-     WHERE u."runnerId" = ANY(${runnerIds}::uuid[]) AND u."occurredAt" >= coalesce(r."startedAt", r."createdAt")
-     GROUP BY 1`;
-  return new Map(rows.map((r) => [r.id, { tokens: Number(r.tokens), usd: Number(r.usd) }]));
 }
