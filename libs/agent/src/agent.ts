@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import type { z } from "zod";
 import {
   allowanceSpentAckSchema,
   allowancesCommandSchema,
@@ -9,7 +8,6 @@ import {
   launchCommandSchema,
   resizeCommandSchema,
   signalCommandSchema,
-  type AgentToServerEvents,
   type LaunchAck,
   type SignalAck,
 } from "@stratavore/contracts";
@@ -20,6 +18,7 @@ import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { SpentReports } from "./spent-reports.ts";
+import { askServer } from "./ask-server.ts";
 import { UsageShipper } from "./usage-shipper.ts";
 
 /** Transcripts are read this often for budget allowances, whatever the shipping interval. */
@@ -59,25 +58,7 @@ export async function startAgent(
    * One report with an answer: not connected, no answer in time, or an answer outside the
    * contract each become a failure the caller retries — never a throw, never trusted blindly.
    */
-  async function ask<E extends "usage:batch" | "transcript:batch" | "runner:allowance_spent", A>(
-    event: E,
-    payload: Parameters<AgentToServerEvents[E]>[0],
-    timeoutMs: number,
-    schema: z.ZodType<A>,
-    failed: (code: string, message: string) => A,
-  ): Promise<A> {
-    if (!socket?.connected) return failed("DISCONNECTED", "not connected");
-    let answer: unknown;
-    try {
-      const timed = socket.timeout(timeoutMs);
-      // Socket.IO's typings cannot follow a generic event name to its payload; the schema checks the answer.
-      answer = await (timed.emitWithAck as (ev: E, p: typeof payload) => Promise<unknown>).call(timed, event, payload);
-    } catch {
-      return failed("TIMEOUT", "no answer");
-    }
-    const parsed = schema.safeParse(answer);
-    return parsed.success ? parsed.data : failed("INVALID_ACK", "the server answered outside the agent protocol");
-  }
+  const ask = askServer(() => socket);
   const batchFailed = (code: string, message: string) => ({ ok: false as const, code, message });
 
   const spentReports = new SpentReports(async (s) => {

@@ -18,9 +18,6 @@ import { pushAllowances } from "./policy/allowances.ts";
 import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
 import { usedOf } from "./policy/checks.ts";
 
-const runnersInScope = (deps: ApiDeps, b: Budget, statuses: ("running" | "paused" | "starting" | "lost")[]) =>
-  runnerIdsInScope(deps.db, b, statuses);
-
 /**
  * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
  * past the warn threshold notify once per period; at the limit apply the action — pause
@@ -51,14 +48,14 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
     // running meanwhile keeps spending past the limit.
     await Promise.all(
-      (await runnersInScope(deps, view, ["running"])).map((id) =>
+      (await runnerIdsInScope(deps.db, view, ["running"])).map((id) =>
         setPaused(deps, null, id, true, cause).catch((err: unknown) => actionFailed(deps, view, id, err)),
       ),
     );
   } else if (view.action === "terminate") {
     // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
     await Promise.all(
-      (await runnersInScope(deps, view, ["running", "paused", "starting", "lost"])).map((id) =>
+      (await runnerIdsInScope(deps.db, view, ["running", "paused", "starting", "lost"])).map((id) =>
         stopRunner(deps, null, id, "stop").catch((err: unknown) => actionFailed(deps, view, id, err)),
       ),
     );

@@ -1,6 +1,7 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import {
+  checkedAck,
   launchAckSchema,
   logsAckSchema,
   restoreAckSchema,
@@ -78,12 +79,8 @@ export class AgentRegistry {
     }));
   }
 
-  /**
-   * One command with an answer: not connected, no answer in time, or an answer that is not
-   * in the contract each become the command's own "unreachable" failure — never a throw, and
-   * never an unknown code passed on (the agent is another program, possibly another version).
-   */
-  private async request<E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore", A>(
+  /** One command with an answer (checkedAck): every way of not getting one is the command's own failure. */
+  private request<E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore", A>(
     nodeId: string,
     event: E,
     payload: Parameters<ServerToAgentEvents[E]>[0],
@@ -92,17 +89,20 @@ export class AgentRegistry {
     unreachable: (why: string) => A,
   ): Promise<A> {
     const socket = this.sockets.get(nodeId);
-    if (!socket?.connected) return unreachable("is not connected");
-    let answer: unknown;
-    try {
-      const timed = socket.timeout(timeoutMs);
-      // Socket.IO's typings cannot follow a generic event name to its payload; the schema checks the answer.
-      answer = await (timed.emitWithAck as (ev: E, p: typeof payload) => Promise<unknown>).call(timed, event, payload);
-    } catch {
-      return unreachable(`did not answer within ${timeoutMs / 1000} s`);
-    }
-    const parsed = schema.safeParse(answer);
-    return parsed.success ? parsed.data : unreachable("answered outside the agent protocol (a different version?)");
+    const timed = socket?.connected ? socket.timeout(timeoutMs) : null;
+    // Socket.IO's typings cannot follow a generic event name to its payload; the schema checks the answer.
+    const send = timed
+      ? () => (timed.emitWithAck as (ev: E, p: typeof payload) => Promise<unknown>).call(timed, event, payload)
+      : null;
+    return checkedAck(send, schema, (why) =>
+      unreachable(
+        why === "disconnected"
+          ? "is not connected"
+          : why === "timeout"
+            ? `did not answer within ${timeoutMs / 1000} s`
+            : "answered outside the agent protocol (a different version?)",
+      ),
+    );
   }
 
   /** Fire and forget: allowances are recomputed whenever usage lands, so a lost one is replaced soon. */

@@ -83,6 +83,8 @@ async function allowancesFor(
   budgets: Awaited<ReturnType<typeof budgetsCovering>>,
   viewed: ReadonlyMap<string, Budget>,
 ): Promise<Allowance[]> {
+  // Every launch asks; with no stopping budget over it there is nothing to read.
+  if (budgets.length === 0) return [];
   const totals = await spendSinceStart(
     deps.db,
     runners.map((r) => r.id),
