@@ -28,6 +28,10 @@ const depConstraints = [
   },
 ];
 
+/** Prisma model delegates (prisma/schema.prisma), for the libs/api database-access rule below. */
+const PRISMA_MODELS =
+  "user|apiToken|project|node|joinToken|runner|runnerEvent|session|transcriptEntry|usageRecord|budget|priceTable|event|notificationChannel";
+
 export default [
   { ignores: ["**/node_modules", "**/dist", "**/.next", "**/generated", "**/next-env.d.ts", ".nx"] },
   ...nx.configs["flat/base"],
@@ -102,6 +106,26 @@ export default [
         },
       ],
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // libs/api reaches the database only through libs/db repositories (which take a client or an
+    // open transaction); the one transaction helper is the exception that opens them.
+    files: ["libs/api/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/testing/**", "libs/api/src/shared/transaction.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)$/]",
+          message: "Raw SQL and transactions belong in libs/db (or inTransaction).",
+        },
+        {
+          selector: `CallExpression > MemberExpression[object.type='MemberExpression'][object.property.name=/^(${PRISMA_MODELS})$/][property.name=/^(findMany|findUnique|findFirst|findUniqueOrThrow|findFirstOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/]`,
+          message: "Database access goes through a libs/db repository.",
+        },
+      ],
     },
   },
   { files: ["**/*.test.ts", "**/*.spec.ts"], rules: { "@typescript-eslint/no-non-null-assertion": "off" } },

@@ -50,6 +50,30 @@ describe("module boundaries are enforced by lint", () => {
     expect(res.output).toContain("api-client may import types only");
   }, 120_000);
 
+  it("libs/api reaching the database past libs/db fails lint; the repository call passes", async () => {
+    const file = join(root, "libs/api/src/shared/db-access-probe.ts");
+    probes.push(file);
+    const lint = async (source: string) => {
+      await writeFile(file, source);
+      return run("npx", ["eslint", "--max-warnings", "0", file], { cwd: root, maxBuffer: 10_000_000 }).then(
+        () => ({ failed: false, output: "" }),
+        (err: { stdout?: string }) => ({ failed: true, output: err.stdout ?? "" }),
+      );
+    };
+    const direct = await lint(
+      'import type { Db } from "@stratavore/db";\n' +
+        "export const probe = async (db: Db) => {\n  await db.$executeRaw`SELECT 1`;\n  return db.runner.count();\n};\n",
+    );
+    expect(direct.failed).toBe(true);
+    expect(direct.output).toContain("Raw SQL and transactions belong in libs/db");
+    expect(direct.output).toContain("Database access goes through a libs/db repository");
+    const viaRepository = await lint(
+      'import { runnerExists, type Db } from "@stratavore/db";\n' +
+        'export const probe = (db: Db) => runnerExists(db, "x");\n',
+    );
+    expect(viaRepository.failed, viaRepository.output).toBe(false);
+  }, 120_000);
+
   it("an allowed import passes", async () => {
     const res = await lintWithProbe(
       "ui",

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import { runnerExists } from "@stratavore/db";
 import { Server } from "socket.io";
 import {
   ROOMS,
@@ -79,7 +80,7 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       const reply = typeof ack === "function" ? ack : () => {};
       const parsed = runnerAttachInput.safeParse(raw);
       if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
-      if (!(await deps.db.runner.count({ where: { id: parsed.data.runnerId } })))
+      if (!(await runnerExists(deps.db, parsed.data.runnerId)))
         return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
       await socket.join(ROOMS.runner(parsed.data.runnerId));
       reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });

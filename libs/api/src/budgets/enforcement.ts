@@ -113,7 +113,7 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
   const wantWarn = view.state !== "ok" && row.warnedPeriod?.getTime() !== start.getTime();
   const wantTrip = view.state === "exceeded" && row.trippedPeriod?.getTime() !== start.getTime();
   if (!wantWarn && !wantTrip) return;
-  await deps.db.$transaction(async (tx) => {
+  await inTransaction(deps.db, deps.bus, async (tx) => {
     const warn = wantWarn && (await claimBudgetThreshold(tx, row.id, "warnedPeriod", start));
     const trip = wantTrip && (await claimBudgetThreshold(tx, row.id, "trippedPeriod", start));
     const data = {
@@ -194,7 +194,7 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
         : view?.action !== "pause"
           ? "action changed"
           : "under its limit";
-    await deps.db.$transaction((tx) =>
+    await inTransaction(deps.db, deps.bus, (tx) =>
       audit(tx, deps.config.auditKey, null, {
         type: "budget.released",
         entityType: "budget",

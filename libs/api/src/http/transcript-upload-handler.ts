@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { sessionExists } from "@stratavore/db";
 import { createGunzip } from "node:zlib";
 import { AppError, ERROR_CODES, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, parseTranscriptEntry } from "@stratavore/runner";
@@ -65,8 +66,8 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
       "VALIDATION",
       "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).",
     );
-  const session = await deps.db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
-  if (!session) throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
+  if (!(await sessionExists(deps.db, sessionId)))
+    throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
   // A session a runner worked on is archived by its agent; the upload is read and dropped.
   const keep = await canArchiveImport(deps, sessionId);

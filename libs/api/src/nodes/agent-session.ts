@@ -7,6 +7,7 @@ import {
   findNodeByCredential,
   insertNode,
   nodeNameTaken,
+  nodeStatusOf,
   updateNodeRow,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
@@ -79,8 +80,7 @@ export async function authenticateAgent(
 
 /** The agent is connected: online again (a draining node stays draining). */
 export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node> {
-  const row = await deps.db.node.findUniqueOrThrow({ where: { id: nodeId }, select: { status: true } });
-  const status = row.status === "draining" ? "draining" : "online";
+  const status = (await nodeStatusOf(deps.db, nodeId)) === "draining" ? "draining" : "online";
   return inTransaction(deps.db, deps.bus, (tx, outbox) =>
     setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }),
   );
@@ -89,8 +89,8 @@ export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node
 export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
   // It may already have reconnected (a new socket replaced this one): then it is not offline.
   if (deps.fleet.agents.isConnected(nodeId)) return;
-  const row = await deps.db.node.findUnique({ where: { id: nodeId }, select: { status: true } });
-  if (!row || row.status === "offline") return;
+  const status = await nodeStatusOf(deps.db, nodeId);
+  if (!status || status === "offline") return;
   await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     setNodeStatus(
       deps,
@@ -98,7 +98,7 @@ export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<v
       outbox,
       { nodeId },
       nodeId,
-      row.status === "draining" ? "draining" : "offline",
+      status === "draining" ? "draining" : "offline",
       "node.disconnected",
     ),
   );

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { AppError, JOIN_TOKEN_PREFIX, type JoinToken } from "@stratavore/contracts";
-import { insertJoinToken, listJoinTokens, revokeJoinToken } from "@stratavore/db";
+import { insertJoinToken, listJoinTokens, oldestAdminId, revokeJoinToken } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
 import { hashApiToken as hashSecret } from "../auth/api-token-secret.ts";
@@ -52,17 +52,14 @@ export async function revokeUnusedJoinToken(deps: ApiDeps, actor: Principal, id:
  * attributed to the oldest admin (join tokens always have a creator).
  */
 export async function issueLocalJoinToken(deps: ApiDeps, ttlMinutes = 10): Promise<string> {
-  const admin = await deps.db.user.findFirstOrThrow({
-    where: { role: "admin" },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
-  });
+  const adminId = await oldestAdminId(deps.db);
+  if (!adminId) throw new AppError("NOT_FOUND", "There is no admin to issue the local agent's join token.");
   const secret = JOIN_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   await inTransaction(deps.db, deps.bus, async (tx) => {
     const created = await insertJoinToken(tx, {
       tokenHash: hashSecret(secret),
       expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
-      createdById: admin.id,
+      createdById: adminId,
     });
     await audit(tx, deps.config.auditKey, null, {
       type: "join_token.created",

@@ -1,4 +1,4 @@
-import type { Db } from "@stratavore/db";
+import { listPriceOverrides, type Db } from "@stratavore/db";
 import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION, type ModelPrice, type PriceBook } from "@stratavore/contracts";
 
 let cached: { at: number; book: PriceBook } | null = null;
@@ -9,7 +9,7 @@ let cached: { at: number; book: PriceBook } | null = null;
  */
 export async function currentPriceBook(db: Db, maxAgeMs = 30_000): Promise<PriceBook> {
   if (cached && Date.now() - cached.at < maxAgeMs) return cached.book;
-  const overrides = await db.priceTable.findMany({ where: { isOverride: true }, orderBy: { effectiveFrom: "desc" } });
+  const overrides = await listPriceOverrides(db);
   const byPattern = new Map<string, ModelPrice>(SHIPPED_PRICES.map((p) => [p.modelPattern, p]));
   let latest = 0;
   for (const o of overrides) {

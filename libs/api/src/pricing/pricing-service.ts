@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { deletePriceOverride, ledgerPage, replacePriceOverride, setLedgerPrices } from "@stratavore/db";
 import type { z } from "zod";
 import type { priceOverrideInput } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
@@ -21,24 +22,7 @@ export async function priceBookView(deps: ApiDeps) {
 /** Admin override of one model's prices (USD per million tokens); effective for new usage and `reprice`. */
 export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.infer<typeof priceOverrideInput>) {
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    await tx.priceTable.deleteMany({ where: { modelPattern: p.modelPattern, isOverride: true } });
-    await tx.priceTable.create({
-      data: {
-        version: `override-${randomUUID()}`,
-        modelPattern: p.modelPattern,
-        inputPerMTok: p.input,
-        outputPerMTok: p.output,
-        cacheWrite5mPerMTok: p.cacheWrite5m,
-        cacheWrite1hPerMTok: p.cacheWrite1h,
-        cacheReadPerMTok: p.cacheRead,
-        longContextThreshold: p.longContextThreshold ?? null,
-        longContextMultiplierInput: p.longContextInputMultiplier ?? null,
-        longContextMultiplierOutput: p.longContextOutputMultiplier ?? null,
-        fastModeMultiplier: p.fastModeMultiplier ?? null,
-        isOverride: true,
-        effectiveFrom: new Date(),
-      },
-    });
+    await replacePriceOverride(tx, `override-${randomUUID()}`, p);
     await audit(tx, deps.config.auditKey, actor, {
       type: "price.overridden",
       entityType: "price",
@@ -52,7 +36,7 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
 
 export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } });
+    await deletePriceOverride(tx, modelPattern);
     await audit(tx, deps.config.auditKey, actor, {
       type: "price.override_removed",
       entityType: "price",
@@ -70,16 +54,11 @@ export async function removePriceOverride(deps: ApiDeps, actor: Principal, model
  */
 export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { onlyStale = false } = {}) {
   const book = await currentPriceBook(deps.db, 0);
-  const stale = onlyStale ? { OR: [{ priceVersion: null }, { priceVersion: { not: book.version } }] } : {};
   let after = 0n;
   let records = 0;
   let changed = 0;
   for (;;) {
-    const page = await deps.db.usageRecord.findMany({
-      where: { id: { gt: after }, ...stale },
-      orderBy: { id: "asc" },
-      take: 5000,
-    });
+    const page = await ledgerPage(deps.db, after, 5000, onlyStale ? book.version : undefined);
     const last = page.at(-1);
     if (!last) break;
     after = last.id;
@@ -106,13 +85,7 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
         p.pricedAs !== p.wasPricedAs,
     );
     changed += diff.length;
-    if (diff.length) {
-      await deps.db.$executeRaw`
-        UPDATE "UsageRecord" u SET "costUsd" = v.cost, "priceVersion" = v.version, unpriced = v.unpriced, "costEstimated" = v.estimated, "pricedAs" = v.priced_as
-          FROM unnest(${diff.map((d) => d.id)}::int8[], ${diff.map((d) => d.costUsd)}::numeric[], ${diff.map((d) => d.priceVersion)}::text[], ${diff.map((d) => d.unpriced)}::bool[],
-                      ${diff.map((d) => d.costEstimated)}::bool[], ${diff.map((d) => d.pricedAs)}::text[]) AS v(id, cost, version, unpriced, estimated, priced_as)
-         WHERE u.id = v.id`;
-    }
+    await setLedgerPrices(deps.db, diff);
   }
   if (!onlyStale || changed)
     await inTransaction(deps.db, deps.bus, (tx) =>

@@ -16,9 +16,10 @@ import {
   insertProject,
   latestEventSeq,
   listProjects,
+  lockProjectRow,
+  type ProjectFilter,
   projectStats,
   updateProject,
-  type ProjectFilter,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
@@ -121,7 +122,7 @@ export function deleteProject(deps: ApiDeps, actor: Principal, id: string): Prom
   return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const project = await mustFind(tx, id);
     // Lock the row so a launch cannot slip in between the check and the delete.
-    await tx.$executeRaw`SELECT 1 FROM "Project" WHERE id = ${id}::uuid FOR UPDATE`;
+    await lockProjectRow(tx, id);
     if ((await countActiveRunners(tx, id)) > 0) {
       throw new AppError(
         "PROJECT_HAS_ACTIVE_RUNNERS",

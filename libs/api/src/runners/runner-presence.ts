@@ -1,4 +1,5 @@
 import { ACTIVE_RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
+import { runnerPlacements } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -45,10 +46,10 @@ export async function adoptReported(
   reported: Reported[],
 ): Promise<{ adopted: string[]; strays: string[]; projects: string[] }> {
   if (reported.length === 0) return { adopted: [], strays: [], projects: [] };
-  const rows = await deps.db.runner.findMany({
-    where: { id: { in: reported.map((r) => r.runnerId) } },
-    select: { id: true, status: true, nodeId: true, projectId: true },
-  });
+  const rows = await runnerPlacements(
+    deps.db,
+    reported.map((r) => r.runnerId),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const adopted: string[] = [];
   const strays: string[] = [];

@@ -1,5 +1,13 @@
 import { AppError, type TranscriptEntryInput } from "@stratavore/contracts";
-import { ensureSession, findRunner, insertEntries, refreshSessionStats } from "@stratavore/db";
+import {
+  ensureSession,
+  findRunner,
+  insertEntries,
+  markResumableIfArchived,
+  projectPathOf,
+  refreshSessionStats,
+  sessionHadRunner,
+} from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -17,8 +25,7 @@ export async function archiveEntries(
 ): Promise<number> {
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
-  const cwd =
-    (await deps.db.project.findUnique({ where: { id: runner.projectId }, select: { path: true } }))?.path ?? "";
+  const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
   // DESIGN §3 rule 6: a node adds lines only to the session of a runner it runs.
   if (sessionId !== runner.sessionId) {
     await inTransaction(deps.db, deps.bus, (tx) =>
@@ -36,15 +43,12 @@ export async function archiveEntries(
     );
     throw new AppError("FORBIDDEN", "That session is not this runner's.");
   }
-  return deps.db.$transaction(
-    async (tx) => {
-      await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
-      const added = await insertEntries(tx, sessionId, entries);
-      if (added) await refreshSessionStats(tx, sessionId);
-      return added;
-    },
-    { maxWait: 30_000, timeout: 30_000 },
-  );
+  return inTransaction(deps.db, deps.bus, async (tx) => {
+    await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
+    const added = await insertEntries(tx, sessionId, entries);
+    if (added) await refreshSessionStats(tx, sessionId);
+    return added;
+  });
 }
 
 /**
@@ -67,7 +71,7 @@ export async function archiveImported(
 
 /** Imports never add to a session a runner worked on: its agent archives it. */
 export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promise<boolean> {
-  return (await deps.db.runner.count({ where: { sessionId } })) === 0;
+  return !(await sessionHadRunner(deps.db, sessionId));
 }
 
 export function insertImportedEntries(
@@ -75,14 +79,13 @@ export function insertImportedEntries(
   sessionId: string,
   entries: TranscriptEntryInput[],
 ): Promise<number> {
-  return deps.db.$transaction((tx) => insertEntries(tx, sessionId, entries), { maxWait: 30_000, timeout: 30_000 });
+  return inTransaction(deps.db, deps.bus, (tx) => insertEntries(tx, sessionId, entries));
 }
 
 /** Figures from the archived lines, and resumable once there are any (restore puts them on a node). */
 export async function finishImportedArchive(deps: ApiDeps, sessionId: string): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+  await inTransaction(deps.db, deps.bus, async (tx) => {
     await refreshSessionStats(tx, sessionId);
-    if (await tx.transcriptEntry.count({ where: { sessionId } }))
-      await tx.session.update({ where: { id: sessionId }, data: { resumable: true } });
+    await markResumableIfArchived(tx, sessionId);
   });
 }

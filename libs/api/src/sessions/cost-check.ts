@@ -1,4 +1,5 @@
 import type { SessionCostCheck } from "@stratavore/contracts";
+import { lastCostStateLine, sessionSpendByModel } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { getSession } from "./sessions-service.ts";
 
@@ -21,19 +22,12 @@ const TOLERANCE = 0.01;
  */
 export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promise<SessionCostCheck | null> {
   await getSession(deps, sessionId);
-  const last = await deps.db.transcriptEntry.findFirst({
-    where: { sessionId, type: "cost-state" },
-    orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }],
-    select: { rawLine: true },
-  });
-  const state = parse(last?.rawLine);
+  const state = parse(await lastCostStateLine(deps.db, sessionId));
   if (!state) return null;
   const claudeModels = (
     typeof state.modelUsage === "object" && state.modelUsage !== null ? state.modelUsage : {}
   ) as Record<string, ClaudeModelUsage>;
-  const ours = await deps.db.$queryRaw<Array<{ model: string; tokens: bigint; usd: unknown; estimated: boolean }>>`
-    SELECT model, sum("totalTokens") AS tokens, sum("costUsd") AS usd, bool_or("costEstimated") AS estimated
-      FROM "UsageRecord" WHERE "sessionId" = ${sessionId} GROUP BY model`;
+  const ours = await sessionSpendByModel(deps.db, sessionId);
   const oursBy = new Map(ours.map((o) => [o.model, o]));
   const models = [...new Set([...Object.keys(claudeModels), ...oursBy.keys()])].sort().map((model) => {
     const c = claudeModels[model] ?? {};
@@ -62,7 +56,7 @@ export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promis
   };
 }
 
-function parse(line: string | undefined): Record<string, unknown> | null {
+function parse(line: string | null): Record<string, unknown> | null {
   if (!line) return null;
   try {
     const v: unknown = JSON.parse(line);

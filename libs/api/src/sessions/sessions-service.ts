@@ -4,9 +4,11 @@ import {
   findNode,
   findProject,
   findSession,
+  lastRunnerOfSession,
   listSessions,
   rawLines,
   searchEntries,
+  storeCopyOf,
   type Tx,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
@@ -121,11 +123,7 @@ export async function resumeSession(
       "This session was imported as usage only: its transcript is on the machine it came from, not in the archive. Import it with Settings → Import history on that machine to archive it, then resume.",
     );
   const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
-  const last = await deps.db.runner.findFirst({
-    where: { sessionId: session.id },
-    orderBy: { createdAt: "desc" },
-    select: { model: true, flags: true },
-  });
+  const last = await lastRunnerOfSession(deps.db, session.id);
   return launchRunner(deps, actor, {
     project: session.projectName,
     mode: "resume",
@@ -142,12 +140,9 @@ export async function resumeSession(
 /** Where the stored copy of an ended session is, with its checksum (DESIGN §5). */
 export async function storedTranscript(deps: ApiDeps, id: string) {
   await getSession(deps, id);
-  const row = await deps.db.session.findUniqueOrThrow({
-    where: { id },
-    select: { transcriptKey: true, transcriptSha256: true, transcriptSize: true, archivedAt: true },
-  });
-  if (!row.transcriptKey)
-    return { stored: false, url: null, sha256: null, sizeBytes: null, archivedAt: row.archivedAt };
+  const row = await storeCopyOf(deps.db, id);
+  if (!row?.transcriptKey)
+    return { stored: false, url: null, sha256: null, sizeBytes: null, archivedAt: row?.archivedAt ?? null };
   return {
     stored: true,
     url: await deps.transcripts.downloadUrl(row.transcriptKey, 900),

@@ -1,4 +1,4 @@
-import type { Db, PrismaNs } from "@stratavore/db";
+import { advisoryLock, type Db, type PrismaNs } from "@stratavore/db";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
 
 export type TxClient = PrismaNs.TransactionClient;
@@ -21,9 +21,7 @@ export async function inTransaction<T>(
 }
 
 /** Transaction-scoped advisory lock on a named key (project quota, node capacity). */
-export async function lock(tx: TxClient, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-}
+export const lock = (tx: TxClient, key: string): Promise<void> => advisoryLock(tx, key);
 
 /** Prisma's unique-constraint violation. */
 export const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === "P2002";

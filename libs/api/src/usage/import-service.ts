@@ -1,4 +1,12 @@
 import { basename } from "node:path";
+import {
+  insertImportedProject,
+  insertImportedSession,
+  projectIdByPath,
+  projectNameTaken,
+  sessionProject,
+  widenImportedSession,
+} from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { evaluateBudgets } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -26,27 +34,20 @@ function projectForPath(deps: ApiDeps, actor: Principal, cwd: string, created: s
 }
 
 async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string, created: string[]): Promise<string> {
-  const existing = await deps.db.project.findFirst({
-    where: { path: cwd },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-  });
-  if (existing) return existing.id;
+  const existing = await projectIdByPath(deps.db, cwd);
+  if (existing) return existing;
   return inTransaction(deps.db, deps.bus, async (tx) => {
     let name = slug(basename(cwd));
-    for (let i = 2; await tx.project.count({ where: { name } }); i++) name = `${slug(basename(cwd)).slice(0, 45)}-${i}`;
-    const p = await tx.project.create({
-      data: { name, path: cwd, description: "Created by import of existing Claude Code history", tags: ["imported"] },
-      select: { id: true },
-    });
+    for (let i = 2; await projectNameTaken(tx, name); i++) name = `${slug(basename(cwd)).slice(0, 45)}-${i}`;
+    const id = await insertImportedProject(tx, name, cwd);
     await audit(tx, deps.config.auditKey, actor, {
       type: "project.created",
       entityType: "project",
-      entityId: p.id,
+      entityId: id,
       data: { name, imported: true },
     });
     created.push(name);
-    return p.id;
+    return id;
   });
 }
 
@@ -62,16 +63,15 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
   let changed = 0;
   const projects = new Set<string>();
   for (const s of input.sessions) {
-    const existing = await deps.db.session.findUnique({ where: { id: s.sessionId }, select: { projectId: true } });
+    const existing = await sessionProject(deps.db, s.sessionId);
     const projectId = existing ? existing.projectId : s.cwd ? await projectForPath(deps, actor, s.cwd, created) : null;
     if (projectId) projects.add(projectId);
     const first = s.firstAt ? new Date(s.firstAt) : null;
     const last = s.lastAt ? new Date(s.lastAt) : null;
     if (existing)
-      await completeSession(deps, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
-    // Resumable only once its transcript is archived (an import that carries the lines says so).
+      await widenImportedSession(deps.db, s.sessionId, { title: s.title, first, last, messageCount: s.messageCount });
     else
-      await createSessionIfMissing(deps, {
+      await insertImportedSession(deps.db, {
         id: s.sessionId,
         projectId,
         cwd: s.cwd,
@@ -88,36 +88,4 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
   }
   if (changed) await evaluateBudgets(deps, [...projects], []);
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
-}
-
-/** One statement: two imports of the same new session at once create it once. */
-async function createSessionIfMissing(
-  deps: ApiDeps,
-  s: {
-    id: string;
-    projectId: string | null;
-    cwd: string | null;
-    title: string | null;
-    first: Date | null;
-    last: Date | null;
-    messageCount: number;
-  },
-): Promise<void> {
-  await deps.db.$executeRaw`
-    INSERT INTO "Session" (id, "projectId", cwd, title, "firstMessageAt", "lastMessageAt", "messageCount", resumable, "createdAt", "updatedAt")
-    VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now(), now())
-    ON CONFLICT (id) DO NOTHING`;
-}
-
-/** Widens what an import knows about an existing session without taking anything away. */
-async function completeSession(
-  deps: ApiDeps,
-  id: string,
-  f: { title: string | null; first: Date | null; last: Date | null; messageCount: number },
-): Promise<void> {
-  await deps.db.$executeRaw`
-    UPDATE "Session" SET title = COALESCE(title, ${f.title}),
-      "firstMessageAt" = LEAST("firstMessageAt", ${f.first}::timestamp), "lastMessageAt" = GREATEST("lastMessageAt", ${f.last}::timestamp),
-      "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now()
-    WHERE id = ${id}`;
 }

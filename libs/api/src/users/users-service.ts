@@ -1,13 +1,14 @@
 import { AppError, type Role, type User } from "@stratavore/contracts";
 import {
   countEnabledAdmins,
+  type Db,
   findUserById,
   insertUser,
   listUsers,
+  lockAdminChanges,
   seedFirstAdmin,
-  updateUser,
-  type Db,
   type Tx,
+  updateUser,
 } from "@stratavore/db";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -53,7 +54,7 @@ export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: strin
   return inTransaction(deps.db, deps.bus, async (tx) => {
     const user = await mustFind(tx, id);
     // Serialise admin changes so two requests cannot disable the last two admins at once.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
+    await lockAdminChanges(tx);
     if (disabled && user.role === "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
     const updated = await updateUser(tx, id, { disabledAt: disabled ? new Date() : null });
     await audit(tx, deps.config.auditKey, actor, {
@@ -68,7 +69,7 @@ export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: strin
 export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, role: Role): Promise<User> {
   return inTransaction(deps.db, deps.bus, async (tx) => {
     const user = await mustFind(tx, id);
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x4144_4d4e})`;
+    await lockAdminChanges(tx);
     if (user.role === "admin" && role !== "admin" && (await countEnabledAdmins(tx, id)) === 0)
       throw new AppError("LAST_ADMIN");
     const updated = await updateUser(tx, id, { role });

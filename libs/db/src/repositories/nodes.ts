@@ -111,3 +111,7 @@ export async function markNodeSeen(db: Tx, id: string, at: Date): Promise<boolea
   });
   return count === 1;
 }
+
+export async function nodeStatusOf(db: Tx, id: string): Promise<NodeStatus | null> {
+  return (await db.node.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
+}

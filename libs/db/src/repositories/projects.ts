@@ -145,3 +145,30 @@ export async function projectStats(db: Tx, projectId: string): Promise<ProjectSt
 export async function projectNodeLabels(db: Tx, id: string): Promise<string[]> {
   return (await db.project.findUnique({ where: { id }, select: { nodeLabels: true } }))?.nodeLabels ?? [];
 }
+
+/** The oldest project registered at a path (imports attach sessions by their cwd). */
+export async function projectIdByPath(db: Tx, path: string): Promise<string | null> {
+  const row = await db.project.findFirst({ where: { path }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return row?.id ?? null;
+}
+
+export async function projectNameTaken(db: Tx, name: string): Promise<boolean> {
+  return (await db.project.count({ where: { name } })) > 0;
+}
+
+/** A project made by an import: its name and path from the session's cwd, tagged "imported". */
+export async function insertImportedProject(db: Tx, name: string, path: string): Promise<string> {
+  const p = await db.project.create({
+    data: { name, path, description: "Created by import of existing Claude Code history", tags: ["imported"] },
+    select: { id: true },
+  });
+  return p.id;
+}
+
+export async function projectPathOf(db: Tx, id: string): Promise<string | null> {
+  return (await db.project.findUnique({ where: { id }, select: { path: true } }))?.path ?? null;
+}
+
+export async function projectNameOf(db: Tx, id: string): Promise<string | null> {
+  return (await db.project.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+}

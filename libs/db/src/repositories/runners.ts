@@ -228,3 +228,29 @@ export function runnerNodeAndStatus(
 ): Promise<{ nodeId: string | null; status: RunnerStatus } | null> {
   return db.runner.findUnique({ where: { id }, select: { nodeId: true, status: true } });
 }
+
+export async function runnerExists(db: Tx, id: string): Promise<boolean> {
+  return (await db.runner.count({ where: { id } })) > 0;
+}
+
+/** Model and flags of the last runner that worked on a session: a resume keeps them. */
+export function lastRunnerOfSession(db: Tx, sessionId: string) {
+  return db.runner.findFirst({
+    where: { sessionId },
+    orderBy: { createdAt: "desc" },
+    select: { model: true, flags: true },
+  });
+}
+
+/** Whether any runner, in any status, ever worked on the session. */
+export async function sessionHadRunner(db: Tx, sessionId: string): Promise<boolean> {
+  return (await db.runner.count({ where: { sessionId } })) > 0;
+}
+
+/** Placement facts of the runners a node reports, for adoption. */
+export function runnerPlacements(db: Tx, ids: string[]) {
+  return db.runner.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, status: true, nodeId: true, projectId: true },
+  });
+}

@@ -53,3 +53,13 @@ export async function countEnabledAdmins(db: Tx, exceptId?: string): Promise<num
 export async function countUsers(db: Tx): Promise<number> {
   return db.user.count();
 }
+
+/** The first admin created: who the server's own acts (the local agent's join token) are attributed to. */
+export async function oldestAdminId(db: Tx): Promise<string | null> {
+  const row = await db.user.findFirst({
+    where: { role: "admin" },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  return row?.id ?? null;
+}

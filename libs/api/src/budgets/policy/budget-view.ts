@@ -1,5 +1,5 @@
 import type { Budget } from "@stratavore/contracts";
-import { spendSince, type BudgetRow, type Tx } from "@stratavore/db";
+import { type BudgetRow, projectNameOf, spendSince, type Tx } from "@stratavore/db";
 import { periodBounds } from "./period.ts";
 
 /** A budget with its current-period usage, computed from the ledger (never a stored counter). */
@@ -40,7 +40,6 @@ export async function budgetView(db: Tx, row: BudgetRow, scopeLabel: string, now
 
 export async function scopeLabelOf(db: Tx, row: Pick<BudgetRow, "scope" | "scopeId">): Promise<string> {
   if (row.scope === "global" || !row.scopeId) return "all projects";
-  if (row.scope === "project")
-    return `project ${(await db.project.findUnique({ where: { id: row.scopeId }, select: { name: true } }))?.name ?? row.scopeId}`;
+  if (row.scope === "project") return `project ${(await projectNameOf(db, row.scopeId)) ?? row.scopeId}`;
   return `runner ${row.scopeId.slice(0, 8)}`;
 }

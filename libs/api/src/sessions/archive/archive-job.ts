@@ -1,6 +1,5 @@
-import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import { gzipSync } from "node:zlib";
-import { rawLines } from "@stratavore/db";
+import { forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { sha256 } from "./transcript-store.ts";
 
@@ -10,12 +9,7 @@ import { sha256 } from "./transcript-store.ts";
  * stay in the database meanwhile), so nothing is lost; passes are bounded.
  */
 export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<number> {
-  const due = await deps.db.$queryRaw<Array<{ id: string; projectId: string | null }>>`
-    SELECT s.id, s."projectId" FROM "Session" s
-     WHERE (s."archivedAt" IS NULL OR s."archivedAt" < s."lastMessageAt")
-       AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
-       AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
-     ORDER BY s."lastMessageAt" ASC NULLS FIRST LIMIT ${limit}`;
+  const due = await sessionsDueStoreCopy(deps.db, limit);
   let done = 0;
   for (const s of due) {
     try {
@@ -23,15 +17,7 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<n
       const body = gzipSync(Buffer.from(`${lines.join("\n")}\n`));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
       await deps.transcripts.put(key, body);
-      await deps.db.session.update({
-        where: { id: s.id },
-        data: {
-          transcriptKey: key,
-          transcriptSize: BigInt(body.length),
-          transcriptSha256: sha256(body),
-          archivedAt: new Date(),
-        },
-      });
+      await recordStoreCopy(deps.db, s.id, { key, sizeBytes: body.length, sha256: sha256(body) });
       // Semantic index, when configured; a failure here must not undo the archive.
       await deps.similarity
         ?.index(deps.db, s.id)
@@ -51,10 +37,7 @@ export async function applyRetention(deps: ApiDeps, days: number, now = new Date
   const keys = await deps.transcripts.olderThan(new Date(now.getTime() - days * 86_400_000));
   for (const key of keys) {
     await deps.transcripts.delete(key);
-    await deps.db.session.updateMany({
-      where: { transcriptKey: key },
-      data: { transcriptKey: null, transcriptSize: null, transcriptSha256: null },
-    });
+    await forgetStoreCopy(deps.db, key);
   }
   return keys.length;
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@stratavore/db";
+import { sessionOpeningLines, type Db } from "@stratavore/db";
 
 export interface ScoredSession {
   sessionId: string;
@@ -18,16 +18,10 @@ export interface SimilarityProvider {
 
 /** The text that stands for a session: its title and its first lines of conversation. */
 export async function sessionText(db: Db, sessionId: string, maxChars = 8000): Promise<string> {
-  const rows = await db.transcriptEntry.findMany({
-    where: { sessionId, type: { in: ["user", "assistant"] }, isSidechain: false, text: { not: "" } },
-    orderBy: [{ file: "asc" }, { offset: "asc" }],
-    take: 200,
-    select: { text: true },
-  });
   let out = "";
-  for (const r of rows) {
+  for (const text of await sessionOpeningLines(db, sessionId, 200)) {
     if (out.length >= maxChars) break;
-    out += `${r.text}\n`;
+    out += `${text}\n`;
   }
   return out.slice(0, maxChars);
 }

@@ -1,0 +1,45 @@
+import type { Tx } from "./tx.ts";
+
+export interface PriceOverrideRow {
+  modelPattern: string;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  longContextThreshold?: number | null;
+  longContextInputMultiplier?: number | null;
+  longContextOutputMultiplier?: number | null;
+  fastModeMultiplier?: number | null;
+}
+
+/** Admins' overrides, newest first (the first row of a pattern wins). */
+export function listPriceOverrides(db: Tx) {
+  return db.priceTable.findMany({ where: { isOverride: true }, orderBy: { effectiveFrom: "desc" } });
+}
+
+/** One override per model pattern: the new one replaces any earlier. */
+export async function replacePriceOverride(tx: Tx, version: string, p: PriceOverrideRow): Promise<void> {
+  await deletePriceOverride(tx, p.modelPattern);
+  await tx.priceTable.create({
+    data: {
+      version,
+      modelPattern: p.modelPattern,
+      inputPerMTok: p.input,
+      outputPerMTok: p.output,
+      cacheWrite5mPerMTok: p.cacheWrite5m,
+      cacheWrite1hPerMTok: p.cacheWrite1h,
+      cacheReadPerMTok: p.cacheRead,
+      longContextThreshold: p.longContextThreshold ?? null,
+      longContextMultiplierInput: p.longContextInputMultiplier ?? null,
+      longContextMultiplierOutput: p.longContextOutputMultiplier ?? null,
+      fastModeMultiplier: p.fastModeMultiplier ?? null,
+      isOverride: true,
+      effectiveFrom: new Date(),
+    },
+  });
+}
+
+export async function deletePriceOverride(tx: Tx, modelPattern: string): Promise<void> {
+  await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } });
+}

@@ -1,0 +1,77 @@
+import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
+import type { Tx } from "./tx.ts";
+
+/** Sessions whose runners have all ended and whose lines changed since their last store copy, oldest first. */
+export function sessionsDueStoreCopy(db: Tx, limit: number) {
+  return db.$queryRaw<Array<{ id: string; projectId: string | null }>>`
+    SELECT s.id, s."projectId" FROM "Session" s
+     WHERE (s."archivedAt" IS NULL OR s."archivedAt" < s."lastMessageAt")
+       AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
+       AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
+     ORDER BY s."lastMessageAt" ASC NULLS FIRST LIMIT ${limit}`;
+}
+
+export async function recordStoreCopy(
+  db: Tx,
+  id: string,
+  copy: { key: string; sizeBytes: number; sha256: string },
+): Promise<void> {
+  await db.session.update({
+    where: { id },
+    data: {
+      transcriptKey: copy.key,
+      transcriptSize: BigInt(copy.sizeBytes),
+      transcriptSha256: copy.sha256,
+      archivedAt: new Date(),
+    },
+  });
+}
+
+/** Retention deleted a store object: sessions that pointed at it no longer have a copy. */
+export async function forgetStoreCopy(db: Tx, key: string): Promise<void> {
+  await db.session.updateMany({
+    where: { transcriptKey: key },
+    data: { transcriptKey: null, transcriptSize: null, transcriptSha256: null },
+  });
+}
+
+export function storeCopyOf(db: Tx, id: string) {
+  return db.session.findUnique({
+    where: { id },
+    select: { transcriptKey: true, transcriptSha256: true, transcriptSize: true, archivedAt: true },
+  });
+}
+
+/** An imported session becomes resumable once it has archived lines (restore puts them on a node). */
+export async function markResumableIfArchived(db: Tx, sessionId: string): Promise<void> {
+  if (await db.transcriptEntry.count({ where: { sessionId } }))
+    await db.session.update({ where: { id: sessionId }, data: { resumable: true } });
+}
+
+/** The raw line of the session's last `cost-state` entry (claude's own running total). */
+export async function lastCostStateLine(db: Tx, sessionId: string): Promise<string | null> {
+  const last = await db.transcriptEntry.findFirst({
+    where: { sessionId, type: "cost-state" },
+    orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+    select: { rawLine: true },
+  });
+  return last?.rawLine ?? null;
+}
+
+/** The ledger of one session by model: tokens, dollars (null when nothing priced), any estimate. */
+export function sessionSpendByModel(db: Tx, sessionId: string) {
+  return db.$queryRaw<Array<{ model: string; tokens: bigint; usd: unknown; estimated: boolean }>>`
+    SELECT model, sum("totalTokens") AS tokens, sum("costUsd") AS usd, bool_or("costEstimated") AS estimated
+      FROM "UsageRecord" WHERE "sessionId" = ${sessionId} GROUP BY model`;
+}
+
+/** Title-less conversation text of a session, in file order: what stands for it in "find similar". */
+export async function sessionOpeningLines(db: Tx, sessionId: string, take: number): Promise<string[]> {
+  const rows = await db.transcriptEntry.findMany({
+    where: { sessionId, type: { in: ["user", "assistant"] }, isSidechain: false, text: { not: "" } },
+    orderBy: [{ file: "asc" }, { offset: "asc" }],
+    take,
+    select: { text: true },
+  });
+  return rows.map((r) => r.text);
+}
