@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import type { AgentEnv } from "@stratavore/agent";
+import { withSecretFiles } from "@stratavore/contracts";
 
 /** The only file of the agent app that reads process.env. */
 export function readAgentEnv(
-  env: Record<string, string | undefined> = process.env,
+  given: Record<string, string | undefined> = process.env,
 ): AgentEnv & { server?: string; joinToken?: string; dataDir?: string } {
+  const env = withSecretFiles(given, (path) => readFileSync(path, "utf8"));
   return {
     home: env.HOME,
     path: env.PATH,

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { addAgentFlags, buildAgentOptions, runAgentProcess } from "@stratavore/agent";
+import { addAgentFlags, buildAgentOptions, resolveJoinToken, runAgentProcess } from "@stratavore/agent";
 import { readAgentEnv } from "./env.ts";
 
 /** `node --import tsx apps/agent/src/main.ts --server URL --join-token T` (also `stratavore agent`). */
@@ -12,7 +12,8 @@ const program = addAgentFlags(
 ).action(async (flags) => {
   const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
     process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...meta }) + "\n");
-  await runAgentProcess(await buildAgentOptions(flags, env, log), flags.parentPid);
+  const joinToken = await resolveJoinToken(flags.joinToken, process.stdin);
+  await runAgentProcess(await buildAgentOptions({ ...flags, joinToken }, env, log), flags.parentPid);
 });
 
 program.parseAsync().catch((err: unknown) => {

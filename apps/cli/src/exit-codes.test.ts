@@ -27,6 +27,11 @@ describe("exitCodeFor", () => {
       JOIN_TOKEN_INVALID: 3,
       BUDGET_BLOCKED: 6,
       RATE_LIMITED: 1,
+      CROSS_SITE: 4,
+      UNSUPPORTED_MEDIA_TYPE: 2,
+      PAYLOAD_TOO_LARGE: 2,
+      SESSION_ENDED: 3,
+      WRONG_PASSWORD: 2,
       INTERNAL: 1,
     };
     for (const code of Object.keys(ERROR_CODES) as ErrorCode[])

@@ -17,6 +17,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 // code without touching the CLI.
 const BY_HTTP: Record<string, ExitCode> = {
   BAD_REQUEST: EXIT.usage,
+  PAYLOAD_TOO_LARGE: EXIT.usage,
+  UNSUPPORTED_MEDIA_TYPE: EXIT.usage,
   UNAUTHORIZED: EXIT.unauthenticated,
   FORBIDDEN: EXIT.forbidden,
   NOT_FOUND: EXIT.notFound,

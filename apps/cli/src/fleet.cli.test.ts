@@ -39,12 +39,12 @@ describe("nodes and join tokens", () => {
     expect(created.code, created.stderr).toBe(0);
     const secret = /Secret \(shown only now\): (svj_\S+)/.exec(created.stdout)?.[1];
     expect(secret).toMatch(/^svj_[\w-]{20,}$/);
-    expect(created.stdout).toContain(`  stratavore agent --server ${h.server.url} --join-token ${secret}\n`);
+    expect(created.stdout).toContain(`  STRATAVORE_JOIN_TOKEN=${secret} stratavore agent --server ${h.server.url}\n`);
     const id = /Created join token ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
 
     const json = JSON.parse((await cli(["join-token", "create", "--json"])).stdout);
     expect(json.secret).toMatch(/^svj_/);
-    expect(json.command).toBe(`stratavore agent --server ${h.server.url} --join-token ${json.secret}`);
+    expect(json.command).toBe(`STRATAVORE_JOIN_TOKEN=${json.secret} stratavore agent --server ${h.server.url}`);
     expect(json.token).toMatchObject({ usedAt: null, revokedAt: null });
 
     const listed = await cli(["join-token", "list", "--json"]);

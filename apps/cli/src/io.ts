@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
+import { terminalSafe } from "./terminal-safe.ts";
 
 /** The terminal, injected so commands never reach for globals and stay testable. */
 export interface Io {
@@ -25,8 +26,10 @@ export function processIo(): Io {
   };
 }
 
+/** Human output: everything printed passes terminalSafe (server text never drives the terminal). */
 export function print(io: Io, text: string): void {
-  io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  io.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
 }
 
 export function printJson(io: Io, value: unknown): void {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { print, type Io } from "./io.ts";
 import { isTtyOut } from "./terminal.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 /** -F: quit when it fits one screen; -R: keep colours; -X: leave the text on screen afterwards. */
 const DEFAULT_PAGER = "less -FRX";
@@ -15,7 +16,8 @@ export async function page(io: Io, text: string, opts: { pager?: string; enabled
   // Ctrl-C belongs to the pager (less ignores it); we must not die underneath it.
   const offInterrupt = io.onInterrupt(() => {});
   try {
-    const started = await runPager(io, command, text.endsWith("\n") ? text : `${text}\n`);
+    const safe = terminalSafe(text);
+    const started = await runPager(io, command, safe.endsWith("\n") ? safe : `${safe}\n`);
     if (!started) print(io, text);
   } finally {
     offInterrupt();

@@ -12,6 +12,7 @@ import { registerUsageCommand } from "./commands/usage-command.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 const ENVIRONMENT_HELP = `Environment:
   STRATAVORE_SERVER      server URL, overrides the stored login
@@ -54,7 +55,7 @@ export async function runCli(program: Command, argv: string[], ctx: CliContext):
     // Commander has already printed its message (or the help); only the exit code is ours.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const failure = toFailure(err);
-    ctx.io.stderr.write(`${failure.line}\n`);
+    ctx.io.stderr.write(`${terminalSafe(failure.line)}\n`);
     return failure.exitCode;
   }
 }

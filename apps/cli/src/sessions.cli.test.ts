@@ -224,6 +224,35 @@ describe("sessions", () => {
     },
   );
 
+  it("shows a transcript's escape sequences instead of passing them to the terminal (title, clear, OSC 8 link)", async () => {
+    const id = randomUUID();
+    const text = "before\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\ after";
+    const raw = JSON.stringify({
+      parentUuid: null,
+      type: "user",
+      uuid: randomUUID(),
+      timestamp: "2026-01-07T09:00:00.000Z",
+      message: { role: "user", content: text },
+    });
+    await archive(id, [{ raw, text }]);
+    await db.session.update({ where: { id }, data: { title: "title\x1b]0;owned\x07" } });
+    const shown = await cli(["session", "show", id]);
+    const listed = await cli(["sessions", "--project", project.name]);
+    for (const r of [shown, listed]) {
+      expect(r.code, r.stderr).toBe(0);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(r.stdout).not.toMatch(/[\x07\x1b]/);
+    }
+    expect(shown.stdout).toContain("before␛]0;pwned␇␛[2J␛]8;;https://evil.example␛\\link␛]8;;␛\\ after");
+    expect(listed.stdout).toContain("title␛]0;owned␇");
+    if (hasTtyRunner) {
+      const tty = await h.runInTty(["session", "show", id, "--no-pager"], { stdin: "", env: as(operator).env });
+      expect(tty.stdout).toContain("before␛]0;pwned␇");
+      expect(tty.stdout).not.toContain("\x1b]");
+      expect(tty.stdout).not.toContain("\x1b[2J");
+    }
+  });
+
   it("finds similar sessions", async () => {
     const similar = await json<{ session: SessionJson; score: number }[]>(["sessions", "similar", sessionId]);
     expect(Array.isArray(similar)).toBe(true);

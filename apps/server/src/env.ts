@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { withSecretFiles } from "@stratavore/contracts";
 import { z } from "zod";
 
 /** The only file of the server that reads process.env (DESIGN.md §9 rule 5). */
@@ -55,7 +57,7 @@ export type ServerEnv = ReturnType<typeof readEnv>;
 const SERVER_ONLY_ENV = /^(STRATAVORE_|DATABASE_URL$|QDRANT_|AWS_)/;
 
 export function readEnv(argv: string[] = process.argv, env: Record<string, string | undefined> = process.env) {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withSecretFiles(env, (path) => readFileSync(path, "utf8")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${lines}`);

@@ -11,6 +11,7 @@ import { createDb, insertUser } from "@stratavore/db";
 import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
+import { signInCookie } from "./testing/sign-in.ts";
 
 const adminEmail = uniqueEmail("server-admin");
 const adminPassword = "server-test-password";
@@ -20,22 +21,7 @@ let tmp: string;
 let adminToken: string;
 const sockets: Socket[] = [];
 
-async function signIn(email: string, password: string): Promise<{ status: number; cookie: string | null }> {
-  const csrfRes = await fetch(`${server.url}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = csrfRes.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const res = await fetch(`${server.url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-  return { status: res.status, cookie: session ? session.split(";")[0]! : null };
-}
+const signIn = (email: string, password: string) => signInCookie(server.url, email, password);
 
 function socket(opts: { token?: string; cookie?: string; origin?: string }): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -162,6 +148,6 @@ describe("one-port server", () => {
     const s = await socket({ cookie: cookie!, origin: new URL(server.url).origin });
     expect(s.connected).toBe(true);
     // A page on another port of the same host is "same site": the cookie goes along, the origin gives it away.
-    await expect(socket({ cookie: cookie!, origin: "http://127.0.0.1:5173" })).rejects.toThrow("FORBIDDEN");
+    await expect(socket({ cookie: cookie!, origin: "http://127.0.0.1:5173" })).rejects.toThrow("CROSS_SITE");
   });
 });

@@ -13,6 +13,7 @@ import {
   embeddingsProvider,
   FilesystemStore,
   LoginRateLimiter,
+  AccessWatch,
   QdrantVectorStore,
   S3Store,
   startReconciler,
@@ -75,8 +76,10 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const similarity = env.embeddings
     ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey))
     : undefined;
+  const access = new AccessWatch();
   const deps: ApiDeps = {
     db,
+    access,
     config,
     log,
     fleet,
@@ -93,7 +96,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     dispatch(
       {
         trpc: createTrpcHandler(deps, env.trustProxy),
-        auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config), env.trustProxy),
+        auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config, access), env.trustProxy),
         upload: createTranscriptUploadHandler(deps),
         ready: () => pingDb(db),
         web: async (req, res) => {

@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@stratavore/api-client";
+import { TRPC_MAX_BATCH } from "@stratavore/contracts";
 import { TRPCProvider } from "./trpc";
 
 function isAuthError(err: unknown): boolean {
@@ -22,7 +23,9 @@ export function Providers({ children }: { children: ReactNode }) {
       }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: TRPC_MAX_BATCH })],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

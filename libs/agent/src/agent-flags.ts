@@ -11,6 +11,19 @@ const list = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** `--join-token -`: the token comes from stdin (first line), never from argv. */
+export async function resolveJoinToken(
+  flag: string | undefined,
+  stdin: AsyncIterable<Buffer | string>,
+): Promise<string | undefined> {
+  if (flag !== "-") return flag;
+  let text = "";
+  for await (const chunk of stdin) text += chunk.toString();
+  const token = text.split("\n")[0]?.trim();
+  if (!token) throw new Error("--join-token - read nothing from stdin.");
+  return token;
+}
+
 /** The agent's flags, shared by `apps/agent` and `stratavore agent` so the two cannot drift. */
 export function addAgentFlags(
   command: Command,
@@ -18,7 +31,11 @@ export function addAgentFlags(
 ): Command {
   return command
     .requiredOption("--server <url>", "server URL", defaults.server)
-    .option("--join-token <token>", "single-use join token (needed only the first time)", defaults.joinToken)
+    .option(
+      "--join-token <token>",
+      "single-use join token, needed only the first time; '-' reads it from stdin. Prefer STRATAVORE_JOIN_TOKEN or '-': an argument is visible to every user in `ps`",
+      defaults.joinToken,
+    )
     .option(
       "--data-dir <dir>",
       "node credential, runner logs and spool (default ~/.stratavore/agent)",

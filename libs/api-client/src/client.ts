@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@stratavore/api";
+import { TRPC_MAX_BATCH } from "@stratavore/contracts";
 
 export interface ApiClientOptions {
   /** Server base URL, e.g. http://127.0.0.1:3000 */
@@ -18,6 +19,7 @@ export function createApiClient(opts: ApiClientOptions) {
       httpBatchLink({
         url: `${base}/api/trpc`,
         transformer: superjson,
+        maxItems: TRPC_MAX_BATCH,
         headers: () => (opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
         fetch: opts.fetch,
       }),

@@ -1,4 +1,5 @@
 import type { Db } from "@stratavore/db";
+import type { AccessWatch } from "./auth/access-watch.ts";
 import type { ApiConfig } from "./config.ts";
 import type { Fleet } from "./fleet/fleet.ts";
 import type { RealtimeBus } from "./realtime/bus.ts";
@@ -11,6 +12,8 @@ export interface ApiDeps {
   bus: RealtimeBus;
   config: ApiConfig;
   fleet: Fleet;
+  /** Told when a user's access changed, so open sockets are re-checked at once. */
+  access: AccessWatch;
   transcripts: TranscriptStore;
   /** Days after which archived transcript objects are deleted; null keeps them. */
   transcriptRetentionDays?: number | null;

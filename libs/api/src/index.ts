@@ -3,6 +3,7 @@ export { appRouter, createCaller, type AppRouter } from "./app/app-router.ts";
 export type { ApiDeps, Context } from "./trpc/context.ts";
 export type { Principal } from "./auth/principal.ts";
 export { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from "./auth/login-rate-limit.ts";
+export { AccessWatch } from "./auth/access-watch.ts";
 export { buildAuthOptions } from "./auth/next-auth-options.ts";
 export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { resolvePrincipal } from "./auth/resolve-principal.ts";

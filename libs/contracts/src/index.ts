@@ -17,3 +17,4 @@ export * from "./realtime/checked-ack.ts";
 export * from "./pricing/shipped-prices.ts";
 export * from "./pricing/cost.ts";
 export * from "./transcript/content-blocks.ts";
+export * from "./config/secret-files.ts";

@@ -24,3 +24,5 @@ export * from "./repositories/ledger-reprice.ts";
 export * from "./repositories/session-archive.ts";
 export * from "./repositories/session-similarity.ts";
 export * from "./repositories/session-import.ts";
+export * from "./repositories/login-sessions.ts";
+export { isUuid } from "./repositories/ids.ts";

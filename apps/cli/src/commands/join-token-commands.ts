@@ -1,13 +1,10 @@
 import type { Command } from "commander";
+import { agentCommandLine } from "@stratavore/contracts";
 import { print, printJson } from "../io.ts";
 import { joinTokenTable } from "../node-view.ts";
 import { positiveInt, type CliContext } from "../options.ts";
 import { formatDate } from "../output.ts";
 import { clientFor, connect, resolveConnection } from "../session.ts";
-
-/** What to run on the new machine; the agent dials this same server. */
-export const agentCommandLine = (server: string, secret: string) =>
-  `stratavore agent --server ${server} --join-token ${secret}`;
 
 const isLoopback = (server: string) => /^(localhost|127\.[\d.]+|\[::1\])$/.test(new URL(server).hostname);
 

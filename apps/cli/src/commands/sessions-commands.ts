@@ -180,8 +180,9 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       const id = await resolveSessionOrRunner(api, ref);
       const { content } = await api.sessions.export.query({ id, format: opts.format });
       if (!opts.output) {
-        // Exactly the content for a pipe; a terminal gets the prompt back on a line of its own.
-        io.stdout.write(isTtyOut(io.stdout) && content && !content.endsWith("\n") ? `${content}\n` : content);
+        // Exactly the content for a pipe; a terminal gets it made safe, and the prompt back on a line of its own.
+        if (!isTtyOut(io.stdout)) io.stdout.write(content);
+        else if (content) print(io, content);
         return;
       }
       const path = resolve(opts.output);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCaller, Fleet, hashPassword, MemoryBus, type Context } from "@stratavore/api";
+import { AccessWatch, createCaller, Fleet, hashPassword, MemoryBus, type Context } from "@stratavore/api";
 import type { Role, TokenScope } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
@@ -87,6 +87,7 @@ export class CliHarness {
       log: () => undefined,
       ip: "127.0.0.1",
       fleet: new Fleet(),
+      access: new AccessWatch(),
       transcripts: server.deps.transcripts,
     };
     return new CliHarness(bin, server, db, ctx, tmp, passwordHash);

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { createCaller, FilesystemStore, Fleet, hashPassword, MemoryBus } from "@stratavore/api";
+import { AccessWatch, createCaller, FilesystemStore, Fleet, hashPassword, MemoryBus } from "@stratavore/api";
 import { createApiClient } from "@stratavore/api-client";
 import { createDb, insertUser } from "@stratavore/db";
 import { freePortForTests, startTestPostgres, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
@@ -142,6 +142,7 @@ describe("faults", () => {
       log: () => undefined,
       ip: "127.0.0.1",
       fleet: new Fleet(),
+      access: new AccessWatch(),
       transcripts: new FilesystemStore(join(tmp, "transcripts")),
       principal: { user, via: "session", scopes: ["read", "write"] },
     });

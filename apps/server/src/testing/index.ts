@@ -9,3 +9,4 @@ export { deriveKey } from "../secrets.ts";
 export { startServer, type RunningServer } from "../server.ts";
 export { hostPath } from "./env.ts";
 export { FAKE_CLAUDE, FleetHarness, spawnAgent, waitFor, type AgentProcess } from "./fleet-harness.ts";
+export { signInCookie } from "./sign-in.ts";

@@ -1,3 +1,4 @@
+export { agentCommandLine } from "@stratavore/contracts";
 import type { JoinToken } from "@stratavore/contracts";
 
 export type JoinTokenState = "revoked" | "used" | "expired" | "unused";
@@ -8,7 +9,3 @@ export function joinTokenState(t: JoinToken, now: number): JoinTokenState {
   if (t.usedAt) return "used";
   return t.expiresAt.getTime() <= now ? "expired" : "unused";
 }
-
-/** The exact command that joins a machine, as the CLI prints it (apps/cli join-token-commands). */
-export const agentCommandLine = (server: string, secret: string) =>
-  `stratavore agent --server ${server} --join-token ${secret}`;

@@ -104,6 +104,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("node:status", fleet.nodeStatus);
     socket.on("usage:update", usage.usageUpdate);
     socket.on("budget:update", usage.budgetUpdate);
+    // Signed out elsewhere, password changed, access revoked: asking who we are again sends
+    // the page to the login screen (RequireAuth) instead of leaving it silently offline.
+    socket.on("session:ended", () => void qc.invalidateQueries({ queryKey: trpc.auth.whoami.queryKey() }));
     return () => {
       cancelCatchUp();
       socket.disconnect();

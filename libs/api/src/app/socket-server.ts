@@ -16,15 +16,24 @@ import {
 import { runnerNode } from "../runners/runner-lifecycle.ts";
 import { attachAgentNamespace } from "../nodes/agent-namespace.ts";
 import type { Principal } from "../auth/principal.ts";
-import { resolvePrincipal } from "../auth/resolve-principal.ts";
+import { resolvePrincipal, type Credentials } from "../auth/resolve-principal.ts";
+import { isSameOrigin } from "../auth/same-origin.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
 
 interface SocketData {
   principal: Principal;
+  /** What the handshake presented, so the principal can be resolved again. */
+  credentials: Credentials;
+  /** When the principal was last resolved (ms). */
+  checkedAt: number;
 }
 
+/** A privileged event re-resolves a principal older than this (holds across server instances). */
+const RECHECK_MS = 1000;
+
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
 
 /**
  * Socket.IO on the same HTTP server. The handshake must carry the session cookie or an API
@@ -38,23 +47,49 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
-      const principal = await resolvePrincipal(deps.db, deps.config.authSecret, {
-        cookieHeader: socket.handshake.headers.cookie,
-        bearer: token,
-      });
+      const credentials: Credentials = { cookieHeader: socket.handshake.headers.cookie, bearer: token };
+      const principal = await resolvePrincipal(deps.db, deps.config.authSecret, credentials);
       if (!principal) return next(Object.assign(new Error("UNAUTHENTICATED"), { data: { code: "UNAUTHENTICATED" } }));
       // A cookie rides along with requests from other sites' pages too (another port or a
       // sibling subdomain is "same site"): a browser handshake must come from our own origin.
-      const origin = socket.handshake.headers.origin;
-      const allowed = deps.config.allowedOrigins;
-      if (principal.via === "session" && origin && allowed && !allowed.includes(origin)) {
-        return next(Object.assign(new Error("FORBIDDEN"), { data: { code: "FORBIDDEN" } }));
+      if (principal.via === "session" && !isSameOrigin(socket.handshake.headers, deps.config.allowedOrigins)) {
+        return next(Object.assign(new Error("CROSS_SITE"), { data: { code: "CROSS_SITE" } }));
       }
       socket.data.principal = principal;
+      socket.data.credentials = credentials;
+      socket.data.checkedAt = Date.now();
       next();
     } catch {
       next(Object.assign(new Error("INTERNAL"), { data: { code: "INTERNAL" } }));
     }
+  });
+
+  /**
+   * The socket's rights now: resolved again when older than RECHECK_MS (or when forced). A
+   * socket whose token was revoked, whose sign-in ended or whose user was disabled is
+   * disconnected; a demoted user's socket keeps watching with the lesser role.
+   */
+  const recheck = async (socket: RealtimeSocket, force = false): Promise<Principal | null> => {
+    if (!force && Date.now() - socket.data.checkedAt < RECHECK_MS) return socket.data.principal;
+    const principal = await resolvePrincipal(deps.db, deps.config.authSecret, socket.data.credentials);
+    if (!principal) {
+      socket.emit("session:ended", { reason: "Your access was revoked or your sign-in ended." });
+      socket.disconnect(true);
+      return null;
+    }
+    socket.data.principal = principal;
+    socket.data.checkedAt = Date.now();
+    return principal;
+  };
+  deps.access.onChange((userId) => {
+    for (const socket of io.of("/").sockets.values())
+      if (socket.data.principal?.user.id === userId) {
+        // Stale at once, so an event racing the re-check below resolves afresh too.
+        socket.data.checkedAt = 0;
+        recheck(socket, true).catch((err: unknown) =>
+          deps.log("error", "re-checking a socket's access failed", { userId, error: String(err) }),
+        );
+      }
   });
 
   io.on("connection", (socket) => {
@@ -93,7 +128,8 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       raw: unknown,
       schema: typeof runnerInputMessage | typeof runnerResizeMessage,
     ): Promise<CommandAck> => {
-      const { principal } = socket.data;
+      const principal = await recheck(socket);
+      if (!principal) return { ok: false, code: "UNAUTHENTICATED", message: "Your access has ended." };
       if (!roleAtLeast(principal.user.role, "operator") || !principal.scopes.includes("write"))
         return { ok: false, code: "FORBIDDEN", message: "Viewers cannot type into runners." };
       const parsed = schema.safeParse(raw);

@@ -1,7 +1,8 @@
 import type { AuthOptions } from "next-auth";
 import credentialsModule from "next-auth/providers/credentials";
 import { AppError } from "@stratavore/contracts";
-import type { Db } from "@stratavore/db";
+import { endLoginSession, insertLoginSession, isUuid, type Db } from "@stratavore/db";
+import type { AccessWatch } from "./access-watch.ts";
 import type { ApiConfig } from "../config.ts";
 import { verifyCredentials } from "./credentials.ts";
 import type { LoginRateLimiter } from "./login-rate-limit.ts";
@@ -13,7 +14,12 @@ export const CLIENT_IP_HEADER = "x-stratavore-client-ip";
 const CredentialsProvider =
   (credentialsModule as unknown as { default?: typeof credentialsModule }).default ?? credentialsModule;
 
-export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiConfig): AuthOptions {
+export function buildAuthOptions(
+  db: Db,
+  limiter: LoginRateLimiter,
+  config: ApiConfig,
+  access: AccessWatch,
+): AuthOptions {
   return {
     secret: config.authSecret,
     session: { strategy: "jwt", maxAge: config.sessionMaxAgeSeconds },
@@ -32,7 +38,15 @@ export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiC
               password: credentials?.password,
               ip,
             });
-            return user ? { id: user.id, email: user.email, name: user.name } : null;
+            if (!user) return null;
+            // Each sign-in is a row; the cookie carries its id and works only while it is open.
+            const sid = await insertLoginSession(db, {
+              userId: user.id,
+              expiresAt: new Date(Date.now() + config.sessionMaxAgeSeconds * 1000),
+              userAgent: typeof req?.headers?.["user-agent"] === "string" ? req.headers["user-agent"] : null,
+              ip,
+            });
+            return { id: user.id, email: user.email, name: user.name, sid };
           } catch (err) {
             // next-auth passes the thrown message to the login page as `error`.
             if (err instanceof AppError) throw new Error(err.code);
@@ -42,9 +56,18 @@ export function buildAuthOptions(db: Db, limiter: LoginRateLimiter, config: ApiC
       }),
     ],
     callbacks: {
-      // The token carries only the user id; role and disabled state are read per request.
-      jwt: ({ token, user }) => (user ? { ...token, sub: user.id } : token),
+      // The token carries the user id and the sign-in's id; role, disabled state and whether
+      // the sign-in is still open are read per request.
+      jwt: ({ token, user }) => (user ? { ...token, sub: user.id, sid: (user as { sid?: string }).sid } : token),
       session: ({ session, token }) => ({ ...session, userId: token.sub }),
+    },
+    events: {
+      // Sign-out ends the sign-in server-side: a copied cookie stops working with it.
+      async signOut({ token }) {
+        const sid = typeof token?.sid === "string" ? token.sid : null;
+        if (sid && isUuid(sid)) await endLoginSession(db, sid, "signed_out");
+        if (token?.sub) access.changed(token.sub);
+      },
     },
   };
 }

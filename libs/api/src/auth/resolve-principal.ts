@@ -1,7 +1,15 @@
 import { parse as parseCookies } from "cookie";
 import { decode } from "next-auth/jwt";
 import type { TokenScope } from "@stratavore/contracts";
-import { findUsableApiToken, findUserById, touchApiToken, type Db } from "@stratavore/db";
+import {
+  findUsableApiToken,
+  findUserById,
+  isLoginSessionOpen,
+  isUuid,
+  touchApiToken,
+  touchLoginSession,
+  type Db,
+} from "@stratavore/db";
 import { hashApiToken, looksLikeApiToken } from "./api-token-secret.ts";
 import { SESSION_SCOPES, type Principal } from "./principal.ts";
 
@@ -26,7 +34,13 @@ async function resolveApiToken(db: Db, secret: string): Promise<Principal | null
   const user = await findUserById(db, token.userId);
   if (!user || user.disabled) return null;
   await touchApiToken(db, token.id);
-  return { user, via: "token", scopes: token.scopes as TokenScope[], tokenId: token.id };
+  return {
+    user,
+    via: "token",
+    scopes: token.scopes as TokenScope[],
+    tokenId: token.id,
+    tokenExpiresAt: token.expiresAt,
+  };
 }
 
 async function resolveSessionCookie(db: Db, secret: string, cookieHeader: string): Promise<Principal | null> {
@@ -35,10 +49,14 @@ async function resolveSessionCookie(db: Db, secret: string, cookieHeader: string
   if (!raw) return null;
   // decode() verifies the signature and the expiry; it throws on tampering.
   const payload = await decode({ token: raw, secret }).catch(() => null);
-  if (!payload?.sub) return null;
+  // A cookie is honoured only while its sign-in is open: sign-out and password changes end it.
+  const sid = typeof payload?.sid === "string" ? payload.sid : null;
+  if (!payload?.sub || !sid || !isUuid(sid)) return null;
+  if (!(await isLoginSessionOpen(db, sid, payload.sub))) return null;
   const user = await findUserById(db, payload.sub);
   if (!user || user.disabled) return null;
-  return { user, via: "session", scopes: SESSION_SCOPES };
+  await touchLoginSession(db, sid);
+  return { user, via: "session", scopes: SESSION_SCOPES, sessionId: sid };
 }
 
 export function bearerFrom(authorization: string | undefined): string | undefined {

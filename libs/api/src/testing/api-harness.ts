@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilesystemStore } from "../sessions/archive/transcript-store.ts";
 import { Fleet } from "../fleet/fleet.ts";
+import { AccessWatch } from "../auth/access-watch.ts";
 import { MemoryBus } from "../realtime/bus.ts";
 import { createCaller } from "../app/app-router.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -21,6 +22,7 @@ export function createHarness(databaseUrl: string) {
   const deps: ApiDeps = {
     db,
     bus,
+    access: new AccessWatch(),
     config: {
       authSecret: "test-secret-test-secret-test-secret!!",
       auditKey: "audit-key",

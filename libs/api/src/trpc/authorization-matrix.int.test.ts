@@ -22,6 +22,14 @@ let victimId = "";
 const cases: Case[] = [
   { name: "system.health", minRole: "anonymous", mutation: false, call: (a) => a.system.health() },
   { name: "auth.whoami", minRole: "viewer", mutation: false, call: (a) => a.auth.whoami() },
+  { name: "auth.sessions", minRole: "viewer", mutation: false, call: (a) => a.auth.sessions() },
+  {
+    name: "auth.changePassword",
+    minRole: "viewer",
+    mutation: true,
+    call: (a) => a.auth.changePassword({ currentPassword: "not-the-password", newPassword: "another-long-one" }),
+  },
+  { name: "auth.signOutEverywhere", minRole: "viewer", mutation: true, call: (a) => a.auth.signOutEverywhere() },
   { name: "projects.list", minRole: "viewer", mutation: false, call: (a) => a.projects.list({}) },
   { name: "projects.get", minRole: "viewer", mutation: false, call: (a) => a.projects.get({ ref: projectName }) },
   {

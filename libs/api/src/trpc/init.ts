@@ -2,6 +2,7 @@ import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { AppError, roleAtLeast, type Role } from "@stratavore/contracts";
 import type { Context } from "./context.ts";
+import { checkInputHygiene } from "./input-hygiene.ts";
 import { toAppError, toTrpcError, type Issue } from "./translate-error.ts";
 
 const t = initTRPC.context<Context>().create({
@@ -38,7 +39,13 @@ const errorMiddleware = t.middleware(async ({ ctx, next, path, type }) => {
   throw toTrpcError(app);
 });
 
-export const publicProcedure = t.procedure.use(errorMiddleware);
+/** Before any schema: no NUL, no prototype keys, bounded depth (input-hygiene.ts). */
+const hygieneMiddleware = t.middleware(async ({ next, getRawInput }) => {
+  checkInputHygiene(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMiddleware).use(hygieneMiddleware);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next, type }) => {
   if (!ctx.principal) throw new AppError("UNAUTHENTICATED");

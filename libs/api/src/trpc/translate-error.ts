@@ -18,7 +18,8 @@ const APP_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
   BAD_REQUEST: "VALIDATION",
   PARSE_ERROR: "VALIDATION",
   METHOD_NOT_SUPPORTED: "VALIDATION",
-  PAYLOAD_TOO_LARGE: "VALIDATION",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
 };
 
 /**
@@ -43,6 +44,7 @@ export function toAppError(error: TRPCError): AppError {
   const mapped = APP_CODE_FOR_TRPC[error.code];
   if (mapped && !cause) return new AppError(mapped, error.message);
   if (mapped === "VALIDATION") return new AppError("VALIDATION", "The request body could not be read.");
+  if (mapped) return new AppError(mapped);
   return new AppError("INTERNAL");
 }
 

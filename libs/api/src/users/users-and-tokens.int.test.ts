@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { appendEvent, createDb, verifyEventChain } from "@stratavore/db";
+import { appendEvent, createDb, insertLoginSession, verifyEventChain } from "@stratavore/db";
 import { createScratchDatabase, uniqueEmail } from "@stratavore/db/testing";
 import { verifyCredentials } from "../auth/credentials.ts";
 import { LoginRateLimiter } from "../auth/login-rate-limit.ts";
@@ -31,20 +31,37 @@ describe("users", () => {
     expect((await api.users.list()).some((u) => u.id === user.id)).toBe(true);
   });
 
-  it("disabling blocks login and API access; re-enabling restores it; an admin cannot disable themselves", async () => {
+  it("disabling blocks login and API access and ends sign-ins; re-enabling restores login, not old cookies; an admin cannot disable themselves", async () => {
     const { api, user: admin } = await h.as("admin");
     const target = await h.createUser("operator");
+    const cookieFor = async () => {
+      const sid = await insertLoginSession(h.db, {
+        userId: target.id,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        userAgent: null,
+        ip: null,
+      });
+      return `next-auth.session-token=${await encode({ token: { sub: target.id, sid }, secret: h.deps.config.authSecret })}`;
+    };
+    const before = await cookieFor();
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader: before })).toMatchObject({
+      via: "session",
+      user: { id: target.id },
+    });
+    // A cookie without a sign-in id (what a stateless JWT used to be) is not honoured.
+    const stateless = `next-auth.session-token=${await encode({ token: { sub: target.id }, secret: h.deps.config.authSecret })}`;
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader: stateless })).toBeNull();
     await api.users.setDisabled({ id: target.id, disabled: true });
     expect(
       await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" }),
     ).toBeNull();
-    const cookieHeader = `next-auth.session-token=${await encode({ token: { sub: target.id }, secret: h.deps.config.authSecret })}`;
-    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader })).toBeNull();
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader: before })).toBeNull();
     await api.users.setDisabled({ id: target.id, disabled: false });
     expect(
       await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.2" }),
     ).toMatchObject({ id: target.id });
-    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader })).toMatchObject({
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader: before })).toBeNull();
+    expect(await resolvePrincipal(h.db, h.deps.config.authSecret, { cookieHeader: await cookieFor() })).toMatchObject({
       via: "session",
       user: { id: target.id },
     });

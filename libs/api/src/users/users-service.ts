@@ -1,6 +1,7 @@
 import { AppError, type Role, type User } from "@stratavore/contracts";
 import {
   countEnabledAdmins,
+  endUserLoginSessions,
   type Db,
   findUserById,
   insertUser,
@@ -51,12 +52,14 @@ async function mustFind(db: Tx, id: string): Promise<User> {
 
 export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: string, disabled: boolean): Promise<User> {
   if (disabled && id === actor.user.id) throw new AppError("CANNOT_DISABLE_SELF");
-  return inTransaction(deps.db, deps.bus, async (tx) => {
+  const user = await inTransaction(deps.db, deps.bus, async (tx) => {
     const user = await mustFind(tx, id);
     // Serialise admin changes so two requests cannot disable the last two admins at once.
     await lockAdminChanges(tx);
     if (disabled && user.role === "admin" && (await countEnabledAdmins(tx, id)) === 0) throw new AppError("LAST_ADMIN");
     const updated = await updateUser(tx, id, { disabledAt: disabled ? new Date() : null });
+    // Enabling the account again must not revive the cookies it had.
+    if (disabled) await endUserLoginSessions(tx, id, "disabled");
     await audit(tx, deps.config.auditKey, actor, {
       type: disabled ? "user.disabled" : "user.enabled",
       entityType: "user",
@@ -64,10 +67,12 @@ export async function setUserDisabled(deps: ApiDeps, actor: Principal, id: strin
     });
     return updated;
   });
+  deps.access.changed(id);
+  return user;
 }
 
 export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, role: Role): Promise<User> {
-  return inTransaction(deps.db, deps.bus, async (tx) => {
+  const changed = await inTransaction(deps.db, deps.bus, async (tx) => {
     const user = await mustFind(tx, id);
     await lockAdminChanges(tx);
     if (user.role === "admin" && role !== "admin" && (await countEnabledAdmins(tx, id)) === 0)
@@ -81,16 +86,28 @@ export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, r
     });
     return updated;
   });
+  // A demoted operator's open terminal must stop taking input now, not at its next sign-in.
+  deps.access.changed(id);
+  return changed;
 }
 
 export async function resetUserPassword(deps: ApiDeps, actor: Principal, id: string, password: string): Promise<User> {
   const passwordHash = await hashPassword(password);
-  return inTransaction(deps.db, deps.bus, async (tx) => {
+  const user = await inTransaction(deps.db, deps.bus, async (tx) => {
     await mustFind(tx, id);
     const updated = await updateUser(tx, id, { passwordHash });
-    await audit(tx, deps.config.auditKey, actor, { type: "user.password_reset", entityType: "user", entityId: id });
+    // A reset is for a password someone else may know: every sign-in with it ends.
+    const ended = await endUserLoginSessions(tx, id, "password_reset");
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "user.password_reset",
+      entityType: "user",
+      entityId: id,
+      data: { endedSessions: ended },
+    });
     return updated;
   });
+  deps.access.changed(id);
+  return user;
 }
 
 /** First start: creates the admin when no user exists. Returns null when users already exist. */

@@ -28,6 +28,14 @@ export const ERROR_CODES = {
   JOIN_TOKEN_INVALID: { http: "UNAUTHORIZED", message: "The join token is unknown, used, revoked or expired." },
   BUDGET_BLOCKED: { http: "PRECONDITION_FAILED", message: "A budget has reached its limit." },
   RATE_LIMITED: { http: "TOO_MANY_REQUESTS", message: "Too many attempts; try again later." },
+  CROSS_SITE: {
+    http: "FORBIDDEN",
+    message: "Refused: a signed-in browser may only change things from this dashboard's own pages.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: { http: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json." },
+  PAYLOAD_TOO_LARGE: { http: "PAYLOAD_TOO_LARGE", message: "The request is too large." },
+  SESSION_ENDED: { http: "UNAUTHORIZED", message: "This sign-in has ended; sign in again." },
+  WRONG_PASSWORD: { http: "BAD_REQUEST", message: "The current password is not correct." },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;
 

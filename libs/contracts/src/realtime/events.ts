@@ -47,6 +47,9 @@ export const importProgressEvent = z.object({
   error: z.string().nullable(),
 });
 
+/** Sent to one socket just before the server disconnects it: its access was revoked or its sign-in ended. */
+export const sessionEndedEvent = z.object({ reason: z.string() });
+
 export const serverEventSchemas = {
   "project:upsert": projectUpsertEvent,
   "project:delete": projectDeleteEvent,
@@ -57,6 +60,7 @@ export const serverEventSchemas = {
   "usage:update": usageUpdateEvent,
   "budget:update": budgetUpdateEvent,
   "import:progress": importProgressEvent,
+  "session:ended": sessionEndedEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;
@@ -91,6 +95,19 @@ export type ClientToServerEvents = {
   "runner:input": (payload: z.infer<typeof runnerInputMessage>, ack?: (res: CommandAck) => void) => void;
   "runner:resize": (payload: z.infer<typeof runnerResizeMessage>, ack?: (res: CommandAck) => void) => void;
 };
+
+/** Every client → server event, for the authorization matrix (kept equal to the type by `satisfies`). */
+export const CLIENT_EVENTS = [
+  "subscribe",
+  "unsubscribe",
+  "runner:attach",
+  "runner:detach",
+  "runner:input",
+  "runner:resize",
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+type MissingClientEvent = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENTS)[number]>;
+/** Fails to compile when an event is added to ClientToServerEvents but not to CLIENT_EVENTS. */
+export const clientEventsComplete: MissingClientEvent extends never ? true : false = true;
 
 /** Rooms: `fleet` carries list-level events every signed-in user may read. */
 export const ROOMS = {

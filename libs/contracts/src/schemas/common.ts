@@ -3,10 +3,22 @@ import { z } from "zod";
 export const uuidSchema = z.uuid();
 export const isoDate = z.date();
 
+/**
+ * A date a client may send: from 1970 to 9999. JavaScript dates reach year ±275,760, far past
+ * what PostgreSQL's timestamp holds, so an unbounded one is a 500 waiting to happen.
+ */
+export const boundedDate = z.coerce
+  .date()
+  .min(new Date("1970-01-01T00:00:00Z"), "must be in 1970 or later")
+  .max(new Date("9999-12-31T23:59:59Z"), "must be before the year 10000");
+
 /** Paging for list endpoints: a cursor is the last row's id. */
 export const pageInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+
+/** Calls per batched tRPC request: the server refuses more, the clients' batch links send no more. */
+export const TRPC_MAX_BATCH = 50;
 
 export const okOutput = z.object({ ok: z.literal(true) });

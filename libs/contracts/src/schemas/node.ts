@@ -68,3 +68,10 @@ export const joinTokenCreateInput = z.object({
 export const joinTokenCreateOutput = z.object({ token: joinTokenSchema, secret: z.string() });
 export const joinTokenListOutput = z.array(joinTokenSchema);
 export const joinTokenIdInput = z.object({ id: z.uuid() });
+
+/**
+ * What to run on a new machine. The token goes in the environment, not an argument: arguments
+ * are readable by every user of that machine (`ps`), environments only by the agent's own.
+ */
+export const agentCommandLine = (server: string, secret: string): string =>
+  `STRATAVORE_JOIN_TOKEN=${secret} stratavore agent --server ${server}`;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedDate } from "./common.ts";
 import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
 /** One transcript line as archived: searchable text plus the original bytes and position. */
@@ -46,8 +47,8 @@ export const sessionListInput = z
   .object({
     project: z.string().trim().max(100).optional(),
     node: z.string().trim().max(100).optional(),
-    since: z.coerce.date().optional(),
-    until: z.coerce.date().optional(),
+    since: boundedDate.optional(),
+    until: boundedDate.optional(),
     search: z.string().trim().max(200).optional(),
     sort: z.enum(["recent", "oldest", "cost", "messages"]).default("recent"),
     limit: z.number().int().min(1).max(200).default(50),

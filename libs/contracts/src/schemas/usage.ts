@@ -1,5 +1,6 @@
 import { projectPathSchema } from "./project.ts";
 import { z } from "zod";
+import { boundedDate } from "./common.ts";
 
 /**
  * One API response as counted from a transcript (DESIGN §3). `messageId` is the ledger key:
@@ -14,6 +15,12 @@ const ledgerText = (min: number, max: number) =>
     .min(min)
     .max(max)
     .refine((s) => !s.includes("\u0000"), "Must not contain NUL characters");
+/**
+ * Per response. A trillion tokens is a million times any real response and keeps sums exact in
+ * a double; request counts fit the int4 columns.
+ */
+const tokenCount = z.number().int().min(0).max(1e12);
+const requestCount = z.number().int().min(0).max(1_000_000);
 export const usageRecordSchema = z.object({
   messageId: ledgerText(1, 200),
   requestId: ledgerText(0, 200).nullable(),
@@ -21,13 +28,13 @@ export const usageRecordSchema = z.object({
   model: ledgerText(1, 200),
   serviceTier: ledgerText(0, 50).nullable(),
   speed: ledgerText(0, 50).nullable(),
-  inputTokens: z.number().int().min(0),
-  outputTokens: z.number().int().min(0),
-  cacheWrite5mTokens: z.number().int().min(0),
-  cacheWrite1hTokens: z.number().int().min(0),
-  cacheReadTokens: z.number().int().min(0),
-  webSearchRequests: z.number().int().min(0),
-  webFetchRequests: z.number().int().min(0),
+  inputTokens: tokenCount,
+  outputTokens: tokenCount,
+  cacheWrite5mTokens: tokenCount,
+  cacheWrite1hTokens: tokenCount,
+  cacheReadTokens: tokenCount,
+  webSearchRequests: requestCount,
+  webFetchRequests: requestCount,
   isSidechain: z.boolean(),
   occurredAt: z.string().datetime({ offset: true }),
 });
@@ -48,8 +55,8 @@ export const usageGroupBy = z.enum(["day", "week", "month", "model", "project", 
 export const usageQueryInput = z.object({
   project: z.string().trim().max(100).optional(),
   runnerId: z.uuid().optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
+  since: boundedDate.optional(),
+  until: boundedDate.optional(),
   by: usageGroupBy.default("day"),
   limit: z.number().int().min(1).max(1000).default(100),
 });
@@ -87,7 +94,7 @@ export const importedSessionSchema = z.object({
   title: z.string().max(500).nullable(),
   firstAt: z.string().datetime({ offset: true }).nullable(),
   lastAt: z.string().datetime({ offset: true }).nullable(),
-  messageCount: z.number().int().min(0),
+  messageCount: z.number().int().min(0).max(1_000_000_000),
   records: z.array(usageRecordSchema).max(20_000),
 });
 export const usageImportInput = z.object({ sessions: z.array(importedSessionSchema).min(1).max(50) });
@@ -97,17 +104,22 @@ export const usageImportOutput = z.object({
   projectsCreated: z.array(z.string()),
 });
 
+const pricePerMTok = z.number().min(0).max(100_000);
+// Stored with 3 decimals: anything smaller would read back as 0, which is no multiplier.
+const multiplier = z.number().min(0.001).max(100);
+
 export const modelPriceSchema = z.object({
   modelPattern: z.string().trim().min(3).max(100),
-  input: z.number().min(0),
-  output: z.number().min(0),
-  cacheWrite5m: z.number().min(0),
-  cacheWrite1h: z.number().min(0),
-  cacheRead: z.number().min(0),
-  longContextThreshold: z.number().int().positive().optional(),
-  longContextInputMultiplier: z.number().positive().optional(),
-  longContextOutputMultiplier: z.number().positive().optional(),
-  fastModeMultiplier: z.number().positive().optional(),
+  // Bounded to what the price columns hold (numeric(12,6) and (6,3)), far above any real price.
+  input: pricePerMTok,
+  output: pricePerMTok,
+  cacheWrite5m: pricePerMTok,
+  cacheWrite1h: pricePerMTok,
+  cacheRead: pricePerMTok,
+  longContextThreshold: z.number().int().positive().max(100_000_000).optional(),
+  longContextInputMultiplier: multiplier.optional(),
+  longContextOutputMultiplier: multiplier.optional(),
+  fastModeMultiplier: multiplier.optional(),
 });
 export const priceBookOutput = z.object({
   version: z.string(),

@@ -44,3 +44,22 @@ export const whoamiOutput = userSchema.extend({
   scopes: z.array(z.string()),
 });
 export type Whoami = z.infer<typeof whoamiOutput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+/** How many other sign-ins the change ended (the caller's own browser stays signed in). */
+export const changePasswordOutput = z.object({ endedSessions: z.number().int() });
+export const signOutEverywhereOutput = z.object({ endedSessions: z.number().int() });
+export const loginSessionSchema = z.object({
+  id: z.uuid(),
+  createdAt: z.date(),
+  lastSeenAt: z.date(),
+  expiresAt: z.date(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  /** The sign-in this request came with. */
+  current: z.boolean(),
+});
+export const loginSessionListOutput = z.array(loginSessionSchema);

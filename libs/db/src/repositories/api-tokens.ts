@@ -25,6 +25,8 @@ export async function insertApiToken(
     prefix: string;
     tokenHash: string;
     expiresAt: Date | null;
+    /** The token that minted this one, when a token (not a browser session) created it. */
+    parentId?: string | null;
   },
 ): Promise<ApiToken> {
   return toToken(await db.apiToken.create({ data, select: tokenSelect }));
@@ -35,10 +37,21 @@ export async function listApiTokens(db: Tx, userId: string): Promise<ApiToken[]>
   return rows.map(toToken);
 }
 
-/** Returns false when the token does not exist, is someone else's, or is already revoked. */
-export async function revokeApiToken(db: Tx, id: string, userId: string): Promise<boolean> {
+/**
+ * Revokes a token and every token minted from it, transitively (a token cannot outlive the one
+ * that made it). Returns null when the token does not exist, is someone else's, or is already
+ * revoked; otherwise the ids revoked (the token first).
+ */
+export async function revokeApiToken(db: Tx, id: string, userId: string): Promise<string[] | null> {
   const res = await db.apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return res.count === 1;
+  if (res.count !== 1) return null;
+  const minted = await db.$queryRaw<Array<{ id: string }>>`
+    WITH RECURSIVE tree AS (
+      SELECT id FROM "ApiToken" WHERE "parentId" = ${id}::uuid
+      UNION SELECT t.id FROM "ApiToken" t JOIN tree ON t."parentId" = tree.id)
+    UPDATE "ApiToken" SET "revokedAt" = now() WHERE id IN (SELECT id FROM tree) AND "revokedAt" IS NULL
+    RETURNING id::text`;
+  return [id, ...minted.map((m) => m.id)];
 }
 
 export async function findUsableApiToken(db: Tx, tokenHash: string, now = new Date()) {
@@ -46,6 +59,15 @@ export async function findUsableApiToken(db: Tx, tokenHash: string, now = new Da
     where: { tokenHash, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     select: { ...tokenSelect, userId: true },
   });
+}
+
+/** The same token, by id, while usable: what an open socket re-checks. */
+export async function isApiTokenUsable(db: Tx, id: string, now = new Date()): Promise<boolean> {
+  return (
+    (await db.apiToken.count({
+      where: { id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    })) > 0
+  );
 }
 
 /** lastUsedAt is written at most once a minute per token, so reads do not become writes. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 
 /** Where compressed transcripts go when a session ends (DESIGN §5). */
@@ -26,11 +26,23 @@ export class FilesystemStore implements TranscriptStore {
     return join(this.root, key);
   }
 
+  private rootPrivate = false;
+
+  /**
+   * Transcripts hold everything an agent read and wrote (code, secrets pasted into prompts):
+   * only the server's user may read them — directories 0700, files 0600, the root included
+   * (an older install created it 0755).
+   */
   async put(key: string, body: Buffer): Promise<void> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(`${path}.tmp`, body);
-    await (await import("node:fs/promises")).rename(`${path}.tmp`, path);
+    if (!this.rootPrivate) {
+      await mkdir(this.root, { recursive: true, mode: 0o700 });
+      await chmod(this.root, 0o700);
+      this.rootPrivate = true;
+    }
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(`${path}.tmp`, body, { mode: 0o600 });
+    await rename(`${path}.tmp`, path);
   }
 
   get = (key: string) => readFile(this.path(key));

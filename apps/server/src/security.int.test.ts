@@ -1,0 +1,313 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { hashPassword } from "@stratavore/api";
+import { CLIENT_EVENTS, ROOMS } from "@stratavore/contracts";
+import { createApiClient, describeError, type ApiClient } from "@stratavore/api-client";
+import { createDb, insertUser, type Db } from "@stratavore/db";
+import { uniqueEmail } from "@stratavore/db/testing";
+import { readEnv } from "./env.ts";
+import { startServer, type RunningServer } from "./server.ts";
+import { signInCookie } from "./testing/sign-in.ts";
+
+/**
+ * Rights end when they are taken away (issue 13): open sockets, copied cookies, minted tokens;
+ * and a signed-in browser's cookie cannot be ridden by another site's page.
+ */
+const PASSWORD = "security-test-password";
+let server: RunningServer;
+let db: Db;
+let tmp: string;
+let admin: ApiClient;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "stratavore-security-"));
+  const adminEmail = uniqueEmail("sec-admin");
+  const env = readEnv([], {
+    DATABASE_URL: inject("databaseUrl"),
+    PORT: "0",
+    STRATAVORE_DATA_DIR: tmp,
+    STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
+    STRATAVORE_ADMIN_EMAIL: adminEmail,
+    STRATAVORE_ADMIN_PASSWORD: PASSWORD,
+  });
+  server = await startServer(env, () => {}, { web: false });
+  db = createDb({ connectionString: inject("databaseUrl"), poolMax: 2 });
+  if (!server.firstAdmin)
+    await insertUser(db, {
+      email: adminEmail,
+      name: "Sec admin",
+      role: "admin",
+      passwordHash: await hashPassword(PASSWORD),
+    });
+  admin = createApiClient({ serverUrl: server.url, token: await tokenFor(adminEmail) });
+});
+
+afterAll(async () => {
+  sockets.forEach((s) => s.disconnect());
+  await db?.$disconnect();
+  await server?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A client that sends the session cookie, as the dashboard does. */
+function cookieClient(cookie: string): ApiClient {
+  return createApiClient({
+    serverUrl: server.url,
+    fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
+  });
+}
+
+async function signIn(email: string, password = PASSWORD): Promise<string> {
+  const { cookie } = await signInCookie(server.url, email, password);
+  if (!cookie) throw new Error(`sign-in of ${email} refused`);
+  return cookie;
+}
+
+async function tokenFor(email: string, scopes: ("read" | "write")[] = ["read", "write"]): Promise<string> {
+  const created = await cookieClient(await signIn(email)).apiTokens.create.mutate({ name: "t", scopes });
+  return created.secret;
+}
+
+async function newUser(role: "viewer" | "operator" | "admin"): Promise<{ id: string; email: string }> {
+  const email = uniqueEmail(`sec-${role}`);
+  const user = await admin.users.create.mutate({ email, name: role, role, password: PASSWORD });
+  return { id: user.id, email };
+}
+
+const whoamiStatus = async (headers: Record<string, string>) =>
+  (await fetch(`${server.url}/api/trpc/auth.whoami`, { headers })).status;
+
+function socket(auth: { token?: string; cookie?: string }): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(server.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: auth.token ? { token: auth.token } : {},
+      extraHeaders: auth.cookie ? { cookie: auth.cookie, origin: new URL(server.url).origin } : {},
+      reconnection: false,
+    });
+    sockets.push(s);
+    s.on("connect", () => resolve(s));
+    s.on("connect_error", reject);
+  });
+}
+
+/** Milliseconds until the server drops the socket, or null when it is still connected after `within`. */
+function disconnectedWithin(s: Socket, within: number): Promise<number | null> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    if (!s.connected) return resolve(0);
+    const timer = setTimeout(() => resolve(null), within);
+    s.once("disconnect", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+  });
+}
+
+const typeInto = (s: Socket) =>
+  s.timeout(2000).emitWithAck("runner:input", { runnerId: randomUUID(), data: "ls\r" }) as Promise<{
+    ok: boolean;
+    code?: string;
+  }>;
+
+describe("open sockets lose revoked rights at once", () => {
+  it("a revoked token's socket is disconnected within 2 s", async () => {
+    const op = await newUser("operator");
+    const token = await tokenFor(op.email);
+    const s = await socket({ token });
+    // Typing is allowed (the runner does not exist: NOT_FOUND, not FORBIDDEN).
+    expect((await typeInto(s)).code).toBe("NOT_FOUND");
+    const mine = createApiClient({ serverUrl: server.url, token });
+    const [id] = (await mine.apiTokens.list.query()).map((t) => t.id);
+    const gone = disconnectedWithin(s, 2000);
+    await mine.apiTokens.revoke.mutate({ id: id! });
+    expect(await gone).not.toBeNull();
+  });
+
+  it("a disabled user's socket is disconnected within 2 s", async () => {
+    const op = await newUser("operator");
+    const s = await socket({ token: await tokenFor(op.email) });
+    const gone = disconnectedWithin(s, 2000);
+    await admin.users.setDisabled.mutate({ id: op.id, disabled: true });
+    expect(await gone).not.toBeNull();
+  });
+
+  it("a demoted operator's socket stays to watch but can no longer type", async () => {
+    const op = await newUser("operator");
+    const s = await socket({ token: await tokenFor(op.email) });
+    expect((await typeInto(s)).code).toBe("NOT_FOUND");
+    await admin.users.setRole.mutate({ id: op.id, role: "viewer" });
+    expect(await typeInto(s)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(s.connected).toBe(true);
+  });
+
+  it("a browser socket is disconnected when its sign-in ends (sign out everywhere)", async () => {
+    const op = await newUser("operator");
+    const cookie = await signIn(op.email);
+    const s = await socket({ cookie });
+    const gone = disconnectedWithin(s, 2000);
+    const ended = new Promise<string>((resolve) =>
+      s.once("session:ended", (e: { reason: string }) => resolve(e.reason)),
+    );
+    await cookieClient(cookie).auth.signOutEverywhere.mutate();
+    expect(await gone).not.toBeNull();
+    expect(await ended).toMatch(/ended|revoked/);
+  });
+});
+
+describe("socket events: who may do what (the socket half of the authorization matrix)", () => {
+  const MISSING = "00000000-0000-4000-8000-000000000000";
+  /** What each event answers for a missing runner when allowed; FORBIDDEN when not. */
+  const probe: Record<(typeof CLIENT_EVENTS)[number], (s: Socket) => Promise<string>> = {
+    subscribe: async (s) => code(await s.timeout(2000).emitWithAck("subscribe", { room: ROOMS.fleet })),
+    unsubscribe: async (s) => (s.emit("unsubscribe", { room: ROOMS.fleet }), "OK"),
+    "runner:attach": async (s) => code(await s.timeout(2000).emitWithAck("runner:attach", { runnerId: MISSING })),
+    "runner:detach": async (s) => (s.emit("runner:detach", { runnerId: MISSING }), "OK"),
+    "runner:input": async (s) =>
+      code(await s.timeout(2000).emitWithAck("runner:input", { runnerId: MISSING, data: "x" })),
+    "runner:resize": async (s) =>
+      code(await s.timeout(2000).emitWithAck("runner:resize", { runnerId: MISSING, cols: 80, rows: 24 })),
+  };
+  const code = (ack: { ok: boolean; code?: string }) => (ack.ok ? "OK" : (ack.code ?? "?"));
+  const allowedFor = { viewer: ["subscribe", "unsubscribe", "runner:attach", "runner:detach"] };
+
+  it("covers every client event", () => {
+    expect(Object.keys(probe).sort()).toEqual([...CLIENT_EVENTS].sort());
+  });
+
+  it("anonymous sockets are refused; viewers and read-only tokens watch; operators with write type", async () => {
+    await expect(socket({})).rejects.toThrow("UNAUTHENTICATED");
+    const viewer = await socket({ token: await tokenFor((await newUser("viewer")).email) });
+    const readOnly = await socket({ token: await tokenFor((await newUser("admin")).email, ["read"]) });
+    const operator = await socket({ token: await tokenFor((await newUser("operator")).email) });
+    for (const event of CLIENT_EVENTS) {
+      const watchOnly = allowedFor.viewer.includes(event);
+      for (const s of [viewer, readOnly]) {
+        const got = await probe[event](s);
+        if (watchOnly) expect([event, got]).not.toEqual([event, "FORBIDDEN"]);
+        else expect([event, got]).toEqual([event, "FORBIDDEN"]);
+      }
+      expect([event, await probe[event](operator)]).not.toEqual([event, "FORBIDDEN"]);
+    }
+  });
+});
+
+describe("sign-out and passwords end sessions server-side", () => {
+  it("a copied cookie stops working after sign-out", async () => {
+    const op = await newUser("operator");
+    const cookie = await signIn(op.email);
+    expect(await whoamiStatus({ cookie })).toBe(200);
+    const csrf = await fetch(`${server.url}/api/auth/csrf`, { headers: { cookie } });
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
+    const out = await fetch(`${server.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...csrfCookie].join("; ") },
+      body: new URLSearchParams({ csrfToken, json: "true" }),
+    });
+    expect(out.status).toBeLessThan(400);
+    expect(await whoamiStatus({ cookie })).toBe(401);
+  });
+
+  it("an admin's password reset ends every sign-in of that user", async () => {
+    const op = await newUser("operator");
+    const [a, b] = [await signIn(op.email), await signIn(op.email)];
+    expect([await whoamiStatus({ cookie: a }), await whoamiStatus({ cookie: b })]).toEqual([200, 200]);
+    await admin.users.resetPassword.mutate({ id: op.id, password: "a-brand-new-password" });
+    expect([await whoamiStatus({ cookie: a }), await whoamiStatus({ cookie: b })]).toEqual([401, 401]);
+  });
+
+  it("changing your own password needs the current one, ends your other sign-ins and keeps this one", async () => {
+    const op = await newUser("operator");
+    const [here, elsewhere] = [await signIn(op.email), await signIn(op.email)];
+    const me = cookieClient(here);
+    const wrong = await me.auth.changePassword
+      .mutate({ currentPassword: "not-my-password", newPassword: "another-long-password" })
+      .catch((e: unknown) => describeError(e).code);
+    expect(wrong).toBe("WRONG_PASSWORD");
+    expect(
+      await me.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "another-long-password" }),
+    ).toEqual({ endedSessions: 1 });
+    expect([await whoamiStatus({ cookie: here }), await whoamiStatus({ cookie: elsewhere })]).toEqual([200, 401]);
+    expect((await signInCookie(server.url, op.email, PASSWORD)).cookie).toBeNull();
+    expect((await signInCookie(server.url, op.email, "another-long-password")).cookie).not.toBeNull();
+    // The open sign-ins are listed, this one marked.
+    const open = await me.auth.sessions.query();
+    expect(open.filter((s) => s.current)).toHaveLength(1);
+  });
+});
+
+describe("cookie-authenticated writes come from our own pages only", () => {
+  const reprice = (headers: Record<string, string>, body: BodyInit = "{}") =>
+    fetch(`${server.url}/api/trpc/usage.reprice`, { method: "POST", headers, body }).then(async (r) => ({
+      status: r.status,
+      code: ((await r.json()) as { error?: { json: { data: { appCode: string } } } }).error?.json.data.appCode,
+    }));
+
+  it("refuses a foreign Origin, a cross-site fetch and a form post; accepts our own origin and bearer tokens", async () => {
+    const cookie = await signIn((await newUser("admin")).email);
+    const json = { "content-type": "application/json", cookie };
+    expect(await reprice({ ...json, origin: "http://evil.example" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    // Same site, other port: SameSite=Lax lets the cookie ride along; the origin check does not.
+    expect(await reprice({ ...json, origin: "http://127.0.0.1:1" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    expect(await reprice({ ...json, "sec-fetch-site": "same-site" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    const form = new FormData();
+    form.set("x", "1");
+    expect(await reprice({ cookie, origin: "http://evil.example" }, form)).toMatchObject({ status: 415 });
+    expect(await reprice({ ...json, origin: new URL(server.url).origin, "sec-fetch-site": "same-origin" })).toEqual({
+      status: 200,
+      code: undefined,
+    });
+    const token = await tokenFor((await newUser("admin")).email);
+    expect(
+      await reprice({
+        "content-type": "application/json",
+        authorization: `Bearer ${token}`,
+        origin: "http://evil.example",
+      }),
+    ).toEqual({ status: 200, code: undefined });
+  });
+});
+
+describe("tokens minted by tokens", () => {
+  it("get no more scopes and no longer life than their parent, and die with it", async () => {
+    const op = await newUser("operator");
+    const parentSecret = (
+      await cookieClient(await signIn(op.email)).apiTokens.create.mutate({
+        name: "parent",
+        scopes: ["write", "read"],
+        expiresInDays: 5,
+      })
+    ).secret;
+    const parent = createApiClient({ serverUrl: server.url, token: parentSecret });
+    const child = await parent.apiTokens.create.mutate({ name: "child", scopes: ["read", "write"] });
+    const parentRow = (await parent.apiTokens.list.query()).find((t) => t.name === "parent")!;
+    expect(child.token.expiresAt?.getTime()).toBe(parentRow.expiresAt?.getTime());
+    const longer = await parent.apiTokens.create
+      .mutate({ name: "x", scopes: ["read"], expiresInDays: 30 })
+      .catch((e: unknown) => describeError(e).code);
+    expect(longer).toBe("VALIDATION");
+    const grandchild = await createApiClient({ serverUrl: server.url, token: child.secret }).apiTokens.create.mutate({
+      name: "grandchild",
+      scopes: ["read"],
+    });
+    // A write-only token cannot mint one that reads.
+    const writeOnly = (await parent.apiTokens.create.mutate({ name: "w", scopes: ["write"] })).secret;
+    const wider = await createApiClient({ serverUrl: server.url, token: writeOnly })
+      .apiTokens.create.mutate({ name: "wider", scopes: ["read", "write"] })
+      .catch((e: unknown) => describeError(e).code);
+    expect(wider).toBe("TOKEN_SCOPE");
+
+    await parent.apiTokens.revoke.mutate({ id: parentRow.id });
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    expect(await whoamiStatus(bearer(child.secret))).toBe(401);
+    expect(await whoamiStatus(bearer(grandchild.secret))).toBe(401);
+  });
+});
