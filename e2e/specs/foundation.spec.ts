@@ -97,3 +97,34 @@ test("settings: create an API token shown once, and an admin creates and disable
   await row.getByRole("button", { name: "Disable" }).click();
   await expect(row.getByText("disabled")).toBeVisible();
 });
+
+test("changing your password in Settings ends your other browser's sign-in; Sign out everywhere ends this one", async ({
+  page,
+  browser,
+}) => {
+  await login(page);
+  const email = `${uniqueName("pw")}@example.test`;
+  const created = await page.request.post(`${baseUrl()}/api/trpc/users.create`, {
+    data: { json: { email, name: "Password Person", role: "viewer", password: "first-password-1" } },
+  });
+  expect(created.ok()).toBe(true);
+  const [here, elsewhere] = await Promise.all([browser.newPage(), browser.newPage()]);
+  await login(here, email, "first-password-1");
+  await login(elsewhere, email, "first-password-1");
+
+  await here.goto(`${baseUrl()}/settings`);
+  await expect(here.getByText("and in 1 other browser")).toBeVisible();
+  await here.getByLabel("Current password").fill("first-password-1");
+  await here.getByLabel("New password", { exact: true }).fill("second-password-2");
+  await here.getByLabel("New password again").fill("second-password-2");
+  await here.getByRole("button", { name: "Change password" }).click();
+  await expect(here.getByText("Password changed; 1 other sign-in ended.")).toBeVisible();
+
+  await elsewhere.goto(`${baseUrl()}/projects`);
+  await expect(elsewhere).toHaveURL(/\/login/);
+
+  await here.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(here).toHaveURL(/\/login/);
+  await here.context().close();
+  await elsewhere.context().close();
+});

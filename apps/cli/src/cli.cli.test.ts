@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
+import { signInCookie } from "@stratavore/server/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { CliHarness, closedPort, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
 
@@ -115,6 +116,21 @@ describe("login, whoami, logout", () => {
       /rejected/,
     );
     await expect(stat(join(configDir, "config.json"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("changes your own password from stdin (current, then new); a wrong current one is refused", async () => {
+    const user = await h.issue("viewer");
+    expectFailure(
+      await h.run(["password"], { ...as(user), stdin: "not-the-password\nsome-new-password\n" }),
+      2,
+      "WRONG_PASSWORD",
+    );
+    const ok = await h.run(["password", "--json"], { ...as(user), stdin: `${h.password}\nsome-new-password\n` });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ endedSessions: 0 });
+    expect((await signInCookie(h.server.url, user.email, "some-new-password")).cookie).not.toBeNull();
+    expect((await signInCookie(h.server.url, user.email, h.password)).cookie).toBeNull();
+    expectFailure(await h.run(["password"], { ...as(user), stdin: "only-one-line" }), 2, "USAGE");
   });
 
   it("exits 7 when the server cannot be reached", async () => {

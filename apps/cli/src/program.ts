@@ -5,6 +5,7 @@ import { registerAuthCommands } from "./commands/auth-commands.ts";
 import { registerBudgetCommands } from "./commands/budget-commands.ts";
 import { registerImportCommand } from "./commands/import-command.ts";
 import { registerNodeCommands } from "./commands/nodes-commands.ts";
+import { registerPasswordCommand } from "./commands/password-commands.ts";
 import { registerProjectCommands } from "./commands/projects-commands.ts";
 import { registerRunnerCommands } from "./commands/runners-commands.ts";
 import { registerSessionCommands } from "./commands/sessions-commands.ts";
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText("after", `\n${ENVIRONMENT_HELP}`)
     .addHelpText("afterAll", `\n${EXIT_CODES_HELP}`);
   registerAuthCommands(program, ctx);
+  registerPasswordCommand(program, ctx);
   registerProjectCommands(program, ctx);
   registerRunnerCommands(program, ctx);
   registerNodeCommands(program, ctx);

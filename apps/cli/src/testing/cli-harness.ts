@@ -52,12 +52,15 @@ export class CliHarness {
     private readonly ctx: Omit<Context, "principal">,
     readonly tmp: string,
     private readonly passwordHash: string,
+    /** Every issued user's password. */
+    readonly password: string,
   ) {}
 
   static async start(databaseUrl: string): Promise<CliHarness> {
     const tmp = await mkdtemp(join(tmpdir(), "stratavore-cli-"));
     const secret = randomBytes(32).toString("base64url");
-    const [bin, passwordHash] = await Promise.all([buildCli(), hashPassword(randomBytes(12).toString("hex"))]);
+    const password = randomBytes(12).toString("hex");
+    const [bin, passwordHash] = await Promise.all([buildCli(), hashPassword(password)]);
     const env = readEnv([], {
       NODE_ENV: "test",
       DATABASE_URL: databaseUrl,
@@ -90,7 +93,7 @@ export class CliHarness {
       access: new AccessWatch(),
       transcripts: server.deps.transcripts,
     };
-    return new CliHarness(bin, server, db, ctx, tmp, passwordHash);
+    return new CliHarness(bin, server, db, ctx, tmp, passwordHash, password);
   }
 
   /** A fresh user of this role and an API token of theirs. */

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { Card, PageHeader } from "@stratavore/ui";
 import { useMe } from "../../../src/require-auth";
+import { AccountSecurityCard } from "../../../src/settings/account-security-card";
 import { ImportHistoryCard } from "../../../src/settings/import-history-card";
 
 export default function SettingsPage() {
@@ -20,6 +21,7 @@ export default function SettingsPage() {
             <dd>{me.role}</dd>
           </dl>
         </Card>
+        <AccountSecurityCard />
         <Card title="API tokens">
           <p className="muted">
             Tokens let the <code>stratavore</code> CLI and scripts act as you.

@@ -72,6 +72,8 @@ export default function TokensPage() {
         qc.setQueryData(trpc.apiTokens.list.queryKey(), (old: ApiToken[] | undefined) =>
           (old ?? []).map((t) => (t.id === revoking?.id ? { ...t, revokedAt: new Date() } : t)),
         );
+        // Tokens it minted were revoked with it.
+        void qc.invalidateQueries({ queryKey: trpc.apiTokens.list.queryKey() });
         setRevoking(null);
       },
     }),
