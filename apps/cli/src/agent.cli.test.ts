@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-it("`stratavore agent` from the built CLI joins with a join token, runs a runner, and stops on SIGTERM taking it along", async () => {
+it("`stratavore agent` from the built CLI joins with a join token read from stdin (--join-token -), runs a runner, and stops on SIGTERM taking it along", async () => {
   const name = uniqueSlug("cli-agent");
   const { secret } = await h.api.joinTokens.create({ ttlMinutes: 5 });
   const checkout = join(h.tmp, "cli-checkout");
@@ -26,7 +26,7 @@ it("`stratavore agent` from the built CLI joins with a join token, runs a runner
       "--server",
       h.server.url,
       "--join-token",
-      secret,
+      "-",
       "--data-dir",
       join(h.tmp, name),
       "--name",
@@ -38,9 +38,10 @@ it("`stratavore agent` from the built CLI joins with a join token, runs a runner
     ],
     {
       env: { PATH: process.env.PATH, HOME: join(h.tmp, `${name}-home`) } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["pipe", "ignore", "pipe"],
     },
   );
+  child.stdin!.end(`${secret}\n`);
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   await waitFor(
     "node online",

@@ -38,6 +38,8 @@ const schema = z.object({
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().optional(),
   STRATAVORE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** Mutual TLS for agents on this port (0: any free port); unset: agents use the main port. */
+  STRATAVORE_AGENT_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STRATAVORE_LOST_TIMEOUT_MINUTES: z.coerce
     .number()
     .positive()
@@ -103,6 +105,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
         }
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
+    agentTlsPort: e.STRATAVORE_AGENT_TLS_PORT ?? null,
     /** How long a lost runner waits for its node, and a restart for a place, before giving up. */
     fleet: {
       lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000,

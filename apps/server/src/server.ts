@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { startAgentTlsListener } from "./agent-tls.ts";
 import {
   attachRealtime,
   buildAuthOptions,
@@ -123,6 +124,16 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   // With an OS-chosen port the origin next-auth must use is only known now.
   if (env.port === 0) exportAuthEnv(url);
   config.allowedOrigins = [new URL(url).origin, new URL(env.publicUrl).origin];
+  const agentTls =
+    env.agentTlsPort === null
+      ? null
+      : await startAgentTlsListener(deps, {
+          dataDir: env.dataDir,
+          host: env.host,
+          port: env.agentTlsPort,
+          publicUrl: env.port === 0 ? url : env.publicUrl,
+        });
+  if (agentTls) log("info", "agents must use mutual TLS", { url: agentTls.url });
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -133,6 +144,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       const drained = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       await realtime.io.close().catch(() => undefined);
+      await agentTls?.close();
       const timer = setTimeout(() => http.closeAllConnections(), 5_000);
       await drained;
       clearTimeout(timer);

@@ -1,16 +1,22 @@
 import { io, type Socket } from "socket.io-client";
 import { AGENT_NAMESPACE, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
 import type { AgentOptions } from "./agent-options.ts";
-import { loadCredential, saveCredential } from "./credential-store.ts";
+import { loadCredential, saveCredential, type StoredCredential } from "./credential-store.ts";
+import { createKeyAndCsr } from "./node-certificate.ts";
 
 export type ServerSocket = Socket<ServerToAgentEvents, AgentToServerEvents>;
 
 /** Errors after which retrying cannot help: the operator must act (new join token, un-revoke). */
 const FATAL = new Set(["JOIN_TOKEN_INVALID", "UNAUTHENTICATED", "VALIDATION"]);
 
+type Refusal = Error & { data?: { code?: string; message?: string } };
+
 /**
- * The outbound connection to the server: join token the first time, the stored credential
- * afterwards, reconnecting with backoff. `onFatal` fires when the server refuses the node.
+ * The outbound connection to the server. The first time, a join connection trades the join
+ * token (and a certificate request for a key made here) for the node credential (and, when the
+ * server requires mutual TLS, a client certificate and the address to dial), then closes. Every
+ * connection after that uses the stored credential — over TLS with the certificate when one was
+ * issued — reconnecting with backoff. `onFatal` fires when the server refuses the node.
  */
 export async function connectToServer(
   opts: AgentOptions,
@@ -22,38 +28,78 @@ export async function connectToServer(
     throw new Error(
       `No node credential in ${opts.dataDir}; pass --join-token (create one in Nodes or with 'stratavore join-token create').`,
     );
-
-  const socket: ServerSocket = io(`${opts.serverUrl.replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
+  stored ??= await join(opts, opts.joinToken ?? "").catch((err: Refusal) => {
+    const code = err.data?.code ?? err.message;
+    handlers.onFatal(code, err.data?.message ?? code);
+    throw err;
+  });
+  const credential = stored;
+  const tls = credential.tls;
+  const socket: ServerSocket = io(`${(tls?.url ?? opts.serverUrl).replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
     path: "/socket.io",
     transports: ["websocket"],
     reconnectionDelay: 1000,
     reconnectionDelayMax: 30_000,
     randomizationFactor: 0.5,
-    // Read at every (re)connect: after the first welcome the credential replaces the join token.
+    ...(tls ? { ca: tls.caCertificate, cert: tls.certificate, key: tls.key, rejectUnauthorized: true } : {}),
     auth: (cb) =>
-      cb(
-        stored
-          ? { credential: stored.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }
-          : { joinToken: opts.joinToken, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } },
-      ),
+      cb({ credential: credential.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }),
   });
 
-  socket.on("agent:welcome", async ({ nodeId, nodeName, credential }) => {
-    if (credential) {
-      stored = { serverUrl: opts.serverUrl, nodeId, nodeName, credential };
-      await saveCredential(opts.dataDir, stored);
-      opts.log("info", "joined the server; node credential stored", { nodeName });
-    }
-    opts.log("info", "connected", { nodeName });
+  socket.on("agent:welcome", ({ nodeName }) => {
+    opts.log("info", "connected", { nodeName, tls: Boolean(tls) });
     handlers.onWelcome(socket);
   });
-  socket.on("connect_error", (err: Error & { data?: { code?: string; message?: string } }) => {
+  socket.on("connect_error", (err: Refusal) => {
     const code = err.data?.code ?? err.message;
     if (FATAL.has(code)) return handlers.onFatal(code, err.data?.message ?? code);
     opts.log("warn", "cannot reach the server; retrying", { error: err.message });
     // A refusal by server middleware is not retried by socket.io itself.
     if (!socket.active) setTimeout(() => socket.connect(), 5000).unref();
   });
-  socket.on("disconnect", (reason) => opts.log("warn", "disconnected", { reason }));
+  socket.on("disconnect", (reason) => {
+    opts.log("warn", "disconnected", { reason });
+    // socket.io does not retry a disconnect the server chose (a revoke, a replaced connection):
+    // dial again, so a revoked node hears UNAUTHENTICATED and stops instead of idling unseen.
+    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000).unref();
+  });
   return socket;
+}
+
+/** The join: one short connection, retried until the server answers (a join token works once). */
+async function join(opts: AgentOptions, joinToken: string): Promise<StoredCredential> {
+  const { key, csr } = createKeyAndCsr(opts.hello.name);
+  const socket: ServerSocket = io(`${opts.serverUrl.replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 30_000,
+    auth: { joinToken, csr, joinOnly: true, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } },
+  });
+  try {
+    const welcome = await new Promise<Parameters<ServerToAgentEvents["agent:welcome"]>[0]>((resolve, reject) => {
+      socket.on("agent:welcome", resolve);
+      socket.on("connect_error", (err: Refusal) => {
+        if (FATAL.has(err.data?.code ?? err.message)) return reject(err);
+        opts.log("warn", "cannot reach the server to join; retrying", { error: err.message });
+        if (!socket.active) setTimeout(() => socket.connect(), 5000).unref();
+      });
+    });
+    if (!welcome.credential) throw new Error("The server's welcome to a join carried no credential.");
+    const stored: StoredCredential = {
+      serverUrl: opts.serverUrl,
+      nodeId: welcome.nodeId,
+      nodeName: welcome.nodeName,
+      credential: welcome.credential,
+      ...(welcome.tls ? { tls: { ...welcome.tls, key } } : {}),
+    };
+    await saveCredential(opts.dataDir, stored);
+    opts.log("info", "joined the server; node credential stored", {
+      nodeName: welcome.nodeName,
+      mutualTls: Boolean(welcome.tls),
+    });
+    return stored;
+  } finally {
+    socket.disconnect();
+  }
 }

@@ -1,12 +1,15 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { AgentTls } from "@stratavore/contracts";
 
 export interface StoredCredential {
   serverUrl: string;
   nodeId: string;
   nodeName: string;
   credential: string;
+  /** Mutual TLS: the node's private key (made here, never sent) and what the server issued. */
+  tls?: AgentTls & { key: string };
 }
 
 const FILE = "node-credential.json";

@@ -1,6 +1,7 @@
 import type { Db } from "@stratavore/db";
 import type { AccessWatch } from "./auth/access-watch.ts";
 import type { ApiConfig } from "./config.ts";
+import type { AgentCa } from "./nodes/agent-ca.ts";
 import type { Fleet } from "./fleet/fleet.ts";
 import type { RealtimeBus } from "./realtime/bus.ts";
 import type { TranscriptStore } from "./sessions/archive/transcript-store.ts";
@@ -17,6 +18,8 @@ export interface ApiDeps {
   transcripts: TranscriptStore;
   /** Days after which archived transcript objects are deleted; null keeps them. */
   transcriptRetentionDays?: number | null;
+  /** Mutual TLS for agents, when configured: the CA and the https URL agents dial. */
+  agentTls?: { ca: AgentCa; url: string };
   /** Lexical (in Postgres) when absent. */
   similarity?: SimilarityProvider;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;

@@ -9,6 +9,8 @@ export { hashPassword, verifyPassword } from "./auth/passwords.ts";
 export { resolvePrincipal } from "./auth/resolve-principal.ts";
 export { MemoryBus, type RealtimeBus, type OutgoingEvent } from "./realtime/bus.ts";
 export { attachRealtime, type RealtimeServer } from "./app/socket-server.ts";
+export { attachAgentNamespace } from "./nodes/agent-namespace.ts";
+export { AgentCa } from "./nodes/agent-ca.ts";
 export { createTrpcHandler, contextFor, TRPC_PATH } from "./http/trpc-handler.ts";
 export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
 export { createTranscriptUploadHandler, TRANSCRIPT_UPLOAD_PATH } from "./http/transcript-upload-handler.ts";

@@ -54,8 +54,6 @@ export async function spawnAgent(
     join(repoRoot, "apps/agent/src/main.ts"),
     "--server",
     serverUrl,
-    "--join-token",
-    joinSecret,
     "--data-dir",
     opts.dataDir,
     "--name",
@@ -74,7 +72,13 @@ export async function spawnAgent(
   const fakeSwitches = Object.keys(opts.env ?? {}).filter((k) => k.startsWith("FAKE_CLAUDE_"));
   if (fakeSwitches.length) args.push("--pass-env", fakeSwitches.join(","));
   if (opts.cgroups) args.push("--cgroups", opts.cgroups);
-  const env = { PATH: hostPath(), HOME: opts.home, ...opts.env } as unknown as NodeJS.ProcessEnv;
+  // The join token goes in the environment, as `join-token create` tells users (never argv: `ps`).
+  const env = {
+    PATH: hostPath(),
+    HOME: opts.home,
+    STRATAVORE_JOIN_TOKEN: joinSecret,
+    ...opts.env,
+  } as unknown as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
   const log: string[] = [];
   child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
@@ -96,7 +100,11 @@ export class FleetHarness {
     readonly api: ReturnType<typeof createCaller>,
   ) {}
 
-  static async start(databaseUrl: string, fleet: Partial<FleetConfig> = {}): Promise<FleetHarness> {
+  static async start(
+    databaseUrl: string,
+    fleet: Partial<FleetConfig> = {},
+    extraEnv: Record<string, string> = {},
+  ): Promise<FleetHarness> {
     const tmp = await mkdtemp(join(tmpdir(), "stratavore-fleet-"));
     const env = readEnv([], {
       DATABASE_URL: databaseUrl,
@@ -105,6 +113,7 @@ export class FleetHarness {
       STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
       STRATAVORE_ADMIN_EMAIL: uniqueEmail("fleet-first"),
       STRATAVORE_ADMIN_PASSWORD: "fleet-admin-password",
+      ...extraEnv,
     });
     // Server errors are printed: a failing fleet test is unreadable without them.
     const log = (level: string, msg: string, meta?: Record<string, unknown>) =>

@@ -1,3 +1,4 @@
+import type { TLSSocket } from "node:tls";
 import type { Namespace, Server } from "socket.io";
 import { runnerNodeAndStatus } from "@stratavore/db";
 import {
@@ -18,6 +19,7 @@ import {
   markDisconnected,
   reconcileInventory,
   type AgentIdentity,
+  type PeerCertificate,
 } from "./agent-session.ts";
 import { archiveEntries } from "../sessions/archive-service.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
@@ -55,7 +57,7 @@ type AgentNamespace = Namespace<
  * their node credential, and from then on report runners; the server sends commands back.
  * Every message is validated against its contract; one that fails is logged and dropped.
  */
-export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
+export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: boolean } = {}): void {
   // Socket.IO types every namespace like its server (the browser protocol); this one speaks
   // the agent protocol. The one cast of the boundary; every message is validated anyway.
   const nsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
@@ -64,7 +66,11 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     const parsed = agentAuthSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) return next(Object.assign(new Error("VALIDATION"), { data: { code: "VALIDATION" } }));
     try {
-      socket.data.identity = await authenticateAgent(deps, parsed.data);
+      socket.data.identity = await authenticateAgent(
+        deps,
+        parsed.data,
+        opts.tls ? peerCertificate(socket.request.socket) : undefined,
+      );
       next();
     } catch (err) {
       const code = err instanceof AppError ? err.code : "INTERNAL";
@@ -78,7 +84,14 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
   });
 
   nsp.on("connection", (socket) => {
-    const { nodeId, nodeName, credential } = socket.data.identity;
+    const { nodeId, nodeName, credential, tls, joinOnly } = socket.data.identity;
+    if (joinOnly) {
+      // The join connection hands over the credential (and certificate) and closes; the agent
+      // dials again with them — over TLS when the server requires it.
+      socket.emit("agent:welcome", { nodeId, nodeName, credential, tls });
+      setTimeout(() => socket.disconnect(true), 100).unref();
+      return;
+    }
     deps.fleet.agents.attach(nodeId, socket);
     const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
 
@@ -172,7 +185,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
     });
 
     markConnected(deps, nodeId)
-      .then(() => socket.emit("agent:welcome", { nodeId, nodeName, credential }))
+      .then(() => socket.emit("agent:welcome", { nodeId, nodeName, credential, tls }))
       .catch((err: unknown) => {
         deps.log("error", "agent registration failed", { nodeId, error: String(err) });
         socket.disconnect(true);
@@ -181,3 +194,13 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps): void {
 }
 
 export type { ServerToAgentEvents };
+
+/**
+ * The certificate the TLS layer already verified against our CA (requestCert +
+ * rejectUnauthorized); an empty one (no certificate) names nobody and matches no node.
+ */
+function peerCertificate(socket: unknown): PeerCertificate {
+  const cert = (socket as Partial<TLSSocket>).getPeerCertificate?.();
+  const cn = cert?.subject?.CN;
+  return { commonName: Array.isArray(cn) ? "" : (cn ?? ""), serial: (cert?.serialNumber ?? "").toUpperCase() };
+}

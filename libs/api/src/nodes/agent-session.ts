@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { AppError, type AgentHello, type Node } from "@stratavore/contracts";
+import { AppError, type AgentAuth, type AgentTls, type Node } from "@stratavore/contracts";
 import {
   activeRunnerIdsOnNode,
   attachJoinTokenNode,
@@ -8,6 +8,7 @@ import {
   insertNode,
   nodeNameTaken,
   nodeStatusOf,
+  setNodeCertSerial,
   updateNodeRow,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
@@ -24,6 +25,16 @@ export interface AgentIdentity {
   nodeName: string;
   /** Only on the first connection: the credential the agent must store (shown once). */
   credential?: string;
+  /** Only at a join under mutual TLS: the node's certificate, the CA and where to dial. */
+  tls?: AgentTls;
+  /** The join connection only welcomes and closes. */
+  joinOnly?: boolean;
+}
+
+/** The client certificate a TLS connection presented (verified against our CA by the TLS layer). */
+export interface PeerCertificate {
+  commonName: string;
+  serial: string;
 }
 
 /**
@@ -32,12 +43,19 @@ export interface AgentIdentity {
  */
 export async function authenticateAgent(
   deps: ApiDeps,
-  auth: { joinToken?: string; credential?: string; hello: AgentHello },
+  auth: AgentAuth,
+  /** Set on the mutual-TLS listener; undefined on the plain one. */
+  peer?: PeerCertificate,
 ): Promise<AgentIdentity> {
   const { hello } = auth;
   if (auth.credential) {
     const node = await findNodeByCredential(deps.db, hashSecret(auth.credential));
     if (!node) throw new AppError("UNAUTHENTICATED", "Unknown or revoked node credential.");
+    // Under mutual TLS a credential alone is not enough: it must come with this node's certificate.
+    if (deps.agentTls && !peer)
+      throw new AppError("UNAUTHENTICATED", `This server requires mutual TLS for agents: dial ${deps.agentTls.url}.`);
+    if (peer && (peer.commonName !== node.id || peer.serial !== node.certSerial))
+      throw new AppError("UNAUTHENTICATED", "This certificate is not the one issued to this node.");
     await updateNodeRow(deps.db, node.id, {
       hostname: hello.hostname,
       agentVersion: hello.agentVersion,
@@ -50,6 +68,9 @@ export async function authenticateAgent(
   }
   const joinToken = auth.joinToken;
   if (!joinToken) throw new AppError("UNAUTHENTICATED", "A join token or node credential is required.");
+  const tls = deps.agentTls;
+  if (tls && !auth.csr)
+    throw new AppError("VALIDATION", "This server requires mutual TLS: the agent must send a certificate request.");
   const credential = `svn_${randomBytes(32).toString("base64url")}`;
   return inTransaction(deps.db, deps.bus, async (tx) => {
     const tokenId = await consumeJoinToken(tx, hashSecret(joinToken));
@@ -68,13 +89,24 @@ export async function authenticateAgent(
       capabilities: hello.capabilities,
     });
     await attachJoinTokenNode(tx, tokenId, node.id);
+    const issued = tls && auth.csr ? tls.ca.signNode(auth.csr, node.id) : null;
+    if (issued) await setNodeCertSerial(tx, node.id, issued.serial);
     await audit(
       tx,
       deps.config.auditKey,
       { nodeId: node.id },
       { type: "node.joined", entityType: "node", entityId: node.id, data: { name, hostname: hello.hostname } },
     );
-    return { nodeId: node.id, nodeName: name, credential };
+    return {
+      nodeId: node.id,
+      nodeName: name,
+      credential,
+      joinOnly: auth.joinOnly,
+      tls:
+        issued && tls
+          ? { certificate: issued.certificate, caCertificate: tls.ca.certificate, url: tls.url }
+          : undefined,
+    };
   });
 }
 

@@ -37,13 +37,26 @@ export const agentAuthSchema = z.object({
   joinToken: z.string().min(10).max(200).optional(),
   credential: z.string().min(10).max(200).optional(),
   hello: agentHelloSchema,
+  /** At join: a PEM certificate request for the node's own key (mutual TLS, when the server uses it). */
+  csr: z.string().max(10_000).optional(),
+  /** At join: welcome, then close; the agent reconnects with what it was given (over TLS if offered). */
+  joinOnly: z.boolean().optional(),
 });
 export type AgentAuth = z.infer<typeof agentAuthSchema>;
+
+/** Mutual TLS material handed to a joining node: its certificate, the CA to pin, where to dial. */
+export const agentTlsSchema = z.object({
+  certificate: z.string(),
+  caCertificate: z.string(),
+  url: z.string(),
+});
+export type AgentTls = z.infer<typeof agentTlsSchema>;
 
 export const agentWelcomeSchema = z.object({
   nodeId: z.uuid(),
   nodeName: z.string(),
   credential: z.string().optional(),
+  tls: agentTlsSchema.optional(),
 });
 
 export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });

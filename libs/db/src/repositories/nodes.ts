@@ -46,8 +46,13 @@ export async function findNode(db: Tx, ref: string, isConnected: (id: string) =>
 export async function findNodeByCredential(db: Tx, credentialHash: string) {
   return db.node.findFirst({
     where: { credentialHash, revokedAt: null },
-    select: { id: true, name: true, status: true },
+    select: { id: true, name: true, status: true, certSerial: true },
   });
+}
+
+/** The serial of the one client certificate this node may present (mutual TLS). */
+export async function setNodeCertSerial(db: Tx, id: string, certSerial: string): Promise<void> {
+  await db.node.update({ where: { id }, data: { certSerial }, select: { id: true } });
 }
 
 export async function insertNode(
