@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, statSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,6 +152,8 @@ describe("the agent's spool", () => {
     await running.shutdown();
     const final = transcriptTotal();
     expect(existsSync(join(tmp, "agent", "usage-spool.json"))).toBe(true);
+    // It holds transcript lines not yet archived: private to the agent's user.
+    expect(statSync(join(tmp, "agent", "usage-spool.json")).mode & 0o777).toBe(0o600);
     server = await serve();
     caller = await api(server);
     // No join token this time: the node credential it stored is enough.

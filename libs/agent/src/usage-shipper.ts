@@ -217,9 +217,10 @@ export class UsageShipper {
         ]),
       ),
     };
-    await mkdir(this.opts.dataDir, { recursive: true });
+    // The spool holds transcript lines not yet archived: the agent's user only.
+    await mkdir(this.opts.dataDir, { recursive: true, mode: 0o700 });
     const tmp = `${this.spoolPath}.tmp`;
-    await writeFile(tmp, JSON.stringify(spool));
+    await writeFile(tmp, JSON.stringify(spool), { mode: 0o600 });
     await rename(tmp, this.spoolPath);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { RunnerError } from "./base/errors.ts";
 import { openRunnerLog, readLogTail, runnerLogPath } from "./runner-log.ts";
@@ -24,6 +24,9 @@ describe("runner log", () => {
     await log.close();
     const files = readdirSync(logs).sort();
     expect(files).toEqual(["r-1.log", "r-1.log.1", "r-1.log.2"]);
+    // Private to the agent's user, rotated files included.
+    expect(files.map((f) => statSync(`${logs}/${f}`).mode & 0o777)).toEqual([0o600, 0o600, 0o600]);
+    expect(statSync(logs).mode & 0o777).toBe(0o700);
     const tail = await readLogTail(logs, "r-1", 25);
     expect(tail).toHaveLength(25);
     expect(tail.at(-1)).toBe("line 099");

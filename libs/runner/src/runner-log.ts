@@ -41,9 +41,11 @@ export function openRunnerLog({
   onError = () => {},
 }: RunnerLogOptions): RunnerLog {
   const path = runnerLogPath(dir, runnerId);
-  mkdirSync(dir, { recursive: true });
+  // A terminal log holds whatever scrolled by (code, tokens pasted in): the agent's user only.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stream = createStream(`${runnerId}.log`, {
     path: dir.endsWith("/") ? dir : `${dir}/`,
+    mode: 0o600,
     size: `${maxBytes}B`,
     rotate: Math.max(1, files - 1),
   });
