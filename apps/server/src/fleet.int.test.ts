@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
+import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { uniqueSlug } from "@stratavore/db/testing";
@@ -70,6 +71,29 @@ describe("runners on a real agent with the fake claude", () => {
     expect(after.chunks.map((c) => c.data).join("")).toContain("echo: hello there");
     const timeline = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
     expect(timeline).toEqual(["runner.launched", "runner.started", "runner.stop_requested", "runner.terminated"]);
+  });
+
+  it("keystrokes typed over a browser socket arrive in order, across the once-a-second re-checks of the typist's rights", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const p = await project();
+    const r = await h.api.runners.launch({ project: p.name, node });
+    await waitFor("banner", async () => scrollbackText(r.id).includes(r.sessionId!));
+    const { secret } = await h.api.apiTokens.create({ name: "typist", scopes: ["read", "write"] });
+    const socket = connect(h.server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: secret } });
+    await new Promise((resolve) => socket.once("connect", () => resolve(null)));
+    const line = "the quick brown fox jumps over the lazy dog 0123456789 ".repeat(3).trim();
+    // Bursts of keys (as a fast typist or a paste sends them) for over 2 s: re-checks of the
+    // typist's rights (database reads) start while keys are still arriving.
+    const keys = [...line];
+    while (keys.length) {
+      for (const ch of keys.splice(0, 8)) socket.emit("runner:input", { runnerId: r.id, data: ch });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    socket.emit("runner:input", { runnerId: r.id, data: "\r" });
+    await waitFor("the echo of the whole line", async () => scrollbackText(r.id).includes(`echo: ${line}`));
+    socket.disconnect();
+    await h.api.runners.stop({ id: r.id });
   });
 
   it("pause freezes the runner's cgroup (every process), says who paused it, and unpause thaws it; the node reports its isolation", async () => {

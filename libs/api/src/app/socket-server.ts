@@ -145,14 +145,20 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
         ? { ok: true }
         : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
     };
-    socket.on(
-      "runner:input",
-      (raw, ack) => void command(raw, runnerInputMessage).then((r) => typeof ack === "function" && ack(r)),
-    );
-    socket.on(
-      "runner:resize",
-      (raw, ack) => void command(raw, runnerResizeMessage).then((r) => typeof ack === "function" && ack(r)),
-    );
+    // Keystrokes must reach the terminal in the order typed; a command may wait on a re-check
+    // of the principal (a database read), so each waits for the one before it.
+    let inOrder: Promise<unknown> = Promise.resolve();
+    const queued = (raw: unknown, schema: typeof runnerInputMessage | typeof runnerResizeMessage, ack: unknown) => {
+      inOrder = inOrder
+        .then(() => command(raw, schema))
+        .catch((err: unknown): CommandAck => {
+          deps.log("error", "terminal command failed", { error: String(err) });
+          return { ok: false, code: "INTERNAL", message: "Server error" };
+        })
+        .then((r) => typeof ack === "function" && (ack as (a: CommandAck) => void)(r));
+    };
+    socket.on("runner:input", (raw, ack) => queued(raw, runnerInputMessage, ack));
+    socket.on("runner:resize", (raw, ack) => queued(raw, runnerResizeMessage, ack));
   });
 
   attachAgentNamespace(io as Server, deps);
