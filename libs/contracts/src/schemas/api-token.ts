@@ -22,7 +22,7 @@ export type ApiToken = z.infer<typeof apiTokenSchema>;
 
 export const apiTokenCreateInput = z.object({
   name: z.string().trim().min(1).max(80),
-  scopes: z.array(tokenScopeSchema).min(1).default(["read", "write"]),
+  scopes: z.array(tokenScopeSchema).min(1).max(TOKEN_SCOPES.length).default(["read", "write"]),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 export const apiTokenCreateOutput = z.object({

@@ -11,7 +11,7 @@ export const transcriptEntrySchema = z.object({
   text: z.string().max(200_000),
   toolNames: z.array(z.string().max(100)).max(50),
   isSidechain: z.boolean(),
-  timestamp: z.string().datetime({ offset: true }).nullable(),
+  timestamp: z.string().max(40).datetime({ offset: true }).nullable(),
   /** "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"). */
   file: z.string().max(300),
   offset: z.number().int().min(0),
@@ -94,7 +94,11 @@ export const sessionCostCheckOutput = z
 export type SessionCostCheck = NonNullable<z.infer<typeof sessionCostCheckOutput>>;
 export const sessionEntriesInput = z.object({
   id: z.string().min(1).max(100),
-  afterId: z.string().optional(),
+  /** The last line id seen (a bigint as digits). */
+  afterId: z
+    .string()
+    .regex(/^\d{1,18}$/, "must be a line id")
+    .optional(),
   limit: z.number().int().min(1).max(1000).default(200),
 });
 export const sessionEntrySchema = z.object({

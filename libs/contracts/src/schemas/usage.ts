@@ -36,7 +36,7 @@ export const usageRecordSchema = z.object({
   webSearchRequests: requestCount,
   webFetchRequests: requestCount,
   isSidechain: z.boolean(),
-  occurredAt: z.string().datetime({ offset: true }),
+  occurredAt: z.string().max(40).datetime({ offset: true }),
 });
 export type UsageRecordInput = z.infer<typeof usageRecordSchema>;
 
@@ -92,8 +92,8 @@ export const importedSessionSchema = z.object({
   sessionId: z.string().min(1).max(100),
   cwd: projectPathSchema.nullable(),
   title: z.string().max(500).nullable(),
-  firstAt: z.string().datetime({ offset: true }).nullable(),
-  lastAt: z.string().datetime({ offset: true }).nullable(),
+  firstAt: z.string().max(40).datetime({ offset: true }).nullable(),
+  lastAt: z.string().max(40).datetime({ offset: true }).nullable(),
   messageCount: z.number().int().min(0).max(1_000_000_000),
   records: z.array(usageRecordSchema).max(20_000),
 });
