@@ -1,17 +1,5 @@
+import type { ModelPrice } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
-
-export interface PriceOverrideRow {
-  modelPattern: string;
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  longContextThreshold?: number | null;
-  longContextInputMultiplier?: number | null;
-  longContextOutputMultiplier?: number | null;
-  fastModeMultiplier?: number | null;
-}
 
 /** Admins' overrides, newest first (the first row of a pattern wins). */
 export function listPriceOverrides(db: Tx) {
@@ -19,7 +7,7 @@ export function listPriceOverrides(db: Tx) {
 }
 
 /** One override per model pattern: the new one replaces any earlier. */
-export async function replacePriceOverride(tx: Tx, version: string, p: PriceOverrideRow): Promise<void> {
+export async function replacePriceOverride(tx: Tx, version: string, p: ModelPrice): Promise<void> {
   await deletePriceOverride(tx, p.modelPattern);
   await tx.priceTable.create({
     data: {
