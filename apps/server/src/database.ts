@@ -23,7 +23,7 @@ export async function openDatabase(env: ServerEnv, log: Log): Promise<DatabaseHa
       port: env.embeddedPgPort,
       // Its own file: changing STRATAVORE_SECRET must not lock us out of existing data.
       password: await loadOrCreateSecret(env.dataDir, undefined, "postgres-password"),
-      onLog: (line) => log("debug", "postgres", { line }),
+      log,
     });
     await embedded.ensureDatabase("stratavore");
     url = embedded.urlFor("stratavore");

@@ -21,6 +21,7 @@ const schema = z.object({
     .max(24 * 30)
     .default(12),
   STRATAVORE_LOCAL_AGENT: z.enum(["true", "false"]).default("true"),
+  STRATAVORE_SERVE_DASHBOARD: z.enum(["true", "false"]).default("true"),
   STRATAVORE_CLAUDE_BIN: z.string().optional(),
   STRATAVORE_AGENT_PASS_ENV: z.string().default(""),
   STRATAVORE_LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
@@ -82,6 +83,8 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     sessionMaxAgeSeconds: Math.round(e.STRATAVORE_SESSION_HOURS * 3600),
     logLevel: e.STRATAVORE_LOG_LEVEL,
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",
+    /** false: an API-only server (no Next.js), e.g. behind a separately hosted dashboard. */
+    serveDashboard: e.STRATAVORE_SERVE_DASHBOARD === "true",
     claudeBin: e.STRATAVORE_CLAUDE_BIN ? resolve(e.STRATAVORE_CLAUDE_BIN) : undefined,
     /** Extra variables the local agent lets claude see (comma-separated names). */
     agentPassEnv: e.STRATAVORE_AGENT_PASS_ENV.split(",")

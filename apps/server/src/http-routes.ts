@@ -6,7 +6,10 @@ export interface Routes {
   auth: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** `stratavore import` sends transcript files here (streamed, not a tRPC call). */
   upload: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Whether the database answers, within a second (a stalled one is "no", not a hang). */
   ready: () => Promise<boolean>;
+  /** Liveness, with the embedded database's state (up, restarting, down) or "external". */
+  health: () => { ok: boolean; database: string };
   web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
@@ -20,7 +23,10 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const run = async () => {
-      if (path === "/healthz") return json(res, 200, { ok: true });
+      if (path === "/healthz") {
+        const health = routes.health();
+        return json(res, health.ok ? 200 : 503, health);
+      }
       if (path === "/readyz") {
         const ok = await routes.ready();
         return json(res, ok ? 200 : 503, { ok, database: ok });

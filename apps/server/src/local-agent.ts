@@ -69,6 +69,9 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
       cwd: opts.repoRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "inherit", "pipe"],
+      // Its own process group: a Ctrl-C in the terminal reaches only the server, which stops
+      // the agent first and the database last (an agent dying on its own is restarted).
+      detached: true,
     });
     child = current;
     forwardLogs(current, opts.log);

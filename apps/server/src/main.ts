@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const log = createLogger(env.logLevel);
   const t0 = Date.now();
   const server = await startServer(env, log, {
-    web: true,
+    web: env.serveDashboard,
     onFirstAdmin: (admin) => {
       const lines = ["", `  First admin: ${admin.email}`];
       if (admin.generated) lines.push(`  Password:    ${admin.password}   (shown once; change it in Settings → Users)`);

@@ -81,7 +81,7 @@ afterAll(async () => {
 
 describe("one-port server", () => {
   it("answers /healthz and /readyz (database reachable)", async () => {
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, database: "external" });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ok: true, database: true });

@@ -24,7 +24,7 @@ import {
   type FleetConfig,
   type RealtimeBus,
 } from "@stratavore/api";
-import { createDb, pingDb } from "@stratavore/db";
+import { createDb, pingDatabase } from "@stratavore/db";
 import { openDatabase } from "./database.ts";
 import { exportAuthEnv, type ServerEnv } from "./env.ts";
 import { dispatch } from "./http-routes.ts";
@@ -99,7 +99,11 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
         trpc: createTrpcHandler(deps, env.trustProxy),
         auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config, access), env.trustProxy),
         upload: createTranscriptUploadHandler(deps),
-        ready: () => pingDb(db),
+        ready: () => pingDatabase(database.url, 1000),
+        health: () => {
+          const state = database.embedded?.state() ?? "external";
+          return { ok: state !== "down", database: state };
+        },
         web: async (req, res) => {
           if (web) return web.handle(req, res);
           res.writeHead(404, { "content-type": "text/plain" }).end("The dashboard is not served by this process.");

@@ -11,6 +11,7 @@ import type {
 } from "@stratavore/contracts";
 import { oneAtATime, TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
+import { DeadLetters } from "./dead-letters.ts";
 
 interface Tracked {
   runnerId: string;
@@ -28,6 +29,11 @@ interface SpoolFile {
 }
 
 const MAX_BATCH = 1000;
+/**
+ * Refusals no retry can change: the runner is not here (NOT_FOUND), the item is malformed
+ * (VALIDATION), the session is not this runner's (FORBIDDEN). Anything else is retried.
+ */
+const FINAL = new Set(["NOT_FOUND", "VALIDATION", "FORBIDDEN"]);
 /** Archive batches stay well under the socket's message limit (transcript lines can be large). */
 const MAX_ENTRY_BYTES = 2_000_000;
 
@@ -47,6 +53,7 @@ export class UsageShipper {
   /** Polls and ticks run one after the other: a spool never holds offsets past records it lacks. */
   private readonly serially = oneAtATime();
   private readonly spoolPath: string;
+  private readonly deadLetters: DeadLetters;
 
   constructor(
     private readonly opts: {
@@ -65,9 +72,11 @@ export class UsageShipper {
     },
   ) {
     this.spoolPath = join(opts.dataDir, "usage-spool.json");
+    this.deadLetters = new DeadLetters(join(opts.dataDir, "dead-letters.jsonl"));
   }
 
   async start(): Promise<void> {
+    await this.deadLetters.load();
     if (existsSync(this.spoolPath)) {
       const spool = JSON.parse(await readFile(this.spoolPath, "utf8")) as SpoolFile;
       this.pending = new Map(Object.entries(spool.pending));
@@ -164,22 +173,26 @@ export class UsageShipper {
     }
   }
 
+  /**
+   * Usage, runner by runner: one runner's refused or failing batch never holds up another's.
+   * A transient failure keeps that runner's records for the next tick; a refusal no retry can
+   * change sets the refused record aside (dead letters) and carries on.
+   */
   private async flush(): Promise<void> {
     for (const [runnerId, records] of this.pending) {
       while (records.length) {
         const batch = records.slice(0, MAX_BATCH);
-        const ack = await this.opts.send({ runnerId, batchId: randomUUID(), records: batch });
-        if (!ack.ok) {
-          // NOT_FOUND: the server does not know this runner here (it was reassigned): drop, it cannot be attributed.
-          if (ack.code === "NOT_FOUND") records.length = 0;
-          else return;
-        } else records.splice(0, batch.length);
+        const sent = await this.deliver("usage", runnerId, batch, (items) =>
+          this.opts.send({ runnerId, batchId: randomUUID(), records: items as UsageRecordInput[] }),
+        );
+        if (!sent) break;
+        records.splice(0, batch.length);
       }
-      this.pending.delete(runnerId);
+      if (!records.length) this.pending.delete(runnerId);
     }
   }
 
-  /** The archive: new transcript lines, in size-bounded batches; kept until acknowledged. */
+  /** The archive: new transcript lines in size-bounded batches, runner by runner, kept until acknowledged. */
   private async flushEntries(): Promise<void> {
     for (const [runnerId, queued] of this.pendingEntries) {
       while (queued.entries.length) {
@@ -189,21 +202,65 @@ export class UsageShipper {
         const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
         while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES))
           bytes += size(n++);
-        const ack = await this.opts.archive({
-          runnerId,
-          sessionId: queued.sessionId,
-          entries: queued.entries.slice(0, n),
-        });
-        if (!ack.ok) {
-          // Refusals that no retry can change: the runner is not here, the lines are bad, or
-          // the session is not this runner's. Keeping them would stall every later batch.
-          if (ack.code === "NOT_FOUND" || ack.code === "VALIDATION" || ack.code === "FORBIDDEN")
-            queued.entries.splice(0, n);
-          else return;
-        } else queued.entries.splice(0, n);
+        const { sessionId } = queued;
+        const sent = await this.deliver("transcript", runnerId, queued.entries.slice(0, n), (items) =>
+          this.opts.archive({ runnerId, sessionId, entries: items as TranscriptEntryInput[] }),
+        );
+        if (!sent) break;
+        queued.entries.splice(0, n);
       }
-      this.pendingEntries.delete(runnerId);
+      if (!queued.entries.length) this.pendingEntries.delete(runnerId);
     }
+  }
+
+  /**
+   * Sends a batch; true when it is done with (accepted, or refused for good and set aside),
+   * false when it must be retried. A batch refused for good is sent again item by item, so one
+   * bad record or line is set aside alone and its neighbours still count.
+   */
+  private async deliver(
+    kind: "usage" | "transcript",
+    runnerId: string,
+    items: unknown[],
+    send: (items: unknown[]) => Promise<UsageBatchAck>,
+  ): Promise<boolean> {
+    const ack = await send(items);
+    if (ack.ok) return true;
+    if (!FINAL.has(ack.code)) return false;
+    if (items.length === 1) {
+      await this.setAside(kind, runnerId, ack, items);
+      return true;
+    }
+    for (const item of items) if (!(await this.deliver(kind, runnerId, [item], send))) return false;
+    return true;
+  }
+
+  /** How many refused items this node has set aside (reported on every heartbeat). */
+  get deadLetterCount(): number {
+    return this.deadLetters.size;
+  }
+
+  private async setAside(
+    kind: "usage" | "transcript",
+    runnerId: string,
+    ack: { code: string; message: string },
+    items: unknown[],
+  ): Promise<void> {
+    await this.deadLetters.add({
+      kind,
+      runnerId,
+      code: ack.code,
+      message: ack.message,
+      at: new Date().toISOString(),
+      items,
+    });
+    this.opts.log(
+      "warn",
+      kind === "usage"
+        ? "usage records set aside: the server refused them for good"
+        : "transcript lines set aside: the server refused them for good",
+      { runnerId, code: ack.code, count: items.length, setAside: this.deadLetters.size },
+    );
   }
 
   private async persist(): Promise<void> {

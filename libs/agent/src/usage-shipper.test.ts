@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { TranscriptBatch, UsageBatchAck } from "@stratavore/contracts";
+import { transcriptPath } from "@stratavore/runner";
+import { UsageShipper } from "./usage-shipper.ts";
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+const line = (text: string) =>
+  JSON.stringify({
+    type: "user",
+    uuid: randomUUID(),
+    parentUuid: null,
+    timestamp: "2026-11-30T10:00:00.000Z",
+    message: { role: "user", content: text },
+  });
+
+async function transcript(configDir: string, cwd: string, sessionId: string, lines: string[]): Promise<void> {
+  const path = transcriptPath(configDir, cwd, sessionId);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${lines.join("\n")}\n`);
+}
+
+describe("UsageShipper's archive", () => {
+  it("keeps shipping other runners' lines while one runner's batches are refused, and sets a permanently refused batch aside", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const [stuck, healthy, refused] = [randomUUID(), randomUUID(), randomUUID()];
+    const sessions = { [stuck]: randomUUID(), [healthy]: randomUUID(), [refused]: randomUUID() };
+    for (const id of [stuck, healthy])
+      await transcript(configDir, `/srv/${id}`, sessions[id]!, [line(`one ${id}`), line(`two ${id}`)]);
+    await transcript(configDir, `/srv/${refused}`, sessions[refused]!, [
+      line("fine"),
+      line("BAD line"),
+      line("fine too"),
+    ]);
+
+    const archived = new Map<string, number>();
+    let stuckFails = true;
+    const archive = async (batch: TranscriptBatch): Promise<UsageBatchAck> => {
+      // The server is failing for one runner (a transient error: kept and retried) and refuses
+      // any batch holding one bad line for good.
+      if (batch.runnerId === stuck && stuckFails) return { ok: false, code: "INTERNAL", message: "server error" };
+      if (batch.entries.some((e) => e.text.includes("BAD")))
+        return { ok: false, code: "VALIDATION", message: "bad line" };
+      archived.set(batch.runnerId, (archived.get(batch.runnerId) ?? 0) + batch.entries.length);
+      return { ok: true, accepted: batch.entries.length };
+    };
+    const logs: string[] = [];
+    const shipper = new UsageShipper({
+      dataDir: join(base, "agent"),
+      configDir,
+      intervalMs: 60_000,
+      send: async (b) => ({ ok: true, accepted: b.records.length }),
+      archive,
+      log: (level, msg) => logs.push(`${level}: ${msg}`),
+    });
+    await shipper.start();
+    // The stuck runner is tracked first: a stop at its refusal would starve the others.
+    for (const id of [stuck, healthy, refused]) shipper.track(id, `/srv/${id}`, sessions[id]!);
+    await shipper.tick();
+    expect(archived.get(healthy)).toBe(2);
+    // The bad line alone is set aside, kept whole in the dead-letter file; its neighbours count.
+    expect(archived.get(refused)).toBe(2);
+    expect(archived.get(stuck)).toBeUndefined();
+    expect(shipper.deadLetterCount).toBe(1);
+    expect(logs).toContain("warn: transcript lines set aside: the server refused them for good");
+    const letters = (await readFile(join(base, "agent", "dead-letters.jsonl"), "utf8")).trim().split("\n");
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toContain("BAD line");
+    // The stuck runner's lines were kept, and go out once the server takes them.
+    stuckFails = false;
+    await shipper.tick();
+    expect(archived.get(stuck)).toBe(2);
+    await shipper.stop();
+  });
+});
