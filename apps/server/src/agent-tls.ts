@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Server } from "socket.io";
 import { AgentCa, attachAgentNamespace, type ApiDeps } from "@stratavore/api";
+import { SOCKET_MAX_MESSAGE_BYTES } from "@stratavore/contracts";
 
 export interface AgentTlsListener {
   url: string;
@@ -38,7 +39,7 @@ export async function startAgentTlsListener(
   const port = (https.address() as AddressInfo).port;
   const url = `https://${publicHost.includes(":") ? `[${publicHost}]` : publicHost}:${port}`;
   deps.agentTls = { ca, url };
-  const io = new Server(https, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 4_000_000 });
+  const io = new Server(https, { path: "/socket.io", serveClient: false, maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES });
   attachAgentNamespace(io, deps, { tls: true });
   return {
     url,

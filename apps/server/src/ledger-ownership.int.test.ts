@@ -189,6 +189,36 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     expect(await refusals("archive.write_refused")).toBe(1);
   });
 
+  it("a 4.5 MB transcript line (1.5 M '€', under the 2 M-character cap) of a node's own runner is archived whole", async () => {
+    const text = "€".repeat(1_500_000);
+    const rawLine = JSON.stringify({ type: "user", message: { role: "user", content: text } });
+    expect(Buffer.byteLength(rawLine)).toBeGreaterThan(4_500_000);
+    const uuid = randomUUID();
+    const ack = await attacker.timeout(30_000).emitWithAck("transcript:batch", {
+      runnerId: attackerRunner,
+      sessionId: attackerSession,
+      entries: [
+        {
+          uuid,
+          parentUuid: null,
+          type: "user",
+          role: "user",
+          text: text.slice(0, 100_000),
+          toolNames: [],
+          isSidechain: false,
+          timestamp: new Date().toISOString(),
+          file: "",
+          offset: 0,
+          rawLine,
+        },
+      ],
+    });
+    expect(ack).toEqual({ ok: true, accepted: 1 });
+    const stored = await h.db.transcriptEntry.findFirstOrThrow({ where: { sessionId: attackerSession, uuid } });
+    expect(stored.rawLine).toBe(rawLine);
+    expect(attacker.connected).toBe(true);
+  });
+
   it("runner:session naming another project's session claims nothing", async () => {
     attacker.emit("runner:session", { runnerId: attackerRunner, sessionId: victim.sessionId });
     // A message the server answers, sent after it: once acknowledged, the claim was handled.

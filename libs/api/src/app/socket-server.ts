@@ -3,6 +3,7 @@ import { runnerExists } from "@stratavore/db";
 import { Server } from "socket.io";
 import {
   ROOMS,
+  SOCKET_MAX_MESSAGE_BYTES,
   isAllowedRoomName,
   roleAtLeast,
   runnerAttachInput,
@@ -40,9 +41,11 @@ type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
  * token (`auth.token`); anything else is refused before a connection exists.
  */
 export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeServer; bus: RealtimeBus } {
-  // 4 MB messages: archive batches are bounded to 2 MB of transcript by the agent; terminal
-  // chunks and heartbeat batches of 1000 runners are far smaller.
-  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, maxHttpBufferSize: 4_000_000 });
+  const io: RealtimeServer = new Server(http, {
+    path: "/socket.io",
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
+  });
 
   io.use(async (socket, next) => {
     try {

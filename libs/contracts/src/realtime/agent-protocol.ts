@@ -32,6 +32,14 @@ export const agentHelloSchema = z.object({
 });
 export type AgentHello = z.infer<typeof agentHelloSchema>;
 
+/**
+ * Socket.IO's message limit for the server. One transcript line may hold 2 M characters
+ * (RAW_LINE_MAX): up to 6 MB of UTF-8, more once JSON-escaped, plus its searchable text. An
+ * archive batch with such a line goes alone; this leaves it room, so no line is too big to
+ * archive (a 4.5 MB line used to exceed 4 MB and reconnect forever).
+ */
+export const SOCKET_MAX_MESSAGE_BYTES = 16_000_000;
+
 /** Handshake `auth`: a single-use join token the first time, the node credential afterwards. */
 export const agentAuthSchema = z.object({
   joinToken: z.string().min(10).max(200).optional(),
