@@ -256,6 +256,7 @@ export async function startAgent(
       .sample()
       .then((items) =>
         socket?.emit("agent:heartbeat", {
+          deadLetters: shipper.deadLetterCount,
           runners: items
             .filter((i) => ACTIVE.has(i.status))
             .map((i) => ({

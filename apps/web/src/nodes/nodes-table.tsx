@@ -52,6 +52,15 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
               <td>
                 <div className="strong">{n.name}</div>
                 {n.hostname !== n.name ? <div className="muted small mono">{n.hostname}</div> : null}
+                {n.deadLetters > 0 ? (
+                  <div
+                    className="warn-text small"
+                    data-testid="node-dead-letters"
+                    title="Usage records or transcript lines the server refused for good; kept whole in dead-letters.jsonl in the agent's data directory"
+                  >
+                    ⚠ {n.deadLetters} set aside
+                  </div>
+                ) : null}
               </td>
               <td>{n.revokedAt ? <Badge>revoked</Badge> : <Badge>{n.status}</Badge>}</td>
               <td className="hide-sm">

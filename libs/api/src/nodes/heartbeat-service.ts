@@ -15,6 +15,7 @@ export async function ingestHeartbeat(
   nodeId: string,
   items: HeartbeatItem[],
   at = new Date(),
+  deadLetters?: number,
 ): Promise<{ updated: number; needsAttention: string[] }> {
   const t0 = performance.now();
   const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
@@ -22,7 +23,7 @@ export async function ingestHeartbeat(
   const updated = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
     // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.
-    if (await markNodeSeen(tx, nodeId, at))
+    if (await markNodeSeen(tx, nodeId, at, deadLetters))
       await setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, "online", "node.online");
     return touched;
   });

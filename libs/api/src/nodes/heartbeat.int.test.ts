@@ -47,4 +47,21 @@ describe("heartbeats", () => {
     await ingestHeartbeat(h.deps, node.id, []);
     expect((await h.db.node.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("draining");
   });
+
+  it("a beat carries how many items the agent set aside, and the node shows it (a beat without the figure keeps it)", async () => {
+    const { api } = await h.as("admin");
+    const node = await insertNode(h.db, {
+      name: `dead-letters-${Date.now()}`,
+      hostname: "h",
+      agentVersion: "0.1.0",
+      claudeVersion: null,
+      capacity: 1,
+      labels: [],
+      credentialHash: `hash-${Date.now()}`,
+    });
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), 3);
+    expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
+    await ingestHeartbeat(h.deps, node.id, []);
+    expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
+  });
 });

@@ -77,7 +77,11 @@ export const heartbeatItemSchema = z.object({
   cpuPercent: z.number().min(0).max(100_000),
   rssBytes: z.number().int().min(0),
 });
-export const agentHeartbeatSchema = z.object({ runners: z.array(heartbeatItemSchema).max(10_000) });
+export const agentHeartbeatSchema = z.object({
+  runners: z.array(heartbeatItemSchema).max(10_000),
+  /** Items set aside in the agent's dead-letter file (refused for good); absent from older agents. */
+  deadLetters: z.number().int().min(0).max(1_000_000_000).optional(),
+});
 export type HeartbeatItem = z.infer<typeof heartbeatItemSchema>;
 
 export const runnerSessionSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100) });

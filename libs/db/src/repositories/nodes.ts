@@ -19,6 +19,7 @@ const nodeSelect = {
   revokedAt: true,
   createdAt: true,
   capabilities: true,
+  deadLetters: true,
   _count: { select: { runners: { where: activeWhere } } },
 } satisfies Prisma.NodeSelect;
 type NodeRow = Prisma.NodeGetPayload<{ select: typeof nodeSelect }>;
@@ -108,8 +109,12 @@ export async function silentNodes(db: Tx, before: Date) {
  * A node was heard from at `at`. True when that also brought it back from `offline` (a stall
  * the reconciler judged; draining stays draining, revoked stays offline): the caller says so.
  */
-export async function markNodeSeen(db: Tx, id: string, at: Date): Promise<boolean> {
-  await db.node.update({ where: { id }, data: { lastSeenAt: at }, select: { id: true } });
+export async function markNodeSeen(db: Tx, id: string, at: Date, deadLetters?: number): Promise<boolean> {
+  await db.node.update({
+    where: { id },
+    data: { lastSeenAt: at, ...(deadLetters === undefined ? {} : { deadLetters }) },
+    select: { id: true },
+  });
   const { count } = await db.node.updateMany({
     where: { id, status: "offline", revokedAt: null },
     data: { status: "online" },
