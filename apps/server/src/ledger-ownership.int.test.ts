@@ -219,6 +219,34 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     expect(attacker.connected).toBe(true);
   });
 
+  it("a transcript line with NUL bytes is archived with each NUL as U+FFFD instead of failing the insert", async () => {
+    const uuid = randomUUID();
+    const rawLine = '{"type":"user","message":{"content":"a\u0000b"}}\u0000';
+    const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
+      runnerId: attackerRunner,
+      sessionId: attackerSession,
+      entries: [
+        {
+          uuid,
+          parentUuid: null,
+          type: "user",
+          role: "user",
+          text: "a\u0000b",
+          toolNames: [],
+          isSidechain: false,
+          timestamp: new Date().toISOString(),
+          file: "",
+          offset: 0,
+          rawLine,
+        },
+      ],
+    });
+    expect(ack).toEqual({ ok: true, accepted: 1 });
+    const stored = await h.db.transcriptEntry.findFirstOrThrow({ where: { sessionId: attackerSession, uuid } });
+    expect(stored.rawLine).toBe(rawLine.replaceAll("\u0000", "\uFFFD"));
+    expect(stored.text).toBe("a\uFFFDb");
+  });
+
   it("runner:session naming another project's session claims nothing", async () => {
     attacker.emit("runner:session", { runnerId: attackerRunner, sessionId: victim.sessionId });
     // A message the server answers, sent after it: once acknowledged, the claim was handled.
