@@ -16,12 +16,21 @@ export async function listMigrationDirs(migrationsDir: string): Promise<string[]
 }
 
 /** Applies pending migrations exactly as `prisma migrate deploy` would; returns the names applied. */
-export async function applyMigrations(connectionString: string, { prismaDir }: MigrationPaths): Promise<string[]> {
+export async function applyMigrations(
+  connectionString: string,
+  {
+    prismaDir,
+    upTo,
+  }: MigrationPaths & {
+    /** Stop after this migration (upgrade tests build an older schema first). */
+    upTo?: string;
+  },
+): Promise<string[]> {
   const migrationsDir = join(prismaDir, "migrations");
   const schema = await readFile(join(prismaDir, "schema.prisma"), "utf8");
   const engine = await openSchemaEngine(schema, connectionString);
   try {
-    const dirs = await listMigrationDirs(migrationsDir);
+    const dirs = (await listMigrationDirs(migrationsDir)).filter((d) => !upTo || d <= upTo);
     const migrationDirectories = await Promise.all(
       dirs.map(async (dir) => ({
         path: dir,
