@@ -3,14 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { appRouter } from "@stratavore/api";
+import { procedureInputs } from "@stratavore/api";
 import { createApiClient } from "@stratavore/api-client";
 import { createScratchDatabase, uniqueEmail } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
-import { hostileArbitrary, validArbitrary, type JsonSchema } from "./testing/schema-arbitrary.ts";
+import { hostileArbitrary, validArbitrary } from "./testing/schema-arbitrary.ts";
 import { signInCookie } from "./testing/sign-in.ts";
 
 /** Inputs drawn per procedure: half from its schema, half hostile. */
@@ -27,12 +26,7 @@ let token: string;
 /** What the server logged as failures: the cause behind a 500, shown with the defect. */
 const serverErrors: string[] = [];
 
-interface ProcedureDef {
-  _def: { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[] };
-}
-const procedures = Object.entries(
-  (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures,
-);
+const procedures = procedureInputs();
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "stratavore-fuzz-"));
@@ -96,16 +90,14 @@ describe("every procedure, fuzzed from its own schema and with hostile inputs", 
     const failures: string[] = [];
     let cases = 0;
     const seed = Number(process.env.FUZZ_SEED ?? 20261130);
-    for (const [path, proc] of procedures) {
-      const schema = proc._def.inputs[0];
-      const json = (schema ? z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) : {}) as JsonSchema;
+    for (const { path, type, input: json } of procedures) {
       const inputs = [
         ...fc.sample(validArbitrary(json), { numRuns: RUNS_PER_PROCEDURE / 2, seed }),
         ...fc.sample(hostileArbitrary(json), { numRuns: RUNS_PER_PROCEDURE / 2, seed }),
       ];
       for (const input of inputs) {
         cases++;
-        const res = await call(path, proc._def.type, input);
+        const res = await call(path, type, input);
         const why = defect(res);
         if (why) failures.push(`${path} ${why} ← ${JSON.stringify(input).slice(0, 200)}  → ${res.body.slice(0, 200)}`);
       }

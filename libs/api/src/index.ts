@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export { appRouter, createCaller, type AppRouter } from "./app/app-router.ts";
+export { procedureInputs, type JsonSchema, type ProcedureInput } from "./app/procedure-schemas.ts";
 export type { ApiDeps, Context } from "./trpc/context.ts";
 export type { Principal } from "./auth/principal.ts";
 export { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from "./auth/login-rate-limit.ts";

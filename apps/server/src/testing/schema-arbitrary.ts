@@ -1,26 +1,5 @@
 import fc from "fast-check";
-
-/** The subset of JSON Schema that zod's toJSONSchema emits for our contracts. */
-export interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  minItems?: number;
-  maxItems?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-}
+import type { JsonSchema } from "@stratavore/api";
 
 /** Arrays stay short: the point is the shapes and the values, not volume. */
 const MAX_ITEMS = 4;

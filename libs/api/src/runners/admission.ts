@@ -1,9 +1,15 @@
 import { AppError } from "@stratavore/contracts";
-import { activeRunnersOfSession, candidateNodes, countActiveOnNode, countActiveRunners } from "@stratavore/db";
+import {
+  activeRunnersOfSession,
+  advisoryLock,
+  candidateNodes,
+  countActiveOnNode,
+  countActiveRunners,
+} from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { assertLaunchAllowed } from "../budgets/policy/checks.ts";
 import type { OutgoingEvent } from "../realtime/bus.ts";
-import { inTransaction, lock, type TxClient } from "../shared/transaction.ts";
+import { inTransaction, type TxClient } from "../shared/transaction.ts";
 
 /** What a runner needs to be let in: its project, where it may run, and the session it writes. */
 export interface AdmissionRequest {
@@ -26,7 +32,7 @@ export interface AdmissionRequest {
  * NODE_UNAVAILABLE or NO_NODE_AVAILABLE. Returns the node chosen.
  */
 export async function admit(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): Promise<string> {
-  await lock(tx, `project:${req.project.id}`);
+  await advisoryLock(tx, `project:${req.project.id}`);
   const active = await countActiveRunners(tx, req.project.id);
   if (active >= req.project.maxRunners) {
     throw new AppError(
@@ -67,7 +73,7 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
         : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`,
     );
   }
-  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await lock(tx, `node:${c.id}`);
+  for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await advisoryLock(tx, `node:${c.id}`);
   // Its previous node first (a restart), then the least loaded (candidateNodes' order).
   const ordered = [...candidates].sort(
     (a, b) => Number(b.id === req.preferredNodeId) - Number(a.id === req.preferredNodeId),

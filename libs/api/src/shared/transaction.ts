@@ -1,4 +1,4 @@
-import { advisoryLock, type Db, type PrismaNs } from "@stratavore/db";
+import type { Db, PrismaNs } from "@stratavore/db";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
 
 export type TxClient = PrismaNs.TransactionClient;
@@ -19,9 +19,6 @@ export async function inTransaction<T>(
   if (outbox.length) bus.publish(outbox);
   return result;
 }
-
-/** Transaction-scoped advisory lock on a named key (project quota, node capacity). */
-export const lock = (tx: TxClient, key: string): Promise<void> => advisoryLock(tx, key);
 
 /** Prisma's unique-constraint violation. */
 export const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === "P2002";

@@ -11,30 +11,43 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * hundred string fields, so a new field cannot forget it. Throws VALIDATION naming the field.
  */
 export function checkInputHygiene(input: unknown): void {
-  walk(input, [], 0);
-}
-
-function walk(value: unknown, path: (string | number)[], depth: number): void {
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) refuse(path, "must not contain NUL characters");
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  if (depth >= MAX_DEPTH) refuse(path, `is nested deeper than ${MAX_DEPTH} levels`);
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, [...path, i], depth + 1));
-    return;
-  }
-  if (value instanceof Date) return;
-  for (const [key, v] of Object.entries(value)) {
-    if (key.includes("\u0000") || FORBIDDEN_KEYS.has(key)) refuse(path, `has a forbidden key`);
-    walk(v, [...path, key], depth + 1);
-  }
-}
-
-function refuse(path: (string | number)[], what: string): never {
-  const where = path.length ? path.join(".") : "input";
-  throw new AppError("VALIDATION", `Invalid input — ${where}: ${what}.`, {
-    issues: [{ path: path.join("."), message: what }],
+  const found = walk(input, 0);
+  if (!found) return;
+  const where = found.path.length ? found.path.join(".") : "input";
+  throw new AppError("VALIDATION", `Invalid input — ${where}: ${found.what}.`, {
+    issues: [{ path: found.path.join("."), message: found.what }],
   });
+}
+
+interface Finding {
+  /** Built only on the way back up from a finding: a clean input (the usual case) allocates nothing. */
+  path: (string | number)[];
+  what: string;
+}
+
+function walk(value: unknown, depth: number): Finding | null {
+  if (typeof value === "string")
+    return value.includes("\u0000") ? { path: [], what: "must not contain NUL characters" } : null;
+  if (value === null || typeof value !== "object") return null;
+  if (depth >= MAX_DEPTH) return { path: [], what: `is nested deeper than ${MAX_DEPTH} levels` };
+  if (value instanceof Date) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = walk(value[i], depth + 1);
+      if (found) {
+        found.path.unshift(i);
+        return found;
+      }
+    }
+    return null;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes("\u0000") || FORBIDDEN_KEYS.has(key)) return { path: [], what: "has a forbidden key" };
+    const found = walk(v, depth + 1);
+    if (found) {
+      found.path.unshift(key);
+      return found;
+    }
+  }
+  return null;
 }
