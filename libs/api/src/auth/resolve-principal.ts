@@ -4,7 +4,7 @@ import type { TokenScope } from "@stratavore/contracts";
 import {
   findUsableApiToken,
   findUserById,
-  isLoginSessionOpen,
+  findOpenLoginSession,
   isUuid,
   touchApiToken,
   touchLoginSession,
@@ -33,7 +33,7 @@ async function resolveApiToken(db: Db, secret: string): Promise<Principal | null
   if (!token) return null;
   const user = await findUserById(db, token.userId);
   if (!user || user.disabled) return null;
-  await touchApiToken(db, token.id);
+  await touchApiToken(db, token.id, token.lastUsedAt);
   return {
     user,
     via: "token",
@@ -52,10 +52,11 @@ async function resolveSessionCookie(db: Db, secret: string, cookieHeader: string
   // A cookie is honoured only while its sign-in is open: sign-out and password changes end it.
   const sid = typeof payload?.sid === "string" ? payload.sid : null;
   if (!payload?.sub || !sid || !isUuid(sid)) return null;
-  if (!(await isLoginSessionOpen(db, sid, payload.sub))) return null;
+  const signIn = await findOpenLoginSession(db, sid, payload.sub);
+  if (!signIn) return null;
   const user = await findUserById(db, payload.sub);
   if (!user || user.disabled) return null;
-  await touchLoginSession(db, sid);
+  await touchLoginSession(db, sid, signIn.lastSeenAt);
   return { user, via: "session", scopes: SESSION_SCOPES, sessionId: sid };
 }
 

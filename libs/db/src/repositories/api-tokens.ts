@@ -1,4 +1,5 @@
 import type { ApiToken, TokenScope } from "@stratavore/contracts";
+import { lastSeenBefore, lastSeenDue } from "./last-seen.ts";
 import type { Tx } from "./tx.ts";
 
 const tokenSelect = {
@@ -70,10 +71,11 @@ export async function isApiTokenUsable(db: Tx, id: string, now = new Date()): Pr
   );
 }
 
-/** lastUsedAt is written at most once a minute per token, so reads do not become writes. */
-export async function touchApiToken(db: Tx, id: string, now = new Date()): Promise<void> {
+/** Records a use of the token; no statement at all when its lastUsedAt (as read) is recent. */
+export async function touchApiToken(db: Tx, id: string, lastUsedAt: Date | null, now = new Date()): Promise<void> {
+  if (!lastSeenDue(lastUsedAt, now)) return;
   await db.apiToken.updateMany({
-    where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }] },
+    where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: lastSeenBefore(now) } }] },
     data: { lastUsedAt: now },
   });
 }

@@ -1,3 +1,4 @@
+import { lastSeenBefore, lastSeenDue } from "./last-seen.ts";
 import type { Tx } from "./tx.ts";
 
 export type LoginSessionEnd =
@@ -14,15 +15,19 @@ export async function insertLoginSession(
   return row.id;
 }
 
-/** Whether the sign-in `id` of `userId` is still open: not ended, not expired. */
-export async function isLoginSessionOpen(db: Tx, id: string, userId: string, now = new Date()): Promise<boolean> {
-  return (await db.loginSession.count({ where: { id, userId, endedAt: null, expiresAt: { gt: now } } })) > 0;
+/** The sign-in `id` of `userId` while it is open (not ended, not expired), else null. */
+export function findOpenLoginSession(db: Tx, id: string, userId: string, now = new Date()) {
+  return db.loginSession.findFirst({
+    where: { id, userId, endedAt: null, expiresAt: { gt: now } },
+    select: { id: true, lastSeenAt: true },
+  });
 }
 
-/** lastSeenAt is written at most once a minute per sign-in, so reads do not become writes. */
-export async function touchLoginSession(db: Tx, id: string, now = new Date()): Promise<void> {
+/** Records a use of the sign-in; no statement at all when its lastSeenAt (as read) is recent. */
+export async function touchLoginSession(db: Tx, id: string, lastSeenAt: Date, now = new Date()): Promise<void> {
+  if (!lastSeenDue(lastSeenAt, now)) return;
   await db.loginSession.updateMany({
-    where: { id, lastSeenAt: { lt: new Date(now.getTime() - 60_000) } },
+    where: { id, lastSeenAt: { lt: lastSeenBefore(now) } },
     data: { lastSeenAt: now },
   });
 }
