@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { AGENT_NAMESPACE, type UsageBatchAck, type UsageRecordInput } from "@stratavore/contracts";
+import {
+  AGENT_NAMESPACE,
+  type TranscriptEntryInput,
+  type UsageBatchAck,
+  type UsageRecordInput,
+} from "@stratavore/contracts";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
@@ -49,6 +54,20 @@ const record = (messageId: string, sessionId: string, tokens: number): UsageReco
   webFetchRequests: 0,
   isSidechain: false,
   occurredAt: new Date().toISOString(),
+});
+/** One archive entry of a user line, as an agent sends it. */
+const entry = (uuid: string, text: string, rawLine: string): TranscriptEntryInput => ({
+  uuid,
+  parentUuid: null,
+  type: "user",
+  role: "user",
+  text,
+  toolNames: [],
+  isSidechain: false,
+  timestamp: new Date().toISOString(),
+  file: "",
+  offset: 0,
+  rawLine,
 });
 const sessionFigures = (id: string) =>
   h.db.session.findUniqueOrThrow({
@@ -168,21 +187,7 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
       runnerId: attackerRunner,
       sessionId: victim.sessionId,
-      entries: [
-        {
-          uuid: randomUUID(),
-          parentUuid: null,
-          type: "user",
-          role: "user",
-          text: "injected",
-          toolNames: [],
-          isSidechain: false,
-          timestamp: new Date().toISOString(),
-          file: "",
-          offset: 0,
-          rawLine: "{}",
-        },
-      ],
+      entries: [entry(randomUUID(), "injected", "{}")],
     });
     expect(ack).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await h.db.transcriptEntry.count({ where: { sessionId: victim.sessionId } })).toBe(entries);
@@ -197,21 +202,7 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     const ack = await attacker.timeout(30_000).emitWithAck("transcript:batch", {
       runnerId: attackerRunner,
       sessionId: attackerSession,
-      entries: [
-        {
-          uuid,
-          parentUuid: null,
-          type: "user",
-          role: "user",
-          text: text.slice(0, 100_000),
-          toolNames: [],
-          isSidechain: false,
-          timestamp: new Date().toISOString(),
-          file: "",
-          offset: 0,
-          rawLine,
-        },
-      ],
+      entries: [entry(uuid, text.slice(0, 100_000), rawLine)],
     });
     expect(ack).toEqual({ ok: true, accepted: 1 });
     const stored = await h.db.transcriptEntry.findFirstOrThrow({ where: { sessionId: attackerSession, uuid } });
@@ -225,21 +216,7 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
       runnerId: attackerRunner,
       sessionId: attackerSession,
-      entries: [
-        {
-          uuid,
-          parentUuid: null,
-          type: "user",
-          role: "user",
-          text: "a\u0000b",
-          toolNames: [],
-          isSidechain: false,
-          timestamp: new Date().toISOString(),
-          file: "",
-          offset: 0,
-          rawLine,
-        },
-      ],
+      entries: [entry(uuid, "a\u0000b", rawLine)],
     });
     expect(ack).toEqual({ ok: true, accepted: 1 });
     const stored = await h.db.transcriptEntry.findFirstOrThrow({ where: { sessionId: attackerSession, uuid } });

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { postmasterPid } from "@stratavore/db";
 import { freePortForTests } from "@stratavore/db/testing";
+import { isAlive } from "@stratavore/runner";
 import { FAKE_CLAUDE, waitFor } from "./testing/fleet-harness.ts";
 import { hostPath } from "./testing/env.ts";
 
@@ -24,21 +26,13 @@ afterAll(async () => {
     }
   };
   for (const c of started) if (c.pid) kill(-c.pid);
-  const pid = await postmasterPid().catch(() => null);
+  const pid = tmp ? await pidOfPostgres() : 0;
   if (pid) kill(pid);
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-const postmasterPid = async () =>
-  Number((await readFile(join(tmp, "data", "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The running postmaster's pid (a start always leaves one). */
+const pidOfPostgres = async () => (await postmasterPid(join(tmp, "data", "postgres"))) ?? 0;
 
 interface Running {
   child: ChildProcess;
@@ -97,14 +91,14 @@ describe("npm start's server: stop, crash, and its database", () => {
     expect(existsSync(join(tmp, "data", "postgres", "postmaster.pid"))).toBe(false);
 
     const second = await startMain(pgPort);
-    const orphan = await postmasterPid();
+    const orphan = await pidOfPostgres();
     process.kill(second.child.pid!, "SIGKILL");
     await second.exited;
-    expect(alive(orphan)).toBe(true);
+    expect(isAlive(orphan)).toBe(true);
 
     const third = await startMain(pgPort);
     expect(third.output()).toContain("stopping a PostgreSQL left running by an earlier server");
-    expect(alive(orphan)).toBe(false);
+    expect(isAlive(orphan)).toBe(false);
     expect((await probe(third.url, "/readyz")).status).toBe(200);
     process.kill(-third.child.pid!, "SIGINT");
     expect(await third.exited).toBe(0);
@@ -113,7 +107,7 @@ describe("npm start's server: stop, crash, and its database", () => {
   it("a stopped PostgreSQL makes /readyz answer 503 within a second; a killed one is restarted, logged and ready again", async () => {
     const pgPort = await freePortForTests();
     const running = await startMain(pgPort);
-    const pid = await postmasterPid();
+    const pid = await pidOfPostgres();
 
     process.kill(pid, "SIGSTOP");
     try {
@@ -130,7 +124,7 @@ describe("npm start's server: stop, crash, and its database", () => {
       "restarted",
       async () => {
         const health = await probe(running.url, "/healthz").catch(() => null);
-        return health?.body.database === "up" && (await postmasterPid()) !== pid;
+        return health?.body.database === "up" && (await pidOfPostgres()) !== pid;
       },
       60_000,
     );

@@ -26,3 +26,4 @@ export * from "./repositories/session-similarity.ts";
 export * from "./repositories/session-import.ts";
 export * from "./repositories/login-sessions.ts";
 export { isUuid } from "./repositories/ids.ts";
+export { postmasterPid, processAlive } from "./postgres/stale-postmaster.ts";

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { insertNode, insertRunner } from "@stratavore/db";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { evaluateBudgets } from "./enforcement.ts";
@@ -13,23 +12,8 @@ describe("budget enforcement", () => {
     const { api } = await h.as("admin");
     const project = await api.projects.create({ name: uniqueSlug("enf"), path: "/srv/enf" });
     // A node whose agent is not connected to this process: the freeze cannot be delivered.
-    const node = await insertNode(h.db, {
-      name: uniqueSlug("n"),
-      hostname: "h",
-      agentVersion: "t",
-      claudeVersion: null,
-      capacity: 2,
-      labels: [],
-      credentialHash: randomUUID(),
-    });
-    const runner = await insertRunner(h.db, {
-      projectId: project.id,
-      nodeId: node.id,
-      status: "running",
-      conversationMode: "new",
-      flags: [],
-      labels: [],
-    });
+    const node = await h.node();
+    const runner = await h.runningRunner(project.id, node.id);
     const budget = await api.budgets.create({
       name: uniqueSlug("cap"),
       scope: "project",

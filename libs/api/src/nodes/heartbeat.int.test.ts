@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { insertNode, insertRunner } from "@stratavore/db";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
@@ -12,23 +10,8 @@ describe("heartbeats", () => {
   it("a beat from a node judged offline brings it back online with an audit event and a node:status message; a draining node stays draining", async () => {
     const { api } = await h.as("operator");
     const project = await api.projects.create({ name: uniqueSlug("hb"), path: "/srv/hb" });
-    const node = await insertNode(h.db, {
-      name: uniqueSlug("n"),
-      hostname: "h",
-      agentVersion: "t",
-      claudeVersion: null,
-      capacity: 2,
-      labels: [],
-      credentialHash: randomUUID(),
-    });
-    const runner = await insertRunner(h.db, {
-      projectId: project.id,
-      nodeId: node.id,
-      status: "running",
-      conversationMode: "new",
-      flags: [],
-      labels: [],
-    });
+    const node = await h.node();
+    const runner = await h.runningRunner(project.id, node.id);
     await h.db.node.update({ where: { id: node.id }, data: { status: "offline" } });
     const before = h.bus.sent.length;
 
@@ -50,15 +33,7 @@ describe("heartbeats", () => {
 
   it("a beat carries how many items the agent set aside, and the node shows it (a beat without the figure keeps it)", async () => {
     const { api } = await h.as("admin");
-    const node = await insertNode(h.db, {
-      name: `dead-letters-${Date.now()}`,
-      hostname: "h",
-      agentVersion: "0.1.0",
-      claudeVersion: null,
-      capacity: 1,
-      labels: [],
-      credentialHash: `hash-${Date.now()}`,
-    });
+    const node = await h.node();
     await ingestHeartbeat(h.deps, node.id, [], new Date(), 3);
     expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
     await ingestHeartbeat(h.deps, node.id, []);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { AppError } from "@stratavore/contracts";
-import { ensureSession, insertBudget, insertNode, insertRunner } from "@stratavore/db";
+import { ensureSession, insertBudget, insertRunner } from "@stratavore/db";
 import { uniqueSlug } from "@stratavore/db/testing";
 import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { createHarness } from "../testing/api-harness.ts";
@@ -12,15 +12,7 @@ afterAll(() => h.close());
 
 /** A node whose agent counts as connected in this process (admission asks only that). */
 async function node(capacity: number, labels: string[] = []) {
-  const row = await insertNode(h.db, {
-    name: uniqueSlug("n"),
-    hostname: "h",
-    agentVersion: "t",
-    claudeVersion: null,
-    capacity,
-    labels,
-    credentialHash: randomUUID(),
-  });
+  const row = await h.node({ capacity, labels });
   h.deps.fleet.agents.attach(row.id, {
     id: randomUUID(),
     connected: true,
@@ -36,15 +28,7 @@ async function project(maxRunners: number) {
 
 async function occupy(projectId: string, nodeId: string, sessionId?: string) {
   if (sessionId) await ensureSession(h.db, { id: sessionId, projectId, nodeId, cwd: "/srv/adm" });
-  await insertRunner(h.db, {
-    projectId,
-    nodeId,
-    status: "running",
-    conversationMode: "new",
-    sessionId: sessionId ?? null,
-    flags: [],
-    labels: [],
-  });
+  await h.runningRunner(projectId, nodeId, sessionId);
 }
 
 const codeOf = (req: AdmissionRequest) =>

@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { AppError, type Role, type TokenScope } from "@stratavore/contracts";
-import { createDb, insertUser, type Db } from "@stratavore/db";
-import { uniqueEmail } from "@stratavore/db/testing";
+import { randomUUID } from "node:crypto";
+import { createDb, insertNode, insertRunner, insertUser, type Db } from "@stratavore/db";
+import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import { tmpdir } from "node:os";
@@ -51,7 +52,44 @@ export function createHarness(databaseUrl: string) {
     return { user, api: caller({ user, via, scopes }) };
   }
 
-  return { db, bus, deps, createUser, caller, as, anonymous: () => caller(null), close: () => db.$disconnect() };
+  /** A node row (its agent is not connected unless the test attaches one). */
+  function node(opts: { capacity?: number; labels?: string[] } = {}) {
+    return insertNode(db, {
+      name: uniqueSlug("n"),
+      hostname: "h",
+      agentVersion: "t",
+      claudeVersion: null,
+      capacity: opts.capacity ?? 2,
+      labels: opts.labels ?? [],
+      credentialHash: randomUUID(),
+    });
+  }
+
+  /** A runner row, running on `nodeId` (in `sessionId` when given). */
+  function runningRunner(projectId: string, nodeId: string, sessionId?: string) {
+    return insertRunner(db, {
+      projectId,
+      nodeId,
+      status: "running",
+      conversationMode: "new",
+      sessionId: sessionId ?? null,
+      flags: [],
+      labels: [],
+    });
+  }
+
+  return {
+    db,
+    bus,
+    deps,
+    createUser,
+    caller,
+    as,
+    node,
+    runningRunner,
+    anonymous: () => caller(null),
+    close: () => db.$disconnect(),
+  };
 }
 
 /** The app error code a failed call carried (after the one translation middleware). */

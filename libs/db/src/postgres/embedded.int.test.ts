@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "./free-port.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded.ts";
+import { postmasterPid, processAlive } from "./stale-postmaster.ts";
 
 /** Real PostgreSQL processes, killed and stopped for real (issue 14). */
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -49,30 +50,18 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
 }
 
-const postmasterPid = async (dir: string) =>
-  Number((await readFile(join(dir, "postmaster.pid"), "utf8")).split("\n")[0]);
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The running postmaster's pid (a start always leaves one). */
+const pidOf = async (dir: string) => (await postmasterPid(dir)) ?? 0;
+const isAlive = (pid: number) => processAlive(pid) === true;
 
 describe("the embedded PostgreSQL, supervised", () => {
   it("is restarted, and says so, when it is killed while serving", async () => {
     const dir = await dataDir();
     const logs: string[] = [];
     const server = await start(dir, logs);
-    const first = await postmasterPid(dir);
+    const first = await pidOf(dir);
     process.kill(first, "SIGKILL");
-    await waitFor(
-      "restarted",
-      async () => server.state() === "up" && (await postmasterPid(dir)) !== first,
-      30_000,
-      100,
-    );
+    await waitFor("restarted", async () => server.state() === "up" && (await pidOf(dir)) !== first, 30_000, 100);
     expect(await query(server)).toBe(1);
     expect(logs.some((l) => l.startsWith("error: embedded PostgreSQL died; restarting it"))).toBe(true);
     expect(logs).toContain("info: embedded PostgreSQL restarted");
@@ -97,7 +86,7 @@ setInterval(() => {}, 1 << 30);`,
         reject(new Error(`the earlier server exited (${code}) before PostgreSQL was ready`)),
       );
     });
-    const orphanPid = await postmasterPid(dir);
+    const orphanPid = await pidOf(dir);
     earlier.kill("SIGKILL");
     await new Promise((r) => earlier.once("exit", r));
     expect(isAlive(orphanPid)).toBe(true); // left behind, as in the report

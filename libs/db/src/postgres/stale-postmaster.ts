@@ -3,7 +3,8 @@ import { join } from "node:path";
 
 type Log = (level: "warn" | "info", msg: string, meta?: Record<string, unknown>) => void;
 
-const alive = (pid: number): boolean | "not ours" => {
+/** Whether a process runs: true, false, or "not ours" (it runs, but we may not signal it). */
+export const processAlive = (pid: number): boolean | "not ours" => {
   try {
     process.kill(pid, 0);
     return true;
@@ -12,6 +13,13 @@ const alive = (pid: number): boolean | "not ours" => {
   }
 };
 
+/** The pid `postmaster.pid` names (its first line), or null when there is none. */
+export async function postmasterPid(dataDir: string): Promise<number | null> {
+  const text = await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
+  const pid = Number(text?.split("\n")[0]);
+  return text && Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
 /**
  * A `postmaster.pid` left in the data directory. A dead pid is harmless (PostgreSQL replaces
  * it). A live PostgreSQL serving this very directory was left by an earlier server that died
@@ -19,10 +27,9 @@ const alive = (pid: number): boolean | "not ours" => {
  * the pid is refused with its pid and the directory named, never guessed at.
  */
 export async function clearStalePostmaster(dataDir: string, log: Log, waitMs = 30_000): Promise<void> {
-  const text = await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
-  const pid = Number(text?.split("\n")[0]);
-  if (!text || !Number.isInteger(pid) || pid <= 0) return;
-  const state = alive(pid);
+  const pid = await postmasterPid(dataDir);
+  if (!pid) return;
+  const state = processAlive(pid);
   if (state === false) return;
   const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean);
   const isOurPostgres = state === true && /(^|\/)postgres$/.test(cmdline[0] ?? "") && cmdline.includes(dataDir);
@@ -33,7 +40,7 @@ export async function clearStalePostmaster(dataDir: string, log: Log, waitMs = 3
   log("warn", "stopping a PostgreSQL left running by an earlier server", { pid, dataDir });
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + waitMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`PostgreSQL ${pid} on ${dataDir} did not stop within ${waitMs / 1000} s.`);
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) throw new Error(`PostgreSQL ${pid} on ${dataDir} did not stop within ${waitMs / 1000} s.`);
   log("info", "the earlier PostgreSQL stopped", { pid });
 }
