@@ -1,10 +1,9 @@
 import { AppError } from "@stratavore/contracts";
-import { endUserLoginSessions, findLoginCandidate, listOpenLoginSessions, updateUser } from "@stratavore/db";
+import { findLoginCandidate, listOpenLoginSessions, updateUser } from "@stratavore/db";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
-import { audit } from "../shared/audit.ts";
-import { inTransaction } from "../shared/transaction.ts";
+import { endingSignIns } from "./ending-sign-ins.ts";
 
 /**
  * A user changes their own password, proving the current one. Every other sign-in of theirs
@@ -19,35 +18,26 @@ export async function changeOwnPassword(
   const row = await findLoginCandidate(deps.db, actor.user.email);
   if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) throw new AppError("WRONG_PASSWORD");
   const passwordHash = await hashPassword(input.newPassword);
-  const ended = await inTransaction(deps.db, deps.bus, async (tx) => {
-    await updateUser(tx, actor.user.id, { passwordHash });
-    const count = await endUserLoginSessions(tx, actor.user.id, "password_changed", actor.sessionId);
-    await audit(tx, deps.config.auditKey, actor, {
-      type: "user.password_changed",
-      entityType: "user",
-      entityId: actor.user.id,
-      data: { endedSessions: count },
-    });
-    return count;
-  });
-  deps.access.changed(actor.user.id);
-  return { endedSessions: ended };
+  const { endedSessions } = await endingSignIns(
+    deps,
+    actor,
+    actor.user.id,
+    { reason: "password_changed", event: "user.password_changed", keep: actor.sessionId },
+    (tx) => updateUser(tx, actor.user.id, { passwordHash }),
+  );
+  return { endedSessions };
 }
 
 /** Ends every sign-in of the caller, this browser's included ("I lost a laptop"). */
 export async function signOutEverywhere(deps: ApiDeps, actor: Principal): Promise<{ endedSessions: number }> {
-  const ended = await inTransaction(deps.db, deps.bus, async (tx) => {
-    const count = await endUserLoginSessions(tx, actor.user.id, "signed_out_everywhere");
-    await audit(tx, deps.config.auditKey, actor, {
-      type: "user.signed_out_everywhere",
-      entityType: "user",
-      entityId: actor.user.id,
-      data: { endedSessions: count },
-    });
-    return count;
-  });
-  deps.access.changed(actor.user.id);
-  return { endedSessions: ended };
+  const { endedSessions } = await endingSignIns(
+    deps,
+    actor,
+    actor.user.id,
+    { reason: "signed_out_everywhere", event: "user.signed_out_everywhere" },
+    async () => undefined,
+  );
+  return { endedSessions };
 }
 
 export async function ownLoginSessions(deps: ApiDeps, actor: Principal) {

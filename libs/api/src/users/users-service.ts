@@ -14,6 +14,7 @@ import {
 import { hashPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
+import { endingSignIns } from "./ending-sign-ins.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction, isUniqueViolation } from "../shared/transaction.ts";
 
@@ -93,21 +94,18 @@ export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, r
 
 export async function resetUserPassword(deps: ApiDeps, actor: Principal, id: string, password: string): Promise<User> {
   const passwordHash = await hashPassword(password);
-  const user = await inTransaction(deps.db, deps.bus, async (tx) => {
-    await mustFind(tx, id);
-    const updated = await updateUser(tx, id, { passwordHash });
-    // A reset is for a password someone else may know: every sign-in with it ends.
-    const ended = await endUserLoginSessions(tx, id, "password_reset");
-    await audit(tx, deps.config.auditKey, actor, {
-      type: "user.password_reset",
-      entityType: "user",
-      entityId: id,
-      data: { endedSessions: ended },
-    });
-    return updated;
-  });
-  deps.access.changed(id);
-  return user;
+  // A reset is for a password someone else may know: every sign-in with it ends.
+  const { value } = await endingSignIns(
+    deps,
+    actor,
+    id,
+    { reason: "password_reset", event: "user.password_reset" },
+    async (tx) => {
+      await mustFind(tx, id);
+      return updateUser(tx, id, { passwordHash });
+    },
+  );
+  return value;
 }
 
 /** First start: creates the admin when no user exists. Returns null when users already exist. */
