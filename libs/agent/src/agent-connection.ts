@@ -11,6 +11,28 @@ const FATAL = new Set(["JOIN_TOKEN_INVALID", "UNAUTHENTICATED", "VALIDATION"]);
 
 type Refusal = Error & { data?: { code?: string; message?: string } };
 
+/** Both of the agent's connections: websocket only, backing off to 30 s. */
+const SOCKET_BASE = {
+  path: "/socket.io",
+  transports: ["websocket"],
+  reconnectionDelay: 1000,
+  reconnectionDelayMax: 30_000,
+};
+
+const namespaceUrl = (server: string) => `${server.replace(/\/+$/, "")}${AGENT_NAMESPACE}`;
+
+/**
+ * A refusal no retry can change goes to `onFatal`; anything else (the server unreachable, a
+ * transient refusal) is logged and retried — socket.io does not retry a middleware refusal itself.
+ */
+function onRefusal(socket: ServerSocket, log: AgentOptions["log"], what: string, onFatal: (err: Refusal) => void) {
+  socket.on("connect_error", (err: Refusal) => {
+    if (FATAL.has(err.data?.code ?? err.message)) return onFatal(err);
+    log("warn", what, { error: err.message });
+    if (!socket.active) setTimeout(() => socket.connect(), 5000).unref();
+  });
+}
+
 /**
  * The outbound connection to the server. The first time, a join connection trades the join
  * token (and a certificate request for a key made here) for the node credential (and, when the
@@ -35,11 +57,8 @@ export async function connectToServer(
   });
   const credential = stored;
   const tls = credential.tls;
-  const socket: ServerSocket = io(`${(tls?.url ?? opts.serverUrl).replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 30_000,
+  const socket: ServerSocket = io(namespaceUrl(tls?.url ?? opts.serverUrl), {
+    ...SOCKET_BASE,
     randomizationFactor: 0.5,
     ...(tls ? { ca: tls.caCertificate, cert: tls.certificate, key: tls.key, rejectUnauthorized: true } : {}),
     auth: (cb) =>
@@ -50,12 +69,9 @@ export async function connectToServer(
     opts.log("info", "connected", { nodeName, tls: Boolean(tls) });
     handlers.onWelcome(socket);
   });
-  socket.on("connect_error", (err: Refusal) => {
+  onRefusal(socket, opts.log, "cannot reach the server; retrying", (err) => {
     const code = err.data?.code ?? err.message;
-    if (FATAL.has(code)) return handlers.onFatal(code, err.data?.message ?? code);
-    opts.log("warn", "cannot reach the server; retrying", { error: err.message });
-    // A refusal by server middleware is not retried by socket.io itself.
-    if (!socket.active) setTimeout(() => socket.connect(), 5000).unref();
+    handlers.onFatal(code, err.data?.message ?? code);
   });
   socket.on("disconnect", (reason) => {
     opts.log("warn", "disconnected", { reason });
@@ -69,21 +85,14 @@ export async function connectToServer(
 /** The join: one short connection, retried until the server answers (a join token works once). */
 async function join(opts: AgentOptions, joinToken: string): Promise<StoredCredential> {
   const { key, csr } = createKeyAndCsr(opts.hello.name);
-  const socket: ServerSocket = io(`${opts.serverUrl.replace(/\/+$/, "")}${AGENT_NAMESPACE}`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 30_000,
+  const socket: ServerSocket = io(namespaceUrl(opts.serverUrl), {
+    ...SOCKET_BASE,
     auth: { joinToken, csr, joinOnly: true, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } },
   });
   try {
     const welcome = await new Promise<Parameters<ServerToAgentEvents["agent:welcome"]>[0]>((resolve, reject) => {
       socket.on("agent:welcome", resolve);
-      socket.on("connect_error", (err: Refusal) => {
-        if (FATAL.has(err.data?.code ?? err.message)) return reject(err);
-        opts.log("warn", "cannot reach the server to join; retrying", { error: err.message });
-        if (!socket.active) setTimeout(() => socket.connect(), 5000).unref();
-      });
+      onRefusal(socket, opts.log, "cannot reach the server to join; retrying", reject);
     });
     if (!welcome.credential) throw new Error("The server's welcome to a join carried no credential.");
     const stored: StoredCredential = {
