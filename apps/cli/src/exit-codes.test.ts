@@ -32,6 +32,10 @@ describe("exitCodeFor", () => {
       PAYLOAD_TOO_LARGE: 2,
       SESSION_ENDED: 3,
       WRONG_PASSWORD: 2,
+      BACKUP_INVALID: 2,
+      BACKUP_SCHEMA: 6,
+      RESTORE_TARGET_NOT_EMPTY: 6,
+      BACKUP_IN_PROGRESS: 6,
       INTERNAL: 1,
     };
     for (const code of Object.keys(ERROR_CODES) as ErrorCode[])

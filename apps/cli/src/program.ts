@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { toFailure } from "./cli-error.ts";
+import { registerAdminCommands } from "./commands/admin-commands.ts";
 import { registerAgentCommand } from "./commands/agent-command.ts";
 import { registerAuthCommands } from "./commands/auth-commands.ts";
 import { registerBudgetCommands } from "./commands/budget-commands.ts";
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBudgetCommands(program, ctx);
   registerImportCommand(program, ctx);
   registerAgentCommand(program, ctx);
+  registerAdminCommands(program, ctx);
   return program;
 }
 

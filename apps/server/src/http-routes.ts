@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AUTH_PATH, TRANSCRIPT_UPLOAD_PATH, TRPC_PATH } from "@stratavore/api";
+import { AUTH_PATH, BACKUP_PATH, TRANSCRIPT_UPLOAD_PATH, TRPC_PATH } from "@stratavore/api";
 
 export interface Routes {
   trpc: (req: IncomingMessage, res: ServerResponse) => void;
   auth: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** `stratavore import` sends transcript files here (streamed, not a tRPC call). */
   upload: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `stratavore admin backup` and the Settings page download the backup here. */
+  backup: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Whether the database answers, within a second (a stalled one is "no", not a hang). */
   ready: () => Promise<boolean>;
   /** Liveness, with the embedded database's state (up, restarting, down) or "external". */
@@ -34,6 +36,7 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) return routes.trpc(req, res);
       if (path.startsWith(`${AUTH_PATH}/`)) return routes.auth(req, res);
       if (path === TRANSCRIPT_UPLOAD_PATH) return routes.upload(req, res);
+      if (path === BACKUP_PATH) return routes.backup(req, res);
       return routes.web(req, res);
     };
     run().catch((err: unknown) => {

@@ -8,15 +8,14 @@ import {
   createAuthHandler,
   createTrpcHandler,
   createTranscriptUploadHandler,
+  createBackupHandler,
   DEFAULT_FLEET_CONFIG,
   ensureFirstAdmin,
   Fleet,
   embeddingsProvider,
-  FilesystemStore,
   LoginRateLimiter,
   AccessWatch,
   QdrantVectorStore,
-  S3Store,
   startReconciler,
   upgradeLedger,
   type ApiConfig,
@@ -25,7 +24,7 @@ import {
   type RealtimeBus,
 } from "@stratavore/api";
 import { createDb, pingDatabase } from "@stratavore/db";
-import { openDatabase } from "./database.ts";
+import { openDatabase, openTranscriptStore } from "./database.ts";
 import { exportAuthEnv, type ServerEnv } from "./env.ts";
 import { dispatch } from "./http-routes.ts";
 import type { Log } from "./logger.ts";
@@ -73,7 +72,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };
   const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...env.fleet, ...opts.fleet });
-  const transcripts = env.s3 ? new S3Store(env.s3) : new FilesystemStore(join(env.dataDir, "transcripts"));
+  const transcripts = openTranscriptStore(env);
   const similarity = env.embeddings
     ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey))
     : undefined;
@@ -99,6 +98,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
         trpc: createTrpcHandler(deps, env.trustProxy),
         auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config, access), env.trustProxy),
         upload: createTranscriptUploadHandler(deps),
+        backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),
         ready: () => pingDatabase(database.url, 1000),
         health: () => {
           const state = database.embedded?.state() ?? "external";

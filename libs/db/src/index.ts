@@ -27,3 +27,5 @@ export * from "./repositories/session-import.ts";
 export * from "./repositories/login-sessions.ts";
 export { isUuid } from "./repositories/ids.ts";
 export { postmasterPid, processAlive } from "./postgres/stale-postmaster.ts";
+export * from "./backup/logical-dump.ts";
+export { loadDatabase, readAppliedMigrations } from "./backup/logical-load.ts";

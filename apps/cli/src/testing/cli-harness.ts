@@ -48,7 +48,7 @@ export class CliHarness {
   private constructor(
     readonly bin: string,
     readonly server: RunningServer,
-    private readonly db: Db,
+    readonly db: Db,
     private readonly ctx: Omit<Context, "principal">,
     readonly tmp: string,
     private readonly passwordHash: string,

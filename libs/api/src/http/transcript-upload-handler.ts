@@ -1,29 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessionExists } from "@stratavore/db";
 import { createGunzip } from "node:zlib";
-import { AppError, ERROR_CODES, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
+import { AppError, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, parseTranscriptEntry } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
 import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../sessions/archive-service.ts";
 import type { ApiDeps } from "../deps.ts";
+import { replyError, replyJson } from "./plain-reply.ts";
 
 export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
 /** One transcript file; far above real sessions (a long one is tens of MB), bounded all the same. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
 const BATCH = 500;
-const STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  TOO_MANY_REQUESTS: 429,
-  INTERNAL_SERVER_ERROR: 500,
-};
 
 /**
  * `stratavore import` sends each transcript file here after `usage.import` created its session,
@@ -38,14 +27,9 @@ export function createTranscriptUploadHandler(deps: ApiDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const lines = await receive(deps, req);
-      reply(res, 200, { ok: true, lines });
+      replyJson(res, 200, { ok: true, lines });
     } catch (err) {
-      const app = err instanceof AppError ? err : null;
-      if (!app) deps.log("error", "transcript upload failed", { error: String(err) });
-      const code = app?.code ?? "INTERNAL";
-      reply(res, STATUS[ERROR_CODES[code].http] ?? 500, {
-        error: { code, message: app?.message ?? "Something went wrong on the server." },
-      });
+      replyError(res, err, (msg, error) => deps.log("error", `transcript upload: ${msg}`, { error }));
     }
   };
 }
@@ -98,9 +82,4 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
   await take(null, true);
   if (keep) await finishImportedArchive(deps, sessionId);
   return added;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
 }

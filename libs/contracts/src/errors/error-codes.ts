@@ -36,6 +36,13 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { http: "PAYLOAD_TOO_LARGE", message: "The request is too large." },
   SESSION_ENDED: { http: "UNAUTHORIZED", message: "This sign-in has ended; sign in again." },
   WRONG_PASSWORD: { http: "BAD_REQUEST", message: "The current password is not correct." },
+  BACKUP_INVALID: { http: "BAD_REQUEST", message: "This is not an intact Stratavore backup." },
+  BACKUP_SCHEMA: {
+    http: "PRECONDITION_FAILED",
+    message: "The backup and this database are at schemas that cannot be matched.",
+  },
+  RESTORE_TARGET_NOT_EMPTY: { http: "PRECONDITION_FAILED", message: "Restore only into an empty database." },
+  BACKUP_IN_PROGRESS: { http: "CONFLICT", message: "A backup is already being made; try again when it is done." },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;
 

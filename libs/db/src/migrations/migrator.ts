@@ -28,7 +28,7 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const migrationsDir = join(prismaDir, "migrations");
   const schema = await readFile(join(prismaDir, "schema.prisma"), "utf8");
-  const engine = await openSchemaEngine(schema, connectionString);
+  const { engine, close } = await openSchemaEngine(schema, connectionString);
   try {
     const dirs = (await listMigrationDirs(migrationsDir)).filter((d) => !upTo || d <= upTo);
     const migrationDirectories = await Promise.all(
@@ -52,7 +52,7 @@ export async function applyMigrations(
     });
     return result.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -79,7 +79,7 @@ function stripEmpty(sql: string): string {
 }
 
 export async function diffSchemas(connectionString: string, from: DiffSource, to: string): Promise<string> {
-  const engine = await openSchemaEngine(to, connectionString);
+  const { engine, close } = await openSchemaEngine(to, connectionString);
   try {
     const result = await engine.diff({
       from: toTarget(from),
@@ -90,6 +90,6 @@ export async function diffSchemas(connectionString: string, from: DiffSource, to
     });
     return stripEmpty(result.stdout ?? "");
   } finally {
-    engine.free();
+    await close();
   }
 }

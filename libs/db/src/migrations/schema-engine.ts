@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 type Bg = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -28,8 +29,25 @@ function loadBg(): Promise<Bg> {
   return bgModule;
 }
 
-export async function openSchemaEngine(schemaText: string, connectionString: string): Promise<SchemaEngine> {
+/**
+ * The engine's connections come from a one-connection pool we own and close: Prisma's migrate
+ * takes a session-level advisory lock, and with a larger pool (never closed by `engine.free()`)
+ * the unlock could run on another connection, leaving the lock held by an idle connection of
+ * this process — the next migrator of that database, in any process, then timed out.
+ */
+export async function openSchemaEngine(
+  schemaText: string,
+  connectionString: string,
+): Promise<{ engine: SchemaEngine; close: () => Promise<void> }> {
   const bg = await loadBg();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
-  return bg.SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, () => {}, adapter);
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  const engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, () => {}, adapter);
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await pool.end();
+    },
+  };
 }

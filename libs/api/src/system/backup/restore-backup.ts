@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { AppError } from "@stratavore/contracts";
+import { applyMigrations, listMigrationDirs, loadDatabase, readAppliedMigrations } from "@stratavore/db";
+import type { TranscriptStore } from "../../sessions/archive/transcript-store.ts";
+import { archiveEntries, verifyBackup } from "./read-backup.ts";
+
+export interface RestoreSummary {
+  rows: Record<string, number>;
+  transcripts: number;
+  /** Migrations newer than the backup, applied after its rows were loaded (an upgrade). */
+  upgradedBy: string[];
+}
+
+/**
+ * Restores a backup into an empty database: check the archive whole, build the schema the
+ * backup was taken at, load every row in one transaction, put the transcripts back in the
+ * store, then apply any newer migrations — so a backup from an older version restores into this
+ * one exactly as an upgrade in place would.
+ */
+export async function restoreBackup(opts: {
+  path: string;
+  databaseUrl: string;
+  prismaDir: string;
+  transcripts: TranscriptStore;
+}): Promise<RestoreSummary> {
+  const manifest = await verifyBackup(opts.path);
+  const known = await listMigrationDirs(join(opts.prismaDir, "migrations"));
+  const unknown = manifest.migrations.filter((m) => !known.includes(m));
+  if (unknown.length)
+    throw new AppError(
+      "BACKUP_SCHEMA",
+      `The backup was made by a newer Stratavore (migration ${unknown[0]} is unknown here): restore it with that version.`,
+    );
+  const last = manifest.migrations.at(-1);
+  const applied = await readAppliedMigrations(opts.databaseUrl);
+  if (applied.some((m) => !manifest.migrations.includes(m)))
+    throw new AppError(
+      "BACKUP_SCHEMA",
+      "The target database's schema is newer than the backup's: restore into a new data directory or an empty database.",
+    );
+  if (last) await applyMigrations(opts.databaseUrl, { prismaDir: opts.prismaDir, upTo: last });
+
+  async function* tableChunks() {
+    for await (const { name, data } of archiveEntries(opts.path)) {
+      const table = /^tables\/([^/]+)\/\d+\.jsonl$/.exec(name)?.[1];
+      if (table) yield { table, data };
+    }
+  }
+  const rows = await loadDatabase(opts.databaseUrl, tableChunks());
+  const byPath = new Map(manifest.transcripts.map((t) => [t.path, t.key]));
+  let transcripts = 0;
+  for await (const { name, data } of archiveEntries(opts.path)) {
+    const key = byPath.get(name);
+    if (key === undefined) continue;
+    await opts.transcripts.put(key, data);
+    transcripts++;
+  }
+  const upgradedBy = await applyMigrations(opts.databaseUrl, { prismaDir: opts.prismaDir });
+  return { rows, transcripts, upgradedBy };
+}
