@@ -151,9 +151,9 @@ describe("the agent's spool", () => {
     await new Promise((r) => setTimeout(r, 800));
     await running.shutdown();
     const final = transcriptTotal();
-    expect(existsSync(join(tmp, "agent", "usage-spool.json"))).toBe(true);
+    expect(existsSync(join(tmp, "agent", "spool.jsonl"))).toBe(true);
     // It holds transcript lines not yet archived: private to the agent's user.
-    expect(statSync(join(tmp, "agent", "usage-spool.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(tmp, "agent", "spool.jsonl")).mode & 0o777).toBe(0o600);
     server = await serve();
     caller = await api(server);
     // No join token this time: the node credential it stored is enough.

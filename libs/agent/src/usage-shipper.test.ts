@@ -79,4 +79,75 @@ describe("UsageShipper's archive", () => {
     expect(archived.get(stuck)).toBe(2);
     await shipper.stop();
   });
+
+  it("ships from memory while its spool cannot be written (a full disk), says so once, and writes it whole when it can again", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const dataDir = join(base, "agent");
+    const [runner, session] = [randomUUID(), randomUUID()];
+    await transcript(configDir, "/srv/full", session, [line("one"), line("two")]);
+    const archived: string[] = [];
+    const logs: string[] = [];
+    const shipper = new UsageShipper({
+      dataDir,
+      configDir,
+      intervalMs: 60_000,
+      send: async (b) => ({ ok: true, accepted: b.records.length }),
+      archive: async (b) => {
+        archived.push(...b.entries.map((e) => e.text));
+        return { ok: true, accepted: b.entries.length };
+      },
+      log: (level, msg) => logs.push(`${level}: ${msg}`),
+    });
+    await shipper.start();
+    // Every write to the spool now fails (its path is a directory: EISDIR, as ENOSPC would).
+    const spool = join(dataDir, "spool.jsonl");
+    await rm(spool);
+    await mkdir(spool);
+    shipper.track(runner, "/srv/full", session);
+    await shipper.tick();
+    await shipper.tick();
+    expect(archived).toEqual(["one", "two"]);
+    expect(logs.filter((l) => l.includes("writing the spool failed"))).toEqual([
+      "warn: writing the spool failed; shipping continues from memory",
+    ]);
+    await rm(spool, { recursive: true });
+    await shipper.tick();
+    expect(logs).toContain("info: the spool is writable again");
+    // Whole again: the tailer's offsets are there, so a restart reads nothing twice.
+    expect(await readFile(spool, "utf8")).toContain(runner);
+    await shipper.stop();
+  });
+
+  it("still archives a runner's lines of its previous session after it moves to a new one", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const [runner, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+    await transcript(configDir, "/srv/move", first, [line("first session")]);
+    await transcript(configDir, "/srv/move", second, [line("second session")]);
+    let refuse = true;
+    const archived: string[] = [];
+    const shipper = new UsageShipper({
+      dataDir: join(base, "agent"),
+      configDir,
+      intervalMs: 60_000,
+      send: async (b) => ({ ok: true, accepted: b.records.length }),
+      archive: async (b) => {
+        if (refuse) return { ok: false, code: "INTERNAL", message: "down" };
+        archived.push(`${b.sessionId === first ? "first" : "second"}: ${b.entries.map((e) => e.text).join()}`);
+        return { ok: true, accepted: b.entries.length };
+      },
+      log: () => {},
+    });
+    await shipper.start();
+    shipper.track(runner, "/srv/move", first);
+    await shipper.tick();
+    shipper.track(runner, "/srv/move", second);
+    refuse = false;
+    await shipper.tick();
+    expect(archived.sort()).toEqual(["first: first session", "second: second session"]);
+    await shipper.stop();
+  });
 });

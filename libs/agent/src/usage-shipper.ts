@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   TranscriptBatch,
@@ -12,6 +10,7 @@ import type {
 import { oneAtATime, TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
 import { DeadLetters } from "./dead-letters.ts";
+import { linesKey, SpoolJournal, type SpoolEvent, type SpoolState } from "./spool-journal.ts";
 
 interface Tracked {
   runnerId: string;
@@ -20,12 +19,8 @@ interface Tracked {
   tailer: TranscriptTailer;
   /** Ended runners get one last read, then are dropped once nothing is pending. */
   ending: boolean;
-}
-
-interface SpoolFile {
-  pending: Record<string, UsageRecordInput[]>;
-  entries?: Record<string, { sessionId: string; entries: TranscriptEntryInput[] }>;
-  tailers: Record<string, { cwd: string; sessionId: string; state: ReturnType<TranscriptTailer["state"]> }>;
+  /** The offsets last written to the spool, to journal a read only when something changed. */
+  spooled: string;
 }
 
 const MAX_BATCH = 1000;
@@ -46,13 +41,17 @@ const MAX_ENTRY_BYTES = 2_000_000;
 export class UsageShipper {
   private readonly tracked = new Map<string, Tracked>();
   private pending = new Map<string, UsageRecordInput[]>();
-  private pendingEntries = new Map<string, { sessionId: string; entries: TranscriptEntryInput[] }>();
+  /** Per runner and session: a runner that moves to a new session still ships the old one's lines. */
+  private pendingEntries: SpoolState["lines"] = new Map();
+  /** What changed since the spool was last written. */
+  private journalled: SpoolEvent[] = [];
+  private spoolFailing = false;
   private timer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private busy = false;
   /** Polls and ticks run one after the other: a spool never holds offsets past records it lacks. */
   private readonly serially = oneAtATime();
-  private readonly spoolPath: string;
+  private readonly journal: SpoolJournal;
   private readonly deadLetters: DeadLetters;
 
   constructor(
@@ -71,31 +70,33 @@ export class UsageShipper {
       watched?: (runnerId: string) => boolean;
     },
   ) {
-    this.spoolPath = join(opts.dataDir, "usage-spool.json");
+    this.journal = new SpoolJournal(opts.dataDir, (lines) =>
+      opts.log("warn", "unreadable spool lines skipped; their transcript lines will be read again", { lines }),
+    );
     this.deadLetters = new DeadLetters(join(opts.dataDir, "dead-letters.jsonl"));
   }
 
   async start(): Promise<void> {
     await this.deadLetters.load();
-    if (existsSync(this.spoolPath)) {
-      const spool = JSON.parse(await readFile(this.spoolPath, "utf8")) as SpoolFile;
-      this.pending = new Map(Object.entries(spool.pending));
-      this.pendingEntries = new Map(Object.entries(spool.entries ?? {}));
-      for (const [runnerId, t] of Object.entries(spool.tailers)) {
-        this.tracked.set(runnerId, {
-          runnerId,
+    const spool = await this.journal.load();
+    this.pending = spool.usage;
+    this.pendingEntries = spool.lines;
+    for (const [runnerId, t] of spool.tailers) {
+      this.tracked.set(runnerId, {
+        runnerId,
+        cwd: t.cwd,
+        sessionId: t.sessionId,
+        ending: true,
+        spooled: JSON.stringify(t.state),
+        tailer: new TranscriptTailer({
+          configDir: this.opts.configDir,
           cwd: t.cwd,
           sessionId: t.sessionId,
-          ending: true,
-          tailer: new TranscriptTailer({
-            configDir: this.opts.configDir,
-            cwd: t.cwd,
-            sessionId: t.sessionId,
-            state: t.state,
-          }),
-        });
-      }
+          state: t.state,
+        }),
+      });
     }
+    await this.persist();
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
     this.timer.unref();
     if (this.opts.pollMs && this.opts.pollMs < this.opts.intervalMs) {
@@ -112,6 +113,8 @@ export class UsageShipper {
       cwd,
       sessionId,
       ending: false,
+      // Journalled at the next read: a runner tracked is a runner the spool remembers.
+      spooled: "",
       tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd, sessionId }),
     });
   }
@@ -142,9 +145,24 @@ export class UsageShipper {
         this.opts.onRecords?.(t.runnerId, records);
       }
       if (entries.length) {
-        const queued = this.pendingEntries.get(t.runnerId);
-        if (queued?.sessionId === t.sessionId) queued.entries.push(...entries);
-        else this.pendingEntries.set(t.runnerId, { sessionId: t.sessionId, entries: [...entries] });
+        const key = linesKey(t.runnerId, t.sessionId);
+        const queued = this.pendingEntries.get(key);
+        if (queued) queued.entries.push(...entries);
+        else this.pendingEntries.set(key, { runnerId: t.runnerId, sessionId: t.sessionId, entries: [...entries] });
+      }
+      const state = t.tailer.state();
+      const spooled = JSON.stringify(state);
+      if (records.length || entries.length || spooled !== t.spooled) {
+        t.spooled = spooled;
+        this.journalled.push({
+          t: "read",
+          r: t.runnerId,
+          cwd: t.cwd,
+          s: t.sessionId,
+          state,
+          records: records.length ? records : undefined,
+          entries: entries.length ? entries : undefined,
+        });
       }
     }
   }
@@ -161,9 +179,12 @@ export class UsageShipper {
       await this.flush();
       await this.flushEntries();
       await this.serially(async () => {
+        const linesPending = new Set([...this.pendingEntries.values()].map((q) => q.runnerId));
         for (const t of [...this.tracked.values()])
-          if (t.ending && !this.pending.get(t.runnerId)?.length && !this.pendingEntries.get(t.runnerId)?.entries.length)
+          if (t.ending && !this.pending.get(t.runnerId)?.length && !linesPending.has(t.runnerId)) {
             this.tracked.delete(t.runnerId);
+            this.journalled.push({ t: "untrack", r: t.runnerId });
+          }
         await this.persist();
       });
     } catch (err) {
@@ -187,6 +208,7 @@ export class UsageShipper {
         );
         if (!sent) break;
         records.splice(0, batch.length);
+        this.journalled.push({ t: "shipped", k: "usage", r: runnerId, n: batch.length });
       }
       if (!records.length) this.pending.delete(runnerId);
     }
@@ -194,7 +216,8 @@ export class UsageShipper {
 
   /** The archive: new transcript lines in size-bounded batches, runner by runner, kept until acknowledged. */
   private async flushEntries(): Promise<void> {
-    for (const [runnerId, queued] of this.pendingEntries) {
+    for (const [key, queued] of this.pendingEntries) {
+      const { runnerId, sessionId } = queued;
       while (queued.entries.length) {
         let bytes = 0;
         let n = 0;
@@ -202,14 +225,14 @@ export class UsageShipper {
         const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
         while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES))
           bytes += size(n++);
-        const { sessionId } = queued;
         const sent = await this.deliver("transcript", runnerId, queued.entries.slice(0, n), (items) =>
           this.opts.archive({ runnerId, sessionId, entries: items as TranscriptEntryInput[] }),
         );
         if (!sent) break;
         queued.entries.splice(0, n);
+        this.journalled.push({ t: "shipped", k: "lines", r: runnerId, s: sessionId, n });
       }
-      if (!queued.entries.length) this.pendingEntries.delete(runnerId);
+      if (!queued.entries.length) this.pendingEntries.delete(key);
     }
   }
 
@@ -263,21 +286,29 @@ export class UsageShipper {
     );
   }
 
+  /**
+   * Writes what changed to the spool. A failure (a full disk) does not stop shipping: what is in
+   * memory still goes to the server, and the transcript itself is read again after a restart.
+   */
   private async persist(): Promise<void> {
-    const spool: SpoolFile = {
-      entries: Object.fromEntries(this.pendingEntries),
-      pending: Object.fromEntries(this.pending),
-      tailers: Object.fromEntries(
-        [...this.tracked.values()].map((t) => [
-          t.runnerId,
-          { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() },
-        ]),
-      ),
-    };
-    // The spool holds transcript lines not yet archived: the agent's user only.
-    await mkdir(this.opts.dataDir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.spoolPath}.tmp`;
-    await writeFile(tmp, JSON.stringify(spool), { mode: 0o600 });
-    await rename(tmp, this.spoolPath);
+    const events = this.journalled.splice(0);
+    try {
+      await this.journal.write(events, () => ({
+        usage: this.pending,
+        lines: this.pendingEntries,
+        tailers: new Map(
+          [...this.tracked.values()].map((t) => [
+            t.runnerId,
+            { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() },
+          ]),
+        ),
+      }));
+      if (this.spoolFailing) this.opts.log("info", "the spool is writable again");
+      this.spoolFailing = false;
+    } catch (err) {
+      if (!this.spoolFailing)
+        this.opts.log("warn", "writing the spool failed; shipping continues from memory", { error: String(err) });
+      this.spoolFailing = true;
+    }
   }
 }
