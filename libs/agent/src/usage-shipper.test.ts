@@ -150,4 +150,47 @@ describe("UsageShipper's archive", () => {
     expect(archived.sort()).toEqual(["first: first session", "second: second session"]);
     await shipper.stop();
   });
+
+  it("reads a runner's last lines when it ends while a tick is shipping, instead of dropping it unread", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const [runner, session] = [randomUUID(), randomUUID()];
+    const usageLine = (id: string) =>
+      JSON.stringify({
+        type: "assistant",
+        uuid: randomUUID(),
+        sessionId: session,
+        timestamp: "2026-11-30T10:00:00.000Z",
+        message: { id, model: "claude-sonnet-4-5", role: "assistant", usage: { input_tokens: 10, output_tokens: 5 } },
+      });
+    const path = transcriptPath(configDir, "/srv/end", session);
+    await transcript(configDir, "/srv/end", session, [usageLine("msg_1")]);
+    let release: () => void = () => {};
+    const shipped: string[] = [];
+    const shipper = new UsageShipper({
+      dataDir: join(base, "agent"),
+      configDir,
+      intervalMs: 60_000,
+      send: async (b) => {
+        // The first batch is held: the runner writes its last line and ends meanwhile.
+        if (!shipped.length) await new Promise<void>((r) => (release = r));
+        shipped.push(...b.records.map((r) => r.messageId));
+        return { ok: true, accepted: b.records.length };
+      },
+      archive: async (b) => ({ ok: true, accepted: b.entries.length }),
+      log: () => {},
+    });
+    await shipper.start();
+    shipper.track(runner, "/srv/end", session);
+    const tick = shipper.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    await writeFile(path, `${usageLine("msg_1")}\n${usageLine("msg_2")}\n`);
+    shipper.finish(runner);
+    release();
+    await tick;
+    await shipper.tick();
+    expect(shipped).toEqual(["msg_1", "msg_2"]);
+    await shipper.stop();
+  });
 });

@@ -19,6 +19,11 @@ interface Tracked {
   tailer: TranscriptTailer;
   /** Ended runners get one last read, then are dropped once nothing is pending. */
   ending: boolean;
+  /**
+   * A read has started since the runner ended, so it has seen the runner's last lines. Without
+   * it, a runner ending while a tick shipped was dropped by that tick with its last lines unread.
+   */
+  finalRead: boolean;
   /** The offsets last written to the spool, to journal a read only when something changed. */
   spooled: string;
 }
@@ -87,6 +92,7 @@ export class UsageShipper {
         cwd: t.cwd,
         sessionId: t.sessionId,
         ending: true,
+        finalRead: false,
         spooled: JSON.stringify(t.state),
         tailer: new TranscriptTailer({
           configDir: this.opts.configDir,
@@ -107,12 +113,16 @@ export class UsageShipper {
 
   track(runnerId: string, cwd: string, sessionId: string): void {
     const existing = this.tracked.get(runnerId);
-    if (existing?.sessionId === sessionId) return void (existing.ending = false);
+    if (existing?.sessionId === sessionId) {
+      existing.ending = false;
+      return;
+    }
     this.tracked.set(runnerId, {
       runnerId,
       cwd,
       sessionId,
       ending: false,
+      finalRead: false,
       // Journalled at the next read: a runner tracked is a runner the spool remembers.
       spooled: "",
       tailer: new TranscriptTailer({ configDir: this.opts.configDir, cwd, sessionId }),
@@ -122,7 +132,9 @@ export class UsageShipper {
   /** The runner ended: read what it wrote last, ship it, then forget it. */
   finish(runnerId: string): void {
     const t = this.tracked.get(runnerId);
-    if (t) t.ending = true;
+    if (!t) return;
+    t.ending = true;
+    t.finalRead = false;
   }
 
   async stop(): Promise<void> {
@@ -135,7 +147,9 @@ export class UsageShipper {
   private async readAll(only?: (runnerId: string) => boolean): Promise<void> {
     for (const t of this.tracked.values()) {
       if (only && !only(t.runnerId)) continue;
+      const ended = t.ending;
       const { records, entries, malformed } = await t.tailer.poll();
+      if (ended) t.finalRead = true;
       if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
       // Appended in place: a flush in progress holds these arrays and must see what arrives.
       if (records.length) {
@@ -181,7 +195,7 @@ export class UsageShipper {
       await this.serially(async () => {
         const linesPending = new Set([...this.pendingEntries.values()].map((q) => q.runnerId));
         for (const t of [...this.tracked.values()])
-          if (t.ending && !this.pending.get(t.runnerId)?.length && !linesPending.has(t.runnerId)) {
+          if (t.ending && t.finalRead && !this.pending.get(t.runnerId)?.length && !linesPending.has(t.runnerId)) {
             this.tracked.delete(t.runnerId);
             this.journalled.push({ t: "untrack", r: t.runnerId });
           }
