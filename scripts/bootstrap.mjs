@@ -49,14 +49,21 @@ if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash
   writeFileSync(schemaStamp, schemaHash);
 }
 
-// 3. Tests drive Debian's Chromium.
-if (forTests && !existsSync("/usr/lib/chromium/chromium")) {
+// 3. Tests drive Debian's Chromium, and the fault suite moves an agent's clock with libfaketime.
+const debianPackages = [
+  { file: "/usr/lib/chromium/chromium", packages: ["chromium", "fonts-dejavu-core"] },
+  { file: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", packages: ["faketime"] },
+];
+const missing = forTests ? debianPackages.filter((p) => !existsSync(p.file)).flatMap((p) => p.packages) : [];
+if (missing.length) {
   if (process.getuid?.() !== 0) {
-    console.error("Chromium is missing; install it with: sudo apt-get install -y chromium");
+    console.error(
+      `Missing Debian packages for the tests; install them with: sudo apt-get install -y ${missing.join(" ")}`,
+    );
     process.exit(1);
   }
-  say("installing Debian's chromium (apt-get)…");
+  say(`installing Debian's ${missing.join(", ")} (apt-get)…`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   run("apt-get", ["update", "-qq"], env);
-  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"], env);
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], env);
 }

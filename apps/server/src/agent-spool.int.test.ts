@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, statSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
 import { hostPath } from "./testing/env.ts";
 import { FAKE_CLAUDE, waitFor } from "./testing/fleet-harness.ts";
+import { countTranscripts } from "./testing/transcript-count.ts";
 
 /**
  * "Nothing is lost" (DESIGN §3): the node agent, in this process, keeps what the server has
@@ -76,31 +77,8 @@ async function agent(name: string, joinToken?: string): Promise<RunningAgent> {
   return startAgent(opts, (code, message) => console.error("agent refused", code, message));
 }
 
-/** The transcript's own total, counted simply: each message id once, at its largest usage. */
-function transcriptTotal(): number {
-  const root = join(tmp, "home", ".claude", "projects");
-  const best = new Map<string, number>();
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith(".jsonl"))
-        for (const line of readFileSync(join(dir, e.name), "utf8").split("\n")) {
-          if (!line.includes('"usage"')) continue;
-          const m = (JSON.parse(line) as { message?: { id?: string; usage?: Record<string, number> } }).message;
-          if (!m?.id || !m.usage) continue;
-          const u = m.usage;
-          const t =
-            (u.input_tokens ?? 0) +
-            (u.output_tokens ?? 0) +
-            (u.cache_creation_input_tokens ?? 0) +
-            (u.cache_read_input_tokens ?? 0);
-          best.set(m.id, Math.max(best.get(m.id) ?? 0, t));
-        }
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return [...best.values()].reduce((a, b) => a + b, 0);
-}
+/** The transcript's own total, counted independently (each message id once, at its largest usage). */
+const transcriptTotal = () => countTranscripts(join(tmp, "home", ".claude", "projects")).tokens;
 
 const ledgerTotal = async (runnerId: string) =>
   Number((await db.usageRecord.aggregate({ where: { runnerId }, _sum: { totalTokens: true } }))._sum.totalTokens ?? 0);
