@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
@@ -394,6 +394,29 @@ describe("import", () => {
       dryRun: false,
     });
     expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160);
+  });
+
+  it("imports lines that are not valid text (bad UTF-8, NUL, CRLF) and a 2.5 MB line, and exports the file back byte for byte", async () => {
+    const { dir, sessionId } = await fixture();
+    const path = join(dir, "-tmp-x", `${sessionId}.jsonl`);
+    const line = (content: string) =>
+      JSON.stringify({ type: "user", uuid: randomUUID(), sessionId, message: { role: "user", content } });
+    const [before, after] = line("BADBYTES").split("BADBYTES") as [string, string];
+    await appendFile(
+      path,
+      Buffer.concat([
+        Buffer.from(before),
+        Buffer.from([0xff, 0xc3, 0x28]),
+        Buffer.from(`${after}\n${line("windows")}\r\n${line("z".repeat(2_500_000))}\n`),
+        Buffer.from([0x7b, 0x00, 0x7d, 0x0a]),
+      ]),
+    );
+    const imported = await cli(["import", "--dir", dir]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const out = join(await h.freshDir("exact"), "out.jsonl");
+    const exported = await cli(["export", sessionId, "--format", "jsonl", "-o", out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect((await readFile(out)).equals(await readFile(path))).toBe(true);
   });
 
   it("fails with NOT_FOUND (exit 5) for a missing folder, and needs no login for a dry run", async () => {

@@ -23,7 +23,8 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
     if (!path.startsWith(dir + sep))
       return { ok: false, code: "VALIDATION", message: `Refusing to write outside the transcript folder: ${f.name}` };
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(`${path}.restoring`, f.content, { mode: 0o600 });
+    const body = f.contentBase64 === undefined ? f.content : Buffer.from(f.contentBase64, "base64");
+    await writeFile(`${path}.restoring`, body, { mode: 0o600 });
     await rename(`${path}.restoring`, path);
   }
   return { ok: true, restored: true };

@@ -178,15 +178,17 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
     .action(async (ref: string, opts: { format: (typeof EXPORT_FORMATS)[number]; output?: string }) => {
       const api = await connect(env);
       const id = await resolveSessionOrRunner(api, ref);
-      const { content } = await api.sessions.export.query({ id, format: opts.format });
+      const { content, contentBase64 } = await api.sessions.export.query({ id, format: opts.format });
+      // Lines that are not valid text come as bytes: a file or a pipe gets exactly those.
+      const exact = contentBase64 === undefined ? content : Buffer.from(contentBase64, "base64");
       if (!opts.output) {
         // Exactly the content for a pipe; a terminal gets it made safe, and the prompt back on a line of its own.
-        if (!isTtyOut(io.stdout)) io.stdout.write(content);
+        if (!isTtyOut(io.stdout)) io.stdout.write(exact);
         else if (content) print(io, content);
         return;
       }
       const path = resolve(opts.output);
-      await writeFile(path, content);
+      await writeFile(path, exact);
       print(io, path);
     });
 }

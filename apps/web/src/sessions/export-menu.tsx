@@ -26,7 +26,7 @@ export function ExportMenu({ sessionId }: { sessionId: string }) {
     setError(null);
     try {
       const file = await client.sessions.export.query({ id: sessionId, format });
-      downloadText(file.filename, file.contentType, file.content);
+      downloadText(file.filename, file.contentType, file.content, file.contentBase64);
     } catch (e) {
       setError(errorMessage(e).message);
     } finally {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessionExists } from "@stratavore/db";
 import { createGunzip } from "node:zlib";
 import { AppError, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
-import { isSessionId, LineSplitter, parseTranscriptEntry } from "@stratavore/runner";
+import { isSessionId, LineSplitter, transcriptEntries } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
 import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../sessions/archive-service.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -59,8 +59,8 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
   const keep = await canArchiveImport(deps, sessionId);
   let pending: TranscriptEntryInput[] = [];
   let added = 0;
-  const take = async (entry: TranscriptEntryInput | null, force = false) => {
-    if (entry) pending.push(entry);
+  const take = async (entries: TranscriptEntryInput[], force = false) => {
+    pending.push(...entries);
     if (pending.length && (force || pending.length >= BATCH)) {
       if (keep) added += await insertImportedEntries(deps, sessionId, pending);
       pending = [];
@@ -73,13 +73,13 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
     if (offset + chunk.length > MAX_BYTES)
       throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
     for (const line of splitter.pushLines(chunk, offset))
-      await take(parseTranscriptEntry(line.text, { file, offset: line.start }));
+      await take(transcriptEntries(line.text, { file, offset: line.start }, line.raw));
     offset += chunk.length;
   }
   const tailStart = offset - splitter.pendingBytes;
-  const tail = splitter.flush();
-  if (tail !== null) await take(parseTranscriptEntry(tail, { file, offset: tailStart }));
-  await take(null, true);
+  const tail = splitter.flushLine();
+  if (tail !== null) await take(transcriptEntries(tail.text, { file, offset: tailStart }, tail.raw));
+  await take([], true);
   if (keep) await finishImportedArchive(deps, sessionId);
   return added;
 }

@@ -1,6 +1,7 @@
 import { AppError } from "@stratavore/contracts";
 import { rawLines } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
+import { jsonlFile } from "../sessions/archive/jsonl-file.ts";
 
 /**
  * Sends the archived transcript of a session to a node before `claude --resume` runs there;
@@ -15,12 +16,20 @@ export async function restoreTranscript(
 ): Promise<boolean> {
   const lines = await rawLines(deps.db, sessionId);
   if (!lines.length) return false;
-  const byFile = new Map<string, string[]>();
-  for (const l of lines) byFile.set(l.file, [...(byFile.get(l.file) ?? []), l.rawLine]);
-  const files = [...byFile].map(([file, content]) => ({
-    name: file === "" ? `${sessionId}.jsonl` : `${sessionId}/subagents/${file}`,
-    content: `${content.join("\n")}\n`,
-  }));
+  const byFile = new Map<string, typeof lines>();
+  for (const l of lines) {
+    const list = byFile.get(l.file);
+    if (list) list.push(l);
+    else byFile.set(l.file, [l]);
+  }
+  const files = [...byFile].map(([file, fileLines]) => {
+    const { text, bytes } = jsonlFile(fileLines);
+    return {
+      name: file === "" ? `${sessionId}.jsonl` : `${sessionId}/subagents/${file}`,
+      content: bytes ? "" : text,
+      ...(bytes ? { contentBase64: bytes.toString("base64") } : {}),
+    };
+  });
   const ack = await deps.fleet.agents.restore(nodeId, { sessionId, cwd, files }, deps.fleet.config.agentAckTimeoutMs);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", `Could not restore the transcript on the node: ${ack.message}`);
   return ack.restored;

@@ -13,6 +13,7 @@ import {
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
+import { jsonlFile } from "./archive/jsonl-file.ts";
 import { launchRunner } from "../runners/launch-service.ts";
 import { renderMarkdown } from "./session-markdown.ts";
 
@@ -84,11 +85,12 @@ export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" |
   const session = await getSession(deps, id);
   const lines = await rawLines(deps.db, id);
   if (format === "jsonl") {
-    const main = lines.filter((l) => l.file === "").map((l) => l.rawLine);
+    const file = jsonlFile(lines.filter((l) => l.file === ""));
     return {
       filename: `${id}.jsonl`,
       contentType: "application/x-ndjson",
-      content: main.length ? `${main.join("\n")}\n` : "",
+      content: file.text,
+      ...(file.bytes ? { contentBase64: file.bytes.toString("base64") } : {}),
     };
   }
   const parsed = lines.map((l) => ({ file: l.file, entry: safeParse(l.rawLine) }));

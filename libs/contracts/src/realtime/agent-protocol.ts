@@ -185,7 +185,16 @@ export type TranscriptBatch = z.infer<typeof transcriptBatchSchema>;
 export const restoreCommandSchema = z.object({
   sessionId: z.string().min(1).max(100),
   cwd: z.string().min(1).max(4096),
-  files: z.array(z.object({ name: z.string().max(300), content: z.string() })).max(1000),
+  files: z
+    .array(
+      z.object({
+        name: z.string().max(300),
+        content: z.string(),
+        /** The exact bytes when the file holds lines that are not valid UTF-8 text (then `content` is ignored). */
+        contentBase64: z.string().optional(),
+      }),
+    )
+    .max(1000),
 });
 export const restoreAckSchema = z.union([
   z.object({ ok: z.literal(true), restored: z.boolean() }),

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { boundedDate } from "./common.ts";
 import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
+/** Raw bytes travel in parts of this size (base64: 1 MiB), under the socket's message limit. */
+export const RAW_PART_BYTES = 768 * 1024;
+/** A line may be up to 768 MB in parts; far beyond any transcript line, bounded all the same. */
+export const RAW_PARTS_MAX = 1024;
+
 /** One transcript line as archived: searchable text plus the original bytes and position. */
 export const transcriptEntrySchema = z.object({
   uuid: z.string().min(1).max(100),
@@ -16,6 +21,24 @@ export const transcriptEntrySchema = z.object({
   file: z.string().max(300),
   offset: z.number().int().min(0),
   rawLine: z.string().max(2_000_000),
+  /**
+   * The line's original bytes, when `rawLine` cannot give them back exactly (invalid UTF-8, NUL
+   * bytes, a trailing CR, or longer than `rawLine` may be): base64, split into parts. Part 0
+   * comes with the entry; each further part is an entry of its own (same uuid, empty text and
+   * rawLine) that the server appends, in order, to the stored bytes.
+   */
+  rawBytes: z
+    .object({
+      part: z
+        .number()
+        .int()
+        .min(0)
+        .max(RAW_PARTS_MAX - 1),
+      parts: z.number().int().min(1).max(RAW_PARTS_MAX),
+      base64: z.string().max(Math.ceil(RAW_PART_BYTES / 3) * 4),
+    })
+    .refine((r) => r.part < r.parts, "part must be below parts")
+    .optional(),
 });
 export type TranscriptEntryInput = z.infer<typeof transcriptEntrySchema>;
 
@@ -119,7 +142,13 @@ export const sessionEntriesOutput = z.object({
   nextAfterId: z.string().nullable(),
 });
 export const sessionExportInput = z.object({ id: z.string().min(1).max(100), format: z.enum(["jsonl", "md", "json"]) });
-export const sessionExportOutput = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
+export const sessionExportOutput = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  content: z.string(),
+  /** The exact bytes (JSONL with lines that are not valid UTF-8 text); `content` is then for display only. */
+  contentBase64: z.string().optional(),
+});
 export const similarSessionsOutput = z.array(z.object({ session: sessionSchema, score: z.number() }));
 
 /**

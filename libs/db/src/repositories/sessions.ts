@@ -2,7 +2,7 @@ import { ACTIVE_RUNNER_STATUSES, type Session, type TranscriptEntryInput } from 
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
 
-/** Rows per statement: 12 parameters each, under PostgreSQL's 65,535 bind parameters. */
+/** Rows per statement: 15 parameters each, under PostgreSQL's 65,535 bind parameters. */
 const ENTRY_ROWS_PER_INSERT = 4000;
 
 /**
@@ -11,22 +11,32 @@ const ENTRY_ROWS_PER_INSERT = 4000;
  * parameter per field, not unnest() of arrays: PostgreSQL parses a text[] literal character by
  * character, and for JSON lines full of quotes that was 4× slower (bench/parse: 200 MB of
  * lines stored in 19.5 s through arrays, 4.9 s as bound values).
+ *
+ * A line whose bytes come in parts (`rawBytes`): part 0 is inserted with the entry; each later
+ * part is appended only when it is the next one (`rawParts` = its index), so a part sent again
+ * changes nothing and the bytes are whole once `rawParts` reaches `rawPartsTotal`.
  */
 export async function insertEntries(db: Tx, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
+  const firsts = given.filter((e) => !e.rawBytes || e.rawBytes.part === 0);
   let inserted = 0;
-  for (let i = 0; i < given.length; i += ENTRY_ROWS_PER_INSERT) {
-    const rows = given
+  for (let i = 0; i < firsts.length; i += ENTRY_ROWS_PER_INSERT) {
+    const rows = firsts
       .slice(i, i + ENTRY_ROWS_PER_INSERT)
       .map(withoutNul)
-      .map(
-        (e) =>
-          Prisma.sql`(${sessionId}, ${e.uuid}, ${e.parentUuid}, ${e.type}, ${e.role}, ${e.text}, ${e.toolNames}::text[], ${e.isSidechain}, ${e.timestamp ? new Date(e.timestamp) : null}::timestamp, ${e.file}, ${e.offset}::int8, ${e.rawLine})`,
-      );
+      .map((e) => {
+        const raw = e.rawBytes ? Buffer.from(e.rawBytes.base64, "base64") : null;
+        return Prisma.sql`(${sessionId}, ${e.uuid}, ${e.parentUuid}, ${e.type}, ${e.role}, ${e.text}, ${e.toolNames}::text[], ${e.isSidechain}, ${e.timestamp ? new Date(e.timestamp) : null}::timestamp, ${e.file}, ${e.offset}::int8, ${e.rawLine}, ${raw}::bytea, ${raw ? 1 : 0}::int4, ${e.rawBytes?.parts ?? 0}::int4)`;
+      });
     inserted += await db.$executeRaw`
-      INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine")
+      INSERT INTO "TranscriptEntry" ("sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine", "rawBytes", "rawParts", "rawPartsTotal")
       VALUES ${Prisma.join(rows)}
       ON CONFLICT ("sessionId", uuid) DO NOTHING`;
   }
+  for (const e of given)
+    if (e.rawBytes && e.rawBytes.part > 0)
+      await db.$executeRaw`
+        UPDATE "TranscriptEntry" SET "rawBytes" = "rawBytes" || ${Buffer.from(e.rawBytes.base64, "base64")}::bytea, "rawParts" = "rawParts" + 1
+         WHERE "sessionId" = ${sessionId} AND uuid = ${withoutNul(e).uuid} AND "rawParts" = ${e.rawBytes.part}::int4`;
   return inserted;
 }
 
@@ -203,13 +213,24 @@ export async function entriesPage(db: Tx, sessionId: string, afterId: bigint | n
   });
 }
 
-/** The original lines in file order: main transcript first, then each sub-agent file. */
-export async function rawLines(db: Tx, sessionId: string): Promise<{ file: string; rawLine: string }[]> {
-  return db.transcriptEntry.findMany({
+/**
+ * The original lines in file order: main transcript first, then each sub-agent file. `exact` is
+ * a line's original bytes when `rawLine` is not them (and all their parts have arrived).
+ */
+export async function rawLines(
+  db: Tx,
+  sessionId: string,
+): Promise<{ file: string; rawLine: string; exact: Buffer | null }[]> {
+  const rows = await db.transcriptEntry.findMany({
     where: { sessionId },
     orderBy: [{ file: "asc" }, { offset: "asc" }],
-    select: { file: true, rawLine: true },
+    select: { file: true, rawLine: true, rawBytes: true, rawParts: true, rawPartsTotal: true },
   });
+  return rows.map((r) => ({
+    file: r.file,
+    rawLine: r.rawLine,
+    exact: r.rawBytes && r.rawParts === r.rawPartsTotal ? Buffer.from(r.rawBytes) : null,
+  }));
 }
 
 /** The session `claude --continue` would pick: the project's most recently written one. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LineSplitter, readFileLines } from "./line-splitter.ts";
+import { lineAt, LineSplitter, readFileLines } from "./line-splitter.ts";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -23,6 +23,42 @@ describe("LineSplitter", () => {
       expect(splitter.pendingBytes).toBe(Buffer.byteLength("partial 🎉"));
       expect(splitter.flush()).toBe("partial 🎉");
       expect(splitter.pendingBytes).toBe(0);
+    }
+  });
+});
+
+describe("lineAt", () => {
+  it("gives the bytes along with the text exactly when the text cannot give them back", () => {
+    const cases: [string, Buffer, boolean][] = [
+      ["plain UTF-8", Buffer.from('{"a":"héllo 🎉"}'), false],
+      ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), true],
+      ["a lone continuation byte", Buffer.from([0x61, 0x80]), true],
+      ["an overlong encoding", Buffer.from([0xc0, 0x80]), true],
+      ["a NUL byte", Buffer.from([0x61, 0x00, 0x62]), true],
+      ["a trailing CR", Buffer.from("line\r"), true],
+      ["a CR inside", Buffer.from("a\rb"), false],
+    ];
+    for (const [what, bytes, keeps] of cases) {
+      const line = lineAt(bytes, 0, bytes.length);
+      expect(line.raw !== undefined, what).toBe(keeps);
+      if (line.raw) expect(line.raw.equals(bytes), what).toBe(true);
+      else expect(Buffer.from(line.text).equals(bytes), what).toBe(true);
+    }
+  });
+
+  it("hands the bytes of such a line through the splitter, whatever the chunking", () => {
+    const bad = Buffer.concat([Buffer.from("x"), Buffer.from([0xe2, 0x82]), Buffer.from("y\r")]);
+    const stream = Buffer.concat([Buffer.from("ok\n"), bad, Buffer.from("\nend")]);
+    for (let size = 1; size <= 5; size++) {
+      const splitter = new LineSplitter();
+      const raws: (Buffer | undefined)[] = [];
+      for (let at = 0; at < stream.length; at += size)
+        raws.push(...splitter.pushLines(stream.subarray(at, at + size), at).map((l) => l.raw));
+      expect(
+        raws.map((r) => r?.toString("hex")),
+        `chunk ${size}`,
+      ).toEqual([undefined, bad.toString("hex")]);
+      expect(splitter.flushLine()).toEqual({ text: "end" });
     }
   });
 });

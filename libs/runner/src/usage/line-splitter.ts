@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { open } from "node:fs/promises";
 
 const NEWLINE = 0x0a;
@@ -9,6 +10,21 @@ export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 export interface SplitLine {
   text: string;
   start: number;
+  /** The line's bytes, only when `text` cannot give them back (see `lineAt`). */
+  raw?: Buffer;
+}
+
+/**
+ * The line in `buf` between `from` and `end` (its '\n' excluded): its text, without a trailing
+ * '\r', and — when that text is not the line byte for byte (invalid UTF-8 decoded as U+FFFD, a
+ * NUL that the database cannot store, the '\r' removed) — a copy of its bytes, so an export
+ * can give back exactly what claude wrote. Both checks are native scans.
+ */
+export function lineAt(buf: Buffer, from: number, end: number): { text: string; raw?: Buffer } {
+  const bytes = buf.subarray(from, end);
+  const text = stripCr(buf.toString("utf8", from, end));
+  const exact = bytes.at(-1) !== 0x0d && bytes.indexOf(0) === -1 && isUtf8(bytes);
+  return exact ? { text } : { text, raw: Buffer.from(bytes) };
 }
 
 /**
@@ -56,7 +72,7 @@ export class LineSplitter {
     for (let from = 0; ;) {
       const nl = whole.indexOf(NEWLINE, from);
       const end = nl === -1 ? whole.length : nl;
-      lines.push({ text: stripCr(whole.toString("utf8", from, end)), start: wholeStart + from });
+      lines.push({ ...lineAt(whole, from, end), start: wholeStart + from });
       if (nl === -1) return lines;
       from = nl + 1;
     }
@@ -64,10 +80,15 @@ export class LineSplitter {
 
   /** The unfinished last line, for a reader that knows no more bytes will come. */
   flush(): string | null {
+    return this.flushLine()?.text ?? null;
+  }
+
+  /** As `flush`, with the line's bytes when its text is not exact (see `lineAt`). */
+  flushLine(): { text: string; raw?: Buffer } | null {
     if (this.partBytes === 0) return null;
-    const line = stripCr(Buffer.concat(this.parts).toString("utf8"));
+    const whole = Buffer.concat(this.parts);
     this.reset();
-    return line;
+    return lineAt(whole, 0, whole.length);
   }
 
   reset(): void {

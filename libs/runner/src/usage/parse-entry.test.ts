@@ -1,4 +1,4 @@
-import { transcriptEntrySchema } from "@stratavore/contracts";
+import { RAW_PART_BYTES, transcriptEntrySchema } from "@stratavore/contracts";
 import { describe, expect, it } from "vitest";
 import {
   ENTRY_TEXT_MAX,
@@ -6,6 +6,7 @@ import {
   TOOL_INPUT_TEXT_MAX,
   TOOL_RESULT_TEXT_MAX,
   parseTranscriptEntry,
+  transcriptEntries,
 } from "./parse-entry.ts";
 import { assistantLine, userLine } from "./fixtures/lines.ts";
 
@@ -196,5 +197,44 @@ describe("parseTranscriptEntry", () => {
     expect(e?.text).toBe("see screenshot");
     expect(e?.rawLine).toHaveLength(RAW_LINE_MAX);
     expect(transcriptEntrySchema.safeParse(e).success).toBe(true);
+  });
+});
+
+describe("transcriptEntries", () => {
+  const pos = { file: "", offset: 40 };
+
+  it("is the entry alone for a line its text gives back exactly", () => {
+    const line = JSON.stringify({ type: "user", uuid: "u-1", message: { content: "hi" } });
+    expect(transcriptEntries(line, pos)).toEqual([parseTranscriptEntry(line, pos)]);
+  });
+
+  it("carries the bytes of a line its text cannot give back, in parts under the transport's limit, which joined are the line", () => {
+    const big = Buffer.concat([
+      Buffer.from('{"type":"user","uuid":"u-2","message":{"content":"'),
+      Buffer.alloc(2 * RAW_PART_BYTES + 123, 0x61),
+      Buffer.from([0xff]),
+      Buffer.from('"}}'),
+    ]);
+    const text = big.toString("utf8");
+    const entries = transcriptEntries(text, pos, big);
+    expect(entries.map((e) => e.rawBytes?.part)).toEqual([0, 1, 2]);
+    expect(entries.every((e) => e.rawBytes?.parts === 3 && e.uuid === "u-2" && e.offset === 40)).toBe(true);
+    for (const e of entries) expect(transcriptEntrySchema.safeParse(e).success).toBe(true);
+    // Only the first carries the searchable text; the joined parts are the line, byte for byte.
+    expect(entries.slice(1).every((e) => e.text === "" && e.rawLine === "")).toBe(true);
+    const joined = Buffer.concat(entries.map((e) => Buffer.from(e.rawBytes!.base64, "base64")));
+    expect(joined.equals(big)).toBe(true);
+  });
+
+  it("keeps the bytes of a valid line longer than rawLine may be, which is cut", () => {
+    const line = JSON.stringify({ type: "user", uuid: "u-3", message: { content: "é".repeat(RAW_LINE_MAX) } });
+    const entries = transcriptEntries(line, pos);
+    expect(entries[0]!.rawLine.length).toBeLessThanOrEqual(RAW_LINE_MAX);
+    const joined = Buffer.concat(entries.map((e) => Buffer.from(e.rawBytes!.base64, "base64")));
+    expect(joined.toString("utf8")).toBe(line);
+  });
+
+  it("gives nothing for a blank line", () => {
+    expect(transcriptEntries("  ", pos)).toEqual([]);
   });
 });

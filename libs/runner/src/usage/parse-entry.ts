@@ -1,4 +1,10 @@
-import { readContentBlocks, transcriptEntrySchema, type TranscriptEntryInput } from "@stratavore/contracts";
+import {
+  RAW_PART_BYTES,
+  RAW_PARTS_MAX,
+  readContentBlocks,
+  transcriptEntrySchema,
+  type TranscriptEntryInput,
+} from "@stratavore/contracts";
 
 /** Where a line sits: `file` "" for the main transcript, else the sub-agent file's name. */
 export interface TranscriptLinePosition {
@@ -82,6 +88,27 @@ export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition):
     offset: pos.offset,
     rawLine: line.length > RAW_LINE_MAX ? cut(line, RAW_LINE_MAX) : line,
   };
+}
+
+/**
+ * A line's archive entries: its entry, plus — when `rawLine` cannot give the line back byte
+ * for byte (`raw` from the splitter: invalid UTF-8, NUL, a CR; or longer than `RAW_LINE_MAX`)
+ * — its original bytes in parts under the transport's limit: part 0 on the entry, every
+ * further part an entry of its own that the server appends in order (the same uuid; no text).
+ */
+export function transcriptEntries(line: string, pos: TranscriptLinePosition, raw?: Buffer): TranscriptEntryInput[] {
+  const entry = parseTranscriptEntry(line, pos);
+  if (!entry) return [];
+  const bytes = raw ?? (line.length > RAW_LINE_MAX ? Buffer.from(line, "utf8") : null);
+  if (!bytes) return [entry];
+  const parts = Math.max(1, Math.ceil(bytes.length / RAW_PART_BYTES));
+  // Past 768 MB a line keeps only its cut rawLine: no transcript line comes near it.
+  if (parts > RAW_PARTS_MAX) return [entry];
+  const base64 = (i: number) => bytes.toString("base64", i * RAW_PART_BYTES, (i + 1) * RAW_PART_BYTES);
+  const out: TranscriptEntryInput[] = [{ ...entry, rawBytes: { part: 0, parts, base64: base64(0) } }];
+  for (let i = 1; i < parts; i++)
+    out.push({ ...entry, text: "", toolNames: [], rawLine: "", rawBytes: { part: i, parts, base64: base64(i) } });
+  return out;
 }
 
 const EMPTY = {

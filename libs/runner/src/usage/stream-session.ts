@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
-import { readFileLineBatches } from "./line-splitter.ts";
-import { parseTranscriptEntry } from "./parse-entry.ts";
+import { lineAt, readFileLineBatches } from "./line-splitter.ts";
+import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -35,17 +35,20 @@ export async function streamSessionFiles(
     for await (const { buf, starts, ends, at } of readFileLineBatches(path)) {
       for (let l = 0; l < starts.length; l++) {
         const start = starts[l] ?? 0;
-        const line = buf.toString("utf8", start, ends[l] ?? 0);
+        const end = ends[l] ?? 0;
+        // Ranges stop before a trailing '\r'; lineAt is given it, to keep such a line's bytes exact.
+        const { text: line, raw } = lineAt(buf, start, buf[end] === 0x0d ? end + 1 : end);
         const parsed = parseUsageLine(line, ctx);
         if (parsed.kind === "usage") usage.add(parsed.record);
         else if (parsed.kind === "malformed") malformed += 1;
-        const entry = parseTranscriptEntry(line, { file, offset: at + start });
+        const [entry, ...parts] = transcriptEntries(line, { file, offset: at + start }, raw);
         if (!entry) continue;
         if (entry.timestamp && (entry.type === "user" || entry.type === "assistant")) {
           if (!first || Date.parse(entry.timestamp) < Date.parse(first)) first = entry.timestamp;
           if (!last || Date.parse(entry.timestamp) > Date.parse(last)) last = entry.timestamp;
         }
-        pending.push(entry);
+        // A line's later byte parts after it: the server appends them in order.
+        pending.push(entry, ...parts);
         if (pending.length >= batchSize) {
           await onEntries(pending);
           pending = [];

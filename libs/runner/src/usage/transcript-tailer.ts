@@ -6,7 +6,7 @@ import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
 import { oneAtATime } from "../base/one-at-a-time.ts";
 import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
-import { parseTranscriptEntry } from "./parse-entry.ts";
+import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -59,7 +59,7 @@ interface TrackedFile {
  * every `<session>/subagents/*.jsonl`, each read from where the last poll stopped, so a
  * transcript is read once however large it grows. Sub-agent spend is attributed to this
  * session. Only complete lines are parsed; an unfinished last line waits for its newline.
- * Each poll also returns the archive entries of the new lines (`parseTranscriptEntry`).
+ * Each poll also returns the archive entries of the new lines (`transcriptEntries`).
  */
 export class TranscriptTailer {
   readonly sessionId: string;
@@ -239,8 +239,7 @@ export class TranscriptTailer {
           const parsed = parseUsageLine(line.text, ctx);
           if (parsed.kind === "usage") batch.add(parsed.record);
           else if (parsed.kind === "malformed") malformed += 1;
-          const entry = parseTranscriptEntry(line.text, { file, offset: line.start });
-          if (entry) entries.push(entry);
+          entries.push(...transcriptEntries(line.text, { file, offset: line.start }, line.raw));
         }
       }
       return { bytes, malformed };

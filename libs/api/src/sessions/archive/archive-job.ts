@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
+import { jsonlFile } from "./jsonl-file.ts";
 import { sha256 } from "./transcript-store.ts";
 
 /**
@@ -13,8 +14,8 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<n
   let done = 0;
   for (const s of due) {
     try {
-      const lines = (await rawLines(deps.db, s.id)).filter((l) => l.file === "").map((l) => l.rawLine);
-      const body = gzipSync(Buffer.from(`${lines.join("\n")}\n`));
+      const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
+      const body = gzipSync(file.bytes ?? Buffer.from(file.text));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
       await deps.transcripts.put(key, body);
       await recordStoreCopy(deps.db, s.id, { key, sizeBytes: body.length, sha256: sha256(body) });
