@@ -5,12 +5,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AccessWatch, createCaller, Fleet, hashPassword, MemoryBus, type Context } from "@stratavore/api";
+import { createCaller, hashPassword, type Context } from "@stratavore/api";
 import type { Role, TokenScope } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { buildCli } from "../../../../scripts/build-cli.ts";
-import { deriveKey, hostPath, readEnv, startServer, type RunningServer } from "@stratavore/server/testing";
+import { hostPath, localContext, readEnv, startServer, type RunningServer } from "@stratavore/server/testing";
 
 export interface RunResult {
   code: number | null;
@@ -75,24 +75,7 @@ export class CliHarness {
       web: false,
     });
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
-    const config = {
-      authSecret: secret,
-      auditKey: deriveKey(secret, "audit"),
-      sessionMaxAgeSeconds: 3600,
-      version: "test",
-      secureCookies: false,
-      claudeProjectsDir: "/nonexistent",
-    };
-    const ctx = {
-      db,
-      bus: new MemoryBus(),
-      config,
-      log: () => undefined,
-      ip: "127.0.0.1",
-      fleet: new Fleet(),
-      access: new AccessWatch(),
-      transcripts: server.deps.transcripts,
-    };
+    const ctx = localContext(db, secret, server.deps.transcripts);
     return new CliHarness(bin, server, db, ctx, tmp, passwordHash, password);
   }
 

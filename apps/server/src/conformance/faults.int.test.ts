@@ -4,14 +4,14 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { AccessWatch, createCaller, FilesystemStore, Fleet, hashPassword, MemoryBus } from "@stratavore/api";
+import { FilesystemStore } from "@stratavore/api";
 import { createApiClient } from "@stratavore/api-client";
-import { createDb, insertUser } from "@stratavore/db";
+import { createDb } from "@stratavore/db";
 import { freePortForTests, startTestPostgres, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { isAlive, signalPids, snapshotDescendants } from "@stratavore/runner";
-import { deriveKey } from "../secrets.ts";
 import { hostPath } from "../testing/env.ts";
 import { FleetHarness, spawnAgent, waitFor, type AgentProcess } from "../testing/fleet-harness.ts";
+import { localAdminCaller } from "../testing/local-caller.ts";
 
 /**
  * Node trouble is not runner death (DESIGN §2). Each test breaks one thing for a minute — the
@@ -121,31 +121,7 @@ describe("faults", () => {
     // An admin and an API token, minted straight in the database's terms (the server process holds the fleet).
     const db = createDb({ connectionString: databaseUrl, poolMax: 2 });
     cleanups.push(() => db.$disconnect());
-    const user = await insertUser(db, {
-      email: uniqueEmail("kill9"),
-      name: "Kill 9",
-      role: "admin",
-      passwordHash: await hashPassword("kill9-admin-password"),
-    });
-    const config = {
-      authSecret: secret,
-      auditKey: deriveKey(secret, "audit"),
-      sessionMaxAgeSeconds: 3600,
-      version: "test",
-      secureCookies: false,
-      claudeProjectsDir: "/nonexistent",
-    };
-    const local = createCaller({
-      db,
-      bus: new MemoryBus(),
-      config,
-      log: () => undefined,
-      ip: "127.0.0.1",
-      fleet: new Fleet(),
-      access: new AccessWatch(),
-      transcripts: new FilesystemStore(join(tmp, "transcripts")),
-      principal: { user, via: "session", scopes: ["read", "write"] },
-    });
+    const local = await localAdminCaller(db, secret, new FilesystemStore(join(tmp, "transcripts")), "kill9");
     const { secret: token } = await local.apiTokens.create({ name: "kill9", scopes: ["read", "write"] });
     const api = createApiClient({ serverUrl: url, token });
 

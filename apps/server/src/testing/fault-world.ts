@@ -4,13 +4,13 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { AccessWatch, createCaller, FilesystemStore, Fleet, hashPassword, MemoryBus } from "@stratavore/api";
+import { FilesystemStore } from "@stratavore/api";
 import { createApiClient, type ApiClient } from "@stratavore/api-client";
-import { createDb, insertUser, type Db } from "@stratavore/db";
+import { createDb, type Db } from "@stratavore/db";
 import { freePortForTests, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { snapshotDescendants, transcriptPath } from "@stratavore/runner";
-import { deriveKey } from "../secrets.ts";
 import { hostPath } from "./env.ts";
+import { localAdminCaller } from "./local-caller.ts";
 import { spawnAgent, waitFor, type AgentProcess } from "./fleet-harness.ts";
 import { FaultProxy } from "./tcp-proxy.ts";
 import { countTranscripts, type TranscriptCount } from "./transcript-count.ts";
@@ -45,7 +45,7 @@ export class FaultWorld {
   readonly agents = new Map<string, WorldAgent>();
   db!: Db;
   api!: ApiClient;
-  private local!: ReturnType<typeof createCaller>;
+  private local!: Awaited<ReturnType<typeof localAdminCaller>>;
   private readonly mounts: string[] = [];
 
   private constructor(
@@ -82,30 +82,7 @@ export class FaultWorld {
       connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${world.env.STRATAVORE_PG_PORT}/stratavore`,
       poolMax: 2,
     });
-    const user = await insertUser(world.db, {
-      email: uniqueEmail("faults"),
-      name: "Faults",
-      role: "admin",
-      passwordHash: await hashPassword("faults-admin-password"),
-    });
-    world.local = createCaller({
-      db: world.db,
-      bus: new MemoryBus(),
-      config: {
-        authSecret: secret,
-        auditKey: deriveKey(secret, "audit"),
-        sessionMaxAgeSeconds: 3600,
-        version: "test",
-        secureCookies: false,
-        claudeProjectsDir: "/nonexistent",
-      },
-      log: () => undefined,
-      ip: "127.0.0.1",
-      fleet: new Fleet(),
-      access: new AccessWatch(),
-      transcripts: new FilesystemStore(join(tmp, "unused")),
-      principal: { user, via: "session", scopes: ["read", "write"] },
-    });
+    world.local = await localAdminCaller(world.db, secret, new FilesystemStore(join(tmp, "unused")), "faults");
     const { secret: token } = await world.local.apiTokens.create({ name: "faults", scopes: ["read", "write"] });
     world.api = createApiClient({ serverUrl: `http://127.0.0.1:${port}`, token });
     return world;

@@ -10,3 +10,4 @@ export { startServer, type RunningServer } from "../server.ts";
 export { hostPath } from "./env.ts";
 export { FAKE_CLAUDE, FleetHarness, spawnAgent, waitFor, type AgentProcess } from "./fleet-harness.ts";
 export { signInCookie } from "./sign-in.ts";
+export { localAdminCaller, localContext } from "./local-caller.ts";

@@ -21,6 +21,28 @@ afterAll(async () => {
 const json = (uuid: string, content: string) =>
   Buffer.from(JSON.stringify({ type: "user", uuid, message: { role: "user", content } }));
 
+/**
+ * A runner's session whose transcript on disk is `original`: what its agent's tailer reads from
+ * it, and how to send entries as that agent would.
+ */
+async function runnerWithTranscript(original: Buffer) {
+  const configDir = await mkdtemp(join(tmpdir(), "stratavore-exact-"));
+  dirs.push(configDir);
+  const cwd = `/srv/${uniqueSlug("exact")}`;
+  const sessionId = randomUUID();
+  const path = transcriptPath(configDir, cwd, sessionId);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, original);
+  const { api } = await h.as("operator");
+  const project = await api.projects.create({ name: uniqueSlug("exact"), path: cwd });
+  const node = await h.node();
+  await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+  const runner = await h.runningRunner(project.id, node.id, sessionId);
+  const { entries } = await new TranscriptTailer({ configDir, cwd, sessionId }).poll();
+  const send = (batch: TranscriptEntryInput[]) => archiveEntries(h.deps, node.id, runner.id, sessionId, batch);
+  return { api, sessionId, runner, entries, send };
+}
+
 describe("the archive keeps a transcript byte for byte", () => {
   it("lines with invalid UTF-8, NUL bytes, a CR, and a 3 MB line come back from the JSONL export and the store copy exactly as claude wrote them", async () => {
     const u = () => randomUUID();
@@ -43,27 +65,12 @@ describe("the archive keeps a transcript byte for byte", () => {
     ];
     const original = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]));
 
-    const configDir = await mkdtemp(join(tmpdir(), "stratavore-exact-"));
-    dirs.push(configDir);
-    const cwd = "/srv/exact";
-    const sessionId = randomUUID();
-    const path = transcriptPath(configDir, cwd, sessionId);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, original);
-
-    const { api } = await h.as("operator");
-    const project = await api.projects.create({ name: uniqueSlug("exact"), path: cwd });
-    const node = await h.node();
-    await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
-    const runner = await h.runningRunner(project.id, node.id, sessionId);
-
+    const { api, sessionId, runner, entries, send } = await runnerWithTranscript(original);
     // What the agent reads and sends: the 3 MB line as parts, each under the transport's limit.
-    const { entries } = await new TranscriptTailer({ configDir, cwd, sessionId }).poll();
     const parts = entries.filter((e) => e.rawBytes);
     expect(parts.filter((e) => e.rawBytes!.part > 0).length).toBe(Math.ceil(lines[4]!.length / RAW_PART_BYTES) - 1);
     for (const e of entries) expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThan(8_000_000);
     // Sent one entry per batch, with every part sent twice (a resend after a lost ack): no change.
-    const send = (batch: TranscriptEntryInput[]) => archiveEntries(h.deps, node.id, runner.id, sessionId, batch);
     for (const e of entries) {
       await send([e]);
       if (e.rawBytes) await send([e]);
@@ -82,21 +89,9 @@ describe("the archive keeps a transcript byte for byte", () => {
   }, 60_000);
 
   it("a line whose later parts never arrived exports its cut text rather than a fragment", async () => {
-    const cwd = "/srv/exact-partial";
-    const sessionId = randomUUID();
-    const configDir = await mkdtemp(join(tmpdir(), "stratavore-exact-"));
-    dirs.push(configDir);
-    const path = transcriptPath(configDir, cwd, sessionId);
-    await mkdir(dirname(path), { recursive: true });
     const long = json(randomUUID(), "y".repeat(2_500_000));
-    await writeFile(path, Buffer.concat([long, Buffer.from("\n")]));
-    const { api } = await h.as("operator");
-    const project = await api.projects.create({ name: uniqueSlug("exact"), path: cwd });
-    const node = await h.node();
-    await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
-    const runner = await h.runningRunner(project.id, node.id, sessionId);
-    const { entries } = await new TranscriptTailer({ configDir, cwd, sessionId }).poll();
-    await archiveEntries(h.deps, node.id, runner.id, sessionId, entries.slice(0, 2));
+    const { api, sessionId, entries, send } = await runnerWithTranscript(Buffer.concat([long, Buffer.from("\n")]));
+    await send(entries.slice(0, 2));
     const exported = await api.sessions.export({ id: sessionId, format: "jsonl" });
     expect(exported.contentBase64).toBeUndefined();
     expect(exported.content.length).toBe(2_000_000 + 1);
