@@ -2,13 +2,15 @@ import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
 import { applyHeartbeatBatch, markNodeSeen } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { setNodeStatus } from "./nodes-service.ts";
 
 /**
  * One batched beat per node (every 10 s): one UPDATE for all its runners plus the node's
  * last-seen time, then one metrics message for dashboards. Not audited — it changes figures,
- * not state — unless it brings an offline node back (`node.online`).
+ * not state — unless it brings an offline node back (`node.online`) or reports more items set
+ * aside than before (`node.dead_letters`).
  */
 export async function ingestHeartbeat(
   deps: ApiDeps,
@@ -23,8 +25,21 @@ export async function ingestHeartbeat(
   const updated = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
     // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.
-    if (await markNodeSeen(tx, nodeId, at, deadLetters))
-      await setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, "online", "node.online");
+    const seen = await markNodeSeen(tx, nodeId, at, deadLetters);
+    if (seen.cameBack) await setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, "online", "node.online");
+    // More set aside than before: each growth is an audit event an operator can find.
+    if (deadLetters !== undefined && deadLetters > seen.deadLettersBefore)
+      await audit(
+        tx,
+        deps.config.auditKey,
+        { nodeId },
+        {
+          type: "node.dead_letters",
+          entityType: "node",
+          entityId: nodeId,
+          data: { setAside: deadLetters, before: seen.deadLettersBefore },
+        },
+      );
     return touched;
   });
   deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);

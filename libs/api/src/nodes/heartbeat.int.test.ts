@@ -38,5 +38,16 @@ describe("heartbeats", () => {
     expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
     await ingestHeartbeat(h.deps, node.id, []);
     expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
+    // Each growth is audited once, with the figures; the same count again is not.
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), 3);
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), 5);
+    const events = await h.db.event.findMany({
+      where: { entityId: node.id, type: "node.dead_letters" },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => [e.actorType, e.data])).toEqual([
+      ["node", { setAside: 3, before: 0 }],
+      ["node", { setAside: 5, before: 3 }],
+    ]);
   });
 });

@@ -109,7 +109,17 @@ export async function silentNodes(db: Tx, before: Date) {
  * A node was heard from at `at`. True when that also brought it back from `offline` (a stall
  * the reconciler judged; draining stays draining, revoked stays offline): the caller says so.
  */
-export async function markNodeSeen(db: Tx, id: string, at: Date, deadLetters?: number): Promise<boolean> {
+/**
+ * A beat: last seen now, and the count of items its agent set aside (when it says). Returns
+ * whether this brought an offline node back, and the count it had before.
+ */
+export async function markNodeSeen(
+  db: Tx,
+  id: string,
+  at: Date,
+  deadLetters?: number,
+): Promise<{ cameBack: boolean; deadLettersBefore: number }> {
+  const before = await db.node.findUnique({ where: { id }, select: { deadLetters: true } });
   await db.node.update({
     where: { id },
     data: { lastSeenAt: at, ...(deadLetters === undefined ? {} : { deadLetters }) },
@@ -119,7 +129,7 @@ export async function markNodeSeen(db: Tx, id: string, at: Date, deadLetters?: n
     where: { id, status: "offline", revokedAt: null },
     data: { status: "online" },
   });
-  return count === 1;
+  return { cameBack: count === 1, deadLettersBefore: before?.deadLetters ?? 0 };
 }
 
 export async function nodeStatusOf(db: Tx, id: string): Promise<NodeStatus | null> {
