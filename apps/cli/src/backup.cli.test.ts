@@ -147,6 +147,8 @@ describe("stratavore admin backup and npm run restore", () => {
     // Non-admins get a coded refusal, and nothing is written.
     const operator = await h.issue("operator");
     expectFailure(await h.runAs(operator, ["admin", "backup", "-o", join(dir, "no.tar.gz")]), 4, "FORBIDDEN");
+    const writeOnly = await h.issue("admin", ["write"]);
+    expectFailure(await h.runAs(writeOnly, ["admin", "backup", "-o", join(dir, "no.tar.gz")]), 4, "TOKEN_SCOPE");
 
     // 1. Under load: the runners keep writing usage while the backup is taken.
     const underLoad = join(dir, "under-load.tar.gz");

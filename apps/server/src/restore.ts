@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "@stratavore/contracts";
 import { restoreBackup } from "@stratavore/api";
@@ -17,6 +18,10 @@ async function main(): Promise<number> {
     process.stderr.write(
       "usage: npm run restore -- <backup.tar.gz>   (into an empty STRATAVORE_DATA_DIR or DATABASE_URL)\n",
     );
+    return 2;
+  }
+  if (!existsSync(file)) {
+    process.stderr.write(`stratavore restore: no such file: ${file}\n`);
     return 2;
   }
   const env = readEnv();

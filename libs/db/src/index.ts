@@ -28,4 +28,4 @@ export * from "./repositories/login-sessions.ts";
 export { isUuid } from "./repositories/ids.ts";
 export { postmasterPid, processAlive } from "./postgres/stale-postmaster.ts";
 export * from "./backup/logical-dump.ts";
-export { loadDatabase, readAppliedMigrations } from "./backup/logical-load.ts";
+export { assertEmptyDatabase, loadDatabase, readAppliedMigrations } from "./backup/logical-load.ts";

@@ -34,6 +34,7 @@ export function createBackupHandler(deps: ApiDeps, opts: { databaseUrl: string; 
       });
       if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer …).");
       if (!roleAtLeast(principal.user.role, "admin")) throw new AppError("FORBIDDEN", "Only admins can take backups.");
+      if (!principal.scopes.includes("read")) throw new AppError("TOKEN_SCOPE", "This API token lacks the read scope.");
       if (busy) throw new AppError("BACKUP_IN_PROGRESS", "A backup is already being made; try again when it is done.");
       busy = mine = true;
       await mkdir(opts.scratchDir, { recursive: true, mode: 0o700 });

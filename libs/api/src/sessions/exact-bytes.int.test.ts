@@ -96,4 +96,21 @@ describe("the archive keeps a transcript byte for byte", () => {
     expect(exported.contentBase64).toBeUndefined();
     expect(exported.content.length).toBe(2_000_000 + 1);
   }, 60_000);
+
+  it("parts of a line go to that line only, not to an earlier line with the same uuid", async () => {
+    const uuid = randomUUID();
+    const small = Buffer.concat([
+      Buffer.from(`{"type":"user","uuid":"${uuid}","message":{"content":"a`),
+      Buffer.from([0xff]),
+      Buffer.from('"}}'),
+    ]);
+    const big = json(uuid, "b".repeat(2_100_000));
+    const { api, sessionId, entries, send } = await runnerWithTranscript(
+      Buffer.concat([small, Buffer.from("\n"), big, Buffer.from("\n")]),
+    );
+    for (const e of entries) await send([e]);
+    // The second line lost its row to the first (one uuid per session); the first keeps its own bytes.
+    const exported = await api.sessions.export({ id: sessionId, format: "jsonl" });
+    expect(Buffer.from(exported.contentBase64!, "base64").equals(Buffer.concat([small, Buffer.from("\n")]))).toBe(true);
+  });
 });

@@ -4,8 +4,12 @@ import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
 /** Raw bytes travel in parts of this size (base64: 1 MiB), under the socket's message limit. */
 export const RAW_PART_BYTES = 768 * 1024;
-/** A line may be up to 768 MB in parts; far beyond any transcript line, bounded all the same. */
-export const RAW_PARTS_MAX = 1024;
+/**
+ * A line's bytes are kept up to 48 MB (64 parts): far beyond real transcript lines, and small
+ * enough that a backup's JSON row (bytea as hex, twice the size) stays a string V8 can hold and
+ * appending part after part stays cheap. A longer line keeps its cut `rawLine` only.
+ */
+export const RAW_PARTS_MAX = 64;
 
 /** One transcript line as archived: searchable text plus the original bytes and position. */
 export const transcriptEntrySchema = z.object({

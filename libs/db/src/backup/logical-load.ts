@@ -18,14 +18,7 @@ export async function loadDatabase(
   try {
     await client.query("BEGIN");
     const tables = await listTables(client);
-    const occupied = [];
-    for (const t of tables)
-      if ((await client.query(`SELECT 1 FROM ${quoteIdent(t)} LIMIT 1`)).rowCount) occupied.push(t);
-    if (occupied.length)
-      throw new AppError(
-        "RESTORE_TARGET_NOT_EMPTY",
-        `The target database is not empty (rows in ${occupied.join(", ")}): restore into a new data directory or an empty database.`,
-      );
+    await refuseOccupied(client, tables);
 
     const { rows: keys } = await client.query<{ tbl: string; name: string }>(
       `SELECT c.relname AS tbl, con.conname AS name FROM pg_constraint con
@@ -96,6 +89,27 @@ export async function readAppliedMigrations(connectionString: string): Promise<s
       "SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists",
     );
     return rows[0]?.exists ? await appliedMigrations(client) : [];
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function refuseOccupied(client: pg.ClientBase, tables: string[]): Promise<void> {
+  const occupied = [];
+  for (const t of tables) if ((await client.query(`SELECT 1 FROM ${quoteIdent(t)} LIMIT 1`)).rowCount) occupied.push(t);
+  if (occupied.length)
+    throw new AppError(
+      "RESTORE_TARGET_NOT_EMPTY",
+      `The target database is not empty (rows in ${occupied.join(", ")}): restore into a new data directory or an empty database.`,
+    );
+}
+
+/** Refuses a database holding any row, before a restore changes anything in it (its schema included). */
+export async function assertEmptyDatabase(connectionString: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await refuseOccupied(client, await listTables(client));
   } finally {
     await client.end().catch(() => {});
   }

@@ -13,8 +13,10 @@ const ENTRY_ROWS_PER_INSERT = 4000;
  * lines stored in 19.5 s through arrays, 4.9 s as bound values).
  *
  * A line whose bytes come in parts (`rawBytes`): part 0 is inserted with the entry; each later
- * part is appended only when it is the next one (`rawParts` = its index), so a part sent again
- * changes nothing and the bytes are whole once `rawParts` reaches `rawPartsTotal`.
+ * part is appended only to that very line (same file, offset and part count — another line with
+ * the same uuid, dropped by ON CONFLICT, must not take its parts) and only when it is the next
+ * one (`rawParts` = its index), so a part sent again changes nothing and the bytes are whole
+ * once `rawParts` reaches `rawPartsTotal`.
  */
 export async function insertEntries(db: Tx, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
   const firsts = given.filter((e) => !e.rawBytes || e.rawBytes.part === 0);
@@ -36,7 +38,8 @@ export async function insertEntries(db: Tx, sessionId: string, given: Transcript
     if (e.rawBytes && e.rawBytes.part > 0)
       await db.$executeRaw`
         UPDATE "TranscriptEntry" SET "rawBytes" = "rawBytes" || ${Buffer.from(e.rawBytes.base64, "base64")}::bytea, "rawParts" = "rawParts" + 1
-         WHERE "sessionId" = ${sessionId} AND uuid = ${withoutNul(e).uuid} AND "rawParts" = ${e.rawBytes.part}::int4`;
+         WHERE "sessionId" = ${sessionId} AND uuid = ${withoutNul(e).uuid} AND file = ${withoutNul(e).file}
+           AND "offset" = ${e.offset}::int8 AND "rawPartsTotal" = ${e.rawBytes.parts}::int4 AND "rawParts" = ${e.rawBytes.part}::int4`;
   return inserted;
 }
 

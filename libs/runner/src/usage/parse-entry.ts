@@ -102,7 +102,7 @@ export function transcriptEntries(line: string, pos: TranscriptLinePosition, raw
   const bytes = raw ?? (line.length > RAW_LINE_MAX ? Buffer.from(line, "utf8") : null);
   if (!bytes) return [entry];
   const parts = Math.max(1, Math.ceil(bytes.length / RAW_PART_BYTES));
-  // Past 768 MB a line keeps only its cut rawLine: no transcript line comes near it.
+  // Past 48 MB (RAW_PARTS_MAX parts) a line keeps only its cut rawLine: no transcript line comes near it.
   if (parts > RAW_PARTS_MAX) return [entry];
   const base64 = (i: number) => bytes.toString("base64", i * RAW_PART_BYTES, (i + 1) * RAW_PART_BYTES);
   const out: TranscriptEntryInput[] = [{ ...entry, rawBytes: { part: 0, parts, base64: base64(0) } }];

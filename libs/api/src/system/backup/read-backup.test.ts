@@ -80,8 +80,29 @@ describe("verifyBackup", () => {
     ],
     ["another format", [["manifest.json", manifest({ formatVersion: 2 })]], /manifest is not one this version reads/],
     ["not JSON", [["manifest.json", "{"]], /cannot be read/],
+    [
+      "a transcript key that is not its path",
+      [
+        ["transcripts/a/b.jsonl.gz", "x"],
+        [
+          "manifest.json",
+          manifest({
+            tables: {},
+            transcripts: [{ key: "../../etc/x", path: "transcripts/a/b.jsonl.gz", bytes: 1, sha256: sha("x") }],
+          }),
+        ],
+      ],
+      /is not at its own path/,
+    ],
   ] as [string, [string, string][], RegExp][])("refuses %s with BACKUP_INVALID", async (_what, files, message) => {
     await expect(verifyBackup(await archive(files))).rejects.toMatchObject({ code: "BACKUP_INVALID", message });
+  });
+
+  it("refuses a file that is not there with a coded error (nothing thrown past it)", async () => {
+    await expect(verifyBackup(join(tmpdir(), "no-such-backup.tar.gz"))).rejects.toMatchObject({
+      code: "BACKUP_INVALID",
+      message: /ENOENT/,
+    });
   });
 
   it("refuses what is not a gzip'd tar at all", async () => {

@@ -8,9 +8,12 @@ import { backupManifest, MANIFEST_PATH, type BackupManifest } from "./backup-man
 /** Each file of a backup archive, whole (a table part is a few MB; a transcript is one file). */
 export async function* archiveEntries(path: string): AsyncGenerator<{ name: string; data: Buffer }> {
   const extract = tarExtract();
-  const source = createReadStream(path).pipe(createGunzip());
-  source.on("error", (err) => extract.destroy(err));
-  source.pipe(extract);
+  // Every stage's error ends the iteration (a missing file, a cut-off gzip), none goes uncaught.
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.on("error", (err) => extract.destroy(err));
+  gunzip.on("error", (err) => extract.destroy(err));
+  file.pipe(gunzip).pipe(extract);
   for await (const entry of extract) {
     const parts: Buffer[] = [];
     for await (const chunk of entry) parts.push(chunk as Buffer);
@@ -43,6 +46,8 @@ export async function verifyBackup(path: string): Promise<BackupManifest> {
   }
   if (!manifest) throw corrupt("it has no manifest (was it cut short?)");
   const listed = [...Object.values(manifest.tables).flatMap((t) => t.parts), ...manifest.transcripts];
+  for (const t of manifest.transcripts)
+    if (t.path !== `transcripts/${t.key}`) throw corrupt(`transcript ${t.key} is not at its own path`);
   for (const f of listed) {
     const got = seen.get(f.path);
     if (!got) throw corrupt(`${f.path} is missing`);

@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { AppError } from "@stratavore/contracts";
-import { applyMigrations, listMigrationDirs, loadDatabase, readAppliedMigrations } from "@stratavore/db";
+import {
+  applyMigrations,
+  assertEmptyDatabase,
+  listMigrationDirs,
+  loadDatabase,
+  readAppliedMigrations,
+} from "@stratavore/db";
 import type { TranscriptStore } from "../../sessions/archive/transcript-store.ts";
 import { archiveEntries, verifyBackup } from "./read-backup.ts";
 
@@ -12,9 +18,9 @@ export interface RestoreSummary {
 }
 
 /**
- * Restores a backup into an empty database: check the archive whole, build the schema the
- * backup was taken at, load every row in one transaction, put the transcripts back in the
- * store, then apply any newer migrations — so a backup from an older version restores into this
+ * Restores a backup into an empty database: check the archive whole and the target empty, put
+ * the transcripts back in the store, build the schema the backup was taken at, load every row
+ * in one transaction, then apply any newer migrations — so a backup from an older version restores into this
  * one exactly as an upgrade in place would.
  */
 export async function restoreBackup(opts: {
@@ -38,6 +44,18 @@ export async function restoreBackup(opts: {
       "BACKUP_SCHEMA",
       "The target database's schema is newer than the backup's: restore into a new data directory or an empty database.",
     );
+  // Nothing is changed in a database that holds rows, not even its schema.
+  await assertEmptyDatabase(opts.databaseUrl);
+  // Transcripts first (a put is idempotent): if one fails, the database is still empty and the
+  // restore can simply be run again.
+  const byPath = new Map(manifest.transcripts.map((t) => [t.path, t.key]));
+  let transcripts = 0;
+  for await (const { name, data } of archiveEntries(opts.path)) {
+    const key = byPath.get(name);
+    if (key === undefined) continue;
+    await opts.transcripts.put(key, data);
+    transcripts++;
+  }
   if (last) await applyMigrations(opts.databaseUrl, { prismaDir: opts.prismaDir, upTo: last });
 
   async function* tableChunks() {
@@ -47,14 +65,6 @@ export async function restoreBackup(opts: {
     }
   }
   const rows = await loadDatabase(opts.databaseUrl, tableChunks());
-  const byPath = new Map(manifest.transcripts.map((t) => [t.path, t.key]));
-  let transcripts = 0;
-  for await (const { name, data } of archiveEntries(opts.path)) {
-    const key = byPath.get(name);
-    if (key === undefined) continue;
-    await opts.transcripts.put(key, data);
-    transcripts++;
-  }
   const upgradedBy = await applyMigrations(opts.databaseUrl, { prismaDir: opts.prismaDir });
   return { rows, transcripts, upgradedBy };
 }

@@ -25,6 +25,8 @@ export async function writeBackup(opts: {
 }): Promise<BackupManifest> {
   const pack = tarPack();
   const done = pipeline(pack, createGzip(), createWriteStream(opts.path, { mode: 0o600 }));
+  // A write failure (a full disk) while we wait on the database must not be an unhandled rejection.
+  done.catch(() => {});
   const mtime = new Date();
   const add = (name: string, data: Buffer) =>
     new Promise<{ path: string; bytes: number; sha256: string }>((resolve, reject) =>
@@ -57,7 +59,11 @@ export async function writeBackup(opts: {
       if (item.table === "Session") keys.push(...transcriptKeys(item.data));
     }
     for (const key of keys) {
-      const body = await opts.transcripts.get(key).catch(() => null);
+      const body = await opts.transcripts.get(key).catch((err: unknown) => {
+        // Gone (retention, deleted by hand) is recorded; any other failure fails the backup.
+        if (isMissing(err)) return null;
+        throw err;
+      });
       if (!body) manifest.missingTranscripts.push(key);
       else manifest.transcripts.push({ key, ...(await add(`transcripts/${key}`, body)) });
     }
@@ -79,4 +85,9 @@ function transcriptKeys(lines: Buffer): string[] {
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { transcriptKey?: string | null }).transcriptKey)
     .filter((k): k is string => typeof k === "string" && k.length > 0);
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { code?: string; name?: string };
+  return e.code === "ENOENT" || e.name === "NoSuchKey" || e.name === "NotFound";
 }
