@@ -74,7 +74,7 @@ try {
   const store = new FilesystemStore(join(tmp, "transcripts"));
   const file = join(tmp, "backup.tar.gz");
   t0 = performance.now();
-  const manifest = await writeBackup({
+  const { manifest } = await writeBackup({
     databaseUrl: pgServer.url,
     transcripts: store,
     serverVersion: "bench",

@@ -166,10 +166,6 @@ export class SpoolJournal {
     if (existsSync(this.legacyPath)) await rm(this.legacyPath, { force: true });
   }
 
-  get size(): number {
-    return this.bytes;
-  }
-
   /** The whole-file spool of earlier versions (`usage-spool.json`), read once and replaced. */
   private async loadLegacy(state: SpoolState): Promise<void> {
     const old = JSON.parse(await readFile(this.legacyPath, "utf8")) as {

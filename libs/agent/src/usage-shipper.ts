@@ -29,11 +29,6 @@ interface Tracked {
 }
 
 const MAX_BATCH = 1000;
-/**
- * Refusals no retry can change: the runner is not here (NOT_FOUND), the item is malformed
- * (VALIDATION), the session is not this runner's (FORBIDDEN). Anything else is retried.
- */
-const FINAL = new Set(["NOT_FOUND", "VALIDATION", "FORBIDDEN"]);
 /** Archive batches stay well under the socket's message limit (transcript lines can be large). */
 const MAX_ENTRY_BYTES = 2_000_000;
 
@@ -78,7 +73,7 @@ export class UsageShipper {
     this.journal = new SpoolJournal(opts.dataDir, (lines) =>
       opts.log("warn", "unreadable spool lines skipped; their transcript lines will be read again", { lines }),
     );
-    this.deadLetters = new DeadLetters(join(opts.dataDir, "dead-letters.jsonl"));
+    this.deadLetters = new DeadLetters(join(opts.dataDir, "dead-letters.jsonl"), opts.log);
   }
 
   async start(): Promise<void> {
@@ -217,7 +212,7 @@ export class UsageShipper {
     for (const [runnerId, records] of this.pending) {
       while (records.length) {
         const batch = records.slice(0, MAX_BATCH);
-        const sent = await this.deliver("usage", runnerId, batch, (items) =>
+        const sent = await this.deadLetters.deliver("usage", runnerId, batch, (items) =>
           this.opts.send({ runnerId, batchId: randomUUID(), records: items as UsageRecordInput[] }),
         );
         if (!sent) break;
@@ -239,7 +234,7 @@ export class UsageShipper {
         const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
         while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES))
           bytes += size(n++);
-        const sent = await this.deliver("transcript", runnerId, queued.entries.slice(0, n), (items) =>
+        const sent = await this.deadLetters.deliver("transcript", runnerId, queued.entries.slice(0, n), (items) =>
           this.opts.archive({ runnerId, sessionId, entries: items as TranscriptEntryInput[] }),
         );
         if (!sent) break;
@@ -250,54 +245,9 @@ export class UsageShipper {
     }
   }
 
-  /**
-   * Sends a batch; true when it is done with (accepted, or refused for good and set aside),
-   * false when it must be retried. A batch refused for good is sent again item by item, so one
-   * bad record or line is set aside alone and its neighbours still count.
-   */
-  private async deliver(
-    kind: "usage" | "transcript",
-    runnerId: string,
-    items: unknown[],
-    send: (items: unknown[]) => Promise<UsageBatchAck>,
-  ): Promise<boolean> {
-    const ack = await send(items);
-    if (ack.ok) return true;
-    if (!FINAL.has(ack.code)) return false;
-    if (items.length === 1) {
-      await this.setAside(kind, runnerId, ack, items);
-      return true;
-    }
-    for (const item of items) if (!(await this.deliver(kind, runnerId, [item], send))) return false;
-    return true;
-  }
-
   /** How many refused items this node has set aside (reported on every heartbeat). */
   get deadLetterCount(): number {
     return this.deadLetters.size;
-  }
-
-  private async setAside(
-    kind: "usage" | "transcript",
-    runnerId: string,
-    ack: { code: string; message: string },
-    items: unknown[],
-  ): Promise<void> {
-    await this.deadLetters.add({
-      kind,
-      runnerId,
-      code: ack.code,
-      message: ack.message,
-      at: new Date().toISOString(),
-      items,
-    });
-    this.opts.log(
-      "warn",
-      kind === "usage"
-        ? "usage records set aside: the server refused them for good"
-        : "transcript lines set aside: the server refused them for good",
-      { runnerId, code: ack.code, count: items.length, setAside: this.deadLetters.size },
-    );
   }
 
   /**

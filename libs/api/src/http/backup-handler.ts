@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -10,7 +10,6 @@ import type { ApiDeps } from "../deps.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { audit } from "../shared/audit.ts";
 import { writeBackup } from "../system/backup/write-backup.ts";
-import { sha256File } from "../system/backup/read-backup.ts";
 import { replyError } from "./plain-reply.ts";
 
 export const BACKUP_PATH = "/api/admin/backup";
@@ -39,13 +38,16 @@ export function createBackupHandler(deps: ApiDeps, opts: { databaseUrl: string; 
       busy = mine = true;
       await mkdir(opts.scratchDir, { recursive: true, mode: 0o700 });
       const t0 = Date.now();
-      const manifest = await writeBackup({
+      const {
+        manifest,
+        bytes: size,
+        sha256,
+      } = await writeBackup({
         databaseUrl: opts.databaseUrl,
         transcripts: deps.transcripts,
         serverVersion: deps.config.version,
         path,
       });
-      const { size } = await stat(path);
       const rows = Object.fromEntries(Object.entries(manifest.tables).map(([t, v]) => [t, v.rows]));
       await inTransaction(deps.db, deps.bus, (tx) =>
         audit(tx, deps.config.auditKey, principal, {
@@ -59,7 +61,7 @@ export function createBackupHandler(deps: ApiDeps, opts: { databaseUrl: string; 
         "content-length": String(size),
         "content-disposition": `attachment; filename="stratavore-backup-${manifest.createdAt.replace(/[:.]/g, "-")}.tar.gz"`,
         "cache-control": "no-store",
-        "x-stratavore-backup-sha256": await sha256File(path),
+        "x-stratavore-backup-sha256": sha256,
       });
       await pipeline(createReadStream(path), res);
     } catch (err) {

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { extract as tarExtract } from "tar-stream";
 import { AppError } from "@stratavore/contracts";
+import { sha256 } from "../../sessions/archive/transcript-store.ts";
 import { backupManifest, MANIFEST_PATH, type BackupManifest } from "./backup-manifest.ts";
 
 /** Each file of a backup archive, whole (a table part is a few MB; a transcript is one file). */
@@ -38,7 +38,7 @@ export async function verifyBackup(path: string): Promise<BackupManifest> {
         const parsed = backupManifest.safeParse(JSON.parse(data.toString("utf8")));
         if (!parsed.success) throw corrupt("its manifest is not one this version reads");
         manifest = parsed.data;
-      } else seen.set(name, { bytes: data.length, sha256: createHash("sha256").update(data).digest("hex") });
+      } else seen.set(name, { bytes: data.length, sha256: sha256(data) });
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -57,10 +57,4 @@ export async function verifyBackup(path: string): Promise<BackupManifest> {
   if (seen.size)
     throw corrupt(`it holds files its manifest does not list (${[...seen.keys()].slice(0, 3).join(", ")})`);
   return manifest;
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { pack as tarPack } from "tar-stream";
 import { dumpDatabase, type TableChunk } from "@stratavore/db";
-import type { TranscriptStore } from "../../sessions/archive/transcript-store.ts";
+import { sha256, type TranscriptStore } from "../../sessions/archive/transcript-store.ts";
 import { BACKUP_FORMAT, MANIFEST_PATH, type BackupManifest } from "./backup-manifest.ts";
 
-const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const isChunk = (x: object): x is TableChunk => "data" in x;
 
 /**
@@ -22,9 +22,19 @@ export async function writeBackup(opts: {
   transcripts: TranscriptStore;
   serverVersion: string;
   path: string;
-}): Promise<BackupManifest> {
+}): Promise<{ manifest: BackupManifest; bytes: number; sha256: string }> {
   const pack = tarPack();
-  const done = pipeline(pack, createGzip(), createWriteStream(opts.path, { mode: 0o600 }));
+  // The file's checksum and size are taken as it is written, not by reading it back.
+  const fileHash = createHash("sha256");
+  let fileBytes = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _enc, next) {
+      fileHash.update(chunk);
+      fileBytes += chunk.length;
+      next(null, chunk);
+    },
+  });
+  const done = pipeline(pack, createGzip(), measure, createWriteStream(opts.path, { mode: 0o600 }));
   // A write failure (a full disk) while we wait on the database must not be an unhandled rejection.
   done.catch(() => {});
   const mtime = new Date();
@@ -75,7 +85,7 @@ export async function writeBackup(opts: {
     throw err;
   }
   await done;
-  return manifest;
+  return { manifest, bytes: fileBytes, sha256: fileHash.digest("hex") };
 }
 
 function transcriptKeys(lines: Buffer): string[] {
