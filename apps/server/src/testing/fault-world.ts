@@ -172,6 +172,14 @@ export class FaultWorld {
   async load(agent: WorldAgent, n: number): Promise<Load> {
     const cwd = join(this.tmp, "work", uniqueSlug("w"));
     await mkdir(cwd, { recursive: true });
+    // The previous fault may have left the node judged offline for a beat or two: wait it back.
+    await waitFor(
+      "the node online",
+      async () =>
+        (await this.api.nodes.list.query()).find((n) => n.name === agent.name && n.status === "online" && n.connected),
+      60_000,
+      200,
+    );
     const project = await this.api.projects.create.mutate({ name: uniqueSlug("fault"), path: cwd });
     const runners = [];
     for (let i = 0; i < n; i++) {
