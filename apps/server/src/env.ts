@@ -51,6 +51,13 @@ const schema = z.object({
     .positive()
     .max(7 * 24 * 60)
     .default(30),
+  /** Bearer token Prometheus sends to GET /metrics on the main port; unset: /metrics is off there. */
+  STRATAVORE_METRICS_TOKEN: z.string().min(16, "STRATAVORE_METRICS_TOKEN needs at least 16 characters").optional(),
+  /** A second, internal listener serving only /metrics (no token unless one is set). */
+  STRATAVORE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  STRATAVORE_METRICS_HOST: z.string().default("127.0.0.1"),
+  /** How old the ledger totals behind the token and cost counters may be (one aggregate query). */
+  STRATAVORE_METRICS_LEDGER_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   HOME: z.string().optional(),
 });
 
@@ -109,6 +116,12 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
     agentTlsPort: e.STRATAVORE_AGENT_TLS_PORT ?? null,
+    metrics: {
+      token: e.STRATAVORE_METRICS_TOKEN ?? null,
+      port: e.STRATAVORE_METRICS_PORT ?? null,
+      host: e.STRATAVORE_METRICS_HOST,
+      ledgerMaxAgeMs: e.STRATAVORE_METRICS_LEDGER_SECONDS * 1000,
+    },
     /** How long a lost runner waits for its node, and a restart for a place, before giving up. */
     fleet: {
       lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000,

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AUTH_PATH, BACKUP_PATH, TRANSCRIPT_UPLOAD_PATH, TRPC_PATH } from "@stratavore/api";
+import {
+  AUTH_PATH,
+  BACKUP_PATH,
+  METRICS_PATH,
+  TRANSCRIPT_UPLOAD_PATH,
+  TRPC_PATH,
+  type HttpRoute,
+} from "@stratavore/api";
 
 export interface Routes {
   trpc: (req: IncomingMessage, res: ServerResponse) => void;
@@ -12,7 +19,11 @@ export interface Routes {
   ready: () => Promise<boolean>;
   /** Liveness, with the embedded database's state (up, restarting, down) or "external". */
   health: () => { ok: boolean; database: string };
+  /** Prometheus text exposition (404 when metrics are off on this port). */
+  metrics: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Times each request under its route class. */
+  observe: (route: HttpRoute, req: IncomingMessage, res: ServerResponse) => void;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -24,6 +35,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function dispatch(routes: Routes, onError: (err: unknown) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = routeOf(path);
+    routes.observe(route, req, res);
     const run = async () => {
       if (path === "/healthz") {
         const health = routes.health();
@@ -37,6 +50,7 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       if (path.startsWith(`${AUTH_PATH}/`)) return routes.auth(req, res);
       if (path === TRANSCRIPT_UPLOAD_PATH) return routes.upload(req, res);
       if (path === BACKUP_PATH) return routes.backup(req, res);
+      if (path === METRICS_PATH) return routes.metrics(req, res);
       return routes.web(req, res);
     };
     run().catch((err: unknown) => {
@@ -46,4 +60,15 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       else res.end();
     });
   };
+}
+
+function routeOf(path: string): HttpRoute {
+  if (path === "/healthz") return "healthz";
+  if (path === "/readyz") return "readyz";
+  if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) return "trpc";
+  if (path.startsWith(`${AUTH_PATH}/`)) return "auth";
+  if (path === TRANSCRIPT_UPLOAD_PATH) return "upload";
+  if (path === BACKUP_PATH) return "backup";
+  if (path === METRICS_PATH) return "metrics";
+  return "web";
 }

@@ -9,6 +9,9 @@ import {
   createTrpcHandler,
   createTranscriptUploadHandler,
   createBackupHandler,
+  createMetricsHandler,
+  ApiMetrics,
+  registerStateCollectors,
   DEFAULT_FLEET_CONFIG,
   ensureFirstAdmin,
   Fleet,
@@ -27,12 +30,15 @@ import { createDb, pingDatabase } from "@stratavore/db";
 import { openDatabase, openTranscriptStore } from "./database.ts";
 import { exportAuthEnv, type ServerEnv } from "./env.ts";
 import { dispatch } from "./http-routes.ts";
+import { startMetricsListener } from "./metrics-listener.ts";
 import type { Log } from "./logger.ts";
 import { prepareNext, type NextApp } from "./next-app.ts";
 import { deriveKey, generatePassword, loadOrCreateSecret } from "./secrets.ts";
 
 export interface RunningServer {
   url: string;
+  /** The internal metrics listener's URL, when STRATAVORE_METRICS_PORT is set. */
+  metricsUrl: string | null;
   deps: ApiDeps;
   http: Server;
   /** Set only on the start that created the first admin with a generated password. */
@@ -77,7 +83,9 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey))
     : undefined;
   const access = new AccessWatch();
+  const metrics = new ApiMetrics(VERSION);
   const deps: ApiDeps = {
+    metrics,
     db,
     access,
     config,
@@ -100,6 +108,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
         upload: createTranscriptUploadHandler(deps),
         backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),
         ready: () => pingDatabase(database.url, 1000),
+        metrics: createMetricsHandler(metrics, { token: env.metrics.token, enabled: !!env.metrics.token }, log),
+        observe: (route, req, res) => metrics.observeHttp(route, req.method, res),
         health: () => {
           const state = database.embedded?.state() ?? "external";
           return { ok: state !== "down", database: state };
@@ -112,6 +122,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       (err) => log("error", "request failed", { error: String(err) }),
     ),
   );
+  registerStateCollectors(metrics, deps, { ledgerMaxAgeMs: env.metrics.ledgerMaxAgeMs });
   await upgradeLedger(deps);
   const realtime = attachRealtime(http, deps);
   bus = realtime.bus;
@@ -138,6 +149,11 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
           publicUrl: env.port === 0 ? url : env.publicUrl,
         });
   if (agentTls) log("info", "agents must use mutual TLS", { url: agentTls.url });
+  const metricsListener =
+    env.metrics.port === null
+      ? null
+      : await startMetricsListener(metrics, { ...env.metrics, port: env.metrics.port }, log);
+  if (metricsListener) log("info", "metrics served", { url: metricsListener.url });
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -149,6 +165,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       http.closeIdleConnections();
       await realtime.io.close().catch(() => undefined);
       await agentTls?.close();
+      await metricsListener?.close();
       const timer = setTimeout(() => http.closeAllConnections(), 5_000);
       await drained;
       clearTimeout(timer);
@@ -159,5 +176,5 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     })();
     return closing;
   };
-  return { url, deps, http, firstAdmin, close };
+  return { url, metricsUrl: metricsListener?.url ?? null, deps, http, firstAdmin, close };
 }

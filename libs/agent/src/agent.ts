@@ -257,6 +257,7 @@ export async function startAgent(
       .then((items) =>
         socket?.emit("agent:heartbeat", {
           deadLetters: shipper.deadLetterCount,
+          spooled: shipper.spooledCount,
           runners: items
             .filter((i) => ACTIVE.has(i.status))
             .map((i) => ({

@@ -245,6 +245,14 @@ export class UsageShipper {
     }
   }
 
+  /** Usage records and transcript lines held until the server acknowledges them (reported on every heartbeat). */
+  get spooledCount(): number {
+    let n = 0;
+    for (const records of this.pending.values()) n += records.length;
+    for (const queued of this.pendingEntries.values()) n += queued.entries.length;
+    return n;
+  }
+
   /** How many refused items this node has set aside (reported on every heartbeat). */
   get deadLetterCount(): number {
     return this.deadLetters.size;

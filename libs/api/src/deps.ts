@@ -3,6 +3,7 @@ import type { AccessWatch } from "./auth/access-watch.ts";
 import type { ApiConfig } from "./config.ts";
 import type { AgentCa } from "./nodes/agent-ca.ts";
 import type { Fleet } from "./fleet/fleet.ts";
+import type { ApiMetrics } from "./metrics/api-metrics.ts";
 import type { RealtimeBus } from "./realtime/bus.ts";
 import type { TranscriptStore } from "./sessions/archive/transcript-store.ts";
 import type { SimilarityProvider } from "./sessions/similarity/provider.ts";
@@ -16,6 +17,8 @@ export interface ApiDeps {
   /** Told when a user's access changed, so open sockets are re-checked at once. */
   access: AccessWatch;
   transcripts: TranscriptStore;
+  /** The process's Prometheus instruments (GET /metrics). */
+  metrics: ApiMetrics;
   /** Days after which archived transcript objects are deleted; null keeps them. */
   transcriptRetentionDays?: number | null;
   /** Mutual TLS for agents, when configured: the CA and the https URL agents dial. */

@@ -16,6 +16,9 @@ export { createTrpcHandler, contextFor, TRPC_PATH } from "./http/trpc-handler.ts
 export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
 export { createTranscriptUploadHandler, TRANSCRIPT_UPLOAD_PATH } from "./http/transcript-upload-handler.ts";
 export { createBackupHandler, BACKUP_PATH } from "./http/backup-handler.ts";
+export { createMetricsHandler, METRICS_PATH, type MetricsAccess } from "./http/metrics-handler.ts";
+export { ApiMetrics, type HttpRoute } from "./metrics/api-metrics.ts";
+export { registerStateCollectors } from "./metrics/state-collectors.ts";
 export { restoreBackup, type RestoreSummary } from "./system/backup/restore-backup.ts";
 export { verifyBackup } from "./system/backup/read-backup.ts";
 export type { BackupManifest } from "./system/backup/backup-manifest.ts";

@@ -11,11 +11,41 @@ export interface DbOptions {
   poolMax?: number;
 }
 
+/** Connections of a client's pool: open, idle, and requests waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+// The pool is ours (not Prisma's internal one) so its occupancy can be exported as metrics.
+const pools = new WeakMap<Db, { pool: pg.Pool; max: number }>();
+
 export function createDb({ connectionString, poolMax = 10 }: DbOptions): Db {
   // A database that stops answering (SIGSTOP, a dead host) fails new connections in 10 s
   // instead of queueing requests forever.
-  const adapter = new PrismaPg({ connectionString, max: poolMax, connectionTimeoutMillis: 10_000 });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 10_000 });
+  // An idle connection the server dropped must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  pools.set(db, { pool, max: poolMax });
+  const disconnect = db.$disconnect.bind(db);
+  // Prisma does not end a pool it was given: closing the client closes ours too.
+  Object.defineProperty(db, "$disconnect", {
+    value: async () => {
+      await disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  });
+  return db;
+}
+
+export function poolStats(db: Db): PoolStats | null {
+  const entry = pools.get(db);
+  if (!entry) return null;
+  const { pool, max } = entry;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max };
 }
 
 /** True when the database answers a trivial query. Used by /readyz. */

@@ -29,3 +29,4 @@ export { isUuid } from "./repositories/ids.ts";
 export { postmasterPid, processAlive } from "./postgres/stale-postmaster.ts";
 export * from "./backup/logical-dump.ts";
 export { assertEmptyDatabase, loadDatabase, readAppliedMigrations } from "./backup/logical-load.ts";
+export * from "./repositories/metrics.ts";

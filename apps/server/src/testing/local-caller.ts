@@ -1,5 +1,6 @@
 import {
   AccessWatch,
+  ApiMetrics,
   createCaller,
   Fleet,
   hashPassword,
@@ -20,6 +21,7 @@ export function localContext(db: Db, secret: string, transcripts: TranscriptStor
   return {
     db,
     bus: new MemoryBus(),
+    metrics: new ApiMetrics("test"),
     config: {
       authSecret: secret,
       auditKey: deriveKey(secret, "audit"),

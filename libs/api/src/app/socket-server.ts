@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { runnerExists } from "@stratavore/db";
 import { Server } from "socket.io";
 import {
+  AGENT_NAMESPACE,
   ROOMS,
   SOCKET_MAX_MESSAGE_BYTES,
   isAllowedRoomName,
@@ -165,10 +166,17 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
   });
 
   attachAgentNamespace(io as Server, deps);
+  deps.metrics.countSocketsWith(() => ({
+    "/": io.of("/").sockets.size,
+    [AGENT_NAMESPACE]: io.of(AGENT_NAMESPACE).sockets.size,
+  }));
 
   const bus: RealtimeBus = {
     publish(events: OutgoingEvent[]) {
-      for (const e of events) io.to(e.room).emit(e.event, e.payload as never);
+      for (const e of events) {
+        io.to(e.room).emit(e.event, e.payload as never);
+        deps.metrics.realtimeMessages.inc({ direction: "out", event: e.event });
+      }
     },
   };
   return { io, bus };

@@ -111,6 +111,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     function on<E extends Handled>(event: E, handler: Handler<E>) {
       // A generic event name cannot be followed to its payload type: received as unknown, parsed below.
       (socket.on as (e: E, f: (p: unknown) => void) => void).call(socket, event, (payload: unknown) => {
+        deps.metrics.realtimeMessages.inc({ direction: "in", event });
         const parsed = agentEventSchemas[event].safeParse(payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
         deps.fleet
@@ -125,8 +126,8 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       // The server no longer considers these active (ended while the agent was away): end them.
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
-    on("agent:heartbeat", async ({ runners, deadLetters }) => {
-      const { needsAttention } = await ingestHeartbeat(deps, nodeId, runners, new Date(), deadLetters);
+    on("agent:heartbeat", async ({ runners, deadLetters, spooled }) => {
+      const { needsAttention } = await ingestHeartbeat(deps, nodeId, runners, new Date(), { deadLetters, spooled });
       if (needsAttention.length === 0) return;
       // A beat is proof of life: lost runners come back; ones the database no longer counts die.
       const attention = new Set(needsAttention);

@@ -6,6 +6,12 @@ import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { setNodeStatus } from "./nodes-service.ts";
 
+/** What an agent says about itself on each beat (absent from older agents). */
+export interface AgentReport {
+  deadLetters?: number;
+  spooled?: number;
+}
+
 /**
  * One batched beat per node (every 10 s): one UPDATE for all its runners plus the node's
  * last-seen time, then one metrics message for dashboards. Not audited — it changes figures,
@@ -17,7 +23,7 @@ export async function ingestHeartbeat(
   nodeId: string,
   items: HeartbeatItem[],
   at = new Date(),
-  deadLetters?: number,
+  report: AgentReport = {},
 ): Promise<{ updated: number; needsAttention: string[] }> {
   const t0 = performance.now();
   const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
@@ -25,9 +31,10 @@ export async function ingestHeartbeat(
   const updated = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
     // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.
-    const seen = await markNodeSeen(tx, nodeId, at, deadLetters);
+    const seen = await markNodeSeen(tx, nodeId, at, report);
     if (seen.cameBack) await setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, "online", "node.online");
     // More set aside than before: each growth is an audit event an operator can find.
+    const { deadLetters } = report;
     if (deadLetters !== undefined && deadLetters > seen.deadLettersBefore)
       await audit(
         tx,

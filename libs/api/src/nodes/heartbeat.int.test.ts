@@ -34,13 +34,13 @@ describe("heartbeats", () => {
   it("a beat carries how many items the agent set aside, and the node shows it (a beat without the figure keeps it)", async () => {
     const { api } = await h.as("admin");
     const node = await h.node();
-    await ingestHeartbeat(h.deps, node.id, [], new Date(), 3);
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), { deadLetters: 3 });
     expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
     await ingestHeartbeat(h.deps, node.id, []);
     expect((await api.nodes.get({ ref: node.id })).deadLetters).toBe(3);
     // Each growth is audited once, with the figures; the same count again is not.
-    await ingestHeartbeat(h.deps, node.id, [], new Date(), 3);
-    await ingestHeartbeat(h.deps, node.id, [], new Date(), 5);
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), { deadLetters: 3 });
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), { deadLetters: 5 });
     const events = await h.db.event.findMany({
       where: { entityId: node.id, type: "node.dead_letters" },
       orderBy: { seq: "asc" },

@@ -186,6 +186,7 @@ export async function dispatchToAgent(
           event: "runner.failed",
         }),
       );
+      deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
       throw err;
     }
   }
@@ -219,6 +220,7 @@ export async function dispatchToAgent(
           },
         ),
   );
+  if (!ack.ok && moved) deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
   // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
   // stop, a budget): either way no process may run that the database does not call active.
   if ((ack.ok && !moved) || (!ack.ok && (ack.code === "SPAWN_FAILED" || ack.code === "UNREACHABLE")))

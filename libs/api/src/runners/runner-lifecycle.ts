@@ -2,6 +2,7 @@ import { restartDelayMs, shouldRestart } from "@stratavore/runner";
 import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
 import { findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
+import type { RunnerEndCause } from "../metrics/api-metrics.ts";
 import type { Actor } from "../shared/audit.ts";
 import { assertUnpauseAllowed } from "../budgets/policy/checks.ts";
 import { moveRunner } from "./runner-events.ts";
@@ -70,7 +71,18 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     }),
   );
   deps.fleet.forgetRunner(end.runnerId);
+  if (moved) deps.metrics.runnerEnds.inc({ status: data.status, cause: endCause(end, clean, exhausted) });
   return moved;
+}
+
+/** The bounded cause label of stratavore_runner_ends_total (the words stay in endReason). */
+function endCause(end: RunnerEnd, clean: boolean, exhausted: boolean): RunnerEndCause {
+  if (exhausted) return "crash_loop";
+  if (end.oomKilled) return "oom";
+  if (end.endedBy === "user" || (clean && end.endedBy !== "process")) return "stopped";
+  if (end.endedBy === "agent") return "lost";
+  if (end.signal) return "signal";
+  return end.exitCode === 0 ? "exited" : "exit_error";
 }
 
 /**

@@ -11,6 +11,7 @@ import { FilesystemStore } from "../sessions/archive/transcript-store.ts";
 import { Fleet } from "../fleet/fleet.ts";
 import { AccessWatch } from "../auth/access-watch.ts";
 import { MemoryBus } from "../realtime/bus.ts";
+import { ApiMetrics } from "../metrics/api-metrics.ts";
 import { createCaller } from "../app/app-router.ts";
 import type { ApiDeps } from "../deps.ts";
 
@@ -34,6 +35,7 @@ export function createHarness(databaseUrl: string) {
     },
     log: () => {},
     fleet: new Fleet(),
+    metrics: new ApiMetrics("test"),
     transcripts: new FilesystemStore(join(tmpdir(), `stratavore-transcripts-${process.pid}`)),
   };
   let hash: Promise<string> | undefined;

@@ -30,9 +30,12 @@ export const createCallerFactory = t.createCallerFactory;
 
 /** Translates once and logs internals once; no stack trace or SQL ever reaches a client. */
 const errorMiddleware = t.middleware(async ({ ctx, next, path, type }) => {
+  const timer = ctx.metrics.trpcDuration.startTimer({ procedure: path, type });
   const result = await next();
+  timer({ outcome: result.ok ? "ok" : "error" });
   if (result.ok) return result;
   const app = toAppError(result.error);
+  ctx.metrics.errors.inc({ code: app.code });
   if (app.code === "INTERNAL") {
     ctx.log("error", "procedure failed", { path, type, error: String(result.error.cause ?? result.error) });
   }

@@ -81,6 +81,8 @@ export const agentHeartbeatSchema = z.object({
   runners: z.array(heartbeatItemSchema).max(10_000),
   /** Items set aside in the agent's dead-letter file (refused for good); absent from older agents. */
   deadLetters: z.number().int().min(0).max(1_000_000_000).optional(),
+  /** Usage records and transcript lines waiting in its spool for the server; absent from older agents. */
+  spooled: z.number().int().min(0).max(1_000_000_000).optional(),
 });
 export type HeartbeatItem = z.infer<typeof heartbeatItemSchema>;
 

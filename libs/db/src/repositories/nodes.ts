@@ -110,19 +110,24 @@ export async function silentNodes(db: Tx, before: Date) {
  * the reconciler judged; draining stays draining, revoked stays offline): the caller says so.
  */
 /**
- * A beat: last seen now, and the count of items its agent set aside (when it says). Returns
+ * A beat: last seen now, and the counts of items its agent set aside and holds (when it says). Returns
  * whether this brought an offline node back, and the count it had before.
  */
 export async function markNodeSeen(
   db: Tx,
   id: string,
   at: Date,
-  deadLetters?: number,
+  report: { deadLetters?: number; spooled?: number } = {},
 ): Promise<{ cameBack: boolean; deadLettersBefore: number }> {
+  const { deadLetters, spooled } = report;
   const before = await db.node.findUnique({ where: { id }, select: { deadLetters: true } });
   await db.node.update({
     where: { id },
-    data: { lastSeenAt: at, ...(deadLetters === undefined ? {} : { deadLetters }) },
+    data: {
+      lastSeenAt: at,
+      ...(deadLetters === undefined ? {} : { deadLetters }),
+      ...(spooled === undefined ? {} : { spooledItems: spooled }),
+    },
     select: { id: true },
   });
   const { count } = await db.node.updateMany({
