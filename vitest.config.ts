@@ -25,7 +25,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["{apps,libs}/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["{apps,libs}/**/*.test.ts", "scripts/**/*.test.ts", "docker/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.cli.test.ts", "**/node_modules/**"],
         },
       },
