@@ -49,10 +49,12 @@ if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash
   writeFileSync(schemaStamp, schemaHash);
 }
 
-// 3. Tests drive Debian's Chromium, and the fault suite moves an agent's clock with libfaketime.
+// 3. Tests drive Debian's Chromium, the fault suite moves an agent's clock with libfaketime, and
+// the dashboards are proven against a real Prometheus (promtool checks its config and rules).
 const debianPackages = [
   { file: "/usr/lib/chromium/chromium", packages: ["chromium", "fonts-dejavu-core"] },
   { file: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", packages: ["faketime"] },
+  { file: "/usr/bin/promtool", packages: ["prometheus"] },
 ];
 const missing = forTests ? debianPackages.filter((p) => !existsSync(p.file)).flatMap((p) => p.packages) : [];
 if (missing.length) {
