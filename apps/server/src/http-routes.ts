@@ -3,6 +3,8 @@ import {
   AUTH_PATH,
   BACKUP_PATH,
   METRICS_PATH,
+  OPENAPI_PATH,
+  REST_PREFIX,
   TRANSCRIPT_UPLOAD_PATH,
   TRPC_PATH,
   type HttpRoute,
@@ -19,6 +21,9 @@ export interface Routes {
   ready: () => Promise<boolean>;
   /** Liveness, with the embedded database's state (up, restarting, down) or "external". */
   health: () => { ok: boolean; database: string };
+  /** REST over the public procedures (/api/v1/…) and its OpenAPI document. */
+  rest: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  openapi: (req: IncomingMessage, res: ServerResponse) => void;
   /** Prometheus text exposition (404 when metrics are off on this port). */
   metrics: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -51,6 +56,8 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       if (path === TRANSCRIPT_UPLOAD_PATH) return routes.upload(req, res);
       if (path === BACKUP_PATH) return routes.backup(req, res);
       if (path === METRICS_PATH) return routes.metrics(req, res);
+      if (path === OPENAPI_PATH) return routes.openapi(req, res);
+      if (path.startsWith(`${REST_PREFIX}/`)) return routes.rest(req, res);
       return routes.web(req, res);
     };
     run().catch((err: unknown) => {
@@ -70,5 +77,7 @@ function routeOf(path: string): HttpRoute {
   if (path === TRANSCRIPT_UPLOAD_PATH) return "upload";
   if (path === BACKUP_PATH) return "backup";
   if (path === METRICS_PATH) return "metrics";
+  if (path === OPENAPI_PATH) return "openapi";
+  if (path.startsWith(`${REST_PREFIX}/`)) return "rest";
   return "web";
 }

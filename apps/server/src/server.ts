@@ -10,6 +10,8 @@ import {
   createTranscriptUploadHandler,
   createBackupHandler,
   createMetricsHandler,
+  createOpenApiHandler,
+  createRestHandler,
   ApiMetrics,
   registerStateCollectors,
   DEFAULT_FLEET_CONFIG,
@@ -108,6 +110,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
         upload: createTranscriptUploadHandler(deps),
         backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),
         ready: () => pingDatabase(database.url, 1000),
+        rest: createRestHandler(deps, env.trustProxy),
+        openapi: createOpenApiHandler(deps),
         metrics: createMetricsHandler(metrics, { token: env.metrics.token, enabled: !!env.metrics.token }, log),
         observe: (route, req, res) => metrics.observeHttp(route, req.method, res),
         health: () => {

@@ -31,7 +31,18 @@ export interface ProcedureInput {
 }
 
 interface ProcedureDef {
-  _def: { type: ProcedureInput["type"]; inputs: z.ZodType[] };
+  _def: { type: ProcedureInput["type"]; inputs: z.ZodType[]; output?: z.ZodType };
+}
+
+const procedures = () =>
+  (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures;
+
+/** One procedure's contracts (zod), for the REST adapter and the OpenAPI document. */
+export function procedureContract(
+  path: string,
+): { type: ProcedureInput["type"]; input: z.ZodType | undefined; output: z.ZodType | undefined } | null {
+  const p = procedures()[path];
+  return p ? { type: p._def.type, input: p._def.inputs[0], output: p._def.output } : null;
 }
 
 /**
@@ -39,8 +50,7 @@ interface ProcedureDef {
  * draws inputs from and the input-limits test checks (and an API reference can be built on).
  */
 export function procedureInputs(): ProcedureInput[] {
-  const procedures = (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures;
-  return Object.entries(procedures).map(([path, p]) => {
+  return Object.entries(procedures()).map(([path, p]) => {
     const [schema] = p._def.inputs;
     return {
       path,

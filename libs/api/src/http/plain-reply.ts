@@ -30,6 +30,10 @@ export function replyError(res: ServerResponse, err: unknown, log: (msg: string,
   const code = app?.code ?? "INTERNAL";
   if (res.headersSent) return void res.destroy();
   replyJson(res, STATUS[ERROR_CODES[code].http] ?? 500, {
-    error: { code, message: app?.message ?? "Something went wrong on the server." },
+    error: {
+      code,
+      message: app?.message ?? "Something went wrong on the server.",
+      ...(app?.details?.issues ? { issues: app.details.issues } : {}),
+    },
   });
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "@stratavore/contracts";
+import { procedureContract } from "../app/procedure-schemas.ts";
+import { matchRoute } from "./match-route.ts";
+import { openApiDocument } from "./openapi-document.ts";
+import { inputFromQuery } from "./query-input.ts";
+import { REST_ROUTES } from "./rest-routes.ts";
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+    return null;
+  } catch (err) {
+    return err instanceof AppError ? err.code : String(err);
+  }
+};
+
+describe("REST adapter", () => {
+  it("names only procedures that exist, once per method and path", () => {
+    for (const r of REST_ROUTES) expect(procedureContract(r.procedure), r.procedure).not.toBeNull();
+    const keys = REST_ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("reads a query string as the contract types it", () => {
+    const q = new URLSearchParams("limit=20&status=active&project=web");
+    expect(inputFromQuery("runners.list", q)).toEqual({ limit: 20, status: "active", project: "web" });
+    expect(inputFromQuery("projects.list", new URLSearchParams("includeArchived=true"))).toEqual({
+      includeArchived: true,
+    });
+    // Not a number: passed as written, so the contract's validation names the field.
+    expect(inputFromQuery("runners.list", new URLSearchParams("limit=lots"))).toEqual({ limit: "lots" });
+  });
+
+  it("matches path parameters, decodes them, and refuses unknown routes and methods with NOT_FOUND", () => {
+    expect(matchRoute("GET", "/api/v1/projects/my%20app")).toMatchObject({
+      route: { procedure: "projects.get" },
+      params: { ref: "my app" },
+    });
+    expect(matchRoute("POST", "/api/v1/runners/abc/stop/").route.procedure).toBe("runners.stop");
+    expect(codeOf(() => matchRoute("GET", "/api/v1/nothing"))).toBe("NOT_FOUND");
+    expect(codeOf(() => matchRoute("PUT", "/api/v1/projects"))).toBe("NOT_FOUND");
+    expect(codeOf(() => matchRoute("GET", "/api/v1/projects/%E0%A4%A"))).toBe("VALIDATION");
+  });
+
+  it("documents each route's path parameters, body and answer", () => {
+    const doc = openApiDocument("t") as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const stop = doc.paths["/api/v1/runners/{id}/stop"]!.post!;
+    expect(stop.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
+    expect(stop.requestBody).toBeUndefined();
+    const create = doc.paths["/api/v1/projects"]!.post! as {
+      requestBody: { content: Record<string, { schema: { required: string[] } }> };
+    };
+    expect(create.requestBody.content["application/json"]!.schema.required).toEqual(["name", "path"]);
+    const runner = JSON.stringify(doc.paths["/api/v1/runners/{id}"]!.get!.responses);
+    expect(runner).toContain('"format":"date-time"');
+  });
+});
