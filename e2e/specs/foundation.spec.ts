@@ -98,6 +98,34 @@ test("settings: create an API token shown once, and an admin creates and disable
   await expect(row.getByText("disabled")).toBeVisible();
 });
 
+test("settings: the REST API reference lists every route, and a token made in the UI calls one", async ({ page }) => {
+  await login(page);
+  await page.goto(`${baseUrl()}/settings/tokens`);
+  await page.getByLabel("Token name").fill("rest token");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = (await page.getByTestId("token-secret").textContent()) ?? "";
+  await page.getByRole("button", { name: "I have copied it" }).click();
+
+  await page.goto(`${baseUrl()}/settings`);
+  await page.getByRole("link", { name: "REST API reference" }).click();
+  await expect(page.getByRole("heading", { name: "REST API" })).toBeVisible();
+  const doc = (await (await page.request.get(`${baseUrl()}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const routes = Object.values(doc.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
+  await expect(page.getByTestId("api-endpoint")).toHaveCount(routes);
+  const launch = page.getByTestId("api-endpoint").filter({ hasText: "Launch a runner" });
+  await launch.locator("summary").click();
+  await expect(launch.locator(".api-curl")).toContainText("-X POST");
+  await expect(launch.locator(".api-curl")).toContainText("/api/v1/runners");
+
+  const res = await page.request.get(`${baseUrl()}/api/v1/projects`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  expect(res.status()).toBe(200);
+  expect(Array.isArray(await res.json())).toBe(true);
+});
+
 test("changing your password in Settings ends your other browser's sign-in; Sign out everywhere ends this one", async ({
   page,
   browser,

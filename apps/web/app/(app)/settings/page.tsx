@@ -28,6 +28,9 @@ export default function SettingsPage() {
           </p>
           <Link className="btn btn-secondary" href="/settings/tokens">
             Manage API tokens
+          </Link>{" "}
+          <Link className="btn btn-secondary" href="/settings/api">
+            REST API reference
           </Link>
         </Card>
         {me.role === "admin" ? (
