@@ -3,6 +3,7 @@ import { toFailure } from "./cli-error.ts";
 import { registerAdminCommands } from "./commands/admin-commands.ts";
 import { registerAgentCommand } from "./commands/agent-command.ts";
 import { registerAuthCommands } from "./commands/auth-commands.ts";
+import { registerCompletionCommand } from "./commands/completion-command.ts";
 import { registerBudgetCommands } from "./commands/budget-commands.ts";
 import { registerImportCommand } from "./commands/import-command.ts";
 import { registerNodeCommands } from "./commands/nodes-commands.ts";
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerImportCommand(program, ctx);
   registerAgentCommand(program, ctx);
   registerAdminCommands(program, ctx);
+  registerCompletionCommand(program, ctx);
   return program;
 }
 
