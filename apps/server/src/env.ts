@@ -57,7 +57,9 @@ const schema = z.object({
   STRATAVORE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STRATAVORE_METRICS_HOST: z.string().default("127.0.0.1"),
   /** How old the ledger totals behind the token and cost counters may be (one aggregate query). */
-  STRATAVORE_METRICS_LEDGER_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  STRATAVORE_METRICS_LEDGER_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  /** Connections this server keeps to PostgreSQL (its pool); PostgreSQL's default limit is 100 for all clients. */
+  STRATAVORE_DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
   HOME: z.string().optional(),
 });
 
@@ -80,6 +82,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     port: e.PORT,
     dev: argv.includes("--dev"),
     databaseUrl: e.DATABASE_URL,
+    dbPoolMax: e.STRATAVORE_DB_POOL_MAX,
     dataDir: resolve(e.STRATAVORE_DATA_DIR ?? resolve(repoRoot, ".data")),
     embeddedPgPort: e.STRATAVORE_PG_PORT,
     adminEmail: e.STRATAVORE_ADMIN_EMAIL,

@@ -62,7 +62,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const secret = await loadOrCreateSecret(env.dataDir, env.secret);
   exportAuthEnv(env.publicUrl);
   const database = await openDatabase(env, log);
-  const db = createDb({ connectionString: database.url });
+  const db = createDb({ connectionString: database.url, poolMax: env.dbPoolMax });
 
   const password = env.adminPassword ?? generatePassword();
   const admin = await ensureFirstAdmin(db, env.adminEmail.toLowerCase(), password);

@@ -5,27 +5,11 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /** The routes of the one HTTP port, as a bounded label (never a raw URL). */
 export type HttpRoute =
-  | "trpc"
-  | "rest"
-  | "openapi"
-  | "auth"
-  | "upload"
-  | "backup"
-  | "healthz"
-  | "readyz"
-  | "metrics"
-  | "web";
+  "trpc" | "rest" | "openapi" | "auth" | "upload" | "backup" | "healthz" | "readyz" | "metrics" | "web";
 
 /** How a runner ended, bounded (the free-text end reason stays on the runner). */
 export type RunnerEndCause =
-  | "stopped"
-  | "exited"
-  | "exit_error"
-  | "signal"
-  | "oom"
-  | "lost"
-  | "crash_loop"
-  | "launch_error";
+  "stopped" | "exited" | "exit_error" | "signal" | "oom" | "lost" | "crash_loop" | "launch_error";
 
 /**
  * The process's own instruments (requests, errors, realtime traffic, runner ends). State that

@@ -35,7 +35,7 @@ export function registerStateCollectors(metrics: ApiMetrics, deps: ApiDeps, opts
   const runners = cachedFor(1_000, () => runnerCounts(deps.db));
   const nodes = cachedFor(1_000, () => nodeGauges(deps.db));
   const budgets = cachedFor(1_000, () => listBudgets(deps));
-  const ledger = cachedFor(opts.ledgerMaxAgeMs ?? 30_000, () => ledgerTotals(deps.db));
+  const ledger = cachedFor(opts.ledgerMaxAgeMs ?? 60_000, () => ledgerTotals(deps.db), { background: true });
   const auditCounts = new AuditCounts(deps.db);
 
   new Gauge({
@@ -50,7 +50,11 @@ export function registerStateCollectors(metrics: ApiMetrics, deps: ApiDeps, opts
     },
   });
 
-  const nodeGauge = (name: string, help: string, value: (n: Awaited<ReturnType<typeof nodeGauges>>[number]) => number) =>
+  const nodeGauge = (
+    name: string,
+    help: string,
+    value: (n: Awaited<ReturnType<typeof nodeGauges>>[number]) => number,
+  ) =>
     new Gauge({
       name,
       help,
@@ -110,7 +114,8 @@ export function registerStateCollectors(metrics: ApiMetrics, deps: ApiDeps, opts
       const rows = await ledger();
       this.reset();
       for (const r of rows)
-        for (const [type, field] of TOKEN_TYPES) this.inc({ type, model: r.model, project: r.project }, r[field] as number);
+        for (const [type, field] of TOKEN_TYPES)
+          this.inc({ type, model: r.model, project: r.project }, r[field] as number);
     },
   });
   new Counter({

@@ -61,14 +61,15 @@ export interface LedgerTotal {
 /** All-time ledger totals by project and model: the source of the token and cost counters. */
 export async function ledgerTotals(db: Tx): Promise<LedgerTotal[]> {
   const rows = await db.$queryRaw<Array<Record<keyof LedgerTotal, unknown>>>`
-    SELECT coalesce(p.name, '(none)') AS project, u.model,
-           sum(u."inputTokens") AS "inputTokens", sum(u."outputTokens") AS "outputTokens",
-           sum(u."cacheWrite5mTokens") AS "cacheWrite5mTokens", sum(u."cacheWrite1hTokens") AS "cacheWrite1hTokens",
-           sum(u."cacheReadTokens") AS "cacheReadTokens",
-           coalesce(sum(u."totalTokens") FILTER (WHERE u.unpriced), 0) AS "unpricedTokens",
-           coalesce(sum(u."costUsd"), 0) AS "costUsd", count(*) AS responses
-      FROM "UsageRecord" u LEFT JOIN "Project" p ON p.id = u."projectId"
-     GROUP BY 1, 2`;
+    SELECT coalesce(p.name, '(none)') AS project, u.*
+      FROM (SELECT "projectId", model,
+                   sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
+                   sum("cacheWrite5mTokens") AS "cacheWrite5mTokens", sum("cacheWrite1hTokens") AS "cacheWrite1hTokens",
+                   sum("cacheReadTokens") AS "cacheReadTokens",
+                   coalesce(sum("totalTokens") FILTER (WHERE unpriced), 0) AS "unpricedTokens",
+                   coalesce(sum("costUsd"), 0) AS "costUsd", count(*) AS responses
+              FROM "UsageRecord" GROUP BY 1, 2) u
+      LEFT JOIN "Project" p ON p.id = u."projectId"`;
   return rows.map((r) => ({
     project: String(r.project),
     model: String(r.model),
