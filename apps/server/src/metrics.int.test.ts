@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { parsePrometheusText, sumOf, type Sample } from "./testing/prometheus-text.ts";
-import { countTranscripts } from "./testing/transcript-count.ts";
+import { countTranscripts, forEachUsage } from "./testing/transcript-count.ts";
 
 /**
  * /metrics against a live server with a real agent running the fake claude, on a database of
@@ -22,30 +21,20 @@ let home: string;
 /** Cost of every response (largest usage per message id) in the transcripts, independently. */
 function transcriptCost(root: string): number {
   const best = new Map<string, { total: number; usd: number }>();
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith(".jsonl"))
-        for (const line of readFileSync(join(dir, e.name), "utf8").split("\n")) {
-          if (!line.includes('"usage"')) continue;
-          const m = (JSON.parse(line) as { message?: { id: string; usage: Record<string, never> } }).message;
-          if (!m?.usage) continue;
-          const u = m.usage as Record<string, number> & { cache_creation?: Record<string, number> };
-          const c5m = u.cache_creation?.ephemeral_5m_input_tokens ?? 0;
-          const c1h = u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
-          const total = u.input_tokens! + u.output_tokens! + c5m + c1h + u.cache_read_input_tokens!;
-          const usd =
-            (u.input_tokens! * SONNET_45.input +
-              u.output_tokens! * SONNET_45.output +
-              c5m * SONNET_45.c5m +
-              c1h * SONNET_45.c1h +
-              u.cache_read_input_tokens! * SONNET_45.read) /
-            1e6;
-          if (total >= (best.get(m.id)?.total ?? -1)) best.set(m.id, { total, usd });
-        }
-    }
-  };
-  if (existsSync(root)) walk(root);
+  forEachUsage(root, (id, u) => {
+    const n = (k: string) => u[k] ?? 0;
+    const c5m = u.cache_creation?.ephemeral_5m_input_tokens ?? 0;
+    const c1h = u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+    const total = n("input_tokens") + n("output_tokens") + c5m + c1h + n("cache_read_input_tokens");
+    const usd =
+      (n("input_tokens") * SONNET_45.input +
+        n("output_tokens") * SONNET_45.output +
+        c5m * SONNET_45.c5m +
+        c1h * SONNET_45.c1h +
+        n("cache_read_input_tokens") * SONNET_45.read) /
+      1e6;
+    if (total >= (best.get(id)?.total ?? -1)) best.set(id, { total, usd });
+  });
   return [...best.values()].reduce((a, b) => a + b.usd, 0);
 }
 

@@ -118,39 +118,34 @@ export function registerStateCollectors(metrics: ApiMetrics, deps: ApiDeps, opts
           this.inc({ type, model: r.model, project: r.project }, r[field] as number);
     },
   });
-  new Counter({
-    name: "stratavore_unpriced_tokens_total",
-    help: "Tokens of models with no known price (not in the cost), by model and project.",
-    labelNames: ["model", "project"] as const,
-    registers,
-    async collect() {
-      const rows = await ledger();
-      this.reset();
-      for (const r of rows) this.inc({ model: r.model, project: r.project }, r.unpricedTokens);
-    },
-  });
-  new Counter({
-    name: "stratavore_cost_usd_total",
-    help: "Cost in US dollars counted in the ledger, by model and project.",
-    labelNames: ["model", "project"] as const,
-    registers,
-    async collect() {
-      const rows = await ledger();
-      this.reset();
-      for (const r of rows) this.inc({ model: r.model, project: r.project }, r.costUsd);
-    },
-  });
-  new Counter({
-    name: "stratavore_api_responses_total",
-    help: "Anthropic API responses counted in the ledger (one per message id), by model and project.",
-    labelNames: ["model", "project"] as const,
-    registers,
-    async collect() {
-      const rows = await ledger();
-      this.reset();
-      for (const r of rows) this.inc({ model: r.model, project: r.project }, r.responses);
-    },
-  });
+  // Counters of one ledger figure per model and project.
+  const ledgerCounter = (name: string, help: string, value: (r: LedgerTotal) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ["model", "project"] as const,
+      registers,
+      async collect() {
+        const rows = await ledger();
+        this.reset();
+        for (const r of rows) this.inc({ model: r.model, project: r.project }, value(r));
+      },
+    });
+  ledgerCounter(
+    "stratavore_unpriced_tokens_total",
+    "Tokens of models with no known price (not in the cost), by model and project.",
+    (r) => r.unpricedTokens,
+  );
+  ledgerCounter(
+    "stratavore_cost_usd_total",
+    "Cost in US dollars counted in the ledger, by model and project.",
+    (r) => r.costUsd,
+  );
+  ledgerCounter(
+    "stratavore_api_responses_total",
+    "Anthropic API responses counted in the ledger (one per message id), by model and project.",
+    (r) => r.responses,
+  );
 
   new Gauge({
     name: "stratavore_budget_utilization_ratio",
