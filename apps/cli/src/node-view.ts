@@ -32,6 +32,7 @@ export function nodeDetail(n: Node): string {
     ["Status", nodeStatus(n)],
     ["Connected", n.connected ? "yes" : "no"],
     ["Runners", `${n.activeRunners} active / ${n.capacity} capacity`],
+    ["Spooled", n.spooledItems ? `${n.spooledItems} waiting for the server` : "none"],
     ["Set aside", n.deadLetters ? `${n.deadLetters} refused for good (the agent's dead-letters.jsonl)` : "none"],
     ["Labels", formatList(n.labels)],
     ["Isolation", n.capabilities ? `${isolation(n)}; ${n.capabilities.detail}` : "- (not reported)"],

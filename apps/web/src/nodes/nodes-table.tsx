@@ -52,6 +52,15 @@ export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }
               <td>
                 <div className="strong">{n.name}</div>
                 {n.hostname !== n.name ? <div className="muted small mono">{n.hostname}</div> : null}
+                {n.spooledItems > 0 ? (
+                  <div
+                    className="muted small"
+                    data-testid="node-spooled"
+                    title="Usage records and transcript lines the agent holds until the server acknowledges them"
+                  >
+                    {n.spooledItems} spooled
+                  </div>
+                ) : null}
                 {n.deadLetters > 0 ? (
                   <div
                     className="warn-text small"

@@ -31,6 +31,18 @@ describe("heartbeats", () => {
     expect((await h.db.node.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("draining");
   });
 
+  it("a beat carries the agent's spool depth; the node shows it, and a beat without it keeps the last", async () => {
+    const { api } = await h.as("admin");
+    const node = await h.node();
+    expect((await api.nodes.get({ ref: node.id })).spooledItems).toBe(0);
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), { spooled: 42 });
+    expect((await api.nodes.get({ ref: node.id })).spooledItems).toBe(42);
+    await ingestHeartbeat(h.deps, node.id, []);
+    expect((await api.nodes.get({ ref: node.id })).spooledItems).toBe(42);
+    await ingestHeartbeat(h.deps, node.id, [], new Date(), { spooled: 0 });
+    expect((await api.nodes.get({ ref: node.id })).spooledItems).toBe(0);
+  });
+
   it("a beat carries how many items the agent set aside, and the node shows it (a beat without the figure keeps it)", async () => {
     const { api } = await h.as("admin");
     const node = await h.node();

@@ -38,6 +38,8 @@ export const nodeSchema = z.object({
   activeRunners: z.number().int(),
   /** Usage records and transcript lines the server refused for good, kept in the agent's dead-letter file. */
   deadLetters: z.number().int(),
+  /** Usage records and transcript lines the agent holds until the server acknowledges them (last heartbeat). */
+  spooledItems: z.number().int(),
   lastSeenAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
   createdAt: z.date(),

@@ -20,6 +20,7 @@ const nodeSelect = {
   createdAt: true,
   capabilities: true,
   deadLetters: true,
+  spooledItems: true,
   _count: { select: { runners: { where: activeWhere } } },
 } satisfies Prisma.NodeSelect;
 type NodeRow = Prisma.NodeGetPayload<{ select: typeof nodeSelect }>;
