@@ -49,8 +49,9 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
       const output = await procedure(Object.keys(input).length ? input : undefined);
       replyJson(res, 200, output ?? null);
     } catch (err) {
+      // A procedure's own failure was counted by the tRPC error middleware; count only ours.
       const app = err instanceof TRPCError ? toAppError(err) : err;
-      if (app instanceof AppError) deps.metrics.errors.inc({ code: app.code });
+      if (!(err instanceof TRPCError) && app instanceof AppError) deps.metrics.errors.inc({ code: app.code });
       replyError(res, app, (msg, error) => deps.log("error", `REST ${req.method} ${req.url}: ${msg}`, { error }));
     }
   };
