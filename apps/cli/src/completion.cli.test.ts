@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertRunner } from "@stratavore/db";
@@ -23,19 +24,21 @@ let runnerId: string;
  * Runs `shell args` with the CLI on PATH, logged in through the environment (or not). Never
  * spawnSync: the server lives in this process and must keep answering while the shell runs.
  */
-async function inShell(shell: string, args: string[], loggedIn = true): Promise<string> {
+async function inShell(shell: string, args: string[], loggedIn: boolean | string = true): Promise<string> {
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "test",
     PATH: `${bin}:${hostPath()}`,
     HOME: join(h.tmp, "home"),
   };
-  if (loggedIn) Object.assign(env, { STRATAVORE_SERVER: h.server.url, STRATAVORE_TOKEN: who.token });
+  // true: this test's server; a string: that server URL instead (one that never answers).
+  const server = typeof loggedIn === "string" ? loggedIn : h.server.url;
+  if (loggedIn) Object.assign(env, { STRATAVORE_SERVER: server, STRATAVORE_TOKEN: who.token });
   const { stdout } = await promisify(execFile)(shell, args, { encoding: "utf8", env, timeout: 30_000 });
   return stdout;
 }
 
 /** bash's own completion: COMP_WORDS/COMP_CWORD as bash sets them on Tab, then the function bash would call. */
-async function bashComplete(line: string, loggedIn = true): Promise<string[]> {
+async function bashComplete(line: string, loggedIn: boolean | string = true): Promise<string[]> {
   const words = line.split(" ");
   const array = words.map((w) => `'${w}'`).join(" ");
   const script = `source '${scripts.bash}'; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _stratavore_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
@@ -89,6 +92,22 @@ describe("stratavore completion", () => {
   it("without a login it still completes commands, silently", async () => {
     expect(await bashComplete("stratavore pro", false)).toEqual(["projects"]);
     expect(await bashComplete(`stratavore launch ${project.slice(0, -2)}`, false)).toEqual([]);
+  });
+
+  it("a server that accepts but never answers costs one Tab at most about 2 s, then offers what it can", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const t0 = Date.now();
+      expect(await bashComplete(`stratavore launch ${project.slice(0, -2)}`, url)).toEqual([]);
+      expect(Date.now() - t0).toBeLessThan(6_000);
+      expect(await bashComplete("stratavore la", url)).toEqual(["launch"]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 
   it("fish completes through its own completion engine (complete -C)", async () => {

@@ -29,6 +29,7 @@ describe("exitCodeFor", () => {
       RATE_LIMITED: 1,
       CROSS_SITE: 4,
       UNSUPPORTED_MEDIA_TYPE: 2,
+      METHOD_NOT_ALLOWED: 2,
       PAYLOAD_TOO_LARGE: 2,
       SESSION_ENDED: 3,
       WRONG_PASSWORD: 2,

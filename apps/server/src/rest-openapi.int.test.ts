@@ -195,7 +195,8 @@ describe("REST /api/v1 and /api/openapi.json", () => {
     const nowhere = await raw("/api/v1/nowhere", { method: "GET" });
     expect([nowhere.status, ((await nowhere.json()) as Body).error.code]).toEqual([404, "NOT_FOUND"]);
     const wrongMethod = await raw("/api/v1/usage/summary", { method: "DELETE" });
-    expect(((await wrongMethod.json()) as Body).error.message).toContain("use GET");
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "GET"]);
+    expect(((await wrongMethod.json()) as Body).error).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
     const big = await raw("/api/v1/projects", {
       method: "POST",
       body: JSON.stringify({ name: "x", path: "x".repeat(1_100_000) }),

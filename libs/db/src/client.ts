@@ -34,8 +34,11 @@ export function createDb({ connectionString, poolMax = 10 }: DbOptions): Db {
   // Prisma does not end a pool it was given: closing the client closes ours too.
   Object.defineProperty(db, "$disconnect", {
     value: async () => {
-      await disconnect();
-      await pool.end().catch(() => undefined);
+      try {
+        await disconnect();
+      } finally {
+        await pool.end().catch(() => undefined);
+      }
     },
   });
   return db;

@@ -3,7 +3,8 @@ import { completeWords } from "../completion/complete-words.ts";
 import { liveNames } from "../completion/live-names.ts";
 import { COMPLETION_SCRIPTS, SHELLS, type Shell } from "../completion/shell-scripts.ts";
 import type { CliContext } from "../options.ts";
-import { connect } from "../session.ts";
+import { createApiClient } from "@stratavore/api-client";
+import { resolveConnection } from "../session.ts";
 
 /** A shell waits for completions: a slow or absent server offers what it can without live names. */
 const LIVE_TIMEOUT_MS = 2_000;
@@ -32,9 +33,14 @@ export function registerCompletionCommand(program: Command, { env, io }: CliCont
       let live: string[] = [];
       if (request.live) {
         const kind = request.live;
-        const lookup = connect(env).then((api) => liveNames(api, kind));
-        const late = new Promise<string[]>((resolve) => setTimeout(() => resolve([]), LIVE_TIMEOUT_MS).unref());
-        live = await Promise.race([lookup, late]).catch(() => []);
+        // The request itself is aborted at the bound: nothing in flight keeps the process (and the shell) waiting.
+        const timeboxed: typeof fetch = (input, init) =>
+          fetch(input, { ...init, signal: AbortSignal.timeout(LIVE_TIMEOUT_MS) });
+        live = await resolveConnection(env)
+          .then((conn) =>
+            liveNames(createApiClient({ serverUrl: conn.server, token: conn.token, fetch: timeboxed }), kind),
+          )
+          .catch(() => []);
       }
       const seen = new Set<string>();
       for (const w of [...request.words, ...live])

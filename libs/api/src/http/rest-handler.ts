@@ -52,6 +52,8 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
       // A procedure's own failure was counted by the tRPC error middleware; count only ours.
       const app = err instanceof TRPCError ? toAppError(err) : err;
       if (!(err instanceof TRPCError) && app instanceof AppError) deps.metrics.errors.inc({ code: app.code });
+      const allow = app instanceof AppError ? app.details?.allow : undefined;
+      if (Array.isArray(allow) && !res.headersSent) res.setHeader("allow", allow.join(", "));
       replyError(res, app, (msg, error) => deps.log("error", `REST ${req.method} ${req.url}: ${msg}`, { error }));
     }
   };

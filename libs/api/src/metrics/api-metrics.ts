@@ -8,8 +8,17 @@ export type HttpRoute =
   "trpc" | "rest" | "openapi" | "auth" | "upload" | "backup" | "healthz" | "readyz" | "metrics" | "web";
 
 /** How a runner ended, bounded (the free-text end reason stays on the runner). */
-export type RunnerEndCause =
-  "stopped" | "exited" | "exit_error" | "signal" | "oom" | "lost" | "crash_loop" | "launch_error";
+export const RUNNER_END_CAUSES = [
+  "stopped",
+  "exited",
+  "exit_error",
+  "signal",
+  "oom",
+  "lost",
+  "crash_loop",
+  "launch_error",
+] as const;
+export type RunnerEndCause = (typeof RUNNER_END_CAUSES)[number];
 
 /**
  * The process's own instruments (requests, errors, realtime traffic, runner ends). State that
@@ -38,7 +47,7 @@ export class ApiMetrics {
 
   readonly errors = new Counter({
     name: "stratavore_errors_total",
-    help: "Errors returned to clients (API, REST, uploads), by error code.",
+    help: "Coded errors returned to API callers (tRPC, REST, /metrics), by error code.",
     labelNames: ["code"] as const,
     registers: [this.registry],
   });
@@ -59,6 +68,13 @@ export class ApiMetrics {
 
   private socketCounts: (() => Record<string, number>) | null = null;
 
+  readonly collectErrors = new Counter({
+    name: "stratavore_metrics_collect_errors_total",
+    help: "Reads of database state for /metrics that failed (the families keep their last values), by source.",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+
   readonly socketConnections = new Gauge({
     name: "stratavore_socketio_connections",
     help: "Open Socket.IO connections by namespace (/ for browsers and CLIs, /agent for agents).",
@@ -77,6 +93,10 @@ export class ApiMetrics {
       labelNames: ["version"] as const,
       registers: [this.registry],
     }).set({ version }, 1);
+    // Every end series exists from the start at 0: increase() ignores a series' first sample, so
+    // one born at 1 (the first crash loop after a restart) would never trip an alert.
+    for (const status of ["terminated", "failed"])
+      for (const cause of RUNNER_END_CAUSES) this.runnerEnds.inc({ status, cause }, 0);
     // CPU, memory, event-loop lag, GC, handles: prom-client's standard process metrics.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }

@@ -47,4 +47,34 @@ describe("cachedFor", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(await get()).toBe(2);
   });
+
+  it("with no cache window still shares a load in flight", async () => {
+    let n = 0;
+    const get = cachedFor(0, async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      return ++n;
+    });
+    expect(await Promise.all([get(), get(), get()])).toEqual([1, 1, 1]);
+    expect(await get()).toBe(2);
+  });
+
+  it("reports a failed background refresh and keeps answering the last value", async () => {
+    vi.useFakeTimers();
+    let n = 0;
+    const errors: unknown[] = [];
+    const get = cachedFor(
+      1000,
+      async () => {
+        if (++n > 1) throw new Error("db down");
+        return n;
+      },
+      { background: true, onBackgroundError: (e) => errors.push(e) },
+    );
+    expect(await get()).toBe(1);
+    vi.advanceTimersByTime(1001);
+    expect(await get()).toBe(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(errors).toHaveLength(1);
+    expect(await get()).toBe(1);
+  });
 });

@@ -32,14 +32,14 @@ describe("REST adapter", () => {
     expect(inputFromQuery("runners.list", new URLSearchParams("limit=lots"))).toEqual({ limit: "lots" });
   });
 
-  it("matches path parameters, decodes them, and refuses unknown routes and methods with NOT_FOUND", () => {
+  it("matches path parameters, decodes them, and refuses unknown routes (NOT_FOUND) and methods (METHOD_NOT_ALLOWED)", () => {
     expect(matchRoute("GET", "/api/v1/projects/my%20app")).toMatchObject({
       route: { procedure: "projects.get" },
       params: { ref: "my app" },
     });
     expect(matchRoute("POST", "/api/v1/runners/abc/stop/").route.procedure).toBe("runners.stop");
     expect(codeOf(() => matchRoute("GET", "/api/v1/nothing"))).toBe("NOT_FOUND");
-    expect(codeOf(() => matchRoute("PUT", "/api/v1/projects"))).toBe("NOT_FOUND");
+    expect(codeOf(() => matchRoute("PUT", "/api/v1/projects"))).toBe("METHOD_NOT_ALLOWED");
     expect(codeOf(() => matchRoute("GET", "/api/v1/projects/%E0%A4%A"))).toBe("VALIDATION");
   });
 

@@ -174,7 +174,7 @@ export async function dispatchToAgent(
       await restoreTranscript(deps, nodeId, resumeId, cwd);
     } catch (err) {
       // The row is committed as `starting`: never leave it there holding a quota slot.
-      await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+      const failed = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
         moveRunner(deps, tx, outbox, null, {
           runnerId: runner.id,
           from: ["starting"],
@@ -186,7 +186,7 @@ export async function dispatchToAgent(
           event: "runner.failed",
         }),
       );
-      deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
+      if (failed) deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
       throw err;
     }
   }

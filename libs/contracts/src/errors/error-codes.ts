@@ -33,6 +33,7 @@ export const ERROR_CODES = {
     message: "Refused: a signed-in browser may only change things from this dashboard's own pages.",
   },
   UNSUPPORTED_MEDIA_TYPE: { http: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json." },
+  METHOD_NOT_ALLOWED: { http: "METHOD_NOT_SUPPORTED", message: "This route does not take that HTTP method." },
   PAYLOAD_TOO_LARGE: { http: "PAYLOAD_TOO_LARGE", message: "The request is too large." },
   SESSION_ENDED: { http: "UNAUTHORIZED", message: "This sign-in has ended; sign in again." },
   WRONG_PASSWORD: { http: "BAD_REQUEST", message: "The current password is not correct." },

@@ -58,11 +58,17 @@ export interface LedgerTotal {
   responses: number;
 }
 
-/** All-time ledger totals by project and model: the source of the token and cost counters. */
+/**
+ * All-time ledger totals by project and priced model (the price-table row; `unpriced` for none):
+ * the source of the token and cost counters.
+ */
 export async function ledgerTotals(db: Tx): Promise<LedgerTotal[]> {
   const rows = await db.$queryRaw<Array<Record<keyof LedgerTotal, unknown>>>`
     SELECT coalesce(p.name, '(none)') AS project, u.*
-      FROM (SELECT "projectId", model,
+      FROM (SELECT "projectId",
+                   -- The price row it was priced as: bounded by the price table, unlike the model id
+                   -- an agent or an import reports.
+                   CASE WHEN unpriced THEN 'unpriced' ELSE coalesce("pricedAs", 'other') END AS model,
                    sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
                    sum("cacheWrite5mTokens") AS "cacheWrite5mTokens", sum("cacheWrite1hTokens") AS "cacheWrite1hTokens",
                    sum("cacheReadTokens") AS "cacheReadTokens",
@@ -93,4 +99,12 @@ export async function eventCountsAfter(
     SELECT type, count(*) AS count, max(seq) AS last FROM "Event" WHERE seq > ${afterSeq} GROUP BY type`;
   const lastSeq = rows.reduce((m, r) => (r.last > m ? r.last : m), afterSeq);
   return { counts: rows.map((r) => ({ type: r.type, count: Number(r.count) })), lastSeq };
+}
+
+/** Dollars and tokens of responses in the last 24 hours (indexed by occurredAt), for exact spend panels. */
+export async function lastDayUsage(db: Tx, now = new Date()): Promise<{ usd: number; tokens: number }> {
+  const [row] = await db.$queryRaw<Array<{ usd: unknown; tokens: bigint | null }>>`
+    SELECT coalesce(sum("costUsd"), 0) AS usd, coalesce(sum("totalTokens"), 0) AS tokens
+      FROM "UsageRecord" WHERE "occurredAt" >= ${new Date(now.getTime() - 86_400_000)}`;
+  return { usd: Number(row?.usd ?? 0), tokens: Number(row?.tokens ?? 0) };
 }
