@@ -19,7 +19,7 @@ const BY_HTTP: Record<string, ExitCode> = {
   BAD_REQUEST: EXIT.usage,
   PAYLOAD_TOO_LARGE: EXIT.usage,
   UNSUPPORTED_MEDIA_TYPE: EXIT.usage,
-  METHOD_NOT_ALLOWED: EXIT.usage,
+  METHOD_NOT_SUPPORTED: EXIT.usage,
   UNAUTHORIZED: EXIT.unauthenticated,
   FORBIDDEN: EXIT.forbidden,
   NOT_FOUND: EXIT.notFound,
