@@ -124,9 +124,7 @@ export function startReconciler(deps: ApiDeps): () => void {
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    // Tracked, so a server closing waits for the pass in flight before it closes the pool.
-    void deps.fleet
-      .track(reconcileOnce(deps))
+    reconcileOnce(deps)
       .catch((err: unknown) => deps.log("error", "reconcile failed", { error: String(err) }))
       .finally(() => (running = false));
   }, deps.fleet.config.reconcileIntervalMs);
