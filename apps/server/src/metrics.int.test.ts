@@ -120,6 +120,11 @@ describe("GET /metrics", () => {
     expect(sumOf(s, "stratavore_cost_usd_total", p)).toBeCloseTo(transcriptCost(projects), 6);
     expect(sumOf(s, "stratavore_tokens_total", { ...p, type: "input" })).toBe(4 * expected.messages);
     expect(sumOf(s, "stratavore_unpriced_tokens_total", p)).toBe(0);
+    // Labelled by the price-table row it was priced as, so the label set stays bounded.
+    expect(sumOf(s, "stratavore_tokens_total", { ...p, model: "claude-sonnet-4-5" })).toBe(expected.tokens);
+    expect(sumOf(s, "stratavore_usage_last_24h", { unit: "tokens" })).toBe(expected.tokens);
+    expect(sumOf(s, "stratavore_usage_last_24h", { unit: "usd" })).toBeCloseTo(transcriptCost(projects), 6);
+    expect(sumOf(s, "stratavore_metrics_collect_errors_total")).toBe(0);
     expect(sumOf(s, "stratavore_runners", { ...p, status: "terminated" })).toBe(1);
     expect(sumOf(s, "stratavore_runners", { ...p, status: "running" })).toBe(0);
     expect(sumOf(s, "stratavore_nodes", { status: "online" })).toBe(1);
