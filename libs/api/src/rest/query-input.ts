@@ -6,17 +6,26 @@ type Schema = { type?: string | string[]; anyOf?: Schema[]; items?: Schema };
 const typesOf = (s: Schema | undefined): string[] =>
   !s ? [] : s.anyOf ? s.anyOf.flatMap(typesOf) : Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
 
+// Contracts are fixed at start-up: each procedure's JSON Schema is converted once, not per request.
+const propertiesByProcedure = new Map<string, Record<string, Schema>>();
+
+function inputProperties(procedure: string): Record<string, Schema> {
+  let props = propertiesByProcedure.get(procedure);
+  if (!props) {
+    const contract = procedureContract(procedure);
+    props = (contract?.input ? (jsonSchemaOf(contract.input, "input").properties ?? {}) : {}) as Record<string, Schema>;
+    propertiesByProcedure.set(procedure, props);
+  }
+  return props;
+}
+
 /**
  * A GET's query string as the procedure's input: each value read as its contract types it
  * (numbers, booleans, repeated or comma-separated arrays). What cannot be read that way is
  * passed as the string it is, so the contract's own validation names the field.
  */
 export function inputFromQuery(procedure: string, query: URLSearchParams): Record<string, unknown> {
-  const contract = procedureContract(procedure);
-  const props = (contract?.input ? (jsonSchemaOf(contract.input, "input").properties ?? {}) : {}) as Record<
-    string,
-    Schema
-  >;
+  const props = inputProperties(procedure);
   const input: Record<string, unknown> = {};
   for (const name of new Set(query.keys())) {
     const values = query.getAll(name);
