@@ -37,6 +37,8 @@ describe("exitCodeFor", () => {
       BACKUP_SCHEMA: 6,
       RESTORE_TARGET_NOT_EMPTY: 6,
       BACKUP_IN_PROGRESS: 6,
+      JOBS_UNAVAILABLE: 6,
+      CHAIN_VERIFY_RUNNING: 6,
       INTERNAL: 1,
     };
     for (const code of Object.keys(ERROR_CODES) as ErrorCode[])

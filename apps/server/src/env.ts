@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withSecretFiles } from "@stratavore/contracts";
+import { DEFAULT_JOBS_CONFIG } from "@stratavore/api";
 import { z } from "zod";
 
 /** The only file of the server that reads process.env (DESIGN.md §9 rule 5). */
@@ -58,6 +59,23 @@ const schema = z.object({
   STRATAVORE_METRICS_HOST: z.string().default("127.0.0.1"),
   /** How old the ledger totals behind the token and cost counters may be (one aggregate query). */
   STRATAVORE_METRICS_LEDGER_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  /** The outbox dispatcher and delivery workers (notifications); "false" for a process that only serves. */
+  STRATAVORE_JOBS: z.enum(["true", "false"]).default("true"),
+  STRATAVORE_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(DEFAULT_JOBS_CONFIG.retryLimit),
+  STRATAVORE_JOB_RETRY_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(DEFAULT_JOBS_CONFIG.retryDelaySeconds),
+  /** A delivery whose worker died is retried after this long. */
+  STRATAVORE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_JOBS_CONFIG.expireSeconds),
+  STRATAVORE_JOB_MAINTENANCE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(DEFAULT_JOBS_CONFIG.maintenanceSeconds),
   /** Connections this server keeps to PostgreSQL (its pool); PostgreSQL's default limit is 100 for all clients. */
   STRATAVORE_DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
   HOME: z.string().optional(),
@@ -119,6 +137,16 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
     agentTlsPort: e.STRATAVORE_AGENT_TLS_PORT ?? null,
+    jobs:
+      e.STRATAVORE_JOBS === "true"
+        ? {
+            ...DEFAULT_JOBS_CONFIG,
+            retryLimit: e.STRATAVORE_JOB_RETRY_LIMIT,
+            retryDelaySeconds: e.STRATAVORE_JOB_RETRY_DELAY_SECONDS,
+            expireSeconds: e.STRATAVORE_JOB_TIMEOUT_SECONDS,
+            maintenanceSeconds: e.STRATAVORE_JOB_MAINTENANCE_SECONDS,
+          }
+        : null,
     metrics: {
       token: e.STRATAVORE_METRICS_TOKEN ?? null,
       port: e.STRATAVORE_METRICS_PORT ?? null,

@@ -19,9 +19,12 @@ import {
   Fleet,
   embeddingsProvider,
   LoginRateLimiter,
+  DEFAULT_LOGIN_LIMITS,
+  auditLockout,
   AccessWatch,
   QdrantVectorStore,
   startReconciler,
+  startNotifyRuntime,
   upgradeLedger,
   type ApiConfig,
   type ApiDeps,
@@ -72,6 +75,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const config: ApiConfig = {
     authSecret: secret,
     auditKey: deriveKey(secret, "audit"),
+    channelKey: deriveKey(secret, "channels"),
+    publicUrl: env.publicUrl,
     sessionMaxAgeSeconds: env.sessionMaxAgeSeconds,
     version: VERSION,
     secureCookies: env.publicUrl.startsWith("https://"),
@@ -106,7 +111,15 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     dispatch(
       {
         trpc: createTrpcHandler(deps, env.trustProxy),
-        auth: createAuthHandler(buildAuthOptions(db, new LoginRateLimiter(), config, access), env.trustProxy),
+        auth: createAuthHandler(
+          buildAuthOptions(
+            db,
+            new LoginRateLimiter(DEFAULT_LOGIN_LIMITS, (email) => void auditLockout(deps, email)),
+            config,
+            access,
+          ),
+          env.trustProxy,
+        ),
         upload: createTranscriptUploadHandler(deps),
         backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),
         ready: () => pingDatabase(database.url, 1000),
@@ -131,6 +144,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const realtime = attachRealtime(http, deps);
   bus = realtime.bus;
   const stopReconciler = startReconciler(deps);
+  const notify = env.jobs ? await startNotifyRuntime(deps, database.url, env.jobs) : null;
   if (opts.web)
     web = await prepareNext({ dir: env.webDir, dev: env.dev, hostname: env.host, port: env.port, httpServer: http });
 
@@ -165,6 +179,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       // Stop accepting, let in-flight requests finish (bounded), then release resources.
       stopReconciler();
       fleet.closing = true;
+      await notify?.stop();
       const drained = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       await realtime.io.close().catch(() => undefined);

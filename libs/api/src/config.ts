@@ -3,6 +3,10 @@ export interface ApiConfig {
   /** Signs session JWTs (next-auth) and, derived, the audit chain. */
   authSecret: string;
   auditKey: string;
+  /** Encrypts notification channels' settings at rest (derived from the server secret). */
+  channelKey: string;
+  /** Where people open the dashboard; links in notifications point here. */
+  publicUrl: string;
   sessionMaxAgeSeconds: number;
   version: string;
   /** Whether cookies get the Secure flag (true when the public URL is https). */

@@ -4,6 +4,8 @@ import type { ApiConfig } from "./config.ts";
 import type { AgentCa } from "./nodes/agent-ca.ts";
 import type { Fleet } from "./fleet/fleet.ts";
 import type { ApiMetrics } from "./metrics/api-metrics.ts";
+import type { JobQueue } from "./notify/job-queue.ts";
+import type { RabbitPublisher } from "./notify/senders/rabbitmq.ts";
 import type { RealtimeBus } from "./realtime/bus.ts";
 import type { TranscriptStore } from "./sessions/archive/transcript-store.ts";
 import type { SimilarityProvider } from "./sessions/similarity/provider.ts";
@@ -25,5 +27,7 @@ export interface ApiDeps {
   agentTls?: { ca: AgentCa; url: string };
   /** Lexical (in Postgres) when absent. */
   similarity?: SimilarityProvider;
+  /** The job queue and open broker connections; absent in processes that deliver nothing. */
+  notify?: { jobs: JobQueue; rabbit: RabbitPublisher };
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
 }

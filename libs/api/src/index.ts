@@ -36,3 +36,8 @@ export { archiveEndedSessions, applyRetention } from "./sessions/archive/archive
 export { embeddingsProvider } from "./sessions/similarity/embeddings-provider.ts";
 export { QdrantVectorStore, type VectorStore } from "./sessions/similarity/vector-store.ts";
 export { lexicalProvider } from "./sessions/similarity/lexical.ts";
+export { DEFAULT_JOBS_CONFIG, type JobsConfig } from "./notify/job-queue.ts";
+export { startNotifyRuntime } from "./notify/runtime.ts";
+export { verifyWebhookSignature, webhookSignature, WEBHOOK_REPLAY_WINDOW_SECONDS } from "./notify/senders/webhook.ts";
+export { telegramText } from "./notify/senders/telegram.ts";
+export { auditLockout } from "./auth/lockout-audit.ts";

@@ -18,3 +18,4 @@ export * from "./pricing/shipped-prices.ts";
 export * from "./pricing/cost.ts";
 export * from "./transcript/content-blocks.ts";
 export * from "./config/secret-files.ts";
+export * from "./schemas/notification.ts";

@@ -44,6 +44,13 @@ export function createDb({ connectionString, poolMax = 10 }: DbOptions): Db {
   return db;
 }
 
+/** The client's pg pool, for the few paths that need a raw transaction (the outbox dispatcher). */
+export function poolOf(db: Db): pg.Pool {
+  const entry = pools.get(db);
+  if (!entry) throw new Error("not a client made by createDb");
+  return entry.pool;
+}
+
 export function poolStats(db: Db): PoolStats | null {
   const entry = pools.get(db);
   if (!entry) return null;

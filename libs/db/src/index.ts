@@ -30,3 +30,6 @@ export { postmasterPid, processAlive } from "./postgres/stale-postmaster.ts";
 export * from "./backup/logical-dump.ts";
 export { assertEmptyDatabase, loadDatabase, readAppliedMigrations } from "./backup/logical-load.ts";
 export * from "./repositories/metrics.ts";
+export * from "./repositories/event-log.ts";
+export * from "./repositories/outbox.ts";
+export * from "./repositories/notifications.ts";

@@ -63,6 +63,12 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
       } finally {
         bar.clear();
       }
+      if (api && summary.sessions)
+        await api.usage.importFinished.mutate({
+          sessions: summary.sessions,
+          recordsChanged: summary.recordsChanged,
+          failed: 0,
+        });
       if (opts.json) return printJson(io, summary);
       print(io, summary.sessions ? describeImport(summary) : `No Claude Code sessions in ${dir}.`);
     });

@@ -25,6 +25,8 @@ export function localContext(db: Db, secret: string, transcripts: TranscriptStor
     config: {
       authSecret: secret,
       auditKey: deriveKey(secret, "audit"),
+      channelKey: deriveKey(secret, "channels"),
+      publicUrl: "http://localhost",
       sessionMaxAgeSeconds: 3600,
       version: "test",
       secureCookies: false,

@@ -9,6 +9,9 @@ import { pricesRouter } from "../pricing/prices-router.ts";
 import { usageRouter } from "../usage/usage-router.ts";
 import { systemRouter } from "../system/system-router.ts";
 import { usersRouter } from "../users/users-router.ts";
+import { auditRouter } from "../audit/audit-router.ts";
+import { jobsRouter } from "../notify/jobs-router.ts";
+import { channelsRouter, notificationsRouter } from "../notify/notify-router.ts";
 import { createCallerFactory, router } from "../trpc/init.ts";
 
 export const appRouter = router({
@@ -24,6 +27,10 @@ export const appRouter = router({
   budgets: budgetsRouter,
   prices: pricesRouter,
   sessions: sessionsRouter,
+  channels: channelsRouter,
+  notifications: notificationsRouter,
+  jobs: jobsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -97,6 +97,8 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
   });
 
   io.on("connection", (socket) => {
+    // In-app notifications reach every tab of the signed-in user.
+    void socket.join(ROOMS.user(socket.data.principal.user.id));
     socket.on("subscribe", async (raw, ack) => {
       const reply = typeof ack === "function" ? ack : () => {};
       const parsed = subscribeInput.safeParse(raw);

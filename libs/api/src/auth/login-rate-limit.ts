@@ -17,7 +17,11 @@ export class LoginRateLimiter {
   private readonly ip: RateLimiterMemory;
   private readonly account: RateLimiterMemory;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+  constructor(
+    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    /** Told once when an account's failures lock it (for the `auth.locked_out` announcement). */
+    private readonly onAccountLocked?: (email: string) => void,
+  ) {
     this.ip = new RateLimiterMemory({
       keyPrefix: "login-ip",
       points: limits.perIpPoints,
@@ -43,7 +47,9 @@ export class LoginRateLimiter {
   }
 
   async recordFailure(email: string): Promise<void> {
-    await this.account.consume(email).catch(() => undefined);
+    const res = await this.account.consume(email).catch(() => null);
+    // Exactly the failure that spent the last point locks the account; later ones are refused before this.
+    if (res && res.remainingPoints === 0) this.onAccountLocked?.(email);
   }
 
   async recordSuccess(email: string): Promise<void> {

@@ -66,6 +66,13 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly deliveries = new Counter({
+    name: "stratavore_notification_deliveries_total",
+    help: "Attempts to deliver announcements to external channels, by channel kind and outcome.",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [this.registry],
+  });
+
   private socketCounts: (() => Record<string, number>) | null = null;
 
   readonly collectErrors = new Counter({

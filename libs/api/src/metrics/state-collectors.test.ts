@@ -25,6 +25,8 @@ describe("state collectors when the database cannot be reached", () => {
       config: {
         authSecret: "s",
         auditKey: "k",
+        channelKey: "c",
+        publicUrl: "http://localhost",
         sessionMaxAgeSeconds: 60,
         version: "t",
         secureCookies: false,

@@ -28,6 +28,8 @@ export function createHarness(databaseUrl: string) {
     config: {
       authSecret: "test-secret-test-secret-test-secret!!",
       auditKey: "audit-key",
+      channelKey: "channel-key",
+      publicUrl: "http://localhost:3000",
       sessionMaxAgeSeconds: 3600,
       version: "test",
       secureCookies: false,

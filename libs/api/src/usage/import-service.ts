@@ -89,3 +89,14 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
   if (changed) await evaluateBudgets(deps, [...projects], []);
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
 }
+
+/** An import's end, audited (and so announced as `import.finished`). */
+export async function recordImportFinished(
+  deps: ApiDeps,
+  actor: Principal,
+  summary: { sessions: number; recordsChanged: number; failed: number; source: "cli" | "settings" },
+): Promise<void> {
+  await inTransaction(deps.db, deps.bus, (tx) =>
+    audit(tx, deps.config.auditKey, actor, { type: "import.finished", entityType: "import", data: summary }),
+  );
+}

@@ -1,5 +1,7 @@
 import {
+  importFinishedInput,
   importLocalInput,
+  okOutput,
   importLocalOutput,
   repriceOutput,
   usageImportInput,
@@ -9,7 +11,7 @@ import {
   usageSummaryOutput,
 } from "@stratavore/contracts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
-import { importHistory } from "./import-service.ts";
+import { importHistory, recordImportFinished } from "./import-service.ts";
 import { startLocalImport } from "./local-import-job.ts";
 import { queryUsage, usageSummary } from "./usage-query.ts";
 import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
@@ -29,4 +31,11 @@ export const usageRouter = router({
     .input(usageImportInput)
     .output(usageImportOutput)
     .mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
+  importFinished: operatorProcedure
+    .input(importFinishedInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await recordImportFinished(ctx, ctx.principal, { ...input, source: "cli" });
+      return { ok: true as const };
+    }),
 });

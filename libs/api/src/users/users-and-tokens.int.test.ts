@@ -162,11 +162,11 @@ describe("audit log", () => {
           }),
         );
       }
-      expect(await verifyEventChain(db, "k")).toBeNull();
-      expect(await verifyEventChain(db, "wrong-key")).not.toBeNull();
+      expect((await verifyEventChain(db, "k")).firstBrokenSeq).toBeNull();
+      expect((await verifyEventChain(db, "wrong-key")).firstBrokenSeq).not.toBeNull();
       const third = await db.event.findFirstOrThrow({ orderBy: { seq: "asc" }, skip: 2 });
       await db.event.update({ where: { seq: third.seq }, data: { data: { i: 99 } } });
-      expect(await verifyEventChain(db, "k")).toBe(Number(third.seq));
+      expect((await verifyEventChain(db, "k")).firstBrokenSeq).toBe(Number(third.seq));
     } finally {
       await db.$disconnect();
     }

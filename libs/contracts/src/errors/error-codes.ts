@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   },
   RESTORE_TARGET_NOT_EMPTY: { http: "PRECONDITION_FAILED", message: "Restore only into an empty database." },
   BACKUP_IN_PROGRESS: { http: "CONFLICT", message: "A backup is already being made; try again when it is done." },
+  JOBS_UNAVAILABLE: { http: "PRECONDITION_FAILED", message: "This server process runs no job queue." },
+  CHAIN_VERIFY_RUNNING: { http: "CONFLICT", message: "A verification of the audit chain is already running." },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { budgetSchema } from "../schemas/budget.ts";
+import { notificationSchema } from "../schemas/notification.ts";
 import { nodeSchema } from "../schemas/node.ts";
 import { projectSchema } from "../schemas/project.ts";
 import { outputChunkSchema, runnerSchema } from "../schemas/runner.ts";
@@ -50,7 +51,19 @@ export const importProgressEvent = z.object({
 /** Sent to one socket just before the server disconnects it: its access was revoked or its sign-in ended. */
 export const sessionEndedEvent = z.object({ reason: z.string() });
 
+/** To one user's sockets: a new in-app notification and the unread count after it. */
+export const notificationNewEvent = z.object({ notification: notificationSchema, unread: z.number().int() });
+
+/** To the user who asked: how far a chain verification has got. */
+export const auditVerifyEvent = z.object({
+  checked: z.number().int(),
+  lastSeq: z.number().int(),
+  done: z.boolean(),
+});
+
 export const serverEventSchemas = {
+  "audit:verify": auditVerifyEvent,
+  "notification:new": notificationNewEvent,
   "project:upsert": projectUpsertEvent,
   "project:delete": projectDeleteEvent,
   "runner:status": runnerStatusEvent,
@@ -114,6 +127,8 @@ export const ROOMS = {
   fleet: "fleet",
   project: (id: string) => `project:${id}`,
   runner: (id: string) => `runner:${id}`,
+  /** Joined by the server for each signed-in socket; never by a client's subscribe. */
+  user: (id: string) => `user:${id}`,
 } as const;
 
 export function isAllowedRoomName(room: string): boolean {

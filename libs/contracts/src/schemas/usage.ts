@@ -98,6 +98,13 @@ export const importedSessionSchema = z.object({
   records: z.array(usageRecordSchema).max(20_000),
 });
 export const usageImportInput = z.object({ sessions: z.array(importedSessionSchema).min(1).max(50) });
+/** Said once at the end of an import, so it is audited and announced (`import.finished`). */
+export const importFinishedInput = z.object({
+  sessions: z.number().int().min(0).max(10_000_000),
+  recordsChanged: z.number().int().min(0).max(1_000_000_000),
+  failed: z.number().int().min(0).max(10_000_000).default(0),
+});
+
 export const usageImportOutput = z.object({
   sessions: z.number().int(),
   recordsChanged: z.number().int(),

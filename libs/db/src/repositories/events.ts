@@ -8,6 +8,8 @@ export interface AuditInput {
   entityId?: string | null;
   actorType: "user" | "token" | "node" | "system";
   actorId?: string | null;
+  /** The project concerned; derived from the entity when absent (runner, session, budget, project). */
+  projectId?: string | null;
   data?: Prisma.InputJsonValue;
 }
 
@@ -35,7 +37,7 @@ function canonical(value: unknown): string {
 }
 
 export function signEvent(key: string, prevHash: string, input: AuditInput, createdAt: Date): string {
-  const body = canonical([
+  const fields: unknown[] = [
     prevHash,
     input.type,
     input.entityType,
@@ -44,8 +46,36 @@ export function signEvent(key: string, prevHash: string, input: AuditInput, crea
     input.actorId ?? null,
     input.data ?? {},
     createdAt.toISOString(),
-  ]);
-  return createHmac("sha256", key).update(body).digest("hex");
+  ];
+  // Signed only when set, so events written before the column existed still verify.
+  if (input.projectId) fields.push(input.projectId);
+  return createHmac("sha256", key).update(canonical(fields)).digest("hex");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The project an entity belongs to, read in the appending transaction (null when none). */
+async function projectOf(tx: Prisma.TransactionClient, entityType: string, entityId: string | null | undefined) {
+  if (!entityId) return null;
+  if (entityType === "session") {
+    const row = await tx.session.findUnique({ where: { id: entityId }, select: { projectId: true } });
+    return row?.projectId ?? null;
+  }
+  if (!UUID.test(entityId)) return null;
+  if (entityType === "project") {
+    const row = await tx.project.findUnique({ where: { id: entityId }, select: { id: true } });
+    return row?.id ?? null;
+  }
+  if (entityType === "runner") {
+    const row = await tx.runner.findUnique({ where: { id: entityId }, select: { projectId: true } });
+    return row?.projectId ?? null;
+  }
+  if (entityType === "budget") {
+    const row = await tx.budget.findUnique({ where: { id: entityId }, select: { scope: true, scopeId: true } });
+    if (row?.scope === "project") return row.scopeId;
+    if (row?.scope === "runner" && row.scopeId) return projectOf(tx, "runner", row.scopeId);
+  }
+  return null;
 }
 
 /** Appends one audit event inside the caller's transaction; returns its sequence number. */
@@ -54,6 +84,7 @@ export async function appendEvent(tx: Prisma.TransactionClient, key: string, inp
   const last = await tx.event.findFirst({ orderBy: { seq: "desc" }, select: { signature: true } });
   const prevHash = last?.signature ?? GENESIS;
   const createdAt = new Date();
+  const signed = { ...input, projectId: input.projectId ?? (await projectOf(tx, input.entityType, input.entityId)) };
   const row = await tx.event.create({
     data: {
       type: input.type,
@@ -61,13 +92,16 @@ export async function appendEvent(tx: Prisma.TransactionClient, key: string, inp
       entityId: input.entityId ?? null,
       actorType: input.actorType,
       actorId: input.actorId ?? null,
+      projectId: signed.projectId,
       data: input.data ?? {},
       prevHash,
-      signature: signEvent(key, prevHash, input, createdAt),
+      signature: signEvent(key, prevHash, signed, createdAt),
       createdAt,
     },
     select: { seq: true, type: true, entityType: true, entityId: true, createdAt: true },
   });
+  // The outbox row commits or rolls back with the event: nothing announced that did not happen.
+  await tx.outboxItem.create({ data: { eventSeq: row.seq } });
   return { ...row, seq: Number(row.seq) };
 }
 
@@ -86,23 +120,47 @@ export async function latestEventSeq(db: Tx): Promise<number> {
   return last ? Number(last.seq) : 0;
 }
 
-/** Re-computes the chain; returns the first seq whose signature does not match, or null. */
-export async function verifyEventChain(db: Tx, key: string): Promise<number | null> {
+export interface ChainProgress {
+  checked: number;
+  lastSeq: number;
+}
+
+/**
+ * Re-computes the chain in pages of `batch` rows by sequence (constant memory at any length);
+ * gives the first seq whose link or signature does not match (null when none) and how many
+ * events checked out before it. `onProgress` is told after each page.
+ */
+export async function verifyEventChain(
+  db: Tx,
+  key: string,
+  opts: { batch?: number; onProgress?: (p: ChainProgress) => void | Promise<void> } = {},
+): Promise<{ firstBrokenSeq: number | null; checked: number }> {
+  const batch = opts.batch ?? 5000;
   let prev = GENESIS;
-  const rows = await db.event.findMany({ orderBy: { seq: "asc" } });
-  for (const r of rows) {
-    const input: AuditInput = {
-      type: r.type,
-      entityType: r.entityType,
-      entityId: r.entityId,
-      actorType: r.actorType as AuditInput["actorType"],
-      actorId: r.actorId,
-      data: r.data as Prisma.InputJsonValue,
-    };
-    if (r.prevHash !== prev || signEvent(key, prev, input, r.createdAt) !== r.signature) return Number(r.seq);
-    prev = r.signature;
+  let after = 0n;
+  let checked = 0;
+  for (;;) {
+    const rows = await db.event.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: batch });
+    for (const r of rows) {
+      const input: AuditInput = {
+        type: r.type,
+        entityType: r.entityType,
+        entityId: r.entityId,
+        actorType: r.actorType as AuditInput["actorType"],
+        actorId: r.actorId,
+        projectId: r.projectId,
+        data: r.data as Prisma.InputJsonValue,
+      };
+      if (r.prevHash !== prev || signEvent(key, prev, input, r.createdAt) !== r.signature)
+        return { firstBrokenSeq: Number(r.seq), checked };
+      prev = r.signature;
+      checked++;
+    }
+    if (rows.length === 0) return { firstBrokenSeq: null, checked };
+    after = rows[rows.length - 1]!.seq;
+    await opts.onProgress?.({ checked, lastSeq: Number(after) });
+    if (rows.length < batch) return { firstBrokenSeq: null, checked };
   }
-  return null;
 }
 
 /** How many `type` events an entity has had since `since` (for "once per period" notices). */

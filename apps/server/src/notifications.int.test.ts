@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ANNOUNCED_EVENTS } from "@stratavore/contracts";
+import { appendEvent, type AuditInput } from "@stratavore/db";
+import { createScratchDatabase } from "@stratavore/db/testing";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { startTelegramStandIn } from "./testing/telegram-stand-in.ts";
+import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
+
+/**
+ * Events out, end to end on a live server with its job queue: audited changes → outbox →
+ * dispatcher → pg-boss jobs → webhook (signature checked by the receiver's own HMAC), the
+ * Telegram Bot API stand-in, and in-app notifications. Every announced type is sent once.
+ */
+const BOT_TOKEN = "123456:stand-in-bot-token";
+
+/** One audit type per announced name, as the services write them (libs/api notify/catalog.ts maps them). */
+const AUDIT_FOR: Record<string, Omit<AuditInput, "actorType">> = {
+  "runner.started": { type: "runner.started", entityType: "runner", entityId: crypto.randomUUID() },
+  "runner.stopped": { type: "runner.terminated", entityType: "runner", entityId: crypto.randomUUID() },
+  "runner.failed": { type: "runner.failed", entityType: "runner", entityId: crypto.randomUUID() },
+  "runner.lost": { type: "runner.lost", entityType: "runner", entityId: crypto.randomUUID() },
+  "runner.crash_looping": { type: "runner.restart_abandoned", entityType: "runner", entityId: crypto.randomUUID() },
+  "runner.paused": {
+    type: "runner.paused",
+    entityType: "runner",
+    entityId: crypto.randomUUID(),
+    data: { reason: "budget 'daily' reached its limit" },
+  },
+  "budget.warning": { type: "budget.warning", entityType: "budget", entityId: crypto.randomUUID(), data: { name: "daily", percent: 85 } },
+  "budget.exceeded": {
+    type: "budget.exceeded",
+    entityType: "budget",
+    entityId: crypto.randomUUID(),
+    data: { name: "daily", percent: 120, action: "pause" },
+  },
+  "budget.released": { type: "budget.released", entityType: "budget", entityId: crypto.randomUUID(), data: { name: "daily" } },
+  "node.offline": { type: "node.offline", entityType: "node", entityId: crypto.randomUUID() },
+  "node.online": { type: "node.online", entityType: "node", entityId: crypto.randomUUID() },
+  "node.revoked": { type: "node.revoked", entityType: "node", entityId: crypto.randomUUID() },
+  "import.finished": { type: "import.finished", entityType: "import", data: { sessions: 3, recordsChanged: 42 } },
+  "auth.locked_out": { type: "auth.locked_out", entityType: "user", data: { email: "x@example.com" } },
+  "audit.chain_broken": { type: "audit.chain_broken", entityType: "audit", data: { firstBrokenSeq: 7 } },
+};
+const NAMES = ANNOUNCED_EVENTS.filter((e) => e !== "channel.test");
+
+let h: FleetHarness;
+let secret = "";
+let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let telegram: Awaited<ReturnType<typeof startTelegramStandIn>>;
+
+async function emit(input: Omit<AuditInput, "actorType">): Promise<number> {
+  const { deps } = h.server;
+  const row = await deps.db.$transaction((tx) => appendEvent(tx, deps.config.auditKey, { ...input, actorType: "system" }));
+  return row.seq;
+}
+
+beforeAll(async () => {
+  hooks = await startWebhookReceiver(() => secret);
+  telegram = await startTelegramStandIn(BOT_TOKEN);
+  const url = await createScratchDatabase(inject("adminUrl"), "notify");
+  h = await FleetHarness.start(url, {}, { STRATAVORE_JOB_RETRY_DELAY_SECONDS: "1", STRATAVORE_JOB_RETRY_LIMIT: "2" });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await hooks?.close();
+  await telegram?.close();
+});
+
+describe("notification channels", () => {
+  it("delivers every announced event type once to a webhook, Telegram and in-app, signed and linked", async () => {
+    const created = await h.api.channels.create({ name: "hook", config: { kind: "webhook", url: hooks.url } });
+    expect(created.webhookSecret).toMatch(/^whsec_/);
+    secret = created.webhookSecret!;
+    await h.api.channels.create({
+      name: "tg",
+      config: { kind: "telegram", botToken: BOT_TOKEN, chatId: "4242", apiRoot: telegram.apiRoot },
+    });
+    await h.api.channels.create({ name: "bell", config: { kind: "in_app" } });
+    // The secrets are not in the listing.
+    const listed = JSON.stringify(await h.api.channels.list());
+    expect(listed).not.toContain(secret);
+    expect(listed).not.toContain(BOT_TOKEN);
+
+    const seqs = new Map<string, number>();
+    for (const name of NAMES) seqs.set(name, await emit(AUDIT_FOR[name]!));
+    // An audit event that is not announced (project.updated) reaches no channel.
+    await emit({ type: "project.updated", entityType: "project", entityId: crypto.randomUUID() });
+
+    await waitFor("all webhooks", () => hooks.unique.size >= NAMES.length || null, 30_000);
+    await waitFor("all telegrams", () => telegram.messages.length >= NAMES.length || null, 30_000);
+    // Settle, then count: nothing more arrives.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hooks.received.length).toBe(NAMES.length);
+    expect(telegram.messages.length).toBe(NAMES.length);
+    expect(hooks.received.every((r) => r.signatureValid)).toBe(true);
+    expect(new Set(hooks.received.map((r) => r.event))).toEqual(new Set(NAMES));
+    for (const r of hooks.received) {
+      expect(r.body["event"]).toBe(r.event);
+      expect(r.deliveryKey).toBe(`${seqs.get(r.event)}.${created.channel.id}`);
+      expect(r.body["seq"]).toBe(seqs.get(r.event));
+    }
+    const exceeded = hooks.received.find((r) => r.event === "budget.exceeded")!;
+    expect(exceeded.body).toMatchObject({ severity: "critical", title: "Budget daily reached its limit (120 %); action: pause" });
+    const started = hooks.received.find((r) => r.event === "runner.started")!;
+    expect(started.body["url"]).toBe(`${h.server.deps.config.publicUrl}/runners/${AUDIT_FOR["runner.started"]!.entityId}`);
+
+    for (const m of telegram.messages) {
+      expect(m.chatId).toBe("4242");
+      expect(m.parseMode).toBe("HTML");
+    }
+    expect(telegram.messages.filter((m) => m.text.includes("Open in Stratavore")).length).toBe(
+      hooks.received.filter((r) => r.body["url"]).length,
+    );
+
+    const mine = await h.api.notifications.list({ limit: 100 });
+    expect(mine.unread).toBe(NAMES.length);
+    expect(new Set(mine.items.map((n) => n.type))).toEqual(new Set(NAMES));
+    const runnerNote = mine.items.find((n) => n.type === "runner.failed")!;
+    expect(runnerNote.link).toBe(`/runners/${AUDIT_FOR["runner.failed"]!.entityId}`);
+    expect((await h.api.notifications.markRead({ ids: [runnerNote.id] })).unread).toBe(NAMES.length - 1);
+    expect((await h.api.notifications.markRead({})).unread).toBe(0);
+
+    // Each channel's delivery log has one successful attempt per event.
+    const attempts = await h.api.channels.attempts({ id: created.channel.id });
+    expect(attempts.length).toBe(NAMES.length);
+    expect(attempts.every((a) => a.ok && a.status === 200 && a.attempt === 1 && a.excerpt === "ok")).toBe(true);
+    const overview = await h.api.jobs.overview();
+    expect(overview.outbox.depth).toBe(0);
+  }, 60_000);
+
+  it("filters by type, project and severity", async () => {
+    const project = await h.api.projects.create({ name: "filtered-proj", path: h.tmp });
+    const filtered = await startWebhookReceiver(() => filteredSecret);
+    let filteredSecret = "";
+    try {
+      const ch = await h.api.channels.create({
+        name: "filtered",
+        config: { kind: "webhook", url: filtered.url },
+        eventFilter: ["budget.exceeded", "budget.warning", "runner.failed"],
+        projectFilter: [project.id],
+        minSeverity: "critical",
+      });
+      filteredSecret = ch.webhookSecret!;
+      // warning severity: below the channel's floor. Another project: not this channel's.
+      await emit({ ...AUDIT_FOR["budget.warning"]!, projectId: project.id });
+      await emit({ ...AUDIT_FOR["budget.exceeded"]!, projectId: crypto.randomUUID() });
+      await emit({ ...AUDIT_FOR["node.revoked"]! });
+      const wanted = await emit({ ...AUDIT_FOR["budget.exceeded"]!, projectId: project.id });
+      await waitFor("the one wanted delivery", () => filtered.received.length >= 1 || null, 20_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(filtered.received.map((r) => [r.event, r.body["seq"]])).toEqual([["budget.exceeded", wanted]]);
+      expect(filtered.received[0]!.body["project"]).toEqual({ id: project.id, name: "filtered-proj" });
+      await h.api.channels.update({ id: ch.channel.id, enabled: false });
+    } finally {
+      await filtered.close();
+    }
+  }, 40_000);
+
+  it("retries a failing receiver with growing delays, logs each attempt, then dead-letters and retries by hand", async () => {
+    let failuresLeft = 2;
+    let deadSecret = "";
+    const flaky = await startWebhookReceiver(
+      () => deadSecret,
+      () => (failuresLeft-- > 0 ? { status: 503, body: "busy, try later" } : { status: 200, body: "took it" }),
+    );
+    try {
+      const ch = await h.api.channels.create({
+        name: "flaky",
+        config: { kind: "webhook", url: flaky.url },
+        eventFilter: ["node.revoked"],
+      });
+      deadSecret = ch.webhookSecret!;
+      const seq = await emit(AUDIT_FOR["node.revoked"]!);
+      await waitFor("the third attempt", () => flaky.received.length >= 3 || null, 30_000);
+      const keys = new Set(flaky.received.map((r) => r.deliveryKey));
+      expect(keys).toEqual(new Set([`${seq}.${ch.channel.id}`]));
+      const gaps = [flaky.received[1]!.at - flaky.received[0]!.at, flaky.received[2]!.at - flaky.received[1]!.at];
+      // retryDelay 1 s with backoff: at least 1 s, then more than the first.
+      expect(gaps[0]).toBeGreaterThanOrEqual(900);
+      expect(gaps[1]).toBeGreaterThan(gaps[0]!);
+      await waitFor("three logged attempts", async () => {
+        const a = await h.api.channels.attempts({ id: ch.channel.id });
+        return a.length >= 3 ? a : null;
+      });
+      const log = (await h.api.channels.attempts({ id: ch.channel.id })).reverse();
+      expect(log.map((a) => [a.attempt, a.ok, a.status, a.excerpt])).toEqual([
+        [1, false, 503, "busy, try later"],
+        [2, false, 503, "busy, try later"],
+        [3, true, 200, "took it"],
+      ]);
+      expect(log.every((a) => a.latencyMs >= 0 && a.deliveryKey === `${seq}.${ch.channel.id}`)).toBe(true);
+
+      // Always failing: after 1 + retryLimit (2) attempts it is a dead letter, shown on Jobs.
+      failuresLeft = 1_000;
+      const seq2 = await emit(AUDIT_FOR["node.revoked"]!);
+      const dead = await waitFor(
+        "a dead letter",
+        async () => {
+          const d = await h.api.jobs.deadLetters({});
+          return d.find((x) => x.eventSeq === seq2) ?? null;
+        },
+        40_000,
+      );
+      expect(flaky.received.filter((r) => r.body["seq"] === seq2).length).toBe(3);
+      expect((await h.api.jobs.overview()).queues[0]!.deadLetters).toBeGreaterThanOrEqual(1);
+      failuresLeft = 0;
+      expect((await h.api.jobs.retryDeadLetters({ ids: [dead.id] })).retried).toBe(1);
+      await waitFor("the retried dead letter delivered", () => flaky.unique.has(dead.deliveryKey) || null, 20_000);
+      expect((await h.api.jobs.deadLetters({})).some((d) => d.id === dead.id)).toBe(false);
+      await h.api.channels.update({ id: ch.channel.id, enabled: false });
+    } finally {
+      await flaky.close();
+    }
+  }, 90_000);
+
+  it("sends a test message on demand and logs it; a bad bot token is a logged, readable failure", async () => {
+    const tg = (await h.api.channels.list()).find((c) => c.name === "tg")!;
+    const before = telegram.messages.length;
+    const ok = await h.api.channels.test({ id: tg.id });
+    expect(ok).toMatchObject({ ok: true, status: 200, eventSeq: 0 });
+    expect(telegram.messages.length).toBe(before + 1);
+    expect(telegram.messages.at(-1)!.text).toContain("Test message for channel tg");
+
+    const bad = await h.api.channels.create({
+      name: "tg-bad",
+      config: { kind: "telegram", botToken: "999:wrong-token-xyz", chatId: "1", apiRoot: telegram.apiRoot },
+      enabled: false,
+    });
+    const failed = await h.api.channels.test({ id: bad.channel.id });
+    expect(failed).toMatchObject({ ok: false, status: 401, excerpt: "Unauthorized" });
+    expect(JSON.stringify(await h.api.channels.attempts({ id: bad.channel.id }))).not.toContain("wrong-token-xyz");
+  });
+
+  it("refuses bad channel settings with coded errors", async () => {
+    await expect(
+      h.api.channels.create({ name: "x", config: { kind: "webhook", url: "file:///etc/passwd" } as never }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.api.channels.create({ name: "hook", config: { kind: "in_app" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    const bell = (await h.api.channels.list()).find((c) => c.name === "bell")!;
+    await expect(
+      h.api.channels.update({ id: bell.id, config: { kind: "webhook", url: "http://127.0.0.1:1/x" } }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.api.channels.test({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

@@ -1,0 +1,95 @@
+import {
+  AppError,
+  ROOMS,
+  type AuditEventRow,
+  type AuditListInput,
+  type ChainVerifyResult,
+} from "@stratavore/contracts";
+import { listEventLog, namesForEvents, verifyEventChain, type EventLogFilter } from "@stratavore/db";
+import type { Principal } from "../auth/principal.ts";
+import type { ApiDeps } from "../deps.ts";
+import { checkedEvent } from "../realtime/bus.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** "system", a user id or email, a node id or name → the filter's actor fields. */
+async function actorFilter(deps: ApiDeps, actor: string): Promise<Partial<EventLogFilter> & { system?: true }> {
+  if (actor === "system") return { system: true };
+  if (UUID.test(actor)) return { actorId: actor };
+  const user = await deps.db.user.findUnique({ where: { email: actor.toLowerCase() }, select: { id: true } });
+  if (user) return { actorId: user.id };
+  const node = await deps.db.node.findUnique({ where: { name: actor }, select: { id: true } });
+  if (node) return { actorId: node.id };
+  throw new AppError("NOT_FOUND", `No user or node called '${actor}'.`);
+}
+
+async function projectFilter(deps: ApiDeps, project: string): Promise<string> {
+  const row = await deps.db.project.findFirst({
+    where: UUID.test(project) ? { id: project } : { name: project },
+    select: { id: true },
+  });
+  if (!row) throw new AppError("NOT_FOUND", `No project '${project}'.`);
+  return row.id;
+}
+
+/** A page of the audit log with actor and project names; newest first unless following. */
+export async function listAuditLog(
+  deps: ApiDeps,
+  input: AuditListInput,
+): Promise<{ items: AuditEventRow[]; nextBeforeSeq: number | null }> {
+  const type = input.type?.endsWith(".") ? { typePrefix: input.type } : input.type ? { types: [input.type] } : {};
+  const actor = input.actor ? await actorFilter(deps, input.actor) : {};
+  const filter: EventLogFilter = {
+    ...type,
+    ...(actor.actorId ? { actorId: actor.actorId } : {}),
+    entityType: input.entityType,
+    entityId: input.entityId,
+    projectId: input.project ? await projectFilter(deps, input.project) : undefined,
+    since: input.since,
+    until: input.until,
+    beforeSeq: input.beforeSeq,
+    afterSeq: input.afterSeq,
+    limit: input.limit,
+  };
+  let rows = await listEventLog(deps.db, filter);
+  if (actor.system) rows = rows.filter((r) => r.actorType === "system");
+  const names = await namesForEvents(deps.db, rows);
+  const items = rows.map((r) => ({
+    ...r,
+    actorName: r.actorId ? (names.actors.get(r.actorId) ?? null) : r.actorType === "system" ? "system" : null,
+    projectName: r.projectId ? (names.projects.get(r.projectId) ?? null) : null,
+  }));
+  const paging = input.afterSeq === undefined && rows.length === input.limit;
+  return { items, nextBeforeSeq: paging ? rows[rows.length - 1]!.seq : null };
+}
+
+/**
+ * Verifies the whole HMAC chain page by page (constant memory), telling the caller's open
+ * tabs the progress. A broken chain is itself audited (`audit.chain_broken`), so it is
+ * announced on every channel that takes critical events.
+ */
+export async function verifyAuditChain(deps: ApiDeps, actor: Principal): Promise<ChainVerifyResult> {
+  const started = performance.now();
+  let lastSent = 0;
+  const { firstBrokenSeq: firstBroken, checked } = await verifyEventChain(deps.db, deps.config.auditKey, {
+    onProgress: (p) => {
+      if (performance.now() - lastSent < 250) return;
+      lastSent = performance.now();
+      deps.bus.publish([checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { ...p, done: false })]);
+    },
+  });
+  if (firstBroken !== null)
+    await inTransaction(deps.db, deps.bus, (tx) =>
+      audit(tx, deps.config.auditKey, actor, {
+        type: "audit.chain_broken",
+        entityType: "audit",
+        data: { firstBrokenSeq: firstBroken },
+      }),
+    );
+  deps.bus.publish([
+    checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { checked, lastSeq: firstBroken ?? checked, done: true }),
+  ]);
+  return { ok: firstBroken === null, checked, firstBrokenSeq: firstBroken, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,71 @@
+import type { AnnouncedEvent, Severity } from "@stratavore/contracts";
+
+interface Entry {
+  event: AnnouncedEvent;
+  severity: Severity;
+  /** A one-line title; `d` is the audit event's data, `name` the entity's display name. */
+  title: (d: Record<string, unknown>, name: string) => string;
+}
+
+const pct = (d: Record<string, unknown>) => (typeof d["percent"] === "number" ? ` (${d["percent"]} %)` : "");
+
+/**
+ * Which audit events are announced, under which public name and severity. Audit types are
+ * internal and finer (`runner.terminated` vs `runner.failed`); announced names are the
+ * contract receivers bind to (routing keys, webhook `event`), so they are mapped here once.
+ */
+const CATALOG: Record<string, Entry> = {
+  "runner.started": { event: "runner.started", severity: "info", title: (_, n) => `Runner ${n} started` },
+  "runner.adopted": { event: "runner.started", severity: "info", title: (_, n) => `Runner ${n} running again` },
+  "runner.terminated": { event: "runner.stopped", severity: "info", title: (_, n) => `Runner ${n} stopped` },
+  "runner.failed": { event: "runner.failed", severity: "critical", title: (_, n) => `Runner ${n} failed` },
+  "runner.lost": { event: "runner.lost", severity: "warning", title: (_, n) => `Runner ${n} lost contact` },
+  "runner.restart_abandoned": {
+    event: "runner.crash_looping",
+    severity: "critical",
+    title: (_, n) => `Runner ${n} is crash-looping; restarts stopped`,
+  },
+  "runner.paused": {
+    event: "runner.paused",
+    severity: "warning",
+    title: (d, n) => `Runner ${n} paused${typeof d["reason"] === "string" ? `: ${d["reason"]}` : ""}`,
+  },
+  "budget.warning": {
+    event: "budget.warning",
+    severity: "warning",
+    title: (d, n) => `Budget ${n} passed its warning threshold${pct(d)}`,
+  },
+  "budget.exceeded": {
+    event: "budget.exceeded",
+    severity: "critical",
+    title: (d, n) => `Budget ${n} reached its limit${pct(d)}; action: ${String(d["action"] ?? "notify")}`,
+  },
+  "budget.released": { event: "budget.released", severity: "info", title: (_, n) => `Budget ${n} released its runners` },
+  "node.offline": { event: "node.offline", severity: "warning", title: (_, n) => `Node ${n} went offline` },
+  "node.disconnected": { event: "node.offline", severity: "warning", title: (_, n) => `Node ${n} disconnected` },
+  "node.online": { event: "node.online", severity: "info", title: (_, n) => `Node ${n} is back online` },
+  "node.connected": { event: "node.online", severity: "info", title: (_, n) => `Node ${n} connected` },
+  "node.revoked": { event: "node.revoked", severity: "critical", title: (_, n) => `Node ${n} was revoked` },
+  "import.finished": {
+    event: "import.finished",
+    severity: "info",
+    title: (d) => `Import finished: ${String(d["sessions"] ?? 0)} sessions, ${String(d["recordsChanged"] ?? 0)} usage records`,
+  },
+  "auth.locked_out": {
+    event: "auth.locked_out",
+    severity: "warning",
+    title: (d) => `Sign-ins to ${String(d["email"] ?? "an account")} locked after repeated failures`,
+  },
+  "audit.chain_broken": {
+    event: "audit.chain_broken",
+    severity: "critical",
+    title: (d) => `Audit chain verification failed at event #${String(d["firstBrokenSeq"] ?? "?")}`,
+  },
+};
+
+export function catalogEntry(auditType: string): Entry | null {
+  return CATALOG[auditType] ?? null;
+}
+
+/** Audit types that are announced (the dispatcher skips the rest). */
+export const ANNOUNCED_AUDIT_TYPES = Object.keys(CATALOG);

@@ -1,0 +1,73 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { Announcement } from "@stratavore/contracts";
+import { routingKeyOf } from "../channel-filter.ts";
+import { excerptOf, type SendResult } from "./send-result.ts";
+
+interface Link {
+  conn: ChannelModel;
+  channel: ConfirmChannel;
+}
+
+/**
+ * Publishes announcements to topic exchanges, one connection per broker URL, kept open
+ * between deliveries. A connection that closes or errs is dropped and re-opened by the next
+ * publish; the job queue's retries with backoff carry deliveries across a broker restart.
+ */
+export class RabbitPublisher {
+  private readonly links = new Map<string, Promise<Link>>();
+
+  async publish(cfg: { url: string; exchange: string }, a: Announcement, deliveryKey: string): Promise<SendResult> {
+    const key = `${cfg.url}\n${cfg.exchange}`;
+    try {
+      const link = await this.link(key, cfg);
+      const routingKey = routingKeyOf(a);
+      link.channel.publish(cfg.exchange, routingKey, Buffer.from(JSON.stringify(a)), {
+        persistent: true,
+        contentType: "application/json",
+        messageId: deliveryKey,
+        type: a.event,
+        timestamp: Math.floor(Date.now() / 1000),
+      });
+      // Publisher confirms: done only once the broker has taken responsibility for it.
+      await link.channel.waitForConfirms();
+      return { ok: true, status: null, excerpt: `confirmed ${routingKey}` };
+    } catch (err) {
+      this.drop(key);
+      return { ok: false, status: null, excerpt: excerptOf(redact(String(err), cfg.url)) };
+    }
+  }
+
+  private link(key: string, cfg: { url: string; exchange: string }): Promise<Link> {
+    let link = this.links.get(key);
+    if (!link) {
+      link = (async () => {
+        const conn = await amqp.connect(cfg.url, { timeout: 10_000 });
+        conn.on("error", () => this.drop(key));
+        conn.on("close", () => this.drop(key));
+        const channel = await conn.createConfirmChannel();
+        channel.on("error", () => this.drop(key));
+        await channel.assertExchange(cfg.exchange, "topic", { durable: true });
+        return { conn, channel };
+      })();
+      link.catch(() => this.drop(key));
+      this.links.set(key, link);
+    }
+    return link;
+  }
+
+  private drop(key: string): void {
+    const link = this.links.get(key);
+    this.links.delete(key);
+    void link?.then((l) => l.conn.close()).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const key of [...this.links.keys()]) this.drop(key);
+  }
+}
+
+/** A broker URL's password must not reach the delivery log. */
+function redact(text: string, url: string): string {
+  const password = URL.canParse(url) ? new URL(url).password : "";
+  return password ? text.split(password).join("***") : text;
+}
