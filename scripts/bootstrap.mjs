@@ -50,8 +50,8 @@ if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash
 }
 
 // 3. Tests drive Debian's Chromium, the fault suite moves an agent's clock with libfaketime, and
-// the dashboards are proven against a real Prometheus (promtool checks its config and rules), and
-// shell completion runs in real zsh and fish.
+// the dashboards are proven against a real Prometheus (promtool checks its config and rules),
+// shell completion runs in real zsh and fish, and RabbitMQ deliveries go to a real broker.
 const debianPackages = [
   { file: "/usr/lib/chromium/chromium", packages: ["chromium", "fonts-dejavu-core"] },
   { file: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", packages: ["faketime"] },
@@ -59,6 +59,7 @@ const debianPackages = [
   // Shell completion is run in real shells (bash is always there).
   { file: "/usr/bin/zsh", packages: ["zsh"] },
   { file: "/usr/bin/fish", packages: ["fish"] },
+  { file: "/usr/lib/rabbitmq/bin/rabbitmq-server", packages: ["rabbitmq-server"] },
 ];
 const missing = forTests ? debianPackages.filter((p) => !existsSync(p.file)).flatMap((p) => p.packages) : [];
 if (missing.length) {
