@@ -29,10 +29,14 @@ afterAll(async () => {
 });
 
 async function startServerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "testing/server-process.ts")], {
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "testing/server-process.ts")],
+    {
+      env: env as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.push(child);
   await new Promise<void>((ok, fail) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && ok());
@@ -75,7 +79,12 @@ describe("outbox and job queue under a crash", () => {
       hookSecret = channel.webhookSecret!;
       const auditKey = (await import("./secrets.ts")).deriveKey(secret, "audit");
       const event = await db.$transaction((tx) =>
-        appendEvent(tx, auditKey, { type: "node.revoked", entityType: "node", entityId: crypto.randomUUID(), actorType: "system" }),
+        appendEvent(tx, auditKey, {
+          type: "node.revoked",
+          entityType: "node",
+          entityId: crypto.randomUUID(),
+          actorType: "system",
+        }),
       );
 
       await waitFor("the first, held delivery", () => hooks.held.length === 1 || null, 20_000);

@@ -5,33 +5,32 @@ import {
   type AuditListInput,
   type ChainVerifyResult,
 } from "@stratavore/contracts";
-import { listEventLog, namesForEvents, verifyEventChain, type EventLogFilter } from "@stratavore/db";
+import {
+  actorIdFor,
+  listEventLog,
+  namesForEvents,
+  projectIdFor,
+  verifyEventChain,
+  type EventLogFilter,
+} from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** "system", a user id or email, a node id or name → the filter's actor fields. */
-async function actorFilter(deps: ApiDeps, actor: string): Promise<Partial<EventLogFilter> & { system?: true }> {
+async function actorFilter(deps: ApiDeps, actor: string): Promise<{ actorId?: string; system?: true }> {
   if (actor === "system") return { system: true };
-  if (UUID.test(actor)) return { actorId: actor };
-  const user = await deps.db.user.findUnique({ where: { email: actor.toLowerCase() }, select: { id: true } });
-  if (user) return { actorId: user.id };
-  const node = await deps.db.node.findUnique({ where: { name: actor }, select: { id: true } });
-  if (node) return { actorId: node.id };
-  throw new AppError("NOT_FOUND", `No user or node called '${actor}'.`);
+  const id = await actorIdFor(deps.db, actor);
+  if (!id) throw new AppError("NOT_FOUND", `No user or node called '${actor}'.`);
+  return { actorId: id };
 }
 
 async function projectFilter(deps: ApiDeps, project: string): Promise<string> {
-  const row = await deps.db.project.findFirst({
-    where: UUID.test(project) ? { id: project } : { name: project },
-    select: { id: true },
-  });
-  if (!row) throw new AppError("NOT_FOUND", `No project '${project}'.`);
-  return row.id;
+  const id = await projectIdFor(deps.db, project);
+  if (!id) throw new AppError("NOT_FOUND", `No project '${project}'.`);
+  return id;
 }
 
 /** A page of the audit log with actor and project names; newest first unless following. */
@@ -61,8 +60,9 @@ export async function listAuditLog(
     actorName: r.actorId ? (names.actors.get(r.actorId) ?? null) : r.actorType === "system" ? "system" : null,
     projectName: r.projectId ? (names.projects.get(r.projectId) ?? null) : null,
   }));
+  const last = rows.at(-1);
   const paging = input.afterSeq === undefined && rows.length === input.limit;
-  return { items, nextBeforeSeq: paging ? rows[rows.length - 1]!.seq : null };
+  return { items, nextBeforeSeq: paging && last ? last.seq : null };
 }
 
 /**
@@ -91,5 +91,10 @@ export async function verifyAuditChain(deps: ApiDeps, actor: Principal): Promise
   deps.bus.publish([
     checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { checked, lastSeq: firstBroken ?? checked, done: true }),
   ]);
-  return { ok: firstBroken === null, checked, firstBrokenSeq: firstBroken, ms: Math.round(performance.now() - started) };
+  return {
+    ok: firstBroken === null,
+    checked,
+    firstBrokenSeq: firstBroken,
+    ms: Math.round(performance.now() - started),
+  };
 }

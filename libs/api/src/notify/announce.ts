@@ -1,5 +1,5 @@
 import type { Announcement } from "@stratavore/contracts";
-import type { Db, EventLogRow } from "@stratavore/db";
+import { displayNames, type Db, type EventLogRow } from "@stratavore/db";
 import { catalogEntry } from "./catalog.ts";
 
 /** Dashboard path of the thing an event concerns. */
@@ -30,25 +30,23 @@ function linkOf(row: EventLogRow, projectName: string | null): string | null {
  * node, budget) in a few batched queries. Events not in the catalog are left out.
  */
 export async function announcementsFor(db: Db, rows: EventLogRow[], publicUrl: string): Promise<Announcement[]> {
-  const wanted = rows.filter((r) => catalogEntry(r.type));
-  const ids = (type: string) => [...new Set(wanted.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId!))];
-  const projectIds = [...new Set(wanted.map((r) => r.projectId).filter((p): p is string => !!p))];
-  const uuid = /^[0-9a-f-]{36}$/i;
-  const [projects, nodes, budgets] = await Promise.all([
-    db.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } }),
-    db.node.findMany({ where: { id: { in: ids("node").filter((i) => uuid.test(i)) } }, select: { id: true, name: true } }),
-    db.budget.findMany({ where: { id: { in: ids("budget").filter((i) => uuid.test(i)) } }, select: { id: true, name: true } }),
-  ]);
-  const projectName = new Map(projects.map((p) => [p.id, p.name]));
-  const names = new Map<string, string>([...nodes, ...budgets].map((x) => [x.id, x.name]));
-  return wanted.map((row) => {
-    const entry = catalogEntry(row.type)!;
+  const wanted = rows.flatMap((r) => {
+    const entry = catalogEntry(r.type);
+    return entry ? [{ row: r, entry }] : [];
+  });
+  const names = await displayNames(
+    db,
+    [...new Set(wanted.flatMap(({ row }) => (row.projectId ? [row.projectId] : [])))],
+    [...new Set(wanted.flatMap(({ row }) => (row.entityId ? [row.entityId] : [])))],
+  );
+  return wanted.map(({ row, entry }) => {
     const data = (row.data && typeof row.data === "object" ? row.data : {}) as Record<string, unknown>;
-    const pName = row.projectId ? (projectName.get(row.projectId) ?? null) : null;
+    const pName = row.projectId ? (names.projects.get(row.projectId) ?? null) : null;
     const display =
       row.entityType === "runner"
         ? `${pName ?? "?"}/${(row.entityId ?? "").slice(0, 8)}`
-        : (names.get(row.entityId ?? "") ?? (typeof data["name"] === "string" ? data["name"] : (row.entityId ?? "")));
+        : (names.entities.get(row.entityId ?? "") ??
+          (typeof data["name"] === "string" ? data["name"] : (row.entityId ?? "")));
     const link = linkOf(row, pName);
     return {
       seq: row.seq,

@@ -90,7 +90,9 @@ async function channelOr404(deps: ApiDeps, id: string): Promise<ChannelRow> {
 
 /** A webhook without a secret gets one: deliveries are always signed. */
 function withSecret(cfg: ChannelConfig): ChannelConfig {
-  return cfg.kind === "webhook" && !cfg.secret ? { ...cfg, secret: `whsec_${randomBytes(24).toString("base64url")}` } : cfg;
+  return cfg.kind === "webhook" && !cfg.secret
+    ? { ...cfg, secret: `whsec_${randomBytes(24).toString("base64url")}` }
+    : cfg;
 }
 
 const nameTaken = (err: unknown) => {
@@ -122,14 +124,13 @@ export async function createChannel(
     });
     return created;
   }).catch(nameTaken);
-  return { channel: view(deps, row, undefined), webhookSecret: config.kind === "webhook" ? config.secret! : null };
+  return {
+    channel: view(deps, row, undefined),
+    webhookSecret: config.kind === "webhook" ? (config.secret ?? null) : null,
+  };
 }
 
-export async function updateChannel(
-  deps: ApiDeps,
-  actor: Principal,
-  input: ChannelUpdateInput,
-): Promise<Channel> {
+export async function updateChannel(deps: ApiDeps, actor: Principal, input: ChannelUpdateInput): Promise<Channel> {
   const existing = await channelOr404(deps, input.id);
   if (input.config && input.config.kind !== existing.kind)
     throw new AppError("VALIDATION", "A channel's kind cannot change; create a new channel instead.");
@@ -185,7 +186,8 @@ export async function testChannel(deps: ApiDeps, actor: Principal, id: string): 
       title: a.title,
       link: pathOf(a),
     });
-    if (n) await announceNotifications(deps, [{ id: String(n.id), userId: actor.user.id, eventSeq: Number(n.eventSeq) }]);
+    if (n)
+      await announceNotifications(deps, [{ id: String(n.id), userId: actor.user.id, eventSeq: Number(n.eventSeq) }]);
     result = { ok: true, status: null, excerpt: "a test notification was added to your list" };
   } else result = await sendToChannel(deps, row, a, key);
   const attempt = await recordAttempt(deps.db, {

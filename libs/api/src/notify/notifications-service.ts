@@ -26,7 +26,7 @@ export async function myNotifications(
   return {
     items: rows.map(toNotification),
     unread: await unreadCount(deps.db, who.user.id),
-    nextBefore: rows.length === input.limit ? String(rows[rows.length - 1]!.id) : null,
+    nextBefore: rows.length === input.limit ? String(rows.at(-1)?.id ?? "") || null : null,
   };
 }
 

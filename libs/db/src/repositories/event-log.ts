@@ -85,8 +85,11 @@ export async function findEventsBySeq(db: Tx, seqs: number[]): Promise<EventLogR
 
 /** Names for the ids an event page mentions: users (actors), projects. */
 export async function namesForEvents(db: Tx, rows: EventLogRow[]) {
-  const userIds = [...new Set(rows.filter((r) => r.actorType === "user" || r.actorType === "token").map((r) => r.actorId!))];
-  const nodeIds = [...new Set(rows.filter((r) => r.actorType === "node").map((r) => r.actorId!))];
+  const actorsOf = (types: string[]) => [
+    ...new Set(rows.flatMap((r) => (types.includes(r.actorType) && r.actorId ? [r.actorId] : []))),
+  ];
+  const userIds = actorsOf(["user", "token"]);
+  const nodeIds = actorsOf(["node"]);
   const projectIds = [...new Set(rows.map((r) => r.projectId).filter((p): p is string => !!p))];
   const [users, nodes, projects] = await Promise.all([
     db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } }),
@@ -94,7 +97,44 @@ export async function namesForEvents(db: Tx, rows: EventLogRow[]) {
     db.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } }),
   ]);
   return {
-    actors: new Map<string, string>([...users.map((u) => [u.id, u.email] as const), ...nodes.map((n) => [n.id, n.name] as const)]),
+    actors: new Map<string, string>([
+      ...users.map((u) => [u.id, u.email] as const),
+      ...nodes.map((n) => [n.id, n.name] as const),
+    ]),
     projects: new Map(projects.map((p) => [p.id, p.name])),
+  };
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An audit-log actor filter: a user or node id, a user's email or a node's name; null when unknown. */
+export async function actorIdFor(db: Tx, ref: string): Promise<string | null> {
+  if (UUID_RE.test(ref)) return ref;
+  const user = await db.user.findUnique({ where: { email: ref.toLowerCase() }, select: { id: true } });
+  if (user) return user.id;
+  const node = await db.node.findUnique({ where: { name: ref }, select: { id: true } });
+  return node?.id ?? null;
+}
+
+/** A project by id or name; null when none. */
+export async function projectIdFor(db: Tx, ref: string): Promise<string | null> {
+  const row = await db.project.findFirst({
+    where: UUID_RE.test(ref) ? { id: ref } : { name: ref },
+    select: { id: true },
+  });
+  return row?.id ?? null;
+}
+
+/** Display names for announcements: projects, and nodes and budgets by id. */
+export async function displayNames(db: Tx, projectIds: string[], entityIds: string[]) {
+  const ids = entityIds.filter((i) => UUID_RE.test(i));
+  const [projects, nodes, budgets] = await Promise.all([
+    db.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } }),
+    db.node.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+    db.budget.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+  ]);
+  return {
+    projects: new Map(projects.map((p) => [p.id, p.name])),
+    entities: new Map<string, string>([...nodes, ...budgets].map((x) => [x.id, x.name])),
   };
 }

@@ -156,8 +156,9 @@ export async function verifyEventChain(
       prev = r.signature;
       checked++;
     }
-    if (rows.length === 0) return { firstBrokenSeq: null, checked };
-    after = rows[rows.length - 1]!.seq;
+    const last = rows.at(-1);
+    if (!last) return { firstBrokenSeq: null, checked };
+    after = last.seq;
     await opts.onProgress?.({ checked, lastSeq: Number(after) });
     if (rows.length < batch) return { firstBrokenSeq: null, checked };
   }

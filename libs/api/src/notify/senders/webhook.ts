@@ -25,7 +25,7 @@ export function verifyWebhookSignature(
   const t = Number(parts["t"]);
   if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > WEBHOOK_REPLAY_WINDOW_SECONDS || !parts["v1"]) return false;
   const expected = Buffer.from(webhookSignature(secret, t, body));
-  const given = Buffer.from(header!);
+  const given = Buffer.from(header ?? "");
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
