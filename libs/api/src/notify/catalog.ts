@@ -40,7 +40,11 @@ const CATALOG: Record<string, Entry> = {
     severity: "critical",
     title: (d, n) => `Budget ${n} reached its limit${pct(d)}; action: ${String(d["action"] ?? "notify")}`,
   },
-  "budget.released": { event: "budget.released", severity: "info", title: (_, n) => `Budget ${n} released its runners` },
+  "budget.released": {
+    event: "budget.released",
+    severity: "info",
+    title: (_, n) => `Budget ${n} released its runners`,
+  },
   "node.offline": { event: "node.offline", severity: "warning", title: (_, n) => `Node ${n} went offline` },
   "node.disconnected": { event: "node.offline", severity: "warning", title: (_, n) => `Node ${n} disconnected` },
   "node.online": { event: "node.online", severity: "info", title: (_, n) => `Node ${n} is back online` },
@@ -49,7 +53,8 @@ const CATALOG: Record<string, Entry> = {
   "import.finished": {
     event: "import.finished",
     severity: "info",
-    title: (d) => `Import finished: ${String(d["sessions"] ?? 0)} sessions, ${String(d["recordsChanged"] ?? 0)} usage records`,
+    title: (d) =>
+      `Import finished: ${String(d["sessions"] ?? 0)} sessions, ${String(d["recordsChanged"] ?? 0)} usage records`,
   },
   "auth.locked_out": {
     event: "auth.locked_out",

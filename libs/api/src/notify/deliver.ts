@@ -30,5 +30,6 @@ export async function deliver(deps: ApiDeps, job: DeliveryJob, attempt: number):
     excerpt: result.excerpt,
   });
   deps.metrics.deliveries.inc({ kind: channel.kind, outcome: result.ok ? "ok" : "failed" });
-  if (!result.ok) throw new Error(`delivery to ${channel.name} failed: ${result.status ?? ""} ${result.excerpt}`.trim());
+  if (!result.ok)
+    throw new Error(`delivery to ${channel.name} failed: ${result.status ?? ""} ${result.excerpt}`.trim());
 }

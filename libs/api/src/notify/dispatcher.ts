@@ -26,11 +26,7 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
   let queued = 0;
   const n = await withOutboxBatch(deps.db, BATCH, async (seqs, sql) => {
     if (!seqs.length) return 0;
-    const announcements = await announcementsFor(
-      deps.db,
-      await findEventsBySeq(deps.db, seqs),
-      deps.config.publicUrl,
-    );
+    const announcements = await announcementsFor(deps.db, await findEventsBySeq(deps.db, seqs), deps.config.publicUrl);
     if (!announcements.length) return seqs.length;
     const channels = await listChannels(deps.db, true);
     const deliveries: DeliveryJob[] = [];

@@ -66,11 +66,7 @@ export class JobQueue {
     readonly config: JobsConfig,
   ) {}
 
-  static async start(
-    connectionString: string,
-    config: JobsConfig,
-    onError: (err: Error) => void,
-  ): Promise<JobQueue> {
+  static async start(connectionString: string, config: JobsConfig, onError: (err: Error) => void): Promise<JobQueue> {
     const boss = new PgBoss({
       connectionString,
       max: 3,

@@ -21,7 +21,9 @@ export async function startNotifyRuntime(deps: ApiDeps, connectionString: string
     nudge: dispatcher.nudge,
     stop: async () => {
       await dispatcher.stop();
-      await jobs.stop().catch((err: unknown) => deps.log("warn", "stopping the job queue failed", { error: String(err) }));
+      await jobs
+        .stop()
+        .catch((err: unknown) => deps.log("warn", "stopping the job queue failed", { error: String(err) }));
       await rabbit.close();
     },
   };
