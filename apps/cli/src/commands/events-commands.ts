@@ -47,7 +47,7 @@ const HEADER = ["SEQ", "AT", "TYPE", "ACTOR", "ENTITY", "PROJECT"];
 function printFollowed(io: Io, events: AuditEventRow[], json: boolean): void {
   for (const e of events)
     if (json) io.stdout.write(`${JSON.stringify(e)}\n`);
-    else print(io, eventRows([e])[0]!.join("  "));
+    else print(io, eventRows([e]).flat().join("  "));
 }
 
 export function registerEventsCommands(program: Command, ctx: CliContext): void {
