@@ -26,14 +26,24 @@ const AUDIT_FOR: Record<string, Omit<AuditInput, "actorType">> = {
     entityId: crypto.randomUUID(),
     data: { reason: "budget 'daily' reached its limit" },
   },
-  "budget.warning": { type: "budget.warning", entityType: "budget", entityId: crypto.randomUUID(), data: { name: "daily", percent: 85 } },
+  "budget.warning": {
+    type: "budget.warning",
+    entityType: "budget",
+    entityId: crypto.randomUUID(),
+    data: { name: "daily", percent: 85 },
+  },
   "budget.exceeded": {
     type: "budget.exceeded",
     entityType: "budget",
     entityId: crypto.randomUUID(),
     data: { name: "daily", percent: 120, action: "pause" },
   },
-  "budget.released": { type: "budget.released", entityType: "budget", entityId: crypto.randomUUID(), data: { name: "daily" } },
+  "budget.released": {
+    type: "budget.released",
+    entityType: "budget",
+    entityId: crypto.randomUUID(),
+    data: { name: "daily" },
+  },
   "node.offline": { type: "node.offline", entityType: "node", entityId: crypto.randomUUID() },
   "node.online": { type: "node.online", entityType: "node", entityId: crypto.randomUUID() },
   "node.revoked": { type: "node.revoked", entityType: "node", entityId: crypto.randomUUID() },
@@ -50,7 +60,9 @@ let telegram: Awaited<ReturnType<typeof startTelegramStandIn>>;
 
 async function emit(input: Omit<AuditInput, "actorType">): Promise<number> {
   const { deps } = h.server;
-  const row = await deps.db.$transaction((tx) => appendEvent(tx, deps.config.auditKey, { ...input, actorType: "system" }));
+  const row = await deps.db.$transaction((tx) =>
+    appendEvent(tx, deps.config.auditKey, { ...input, actorType: "system" }),
+  );
   return row.seq;
 }
 
@@ -101,9 +113,14 @@ describe("notification channels", () => {
       expect(r.body["seq"]).toBe(seqs.get(r.event));
     }
     const exceeded = hooks.received.find((r) => r.event === "budget.exceeded")!;
-    expect(exceeded.body).toMatchObject({ severity: "critical", title: "Budget daily reached its limit (120 %); action: pause" });
+    expect(exceeded.body).toMatchObject({
+      severity: "critical",
+      title: "Budget daily reached its limit (120 %); action: pause",
+    });
     const started = hooks.received.find((r) => r.event === "runner.started")!;
-    expect(started.body["url"]).toBe(`${h.server.deps.config.publicUrl}/runners/${AUDIT_FOR["runner.started"]!.entityId}`);
+    expect(started.body["url"]).toBe(
+      `${h.server.deps.config.publicUrl}/runners/${AUDIT_FOR["runner.started"]!.entityId}`,
+    );
 
     for (const m of telegram.messages) {
       expect(m.chatId).toBe("4242");

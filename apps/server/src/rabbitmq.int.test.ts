@@ -45,11 +45,7 @@ beforeAll(async () => {
   broker = await startRabbit(dir);
   const url = await createScratchDatabase(inject("adminUrl"), "rabbit");
   // Retries every second or two for long enough to outlast the broker's restart.
-  h = await FleetHarness.start(
-    url,
-    {},
-    { STRATAVORE_JOB_RETRY_DELAY_SECONDS: "1", STRATAVORE_JOB_RETRY_LIMIT: "30" },
-  );
+  h = await FleetHarness.start(url, {}, { STRATAVORE_JOB_RETRY_DELAY_SECONDS: "1", STRATAVORE_JOB_RETRY_LIMIT: "30" });
 }, 120_000);
 
 afterAll(async () => {

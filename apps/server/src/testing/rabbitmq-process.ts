@@ -61,7 +61,11 @@ export async function startRabbit(dir: string) {
     await exited;
     await waitFor(
       "RabbitMQ's port to close",
-      async () => !(await amqp.connect(url).then((c2) => (void c2.close(), true)).catch(() => false)),
+      async () =>
+        !(await amqp
+          .connect(url)
+          .then((c2) => (void c2.close(), true))
+          .catch(() => false)),
       30_000,
       100,
     );

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { AppShell, Badge } from "@stratavore/ui";
 import { RealtimeProvider, useLiveState, type LiveState } from "../../src/realtime/realtime-provider";
 import { RequireAuth, useMe } from "../../src/require-auth";
+import { NotificationCenter } from "../../src/notifications/notification-center";
 
 const NAV = [
   { href: "/", label: "Dashboard" },
@@ -56,6 +57,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
         <AppShell nav={NAV} currentPath={path} Link={Link} user={<UserBox />}>
           {children}
         </AppShell>
+        <NotificationCenter />
       </RealtimeProvider>
     </RequireAuth>
   );

@@ -29,6 +29,7 @@ export function BudgetCard({ budget: b, now, initiallyOpen }: { budget: Budget; 
   return (
     <article
       className={`card budget ${b.enabled ? "" : "budget-off"}`.trim()}
+      id={`budget-${b.id}`}
       data-testid="budget-card"
       data-budget-id={b.id}
     >

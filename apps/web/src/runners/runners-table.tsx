@@ -8,6 +8,7 @@ import { useRunnerUsageSeed } from "../usage/use-runner-usage";
 import { RunnerActions } from "./runner-actions";
 import { endReasonLabel, restartsLabel, runnerUptime, shortId, showsMetrics } from "./runner-format";
 import { RunnerStatusBadge } from "./runner-status-badge";
+import { RunnerWhyText } from "./pause-reason";
 
 /**
  * Runners with live status and figures. `compact` (inside a project page) drops the project
@@ -63,6 +64,11 @@ export function RunnersTable({
               </td>
               <td>
                 <RunnerStatusBadge runner={r} />
+                {r.status === "paused" && r.pauseReason ? (
+                  <div className="muted small" data-testid="runner-pause-reason">
+                    <RunnerWhyText runner={r} />
+                  </div>
+                ) : null}
               </td>
               {compact ? null : (
                 <td>

@@ -48,7 +48,7 @@ export async function listAuditLog(
     projectId: input.project ? await projectFilter(deps, input.project) : undefined,
     since: input.since,
     until: input.until,
-    beforeSeq: input.beforeSeq,
+    beforeSeq: input.cursor,
     afterSeq: input.afterSeq,
     limit: input.limit,
   };

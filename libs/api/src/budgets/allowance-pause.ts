@@ -24,7 +24,7 @@ export async function recordAllowancePause(
   const spent = s.spentUsd > 0 ? `$${s.spentUsd.toFixed(4)}, ${s.spentTokens} tokens` : `${s.spentTokens} tokens`;
   try {
     const paused = await setPaused(deps, { nodeId }, s.runnerId, true, {
-      reason: `budget '${name}': this runner's share of what remained is spent (${spent})`,
+      reason: `paused by budget '${name}': this runner's share of what remained is spent (${spent})`,
       budgetId: s.budgetId,
     });
     await evaluateBudgets(deps, [paused.projectId], [s.runnerId]);

@@ -44,7 +44,11 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
 
 async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
   if (view.action === "pause") {
-    const cause = { reason: `budget '${view.name}' reached its limit: ${usedOf(view)}`, budgetId: view.id };
+    const limit = view.limitUsd !== null ? `$${view.limitUsd}` : `${view.limitTokens} tokens`;
+    const cause = {
+      reason: `paused by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${limit})`,
+      budgetId: view.id,
+    };
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
     // running meanwhile keeps spending past the limit.
     await Promise.all(

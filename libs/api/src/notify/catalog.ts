@@ -28,7 +28,10 @@ const CATALOG: Record<string, Entry> = {
   "runner.paused": {
     event: "runner.paused",
     severity: "warning",
-    title: (d, n) => `Runner ${n} paused${typeof d["reason"] === "string" ? `: ${d["reason"]}` : ""}`,
+    title: (d, n) => {
+      const reason = typeof d["reason"] === "string" ? d["reason"] : "";
+      return `Runner ${n} ${reason.startsWith("paused") ? reason : reason ? `paused: ${reason}` : "paused"}`;
+    },
   },
   "budget.warning": {
     event: "budget.warning",

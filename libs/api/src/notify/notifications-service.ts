@@ -16,11 +16,11 @@ import { toNotification } from "./dispatcher.ts";
 export async function myNotifications(
   deps: ApiDeps,
   who: Principal,
-  input: { limit: number; before?: string; unreadOnly: boolean },
+  input: { limit: number; cursor?: string; unreadOnly: boolean },
 ) {
   const rows = await listNotifications(deps.db, who.user.id, {
     limit: input.limit,
-    before: input.before !== undefined ? BigInt(input.before) : undefined,
+    before: input.cursor !== undefined ? BigInt(input.cursor) : undefined,
     unreadOnly: input.unreadOnly,
   });
   return {

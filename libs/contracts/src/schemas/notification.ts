@@ -158,8 +158,11 @@ export type NotificationItem = z.infer<typeof notificationSchema>;
 
 export const notificationListInput = z.object({
   limit: z.number().int().min(1).max(100).default(30),
-  /** Notifications older than this id. */
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  /** Notifications older than this id (the previous page's `nextBefore`). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
   unreadOnly: z.boolean().default(false),
 });
 export const notificationListOutput = z.object({
@@ -169,7 +172,10 @@ export const notificationListOutput = z.object({
 });
 export const markReadInput = z.object({
   /** Ids to mark read; absent = all. */
-  ids: z.array(z.string().regex(/^\d{1,19}$/)).max(200).optional(),
+  ids: z
+    .array(z.string().regex(/^\d{1,19}$/))
+    .max(200)
+    .optional(),
 });
 export const toastSeveritySchema = z.enum(["info", "warning", "critical", "off"]);
 export const notificationPrefsSchema = z.object({ toastSeverity: toastSeveritySchema });
@@ -216,11 +222,15 @@ export const auditListInput = z.object({
   project: z.string().max(200).optional(),
   since: boundedDate.optional(),
   until: boundedDate.optional(),
-  beforeSeq: z.number().int().positive().optional(),
+  /** Pages backwards: events older than this seq (the previous page's `nextBeforeSeq`). */
+  cursor: z.number().int().positive().optional(),
   afterSeq: z.number().int().nonnegative().optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
-export const auditListOutput = z.object({ items: z.array(auditEventSchema), nextBeforeSeq: z.number().int().nullable() });
+export const auditListOutput = z.object({
+  items: z.array(auditEventSchema),
+  nextBeforeSeq: z.number().int().nullable(),
+});
 
 export const chainVerifyProgressSchema = z.object({ checked: z.number().int(), lastSeq: z.number().int() });
 export const chainVerifyResultSchema = z.object({

@@ -32,10 +32,8 @@ export const listChannels = (db: Tx, onlyEnabled = false): Promise<ChannelRow[]>
 export const findChannel = (db: Tx, id: string): Promise<ChannelRow | null> =>
   db.notificationChannel.findUnique({ where: { id } });
 
-export const insertChannel = (
-  db: Tx,
-  data: Omit<ChannelRow, "id" | "createdAt">,
-): Promise<ChannelRow> => db.notificationChannel.create({ data });
+export const insertChannel = (db: Tx, data: Omit<ChannelRow, "id" | "createdAt">): Promise<ChannelRow> =>
+  db.notificationChannel.create({ data });
 
 export const updateChannelRow = (
   db: Tx,
@@ -94,7 +92,16 @@ export const listNotifications = (
     },
     orderBy: { id: "desc" },
     take: opts.limit,
-    select: { id: true, eventSeq: true, type: true, severity: true, title: true, link: true, readAt: true, createdAt: true },
+    select: {
+      id: true,
+      eventSeq: true,
+      type: true,
+      severity: true,
+      title: true,
+      link: true,
+      readAt: true,
+      createdAt: true,
+    },
   });
 
 export const findNotification = (db: Tx, id: bigint) => db.notification.findUnique({ where: { id } });

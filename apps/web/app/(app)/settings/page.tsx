@@ -47,6 +47,25 @@ export default function SettingsPage() {
             Prices
           </Link>
         </Card>
+        <Card title="Audit log">
+          <p className="muted">Every change with who made it; admins verify its signature chain.</p>
+          <Link className="btn btn-secondary" href="/settings/audit">
+            Audit log
+          </Link>
+        </Card>
+        {me.role === "admin" ? (
+          <Card title="Notifications and jobs">
+            <p className="muted">
+              Channels for announced events (in-app, webhooks, Telegram, RabbitMQ), and the delivery queue.
+            </p>
+            <Link className="btn btn-secondary" href="/settings/notifications">
+              Notification channels
+            </Link>{" "}
+            <Link className="btn btn-secondary" href="/settings/jobs">
+              Jobs
+            </Link>
+          </Card>
+        ) : null}
         {me.role === "admin" ? <ImportHistoryCard /> : null}
       </div>
     </>

@@ -10,6 +10,7 @@ import { RunnerActions } from "../../../../src/runners/runner-actions";
 import { RunnerDetails } from "../../../../src/runners/runner-details";
 import { shortId } from "../../../../src/runners/runner-format";
 import { RunnerStatusBadge } from "../../../../src/runners/runner-status-badge";
+import { RunnerWhyText } from "../../../../src/runners/pause-reason";
 import { RunnerTerminal } from "../../../../src/runners/runner-terminal";
 import { RunnerTimeline } from "../../../../src/runners/runner-timeline";
 
@@ -64,7 +65,7 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
           className={`alert ${r.status === "failed" || r.status === "lost" ? "alert-warning" : "alert-info"}`}
           data-testid="runner-why"
         >
-          {why}
+          <RunnerWhyText runner={r} />
         </div>
       ) : null}
       <Card

@@ -1,0 +1,168 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import {
+  ANNOUNCED_EVENTS,
+  type AnnouncedEvent,
+  type ChannelConfig,
+  type ChannelKind,
+  type Severity,
+} from "@stratavore/contracts";
+import { Alert, Button, Field, Select, TextInput } from "@stratavore/ui";
+import { errorMessage } from "../hooks/use-error-message";
+import { useTRPC } from "../trpc";
+
+const KIND_LABEL: Record<ChannelKind, string> = {
+  in_app: "In-app (every user's bell)",
+  webhook: "Webhook (signed JSON POST)",
+  telegram: "Telegram bot",
+  rabbitmq: "RabbitMQ topic exchange",
+};
+const EVENTS = ANNOUNCED_EVENTS.filter((e) => e !== "channel.test");
+
+/** The settings one kind of channel needs, from the form's fields. */
+function configOf(kind: ChannelKind, f: Record<string, string>): ChannelConfig {
+  switch (kind) {
+    case "in_app":
+      return { kind };
+    case "webhook":
+      return { kind, url: f.url ?? "", ...(f.secret ? { secret: f.secret } : {}) };
+    case "telegram":
+      return { kind, botToken: f.botToken ?? "", chatId: f.chatId ?? "", ...(f.apiRoot ? { apiRoot: f.apiRoot } : {}) };
+    case "rabbitmq":
+      return { kind, url: f.url ?? "", exchange: f.exchange || "stratavore" };
+  }
+}
+
+/** Add a channel: its kind and settings, and which events it takes (types, projects, severity). */
+export function ChannelForm({ onCreated }: { onCreated: (webhookSecret: string | null) => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const projects = useQuery(trpc.projects.list.queryOptions({}));
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<ChannelKind>("webhook");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [events, setEvents] = useState<AnnouncedEvent[]>([]);
+  const [projectIds, setProjectIds] = useState<string[]>([]);
+  const [minSeverity, setMinSeverity] = useState<Severity>("info");
+  const create = useMutation(
+    trpc.channels.create.mutationOptions({
+      onSuccess: (res) => {
+        void qc.invalidateQueries({ queryKey: trpc.channels.list.queryKey() });
+        setName("");
+        setFields({});
+        onCreated(res.webhookSecret);
+      },
+    }),
+  );
+  const set = (k: string) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [k]: e.target.value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({
+      name,
+      config: configOf(kind, fields),
+      eventFilter: events,
+      projectFilter: projectIds,
+      minSeverity,
+    });
+  };
+  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="Add a channel">
+      {create.error ? <Alert>{errorMessage(create.error).message}</Alert> : null}
+      <Field label="Name" htmlFor="ch-name">
+        <TextInput id="ch-name" value={name} onChange={(e) => setName(e.target.value)} required />
+      </Field>
+      <Field label="Kind" htmlFor="ch-kind">
+        <Select id="ch-kind" value={kind} onChange={(e) => setKind(e.target.value as ChannelKind)}>
+          {(Object.keys(KIND_LABEL) as ChannelKind[]).map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k]}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {kind === "webhook" ? (
+        <>
+          <Field label="URL" htmlFor="ch-url" hint="Receives a JSON POST per event, signed in X-Stratavore-Signature.">
+            <TextInput id="ch-url" value={fields.url ?? ""} onChange={set("url")} placeholder="https://…" />
+          </Field>
+          <Field label="Signing secret" htmlFor="ch-secret" hint="Empty: one is generated and shown once.">
+            <TextInput id="ch-secret" value={fields.secret ?? ""} onChange={set("secret")} autoComplete="off" />
+          </Field>
+        </>
+      ) : null}
+      {kind === "telegram" ? (
+        <>
+          <Field label="Bot token" htmlFor="ch-bot" hint="From @BotFather; stored encrypted.">
+            <TextInput id="ch-bot" value={fields.botToken ?? ""} onChange={set("botToken")} autoComplete="off" />
+          </Field>
+          <Field label="Chat id" htmlFor="ch-chat">
+            <TextInput id="ch-chat" value={fields.chatId ?? ""} onChange={set("chatId")} />
+          </Field>
+          <Field
+            label="Bot API root"
+            htmlFor="ch-root"
+            hint="Empty: https://api.telegram.org (or a local Bot API server)."
+          >
+            <TextInput id="ch-root" value={fields.apiRoot ?? ""} onChange={set("apiRoot")} />
+          </Field>
+        </>
+      ) : null}
+      {kind === "rabbitmq" ? (
+        <>
+          <Field label="Broker URL" htmlFor="ch-amqp" hint="amqp://user:password@host:5672/vhost; stored encrypted.">
+            <TextInput id="ch-amqp" value={fields.url ?? ""} onChange={set("url")} autoComplete="off" />
+          </Field>
+          <Field
+            label="Exchange"
+            htmlFor="ch-exchange"
+            hint="A durable topic exchange; keys are <entity>.<event>.<project>."
+          >
+            <TextInput
+              id="ch-exchange"
+              value={fields.exchange ?? ""}
+              onChange={set("exchange")}
+              placeholder="stratavore"
+            />
+          </Field>
+        </>
+      ) : null}
+      <fieldset className="fieldset">
+        <legend>Events (none ticked: all)</legend>
+        <div className="check-grid">
+          {EVENTS.map((e) => (
+            <label key={e} className="check">
+              <input type="checkbox" checked={events.includes(e)} onChange={() => setEvents((l) => toggle(l, e))} /> {e}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="fieldset">
+        <legend>Projects (none ticked: all)</legend>
+        <div className="check-grid">
+          {(projects.data ?? []).map((p) => (
+            <label key={p.id} className="check">
+              <input
+                type="checkbox"
+                checked={projectIds.includes(p.id)}
+                onChange={() => setProjectIds((l) => toggle(l, p.id))}
+              />{" "}
+              {p.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field label="Lowest severity" htmlFor="ch-sev">
+        <Select id="ch-sev" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)}>
+          <option value="info">Info and up</option>
+          <option value="warning">Warning and up</option>
+          <option value="critical">Critical only</option>
+        </Select>
+      </Field>
+      <Button type="submit" variant="primary" busy={create.isPending}>
+        Add channel
+      </Button>
+    </form>
+  );
+}

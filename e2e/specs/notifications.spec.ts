@@ -1,0 +1,90 @@
+import { expect, test, type Page } from "@playwright/test";
+import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
+
+async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
+  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+const bellCount = async (page: Page): Promise<number> => {
+  const badge = page.getByTestId("bell-count");
+  return (await badge.count()) ? Number(await badge.innerText()) : 0;
+};
+
+test("a budget trips: a toast appears and the bell count rises on a second page without reload; the runner says why", async ({
+  page,
+  browser,
+}) => {
+  await login(page);
+  await mutate(page, "channels.create", { name: uniqueName("bell"), config: { kind: "in_app" } });
+  const name = uniqueName("trip");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  const budget = await mutate<{ id: string; name: string }>(page, "budgets.create", {
+    name: `${name}-daily`,
+    scope: "project",
+    scopeRef: name,
+    period: "daily",
+    limitTokens: 1000,
+    action: "pause",
+  });
+
+  const other = await secondSession(browser);
+  await other.goto(`${baseUrl()}/runners`);
+  await expect(other.getByTestId("live-state")).toHaveText("● Live");
+  // A marker on the window: it survives only if the page never reloads.
+  await other.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  const before = await bellCount(other);
+
+  const runner = await mutate<{ id: string }>(page, "runners.launch", { project: name });
+  const toast = other.getByTestId("toast").filter({ hasText: `Budget ${budget.name} reached its limit` });
+  await expect(toast).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => bellCount(other), { timeout: 10_000 }).toBeGreaterThan(before);
+  expect(await other.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+
+  // The runners list says who paused it and links to the budget.
+  const reason = other.getByTestId("runner-pause-reason").filter({ hasText: budget.name });
+  await expect(reason).toContainText(`Paused by budget ${budget.name}`);
+  await expect(reason.getByTestId("pause-budget-link")).toHaveAttribute("href", `/budgets#budget-${budget.id}`);
+
+  // The bell's list links the runner's page, which says the same.
+  await other.getByTestId("bell").click();
+  const panel = other.getByRole("dialog", { name: "Notifications" });
+  await panel
+    .getByRole("link", { name: new RegExp(`Runner ${name}/.* paused`) })
+    .first()
+    .click();
+  await expect(other).toHaveURL(new RegExp(`/runners/${runner.id}$`));
+  await expect(other.getByTestId("runner-why")).toContainText(`Paused by budget ${budget.name}`);
+
+  await mutate(page, "runners.stop", { id: runner.id });
+  await other.context().close();
+});
+
+test("Settings: channels send a test, the audit log filters and verifies its chain", async ({ page }) => {
+  await login(page);
+  const channel = uniqueName("ops-bell");
+  await mutate(page, "channels.create", { name: channel, config: { kind: "in_app" } });
+  await page.goto(`${baseUrl()}/settings/notifications`);
+  const row = page.getByRole("row").filter({ hasText: channel });
+  await row.getByRole("button", { name: "Send test" }).click();
+  await expect(row).toContainText("delivered");
+  // The test notification reaches this tab's bell over the socket.
+  await page.getByTestId("bell").click();
+  await expect(
+    page.getByRole("dialog", { name: "Notifications" }).getByText(`Test message for channel ${channel}`),
+  ).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  await page.goto(`${baseUrl()}/settings/jobs`);
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(page.getByTestId("dead-letters")).toHaveText(/^\d+$/);
+
+  await page.goto(`${baseUrl()}/settings/audit`);
+  await page.getByLabel("Type").fill("channel.created");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("audit-row").filter({ hasText: channel })).toHaveCount(1);
+  await expect(page.getByTestId("audit-row").filter({ hasNotText: "channel.created" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Verify chain" }).click();
+  await expect(page.getByTestId("verify-result")).toHaveText(/^Intact: [\d,]+ events checked in \d+ ms\.$/);
+});
