@@ -92,62 +92,69 @@ export function ChannelsTable({ channels }: { channels: Channel[] }) {
             </tr>
           </thead>
           <tbody>
-            {channels.map((c) => (
-              <Fragment key={c.id}>
-                <tr>
-                  <td>
-                    {c.name} {c.enabled ? null : <Badge tone="gray">disabled</Badge>}
-                  </td>
-                  <td>{c.kind}</td>
-                  <td className="cell-excerpt">{c.target}</td>
-                  <td className="cell-excerpt">
-                    {c.eventFilter.length ? c.eventFilter.join(", ") : "all events"}
-                    {c.projectFilter.length ? `; ${c.projectFilter.length} project(s)` : ""}; {c.minSeverity}+
-                  </td>
-                  <td>
-                    {tested[c.id] ? (
-                      <AttemptText a={tested[c.id]!} />
-                    ) : c.lastAttempt ? (
-                      <AttemptText a={c.lastAttempt} />
-                    ) : (
-                      <span className="muted">none</span>
-                    )}
-                  </td>
-                  <td className="row-actions">
-                    <Button
-                      size="sm"
-                      busy={test.isPending && test.variables?.id === c.id}
-                      onClick={() => test.mutate({ id: c.id })}
-                    >
-                      Send test
-                    </Button>
-                    <Button size="sm" variant="ghost" onClick={() => setOpen(open === c.id ? null : c.id)}>
-                      {open === c.id ? "Hide log" : "Log"}
-                    </Button>
-                    <Button size="sm" variant="ghost" onClick={() => update.mutate({ id: c.id, enabled: !c.enabled })}>
-                      {c.enabled ? "Disable" : "Enable"}
-                    </Button>
-                    <Button size="sm" variant="ghost" onClick={() => setDeleting(c)}>
-                      Delete
-                    </Button>
-                  </td>
-                </tr>
-                {tested[c.id] && !tested[c.id]!.ok ? (
+            {channels.map((c) => {
+              const justTested = tested[c.id];
+              return (
+                <Fragment key={c.id}>
                   <tr>
-                    <td colSpan={6} className="text-danger">
-                      Test failed: {tested[c.id]!.excerpt}
+                    <td>
+                      {c.name} {c.enabled ? null : <Badge tone="gray">disabled</Badge>}
+                    </td>
+                    <td>{c.kind}</td>
+                    <td className="cell-excerpt">{c.target}</td>
+                    <td className="cell-excerpt">
+                      {c.eventFilter.length ? c.eventFilter.join(", ") : "all events"}
+                      {c.projectFilter.length ? `; ${c.projectFilter.length} project(s)` : ""}; {c.minSeverity}+
+                    </td>
+                    <td>
+                      {justTested ? (
+                        <AttemptText a={justTested} />
+                      ) : c.lastAttempt ? (
+                        <AttemptText a={c.lastAttempt} />
+                      ) : (
+                        <span className="muted">none</span>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      <Button
+                        size="sm"
+                        busy={test.isPending && test.variables?.id === c.id}
+                        onClick={() => test.mutate({ id: c.id })}
+                      >
+                        Send test
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setOpen(open === c.id ? null : c.id)}>
+                        {open === c.id ? "Hide log" : "Log"}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => update.mutate({ id: c.id, enabled: !c.enabled })}
+                      >
+                        {c.enabled ? "Disable" : "Enable"}
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setDeleting(c)}>
+                        Delete
+                      </Button>
                     </td>
                   </tr>
-                ) : null}
-                {open === c.id ? (
-                  <tr>
-                    <td colSpan={6}>
-                      <DeliveryLog id={c.id} />
-                    </td>
-                  </tr>
-                ) : null}
-              </Fragment>
-            ))}
+                  {justTested && !justTested.ok ? (
+                    <tr>
+                      <td colSpan={6} className="text-danger">
+                        Test failed: {justTested.excerpt}
+                      </td>
+                    </tr>
+                  ) : null}
+                  {open === c.id ? (
+                    <tr>
+                      <td colSpan={6}>
+                        <DeliveryLog id={c.id} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -16,7 +16,6 @@ import { setPaused, stopRunner } from "../runners/runner-lifecycle.ts";
 import type { ApiDeps } from "../deps.ts";
 import { pushAllowances } from "./policy/allowances.ts";
 import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
-import { usedOf } from "./policy/checks.ts";
 
 /**
  * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
