@@ -12,9 +12,3 @@ export function channelTakes(channel: ChannelFilter, a: Announcement): boolean {
   if (channel.projectFilter.length && !(a.project && channel.projectFilter.includes(a.project.id))) return false;
   return severityRank(a.severity) >= severityRank(channel.minSeverity as Severity);
 }
-
-/** RabbitMQ topic key: `<entity>.<event>.<project>`; dots in a project name become `_`. */
-export function routingKeyOf(a: Announcement): string {
-  const project = a.project ? a.project.name.replace(/[.#*\s]/g, "_") : "_";
-  return `${a.event}.${project}`;
-}

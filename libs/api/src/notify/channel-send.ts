@@ -2,7 +2,7 @@ import { channelConfigSchema, type Announcement, type ChannelConfig } from "@str
 import type { ChannelRow } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { openJson } from "./secret-box.ts";
-import { sendRabbit } from "./senders/rabbit-send.ts";
+import { sendRabbit } from "./rabbit-send.ts";
 import type { SendResult } from "./senders/send-result.ts";
 import { sendTelegram } from "./senders/telegram.ts";
 import { sendWebhook } from "./senders/webhook.ts";

@@ -3,6 +3,7 @@ import {
   findEventsBySeq,
   insertNotificationsForAll,
   listChannels,
+  poolOf,
   unreadCount,
   withOutboxBatch,
   type BatchSql,
@@ -24,7 +25,7 @@ const BATCH = 200;
 export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<number> {
   const created: { id: string; userId: string; eventSeq: number; createdAt: Date }[] = [];
   let queued = 0;
-  const n = await withOutboxBatch(deps.db, BATCH, async (seqs, sql) => {
+  const n = await withOutboxBatch(poolOf(deps.db), BATCH, async (seqs, sql) => {
     if (!seqs.length) return 0;
     const announcements = await announcementsFor(deps.db, await findEventsBySeq(deps.db, seqs), deps.config.publicUrl);
     if (!announcements.length) return seqs.length;

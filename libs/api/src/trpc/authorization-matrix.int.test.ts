@@ -212,6 +212,42 @@ const cases: Case[] = [
     mutation: true,
     call: (a) => a.users.resetPassword({ id: victimId, password: "0123456789ab" }),
   },
+  {
+    name: "usage.importFinished",
+    minRole: "operator",
+    mutation: true,
+    call: (a) => a.usage.importFinished({ sessions: 0, recordsChanged: 0 }),
+  },
+  { name: "channels.list", minRole: "admin", mutation: false, call: (a) => a.channels.list() },
+  {
+    name: "channels.create",
+    minRole: "admin",
+    mutation: true,
+    call: (a) => a.channels.create({ name: uniqueSlug("ch"), config: { kind: "in_app" }, enabled: false }),
+  },
+  { name: "channels.update", minRole: "admin", mutation: true, call: (a) => a.channels.update({ id: MISSING }) },
+  { name: "channels.delete", minRole: "admin", mutation: true, call: (a) => a.channels.delete({ id: MISSING }) },
+  { name: "channels.test", minRole: "admin", mutation: true, call: (a) => a.channels.test({ id: MISSING }) },
+  { name: "channels.attempts", minRole: "admin", mutation: false, call: (a) => a.channels.attempts({ id: MISSING }) },
+  { name: "notifications.list", minRole: "viewer", mutation: false, call: (a) => a.notifications.list({}) },
+  { name: "notifications.markRead", minRole: "viewer", mutation: true, call: (a) => a.notifications.markRead({}) },
+  { name: "notifications.prefs", minRole: "viewer", mutation: false, call: (a) => a.notifications.prefs() },
+  {
+    name: "notifications.setPrefs",
+    minRole: "viewer",
+    mutation: true,
+    call: (a) => a.notifications.setPrefs({ toastSeverity: "warning" }),
+  },
+  { name: "jobs.overview", minRole: "admin", mutation: false, call: (a) => a.jobs.overview() },
+  { name: "jobs.deadLetters", minRole: "admin", mutation: false, call: (a) => a.jobs.deadLetters({}) },
+  {
+    name: "jobs.retryDeadLetters",
+    minRole: "admin",
+    mutation: true,
+    call: (a) => a.jobs.retryDeadLetters({ ids: [MISSING] }),
+  },
+  { name: "audit.list", minRole: "viewer", mutation: false, call: (a) => a.audit.list({ limit: 5 }) },
+  { name: "audit.verify", minRole: "admin", mutation: true, call: (a) => a.audit.verify() },
 ];
 
 const ROLES: Role[] = ["viewer", "operator", "admin"];

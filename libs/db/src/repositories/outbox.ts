@@ -1,5 +1,4 @@
-import type { Db } from "../client.ts";
-import { poolOf } from "../client.ts";
+import type pg from "pg";
 import type { Tx } from "./tx.ts";
 
 /** Runs SQL on the open batch transaction; pg-boss takes this shape for inserts. */
@@ -14,11 +13,12 @@ export interface BatchSql {
  * all of it commits, or the rows are back for the next pass: no event is lost or doubled.
  */
 export async function withOutboxBatch<T>(
-  db: Db,
+  /** The client's own pool (`poolOf(db)`): this transaction runs on a raw connection. */
+  pool: pg.Pool,
   limit: number,
   work: (eventSeqs: number[], sql: BatchSql) => Promise<T>,
 ): Promise<T> {
-  const client = await poolOf(db).connect();
+  const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ eventSeq: string }>(

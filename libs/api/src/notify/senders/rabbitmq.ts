@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
 import type { Announcement } from "@stratavore/contracts";
-import { routingKeyOf } from "../channel-filter.ts";
+import { routingKeyOf } from "./routing-key.ts";
 import { excerptOf, type SendResult } from "./send-result.ts";
 
 interface Link {

@@ -1,7 +1,7 @@
 import type { Announcement } from "@stratavore/contracts";
-import type { ApiDeps } from "../../deps.ts";
-import { RabbitPublisher } from "./rabbitmq.ts";
-import type { SendResult } from "./send-result.ts";
+import type { ApiDeps } from "../deps.ts";
+import { RabbitPublisher } from "./senders/rabbitmq.ts";
+import type { SendResult } from "./senders/send-result.ts";
 
 // A "send test" from a process without the job runtime still needs a publisher.
 let fallback: RabbitPublisher | null = null;
