@@ -156,6 +156,25 @@ describe("REST /api/v1 and /api/openapi.json", () => {
     await call("GET", "/api/v1/nodes");
     await call("GET", "/api/v1/nodes/{ref}", { params: { ref: "rest-node" } });
 
+    const events = await call("GET", "/api/v1/events", { query: `project=${name}&type=project.&limit=5` });
+    expect((events.body.items as { type: string }[]).map((e) => e.type)).toContain("project.created");
+    const channel = await call("POST", "/api/v1/channels", {
+      body: { name: uniqueSlug("ch"), config: { kind: "in_app" }, eventFilter: ["node.revoked"] },
+    });
+    expect(channel.status).toBe(200);
+    const channelId = (channel.body.channel as { id: string }).id;
+    await call("GET", "/api/v1/channels");
+    await call("PATCH", "/api/v1/channels/{id}", { params: { id: channelId }, body: { minSeverity: "critical" } });
+    expect((await call("POST", "/api/v1/channels/{id}/test", { params: { id: channelId } })).body.ok).toBe(true);
+    await call("GET", "/api/v1/channels/{id}/attempts", { params: { id: channelId }, query: "limit=5" });
+    const mine = await call("GET", "/api/v1/notifications", { query: "limit=5" });
+    expect((mine.body.items as { type: string }[])[0]?.type).toBe("channel.test");
+    const read = await call("POST", "/api/v1/notifications/read", { body: {} });
+    expect(read.body).toEqual({ unread: 0 });
+    await call("DELETE", "/api/v1/channels/{id}", { params: { id: channelId } });
+    await call("GET", "/api/v1/jobs");
+    expect((await call("POST", "/api/v1/events/verify", { body: {} })).status).toBe(200);
+
     await call("POST", "/api/v1/projects/{id}/archive", { params: { id: projectId } });
     await call("POST", "/api/v1/projects/{id}/unarchive", { params: { id: projectId } });
     await waitFor("resumed runner ended", async () => (await h.api.runners.get({ id: resumed.body.id })).endedAt);

@@ -8,7 +8,7 @@ export interface RestRoute {
   /** OpenAPI path template under REST_PREFIX. */
   path: string;
   procedure: string;
-  tag: "System" | "Projects" | "Runners" | "Sessions" | "Usage" | "Budgets" | "Nodes";
+  tag: "System" | "Projects" | "Runners" | "Sessions" | "Usage" | "Budgets" | "Nodes" | "Events";
   summary: string;
 }
 
@@ -117,4 +117,58 @@ export const REST_ROUTES: readonly RestRoute[] = [
 
   { method: "GET", path: "/nodes", procedure: "nodes.list", tag: "Nodes", summary: "List nodes" },
   { method: "GET", path: "/nodes/{ref}", procedure: "nodes.get", tag: "Nodes", summary: "A node by name or id" },
+
+  {
+    method: "GET",
+    path: "/events",
+    procedure: "audit.list",
+    tag: "Events",
+    summary: "The audit log, filtered and paged",
+  },
+  {
+    method: "POST",
+    path: "/events/verify",
+    procedure: "audit.verify",
+    tag: "Events",
+    summary: "Verify the audit log's signature chain (admin)",
+  },
+  {
+    method: "GET",
+    path: "/notifications",
+    procedure: "notifications.list",
+    tag: "Events",
+    summary: "Your in-app notifications",
+  },
+  {
+    method: "POST",
+    path: "/notifications/read",
+    procedure: "notifications.markRead",
+    tag: "Events",
+    summary: "Mark notifications read",
+  },
+  { method: "GET", path: "/channels", procedure: "channels.list", tag: "Events", summary: "Notification channels" },
+  { method: "POST", path: "/channels", procedure: "channels.create", tag: "Events", summary: "Add a channel" },
+  { method: "PATCH", path: "/channels/{id}", procedure: "channels.update", tag: "Events", summary: "Edit a channel" },
+  {
+    method: "DELETE",
+    path: "/channels/{id}",
+    procedure: "channels.delete",
+    tag: "Events",
+    summary: "Delete a channel",
+  },
+  {
+    method: "POST",
+    path: "/channels/{id}/test",
+    procedure: "channels.test",
+    tag: "Events",
+    summary: "Send a test message",
+  },
+  {
+    method: "GET",
+    path: "/channels/{id}/attempts",
+    procedure: "channels.attempts",
+    tag: "Events",
+    summary: "A channel's delivery log",
+  },
+  { method: "GET", path: "/jobs", procedure: "jobs.overview", tag: "Events", summary: "Outbox and delivery queue" },
 ];

@@ -170,13 +170,15 @@ export const notificationListOutput = z.object({
   unread: z.number().int(),
   nextBefore: z.string().nullable(),
 });
-export const markReadInput = z.object({
-  /** Ids to mark read; absent = all. */
-  ids: z
-    .array(z.string().regex(/^\d{1,19}$/))
-    .max(200)
-    .optional(),
-});
+export const markReadInput = z
+  .object({
+    /** Ids to mark read; absent = all. */
+    ids: z
+      .array(z.string().regex(/^\d{1,19}$/))
+      .max(200)
+      .optional(),
+  })
+  .default({});
 export const toastSeveritySchema = z.enum(["info", "warning", "critical", "off"]);
 export const notificationPrefsSchema = z.object({ toastSeverity: toastSeveritySchema });
 
