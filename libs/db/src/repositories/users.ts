@@ -63,3 +63,9 @@ export async function oldestAdminId(db: Tx): Promise<string | null> {
   });
   return row?.id ?? null;
 }
+
+/** A user's id by email (lower-cased), or null. */
+export async function userIdByEmail(db: Tx, email: string): Promise<string | null> {
+  const row = await db.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true } });
+  return row?.id ?? null;
+}
