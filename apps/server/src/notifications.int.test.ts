@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ANNOUNCED_EVENTS } from "@stratavore/contracts";
 import { appendEvent, type AuditInput } from "@stratavore/db";
 import { createScratchDatabase } from "@stratavore/db/testing";
+import { runRetention } from "@stratavore/api";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { parsePrometheusText, sumOf } from "./testing/prometheus-text.ts";
 import { startTelegramStandIn } from "./testing/telegram-stand-in.ts";
 import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
 
@@ -12,6 +14,7 @@ import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
  * Telegram Bot API stand-in, and in-app notifications. Every announced type is sent once.
  */
 const BOT_TOKEN = "123456:stand-in-bot-token";
+const METRICS_TOKEN = "notify-metrics-token-0123456789";
 
 /** One audit type per announced name, as the services write them (libs/api notify/catalog.ts maps them). */
 const AUDIT_FOR: Record<string, Omit<AuditInput, "actorType">> = {
@@ -70,7 +73,15 @@ beforeAll(async () => {
   hooks = await startWebhookReceiver(() => secret);
   telegram = await startTelegramStandIn(BOT_TOKEN);
   const url = await createScratchDatabase(inject("adminUrl"), "notify");
-  h = await FleetHarness.start(url, {}, { STRATAVORE_JOB_RETRY_DELAY_SECONDS: "1", STRATAVORE_JOB_RETRY_LIMIT: "2" });
+  h = await FleetHarness.start(
+    url,
+    {},
+    {
+      STRATAVORE_JOB_RETRY_DELAY_SECONDS: "1",
+      STRATAVORE_JOB_RETRY_LIMIT: "2",
+      STRATAVORE_METRICS_TOKEN: METRICS_TOKEN,
+    },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -261,5 +272,38 @@ describe("notification channels", () => {
       h.api.channels.update({ id: bell.id, config: { kind: "webhook", url: "http://127.0.0.1:1/x" } }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(h.api.channels.test({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("exports the queue on /metrics and keeps housekeeping as an hourly scheduled job", async () => {
+    const res = await fetch(`${h.server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const samples = parsePrometheusText(await res.text());
+    const dead = (await h.api.jobs.overview()).queues[0]!.deadLetters;
+    expect(sumOf(samples, "stratavore_jobs", { queue: "deliver", state: "dead" })).toBe(dead);
+    expect(sumOf(samples, "stratavore_outbox_depth")).toBe((await h.api.jobs.overview()).outbox.depth);
+    expect(samples.some((x) => x.name === "stratavore_jobs_oldest_waiting_seconds")).toBe(true);
+    expect(
+      sumOf(samples, "stratavore_notification_deliveries_total", { kind: "webhook", outcome: "ok" }),
+    ).toBeGreaterThan(0);
+
+    expect(await h.server.deps.notify!.jobs.schedules()).toContainEqual({ name: "retention", cron: "7 * * * *" });
+    const { db } = h;
+    const channel = (await h.api.channels.list()).find((c) => c.name === "hook")!;
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await db.deliveryAttempt.create({
+      data: {
+        channelId: channel.id,
+        eventSeq: 1n,
+        deliveryKey: "old",
+        attempt: 1,
+        ok: true,
+        latencyMs: 1,
+        excerpt: "",
+        createdAt: old,
+      },
+    });
+    const before = await db.deliveryAttempt.count();
+    const pruned = await runRetention(h.server.deps);
+    expect(pruned.attempts).toBe(1);
+    expect(await db.deliveryAttempt.count()).toBe(before - 1);
   });
 });

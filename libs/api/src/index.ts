@@ -41,3 +41,4 @@ export { startNotifyRuntime } from "./notify/runtime.ts";
 export { verifyWebhookSignature, webhookSignature, WEBHOOK_REPLAY_WINDOW_SECONDS } from "./notify/senders/webhook.ts";
 export { telegramText } from "./notify/senders/telegram.ts";
 export { auditLockout } from "./auth/lockout-audit.ts";
+export { runRetention } from "./notify/scheduled-work.ts";

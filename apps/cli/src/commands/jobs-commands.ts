@@ -29,6 +29,7 @@ export function registerJobsCommands(program: Command, ctx: CliContext): void {
                 `${q.waiting} waiting, ${q.retrying} retrying, ${q.active} active, ${q.deadLetters} dead letters (oldest waiting ${age(q.oldestWaitingAt)})`,
               ] as [string, string],
           ),
+          ...o.schedules.map((x) => [`Scheduled ${x.name}`, `cron ${x.cron} (UTC)`] as [string, string]),
         ]),
       ];
       if (o.recentFailures.length)

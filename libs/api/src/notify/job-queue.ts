@@ -126,6 +126,24 @@ export class JobQueue {
       );
   }
 
+  /**
+   * Recurring work on a cron schedule: pg-boss creates each slot's job once however many
+   * instances run, and one worker takes it. A throw is retried like any job.
+   */
+  async schedule(name: string, cron: string, handle: () => Promise<unknown>): Promise<void> {
+    await this.boss.createQueue(name, { name, retryLimit: 2, retryDelay: 60, expireInSeconds: 15 * 60 });
+    await this.boss.schedule(name, cron);
+    this.workerIds.push(
+      await this.boss.work(name, { pollingIntervalSeconds: 30 }, async () => {
+        await handle();
+      }),
+    );
+  }
+
+  async schedules(): Promise<{ name: string; cron: string }[]> {
+    return (await this.boss.getSchedules()).map((s) => ({ name: s.name, cron: s.cron }));
+  }
+
   /** New jobs were committed: this process's idle workers fetch now instead of at their next poll. */
   wakeWorkers(): void {
     for (const id of this.workerIds) this.boss.notifyWorker(id);

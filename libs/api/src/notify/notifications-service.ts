@@ -52,14 +52,16 @@ function jobsOrFail(deps: ApiDeps) {
 /** Settings → Jobs: the outbox, the delivery queue and its dead letters, recent failures. */
 export async function jobsOverview(deps: ApiDeps): Promise<JobsOverview> {
   const jobs = jobsOrFail(deps);
-  const [outbox, queues, failures] = await Promise.all([
+  const [outbox, queues, schedules, failures] = await Promise.all([
     outboxDepth(deps.db),
     jobs.counts(),
+    jobs.schedules(),
     recentFailedAttempts(deps.db, 20),
   ]);
   return {
     outbox: { depth: outbox.depth, oldestAt: outbox.oldest },
     queues,
+    schedules,
     recentFailures: failures.map((f) => ({ ...toAttempt(f), channelName: f.channel.name })),
   };
 }

@@ -1,8 +1,12 @@
 import type { ApiDeps } from "../deps.ts";
+import { registerJobCollectors } from "../metrics/job-collectors.ts";
 import { deliver } from "./deliver.ts";
 import { startDispatcher } from "./dispatcher.ts";
 import { JobQueue, type JobsConfig } from "./job-queue.ts";
 import { RabbitPublisher } from "./senders/rabbitmq.ts";
+import { runRetention } from "./scheduled-work.ts";
+
+export const RETENTION_JOB = "retention";
 
 /**
  * Starts what carries events out of the process: the job queue, its delivery workers and the
@@ -16,6 +20,8 @@ export async function startNotifyRuntime(deps: ApiDeps, connectionString: string
   const rabbit = new RabbitPublisher();
   deps.notify = { jobs, rabbit };
   await jobs.work((job, attempt) => deliver(deps, job, attempt));
+  await jobs.schedule(RETENTION_JOB, "7 * * * *", () => runRetention(deps));
+  registerJobCollectors(deps.metrics, deps, jobs);
   const dispatcher = startDispatcher(deps, jobs, config.dispatchIntervalMs);
   return {
     nudge: dispatcher.nudge,

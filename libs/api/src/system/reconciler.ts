@@ -1,6 +1,6 @@
 import { runnersDueRestart, runnersLostBefore, runnersOnSilentNodes, silentNodes } from "@stratavore/db";
 import { releaseBudgetPauses } from "../budgets/enforcement.ts";
-import { applyRetention, archiveEndedSessions } from "../sessions/archive/archive-job.ts";
+import { archiveEndedSessions } from "../sessions/archive/archive-job.ts";
 import type { ApiDeps } from "../deps.ts";
 import { setNodeStatus } from "../nodes/nodes-service.ts";
 import { restartDueRunner } from "../runners/restart-service.ts";
@@ -92,10 +92,7 @@ export async function reconcileOnce(
   }
   await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
   const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
-  if (deps.transcriptRetentionDays)
-    await guarded(deps, "applying transcript retention", {}, () =>
-      applyRetention(deps, deps.transcriptRetentionDays ?? 0, now),
-    );
+  // Retention is an hourly scheduled job (notify/scheduled-work.ts), not a step of every pass.
   return { offline, lost, failed, restarted, archived };
 }
 

@@ -193,6 +193,8 @@ export const queueStatsSchema = z.object({
 export const jobsOverviewSchema = z.object({
   outbox: z.object({ depth: z.number().int(), oldestAt: z.date().nullable() }),
   queues: z.array(queueStatsSchema),
+  /** Recurring jobs (cron, UTC): pg-boss runs each slot once across all instances. */
+  schedules: z.array(z.object({ name: z.string(), cron: z.string() })),
   recentFailures: z.array(deliveryAttemptSchema.extend({ channelName: z.string() })),
 });
 export type JobsOverview = z.infer<typeof jobsOverviewSchema>;

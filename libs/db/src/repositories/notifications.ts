@@ -135,3 +135,15 @@ export const userToastSeverity = async (db: Tx, userId: string): Promise<string>
 
 export const setUserToastSeverity = (db: Tx, userId: string, toastSeverity: string) =>
   db.user.update({ where: { id: userId }, data: { toastSeverity } });
+
+/** Retention of the delivery log and of read notifications; returns rows removed. */
+export async function pruneNotificationHistory(
+  db: Tx,
+  opts: { attemptsBefore: Date; readNotificationsBefore: Date },
+): Promise<{ attempts: number; notifications: number }> {
+  const attempts = await db.deliveryAttempt.deleteMany({ where: { createdAt: { lt: opts.attemptsBefore } } });
+  const notifications = await db.notification.deleteMany({
+    where: { readAt: { not: null }, createdAt: { lt: opts.readNotificationsBefore } },
+  });
+  return { attempts: attempts.count, notifications: notifications.count };
+}

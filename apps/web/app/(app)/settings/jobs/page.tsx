@@ -42,6 +42,12 @@ export default function JobsPage() {
         <StatTile label="In flight" value={q?.active ?? 0} />
         <StatTile label="Dead letters" value={<span data-testid="dead-letters">{q?.deadLetters ?? 0}</span>} />
       </div>
+      {o.schedules.length ? (
+        <p className="muted">
+          Scheduled (run once per slot across all server instances):{" "}
+          {o.schedules.map((x) => `${x.name} (cron ${x.cron}, UTC)`).join(", ")}.
+        </p>
+      ) : null}
       <Card
         title="Dead letters"
         actions={
