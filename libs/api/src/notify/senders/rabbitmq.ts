@@ -38,27 +38,28 @@ export class RabbitPublisher {
   }
 
   private link(key: string, cfg: { url: string; exchange: string }): Promise<Link> {
-    let link = this.links.get(key);
-    if (!link) {
-      link = (async () => {
-        const conn = await amqp.connect(cfg.url, { timeout: 10_000 });
-        conn.on("error", () => this.drop(key));
-        conn.on("close", () => this.drop(key));
-        const channel = await conn.createConfirmChannel();
-        channel.on("error", () => this.drop(key));
-        await channel.assertExchange(cfg.exchange, "topic", { durable: true });
-        return { conn, channel };
-      })();
-      link.catch(() => this.drop(key));
-      this.links.set(key, link);
-    }
+    const existing = this.links.get(key);
+    if (existing) return existing;
+    const link: Promise<Link> = (async () => {
+      const conn = await amqp.connect(cfg.url, { timeout: 10_000 });
+      // Only this link is dropped: a newer one for the same broker may already exist.
+      conn.on("error", () => this.drop(key, link));
+      conn.on("close", () => this.drop(key, link));
+      const channel = await conn.createConfirmChannel();
+      channel.on("error", () => this.drop(key, link));
+      await channel.assertExchange(cfg.exchange, "topic", { durable: true });
+      return { conn, channel };
+    })();
+    link.catch(() => this.drop(key, link));
+    this.links.set(key, link);
     return link;
   }
 
-  private drop(key: string): void {
+  private drop(key: string, which?: Promise<Link>): void {
     const link = this.links.get(key);
+    if (!link || (which && link !== which)) return;
     this.links.delete(key);
-    void link?.then((l) => l.conn.close()).catch(() => undefined);
+    void link.then((l) => l.conn.close()).catch(() => undefined);
   }
 
   async close(): Promise<void> {
