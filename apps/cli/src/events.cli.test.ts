@@ -37,9 +37,15 @@ describe("stratavore events", () => {
     const alpha = await h.jsonAs<AuditEventRow[]>(admin, ["events", "--project", "evt-alpha"]);
     expect(alpha.map((e) => e.type)).toEqual(["project.created"]);
     expect(alpha[0]!.actorName).toBe(admin.email);
-    const byActor = await h.jsonAs<AuditEventRow[]>(viewer, ["events", "--actor", admin.email, "--limit", "500"]);
+    const byActor = await h.jsonAs<AuditEventRow[]>(admin, ["events", "--actor", admin.email, "--limit", "500"]);
     expect(byActor.length).toBeGreaterThanOrEqual(2);
     expect(byActor.every((e) => e.actorName === admin.email)).toBe(true);
+    // "system" is filtered in the query, so a page is full when there are enough such events.
+    const bySystem = await h.jsonAs<AuditEventRow[]>(admin, ["events", "--actor", "system", "--limit", "2"]);
+    expect(bySystem.every((e) => e.actorType === "system")).toBe(true);
+    expect(bySystem.length).toBe(Math.min(2, await h.db.event.count({ where: { actorType: "system" } })));
+    // It names every user by email: admins only.
+    expectFailure(await h.runAs(viewer, ["events"]), 4, "FORBIDDEN");
     const text = await h.runAs(admin, ["events", "--project", "evt-beta"]);
     expect(text.stdout).toMatch(/^SEQ\s+AT\s+TYPE\s+ACTOR\s+ENTITY\s+PROJECT\n/);
     expect(text.stdout).toContain("project.created");

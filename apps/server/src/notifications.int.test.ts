@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ANNOUNCED_EVENTS } from "@stratavore/contracts";
 import { appendEvent, type AuditInput } from "@stratavore/db";
 import { createScratchDatabase } from "@stratavore/db/testing";
-import { runRetention } from "@stratavore/api";
+import { auditLockout, runRetention } from "@stratavore/api";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { parsePrometheusText, sumOf } from "./testing/prometheus-text.ts";
 import { startTelegramStandIn } from "./testing/telegram-stand-in.ts";
@@ -261,7 +261,30 @@ describe("notification channels", () => {
     expect(JSON.stringify(await h.api.channels.attempts({ id: bad.channel.id }))).not.toContain("wrong-token-xyz");
   });
 
+  it("keeps a webhook's signing secret when its URL is edited", async () => {
+    const hook = (await h.api.channels.list()).find((c) => c.name === "hook")!;
+    await h.api.channels.update({ id: hook.id, config: { kind: "webhook", url: `${hooks.url}?edited=1` } });
+    const before = hooks.received.length;
+    await emit(AUDIT_FOR["node.online"]!);
+    await waitFor("a delivery after the edit", () => hooks.received.length > before || null, 20_000);
+    expect(hooks.received.at(-1)!.signatureValid).toBe(true);
+    expect((await h.api.channels.list()).find((c) => c.id === hook.id)!.target).toBe(`${new URL(hooks.url).origin}/…`);
+  });
+
+  it("announces at most 10 sign-in lockouts per 15 minutes, however many accounts are locked", async () => {
+    const email = "flood@example.com";
+    for (let i = 0; i < 12; i++) await auditLockout(h.server.deps, email);
+    const rows = await h.db.event.findMany({ where: { type: "auth.locked_out" } });
+    expect(rows.filter((r) => (r.data as { email?: string }).email === email).length).toBe(10);
+  });
+
   it("refuses bad channel settings with coded errors", async () => {
+    await expect(
+      h.api.channels.create({ name: "creds", config: { kind: "webhook", url: "https://user:pw@hooks.example/x" } }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(h.api.notifications.list({ cursor: "9999999999999999999" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(
       h.api.channels.create({ name: "x", config: { kind: "webhook", url: "file:///etc/passwd" } as never }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });

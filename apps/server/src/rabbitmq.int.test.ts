@@ -140,6 +140,27 @@ describe("RabbitMQ channel (real broker)", () => {
     ]);
   }, 180_000);
 
+  it("a refused exchange fails each attempt readably and leaves no connection open", async () => {
+    const setup = await amqp.connect(broker.url);
+    const ch = await setup.createChannel();
+    await ch.assertExchange("direct-one", "direct", { durable: false });
+    await setup.close();
+    const before = await broker.connections();
+    // The publisher's link from the first test is open and counted: the check below is not vacuous.
+    expect(before).toBeGreaterThanOrEqual(1);
+    const wrong = await h.api.channels.create({
+      name: "wrong-type",
+      config: { kind: "rabbitmq", url: broker.url, exchange: "direct-one" },
+      enabled: false,
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await h.api.channels.test({ id: wrong.channel.id });
+      expect(res.ok).toBe(false);
+      expect(res.excerpt).toMatch(/PRECONDITION_FAILED|inequivalent arg 'type'/);
+    }
+    await waitFor("refused connections closed", async () => (await broker.connections()) <= before || null, 10_000);
+  }, 60_000);
+
   it("a wrong broker password is a logged failure without the password", async () => {
     const bad = await h.api.channels.create({
       name: "bad-broker",

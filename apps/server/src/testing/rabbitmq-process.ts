@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -73,6 +74,15 @@ export async function startRabbit(dir: string) {
   await up();
   return {
     url,
+    /** Client connections the broker holds now (rabbitmqctl list_connections). */
+    connections: async (): Promise<number> => {
+      const { stdout } = await promisify(execFile)(
+        "/usr/lib/rabbitmq/bin/rabbitmqctl",
+        ["-n", env.RABBITMQ_NODENAME, "list_connections", "-q", "--no-table-headers", "pid"],
+        { env },
+      );
+      return stdout.split("\n").filter((l) => l.trim()).length;
+    },
     restart: async () => {
       await down();
       await up();

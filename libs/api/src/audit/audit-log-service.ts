@@ -43,6 +43,7 @@ export async function listAuditLog(
   const filter: EventLogFilter = {
     ...type,
     ...(actor.actorId ? { actorId: actor.actorId } : {}),
+    ...(actor.system ? { actorType: "system" } : {}),
     entityType: input.entityType,
     entityId: input.entityId,
     projectId: input.project ? await projectFilter(deps, input.project) : undefined,
@@ -52,8 +53,7 @@ export async function listAuditLog(
     afterSeq: input.afterSeq,
     limit: input.limit,
   };
-  let rows = await listEventLog(deps.db, filter);
-  if (actor.system) rows = rows.filter((r) => r.actorType === "system");
+  const rows = await listEventLog(deps.db, filter);
   const names = await namesForEvents(deps.db, rows);
   const items = rows.map((r) => ({
     ...r,
@@ -73,8 +73,10 @@ export async function listAuditLog(
 export async function verifyAuditChain(deps: ApiDeps, actor: Principal): Promise<ChainVerifyResult> {
   const started = performance.now();
   let lastSent = 0;
+  let lastSeq = 0;
   const { firstBrokenSeq: firstBroken, checked } = await verifyEventChain(deps.db, deps.config.auditKey, {
     onProgress: (p) => {
+      lastSeq = p.lastSeq;
       if (performance.now() - lastSent < 250) return;
       lastSent = performance.now();
       deps.bus.publish([checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { ...p, done: false })]);
@@ -89,7 +91,7 @@ export async function verifyAuditChain(deps: ApiDeps, actor: Principal): Promise
       }),
     );
   deps.bus.publish([
-    checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { checked, lastSeq: firstBroken ?? checked, done: true }),
+    checkedEvent(ROOMS.user(actor.user.id), "audit:verify", { checked, lastSeq: firstBroken ?? lastSeq, done: true }),
   ]);
   return {
     ok: firstBroken === null,

@@ -1,13 +1,16 @@
 import { AppError, auditListInput, auditListOutput, chainVerifyResultSchema } from "@stratavore/contracts";
-import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
+import { adminProcedure, router } from "../trpc/init.ts";
 import { listAuditLog, verifyAuditChain } from "./audit-log-service.ts";
 
 // One verification at a time per process: each reads the whole log.
 let verifying = false;
 
-/** The audit log (Settings → Audit log, `stratavore events`). */
+/**
+ * The audit log (Settings → Audit log, `stratavore events`): admins only — it names every
+ * user by email, and what they did, which `users.list` keeps to admins too.
+ */
 export const auditRouter = router({
-  list: protectedProcedure
+  list: adminProcedure
     .input(auditListInput)
     .output(auditListOutput)
     .query(({ ctx, input }) => listAuditLog(ctx, input)),

@@ -19,8 +19,8 @@ export async function sendToChannel(
   a: Announcement,
   deliveryKey: string,
 ): Promise<SendResult> {
-  const cfg = channelConfigOf(deps, row);
   try {
+    const cfg = channelConfigOf(deps, row);
     switch (cfg.kind) {
       case "webhook":
         return await sendWebhook(

@@ -38,10 +38,9 @@ function targetOf(cfg: ChannelConfig): string {
   switch (cfg.kind) {
     case "in_app":
       return "every user's notification list";
-    case "webhook": {
-      const u = new URL(cfg.url);
-      return `${u.origin}${u.pathname}`;
-    }
+    case "webhook":
+      // The origin only: Slack- and Discord-style webhook URLs carry their token in the path.
+      return `${new URL(cfg.url).origin}/…`;
     case "telegram":
       return `chat ${cfg.chatId} via ${new URL(cfg.apiRoot ?? "https://api.telegram.org").host}`;
     case "rabbitmq": {
@@ -57,7 +56,7 @@ function view(deps: ApiDeps, row: ChannelRow, last: AttemptRow | undefined): Cha
     target = targetOf(channelConfigOf(deps, row));
   } catch {
     // Sealed under another server secret (a restored backup): say so instead of failing the list.
-    target = "settings unreadable (server secret changed); edit the channel to set them again";
+    target = "settings unreadable (the server secret changed): set them again (PATCH config) or re-add the channel";
   }
   return {
     id: row.id,
@@ -93,6 +92,21 @@ function withSecret(cfg: ChannelConfig): ChannelConfig {
   return cfg.kind === "webhook" && !cfg.secret
     ? { ...cfg, secret: `whsec_${randomBytes(24).toString("base64url")}` }
     : cfg;
+}
+
+/**
+ * New webhook settings without a secret keep the channel's current one (receivers verify with
+ * it); only when it cannot be read (another server secret) is a new one generated.
+ */
+function keepWebhookSecret(deps: ApiDeps, row: ChannelRow, next: ChannelConfig): ChannelConfig {
+  if (next.kind !== "webhook" || next.secret) return next;
+  try {
+    const current = channelConfigOf(deps, row);
+    if (current.kind === "webhook" && current.secret) return { ...next, secret: current.secret };
+  } catch {
+    // Unreadable: fall through to a fresh secret.
+  }
+  return withSecret(next);
 }
 
 const nameTaken = (err: unknown) => {
@@ -134,6 +148,7 @@ export async function updateChannel(deps: ApiDeps, actor: Principal, input: Chan
   const existing = await channelOr404(deps, input.id);
   if (input.config && input.config.kind !== existing.kind)
     throw new AppError("VALIDATION", "A channel's kind cannot change; create a new channel instead.");
+  const config = input.config ? keepWebhookSecret(deps, existing, input.config) : undefined;
   const row = await inTransaction(deps.db, deps.bus, async (tx) => {
     const updated = await updateChannelRow(tx, input.id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
@@ -141,7 +156,7 @@ export async function updateChannel(deps: ApiDeps, actor: Principal, input: Chan
       ...(input.eventFilter ? { eventFilter: input.eventFilter } : {}),
       ...(input.projectFilter ? { projectFilter: input.projectFilter } : {}),
       ...(input.minSeverity ? { minSeverity: input.minSeverity } : {}),
-      ...(input.config ? { configEncrypted: sealJson(deps.config.channelKey, withSecret(input.config)) } : {}),
+      ...(config ? { configEncrypted: sealJson(deps.config.channelKey, config) } : {}),
     });
     await audit(tx, deps.config.auditKey, actor, {
       type: "channel.updated",

@@ -246,7 +246,7 @@ const cases: Case[] = [
     mutation: true,
     call: (a) => a.jobs.retryDeadLetters({ ids: [MISSING] }),
   },
-  { name: "audit.list", minRole: "viewer", mutation: false, call: (a) => a.audit.list({ limit: 5 }) },
+  { name: "audit.list", minRole: "admin", mutation: false, call: (a) => a.audit.list({ limit: 5 }) },
   { name: "audit.verify", minRole: "admin", mutation: true, call: (a) => a.audit.verify() },
 ];
 

@@ -54,6 +54,8 @@ export type ChannelKind = z.infer<typeof channelKindSchema>;
 const httpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
+  // Credentials in the URL would reach error messages and the delivery log.
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "must not contain a user name or password")
   .describe("an http(s) URL");
 
 /** Channel settings as written by an admin; secrets are encrypted at rest and never read back. */
@@ -161,7 +163,7 @@ export const notificationListInput = z.object({
   /** Notifications older than this id (the previous page's `nextBefore`). */
   cursor: z
     .string()
-    .regex(/^\d{1,19}$/)
+    .regex(/^\d{1,18}$/, "must be a notification id")
     .optional(),
   unreadOnly: z.boolean().default(false),
 });
@@ -174,7 +176,7 @@ export const markReadInput = z
   .object({
     /** Ids to mark read; absent = all. */
     ids: z
-      .array(z.string().regex(/^\d{1,19}$/))
+      .array(z.string().regex(/^\d{1,18}$/, "must be a notification id"))
       .max(200)
       .optional(),
   })

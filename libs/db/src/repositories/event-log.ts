@@ -6,6 +6,8 @@ export interface EventLogFilter {
   /** A type prefix such as "runner." (matches every runner event). */
   typePrefix?: string;
   actorId?: string;
+  /** "system" finds what the server did by itself. */
+  actorType?: string;
   entityType?: string;
   entityId?: string;
   projectId?: string;
@@ -57,6 +59,7 @@ function whereOf(f: EventLogFilter): Prisma.EventWhereInput {
     ...(Object.keys(createdAt).length ? { createdAt } : {}),
     ...(Object.keys(type).length ? { type } : {}),
     ...(f.actorId ? { actorId: f.actorId } : {}),
+    ...(f.actorType ? { actorType: f.actorType } : {}),
     ...(f.entityType ? { entityType: f.entityType } : {}),
     ...(f.entityId ? { entityId: f.entityId } : {}),
     ...(f.projectId ? { projectId: f.projectId } : {}),

@@ -47,12 +47,14 @@ export default function SettingsPage() {
             Prices
           </Link>
         </Card>
-        <Card title="Audit log">
-          <p className="muted">Every change with who made it; admins verify its signature chain.</p>
-          <Link className="btn btn-secondary" href="/settings/audit">
-            Audit log
-          </Link>
-        </Card>
+        {me.role === "admin" ? (
+          <Card title="Audit log">
+            <p className="muted">Every change with who made it, and a check of its signature chain.</p>
+            <Link className="btn btn-secondary" href="/settings/audit">
+              Audit log
+            </Link>
+          </Card>
+        ) : null}
         {me.role === "admin" ? (
           <Card title="Notifications and jobs">
             <p className="muted">

@@ -3,6 +3,8 @@ import type { Announcement } from "@stratavore/contracts";
 import { routingKeyOf } from "./routing-key.ts";
 import { excerptOf, type SendResult } from "./send-result.ts";
 
+const CONFIRM_MS = 15_000;
+
 interface Link {
   conn: ChannelModel;
   channel: ConfirmChannel;
@@ -21,15 +23,32 @@ export class RabbitPublisher {
     try {
       const link = await this.link(key, cfg);
       const routingKey = routingKeyOf(a);
-      link.channel.publish(cfg.exchange, routingKey, Buffer.from(JSON.stringify(a)), {
-        persistent: true,
-        contentType: "application/json",
-        messageId: deliveryKey,
-        type: a.event,
-        timestamp: Math.floor(Date.now() / 1000),
+      // Publisher confirms, per message: done only once the broker has taken responsibility
+      // for this one. A broker that blocks publishers (memory or disk alarm) never confirms:
+      // the wait is bounded, the connection dropped, the job retried later.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no confirm from the broker in ${CONFIRM_MS / 1000} s`)),
+          CONFIRM_MS,
+        );
+        link.channel.publish(
+          cfg.exchange,
+          routingKey,
+          Buffer.from(JSON.stringify(a)),
+          {
+            persistent: true,
+            contentType: "application/json",
+            messageId: deliveryKey,
+            type: a.event,
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+          (err) => {
+            clearTimeout(timer);
+            if (err) reject(err instanceof Error ? err : new Error("the broker refused the message (nack)"));
+            else resolve();
+          },
+        );
       });
-      // Publisher confirms: done only once the broker has taken responsibility for it.
-      await link.channel.waitForConfirms();
       return { ok: true, status: null, excerpt: `confirmed ${routingKey}` };
     } catch (err) {
       this.drop(key);
@@ -45,10 +64,17 @@ export class RabbitPublisher {
       // Only this link is dropped: a newer one for the same broker may already exist.
       conn.on("error", () => this.drop(key, link));
       conn.on("close", () => this.drop(key, link));
-      const channel = await conn.createConfirmChannel();
-      channel.on("error", () => this.drop(key, link));
-      await channel.assertExchange(cfg.exchange, "topic", { durable: true });
-      return { conn, channel };
+      try {
+        const channel = await conn.createConfirmChannel();
+        channel.on("error", () => this.drop(key, link));
+        await channel.assertExchange(cfg.exchange, "topic", { durable: true });
+        return { conn, channel };
+      } catch (err) {
+        // Refused setup (no configure permission, an exchange of another type): the connection
+        // is not kept, or every retry would leave one more open on the broker.
+        await conn.close().catch(() => undefined);
+        throw err;
+      }
     })();
     link.catch(() => this.drop(key, link));
     this.links.set(key, link);
