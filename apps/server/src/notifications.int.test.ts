@@ -261,6 +261,42 @@ describe("notification channels", () => {
     expect(JSON.stringify(await h.api.channels.attempts({ id: bad.channel.id }))).not.toContain("wrong-token-xyz");
   });
 
+  it("announces real runner and node changes: started, stopped, node online, revoked", async () => {
+    let liveSecret = "";
+    const live = await startWebhookReceiver(() => liveSecret);
+    try {
+      const ch = await h.api.channels.create({
+        name: "live",
+        config: { kind: "webhook", url: live.url },
+        eventFilter: ["runner.started", "runner.stopped", "node.online", "node.revoked"],
+      });
+      liveSecret = ch.webhookSecret!;
+      await h.startAgent("notify-node");
+      const project = await h.api.projects.create({ name: "notify-live", path: h.tmp });
+      const runner = await h.api.runners.launch({ project: project.name, node: "notify-node" });
+      await waitFor("running", async () => (await h.api.runners.get({ id: runner.id })).status === "running", 30_000);
+      await h.api.runners.stop({ id: runner.id });
+      await waitFor("ended", async () => (await h.api.runners.get({ id: runner.id })).endedAt, 30_000);
+      await h.api.nodes.revoke({ ref: "notify-node" });
+      await waitFor(
+        "four announcements",
+        () => new Set([...live.unique.values()].map((x) => x.event)).size >= 4 || null,
+        30_000,
+      );
+      const byEvent = new Map([...live.unique.values()].map((x) => [x.event, x.body]));
+      expect(byEvent.get("runner.started")).toMatchObject({
+        project: { id: project.id, name: "notify-live" },
+        url: `${h.server.deps.config.publicUrl}/runners/${runner.id}`,
+      });
+      expect(byEvent.get("runner.stopped")).toMatchObject({ entity: { type: "runner", id: runner.id } });
+      expect(byEvent.get("node.revoked")!["title"]).toBe("Node notify-node was revoked");
+      expect(live.received.every((x) => x.signatureValid)).toBe(true);
+      await h.api.channels.update({ id: ch.channel.id, enabled: false });
+    } finally {
+      await live.close();
+    }
+  }, 90_000);
+
   it("keeps a webhook's signing secret when its URL is edited", async () => {
     const hook = (await h.api.channels.list()).find((c) => c.name === "hook")!;
     await h.api.channels.update({ id: hook.id, config: { kind: "webhook", url: `${hooks.url}?edited=1` } });
