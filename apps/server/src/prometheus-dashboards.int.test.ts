@@ -145,7 +145,7 @@ describe("Prometheus and Grafana, as shipped", () => {
           data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
         };
         const rules = res.data.groups.flatMap((g) => g.rules);
-        return rules.length === 4 && rules.every((r) => r.health === "ok") ? rules : null;
+        return rules.length === 5 && rules.every((r) => r.health === "ok") ? rules : null;
       },
       15_000,
       500,

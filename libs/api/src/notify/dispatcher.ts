@@ -7,6 +7,7 @@ import {
   unreadCount,
   withOutboxBatch,
   type BatchSql,
+  type NotificationRow,
 } from "@stratavore/db";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -72,16 +73,7 @@ export async function announceNotifications(
   deps.bus.publish(events);
 }
 
-export function toNotification(r: {
-  id: bigint;
-  eventSeq: bigint;
-  type: string;
-  severity: string;
-  title: string;
-  link: string | null;
-  readAt: Date | null;
-  createdAt: Date;
-}) {
+export function toNotification(r: NotificationRow) {
   return {
     id: String(r.id),
     eventSeq: Number(r.eventSeq),
