@@ -19,6 +19,11 @@ export async function withOutboxBatch<T>(
   work: (eventSeqs: number[], sql: BatchSql) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out pg client has no error listener (pg-pool removes its idle one): a database
+  // that dies while we hold it would emit an unhandled 'error' and take the process down.
+  let lost: Error | undefined;
+  const onError = (err: Error) => (lost = err);
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ eventSeq: string }>(
@@ -32,10 +37,12 @@ export async function withOutboxBatch<T>(
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    if (!lost) await client.query("ROLLBACK").catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener("error", onError);
+    // A client that lost its connection is discarded, not returned to the pool.
+    client.release(lost);
   }
 }
 
