@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@stratavore/api-client";
-import { TRPC_MAX_BATCH } from "@stratavore/contracts";
+import { TRPC_MAX_BATCH, TRPC_MAX_URL_LENGTH } from "@stratavore/contracts";
 import { TRPCProvider } from "./trpc";
 
 function isAuthError(err: unknown): boolean {
@@ -24,7 +24,14 @@ export function Providers({ children }: { children: ReactNode }) {
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: TRPC_MAX_BATCH })],
+      links: [
+        httpBatchLink({
+          url: "/api/trpc",
+          transformer: superjson,
+          maxItems: TRPC_MAX_BATCH,
+          maxURLLength: TRPC_MAX_URL_LENGTH,
+        }),
+      ],
     }),
   );
   return (

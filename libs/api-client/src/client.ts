@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@stratavore/api";
-import { TRPC_MAX_BATCH } from "@stratavore/contracts";
+import { TRPC_MAX_BATCH, TRPC_MAX_URL_LENGTH } from "@stratavore/contracts";
 
 export interface ApiClientOptions {
   /** Server base URL, e.g. http://127.0.0.1:3000 */
@@ -20,6 +20,7 @@ export function createApiClient(opts: ApiClientOptions) {
         url: `${base}/api/trpc`,
         transformer: superjson,
         maxItems: TRPC_MAX_BATCH,
+        maxURLLength: TRPC_MAX_URL_LENGTH,
         headers: () => (opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
         fetch: opts.fetch,
       }),

@@ -20,5 +20,10 @@ export const pageInput = z.object({
 
 /** Calls per batched tRPC request: the server refuses more, the clients' batch links send no more. */
 export const TRPC_MAX_BATCH = 50;
+/**
+ * Longest batched GET URL the clients send: Node's HTTP server refuses request heads past
+ * 16 KiB (431), and a page with dozens of budgets batches dozens of usage queries.
+ */
+export const TRPC_MAX_URL_LENGTH = 8_000;
 
 export const okOutput = z.object({ ok: z.literal(true) });
