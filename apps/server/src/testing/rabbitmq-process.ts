@@ -6,6 +6,7 @@ import { join } from "node:path";
 import amqp from "amqplib";
 import { freePortForTests } from "@stratavore/db/testing";
 import { waitFor } from "@stratavore/runner/testing";
+import { hostPath } from "./env.ts";
 
 const SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
@@ -20,10 +21,11 @@ export const rabbitInstalled = (): boolean => existsSync(SERVER);
  */
 export async function startRabbit(dir: string) {
   const port = await freePortForTests();
-  const env = {
-    ...process.env,
+  const nodeName = `stv${port}@localhost`;
+  const env: Record<string, string> = {
+    PATH: hostPath(),
     HOME: dir,
-    RABBITMQ_NODENAME: `stv${port}@localhost`,
+    RABBITMQ_NODENAME: nodeName,
     RABBITMQ_NODE_IP_ADDRESS: "127.0.0.1",
     RABBITMQ_NODE_PORT: String(port),
     RABBITMQ_DIST_PORT: String(await freePortForTests()),
@@ -34,6 +36,8 @@ export async function startRabbit(dir: string) {
     RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
     RABBITMQ_PID_FILE: join(dir, "rabbit.pid"),
   };
+  // Only these variables: the broker sees nothing of the test runner's environment.
+  const childEnv = env as unknown as NodeJS.ProcessEnv;
   await mkdir(join(dir, "mnesia"), { recursive: true });
   await mkdir(join(dir, "log"), { recursive: true });
   await writeFile(join(dir, "enabled_plugins"), "[].\n");
@@ -41,7 +45,7 @@ export async function startRabbit(dir: string) {
   let child: ChildProcess | null = null;
 
   const up = async () => {
-    child = spawn(SERVER, [], { env, stdio: "ignore", detached: true });
+    child = spawn(SERVER, [], { env: childEnv, stdio: "ignore", detached: true });
     await waitFor(
       "RabbitMQ to accept connections",
       async () => {
@@ -78,8 +82,8 @@ export async function startRabbit(dir: string) {
     connections: async (): Promise<number> => {
       const { stdout } = await promisify(execFile)(
         "/usr/lib/rabbitmq/bin/rabbitmqctl",
-        ["-n", env.RABBITMQ_NODENAME, "list_connections", "-q", "--no-table-headers", "pid"],
-        { env },
+        ["-n", nodeName, "list_connections", "-q", "--no-table-headers", "pid"],
+        { env: childEnv },
       );
       return stdout.split("\n").filter((l) => l.trim()).length;
     },
@@ -90,7 +94,7 @@ export async function startRabbit(dir: string) {
     stop: async () => {
       await down();
       // The port mapper the broker started is ours alone (own port): end it too.
-      spawn("epmd", ["-kill"], { env, stdio: "ignore" });
+      spawn("epmd", ["-kill"], { env: childEnv, stdio: "ignore" });
     },
   };
 }
