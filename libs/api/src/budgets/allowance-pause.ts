@@ -3,6 +3,7 @@ import { budgetName, runnerNodeAndStatus } from "@stratavore/db";
 import { setPaused } from "../runners/runner-lifecycle.ts";
 import type { ApiDeps } from "../deps.ts";
 import { evaluateBudgets } from "./enforcement.ts";
+import { allowancePauseReason } from "./pause-wording.ts";
 
 /**
  * A node froze a runner past its allowance under a budget: records the pause as that budget's
@@ -24,7 +25,7 @@ export async function recordAllowancePause(
   const spent = s.spentUsd > 0 ? `$${s.spentUsd.toFixed(4)}, ${s.spentTokens} tokens` : `${s.spentTokens} tokens`;
   try {
     const paused = await setPaused(deps, { nodeId }, s.runnerId, true, {
-      reason: `paused by budget '${name}': this runner's share of what remained is spent (${spent})`,
+      reason: allowancePauseReason(name, spent),
       budgetId: s.budgetId,
     });
     await evaluateBudgets(deps, [paused.projectId], [s.runnerId]);

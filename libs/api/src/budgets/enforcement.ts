@@ -1,5 +1,6 @@
 import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
 import {
+  budgetName,
   budgetPausedRunners,
   budgetsCovering,
   claimBudgetThreshold,
@@ -16,6 +17,7 @@ import { setPaused, stopRunner } from "../runners/runner-lifecycle.ts";
 import type { ApiDeps } from "../deps.ts";
 import { pushAllowances } from "./policy/allowances.ts";
 import { budgetView, scopeLabelOf } from "./policy/budget-view.ts";
+import { allowancePauseReason } from "./pause-wording.ts";
 
 /**
  * Re-evaluates the budgets an ingested batch touched (DESIGN §4): announce the new figures;
@@ -184,7 +186,9 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
           err.code === "BUDGET_BLOCKED" &&
           typeof err.details?.budgetId === "string"
         ) {
-          await reassignBudgetPause(deps.db, id, err.details.budgetId, err.message);
+          const holder = err.details.budgetId;
+          const name = await budgetName(deps.db, holder);
+          await reassignBudgetPause(deps.db, id, holder, name === null ? err.message : allowancePauseReason(name));
         }
       }),
     );
