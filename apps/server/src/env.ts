@@ -78,13 +78,21 @@ const schema = z.object({
     .default(DEFAULT_JOBS_CONFIG.maintenanceSeconds),
   /** Connections this server keeps to PostgreSQL (its pool); PostgreSQL's default limit is 100 for all clients. */
   STRATAVORE_DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
+  /**
+   * Several server instances on one database behind a load balancer: how they reach each other
+   * (Socket.IO's adapter, commands for agents held elsewhere). Unset: redis when REDIS_URL is
+   * set, otherwise single (one process; nothing is published between instances).
+   */
+  STRATAVORE_CLUSTER: z.enum(["single", "postgres", "redis"]).optional(),
+  /** Redis for the Socket.IO adapter and shared login rate limits (optional). */
+  REDIS_URL: z.url().optional(),
   HOME: z.string().optional(),
 });
 
 export type ServerEnv = ReturnType<typeof readEnv>;
 
 /** Server configuration a node agent never needs: database, secrets, storage and embedding keys. */
-const SERVER_ONLY_ENV = /^(STRATAVORE_|DATABASE_URL$|QDRANT_|AWS_)/;
+const SERVER_ONLY_ENV = /^(STRATAVORE_|DATABASE_URL$|REDIS_URL$|QDRANT_|AWS_)/;
 
 export function readEnv(argv: string[] = process.argv, env: Record<string, string | undefined> = process.env) {
   const parsed = schema.safeParse(withSecretFiles(env, (path) => readFileSync(path, "utf8")));
@@ -93,6 +101,13 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     throw new Error(`Invalid configuration:\n${lines}`);
   }
   const e = parsed.data;
+  const clusterMode = e.STRATAVORE_CLUSTER ?? (e.REDIS_URL ? "redis" : "single");
+  if (clusterMode === "redis" && !e.REDIS_URL)
+    throw new Error("Invalid configuration:\n  STRATAVORE_CLUSTER=redis needs REDIS_URL");
+  if (clusterMode !== "single" && !e.DATABASE_URL)
+    throw new Error(
+      "Invalid configuration:\n  STRATAVORE_CLUSTER needs DATABASE_URL: every instance must share one PostgreSQL, not an embedded one",
+    );
   const repoRoot = resolve(import.meta.dirname, "../../..");
   const publicUrl = e.STRATAVORE_PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`;
   return {
@@ -137,6 +152,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       : null,
     transcriptRetentionDays: e.STRATAVORE_TRANSCRIPT_RETENTION_DAYS ?? null,
     agentTlsPort: e.STRATAVORE_AGENT_TLS_PORT ?? null,
+    cluster: { mode: clusterMode, redisUrl: e.REDIS_URL ?? null },
     jobs:
       e.STRATAVORE_JOBS === "true"
         ? {

@@ -26,12 +26,15 @@ import {
   startReconciler,
   startNotifyRuntime,
   upgradeLedger,
+  openClusterTransport,
+  Leadership,
+  Membership,
   type ApiConfig,
   type ApiDeps,
   type FleetConfig,
   type RealtimeBus,
 } from "@stratavore/api";
-import { createDb, pingDatabase } from "@stratavore/db";
+import { createDb, pingDatabase, poolOf } from "@stratavore/db";
 import { openDatabase, openTranscriptStore } from "./database.ts";
 import { exportAuthEnv, type ServerEnv } from "./env.ts";
 import { dispatch } from "./http-routes.ts";
@@ -90,6 +93,25 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     ? embeddingsProvider(env.embeddings, new QdrantVectorStore(env.embeddings.qdrantUrl, env.embeddings.qdrantApiKey))
     : undefined;
   const access = new AccessWatch();
+  // Several instances on one database: they share rooms, agent commands and rate limits
+  // through PostgreSQL or Redis, and one of them (the leader) runs the reconciler.
+  const cluster =
+    env.cluster.mode === "single"
+      ? null
+      : await openClusterTransport(
+          env.cluster.mode,
+          { databaseUrl: database.url, redisUrl: env.cluster.redisUrl },
+          log,
+        );
+  const leadership = cluster
+    ? new Leadership(database.url, {
+        elected: () =>
+          log("info", "this instance leads the cluster (runs the reconciler)", { instance: fleet.instanceId }),
+        deposed: (why) => log("warn", "this instance no longer leads the cluster", { why }),
+      })
+    : null;
+  fleet.leadership = leadership;
+  const membership = new Membership(db, fleet, leadership, log);
   const metrics = new ApiMetrics(VERSION);
   const deps: ApiDeps = {
     metrics,
@@ -114,7 +136,12 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
         auth: createAuthHandler(
           buildAuthOptions(
             db,
-            new LoginRateLimiter(DEFAULT_LOGIN_LIMITS, (email) => void auditLockout(deps, email)),
+            new LoginRateLimiter(
+              DEFAULT_LOGIN_LIMITS,
+              (email) => void auditLockout(deps, email),
+              // Shared by every instance, and kept across restarts: a restart is no fresh budget of guesses.
+              cluster?.redis ? { kind: "redis", client: cluster.redis } : { kind: "postgres", pool: poolOf(db) },
+            ),
             config,
             access,
           ),
@@ -141,8 +168,9 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   );
   registerStateCollectors(metrics, deps, { ledgerMaxAgeMs: env.metrics.ledgerMaxAgeMs });
   await upgradeLedger(deps);
-  const realtime = attachRealtime(http, deps);
+  const realtime = attachRealtime(http, deps, cluster);
   bus = realtime.bus;
+  leadership?.start();
   const stopReconciler = startReconciler(deps);
   const notify = env.jobs ? await startNotifyRuntime(deps, database.url, env.jobs) : null;
   if (opts.web)
@@ -157,6 +185,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   // With an OS-chosen port the origin next-auth must use is only known now.
   if (env.port === 0) exportAuthEnv(url);
   config.allowedOrigins = [new URL(url).origin, new URL(env.publicUrl).origin];
+  await membership.start(url);
   const agentTls =
     env.agentTlsPort === null
       ? null
@@ -178,6 +207,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     closing ??= (async () => {
       // Stop accepting, let in-flight requests finish (bounded), then release resources.
       stopReconciler();
+      await leadership?.stop();
       fleet.closing = true;
       await notify?.stop();
       const drained = new Promise<void>((resolve) => http.close(() => resolve()));
@@ -189,6 +219,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       await drained;
       clearTimeout(timer);
       await fleet.settle();
+      await membership.stop();
+      await cluster?.close();
       await web?.close().catch(() => undefined);
       await db.$disconnect();
       await database.embedded?.stop();

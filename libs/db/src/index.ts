@@ -33,3 +33,4 @@ export * from "./repositories/metrics.ts";
 export * from "./repositories/event-log.ts";
 export * from "./repositories/outbox.ts";
 export * from "./repositories/notifications.ts";
+export * from "./repositories/server-instances.ts";

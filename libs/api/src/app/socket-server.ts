@@ -22,6 +22,7 @@ import { resolvePrincipal, type Credentials } from "../auth/resolve-principal.ts
 import { isSameOrigin } from "../auth/same-origin.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
+import { joinCluster, type ClusterTransport } from "../cluster/socket-cluster.ts";
 
 interface SocketData {
   principal: Principal;
@@ -41,12 +42,19 @@ type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
  * Socket.IO on the same HTTP server. The handshake must carry the session cookie or an API
  * token (`auth.token`); anything else is refused before a connection exists.
  */
-export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeServer; bus: RealtimeBus } {
+export function attachRealtime(
+  http: HttpServer,
+  deps: ApiDeps,
+  cluster: ClusterTransport | null = null,
+): { io: RealtimeServer; bus: RealtimeBus } {
   const io: RealtimeServer = new Server(http, {
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
+    // Rooms, broadcasts and agent commands span every instance of a cluster.
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
+  const peers = cluster ? joinCluster(io as Server, deps) : null;
 
   io.use(async (socket, next) => {
     try {
@@ -124,7 +132,10 @@ export function attachRealtime(http: HttpServer, deps: ApiDeps): { io: RealtimeS
       if (!(await runnerExists(deps.db, parsed.data.runnerId)))
         return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
       await socket.join(ROOMS.runner(parsed.data.runnerId));
-      reply({ ok: true, chunks: deps.fleet.scrollback.since(parsed.data.runnerId) });
+      const here = deps.fleet.scrollback.since(parsed.data.runnerId);
+      // The screen is kept where the runner's agent is connected: maybe another instance.
+      const chunks = here.length === 0 && peers ? await peers.scrollbackFromPeers(parsed.data.runnerId) : here;
+      reply({ ok: true, chunks });
     });
     socket.on("runner:detach", (raw) => {
       const parsed = runnerAttachInput.safeParse(raw);

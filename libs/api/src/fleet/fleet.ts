@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AgentRegistry } from "./agent-registry.ts";
 import { ScrollbackStore } from "./scrollback-store.ts";
 
@@ -31,7 +32,16 @@ export const DEFAULT_FLEET_CONFIG: FleetConfig = {
 
 /** The process-local half of fleet state: live sockets and terminal buffers. The rest is in Postgres. */
 export class Fleet {
+  /** This server process in the cluster (`ServerInstance.id`; `Node.agentInstanceId` points here). */
+  readonly instanceId = randomUUID();
   readonly agents = new AgentRegistry();
+  /**
+   * In a cluster only the instance holding the leader lock reconciles (`since`: when it took
+   * it, for the reconnect grace). Null: a lone process, always the leader.
+   */
+  leadership: { readonly isLeader: boolean; readonly since: number | null } | null = null;
+  /** Told when a runner's node changed or it ended, so other instances drop what they cached about it. */
+  onRunnerMoved?: (runnerId: string) => void;
   readonly scrollback = new ScrollbackStore();
   private metricsSeq = 0;
   /** Set while the server shuts down: agents disconnecting then are not marked offline. */
@@ -106,10 +116,18 @@ export class Fleet {
   }
 
   setOwner(runnerId: string, nodeId: string): void {
+    const before = this.owners.get(runnerId);
     this.owners.set(runnerId, nodeId);
+    if (before !== nodeId) this.onRunnerMoved?.(runnerId);
   }
 
   forgetRunner(runnerId: string): void {
+    this.forgetLocally(runnerId);
+    this.onRunnerMoved?.(runnerId);
+  }
+
+  /** Another instance moved or ended the runner: what this one cached about it is stale. */
+  forgetLocally(runnerId: string): void {
     this.owners.delete(runnerId);
     this.scrollback.forget(runnerId);
   }

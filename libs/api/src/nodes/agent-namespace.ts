@@ -29,6 +29,7 @@ import { recordAllowancePause } from "../budgets/allowance-pause.ts";
 import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
+import { agentRoom } from "../cluster/socket-cluster.ts";
 
 type Handled = keyof typeof agentEventSchemas;
 type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
@@ -93,6 +94,8 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       return;
     }
     deps.fleet.agents.attach(nodeId, socket);
+    // Commands from other instances of a cluster reach the agent through this room.
+    void socket.join(agentRoom(nodeId));
     const ownsRunner = async (runnerId: string) => (await runnerNode(deps, runnerId)) === nodeId;
 
     /** A message with an answer: invalid → VALIDATION; a failure → toAck (one translation). */

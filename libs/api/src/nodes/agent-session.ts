@@ -6,6 +6,7 @@ import {
   consumeJoinToken,
   findNodeByCredential,
   insertNode,
+  lockNodeHolder,
   nodeNameTaken,
   nodeStatusOf,
   setNodeCertSerial,
@@ -110,21 +111,36 @@ export async function authenticateAgent(
   });
 }
 
-/** The agent is connected: online again (a draining node stays draining). */
+/**
+ * The agent is connected to this instance: online again (a draining node stays draining), and
+ * this instance is where commands for its runners go (`agentInstanceId`).
+ */
 export async function markConnected(deps: ApiDeps, nodeId: string): Promise<Node> {
   const status = (await nodeStatusOf(deps.db, nodeId)) === "draining" ? "draining" : "online";
   return inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", { lastSeenAt: new Date() }),
+    setNodeStatus(deps, tx, outbox, { nodeId }, nodeId, status, "node.connected", {
+      lastSeenAt: new Date(),
+      agentInstanceId: deps.fleet.instanceId,
+    }),
   );
 }
 
+/**
+ * The agent's socket on this instance closed. If it has already reconnected (here, or to
+ * another instance, which then holds the node's row) it is not offline. The row lock orders
+ * this against that instance's `markConnected`, so the later of the two always wins.
+ */
 export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<void> {
-  // It may already have reconnected (a new socket replaced this one): then it is not offline.
-  if (deps.fleet.agents.isConnected(nodeId)) return;
-  const status = await nodeStatusOf(deps.db, nodeId);
-  if (!status || status === "offline") return;
-  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    setNodeStatus(
+  if (deps.fleet.agents.isLocal(nodeId)) return;
+  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    const row = await lockNodeHolder(tx, nodeId);
+    if (!row || (row.holder !== null && row.holder !== deps.fleet.instanceId)) return;
+    const status = await nodeStatusOf(tx, nodeId);
+    if (!status || status === "offline") {
+      if (row.holder) await updateNodeRow(tx, nodeId, { agentInstanceId: null });
+      return;
+    }
+    await setNodeStatus(
       deps,
       tx,
       outbox,
@@ -132,8 +148,9 @@ export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<v
       nodeId,
       status === "draining" ? "draining" : "offline",
       "node.disconnected",
-    ),
-  );
+      { agentInstanceId: null },
+    );
+  });
 }
 
 /**

@@ -23,7 +23,7 @@ export async function setNodeStatus(
   nodeId: string,
   status: NodeStatus,
   event: string,
-  extra: { revokedAt?: Date; lastSeenAt?: Date } = {},
+  extra: { revokedAt?: Date; lastSeenAt?: Date; agentInstanceId?: string | null } = {},
 ): Promise<Node> {
   const row = await updateNodeRow(tx, nodeId, { status, ...extra });
   const seq = await audit(tx, deps.config.auditKey, actor, {

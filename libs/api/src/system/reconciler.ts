@@ -21,7 +21,10 @@ export async function reconcileOnce(
 ): Promise<{ offline: number; lost: number; failed: number; restarted: number; archived: number }> {
   const { heartbeatTtlMs, agentReconnectMaxMs, lostTimeoutMs } = deps.fleet.config;
   const before = new Date(now.getTime() - heartbeatTtlMs);
-  const judging = now.getTime() >= deps.fleet.startedAt + heartbeatTtlMs + agentReconnectMaxMs;
+  // Since this process started, or — in a cluster — since it took over as leader: agents of a
+  // leader that died are still reconnecting to the others then.
+  const watchingSince = Math.max(deps.fleet.startedAt, deps.fleet.leadership?.since ?? 0);
+  const judging = now.getTime() >= watchingSince + heartbeatTtlMs + agentReconnectMaxMs;
   let offline = 0;
   let lost = 0;
   if (judging) {
@@ -115,11 +118,14 @@ async function guarded<T>(
   }
 }
 
-/** Runs the reconciler on an interval; returns a stop function. Overlapping passes are skipped. */
+/**
+ * Runs the reconciler on an interval; returns a stop function. Overlapping passes are skipped,
+ * and so is every pass of an instance that does not lead its cluster.
+ */
 export function startReconciler(deps: ApiDeps): () => void {
   let running = false;
   const timer = setInterval(() => {
-    if (running) return;
+    if (running || (deps.fleet.leadership && !deps.fleet.leadership.isLeader)) return;
     running = true;
     reconcileOnce(deps)
       .catch((err: unknown) => deps.log("error", "reconcile failed", { error: String(err) }))

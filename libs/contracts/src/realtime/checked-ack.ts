@@ -9,6 +9,9 @@ export type AckFailure = "disconnected" | "timeout" | "invalid";
  * every way of not getting one becomes the caller's own failure value — never a throw, never
  * an unknown code passed on (the other side is another program, possibly another version).
  */
+/** Raised by a send that found nobody to send to (in a cluster: no instance holds the peer's socket). */
+export class PeerGoneError extends Error {}
+
 export async function checkedAck<A>(
   send: (() => Promise<unknown>) | null,
   schema: z.ZodType<A>,
@@ -18,8 +21,8 @@ export async function checkedAck<A>(
   let answer: unknown;
   try {
     answer = await send();
-  } catch {
-    return failed("timeout");
+  } catch (err) {
+    return failed(err instanceof PeerGoneError ? "disconnected" : "timeout");
   }
   const parsed = schema.safeParse(answer);
   return parsed.success ? parsed.data : failed("invalid");

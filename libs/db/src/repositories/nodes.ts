@@ -89,9 +89,17 @@ export async function updateNodeRow(
     lastSeenAt: Date;
     revokedAt: Date;
     capabilities: Prisma.InputJsonValue;
+    agentInstanceId: string | null;
   }>,
 ) {
   return db.node.update({ where: { id }, data, select: nodeSelect });
+}
+
+/** Which server instance holds the node's agent socket, with the row locked until the transaction ends. */
+export async function lockNodeHolder(db: Tx, id: string): Promise<{ holder: string | null } | null> {
+  const rows = await db.$queryRaw<Array<{ holder: string | null }>>`
+    SELECT "agentInstanceId"::text AS holder FROM "Node" WHERE id = ${id}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
 }
 
 export async function nodeNameTaken(db: Tx, name: string): Promise<boolean> {

@@ -1,0 +1,131 @@
+import pg from "pg";
+import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
+import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
+import type { Server } from "socket.io";
+import { z } from "zod";
+import { AGENT_NAMESPACE, PeerGoneError } from "@stratavore/contracts";
+import type { ApiDeps } from "../deps.ts";
+
+/** How server instances reach each other: alone, through PostgreSQL (LISTEN/NOTIFY), or through Redis pub/sub. */
+export type ClusterMode = "single" | "postgres" | "redis";
+
+export interface ClusterTransport {
+  mode: Exclude<ClusterMode, "single">;
+  /** Socket.IO's adapter factory for the server's `adapter` option. */
+  adapter: ReturnType<typeof createPostgresAdapter> | ReturnType<typeof createRedisAdapter>;
+  /** The Redis connection, for shared rate limits (redis mode only). */
+  redis: ReturnType<typeof createClient> | null;
+  close(): Promise<void>;
+}
+
+/** Peers are judged gone this long after their last adapter heartbeat (a command waits at most this for a dead one). */
+const ADAPTER_HEARTBEAT = { heartbeatInterval: 2_000, heartbeatTimeout: 6_000 };
+
+export async function openClusterTransport(
+  mode: Exclude<ClusterMode, "single">,
+  urls: { databaseUrl: string; redisUrl: string | null },
+  log: ApiDeps["log"],
+): Promise<ClusterTransport> {
+  const onError = (err: unknown) => log("warn", "cluster transport error", { mode, error: String(err) });
+  if (mode === "redis") {
+    if (!urls.redisUrl) throw new Error("cluster mode redis needs REDIS_URL");
+    const pub = createClient({ url: urls.redisUrl });
+    const sub = pub.duplicate();
+    pub.on("error", onError);
+    sub.on("error", onError);
+    await Promise.all([pub.connect(), sub.connect()]);
+    return {
+      mode,
+      adapter: createRedisAdapter(pub, sub, { requestsTimeout: 5_000 }),
+      redis: pub,
+      close: async () => {
+        await Promise.allSettled([pub.quit(), sub.quit()]);
+      },
+    };
+  }
+  // Its own small pool: the adapter holds one connection for LISTEN for the process's life.
+  const pool = new pg.Pool({
+    connectionString: urls.databaseUrl,
+    max: 4,
+    application_name: "stratavore-socket-adapter",
+  });
+  // pg-pool drops its own error listener from checked-out clients (the LISTEN one stays out):
+  // without ours, PostgreSQL going away would crash the process with an unhandled 'error'.
+  pool.on("connect", (client) => client.on("error", onError));
+  pool.on("error", onError);
+  return {
+    mode,
+    adapter: createPostgresAdapter(pool, { ...ADAPTER_HEARTBEAT, errorHandler: onError }),
+    redis: null,
+    close: () => pool.end().catch(() => undefined),
+  };
+}
+
+/** The room of a node's agent socket in the agent namespace (one socket, on one instance). */
+export const agentRoom = (nodeId: string) => `agent:${nodeId}`;
+
+type Chunk = { seq: number; data: string };
+const scrollbackAnswer = z.array(z.array(z.object({ seq: z.number(), data: z.string() })));
+const idArg = z.uuid();
+
+/**
+ * What instances say to each other through the adapter: commands for an agent held elsewhere
+ * (its room), "this runner moved or ended" (drop its cached node and screen), "this user's
+ * access changed" (re-check their sockets here too), and "who has this runner's screen?".
+ */
+export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(runnerId: string): Promise<Chunk[]> } {
+  const agents = io.of(AGENT_NAMESPACE);
+  deps.fleet.agents.reachRemoteThrough({
+    async request(nodeId, event, payload, timeoutMs) {
+      const answers: unknown[] = await agents.to(agentRoom(nodeId)).timeout(timeoutMs).emitWithAck(event, payload);
+      if (answers.length === 0) throw new PeerGoneError("no instance holds the agent");
+      return answers[0];
+    },
+    emit(nodeId, event, payload) {
+      agents.to(agentRoom(nodeId)).emit(event, payload);
+    },
+  });
+
+  deps.fleet.onRunnerMoved = (runnerId) => io.serverSideEmit("runner:moved", runnerId);
+  io.on("runner:moved", (raw: unknown) => {
+    const id = idArg.safeParse(raw);
+    if (id.success) deps.fleet.forgetLocally(id.data);
+  });
+
+  // A change heard from a peer is acted on here, not told again.
+  let fromPeer = false;
+  deps.access.onChange((userId) => {
+    if (!fromPeer) io.serverSideEmit("access:changed", userId);
+  });
+  io.on("access:changed", (raw: unknown) => {
+    const id = idArg.safeParse(raw);
+    if (!id.success) return;
+    fromPeer = true;
+    try {
+      deps.access.changed(id.data);
+    } finally {
+      fromPeer = false;
+    }
+  });
+
+  io.on("scrollback:get", (raw: unknown, ack: unknown) => {
+    const id = idArg.safeParse(raw);
+    if (typeof ack === "function") ack(id.success ? deps.fleet.scrollback.since(id.data) : []);
+  });
+
+  return {
+    /** The longest screen any peer holds for the runner (its agent's instance has it); none after 2 s. */
+    scrollbackFromPeers: (runnerId) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve([]), 2_000);
+        io.serverSideEmit("scrollback:get", runnerId, (_err: unknown, answers: unknown) => {
+          clearTimeout(timer);
+          // A peer that died meanwhile leaves a timeout error; the others' answers still count.
+          const parsed = scrollbackAnswer.safeParse(answers ?? []);
+          const screens = parsed.success ? parsed.data : [];
+          resolve(screens.reduce((best, s) => (s.length > best.length ? s : best), [] as Chunk[]));
+        });
+      }),
+  };
+}
