@@ -51,7 +51,8 @@ if (!existsSync(schemaStamp) || readFileSync(schemaStamp, "utf8") !== schemaHash
 
 // 3. Tests drive Debian's Chromium, the fault suite moves an agent's clock with libfaketime, and
 // the dashboards are proven against a real Prometheus (promtool checks its config and rules),
-// shell completion runs in real zsh and fish, and RabbitMQ deliveries go to a real broker.
+// shell completion runs in real zsh and fish, RabbitMQ deliveries go to a real broker, and a
+// cluster of server instances runs behind a real HAProxy, with and without Redis.
 const debianPackages = [
   { file: "/usr/lib/chromium/chromium", packages: ["chromium", "fonts-dejavu-core"] },
   { file: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", packages: ["faketime"] },
@@ -60,6 +61,8 @@ const debianPackages = [
   { file: "/usr/bin/zsh", packages: ["zsh"] },
   { file: "/usr/bin/fish", packages: ["fish"] },
   { file: "/usr/lib/rabbitmq/bin/rabbitmq-server", packages: ["rabbitmq-server"] },
+  { file: "/usr/sbin/haproxy", packages: ["haproxy"] },
+  { file: "/usr/bin/redis-server", packages: ["redis-server"] },
 ];
 const missing = forTests ? debianPackages.filter((p) => !existsSync(p.file)).flatMap((p) => p.packages) : [];
 if (missing.length) {

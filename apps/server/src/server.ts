@@ -185,7 +185,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   // With an OS-chosen port the origin next-auth must use is only known now.
   if (env.port === 0) exportAuthEnv(url);
   config.allowedOrigins = [new URL(url).origin, new URL(env.publicUrl).origin];
-  await membership.start(url);
+  // Its own address (behind a load balancer `url` is the balancer's), for operators and peers.
+  await membership.start(`http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`);
   const agentTls =
     env.agentTlsPort === null
       ? null

@@ -8,3 +8,6 @@ export const hostPath = (): string => process.env.PATH ?? "";
 /** Fleet timings a test hands the server process it spawns (`STRATAVORE_TEST_FLEET`, JSON). */
 export const testFleetOverrides = (): Partial<FleetConfig> =>
   process.env.STRATAVORE_TEST_FLEET ? (JSON.parse(process.env.STRATAVORE_TEST_FLEET) as Partial<FleetConfig>) : {};
+
+/** Whether the server process a test spawns serves the dashboard too (`STRATAVORE_TEST_WEB=true`; needs a built one). */
+export const testServesDashboard = (): boolean => process.env.STRATAVORE_TEST_WEB === "true";

@@ -11,3 +11,5 @@ export { hostPath } from "./env.ts";
 export { FAKE_CLAUDE, FleetHarness, spawnAgent, waitFor, type AgentProcess } from "./fleet-harness.ts";
 export { signInCookie } from "./sign-in.ts";
 export { localAdminCaller, localContext } from "./local-caller.ts";
+export { startHaproxy, haproxyInstalled, type Backend } from "./haproxy-process.ts";
+export { countTranscripts } from "./transcript-count.ts";

@@ -48,4 +48,30 @@ describe("a runner's terminal stream", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(notices).toEqual(["Cannot attach: Viewers cannot attach."]);
   });
+
+  it("puts chunks that overtook each other back in order, and says a gap only when it stays open", async () => {
+    vi.useFakeTimers();
+    const { socket, events } = fakeSocket([{ ok: true, chunks: [{ seq: 0, data: "a" }] }]);
+    const written: string[] = [];
+    const notices: string[] = [];
+    const stop = streamRunnerOutput(socket, "r1", { write: (d) => written.push(d), notice: (t) => notices.push(t) });
+    await vi.advanceTimersByTimeAsync(0);
+    const out = (seq: number, data: string) => events.emit("runner:output", { runnerId: "r1", seq, data });
+    out(2, "c");
+    out(3, "d");
+    expect(written).toEqual(["a"]);
+    out(1, "b");
+    expect(written).toEqual(["a", "b", "c", "d"]);
+    expect(notices).toEqual([]);
+    // 5 never comes: after the wait, 6 is written with the gap said once.
+    out(6, "f");
+    await vi.advanceTimersByTimeAsync(999);
+    expect(written).toEqual(["a", "b", "c", "d"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(written).toEqual(["a", "b", "c", "d", "f"]);
+    expect(notices).toEqual(["… 2 output chunk(s) were missed while disconnected …"]);
+    out(5, "late");
+    expect(written).toHaveLength(5);
+    stop();
+  });
 });

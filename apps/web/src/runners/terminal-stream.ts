@@ -8,6 +8,12 @@ export interface TerminalSink {
 
 const ATTACH_TIMEOUT_MS = 10_000;
 const ATTACH_RETRY_MS = 3_000;
+/**
+ * How long a chunk that arrived ahead of a missing one waits for it. Behind a cluster of
+ * server instances chunks may overtake each other (a large one travels through PostgreSQL
+ * as an attachment); only a gap still open after this is said to be missed.
+ */
+const REORDER_WAIT_MS = 1_000;
 
 /**
  * Joins a runner's output on a socket and feeds it to a terminal exactly once, in order.
@@ -20,13 +26,43 @@ export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink:
   let lastSeq = -1;
   let attached = false;
   let held: { seq: number; data: string }[] = [];
+  /** Chunks ahead of a gap, by seq, until the gap fills or REORDER_WAIT_MS passes. */
+  const early = new Map<number, string>();
+  let gapTimer: ReturnType<typeof setTimeout> | undefined;
 
+  const put = (seq: number, data: string) => {
+    if (lastSeq >= 0 && seq > lastSeq + 1)
+      sink.notice(`… ${seq - lastSeq - 1} output chunk(s) were missed while disconnected …`);
+    lastSeq = seq;
+    sink.write(data);
+  };
+  const drain = () => {
+    for (let next = early.get(lastSeq + 1); next !== undefined; next = early.get(lastSeq + 1)) {
+      early.delete(lastSeq + 1);
+      put(lastSeq + 1, next);
+    }
+    if (early.size === 0) {
+      clearTimeout(gapTimer);
+      gapTimer = undefined;
+    }
+  };
+  const giveUpOnGap = () => {
+    gapTimer = undefined;
+    for (const seq of [...early.keys()].sort((a, b) => a - b)) {
+      const data = early.get(seq) ?? "";
+      early.delete(seq);
+      if (seq > lastSeq) put(seq, data);
+    }
+  };
   const write = (chunk: { seq: number; data: string }) => {
     if (chunk.seq <= lastSeq) return;
-    if (lastSeq >= 0 && chunk.seq > lastSeq + 1)
-      sink.notice(`… ${chunk.seq - lastSeq - 1} output chunk(s) were missed while disconnected …`);
-    lastSeq = chunk.seq;
-    sink.write(chunk.data);
+    if (lastSeq >= 0 && chunk.seq > lastSeq + 1) {
+      early.set(chunk.seq, chunk.data);
+      gapTimer ??= setTimeout(giveUpOnGap, REORDER_WAIT_MS);
+      return;
+    }
+    put(chunk.seq, chunk.data);
+    drain();
   };
 
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -64,6 +100,7 @@ export function streamRunnerOutput(socket: ClientSocket, runnerId: string, sink:
 
   return () => {
     clearTimeout(retry);
+    clearTimeout(gapTimer);
     socket.off("runner:output", onOutput);
     socket.off("connect", onConnect);
     if (socket.connected) socket.emit("runner:detach", { runnerId });

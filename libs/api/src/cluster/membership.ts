@@ -4,6 +4,7 @@ import {
   beatInstance,
   listInstances,
   pruneInstances,
+  reclaimAgents,
   registerInstance,
   removeInstance,
   type Db,
@@ -21,9 +22,10 @@ export interface MembershipTiming {
 export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = { beatMs: 2_000, ttlMs: 8_000 };
 
 /**
- * This instance's row in `ServerInstance`, beaten every `beatMs`; each beat also reads which
- * live instance holds each node's agent, so `agents.isConnected` and command routing see
- * agents connected anywhere in the cluster. The leader forgets instances silent past the TTL.
+ * This instance's row in `ServerInstance`, beaten every `beatMs`. In a cluster each beat also
+ * reads which live instance holds each node's agent, so `agents.isConnected` and command
+ * routing see agents connected anywhere. The leader (a lone process always) forgets instances
+ * silent past the TTL.
  */
 export class Membership {
   private timer: NodeJS.Timeout | null = null;
@@ -68,6 +70,9 @@ export class Membership {
       await beatInstance(this.db, this.fleet.instanceId, leader);
       const now = Date.now();
       if (leader) await pruneInstances(this.db, new Date(now - this.timing.ttlMs));
+      if (!this.leadership) return;
+      // A beat that came late may have been pruned with its holdings: claim this process's agents again.
+      await reclaimAgents(this.db, this.fleet.agents.localNodeIds(), this.fleet.instanceId);
       const presence = await agentPresence(this.db, new Date(now - this.timing.ttlMs));
       const elsewhere = new Map([...presence].filter(([, instance]) => instance !== this.fleet.instanceId));
       this.fleet.agents.setRemote(elsewhere);

@@ -44,10 +44,12 @@ export async function openClusterTransport(
       },
     };
   }
-  // Its own small pool: the adapter holds one connection for LISTEN for the process's life.
+  // Its own pool of two: one connection LISTENs for the process's life and every NOTIFY goes
+  // out on the other, one after another, so peers receive messages in the order they were
+  // sent (with more, keystrokes for an agent held by another instance overtook each other).
   const pool = new pg.Pool({
     connectionString: urls.databaseUrl,
-    max: 4,
+    max: 2,
     application_name: "stratavore-socket-adapter",
   });
   // pg-pool drops its own error listener from checked-out clients (the LISTEN one stays out):

@@ -45,6 +45,10 @@ export class AgentRegistry {
     this.remote = holders;
   }
 
+  localNodeIds(): string[] {
+    return [...this.sockets].filter(([, socket]) => socket.connected).map(([nodeId]) => nodeId);
+  }
+
   /** Held here (this process has the socket). */
   isLocal = (nodeId: string): boolean => this.sockets.get(nodeId)?.connected ?? false;
 

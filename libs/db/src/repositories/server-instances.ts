@@ -66,3 +66,12 @@ export async function clearAgentInstance(db: Tx, nodeId: string, instanceId: str
   });
   return count > 0;
 }
+
+/** Nodes whose agents this instance holds, written back where a prune of a late beat cleared them. */
+export async function reclaimAgents(db: Tx, nodeIds: string[], instanceId: string): Promise<void> {
+  if (nodeIds.length === 0) return;
+  await db.node.updateMany({
+    where: { id: { in: nodeIds }, agentInstanceId: null },
+    data: { agentInstanceId: instanceId },
+  });
+}
