@@ -25,8 +25,10 @@ let haproxy: Awaited<ReturnType<typeof startHaproxy>> | null = null;
 const stop = async () => {
   for (const a of agents) a.child.kill("SIGTERM");
   await Promise.all(agents.map((a) => a.exited));
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  // Instance 1 may be dead already (the spec kills it): wait only for those still running.
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of running) c.kill("SIGTERM");
+  await Promise.all(running.map((c) => new Promise((r) => c.once("exit", r))));
   await haproxy?.stop();
   await rm(tmp, { recursive: true, force: true });
   process.exit(0);
