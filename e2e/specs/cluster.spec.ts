@@ -173,6 +173,14 @@ test("HAProxy in front of 2 instances: a launch via instance 1 runs on instance 
     await expect
       .poll(async () => (await holders()).map((h) => h.url).sort(), { timeout: 30_000 })
       .toEqual([s2.url, s2.url]);
+    // Instance 2 took the leader's lock (instance 1 held it: it started first) and runs the reconciler.
+    await expect
+      .poll(
+        async () =>
+          (await db.query<{ url: string }>(`SELECT url FROM "ServerInstance" WHERE leader`)).rows.map((r) => r.url),
+        { timeout: 30_000 },
+      )
+      .toEqual([s2.url]);
     // The runners kept running: same processes, still running on the server's books.
     const after = await Promise.all([r1.id, r2.id].map((id) => cliJson<Shown>(["runners", "show", id])));
     expect(after.map((r) => [r.status, r.pid])).toEqual(before.map((r) => ["running", r.pid]));

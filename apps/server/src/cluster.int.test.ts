@@ -1,36 +1,52 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { startRedis } from "./testing/redis-process.ts";
+import { signInCookie } from "./testing/sign-in.ts";
 
 /**
- * Two server instances in one cluster (PostgreSQL adapter) on one database, without a load
- * balancer: what one instance asks of an agent held by the other gets there, in order.
- * (e2e/specs/cluster.spec.ts runs the whole thing behind HAProxy with a browser and a kill -9.)
+ * Two server instances in one cluster on one database, without a load balancer, over each
+ * transport (PostgreSQL's LISTEN/NOTIFY, Redis pub/sub): what one instance asks of an agent
+ * held by the other gets there, in order; a login budget is one for both. (The whole thing
+ * behind HAProxy, with a browser and a kill -9, is e2e/specs/cluster.spec.ts.)
  */
-let one: FleetHarness;
-let two: FleetHarness;
+describe.each(["postgres", "redis"] as const)("a cluster of two instances over %s", (mode) => {
+  let one: FleetHarness;
+  let two: FleetHarness;
+  let redis: Awaited<ReturnType<typeof startRedis>> | null = null;
+  let tmp = "";
+  const stopped = new Set<FleetHarness>();
 
-beforeAll(async () => {
-  const url = await createScratchDatabase(inject("adminUrl"), "cluster");
-  const secret = "cluster-test-secret-cluster-test-secret-0123";
-  const env = { STRATAVORE_CLUSTER: "postgres", STRATAVORE_SECRET: secret };
-  one = await FleetHarness.start(url, {}, env);
-  two = await FleetHarness.start(url, {}, env);
-}, 60_000);
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), "stratavore-cluster-"));
+    const url = await createScratchDatabase(inject("adminUrl"), "cluster");
+    if (mode === "redis") redis = await startRedis(tmp);
+    const env = {
+      STRATAVORE_CLUSTER: mode,
+      STRATAVORE_SECRET: "cluster-test-secret-cluster-test-secret-0123",
+      STRATAVORE_ADMIN_EMAIL: "first@cluster.test",
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    };
+    one = await FleetHarness.start(url, {}, env);
+    two = await FleetHarness.start(url, {}, env);
+  }, 60_000);
 
-afterAll(async () => {
-  await two?.stop();
-  await one?.stop();
-});
+  afterAll(async () => {
+    for (const h of [two, one]) if (h && !stopped.has(h)) await h.stop();
+    await redis?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
 
-const screenOn = (h: FleetHarness, id: string) =>
-  h.server.deps.fleet.scrollback
-    .since(id)
-    .map((c) => c.data)
-    .join("");
+  const screenOn = (h: FleetHarness, id: string) =>
+    h.server.deps.fleet.scrollback
+      .since(id)
+      .map((c) => c.data)
+      .join("");
 
-describe("a cluster of two instances", () => {
   it("launches through instance 1 onto an agent held by instance 2; keystrokes typed on instance 1 arrive in order", async () => {
     const node = uniqueSlug("n");
     await two.startAgent(node);
@@ -41,6 +57,7 @@ describe("a cluster of two instances", () => {
     const r = await one.api.runners.launch({ project: p.name, node });
     expect(r.status).toBe("running");
     await waitFor("banner on instance 2", async () => screenOn(two, r.id).includes(r.sessionId!));
+    expect(screenOn(one, r.id)).toBe("");
 
     const { secret } = await one.api.apiTokens.create({ name: "typist", scopes: ["read", "write"] });
     const socket = connect(one.server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: secret } });
@@ -48,6 +65,7 @@ describe("a cluster of two instances", () => {
     // The screen so far lives on instance 2; attaching on instance 1 gets it from there.
     const ack = (await socket.emitWithAck("runner:attach", { runnerId: r.id })) as { chunks: { data: string }[] };
     expect(ack.chunks.map((c) => c.data).join("")).toContain(r.sessionId!);
+    // All at once: over PostgreSQL with a pool of four, such a burst arrived shuffled ("umpjs").
     const line = "the quick brown fox jumps over the lazy dog 0123456789";
     for (const ch of line) socket.emit("runner:input", { runnerId: r.id, data: ch });
     socket.emit("runner:input", { runnerId: r.id, data: "\r" });
@@ -59,5 +77,34 @@ describe("a cluster of two instances", () => {
     expect((await one.api.runners.unpause({ id: r.id })).status).toBe("running");
     await one.api.runners.stop({ id: r.id });
     await waitFor("terminated", async () => (await one.api.runners.get({ id: r.id })).status === "terminated");
+  });
+
+  it("counts failed sign-ins once for both instances: the account locks after 8 failures split between them", async () => {
+    const email = `locked-${uniqueSlug("u")}@cluster.test`;
+    await one.api.users.create({ email, name: "Locked", role: "viewer", password: "right-password-123" });
+    for (let i = 0; i < 8; i++) {
+      const { cookie } = await signInCookie((i % 2 ? two : one).server.url, email, "wrong-password-123");
+      expect(cookie).toBeNull();
+    }
+    // The right password is refused now on either instance: the ninth try never checks it.
+    for (const h of [one, two])
+      expect((await signInCookie(h.server.url, email, "right-password-123")).cookie).toBeNull();
+  });
+
+  it("one instance leads (runs the reconciler); when it stops, the other takes over", async () => {
+    const leaders = () => [one, two].filter((h) => h.server.deps.fleet.leadership?.isLeader);
+    await waitFor("one leader", () => leaders().length === 1);
+    const rows = await one.db.serverInstance.findMany({ orderBy: { startedAt: "asc" } });
+    expect(rows.filter((r) => r.leader)).toHaveLength(1);
+    const leader = leaders()[0]!;
+    const other = leader === one ? two : one;
+    stopped.add(leader);
+    await leader.stop();
+    await waitFor("the other instance to lead", () => other.server.deps.fleet.leadership?.isLeader === true, 10_000);
+    // Its row says so, and the stopped instance's row is gone.
+    await waitFor("the rows to agree", async () => {
+      const now = await other.db.serverInstance.findMany();
+      return now.length === 1 && now[0]!.id === other.server.deps.fleet.instanceId && now[0]!.leader;
+    });
   });
 });
