@@ -130,8 +130,14 @@ test("HAProxy in front of 2 instances: a launch via instance 1 runs on instance 
     const byUrl = new Map((await holders()).map((h) => [h.url, h.name]));
     const onS1 = byUrl.get(s1.url);
     const onS2 = byUrl.get(s2.url);
-    expect(onS1, JSON.stringify([...byUrl])).toBeTruthy();
-    expect(onS2, JSON.stringify([...byUrl])).toBeTruthy();
+    const where = async () =>
+      JSON.stringify({
+        instances: cluster.instances,
+        nodes: (await db.query(`SELECT name, status, "agentInstanceId" FROM "Node"`)).rows,
+        rows: (await db.query(`SELECT id, url, leader, "beatAt" FROM "ServerInstance"`)).rows,
+      });
+    expect(onS1, await where()).toBeTruthy();
+    expect(onS2, await where()).toBeTruthy();
 
     const name = uniqueName("cluster");
     await cliOk(["projects", "create", name, "--path", cluster.workdir]);
