@@ -192,6 +192,20 @@ test("HAProxy in front of 2 instances: a launch via instance 1 runs on instance 
     expect(after.map((r) => [r.status, r.pid])).toEqual(before.map((r) => ["running", r.pid]));
     for (const r of after) expect(alive(r.pid!)).toBe(true);
 
+    // The CLI through the balancer, and Settings, tell the same: instance 2 alone, leading, holding both agents.
+    const overview = await cliJson<{ instances: { url: string; alive: boolean; leader: boolean; agents: number }[] }>([
+      "admin",
+      "instances",
+    ]);
+    expect(overview.instances.filter((i) => i.alive).map((i) => [i.url, i.leader, i.agents])).toEqual([
+      [s2.url, true, 2],
+    ]);
+    const settings = await ctx.newPage();
+    await settings.goto(`${cluster.url}/settings`);
+    const instances = settings.getByTestId("server-instances");
+    await expect(instances.getByRole("row").filter({ hasText: s2.url })).toContainText("leader");
+    await expect(instances.getByRole("row").filter({ hasText: "leader" })).toHaveCount(1);
+    await settings.close();
     // A stop through the balancer reaches the page live.
     await cliOk(["stop", r2.id]);
     await expect(page.getByTestId("runner-status")).toHaveText("terminated", { timeout: 20_000 });

@@ -53,6 +53,16 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
     await waitFor("instance 1 to see the node connected", async () =>
       (await one.api.nodes.list()).some((n) => n.name === node && n.connected),
     );
+    // Both instances alive, one leads; instance 2 holds the agent (Settings → Server instances).
+    const o = await one.api.system.instances();
+    expect(o.mode).toBe(mode);
+    expect(o.instances.map((i) => [i.id, i.alive, i.current, i.agents]).sort()).toEqual(
+      [
+        [one.server.deps.fleet.instanceId, true, true, 0],
+        [two.server.deps.fleet.instanceId, true, false, 1],
+      ].sort(),
+    );
+    expect(o.instances.filter((i) => i.leader)).toHaveLength(1);
     const p = await one.api.projects.create({ name: uniqueSlug("cl"), path: one.tmp });
     const r = await one.api.runners.launch({ project: p.name, node });
     expect(r.status).toBe("running");

@@ -111,6 +111,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
       })
     : null;
   fleet.leadership = leadership;
+  fleet.clusterMode = env.cluster.mode;
   const membership = new Membership(db, fleet, leadership, log);
   const metrics = new ApiMetrics(VERSION);
   const deps: ApiDeps = {

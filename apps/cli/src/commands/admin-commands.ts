@@ -8,7 +8,8 @@ import { CliError } from "../cli-error.ts";
 import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
 import { plainRequest } from "../plain-http.ts";
-import { resolveConnection } from "../session.ts";
+import { connect, resolveConnection } from "../session.ts";
+import { formatDate, table } from "../output.ts";
 
 /**
  * `stratavore admin backup`: downloads a backup of the server (database and transcripts; admins
@@ -59,5 +60,33 @@ export function registerAdminCommands(program: Command, { env, io }: CliContext)
       } finally {
         await rm(part, { force: true });
       }
+    });
+
+  admin
+    .command("instances")
+    .description("the server instances sharing this database: which leads, which holds which agents")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const api = await connect(env);
+      const o = await api.system.instances.query();
+      if (opts.json) return printJson(io, o);
+      print(
+        io,
+        [
+          `Cluster mode: ${o.mode}`,
+          table(
+            ["INSTANCE", "HOST", "PID", "URL", "STATE", "AGENTS", "LAST BEAT"],
+            o.instances.map((i) => [
+              `${i.id.slice(0, 8)}${i.current ? " (this)" : ""}`,
+              i.hostname,
+              String(i.pid),
+              i.url,
+              i.alive ? (i.leader ? "leader" : "alive") : "silent",
+              String(i.agents),
+              formatDate(i.beatAt),
+            ]),
+          ),
+        ].join("\n"),
+      );
     });
 }

@@ -73,7 +73,7 @@ const idArg = z.uuid();
 
 /**
  * What instances say to each other through the adapter: commands for an agent held elsewhere
- * (its room), "this runner moved or ended" (drop its cached node and screen), "this user's
+ * (its room), "this runner moved or ended" (drop its cached node, and its screen once ended), "this user's
  * access changed" (re-check their sockets here too), and "who has this runner's screen?".
  */
 export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(runnerId: string): Promise<Chunk[]> } {
@@ -89,10 +89,10 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
     },
   });
 
-  deps.fleet.onRunnerMoved = (runnerId) => io.serverSideEmit("runner:moved", runnerId);
-  io.on("runner:moved", (raw: unknown) => {
-    const id = idArg.safeParse(raw);
-    if (id.success) deps.fleet.forgetLocally(id.data);
+  deps.fleet.onRunnerChanged = (runnerId, change) => io.serverSideEmit("runner:changed", runnerId, change);
+  io.on("runner:changed", (rawId: unknown, rawChange: unknown) => {
+    const id = idArg.safeParse(rawId);
+    if (id.success) deps.fleet.forgetLocally(id.data, rawChange === "ended" ? "ended" : "moved");
   });
 
   // A change heard from a peer is acted on here, not told again.
@@ -117,10 +117,13 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
   });
 
   return {
-    /** The longest screen any peer holds for the runner (its agent's instance has it); none after 2 s. */
+    /** The longest screen any peer holds for the runner (its agent's instance has it); none after 5 s. */
     scrollbackFromPeers: (runnerId) =>
       new Promise((resolve) => {
-        const timer = setTimeout(() => resolve([]), 2_000);
+        const timer = setTimeout(() => {
+          deps.log("warn", "no instance answered with a runner's screen in time", { runnerId });
+          resolve([]);
+        }, 5_000);
         io.serverSideEmit("scrollback:get", runnerId, (_err: unknown, answers: unknown) => {
           clearTimeout(timer);
           // A peer that died meanwhile leaves a timeout error; the others' answers still count.

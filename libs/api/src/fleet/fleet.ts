@@ -40,8 +40,13 @@ export class Fleet {
    * it, for the reconnect grace). Null: a lone process, always the leader.
    */
   leadership: { readonly isLeader: boolean; readonly since: number | null } | null = null;
-  /** Told when a runner's node changed or it ended, so other instances drop what they cached about it. */
-  onRunnerMoved?: (runnerId: string) => void;
+  /** How instances reach each other (ADR 0008); "single": they do not. */
+  clusterMode: "single" | "postgres" | "redis" = "single";
+  /**
+   * Told when this instance learnt a runner's node (`moved`) or saw it end (`ended`), so other
+   * instances drop their cached node for it — and, once it ended, its screen.
+   */
+  onRunnerChanged?: (runnerId: string, change: "moved" | "ended") => void;
   readonly scrollback = new ScrollbackStore();
   private metricsSeq = 0;
   /** Set while the server shuts down: agents disconnecting then are not marked offline. */
@@ -118,18 +123,22 @@ export class Fleet {
   setOwner(runnerId: string, nodeId: string): void {
     const before = this.owners.get(runnerId);
     this.owners.set(runnerId, nodeId);
-    if (before !== nodeId) this.onRunnerMoved?.(runnerId);
+    if (before !== nodeId) this.onRunnerChanged?.(runnerId, "moved");
   }
 
   forgetRunner(runnerId: string): void {
-    this.forgetLocally(runnerId);
-    this.onRunnerMoved?.(runnerId);
+    this.forgetLocally(runnerId, "ended");
+    this.onRunnerChanged?.(runnerId, "ended");
   }
 
-  /** Another instance moved or ended the runner: what this one cached about it is stale. */
-  forgetLocally(runnerId: string): void {
+  /**
+   * What another instance learnt makes this one's cache stale: the runner's node always; its
+   * screen only once it ended (the screen of a running runner is where its agent's output
+   * arrives, and a launch elsewhere must not wipe the banner that already arrived here).
+   */
+  forgetLocally(runnerId: string, change: "moved" | "ended"): void {
     this.owners.delete(runnerId);
-    this.scrollback.forget(runnerId);
+    if (change === "ended") this.scrollback.forget(runnerId);
   }
 
   nextMetricsSeq(): number {

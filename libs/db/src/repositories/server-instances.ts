@@ -35,6 +35,16 @@ export function listInstances(db: Tx): Promise<InstanceRow[]> {
   return db.serverInstance.findMany({ orderBy: { startedAt: "asc" } });
 }
 
+/** Instance → how many nodes' agent sockets it holds. */
+export async function agentsPerInstance(db: Tx): Promise<Map<string, number>> {
+  const rows = await db.node.groupBy({
+    by: ["agentInstanceId"],
+    where: { agentInstanceId: { not: null } },
+    _count: true,
+  });
+  return new Map(rows.map((r) => [r.agentInstanceId ?? "", r._count]));
+}
+
 /** Instances silent since `before` are gone (kill -9, a lost machine): forget them and their sockets. */
 export async function pruneInstances(db: Tx, before: Date): Promise<number> {
   const gone = await db.serverInstance.findMany({ where: { beatAt: { lt: before } }, select: { id: true } });

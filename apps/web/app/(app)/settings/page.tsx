@@ -4,6 +4,7 @@ import { Card, PageHeader } from "@stratavore/ui";
 import { useMe } from "../../../src/require-auth";
 import { AccountSecurityCard } from "../../../src/settings/account-security-card";
 import { ImportHistoryCard } from "../../../src/settings/import-history-card";
+import { ServerInstancesCard } from "../../../src/settings/server-instances-card";
 
 export default function SettingsPage() {
   const me = useMe();
@@ -69,6 +70,7 @@ export default function SettingsPage() {
           </Card>
         ) : null}
         {me.role === "admin" ? <ImportHistoryCard /> : null}
+        {me.role === "admin" ? <ServerInstancesCard /> : null}
       </div>
     </>
   );
