@@ -1,5 +1,5 @@
 import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
-import { applyHeartbeatBatch, markNodeSeen } from "@stratavore/db";
+import { applyHeartbeatBatch, applyHeartbeatFast, markNodeSeen } from "@stratavore/db";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -27,8 +27,34 @@ export async function ingestHeartbeat(
 ): Promise<{ updated: number; needsAttention: string[] }> {
   const t0 = performance.now();
   const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
-  // Waits for a pooled connection like every other write: a burst of launches must not fail beats.
-  const updated = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+  // The common beat is one statement; a node coming back or setting items aside is audited in
+  // a transaction. Both wait for a pooled connection like every other write: a burst of
+  // launches must not fail beats.
+  const fast = await applyHeartbeatFast(deps.db, nodeId, rows, at, report);
+  const updated = fast.nodeTouched ? fast.runners : await auditedBeat(deps, nodeId, rows, at, report);
+  deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
+  if (items.length) {
+    const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));
+    deps.bus.publish([
+      checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
+    ]);
+  }
+  // Lost ones come back; reported ids the UPDATE did not touch are not active on this node.
+  const active = new Map(updated.map((r) => [r.id, r.status]));
+  const needsAttention = items
+    .map((i) => i.runnerId)
+    .filter((id) => active.get(id) === undefined || active.get(id) === "lost");
+  return { updated: updated.length, needsAttention };
+}
+
+function auditedBeat(
+  deps: ApiDeps,
+  nodeId: string,
+  rows: { runnerId: string; cpuPercent: number; rssBytes: number }[],
+  at: Date,
+  report: AgentReport,
+) {
+  return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
     // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.
     const seen = await markNodeSeen(tx, nodeId, at, report);
@@ -49,17 +75,4 @@ export async function ingestHeartbeat(
       );
     return touched;
   });
-  deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
-  if (items.length) {
-    const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));
-    deps.bus.publish([
-      checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
-    ]);
-  }
-  // Lost ones come back; reported ids the UPDATE did not touch are not active on this node.
-  const active = new Map(updated.map((r) => [r.id, r.status]));
-  const needsAttention = items
-    .map((i) => i.runnerId)
-    .filter((id) => active.get(id) === undefined || active.get(id) === "lost");
-  return { updated: updated.length, needsAttention };
 }

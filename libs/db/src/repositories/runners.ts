@@ -167,6 +167,41 @@ export async function applyHeartbeatBatch(
     RETURNING r.id::text AS id, r.status::text AS status`;
 }
 
+/**
+ * The common beat in one statement (no transaction, one round trip): the runners' figures, and
+ * the node's last-seen time and spool counts — but the node only while nothing needs saying
+ * about it (it is not offline, and its agent set no more items aside than before).
+ * `nodeTouched` false: the caller takes the audited path (`markNodeSeen` in a transaction).
+ */
+export async function applyHeartbeatFast(
+  db: Tx,
+  nodeId: string,
+  rows: HeartbeatRow[],
+  at: Date,
+  report: { deadLetters?: number; spooled?: number },
+): Promise<{ nodeTouched: boolean; runners: { id: string; status: RunnerStatus }[] }> {
+  const dead = report.deadLetters ?? null;
+  const spooled = report.spooled ?? null;
+  const [row] = await db.$queryRaw<{ node_touched: boolean; runners: { id: string; status: RunnerStatus }[] }[]>`
+    WITH node AS (
+      UPDATE "Node" AS n
+         SET "lastSeenAt" = ${at},
+             "deadLetters" = COALESCE(${dead}::int, n."deadLetters"),
+             "spooledItems" = COALESCE(${spooled}::int, n."spooledItems")
+       WHERE n.id = ${nodeId}::uuid AND n.status <> 'offline' AND (${dead}::int IS NULL OR ${dead}::int <= n."deadLetters")
+      RETURNING 1
+    ), runners AS (
+      UPDATE "Runner" AS r
+         SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
+        FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
+       WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
+      RETURNING r.id::text AS id, r.status::text AS status
+    )
+    SELECT EXISTS (SELECT 1 FROM node) AS node_touched,
+           COALESCE((SELECT json_agg(json_build_object('id', id, 'status', status)) FROM runners), '[]'::json) AS runners`;
+  return { nodeTouched: row?.node_touched ?? false, runners: row?.runners ?? [] };
+}
+
 /** Online nodes that match the wanted node and labels, least loaded first. */
 export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: string[] }) {
   const nodes = await db.node.findMany({
