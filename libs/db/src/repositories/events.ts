@@ -78,30 +78,51 @@ async function projectOf(tx: Prisma.TransactionClient, entityType: string, entit
   return null;
 }
 
-/** Appends one audit event inside the caller's transaction; returns its sequence number. */
+/**
+ * The last signature this process appended, per chain key: the next append assumes it is still
+ * the chain's head and checks that in its INSERT (any other writer, a rolled-back append or
+ * another database makes the check fail, and the head is read instead).
+ */
+const lastAppended = new Map<string, string>();
+
+/**
+ * Appends one audit event inside the caller's transaction; returns its sequence number. The
+ * chain lock is held from here to the commit, so every statement under it counts: the project
+ * is looked up before it, and the common append is two statements — the lock, then one INSERT
+ * of the event and its outbox row that also checks the head it links to.
+ */
 export async function appendEvent(tx: Prisma.TransactionClient, key: string, input: AuditInput): Promise<AuditEvent> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_CHAIN_LOCK})`;
-  const last = await tx.event.findFirst({ orderBy: { seq: "desc" }, select: { signature: true } });
-  const prevHash = last?.signature ?? GENESIS;
-  const createdAt = new Date();
   const signed = { ...input, projectId: input.projectId ?? (await projectOf(tx, input.entityType, input.entityId)) };
-  const row = await tx.event.create({
-    data: {
-      type: input.type,
-      entityType: input.entityType,
-      entityId: input.entityId ?? null,
-      actorType: input.actorType,
-      actorId: input.actorId ?? null,
-      projectId: signed.projectId,
-      data: input.data ?? {},
-      prevHash,
-      signature: signEvent(key, prevHash, signed, createdAt),
-      createdAt,
-    },
-    select: { seq: true, type: true, entityType: true, entityId: true, createdAt: true },
-  });
-  // The outbox row commits or rolls back with the event: nothing announced that did not happen.
-  await tx.outboxItem.create({ data: { eventSeq: row.seq } });
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_CHAIN_LOCK})`;
+  const insert = (prevHash: string) => {
+    const createdAt = new Date();
+    const signature = signEvent(key, prevHash, signed, createdAt);
+    return tx.$queryRaw<
+      Array<{ seq: bigint; type: string; entityType: string; entityId: string | null; createdAt: Date }>
+    >`
+      WITH e AS (
+        INSERT INTO "Event" (type, "entityType", "entityId", "actorType", "actorId", "projectId", data, "prevHash", signature, "createdAt")
+        SELECT ${input.type}, ${input.entityType}, ${input.entityId ?? null}, ${input.actorType}, ${input.actorId ?? null},
+               ${signed.projectId ?? null}::uuid, ${JSON.stringify(input.data ?? {})}::jsonb, ${prevHash}, ${signature},
+               -- Prisma keeps DateTime columns in UTC; so must this raw insert, whatever the session's time zone.
+               ${createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+         WHERE COALESCE((SELECT signature FROM "Event" ORDER BY seq DESC LIMIT 1), ${GENESIS}) = ${prevHash}
+        RETURNING seq, type, "entityType", "entityId", "createdAt", signature
+      ), outbox AS (
+        -- The outbox row commits or rolls back with the event: nothing announced that did not happen.
+        INSERT INTO "OutboxItem" ("eventSeq") SELECT seq FROM e
+      )
+      SELECT seq, type, "entityType", "entityId", "createdAt" FROM e`.then((rows) => {
+      if (rows[0]) lastAppended.set(key, signature);
+      return rows[0];
+    });
+  };
+  let row = await insert(lastAppended.get(key) ?? GENESIS);
+  if (!row) {
+    const last = await tx.event.findFirst({ orderBy: { seq: "desc" }, select: { signature: true } });
+    row = await insert(last?.signature ?? GENESIS);
+    if (!row) throw new Error("the audit chain's head moved under its lock");
+  }
   return { ...row, seq: Number(row.seq) };
 }
 
