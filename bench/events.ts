@@ -5,13 +5,15 @@
  * PostgreSQL with the server's pool (10). Baseline in the same run: the same UPDATE plus an
  * unchained insert of a row of the same shape, in one transaction — the cost of the change
  * without the chain. Then `events verify` must find the chain whole and count every event.
- *   node --import tsx bench/events.ts [--seconds 10] [--workers 32] [--profile]
+ * Then the batched form: one transaction changing `--batch` rows with their events appended as
+ * one signed run (appendEvents), which is how changes to many things at once are audited.
+ *   node --import tsx bench/events.ts [--seconds 10] [--workers 32] [--batch 100] [--profile]
  */
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createDb, insertUser, verifyEventChain } from "@stratavore/db";
+import { appendEvents, createDb, insertUser, verifyEventChain } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { AccessWatch, ApiMetrics, createCaller, Fleet, hashPassword, MemoryBus } from "@stratavore/api";
 import { deriveKey } from "@stratavore/server/testing";
@@ -22,10 +24,12 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     workers: { type: "string", default: "32" },
     profile: { type: "boolean", default: false },
+    batch: { type: "string", default: "100" },
   },
 });
 const seconds = Number(values.seconds);
 const workers = Number(values.workers);
+const batch = Number(values.batch);
 
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_events");
 const db = createDb({ connectionString: pg.url, poolMax: 10 });
@@ -95,6 +99,33 @@ const plain = await loop(t0 + Math.min(seconds, 10) * 1000, (p, i) =>
 );
 const plainRate = plain / ((performance.now() - t0) / 1000);
 
+// Batched: a change that touches many things at once (a node's runners lost, a budget pausing
+// its runners) — one UPDATE of `batch` rows and their `batch` events in one transaction,
+// appended as one signed run (appendEvents). Each event is one audited state change.
+await db.$executeRaw`CREATE TABLE bench_item (worker int, n int, value int)`;
+await db.$executeRaw`INSERT INTO bench_item SELECT w, n, 0 FROM generate_series(0, ${workers - 1}) w, generate_series(1, ${batch}) n`;
+const stopBatchProfile = values.profile ? await startCpuProfile() : null;
+t0 = performance.now();
+const runs = await loop(t0 + seconds * 1000, (p, i) =>
+  db.$transaction(async (tx) => {
+    const w = projects.indexOf(p);
+    await tx.$executeRaw`UPDATE bench_item SET value = value + 1 WHERE worker = ${w}`;
+    await appendEvents(
+      tx,
+      auditKey,
+      Array.from({ length: batch }, (_, n) => ({
+        type: "runner.lost",
+        entityType: "bench_item",
+        entityId: `${w}:${n}`,
+        actorType: "system" as const,
+        data: { round: i },
+      })),
+    );
+  }),
+);
+const batchedRate = (runs * batch) / ((performance.now() - t0) / 1000);
+const batchProfileLines = stopBatchProfile ? await stopBatchProfile("events-batched") : [];
+
 t0 = performance.now();
 const verified = await verifyEventChain(db, auditKey);
 const verifySeconds = (performance.now() - t0) / 1000;
@@ -105,10 +136,14 @@ console.log(
   `  unchained baseline      : ${Math.round(plainRate)} changes/s → the chain costs ${(100 - (rate / plainRate) * 100).toFixed(0)} % (${(rate / plainRate).toFixed(2)}× the baseline)`,
 );
 console.log(
-  `  events verify           : ${verified.firstBrokenSeq === null ? "whole" : `BROKEN at ${verified.firstBrokenSeq}`}, ${verified.checked} events checked (${verified.checked - before} written here, ${changes} changes made) in ${verifySeconds.toFixed(1)} s`,
+  `  batched (runs of ${batch})     : ${Math.round(batchedRate)} audited changes/s, ${runs} transactions (${(batchedRate / rate).toFixed(0)}× one change per transaction)`,
+);
+const written = changes + runs * batch;
+console.log(
+  `  events verify           : ${verified.firstBrokenSeq === null ? "whole" : `BROKEN at ${verified.firstBrokenSeq}`}, ${verified.checked} events checked (${verified.checked - before} written here, ${written} changes made) in ${verifySeconds.toFixed(1)} s`,
 );
 console.log(`  machine load (1 min)    : ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
-for (const line of profileLines) console.log(line);
+for (const line of [...profileLines, ...batchProfileLines]) console.log(line);
 await db.$disconnect();
 await pg.stop();
-process.exit(verified.firstBrokenSeq === null && verified.checked - before === changes ? 0 : 1);
+process.exit(verified.firstBrokenSeq === null && verified.checked - before === written ? 0 : 1);

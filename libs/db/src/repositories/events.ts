@@ -92,38 +92,77 @@ const lastAppended = new Map<string, string>();
  * of the event and its outbox row that also checks the head it links to.
  */
 export async function appendEvent(tx: Prisma.TransactionClient, key: string, input: AuditInput): Promise<AuditEvent> {
-  const signed = { ...input, projectId: input.projectId ?? (await projectOf(tx, input.entityType, input.entityId)) };
+  const [row] = await appendEvents(tx, key, [input]);
+  if (!row) throw new Error("appendEvents returned nothing for one event");
+  return row;
+}
+
+type EventRow = { seq: bigint; type: string; entityType: string; entityId: string | null; createdAt: Date };
+
+/**
+ * Appends events in order, signed as one run of the chain, in one INSERT (with their outbox
+ * rows) under one acquisition of the chain lock: a change that touches many things at once
+ * (a node's runners lost, a budget pausing its runners, an import) costs the chain one link
+ * step, not one per event.
+ */
+export async function appendEvents(
+  tx: Prisma.TransactionClient,
+  key: string,
+  inputs: AuditInput[],
+): Promise<AuditEvent[]> {
+  if (inputs.length === 0) return [];
+  const signed: AuditInput[] = [];
+  for (const input of inputs)
+    signed.push({ ...input, projectId: input.projectId ?? (await projectOf(tx, input.entityType, input.entityId)) });
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_CHAIN_LOCK})`;
-  const insert = (prevHash: string) => {
-    const createdAt = new Date();
-    const signature = signEvent(key, prevHash, signed, createdAt);
-    return tx.$queryRaw<
-      Array<{ seq: bigint; type: string; entityType: string; entityId: string | null; createdAt: Date }>
-    >`
-      WITH e AS (
-        INSERT INTO "Event" (type, "entityType", "entityId", "actorType", "actorId", "projectId", data, "prevHash", signature, "createdAt")
-        SELECT ${input.type}, ${input.entityType}, ${input.entityId ?? null}, ${input.actorType}, ${input.actorId ?? null},
-               ${signed.projectId ?? null}::uuid, ${JSON.stringify(input.data ?? {})}::jsonb, ${prevHash}, ${signature},
-               -- Prisma keeps DateTime columns in UTC; so must this raw insert, whatever the session's time zone.
-               ${createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-         WHERE COALESCE((SELECT signature FROM "Event" ORDER BY seq DESC LIMIT 1), ${GENESIS}) = ${prevHash}
-        RETURNING seq, type, "entityType", "entityId", "createdAt", signature
-      ), outbox AS (
-        -- The outbox row commits or rolls back with the event: nothing announced that did not happen.
-        INSERT INTO "OutboxItem" ("eventSeq") SELECT seq FROM e
-      )
-      SELECT seq, type, "entityType", "entityId", "createdAt" FROM e`.then((rows) => {
-      if (rows[0]) lastAppended.set(key, signature);
-      return rows[0];
-    });
-  };
-  let row = await insert(lastAppended.get(key) ?? GENESIS);
-  if (!row) {
+  let rows = await insertRun(tx, key, signed, lastAppended.get(key) ?? GENESIS);
+  if (!rows) {
     const last = await tx.event.findFirst({ orderBy: { seq: "desc" }, select: { signature: true } });
-    row = await insert(last?.signature ?? GENESIS);
-    if (!row) throw new Error("the audit chain's head moved under its lock");
+    rows = await insertRun(tx, key, signed, last?.signature ?? GENESIS);
+    if (!rows) throw new Error("the audit chain's head moved under its lock");
   }
-  return { ...row, seq: Number(row.seq) };
+  return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** The run signed onto `head`, inserted only if `head` is still the chain's head; null if not. */
+async function insertRun(
+  tx: Prisma.TransactionClient,
+  key: string,
+  signed: AuditInput[],
+  head: string,
+): Promise<EventRow[] | null> {
+  const createdAt = new Date();
+  const prev: string[] = [];
+  const sigs: string[] = [];
+  let link = head;
+  for (const e of signed) {
+    prev.push(link);
+    link = signEvent(key, link, e, createdAt);
+    sigs.push(link);
+  }
+  const rows = await tx.$queryRaw<EventRow[]>`
+    WITH e AS (
+      INSERT INTO "Event" (type, "entityType", "entityId", "actorType", "actorId", "projectId", data, "prevHash", signature, "createdAt")
+      SELECT v.type, v.entity_type, v.entity_id, v.actor_type, v.actor_id, v.project_id, v.data, v.prev, v.sig,
+             -- Prisma keeps DateTime columns in UTC; so must this raw insert, whatever the session's time zone.
+             ${createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+        FROM unnest(${signed.map((e) => e.type)}::text[], ${signed.map((e) => e.entityType)}::text[],
+                    ${signed.map((e) => e.entityId ?? null)}::text[], ${signed.map((e) => e.actorType)}::text[],
+                    ${signed.map((e) => e.actorId ?? null)}::text[], ${signed.map((e) => e.projectId ?? null)}::uuid[],
+                    ${signed.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${prev}::text[], ${sigs}::text[])
+             WITH ORDINALITY AS v(type, entity_type, entity_id, actor_type, actor_id, project_id, data, prev, sig, ord)
+       WHERE COALESCE((SELECT signature FROM "Event" ORDER BY seq DESC LIMIT 1), ${GENESIS}) = ${head}
+       -- Sequence numbers are drawn in this order: the chain's order.
+       ORDER BY v.ord
+      RETURNING seq, type, "entityType", "entityId", "createdAt"
+    ), outbox AS (
+      -- The outbox rows commit or roll back with the events: nothing announced that did not happen.
+      INSERT INTO "OutboxItem" ("eventSeq") SELECT seq FROM e
+    )
+    SELECT seq, type, "entityType", "entityId", "createdAt" FROM e`;
+  if (rows.length === 0) return null;
+  lastAppended.set(key, link);
+  return rows;
 }
 
 export async function eventsSince(db: Tx, entityType: string, afterSeq: number, limit = 1000): Promise<AuditEvent[]> {
