@@ -34,3 +34,4 @@ export * from "./repositories/event-log.ts";
 export * from "./repositories/outbox.ts";
 export * from "./repositories/notifications.ts";
 export * from "./repositories/server-instances.ts";
+export * from "./repositories/usage-rollup.ts";

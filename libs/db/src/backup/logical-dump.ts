@@ -14,12 +14,20 @@ export interface DumpHeader {
   tables: string[];
 }
 
+/**
+ * Not part of a backup: the ledger's hourly rollup (rebuilt by its triggers as the ledger is
+ * loaded) and what only a running deployment holds (its instances, their Socket.IO messages,
+ * login counters).
+ */
+const NOT_BACKED_UP = ["_prisma_migrations", "UsageHourly", "ServerInstance", "socket_io_attachments", "rate_limits"];
+
 /** Ordinary tables of the current schema; Prisma's migration ledger is described by the header instead. */
 export async function listTables(client: pg.ClientBase): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> '_prisma_migrations'
+      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> ALL($1::text[])
       ORDER BY c.relname`,
+    [NOT_BACKED_UP],
   );
   return rows.map((r) => r.name);
 }

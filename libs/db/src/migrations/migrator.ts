@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { applyDatabaseCode } from "./database-code.ts";
 import { openSchemaEngine } from "./schema-engine.ts";
 
 export interface MigrationPaths {
@@ -50,6 +51,7 @@ export async function applyMigrations(
       },
       filters: { externalTables: [], externalEnums: [] },
     });
+    await applyDatabaseCode(connectionString, prismaDir);
     return result.appliedMigrationNames;
   } finally {
     await close();

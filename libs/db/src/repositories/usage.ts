@@ -1,5 +1,6 @@
 import type { UsageRecordInput } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
+import { ROLLUP_SOURCE, rollupHours } from "./usage-rollup.ts";
 
 export interface LedgerRow extends UsageRecordInput {
   runnerId: string | null;
@@ -140,8 +141,27 @@ export async function aggregateUsage(
     limit: number;
   },
 ): Promise<UsageAggregate[]> {
+  const hours = f.runnerId || f.by === "session" || f.by === "runner" ? null : rollupHours(f);
+  // Whole hours come from the rollup kept at ingest; everything else scans the ledger.
+  const timeGroup = f.by === "day" || f.by === "week" || f.by === "month";
+  const src = hours
+    ? timeGroup
+      ? // Summed per hour first: the zone's calendar is then worked out once an hour, not once a row.
+        `(SELECT at, NULL::uuid AS project_id, sum(input) AS input, sum(output) AS output, sum(cw5) AS cw5, sum(cw1h) AS cw1h,
+                 sum(cread) AS cread, sum(total) AS total, sum(cost) AS cost, sum(estimated) AS estimated,
+                 sum(unpriced) AS unpriced, sum(requests) AS requests
+            FROM (${ROLLUP_SOURCE}) AS s GROUP BY at) AS u`
+      : `(${ROLLUP_SOURCE}) AS u`
+    : `(SELECT u."occurredAt" AS at, u."projectId" AS project_id, u.model, u."sessionId" AS session_id, u."runnerId" AS runner_id,
+               u."inputTokens" AS input, u."outputTokens" AS output, u."cacheWrite5mTokens" AS cw5, u."cacheWrite1hTokens" AS cw1h,
+               u."cacheReadTokens" AS cread, u."totalTokens" AS total, coalesce(u."costUsd", 0) AS cost,
+               CASE WHEN u."costEstimated" THEN coalesce(u."costUsd", 0) ELSE 0 END AS estimated,
+               CASE WHEN u.unpriced THEN u."totalTokens" ELSE 0 END AS unpriced, 1 AS requests
+          FROM "UsageRecord" u
+         WHERE ($2::uuid IS NULL OR u."projectId" = $2::uuid) AND ($3::uuid IS NULL OR u."runnerId" = $3::uuid)
+           AND ($4::timestamp IS NULL OR u."occurredAt" >= $4::timestamp) AND ($5::timestamp IS NULL OR u."occurredAt" < $5::timestamp)) AS u`;
   const time = (unit: string) =>
-    `to_char(date_trunc('${unit}', u."occurredAt" AT TIME ZONE 'UTC' AT TIME ZONE $1::text), 'YYYY-MM-DD')`;
+    `to_char(date_trunc('${unit}', u.at AT TIME ZONE 'UTC' AT TIME ZONE $1::text), 'YYYY-MM-DD')`;
   const groupExpr: Record<UsageGroup, string> = {
     day: time("day"),
     week: time("week"),
@@ -149,24 +169,22 @@ export async function aggregateUsage(
     all: "'total'",
     model: "u.model",
     project: `COALESCE(p.name, '(no project)')`,
-    session: `COALESCE(u."sessionId", '(none)')`,
-    runner: `COALESCE(u."runnerId"::text, '(none)')`,
+    session: `COALESCE(u.session_id, '(none)')`,
+    runner: `COALESCE(u.runner_id::text, '(none)')`,
   };
   const g = groupExpr[f.by];
   const order = ["day", "week", "month"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";
+  const params = hours
+    ? [f.timeZone, f.projectId ?? null, hours.start, hours.end, f.since ?? null, f.until ?? null]
+    : [f.timeZone, f.projectId ?? null, f.runnerId ?? null, f.since ?? null, f.until ?? null];
   const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    `SELECT ${g} AS grp, sum(u."inputTokens") AS input, sum(u."outputTokens") AS output, sum(u."cacheWrite5mTokens") AS cw5,
-            sum(u."cacheWrite1hTokens") AS cw1h, sum(u."cacheReadTokens") AS cread, sum(u."totalTokens") AS total,
-            coalesce(sum(u."costUsd"), 0) AS cost, coalesce(sum(u."costUsd") FILTER (WHERE u."costEstimated"), 0) AS estimated, coalesce(sum(u."totalTokens") FILTER (WHERE u.unpriced), 0) AS unpriced, count(*) AS requests
-       FROM "UsageRecord" u LEFT JOIN "Project" p ON p.id = u."projectId"
-      WHERE $1::text IS NOT NULL AND ($2::uuid IS NULL OR u."projectId" = $2::uuid) AND ($3::uuid IS NULL OR u."runnerId" = $3::uuid)
-        AND ($4::timestamp IS NULL OR u."occurredAt" >= $4::timestamp) AND ($5::timestamp IS NULL OR u."occurredAt" < $5::timestamp)
+    `SELECT ${g} AS grp, sum(u.input) AS input, sum(u.output) AS output, sum(u.cw5) AS cw5, sum(u.cw1h) AS cw1h,
+            sum(u.cread) AS cread, sum(u.total) AS total, coalesce(sum(u.cost), 0) AS cost,
+            coalesce(sum(u.estimated), 0) AS estimated, coalesce(sum(u.unpriced), 0) AS unpriced, sum(u.requests) AS requests
+       FROM ${src} LEFT JOIN "Project" p ON p.id = u.project_id
+      WHERE $1::text IS NOT NULL
       GROUP BY 1 ORDER BY ${order} LIMIT ${Math.max(1, Math.min(1000, Math.floor(f.limit)))}`,
-    f.timeZone,
-    f.projectId ?? null,
-    f.runnerId ?? null,
-    f.since ?? null,
-    f.until ?? null,
+    ...params,
   );
   return rows.map((r) => ({
     group: String(r.grp),
