@@ -8,15 +8,10 @@
  *   node --import tsx bench/fanout.ts [--seconds 10] [--fleet 200] [--terminals 20] [--profile]
  */
 import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createCaller, hashPassword } from "@stratavore/api";
-import { createDb, insertUser } from "@stratavore/db";
-import { startTestPostgres } from "@stratavore/db/testing";
-import { readEnv, startServer } from "@stratavore/server/testing";
+import { startBenchServer } from "./support/bench-server.ts";
 import { startCpuProfile } from "./support/cpu-profile.ts";
 
 const { values } = parseArgs({
@@ -31,28 +26,7 @@ const seconds = Number(values.seconds);
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
-const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_fanout");
-const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-"));
-const env = readEnv([], {
-  DATABASE_URL: pg.url,
-  PORT: "0",
-  STRATAVORE_DATA_DIR: tmp,
-  STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
-  STRATAVORE_ADMIN_PASSWORD: "bench-admin-password",
-});
-const server = await startServer(env, () => {}, { web: false, fleet: { heartbeatTtlMs: 600_000 } });
-const db = createDb({ connectionString: pg.url, poolMax: 4 });
-const admin = await insertUser(db, {
-  email: "bench@example.test",
-  name: "bench",
-  role: "admin",
-  passwordHash: await hashPassword("bench-admin-password"),
-});
-const api = createCaller({
-  ...server.deps,
-  principal: { user: admin, via: "session", scopes: ["read", "write"] },
-  ip: "127.0.0.1",
-});
+const { db, api, server, stop: stopAll } = await startBenchServer("fanout");
 const project = await api.projects.create({ name: "fanout", path: "/tmp", maxRunners: 100 });
 const { secret: token } = await api.apiTokens.create({ name: "watchers", scopes: ["read"] });
 
@@ -118,8 +92,5 @@ console.log(
 );
 console.log(`  machine load (1 min)      : ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
 for (const l of full.profileLines) console.log(l);
-await server.close();
-await db.$disconnect();
-await pg.stop();
-await rm(tmp, { recursive: true, force: true });
+await stopAll();
 process.exit(0);

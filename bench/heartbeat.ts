@@ -7,19 +7,13 @@
  * profile to bench/profiles/ and prints its hottest functions.
  *   node --import tsx bench/heartbeat.ts [--seconds 10] [--agents 10] [--runners 1000] [--profile]
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fork } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
+import { startBenchServer } from "./support/bench-server.ts";
 import { startCpuProfile } from "./support/cpu-profile.ts";
-import { createDb, insertUser } from "@stratavore/db";
-import { startTestPostgres } from "@stratavore/db/testing";
-import { createCaller, hashPassword } from "@stratavore/api";
-import { readEnv, startServer } from "@stratavore/server/testing";
 
 const { values } = parseArgs({
   options: {
@@ -35,29 +29,7 @@ const seconds = Number(values.seconds),
 const pct = (xs: number[], p: number) =>
   xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
-const pg_ = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_heartbeat");
-const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-"));
-const env = readEnv([], {
-  DATABASE_URL: pg_.url,
-  PORT: "0",
-  STRATAVORE_DATA_DIR: tmp,
-  STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
-  STRATAVORE_ADMIN_PASSWORD: "bench-admin-password",
-});
-// A long TTL: the bench measures ingestion, not the reconciler.
-const server = await startServer(env, () => {}, { web: false, fleet: { heartbeatTtlMs: 600_000 } });
-const db = createDb({ connectionString: pg_.url, poolMax: 4 });
-const admin = await insertUser(db, {
-  email: "bench@example.test",
-  name: "bench",
-  role: "admin",
-  passwordHash: await hashPassword("bench-admin-password"),
-});
-const api = createCaller({
-  ...server.deps,
-  principal: { user: admin, via: "session", scopes: ["read", "write"] },
-  ip: "127.0.0.1",
-});
+const { pg: pg_, db, api, server, stop: stopAll } = await startBenchServer("heartbeat");
 const project = await api.projects.create({ name: "bench", path: "/tmp", maxRunners: 100 });
 
 // Simulated agents in a child process (real sockets on /agent, the real join), each owning
@@ -153,8 +125,5 @@ console.log(`  server RSS              : ${(process.memoryUsage().rss / 1e6).toF
 console.log(`  machine load (1 min)    : ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
 for (const line of profileLines) console.log(line);
 
-await server.close();
-await db.$disconnect();
-await pg_.stop();
-await rm(tmp, { recursive: true, force: true });
+await stopAll();
 process.exit(0);

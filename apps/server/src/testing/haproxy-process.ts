@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { freePortForTests } from "@stratavore/db/testing";
-import { waitFor } from "@stratavore/runner/testing";
+import { waitForPort } from "./wait-for-port.ts";
 
 const HAPROXY = "/usr/sbin/haproxy";
 
@@ -58,19 +57,7 @@ export async function startHaproxy(dir: string, backends: Backend[]) {
   const child: ChildProcess = spawn(HAPROXY, ["-f", config, "-db"], { stdio: ["ignore", "ignore", "pipe"] });
   const log: string[] = [];
   child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
-  await waitFor(
-    "HAProxy to listen",
-    () =>
-      new Promise<boolean>((resolve) => {
-        const s = connect(port, "127.0.0.1", () => {
-          s.end();
-          resolve(true);
-        });
-        s.on("error", () => resolve(false));
-      }),
-    10_000,
-    100,
-  );
+  await waitForPort("HAProxy to listen", port);
   return {
     url: `http://127.0.0.1:${port}`,
     log,

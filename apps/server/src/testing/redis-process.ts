@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { connect } from "node:net";
 import { freePortForTests } from "@stratavore/db/testing";
-import { waitFor } from "@stratavore/runner/testing";
+import { waitForPort } from "./wait-for-port.ts";
 
 const REDIS = "/usr/bin/redis-server";
 
@@ -15,19 +14,7 @@ export async function startRedis(dir: string) {
   const child = spawn(REDIS, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir], {
     stdio: "ignore",
   });
-  await waitFor(
-    "Redis to listen",
-    () =>
-      new Promise<boolean>((resolve) => {
-        const s = connect(port, "127.0.0.1", () => {
-          s.end();
-          resolve(true);
-        });
-        s.on("error", () => resolve(false));
-      }),
-    10_000,
-    100,
-  );
+  await waitForPort("Redis to listen", port);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
