@@ -89,6 +89,26 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
     await waitFor("terminated", async () => (await one.api.runners.get({ id: r.id })).status === "terminated");
   });
 
+  it("revoking a node on instance 1 cuts off its agent on instance 2 at once", async () => {
+    const node = uniqueSlug("n");
+    const agent = await two.startAgent(node);
+    await waitFor("instance 1 to see it", async () =>
+      (await one.api.nodes.list()).some((n) => n.name === node && n.connected),
+    );
+    await one.api.nodes.revoke({ ref: node });
+    // Its socket on instance 2 is closed; its credential no longer works, so it stays away.
+    await waitFor(
+      "instance 2 to drop it",
+      async () => !two.server.deps.fleet.agents.isLocal((await two.api.nodes.get({ ref: node })).id),
+    );
+    await waitFor(
+      "the agent to give up",
+      async () => agent.child.exitCode !== null || agent.child.signalCode !== null,
+      20_000,
+    );
+    expect((await two.api.nodes.get({ ref: node })).connected).toBe(false);
+  });
+
   it("counts failed sign-ins once for both instances: the account locks after 8 failures split between them", async () => {
     const email = `locked-${uniqueSlug("u")}@cluster.test`;
     await one.api.users.create({ email, name: "Locked", role: "viewer", password: "right-password-123" });

@@ -104,6 +104,12 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
   const clusterMode = e.STRATAVORE_CLUSTER ?? (e.REDIS_URL ? "redis" : "single");
   if (clusterMode === "redis" && !e.REDIS_URL)
     throw new Error("Invalid configuration:\n  STRATAVORE_CLUSTER=redis needs REDIS_URL");
+  // The mutual-TLS listener is a Socket.IO server of its own, outside the cluster's adapter:
+  // agents on it would be unreachable from other instances. Refused rather than half working.
+  if (clusterMode !== "single" && e.STRATAVORE_AGENT_TLS_PORT !== undefined)
+    throw new Error(
+      "Invalid configuration:\n  STRATAVORE_AGENT_TLS_PORT cannot be combined with STRATAVORE_CLUSTER yet: agents on the TLS port would be unreachable from other instances",
+    );
   if (clusterMode !== "single" && !e.DATABASE_URL)
     throw new Error(
       "Invalid configuration:\n  STRATAVORE_CLUSTER needs DATABASE_URL: every instance must share one PostgreSQL, not an embedded one",

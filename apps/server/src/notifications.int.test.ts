@@ -361,9 +361,21 @@ describe("notification channels", () => {
         createdAt: old,
       },
     });
+    // Login counters: one whose window has passed, one still counting.
+    const key = `login-ip:${crypto.randomUUID()}`;
+    await db.rateLimit.createMany({
+      data: [
+        { key: `${key}-old`, points: 3, expire: BigInt(Date.now() - 60_000) },
+        { key: `${key}-live`, points: 3, expire: BigInt(Date.now() + 600_000) },
+      ],
+    });
     const before = await db.deliveryAttempt.count();
     const pruned = await runRetention(h.server.deps);
     expect(pruned.attempts).toBe(1);
     expect(await db.deliveryAttempt.count()).toBe(before - 1);
+    expect(pruned.rateLimits).toBeGreaterThanOrEqual(1);
+    expect((await db.rateLimit.findMany({ where: { key: { startsWith: key } } })).map((r) => r.key)).toEqual([
+      `${key}-live`,
+    ]);
   });
 });

@@ -45,9 +45,14 @@ export class Leadership {
   private async tick(): Promise<void> {
     try {
       if (!this.client) {
+        // A leader whose machine vanished must lose the lock in seconds, not when TCP gives up
+        // (hours): keepalives on both ends, and a ping that times out.
         const client = new pg.Client({
           connectionString: this.connectionString,
           application_name: "stratavore-leader",
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 2_000,
+          query_timeout: 5_000,
         });
         // A connection that dies later must not crash the process; the next tick sees it.
         client.on("error", () => this.lose("its database connection failed"));
@@ -57,6 +62,9 @@ export class Leadership {
           await client.end().catch(() => undefined);
           return;
         }
+        await client.query(
+          "SET tcp_keepalives_idle = 3; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3",
+        );
         this.client = client;
       }
       if (this.leading) await this.client.query("SELECT 1");

@@ -50,11 +50,26 @@ export async function openClusterTransport(
   const pool = new pg.Pool({
     connectionString: urls.databaseUrl,
     max: 2,
+    // A publish that cannot get a connection fails (and is logged) instead of waiting forever.
+    connectionTimeoutMillis: 10_000,
     application_name: "stratavore-socket-adapter",
   });
   // pg-pool drops its own error listener from checked-out clients (the LISTEN one stays out):
   // without ours, PostgreSQL going away would crash the process with an unhandled 'error'.
-  pool.on("connect", (client) => client.on("error", onError));
+  pool.on("connect", (client) => {
+    client.on("error", onError);
+    // The LISTEN connection is never given back; when it dies its slot must be freed (pg-pool
+    // removes only idle clients that end), or the adapter's reconnect would take the publishing
+    // connection and every NOTIFY after it would wait forever.
+    client.on("end", () => {
+      const held = client as unknown as { release?: (destroy: boolean) => void };
+      try {
+        held.release?.(true);
+      } catch {
+        // Released already (idle, or the adapter closed): nothing to free.
+      }
+    });
+  });
   pool.on("error", onError);
   return {
     mode,
@@ -87,12 +102,21 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
     emit(nodeId, event, payload) {
       agents.to(agentRoom(nodeId)).emit(event, payload);
     },
+    disconnect(nodeId) {
+      agents.in(agentRoom(nodeId)).disconnectSockets(true);
+    },
   });
 
-  deps.fleet.onRunnerChanged = (runnerId, change) => io.serverSideEmit("runner:changed", runnerId, change);
-  io.on("runner:changed", (rawId: unknown, rawChange: unknown) => {
+  deps.fleet.onRunnerChanged = (runnerId, change, nodeId) =>
+    io.serverSideEmit("runner:changed", runnerId, change, nodeId ?? null);
+  io.on("runner:changed", (rawId: unknown, rawChange: unknown, rawNode: unknown) => {
     const id = idArg.safeParse(rawId);
-    if (id.success) deps.fleet.forgetLocally(id.data, rawChange === "ended" ? "ended" : "moved");
+    if (!id.success) return;
+    // The screen stays only where the runner's agent now is: a launch through another instance
+    // must not wipe it there, and an instance its agent left must not serve a stale one.
+    const node = idArg.safeParse(rawNode);
+    const keepScreen = rawChange !== "ended" && node.success && deps.fleet.agents.isLocal(node.data);
+    deps.fleet.forgetLocally(id.data, keepScreen ? "moved" : "ended");
   });
 
   // A change heard from a peer is acted on here, not told again.

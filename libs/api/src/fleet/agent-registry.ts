@@ -23,6 +23,8 @@ export interface RemoteAgents {
   /** The agent's answer; rejects with PeerGoneError when no instance holds its socket, or on timeout. */
   request(nodeId: string, event: string, payload: unknown, timeoutMs: number): Promise<unknown>;
   emit(nodeId: string, event: string, payload: unknown): void;
+  /** Closes the agent's socket wherever it is held (a revoked node). */
+  disconnect(nodeId: string): void;
 }
 
 /**
@@ -85,9 +87,11 @@ export class AgentRegistry {
   /** Connected to this instance or, in a cluster, to another live one. */
   isConnected = (nodeId: string): boolean => this.holderOf(nodeId) !== null;
 
+  /** Closes the agent's socket here and, in a cluster, on whichever instance holds it. */
   disconnect(nodeId: string): void {
     this.sockets.get(nodeId)?.disconnect(true);
     this.sockets.delete(nodeId);
+    this.remoteAgents?.disconnect(nodeId);
   }
 
   launch(nodeId: string, cmd: LaunchCommand, timeoutMs: number): Promise<LaunchAck> {

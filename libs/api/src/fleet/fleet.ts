@@ -46,7 +46,7 @@ export class Fleet {
    * Told when this instance learnt a runner's node (`moved`) or saw it end (`ended`), so other
    * instances drop their cached node for it — and, once it ended, its screen.
    */
-  onRunnerChanged?: (runnerId: string, change: "moved" | "ended") => void;
+  onRunnerChanged?: (runnerId: string, change: "moved" | "ended", nodeId?: string) => void;
   readonly scrollback = new ScrollbackStore();
   private metricsSeq = 0;
   /** Set while the server shuts down: agents disconnecting then are not marked offline. */
@@ -123,7 +123,7 @@ export class Fleet {
   setOwner(runnerId: string, nodeId: string): void {
     const before = this.owners.get(runnerId);
     this.owners.set(runnerId, nodeId);
-    if (before !== nodeId) this.onRunnerChanged?.(runnerId, "moved");
+    if (before !== nodeId) this.onRunnerChanged?.(runnerId, "moved", nodeId);
   }
 
   forgetRunner(runnerId: string): void {

@@ -135,6 +135,8 @@ export async function markDisconnected(deps: ApiDeps, nodeId: string): Promise<v
   await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const row = await lockNodeHolder(tx, nodeId);
     if (!row || (row.holder !== null && row.holder !== deps.fleet.instanceId)) return;
+    // It reconnected here while this waited for the lock: that connect's write stands.
+    if (deps.fleet.agents.isLocal(nodeId)) return;
     const status = await nodeStatusOf(tx, nodeId);
     if (!status || status === "offline") {
       if (row.holder) await updateNodeRow(tx, nodeId, { agentInstanceId: null });

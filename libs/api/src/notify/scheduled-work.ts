@@ -17,7 +17,9 @@ export async function runRetention(deps: ApiDeps, now = new Date()) {
     attemptsBefore: new Date(now.getTime() - DELIVERY_LOG_DAYS * DAY),
     readNotificationsBefore: new Date(now.getTime() - READ_NOTIFICATION_DAYS * DAY),
   });
-  if (transcripts || pruned.attempts || pruned.notifications)
-    deps.log("info", "retention applied", { transcripts, ...pruned });
-  return { transcripts, ...pruned };
+  // Login counters whose window has passed (rate-limiter-flexible keeps `expire` in epoch ms).
+  const rateLimits = await deps.db.$executeRaw`DELETE FROM rate_limits WHERE expire < ${now.getTime()}`;
+  if (transcripts || pruned.attempts || pruned.notifications || rateLimits)
+    deps.log("info", "retention applied", { transcripts, ...pruned, rateLimits });
+  return { transcripts, ...pruned, rateLimits };
 }

@@ -17,13 +17,16 @@ export async function registerInstance(
   await db.serverInstance.create({ data: row });
 }
 
-/** The instance's beat; also says whether it leads (for the Nodes page and `stratavore cluster`). */
+/**
+ * The instance's beat; also says whether it leads. In UTC, as Prisma keeps every DateTime
+ * (a bare now() would be the database session's local time).
+ */
 export async function beatInstance(db: Tx, id: string, leader: boolean): Promise<void> {
   // upsert: a database restored or pruned under a live instance gets its row back.
   await db.$executeRaw`
     INSERT INTO "ServerInstance" (id, hostname, pid, url, "startedAt", "beatAt", leader)
-    VALUES (${id}::uuid, '', 0, '', now(), now(), ${leader})
-    ON CONFLICT (id) DO UPDATE SET "beatAt" = now(), leader = ${leader}`;
+    VALUES (${id}::uuid, '', 0, '', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', ${leader})
+    ON CONFLICT (id) DO UPDATE SET "beatAt" = now() AT TIME ZONE 'UTC', leader = ${leader}`;
 }
 
 export async function removeInstance(db: Tx, id: string): Promise<void> {
