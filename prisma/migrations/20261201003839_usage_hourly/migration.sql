@@ -20,6 +20,7 @@ CREATE TABLE "UsageHourly" (
 -- CreateIndex
 CREATE INDEX "UsageHourly_projectKey_hour_idx" ON "UsageHourly"("projectKey", "hour");
 
+-- stratavore:custom
 -- The triggers that keep it, and its first filling, are database code applied after the
 -- migrations (prisma/database-code/usage-hourly.sql): the migration engine splits statements
 -- at semicolons, which a PL/pgSQL body is full of.

@@ -1,4 +1,4 @@
-import { pruneNotificationHistory } from "@stratavore/db";
+import { pruneExpiredRateLimits, pruneNotificationHistory } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { applyRetention } from "../sessions/archive/archive-job.ts";
 
@@ -18,7 +18,7 @@ export async function runRetention(deps: ApiDeps, now = new Date()) {
     readNotificationsBefore: new Date(now.getTime() - READ_NOTIFICATION_DAYS * DAY),
   });
   // Login counters whose window has passed (rate-limiter-flexible keeps `expire` in epoch ms).
-  const rateLimits = await deps.db.$executeRaw`DELETE FROM rate_limits WHERE expire < ${now.getTime()}`;
+  const rateLimits = await pruneExpiredRateLimits(deps.db, now);
   if (transcripts || pruned.attempts || pruned.notifications || rateLimits)
     deps.log("info", "retention applied", { transcripts, ...pruned, rateLimits });
   return { transcripts, ...pruned, rateLimits };

@@ -21,6 +21,7 @@ let victimId = "";
 /** Every procedure of the router, with the least role allowed to call it. */
 const cases: Case[] = [
   { name: "system.health", minRole: "anonymous", mutation: false, call: (a) => a.system.health() },
+  { name: "system.instances", minRole: "admin", mutation: false, call: (a) => a.system.instances() },
   { name: "auth.whoami", minRole: "viewer", mutation: false, call: (a) => a.auth.whoami() },
   { name: "auth.sessions", minRole: "viewer", mutation: false, call: (a) => a.auth.sessions() },
   {

@@ -88,3 +88,8 @@ export async function reclaimAgents(db: Tx, nodeIds: string[], instanceId: strin
     data: { agentInstanceId: instanceId },
   });
 }
+
+/** Login counters whose window has passed (rate-limiter-flexible keeps `expire` in epoch ms). */
+export function pruneExpiredRateLimits(db: Tx, now: Date): Promise<number> {
+  return db.$executeRaw`DELETE FROM rate_limits WHERE expire < ${now.getTime()}`;
+}
