@@ -66,7 +66,15 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
     const p = await one.api.projects.create({ name: uniqueSlug("cl"), path: one.tmp });
     const r = await one.api.runners.launch({ project: p.name, node });
     expect(r.status).toBe("running");
-    await waitFor("banner on instance 2", async () => screenOn(two, r.id).includes(r.sessionId!));
+    // Patient under a loaded machine (the whole suite on two cores); says what it saw if not.
+    await waitFor("banner on instance 2", async () => screenOn(two, r.id).includes(r.sessionId!), 45_000).catch(
+      async (err: unknown) => {
+        const row = await one.api.runners.get({ id: r.id });
+        throw new Error(
+          `${String(err)}; runner ${row.status} pid ${row.pid}; screen on 2: ${JSON.stringify(screenOn(two, r.id).slice(0, 200))}; on 1: ${JSON.stringify(screenOn(one, r.id).slice(0, 200))}`,
+        );
+      },
+    );
     expect(screenOn(one, r.id)).toBe("");
 
     const { secret } = await one.api.apiTokens.create({ name: "typist", scopes: ["read", "write"] });

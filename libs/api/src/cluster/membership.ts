@@ -49,7 +49,7 @@ export class Membership {
       // Two lone instances on one database would each run the reconciler and miss the other's agents.
       if (others.length > 0)
         this.log(
-          "error",
+          "warn",
           "another server instance uses this database: start every instance with STRATAVORE_CLUSTER=postgres (or redis)",
           {
             others: others.map((o) => `${o.hostname}:${o.pid} ${o.url}`),
