@@ -13,10 +13,10 @@ import { createScratchDatabase, freePortForTests } from "@stratavore/db/testing"
 import { FilesystemStore } from "@stratavore/api";
 import { localAdminCaller, spawnAgent, startHaproxy, waitFor, type AgentProcess } from "@stratavore/server/testing";
 import { buildCli } from "../../scripts/build-cli.ts";
-import { hostPath } from "./env.ts";
+import { hostPath, stack } from "./env.ts";
 
 const root = join(import.meta.dirname, "../..");
-const e2eDatabase = process.env.E2E_DATABASE_URL ?? "";
+const e2eDatabase = stack().databaseUrl;
 const tmp = await mkdtemp(join(tmpdir(), "stratavore-cluster-"));
 const children: ChildProcess[] = [];
 const agents: AgentProcess[] = [];

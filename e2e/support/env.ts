@@ -29,6 +29,7 @@ export function publishStack(s: StackInfo): void {
 
 export const stack = () => ({
   url: process.env.E2E_BASE_URL ?? "",
+  databaseUrl: process.env.E2E_DATABASE_URL ?? "",
   adminEmail: process.env.E2E_ADMIN_EMAIL ?? "",
   adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
   workdir: process.env.E2E_WORKDIR ?? "",
