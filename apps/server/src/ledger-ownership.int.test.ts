@@ -1,17 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  AGENT_NAMESPACE,
-  type TranscriptEntryInput,
-  type UsageBatchAck,
-  type UsageRecordInput,
-} from "@stratavore/contracts";
+import { type TranscriptEntryInput, type UsageBatchAck, type UsageRecordInput } from "@stratavore/contracts";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { connectRawAgent } from "./testing/raw-agent.ts";
 
 /**
  * DESIGN §3 rule 6 under attack: a joined node (a raw socket speaking the agent protocol with a
@@ -101,27 +97,7 @@ beforeAll(async () => {
   };
 
   // The attacker: a node that really joined, with a runner of its own in its own project.
-  const { secret } = await h.api.joinTokens.create({ ttlMinutes: 10 });
-  attacker = io(`${h.server.url}${AGENT_NAMESPACE}`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnection: false,
-    auth: {
-      joinToken: secret,
-      hello: {
-        name: uniqueSlug("attacker"),
-        hostname: "attacker",
-        agentVersion: "0.1.0",
-        claudeVersion: null,
-        capacity: 5,
-        labels: [],
-      },
-    },
-  });
-  attackerNode = await new Promise<string>((resolve, reject) => {
-    attacker.once("agent:welcome", (w: { nodeId: string }) => resolve(w.nodeId));
-    attacker.once("connect_error", reject);
-  });
+  ({ socket: attacker, nodeId: attackerNode } = await connectRawAgent(h, uniqueSlug("attacker")));
   const own = await h.api.projects.create({ name: uniqueSlug("attacker"), path: join(h.tmp, "attacker-checkout") });
   attackerSession = randomUUID();
   await h.db.session.create({ data: { id: attackerSession, projectId: own.id } });

@@ -112,12 +112,21 @@ export class Fleet {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  private readonly ownerLookups = new Map<string, Promise<string | null>>();
+
+  /** The cached owner, or one database lookup shared by everyone asking meanwhile. */
   async ownerOf(runnerId: string, lookup: (id: string) => Promise<string | null>): Promise<string | null> {
     const known = this.owners.get(runnerId);
     if (known) return known;
-    const nodeId = await lookup(runnerId);
-    if (nodeId) this.owners.set(runnerId, nodeId);
-    return nodeId;
+    let pending = this.ownerLookups.get(runnerId);
+    if (!pending) {
+      pending = lookup(runnerId).finally(() => this.ownerLookups.delete(runnerId));
+      this.ownerLookups.set(runnerId, pending);
+    }
+    const nodeId = await pending;
+    // setOwner may have moved it while the lookup ran: the newer word wins.
+    if (nodeId && !this.owners.has(runnerId)) this.owners.set(runnerId, nodeId);
+    return this.owners.get(runnerId) ?? nodeId;
   }
 
   setOwner(runnerId: string, nodeId: string): void {

@@ -160,11 +160,16 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     on("runner:exited", async (p) => {
       if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
     });
-    on("runner:output", async (p) => {
-      if (!(await ownsRunner(p.runnerId))) return;
-      if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data))
-        deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
-    });
+    // In arrival order per runner: the owner check may go to the database, and two lookups
+    // racing on the pool let a later chunk land first, after which the store drops the earlier
+    // one as a replay (a runner's banner went missing on the instance that held its agent).
+    on("runner:output", (p) =>
+      deps.fleet.serially(`output:${p.runnerId}`, async () => {
+        if (!(await ownsRunner(p.runnerId))) return;
+        if (deps.fleet.scrollback.append(p.runnerId, p.seq, p.data))
+          deps.bus.publish([checkedEvent(ROOMS.runner(p.runnerId), "runner:output", p)]);
+      }),
+    );
     // Batches are answered: the agent keeps (spools) what was not accepted and sends it again.
     socket.on("usage:batch", (raw, ack) =>
       answer(ack, usageBatchSchema.safeParse(raw), "usage batch", (b) =>
