@@ -187,6 +187,21 @@ describe("with a connected agent", () => {
     expect(done.stderr).toBe(`\nRunner ${runner.id.slice(0, 8)} ended: terminated (exit code 0)\n`);
   });
 
+  it("launch --no-wait prints the accepted runner as starting; it is running moments later", async () => {
+    const r = await cli(["launch", project, "--label", LABEL, "--no-wait"]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = /^Launched runner ([0-9a-f]{8}) \(starting\)$/m.exec(r.stdout)?.[1];
+    expect(id, r.stdout).toBeDefined();
+    // The short id the CLI printed is a reference the other commands take.
+    await eventually(
+      () => statusOf(id!),
+      (s) => s === "running",
+      "running",
+    );
+    expect(agent.launches.some((l) => l.runnerId.startsWith(id!))).toBe(true);
+    expect((await cli(["kill", id!])).code).toBe(0);
+  });
+
   it("stops following on Ctrl-C with exit 0", async () => {
     const runner = await launch();
     const follow = h.start(["logs", "-f", runner.id], as(operator));

@@ -177,6 +177,28 @@ describe("runners on a real agent with the fake claude", () => {
     expect(failed!.endReason).toContain("/definitely/not/here");
   });
 
+  it('wait: "accepted" answers with the starting row; the outcome, good or refused, lands on the row', async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const good = await h.api.runners.launch({ project: (await project()).name, node, wait: "accepted" });
+    expect(good).toMatchObject({ status: "starting", pid: null });
+    const running = await waitFor("running", async () => {
+      const r = await h.api.runners.get({ id: good.id });
+      return r.status === "running" && r;
+    });
+    expect(running.pid).toBeGreaterThan(0);
+    // A refusal is not thrown at the caller, who already has its answer: the row says why.
+    const p = await h.api.projects.create({ name: uniqueSlug("nopath"), path: "/definitely/not/here/either" });
+    const refused = await h.api.runners.launch({ project: p.name, node, wait: "accepted" });
+    expect(refused.status).toBe("starting");
+    const failed = await waitFor("failed", async () => {
+      const r = await h.api.runners.get({ id: refused.id });
+      return r.status === "failed" && r;
+    });
+    expect(failed.endReason).toContain("/definitely/not/here/either");
+    await h.api.runners.kill({ id: good.id });
+  });
+
   it("a crash loop is relaunched with --resume after a backoff, at most 3 times, then ends failed", async () => {
     const node = uniqueSlug("crashy");
     await h.startAgent(node, { labels: ["crashy"], env: { FAKE_CLAUDE_MODE: "crash" } });

@@ -15,6 +15,7 @@ interface LaunchOptions {
   node?: string;
   label?: string[];
   json?: boolean;
+  wait?: boolean;
 }
 
 export function registerLaunchCommand(program: Command, { env, io }: CliContext): void {
@@ -30,6 +31,7 @@ export function registerLaunchCommand(program: Command, { env, io }: CliContext)
     .option("--prompt <text>", "first message to send; '-' reads it from stdin")
     .option("--node <node>", "run on this node (name or id) instead of letting the server choose")
     .option("--label <label>", "only nodes with this label (repeat, or separate with commas)", collectTags)
+    .option("--no-wait", "return once the server accepted the launch (status starting), not when claude runs")
     .option("--json", "print the runner as JSON")
     .addHelpText(
       "after",
@@ -51,6 +53,7 @@ export function registerLaunchCommand(program: Command, { env, io }: CliContext)
         node: opts.node,
         labels: opts.label ?? [],
         extraArgs: claudeArgs,
+        wait: opts.wait === false ? "accepted" : "running",
       });
       if (opts.json) return printJson(io, runner);
       print(io, `Launched runner ${shortId(runner.id)} (${runner.status})\n${runnerSummary(runner)}`);

@@ -104,6 +104,8 @@ export class FleetHarness {
     databaseUrl: string,
     fleet: Partial<FleetConfig> = {},
     extraEnv: Record<string, string> = {},
+    /** Sees every server log line (benches count errors during a burst). */
+    onLog?: (level: string, msg: string, meta?: Record<string, unknown>) => void,
   ): Promise<FleetHarness> {
     const tmp = await mkdtemp(join(tmpdir(), "stratavore-fleet-"));
     const env = readEnv([], {
@@ -116,8 +118,10 @@ export class FleetHarness {
       ...extraEnv,
     });
     // Server errors are printed: a failing fleet test is unreadable without them.
-    const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
-      level === "error" && console.error(msg, meta);
+    const log = (level: string, msg: string, meta?: Record<string, unknown>) => {
+      onLog?.(level, msg, meta);
+      if (level === "error") console.error(msg, meta);
+    };
     const server = await startServer(env, log, {
       web: false,
       fleet: {

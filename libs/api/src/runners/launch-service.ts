@@ -18,13 +18,14 @@ import { announceRunner, moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
-type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node"> &
-  Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node">;
+type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node" | "wait"> &
+  Pick<RunnerLaunchInput, "resumeSessionId" | "model" | "prompt" | "node" | "wait">;
 
 /**
  * Launch (DESIGN §2): admitted (admission.ts: quota, budgets, session, placement) and the
  * `starting` row with its audit event written in one transaction. After commit the
- * agent is told; its answer moves the runner to `running` or `failed` with the reason.
+ * agent is told; its answer moves the runner to `running` or `failed` with the reason. The
+ * caller waits for that answer unless it asked for `wait: "accepted"`.
  */
 export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
   const project = await findProject(deps.db, input.project);
@@ -86,7 +87,17 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     announceRunner(outbox, seq, created);
     return created;
   });
-  return dispatchToAgent(deps, actor, runner, project.path, plan.spec);
+  const dispatched = dispatchToAgent(deps, actor, runner, project.path, plan.spec);
+  if (input.wait !== "accepted") return dispatched;
+  // The caller has its `starting` runner; the outcome is recorded on the row either way
+  // (`running`, or `failed` with the agent's reason) and announced, so nothing is lost here.
+  void deps.fleet.track(dispatched).catch((err: unknown) =>
+    deps.log(err instanceof AppError ? "info" : "error", "a launch answered early did not start", {
+      runnerId: runner.id,
+      error: String(err),
+    }),
+  );
+  return runner;
 }
 
 interface SessionPlan {

@@ -52,6 +52,12 @@ export const runnerLaunchInput = z
     node: z.string().trim().min(1).max(100).optional(),
     labels: z.array(labelSchema).max(10).default([]),
     extraArgs: extraArgsSchema.default([]),
+    /**
+     * "running" (default): answer once the agent started claude (or refused, with its code).
+     * "accepted": answer as soon as the `starting` row is committed; the outcome follows as
+     * `runner:status` (a refusal becomes `failed` with its reason) — for scripts and bursts.
+     */
+    wait: z.enum(["running", "accepted"]).default("running"),
   })
   .refine((v) => v.mode !== "resume" || v.resumeSessionId, {
     message: "resume needs resumeSessionId",
