@@ -39,6 +39,7 @@ describe("exitCodeFor", () => {
       BACKUP_IN_PROGRESS: 6,
       JOBS_UNAVAILABLE: 6,
       CHAIN_VERIFY_RUNNING: 6,
+      SERVER_BUSY: 7,
       INTERNAL: 1,
     };
     for (const code of Object.keys(ERROR_CODES) as ErrorCode[])

@@ -25,6 +25,7 @@ const BY_HTTP: Record<string, ExitCode> = {
   NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.conflict,
   PRECONDITION_FAILED: EXIT.conflict,
+  SERVICE_UNAVAILABLE: EXIT.unreachable,
 };
 
 /** Codes the CLI raises itself, next to the server's. */
@@ -50,4 +51,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  not found
   6  conflict or failed precondition (name taken, archived, active runners, quota full,
      no node available, runner not active, budget limit reached)
-  7  server unreachable`;
+  7  server unreachable, or too busy right now (try again)`;

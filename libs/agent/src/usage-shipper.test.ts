@@ -80,6 +80,45 @@ describe("UsageShipper's archive", () => {
     await shipper.stop();
   });
 
+  it("ships several runners' batches at once (at most 8 in flight), each runner's lines whole and in order", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const runners = Array.from({ length: 20 }, () => ({ id: randomUUID(), session: randomUUID() }));
+    for (const r of runners)
+      await transcript(
+        configDir,
+        `/srv/${r.id}`,
+        r.session,
+        Array.from({ length: 3 }, (_, i) => line(`${r.id} ${i}`)),
+      );
+    let inFlight = 0;
+    let most = 0;
+    const received = new Map<string, string[]>();
+    const shipper = new UsageShipper({
+      dataDir: join(base, "agent"),
+      configDir,
+      intervalMs: 60_000,
+      send: async (b) => ({ ok: true, accepted: b.records.length }),
+      // A server round trip of 20 ms: one at a time, 20 runners would take 400 ms.
+      archive: async (b) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        received.set(b.runnerId, [...(received.get(b.runnerId) ?? []), ...b.entries.map((e) => e.text)]);
+        return { ok: true, accepted: b.entries.length };
+      },
+      log: () => undefined,
+    });
+    await shipper.start();
+    for (const r of runners) shipper.track(r.id, `/srv/${r.id}`, r.session);
+    await shipper.tick();
+    expect(most).toBe(8);
+    for (const r of runners) expect(received.get(r.id)).toEqual([0, 1, 2].map((i) => `${r.id} ${i}`));
+    expect(shipper.spooledCount).toBe(0);
+    await shipper.stop();
+  });
+
   it("ships from memory while its spool cannot be written (a full disk), says so once, and writes it whole when it can again", async () => {
     const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
     dirs.push(base);

@@ -11,3 +11,5 @@ export const testFleetOverrides = (): Partial<FleetConfig> =>
 
 /** Whether the server process a test spawns serves the dashboard too (`STRATAVORE_TEST_WEB=true`; needs a built one). */
 export const testServesDashboard = (): boolean => process.env.STRATAVORE_TEST_WEB === "true";
+/** Benches: the server process prints its memoryUsage() every 2 s. */
+export const testLogsMemory = (): boolean => process.env.STRATAVORE_TEST_MEMORY_LOG === "true";

@@ -38,6 +38,9 @@ export interface AgentSpawnOptions {
   dataDir?: string;
   claudeBin?: string;
   cgroups?: "auto" | "v1" | "v2" | "off";
+  /** Tests beat every second and ship usage every 0.2 s; a bench may want the defaults (10 s, 2 s). */
+  heartbeatSeconds?: number;
+  usageSeconds?: number;
 }
 
 /** `apps/agent` as its own process, joining `serverUrl` with a join token; running the fake claude unless told otherwise. */
@@ -63,9 +66,9 @@ export async function spawnAgent(
     "--capacity",
     String(opts.capacity ?? 10),
     "--heartbeat-seconds",
-    "1",
+    String(opts.heartbeatSeconds ?? 1),
     "--usage-seconds",
-    "0.2",
+    String(opts.usageSeconds ?? 0.2),
   ];
   if (opts.labels?.length) args.push("--labels", opts.labels.join(","));
   // claude sees only an allow-listed environment; the fake's switches must be passed on by name.

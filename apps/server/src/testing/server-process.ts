@@ -1,6 +1,6 @@
 import { readEnv } from "../env.ts";
 import { startServer } from "../server.ts";
-import { testFleetOverrides, testServesDashboard } from "./env.ts";
+import { testFleetOverrides, testLogsMemory, testServesDashboard } from "./env.ts";
 
 /**
  * The server as its own process (with the built dashboard when `STRATAVORE_TEST_WEB=true`),
@@ -12,4 +12,7 @@ const log = (level: string, msg: string, meta?: Record<string, unknown>) =>
   level !== "info" && process.stderr.write(`${JSON.stringify({ level, msg, ...meta })}\n`);
 const server = await startServer(env, log, { web: testServesDashboard(), fleet: testFleetOverrides() });
 process.stdout.write(`listening ${server.url}\n`);
+// Benches read where the memory is (heap, WASM and buffers outside it) from these lines.
+if (testLogsMemory())
+  setInterval(() => process.stdout.write(`memory ${JSON.stringify(process.memoryUsage())}\n`), 2000).unref();
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

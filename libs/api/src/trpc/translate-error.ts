@@ -9,6 +9,17 @@ function prismaCode(err: unknown): string | undefined {
   return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
 }
 
+/**
+ * Overload, not a fault: the pool had no connection free within its wait (pg-pool's timeout),
+ * a transaction could not start in time (Prisma P2028), or PostgreSQL refused a connection
+ * for want of slots (53300). The caller may simply try again.
+ */
+function isOverload(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code === "P2028" || e?.code === "53300") return true;
+  return typeof e?.message === "string" && /timeout exceeded when trying to connect/.test(e.message);
+}
+
 const APP_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
   UNAUTHORIZED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
@@ -25,7 +36,7 @@ const APP_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
 /**
  * The one place errors become what clients see (DESIGN.md §9 rule 4). The result is always
  * an AppError: services' own keep their code; Prisma's unique violation → CONFLICT and missing
- * row → NOT_FOUND; bad input → VALIDATION with field issues; tRPC's routing errors keep their
+ * row → NOT_FOUND; overload → SERVER_BUSY (503, retry); bad input → VALIDATION with field issues; tRPC's routing errors keep their
  * meaning; anything else → INTERNAL with a generic message (the caller logs the real cause).
  */
 export function toAppError(error: TRPCError): AppError {
@@ -41,6 +52,7 @@ export function toAppError(error: TRPCError): AppError {
   const p = prismaCode(cause);
   if (p === "P2002") return new AppError("CONFLICT");
   if (p === "P2025") return new AppError("NOT_FOUND");
+  if (isOverload(cause)) return new AppError("SERVER_BUSY");
   const mapped = APP_CODE_FOR_TRPC[error.code];
   if (mapped && !cause) return new AppError(mapped, error.message);
   if (mapped === "VALIDATION") return new AppError("VALIDATION", "The request body could not be read.");

@@ -46,6 +46,11 @@ export const ERROR_CODES = {
   BACKUP_IN_PROGRESS: { http: "CONFLICT", message: "A backup is already being made; try again when it is done." },
   JOBS_UNAVAILABLE: { http: "PRECONDITION_FAILED", message: "This server process runs no job queue." },
   CHAIN_VERIFY_RUNNING: { http: "CONFLICT", message: "A verification of the audit chain is already running." },
+  SERVER_BUSY: {
+    http: "SERVICE_UNAVAILABLE",
+    message:
+      "The server is too busy to take this now (no database connection came free in time); try again in a moment.",
+  },
   INTERNAL: { http: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
 } as const;
 
