@@ -19,6 +19,7 @@ import {
   Fleet,
   embeddingsProvider,
   LoginRateLimiter,
+  redisReadCache,
   DEFAULT_LOGIN_LIMITS,
   auditLockout,
   AccessWatch,
@@ -125,6 +126,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     similarity,
     transcriptRetentionDays: env.transcriptRetentionDays,
     bus: { publish: (events) => bus.publish(events) },
+    // Hot reads shared by every instance, only where Redis is (ADR 0009).
+    readCache: cluster?.redis ? redisReadCache(cluster.redis, log) : undefined,
   };
 
   let web: NextApp | null = null;

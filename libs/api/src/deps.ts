@@ -1,5 +1,6 @@
 import type { Db } from "@stratavore/db";
 import type { AccessWatch } from "./auth/access-watch.ts";
+import type { ReadCache } from "./cache/read-cache.ts";
 import type { ApiConfig } from "./config.ts";
 import type { AgentCa } from "./nodes/agent-ca.ts";
 import type { Fleet } from "./fleet/fleet.ts";
@@ -11,6 +12,7 @@ import type { TranscriptStore } from "./sessions/archive/transcript-store.ts";
 import type { SimilarityProvider } from "./sessions/similarity/provider.ts";
 
 /** What every service needs, wired once by the server (apps are wiring, libs are behaviour). */
+
 export interface ApiDeps {
   db: Db;
   bus: RealtimeBus;
@@ -29,5 +31,7 @@ export interface ApiDeps {
   similarity?: SimilarityProvider;
   /** The job queue and open broker connections; absent in processes that deliver nothing. */
   notify?: { jobs: JobQueue; rabbit: RabbitPublisher };
+  /** Hot reads shared by the cluster (Redis); absent: every read is computed. */
+  readCache?: ReadCache;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;
 }

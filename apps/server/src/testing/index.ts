@@ -13,3 +13,4 @@ export { signInCookie } from "./sign-in.ts";
 export { localAdminCaller, localContext } from "./local-caller.ts";
 export { startHaproxy, haproxyInstalled, type Backend } from "./haproxy-process.ts";
 export { countTranscripts } from "./transcript-count.ts";
+export { startRedis, redisInstalled } from "./redis-process.ts";

@@ -9,6 +9,7 @@ import type { ApiDeps } from "../deps.ts";
 import { costOf } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
+import { USAGE_CACHE } from "../usage/usage-query.ts";
 
 export async function priceBookView(deps: ApiDeps) {
   const book = await currentPriceBook(deps.db, 0);
@@ -87,6 +88,7 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
     changed += diff.length;
     await setLedgerPrices(deps.db, diff);
   }
+  if (changed) await deps.readCache?.invalidate(USAGE_CACHE);
   if (!onlyStale || changed)
     await inTransaction(deps.db, deps.bus, (tx) =>
       audit(tx, deps.config.auditKey, actor, {

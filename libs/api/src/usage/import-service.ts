@@ -15,6 +15,7 @@ import { writeLedger } from "./ledger-service.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { z } from "zod";
 import type { usageImportInput } from "@stratavore/contracts";
+import { USAGE_CACHE } from "./usage-query.ts";
 
 type ImportInput = z.infer<typeof usageImportInput>;
 
@@ -86,7 +87,11 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
       s.records.map((r) => ({ ...r, sessionId: s.sessionId })),
     );
   }
-  if (changed) await evaluateBudgets(deps, [...projects], []);
+  if (changed) {
+    // The past changed: a cached report would hide it for seconds from the user who imported.
+    await deps.readCache?.invalidate(USAGE_CACHE);
+    await evaluateBudgets(deps, [...projects], []);
+  }
   return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
 }
 

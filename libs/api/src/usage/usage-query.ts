@@ -48,13 +48,32 @@ export async function queryUsage(
     projectId = p.id;
   }
   const filter = { projectId, runnerId: input.runnerId, since: input.since, until: input.until, timeZone: TIME_ZONE };
-  // Totals over the whole range, not just the rows that fit the limit.
-  const [rows, [all]] = await Promise.all([
-    aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }),
-    aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 }),
+  const compute = async () => {
+    // Totals over the whole range, not just the rows that fit the limit.
+    const [rows, [all]] = await Promise.all([
+      aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }),
+      aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 }),
+    ]);
+    return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
+  };
+  // Ranged reports are the hot reads of open dashboards (refetched every 10 s while anyone
+  // spends); a live runner's own all-time figures are kept current by events and not cached.
+  if (!deps.readCache || !input.since) return compute();
+  const key = JSON.stringify([
+    projectId ?? null,
+    input.runnerId ?? null,
+    input.since,
+    input.until ?? null,
+    input.by,
+    input.limit,
   ]);
-  return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
+  return deps.readCache.through(USAGE_CACHE, key, REPORT_CACHE_MS, compute);
 }
+
+/** The namespace of cached usage reports: an import or a reprice invalidates it. */
+export const USAGE_CACHE = "usage-reports";
+/** Live spend shows in a cached report at most this late (dashboards refetch every 10 s). */
+const REPORT_CACHE_MS = 5_000;
 
 /** Dashboard tiles: today's tokens and dollars, and how much input came from the cache. */
 export async function usageSummary(deps: ApiDeps, now = new Date()) {
