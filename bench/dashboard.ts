@@ -20,6 +20,7 @@ import { createClient } from "redis";
 import { createCaller, FilesystemStore, hashPassword, redisReadCache } from "@stratavore/api";
 import { createDb, insertUser } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
+import { seedLedgerWorld } from "./support/seed-ledger.ts";
 import { localContext, startRedis } from "@stratavore/server/testing";
 
 const { values } = parseArgs({
@@ -33,38 +34,8 @@ const pct = (xs: number[], p: number) =>
 
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_dashboard");
 const db = createDb({ connectionString: pg.url, poolMax: 10 });
-let t0 = performance.now();
-await db.$executeRawUnsafe(`
-  INSERT INTO "Project" (id, name, path, tags, "nodeLabels", "updatedAt")
-  SELECT gen_random_uuid(), 'p' || i, '/tmp', '{}', '{}', now() FROM generate_series(1, 50) i`);
-await db.$executeRawUnsafe(`
-  INSERT INTO "Node" (id, name, hostname, "agentVersion", status, "credentialHash", labels, "updatedAt", "lastSeenAt")
-  SELECT gen_random_uuid(), 'n' || i, 'n' || i, 'bench', 'online', md5(i::text), '{}', now(), now() FROM generate_series(1, 10) i`);
-await db.$executeRawUnsafe(`
-  INSERT INTO "Session" (id, "projectId", title, cwd, "firstMessageAt", "lastMessageAt", "messageCount", "updatedAt")
-  SELECT 's' || i, p.id, 'refactor the billing module part ' || i, '/tmp', now() - (i % 90) * interval '1 day',
-         now() - (i % 90) * interval '1 day' + interval '1 hour', 20, now()
-    FROM generate_series(1, 100000) i
-    JOIN (SELECT id, row_number() OVER () - 1 AS n FROM "Project") p ON p.n = i % 50`);
-await db.$executeRawUnsafe(`
-  INSERT INTO "Runner" (id, "projectId", "nodeId", status, "startedAt", "updatedAt")
-  SELECT gen_random_uuid(), p.id, n.id, 'running', now(), now()
-    FROM generate_series(1, 1000) i
-    JOIN (SELECT id, row_number() OVER () - 1 AS k FROM "Project") p ON p.k = i % 50
-    JOIN (SELECT id, row_number() OVER () - 1 AS k FROM "Node") n ON n.k = i % 10`);
-await db.$executeRawUnsafe(`
-  INSERT INTO "UsageRecord" ("usageKey", "messageId", "projectId", "sessionId", model, "inputTokens", "outputTokens",
-    "cacheWrite5mTokens", "cacheReadTokens", "totalTokens", "costUsd", "occurredAt")
-  SELECT 'msg_' || i, 'msg_' || i, p.id, 's' || (1 + i % 100000),
-         (ARRAY['claude-opus-4-5','claude-sonnet-4-5','claude-haiku-4-5','claude-opus-4-1','claude-sonnet-4','claude-3-5-haiku'])[1 + i % 6],
-         4, 300, 1200, 5000, 6504, 0.01, now() - (i % 129600) * interval '1 minute'
-    FROM generate_series(1, ${rows}) i
-    JOIN (SELECT id, row_number() OVER () - 1 AS n FROM "Project") p ON p.n = i % 50`);
-await db.$executeRawUnsafe(`ANALYZE`);
-console.log(
-  `seeded ${rows.toLocaleString()} ledger rows, 100,000 sessions, 1,000 runners in ${(ms(t0) / 1000).toFixed(1)} s`,
-);
-
+const seeded = await seedLedgerWorld(db, rows);
+console.log(`seeded ${rows.toLocaleString()} ledger rows, 100,000 sessions, 1,000 runners in ${seeded.toFixed(1)} s`);
 const secret = randomBytes(32).toString("base64url");
 const user = await insertUser(db, {
   email: "bench@example.test",
@@ -139,7 +110,7 @@ const timed = async (read: () => Promise<unknown>) => {
 };
 const f = (x: number) => `${x.toFixed(1)} ms`;
 
-t0 = performance.now();
+const t0 = performance.now();
 await db.$queryRawUnsafe(`SELECT count(*) FROM "UsageRecord"`);
 console.log(`baseline: count(*) of the ledger ${ms(t0).toFixed(1)} ms`);
 console.log(`${"read".padEnd(32)} ${"p50".padStart(9)} ${"p99".padStart(9)}  target`);

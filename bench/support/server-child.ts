@@ -17,7 +17,7 @@ import { hostPath, localAdminCaller } from "@stratavore/server/testing";
 
 export async function startServerChild(
   databaseUrl: string,
-  opts: { fleet?: Record<string, number>; nodeFlags?: string[]; cwd?: string } = {},
+  opts: { fleet?: Record<string, number>; nodeFlags?: string[]; cwd?: string; web?: boolean } = {},
 ) {
   const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-server-"));
   const secret = randomBytes(32).toString("base64url");
@@ -46,6 +46,8 @@ export async function startServerChild(
         STRATAVORE_LOG_LEVEL: "warn",
         STRATAVORE_TEST_FLEET: JSON.stringify(opts.fleet ?? {}),
         STRATAVORE_TEST_MEMORY_LOG: "true",
+        STRATAVORE_TEST_WEB: opts.web ? "true" : "false",
+        NEXT_TELEMETRY_DISABLED: "1",
       } as unknown as NodeJS.ProcessEnv,
     },
   );
@@ -64,6 +66,7 @@ export async function startServerChild(
   const { secret: token } = await local.apiTokens.create({ name: "bench", scopes: ["read", "write"] });
   return {
     url,
+    admin: { email: "bench-admin@example.test", password: "bench-admin-password" },
     pid: child.pid!,
     token,
     db,

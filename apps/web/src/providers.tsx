@@ -1,6 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchStreamLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@stratavore/api-client";
@@ -25,7 +25,9 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
+        // Streamed: each answer of a batch arrives when it is ready, so a page's fast cards do
+        // not wait for its slowest query (the Usage page's totals waited for its top sessions).
+        httpBatchStreamLink({
           url: "/api/trpc",
           transformer: superjson,
           maxItems: TRPC_MAX_BATCH,

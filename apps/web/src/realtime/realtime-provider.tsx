@@ -76,12 +76,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 
     // "Live" only once what was missed is loaded: a failed backfill says so and tries again.
     let cancelCatchUp = () => {};
+    let caughtUpBefore = false;
     socket.on("connect", async () => {
       const ack = await socket.emitWithAck("subscribe", { room: ROOMS.fleet });
       if (!ack.ok) return setState("offline");
       cancelCatchUp();
+      const firstConnect = !caughtUpBefore;
+      caughtUpBefore = true;
       cancelCatchUp = catchUp({
-        backfills: [backfillProjects, () => fleet.backfill(), () => usage.backfill()],
+        backfills: [backfillProjects, () => fleet.backfill(), () => usage.backfill(firstConnect)],
         connected: () => socket.connected,
         setState,
       });

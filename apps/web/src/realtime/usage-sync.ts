@@ -24,6 +24,9 @@ const isRunnerSeed = (input: UsageQueryInput | undefined) => input?.by === "runn
 /** A project's all-time totals (its page's tiles), keyed by project id. */
 const isProjectTotal = (input: UsageQueryInput | undefined) => input?.by === "project" && !input.since;
 
+/** A ranged report (the Usage page's cards, burn-downs): heavy, and refreshed on spend at the pace below. */
+const isReport = (input: UsageQueryInput | undefined) => Boolean(input?.since);
+
 /** Reports (charts, tables, burn-downs) are heavier than the tiles: they refresh at this pace at most. */
 const REPORT_REFRESH_MS = 10_000;
 const TILE_REFRESH_MS = 1_000;
@@ -86,10 +89,18 @@ export function createUsageSync(qc: QueryClient, trpc: Trpc, runnerUsage: Runner
       refreshSummary();
     },
 
-    /** Called on every (re)connect: spend that moved while offline is only in a fresh read. */
-    async backfill() {
+    /**
+     * Called on every (re)connect: spend that moved while offline is only in a fresh read. On a
+     * page's first connect the reports it just loaded (or is loading) are kept: asking for them
+     * again doubled the Usage page's load, and the next spend refreshes them anyway
+     * (refreshReports). The tiles and budgets, cheap and exact, are always read again.
+     */
+    async backfill(firstConnect: boolean) {
       await Promise.all([
-        qc.invalidateQueries({ queryKey: trpc.usage.pathKey() }),
+        qc.invalidateQueries({
+          queryKey: trpc.usage.pathKey(),
+          predicate: (q) => !firstConnect || !isReport(usageInputOf(q)),
+        }),
         qc.invalidateQueries({ queryKey: trpc.budgets.pathKey() }),
       ]);
     },

@@ -54,8 +54,11 @@ export function UsageReport({ project, since, days }: { project?: string; since:
   const byDay = useQuery(trpc.usage.query.queryOptions({ ...base, by: "day", limit: 1000 }, keep));
   const byModel = useQuery(trpc.usage.query.queryOptions({ ...base, by: "model", limit: BREAKDOWN_LIMIT }, keep));
   const byProject = useQuery(trpc.usage.query.queryOptions({ ...base, by: "project", limit: BREAKDOWN_LIMIT }, keep));
-  const bySession = useQuery(trpc.usage.query.queryOptions({ ...base, by: "session", limit: TOP_LIMIT }, keep));
-  const byRunner = useQuery(trpc.usage.query.queryOptions({ ...base, by: "runner", limit: TOP_LIMIT }, keep));
+  // The top lists read the ledger itself (the rollup has no sessions or runners): asked once the
+  // report above them is in, so they do not slow the totals and charts people look at first.
+  const topsReady = { ...keep, enabled: byDay.data !== undefined && !byDay.isPlaceholderData };
+  const bySession = useQuery(trpc.usage.query.queryOptions({ ...base, by: "session", limit: TOP_LIMIT }, topsReady));
+  const byRunner = useQuery(trpc.usage.query.queryOptions({ ...base, by: "runner", limit: TOP_LIMIT }, topsReady));
 
   return (
     <QueryStates
