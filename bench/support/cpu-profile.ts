@@ -1,11 +1,13 @@
 /**
  * CPU profiles for benches: the V8 profiler over the measured window only (not setup), written
  * as a .cpuprofile (open it in Chrome DevTools → Performance), and the functions with the most
- * self time printed, so a bench's output names its own bottleneck.
+ * self time printed, so a bench's output names its own bottleneck; and a heap snapshot at the
+ * window's end.
  */
 import { Session } from "node:inspector/promises";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 
 interface ProfileNode {
   id: number;
@@ -30,7 +32,14 @@ export async function startCpuProfile(): Promise<(name: string) => Promise<strin
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${name}.cpuprofile`);
     await writeFile(file, JSON.stringify(profile));
-    return [`  CPU profile             : ${relative(process.cwd(), file)}`, ...topSelfTime(profile, 8)];
+    // The heap as the measured window left it (open it in DevTools → Memory): what is retained.
+    const used = process.memoryUsage().heapUsed;
+    const heap = writeHeapSnapshot(join(dir, `${name}.heapsnapshot`));
+    return [
+      `  CPU profile             : ${relative(process.cwd(), file)}`,
+      ...topSelfTime(profile, 8),
+      `  heap snapshot           : ${relative(process.cwd(), heap)} (${(used / 1024 / 1024).toFixed(0)} MB used)`,
+    ];
   };
 }
 

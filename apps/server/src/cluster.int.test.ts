@@ -76,6 +76,8 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
       },
     );
     expect(screenOn(one, r.id)).toBe("");
+    // Read outside a socket (the CLI's logs, REST) through instance 1: it asks instance 2.
+    expect((await one.api.runners.scrollback({ id: r.id })).chunks.map((c) => c.data).join("")).toContain(r.sessionId!);
 
     const { secret } = await one.api.apiTokens.create({ name: "typist", scopes: ["read", "write"] });
     const socket = connect(one.server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: secret } });

@@ -140,9 +140,9 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
     if (typeof ack === "function") ack(id.success ? deps.fleet.scrollback.since(id.data) : []);
   });
 
-  return {
+  const peers = {
     /** The longest screen any peer holds for the runner (its agent's instance has it); none after 5 s. */
-    scrollbackFromPeers: (runnerId) =>
+    scrollbackFromPeers: (runnerId: string): Promise<Chunk[]> =>
       new Promise((resolve) => {
         const timer = setTimeout(() => {
           deps.log("warn", "no instance answered with a runner's screen in time", { runnerId });
@@ -157,4 +157,7 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
         });
       }),
   };
+  // Reads of a screen outside the socket (runners.scrollback: the CLI's logs, REST) ask peers too.
+  deps.fleet.peerScrollback = peers.scrollbackFromPeers;
+  return peers;
 }

@@ -48,6 +48,8 @@ export class Fleet {
    */
   onRunnerChanged?: (runnerId: string, change: "moved" | "ended", nodeId?: string) => void;
   readonly scrollback = new ScrollbackStore();
+  /** In a cluster: the screen of a runner whose agent another instance holds (the longest a peer has). */
+  peerScrollback?: (runnerId: string) => Promise<{ seq: number; data: string }[]>;
   private metricsSeq = 0;
   /** Set while the server shuts down: agents disconnecting then are not marked offline. */
   closing = false;

@@ -47,12 +47,16 @@ export async function runnerTimeline(deps: ApiDeps, id: string) {
 }
 
 /**
- * Recent output: the live scrollback while the runner is active; once it has ended, the tail of
+ * Recent output: the live scrollback while the runner is active (this instance's, else the one
+ * holding its agent); once it has ended, the tail of
  * its log file, fetched from its node (the server keeps no output of ended runners).
  */
 export async function runnerScrollback(deps: ApiDeps, id: string) {
   const runner = await getRunner(deps, id);
-  const live = deps.fleet.scrollback.since(id);
+  let live = deps.fleet.scrollback.since(id);
+  // In a cluster the screen is on the instance holding the runner's agent, maybe not this one.
+  if (!live.length && isActiveRunnerStatus(runner.status) && deps.fleet.peerScrollback)
+    live = await deps.fleet.peerScrollback(id);
   if (live.length || !runner.nodeId || isActiveRunnerStatus(runner.status)) return { runnerId: id, chunks: live };
   const res = await deps.fleet.agents.logs(runner.nodeId, id, 2000, 5000);
   return { runnerId: id, chunks: res.ok ? [{ seq: 0, data: res.lines.join("\n") + "\n" }] : [] };
