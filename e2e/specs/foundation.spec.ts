@@ -70,6 +70,9 @@ test("the shell works on a phone: the menu opens the navigation", async ({ brows
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Projects" })).toBeHidden();
   await page.getByRole("button", { name: "Menu" }).click();
+  // Everything in the open menu is on the screen, Sign out included (it was pushed off it).
+  const signOut = page.getByRole("button", { name: "Sign out" });
+  await expect(signOut).toBeInViewport({ ratio: 1 });
   await nav.getByRole("link", { name: "Projects" }).click();
   await expect(nav.getByRole("link", { name: "Projects" })).toBeHidden();
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();

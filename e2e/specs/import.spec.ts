@@ -46,6 +46,8 @@ test("import history in Settings, then search, open, export and resume an import
 
   await login(page);
   await page.goto(`${baseUrl()}/settings`);
+  // The card names the folder it reads (the server's CLAUDE_CONFIG_DIR here), not ~/.claude.
+  await expect(page.getByTestId("import-source")).toHaveText(claudeProjectsDir());
   await page.getByRole("button", { name: "Import history" }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());

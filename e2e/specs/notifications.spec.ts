@@ -1,11 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
-
-async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
+import { baseUrl, login, mutate, secondSession, uniqueName, workdir } from "../support/helpers";
 
 const bellCount = async (page: Page): Promise<number> => {
   const badge = page.getByTestId("bell-count");

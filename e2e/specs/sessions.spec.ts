@@ -1,11 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, uniqueName, workdir } from "../support/helpers";
-
-async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
+import { expect, test } from "@playwright/test";
+import { baseUrl, login, mutate, uniqueName, workdir } from "../support/helpers";
 
 test("search an old session for a phrase, open it at the hit, press Resume: a new runner resumes that session live", async ({
   page,

@@ -1,12 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, secondSession, uniqueName, workdir } from "../support/helpers";
-
-/** Calls a tRPC mutation with the page's own session cookie, as the dashboard would. */
-async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
+import { expect, test } from "@playwright/test";
+import { baseUrl, login, mutate, secondSession, uniqueName, workdir } from "../support/helpers";
 
 test("dashboard tiles and a budget gauge move live while a runner spends", async ({ page, browser }) => {
   await login(page);

@@ -23,3 +23,10 @@ export async function secondSession(browser: Browser): Promise<Page> {
 }
 
 export const uniqueName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Calls a tRPC mutation with the page's own session cookie, as the dashboard would. */
+export async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
+  const res = await page.request.post(`${baseUrl()}/api/trpc/${path}`, { data: { json: input } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}

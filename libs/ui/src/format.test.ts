@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, formatRatio, formatUsd } from "./format.ts";
+import { formatCost, formatPrice, formatRatio, formatUsd } from "./format.ts";
 
 describe("formatCost", () => {
   it("never shows unpriced usage as $0", () => {
@@ -20,4 +20,14 @@ describe("formatUsd", () => {
 it("formats a ratio as a percentage, null as a dash", () => {
   expect(formatRatio(0.873)).toBe("87%");
   expect(formatRatio(null)).toBe("—");
+});
+
+describe("formatPrice", () => {
+  it("states a price per million tokens without float noise, and keeps the digits a price has", () => {
+    expect(formatPrice(0.1 + 0.2)).toBe("$0.30");
+    expect(formatPrice(3.75)).toBe("$3.75");
+    expect(formatPrice(0.125)).toBe("$0.125");
+    expect(formatPrice(15)).toBe("$15.00");
+    expect(formatPrice(0.0008)).toBe("$0.0008");
+  });
 });

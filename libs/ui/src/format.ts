@@ -18,6 +18,19 @@ export function formatUsd(value: number): string {
   return `$${value.toFixed(value >= 100 ? 0 : 2)}`;
 }
 
+/**
+ * A price per million tokens as the price table states it: cents always, more digits only
+ * where the price has them ($0.30, $3.75, $0.125), never float noise ($0.30000000000000004).
+ */
+export function formatPrice(usdPerMillion: number): string {
+  return usdPerMillion.toLocaleString("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 4,
+  });
+}
+
 export function formatTokens(value: number): string {
   if (value >= 1e9) return `${(value / 1e9).toFixed(1)}B`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ServerEventPayload } from "@stratavore/contracts";
 import { Alert, Button, Card } from "@stratavore/ui";
@@ -22,6 +22,8 @@ export function ImportHistoryCard() {
   // before the mutation's answer (and so the job id) arrives.
   const [byJob, setByJob] = useState<Record<string, Progress>>({});
   const progress = jobId ? (byJob[jobId] ?? null) : null;
+  // The folder itself (CLAUDE_CONFIG_DIR's projects, or ~/.claude/projects), not a guess at it.
+  const source = useQuery(trpc.usage.importLocalSource.queryOptions());
   const start = useMutation(
     trpc.usage.importLocal.mutationOptions({
       onSuccess: (r) => {
@@ -44,9 +46,15 @@ export function ImportHistoryCard() {
   return (
     <Card title="Import history">
       <p className="muted">
-        Adds the Claude Code sessions already on the server&apos;s machine (its Claude Code projects folder, under
-        CLAUDE_CONFIG_DIR or ~/.claude) to the ledger and the archive: their usage, and their transcripts, which can
-        then be searched, exported and resumed. Running it again changes nothing.
+        Adds the Claude Code sessions already on the server&apos;s machine
+        {source.data ? (
+          <>
+            {" "}
+            (in <code data-testid="import-source">{source.data.dir}</code>)
+          </>
+        ) : null}{" "}
+        to the ledger and the archive: their usage, and their transcripts, which can then be searched, exported and
+        resumed. Running it again changes nothing.
       </p>
       {start.error ? <Alert>{errorMessage(start.error).message}</Alert> : null}
       {progress?.error ? <Alert>{progress.error}</Alert> : null}

@@ -136,6 +136,7 @@ const cases: Case[] = [
     mutation: true,
     call: (a) => a.prices.removeOverride({ modelPattern: "claude-authz-test" }),
   },
+  { name: "usage.importLocalSource", minRole: "admin", mutation: false, call: (a) => a.usage.importLocalSource() },
   {
     name: "usage.importLocal",
     minRole: "admin",

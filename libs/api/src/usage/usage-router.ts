@@ -3,6 +3,7 @@ import {
   importLocalInput,
   okOutput,
   importLocalOutput,
+  importLocalSourceOutput,
   repriceOutput,
   usageImportInput,
   usageImportOutput,
@@ -23,6 +24,9 @@ export const usageRouter = router({
     .query(({ ctx, input }) => queryUsage(ctx, input)),
   summary: protectedProcedure.output(usageSummaryOutput).query(({ ctx }) => usageSummary(ctx)),
   reprice: adminProcedure.output(repriceOutput).mutation(({ ctx }) => repriceLedger(ctx, ctx.principal)),
+  importLocalSource: adminProcedure
+    .output(importLocalSourceOutput)
+    .query(({ ctx }) => ({ dir: ctx.config.claudeProjectsDir })),
   importLocal: adminProcedure
     .input(importLocalInput)
     .output(importLocalOutput)

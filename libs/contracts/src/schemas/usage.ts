@@ -138,3 +138,5 @@ export const repriceOutput = z.object({ records: z.number().int(), changed: z.nu
 
 export const importLocalInput = z.object({ dir: z.string().trim().max(4096).optional() }).default({});
 export const importLocalOutput = z.object({ jobId: z.string(), dir: z.string() });
+/** Where Settings → Import history reads from by default: the server's Claude Code projects folder. */
+export const importLocalSourceOutput = z.object({ dir: z.string() });

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Badge, Button, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
+import { Alert, Badge, Button, ErrorState, LoadingState, PageHeader, formatPrice } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { useMe } from "../../../../src/require-auth";
 import { PriceOverrideForm } from "../../../../src/settings/price-override-form";
@@ -71,11 +71,11 @@ export default function PricingPage() {
                   <td className="mono">
                     {p.modelPattern} {p.overridden ? <Badge tone="amber">override</Badge> : null}
                   </td>
-                  <td>${p.input}</td>
-                  <td>${p.output}</td>
-                  <td>${p.cacheWrite5m}</td>
-                  <td>${p.cacheWrite1h}</td>
-                  <td>${p.cacheRead}</td>
+                  <td>{formatPrice(p.input)}</td>
+                  <td>{formatPrice(p.output)}</td>
+                  <td>{formatPrice(p.cacheWrite5m)}</td>
+                  <td>{formatPrice(p.cacheWrite1h)}</td>
+                  <td>{formatPrice(p.cacheRead)}</td>
                   <td className="hide-sm muted">
                     {p.longContextThreshold
                       ? `> ${p.longContextThreshold / 1000}k: ×${p.longContextInputMultiplier} in, ×${p.longContextOutputMultiplier} out`
