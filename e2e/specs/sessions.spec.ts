@@ -55,3 +55,29 @@ test("search an old session for a phrase, open it at the hit, press Resume: a ne
   const resumedId = page.url().split("/").pop()!;
   await mutate(page, "runners.stop", { id: resumedId });
 });
+
+test("the sessions list says how many there are and loads the rest on request, to the last one", async ({ page }) => {
+  await login(page);
+  const name = uniqueName("many");
+  const project = await mutate<{ path: string }>(page, "projects.create", { name, path: `${workdir()}/${name}` });
+  const sessions = Array.from({ length: 105 }, (_, i) => ({
+    sessionId: crypto.randomUUID(),
+    cwd: project.path,
+    title: `session number ${i}`,
+    firstAt: new Date(Date.UTC(2026, 10, 1, 9, i)).toISOString(),
+    lastAt: new Date(Date.UTC(2026, 10, 1, 10, i)).toISOString(),
+    messageCount: 2,
+    records: [],
+  }));
+  // An import takes at most 50 sessions a call, as `stratavore import` sends them.
+  for (let i = 0; i < sessions.length; i += 50)
+    await mutate(page, "usage.import", { sessions: sessions.slice(i, i + 50) });
+  await page.goto(`${baseUrl()}/sessions?project=${encodeURIComponent(name)}`);
+  const footer = page.getByTestId("list-footer");
+  await expect(footer).toContainText("Showing 100 of 105 sessions");
+  await footer.getByRole("button", { name: "Load more" }).click();
+  await expect(footer).toContainText("Showing 105 of 105 sessions");
+  await expect(footer.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  // The oldest (last) session is on the page now.
+  await expect(page.getByText("session number 0", { exact: true })).toBeVisible();
+});

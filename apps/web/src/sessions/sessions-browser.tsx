@@ -1,8 +1,8 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
-import { EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Button, EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { useTRPC } from "../trpc";
@@ -20,6 +20,20 @@ const dayAfter = (key: string) => {
   d.setDate(d.getDate() + 1);
   return d;
 };
+
+const PAGE = 100;
+
+/** "Showing 100 of 165 sessions", and the button for the next page while there is one. */
+function ListFooter({ shown, total, noun, more }: { shown: number; total: number; noun: string; more: ReactNode }) {
+  return (
+    <div className="list-footer" data-testid="list-footer">
+      <span className="muted">
+        Showing {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun}
+      </span>
+      {more}
+    </div>
+  );
+}
 
 /**
  * The session list and transcript search. Filters and the (debounced) query live in the URL so a
@@ -65,9 +79,28 @@ export function SessionsBrowser() {
     until,
     search: query || undefined,
     sort: values.sort,
-    limit: 100,
+    limit: PAGE,
   };
-  const list = useQuery(trpc.sessions.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  // Page after page ("Load more"), never silently cut: the list says how many there are.
+  const pages = useInfiniteQuery(
+    trpc.sessions.list.infiniteQueryOptions(input, {
+      placeholderData: keepPreviousData,
+      getNextPageParam: (last, all) => {
+        const loaded = all.reduce((n, p) => n + p.sessions.length, 0);
+        return loaded < last.total && last.sessions.length > 0 ? loaded : undefined;
+      },
+    }),
+  );
+  const data = pages.data && {
+    sessions: pages.data.pages.flatMap((p) => p.sessions),
+    hits: pages.data.pages.flatMap((p) => p.hits),
+    total: pages.data.pages[0]?.total ?? 0,
+  };
+  const more = pages.hasNextPage ? (
+    <Button busy={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+      Load more
+    </Button>
+  ) : null;
 
   return (
     <>
@@ -79,22 +112,26 @@ export function SessionsBrowser() {
         onChange={(v) => setUrl(v, query)}
       />
       {/* A kept list page is no answer to a new search: wait rather than flash "No matches". */}
-      {list.isPending || (list.isPlaceholderData && Boolean(query) && list.data.hits.length === 0) ? (
+      {pages.isError ? (
+        <ErrorState {...errorMessage(pages.error)} onRetry={() => pages.refetch()} />
+      ) : !data || (pages.isPlaceholderData && Boolean(query) && data.hits.length === 0) ? (
         <LoadingState />
-      ) : list.isError ? (
-        <ErrorState {...errorMessage(list.error)} onRetry={() => list.refetch()} />
       ) : query ? (
-        list.data.hits.length ? (
-          <div aria-busy={list.isFetching || undefined}>
-            <SearchHits hits={list.data.hits} />
+        data.hits.length ? (
+          <div aria-busy={pages.isFetching || undefined}>
+            <SearchHits hits={data.hits} />
+            <ListFooter shown={data.hits.length} total={data.total} noun="matches" more={more} />
           </div>
         ) : (
           <EmptyState title="No matches">
             Nothing in the recorded transcripts matches “{query}”{values.project ? ` in ${values.project}` : ""}.
           </EmptyState>
         )
-      ) : list.data.sessions.length ? (
-        <SessionsTable sessions={list.data.sessions} />
+      ) : data.sessions.length ? (
+        <>
+          <SessionsTable sessions={data.sessions} />
+          <ListFooter shown={data.sessions.length} total={data.total} noun="sessions" more={more} />
+        </>
       ) : values.project || values.since || values.until ? (
         <EmptyState title="No sessions match these filters" />
       ) : (

@@ -6,6 +6,8 @@ import {
   findSession,
   lastRunnerOfSession,
   listSessions,
+  countSessions,
+  COST_RANK_WINDOW,
   rawLines,
   searchEntries,
   storeCopyOf,
@@ -27,13 +29,20 @@ export async function browseSessions(
     search?: string;
     sort: "recent" | "oldest" | "cost" | "messages";
     limit: number;
+    cursor?: number;
   },
 ) {
   const projectId = input.project ? (await findProject(deps.db, input.project))?.id : undefined;
   if (input.project && !projectId) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
   const nodeId = input.node ? (await findNode(deps.db, input.node, deps.fleet.agents.isConnected))?.id : undefined;
   if (input.node && !nodeId) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
-  if (!input.search) return { sessions: await listSessions(deps.db, { ...input, projectId, nodeId }), hits: [] };
+  const offset = input.cursor ?? 0;
+  if (!input.search) {
+    const filter = { ...input, projectId, nodeId, offset };
+    const [sessions, total] = await Promise.all([listSessions(deps.db, filter), countSessions(deps.db, filter)]);
+    // Ranked by cost, only the most recent COST_RANK_WINDOW can be ranked: say so in the total.
+    return { sessions, hits: [], total: input.sort === "cost" ? Math.min(total, COST_RANK_WINDOW) : total };
+  }
   // Rank broadly first, then apply the node and date filters, then cut to the limit.
   const ranked = await searchEntries(deps.db, input.search, projectId, 500);
   const sessions = await listSessions(deps.db, {
@@ -46,13 +55,12 @@ export async function browseSessions(
     limit: 500,
   });
   const byId = new Map(sessions.map((s) => [s.id, s]));
-  const hits = ranked
-    .flatMap((h) => {
-      const session = byId.get(h.sessionId);
-      return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : [];
-    })
-    .slice(0, input.limit);
-  return { sessions: hits.map((h) => h.session), hits };
+  const hits = ranked.flatMap((h) => {
+    const session = byId.get(h.sessionId);
+    return session ? [{ session, entryId: h.entryId, snippet: h.snippet, rank: h.rank }] : [];
+  });
+  const page = hits.slice(offset, offset + input.limit);
+  return { sessions: page.map((h) => h.session), hits: page, total: hits.length };
 }
 
 export async function getSession(deps: ApiDeps | { db: Tx }, id: string): Promise<Session> {

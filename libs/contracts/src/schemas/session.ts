@@ -79,6 +79,8 @@ export const sessionListInput = z
     search: z.string().trim().max(200).optional(),
     sort: z.enum(["recent", "oldest", "cost", "messages"]).default("recent"),
     limit: z.number().int().min(1).max(200).default(50),
+    /** How many to skip (the dashboard's "Load more" asks for the next page from here). */
+    cursor: z.number().int().min(0).max(1_000_000).optional(),
   })
   .default({ sort: "recent", limit: 50 });
 
@@ -88,7 +90,12 @@ export const sessionSearchHit = z.object({
   snippet: z.string(),
   rank: z.number(),
 });
-export const sessionListOutput = z.object({ sessions: z.array(sessionSchema), hits: z.array(sessionSearchHit) });
+export const sessionListOutput = z.object({
+  sessions: z.array(sessionSchema),
+  hits: z.array(sessionSearchHit),
+  /** Every session the filters match (not only this page); for a search, the hits found. */
+  total: z.number().int(),
+});
 
 export const sessionIdInput = z.object({ id: z.string().min(1).max(100) });
 

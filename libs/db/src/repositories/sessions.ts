@@ -137,9 +137,29 @@ export interface SessionFilter {
   ids?: string[];
   sort: "recent" | "oldest" | "cost" | "messages";
   limit: number;
+  /** Rows skipped first (pages after the first). */
+  offset?: number;
+}
+
+/** Sessions ranked by cost are ranked among the most recent this many (cost is summed per row). */
+export const COST_RANK_WINDOW = 1000;
+
+function sessionWhere(f: SessionFilter): Prisma.SessionWhereInput {
+  return {
+    projectId: f.projectId,
+    nodeId: f.nodeId,
+    id: f.ids ? { in: f.ids } : undefined,
+    lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined,
+  };
+}
+
+/** How many sessions the filter matches, for "Showing 100 of 165". */
+export function countSessions(db: Tx, f: Omit<SessionFilter, "sort" | "limit">): Promise<number> {
+  return db.session.count({ where: sessionWhere({ ...f, sort: "recent", limit: 1 }) });
 }
 
 export async function listSessions(db: Tx, f: SessionFilter): Promise<Session[]> {
+  const offset = f.offset ?? 0;
   const orderBy: Prisma.SessionOrderByWithRelationInput =
     f.sort === "oldest"
       ? { lastMessageAt: { sort: "asc", nulls: "last" } }
@@ -147,19 +167,15 @@ export async function listSessions(db: Tx, f: SessionFilter): Promise<Session[]>
         ? { messageCount: "desc" }
         : { lastMessageAt: { sort: "desc", nulls: "last" } };
   const rows = await db.session.findMany({
-    where: {
-      projectId: f.projectId,
-      nodeId: f.nodeId,
-      id: f.ids ? { in: f.ids } : undefined,
-      lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined,
-    },
+    where: sessionWhere(f),
     select: sessionSelect,
-    orderBy,
-    take: f.sort === "cost" ? 1000 : f.limit,
+    orderBy: [orderBy, { id: "asc" }],
+    skip: f.sort === "cost" ? 0 : offset,
+    take: f.sort === "cost" ? COST_RANK_WINDOW : f.limit,
   });
   const sessions = await withSpend(db, rows);
   return f.sort === "cost"
-    ? sessions.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1)).slice(0, f.limit)
+    ? sessions.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1)).slice(offset, offset + f.limit)
     : sessions;
 }
 
