@@ -55,6 +55,9 @@ test("no page scrolls sideways on a phone (390×844) or a laptop (1440×900), wi
     await page.setViewportSize(viewport);
     expect(await overflowing(page, paths), `at ${viewport.width} px`).toEqual([]);
   }
+  // The runners list says how many match its filters (it shows at most a page of them).
+  await page.goto(`${baseUrl()}/runners?project=${encodeURIComponent(name)}`);
+  await expect(page.getByTestId("list-footer")).toHaveText("Showing 1 of 1 runners");
   await mutate(page, "runners.kill", { id: runner.id });
 });
 

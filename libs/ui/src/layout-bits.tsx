@@ -93,3 +93,25 @@ export function Badge({
     </span>
   );
 }
+
+/** Under a paged list: "Showing 100 of 165 sessions", and the button for more while there are more. */
+export function ListFooter({
+  shown,
+  total,
+  noun,
+  more,
+}: {
+  shown: number;
+  total: number;
+  noun: string;
+  more?: ReactNode;
+}) {
+  return (
+    <div className="list-footer" data-testid="list-footer">
+      <span className="muted">
+        Showing {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun}
+      </span>
+      {more}
+    </div>
+  );
+}

@@ -1,8 +1,8 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
-import { Button, EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
+import { useEffect, useMemo, useState } from "react";
+import { Button, EmptyState, ErrorState, ListFooter, LoadingState } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { useTRPC } from "../trpc";
@@ -22,18 +22,6 @@ const dayAfter = (key: string) => {
 };
 
 const PAGE = 100;
-
-/** "Showing 100 of 165 sessions", and the button for the next page while there is one. */
-function ListFooter({ shown, total, noun, more }: { shown: number; total: number; noun: string; more: ReactNode }) {
-  return (
-    <div className="list-footer" data-testid="list-footer">
-      <span className="muted">
-        Showing {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun}
-      </span>
-      {more}
-    </div>
-  );
-}
 
 /**
  * The session list and transcript search. Filters and the (debounced) query live in the URL so a

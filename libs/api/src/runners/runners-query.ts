@@ -1,11 +1,19 @@
 import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
-import { findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
+import { countRunners, findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
-export async function listRunnersFor(
-  deps: ApiDeps,
-  input: { project?: string; node?: string; session?: string; status?: Runner["status"] | "active"; limit: number },
-): Promise<Runner[]> {
+type RunnerQuery = { project?: string; node?: string; session?: string; status?: Runner["status"] | "active" };
+
+export async function listRunnersFor(deps: ApiDeps, input: RunnerQuery & { limit: number }): Promise<Runner[]> {
+  return listRunners(deps.db, { ...(await resolveFilter(deps, input)), limit: input.limit });
+}
+
+/** How many runners the list's filters match (the list shows at most its limit). */
+export async function countRunnersFor(deps: ApiDeps, input: RunnerQuery): Promise<{ total: number }> {
+  return { total: await countRunners(deps.db, await resolveFilter(deps, input)) };
+}
+
+async function resolveFilter(deps: ApiDeps, input: RunnerQuery) {
   let projectId: string | undefined;
   let nodeId: string | undefined;
   if (input.project) {
@@ -18,13 +26,7 @@ export async function listRunnersFor(
     if (!n) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = n.id;
   }
-  return listRunners(deps.db, {
-    projectId,
-    nodeId,
-    sessionId: input.session,
-    status: input.status,
-    limit: input.limit,
-  });
+  return { projectId, nodeId, sessionId: input.session, status: input.status };
 }
 
 export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {

@@ -1,4 +1,6 @@
 import {
+  runnerCountInput,
+  runnerCountOutput,
   runnerIdInput,
   runnerLaunchInput,
   runnerListInput,
@@ -9,7 +11,7 @@ import {
 } from "@stratavore/contracts";
 import { launchRunner } from "./launch-service.ts";
 import { setPaused, stopRunner } from "./runner-lifecycle.ts";
-import { getRunner, listRunnersFor, runnerScrollback, runnerTimeline } from "./runners-query.ts";
+import { countRunnersFor, getRunner, listRunnersFor, runnerScrollback, runnerTimeline } from "./runners-query.ts";
 import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const runnersRouter = router({
@@ -17,6 +19,10 @@ export const runnersRouter = router({
     .input(runnerListInput)
     .output(runnerListOutput)
     .query(({ ctx, input }) => listRunnersFor(ctx, input)),
+  count: protectedProcedure
+    .input(runnerCountInput)
+    .output(runnerCountOutput)
+    .query(({ ctx, input }) => countRunnersFor(ctx, input)),
   get: protectedProcedure
     .input(runnerIdInput)
     .output(runnerSchema)

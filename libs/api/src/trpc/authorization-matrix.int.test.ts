@@ -143,6 +143,7 @@ const cases: Case[] = [
     mutation: true,
     call: (a) => a.usage.importLocal({ dir: "/nonexistent/stratavore-authz" }),
   },
+  { name: "runners.count", minRole: "viewer", mutation: false, call: (a) => a.runners.count({ status: "active" }) },
   { name: "usage.summary", minRole: "viewer", mutation: false, call: (a) => a.usage.summary() },
   { name: "budgets.list", minRole: "viewer", mutation: false, call: (a) => a.budgets.list() },
   { name: "budgets.get", minRole: "viewer", mutation: false, call: (a) => a.budgets.get({ id: MISSING }) },

@@ -106,10 +106,20 @@ export const runnerListInput = z
     node: z.string().trim().max(100).optional(),
     /** Runners of one Claude Code session (newest first). */
     session: z.string().trim().min(1).max(100).optional(),
-    limit: z.number().int().min(1).max(500).default(100),
+    limit: z.number().int().min(1).max(5000).default(100),
   })
   .default({ limit: 100 });
 export const runnerListOutput = z.array(runnerSchema);
+/** The same filters without a limit: how many runners match ("Showing 200 of 1,234"). */
+export const runnerCountInput = z
+  .object({
+    project: z.string().trim().max(100).optional(),
+    status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
+    node: z.string().trim().max(100).optional(),
+    session: z.string().trim().min(1).max(100).optional(),
+  })
+  .default({});
+export const runnerCountOutput = z.object({ total: z.number().int() });
 export const runnerIdInput = z.object({ id: z.uuid() });
 
 export const runnerTimelineEntry = z.object({

@@ -61,10 +61,19 @@ export interface RunnerFilter {
   limit: number;
 }
 
-export async function listRunners(db: Tx, f: RunnerFilter): Promise<Runner[]> {
+function runnerWhere(f: Omit<RunnerFilter, "limit">): Prisma.RunnerWhereInput {
   const status = f.status === "active" ? { in: [...ACTIVE_RUNNER_STATUSES] } : f.status;
+  return { projectId: f.projectId, nodeId: f.nodeId, sessionId: f.sessionId, status };
+}
+
+/** How many runners a list filter matches, beyond the page it shows. */
+export function countRunners(db: Tx, f: Omit<RunnerFilter, "limit">): Promise<number> {
+  return db.runner.count({ where: runnerWhere(f) });
+}
+
+export async function listRunners(db: Tx, f: RunnerFilter): Promise<Runner[]> {
   const rows = await db.runner.findMany({
-    where: { projectId: f.projectId, nodeId: f.nodeId, sessionId: f.sessionId, status },
+    where: runnerWhere(f),
     select: runnerSelect,
     orderBy: { createdAt: "desc" },
     take: f.limit,

@@ -2,12 +2,16 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
-import { EmptyState, ErrorState, LoadingState, PageHeader, Select } from "@stratavore/ui";
+import { Button, EmptyState, ErrorState, ListFooter, LoadingState, PageHeader, Select } from "@stratavore/ui";
 import { errorMessage } from "../../../src/hooks/use-error-message";
 import { RunnersTable } from "../../../src/runners/runners-table";
 import { useTRPC } from "../../../src/trpc";
+
+const PAGE = 200;
+/** The list's own cap (runnerListInput); past it, the filters narrow it down. */
+const MAX_SHOWN = 5000;
 
 type StatusFilter = "" | "active" | RunnerStatus;
 const STATUS_FILTERS: readonly string[] = ["active", ...RUNNER_STATUSES];
@@ -19,8 +23,17 @@ function RunnersList() {
   // Links from elsewhere (a project, the dashboard) may preset the filters.
   const [status, setStatus] = useState<StatusFilter>(asStatusFilter(params.get("status")));
   const [project, setProject] = useState(params.get("project") ?? "");
-  const filter = { status: status || undefined, project: project || undefined, limit: 200 };
+  // Never cut silently: the list says how many match, and shows more on request.
+  const [limit, setLimit] = useState(PAGE);
+  const where = { status: status || undefined, project: project || undefined };
+  const filter = { ...where, limit };
   const runners = useQuery(trpc.runners.list.queryOptions(filter, { placeholderData: (prev) => prev }));
+  const count = useQuery(trpc.runners.count.queryOptions(where));
+  // Events keep the list current; the count follows whenever the list changes size.
+  const shown = runners.data?.length ?? 0;
+  const { refetch: recount } = count;
+  useEffect(() => void recount(), [shown, recount]);
+  useEffect(() => setLimit(PAGE), [status, project]);
   const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
   const filtered = Boolean(filter.status || filter.project);
 
@@ -67,7 +80,21 @@ function RunnersList() {
           </EmptyState>
         )
       ) : (
-        <RunnersTable runners={runners.data} project={filter.project} />
+        <>
+          <RunnersTable runners={runners.data} project={filter.project} />
+          <ListFooter
+            shown={shown}
+            total={Math.max(count.data?.total ?? shown, shown)}
+            noun="runners"
+            more={
+              (count.data?.total ?? 0) > shown && limit < MAX_SHOWN ? (
+                <Button busy={runners.isFetching} onClick={() => setLimit((l) => Math.min(l + PAGE, MAX_SHOWN))}>
+                  Show more
+                </Button>
+              ) : null
+            }
+          />
+        </>
       )}
     </>
   );
