@@ -8,6 +8,7 @@ import { type TranscriptEntryInput, type UsageBatchAck, type UsageRecordInput } 
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
+import { usageRecord } from "./testing/usage-record.ts";
 
 /**
  * DESIGN §3 rule 6 under attack: a joined node (a raw socket speaking the agent protocol with a
@@ -34,23 +35,7 @@ const codeOf = async (p: Promise<unknown>) =>
     (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)),
   );
 
-const record = (messageId: string, sessionId: string, tokens: number): UsageRecordInput => ({
-  messageId,
-  requestId: `req_${randomUUID()}`,
-  sessionId,
-  model: "claude-sonnet-4-5-20250929",
-  serviceTier: "standard",
-  speed: null,
-  inputTokens: tokens,
-  outputTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadTokens: 0,
-  webSearchRequests: 0,
-  webFetchRequests: 0,
-  isSidechain: false,
-  occurredAt: new Date().toISOString(),
-});
+const record = usageRecord;
 /** One archive entry of a user line, as an agent sends it. */
 const entry = (uuid: string, text: string, rawLine: string): TranscriptEntryInput => ({
   uuid,

@@ -8,6 +8,7 @@ import { redisReadCache } from "@stratavore/api";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { startRedis } from "./testing/redis-process.ts";
+import { usageRecord } from "./testing/usage-record.ts";
 
 /** The hot-read cache on a real Redis (ADR 0009): answers shared for a few seconds, invalidated by imports. */
 let tmp = "";
@@ -69,23 +70,6 @@ describe("usage reports of a server with REDIS_URL", () => {
   }, 60_000);
   afterAll(() => h?.stop());
 
-  const record = (sessionId: string, tokens: number) => ({
-    sessionId,
-    messageId: `msg_${randomUUID()}`,
-    requestId: `req_${randomUUID()}`,
-    model: "claude-sonnet-4-5-20250929",
-    serviceTier: "standard",
-    speed: null,
-    inputTokens: tokens,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    webSearchRequests: 0,
-    webFetchRequests: 0,
-    isSidechain: false,
-    occurredAt: new Date().toISOString(),
-  });
   const importTokens = (cwd: string, tokens: number, sessionId = randomUUID()) =>
     h.api.usage.import({
       sessions: [
@@ -96,7 +80,7 @@ describe("usage reports of a server with REDIS_URL", () => {
           firstAt: null,
           lastAt: null,
           messageCount: 1,
-          records: [record(sessionId, tokens)],
+          records: [usageRecord(`msg_${randomUUID()}`, sessionId, tokens)],
         },
       ],
     });

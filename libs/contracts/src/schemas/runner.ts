@@ -99,26 +99,20 @@ export const runnerSchema = z.object({
 });
 export type Runner = z.infer<typeof runnerSchema>;
 
-export const runnerListInput = z
-  .object({
-    project: z.string().trim().max(100).optional(),
-    status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
-    node: z.string().trim().max(100).optional(),
-    /** Runners of one Claude Code session (newest first). */
-    session: z.string().trim().min(1).max(100).optional(),
-    limit: z.number().int().min(1).max(5000).default(100),
-  })
+/** What a runner list is narrowed by (the list and its count share it). */
+const runnerFilterShape = z.object({
+  project: z.string().trim().max(100).optional(),
+  status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
+  node: z.string().trim().max(100).optional(),
+  /** Runners of one Claude Code session (newest first). */
+  session: z.string().trim().min(1).max(100).optional(),
+});
+export const runnerListInput = runnerFilterShape
+  .extend({ limit: z.number().int().min(1).max(5000).default(100) })
   .default({ limit: 100 });
 export const runnerListOutput = z.array(runnerSchema);
 /** The same filters without a limit: how many runners match ("Showing 200 of 1,234"). */
-export const runnerCountInput = z
-  .object({
-    project: z.string().trim().max(100).optional(),
-    status: z.union([runnerStatusSchema, z.literal("active")]).optional(),
-    node: z.string().trim().max(100).optional(),
-    session: z.string().trim().min(1).max(100).optional(),
-  })
-  .default({});
+export const runnerCountInput = runnerFilterShape.default({});
 export const runnerCountOutput = z.object({ total: z.number().int() });
 export const runnerIdInput = z.object({ id: z.uuid() });
 
