@@ -1,4 +1,5 @@
 import type { HTMLAttributes, ReactNode } from "react";
+import { formatCost } from "./format.ts";
 
 export function PageHeader({
   title,
@@ -113,5 +114,29 @@ export function ListFooter({
       </span>
       {more}
     </div>
+  );
+}
+
+/**
+ * A cost tile's figure: the dollars large, the tokens no price covers beneath them in small
+ * ("$74.46 +474.0k unpriced" wrapped over three lines of a narrow tile). Same words as formatCost.
+ */
+export function CostFigure({
+  usd,
+  unpriced = 0,
+  estimated = 0,
+}: {
+  usd: number | null;
+  unpriced?: number;
+  estimated?: number;
+}) {
+  const text = formatCost(usd, unpriced, estimated);
+  const at = text.indexOf("+");
+  if (at <= 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at).trim()}
+      <span className="tile-sub"> {text.slice(at)}</span>
+    </>
   );
 }

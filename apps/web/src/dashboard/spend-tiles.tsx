@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { StatTile, costCaveat, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import { CostFigure, StatTile, costCaveat, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
 import { useBudgets } from "../budgets/use-budgets";
 import { isAtRisk } from "../realtime/budget-cache";
 import { useTRPC } from "../trpc";
@@ -33,7 +33,11 @@ export function SpendTiles() {
         <StatTile
           label="Cost today"
           value={
-            s ? formatCost(s.todayCostUsd, s.todayUnpricedTokens, s.todayEstimatedCostUsd) : pending(summary.isError)
+            s ? (
+              <CostFigure usd={s.todayCostUsd} unpriced={s.todayUnpricedTokens} estimated={s.todayEstimatedCostUsd} />
+            ) : (
+              pending(summary.isError)
+            )
           }
           hint={s ? (costCaveat(s.todayUnpricedTokens, s.todayEstimatedCostUsd) ?? undefined) : undefined}
         />

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ProjectDetail } from "@stratavore/contracts";
-import { StatTile, formatCost, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
+import { CostFigure, StatTile, formatCount, formatRatio, formatTokens } from "@stratavore/ui";
 import { useTRPC } from "../trpc";
 import { cacheHitRatio } from "./usage-series";
 
@@ -25,7 +25,7 @@ export function ProjectSpendTiles({ project }: { project: ProjectDetail }) {
       <Link href={href} className="tile-link" data-testid="project-cost">
         <StatTile
           label="Cost"
-          value={formatCost(totals?.costUsd ?? project.stats.costUsd, totals?.unpricedTokens ?? 0)}
+          value={<CostFigure usd={totals?.costUsd ?? project.stats.costUsd} unpriced={totals?.unpricedTokens ?? 0} />}
           hint={totals ? `cache hit ${formatRatio(cacheHitRatio(totals))}` : undefined}
         />
       </Link>

@@ -3,10 +3,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { UsageRow } from "@stratavore/contracts";
 import {
   Card,
+  CostFigure,
   EmptyState,
   StatTile,
   costCaveat,
-  formatCost,
   formatCount,
   formatRatio,
   formatTokens,
@@ -34,7 +34,7 @@ function RangeTiles({ totals }: { totals: UsageRow }) {
       />
       <StatTile
         label="Cost"
-        value={formatCost(totals.costUsd, totals.unpricedTokens, totals.estimatedCostUsd)}
+        value={<CostFigure usd={totals.costUsd} unpriced={totals.unpricedTokens} estimated={totals.estimatedCostUsd} />}
         hint={costCaveat(totals.unpricedTokens, totals.estimatedCostUsd) ?? undefined}
       />
       <StatTile label="Cache hit ratio" value={formatRatio(cacheHitRatio(totals))} hint="input read from cache" />
