@@ -17,6 +17,9 @@ export interface ReadCache {
   invalidate(namespace: string): Promise<void>;
 }
 
+/** The namespace of cached usage reports (usage.query with a range): imports and reprices invalidate it. */
+export const USAGE_CACHE = "usage-reports";
+
 /** Unused namespaces disappear on their own after this. */
 const NAMESPACE_TTL_SECONDS = 600;
 

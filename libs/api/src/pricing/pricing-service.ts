@@ -9,7 +9,7 @@ import type { ApiDeps } from "../deps.ts";
 import { costOf } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
-import { USAGE_CACHE } from "../usage/usage-query.ts";
+import { USAGE_CACHE } from "../cache/read-cache.ts";
 
 export async function priceBookView(deps: ApiDeps) {
   const book = await currentPriceBook(deps.db, 0);

@@ -15,7 +15,7 @@ import { writeLedger } from "./ledger-service.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { z } from "zod";
 import type { usageImportInput } from "@stratavore/contracts";
-import { USAGE_CACHE } from "./usage-query.ts";
+import { USAGE_CACHE } from "../cache/read-cache.ts";
 
 type ImportInput = z.infer<typeof usageImportInput>;
 

@@ -2,6 +2,7 @@ import { AppError, type UsageRow } from "@stratavore/contracts";
 import { aggregateUsage, findProject, type UsageGroup } from "@stratavore/db";
 import { periodBounds } from "../budgets/policy/period.ts";
 import type { ApiDeps } from "../deps.ts";
+import { USAGE_CACHE } from "../cache/read-cache.ts";
 
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -70,8 +71,6 @@ export async function queryUsage(
   return deps.readCache.through(USAGE_CACHE, key, REPORT_CACHE_MS, compute);
 }
 
-/** The namespace of cached usage reports: an import or a reprice invalidates it. */
-export const USAGE_CACHE = "usage-reports";
 /** Live spend shows in a cached report at most this late (dashboards refetch every 10 s). */
 const REPORT_CACHE_MS = 5_000;
 
