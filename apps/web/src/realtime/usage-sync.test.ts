@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
-import { expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import type { AppRouter } from "@stratavore/api-client";
 import { RunnerUsageStore } from "./runner-usage-store";
 import { createUsageSync } from "./usage-sync";
@@ -26,10 +26,15 @@ function world() {
   return { sync: createUsageSync(qc, trpc, new RunnerUsageStore()), stale };
 }
 
-it("a page's first connect reads tiles and budgets again but keeps the reports it just loaded", async () => {
+afterEach(() => vi.useRealTimers());
+
+it("a page's first connect reads tiles and budgets again, and its reports only 10 s later (spend may have fallen between)", async () => {
+  vi.useFakeTimers();
   const { sync, stale } = world();
   await sync.backfill(true);
   expect(stale()).toEqual(["runnerSeed", "summary", "budgets"]);
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(stale()).toEqual(["report", "runnerSeed", "summary", "budgets"]);
 });
 
 it("a reconnect (spend may have moved while offline) reads everything again, reports too", async () => {

@@ -92,10 +92,23 @@ export function createUsageSync(qc: QueryClient, trpc: Trpc, runnerUsage: Runner
     /**
      * Called on every (re)connect: spend that moved while offline is only in a fresh read. On a
      * page's first connect the reports it just loaded (or is loading) are kept: asking for them
-     * again doubled the Usage page's load, and the next spend refreshes them anyway
-     * (refreshReports). The tiles and budgets, cheap and exact, are always read again.
+     * again at once doubled the Usage page's load; those read before the subscription are read
+     * again REPORT_REFRESH_MS later. The tiles and budgets, cheap and exact, are always read again.
      */
     async backfill(firstConnect: boolean) {
+      // Reports read before the subscription may miss spend made in between: read them again
+      // once, later, unless something refreshed them since — not at once, beside their load.
+      if (firstConnect) {
+        const subscribedAt = Date.now();
+        setTimeout(
+          () =>
+            void qc.invalidateQueries({
+              queryKey: trpc.usage.query.pathKey(),
+              predicate: (q) => isReport(usageInputOf(q)) && q.state.dataUpdatedAt <= subscribedAt,
+            }),
+          REPORT_REFRESH_MS,
+        );
+      }
       await Promise.all([
         qc.invalidateQueries({
           queryKey: trpc.usage.pathKey(),

@@ -2,7 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
-import { Button, EmptyState, ErrorState, ListFooter, LoadingState } from "@stratavore/ui";
+import { Alert, Button, EmptyState, ErrorState, ListFooter, LoadingState } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { useTRPC } from "../trpc";
@@ -22,6 +22,11 @@ const dayAfter = (key: string) => {
 };
 
 const PAGE = 100;
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
+}
 
 /**
  * The session list and transcript search. Filters and the (debounced) query live in the URL so a
@@ -79,15 +84,26 @@ export function SessionsBrowser() {
       },
     }),
   );
+  // Pages are offsets into a live order (a session that just spent moves up): one that moved
+  // between two pages would show twice, so each appears once, where it was first seen.
   const data = pages.data && {
-    sessions: pages.data.pages.flatMap((p) => p.sessions),
-    hits: pages.data.pages.flatMap((p) => p.hits),
+    sessions: uniqueBy(
+      pages.data.pages.flatMap((p) => p.sessions),
+      (x) => x.id,
+    ),
+    hits: uniqueBy(
+      pages.data.pages.flatMap((p) => p.hits),
+      (x) => x.entryId,
+    ),
     total: pages.data.pages[0]?.total ?? 0,
   };
   const more = pages.hasNextPage ? (
-    <Button busy={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
-      Load more
-    </Button>
+    <>
+      {pages.isFetchNextPageError ? <Alert>{errorMessage(pages.error).message}</Alert> : null}
+      <Button busy={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+        Load more
+      </Button>
+    </>
   ) : null;
 
   return (
@@ -100,7 +116,7 @@ export function SessionsBrowser() {
         onChange={(v) => setUrl(v, query)}
       />
       {/* A kept list page is no answer to a new search: wait rather than flash "No matches". */}
-      {pages.isError ? (
+      {pages.isError && !data ? (
         <ErrorState {...errorMessage(pages.error)} onRetry={() => pages.refetch()} />
       ) : !data || (pages.isPlaceholderData && Boolean(query) && data.hits.length === 0) ? (
         <LoadingState />

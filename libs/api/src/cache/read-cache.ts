@@ -20,7 +20,7 @@ export interface ReadCache {
 /** The namespace of cached usage reports (usage.query with a range): imports and reprices invalidate it. */
 export const USAGE_CACHE = "usage-reports";
 
-/** Unused namespaces disappear on their own after this. */
+/** A namespace's hash is dropped this long after it was created (and started again on the next read). */
 const NAMESPACE_TTL_SECONDS = 600;
 
 /**
@@ -37,24 +37,38 @@ export function redisReadCache(redis: Redis, log: ApiDeps["log"], now: () => num
     lastWarned = now();
     log("warn", "read cache unavailable; reading from PostgreSQL", { error: String(err) });
   };
+  // While Redis is away the client queues commands until it reconnects: a reader would wait
+  // for Redis instead of falling back. Only a ready connection is asked.
+  const usable = () => {
+    if (redis.isReady) return true;
+    warn(new Error("Redis connection not ready"));
+    return false;
+  };
   return {
     async through(namespace, key, ttlMs, compute) {
-      const cached = await redis.hGet(hash(namespace), key).catch((err: unknown) => (warn(err), null));
+      const cached = usable()
+        ? await redis.hGet(hash(namespace), key).catch((err: unknown) => (warn(err), null))
+        : null;
       if (cached) {
         const { at, value } = superjson.parse<{ at: number; value: unknown }>(cached);
         if (now() - at < ttlMs) return value as Awaited<ReturnType<typeof compute>>;
       }
+      // Stamped when the computation began: an answer that raced an invalidation ages out sooner.
+      const startedAt = now();
       const value = await compute();
-      await redis
-        .multi()
-        .hSet(hash(namespace), key, superjson.stringify({ at: now(), value }))
-        .expire(hash(namespace), NAMESPACE_TTL_SECONDS)
-        .exec()
-        .catch(warn);
+      if (usable())
+        await redis
+          .multi()
+          .hSet(hash(namespace), key, superjson.stringify({ at: startedAt, value }))
+          // NX: set once, when the hash is created, so it is dropped whole within this even
+          // while read: answers for ranges nobody asks again do not pile up.
+          .expire(hash(namespace), NAMESPACE_TTL_SECONDS, "NX")
+          .exec()
+          .catch(warn);
       return value;
     },
     async invalidate(namespace) {
-      await redis.del(hash(namespace)).catch(warn);
+      if (usable()) await redis.del(hash(namespace)).catch(warn);
     },
   };
 }

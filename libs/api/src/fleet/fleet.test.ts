@@ -33,6 +33,20 @@ describe("Fleet's runner-owner cache", () => {
     expect(await fleet.ownerOf("r1", lookup)).toBe("n2");
   });
 
+  it("a lookup that began before another instance moved the runner is asked again, not cached", async () => {
+    const fleet = new Fleet();
+    const { calls, lookup } = manualLookup();
+    const ask = fleet.ownerOf("r1", lookup);
+    // A peer says r1 moved (its node is N2 now); the lookup in flight read the old row.
+    fleet.forgetLocally("r1", "moved");
+    calls[0]!.answer("n1");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(2);
+    calls[1]!.answer("n2");
+    expect(await ask).toBe("n2");
+    expect(await fleet.ownerOf("r1", lookup)).toBe("n2");
+  });
+
   it("a failed lookup is not cached: the next asker looks again", async () => {
     const fleet = new Fleet();
     let n = 0;

@@ -115,24 +115,40 @@ export class Fleet {
   }
 
   private readonly ownerLookups = new Map<string, Promise<string | null>>();
+  /** Bumped whenever a runner's owner is learnt or forgotten: a lookup begun before is stale. */
+  private readonly ownerEpochs = new Map<string, number>();
 
   /** The cached owner, or one database lookup shared by everyone asking meanwhile. */
   async ownerOf(runnerId: string, lookup: (id: string) => Promise<string | null>): Promise<string | null> {
-    const known = this.owners.get(runnerId);
-    if (known) return known;
-    let pending = this.ownerLookups.get(runnerId);
-    if (!pending) {
-      pending = lookup(runnerId).finally(() => this.ownerLookups.delete(runnerId));
-      this.ownerLookups.set(runnerId, pending);
+    for (;;) {
+      const known = this.owners.get(runnerId);
+      if (known) return known;
+      const epoch = this.ownerEpochs.get(runnerId) ?? 0;
+      let pending = this.ownerLookups.get(runnerId);
+      if (!pending) {
+        const mine: Promise<string | null> = lookup(runnerId).finally(() => {
+          if (this.ownerLookups.get(runnerId) === mine) this.ownerLookups.delete(runnerId);
+        });
+        pending = mine;
+        this.ownerLookups.set(runnerId, pending);
+      }
+      const nodeId = await pending;
+      // Moved or forgotten while the lookup ran (another instance said so): its answer may
+      // predate the move, so ask again rather than cache — or act on — an old owner.
+      if ((this.ownerEpochs.get(runnerId) ?? 0) !== epoch) continue;
+      if (nodeId) this.owners.set(runnerId, nodeId);
+      return nodeId;
     }
-    const nodeId = await pending;
-    // setOwner may have moved it while the lookup ran: the newer word wins.
-    if (nodeId && !this.owners.has(runnerId)) this.owners.set(runnerId, nodeId);
-    return this.owners.get(runnerId) ?? nodeId;
+  }
+
+  private bumpOwnerEpoch(runnerId: string): void {
+    this.ownerEpochs.set(runnerId, (this.ownerEpochs.get(runnerId) ?? 0) + 1);
+    this.ownerLookups.delete(runnerId);
   }
 
   setOwner(runnerId: string, nodeId: string): void {
     const before = this.owners.get(runnerId);
+    this.bumpOwnerEpoch(runnerId);
     this.owners.set(runnerId, nodeId);
     if (before !== nodeId) this.onRunnerChanged?.(runnerId, "moved", nodeId);
   }
@@ -149,7 +165,11 @@ export class Fleet {
    */
   forgetLocally(runnerId: string, change: "moved" | "ended"): void {
     this.owners.delete(runnerId);
-    if (change === "ended") this.scrollback.forget(runnerId);
+    this.bumpOwnerEpoch(runnerId);
+    if (change === "ended") {
+      this.scrollback.forget(runnerId);
+      this.ownerEpochs.delete(runnerId);
+    }
   }
 
   nextMetricsSeq(): number {

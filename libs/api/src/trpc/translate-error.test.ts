@@ -12,6 +12,7 @@ describe("the error translation point", () => {
         code: "P2028",
       }),
       Object.assign(new Error("sorry, too many clients already"), { code: "53300" }),
+      Object.assign(new Error("Too many database connections opened"), { code: "P2037" }),
     ];
     for (const cause of overloads) {
       const app = toAppError(failing(cause));

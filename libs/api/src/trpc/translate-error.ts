@@ -12,11 +12,12 @@ function prismaCode(err: unknown): string | undefined {
 /**
  * Overload, not a fault: the pool had no connection free within its wait (pg-pool's timeout),
  * a transaction could not start in time (Prisma P2028), or PostgreSQL refused a connection
- * for want of slots (53300). The caller may simply try again.
+ * for want of slots (53300; P2037 through Prisma). The caller may simply try again.
  */
 function isOverload(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
-  if (e?.code === "P2028" || e?.code === "53300") return true;
+  // 53300 as PostgreSQL says it; P2037 as Prisma's adapter reports the same ("too many connections").
+  if (e?.code === "P2028" || e?.code === "P2037" || e?.code === "53300") return true;
   return typeof e?.message === "string" && /timeout exceeded when trying to connect/.test(e.message);
 }
 

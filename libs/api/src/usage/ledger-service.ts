@@ -12,6 +12,7 @@ import { evaluateBudgets } from "../budgets/enforcement.ts";
 import { currentPriceBook } from "../pricing/price-book.ts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { checkedEvent } from "../realtime/bus.ts";
+import { USAGE_CACHE } from "../cache/read-cache.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -119,6 +120,8 @@ export async function upgradeLedger(deps: ApiDeps): Promise<void> {
 async function publishTotals(deps: ApiDeps): Promise<void> {
   const ids = deps.fleet.takeUsageChanged();
   if (!ids.length) return;
+  // Before the event: the reports its receivers refetch must include this spend.
+  await deps.readCache?.invalidate(USAGE_CACHE);
   const items = await runnerTotals(deps.db, ids);
   if (items.length)
     deps.bus.publish([checkedEvent(ROOMS.fleet, "usage:update", { seq: deps.fleet.nextMetricsSeq(), items })]);

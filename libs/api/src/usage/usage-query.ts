@@ -61,6 +61,7 @@ export async function queryUsage(
   // spends); a live runner's own all-time figures are kept current by events and not cached.
   if (!deps.readCache || !input.since) return compute();
   const key = JSON.stringify([
+    TIME_ZONE,
     projectId ?? null,
     input.runnerId ?? null,
     input.since,
@@ -71,7 +72,7 @@ export async function queryUsage(
   return deps.readCache.through(USAGE_CACHE, key, REPORT_CACHE_MS, compute);
 }
 
-/** Live spend shows in a cached report at most this late (dashboards refetch every 10 s). */
+/** An answer is shared this long at most; every publication of new spend invalidates sooner. */
 const REPORT_CACHE_MS = 5_000;
 
 /** Dashboard tiles: today's tokens and dollars, and how much input came from the cache. */

@@ -32,8 +32,9 @@ function RunnersList() {
   // Events keep the list current; the count follows whenever the list changes size.
   const shown = runners.data?.length ?? 0;
   const { refetch: recount } = count;
-  useEffect(() => void recount(), [shown, recount]);
-  useEffect(() => setLimit(PAGE), [status, project]);
+  // dataUpdatedAt moves with every refetch and every live patch of the list (a new runner in a
+  // full list keeps its length).
+  useEffect(() => void recount(), [runners.dataUpdatedAt, recount]);
   const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
   const filtered = Boolean(filter.status || filter.project);
 
@@ -41,7 +42,14 @@ function RunnersList() {
     <>
       <PageHeader title="Runners" description="Claude Code processes Stratavore supervises, live." />
       <div className="toolbar">
-        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
+        <Select
+          aria-label="Status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value as StatusFilter);
+            setLimit(PAGE);
+          }}
+        >
           <option value="">Any status</option>
           <option value="active">Active (starting, running, paused, stopping, lost)</option>
           {RUNNER_STATUSES.map((s) => (
@@ -50,7 +58,14 @@ function RunnersList() {
             </option>
           ))}
         </Select>
-        <Select aria-label="Project" value={project} onChange={(e) => setProject(e.target.value)}>
+        <Select
+          aria-label="Project"
+          value={project}
+          onChange={(e) => {
+            setProject(e.target.value);
+            setLimit(PAGE);
+          }}
+        >
           <option value="">Any project</option>
           {(projects.data ?? []).map((p) => (
             <option key={p.id} value={p.name}>
