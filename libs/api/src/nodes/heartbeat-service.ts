@@ -39,11 +39,12 @@ export async function ingestHeartbeat(
       checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
     ]);
   }
-  // Lost ones come back; reported ids the UPDATE did not touch are not active on this node.
+  // Lost ones come back; reported ids the UPDATE did not touch are not active on this node;
+  // ones still `starting` are looked at too (adopted once their launch's answer is long overdue).
   const active = new Map(updated.map((r) => [r.id, r.status]));
   const needsAttention = items
     .map((i) => i.runnerId)
-    .filter((id) => active.get(id) === undefined || active.get(id) === "lost");
+    .filter((id) => active.get(id) === undefined || active.get(id) === "lost" || active.get(id) === "starting");
   return { updated: updated.length, needsAttention };
 }
 

@@ -60,7 +60,14 @@ export async function adoptReported(
       strays.push(r.runnerId);
       continue;
     }
-    if (row.status !== "lost") continue;
+    // A runner still `starting` long after its launch's answer was due, that its node runs:
+    // the answer was never recorded (no pooled connection for it, or the server died before
+    // it came). Adopted like a lost one — never sooner, or it would race the launch's own
+    // record of the answer (which would then kill the runner as unaccounted for).
+    const unconfirmed =
+      row.status === "starting" &&
+      row.createdAt.getTime() < Date.now() - startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
+    if (row.status !== "lost" && !unconfirmed) continue;
     const status = r.status === "paused" ? "paused" : r.status === "stopping" ? "stopping" : "running";
     const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
       moveRunner(
@@ -70,10 +77,15 @@ export async function adoptReported(
         { nodeId },
         {
           runnerId: r.runnerId,
-          from: ["lost"],
-          data: { status, lostAt: null, lastHeartbeatAt: new Date() },
+          from: [row.status === "starting" ? "starting" : "lost"],
+          data: {
+            status,
+            lostAt: null,
+            lastHeartbeatAt: new Date(),
+            ...(row.status === "starting" ? { startedAt: new Date() } : {}),
+          },
           event: "runner.adopted",
-          details: { status },
+          details: { status, from: row.status },
         },
       ),
     );
@@ -85,3 +97,10 @@ export async function adoptReported(
   }
   return { adopted, strays, projects: [...projects] };
 }
+
+/**
+ * How long after its launch a runner may stay `starting` before the server acts on what its
+ * node says: the launch's wait for the agent's answer, plus a minute for recording it (its
+ * transaction may wait for a pooled connection under a burst).
+ */
+export const startingGraceMs = (agentAckTimeoutMs: number): number => agentAckTimeoutMs + 60_000;

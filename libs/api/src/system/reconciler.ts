@@ -1,11 +1,18 @@
-import { runnersDueRestart, runnersLostBefore, runnersOnSilentNodes, silentNodes } from "@stratavore/db";
+import {
+  runnersDueRestart,
+  runnersLostBefore,
+  runnersOnSilentNodes,
+  silentNodes,
+  unconfirmedStarting,
+} from "@stratavore/db";
 import { releaseBudgetPauses } from "../budgets/enforcement.ts";
 import { archiveEndedSessions } from "../sessions/archive/archive-job.ts";
 import type { ApiDeps } from "../deps.ts";
 import { setNodeStatus } from "../nodes/nodes-service.ts";
 import { restartDueRunner } from "../runners/restart-service.ts";
 import { recordRunnerEnd } from "../runners/runner-lifecycle.ts";
-import { markLost } from "../runners/runner-presence.ts";
+import { markLost, startingGraceMs } from "../runners/runner-presence.ts";
+import { moveRunner } from "../runners/runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
 /**
@@ -13,7 +20,8 @@ import { inTransaction } from "../shared/transaction.ts";
  * their runners become `lost` (they may still run there); a runner lost for longer than
  * `lostTimeoutMs` fails with `heartbeat_lost` and is restarted elsewhere by its policy. Right
  * after the server starts, heartbeats are not judged until agents had time to reconnect.
- * Failed runners that are due are relaunched; budgets whose pause should be lifted thaw.
+ * A launch never confirmed whose node beats without it fails (`launch_unconfirmed`). Failed
+ * runners that are due are relaunched; budgets whose pause should be lifted thaw.
  */
 export async function reconcileOnce(
   deps: ApiDeps,
@@ -82,6 +90,31 @@ export async function reconcileOnce(
       )
     )
       failed += 1;
+  }
+  // Launched long ago, never confirmed, and its node beats without it: it never started.
+  const graceMs = startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
+  for (const runnerId of (await guarded(deps, "listing unconfirmed launches", {}, () =>
+    unconfirmedStarting(deps.db, new Date(now.getTime() - graceMs)),
+  )) ?? []) {
+    const ended = await guarded(deps, "failing an unconfirmed launch", { runnerId }, () =>
+      inTransaction(deps.db, deps.bus, (tx, outbox) =>
+        moveRunner(deps, tx, outbox, null, {
+          runnerId,
+          from: ["starting"],
+          data: {
+            status: "failed",
+            endedAt: now,
+            endReason: `launch_unconfirmed: its node never reported it running within ${Math.round(graceMs / 1000)} s of the launch`,
+          },
+          event: "runner.failed",
+          details: { code: "LAUNCH_UNCONFIRMED" },
+        }),
+      ),
+    );
+    if (ended) {
+      failed += 1;
+      deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
+    }
   }
   let restarted = 0;
   for (const runnerId of (await guarded(deps, "listing due restarts", {}, () => runnersDueRestart(deps.db, now))) ??

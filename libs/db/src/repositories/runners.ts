@@ -295,6 +295,24 @@ export async function sessionHadRunner(db: Tx, sessionId: string): Promise<boole
 export function runnerPlacements(db: Tx, ids: string[]) {
   return db.runner.findMany({
     where: { id: { in: ids } },
-    select: { id: true, status: true, nodeId: true, projectId: true },
+    select: { id: true, status: true, nodeId: true, projectId: true, createdAt: true },
   });
+}
+
+/**
+ * `starting` runners created before `before` whose node has beaten since `before` without
+ * reporting them (their own last beat is older): the agent does not run them, whatever the
+ * launch's answer was (the server could not record it, or died before it came).
+ */
+export async function unconfirmedStarting(db: Tx, before: Date): Promise<string[]> {
+  const rows = await db.runner.findMany({
+    where: {
+      status: "starting",
+      createdAt: { lt: before },
+      node: { lastSeenAt: { gt: before } },
+      OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: before } }],
+    },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
 }
