@@ -22,6 +22,7 @@ import { createDb, insertUser } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { seedLedgerWorld } from "./support/seed-ledger.ts";
 import { localContext, startRedis } from "@stratavore/server/testing";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: { rows: { type: "string", default: "1000000" }, runs: { type: "string", default: "20" } },
@@ -29,8 +30,6 @@ const { values } = parseArgs({
 const rows = Number(values.rows);
 const runs = Number(values.runs);
 const ms = (t0: number) => performance.now() - t0;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_dashboard");
 const db = createDb({ connectionString: pg.url, poolMax: 10 });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startBenchServer } from "./support/bench-server.ts";
 import { startCpuProfile } from "./support/cpu-profile.ts";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +24,6 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 const { db, api, server, stop: stopAll } = await startBenchServer("fanout");
 const project = await api.projects.create({ name: "fanout", path: "/tmp", maxRunners: 100 });

@@ -23,6 +23,7 @@ import { startTestPostgres } from "@stratavore/db/testing";
 import { spawnAgent, waitFor } from "@stratavore/server/testing";
 import { topSelfTime, type Profile } from "./support/cpu-profile.ts";
 import { startServerChild } from "./support/server-child.ts";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +38,6 @@ const runners = Number(values.runners);
 const agents = Number(values.agents);
 const seconds = Number(values.seconds);
 const perProject = 100;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const profiles = join(import.meta.dirname, "profiles");

@@ -14,6 +14,7 @@ import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { startBenchServer } from "./support/bench-server.ts";
 import { startCpuProfile } from "./support/cpu-profile.ts";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,8 +27,6 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds),
   agentCount = Number(values.agents),
   runnerCount = Number(values.runners);
-const pct = (xs: number[], p: number) =>
-  xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 const { pg: pg_, db, api, server, stop: stopAll } = await startBenchServer("heartbeat");
 const project = await api.projects.create({ name: "bench", path: "/tmp", maxRunners: 100 });

@@ -13,13 +13,12 @@ import { parseArgs } from "node:util";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "@stratavore/server/testing";
 import { startCpuProfile } from "./support/cpu-profile.ts";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: { launches: { type: "string", default: "100" }, profile: { type: "boolean", default: false } },
 });
 const n = Number(values.launches);
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_launch");
 let errorsLogged: string[] = [];

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { createDb } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { readEnv, startServer } from "@stratavore/server/testing";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: { rows: { type: "string", default: "1000000" }, scrapes: { type: "string", default: "10" } },
@@ -22,8 +23,6 @@ const rows = Number(values.rows);
 const scrapes = Number(values.scrapes);
 const TOKEN = "bench-metrics-token-0123456789";
 const ms = (t0: number) => performance.now() - t0;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_metrics");
 const db = createDb({ connectionString: pg.url, poolMax: 2 });

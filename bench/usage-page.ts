@@ -16,14 +16,13 @@ import { startTestPostgres } from "@stratavore/db/testing";
 import { buildWebIfChanged } from "../scripts/build-web.ts";
 import { seedLedgerWorld } from "./support/seed-ledger.ts";
 import { startServerChild } from "./support/server-child.ts";
+import { pct } from "./support/percentile.ts";
 
 const { values } = parseArgs({
   options: { rows: { type: "string", default: "1000000" }, visits: { type: "string", default: "10" } },
 });
 const rows = Number(values.rows);
 const visits = Number(values.visits);
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 buildWebIfChanged();
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_usage_page");
