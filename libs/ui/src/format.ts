@@ -50,10 +50,20 @@ export function formatCount(value: number): string {
  * newest price) reads "~$1.20" (DESIGN §3 rule 4).
  */
 export function formatCost(usd: number | null, unpricedTokens = 0, estimatedUsd = 0): string {
+  const { dollars, unpriced } = costParts(usd, unpricedTokens, estimatedUsd);
+  return [dollars, unpriced].filter(Boolean).join(" ");
+}
+
+/** formatCost's two halves, for layouts that set them apart (a tile's large and small lines). */
+export function costParts(
+  usd: number | null,
+  unpricedTokens = 0,
+  estimatedUsd = 0,
+): { dollars: string | null; unpriced: string | null } {
   const dollars = `${estimatedUsd > 0 ? "~" : ""}${formatUsd(usd ?? 0)}`;
-  if (unpricedTokens <= 0) return dollars;
+  if (unpricedTokens <= 0) return { dollars, unpriced: null };
   const unpriced = `+${formatTokens(unpricedTokens)} unpriced`;
-  return usd ? `${dollars} ${unpriced}` : unpriced;
+  return { dollars: usd ? dollars : null, unpriced };
 }
 
 /** Why a cost figure is marked, for a tooltip; null when it is exact. */

@@ -1,5 +1,5 @@
 import type { HTMLAttributes, ReactNode } from "react";
-import { formatCost } from "./format.ts";
+import { costParts } from "./format.ts";
 
 export function PageHeader({
   title,
@@ -130,13 +130,12 @@ export function CostFigure({
   unpriced?: number;
   estimated?: number;
 }) {
-  const text = formatCost(usd, unpriced, estimated);
-  const at = text.indexOf("+");
-  if (at <= 0) return <>{text}</>;
+  const parts = costParts(usd, unpriced, estimated);
+  if (!parts.dollars || !parts.unpriced) return <>{parts.dollars ?? parts.unpriced}</>;
   return (
     <>
-      {text.slice(0, at).trim()}
-      <span className="tile-sub"> {text.slice(at)}</span>
+      {parts.dollars}
+      <span className="tile-sub"> {parts.unpriced}</span>
     </>
   );
 }
