@@ -58,7 +58,10 @@ test("a budget trips: a toast appears and the bell count rises on a second page 
 test("Settings: channels send a test, the audit log filters and verifies its chain", async ({ page }) => {
   await login(page);
   const channel = uniqueName("ops-bell");
-  await mutate(page, "channels.create", { name: channel, config: { kind: "in_app" } });
+  const created = await mutate<{ channel: { id: string } }>(page, "channels.create", {
+    name: channel,
+    config: { kind: "in_app" },
+  });
   await page.goto(`${baseUrl()}/settings/notifications`);
   const row = page.getByRole("row").filter({ hasText: channel });
   await row.getByRole("button", { name: "Send test" }).click();
@@ -69,6 +72,25 @@ test("Settings: channels send a test, the audit log filters and verifies its cha
     page.getByRole("dialog", { name: "Notifications" }).getByText(`Test message for channel ${channel}`),
   ).toBeVisible();
   await page.keyboard.press("Escape");
+  // Its filters are edited in place.
+  await row.getByRole("button", { name: "Filters" }).click();
+  const filters = page.getByRole("form", { name: `Filters of ${channel}` });
+  await filters.getByLabel("budget.exceeded").check();
+  await filters.getByLabel("Lowest severity").selectOption("warning");
+  await filters.getByRole("button", { name: "Save filters" }).click();
+  await expect(filters).toHaveCount(0);
+  await expect(row).toContainText("budget.exceeded; warning+");
+
+  // Toasts for chosen event types only: the choice is kept (and put back for the other tests).
+  await page.goto(`${baseUrl()}/notifications`);
+  const toastTypes = page.getByRole("group", { name: "Toast only these events (none ticked: all)" });
+  await toastTypes.getByLabel("node.revoked").check();
+  await page.reload();
+  await expect(toastTypes.getByLabel("node.revoked")).toBeChecked();
+  await expect(toastTypes.getByLabel("budget.exceeded")).not.toBeChecked();
+  await toastTypes.getByLabel("node.revoked").uncheck();
+  await page.reload();
+  await expect(toastTypes.getByLabel("node.revoked")).not.toBeChecked();
 
   await page.goto(`${baseUrl()}/settings/jobs`);
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
@@ -79,6 +101,17 @@ test("Settings: channels send a test, the audit log filters and verifies its cha
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("audit-row").filter({ hasText: channel })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasNotText: "channel.created" })).toHaveCount(0);
+  // One entity by id, as the CLI's --entity takes it: its creation and the filter edit.
+  await page.getByLabel("Type").fill("");
+  await page.getByLabel("Entity").fill(`channel:${created.channel.id}`);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("audit-row")).toHaveCount(2);
+  await expect(page.getByTestId("audit-row").filter({ hasText: "channel.updated" })).toHaveCount(1);
+  // A window that has not begun yet holds nothing.
+  await page.getByLabel("From").fill("2099-01-01T00:00");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByText("No events match")).toBeVisible();
+  await page.getByLabel("From").fill("");
   await page.getByRole("button", { name: "Verify chain" }).click();
   await expect(page.getByTestId("verify-result")).toHaveText(/^Intact: [\d,]+ events checked in \d+ ms\.$/);
 });

@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { io as connect } from "socket.io-client";
+import { appendEvent } from "@stratavore/db";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { startRedis } from "./testing/redis-process.ts";
 import { signInCookie } from "./testing/sign-in.ts";
+import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
 
 /**
  * Two server instances in one cluster on one database, without a load balancer, over each
@@ -129,6 +131,46 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
     // The right password is refused now on either instance: the ninth try never checks it.
     for (const h of [one, two])
       expect((await signInCookie(h.server.url, email, "right-password-123")).cookie).toBeNull();
+  });
+
+  it("both instances dispatch and deliver, yet each event reaches a webhook exactly once", async () => {
+    let hookSecret = "";
+    const hooks = await startWebhookReceiver(() => hookSecret);
+    try {
+      const ch = await one.api.channels.create({
+        name: uniqueSlug("both"),
+        config: { kind: "webhook", url: hooks.url },
+        eventFilter: ["node.revoked"],
+      });
+      hookSecret = ch.webhookSecret!;
+      // 60 announced changes, half written through each instance, both dispatchers and both
+      // job workers awake and competing for them.
+      const emitThrough = (h: FleetHarness) =>
+        h.server.deps.db.$transaction((tx) =>
+          appendEvent(tx, h.server.deps.config.auditKey, {
+            type: "node.revoked",
+            entityType: "node",
+            entityId: crypto.randomUUID(),
+            actorType: "system",
+          }),
+        );
+      const delivered = async (h: FleetHarness) =>
+        (await h.server.deps.metrics.deliveries.get()).values.reduce((n, v) => n + v.value, 0);
+      const before = [await delivered(one), await delivered(two)];
+      const seqs = await Promise.all(Array.from({ length: 60 }, (_, i) => emitThrough(i % 2 ? two : one)));
+      await waitFor("60 deliveries", () => hooks.unique.size >= 60 || null, 60_000, 100);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(hooks.received.length).toBe(60);
+      expect(hooks.received.every((r) => r.signatureValid)).toBe(true);
+      expect([...hooks.unique.keys()].sort()).toEqual(seqs.map((e) => `${e.seq}.${ch.channel.id}`).sort());
+      // The work was shared: each instance's workers sent some of the 60, together all of them.
+      const sent = [(await delivered(one)) - before[0]!, (await delivered(two)) - before[1]!];
+      console.log(`cluster deliveries: instance 1 sent ${sent[0]}, instance 2 sent ${sent[1]}`);
+      expect(sent[0]! + sent[1]!).toBe(60);
+      await one.api.channels.update({ id: ch.channel.id, enabled: false });
+    } finally {
+      await hooks.close();
+    }
   });
 
   it("one instance leads (runs the reconciler); when it stops, the other takes over", async () => {

@@ -46,7 +46,7 @@ async function startServerProcess(env: Record<string, string>): Promise<ChildPro
 }
 
 describe("outbox and job queue under a crash", () => {
-  it("kill -9 between send and acknowledgement: redelivered with the same key, acted on once", async () => {
+  it("kill -9 between send and acknowledgement: redelivered once, with the same idempotency key the receiver dedupes by", async () => {
     tmp = await mkdtemp(join(tmpdir(), "stratavore-crash-"));
     const url = await createScratchDatabase(inject("adminUrl"), "crash");
     const secret = randomBytes(32).toString("base64url");

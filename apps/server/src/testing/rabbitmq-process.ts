@@ -17,7 +17,8 @@ export const rabbitInstalled = (): boolean => existsSync(SERVER);
  * A real RabbitMQ broker (Debian's rabbitmq-server 3.10) of the test's own: its own node name,
  * ports, data and Erlang port mapper, started as the current user without the init wrapper.
  * `restart` stops it and starts it again on the same data (durable queues and persistent
- * messages survive); `stop` ends it for good.
+ * messages survive), or in two steps, `down` then `up`, for a test that acts while it is away;
+ * `stop` ends it for good.
  */
 export async function startRabbit(dir: string) {
   const port = await freePortForTests();
@@ -91,6 +92,8 @@ export async function startRabbit(dir: string) {
       await down();
       await up();
     },
+    down,
+    up,
     stop: async () => {
       await down();
       // The port mapper the broker started is ours alone (own port): end it too.

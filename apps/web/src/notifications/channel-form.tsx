@@ -1,16 +1,11 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import {
-  ANNOUNCED_EVENTS,
-  type AnnouncedEvent,
-  type ChannelConfig,
-  type ChannelKind,
-  type Severity,
-} from "@stratavore/contracts";
+import type { ChannelConfig, ChannelKind } from "@stratavore/contracts";
 import { Alert, Button, Field, Select, TextInput } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
+import { ChannelFilterFields, type ChannelFilter } from "./channel-filter-fields";
 
 const KIND_LABEL: Record<ChannelKind, string> = {
   in_app: "In-app (every user's bell)",
@@ -18,7 +13,6 @@ const KIND_LABEL: Record<ChannelKind, string> = {
   telegram: "Telegram bot",
   rabbitmq: "RabbitMQ topic exchange",
 };
-const EVENTS = ANNOUNCED_EVENTS.filter((e) => e !== "channel.test");
 
 /** The settings one kind of channel needs, from the form's fields. */
 function configOf(kind: ChannelKind, f: Record<string, string>): ChannelConfig {
@@ -38,13 +32,10 @@ function configOf(kind: ChannelKind, f: Record<string, string>): ChannelConfig {
 export function ChannelForm({ onCreated }: { onCreated: (webhookSecret: string | null) => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const projects = useQuery(trpc.projects.list.queryOptions({}));
   const [name, setName] = useState("");
   const [kind, setKind] = useState<ChannelKind>("webhook");
   const [fields, setFields] = useState<Record<string, string>>({});
-  const [events, setEvents] = useState<AnnouncedEvent[]>([]);
-  const [projectIds, setProjectIds] = useState<string[]>([]);
-  const [minSeverity, setMinSeverity] = useState<Severity>("info");
+  const [filter, setFilter] = useState<ChannelFilter>({ eventFilter: [], projectFilter: [], minSeverity: "info" });
   const create = useMutation(
     trpc.channels.create.mutationOptions({
       onSuccess: (res) => {
@@ -61,12 +52,9 @@ export function ChannelForm({ onCreated }: { onCreated: (webhookSecret: string |
     create.mutate({
       name,
       config: configOf(kind, fields),
-      eventFilter: events,
-      projectFilter: projectIds,
-      minSeverity,
+      ...filter,
     });
   };
-  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Add a channel">
       {create.error ? <Alert>{errorMessage(create.error).message}</Alert> : null}
@@ -128,38 +116,7 @@ export function ChannelForm({ onCreated }: { onCreated: (webhookSecret: string |
           </Field>
         </>
       ) : null}
-      <fieldset className="fieldset">
-        <legend>Events (none ticked: all)</legend>
-        <div className="check-grid">
-          {EVENTS.map((e) => (
-            <label key={e} className="check">
-              <input type="checkbox" checked={events.includes(e)} onChange={() => setEvents((l) => toggle(l, e))} /> {e}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset className="fieldset">
-        <legend>Projects (none ticked: all)</legend>
-        <div className="check-grid">
-          {(projects.data ?? []).map((p) => (
-            <label key={p.id} className="check">
-              <input
-                type="checkbox"
-                checked={projectIds.includes(p.id)}
-                onChange={() => setProjectIds((l) => toggle(l, p.id))}
-              />{" "}
-              {p.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <Field label="Lowest severity" htmlFor="ch-sev">
-        <Select id="ch-sev" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)}>
-          <option value="info">Info and up</option>
-          <option value="warning">Warning and up</option>
-          <option value="critical">Critical only</option>
-        </Select>
-      </Field>
+      <ChannelFilterFields idPrefix="ch" value={filter} onChange={setFilter} />
       <Button type="submit" variant="primary" busy={create.isPending}>
         Add channel
       </Button>

@@ -1,10 +1,11 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { Fragment, useState, type FormEvent } from "react";
 import type { Channel, DeliveryAttempt } from "@stratavore/contracts";
-import { Badge, Button, ConfirmDialog, formatRelative } from "@stratavore/ui";
+import { Alert, Badge, Button, ConfirmDialog, formatRelative } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
+import { ChannelFilterFields, type ChannelFilter } from "./channel-filter-fields";
 
 function AttemptText({ a }: { a: DeliveryAttempt }) {
   return (
@@ -52,12 +53,50 @@ function DeliveryLog({ id }: { id: string }) {
   );
 }
 
-/** Channels with their last delivery; per row: send test, delivery log, enable/disable, delete. */
+/** A channel's filters, edited in place and saved as one change. */
+function EditFilters({ channel, onDone }: { channel: Channel; onDone: () => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [filter, setFilter] = useState<ChannelFilter>({
+    eventFilter: channel.eventFilter,
+    projectFilter: channel.projectFilter,
+    minSeverity: channel.minSeverity,
+  });
+  const save = useMutation(
+    trpc.channels.update.mutationOptions({
+      onSuccess: () => {
+        void qc.invalidateQueries({ queryKey: trpc.channels.pathKey() });
+        onDone();
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({ id: channel.id, ...filter });
+  };
+  return (
+    <form className="form" onSubmit={submit} aria-label={`Filters of ${channel.name}`}>
+      {save.error ? <Alert>{errorMessage(save.error).message}</Alert> : null}
+      <ChannelFilterFields idPrefix={`edit-${channel.id}`} value={filter} onChange={setFilter} />
+      <div className="row-actions">
+        <Button type="submit" variant="primary" size="sm" busy={save.isPending}>
+          Save filters
+        </Button>
+        <Button size="sm" variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Channels with their last delivery; per row: send test, delivery log, filters, enable/disable, delete. */
 export function ChannelsTable({ channels }: { channels: Channel[] }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Channel | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [tested, setTested] = useState<Record<string, DeliveryAttempt>>({});
   const refresh = () => void qc.invalidateQueries({ queryKey: trpc.channels.pathKey() });
   const test = useMutation(
@@ -126,6 +165,9 @@ export function ChannelsTable({ channels }: { channels: Channel[] }) {
                       <Button size="sm" variant="ghost" onClick={() => setOpen(open === c.id ? null : c.id)}>
                         {open === c.id ? "Hide log" : "Log"}
                       </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setEditing(editing === c.id ? null : c.id)}>
+                        Filters
+                      </Button>
                       <Button
                         size="sm"
                         variant="ghost"
@@ -142,6 +184,13 @@ export function ChannelsTable({ channels }: { channels: Channel[] }) {
                     <tr>
                       <td colSpan={6} className="text-danger">
                         Test failed: {justTested.excerpt}
+                      </td>
+                    </tr>
+                  ) : null}
+                  {editing === c.id ? (
+                    <tr>
+                      <td colSpan={6}>
+                        <EditFilters channel={c} onDone={() => setEditing(null)} />
                       </td>
                     </tr>
                   ) : null}

@@ -2,11 +2,12 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { severityRank, type NotificationItem, type Severity } from "@stratavore/contracts";
+import type { NotificationItem, NotificationPrefs, Severity } from "@stratavore/contracts";
 import { formatRelative } from "@stratavore/ui";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
 import { browserNotificationsOn } from "./browser-notifications";
+import { toastWanted } from "./toast-wanted";
 
 const TOAST_MS = 8000;
 const SEVERITY_ICON: Record<Severity, string> = { info: "ℹ", warning: "⚠", critical: "⛔" };
@@ -36,8 +37,8 @@ export function NotificationRow({ n, onOpen }: { n: NotificationItem; onOpen?: (
 }
 
 /**
- * The bell (unread count, the latest notifications), and toasts for new ones at or above the
- * user's chosen severity — pushed over the tab's socket (`notification:new`), no reload.
+ * The bell (unread count, the latest notifications), and toasts for new ones the user chose
+ * (a severity floor and, optionally, event types) — pushed over the tab's socket (`notification:new`), no reload.
  * Browser notifications too when the user turned them on and the tab is hidden.
  */
 export function NotificationCenter() {
@@ -49,8 +50,8 @@ export function NotificationCenter() {
   const prefs = useQuery(trpc.notifications.prefs.queryOptions());
   const [open, setOpen] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const threshold = useRef<string>("warning");
-  threshold.current = prefs.data?.toastSeverity ?? "warning";
+  const wanted = useRef<NotificationPrefs>({ toastSeverity: "warning", toastEvents: [] });
+  wanted.current = prefs.data ?? { toastSeverity: "warning", toastEvents: [] };
   const panel = useRef<HTMLDivElement>(null);
 
   const markAll = useMutation(
@@ -68,8 +69,7 @@ export function NotificationCenter() {
           : old,
       );
       void qc.invalidateQueries({ queryKey: trpc.notifications.list.pathKey(), refetchType: "none" });
-      const floor = threshold.current;
-      if (floor !== "off" && severityRank(notification.severity) >= severityRank(floor as Severity)) {
+      if (toastWanted(wanted.current, notification)) {
         const key = `${notification.id}-${Date.now()}`;
         setToasts((t) => [...t.slice(-3), { key, item: notification }]);
         setTimeout(() => setToasts((t) => t.filter((x) => x.key !== key)), TOAST_MS);

@@ -9,7 +9,7 @@ function linkOf(row: EventLogRow, projectName: string | null): string | null {
     case "runner":
       return id ? `/runners/${id}` : "/runners";
     case "budget":
-      return "/budgets";
+      return id ? `/budgets#budget-${id}` : "/budgets";
     case "node":
       return "/nodes";
     case "project":
@@ -66,7 +66,7 @@ export async function announcementsFor(db: Db, rows: EventLogRow[], publicUrl: s
 export function pathOf(a: Announcement): string | null {
   if (!a.url) return null;
   const u = new URL(a.url);
-  return u.pathname + u.search;
+  return u.pathname + u.search + u.hash;
 }
 
 /** A synthetic announcement for a channel's "send test". */

@@ -20,6 +20,11 @@ const CATALOG: Record<string, Entry> = {
   "runner.terminated": { event: "runner.stopped", severity: "info", title: (_, n) => `Runner ${n} stopped` },
   "runner.failed": { event: "runner.failed", severity: "critical", title: (_, n) => `Runner ${n} failed` },
   "runner.lost": { event: "runner.lost", severity: "warning", title: (_, n) => `Runner ${n} lost contact` },
+  "runner.crash_looped": {
+    event: "runner.crash_looping",
+    severity: "critical",
+    title: (d, n) => `Runner ${n} is crash-looping: failed again after ${String(d["restarts"] ?? "its")} restarts`,
+  },
   "runner.restart_abandoned": {
     event: "runner.crash_looping",
     severity: "critical",
@@ -70,6 +75,12 @@ const CATALOG: Record<string, Entry> = {
     title: (d) => `Audit chain verification failed at event #${String(d["firstBrokenSeq"] ?? "?")}`,
   },
 };
+
+/**
+ * In-app, these reach administrators only: a lockout names an account, and the audit log a
+ * broken chain points at is theirs alone. External channels are admin-managed already.
+ */
+export const ADMIN_ONLY_EVENTS: ReadonlySet<AnnouncedEvent> = new Set(["auth.locked_out", "audit.chain_broken"]);
 
 export function catalogEntry(auditType: string): Entry | null {
   return CATALOG[auditType] ?? null;

@@ -12,6 +12,7 @@ import {
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { announcementsFor, pathOf } from "./announce.ts";
+import { ADMIN_ONLY_EVENTS } from "./catalog.ts";
 import { channelTakes } from "./channel-filter.ts";
 import type { DeliveryJob, JobQueue } from "./job-queue.ts";
 
@@ -52,7 +53,14 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
 function writeInApp(sql: BatchSql, items: Awaited<ReturnType<typeof announcementsFor>>) {
   return insertNotificationsForAll(
     sql,
-    items.map((a) => ({ eventSeq: a.seq, type: a.event, severity: a.severity, title: a.title, link: pathOf(a) })),
+    items.map((a) => ({
+      eventSeq: a.seq,
+      type: a.event,
+      severity: a.severity,
+      title: a.title,
+      link: pathOf(a),
+      adminOnly: ADMIN_ONLY_EVENTS.has(a.event),
+    })),
   );
 }
 

@@ -1,12 +1,19 @@
-import { AppError, type JobsOverview } from "@stratavore/contracts";
+import {
+  AppError,
+  announcedEventSchema,
+  toastSeveritySchema,
+  type AnnouncedEvent,
+  type JobsOverview,
+  type NotificationPrefs,
+} from "@stratavore/contracts";
 import {
   listNotifications,
   markNotificationsRead,
   outboxDepth,
   recentFailedAttempts,
-  setUserToastSeverity,
+  setUserToastPrefs,
   unreadCount,
-  userToastSeverity,
+  userToastPrefs,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -35,12 +42,17 @@ export async function markRead(deps: ApiDeps, who: Principal, ids?: string[]): P
   return { unread: await unreadCount(deps.db, who.user.id) };
 }
 
-export async function toastPreference(deps: ApiDeps, who: Principal) {
-  return { toastSeverity: (await userToastSeverity(deps.db, who.user.id)) as "info" | "warning" | "critical" | "off" };
+export async function toastPreference(deps: ApiDeps, who: Principal): Promise<NotificationPrefs> {
+  // Stored values were checked on the way in; parsing again drops a type a newer build retired.
+  const stored = await userToastPrefs(deps.db, who.user.id);
+  return {
+    toastSeverity: toastSeveritySchema.catch("warning").parse(stored.toastSeverity),
+    toastEvents: stored.toastEvents.filter((e): e is AnnouncedEvent => announcedEventSchema.safeParse(e).success),
+  };
 }
 
-export async function setToastPreference(deps: ApiDeps, who: Principal, toastSeverity: string) {
-  await setUserToastSeverity(deps.db, who.user.id, toastSeverity);
+export async function setToastPreference(deps: ApiDeps, who: Principal, prefs: Partial<NotificationPrefs>) {
+  await setUserToastPrefs(deps.db, who.user.id, prefs);
   return toastPreference(deps, who);
 }
 

@@ -7,6 +7,7 @@ import {
   markReadInput,
   notificationListInput,
   notificationListOutput,
+  notificationPrefsInput,
   notificationPrefsSchema,
   okOutput,
 } from "@stratavore/contracts";
@@ -64,7 +65,7 @@ export const notificationsRouter = router({
     .mutation(({ ctx, input }) => markRead(ctx, ctx.principal, input.ids)),
   prefs: protectedProcedure.output(notificationPrefsSchema).query(({ ctx }) => toastPreference(ctx, ctx.principal)),
   setPrefs: protectedProcedure
-    .input(notificationPrefsSchema)
+    .input(notificationPrefsInput)
     .output(notificationPrefsSchema)
-    .mutation(({ ctx, input }) => setToastPreference(ctx, ctx.principal, input.toastSeverity)),
+    .mutation(({ ctx, input }) => setToastPreference(ctx, ctx.principal, input)),
 });

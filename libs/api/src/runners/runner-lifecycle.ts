@@ -3,7 +3,7 @@ import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contr
 import { findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import type { RunnerEndCause } from "../metrics/api-metrics.ts";
-import type { Actor } from "../shared/audit.ts";
+import { audit, type Actor } from "../shared/audit.ts";
 import { assertUnpauseAllowed } from "../budgets/policy/checks.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -61,15 +61,25 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
       ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs }))
       : null,
   };
-  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, actor, {
+  const moved = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    const runner = await moveRunner(deps, tx, outbox, actor, {
       runnerId: end.runnerId,
       from: ACTIVE_RUNNER_STATUSES,
       data,
       event: clean ? "runner.terminated" : "runner.failed",
       details: { reason: data.endReason, exitCode: end.exitCode, restartScheduled: restart },
-    }),
-  );
+    });
+    // Its last failure is also the end of its restarts: a fact of its own, announced as
+    // crash-looping (a failure that will be retried is not one).
+    if (runner && exhausted)
+      await audit(tx, deps.config.auditKey, null, {
+        type: "runner.crash_looped",
+        entityType: "runner",
+        entityId: runner.id,
+        data: { restarts: current.restartAttempts, reason },
+      });
+    return runner;
+  });
   deps.fleet.forgetRunner(end.runnerId);
   if (moved) deps.metrics.runnerEnds.inc({ status: data.status, cause: endCause(end, clean, exhausted) });
   return moved;

@@ -182,7 +182,13 @@ export const markReadInput = z
   })
   .default({});
 export const toastSeveritySchema = z.enum(["info", "warning", "critical", "off"]);
-export const notificationPrefsSchema = z.object({ toastSeverity: toastSeveritySchema });
+/** Toasts: new notifications at or above a severity, and of the ticked types only (none ticked: all). */
+export const notificationPrefsSchema = z.object({
+  toastSeverity: toastSeveritySchema,
+  toastEvents: z.array(announcedEventSchema).max(50),
+});
+export type NotificationPrefs = z.infer<typeof notificationPrefsSchema>;
+export const notificationPrefsInput = notificationPrefsSchema.partial();
 
 export const queueStatsSchema = z.object({
   name: z.string(),

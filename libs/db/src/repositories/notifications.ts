@@ -130,11 +130,17 @@ export async function insertNotification(
   return rows[0] ?? null;
 }
 
-export const userToastSeverity = async (db: Tx, userId: string): Promise<string> =>
-  (await db.user.findUnique({ where: { id: userId }, select: { toastSeverity: true } }))?.toastSeverity ?? "warning";
+export const userToastPrefs = async (
+  db: Tx,
+  userId: string,
+): Promise<{ toastSeverity: string; toastEvents: string[] }> =>
+  (await db.user.findUnique({ where: { id: userId }, select: { toastSeverity: true, toastEvents: true } })) ?? {
+    toastSeverity: "warning",
+    toastEvents: [],
+  };
 
-export const setUserToastSeverity = (db: Tx, userId: string, toastSeverity: string) =>
-  db.user.update({ where: { id: userId }, data: { toastSeverity } });
+export const setUserToastPrefs = (db: Tx, userId: string, prefs: { toastSeverity?: string; toastEvents?: string[] }) =>
+  db.user.update({ where: { id: userId }, data: prefs });
 
 /** Retention of the delivery log and of read notifications; returns rows removed. */
 export async function pruneNotificationHistory(

@@ -52,6 +52,8 @@ export interface NewNotification {
   severity: string;
   title: string;
   link: string | null;
+  /** Only administrators get it (it names accounts, or concerns what only they can see). */
+  adminOnly: boolean;
 }
 
 /** One in-app notification per active user per event (a repeat is ignored); returns the rows made. */
@@ -65,8 +67,8 @@ export async function insertNotificationsForAll(
      SELECT u.id, n."eventSeq", n.type, n.severity, n.title, n.link
        FROM "User" u
        CROSS JOIN json_to_recordset($1::json)
-         AS n("eventSeq" bigint, type text, severity text, title text, link text)
-      WHERE u."disabledAt" IS NULL
+         AS n("eventSeq" bigint, type text, severity text, title text, link text, "adminOnly" boolean)
+      WHERE u."disabledAt" IS NULL AND (NOT n."adminOnly" OR u.role = 'admin')
      ON CONFLICT ("userId", "eventSeq") DO NOTHING
      RETURNING id, "userId", "eventSeq", "createdAt"`,
     [JSON.stringify(items)],

@@ -1,11 +1,14 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { ANNOUNCED_EVENTS, type AnnouncedEvent } from "@stratavore/contracts";
 import { Button, Card, EmptyState, ErrorState, Field, LoadingState, PageHeader, Select } from "@stratavore/ui";
 import { errorMessage } from "../../../src/hooks/use-error-message";
 import { NotificationRow } from "../../../src/notifications/notification-center";
 import { browserNotificationsOn, setBrowserNotifications } from "../../../src/notifications/browser-notifications";
 import { useTRPC } from "../../../src/trpc";
+
+const EVENTS = ANNOUNCED_EVENTS.filter((e) => e !== "channel.test");
 
 function Preferences() {
   const trpc = useTRPC();
@@ -17,6 +20,14 @@ function Preferences() {
     }),
   );
   const [browser, setBrowser] = useState(false);
+  // Shown as ticked at once; the saved preferences replace it when the server answers.
+  const [ticked, setTicked] = useState<AnnouncedEvent[] | null>(null);
+  const toastEvents = ticked ?? prefs.data?.toastEvents ?? [];
+  const tick = (e: AnnouncedEvent) => {
+    const next = toastEvents.includes(e) ? toastEvents.filter((x) => x !== e) : [...toastEvents, e];
+    setTicked(next);
+    save.mutate({ toastEvents: next }, { onSettled: () => setTicked(null) });
+  };
   useEffect(() => setBrowser(browserNotificationsOn()), []);
   return (
     <Card title="Preferences">
@@ -32,6 +43,16 @@ function Preferences() {
           <option value="off">None</option>
         </Select>
       </Field>
+      <fieldset className="fieldset">
+        <legend>Toast only these events (none ticked: all)</legend>
+        <div className="check-grid">
+          {EVENTS.map((e) => (
+            <label key={e} className="check">
+              <input type="checkbox" checked={toastEvents.includes(e)} onChange={() => tick(e)} /> {e}
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <label className="check">
         <input
           type="checkbox"

@@ -19,18 +19,21 @@ import { useRealtimeSocket } from "../../../../src/realtime/realtime-provider";
 import { useMe } from "../../../../src/require-auth";
 import { useTRPC } from "../../../../src/trpc";
 
-type Filters = Pick<AuditListInput, "type" | "actor" | "project" | "entityType" | "since" | "until">;
+type Filters = Pick<AuditListInput, "type" | "actor" | "project" | "entityType" | "entityId" | "since" | "until">;
 
 function FilterForm({ onApply }: { onApply: (f: Filters) => void }) {
   const [f, setF] = useState<Record<string, string>>({});
   const set = (k: string) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // "runner" or "runner:<id>", as the CLI's --entity takes it.
+    const [entityType, entityId] = (f.entity ?? "").trim().split(":", 2);
     onApply({
       type: f.type || undefined,
       actor: f.actor || undefined,
       project: f.project || undefined,
-      entityType: f.entityType || undefined,
+      entityType: entityType || undefined,
+      entityId: entityId || undefined,
       since: f.since ? new Date(f.since) : undefined,
       until: f.until ? new Date(f.until) : undefined,
     });
@@ -46,8 +49,8 @@ function FilterForm({ onApply }: { onApply: (f: Filters) => void }) {
       <Field label="Project" htmlFor="f-project">
         <TextInput id="f-project" value={f.project ?? ""} onChange={set("project")} />
       </Field>
-      <Field label="Entity" htmlFor="f-entity" hint="runner, budget, node…">
-        <TextInput id="f-entity" value={f.entityType ?? ""} onChange={set("entityType")} />
+      <Field label="Entity" htmlFor="f-entity" hint="runner, or runner:<id>; budget, node…">
+        <TextInput id="f-entity" value={f.entity ?? ""} onChange={set("entity")} />
       </Field>
       <Field label="From" htmlFor="f-since">
         <TextInput id="f-since" type="datetime-local" value={f.since ?? ""} onChange={set("since")} />
@@ -115,7 +118,7 @@ function VerifyCard() {
         ) : (
           <Alert>
             <span data-testid="verify-result">
-              Broken at event #{result.firstBrokenSeq}: it was altered, removed or inserted (
+              Broken at event #{result.firstBrokenSeq}: it, or the one before it, was altered, removed or inserted (
               {result.checked.toLocaleString()} events before it check out).
             </span>
           </Alert>
