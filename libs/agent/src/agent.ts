@@ -19,7 +19,11 @@ import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { SpentReports } from "./spent-reports.ts";
 import { askServer } from "./ask-server.ts";
+import { activityReporter, toReport } from "./activity-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
+
+/** How often runners' screens are read for a change between waiting, working and idle. */
+const ACTIVITY_LOOK_MS = 1000;
 
 /** Transcripts are read this often for budget allowances, whatever the shipping interval. */
 const ALLOWANCE_POLL_MS = 100;
@@ -266,16 +270,24 @@ export async function startAgent(
               pid: i.pid,
               cpuPercent: i.cpuPercent,
               rssBytes: i.rssBytes,
+              activity: toReport(i.activity, Date.now()),
             })),
         }),
       )
       .catch((err: unknown) => opts.log("warn", "heartbeat sample failed", { error: String(err) }));
   }, opts.heartbeatMs);
 
+  const reportActivity = activityReporter(
+    () => supervisor.activity(),
+    (r) => socket?.emit("runner:activity", r),
+  );
+  const looks = setInterval(() => socket?.connected && reportActivity(), ACTIVITY_LOOK_MS);
+
   return {
     supervisor,
     async shutdown() {
       clearInterval(beat);
+      clearInterval(looks);
       await supervisor.shutdown();
       await shipper.stop();
       socket?.disconnect();

@@ -16,6 +16,8 @@ export * from "./pty-spawn.ts";
 export * from "./pty-runner.ts";
 export * from "./runner-log.ts";
 export * from "./supervisor.ts";
+export * from "./activity/screen-activity.ts";
+export * from "./activity/screen-tracker.ts";
 export * from "./usage/line-splitter.ts";
 export * from "./usage/parse-line.ts";
 export * from "./usage/parse-entry.ts";

@@ -12,6 +12,10 @@ import { joinCommand } from "./cgroup/join-command.ts";
 import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
 import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";
 
+/** A runner's terminal until a viewer sizes it. */
+export const DEFAULT_COLS = 120;
+export const DEFAULT_ROWS = 32;
+
 export type RunnerState = "starting" | "running" | "paused" | "stopping" | "exited";
 /** Why someone asked the runner to end; "process" is reserved for exits nobody asked for. */
 export type StopReason = Exclude<EndedBy, "process">;
@@ -120,7 +124,7 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
   start(): number {
     if (this.current !== "starting" || this.pty)
       throw new RunnerStateError(`cannot start a runner that is ${this.current}`);
-    const { command, args, cwd, env, cols = 120, rows = 32, trackMs = 1000 } = this.opts;
+    const { command, args, cwd, env, cols = DEFAULT_COLS, rows = DEFAULT_ROWS, trackMs = 1000 } = this.opts;
     const tagValue = randomUUID();
     let pty: PtyProcess;
     try {

@@ -7,7 +7,16 @@ import { RunnerError, UnknownRunnerError } from "./base/errors.ts";
 import { sampleTree, type TreeSample } from "./proc-stats.ts";
 import { readProcTable } from "./base/process-tree.ts";
 import { systemClock } from "./pty-spawn.ts";
-import { PtyRunner, type RunnerDeps, type RunnerExit, type RunnerState, type StopReason } from "./pty-runner.ts";
+import { ScreenTracker, type RunnerActivity } from "./activity/screen-tracker.ts";
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  PtyRunner,
+  type RunnerDeps,
+  type RunnerExit,
+  type RunnerState,
+  type StopReason,
+} from "./pty-runner.ts";
 import { OutputRing, type OutputChunk } from "./ring-buffer.ts";
 import { openRunnerLog, type RunnerLog } from "./runner-log.ts";
 import { systemProcessOps } from "./tree-tracker.ts";
@@ -54,6 +63,7 @@ export interface RunnerSample {
   pid: number;
   cpuPercent: number;
   rssBytes: number;
+  activity: RunnerActivity;
 }
 
 type SupervisorEvents = {
@@ -71,6 +81,8 @@ interface Entry {
   cwd: string;
   sessionId: string;
   log: RunnerLog | null;
+  /** Its screen as a person sees it, to tell working from waiting from idle. */
+  screen: ScreenTracker;
   /** Settles once `exited` has been emitted. */
   done: Promise<void>;
 }
@@ -140,10 +152,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     let reported = () => {};
     const done = new Promise<void>((resolve) => (reported = resolve));
-    const entry: Entry = { runnerId: o.runnerId, runner, pid, cwd: o.cwd, sessionId: ownSessionId(o.spec), log, done };
+    const screen = new ScreenTracker(o.cols ?? DEFAULT_COLS, o.rows ?? DEFAULT_ROWS);
+    const entry: Entry = {
+      runnerId: o.runnerId,
+      runner,
+      pid,
+      cwd: o.cwd,
+      sessionId: ownSessionId(o.spec),
+      log,
+      screen,
+      done,
+    };
     this.runners.set(o.runnerId, entry);
     runner.on("output", (data, seq) => {
       log?.write(data);
+      screen.write(data);
       this.emit("output", { runnerId: o.runnerId, seq, data });
     });
     runner.on("state", (status) => this.emit("state", { runnerId: o.runnerId, status }));
@@ -159,7 +182,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   resize(runnerId: string, cols: number, rows: number): void {
-    this.get(runnerId).runner.resize(cols, rows);
+    const e = this.get(runnerId);
+    e.runner.resize(cols, rows);
+    e.screen.resize(cols, rows);
+  }
+
+  /** What each runner is doing, read from its screen (cheap: a screen is read only after output). */
+  activity(): { runnerId: string; activity: RunnerActivity }[] {
+    return [...this.runners.values()].map((e) => ({ runnerId: e.runnerId, activity: e.screen.sample() }));
   }
 
   pause(runnerId: string): Promise<void> {
@@ -209,6 +239,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           pid: e.pid,
           cpuPercent: s.cpuPercent,
           rssBytes: s.rssBytes,
+          activity: e.screen.sample(),
         };
       }),
     );
@@ -257,6 +288,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async onExit(entry: Entry, exit: RunnerExit): Promise<void> {
     this.runners.delete(entry.runnerId);
+    entry.screen.dispose();
     await entry.log?.close();
     this.emit("exited", { runnerId: entry.runnerId, ...exit });
   }

@@ -1,3 +1,4 @@
+import { recordActivity } from "../runners/runner-activity.ts";
 import type { TLSSocket } from "node:tls";
 import type { Namespace, Server } from "socket.io";
 import { runnerNodeAndStatus } from "@stratavore/db";
@@ -157,6 +158,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
           : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
       ),
     );
+    on("runner:activity", (p) => recordActivity(deps, nodeId, p));
     on("runner:exited", async (p) => {
       if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
     });

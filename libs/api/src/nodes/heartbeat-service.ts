@@ -1,5 +1,6 @@
 import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
-import { applyHeartbeatBatch, applyHeartbeatFast, markNodeSeen } from "@stratavore/db";
+import { applyHeartbeatBatch, applyHeartbeatFast, markNodeSeen, type HeartbeatRow } from "@stratavore/db";
+import { publishActivity } from "../runners/runner-activity.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -26,7 +27,12 @@ export async function ingestHeartbeat(
   report: AgentReport = {},
 ): Promise<{ updated: number; needsAttention: string[] }> {
   const t0 = performance.now();
-  const rows = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }));
+  const rows = items.map((i) => ({
+    runnerId: i.runnerId,
+    cpuPercent: i.cpuPercent,
+    rssBytes: i.rssBytes,
+    activity: i.activity,
+  }));
   // The common beat is one statement; a node coming back or setting items aside is audited in
   // a transaction. Both wait for a pooled connection like every other write: a burst of
   // launches must not fail beats.
@@ -38,6 +44,11 @@ export async function ingestHeartbeat(
     deps.bus.publish([
       checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
     ]);
+    publishActivity(
+      deps,
+      items.flatMap((i) => (i.activity ? [{ runnerId: i.runnerId, ...i.activity }] : [])),
+      at,
+    );
   }
   // Lost ones come back; reported ids the UPDATE did not touch are not active on this node;
   // ones still `starting` are looked at too (adopted once their launch's answer is long overdue).
@@ -48,13 +59,7 @@ export async function ingestHeartbeat(
   return { updated: updated.length, needsAttention };
 }
 
-function auditedBeat(
-  deps: ApiDeps,
-  nodeId: string,
-  rows: { runnerId: string; cpuPercent: number; rssBytes: number }[],
-  at: Date,
-  report: AgentReport,
-) {
+function auditedBeat(deps: ApiDeps, nodeId: string, rows: HeartbeatRow[], at: Date, report: AgentReport) {
   return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const touched = await applyHeartbeatBatch(tx, nodeId, rows, at);
     // It beats, so it is connected: an offline mark from a stall is undone, audited and announced.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
-import { runnerStatusSchema } from "../schemas/runner.ts";
+import { runnerActivityStateSchema, runnerStatusSchema } from "../schemas/runner.ts";
 import { transcriptEntrySchema } from "../schemas/session.ts";
 import { modelPriceSchema, usageRecordSchema } from "../schemas/usage.ts";
 
@@ -70,13 +70,31 @@ export const agentWelcomeSchema = z.object({
 export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });
 export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
 
+/** What a runner's claude is doing, read by its agent from the screen (libs/runner activity/). */
+export const runnerActivitySchema = z.object({
+  state: runnerActivityStateSchema,
+  /** The question it waits on, or its latest line of output. */
+  line: z.string().max(300).nullable(),
+  /** How long ago its screen last changed: a span, so the agent's clock need not agree with the server's. */
+  quietMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 86_400_000),
+});
+export type RunnerActivityReport = z.infer<typeof runnerActivitySchema>;
+
 export const heartbeatItemSchema = z.object({
   runnerId: z.uuid(),
   status: runnerStatusSchema,
   pid: z.number().int().nullable(),
   cpuPercent: z.number().min(0).max(100_000),
   rssBytes: z.number().int().min(0),
+  /** Absent from older agents. */
+  activity: runnerActivitySchema.optional(),
 });
+/** Sent at once when a runner starts or stops waiting on its user, between beats. */
+export const runnerActivityMessageSchema = runnerActivitySchema.extend({ runnerId: z.uuid() });
 export const agentHeartbeatSchema = z.object({
   runners: z.array(heartbeatItemSchema).max(10_000),
   /** Items set aside in the agent's dead-letter file (refused for good); absent from older agents. */
@@ -225,6 +243,7 @@ export interface AgentToServerEvents {
   "runner:session": (p: Payload<typeof runnerSessionSchema>) => void;
   "runner:exited": (p: Payload<typeof runnerExitedSchema>) => void;
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
+  "runner:activity": (p: Payload<typeof runnerActivityMessageSchema>) => void;
   "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
   "transcript:batch": (p: TranscriptBatch, ack: (res: UsageBatchAck) => void) => void;
   "runner:allowance_spent": (p: Payload<typeof allowanceSpentSchema>, ack: (res: AllowanceSpentAck) => void) => void;
@@ -274,4 +293,5 @@ export const agentEventSchemas = {
   "runner:session": runnerSessionSchema,
   "runner:exited": runnerExitedSchema,
   "runner:output": agentOutputSchema,
+  "runner:activity": runnerActivityMessageSchema,
 } as const;

@@ -3,7 +3,7 @@ import { budgetSchema } from "../schemas/budget.ts";
 import { notificationSchema } from "../schemas/notification.ts";
 import { nodeSchema } from "../schemas/node.ts";
 import { projectSchema } from "../schemas/project.ts";
-import { outputChunkSchema, runnerSchema } from "../schemas/runner.ts";
+import { outputChunkSchema, runnerActivityStateSchema, runnerSchema } from "../schemas/runner.ts";
 
 /**
  * Realtime contract (DESIGN.md §6). Every server→client event carries `seq`, the audit-log
@@ -24,6 +24,18 @@ export const runnerMetricsEvent = z.object({
       cpuPercent: z.number().nullable(),
       memoryBytes: z.number().nullable(),
       at: z.date(),
+    }),
+  ),
+});
+/** What runners are doing (on each beat, and at once when one starts or stops waiting); `seq` as metrics. */
+export const runnerActivityEvent = z.object({
+  seq: z.number().int(),
+  items: z.array(
+    z.object({
+      runnerId: z.uuid(),
+      activity: runnerActivityStateSchema,
+      activityLine: z.string().nullable(),
+      activityAt: z.date(),
     }),
   ),
 });
@@ -69,6 +81,7 @@ export const serverEventSchemas = {
   "runner:status": runnerStatusEvent,
   "runner:output": runnerOutputEvent,
   "runner:metrics": runnerMetricsEvent,
+  "runner:activity": runnerActivityEvent,
   "node:status": nodeStatusEvent,
   "usage:update": usageUpdateEvent,
   "budget:update": budgetUpdateEvent,

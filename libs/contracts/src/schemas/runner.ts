@@ -3,6 +3,9 @@ import { labelSchema } from "./node.ts";
 
 export const RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "lost", "terminated", "failed"] as const;
 export const runnerStatusSchema = z.enum(RUNNER_STATUSES);
+/** Read from a running runner's screen: a turn in progress, a dialog waiting on its user, or the prompt. */
+export const runnerActivityStateSchema = z.enum(["working", "waiting", "idle"]);
+export type RunnerActivityState = z.infer<typeof runnerActivityStateSchema>;
 export type RunnerStatus = z.infer<typeof runnerStatusSchema>;
 /**
  * Statuses that hold a quota slot and a place on their node. `lost` is one: its node went
@@ -92,6 +95,14 @@ export const runnerSchema = z.object({
   cpuPercent: z.number().nullable(),
   memoryBytes: z.number().nullable(),
   lastHeartbeatAt: z.date().nullable(),
+  /** What it was last seen doing (null before its agent reported, or from an older agent). */
+  activity: runnerActivityStateSchema.nullable(),
+  /** The question it waits on, or its latest line of output. */
+  activityLine: z.string().nullable(),
+  /** When its screen last changed. */
+  activityAt: z.date().nullable(),
+  /** Its session's title (the first prompt, or claude's summary), when known: what it works on. */
+  sessionTitle: z.string().nullable(),
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
   createdAt: z.date(),

@@ -1,5 +1,10 @@
-import { ACTIVE_RUNNER_STATUSES, type Runner, type RunnerStatus } from "@stratavore/contracts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import {
+  ACTIVE_RUNNER_STATUSES,
+  runnerActivityStateSchema,
+  type Runner,
+  type RunnerStatus,
+} from "@stratavore/contracts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
 
 const runnerSelect = {
@@ -27,22 +32,28 @@ const runnerSelect = {
   cpuPercent: true,
   memoryBytes: true,
   lastHeartbeatAt: true,
+  activity: true,
+  activityLine: true,
+  activityAt: true,
   startedAt: true,
   endedAt: true,
   createdAt: true,
   updatedAt: true,
   project: { select: { name: true } },
   node: { select: { name: true } },
+  session: { select: { title: true } },
 } as const;
 type RunnerRow = Prisma.RunnerGetPayload<{ select: typeof runnerSelect }>;
 
 export function toRunner(row: RunnerRow): Runner {
-  const { project, node, memoryBytes, memoryLimitBytes, ...rest } = row;
+  const { project, node, session, memoryBytes, memoryLimitBytes, activity, ...rest } = row;
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   return {
     ...rest,
     projectName: project.name,
     nodeName: node?.name ?? null,
+    activity: runnerActivityStateSchema.safeParse(activity).data ?? null,
+    sessionTitle: session?.title ?? null,
     memoryBytes: num(memoryBytes),
     memoryLimitBytes: num(memoryLimitBytes),
   };
@@ -154,6 +165,56 @@ export interface HeartbeatRow {
   runnerId: string;
   cpuPercent: number;
   rssBytes: number;
+  /** What its screen shows; absent from older agents (the last known stays). */
+  activity?: RunnerActivityRow;
+}
+
+export interface RunnerActivityRow {
+  state: string;
+  line: string | null;
+  /** How long ago its screen last changed, by the agent's count. */
+  quietMs: number;
+}
+
+/** One row per runner of a beat: figures, and what it is doing when its agent says. */
+function beatValues(rows: HeartbeatRow[], at: Date) {
+  const atMs = at.getTime();
+  return Prisma.sql`unnest(
+      ${rows.map((r) => r.runnerId)}::uuid[],
+      ${rows.map((r) => r.cpuPercent)}::float8[],
+      ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[],
+      ${rows.map((r) => r.activity?.state ?? null)}::text[],
+      ${rows.map((r) => r.activity?.line ?? null)}::text[],
+      ${rows.map((r) => (r.activity ? atMs - r.activity.quietMs : null))}::float8[]
+    ) AS v(id, cpu, rss, act, line, act_ms)`;
+}
+
+function beatSet(at: Date) {
+  return Prisma.sql`"cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at},
+         "activity" = COALESCE(v.act, r."activity"),
+         "activityLine" = CASE WHEN v.act IS NULL THEN r."activityLine" ELSE v.line END,
+         "activityAt" = COALESCE(to_timestamp(v.act_ms / 1000.0) AT TIME ZONE 'UTC', r."activityAt")`;
+}
+
+/**
+ * A runner started or stopped waiting between beats: recorded at once, for a runner of this
+ * node only (another node's runner, or an ended one, is left alone). Null when nothing matched.
+ */
+export async function setRunnerActivity(
+  db: Tx,
+  nodeId: string,
+  runnerId: string,
+  a: RunnerActivityRow,
+  at: Date,
+): Promise<{ id: string; activityAt: Date } | null> {
+  const rows = await db.$queryRaw<{ id: string; activityAt: Date }[]>`
+    UPDATE "Runner" AS r
+       SET "activity" = ${a.state}, "activityLine" = ${a.line},
+           "activityAt" = to_timestamp(${at.getTime() - a.quietMs}::float8 / 1000.0) AT TIME ZONE 'UTC'
+     WHERE r.id = ${runnerId}::uuid AND r."nodeId" = ${nodeId}::uuid
+       AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
+    RETURNING r.id::text AS id, r."activityAt" AS "activityAt"`;
+  return rows[0] ?? null;
 }
 
 /**
@@ -170,8 +231,8 @@ export async function applyHeartbeatBatch(
   if (rows.length === 0) return [];
   return db.$queryRaw<{ id: string; status: RunnerStatus }[]>`
     UPDATE "Runner" AS r
-       SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
-      FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
+       SET ${beatSet(at)}
+      FROM ${beatValues(rows, at)}
      WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
     RETURNING r.id::text AS id, r.status::text AS status`;
 }
@@ -201,8 +262,8 @@ export async function applyHeartbeatFast(
       RETURNING 1
     ), runners AS (
       UPDATE "Runner" AS r
-         SET "cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at}
-        FROM unnest(${rows.map((r) => r.runnerId)}::uuid[], ${rows.map((r) => r.cpuPercent)}::float8[], ${rows.map((r) => BigInt(Math.round(r.rssBytes)))}::int8[]) AS v(id, cpu, rss)
+         SET ${beatSet(at)}
+        FROM ${beatValues(rows, at)}
        WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
       RETURNING r.id::text AS id, r.status::text AS status
     )

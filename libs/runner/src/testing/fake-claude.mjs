@@ -337,8 +337,21 @@ if (modes.has("crash"))
 const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);
 if (every > 0) setInterval(() => respond("still working…"), every);
 
-if (args.prompt && !modes.has("hang")) out(`> ${args.prompt}\n${answer(args.prompt)}\n`);
-out("> ");
+// A prompt starting "ask:" is answered only after a permission dialog worded like claude
+// 2.1.328's (its question and its "Esc to cancel" footer) is accepted with Enter.
+let asking = null;
+const ask = (input) => {
+  asking = input;
+  out(
+    `\n${"─".repeat(40)}\n Bash command\n sh ./run-tests.sh\n\n Do you want to proceed?\n ❯ 1. Yes\n   2. No\n\n Esc to cancel · Tab to amend`,
+  );
+};
+const turn = (input) => (input.startsWith("ask:") ? ask(input) : out(`${answer(input)}\n> `));
+
+if (args.prompt && !modes.has("hang")) {
+  out(`> ${args.prompt}\n`);
+  turn(args.prompt);
+} else out("> ");
 
 let line = "";
 let interrupted = false;
@@ -350,8 +363,12 @@ process.stdin.on("data", (chunk) => {
       const input = line;
       line = "";
       out("\n");
-      if (input && !modes.has("hang")) out(`${answer(input)}\n`);
-      out("> ");
+      if (asking !== null) {
+        const approved = asking;
+        asking = null;
+        out(`\x1b[2J\x1b[H(allowed)\n${answer(approved)}\n> `);
+      } else if (input && !modes.has("hang")) turn(input);
+      else out("> ");
     } else if (ch === "\x7f" || ch === "\b") {
       if (line) {
         line = line.slice(0, -1);

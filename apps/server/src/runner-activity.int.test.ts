@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
+import { REAL_CLAUDE, hasRealClaude, realClaudeAgentEnv, seedClaudeConfig } from "./conformance/real-claude-env.ts";
+import { bash, startScriptedStub, steps, text, type ScriptedStub } from "./testing/anthropic-stub.ts";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { connectRawAgent } from "./testing/raw-agent.ts";
+
+/**
+ * What a runner is doing, read by its agent from its screen and shown on the runner row:
+ * waiting for its user (a permission dialog), working (a turn in progress), idle at the prompt,
+ * with the question or the latest line and when the screen last changed. Checked against the
+ * real claude binary (its dialogs and footer) and against the fake, which words its dialog the
+ * same way.
+ */
+let h: FleetHarness;
+let stub: ScriptedStub;
+
+beforeAll(async () => {
+  const url = await createScratchDatabase(inject("adminUrl"), "activity");
+  [h, stub] = await Promise.all([
+    FleetHarness.start(url),
+    startScriptedStub(steps([bash("sh ./work.sh"), text("All six steps ran. Done.")])),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await stub?.close();
+});
+
+const row = (id: string) => h.api.runners.get({ id });
+const activityOf = async (id: string) => {
+  const r = await row(id);
+  return { activity: r.activity, line: r.activityLine };
+};
+
+describe("runner activity", () => {
+  it("the fake claude's permission dialog shows as waiting with its question; accepted, the runner is idle with its answer", async () => {
+    const node = uniqueSlug("act");
+    await h.startAgent(node);
+    const project = await h.api.projects.create({ name: uniqueSlug("act"), path: h.tmp });
+    const r = await h.api.runners.launch({ project: project.name, node, prompt: "ask: run the tests" });
+    const launchedAt = Date.now();
+    await waitFor("waiting", async () => (await activityOf(r.id)).activity === "waiting" || null, 15_000, 100);
+    const waiting = await row(r.id);
+    expect(waiting.activityLine).toBe("Do you want to proceed?");
+    expect(waiting.activityAt!.getTime()).toBeGreaterThanOrEqual(launchedAt - 2000);
+    expect(waiting.activityAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    // The list says the same.
+    const listed = (await h.api.runners.list({ project: project.name })).find((x) => x.id === r.id)!;
+    expect([listed.activity, listed.activityLine]).toEqual(["waiting", "Do you want to proceed?"]);
+
+    h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+    await waitFor(
+      "idle with the answer",
+      async () => {
+        const a = await activityOf(r.id);
+        return (a.activity === "idle" && a.line === "echo: ask: run the tests") || null;
+      },
+      15_000,
+      100,
+    );
+    await h.api.runners.stop({ id: r.id });
+  }, 60_000);
+
+  it("a node cannot set what another node's runner is doing", async () => {
+    const node = uniqueSlug("own");
+    await h.startAgent(node);
+    const project = await h.api.projects.create({ name: uniqueSlug("own"), path: h.tmp });
+    const r = await h.api.runners.launch({ project: project.name, node });
+    await waitFor("its own report", async () => (await row(r.id)).activity !== null || null, 15_000, 100);
+    const before = await activityOf(r.id);
+    const { socket } = await connectRawAgent(h);
+    try {
+      socket.emit("runner:activity", { runnerId: r.id, state: "waiting", line: "Pay me?", quietMs: 0 });
+      // The real agent reports every second; the forgery had that long and more to land.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await activityOf(r.id)).toEqual(before);
+    } finally {
+      socket.disconnect();
+      await h.api.runners.stop({ id: r.id });
+    }
+  }, 60_000);
+
+  it.skipIf(!hasRealClaude)(
+    "the real claude: its auto-mode and permission dialogs are waiting, its Bash turn working, its answer idle",
+    async () => {
+      const cwd = join(h.tmp, "real-activity");
+      const config = join(h.tmp, "real-activity-config");
+      await mkdir(cwd, { recursive: true });
+      await seedClaudeConfig(config, [cwd]);
+      await writeFile(join(cwd, "work.sh"), "for i in 1 2 3 4 5 6; do echo step $i; sleep 1; done\n");
+      const node = uniqueSlug("real-act");
+      // The default permission mode: the API stand-in cannot pass auto mode's check, so claude asks.
+      await h.startAgent(node, { claudeBin: REAL_CLAUDE, env: realClaudeAgentEnv(config, stub.url) });
+      const project = await h.api.projects.create({ name: uniqueSlug("real-act"), path: cwd });
+      const r = await h.api.runners.launch({ project: project.name, node, prompt: "please run the work script" });
+      const seen: string[] = [];
+      const until = (what: string, pred: (a: { activity: string | null; line: string | null }) => boolean) =>
+        waitFor(
+          what,
+          async () => {
+            const a = await activityOf(r.id);
+            const label = `${a.activity}: ${a.line}`;
+            if (seen.at(-1) !== label) seen.push(label);
+            return pred(a) || null;
+          },
+          45_000,
+          100,
+        ).catch((err: unknown) => {
+          throw new Error(`${String(err)}; seen: ${JSON.stringify(seen)}`);
+        });
+
+      await until("the auto-mode dialog", (a) => a.activity === "waiting" && /Auto mode/.test(a.line ?? ""));
+      h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r"); // stay in auto mode
+      await until("the permission prompt", (a) => a.activity === "waiting" && a.line === "Do you want to proceed?");
+      // Its choices are No (selected) and Yes: one down, then Enter.
+      h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\x1b[B");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+      const working = await until("the Bash turn working", (a) => a.activity === "working");
+      expect(working).toBe(true);
+      await until("the answer, idle", (a) => a.activity === "idle" && a.line === "All six steps ran. Done.");
+      console.log(`real claude activity seen: ${JSON.stringify(seen)}`);
+      await h.api.runners.stop({ id: r.id });
+    },
+    120_000,
+  );
+});

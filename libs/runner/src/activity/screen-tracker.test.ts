@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ScreenTracker } from "./screen-tracker.ts";
+
+describe("ScreenTracker", () => {
+  it("reads the screen as drawn, not the raw stream: a redrawn spinner line is one line", async () => {
+    let t = 1_000;
+    const s = new ScreenTracker(60, 8, () => t);
+    s.write("> run the tests\r\n● Running the tests\r\n");
+    // A spinner redrawn in place three times, then the footer of a running turn.
+    for (const f of ["✻ Thinking… (1s)", "✽ Thinking… (2s)", "✶ Thinking… (3s)"]) s.write(`\r\x1b[2K${f}`);
+    s.write("\r\n  accept edits on · esc to interrupt");
+    await s.flush();
+    t = 2_000;
+    expect(s.sample()).toEqual({ state: "working", line: "Running the tests", at: 2_000 });
+    s.dispose();
+  });
+
+  it("keeps the time of the last change while the screen stays the same, and moves it on a change", async () => {
+    let t = 1_000;
+    const s = new ScreenTracker(60, 8, () => t);
+    s.write("> hi\r\nhello there\r\n> ");
+    await s.flush();
+    t = 2_000;
+    expect(s.sample()).toEqual({ state: "idle", line: "hello there", at: 2_000 });
+    // A redraw of the same screen (the cursor moved, nothing else) is no activity.
+    s.write("\x1b[3;3H");
+    await s.flush();
+    t = 9_000;
+    expect(s.sample().at).toBe(2_000);
+    // A permission dialog is.
+    s.write("\r\n Do you want to proceed?\r\n ❯ 1. Yes\r\n   2. No\r\n Esc to cancel");
+    await s.flush();
+    t = 12_000;
+    expect(s.sample()).toEqual({ state: "waiting", line: "Do you want to proceed?", at: 12_000 });
+    s.dispose();
+  });
+
+  it("follows a resize", async () => {
+    const s = new ScreenTracker(20, 4);
+    s.resize(80, 10);
+    s.write(`${"a".repeat(70)}\r\n> `);
+    await s.flush();
+    expect(s.sample().line).toBe("a".repeat(70));
+    s.dispose();
+  });
+});
