@@ -1,4 +1,4 @@
-import { isActiveRunnerStatus, runnerWhy, type Runner } from "@stratavore/contracts";
+import { isActiveRunnerStatus, runnerDoing, runnerWhy, type Runner } from "@stratavore/contracts";
 import { fields, formatBytes, formatDate, formatDuration, formatPercent, oneLine, table } from "./output.ts";
 import { shortId } from "./runner-ref.ts";
 
@@ -21,14 +21,22 @@ const uptime = (r: Runner, now: number) => (isActiveRunnerStatus(r.status) ? run
 const restarts = (r: Runner) => `${r.restartAttempts}/${r.maxRestarts}`;
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v));
 
+/** "waiting for you: Do you want to proceed?", "working", "idle at the prompt" — while it runs. */
+function doing(r: Runner): string {
+  if (r.status !== "running" || r.activity === null) return "-";
+  const d = runnerDoing(r);
+  return d.attention && d.detail ? `${d.label.toLowerCase()}: ${oneLine(d.detail, 50)}` : d.label.toLowerCase();
+}
+
 export function runnerTable(runners: Runner[], now = Date.now()): string {
   return table(
-    ["ID", "PROJECT", "NODE", "STATUS", "PID", "CPU", "MEMORY", "UPTIME", "RESTARTS", "END REASON"],
+    ["ID", "PROJECT", "NODE", "STATUS", "DOING", "PID", "CPU", "MEMORY", "UPTIME", "RESTARTS", "END REASON"],
     runners.map((r) => [
       shortId(r.id),
       r.projectName,
       dash(r.nodeName),
       r.status,
+      doing(r),
       dash(r.pid),
       formatPercent(r.cpuPercent),
       formatBytes(r.memoryBytes),
@@ -37,6 +45,12 @@ export function runnerTable(runners: Runner[], now = Date.now()): string {
       r.endReason ? oneLine(r.endReason, 60) : "-",
     ]),
   );
+}
+
+function doingDetail(r: Runner): string {
+  const d = runnerDoing(r);
+  const since = d.since ? ` (since ${formatDate(d.since)})` : "";
+  return `${d.label}${d.detail ? `: ${oneLine(d.detail, 120)}` : ""}${since}`;
 }
 
 /** `terminated (stopped)`, `failed (exit code 1)`: one phrase for end-of-stream notices. */
@@ -64,6 +78,7 @@ export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.no
     ["Node", dash(r.nodeName)],
     ["Status", r.status],
     ["Why", runnerWhy(r, { at: formatDate, time: formatDate }) ?? "-"],
+    ["Doing", doingDetail(r)],
     ["Mode", r.conversationMode],
     ["Session", dash(r.sessionId)],
     ["Model", dash(r.model)],

@@ -111,7 +111,7 @@ describe("with a connected agent", () => {
     );
     const table = await cli(["runners", "--project", project]);
     expect(table.stdout).toMatch(
-      /^ID\s+PROJECT\s+NODE\s+STATUS\s+PID\s+CPU\s+MEMORY\s+UPTIME\s+RESTARTS\s+END REASON\n/,
+      /^ID\s+PROJECT\s+NODE\s+STATUS\s+DOING\s+PID\s+CPU\s+MEMORY\s+UPTIME\s+RESTARTS\s+END REASON\n/,
     );
     expect(table.stdout).toMatch(
       new RegExp(

@@ -69,7 +69,15 @@ describe("formatting", () => {
   it("renders a runner row with a short id, human units and its uptime", () => {
     const now = Date.parse("2026-01-01T01:02:03Z");
     expect(runnerTable([baseRunner], now).split("\n")[1]).toBe(
-      "1a2b3c4d  web      box-1  running  4242  12.3%  256.0 MiB  1h 02m  1/3       -",
+      "1a2b3c4d  web      box-1  running  -      4242  12.3%  256.0 MiB  1h 02m  1/3       -",
+    );
+    // What it is doing, once its agent has read its screen: the question when it waits.
+    const waiting = { ...baseRunner, activity: "waiting" as const, activityLine: "Do you want to proceed?" };
+    expect(runnerTable([waiting], now).split("\n")[1]).toContain(
+      "running  waiting for you: Do you want to proceed?  4242",
+    );
+    expect(runnerTable([{ ...waiting, activity: "working" as const }], now).split("\n")[1]).toContain(
+      "running  working  4242",
     );
     const ended = {
       ...baseRunner,
@@ -81,7 +89,7 @@ describe("formatting", () => {
       endedAt: new Date(now),
     } as const;
     expect(runnerTable([ended], now).split("\n")[1]).toMatch(
-      /^1a2b3c4d\s+web\s+box-1\s+failed\s+-\s+-\s+-\s+-\s+1\/3\s+exit code 1$/,
+      /^1a2b3c4d\s+web\s+box-1\s+failed\s+-\s+-\s+-\s+-\s+-\s+1\/3\s+exit code 1$/,
     );
     expect(describeEnd(ended)).toBe("failed (exit code 1)");
     expect(describeEnd({ ...baseRunner, status: "terminated", exitCode: 0 })).toBe("terminated (exit code 0)");

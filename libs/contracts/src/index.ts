@@ -8,6 +8,7 @@ export * from "./schemas/system.ts";
 export * from "./schemas/node.ts";
 export * from "./schemas/runner.ts";
 export * from "./schemas/runner-why.ts";
+export * from "./schemas/runner-doing.ts";
 export * from "./schemas/usage.ts";
 export * from "./schemas/budget.ts";
 export * from "./schemas/session.ts";

@@ -11,6 +11,8 @@ import {
   StatTile,
   formatRelative,
 } from "@stratavore/ui";
+import { ActiveRunnersPanel } from "../../src/dashboard/active-runners";
+import { BudgetsAtRisk } from "../../src/dashboard/budgets-at-risk";
 import { SpendTiles } from "../../src/dashboard/spend-tiles";
 import { errorMessage } from "../../src/hooks/use-error-message";
 import { useTRPC } from "../../src/trpc";
@@ -18,10 +20,15 @@ import { useTRPC } from "../../src/trpc";
 /** Above this the tile says "500+": the list is capped and there is no count procedure. */
 const ACTIVE_LIMIT = 500;
 
+const useActiveRunners = () => {
+  const trpc = useTRPC();
+  return useQuery(trpc.runners.list.queryOptions({ status: "active", limit: ACTIVE_LIMIT }));
+};
+
 /** Live fleet figures; each tile waits for its own query so one slow list blanks nothing else. */
 function FleetTiles() {
   const trpc = useTRPC();
-  const active = useQuery(trpc.runners.list.queryOptions({ status: "active", limit: ACTIVE_LIMIT }));
+  const active = useActiveRunners();
   const nodes = useQuery(trpc.nodes.list.queryOptions());
   const runnerCount = active.data
     ? active.data.length >= ACTIVE_LIMIT
@@ -31,6 +38,7 @@ function FleetTiles() {
       ? "?"
       : "…";
   const paused = active.data?.filter((r) => r.status === "paused").length ?? 0;
+  const waiting = active.data?.filter((r) => r.status === "running" && r.activity === "waiting").length ?? 0;
   const live = nodes.data?.filter((n) => !n.revokedAt) ?? [];
   const online = live.filter((n) => n.status === "online" && n.connected).length;
   return (
@@ -39,7 +47,11 @@ function FleetTiles() {
         <StatTile
           label="Active runners"
           value={runnerCount}
-          hint={paused ? `${paused} paused` : "starting, running, paused, stopping"}
+          hint={
+            [waiting ? `${waiting} waiting for you` : "", paused ? `${paused} paused` : ""]
+              .filter(Boolean)
+              .join(", ") || "starting, running, paused, stopping"
+          }
         />
       </Link>
       <Link href="/nodes" className="tile-link" data-testid="tile-online-nodes">
@@ -55,6 +67,7 @@ function FleetTiles() {
 
 export default function DashboardPage() {
   const trpc = useTRPC();
+  const active = useActiveRunners();
   const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
 
   if (projects.isPending) return <LoadingState />;
@@ -74,6 +87,8 @@ export default function DashboardPage() {
         <FleetTiles />
         <SpendTiles />
       </div>
+      <BudgetsAtRisk />
+      <ActiveRunnersPanel runners={active.data} />
       <Card
         title="Recently changed projects"
         actions={

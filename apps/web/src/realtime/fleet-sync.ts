@@ -5,7 +5,7 @@ import { EventSeqGuard } from "./event-seq-guard";
 import { applyNodeUpsert, shiftNodeLoad } from "./node-cache";
 import { shiftProjectLoad } from "./project-load";
 import { asDate, reviveNode, reviveRunner } from "./revive-dates";
-import { applyRunnerMetrics, applyRunnerUpsert } from "./runner-cache";
+import { applyRunnerActivity, applyRunnerMetrics, applyRunnerUpsert } from "./runner-cache";
 
 type Trpc = ReturnType<typeof useTRPC>;
 
@@ -19,6 +19,7 @@ export function createFleetSync(qc: QueryClient, trpc: Trpc) {
   const runnerSeq = new EventSeqGuard();
   const nodeSeq = new EventSeqGuard();
   const metricsSeq = new EventSeqGuard();
+  const activitySeq = new EventSeqGuard();
   let inFlight: { runners: Map<string, Runner>; nodes: Map<string, Node> } | null = null;
 
   const placeRunner = (runner: Runner) => {
@@ -62,6 +63,13 @@ export function createFleetSync(qc: QueryClient, trpc: Trpc) {
     runnerMetrics({ seq, items }: ServerEventPayload<"runner:metrics">) {
       const fresh = items.filter((i) => metricsSeq.fresh(i.runnerId, seq)).map((i) => ({ ...i, at: asDate(i.at) }));
       if (fresh.length) applyRunnerMetrics(qc, fresh);
+    },
+
+    runnerActivity({ seq, items }: ServerEventPayload<"runner:activity">) {
+      const fresh = items
+        .filter((i) => activitySeq.fresh(i.runnerId, seq))
+        .map((i) => ({ ...i, activityAt: asDate(i.activityAt) }));
+      if (fresh.length) applyRunnerActivity(qc, fresh);
     },
 
     nodeStatus({ seq, node }: ServerEventPayload<"node:status">) {

@@ -104,6 +104,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     });
     socket.on("runner:status", fleet.runnerStatus);
     socket.on("runner:metrics", fleet.runnerMetrics);
+    socket.on("runner:activity", fleet.runnerActivity);
     socket.on("node:status", fleet.nodeStatus);
     socket.on("usage:update", usage.usageUpdate);
     socket.on("budget:update", usage.budgetUpdate);

@@ -77,10 +77,26 @@ export interface MetricsItem {
 
 /** Heartbeat figures patched into cached rows; lists without any of these runners are left alone. */
 export function applyRunnerMetrics(qc: QueryClient, items: MetricsItem[]): void {
-  const byId = new Map(items.map((i) => [i.runnerId, i]));
+  patchCachedRunners(
+    qc,
+    new Map(
+      items.map((m) => [m.runnerId, { cpuPercent: m.cpuPercent, memoryBytes: m.memoryBytes, lastHeartbeatAt: m.at }]),
+    ),
+  );
+}
+
+export type ActivityItem = Pick<Runner, "activity" | "activityLine" | "activityAt"> & { runnerId: string };
+
+/** What runners are doing (from their screens) patched into cached rows. */
+export function applyRunnerActivity(qc: QueryClient, items: ActivityItem[]): void {
+  patchCachedRunners(qc, new Map(items.map(({ runnerId, ...a }) => [runnerId, a])));
+}
+
+/** Fields of some runners changed without a status change: every cached list and row holding them follows. */
+function patchCachedRunners(qc: QueryClient, byId: Map<string, Partial<Runner>>): void {
   const patch = (r: Runner): Runner => {
     const m = byId.get(r.id);
-    return m ? { ...r, cpuPercent: m.cpuPercent, memoryBytes: m.memoryBytes, lastHeartbeatAt: m.at } : r;
+    return m ? { ...r, ...m } : r;
   };
   for (const [key, data] of qc.getQueriesData<Runner[]>({ queryKey: LIST_KEY })) {
     if (data?.some((r) => byId.has(r.id))) qc.setQueryData(key, data.map(patch));

@@ -4,6 +4,7 @@ import type { Runner } from "@stratavore/contracts";
 import { Card, formatBytes, formatPercent, formatRelative } from "@stratavore/ui";
 import { useNow } from "../hooks/use-now";
 import { RunnerSpendDetails } from "../usage/runner-spend";
+import { RunnerDoingText } from "./runner-doing";
 import { endReasonLabel, restartsLabel, runnerUptime, showsMetrics } from "./runner-format";
 
 const when = (d: Date | null) => (d ? d.toLocaleString() : "—");
@@ -16,6 +17,10 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
   return (
     <Card title="Details">
       <dl className="details">
+        <dt>Doing</dt>
+        <dd>
+          <RunnerDoingText runner={r} now={now} />
+        </dd>
         <dt>Project</dt>
         <dd>
           <Link href={`/projects/${r.projectName}`}>{r.projectName}</Link>
@@ -23,7 +28,15 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
         <dt>Node</dt>
         <dd>{r.nodeName ?? <span className="muted">not placed</span>}</dd>
         <dt>Session</dt>
-        <dd className="mono">{orDash(r.sessionId)}</dd>
+        <dd className="mono">
+          {r.sessionId ? (
+            <Link href={`/sessions/${encodeURIComponent(r.sessionId)}`} data-testid="runner-session-link">
+              {r.sessionId}
+            </Link>
+          ) : (
+            "—"
+          )}
+        </dd>
         <dt>Mode</dt>
         <dd>{r.conversationMode}</dd>
         <dt>Model</dt>

@@ -8,6 +8,7 @@ import { useRunnerUsageSeed } from "../usage/use-runner-usage";
 import { RunnerActions } from "./runner-actions";
 import { endReasonLabel, restartsLabel, runnerUptime, shortId, showsMetrics } from "./runner-format";
 import { RunnerStatusBadge } from "./runner-status-badge";
+import { RunnerDoingText, RunnerTaskText } from "./runner-doing";
 import { RunnerWhyText } from "./pause-reason";
 
 /**
@@ -30,7 +31,7 @@ export function RunnersTable({
   // Tick only while something on screen has a running clock.
   const now = useNow(
     1000,
-    runners.some((r) => isActiveRunnerStatus(r.status) && r.startedAt),
+    runners.some((r) => isActiveRunnerStatus(r.status) && (r.startedAt || r.activityAt)),
   );
   return (
     <div className="table-wrap">
@@ -38,7 +39,7 @@ export function RunnersTable({
         <thead>
           <tr>
             <th>Runner</th>
-            <th>Status</th>
+            <th>Doing</th>
             {compact ? null : <th>Project</th>}
             <th className="hide-sm">Node</th>
             <th className="num">CPU</th>
@@ -60,15 +61,18 @@ export function RunnersTable({
                 <Link href={`/runners/${r.id}`} className="mono strong" title={r.id}>
                   {shortId(r.id)}
                 </Link>
-                <div className="muted small">{formatRelative(r.createdAt, now)}</div>
+                <span className="muted small"> {formatRelative(r.createdAt, now)}</span>
+                <RunnerTaskText runner={r} />
               </td>
-              <td>
-                <RunnerStatusBadge runner={r} />
+              <td className="doing-cell">
+                <RunnerStatusBadge runner={r} />{" "}
                 {r.status === "paused" && r.pauseReason ? (
                   <div className="muted small" data-testid="runner-pause-reason">
                     <RunnerWhyText runner={r} />
                   </div>
-                ) : null}
+                ) : (
+                  <RunnerDoingText runner={r} now={now} />
+                )}
               </td>
               {compact ? null : (
                 <td>

@@ -6,6 +6,7 @@ import { Suspense, useEffect, useState } from "react";
 import { RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
 import { Button, EmptyState, ErrorState, ListFooter, LoadingState, PageHeader, Select } from "@stratavore/ui";
 import { errorMessage } from "../../../src/hooks/use-error-message";
+import { NeedsYou } from "../../../src/runners/needs-you";
 import { RunnersTable } from "../../../src/runners/runners-table";
 import { useTRPC } from "../../../src/trpc";
 
@@ -96,6 +97,7 @@ function RunnersList() {
         )
       ) : (
         <>
+          <NeedsYou runners={runners.data} />
           <RunnersTable runners={runners.data} project={filter.project} />
           <ListFooter
             shown={shown}

@@ -1,0 +1,30 @@
+"use client";
+import Link from "next/link";
+import { Badge, Card } from "@stratavore/ui";
+import { useBudgets } from "../budgets/use-budgets";
+
+/** Budgets past their warning threshold, most spent first, each named and linked. */
+export function BudgetsAtRisk() {
+  const budgets = useBudgets();
+  const risky = (budgets.data ?? [])
+    .filter((b) => b.enabled && b.state !== "ok")
+    .sort((a, b) => b.fraction - a.fraction);
+  if (!risky.length) return null;
+  return (
+    <Card title="Budgets at risk">
+      <ul className="list" data-testid="budgets-at-risk">
+        {risky.map((b) => (
+          <li key={b.id} className="list-row">
+            <Link href={`/budgets#budget-${b.id}`} className="strong">
+              {b.name}
+            </Link>
+            <Badge tone={b.state === "exceeded" ? "red" : "amber"}>{b.state}</Badge>
+            <span className="muted">
+              {Math.round(b.fraction * 100)} % of its {b.period} limit · {b.scopeLabel} · then {b.action}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { Runner } from "./runner.ts";
+import { runnerDoing, runnerTask } from "./runner-doing.ts";
+
+const at = new Date("2026-12-01T10:00:00Z");
+const base: Runner = {
+  id: "00000000-0000-4000-8000-000000000001",
+  projectId: "00000000-0000-4000-8000-000000000002",
+  projectName: "webshop",
+  nodeId: null,
+  nodeName: "laptop",
+  status: "running",
+  conversationMode: "new",
+  sessionId: null,
+  model: null,
+  prompt: null,
+  flags: [],
+  pid: 42,
+  exitCode: null,
+  endReason: null,
+  restartAttempts: 0,
+  maxRestarts: 3,
+  nextRestartAt: null,
+  lostAt: null,
+  pauseReason: null,
+  pausedByBudgetId: null,
+  restartDeferredSince: null,
+  memoryLimitBytes: null,
+  cpuLimitPercent: null,
+  cpuPercent: null,
+  memoryBytes: null,
+  lastHeartbeatAt: null,
+  activity: null,
+  activityLine: null,
+  activityAt: null,
+  sessionTitle: null,
+  startedAt: at,
+  endedAt: null,
+  createdAt: at,
+  updatedAt: at,
+};
+
+describe("runnerDoing", () => {
+  it("a running runner speaks from its screen: waiting needs you, working and idle do not", () => {
+    const waiting = { ...base, activity: "waiting" as const, activityLine: "Do you want to proceed?", activityAt: at };
+    expect(runnerDoing(waiting)).toEqual({
+      label: "Waiting for you",
+      attention: "you",
+      detail: "Do you want to proceed?",
+      since: at,
+    });
+    expect(runnerDoing({ ...waiting, activity: "working", activityLine: "$ npm test" })).toMatchObject({
+      label: "Working",
+      attention: null,
+      detail: "$ npm test",
+    });
+    expect(runnerDoing({ ...waiting, activity: "idle" }).label).toBe("Idle at the prompt");
+    expect(runnerDoing(base)).toMatchObject({ label: "Running", attention: null, since: at });
+  });
+
+  it("a paused runner needs you and says by what; a lost or finally failed one is a problem", () => {
+    expect(
+      runnerDoing({
+        ...base,
+        status: "paused",
+        pausedByBudgetId: base.projectId,
+        pauseReason: "paused by budget 'daily' (120 % of $20)",
+      }),
+    ).toMatchObject({
+      label: "Paused by a budget",
+      attention: "you",
+      detail: "paused by budget 'daily' (120 % of $20)",
+    });
+    expect(runnerDoing({ ...base, status: "lost", lostAt: at })).toMatchObject({
+      label: "Lost contact",
+      attention: "problem",
+      detail: "node laptop is silent",
+    });
+    expect(runnerDoing({ ...base, status: "failed", endReason: "exit code 3" })).toMatchObject({
+      label: "Failed",
+      attention: "problem",
+    });
+    expect(runnerDoing({ ...base, status: "failed", nextRestartAt: at })).toMatchObject({
+      label: "Failed, restarting",
+      attention: null,
+    });
+    expect(runnerDoing({ ...base, status: "terminated", endReason: "stopped" }).label).toBe("Stopped");
+  });
+});
+
+describe("runnerTask", () => {
+  it("is the prompt, else the session's title, else nothing", () => {
+    expect(runnerTask({ prompt: " fix the tests ", sessionTitle: "x" })).toBe("fix the tests");
+    expect(runnerTask({ prompt: null, sessionTitle: "Refactor billing" })).toBe("Refactor billing");
+    expect(runnerTask({ prompt: "", sessionTitle: null })).toBeNull();
+  });
+});

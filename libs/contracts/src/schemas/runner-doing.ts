@@ -1,0 +1,58 @@
+import type { Runner } from "./runner.ts";
+
+/** Who should look: the user (it waits on them, or was paused), an operator (it broke), or nobody. */
+export type RunnerAttention = "you" | "problem" | null;
+
+export interface RunnerDoing {
+  /** Its state in words: "Waiting for you", "Working", "Idle at the prompt", "Paused by a budget"… */
+  label: string;
+  attention: RunnerAttention;
+  /** The question it waits on, its latest line, or why it stopped. */
+  detail: string | null;
+  /** Since when it has been so, when known (its screen's last change while it runs). */
+  since: Date | null;
+}
+
+/**
+ * What a runner is doing, in words, for lists that must tell at a glance which runner needs
+ * someone: the dashboard, the runners list, `stratavore runners`. While it runs this comes from
+ * its screen (activity); otherwise from its status and reasons.
+ */
+export function runnerDoing(r: Runner): RunnerDoing {
+  const seen = { detail: r.activityLine, since: r.activityAt };
+  switch (r.status) {
+    case "running":
+      if (r.activity === "waiting") return { label: "Waiting for you", attention: "you", ...seen };
+      if (r.activity === "working") return { label: "Working", attention: null, ...seen };
+      if (r.activity === "idle") return { label: "Idle at the prompt", attention: null, ...seen };
+      return { label: "Running", attention: null, detail: null, since: r.startedAt };
+    case "starting":
+      return { label: "Starting", attention: null, detail: null, since: r.createdAt };
+    case "paused":
+      return {
+        label: r.pausedByBudgetId ? "Paused by a budget" : "Paused",
+        attention: "you",
+        detail: r.pauseReason,
+        since: null,
+      };
+    case "stopping":
+      return { label: "Stopping", attention: null, detail: null, since: null };
+    case "lost":
+      return {
+        label: "Lost contact",
+        attention: "problem",
+        detail: `node ${r.nodeName ?? "(removed)"} is silent`,
+        since: r.lostAt,
+      };
+    case "failed":
+      return r.nextRestartAt
+        ? { label: "Failed, restarting", attention: null, detail: r.endReason, since: r.endedAt }
+        : { label: "Failed", attention: "problem", detail: r.endReason, since: r.endedAt };
+    case "terminated":
+      return { label: "Stopped", attention: null, detail: r.endReason, since: r.endedAt };
+  }
+}
+
+/** What it was set to do: its launch prompt, else its session's title. */
+export const runnerTask = (r: Pick<Runner, "prompt" | "sessionTitle">): string | null =>
+  r.prompt?.trim() || r.sessionTitle?.trim() || null;
