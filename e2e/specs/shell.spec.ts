@@ -1,61 +1,12 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { baseUrl, login, mutate, uniqueName, workdir } from "../support/helpers";
 
-/** Pages wider than the screen, as `path (scrollWidth > innerWidth)`. */
-async function overflowing(page: Page, paths: string[]): Promise<string[]> {
-  const wide: string[] = [];
-  for (const path of paths) {
-    await page.goto(`${baseUrl()}${path}`);
-    await expect(page.locator("main h1").first()).toBeVisible();
-    // Every card has loaded (a table that arrives late widens the page after the heading).
-    await expect(page.locator(".state-loading")).toHaveCount(0, { timeout: 15_000 });
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    if (scrollWidth > innerWidth) wide.push(`${path} (${scrollWidth} > ${innerWidth})`);
-  }
-  return wide;
-}
-
-test("no page scrolls sideways on a phone (390×844) or a laptop (1440×900), with a project, a runner and a budget on them", async ({
-  page,
-}) => {
+// Sideways scrolling on every page at both widths and themes is pages.spec.ts's.
+test("the runners list says how many runners match its filters", async ({ page }) => {
   await login(page);
-  const name = uniqueName("phone");
-  const project = await mutate<{ id: string }>(page, "projects.create", { name, path: workdir() });
+  const name = uniqueName("count");
+  await mutate(page, "projects.create", { name, path: workdir() });
   const runner = await mutate<{ id: string }>(page, "runners.launch", { project: name });
-  await mutate(page, "budgets.create", {
-    name: `${name}-daily`,
-    scope: "project",
-    scopeRef: name,
-    period: "daily",
-    limitUsd: 20,
-    action: "notify",
-  });
-  const paths = [
-    "/",
-    "/projects",
-    `/projects/${encodeURIComponent(name)}`,
-    "/runners",
-    `/runners/${runner.id}`,
-    "/sessions",
-    "/usage",
-    "/budgets",
-    "/nodes",
-    "/settings",
-    "/settings/pricing",
-    "/notifications",
-  ];
-  expect(project.id).toBeTruthy();
-  for (const viewport of [
-    { width: 390, height: 844 },
-    { width: 1440, height: 900 },
-  ]) {
-    await page.setViewportSize(viewport);
-    expect(await overflowing(page, paths), `at ${viewport.width} px`).toEqual([]);
-  }
-  // The runners list says how many match its filters (it shows at most a page of them).
   await page.goto(`${baseUrl()}/runners?project=${encodeURIComponent(name)}`);
   await expect(page.getByTestId("list-footer")).toHaveText("Showing 1 of 1 runners");
   await mutate(page, "runners.kill", { id: runner.id });

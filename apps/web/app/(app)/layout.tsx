@@ -7,6 +7,7 @@ import { AppShell, Badge } from "@stratavore/ui";
 import { RealtimeProvider, useLiveState, type LiveState } from "../../src/realtime/realtime-provider";
 import { RequireAuth, useMe } from "../../src/require-auth";
 import { NotificationCenter } from "../../src/notifications/notification-center";
+import { ThemeToggle } from "../../src/theme/theme-toggle";
 
 const NAV = [
   { href: "/", label: "Dashboard" },
@@ -44,6 +45,9 @@ function UserBox() {
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => signOut({ callbackUrl: "/login" })}>
           Sign out
         </button>
+      </div>
+      <div className="user-line">
+        <ThemeToggle />
       </div>
     </div>
   );

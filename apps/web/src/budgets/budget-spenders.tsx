@@ -27,7 +27,7 @@ export function BudgetSpenders({ budget: b }: { budget: Budget }) {
   const share = (r: UsageRow) =>
     b.usedUsd > 0 && b.limitUsd !== null ? r.costUsd / b.usedUsd : b.usedTokens > 0 ? r.totalTokens / b.usedTokens : 0;
   return (
-    <div className="table-wrap table-flat">
+    <div className="table-wrap table-flat" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid="budget-spenders">
         <thead>
           <tr>

@@ -79,18 +79,18 @@ export function BurndownChart({
           {limit !== null ? (
             <ReferenceLine
               y={limit}
-              stroke="#c2362f"
+              stroke="var(--danger)"
               strokeDasharray="4 4"
-              label={{ value: "limit", position: "insideTopLeft", fill: "#c2362f", fontSize: 12 }}
+              label={{ value: "limit", position: "insideTopLeft", fill: "var(--danger)", fontSize: 12 }}
             />
           ) : null}
-          {warnAt !== null ? <ReferenceLine y={warnAt} stroke="#b26a00" strokeDasharray="2 4" /> : null}
+          {warnAt !== null ? <ReferenceLine y={warnAt} stroke="var(--warn)" strokeDasharray="2 4" /> : null}
           <Area
             type="stepAfter"
             dataKey="actual"
             name="Spent"
-            stroke="#4f46e5"
-            fill="#c7d2fe"
+            stroke="var(--accent)"
+            fill="var(--accent-line)"
             connectNulls
             isAnimationActive={false}
           />
@@ -98,7 +98,7 @@ export function BurndownChart({
             type="linear"
             dataKey="projected"
             name="Projected"
-            stroke="#667085"
+            stroke="var(--muted)"
             strokeDasharray="6 4"
             dot={false}
             connectNulls

@@ -79,7 +79,7 @@ export function JoinTokensCard() {
           Create one, then run the command it shows on the machine you want to add.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table" data-testid="join-tokens-table">
             <thead>
               <tr>

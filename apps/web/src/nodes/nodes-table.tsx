@@ -27,7 +27,7 @@ function NodeIsolation({ node }: { node: Node }) {
 export function NodesTable({ nodes, manage }: { nodes: Node[]; manage: boolean }) {
   const now = useNow(30_000);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid="nodes-table">
         <thead>
           <tr>

@@ -22,7 +22,7 @@ function DeliveryLog({ id }: { id: string }) {
   if (!log.data) return <p className="muted">Loading…</p>;
   if (!log.data.length) return <p className="muted">No deliveries yet.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table table-compact" aria-label="Delivery log">
         <thead>
           <tr>
@@ -118,7 +118,7 @@ export function ChannelsTable({ channels }: { channels: Channel[] }) {
   );
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="table" aria-label="Notification channels">
           <thead>
             <tr>

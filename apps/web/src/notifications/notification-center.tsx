@@ -104,7 +104,11 @@ export function NotificationCenter() {
         data-testid="bell"
         onClick={() => setOpen((o) => !o)}
       >
-        <span aria-hidden>🔔</span>
+        {/* Drawn, not an emoji: a machine without a colour-emoji font showed an empty box. */}
+        <svg aria-hidden width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+          <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
         {unread ? (
           <span className="bell-count" data-testid="bell-count">
             {unread > 99 ? "99+" : unread}

@@ -3,10 +3,15 @@ import "@xterm/xterm/css/xterm.css";
 import type { Terminal as XTerm } from "@xterm/xterm";
 import { useEffect, useRef, useState } from "react";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
+import { useResolvedTheme } from "../theme/theme";
 import { streamRunnerOutput } from "./terminal-stream";
 
 const RESIZE_DEBOUNCE_MS = 150;
-const THEME = { background: "#0b1020", foreground: "#e2e8f0", cursor: "#a5b4fc", selectionBackground: "#334155" };
+/** The terminal follows the page's theme (xterm paints a canvas: CSS variables cannot reach it). */
+const THEMES = {
+  dark: { background: "#0b1020", foreground: "#e2e8f0", cursor: "#a5b4fc", selectionBackground: "#334155" },
+  light: { background: "#fbfbfd", foreground: "#1c2230", cursor: "#4f46e5", selectionBackground: "#c7d2fe" },
+} as const;
 
 /**
  * The runner's pseudo-terminal in the browser. Operators type into it (and their window size
@@ -20,6 +25,13 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
   const termRef = useRef<XTerm | null>(null);
   const interactiveRef = useRef(interactive);
   const [problem, setProblem] = useState<string | null>(null);
+  const theme = useResolvedTheme();
+  const themeRef = useRef(theme);
+
+  useEffect(() => {
+    themeRef.current = theme;
+    if (termRef.current) termRef.current.options.theme = THEMES[theme];
+  }, [theme]);
 
   useEffect(() => {
     interactiveRef.current = interactive;
@@ -45,7 +57,7 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
           cursorBlink: interactiveRef.current,
           scrollback: 5000,
           fontSize: 13,
-          theme: THEME,
+          theme: THEMES[themeRef.current],
           fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace",
         });
         const fit = new FitAddon();

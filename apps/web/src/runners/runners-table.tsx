@@ -34,7 +34,7 @@ export function RunnersTable({
     runners.some((r) => isActiveRunnerStatus(r.status) && (r.startedAt || r.activityAt)),
   );
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid={testId}>
         <thead>
           <tr>

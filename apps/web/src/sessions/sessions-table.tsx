@@ -10,7 +10,7 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
   // Relative times only need to move every minute.
   const now = useNow(60_000);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid="sessions-table">
         <thead>
           <tr>

@@ -12,7 +12,7 @@ function EndpointRow({ e, origin }: { e: Endpoint; origin: string }) {
         <span className="muted">{e.op.summary}</span>
       </summary>
       {e.fields.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table">
             <thead>
               <tr>

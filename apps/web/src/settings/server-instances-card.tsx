@@ -23,7 +23,7 @@ export function ServerInstancesCard() {
               ? "One server process. Several can share the database behind a load balancer (STRATAVORE_CLUSTER)."
               : `Instances reach each other through ${q.data.mode === "redis" ? "Redis" : "PostgreSQL"}; the leader runs the reconciler.`}
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table className="table" data-testid="server-instances">
               <thead>
                 <tr>

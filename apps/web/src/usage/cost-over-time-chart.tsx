@@ -23,7 +23,7 @@ export function CostOverTimeChart({ rows }: { rows: UsageRow[] }) {
               "Cost",
             ]}
           />
-          <Bar dataKey="costUsd" name="Cost" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+          <Bar dataKey="costUsd" name="Cost" fill="var(--accent)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -34,7 +34,7 @@ export function TopSpendersTable({
   testId?: string;
 }) {
   return (
-    <div className="table-wrap table-flat">
+    <div className="table-wrap table-flat" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid={testId ?? `top-${kind}s`}>
         <thead>
           <tr>

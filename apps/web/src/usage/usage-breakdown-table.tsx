@@ -34,7 +34,7 @@ export function UsageBreakdownTable({
     totals.costUsd > 0 ? r.costUsd / totals.costUsd : totals.totalTokens > 0 ? r.totalTokens / totals.totalTokens : 0;
   return (
     <>
-      <div className="table-wrap table-flat">
+      <div className="table-wrap table-flat" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="table" data-testid={`usage-by-${kind}`}>
           <thead>
             <tr>

@@ -96,7 +96,7 @@ function ProjectsList() {
           </EmptyState>
         )
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table" data-testid="projects-table">
             <thead>
               <tr>

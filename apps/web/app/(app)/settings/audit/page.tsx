@@ -162,7 +162,7 @@ export default function AuditLogPage() {
         ) : log.error ? (
           <ErrorState message={errorMessage(log.error).message} onRetry={() => void log.refetch()} />
         ) : items.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table className="table table-compact" aria-label="Audit events">
               <thead>
                 <tr>

@@ -59,7 +59,7 @@ export default function JobsPage() {
         }
       >
         {dead.data?.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table className="table table-compact" aria-label="Dead letters">
               <thead>
                 <tr>
@@ -91,7 +91,7 @@ export default function JobsPage() {
       </Card>
       <Card title="Recent failed attempts">
         {o.recentFailures.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table className="table table-compact" aria-label="Recent failed attempts">
               <thead>
                 <tr>

@@ -51,7 +51,7 @@ export default function PricingPage() {
       ) : prices.isError ? (
         <ErrorState {...errorMessage(prices.error)} onRetry={() => prices.refetch()} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table" data-testid="prices-table">
             <thead>
               <tr>

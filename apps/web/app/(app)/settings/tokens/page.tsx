@@ -93,7 +93,7 @@ export default function TokensPage() {
       ) : tokens.data.length === 0 ? (
         <EmptyState title="No API tokens">Create one above to use the CLI.</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table" data-testid="tokens-table">
             <thead>
               <tr>

@@ -59,7 +59,7 @@ export default function UsersPage() {
       ) : users.data.length === 0 ? (
         <EmptyState title="No users" />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="table" data-testid="users-table">
             <thead>
               <tr>

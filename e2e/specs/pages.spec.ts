@@ -1,0 +1,134 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { baseUrl, login, mutate, uniqueName, workdir } from "../support/helpers";
+
+/**
+ * Every page at a phone's width and a laptop's, in the light and the dark theme: no sideways
+ * scrolling, no serious or critical axe-core violation, and a full-page screenshot of each kept
+ * in test-results/screenshots/<theme>-<width>/ (an artifact of the run).
+ */
+const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
+const VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1440, height: 900 },
+] as const;
+const THEMES = ["light", "dark"] as const;
+
+interface Finding {
+  page: string;
+  problem: string;
+}
+
+async function settle(page: Page, path: string): Promise<void> {
+  await page.goto(`${baseUrl()}${path}`);
+  await expect(page.locator("main h1, h1").first()).toBeVisible();
+  // Every card has loaded (a table that arrives late widens the page after the heading).
+  await expect(page.locator(".state-loading")).toHaveCount(0, { timeout: 15_000 });
+}
+
+async function check(page: Page, path: string, shot: string): Promise<Finding[]> {
+  await settle(page, path);
+  const found: Finding[] = [];
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  if (scrollWidth > innerWidth)
+    found.push({ page: path, problem: `scrolls sideways (${scrollWidth} > ${innerWidth})` });
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  for (const v of axe.violations.filter((x) => x.impact === "serious" || x.impact === "critical"))
+    found.push({
+      page: path,
+      problem: `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(" "))
+        .join(" | ")}`,
+    });
+  await page.screenshot({ path: shot, fullPage: true });
+  return found;
+}
+
+test("every page fits a phone and a laptop, in light and dark, with no serious or critical accessibility violation; screenshots kept", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await login(page);
+  const name = uniqueName("pages");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  const runner = await mutate<{ id: string; sessionId: string }>(page, "runners.launch", {
+    project: name,
+    prompt: "ask: may I run the tests",
+  });
+  await mutate(page, "budgets.create", {
+    name: `${name}-daily`,
+    scope: "project",
+    scopeRef: name,
+    period: "daily",
+    limitUsd: 20,
+    action: "notify",
+  });
+  const paths: [string, string][] = [
+    ["dashboard", "/"],
+    ["projects", "/projects"],
+    ["project", `/projects/${encodeURIComponent(name)}`],
+    ["runners", "/runners"],
+    ["runner", `/runners/${runner.id}`],
+    ["sessions", "/sessions"],
+    ["session", `/sessions/${encodeURIComponent(runner.sessionId)}`],
+    ["usage", "/usage"],
+    ["budgets", "/budgets"],
+    ["nodes", "/nodes"],
+    ["notifications", "/notifications"],
+    ["settings", "/settings"],
+    ["settings-users", "/settings/users"],
+    ["settings-tokens", "/settings/tokens"],
+    ["settings-api", "/settings/api"],
+    ["settings-pricing", "/settings/pricing"],
+    ["settings-notifications", "/settings/notifications"],
+    ["settings-jobs", "/settings/jobs"],
+    ["settings-audit", "/settings/audit"],
+  ];
+  const findings: Finding[] = [];
+  for (const theme of THEMES) {
+    // The stored choice, as the toggle keeps it; the boot script applies it before paint.
+    await page.evaluate((t) => localStorage.setItem("stratavore-theme", t), theme);
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      const dir = join(SCREENSHOTS, `${theme}-${viewport.width}`);
+      await mkdir(dir, { recursive: true });
+      for (const [label, path] of paths) findings.push(...(await check(page, path, join(dir, `${label}.png`))));
+      await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+    }
+  }
+  await page.evaluate(() => localStorage.removeItem("stratavore-theme"));
+  expect(findings, JSON.stringify(findings, null, 1)).toEqual([]);
+  await mutate(page, "runners.kill", { id: runner.id });
+});
+
+test("the theme toggle switches at once, survives a reload, and 'system' follows the operating system", async ({
+  page,
+}) => {
+  await login(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto(baseUrl());
+  const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const toggle = page.getByLabel("Theme").first();
+  // System (nothing stored) with a dark system: dark.
+  await expect(toggle).toHaveValue("system");
+  const systemDark = await bg();
+  await toggle.selectOption("light");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  const light = await bg();
+  expect(light).not.toBe(systemDark);
+  await page.reload();
+  await expect(page.getByLabel("Theme").first()).toHaveValue("light");
+  expect(await bg()).toBe(light);
+  await page.getByLabel("Theme").first().selectOption("dark");
+  expect(await bg()).toBe(systemDark);
+  await page.getByLabel("Theme").first().selectOption("system");
+  await expect(page.locator("html")).not.toHaveAttribute("data-theme", /.+/);
+  await page.emulateMedia({ colorScheme: "light" });
+  expect(await bg()).toBe(light);
+});
