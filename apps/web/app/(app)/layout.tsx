@@ -8,6 +8,7 @@ import { RealtimeProvider, useLiveState, type LiveState } from "../../src/realti
 import { RequireAuth, useMe } from "../../src/require-auth";
 import { NotificationCenter } from "../../src/notifications/notification-center";
 import { ThemeToggle } from "../../src/theme/theme-toggle";
+import { KeyboardShortcuts } from "../../src/shell/keyboard-shortcuts";
 
 const NAV = [
   { href: "/", label: "Dashboard" },
@@ -62,6 +63,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
           {children}
         </AppShell>
         <NotificationCenter />
+        <KeyboardShortcuts />
       </RealtimeProvider>
     </RequireAuth>
   );

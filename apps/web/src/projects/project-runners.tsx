@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { roleAtLeast, type Project } from "@stratavore/contracts";
 import { Button, Card, EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
@@ -16,6 +16,10 @@ const RECENT_LIMIT = 20;
 export function LaunchRunnerButton({ project }: { project: Project }) {
   const me = useMe();
   const [open, setOpen] = useState(false);
+  // The command palette's "Launch a runner in <project>" lands here with ?launch=1.
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get("launch") === "1") setOpen(true);
+  }, []);
   if (!roleAtLeast(me.role, "operator") || project.status === "archived") return null;
   return (
     <>
