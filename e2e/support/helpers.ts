@@ -30,3 +30,12 @@ export async function mutate<T>(page: Page, path: string, input: unknown): Promi
   expect(res.ok(), await res.text()).toBe(true);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
+
+/** Calls a tRPC query with the page's own session cookie. */
+export async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
+  const res = await page.request.get(
+    `${baseUrl()}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}

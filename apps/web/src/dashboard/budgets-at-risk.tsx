@@ -1,14 +1,13 @@
 "use client";
 import Link from "next/link";
 import { Badge, Card } from "@stratavore/ui";
+import { bySeverity } from "../budgets/budget-order";
 import { useBudgets } from "../budgets/use-budgets";
 
 /** Budgets past their warning threshold, most spent first, each named and linked. */
 export function BudgetsAtRisk() {
   const budgets = useBudgets();
-  const risky = (budgets.data ?? [])
-    .filter((b) => b.enabled && b.state !== "ok")
-    .sort((a, b) => b.fraction - a.fraction);
+  const risky = bySeverity(budgets.data ?? []).filter((b) => b.enabled && b.state !== "ok");
   if (!risky.length) return null;
   return (
     <Card title="Budgets at risk">

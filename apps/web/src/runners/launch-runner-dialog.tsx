@@ -6,6 +6,7 @@ import { Alert, Modal } from "@stratavore/ui";
 import { errorMessage, fieldIssues } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
+import { LaunchBudgetWarning } from "./launch-budget-warning";
 import { LaunchForm } from "./launch-form";
 
 /**
@@ -46,6 +47,7 @@ export function LaunchRunnerDialog({
   };
   return (
     <Modal title={`Launch a runner in ${project}`} open={open} onClose={close}>
+      <LaunchBudgetWarning project={project} />
       {failure ? (
         <Alert>
           {failure.message}

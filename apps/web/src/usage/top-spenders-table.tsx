@@ -6,7 +6,7 @@ import { NO_RUNNER } from "./use-runner-usage";
 
 const short = (id: string) => id.slice(0, 8);
 
-/** How a session or runner group reads: ids shortened (full id on hover), runners linked. */
+/** How a session or runner group reads: sessions by title, ids shortened (full id on hover), both linked. */
 export function SpenderName({ row, kind }: { row: UsageRow; kind: "session" | "runner" }) {
   if (row.group === NO_RUNNER)
     return <span className="muted">{kind === "runner" ? "no runner (imported)" : "no session"}</span>;
@@ -16,10 +16,16 @@ export function SpenderName({ row, kind }: { row: UsageRow; kind: "session" | "r
         {short(row.group)}
       </Link>
     );
+  // A session reads by its title when it has one; either way it opens its transcript.
+  const titled = row.label !== row.group;
   return (
-    <span className="mono" title={row.group}>
-      {short(row.group)}
-    </span>
+    <Link
+      href={`/sessions/${encodeURIComponent(row.group)}`}
+      className={titled ? "ellipsis task-line" : "mono"}
+      title={row.group}
+    >
+      {titled ? row.label : short(row.group)}
+    </Link>
   );
 }
 

@@ -53,3 +53,44 @@ it("importing the hostile corpus twice gives identical totals, and the second ru
   expect(mystery?.unpricedTokens).toBeGreaterThan(0);
   expect(mystery?.costUsd).toBe(0);
 });
+
+it("a report by session names each session by its title, and keeps its id as the group", async () => {
+  const { api } = await h.as("operator");
+  const sessionId = crypto.randomUUID();
+  const title = `Titled session ${sessionId.slice(0, 6)}`;
+  await api.usage.import({
+    sessions: [
+      {
+        sessionId,
+        cwd: `/srv/titled-${sessionId.slice(0, 8)}`,
+        title,
+        firstAt: null,
+        lastAt: null,
+        messageCount: 1,
+        records: [
+          {
+            messageId: `msg_${sessionId}`,
+            requestId: null,
+            sessionId,
+            model: "claude-sonnet-4-5",
+            serviceTier: null,
+            speed: null,
+            inputTokens: 10,
+            outputTokens: 20,
+            cacheWrite5mTokens: 0,
+            cacheWrite1hTokens: 0,
+            cacheReadTokens: 0,
+            webSearchRequests: 0,
+            webFetchRequests: 0,
+            isSidechain: false,
+            occurredAt: new Date().toISOString(),
+          },
+        ],
+      },
+    ],
+  });
+  const project = (await h.db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { project: true } }))
+    .project!.name;
+  const report = await api.usage.query({ by: "session", project, limit: 10 });
+  expect(report.rows.map((r) => [r.group, r.label])).toEqual([[sessionId, title]]);
+});

@@ -1,5 +1,5 @@
 import { AppError, type UsageRow } from "@stratavore/contracts";
-import { aggregateUsage, findProject, type UsageGroup } from "@stratavore/db";
+import { aggregateUsage, findProject, sessionTitles, type UsageGroup } from "@stratavore/db";
 import { periodBounds } from "../budgets/policy/period.ts";
 import type { ApiDeps } from "../deps.ts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
@@ -51,10 +51,19 @@ export async function queryUsage(
   const filter = { projectId, runnerId: input.runnerId, since: input.since, until: input.until, timeZone: TIME_ZONE };
   const compute = async () => {
     // Totals over the whole range, not just the rows that fit the limit.
-    const [rows, [all]] = await Promise.all([
+    const [grouped, [all]] = await Promise.all([
       aggregateUsage(deps.db, { ...filter, by: input.by, limit: input.limit }),
       aggregateUsage(deps.db, { ...filter, by: "all", limit: 1 }),
     ]);
+    // Sessions read by their titles (the id stays the group, for links).
+    const titles =
+      input.by === "session"
+        ? await sessionTitles(
+            deps.db,
+            grouped.map((r) => r.group),
+          )
+        : null;
+    const rows = titles ? grouped.map((r) => ({ ...r, label: titles.get(r.group) ?? r.label })) : grouped;
     return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
   };
   // Ranged reports are the hot reads of open dashboards (refetched every 10 s while anyone

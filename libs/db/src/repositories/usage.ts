@@ -201,3 +201,13 @@ export async function aggregateUsage(
     requests: Number(r.requests),
   }));
 }
+
+/** Titles of these sessions (those that have one), for reports that group by session. */
+export async function sessionTitles(db: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.session.findMany({
+    where: { id: { in: ids }, title: { not: null } },
+    select: { id: true, title: true },
+  });
+  return new Map(rows.map((r) => [r.id, r.title ?? r.id]));
+}

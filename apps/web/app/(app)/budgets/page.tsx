@@ -2,6 +2,7 @@
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
 import { CreateBudgetButton } from "../../../src/budgets/budget-actions";
 import { BudgetCard } from "../../../src/budgets/budget-card";
+import { bySeverity } from "../../../src/budgets/budget-order";
 import { useBudgets } from "../../../src/budgets/use-budgets";
 import { isAtRisk } from "../../../src/realtime/budget-cache";
 import { errorMessage } from "../../../src/hooks/use-error-message";
@@ -36,7 +37,7 @@ export default function BudgetsPage() {
         </EmptyState>
       ) : (
         <div className="budget-list" data-testid="budget-list">
-          {budgets.data.map((b) => (
+          {bySeverity(budgets.data).map((b) => (
             <BudgetCard
               key={b.id}
               budget={b}
