@@ -81,3 +81,37 @@ test("the sessions list says how many there are and loads the rest on request, t
   // The oldest (last) session is on the page now.
   await expect(page.getByText("session number 0", { exact: true })).toBeVisible();
 });
+
+test("a running session's transcript grows while it is open, and bookkeeping records stay hidden until asked", async ({
+  page,
+}) => {
+  await login(page);
+  const name = uniqueName("live");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  // The e2e agent's fake claude answers the prompt, then reports work twice a second.
+  const runner = await mutate<{ id: string; sessionId: string }>(page, "runners.launch", {
+    project: name,
+    prompt: "keep talking",
+  });
+  const entries = page.getByTestId("transcript").getByTestId("entry");
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${baseUrl()}/sessions/${runner.sessionId}`);
+        await expect(page.locator(".state-loading")).toHaveCount(0, { timeout: 10_000 });
+        return entries.count();
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(0);
+  const before = await entries.count();
+  // No reload from here on: the lines archived meanwhile arrive over the socket.
+  await expect.poll(() => entries.count(), { timeout: 20_000 }).toBeGreaterThan(before);
+  const toggle = page.getByLabel(/Show bookkeeping records/);
+  await expect(toggle).toBeVisible();
+  const shown = await entries.count();
+  await toggle.check();
+  await expect.poll(() => entries.count()).toBeGreaterThan(shown);
+  await expect(page.getByTestId("transcript")).toContainText("file-history-snapshot");
+  await mutate(page, "runners.stop", { id: runner.id });
+});

@@ -84,6 +84,22 @@ describe("runner activity", () => {
     }
   }, 60_000);
 
+  it("its timeline names who did what: the user by email, the node by name", async () => {
+    const node = uniqueSlug("names");
+    await h.startAgent(node);
+    const project = await h.api.projects.create({ name: uniqueSlug("names"), path: h.tmp });
+    const r = await h.api.runners.launch({ project: project.name, node });
+    await h.api.runners.stop({ id: r.id });
+    await waitFor("ended", async () => (await row(r.id)).endedAt, 20_000);
+    const admin = await h.db.user.findFirstOrThrow({ where: { name: "Fleet admin" }, orderBy: { createdAt: "desc" } });
+    const timeline = await h.api.runners.timeline({ id: r.id });
+    const actors = new Set(timeline.map((e) => e.actor));
+    expect(actors.has(admin.email)).toBe(true);
+    expect(timeline.find((e) => e.type === "runner.stop_requested")?.actor).toBe(admin.email);
+    expect(timeline.find((e) => e.type === "runner.terminated")?.actor).toBe(`node ${node}`);
+    expect([...actors].filter((a) => a !== null && /^(user|node|token):/.test(a))).toEqual([]);
+  }, 60_000);
+
   it.skipIf(!hasRealClaude)(
     "the real claude: its auto-mode and permission dialogs are waiting, its Bash turn working, its answer idle",
     async () => {

@@ -1,5 +1,5 @@
 import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
-import { countRunners, findNode, findProject, findRunner, listRunners, runnerEvents } from "@stratavore/db";
+import { countRunners, findNode, findProject, findRunner, listRunners, namesForEvents, runnerEvents } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
 type RunnerQuery = { project?: string; node?: string; session?: string; status?: Runner["status"] | "active" };
@@ -39,11 +39,20 @@ export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {
 export async function runnerTimeline(deps: ApiDeps, id: string) {
   await getRunner(deps, id);
   const rows = await runnerEvents(deps.db, id);
+  // People and nodes by name ("ann@example.com", "node laptop"), not "user:613828d4-…".
+  const names = await namesForEvents(deps.db, rows);
+  const actorOf = (e: (typeof rows)[number]) => {
+    if (e.actorType === "system" || !e.actorId) return "system";
+    const name = names.actors.get(e.actorId);
+    if (!name) return `${e.actorType} ${e.actorId.slice(0, 8)} (removed)`;
+    if (e.actorType === "node") return `node ${name}`;
+    return e.actorType === "token" ? `${name} (API token)` : name;
+  };
   return rows.map((e) => ({
     seq: Number(e.seq),
     type: e.type,
     at: e.createdAt,
-    actor: e.actorType === "system" ? "system" : `${e.actorType}:${e.actorId ?? ""}`,
+    actor: actorOf(e),
     data: (e.data ?? {}) as Record<string, unknown>,
   }));
 }

@@ -1,4 +1,4 @@
-import { AppError, type TranscriptEntryInput } from "@stratavore/contracts";
+import { AppError, ROOMS, type TranscriptEntryInput } from "@stratavore/contracts";
 import {
   ensureSession,
   findRunner,
@@ -9,6 +9,7 @@ import {
   sessionHadRunner,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
+import { checkedEvent } from "../realtime/bus.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
@@ -43,10 +44,14 @@ export async function archiveEntries(
     );
     throw new AppError("FORBIDDEN", "That session is not this runner's.");
   }
-  return inTransaction(deps.db, deps.bus, async (tx) => {
+  return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
     const added = await insertEntries(tx, sessionId, entries);
-    if (added) await refreshSessionStats(tx, sessionId);
+    if (added) {
+      await refreshSessionStats(tx, sessionId);
+      // After the commit: open viewers of this session fetch what follows their last line.
+      outbox.push(checkedEvent(ROOMS.session(sessionId), "session:appended", { sessionId, added }));
+    }
     return added;
   });
 }

@@ -60,6 +60,9 @@ export const importProgressEvent = z.object({
   error: z.string().nullable(),
 });
 
+/** Lines were archived for a session (not the lines: a viewer at the end fetches what follows its last). */
+export const sessionAppendedEvent = z.object({ sessionId: z.string(), added: z.number().int() });
+
 /** Sent to one socket just before the server disconnects it: its access was revoked or its sign-in ended. */
 export const sessionEndedEvent = z.object({ reason: z.string() });
 
@@ -87,6 +90,7 @@ export const serverEventSchemas = {
   "budget:update": budgetUpdateEvent,
   "import:progress": importProgressEvent,
   "session:ended": sessionEndedEvent,
+  "session:appended": sessionAppendedEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;
@@ -140,10 +144,12 @@ export const ROOMS = {
   fleet: "fleet",
   project: (id: string) => `project:${id}`,
   runner: (id: string) => `runner:${id}`,
+  /** A session's viewers: told when lines are archived, so an open transcript grows live. */
+  session: (id: string) => `session:${id}`,
   /** Joined by the server for each signed-in socket; never by a client's subscribe. */
   user: (id: string) => `user:${id}`,
 } as const;
 
 export function isAllowedRoomName(room: string): boolean {
-  return room === ROOMS.fleet || /^project:[0-9a-f-]{36}$/.test(room);
+  return room === ROOMS.fleet || /^project:[0-9a-f-]{36}$/.test(room) || /^session:[A-Za-z0-9._-]{1,100}$/.test(room);
 }

@@ -87,7 +87,10 @@ export async function findEventsBySeq(db: Tx, seqs: number[]): Promise<EventLogR
 }
 
 /** Names for the ids an event page mentions: users (actors), projects. */
-export async function namesForEvents(db: Tx, rows: EventLogRow[]) {
+export async function namesForEvents(
+  db: Tx,
+  rows: (Pick<EventLogRow, "actorType" | "actorId"> & { projectId?: string | null })[],
+) {
   const actorsOf = (types: string[]) => [
     ...new Set(rows.flatMap((r) => (types.includes(r.actorType) && r.actorId ? [r.actorId] : []))),
   ];

@@ -1,9 +1,13 @@
 "use client";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button, EmptyState, ErrorState, LoadingState, formatCount } from "@stratavore/ui";
 import { errorMessage } from "../../hooks/use-error-message";
 import { TranscriptEntry } from "./transcript-entry";
+import { useLiveTranscript } from "./use-live-transcript";
 import { useTranscriptPages } from "./use-transcript-pages";
+
+/** Record types kept for fidelity (export, resume) but not worth a reader's eye. */
+const NOISE = new Set(["file-history-snapshot"]);
 
 /** Entries added to the DOM per step, and the most kept at once (older ones are dropped from the top). */
 const CHUNK = 200;
@@ -21,8 +25,17 @@ type Window = { start: number; end: number };
  * With `targetEntryId` (?entry=…) it fetches pages until that entry arrives, then jumps to it.
  */
 export function Transcript({ sessionId, targetEntryId }: { sessionId: string; targetEntryId?: string }) {
-  const { query, entries } = useTranscriptPages(sessionId);
+  const { query, entries: all } = useTranscriptPages(sessionId);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = query;
+  // Bookkeeping records (file-history snapshots) say nothing to a reader: hidden unless asked.
+  const [showAll, setShowAll] = useState(false);
+  const entries = useMemo(() => (showAll ? all : all.filter((e) => !NOISE.has(e.type))), [all, showAll]);
+  const hidden = all.length - entries.length;
+  const arrived = useLiveTranscript(sessionId, !hasNextPage && !query.isPending, all.at(-1)?.id ?? null);
+  const [seenArrived, setSeenArrived] = useState(0);
+  // Whether the reader is at the bottom: new lines then simply appear; otherwise a button says so.
+  const [atBottom, setAtBottom] = useState(false);
+  if (atBottom && seenArrived !== arrived) setSeenArrived(arrived);
   const [win, setWin] = useState<Window>({ start: 0, end: CHUNK });
   const [jumpedTo, setJumpedTo] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -66,7 +79,9 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
     if (!el || seeking || typeof IntersectionObserver === "undefined") return;
     const io = new IntersectionObserver(
       (seen) => {
-        if (seen.some((s) => s.isIntersecting)) advance();
+        const inView = seen.some((s) => s.isIntersecting);
+        setAtBottom(inView);
+        if (inView) advance();
       },
       { rootMargin: "600px 0px" },
     );
@@ -80,8 +95,22 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
   if (entries.length === 0) return <EmptyState title="No transcript lines recorded" />;
 
   const visible = entries.slice(win.start, Math.min(win.end, entries.length));
+  const fresh = arrived - seenArrived;
+  const jumpToLatest = () => {
+    setSeenArrived(arrived);
+    setWin({ start: Math.max(0, entries.length - CHUNK), end: entries.length + CHUNK });
+    requestAnimationFrame(() => list.current?.lastElementChild?.scrollIntoView({ block: "end" }));
+  };
   return (
     <div className="transcript-wrap">
+      <div className="transcript-tools">
+        {hidden > 0 || showAll ? (
+          <label className="check small">
+            <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} /> Show bookkeeping
+            records{hidden > 0 ? ` (${formatCount(hidden)} hidden)` : ""}
+          </label>
+        ) : null}
+      </div>
       {seeking ? (
         <div className="state state-loading" role="status">
           Finding the linked entry… {formatCount(entries.length)} lines loaded
@@ -100,6 +129,13 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
           <TranscriptEntry key={e.id} entry={e} highlighted={e.id === targetEntryId} />
         ))}
       </div>
+      {fresh > 0 ? (
+        <div className="jump-latest-bar">
+          <Button size="sm" variant="primary" onClick={jumpToLatest} data-testid="jump-latest">
+            {formatCount(fresh)} new {fresh === 1 ? "line" : "lines"} · Jump to latest ↓
+          </Button>
+        </div>
+      ) : null}
       <div ref={sentinel} className="transcript-foot">
         {isError ? (
           <span className="inline-error" role="alert">
