@@ -1,5 +1,13 @@
 import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
-import { countRunners, findNode, findProject, findRunner, listRunners, namesForEvents, runnerEvents } from "@stratavore/db";
+import {
+  countRunners,
+  findNode,
+  findProject,
+  findRunner,
+  listRunners,
+  namesForEvents,
+  runnerEvents,
+} from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
 type RunnerQuery = { project?: string; node?: string; session?: string; status?: Runner["status"] | "active" };
