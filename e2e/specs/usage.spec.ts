@@ -59,7 +59,21 @@ test("a budget near its limit comes first on the budgets page, is named on the d
     })
     .toBeGreaterThan(0);
   await mutate(page, "runners.stop", { id: runner.id });
-  const used = (await query<{ usedTokens: number }>(page, "budgets.get", { id: calm.id })).usedTokens;
+  // Its last lines are shipped after it ends: read the spend once it has stopped moving.
+  const usedNow = async () => (await query<{ usedTokens: number }>(page, "budgets.get", { id: calm.id })).usedTokens;
+  await expect
+    .poll(async () => (await query<{ endedAt: string | null }>(page, "runners.get", { id: runner.id })).endedAt, {
+      timeout: 20_000,
+    })
+    .not.toBeNull();
+  let used = await usedNow();
+  for (let settled = false; !settled;) {
+    // Longer than the agent's shipping interval (2 s).
+    await page.waitForTimeout(3000);
+    const again = await usedNow();
+    settled = again === used;
+    used = again;
+  }
   const near = await mutate<{ id: string; state: string }>(page, "budgets.create", {
     name: `${name}-gate`,
     scope: "project",
@@ -85,4 +99,51 @@ test("a budget near its limit comes first on the budgets page, is named on the d
   await expect(page.getByTestId("launch-budget-warning")).toContainText("launches are refused once it reaches 100 %");
   await mutate(page, "budgets.delete", { id: near.id });
   await mutate(page, "budgets.delete", { id: calm.id });
+});
+
+test("the usage report takes a custom range, splits cost by model, and exports its tables as CSV with full figures", async ({
+  page,
+}) => {
+  await login(page);
+  const name = uniqueName("csv");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  const runner = await mutate<{ id: string }>(page, "runners.launch", { project: name });
+  type Report = { rows: { group: string; costUsd: number; totalTokens: number }[] };
+  await expect
+    .poll(async () => (await query<Report>(page, "usage.query", { project: name, by: "model" })).rows.length, {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(0);
+  await mutate(page, "runners.stop", { id: runner.id });
+
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const now = new Date();
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  await page.goto(`${baseUrl()}/usage?project=${name}`);
+  await page.getByRole("button", { name: "Custom" }).click();
+  const form = page.getByRole("form", { name: "Custom date range" });
+  await form.getByLabel("From").fill(today);
+  await form.getByLabel("To").fill(today);
+  await form.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}`));
+  await expect(page.getByTestId("usage-report")).toBeVisible();
+
+  // The cost chart stacks by model: its legend names the model the runner used.
+  const expected = await query<Report>(page, "usage.query", { project: name, by: "model" });
+  const model = expected.rows[0]!.group;
+  await expect(page.getByTestId("cost-chart")).toContainText(model);
+
+  // "By model" as CSV: the ledger's full figures, not the rounded ones on screen.
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download usage-by-model.csv as CSV" }).click();
+  const file = await (await download).path();
+  const { readFile } = await import("node:fs/promises");
+  const lines = (await readFile(file, "utf8")).trim().split("\r\n");
+  expect(lines[0]).toBe(
+    "model,label,input_tokens,output_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,total_tokens,cost_usd,estimated_cost_usd,unpriced_tokens,requests",
+  );
+  const cells = lines[1]!.split(",");
+  expect(cells[0]).toBe(model);
+  expect(Number(cells[7])).toBe(expected.rows[0]!.totalTokens);
+  expect(Number(cells[8])).toBeCloseTo(expected.rows[0]!.costUsd, 9);
 });

@@ -17,6 +17,43 @@ export function parseDayKey(key: string): Date {
   return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
 }
 
+/** The report's range: the last 7/30/90 days, or chosen days (inclusive, local calendar days). */
+export type UsageRange = { kind: "days"; days: RangeDays } | { kind: "custom"; from: string; to: string };
+
+/** Longest custom range: a year (a day-by-day report of more is unreadable, and the rows are capped). */
+export const MAX_CUSTOM_DAYS = 366;
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `?from=&to=` when both are real days in order and at most a year apart; else `?days=` (30 by default). */
+export function parseRange(params: { get(name: string): string | null }): UsageRange {
+  const from = params.get("from");
+  const to = params.get("to");
+  if (
+    from &&
+    to &&
+    DAY_RE.test(from) &&
+    DAY_RE.test(to) &&
+    dayKey(parseDayKey(from)) === from &&
+    dayKey(parseDayKey(to)) === to
+  ) {
+    const span = Math.round((parseDayKey(to).getTime() - parseDayKey(from).getTime()) / 86_400_000) + 1;
+    if (span >= 1 && span <= MAX_CUSTOM_DAYS) return { kind: "custom", from, to };
+  }
+  return { kind: "days", days: asRangeDays(params.get("days")) };
+}
+
+/** The query's bounds: `since` inclusive, `until` exclusive (none: now), and the last day shown. */
+export function rangeBounds(range: UsageRange, now = new Date()): { since: Date; until?: Date; lastDay: Date } {
+  if (range.kind === "days") return { since: rangeStart(range.days, now), lastDay: now };
+  const lastDay = parseDayKey(range.to);
+  const until = new Date(lastDay.getFullYear(), lastDay.getMonth(), lastDay.getDate() + 1);
+  return { since: parseDayKey(range.from), until, lastDay };
+}
+
+export const rangeLabel = (range: UsageRange): string =>
+  range.kind === "days" ? `the last ${range.days} days` : `${range.from} – ${range.to}`;
+
 /** Local midnight `days - 1` days ago: a 7-day range is today and the six days before. */
 export function rangeStart(days: number, now = new Date()): Date {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));

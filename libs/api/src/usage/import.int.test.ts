@@ -94,3 +94,51 @@ it("a report by session names each session by its title, and keeps its id as the
   const report = await api.usage.query({ by: "session", project, limit: 10 });
   expect(report.rows.map((r) => [r.group, r.label])).toEqual([[sessionId, title]]);
 });
+
+it("a report by day and model splits each day's spend by model", async () => {
+  const { api } = await h.as("operator");
+  const sessionId = crypto.randomUUID();
+  const record = (n: number, model: string, at: string, input: number, output: number) => ({
+    messageId: `msg_${sessionId}_${n}`,
+    requestId: null,
+    sessionId,
+    model,
+    serviceTier: null,
+    speed: null,
+    inputTokens: input,
+    outputTokens: output,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    webSearchRequests: 0,
+    webFetchRequests: 0,
+    isSidechain: false,
+    occurredAt: at,
+  });
+  // Noon UTC: the same calendar day in any server time zone within ±11 h.
+  await api.usage.import({
+    sessions: [
+      {
+        sessionId,
+        cwd: `/srv/split-${sessionId.slice(0, 8)}`,
+        title: null,
+        firstAt: null,
+        lastAt: null,
+        messageCount: 3,
+        records: [
+          record(1, "claude-sonnet-4-5", "2026-03-10T12:00:00Z", 10, 20),
+          record(2, "claude-haiku-4-5", "2026-03-10T12:30:00Z", 5, 5),
+          record(3, "claude-sonnet-4-5", "2026-03-11T12:00:00Z", 1, 1),
+        ],
+      },
+    ],
+  });
+  const project = (await h.db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { project: true } }))
+    .project!.name;
+  const split = await api.usage.query({ by: "day_model", project, limit: 100 });
+  expect(split.rows.map((r) => [r.group, r.totalTokens])).toEqual([
+    ["2026-03-10|claude-haiku-4-5", 10],
+    ["2026-03-10|claude-sonnet-4-5", 30],
+    ["2026-03-11|claude-sonnet-4-5", 2],
+  ]);
+});

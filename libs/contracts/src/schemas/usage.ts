@@ -51,7 +51,8 @@ export function usageTotal(
 
 export const TOKEN_TYPES = ["input", "output", "cacheWrite5m", "cacheWrite1h", "cacheRead"] as const;
 
-export const usageGroupBy = z.enum(["day", "week", "month", "model", "project", "session", "runner"]);
+/** `day_model`: "YYYY-MM-DD|model" groups, a day's spend split by model. */
+export const usageGroupBy = z.enum(["day", "week", "month", "model", "project", "session", "runner", "day_model"]);
 export const usageQueryInput = z.object({
   project: z.string().trim().max(100).optional(),
   runnerId: z.uuid().optional(),

@@ -108,7 +108,17 @@ export async function spendSince(db: Tx, f: SpendFilter): Promise<Spend> {
   };
 }
 
-export type UsageGroup = "day" | "week" | "month" | "model" | "project" | "session" | "runner" | "all";
+export type UsageGroup =
+  | "day"
+  | "week"
+  | "month"
+  | "model"
+  | "project"
+  | "session"
+  | "runner"
+  | "all"
+  /** "YYYY-MM-DD|model": a day's spend split by model (charts stack it). */
+  | "day_model";
 
 export interface UsageAggregate {
   group: string;
@@ -171,9 +181,10 @@ export async function aggregateUsage(
     project: `COALESCE(p.name, '(no project)')`,
     session: `COALESCE(u.session_id, '(none)')`,
     runner: `COALESCE(u.runner_id::text, '(none)')`,
+    day_model: `${time("day")} || '|' || u.model`,
   };
   const g = groupExpr[f.by];
-  const order = ["day", "week", "month"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";
+  const order = ["day", "week", "month", "day_model"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";
   const params = hours
     ? [f.timeZone, f.projectId ?? null, hours.start, hours.end, f.since ?? null, f.until ?? null]
     : [f.timeZone, f.projectId ?? null, f.runnerId ?? null, f.since ?? null, f.until ?? null];

@@ -6,7 +6,9 @@ import { Suspense, useEffect, useState } from "react";
 import { RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
 import { Button, EmptyState, ErrorState, ListFooter, LoadingState, PageHeader, Select } from "@stratavore/ui";
 import { errorMessage } from "../../../src/hooks/use-error-message";
+import { CsvButton } from "../../../src/export/csv-button";
 import { NeedsYou } from "../../../src/runners/needs-you";
+import { runnerColumns } from "../../../src/usage/usage-csv";
 import { RunnersTable } from "../../../src/runners/runners-table";
 import { useTRPC } from "../../../src/trpc";
 
@@ -97,6 +99,9 @@ function RunnersList() {
         )
       ) : (
         <>
+          <div className="toolbar-end">
+            <CsvButton filename="runners.csv" columns={runnerColumns} rows={runners.data} />
+          </div>
           <NeedsYou runners={runners.data} />
           <RunnersTable runners={runners.data} project={filter.project} />
           <ListFooter

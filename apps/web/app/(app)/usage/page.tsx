@@ -6,24 +6,28 @@ import { LoadingState, PageHeader } from "@stratavore/ui";
 import { useTRPC } from "../../../src/trpc";
 import { UsageFilters } from "../../../src/usage/usage-filters";
 import { UsageReport } from "../../../src/usage/usage-report";
-import { asRangeDays, rangeStart, type RangeDays } from "../../../src/usage/usage-dates";
+import { parseRange, rangeBounds, rangeLabel, type UsageRange } from "../../../src/usage/usage-dates";
 
-/** Filters live in the URL (?project=…&days=…), so a project page can link straight to its usage. */
+/** Filters live in the URL (?project=…&days=… or &from=…&to=…), so a link can open any report. */
 function UsagePageBody() {
   const trpc = useTRPC();
   const router = useRouter();
   const path = usePathname();
   const params = useSearchParams();
   const project = params.get("project") ?? "";
-  const days = asRangeDays(params.get("days"));
-  // Local midnight, recomputed only when the range changes, so the query key stays put.
-  const since = useMemo(() => rangeStart(days), [days]);
+  const range = parseRange(params);
+  const rangeKey = JSON.stringify(range);
+  // Local midnights, recomputed only when the range changes, so the query key stays put.
+  const bounds = useMemo(() => rangeBounds(JSON.parse(rangeKey) as UsageRange), [rangeKey]);
   const projects = useQuery(trpc.projects.list.queryOptions({ includeArchived: true }));
 
-  const setFilters = (next: { project: string; days: RangeDays }) => {
+  const setFilters = (next: { project: string; range: UsageRange }) => {
     const q = new URLSearchParams();
     if (next.project) q.set("project", next.project);
-    if (next.days !== 30) q.set("days", String(next.days));
+    if (next.range.kind === "custom") {
+      q.set("from", next.range.from);
+      q.set("to", next.range.to);
+    } else if (next.range.days !== 30) q.set("days", String(next.range.days));
     router.replace(q.size ? `${path}?${q}` : path, { scroll: false });
   };
 
@@ -33,8 +37,14 @@ function UsagePageBody() {
         title="Usage"
         description="Tokens and dollars spent by Claude Code, from the usage ledger. Days follow the server's time zone."
       />
-      <UsageFilters project={project} days={days} projects={projects.data ?? []} onChange={setFilters} />
-      <UsageReport project={project || undefined} since={since} days={days} />
+      <UsageFilters project={project} range={range} projects={projects.data ?? []} onChange={setFilters} />
+      <UsageReport
+        project={project || undefined}
+        since={bounds.since}
+        until={bounds.until}
+        lastDay={bounds.lastDay}
+        rangeLabel={rangeLabel(range)}
+      />
     </>
   );
 }
