@@ -107,6 +107,20 @@ test("every page fits a phone and a laptop, in light and dark, with no serious o
   await mutate(page, "runners.kill", { id: runner.id });
 });
 
+test("the sign-in page passes the same checks, signed out", async ({ browser }) => {
+  const findings: Finding[] = [];
+  for (const theme of THEMES)
+    for (const viewport of VIEWPORTS) {
+      const context = await browser.newContext({ viewport, colorScheme: theme });
+      const page = await context.newPage();
+      const dir = join(SCREENSHOTS, `${theme}-${viewport.width}`);
+      await mkdir(dir, { recursive: true });
+      findings.push(...(await check(page, "/login", join(dir, "login.png"))));
+      await context.close();
+    }
+  expect(findings, JSON.stringify(findings, null, 1)).toEqual([]);
+});
+
 test("the theme toggle switches at once, survives a reload, and 'system' follows the operating system", async ({
   page,
 }) => {
