@@ -21,9 +21,10 @@ test("the command palette jumps to a project, a runner and a page and launches a
   await expect(page).toHaveURL(new RegExp(`/projects/${name}$`));
   await expect(palette).toHaveCount(0);
 
-  // A runner by what it was asked to do; arrow keys move the choice.
+  // A runner by what it was asked to do (its session, titled by the same prompt, matches too:
+  // the kind narrows it).
   await page.keyboard.press("Control+k");
-  await page.keyboard.type("polish invoices");
+  await page.keyboard.type("polish invoices runner");
   await expect(palette.getByRole("option")).toHaveCount(1);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/runners/${runner.id}$`));

@@ -8,13 +8,18 @@ test("the runners list and the dashboard say which runner waits for you, and fol
   const project = uniqueName("doing");
   await mutate(page, "projects.create", { name: project, path: workdir() });
   // The fake claude shows a permission dialog worded like the real one for an "ask:" prompt.
-  const runner = await mutate<{ id: string }>(page, "runners.launch", { project, prompt: "ask: run the tests" });
+  const runner = await mutate<{ id: string }>(page, "runners.launch", {
+    project,
+    prompt: "ask: run the tests",
+    model: "claude-sonnet-4-5",
+  });
 
   await page.goto(`${baseUrl()}/runners`);
   const row = page.locator(`tr[data-runner-id="${runner.id}"]`);
   await expect(row.getByTestId("runner-doing")).toContainText("Waiting for you", { timeout: 15_000 });
   await expect(row.getByTestId("runner-doing-line")).toHaveText("Do you want to proceed?");
   await expect(row.getByTestId("runner-task")).toHaveText("ask: run the tests");
+  await expect(row.getByTestId("runner-model")).toHaveText("claude-sonnet-4-5");
   await expect(page.getByTestId("needs-you")).toContainText(runner.id.slice(0, 8));
 
   const dashboard = await page.context().newPage();

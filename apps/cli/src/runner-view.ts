@@ -117,7 +117,7 @@ export function timelineTable(entries: TimelineEntry[]): string {
 }
 
 const UUID_G = /([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-/** `user:<uuid>` → `user:1a2b3c4d`: enough to tell actors and nodes apart in a terminal. */
+/** Actors come named ("ann@example.com", "node laptop"); an id left in one is shortened. */
 const shortUuids = (text: string) => text.replace(UUID_G, "$1");
 
 function actorLabel(actor: string | null): string {

@@ -115,7 +115,7 @@ describe("with a connected agent", () => {
     );
     expect(table.stdout).toMatch(
       new RegExp(
-        `^${short}\\s+${project}\\s+${agent.nodeName}\\s+running\\s+${runner.pid}\\s+1\\.5%\\s+50\\.0 MiB\\s+\\d+s\\s+0/3\\s+-$`,
+        `^${short}\\s+${project}\\s+${agent.nodeName}\\s+running\\s+(-|idle at the prompt|working)\\s+${runner.pid}\\s+1\\.5%\\s+50\\.0 MiB\\s+\\d+s\\s+0/3\\s+-$`,
         "m",
       ),
     );
@@ -129,7 +129,7 @@ describe("with a connected agent", () => {
     expect(shown.stdout).toMatch(/Prompt:\s+hello there/);
     expect(shown.stdout).toMatch(/Claude flags:\s+--verbose/);
     expect(shown.stdout).toMatch(
-      /Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+token:[0-9a-f]{8}\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8} sessionId=[0-9a-f-]{36}\n.*started\s+node:[0-9a-f]{8}\s+pid=\d+ status=running\n$/,
+      /Timeline:\nAT\s+EVENT\s+BY\s+DETAILS\n.*launched\s+\S+@\S+ \(API token\)\s+mode=new nodeId=[0-9a-f]{8} projectId=[0-9a-f]{8} sessionId=[0-9a-f-]{36}\n.*started\s+node \S+\s+pid=\d+ status=running\n$/,
     );
     expect((await json<RunnerJson>(["runner", "show", runner.id])).timeline?.map((e) => e.type)).toEqual([
       "runner.launched",

@@ -1,7 +1,7 @@
 import type { UsageRow } from "@stratavore/contracts";
-import { formatCompact, formatCount, formatUsd, table } from "./output.ts";
+import { formatCompact, formatCount, formatUsd, oneLine, table } from "./output.ts";
 
-export type UsageGroupBy = "day" | "week" | "month" | "model" | "project" | "session" | "runner";
+export type UsageGroupBy = "day" | "week" | "month" | "model" | "project" | "session" | "runner" | "day_model";
 
 const GROUP_HEADER: Record<UsageGroupBy, string> = {
   day: "DATE",
@@ -11,6 +11,7 @@ const GROUP_HEADER: Record<UsageGroupBy, string> = {
   project: "PROJECT",
   session: "SESSION",
   runner: "RUNNER",
+  day_model: "DATE | MODEL",
 };
 const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
 
@@ -26,9 +27,16 @@ export function formatCost(costUsd: number | null, unpricedTokens: number, estim
     : `unpriced (${formatCompact(unpricedTokens)} tokens)`;
 }
 
-/** The server labels months by their first day; `2026-01` reads better. */
-const label = (by: UsageGroupBy, row: UsageRow) =>
-  by === "month" ? row.label.replace(/^(\d{4}-\d{2})-01$/, "$1") : row.label;
+/**
+ * The server labels months by their first day (`2026-01` reads better) and sessions by their
+ * titles; a terminal shows the session's id (what `resume` takes), the title after it.
+ */
+const label = (by: UsageGroupBy, row: UsageRow) => {
+  if (by === "month") return row.label.replace(/^(\d{4}-\d{2})-01$/, "$1");
+  if (by === "session") return row.label === row.group ? row.group : `${row.group} ${oneLine(row.label, 40)}`;
+  if (by === "day_model") return row.group.replace("|", " | ");
+  return row.label;
+};
 
 const cells = (name: string, r: UsageRow) => [
   name,

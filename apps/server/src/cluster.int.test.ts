@@ -133,7 +133,7 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
       expect((await signInCookie(h.server.url, email, "right-password-123")).cookie).toBeNull();
   });
 
-  it("both instances dispatch and deliver, yet each event reaches a webhook exactly once", async () => {
+  it("two instances share one outbox and queue, yet each event reaches a webhook exactly once", async () => {
     let hookSecret = "";
     const hooks = await startWebhookReceiver(() => hookSecret);
     try {
@@ -163,7 +163,7 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
       expect(hooks.received.length).toBe(60);
       expect(hooks.received.every((r) => r.signatureValid)).toBe(true);
       expect([...hooks.unique.keys()].sort()).toEqual(seqs.map((e) => `${e.seq}.${ch.channel.id}`).sort());
-      // The work was shared: each instance's workers sent some of the 60, together all of them.
+      // Sent by the two instances' workers together (how they split it is pg-boss's affair).
       const sent = [(await delivered(one)) - before[0]!, (await delivered(two)) - before[1]!];
       console.log(`cluster deliveries: instance 1 sent ${sent[0]}, instance 2 sent ${sent[1]}`);
       expect(sent[0]! + sent[1]!).toBe(60);

@@ -65,7 +65,7 @@ describe("runner activity", () => {
     await h.api.runners.stop({ id: r.id });
   }, 60_000);
 
-  it("a node cannot set what another node's runner is doing", async () => {
+  it("a node cannot set what another node's runner is doing, by report or by heartbeat", async () => {
     const node = uniqueSlug("own");
     await h.startAgent(node);
     const project = await h.api.projects.create({ name: uniqueSlug("own"), path: h.tmp });
@@ -75,6 +75,18 @@ describe("runner activity", () => {
     const { socket } = await connectRawAgent(h);
     try {
       socket.emit("runner:activity", { runnerId: r.id, state: "waiting", line: "Pay me?", quietMs: 0 });
+      socket.emit("agent:heartbeat", {
+        runners: [
+          {
+            runnerId: r.id,
+            status: "running",
+            pid: 1,
+            cpuPercent: 0,
+            rssBytes: 0,
+            activity: { state: "waiting", line: "Pay me?", quietMs: 0 },
+          },
+        ],
+      });
       // The real agent reports every second; the forgery had that long and more to land.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(await activityOf(r.id)).toEqual(before);

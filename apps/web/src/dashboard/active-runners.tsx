@@ -37,7 +37,6 @@ export function ActiveRunnersPanel({ runners }: { runners: Runner[] | undefined 
                 <Link href={`/projects/${r.projectName}`} className="muted">
                   {r.projectName}
                 </Link>
-                {r.model ? <span className="muted small"> · {r.model}</span> : null}
                 <RunnerTaskText runner={r} />
               </div>
               <RunnerDoingText runner={r} now={now} />

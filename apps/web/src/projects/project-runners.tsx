@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { roleAtLeast, type Project } from "@stratavore/contracts";
 import { Button, Card, EmptyState, ErrorState, LoadingState } from "@stratavore/ui";
@@ -16,10 +17,16 @@ const RECENT_LIMIT = 20;
 export function LaunchRunnerButton({ project }: { project: Project }) {
   const me = useMe();
   const [open, setOpen] = useState(false);
-  // The command palette's "Launch a runner in <project>" lands here with ?launch=1.
+  // The command palette's "Launch a runner in <project>" lands here with ?launch=1 (also when
+  // already on this page); the parameter is dropped so a reload does not open it again.
+  // (The history entry is rewritten in place: a router navigation would re-run this while the
+  // parameter is still in the URL and open the dialog again after it was closed.)
+  const asked = useSearchParams().get("launch") === "1";
   useEffect(() => {
-    if (new URLSearchParams(window.location.search).get("launch") === "1") setOpen(true);
-  }, []);
+    if (!asked) return;
+    setOpen(true);
+    window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [asked]);
   if (!roleAtLeast(me.role, "operator") || project.status === "archived") return null;
   return (
     <>

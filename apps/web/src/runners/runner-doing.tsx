@@ -23,12 +23,21 @@ export function RunnerDoingText({ runner, now }: { runner: Runner; now: number }
   );
 }
 
-/** Its launch prompt or its session's title, one line. */
+/** Its launch prompt or its session's title, one line, and the model it was launched with. */
 export function RunnerTaskText({ runner }: { runner: Runner }) {
   const task = runnerTask(runner);
-  return task ? (
-    <div className="small ellipsis task-line" title={task} data-testid="runner-task">
-      {task}
-    </div>
-  ) : null;
+  return (
+    <>
+      {task ? (
+        <div className="small ellipsis task-line" title={task} data-testid="runner-task">
+          {task}
+        </div>
+      ) : null}
+      {runner.model ? (
+        <div className="muted small mono" data-testid="runner-model">
+          {runner.model}
+        </div>
+      ) : null}
+    </>
+  );
 }

@@ -2,6 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { roleAtLeast } from "@stratavore/contracts";
+import { useMe } from "../require-auth";
 import { useTRPC } from "../trpc";
 import { matchItems, paletteItems } from "./palette-items";
 
@@ -20,9 +22,11 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
   const projects = useQuery({ ...trpc.projects.list.queryOptions({}), enabled: open });
   const runners = useQuery({ ...trpc.runners.list.queryOptions({ status: "active", limit: 500 }), enabled: open });
   const sessions = useQuery({ ...trpc.sessions.list.queryOptions({ limit: 30 }), enabled: open });
+  const canLaunch = roleAtLeast(useMe().role, "operator");
   const items = useMemo(
-    () => paletteItems({ projects: projects.data, runners: runners.data, sessions: sessions.data?.sessions }),
-    [projects.data, runners.data, sessions.data],
+    () =>
+      paletteItems({ projects: projects.data, runners: runners.data, sessions: sessions.data?.sessions, canLaunch }),
+    [projects.data, runners.data, sessions.data, canLaunch],
   );
   const shown = matchItems(items, query);
 

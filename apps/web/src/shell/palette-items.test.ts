@@ -15,7 +15,12 @@ const runner = {
 const session = { id: "s-1234567890", title: "Refactor billing", projectName: "webshop" } as Session;
 
 describe("palette items", () => {
-  const items = paletteItems({ projects: [project, archived], runners: [runner], sessions: [session] });
+  const items = paletteItems({
+    projects: [project, archived],
+    runners: [runner],
+    sessions: [session],
+    canLaunch: true,
+  });
 
   it("offers pages, actions, live projects (not archived ones), runners and sessions", () => {
     const ids = items.map((i) => i.id);
@@ -29,6 +34,12 @@ describe("palette items", () => {
       href: `/runners/${runner.id}`,
     });
     expect(items.find((i) => i.kind === "session")?.href).toBe("/sessions/s-1234567890");
+  });
+
+  it("offers no launch or create action to a viewer", () => {
+    const viewer = paletteItems({ projects: [project], canLaunch: false });
+    expect(viewer.filter((i) => i.kind === "action")).toEqual([]);
+    expect(viewer.map((i) => i.id)).toContain("project:p1");
   });
 
   it("matches every word anywhere, labels starting with the query first", () => {

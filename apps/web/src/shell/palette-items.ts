@@ -29,18 +29,26 @@ const PAGES: [string, string][] = [
 ];
 
 /** Everything the palette can jump to or do, from what the page already has loaded. */
-export function paletteItems(data: { projects?: Project[]; runners?: Runner[]; sessions?: Session[] }): PaletteItem[] {
+export function paletteItems(data: {
+  projects?: Project[];
+  runners?: Runner[];
+  sessions?: Session[];
+  /** Operators and admins may launch; viewers are not offered it. */
+  canLaunch?: boolean;
+}): PaletteItem[] {
   const items: PaletteItem[] = PAGES.map(([label, href]) => ({ id: `page:${href}`, kind: "page", label, href }));
-  items.push({ id: "action:new-project", kind: "action", label: "Create a project", href: "/projects?new=1" });
+  if (data.canLaunch)
+    items.push({ id: "action:new-project", kind: "action", label: "Create a project", href: "/projects?new=1" });
   for (const p of data.projects ?? []) {
     if (p.status === "archived") continue;
     items.push({ id: `project:${p.id}`, kind: "project", label: p.name, hint: p.path, href: `/projects/${p.name}` });
-    items.push({
-      id: `launch:${p.id}`,
-      kind: "action",
-      label: `Launch a runner in ${p.name}`,
-      href: `/projects/${encodeURIComponent(p.name)}?launch=1`,
-    });
+    if (data.canLaunch)
+      items.push({
+        id: `launch:${p.id}`,
+        kind: "action",
+        label: `Launch a runner in ${p.name}`,
+        href: `/projects/${encodeURIComponent(p.name)}?launch=1`,
+      });
   }
   for (const r of data.runners ?? [])
     items.push({

@@ -1,6 +1,6 @@
 import { ROOMS, type HeartbeatItem } from "@stratavore/contracts";
 import { applyHeartbeatBatch, applyHeartbeatFast, markNodeSeen, type HeartbeatRow } from "@stratavore/db";
-import { publishActivity } from "../runners/runner-activity.ts";
+import { publishActivity, recordedActivity } from "../runners/runner-activity.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -44,11 +44,7 @@ export async function ingestHeartbeat(
     deps.bus.publish([
       checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
     ]);
-    publishActivity(
-      deps,
-      items.flatMap((i) => (i.activity ? [{ runnerId: i.runnerId, ...i.activity }] : [])),
-      at,
-    );
+    publishActivity(deps, recordedActivity(updated));
   }
   // Lost ones come back; reported ids the UPDATE did not touch are not active on this node;
   // ones still `starting` are looked at too (adopted once their launch's answer is long overdue).

@@ -190,11 +190,28 @@ function beatValues(rows: HeartbeatRow[], at: Date) {
 }
 
 function beatSet(at: Date) {
+  // An activity applies only if its screen changed no earlier than the stored one: a beat
+  // sampled before an immediate "waiting" report must not put the older state back.
+  const newAt = Prisma.sql`(to_timestamp(v.act_ms / 1000.0) AT TIME ZONE 'UTC')`;
+  const fresh = Prisma.sql`(v.act IS NOT NULL AND (r."activityAt" IS NULL OR ${newAt} >= r."activityAt"))`;
   return Prisma.sql`"cpuPercent" = v.cpu, "memoryBytes" = v.rss, "lastHeartbeatAt" = ${at},
-         "activity" = COALESCE(v.act, r."activity"),
-         "activityLine" = CASE WHEN v.act IS NULL THEN r."activityLine" ELSE v.line END,
-         "activityAt" = COALESCE(to_timestamp(v.act_ms / 1000.0) AT TIME ZONE 'UTC', r."activityAt")`;
+         "activity" = CASE WHEN ${fresh} THEN v.act ELSE r."activity" END,
+         "activityLine" = CASE WHEN ${fresh} THEN v.line ELSE r."activityLine" END,
+         "activityAt" = CASE WHEN ${fresh} THEN ${newAt} ELSE r."activityAt" END`;
 }
+
+/** What a beat's UPDATE hands back per runner: its status and what it is now recorded doing. */
+export interface BeatRow {
+  id: string;
+  status: RunnerStatus;
+  activity: string | null;
+  activityLine: string | null;
+  /** ms since the epoch. */
+  activityMs: number | null;
+}
+const BEAT_RETURNING = Prisma.sql`r.id::text AS id, r.status::text AS status, r."activity" AS activity,
+       r."activityLine" AS "activityLine",
+       (extract(epoch FROM r."activityAt" AT TIME ZONE 'UTC') * 1000)::float8 AS "activityMs"`;
 
 /**
  * A runner started or stopped waiting between beats: recorded at once, for a runner of this
@@ -213,6 +230,8 @@ export async function setRunnerActivity(
            "activityAt" = to_timestamp(${at.getTime() - a.quietMs}::float8 / 1000.0) AT TIME ZONE 'UTC'
      WHERE r.id = ${runnerId}::uuid AND r."nodeId" = ${nodeId}::uuid
        AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
+       AND (r."activityAt" IS NULL
+            OR to_timestamp(${at.getTime() - a.quietMs}::float8 / 1000.0) AT TIME ZONE 'UTC' >= r."activityAt")
     RETURNING r.id::text AS id, r."activityAt" AS "activityAt"`;
   return rows[0] ?? null;
 }
@@ -222,19 +241,14 @@ export async function setRunnerActivity(
  * returns the rows it touched with their status, so the caller learns — with no second query —
  * which are `lost` (to adopt) and which reported ids it did not touch (not active here: strays).
  */
-export async function applyHeartbeatBatch(
-  db: Tx,
-  nodeId: string,
-  rows: HeartbeatRow[],
-  at: Date,
-): Promise<{ id: string; status: RunnerStatus }[]> {
+export async function applyHeartbeatBatch(db: Tx, nodeId: string, rows: HeartbeatRow[], at: Date): Promise<BeatRow[]> {
   if (rows.length === 0) return [];
-  return db.$queryRaw<{ id: string; status: RunnerStatus }[]>`
+  return db.$queryRaw<BeatRow[]>`
     UPDATE "Runner" AS r
        SET ${beatSet(at)}
       FROM ${beatValues(rows, at)}
      WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
-    RETURNING r.id::text AS id, r.status::text AS status`;
+    RETURNING ${BEAT_RETURNING}`;
 }
 
 /**
@@ -249,10 +263,10 @@ export async function applyHeartbeatFast(
   rows: HeartbeatRow[],
   at: Date,
   report: { deadLetters?: number; spooled?: number },
-): Promise<{ nodeTouched: boolean; runners: { id: string; status: RunnerStatus }[] }> {
+): Promise<{ nodeTouched: boolean; runners: BeatRow[] }> {
   const dead = report.deadLetters ?? null;
   const spooled = report.spooled ?? null;
-  const [row] = await db.$queryRaw<{ node_touched: boolean; runners: { id: string; status: RunnerStatus }[] }[]>`
+  const [row] = await db.$queryRaw<{ node_touched: boolean; runners: BeatRow[] }[]>`
     WITH node AS (
       UPDATE "Node" AS n
          SET "lastSeenAt" = ${at},
@@ -265,10 +279,10 @@ export async function applyHeartbeatFast(
          SET ${beatSet(at)}
         FROM ${beatValues(rows, at)}
        WHERE r.id = v.id AND r."nodeId" = ${nodeId}::uuid AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
-      RETURNING r.id::text AS id, r.status::text AS status
+      RETURNING ${BEAT_RETURNING}
     )
     SELECT EXISTS (SELECT 1 FROM node) AS node_touched,
-           COALESCE((SELECT json_agg(json_build_object('id', id, 'status', status)) FROM runners), '[]'::json) AS runners`;
+           COALESCE((SELECT json_agg(runners) FROM runners), '[]'::json) AS runners`;
   return { nodeTouched: row?.node_touched ?? false, runners: row?.runners ?? [] };
 }
 

@@ -184,7 +184,13 @@ export async function aggregateUsage(
     day_model: `${time("day")} || '|' || u.model`,
   };
   const g = groupExpr[f.by];
-  const order = ["day", "week", "month", "day_model"].includes(f.by) ? "1 ASC" : "cost DESC NULLS LAST, total DESC";
+  // Day × model rows can outnumber the cap on a long range: keep the newest, return them in order.
+  const order =
+    f.by === "day_model"
+      ? "1 DESC"
+      : ["day", "week", "month"].includes(f.by)
+        ? "1 ASC"
+        : "cost DESC NULLS LAST, total DESC";
   const params = hours
     ? [f.timeZone, f.projectId ?? null, hours.start, hours.end, f.since ?? null, f.until ?? null]
     : [f.timeZone, f.projectId ?? null, f.runnerId ?? null, f.since ?? null, f.until ?? null];
@@ -197,6 +203,7 @@ export async function aggregateUsage(
       GROUP BY 1 ORDER BY ${order} LIMIT ${Math.max(1, Math.min(1000, Math.floor(f.limit)))}`,
     ...params,
   );
+  if (f.by === "day_model") rows.reverse();
   return rows.map((r) => ({
     group: String(r.grp),
     label: String(r.grp),

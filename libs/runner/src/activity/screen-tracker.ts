@@ -33,8 +33,11 @@ export class ScreenTracker {
   }
 
   write(data: string): void {
-    this.term.write(data);
-    this.dirty = true;
+    // Marked once parsed: xterm parses on a timer, and a look in between would see the old
+    // screen, clear the mark, and miss claude's last redraw for good.
+    this.term.write(data, () => {
+      this.dirty = true;
+    });
   }
 
   /** Resolves once everything written so far is on the screen (xterm parses asynchronously). */

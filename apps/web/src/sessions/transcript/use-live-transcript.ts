@@ -31,7 +31,12 @@ export function useLiveTranscript(sessionId: string, atEnd: boolean, lastId: str
     const pull = async () => {
       const s = state.current;
       // Not at the end: the next page load reaches the new lines anyway.
-      if (!s.atEnd || !s.lastId) return;
+      if (!s.atEnd) return;
+      // Nothing loaded yet (opened before its first lines were archived): read it afresh.
+      if (!s.lastId) {
+        await qc.invalidateQueries({ queryKey: key });
+        return;
+      }
       if (s.fetching) {
         s.again = true;
         return;
@@ -39,10 +44,18 @@ export function useLiveTranscript(sessionId: string, atEnd: boolean, lastId: str
       s.fetching = true;
       try {
         const page = await client.sessions.entries.query({ id: sessionId, afterId: s.lastId, limit: TRANSCRIPT_PAGE });
-        if (page.entries.length) {
-          qc.setQueryData<InfiniteData<Page, string | null>>(key, (old) =>
-            old ? { pages: [...old.pages, page], pageParams: [...old.pageParams, s.lastId] } : old,
-          );
+        const after = s.lastId;
+        const last = page.entries.at(-1);
+        if (last) {
+          // Moved on at once: a notice arriving before the next render must not fetch (and
+          // append) the same lines again.
+          s.lastId = last.id;
+          qc.setQueryData<InfiniteData<Page, string | null>>(key, (old) => {
+            if (!old) return old;
+            const have = new Set(old.pages.flatMap((p) => p.entries.map((e) => e.id)));
+            const fresh = { ...page, entries: page.entries.filter((e) => !have.has(e.id)) };
+            return { pages: [...old.pages, fresh], pageParams: [...old.pageParams, after] };
+          });
           setArrived((n) => n + page.entries.length);
         }
       } finally {
@@ -56,11 +69,16 @@ export function useLiveTranscript(sessionId: string, atEnd: boolean, lastId: str
     const onAppended = (p: { sessionId: string }) => {
       if (p.sessionId === sessionId) void pull();
     };
+    // After a reconnect, lines archived while away came with no notice: look for them.
+    const rejoin = () => {
+      join();
+      void pull();
+    };
     join();
-    socket.on("connect", join);
+    socket.on("connect", rejoin);
     socket.on("session:appended", onAppended);
     return () => {
-      socket.off("connect", join);
+      socket.off("connect", rejoin);
       socket.off("session:appended", onAppended);
       socket.emit("unsubscribe", { room });
     };
