@@ -1,10 +1,11 @@
 "use client";
 import { useEffect, useState } from "react";
-import { setThemeChoice, storedThemeChoice, type ThemeChoice } from "./theme";
+import { setThemeChoice, storedThemeChoice, useFollowSystemTheme, type ThemeChoice } from "./theme";
 
 /** System, light or dark; kept in this browser. */
 export function ThemeToggle() {
   const [choice, setChoice] = useState<ThemeChoice>("system");
+  useFollowSystemTheme();
   useEffect(() => setChoice(storedThemeChoice()), []);
   return (
     <label className="theme-toggle">

@@ -6,12 +6,14 @@ export type Theme = "light" | "dark";
 
 const KEY = "stratavore-theme";
 const EVENT = "stratavore-theme";
+const DARK_QUERY = "(prefers-color-scheme: dark)";
 
 /**
  * Runs before the first paint (inlined in the root layout), so a dark page never flashes
- * light: a stored choice becomes `data-theme` on <html>; none leaves the system in charge.
+ * light: `data-theme` on <html> is the stored choice, else the system's. One set of dark
+ * colours in the stylesheet, keyed on that attribute.
  */
-export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem("${KEY}");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
+export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem("${KEY}");if(t!=="light"&&t!=="dark")t=matchMedia("${DARK_QUERY}").matches?"dark":"light";document.documentElement.dataset.theme=t}catch(e){}`;
 
 export function storedThemeChoice(): ThemeChoice {
   try {
@@ -22,6 +24,19 @@ export function storedThemeChoice(): ThemeChoice {
   }
 }
 
+const systemTheme = (): Theme => (window.matchMedia(DARK_QUERY).matches ? "dark" : "light");
+
+/** The theme in effect: the stored choice, or the system's. */
+export function resolvedTheme(): Theme {
+  const choice = storedThemeChoice();
+  return choice === "system" ? systemTheme() : choice;
+}
+
+function apply(): void {
+  document.documentElement.dataset.theme = resolvedTheme();
+  window.dispatchEvent(new Event(EVENT));
+}
+
 export function setThemeChoice(choice: ThemeChoice): void {
   try {
     if (choice === "system") localStorage.removeItem(KEY);
@@ -29,32 +44,31 @@ export function setThemeChoice(choice: ThemeChoice): void {
   } catch {
     // storage refused (private mode): the choice lasts for this page only
   }
-  if (choice === "system") delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = choice;
-  window.dispatchEvent(new Event(EVENT));
+  if (choice === "system") apply();
+  else {
+    document.documentElement.dataset.theme = choice;
+    window.dispatchEvent(new Event(EVENT));
+  }
 }
 
-const systemDark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;
-
-/** The theme in effect: the stored choice, or the system's. */
-export function resolvedTheme(): Theme {
-  const choice = storedThemeChoice();
-  return choice === "system" ? (systemDark() ? "dark" : "light") : choice;
+/** While the choice is "system", a change of the system's setting re-themes the open page. */
+export function useFollowSystemTheme(): void {
+  useEffect(() => {
+    const media = window.matchMedia(DARK_QUERY);
+    const onChange = () => storedThemeChoice() === "system" && apply();
+    media.addEventListener("change", onChange);
+    return () => media.removeEventListener("change", onChange);
+  }, []);
 }
 
 /** The theme in effect, following a change of choice or of the system's setting. */
 export function useResolvedTheme(): Theme {
   const [theme, setTheme] = useState<Theme>("light");
   useEffect(() => {
-    const update = () => setTheme(resolvedTheme());
+    const update = () => setTheme(document.documentElement.dataset.theme === "dark" ? "dark" : "light");
     update();
-    const media = window.matchMedia("(prefers-color-scheme: dark)");
-    media.addEventListener("change", update);
     window.addEventListener(EVENT, update);
-    return () => {
-      media.removeEventListener("change", update);
-      window.removeEventListener(EVENT, update);
-    };
+    return () => window.removeEventListener(EVENT, update);
   }, []);
   return theme;
 }

@@ -30,6 +30,32 @@ async function importCorpus(api: Awaited<ReturnType<typeof h.as>>["api"]) {
   return changed;
 }
 
+/** One API response as an import sends it: only tokens in and out, the rest zero. */
+const ledgerRecord = (
+  sessionId: string,
+  n: number,
+  model: string,
+  occurredAt: string,
+  input: number,
+  output: number,
+) => ({
+  messageId: `msg_${sessionId}_${n}`,
+  requestId: null,
+  sessionId,
+  model,
+  serviceTier: null,
+  speed: null,
+  inputTokens: input,
+  outputTokens: output,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+  isSidechain: false,
+  occurredAt,
+});
+
 it("importing the hostile corpus twice gives identical totals, and the second run changes nothing", async () => {
   const { api } = await h.as("operator");
   const first = await importCorpus(api);
@@ -67,25 +93,7 @@ it("a report by session names each session by its title, and keeps its id as the
         firstAt: null,
         lastAt: null,
         messageCount: 1,
-        records: [
-          {
-            messageId: `msg_${sessionId}`,
-            requestId: null,
-            sessionId,
-            model: "claude-sonnet-4-5",
-            serviceTier: null,
-            speed: null,
-            inputTokens: 10,
-            outputTokens: 20,
-            cacheWrite5mTokens: 0,
-            cacheWrite1hTokens: 0,
-            cacheReadTokens: 0,
-            webSearchRequests: 0,
-            webFetchRequests: 0,
-            isSidechain: false,
-            occurredAt: new Date().toISOString(),
-          },
-        ],
+        records: [ledgerRecord(sessionId, 1, "claude-sonnet-4-5", new Date().toISOString(), 10, 20)],
       },
     ],
   });
@@ -98,23 +106,8 @@ it("a report by session names each session by its title, and keeps its id as the
 it("a report by day and model splits each day's spend by model", async () => {
   const { api } = await h.as("operator");
   const sessionId = crypto.randomUUID();
-  const record = (n: number, model: string, at: string, input: number, output: number) => ({
-    messageId: `msg_${sessionId}_${n}`,
-    requestId: null,
-    sessionId,
-    model,
-    serviceTier: null,
-    speed: null,
-    inputTokens: input,
-    outputTokens: output,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    webSearchRequests: 0,
-    webFetchRequests: 0,
-    isSidechain: false,
-    occurredAt: at,
-  });
+  const record = (n: number, model: string, at: string, input: number, output: number) =>
+    ledgerRecord(sessionId, n, model, at, input, output);
   // Noon UTC: the same calendar day in any server time zone within ±11 h.
   await api.usage.import({
     sessions: [
