@@ -30,6 +30,12 @@ const AUDIT_FOR: Record<string, Omit<AuditInput, "actorType">> = {
     entityId: crypto.randomUUID(),
     data: { reason: "budget 'daily' reached its limit" },
   },
+  "runner.waiting": {
+    type: "runner.waiting",
+    entityType: "runner",
+    entityId: crypto.randomUUID(),
+    data: { question: "Do you want to proceed?" },
+  },
   "budget.warning": {
     type: "budget.warning",
     entityType: "budget",

@@ -22,6 +22,7 @@ const AUDIT_TYPE: Record<string, string> = {
   "runner.lost": "runner.lost",
   "runner.crash_looping": "runner.restart_abandoned",
   "runner.paused": "runner.paused",
+  "runner.waiting": "runner.waiting",
   "budget.warning": "budget.warning",
   "budget.exceeded": "budget.exceeded",
   "budget.released": "budget.released",

@@ -6,6 +6,7 @@ import { REAL_CLAUDE, hasRealClaude, realClaudeAgentEnv, seedClaudeConfig } from
 import { bash, startScriptedStub, steps, text, type ScriptedStub } from "./testing/anthropic-stub.ts";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
+import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
 
 /**
  * What a runner is doing, read by its agent from its screen and shown on the runner row:
@@ -37,7 +38,15 @@ const activityOf = async (id: string) => {
 };
 
 describe("runner activity", () => {
-  it("the fake claude's permission dialog shows as waiting with its question; accepted, the runner is idle with its answer", async () => {
+  it("the fake claude's permission dialog shows as waiting with its question, announced once; accepted, the runner is idle with its answer", async () => {
+    let hookSecret = "";
+    const hooks = await startWebhookReceiver(() => hookSecret);
+    const channel = await h.api.channels.create({
+      name: uniqueSlug("waiting"),
+      config: { kind: "webhook", url: hooks.url },
+      eventFilter: ["runner.waiting"],
+    });
+    hookSecret = channel.webhookSecret!;
     const node = uniqueSlug("act");
     await h.startAgent(node);
     const project = await h.api.projects.create({ name: uniqueSlug("act"), path: h.tmp });
@@ -52,6 +61,16 @@ describe("runner activity", () => {
     const listed = (await h.api.runners.list({ project: project.name })).find((x) => x.id === r.id)!;
     expect([listed.activity, listed.activityLine]).toEqual(["waiting", "Do you want to proceed?"]);
 
+    // Told where people look: one signed webhook delivery naming the question and the runner.
+    const told = await waitFor("the announcement", () => [...hooks.unique.values()][0], 20_000, 100);
+    expect(told.signatureValid).toBe(true);
+    expect(told.body).toMatchObject({
+      event: "runner.waiting",
+      severity: "warning",
+      url: `${h.server.deps.config.publicUrl}/runners/${r.id}`,
+    });
+    expect(String(told.body["title"])).toMatch(/is waiting for you: Do you want to proceed\?$/);
+
     h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
     await waitFor(
       "idle with the answer",
@@ -62,7 +81,10 @@ describe("runner activity", () => {
       15_000,
       100,
     );
+    expect(hooks.received).toHaveLength(1);
     await h.api.runners.stop({ id: r.id });
+    await h.api.channels.update({ id: channel.channel.id, enabled: false });
+    await hooks.close();
   }, 60_000);
 
   it("a node cannot set what another node's runner is doing, by report or by heartbeat", async () => {

@@ -38,6 +38,11 @@ const CATALOG: Record<string, Entry> = {
       return `Runner ${n} ${reason.startsWith("paused") ? reason : reason ? `paused: ${reason}` : "paused"}`;
     },
   },
+  "runner.waiting": {
+    event: "runner.waiting",
+    severity: "warning",
+    title: (d, n) => `Runner ${n} is waiting for you${typeof d["question"] === "string" ? `: ${d["question"]}` : ""}`,
+  },
   "budget.warning": {
     event: "budget.warning",
     severity: "warning",

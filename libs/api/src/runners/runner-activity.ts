@@ -2,6 +2,8 @@ import { ROOMS, runnerActivityStateSchema, type RunnerActivityReport } from "@st
 import { setRunnerActivity, type BeatRow } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
 
 type Reported = RunnerActivityReport & { runnerId: string };
 type Recorded = { runnerId: string; activity: string | null; activityLine: string | null; activityAt: Date | null };
@@ -35,8 +37,24 @@ export const recordedActivity = (rows: BeatRow[]): Recorded[] =>
  */
 export async function recordActivity(deps: ApiDeps, nodeId: string, report: Reported, at = new Date()): Promise<void> {
   const row = await setRunnerActivity(deps.db, nodeId, report.runnerId, report, at);
-  if (row)
-    publishActivity(deps, [
-      { runnerId: report.runnerId, activity: report.state, activityLine: report.line, activityAt: row.activityAt },
-    ]);
+  if (!row) return;
+  publishActivity(deps, [
+    { runnerId: report.runnerId, activity: report.state, activityLine: report.line, activityAt: row.activityAt },
+  ]);
+  // It has just started waiting on its user: say so where people look (audited, so announced
+  // as `runner.waiting` to the channels that take it). A new question while waiting is not news.
+  if (report.state === "waiting" && row.before !== "waiting")
+    await inTransaction(deps.db, deps.bus, (tx) =>
+      audit(
+        tx,
+        deps.config.auditKey,
+        { nodeId },
+        {
+          type: "runner.waiting",
+          entityType: "runner",
+          entityId: report.runnerId,
+          data: { question: report.line },
+        },
+      ),
+    );
 }

@@ -17,6 +17,8 @@ export const ANNOUNCED_EVENTS = [
   "runner.lost",
   "runner.crash_looping",
   "runner.paused",
+  /** A dialog on its screen waits for its user (a permission prompt, a question). */
+  "runner.waiting",
   "budget.warning",
   "budget.exceeded",
   "budget.released",

@@ -223,16 +223,18 @@ export async function setRunnerActivity(
   runnerId: string,
   a: RunnerActivityRow,
   at: Date,
-): Promise<{ id: string; activityAt: Date } | null> {
-  const rows = await db.$queryRaw<{ id: string; activityAt: Date }[]>`
+): Promise<{ id: string; activityAt: Date; before: string | null } | null> {
+  // The FROM row is read before the update: what the runner was doing until now.
+  const rows = await db.$queryRaw<{ id: string; activityAt: Date; before: string | null }[]>`
     UPDATE "Runner" AS r
        SET "activity" = ${a.state}, "activityLine" = ${a.line},
            "activityAt" = to_timestamp(${at.getTime() - a.quietMs}::float8 / 1000.0) AT TIME ZONE 'UTC'
-     WHERE r.id = ${runnerId}::uuid AND r."nodeId" = ${nodeId}::uuid
+      FROM (SELECT id, "activity" FROM "Runner" WHERE id = ${runnerId}::uuid) AS prev
+     WHERE r.id = prev.id AND r.id = ${runnerId}::uuid AND r."nodeId" = ${nodeId}::uuid
        AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[])
        AND (r."activityAt" IS NULL
             OR to_timestamp(${at.getTime() - a.quietMs}::float8 / 1000.0) AT TIME ZONE 'UTC' >= r."activityAt")
-    RETURNING r.id::text AS id, r."activityAt" AS "activityAt"`;
+    RETURNING r.id::text AS id, r."activityAt" AS "activityAt", prev."activity" AS before`;
   return rows[0] ?? null;
 }
 
