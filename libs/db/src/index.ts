@@ -10,6 +10,7 @@ export * from "./repositories/events.ts";
 export * from "./repositories/nodes.ts";
 export * from "./repositories/join-tokens.ts";
 export * from "./repositories/runners.ts";
+export * from "./repositories/runner-beats.ts";
 export * from "./repositories/usage.ts";
 export * from "./repositories/ledger-rekey.ts";
 export * from "./repositories/budgets.ts";

@@ -1,44 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Runner } from "./runner.ts";
+import { runnerFixture } from "../testing/runner-fixture.ts";
 import { runnerDoing, runnerTask } from "./runner-doing.ts";
 
 const at = new Date("2026-12-01T10:00:00Z");
-const base: Runner = {
-  id: "00000000-0000-4000-8000-000000000001",
-  projectId: "00000000-0000-4000-8000-000000000002",
+const base = runnerFixture({
   projectName: "webshop",
-  nodeId: null,
   nodeName: "laptop",
-  status: "running",
-  conversationMode: "new",
-  sessionId: null,
-  model: null,
-  prompt: null,
-  flags: [],
-  pid: 42,
-  exitCode: null,
-  endReason: null,
-  restartAttempts: 0,
-  maxRestarts: 3,
-  nextRestartAt: null,
-  lostAt: null,
-  pauseReason: null,
-  pausedByBudgetId: null,
-  restartDeferredSince: null,
-  memoryLimitBytes: null,
-  cpuLimitPercent: null,
-  cpuPercent: null,
-  memoryBytes: null,
-  lastHeartbeatAt: null,
-  activity: null,
-  activityLine: null,
-  activityAt: null,
-  sessionTitle: null,
   startedAt: at,
-  endedAt: null,
   createdAt: at,
   updatedAt: at,
-};
+});
 
 describe("runnerDoing", () => {
   it("a running runner speaks from its screen: waiting needs you, working and idle do not", () => {

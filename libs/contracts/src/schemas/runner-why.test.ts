@@ -1,43 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Runner } from "./runner.ts";
+import { runnerFixture } from "../testing/runner-fixture.ts";
 import { runnerWhy } from "./runner-why.ts";
 
-const base: Runner = {
-  id: "1a2b3c4d-0000-4000-8000-000000000000",
-  projectId: "00000000-0000-4000-8000-000000000001",
-  projectName: "web",
-  nodeId: null,
-  nodeName: "box-1",
-  status: "running",
-  conversationMode: "new",
-  sessionId: null,
-  model: null,
-  prompt: null,
-  flags: [],
-  pid: 4242,
-  exitCode: null,
-  endReason: null,
-  restartAttempts: 0,
-  maxRestarts: 3,
-  nextRestartAt: null,
-  lostAt: null,
-  pauseReason: null,
-  pausedByBudgetId: null,
-  restartDeferredSince: null,
-  memoryLimitBytes: null,
-  cpuLimitPercent: null,
-  cpuPercent: null,
-  memoryBytes: null,
-  lastHeartbeatAt: null,
-  activity: null,
-  activityLine: null,
-  activityAt: null,
-  sessionTitle: null,
-  startedAt: null,
-  endedAt: null,
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-};
+const base = runnerFixture();
 
 describe("runnerWhy", () => {
   it("says nothing for a runner that simply runs", () => {
