@@ -29,22 +29,32 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     [projects.data, runners.data, sessions.data, canLaunch],
   );
   const shown = matchItems(items, query);
+  // Enter pressed before the lists arrive waits for them: going at once would pick whatever
+  // happened to be loaded first (a runner of the project typed, say, instead of the project).
+  const loading = projects.isPending || runners.isPending || sessions.isPending;
+  const [goWhenLoaded, setGoWhenLoaded] = useState(false);
 
   useEffect(() => {
     if (!open) return;
     setQuery("");
     setActive(0);
+    setGoWhenLoaded(false);
     input.current?.focus();
   }, [open]);
   useEffect(() => setActive(0), [query]);
-  if (!open) return null;
-
   const go = (i: number) => {
     const item = shown[i];
     if (!item) return;
     onClose();
     router.push(item.href);
   };
+  useEffect(() => {
+    if (!goWhenLoaded || loading) return;
+    setGoWhenLoaded(false);
+    go(active);
+  });
+  if (!open) return null;
+
   return (
     <div className="modal-backdrop palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal palette" role="dialog" aria-modal="true" aria-label="Command palette">
@@ -62,8 +72,10 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
           onKeyDown={(e) => {
             if (e.key === "ArrowDown") setActive((a) => Math.min(a + 1, shown.length - 1));
             else if (e.key === "ArrowUp") setActive((a) => Math.max(a - 1, 0));
-            else if (e.key === "Enter") go(active);
-            else if (e.key === "Escape") onClose();
+            else if (e.key === "Enter") {
+              if (loading) setGoWhenLoaded(true);
+              else go(active);
+            } else if (e.key === "Escape") onClose();
             else return;
             e.preventDefault();
           }}
@@ -87,7 +99,8 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
               {it.hint ? <span className="muted small ellipsis palette-hint">{it.hint}</span> : null}
             </li>
           ))}
-          {shown.length === 0 ? <li className="muted palette-empty">Nothing matches “{query}”.</li> : null}
+          {loading ? <li className="muted palette-empty">Loading projects, runners and sessions…</li> : null}
+          {shown.length === 0 && !loading ? <li className="muted palette-empty">Nothing matches “{query}”.</li> : null}
         </ul>
       </div>
     </div>

@@ -19,14 +19,19 @@ export const SHORTCUTS: [string, string][] = [
 
 /** The app's keyboard: the palette, "/" to search, "?" for help. */
 export function KeyboardShortcuts() {
-  const [palette, setPalette] = useState(false);
+  // Each opening gets a fresh palette (a new key: empty query, first item chosen). Resetting on
+  // the false→true change was not enough: a close and a quick reopen can land in one render on
+  // a busy machine, which kept the last query ("settings" + "audit log" matched nothing).
+  const [palette, setPalette] = useState({ open: false, opening: 0 });
+  const openPalette = () => setPalette((p) => (p.open ? p : { open: true, opening: p.opening + 1 }));
+  const closePalette = () => setPalette((p) => ({ ...p, open: false }));
   const [help, setHelp] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
         e.preventDefault();
         setHelp(false);
-        setPalette((p) => !p);
+        setPalette((p) => (p.open ? { ...p, open: false } : { open: true, opening: p.opening + 1 }));
         return;
       }
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
@@ -34,7 +39,7 @@ export function KeyboardShortcuts() {
         e.preventDefault();
         const search = document.querySelector<HTMLInputElement>('main input[type="search"]');
         if (search) search.focus();
-        else setPalette(true);
+        else openPalette();
       } else if (e.key === "?") {
         e.preventDefault();
         setHelp(true);
@@ -45,7 +50,7 @@ export function KeyboardShortcuts() {
   }, []);
   return (
     <>
-      <CommandPalette open={palette} onClose={() => setPalette(false)} />
+      <CommandPalette key={palette.opening} open={palette.open} onClose={closePalette} />
       <Modal title="Keyboard shortcuts" open={help} onClose={() => setHelp(false)}>
         <dl className="details shortcuts">
           {SHORTCUTS.map(([keys, what]) => (
