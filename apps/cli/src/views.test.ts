@@ -38,6 +38,8 @@ const baseRunner: Runner = {
   activity: null,
   activityLine: null,
   activityAt: null,
+  pooled: false,
+  taskId: null,
   sessionTitle: null,
   startedAt: new Date("2026-01-01T00:00:00Z"),
   endedAt: null,

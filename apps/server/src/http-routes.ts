@@ -5,6 +5,7 @@ import {
   METRICS_PATH,
   OPENAPI_PATH,
   REST_PREFIX,
+  TASK_HOOK_PREFIX,
   TRANSCRIPT_UPLOAD_PATH,
   TRPC_PATH,
   type HttpRoute,
@@ -24,6 +25,8 @@ export interface Routes {
   /** REST over the public procedures (/api/v1/…) and its OpenAPI document. */
   rest: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   openapi: (req: IncomingMessage, res: ServerResponse) => void;
+  /** A project's task webhook (POST /hooks/tasks/<secret>). */
+  taskHook: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Prometheus text exposition (404 when metrics are off on this port). */
   metrics: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   web: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -58,6 +61,7 @@ export function dispatch(routes: Routes, onError: (err: unknown) => void) {
       if (path === METRICS_PATH) return routes.metrics(req, res);
       if (path === OPENAPI_PATH) return routes.openapi(req, res);
       if (path.startsWith(`${REST_PREFIX}/`)) return routes.rest(req, res);
+      if (path.startsWith(TASK_HOOK_PREFIX)) return routes.taskHook(req, res);
       return routes.web(req, res);
     };
     run().catch((err: unknown) => {
@@ -78,6 +82,7 @@ function routeOf(path: string): HttpRoute {
   if (path === BACKUP_PATH) return "backup";
   if (path === METRICS_PATH) return "metrics";
   if (path === OPENAPI_PATH) return "openapi";
+  if (path.startsWith(TASK_HOOK_PREFIX)) return "hook";
   if (path.startsWith(`${REST_PREFIX}/`)) return "rest";
   return "web";
 }

@@ -1,3 +1,4 @@
+import { hostLoadSampler } from "./host-load.ts";
 import { join } from "node:path";
 import {
   allowanceSpentAckSchema,
@@ -253,6 +254,7 @@ export async function startAgent(
     if (p.success) ignoreUnknown(() => supervisor.resize(p.data.runnerId, p.data.cols, p.data.rows));
   });
 
+  const hostLoad = hostLoadSampler();
   const beat = setInterval(() => {
     if (!socket?.connected) return;
     spentReports.retry();
@@ -262,6 +264,7 @@ export async function startAgent(
         socket?.emit("agent:heartbeat", {
           deadLetters: shipper.deadLetterCount,
           spooled: shipper.spooledCount,
+          host: hostLoad(),
           runners: items
             .filter((i) => ACTIVE.has(i.status))
             .map((i) => ({

@@ -21,6 +21,7 @@ export { createAuthHandler, AUTH_PATH } from "./http/auth-handler.ts";
 export { createTranscriptUploadHandler, TRANSCRIPT_UPLOAD_PATH } from "./http/transcript-upload-handler.ts";
 export { createBackupHandler, BACKUP_PATH } from "./http/backup-handler.ts";
 export { createRestHandler, createOpenApiHandler, OPENAPI_PATH } from "./http/rest-handler.ts";
+export { createTaskHookHandler, TASK_HOOK_PREFIX } from "./http/task-hook-handler.ts";
 export { REST_PREFIX, REST_ROUTES, type RestRoute } from "./rest/rest-routes.ts";
 export { openApiDocument } from "./rest/openapi-document.ts";
 export { createMetricsHandler, METRICS_PATH, type MetricsAccess } from "./http/metrics-handler.ts";

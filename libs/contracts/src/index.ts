@@ -20,3 +20,4 @@ export * from "./pricing/cost.ts";
 export * from "./transcript/content-blocks.ts";
 export * from "./config/secret-files.ts";
 export * from "./schemas/notification.ts";
+export * from "./schemas/task.ts";

@@ -36,3 +36,4 @@ export * from "./repositories/outbox.ts";
 export * from "./repositories/notifications.ts";
 export * from "./repositories/server-instances.ts";
 export * from "./repositories/usage-rollup.ts";
+export * from "./repositories/tasks.ts";

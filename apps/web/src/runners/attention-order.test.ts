@@ -9,6 +9,8 @@ const make = (id: string, over: Partial<Runner>, minute: number): Runner =>
     activity: "working",
     activityLine: null,
     activityAt: null,
+    pooled: false,
+    taskId: null,
     pausedByBudgetId: null,
     pauseReason: null,
     nextRestartAt: null,

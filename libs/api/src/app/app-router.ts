@@ -12,6 +12,7 @@ import { usersRouter } from "../users/users-router.ts";
 import { auditRouter } from "../audit/audit-router.ts";
 import { jobsRouter } from "../notify/jobs-router.ts";
 import { channelsRouter, notificationsRouter } from "../notify/notify-router.ts";
+import { poolsRouter, tasksRouter } from "../tasks/tasks-router.ts";
 import { createCallerFactory, router } from "../trpc/init.ts";
 
 export const appRouter = router({
@@ -31,6 +32,8 @@ export const appRouter = router({
   notifications: notificationsRouter,
   jobs: jobsRouter,
   audit: auditRouter,
+  tasks: tasksRouter,
+  pools: poolsRouter,
 });
 
 export type AppRouter = typeof appRouter;

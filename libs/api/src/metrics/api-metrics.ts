@@ -5,7 +5,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /** The routes of the one HTTP port, as a bounded label (never a raw URL). */
 export type HttpRoute =
-  "trpc" | "rest" | "openapi" | "auth" | "upload" | "backup" | "healthz" | "readyz" | "metrics" | "web";
+  "trpc" | "rest" | "openapi" | "auth" | "upload" | "backup" | "hook" | "healthz" | "readyz" | "metrics" | "web";
 
 /** How a runner ended, bounded (the free-text end reason stays on the runner). */
 export const RUNNER_END_CAUSES = [

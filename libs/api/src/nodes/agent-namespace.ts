@@ -130,8 +130,12 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       // The server no longer considers these active (ended while the agent was away): end them.
       for (const runnerId of strays) socket.emit("agent:signal", { runnerId, action: "kill" }, () => undefined);
     });
-    on("agent:heartbeat", async ({ runners, deadLetters, spooled }) => {
-      const { needsAttention } = await ingestHeartbeat(deps, nodeId, runners, new Date(), { deadLetters, spooled });
+    on("agent:heartbeat", async ({ runners, deadLetters, spooled, host }) => {
+      const { needsAttention } = await ingestHeartbeat(deps, nodeId, runners, new Date(), {
+        deadLetters,
+        spooled,
+        host,
+      });
       if (needsAttention.length === 0) return;
       // A beat is proof of life: lost runners come back; ones the database no longer counts die.
       const attention = new Set(needsAttention);

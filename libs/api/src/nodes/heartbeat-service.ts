@@ -11,6 +11,7 @@ import { setNodeStatus } from "./nodes-service.ts";
 export interface AgentReport {
   deadLetters?: number;
   spooled?: number;
+  host?: { cpuPercent: number; memoryPercent: number };
 }
 
 /**

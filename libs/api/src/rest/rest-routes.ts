@@ -8,13 +8,37 @@ export interface RestRoute {
   /** OpenAPI path template under REST_PREFIX. */
   path: string;
   procedure: string;
-  tag: "System" | "Projects" | "Runners" | "Sessions" | "Usage" | "Budgets" | "Nodes" | "Events";
+  tag: "System" | "Projects" | "Runners" | "Tasks" | "Sessions" | "Usage" | "Budgets" | "Nodes" | "Events";
   summary: string;
 }
 
 export const REST_PREFIX = "/api/v1";
 
 export const REST_ROUTES: readonly RestRoute[] = [
+  {
+    method: "GET",
+    path: "/tasks",
+    procedure: "tasks.list",
+    tag: "Tasks",
+    summary: "List tasks (filter by project, status)",
+  },
+  { method: "POST", path: "/tasks", procedure: "tasks.add", tag: "Tasks", summary: "Queue a task on a project" },
+  { method: "GET", path: "/tasks/{id}", procedure: "tasks.get", tag: "Tasks", summary: "A task" },
+  { method: "POST", path: "/tasks/{id}/cancel", procedure: "tasks.cancel", tag: "Tasks", summary: "Cancel a task" },
+  {
+    method: "GET",
+    path: "/pools/{project}",
+    procedure: "pools.get",
+    tag: "Tasks",
+    summary: "A project's pool: policy, runners, queue, last scaling decisions",
+  },
+  {
+    method: "PATCH",
+    path: "/pools/{project}",
+    procedure: "pools.set",
+    tag: "Tasks",
+    summary: "Set a project's pool policy",
+  },
   { method: "GET", path: "/health", procedure: "system.health", tag: "System", summary: "Server and database health" },
 
   { method: "GET", path: "/projects", procedure: "projects.list", tag: "Projects", summary: "List projects" },

@@ -22,6 +22,8 @@ export interface AdmissionRequest {
   preferredNodeId?: string | null;
   /** Resuming in place writes this session's transcript: no other active runner may use it. */
   exclusiveSession?: string;
+  /** A pool's thresholds: nodes whose machine is busier are passed over (unknown load is not). */
+  maxLoad?: { cpuPercent: number; memoryPercent: number };
 }
 
 /**
@@ -63,7 +65,7 @@ export function admitting<T>(
 
 async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): Promise<string> {
   const want = { nodeId: req.requiredNodeId, labels: req.labels };
-  const candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
+  let candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
   const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
   if (candidates.length === 0) {
     throw new AppError(
@@ -73,6 +75,14 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
         : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`,
     );
   }
+  const { maxLoad } = req;
+  const overloaded = maxLoad ? candidates.map((c) => overThresholds(c, maxLoad)) : [];
+  if (overloaded.length && overloaded.every(Boolean))
+    throw new AppError(
+      "NO_NODE_AVAILABLE",
+      `Every matching node is above the pool's load thresholds (${overloaded.join("; ")}).`,
+    );
+  if (overloaded.length) candidates = candidates.filter((_, i) => !overloaded[i]);
   for (const c of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) await advisoryLock(tx, `node:${c.id}`);
   // Its previous node first (a restart), then the least loaded (candidateNodes' order).
   const ordered = [...candidates].sort(
@@ -85,4 +95,17 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
     code,
     `Every matching node is at capacity (${candidates.map((c) => `${c.name} ${c.capacity}/${c.capacity}`).join(", ")}).`,
   );
+}
+
+/** Why a node is too busy for a pool's runner, in words; "" when it is not (or has not said). */
+function overThresholds(
+  n: { name: string; hostCpuPercent: number | null; hostMemoryPercent: number | null },
+  max: { cpuPercent: number; memoryPercent: number },
+): string {
+  const over: string[] = [];
+  if (n.hostCpuPercent !== null && n.hostCpuPercent > max.cpuPercent)
+    over.push(`CPU ${n.hostCpuPercent} % > ${max.cpuPercent} %`);
+  if (n.hostMemoryPercent !== null && n.hostMemoryPercent > max.memoryPercent)
+    over.push(`memory ${n.hostMemoryPercent} % > ${max.memoryPercent} %`);
+  return over.length ? `${n.name}: ${over.join(", ")}` : "";
 }

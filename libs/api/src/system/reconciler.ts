@@ -14,6 +14,7 @@ import { recordRunnerEnd } from "../runners/runner-lifecycle.ts";
 import { markLost, startingGraceMs } from "../runners/runner-presence.ts";
 import { moveRunner } from "../runners/runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
+import { workPools } from "../tasks/pool-scaler.ts";
 
 /**
  * One pass of the reconciler (DESIGN §2). Nodes silent past the heartbeat TTL go offline and
@@ -127,6 +128,7 @@ export async function reconcileOnce(
       restarted += 1;
   }
   await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
+  await guarded(deps, "working task pools", {}, () => workPools(deps, now));
   const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
   // Retention is an hourly scheduled job (notify/scheduled-work.ts), not a step of every pass.
   return { offline, lost, failed, restarted, archived };

@@ -251,6 +251,28 @@ const cases: Case[] = [
   },
   { name: "audit.list", minRole: "admin", mutation: false, call: (a) => a.audit.list({ limit: 5 }) },
   { name: "audit.verify", minRole: "admin", mutation: true, call: (a) => a.audit.verify() },
+  { name: "tasks.list", minRole: "viewer", mutation: false, call: (a) => a.tasks.list({}) },
+  { name: "tasks.get", minRole: "viewer", mutation: false, call: (a) => a.tasks.get({ id: MISSING }) },
+  {
+    name: "tasks.add",
+    minRole: "operator",
+    mutation: true,
+    call: (a) => a.tasks.add({ project: "no-such-project", prompt: "x" }),
+  },
+  { name: "tasks.cancel", minRole: "operator", mutation: true, call: (a) => a.tasks.cancel({ id: MISSING }) },
+  { name: "pools.get", minRole: "viewer", mutation: false, call: (a) => a.pools.get({ project: projectName }) },
+  {
+    name: "pools.set",
+    minRole: "operator",
+    mutation: true,
+    call: (a) => a.pools.set({ project: "no-such-project", maxRunners: 2 }),
+  },
+  {
+    name: "pools.rotateHook",
+    minRole: "operator",
+    mutation: true,
+    call: (a) => a.pools.rotateHook({ project: "no-such-project" }),
+  },
 ];
 
 const ROLES: Role[] = ["viewer", "operator", "admin"];

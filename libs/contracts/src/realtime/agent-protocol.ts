@@ -101,6 +101,8 @@ export const agentHeartbeatSchema = z.object({
   deadLetters: z.number().int().min(0).max(1_000_000_000).optional(),
   /** Usage records and transcript lines waiting in its spool for the server; absent from older agents. */
   spooled: z.number().int().min(0).max(1_000_000_000).optional(),
+  /** The whole machine's load, for placement thresholds; absent from older agents. */
+  host: z.object({ cpuPercent: z.number().min(0).max(100), memoryPercent: z.number().min(0).max(100) }).optional(),
 });
 export type HeartbeatItem = z.infer<typeof heartbeatItemSchema>;
 

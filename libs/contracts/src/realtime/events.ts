@@ -76,6 +76,9 @@ export const auditVerifyEvent = z.object({
   done: z.boolean(),
 });
 
+/** A project's task queue or pool changed (a task added, started, ended; a scaling decision): refetch them. */
+export const poolChangedEvent = z.object({ seq: z.number().int(), projectId: z.uuid() });
+
 export const serverEventSchemas = {
   "audit:verify": auditVerifyEvent,
   "notification:new": notificationNewEvent,
@@ -91,6 +94,7 @@ export const serverEventSchemas = {
   "import:progress": importProgressEvent,
   "session:ended": sessionEndedEvent,
   "session:appended": sessionAppendedEvent,
+  "pool:changed": poolChangedEvent,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;

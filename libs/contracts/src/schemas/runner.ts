@@ -103,6 +103,9 @@ export const runnerSchema = z.object({
   activityAt: z.date().nullable(),
   /** Its session's title (the first prompt, or claude's summary), when known: what it works on. */
   sessionTitle: z.string().nullable(),
+  /** Started by its project's pool; the queued task it works, if any. */
+  pooled: z.boolean(),
+  taskId: z.uuid().nullable(),
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
   createdAt: z.date(),

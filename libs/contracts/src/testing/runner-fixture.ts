@@ -32,6 +32,8 @@ export function runnerFixture(over: Partial<Runner> = {}): Runner {
     activity: null,
     activityLine: null,
     activityAt: null,
+    pooled: false,
+    taskId: null,
     sessionTitle: null,
     startedAt: null,
     endedAt: null,

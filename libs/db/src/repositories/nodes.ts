@@ -126,9 +126,9 @@ export async function markNodeSeen(
   db: Tx,
   id: string,
   at: Date,
-  report: { deadLetters?: number; spooled?: number } = {},
+  report: { deadLetters?: number; spooled?: number; host?: { cpuPercent: number; memoryPercent: number } } = {},
 ): Promise<{ cameBack: boolean; deadLettersBefore: number }> {
-  const { deadLetters, spooled } = report;
+  const { deadLetters, spooled, host } = report;
   const before = await db.node.findUnique({ where: { id }, select: { deadLetters: true } });
   await db.node.update({
     where: { id },
@@ -136,6 +136,7 @@ export async function markNodeSeen(
       lastSeenAt: at,
       ...(deadLetters === undefined ? {} : { deadLetters }),
       ...(spooled === undefined ? {} : { spooledItems: spooled }),
+      ...(host === undefined ? {} : { hostCpuPercent: host.cpuPercent, hostMemoryPercent: host.memoryPercent }),
     },
     select: { id: true },
   });

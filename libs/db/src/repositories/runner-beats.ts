@@ -111,16 +111,20 @@ export async function applyHeartbeatFast(
   nodeId: string,
   rows: HeartbeatRow[],
   at: Date,
-  report: { deadLetters?: number; spooled?: number },
+  report: { deadLetters?: number; spooled?: number; host?: { cpuPercent: number; memoryPercent: number } },
 ): Promise<{ nodeTouched: boolean; runners: BeatRow[] }> {
   const dead = report.deadLetters ?? null;
   const spooled = report.spooled ?? null;
+  const hostCpu = report.host?.cpuPercent ?? null;
+  const hostMemory = report.host?.memoryPercent ?? null;
   const [row] = await db.$queryRaw<{ node_touched: boolean; runners: BeatRow[] }[]>`
     WITH node AS (
       UPDATE "Node" AS n
          SET "lastSeenAt" = ${at},
              "deadLetters" = COALESCE(${dead}::int, n."deadLetters"),
-             "spooledItems" = COALESCE(${spooled}::int, n."spooledItems")
+             "spooledItems" = COALESCE(${spooled}::int, n."spooledItems"),
+             "hostCpuPercent" = COALESCE(${hostCpu}::float8, n."hostCpuPercent"),
+             "hostMemoryPercent" = COALESCE(${hostMemory}::float8, n."hostMemoryPercent")
        WHERE n.id = ${nodeId}::uuid AND n.status <> 'offline' AND (${dead}::int IS NULL OR ${dead}::int <= n."deadLetters")
       RETURNING 1
     ), runners AS (

@@ -35,6 +35,8 @@ const runnerSelect = {
   activity: true,
   activityLine: true,
   activityAt: true,
+  pooled: true,
+  taskId: true,
   startedAt: true,
   endedAt: true,
   createdAt: true,
@@ -174,11 +176,20 @@ export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: st
       id: true,
       name: true,
       capacity: true,
+      hostCpuPercent: true,
+      hostMemoryPercent: true,
       _count: { select: { runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } },
     },
   });
   return nodes
-    .map((n) => ({ id: n.id, name: n.name, capacity: n.capacity, active: n._count.runners }))
+    .map((n) => ({
+      id: n.id,
+      name: n.name,
+      capacity: n.capacity,
+      active: n._count.runners,
+      hostCpuPercent: n.hostCpuPercent,
+      hostMemoryPercent: n.hostMemoryPercent,
+    }))
     .sort((a, b) => a.active / a.capacity - b.active / b.capacity);
 }
 

@@ -357,7 +357,21 @@ let line = "";
 let interrupted = false;
 if (process.stdin.isTTY) process.stdin.setRawMode(true);
 process.stdin.setEncoding("utf8");
+// Bracketed paste (what a terminal sends for pasted text, and how Stratavore's pool types a
+// task): the text between the markers is taken as typed, its line breaks kept in the prompt
+// instead of submitting it, as the real TUI does.
+let pasting = false;
 process.stdin.on("data", (chunk) => {
+  for (const part of chunk.split(/(\x1b\[20[01]~)/)) {
+    if (part === "\x1b[200~") pasting = true;
+    else if (part === "\x1b[201~") pasting = false;
+    else if (pasting) {
+      line += part.replace(/[\r\n]+/g, " ");
+      out(part);
+    } else typed(part);
+  }
+});
+function typed(chunk) {
   for (const ch of chunk) {
     if (ch === "\r" || ch === "\n") {
       const input = line;
@@ -389,6 +403,6 @@ process.stdin.on("data", (chunk) => {
     }
     interrupted = false;
   }
-});
+}
 process.stdin.on("end", shutdown);
 process.stdin.on("error", shutdown); // EIO once the PTY is gone

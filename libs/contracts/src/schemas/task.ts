@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { labelSchema } from "./node.ts";
+import { extraArgsSchema, modelSchema } from "./runner.ts";
+
+export const TASK_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export const TASK_SOURCES = ["ui", "cli", "api", "webhook"] as const;
+const projectRef = z.string().trim().min(1).max(100);
+
+/** A task's fields as a caller gives them (UI, CLI, API, or a webhook's JSON body). */
+export const taskFields = z.object({
+  prompt: z.string().trim().min(1, "A task needs a prompt").max(20_000),
+  model: modelSchema.optional(),
+  flags: extraArgsSchema.default([]),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  labels: z.array(labelSchema).max(10).default([]),
+});
+
+export const taskAddInput = taskFields.extend({
+  project: projectRef,
+  source: z.enum(TASK_SOURCES).default("api"),
+});
+export type TaskAddInput = z.input<typeof taskAddInput>;
+
+export const taskListInput = z.object({
+  project: projectRef.optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export const taskIdInput = z.object({ id: z.uuid() });
+
+export const taskSchema = z.object({
+  id: z.uuid(),
+  projectId: z.uuid(),
+  projectName: z.string(),
+  prompt: z.string(),
+  model: z.string().nullable(),
+  flags: z.array(z.string()),
+  priority: z.number().int(),
+  labels: z.array(z.string()),
+  status: z.enum(TASK_STATUSES),
+  runnerId: z.uuid().nullable(),
+  outcome: z.string().nullable(),
+  source: z.string(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+export type Task = z.infer<typeof taskSchema>;
+export const taskListOutput = z.object({
+  tasks: z.array(taskSchema),
+  /** Queued tasks of the filter's project(s), and how long the oldest has waited. */
+  queued: z.number().int(),
+  oldestQueuedAt: z.date().nullable(),
+});
+
+const percent = z.number().int().min(1).max(100);
+export const poolPolicyFields = z.object({
+  enabled: z.boolean(),
+  minRunners: z.number().int().min(0).max(100),
+  maxRunners: z.number().int().min(1).max(100),
+  idleTimeoutSec: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 86_400),
+  nodeLabels: z.array(labelSchema).max(10),
+  maxNodeCpuPercent: percent,
+  maxNodeMemoryPercent: percent,
+});
+export const poolSetInput = poolPolicyFields
+  .partial()
+  .extend({ project: projectRef })
+  .refine((p) => p.minRunners === undefined || p.maxRunners === undefined || p.minRunners <= p.maxRunners, {
+    message: "minRunners cannot be above maxRunners",
+    path: ["minRunners"],
+  });
+export const poolRefInput = z.object({ project: projectRef });
+
+/** One autoscaler decision with the inputs it was made from (also an audit event, `pool.scaled`). */
+export const scalingDecisionSchema = z.object({
+  seq: z.number().int(),
+  at: z.date(),
+  /** up: runners started; down: idle runners stopped; hold: wanted more but may not. */
+  action: z.enum(["up", "down", "hold"]),
+  count: z.number().int(),
+  reason: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type ScalingDecision = z.infer<typeof scalingDecisionSchema>;
+
+export const poolSchema = poolPolicyFields.extend({
+  projectId: z.uuid(),
+  projectName: z.string(),
+  /** Whether a task webhook secret is set (the secret itself is shown once, when made). */
+  hasHook: z.boolean(),
+  /** Pool runners now: working a task, idle without one. */
+  working: z.number().int(),
+  idle: z.number().int(),
+  queued: z.number().int(),
+  oldestQueuedAt: z.date().nullable(),
+  decisions: z.array(scalingDecisionSchema),
+});
+export type Pool = z.infer<typeof poolSchema>;
+/** A new task webhook secret, shown once: POST JSON task fields to `url`. */
+export const poolHookOutput = z.object({ url: z.string(), secret: z.string() });
