@@ -15,6 +15,7 @@ import { registerUsageCommand } from "./commands/usage-command.ts";
 import { registerChannelsCommands } from "./commands/channels-commands.ts";
 import { registerEventsCommands } from "./commands/events-commands.ts";
 import { registerJobsCommands } from "./commands/jobs-commands.ts";
+import { registerTaskCommands } from "./commands/task-commands.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommand(program, ctx);
   registerEventsCommands(program, ctx);
   registerJobsCommands(program, ctx);
+  registerTaskCommands(program, ctx);
   registerChannelsCommands(program, ctx);
   registerAdminCommands(program, ctx);
   registerCompletionCommand(program, ctx);

@@ -227,6 +227,49 @@ describe("task pools", () => {
     expect(down?.reason).toMatch(/stopped 1 idle for over 5 s/);
   }, 90_000);
 
+  it("queues tasks from its webhook (no API token; the secret in the address), refusing bad bodies and unknown secrets with coded errors", async () => {
+    const project = await newProject("hook");
+    const hook = await h.api.pools.rotateHook({ project: project.name });
+    const path = new URL(hook.url).pathname;
+    expect(path).toBe(`/hooks/tasks/${hook.secret}`);
+    const post = (p: string, body: unknown, type = "application/json") =>
+      fetch(`${h.server.url}${p}`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    const ok = await post(path, { prompt: "from CI: fix the flaky test", priority: 5, labels: [] });
+    expect(ok.status).toBe(201);
+    const created = (await ok.json()) as { id: string; project: string; status: string };
+    expect(created).toMatchObject({ project: project.name, status: "queued" });
+    const task = await h.api.tasks.get({ id: created.id });
+    expect(task).toMatchObject({ source: "webhook", priority: 5, prompt: "from CI: fix the flaky test" });
+
+    const noPrompt = await post(path, { priority: 1 });
+    expect(noPrompt.status).toBe(400);
+    expect(((await noPrompt.json()) as { error: { code: string } }).error.code).toBe("VALIDATION");
+    const notJson = await post(path, "prompt=hi", "application/x-www-form-urlencoded");
+    expect(notJson.status).toBe(415);
+    const wrong = await post(`/hooks/tasks/${"x".repeat(32)}`, { prompt: "hi" });
+    expect(wrong.status).toBe(404);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    const get = await fetch(`${h.server.url}${path}`);
+    expect(get.status).toBe(405);
+    // A new secret retires the old one; nothing else was queued by the refused calls.
+    await h.api.pools.rotateHook({ project: project.name });
+    expect((await post(path, { prompt: "stale" })).status).toBe(404);
+    expect((await tasksOf(project.name)).map((t) => t.id)).toEqual([created.id]);
+    // The REST API takes the same task with a token.
+    const { secret: token } = await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] });
+    const rest = await fetch(`${h.server.url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ project: project.name, prompt: "from a script" }),
+    });
+    expect(rest.status).toBe(200);
+    expect(((await rest.json()) as Task).source).toBe("api");
+  });
+
   it("cancels a queued task before it starts and a running one by stopping its runner", async () => {
     const project = await newProject("cancel");
     const queued = await h.api.tasks.add({ project: project.name, prompt: "never mind" });
