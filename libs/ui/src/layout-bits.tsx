@@ -78,6 +78,13 @@ const TONES: Record<string, string> = {
   unused: "blue",
   used: "gray",
   expired: "gray",
+  // Tasks and pool decisions.
+  queued: "blue",
+  done: "green",
+  cancelled: "gray",
+  up: "green",
+  down: "blue",
+  hold: "amber",
 };
 
 /** Extra span attributes (title, data-testid) pass through so tests and tooltips can reach it. */

@@ -107,6 +107,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     socket.on("runner:activity", fleet.runnerActivity);
     socket.on("node:status", fleet.nodeStatus);
     socket.on("usage:update", usage.usageUpdate);
+    // A queue or pool changed: its panels refetch (they are small, and only open pages ask).
+    socket.on("pool:changed", () => {
+      void qc.invalidateQueries({ queryKey: trpc.tasks.list.pathKey() });
+      void qc.invalidateQueries({ queryKey: trpc.pools.get.pathKey() });
+    });
     socket.on("budget:update", usage.budgetUpdate);
     // Signed out elsewhere, password changed, access revoked: asking who we are again sends
     // the page to the login screen (RequireAuth) instead of leaving it silently offline.

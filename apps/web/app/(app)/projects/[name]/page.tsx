@@ -8,6 +8,8 @@ import { ProjectActions } from "../../../../src/projects/project-actions";
 import { LaunchRunnerButton, ProjectRunners } from "../../../../src/projects/project-runners";
 import { useTRPC } from "../../../../src/trpc";
 import { ProjectSpendTiles } from "../../../../src/usage/project-spend-tiles";
+import { ProjectPool } from "../../../../src/tasks/project-pool";
+import { ProjectTasks } from "../../../../src/tasks/project-tasks";
 
 export default function ProjectPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = use(params);
@@ -51,6 +53,8 @@ export default function ProjectPage({ params }: { params: Promise<{ name: string
         <StatTile label="Last activity" value={formatRelative(p.stats.lastActivityAt)} />
       </div>
       <ProjectRunners project={p} />
+      <ProjectTasks project={p} />
+      <ProjectPool project={p} />
       <Card title="Details">
         <dl className="details">
           <dt>Path</dt>
