@@ -36,6 +36,18 @@ const AUDIT_FOR: Record<string, Omit<AuditInput, "actorType">> = {
     entityId: crypto.randomUUID(),
     data: { question: "Do you want to proceed?" },
   },
+  "runner.stalled": {
+    type: "runner.stalled",
+    entityType: "runner",
+    entityId: crypto.randomUUID(),
+    data: { detail: "working, but no output and no transcript growth for 12 min", action: "restart" },
+  },
+  "runner.error_loop": {
+    type: "runner.error_loop",
+    entityType: "runner",
+    entityId: crypto.randomUUID(),
+    data: { detail: "3 API errors in 5 min; last: 429 rate limited", action: "pause" },
+  },
   "budget.warning": {
     type: "budget.warning",
     entityType: "budget",

@@ -23,6 +23,8 @@ const AUDIT_TYPE: Record<string, string> = {
   "runner.crash_looping": "runner.restart_abandoned",
   "runner.paused": "runner.paused",
   "runner.waiting": "runner.waiting",
+  "runner.stalled": "runner.stalled",
+  "runner.error_loop": "runner.error_loop",
   "budget.warning": "budget.warning",
   "budget.exceeded": "budget.exceeded",
   "budget.released": "budget.released",

@@ -37,3 +37,4 @@ export * from "./repositories/notifications.ts";
 export * from "./repositories/server-instances.ts";
 export * from "./repositories/usage-rollup.ts";
 export * from "./repositories/tasks.ts";
+export * from "./repositories/watchdog.ts";

@@ -94,6 +94,8 @@ export interface Reply {
   tool?: ToolCall;
   /** Overrides fields of the stub's usage for this response. */
   usage?: Partial<Usage>;
+  /** Answer with this API error instead (429 rate_limit_error, 529 overloaded_error…): nothing billed. */
+  error?: { status: number; type: string; message: string };
 }
 export type Script = (req: StubRequest) => Reply | Promise<Reply>;
 

@@ -190,6 +190,13 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
     const req = parseRequest(body, headers);
     calls.push(req);
     const reply = await script(req);
+    if (reply.error) {
+      res.setHeader("retry-after", "0");
+      return sendJson(res, reply.error.status, {
+        type: "error",
+        error: { type: reply.error.type, message: reply.error.message },
+      });
+    }
     const seq = ++n;
     const id = `${prefix}${seq}`;
     const blocks: OutBlock[] = [];

@@ -4,6 +4,15 @@ import type { Reply, RequestMessage, Script, StubRequest, TextBlock, ToolResultB
 
 export const text = (t: string): Reply => ({ text: t });
 
+/** The API refusing: claude retries with backoff, writing a notice to its transcript each time. */
+export const rateLimited = (): Reply => ({
+  error: {
+    status: 429,
+    type: "rate_limit_error",
+    message: "Number of request tokens has exceeded your per-minute rate limit",
+  },
+});
+
 /** Claude refuses a bare `sleep N`: long work goes in a script (`sh /path/loop.sh`). */
 export const bash = (command: string, description = "Run the test script"): Reply => ({
   tool: { name: "Bash", input: { command, description } },

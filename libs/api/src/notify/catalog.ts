@@ -7,6 +7,10 @@ interface Entry {
   title: (d: Record<string, unknown>, name: string) => string;
 }
 
+/** What the watchdog did about it, when more than announcing. */
+const act = (d: Record<string, unknown>) =>
+  d["action"] === "restart" ? " (restarting it)" : d["action"] === "pause" ? " (paused)" : "";
+
 const pct = (d: Record<string, unknown>) => (typeof d["percent"] === "number" ? ` (${d["percent"]} %)` : "");
 
 /**
@@ -42,6 +46,16 @@ const CATALOG: Record<string, Entry> = {
     event: "runner.waiting",
     severity: "warning",
     title: (d, n) => `Runner ${n} is waiting for you${typeof d["question"] === "string" ? `: ${d["question"]}` : ""}`,
+  },
+  "runner.stalled": {
+    event: "runner.stalled",
+    severity: "warning",
+    title: (d, n) => `Runner ${n} is stalled: ${String(d["detail"] ?? "")}${act(d)}`,
+  },
+  "runner.error_loop": {
+    event: "runner.error_loop",
+    severity: "critical",
+    title: (d, n) => `Runner ${n} is looping on API errors: ${String(d["detail"] ?? "")}${act(d)}`,
   },
   "budget.warning": {
     event: "budget.warning",

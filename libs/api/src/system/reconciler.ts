@@ -15,6 +15,7 @@ import { markLost, startingGraceMs } from "../runners/runner-presence.ts";
 import { moveRunner } from "../runners/runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { workPools } from "../tasks/pool-scaler.ts";
+import { watchRunners } from "../runners/watchdog.ts";
 
 /**
  * One pass of the reconciler (DESIGN §2). Nodes silent past the heartbeat TTL go offline and
@@ -128,6 +129,7 @@ export async function reconcileOnce(
       restarted += 1;
   }
   await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
+  await guarded(deps, "watching running runners", {}, () => watchRunners(deps, now));
   await guarded(deps, "working task pools", {}, () => workPools(deps, now));
   const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
   // Retention is an hourly scheduled job (notify/scheduled-work.ts), not a step of every pass.

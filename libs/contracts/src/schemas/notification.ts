@@ -19,6 +19,10 @@ export const ANNOUNCED_EVENTS = [
   "runner.paused",
   /** A dialog on its screen waits for its user (a permission prompt, a question). */
   "runner.waiting",
+  /** The watchdog found it working with no output and no transcript growth for the project's stall time. */
+  "runner.stalled",
+  /** The watchdog found repeated API errors (or rate limits) in its transcript. */
+  "runner.error_loop",
   "budget.warning",
   "budget.exceeded",
   "budget.released",

@@ -28,6 +28,16 @@ export const tagSchema = z
 
 export const DEFAULT_MAX_RUNNERS = 5;
 
+/** What the watchdog does when it finds a runner stalled or looping on API errors (it always announces it). */
+export const WATCHDOG_STALL_ACTIONS = ["notify", "restart"] as const;
+export const WATCHDOG_ERROR_LOOP_ACTIONS = ["notify", "pause"] as const;
+const watchdogFields = {
+  /** No output and no transcript growth this long while working = stalled. */
+  watchdogStallSeconds: z.number().int().min(5).max(86_400),
+  watchdogOnStall: z.enum(WATCHDOG_STALL_ACTIONS),
+  watchdogOnErrorLoop: z.enum(WATCHDOG_ERROR_LOOP_ACTIONS),
+};
+
 export const projectCreateInput = z.object({
   name: projectNameSchema,
   path: projectPathSchema,
@@ -50,6 +60,9 @@ export const projectUpdateInput = z.object({
   /** Optional cgroup limits per runner (enforced on nodes with cgroup isolation; null clears). */
   runnerMemoryMb: z.number().int().min(64).max(1_048_576).nullable().optional(),
   runnerCpuPercent: z.number().int().min(5).max(6400).nullable().optional(),
+  watchdogStallSeconds: watchdogFields.watchdogStallSeconds.optional(),
+  watchdogOnStall: watchdogFields.watchdogOnStall.optional(),
+  watchdogOnErrorLoop: watchdogFields.watchdogOnErrorLoop.optional(),
 });
 export type ProjectUpdateInput = z.input<typeof projectUpdateInput>;
 
@@ -63,6 +76,7 @@ export const projectSchema = z.object({
   maxRunners: z.number().int(),
   runnerMemoryMb: z.number().int().nullable(),
   runnerCpuPercent: z.number().int().nullable(),
+  ...watchdogFields,
   activeRunners: z.number().int(),
   archivedAt: z.date().nullable(),
   createdAt: z.date(),

@@ -29,6 +29,26 @@ describe("runnerDoing", () => {
     expect(runnerDoing(base)).toMatchObject({ label: "Running", attention: null, since: at });
   });
 
+  it("the watchdog's findings are a problem and outrank working, but not a question waiting on you", () => {
+    const working = { ...base, activity: "working" as const, activityLine: "✻ Thinking…", activityAt: at };
+    const since = new Date("2026-12-01T10:05:00Z");
+    const stalled = {
+      ...working,
+      watchdog: "stalled" as const,
+      watchdogDetail: "no output for 10 min",
+      watchdogSince: since,
+    };
+    expect(runnerDoing(stalled)).toEqual({
+      label: "Stalled",
+      attention: "problem",
+      detail: "no output for 10 min",
+      since,
+    });
+    const looping = { ...stalled, watchdog: "error_loop" as const, watchdogDetail: "3 API errors in 5 min: 429" };
+    expect(runnerDoing(looping)).toMatchObject({ label: "Looping on API errors", attention: "problem" });
+    expect(runnerDoing({ ...looping, activity: "waiting" }).label).toBe("Waiting for you");
+  });
+
   it("a paused runner needs you and says by what; a lost or finally failed one is a problem", () => {
     expect(
       runnerDoing({

@@ -23,6 +23,16 @@ export function runnerDoing(r: Runner): RunnerDoing {
   switch (r.status) {
     case "running":
       if (r.activity === "waiting") return { label: "Waiting for you", attention: "you", ...seen };
+      // The watchdog's findings (runners/watchdog.ts) outrank what the screen shows.
+      if (r.watchdog === "error_loop")
+        return {
+          label: "Looping on API errors",
+          attention: "problem",
+          detail: r.watchdogDetail,
+          since: r.watchdogSince,
+        };
+      if (r.watchdog === "stalled")
+        return { label: "Stalled", attention: "problem", detail: r.watchdogDetail, since: r.watchdogSince };
       if (r.activity === "working") return { label: "Working", attention: null, ...seen };
       if (r.activity === "idle") return { label: "Idle at the prompt", attention: null, ...seen };
       return { label: "Running", attention: null, detail: null, since: r.startedAt };

@@ -103,6 +103,10 @@ export const runnerSchema = z.object({
   activityAt: z.date().nullable(),
   /** Its session's title (the first prompt, or claude's summary), when known: what it works on. */
   sessionTitle: z.string().nullable(),
+  /** The watchdog's finding while it runs (stalled, or looping on API errors), what it saw, since when. */
+  watchdog: z.enum(["stalled", "error_loop"]).nullable(),
+  watchdogDetail: z.string().nullable(),
+  watchdogSince: z.date().nullable(),
   /** Started by its project's pool; the queued task it works, if any. */
   pooled: z.boolean(),
   taskId: z.uuid().nullable(),

@@ -14,6 +14,9 @@ const projectSelect = {
   maxRunners: true,
   runnerMemoryMb: true,
   runnerCpuPercent: true,
+  watchdogStallSeconds: true,
+  watchdogOnStall: true,
+  watchdogOnErrorLoop: true,
   archivedAt: true,
   createdAt: true,
   updatedAt: true,
@@ -29,8 +32,15 @@ type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 export function toProject(row: ProjectRow): Project {
   const activeRunners = row._count.runners;
   const status: ProjectStatus = row.archivedAt ? "archived" : activeRunners > 0 ? "active" : "idle";
-  const { _count: _c, ...rest } = row;
-  return { ...rest, status, activeRunners };
+  const { _count: _c, watchdogOnStall, watchdogOnErrorLoop, ...rest } = row;
+  return {
+    ...rest,
+    // Written only through the contract's enums; an unknown value reads as the safe default.
+    watchdogOnStall: watchdogOnStall === "restart" ? "restart" : "notify",
+    watchdogOnErrorLoop: watchdogOnErrorLoop === "pause" ? "pause" : "notify",
+    status,
+    activeRunners,
+  };
 }
 
 export interface ProjectFilter {
@@ -102,6 +112,9 @@ export async function updateProject(
     maxRunners: number;
     runnerMemoryMb: number | null;
     runnerCpuPercent: number | null;
+    watchdogStallSeconds: number;
+    watchdogOnStall: string;
+    watchdogOnErrorLoop: string;
     archivedAt: Date | null;
     status: "active" | "archived";
   }>,

@@ -37,6 +37,9 @@ const runnerSelect = {
   activityAt: true,
   pooled: true,
   taskId: true,
+  watchdog: true,
+  watchdogDetail: true,
+  watchdogSince: true,
   startedAt: true,
   endedAt: true,
   createdAt: true,
@@ -48,7 +51,7 @@ const runnerSelect = {
 type RunnerRow = Prisma.RunnerGetPayload<{ select: typeof runnerSelect }>;
 
 export function toRunner(row: RunnerRow): Runner {
-  const { project, node, session, memoryBytes, memoryLimitBytes, activity, ...rest } = row;
+  const { project, node, session, memoryBytes, memoryLimitBytes, activity, watchdog, ...rest } = row;
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   return {
     ...rest,
@@ -56,6 +59,7 @@ export function toRunner(row: RunnerRow): Runner {
     nodeName: node?.name ?? null,
     activity: runnerActivityStateSchema.safeParse(activity).data ?? null,
     sessionTitle: session?.title ?? null,
+    watchdog: watchdog === "stalled" || watchdog === "error_loop" ? watchdog : null,
     memoryBytes: num(memoryBytes),
     memoryLimitBytes: num(memoryLimitBytes),
   };

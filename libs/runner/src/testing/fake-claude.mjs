@@ -26,7 +26,11 @@
  * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash | hang | ignore-sigterm | fork | hog
  * (hog: keeps allocating memory until something stops it — a cgroup memory limit, say);
  * FAKE_CLAUDE_PIDFILE (fork: where the grandchild's pid goes; tool: the command's pid);
- * FAKE_CLAUDE_USAGE_EVERY_MS (append an assistant usage line periodically).
+ * FAKE_CLAUDE_USAGE_EVERY_MS (append an assistant usage line periodically);
+ * api-errors: a prompt meets a rate-limited API — six retries shown on screen (0.7 s apart
+ * here, backing off in the real one), then the `assistant` line with `isApiErrorMessage` when
+ * it gives up, as claude 2.1.328 does interactively (see rateLimited); stall: a prompt starts a turn whose spinner
+ * never moves again and whose transcript never grows.
  */
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -346,7 +350,55 @@ const ask = (input) => {
     `\n${"─".repeat(40)}\n Bash command\n sh ./run-tests.sh\n\n Do you want to proceed?\n ❯ 1. Yes\n   2. No\n\n Esc to cancel · Tab to amend`,
   );
 };
-const turn = (input) => (input.startsWith("ask:") ? ask(input) : out(`${answer(input)}\n> `));
+// As claude 2.1.328 behaves interactively against an API that answers every request with 429
+// (recorded): each retry shows on screen as "✻ 429 <message> · retrying in Ns · attempt n/10"
+// and is written nowhere; when it gives up, one `assistant` line with `isApiErrorMessage`
+// (its shape recorded from the real binary against a 400). (`claude -p` also writes a
+// `system`/`api_error` line per retry; this fake's print mode does not emulate errors.)
+const RATE_LIMIT_TEXT = "429 Number of request tokens has exceeded your per-minute rate limit";
+function rateLimited(input) {
+  record({ type: "user", message: { role: "user", content: input } });
+  const attempts = 6;
+  for (let n = 1; n <= attempts; n++)
+    setTimeout(() => {
+      // The spinner line and the footer below it, redrawn in place on each attempt.
+      const redraw = n === 1 ? "\n" : "\r\x1b[2K\x1b[1A\r\x1b[2K";
+      out(`${redraw}✻ ${RATE_LIMIT_TEXT} · retrying in ${2 ** n}s · attempt ${n}/10\n  esc to interrupt`);
+      if (n < attempts) return;
+      setTimeout(() => {
+        record({
+          type: "assistant",
+          message: {
+            id: randomUUID(),
+            model: "<synthetic>",
+            role: "assistant",
+            stop_reason: "stop_sequence",
+            stop_sequence: "",
+            type: "message",
+            usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            content: [{ type: "text", text: `API Error: ${RATE_LIMIT_TEXT}` }],
+          },
+          error: "rate_limit",
+          isApiErrorMessage: true,
+          apiErrorStatus: 429,
+          apiErrorType: "rate_limit_error",
+        });
+        out(`\r\x1b[2K\x1b[1A\r\x1b[2K  ⎿  API Error: ${RATE_LIMIT_TEXT}\n> `);
+      }, 700);
+    }, 700 * n);
+}
+function stall(input) {
+  record({ type: "user", message: { role: "user", content: input } });
+  out("✻ Thinking… (esc to interrupt)");
+}
+const turn = (input) =>
+  input.startsWith("ask:")
+    ? ask(input)
+    : modes.has("api-errors")
+      ? rateLimited(input)
+      : modes.has("stall")
+        ? stall(input)
+        : out(`${answer(input)}\n> `);
 
 if (args.prompt && !modes.has("hang")) {
   out(`> ${args.prompt}\n`);
