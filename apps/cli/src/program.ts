@@ -16,6 +16,7 @@ import { registerChannelsCommands } from "./commands/channels-commands.ts";
 import { registerEventsCommands } from "./commands/events-commands.ts";
 import { registerJobsCommands } from "./commands/jobs-commands.ts";
 import { registerTaskCommands } from "./commands/task-commands.ts";
+import { registerMoveCommands } from "./commands/move-commands.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommands(program, ctx);
   registerJobsCommands(program, ctx);
   registerTaskCommands(program, ctx);
+  registerMoveCommands(program, ctx);
   registerChannelsCommands(program, ctx);
   registerAdminCommands(program, ctx);
   registerCompletionCommand(program, ctx);

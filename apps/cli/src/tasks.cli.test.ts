@@ -109,4 +109,15 @@ describe("stratavore task / pool", () => {
     const all = await h.jsonAs<{ tasks: Task[] }>(operator, ["task", "list", "--project", "cli-tasks"]);
     expect(all.tasks).toHaveLength(3);
   });
+
+  it("runners move, runners rebalance and nodes evacuate: plans, and coded refusals", async () => {
+    const admin = await h.issue("admin");
+    const plan = await h.runAs(admin, ["runners", "rebalance", "--dry-run"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout.trim()).toBe("Nothing to move.");
+    expect(await h.jsonAs<unknown[]>(admin, ["runners", "rebalance", "--dry-run"])).toEqual([]);
+    expectFailure(await h.runAs(operator, ["runners", "rebalance"]), 4, "FORBIDDEN");
+    expectFailure(await h.runAs(admin, ["nodes", "evacuate", "no-such-node"]), 5, "NOT_FOUND", /no-such-node/);
+    expectFailure(await h.runAs(operator, ["runners", "move", "00000000-0000-4000-8000-000000000000"]), 5, "NOT_FOUND");
+  });
 });

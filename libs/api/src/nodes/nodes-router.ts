@@ -7,7 +7,9 @@ import {
   nodeRefInput,
   nodeSchema,
   okOutput,
+  runnerMoveListOutput,
 } from "@stratavore/contracts";
+import { evacuateNode } from "../runners/rebalance-service.ts";
 import { createJoinToken, listAllJoinTokens, revokeUnusedJoinToken } from "./join-tokens-service.ts";
 import { getNode, listAllNodes, revokeNode, setDraining } from "./nodes-service.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
@@ -22,6 +24,11 @@ export const nodesRouter = router({
     .input(nodeRefInput)
     .output(nodeSchema)
     .mutation(({ ctx, input }) => setDraining(ctx, ctx.principal, input.ref, true)),
+  /** Drain with migration: drained, and each of its runners resumed on another node. */
+  evacuate: adminProcedure
+    .input(nodeRefInput)
+    .output(runnerMoveListOutput)
+    .mutation(({ ctx, input }) => evacuateNode(ctx, ctx.principal, input.ref)),
   undrain: adminProcedure
     .input(nodeRefInput)
     .output(nodeSchema)

@@ -4,15 +4,20 @@ import {
   runnerIdInput,
   runnerLaunchInput,
   runnerListInput,
+  runnerMoveInput,
+  runnerMoveListOutput,
+  runnerRebalanceInput,
   runnerListOutput,
   runnerSchema,
   runnerScrollbackOutput,
   runnerTimelineOutput,
 } from "@stratavore/contracts";
 import { launchRunner } from "./launch-service.ts";
+import { moveRunnerTo } from "./move-service.ts";
+import { rebalance } from "./rebalance-service.ts";
 import { setPaused, stopRunner } from "./runner-lifecycle.ts";
 import { countRunnersFor, getRunner, listRunnersFor, runnerScrollback, runnerTimeline } from "./runners-query.ts";
-import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
+import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const runnersRouter = router({
   list: protectedProcedure
@@ -51,6 +56,14 @@ export const runnersRouter = router({
     .input(runnerIdInput)
     .output(runnerSchema)
     .mutation(({ ctx, input }) => setPaused(ctx, ctx.principal, input.id, true)),
+  move: operatorProcedure
+    .input(runnerMoveInput)
+    .output(runnerSchema)
+    .mutation(({ ctx, input }) => moveRunnerTo(ctx, ctx.principal, input.id, input.node)),
+  rebalance: adminProcedure
+    .input(runnerRebalanceInput)
+    .output(runnerMoveListOutput)
+    .mutation(({ ctx, input }) => rebalance(ctx, ctx.principal, input.dryRun)),
   unpause: operatorProcedure
     .input(runnerIdInput)
     .output(runnerSchema)

@@ -21,6 +21,9 @@ import { budgetHold } from "./budget-outlook.ts";
 import { announcePool } from "./tasks-service.ts";
 
 type Action = "up" | "down" | "hold";
+
+/** How long a task may wait for the runner a move starts before it counts as failed. */
+const TRANSIT_MS = 2 * 60_000;
 export interface PoolPass {
   project: string;
   settled: number;
@@ -79,8 +82,15 @@ async function settleTasks(deps: ApiDeps, projectId: string, now: Date): Promise
   const runners = new Map((await runnerOutcomes(deps.db, ids)).map((r) => [r.id, r]));
   let settled = 0;
   for (const task of running) {
-    const r = task.runnerId ? runners.get(task.runnerId) : undefined;
     const since = task.startedAt ?? now;
+    // Held by no runner: its runner is being moved to another node (runners/move-service.ts).
+    if (!task.runnerId) {
+      if (now.getTime() - (task.movingSince ?? since).getTime() < TRANSIT_MS) continue;
+      if (await endTask(deps, task.id, projectId, "failed", "its runner was stopped for a move that did not finish"))
+        settled += 1;
+      continue;
+    }
+    const r = runners.get(task.runnerId);
     if (r && isActiveRunnerStatus(r.status as RunnerStatus)) {
       const finished =
         r.status === "running" &&

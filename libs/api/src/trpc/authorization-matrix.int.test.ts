@@ -251,6 +251,9 @@ const cases: Case[] = [
   },
   { name: "audit.list", minRole: "admin", mutation: false, call: (a) => a.audit.list({ limit: 5 }) },
   { name: "audit.verify", minRole: "admin", mutation: true, call: (a) => a.audit.verify() },
+  { name: "runners.move", minRole: "operator", mutation: true, call: (a) => a.runners.move({ id: MISSING }) },
+  { name: "runners.rebalance", minRole: "admin", mutation: true, call: (a) => a.runners.rebalance({ dryRun: true }) },
+  { name: "nodes.evacuate", minRole: "admin", mutation: true, call: (a) => a.nodes.evacuate({ ref: "no-such-node" }) },
   { name: "tasks.list", minRole: "viewer", mutation: false, call: (a) => a.tasks.list({}) },
   { name: "tasks.get", minRole: "viewer", mutation: false, call: (a) => a.tasks.get({ id: MISSING }) },
   {

@@ -145,3 +145,16 @@ export const runnerTimelineOutput = z.array(runnerTimelineEntry);
 
 export const outputChunkSchema = z.object({ seq: z.number().int(), data: z.string() });
 export const runnerScrollbackOutput = z.object({ runnerId: z.uuid(), chunks: z.array(outputChunkSchema) });
+
+/** Moving a runner's conversation to another node (the server picks one when none is named). */
+export const runnerMoveInput = z.object({ id: z.uuid(), node: z.string().trim().min(1).max(100).optional() });
+export const runnerRebalanceInput = z.object({ dryRun: z.boolean().default(false) });
+export const runnerMoveListOutput = z.array(
+  z.object({
+    runnerId: z.uuid(),
+    from: z.string(),
+    to: z.string(),
+    newRunnerId: z.uuid().optional(),
+    error: z.string().optional(),
+  }),
+);

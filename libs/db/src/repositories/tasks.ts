@@ -83,7 +83,7 @@ export async function moveTask(
 export function runningTasksOf(db: Tx, projectId: string) {
   return db.task.findMany({
     where: { projectId, status: "running" },
-    select: { id: true, runnerId: true, startedAt: true },
+    select: { id: true, runnerId: true, startedAt: true, movingSince: true },
   });
 }
 
@@ -172,4 +172,18 @@ export function upsertPool(
 
 export async function setPoolDecision(db: Tx, projectId: string, lastDecision: string): Promise<void> {
   await db.poolPolicy.update({ where: { projectId }, data: { lastDecision } });
+}
+
+/** A task follows its runner's conversation to the runner that resumes it elsewhere (a move). */
+export async function handOverTask(db: Tx, taskId: string, runnerId: string): Promise<void> {
+  await db.runner.update({ where: { id: runnerId }, data: { taskId, pooled: true } });
+  await db.task.updateMany({ where: { id: taskId, status: "running" }, data: { runnerId, movingSince: null } });
+}
+
+/** A task in transit (its runner is being moved): held by no runner until the new one takes it. */
+export async function detachTask(db: Tx, taskId: string): Promise<void> {
+  await db.task.updateMany({
+    where: { id: taskId, status: "running" },
+    data: { runnerId: null, movingSince: new Date() },
+  });
 }

@@ -6,6 +6,7 @@ import { isActiveRunnerStatus, roleAtLeast, runnerWhy } from "@stratavore/contra
 import { Card, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { useMe } from "../../../../src/require-auth";
+import { MoveRunnerButton } from "../../../../src/runners/move-runner-button";
 import { RunnerActions } from "../../../../src/runners/runner-actions";
 import { RunnerDetails } from "../../../../src/runners/runner-details";
 import { shortId } from "../../../../src/runners/runner-format";
@@ -58,7 +59,12 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
             {r.nodeName ? <> on {r.nodeName}</> : null}
           </>
         }
-        actions={<RunnerActions runner={r} />}
+        actions={
+          <>
+            <MoveRunnerButton runner={r} />
+            <RunnerActions runner={r} />
+          </>
+        }
       />
       {why ? (
         <div

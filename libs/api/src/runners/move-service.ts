@@ -1,0 +1,99 @@
+import { AppError, isActiveRunnerStatus, type Runner } from "@stratavore/contracts";
+import {
+  candidateNodes,
+  detachTask,
+  findNode,
+  findRunner,
+  handOverTask,
+  projectNodeLabels,
+  runnerLabels,
+} from "@stratavore/db";
+import type { Principal } from "../auth/principal.ts";
+import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import { launchRunner } from "./launch-service.ts";
+import { stopRunner } from "./runner-lifecycle.ts";
+
+/** How long a graceful stop may take before the move kills the runner. */
+export const MOVE_STOP_GRACE_MS = 20_000;
+
+async function endedRunner(deps: ApiDeps, id: string, timeoutMs: number): Promise<Runner | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await findRunner(deps.db, id);
+    if (!r || !isActiveRunnerStatus(r.status)) return r;
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Where a moved runner goes: the node asked for, else the least loaded other node that fits its labels. */
+async function targetNode(deps: ApiDeps, runner: Runner, ref?: string) {
+  if (ref) {
+    const node = await findNode(deps.db, ref, deps.fleet.agents.isConnected);
+    if (!node) throw new AppError("NOT_FOUND", `No node '${ref}'.`);
+    if (node.id === runner.nodeId) throw new AppError("CONFLICT", `The runner already runs on ${node.name}.`);
+    return node.name;
+  }
+  const labels = [
+    ...new Set([...(await projectNodeLabels(deps.db, runner.projectId)), ...(await runnerLabels(deps.db, runner.id))]),
+  ];
+  const others = (await candidateNodes(deps.db, { labels })).filter(
+    (n) => n.id !== runner.nodeId && deps.fleet.agents.isConnected(n.id) && n.active < n.capacity,
+  );
+  const best = others[0];
+  if (!best)
+    throw new AppError(
+      "NO_NODE_AVAILABLE",
+      `No other online node with room${labels.length ? ` and labels ${labels.join(", ")}` : ""} to move it to.`,
+    );
+  return best.name;
+}
+
+/**
+ * Moves a runner's conversation to another node (DESIGN §2, migration): the runner is stopped
+ * gracefully (killed after MOVE_STOP_GRACE_MS), then a runner resuming its session is launched
+ * on the target with the same model, flags and labels — the launch restores the transcript
+ * there from the archive first. A pool's task follows it. Usage stays counted once: the ledger
+ * is keyed by each response's message id, whichever node reports it. Returns the new runner.
+ */
+export async function moveRunnerTo(deps: ApiDeps, actor: Principal, id: string, nodeRef?: string): Promise<Runner> {
+  const runner = await findRunner(deps.db, id);
+  if (!runner) throw new AppError("NOT_FOUND", "No such runner.");
+  if (!isActiveRunnerStatus(runner.status) || runner.status === "stopping")
+    throw new AppError("INVALID_TRANSITION", `A ${runner.status} runner cannot be moved; resume its session instead.`);
+  if (!runner.sessionId) throw new AppError("CONFLICT", "The runner has no session yet; there is nothing to move.");
+  const target = await targetNode(deps, runner, nodeRef);
+  const labels = await runnerLabels(deps.db, id);
+
+  // Its task is in transit meanwhile: the pool must not judge it by the runner being stopped.
+  if (runner.taskId) await detachTask(deps.db, runner.taskId);
+  await stopRunner(deps, actor, id, "stop");
+  if (!(await endedRunner(deps, id, MOVE_STOP_GRACE_MS))) {
+    await stopRunner(deps, actor, id, "kill");
+    if (!(await endedRunner(deps, id, 10_000)))
+      throw new AppError("NODE_UNAVAILABLE", "The runner did not stop; it was not moved.");
+  }
+  const moved = await launchRunner(deps, actor, {
+    project: runner.projectId,
+    mode: "resume",
+    resumeSessionId: runner.sessionId,
+    fork: false,
+    model: runner.model ?? undefined,
+    node: target,
+    labels,
+    extraArgs: runner.flags,
+    wait: "running",
+  });
+  await inTransaction(deps.db, deps.bus, async (tx) => {
+    if (runner.taskId) await handOverTask(tx, runner.taskId, moved.id);
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "runner.moved",
+      entityType: "runner",
+      entityId: runner.id,
+      data: { to: moved.id, fromNode: runner.nodeName, toNode: target, sessionId: runner.sessionId },
+    });
+  });
+  return (await findRunner(deps.db, moved.id)) ?? moved;
+}
