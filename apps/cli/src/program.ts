@@ -17,6 +17,7 @@ import { registerEventsCommands } from "./commands/events-commands.ts";
 import { registerJobsCommands } from "./commands/jobs-commands.ts";
 import { registerTaskCommands } from "./commands/task-commands.ts";
 import { registerMoveCommands } from "./commands/move-commands.ts";
+import { registerWindowsCommands } from "./commands/windows-commands.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 import type { CliContext } from "./options.ts";
 import { CLI_VERSION } from "./version.ts";
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerJobsCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerMoveCommands(program, ctx);
+  registerWindowsCommands(program, ctx);
   registerChannelsCommands(program, ctx);
   registerAdminCommands(program, ctx);
   registerCompletionCommand(program, ctx);

@@ -21,3 +21,4 @@ export * from "./transcript/content-blocks.ts";
 export * from "./config/secret-files.ts";
 export * from "./schemas/notification.ts";
 export * from "./schemas/task.ts";
+export * from "./schemas/window.ts";

@@ -38,3 +38,4 @@ export * from "./repositories/server-instances.ts";
 export * from "./repositories/usage-rollup.ts";
 export * from "./repositories/tasks.ts";
 export * from "./repositories/watchdog.ts";
+export * from "./repositories/windows.ts";

@@ -13,6 +13,7 @@ import {
 } from "@stratavore/ui";
 import { ActiveRunnersPanel } from "../../src/dashboard/active-runners";
 import { BudgetsAtRisk } from "../../src/dashboard/budgets-at-risk";
+import { SubscriptionWindows } from "../../src/dashboard/subscription-windows";
 import { SpendTiles } from "../../src/dashboard/spend-tiles";
 import { errorMessage } from "../../src/hooks/use-error-message";
 import { useTRPC } from "../../src/trpc";
@@ -88,6 +89,7 @@ export default function DashboardPage() {
         <SpendTiles />
       </div>
       <BudgetsAtRisk />
+      <SubscriptionWindows />
       <ActiveRunnersPanel runners={active.data} />
       <Card
         title="Recently changed projects"

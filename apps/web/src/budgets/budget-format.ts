@@ -6,6 +6,7 @@ export const PERIOD_LABELS: Record<Budget["period"], string> = {
   daily: "Daily",
   weekly: "Weekly",
   monthly: "Monthly",
+  five_hour: "5-hour window",
 };
 
 export const ACTION_LABELS: Record<Budget["action"], string> = {

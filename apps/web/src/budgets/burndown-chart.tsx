@@ -20,6 +20,7 @@ const TIME_TICK: Record<Budget["period"], Intl.DateTimeFormatOptions> = {
   daily: { hour: "2-digit", minute: "2-digit" },
   weekly: { weekday: "short" },
   monthly: { month: "short", day: "numeric" },
+  five_hour: { hour: "2-digit", minute: "2-digit" },
 };
 const TOOLTIP_TIME: Intl.DateTimeFormatOptions = {
   weekday: "short",

@@ -13,6 +13,7 @@ import { auditRouter } from "../audit/audit-router.ts";
 import { jobsRouter } from "../notify/jobs-router.ts";
 import { channelsRouter, notificationsRouter } from "../notify/notify-router.ts";
 import { poolsRouter, tasksRouter } from "../tasks/tasks-router.ts";
+import { windowsRouter } from "../usage/windows-router.ts";
 import { createCallerFactory, router } from "../trpc/init.ts";
 
 export const appRouter = router({
@@ -34,6 +35,7 @@ export const appRouter = router({
   audit: auditRouter,
   tasks: tasksRouter,
   pools: poolsRouter,
+  windows: windowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -58,7 +58,7 @@ export async function createBudget(
     name: string;
     scope: "global" | "project" | "runner";
     scopeRef?: string;
-    period: "hourly" | "daily" | "weekly" | "monthly";
+    period: Budget["period"];
     limitTokens?: number | null;
     limitUsd?: number | null;
     warnPercent: number;

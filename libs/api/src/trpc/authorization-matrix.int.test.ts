@@ -254,6 +254,19 @@ const cases: Case[] = [
   { name: "runners.move", minRole: "operator", mutation: true, call: (a) => a.runners.move({ id: MISSING }) },
   { name: "runners.rebalance", minRole: "admin", mutation: true, call: (a) => a.runners.rebalance({ dryRun: true }) },
   { name: "nodes.evacuate", minRole: "admin", mutation: true, call: (a) => a.nodes.evacuate({ ref: "no-such-node" }) },
+  { name: "windows.list", minRole: "viewer", mutation: false, call: (a) => a.windows.list() },
+  {
+    name: "windows.set",
+    minRole: "admin",
+    mutation: true,
+    call: (a) => a.windows.set({ name: "no-such-node-account", plan: "pro", nodes: ["no-such-node"] }),
+  },
+  {
+    name: "windows.delete",
+    minRole: "admin",
+    mutation: true,
+    call: (a) => a.windows.delete({ name: "no-such-account" }),
+  },
   { name: "tasks.list", minRole: "viewer", mutation: false, call: (a) => a.tasks.list({}) },
   { name: "tasks.get", minRole: "viewer", mutation: false, call: (a) => a.tasks.get({ id: MISSING }) },
   {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 export const BUDGET_SCOPES = ["global", "project", "runner"] as const;
-export const BUDGET_PERIODS = ["hourly", "daily", "weekly", "monthly"] as const;
+/** five_hour: the current 5-hour usage window, as Claude subscriptions count them. */
+export const BUDGET_PERIODS = ["hourly", "daily", "weekly", "monthly", "five_hour"] as const;
 export const BUDGET_ACTIONS = ["notify", "block_launch", "pause", "terminate"] as const;
 
 const budgetFields = {

@@ -1,10 +1,18 @@
 import type { Budget } from "@stratavore/contracts";
-import { type BudgetRow, projectNameOf, spendSince, type Tx } from "@stratavore/db";
+import { type BudgetRow, projectNameOf, spendSince, type Tx, usageTimesSince } from "@stratavore/db";
+import { currentWindow, WINDOW_LOOKBACK_MS } from "../../usage/window-blocks.ts";
 import { periodBounds } from "./period.ts";
+
+/** A budget's current period: a calendar one, or its scope's current 5-hour usage window. */
+async function boundsOf(db: Tx, row: BudgetRow, now: Date): Promise<{ start: Date; end: Date }> {
+  if (row.period !== "five_hour") return periodBounds(row.period, now);
+  const scope = row.scope === "project" && row.scopeId ? { projectId: row.scopeId } : {};
+  return currentWindow(await usageTimesSince(db, scope, new Date(now.getTime() - WINDOW_LOOKBACK_MS)), now);
+}
 
 /** A budget with its current-period usage, computed from the ledger (never a stored counter). */
 export async function budgetView(db: Tx, row: BudgetRow, scopeLabel: string, now = new Date()): Promise<Budget> {
-  const { start, end } = periodBounds(row.period, now);
+  const { start, end } = await boundsOf(db, row, now);
   const used = await spendSince(db, {
     since: start,
     projectId: row.scope === "project" ? (row.scopeId ?? undefined) : undefined,

@@ -4,7 +4,7 @@ import { createScratchDatabase } from "@stratavore/db/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { CliHarness, type Issued } from "./testing/cli-harness.ts";
 
-/** `stratavore task` and `stratavore pool`: the built binary against a live server on its own database. */
+/** `stratavore task`, `pool`, `runners move`/`rebalance`, `nodes evacuate` and `windows`: the built binary against a live server on its own database. */
 let h: CliHarness;
 let operator: Issued;
 let viewer: Issued;
@@ -119,5 +119,31 @@ describe("stratavore task / pool", () => {
     expectFailure(await h.runAs(operator, ["runners", "rebalance"]), 4, "FORBIDDEN");
     expectFailure(await h.runAs(admin, ["nodes", "evacuate", "no-such-node"]), 5, "NOT_FOUND", /no-such-node/);
     expectFailure(await h.runAs(operator, ["runners", "move", "00000000-0000-4000-8000-000000000000"]), 5, "NOT_FOUND");
+  });
+
+  it("windows set/list/delete: plan presets, custom limits, coded refusals", async () => {
+    const admin = await h.issue("admin");
+    expect((await h.runAs(admin, ["windows"])).stdout).toContain("No subscription accounts.");
+    const team = await h.jsonAs<{ windowTokenLimit: number; plan: string }>(admin, [
+      "windows",
+      "set",
+      "team",
+      "--plan",
+      "max5",
+    ]);
+    expect(team).toMatchObject({ plan: "max5", windowTokenLimit: 88_000 });
+    const listed = await h.runAs(viewer, ["windows"]);
+    expect(listed.stdout).toMatch(/^ACCOUNT\s+PLAN\s+5H TOKENS/);
+    expect(listed.stdout).toMatch(/team\s+max5\s+0\s+88000\s+0 %\s+not running/);
+    expectFailure(
+      await h.runAs(admin, ["windows", "set", "solo", "--plan", "custom"]),
+      2,
+      "VALIDATION",
+      /windowTokenLimit/,
+    );
+    expectFailure(await h.runAs(admin, ["windows", "set", "solo", "--plan", "gold"]), 2, "USAGE");
+    expectFailure(await h.runAs(viewer, ["windows", "set", "solo", "--plan", "pro"]), 4, "FORBIDDEN");
+    expect((await h.runAs(admin, ["windows", "delete", "team"])).code).toBe(0);
+    expectFailure(await h.runAs(admin, ["windows", "delete", "team"]), 5, "NOT_FOUND");
   });
 });
