@@ -20,6 +20,8 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ["type:contracts", "type:api-client", "type:agent", "type:runner"],
   },
   { sourceTag: "app:agent", onlyDependOnLibsWithTags: ["type:contracts", "type:agent"] },
+  // Plugins are written against the published plugin API only.
+  { sourceTag: "type:plugin", onlyDependOnLibsWithTags: ["type:contracts"] },
   // Type-only imports (api-client → api) count as edges for Nx, so the browser side is
   // guarded by the packages it must never bundle rather than by transitive tags.
   {
@@ -30,7 +32,7 @@ const depConstraints = [
 
 /** Prisma model delegates (prisma/schema.prisma), for the libs/api database-access rule below. */
 const PRISMA_MODELS =
-  "user|apiToken|project|node|joinToken|runner|runnerEvent|session|transcriptEntry|usageRecord|budget|priceTable|event|notificationChannel";
+  "user|apiToken|project|node|joinToken|runner|runnerEvent|session|transcriptEntry|usageRecord|budget|priceTable|event|notificationChannel|task|poolPolicy|subscriptionAccount";
 
 export default [
   { ignores: ["**/node_modules", "**/dist", "**/.next", "**/generated", "**/next-env.d.ts", ".nx"] },

@@ -41,6 +41,7 @@ const baseRunner: Runner = {
   watchdog: null,
   watchdogDetail: null,
   watchdogSince: null,
+  tags: [],
   pooled: false,
   taskId: null,
   sessionTitle: null,

@@ -36,6 +36,10 @@ const schema = z.object({
   STRATAVORE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   STRATAVORE_EMBEDDINGS_URL: z.url().optional(),
   STRATAVORE_EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
+  /** Plugins to load at start: npm package names or module paths, comma-separated (docs/PLUGINS.md). */
+  STRATAVORE_PLUGINS: z.string().default(""),
+  /** A JSON file: { "<plugin name>": <its config> }. */
+  STRATAVORE_PLUGIN_CONFIG: z.string().optional(),
   STRATAVORE_EMBEDDINGS_API_KEY: z.string().optional(),
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().optional(),
@@ -190,6 +194,12 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
             qdrantApiKey: e.QDRANT_API_KEY,
           }
         : null,
+    plugins: {
+      specs: e.STRATAVORE_PLUGINS.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      configFile: e.STRATAVORE_PLUGIN_CONFIG ? resolve(e.STRATAVORE_PLUGIN_CONFIG) : null,
+    },
     claudeProjectsDir: resolve(e.CLAUDE_CONFIG_DIR ?? resolve(e.HOME ?? "/root", ".claude"), "projects"),
     prismaDir: resolve(repoRoot, "prisma"),
   };

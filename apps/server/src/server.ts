@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ import {
   createOpenApiHandler,
   createRestHandler,
   createTaskHookHandler,
+  startPlugins,
   ApiMetrics,
   registerStateCollectors,
   DEFAULT_FLEET_CONFIG,
@@ -173,6 +175,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     ),
   );
   registerStateCollectors(metrics, deps, { ledgerMaxAgeMs: env.metrics.ledgerMaxAgeMs });
+  await startPlugins(deps, env.plugins.specs, await readPluginConfig(env.plugins.configFile), process.cwd());
   await upgradeLedger(deps);
   const realtime = attachRealtime(http, deps, cluster);
   bus = realtime.bus;
@@ -235,4 +238,13 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     return closing;
   };
   return { url, metricsUrl: metricsListener?.url ?? null, deps, http, firstAdmin, close };
+}
+
+/** The plugins' configs, `{ "<plugin name>": config }`, from STRATAVORE_PLUGIN_CONFIG's file. */
+async function readPluginConfig(file: string | null): Promise<Record<string, unknown>> {
+  if (!file) return {};
+  const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`Invalid configuration:\n  STRATAVORE_PLUGIN_CONFIG: ${file} must hold a JSON object keyed by plugin name`);
+  return parsed as Record<string, unknown>;
 }

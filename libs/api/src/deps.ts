@@ -1,3 +1,4 @@
+import type { PluginHost } from "./plugins/plugin-host.ts";
 import type { Db } from "@stratavore/db";
 import type { AccessWatch } from "./auth/access-watch.ts";
 import type { ReadCache } from "./cache/read-cache.ts";
@@ -31,6 +32,8 @@ export interface ApiDeps {
   similarity?: SimilarityProvider;
   /** The job queue and open broker connections; absent in processes that deliver nothing. */
   notify?: { jobs: JobQueue; rabbit: RabbitPublisher };
+  /** Loaded plugins behind their failure boundary (plugins/plugin-host.ts); absent: none. */
+  plugins?: PluginHost;
   /** Hot reads shared by the cluster (Redis); absent: every read is computed. */
   readCache?: ReadCache;
   log: (level: "info" | "warn" | "error", msg: string, meta?: Record<string, unknown>) => void;

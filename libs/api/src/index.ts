@@ -47,3 +47,5 @@ export { verifyWebhookSignature, webhookSignature, WEBHOOK_REPLAY_WINDOW_SECONDS
 export { telegramText } from "./notify/senders/telegram.ts";
 export { auditLockout } from "./auth/lockout-audit.ts";
 export { runRetention } from "./notify/scheduled-work.ts";
+export { startPlugins } from "./plugins/plugin-startup.ts";
+export { PluginHost, type PluginStatus } from "./plugins/plugin-host.ts";

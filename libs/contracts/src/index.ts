@@ -22,3 +22,4 @@ export * from "./config/secret-files.ts";
 export * from "./schemas/notification.ts";
 export * from "./schemas/task.ts";
 export * from "./schemas/window.ts";
+export * from "./plugins/plugin-api.ts";

@@ -12,6 +12,7 @@ const make = (id: string, over: Partial<Runner>, minute: number): Runner =>
     watchdog: null,
     watchdogDetail: null,
     watchdogSince: null,
+    tags: [],
     pooled: false,
     taskId: null,
     pausedByBudgetId: null,

@@ -47,6 +47,24 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
             <dd className="mono">{r.flags.join(" ")}</dd>
           </>
         ) : null}
+        {r.tags.length ? (
+          <>
+            <dt>Tags</dt>
+            <dd data-testid="runner-tags">
+              {r.tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        {r.pooled ? (
+          <>
+            <dt>Pool</dt>
+            <dd>{r.taskId ? "working a queued task" : "kept ready for tasks"}</dd>
+          </>
+        ) : null}
         <dt>PID</dt>
         <dd className="mono">{orDash(r.pid)}</dd>
         {r.memoryLimitBytes || r.cpuLimitPercent ? (

@@ -14,6 +14,7 @@ import { jobsRouter } from "../notify/jobs-router.ts";
 import { channelsRouter, notificationsRouter } from "../notify/notify-router.ts";
 import { poolsRouter, tasksRouter } from "../tasks/tasks-router.ts";
 import { windowsRouter } from "../usage/windows-router.ts";
+import { pluginsRouter } from "../plugins/plugins-router.ts";
 import { createCallerFactory, router } from "../trpc/init.ts";
 
 export const appRouter = router({
@@ -36,6 +37,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   pools: poolsRouter,
   windows: windowsRouter,
+  plugins: pluginsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { ROOMS } from "@stratavore/contracts";
+import { ROOMS, type Announcement } from "@stratavore/contracts";
 import {
   findEventsBySeq,
   insertNotificationsForAll,
@@ -26,11 +26,13 @@ const BATCH = 200;
  */
 export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<number> {
   const created: { id: string; userId: string; eventSeq: number; createdAt: Date }[] = [];
+  const announced: Announcement[] = [];
   let queued = 0;
   const n = await withOutboxBatch(poolOf(deps.db), BATCH, async (seqs, sql) => {
     if (!seqs.length) return 0;
     const announcements = await announcementsFor(deps.db, await findEventsBySeq(deps.db, seqs), deps.config.publicUrl);
     if (!announcements.length) return seqs.length;
+    announced.push(...announcements);
     const channels = await listChannels(deps.db, true);
     const deliveries: DeliveryJob[] = [];
     const inApp = new Map<number, (typeof announcements)[number]>();
@@ -47,6 +49,9 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
   });
   if (queued) jobs.wakeWorkers();
   if (created.length) await announceNotifications(deps, created);
+  // Plugins' event subscribers, after the commit, each behind the plugin boundary (not awaited:
+  // a slow plugin must not hold the outbox).
+  if (announced.length && deps.plugins) void deps.plugins.emit(announced);
   return n;
 }
 

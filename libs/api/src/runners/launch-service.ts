@@ -17,6 +17,7 @@ import type { ApiDeps } from "../deps.ts";
 import { audit, type Actor } from "../shared/audit.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
+import { pluginAdditions } from "../plugins/launch-additions.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
 type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "model" | "prompt" | "node" | "wait"> &
@@ -40,6 +41,13 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     nodeId = node.id;
   }
   const plan = await planSession(deps, project.id, project.name, input);
+  const added = await pluginAdditions(deps, {
+    project: { id: project.id, name: project.name, path: project.path },
+    model: input.model ?? null,
+    prompt: input.prompt ?? null,
+    flags: input.extraArgs,
+    pooled: false,
+  });
   const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
@@ -67,7 +75,8 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
       sessionId: plan.sessionId,
       model: input.model ?? null,
       prompt: input.prompt ?? null,
-      flags: input.extraArgs,
+      flags: [...input.extraArgs, ...added.flags],
+      tags: added.tags,
       labels,
       createdById: actor.user.id,
       memoryLimitBytes: project.runnerMemoryMb ? BigInt(project.runnerMemoryMb) * 1024n * 1024n : null,
@@ -266,6 +275,13 @@ export async function launchPooled(deps: ApiDeps, req: PooledLaunch): Promise<Ru
   if (!project) throw new AppError("NOT_FOUND", `No project '${req.project.name}'.`);
   const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...req.labels])];
   const sessionId = randomUUID();
+  const added = await pluginAdditions(deps, {
+    project: { id: project.id, name: project.name, path: project.path },
+    model: req.task?.model ?? null,
+    prompt: req.task?.prompt ?? null,
+    flags: req.task?.flags ?? [],
+    pooled: true,
+  });
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
     const placed = await admit(deps, tx, { project, labels, maxLoad: req.maxLoad });
     await ensureSession(tx, { id: sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
@@ -277,7 +293,8 @@ export async function launchPooled(deps: ApiDeps, req: PooledLaunch): Promise<Ru
       sessionId,
       model: req.task?.model ?? null,
       prompt: req.task?.prompt ?? null,
-      flags: req.task?.flags ?? [],
+      flags: [...(req.task?.flags ?? []), ...added.flags],
+      tags: added.tags,
       labels,
       pooled: true,
       taskId: req.task?.id ?? null,

@@ -74,12 +74,25 @@ export async function classify(deps: ApiDeps, r: WatchedRunner, now: Date): Prom
   }
   const stallMs = r.project.watchdogStallSeconds * 1000;
   const quietSince = r.activityAt ?? r.startedAt;
-  if (r.activity !== "working" || !quietSince || now.getTime() - quietSince.getTime() < stallMs) return null;
-  if (await transcriptGrewSince(deps.db, r.sessionId, new Date(now.getTime() - stallMs))) return null;
-  return {
-    watchdog: "stalled",
-    detail: `working, but no output and no transcript growth for ${minutes(now.getTime() - quietSince.getTime())}`,
-  };
+  if (
+    r.activity === "working" &&
+    quietSince &&
+    now.getTime() - quietSince.getTime() >= stallMs &&
+    !(await transcriptGrewSince(deps.db, r.sessionId, new Date(now.getTime() - stallMs)))
+  )
+    return {
+      watchdog: "stalled",
+      detail: `working, but no output and no transcript growth for ${minutes(now.getTime() - quietSince.getTime())}`,
+    };
+  // Nothing wrong by the built-in rules: plugins' classifiers may still see something.
+  const found = await deps.plugins?.classify({
+    id: r.id,
+    projectName: r.project.name,
+    activity: r.activity,
+    activityLine: r.activityLine,
+    activityAt: r.activityAt,
+  });
+  return found ? { watchdog: found.watchdog, detail: `${found.detail} (plugin ${found.plugin})` } : null;
 }
 
 /**

@@ -254,6 +254,7 @@ const cases: Case[] = [
   { name: "runners.move", minRole: "operator", mutation: true, call: (a) => a.runners.move({ id: MISSING }) },
   { name: "runners.rebalance", minRole: "admin", mutation: true, call: (a) => a.runners.rebalance({ dryRun: true }) },
   { name: "nodes.evacuate", minRole: "admin", mutation: true, call: (a) => a.nodes.evacuate({ ref: "no-such-node" }) },
+  { name: "plugins.list", minRole: "admin", mutation: false, call: (a) => a.plugins.list() },
   { name: "windows.list", minRole: "viewer", mutation: false, call: (a) => a.windows.list() },
   {
     name: "windows.set",

@@ -107,6 +107,8 @@ export const runnerSchema = z.object({
   watchdog: z.enum(["stalled", "error_loop"]).nullable(),
   watchdogDetail: z.string().nullable(),
   watchdogSince: z.date().nullable(),
+  /** Tags plugins' launch hooks gave it ("branch:main"). */
+  tags: z.array(z.string()),
   /** Started by its project's pool; the queued task it works, if any. */
   pooled: z.boolean(),
   taskId: z.uuid().nullable(),

@@ -35,6 +35,7 @@ export function runnerFixture(over: Partial<Runner> = {}): Runner {
     watchdog: null,
     watchdogDetail: null,
     watchdogSince: null,
+    tags: [],
     pooled: false,
     taskId: null,
     sessionTitle: null,

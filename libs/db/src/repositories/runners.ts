@@ -37,6 +37,7 @@ const runnerSelect = {
   activityAt: true,
   pooled: true,
   taskId: true,
+  tags: true,
   watchdog: true,
   watchdogDetail: true,
   watchdogSince: true,

@@ -1,0 +1,109 @@
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
+import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+
+/**
+ * The two example plugins (libs/plugins) loaded by a real server from STRATAVORE_PLUGINS, with
+ * their configs from STRATAVORE_PLUGIN_CONFIG, beside one that throws on every event: the
+ * Slack-compatible channel posts to a local receiver, the git-branch hook tags runners, and
+ * the broken one is disabled and reported while the server goes on.
+ */
+const PLUGINS = resolve(import.meta.dirname, "../../../libs/plugins/src");
+let h: FleetHarness;
+let slack: Server;
+const posted: { text: string }[] = [];
+let repo = "";
+
+beforeAll(async () => {
+  slack = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      posted.push(JSON.parse(body) as { text: string });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((r) => slack.listen(0, "127.0.0.1", r));
+  const dir = await mkdtemp(join(tmpdir(), "stratavore-plugin-int-"));
+  await writeFile(
+    join(dir, "broken.mjs"),
+    `export default { name: "broken", setup: () => ({ onEvent: () => { throw new Error("cannot reach my backend"); } }) };`,
+  );
+  const config = join(dir, "plugins.json");
+  await writeFile(
+    config,
+    JSON.stringify({
+      "slack-webhook": {
+        url: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook`,
+        events: ["runner.started", "runner.stopped"],
+      },
+    }),
+  );
+  repo = join(dir, "checkout");
+  await mkdir(repo);
+  execFileSync("git", ["init", "-q", "-b", "feature/login", repo]);
+  h = await FleetHarness.start(
+    await createScratchDatabase(inject("adminUrl"), "plugins"),
+    {},
+    {
+      STRATAVORE_PLUGINS: [
+        join(PLUGINS, "slack-webhook.ts"),
+        join(PLUGINS, "git-branch-tag.ts"),
+        join(dir, "broken.mjs"),
+      ].join(","),
+      STRATAVORE_PLUGIN_CONFIG: config,
+    },
+  );
+  await h.startAgent(uniqueSlug("plug"));
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+  slack?.close();
+});
+
+describe("plugins", () => {
+  it("the example plugins work and a throwing one is disabled and reported, never taking the server down", async () => {
+    const listed = await h.api.plugins.list();
+    expect(listed.map((p) => [p.name, p.enabled, p.hooks])).toEqual([
+      ["slack-webhook", true, ["onEvent"]],
+      ["git-branch-tag", true, ["beforeLaunch"]],
+      ["broken", true, ["onEvent"]],
+    ]);
+    const project = await h.api.projects.create({ name: uniqueSlug("plug"), path: repo });
+    const r = await h.api.runners.launch({ project: project.name, prompt: "hello" });
+    expect(r.tags).toEqual(["branch:feature/login"]);
+    await h.api.runners.stop({ id: r.id });
+
+    // The Slack-compatible channel: started and stopped, each once, linked to the runner.
+    const link = `${h.server.deps.config.publicUrl}/runners/${r.id}`;
+    await waitFor(
+      "two Slack posts",
+      async () => (posted.filter((p) => p.text.includes(link)).length >= 2 ? true : null),
+      20_000,
+    );
+    const mine = posted.filter((p) => p.text.includes(link));
+    expect(mine).toHaveLength(2);
+    expect(mine[0]!.text).toMatch(new RegExp(`^:information_source: <${link}\\|Runner .+ started> · ${project.name}$`));
+
+    // The broken one: disabled at its first event, in the list and the audit log, and the server still serves.
+    const broken = await waitFor("the broken plugin disabled", async () => {
+      const b = (await h.api.plugins.list()).find((p) => p.name === "broken");
+      return b && !b.enabled ? b : null;
+    });
+    expect(broken.error).toBe("onEvent: cannot reach my backend");
+    const audited = await h.db.event.findFirst({ where: { type: "plugin.disabled", entityId: "broken" } });
+    expect(audited?.data).toMatchObject({ error: "onEvent: cannot reach my backend" });
+    const health = await fetch(`${h.server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const again = await h.api.runners.launch({ project: project.name, prompt: "still fine" });
+    expect(again.status).toBe("running");
+    await h.api.runners.kill({ id: again.id });
+  }, 60_000);
+});
