@@ -146,4 +146,18 @@ describe("stratavore task / pool", () => {
     expect((await h.runAs(admin, ["windows", "delete", "team"])).code).toBe(0);
     expectFailure(await h.runAs(admin, ["windows", "delete", "team"]), 5, "NOT_FOUND");
   });
+
+  it("projects edit sets the watchdog's stall time and actions", async () => {
+    const p = await h.jsonAs<{ watchdogStallSeconds: number; watchdogOnStall: string; watchdogOnErrorLoop: string }>(
+      operator,
+      ["projects", "edit", "cli-tasks", "--stall-seconds", "90", "--on-stall", "restart", "--on-error-loop", "pause"],
+    );
+    expect(p).toMatchObject({ watchdogStallSeconds: 90, watchdogOnStall: "restart", watchdogOnErrorLoop: "pause" });
+    expectFailure(await h.runAs(operator, ["projects", "edit", "cli-tasks", "--on-stall", "explode"]), 2, "USAGE");
+    expectFailure(
+      await h.runAs(operator, ["projects", "edit", "cli-tasks", "--stall-seconds", "2"]),
+      2,
+      "VALIDATION",
+    );
+  });
 });

@@ -1,6 +1,11 @@
 import { Option, type Command } from "commander";
 import type { ApiClient } from "@stratavore/api-client";
-import type { Project, ProjectUpdateInput } from "@stratavore/contracts";
+import {
+  WATCHDOG_ERROR_LOOP_ACTIONS,
+  WATCHDOG_STALL_ACTIONS,
+  type Project,
+  type ProjectUpdateInput,
+} from "@stratavore/contracts";
 import { usageError } from "../cli-error.ts";
 import { print, printJson } from "../io.ts";
 import { collectTags, positiveInt, type CliContext } from "../options.ts";
@@ -16,6 +21,9 @@ interface EditOptions {
   maxRunners?: number;
   runnerMemoryMb?: number | null;
   runnerCpuPercent?: number | null;
+  stallSeconds?: number;
+  onStall?: (typeof WATCHDOG_STALL_ACTIONS)[number];
+  onErrorLoop?: (typeof WATCHDOG_ERROR_LOOP_ACTIONS)[number];
   json?: boolean;
 }
 
@@ -79,6 +87,17 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
     .option("--max-runners <n>", "most runners allowed at once", positiveInt)
     .option("--runner-memory-mb <n>", "memory limit per runner in MiB, or 'none'", limitArg)
     .option("--runner-cpu-percent <n>", "CPU limit per runner (100 = one core), or 'none'", limitArg)
+    .option("--stall-seconds <n>", "watchdog: a working runner with no output this long is stalled", positiveInt)
+    .addOption(
+      new Option("--on-stall <action>", "watchdog: notify, or restart it (resumed in a new process)").choices(
+        WATCHDOG_STALL_ACTIONS,
+      ),
+    )
+    .addOption(
+      new Option("--on-error-loop <action>", "watchdog: notify, or pause a runner looping on API errors").choices(
+        WATCHDOG_ERROR_LOOP_ACTIONS,
+      ),
+    )
     .option("--json", "print the updated project as JSON")
     .action(async (ref: string, opts: EditOptions) => {
       const changes: Omit<ProjectUpdateInput, "id"> = {
@@ -89,6 +108,9 @@ export function registerProjectWrites(projects: Command, ctx: CliContext): void 
         maxRunners: opts.maxRunners,
         runnerMemoryMb: opts.runnerMemoryMb,
         runnerCpuPercent: opts.runnerCpuPercent,
+        watchdogStallSeconds: opts.stallSeconds,
+        watchdogOnStall: opts.onStall,
+        watchdogOnErrorLoop: opts.onErrorLoop,
       };
       if (Object.values(changes).every((v) => v === undefined))
         throw usageError("Nothing to change; pass at least one option (see --help).");

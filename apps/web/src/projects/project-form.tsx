@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { Project } from "@stratavore/contracts";
-import { Alert, Button, Field, TextArea, TextInput } from "@stratavore/ui";
+import { Alert, Button, Field, Select, TextArea, TextInput } from "@stratavore/ui";
 
 export interface ProjectFormValues {
   name: string;
@@ -12,6 +12,10 @@ export interface ProjectFormValues {
   /** Per-runner cgroup limits; null = none. */
   runnerMemoryMb: number | null;
   runnerCpuPercent: number | null;
+  /** The watchdog's settings: editing only (a new project starts with the defaults). */
+  watchdogStallSeconds?: number;
+  watchdogOnStall?: Project["watchdogOnStall"];
+  watchdogOnErrorLoop?: Project["watchdogOnErrorLoop"];
 }
 
 export type FieldErrors = Partial<Record<keyof ProjectFormValues | "form", string>>;
@@ -54,6 +58,9 @@ export function ProjectForm({
   const [maxRunners, setMaxRunners] = useState(String(initial?.maxRunners ?? 5));
   const [memoryMb, setMemoryMb] = useState(initial?.runnerMemoryMb ? String(initial.runnerMemoryMb) : "");
   const [cpuPercent, setCpuPercent] = useState(initial?.runnerCpuPercent ? String(initial.runnerCpuPercent) : "");
+  const [stallMinutes, setStallMinutes] = useState(String((initial?.watchdogStallSeconds ?? 600) / 60));
+  const [onStall, setOnStall] = useState(initial?.watchdogOnStall ?? "notify");
+  const [onErrorLoop, setOnErrorLoop] = useState(initial?.watchdogOnErrorLoop ?? "notify");
   const optionalNumber = (v: string) => (v.trim() === "" ? null : Number(v));
 
   const submit = (e: FormEvent) => {
@@ -69,6 +76,13 @@ export function ProjectForm({
       maxRunners: Number(maxRunners),
       runnerMemoryMb: optionalNumber(memoryMb),
       runnerCpuPercent: optionalNumber(cpuPercent),
+      ...(initial
+        ? {
+            watchdogStallSeconds: Math.round(Number(stallMinutes) * 60),
+            watchdogOnStall: onStall,
+            watchdogOnErrorLoop: onErrorLoop,
+          }
+        : {}),
     });
   };
 
@@ -155,6 +169,45 @@ export function ProjectForm({
           />
         </Field>
       </div>
+      {initial ? (
+        <div className="form-row">
+          <Field
+            label="Stalled after (min)"
+            htmlFor="project-stall"
+            hint="Working with no output and no transcript growth this long."
+            error={errors.watchdogStallSeconds}
+          >
+            <TextInput
+              id="project-stall"
+              type="number"
+              min={1}
+              step="any"
+              value={stallMinutes}
+              onChange={(e) => setStallMinutes(e.target.value)}
+            />
+          </Field>
+          <Field label="When a runner stalls" htmlFor="project-on-stall" error={errors.watchdogOnStall}>
+            <Select
+              id="project-on-stall"
+              value={onStall}
+              onChange={(e) => setOnStall(e.target.value as typeof onStall)}
+            >
+              <option value="notify">Notify</option>
+              <option value="restart">Notify and restart it (resume)</option>
+            </Select>
+          </Field>
+          <Field label="When it loops on API errors" htmlFor="project-on-error-loop" error={errors.watchdogOnErrorLoop}>
+            <Select
+              id="project-on-error-loop"
+              value={onErrorLoop}
+              onChange={(e) => setOnErrorLoop(e.target.value as typeof onErrorLoop)}
+            >
+              <option value="notify">Notify</option>
+              <option value="pause">Notify and pause it</option>
+            </Select>
+          </Field>
+        </div>
+      ) : null}
       <div className="form-actions">
         <Button onClick={onCancel}>Cancel</Button>
         <Button type="submit" variant="primary" busy={busy}>

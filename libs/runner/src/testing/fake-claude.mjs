@@ -339,7 +339,9 @@ if (modes.has("crash"))
     process.exit(3);
   }, 200);
 const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);
-if (every > 0) setInterval(() => respond("still working…"), every);
+// A stalled turn writes nothing more, periodic usage included.
+let stalled = false;
+if (every > 0) setInterval(() => stalled || respond("still working…"), every);
 
 // A prompt starting "ask:" is answered only after a permission dialog worded like claude
 // 2.1.328's (its question and its "Esc to cancel" footer) is accepted with Enter.
@@ -388,15 +390,18 @@ function rateLimited(input) {
     }, 700 * n);
 }
 function stall(input) {
+  stalled = true;
   record({ type: "user", message: { role: "user", content: input } });
   out("✻ Thinking… (esc to interrupt)");
 }
+// A prompt starting "stall:" or "rate-limited:" does the same for one turn (for tests that
+// cannot set the agent's environment, like the browser suite's shared agent).
 const turn = (input) =>
   input.startsWith("ask:")
     ? ask(input)
-    : modes.has("api-errors")
+    : modes.has("api-errors") || input.startsWith("rate-limited:")
       ? rateLimited(input)
-      : modes.has("stall")
+      : modes.has("stall") || input.startsWith("stall:")
         ? stall(input)
         : out(`${answer(input)}\n> `);
 
