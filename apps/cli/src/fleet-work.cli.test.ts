@@ -154,10 +154,6 @@ describe("stratavore task / pool", () => {
     );
     expect(p).toMatchObject({ watchdogStallSeconds: 90, watchdogOnStall: "restart", watchdogOnErrorLoop: "pause" });
     expectFailure(await h.runAs(operator, ["projects", "edit", "cli-tasks", "--on-stall", "explode"]), 2, "USAGE");
-    expectFailure(
-      await h.runAs(operator, ["projects", "edit", "cli-tasks", "--stall-seconds", "2"]),
-      2,
-      "VALIDATION",
-    );
+    expectFailure(await h.runAs(operator, ["projects", "edit", "cli-tasks", "--stall-seconds", "2"]), 2, "VALIDATION");
   });
 });

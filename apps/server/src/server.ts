@@ -245,6 +245,8 @@ async function readPluginConfig(file: string | null): Promise<Record<string, unk
   if (!file) return {};
   const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new Error(`Invalid configuration:\n  STRATAVORE_PLUGIN_CONFIG: ${file} must hold a JSON object keyed by plugin name`);
+    throw new Error(
+      `Invalid configuration:\n  STRATAVORE_PLUGIN_CONFIG: ${file} must hold a JSON object keyed by plugin name`,
+    );
   return parsed as Record<string, unknown>;
 }

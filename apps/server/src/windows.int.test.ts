@@ -98,6 +98,8 @@ describe("subscription windows", () => {
     await h.api.runners.kill({ id: r.id });
     await h.api.windows.delete({ name: account });
     await expect(h.api.windows.delete({ name: account })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(h.api.windows.set({ name: "x", plan: "custom" })).rejects.toThrow(/custom plan needs windowTokenLimit/);
+    await expect(h.api.windows.set({ name: "x", plan: "custom" })).rejects.toThrow(
+      /custom plan needs windowTokenLimit/,
+    );
   }, 90_000);
 });
