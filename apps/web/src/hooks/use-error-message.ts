@@ -11,3 +11,10 @@ export function fieldIssues(err: unknown): Record<string, string> {
   for (const issue of issues) out[issue.path.split(".")[0] ?? ""] ??= issue.message;
   return out;
 }
+
+/** A form's failure: messages for its fields, else one message for the whole form. */
+export function formErrors(err: unknown): { issues: Record<string, string>; general: string | null } {
+  if (!err) return { issues: {}, general: null };
+  const issues = fieldIssues(err);
+  return { issues, general: Object.keys(issues).length ? null : errorMessage(err).message };
+}

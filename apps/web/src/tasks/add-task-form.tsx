@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Button, Field, TextArea, TextInput } from "@stratavore/ui";
-import { errorMessage, fieldIssues } from "../hooks/use-error-message";
+import { formErrors } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
 
 /** Queue a task on a project: a prompt, and optionally a priority and a model. */
@@ -22,8 +22,7 @@ export function AddTaskForm({ project }: { project: string }) {
       },
     }),
   );
-  const issues = add.error ? fieldIssues(add.error) : {};
-  const general = add.error && !Object.keys(issues).length ? errorMessage(add.error).message : null;
+  const { issues, general } = formErrors(add.error);
   return (
     <form
       className="task-form"

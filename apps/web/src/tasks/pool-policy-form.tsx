@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import type { Pool } from "@stratavore/contracts";
 import { Button, Field, TextInput } from "@stratavore/ui";
-import { errorMessage, fieldIssues } from "../hooks/use-error-message";
+import { formErrors } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
 
 type NumberKey = "minRunners" | "maxRunners" | "idleTimeoutSec" | "maxNodeCpuPercent" | "maxNodeMemoryPercent";
@@ -30,8 +30,7 @@ export function PoolPolicyForm({ pool }: { pool: Pool }) {
       onSuccess: (p) => qc.setQueryData(trpc.pools.get.queryKey({ project: pool.projectName }), p),
     }),
   );
-  const issues = save.error ? fieldIssues(save.error) : {};
-  const general = save.error && !Object.keys(issues).length ? errorMessage(save.error).message : null;
+  const { issues, general } = formErrors(save.error);
   return (
     <form
       className="pool-form"
