@@ -41,7 +41,7 @@ describe("stratavore task / pool", () => {
     expect(added.code, added.stderr).toBe(0);
     const urgent = JSON.parse(added.stdout) as Task;
     expect(urgent).toMatchObject({ priority: 5, model: "sonnet", flags: ["--verbose"] });
-    const piped = await h.run(["task", "add", "cli-tasks", "--json"], {
+    const piped = await h.run(["task", "add", "cli-tasks", "-", "--json"], {
       ...h.as(operator),
       stdin: "from stdin\nsecond line\n",
     });

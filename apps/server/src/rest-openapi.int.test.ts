@@ -175,6 +175,16 @@ describe("REST /api/v1 and /api/openapi.json", () => {
     await call("GET", "/api/v1/jobs");
     expect((await call("POST", "/api/v1/events/verify", { body: {} })).status).toBe(200);
 
+    const task = await call("POST", "/api/v1/tasks", { body: { project: name, prompt: "from REST" } });
+    expect(task.body).toMatchObject({ status: "queued", source: "api" });
+    await call("GET", "/api/v1/tasks", { query: `project=${name}&status=queued` });
+    await call("GET", "/api/v1/tasks/{id}", { params: { id: task.body.id } });
+    expect((await call("POST", "/api/v1/tasks/{id}/cancel", { params: { id: task.body.id } })).body.status).toBe(
+      "cancelled",
+    );
+    await call("PATCH", "/api/v1/pools/{project}", { params: { project: name }, body: { maxRunners: 2 } });
+    expect((await call("GET", "/api/v1/pools/{project}", { params: { project: name } })).body.maxRunners).toBe(2);
+
     await call("POST", "/api/v1/projects/{id}/archive", { params: { id: projectId } });
     await call("POST", "/api/v1/projects/{id}/unarchive", { params: { id: projectId } });
     await waitFor("resumed runner ended", async () => (await h.api.runners.get({ id: resumed.body.id })).endedAt);

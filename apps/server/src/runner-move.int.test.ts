@@ -51,6 +51,14 @@ describe("moving runners between nodes", () => {
     );
     expect(await transcriptIn(b.home, r.sessionId!)).toBeNull();
 
+    // A node that cannot take it is refused before anything stops.
+    await h.api.nodes.drain({ ref: b.name });
+    await expect(h.api.runners.move({ id: r.id, node: b.name })).rejects.toThrow(
+      /is not online \(draining\); nothing was stopped/,
+    );
+    expect((await row(r.id)).status).toBe("running");
+    await h.api.nodes.undrain({ ref: b.name });
+
     const moved: Runner = await h.api.runners.move({ id: r.id, node: b.name });
     expect(moved.id).not.toBe(r.id);
     expect(moved).toMatchObject({
@@ -106,17 +114,17 @@ describe("moving runners between nodes", () => {
       return { a: all.filter((r) => r.nodeName === a.name).length, b: all.filter((r) => r.nodeName === b.name).length };
     };
     expect(await active()).toEqual({ a: 4, b: 0 });
-    const plan = await h.api.runners.rebalance({ dryRun: true });
+    const plan = await h.api.nodes.rebalance({ dryRun: true });
     expect(plan).toHaveLength(2);
     expect(plan.every((m) => m.from === a.name && m.to === b.name && !m.newRunnerId)).toBe(true);
     expect(await active()).toEqual({ a: 4, b: 0 });
-    const done = await h.api.runners.rebalance({ dryRun: false });
+    const done = await h.api.nodes.rebalance({ dryRun: false });
     expect(done.map((m) => [m.from, m.to, Boolean(m.newRunnerId), m.error ?? null])).toEqual([
       [a.name, b.name, true, null],
       [a.name, b.name, true, null],
     ]);
     expect(await active()).toEqual({ a: 2, b: 2 });
-    expect(await h.api.runners.rebalance({ dryRun: true })).toEqual([]);
+    expect(await h.api.nodes.rebalance({ dryRun: true })).toEqual([]);
 
     const evacuated = await h.api.nodes.evacuate({ ref: a.name });
     expect(evacuated).toHaveLength(2);

@@ -238,13 +238,17 @@ describe("task pools", () => {
         headers: { "content-type": type },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
-    const ok = await post(path, { prompt: "from CI: fix the flaky test", priority: 5, labels: [] });
+    const ok = await post(path, { prompt: "from CI: fix the flaky test", priority: 5 });
     expect(ok.status).toBe(201);
     const created = (await ok.json()) as { id: string; project: string; status: string };
     expect(created).toMatchObject({ project: project.name, status: "queued" });
     const task = await h.api.tasks.get({ id: created.id });
     expect(task).toMatchObject({ source: "webhook", priority: 5, prompt: "from CI: fix the flaky test" });
 
+    // Flags could skip claude's permission checks: a webhook may not set them (nor model or labels).
+    const withFlags = await post(path, { prompt: "rm it all", flags: ["--dangerously-skip-permissions"] });
+    expect(withFlags.status).toBe(400);
+    expect(((await withFlags.json()) as { error: { code: string } }).error.code).toBe("VALIDATION");
     const noPrompt = await post(path, { priority: 1 });
     expect(noPrompt.status).toBe(400);
     expect(((await noPrompt.json()) as { error: { code: string } }).error.code).toBe("VALIDATION");
@@ -292,5 +296,27 @@ describe("task pools", () => {
     const all: Task[] = await tasksOf(project.name);
     expect(all.map((t) => t.status).sort()).toEqual(["cancelled", "cancelled"]);
     expect((await poolRunners(project.id)).length).toBe(1);
+  }, 60_000);
+
+  it("a disabled pool lets its running task finish and starts nothing more", async () => {
+    const project = await newProject("off");
+    const first = await h.api.tasks.add({ project: project.name, prompt: "ask: may I?" });
+    await h.api.tasks.add({ project: project.name, prompt: "second" });
+    await h.api.pools.set({ project: project.name, enabled: true, maxRunners: 1 });
+    const started = await waitFor("the first task waiting on its runner", async () => {
+      const t = await h.api.tasks.get({ id: first.id });
+      return t.status === "running" && t.runnerId ? t : null;
+    });
+    await h.api.pools.set({ project: project.name, enabled: false });
+    // Answered: it finishes and its runner stops; the second stays queued.
+    await waitFor("its dialog", async () =>
+      (await h.api.runners.get({ id: started.runnerId! })).activity === "waiting" ? true : null,
+    );
+    const r = await h.api.runners.get({ id: started.runnerId! });
+    h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+    await waitFor("done", async () => ((await h.api.tasks.get({ id: first.id })).status === "done" ? true : null));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await tasksOf(project.name)).map((t) => t.status).sort()).toEqual(["done", "queued"]);
+    expect(await poolRunners(project.id)).toHaveLength(1);
   }, 60_000);
 });

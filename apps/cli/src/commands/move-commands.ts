@@ -57,7 +57,7 @@ export function registerMoveCommands(program: Command, { env, io }: CliContext):
     .option("--json", "print JSON")
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
       const api = await connect(env);
-      const moves = await api.runners.rebalance.mutate({ dryRun: Boolean(opts.dryRun) });
+      const moves = await api.nodes.rebalance.mutate({ dryRun: Boolean(opts.dryRun) });
       if (opts.json) return printJson(io, moves);
       print(io, movesTable(moves, Boolean(opts.dryRun)));
     });

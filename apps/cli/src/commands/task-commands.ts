@@ -76,7 +76,7 @@ export function registerTaskCommands(program: Command, { env, io }: CliContext):
     .command("add")
     .description("queue a task: its pool starts a runner session for it")
     .argument("<project>", "project name or id")
-    .argument("[prompt]", "what to do; '-' or nothing reads it from stdin")
+    .argument("<prompt>", "what to do; '-' reads it from stdin")
     .option("--model <model>", "claude model for its runner")
     .option("--priority <n>", "higher goes first (default 0)", priorityArg)
     .option("--label <label>", "node labels its runner needs (repeat, or separate with commas)", collectTags)
@@ -85,11 +85,11 @@ export function registerTaskCommands(program: Command, { env, io }: CliContext):
     .action(
       async (
         project: string,
-        promptArg: string | undefined,
+        promptArg: string,
         claudeArgs: string[],
         opts: { model?: string; priority?: number; label?: string[]; json?: boolean },
       ) => {
-        const prompt = !promptArg || promptArg === "-" ? (await readAllStdin(io)).trim() : promptArg;
+        const prompt = promptArg === "-" ? (await readAllStdin(io)).trim() : promptArg;
         if (!prompt) throw usageError("The prompt is empty.");
         const api = await connect(env);
         const t = await api.tasks.add.mutate({

@@ -71,7 +71,7 @@ export function registerWindowsCommands(program: Command, { env, io }: CliContex
           plan: opts.plan,
           windowTokenLimit: opts.windowLimit,
           weeklyTokenLimit: opts.weeklyLimit,
-          nodes: opts.node ?? [],
+          nodes: opts.node,
         });
         if (opts.json) return printJson(io, w);
         print(io, windowsTable([w]));

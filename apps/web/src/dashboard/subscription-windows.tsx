@@ -1,7 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { SubscriptionWindow } from "@stratavore/contracts";
-import { Card, RingGauge, formatTokens } from "@stratavore/ui";
+import { Card, ErrorState, RingGauge, formatTokens } from "@stratavore/ui";
+import { errorMessage } from "../hooks/use-error-message";
 import { useNow } from "../hooks/use-now";
 import { useTRPC } from "../trpc";
 
@@ -22,6 +23,12 @@ export function SubscriptionWindows() {
   const trpc = useTRPC();
   const windows = useQuery({ ...trpc.windows.list.queryOptions(), refetchInterval: 30_000 });
   const now = useNow(30_000);
+  if (windows.isError)
+    return (
+      <Card title="Subscription windows">
+        <ErrorState {...errorMessage(windows.error)} onRetry={() => windows.refetch()} />
+      </Card>
+    );
   if (!windows.data?.length) return null;
   return (
     <Card title="Subscription windows">

@@ -62,7 +62,7 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
         {r.pooled ? (
           <>
             <dt>Pool</dt>
-            <dd>{r.taskId ? "working a queued task" : "kept ready for tasks"}</dd>
+            <dd>{r.taskId ? `started for task ${r.taskId.slice(0, 8)}` : "kept ready for tasks"}</dd>
           </>
         ) : null}
         <dt>PID</dt>

@@ -64,7 +64,8 @@ export function ProjectPool({ project }: { project: Project }) {
         title="Pool"
         actions={
           <span className="muted small" data-testid="pool-summary">
-            {p.enabled ? "working the queue" : "off"} · {p.working} working · {p.idle} idle · {p.queued} queued
+            {project.status === "archived" ? "project archived" : p.enabled ? "working the queue" : "off"} · {p.working}{" "}
+            working · {p.idle} idle · {p.queued} queued
           </span>
         }
       >

@@ -22,6 +22,6 @@ export async function verifyCredentials(
     await limiter.recordFailure(email.data);
     return null;
   }
-  await limiter.recordSuccess(email.data);
+  await limiter.recordSuccess(input.ip, email.data);
   return toUser(row);
 }

@@ -15,4 +15,17 @@ describe("LoginRateLimiter lockout hook", () => {
     await limiter.recordFailure("ann@example.com");
     expect(locked).toEqual(["ann@example.com"]);
   });
+
+  it("charges the address for failed attempts only: successful sign-ins give their point back", async () => {
+    const limiter = new LoginRateLimiter({ perIpPoints: 3, perAccountFailures: 100, windowSeconds: 60 });
+    for (let i = 0; i < 10; i++) {
+      expect(await limiter.allowAttempt("10.0.0.2", "team@example.com")).toBe(true);
+      await limiter.recordSuccess("10.0.0.2", "team@example.com");
+    }
+    for (let i = 0; i < 3; i++) {
+      expect(await limiter.allowAttempt("10.0.0.2", "guess@example.com")).toBe(true);
+      await limiter.recordFailure("guess@example.com");
+    }
+    expect(await limiter.allowAttempt("10.0.0.2", "team@example.com")).toBe(false);
+  });
 });

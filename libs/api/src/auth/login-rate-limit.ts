@@ -39,7 +39,8 @@ function limiter(store: RateLimitStore, opts: IRateLimiterOptions): RateLimiterA
 }
 
 /**
- * Every attempt costs the client IP one point; only failures cost the account one, so a
+ * Every attempt costs the client IP one point, given back when it succeeds (a team behind one
+ * NAT signing in all morning is not an attack); only failures cost the account one, so a
  * stranger cannot lock a real user out by guessing from many addresses for long.
  */
 export class LoginRateLimiter {
@@ -83,7 +84,8 @@ export class LoginRateLimiter {
     if (res && res.remainingPoints === 0) this.onAccountLocked?.(email);
   }
 
-  async recordSuccess(email: string): Promise<void> {
+  async recordSuccess(ip: string, email: string): Promise<void> {
     await this.account.delete(email);
+    await this.ip.reward(ip, 1);
   }
 }

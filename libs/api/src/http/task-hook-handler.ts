@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, taskFields } from "@stratavore/contracts";
+import { AppError, taskHookFields } from "@stratavore/contracts";
 import { findPoolByHook } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { addTask, hashHookSecret } from "../tasks/tasks-service.ts";
@@ -9,8 +9,8 @@ import { readJsonBody } from "./rest-handler.ts";
 export const TASK_HOOK_PREFIX = "/hooks/tasks/";
 
 /**
- * A project's task webhook: `POST /hooks/tasks/<secret>` with a task's JSON fields (prompt,
- * model, flags, priority, labels) queues it, as CI systems and chat bots can call it without
+ * A project's task webhook: `POST /hooks/tasks/<secret>` with `{ "prompt", "priority"? }` queues a
+ * task (flags, model and labels are for signed-in operators only), as CI systems and chat bots can call it without
  * an API token. The secret in the path is the credential (pools.rotateHook makes a new one;
  * only its hash is stored). An unknown secret is a plain 404.
  */
@@ -26,9 +26,9 @@ export function createTaskHookHandler(deps: ApiDeps) {
         ? await findPoolByHook(deps.db, hashHookSecret(secret))
         : null;
       if (!pool) throw new AppError("NOT_FOUND", "No task webhook at this address.");
-      const parsed = taskFields.safeParse(await readJsonBody(req));
+      const parsed = taskHookFields.strict().safeParse(await readJsonBody(req));
       if (!parsed.success)
-        throw new AppError("VALIDATION", "The body is not a task: it needs at least a prompt.", {
+        throw new AppError("VALIDATION", "The body is not a task: a prompt, and optionally a priority (nothing else).", {
           issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
         });
       const task = await addTask(deps, null, { ...parsed.data, project: pool.projectId, source: "webhook" });

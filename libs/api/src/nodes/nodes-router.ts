@@ -8,8 +8,9 @@ import {
   nodeSchema,
   okOutput,
   runnerMoveListOutput,
+  runnerRebalanceInput,
 } from "@stratavore/contracts";
-import { evacuateNode } from "../runners/rebalance-service.ts";
+import { evacuateNode, rebalance } from "./rebalance-service.ts";
 import { createJoinToken, listAllJoinTokens, revokeUnusedJoinToken } from "./join-tokens-service.ts";
 import { getNode, listAllNodes, revokeNode, setDraining } from "./nodes-service.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
@@ -24,6 +25,11 @@ export const nodesRouter = router({
     .input(nodeRefInput)
     .output(nodeSchema)
     .mutation(({ ctx, input }) => setDraining(ctx, ctx.principal, input.ref, true)),
+  /** Evens out the online nodes by moving runners (`dryRun`: only the plan). */
+  rebalance: adminProcedure
+    .input(runnerRebalanceInput)
+    .output(runnerMoveListOutput)
+    .mutation(({ ctx, input }) => rebalance(ctx, ctx.principal, input.dryRun)),
   /** Drain with migration: drained, and each of its runners resumed on another node. */
   evacuate: adminProcedure
     .input(nodeRefInput)

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -38,6 +38,10 @@ beforeAll(async () => {
   await module(
     "slow",
     `export default { name: "slow", setup: () => ({ beforeLaunch: () => new Promise(() => {}) }) };`,
+  );
+  await module(
+    "shapeless",
+    `export default { name: "shapeless", setup: () => ({ beforeLaunch: () => ({ extraArgs: "--verbose" }), prices: () => "free" }) };`,
   );
 });
 
@@ -134,6 +138,34 @@ describe("PluginHost", () => {
     expect(disabled).toEqual([
       "flaky: onEvent: second event broke me",
       "slow: beforeLaunch: beforeLaunch took longer than 200 ms",
+    ]);
+  });
+
+  it("disables a plugin whose answer has the wrong shape instead of passing it on", async () => {
+    const { host } = await load(["./shapeless.mjs"]);
+    const added = await host.beforeLaunch({
+      project: { id: "p", name: "w", path: "/" },
+      model: null,
+      prompt: null,
+      flags: [],
+      pooled: false,
+    });
+    expect(added).toEqual({ extraArgs: [], mcpServers: {}, tags: [] });
+    expect(host.list()[0]).toMatchObject({ enabled: false });
+    expect(host.list()[0]!.error).toMatch(/^beforeLaunch: it answered what a beforeLaunch hook may not/);
+    expect(await host.prices()).toEqual([]);
+  });
+
+  it("a folder stands for every plugin module in it, in name order", async () => {
+    const folder = join(dir, "folder");
+    await mkdir(folder);
+    await writeFile(join(folder, "b.mjs"), `export default { name: "from-b", setup: () => ({}) };`);
+    await writeFile(join(folder, "a.mjs"), `export default { name: "from-a", setup: () => ({}) };`);
+    await writeFile(join(folder, "notes.txt"), "not a plugin");
+    const { host } = await load(["./folder"]);
+    expect(host.list().map((p) => [p.name, p.enabled])).toEqual([
+      ["from-a", true],
+      ["from-b", true],
     ]);
   });
 });

@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
 import { pathToFileURL } from "node:url";
 import type {
   LaunchAddition,
@@ -10,6 +12,32 @@ import type {
   StratavorePlugin,
   WatchedRunnerView,
 } from "@stratavore/contracts";
+
+/** What hooks may answer; anything else is that plugin's failure (it would break the caller). */
+const count = z.number().finite().min(0).max(1_000_000);
+const ANSWERS = {
+  onEvent: z.unknown(),
+  beforeLaunch: z
+    .object({
+      extraArgs: z.array(z.string()).max(30).optional(),
+      mcpServers: z.record(z.string(), z.unknown()).optional(),
+      tags: z.array(z.string()).max(20).optional(),
+    })
+    .nullish(),
+  prices: z
+    .array(
+      z.object({
+        model: z.string().min(1).max(100),
+        inputPerMTok: count,
+        outputPerMTok: count,
+        cacheWrite5mPerMTok: count.optional(),
+        cacheWrite1hPerMTok: count.optional(),
+        cacheReadPerMTok: count.optional(),
+      }),
+    )
+    .max(1000),
+  classify: z.object({ watchdog: z.enum(["stalled", "error_loop"]), detail: z.string().min(1).max(500) }).nullish(),
+} satisfies Record<keyof PluginHooks, z.ZodType>;
 
 /** How long one hook call may take before its plugin counts as broken. */
 export const HOOK_TIMEOUT_MS = 5_000;
@@ -30,6 +58,29 @@ type Log = (level: "info" | "warn" | "error", msg: string, meta?: Record<string,
 interface Loaded {
   status: PluginStatus;
   hooks: PluginHooks;
+}
+
+const isPath = (spec: string) => spec.startsWith(".") || isAbsolute(spec);
+
+/** A path naming a folder stands for every module in it (.ts, .mts, .js, .mjs), in name order. */
+async function expandFolders(specs: string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const spec of specs) {
+    const full = resolve(cwd, spec);
+    const isFolder =
+      isPath(spec) &&
+      (await stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
+    if (!isFolder) {
+      out.push(spec);
+      continue;
+    }
+    const names = (await readdir(full)).filter((n) => /\.(m?ts|m?js)$/.test(n) && !/\.(test|d)\.m?ts$/.test(n)).sort();
+    out.push(...names.map((n) => join(full, n)));
+  }
+  return out;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -72,7 +123,7 @@ export class PluginHost {
     opts: { cwd: string; log: Log; onDisabled?: (status: PluginStatus) => void; timeoutMs?: number },
   ): Promise<PluginHost> {
     const loaded: Loaded[] = [];
-    for (const source of specs) {
+    for (const source of await expandFolders(specs, opts.cwd)) {
       const status: PluginStatus = { name: source, version: null, source, enabled: false, error: null, hooks: [] };
       try {
         const url =
@@ -127,14 +178,17 @@ export class PluginHost {
       const fn = p.hooks[hook];
       if (!p.status.enabled || !fn) continue;
       try {
-        out.push({
-          name: p.status.name,
-          result: await withTimeout(
-            Promise.resolve(call(fn.bind(p.hooks) as NonNullable<PluginHooks[K]>)),
-            this.timeoutMs,
-            hook,
-          ),
-        });
+        const result = await withTimeout(
+          Promise.resolve(call(fn.bind(p.hooks) as NonNullable<PluginHooks[K]>)),
+          this.timeoutMs,
+          hook,
+        );
+        const checked = ANSWERS[hook].safeParse(result);
+        if (!checked.success)
+          throw new Error(
+            `it answered what a ${hook} hook may not: ${checked.error.issues[0]?.message ?? "bad shape"}`,
+          );
+        out.push({ name: p.status.name, result });
       } catch (err) {
         p.status.enabled = false;
         p.status.error = `${hook}: ${err instanceof Error ? err.message : String(err)}`;

@@ -29,7 +29,13 @@ type LaunchRequest = Omit<Required<RunnerLaunchInput>, "resumeSessionId" | "mode
  * agent is told; its answer moves the runner to `running` or `failed` with the reason. The
  * caller waits for that answer unless it asked for `wait: "accepted"`.
  */
-export async function launchRunner(deps: ApiDeps, actor: Principal, input: LaunchRequest): Promise<Runner> {
+export async function launchRunner(
+  deps: ApiDeps,
+  actor: Principal,
+  input: LaunchRequest,
+  /** A move's relaunch: its flags already hold what plugins added, its tags are kept. */
+  opts: { inherit?: { tags: string[] } } = {},
+): Promise<Runner> {
   const project = await findProject(deps.db, input.project);
   if (!project) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
   if (project.status === "archived")
@@ -41,13 +47,15 @@ export async function launchRunner(deps: ApiDeps, actor: Principal, input: Launc
     nodeId = node.id;
   }
   const plan = await planSession(deps, project.id, project.name, input);
-  const added = await pluginAdditions(deps, {
-    project: { id: project.id, name: project.name, path: project.path },
-    model: input.model ?? null,
-    prompt: input.prompt ?? null,
-    flags: input.extraArgs,
-    pooled: false,
-  });
+  const added = opts.inherit
+    ? { flags: [], tags: opts.inherit.tags }
+    : await pluginAdditions(deps, {
+        project: { id: project.id, name: project.name, path: project.path },
+        model: input.model ?? null,
+        prompt: input.prompt ?? null,
+        flags: input.extraArgs,
+        pooled: false,
+      });
   const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {

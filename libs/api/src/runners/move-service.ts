@@ -34,6 +34,14 @@ async function targetNode(deps: ApiDeps, runner: Runner, ref?: string) {
     const node = await findNode(deps.db, ref, deps.fleet.agents.isConnected);
     if (!node) throw new AppError("NOT_FOUND", `No node '${ref}'.`);
     if (node.id === runner.nodeId) throw new AppError("CONFLICT", `The runner already runs on ${node.name}.`);
+    // Checked before anything is stopped (admission checks again, with budgets and labels).
+    if (node.status !== "online" || !node.connected)
+      throw new AppError("NODE_UNAVAILABLE", `Node ${node.name} is not online (${node.status}); nothing was stopped.`);
+    if (node.activeRunners >= node.capacity)
+      throw new AppError(
+        "NODE_UNAVAILABLE",
+        `Node ${node.name} is full (${node.activeRunners}/${node.capacity}); nothing was stopped.`,
+      );
     return node.name;
   }
   const labels = [
@@ -75,17 +83,39 @@ export async function moveRunnerTo(deps: ApiDeps, actor: Principal, id: string, 
     if (!(await endedRunner(deps, id, 10_000)))
       throw new AppError("NODE_UNAVAILABLE", "The runner did not stop; it was not moved.");
   }
-  const moved = await launchRunner(deps, actor, {
-    project: runner.projectId,
-    mode: "resume",
-    resumeSessionId: runner.sessionId,
-    fork: false,
-    model: runner.model ?? undefined,
-    node: target,
-    labels,
-    extraArgs: runner.flags,
-    wait: "running",
-  });
+  const resume = (node: string) =>
+    launchRunner(
+      deps,
+      actor,
+      {
+        project: runner.projectId,
+        mode: "resume",
+        resumeSessionId: runner.sessionId ?? undefined,
+        fork: false,
+        model: runner.model ?? undefined,
+        node,
+        labels,
+        extraArgs: runner.flags,
+        wait: "running",
+      },
+      // Its flags already hold what plugins added at its launch: not added twice.
+      { inherit: { tags: runner.tags } },
+    );
+  let moved: Runner;
+  try {
+    moved = await resume(target);
+  } catch (err) {
+    if (!(err instanceof AppError) || !runner.nodeName) throw err;
+    // Refused there after it stopped here (a budget, the node filling up): back where it was.
+    const home = await resume(runner.nodeName);
+    const { taskId } = runner;
+    if (taskId) await inTransaction(deps.db, deps.bus, (tx) => handOverTask(tx, taskId, home.id));
+    throw new AppError(
+      "NODE_UNAVAILABLE",
+      `It could not resume on ${target} (${err.message}); it resumed on ${runner.nodeName} as runner ${home.id.slice(0, 8)}.`,
+      { runnerId: home.id },
+    );
+  }
   await inTransaction(deps.db, deps.bus, async (tx) => {
     if (runner.taskId) await handOverTask(tx, runner.taskId, moved.id);
     await audit(tx, deps.config.auditKey, actor, {

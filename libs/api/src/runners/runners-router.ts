@@ -5,8 +5,6 @@ import {
   runnerLaunchInput,
   runnerListInput,
   runnerMoveInput,
-  runnerMoveListOutput,
-  runnerRebalanceInput,
   runnerListOutput,
   runnerSchema,
   runnerScrollbackOutput,
@@ -14,10 +12,9 @@ import {
 } from "@stratavore/contracts";
 import { launchRunner } from "./launch-service.ts";
 import { moveRunnerTo } from "./move-service.ts";
-import { rebalance } from "./rebalance-service.ts";
 import { setPaused, stopRunner } from "./runner-lifecycle.ts";
 import { countRunnersFor, getRunner, listRunnersFor, runnerScrollback, runnerTimeline } from "./runners-query.ts";
-import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
+import { operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 export const runnersRouter = router({
   list: protectedProcedure
@@ -60,10 +57,6 @@ export const runnersRouter = router({
     .input(runnerMoveInput)
     .output(runnerSchema)
     .mutation(({ ctx, input }) => moveRunnerTo(ctx, ctx.principal, input.id, input.node)),
-  rebalance: adminProcedure
-    .input(runnerRebalanceInput)
-    .output(runnerMoveListOutput)
-    .mutation(({ ctx, input }) => rebalance(ctx, ctx.principal, input.dryRun)),
   unpause: operatorProcedure
     .input(runnerIdInput)
     .output(runnerSchema)

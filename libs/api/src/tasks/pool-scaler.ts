@@ -1,5 +1,6 @@
 import { AppError, isActiveRunnerStatus, type RunnerStatus } from "@stratavore/contracts";
 import {
+  runningTaskIds,
   answeredSince,
   moveTask,
   nextQueuedTasks,
@@ -48,34 +49,60 @@ export async function workPools(deps: ApiDeps, now = new Date()): Promise<PoolPa
 }
 
 async function workPool(deps: ApiDeps, pool: PoolRow, now: Date): Promise<PoolPass> {
-  const settled = await settleTasks(deps, pool.projectId, now);
+  const settled = await settleTasks(deps, pool, now);
+  const running = await runningTaskIds(deps.db, pool.projectId);
+  // Every runner holding a place counts toward max: stopping ones and failed ones due a restart too.
   const runners = await pooledRunnersOf(deps.db, pool.projectId);
-  const live = runners.filter((r) => r.status !== "stopping");
-  const handed = await handToWarmRunners(deps, pool, live, now);
+  // A runner whose task ended elsewhere (cancelled, failed after a move) has nothing left to do.
+  for (const r of runners)
+    if (r.taskId && !running.has(r.taskId) && r.status !== "stopping" && r.status !== "failed")
+      await stopQuietly(deps, r.id);
+  const live = runners.filter(
+    (r) => r.status !== "stopping" && r.status !== "failed" && (!r.taskId || running.has(r.taskId)),
+  );
+  const growing = pool.enabled && pool.project.status !== "archived";
+  const handed = growing ? await handToWarmRunners(deps, pool, live, now) : new Set<string>();
   const stats = await queueStats(deps.db, pool.projectId);
   const working = live.filter((r) => r.taskId || handed.has(r.id)).length;
   const idle = live.filter((r) => !r.taskId && !handed.has(r.id));
-  const want = Math.min(pool.maxRunners, Math.max(pool.minRunners, working + stats.queued));
+  const restarting = runners.filter((r) => r.status === "failed").length;
+  // A disabled pool (or an archived project's) lets its running tasks finish and starts nothing.
+  const want = growing
+    ? Math.min(pool.maxRunners, Math.max(pool.minRunners, working + restarting + stats.queued))
+    : working;
   const inputs = {
     queued: stats.queued,
     oldestQueuedSeconds: stats.oldestQueuedAt ? Math.round((now.getTime() - stats.oldestQueuedAt.getTime()) / 1000) : 0,
     working,
     idle: idle.length,
-    stopping: runners.length - live.length,
+    stopping: runners.filter((r) => r.status === "stopping").length,
+    restarting,
     min: pool.minRunners,
     max: pool.maxRunners,
     want,
   };
   const result = (decision: PoolPass["decision"]): PoolPass => ({ project: pool.project.name, settled, decision });
-  if (want > live.length) return result(await grow(deps, pool, want - live.length, inputs, now));
-  if (live.length > want) return result(await shrink(deps, pool, idle, live.length - want, inputs, now));
+  const occupied = runners.length;
+  if (want > occupied) return result(await grow(deps, pool, want - occupied, inputs, now));
+  const excess = live.length + restarting - want;
+  if (excess > 0) return result(await shrink(deps, pool, idle, excess, inputs, now));
   // Steady: a later hold is news again.
   if (pool.lastDecision?.startsWith("hold")) await setPoolDecision(deps.db, pool.projectId, "steady");
   return result(null);
 }
 
+const stopQuietly = (deps: ApiDeps, runnerId: string) =>
+  stopRunner(deps, null, runnerId, "stop").then(
+    () => undefined,
+    (err: unknown) => {
+      // Already ended or its node is gone: nothing left to stop here.
+      if (!(err instanceof AppError)) throw err;
+    },
+  );
+
 /** Each running task whose runner answered and went idle is done; one whose runner ended is judged. */
-async function settleTasks(deps: ApiDeps, projectId: string, now: Date): Promise<number> {
+async function settleTasks(deps: ApiDeps, pool: PoolRow, now: Date): Promise<number> {
+  const projectId = pool.projectId;
   const running = await runningTasksOf(deps.db, projectId);
   if (!running.length) return 0;
   const ids = running.flatMap((t) => (t.runnerId ? [t.runnerId] : []));
@@ -92,19 +119,25 @@ async function settleTasks(deps: ApiDeps, projectId: string, now: Date): Promise
     }
     const r = runners.get(task.runnerId);
     if (r && isActiveRunnerStatus(r.status as RunnerStatus)) {
-      const finished =
-        r.status === "running" &&
-        r.activity === "idle" &&
-        r.activityAt !== null &&
-        r.activityAt >= since &&
-        (await answeredSince(deps.db, r.id, since));
-      if (!finished) continue;
-      // One task per session: the runner that did it stops, and its session with it.
-      if (await endTask(deps, task.id, projectId, "done", "its runner answered and is idle at the prompt"))
-        settled += 1;
-      await stopRunner(deps, null, r.id, "stop").catch((err: unknown) => {
-        if (!(err instanceof AppError)) throw err;
-      });
+      // Answered by this process: a restart resumes the conversation without the task's prompt,
+      // so an answer from before it does not finish the task.
+      const from = r.startedAt && r.startedAt > since ? r.startedAt : since;
+      const idle = r.status === "running" && r.activity === "idle" && r.activityAt !== null && r.activityAt >= from;
+      if (idle && (await answeredSince(deps.db, r.id, from))) {
+        // One task per session: the runner that did it stops, and its session with it.
+        if (await endTask(deps, task.id, projectId, "done", "its runner answered and is idle at the prompt"))
+          settled += 1;
+        await stopQuietly(deps, r.id);
+      } else if (
+        idle &&
+        from > since &&
+        now.getTime() - (r.activityAt?.getTime() ?? now.getTime()) >= pool.idleTimeoutSec * 1000
+      ) {
+        // Restarted, resumed at the prompt, and never took the task up again.
+        const why = `its runner restarted and sat idle for over ${pool.idleTimeoutSec} s without taking the task up again`;
+        if (await endTask(deps, task.id, projectId, "failed", why)) settled += 1;
+        await stopQuietly(deps, r.id);
+      }
       continue;
     }
     // Failed but due a restart: the restart resumes the conversation and the task with it.
@@ -147,12 +180,14 @@ type PoolRunner = Awaited<ReturnType<typeof pooledRunnersOf>>[number];
  * being typed them: a bracketed paste, so a prompt's newlines stay in it, then Enter.
  */
 async function handToWarmRunners(deps: ApiDeps, pool: PoolRow, live: PoolRunner[], now: Date): Promise<Set<string>> {
+  if (await budgetHold(deps.db, pool.projectId, now)) return new Set();
   const warm = live.flatMap((r) =>
     !r.taskId && r.status === "running" && r.activity === "idle" && r.nodeId ? [{ ...r, nodeId: r.nodeId }] : [],
   );
   const handed = new Set<string>();
   if (!warm.length) return handed;
-  const tasks = await nextQueuedTasks(deps.db, pool.projectId, warm.length);
+  // Only tasks without a model, flags or labels of their own: a warm runner was started without them.
+  const tasks = await nextQueuedTasks(deps.db, pool.projectId, warm.length, true);
   for (const [task, runner] of tasks.map((t, i) => [t, warm[i]] as const)) {
     if (!runner) break;
     const taken = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
@@ -170,7 +205,16 @@ async function handToWarmRunners(deps: ApiDeps, pool: PoolRow, live: PoolRunner[
       return true;
     });
     if (!taken) continue;
-    deps.fleet.agents.input(runner.nodeId, runner.id, `\x1b[200~${task.prompt}\x1b[201~`);
+    // Control characters out (an ESC could end the paste early and type a command); lines stay.
+    const text = [...task.prompt].filter(printable).join("");
+    if (!deps.fleet.agents.input(runner.nodeId, runner.id, `\x1b[200~${text}\x1b[201~`)) {
+      // Its node is not reachable from here: the task goes back to the queue.
+      await inTransaction(deps.db, deps.bus, async (tx) => {
+        await moveTask(tx, task.id, ["running"], { status: "queued", runnerId: null, startedAt: null });
+        await setRunnerTask(tx, runner.id, null);
+      });
+      continue;
+    }
     // Enter on its own, as a person would press it after pasting.
     setTimeout(() => deps.fleet.agents.input(runner.nodeId, runner.id, "\r"), 150).unref();
     handed.add(runner.id);
@@ -179,6 +223,12 @@ async function handToWarmRunners(deps: ApiDeps, pool: PoolRow, live: PoolRunner[
 }
 
 type Inputs = Record<string, unknown>;
+
+/** Tab, newline and everything from space up, DEL excepted. */
+const printable = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  return c === 9 || c === 10 || (c >= 32 && c !== 127);
+};
 
 async function grow(deps: ApiDeps, pool: PoolRow, n: number, inputs: Inputs, now: Date) {
   const hold = await budgetHold(deps.db, pool.projectId, now);

@@ -62,7 +62,9 @@ export async function getPool(deps: ApiDeps, ref: string): Promise<Pool> {
 
 export async function setPool(deps: ApiDeps, actor: Actor, input: z.infer<typeof poolSetInput>): Promise<Pool> {
   const project = await projectOf(deps, input.project);
-  const { project: _ref, ...changes } = input;
+  const { project: _ref, ...given } = input;
+  // Options not given (sent as undefined by some clients) keep their current value.
+  const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   const current = await getPool(deps, project.id);
   const next = { ...pick(current), ...changes };
   if (next.minRunners > next.maxRunners)

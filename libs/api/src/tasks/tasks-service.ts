@@ -91,12 +91,14 @@ export async function cancelTask(deps: ApiDeps, actor: Actor, id: string): Promi
     return true;
   });
   if (!moved) throw new AppError("CONFLICT", "The task ended while it was being cancelled.");
-  if (task.status === "running" && task.runnerId)
-    await stopRunner(deps, actor, task.runnerId, "stop").catch((err: unknown) => {
+  // Read again after the cancel: the pool may have started it since it was first read.
+  const cancelled = await getTask(deps, id);
+  if (cancelled.runnerId)
+    await stopRunner(deps, actor, cancelled.runnerId, "stop").catch((err: unknown) => {
       // Already ended: nothing left to stop.
       if (!(err instanceof AppError)) throw err;
     });
-  return getTask(deps, id);
+  return cancelled;
 }
 
 export const hashHookSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");

@@ -17,7 +17,7 @@ import type { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { audit, type Actor } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
-import { currentWindow, WINDOW_LOOKBACK_MS } from "./window-blocks.ts";
+import { currentWindow, WINDOW_LOOKBACK_MS } from "../budgets/policy/window-blocks.ts";
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -62,8 +62,9 @@ export async function setWindowAccount(
   actor: Actor,
   input: z.infer<typeof windowAccountSetInput>,
 ): Promise<SubscriptionWindow> {
-  const nodeIds: string[] = [];
-  for (const ref of input.nodes) {
+  const existing = (await listSubscriptionAccounts(deps.db)).find((a) => a.name === input.name);
+  const nodeIds: string[] = input.nodes ? [] : (existing?.nodeIds ?? []);
+  for (const ref of input.nodes ?? []) {
     const node = await findNode(deps.db, ref, deps.fleet.agents.isConnected);
     if (!node) throw new AppError("NOT_FOUND", `No node '${ref}'.`);
     nodeIds.push(node.id);
@@ -74,7 +75,8 @@ export async function setWindowAccount(
       name: input.name,
       plan: input.plan,
       windowTokenLimit: limit,
-      weeklyTokenLimit: input.weeklyTokenLimit ?? null,
+      weeklyTokenLimit:
+        input.weeklyTokenLimit === undefined ? (existing?.weeklyTokenLimit ?? null) : input.weeklyTokenLimit,
       nodeIds,
     });
     await audit(tx, deps.config.auditKey, actor, {

@@ -15,6 +15,12 @@ export const taskFields = z.object({
   labels: z.array(labelSchema).max(10).default([]),
 });
 
+/**
+ * What a task webhook may set: its prompt and priority. Flags, model and node labels choose how
+ * claude runs (a flag can skip its permission checks): only signed-in operators set those.
+ */
+export const taskHookFields = taskFields.pick({ prompt: true, priority: true });
+
 export const taskAddInput = taskFields.extend({
   project: projectRef,
   source: z.enum(TASK_SOURCES).default("api"),

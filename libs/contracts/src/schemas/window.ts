@@ -14,9 +14,10 @@ export const windowAccountSetInput = z
     plan: z.enum(PLAN_NAMES),
     /** Required for `custom`; otherwise the plan's estimate unless given. */
     windowTokenLimit: z.number().int().min(1).max(1_000_000_000).optional(),
-    weeklyTokenLimit: z.number().int().min(1).max(100_000_000_000).nullable().optional(),
-    /** Node names or ids whose runners use this account; none = every node. */
-    nodes: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+    /** null stops tracking the week; absent keeps what is set. */
+    weeklyTokenLimit: z.number().int().min(1).max(2_000_000_000).nullable().optional(),
+    /** Node names or ids whose runners use this account ([] = every node); absent keeps what is set. */
+    nodes: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   })
   .refine((a) => a.plan !== "custom" || a.windowTokenLimit !== undefined, {
     message: "A custom plan needs windowTokenLimit",

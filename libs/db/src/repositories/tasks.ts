@@ -55,10 +55,17 @@ export async function queueStats(db: Tx, projectId?: string): Promise<{ queued: 
   return { queued: agg._count._all, oldestQueuedAt: agg._min.createdAt };
 }
 
-/** The next tasks a pool takes: highest priority first, then the oldest. */
-export function nextQueuedTasks(db: Tx, projectId: string, limit: number) {
+/**
+ * The next tasks a pool takes: highest priority first, then the oldest. `plainOnly`: only tasks
+ * with no model, flags or labels of their own (what a warm runner, already started, can take).
+ */
+export function nextQueuedTasks(db: Tx, projectId: string, limit: number, plainOnly = false) {
   return db.task.findMany({
-    where: { projectId, status: "queued" },
+    where: {
+      projectId,
+      status: "queued",
+      ...(plainOnly ? { model: null, flags: { isEmpty: true }, labels: { isEmpty: true } } : {}),
+    },
     orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
     take: limit,
     select: { id: true, prompt: true, model: true, flags: true, labels: true },
@@ -87,10 +94,14 @@ export function runningTasksOf(db: Tx, projectId: string) {
   });
 }
 
-/** A project's active pool runners. */
+/** A project's pool runners that hold a place: active ones, and failed ones due a restart. */
 export function pooledRunnersOf(db: Tx, projectId: string) {
   return db.runner.findMany({
-    where: { projectId, pooled: true, status: { in: [...ACTIVE_RUNNER_STATUSES] } },
+    where: {
+      projectId,
+      pooled: true,
+      OR: [{ status: { in: [...ACTIVE_RUNNER_STATUSES] } }, { status: "failed", nextRestartAt: { not: null } }],
+    },
     select: {
       id: true,
       nodeId: true,
@@ -113,11 +124,18 @@ export function runnerOutcomes(db: Tx, ids: string[]) {
       status: true,
       endReason: true,
       nextRestartAt: true,
+      startedAt: true,
       activity: true,
       activityAt: true,
       nodeId: true,
     },
   });
+}
+
+/** Ids of a project's running tasks. */
+export async function runningTaskIds(db: Tx, projectId: string): Promise<Set<string>> {
+  const rows = await db.task.findMany({ where: { projectId, status: "running" }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Whether the runner's claude answered at least once since `since` (its turn happened). */
@@ -150,12 +168,8 @@ export const findPool = (db: Tx, projectId: string) =>
 export const findPoolByHook = (db: Tx, hookTokenHash: string) =>
   db.poolPolicy.findUnique({ where: { hookTokenHash }, select: poolSelect });
 
-/** Pools the scaler works: enabled, of projects not archived. */
-export const workingPools = (db: Tx) =>
-  db.poolPolicy.findMany({
-    where: { enabled: true, project: { status: { not: "archived" } } },
-    select: poolSelect,
-  });
+/** Every pool: disabled ones and those of archived projects are still settled and shrunk, never grown. */
+export const workingPools = (db: Tx) => db.poolPolicy.findMany({ select: poolSelect });
 
 export function upsertPool(
   db: Tx,
@@ -174,10 +188,17 @@ export async function setPoolDecision(db: Tx, projectId: string, lastDecision: s
   await db.poolPolicy.update({ where: { projectId }, data: { lastDecision } });
 }
 
-/** A task follows its runner's conversation to the runner that resumes it elsewhere (a move). */
-export async function handOverTask(db: Tx, taskId: string, runnerId: string): Promise<void> {
-  await db.runner.update({ where: { id: runnerId }, data: { taskId, pooled: true } });
-  await db.task.updateMany({ where: { id: taskId, status: "running" }, data: { runnerId, movingSince: null } });
+/**
+ * A task follows its runner's conversation to the runner that resumes it elsewhere (a move) —
+ * if it is still running (a cancel or the transit timeout may have ended it). Returns whether it did.
+ */
+export async function handOverTask(db: Tx, taskId: string, runnerId: string): Promise<boolean> {
+  const { count } = await db.task.updateMany({
+    where: { id: taskId, status: "running" },
+    data: { runnerId, movingSince: null },
+  });
+  if (count === 1) await db.runner.update({ where: { id: runnerId }, data: { taskId, pooled: true } });
+  return count === 1;
 }
 
 /** A task in transit (its runner is being moved): held by no runner until the new one takes it. */

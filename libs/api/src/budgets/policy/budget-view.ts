@@ -1,6 +1,6 @@
 import type { Budget } from "@stratavore/contracts";
 import { type BudgetRow, projectNameOf, spendSince, type Tx, usageTimesSince } from "@stratavore/db";
-import { currentWindow, WINDOW_LOOKBACK_MS } from "../../usage/window-blocks.ts";
+import { currentWindow, WINDOW_LOOKBACK_MS } from "./window-blocks.ts";
 import { periodBounds } from "./period.ts";
 
 /** A budget's current period: a calendar one, or its scope's current 5-hour usage window. */

@@ -2,8 +2,8 @@ import { AppError, isActiveRunnerStatus } from "@stratavore/contracts";
 import { listNodes, listRunners } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
-import { getNode, setDraining } from "../nodes/nodes-service.ts";
-import { moveRunnerTo } from "./move-service.ts";
+import { moveRunnerTo } from "../runners/move-service.ts";
+import { getNode, setDraining } from "./nodes-service.ts";
 
 export interface Move {
   runnerId: string;
