@@ -28,9 +28,13 @@ export function createTaskHookHandler(deps: ApiDeps) {
       if (!pool) throw new AppError("NOT_FOUND", "No task webhook at this address.");
       const parsed = taskHookFields.strict().safeParse(await readJsonBody(req));
       if (!parsed.success)
-        throw new AppError("VALIDATION", "The body is not a task: a prompt, and optionally a priority (nothing else).", {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-        });
+        throw new AppError(
+          "VALIDATION",
+          "The body is not a task: a prompt, and optionally a priority (nothing else).",
+          {
+            issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+          },
+        );
       const task = await addTask(deps, null, { ...parsed.data, project: pool.projectId, source: "webhook" });
       replyJson(res, 201, { id: task.id, project: task.projectName, status: task.status });
     } catch (err) {
