@@ -10,14 +10,13 @@ import {
   listNodes,
   listSubscriptionAccounts,
   upsertSubscriptionAccount,
-  usageTimesSince,
   windowTokensSince,
 } from "@stratavore/db";
 import type { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { audit, type Actor } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
-import { currentWindow, WINDOW_LOOKBACK_MS } from "../budgets/policy/window-blocks.ts";
+import { currentWindow, windowUses } from "../budgets/policy/window-blocks.ts";
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -31,8 +30,7 @@ export async function listWindows(deps: ApiDeps, now = new Date()): Promise<Subs
   const out: SubscriptionWindow[] = [];
   for (const a of await listSubscriptionAccounts(deps.db)) {
     const scope = a.nodeIds.length ? { nodeIds: a.nodeIds } : {};
-    const times = await usageTimesSince(deps.db, scope, new Date(now.getTime() - WINDOW_LOOKBACK_MS));
-    const w = currentWindow(times, now);
+    const w = currentWindow(await windowUses(deps.db, scope, now), now);
     const [inWindow, week] = await Promise.all([
       w.active ? windowTokensSince(deps.db, scope, w.start) : Promise.resolve({ counted: 0, total: 0 }),
       windowTokensSince(deps.db, scope, new Date(now.getTime() - WEEK_MS)),

@@ -3,6 +3,7 @@ import type { Tx } from "./tx.ts";
 
 export interface WindowScope {
   projectId?: string;
+  runnerId?: string;
   /** Only usage made on these nodes; undefined = every node. */
   nodeIds?: string[];
 }
@@ -10,8 +11,28 @@ export interface WindowScope {
 const whereOf = (s: WindowScope, since: Date): Prisma.UsageRecordWhereInput => ({
   occurredAt: { gte: since },
   ...(s.projectId ? { projectId: s.projectId } : {}),
+  ...(s.runnerId ? { runnerId: s.runnerId } : {}),
   ...(s.nodeIds ? { nodeId: { in: s.nodeIds } } : {}),
 });
+
+/**
+ * Where the current run of use began: the latest use in scope since `since` that came five hours
+ * or more after the one before it (or the first one since `since`). 5-hour blocks chain from
+ * there, so the block chain is walked from it, not from an arbitrary look-back.
+ */
+export async function windowChainStart(db: Tx, scope: WindowScope, since: Date): Promise<Date | null> {
+  const rows = await db.$queryRaw<{ start: Date | null }[]>`
+    SELECT max(t) AS start FROM (
+      SELECT "occurredAt" AS t, lag("occurredAt") OVER (ORDER BY "occurredAt") AS prev
+        FROM "UsageRecord"
+       WHERE "occurredAt" >= ${since}
+         AND (${scope.projectId ?? null}::uuid IS NULL OR "projectId" = ${scope.projectId ?? null}::uuid)
+         AND (${scope.runnerId ?? null}::uuid IS NULL OR "runnerId" = ${scope.runnerId ?? null}::uuid)
+         AND (${scope.nodeIds ?? null}::uuid[] IS NULL OR "nodeId" = ANY(${scope.nodeIds ?? null}::uuid[]))
+    ) runs
+    WHERE prev IS NULL OR t - prev >= interval '5 hours'`;
+  return rows[0]?.start ?? null;
+}
 
 /** When each response in scope happened since `since` (the 5-hour block chain is walked from these). */
 export async function usageTimesSince(db: Tx, scope: WindowScope, since: Date): Promise<Date[]> {

@@ -1,13 +1,18 @@
 import type { Budget } from "@stratavore/contracts";
-import { type BudgetRow, projectNameOf, spendSince, type Tx, usageTimesSince } from "@stratavore/db";
-import { currentWindow, WINDOW_LOOKBACK_MS } from "./window-blocks.ts";
+import { type BudgetRow, projectNameOf, spendSince, type Tx } from "@stratavore/db";
+import { currentWindow, windowUses } from "./window-blocks.ts";
 import { periodBounds } from "./period.ts";
 
 /** A budget's current period: a calendar one, or its scope's current 5-hour usage window. */
 async function boundsOf(db: Tx, row: BudgetRow, now: Date): Promise<{ start: Date; end: Date }> {
   if (row.period !== "five_hour") return periodBounds(row.period, now);
-  const scope = row.scope === "project" && row.scopeId ? { projectId: row.scopeId } : {};
-  return currentWindow(await usageTimesSince(db, scope, new Date(now.getTime() - WINDOW_LOOKBACK_MS)), now);
+  const scope =
+    row.scope === "project" && row.scopeId
+      ? { projectId: row.scopeId }
+      : row.scope === "runner" && row.scopeId
+        ? { runnerId: row.scopeId }
+        : {};
+  return currentWindow(await windowUses(db, scope, now), now);
 }
 
 /** A budget with its current-period usage, computed from the ledger (never a stored counter). */
