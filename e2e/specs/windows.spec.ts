@@ -25,7 +25,7 @@ test("the dashboard shows a subscription account's 5-hour window filling as a ru
     .toBeGreaterThan(0);
   await page.reload();
   await expect(row.getByTestId("window-figures")).toContainText(
-    /^\d+ of 1\.0M tokens · 99 % left · resets at \d\d:\d\d( [AP]M)? \(in [0-9h min]+\)$/,
+    /^[\d.]+k? of 1\.0M tokens · 99 % left · resets at \d\d:\d\d( [AP]M)? \(in [0-9h min]+\)$/,
   );
   await expect(row.getByRole("img")).toHaveAttribute(
     "aria-label",
