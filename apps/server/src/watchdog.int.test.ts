@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { REAL_CLAUDE, hasRealClaude, realClaudeAgentEnv, seedClaudeConfig } from "./conformance/real-claude-env.ts";
-import { rateLimited, startScriptedStub, type ScriptedStub } from "./testing/anthropic-stub.ts";
+import { lastUserText, rateLimited, startScriptedStub, type ScriptedStub } from "./testing/anthropic-stub.ts";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
 
@@ -22,7 +22,14 @@ beforeAll(async () => {
   const url = await createScratchDatabase(inject("adminUrl"), "watchdog");
   [h, stub, hooks] = await Promise.all([
     FleetHarness.start(url),
-    startScriptedStub(() => rateLimited()),
+    // By what was asked: a hung call, a slow stream, or (the rest) a rate limit on every request.
+    startScriptedStub((req) => {
+      const asked = lastUserText(req);
+      if (asked.includes("please hang")) return { text: "too late", hangMs: 120_000 };
+      if (asked.includes("answer slowly"))
+        return { text: "one two three four five six seven eight nine ten eleven twelve.", streamEveryMs: 1000 };
+      return rateLimited();
+    }),
     startWebhookReceiver(() => hookSecret),
   ]);
   const channel = await h.api.channels.create({
@@ -156,6 +163,74 @@ describe("watchdog", () => {
       expect(looping.watchdogDetail).toMatch(/^retrying an API error, attempt \d+ of 10: 429 .*rate limit$/);
       expect(stub.requests.length).toBeGreaterThanOrEqual(3);
       console.log(`real claude error loop: ${looping.watchdogDetail} after ${stub.requests.length} requests`);
+      await h.api.runners.kill({ id: r.id });
+    },
+    120_000,
+  );
+
+  /** The real claude on a node of its own, a project with a 6 s stall time, a launched runner (its auto-mode dialog kept). */
+  async function realRunner(name: string, prompt: string) {
+    const cwd = join(h.tmp, name);
+    const config = join(h.tmp, `${name}-config`);
+    await mkdir(cwd, { recursive: true });
+    await seedClaudeConfig(config, [cwd]);
+    const node = uniqueSlug(name);
+    await h.startAgent(node, { claudeBin: REAL_CLAUDE, env: realClaudeAgentEnv(config, stub.url) });
+    const project = await h.api.projects.create({ name: uniqueSlug(name), path: cwd });
+    await h.api.projects.update({ id: project.id, watchdogStallSeconds: 6 });
+    const r = await h.api.runners.launch({ project: project.name, node, prompt });
+    return r;
+  }
+
+  it.skipIf(!hasRealClaude)(
+    "the real claude waiting on an API call that hangs is stalled after the stall time, though its spinner keeps moving",
+    async () => {
+      const r = await realRunner("real-hang", "please hang");
+      let answered = false;
+      const stalled = await waitFor(
+        "stalled",
+        async () => {
+          const x = await row(r.id);
+          if (x.activity === "waiting" && !answered) {
+            answered = true;
+            h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+          }
+          return x.watchdog === "stalled" ? x : null;
+        },
+        60_000,
+      );
+      expect(stalled.status).toBe("running");
+      expect(stalled.watchdogDetail).toMatch(/^working, but no output and no transcript growth for \d+ s$/);
+      console.log(`real claude hung: ${stalled.watchdogDetail}; screen: ${stalled.activityLine}`);
+      await h.api.runners.kill({ id: r.id });
+    },
+    90_000,
+  );
+
+  it.skipIf(!hasRealClaude)(
+    "the real claude streaming an answer slowly (a word a second for 13 s, stall time 6 s) is never called stalled",
+    async () => {
+      const r = await realRunner("real-slow", "answer slowly");
+      let answered = false;
+      const seen: string[] = [];
+      const done = await waitFor(
+        "the slow answer, idle",
+        async () => {
+          const x = await row(r.id);
+          if (x.activity === "waiting" && !answered) {
+            answered = true;
+            h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+          }
+          seen.push(`${x.activity}/${x.watchdog ?? "-"}`);
+          expect(x.watchdog).toBeNull();
+          return x.activity === "idle" && /twelve/.test(x.activityLine ?? "") ? x : null;
+        },
+        90_000,
+        500,
+      );
+      expect(done.watchdog).toBeNull();
+      expect(seen.filter((s) => s.startsWith("working")).length).toBeGreaterThan(10);
+      console.log(`real claude slow stream: ${seen.length} samples, none stalled; last line: ${done.activityLine}`);
       await h.api.runners.kill({ id: r.id });
     },
     120_000,

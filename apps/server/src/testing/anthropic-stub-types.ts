@@ -94,6 +94,10 @@ export interface Reply {
   tool?: ToolCall;
   /** Overrides fields of the stub's usage for this response. */
   usage?: Partial<Usage>;
+  /** Wait this long before answering at all (an API call that hangs). */
+  hangMs?: number;
+  /** Stream a text reply one word at a time, this many ms apart (a slow stream). */
+  streamEveryMs?: number;
   /** Answer with this API error instead (429 rate_limit_error, 529 overloaded_error…): nothing billed. */
   error?: { status: number; type: string; message: string };
 }

@@ -156,6 +156,54 @@ function sendMessage(
   res.end();
 }
 
+/** A text reply streamed one word per `everyMs`, as a slow API streams it. */
+async function sendSlowly(
+  res: ServerResponse,
+  n: number,
+  id: string,
+  model: string,
+  text: string,
+  usage: Usage,
+  everyMs: number,
+): Promise<void> {
+  res.writeHead(200, {
+    "request-id": `req_stub_${n}`,
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+  });
+  const message = {
+    id,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+  };
+  res.write(
+    sse("message_start", { type: "message_start", message: { ...message, usage: { ...usage, output_tokens: 1 } } }),
+  );
+  res.write(
+    sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+  );
+  for (const word of text.split(/(?<= )/)) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    res.write(
+      sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: word } }),
+    );
+  }
+  res.write(sse("content_block_stop", { type: "content_block_stop", index: 0 }));
+  res.write(
+    sse("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+  );
+  res.write(sse("message_stop", { type: "message_stop" }));
+  res.end();
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
@@ -190,6 +238,7 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
     const req = parseRequest(body, headers);
     calls.push(req);
     const reply = await script(req);
+    if (reply.hangMs) await new Promise((resolve) => setTimeout(resolve, reply.hangMs));
     if (reply.error) {
       res.setHeader("retry-after", "0");
       return sendJson(res, reply.error.status, {
@@ -229,6 +278,8 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
         lastToolResult: lastToolResult(req),
       },
     });
+    if (reply.streamEveryMs && req.stream && !reply.tool && reply.text)
+      return sendSlowly(res, seq, id, req.model, reply.text, usage, reply.streamEveryMs);
     sendMessage(res, seq, id, req.model, blocks, usage, req.stream);
   };
 

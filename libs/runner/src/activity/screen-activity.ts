@@ -78,3 +78,16 @@ function lastIndex<T>(list: readonly T[], pred: (v: T) => boolean): number {
   for (let i = list.length - 1; i >= 0; i--) if (pred(list[i] as T)) return i;
   return -1;
 }
+
+/** The token counter on claude's spinner line ("↓ 21 tokens"): it moves only while a response streams. */
+const TOKENS = /[↓↑]\s*[\d.,]+k?\s*tokens/;
+
+/**
+ * The part of a screen whose change means the runner did something. Status lines animate by
+ * themselves — claude's spinner changes glyph, word and elapsed time every second ("✽ Swirling…
+ * (2s · ↓ 21 tokens)") even while its API call hangs — so of them only the token counter counts.
+ * Without this, a real claude stuck on its API would never look quiet (the fake's spinner is still).
+ */
+export function activitySignature(lines: readonly string[]): string {
+  return lines.map((l) => (STATUS.some((re) => re.test(l)) ? (TOKENS.exec(l)?.[0] ?? "") : l)).join("\n");
+}

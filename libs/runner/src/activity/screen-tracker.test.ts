@@ -35,6 +35,31 @@ describe("ScreenTracker", () => {
     s.dispose();
   });
 
+  it("a spinner that only animates is no activity; its token counter moving is", async () => {
+    let t = 1_000;
+    const s = new ScreenTracker(70, 8, () => t);
+    // Claude 2.1.328's spinner line, as recorded (fixtures/claude-2.1.328-working.txt).
+    s.write("❯ please run the work script\r\n✽ Swirling… (2s · ↓ 21 tokens)\r\n  esc to interrupt");
+    await s.flush();
+    expect(s.sample()).toMatchObject({ state: "working", at: 1_000 });
+    // Glyph, word and elapsed time change every second while the API call hangs.
+    for (const [n, f] of [
+      [2, "✶ Swirling… (3s · ↓ 21 tokens)"],
+      [3, "✳ Pondering… (9s · ↓ 21 tokens)"],
+    ] as const) {
+      s.write(`\x1b[2;1H\x1b[2K${f}`);
+      await s.flush();
+      t = n * 1_000;
+      expect(s.sample()).toMatchObject({ state: "working", at: 1_000 });
+    }
+    // A response streaming in moves the counter.
+    s.write("\x1b[2;1H\x1b[2K✳ Pondering… (10s · ↓ 180 tokens)");
+    await s.flush();
+    t = 10_000;
+    expect(s.sample()).toMatchObject({ state: "working", at: 10_000 });
+    s.dispose();
+  });
+
   it("follows a resize", async () => {
     const s = new ScreenTracker(20, 4);
     s.resize(80, 10);

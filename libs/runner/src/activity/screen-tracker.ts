@@ -1,5 +1,5 @@
 import xtermHeadless from "@xterm/headless";
-import { readScreen, type ActivityState } from "./screen-activity.ts";
+import { activitySignature, readScreen, type ActivityState } from "./screen-activity.ts";
 
 // A CommonJS bundle: Node's ESM loader sees no named exports in it.
 const { Terminal } = xtermHeadless;
@@ -21,6 +21,7 @@ export class ScreenTracker {
   private readonly term: InstanceType<typeof Terminal>;
   private dirty = false;
   private text = "";
+  private signature = "";
   private current: RunnerActivity;
 
   constructor(
@@ -57,7 +58,12 @@ export class ScreenTracker {
     const text = lines.join("\n");
     if (text === this.text) return this.current;
     this.text = text;
-    this.current = { ...readScreen(lines), at: this.now() };
+    // `at` moves only when something other than an animation changed (activitySignature).
+    const reading = readScreen(lines);
+    const signature = activitySignature(lines);
+    const moved = signature !== this.signature || reading.state !== this.current.state;
+    this.signature = signature;
+    this.current = { ...reading, at: moved ? this.now() : this.current.at };
     return this.current;
   }
 
