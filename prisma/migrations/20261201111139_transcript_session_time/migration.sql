@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "TranscriptEntry_sessionId_timestamp_idx" ON "TranscriptEntry"("sessionId", "timestamp");
