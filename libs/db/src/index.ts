@@ -39,3 +39,4 @@ export * from "./repositories/usage-rollup.ts";
 export * from "./repositories/tasks.ts";
 export * from "./repositories/watchdog.ts";
 export * from "./repositories/windows.ts";
+export * from "./repositories/session-entries-copy.ts";

@@ -1,9 +1,11 @@
 import { AppError, ROOMS, type TranscriptEntryInput } from "@stratavore/contracts";
 import {
+  copyEntries,
   ensureSession,
   findRunner,
   insertEntries,
   markResumableIfArchived,
+  poolOf,
   projectPathOf,
   refreshSessionStats,
   sessionHadRunner,
@@ -79,12 +81,13 @@ export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promis
   return !(await sessionHadRunner(deps.db, sessionId));
 }
 
+/** Bulk: COPY on a connection of the pool (nothing is published, so no bus transaction is needed). */
 export function insertImportedEntries(
   deps: ApiDeps,
   sessionId: string,
   entries: TranscriptEntryInput[],
 ): Promise<number> {
-  return inTransaction(deps.db, deps.bus, (tx) => insertEntries(tx, sessionId, entries));
+  return copyEntries(poolOf(deps.db), sessionId, entries);
 }
 
 /** Figures from the archived lines, and resumable once there are any (restore puts them on a node). */

@@ -36,11 +36,21 @@ export async function insertEntries(db: Tx, sessionId: string, given: Transcript
   }
   for (const e of given)
     if (e.rawBytes && e.rawBytes.part > 0)
-      await db.$executeRaw`
-        UPDATE "TranscriptEntry" SET "rawBytes" = "rawBytes" || ${Buffer.from(e.rawBytes.base64, "base64")}::bytea, "rawParts" = "rawParts" + 1
-         WHERE "sessionId" = ${sessionId} AND uuid = ${withoutNul(e).uuid} AND file = ${withoutNul(e).file}
-           AND "offset" = ${e.offset}::int8 AND "rawPartsTotal" = ${e.rawBytes.parts}::int4 AND "rawParts" = ${e.rawBytes.part}::int4`;
+      await db.$executeRawUnsafe(APPEND_PART_SQL, ...appendPartParams(sessionId, withoutNul(e), e.rawBytes));
   return inserted;
+}
+
+/** Appends a later part of a line's bytes (see insertEntries); shared with the COPY path. */
+export const APPEND_PART_SQL = `
+  UPDATE "TranscriptEntry" SET "rawBytes" = "rawBytes" || $1::bytea, "rawParts" = "rawParts" + 1
+   WHERE "sessionId" = $2 AND uuid = $3 AND file = $4 AND "offset" = $5::int8 AND "rawPartsTotal" = $6::int4 AND "rawParts" = $7::int4`;
+
+export function appendPartParams(
+  sessionId: string,
+  e: TranscriptEntryInput,
+  part: NonNullable<TranscriptEntryInput["rawBytes"]>,
+): unknown[] {
+  return [Buffer.from(part.base64, "base64"), sessionId, e.uuid, e.file, e.offset, part.parts, part.part];
 }
 
 /**
@@ -48,7 +58,7 @@ export async function insertEntries(db: Tx, sessionId: string, given: Transcript
  * in a JSON line, so such a line is damaged already: kept, with each NUL as U+FFFD, rather
  * than stalling every line after it.
  */
-function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
+export function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
   const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s);
   if (
     !e.rawLine.includes("\u0000") &&

@@ -1,0 +1,100 @@
+import type { TranscriptEntryInput } from "@stratavore/contracts";
+import { describe, expect, inject, it } from "vitest";
+import { createDb, poolOf } from "../client.ts";
+import { createScratchDatabase } from "../testing/test-postgres.ts";
+import { copyEntries } from "./session-entries-copy.ts";
+import { insertEntries } from "./sessions.ts";
+
+/** Strings COPY's text format must escape or must leave alone. */
+const HOSTILE = [
+  "tab\there",
+  "new\nline and \r\n CRLF",
+  "back\\slash \\N \\. \\x41 \\\\",
+  '"quotes", {braces}, NULL, null',
+  "\u001b[32mANSI\u001b[0m and non-ASCII: naïve 日本語 → ✓",
+  "NUL\u0000inside",
+  "",
+];
+
+function entry(i: number, over: Partial<TranscriptEntryInput> = {}): TranscriptEntryInput {
+  const s = HOSTILE[i % HOSTILE.length] ?? "";
+  return {
+    uuid: `u-${i}`,
+    parentUuid: i % 3 === 0 ? null : `u-${i - 1}`,
+    type: i % 2 ? "assistant" : "user",
+    role: i % 4 === 0 ? null : "user",
+    text: `${s} #${i}`,
+    toolNames: i % 2 ? [s, "Bash", '"Read",{x}'] : [],
+    isSidechain: i % 5 === 0,
+    timestamp: i % 6 === 0 ? null : new Date(Date.UTC(2026, 2, 1, 10, i, 5, 123)).toISOString(),
+    file: i % 7 === 0 ? "agent-ab\tc.jsonl" : "",
+    offset: i * 1_000_003,
+    rawLine: JSON.stringify({ uuid: `u-${i}`, text: s }),
+    ...over,
+  };
+}
+
+/** A line stored as bytes in three parts: part 0 with the entry, 1 and 2 appended in order. */
+function partedEntries(): TranscriptEntryInput[] {
+  const bytes = Buffer.from([0x7b, 0xff, 0x00, 0x09, 0x5c, 0x0d, 0x0a, 0x80, 0x7d]);
+  const parts = [bytes.subarray(0, 3), bytes.subarray(3, 6), bytes.subarray(6)];
+  return parts.map((p, part) =>
+    entry(100, {
+      text: part === 0 ? "parted" : "",
+      rawLine: "",
+      rawBytes: { part, parts: parts.length, base64: p.toString("base64") },
+    }),
+  );
+}
+
+describe("COPY into the transcript archive", () => {
+  it("stores exactly what the parameterised insert stores, idempotently, parts appended in order", async () => {
+    const db = createDb({ connectionString: await createScratchDatabase(inject("adminUrl"), "copy"), poolMax: 2 });
+    try {
+      await db.session.createMany({ data: [{ id: "by-copy" }, { id: "by-insert" }].map((s) => ({ ...s, cwd: "/w" })) });
+      const entries = [
+        ...Array.from({ length: 40 }, (_, i) => entry(i)),
+        // A resumed transcript repeats a line with the same uuid: kept once, the first.
+        entry(3, { text: "the repeat", offset: 9 }),
+        ...partedEntries(),
+      ];
+      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(41);
+      // Again (an import run twice, or a batch retried): nothing added, no part appended twice.
+      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(0);
+      await insertEntries(db, "by-insert", entries);
+
+      const rows = async (sessionId: string) =>
+        (await db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { uuid: "asc" } })).map(
+          ({ id: _id, sessionId: _s, ...r }) => r,
+        );
+      const copied = await rows("by-copy");
+      expect(copied).toEqual(await rows("by-insert"));
+      expect(copied).toHaveLength(41);
+
+      // And equal to the input itself, field by field (NUL → U+FFFD, as PostgreSQL text needs).
+      const byUuid = new Map(copied.map((r) => [r.uuid, r]));
+      for (const e of entries.slice(0, 40)) {
+        const r = byUuid.get(e.uuid);
+        expect(r).toMatchObject({
+          parentUuid: e.parentUuid,
+          type: e.type,
+          role: e.role,
+          text: e.text.replaceAll("\u0000", "\uFFFD"),
+          toolNames: e.toolNames.map((t) => t.replaceAll("\u0000", "\uFFFD")),
+          isSidechain: e.isSidechain,
+          file: e.file,
+          offset: BigInt(e.offset),
+          rawLine: e.rawLine,
+          rawBytes: null,
+        });
+        expect(r?.timestamp?.toISOString() ?? null).toBe(e.timestamp);
+      }
+      expect(byUuid.get("u-3")?.text).not.toBe("the repeat");
+      const parted = byUuid.get("u-100");
+      expect(parted).toMatchObject({ rawParts: 3, rawPartsTotal: 3, text: "parted" });
+      expect([...(parted?.rawBytes ?? [])]).toEqual([0x7b, 0xff, 0x00, 0x09, 0x5c, 0x0d, 0x0a, 0x80, 0x7d]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});
