@@ -1,6 +1,7 @@
 import { AppError, ROOMS, type TranscriptEntryInput } from "@stratavore/contracts";
 import {
   copyEntries,
+  EntryCopy,
   ensureSession,
   findRunner,
   insertEntries,
@@ -81,7 +82,15 @@ export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promis
   return !(await sessionHadRunner(deps.db, sessionId));
 }
 
-/** Bulk: COPY on a connection of the pool (nothing is published, so no bus transaction is needed). */
+/**
+ * An imported session's lines, streamed into the archive as they are read (COPY on a
+ * connection of its own; nothing is published, so no bus transaction is needed).
+ */
+export function openImportedArchive(deps: ApiDeps, sessionId: string): Promise<EntryCopy> {
+  return EntryCopy.open(poolOf(deps.db), sessionId);
+}
+
+/** Bulk: the same COPY, for lines sent over the API. */
 export function insertImportedEntries(
   deps: ApiDeps,
   sessionId: string,

@@ -2,7 +2,7 @@ import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { describe, expect, inject, it } from "vitest";
 import { createDb, poolOf } from "../client.ts";
 import { createScratchDatabase } from "../testing/test-postgres.ts";
-import { copyEntries } from "./session-entries-copy.ts";
+import { copyEntries, EntryCopy } from "./session-entries-copy.ts";
 import { insertEntries } from "./sessions.ts";
 
 /** Strings COPY's text format must escape or must leave alone. */
@@ -93,6 +93,41 @@ describe("COPY into the transcript archive", () => {
       const parted = byUuid.get("u-100");
       expect(parted).toMatchObject({ rawParts: 3, rawPartsTotal: 3, text: "parted" });
       expect([...(parted?.rawBytes ?? [])]).toEqual([0x7b, 0xff, 0x00, 0x09, 0x5c, 0x0d, 0x0a, 0x80, 0x7d]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("streamed in small writes over several transactions, or aborted, it stores the same or nothing", async () => {
+    const db = createDb({
+      connectionString: await createScratchDatabase(inject("adminUrl"), "copystream"),
+      poolMax: 2,
+    });
+    try {
+      await db.session.createMany({ data: ["streamed", "aborted", "reference"].map((id) => ({ id, cwd: "/w" })) });
+      const entries = [...Array.from({ length: 60 }, (_, i) => entry(i)), ...partedEntries()];
+      await insertEntries(db, "reference", entries);
+
+      // ~100 bytes a row, 500 per transaction: the lines go in over many commits.
+      const copy = await EntryCopy.open(poolOf(db), "streamed", 500);
+      for (let i = 0; i < entries.length; i += 3) await copy.write(entries.slice(i, i + 3));
+      expect(await copy.finish()).toBe(61);
+
+      const aborted = await EntryCopy.open(poolOf(db), "aborted", 1 << 30);
+      await aborted.write(entries);
+      await aborted.abort();
+
+      const rows = async (sessionId: string) =>
+        (await db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { uuid: "asc" } })).map(
+          ({ id: _id, sessionId: _s, ...r }) => r,
+        );
+      expect(await rows("streamed")).toEqual(await rows("reference"));
+      const [{ transactions }] = await db.$queryRaw<[{ transactions: number }]>`
+        SELECT count(DISTINCT xmin::text)::int AS transactions FROM "TranscriptEntry" WHERE "sessionId" = 'streamed'`;
+      expect(transactions).toBeGreaterThan(5);
+      expect(await db.transcriptEntry.count({ where: { sessionId: "aborted" } })).toBe(0);
+      // Both connections back in the pool: nothing leaked by finish or abort.
+      expect(poolOf(db).idleCount).toBe(poolOf(db).totalCount);
     } finally {
       await db.$disconnect();
     }

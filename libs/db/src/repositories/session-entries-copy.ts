@@ -1,82 +1,160 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { APPEND_PART_SQL, appendPartParams, withoutNul } from "./sessions.ts";
 
 const COLUMNS = `"sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine", "rawBytes", "rawParts", "rawPartsTotal"`;
+/** A transaction's share of a long import: the staging table and the transaction stay bounded. */
+const BYTES_PER_TRANSACTION = 64 * 1_048_576;
+const CHUNK_CHARS = 65_536;
 
 /**
  * The same archive write as `insertEntries` (idempotent per session and uuid, parts appended
- * in order) for bulk imports, through COPY: the lines stream to PostgreSQL as text, with no
- * bound parameters to serialise and no statement to build, then go in with one INSERT … SELECT
- * … ON CONFLICT DO NOTHING. bench/parse, 200 MB: the whole import 12.4–12.9 s with multi-row
- * VALUES through Prisma, 11.7–11.8 s with COPY, and the server's peak RSS ~100 MB lower (its
- * parameter serialisation was 15 % of the server's CPU). A per-connection temporary table holds
- * a batch until its transaction commits (it is emptied then).
+ * in order) for bulk imports, streamed through COPY: each line goes to PostgreSQL as text the
+ * moment it is parsed — no bound parameters to serialise, no statement to build, no batch of
+ * lines held while a statement runs (so the import's garbage dies young instead of growing the
+ * heap) — into a per-connection temporary table, then in with one INSERT … SELECT … ON CONFLICT
+ * DO NOTHING per transaction. Figures: docs/PERFORMANCE.md (bench/parse).
  */
-export async function copyEntries(pool: pg.Pool, sessionId: string, given: TranscriptEntryInput[]): Promise<number> {
-  const firsts = given.filter((e) => !e.rawBytes || e.rawBytes.part === 0);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query(
+export class EntryCopy {
+  private stream: ReturnType<typeof copyFrom> | null = null;
+  private chunk = "";
+  private bytes = 0;
+  private parts: TranscriptEntryInput[] = [];
+  private inserted = 0;
+
+  private constructor(
+    private readonly client: pg.PoolClient,
+    private readonly sessionId: string,
+    private readonly bytesPerTransaction: number,
+  ) {}
+
+  static async open(pool: pg.Pool, sessionId: string, bytesPerTransaction = BYTES_PER_TRANSACTION): Promise<EntryCopy> {
+    const copy = new EntryCopy(await pool.connect(), sessionId, bytesPerTransaction);
+    try {
+      await copy.begin();
+    } catch (err) {
+      copy.client.release();
+      throw err;
+    }
+    return copy;
+  }
+
+  async write(entries: readonly TranscriptEntryInput[]): Promise<void> {
+    for (const e of entries) {
+      // A line's later byte parts update its row: after the rows are in.
+      if (e.rawBytes && e.rawBytes.part > 0) this.parts.push(e);
+      else {
+        const row = copyRow(this.sessionId, e);
+        this.chunk += row;
+        this.bytes += row.length;
+      }
+      if (this.chunk.length >= CHUNK_CHARS) await this.send();
+    }
+    if (this.bytes >= this.bytesPerTransaction) {
+      await this.commit();
+      await this.begin();
+    }
+  }
+
+  /** Commits what was written; returns the lines added (a line already archived is not). */
+  async finish(): Promise<number> {
+    try {
+      await this.commit();
+      return this.inserted;
+    } catch (err) {
+      await this.client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      this.client.release();
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.stream?.destroy();
+    await this.client.query("ROLLBACK").catch(() => undefined);
+    this.client.release();
+  }
+
+  private async begin(): Promise<void> {
+    await this.client.query("BEGIN");
+    await this.client.query(
       `CREATE TEMP TABLE IF NOT EXISTS stratavore_entry_batch (
          "sessionId" text, uuid text, "parentUuid" text, type text, role text, text text, "toolNames" text[],
          "isSidechain" boolean, timestamp timestamp(3), file text, "offset" int8, "rawLine" text, "rawBytes" bytea,
          "rawParts" int4, "rawPartsTotal" int4) ON COMMIT DELETE ROWS`,
     );
-    await pipeline(
-      Readable.from(copyRows(sessionId, firsts)),
-      client.query(copyFrom(`COPY stratavore_entry_batch (${COLUMNS}) FROM STDIN`)),
-    );
-    const { rowCount } = await client.query(
+    const stream = this.client.query(copyFrom(`COPY stratavore_entry_batch (${COLUMNS}) FROM STDIN`));
+    // Failures surface through send()/finished(); an unheard 'error' would end the process.
+    stream.on("error", () => undefined);
+    this.stream = stream;
+    this.bytes = 0;
+  }
+
+  private async send(): Promise<void> {
+    const stream = this.stream;
+    if (!stream || !this.chunk) return;
+    const more = stream.write(this.chunk);
+    this.chunk = "";
+    if (!more) await once(stream, "drain");
+  }
+
+  private async commit(): Promise<void> {
+    await this.send();
+    const stream = this.stream;
+    this.stream = null;
+    if (stream) {
+      stream.end();
+      await finished(stream);
+    }
+    const { rowCount } = await this.client.query(
       `INSERT INTO "TranscriptEntry" (${COLUMNS}) SELECT ${COLUMNS} FROM stratavore_entry_batch
        ON CONFLICT ("sessionId", uuid) DO NOTHING`,
     );
-    for (const e of given)
-      if (e.rawBytes && e.rawBytes.part > 0)
-        await client.query(APPEND_PART_SQL, appendPartParams(sessionId, withoutNul(e), e.rawBytes));
-    await client.query("COMMIT");
-    return rowCount ?? 0;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
+    this.inserted += rowCount ?? 0;
+    for (const e of this.parts)
+      if (e.rawBytes)
+        await this.client.query(APPEND_PART_SQL, appendPartParams(this.sessionId, withoutNul(e), e.rawBytes));
+    this.parts = [];
+    await this.client.query("COMMIT");
   }
 }
 
-/** COPY text format, ~256 KB a chunk: one write per row would cost a stream round per row. */
-function* copyRows(sessionId: string, entries: TranscriptEntryInput[]): Generator<string> {
-  let chunk = "";
-  for (const given of entries) {
-    const e = withoutNul(given);
-    const raw = e.rawBytes ? `\\\\x${Buffer.from(e.rawBytes.base64, "base64").toString("hex")}` : NULL;
-    chunk += `${[
-      field(sessionId),
-      field(e.uuid),
-      e.parentUuid === null ? NULL : field(e.parentUuid),
-      field(e.type),
-      e.role === null ? NULL : field(e.role),
-      field(e.text),
-      field(textArray(e.toolNames)),
-      e.isSidechain ? "t" : "f",
-      e.timestamp ? new Date(e.timestamp).toISOString() : NULL,
-      field(e.file),
-      String(e.offset),
-      field(e.rawLine),
-      raw,
-      e.rawBytes ? "1" : "0",
-      String(e.rawBytes?.parts ?? 0),
-    ].join("\t")}\n`;
-    if (chunk.length > 262_144) {
-      yield chunk;
-      chunk = "";
-    }
+/** All of `entries` in one go (an import sent over the API). */
+export async function copyEntries(pool: pg.Pool, sessionId: string, entries: TranscriptEntryInput[]): Promise<number> {
+  const copy = await EntryCopy.open(pool, sessionId);
+  try {
+    await copy.write(entries);
+  } catch (err) {
+    await copy.abort();
+    throw err;
   }
-  if (chunk) yield chunk;
+  return copy.finish();
+}
+
+/** One row in COPY's text format. */
+function copyRow(sessionId: string, given: TranscriptEntryInput): string {
+  const e = withoutNul(given);
+  const raw = e.rawBytes ? `\\\\x${Buffer.from(e.rawBytes.base64, "base64").toString("hex")}` : NULL;
+  return `${[
+    field(sessionId),
+    field(e.uuid),
+    e.parentUuid === null ? NULL : field(e.parentUuid),
+    field(e.type),
+    e.role === null ? NULL : field(e.role),
+    field(e.text),
+    field(textArray(e.toolNames)),
+    e.isSidechain ? "t" : "f",
+    e.timestamp ? new Date(e.timestamp).toISOString() : NULL,
+    field(e.file),
+    String(e.offset),
+    field(e.rawLine),
+    raw,
+    e.rawBytes ? "1" : "0",
+    String(e.rawBytes?.parts ?? 0),
+  ].join("\t")}\n`;
 }
 
 const NULL = "\\N";
