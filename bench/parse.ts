@@ -5,9 +5,13 @@
  * and truncated lines). Prints three token totals — the corpus's own reference counter (a
  * separate, simple program), our parser, ccusage — which must be identical, the speed of each
  * as a ratio to ccusage measured in the same run, and the server's RSS during the import.
- *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import]
+ * ccusage 17.2.1 (its last JavaScript release) is timed beside it, for speed only.
+ *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import] [--no-floor]
  */
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { finished } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -15,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createCaller, hashPassword } from "@stratavore/api";
-import { createDb, insertUser, PrismaNs as Prisma } from "@stratavore/db";
+import { createDb, insertUser, poolOf } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { parseSessionFiles, scanHistory } from "@stratavore/runner";
 import { readEnv, startServer } from "@stratavore/server/testing";
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     dir: { type: "string" },
     "no-import": { type: "boolean", default: false },
     "import-only": { type: "boolean", default: false },
+    "no-floor": { type: "boolean", default: false },
   },
 });
 const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
@@ -79,7 +84,11 @@ if (values["import-only"]) {
   });
   const rssStartMb = process.memoryUsage().rss / MB;
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let heapAtPeak = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) [peak, heapAtPeak] = [m.rss, m.heapUsed];
+  }, 50);
   const [, importMs] = await timed(async () => {
     await api.usage.importLocal({ dir: projects });
     // The job runs in the background, tracked by the fleet: settled = every session and its archive in.
@@ -87,9 +96,9 @@ if (values["import-only"]) {
   });
   clearInterval(sampler);
   const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
-  const floorMs = await postgresFloor(db, projects);
+  const floorMs = values["no-floor"] ? null : await postgresFloor(db, projects);
   console.log(
-    `IMPORT ${JSON.stringify({ importMs, floorMs, rssStartMb, rssPeakMb: peak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
+    `IMPORT ${JSON.stringify({ importMs, floorMs, rssStartMb, rssPeakMb: peak / MB, heapAtPeakMb: heapAtPeak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
   );
   await server.close();
   await db.$disconnect();
@@ -100,7 +109,7 @@ if (values["import-only"]) {
 
 /**
  * The least any import that keeps the transcripts must do: store every line, as text, in an
- * unindexed one-column table (multi-row inserts of ~4 MB). No parsing, no ledger, no
+ * unindexed one-column table, through COPY (as the archive does). No parsing, no ledger, no
  * search index. If this alone is slower than ccusage, so is every archiving import.
  */
 async function postgresFloor(db: ReturnType<typeof createDb>, root: string): Promise<number> {
@@ -110,25 +119,28 @@ async function postgresFloor(db: ReturnType<typeof createDb>, root: string): Pro
     .map((f) => join(root, f));
   await db.$executeRawUnsafe(`CREATE TABLE bench_floor (line text NOT NULL)`);
   const t0 = performance.now();
-  let batch: string[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    if (batch.length)
-      await db.$executeRaw`INSERT INTO bench_floor (line) VALUES ${Prisma.join(batch.map((l) => Prisma.sql`(${l})`))}`;
-    batch = [];
-    bytes = 0;
-  };
-  for (const f of files) {
-    // PostgreSQL text cannot hold NUL (the archive stores U+FFFD for it too).
-    for (const line of (await readFile(f, "utf8")).split("\n")) {
-      if (!line) continue;
-      batch.push(line.replaceAll("\u0000", "\uFFFD"));
-      bytes += line.length;
-      // Bound values, at most 5,000 per statement (as the archive inserts; arrays parse slowly).
-      if (bytes > 4 * MB || batch.length >= 5000) await flush();
+  const client = await poolOf(db).connect();
+  try {
+    const copy = client.query(copyFrom("COPY bench_floor (line) FROM STDIN"));
+    for (const f of files) {
+      let chunk = "";
+      // PostgreSQL text cannot hold NUL (the archive stores U+FFFD for it too); COPY escapes.
+      for (const line of (await readFile(f, "utf8")).split("\n")) {
+        if (!line) continue;
+        chunk += `${line.replaceAll("\u0000", "\uFFFD").replace(/[\\\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\r" ? "\\r" : "\\t"))}\n`;
+        if (chunk.length > 65_536) {
+          const more = copy.write(chunk);
+          chunk = "";
+          if (!more) await once(copy, "drain");
+        }
+      }
+      if (chunk && !copy.write(chunk)) await once(copy, "drain");
     }
+    copy.end();
+    await finished(copy);
+  } finally {
+    client.release();
   }
-  await flush();
   return performance.now() - t0;
 }
 
@@ -136,6 +148,9 @@ async function postgresFloor(db: ReturnType<typeof createDb>, root: string): Pro
 await runCcusage(dir);
 const { ms: ccusageMs, daily } = await runCcusage(dir);
 const cc = ccusageTotals(daily);
+await runCcusage(dir, "js");
+const { ms: ccusageJsMs, daily: dailyJs } = await runCcusage(dir, "js");
+const ccJs = ccusageTotals(dailyJs);
 const [ref, refMs] = await timed(() => referenceCount(projects));
 
 /** Our parser alone: every session of the history folder, as `stratavore import` parses it. */
@@ -176,47 +191,53 @@ console.log(
 console.log(row("reference counter", reference, ref.responses));
 console.log(row("our parser", parser, kept.size));
 console.log(row("ccusage daily", cc, "-"));
+console.log(row("(ccusage 17.2.1, JS)", ccJs, "-"), "  older rules: speed reference only");
 const agree = JSON.stringify(parser) === JSON.stringify(reference) && JSON.stringify(cc) === JSON.stringify(reference);
 console.log(agree ? "all three totals identical" : "TOTALS DIFFER (see rows above)");
 
 let importMs: number | null = null;
 let floorMs: number | null = null;
 let rssPeakMb: number | null = null;
+let heapAtPeakMb: number | null = null;
 let rssStartMb: number | null = null;
 let imported: { tokens: number; rows: number } | null = null;
 if (!values["no-import"]) {
   // In a fresh process, so its memory is the server's and not this one's parsing passes.
-  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--dir", dir, "--import-only"], {
+  const flags = ["--dir", dir, "--import-only", ...(values["no-floor"] ? ["--no-floor"] : [])];
+  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, ...flags], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
   });
   const line = child.stdout.split("\n").find((l) => l.startsWith("IMPORT "));
   if (!line) throw new Error(`the import run failed:\n${child.stderr}`);
-  ({ importMs, floorMs, rssPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
+  ({ importMs, floorMs, rssPeakMb, heapAtPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
     importMs: number;
-    floorMs: number;
+    floorMs: number | null;
     rssPeakMb: number;
+    heapAtPeakMb: number;
     rssStartMb: number;
     imported: { tokens: number; rows: number };
   });
 }
 
-const ratio = (ours: number) => `${(ccusageMs / ours).toFixed(2)}× ccusage's speed`;
+const ratio = (ours: number) =>
+  `${(ccusageMs / ours).toFixed(2)}× ccusage's speed, ${(ccusageJsMs / ours).toFixed(2)}× ccusage 17.2.1's`;
+const mbps = (ms: number) => `${(manifest.totalBytes / MB / (ms / 1000)).toFixed(0)} MB/s`;
 console.log(`\nspeed (${(manifest.totalBytes / MB).toFixed(0)} MB)`);
-console.log(
-  `  ccusage daily --offline    ${(ccusageMs / 1000).toFixed(2)} s   (${(manifest.totalBytes / MB / (ccusageMs / 1000)).toFixed(0)} MB/s)`,
-);
+console.log(`  ccusage daily --offline    ${(ccusageMs / 1000).toFixed(2)} s   (${mbps(ccusageMs)}; 20.0.24, native)`);
+console.log(`  ccusage 17.2.1 (JS)        ${(ccusageJsMs / 1000).toFixed(2)} s   (${mbps(ccusageJsMs)})`);
 console.log(`  reference counter          ${(refMs / 1000).toFixed(2)} s   ${ratio(refMs)}`);
 console.log(
   `  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`,
 );
 if (importMs !== null && imported) {
   console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
+  if (floorMs !== null)
+    console.log(
+      `  PostgreSQL floor           ${(floorMs / 1000).toFixed(2)} s   ${ratio(floorMs)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs).toFixed(1)}× this)`,
+    );
   console.log(
-    `  PostgreSQL floor           ${(floorMs! / 1000).toFixed(2)} s   ${ratio(floorMs!)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs!).toFixed(1)}× this)`,
-  );
-  console.log(
-    `  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during`,
+    `  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during (JS heap ${heapAtPeakMb!.toFixed(0)} MB of it)`,
   );
   if (imported.tokens !== reference.total) process.exitCode = 1;
 }

@@ -51,10 +51,20 @@ function binary(): string {
   return bin;
 }
 
-export async function runCcusage(configDir: string): Promise<{ ms: number; daily: unknown }> {
-  const bin = binary();
+/**
+ * ccusage 17.2.1, its last release in JavaScript (devDependency `ccusage-js`), as users of
+ * `npx ccusage` ran it before the native rewrite: a speed reference only. Its counting rules are
+ * older (it keys on message id + request id), so its totals are printed, not compared.
+ */
+const JS_CLI = join(import.meta.dirname, "../../node_modules/ccusage-js/dist/index.js");
+
+export async function runCcusage(
+  configDir: string,
+  flavour: "native" | "js" = "native",
+): Promise<{ ms: number; daily: unknown }> {
+  const [bin, first] = flavour === "native" ? [binary(), []] : [process.execPath, [JS_CLI]];
   // UTC days, to compare with the reference counter whatever the machine's timezone.
-  const args = ["daily", "--json", "--offline", "--breakdown", "--timezone", "UTC"];
+  const args = [...first, "daily", "--json", "--offline", "--breakdown", "--timezone", "UTC"];
   const env = { ...process.env, CLAUDE_CONFIG_DIR: configDir, NO_COLOR: "1" };
   const t0 = performance.now();
   const stdout = await new Promise<string>((res, rej) =>
