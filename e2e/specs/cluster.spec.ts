@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -71,6 +71,7 @@ async function cli(args: string[]): Promise<{ code: number | null; stdout: strin
   p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((r) => p.once("exit", r));
+  await rm(home, { recursive: true, force: true });
   return { code, stdout, stderr };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ let h: FleetHarness;
 let slack: Server;
 const posted: { text: string }[] = [];
 let repo = "";
+let dir = "";
 
 beforeAll(async () => {
   slack = createServer((req, res) => {
@@ -30,7 +31,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => slack.listen(0, "127.0.0.1", r));
-  const dir = await mkdtemp(join(tmpdir(), "stratavore-plugin-int-"));
+  dir = await mkdtemp(join(tmpdir(), "stratavore-plugin-int-"));
   await writeFile(
     join(dir, "broken.mjs"),
     `export default { name: "broken", setup: () => ({ onEvent: () => { throw new Error("cannot reach my backend"); } }) };`,
@@ -66,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
   slack?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("plugins", () => {

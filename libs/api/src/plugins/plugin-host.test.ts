@@ -1,13 +1,15 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginEvent } from "@stratavore/contracts";
 import { PluginHost } from "./plugin-host.ts";
 
 /** Plugins as plain modules on disk, loaded by path the way STRATAVORE_PLUGINS names them. */
 let dir = "";
 const module = (name: string, body: string) => writeFile(join(dir, `${name}.mjs`), body);
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stratavore-plugins-"));

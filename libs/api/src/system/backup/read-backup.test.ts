@@ -1,13 +1,22 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { pack as tarPack } from "tar-stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { verifyBackup } from "./read-backup.ts";
+
+const made: string[] = [];
+/** A scratch folder, removed after the file's tests (each run used to leave two in /tmp). */
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "backup-verify-"));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const rows = '{"id":"a"}\n';
@@ -30,7 +39,7 @@ function manifest(overrides: Record<string, unknown> = {}) {
 
 /** A hand-built archive: the files given, in order, gzip'd tar. */
 async function archive(files: [string, string][]): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), "backup-verify-")), "b.tar.gz");
+  const path = join(await scratch(), "b.tar.gz");
   const pack = tarPack();
   const done = pipeline(pack, createGzip(), createWriteStream(path));
   for (const [name, body] of files) pack.entry({ name }, body);
@@ -106,7 +115,7 @@ describe("verifyBackup", () => {
   });
 
   it("refuses what is not a gzip'd tar at all", async () => {
-    const path = join(await mkdtemp(join(tmpdir(), "backup-verify-")), "junk");
+    const path = join(await scratch(), "junk");
     await pipeline(async function* () {
       yield Buffer.from("not an archive");
     }, createWriteStream(path));
