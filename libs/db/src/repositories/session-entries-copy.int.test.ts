@@ -126,6 +126,13 @@ describe("COPY into the transcript archive", () => {
         SELECT count(DISTINCT xmin::text)::int AS transactions FROM "TranscriptEntry" WHERE "sessionId" = 'streamed'`;
       expect(transactions).toBeGreaterThan(5);
       expect(await db.transcriptEntry.count({ where: { sessionId: "aborted" } })).toBe(0);
+      // A failed commit (no such session: the foreign key refuses the rows) stores nothing and
+      // throws PostgreSQL's error; the pool still serves.
+      await expect(copyEntries(poolOf(db), "no-such-session", entries.slice(0, 3))).rejects.toMatchObject({
+        code: "23503",
+      });
+      expect(await db.transcriptEntry.count({ where: { sessionId: "no-such-session" } })).toBe(0);
+      expect(await db.session.count()).toBe(3);
       // Both connections back in the pool: nothing leaked by finish or abort.
       expect(poolOf(db).idleCount).toBe(poolOf(db).totalCount);
     } finally {

@@ -63,19 +63,19 @@ export class EntryCopy {
   async finish(): Promise<number> {
     try {
       await this.commit();
-      return this.inserted;
     } catch (err) {
-      await this.client.query("ROLLBACK").catch(() => undefined);
+      await this.abort();
       throw err;
-    } finally {
-      this.client.release();
     }
+    this.client.release();
+    return this.inserted;
   }
 
+  /** Rolls back and closes the connection: after a broken COPY its protocol state is not worth trusting. */
   async abort(): Promise<void> {
     this.stream?.destroy();
     await this.client.query("ROLLBACK").catch(() => undefined);
-    this.client.release();
+    this.client.release(true);
   }
 
   private async begin(): Promise<void> {
