@@ -92,6 +92,14 @@ describe.each(["postgres", "redis"] as const)("a cluster of two instances over %
     for (const ch of line) socket.emit("runner:input", { runnerId: r.id, data: ch });
     socket.emit("runner:input", { runnerId: r.id, data: "\r" });
     await waitFor("the echo of the whole line", async () => screenOn(two, r.id).includes(`echo: ${line}`));
+    // A paste past PostgreSQL's 8,000-byte NOTIFY limit travels as an attachment the receiver
+    // fetches; the keystrokes typed right after it must still land after it.
+    const paste = "0123456789abcdef".repeat(600);
+    socket.emit("runner:input", { runnerId: r.id, data: paste });
+    for (const ch of "tail") socket.emit("runner:input", { runnerId: r.id, data: ch });
+    socket.emit("runner:input", { runnerId: r.id, data: "\r" });
+    await waitFor("the echo of the paste, then the keystrokes", async () => screenOn(two, r.id).includes("tail"));
+    expect(screenOn(two, r.id)).toContain(`echo: ${paste}tail`);
     socket.disconnect();
 
     // Pause and stop, asked on instance 1, happen on instance 2's agent.

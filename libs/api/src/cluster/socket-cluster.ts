@@ -58,6 +58,7 @@ export async function openClusterTransport(
   // without ours, PostgreSQL going away would crash the process with an unhandled 'error'.
   pool.on("connect", (client) => {
     client.on("error", onError);
+    handNotificationsOnInOrder(client, onError);
     // The LISTEN connection is never given back; when it dies its slot must be freed (pg-pool
     // removes only idle clients that end), or the adapter's reconnect would take the publishing
     // connection and every NOTIFY after it would wait forever.
@@ -73,7 +74,7 @@ export async function openClusterTransport(
   pool.on("error", onError);
   return {
     mode,
-    adapter: createPostgresAdapter(pool, { ...ADAPTER_HEARTBEAT, errorHandler: onError }),
+    adapter: publishingInOrder(createPostgresAdapter(pool, { ...ADAPTER_HEARTBEAT, errorHandler: onError })),
     redis: null,
     close: () => pool.end().catch(() => undefined),
   };
@@ -160,4 +161,48 @@ export function joinCluster(io: Server, deps: ApiDeps): { scrollbackFromPeers(ru
   // Reads of a screen outside the socket (runners.scrollback: the CLI's logs, REST) ask peers too.
   deps.fleet.peerScrollback = peers.scrollbackFromPeers;
   return peers;
+}
+
+/*
+ * @socket.io/postgres-adapter 0.5 sends a message past NOTIFY's 8,000 bytes (and any binary one)
+ * as an attachment: an INSERT, then a NOTIFY naming the row, which the receiver answers with a
+ * SELECT before handing the message on. Neither side waits for one message before the next, so a
+ * keystroke typed after a paste overtook it twice: its NOTIFY went out while the paste's INSERT
+ * ran, and the receiver handed it on while the paste's SELECT ran. Both sides are made sequential
+ * (a message waits for the one before it), which costs nothing with one publishing connection.
+ */
+
+/** The receiving side: each notification is handled once the previous one is done. */
+function handNotificationsOnInOrder(client: pg.PoolClient, onError: (err: unknown) => void): void {
+  const on = client.on.bind(client) as (event: string, listener: (...args: unknown[]) => unknown) => unknown;
+  let previous: Promise<unknown> = Promise.resolve();
+  (client as unknown as { on: typeof on }).on = (event, listener) =>
+    event === "notification"
+      ? on(event, (msg: unknown) => {
+          previous = previous.then(() => listener(msg)).catch(onError);
+        })
+      : on(event, listener);
+}
+
+type AdapterFactory = ReturnType<typeof createPostgresAdapter>;
+interface PublishingClient {
+  publish(message: unknown): Promise<void>;
+}
+
+/** The publishing side: one publish (INSERT and NOTIFY) at a time, in the order asked. */
+function publishingInOrder(factory: AdapterFactory): AdapterFactory {
+  const ordered = new WeakSet<PublishingClient>();
+  // A function, not an arrow: Socket.IO calls the adapter factory with `new`.
+  return function orderedAdapter(nsp) {
+    const adapter = factory(nsp);
+    // Every namespace's adapter shares the factory's one client.
+    const client = (adapter as unknown as { client: PublishingClient }).client;
+    if (!ordered.has(client)) {
+      ordered.add(client);
+      const publish = client.publish.bind(client);
+      let previous: Promise<void> = Promise.resolve();
+      client.publish = (message) => (previous = previous.then(() => publish(message)));
+    }
+    return adapter;
+  };
 }
