@@ -32,7 +32,7 @@ const depConstraints = [
 
 /** Prisma model delegates (prisma/schema.prisma), for the libs/api database-access rule below. */
 const PRISMA_MODELS =
-  "user|apiToken|project|node|joinToken|runner|runnerEvent|session|transcriptEntry|usageRecord|budget|priceTable|event|notificationChannel|task|poolPolicy|subscriptionAccount";
+  "user|apiToken|project|node|joinToken|runner|runnerEvent|session|transcriptEntry|usageRecord|budget|priceTable|event|notificationChannel|task|poolPolicy|subscriptionAccount|importCursor";
 
 export default [
   { ignores: ["**/node_modules", "**/dist", "**/.next", "**/generated", "**/next-env.d.ts", ".nx"] },

@@ -51,6 +51,8 @@ test("import history in Settings, then search, open, export and resume an import
   await page.getByRole("button", { name: "Import history" }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());
+  // How much it read: a later import reads only what claude appended since.
+  await expect(page.getByTestId("import-progress")).toContainText(/[\d.]+ (B|KiB|MiB|GiB) read/);
 
   await page.goto(`${baseUrl()}/sessions`);
   await page.getByLabel("Search transcripts").fill(phrase);

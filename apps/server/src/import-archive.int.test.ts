@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -98,7 +98,85 @@ async function writeHistory(word: string): Promise<{ dir: string; sessionId: str
   return { dir, sessionId, file };
 }
 
+/** One turn of a session as claude writes it: a prompt and an answer with 100 in / 50 out tokens. */
+function turn(sessionId: string, n: number, word: string): string {
+  const base = { isSidechain: false, userType: "external", cwd: workdir, sessionId, version: "2.1.328" };
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 2, 9, n, s)).toISOString();
+  const lines = [
+    {
+      ...base,
+      parentUuid: null,
+      type: "user",
+      uuid: `u${n}`,
+      timestamp: at(0),
+      message: { role: "user", content: `${word} step ${n}` },
+    },
+    {
+      ...base,
+      parentUuid: `u${n}`,
+      type: "assistant",
+      uuid: `a${n}`,
+      requestId: `req_${n}`,
+      timestamp: at(5),
+      message: {
+        id: `msg_${sessionId}_${n}`,
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5",
+        content: [{ type: "text", text: "ok" }],
+        usage: { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      },
+    },
+  ];
+  return lines.map((l) => `${JSON.stringify(l)}\n`).join("");
+}
+
+/** Runs Settings → Import history on `dir` to its end; returns what its audit event recorded. */
+async function importAndSettle(dir: string): Promise<{ bytesRead: number; sessionsUnchanged: number; failed: number }> {
+  await h.api.usage.importLocal({ dir });
+  await h.server.deps.fleet.settle();
+  const last = await h.db.event.findFirst({ where: { type: "import.finished" }, orderBy: { seq: "desc" } });
+  return last!.data as { bytesRead: number; sessionsUnchanged: number; failed: number };
+}
+
 describe("imported history", () => {
+  it("importing again reads only what was appended since; a replaced file is read from its start", async () => {
+    const dir = join(h.tmp, "history-resume", "projects");
+    const folder = join(dir, workdir.replace(/[^a-zA-Z0-9]/g, "-"));
+    await mkdir(folder, { recursive: true });
+    const [a, b] = [randomUUID(), randomUUID()];
+    const [fileA, fileB] = [join(folder, `${a}.jsonl`), join(folder, `${b}.jsonl`)];
+    await writeFile(fileA, turn(a, 1, "wombat") + turn(a, 2, "wombat"));
+    await writeFile(fileB, turn(b, 1, "numbat"));
+    const size = async (f: string) => (await stat(f)).size;
+
+    const first = await importAndSettle(dir);
+    expect(first).toMatchObject({
+      bytesRead: (await size(fileA)) + (await size(fileB)),
+      sessionsUnchanged: 0,
+      failed: 0,
+    });
+    expect(await h.api.sessions.get({ id: a })).toMatchObject({ totalTokens: 300, entryCount: 4 });
+
+    // claude carries on in session A: two more turns appended. B is untouched.
+    const appended = turn(a, 3, "wombat") + turn(a, 4, "quagga");
+    await appendFile(fileA, appended);
+    const second = await importAndSettle(dir);
+    expect(second).toMatchObject({ bytesRead: Buffer.byteLength(appended), sessionsUnchanged: 1, failed: 0 });
+    expect(await h.api.sessions.get({ id: a })).toMatchObject({ totalTokens: 600, entryCount: 8 });
+    expect((await h.api.sessions.list({ search: "quagga" })).hits.map((x) => x.session.id)).toContain(a);
+    expect((await h.api.sessions.export({ id: a, format: "jsonl" })).content).toBe(await readFile(fileA, "utf8"));
+
+    // Nothing new: nothing read.
+    expect(await importAndSettle(dir)).toMatchObject({ bytesRead: 0, sessionsUnchanged: 2 });
+
+    // B's file replaced by another of the same session (its first bytes differ): read whole again.
+    await writeFile(fileB, turn(b, 7, "bilby") + turn(b, 8, "bilby"));
+    const fourth = await importAndSettle(dir);
+    expect(fourth).toMatchObject({ bytesRead: await size(fileB), sessionsUnchanged: 1 });
+    expect(await h.api.sessions.get({ id: b })).toMatchObject({ totalTokens: 450 });
+  }, 60_000);
+
   it("imported on the server's machine: counted (estimated price), searchable, exported byte for byte, and resumed on a node", async () => {
     const word = `quokka${Date.now().toString(36)}`;
     const { dir, sessionId, file } = await writeHistory(word);

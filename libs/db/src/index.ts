@@ -40,3 +40,4 @@ export * from "./repositories/tasks.ts";
 export * from "./repositories/watchdog.ts";
 export * from "./repositories/windows.ts";
 export * from "./repositories/session-entries-copy.ts";
+export * from "./repositories/import-cursors.ts";

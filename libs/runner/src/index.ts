@@ -25,3 +25,4 @@ export * from "./usage/usage-batch.ts";
 export * from "./usage/transcript-tailer.ts";
 export * from "./usage/scan-history.ts";
 export * from "./usage/stream-session.ts";
+export * from "./usage/file-head.ts";

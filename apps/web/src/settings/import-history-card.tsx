@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ServerEventPayload } from "@stratavore/contracts";
-import { Alert, Button, Card } from "@stratavore/ui";
+import { Alert, Button, Card, formatBytes } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
@@ -54,7 +54,7 @@ export function ImportHistoryCard() {
           </>
         ) : null}{" "}
         to the ledger and the archive: their usage, and their transcripts, which can then be searched, exported and
-        resumed. Running it again changes nothing.
+        resumed. Running it again reads only what was written since and changes nothing else.
       </p>
       {start.error ? <Alert>{errorMessage(start.error).message}</Alert> : null}
       {progress?.error ? <Alert>{progress.error}</Alert> : null}
@@ -64,7 +64,8 @@ export function ImportHistoryCard() {
           <span>
             {dir ? `From ${dir}: ` : ""}
             {progress
-              ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated`
+              ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated, ${formatBytes(progress.bytesRead)} read` +
+                (progress.sessionsUnchanged ? ` (${progress.sessionsUnchanged} unchanged since the last import)` : "")
               : "Scanning…"}
             {progress?.finished && !progress.error ? " — done." : ""}
           </span>

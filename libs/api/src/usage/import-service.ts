@@ -99,7 +99,15 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
 export async function recordImportFinished(
   deps: ApiDeps,
   actor: Principal,
-  summary: { sessions: number; recordsChanged: number; failed: number; source: "cli" | "settings" },
+  summary: {
+    sessions: number;
+    recordsChanged: number;
+    failed: number;
+    source: "cli" | "settings";
+    /** Settings imports: bytes read, and sessions with nothing new since the last import. */
+    bytesRead?: number;
+    sessionsUnchanged?: number;
+  },
 ): Promise<void> {
   await inTransaction(deps.db, deps.bus, (tx) =>
     audit(tx, deps.config.auditKey, actor, { type: "import.finished", entityType: "import", data: summary }),

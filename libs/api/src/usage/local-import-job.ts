@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { scanHistory, streamSessionFiles, type HistorySession } from "@stratavore/runner";
+import { importCursorsFor, saveImportCursors, sessionExists } from "@stratavore/db";
+import { fileHeadSha256, scanHistory, streamSessionFiles, type HistorySession } from "@stratavore/runner";
 import { AppError, ROOMS } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent } from "../realtime/bus.ts";
@@ -34,6 +35,8 @@ export async function startLocalImport(
   )
     throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
   const jobId = randomUUID();
+  let bytesRead = 0;
+  let sessionsUnchanged = 0;
   const progress = (p: {
     sessionsDone: number;
     sessionsTotal: number;
@@ -41,7 +44,15 @@ export async function startLocalImport(
     finished: boolean;
     error: string | null;
   }) =>
-    deps.bus.publish([checkedEvent(ROOMS.fleet, "import:progress", { seq: deps.fleet.nextMetricsSeq(), jobId, ...p })]);
+    deps.bus.publish([
+      checkedEvent(ROOMS.fleet, "import:progress", {
+        seq: deps.fleet.nextMetricsSeq(),
+        jobId,
+        ...p,
+        bytesRead,
+        sessionsUnchanged,
+      }),
+    ]);
   void deps.fleet.track(
     (async () => {
       const sessions: HistorySession[] = [];
@@ -56,7 +67,10 @@ export async function startLocalImport(
         Array.from({ length: IMPORT_CONCURRENCY }, async () => {
           for (let s = sessions[next++]; s; s = sessions[next++]) {
             try {
-              changed += await importOne(deps, actor, s);
+              const one = await importOne(deps, actor, s);
+              changed += one.changed;
+              bytesRead += one.bytesRead;
+              if (one.unchanged) sessionsUnchanged += 1;
             } catch (err) {
               // One damaged session must not cost the others their import.
               failed += 1;
@@ -81,6 +95,8 @@ export async function startLocalImport(
         recordsChanged: changed,
         failed,
         source: "settings",
+        bytesRead,
+        sessionsUnchanged,
       });
       if (failed) {
         progress({
@@ -118,8 +134,18 @@ export async function startLocalImport(
  * archive lines go in as they are read, then its usage through the same ledger write as live
  * usage. The session's title and message count come from its archived lines, as for a live
  * session. A session some runner worked on keeps its agent's archive.
+ *
+ * Each file is read from where the last import of it stopped (ImportCursor) when its first
+ * bytes are unchanged, so importing again reads only what was appended; a session with nothing
+ * new is not touched at all. The cursor moves only after the session's lines and usage are in.
  */
-async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Promise<number> {
+async function importOne(
+  deps: ApiDeps,
+  actor: Principal,
+  s: HistorySession,
+): Promise<{ changed: number; bytesRead: number; unchanged: boolean }> {
+  const from = await resumeOffsets(deps, s);
+  if (from.every((f) => f.start === f.size)) return { changed: 0, bytesRead: 0, unchanged: true };
   // The session row first: archive lines reference it.
   await importHistory(deps, actor, {
     sessions: [
@@ -129,7 +155,8 @@ async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Pr
   const archive = (await canArchiveImport(deps, s.sessionId)) ? await openImportedArchive(deps, s.sessionId) : null;
   let read: Awaited<ReturnType<typeof streamSessionFiles>>;
   try {
-    read = await streamSessionFiles(s.files, s.sessionId, async (entries) => archive?.write(entries), LINES_PER_WRITE);
+    const starts = from.map((f) => f.start);
+    read = await streamSessionFiles(s.files, s.sessionId, async (e) => archive?.write(e), LINES_PER_WRITE, starts);
   } catch (err) {
     await archive?.abort();
     throw err;
@@ -153,5 +180,30 @@ async function importOne(deps: ApiDeps, actor: Principal, s: HistorySession): Pr
     changed += res.recordsChanged;
   }
   if (archive) await finishImportedArchive(deps, s.sessionId);
-  return changed;
+  const cursors = await Promise.all(
+    s.files.map(async (path, i) => {
+      const bytes = read.completeBytes[i] ?? 0;
+      return { path, sessionId: s.sessionId, bytes, headSha256: await fileHeadSha256(path, bytes) };
+    }),
+  );
+  await saveImportCursors(deps.db, cursors);
+  return { changed, bytesRead: read.bytesRead, unchanged: false };
+}
+
+/** Per file: where this import starts (0, or the last import's end when the file only grew) and its size now. */
+async function resumeOffsets(deps: ApiDeps, s: HistorySession): Promise<Array<{ start: number; size: number }>> {
+  // A session deleted here since (retention, or by hand) is imported again from the start.
+  const cursors = (await sessionExists(deps.db, s.sessionId)) ? await importCursorsFor(deps.db, s.files) : new Map();
+  return Promise.all(
+    s.files.map(async (path) => {
+      const size = await stat(path).then(
+        (st) => st.size,
+        () => 0,
+      );
+      const c = cursors.get(path);
+      if (!c || c.sessionId !== s.sessionId || c.bytes > size) return { start: 0, size };
+      const same = (await fileHeadSha256(path, c.bytes)) === c.headSha256;
+      return { start: same ? c.bytes : 0, size };
+    }),
+  );
 }

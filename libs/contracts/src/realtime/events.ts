@@ -58,6 +58,10 @@ export const importProgressEvent = z.object({
   recordsChanged: z.number().int(),
   finished: z.boolean(),
   error: z.string().nullable(),
+  /** Bytes of transcript read so far: a file is read from where the last import of it stopped. */
+  bytesRead: z.number().int(),
+  /** Sessions with nothing new since the last import (not read again). */
+  sessionsUnchanged: z.number().int(),
 });
 
 /** Lines were archived for a session (not the lines: a viewer at the end fetches what follows its last). */

@@ -133,6 +133,8 @@ export async function* readFileLineBatches(
   path: string,
   onEnd?: (completeBytes: number) => void,
   chunkBytes = DEFAULT_CHUNK_BYTES,
+  /** Where to start: the end of a line read before (an import carrying on). */
+  from = 0,
 ): AsyncGenerator<LineBatch> {
   let handle;
   try {
@@ -146,7 +148,7 @@ export async function* readFileLineBatches(
   }
   try {
     let carry: Buffer = Buffer.alloc(0);
-    let offset = 0;
+    let offset = from;
     for (;;) {
       const chunk = Buffer.allocUnsafe(chunkBytes);
       const { bytesRead } = await handle.read(chunk, 0, chunkBytes, offset);

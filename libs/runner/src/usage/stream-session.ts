@@ -11,6 +11,10 @@ export interface StreamedSession {
   /** Earliest and latest timestamp of a user or assistant entry. */
   firstAt: string | null;
   lastAt: string | null;
+  /** Per file (in `paths` order): the offset just past its last complete line. */
+  completeBytes: number[];
+  /** Bytes read, over all files. */
+  bytesRead: number;
 }
 
 /**
@@ -23,6 +27,8 @@ export async function streamSessionFiles(
   sessionId: string,
   onEntries: (entries: TranscriptEntryInput[]) => Promise<void>,
   batchSize = 500,
+  /** Per file, where to start (the `completeBytes` of an earlier read of it); 0 when absent. */
+  from: readonly number[] = [],
 ): Promise<StreamedSession> {
   const usage = new UsageBatch();
   const ctx = { sessionId };
@@ -30,9 +36,15 @@ export async function streamSessionFiles(
   let first: string | null = null;
   let last: string | null = null;
   let pending: TranscriptEntryInput[] = [];
+  const completeBytes: number[] = [];
+  let bytesRead = 0;
   for (const [i, path] of paths.entries()) {
     const file = i === 0 ? "" : basename(path);
-    for await (const { buf, starts, ends, at } of readFileLineBatches(path)) {
+    const fromByte = from[i] ?? 0;
+    let readTo = fromByte;
+    const batches = readFileLineBatches(path, (complete) => (completeBytes[i] = complete), undefined, fromByte);
+    for await (const { buf, starts, ends, at } of batches) {
+      readTo = Math.max(readTo, at + buf.length);
       for (let l = 0; l < starts.length; l++) {
         const start = starts[l] ?? 0;
         const end = ends[l] ?? 0;
@@ -55,7 +67,8 @@ export async function streamSessionFiles(
         }
       }
     }
+    bytesRead += readTo - fromByte;
   }
   if (pending.length) await onEntries(pending);
-  return { records: usage.records(), malformed, firstAt: first, lastAt: last };
+  return { records: usage.records(), malformed, firstAt: first, lastAt: last, completeBytes, bytesRead };
 }
