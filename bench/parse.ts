@@ -95,10 +95,15 @@ if (values["import-only"]) {
     await server.deps.fleet.settle();
   });
   clearInterval(sampler);
+  // Again, with nothing new: each file is read from where the first import stopped.
+  const [, againMs] = await timed(async () => {
+    await api.usage.importLocal({ dir: projects });
+    await server.deps.fleet.settle();
+  });
   const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
   const floorMs = values["no-floor"] ? null : await postgresFloor(db, projects);
   console.log(
-    `IMPORT ${JSON.stringify({ importMs, floorMs, rssStartMb, rssPeakMb: peak / MB, heapAtPeakMb: heapAtPeak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
+    `IMPORT ${JSON.stringify({ importMs, againMs, floorMs, rssStartMb, rssPeakMb: peak / MB, heapAtPeakMb: heapAtPeak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
   );
   await server.close();
   await db.$disconnect();
@@ -196,6 +201,7 @@ const agree = JSON.stringify(parser) === JSON.stringify(reference) && JSON.strin
 console.log(agree ? "all three totals identical" : "TOTALS DIFFER (see rows above)");
 
 let importMs: number | null = null;
+let againMs: number | null = null;
 let floorMs: number | null = null;
 let rssPeakMb: number | null = null;
 let heapAtPeakMb: number | null = null;
@@ -210,8 +216,9 @@ if (!values["no-import"]) {
   });
   const line = child.stdout.split("\n").find((l) => l.startsWith("IMPORT "));
   if (!line) throw new Error(`the import run failed:\n${child.stderr}`);
-  ({ importMs, floorMs, rssPeakMb, heapAtPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
+  ({ importMs, againMs, floorMs, rssPeakMb, heapAtPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
     importMs: number;
+    againMs: number;
     floorMs: number | null;
     rssPeakMb: number;
     heapAtPeakMb: number;
@@ -232,6 +239,9 @@ console.log(
 );
 if (importMs !== null && imported) {
   console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
+  console.log(
+    `  the same import again      ${(againMs! / 1000).toFixed(2)} s   (nothing new: every file read from where the first stopped)`,
+  );
   if (floorMs !== null)
     console.log(
       `  PostgreSQL floor           ${(floorMs / 1000).toFixed(2)} s   ${ratio(floorMs)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs).toFixed(1)}× this)`,
