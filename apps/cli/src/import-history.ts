@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { parseSessionFiles, scanHistory, type HistorySession } from "@stratavore/runner";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
+import type { ImportState } from "./import-state.ts";
 
 export interface ImportProgress {
   sessionsDone: number;
@@ -20,6 +21,10 @@ export interface ImportSummary {
   malformedLines: number;
   /** Transcript files sent to the server's archive (searchable, resumable there). */
   transcriptsArchived: number;
+  /** Sessions with nothing new since the last import (not read, sent or uploaded again). */
+  sessionsUnchanged: number;
+  /** Bytes of transcript read. */
+  bytesRead: number;
 }
 
 export interface ImportOptions {
@@ -27,8 +32,10 @@ export interface ImportOptions {
   /** Sends one call's sessions; absent for a dry run. */
   send?: (sessions: ImportSession[]) => Promise<{ recordsChanged: number; projectsCreated: string[] }>;
   onProgress?: (p: ImportProgress) => void;
-  /** Sends one transcript file (`file` "" = the main one, else the sub-agent file's name) for the archive. */
-  upload?: (sessionId: string, file: string, path: string) => Promise<void>;
+  /** Sends one transcript file (`file` "" = the main one, else the sub-agent file's name) from byte `from` on, for the archive. */
+  upload?: (sessionId: string, file: string, path: string, from: number) => Promise<void>;
+  /** Where earlier imports stopped in each file; without it every file is read whole. */
+  state?: ImportState;
 }
 
 /** Normalised so the server's datetime check never rejects a whole call over one odd timestamp. */
@@ -38,7 +45,7 @@ const isoOrNull = (at: string | null) => {
 };
 
 /** Scans `dir` (Claude Code's projects folder), parses each session and sends them in batches. */
-export async function importHistory({ dir, send, onProgress, upload }: ImportOptions): Promise<ImportSummary> {
+export async function importHistory({ dir, send, onProgress, upload, state }: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
   for await (const s of scanHistory(dir)) found.push(s);
   const summary: ImportSummary = {
@@ -50,6 +57,8 @@ export async function importHistory({ dir, send, onProgress, upload }: ImportOpt
     projectsCreated: [],
     malformedLines: 0,
     transcriptsArchived: 0,
+    sessionsUnchanged: 0,
+    bytesRead: 0,
   };
   const batcher = new ImportBatcher();
   const flush = async (batch: ImportSession[] | null) => {
@@ -61,29 +70,45 @@ export async function importHistory({ dir, send, onProgress, upload }: ImportOpt
 
   let done = 0;
   onProgress?.({ sessionsDone: 0, sessionsTotal: found.length, records: 0 });
+  /** Per session read: each file's start and the end of its last complete line. */
+  const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
   for (const h of found) {
-    const parsed = await parseSessionFiles(h.files, h.sessionId);
+    const spans = state ? await Promise.all(h.files.map((f) => state.startOf(f))) : h.files.map(() => null);
+    if (spans.every((s) => s && s.start === s.size)) {
+      summary.sessionsUnchanged += 1;
+      onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
+      continue;
+    }
+    const from = spans.map((s) => s?.start ?? 0);
+    const parsed = await parseSessionFiles(h.files, h.sessionId, from);
     summary.records += parsed.records.length;
     summary.malformedLines += parsed.malformed;
+    const files = h.files.map((path, i) => ({ path, start: from[i] ?? 0, end: parsed.tailState.files[path] ?? 0 }));
+    summary.bytesRead += files.reduce((n, f, i) => n + Math.max(0, (spans[i]?.size ?? f.end) - f.start), 0);
+    // Read from the middle, the first prompt and the message count are not this read's to say.
+    const partial = (from[0] ?? 0) > 0;
     const session = {
       sessionId: h.sessionId,
       cwd: h.cwd,
-      title: parsed.title,
+      title: partial ? null : parsed.title,
       firstAt: isoOrNull(parsed.firstAt),
       lastAt: isoOrNull(parsed.lastAt),
-      messageCount: parsed.messageCount,
+      messageCount: partial ? 0 : parsed.messageCount,
       records: parsed.records,
     };
+    read.push({ h, files });
     for (const batch of batcher.add(session)) await flush(batch);
     onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
   }
   await flush(batcher.flush());
-  // Every session exists on the server now: its transcript files follow, for the archive.
+  // Every session exists on the server now: its transcript files follow, for the archive. A
+  // file counts as imported (state) once its usage is sent and it is archived.
   if (send && upload) {
-    for (const h of found) {
-      for (const [i, path] of h.files.entries()) {
-        await upload(h.sessionId, i === 0 ? "" : basename(path), path);
+    for (const { h, files } of read) {
+      for (const [i, f] of files.entries()) {
+        await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
         summary.transcriptsArchived += 1;
+        await state?.done(f.path, f.end);
       }
     }
   }

@@ -7,16 +7,23 @@ import type { Connection } from "./session.ts";
 const gzipped = promisify(gzip);
 
 /**
- * One transcript file to the server's archive (POST /api/import/transcript), gzip-compressed:
+ * One transcript file (or what follows `from` in it) to the server's archive (POST /api/import/transcript), gzip-compressed:
  * transcripts are JSON text and shrink about tenfold. A refusal keeps the server's code.
  */
-export async function uploadTranscript(conn: Connection, sessionId: string, file: string, path: string): Promise<void> {
+export async function uploadTranscript(
+  conn: Connection,
+  sessionId: string,
+  file: string,
+  path: string,
+  /** From this byte on: what was appended since an earlier upload of the file. */
+  from = 0,
+): Promise<void> {
   await plainRequest(
     conn,
-    `/api/import/transcript?session=${encodeURIComponent(sessionId)}&file=${encodeURIComponent(file)}`,
+    `/api/import/transcript?session=${encodeURIComponent(sessionId)}&file=${encodeURIComponent(file)}&offset=${from}`,
     {
       method: "POST",
-      body: await gzipped(await readFile(path)),
+      body: await gzipped((await readFile(path)).subarray(from)),
       headers: { "content-type": "application/x-ndjson", "content-encoding": "gzip" },
     },
   );

@@ -201,9 +201,14 @@ describe("import batches", () => {
       projectsCreated: ["x"],
       malformedLines: 0,
       transcriptsArchived: 3,
+      sessionsUnchanged: 0,
+      bytesRead: 2048,
     };
     expect(describeImport(base)).toBe(
       "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
+    );
+    expect(describeImport({ ...base, sessionsUnchanged: 1 })).toBe(
+      "Imported 2 sessions (1 unchanged since the last import, not read again): 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
     );
     expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe(
       "Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.",

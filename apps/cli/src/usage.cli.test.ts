@@ -385,15 +385,89 @@ describe("import", () => {
       projectsCreated: string[];
       malformedLines: number;
     }>(["import", "--dir", dir]);
+    // Nothing written since: the file is not read, sent or uploaded again.
     expect(again).toMatchObject({
       sessions: 1,
-      records: 1,
+      sessionsUnchanged: 1,
+      records: 0,
       recordsChanged: 0,
+      transcriptsArchived: 0,
+      bytesRead: 0,
       projectsCreated: [],
       malformedLines: 0,
       dryRun: false,
     });
+    // --from-start reads it whole again, and still changes nothing.
+    expect(await json(["import", "--dir", dir, "--from-start"])).toMatchObject({
+      sessionsUnchanged: 0,
+      records: 1,
+      recordsChanged: 0,
+      transcriptsArchived: 1,
+    });
     expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160);
+  });
+
+  it("importing again sends and archives only what claude appended since, and the whole file exports back", async () => {
+    const { dir, project, sessionId } = await fixture();
+    const file = join(dir, "-tmp-x", `${sessionId}.jsonl`);
+    expect((await cli(["import", "--dir", dir])).code).toBe(0);
+    const before = (await readFile(file)).length;
+    const cwd = `/tmp/${project}`;
+    const base = { isSidechain: false, userType: "external", cwd, sessionId, version: "2.1.0" };
+    const appended =
+      [
+        {
+          ...base,
+          parentUuid: null,
+          type: "user",
+          uuid: randomUUID(),
+          timestamp: new Date().toISOString(),
+          message: { role: "user", content: "and again" },
+        },
+        {
+          ...base,
+          parentUuid: null,
+          type: "assistant",
+          requestId: "req_appended",
+          uuid: randomUUID(),
+          timestamp: new Date().toISOString(),
+          message: {
+            id: `msg_${randomUUID().replace(/-/g, "")}`,
+            type: "message",
+            role: "assistant",
+            model: "claude-sonnet-4-5-20250929",
+            content: [{ type: "text", text: "Hi again" }],
+            usage: { input_tokens: 7, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          },
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join("\n") + "\n";
+    await appendFile(file, appended);
+
+    const second = await json<{
+      records: number;
+      recordsChanged: number;
+      bytesRead: number;
+      transcriptsArchived: number;
+    }>(["import", "--dir", dir]);
+    // Exactly the appended bytes were read: the one new response, sent and archived.
+    expect(second).toMatchObject({
+      records: 1,
+      recordsChanged: 1,
+      bytesRead: Buffer.byteLength(appended),
+      transcriptsArchived: 1,
+    });
+    expect((await readFile(file)).length).toBe(before + Buffer.byteLength(appended));
+    expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160 + 10);
+    // The archive holds the whole file, in order: 3 lines, then the 2 appended; the title stays the first prompt.
+    expect(await json<{ entryCount: number; title: string }>(["sessions", "show", sessionId])).toMatchObject({
+      entryCount: 5,
+      title: `Say hi to ${project}`,
+    });
+    const out = join(await h.freshDir("reexport"), "out.jsonl");
+    expect((await cli(["export", sessionId, "--format", "jsonl", "-o", out])).code).toBe(0);
+    expect(await readFile(out)).toEqual(await readFile(file));
   });
 
   it("imports lines that are not valid text (bad UTF-8, NUL, CRLF) and a 2.5 MB line, and exports the file back byte for byte", async () => {

@@ -306,6 +306,8 @@ describe("imported history", () => {
     expect(await post(`session=../../etc&file=`, bearer(writer))).toEqual([400, "VALIDATION"]);
     expect(await post(`session=${sessionId}&file=../../passwd`, bearer(writer))).toEqual([400, "VALIDATION"]);
     expect(await post(`session=${randomUUID()}&file=`, bearer(writer))).toEqual([404, "NOT_FOUND"]);
+    for (const offset of ["-1", "abc", "1.5", String(2 ** 53)])
+      expect(await post(`session=${sessionId}&file=&offset=${offset}`, bearer(writer))).toEqual([400, "VALIDATION"]);
     expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(0);
     expect(await post(`session=${sessionId}&file=`, bearer(writer))).toEqual([200, "OK"]);
     expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(1);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import { importHistory, type ImportSummary } from "../import-history.ts";
+import { openImportState } from "../import-state.ts";
 import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
 import { formatCount } from "../output.ts";
@@ -21,7 +22,10 @@ export function describeImport(s: ImportSummary): string {
   if (s.dryRun)
     return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
   const created = s.projectsCreated.length ? ` (${s.projectsCreated.join(", ")})` : "";
-  return `Imported ${plural(s.sessions, "session")}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${plural(s.transcriptsArchived, "transcript file")} archived, ${malformed}.`;
+  const unchanged = s.sessionsUnchanged
+    ? ` (${formatCount(s.sessionsUnchanged)} unchanged since the last import, not read again)`
+    : "";
+  return `Imported ${plural(s.sessions, "session")}${unchanged}: ${plural(s.recordsChanged, "usage record")} changed, ${plural(s.projectsCreated.length, "project")} created${created}, ${plural(s.transcriptsArchived, "transcript file")} archived, ${malformed}.`;
 }
 
 export function registerImportCommand(program: Command, { env, io }: CliContext): void {
@@ -32,16 +36,19 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
     )
     .option("--dir <dir>", "Claude Code's projects folder", env.claudeProjectsDir)
     .option("--dry-run", "read and count, but send nothing (needs no login)")
+    .option("--from-start", "read every file from its start, not from where the last import of it stopped")
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
       "\nEach session is filed under the project whose path is the session's working directory; a project is\n" +
         "created (tagged 'imported') when none has that path. Records are keyed by API response, so running\n" +
         "import again, or importing sessions an agent already reported, changes nothing. Each transcript is\n" +
-        "archived too, so the sessions can be searched, exported and resumed from any node.\n" +
+        "archived too, so the sessions can be searched, exported and resumed from any node. Each file is read\n" +
+        "from where the last import to the same server stopped (recorded in import-state.json in the config\n" +
+        "folder), so importing again sends only what was written since.\n" +
         "The default folder is $CLAUDE_CONFIG_DIR/projects, or ~/.claude/projects.",
     )
-    .action(async (opts: { dir: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (opts: { dir: string; dryRun?: boolean; fromStart?: boolean; json?: boolean }) => {
       const dir = expandHome(opts.dir);
       const isDir = await stat(dir).then(
         (s) => s.isDirectory(),
@@ -51,17 +58,25 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
         throw new CliError("NOT_FOUND", `No directory ${dir}; pass Claude Code's projects folder with --dir.`);
       const conn = opts.dryRun ? null : await resolveConnection(env);
       const api = conn ? clientFor(conn) : null;
+      const state = conn
+        ? await openImportState(env.configDir, conn.server, { fromStart: !!opts.fromStart })
+        : undefined;
       const bar = progressLine(io.stderr);
       let summary: ImportSummary;
       try {
         summary = await importHistory({
           dir,
           send: api ? (sessions) => api.usage.import.mutate({ sessions }) : undefined,
-          upload: conn ? (sessionId, file, path) => uploadTranscript(conn, sessionId, file, path) : undefined,
+          upload: conn
+            ? (sessionId, file, path, from) => uploadTranscript(conn, sessionId, file, path, from)
+            : undefined,
           onProgress: (p) => bar.update(p.sessionsDone, p.sessionsTotal, `sessions, ${plural(p.records, "record")}`),
+          state,
         });
       } finally {
         bar.clear();
+        // What was imported before a failure stays recorded: the next run carries on from there.
+        await state?.save();
       }
       if (api && summary.sessions)
         await api.usage.importFinished.mutate({

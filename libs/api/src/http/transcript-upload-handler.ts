@@ -21,7 +21,9 @@ const BATCH = 500;
  * `content-encoding: gzip`), streamed line by line: a transcript is never whole in memory, and
  * no line is too long for it as it would be for a tRPC call. API tokens only (no cookies, so
  * no cross-site request can reach it), operator role, write scope.
- *   POST /api/import/transcript?session=<id>&file=<"" | agent-….jsonl>
+ *   POST /api/import/transcript?session=<id>&file=<"" | agent-….jsonl>[&offset=<bytes>]
+ * With `offset`, the body is the file from that byte on (what was appended since an earlier
+ * upload of it), so each line keeps its place in the file.
  */
 export function createTranscriptUploadHandler(deps: ApiDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -52,6 +54,9 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
       "VALIDATION",
       "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).",
     );
+  const from = Number(url.searchParams.get("offset") ?? "0");
+  if (!Number.isSafeInteger(from) || from < 0 || from > MAX_BYTES)
+    throw new AppError("VALIDATION", `offset must be a whole number of bytes from 0 to ${MAX_BYTES}.`);
   if (!(await sessionExists(deps.db, sessionId)))
     throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
@@ -67,10 +72,10 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
     }
   };
   const splitter = new LineSplitter();
-  let offset = 0;
+  let offset = from;
   const body = req.headers["content-encoding"] === "gzip" ? req.pipe(createGunzip()) : req;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (offset + chunk.length > MAX_BYTES)
+    if (offset - from + chunk.length > MAX_BYTES)
       throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
     for (const line of splitter.pushLines(chunk, offset))
       await take(transcriptEntries(line.text, { file, offset: line.start }, line.raw));

@@ -109,12 +109,18 @@ function cwdOf(line: string): string | null | undefined {
  * command echoes and tool results, not Claude's meta notes) and each assistant message id
  * once, however many lines it was written as. Sub-agent entries are sidechain and not counted.
  */
-export async function parseSessionFiles(files: readonly string[], sessionId: string): Promise<ParsedSession> {
+export async function parseSessionFiles(
+  files: readonly string[],
+  sessionId: string,
+  /** Per file, where to start (where an earlier import stopped); the facts then cover only what follows. */
+  from: readonly number[] = [],
+): Promise<ParsedSession> {
   const facts = new SessionFacts(sessionId);
   const tailFiles: Record<string, number> = {};
-  for (const file of files) {
+  for (const [f, file] of files.entries()) {
     let lineNo = 0;
-    for await (const { buf, starts, ends } of readFileLineBatches(file, (complete) => (tailFiles[file] = complete))) {
+    const batches = readFileLineBatches(file, (complete) => (tailFiles[file] = complete), undefined, from[f] ?? 0);
+    for await (const { buf, starts, ends } of batches) {
       // Where the two marks occur in this chunk, found once: a line without either is never
       // decoded (most bytes of a transcript are attachments, snapshots and tool output).
       const marks = markPositions(buf);
