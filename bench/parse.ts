@@ -15,13 +15,13 @@ import { from as copyFrom } from "pg-copy-streams";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createCaller, hashPassword } from "@stratavore/api";
 import { createDb, insertUser, poolOf } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
-import { parseSessionFiles, scanHistory } from "@stratavore/runner";
+import { ParsePool, parseSessionFiles, scanHistory } from "@stratavore/runner";
 import { readEnv, startServer } from "@stratavore/server/testing";
 import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
@@ -172,6 +172,18 @@ const [kept, parserMs] = await timed(async () => {
   }
   return byId;
 });
+// The same through a ParsePool, as `stratavore import` parses: one worker per core (sessions in parallel).
+const threads = Math.min(4, availableParallelism());
+const pool = new ParsePool(join(import.meta.dirname, "../libs/runner/src/usage/parse-worker.mjs"), threads);
+// Started and loaded before timing (here each worker compiles the TypeScript sources first).
+await Promise.all(Array.from({ length: threads }, () => pool.parse([], "warm-up")));
+const [pooledRecords, pooledMs] = await timed(async () => {
+  const sessions: Array<{ files: string[]; sessionId: string }> = [];
+  for await (const s of scanHistory(projects)) sessions.push(s);
+  const parsed = await Promise.all(sessions.map((s) => pool.parse(s.files, s.sessionId)));
+  return parsed.reduce((n, p) => n + p.records.length, 0);
+});
+await pool.close();
 const sum = (i: number) => [...kept.values()].reduce((a, c) => a + c[i]!, 0);
 const parser = {
   input: sum(0),
@@ -236,6 +248,9 @@ console.log(`  ccusage 17.2.1 (JS)        ${(ccusageJsMs / 1000).toFixed(2)} s  
 console.log(`  reference counter          ${(refMs / 1000).toFixed(2)} s   ${ratio(refMs)}`);
 console.log(
   `  our parser                 ${(parserMs / 1000).toFixed(2)} s   ${ratio(parserMs)}   (${(manifest.totalBytes / MB / (parserMs / 1000)).toFixed(0)} MB/s)`,
+);
+console.log(
+  `  our parser, ${threads} threads      ${(pooledMs / 1000).toFixed(2)} s   ${ratio(pooledMs)}   (${mbps(pooledMs)}; ${pooledRecords.toLocaleString("en-US")} records before merging, as the one-thread pass)`,
 );
 if (importMs !== null && imported) {
   console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);

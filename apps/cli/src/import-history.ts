@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { parseSessionFiles, scanHistory, type HistorySession } from "@stratavore/runner";
+import { parseSessionFiles, scanHistory, type HistorySession, type ParsedSession } from "@stratavore/runner";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
 import type { ImportState } from "./import-state.ts";
 
@@ -36,6 +36,10 @@ export interface ImportOptions {
   upload?: (sessionId: string, file: string, path: string, from: number) => Promise<void>;
   /** Where earlier imports stopped in each file; without it every file is read whole. */
   state?: ImportState;
+  /** Parses a session (a ParsePool's, in worker threads); parseSessionFiles in this thread by default. */
+  parse?: (files: readonly string[], sessionId: string, from: readonly number[]) => Promise<ParsedSession>;
+  /** Sessions prepared (parsed) ahead of the one being sent: a pool's size + 1. */
+  parallel?: number;
 }
 
 /** Normalised so the server's datetime check never rejects a whole call over one odd timestamp. */
@@ -45,7 +49,15 @@ const isoOrNull = (at: string | null) => {
 };
 
 /** Scans `dir` (Claude Code's projects folder), parses each session and sends them in batches. */
-export async function importHistory({ dir, send, onProgress, upload, state }: ImportOptions): Promise<ImportSummary> {
+export async function importHistory({
+  dir,
+  send,
+  onProgress,
+  upload,
+  state,
+  parse,
+  parallel = 1,
+}: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
   for await (const s of scanHistory(dir)) found.push(s);
   const summary: ImportSummary = {
@@ -72,15 +84,30 @@ export async function importHistory({ dir, send, onProgress, upload, state }: Im
   onProgress?.({ sessionsDone: 0, sessionsTotal: found.length, records: 0 });
   /** Per session read: each file's start and the end of its last complete line. */
   const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
-  for (const h of found) {
+  // Where each file starts, then the parse (in a worker when there is a pool), a few sessions
+  // ahead of the one being sent, so the parsers are busy while this thread talks to the server.
+  const prepare = async (h: HistorySession) => {
     const spans = state ? await Promise.all(h.files.map((f) => state.startOf(f))) : h.files.map(() => null);
-    if (spans.every((s) => s && s.start === s.size)) {
+    if (spans.every((sp) => sp && sp.start === sp.size)) return { h, spans, from: [], parsed: null };
+    const from = spans.map((sp) => sp?.start ?? 0);
+    return { h, spans, from, parsed: await (parse ?? parseSessionFiles)(h.files, h.sessionId, from) };
+  };
+  const ahead: Array<ReturnType<typeof prepare>> = [];
+  let next = 0;
+  const fill = () => {
+    for (; next < found.length && ahead.length < Math.max(1, parallel); next++) {
+      const p = prepare(found[next] as HistorySession);
+      p.catch(() => undefined); // rejected before its turn: reported when awaited, not as unhandled
+      ahead.push(p);
+    }
+  };
+  for (fill(); ahead.length; fill()) {
+    const { h, spans, from, parsed } = await (ahead.shift() as ReturnType<typeof prepare>);
+    if (!parsed) {
       summary.sessionsUnchanged += 1;
       onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
       continue;
     }
-    const from = spans.map((s) => s?.start ?? 0);
-    const parsed = await parseSessionFiles(h.files, h.sessionId, from);
     summary.records += parsed.records.length;
     summary.malformedLines += parsed.malformed;
     const files = h.files.map((path, i) => ({ path, start: from[i] ?? 0, end: parsed.tailState.files[path] ?? 0 }));

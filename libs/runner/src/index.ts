@@ -26,3 +26,4 @@ export * from "./usage/transcript-tailer.ts";
 export * from "./usage/scan-history.ts";
 export * from "./usage/stream-session.ts";
 export * from "./usage/file-head.ts";
+export * from "./usage/parse-pool.ts";

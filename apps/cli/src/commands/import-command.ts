@@ -1,7 +1,9 @@
 import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
+import { ParsePool } from "@stratavore/runner";
 import { CliError } from "../cli-error.ts";
 import { importHistory, type ImportSummary } from "../import-history.ts";
 import { openImportState } from "../import-state.ts";
@@ -11,6 +13,9 @@ import { formatCount } from "../output.ts";
 import { progressLine } from "../progress.ts";
 import { clientFor, resolveConnection } from "../session.ts";
 import { uploadTranscript } from "../transcript-upload.ts";
+
+/** Parser threads: the machine's cores, the calling thread mostly waits on the server; at most 4. */
+const PARSE_THREADS = Math.min(4, Math.max(1, availableParallelism()));
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -62,6 +67,8 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
         ? await openImportState(env.configDir, conn.server, { fromStart: !!opts.fromStart })
         : undefined;
       const bar = progressLine(io.stderr);
+      // The CLI's own file runs the parsers (main.ts answers as a parse worker there).
+      const pool = new ParsePool(process.argv[1] ?? "", PARSE_THREADS);
       let summary: ImportSummary;
       try {
         summary = await importHistory({
@@ -72,8 +79,11 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
             : undefined,
           onProgress: (p) => bar.update(p.sessionsDone, p.sessionsTotal, `sessions, ${plural(p.records, "record")}`),
           state,
+          parse: (files, sessionId, from) => pool.parse(files, sessionId, from),
+          parallel: pool.size + 1,
         });
       } finally {
+        await pool.close();
         bar.clear();
         // What was imported before a failure stays recorded: the next run carries on from there.
         await state?.save();
