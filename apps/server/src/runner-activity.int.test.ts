@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
+import { insertUser } from "@stratavore/db";
+import { createScratchDatabase, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { REAL_CLAUDE, hasRealClaude, realClaudeAgentEnv, seedClaudeConfig } from "./conformance/real-claude-env.ts";
 import { bash, startScriptedStub, steps, text, type ScriptedStub } from "./testing/anthropic-stub.ts";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
@@ -47,6 +48,18 @@ describe("runner activity", () => {
       eventFilter: ["runner.waiting"],
     });
     hookSecret = channel.webhookSecret!;
+    // The bell too: a question is for the person who launched the runner, not for every user.
+    const bell = await h.api.channels.create({
+      name: uniqueSlug("bell"),
+      config: { kind: "in_app" },
+      eventFilter: ["runner.waiting"],
+    });
+    const bystander = await insertUser(h.db, {
+      email: uniqueEmail("bystander"),
+      name: "Bystander",
+      role: "operator",
+      passwordHash: "x",
+    });
     const node = uniqueSlug("act");
     await h.startAgent(node);
     const project = await h.api.projects.create({ name: uniqueSlug("act"), path: h.tmp });
@@ -70,6 +83,18 @@ describe("runner activity", () => {
       url: `${h.server.deps.config.publicUrl}/runners/${r.id}`,
     });
     expect(String(told.body["title"])).toMatch(/is waiting for you: Do you want to proceed\?$/);
+    const launcher = (await h.db.runner.findUniqueOrThrow({ where: { id: r.id } })).createdById;
+    const rung = await waitFor(
+      "the launcher's bell",
+      async () => {
+        const rows = await h.db.notification.findMany({ where: { type: "runner.waiting", link: `/runners/${r.id}` } });
+        return rows.length ? rows : null;
+      },
+      20_000,
+      100,
+    );
+    expect(rung.map((n) => n.userId)).toEqual([launcher]);
+    expect(await h.db.notification.count({ where: { userId: bystander.id, type: "runner.waiting" } })).toBe(0);
 
     h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
     await waitFor(
@@ -84,6 +109,7 @@ describe("runner activity", () => {
     expect(hooks.received).toHaveLength(1);
     await h.api.runners.stop({ id: r.id });
     await h.api.channels.update({ id: channel.channel.id, enabled: false });
+    await h.api.channels.update({ id: bell.channel.id, enabled: false });
     await hooks.close();
   }, 60_000);
 

@@ -100,6 +100,11 @@ const CATALOG: Record<string, Entry> = {
  * broken chain points at is theirs alone. External channels are admin-managed already.
  */
 export const ADMIN_ONLY_EVENTS: ReadonlySet<AnnouncedEvent> = new Set(["auth.locked_out", "audit.chain_broken"]);
+/**
+ * In-app, only the user who launched the runner (a question is theirs to answer); everyone when
+ * nobody did (a pool's or a restart's runner). External channels take them as configured.
+ */
+export const LAUNCHER_ONLY_EVENTS: ReadonlySet<AnnouncedEvent> = new Set(["runner.waiting"]);
 
 export function catalogEntry(auditType: string): Entry | null {
   return CATALOG[auditType] ?? null;

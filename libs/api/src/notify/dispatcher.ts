@@ -4,6 +4,7 @@ import {
   insertNotificationsForAll,
   listChannels,
   poolOf,
+  runnerLaunchers,
   unreadCount,
   withOutboxBatch,
   type BatchSql,
@@ -12,7 +13,7 @@ import {
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { announcementsFor, pathOf } from "./announce.ts";
-import { ADMIN_ONLY_EVENTS } from "./catalog.ts";
+import { ADMIN_ONLY_EVENTS, LAUNCHER_ONLY_EVENTS } from "./catalog.ts";
 import { channelTakes } from "./channel-filter.ts";
 import type { DeliveryJob, JobQueue } from "./job-queue.ts";
 
@@ -44,7 +45,12 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
       }
     await jobs.insertDeliveries(sql, deliveries);
     queued = deliveries.length;
-    created.push(...(await writeInApp(sql, [...inApp.values()])));
+    const toWrite = [...inApp.values()];
+    const launchers = await runnerLaunchers(
+      deps.db,
+      toWrite.filter((a) => LAUNCHER_ONLY_EVENTS.has(a.event) && a.entity.id).map((a) => a.entity.id as string),
+    );
+    created.push(...(await writeInApp(sql, toWrite, launchers)));
     return seqs.length;
   });
   if (queued) jobs.wakeWorkers();
@@ -55,7 +61,11 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
   return n;
 }
 
-function writeInApp(sql: BatchSql, items: Awaited<ReturnType<typeof announcementsFor>>) {
+function writeInApp(
+  sql: BatchSql,
+  items: Awaited<ReturnType<typeof announcementsFor>>,
+  launchers: Map<string, string | null>,
+) {
   return insertNotificationsForAll(
     sql,
     items.map((a) => ({
@@ -65,6 +75,7 @@ function writeInApp(sql: BatchSql, items: Awaited<ReturnType<typeof announcement
       title: a.title,
       link: pathOf(a),
       adminOnly: ADMIN_ONLY_EVENTS.has(a.event),
+      userId: LAUNCHER_ONLY_EVENTS.has(a.event) && a.entity.id ? (launchers.get(a.entity.id) ?? null) : null,
     })),
   );
 }

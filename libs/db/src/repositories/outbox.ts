@@ -54,9 +54,11 @@ export interface NewNotification {
   link: string | null;
   /** Only administrators get it (it names accounts, or concerns what only they can see). */
   adminOnly: boolean;
+  /** Only this user gets it (a runner waiting for the person who launched it); null: everyone. */
+  userId: string | null;
 }
 
-/** One in-app notification per active user per event (a repeat is ignored); returns the rows made. */
+/** One in-app notification per active user per event, or for its one user (a repeat is ignored); returns the rows made. */
 export async function insertNotificationsForAll(
   sql: BatchSql,
   items: NewNotification[],
@@ -67,8 +69,8 @@ export async function insertNotificationsForAll(
      SELECT u.id, n."eventSeq", n.type, n.severity, n.title, n.link
        FROM "User" u
        CROSS JOIN json_to_recordset($1::json)
-         AS n("eventSeq" bigint, type text, severity text, title text, link text, "adminOnly" boolean)
-      WHERE u."disabledAt" IS NULL AND (NOT n."adminOnly" OR u.role = 'admin')
+         AS n("eventSeq" bigint, type text, severity text, title text, link text, "adminOnly" boolean, "userId" uuid)
+      WHERE u."disabledAt" IS NULL AND (NOT n."adminOnly" OR u.role = 'admin') AND (n."userId" IS NULL OR u.id = n."userId")
      ON CONFLICT ("userId", "eventSeq") DO NOTHING
      RETURNING id, "userId", "eventSeq", "createdAt"`,
     [JSON.stringify(items)],

@@ -282,3 +282,11 @@ export async function unconfirmedStarting(db: Tx, before: Date): Promise<string[
   });
   return rows.map((r) => r.id);
 }
+
+/** Who launched each runner (null: a pool, a restart or the system did); ids that are not runners are left out. */
+export async function runnerLaunchers(db: Tx, ids: readonly string[]): Promise<Map<string, string | null>> {
+  const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (uuids.length === 0) return new Map();
+  const rows = await db.runner.findMany({ where: { id: { in: uuids } }, select: { id: true, createdById: true } });
+  return new Map(rows.map((r) => [r.id, r.createdById]));
+}
