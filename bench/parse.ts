@@ -70,7 +70,8 @@ if (values["import-only"]) {
   const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), {
     web: false,
   });
-  const db = createDb({ connectionString: pg.url, poolMax: 2 });
+  // The server's own client: a second one here would add its query compiler to "the server's" RSS.
+  const db = server.deps.db;
   const admin = await insertUser(db, {
     email: "bench@example.test",
     name: "bench",
@@ -106,7 +107,6 @@ if (values["import-only"]) {
     `IMPORT ${JSON.stringify({ importMs, againMs, floorMs, rssStartMb, rssPeakMb: peak / MB, heapAtPeakMb: heapAtPeak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
   );
   await server.close();
-  await db.$disconnect();
   await pg.stop();
   await rm(tmp, { recursive: true, force: true });
   process.exit(0);

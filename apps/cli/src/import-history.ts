@@ -40,6 +40,35 @@ export interface ImportOptions {
   parse?: (files: readonly string[], sessionId: string, from: readonly number[]) => Promise<ParsedSession>;
   /** Sessions prepared (parsed) ahead of the one being sent: a pool's size + 1. */
   parallel?: number;
+  /** Which of these sessions the server has: one it lacks is read whole whatever the state says. */
+  known?: (sessionIds: string[]) => Promise<string[]>;
+}
+
+type Span = { start: number; size: number } | null;
+
+/**
+ * Where each session's files start: from the state, except for sessions the server does not
+ * have (its database was replaced, or the session deleted there), which are read whole.
+ */
+async function resumePoints(
+  found: HistorySession[],
+  state: ImportState | undefined,
+  known: ImportOptions["known"],
+): Promise<Map<HistorySession, Span[]>> {
+  const points = new Map<HistorySession, Span[]>();
+  if (!state) return points;
+  for (const h of found) points.set(h, await Promise.all(h.files.map((f) => state.startOf(f))));
+  const resumed = found.filter((h) => points.get(h)?.some((sp) => sp && sp.start > 0));
+  const there = new Set<string>();
+  for (let i = 0; known && i < resumed.length; i += 5_000)
+    for (const id of await known(resumed.slice(i, i + 5_000).map((h) => h.sessionId))) there.add(id);
+  for (const h of resumed)
+    if (!there.has(h.sessionId))
+      points.set(
+        h,
+        h.files.map((f, i) => ({ start: 0, size: points.get(h)?.[i]?.size ?? 0 })),
+      );
+  return points;
 }
 
 /** Normalised so the server's datetime check never rejects a whole call over one odd timestamp. */
@@ -57,6 +86,7 @@ export async function importHistory({
   state,
   parse,
   parallel = 1,
+  known,
 }: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
   for await (const s of scanHistory(dir)) found.push(s);
@@ -86,8 +116,9 @@ export async function importHistory({
   const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
   // Where each file starts, then the parse (in a worker when there is a pool), a few sessions
   // ahead of the one being sent, so the parsers are busy while this thread talks to the server.
+  const resumeFrom = await resumePoints(found, state, known);
   const prepare = async (h: HistorySession) => {
-    const spans = state ? await Promise.all(h.files.map((f) => state.startOf(f))) : h.files.map(() => null);
+    const spans = resumeFrom.get(h) ?? h.files.map(() => null);
     if (spans.every((sp) => sp && sp.start === sp.size)) return { h, spans, from: [], parsed: null };
     const from = spans.map((sp) => sp?.start ?? 0);
     return { h, spans, from, parsed: await (parse ?? parseSessionFiles)(h.files, h.sessionId, from) };

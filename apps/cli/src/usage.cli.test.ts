@@ -397,6 +397,19 @@ describe("import", () => {
       malformedLines: 0,
       dryRun: false,
     });
+    // The server lost the session (its database replaced, say): the state does not hide it, it is imported again.
+    await h.db.session.delete({ where: { id: sessionId } });
+    // (Its usage row outlived it in the ledger, so nothing there changes.)
+    expect(await json(["import", "--dir", dir])).toMatchObject({
+      sessionsUnchanged: 0,
+      records: 1,
+      recordsChanged: 0,
+      transcriptsArchived: 1,
+    });
+    expect(await json<{ entryCount: number; title: string }>(["sessions", "show", sessionId])).toMatchObject({
+      entryCount: 3,
+      title: `Say hi to ${project}`,
+    });
     // --from-start reads it whole again, and still changes nothing.
     expect(await json(["import", "--dir", dir, "--from-start"])).toMatchObject({
       sessionsUnchanged: 0,

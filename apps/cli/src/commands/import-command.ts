@@ -81,6 +81,9 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
           state,
           parse: (files, sessionId, from) => pool.parse(files, sessionId, from),
           parallel: pool.size + 1,
+          known: api
+            ? async (sessionIds) => (await api.usage.importedSessions.query({ sessionIds })).sessionIds
+            : undefined,
         });
       } finally {
         await pool.close();

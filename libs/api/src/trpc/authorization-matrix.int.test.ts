@@ -216,6 +216,12 @@ const cases: Case[] = [
     call: (a) => a.users.resetPassword({ id: victimId, password: "0123456789ab" }),
   },
   {
+    name: "usage.importedSessions",
+    minRole: "operator",
+    mutation: false,
+    call: (a) => a.usage.importedSessions({ sessionIds: [MISSING] }),
+  },
+  {
     name: "usage.importFinished",
     minRole: "operator",
     mutation: true,

@@ -1,5 +1,7 @@
 import {
   importFinishedInput,
+  importedSessionsInput,
+  importedSessionsOutput,
   importLocalInput,
   okOutput,
   importLocalOutput,
@@ -11,6 +13,7 @@ import {
   usageQueryOutput,
   usageSummaryOutput,
 } from "@stratavore/contracts";
+import { existingSessionIds } from "@stratavore/db";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { importHistory, recordImportFinished } from "./import-service.ts";
 import { startLocalImport } from "./local-import-job.ts";
@@ -35,6 +38,10 @@ export const usageRouter = router({
     .input(usageImportInput)
     .output(usageImportOutput)
     .mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
+  importedSessions: operatorProcedure
+    .input(importedSessionsInput)
+    .output(importedSessionsOutput)
+    .query(async ({ ctx, input }) => ({ sessionIds: await existingSessionIds(ctx.db, input.sessionIds) })),
   importFinished: operatorProcedure
     .input(importFinishedInput)
     .output(okOutput)

@@ -106,6 +106,10 @@ export const importFinishedInput = z.object({
   failed: z.number().int().min(0).max(10_000_000).default(0),
 });
 
+/** Which of these sessions the server has (an import carrying on checks them before skipping any). */
+export const importedSessionsInput = z.object({ sessionIds: z.array(z.string().max(200)).max(5_000) });
+export const importedSessionsOutput = z.object({ sessionIds: z.array(z.string()) });
+
 export const usageImportOutput = z.object({
   sessions: z.number().int(),
   recordsChanged: z.number().int(),

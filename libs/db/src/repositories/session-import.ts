@@ -38,3 +38,10 @@ export async function widenImportedSession(db: Tx, id: string, f: ImportedSessio
       "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now()
     WHERE id = ${id}`;
 }
+
+/** Of these ids, the sessions that exist. */
+export async function existingSessionIds(db: Tx, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.session.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
