@@ -45,6 +45,7 @@ export interface ImportOptions {
 }
 
 type Span = { start: number; size: number } | null;
+const KNOWN_PER_CALL = 100;
 
 /**
  * Where each session's files start: from the state, except for sessions the server does not
@@ -60,8 +61,9 @@ async function resumePoints(
   for (const h of found) points.set(h, await Promise.all(h.files.map((f) => state.startOf(f))));
   const resumed = found.filter((h) => points.get(h)?.some((sp) => sp && sp.start > 0));
   const there = new Set<string>();
-  for (let i = 0; known && i < resumed.length; i += 5_000)
-    for (const id of await known(resumed.slice(i, i + 5_000).map((h) => h.sessionId))) there.add(id);
+  // 100 ids a call: the question is a query, its ids travel in the URL (8,000 characters at most).
+  for (let i = 0; known && i < resumed.length; i += KNOWN_PER_CALL)
+    for (const id of await known(resumed.slice(i, i + KNOWN_PER_CALL).map((h) => h.sessionId))) there.add(id);
   for (const h of resumed)
     if (!there.has(h.sessionId))
       points.set(

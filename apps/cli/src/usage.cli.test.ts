@@ -420,6 +420,32 @@ describe("import", () => {
     expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160);
   });
 
+  it("importing 200 sessions again asks the server about them in small calls and finds every one unchanged", async () => {
+    const dir = join(await h.freshDir("many"), "projects");
+    const folder = join(dir, "-tmp-many");
+    await mkdir(folder, { recursive: true });
+    const cwd = `/tmp/${uniqueSlug("many")}`;
+    for (let i = 0; i < 200; i++) {
+      const sessionId = randomUUID();
+      const line = {
+        type: "user",
+        uuid: randomUUID(),
+        sessionId,
+        cwd,
+        timestamp: new Date().toISOString(),
+        message: { role: "user", content: `hello ${i}` },
+      };
+      await writeFile(join(folder, `${sessionId}.jsonl`), `${JSON.stringify(line)}\n`);
+    }
+    expect(await json(["import", "--dir", dir])).toMatchObject({
+      sessions: 200,
+      sessionsUnchanged: 0,
+      transcriptsArchived: 200,
+    });
+    // 200 ids would not fit one query's URL (tRPC's 8,000 characters): they go 100 a call.
+    expect(await json(["import", "--dir", dir])).toMatchObject({ sessions: 200, sessionsUnchanged: 200, bytesRead: 0 });
+  }, 120_000);
+
   it("importing again sends and archives only what claude appended since, and the whole file exports back", async () => {
     const { dir, project, sessionId } = await fixture();
     const file = join(dir, "-tmp-x", `${sessionId}.jsonl`);

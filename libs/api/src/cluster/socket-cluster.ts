@@ -74,7 +74,7 @@ export async function openClusterTransport(
   pool.on("error", onError);
   return {
     mode,
-    adapter: publishingInOrder(createPostgresAdapter(pool, { ...ADAPTER_HEARTBEAT, errorHandler: onError })),
+    adapter: publishingInOrder(createPostgresAdapter(pool, { ...ADAPTER_HEARTBEAT, errorHandler: onError }), onError),
     redis: null,
     close: () => pool.end().catch(() => undefined),
   };
@@ -189,8 +189,12 @@ interface PublishingClient {
   publish(message: unknown): Promise<void>;
 }
 
-/** The publishing side: one publish (INSERT and NOTIFY) at a time, in the order asked. */
-function publishingInOrder(factory: AdapterFactory): AdapterFactory {
+/**
+ * The publishing side: one publish (INSERT and NOTIFY) at a time, in the order asked. A failed
+ * publish is reported and the next goes ahead (the adapter lets an attachment's INSERT reject:
+ * chained as it fails, it would silence every later message).
+ */
+function publishingInOrder(factory: AdapterFactory, onError: (err: unknown) => void): AdapterFactory {
   const ordered = new WeakSet<PublishingClient>();
   // A function, not an arrow: Socket.IO calls the adapter factory with `new`.
   return function orderedAdapter(nsp) {
@@ -201,7 +205,7 @@ function publishingInOrder(factory: AdapterFactory): AdapterFactory {
       ordered.add(client);
       const publish = client.publish.bind(client);
       let previous: Promise<void> = Promise.resolve();
-      client.publish = (message) => (previous = previous.then(() => publish(message)));
+      client.publish = (message) => (previous = previous.then(() => publish(message)).catch(onError));
     }
     return adapter;
   };

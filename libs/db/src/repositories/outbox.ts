@@ -70,7 +70,9 @@ export async function insertNotificationsForAll(
        FROM "User" u
        CROSS JOIN json_to_recordset($1::json)
          AS n("eventSeq" bigint, type text, severity text, title text, link text, "adminOnly" boolean, "userId" uuid)
-      WHERE u."disabledAt" IS NULL AND (NOT n."adminOnly" OR u.role = 'admin') AND (n."userId" IS NULL OR u.id = n."userId")
+      WHERE u."disabledAt" IS NULL AND (NOT n."adminOnly" OR u.role = 'admin') AND (n."userId" IS NULL OR u.id = n."userId"
+           -- a launcher who cannot read it (disabled, deleted): everyone, as with no launcher
+           OR NOT EXISTS (SELECT 1 FROM "User" l WHERE l.id = n."userId" AND l."disabledAt" IS NULL))
      ON CONFLICT ("userId", "eventSeq") DO NOTHING
      RETURNING id, "userId", "eventSeq", "createdAt"`,
     [JSON.stringify(items)],

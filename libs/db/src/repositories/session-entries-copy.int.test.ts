@@ -139,4 +139,23 @@ describe("COPY into the transcript archive", () => {
       await db.$disconnect();
     }
   });
+
+  it("the server dropping the connection mid-COPY fails that import with the reason, and the process and pool carry on", async () => {
+    const db = createDb({ connectionString: await createScratchDatabase(inject("adminUrl"), "copykill"), poolMax: 2 });
+    try {
+      await db.session.create({ data: { id: "cut", cwd: "/w" } });
+      const copy = await EntryCopy.open(poolOf(db), "cut", 1 << 30);
+      await copy.write(Array.from({ length: 5 }, (_, i) => entry(i)));
+      // As a PostgreSQL restart would: the backend running the COPY is terminated.
+      const [{ killed }] = await db.$queryRaw<[{ killed: number }]>`
+        SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+         WHERE query LIKE 'COPY stratavore_entry_batch%' AND pid <> pg_backend_pid()`;
+      expect(killed).toBe(1);
+      await expect(copy.finish()).rejects.toThrow(/terminat|Connection|closed/i);
+      expect(await db.transcriptEntry.count({ where: { sessionId: "cut" } })).toBe(0);
+      expect(await db.session.count({ where: { id: "cut" } })).toBe(1);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 });

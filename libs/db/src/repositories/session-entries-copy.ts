@@ -20,6 +20,9 @@ const CHUNK_CHARS = 65_536;
  */
 export class EntryCopy {
   private stream: ReturnType<typeof copyFrom> | null = null;
+  /** What went wrong on the connection or the COPY stream, PostgreSQL's words kept. */
+  private failure: Error | null = null;
+  private readonly onClientError = (err: Error) => (this.failure ??= err);
   private chunk = "";
   private bytes = 0;
   private parts: TranscriptEntryInput[] = [];
@@ -29,14 +32,18 @@ export class EntryCopy {
     private readonly client: pg.PoolClient,
     private readonly sessionId: string,
     private readonly bytesPerTransaction: number,
-  ) {}
+  ) {
+    // pg-pool drops its own listener while a client is checked out: an unheard 'error' (the
+    // server restarting mid-import) would end the process.
+    client.on("error", this.onClientError);
+  }
 
   static async open(pool: pg.Pool, sessionId: string, bytesPerTransaction = BYTES_PER_TRANSACTION): Promise<EntryCopy> {
     const copy = new EntryCopy(await pool.connect(), sessionId, bytesPerTransaction);
     try {
       await copy.begin();
     } catch (err) {
-      copy.client.release();
+      await copy.abort();
       throw err;
     }
     return copy;
@@ -44,9 +51,12 @@ export class EntryCopy {
 
   async write(entries: readonly TranscriptEntryInput[]): Promise<void> {
     for (const e of entries) {
-      // A line's later byte parts update its row: after the rows are in.
-      if (e.rawBytes && e.rawBytes.part > 0) this.parts.push(e);
-      else {
+      // A line's later byte parts update its row: after the rows are in (counted, so many
+      // long lines still commit every BYTES_PER_TRANSACTION).
+      if (e.rawBytes && e.rawBytes.part > 0) {
+        this.parts.push(e);
+        this.bytes += e.rawBytes.base64.length;
+      } else {
         const row = copyRow(this.sessionId, e);
         this.chunk += row;
         this.bytes += row.length;
@@ -67,7 +77,7 @@ export class EntryCopy {
       await this.abort();
       throw err;
     }
-    this.client.release();
+    this.release(false);
     return this.inserted;
   }
 
@@ -75,7 +85,12 @@ export class EntryCopy {
   async abort(): Promise<void> {
     this.stream?.destroy();
     await this.client.query("ROLLBACK").catch(() => undefined);
-    this.client.release(true);
+    this.release(true);
+  }
+
+  private release(destroy: boolean): void {
+    this.client.off("error", this.onClientError);
+    this.client.release(destroy);
   }
 
   private async begin(): Promise<void> {
@@ -87,14 +102,16 @@ export class EntryCopy {
          "rawParts" int4, "rawPartsTotal" int4) ON COMMIT DELETE ROWS`,
     );
     const stream = this.client.query(copyFrom(`COPY stratavore_entry_batch (${COLUMNS}) FROM STDIN`));
-    // Failures surface through send()/finished(); an unheard 'error' would end the process.
-    stream.on("error", () => undefined);
+    // Kept for send() and commit(): writing on after a refused row would throw a TypeError
+    // instead of PostgreSQL's message.
+    stream.on("error", (err: Error) => (this.failure ??= err));
     this.stream = stream;
     this.bytes = 0;
   }
 
   private async send(): Promise<void> {
     const stream = this.stream;
+    if (this.failure) throw this.failure;
     if (!stream || !this.chunk) return;
     const more = stream.write(this.chunk);
     this.chunk = "";
@@ -107,7 +124,9 @@ export class EntryCopy {
     this.stream = null;
     if (stream) {
       stream.end();
-      await finished(stream);
+      await finished(stream).catch((err: unknown) => {
+        throw this.failure ?? err;
+      });
     }
     const { rowCount } = await this.client.query(
       `INSERT INTO "TranscriptEntry" (${COLUMNS}) SELECT ${COLUMNS} FROM stratavore_entry_batch
