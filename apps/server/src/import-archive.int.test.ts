@@ -170,6 +170,16 @@ describe("imported history", () => {
     // Nothing new: nothing read.
     expect(await importAndSettle(dir)).toMatchObject({ bytesRead: 0, sessionsUnchanged: 2 });
 
+    // Imported while claude was writing: the last line cut short, then finished.
+    const whole = turn(a, 5, "dingo");
+    const cut = whole.indexOf("\n") + 40;
+    await appendFile(fileA, whole.slice(0, cut));
+    await importAndSettle(dir);
+    await appendFile(fileA, whole.slice(cut));
+    await importAndSettle(dir);
+    expect(await h.api.sessions.get({ id: a })).toMatchObject({ totalTokens: 750, entryCount: 10 });
+    expect((await h.api.sessions.export({ id: a, format: "jsonl" })).content).toBe(await readFile(fileA, "utf8"));
+
     // B's file replaced by another of the same session (its first bytes differ): read whole again.
     await writeFile(fileB, turn(b, 7, "bilby") + turn(b, 8, "bilby"));
     const fourth = await importAndSettle(dir);

@@ -128,6 +128,14 @@ export class EntryCopy {
         throw this.failure ?? err;
       });
     }
+    // A line cut short when an earlier import read it (claude was still writing) was kept as
+    // "malformed" at its offset; now that it is whole it takes that place, or it would be
+    // exported twice (or, without a uuid of its own, lost behind the fragment).
+    await this.client.query(
+      `DELETE FROM "TranscriptEntry" t USING stratavore_entry_batch b
+        WHERE t."sessionId" = b."sessionId" AND t.file = b.file AND t."offset" = b."offset"
+          AND t.type = 'malformed' AND (t."rawLine", t."rawBytes") IS DISTINCT FROM (b."rawLine", b."rawBytes")`,
+    );
     const { rowCount } = await this.client.query(
       `INSERT INTO "TranscriptEntry" (${COLUMNS}) SELECT ${COLUMNS} FROM stratavore_entry_batch
        ON CONFLICT ("sessionId", uuid) DO NOTHING`,
