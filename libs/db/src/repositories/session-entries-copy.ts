@@ -131,10 +131,13 @@ export class EntryCopy {
     // A line cut short when an earlier import read it (claude was still writing) was kept as
     // "malformed" at its offset; now that it is whole it takes that place, or it would be
     // exported twice (or, without a uuid of its own, lost behind the fragment).
+    // Driven from the session's few malformed rows (none in a first import), not from the batch.
     await this.client.query(
-      `DELETE FROM "TranscriptEntry" t USING stratavore_entry_batch b
-        WHERE t."sessionId" = b."sessionId" AND t.file = b.file AND t."offset" = b."offset"
-          AND t.type = 'malformed' AND (t."rawLine", t."rawBytes") IS DISTINCT FROM (b."rawLine", b."rawBytes")`,
+      `DELETE FROM "TranscriptEntry" t
+        WHERE t."sessionId" = $1 AND t.type = 'malformed'
+          AND EXISTS (SELECT 1 FROM stratavore_entry_batch b WHERE b.file = t.file AND b."offset" = t."offset"
+                         AND (b."rawLine", b."rawBytes") IS DISTINCT FROM (t."rawLine", t."rawBytes"))`,
+      [this.sessionId],
     );
     const { rowCount } = await this.client.query(
       `INSERT INTO "TranscriptEntry" (${COLUMNS}) SELECT ${COLUMNS} FROM stratavore_entry_batch
