@@ -4,8 +4,8 @@ import { MIN_PREFIX, resolveRunner, shortId } from "./runner-ref.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PREFIX_RE = new RegExp(`^[0-9a-f][0-9a-f-]{${MIN_PREFIX - 1},35}$`);
-/** The most sessions the server lists at once; a prefix is matched among the most recent. */
-const PREFIX_SCAN = 200;
+/** Enough matches to say which ones when a prefix is ambiguous. */
+const PREFIX_MATCHES = 6;
 
 export const SESSION_ARG_HELP = `session id, or a unique prefix of at least ${MIN_PREFIX} characters`;
 
@@ -13,14 +13,17 @@ const codeOf = (err: unknown) => (err instanceof CliError ? err.code : describeE
 
 /**
  * A full id is used as is (the server says NOT_FOUND); a prefix (what the table shows) is
- * resolved among the most recent sessions, and passed on unchanged when nothing matches.
+ * resolved by the server among all sessions, and passed on unchanged when nothing matches.
  */
 export async function resolveSessionId(api: ApiClient, ref: string): Promise<string> {
   const id = ref.trim();
   const lower = id.toLowerCase();
   if (UUID_RE.test(lower) || !PREFIX_RE.test(lower)) return id;
-  const { sessions } = await api.sessions.list.query({ sort: "recent", limit: PREFIX_SCAN });
-  const matches = sessions.filter((s) => s.id === id || s.id.startsWith(lower));
+  const { sessions: matches } = await api.sessions.list.query({
+    idPrefix: lower,
+    sort: "recent",
+    limit: PREFIX_MATCHES,
+  });
   const [only] = matches;
   if (!only) return id;
   if (matches.length > 1) {
@@ -30,7 +33,7 @@ export async function resolveSessionId(api: ApiClient, ref: string): Promise<str
       .join(", ");
     throw new CliError(
       "AMBIGUOUS",
-      `'${id}' matches ${matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
+      `'${id}' matches ${matches.length > 5 ? "more than 5" : matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
     );
   }
   return only.id;

@@ -425,8 +425,10 @@ describe("import", () => {
     const folder = join(dir, "-tmp-many");
     await mkdir(folder, { recursive: true });
     const cwd = `/tmp/${uniqueSlug("many")}`;
+    const made: string[] = [];
     for (let i = 0; i < 200; i++) {
       const sessionId = randomUUID();
+      made.push(sessionId);
       const line = {
         type: "user",
         uuid: randomUUID(),
@@ -444,6 +446,8 @@ describe("import", () => {
     });
     // 200 ids would not fit one query's URL (tRPC's 8,000 characters): they go 100 a call.
     expect(await json(["import", "--dir", dir])).toMatchObject({ sessions: 200, sessionsUnchanged: 200, bytesRead: 0 });
+    // A prefix finds its session however many there are (the server matches it, not the last 200 listed).
+    expect(await json<{ id: string }>(["sessions", "show", made[0]!.slice(0, 8)])).toMatchObject({ id: made[0] });
   }, 120_000);
 
   it("importing again sends and archives only what claude appended since, and the whole file exports back", async () => {

@@ -27,6 +27,7 @@ export async function browseSessions(
     since?: Date;
     until?: Date;
     search?: string;
+    idPrefix?: string;
     sort: "recent" | "oldest" | "cost" | "messages";
     limit: number;
     cursor?: number;
@@ -47,6 +48,7 @@ export async function browseSessions(
   const ranked = await searchEntries(deps.db, input.search, projectId, 500);
   const sessions = await listSessions(deps.db, {
     ids: ranked.map((h) => h.sessionId),
+    idPrefix: input.idPrefix,
     projectId,
     nodeId,
     since: input.since,

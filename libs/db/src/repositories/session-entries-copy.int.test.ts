@@ -151,7 +151,8 @@ describe("COPY into the transcript archive", () => {
         SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
          WHERE query LIKE 'COPY stratavore_entry_batch%' AND pid <> pg_backend_pid()`;
       expect(killed).toBe(1);
-      await expect(copy.finish()).rejects.toThrow(/terminat|Connection|closed/i);
+      // The words depend on when the cut is seen (terminated, EPIPE, connection closed): an error, not a hang or a crash.
+      await expect(copy.finish()).rejects.toBeInstanceOf(Error);
       expect(await db.transcriptEntry.count({ where: { sessionId: "cut" } })).toBe(0);
       expect(await db.session.count({ where: { id: "cut" } })).toBe(1);
     } finally {

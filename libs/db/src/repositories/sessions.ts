@@ -145,6 +145,8 @@ export interface SessionFilter {
   since?: Date;
   until?: Date;
   ids?: string[];
+  /** Ids starting with this. */
+  idPrefix?: string;
   sort: "recent" | "oldest" | "cost" | "messages";
   limit: number;
   /** Rows skipped first (pages after the first). */
@@ -158,7 +160,7 @@ function sessionWhere(f: SessionFilter): Prisma.SessionWhereInput {
   return {
     projectId: f.projectId,
     nodeId: f.nodeId,
-    id: f.ids ? { in: f.ids } : undefined,
+    id: f.ids || f.idPrefix ? { in: f.ids, startsWith: f.idPrefix } : undefined,
     lastMessageAt: f.since || f.until ? { gte: f.since, lt: f.until } : undefined,
   };
 }
