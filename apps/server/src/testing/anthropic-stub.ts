@@ -91,7 +91,8 @@ const sse = (event: string, data: unknown): string => `event: ${event}\ndata: ${
 
 type OutBlock = TextBlock | ToolUseBlock;
 
-function sendMessage(
+/** `everyMs` > 0: streamed text goes one word per `everyMs`, as a slow API streams it. */
+async function sendMessage(
   res: ServerResponse,
   n: number,
   id: string,
@@ -99,7 +100,8 @@ function sendMessage(
   blocks: OutBlock[],
   usage: Usage,
   stream: boolean,
-): void {
+  everyMs = 0,
+): Promise<void> {
   const stop_reason = blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
   const requestId = { "request-id": `req_stub_${n}` };
   if (!stream) {
@@ -135,68 +137,23 @@ function sendMessage(
       },
     }),
   );
-  blocks.forEach((b, index) => {
+  for (const [index, b] of blocks.entries()) {
     const start = b.type === "text" ? { type: "text", text: "" } : { ...b, input: {} };
-    const delta =
+    const deltas =
       b.type === "text"
-        ? { type: "text_delta", text: b.text }
-        : { type: "input_json_delta", partial_json: JSON.stringify(b.input) };
+        ? (everyMs ? b.text.split(/(?<= )/) : [b.text]).map((text) => ({ type: "text_delta", text }))
+        : [{ type: "input_json_delta", partial_json: JSON.stringify(b.input) }];
     res.write(sse("content_block_start", { type: "content_block_start", index, content_block: start }));
-    res.write(sse("content_block_delta", { type: "content_block_delta", index, delta }));
+    for (const delta of deltas) {
+      if (everyMs) await new Promise((resolve) => setTimeout(resolve, everyMs));
+      res.write(sse("content_block_delta", { type: "content_block_delta", index, delta }));
+    }
     res.write(sse("content_block_stop", { type: "content_block_stop", index }));
-  });
+  }
   res.write(
     sse("message_delta", {
       type: "message_delta",
       delta: { stop_reason, stop_sequence: null },
-      usage: { output_tokens: usage.output_tokens },
-    }),
-  );
-  res.write(sse("message_stop", { type: "message_stop" }));
-  res.end();
-}
-
-/** A text reply streamed one word per `everyMs`, as a slow API streams it. */
-async function sendSlowly(
-  res: ServerResponse,
-  n: number,
-  id: string,
-  model: string,
-  text: string,
-  usage: Usage,
-  everyMs: number,
-): Promise<void> {
-  res.writeHead(200, {
-    "request-id": `req_stub_${n}`,
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-  });
-  const message = {
-    id,
-    type: "message",
-    role: "assistant",
-    model,
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
-  };
-  res.write(
-    sse("message_start", { type: "message_start", message: { ...message, usage: { ...usage, output_tokens: 1 } } }),
-  );
-  res.write(
-    sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
-  );
-  for (const word of text.split(/(?<= )/)) {
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-    res.write(
-      sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: word } }),
-    );
-  }
-  res.write(sse("content_block_stop", { type: "content_block_stop", index: 0 }));
-  res.write(
-    sse("message_delta", {
-      type: "message_delta",
-      delta: { stop_reason: "end_turn", stop_sequence: null },
       usage: { output_tokens: usage.output_tokens },
     }),
   );
@@ -278,9 +235,9 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
         lastToolResult: lastToolResult(req),
       },
     });
-    if (reply.streamEveryMs && req.stream && !reply.tool && reply.text)
-      return sendSlowly(res, seq, id, req.model, reply.text, usage, reply.streamEveryMs);
-    sendMessage(res, seq, id, req.model, blocks, usage, req.stream);
+    // A slow stream is for a text answer; one that calls a tool goes at once.
+    const everyMs = reply.tool || !reply.text ? 0 : (reply.streamEveryMs ?? 0);
+    await sendMessage(res, seq, id, req.model, blocks, usage, req.stream, everyMs);
   };
 
   const server: Server = createServer((req, res) => {
