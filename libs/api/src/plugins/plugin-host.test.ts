@@ -6,6 +6,8 @@ import type { PluginEvent } from "@stratavore/contracts";
 import { PluginHost } from "./plugin-host.ts";
 
 /** Plugins as plain modules on disk, loaded by path the way STRATAVORE_PLUGINS names them. */
+/** A plain launch, as the launch service asks the hooks about it. */
+const LAUNCH = { project: { id: "p", name: "w", path: "/" }, model: null, prompt: null, flags: [], pooled: false };
 let dir = "";
 const module = (name: string, body: string) => writeFile(join(dir, `${name}.mjs`), body);
 
@@ -124,13 +126,7 @@ describe("PluginHost", () => {
     });
     // The hanging hook costs one time limit, then its plugin is off; the launch goes on.
     const t0 = Date.now();
-    const added = await host.beforeLaunch({
-      project: { id: "p", name: "w", path: "/" },
-      model: null,
-      prompt: null,
-      flags: [],
-      pooled: false,
-    });
+    const added = await host.beforeLaunch(LAUNCH);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(added.tags).toEqual(["from:b"]);
     expect(host.list().find((p) => p.name === "slow")).toMatchObject({
@@ -145,13 +141,7 @@ describe("PluginHost", () => {
 
   it("disables a plugin whose answer has the wrong shape instead of passing it on", async () => {
     const { host } = await load(["./shapeless.mjs"]);
-    const added = await host.beforeLaunch({
-      project: { id: "p", name: "w", path: "/" },
-      model: null,
-      prompt: null,
-      flags: [],
-      pooled: false,
-    });
+    const added = await host.beforeLaunch(LAUNCH);
     expect(added).toEqual({ extraArgs: [], mcpServers: {}, tags: [] });
     expect(host.list()[0]).toMatchObject({ enabled: false });
     expect(host.list()[0]!.error).toMatch(/^beforeLaunch: it answered what a beforeLaunch hook may not/);
