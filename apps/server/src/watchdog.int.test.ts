@@ -47,6 +47,34 @@ afterAll(async () => {
 });
 
 const row = (id: string) => h.api.runners.get({ id });
+type RunnerRow = Awaited<ReturnType<typeof row>>;
+
+/**
+ * Reads the runner until `until` answers, pressing Enter once at its first dialog: the real
+ * claude's first screen may be the auto-mode dialog (see runner-activity.int), Enter keeps it.
+ */
+async function pastFirstDialog<T>(
+  r: { id: string; nodeId: string | null },
+  what: string,
+  until: (x: RunnerRow) => T | null,
+  timeoutMs: number,
+  everyMs?: number,
+): Promise<T> {
+  let answered = false;
+  return waitFor(
+    what,
+    async () => {
+      const x = await row(r.id);
+      if (x.activity === "waiting" && !answered) {
+        answered = true;
+        h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
+      }
+      return until(x);
+    },
+    timeoutMs,
+    everyMs,
+  );
+}
 const told = (runnerId: string) =>
   [...hooks.unique.values()].filter((d) => String(d.body["url"]).endsWith(`/runners/${runnerId}`));
 
@@ -136,18 +164,10 @@ describe("watchdog", () => {
       await h.startAgent(node, { claudeBin: REAL_CLAUDE, env: realClaudeAgentEnv(config, stub.url) });
       const project = await h.api.projects.create({ name: uniqueSlug("real-loop"), path: cwd });
       const r = await h.api.runners.launch({ project: project.name, node, prompt: "say hello" });
-      // Its first screen may be the auto-mode dialog (see runner-activity.int): Enter keeps it.
-      let answered = false;
-      const looping = await waitFor(
+      const looping = await pastFirstDialog(
+        r,
         "an API-error loop",
-        async () => {
-          const x = await row(r.id);
-          if (x.activity === "waiting" && !answered) {
-            answered = true;
-            h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
-          }
-          return x.watchdog === "error_loop" ? x : null;
-        },
+        (x) => (x.watchdog === "error_loop" ? x : null),
         90_000,
       ).catch(async (err: unknown) => {
         const x = await row(r.id);
@@ -186,19 +206,7 @@ describe("watchdog", () => {
     "the real claude waiting on an API call that hangs is stalled after the stall time, though its spinner keeps moving",
     async () => {
       const r = await realRunner("real-hang", "please hang");
-      let answered = false;
-      const stalled = await waitFor(
-        "stalled",
-        async () => {
-          const x = await row(r.id);
-          if (x.activity === "waiting" && !answered) {
-            answered = true;
-            h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
-          }
-          return x.watchdog === "stalled" ? x : null;
-        },
-        60_000,
-      );
+      const stalled = await pastFirstDialog(r, "stalled", (x) => (x.watchdog === "stalled" ? x : null), 60_000);
       expect(stalled.status).toBe("running");
       expect(stalled.watchdogDetail).toMatch(/^working, but no output and no transcript growth for \d+ s$/);
       console.log(`real claude hung: ${stalled.watchdogDetail}; screen: ${stalled.activityLine}`);
@@ -211,16 +219,11 @@ describe("watchdog", () => {
     "the real claude streaming an answer slowly (a word a second for 13 s, stall time 6 s) is never called stalled",
     async () => {
       const r = await realRunner("real-slow", "answer slowly");
-      let answered = false;
       const seen: string[] = [];
-      const done = await waitFor(
+      const done = await pastFirstDialog(
+        r,
         "the slow answer, idle",
-        async () => {
-          const x = await row(r.id);
-          if (x.activity === "waiting" && !answered) {
-            answered = true;
-            h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
-          }
+        (x) => {
           seen.push(`${x.activity}/${x.watchdog ?? "-"}`);
           expect(x.watchdog).toBeNull();
           return x.activity === "idle" && /twelve/.test(x.activityLine ?? "") ? x : null;
