@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import pLimit from "p-limit";
 import { parseSessionFiles, scanHistory, type HistorySession, type ParsedSession } from "@stratavore/runner";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
 import type { ImportState } from "./import-state.ts";
@@ -46,6 +47,11 @@ export interface ImportOptions {
 
 type Span = { start: number; size: number } | null;
 const KNOWN_PER_CALL = 100;
+/**
+ * Transcript files in flight at once: the server parses one while PostgreSQL stores another.
+ * 300 MB corpus, 2 cores: see docs/PERFORMANCE.md (bench/parse, "through the CLI").
+ */
+const UPLOADS_AT_ONCE = 2;
 
 /**
  * Where each session's files start: from the state, except for sessions the server does not
@@ -105,17 +111,38 @@ export async function importHistory({
     bytesRead: 0,
   };
   const batcher = new ImportBatcher();
+  /** Per session read: each file's start and the end of its last complete line. */
+  const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
+  // A session's transcript files go to the archive as soon as a usage call has created the
+  // session on the server, while later sessions are still being parsed and sent.
+  const limit = pLimit(UPLOADS_AT_ONCE);
+  const uploads: Array<Promise<{ path: string; end: number }>> = [];
+  const created = new Set<string>();
+  let queued = 0;
+  const queueUploads = () => {
+    for (let r = read[queued]; upload && r && created.has(r.h.sessionId); r = read[++queued]) {
+      const { h, files } = r;
+      for (const [i, f] of files.entries()) {
+        const p = limit(async () => {
+          await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
+          return f;
+        });
+        p.catch(() => limit.clearQueue()); // the first failure stops the rest; reported when awaited below
+        uploads.push(p);
+      }
+    }
+  };
   const flush = async (batch: ImportSession[] | null) => {
     if (!batch || !send) return;
     const result = await send(batch);
     summary.recordsChanged += result.recordsChanged;
     summary.projectsCreated.push(...result.projectsCreated);
+    for (const s of batch) created.add(s.sessionId);
+    queueUploads();
   };
 
   let done = 0;
   onProgress?.({ sessionsDone: 0, sessionsTotal: found.length, records: 0 });
-  /** Per session read: each file's start and the end of its last complete line. */
-  const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
   // Where each file starts, then the parse (in a worker when there is a pool), a few sessions
   // ahead of the one being sent, so the parsers are busy while this thread talks to the server.
   const resumeFrom = await resumePoints(found, state, known);
@@ -161,16 +188,12 @@ export async function importHistory({
     onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
   }
   await flush(batcher.flush());
-  // Every session exists on the server now: its transcript files follow, for the archive. A
-  // file counts as imported (state) once its usage is sent and it is archived.
-  if (send && upload) {
-    for (const { h, files } of read) {
-      for (const [i, f] of files.entries()) {
-        await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
-        summary.transcriptsArchived += 1;
-        await state?.done(f.path, f.end);
-      }
-    }
+  // Every session's usage is on the server now. A file counts as imported (state) once that
+  // is so and the file is archived; after a failure, those archived before it still count.
+  for (const p of uploads) {
+    const f = await p;
+    summary.transcriptsArchived += 1;
+    await state?.done(f.path, f.end);
   }
   return summary;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createCaller, hashPassword } from "@stratavore/api";
@@ -297,10 +298,14 @@ describe("imported history", () => {
         timestamp: "2026-11-01T10:00:00.000Z",
         message: { role: "user", content: "uploaded line" },
       }) + "\n";
-    const post = async (query: string, headers: Record<string, string>) => {
+    const post = async (
+      query: string,
+      headers: Record<string, string>,
+      body: string | Uint8Array<ArrayBuffer> = line,
+    ) => {
       const res = await fetch(`${h.server.url}/api/import/transcript?${query}`, {
         method: "POST",
-        body: line,
+        body,
         headers,
       });
       return [res.status, ((await res.json()) as { error?: { code: string }; lines?: number }).error?.code ?? "OK"];
@@ -319,7 +324,25 @@ describe("imported history", () => {
     for (const offset of ["-1", "abc", "1.5", String(2 ** 53)])
       expect(await post(`session=${sessionId}&file=&offset=${offset}`, bearer(writer))).toEqual([400, "VALIDATION"]);
     expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(0);
+    // A body that says gzip but is not: refused as bad input, nothing stored.
+    const gzipped = { ...bearer(writer), "content-encoding": "gzip" };
+    expect(await post(`session=${sessionId}&file=`, gzipped)).toEqual([400, "VALIDATION"]);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(0);
     expect(await post(`session=${sessionId}&file=`, bearer(writer))).toEqual([200, "OK"]);
     expect(await h.db.transcriptEntry.count({ where: { sessionId } })).toBe(1);
+    // Compressed (as the CLI sends to another machine): the same lines, from the offset given.
+    const second = line.replace('"u1"', '"u2"').replace("uploaded line", "compressed line");
+    expect(
+      await post(
+        `session=${sessionId}&file=&offset=${Buffer.byteLength(line)}`,
+        gzipped,
+        new Uint8Array(gzipSync(second)),
+      ),
+    ).toEqual([200, "OK"]);
+    const rows = await h.db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { offset: "asc" } });
+    expect(rows.map((r) => [r.uuid, Number(r.offset), r.rawLine])).toEqual([
+      ["u1", 0, line.trimEnd()],
+      ["u2", Buffer.byteLength(line), second.trimEnd()],
+    ]);
   });
 });

@@ -5,8 +5,7 @@ import { joinTokenTable } from "../node-view.ts";
 import { positiveInt, type CliContext } from "../options.ts";
 import { formatDate } from "../output.ts";
 import { clientFor, connect, resolveConnection } from "../session.ts";
-
-const isLoopback = (server: string) => /^(localhost|127\.[\d.]+|\[::1\])$/.test(new URL(server).hostname);
+import { isLoopback } from "../loopback.ts";
 
 export function registerJoinTokenCommands(program: Command, { env, io }: CliContext): void {
   const tokens = program

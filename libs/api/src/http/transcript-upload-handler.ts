@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessionExists } from "@stratavore/db";
 import { createGunzip } from "node:zlib";
-import { AppError, roleAtLeast, type TranscriptEntryInput } from "@stratavore/contracts";
+import { AppError, roleAtLeast } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, transcriptEntries } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
-import { canArchiveImport, finishImportedArchive, insertImportedEntries } from "../sessions/archive-service.ts";
+import { canArchiveImport, finishImportedArchive, openImportedArchive } from "../sessions/archive-service.ts";
 import type { ApiDeps } from "../deps.ts";
 import { replyError, replyJson } from "./plain-reply.ts";
 
@@ -12,7 +12,6 @@ export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
 /** One transcript file; far above real sessions (a long one is tens of MB), bounded all the same. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
-const BATCH = 500;
 
 /**
  * `stratavore import` sends each transcript file here after `usage.import` created its session,
@@ -61,30 +60,46 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
     throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
   // A session a runner worked on is archived by its agent; the upload is read and dropped.
-  const keep = await canArchiveImport(deps, sessionId);
-  let pending: TranscriptEntryInput[] = [];
+  // Otherwise its lines stream into the archive's COPY as they arrive, as the server's own
+  // import does: no batch of lines waits in memory for a statement.
+  const archive = (await canArchiveImport(deps, sessionId)) ? await openImportedArchive(deps, sessionId) : null;
   let added = 0;
-  const take = async (entries: TranscriptEntryInput[], force = false) => {
-    pending.push(...entries);
-    if (pending.length && (force || pending.length >= BATCH)) {
-      if (keep) added += await insertImportedEntries(deps, sessionId, pending);
-      pending = [];
+  try {
+    const splitter = new LineSplitter();
+    let offset = from;
+    for await (const chunk of bodyOf(req)) {
+      if (offset - from + chunk.length > MAX_BYTES)
+        throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
+      for (const line of splitter.pushLines(chunk, offset))
+        await archive?.write(transcriptEntries(line.text, { file, offset: line.start }, line.raw));
+      offset += chunk.length;
     }
-  };
-  const splitter = new LineSplitter();
-  let offset = from;
-  const body = req.headers["content-encoding"] === "gzip" ? req.pipe(createGunzip()) : req;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (offset - from + chunk.length > MAX_BYTES)
-      throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
-    for (const line of splitter.pushLines(chunk, offset))
-      await take(transcriptEntries(line.text, { file, offset: line.start }, line.raw));
-    offset += chunk.length;
+    const tailStart = offset - splitter.pendingBytes;
+    const tail = splitter.flushLine();
+    if (tail !== null) await archive?.write(transcriptEntries(tail.text, { file, offset: tailStart }, tail.raw));
+  } catch (err) {
+    await archive?.abort();
+    throw err;
   }
-  const tailStart = offset - splitter.pendingBytes;
-  const tail = splitter.flushLine();
-  if (tail !== null) await take(transcriptEntries(tail.text, { file, offset: tailStart }, tail.raw));
-  await take([], true);
-  if (keep) await finishImportedArchive(deps, sessionId);
+  if (archive) {
+    added = await archive.finish();
+    await finishImportedArchive(deps, sessionId);
+  }
   return added;
+}
+
+/** The request body, inflated when it says gzip; a body that is not what it says is bad input. */
+async function* bodyOf(req: IncomingMessage): AsyncGenerator<Buffer> {
+  if (req.headers["content-encoding"] !== "gzip") {
+    yield* req as AsyncIterable<Buffer>;
+    return;
+  }
+  const inflated = req.pipe(createGunzip());
+  try {
+    yield* inflated as AsyncIterable<Buffer>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code?.startsWith("Z_"))
+      throw new AppError("VALIDATION", "The body says content-encoding: gzip but is not gzip data.");
+    throw err;
+  }
 }

@@ -1,6 +1,5 @@
 import { AppError, ROOMS, type TranscriptEntryInput } from "@stratavore/contracts";
 import {
-  copyEntries,
   EntryCopy,
   ensureSession,
   findRunner,
@@ -59,24 +58,6 @@ export async function archiveEntries(
   });
 }
 
-/**
- * An imported session's transcript into the archive, the same entries a runner's agent sends:
- * then it is searchable, exportable and — restored onto a node — resumable. A session some
- * runner worked on is left to its agent's archive. Returns the lines added.
- */
-export async function archiveImported(
-  deps: ApiDeps,
-  sessionId: string,
-  entries: TranscriptEntryInput[],
-): Promise<number> {
-  if (!(await canArchiveImport(deps, sessionId))) return 0;
-  let added = 0;
-  for (let i = 0; i < entries.length; i += 500)
-    added += await insertImportedEntries(deps, sessionId, entries.slice(i, i + 500));
-  await finishImportedArchive(deps, sessionId);
-  return added;
-}
-
 /** Imports never add to a session a runner worked on: its agent archives it. */
 export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promise<boolean> {
   return !(await sessionHadRunner(deps.db, sessionId));
@@ -88,15 +69,6 @@ export async function canArchiveImport(deps: ApiDeps, sessionId: string): Promis
  */
 export function openImportedArchive(deps: ApiDeps, sessionId: string): Promise<EntryCopy> {
   return EntryCopy.open(poolOf(deps.db), sessionId);
-}
-
-/** Bulk: the same COPY, for lines sent over the API. */
-export function insertImportedEntries(
-  deps: ApiDeps,
-  sessionId: string,
-  entries: TranscriptEntryInput[],
-): Promise<number> {
-  return copyEntries(poolOf(deps.db), sessionId, entries);
 }
 
 /** Figures from the archived lines, and resumable once there are any (restore puts them on a node). */
