@@ -33,6 +33,16 @@ function forwardLogs(child: ChildProcess, log: Log): void {
   });
 }
 
+/** Set by scripts/build-server.ts in the bundle `npm start` runs. */
+declare const __STRATAVORE_BUNDLED__: boolean | undefined;
+
+/** The agent runs as the server does: bundled beside a bundled server, else from its sources through tsx. */
+function agentEntry(repoRoot: string): string[] {
+  return typeof __STRATAVORE_BUNDLED__ === "boolean"
+    ? [join(repoRoot, "dist/apps/agent/main.mjs")]
+    : ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts")];
+}
+
 /**
  * `npm start` runs one agent on this machine as a child process (a real agent, the same code
  * as on any other node). It joins once with a token the server issues itself — passed in the
@@ -47,9 +57,7 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
 
   const launch = async () => {
     const args = [
-      "--import",
-      "tsx",
-      join(opts.repoRoot, "apps/agent/src/main.ts"),
+      ...agentEntry(opts.repoRoot),
       "--server",
       opts.serverUrl,
       "--data-dir",

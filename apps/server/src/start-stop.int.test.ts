@@ -3,20 +3,23 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postmasterPid } from "@stratavore/db";
 import { freePortForTests } from "@stratavore/db/testing";
 import { isAlive } from "@stratavore/runner";
 import { FAKE_CLAUDE, waitFor } from "./testing/fleet-harness.ts";
 import { hostPath } from "./testing/env.ts";
+import { buildServer, SERVER_BUNDLE } from "../../../scripts/build-server.ts";
 
 /**
- * `npm start`'s server process (apps/server/src/main.ts) with its embedded PostgreSQL and local
- * agent, stopped the way a terminal stops it and killed the way a crash does (issue 14).
+ * `npm start`'s server process — the bundle it runs (apps/server/src/main.ts and its local
+ * agent, built by scripts/build-server.ts, on plain Node) — with its embedded PostgreSQL and
+ * local agent, stopped the way a terminal stops it and killed the way a crash does (issue 14).
  */
 const repoRoot = resolve(import.meta.dirname, "../../..");
 let tmp = "";
 const started: ChildProcess[] = [];
+beforeAll(() => buildServer(), 60_000);
 afterAll(async () => {
   const kill = (pid: number) => {
     try {
@@ -42,7 +45,7 @@ interface Running {
 }
 
 async function startMain(pgPort: number): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "apps/server/src/main.ts")], {
+  const child = spawn(process.execPath, ["--heap-growing-percent=20", SERVER_BUNDLE], {
     cwd: repoRoot,
     // Its own process group, as a terminal gives a foreground job: Ctrl-C signals the group.
     detached: true,
@@ -56,6 +59,8 @@ async function startMain(pgPort: number): Promise<Running> {
       STRATAVORE_SERVE_DASHBOARD: "false",
       STRATAVORE_CLAUDE_BIN: FAKE_CLAUDE,
       STRATAVORE_ADMIN_PASSWORD: "start-stop-password",
+      // A TypeScript plugin: the bundle, on plain Node, loads it through tsx registered for it.
+      STRATAVORE_PLUGINS: "./libs/plugins/src/git-branch-tag.ts",
     } as unknown as NodeJS.ProcessEnv,
   });
   started.push(child);
@@ -85,6 +90,7 @@ describe("npm start's server: stop, crash, and its database", () => {
 
     const first = await startMain(pgPort);
     await waitFor("the local agent online", () => first.output().includes("connected") || null, 60_000);
+    expect(first.output()).toMatch(/"msg":"plugin loaded","plugin":"git-branch-tag"/);
     process.kill(-first.child.pid!, "SIGINT");
     expect(await first.exited).toBe(0);
     expect(first.output()).not.toMatch(/57P01|failed|"level":"error"/);

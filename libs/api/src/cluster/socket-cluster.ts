@@ -1,7 +1,7 @@
 import pg from "pg";
 import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
-import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+import type { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
+import type { createClient } from "redis";
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { AGENT_NAMESPACE, PeerGoneError } from "@stratavore/contracts";
@@ -30,6 +30,11 @@ export async function openClusterTransport(
   const onError = (err: unknown) => log("warn", "cluster transport error", { mode, error: String(err) });
   if (mode === "redis") {
     if (!urls.redisUrl) throw new Error("cluster mode redis needs REDIS_URL");
+    // Redis's client and adapter load only in a Redis cluster, not in every server.
+    const [{ createClient }, { createAdapter: createRedisAdapter }] = await Promise.all([
+      import("redis"),
+      import("@socket.io/redis-adapter"),
+    ]);
     const pub = createClient({ url: urls.redisUrl });
     const sub = pub.duplicate();
     pub.on("error", onError);

@@ -92,6 +92,21 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/** Set by scripts/build-server.ts in the bundle `npm start` runs. */
+declare const __STRATAVORE_BUNDLED__: boolean | undefined;
+let typescriptLoading: Promise<unknown> | null = null;
+
+/**
+ * TypeScript plugins need a loader. The bundled server (`npm start`) runs on plain Node, so it
+ * registers tsx the first time one is configured (and only then: tsx costs ~45 MB resident);
+ * run from sources, the server is already under tsx.
+ */
+function typescriptLoader(): Promise<unknown> {
+  if (typeof __STRATAVORE_BUNDLED__ !== "boolean") return Promise.resolve();
+  typescriptLoading ??= import("tsx/esm/api").then(({ register }) => register());
+  return typescriptLoading;
+}
+
 /**
  * The loaded plugins and the failure boundary around them: every hook call is awaited with a
  * time limit and caught; a plugin whose hook throws or times out is disabled for the rest of
@@ -128,6 +143,7 @@ export class PluginHost {
       try {
         const url =
           source.startsWith(".") || isAbsolute(source) ? pathToFileURL(resolve(opts.cwd, source)).href : source;
+        if (/\.[mc]?ts$/.test(source)) await typescriptLoader();
         const mod = (await import(url)) as { default?: StratavorePlugin };
         const plugin = mod.default;
         if (!plugin || typeof plugin.name !== "string" || typeof plugin.setup !== "function")

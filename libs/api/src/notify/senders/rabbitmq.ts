@@ -1,4 +1,4 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { ChannelModel, ConfirmChannel } from "amqplib";
 import type { Announcement } from "@stratavore/contracts";
 import { routingKeyOf } from "./routing-key.ts";
 import { excerptOf, type SendResult } from "./send-result.ts";
@@ -60,6 +60,8 @@ export class RabbitPublisher {
     const existing = this.links.get(key);
     if (existing) return existing;
     const link: Promise<Link> = (async () => {
+      // The client library loads with the first RabbitMQ channel, not in every server.
+      const { default: amqp } = await import("amqplib");
       const conn = await amqp.connect(cfg.url, { timeout: 10_000 });
       // Only this link is dropped: a newer one for the same broker may already exist.
       conn.on("error", () => this.drop(key, link));

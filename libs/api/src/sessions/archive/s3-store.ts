@@ -1,12 +1,15 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { TranscriptStore } from "./transcript-store.ts";
+
+/**
+ * The AWS SDK (~30 MB resident with its presigner) is loaded when an S3 store is first used,
+ * not by every server that keeps transcripts on its own disk.
+ */
+const sdk = async () => ({
+  ...(await import("@aws-sdk/client-s3")),
+  ...(await import("@aws-sdk/s3-request-presigner")),
+});
+type Sdk = Awaited<ReturnType<typeof sdk>>;
 
 export interface S3StoreConfig {
   bucket: string;
@@ -21,25 +24,33 @@ export interface S3StoreConfig {
 /** Transcripts in S3 (or compatible), with presigned downloads. */
 export class S3Store implements TranscriptStore {
   readonly kind = "s3" as const;
-  private readonly client: S3Client;
+  private opened: Promise<{ client: S3Client; aws: Sdk }> | null = null;
 
-  constructor(private readonly cfg: S3StoreConfig) {
-    this.client = new S3Client({
-      region: cfg.region,
-      endpoint: cfg.endpoint,
-      forcePathStyle: Boolean(cfg.endpoint),
-      credentials:
-        cfg.accessKeyId && cfg.secretAccessKey
-          ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
-          : undefined,
-    });
+  constructor(private readonly cfg: S3StoreConfig) {}
+
+  private open(): Promise<{ client: S3Client; aws: Sdk }> {
+    const cfg = this.cfg;
+    this.opened ??= sdk().then((aws) => ({
+      aws,
+      client: new aws.S3Client({
+        region: cfg.region,
+        endpoint: cfg.endpoint,
+        forcePathStyle: Boolean(cfg.endpoint),
+        credentials:
+          cfg.accessKeyId && cfg.secretAccessKey
+            ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
+            : undefined,
+      }),
+    }));
+    return this.opened;
   }
 
   private key = (k: string) => `${this.cfg.prefix}${k}`;
 
   async put(key: string, body: Buffer): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
+    const { client, aws } = await this.open();
+    await client.send(
+      new aws.PutObjectCommand({
         Bucket: this.cfg.bucket,
         Key: this.key(key),
         Body: body,
@@ -49,27 +60,31 @@ export class S3Store implements TranscriptStore {
   }
 
   async get(key: string): Promise<Buffer> {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }));
+    const { client, aws } = await this.open();
+    const res = await client.send(new aws.GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }));
     if (!res.Body) throw new Error(`empty S3 object ${key}`);
     return Buffer.from(await res.Body.transformToByteArray());
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }));
+    const { client, aws } = await this.open();
+    await client.send(new aws.DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }));
   }
 
-  downloadUrl(key: string, seconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }), {
+  async downloadUrl(key: string, seconds: number): Promise<string> {
+    const { client, aws } = await this.open();
+    return aws.getSignedUrl(client, new aws.GetObjectCommand({ Bucket: this.cfg.bucket, Key: this.key(key) }), {
       expiresIn: seconds,
     });
   }
 
   async olderThan(cutoff: Date): Promise<string[]> {
+    const { client, aws } = await this.open();
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: this.cfg.prefix, ContinuationToken: token }),
+      const page = await client.send(
+        new aws.ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: this.cfg.prefix, ContinuationToken: token }),
       );
       for (const o of page.Contents ?? [])
         if (o.Key && o.LastModified && o.LastModified < cutoff) keys.push(o.Key.slice(this.cfg.prefix.length));

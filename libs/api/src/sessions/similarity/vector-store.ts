@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { QdrantClient } from "@qdrant/js-client-rest";
+import type { QdrantClient } from "@qdrant/js-client-rest";
 
 export interface VectorStore {
   upsert(sessionId: string, vector: number[]): Promise<void>;
@@ -19,28 +19,37 @@ function pointId(sessionId: string): string {
 
 /** Session vectors in a Qdrant collection (created on first use, cosine distance). */
 export class QdrantVectorStore implements VectorStore {
-  private readonly client: QdrantClient;
+  /** Its client library (~19 MB resident) is loaded on first use, not by every server. */
+  private opened: Promise<QdrantClient> | null = null;
   private ready: Promise<void> | null = null;
 
   constructor(
-    url: string,
-    apiKey: string | undefined,
+    private readonly url: string,
+    private readonly apiKey: string | undefined,
     private readonly collection = "stratavore_sessions",
-  ) {
-    this.client = new QdrantClient({ url, apiKey });
+  ) {}
+
+  private client(): Promise<QdrantClient> {
+    this.opened ??= import("@qdrant/js-client-rest").then(
+      ({ QdrantClient }) => new QdrantClient({ url: this.url, apiKey: this.apiKey }),
+    );
+    return this.opened;
   }
 
   private ensure(size: number): Promise<void> {
     this.ready ??= (async () => {
-      const { exists } = await this.client.collectionExists(this.collection);
-      if (!exists) await this.client.createCollection(this.collection, { vectors: { size, distance: "Cosine" } });
+      const client = await this.client();
+      const { exists } = await client.collectionExists(this.collection);
+      if (!exists) await client.createCollection(this.collection, { vectors: { size, distance: "Cosine" } });
     })();
     return this.ready;
   }
 
   async upsert(sessionId: string, vector: number[]): Promise<void> {
     await this.ensure(vector.length);
-    await this.client.upsert(this.collection, {
+    await (
+      await this.client()
+    ).upsert(this.collection, {
       wait: true,
       points: [{ id: pointId(sessionId), vector, payload: { sessionId } }],
     });
@@ -48,7 +57,7 @@ export class QdrantVectorStore implements VectorStore {
 
   async nearest(vector: number[], limit: number, excludeSessionId: string) {
     await this.ensure(vector.length);
-    const hits = await this.client.search(this.collection, { vector, limit: limit + 1, with_payload: true });
+    const hits = await (await this.client()).search(this.collection, { vector, limit: limit + 1, with_payload: true });
     return hits
       .map((h) => ({
         sessionId: String((h.payload as { sessionId?: string } | null)?.sessionId ?? ""),
@@ -60,7 +69,9 @@ export class QdrantVectorStore implements VectorStore {
 
   async get(sessionId: string): Promise<number[] | null> {
     await this.ready;
-    const [point] = await this.client
+    const [point] = await (
+      await this.client()
+    )
       .retrieve(this.collection, { ids: [pointId(sessionId)], with_vector: true })
       .catch(() => []);
     return Array.isArray(point?.vector) ? (point.vector as number[]) : null;

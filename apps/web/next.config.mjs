@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
-import type { NextConfig } from "next";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-const config: NextConfig = {
+/** @type {import("next").NextConfig} */
+const config = {
   // Libs are imported as TypeScript source from outside this folder.
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
