@@ -6,7 +6,10 @@
  * separate, simple program), our parser, ccusage — which must be identical, the speed of each
  * as a ratio to ccusage measured in the same run, and the server's RSS during the import.
  * ccusage 17.2.1 (its last JavaScript release) is timed beside it, for speed only.
- *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import] [--no-floor]
+ * The import is measured twice: in a fresh server process as Settings → Import history runs it
+ * (the server reads the files itself), and as a user runs it — `stratavore import` against
+ * `npm start`'s bundled server in processes of their own (bench/corpus/cli-import.ts).
+ *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import] [--no-floor] [--no-cli]
  */
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -26,6 +29,7 @@ import { readEnv, startServer } from "@stratavore/server/testing";
 import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
+import { measureCliImport, type CliImportFigures } from "./corpus/cli-import.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     "no-import": { type: "boolean", default: false },
     "import-only": { type: "boolean", default: false },
     "no-floor": { type: "boolean", default: false },
+    "no-cli": { type: "boolean", default: false },
   },
 });
 const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
@@ -239,6 +244,9 @@ if (!values["no-import"]) {
   });
 }
 
+const viaCli: CliImportFigures | null =
+  values["no-import"] || values["no-cli"] ? null : await measureCliImport(projects);
+
 const ratio = (ours: number) =>
   `${(ccusageMs / ours).toFixed(2)}× ccusage's speed, ${(ccusageJsMs / ours).toFixed(2)}× ccusage 17.2.1's`;
 const mbps = (ms: number) => `${(manifest.totalBytes / MB / (ms / 1000)).toFixed(0)} MB/s`;
@@ -265,5 +273,15 @@ if (importMs !== null && imported) {
     `  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during (JS heap ${heapAtPeakMb!.toFixed(0)} MB of it)`,
   );
   if (imported.tokens !== reference.total) process.exitCode = 1;
+}
+if (viaCli) {
+  console.log(
+    `  stratavore import (CLI)    ${(viaCli.importMs / 1000).toFixed(2)} s   ${ratio(viaCli.importMs)}   (npm start's bundled server${viaCli.dashboard ? " with the dashboard" : ", dashboard not built"}, in its own process)`,
+  );
+  console.log(`  the same again             ${(viaCli.againMs / 1000).toFixed(2)} s   (nothing new)`);
+  console.log(
+    `  CLI import: ${viaCli.rows.toLocaleString("en-US")} ledger rows, ${viaCli.tokens.toLocaleString("en-US")} tokens (${viaCli.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server process RSS ${viaCli.rssIdleMb.toFixed(0)} MB before, peak ${viaCli.rssPeakMb.toFixed(0)} MB during (target < 300 MB)`,
+  );
+  if (viaCli.tokens !== reference.total) process.exitCode = 1;
 }
 if (!agree) process.exitCode = 1;

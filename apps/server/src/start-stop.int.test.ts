@@ -9,7 +9,7 @@ import { freePortForTests } from "@stratavore/db/testing";
 import { isAlive } from "@stratavore/runner";
 import { FAKE_CLAUDE, waitFor } from "./testing/fleet-harness.ts";
 import { hostPath } from "./testing/env.ts";
-import { buildServer, SERVER_BUNDLE } from "../../../scripts/build-server.ts";
+import { buildServer, SERVER_BUNDLE, SERVER_ENV, SERVER_NODE_FLAGS } from "../../../scripts/build-server.ts";
 
 /**
  * `npm start`'s server process — the bundle it runs (apps/server/src/main.ts and its local
@@ -45,7 +45,7 @@ interface Running {
 }
 
 async function startMain(pgPort: number): Promise<Running> {
-  const child = spawn(process.execPath, ["--heap-growing-percent=20", SERVER_BUNDLE], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE], {
     cwd: repoRoot,
     // Its own process group, as a terminal gives a foreground job: Ctrl-C signals the group.
     detached: true,
@@ -59,6 +59,7 @@ async function startMain(pgPort: number): Promise<Running> {
       STRATAVORE_SERVE_DASHBOARD: "false",
       STRATAVORE_CLAUDE_BIN: FAKE_CLAUDE,
       STRATAVORE_ADMIN_PASSWORD: "start-stop-password",
+      ...SERVER_ENV,
       // A TypeScript plugin: the bundle, on plain Node, loads it through tsx registered for it.
       STRATAVORE_PLUGINS: "./libs/plugins/src/git-branch-tag.ts",
     } as unknown as NodeJS.ProcessEnv,
