@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { TRPCError } from "@trpc/server";
@@ -344,5 +345,53 @@ describe("imported history", () => {
       ["u1", 0, line.trimEnd()],
       ["u2", Buffer.byteLength(line), second.trimEnd()],
     ]);
+  });
+
+  it("uploads from any number of senders hold at most two database connections; the others wait their turn and all are stored", async () => {
+    const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] })).secret;
+    const sessions = [randomUUID(), randomUUID(), randomUUID()];
+    await h.api.usage.import({
+      sessions: sessions.map((sessionId) => ({
+        sessionId,
+        cwd: workdir,
+        title: null,
+        firstAt: null,
+        lastAt: null,
+        messageCount: 2,
+        records: [],
+      })),
+    });
+    const lineOf = (sessionId: string, uuid: string) =>
+      JSON.stringify({ type: "user", uuid, sessionId, message: { role: "user", content: `line ${uuid}` } }) + "\n";
+    // Three uploads whose senders pause after their first line, as a slow network would.
+    const uploads = sessions.map((sessionId) => {
+      const req = request(`${h.server.url}/api/import/transcript?session=${sessionId}&file=`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      });
+      const answer = new Promise<number>((resolve, reject) => {
+        req.on("response", (res) => (res.resume(), res.on("end", () => resolve(res.statusCode ?? 0))));
+        req.on("error", reject);
+      });
+      req.write(lineOf(sessionId, "first"));
+      return { req, answer, sessionId };
+    });
+    const copying = async () =>
+      Number(
+        (
+          await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY stratavore_entry_batch%'`,
+          )
+        )[0]?.n,
+      );
+    await waitFor("two uploads copying", async () => ((await copying()) === 2 ? true : null), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await copying()).toBe(2);
+    for (const u of uploads) u.req.end(lineOf(u.sessionId, "second"));
+    expect(await Promise.all(uploads.map((u) => u.answer))).toEqual([200, 200, 200]);
+    for (const sessionId of sessions)
+      expect(
+        (await h.db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { offset: "asc" } })).map((e) => e.uuid),
+      ).toEqual(["first", "second"]);
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessionExists } from "@stratavore/db";
 import { createGunzip } from "node:zlib";
+import pLimit, { type LimitFunction } from "p-limit";
 import { AppError, roleAtLeast } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, transcriptEntries } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
@@ -11,6 +12,13 @@ import { replyError, replyJson } from "./plain-reply.ts";
 export const TRANSCRIPT_UPLOAD_PATH = "/api/import/transcript";
 /** One transcript file; far above real sessions (a long one is tens of MB), bounded all the same. */
 const MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * Uploads stored at once, server-wide. Each holds a pooled connection (its COPY) while its body
+ * arrives, so however many imports run, or however slowly a client sends, uploads take at most
+ * this many connections from everyone else; the rest wait their turn (their senders held by
+ * TCP's flow control). `stratavore import` sends two at a time.
+ */
+const UPLOADS_AT_ONCE = 2;
 const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
 
 /**
@@ -25,9 +33,10 @@ const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
  * upload of it), so each line keeps its place in the file.
  */
 export function createTranscriptUploadHandler(deps: ApiDeps) {
+  const slots = pLimit(UPLOADS_AT_ONCE);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const lines = await receive(deps, req);
+      const lines = await receive(deps, req, slots);
       replyJson(res, 200, { ok: true, lines });
     } catch (err) {
       replyError(res, err, (msg, error) => deps.log("error", `transcript upload: ${msg}`, { error }));
@@ -35,7 +44,7 @@ export function createTranscriptUploadHandler(deps: ApiDeps) {
   };
 }
 
-async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
+async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction): Promise<number> {
   if (req.method !== "POST") throw new AppError("VALIDATION", "POST the transcript file.");
   const bearer = bearerFrom(req.headers.authorization);
   if (!bearer) throw new AppError("UNAUTHENTICATED", "Send an API token (Authorization: Bearer …).");
@@ -59,9 +68,21 @@ async function receive(deps: ApiDeps, req: IncomingMessage): Promise<number> {
   if (!(await sessionExists(deps.db, sessionId)))
     throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
-  // A session a runner worked on is archived by its agent; the upload is read and dropped.
-  // Otherwise its lines stream into the archive's COPY as they arrive, as the server's own
-  // import does: no batch of lines waits in memory for a statement.
+  return slots(() => store(deps, req, sessionId, file, from));
+}
+
+/**
+ * A session a runner worked on is archived by its agent; the upload is read and dropped.
+ * Otherwise its lines stream into the archive's COPY as they arrive, as the server's own
+ * import does: no batch of lines waits in memory for a statement.
+ */
+async function store(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  sessionId: string,
+  file: string,
+  from: number,
+): Promise<number> {
   const archive = (await canArchiveImport(deps, sessionId)) ? await openImportedArchive(deps, sessionId) : null;
   let added = 0;
   try {
