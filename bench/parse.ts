@@ -6,30 +6,25 @@
  * separate, simple program), our parser, ccusage — which must be identical, the speed of each
  * as a ratio to ccusage measured in the same run, and the server's RSS during the import.
  * ccusage 17.2.1 (its last JavaScript release) is timed beside it, for speed only.
- * The import is measured twice: in a fresh server process as Settings → Import history runs it
- * (the server reads the files itself), and as a user runs it — `stratavore import` against
- * `npm start`'s bundled server in processes of their own (bench/corpus/cli-import.ts).
- *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import] [--no-floor] [--no-cli]
+ * The import is measured both ways users run it, against `npm start`'s bundled server in a
+ * process of its own (bench/corpus/bundled-import.ts): Settings → Import history (the server
+ * reads the files) and `stratavore import` (the CLI sends them).
+ *   node --import tsx bench/parse.ts [--mb 200] [--seed 1] [--dir /tmp/corpus] [--no-import] [--no-floor]
  */
-import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createCaller, hashPassword } from "@stratavore/api";
-import { createDb, insertUser, poolOf } from "@stratavore/db";
+import { createDb, poolOf } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { ParsePool, parseSessionFiles, scanHistory } from "@stratavore/runner";
-import { readEnv, startServer } from "@stratavore/server/testing";
 import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
-import { measureCliImport, type CliImportFigures } from "./corpus/cli-import.ts";
+import { measureBundledImport, type BundledImportFigures } from "./corpus/bundled-import.ts";
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +32,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     dir: { type: "string" },
     "no-import": { type: "boolean", default: false },
-    "import-only": { type: "boolean", default: false },
     "no-floor": { type: "boolean", default: false },
-    "no-cli": { type: "boolean", default: false },
   },
 });
 const dir = values.dir ?? join(tmpdir(), `stratavore-corpus-${values.mb}mb-s${values.seed}`);
@@ -60,62 +53,6 @@ if (!existsSync(join(dir, "manifest.json"))) {
 }
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { totalBytes: number };
 console.log(`corpus: ${(manifest.totalBytes / MB).toFixed(1)} MB, seed ${values.seed}`);
-
-if (values["import-only"]) {
-  // The whole import into PostgreSQL, usage and archive, as Settings → Import history runs it.
-  const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_parse");
-  const tmp = await mkdtemp(join(tmpdir(), "stratavore-bench-parse-"));
-  const env = readEnv([], {
-    DATABASE_URL: pg.url,
-    PORT: "0",
-    STRATAVORE_DATA_DIR: tmp,
-    STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
-    STRATAVORE_ADMIN_PASSWORD: "bench-admin-password",
-  });
-  const server = await startServer(env, (level, msg, meta) => level === "error" && console.error(msg, meta), {
-    web: false,
-  });
-  // The server's own client: a second one here would add its query compiler to "the server's" RSS.
-  const db = server.deps.db;
-  const admin = await insertUser(db, {
-    email: "bench@example.test",
-    name: "bench",
-    role: "admin",
-    passwordHash: await hashPassword("bench-admin-password"),
-  });
-  const api = createCaller({
-    ...server.deps,
-    principal: { user: admin, via: "session", scopes: ["read", "write"] },
-    ip: "127.0.0.1",
-  });
-  const rssStartMb = process.memoryUsage().rss / MB;
-  let peak = process.memoryUsage().rss;
-  let heapAtPeak = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    if (m.rss > peak) [peak, heapAtPeak] = [m.rss, m.heapUsed];
-  }, 50);
-  const [, importMs] = await timed(async () => {
-    await api.usage.importLocal({ dir: projects });
-    // The job runs in the background, tracked by the fleet: settled = every session and its archive in.
-    await server.deps.fleet.settle();
-  });
-  clearInterval(sampler);
-  // Again, with nothing new: each file is read from where the first import stopped.
-  const [, againMs] = await timed(async () => {
-    await api.usage.importLocal({ dir: projects });
-    await server.deps.fleet.settle();
-  });
-  const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
-  const floorMs = values["no-floor"] ? null : await postgresFloor(db, projects);
-  console.log(
-    `IMPORT ${JSON.stringify({ importMs, againMs, floorMs, rssStartMb, rssPeakMb: peak / MB, heapAtPeakMb: heapAtPeak / MB, imported: { tokens: Number(agg._sum.totalTokens ?? 0n), rows: agg._count } })}`,
-  );
-  await server.close();
-  await pg.stop();
-  await rm(tmp, { recursive: true, force: true });
-  process.exit(0);
-}
 
 /**
  * The least any import that keeps the transcripts must do: store every line, as text, in an
@@ -217,36 +154,19 @@ console.log(row("(ccusage 17.2.1, JS)", ccJs, "-"), "  older rules: speed refere
 const agree = JSON.stringify(parser) === JSON.stringify(reference) && JSON.stringify(cc) === JSON.stringify(reference);
 console.log(agree ? "all three totals identical" : "TOTALS DIFFER (see rows above)");
 
-let importMs: number | null = null;
-let againMs: number | null = null;
+// Both imports against npm start's bundled server, each on a fresh database; then the floor.
+const viaSettings: BundledImportFigures | null = values["no-import"]
+  ? null
+  : await measureBundledImport(projects, "settings");
+const viaCli: BundledImportFigures | null = values["no-import"] ? null : await measureBundledImport(projects, "cli");
 let floorMs: number | null = null;
-let rssPeakMb: number | null = null;
-let heapAtPeakMb: number | null = null;
-let rssStartMb: number | null = null;
-let imported: { tokens: number; rows: number } | null = null;
-if (!values["no-import"]) {
-  // In a fresh process, so its memory is the server's and not this one's parsing passes.
-  const flags = ["--dir", dir, "--import-only", ...(values["no-floor"] ? ["--no-floor"] : [])];
-  const child = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, ...flags], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("IMPORT "));
-  if (!line) throw new Error(`the import run failed:\n${child.stderr}`);
-  ({ importMs, againMs, floorMs, rssPeakMb, heapAtPeakMb, rssStartMb, imported } = JSON.parse(line.slice(7)) as {
-    importMs: number;
-    againMs: number;
-    floorMs: number | null;
-    rssPeakMb: number;
-    heapAtPeakMb: number;
-    rssStartMb: number;
-    imported: { tokens: number; rows: number };
-  });
+if (!values["no-import"] && !values["no-floor"]) {
+  const pg = await startTestPostgres(null, "bench_parse_floor");
+  const db = createDb({ connectionString: pg.url });
+  floorMs = await postgresFloor(db, projects);
+  await db.$disconnect();
+  await pg.stop();
 }
-
-const viaCli: CliImportFigures | null =
-  values["no-import"] || values["no-cli"] ? null : await measureCliImport(projects);
-
 const ratio = (ours: number) =>
   `${(ccusageMs / ours).toFixed(2)}× ccusage's speed, ${(ccusageJsMs / ours).toFixed(2)}× ccusage 17.2.1's`;
 const mbps = (ms: number) => `${(manifest.totalBytes / MB / (ms / 1000)).toFixed(0)} MB/s`;
@@ -260,28 +180,23 @@ console.log(
 console.log(
   `  our parser, ${threads} threads      ${(pooledMs / 1000).toFixed(2)} s   ${ratio(pooledMs)}   (${mbps(pooledMs)}; ${pooledRecords.toLocaleString("en-US")} records before merging, as the one-thread pass)`,
 );
-if (importMs !== null && imported) {
-  console.log(`  our import (usage+archive) ${(importMs / 1000).toFixed(2)} s   ${ratio(importMs)}`);
+const bundled = (name: string, f: BundledImportFigures, how: string) => {
+  console.log(`  ${name.padEnd(26)} ${(f.importMs / 1000).toFixed(2)} s   ${ratio(f.importMs)}   (${how})`);
   console.log(
-    `  the same import again      ${(againMs! / 1000).toFixed(2)} s   (nothing new: every file read from where the first stopped)`,
+    `  the same again             ${(f.againMs / 1000).toFixed(2)} s   (nothing new: each file read from where the first stopped)`,
   );
-  if (floorMs !== null)
-    console.log(
-      `  PostgreSQL floor           ${(floorMs / 1000).toFixed(2)} s   ${ratio(floorMs)}   (only storing every line in an unindexed one-column table; the import is ${(importMs / floorMs).toFixed(1)}× this)`,
-    );
   console.log(
-    `  import: ${imported.rows.toLocaleString("en-US")} ledger rows, ${imported.tokens.toLocaleString("en-US")} tokens (${imported.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server RSS ${rssStartMb!.toFixed(0)} MB before, peak ${rssPeakMb!.toFixed(0)} MB during (JS heap ${heapAtPeakMb!.toFixed(0)} MB of it)`,
+    `    ${f.rows.toLocaleString("en-US")} ledger rows, ${f.tokens.toLocaleString("en-US")} tokens (${f.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server process RSS ${f.rssIdleMb.toFixed(0)} MB before, peak ${f.rssPeakMb.toFixed(0)} MB during (target < 300 MB)`,
   );
-  if (imported.tokens !== reference.total) process.exitCode = 1;
-}
-if (viaCli) {
+  if (f.tokens !== reference.total) process.exitCode = 1;
+};
+const served = (f: BundledImportFigures) =>
+  `npm start's bundled server${f.dashboard ? " with the dashboard" : ", dashboard not built"}, its own process`;
+if (viaSettings) bundled("import, Settings", viaSettings, `the server reads the files; ${served(viaSettings)}`);
+if (viaCli)
+  bundled("import, stratavore import", viaCli, `the CLI sends usage and uploads the files; ${served(viaCli)}`);
+if (floorMs !== null && viaSettings)
   console.log(
-    `  stratavore import (CLI)    ${(viaCli.importMs / 1000).toFixed(2)} s   ${ratio(viaCli.importMs)}   (npm start's bundled server${viaCli.dashboard ? " with the dashboard" : ", dashboard not built"}, in its own process)`,
+    `  PostgreSQL floor           ${(floorMs / 1000).toFixed(2)} s   ${ratio(floorMs)}   (only storing every line in an unindexed one-column table; the Settings import is ${(viaSettings.importMs / floorMs).toFixed(1)}× this)`,
   );
-  console.log(`  the same again             ${(viaCli.againMs / 1000).toFixed(2)} s   (nothing new)`);
-  console.log(
-    `  CLI import: ${viaCli.rows.toLocaleString("en-US")} ledger rows, ${viaCli.tokens.toLocaleString("en-US")} tokens (${viaCli.tokens === reference.total ? "= reference" : "DIFFERS from reference"}); server process RSS ${viaCli.rssIdleMb.toFixed(0)} MB before, peak ${viaCli.rssPeakMb.toFixed(0)} MB during (target < 300 MB)`,
-  );
-  if (viaCli.tokens !== reference.total) process.exitCode = 1;
-}
 if (!agree) process.exitCode = 1;
