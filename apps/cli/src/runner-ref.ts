@@ -5,8 +5,8 @@ import { CliError, usageError } from "./cli-error.ts";
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const MIN_PREFIX = 6;
 const PREFIX_RE = new RegExp(`^[0-9a-f][0-9a-f-]{${MIN_PREFIX - 1},35}$`);
-/** The newest runners the server lists at once; a prefix is matched among them. */
-const PREFIX_SCAN = 500;
+/** Enough matches to say which ones when a prefix is ambiguous. */
+const PREFIX_MATCHES = 6;
 
 export const RUNNER_ARG_HELP = `runner id, or a unique prefix of at least ${MIN_PREFIX} characters`;
 
@@ -15,7 +15,7 @@ export const shortId = (id: string) => id.slice(0, 8);
 /** Ended for good: not active, and no `--resume` relaunch scheduled (a pending restart reuses the runner). */
 export const hasEnded = (r: Runner) => !isActiveRunnerStatus(r.status) && !r.nextRestartAt;
 
-/** A full id is used as is (the server says NOT_FOUND); a prefix is resolved among recent runners. */
+/** A full id is used as is (the server says NOT_FOUND); a prefix is resolved by the server among all runners. */
 export async function resolveRunnerId(api: ApiClient, ref: string): Promise<string> {
   const id = ref.trim().toLowerCase();
   return UUID_RE.test(id) ? id : (await matchPrefix(api, id)).id;
@@ -32,13 +32,9 @@ async function matchPrefix(api: ApiClient, prefix: string): Promise<Runner> {
     throw usageError(
       `'${prefix}' is not a runner id; pass the full id or at least its first ${MIN_PREFIX} characters.`,
     );
-  const matches = (await api.runners.list.query({ limit: PREFIX_SCAN })).filter((r) => r.id.startsWith(prefix));
+  const matches = await api.runners.list.query({ idPrefix: prefix, limit: PREFIX_MATCHES });
   const [only] = matches;
-  if (!only)
-    throw new CliError(
-      "NOT_FOUND",
-      `No runner id starts with '${prefix}' (among the newest ${PREFIX_SCAN}); pass the full id.`,
-    );
+  if (!only) throw new CliError("NOT_FOUND", `No runner id starts with '${prefix}'.`);
   if (matches.length > 1) {
     const ids = matches
       .slice(0, 5)
@@ -46,7 +42,7 @@ async function matchPrefix(api: ApiClient, prefix: string): Promise<Runner> {
       .join(", ");
     throw new CliError(
       "AMBIGUOUS",
-      `'${prefix}' matches ${matches.length} runners (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
+      `'${prefix}' matches ${matches.length > 5 ? "more than 5" : matches.length} runners (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
     );
   }
   return only;

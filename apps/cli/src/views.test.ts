@@ -170,7 +170,11 @@ describe("runner references", () => {
   ];
   const api = {
     runners: {
-      list: { query: async () => ids.map((id) => ({ ...baseRunner, id })) },
+      // As the server answers runners.list({ idPrefix }).
+      list: {
+        query: async ({ idPrefix }: { idPrefix: string }) =>
+          ids.filter((id) => id.startsWith(idPrefix)).map((id) => ({ ...baseRunner, id })),
+      },
       get: { query: async ({ id }: { id: string }) => ({ ...baseRunner, id }) },
     },
   } as unknown as ApiClient;

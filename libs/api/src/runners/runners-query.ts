@@ -5,12 +5,19 @@ import {
   findProject,
   findRunner,
   listRunners,
+  runnerIdsStartingWith,
   namesForEvents,
   runnerEvents,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
-type RunnerQuery = { project?: string; node?: string; session?: string; status?: Runner["status"] | "active" };
+type RunnerQuery = {
+  project?: string;
+  node?: string;
+  session?: string;
+  status?: Runner["status"] | "active";
+  idPrefix?: string;
+};
 
 export async function listRunnersFor(deps: ApiDeps, input: RunnerQuery & { limit: number }): Promise<Runner[]> {
   return listRunners(deps.db, { ...(await resolveFilter(deps, input)), limit: input.limit });
@@ -34,7 +41,8 @@ async function resolveFilter(deps: ApiDeps, input: RunnerQuery) {
     if (!n) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = n.id;
   }
-  return { projectId, nodeId, sessionId: input.session, status: input.status };
+  const ids = input.idPrefix ? await runnerIdsStartingWith(deps.db, input.idPrefix) : undefined;
+  return { projectId, nodeId, sessionId: input.session, status: input.status, ids };
 }
 
 export async function getRunner(deps: ApiDeps, id: string): Promise<Runner> {

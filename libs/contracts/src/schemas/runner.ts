@@ -126,6 +126,13 @@ const runnerFilterShape = z.object({
   node: z.string().trim().max(100).optional(),
   /** Runners of one Claude Code session (newest first). */
   session: z.string().trim().min(1).max(100).optional(),
+  /** Runners whose id starts with this (what tables show): among all runners, not only the newest. */
+  idPrefix: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f][0-9a-f-]{3,35}$/, "idPrefix is the start of a runner id (4 to 36 of 0-9, a-f and -).")
+    .optional(),
 });
 export const runnerListInput = runnerFilterShape
   .extend({ limit: z.number().int().min(1).max(5000).default(100) })

@@ -76,12 +76,25 @@ export interface RunnerFilter {
   nodeId?: string;
   sessionId?: string;
   status?: RunnerStatus | "active";
+  /** Only these runners (ids matched by a prefix, `runnerIdsStartingWith`). */
+  ids?: string[];
   limit: number;
 }
 
 function runnerWhere(f: Omit<RunnerFilter, "limit">): Prisma.RunnerWhereInput {
   const status = f.status === "active" ? { in: [...ACTIVE_RUNNER_STATUSES] } : f.status;
-  return { projectId: f.projectId, nodeId: f.nodeId, sessionId: f.sessionId, status };
+  return { projectId: f.projectId, nodeId: f.nodeId, sessionId: f.sessionId, status, id: f.ids && { in: f.ids } };
+}
+
+/**
+ * Every runner whose id starts with `prefix` (hex digits and dashes: the caller validates it).
+ * A uuid column has no LIKE, hence its text; a scan, cheap next to a person typing an id.
+ */
+export async function runnerIdsStartingWith(db: Tx, prefix: string): Promise<string[]> {
+  const rows = await db.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text AS id FROM "Runner" WHERE id::text LIKE ${`${prefix}%`}`;
+  return rows.map((r) => r.id);
 }
 
 /** How many runners a list filter matches, beyond the page it shows. */
