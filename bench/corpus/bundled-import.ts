@@ -33,8 +33,14 @@ export interface BundledImportFigures {
   rows: number;
 }
 
-const rssOf = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+/** The process's resident set, 0 once it is gone. */
+const rssOf = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+};
 const waitUntil = async (what: string, check: () => Promise<boolean> | boolean, ms = 600_000) => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
     if (await check()) return;
@@ -83,8 +89,7 @@ export async function measureBundledImport(projects: string, via: "cli" | "setti
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
     const run =
       via === "cli" ? () => cliImport(url, token, projects, tmp) : () => settingsImport(url, token, projects, db);
-    const importMs = await run();
-    clearInterval(sampler);
+    const importMs = await run().finally(() => clearInterval(sampler));
     const againMs = await run();
     const agg = await db.usageRecord.aggregate({ _sum: { totalTokens: true }, _count: true });
     return {

@@ -119,7 +119,10 @@ export async function importHistory({
   const uploads: Array<Promise<{ path: string; end: number }>> = [];
   const created = new Set<string>();
   let queued = 0;
+  /** The first upload that failed: nothing more is queued, and the import stops at its next call. */
+  let uploadFailed: { error: unknown } | null = null;
   const queueUploads = () => {
+    if (uploadFailed) throw uploadFailed.error;
     for (let r = read[queued]; upload && r && created.has(r.h.sessionId); r = read[++queued]) {
       const { h, files } = r;
       for (const [i, f] of files.entries()) {
@@ -127,7 +130,11 @@ export async function importHistory({
           await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
           return f;
         });
-        p.catch(() => limit.clearQueue()); // the first failure stops the rest; reported when awaited below
+        // The first failure stops the rest; it is thrown at the next usage call, or awaited below.
+        p.catch((error: unknown) => {
+          uploadFailed ??= { error };
+          limit.clearQueue();
+        });
         uploads.push(p);
       }
     }

@@ -32,7 +32,10 @@ async function matchPrefix(api: ApiClient, prefix: string): Promise<Runner> {
     throw usageError(
       `'${prefix}' is not a runner id; pass the full id or at least its first ${MIN_PREFIX} characters.`,
     );
-  const matches = await api.runners.list.query({ idPrefix: prefix, limit: PREFIX_MATCHES });
+  // Filtered here too: a server older than idPrefix ignores it and lists its newest runners.
+  const matches = (await api.runners.list.query({ idPrefix: prefix, limit: PREFIX_MATCHES })).filter((r) =>
+    r.id.startsWith(prefix),
+  );
   const [only] = matches;
   if (!only) throw new CliError("NOT_FOUND", `No runner id starts with '${prefix}'.`);
   if (matches.length > 1) {

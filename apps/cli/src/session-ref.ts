@@ -19,11 +19,13 @@ export async function resolveSessionId(api: ApiClient, ref: string): Promise<str
   const id = ref.trim();
   const lower = id.toLowerCase();
   if (UUID_RE.test(lower) || !PREFIX_RE.test(lower)) return id;
-  const { sessions: matches } = await api.sessions.list.query({
+  const { sessions: listed } = await api.sessions.list.query({
     idPrefix: lower,
     sort: "recent",
     limit: PREFIX_MATCHES,
   });
+  // Filtered here too: a server older than idPrefix ignores it and lists its newest sessions.
+  const matches = listed.filter((s) => s.id.toLowerCase().startsWith(lower));
   const [only] = matches;
   if (!only) return id;
   if (matches.length > 1) {

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { constants, createGzip } from "node:zlib";
 import { isLoopback } from "./loopback.ts";
 import { plainRequest } from "./plain-http.ts";
@@ -25,7 +25,9 @@ export async function uploadTranscript(
   let readError: Error | null = null;
   source.on("error", (err) => (readError = err));
   const compress = !isLoopback(conn.server);
-  const body = compress ? source.pipe(createGzip({ level: constants.Z_BEST_SPEED })) : source;
+  // pipeline, not pipe: a read error ends the compressed body too (else the request would wait
+  // for bytes that never come), and a cancelled body closes the file.
+  const body = compress ? pipeline(source, createGzip({ level: constants.Z_BEST_SPEED }), () => undefined) : source;
   await plainRequest(
     conn,
     `/api/import/transcript?session=${encodeURIComponent(sessionId)}&file=${encodeURIComponent(file)}&offset=${from}`,

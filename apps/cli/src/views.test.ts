@@ -195,6 +195,14 @@ describe("runner references", () => {
     await expect(resolveRunnerId(api, "abcdef")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("matches the prefix itself when a server older than idPrefix lists its newest runners instead", async () => {
+    const older = {
+      runners: { list: { query: async () => ids.map((id) => ({ ...baseRunner, id })) } },
+    } as unknown as ApiClient;
+    expect(await resolveRunnerId(older, "999999")).toBe(ids[2]);
+    await expect(resolveRunnerId(older, "abcdef")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("treats a failed runner with a pending restart as not ended", () => {
     expect(hasEnded({ ...baseRunner, status: "failed" })).toBe(true);
     expect(hasEnded({ ...baseRunner, status: "failed", nextRestartAt: new Date() })).toBe(false);

@@ -394,4 +394,58 @@ describe("imported history", () => {
         (await h.db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { offset: "asc" } })).map((e) => e.uuid),
       ).toEqual(["first", "second"]);
   });
+
+  it("a gzip upload cut off mid-body lets go of its slot and its connection: the next uploads are stored", async () => {
+    const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] })).secret;
+    const sessions = [randomUUID(), randomUUID(), randomUUID()];
+    await h.api.usage.import({
+      sessions: sessions.map((sessionId) => ({
+        sessionId,
+        cwd: workdir,
+        title: null,
+        firstAt: null,
+        lastAt: null,
+        messageCount: 1,
+        records: [],
+      })),
+    });
+    const lines = (sessionId: string, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          JSON.stringify({ type: "user", uuid: `u${i}`, sessionId, message: { role: "user", content: `line ${i}` } }) +
+          "\n",
+      ).join("");
+    const copying = async () =>
+      Number(
+        (
+          await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY stratavore_entry_batch%'`,
+          )
+        )[0]?.n,
+      );
+    // Two senders (both of the server's upload slots) send half of a compressed body, then vanish.
+    for (const sessionId of sessions.slice(0, 2)) {
+      const gz = gzipSync(lines(sessionId, 2000));
+      const req = request(`${h.server.url}/api/import/transcript?session=${sessionId}&file=`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-encoding": "gzip" },
+      });
+      req.on("error", () => undefined);
+      req.write(gz.subarray(0, gz.length >> 1));
+      await waitFor("its COPY", async () => ((await copying()) > 0 ? true : null), 10_000);
+      req.destroy();
+    }
+    await waitFor("no COPY left", async () => ((await copying()) === 0 ? true : null), 10_000);
+    const res = await fetch(`${h.server.url}/api/import/transcript?session=${sessions[2]}&file=`, {
+      method: "POST",
+      body: lines(sessions[2]!, 3),
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(200);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId: sessions[2] } })).toBe(3);
+    // What the cut-off uploads sent was rolled back with their COPY.
+    expect(await h.db.transcriptEntry.count({ where: { sessionId: { in: sessions.slice(0, 2) } } })).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessionExists } from "@stratavore/db";
+import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import pLimit, { type LimitFunction } from "p-limit";
 import { AppError, roleAtLeast } from "@stratavore/contracts";
@@ -109,18 +110,22 @@ async function store(
   return added;
 }
 
-/** The request body, inflated when it says gzip; a body that is not what it says is bad input. */
+/**
+ * The request body, inflated when it says gzip. A body that is not what it says, or one cut off
+ * before its end (the sender stopped or was cut off), is bad input: the upload then lets go of its
+ * slot and its connection instead of waiting for bytes that will not come.
+ */
 async function* bodyOf(req: IncomingMessage): AsyncGenerator<Buffer> {
-  if (req.headers["content-encoding"] !== "gzip") {
-    yield* req as AsyncIterable<Buffer>;
-    return;
-  }
-  const inflated = req.pipe(createGunzip());
+  // pipeline, not pipe: a request that ends early must end the inflater too.
+  const body = req.headers["content-encoding"] === "gzip" ? pipeline(req, createGunzip(), () => undefined) : req;
   try {
-    yield* inflated as AsyncIterable<Buffer>;
+    yield* body as AsyncIterable<Buffer>;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code?.startsWith("Z_"))
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    if (code.startsWith("Z_"))
       throw new AppError("VALIDATION", "The body says content-encoding: gzip but is not gzip data.");
+    if (req.destroyed || code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE")
+      throw new AppError("VALIDATION", "The upload was cut off before the end of its body.");
     throw err;
   }
 }

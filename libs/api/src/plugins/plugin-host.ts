@@ -97,9 +97,10 @@ declare const __STRATAVORE_BUNDLED__: boolean | undefined;
 let typescriptLoading: Promise<unknown> | null = null;
 
 /**
- * TypeScript plugins need a loader. The bundled server (`npm start`) runs on plain Node, so it
- * registers tsx the first time one is configured (and only then: tsx costs ~45 MB resident);
- * run from sources, the server is already under tsx.
+ * Plugins given as paths are TypeScript, or import `@stratavore/contracts` (a path of this
+ * repository's tsconfig, not a package). The bundled server (`npm start`) runs on plain Node,
+ * so it registers tsx the first time such a plugin is configured (and only then: tsx costs
+ * ~45 MB resident); run from its sources, the server is under tsx already.
  */
 function typescriptLoader(): Promise<unknown> {
   if (typeof __STRATAVORE_BUNDLED__ !== "boolean") return Promise.resolve();
@@ -143,7 +144,7 @@ export class PluginHost {
       try {
         const url =
           source.startsWith(".") || isAbsolute(source) ? pathToFileURL(resolve(opts.cwd, source)).href : source;
-        if (/\.[mc]?ts$/.test(source)) await typescriptLoader();
+        if (url.startsWith("file:")) await typescriptLoader();
         const mod = (await import(url)) as { default?: StratavorePlugin };
         const plugin = mod.default;
         if (!plugin || typeof plugin.name !== "string" || typeof plugin.setup !== "function")

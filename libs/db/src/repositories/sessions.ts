@@ -82,6 +82,11 @@ export function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
 
 /** Session figures derived from its archived entries (never hand-kept counters). */
 export async function refreshSessionStats(db: Tx, sessionId: string): Promise<void> {
+  // Two refreshes of one session at once (its main transcript and a sub-agent file uploaded
+  // side by side): the later one waits here, then reads what the first committed. Without the
+  // lock the UPDATE below would wait on the row but keep its older snapshot of the entries, and
+  // could write figures older than the ones it replaces. Callers run it in a transaction.
+  await db.$queryRaw`SELECT 1 FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
   await db.$executeRaw`
     UPDATE "Session" s SET
       "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now(),
