@@ -29,6 +29,32 @@ const codeOf = async (p: Promise<unknown>) =>
     (e: unknown) => (e instanceof TRPCError ? (e.cause as { code?: string }).code : String(e)),
   );
 
+/** An operator's API token and `n` imported sessions (usage only) to upload transcripts to. */
+async function uploaderWithSessions(n: number): Promise<{ token: string; sessions: string[] }> {
+  const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] })).secret;
+  const sessions = Array.from({ length: n }, () => randomUUID());
+  await h.api.usage.import({
+    sessions: sessions.map((sessionId) => ({
+      sessionId,
+      cwd: workdir,
+      title: null,
+      firstAt: null,
+      lastAt: null,
+      messageCount: 0,
+      records: [],
+    })),
+  });
+  return { token, sessions };
+}
+
+/** Uploads storing at this moment: the COPYs into the archive's staging table in this test's database. */
+async function copying(): Promise<number> {
+  const [row] = await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY stratavore_entry_batch%'`,
+  );
+  return Number(row?.n);
+}
+
 /** A small Claude Code history in the layout claude writes: one session, two turns. */
 async function writeHistory(word: string): Promise<{ dir: string; sessionId: string; file: string }> {
   const dir = join(h.tmp, `history-${word}`, "projects");
@@ -348,19 +374,7 @@ describe("imported history", () => {
   });
 
   it("uploads from any number of senders hold at most two database connections; the others wait their turn and all are stored", async () => {
-    const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] })).secret;
-    const sessions = [randomUUID(), randomUUID(), randomUUID()];
-    await h.api.usage.import({
-      sessions: sessions.map((sessionId) => ({
-        sessionId,
-        cwd: workdir,
-        title: null,
-        firstAt: null,
-        lastAt: null,
-        messageCount: 2,
-        records: [],
-      })),
-    });
+    const { token, sessions } = await uploaderWithSessions(3);
     const lineOf = (sessionId: string, uuid: string) =>
       JSON.stringify({ type: "user", uuid, sessionId, message: { role: "user", content: `line ${uuid}` } }) + "\n";
     // Three uploads whose senders pause after their first line, as a slow network would.
@@ -376,14 +390,6 @@ describe("imported history", () => {
       req.write(lineOf(sessionId, "first"));
       return { req, answer, sessionId };
     });
-    const copying = async () =>
-      Number(
-        (
-          await h.db.$queryRawUnsafe<{ n: bigint }[]>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY stratavore_entry_batch%'`,
-          )
-        )[0]?.n,
-      );
     await waitFor("two uploads copying", async () => ((await copying()) === 2 ? true : null), 10_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(await copying()).toBe(2);
@@ -396,19 +402,7 @@ describe("imported history", () => {
   });
 
   it("a gzip upload cut off mid-body lets go of its slot and its connection: the next uploads are stored", async () => {
-    const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read", "write"] })).secret;
-    const sessions = [randomUUID(), randomUUID(), randomUUID()];
-    await h.api.usage.import({
-      sessions: sessions.map((sessionId) => ({
-        sessionId,
-        cwd: workdir,
-        title: null,
-        firstAt: null,
-        lastAt: null,
-        messageCount: 1,
-        records: [],
-      })),
-    });
+    const { token, sessions } = await uploaderWithSessions(3);
     const lines = (sessionId: string, n: number) =>
       Array.from(
         { length: n },
@@ -416,14 +410,6 @@ describe("imported history", () => {
           JSON.stringify({ type: "user", uuid: `u${i}`, sessionId, message: { role: "user", content: `line ${i}` } }) +
           "\n",
       ).join("");
-    const copying = async () =>
-      Number(
-        (
-          await h.db.$queryRawUnsafe<{ n: bigint }[]>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY stratavore_entry_batch%'`,
-          )
-        )[0]?.n,
-      );
     // Two senders (both of the server's upload slots) send half of a compressed body, then vanish.
     for (const sessionId of sessions.slice(0, 2)) {
       const gz = gzipSync(lines(sessionId, 2000));
