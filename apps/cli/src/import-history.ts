@@ -49,7 +49,7 @@ type Span = { start: number; size: number } | null;
 const KNOWN_PER_CALL = 100;
 /**
  * Transcript files in flight at once: the server parses one while PostgreSQL stores another.
- * 300 MB corpus, 2 cores: see docs/PERFORMANCE.md (bench/parse, "through the CLI").
+ * A third was no faster on 2 cores (docs/PERFORMANCE.md, "Parsing and import").
  */
 const UPLOADS_AT_ONCE = 2;
 
