@@ -15,8 +15,9 @@ export const AGENT_BUNDLE = join(root, "dist/apps/agent/main.mjs");
  * How `npm start` runs the bundle (package.json's start script says the same; a test keeps
  * them equal): V8's old generation grows in 20 % steps and its young one stays at 8 MB
  * semi-spaces, and glibc keeps two malloc arenas instead of eight per core. The server holds
- * less garbage between collections: 300 MB CLI import, server RSS peak ~290–316 MB without,
- * ~240–280 with, at the same speed (docs/PERFORMANCE.md).
+ * less garbage between collections: 300 MB Settings import, server RSS peak ~450 MB without,
+ * ~255 with, for ~16 % more time (the CLI import: no slower); docs/PERFORMANCE.md has the
+ * other combinations measured.
  */
 export const SERVER_NODE_FLAGS = ["--heap-growing-percent=20", "--max-semi-space-size=8"];
 export const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };
