@@ -38,7 +38,8 @@ export async function buildServer(): Promise<void> {
     packages: "external",
     // Resolves the @stratavore/* paths the same way tsc does (those are bundled).
     tsconfig: join(root, "tsconfig.base.json"),
-    // The server then starts its local agent from the agent bundle (apps/server/src/local-agent.ts).
+    // apps/server/src/bundled.ts: the server then starts its local agent from the agent bundle
+    // and registers tsx for plugins given as paths.
     define: { __STRATAVORE_BUNDLED__: "true" },
     // Function and class names stay readable in logs and stack traces.
     keepNames: true,

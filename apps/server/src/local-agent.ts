@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { issueLocalJoinToken, type ApiDeps } from "@stratavore/api";
 import type { Log } from "./logger.ts";
+import { RUNS_BUNDLED } from "./bundled.ts";
 
 export interface LocalAgent {
   stop(): Promise<void>;
@@ -33,12 +34,9 @@ function forwardLogs(child: ChildProcess, log: Log): void {
   });
 }
 
-/** Set by scripts/build-server.ts in the bundle `npm start` runs. */
-declare const __STRATAVORE_BUNDLED__: boolean | undefined;
-
 /** The agent runs as the server does: bundled beside a bundled server, else from its sources through tsx. */
 function agentEntry(repoRoot: string): string[] {
-  return typeof __STRATAVORE_BUNDLED__ === "boolean"
+  return RUNS_BUNDLED
     ? [join(repoRoot, "dist/apps/agent/main.mjs")]
     : ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts")];
 }

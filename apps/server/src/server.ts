@@ -46,6 +46,7 @@ import { startMetricsListener } from "./metrics-listener.ts";
 import type { Log } from "./logger.ts";
 import { prepareNext, type NextApp } from "./next-app.ts";
 import { deriveKey, generatePassword, loadOrCreateSecret } from "./secrets.ts";
+import { RUNS_BUNDLED } from "./bundled.ts";
 
 export interface RunningServer {
   url: string;
@@ -175,7 +176,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     ),
   );
   registerStateCollectors(metrics, deps, { ledgerMaxAgeMs: env.metrics.ledgerMaxAgeMs });
-  await startPlugins(deps, env.plugins.specs, await readPluginConfig(env.plugins.configFile), process.cwd());
+  const pluginConfig = await readPluginConfig(env.plugins.configFile);
+  await startPlugins(deps, env.plugins.specs, pluginConfig, process.cwd(), RUNS_BUNDLED);
   await upgradeLedger(deps);
   const realtime = attachRealtime(http, deps, cluster);
   bus = realtime.bus;

@@ -92,18 +92,15 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Set by scripts/build-server.ts in the bundle `npm start` runs. */
-declare const __STRATAVORE_BUNDLED__: boolean | undefined;
 let typescriptLoading: Promise<unknown> | null = null;
 
 /**
  * Plugins given as paths are TypeScript, or import `@stratavore/contracts` (a path of this
- * repository's tsconfig, not a package). The bundled server (`npm start`) runs on plain Node,
- * so it registers tsx the first time such a plugin is configured (and only then: tsx costs
- * ~45 MB resident); run from its sources, the server is under tsx already.
+ * repository's tsconfig, not a package). A server on plain Node (the bundle `npm start` runs)
+ * registers tsx the first time such a plugin is configured, and only then (tsx costs ~45 MB
+ * resident); one run from its sources is under tsx already.
  */
-function typescriptLoader(): Promise<unknown> {
-  if (typeof __STRATAVORE_BUNDLED__ !== "boolean") return Promise.resolve();
+function registerTypescriptLoader(): Promise<unknown> {
   typescriptLoading ??= import("tsx/esm/api").then(({ register }) => register());
   return typescriptLoading;
 }
@@ -136,7 +133,14 @@ export class PluginHost {
   static async load(
     specs: string[],
     configs: Record<string, unknown>,
-    opts: { cwd: string; log: Log; onDisabled?: (status: PluginStatus) => void; timeoutMs?: number },
+    opts: {
+      cwd: string;
+      log: Log;
+      onDisabled?: (status: PluginStatus) => void;
+      timeoutMs?: number;
+      /** The process runs on plain Node: plugins given as paths need tsx registered to load. */
+      needsTypescriptLoader?: boolean;
+    },
   ): Promise<PluginHost> {
     const loaded: Loaded[] = [];
     for (const source of await expandFolders(specs, opts.cwd)) {
@@ -144,7 +148,7 @@ export class PluginHost {
       try {
         const url =
           source.startsWith(".") || isAbsolute(source) ? pathToFileURL(resolve(opts.cwd, source)).href : source;
-        if (url.startsWith("file:")) await typescriptLoader();
+        if (opts.needsTypescriptLoader && url.startsWith("file:")) await registerTypescriptLoader();
         const mod = (await import(url)) as { default?: StratavorePlugin };
         const plugin = mod.default;
         if (!plugin || typeof plugin.name !== "string" || typeof plugin.setup !== "function")

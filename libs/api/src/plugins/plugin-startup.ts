@@ -16,6 +16,8 @@ export async function startPlugins(
   specs: string[],
   configs: Record<string, unknown>,
   cwd: string,
+  /** The server runs on plain Node (bundled): plugins given as paths need the tsx loader. */
+  needsTypescriptLoader = false,
 ): Promise<PluginHost> {
   const reportDisabled = (status: PluginStatus) =>
     void inTransaction(deps.db, deps.bus, (tx) =>
@@ -26,7 +28,12 @@ export async function startPlugins(
         data: { source: status.source, error: status.error },
       }),
     ).catch((err: unknown) => deps.log("error", "recording a disabled plugin failed", { error: String(err) }));
-  const host = await PluginHost.load(specs, configs, { cwd, log: deps.log, onDisabled: reportDisabled });
+  const host = await PluginHost.load(specs, configs, {
+    cwd,
+    log: deps.log,
+    onDisabled: reportDisabled,
+    needsTypescriptLoader,
+  });
   deps.plugins = host;
   const offered = await host.prices();
   if (offered.length) {
