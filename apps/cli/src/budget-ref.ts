@@ -1,9 +1,7 @@
 import type { ApiClient } from "@stratavore/api-client";
 import type { Budget } from "@stratavore/contracts";
 import { CliError } from "./cli-error.ts";
-import { MIN_PREFIX } from "./runner-ref.ts";
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { MIN_PREFIX, UUID_RE } from "./id-prefix.ts";
 
 export const BUDGET_ARG_HELP = `budget id, a unique prefix of at least ${MIN_PREFIX} characters, or its name`;
 

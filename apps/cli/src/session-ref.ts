@@ -1,11 +1,7 @@
 import { describeError, type ApiClient } from "@stratavore/api-client";
 import { CliError } from "./cli-error.ts";
-import { MIN_PREFIX, resolveRunner, shortId } from "./runner-ref.ts";
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PREFIX_RE = new RegExp(`^[0-9a-f][0-9a-f-]{${MIN_PREFIX - 1},35}$`);
-/** Enough matches to say which ones when a prefix is ambiguous. */
-const PREFIX_MATCHES = 6;
+import { MIN_PREFIX, onlyMatch, PREFIX_MATCHES, PREFIX_RE, UUID_RE } from "./id-prefix.ts";
+import { resolveRunner, shortId } from "./runner-ref.ts";
 
 export const SESSION_ARG_HELP = `session id, or a unique prefix of at least ${MIN_PREFIX} characters`;
 
@@ -19,26 +15,8 @@ export async function resolveSessionId(api: ApiClient, ref: string): Promise<str
   const id = ref.trim();
   const lower = id.toLowerCase();
   if (UUID_RE.test(lower) || !PREFIX_RE.test(lower)) return id;
-  const { sessions: listed } = await api.sessions.list.query({
-    idPrefix: lower,
-    sort: "recent",
-    limit: PREFIX_MATCHES,
-  });
-  // Filtered here too: a server older than idPrefix ignores it and lists its newest sessions.
-  const matches = listed.filter((s) => s.id.toLowerCase().startsWith(lower));
-  const [only] = matches;
-  if (!only) return id;
-  if (matches.length > 1) {
-    const ids = matches
-      .slice(0, 5)
-      .map((s) => s.id.slice(0, lower.length + 4))
-      .join(", ");
-    throw new CliError(
-      "AMBIGUOUS",
-      `'${id}' matches ${matches.length > 5 ? "more than 5" : matches.length} sessions (${ids}${matches.length > 5 ? ", …" : ""}); type more of the id.`,
-    );
-  }
-  return only.id;
+  const { sessions } = await api.sessions.list.query({ idPrefix: lower, sort: "recent", limit: PREFIX_MATCHES });
+  return onlyMatch(sessions, lower, id, "sessions")?.id ?? id;
 }
 
 /** `export` takes a session or a runner: a session id first, else the session the runner is running. */
