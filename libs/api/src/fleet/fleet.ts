@@ -18,6 +18,8 @@ export interface FleetConfig {
    * one TTL plus this (the agents' longest reconnect backoff, 30 s).
    */
   agentReconnectMaxMs: number;
+  /** A session's store copy waits until no line has been added to it for this long (archive-job.ts). */
+  archiveQuietMs: number;
 }
 
 export const DEFAULT_FLEET_CONFIG: FleetConfig = {
@@ -28,6 +30,7 @@ export const DEFAULT_FLEET_CONFIG: FleetConfig = {
   restartWaitMs: 30 * 60_000,
   lostTimeoutMs: 10 * 60_000,
   agentReconnectMaxMs: 30_000,
+  archiveQuietMs: 10_000,
 };
 
 /** The process-local half of fleet state: live sockets and terminal buffers. The rest is in Postgres. */

@@ -131,7 +131,10 @@ export async function reconcileOnce(
   await guarded(deps, "releasing budget pauses", {}, () => releaseBudgetPauses(deps));
   await guarded(deps, "watching running runners", {}, () => watchRunners(deps, now));
   await guarded(deps, "working task pools", {}, () => workPools(deps, now));
-  const archived = (await guarded(deps, "archiving ended sessions", {}, () => archiveEndedSessions(deps))) ?? 0;
+  const archived =
+    (await guarded(deps, "archiving ended sessions", {}, () =>
+      archiveEndedSessions(deps, 10, deps.fleet.config.archiveQuietMs),
+    )) ?? 0;
   // Retention is an hourly scheduled job (notify/scheduled-work.ts), not a step of every pass.
   return { offline, lost, failed, restarted, archived };
 }

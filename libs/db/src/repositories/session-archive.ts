@@ -2,19 +2,27 @@ import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
 
 /** Sessions whose runners have all ended and whose lines changed since their last store copy, oldest first. */
-export function sessionsDueStoreCopy(db: Tx, limit: number) {
-  return db.$queryRaw<Array<{ id: string; projectId: string | null }>>`
-    SELECT s.id, s."projectId" FROM "Session" s
-     WHERE (s."archivedAt" IS NULL OR s."archivedAt" < s."lastMessageAt")
+/**
+ * Sessions whose store copy is missing or older than their archived lines, with no runner
+ * working on them, and no line added for `quietMs` (an import still uploading their files, or
+ * a session still being written, would otherwise be copied again and again, or copied half
+ * done). `entriesAt` is read here, before the lines are: recorded with the copy, a line that
+ * lands in between only makes the session due once more.
+ */
+export function sessionsDueStoreCopy(db: Tx, limit: number, quietMs = 0) {
+  return db.$queryRaw<Array<{ id: string; projectId: string | null; entriesAt: Date }>>`
+    SELECT s.id, s."projectId", s."entriesAt" FROM "Session" s
+     WHERE s."entriesAt" IS DISTINCT FROM s."archivedEntriesAt"
+       AND s."entriesAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${quietMs / 1000})
        AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
        AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
-     ORDER BY s."lastMessageAt" ASC NULLS FIRST LIMIT ${limit}`;
+     ORDER BY s."entriesAt" ASC LIMIT ${limit}`;
 }
 
 export async function recordStoreCopy(
   db: Tx,
   id: string,
-  copy: { key: string; sizeBytes: number; sha256: string },
+  copy: { key: string; sizeBytes: number; sha256: string; entriesAt: Date },
 ): Promise<void> {
   await db.session.update({
     where: { id },
@@ -23,6 +31,7 @@ export async function recordStoreCopy(
       transcriptSize: BigInt(copy.sizeBytes),
       transcriptSha256: copy.sha256,
       archivedAt: new Date(),
+      archivedEntriesAt: copy.entriesAt,
     },
   });
 }

@@ -90,12 +90,18 @@ export async function refreshSessionStats(db: Tx, sessionId: string): Promise<vo
   await db.$executeRaw`
     UPDATE "Session" s SET
       "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now(),
-      title = COALESCE(s.title, x.title)
+      title = COALESCE(s.title, x.title),
+      -- A stamp the store copy is compared with (archive-job.ts): strictly newer on every refresh,
+      -- even two within one millisecond.
+      "entriesAt" = greatest(clock_timestamp() AT TIME ZONE 'UTC', s."entriesAt" + interval '1 millisecond')
     FROM (
       SELECT count(*) FILTER (WHERE type IN ('user', 'assistant') AND NOT "isSidechain") AS messages, min(timestamp) AS first, max(timestamp) AS last,
-             (SELECT left(regexp_replace(text, '\\s+', ' ', 'g'), 200) FROM "TranscriptEntry" e
-               WHERE e."sessionId" = ${sessionId} AND e.type = 'user' AND NOT e."isSidechain" AND e.text <> '' AND e.text NOT LIKE '<%'
-               ORDER BY e.file, e."offset" LIMIT 1) AS title
+             -- The title from the first message's opening only: the expression inside the
+             -- ORDER BY … LIMIT would run on every user line of the session.
+             (SELECT left(regexp_replace(left(t.text, 1000), '\\s+', ' ', 'g'), 200) FROM (
+                SELECT text FROM "TranscriptEntry" e
+                 WHERE e."sessionId" = ${sessionId} AND e.type = 'user' AND NOT e."isSidechain" AND e.text <> '' AND e.text NOT LIKE '<%'
+                 ORDER BY e.file, e."offset" LIMIT 1) t) AS title
         FROM "TranscriptEntry" WHERE "sessionId" = ${sessionId}
     ) x WHERE s.id = ${sessionId}`;
 }

@@ -1,24 +1,34 @@
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { jsonlFile } from "./jsonl-file.ts";
 import { sha256 } from "./transcript-store.ts";
 
+const gzipped = promisify(gzip);
+
 /**
  * Sessions whose runners have all ended get a gzip copy of their JSONL in the transcript
- * store, with its checksum. A failed upload is simply due again on the next pass (the lines
- * stay in the database meanwhile), so nothing is lost; passes are bounded.
+ * store, with its checksum, once no line has been added for `quietMs`. A failed upload is
+ * simply due again on the next pass (the lines stay in the database meanwhile), so nothing is
+ * lost; passes are bounded.
  */
-export async function archiveEndedSessions(deps: ApiDeps, limit = 10): Promise<number> {
-  const due = await sessionsDueStoreCopy(deps.db, limit);
+export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 0): Promise<number> {
+  const due = await sessionsDueStoreCopy(deps.db, limit, quietMs);
   let done = 0;
   for (const s of due) {
     try {
       const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
-      const body = gzipSync(file.bytes ?? Buffer.from(file.text));
+      // On the thread pool: a long session would otherwise hold the event loop for seconds.
+      const body = await gzipped(file.bytes ?? Buffer.from(file.text));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
       await deps.transcripts.put(key, body);
-      await recordStoreCopy(deps.db, s.id, { key, sizeBytes: body.length, sha256: sha256(body) });
+      await recordStoreCopy(deps.db, s.id, {
+        key,
+        sizeBytes: body.length,
+        sha256: sha256(body),
+        entriesAt: s.entriesAt,
+      });
       // Semantic index, when configured; a failure here must not undo the archive.
       await deps.similarity
         ?.index(deps.db, s.id)

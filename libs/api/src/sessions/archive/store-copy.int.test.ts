@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { parseTranscriptEntry } from "@stratavore/runner";
+import { createHarness } from "../../testing/api-harness.ts";
+import { finishImportedArchive, openImportedArchive } from "../archive-service.ts";
+import { archiveEndedSessions } from "./archive-job.ts";
+
+const h = createHarness(inject("databaseUrl"));
+afterAll(() => h.close());
+
+const line = (text: string, timestamp: string) =>
+  JSON.stringify({ type: "user", uuid: randomUUID(), timestamp, message: { role: "user", content: text } });
+
+/** Imports `lines` as one file of the session, the way an upload does (COPY, then the figures). */
+async function importFile(sessionId: string, file: string, lines: string[]): Promise<void> {
+  const copy = await openImportedArchive(h.deps, sessionId);
+  let offset = 0;
+  for (const l of lines) {
+    await copy.write([parseTranscriptEntry(l, { file, offset })!]);
+    offset += Buffer.byteLength(l) + 1;
+  }
+  await copy.finish();
+  await finishImportedArchive(h.deps, sessionId);
+}
+
+const storeCopy = async (sessionId: string) => {
+  const s = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
+  return s.transcriptKey ? gunzipSync(await h.deps.transcripts.get(s.transcriptKey)).toString() : null;
+};
+
+describe("the store copy of an imported session", () => {
+  it("is made again when lines land after a copy, even with message times older than the copy; it waits while lines are still arriving", async () => {
+    const project = await h.db.project.create({ data: { name: uniqueSlug("copy"), path: `/srv/${uniqueSlug("c")}` } });
+    const sessionId = randomUUID();
+    await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+    // History from last year: every message is older than any copy made today.
+    const main = [line("first question", "2025-03-01T10:00:00.000Z"), line("second", "2025-03-01T10:05:00.000Z")];
+
+    // Two uploads side by side: the sub-agent file is in first, and a pass runs before the main one.
+    await importFile(sessionId, "agent-a1.jsonl", [line("sub-agent work", "2025-03-01T10:01:00.000Z")]);
+    await archiveEndedSessions(h.deps, 1000);
+    expect(await storeCopy(sessionId)).toBe("");
+
+    await importFile(sessionId, "", main);
+    // Lines were added just now: a pass that waits for a quiet minute leaves the copy as it is.
+    await archiveEndedSessions(h.deps, 1000, 60_000);
+    expect(await storeCopy(sessionId)).toBe("");
+
+    await archiveEndedSessions(h.deps, 1000);
+    expect(await storeCopy(sessionId)).toBe(main.map((l) => `${l}\n`).join(""));
+    // Up to date: the next pass does not copy it again.
+    const { archivedAt } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
+    await archiveEndedSessions(h.deps, 1000);
+    expect((await h.db.session.findUniqueOrThrow({ where: { id: sessionId } })).archivedAt).toEqual(archivedAt);
+  }, 30_000);
+
+  it("takes its title from the opening of the first message, whitespace collapsed", async () => {
+    const project = await h.db.project.create({ data: { name: uniqueSlug("title"), path: `/srv/${uniqueSlug("t")}` } });
+    const sessionId = randomUUID();
+    await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+    const first = `fix   the\n\nbuild ${"and more ".repeat(5_000)}`;
+    await importFile(sessionId, "", [
+      line(first, "2025-03-01T10:00:00.000Z"),
+      line("later", "2025-03-01T10:01:00.000Z"),
+    ]);
+    const { title } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
+    expect(title).toBe(first.replace(/\s+/g, " ").slice(0, 200));
+  }, 30_000);
+});
