@@ -5,7 +5,7 @@ import { createScratchDatabase } from "../testing/test-postgres.ts";
 import { copyEntries, EntryCopy } from "./session-entries-copy.ts";
 import { insertEntries } from "./sessions.ts";
 
-/** Strings COPY's text format must escape or must leave alone. */
+/** Strings COPY's text format would have to escape or leave alone, and UTF-8 of every width. */
 const HOSTILE = [
   "tab\there",
   "new\nline and \r\n CRLF",
@@ -13,6 +13,7 @@ const HOSTILE = [
   '"quotes", {braces}, NULL, null',
   "\u001b[32mANSI\u001b[0m and non-ASCII: naïve 日本語 → ✓",
   "NUL\u0000inside",
+  "4-byte 🎉🎉 and a lone \ud800 surrogate",
   "",
 ];
 
@@ -33,6 +34,8 @@ function entry(i: number, over: Partial<TranscriptEntryInput> = {}): TranscriptE
     ...over,
   };
 }
+
+const byUuidOf = <T extends { uuid: string }>(rows: T[], uuid: string) => rows.find((r) => r.uuid === uuid);
 
 /** A line stored as bytes in three parts: part 0 with the entry, 1 and 2 appended in order. */
 function partedEntries(): TranscriptEntryInput[] {
@@ -57,8 +60,10 @@ describe("COPY into the transcript archive", () => {
         // A resumed transcript repeats a line with the same uuid: kept once, the first.
         entry(3, { text: "the repeat", offset: 9 }),
         ...partedEntries(),
+        // Larger than one piece sent to PostgreSQL.
+        entry(200, { text: `long ${"ü".repeat(400_000)}`, rawLine: JSON.stringify({ t: "é".repeat(400_000) }) }),
       ];
-      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(41);
+      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(42);
       // Again (an import run twice, or a batch retried): nothing added, no part appended twice.
       expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(0);
       await insertEntries(db, "by-insert", entries);
@@ -69,9 +74,12 @@ describe("COPY into the transcript archive", () => {
         );
       const copied = await rows("by-copy");
       expect(copied).toEqual(await rows("by-insert"));
-      expect(copied).toHaveLength(41);
+      expect(copied).toHaveLength(42);
+      expect(byUuidOf(copied, "u-200")).toMatchObject({ text: entries.at(-1)!.text, rawLine: entries.at(-1)!.rawLine });
 
-      // And equal to the input itself, field by field (NUL → U+FFFD, as PostgreSQL text needs).
+      // And equal to the input itself, field by field: NUL → U+FFFD, as PostgreSQL text needs, and
+      // a lone surrogate → U+FFFD, as UTF-8 has no encoding for it (a round trip through a Buffer).
+      const asStored = (s: string) => Buffer.from(s.replaceAll("\u0000", "\uFFFD")).toString();
       const byUuid = new Map(copied.map((r) => [r.uuid, r]));
       for (const e of entries.slice(0, 40)) {
         const r = byUuid.get(e.uuid);
@@ -79,8 +87,8 @@ describe("COPY into the transcript archive", () => {
           parentUuid: e.parentUuid,
           type: e.type,
           role: e.role,
-          text: e.text.replaceAll("\u0000", "\uFFFD"),
-          toolNames: e.toolNames.map((t) => t.replaceAll("\u0000", "\uFFFD")),
+          text: asStored(e.text),
+          toolNames: e.toolNames.map(asStored),
           isSidechain: e.isSidechain,
           file: e.file,
           offset: BigInt(e.offset),

@@ -3,17 +3,19 @@ import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
+import { BinaryRows } from "./copy-binary-rows.ts";
 import { APPEND_PART_SQL, appendPartParams, withoutNul } from "./sessions.ts";
 
 const COLUMNS = `"sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine", "rawBytes", "rawParts", "rawPartsTotal"`;
 /** A transaction's share of a long import: the staging table and the transaction stay bounded. */
 const BYTES_PER_TRANSACTION = 64 * 1_048_576;
-const CHUNK_CHARS = 65_536;
+/** Sent to PostgreSQL in pieces this large: each piece is a socket write or two. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * The same archive write as `insertEntries` (idempotent per session and uuid, parts appended
- * in order) for bulk imports, streamed through COPY: each line goes to PostgreSQL as text the
- * moment it is parsed — no bound parameters to serialise, no statement to build, no batch of
+ * in order) for bulk imports, streamed through COPY in its binary format: each line goes to
+ * PostgreSQL the moment it is parsed — no bound parameters to serialise, no statement to build, no batch of
  * lines held while a statement runs (so the import's garbage dies young instead of growing the
  * heap) — into a per-connection temporary table, then in with one INSERT … SELECT … ON CONFLICT
  * DO NOTHING per transaction. Figures: docs/PERFORMANCE.md (bench/parse).
@@ -23,7 +25,7 @@ export class EntryCopy {
   /** What went wrong on the connection or the COPY stream, PostgreSQL's words kept. */
   private failure: Error | null = null;
   private readonly onClientError = (err: Error) => (this.failure ??= err);
-  private chunk = "";
+  private rows = new BinaryRows(CHUNK_BYTES);
   private bytes = 0;
   private parts: TranscriptEntryInput[] = [];
   private inserted = 0;
@@ -57,11 +59,11 @@ export class EntryCopy {
         this.parts.push(e);
         this.bytes += e.rawBytes.base64.length;
       } else {
-        const row = copyRow(this.sessionId, e);
-        this.chunk += row;
-        this.bytes += row.length;
+        const before = this.rows.size;
+        encodeRow(this.rows, this.sessionId, e);
+        this.bytes += this.rows.size - before;
       }
-      if (this.chunk.length >= CHUNK_CHARS) await this.send();
+      if (this.rows.size >= CHUNK_BYTES) await this.send();
     }
     if (this.bytes >= this.bytesPerTransaction) {
       await this.commit();
@@ -101,24 +103,26 @@ export class EntryCopy {
          "isSidechain" boolean, timestamp timestamp(3), file text, "offset" int8, "rawLine" text, "rawBytes" bytea,
          "rawParts" int4, "rawPartsTotal" int4) ON COMMIT DELETE ROWS`,
     );
-    const stream = this.client.query(copyFrom(`COPY stratavore_entry_batch (${COLUMNS}) FROM STDIN`));
+    const stream = this.client.query(
+      copyFrom(`COPY stratavore_entry_batch (${COLUMNS}) FROM STDIN WITH (FORMAT binary)`),
+    );
     // Kept for send() and commit(): writing on after a refused row would throw a TypeError
     // instead of PostgreSQL's message.
     stream.on("error", (err: Error) => (this.failure ??= err));
     this.stream = stream;
     this.bytes = 0;
+    this.rows.header();
   }
 
   private async send(): Promise<void> {
     const stream = this.stream;
     if (this.failure) throw this.failure;
-    if (!stream || !this.chunk) return;
-    const more = stream.write(this.chunk);
-    this.chunk = "";
-    if (!more) await once(stream, "drain");
+    if (!stream || !this.rows.size) return;
+    if (!stream.write(this.rows.take())) await once(stream, "drain");
   }
 
   private async commit(): Promise<void> {
+    this.rows.trailer();
     await this.send();
     const stream = this.stream;
     this.stream = null;
@@ -164,38 +168,26 @@ export async function copyEntries(pool: pg.Pool, sessionId: string, entries: Tra
   return copy.finish();
 }
 
-/** One row in COPY's text format. */
-function copyRow(sessionId: string, given: TranscriptEntryInput): string {
+const FIELDS = COLUMNS.split(",").length;
+
+/** One row, its fields in COLUMNS' order. */
+function encodeRow(rows: BinaryRows, sessionId: string, given: TranscriptEntryInput): void {
   const e = withoutNul(given);
-  const raw = e.rawBytes ? `\\\\x${Buffer.from(e.rawBytes.base64, "base64").toString("hex")}` : NULL;
-  return `${[
-    field(sessionId),
-    field(e.uuid),
-    e.parentUuid === null ? NULL : field(e.parentUuid),
-    field(e.type),
-    e.role === null ? NULL : field(e.role),
-    field(e.text),
-    field(textArray(e.toolNames)),
-    e.isSidechain ? "t" : "f",
-    e.timestamp ? new Date(e.timestamp).toISOString() : NULL,
-    field(e.file),
-    String(e.offset),
-    field(e.rawLine),
-    raw,
-    e.rawBytes ? "1" : "0",
-    String(e.rawBytes?.parts ?? 0),
-  ].join("\t")}\n`;
-}
-
-const NULL = "\\N";
-const SPECIAL = /[\\\n\r\t]/;
-/** A value in COPY's text format: backslash, newline, carriage return and tab escaped. */
-function field(s: string): string {
-  if (!SPECIAL.test(s)) return s;
-  return s.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"));
-}
-
-/** A text[] literal, every element quoted (so commas, braces and the word NULL stay text). */
-function textArray(items: string[]): string {
-  return `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+  rows
+    .row(FIELDS)
+    .text(sessionId)
+    .text(e.uuid)
+    .text(e.parentUuid)
+    .text(e.type)
+    .text(e.role)
+    .text(e.text)
+    .textArray(e.toolNames)
+    .bool(e.isSidechain)
+    .timestamp(e.timestamp ? Date.parse(e.timestamp) : null)
+    .text(e.file)
+    .int8(e.offset)
+    .text(e.rawLine)
+    .bytes(e.rawBytes ? Buffer.from(e.rawBytes.base64, "base64") : null)
+    .int4(e.rawBytes ? 1 : 0)
+    .int4(e.rawBytes?.parts ?? 0);
 }
