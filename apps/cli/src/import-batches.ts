@@ -72,6 +72,11 @@ export class ImportBatcher {
     return ready;
   }
 
+  /** Whether a part of this session waits here still (a session too big for one call is sent in several). */
+  holds(sessionId: string): boolean {
+    return this.pending.some((s) => s.sessionId === sessionId);
+  }
+
   /** What is left, if anything. */
   flush(): ImportSession[] | null {
     return this.pending.length ? this.take() : null;

@@ -113,10 +113,12 @@ export async function importHistory({
   const batcher = new ImportBatcher();
   /** Per session read: each file's start and the end of its last complete line. */
   const read: Array<{ h: HistorySession; files: Array<{ path: string; start: number; end: number }> }> = [];
-  // A session's transcript files go to the archive as soon as a usage call has created the
-  // session on the server, while later sessions are still being parsed and sent.
+  // A session's transcript files go to the archive as soon as usage calls have sent all of the
+  // session's records, while later sessions are still being parsed and sent.
   const limit = pLimit(UPLOADS_AT_ONCE);
   const uploads: Array<Promise<{ path: string; end: number }>> = [];
+  /** Files archived so far, in the order they finished: recorded in the state even if the import then fails. */
+  const archived: Array<{ path: string; end: number }> = [];
   const created = new Set<string>();
   let queued = 0;
   /** The first upload that failed: nothing more is queued, and the import stops at its next call. */
@@ -127,14 +129,19 @@ export async function importHistory({
       const { h, files } = r;
       for (const [i, f] of files.entries()) {
         const p = limit(async () => {
-          await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
+          try {
+            await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
+          } catch (error) {
+            // The first failure stops the rest, cleared here: p-limit starts the next queued
+            // upload before a handler on `p` would run. Thrown at the next usage call, or awaited below.
+            uploadFailed ??= { error };
+            limit.clearQueue();
+            throw error;
+          }
+          archived.push(f);
           return f;
         });
-        // The first failure stops the rest; it is thrown at the next usage call, or awaited below.
-        p.catch((error: unknown) => {
-          uploadFailed ??= { error };
-          limit.clearQueue();
-        });
+        p.catch(() => undefined); // reported when awaited, not as unhandled
         uploads.push(p);
       }
     }
@@ -144,63 +151,67 @@ export async function importHistory({
     const result = await send(batch);
     summary.recordsChanged += result.recordsChanged;
     summary.projectsCreated.push(...result.projectsCreated);
-    for (const s of batch) created.add(s.sessionId);
+    // Whole once its last part is sent: its files count as imported only then.
+    for (const s of batch) if (!batcher.holds(s.sessionId)) created.add(s.sessionId);
     queueUploads();
   };
 
-  let done = 0;
-  onProgress?.({ sessionsDone: 0, sessionsTotal: found.length, records: 0 });
-  // Where each file starts, then the parse (in a worker when there is a pool), a few sessions
-  // ahead of the one being sent, so the parsers are busy while this thread talks to the server.
-  const resumeFrom = await resumePoints(found, state, known);
-  const prepare = async (h: HistorySession) => {
-    const spans = resumeFrom.get(h) ?? h.files.map(() => null);
-    if (spans.every((sp) => sp && sp.start === sp.size)) return { h, spans, from: [], parsed: null };
-    const from = spans.map((sp) => sp?.start ?? 0);
-    return { h, spans, from, parsed: await (parse ?? parseSessionFiles)(h.files, h.sessionId, from) };
-  };
-  const ahead: Array<ReturnType<typeof prepare>> = [];
-  let next = 0;
-  const fill = () => {
-    for (; next < found.length && ahead.length < Math.max(1, parallel); next++) {
-      const p = prepare(found[next] as HistorySession);
-      p.catch(() => undefined); // rejected before its turn: reported when awaited, not as unhandled
-      ahead.push(p);
-    }
-  };
-  for (fill(); ahead.length; fill()) {
-    const { h, spans, from, parsed } = await (ahead.shift() as ReturnType<typeof prepare>);
-    if (!parsed) {
-      summary.sessionsUnchanged += 1;
-      onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
-      continue;
-    }
-    summary.records += parsed.records.length;
-    summary.malformedLines += parsed.malformed;
-    const files = h.files.map((path, i) => ({ path, start: from[i] ?? 0, end: parsed.tailState.files[path] ?? 0 }));
-    summary.bytesRead += files.reduce((n, f, i) => n + Math.max(0, (spans[i]?.size ?? f.end) - f.start), 0);
-    // Read from the middle, the first prompt and the message count are not this read's to say.
-    const partial = (from[0] ?? 0) > 0;
-    const session = {
-      sessionId: h.sessionId,
-      cwd: h.cwd,
-      title: partial ? null : parsed.title,
-      firstAt: isoOrNull(parsed.firstAt),
-      lastAt: isoOrNull(parsed.lastAt),
-      messageCount: partial ? 0 : parsed.messageCount,
-      records: parsed.records,
+  try {
+    let done = 0;
+    onProgress?.({ sessionsDone: 0, sessionsTotal: found.length, records: 0 });
+    // Where each file starts, then the parse (in a worker when there is a pool), a few sessions
+    // ahead of the one being sent, so the parsers are busy while this thread talks to the server.
+    const resumeFrom = await resumePoints(found, state, known);
+    const prepare = async (h: HistorySession) => {
+      const spans = resumeFrom.get(h) ?? h.files.map(() => null);
+      if (spans.every((sp) => sp && sp.start === sp.size)) return { h, spans, from: [], parsed: null };
+      const from = spans.map((sp) => sp?.start ?? 0);
+      return { h, spans, from, parsed: await (parse ?? parseSessionFiles)(h.files, h.sessionId, from) };
     };
-    read.push({ h, files });
-    for (const batch of batcher.add(session)) await flush(batch);
-    onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
-  }
-  await flush(batcher.flush());
-  // Every session's usage is on the server now. A file counts as imported (state) once that
-  // is so and the file is archived; after a failure, those archived before it still count.
-  for (const p of uploads) {
-    const f = await p;
-    summary.transcriptsArchived += 1;
-    await state?.done(f.path, f.end);
+    const ahead: Array<ReturnType<typeof prepare>> = [];
+    let next = 0;
+    const fill = () => {
+      for (; next < found.length && ahead.length < Math.max(1, parallel); next++) {
+        const p = prepare(found[next] as HistorySession);
+        p.catch(() => undefined); // rejected before its turn: reported when awaited, not as unhandled
+        ahead.push(p);
+      }
+    };
+    for (fill(); ahead.length; fill()) {
+      const { h, spans, from, parsed } = await (ahead.shift() as ReturnType<typeof prepare>);
+      if (!parsed) {
+        summary.sessionsUnchanged += 1;
+        onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
+        continue;
+      }
+      summary.records += parsed.records.length;
+      summary.malformedLines += parsed.malformed;
+      const files = h.files.map((path, i) => ({ path, start: from[i] ?? 0, end: parsed.tailState.files[path] ?? 0 }));
+      summary.bytesRead += files.reduce((n, f, i) => n + Math.max(0, (spans[i]?.size ?? f.end) - f.start), 0);
+      // Read from the middle, the first prompt and the message count are not this read's to say.
+      const partial = (from[0] ?? 0) > 0;
+      const session = {
+        sessionId: h.sessionId,
+        cwd: h.cwd,
+        title: partial ? null : parsed.title,
+        firstAt: isoOrNull(parsed.firstAt),
+        lastAt: isoOrNull(parsed.lastAt),
+        messageCount: partial ? 0 : parsed.messageCount,
+        records: parsed.records,
+      };
+      read.push({ h, files });
+      for (const batch of batcher.add(session)) await flush(batch);
+      onProgress?.({ sessionsDone: ++done, sessionsTotal: found.length, records: summary.records });
+    }
+    await flush(batcher.flush());
+    // Every session's usage is on the server now; the first failed upload, if any, is thrown here.
+    for (const p of uploads) await p;
+  } finally {
+    // A file counts as imported (state) once its session's usage is on the server (uploads
+    // start only then) and it is archived — also when the import fails later: the next run
+    // carries on after it instead of sending it again.
+    for (const f of archived) await state?.done(f.path, f.end);
+    summary.transcriptsArchived = archived.length;
   }
   return summary;
 }
