@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { createScratchDatabase } from "../testing/test-postgres.ts";
 import { applyMigrations, listMigrationDirs } from "./migrator.ts";
 
 /**
@@ -15,21 +16,9 @@ const OLDER = "20261130035017_runner_truth";
 const clients: pg.Client[] = [];
 afterAll(() => Promise.all(clients.map((c) => c.end())));
 
-async function emptyDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: inject("adminUrl") });
-  await admin.connect();
-  const name = `upgrade_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  return inject("adminUrl").replace(/\/postgres$/, `/${name}`);
-}
-
 describe("upgrading a database with data in it", () => {
   it("keeps every row and the ledger's totals through every later migration", async () => {
-    const url = await emptyDatabase();
+    const url = await createScratchDatabase(inject("adminUrl"), "upgrade", { migrate: false });
     const older = await applyMigrations(url, { prismaDir, upTo: OLDER });
     expect(older.at(-1)).toBe(OLDER);
     const db = new pg.Client({ connectionString: url });

@@ -44,7 +44,12 @@ export async function startTestPostgres(prismaDir: string | null, database = "st
 const PRISMA_DIR = fileURLToPath(new URL("../../../../prisma", import.meta.url));
 
 /** A new, migrated database in the test cluster, for tests that need the whole database to themselves. */
-export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<string> {
+export async function createScratchDatabase(
+  adminUrl: string,
+  prefix: string,
+  /** migrate: false leaves it empty (an upgrade test applies migrations up to a point itself). */
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<string> {
   const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -54,6 +59,6 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
     await client.end();
   }
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
-  await applyMigrations(url, { prismaDir: PRISMA_DIR });
+  if (migrate) await applyMigrations(url, { prismaDir: PRISMA_DIR });
   return url;
 }

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createScratchDatabase } from "../testing/test-postgres.ts";
+import { applyMigrations } from "./migrator.ts";
+
+const prismaDir = fileURLToPath(new URL("../../../../prisma", import.meta.url));
+/** The migration before the store-copy stamp. */
+const BEFORE = "20261201122917_import_cursors";
+
+const clients: pg.Client[] = [];
+afterAll(() => Promise.all(clients.map((c) => c.end())));
+
+describe("the store-copy stamp migration", () => {
+  it("keeps current copies current, and makes sessions never copied, or copied before their last message, due", async () => {
+    const url = await createScratchDatabase(inject("adminUrl"), "stamp", { migrate: false });
+    await applyMigrations(url, { prismaDir, upTo: BEFORE });
+    const db = new pg.Client({ connectionString: url });
+    clients.push(db);
+    await db.connect();
+    const last = new Date("2026-05-01T10:00:00Z");
+    // [archivedAt, has lines] as the older release left them.
+    const sessions = {
+      neverCopied: [null, true],
+      copiedAfterLastMessage: [new Date("2026-05-02T00:00:00Z"), true],
+      copiedBeforeLastMessage: [new Date("2026-04-30T00:00:00Z"), true],
+      noLines: [null, false],
+    } as const;
+    const ids = new Map<string, string>();
+    for (const [name, [archivedAt, lines]] of Object.entries(sessions)) {
+      const id = randomUUID();
+      ids.set(name, id);
+      await db.query(
+        `INSERT INTO "Session" (id, "lastMessageAt", "archivedAt", "updatedAt") VALUES ($1, $2, $3, '2026-05-03T00:00:00Z')`,
+        [id, last, archivedAt],
+      );
+      if (lines)
+        await db.query(
+          `INSERT INTO "TranscriptEntry" ("sessionId", uuid, type, "toolNames", "rawLine") VALUES ($1, 'u1', 'user', '{}', '{}')`,
+          [id],
+        );
+    }
+
+    await applyMigrations(url, { prismaDir });
+    const { rows } = await db.query<{ id: string; stamped: boolean; current: boolean }>(
+      `SELECT id, "entriesAt" IS NOT NULL AS stamped, "entriesAt" IS NOT DISTINCT FROM "archivedEntriesAt" AS current FROM "Session"`,
+    );
+    const state = Object.fromEntries(
+      [...ids].map(([name, id]) => {
+        const r = rows.find((x) => x.id === id)!;
+        return [name, { stamped: r.stamped, current: r.current }];
+      }),
+    );
+    expect(state).toEqual({
+      neverCopied: { stamped: true, current: false },
+      copiedAfterLastMessage: { stamped: true, current: true },
+      copiedBeforeLastMessage: { stamped: true, current: false },
+      noLines: { stamped: false, current: true },
+    });
+  });
+});
