@@ -4,62 +4,23 @@ import { constants } from "node:os";
 import { RunnerStateError, SpawnError } from "./base/errors.ts";
 import { preflightSpawn } from "./preflight.ts";
 import { oneAtATime } from "./base/one-at-a-time.ts";
-import { nodePtySpawn, systemClock, type Clock, type PtyProcess, type PtySpawn } from "./pty-spawn.ts";
-import type { EndedBy } from "./restart-policy.ts";
+import { nodePtySpawn, systemClock, type PtyProcess } from "./pty-spawn.ts";
 import { OutputRing } from "./ring-buffer.ts";
 import type { ProcStat } from "./base/process-tree.ts";
 import { joinCommand } from "./cgroup/join-command.ts";
 import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
-import { systemProcessOps, TreeTracker, type ProcessOps } from "./tree-tracker.ts";
+import { systemProcessOps, TreeTracker } from "./tree-tracker.ts";
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  type PtyRunnerOptions,
+  type RunnerDeps,
+  type RunnerExit,
+  type RunnerState,
+  type StopReason,
+} from "./pty-runner-options.ts";
 
-/** A runner's terminal until a viewer sizes it. */
-export const DEFAULT_COLS = 120;
-export const DEFAULT_ROWS = 32;
-
-export type RunnerState = "starting" | "running" | "paused" | "stopping" | "exited";
-/** Why someone asked the runner to end; "process" is reserved for exits nobody asked for. */
-export type StopReason = Exclude<EndedBy, "process">;
-
-export interface RunnerExit {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  endedBy: EndedBy;
-  /** The kernel killed a process of the runner for exceeding its cgroup memory limit. */
-  oomKilled?: boolean;
-}
-
-export interface RunnerDeps {
-  spawn: PtySpawn;
-  clock: Clock;
-  proc: ProcessOps;
-  preflight: (command: string, cwd: string, env: Record<string, string>) => string;
-  selfPid: number;
-}
-
-export interface PtyRunnerOptions {
-  command: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-  cols?: number;
-  rows?: number;
-  /** Time between SIGTERM to claude and SIGKILL of the whole tree. */
-  graceMs?: number;
-  ring?: OutputRing;
-  /**
-   * How often the process tree is re-read, so processes that get re-parented are still
-   * known. 0: the owner calls refresh() instead (the Supervisor does, with one /proc read
-   * for all its runners).
-   */
-  trackMs?: number;
-  /**
-   * The runner's own cgroup (DESIGN §2): claude joins it before it execs, so every process it
-   * starts is inside. Pause freezes it and stop ends with killing everything in it. Without
-   * one, pause falls back to SIGSTOP of the /proc tree.
-   */
-  cgroup?: RunnerCgroup;
-  deps?: Partial<RunnerDeps>;
-}
+export * from "./pty-runner-options.ts";
 
 type RunnerEvents = { output: [data: string, seq: number]; exit: [exit: RunnerExit]; state: [state: RunnerState] };
 
