@@ -6,13 +6,9 @@ import {
   batchAckSchema,
   inputCommandSchema,
   logsRequestSchema,
-  launchCommandSchema,
   resizeCommandSchema,
-  signalCommandSchema,
-  type LaunchAck,
-  type SignalAck,
 } from "@stratavore/contracts";
-import { detectCgroups, isDriver, readLogTail, RunnerError, Supervisor } from "@stratavore/runner";
+import { detectCgroups, isDriver, readLogTail, Supervisor } from "@stratavore/runner";
 import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
@@ -22,6 +18,7 @@ import { SpentReports } from "./spent-reports.ts";
 import { askServer } from "./ask-server.ts";
 import { activityReporter, toReport } from "./activity-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
+import { ACTIVE, runnerCommands } from "./runner-commands.ts";
 
 /** How often runners' screens are read for a change between waiting, working and idle. */
 const ACTIVITY_LOOK_MS = 1000;
@@ -34,9 +31,6 @@ export interface RunningAgent {
   /** Graceful: stop every runner (SIGTERM → grace → SIGKILL), then disconnect. */
   shutdown(): Promise<void>;
 }
-
-// Process states of a runner on this node (PtyRunner), not the database statuses: no "lost" here.
-const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
 
 /**
  * The node agent (DESIGN §1): dials the server, supervises runners in PTYs, streams their
@@ -124,83 +118,7 @@ export async function startAgent(
     cwds.delete(runnerId);
   });
 
-  const inventory = () =>
-    supervisor
-      .list()
-      .filter((r) => ACTIVE.has(r.status))
-      .map((r) => ({
-        runnerId: r.runnerId,
-        pid: r.pid,
-        status: r.status as "starting" | "running" | "paused" | "stopping",
-      }));
-
-  async function launch(raw: unknown): Promise<LaunchAck> {
-    const parsed = launchCommandSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, code: "SPAWN_FAILED", message: "Malformed launch command." };
-    const cmd = parsed.data;
-    if (supervisor.list().some((r) => r.runnerId === cmd.runnerId && ACTIVE.has(r.status)))
-      return { ok: false, code: "DUPLICATE", message: "This runner is already running here." };
-    if (inventory().length >= opts.hello.capacity)
-      return { ok: false, code: "AT_CAPACITY", message: `Node is at capacity (${opts.hello.capacity}).` };
-    if (!opts.claudeBin)
-      return {
-        ok: false,
-        code: "SPAWN_FAILED",
-        message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin).",
-      };
-    try {
-      cwds.set(cmd.runnerId, cmd.cwd);
-      meter.start(cmd.runnerId, cmd.allowances);
-      const pid = supervisor.launch({
-        runnerId: cmd.runnerId,
-        cwd: cmd.cwd,
-        claudeBin: opts.claudeBin,
-        spec: cmd.spec,
-        env: childEnv,
-        cols: cmd.cols,
-        rows: cmd.rows,
-        limits: cmd.limits,
-      });
-      opts.log("info", "runner started", { runnerId: cmd.runnerId, pid });
-      return { ok: true, pid };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      meter.forget(cmd.runnerId);
-      const missing = err instanceof RunnerError && (err.code === "CWD_MISSING" || err.code === "CWD_NOT_DIRECTORY");
-      return { ok: false, code: missing ? "PATH_MISSING" : "SPAWN_FAILED", message };
-    }
-  }
-
-  async function signal(raw: unknown): Promise<SignalAck> {
-    const parsed = signalCommandSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, code: "SIGNAL_FAILED", message: "Malformed command." };
-    const { runnerId, action } = parsed.data;
-    if (!supervisor.list().some((r) => r.runnerId === runnerId && ACTIVE.has(r.status)))
-      return { ok: false, code: "UNKNOWN_RUNNER", message: "This node does not run that runner." };
-    try {
-      if (action === "pause") await supervisor.pause(runnerId);
-      else if (action === "resume") {
-        // Thawed on a spent share it would spend a whole response more: the budget's next
-        // push (once the ledger has caught up with this node's count) brings a fresh one.
-        const spent = meter.spent(runnerId)[0];
-        if (spent)
-          return {
-            ok: false,
-            code: "ALLOWANCE_SPENT",
-            budgetId: spent.budgetId,
-            message: `Budget '${spent.budgetName}': this runner's share of what remained is spent (${spent.spentTokens} tokens); it thaws when the budget has room for it again.`,
-          };
-        await supervisor.resume(runnerId);
-        meter.thawed(runnerId);
-        spentReports.drop(runnerId);
-      }
-      // stop/kill complete asynchronously; the exit is reported by the `exited` event.
-      else void (action === "stop" ? supervisor.stop(runnerId) : supervisor.kill(runnerId));
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, code: "SIGNAL_FAILED", message: err instanceof Error ? err.message : String(err) };
-    }
-  }
+  const { inventory, launch, signal } = runnerCommands({ opts, supervisor, childEnv, meter, spentReports, cwds });
 
   // The server shows the node's isolation on the Nodes page and words pause accordingly.
   socket = await connectToServer(
