@@ -1,0 +1,34 @@
+import type { Tx } from "./tx.ts";
+
+/** A runner's session row exists from its first line on (sessions and usage attach to it). */
+export async function ensureSession(
+  db: Tx,
+  data: { id: string; projectId: string | null; nodeId: string | null; cwd: string; forkedFromId?: string },
+): Promise<void> {
+  await db.session.upsert({ where: { id: data.id }, create: data, update: {} });
+}
+
+/**
+ * A user's resume takes the place of a failed runner of the same session that waits for a
+ * restart: that restart is given up (two claudes appending would interleave the transcript).
+ */
+export async function abandonWaitingRestarts(db: Tx, sessionId: string): Promise<void> {
+  await db.runner.updateMany({
+    where: { sessionId, status: "failed", nextRestartAt: { not: null } },
+    data: { nextRestartAt: null, restartDeferredSince: null },
+  });
+}
+
+/** Model and flags of the last runner that worked on a session: a resume keeps them. */
+export function lastRunnerOfSession(db: Tx, sessionId: string) {
+  return db.runner.findFirst({
+    where: { sessionId },
+    orderBy: { createdAt: "desc" },
+    select: { model: true, flags: true },
+  });
+}
+
+/** Whether any runner, in any status, ever worked on the session. */
+export async function sessionHadRunner(db: Tx, sessionId: string): Promise<boolean> {
+  return (await db.runner.count({ where: { sessionId } })) > 0;
+}
