@@ -38,8 +38,13 @@ export function detectCgroups(opts: DetectOptions = {}): CgroupDriver | { capabi
     return v2Driver(fs, mounts, own, agentDir) ?? { capabilities: NO_ISOLATION("no writable cgroup v2 subtree") };
   const v2 = v2Driver(fs, mounts, own, agentDir);
   if (v2?.capabilities.memoryLimit) return v2;
+  const v1 = v1Driver(fs, mounts, own, agentDir);
+  if (v1) {
+    // Else every agent start would leave an empty directory in the v2 tree.
+    v2?.discard();
+    return v1;
+  }
   return (
-    v1Driver(fs, mounts, own, agentDir) ??
     v2 ?? {
       capabilities: NO_ISOLATION(
         "no writable cgroup (v2 delegated subtree or v1 freezer): pause uses SIGSTOP, which fails claude's running tool command",

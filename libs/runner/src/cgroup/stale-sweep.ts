@@ -5,7 +5,7 @@ import type { RunnerCgroup } from "./runner-cgroup.ts";
 import { joinPath } from "./driver-helpers.ts";
 
 /** Whether `<pid>-<start>` names a process that is still that same process. */
-function agentAlive(name: string): boolean {
+export function agentAlive(name: string): boolean {
   const m = /^(\d+)-(\d+)$/.exec(name);
   if (!m) return true; // not ours to judge: leave it
   const stat = readProcStat(Number(m[1]));
@@ -21,18 +21,9 @@ export async function sweep(
   otherBases: (string | null)[],
 ): Promise<number> {
   let swept = 0;
-  const list = (dir: string) => {
-    try {
-      return readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name);
-    } catch {
-      return [];
-    }
-  };
-  for (const agentDir of list(base)) {
+  for (const agentDir of subdirs(base)) {
     if (agentDir === self || agentAlive(agentDir)) continue;
-    for (const runner of list(joinPath(base, agentDir))) {
+    for (const runner of subdirs(joinPath(base, agentDir))) {
       const cg = open(agentDir, runner);
       await cg.killAll();
       await cg.remove();
@@ -43,7 +34,17 @@ export async function sweep(
   return swept;
 }
 
-function tryRmdir(fs: CgroupFs, dir: string): void {
+export function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+export function tryRmdir(fs: CgroupFs, dir: string): void {
   try {
     if (fs.exists(dir)) fs.rmdir(dir);
   } catch {

@@ -3,7 +3,7 @@ import type { CgroupDriver } from "./cgroup-driver-types.ts";
 import type { CgroupFs, CgroupMounts } from "./cgroup-fs.ts";
 import { CPU_PERIOD_US, cpuQuotaUs, joinPath, PARENT, tryWrite, writable } from "./driver-helpers.ts";
 import { CgroupV2, type RunnerCgroup } from "./runner-cgroup.ts";
-import { sweep } from "./stale-sweep.ts";
+import { agentAlive, subdirs, sweep, tryRmdir } from "./stale-sweep.ts";
 
 export class V2Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
@@ -41,6 +41,16 @@ export class V2Driver implements CgroupDriver {
       throw err;
     }
     return cg;
+  }
+
+  /**
+   * Not used after all (the v1 hierarchies serve this node better): removes this agent's
+   * directory, and those that earlier agents, gone now, left empty here for the same reason.
+   * A directory with runners in it is not empty and stays.
+   */
+  discard(): void {
+    tryRmdir(this.fs, this.home);
+    for (const name of subdirs(this.base)) if (!agentAlive(name)) tryRmdir(this.fs, joinPath(this.base, name));
   }
 
   async sweepStale(): Promise<number> {
