@@ -54,6 +54,18 @@ function memoryState(): ImportState & { recorded: Map<string, number> } {
   };
 }
 
+/** Usage calls that succeed, except the second, which fails as a server going away would. */
+function secondCallFails() {
+  let calls = 0;
+  return {
+    calls: () => calls,
+    send: async (sessions: Array<{ records: unknown[] }>) => {
+      if (++calls === 2) throw new Error("server went away");
+      return { recordsChanged: sessions.reduce((n, x) => n + x.records.length, 0), projectsCreated: [] };
+    },
+  };
+}
+
 describe("importHistory when an upload fails", () => {
   it("queues no upload after the failure, stops at the next usage call with that error, and keeps the files archived before it in the state", async () => {
     // Three calls' worth of sessions: the failure is seen by the second call.
@@ -88,16 +100,7 @@ describe("importHistory when an upload fails", () => {
   it("records the files archived before a failing usage call, and only those", async () => {
     const { dir, files } = await history(BATCH_LIMITS.sessions + 3);
     const state = memoryState();
-    let calls = 0;
-    const run = importHistory({
-      dir,
-      state,
-      send: async (sessions) => {
-        if (++calls === 2) throw new Error("server went away");
-        return { recordsChanged: sessions.length, projectsCreated: [] };
-      },
-      upload: async () => undefined,
-    });
+    const run = importHistory({ dir, state, send: secondCallFails().send, upload: async () => undefined });
     await expect(run).rejects.toThrow("server went away");
     // The first call's sessions were archived (their uploads finish while the rest is parsed).
     const archived = [...state.recorded.keys()].sort();
@@ -111,18 +114,15 @@ describe("importHistory when an upload fails", () => {
     const { dir, files } = await history(1, BATCH_LIMITS.records + 10);
     const state = memoryState();
     const uploaded: string[] = [];
-    let calls = 0;
+    const usage = secondCallFails();
     const run = importHistory({
       dir,
       state,
-      send: async (sessions) => {
-        if (++calls === 2) throw new Error("server went away");
-        return { recordsChanged: sessions[0]!.records.length, projectsCreated: [] };
-      },
+      send: usage.send,
       upload: async (_sessionId, _file, path) => void uploaded.push(path),
     });
     await expect(run).rejects.toThrow("server went away");
-    expect(calls).toBe(2);
+    expect(usage.calls()).toBe(2);
     // Half its usage never reached the server: neither archived nor recorded, so the next run reads it again.
     expect(uploaded).toEqual([]);
     expect(state.recorded.has(files[0]!)).toBe(false);

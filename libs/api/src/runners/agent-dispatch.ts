@@ -76,34 +76,23 @@ export async function dispatchToAgent(
     }
   }
   const ack = await deps.fleet.agents.launch(nodeId, cmd, deps.fleet.config.agentAckTimeoutMs);
+  const outcome = ack.ok
+    ? {
+        data: { status: "running" as const, pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() },
+        event: "runner.started" as const,
+        details: { pid: ack.pid },
+      }
+    : {
+        data: {
+          status: "failed" as const,
+          endedAt: new Date(),
+          endReason: `${ack.code.toLowerCase()}: ${ack.message}`,
+        },
+        event: "runner.failed" as const,
+        details: { code: ack.code },
+      };
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    ack.ok
-      ? moveRunner(
-          deps,
-          tx,
-          outbox,
-          { nodeId },
-          {
-            runnerId: runner.id,
-            from: ["starting"],
-            data: { status: "running", pid: ack.pid, startedAt: new Date(), lastHeartbeatAt: new Date() },
-            event: "runner.started",
-            details: { pid: ack.pid },
-          },
-        )
-      : moveRunner(
-          deps,
-          tx,
-          outbox,
-          { nodeId },
-          {
-            runnerId: runner.id,
-            from: ["starting"],
-            data: { status: "failed", endedAt: new Date(), endReason: `${ack.code.toLowerCase()}: ${ack.message}` },
-            event: "runner.failed",
-            details: { code: ack.code },
-          },
-        ),
+    moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], ...outcome }),
   );
   if (!ack.ok && moved) deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
   // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
