@@ -14,6 +14,7 @@ export function sessionsDueStoreCopy(db: Tx, limit: number, quietMs = 0) {
     SELECT s.id, s."projectId", s."entriesAt" FROM "Session" s
      WHERE s."entriesAt" IS DISTINCT FROM s."archivedEntriesAt"
        AND s."entriesAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${quietMs / 1000})
+       AND (s."storeCopyRetryAt" IS NULL OR s."storeCopyRetryAt" <= now() AT TIME ZONE 'UTC')
        AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
        AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
      ORDER BY s."entriesAt" ASC LIMIT ${limit}`;
@@ -32,8 +33,25 @@ export async function recordStoreCopy(
       transcriptSha256: copy.sha256,
       archivedAt: new Date(),
       archivedEntriesAt: copy.entriesAt,
+      storeCopyFailures: 0,
+      storeCopyRetryAt: null,
     },
   });
+}
+
+/**
+ * A store copy failed: the session is tried again after a delay that doubles with each failure
+ * in a row (`firstMs`, at most `maxMs`), so a session that keeps failing neither holds its place
+ * at the head of every pass nor fills the log. Returns the delay.
+ */
+export async function deferStoreCopy(db: Tx, id: string, firstMs: number, maxMs: number): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ delayMs: number }>>`
+    UPDATE "Session" SET "storeCopyFailures" = "storeCopyFailures" + 1,
+           "storeCopyRetryAt" = (now() AT TIME ZONE 'UTC')
+             + make_interval(secs => least(${firstMs}::float8 * 2 ^ least("storeCopyFailures", 30), ${maxMs}::float8) / 1000)
+     WHERE id = ${id}
+     RETURNING least(${firstMs}::float8 * 2 ^ least("storeCopyFailures" - 1, 30), ${maxMs}::float8)::float8 AS "delayMs"`;
+  return row?.delayMs ?? 0;
 }
 
 /** Retention deleted a store object: sessions that pointed at it no longer have a copy. */

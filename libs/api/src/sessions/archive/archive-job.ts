@@ -1,17 +1,20 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
+import { deferStoreCopy, forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { jsonlFile } from "./jsonl-file.ts";
 import { sha256 } from "./transcript-store.ts";
 
 const gzipped = promisify(gzip);
+/** After a failed copy a session waits this long, doubled with each further failure, up to an hour. */
+const RETRY_FIRST_MS = 30_000;
+const RETRY_MAX_MS = 3_600_000;
 
 /**
  * Sessions whose runners have all ended get a gzip copy of their JSONL in the transcript
- * store, with its checksum, once no line has been added for `quietMs`. A failed upload is
- * simply due again on the next pass (the lines stay in the database meanwhile), so nothing is
- * lost; passes are bounded.
+ * store, with its checksum, once no line has been added for `quietMs`. A failed upload is due
+ * again after a backoff (the lines stay in the database meanwhile), so nothing is lost; passes
+ * are bounded.
  */
 export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 0): Promise<number> {
   const due = await sessionsDueStoreCopy(deps.db, limit, quietMs);
@@ -37,7 +40,8 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 
         );
       done++;
     } catch (err) {
-      deps.log("warn", "transcript upload failed; will retry", { sessionId: s.id, error: String(err) });
+      const retryInMs = await deferStoreCopy(deps.db, s.id, RETRY_FIRST_MS, RETRY_MAX_MS);
+      deps.log("warn", "transcript upload failed; will retry", { sessionId: s.id, retryInMs, error: String(err) });
     }
   }
   return done;

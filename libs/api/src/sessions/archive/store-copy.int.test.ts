@@ -25,6 +25,20 @@ async function importFile(sessionId: string, file: string, lines: string[]): Pro
   await finishImportedArchive(h.deps, sessionId);
 }
 
+/** A new imported session holding `lines` as its main transcript. */
+async function importedSession(lines: string[]): Promise<string> {
+  const project = await h.db.project.create({ data: { name: uniqueSlug("imp"), path: `/srv/${uniqueSlug("i")}` } });
+  const sessionId = randomUUID();
+  await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+  await importFile(sessionId, "", lines);
+  return sessionId;
+}
+
+const retryInSeconds = async (sessionId: string) => {
+  const { storeCopyRetryAt } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
+  return storeCopyRetryAt ? (storeCopyRetryAt.getTime() - Date.now()) / 1000 : null;
+};
+
 const storeCopy = async (sessionId: string) => {
   const s = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
   return s.transcriptKey ? gunzipSync(await h.deps.transcripts.get(s.transcriptKey)).toString() : null;
@@ -54,6 +68,36 @@ describe("the store copy of an imported session", () => {
     const { archivedAt } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
     await archiveEndedSessions(h.deps, 1000);
     expect((await h.db.session.findUniqueOrThrow({ where: { id: sessionId } })).archivedAt).toEqual(archivedAt);
+  }, 30_000);
+
+  it("a copy that fails is tried again after a delay that doubles, without holding back other sessions", async () => {
+    const stuck = await importedSession([line("will fail", "2025-03-01T10:00:00.000Z")]);
+    const put = h.deps.transcripts.put;
+    h.deps.transcripts.put = async () => {
+      throw new Error("store unreachable");
+    };
+    try {
+      await archiveEndedSessions(h.deps, 1000);
+      expect(await retryInSeconds(stuck)).toBeCloseTo(30, -1);
+      await h.db.session.update({ where: { id: stuck }, data: { storeCopyRetryAt: new Date(Date.now() - 1000) } });
+      await archiveEndedSessions(h.deps, 1000);
+      expect(await retryInSeconds(stuck)).toBeCloseTo(60, -1);
+    } finally {
+      h.deps.transcripts.put = put;
+    }
+    // The store is back: the session waits out its delay (a pass does not spend a place on it),
+    // while one that came later is copied.
+    const later = await importedSession([line("fine", "2025-03-01T11:00:00.000Z")]);
+    await archiveEndedSessions(h.deps, 1000);
+    expect(await storeCopy(stuck)).toBeNull();
+    expect(await storeCopy(later)).not.toBeNull();
+    await h.db.session.update({ where: { id: stuck }, data: { storeCopyRetryAt: new Date(Date.now() - 1000) } });
+    await archiveEndedSessions(h.deps, 1000);
+    expect(await storeCopy(stuck)).toContain("will fail");
+    expect(await h.db.session.findUniqueOrThrow({ where: { id: stuck } })).toMatchObject({
+      storeCopyFailures: 0,
+      storeCopyRetryAt: null,
+    });
   }, 30_000);
 
   it("takes its title from the opening of the first message, whitespace collapsed", async () => {
