@@ -210,7 +210,9 @@ export async function importHistory({
     // A file counts as imported (state) once its session's usage is on the server (uploads
     // start only then) and it is archived — also when the import fails later: the next run
     // carries on after it instead of sending it again.
-    for (const f of archived) await state?.done(f.path, f.end);
+    // One that cannot be recorded (deleted meanwhile) is sent again next time; the import's own
+    // error, if any, is the one reported.
+    for (const f of archived) await state?.done(f.path, f.end).catch(() => undefined);
     summary.transcriptsArchived = archived.length;
   }
   return summary;

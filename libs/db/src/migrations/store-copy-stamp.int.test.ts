@@ -13,22 +13,30 @@ const clients: pg.Client[] = [];
 afterAll(() => Promise.all(clients.map((c) => c.end())));
 
 describe("the store-copy stamp migration", () => {
-  it("keeps current copies current, and makes sessions never copied, or copied before their last message, due", async () => {
+  it("keeps runners' sessions' current copies current, and makes imported sessions, sessions never copied, or copied before their last message, due", async () => {
     const url = await createScratchDatabase(inject("adminUrl"), "stamp", { migrate: false });
     await applyMigrations(url, { prismaDir, upTo: BEFORE });
     const db = new pg.Client({ connectionString: url });
     clients.push(db);
     await db.connect();
+    const [project, node] = [randomUUID(), randomUUID()];
+    await db.query(`INSERT INTO "Project" (id, name, path, "updatedAt") VALUES ($1, 'p', '/srv/p', now())`, [project]);
+    await db.query(
+      `INSERT INTO "Node" (id, name, hostname, "agentVersion", "credentialHash", "updatedAt") VALUES ($1, 'n', 'n', '0.1.0', 'h', now())`,
+      [node],
+    );
     const last = new Date("2026-05-01T10:00:00Z");
-    // [archivedAt, has lines] as the older release left them.
+    const after = new Date("2026-05-02T00:00:00Z");
+    // [archivedAt, has lines, had a runner] as the older release left them.
     const sessions = {
-      neverCopied: [null, true],
-      copiedAfterLastMessage: [new Date("2026-05-02T00:00:00Z"), true],
-      copiedBeforeLastMessage: [new Date("2026-04-30T00:00:00Z"), true],
-      noLines: [null, false],
+      neverCopied: [null, true, true],
+      copiedAfterLastMessage: [after, true, true],
+      copiedBeforeLastMessage: [new Date("2026-04-30T00:00:00Z"), true, true],
+      importedCopied: [after, true, false],
+      noLines: [null, false, false],
     } as const;
     const ids = new Map<string, string>();
-    for (const [name, [archivedAt, lines]] of Object.entries(sessions)) {
+    for (const [name, [archivedAt, lines, runner]] of Object.entries(sessions)) {
       const id = randomUUID();
       ids.set(name, id);
       await db.query(
@@ -39,6 +47,11 @@ describe("the store-copy stamp migration", () => {
         await db.query(
           `INSERT INTO "TranscriptEntry" ("sessionId", uuid, type, "toolNames", "rawLine") VALUES ($1, 'u1', 'user', '{}', '{}')`,
           [id],
+        );
+      if (runner)
+        await db.query(
+          `INSERT INTO "Runner" (id, "projectId", "nodeId", "sessionId", status, "updatedAt") VALUES ($1, $2, $3, $4, 'terminated', now())`,
+          [randomUUID(), project, node, id],
         );
     }
 
@@ -56,6 +69,7 @@ describe("the store-copy stamp migration", () => {
       neverCopied: { stamped: true, current: false },
       copiedAfterLastMessage: { stamped: true, current: true },
       copiedBeforeLastMessage: { stamped: true, current: false },
+      importedCopied: { stamped: true, current: false },
       noLines: { stamped: false, current: true },
     });
   });

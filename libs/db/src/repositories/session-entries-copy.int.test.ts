@@ -60,10 +60,12 @@ describe("COPY into the transcript archive", () => {
         // A resumed transcript repeats a line with the same uuid: kept once, the first.
         entry(3, { text: "the repeat", offset: 9 }),
         ...partedEntries(),
+        // NUL only where the text does not show it (a tool name, the role, the parent).
+        entry(201, { toolNames: ["Ba\u0000sh"], role: "us\u0000er", parentUuid: "p\u0000" }),
         // Larger than one piece sent to PostgreSQL.
         entry(200, { text: `long ${"ü".repeat(400_000)}`, rawLine: JSON.stringify({ t: "é".repeat(400_000) }) }),
       ];
-      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(42);
+      expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(43);
       // Again (an import run twice, or a batch retried): nothing added, no part appended twice.
       expect(await copyEntries(poolOf(db), "by-copy", entries)).toBe(0);
       await insertEntries(db, "by-insert", entries);
@@ -74,7 +76,12 @@ describe("COPY into the transcript archive", () => {
         );
       const copied = await rows("by-copy");
       expect(copied).toEqual(await rows("by-insert"));
-      expect(copied).toHaveLength(42);
+      expect(copied).toHaveLength(43);
+      expect(byUuidOf(copied, "u-201")).toMatchObject({
+        toolNames: ["Ba\uFFFDsh"],
+        role: "us\uFFFDer",
+        parentUuid: "p\uFFFD",
+      });
       expect(byUuidOf(copied, "u-200")).toMatchObject({ text: entries.at(-1)!.text, rawLine: entries.at(-1)!.rawLine });
 
       // And equal to the input itself, field by field: NUL → U+FFFD, as PostgreSQL text needs, and

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { BinaryRows } from "./copy-binary-rows.ts";
-import { APPEND_PART_SQL, appendPartParams, withoutNul } from "./sessions.ts";
+import { APPEND_PART_SQL, appendPartParams, NEXT_ENTRIES_STAMP, withoutNul } from "./sessions.ts";
 
 const COLUMNS = `"sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine", "rawBytes", "rawParts", "rawPartsTotal"`;
 /** A transaction's share of a long import: the staging table and the transaction stay bounded. */
@@ -151,6 +151,12 @@ export class EntryCopy {
     for (const e of this.parts)
       if (e.rawBytes)
         await this.client.query(APPEND_PART_SQL, appendPartParams(this.sessionId, withoutNul(e), e.rawBytes));
+    // With the lines, so the store copy sees them even when the rest of the upload never comes
+    // (and waits while more keep coming): the session's figures are refreshed only at the end.
+    if (rowCount || this.parts.length)
+      await this.client.query(`UPDATE "Session" SET "entriesAt" = ${NEXT_ENTRIES_STAMP} WHERE id = $1`, [
+        this.sessionId,
+      ]);
     this.parts = [];
     await this.client.query("COMMIT");
   }

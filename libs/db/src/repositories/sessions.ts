@@ -59,14 +59,9 @@ export function appendPartParams(
  * than stalling every line after it.
  */
 export function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
+  const has = (s: string | null) => s !== null && s.includes("\u0000");
   const clean = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s);
-  if (
-    !e.rawLine.includes("\u0000") &&
-    !e.text.includes("\u0000") &&
-    !e.uuid.includes("\u0000") &&
-    !e.type.includes("\u0000")
-  )
-    return e;
+  if (![e.rawLine, e.text, e.uuid, e.type, e.parentUuid, e.role, e.file, ...e.toolNames].some(has)) return e;
   return {
     ...e,
     uuid: clean(e.uuid),
@@ -80,6 +75,13 @@ export function withoutNul(e: TranscriptEntryInput): TranscriptEntryInput {
   };
 }
 
+/**
+ * The next value of `Session.entriesAt`, the stamp a store copy is compared with
+ * (archive-job.ts), set wherever lines are added: strictly newer each time, even twice within
+ * one millisecond.
+ */
+export const NEXT_ENTRIES_STAMP = `greatest(clock_timestamp() AT TIME ZONE 'UTC', "entriesAt" + interval '1 millisecond')`;
+
 /** Session figures derived from its archived entries (never hand-kept counters). */
 export async function refreshSessionStats(db: Tx, sessionId: string): Promise<void> {
   // Two refreshes of one session at once (its main transcript and a sub-agent file uploaded
@@ -90,15 +92,12 @@ export async function refreshSessionStats(db: Tx, sessionId: string): Promise<vo
   await db.$executeRaw`
     UPDATE "Session" s SET
       "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now(),
-      title = COALESCE(s.title, x.title),
-      -- A stamp the store copy is compared with (archive-job.ts): strictly newer on every refresh,
-      -- even two within one millisecond.
-      "entriesAt" = greatest(clock_timestamp() AT TIME ZONE 'UTC', s."entriesAt" + interval '1 millisecond')
+      title = COALESCE(s.title, x.title), "entriesAt" = ${Prisma.raw(NEXT_ENTRIES_STAMP)}
     FROM (
       SELECT count(*) FILTER (WHERE type IN ('user', 'assistant') AND NOT "isSidechain") AS messages, min(timestamp) AS first, max(timestamp) AS last,
              -- The title from the first message's opening only: the expression inside the
              -- ORDER BY … LIMIT would run on every user line of the session.
-             (SELECT left(regexp_replace(left(t.text, 1000), '\\s+', ' ', 'g'), 200) FROM (
+             (SELECT left(regexp_replace(left(ltrim(t.text, E' \\t\\r\\n'), 2000), '\\s+', ' ', 'g'), 200) FROM (
                 SELECT text FROM "TranscriptEntry" e
                  WHERE e."sessionId" = ${sessionId} AND e.type = 'user' AND NOT e."isSidechain" AND e.text <> '' AND e.text NOT LIKE '<%'
                  ORDER BY e.file, e."offset" LIMIT 1) t) AS title

@@ -40,7 +40,8 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 
         );
       done++;
     } catch (err) {
-      const retryInMs = await deferStoreCopy(deps.db, s.id, RETRY_FIRST_MS, RETRY_MAX_MS);
+      // A database blip here must not end the pass for the sessions after this one.
+      const retryInMs = await deferStoreCopy(deps.db, s.id, RETRY_FIRST_MS, RETRY_MAX_MS).catch(() => null);
       deps.log("warn", "transcript upload failed; will retry", { sessionId: s.id, retryInMs, error: String(err) });
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { EntryCopy, poolOf } from "@stratavore/db";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { parseTranscriptEntry } from "@stratavore/runner";
 import { createHarness } from "../../testing/api-harness.ts";
@@ -100,16 +101,29 @@ describe("the store copy of an imported session", () => {
     });
   }, 30_000);
 
+  it("gets the lines of an upload that was cut off: they are stamped as they commit", async () => {
+    const project = await h.db.project.create({ data: { name: uniqueSlug("cut"), path: `/srv/${uniqueSlug("c")}` } });
+    const sessionId = randomUUID();
+    await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+    const first = line("arrived", "2025-03-01T10:00:00.000Z");
+    // A transaction per line (as a long upload commits every 64 MB), then the sender is gone.
+    const copy = await EntryCopy.open(poolOf(h.db), sessionId, 1);
+    await copy.write([parseTranscriptEntry(first, { file: "", offset: 0 })!]);
+    await copy.abort();
+    await archiveEndedSessions(h.deps, 1000);
+    expect(await storeCopy(sessionId)).toBe(`${first}\n`);
+  }, 30_000);
+
   it("takes its title from the opening of the first message, whitespace collapsed", async () => {
     const project = await h.db.project.create({ data: { name: uniqueSlug("title"), path: `/srv/${uniqueSlug("t")}` } });
     const sessionId = randomUUID();
     await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
-    const first = `fix   the\n\nbuild ${"and more ".repeat(5_000)}`;
+    const first = `\n\n   fix   the\n\nbuild ${"and more ".repeat(5_000)}`;
     await importFile(sessionId, "", [
       line(first, "2025-03-01T10:00:00.000Z"),
       line("later", "2025-03-01T10:01:00.000Z"),
     ]);
     const { title } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
-    expect(title).toBe(first.replace(/\s+/g, " ").slice(0, 200));
+    expect(title).toBe(first.trimStart().replace(/\s+/g, " ").slice(0, 200));
   }, 30_000);
 });
