@@ -1,4 +1,5 @@
 import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
+import { poolOf, type Db } from "../client.ts";
 import type { Tx } from "./tx.ts";
 
 /** Sessions whose runners have all ended and whose lines changed since their last store copy, oldest first. */
@@ -18,6 +19,30 @@ export function sessionsDueStoreCopy(db: Tx, limit: number, quietMs = 0) {
        AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
        AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
      ORDER BY s."entriesAt" ASC LIMIT ${limit}`;
+}
+
+/**
+ * Runs `copy` holding the session's store-copy lock, or returns null at once when another
+ * process holds it. Two reconcilers can overlap during a leadership handover; copying one
+ * session side by side, the older copy could land in the store last, under the newer one's
+ * record, and never be redone.
+ */
+export async function withStoreCopyLock<T>(db: Db, sessionId: string, copy: () => Promise<T>): Promise<T | null> {
+  const key = `store-copy:${sessionId}`;
+  const client = await poolOf(db).connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [
+      key,
+    ]);
+    if (!rows[0]?.ok) return null;
+    try {
+      return await copy();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 export async function recordStoreCopy(

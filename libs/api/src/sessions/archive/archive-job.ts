@@ -1,6 +1,13 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { deferStoreCopy, forgetStoreCopy, rawLines, recordStoreCopy, sessionsDueStoreCopy } from "@stratavore/db";
+import {
+  deferStoreCopy,
+  forgetStoreCopy,
+  rawLines,
+  recordStoreCopy,
+  sessionsDueStoreCopy,
+  withStoreCopyLock,
+} from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { jsonlFile } from "./jsonl-file.ts";
 import { sha256 } from "./transcript-store.ts";
@@ -21,17 +28,21 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 
   let done = 0;
   for (const s of due) {
     try {
-      const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
-      // On the thread pool: a long session would otherwise hold the event loop for seconds.
-      const body = await gzipped(file.bytes ?? Buffer.from(file.text));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
-      await deps.transcripts.put(key, body);
-      await recordStoreCopy(deps.db, s.id, {
-        key,
-        sizeBytes: body.length,
-        sha256: sha256(body),
-        entriesAt: s.entriesAt,
+      const copied = await withStoreCopyLock(deps.db, s.id, async () => {
+        const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
+        // On the thread pool: a long session would otherwise hold the event loop for seconds.
+        const body = await gzipped(file.bytes ?? Buffer.from(file.text));
+        await deps.transcripts.put(key, body);
+        await recordStoreCopy(deps.db, s.id, {
+          key,
+          sizeBytes: body.length,
+          sha256: sha256(body),
+          entriesAt: s.entriesAt,
+        });
+        return true;
       });
+      if (!copied) continue; // another reconciler is copying it right now
       // Semantic index, when configured; a failure here must not undo the archive.
       await deps.similarity
         ?.index(deps.db, s.id)

@@ -35,6 +35,13 @@ async function importedSession(lines: string[]): Promise<string> {
   return sessionId;
 }
 
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let i = 0; !done(); i++) {
+    if (i > 200) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 const retryInSeconds = async (sessionId: string) => {
   const { storeCopyRetryAt } = await h.db.session.findUniqueOrThrow({ where: { id: sessionId } });
   return storeCopyRetryAt ? (storeCopyRetryAt.getTime() - Date.now()) / 1000 : null;
@@ -99,6 +106,30 @@ describe("the store copy of an imported session", () => {
       storeCopyFailures: 0,
       storeCopyRetryAt: null,
     });
+  }, 30_000);
+
+  it("two passes at once (a leadership handover) copy a session once: the second leaves it to the first", async () => {
+    const id = await importedSession([line("once", "2025-03-01T10:00:00.000Z")]);
+    const put = h.deps.transcripts.put.bind(h.deps.transcripts);
+    let puts = 0;
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    h.deps.transcripts.put = async (key, body) => {
+      // The first copy is held mid-put; a second would go straight through.
+      if (key.includes(id) && ++puts === 1) await held;
+      return put(key, body);
+    };
+    try {
+      const first = archiveEndedSessions(h.deps, 1000);
+      await waitFor(() => puts === 1);
+      await archiveEndedSessions(h.deps, 1000);
+      release();
+      await first;
+    } finally {
+      h.deps.transcripts.put = put;
+    }
+    expect(puts).toBe(1);
+    expect(await storeCopy(id)).toContain("once");
   }, 30_000);
 
   it("gets the lines of an upload that was cut off: they are stamped as they commit", async () => {
