@@ -109,6 +109,17 @@ describe("importHistory when an upload fails", () => {
     for (const f of archived) expect(state.recorded.get(f)).toBeGreaterThan(0);
   });
 
+  it("reports the import's own error when a file cannot be recorded in the state either", async () => {
+    const { dir } = await history(BATCH_LIMITS.sessions + 3);
+    const state = memoryState();
+    // The file was deleted meanwhile: the state cannot hash it.
+    state.done = async () => {
+      throw new Error("ENOENT: no such file");
+    };
+    const run = importHistory({ dir, state, send: secondCallFails().send, upload: async () => undefined });
+    await expect(run).rejects.toThrow("server went away");
+  });
+
   it("a session too big for one call counts as imported only once its last call is sent", async () => {
     // More records than one call takes (BATCH_LIMITS): the session goes in two calls.
     const { dir, files } = await history(1, BATCH_LIMITS.records + 10);
