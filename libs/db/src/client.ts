@@ -25,14 +25,7 @@ const pools = new WeakMap<Db, { pool: pg.Pool; max: number }>();
 export function createDb({ connectionString, poolMax = 10 }: DbOptions): Db {
   // A database that stops answering (SIGSTOP, a dead host) fails new connections in 10 s
   // instead of queueing requests forever.
-  // Timestamps are stored without a zone, as UTC (Prisma writes them so): SQL's own now() must
-  // be UTC too, whatever zone the cluster or the database was set up with.
-  const pool = new pg.Pool({
-    connectionString,
-    max: poolMax,
-    connectionTimeoutMillis: 10_000,
-    options: "-c TimeZone=UTC",
-  });
+  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 10_000 });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });

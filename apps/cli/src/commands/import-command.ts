@@ -85,12 +85,16 @@ export function registerImportCommand(program: Command, { env, io }: CliContext)
             ? async (sessionIds) => (await api.usage.importedSessions.query({ sessionIds })).sessionIds
             : undefined,
         });
+      } catch (err) {
+        // What was imported before the failure stays recorded (the next run carries on from
+        // there); the import's own error is the one reported, even if that write fails too.
+        await state?.save().catch(() => undefined);
+        throw err;
       } finally {
         await pool.close();
         bar.clear();
-        // What was imported before a failure stays recorded: the next run carries on from there.
-        await state?.save();
       }
+      await state?.save();
       if (api && summary.sessions)
         await api.usage.importFinished.mutate({
           sessions: summary.sessions,

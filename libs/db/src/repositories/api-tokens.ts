@@ -50,7 +50,7 @@ export async function revokeApiToken(db: Tx, id: string, userId: string): Promis
     WITH RECURSIVE tree AS (
       SELECT id FROM "ApiToken" WHERE "parentId" = ${id}::uuid
       UNION SELECT t.id FROM "ApiToken" t JOIN tree ON t."parentId" = tree.id)
-    UPDATE "ApiToken" SET "revokedAt" = now() WHERE id IN (SELECT id FROM tree) AND "revokedAt" IS NULL
+    UPDATE "ApiToken" SET "revokedAt" = now() AT TIME ZONE 'UTC' WHERE id IN (SELECT id FROM tree) AND "revokedAt" IS NULL
     RETURNING id::text`;
   return [id, ...minted.map((m) => m.id)];
 }

@@ -18,9 +18,9 @@ export async function saveImportCursors(db: Tx, rows: readonly ImportCursorRow[]
   if (rows.length === 0) return;
   await db.$executeRaw`
     INSERT INTO "ImportCursor" (path, "sessionId", bytes, "headSha256", "updatedAt")
-    SELECT c.path, c.session, c.bytes, c.head, now()
+    SELECT c.path, c.session, c.bytes, c.head, now() AT TIME ZONE 'UTC'
       FROM unnest(${rows.map((r) => r.path)}::text[], ${rows.map((r) => r.sessionId)}::text[],
                   ${rows.map((r) => BigInt(r.bytes))}::int8[], ${rows.map((r) => r.headSha256)}::text[]) AS c(path, session, bytes, head)
     ON CONFLICT (path) DO UPDATE SET "sessionId" = EXCLUDED."sessionId", bytes = EXCLUDED.bytes,
-      "headSha256" = EXCLUDED."headSha256", "updatedAt" = now()`;
+      "headSha256" = EXCLUDED."headSha256", "updatedAt" = now() AT TIME ZONE 'UTC'`;
 }

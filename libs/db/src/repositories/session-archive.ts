@@ -1,5 +1,4 @@
 import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
-import { poolOf, type Db } from "../client.ts";
 import type { Tx } from "./tx.ts";
 
 /** Sessions whose runners have all ended and whose lines changed since their last store copy, oldest first. */
@@ -16,33 +15,24 @@ export function sessionsDueStoreCopy(db: Tx, limit: number, quietMs = 0) {
      WHERE s."entriesAt" IS DISTINCT FROM s."archivedEntriesAt"
        AND s."entriesAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${quietMs / 1000})
        AND (s."storeCopyRetryAt" IS NULL OR s."storeCopyRetryAt" <= now() AT TIME ZONE 'UTC')
+       AND (s."storeCopyLeaseUntil" IS NULL OR s."storeCopyLeaseUntil" < now() AT TIME ZONE 'UTC')
        AND EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
        AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.status::text = ANY(${[...ACTIVE_RUNNER_STATUSES]}::text[]))
      ORDER BY s."entriesAt" ASC LIMIT ${limit}`;
 }
 
 /**
- * Runs `copy` holding the session's store-copy lock, or returns null at once when another
- * process holds it. Two reconcilers can overlap during a leadership handover; copying one
- * session side by side, the older copy could land in the store last, under the newer one's
- * record, and never be redone.
+ * Claims the session's store copy for `leaseMs`; false when another process holds it. Two
+ * reconcilers can overlap in a leadership handover: copying one session side by side, the
+ * older copy could land in the store last, under the newer one's record, and never be redone.
+ * A lease rather than a lock held on a connection: the copy needs none of the pool's
+ * connections meanwhile, and the lease of a holder that died runs out by itself.
  */
-export async function withStoreCopyLock<T>(db: Db, sessionId: string, copy: () => Promise<T>): Promise<T | null> {
-  const key = `store-copy:${sessionId}`;
-  const client = await poolOf(db).connect();
-  try {
-    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [
-      key,
-    ]);
-    if (!rows[0]?.ok) return null;
-    try {
-      return await copy();
-    } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]);
-    }
-  } finally {
-    client.release();
-  }
+export async function claimStoreCopy(db: Tx, id: string, leaseMs: number): Promise<boolean> {
+  const claimed = await db.$executeRaw`
+    UPDATE "Session" SET "storeCopyLeaseUntil" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${leaseMs / 1000})
+     WHERE id = ${id} AND ("storeCopyLeaseUntil" IS NULL OR "storeCopyLeaseUntil" < now() AT TIME ZONE 'UTC')`;
+  return claimed === 1;
 }
 
 export async function recordStoreCopy(
@@ -60,6 +50,7 @@ export async function recordStoreCopy(
       archivedEntriesAt: copy.entriesAt,
       storeCopyFailures: 0,
       storeCopyRetryAt: null,
+      storeCopyLeaseUntil: null,
     },
   });
 }
@@ -72,6 +63,7 @@ export async function recordStoreCopy(
 export async function deferStoreCopy(db: Tx, id: string, firstMs: number, maxMs: number): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ delayMs: number }>>`
     UPDATE "Session" SET "storeCopyFailures" = "storeCopyFailures" + 1,
+           "storeCopyLeaseUntil" = NULL,
            "storeCopyRetryAt" = (now() AT TIME ZONE 'UTC')
              + make_interval(secs => least(${firstMs}::float8 * 2 ^ least("storeCopyFailures", 30), ${maxMs}::float8) / 1000)
      WHERE id = ${id}

@@ -29,6 +29,8 @@ export class EntryCopy {
   private bytes = 0;
   private parts: TranscriptEntryInput[] = [];
   private inserted = 0;
+  /** Lines committed since the session's store-copy stamp was last moved. */
+  private unstamped = false;
 
   private constructor(
     private readonly client: pg.PoolClient,
@@ -66,7 +68,7 @@ export class EntryCopy {
       if (this.rows.size >= CHUNK_BYTES) await this.send();
     }
     if (this.bytes >= this.bytesPerTransaction) {
-      await this.commit();
+      await this.commit(false);
       await this.begin();
     }
   }
@@ -74,7 +76,7 @@ export class EntryCopy {
   /** Commits what was written; returns the lines added (a line already archived is not). */
   async finish(): Promise<number> {
     try {
-      await this.commit();
+      await this.commit(true);
     } catch (err) {
       await this.abort();
       throw err;
@@ -87,7 +89,16 @@ export class EntryCopy {
   async abort(): Promise<void> {
     this.stream?.destroy();
     await this.client.query("ROLLBACK").catch(() => undefined);
+    // What earlier transactions committed stays, so the store copy must see it (the sender is
+    // gone; no finish will come). On a broken connection this fails: a later import stamps it.
+    if (this.unstamped) await this.stamp().catch(() => undefined);
+    this.unstamped = false;
     this.release(true);
+  }
+
+  /** Moves the session's store-copy stamp (archive-job.ts): it is due for a copy once quiet. */
+  private async stamp(): Promise<void> {
+    await this.client.query(`UPDATE "Session" SET "entriesAt" = ${NEXT_ENTRIES_STAMP} WHERE id = $1`, [this.sessionId]);
   }
 
   private release(destroy: boolean): void {
@@ -121,7 +132,11 @@ export class EntryCopy {
     if (!stream.write(this.rows.take())) await once(stream, "drain");
   }
 
-  private async commit(): Promise<void> {
+  /**
+   * `last`: the upload is whole, and the stamp moves with its last lines. Not on the way: a slow
+   * upload of a long file would make the session due, and be copied again, between transactions.
+   */
+  private async commit(last: boolean): Promise<void> {
     this.rows.trailer();
     await this.send();
     const stream = this.stream;
@@ -151,14 +166,12 @@ export class EntryCopy {
     for (const e of this.parts)
       if (e.rawBytes)
         await this.client.query(APPEND_PART_SQL, appendPartParams(this.sessionId, withoutNul(e), e.rawBytes));
-    // With the lines, so the store copy sees them even when the rest of the upload never comes
-    // (and waits while more keep coming): the session's figures are refreshed only at the end.
-    if (rowCount || this.parts.length)
-      await this.client.query(`UPDATE "Session" SET "entriesAt" = ${NEXT_ENTRIES_STAMP} WHERE id = $1`, [
-        this.sessionId,
-      ]);
+    if (rowCount || this.parts.length) this.unstamped = true;
+    const stamped = last && this.unstamped;
+    if (stamped) await this.stamp();
     this.parts = [];
     await this.client.query("COMMIT");
+    if (stamped) this.unstamped = false;
   }
 }
 

@@ -26,7 +26,7 @@ export async function insertImportedSession(
 ): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "Session" (id, "projectId", cwd, title, "firstMessageAt", "lastMessageAt", "messageCount", resumable, "createdAt", "updatedAt")
-    VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now(), now())
+    VALUES (${s.id}, ${s.projectId}::uuid, ${s.cwd}, ${s.title}, ${s.first}::timestamp, ${s.last}::timestamp, ${s.messageCount}, false, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
     ON CONFLICT (id) DO NOTHING`;
 }
 
@@ -35,7 +35,7 @@ export async function widenImportedSession(db: Tx, id: string, f: ImportedSessio
   await db.$executeRaw`
     UPDATE "Session" SET title = COALESCE(title, ${f.title}),
       "firstMessageAt" = LEAST("firstMessageAt", ${f.first}::timestamp), "lastMessageAt" = GREATEST("lastMessageAt", ${f.last}::timestamp),
-      "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now()
+      "messageCount" = GREATEST("messageCount", ${f.messageCount}), "updatedAt" = now() AT TIME ZONE 'UTC'
     WHERE id = ${id}`;
 }
 

@@ -91,7 +91,7 @@ export async function refreshSessionStats(db: Tx, sessionId: string): Promise<vo
   await db.$queryRaw`SELECT 1 FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
   await db.$executeRaw`
     UPDATE "Session" s SET
-      "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now(),
+      "messageCount" = x.messages, "firstMessageAt" = x.first, "lastMessageAt" = x.last, "updatedAt" = now() AT TIME ZONE 'UTC',
       title = COALESCE(s.title, x.title), "entriesAt" = ${Prisma.raw(NEXT_ENTRIES_STAMP)}
     FROM (
       SELECT count(*) FILTER (WHERE type IN ('user', 'assistant') AND NOT "isSidechain") AS messages, min(timestamp) AS first, max(timestamp) AS last,

@@ -6,7 +6,7 @@ import {
   rawLines,
   recordStoreCopy,
   sessionsDueStoreCopy,
-  withStoreCopyLock,
+  claimStoreCopy,
 } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { jsonlFile } from "./jsonl-file.ts";
@@ -16,6 +16,8 @@ const gzipped = promisify(gzip);
 /** After a failed copy a session waits this long, doubled with each further failure, up to an hour. */
 const RETRY_FIRST_MS = 30_000;
 const RETRY_MAX_MS = 3_600_000;
+/** How long a reconciler holds a session's copy (claimStoreCopy): far longer than a copy takes. */
+const LEASE_MS = 10 * 60_000;
 
 /**
  * Sessions whose runners have all ended get a gzip copy of their JSONL in the transcript
@@ -28,21 +30,18 @@ export async function archiveEndedSessions(deps: ApiDeps, limit = 10, quietMs = 
   let done = 0;
   for (const s of due) {
     try {
+      if (!(await claimStoreCopy(deps.db, s.id, LEASE_MS))) continue; // another reconciler is copying it
+      const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
+      // On the thread pool: a long session would otherwise hold the event loop for seconds.
+      const body = await gzipped(file.bytes ?? Buffer.from(file.text));
       const key = `${s.projectId ?? "no-project"}/${s.id}.jsonl.gz`;
-      const copied = await withStoreCopyLock(deps.db, s.id, async () => {
-        const file = jsonlFile((await rawLines(deps.db, s.id)).filter((l) => l.file === ""));
-        // On the thread pool: a long session would otherwise hold the event loop for seconds.
-        const body = await gzipped(file.bytes ?? Buffer.from(file.text));
-        await deps.transcripts.put(key, body);
-        await recordStoreCopy(deps.db, s.id, {
-          key,
-          sizeBytes: body.length,
-          sha256: sha256(body),
-          entriesAt: s.entriesAt,
-        });
-        return true;
+      await deps.transcripts.put(key, body);
+      await recordStoreCopy(deps.db, s.id, {
+        key,
+        sizeBytes: body.length,
+        sha256: sha256(body),
+        entriesAt: s.entriesAt,
       });
-      if (!copied) continue; // another reconciler is copying it right now
       // Semantic index, when configured; a failure here must not undo the archive.
       await deps.similarity
         ?.index(deps.db, s.id)
