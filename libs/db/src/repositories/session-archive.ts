@@ -1,12 +1,11 @@
 import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
 
-/** Sessions whose runners have all ended and whose lines changed since their last store copy, oldest first. */
 /**
- * Sessions whose store copy is missing or older than their archived lines, with no runner
- * working on them, and no line added for `quietMs` (an import still uploading their files, or
- * a session still being written, would otherwise be copied again and again, or copied half
- * done). `entriesAt` is read here, before the lines are: recorded with the copy, a line that
+ * Sessions whose store copy is missing or older than their archived lines, oldest first, with
+ * no runner working on them, and no line added for `quietMs` (an import still uploading their
+ * files, or a session still being written, would otherwise be copied again and again, or
+ * copied half done). `entriesAt` is read here, before the lines are: recorded with the copy, a line that
  * lands in between only makes the session due once more.
  */
 export function sessionsDueStoreCopy(db: Tx, limit: number, quietMs = 0) {
