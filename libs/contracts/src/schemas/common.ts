@@ -26,4 +26,12 @@ export const TRPC_MAX_BATCH = 50;
  */
 export const TRPC_MAX_URL_LENGTH = 8_000;
 
+/** The start of a uuid id (what the tables and the CLI show: its first 8 characters). */
+export const idPrefixSchema = (noun: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f][0-9a-f-]{3,35}$/, `idPrefix is the start of a ${noun} id (4 to 36 of 0-9, a-f and -).`);
+
 export const okOutput = z.object({ ok: z.literal(true) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idPrefixSchema } from "./common.ts";
 import { labelSchema } from "./node.ts";
 
 export const RUNNER_STATUSES = ["starting", "running", "paused", "stopping", "lost", "terminated", "failed"] as const;
@@ -127,12 +128,7 @@ const runnerFilterShape = z.object({
   /** Runners of one Claude Code session (newest first). */
   session: z.string().trim().min(1).max(100).optional(),
   /** Runners whose id starts with this (what tables show): among all runners, not only the newest. */
-  idPrefix: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[0-9a-f][0-9a-f-]{3,35}$/, "idPrefix is the start of a runner id (4 to 36 of 0-9, a-f and -).")
-    .optional(),
+  idPrefix: idPrefixSchema("runner").optional(),
 });
 export const runnerListInput = runnerFilterShape
   .extend({ limit: z.number().int().min(1).max(5000).default(100) })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boundedDate } from "./common.ts";
+import { boundedDate, idPrefixSchema } from "./common.ts";
 import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
 /** Raw bytes travel in parts of this size (base64: 1 MiB), under the socket's message limit. */
@@ -78,12 +78,7 @@ export const sessionListInput = z
     until: boundedDate.optional(),
     search: z.string().trim().max(200).optional(),
     /** Sessions whose id starts with this (what the CLI and the tables show: the first 8 characters). */
-    idPrefix: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[0-9a-f][0-9a-f-]{3,35}$/, "idPrefix is the start of a session id (4 to 36 of 0-9, a-f and -).")
-      .optional(),
+    idPrefix: idPrefixSchema("session").optional(),
     sort: z.enum(["recent", "oldest", "cost", "messages"]).default("recent"),
     limit: z.number().int().min(1).max(200).default(50),
     /** How many to skip (the dashboard's "Load more" asks for the next page from here). */

@@ -15,9 +15,9 @@ const CHUNK_BYTES = 256 * 1024;
 /**
  * The same archive write as `insertEntries` (idempotent per session and uuid, parts appended
  * in order) for bulk imports, streamed through COPY in its binary format: each line goes to
- * PostgreSQL the moment it is parsed — no bound parameters to serialise, no statement to build, no batch of
- * lines held while a statement runs (so the import's garbage dies young instead of growing the
- * heap) — into a per-connection temporary table, then in with one INSERT … SELECT … ON CONFLICT
+ * PostgreSQL the moment it is parsed — no bound parameters to serialise, no statement to
+ * build, no batch of lines held while a statement runs (so the import's garbage dies young
+ * instead of growing the heap) — into a per-connection temporary table, then in with one INSERT … SELECT … ON CONFLICT
  * DO NOTHING per transaction. Figures: docs/PERFORMANCE.md (bench/parse).
  */
 export class EntryCopy {
