@@ -1,7 +1,9 @@
 import { hostLoadSampler } from "./host-load.ts";
 import { join } from "node:path";
 import {
+  type RunnerExited,
   allowanceSpentAckSchema,
+  runnerExitedAckSchema,
   allowancesCommandSchema,
   batchAckSchema,
   inputCommandSchema,
@@ -14,7 +16,7 @@ import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
-import { SpentReports } from "./spent-reports.ts";
+import { ConfirmedReports } from "./confirmed-reports.ts";
 import { askServer } from "./ask-server.ts";
 import { activityReporter, toReport } from "./activity-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
@@ -25,6 +27,9 @@ const ACTIVITY_LOOK_MS = 1000;
 
 /** Transcripts are read this often for budget allowances, whatever the shipping interval. */
 const ALLOWANCE_POLL_MS = 100;
+
+/** How long a stopping agent waits for the server to record its runners' exits. */
+const EXIT_REPORT_WAIT_MS = 10_000;
 
 export interface RunningAgent {
   supervisor: Supervisor;
@@ -60,7 +65,7 @@ export async function startAgent(
   const ask = askServer(() => socket);
   const batchFailed = (code: string, message: string) => ({ ok: false as const, code, message });
 
-  const spentReports = new SpentReports(async (s) => {
+  const spentReports = new ConfirmedReports<SpentAllowance>(async (s) => {
     const res = await ask(
       "runner:allowance_spent",
       { runnerId: s.runnerId, budgetId: s.budgetId, spentTokens: s.spentTokens, spentUsd: s.spentUsd },
@@ -70,6 +75,9 @@ export async function startAgent(
     );
     return res.ok;
   });
+  const exitReports = new ConfirmedReports<RunnerExited>(
+    async (e) => (await ask("runner:exited", e, 15_000, runnerExitedAckSchema, batchFailed)).ok,
+  );
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {
@@ -98,7 +106,7 @@ export async function startAgent(
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
   supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy, oomKilled }) =>
-    socket?.emit("runner:exited", {
+    exitReports.report({
       runnerId,
       exitCode,
       signal: signal ?? null,
@@ -125,13 +133,18 @@ export async function startAgent(
     { ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } },
     {
       onWelcome: (s) => {
-        const runners = inventory();
-        s.emit("agent:inventory", { runners });
-        // A restarted server lost its terminal buffers: hand them back (it drops seqs it already has).
-        for (const r of runners) {
-          for (const chunk of supervisor.scrollback(r.runnerId))
-            s.emit("runner:output", { runnerId: r.runnerId, seq: chunk.seq, data: chunk.data });
-        }
+        // Exits the last connection lost are recorded before the inventory: a runner missing
+        // from it would otherwise end as lost with the agent (agent_restarted), a failure.
+        exitReports.retry();
+        void exitReports.settled(EXIT_REPORT_WAIT_MS).then(() => {
+          const runners = inventory();
+          s.emit("agent:inventory", { runners });
+          // A restarted server lost its terminal buffers: hand them back (it drops seqs it already has).
+          for (const r of runners) {
+            for (const chunk of supervisor.scrollback(r.runnerId))
+              s.emit("runner:output", { runnerId: r.runnerId, seq: chunk.seq, data: chunk.data });
+          }
+        });
       },
       onFatal,
     },
@@ -176,6 +189,7 @@ export async function startAgent(
   const beat = setInterval(() => {
     if (!socket?.connected) return;
     spentReports.retry();
+    exitReports.retry();
     supervisor
       .sample()
       .then((items) =>
@@ -210,6 +224,13 @@ export async function startAgent(
       clearInterval(beat);
       clearInterval(looks);
       await supervisor.shutdown();
+      // The process exits right after this: an exit still unsent or unanswered would be lost,
+      // and the server would end the runner later as lost, a failure, not as stopped. With no
+      // connection there is no one to wait for (the reports are not kept across a restart).
+      if (socket?.connected && !(await exitReports.settled(EXIT_REPORT_WAIT_MS)))
+        opts.log("warn", "stopping without the server's record of every runner's exit", {
+          unconfirmed: exitReports.pending(),
+        });
       await shipper.stop();
       socket?.disconnect();
     },

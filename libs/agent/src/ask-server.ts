@@ -2,7 +2,7 @@ import { checkedAck, type AgentToServerEvents } from "@stratavore/contracts";
 import type { z } from "zod";
 import type { ServerSocket } from "./agent-connection.ts";
 
-type Asked = "usage:batch" | "transcript:batch" | "runner:allowance_spent";
+type Asked = "usage:batch" | "transcript:batch" | "runner:allowance_spent" | "runner:exited";
 
 const FAILED = {
   disconnected: ["DISCONNECTED", "not connected"],

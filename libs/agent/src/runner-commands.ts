@@ -2,7 +2,8 @@ import { launchCommandSchema, signalCommandSchema, type LaunchAck, type SignalAc
 import { RunnerError, type Supervisor } from "@stratavore/runner";
 import type { AgentOptions } from "./agent-options.ts";
 import type { SpendMeter } from "./spend-meter.ts";
-import type { SpentReports } from "./spent-reports.ts";
+import type { ConfirmedReports } from "./confirmed-reports.ts";
+import type { SpentAllowance } from "./spend-meter.ts";
 
 // Process states of a runner on this node (PtyRunner), not the database statuses: no "lost" here.
 export const ACTIVE = new Set(["starting", "running", "paused", "stopping"]);
@@ -12,7 +13,7 @@ export interface RunnerCommandDeps {
   supervisor: Supervisor;
   childEnv: Record<string, string>;
   meter: SpendMeter;
-  spentReports: SpentReports;
+  spentReports: ConfirmedReports<SpentAllowance>;
   /** Launched runners' working directories: the usage shipper needs one once the session id is known. */
   cwds: Map<string, string>;
 }

@@ -100,7 +100,8 @@ export class FakeAgent {
     endedBy: "user" | "process" = "process",
   ): void {
     this.running.delete(runnerId);
-    this.socket.emit("runner:exited", { runnerId, exitCode, signal, endedBy });
+    // The server's answer says it is recorded; tests wait for the runner's status instead.
+    this.socket.emit("runner:exited", { runnerId, exitCode, signal, endedBy }, () => undefined);
   }
 
   private beat(): void {

@@ -8,6 +8,7 @@ import {
   ROOMS,
   agentAuthSchema,
   agentEventSchemas,
+  runnerExitedSchema,
   allowanceSpentSchema,
   transcriptBatchSchema,
   usageBatchSchema,
@@ -101,11 +102,13 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
 
     /** A message with an answer: invalid → VALIDATION; a failure → toAck (one translation). */
     function answer<T, A>(
+      event: keyof AgentToServerEvents,
       ack: unknown,
       parsed: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } },
       what: string,
       work: (payload: T) => Promise<A>,
     ): void {
+      deps.metrics.realtimeMessages.inc({ direction: "in", event });
       const reply = typeof ack === "function" ? (ack as (a: A | AckFailure) => void) : () => {};
       if (!parsed.success)
         return reply({ ok: false, code: "VALIDATION", message: parsed.error.issues[0]?.message ?? `bad ${what}` });
@@ -156,16 +159,21 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
     // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.
     socket.on("runner:allowance_spent", (raw, ack) =>
-      answer(ack, allowanceSpentSchema.safeParse(raw), "allowance report", async (r) =>
+      answer("runner:allowance_spent", ack, allowanceSpentSchema.safeParse(raw), "allowance report", async (r) =>
         (await recordAllowancePause(deps, nodeId, r))
           ? { ok: true as const }
           : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
       ),
     );
     on("runner:activity", (p) => recordActivity(deps, nodeId, p));
-    on("runner:exited", async (p) => {
-      if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
-    });
+    // Answered once recorded (or moot, the runner having moved): a stopping agent waits for it,
+    // else its exit is lost with the connection and the runner later ends as lost, a failure.
+    socket.on("runner:exited", (raw, ack) =>
+      answer("runner:exited", ack, runnerExitedSchema.safeParse(raw), "runner exit", async (p) => {
+        if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
+        return { ok: true as const };
+      }),
+    );
     // In arrival order per runner: the owner check may go to the database, and two lookups
     // racing on the pool let a later chunk land first, after which the store drops the earlier
     // one as a replay (a runner's banner went missing on the instance that held its agent).
@@ -178,12 +186,12 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     );
     // Batches are answered: the agent keeps (spools) what was not accepted and sends it again.
     socket.on("usage:batch", (raw, ack) =>
-      answer(ack, usageBatchSchema.safeParse(raw), "usage batch", (b) =>
+      answer("usage:batch", ack, usageBatchSchema.safeParse(raw), "usage batch", (b) =>
         ingestRunnerUsage(deps, nodeId, b.runnerId, b.records).then((accepted) => ({ ok: true as const, accepted })),
       ),
     );
     socket.on("transcript:batch", (raw, ack) =>
-      answer(ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) =>
+      answer("transcript:batch", ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) =>
         archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({
           ok: true as const,
           accepted,

@@ -115,6 +115,7 @@ export const runnerExitedSchema = z.object({
   /** The runner's cgroup memory limit made the kernel kill one of its processes. */
   oomKilled: z.boolean().optional(),
 });
+export type RunnerExited = z.infer<typeof runnerExitedSchema>;
 export const agentOutputSchema = z.object({
   runnerId: z.uuid(),
   seq: z.number().int(),
@@ -236,6 +237,9 @@ export const allowanceSpentAckSchema = z.union([
   z.object({ ok: z.literal(false), code: z.string().max(50), message: z.string().max(10_000) }),
 ]);
 export type AllowanceSpentAck = z.infer<typeof allowanceSpentAckSchema>;
+/** The server answers an exit once it is recorded: until then the agent keeps it and says it again, and a stopping agent waits for it. */
+export const runnerExitedAckSchema = allowanceSpentAckSchema;
+export type RunnerExitedAck = AllowanceSpentAck;
 
 type Payload<S extends z.ZodType> = z.infer<S>;
 
@@ -243,7 +247,7 @@ export interface AgentToServerEvents {
   "agent:inventory": (p: Payload<typeof agentInventorySchema>) => void;
   "agent:heartbeat": (p: Payload<typeof agentHeartbeatSchema>) => void;
   "runner:session": (p: Payload<typeof runnerSessionSchema>) => void;
-  "runner:exited": (p: Payload<typeof runnerExitedSchema>) => void;
+  "runner:exited": (p: Payload<typeof runnerExitedSchema>, ack: (res: RunnerExitedAck) => void) => void;
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
   "runner:activity": (p: Payload<typeof runnerActivityMessageSchema>) => void;
   "usage:batch": (p: UsageBatch, ack: (res: UsageBatchAck) => void) => void;
@@ -293,7 +297,6 @@ export const agentEventSchemas = {
   "agent:inventory": agentInventorySchema,
   "agent:heartbeat": agentHeartbeatSchema,
   "runner:session": runnerSessionSchema,
-  "runner:exited": runnerExitedSchema,
   "runner:output": agentOutputSchema,
   "runner:activity": runnerActivityMessageSchema,
 } as const;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { SpentReports } from "./spent-reports.ts";
+import { ConfirmedReports } from "./confirmed-reports.ts";
 
 const spent = (runnerId: string) => ({ runnerId, budgetId: "b", budgetName: "cap", spentTokens: 10, spentUsd: 0 });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-describe("reports of spent allowances", () => {
+describe("reports the server must confirm (spent allowances, exits)", () => {
   it("are sent again on retry until the server confirms them, one attempt at a time per runner", async () => {
     const answers = [false, false, true];
     const sent: string[] = [];
     let release: (() => void) | null = null;
-    const reports = new SpentReports(async (s) => {
+    const reports = new ConfirmedReports(async (s) => {
       sent.push(s.runnerId);
       await new Promise<void>((r) => (release = r));
       return answers.shift() ?? true;
@@ -33,12 +33,33 @@ describe("reports of spent allowances", () => {
   });
 
   it("a failed send (disconnect) counts as unconfirmed; a thawed runner's report is dropped", async () => {
-    const reports = new SpentReports(() => Promise.reject(new Error("disconnected")));
+    const reports = new ConfirmedReports(() => Promise.reject(new Error("disconnected")));
     reports.report(spent("r1"));
     reports.report(spent("r2"));
     await settle();
     expect(reports.pending()).toBe(2);
     reports.drop("r1");
+    expect(reports.pending()).toBe(1);
+  });
+
+  it("settled() waits for the last confirmation, and gives up after its timeout", async () => {
+    let confirm: ((ok: boolean) => void) | null = null;
+    const reports = new ConfirmedReports<{ runnerId: string }>(() => new Promise((r) => (confirm = r)));
+    expect(await reports.settled(10)).toBe(true);
+    reports.report({ runnerId: "r1" });
+    let result: boolean | null = null;
+    const waiting = reports.settled(60_000).then((all) => (result = all));
+    await settle();
+    expect(result).toBeNull();
+    confirm!(false); // not taken: still waiting
+    await settle();
+    expect(result).toBeNull();
+    reports.retry();
+    confirm!(true);
+    await waiting;
+    expect(result).toBe(true);
+    reports.report({ runnerId: "r2" });
+    expect(await reports.settled(20)).toBe(false);
     expect(reports.pending()).toBe(1);
   });
 });
