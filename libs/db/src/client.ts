@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { SerialClient } from "./serial-client.ts";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/prisma/client.ts";
@@ -25,7 +26,7 @@ const pools = new WeakMap<Db, { pool: pg.Pool; max: number }>();
 export function createDb({ connectionString, poolMax = 10 }: DbOptions): Db {
   // A database that stops answering (SIGSTOP, a dead host) fails new connections in 10 s
   // instead of queueing requests forever.
-  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 10_000, Client: SerialClient });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
