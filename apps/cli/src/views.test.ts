@@ -17,6 +17,7 @@ const baseRunner: Runner = {
   status: "running",
   conversationMode: "new",
   sessionId: null,
+  pastSessionIds: [],
   model: null,
   prompt: null,
   flags: [],

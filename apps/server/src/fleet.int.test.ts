@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { countTranscripts } from "./testing/transcript-count.ts";
 
 let h: FleetHarness;
 let workdir: string;
@@ -32,6 +33,56 @@ const scrollbackText = (id: string) =>
     .join("");
 
 describe("runners on a real agent with the fake claude", () => {
+  it("/clear in a runner's terminal moves it to claude's new session: both sessions' usage is counted (equal to the transcripts), the new one is archived, the old one stays the runner's", async () => {
+    const node = uniqueSlug("clr");
+    const agent = await h.startAgent(node);
+    const checkout = join(h.tmp, `${node}-checkout`);
+    await mkdir(checkout, { recursive: true });
+    const p = await h.api.projects.create({ name: uniqueSlug("clear"), path: checkout });
+    const r = await h.api.runners.launch({ project: p.name, node });
+    await waitFor("banner", async () => scrollbackText(r.id).includes(r.sessionId!));
+    const say = async (text: string, shown: string) => {
+      h.server.deps.fleet.agents.input(r.nodeId!, r.id, `${text}\r`);
+      await waitFor(shown, async () => scrollbackText(r.id).includes(shown));
+    };
+    await say("before the clear", "echo: before the clear");
+    await say("/clear", "(no content)");
+    await say("after the clear", "echo: after the clear");
+
+    const moved = await waitFor("the runner on the new session", async () => {
+      const now = await h.api.runners.get({ id: r.id });
+      return now.sessionId !== r.sessionId ? now : null;
+    });
+    expect(moved.pastSessionIds).toEqual([r.sessionId]);
+    const projects = join(agent.home, ".claude", "projects");
+    const dir = join(projects, checkout.replace(/[^a-zA-Z0-9]/g, "-"));
+    expect(await readFile(join(dir, `${moved.sessionId}.jsonl`), "utf8")).toContain("after the clear");
+    // Every response of both transcripts, counted independently, is in the ledger: none refused.
+    const expected = countTranscripts(projects);
+    expect(expected.messages).toBe(2);
+    const ledger = async () =>
+      (await h.db.usageRecord.findMany({ where: { runnerId: r.id } })).map((u) => [u.sessionId, Number(u.totalTokens)]);
+    await waitFor("both sessions in the ledger", async () => (await ledger()).length === 2);
+    const rows = await ledger();
+    expect(new Set(rows.map(([sessionId]) => sessionId))).toEqual(new Set([r.sessionId, moved.sessionId]));
+    expect(rows.reduce((sum, [, tokens]) => sum + Number(tokens), 0)).toBe(expected.tokens);
+    // The new session is archived as the runner's, in its project, and found by search.
+    await waitFor(
+      "the new session's lines archived",
+      async () =>
+        (await h.db.transcriptEntry.count({
+          where: { sessionId: moved.sessionId!, text: { contains: "after the clear" } },
+        })) > 0,
+    );
+    expect((await h.api.sessions.get({ id: moved.sessionId! })).projectId).toBe(p.id);
+    expect(await h.db.event.count({ where: { type: "usage.write_refused", entityId: r.id } })).toBe(0);
+    expect(await h.db.event.count({ where: { type: "archive.write_refused", entityId: r.id } })).toBe(0);
+    const timeline = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(timeline).toContain("runner.session_changed");
+    await h.api.runners.stop({ id: r.id });
+    await waitFor("terminated", async () => (await runnerStatus(r.id)) === "terminated");
+  });
+
   it("launches in a PTY, streams output, takes input, and stop kills the whole tree", async () => {
     const node = uniqueSlug("n");
     await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });

@@ -185,12 +185,21 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     expect(stored.text).toBe("a\uFFFDb");
   });
 
-  it("runner:session naming another project's session claims nothing", async () => {
-    attacker.emit("runner:session", { runnerId: attackerRunner, sessionId: victim.sessionId });
-    // A message the server answers, sent after it: once acknowledged, the claim was handled.
-    await sendUsage([]);
+  it("runner:session naming another project's session, or an id that is no session id, claims nothing and is audited", async () => {
+    const before = await refusals("runner.session_refused");
+    for (const sessionId of [victim.sessionId, "../../etc/passwd"]) {
+      const answer: unknown = await attacker
+        .timeout(10_000)
+        .emitWithAck("runner:session", { runnerId: attackerRunner, sessionId });
+      expect(answer).toMatchObject({ ok: false, code: "SESSION_REFUSED" });
+    }
+    expect(await refusals("runner.session_refused")).toBe(before + 2);
     expect(await sessionFigures(victim.sessionId)).toEqual(victim.sessionFigures);
-    expect((await h.db.runner.findUniqueOrThrow({ where: { id: attackerRunner } })).sessionId).toBe(attackerSession);
+    expect(await h.db.runner.findUniqueOrThrow({ where: { id: attackerRunner } })).toMatchObject({
+      sessionId: attackerSession,
+      pastSessionIds: [],
+    });
+    expect(await h.db.session.count({ where: { id: "../../etc/passwd" } })).toBe(0);
   });
 
   it("an import of a live session's id with another cwd neither re-homes it nor resets its counts; a relative cwd is refused", async () => {

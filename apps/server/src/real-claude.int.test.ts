@@ -6,6 +6,7 @@ import { isAlive, snapshotDescendants } from "@stratavore/runner";
 import { startAnthropicStub, type AnthropicStub } from "./testing/anthropic-stub.ts";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { countTranscripts } from "./testing/transcript-count.ts";
 
 const CLAUDE = resolve(import.meta.dirname, "../../../node_modules/@anthropic-ai/claude-code/bin/claude.exe");
 const REPLY = "stub-reply-7f3a";
@@ -33,7 +34,7 @@ const screen = (runnerId: string) =>
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
 it.skipIf(!existsSync(CLAUDE))(
-  "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal, clean stop",
+  "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal; after /clear the runner follows claude's new session and both sessions' usage is counted; clean stop",
   async () => {
     const cwd = join(h.tmp, "real-claude-checkout");
     const config = join(h.tmp, "claude-config");
@@ -94,6 +95,44 @@ it.skipIf(!existsSync(CLAUDE))(
       usage.every((n) => typeof n === "number" && n >= 1),
       JSON.stringify(usage),
     ).toBe(true);
+
+    // /clear moves claude to a new session (a new transcript file) in the same process; the
+    // runner follows it, so what claude spends there is counted too (it was not: claude 2.1.328).
+    const requests = stub.requests.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "/clear");
+    await new Promise((r) => setTimeout(r, 500));
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    const moved = await waitFor(
+      "the runner on claude's new session",
+      async () => {
+        const now = await h.api.runners.get({ id: runner.id });
+        return now.sessionId !== runner.sessionId ? now : null;
+      },
+      30_000,
+    );
+    expect(moved.pastSessionIds).toEqual([runner.sessionId]);
+    await new Promise((r) => setTimeout(r, 1500));
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "say again");
+    await new Promise((r) => setTimeout(r, 300));
+    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    await waitFor("the second request", async () => stub.requests.length > requests, 30_000);
+    // The ledger equals both transcripts counted independently: one response in each session.
+    const projects = join(config, "projects");
+    await waitFor(
+      "both responses in the ledger",
+      async () => {
+        const expected = countTranscripts(projects);
+        const rows = await h.db.usageRecord.findMany({ where: { runnerId: runner.id } });
+        return (
+          expected.messages === 2 &&
+          rows.length === 2 &&
+          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens &&
+          new Set(rows.map((r) => r.sessionId)).size === 2
+        );
+      },
+      30_000,
+    );
 
     const tree = snapshotDescendants(runner.pid!);
     await h.api.runners.stop({ id: runner.id });

@@ -4,6 +4,7 @@ import {
   type RunnerExited,
   allowanceSpentAckSchema,
   runnerExitedAckSchema,
+  runnerSessionAckSchema,
   allowancesCommandSchema,
   batchAckSchema,
   inputCommandSchema,
@@ -17,6 +18,7 @@ import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { ConfirmedReports } from "./confirmed-reports.ts";
+import { SessionFollower } from "./session-follower.ts";
 import { askServer } from "./ask-server.ts";
 import { activityReporter, toReport } from "./activity-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
@@ -78,6 +80,27 @@ export async function startAgent(
   const exitReports = new ConfirmedReports<RunnerExited>(
     async (e) => (await ask("runner:exited", e, 15_000, runnerExitedAckSchema, batchFailed)).ok,
   );
+  /**
+   * Claude moves to another session under a running runner (/clear, /resume in its terminal).
+   * The server follows once told; until it has answered, that session's usage and lines wait
+   * here, since before it the server would refuse them as another session's.
+   */
+  const unconfirmedMoves = new Map<string, string>();
+  const sessionReports = new ConfirmedReports<{ runnerId: string; sessionId: string }>(async (r) => {
+    const res = await ask("runner:session", r, 15_000, runnerSessionAckSchema, batchFailed);
+    if (!res.ok && res.code === "SESSION_REFUSED")
+      opts.log("warn", "the server refused a runner's move to another session", { ...r, reason: res.message });
+    const settled = res.ok || res.code === "SESSION_REFUSED";
+    if (settled && unconfirmedMoves.get(r.runnerId) === r.sessionId) unconfirmedMoves.delete(r.runnerId);
+    return settled;
+  });
+  const follower = new SessionFollower(opts.claudeConfigDir, (runnerId, sessionId) => {
+    opts.log("info", "claude moved to another session", { runnerId, sessionId });
+    unconfirmedMoves.set(runnerId, sessionId);
+    sessionReports.report({ runnerId, sessionId });
+    const cwd = cwds.get(runnerId);
+    if (cwd) shipper.track(runnerId, cwd, sessionId);
+  });
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {
@@ -98,6 +121,7 @@ export async function startAgent(
     configDir: opts.claudeConfigDir,
     intervalMs: opts.usageIntervalMs,
     log: opts.log,
+    held: (runnerId, sessionId) => unconfirmedMoves.get(runnerId) === sessionId,
     send: (batch) => ask("usage:batch", batch, 15_000, batchAckSchema, batchFailed),
     archive: (batch) => ask("transcript:batch", batch, 30_000, batchAckSchema, batchFailed),
   });
@@ -115,11 +139,14 @@ export async function startAgent(
     }),
   );
   supervisor.on("session", ({ runnerId, sessionId }) => {
-    socket?.emit("runner:session", { runnerId, sessionId });
+    sessionReports.report({ runnerId, sessionId });
+    const pid = supervisor.list().find((r) => r.runnerId === runnerId)?.pid;
+    if (pid) follower.start(runnerId, pid, sessionId);
     const cwd = cwds.get(runnerId);
     if (cwd) shipper.track(runnerId, cwd, sessionId);
   });
   supervisor.on("exited", ({ runnerId }) => {
+    follower.forget(runnerId);
     shipper.finish(runnerId);
     meter.forget(runnerId);
     spentReports.drop(runnerId);
@@ -135,6 +162,7 @@ export async function startAgent(
       onWelcome: (s) => {
         // Exits the last connection lost are recorded before the inventory: a runner missing
         // from it would otherwise end as lost with the agent (agent_restarted), a failure.
+        sessionReports.retry();
         exitReports.retry();
         void exitReports.settled(EXIT_REPORT_WAIT_MS).then(() => {
           const runners = inventory();
@@ -189,6 +217,7 @@ export async function startAgent(
   const beat = setInterval(() => {
     if (!socket?.connected) return;
     spentReports.retry();
+    sessionReports.retry();
     exitReports.retry();
     supervisor
       .sample()
@@ -216,7 +245,10 @@ export async function startAgent(
     () => supervisor.activity(),
     (r) => socket?.emit("runner:activity", r),
   );
-  const looks = setInterval(() => socket?.connected && reportActivity(), ACTIVITY_LOOK_MS);
+  const looks = setInterval(() => {
+    if (socket?.connected) reportActivity();
+    void follower.look();
+  }, ACTIVITY_LOOK_MS);
 
   return {
     supervisor,
@@ -227,9 +259,12 @@ export async function startAgent(
       // The process exits right after this: an exit still unsent or unanswered would be lost,
       // and the server would end the runner later as lost, a failure, not as stopped. With no
       // connection there is no one to wait for (the reports are not kept across a restart).
-      if (socket?.connected && !(await exitReports.settled(EXIT_REPORT_WAIT_MS)))
-        opts.log("warn", "stopping without the server's record of every runner's exit", {
-          unconfirmed: exitReports.pending(),
+      const said = socket?.connected
+        ? await Promise.all([exitReports.settled(EXIT_REPORT_WAIT_MS), sessionReports.settled(EXIT_REPORT_WAIT_MS)])
+        : [];
+      if (!said.every(Boolean))
+        opts.log("warn", "stopping without the server's record of every runner's exit and session", {
+          unconfirmed: exitReports.pending() + sessionReports.pending(),
         });
       await shipper.stop();
       socket?.disconnect();

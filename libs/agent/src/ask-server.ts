@@ -2,7 +2,7 @@ import { checkedAck, type AgentToServerEvents } from "@stratavore/contracts";
 import type { z } from "zod";
 import type { ServerSocket } from "./agent-connection.ts";
 
-type Asked = "usage:batch" | "transcript:batch" | "runner:allowance_spent" | "runner:exited";
+type Asked = "usage:batch" | "transcript:batch" | "runner:allowance_spent" | "runner:exited" | "runner:session";
 
 const FAILED = {
   disconnected: ["DISCONNECTED", "not connected"],

@@ -71,6 +71,8 @@ export class UsageShipper {
       onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
       /** Which runners the fast reads cover (those with budget allowances); all of them at each shipment. */
       watched?: (runnerId: string) => boolean;
+      /** A session the server does not know as the runner's yet: its usage and lines wait (else refused). */
+      held?: (runnerId: string, sessionId: string) => boolean;
     },
   ) {
     this.journal = new SpoolJournal(opts.dataDir, (lines) =>
@@ -115,6 +117,19 @@ export class UsageShipper {
       existing.ending = false;
       return;
     }
+    if (existing) {
+      // Claude moved to another session (/clear): what the old transcript gained since the last
+      // read is read first, then the runner is followed into the new one.
+      void this.serially(async () => {
+        await this.readOne(existing);
+        if (this.tracked.get(runnerId) === existing) this.follow(runnerId, cwd, sessionId);
+      });
+      return;
+    }
+    this.follow(runnerId, cwd, sessionId);
+  }
+
+  private follow(runnerId: string, cwd: string, sessionId: string): void {
     this.tracked.set(runnerId, {
       runnerId,
       cwd,
@@ -145,37 +160,41 @@ export class UsageShipper {
   private async readAll(only?: (runnerId: string) => boolean): Promise<void> {
     for (const t of this.tracked.values()) {
       if (only && !only(t.runnerId)) continue;
-      const ended = t.ending;
-      const { records, entries, malformed } = await t.tailer.poll();
-      if (ended) t.finalRead = true;
-      if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
-      // Appended in place: a flush in progress holds these arrays and must see what arrives.
-      if (records.length) {
-        const list = this.pending.get(t.runnerId) ?? [];
-        list.push(...records);
-        this.pending.set(t.runnerId, list);
-        this.opts.onRecords?.(t.runnerId, records);
-      }
-      if (entries.length) {
-        const key = linesKey(t.runnerId, t.sessionId);
-        const queued = this.pendingEntries.get(key);
-        if (queued) queued.entries.push(...entries);
-        else this.pendingEntries.set(key, { runnerId: t.runnerId, sessionId: t.sessionId, entries: [...entries] });
-      }
-      const state = t.tailer.state();
-      const spooled = JSON.stringify(state);
-      if (records.length || entries.length || spooled !== t.spooled) {
-        t.spooled = spooled;
-        this.journalled.push({
-          t: "read",
-          r: t.runnerId,
-          cwd: t.cwd,
-          s: t.sessionId,
-          state,
-          records: records.length ? records : undefined,
-          entries: entries.length ? entries : undefined,
-        });
-      }
+      await this.readOne(t);
+    }
+  }
+
+  private async readOne(t: Tracked): Promise<void> {
+    const ended = t.ending;
+    const { records, entries, malformed } = await t.tailer.poll();
+    if (ended) t.finalRead = true;
+    if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
+    // Appended in place: a flush in progress holds these arrays and must see what arrives.
+    if (records.length) {
+      const list = this.pending.get(t.runnerId) ?? [];
+      list.push(...records);
+      this.pending.set(t.runnerId, list);
+      this.opts.onRecords?.(t.runnerId, records);
+    }
+    if (entries.length) {
+      const key = linesKey(t.runnerId, t.sessionId);
+      const queued = this.pendingEntries.get(key);
+      if (queued) queued.entries.push(...entries);
+      else this.pendingEntries.set(key, { runnerId: t.runnerId, sessionId: t.sessionId, entries: [...entries] });
+    }
+    const state = t.tailer.state();
+    const spooled = JSON.stringify(state);
+    if (records.length || entries.length || spooled !== t.spooled) {
+      t.spooled = spooled;
+      this.journalled.push({
+        t: "read",
+        r: t.runnerId,
+        cwd: t.cwd,
+        s: t.sessionId,
+        state,
+        records: records.length ? records : undefined,
+        entries: entries.length ? entries : undefined,
+      });
     }
   }
 
@@ -216,7 +235,10 @@ export class UsageShipper {
   private async flush(): Promise<void> {
     await eachAtMost(SHIP_CONCURRENCY, [...this.pending], async ([runnerId, records]) => {
       while (records.length) {
-        const batch = records.slice(0, MAX_BATCH);
+        // In order: only up to the first record of a held session.
+        const held = records.findIndex((r) => this.opts.held?.(runnerId, r.sessionId));
+        const batch = records.slice(0, Math.min(MAX_BATCH, held === -1 ? MAX_BATCH : held));
+        if (!batch.length) break;
         const sent = await this.deadLetters.deliver("usage", runnerId, batch, (items) =>
           this.opts.send({ runnerId, batchId: randomUUID(), records: items as UsageRecordInput[] }),
         );
@@ -232,6 +254,7 @@ export class UsageShipper {
   private async flushEntries(): Promise<void> {
     await eachAtMost(SHIP_CONCURRENCY, [...this.pendingEntries], async ([key, queued]) => {
       const { runnerId, sessionId } = queued;
+      if (this.opts.held?.(runnerId, sessionId)) return;
       while (queued.entries.length) {
         let bytes = 0;
         let n = 0;

@@ -9,6 +9,7 @@ import {
   agentAuthSchema,
   agentEventSchemas,
   runnerExitedSchema,
+  runnerSessionSchema,
   allowanceSpentSchema,
   transcriptBatchSchema,
   usageBatchSchema,
@@ -152,9 +153,13 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     // State changes are checked against the database, not the per-process owner cache: after a
     // restart moved a runner, a late report from its old node must not end the new one.
     const runsHereNow = async (runnerId: string) => (await runnerNodeAndStatus(deps.db, runnerId))?.nodeId === nodeId;
-    on("runner:session", async ({ runnerId, sessionId }) => {
-      if (await runsHereNow(runnerId)) await recordSession(deps, nodeId, runnerId, sessionId);
-    });
+    // Answered once the runner follows the session (or the report is moot or refused): the
+    // agent ships that session's usage and lines only then, so none of them is refused meanwhile.
+    socket.on("runner:session", (raw, ack) =>
+      answer("runner:session", ack, runnerSessionSchema.safeParse(raw), "session report", ({ runnerId, sessionId }) =>
+        recordSession(deps, nodeId, runnerId, sessionId),
+      ),
+    );
     // The agent froze a runner whose budget allowance its transcript showed spent: record the
     // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
     // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.

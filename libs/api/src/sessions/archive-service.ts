@@ -4,6 +4,7 @@ import {
   ensureSession,
   findRunner,
   insertEntries,
+  isRunnersSession,
   markResumableIfArchived,
   poolOf,
   projectPathOf,
@@ -30,7 +31,7 @@ export async function archiveEntries(
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
   const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
   // DESIGN §3 rule 6: a node adds lines only to the session of a runner it runs.
-  if (sessionId !== runner.sessionId) {
+  if (!isRunnersSession(runner, sessionId)) {
     await inTransaction(deps.db, deps.bus, (tx) =>
       audit(
         tx,

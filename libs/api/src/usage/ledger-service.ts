@@ -2,6 +2,7 @@ import { mergeByKey } from "@stratavore/runner";
 import { AppError, costOf, ROOMS, usageTotal, type UsageRecordInput } from "@stratavore/contracts";
 import {
   findRunner,
+  isRunnersSession,
   foreignLedgerRows,
   rekeyLedgerByMessageId,
   runnerTotals,
@@ -53,7 +54,7 @@ export async function ingestRunnerUsage(
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.nodeId !== nodeId) throw new AppError("NOT_FOUND", "This node does not run that runner.");
   const merged = mergeByKey(records);
-  const ownSession = merged.filter((r) => r.sessionId === runner.sessionId);
+  const ownSession = merged.filter((r) => isRunnersSession(runner, r.sessionId));
   const foreign = await foreignLedgerRows(
     deps.db,
     ownSession.map((r) => r.messageId),

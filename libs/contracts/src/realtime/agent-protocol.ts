@@ -240,13 +240,16 @@ export type AllowanceSpentAck = z.infer<typeof allowanceSpentAckSchema>;
 /** The server answers an exit once it is recorded: until then the agent keeps it and says it again, and a stopping agent waits for it. */
 export const runnerExitedAckSchema = allowanceSpentAckSchema;
 export type RunnerExitedAck = AllowanceSpentAck;
+/** The server answers a session report once the runner follows it; SESSION_REFUSED is final. */
+export const runnerSessionAckSchema = allowanceSpentAckSchema;
+export type RunnerSessionAck = AllowanceSpentAck;
 
 type Payload<S extends z.ZodType> = z.infer<S>;
 
 export interface AgentToServerEvents {
   "agent:inventory": (p: Payload<typeof agentInventorySchema>) => void;
   "agent:heartbeat": (p: Payload<typeof agentHeartbeatSchema>) => void;
-  "runner:session": (p: Payload<typeof runnerSessionSchema>) => void;
+  "runner:session": (p: Payload<typeof runnerSessionSchema>, ack: (res: RunnerSessionAck) => void) => void;
   "runner:exited": (p: Payload<typeof runnerExitedSchema>, ack: (res: RunnerExitedAck) => void) => void;
   "runner:output": (p: Payload<typeof agentOutputSchema>) => void;
   "runner:activity": (p: Payload<typeof runnerActivityMessageSchema>) => void;
@@ -296,7 +299,6 @@ export interface ServerToAgentEvents {
 export const agentEventSchemas = {
   "agent:inventory": agentInventorySchema,
   "agent:heartbeat": agentHeartbeatSchema,
-  "runner:session": runnerSessionSchema,
   "runner:output": agentOutputSchema,
   "runner:activity": runnerActivityMessageSchema,
 } as const;

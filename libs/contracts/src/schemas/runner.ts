@@ -78,6 +78,8 @@ export const runnerSchema = z.object({
   status: runnerStatusSchema,
   conversationMode: conversationModeSchema,
   sessionId: z.string().nullable(),
+  /** Sessions its claude moved away from (/clear, /resume in its terminal), oldest first. */
+  pastSessionIds: z.array(z.string()),
   model: z.string().nullable(),
   prompt: z.string().nullable(),
   flags: z.array(z.string()),

@@ -11,6 +11,7 @@ export function runnerFixture(over: Partial<Runner> = {}): Runner {
     status: "running",
     conversationMode: "new",
     sessionId: null,
+    pastSessionIds: [],
     model: null,
     prompt: null,
     flags: [],

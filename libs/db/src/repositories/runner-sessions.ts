@@ -28,7 +28,18 @@ export function lastRunnerOfSession(db: Tx, sessionId: string) {
   });
 }
 
-/** Whether any runner, in any status, ever worked on the session. */
+/** Whether any runner, in any status, ever worked on the session (now, or before claude moved on). */
 export async function sessionHadRunner(db: Tx, sessionId: string): Promise<boolean> {
-  return (await db.runner.count({ where: { sessionId } })) > 0;
+  return (await db.runner.count({ where: { OR: [{ sessionId }, { pastSessionIds: { has: sessionId } }] } })) > 0;
+}
+
+/**
+ * Whether a session is the runner's to write: the one it runs now, or one its claude moved away
+ * from (/clear), whose last lines may still be on their way.
+ */
+export function isRunnersSession(
+  runner: { sessionId: string | null; pastSessionIds: string[] },
+  sessionId: string,
+): boolean {
+  return runner.sessionId === sessionId || runner.pastSessionIds.includes(sessionId);
 }

@@ -18,6 +18,7 @@ const runnerSelect = {
   status: true,
   conversationMode: true,
   sessionId: true,
+  pastSessionIds: true,
   model: true,
   prompt: true,
   flags: true,

@@ -14,7 +14,8 @@
  * - --resume appends to the session file; with --fork-session it writes a new file (id from
  *   --session-id when given, else random) repeating the parent's lines with the same
  *   message.ids and fresh uuids; --continue appends to the newest session file of the cwd.
- * - interactive: banner with the session id, raw-mode line editing, "echo: <line>" per line.
+ * - interactive: banner with the session id, raw-mode line editing, "echo: <line>" per line;
+ *   `<config>/sessions/<pid>.json` names the current session; /clear moves to a new one.
  *   SIGTERM/SIGHUP: kill the tool processes it started, exit 0. -p: answer once and exit.
  *
  * - FAKE_CLAUDE_TOOL=<shell command>: runs it like the real Bash tool: in its own session,
@@ -269,6 +270,29 @@ out(
   `\x1b[1m✻ Welcome to Fake Claude Code\x1b[0m ${VERSION}\n  cwd: ${cwd}\n  session: ${session.id}\n  model: ${args.model}\n\n`,
 );
 
+/**
+ * Like claude 2.1.328: `<config>/sessions/<pid>.json` says which session this process is in,
+ * with its start time in clock ticks (field 22 of /proc/self/stat), rewritten on /clear.
+ */
+const procStat = readFileSync("/proc/self/stat", "utf8");
+const procStart = procStat.slice(procStat.lastIndexOf(")") + 2).split(" ")[19];
+function writeSessionRecord() {
+  mkdirSync(join(configDir, "sessions"), { recursive: true });
+  const record = { pid: process.pid, sessionId: session.id, cwd, startedAt: Date.now(), procStart, version: VERSION };
+  writeFileSync(join(configDir, "sessions", `${process.pid}.json`), JSON.stringify(record));
+}
+writeSessionRecord();
+
+/** /clear: like the real TUI, a new session (a new transcript file) in the same process. */
+function clearSession() {
+  session.id = randomUUID();
+  session.last = null;
+  responses = 0;
+  record({ type: "user", message: { role: "user", content: "<command-name>/clear</command-name>" } });
+  writeSessionRecord();
+  out("(no content)\n> ");
+}
+
 if (modes.has("fork")) {
   // Like a Bash tool command: its own session (setsid), not on the PTY, deaf to SIGTERM/SIGHUP.
   const tool = spawn(
@@ -438,7 +462,8 @@ function typed(chunk) {
         const approved = asking;
         asking = null;
         out(`\x1b[2J\x1b[H(allowed)\n${answer(approved)}\n> `);
-      } else if (input && !modes.has("hang")) turn(input);
+      } else if (input.trim() === "/clear") clearSession();
+      else if (input && !modes.has("hang")) turn(input);
       else out("> ");
     } else if (ch === "\x7f" || ch === "\b") {
       if (line) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Runner" ADD COLUMN     "pastSessionIds" TEXT[] DEFAULT ARRAY[]::TEXT[];
