@@ -30,6 +30,15 @@ test("launch a runner from the UI, watch it go live, type into its terminal, pau
   await page.keyboard.press("Enter");
   await expect(terminal.locator(".xterm-rows")).toContainText("echo: hello from the browser");
 
+  // /clear moves claude to a new session: the page follows it live and lists the one it left.
+  const firstSession = (await page.getByTestId("runner-session-link").textContent())!;
+  await page.keyboard.type("/clear");
+  await page.keyboard.press("Enter");
+  await expect(terminal.locator(".xterm-rows")).toContainText("(no content)");
+  await expect(page.getByTestId("runner-past-sessions")).toHaveText(firstSession.slice(0, 8));
+  await expect(page.getByTestId("runner-session-link")).not.toHaveText(firstSession);
+  await terminal.click();
+
   // The other page never reloads: the runner arrived and its status follows over Socket.IO.
   const row = other.getByTestId("runners-table").getByRole("row").filter({ hasText: name });
   await expect(row).toContainText("running");

@@ -37,6 +37,21 @@ export function RunnerDetails({ runner: r }: { runner: Runner }) {
             "—"
           )}
         </dd>
+        {r.pastSessionIds.length > 0 && (
+          <>
+            <dt title="Sessions its claude left for another (/clear); their usage still counts here">
+              Earlier sessions
+            </dt>
+            <dd className="mono" data-testid="runner-past-sessions">
+              {r.pastSessionIds.map((id, i) => (
+                <span key={id}>
+                  {i > 0 && ", "}
+                  <Link href={`/sessions/${encodeURIComponent(id)}`}>{id.slice(0, 8)}</Link>
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
         <dt>Mode</dt>
         <dd>{r.conversationMode}</dd>
         <dt>Model</dt>
