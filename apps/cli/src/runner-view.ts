@@ -81,6 +81,7 @@ export function runnerDetail(r: Runner, timeline: TimelineEntry[], now = Date.no
     ["Doing", doingDetail(r)],
     ["Mode", r.conversationMode],
     ["Session", dash(r.sessionId)],
+    ...(r.pastSessionIds.length ? ([["Earlier sessions", r.pastSessionIds.join(", ")]] as [string, string][]) : []),
     ["Model", dash(r.model)],
     ["Prompt", r.prompt ? oneLine(r.prompt) : "-"],
     ["Claude flags", r.flags.length ? r.flags.join(" ") : "-"],

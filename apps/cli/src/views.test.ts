@@ -5,7 +5,7 @@ import { joinTokenStatus } from "./node-view.ts";
 import { formatBytes, formatDuration, formatPercent, oneLine } from "./output.ts";
 import { realtimeError, socketTarget } from "./realtime-client.ts";
 import { hasEnded, resolveRunner, resolveRunnerId } from "./runner-ref.ts";
-import { describeEnd, runnerTable } from "./runner-view.ts";
+import { describeEnd, runnerDetail, runnerTable } from "./runner-view.ts";
 import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
 
 const baseRunner: Runner = {
@@ -100,6 +100,16 @@ describe("formatting", () => {
     );
     expect(describeEnd(ended)).toBe("failed (exit code 1)");
     expect(describeEnd({ ...baseRunner, status: "terminated", exitCode: 0 })).toBe("terminated (exit code 0)");
+  });
+
+  it("a runner's detail names the sessions its claude left, and only when there are some", () => {
+    const a = "11111111-1111-4111-8111-111111111111";
+    const b = "22222222-2222-4222-8222-222222222222";
+    const moved = { ...baseRunner, sessionId: b, pastSessionIds: [a] };
+    expect(runnerDetail(moved, []).split("\n")).toContainEqual(
+      expect.stringMatching(new RegExp(`^Earlier sessions: +${a}$`)),
+    );
+    expect(runnerDetail(baseRunner, [])).not.toContain("Earlier sessions");
   });
 
   it("names join token states", () => {
