@@ -62,4 +62,24 @@ describe("reports the server must confirm (spent allowances, exits)", () => {
     expect(await reports.settled(20)).toBe(false);
     expect(reports.pending()).toBe(1);
   });
+
+  it("a newer report for a runner goes as soon as the one in flight is answered, not at the next retry", async () => {
+    const sent: string[] = [];
+    let release: (() => void) | null = null;
+    const reports = new ConfirmedReports<{ runnerId: string; sessionId: string }>(async (r) => {
+      sent.push(r.sessionId);
+      await new Promise<void>((res) => (release = res));
+      return true;
+    });
+    reports.report({ runnerId: "r1", sessionId: "s1" });
+    reports.report({ runnerId: "r1", sessionId: "s2" }); // s1 in flight: s2 waits
+    expect(sent).toEqual(["s1"]);
+    release!();
+    await settle();
+    expect(sent).toEqual(["s1", "s2"]);
+    expect(reports.pending()).toBe(1);
+    release!();
+    await settle();
+    expect(reports.pending()).toBe(0);
+  });
 });

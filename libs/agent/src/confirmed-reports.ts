@@ -59,11 +59,13 @@ export class ConfirmedReports<T extends { runnerId: string }> {
       .catch(() => false)
       .then((confirmed) => {
         this.inFlight.delete(runnerId);
-        // Only the report that was confirmed: a newer one for the same runner stays.
-        if (confirmed && this.unconfirmed.get(runnerId) === r) {
+        const now = this.unconfirmed.get(runnerId);
+        // Only the report that was confirmed: a newer one for the same runner stays, and goes
+        // now rather than at the next retry (it waited only for this one to be answered).
+        if (confirmed && now === r) {
           this.unconfirmed.delete(runnerId);
           this.wake();
-        }
+        } else if (now !== undefined && now !== r) this.attempt(runnerId);
       });
   }
 
