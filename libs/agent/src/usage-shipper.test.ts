@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -187,6 +187,65 @@ describe("UsageShipper's archive", () => {
     refuse = false;
     await shipper.tick();
     expect(archived.sort()).toEqual(["first: first session", "second: second session"]);
+    await shipper.stop();
+  });
+
+  it("on a move to another session (/clear), reads what the old transcript gained first, and holds the new session's usage and lines until released", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stratavore-shipper-"));
+    dirs.push(base);
+    const configDir = join(base, "claude");
+    const [runner, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+    const reply = (id: string) =>
+      JSON.stringify({
+        type: "assistant",
+        uuid: randomUUID(),
+        parentUuid: null,
+        timestamp: "2026-11-30T10:00:01.000Z",
+        requestId: `req_${id}`,
+        message: {
+          id: `msg_${id}`,
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-5",
+          content: [{ type: "text", text: id }],
+          usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+        },
+      });
+    await transcript(configDir, "/srv/clear", first, [line("one"), reply("a")]);
+    await transcript(configDir, "/srv/clear", second, [line("three"), reply("c")]);
+    let holding = true;
+    const archived: string[] = [];
+    const sent: string[] = [];
+    const shipper = new UsageShipper({
+      dataDir: join(base, "agent"),
+      configDir,
+      intervalMs: 60_000,
+      held: (r, sessionId) => r === runner && sessionId === second && holding,
+      send: async (b) => {
+        sent.push(...b.records.map((r) => `${r.sessionId === first ? "first" : "second"}:${r.messageId}`));
+        return { ok: true, accepted: b.records.length };
+      },
+      archive: async (b) => {
+        archived.push(...b.entries.map((e) => `${b.sessionId === first ? "first" : "second"}:${e.text}`));
+        return { ok: true, accepted: b.entries.length };
+      },
+      log: () => {},
+    });
+    await shipper.start();
+    shipper.track(runner, "/srv/clear", first);
+    await shipper.tick();
+    expect(sent).toEqual(["first:msg_a"]);
+    // Written before the move, not read yet: it must not be lost with the old tailer.
+    await appendFile(transcriptPath(configDir, "/srv/clear", first), `${line("two")}\n${reply("b")}\n`);
+    shipper.track(runner, "/srv/clear", second);
+    await shipper.tick();
+    expect(sent).toEqual(["first:msg_a", "first:msg_b"]);
+    expect(archived.filter((a) => a.startsWith("second"))).toEqual([]);
+    expect(shipper.spooledCount).toBeGreaterThan(0);
+    holding = false;
+    await shipper.tick();
+    expect(sent).toEqual(["first:msg_a", "first:msg_b", "second:msg_c"]);
+    expect(archived).toEqual(expect.arrayContaining(["first:one", "first:two", "second:three"]));
     await shipper.stop();
   });
 
