@@ -18,7 +18,7 @@ import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { ConfirmedReports } from "./confirmed-reports.ts";
-import { SessionFollower } from "./session-follower.ts";
+import { SessionMoves } from "./session-moves.ts";
 import { askServer } from "./ask-server.ts";
 import { activityReporter, toReport } from "./activity-reports.ts";
 import { UsageShipper } from "./usage-shipper.ts";
@@ -80,27 +80,15 @@ export async function startAgent(
   const exitReports = new ConfirmedReports<RunnerExited>(
     async (e) => (await ask("runner:exited", e, 15_000, runnerExitedAckSchema, batchFailed)).ok,
   );
-  /**
-   * Claude moves to another session under a running runner (/clear, /resume in its terminal).
-   * The server follows once told; until it has answered, that session's usage and lines wait
-   * here, since before it the server would refuse them as another session's.
-   */
-  const unconfirmedMoves = new Map<string, string>();
-  const sessionReports = new ConfirmedReports<{ runnerId: string; sessionId: string }>(async (r) => {
-    const res = await ask("runner:session", r, 15_000, runnerSessionAckSchema, batchFailed);
-    if (!res.ok && res.code === "SESSION_REFUSED")
-      opts.log("warn", "the server refused a runner's move to another session", { ...r, reason: res.message });
-    const settled = res.ok || res.code === "SESSION_REFUSED";
-    if (settled && unconfirmedMoves.get(r.runnerId) === r.sessionId) unconfirmedMoves.delete(r.runnerId);
-    return settled;
-  });
-  const follower = new SessionFollower(opts.claudeConfigDir, (runnerId, sessionId) => {
-    opts.log("info", "claude moved to another session", { runnerId, sessionId });
-    unconfirmedMoves.set(runnerId, sessionId);
-    sessionReports.report({ runnerId, sessionId });
-    const cwd = cwds.get(runnerId);
-    if (cwd) shipper.track(runnerId, cwd, sessionId);
-  });
+  const moves = new SessionMoves(
+    opts.claudeConfigDir,
+    (r) => ask("runner:session", r, 15_000, runnerSessionAckSchema, batchFailed),
+    opts.log,
+    (runnerId, sessionId) => {
+      const cwd = cwds.get(runnerId);
+      if (cwd) shipper.track(runnerId, cwd, sessionId);
+    },
+  );
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {
@@ -121,7 +109,7 @@ export async function startAgent(
     configDir: opts.claudeConfigDir,
     intervalMs: opts.usageIntervalMs,
     log: opts.log,
-    held: (runnerId, sessionId) => unconfirmedMoves.get(runnerId) === sessionId,
+    held: (runnerId, sessionId) => moves.held(runnerId, sessionId),
     send: (batch) => ask("usage:batch", batch, 15_000, batchAckSchema, batchFailed),
     archive: (batch) => ask("transcript:batch", batch, 30_000, batchAckSchema, batchFailed),
   });
@@ -139,21 +127,30 @@ export async function startAgent(
     }),
   );
   supervisor.on("session", ({ runnerId, sessionId }) => {
-    sessionReports.report({ runnerId, sessionId });
-    const pid = supervisor.list().find((r) => r.runnerId === runnerId)?.pid;
-    if (pid) follower.start(runnerId, pid, sessionId);
+    moves.launched(runnerId, supervisor.list().find((r) => r.runnerId === runnerId)?.pid, sessionId);
     const cwd = cwds.get(runnerId);
     if (cwd) shipper.track(runnerId, cwd, sessionId);
   });
   supervisor.on("exited", ({ runnerId }) => {
-    follower.forget(runnerId);
+    moves.ended(runnerId);
     shipper.finish(runnerId);
     meter.forget(runnerId);
     spentReports.drop(runnerId);
     cwds.delete(runnerId);
   });
 
-  const { inventory, launch, signal } = runnerCommands({ opts, supervisor, childEnv, meter, spentReports, cwds });
+  const { inventory, launch, signal } = runnerCommands({
+    opts,
+    supervisor,
+    childEnv,
+    meter,
+    spentReports,
+    cwds,
+    forgetReports: (runnerId) => {
+      exitReports.drop(runnerId);
+      moves.forget(runnerId);
+    },
+  });
 
   // The server shows the node's isolation on the Nodes page and words pause accordingly.
   socket = await connectToServer(
@@ -162,7 +159,7 @@ export async function startAgent(
       onWelcome: (s) => {
         // Exits the last connection lost are recorded before the inventory: a runner missing
         // from it would otherwise end as lost with the agent (agent_restarted), a failure.
-        sessionReports.retry();
+        moves.retry();
         exitReports.retry();
         void exitReports.settled(EXIT_REPORT_WAIT_MS).then(() => {
           const runners = inventory();
@@ -217,7 +214,7 @@ export async function startAgent(
   const beat = setInterval(() => {
     if (!socket?.connected) return;
     spentReports.retry();
-    sessionReports.retry();
+    moves.retry();
     exitReports.retry();
     supervisor
       .sample()
@@ -247,7 +244,7 @@ export async function startAgent(
   );
   const looks = setInterval(() => {
     if (socket?.connected) reportActivity();
-    void follower.look();
+    void moves.look();
   }, ACTIVITY_LOOK_MS);
 
   return {
@@ -260,11 +257,11 @@ export async function startAgent(
       // and the server would end the runner later as lost, a failure, not as stopped. With no
       // connection there is no one to wait for (the reports are not kept across a restart).
       const said = socket?.connected
-        ? await Promise.all([exitReports.settled(EXIT_REPORT_WAIT_MS), sessionReports.settled(EXIT_REPORT_WAIT_MS)])
+        ? await Promise.all([exitReports.settled(EXIT_REPORT_WAIT_MS), moves.settled(EXIT_REPORT_WAIT_MS)])
         : [];
       if (!said.every(Boolean))
         opts.log("warn", "stopping without the server's record of every runner's exit and session", {
-          unconfirmed: exitReports.pending() + sessionReports.pending(),
+          unconfirmed: exitReports.pending() + moves.pending(),
         });
       await shipper.stop();
       socket?.disconnect();

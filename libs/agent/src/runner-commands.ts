@@ -14,12 +14,22 @@ export interface RunnerCommandDeps {
   childEnv: Record<string, string>;
   meter: SpendMeter;
   spentReports: ConfirmedReports<SpentAllowance>;
+  /** Drops every report still unconfirmed about an earlier run of the runner. */
+  forgetReports: (runnerId: string) => void;
   /** Launched runners' working directories: the usage shipper needs one once the session id is known. */
   cwds: Map<string, string>;
 }
 
 /** The server's launch and signal commands to this node, and the runners it has for the inventory. */
-export function runnerCommands({ opts, supervisor, childEnv, meter, spentReports, cwds }: RunnerCommandDeps) {
+export function runnerCommands({
+  opts,
+  supervisor,
+  childEnv,
+  meter,
+  spentReports,
+  cwds,
+  forgetReports,
+}: RunnerCommandDeps) {
   const inventory = () =>
     supervisor
       .list()
@@ -45,6 +55,9 @@ export function runnerCommands({ opts, supervisor, childEnv, meter, spentReports
         message: "No `claude` binary on this node (install @anthropic-ai/claude-code or pass --claude-bin).",
       };
     try {
+      // A restart of the same runner here: what was still being said about its last run (an
+      // exit whose answer was late) must not be taken as news about this one.
+      forgetReports(cmd.runnerId);
       cwds.set(cmd.runnerId, cmd.cwd);
       meter.start(cmd.runnerId, cmd.allowances);
       const pid = supervisor.launch({

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isSessionId } from "@stratavore/runner";
 
 /**
  * Which session a claude process writes to now, from claude's own record of itself:
@@ -15,7 +16,8 @@ export async function claudeSessionOf(configDir: string, pid: number): Promise<s
       sessionId?: unknown;
       procStart?: unknown;
     };
-    if (record.pid !== pid || typeof record.sessionId !== "string") return null;
+    // Anything in the runner can write this file: only a session id is believed.
+    if (record.pid !== pid || typeof record.sessionId !== "string" || !isSessionId(record.sessionId)) return null;
     if (record.procStart !== undefined && String(record.procStart) !== (await processStart(pid))) return null;
     return record.sessionId;
   } catch {
@@ -40,7 +42,7 @@ export class SessionFollower {
 
   constructor(
     private readonly configDir: string,
-    private readonly onMove: (runnerId: string, sessionId: string) => void,
+    private readonly onMove: (runnerId: string, sessionId: string, from: string) => void,
   ) {}
 
   start(runnerId: string, pid: number, sessionId: string): void {
@@ -60,7 +62,11 @@ export class SessionFollower {
         // Forgotten meanwhile (the runner ended): its last move, if any, was reported already.
         if (!sessionId || sessionId === known.sessionId || this.current.get(runnerId) !== known) continue;
         this.current.set(runnerId, { pid: known.pid, sessionId });
-        this.onMove(runnerId, sessionId);
+        try {
+          this.onMove(runnerId, sessionId, known.sessionId);
+        } catch {
+          // Following one runner must never take the agent (and every runner) down.
+        }
       }
     } finally {
       this.looking = false;

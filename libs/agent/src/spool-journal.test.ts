@@ -54,6 +54,24 @@ const op = fc.oneof(
 );
 
 describe("SpoolJournal", () => {
+  it("a last read of a session the runner left keeps its usage and lines but not its offsets: the runner's tailer stays on its new session", () => {
+    const state = emptySpool();
+    applyEvent(state, { t: "read", r: "r1", cwd: "/w", s: "new", state: tail(10) });
+    applyEvent(state, {
+      t: "read",
+      r: "r1",
+      cwd: "/w",
+      s: "old",
+      state: tail(99),
+      records: [record("m1")],
+      entries: [entry("u1")],
+      old: true,
+    });
+    expect(state.tailers.get("r1")).toEqual({ cwd: "/w", sessionId: "new", state: tail(10) });
+    expect(state.usage.get("r1")).toEqual([record("m1")]);
+    expect(state.lines.get(linesKey("r1", "old"))?.entries).toEqual([entry("u1")]);
+  });
+
   it("reloads exactly what an independent model of reads and acknowledgements expects, whatever the interleaving of appends and compactions", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {

@@ -27,6 +27,8 @@ export type SpoolEvent =
       state: TailerState;
       records?: UsageRecordInput[];
       entries?: TranscriptEntryInput[];
+      /** A last read of a session the runner left (/clear): its lines and usage, not its offsets. */
+      old?: true;
     }
   | { t: "shipped"; k: "usage"; r: string; n: number }
   | { t: "shipped"; k: "lines"; r: string; s: string; n: number }
@@ -39,7 +41,7 @@ export const emptySpool = (): SpoolState => ({ usage: new Map(), lines: new Map(
 /** Applies one event; replaying the journal in order rebuilds the state it was written from. */
 export function applyEvent(state: SpoolState, e: SpoolEvent): void {
   if (e.t === "read") {
-    state.tailers.set(e.r, { cwd: e.cwd, sessionId: e.s, state: e.state });
+    if (!e.old) state.tailers.set(e.r, { cwd: e.cwd, sessionId: e.s, state: e.state });
     if (e.records?.length) {
       const queue = state.usage.get(e.r) ?? [];
       queue.push(...e.records);

@@ -27,6 +27,8 @@ interface Tracked {
   finalRead: boolean;
   /** The offsets last written to the spool, to journal a read only when something changed. */
   spooled: string;
+  /** A session the runner left (/clear): read once more, never its offsets in the spool. */
+  left?: boolean;
 }
 
 const MAX_BATCH = 1000;
@@ -118,13 +120,14 @@ export class UsageShipper {
       return;
     }
     if (existing) {
-      // Claude moved to another session (/clear): what the old transcript gained since the last
-      // read is read first, then the runner is followed into the new one.
-      void this.serially(async () => {
-        await this.readOne(existing);
-        if (this.tracked.get(runnerId) === existing) this.follow(runnerId, cwd, sessionId);
+      // Claude moved to another session (/clear): the old transcript gets a last read (what it
+      // gained since the previous one) under a key of its own, then goes.
+      this.tracked.set(`${runnerId}\n${existing.sessionId}`, {
+        ...existing,
+        ending: true,
+        finalRead: false,
+        left: true,
       });
-      return;
     }
     this.follow(runnerId, cwd, sessionId);
   }
@@ -158,7 +161,10 @@ export class UsageShipper {
 
   /** Reads what every tracked transcript gained; records and lines wait in memory for the next tick. */
   private async readAll(only?: (runnerId: string) => boolean): Promise<void> {
-    for (const t of this.tracked.values()) {
+    const all = [...this.tracked.values()];
+    // Sessions runners left first: their records queue ahead of the new session's, which may be
+    // held (shipping takes a runner's records in order, up to the first held one).
+    for (const t of [...all.filter((x) => x.left), ...all.filter((x) => !x.left)]) {
       if (only && !only(t.runnerId)) continue;
       await this.readOne(t);
     }
@@ -194,6 +200,7 @@ export class UsageShipper {
         state,
         records: records.length ? records : undefined,
         entries: entries.length ? entries : undefined,
+        ...(t.left ? { old: true as const } : {}),
       });
     }
   }
@@ -211,11 +218,14 @@ export class UsageShipper {
       await this.flushEntries();
       await this.serially(async () => {
         const linesPending = new Set([...this.pendingEntries.values()].map((q) => q.runnerId));
-        for (const t of [...this.tracked.values()])
-          if (t.ending && t.finalRead && !this.pending.get(t.runnerId)?.length && !linesPending.has(t.runnerId)) {
-            this.tracked.delete(t.runnerId);
+        for (const [key, t] of [...this.tracked]) {
+          // A session the runner left goes after its last read; what it gave ships with the runner's.
+          if (t.left && t.finalRead) this.tracked.delete(key);
+          else if (t.ending && t.finalRead && !this.pending.get(t.runnerId)?.length && !linesPending.has(t.runnerId)) {
+            this.tracked.delete(key);
             this.journalled.push({ t: "untrack", r: t.runnerId });
           }
+        }
         await this.persist();
       });
     } catch (err) {
@@ -297,10 +307,9 @@ export class UsageShipper {
         usage: this.pending,
         lines: this.pendingEntries,
         tailers: new Map(
-          [...this.tracked.values()].map((t) => [
-            t.runnerId,
-            { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() },
-          ]),
+          [...this.tracked.values()]
+            .filter((t) => !t.left)
+            .map((t) => [t.runnerId, { cwd: t.cwd, sessionId: t.sessionId, state: t.tailer.state() }]),
         ),
       }));
       if (this.spoolFailing) this.opts.log("info", "the spool is writable again");

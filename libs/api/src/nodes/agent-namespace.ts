@@ -27,7 +27,8 @@ import {
 import { archiveEntries } from "../sessions/archive-service.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
 import { ingestRunnerUsage } from "../usage/ledger-service.ts";
-import { recordRunnerEnd, recordSession, runnerNode } from "../runners/runner-lifecycle.ts";
+import { recordRunnerEnd, runnerNode } from "../runners/runner-lifecycle.ts";
+import { recordSession } from "../runners/session-moves.ts";
 import { recordAllowancePause } from "../budgets/allowance-pause.ts";
 import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -156,8 +157,8 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     // Answered once the runner follows the session (or the report is moot or refused): the
     // agent ships that session's usage and lines only then, so none of them is refused meanwhile.
     socket.on("runner:session", (raw, ack) =>
-      answer("runner:session", ack, runnerSessionSchema.safeParse(raw), "session report", ({ runnerId, sessionId }) =>
-        recordSession(deps, nodeId, runnerId, sessionId),
+      answer("runner:session", ack, runnerSessionSchema.safeParse(raw), "session report", (report) =>
+        recordSession(deps, nodeId, report),
       ),
     );
     // The agent froze a runner whose budget allowance its transcript showed spent: record the

@@ -1,15 +1,6 @@
 import { restartDelayMs, shouldRestart } from "@stratavore/runner";
-import { ACTIVE_RUNNER_STATUSES, AppError, RUNNER_STATUSES, type Runner } from "@stratavore/contracts";
-import {
-  activeRunnersOfSession,
-  ensureSession,
-  findRunner,
-  findSession,
-  isRunnersSession,
-  isUuid,
-  projectPathOf,
-  runnerNodeAndStatus,
-} from "@stratavore/db";
+import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
+import { findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import type { RunnerEndCause } from "../metrics/api-metrics.ts";
 import { audit, type Actor } from "../shared/audit.ts";
@@ -102,85 +93,6 @@ function endCause(end: RunnerEnd, clean: boolean, exhausted: boolean): RunnerEnd
   if (end.endedBy === "agent") return "lost";
   if (end.signal) return "signal";
   return end.exitCode === 0 ? "exited" : "exit_error";
-}
-
-/** The server's answer to a session report; a refusal is final (the agent does not say it again). */
-export type SessionReportAnswer = { ok: true } | { ok: false; code: "SESSION_REFUSED"; message: string };
-
-/**
- * An agent reports the session a runner's claude writes to. Every launch names it up front, so
- * the report mostly confirms it. Claude moves to another session under a running runner when
- * its user types /clear (a new session) or /resume (an older one): the runner then follows it,
- * keeping the one it left as its own (`pastSessionIds`), so what claude spends in either is
- * counted and archived. A move into another project's session, into one another runner is
- * running, or to an id that is not a session id is refused and audited.
- */
-export async function recordSession(
-  deps: ApiDeps,
-  nodeId: string,
-  runnerId: string,
-  sessionId: string,
-): Promise<SessionReportAnswer> {
-  const runner = await findRunner(deps.db, runnerId);
-  // About a runner this node no longer runs (it moved): moot. One that ended meanwhile still
-  // follows, so the lines and usage its claude wrote there last are its own.
-  if (!runner || runner.nodeId !== nodeId) return { ok: true };
-  if (runner.sessionId === sessionId) return { ok: true };
-  const refusal = await sessionMoveRefusal(deps, runner, sessionId);
-  if (refusal) {
-    deps.log("warn", "a runner's move to another session was refused", { nodeId, runnerId, sessionId, refusal });
-    await inTransaction(deps.db, deps.bus, (tx) =>
-      audit(
-        tx,
-        deps.config.auditKey,
-        { nodeId },
-        {
-          type: "runner.session_refused",
-          entityType: "runner",
-          entityId: runnerId,
-          data: { sessionId: sessionId.slice(0, 100), reason: refusal },
-        },
-      ),
-    );
-    return { ok: false, code: "SESSION_REFUSED", message: refusal };
-  }
-  const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
-  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
-    await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
-    const left = runner.sessionId;
-    await moveRunner(
-      deps,
-      tx,
-      outbox,
-      { nodeId },
-      {
-        runnerId,
-        from: RUNNER_STATUSES,
-        data: {
-          sessionId,
-          // Back to a session it had before: it is current again, not past.
-          pastSessionIds: [...runner.pastSessionIds.filter((s) => s !== sessionId), ...(left ? [left] : [])],
-        },
-        event: "runner.session_changed",
-        details: { from: left, to: sessionId },
-      },
-    );
-  });
-  return { ok: true };
-}
-
-async function sessionMoveRefusal(
-  deps: ApiDeps,
-  runner: { id: string; projectId: string; sessionId: string | null; pastSessionIds: string[] },
-  sessionId: string,
-): Promise<string | null> {
-  // Claude's session ids are UUIDs; the id names files on nodes and in the store.
-  if (!isUuid(sessionId)) return "Not a session id.";
-  const existing = await findSession(deps.db, sessionId);
-  if (existing && existing.projectId !== runner.projectId) return "That session belongs to another project.";
-  if (!isRunnersSession(runner, sessionId) && (await activeRunnersOfSession(deps.db, sessionId)) > 0)
-    return "Another runner is running that session.";
-  return null;
 }
 
 async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {

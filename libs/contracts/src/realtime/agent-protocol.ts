@@ -106,7 +106,12 @@ export const agentHeartbeatSchema = z.object({
 });
 export type HeartbeatItem = z.infer<typeof heartbeatItemSchema>;
 
-export const runnerSessionSchema = z.object({ runnerId: z.uuid(), sessionId: z.string().min(1).max(100) });
+export const runnerSessionSchema = z.object({
+  runnerId: z.uuid(),
+  sessionId: z.string().min(1).max(100),
+  /** Sessions the runner's claude moved through since its launch (/clear), oldest first. */
+  left: z.array(z.string().min(1).max(100)).max(100).optional(),
+});
 export const runnerExitedSchema = z.object({
   runnerId: z.uuid(),
   exitCode: z.number().int().nullable(),

@@ -1,3 +1,4 @@
+import { ACTIVE_RUNNER_STATUSES } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
 
 /** A runner's session row exists from its first line on (sessions and usage attach to it). */
@@ -42,4 +43,21 @@ export function isRunnersSession(
   sessionId: string,
 ): boolean {
   return runner.sessionId === sessionId || runner.pastSessionIds.includes(sessionId);
+}
+
+/** The runner's sessions, its row locked for the rest of the transaction (moves are read-modify-write). */
+export async function lockRunnerSessions(
+  tx: Tx,
+  runnerId: string,
+): Promise<{ sessionId: string | null; pastSessionIds: string[] } | null> {
+  const rows = await tx.$queryRaw<Array<{ sessionId: string | null; pastSessionIds: string[] }>>`
+    SELECT "sessionId", "pastSessionIds" FROM "Runner" WHERE id = ${runnerId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** How many runners other than `runnerId` are active on the session. */
+export function otherActiveRunnersOfSession(db: Tx, sessionId: string, runnerId: string): Promise<number> {
+  return db.runner.count({
+    where: { sessionId, id: { not: runnerId }, status: { in: [...ACTIVE_RUNNER_STATUSES] } },
+  });
 }

@@ -1,0 +1,114 @@
+import { RUNNER_STATUSES } from "@stratavore/contracts";
+import {
+  ensureSession,
+  findRunner,
+  findSession,
+  isRunnersSession,
+  isUuid,
+  lockRunnerSessions,
+  otherActiveRunnersOfSession,
+  projectPathOf,
+} from "@stratavore/db";
+import type { ApiDeps } from "../deps.ts";
+import { audit } from "../shared/audit.ts";
+import { inTransaction } from "../shared/transaction.ts";
+import { moveRunner } from "./runner-events.ts";
+
+/** The server's answer to a session report; a refusal is final (the agent does not say it again). */
+export type SessionReportAnswer = { ok: true } | { ok: false; code: "SESSION_REFUSED"; message: string };
+
+/** Sessions a runner may have left behind; past it, a report is refused (a node minting rows). */
+export const MAX_PAST_SESSIONS = 100;
+
+/**
+ * An agent reports the session a runner's claude writes to (`sessionId`) and the ones it moved
+ * through since its launch (`left`). Every launch names its session up front, so the report
+ * mostly confirms it. Claude moves to a new session under a running runner when its user types
+ * /clear: the runner follows, keeping the sessions it left as its own (`pastSessionIds`), so what
+ * claude spends in any of them is counted and archived. Only brand-new sessions, or the runner's
+ * own earlier ones that no other runner is running, can be moved into: anything else (another
+ * project's session, an imported one, an id that is not a UUID) is refused and audited.
+ */
+export async function recordSession(
+  deps: ApiDeps,
+  nodeId: string,
+  report: { runnerId: string; sessionId: string; left?: string[] },
+): Promise<SessionReportAnswer> {
+  const { runnerId, sessionId } = report;
+  const left = report.left ?? [];
+  const runner = await findRunner(deps.db, runnerId);
+  // About a runner this node no longer runs (it moved): moot. One that ended meanwhile still
+  // follows, so the lines and usage its claude wrote there last are its own.
+  if (!runner || runner.nodeId !== nodeId) return { ok: true };
+  const named = [...new Set([...left, sessionId])];
+  if (runner.sessionId === sessionId && named.every((s) => isRunnersSession(runner, s))) return { ok: true };
+  const refusal = await moveRefusal(deps, runner, named);
+  if (refusal) return refuse(deps, nodeId, runnerId, sessionId, refusal);
+  const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
+  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    const now = await lockRunnerSessions(tx, runnerId);
+    if (!now) return;
+    for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
+    const past = [...new Set([...now.pastSessionIds, ...(now.sessionId ? [now.sessionId] : []), ...left])].filter(
+      (s) => s !== sessionId,
+    );
+    if (now.sessionId === sessionId && past.length === now.pastSessionIds.length) return;
+    await moveRunner(
+      deps,
+      tx,
+      outbox,
+      { nodeId },
+      {
+        runnerId,
+        from: RUNNER_STATUSES,
+        data: { sessionId, pastSessionIds: past },
+        event: "runner.session_changed",
+        details: { from: now.sessionId, to: sessionId },
+      },
+    );
+  });
+  return { ok: true };
+}
+
+async function moveRefusal(
+  deps: ApiDeps,
+  runner: { id: string; sessionId: string | null; pastSessionIds: string[] },
+  named: string[],
+): Promise<string | null> {
+  const fresh = named.filter((s) => !isRunnersSession(runner, s));
+  if (runner.pastSessionIds.length + fresh.length > MAX_PAST_SESSIONS)
+    return `A runner keeps at most ${MAX_PAST_SESSIONS} sessions.`;
+  for (const id of named) {
+    // Claude's session ids are UUIDs; the id names files on nodes and in the store.
+    if (!isUuid(id)) return "Not a session id.";
+    if (fresh.includes(id)) {
+      if (await findSession(deps.db, id)) return "Only a new session can be moved into.";
+    } else if ((await otherActiveRunnersOfSession(deps.db, id, runner.id)) > 0)
+      return "Another runner is running that session.";
+  }
+  return null;
+}
+
+async function refuse(
+  deps: ApiDeps,
+  nodeId: string,
+  runnerId: string,
+  sessionId: string,
+  reason: string,
+): Promise<SessionReportAnswer> {
+  deps.log("warn", "a runner's move to another session was refused", { nodeId, runnerId, reason });
+  await inTransaction(deps.db, deps.bus, (tx) =>
+    audit(
+      tx,
+      deps.config.auditKey,
+      { nodeId },
+      {
+        type: "runner.session_refused",
+        entityType: "runner",
+        entityId: runnerId,
+        data: { sessionId: sessionId.slice(0, 100), reason },
+      },
+    ),
+  );
+  return { ok: false, code: "SESSION_REFUSED", message: reason };
+}
