@@ -109,7 +109,7 @@ export async function startAgent(
     configDir: opts.claudeConfigDir,
     intervalMs: opts.usageIntervalMs,
     log: opts.log,
-    held: (runnerId, sessionId) => moves.held(runnerId, sessionId),
+    sessionState: (runnerId, sessionId) => moves.state(runnerId, sessionId),
     send: (batch) => ask("usage:batch", batch, 15_000, batchAckSchema, batchFailed),
     archive: (batch) => ask("transcript:batch", batch, 30_000, batchAckSchema, batchFailed),
   });

@@ -43,6 +43,7 @@ export class SessionFollower {
   constructor(
     private readonly configDir: string,
     private readonly onMove: (runnerId: string, sessionId: string, from: string) => void,
+    private readonly onError: (runnerId: string, err: unknown) => void = () => undefined,
   ) {}
 
   start(runnerId: string, pid: number, sessionId: string): void {
@@ -64,8 +65,9 @@ export class SessionFollower {
         this.current.set(runnerId, { pid: known.pid, sessionId });
         try {
           this.onMove(runnerId, sessionId, known.sessionId);
-        } catch {
+        } catch (err) {
           // Following one runner must never take the agent (and every runner) down.
+          this.onError(runnerId, err);
         }
       }
     } finally {

@@ -54,14 +54,41 @@ it("two moves while the server does not answer: the newer report names both sess
   await moves.look();
   await settle();
   expect(tracked).toEqual([s2, s3]);
-  expect(moves.held(runner, s2) && moves.held(runner, s3)).toBe(true);
-  expect(moves.held(runner, s1)).toBe(false);
+  expect([moves.state(runner, s1), moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "hold", "hold"]);
   expect(asked.at(-1)).toEqual({ sessionId: s3, left: [s1, s2] });
 
   answer = { ok: true };
   moves.retry();
   await settle();
   expect(asked.at(-1)).toEqual({ sessionId: s3, left: [s1, s2] });
-  expect(moves.held(runner, s2) || moves.held(runner, s3)).toBe(false);
+  expect([moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "ship"]);
   expect(moves.pending()).toBe(0);
+});
+
+it("a refused session is set aside and never named again, so the runner's later moves still go through", async () => {
+  const configDir = await mkdtemp(join(tmpdir(), "stratavore-moves-"));
+  dirs.push(configDir);
+  const [runner, s1, s2, s3] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const asked: { sessionId: string; left: string[] }[] = [];
+  const moves = new SessionMoves(
+    configDir,
+    async (r) => {
+      asked.push({ sessionId: r.sessionId, left: r.left });
+      return r.sessionId === s2
+        ? { ok: false, code: "SESSION_REFUSED", message: "Only a new session can be moved into." }
+        : { ok: true };
+    },
+    () => undefined,
+    () => undefined,
+  );
+  moves.launched(runner, process.pid, s1);
+  await claudeSays(configDir, s2);
+  await moves.look();
+  await settle();
+  expect(moves.state(runner, s2)).toBe("drop");
+  await claudeSays(configDir, s3);
+  await moves.look();
+  await settle();
+  expect(asked.at(-1)).toEqual({ sessionId: s3, left: [s1] });
+  expect([moves.state(runner, s1), moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "drop", "ship"]);
 });

@@ -21,6 +21,8 @@ interface SessionReport {
 export class SessionMoves {
   private readonly trail = new Map<string, string[]>();
   private readonly unconfirmed = new Map<string, Set<string>>();
+  /** Sessions the server refused as the runner's: left out of later reports, their usage set aside. */
+  private readonly refused = new Map<string, Set<string>>();
   private readonly reports: ConfirmedReports<SessionReport>;
   private readonly follower: SessionFollower;
 
@@ -33,17 +35,27 @@ export class SessionMoves {
   ) {
     this.reports = new ConfirmedReports(async (r) => {
       const res = await ask(r);
-      if (res.ok) for (const s of [r.sessionId, ...r.left]) this.unconfirmed.get(r.runnerId)?.delete(s);
-      else if (res.code === "SESSION_REFUSED")
-        log("warn", "the server refused a runner's move to another session; its usage stays here", {
+      const final = res.ok || res.code === "SESSION_REFUSED" || res.code === "VALIDATION";
+      if (!final) return false;
+      const waiting = this.unconfirmed.get(r.runnerId);
+      if (!res.ok) {
+        // What this report asked for that was not the runner's yet: refused, for good.
+        const refused = this.refused.get(r.runnerId) ?? new Set<string>();
+        for (const s of [r.sessionId, ...r.left]) if (waiting?.has(s)) refused.add(s);
+        this.refused.set(r.runnerId, refused);
+        log("warn", "the server refused a runner's move to another session; its usage is set aside here", {
           runnerId: r.runnerId,
           sessionId: r.sessionId,
           reason: res.message,
         });
-      return res.ok || res.code === "SESSION_REFUSED";
+      }
+      for (const s of [r.sessionId, ...r.left]) waiting?.delete(s);
+      return true;
     });
-    this.follower = new SessionFollower(configDir, (runnerId, sessionId, from) =>
-      this.moved(runnerId, sessionId, from),
+    this.follower = new SessionFollower(
+      configDir,
+      (runnerId, sessionId, from) => this.moved(runnerId, sessionId, from),
+      (runnerId, err) => log("warn", "following a runner to another session failed", { runnerId, error: String(err) }),
     );
   }
 
@@ -65,10 +77,13 @@ export class SessionMoves {
     this.reports.drop(runnerId);
     this.trail.delete(runnerId);
     this.unconfirmed.delete(runnerId);
+    // Still refused: what is left of them in the spool stays set aside.
   }
 
-  held(runnerId: string, sessionId: string): boolean {
-    return this.unconfirmed.get(runnerId)?.has(sessionId) ?? false;
+  /** Whether the session's usage and lines may go to the server yet (see UsageShipper). */
+  state(runnerId: string, sessionId: string): "ship" | "hold" | "drop" {
+    if (this.refused.get(runnerId)?.has(sessionId)) return "drop";
+    return this.unconfirmed.get(runnerId)?.has(sessionId) ? "hold" : "ship";
   }
 
   look(): Promise<void> {
@@ -89,7 +104,12 @@ export class SessionMoves {
 
   private moved(runnerId: string, sessionId: string, from: string): void {
     this.log("info", "claude moved to another session", { runnerId, sessionId });
-    const trail = [...(this.trail.get(runnerId) ?? []).filter((s) => s !== from && s !== sessionId), from];
+    const refused = this.refused.get(runnerId);
+    // A refused session is not named again (the whole report would be refused with it); at most
+    // the 100 latest, as the server takes.
+    const trail = [...(this.trail.get(runnerId) ?? []).filter((s) => s !== from && s !== sessionId), from]
+      .filter((s) => !refused?.has(s))
+      .slice(-100);
     this.trail.set(runnerId, trail);
     const held = this.unconfirmed.get(runnerId) ?? new Set<string>();
     held.add(sessionId);

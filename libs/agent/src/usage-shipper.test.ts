@@ -220,7 +220,7 @@ describe("UsageShipper's archive", () => {
       dataDir: join(base, "agent"),
       configDir,
       intervalMs: 60_000,
-      held: (r, sessionId) => r === runner && sessionId === second && holding,
+      sessionState: (r, sessionId) => (r === runner && sessionId === second && holding ? "hold" : "ship"),
       send: async (b) => {
         sent.push(...b.records.map((r) => `${r.sessionId === first ? "first" : "second"}:${r.messageId}`));
         return { ok: true, accepted: b.records.length };
@@ -247,6 +247,38 @@ describe("UsageShipper's archive", () => {
     expect(sent).toEqual(["first:msg_a", "first:msg_b", "second:msg_c"]);
     expect(archived).toEqual(expect.arrayContaining(["first:one", "first:two", "second:three"]));
     await shipper.stop();
+
+    // A session the server refused: its usage and lines are set aside, and what follows still goes.
+    const [third, fourth] = [randomUUID(), randomUUID()];
+    await transcript(configDir, "/srv/clear", third, [line("refused"), reply("d")]);
+    await transcript(configDir, "/srv/clear", fourth, [line("four"), reply("e")]);
+    const warned: string[] = [];
+    const again = new UsageShipper({
+      dataDir: join(base, "agent2"),
+      configDir,
+      intervalMs: 60_000,
+      sessionState: (_, sessionId) => (sessionId === third ? "drop" : "ship"),
+      send: async (b) => {
+        sent.push(...b.records.map((r) => `${r.sessionId === fourth ? "fourth" : "other"}:${r.messageId}`));
+        return { ok: true, accepted: b.records.length };
+      },
+      archive: async (b) => {
+        archived.push(...b.entries.map((e) => `${b.sessionId === fourth ? "fourth" : "other"}:${e.text}`));
+        return { ok: true, accepted: b.entries.length };
+      },
+      log: (_, msg) => warned.push(msg),
+    });
+    await again.start();
+    again.track(runner, "/srv/clear", third);
+    await again.tick();
+    again.track(runner, "/srv/clear", fourth);
+    await again.tick();
+    expect(sent.slice(3)).toEqual(["fourth:msg_e"]);
+    expect(archived.filter((a) => a.includes("refused"))).toEqual([]);
+    expect(archived).toContain("fourth:four");
+    expect(again.spooledCount).toBe(0);
+    expect(warned.filter((m) => m.includes("set aside"))).toHaveLength(2);
+    await again.stop();
   });
 
   it("reads a runner's last lines when it ends while a tick is shipping, instead of dropping it unread", async () => {

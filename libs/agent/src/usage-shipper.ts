@@ -73,8 +73,11 @@ export class UsageShipper {
       onRecords?: (runnerId: string, records: UsageRecordInput[]) => void;
       /** Which runners the fast reads cover (those with budget allowances); all of them at each shipment. */
       watched?: (runnerId: string) => boolean;
-      /** A session the server does not know as the runner's yet: its usage and lines wait (else refused). */
-      held?: (runnerId: string, sessionId: string) => boolean;
+      /**
+       * Whether a session's usage and lines may go: "hold" while the server does not know it as
+       * the runner's yet (else refused), "drop" once it refused it (set aside here, logged).
+       */
+      sessionState?: (runnerId: string, sessionId: string) => "ship" | "hold" | "drop";
     },
   ) {
     this.journal = new SpoolJournal(opts.dataDir, (lines) =>
@@ -245,9 +248,19 @@ export class UsageShipper {
   private async flush(): Promise<void> {
     await eachAtMost(SHIP_CONCURRENCY, [...this.pending], async ([runnerId, records]) => {
       while (records.length) {
-        // In order: only up to the first record of a held session.
-        const held = records.findIndex((r) => this.opts.held?.(runnerId, r.sessionId));
-        const batch = records.slice(0, Math.min(MAX_BATCH, held === -1 ? MAX_BATCH : held));
+        // In order: a refused session's records at the head are set aside, then records go up to
+        // the first one of a held session.
+        const dropped = leading(records, (r) => this.stateOf(runnerId, r.sessionId) === "drop");
+        if (dropped) {
+          const [first] = records.splice(0, dropped);
+          this.setAside("usage records", runnerId, first?.sessionId ?? "", dropped);
+          this.journalled.push({ t: "shipped", k: "usage", r: runnerId, n: dropped });
+          continue;
+        }
+        const batch = records.slice(
+          0,
+          leading(records.slice(0, MAX_BATCH), (r) => this.stateOf(runnerId, r.sessionId) === "ship"),
+        );
         if (!batch.length) break;
         const sent = await this.deadLetters.deliver("usage", runnerId, batch, (items) =>
           this.opts.send({ runnerId, batchId: randomUUID(), records: items as UsageRecordInput[] }),
@@ -264,7 +277,14 @@ export class UsageShipper {
   private async flushEntries(): Promise<void> {
     await eachAtMost(SHIP_CONCURRENCY, [...this.pendingEntries], async ([key, queued]) => {
       const { runnerId, sessionId } = queued;
-      if (this.opts.held?.(runnerId, sessionId)) return;
+      const state = this.stateOf(runnerId, sessionId);
+      if (state === "hold") return;
+      if (state === "drop") {
+        this.setAside("transcript lines", runnerId, sessionId, queued.entries.length);
+        this.journalled.push({ t: "shipped", k: "lines", r: runnerId, s: sessionId, n: queued.entries.length });
+        this.pendingEntries.delete(key);
+        return;
+      }
       while (queued.entries.length) {
         let bytes = 0;
         let n = 0;
@@ -280,6 +300,19 @@ export class UsageShipper {
         this.journalled.push({ t: "shipped", k: "lines", r: runnerId, s: sessionId, n });
       }
       if (!queued.entries.length) this.pendingEntries.delete(key);
+    });
+  }
+
+  private stateOf(runnerId: string, sessionId: string): "ship" | "hold" | "drop" {
+    return this.opts.sessionState?.(runnerId, sessionId) ?? "ship";
+  }
+
+  /** What a session the server refused to take as the runner's gave: not sent (it would be refused, and audited, item by item). */
+  private setAside(what: string, runnerId: string, sessionId: string, n: number): void {
+    this.opts.log("warn", `${what} of a session the server refused for this runner set aside`, {
+      runnerId,
+      sessionId,
+      n,
     });
   }
 
@@ -320,4 +353,10 @@ export class UsageShipper {
       this.spoolFailing = true;
     }
   }
+}
+
+/** How many items at the head of `items` satisfy `test`. */
+function leading<T>(items: readonly T[], test: (item: T) => boolean): number {
+  const i = items.findIndex((item) => !test(item));
+  return i === -1 ? items.length : i;
 }

@@ -8,6 +8,7 @@ import {
   lockRunnerSessions,
   otherActiveRunnersOfSession,
   projectPathOf,
+  type Tx,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -42,17 +43,20 @@ export async function recordSession(
   if (!runner || runner.nodeId !== nodeId) return { ok: true };
   const named = [...new Set([...left, sessionId])];
   if (runner.sessionId === sessionId && named.every((s) => isRunnersSession(runner, s))) return { ok: true };
-  const refusal = await moveRefusal(deps, runner, named);
-  if (refusal) return refuse(deps, nodeId, runnerId, sessionId, refusal);
   const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
-  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+  // Judged on the runner's row as locked, so two reports (a retry beside a late first attempt)
+  // cannot both read the same sessions and overwrite each other.
+  const refusal = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const now = await lockRunnerSessions(tx, runnerId);
-    if (!now) return;
+    if (!now) return null;
+    const own = { id: runnerId, sessionId: now.sessionId, pastSessionIds: now.pastSessionIds };
+    const why = await moveRefusal(tx, own, named);
+    if (why) return why;
     for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
     const past = [...new Set([...now.pastSessionIds, ...(now.sessionId ? [now.sessionId] : []), ...left])].filter(
       (s) => s !== sessionId,
     );
-    if (now.sessionId === sessionId && past.length === now.pastSessionIds.length) return;
+    if (now.sessionId === sessionId && past.length === now.pastSessionIds.length) return null;
     await moveRunner(
       deps,
       tx,
@@ -66,12 +70,13 @@ export async function recordSession(
         details: { from: now.sessionId, to: sessionId },
       },
     );
+    return null;
   });
-  return { ok: true };
+  return refusal ? refuse(deps, nodeId, runnerId, sessionId, refusal) : { ok: true };
 }
 
 async function moveRefusal(
-  deps: ApiDeps,
+  db: Tx,
   runner: { id: string; sessionId: string | null; pastSessionIds: string[] },
   named: string[],
 ): Promise<string | null> {
@@ -82,8 +87,8 @@ async function moveRefusal(
     // Claude's session ids are UUIDs; the id names files on nodes and in the store.
     if (!isUuid(id)) return "Not a session id.";
     if (fresh.includes(id)) {
-      if (await findSession(deps.db, id)) return "Only a new session can be moved into.";
-    } else if ((await otherActiveRunnersOfSession(deps.db, id, runner.id)) > 0)
+      if (await findSession(db, id)) return "Only a new session can be moved into.";
+    } else if ((await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
       return "Another runner is running that session.";
   }
   return null;
