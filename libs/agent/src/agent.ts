@@ -117,9 +117,10 @@ export async function startAgent(
   const cwds = new Map<string, string>();
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
-  supervisor.on("exited", ({ runnerId, exitCode, signal, endedBy, oomKilled }) =>
+  supervisor.on("exited", ({ runnerId, pid, exitCode, signal, endedBy, oomKilled }) =>
     exitReports.report({
       runnerId,
+      pid,
       exitCode,
       signal: signal ?? null,
       endedBy: endedBy === "process" ? "process" : "user",

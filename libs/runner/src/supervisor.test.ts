@@ -69,7 +69,7 @@ describe("Supervisor with fake claude", () => {
     expect(sample!.rssBytes).toBeGreaterThan(1024 * 1024);
     sup.resize("r1", 80, 24);
     expect(await sup.stop("r1")).toEqual({ exitCode: 0, signal: null, endedBy: "user" });
-    expect(await s.exited("r1")).toEqual({ runnerId: "r1", exitCode: 0, signal: null, endedBy: "user" });
+    expect(await s.exited("r1")).toEqual({ runnerId: "r1", pid, exitCode: 0, signal: null, endedBy: "user" });
     expect(sup.list()).toEqual([]);
     expect((await readLogTail(s.logDir, "r1", 50)).join("\n")).toContain("echo: ping");
   });
@@ -178,7 +178,13 @@ describe("Supervisor with fake claude", () => {
     expect(s.sup.list()[0]!.status).toBe("paused");
     await s.sup.resume("p");
     s.launch("c", { mode: "new", sessionId: "0a3c5e1e-2b1f-4c58-9d5e-3f0c1a2b3c4d" }, { FAKE_CLAUDE_MODE: "crash" });
-    expect(await s.exited("c")).toEqual({ runnerId: "c", exitCode: 3, signal: null, endedBy: "process" });
+    expect(await s.exited("c")).toEqual({
+      runnerId: "c",
+      pid: expect.any(Number),
+      exitCode: 3,
+      signal: null,
+      endedBy: "process",
+    });
     await s.sup.shutdown();
     expect(await s.exited("p")).toMatchObject({ endedBy: "agent" });
     expect(s.sup.list()).toEqual([]);

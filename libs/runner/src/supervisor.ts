@@ -71,7 +71,7 @@ type SupervisorEvents = {
   session: [e: { runnerId: string; sessionId: string }];
   output: [e: { runnerId: string; seq: number; data: string }];
   state: [e: { runnerId: string; status: RunnerState }];
-  exited: [e: { runnerId: string } & RunnerExit];
+  exited: [e: { runnerId: string; pid: number } & RunnerExit];
 };
 
 interface Entry {
@@ -290,6 +290,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.runners.delete(entry.runnerId);
     entry.screen.dispose();
     await entry.log?.close();
-    this.emit("exited", { runnerId: entry.runnerId, ...exit });
+    this.emit("exited", { runnerId: entry.runnerId, pid: entry.pid, ...exit });
   }
 }

@@ -17,6 +17,8 @@ export interface RunnerEnd {
   reason?: string;
   /** The kernel killed part of it for exceeding its cgroup memory limit. */
   oomKilled?: boolean;
+  /** The pid of the run that ended, when its agent says (see runnerExitedSchema). */
+  pid?: number;
 }
 
 /**
@@ -27,6 +29,9 @@ export interface RunnerEnd {
 export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEnd): Promise<Runner | null> {
   const current = await findRunner(deps.db, end.runnerId);
   if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
+  // About another run of this runner (an exit whose answer was late, said again after the
+  // runner was restarted on the same node): this run goes on.
+  if (end.pid !== undefined && current.pid !== null && current.pid !== end.pid) return current;
   // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";

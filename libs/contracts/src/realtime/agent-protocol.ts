@@ -119,6 +119,8 @@ export const runnerExitedSchema = z.object({
   endedBy: z.enum(["user", "process"]),
   /** The runner's cgroup memory limit made the kernel kill one of its processes. */
   oomKilled: z.boolean().optional(),
+  /** Which run ended (its claude's pid): a late report about an earlier run of the runner is moot. */
+  pid: z.number().int().positive().optional(),
 });
 export type RunnerExited = z.infer<typeof runnerExitedSchema>;
 export const agentOutputSchema = z.object({
