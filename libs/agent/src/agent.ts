@@ -88,7 +88,10 @@ export async function startAgent(
       const cwd = cwds.get(runnerId);
       if (cwd) shipper.track(runnerId, cwd, sessionId);
     },
+    join(opts.dataDir, "session-moves.json"),
   );
+  // Before the spool ships anything: its usage of sessions still unanswered must wait.
+  moves.load();
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {

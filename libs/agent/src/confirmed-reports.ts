@@ -33,6 +33,11 @@ export class ConfirmedReports<T extends { runnerId: string }> {
     return this.unconfirmed.size;
   }
 
+  /** The runner's report not confirmed yet, if any. */
+  current(runnerId: string): T | undefined {
+    return this.unconfirmed.get(runnerId);
+  }
+
   /**
    * Resolves once every report is confirmed or dropped, or after `timeoutMs` (true only in the
    * first case). A stopping agent waits here so its last exits are on record before it leaves.

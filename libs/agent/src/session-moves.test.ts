@@ -92,3 +92,70 @@ it("a refused session is set aside and never named again, so the runner's later 
   expect(asked.at(-1)).toEqual({ sessionId: s3, left: [s1] });
   expect([moves.state(runner, s1), moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "drop", "ship"]);
 });
+
+it("a move unanswered when the agent stops is said again by the next agent as an earlier run's, and its usage waits for that answer; likewise when the runner is launched again", async () => {
+  const configDir = await mkdtemp(join(tmpdir(), "stratavore-moves-"));
+  dirs.push(configDir);
+  const stateFile = join(configDir, "agent", "session-moves.json");
+  const [runner, s1, s2] = [randomUUID(), randomUUID(), randomUUID()];
+  const asked: { sessionId: string; left: string[]; past?: boolean }[] = [];
+  let answer: RunnerSessionAck = { ok: false, code: "DISCONNECTED", message: "not connected" };
+  const ask = async (r: { sessionId: string; left: string[]; past?: boolean }) => {
+    asked.push({ sessionId: r.sessionId, left: r.left, ...(r.past ? { past: true } : {}) });
+    return answer;
+  };
+  const first = new SessionMoves(
+    configDir,
+    ask,
+    () => undefined,
+    () => undefined,
+    stateFile,
+  );
+  first.load();
+  first.launched(runner, process.pid, s1);
+  await claudeSays(configDir, s2);
+  await first.look();
+  await settle();
+  expect(first.state(runner, s2)).toBe("hold");
+
+  // The agent stops here; the next one starts.
+  const next = new SessionMoves(
+    configDir,
+    ask,
+    () => undefined,
+    () => undefined,
+    stateFile,
+  );
+  next.load();
+  expect(next.state(runner, s2)).toBe("hold");
+  await settle();
+  expect(asked.at(-1)).toEqual({ sessionId: s2, left: [s1], past: true });
+  answer = { ok: true };
+  next.retry();
+  await settle();
+  expect(next.state(runner, s2)).toBe("ship");
+  expect(JSON.parse(await readFile(stateFile, "utf8"))).toEqual({});
+
+  // The runner launched again before a move was answered: the move goes as the earlier run's,
+  // beside the new run's own report, which is about its launch session only.
+  answer = { ok: false, code: "DISCONNECTED", message: "not connected" };
+  const s3 = randomUUID();
+  next.launched(runner, process.pid, s2);
+  await claudeSays(configDir, s3);
+  await next.look();
+  await settle();
+  next.launched(runner, undefined, s2);
+  await settle();
+  expect(asked.slice(-2)).toEqual(
+    expect.arrayContaining([
+      { sessionId: s3, left: [s2], past: true },
+      { sessionId: s2, left: [] },
+    ]),
+  );
+  expect(next.state(runner, s3)).toBe("hold");
+  answer = { ok: true };
+  next.retry();
+  await settle();
+  expect(next.state(runner, s3)).toBe("ship");
+  expect(next.pending()).toBe(0);
+});

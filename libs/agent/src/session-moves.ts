@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { RunnerSessionAck } from "@stratavore/contracts";
 import type { AgentLog } from "./agent-options.ts";
 import { ConfirmedReports } from "./confirmed-reports.ts";
@@ -8,7 +10,12 @@ interface SessionReport {
   sessionId: string;
   /** Every session the runner moved through since its launch, oldest first. */
   left: string[];
+  /** About an earlier run: all these sessions are the runner's, none of them its current one. */
+  past?: boolean;
 }
+
+/** What must outlive the agent: moves not answered yet, and sessions the server refused. */
+type Saved = Record<string, { report: SessionReport | null; waiting: string[]; refused: string[] }>;
 
 /**
  * Which session each runner's claude is in, told to the server. Claude moves to another session
@@ -16,7 +23,9 @@ interface SessionReport {
  * session's usage and lines are held here, since before it the server would refuse them as
  * another session's. Each report carries every session the runner moved through, so a report
  * replaced by a newer one (two moves while the server was away) loses none of them. A session
- * the server refuses stays held for good: nothing of it is sent, and the spool shows it.
+ * the server refuses is set aside for good. Moves not answered yet and refusals are kept in
+ * `stateFile`: after a restart, or when the runner is launched again, they are said once more
+ * as sessions of an earlier run (`past`), and the spool's usage of them waits for that answer.
  */
 export class SessionMoves {
   private readonly trail = new Map<string, string[]>();
@@ -24,6 +33,8 @@ export class SessionMoves {
   /** Sessions the server refused as the runner's: left out of later reports, their usage set aside. */
   private readonly refused = new Map<string, Set<string>>();
   private readonly reports: ConfirmedReports<SessionReport>;
+  /** Said about an earlier run of the runner (a report of its own: the new run's goes beside it). */
+  private readonly pastReports: ConfirmedReports<SessionReport>;
   private readonly follower: SessionFollower;
 
   constructor(
@@ -32,31 +43,39 @@ export class SessionMoves {
     private readonly log: AgentLog,
     /** Tail the runner's new session (after a last read of the old one). */
     private readonly track: (runnerId: string, sessionId: string) => void,
+    private readonly stateFile?: string,
   ) {
-    this.reports = new ConfirmedReports(async (r) => {
+    const send = async (r: SessionReport) => {
       const res = await ask(r);
-      const final = res.ok || res.code === "SESSION_REFUSED" || res.code === "VALIDATION";
-      if (!final) return false;
-      const waiting = this.unconfirmed.get(r.runnerId);
-      if (!res.ok) {
-        // What this report asked for that was not the runner's yet: refused, for good.
-        const refused = this.refused.get(r.runnerId) ?? new Set<string>();
-        for (const s of [r.sessionId, ...r.left]) if (waiting?.has(s)) refused.add(s);
-        this.refused.set(r.runnerId, refused);
-        log("warn", "the server refused a runner's move to another session; its usage is set aside here", {
-          runnerId: r.runnerId,
-          sessionId: r.sessionId,
-          reason: res.message,
-        });
-      }
-      for (const s of [r.sessionId, ...r.left]) waiting?.delete(s);
+      if (!(res.ok || res.code === "SESSION_REFUSED" || res.code === "VALIDATION")) return false;
+      this.answered(r, res);
       return true;
-    });
+    };
+    this.reports = new ConfirmedReports(send);
+    this.pastReports = new ConfirmedReports(send);
     this.follower = new SessionFollower(
       configDir,
       (runnerId, sessionId, from) => this.moved(runnerId, sessionId, from),
       (runnerId, err) => log("warn", "following a runner to another session failed", { runnerId, error: String(err) }),
     );
+  }
+
+  /** At start, before anything is shipped: what the last agent left unanswered is said again. */
+  load(): void {
+    if (!this.stateFile) return;
+    let saved: Saved;
+    try {
+      saved = JSON.parse(readFileSync(this.stateFile, "utf8")) as Saved;
+    } catch {
+      return;
+    }
+    for (const [runnerId, s] of Object.entries(saved)) {
+      if (s.refused.length) this.refused.set(runnerId, new Set(s.refused));
+      if (s.waiting.length && s.report) {
+        this.unconfirmed.set(runnerId, new Set(s.waiting));
+        this.sayPast(s.report);
+      }
+    }
   }
 
   /** A runner started on the session its launch named. */
@@ -71,13 +90,17 @@ export class SessionMoves {
     this.follower.forget(runnerId);
   }
 
-  /** Another run of the runner begins here: what was said about the last one is moot. */
+  /**
+   * Another run of the runner begins here. A move of the last run still unanswered is said
+   * again as that run's (`past`): it must not move the new run, whose session its launch named.
+   */
   forget(runnerId: string): void {
     this.follower.forget(runnerId);
+    const last = this.reports.current(runnerId);
     this.reports.drop(runnerId);
     this.trail.delete(runnerId);
-    this.unconfirmed.delete(runnerId);
-    // Still refused: what is left of them in the spool stays set aside.
+    if (last && this.unconfirmed.get(runnerId)?.size) this.sayPast(last);
+    this.save();
   }
 
   /** Whether the session's usage and lines may go to the server yet (see UsageShipper). */
@@ -92,14 +115,16 @@ export class SessionMoves {
 
   retry(): void {
     this.reports.retry();
+    this.pastReports.retry();
   }
 
-  settled(timeoutMs: number): Promise<boolean> {
-    return this.reports.settled(timeoutMs);
+  async settled(timeoutMs: number): Promise<boolean> {
+    const [now, past] = await Promise.all([this.reports.settled(timeoutMs), this.pastReports.settled(timeoutMs)]);
+    return now && past;
   }
 
   pending(): number {
-    return this.reports.pending();
+    return this.reports.pending() + this.pastReports.pending();
   }
 
   private moved(runnerId: string, sessionId: string, from: string): void {
@@ -115,6 +140,57 @@ export class SessionMoves {
     held.add(sessionId);
     this.unconfirmed.set(runnerId, held);
     this.reports.report({ runnerId, sessionId, left: trail });
+    this.save();
     this.track(runnerId, sessionId);
   }
+
+  /** Says `r`'s sessions as an earlier run's, together with any such report not answered yet. */
+  private sayPast(r: SessionReport): void {
+    const all = joined(this.pastReports.current(r.runnerId), r) ?? r;
+    this.pastReports.report({ ...all, past: true });
+  }
+
+  private answered(r: SessionReport, res: RunnerSessionAck): void {
+    const waiting = this.unconfirmed.get(r.runnerId);
+    if (!res.ok) {
+      // What this report asked for that was not the runner's yet: refused, for good.
+      const refused = this.refused.get(r.runnerId) ?? new Set<string>();
+      for (const s of [r.sessionId, ...r.left]) if (waiting?.has(s)) refused.add(s);
+      this.refused.set(r.runnerId, refused);
+      this.log("warn", "the server refused a runner's move to another session; its usage is set aside here", {
+        runnerId: r.runnerId,
+        sessionId: r.sessionId,
+        reason: res.message,
+      });
+    }
+    for (const s of [r.sessionId, ...r.left]) waiting?.delete(s);
+    this.save();
+  }
+
+  /** Written whole on each change (moves are rare); a failure only loses what a restart would. */
+  private save(): void {
+    if (!this.stateFile) return;
+    const saved: Saved = {};
+    for (const runnerId of new Set([...this.unconfirmed.keys(), ...this.refused.keys()])) {
+      const waiting = [...(this.unconfirmed.get(runnerId) ?? [])];
+      const refused = [...(this.refused.get(runnerId) ?? [])];
+      if (!waiting.length && !refused.length) continue;
+      const report = joined(this.pastReports.current(runnerId), this.reports.current(runnerId)) ?? null;
+      saved[runnerId] = { report, waiting, refused };
+    }
+    try {
+      mkdirSync(dirname(this.stateFile), { recursive: true });
+      writeFileSync(`${this.stateFile}.tmp`, JSON.stringify(saved), { mode: 0o600 });
+      renameSync(`${this.stateFile}.tmp`, this.stateFile);
+    } catch (err) {
+      this.log("warn", "could not save the runners' session moves", { error: String(err) });
+    }
+  }
+}
+
+/** Both reports' sessions in one, the later's current session last. */
+function joined(a: SessionReport | undefined, b: SessionReport | undefined): SessionReport | undefined {
+  if (!a || !b) return a ?? b;
+  const sessions = [...new Set([...a.left, a.sessionId, ...b.left])].filter((s) => s !== b.sessionId);
+  return { runnerId: b.runnerId, sessionId: b.sessionId, left: sessions.slice(-100), past: a.past || b.past };
 }

@@ -33,7 +33,7 @@ export const MAX_PAST_SESSIONS = 100;
 export async function recordSession(
   deps: ApiDeps,
   nodeId: string,
-  report: { runnerId: string; sessionId: string; left?: string[] },
+  report: { runnerId: string; sessionId: string; left?: string[]; past?: boolean },
 ): Promise<SessionReportAnswer> {
   const { runnerId, sessionId } = report;
   const left = report.left ?? [];
@@ -42,7 +42,8 @@ export async function recordSession(
   // follows, so the lines and usage its claude wrote there last are its own.
   if (!runner || runner.nodeId !== nodeId) return { ok: true };
   const named = [...new Set([...left, sessionId])];
-  if (runner.sessionId === sessionId && named.every((s) => isRunnersSession(runner, s))) return { ok: true };
+  const asked = report.past ? true : runner.sessionId === sessionId;
+  if (asked && named.every((s) => isRunnersSession(runner, s))) return { ok: true };
   const cwd = (await projectPathOf(deps.db, runner.projectId)) ?? "";
   // Judged on the runner's row as locked, so two reports (a retry beside a late first attempt)
   // cannot both read the same sessions and overwrite each other.
@@ -53,10 +54,13 @@ export async function recordSession(
     const why = await moveRefusal(tx, own, named);
     if (why) return why;
     for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
-    const past = [...new Set([...now.pastSessionIds, ...(now.sessionId ? [now.sessionId] : []), ...left])].filter(
-      (s) => s !== sessionId,
+    // Said about an earlier run (the agent restarted, or the runner was launched again before
+    // the move was answered): the sessions are the runner's, its current one stays.
+    const current = report.past ? now.sessionId : sessionId;
+    const past = [...new Set([...now.pastSessionIds, ...(now.sessionId ? [now.sessionId] : []), ...named])].filter(
+      (s) => s !== current,
     );
-    if (now.sessionId === sessionId && past.length === now.pastSessionIds.length) return null;
+    if (now.sessionId === current && past.length === now.pastSessionIds.length) return null;
     await moveRunner(
       deps,
       tx,
@@ -65,9 +69,9 @@ export async function recordSession(
       {
         runnerId,
         from: RUNNER_STATUSES,
-        data: { sessionId, pastSessionIds: past },
+        data: { sessionId: current, pastSessionIds: past },
         event: "runner.session_changed",
-        details: { from: now.sessionId, to: sessionId },
+        details: { from: now.sessionId, to: current, ...(report.past ? { earlierRun: named } : {}) },
       },
     );
     return null;

@@ -111,6 +111,8 @@ export const runnerSessionSchema = z.object({
   sessionId: z.string().min(1).max(100),
   /** Sessions the runner's claude moved through since its launch (/clear), oldest first. */
   left: z.array(z.string().min(1).max(100)).max(100).optional(),
+  /** Said about an earlier run of the runner: every session named is its own, none its current one. */
+  past: z.boolean().optional(),
 });
 export const runnerExitedSchema = z.object({
   runnerId: z.uuid(),

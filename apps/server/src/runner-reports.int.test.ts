@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import { uniqueSlug } from "@stratavore/db/testing";
@@ -5,9 +6,9 @@ import { FleetHarness } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
 
 /**
- * An agent says a runner's exit until the server answers it. When an answer was late and the
- * runner was meanwhile restarted on the same node, the report said again is about the earlier
- * run: naming that run's pid, it must not end the new one.
+ * Reports an agent says again until the server answers them, and so may arrive about an earlier
+ * run of a runner: an exit naming that run's pid must not end the new one, and a session move
+ * said as an earlier run's (`past`) adds the sessions without moving the runner.
  */
 let h: FleetHarness;
 let agent: Socket;
@@ -55,4 +56,24 @@ it("an exit naming another run's pid is answered and ignored; one naming this ru
   const fromAnOlderAgent = await runner(5151);
   expect(await exit(fromAnOlderAgent)).toEqual({ ok: true });
   expect(await status(fromAnOlderAgent)).toBe("terminated");
+});
+
+it("a session move said as an earlier run's makes the sessions the runner's and leaves its current session alone", async () => {
+  const project = await h.api.projects.create({ name: uniqueSlug("moves"), path: `/srv/${uniqueSlug("moves")}` });
+  const current = randomUUID();
+  await h.db.session.create({ data: { id: current, projectId: project.id } });
+  const runnerId = (
+    await h.db.runner.create({
+      data: { projectId: project.id, nodeId, status: "running", pid: 777, sessionId: current, startedAt: new Date() },
+    })
+  ).id;
+  const [left, cleared] = [randomUUID(), randomUUID()];
+  const answer: unknown = await agent
+    .timeout(10_000)
+    .emitWithAck("runner:session", { runnerId, sessionId: cleared, left: [left], past: true });
+  expect(answer).toEqual({ ok: true });
+  const row = await h.db.runner.findUniqueOrThrow({ where: { id: runnerId } });
+  expect(row.sessionId).toBe(current);
+  expect(new Set(row.pastSessionIds)).toEqual(new Set([left, cleared]));
+  expect(await h.db.session.count({ where: { id: { in: [left, cleared] }, projectId: project.id } })).toBe(2);
 });
