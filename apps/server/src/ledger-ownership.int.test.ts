@@ -191,7 +191,7 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
       const answer: unknown = await attacker
         .timeout(10_000)
         .emitWithAck("runner:session", { runnerId: attackerRunner, sessionId });
-      expect(answer).toMatchObject({ ok: false, code: "SESSION_REFUSED" });
+      expect(answer).toMatchObject({ ok: false, code: "SESSION_REFUSED", sessions: [sessionId] });
     }
     expect(await refusals("runner.session_refused")).toBe(before + 2);
     expect(await sessionFigures(victim.sessionId)).toEqual(victim.sessionFigures);

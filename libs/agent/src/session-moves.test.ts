@@ -159,3 +159,38 @@ it("a move unanswered when the agent stops is said again by the next agent as an
   expect(next.state(runner, s3)).toBe("ship");
   expect(next.pending()).toBe(0);
 });
+
+it("a report refused for one of its sessions sets only that one aside; the others are said again and released once answered", async () => {
+  const configDir = await mkdtemp(join(tmpdir(), "stratavore-moves-"));
+  dirs.push(configDir);
+  const [runner, s1, s2, s3] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const asked: { sessionId: string; left: string[]; past?: boolean }[] = [];
+  let up = false;
+  const moves = new SessionMoves(
+    configDir,
+    async (r) => {
+      asked.push({ sessionId: r.sessionId, left: r.left, ...(r.past ? { past: true } : {}) });
+      if (!up) return { ok: false, code: "DISCONNECTED", message: "not connected" };
+      return r.sessionId === s3 || r.left.includes(s3)
+        ? { ok: false, code: "SESSION_REFUSED", message: "Only a new session can be moved into.", sessions: [s3] }
+        : { ok: true };
+    },
+    () => undefined,
+    () => undefined,
+  );
+  moves.launched(runner, process.pid, s1);
+  for (const s of [s2, s3]) {
+    await claudeSays(configDir, s);
+    await moves.look();
+    await settle();
+  }
+  expect([moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["hold", "hold"]);
+  up = true;
+  moves.retry();
+  await settle();
+  await settle();
+  expect(asked).toContainEqual({ sessionId: s3, left: [s1, s2] });
+  expect(asked.at(-1)).toEqual({ sessionId: s2, left: [], past: true });
+  expect([moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "drop"]);
+  expect(moves.pending()).toBe(0);
+});

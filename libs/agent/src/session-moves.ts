@@ -66,14 +66,22 @@ export class SessionMoves {
     let saved: Saved;
     try {
       saved = JSON.parse(readFileSync(this.stateFile, "utf8")) as Saved;
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+        this.log("warn", "the runners' session moves could not be read; moves not yet answered are lost", {
+          error: String(err),
+        });
       return;
     }
-    for (const [runnerId, s] of Object.entries(saved)) {
-      if (s.refused.length) this.refused.set(runnerId, new Set(s.refused));
-      if (s.waiting.length && s.report) {
-        this.unconfirmed.set(runnerId, new Set(s.waiting));
-        this.sayPast(s.report);
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+    for (const [runnerId, s] of Object.entries(saved && typeof saved === "object" ? saved : {})) {
+      const refused = strings(s?.refused);
+      const waiting = strings(s?.waiting);
+      const report = s?.report;
+      if (refused.length) this.refused.set(runnerId, new Set(refused));
+      if (waiting.length && report && typeof report.sessionId === "string") {
+        this.unconfirmed.set(runnerId, new Set(waiting));
+        this.sayPast({ runnerId, sessionId: report.sessionId, left: strings(report.left) });
       }
     }
   }
@@ -81,6 +89,8 @@ export class SessionMoves {
   /** A runner started on the session its launch named. */
   launched(runnerId: string, pid: number | undefined, sessionId: string): void {
     this.forget(runnerId);
+    // The session a launch named is the runner's, whatever was refused before.
+    this.refused.get(runnerId)?.delete(sessionId);
     this.reports.report({ runnerId, sessionId, left: [] });
     if (pid) this.follower.start(runnerId, pid, sessionId);
   }
@@ -130,11 +140,10 @@ export class SessionMoves {
   private moved(runnerId: string, sessionId: string, from: string): void {
     this.log("info", "claude moved to another session", { runnerId, sessionId });
     const refused = this.refused.get(runnerId);
-    // A refused session is not named again (the whole report would be refused with it); at most
-    // the 100 latest, as the server takes.
-    const trail = [...(this.trail.get(runnerId) ?? []).filter((s) => s !== from && s !== sessionId), from]
-      .filter((s) => !refused?.has(s))
-      .slice(-100);
+    // A refused session is not named again (the whole report would be refused with it).
+    const trail = [...(this.trail.get(runnerId) ?? []).filter((s) => s !== from && s !== sessionId), from].filter(
+      (s) => !refused?.has(s),
+    );
     this.trail.set(runnerId, trail);
     const held = this.unconfirmed.get(runnerId) ?? new Set<string>();
     held.add(sessionId);
@@ -152,18 +161,25 @@ export class SessionMoves {
 
   private answered(r: SessionReport, res: RunnerSessionAck): void {
     const waiting = this.unconfirmed.get(r.runnerId);
+    let named = [r.sessionId, ...r.left];
     if (!res.ok) {
-      // What this report asked for that was not the runner's yet: refused, for good.
+      // Refused for good: the sessions the server names (all this report asked for, from a server
+      // that names none). The others are said again, without them.
+      const bad = res.sessions ?? named.filter((s) => waiting?.has(s));
       const refused = this.refused.get(r.runnerId) ?? new Set<string>();
-      for (const s of [r.sessionId, ...r.left]) if (waiting?.has(s)) refused.add(s);
+      for (const s of bad) refused.add(s);
       this.refused.set(r.runnerId, refused);
+      named = bad;
+      const rest = [r.sessionId, ...r.left].filter((s) => !refused.has(s) && waiting?.has(s));
+      const last = rest.at(-1);
+      if (last) this.sayPast({ runnerId: r.runnerId, sessionId: last, left: rest.slice(0, -1) });
       this.log("warn", "the server refused a runner's move to another session; its usage is set aside here", {
         runnerId: r.runnerId,
         sessionId: r.sessionId,
         reason: res.message,
       });
     }
-    for (const s of [r.sessionId, ...r.left]) waiting?.delete(s);
+    for (const s of named) waiting?.delete(s);
     this.save();
   }
 
@@ -192,5 +208,5 @@ export class SessionMoves {
 function joined(a: SessionReport | undefined, b: SessionReport | undefined): SessionReport | undefined {
   if (!a || !b) return a ?? b;
   const sessions = [...new Set([...a.left, a.sessionId, ...b.left])].filter((s) => s !== b.sessionId);
-  return { runnerId: b.runnerId, sessionId: b.sessionId, left: sessions.slice(-100), past: a.past || b.past };
+  return { runnerId: b.runnerId, sessionId: b.sessionId, left: sessions, past: a.past || b.past };
 }

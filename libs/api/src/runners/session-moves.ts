@@ -16,7 +16,8 @@ import { inTransaction } from "../shared/transaction.ts";
 import { moveRunner } from "./runner-events.ts";
 
 /** The server's answer to a session report; a refusal is final (the agent does not say it again). */
-export type SessionReportAnswer = { ok: true } | { ok: false; code: "SESSION_REFUSED"; message: string };
+export type SessionReportAnswer =
+  { ok: true } | { ok: false; code: "SESSION_REFUSED"; message: string; sessions: string[] };
 
 /** Sessions a runner may have left behind; past it, a report is refused (a node minting rows). */
 export const MAX_PAST_SESSIONS = 100;
@@ -51,7 +52,7 @@ export async function recordSession(
     const now = await lockRunnerSessions(tx, runnerId);
     if (!now) return null;
     const own = { id: runnerId, sessionId: now.sessionId, pastSessionIds: now.pastSessionIds };
-    const why = await moveRefusal(tx, own, named);
+    const why = await moveRefusal(tx, own, named, report.past ? null : sessionId);
     if (why) return why;
     for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
     // Said about an earlier run (the agent restarted, or the runner was launched again before
@@ -76,24 +77,33 @@ export async function recordSession(
     );
     return null;
   });
-  return refusal ? refuse(deps, nodeId, runnerId, sessionId, refusal) : { ok: true };
+  return refusal ? refuse(deps, nodeId, runnerId, refusal) : { ok: true };
+}
+
+interface Refusal {
+  reason: string;
+  /** The sessions that caused it (the agent sets only these aside and says the rest again). */
+  sessions: string[];
 }
 
 async function moveRefusal(
   db: Tx,
   runner: { id: string; sessionId: string | null; pastSessionIds: string[] },
   named: string[],
-): Promise<string | null> {
+  /** The session the runner moves into (null for an earlier run's report: nothing moves). */
+  into: string | null,
+): Promise<Refusal | null> {
   const fresh = named.filter((s) => !isRunnersSession(runner, s));
   if (runner.pastSessionIds.length + fresh.length > MAX_PAST_SESSIONS)
-    return `A runner keeps at most ${MAX_PAST_SESSIONS} sessions.`;
+    return { reason: `A runner keeps at most ${MAX_PAST_SESSIONS} sessions.`, sessions: fresh };
   for (const id of named) {
     // Claude's session ids are UUIDs; the id names files on nodes and in the store.
-    if (!isUuid(id)) return "Not a session id.";
+    if (!isUuid(id)) return { reason: "Not a session id.", sessions: [id] };
     if (fresh.includes(id)) {
-      if (await findSession(db, id)) return "Only a new session can be moved into.";
-    } else if ((await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
-      return "Another runner is running that session.";
+      if (await findSession(db, id)) return { reason: "Only a new session can be moved into.", sessions: [id] };
+    } else if (id === into && (await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
+      // Only the session moved into: one merely named as the runner's takes nothing from anyone.
+      return { reason: "Another runner is running that session.", sessions: [id] };
   }
   return null;
 }
@@ -102,8 +112,7 @@ async function refuse(
   deps: ApiDeps,
   nodeId: string,
   runnerId: string,
-  sessionId: string,
-  reason: string,
+  { reason, sessions }: Refusal,
 ): Promise<SessionReportAnswer> {
   deps.log("warn", "a runner's move to another session was refused", { nodeId, runnerId, reason });
   await inTransaction(deps.db, deps.bus, (tx) =>
@@ -115,9 +124,9 @@ async function refuse(
         type: "runner.session_refused",
         entityType: "runner",
         entityId: runnerId,
-        data: { sessionId: sessionId.slice(0, 100), reason },
+        data: { sessions: sessions.slice(0, 100).map((s) => s.slice(0, 100)), reason },
       },
     ),
   );
-  return { ok: false, code: "SESSION_REFUSED", message: reason };
+  return { ok: false, code: "SESSION_REFUSED", message: reason, sessions: sessions.slice(0, 100) };
 }

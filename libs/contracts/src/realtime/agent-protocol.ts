@@ -249,9 +249,17 @@ export type AllowanceSpentAck = z.infer<typeof allowanceSpentAckSchema>;
 /** The server answers an exit once it is recorded: until then the agent keeps it and says it again, and a stopping agent waits for it. */
 export const runnerExitedAckSchema = allowanceSpentAckSchema;
 export type RunnerExitedAck = AllowanceSpentAck;
-/** The server answers a session report once the runner follows it; SESSION_REFUSED is final. */
-export const runnerSessionAckSchema = allowanceSpentAckSchema;
-export type RunnerSessionAck = AllowanceSpentAck;
+/** The server answers a session report once the runner follows it; SESSION_REFUSED is final and names the sessions it refused. */
+export const runnerSessionAckSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({
+    ok: z.literal(false),
+    code: z.string().max(50),
+    message: z.string().max(10_000),
+    sessions: z.array(z.string().max(100)).max(100).optional(),
+  }),
+]);
+export type RunnerSessionAck = z.infer<typeof runnerSessionAckSchema>;
 
 type Payload<S extends z.ZodType> = z.infer<S>;
 
