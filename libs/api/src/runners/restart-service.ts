@@ -66,6 +66,9 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
       from: ["failed"],
       data: {
         status: "starting",
+        // Judged overdue from now, not from the row's creation: a heartbeat or the reconciler
+        // would otherwise take over (adopt or fail) the restart while its launch is answered.
+        launchedAt: new Date(),
         nodeId,
         restartAttempts: attempt,
         conversationMode: "resume",

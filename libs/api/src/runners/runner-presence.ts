@@ -66,7 +66,7 @@ export async function adoptReported(
     // record of the answer (which would then kill the runner as unaccounted for).
     const unconfirmed =
       row.status === "starting" &&
-      row.createdAt.getTime() < Date.now() - startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
+      (row.launchedAt ?? row.createdAt).getTime() < Date.now() - startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
     if (row.status !== "lost" && !unconfirmed) continue;
     const status = r.status === "paused" ? "paused" : r.status === "stopping" ? "stopping" : "running";
     const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>

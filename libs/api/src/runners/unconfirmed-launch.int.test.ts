@@ -72,3 +72,26 @@ it("the reconciler fails a launch never confirmed whose node beats without it, a
   await reconcileOnce(h.deps, new Date());
   expect(await statusOf(quiet.id)).not.toBe("failed");
 });
+
+it("a restart of an old runner is judged from its restart, not its creation: neither adopted by a beat nor failed by the reconciler while its launch is answered", async () => {
+  const node = await h.node();
+  const restarted = await starting(node.id, grace() + 3_600_000);
+  await h.db.runner.update({
+    where: { id: restarted.id },
+    data: { launchedAt: new Date(), lastHeartbeatAt: new Date(Date.now() - grace() - 3_600_000) },
+  });
+  const item = { runnerId: restarted.id, status: "running" as const, pid: 4343, cpuPercent: 1, rssBytes: 1000 };
+  await ingestHeartbeat(h.deps, node.id, [item]);
+  await adoptAndJudge(h.deps, node.id, [item]);
+  expect(await statusOf(restarted.id)).toBe("starting");
+  await h.db.node.update({ where: { id: node.id }, data: { lastSeenAt: new Date() } });
+  await reconcileOnce(h.deps);
+  expect(await statusOf(restarted.id)).toBe("starting");
+  // Once the grace has passed since the restart, the usual rules apply again.
+  await h.db.runner.update({
+    where: { id: restarted.id },
+    data: { launchedAt: new Date(Date.now() - grace() - 60_000) },
+  });
+  await adoptAndJudge(h.deps, node.id, [item]);
+  expect(await statusOf(restarted.id)).toBe("running");
+});

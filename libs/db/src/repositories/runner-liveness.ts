@@ -52,7 +52,7 @@ export async function runnersDueRestart(db: Tx, now: Date): Promise<string[]> {
 export function runnerPlacements(db: Tx, ids: string[]) {
   return db.runner.findMany({
     where: { id: { in: ids } },
-    select: { id: true, status: true, nodeId: true, projectId: true, createdAt: true },
+    select: { id: true, status: true, nodeId: true, projectId: true, createdAt: true, launchedAt: true },
   });
 }
 
@@ -65,9 +65,12 @@ export async function unconfirmedStarting(db: Tx, before: Date): Promise<string[
   const rows = await db.runner.findMany({
     where: {
       status: "starting",
-      createdAt: { lt: before },
       node: { lastSeenAt: { gt: before } },
-      OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: before } }],
+      AND: [
+        // Launched (or restarted: a restart keeps the row) before `before`.
+        { OR: [{ launchedAt: null, createdAt: { lt: before } }, { launchedAt: { lt: before } }] },
+        { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: before } }] },
+      ],
     },
     select: { id: true },
   });
