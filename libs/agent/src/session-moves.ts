@@ -90,7 +90,7 @@ export class SessionMoves {
   launched(runnerId: string, pid: number | undefined, sessionId: string): void {
     this.forget(runnerId);
     // The session a launch named is the runner's, whatever was refused before.
-    this.refused.get(runnerId)?.delete(sessionId);
+    if (this.refused.get(runnerId)?.delete(sessionId)) this.save();
     this.reports.report({ runnerId, sessionId, left: [] });
     if (pid) this.follower.start(runnerId, pid, sessionId);
   }
@@ -109,8 +109,12 @@ export class SessionMoves {
     const last = this.reports.current(runnerId);
     this.reports.drop(runnerId);
     this.trail.delete(runnerId);
-    if (last && this.unconfirmed.get(runnerId)?.size) this.sayPast(last);
-    this.save();
+    // Written only when this changed what is kept: forget runs on every launch (twice: the
+    // launch command and the runner's start), and most launches have nothing to keep.
+    if (last && this.unconfirmed.get(runnerId)?.size) {
+      this.sayPast(last);
+      this.save();
+    }
   }
 
   /** Whether the session's usage and lines may go to the server yet (see UsageShipper). */
