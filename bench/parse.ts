@@ -25,6 +25,7 @@ import { generateCorpus } from "./corpus/generate-corpus.ts";
 import { referenceCount, type Totals } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
 import { measureBundledImport, type BundledImportFigures } from "./corpus/bundled-import.ts";
+import { nodeFloor } from "./corpus/node-floor.ts";
 
 const { values } = parseArgs({
   options: {
@@ -126,6 +127,8 @@ const [pooledRecords, pooledMs] = await timed(async () => {
   return parsed.reduce((n, p) => n + p.records.length, 0);
 });
 await pool.close();
+// What no Node.js parser can beat here: read, find `"usage"`, JSON.parse those lines, nothing else.
+const floor = await nodeFloor(projects, threads);
 const sum = (i: number) => [...kept.values()].reduce((a, c) => a + c[i]!, 0);
 const parser = {
   input: sum(0),
@@ -179,6 +182,9 @@ console.log(
 );
 console.log(
   `  our parser, ${threads} threads      ${(pooledMs / 1000).toFixed(2)} s   ${ratio(pooledMs)}   (${mbps(pooledMs)}; ${pooledRecords.toLocaleString("en-US")} records before merging, as the one-thread pass)`,
+);
+console.log(
+  `  Node.js floor, ${threads} threads  ${(floor.ms / 1000).toFixed(2)} s   ${ratio(floor.ms)}   (${mbps(floor.ms)}; only reading every file and JSON.parse of the ${floor.lines.toLocaleString("en-US")} lines holding "usage": no dedup, prices or session facts)`,
 );
 const bundled = (name: string, f: BundledImportFigures, how: string) => {
   console.log(`  ${name.padEnd(26)} ${(f.importMs / 1000).toFixed(2)} s   ${ratio(f.importMs)}   (${how})`);
