@@ -46,6 +46,7 @@ const baseRunner: Runner = {
   pooled: false,
   taskId: null,
   sessionTitle: null,
+  launchedAt: null,
   startedAt: new Date("2026-01-01T00:00:00Z"),
   endedAt: null,
   createdAt: new Date("2026-01-01T00:00:00Z"),

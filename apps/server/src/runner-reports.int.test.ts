@@ -58,6 +58,28 @@ it("an exit naming another run's pid is answered and ignored; one naming this ru
   expect(await status(fromAnOlderAgent)).toBe("terminated");
 });
 
+it("an exit said about an earlier launch while the restart is starting (its pid not yet known) is ignored; one naming this launch ends it", async () => {
+  const project = await h.api.projects.create({ name: uniqueSlug("launch"), path: `/srv/${uniqueSlug("launch")}` });
+  const createdAt = new Date(Date.now() - 3_600_000);
+  const launchedAt = new Date(Date.now() - 1_000);
+  // A restart as the restart service leaves it: the same row, `starting`, no pid yet.
+  const runnerId = (
+    await h.db.runner.create({
+      data: { projectId: project.id, nodeId, status: "starting", pid: null, createdAt, launchedAt },
+    })
+  ).id;
+  const exit = (launch: string) =>
+    agent
+      .timeout(10_000)
+      .emitWithAck("runner:exited", { runnerId, exitCode: 1, signal: null, endedBy: "process", pid: 999, launch });
+  expect(await exit(createdAt.toISOString())).toEqual({ ok: true });
+  expect((await h.api.runners.get({ id: runnerId })).status).toBe("starting");
+  expect(await exit(launchedAt.toISOString())).toEqual({ ok: true });
+  const ended = await h.api.runners.get({ id: runnerId });
+  expect(ended.status).toBe("failed");
+  expect(ended.endReason).toBe("exit code 1");
+});
+
 it("a session move said as an earlier run's makes the sessions the runner's and leaves its current session alone", async () => {
   const project = await h.api.projects.create({ name: uniqueSlug("moves"), path: `/srv/${uniqueSlug("moves")}` });
   const current = randomUUID();

@@ -118,18 +118,21 @@ export async function startAgent(
   });
   await shipper.start();
   const cwds = new Map<string, string>();
+  const launches = new Map<string, string>();
 
   supervisor.on("output", ({ runnerId, seq, data }) => socket?.emit("runner:output", { runnerId, seq, data }));
-  supervisor.on("exited", ({ runnerId, pid, exitCode, signal, endedBy, oomKilled }) =>
+  supervisor.on("exited", ({ runnerId, pid, exitCode, signal, endedBy, oomKilled }) => {
+    const launch = launches.get(runnerId);
     exitReports.report({
       runnerId,
       pid,
+      ...(launch ? { launch } : {}),
       exitCode,
       signal: signal ?? null,
       endedBy: endedBy === "process" ? "process" : "user",
       ...(oomKilled ? { oomKilled } : {}),
-    }),
-  );
+    });
+  });
   supervisor.on("session", ({ runnerId, sessionId }) => {
     moves.launched(runnerId, supervisor.list().find((r) => r.runnerId === runnerId)?.pid, sessionId);
     const cwd = cwds.get(runnerId);
@@ -141,6 +144,7 @@ export async function startAgent(
     meter.forget(runnerId);
     spentReports.drop(runnerId);
     cwds.delete(runnerId);
+    launches.delete(runnerId);
   });
 
   const { inventory, launch, signal } = runnerCommands({
@@ -150,6 +154,7 @@ export async function startAgent(
     meter,
     spentReports,
     cwds,
+    launches,
     forgetReports: (runnerId) => {
       exitReports.drop(runnerId);
       moves.forget(runnerId);

@@ -18,6 +18,8 @@ export interface RunnerCommandDeps {
   forgetReports: (runnerId: string) => void;
   /** Launched runners' working directories: the usage shipper needs one once the session id is known. */
   cwds: Map<string, string>;
+  /** Launched runners' launch tokens (the command's `launch`), said back in their exit reports. */
+  launches: Map<string, string>;
 }
 
 /** The server's launch and signal commands to this node, and the runners it has for the inventory. */
@@ -28,6 +30,7 @@ export function runnerCommands({
   meter,
   spentReports,
   cwds,
+  launches,
   forgetReports,
 }: RunnerCommandDeps) {
   const inventory = () =>
@@ -59,6 +62,8 @@ export function runnerCommands({
       // exit whose answer was late) must not be taken as news about this one.
       forgetReports(cmd.runnerId);
       cwds.set(cmd.runnerId, cmd.cwd);
+      if (cmd.launch) launches.set(cmd.runnerId, cmd.launch);
+      else launches.delete(cmd.runnerId);
       meter.start(cmd.runnerId, cmd.allowances);
       const pid = supervisor.launch({
         runnerId: cmd.runnerId,
@@ -75,6 +80,7 @@ export function runnerCommands({
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       meter.forget(cmd.runnerId);
+      launches.delete(cmd.runnerId);
       const missing = err instanceof RunnerError && (err.code === "CWD_MISSING" || err.code === "CWD_NOT_DIRECTORY");
       return { ok: false, code: missing ? "PATH_MISSING" : "SPAWN_FAILED", message };
     }

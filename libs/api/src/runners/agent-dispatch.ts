@@ -3,6 +3,7 @@ import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.t
 import type { ApiDeps } from "../deps.ts";
 import type { Actor } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
+import { launchToken } from "./launch-token.ts";
 import { moveRunner } from "./runner-events.ts";
 import { restoreTranscript } from "./restore-service.ts";
 import type { SessionPlan } from "./session-plan.ts";
@@ -26,6 +27,7 @@ export async function dispatchToAgent(
 ): Promise<Runner> {
   const cmd: LaunchCommand = {
     runnerId: runner.id,
+    launch: launchToken(runner),
     cwd,
     spec: {
       ...session,

@@ -5,6 +5,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { RunnerEndCause } from "../metrics/api-metrics.ts";
 import { audit, type Actor } from "../shared/audit.ts";
 import { assertUnpauseAllowed } from "../budgets/policy/checks.ts";
+import { launchToken } from "./launch-token.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
@@ -19,6 +20,8 @@ export interface RunnerEnd {
   oomKilled?: boolean;
   /** The pid of the run that ended, when its agent says (see runnerExitedSchema). */
   pid?: number;
+  /** Which launch ended (launchToken), when its agent says. */
+  launch?: string;
 }
 
 /**
@@ -32,6 +35,8 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   // About another run of this runner (an exit whose answer was late, said again after the
   // runner was restarted on the same node): this run goes on.
   if (end.pid !== undefined && current.pid !== null && current.pid !== end.pid) return current;
+  // The same, said while the restart is `starting` (its pid not yet recorded).
+  if (end.launch !== undefined && end.launch !== launchToken(current)) return current;
   // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";

@@ -123,6 +123,8 @@ export const runnerExitedSchema = z.object({
   oomKilled: z.boolean().optional(),
   /** Which run ended (its claude's pid): a late report about an earlier run of the runner is moot. */
   pid: z.number().int().positive().optional(),
+  /** The launch command's `launch`, echoed: tells an earlier run's exit apart before the new pid is recorded. */
+  launch: z.string().min(1).max(40).optional(),
 });
 export type RunnerExited = z.infer<typeof runnerExitedSchema>;
 export const agentOutputSchema = z.object({
@@ -156,6 +158,8 @@ export const allowancesCommandSchema = z.object({
 export type AllowancesCommand = z.infer<typeof allowancesCommandSchema>;
 export const launchCommandSchema = z.object({
   runnerId: z.uuid(),
+  /** Which launch of the runner this is (a restart is another); its exit report says it back. */
+  launch: z.string().min(1).max(40).optional(),
   cwd: z.string(),
   /** Every launch names its session before claude starts (DESIGN §2): no guessing from files. */
   spec: z.object({

@@ -115,6 +115,8 @@ export const runnerSchema = z.object({
   /** Started by its project's pool; the queued task it works, if any. */
   pooled: z.boolean(),
   taskId: z.uuid().nullable(),
+  /** When its latest restart was sent (null: never restarted, its launch is createdAt). */
+  launchedAt: z.date().nullable(),
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
   createdAt: z.date(),

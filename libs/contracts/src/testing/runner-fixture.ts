@@ -40,6 +40,7 @@ export function runnerFixture(over: Partial<Runner> = {}): Runner {
     pooled: false,
     taskId: null,
     sessionTitle: null,
+    launchedAt: null,
     startedAt: null,
     endedAt: null,
     createdAt: new Date(0),

@@ -46,6 +46,7 @@ const runnerSelect = {
   watchdog: true,
   watchdogDetail: true,
   watchdogSince: true,
+  launchedAt: true,
   startedAt: true,
   endedAt: true,
   createdAt: true,
