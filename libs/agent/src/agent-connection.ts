@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { AGENT_NAMESPACE, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import { AGENT_NAMESPACE, AGENT_PROTOCOL, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
 import type { AgentOptions } from "./agent-options.ts";
 import { loadCredential, saveCredential, type StoredCredential } from "./credential-store.ts";
 import { createKeyAndCsr } from "./node-certificate.ts";
@@ -65,7 +65,14 @@ export async function connectToServer(
       cb({ credential: credential.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }),
   });
 
-  socket.on("agent:welcome", ({ nodeName }) => {
+  socket.on("agent:welcome", ({ nodeName, protocol = 1 }) => {
+    if (protocol < AGENT_PROTOCOL) {
+      socket.disconnect();
+      return handlers.onFatal(
+        "SERVER_TOO_OLD",
+        `The server is older than this agent (it speaks agent protocol ${protocol}, this agent needs ${AGENT_PROTOCOL}): upgrade the server first, then its agents.`,
+      );
+    }
     opts.log("info", "connected", { nodeName, tls: Boolean(tls) });
     handlers.onWelcome(socket);
   });

@@ -13,6 +13,7 @@ export * from "./schemas/usage.ts";
 export * from "./schemas/budget.ts";
 export * from "./schemas/session.ts";
 export * from "./realtime/events.ts";
+export * from "./realtime/agent-handshake.ts";
 export * from "./realtime/agent-protocol.ts";
 export * from "./realtime/checked-ack.ts";
 export * from "./pricing/shipped-prices.ts";

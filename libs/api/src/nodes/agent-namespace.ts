@@ -3,6 +3,7 @@ import type { TLSSocket } from "node:tls";
 import type { Namespace, Server } from "socket.io";
 import { runnerNodeAndStatus } from "@stratavore/db";
 import {
+  AGENT_PROTOCOL,
   AGENT_NAMESPACE,
   AppError,
   ROOMS,
@@ -93,7 +94,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     if (joinOnly) {
       // The join connection hands over the credential (and certificate) and closes; the agent
       // dials again with them — over TLS when the server requires it.
-      socket.emit("agent:welcome", { nodeId, nodeName, credential, tls });
+      socket.emit("agent:welcome", { nodeId, nodeName, credential, tls, protocol: AGENT_PROTOCOL });
       setTimeout(() => socket.disconnect(true), 100).unref();
       return;
     }
@@ -214,7 +215,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     });
 
     markConnected(deps, nodeId)
-      .then(() => socket.emit("agent:welcome", { nodeId, nodeName, credential, tls }))
+      .then(() => socket.emit("agent:welcome", { nodeId, nodeName, credential, tls, protocol: AGENT_PROTOCOL }))
       .catch((err: unknown) => {
         deps.log("error", "agent registration failed", { nodeId, error: String(err) });
         socket.disconnect(true);

@@ -1,72 +1,13 @@
 import { z } from "zod";
-import { labelSchema, nodeNameSchema } from "../schemas/node.ts";
 import { runnerActivityStateSchema, runnerStatusSchema } from "../schemas/runner.ts";
 import { transcriptEntrySchema } from "../schemas/session.ts";
 import { modelPriceSchema, usageRecordSchema } from "../schemas/usage.ts";
+import { agentWelcomeSchema } from "./agent-handshake.ts";
 
 /**
- * The agent ↔ server contract on the Socket.IO namespace `/agent` (outbound from the agent).
- * Every payload is validated on receipt by the side that did not write it.
+ * The agent ↔ server events on the Socket.IO namespace `/agent` once the node is welcomed
+ * (agent-handshake.ts). Every payload is validated on receipt by the side that did not write it.
  */
-export const AGENT_NAMESPACE = "/agent";
-
-/** What the node can do to isolate runners (cgroups); shown on the Nodes page. */
-export const nodeCapabilitiesSchema = z.object({
-  isolation: z.enum(["cgroup-v2", "cgroup-v1", "none"]),
-  pause: z.enum(["freeze", "signals"]),
-  memoryLimit: z.boolean(),
-  cpuLimit: z.boolean(),
-  detail: z.string().max(500),
-});
-export type NodeCapabilitiesPayload = z.infer<typeof nodeCapabilitiesSchema>;
-
-export const agentHelloSchema = z.object({
-  name: nodeNameSchema,
-  hostname: z.string().min(1).max(255),
-  agentVersion: z.string().min(1).max(50),
-  claudeVersion: z.string().max(100).nullable(),
-  capacity: z.number().int().min(1).max(1000),
-  labels: z.array(labelSchema).max(30),
-  /** Absent from agents older than cgroup support. */
-  capabilities: nodeCapabilitiesSchema.optional(),
-});
-export type AgentHello = z.infer<typeof agentHelloSchema>;
-
-/**
- * Socket.IO's message limit for the server. One transcript line may hold 2 M characters
- * (RAW_LINE_MAX): up to 6 MB of UTF-8, more once JSON-escaped, plus its searchable text. An
- * archive batch with such a line goes alone; this leaves it room, so no line is too big to
- * archive (a 4.5 MB line used to exceed 4 MB and reconnect forever).
- */
-export const SOCKET_MAX_MESSAGE_BYTES = 16_000_000;
-
-/** Handshake `auth`: a single-use join token the first time, the node credential afterwards. */
-export const agentAuthSchema = z.object({
-  joinToken: z.string().min(10).max(200).optional(),
-  credential: z.string().min(10).max(200).optional(),
-  hello: agentHelloSchema,
-  /** At join: a PEM certificate request for the node's own key (mutual TLS, when the server uses it). */
-  csr: z.string().max(10_000).optional(),
-  /** At join: welcome, then close; the agent reconnects with what it was given (over TLS if offered). */
-  joinOnly: z.boolean().optional(),
-});
-export type AgentAuth = z.infer<typeof agentAuthSchema>;
-
-/** Mutual TLS material handed to a joining node: its certificate, the CA to pin, where to dial. */
-export const agentTlsSchema = z.object({
-  certificate: z.string(),
-  caCertificate: z.string(),
-  url: z.string(),
-});
-export type AgentTls = z.infer<typeof agentTlsSchema>;
-
-export const agentWelcomeSchema = z.object({
-  nodeId: z.uuid(),
-  nodeName: z.string(),
-  credential: z.string().optional(),
-  tls: agentTlsSchema.optional(),
-});
-
 export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });
 export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
 

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Server } from "socket.io";
+import { afterEach, expect, it } from "vitest";
+import { AGENT_NAMESPACE, AGENT_PROTOCOL } from "@stratavore/contracts";
+import { connectToServer, type ServerSocket } from "./agent-connection.ts";
+import type { AgentOptions } from "./agent-options.ts";
+import { saveCredential } from "./credential-store.ts";
+
+const NODE_ID = "6f1c2a9e-7d0b-4c3e-9a51-2b8d4e6f7a10";
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const done of cleanup.splice(0).reverse()) await done();
+});
+
+/** A server that welcomes every node with `welcome` (what an older or a current server says). */
+async function serverWelcoming(welcome: Record<string, unknown>): Promise<string> {
+  const http: HttpServer = createServer();
+  const io = new Server(http, { transports: ["websocket"] });
+  io.of(AGENT_NAMESPACE).on("connection", (socket) => socket.emit("agent:welcome", welcome));
+  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
+  cleanup.push(() => io.close() as Promise<void>);
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
+
+async function dial(serverUrl: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), "agent-connection-"));
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  await saveCredential(dataDir, { serverUrl, nodeId: NODE_ID, nodeName: "n1", credential: "node-credential-123" });
+  const opts = {
+    serverUrl,
+    dataDir,
+    hello: { name: "n1", hostname: "h", agentVersion: "test", capacity: 1, labels: [] },
+    claudeVersion: null,
+    log: () => {},
+  } as unknown as AgentOptions;
+  return new Promise<{ welcomed: boolean; fatal?: { code: string; message: string }; socket: ServerSocket }>(
+    (resolve) => {
+      let socket: ServerSocket | undefined;
+      void connectToServer(opts, {
+        onWelcome: (s) => resolve({ welcomed: true, socket: s }),
+        onFatal: (code, message) => resolve({ welcomed: false, fatal: { code, message }, socket: socket! }),
+      }).then((s) => {
+        socket = s;
+        cleanup.push(async () => s.disconnect());
+      });
+    },
+  );
+}
+
+it("refuses a server that speaks an older agent protocol (or none: from before it), and disconnects", async () => {
+  for (const welcome of [
+    { nodeId: NODE_ID, nodeName: "n1" },
+    { nodeId: NODE_ID, nodeName: "n1", protocol: AGENT_PROTOCOL - 1 },
+  ]) {
+    const r = await dial(await serverWelcoming(welcome));
+    expect(r.welcomed).toBe(false);
+    expect(r.fatal?.code).toBe("SERVER_TOO_OLD");
+    expect(r.fatal?.message).toMatch(/upgrade the server first/);
+    await expect.poll(() => r.socket?.connected).toBe(false);
+  }
+});
+
+it("works with a server of its own protocol", async () => {
+  const r = await dial(await serverWelcoming({ nodeId: NODE_ID, nodeName: "n1", protocol: AGENT_PROTOCOL }));
+  expect(r.welcomed).toBe(true);
+  expect(r.socket.connected).toBe(true);
+});
