@@ -54,6 +54,10 @@ export class SessionFollower {
     this.current.delete(runnerId);
   }
 
+  following(runnerId: string): boolean {
+    return this.current.has(runnerId);
+  }
+
   async look(): Promise<void> {
     if (this.looking) return;
     this.looking = true;

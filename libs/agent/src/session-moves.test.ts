@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { RunnerSessionAck } from "@stratavore/contracts";
-import { SessionMoves } from "./session-moves.ts";
+import { REFUSALS_KEPT_MS, SessionMoves } from "./session-moves.ts";
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -193,4 +193,68 @@ it("a report refused for one of its sessions sets only that one aside; the other
   expect(asked.at(-1)).toEqual({ sessionId: s2, left: [], past: true });
   expect([moves.state(runner, s2), moves.state(runner, s3)]).toEqual(["ship", "drop"]);
   expect(moves.pending()).toBe(0);
+});
+
+it("a runner's refusals are kept while it runs and for a week after; then the state file forgets them", async () => {
+  const configDir = await mkdtemp(join(tmpdir(), "stratavore-moves-"));
+  dirs.push(configDir);
+  const stateFile = join(configDir, "session-moves.json");
+  const [runner, other, s1, s2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const start = Date.parse("2026-12-01T00:00:00Z");
+  let now = start;
+  const clock = () => now;
+  const refusing = async () => ({ ok: false as const, code: "SESSION_REFUSED" as const, message: "refused" });
+  const agent = () =>
+    new SessionMoves(
+      configDir,
+      refusing,
+      () => undefined,
+      () => undefined,
+      stateFile,
+      clock,
+    );
+  const saved = () => readFile(stateFile, "utf8").then((t) => JSON.parse(t) as Record<string, { refused: string[] }>);
+  /** Another runner refused a move (into the session this process says it is in): the file is written. */
+  const anotherRefusal = async (moves: SessionMoves) => {
+    moves.launched(other, process.pid, randomUUID());
+    await moves.look();
+    await settle();
+    moves.ended(other);
+  };
+  const moves = agent();
+  moves.launched(runner, process.pid, s1);
+  await claudeSays(configDir, s2);
+  await moves.look();
+  await settle();
+  expect(moves.state(runner, s2)).toBe("drop");
+  expect((await saved())[runner]?.refused).toEqual([s2]);
+
+  // Running for over a week: still set aside (its claude may still write that session).
+  now = start + REFUSALS_KEPT_MS + 60_000;
+  await anotherRefusal(moves);
+  expect(Object.keys(await saved())).toEqual(expect.arrayContaining([runner, other]));
+  expect(moves.state(runner, s2)).toBe("drop");
+  // Ended more than a week after its refusal: forgotten at the next write.
+  moves.ended(runner);
+  await anotherRefusal(moves);
+  expect((await saved())[runner]).toBeUndefined();
+  expect(moves.state(runner, s2)).toBe("ship");
+
+  // The next agent keeps a refusal of a runner that ended within the week, and drops it after.
+  now = start;
+  const first = agent();
+  first.launched(runner, process.pid, s1);
+  await first.look();
+  await settle();
+  first.ended(runner);
+  now = start + REFUSALS_KEPT_MS - 60_000;
+  const within = agent();
+  within.load();
+  expect(within.state(runner, s2)).toBe("drop");
+  expect((await saved())[runner]?.refused).toEqual([s2]);
+  now = start + REFUSALS_KEPT_MS + 60_000;
+  const after = agent();
+  after.load();
+  expect(after.state(runner, s2)).toBe("ship");
+  expect((await saved())[runner]).toBeUndefined();
 });

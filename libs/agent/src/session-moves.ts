@@ -14,8 +14,15 @@ interface SessionReport {
   past?: boolean;
 }
 
-/** What must outlive the agent: moves not answered yet, and sessions the server refused. */
-type Saved = Record<string, { report: SessionReport | null; waiting: string[]; refused: string[] }>;
+/** What must outlive the agent: moves not answered yet, and sessions the server refused (`at`: when last). */
+type Saved = Record<string, { report: SessionReport | null; waiting: string[]; refused: string[]; at?: number }>;
+
+/**
+ * How long a runner's refusals are kept once it is not running here and has nothing waiting:
+ * they only keep its spooled usage of those sessions set aside, and the spool ships within
+ * seconds (or the server has been away a week: then the server refuses them itself).
+ */
+export const REFUSALS_KEPT_MS = 7 * 86_400_000;
 
 /**
  * Which session each runner's claude is in, told to the server. Claude moves to another session
@@ -32,6 +39,7 @@ export class SessionMoves {
   private readonly unconfirmed = new Map<string, Set<string>>();
   /** Sessions the server refused as the runner's: left out of later reports, their usage set aside. */
   private readonly refused = new Map<string, Set<string>>();
+  private readonly refusedAt = new Map<string, number>();
   private readonly reports: ConfirmedReports<SessionReport>;
   /** Said about an earlier run of the runner (a report of its own: the new run's goes beside it). */
   private readonly pastReports: ConfirmedReports<SessionReport>;
@@ -44,6 +52,7 @@ export class SessionMoves {
     /** Tail the runner's new session (after a last read of the old one). */
     private readonly track: (runnerId: string, sessionId: string) => void,
     private readonly stateFile?: string,
+    private readonly now: () => number = Date.now,
   ) {
     const send = async (r: SessionReport) => {
       const res = await ask(r);
@@ -74,16 +83,23 @@ export class SessionMoves {
       return;
     }
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+    let forgotten = false;
     for (const [runnerId, s] of Object.entries(saved && typeof saved === "object" ? saved : {})) {
       const refused = strings(s?.refused);
       const waiting = strings(s?.waiting);
       const report = s?.report;
-      if (refused.length) this.refused.set(runnerId, new Set(refused));
+      // From before refusals were dated: kept as if refused now.
+      const at = typeof s?.at === "number" ? s.at : this.now();
+      if (refused.length && (waiting.length || this.now() - at <= REFUSALS_KEPT_MS)) {
+        this.refused.set(runnerId, new Set(refused));
+        this.refusedAt.set(runnerId, at);
+      } else if (refused.length) forgotten = true;
       if (waiting.length && report && typeof report.sessionId === "string") {
         this.unconfirmed.set(runnerId, new Set(waiting));
         this.sayPast({ runnerId, sessionId: report.sessionId, left: strings(report.left) });
       }
     }
+    if (forgotten) this.save();
   }
 
   /** A runner started on the session its launch named. */
@@ -173,6 +189,7 @@ export class SessionMoves {
       const refused = this.refused.get(r.runnerId) ?? new Set<string>();
       for (const s of bad) refused.add(s);
       this.refused.set(r.runnerId, refused);
+      if (bad.length) this.refusedAt.set(r.runnerId, this.now());
       named = bad;
       const rest = [r.sessionId, ...r.left].filter((s) => !refused.has(s) && waiting?.has(s));
       const last = rest.at(-1);
@@ -193,10 +210,15 @@ export class SessionMoves {
     const saved: Saved = {};
     for (const runnerId of new Set([...this.unconfirmed.keys(), ...this.refused.keys()])) {
       const waiting = [...(this.unconfirmed.get(runnerId) ?? [])];
+      const at = this.refusedAt.get(runnerId) ?? this.now();
+      if (!waiting.length && !this.follower.following(runnerId) && this.now() - at > REFUSALS_KEPT_MS) {
+        this.refused.delete(runnerId);
+        this.refusedAt.delete(runnerId);
+      }
       const refused = [...(this.refused.get(runnerId) ?? [])];
       if (!waiting.length && !refused.length) continue;
       const report = joined(this.pastReports.current(runnerId), this.reports.current(runnerId)) ?? null;
-      saved[runnerId] = { report, waiting, refused };
+      saved[runnerId] = { report, waiting, refused, ...(refused.length ? { at } : {}) };
     }
     try {
       mkdirSync(dirname(this.stateFile), { recursive: true });
