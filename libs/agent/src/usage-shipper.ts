@@ -1,17 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type {
-  TranscriptBatch,
-  TranscriptEntryInput,
-  UsageBatch,
-  UsageBatchAck,
-  UsageRecordInput,
-} from "@stratavore/contracts";
+import type { TranscriptBatch, UsageBatch, UsageBatchAck, UsageRecordInput } from "@stratavore/contracts";
 import { oneAtATime, TranscriptTailer } from "@stratavore/runner";
 import type { AgentLog } from "./agent-options.ts";
 import { DeadLetters } from "./dead-letters.ts";
 import { linesKey, SpoolJournal, type SpoolEvent, type SpoolState } from "./spool-journal.ts";
-import { eachAtMost } from "./each-at-most.ts";
+import { shipLines, shipUsage, type Shipping } from "./ship-spooled.ts";
 
 interface Tracked {
   runnerId: string;
@@ -30,12 +23,6 @@ interface Tracked {
   /** A session the runner left (/clear): read once more, never its offsets in the spool. */
   left?: boolean;
 }
-
-const MAX_BATCH = 1000;
-/** Runners whose batches are in flight at once (each runner's own stay in order). */
-const SHIP_CONCURRENCY = 8;
-/** Archive batches stay well under the socket's message limit (transcript lines can be large). */
-const MAX_ENTRY_BYTES = 2_000_000;
 
 /**
  * Tails the transcripts of this node's runners and ships their usage (DESIGN §3). Records
@@ -58,6 +45,7 @@ export class UsageShipper {
   private readonly serially = oneAtATime();
   private readonly journal: SpoolJournal;
   private readonly deadLetters: DeadLetters;
+  private readonly shipping: Shipping;
 
   constructor(
     private readonly opts: {
@@ -84,6 +72,12 @@ export class UsageShipper {
       opts.log("warn", "unreadable spool lines skipped; their transcript lines will be read again", { lines }),
     );
     this.deadLetters = new DeadLetters(join(opts.dataDir, "dead-letters.jsonl"), opts.log);
+    this.shipping = {
+      deadLetters: this.deadLetters,
+      stateOf: (runnerId, sessionId) => opts.sessionState?.(runnerId, sessionId) ?? "ship",
+      journal: (e) => this.journalled.push(e),
+      log: opts.log,
+    };
   }
 
   async start(): Promise<void> {
@@ -217,8 +211,8 @@ export class UsageShipper {
         await this.readAll();
         await this.persist();
       });
-      await this.flush();
-      await this.flushEntries();
+      await shipUsage(this.pending, this.opts.send, this.shipping);
+      await shipLines(this.pendingEntries, this.opts.archive, this.shipping);
       await this.serially(async () => {
         const linesPending = new Set([...this.pendingEntries.values()].map((q) => q.runnerId));
         for (const [key, t] of [...this.tracked]) {
@@ -236,84 +230,6 @@ export class UsageShipper {
     } finally {
       this.busy = false;
     }
-  }
-
-  /**
-   * Usage, runner by runner (each runner's batches in order, several runners at once: one at a
-   * time, 250 runners' round trips made a response wait 9 s for the ledger at 1,000 runners):
-   * one runner's refused or failing batch never holds up another's.
-   * A transient failure keeps that runner's records for the next tick; a refusal no retry can
-   * change sets the refused record aside (dead letters) and carries on.
-   */
-  private async flush(): Promise<void> {
-    await eachAtMost(SHIP_CONCURRENCY, [...this.pending], async ([runnerId, records]) => {
-      while (records.length) {
-        // In order: a refused session's records at the head are set aside, then records go up to
-        // the first one of a held session.
-        const dropped = leading(records, (r) => this.stateOf(runnerId, r.sessionId) === "drop");
-        if (dropped) {
-          const [first] = records.splice(0, dropped);
-          this.setAside("usage records", runnerId, first?.sessionId ?? "", dropped);
-          this.journalled.push({ t: "shipped", k: "usage", r: runnerId, n: dropped });
-          continue;
-        }
-        const batch = records.slice(
-          0,
-          leading(records.slice(0, MAX_BATCH), (r) => this.stateOf(runnerId, r.sessionId) === "ship"),
-        );
-        if (!batch.length) break;
-        const sent = await this.deadLetters.deliver("usage", runnerId, batch, (items) =>
-          this.opts.send({ runnerId, batchId: randomUUID(), records: items as UsageRecordInput[] }),
-        );
-        if (!sent) break;
-        records.splice(0, batch.length);
-        this.journalled.push({ t: "shipped", k: "usage", r: runnerId, n: batch.length });
-      }
-      if (!records.length) this.pending.delete(runnerId);
-    });
-  }
-
-  /** The archive: new transcript lines in size-bounded batches, runner by runner, kept until acknowledged. */
-  private async flushEntries(): Promise<void> {
-    await eachAtMost(SHIP_CONCURRENCY, [...this.pendingEntries], async ([key, queued]) => {
-      const { runnerId, sessionId } = queued;
-      const state = this.stateOf(runnerId, sessionId);
-      if (state === "hold") return;
-      if (state === "drop") {
-        this.setAside("transcript lines", runnerId, sessionId, queued.entries.length);
-        this.journalled.push({ t: "shipped", k: "lines", r: runnerId, s: sessionId, n: queued.entries.length });
-        this.pendingEntries.delete(key);
-        return;
-      }
-      while (queued.entries.length) {
-        let bytes = 0;
-        let n = 0;
-        // Measured as sent (JSON, UTF-8): raw line, text and escaping all count against the socket limit.
-        const size = (i: number) => Buffer.byteLength(JSON.stringify(queued.entries[i]));
-        while (n < queued.entries.length && n < 500 && (n === 0 || bytes + size(n) < MAX_ENTRY_BYTES))
-          bytes += size(n++);
-        const sent = await this.deadLetters.deliver("transcript", runnerId, queued.entries.slice(0, n), (items) =>
-          this.opts.archive({ runnerId, sessionId, entries: items as TranscriptEntryInput[] }),
-        );
-        if (!sent) break;
-        queued.entries.splice(0, n);
-        this.journalled.push({ t: "shipped", k: "lines", r: runnerId, s: sessionId, n });
-      }
-      if (!queued.entries.length) this.pendingEntries.delete(key);
-    });
-  }
-
-  private stateOf(runnerId: string, sessionId: string): "ship" | "hold" | "drop" {
-    return this.opts.sessionState?.(runnerId, sessionId) ?? "ship";
-  }
-
-  /** What a session the server refused to take as the runner's gave: not sent (it would be refused, and audited, item by item). */
-  private setAside(what: string, runnerId: string, sessionId: string, n: number): void {
-    this.opts.log("warn", `${what} of a session the server refused for this runner set aside`, {
-      runnerId,
-      sessionId,
-      n,
-    });
   }
 
   /** Usage records and transcript lines held until the server acknowledges them (reported on every heartbeat). */
@@ -353,10 +269,4 @@ export class UsageShipper {
       this.spoolFailing = true;
     }
   }
-}
-
-/** How many items at the head of `items` satisfy `test`. */
-function leading<T>(items: readonly T[], test: (item: T) => boolean): number {
-  const i = items.findIndex((item) => !test(item));
-  return i === -1 ? items.length : i;
 }
