@@ -22,7 +22,7 @@ import { createDb, poolOf } from "@stratavore/db";
 import { startTestPostgres } from "@stratavore/db/testing";
 import { ParsePool, parseSessionFiles, scanHistory } from "@stratavore/runner";
 import { generateCorpus } from "./corpus/generate-corpus.ts";
-import { referenceCount, type Totals } from "./corpus/reference-count.ts";
+import { referenceCount } from "./corpus/reference-count.ts";
 import { ccusageTotals, runCcusage } from "./corpus/run-ccusage.ts";
 import { measureBundledImport, type BundledImportFigures } from "./corpus/bundled-import.ts";
 import { nodeFloor } from "./corpus/node-floor.ts";

@@ -18,13 +18,13 @@ export async function nodeFloor(projectsDir: string, threads: number): Promise<N
   const files = (await readdir(projectsDir, { recursive: true }))
     .filter((f) => f.endsWith(".jsonl"))
     .map((f) => join(projectsDir, f));
-  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  const sized = await Promise.all(files.map(async (file) => ({ file, bytes: (await stat(file)).size })));
   // Largest first onto the lightest thread: the threads finish together.
   const groups = Array.from({ length: threads }, () => ({ files: [] as string[], bytes: 0 }));
-  for (const i of files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]!)) {
+  for (const { file, bytes } of sized.sort((a, b) => b.bytes - a.bytes)) {
     const lightest = groups.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    lightest.files.push(files[i]!);
-    lightest.bytes += sizes[i]!;
+    lightest.files.push(file);
+    lightest.bytes += bytes;
   }
   const workers = groups.map(() => new Worker(new URL("./node-floor-worker.mjs", import.meta.url)));
   const run = (lists: string[][]) =>
