@@ -83,6 +83,55 @@ describe("runners on a real agent with the fake claude", () => {
     await waitFor("terminated", async () => (await runnerStatus(r.id)) === "terminated");
   });
 
+  it("/resume <id> in a runner's terminal into a session an ended runner left: the runner follows, its new usage is counted (equal to the transcript) and archived, the old rows stay the ended runner's", async () => {
+    const node = uniqueSlug("rsm");
+    const agent = await h.startAgent(node);
+    const checkout = join(h.tmp, `${node}-checkout`);
+    await mkdir(checkout, { recursive: true });
+    const p = await h.api.projects.create({ name: uniqueSlug("resume"), path: checkout });
+    const say = async (r: { id: string; nodeId: string | null }, text: string, shown: string) => {
+      h.server.deps.fleet.agents.input(r.nodeId!, r.id, `${text}\r`);
+      await waitFor(shown, async () => scrollbackText(r.id).includes(shown));
+    };
+    const first = await h.api.runners.launch({ project: p.name, node });
+    await waitFor("banner", async () => scrollbackText(first.id).includes(first.sessionId!));
+    await say(first, "in the first runner", "echo: in the first runner");
+    await waitFor(
+      "its response counted",
+      async () => (await h.db.usageRecord.count({ where: { runnerId: first.id } })) === 1,
+    );
+    await h.api.runners.stop({ id: first.id });
+    await waitFor("first terminated", async () => (await runnerStatus(first.id)) === "terminated");
+
+    const second = await h.api.runners.launch({ project: p.name, node });
+    await waitFor("banner", async () => scrollbackText(second.id).includes(second.sessionId!));
+    await say(second, `/resume ${first.sessionId}`, `(resumed ${first.sessionId})`);
+    const moved = await waitFor("the second runner on the resumed session", async () => {
+      const now = await h.api.runners.get({ id: second.id });
+      return now.sessionId === first.sessionId ? now : null;
+    });
+    expect(moved.pastSessionIds).toEqual([second.sessionId]);
+    await say(second, "in the second runner", "echo: in the second runner");
+    const expected = countTranscripts(join(agent.home, ".claude", "projects"));
+    expect(expected.messages).toBe(2);
+    const ledger = async () =>
+      (await h.db.usageRecord.findMany({ where: { projectId: p.id } })).map((u) => [u.runnerId, Number(u.totalTokens)]);
+    await waitFor("both responses in the ledger", async () => (await ledger()).length === 2);
+    const rows = await ledger();
+    expect(new Set(rows.map(([runnerId]) => runnerId))).toEqual(new Set([first.id, second.id]));
+    expect(rows.reduce((sum, [, tokens]) => sum + Number(tokens), 0)).toBe(expected.tokens);
+    await waitFor(
+      "the second runner's lines archived in the resumed session",
+      async () =>
+        (await h.db.transcriptEntry.count({
+          where: { sessionId: first.sessionId!, text: { contains: "in the second runner" } },
+        })) > 0,
+    );
+    expect(await h.db.event.count({ where: { type: { endsWith: "_refused" }, entityId: second.id } })).toBe(0);
+    await h.api.runners.stop({ id: second.id });
+    await waitFor("second terminated", async () => (await runnerStatus(second.id)) === "terminated");
+  });
+
   it("launches in a PTY, streams output, takes input, and stop kills the whole tree", async () => {
     const node = uniqueSlug("n");
     await h.startAgent(node, { env: { FAKE_CLAUDE_MODE: "fork", FAKE_CLAUDE_PIDFILE: join(h.tmp, `${node}.pid`) } });

@@ -31,47 +31,63 @@ const screen = (runnerId: string) =>
     // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
     .replace(/\x1b\[[0-9;?>]*[a-zA-Z]|\x1b\][^\x07]*\x07|\s+/g, "");
 
+/** A node whose agent runs the real claude against the stub, with a checkout its config trusts. */
+async function realClaudeNode(name: string): Promise<{ cwd: string; config: string; node: string }> {
+  const cwd = join(h.tmp, `${name}-checkout`);
+  const config = join(h.tmp, `${name}-config`);
+  await mkdir(cwd, { recursive: true });
+  await mkdir(config, { recursive: true });
+  // The three first-run gates a real user's config has already passed (stack.md).
+  await writeFile(
+    join(config, ".claude.json"),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
+      projects: { [cwd]: { hasTrustDialogAccepted: true } },
+    }),
+  );
+  const node = uniqueSlug(name);
+  await h.startAgent(node, {
+    claudeBin: CLAUDE,
+    env: {
+      CLAUDE_CONFIG_DIR: config,
+      ANTHROPIC_BASE_URL: stub.url,
+      ANTHROPIC_API_KEY: KEY,
+      DISABLE_TELEMETRY: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+      TERM: "xterm-256color",
+    },
+  });
+  return { cwd, config, node };
+}
+
+/** Types `text` and Enter into the runner's terminal, as a user at the keyboard. */
+async function typeLine(runner: { id: string; nodeId: string | null }, text: string): Promise<void> {
+  h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, text);
+  await new Promise((r) => setTimeout(r, 500));
+  h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+}
+
+/** Waits for claude's prompt on a new runner's screen and its first paint. */
+async function promptOf(runnerId: string): Promise<void> {
+  await waitFor("claude's prompt", async () => screen(runnerId).includes("ClaudeCode"), 30_000);
+  await new Promise((r) => setTimeout(r, 1500)); // the TUI finishes its first paint before it reads keys
+}
+
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
 it.skipIf(!existsSync(CLAUDE))(
   "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal; after /clear the runner follows claude's new session and both sessions' usage is counted; clean stop",
   async () => {
-    const cwd = join(h.tmp, "real-claude-checkout");
-    const config = join(h.tmp, "claude-config");
-    await mkdir(cwd, { recursive: true });
-    await mkdir(config, { recursive: true });
-    // The three first-run gates a real user's config has already passed (stack.md).
-    await writeFile(
-      join(config, ".claude.json"),
-      JSON.stringify({
-        hasCompletedOnboarding: true,
-        customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
-        projects: { [cwd]: { hasTrustDialogAccepted: true } },
-      }),
-    );
-    const node = uniqueSlug("real");
-    await h.startAgent(node, {
-      claudeBin: CLAUDE,
-      env: {
-        CLAUDE_CONFIG_DIR: config,
-        ANTHROPIC_BASE_URL: stub.url,
-        ANTHROPIC_API_KEY: KEY,
-        DISABLE_TELEMETRY: "1",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-        TERM: "xterm-256color",
-      },
-    });
+    const { cwd, config, node } = await realClaudeNode("real");
     expect((await h.api.nodes.get({ ref: node })).claudeVersion).toMatch(/^2\.\d+\.\d+ \(Claude Code\)/);
     const project = await h.api.projects.create({ name: uniqueSlug("real"), path: cwd });
     const runner = await h.api.runners.launch({ project: project.name, node });
     expect(runner.status).toBe("running");
 
-    await waitFor("claude's prompt", async () => screen(runner.id).includes("ClaudeCode"), 30_000);
-    await new Promise((r) => setTimeout(r, 1500)); // the TUI finishes its first paint before it reads keys
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "say hello");
-    await new Promise((r) => setTimeout(r, 300));
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    await promptOf(runner.id);
+    await typeLine(runner, "say hello");
     await waitFor("the stub's reply on the terminal", async () => screen(runner.id).includes(REPLY), 30_000);
     expect(stub.requests.length).toBeGreaterThan(0);
 
@@ -100,9 +116,7 @@ it.skipIf(!existsSync(CLAUDE))(
     // runner follows it, so what claude spends there is counted too (it was not: claude 2.1.328).
     const requests = stub.requests.length;
     await new Promise((r) => setTimeout(r, 1000));
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "/clear");
-    await new Promise((r) => setTimeout(r, 500));
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    await typeLine(runner, "/clear");
     const moved = await waitFor(
       "the runner on claude's new session",
       async () => {
@@ -113,9 +127,7 @@ it.skipIf(!existsSync(CLAUDE))(
     );
     expect(moved.pastSessionIds).toEqual([runner.sessionId]);
     await new Promise((r) => setTimeout(r, 1500));
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "say again");
-    await new Promise((r) => setTimeout(r, 300));
-    h.server.deps.fleet.agents.input(runner.nodeId!, runner.id, "\r");
+    await typeLine(runner, "say again");
     await waitFor("the second request", async () => stub.requests.length > requests, 30_000);
     // The ledger equals both transcripts counted independently: one response in each session.
     const projects = join(config, "projects");
@@ -146,6 +158,69 @@ it.skipIf(!existsSync(CLAUDE))(
     );
     expect(ended.endReason).toBe("stopped");
     await waitFor("claude's processes gone", async () => tree.every((pid) => !isAlive(pid)));
+  },
+  120_000,
+);
+
+it.skipIf(!existsSync(CLAUDE))(
+  "/resume in a runner's terminal into a session another runner left: the runner follows it, and what claude spends there is counted (equal to the transcripts)",
+  async () => {
+    const { cwd, config, node } = await realClaudeNode("resume");
+    const project = await h.api.projects.create({ name: uniqueSlug("resume"), path: cwd });
+    const first = await h.api.runners.launch({ project: project.name, node });
+    await promptOf(first.id);
+    await typeLine(first, "say hello");
+    await waitFor("the first reply", async () => screen(first.id).includes(REPLY), 30_000);
+    await waitFor(
+      "the first response in the ledger",
+      async () => (await h.db.usageRecord.count({ where: { runnerId: first.id } })) === 1,
+      30_000,
+    );
+    await h.api.runners.stop({ id: first.id });
+    await waitFor(
+      "the first runner ended",
+      async () => (await h.api.runners.get({ id: first.id })).status === "terminated",
+    );
+
+    const second = await h.api.runners.launch({ project: project.name, node });
+    await promptOf(second.id);
+    await typeLine(second, `/resume ${first.sessionId}`);
+    const moved = await waitFor(
+      "the second runner on the resumed session",
+      async () => {
+        const now = await h.api.runners.get({ id: second.id });
+        return now.sessionId === first.sessionId ? now : null;
+      },
+      30_000,
+    );
+    expect(moved.pastSessionIds).toEqual([second.sessionId]);
+    const requests = stub.requests.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    await typeLine(second, "say again");
+    await waitFor("the second request", async () => stub.requests.length > requests, 30_000);
+    // claude appended the second response to the first session's file; the ledger holds both,
+    // each as the runner whose claude made it.
+    await waitFor(
+      "both responses in the ledger",
+      async () => {
+        const expected = countTranscripts(join(config, "projects"));
+        const rows = await h.db.usageRecord.findMany({ where: { projectId: project.id } });
+        return (
+          expected.messages === 2 &&
+          rows.length === 2 &&
+          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens &&
+          rows.every((r) => r.sessionId === first.sessionId) &&
+          new Set(rows.map((r) => r.runnerId)).size === 2
+        );
+      },
+      30_000,
+    );
+    expect(await h.db.event.count({ where: { type: { endsWith: "_refused" } } })).toBe(0);
+    await h.api.runners.stop({ id: second.id });
+    await waitFor(
+      "the second runner ended",
+      async () => (await h.api.runners.get({ id: second.id })).status === "terminated",
+    );
   },
   120_000,
 );

@@ -4,6 +4,7 @@ import type { Socket } from "socket.io-client";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
+import { usageRecord } from "./testing/usage-record.ts";
 
 /**
  * Reports an agent says again until the server answers them, and so may arrive about an earlier
@@ -98,4 +99,66 @@ it("a session move said as an earlier run's makes the sessions the runner's and 
   expect(row.sessionId).toBe(current);
   expect(new Set(row.pastSessionIds)).toEqual(new Set([left, cleared]));
   expect(await h.db.session.count({ where: { id: { in: [left, cleared] }, projectId: project.id } })).toBe(2);
+});
+
+it("/resume in the terminal: a move into an existing session of the project is followed and its new usage counted, the ended runner's rows stay its own; one another runner is running is refused", async () => {
+  const project = await h.api.projects.create({ name: uniqueSlug("resume"), path: `/srv/${uniqueSlug("resume")}` });
+  const [old, mine, busy] = [randomUUID(), randomUUID(), randomUUID()];
+  for (const id of [old, mine, busy]) await h.db.session.create({ data: { id, projectId: project.id } });
+  const runner = (data: { status: "running" | "terminated"; sessionId: string }) =>
+    h.db.runner.create({ data: { projectId: project.id, nodeId, pid: 4000, startedAt: new Date(), ...data } });
+  const ended = await runner({ status: "terminated", sessionId: old });
+  const other = await runner({ status: "running", sessionId: busy });
+  const mover = await runner({ status: "running", sessionId: mine });
+  const counted = randomUUID();
+  await h.db.usageRecord.create({
+    data: {
+      usageKey: `msg_${counted}`,
+      messageId: `msg_${counted}`,
+      requestId: "req_1",
+      runnerId: ended.id,
+      projectId: project.id,
+      sessionId: old,
+      model: "claude-sonnet-4-5-20250929",
+      inputTokens: 1234,
+      totalTokens: 1234,
+      occurredAt: new Date(),
+    },
+  });
+  const move = (sessionId: string) =>
+    agent.timeout(10_000).emitWithAck("runner:session", { runnerId: mover.id, sessionId, left: [mine] });
+
+  expect(await move(busy)).toMatchObject({ ok: false, code: "SESSION_REFUSED", sessions: [busy] });
+  expect(await h.db.runner.findUniqueOrThrow({ where: { id: mover.id } })).toMatchObject({
+    sessionId: mine,
+    pastSessionIds: [],
+  });
+
+  expect(await move(old)).toEqual({ ok: true });
+  expect(await h.db.runner.findUniqueOrThrow({ where: { id: mover.id } })).toMatchObject({
+    sessionId: old,
+    pastSessionIds: [mine],
+  });
+  const changed = await h.db.event.findFirstOrThrow({
+    where: { type: "runner.session_changed", entityId: mover.id },
+    orderBy: { seq: "desc" },
+  });
+  expect(changed.data).toMatchObject({ from: mine, to: old, resumed: [old] });
+
+  // Its tailer reads the resumed file from the start: the ended runner's response again (same
+  // total: left alone) and the new one (counted as the mover's).
+  const fresh = `msg_${randomUUID()}`;
+  const ack = await agent.timeout(10_000).emitWithAck("usage:batch", {
+    runnerId: mover.id,
+    batchId: randomUUID(),
+    records: [usageRecord(`msg_${counted}`, old, 1234), usageRecord(fresh, old, 500)],
+  });
+  expect(ack).toMatchObject({ ok: true });
+  const rows = await h.db.usageRecord.findMany({ where: { sessionId: old }, orderBy: { totalTokens: "desc" } });
+  expect(rows.map((r) => [r.messageId, r.runnerId, Number(r.totalTokens)])).toEqual([
+    [`msg_${counted}`, ended.id, 1234],
+    [fresh, mover.id, 500],
+  ]);
+  expect(await h.db.event.count({ where: { type: "usage.write_refused", entityId: mover.id } })).toBe(0);
+  expect((await h.db.runner.findUniqueOrThrow({ where: { id: other.id } })).sessionId).toBe(busy);
 });

@@ -2,11 +2,11 @@ import { RUNNER_STATUSES } from "@stratavore/contracts";
 import {
   ensureSession,
   findRunner,
-  findSession,
   isRunnersSession,
   isUuid,
   lockRunnerSessions,
   otherActiveRunnersOfSession,
+  projectOfSession,
   projectPathOf,
   type Tx,
 } from "@stratavore/db";
@@ -26,10 +26,13 @@ export const MAX_PAST_SESSIONS = 100;
  * An agent reports the session a runner's claude writes to (`sessionId`) and the ones it moved
  * through since its launch (`left`). Every launch names its session up front, so the report
  * mostly confirms it. Claude moves to a new session under a running runner when its user types
- * /clear: the runner follows, keeping the sessions it left as its own (`pastSessionIds`), so what
- * claude spends in any of them is counted and archived. Only brand-new sessions, or the runner's
- * own earlier ones that no other runner is running, can be moved into: anything else (another
- * project's session, an imported one, an id that is not a UUID) is refused and audited.
+ * /clear (a new session), or /resume (an existing one of the project: observed with claude
+ * 2.1.328, the same process appends to that session's file): the runner follows, keeping the
+ * sessions it left as its own (`pastSessionIds`), so what claude spends in any of them is
+ * counted and archived. A session of the runner's own project that no other runner is running
+ * can be moved into — new, imported, or left by a runner that ended (its ledger rows stay that
+ * runner's: no node can change a row another runner counted). Another project's session, one
+ * another runner is running, or an id that is not a UUID is refused and audited.
  */
 export async function recordSession(
   deps: ApiDeps,
@@ -51,9 +54,14 @@ export async function recordSession(
   const refusal = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     const now = await lockRunnerSessions(tx, runnerId);
     if (!now) return null;
-    const own = { id: runnerId, sessionId: now.sessionId, pastSessionIds: now.pastSessionIds };
-    const why = await moveRefusal(tx, own, named, report.past ? null : sessionId);
-    if (why) return why;
+    const own = {
+      id: runnerId,
+      projectId: runner.projectId,
+      sessionId: now.sessionId,
+      pastSessionIds: now.pastSessionIds,
+    };
+    const judged = await judgeMove(tx, own, named, report.past ? null : sessionId);
+    if ("reason" in judged) return judged;
     for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
     // Said about an earlier run (the agent restarted, or the runner was launched again before
     // the move was answered): the sessions are the runner's, its current one stays.
@@ -72,7 +80,13 @@ export async function recordSession(
         from: RUNNER_STATUSES,
         data: { sessionId: current, pastSessionIds: past },
         event: "runner.session_changed",
-        details: { from: now.sessionId, to: current, ...(report.past ? { earlierRun: named } : {}) },
+        details: {
+          from: now.sessionId,
+          to: current,
+          ...(report.past ? { earlierRun: named } : {}),
+          // Sessions that were there before (claude resumed them), not made by this move.
+          ...(judged.existing.length ? { resumed: judged.existing } : {}),
+        },
       },
     );
     return null;
@@ -86,26 +100,32 @@ interface Refusal {
   sessions: string[];
 }
 
-async function moveRefusal(
+/** Refused, or allowed with the sessions among `named` that existed before (resumed, not new). */
+async function judgeMove(
   db: Tx,
-  runner: { id: string; sessionId: string | null; pastSessionIds: string[] },
+  runner: { id: string; projectId: string; sessionId: string | null; pastSessionIds: string[] },
   named: string[],
   /** The session the runner moves into (null for an earlier run's report: nothing moves). */
   into: string | null,
-): Promise<Refusal | null> {
+): Promise<Refusal | { existing: string[] }> {
   const fresh = named.filter((s) => !isRunnersSession(runner, s));
   if (runner.pastSessionIds.length + fresh.length > MAX_PAST_SESSIONS)
     return { reason: `A runner keeps at most ${MAX_PAST_SESSIONS} sessions.`, sessions: fresh };
+  const existing: string[] = [];
   for (const id of named) {
     // Claude's session ids are UUIDs; the id names files on nodes and in the store.
     if (!isUuid(id)) return { reason: "Not a session id.", sessions: [id] };
-    if (fresh.includes(id)) {
-      if (await findSession(db, id)) return { reason: "Only a new session can be moved into.", sessions: [id] };
-    } else if (id === into && (await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
-      // Only the session moved into: one merely named as the runner's takes nothing from anyone.
+    const project = fresh.includes(id) ? await projectOfSession(db, id) : null;
+    // Its usage would be charged to, and its lines archived in, the other project.
+    if (project !== null && project !== runner.projectId)
+      return { reason: "That session belongs to another project.", sessions: [id] };
+    if (project !== null) existing.push(id);
+    // The session moved into, or an existing one taken up: two claudes would interleave it.
+    // (One of its own merely named takes nothing from anyone.)
+    if ((id === into || project !== null) && (await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
       return { reason: "Another runner is running that session.", sessions: [id] };
   }
-  return null;
+  return { existing };
 }
 
 async function refuse(

@@ -15,7 +15,8 @@
  *   --session-id when given, else random) repeating the parent's lines with the same
  *   message.ids and fresh uuids; --continue appends to the newest session file of the cwd.
  * - interactive: banner with the session id, raw-mode line editing, "echo: <line>" per line;
- *   `<config>/sessions/<pid>.json` names the current session; /clear moves to a new one.
+ *   `<config>/sessions/<pid>.json` names the current session; /clear moves to a new one,
+ *   /resume <id> into that existing one.
  *   SIGTERM/SIGHUP: kill the tool processes it started, exit 0. -p: answer once and exit.
  *
  * - FAKE_CLAUDE_TOOL=<shell command>: runs it like the real Bash tool: in its own session,
@@ -293,6 +294,20 @@ function clearSession() {
   out("(no content)\n> ");
 }
 
+/**
+ * /resume <id>: like claude 2.1.328, the same process goes on in that existing session, appending
+ * to its file (no new session, no command line written to either transcript).
+ */
+function resumeSession(id) {
+  if (!UUID_RE.test(id) || !existsSync(fileOf(id))) return out(`No conversation found with session ID: ${id}\n> `);
+  const lines = readLines(fileOf(id));
+  session.id = id;
+  session.last = lines.findLast((l) => l.uuid)?.uuid ?? null;
+  responses = new Set(lines.filter((l) => l.type === "assistant").map((l) => l.message.id)).size;
+  writeSessionRecord();
+  out(`(resumed ${id})\n> `);
+}
+
 if (modes.has("fork")) {
   // Like a Bash tool command: its own session (setsid), not on the PTY, deaf to SIGTERM/SIGHUP.
   const tool = spawn(
@@ -463,6 +478,7 @@ function typed(chunk) {
         asking = null;
         out(`\x1b[2J\x1b[H(allowed)\n${answer(approved)}\n> `);
       } else if (input.trim() === "/clear") clearSession();
+      else if (input.trim().startsWith("/resume ")) resumeSession(input.trim().slice("/resume ".length).trim());
       else if (input && !modes.has("hang")) turn(input);
       else out("> ");
     } else if (ch === "\x7f" || ch === "\b") {
