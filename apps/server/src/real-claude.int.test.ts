@@ -78,7 +78,7 @@ async function promptOf(runnerId: string): Promise<void> {
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
 it.skipIf(!existsSync(CLAUDE))(
-  "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal; after /clear the runner follows claude's new session and both sessions' usage is counted; clean stop",
+  "the real claude runs in a Stratavore runner: prompt typed through the PTY, the stub's reply on the terminal; after /clear and /branch the runner follows claude into each new session and every session's usage is counted; clean stop",
   async () => {
     const { cwd, config, node } = await realClaudeNode("real");
     expect((await h.api.nodes.get({ ref: node })).claudeVersion).toMatch(/^2\.\d+\.\d+ \(Claude Code\)/);
@@ -141,6 +141,38 @@ it.skipIf(!existsSync(CLAUDE))(
           rows.length === 2 &&
           rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens &&
           new Set(rows.map((r) => r.sessionId)).size === 2
+        );
+      },
+      30_000,
+    );
+
+    // /branch: a new session holding a copy of the conversation (the same message ids), and claude
+    // goes on there. The runner follows; the copied responses stay counted once.
+    const branchedFrom = moved.sessionId;
+    await new Promise((r) => setTimeout(r, 1000));
+    await typeLine(runner, "/branch");
+    const branched = await waitFor(
+      "the runner on the branch",
+      async () => {
+        const now = await h.api.runners.get({ id: runner.id });
+        return now.sessionId !== branchedFrom ? now : null;
+      },
+      30_000,
+    );
+    expect(branched.pastSessionIds).toEqual([runner.sessionId, branchedFrom]);
+    const beforeBranch = stub.requests.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    await typeLine(runner, "say on the branch");
+    await waitFor("the third request", async () => stub.requests.length > beforeBranch, 30_000);
+    await waitFor(
+      "three responses in the ledger",
+      async () => {
+        const expected = countTranscripts(projects);
+        const rows = await h.db.usageRecord.findMany({ where: { runnerId: runner.id } });
+        return (
+          expected.messages === 3 &&
+          rows.length === 3 &&
+          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens
         );
       },
       30_000,
