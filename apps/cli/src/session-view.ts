@@ -199,6 +199,8 @@ export function renderTranscript(entries: TranscriptLine[], style: Style = { tty
 export function costCheckText(c: SessionCostCheck): string {
   const pct =
     c.differencePercent === null ? "" : ` (${c.differencePercent >= 0 ? "+" : ""}${c.differencePercent.toFixed(1)} %)`;
+  if (c.stale)
+    return `Claude's own cost: ${formatUsd(c.claudeUsd)}, written before the latest responses (claude updates it when it leaves the session or exits); ours ${formatUsd(c.oursUsd)}`;
   const head = `Claude's own cost: ${formatUsd(c.claudeUsd)}; ours ${formatUsd(c.oursUsd)}${pct}${c.differs ? "" : " — they agree"}`;
   if (!c.differs) return head;
   const rows = c.models

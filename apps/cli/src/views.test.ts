@@ -7,6 +7,7 @@ import { realtimeError, socketTarget } from "./realtime-client.ts";
 import { hasEnded, resolveRunner, resolveRunnerId } from "./runner-ref.ts";
 import { describeEnd, runnerDetail, runnerTable } from "./runner-view.ts";
 import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
+import { costCheckText } from "./session-view.ts";
 
 const baseRunner: Runner = {
   id: "1a2b3c4d-0000-4000-8000-000000000000",
@@ -219,5 +220,36 @@ describe("runner references", () => {
     expect(hasEnded({ ...baseRunner, status: "failed" })).toBe(true);
     expect(hasEnded({ ...baseRunner, status: "failed", nextRestartAt: new Date() })).toBe(false);
     expect(hasEnded({ ...baseRunner, status: "stopping" })).toBe(false);
+  });
+});
+
+describe("cost check", () => {
+  const check = {
+    claudeUsd: 0.000188,
+    oursUsd: 0.00047,
+    differencePercent: 150,
+    differs: false,
+    stale: true,
+    claudeMissedPrices: false,
+    models: [
+      {
+        model: "claude-opus-5-5",
+        claudeUsd: 0.000188,
+        oursUsd: 0.00047,
+        claudeTokens: 19,
+        oursTokens: 38,
+        estimated: true,
+      },
+    ],
+  };
+  it("claude's figure older than the latest responses is shown as such, with no verdict", () => {
+    const text = costCheckText(check);
+    expect(text).toContain("written before the latest responses");
+    expect(text).not.toMatch(/agree|differs|150/);
+  });
+  it("a current figure more than 1 % apart names the model and both token counts", () => {
+    const text = costCheckText({ ...check, stale: false, differs: true });
+    expect(text).toContain("(+150.0 %)");
+    expect(text).toContain("claude-opus-5-5: claude $0.0002, ours $0.0005 (our price is estimated); tokens 19 vs 38");
   });
 });

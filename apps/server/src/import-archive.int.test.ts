@@ -269,6 +269,23 @@ describe("imported history", () => {
     await h.api.runners.stop({ id: resumed.id });
   }, 90_000);
 
+  it("claude's figure written before the session's latest response is stale: no difference claimed until claude writes it again", async () => {
+    const word = `wombat${Date.now().toString(36)}`;
+    const { dir, sessionId, file } = await writeHistory(word);
+    await importAndSettle(dir);
+    expect(await h.api.sessions.costCheck({ id: sessionId })).toMatchObject({ differs: true, stale: false });
+    // Claude works on in the session: a response after its last cost-state (its figure lags).
+    await appendFile(file, turn(sessionId, 2, word));
+    await importAndSettle(dir);
+    const lagging = await h.api.sessions.costCheck({ id: sessionId });
+    expect(lagging).toMatchObject({ claudeUsd: 0.00064, stale: true, differs: false });
+    // It leaves the session (or exits) and writes its figure again: compared once more.
+    const state = (await readFile(file, "utf8")).split("\n").find((l) => l.includes('"cost-state"'))!;
+    await appendFile(file, `${state}\n`);
+    await importAndSettle(dir);
+    expect(await h.api.sessions.costCheck({ id: sessionId })).toMatchObject({ stale: false, differs: true });
+  }, 60_000);
+
   it("a usage-only import is not resumable, and resume says why with a coded error (no runner is started)", async () => {
     const sessionId = randomUUID();
     await h.api.projects.create({ name: uniqueSlug("usageonly"), path: workdir });

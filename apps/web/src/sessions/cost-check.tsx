@@ -6,7 +6,8 @@ import { useTRPC } from "../trpc";
 /**
  * Our cost of the session beside Claude Code's own running figure (its last cost-state record);
  * when they are more than 1 % apart, the models that make the difference. Nothing when the
- * transcript holds no cost-state (older claude versions).
+ * transcript holds no cost-state (older claude versions); no verdict while claude's figure
+ * predates the session's latest responses.
  */
 export function CostCheck({ sessionId }: { sessionId: string }) {
   const trpc = useTRPC();
@@ -20,7 +21,11 @@ export function CostCheck({ sessionId }: { sessionId: string }) {
       <dt>Claude&apos;s own figure</dt>
       <dd data-testid="cost-check">
         {formatUsd(c.claudeUsd)}{" "}
-        {c.differs ? (
+        {c.stale ? (
+          <span className="muted">
+            written before the latest responses (claude updates it when it leaves the session or exits)
+          </span>
+        ) : c.differs ? (
           <span className="warn-text">ours differs{pct}</span>
         ) : (
           <span className="muted">agrees with ours</span>

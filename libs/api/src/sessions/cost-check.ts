@@ -1,5 +1,5 @@
 import type { SessionCostCheck } from "@stratavore/contracts";
-import { lastCostStateLine, sessionSpendByModel } from "@stratavore/db";
+import { lastCostState, sessionSpendByModel } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { getSession } from "./sessions-service.ts";
 
@@ -17,13 +17,17 @@ const TOLERANCE = 0.01;
 
 /**
  * Our ledger's cost of a session against claude's own running total, from the last
- * `cost-state` line archived (claude keeps one per session, last wins). Null when the session
- * holds none (older claude versions, or nothing archived yet).
+ * `cost-state` line archived (claude keeps one per session, last wins; a resume carries it on).
+ * Null when the session holds none (older claude versions, or nothing archived yet). When
+ * responses came after it (claude is still at work there), the two cover different spans: no
+ * difference is claimed (`stale`).
  */
 export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promise<SessionCostCheck | null> {
   await getSession(deps, sessionId);
-  const state = parse(await lastCostStateLine(deps.db, sessionId));
+  const last = await lastCostState(deps.db, sessionId);
+  const state = parse(last?.rawLine ?? null);
   if (!state) return null;
+  const stale = last?.responsesAfter ?? false;
   const claudeModels = (
     typeof state.modelUsage === "object" && state.modelUsage !== null ? state.modelUsage : {}
   ) as Record<string, ClaudeModelUsage>;
@@ -49,7 +53,8 @@ export async function sessionCostCheck(deps: ApiDeps, sessionId: string): Promis
     claudeUsd,
     oursUsd,
     differencePercent,
-    differs: claudeUsd > 0 ? Math.abs(oursUsd - claudeUsd) / claudeUsd > TOLERANCE : oursUsd > 0,
+    differs: !stale && (claudeUsd > 0 ? Math.abs(oursUsd - claudeUsd) / claudeUsd > TOLERANCE : oursUsd > 0),
+    stale,
     claudeMissedPrices: state.hasUnknownModelCost === true,
     // The models that make the difference first.
     models: models.sort((a, b) => Math.abs((b.oursUsd ?? 0) - b.claudeUsd) - Math.abs((a.oursUsd ?? 0) - a.claudeUsd)),

@@ -120,8 +120,13 @@ export const sessionCostCheckOutput = z
     oursUsd: z.number(),
     /** (ours − claude's) / claude's, in percent; null when claude's figure is 0. */
     differencePercent: z.number().nullable(),
-    /** More than 1 % apart. */
+    /** More than 1 % apart (never claimed while `stale`). */
     differs: z.boolean(),
+    /**
+     * Responses were archived after claude's figure: claude writes it when it leaves the session
+     * or exits, so while it is still at work there the two cover different spans.
+     */
+    stale: z.boolean(),
     /** Claude said it lacked a price for some model (it then prices it its own way). */
     claudeMissedPrices: z.boolean(),
     models: z.array(costCheckModelSchema),

@@ -91,14 +91,26 @@ export async function markResumableIfArchived(db: Tx, sessionId: string): Promis
     await db.session.update({ where: { id: sessionId }, data: { resumable: true } });
 }
 
-/** The raw line of the session's last `cost-state` entry (claude's own running total). */
-export async function lastCostStateLine(db: Tx, sessionId: string): Promise<string | null> {
+/**
+ * The session's last `cost-state` entry (claude's own running total), and whether responses of
+ * the main transcript were archived after it: claude writes it when it leaves a session (on
+ * /clear, /resume, /branch) and when it exits, so while it works on, its figure lags ours.
+ */
+export async function lastCostState(
+  db: Tx,
+  sessionId: string,
+): Promise<{ rawLine: string; responsesAfter: boolean } | null> {
   const last = await db.transcriptEntry.findFirst({
     where: { sessionId, type: "cost-state" },
     orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }],
-    select: { rawLine: true },
+    select: { rawLine: true, file: true, offset: true },
   });
-  return last?.rawLine ?? null;
+  if (!last) return null;
+  const after = await db.transcriptEntry.findFirst({
+    where: { sessionId, type: "assistant", file: last.file, offset: { gt: last.offset } },
+    select: { id: true },
+  });
+  return { rawLine: last.rawLine, responsesAfter: after !== null };
 }
 
 /** The ledger of one session by model: tokens, dollars (null when nothing priced), any estimate. */
