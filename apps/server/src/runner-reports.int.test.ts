@@ -79,6 +79,33 @@ it("an exit said about an earlier launch while the restart is starting (its pid 
   const ended = await h.api.runners.get({ id: runnerId });
   expect(ended.status).toBe("failed");
   expect(ended.endReason).toBe("exit code 1");
+
+  // A run adopted from a node's inventory (its pid recorded) may have been started by an earlier
+  // launch than the row's latest: once the pid is known, the pid decides.
+  const adopted = (
+    await h.db.runner.create({
+      data: {
+        projectId: project.id,
+        nodeId,
+        status: "running",
+        pid: 31337,
+        createdAt,
+        launchedAt,
+        startedAt: new Date(),
+      },
+    })
+  ).id;
+  expect(
+    await agent.timeout(10_000).emitWithAck("runner:exited", {
+      runnerId: adopted,
+      exitCode: 0,
+      signal: null,
+      endedBy: "process",
+      pid: 31337,
+      launch: createdAt.toISOString(),
+    }),
+  ).toEqual({ ok: true });
+  expect((await h.api.runners.get({ id: adopted })).status).toBe("terminated");
 });
 
 it("a session move said as an earlier run's makes the sessions the runner's and leaves its current session alone", async () => {
@@ -103,11 +130,14 @@ it("a session move said as an earlier run's makes the sessions the runner's and 
 
 it("/resume in the terminal: a move into an existing session of the project is followed and its new usage counted, the ended runner's rows stay its own; one another runner is running is refused", async () => {
   const project = await h.api.projects.create({ name: uniqueSlug("resume"), path: `/srv/${uniqueSlug("resume")}` });
-  const [old, mine, busy] = [randomUUID(), randomUUID(), randomUUID()];
+  const [old, mine, busy, orphan] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   for (const id of [old, mine, busy]) await h.db.session.create({ data: { id, projectId: project.id } });
-  const runner = (data: { status: "running" | "terminated"; sessionId: string }) =>
+  // A session whose project was deleted (or imported without a folder) is no project's to take.
+  await h.db.session.create({ data: { id: orphan, projectId: null } });
+  const runner = (data: { status: "running" | "failed"; sessionId: string; nextRestartAt?: Date }) =>
     h.db.runner.create({ data: { projectId: project.id, nodeId, pid: 4000, startedAt: new Date(), ...data } });
-  const ended = await runner({ status: "terminated", sessionId: old });
+  // Failed on it, its restart waiting: taken up in the terminal, it must not restart into it.
+  const ended = await runner({ status: "failed", sessionId: old, nextRestartAt: new Date(Date.now() + 60_000) });
   const other = await runner({ status: "running", sessionId: busy });
   const mover = await runner({ status: "running", sessionId: mine });
   const counted = randomUUID();
@@ -129,6 +159,7 @@ it("/resume in the terminal: a move into an existing session of the project is f
     agent.timeout(10_000).emitWithAck("runner:session", { runnerId: mover.id, sessionId, left: [mine] });
 
   expect(await move(busy)).toMatchObject({ ok: false, code: "SESSION_REFUSED", sessions: [busy] });
+  expect(await move(orphan)).toMatchObject({ ok: false, code: "SESSION_REFUSED", sessions: [orphan] });
   expect(await h.db.runner.findUniqueOrThrow({ where: { id: mover.id } })).toMatchObject({
     sessionId: mine,
     pastSessionIds: [],
@@ -144,6 +175,10 @@ it("/resume in the terminal: a move into an existing session of the project is f
     orderBy: { seq: "desc" },
   });
   expect(changed.data).toMatchObject({ from: mine, to: old, resumed: [old] });
+  expect(await h.db.runner.findUniqueOrThrow({ where: { id: ended.id } })).toMatchObject({
+    status: "failed",
+    nextRestartAt: null,
+  });
 
   // Its tailer reads the resumed file from the start: the ended runner's response again (same
   // total: left alone) and the new one (counted as the mover's).
@@ -160,5 +195,6 @@ it("/resume in the terminal: a move into an existing session of the project is f
     [fresh, mover.id, 500],
   ]);
   expect(await h.db.event.count({ where: { type: "usage.write_refused", entityId: mover.id } })).toBe(0);
+  expect(await h.db.session.findUniqueOrThrow({ where: { id: orphan } })).toMatchObject({ projectId: null });
   expect((await h.db.runner.findUniqueOrThrow({ where: { id: other.id } })).sessionId).toBe(busy);
 });

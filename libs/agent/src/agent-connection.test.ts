@@ -18,15 +18,20 @@ afterEach(async () => {
 
 /** A server that welcomes every node with `welcome` (what an older or a current server says). */
 async function serverWelcoming(welcome: Record<string, unknown>): Promise<string> {
-  const http: HttpServer = createServer();
-  const io = new Server(http, { transports: ["websocket"] });
-  io.of(AGENT_NAMESPACE).on("connection", (socket) => socket.emit("agent:welcome", welcome));
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  cleanup.push(() => io.close() as Promise<void>);
-  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return (await server(welcome)).url;
 }
 
-async function dial(serverUrl: string) {
+async function server(welcome: Record<string, unknown>) {
+  const http: HttpServer = createServer();
+  const io = new Server(http, { transports: ["websocket"] });
+  const state = { welcome };
+  io.of(AGENT_NAMESPACE).on("connection", (socket) => socket.emit("agent:welcome", state.welcome));
+  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
+  cleanup.push(() => io.close() as Promise<void>);
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, io, state };
+}
+
+async function dial(serverUrl: string, log: AgentOptions["log"] = () => {}) {
   const dataDir = await mkdtemp(join(tmpdir(), "agent-connection-"));
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   await saveCredential(dataDir, { serverUrl, nodeId: NODE_ID, nodeName: "n1", credential: "node-credential-123" });
@@ -35,20 +40,38 @@ async function dial(serverUrl: string) {
     dataDir,
     hello: { name: "n1", hostname: "h", agentVersion: "test", capacity: 1, labels: [] },
     claudeVersion: null,
-    log: () => {},
+    log,
   } as unknown as AgentOptions;
-  return new Promise<{ welcomed: boolean; fatal?: { code: string; message: string }; socket: ServerSocket }>(
-    (resolve) => {
-      let socket: ServerSocket | undefined;
-      void connectToServer(opts, {
-        onWelcome: (s) => resolve({ welcomed: true, socket: s }),
-        onFatal: (code, message) => resolve({ welcomed: false, fatal: { code, message }, socket: socket! }),
-      }).then((s) => {
-        socket = s;
-        cleanup.push(async () => s.disconnect());
-      });
-    },
-  );
+  const fatal: Array<{ code: string; message: string }> = [];
+  let welcomes = 0;
+  return new Promise<{
+    welcomed: boolean;
+    fatal?: { code: string; message: string };
+    socket: ServerSocket;
+    fatals: typeof fatal;
+    welcomes: () => number;
+  }>((resolve) => {
+    let socket: ServerSocket | undefined;
+    void connectToServer(opts, {
+      onWelcome: (s) => {
+        welcomes += 1;
+        resolve({ welcomed: true, socket: s, fatals: fatal, welcomes: () => welcomes });
+      },
+      onFatal: (code, message) => {
+        fatal.push({ code, message });
+        resolve({
+          welcomed: false,
+          fatal: { code, message },
+          socket: socket!,
+          fatals: fatal,
+          welcomes: () => welcomes,
+        });
+      },
+    }).then((s) => {
+      socket = s;
+      cleanup.push(async () => s.disconnect());
+    });
+  });
 }
 
 it("refuses a server that speaks an older agent protocol (or none: from before it), and disconnects", async () => {
@@ -68,4 +91,17 @@ it("works with a server of its own protocol", async () => {
   const r = await dial(await serverWelcoming({ nodeId: NODE_ID, nodeName: "n1", protocol: AGENT_PROTOCOL }));
   expect(r.welcomed).toBe(true);
   expect(r.socket.connected).toBe(true);
+});
+
+it("once a current server welcomed it, an older one answering a reconnect (a rollback) is not fatal: it logs, stays away and asks again later", async () => {
+  const srv = await server({ nodeId: NODE_ID, nodeName: "n1", protocol: AGENT_PROTOCOL });
+  const logged: string[] = [];
+  const r = await dial(srv.url, (level, msg) => logged.push(`${level}: ${msg}`));
+  expect(r.welcomed).toBe(true);
+  srv.state.welcome = { nodeId: NODE_ID, nodeName: "n1" };
+  srv.io.of(AGENT_NAMESPACE).disconnectSockets(); // the agent dials again after a second
+  await expect.poll(() => logged.some((l) => l.startsWith("error: The server is older")), { timeout: 5000 }).toBe(true);
+  expect(r.fatals).toEqual([]);
+  expect(r.socket.connected).toBe(false);
+  expect(r.welcomes()).toBe(1);
 });

@@ -1,5 +1,10 @@
 import { io, type Socket } from "socket.io-client";
-import { AGENT_NAMESPACE, AGENT_PROTOCOL, type AgentToServerEvents, type ServerToAgentEvents } from "@stratavore/contracts";
+import {
+  AGENT_NAMESPACE,
+  AGENT_PROTOCOL,
+  type AgentToServerEvents,
+  type ServerToAgentEvents,
+} from "@stratavore/contracts";
 import type { AgentOptions } from "./agent-options.ts";
 import { loadCredential, saveCredential, type StoredCredential } from "./credential-store.ts";
 import { createKeyAndCsr } from "./node-certificate.ts";
@@ -8,6 +13,9 @@ export type ServerSocket = Socket<ServerToAgentEvents, AgentToServerEvents>;
 
 /** Errors after which retrying cannot help: the operator must act (new join token, un-revoke). */
 const FATAL = new Set(["JOIN_TOKEN_INVALID", "UNAUTHENTICATED", "VALIDATION"]);
+
+/** How long an agent a current server welcomed waits before asking again, when an older one answers. */
+const TOO_OLD_RETRY_MS = 30_000;
 
 type Refusal = Error & { data?: { code?: string; message?: string } };
 
@@ -65,14 +73,19 @@ export async function connectToServer(
       cb({ credential: credential.credential, hello: { ...opts.hello, claudeVersion: opts.claudeVersion } }),
   });
 
+  let welcomedByCurrent = false;
   socket.on("agent:welcome", ({ nodeName, protocol = 1 }) => {
     if (protocol < AGENT_PROTOCOL) {
       socket.disconnect();
-      return handlers.onFatal(
-        "SERVER_TOO_OLD",
-        `The server is older than this agent (it speaks agent protocol ${protocol}, this agent needs ${AGENT_PROTOCOL}): upgrade the server first, then its agents.`,
-      );
+      const why = `The server is older than this agent (it speaks agent protocol ${protocol}, this agent needs ${AGENT_PROTOCOL}): upgrade the server first, then its agents.`;
+      if (!welcomedByCurrent) return handlers.onFatal("SERVER_TOO_OLD", why);
+      // A current server welcomed us before (a rollback, or an instance not yet upgraded behind a
+      // balancer): exiting would kill every runner here. Stay away and ask again.
+      opts.log("error", why, { retryInSeconds: TOO_OLD_RETRY_MS / 1000 });
+      setTimeout(() => socket.connect(), TOO_OLD_RETRY_MS).unref();
+      return;
     }
+    welcomedByCurrent = true;
     opts.log("info", "connected", { nodeName, tls: Boolean(tls) });
     handlers.onWelcome(socket);
   });

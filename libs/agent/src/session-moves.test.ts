@@ -195,7 +195,7 @@ it("a report refused for one of its sessions sets only that one aside; the other
   expect(moves.pending()).toBe(0);
 });
 
-it("a runner's refusals are kept while it runs and for a week after; then the state file forgets them", async () => {
+it("a runner's refusals are kept while it runs and for a week after it ends; then the state file forgets them", async () => {
   const configDir = await mkdtemp(join(tmpdir(), "stratavore-moves-"));
   dirs.push(configDir);
   const stateFile = join(configDir, "session-moves.json");
@@ -234,8 +234,13 @@ it("a runner's refusals are kept while it runs and for a week after; then the st
   await anotherRefusal(moves);
   expect(Object.keys(await saved())).toEqual(expect.arrayContaining([runner, other]));
   expect(moves.state(runner, s2)).toBe("drop");
-  // Ended more than a week after its refusal: forgotten at the next write.
+  // Ended more than a week after its refusal: still kept while its last lines are read (the
+  // week counts from its end), forgotten at the first write a week after.
   moves.ended(runner);
+  await anotherRefusal(moves);
+  expect(moves.state(runner, s2)).toBe("drop");
+  expect((await saved())[runner]?.refused).toEqual([s2]);
+  now += REFUSALS_KEPT_MS + 60_000;
   await anotherRefusal(moves);
   expect((await saved())[runner]).toBeUndefined();
   expect(moves.state(runner, s2)).toBe("ship");

@@ -18,9 +18,10 @@ interface SessionReport {
 type Saved = Record<string, { report: SessionReport | null; waiting: string[]; refused: string[]; at?: number }>;
 
 /**
- * How long a runner's refusals are kept once it is not running here and has nothing waiting:
- * they only keep its spooled usage of those sessions set aside, and the spool ships within
- * seconds (or the server has been away a week: then the server refuses them itself).
+ * How long a runner's refusals are kept after it ended here (or after the last refusal, if
+ * later) once it has nothing waiting: they only keep its spooled usage of those sessions set
+ * aside, and the spool ships within seconds (or the server has been away a week: then the
+ * server refuses them itself).
  */
 export const REFUSALS_KEPT_MS = 7 * 86_400_000;
 
@@ -114,6 +115,8 @@ export class SessionMoves {
   /** The runner's process ended: nothing more to follow (what was said is still said). */
   ended(runnerId: string): void {
     this.follower.forget(runnerId);
+    // Kept a week from now, not from the refusal: its last lines are still to be read and set aside.
+    if (this.refused.has(runnerId)) this.refusedAt.set(runnerId, this.now());
   }
 
   /**

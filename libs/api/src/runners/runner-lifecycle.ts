@@ -34,9 +34,11 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   if (!current || !(ACTIVE_RUNNER_STATUSES as readonly string[]).includes(current.status)) return current;
   // About another run of this runner (an exit whose answer was late, said again after the
   // runner was restarted on the same node): this run goes on.
-  if (end.pid !== undefined && current.pid !== null && current.pid !== end.pid) return current;
-  // The same, said while the restart is `starting` (its pid not yet recorded).
-  if (end.launch !== undefined && end.launch !== launchToken(current)) return current;
+  // The pid decides when both sides know it (an adopted run keeps its pid, whatever launch
+  // started it); before the run's pid is recorded (a restart still `starting`), its launch token.
+  if (end.pid !== undefined && current.pid !== null) {
+    if (current.pid !== end.pid) return current;
+  } else if (end.launch !== undefined && end.launch !== launchToken(current)) return current;
   // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";

@@ -1,13 +1,15 @@
 import { RUNNER_STATUSES } from "@stratavore/contracts";
 import {
+  abandonWaitingRestarts,
+  advisoryLock,
   ensureSession,
   findRunner,
   isRunnersSession,
   isUuid,
   lockRunnerSessions,
   otherActiveRunnersOfSession,
-  projectOfSession,
   projectPathOf,
+  sessionProject,
   type Tx,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
@@ -52,6 +54,9 @@ export async function recordSession(
   // Judged on the runner's row as locked, so two reports (a retry beside a late first attempt)
   // cannot both read the same sessions and overwrite each other.
   const refusal = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    // Whether another runner runs a session is asked under the project's lock, as admission asks
+    // it: two runners resuming one session (or a move beside a launch) cannot both be told no one does.
+    await advisoryLock(tx, `project:${runner.projectId}`);
     const now = await lockRunnerSessions(tx, runnerId);
     if (!now) return null;
     const own = {
@@ -63,6 +68,9 @@ export async function recordSession(
     const judged = await judgeMove(tx, own, named, report.past ? null : sessionId);
     if ("reason" in judged) return judged;
     for (const id of named) await ensureSession(tx, { id, projectId: runner.projectId, nodeId, cwd });
+    // Taken up in the terminal, as a resume from the dashboard takes it: a runner that failed on
+    // it no longer restarts into it (it would carry on the conversation this runner took over).
+    for (const id of judged.existing) await abandonWaitingRestarts(tx, id);
     // Said about an earlier run (the agent restarted, or the runner was launched again before
     // the move was answered): the sessions are the runner's, its current one stays.
     const current = report.past ? now.sessionId : sessionId;
@@ -115,14 +123,15 @@ async function judgeMove(
   for (const id of named) {
     // Claude's session ids are UUIDs; the id names files on nodes and in the store.
     if (!isUuid(id)) return { reason: "Not a session id.", sessions: [id] };
-    const project = fresh.includes(id) ? await projectOfSession(db, id) : null;
-    // Its usage would be charged to, and its lines archived in, the other project.
-    if (project !== null && project !== runner.projectId)
+    const found = fresh.includes(id) ? await sessionProject(db, id) : null;
+    // Its usage would be charged to, and its lines archived in, another project (or in none:
+    // a deleted project's session, or one imported without a folder, is no project's to take).
+    if (found && found.projectId !== runner.projectId)
       return { reason: "That session belongs to another project.", sessions: [id] };
-    if (project !== null) existing.push(id);
+    if (found) existing.push(id);
     // The session moved into, or an existing one taken up: two claudes would interleave it.
     // (One of its own merely named takes nothing from anyone.)
-    if ((id === into || project !== null) && (await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
+    if ((id === into || found) && (await otherActiveRunnersOfSession(db, id, runner.id)) > 0)
       return { reason: "Another runner is running that session.", sessions: [id] };
   }
   return { existing };

@@ -61,9 +61,3 @@ export function otherActiveRunnersOfSession(db: Tx, sessionId: string, runnerId:
     where: { sessionId, id: { not: runnerId }, status: { in: [...ACTIVE_RUNNER_STATUSES] } },
   });
 }
-
-/** The project a session belongs to, or null when there is no such session. */
-export async function projectOfSession(db: Tx, sessionId: string): Promise<string | null> {
-  const row = await db.session.findUnique({ where: { id: sessionId }, select: { projectId: true } });
-  return row?.projectId ?? null;
-}
