@@ -64,7 +64,10 @@ export async function startAgent(
    * One report with an answer: not connected, no answer in time, or an answer outside the
    * contract each become a failure the caller retries — never a throw, never trusted blindly.
    */
-  const ask = askServer(() => socket);
+  // Only to a server that welcomed this connection as current: after a reconnect, an older
+  // server (a rollback) would strip what it does not know from the reports (agent-handshake.ts).
+  let welcomed = false;
+  const ask = askServer(() => (welcomed ? socket : null));
   const batchFailed = (code: string, message: string) => ({ ok: false as const, code, message });
 
   const spentReports = new ConfirmedReports<SpentAllowance>(async (s) => {
@@ -166,6 +169,7 @@ export async function startAgent(
     { ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } },
     {
       onWelcome: (s) => {
+        welcomed = true;
         // Exits the last connection lost are recorded before the inventory: a runner missing
         // from it would otherwise end as lost with the agent (agent_restarted), a failure.
         moves.retry();
@@ -183,6 +187,9 @@ export async function startAgent(
       onFatal,
     },
   );
+  socket.on("disconnect", () => {
+    welcomed = false;
+  });
   socket.on("agent:launch", (cmd, ack) => void launch(cmd).then(ack));
   socket.on("agent:signal", (cmd, ack) => void signal(cmd).then(ack));
   socket.on(

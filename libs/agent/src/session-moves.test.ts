@@ -237,6 +237,8 @@ it("a runner's refusals are kept while it runs and for a week after it ends; the
   // Ended more than a week after its refusal: still kept while its last lines are read (the
   // week counts from its end), forgotten at the first write a week after.
   moves.ended(runner);
+  // Written at once: an agent restarting now still counts the week from this end.
+  expect((await saved())[runner]).toMatchObject({ refused: [s2], at: now });
   await anotherRefusal(moves);
   expect(moves.state(runner, s2)).toBe("drop");
   expect((await saved())[runner]?.refused).toEqual([s2]);

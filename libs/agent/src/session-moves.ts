@@ -116,7 +116,10 @@ export class SessionMoves {
   ended(runnerId: string): void {
     this.follower.forget(runnerId);
     // Kept a week from now, not from the refusal: its last lines are still to be read and set aside.
-    if (this.refused.has(runnerId)) this.refusedAt.set(runnerId, this.now());
+    if (this.refused.has(runnerId)) {
+      this.refusedAt.set(runnerId, this.now());
+      this.save();
+    }
   }
 
   /**

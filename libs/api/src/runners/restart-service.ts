@@ -1,5 +1,5 @@
 import { AppError } from "@stratavore/contracts";
-import { findProject, findRunner, runnerLabels } from "@stratavore/db";
+import { advisoryLock, findProject, findRunner, runnerLabels } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { admit, admitting } from "./admission.ts";
 import { dispatchToAgent } from "./launch-service.ts";
@@ -19,6 +19,12 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   const attempt = runner.restartAttempts + 1;
   const wait = deferral(deps, runner.restartDeferredSince, now);
   const restarted = await admitting(deps, runner.projectId, async (tx, outbox) => {
+    // Judged again under the project's lock: a resume from the dashboard, or a runner taking the
+    // session up in its terminal, may have cancelled this restart since it was read (deferring it
+    // below would set it again, and it would resume a conversation someone else took over).
+    await advisoryLock(tx, `project:${runner.projectId}`);
+    const current = await findRunner(tx, runnerId);
+    if (current?.status !== "failed" || !current.nextRestartAt) return null;
     const defer = (why: string) => {
       const data = wait.giveUp
         ? {

@@ -100,14 +100,17 @@ export async function lastCostState(
   db: Tx,
   sessionId: string,
 ): Promise<{ rawLine: string; responsesAfter: boolean } | null> {
+  // In the order archived: a copy of the file on another node (a session moved between nodes)
+  // has offsets of its own, and claude's cost-state lines carry no timestamp.
   const last = await db.transcriptEntry.findFirst({
     where: { sessionId, type: "cost-state" },
-    orderBy: [{ timestamp: { sort: "desc", nulls: "last" } }, { id: "desc" }],
-    select: { rawLine: true, file: true, offset: true },
+    orderBy: { id: "desc" },
+    select: { id: true, rawLine: true },
   });
   if (!last) return null;
+  // Any response after it, sub-agents' included (claude's figure counts theirs).
   const after = await db.transcriptEntry.findFirst({
-    where: { sessionId, type: "assistant", file: last.file, offset: { gt: last.offset } },
+    where: { sessionId, type: "assistant", id: { gt: last.id } },
     select: { id: true },
   });
   return { rawLine: last.rawLine, responsesAfter: after !== null };
