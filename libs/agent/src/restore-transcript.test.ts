@@ -49,4 +49,37 @@ describe("restoreTranscript", () => {
       }),
     ).toMatchObject({ ok: false, code: "VALIDATION" });
   });
+
+  it("replaces a copy the archive holds all of and more (the session went on elsewhere); keeps a longer or different one", async () => {
+    const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
+    dirs.push(configDir);
+    const dir = projectTranscriptDir(configDir, "/srv/moved");
+    await mkdir(join(dir), { recursive: true });
+    const [behind, ahead, diverged] = [randomUUID(), randomUUID(), randomUUID()];
+    const turns = (n: number) => Array.from({ length: n }, (_, i) => `{"turn":${i + 1}}\n`).join("");
+    await writeFile(join(dir, `${behind}.jsonl`), turns(2));
+    await mkdir(join(dir, behind, "subagents"), { recursive: true });
+    await writeFile(join(dir, behind, "subagents", "agent-1.jsonl"), '{"sub":1}\n');
+    await writeFile(join(dir, `${ahead}.jsonl`), turns(4));
+    await writeFile(join(dir, `${diverged}.jsonl`), '{"turn":1}\n{"other":2}\n');
+    const restore = (sessionId: string, extra: Array<{ name: string; content: string }> = []) =>
+      restoreTranscript(configDir, {
+        sessionId,
+        cwd: "/srv/moved",
+        files: [{ name: `${sessionId}.jsonl`, content: turns(3) }, ...extra],
+      });
+
+    // Ran here for 2 turns, then a third elsewhere: the archive's 3 replace the 2 (and a sub-agent
+    // file holding all of this node's and more replaces it too).
+    expect(
+      await restore(behind, [{ name: `${behind}/subagents/agent-1.jsonl`, content: '{"sub":1}\n{"sub":2}\n' }]),
+    ).toEqual({ ok: true, restored: true });
+    expect(await readFile(join(dir, `${behind}.jsonl`), "utf8")).toBe(turns(3));
+    expect(await readFile(join(dir, behind, "subagents", "agent-1.jsonl"), "utf8")).toBe('{"sub":1}\n{"sub":2}\n');
+    // This node's copy is ahead of the archive (lines not shipped yet), or not the archive's: kept.
+    expect(await restore(ahead)).toEqual({ ok: true, restored: false });
+    expect(await readFile(join(dir, `${ahead}.jsonl`), "utf8")).toBe(turns(4));
+    expect(await restore(diverged)).toEqual({ ok: true, restored: false });
+    expect(await readFile(join(dir, `${diverged}.jsonl`), "utf8")).toBe('{"turn":1}\n{"other":2}\n');
+  });
 });

@@ -5,7 +5,8 @@ import { jsonlFile } from "../sessions/archive/jsonl-file.ts";
 
 /**
  * Sends the archived transcript of a session to a node before `claude --resume` runs there;
- * the agent writes it into `~/.claude/projects/<encoded cwd>/` only when the file is missing.
+ * the agent writes it into `~/.claude/projects/<encoded cwd>/` where the file is missing or an
+ * older copy of it (libs/agent restore-transcript.ts).
  * Nothing archived (a session the archive never saw) → nothing to restore; claude decides.
  */
 export async function restoreTranscript(
