@@ -136,13 +136,21 @@ describe("task pools", () => {
     expect(outlook.limit).toBe(5_000);
     expect(outlook.unit).toBe("tokens");
     expect(outlook.projected).toBeGreaterThan(5_000);
-    // Independently: the tokens spent so far, spread over the 15-minute window and carried to the end of the day.
-    const spent = (await h.db.usageRecord.findMany({ where: { projectId: project.id } })).reduce(
-      (n, u) => n + Number(u.totalTokens),
-      0,
-    );
+    // Independently: the tokens spent in the window before the hold, spread over it. The window
+    // is the last 15 minutes, cut at the start of the budget's day (midnight in the server's
+    // time zone, this process's) when the hold came sooner after it (a run at 00:06 failed on a
+    // whole 15 minutes).
+    const at = hold.at.getTime();
+    const midnight = new Date(at).setHours(0, 0, 0, 0);
+    const windowStart = Math.max(midnight, at - 15 * 60_000);
+    const spent = (
+      await h.db.usageRecord.findMany({ where: { projectId: project.id, occurredAt: { gte: new Date(windowStart) } } })
+    ).reduce((n, u) => n + Number(u.totalTokens), 0);
     expect(spent).toBeGreaterThan(0);
-    expect(outlook.burnPerMinute).toBeCloseTo(spent / 15, 0);
+    // Relative: the hold was judged a few ms before it was recorded (`at`), which matters only
+    // for a window of seconds.
+    const expected = spent / ((at - windowStart) / 60_000);
+    expect(Math.abs(outlook.burnPerMinute - expected) / expected).toBeLessThan(0.01);
     // Held: no further runner starts while tasks wait, and the hold is recorded once.
     const startedBefore = (await poolRunners(project.id)).length;
     await new Promise((r) => setTimeout(r, 2000));
