@@ -78,7 +78,27 @@ describe("session archive, search and resume on another node", () => {
         .join("")
         .includes(r.sessionId!),
     );
+    // The conversation goes on on B…
+    h.server.deps.fleet.agents.input(resumed.nodeId!, resumed.id, "carry on from node B\r");
+    const fileOnB = await waitFor(
+      "B's turn archived",
+      async () => {
+        const text = await readFile(transcriptIn(b.home, r.sessionId!), "utf8");
+        const s = await h.api.sessions.get({ id: r.sessionId! });
+        const lines = text.split("\n").filter((l) => l.trim());
+        return text.includes("carry on from node B") && s.entryCount === lines.length ? text : null;
+      },
+      20_000,
+    );
     await h.api.runners.stop({ id: resumed.id });
+    await waitFor("B stopped", async () => (await h.api.runners.get({ id: resumed.id })).status === "terminated");
+    // …and comes back to A, whose copy stops where it left: replaced by the archive, so claude
+    // there goes on with B's turn in its conversation.
+    expect(await readFile(transcriptIn(a.home, r.sessionId!), "utf8")).toBe(fileOnA);
+    const back = await h.api.sessions.resume({ id: r.sessionId!, node: nodeA });
+    expect(back).toMatchObject({ status: "running", nodeName: nodeA, sessionId: r.sessionId });
+    expect(await readFile(transcriptIn(a.home, r.sessionId!), "utf8")).toBe(fileOnB);
+    await h.api.runners.stop({ id: back.id });
   }, 90_000);
 });
 
