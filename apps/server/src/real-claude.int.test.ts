@@ -75,6 +75,27 @@ async function promptOf(runnerId: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500)); // the TUI finishes its first paint before it reads keys
 }
 
+/**
+ * Waits until the ledger rows `where` selects are `responses` rows whose tokens equal claude's
+ * transcripts under `projects`, counted independently (countTranscripts); returns the rows.
+ */
+async function ledgerMatchingTranscripts(
+  projects: string,
+  where: { runnerId: string } | { projectId: string },
+  responses: number,
+) {
+  return waitFor(
+    `${responses} responses in the ledger, as in the transcripts`,
+    async () => {
+      const expected = countTranscripts(projects);
+      const rows = await h.db.usageRecord.findMany({ where });
+      const tokens = rows.reduce((sum, r) => sum + Number(r.totalTokens), 0);
+      return expected.messages === responses && rows.length === responses && tokens === expected.tokens ? rows : null;
+    },
+    30_000,
+  );
+}
+
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
 it.skipIf(!existsSync(CLAUDE))(
@@ -131,20 +152,8 @@ it.skipIf(!existsSync(CLAUDE))(
     await waitFor("the second request", async () => stub.requests.length > requests, 30_000);
     // The ledger equals both transcripts counted independently: one response in each session.
     const projects = join(config, "projects");
-    await waitFor(
-      "both responses in the ledger",
-      async () => {
-        const expected = countTranscripts(projects);
-        const rows = await h.db.usageRecord.findMany({ where: { runnerId: runner.id } });
-        return (
-          expected.messages === 2 &&
-          rows.length === 2 &&
-          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens &&
-          new Set(rows.map((r) => r.sessionId)).size === 2
-        );
-      },
-      30_000,
-    );
+    const rows = await ledgerMatchingTranscripts(projects, { runnerId: runner.id }, 2);
+    expect(new Set(rows.map((r) => r.sessionId))).toEqual(new Set([runner.sessionId, moved.sessionId]));
 
     // /branch: a new session holding a copy of the conversation (the same message ids), and claude
     // goes on there. The runner follows; the copied responses stay counted once.
@@ -164,19 +173,7 @@ it.skipIf(!existsSync(CLAUDE))(
     await new Promise((r) => setTimeout(r, 1500));
     await typeLine(runner, "say on the branch");
     await waitFor("the third request", async () => stub.requests.length > beforeBranch, 30_000);
-    await waitFor(
-      "three responses in the ledger",
-      async () => {
-        const expected = countTranscripts(projects);
-        const rows = await h.db.usageRecord.findMany({ where: { runnerId: runner.id } });
-        return (
-          expected.messages === 3 &&
-          rows.length === 3 &&
-          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens
-        );
-      },
-      30_000,
-    );
+    await ledgerMatchingTranscripts(projects, { runnerId: runner.id }, 3);
 
     const tree = snapshotDescendants(runner.pid!);
     await h.api.runners.stop({ id: runner.id });
@@ -232,21 +229,9 @@ it.skipIf(!existsSync(CLAUDE))(
     await waitFor("the second request", async () => stub.requests.length > requests, 30_000);
     // claude appended the second response to the first session's file; the ledger holds both,
     // each as the runner whose claude made it.
-    await waitFor(
-      "both responses in the ledger",
-      async () => {
-        const expected = countTranscripts(join(config, "projects"));
-        const rows = await h.db.usageRecord.findMany({ where: { projectId: project.id } });
-        return (
-          expected.messages === 2 &&
-          rows.length === 2 &&
-          rows.reduce((sum, r) => sum + Number(r.totalTokens), 0) === expected.tokens &&
-          rows.every((r) => r.sessionId === first.sessionId) &&
-          new Set(rows.map((r) => r.runnerId)).size === 2
-        );
-      },
-      30_000,
-    );
+    const rows = await ledgerMatchingTranscripts(join(config, "projects"), { projectId: project.id }, 2);
+    expect(rows.map((r) => r.sessionId)).toEqual([first.sessionId, first.sessionId]);
+    expect(new Set(rows.map((r) => r.runnerId))).toEqual(new Set([first.id, second.id]));
     // Nothing of either runner was refused (the database is shared with other test files).
     expect(
       await h.db.event.count({ where: { type: { endsWith: "_refused" }, entityId: { in: [first.id, second.id] } } }),
