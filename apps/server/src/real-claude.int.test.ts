@@ -244,3 +244,38 @@ it.skipIf(!existsSync(CLAUDE))(
   },
   120_000,
 );
+
+it.skipIf(!existsSync(CLAUDE))(
+  "/compact calls the API without writing those responses to the transcript: the ledger holds what the transcript records, and the cost check shows claude's own figure above it",
+  async () => {
+    const { cwd, config, node } = await realClaudeNode("compact");
+    const project = await h.api.projects.create({ name: uniqueSlug("compact"), path: cwd });
+    const billedBefore = stub.requests.length;
+    const runner = await h.api.runners.launch({ project: project.name, node });
+    await promptOf(runner.id);
+    await typeLine(runner, "say hello");
+    await waitFor("the reply", async () => screen(runner.id).includes(REPLY), 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const beforeCompact = stub.requests.length;
+    await typeLine(runner, "/compact");
+    await waitFor("the summary request", async () => stub.requests.length > beforeCompact, 30_000);
+    await waitFor("compacted", async () => screen(runner.id).includes("Compacted"), 30_000);
+    // What the transcript records, counted independently, is what the ledger holds.
+    await ledgerMatchingTranscripts(join(config, "projects"), { runnerId: runner.id }, 1);
+    await h.api.runners.stop({ id: runner.id });
+    await waitFor("ended", async () => (await h.api.runners.get({ id: runner.id })).status === "terminated");
+    // Claude's own figure, written as it exits, counts every request the stub billed (12 in and
+    // 7 out each): the compaction's too, which no transcript line records.
+    const billed = (stub.requests.length - billedBefore) * 19;
+    const check = await waitFor("claude's figure archived", async () => {
+      const c = await h.api.sessions.costCheck({ id: runner.sessionId! });
+      return c && !c.stale && c.models[0]?.claudeTokens === billed ? c : null;
+    });
+    expect(billed).toBeGreaterThan(19);
+    expect(check).toMatchObject({ differs: true, stale: false });
+    expect(check.models).toEqual([
+      expect.objectContaining({ model: "claude-opus-5-5", claudeTokens: billed, oursTokens: 19 }),
+    ]);
+  },
+  120_000,
+);
