@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { request } from "node:http";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -272,7 +272,18 @@ describe("imported history", () => {
   it("claude's figure written before the session's latest response is stale: no difference claimed until claude writes it again", async () => {
     const word = `wombat${Date.now().toString(36)}`;
     const { dir, sessionId, file } = await writeHistory(word);
+    // A sub-agent's file: imported after the main one, its responses land after claude's figure
+    // in the archive without making it stale (its work ended before the main transcript's last turn).
+    const subagents = join(dirname(file), sessionId, "subagents");
+    await mkdir(subagents, { recursive: true });
+    await writeFile(
+      join(subagents, "agent-a1.jsonl"),
+      turn(sessionId, 9, word).replaceAll('"isSidechain":false', '"isSidechain":true'),
+    );
     await importAndSettle(dir);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId, file: "agent-a1.jsonl", type: "assistant" } })).toBe(
+      1,
+    );
     expect(await h.api.sessions.costCheck({ id: sessionId })).toMatchObject({ differs: true, stale: false });
     // Claude works on in the session: a response after its last cost-state (its figure lags).
     await appendFile(file, turn(sessionId, 2, word));

@@ -108,9 +108,11 @@ export async function lastCostState(
     select: { id: true, rawLine: true },
   });
   if (!last) return null;
-  // Any response after it, sub-agents' included (claude's figure counts theirs).
+  // A response of the main transcript after it. Not sub-agents' files: an import (or a tailer
+  // catching up) archives them after the main file, and each sub-agent's work ends in a main-
+  // transcript response anyway.
   const after = await db.transcriptEntry.findFirst({
-    where: { sessionId, type: "assistant", id: { gt: last.id } },
+    where: { sessionId, type: "assistant", file: "", id: { gt: last.id } },
     select: { id: true },
   });
   return { rawLine: last.rawLine, responsesAfter: after !== null };
