@@ -96,6 +96,19 @@ async function ledgerMatchingTranscripts(
   );
 }
 
+/** Stops a runner through the API and waits until it is `terminated`; returns its row then. */
+async function stopRunner(id: string, timeoutMs = 5000) {
+  await h.api.runners.stop({ id });
+  return waitFor(
+    "the runner terminated",
+    async () => {
+      const r = await h.api.runners.get({ id });
+      return r.status === "terminated" ? r : null;
+    },
+    timeoutMs,
+  );
+}
+
 // The real binary (npm package @anthropic-ai/claude-code, a devDependency) against a local stub
 // of the Messages API. It is installed by `npm ci`; absent only if npm skipped optional deps.
 it.skipIf(!existsSync(CLAUDE))(
@@ -176,15 +189,7 @@ it.skipIf(!existsSync(CLAUDE))(
     await ledgerMatchingTranscripts(projects, { runnerId: runner.id }, 3);
 
     const tree = snapshotDescendants(runner.pid!);
-    await h.api.runners.stop({ id: runner.id });
-    const ended = await waitFor(
-      "terminated",
-      async () => {
-        const r = await h.api.runners.get({ id: runner.id });
-        return r.status === "terminated" ? r : null;
-      },
-      20_000,
-    );
+    const ended = await stopRunner(runner.id, 20_000);
     expect(ended.endReason).toBe("stopped");
     await waitFor("claude's processes gone", async () => tree.every((pid) => !isAlive(pid)));
   },
@@ -205,11 +210,7 @@ it.skipIf(!existsSync(CLAUDE))(
       async () => (await h.db.usageRecord.count({ where: { runnerId: first.id } })) === 1,
       30_000,
     );
-    await h.api.runners.stop({ id: first.id });
-    await waitFor(
-      "the first runner ended",
-      async () => (await h.api.runners.get({ id: first.id })).status === "terminated",
-    );
+    await stopRunner(first.id);
 
     const second = await h.api.runners.launch({ project: project.name, node });
     await promptOf(second.id);
@@ -236,11 +237,7 @@ it.skipIf(!existsSync(CLAUDE))(
     expect(
       await h.db.event.count({ where: { type: { endsWith: "_refused" }, entityId: { in: [first.id, second.id] } } }),
     ).toBe(0);
-    await h.api.runners.stop({ id: second.id });
-    await waitFor(
-      "the second runner ended",
-      async () => (await h.api.runners.get({ id: second.id })).status === "terminated",
-    );
+    await stopRunner(second.id);
   },
   120_000,
 );
@@ -262,8 +259,7 @@ it.skipIf(!existsSync(CLAUDE))(
     await waitFor("compacted", async () => screen(runner.id).includes("Compacted"), 30_000);
     // What the transcript records, counted independently, is what the ledger holds.
     await ledgerMatchingTranscripts(join(config, "projects"), { runnerId: runner.id }, 1);
-    await h.api.runners.stop({ id: runner.id });
-    await waitFor("ended", async () => (await h.api.runners.get({ id: runner.id })).status === "terminated");
+    await stopRunner(runner.id);
     // Claude's own figure, written as it exits, counts every request the stub billed (12 in and
     // 7 out each): the compaction's too, which no transcript line records.
     const billed = (stub.requests.length - billedBefore) * 19;
