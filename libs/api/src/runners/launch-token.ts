@@ -6,5 +6,10 @@ import type { Runner } from "@stratavore/contracts";
  * late, said again) cannot end the run that replaced it — even before that run's pid is known.
  */
 export function launchToken(runner: Pick<Runner, "launchedAt" | "createdAt">): string {
-  return (runner.launchedAt ?? runner.createdAt).toISOString();
+  return launchedAt(runner).toISOString();
+}
+
+/** When the runner's current launch was sent: its latest restart's, else the row's creation. */
+export function launchedAt(runner: Pick<Runner, "launchedAt" | "createdAt">): Date {
+  return runner.launchedAt ?? runner.createdAt;
 }

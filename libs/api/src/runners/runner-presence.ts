@@ -1,6 +1,7 @@
 import { ACTIVE_RUNNER_STATUSES, type RunnerStatus } from "@stratavore/contracts";
 import { runnerPlacements } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
+import { launchedAt } from "./launch-token.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
@@ -66,7 +67,7 @@ export async function adoptReported(
     // record of the answer (which would then kill the runner as unaccounted for).
     const unconfirmed =
       row.status === "starting" &&
-      (row.launchedAt ?? row.createdAt).getTime() < Date.now() - startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
+      launchedAt(row).getTime() < Date.now() - startingGraceMs(deps.fleet.config.agentAckTimeoutMs);
     if (row.status !== "lost" && !unconfirmed) continue;
     const status = r.status === "paused" ? "paused" : r.status === "stopping" ? "stopping" : "running";
     const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
