@@ -102,8 +102,11 @@ describe("plugins", () => {
       return b && !b.enabled ? b : null;
     });
     expect(broken.error).toBe("onEvent: cannot reach my backend");
-    const audited = await h.db.event.findFirst({ where: { type: "plugin.disabled", entityId: "broken" } });
-    expect(audited?.data).toMatchObject({ error: "onEvent: cannot reach my backend" });
+    // The list says so at once; the audit event is written after it (seen missing under load).
+    const audited = await waitFor("the disabling audited", () =>
+      h.db.event.findFirst({ where: { type: "plugin.disabled", entityId: "broken" } }),
+    );
+    expect(audited.data).toMatchObject({ error: "onEvent: cannot reach my backend" });
     const health = await fetch(`${h.server.url}/healthz`);
     expect(health.status).toBe(200);
     const again = await h.api.runners.launch({ project: project.name, prompt: "still fine" });
