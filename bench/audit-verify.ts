@@ -23,7 +23,7 @@ const ms = (t0: number) => performance.now() - t0;
 const pg = await startTestPostgres(join(import.meta.dirname, "../prisma"), "bench_audit");
 const db = createDb({ connectionString: pg.url, poolMax: 2 });
 
-let t0 = performance.now();
+const t0 = performance.now();
 let prev = "genesis";
 const base = Date.now() - total;
 const types = ["runner.started", "runner.terminated", "budget.warning", "project.updated"];
