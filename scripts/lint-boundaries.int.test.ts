@@ -43,11 +43,15 @@ let findings: Record<Probe, string[]>;
 // One eslint run over every probe, with the repository's config (the same rules `npm test`'s
 // lint step applies per project): the type-aware setup costs ~10 s per run, so it is paid once.
 beforeAll(async () => {
+  const env = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true" };
+  // The boundary rule reads the project graph Nx caches; without one (a fresh clone) it is
+  // skipped. `npm test` builds it before linting; so does this test, to stand alone.
+  await run("npx", ["nx", "show", "projects"], { cwd: root, env });
   await Promise.all(Object.values(probes).map(([file, source]) => writeFile(join(root, file), source)));
   const files = Object.values(probes).map(([file]) => file);
   const stdout = await run("npx", ["eslint", "--format", "json", ...files], {
     cwd: root,
-    env: { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true" },
+    env,
     maxBuffer: 10_000_000,
   }).then(
     (r) => r.stdout,

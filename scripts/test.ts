@@ -59,6 +59,9 @@ mkdirSync(results, { recursive: true });
 // One eslint process over the whole tree: the same config and rules as each Nx project's lint
 // target (`eslint libs/x`), and bench/, e2e/, scripts/ too, in a third of the time — the
 // type-aware setup is paid once instead of once per project.
+// The Nx boundary rule reads the project graph Nx caches in .nx/; eslint alone does not build
+// it (in a fresh clone the rule would be skipped, with a warning): `nx show projects` does.
+spawnSync(bin("nx"), ["show", "projects"], { cwd: root, env: { ...env, NX_DAEMON: "false" }, stdio: "ignore" });
 run("lint (eslint + Nx module boundaries)", bin("eslint"), ["--max-warnings", "0", "."]);
 run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "**/*.{ts,tsx,mjs,js,css,json}"]);
 run("typecheck (tsc)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
