@@ -269,15 +269,17 @@ export async function startAgent(
       clearInterval(beat);
       clearInterval(looks);
       await supervisor.shutdown();
-      // The process exits right after this: an exit still unsent or unanswered would be lost,
-      // and the server would end the runner later as lost, a failure, not as stopped. With no
-      // connection there is no one to wait for (the reports are not kept across a restart).
-      const said = socket?.connected
-        ? await Promise.all([exitReports.settled(EXIT_REPORT_WAIT_MS), moves.settled(EXIT_REPORT_WAIT_MS)])
-        : [];
-      if (!said.every(Boolean))
+      // The process exits right after this: an exit still unsent or unanswered is lost (the
+      // reports are not kept across a restart), and the server ends the runner later as lost, a
+      // failure, not as stopped. With no connection there is no one to wait for; either way the
+      // log says so, the one trace of why those runners end as failed.
+      if (socket?.connected)
+        await Promise.all([exitReports.settled(EXIT_REPORT_WAIT_MS), moves.settled(EXIT_REPORT_WAIT_MS)]);
+      const unconfirmed = exitReports.pending() + moves.pending();
+      if (unconfirmed > 0)
         opts.log("warn", "stopping without the server's record of every runner's exit and session", {
-          unconfirmed: exitReports.pending() + moves.pending(),
+          unconfirmed,
+          connected: socket?.connected ?? false,
         });
       await shipper.stop();
       socket?.disconnect();
