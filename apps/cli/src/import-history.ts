@@ -1,6 +1,11 @@
-import { basename } from "node:path";
 import pLimit from "p-limit";
-import { parseSessionFiles, scanHistory, type HistorySession, type ParsedSession } from "@stratavore/runner";
+import {
+  parseSessionFiles,
+  scanHistory,
+  transcriptFileLabel,
+  type HistorySession,
+  type ParsedSession,
+} from "@stratavore/runner";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
 import type { ImportState } from "./import-state.ts";
 
@@ -127,10 +132,10 @@ export async function importHistory({
     if (uploadFailed) throw uploadFailed.error;
     for (let r = read[queued]; upload && r && created.has(r.h.sessionId); r = read[++queued]) {
       const { h, files } = r;
-      for (const [i, f] of files.entries()) {
+      for (const f of files) {
         const p = limit(async () => {
           try {
-            await upload(h.sessionId, i === 0 ? "" : basename(f.path), f.path, f.start);
+            await upload(h.sessionId, transcriptFileLabel(f.path, h.sessionId), f.path, f.start);
           } catch (error) {
             // The first failure stops the rest, cleared here: p-limit starts the next queued
             // upload before a handler on `p` would run. Thrown at the next usage call, or awaited below.

@@ -420,6 +420,43 @@ describe("import", () => {
     expect((await json<UsageJson>(["usage", "--project", project])).totals.totalTokens).toBe(1160);
   });
 
+  it("imports sub-agent files of the layout before Claude Code 2.1.2 with their session, and a session known only from one (counted, not resumable)", async () => {
+    const { dir, project, sessionId } = await fixture();
+    const other = randomUUID();
+    // A sub-agent's response, as claude before 2.1.2 wrote it beside the sessions.
+    const subagentLine = (sid: string, id: string, input: number) =>
+      JSON.stringify({
+        parentUuid: null,
+        isSidechain: true,
+        userType: "external",
+        cwd: `/tmp/${project}`,
+        sessionId: sid,
+        version: "2.0.77",
+        agentId: id.slice(-8),
+        type: "assistant",
+        requestId: `req_${id}`,
+        uuid: randomUUID(),
+        timestamp: new Date(Date.now() - 30_000).toISOString(),
+        message: {
+          id,
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-5-20250929",
+          content: [{ type: "text", text: "ok" }],
+          usage: { input_tokens: input, output_tokens: 1 },
+        },
+      }) + "\n";
+    await writeFile(join(dir, "-tmp-x", "agent-1a2b3c4d.jsonl"), subagentLine(sessionId, "msg_legacy_sub", 7));
+    await writeFile(join(dir, "-tmp-x", "agent-5e6f7a8b.jsonl"), subagentLine(other, "msg_legacy_other", 9));
+
+    expect(await json(["import", "--dir", dir])).toMatchObject({ sessions: 2, records: 3, transcriptsArchived: 3 });
+    // The fixture's response (10 in, 50 out, 1,100 cached) and the two sub-agents' (7 + 1, 9 + 1).
+    const usage = await json<UsageJson>(["usage", "--project", project]);
+    expect(usage.totals).toMatchObject({ inputTokens: 10 + 7 + 9, outputTokens: 50 + 1 + 1, requests: 3 });
+    expect(await json(["sessions", "show", sessionId])).toMatchObject({ entryCount: 4, resumable: true });
+    expect(await json(["sessions", "show", other])).toMatchObject({ entryCount: 1, resumable: false });
+  });
+
   it("importing 200 sessions again asks the server about them in small calls and finds every one unchanged", async () => {
     const dir = join(await h.freshDir("many"), "projects");
     const folder = join(dir, "-tmp-many");

@@ -297,6 +297,51 @@ describe("imported history", () => {
     expect(await h.api.sessions.costCheck({ id: sessionId })).toMatchObject({ stale: false, differs: true });
   }, 60_000);
 
+  it("history in the layout before Claude Code 2.1.2: sub-agent files beside the sessions count with their session; sessions known only from sub-agent files count and are not resumable", async () => {
+    const word = `numbat${Date.now().toString(36)}`;
+    const dir = join(h.tmp, `history-${word}`, "projects");
+    const folder = join(dir, workdir.replace(/[^a-zA-Z0-9]/g, "-"));
+    const [withMain, subagentsOnly, legacyOnly] = [randomUUID(), randomUUID(), randomUUID()];
+    await mkdir(join(folder, subagentsOnly, "subagents"), { recursive: true });
+    const sidechain = (text: string) => text.replaceAll('"isSidechain":false', '"isSidechain":true');
+    // The main session: one turn, 100 in / 50 out.
+    await writeFile(join(folder, `${withMain}.jsonl`), turn(withMain, 1, word));
+    // Its sub-agent, written beside it (agent-<id>.jsonl, the session named inside): one response
+    // of its own (turn 2: 100 / 50), and the main turn's response again (the same message id,
+    // counted once).
+    await writeFile(join(folder, "agent-1a2b3c4d.jsonl"), sidechain(turn(withMain, 2, word) + turn(withMain, 1, word)));
+    // A session whose main file is gone: its sub-agent's spend (100 / 50) in each layout.
+    await writeFile(
+      join(folder, subagentsOnly, "subagents", "agent-5e6f.jsonl"),
+      sidechain(turn(subagentsOnly, 1, word)),
+    );
+    await writeFile(join(folder, "agent-9c8d7e6f.jsonl"), sidechain(turn(legacyOnly, 1, word)));
+    // A file of that name that names no session is nobody's.
+    await writeFile(join(folder, "agent-00000000.jsonl"), '{"type":"summary","summary":"x"}\n');
+
+    const settled = await importAndSettle(dir);
+    expect(settled.failed).toBe(0);
+    const tokensOf = async (id: string) => (await h.api.sessions.get({ id })).totalTokens;
+    expect(await tokensOf(withMain)).toBe(150 + 150);
+    expect(await tokensOf(subagentsOnly)).toBe(150);
+    expect(await tokensOf(legacyOnly)).toBe(150);
+    expect(await h.db.usageRecord.count({ where: { sessionId: withMain } })).toBe(2);
+    // Archived under the sub-agent file's name, so a restore puts it in <session>/subagents/: its
+    // own response (the replayed one has the main line's uuid, and the archive keeps a uuid once).
+    expect(
+      await h.db.transcriptEntry.count({
+        where: { sessionId: withMain, file: "agent-1a2b3c4d.jsonl", type: "assistant" },
+      }),
+    ).toBe(1);
+    expect((await h.api.sessions.get({ id: withMain })).resumable).toBe(true);
+    // Nothing of the main conversation to resume in the other two: not offered, and refused.
+    for (const id of [subagentsOnly, legacyOnly]) {
+      expect(await h.db.transcriptEntry.count({ where: { sessionId: id, file: "" } })).toBe(0);
+      expect((await h.api.sessions.get({ id })).resumable).toBe(false);
+      expect(await codeOf(h.api.sessions.resume({ id }))).toBe("NOT_RESUMABLE");
+    }
+  }, 60_000);
+
   it("a usage-only import is not resumable, and resume says why with a coded error (no runner is started)", async () => {
     const sessionId = randomUUID();
     await h.api.projects.create({ name: uniqueSlug("usageonly"), path: workdir });

@@ -85,9 +85,13 @@ export function storeCopyOf(db: Tx, id: string) {
   });
 }
 
-/** An imported session becomes resumable once it has archived lines (restore puts them on a node). */
+/**
+ * An imported session becomes resumable once lines of its main transcript are archived (restore
+ * puts them on a node): sub-agent files alone (their session's file deleted) give claude no
+ * conversation to resume.
+ */
 export async function markResumableIfArchived(db: Tx, sessionId: string): Promise<void> {
-  if (await db.transcriptEntry.count({ where: { sessionId } }))
+  if (await db.transcriptEntry.count({ where: { sessionId, file: "" } }))
     await db.session.update({ where: { id: sessionId }, data: { resumable: true } });
 }
 

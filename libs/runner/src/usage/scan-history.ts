@@ -1,8 +1,9 @@
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
+import { firstField, firstSessionId, LEGACY_AGENT_FILE } from "./legacy-subagents.ts";
 import { parseUsageEntry } from "./parse-line.ts";
 import type { TranscriptTailerState } from "./transcript-tailer.ts";
 import { UsageBatch } from "./usage-batch.ts";
@@ -13,8 +14,21 @@ export interface HistorySession {
   sessionId: string;
   /** From the first entry that names one; the folder name cannot be decoded back. */
   cwd: string | null;
-  /** `<session>.jsonl` first, then `<session>/subagents/*.jsonl`. */
+  /**
+   * `<session>.jsonl` first when it exists, then `<session>/subagents/*.jsonl`, then sub-agent
+   * files of the layout before Claude Code 2.1.2 (`agent-*.jsonl` beside the sessions, naming
+   * their session inside). Which one is the main transcript goes by name (transcriptFileLabel).
+   */
   files: string[];
+}
+
+/**
+ * The name a session's file is archived under: "" for its main transcript (`<session>.jsonl`),
+ * else the file's own name (a restore puts it in `<session>/subagents/`).
+ */
+export function transcriptFileLabel(path: string, sessionId: string): string {
+  const name = basename(path);
+  return name === `${sessionId}.jsonl` ? "" : name;
 }
 
 export interface ParsedSession {
@@ -34,31 +48,50 @@ const USER_MARK = '"type":"user"';
 const ASSISTANT_MARK = '"type":"assistant"';
 
 /**
- * Every session in `<projectsDir>/<encoded cwd>/<uuid>.jsonl`, for importing history that
- * predates the agent. Sorted by folder then session id, so an interrupted import that
- * starts over meets the sessions in the same order.
+ * Every session in `<projectsDir>/<encoded cwd>/`, for importing history that predates the
+ * agent: each `<uuid>.jsonl` with its sub-agents' files, and sessions known only from sub-agent
+ * files (their main transcript deleted), whose spend is real all the same. Sorted by folder
+ * then session id, so an interrupted import that starts over meets the sessions in the same order.
  */
 export async function* scanHistory(projectsDir: string): AsyncGenerator<HistorySession> {
   for (const projectDir of await dirNames(projectsDir)) {
     const dir = join(projectsDir, projectDir);
     const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    const sessionIds = names
-      .filter((e) => e.isFile() && e.name.endsWith(".jsonl") && isSessionId(e.name.slice(0, -6)))
-      .map((e) => e.name.slice(0, -6))
-      .sort();
-    for (const sessionId of sessionIds) {
-      const main = join(dir, `${sessionId}.jsonl`);
-      const subDir = join(dir, sessionId, "subagents");
-      const subagents = (await readdir(subDir).catch(() => [] as string[])).filter((n) => n.endsWith(".jsonl")).sort();
-      yield {
-        projectDir,
-        sessionId,
-        cwd: await firstCwd(main),
-        files: [main, ...subagents.map((n) => join(subDir, n))],
-      };
+    const mains = new Set(
+      names
+        .filter((e) => e.isFile() && e.name.endsWith(".jsonl") && isSessionId(e.name.slice(0, -6)))
+        .map((e) => e.name.slice(0, -6)),
+    );
+    const subagents = new Map<string, string[]>();
+    for (const e of names.filter((e) => e.isDirectory() && isSessionId(e.name))) {
+      const subDir = join(dir, e.name, "subagents");
+      const files = (await readdir(subDir).catch(() => [] as string[])).filter((n) => n.endsWith(".jsonl")).sort();
+      if (files.length)
+        subagents.set(
+          e.name,
+          files.map((n) => join(subDir, n)),
+        );
+    }
+    // Before 2.1.2, Claude Code wrote a sub-agent's transcript beside the sessions, as
+    // agent-<id>.jsonl, its lines naming the session that started it.
+    const legacy = new Map<string, string[]>();
+    for (const e of names.filter((e) => e.isFile() && LEGACY_AGENT_FILE.test(e.name)).sort(byName)) {
+      const path = join(dir, e.name);
+      const sessionId = await firstSessionId(path);
+      if (sessionId) legacy.set(sessionId, [...(legacy.get(sessionId) ?? []), path]);
+    }
+    for (const sessionId of [...new Set([...mains, ...subagents.keys(), ...legacy.keys()])].sort()) {
+      const files = [
+        ...(mains.has(sessionId) ? [join(dir, `${sessionId}.jsonl`)] : []),
+        ...(subagents.get(sessionId) ?? []),
+        ...(legacy.get(sessionId) ?? []),
+      ];
+      yield { projectDir, sessionId, cwd: await firstCwd(files), files };
     }
   }
 }
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 async function dirNames(path: string): Promise<string[]> {
   try {
@@ -73,18 +106,11 @@ async function dirNames(path: string): Promise<string[]> {
   }
 }
 
-/** The first lines are often summaries and snapshots without a cwd; stops at the first that has one. */
-async function firstCwd(path: string): Promise<string | null> {
-  // Small reads, and only lines naming a cwd decoded: the answer is usually in the first few lines.
-  for await (const { buf, starts, ends } of readFileLineBatches(path, undefined, 64 * 1024)) {
-    for (let i = 0; i < starts.length; i++) {
-      const [start, end] = [starts[i] ?? 0, ends[i] ?? 0];
-      const at = buf.indexOf(CWD_MARK, start);
-      if (at === -1) break;
-      if (at >= end) continue;
-      const cwd = cwdOf(buf.toString("utf8", start, end));
-      if (cwd !== undefined) return cwd;
-    }
+/** The first lines are often summaries and snapshots without a cwd; stops at the first file's first line that has one. */
+async function firstCwd(files: readonly string[]): Promise<string | null> {
+  for (const path of files) {
+    const cwd = await firstField(path, CWD_MARK, cwdOf);
+    if (cwd !== undefined) return cwd;
   }
   return null;
 }

@@ -1,9 +1,9 @@
-import { basename } from "node:path";
 import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
 import { lineAt, readFileLineBatches } from "./line-splitter.ts";
 import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
 import { UsageBatch } from "./usage-batch.ts";
+import { transcriptFileLabel } from "./scan-history.ts";
 
 export interface StreamedSession {
   records: UsageRecordInput[];
@@ -18,7 +18,7 @@ export interface StreamedSession {
 }
 
 /**
- * A finished session's files (`<session>.jsonl` first, then its sub-agent files) read once, a
+ * A finished session's files (scanHistory's HistorySession.files) read once, a
  * chunk at a time: usage as the live tailer counts it, and the archive entries it would send,
  * handed over `batchSize` at a time — so importing a 1 GB transcript holds a chunk, not the file.
  */
@@ -39,7 +39,7 @@ export async function streamSessionFiles(
   const completeBytes: number[] = [];
   let bytesRead = 0;
   for (const [i, path] of paths.entries()) {
-    const file = i === 0 ? "" : basename(path);
+    const file = transcriptFileLabel(path, sessionId);
     const fromByte = from[i] ?? 0;
     let readTo = fromByte;
     const batches = readFileLineBatches(path, (complete) => (completeBytes[i] = complete), undefined, fromByte);

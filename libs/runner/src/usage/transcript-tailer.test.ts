@@ -1,5 +1,14 @@
-import { appendFileSync, mkdirSync, renameSync, rmdirSync, statSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  appendFileSync,
+  mkdirSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { transcriptPath } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
@@ -146,6 +155,44 @@ describe("TranscriptTailer", () => {
     expect(second.records.map((r) => [r.messageId, r.sessionId, r.isSidechain])).toEqual([["msg_sub", SESSION, true]]);
     expect(second.malformed).toBe(0);
     expect(Object.keys(tailer.state().files).sort()).toEqual([s.main, agent].sort());
+  });
+
+  it("follows an older claude's sub-agent files beside the session (agent-*.jsonl naming it inside), not other sessions' nor files written long before", async () => {
+    const s = setup();
+    const dir = dirname(s.main);
+    const OTHER = "99999999-9999-4999-8999-999999999999";
+    const tailer = (state?: { files: Record<string, number> }) =>
+      new TranscriptTailer({ configDir: s.configDir, cwd: s.cwd, sessionId: SESSION, state, legacyListMs: 0 });
+    const sub = (id: string) => `${assistantLine({ id, requestId: `r_${id}`, sidechain: true })}\n`;
+    writeFileSync(s.main, `${assistantLine({ id: "msg_main", requestId: "r" })}\n`);
+    const mine = join(dir, "agent-1a2b3c4d.jsonl");
+    const later = join(dir, "agent-9abc.jsonl");
+    writeFileSync(mine, sub("msg_sub"));
+    writeFileSync(join(dir, "agent-5e6f7a8b.jsonl"), sub("msg_other").replace(SESSION, OTHER));
+    const old = join(dir, "agent-0ld0.jsonl");
+    writeFileSync(old, sub("msg_old"));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    // Names its session only on its second line, written later.
+    writeFileSync(later, '{"type":"summary","summary":"s","leafUuid":"x"}\n');
+    const t = tailer();
+    expect(keys((await t.poll()).records)).toEqual(["msg_main", "msg_sub"]);
+
+    appendFileSync(later, sub("msg_later"));
+    appendFileSync(mine, sub("msg_sub2"));
+    const second = await t.poll();
+    expect(keys(second.records).sort()).toEqual(["msg_later", "msg_sub2"]);
+    // Archived under their own names (a restore puts them in <session>/subagents/).
+    expect([...new Set(second.entries.map((e) => e.file))].sort()).toEqual([
+      "agent-1a2b3c4d.jsonl",
+      "agent-9abc.jsonl",
+    ]);
+    const saved = t.state();
+    expect(Object.keys(saved.files).sort()).toEqual([s.main, later, mine].sort());
+
+    // An agent restarted: its tailer reads on from the saved offsets.
+    appendFileSync(mine, sub("msg_sub3"));
+    expect(keys((await tailer(saved).poll()).records)).toEqual(["msg_sub3"]);
   });
 
   it("resumes from a saved state without re-reading, re-reading only an unfinished line", async () => {

@@ -6,6 +6,7 @@ import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
 import { oneAtATime } from "../base/one-at-a-time.ts";
 import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
+import { LegacySubagents } from "./legacy-subagents.ts";
 import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
 import { UsageBatch } from "./usage-batch.ts";
@@ -24,7 +25,12 @@ export interface TranscriptTailerOptions {
   state?: TranscriptTailerState;
   /** Read size; tests make it small to cross chunk boundaries. */
   chunkBytes?: number;
+  /** How often the project folder is listed for pre-2.1.2 sub-agent files (tests: 0). */
+  legacyListMs?: number;
 }
+
+/** Pre-2.1.2 sub-agent files last written this long before the tailer started are not its session's. */
+const LEGACY_SINCE_MS = 60 * 60_000;
 
 export interface TranscriptPoll {
   records: UsageRecordInput[];
@@ -55,8 +61,9 @@ interface TrackedFile {
 }
 
 /**
- * Follows the usage of one Claude Code session (DESIGN §3 rule 5): `<session>.jsonl` and
- * every `<session>/subagents/*.jsonl`, each read from where the last poll stopped, so a
+ * Follows the usage of one Claude Code session (DESIGN §3 rule 5): `<session>.jsonl`, every
+ * `<session>/subagents/*.jsonl`, and an older claude's `agent-*.jsonl` beside it that name this
+ * session (legacy-subagents.ts), each read from where the last poll stopped, so a
  * transcript is read once however large it grows. Sub-agent spend is attributed to this
  * session. Only complete lines are parsed; an unfinished last line waits for its newline.
  * Each poll also returns the archive entries of the new lines (`transcriptEntries`).
@@ -65,6 +72,7 @@ export class TranscriptTailer {
   readonly sessionId: string;
   readonly mainPath: string;
   readonly subagentDir: string;
+  private readonly legacy: LegacySubagents;
   private readonly chunkBytes: number;
   private readonly files = new Map<string, TrackedFile>();
   // Keys already returned with their total: a later poll returns a key again only when its
@@ -81,6 +89,7 @@ export class TranscriptTailer {
     sessionId,
     state,
     chunkBytes = DEFAULT_CHUNK_BYTES,
+    legacyListMs,
   }: TranscriptTailerOptions) {
     // The id becomes a path: nothing that could climb out of the project folder.
     if (!isSessionId(sessionId)) throw new TranscriptTailerError(`sessionId "${sessionId}" is not a uuid`);
@@ -90,6 +99,7 @@ export class TranscriptTailer {
     this.sessionId = sessionId;
     this.mainPath = join(dir, `${sessionId}.jsonl`);
     this.subagentDir = join(dir, sessionId, "subagents");
+    this.legacy = new LegacySubagents(dir, sessionId, Date.now() - LEGACY_SINCE_MS, legacyListMs);
     this.chunkBytes = chunkBytes;
     if (state !== undefined) this.restore(state);
   }
@@ -119,7 +129,8 @@ export class TranscriptTailer {
       if (!Number.isSafeInteger(offset) || offset < 0)
         throw new TranscriptTailerError(`saved offset of ${path} is not a byte offset`);
       // Another session's or another config dir's files: start those afresh instead.
-      if (path !== this.mainPath && !this.isSubagentFile(path)) continue;
+      if (path !== this.mainPath && !this.isSubagentFile(path) && !this.legacy.holds(path)) continue;
+      this.legacy.adopt(path);
       this.files.set(path, { readAt: offset, splitter: new LineSplitter(), ino: null });
     }
     this.saved = this.snapshot();
@@ -172,15 +183,17 @@ export class TranscriptTailer {
 
   /** Sub-agent transcripts appear while the session runs: listed again on every poll. */
   private async subagentFiles(): Promise<string[]> {
+    const legacy = await this.legacy.files();
     try {
       const names = await readdir(this.subagentDir);
-      return names
+      const current = names
         .filter((n) => n.endsWith(".jsonl"))
         .sort()
         .map((n) => join(this.subagentDir, n));
+      return [...current, ...legacy];
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      if (code === "ENOENT" || code === "ENOTDIR") return legacy;
       throw err;
     }
   }

@@ -1,0 +1,117 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { isSessionId } from "../base/claude-args.ts";
+import { readFileLineBatches } from "./line-splitter.ts";
+
+/**
+ * Before 2.1.2, Claude Code wrote a sub-agent's transcript beside the sessions, as
+ * `agent-<id>.jsonl`, its lines naming the session that started it; since then, in
+ * `<session>/subagents/`. Both hold spend of that session.
+ */
+export const LEGACY_AGENT_FILE = /^agent-.+\.jsonl$/;
+
+const SESSION_MARK = Buffer.from('"sessionId"');
+
+/** The session a pre-2.1.2 sub-agent file belongs to: the first `sessionId` its lines name. */
+export async function firstSessionId(path: string): Promise<string | null> {
+  const id = await firstField(path, SESSION_MARK, (line) => {
+    try {
+      const v: unknown = JSON.parse(line);
+      const sessionId = typeof v === "object" && v !== null ? (v as { sessionId?: unknown }).sessionId : undefined;
+      return typeof sessionId === "string" ? sessionId : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return id !== undefined && isSessionId(id) ? id : null;
+}
+
+/**
+ * The first line holding `mark` that `read` finds a value in (undefined: none). Small reads,
+ * and only lines holding the mark decoded: the answer is usually in the first few lines.
+ */
+export async function firstField<T>(
+  path: string,
+  mark: Buffer,
+  read: (line: string) => T | undefined,
+): Promise<T | undefined> {
+  for await (const { buf, starts, ends } of readFileLineBatches(path, undefined, 64 * 1024)) {
+    for (let i = 0; i < starts.length; i++) {
+      const [start, end] = [starts[i] ?? 0, ends[i] ?? 0];
+      const at = buf.indexOf(mark, start);
+      if (at === -1) break;
+      if (at >= end) continue;
+      const value = read(buf.toString("utf8", start, end));
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A live session's sub-agent files in the pre-2.1.2 layout (a runner on an older claude). The
+ * project folder is listed at most every `everyMs` (the tailer polls ten times a second, and the
+ * folder can hold thousands of files); each new name is read until it names its session, once —
+ * a file's session never changes. Files last written before `since` are passed over unread: a
+ * live session's sub-agents write while it runs, and older files were counted when they were
+ * written (or are an import's to read).
+ */
+export class LegacySubagents {
+  /** By file name: the session it names ("" for a file passed over). */
+  private readonly owners = new Map<string, string>();
+  /** Names read that named no session yet, with the size they had: read again once they grow. */
+  private readonly undecided = new Map<string, number>();
+  private listedAt = -Infinity;
+  private mine: string[] = [];
+
+  constructor(
+    private readonly projectDir: string,
+    private readonly sessionId: string,
+    private readonly since: number,
+    private readonly everyMs = 2000,
+  ) {}
+
+  /** A file this session's tailer read before (its saved offset): this session's. */
+  adopt(path: string): void {
+    if (this.holds(path)) this.owners.set(path.slice(this.projectDir.length + 1), this.sessionId);
+  }
+
+  /** Whether `path` is a file of this layout in this project folder (a saved tailer offset). */
+  holds(path: string): boolean {
+    return path.startsWith(`${this.projectDir}/`) && LEGACY_AGENT_FILE.test(path.slice(this.projectDir.length + 1));
+  }
+
+  async files(now = Date.now()): Promise<string[]> {
+    if (now - this.listedAt < this.everyMs) return this.mine;
+    this.listedAt = now;
+    let names: string[];
+    try {
+      names = (await readdir(this.projectDir)).filter((n) => LEGACY_AGENT_FILE.test(n));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw err;
+    }
+    for (const name of names) {
+      if (this.owners.has(name)) continue;
+      const path = join(this.projectDir, name);
+      const st = await stat(path).catch(() => null);
+      if (!st || st.size === 0 || this.undecided.get(name) === st.size) continue;
+      if (st.mtimeMs < this.since) {
+        this.owners.set(name, "");
+        continue;
+      }
+      const size = st.size;
+      const owner = await firstSessionId(path);
+      if (owner) {
+        this.owners.set(name, owner);
+        this.undecided.delete(name);
+      } else this.undecided.set(name, size);
+    }
+    this.mine = names
+      .filter((n) => this.owners.get(n) === this.sessionId)
+      .sort()
+      .map((n) => join(this.projectDir, n));
+    return this.mine;
+  }
+}

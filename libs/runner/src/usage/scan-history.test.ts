@@ -1,0 +1,74 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { parseSessionFiles, scanHistory, transcriptFileLabel, type HistorySession } from "./scan-history.ts";
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const S1 = "11111111-1111-4111-8111-111111111111";
+const S2 = "22222222-2222-4222-8222-222222222222";
+const S3 = "33333333-3333-4333-8333-333333333333";
+
+/** An assistant line of `sessionId`: one response, `input` tokens in and 1 out. */
+const response = (sessionId: string, id: string, input: number, sidechain: boolean) =>
+  JSON.stringify({
+    type: "assistant",
+    isSidechain: sidechain,
+    sessionId,
+    cwd: "/home/u/proj",
+    timestamp: "2026-11-20T10:00:00.000Z",
+    requestId: `req_${id}`,
+    message: { id, model: "claude-sonnet-4-5", usage: { input_tokens: input, output_tokens: 1 } },
+  }) + "\n";
+
+it("finds sub-agent files in both of Claude Code's layouts, and sessions known only from them", async () => {
+  const root = await mkdtemp(join(tmpdir(), "scan-history-"));
+  dirs.push(root);
+  const folder = join(root, "-home-u-proj");
+  await mkdir(join(folder, S1, "subagents"), { recursive: true });
+  await mkdir(join(folder, S2, "subagents"), { recursive: true });
+  // S1: its file, a sub-agent in <session>/subagents/ (2.1.2 on) and one beside it (before).
+  await writeFile(join(folder, `${S1}.jsonl`), response(S1, "msg_a", 10, false));
+  await writeFile(join(folder, S1, "subagents", "agent-new.jsonl"), response(S1, "msg_b", 20, true));
+  // The old layout's file names its session on a later line: the first is a summary.
+  await writeFile(
+    join(folder, "agent-0ld1.jsonl"),
+    '{"type":"summary","summary":"s"}\n' + response(S1, "msg_c", 40, true) + response(S1, "msg_a", 10, true),
+  );
+  // S2: only a sub-agent folder; S3: only an old-layout file.
+  await writeFile(join(folder, S2, "subagents", "agent-x.jsonl"), response(S2, "msg_d", 80, true));
+  await writeFile(join(folder, "agent-0ld2.jsonl"), response(S3, "msg_e", 160, true));
+  // Not a session's: an old-layout file naming none, one naming a non-uuid, an empty folder.
+  await writeFile(join(folder, "agent-0ld3.jsonl"), '{"type":"summary","summary":"s"}\n');
+  await writeFile(join(folder, "agent-0ld4.jsonl"), response("not-a-session", "msg_f", 320, true));
+  await mkdir(join(folder, "44444444-4444-4444-8444-444444444444"));
+
+  const found: HistorySession[] = [];
+  for await (const s of scanHistory(root)) found.push(s);
+  const at = (...p: string[]) => join(folder, ...p);
+  expect(found).toEqual([
+    {
+      projectDir: "-home-u-proj",
+      sessionId: S1,
+      cwd: "/home/u/proj",
+      files: [at(`${S1}.jsonl`), at(S1, "subagents", "agent-new.jsonl"), at("agent-0ld1.jsonl")],
+    },
+    { projectDir: "-home-u-proj", sessionId: S2, cwd: "/home/u/proj", files: [at(S2, "subagents", "agent-x.jsonl")] },
+    { projectDir: "-home-u-proj", sessionId: S3, cwd: "/home/u/proj", files: [at("agent-0ld2.jsonl")] },
+  ]);
+  // The main transcript is told by its name, not its place in the list.
+  expect(found.map((s) => s.files.map((f) => transcriptFileLabel(f, s.sessionId)))).toEqual([
+    ["", "agent-new.jsonl", "agent-0ld1.jsonl"],
+    ["agent-x.jsonl"],
+    ["agent-0ld2.jsonl"],
+  ]);
+
+  // Each response once: S1 10 + 20 + 40 (msg_a's replay in the old file is the same response).
+  const inputOf = async (s: HistorySession) =>
+    (await parseSessionFiles(s.files, s.sessionId)).records.reduce((n, r) => n + r.inputTokens, 0);
+  expect(await Promise.all(found.map(inputOf))).toEqual([70, 80, 160]);
+});
