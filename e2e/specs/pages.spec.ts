@@ -1,8 +1,10 @@
-import { mkdir } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { baseUrl, login, mutate, uniqueName, workdir } from "../support/helpers";
+import { baseUrl, login, mutate, query, uniqueName, workdir } from "../support/helpers";
 
 /**
  * Every page at a phone's width and a laptop's, in the light and the dark theme: no sideways
@@ -19,6 +21,92 @@ const THEMES = ["light", "dark"] as const;
 interface Finding {
   page: string;
   problem: string;
+}
+
+/**
+ * A session imported from history, as its own page shows one: an estimated model beside a
+ * priced one, a sub-agent, and claude's own figure for the cost check. Imported from a folder
+ * of its own (the server reads it; both run on this machine).
+ */
+async function importedSession(page: Page): Promise<string> {
+  const sessionId = randomUUID();
+  const dir = join(await mkdtemp(join(tmpdir(), "pages-import-")), "projects");
+  const folder = join(dir, workdir().replace(/[^a-zA-Z0-9]/g, "-"));
+  await mkdir(join(folder, sessionId, "subagents"), { recursive: true });
+  const base = { parentUuid: null, isSidechain: false, userType: "external", cwd: workdir(), sessionId };
+  const answer = (id: string, model: string, sidechain = false) => ({
+    ...base,
+    isSidechain: sidechain,
+    type: "assistant",
+    uuid: randomUUID(),
+    requestId: `req_${id}`,
+    timestamp: "2026-11-03T10:00:05.000Z",
+    message: {
+      id,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [
+        { type: "text", text: "A long answer that wraps on a phone, with a-very-long-unbroken-identifier-to-wrap." },
+      ],
+      usage: {
+        input_tokens: 1200,
+        output_tokens: 3400,
+        cache_creation_input_tokens: 5000,
+        cache_read_input_tokens: 90000,
+      },
+    },
+  });
+  const prompt = {
+    ...base,
+    type: "user",
+    uuid: randomUUID(),
+    timestamp: "2026-11-03T10:00:00.000Z",
+    message: { role: "user", content: "plan the pages check" },
+  };
+  const costState = {
+    type: "cost-state",
+    sessionId,
+    totalCostUSD: 0.25,
+    hasUnknownModelCost: true,
+    modelUsage: {
+      "claude-opus-5-5": {
+        inputTokens: 1200,
+        outputTokens: 3400,
+        cacheReadInputTokens: 90000,
+        cacheCreationInputTokens: 5000,
+        costUSD: 0.2,
+      },
+      "claude-sonnet-4-5": {
+        inputTokens: 1200,
+        outputTokens: 3400,
+        cacheReadInputTokens: 90000,
+        cacheCreationInputTokens: 5000,
+        costUSD: 0.05,
+      },
+    },
+  };
+  const jsonl = (lines: object[]) => lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+  await writeFile(
+    join(folder, `${sessionId}.jsonl`),
+    jsonl([prompt, answer(`msg_${sessionId}_1`, "claude-opus-5-5"), costState]),
+  );
+  await writeFile(
+    join(folder, sessionId, "subagents", "agent-p1.jsonl"),
+    jsonl([answer(`msg_${sessionId}_2`, "claude-sonnet-4-5", true)]),
+  );
+  await mutate(page, "usage.importLocal", { dir });
+  await expect
+    .poll(
+      async () =>
+        (await query<{ resumable: boolean } | null>(page, "sessions.get", { id: sessionId }).catch(() => null))
+          ?.resumable,
+      {
+        timeout: 30_000,
+      },
+    )
+    .toBe(true);
+  return sessionId;
 }
 
 async function settle(page: Page, path: string): Promise<void> {
@@ -69,6 +157,7 @@ test("every page fits a phone and a laptop, in light and dark, with no serious o
     limitUsd: 20,
     action: "notify",
   });
+  const imported = await importedSession(page);
   const paths: [string, string][] = [
     ["dashboard", "/"],
     ["projects", "/projects"],
@@ -77,6 +166,7 @@ test("every page fits a phone and a laptop, in light and dark, with no serious o
     ["runner", `/runners/${runner.id}`],
     ["sessions", "/sessions"],
     ["session", `/sessions/${encodeURIComponent(runner.sessionId)}`],
+    ["session-imported", `/sessions/${imported}`],
     ["usage", "/usage"],
     ["budgets", "/budgets"],
     ["nodes", "/nodes"],
