@@ -49,6 +49,30 @@ export async function firstField<T>(
 }
 
 /**
+ * One listing of a project folder serves every tailer in it for `everyMs`: a pool of runners in
+ * one project would otherwise each list a folder that holds a file and a folder per session ever
+ * run there.
+ */
+const listings = new Map<string, { at: number; names: Promise<string[]> }>();
+
+function agentFileNames(projectDir: string, now: number, everyMs: number): Promise<string[]> {
+  const cached = listings.get(projectDir);
+  if (cached && now - cached.at < everyMs) return cached.names;
+  const names = readdir(projectDir).then(
+    (all) => all.filter((n) => LEGACY_AGENT_FILE.test(n)),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT" || err.code === "ENOTDIR") return [];
+      throw err;
+    },
+  );
+  // Forgotten when it fails, so the next call tries again rather than failing for everyMs.
+  names.catch(() => listings.delete(projectDir));
+  if (listings.size > 1000) listings.clear(); // folders of runners long gone
+  listings.set(projectDir, { at: now, names });
+  return names;
+}
+
+/**
  * A live session's sub-agent files in the pre-2.1.2 layout (a runner on an older claude). The
  * project folder is listed at most every `everyMs` (the tailer polls ten times a second, and the
  * folder can hold thousands of files); each new name is read until it names its session, once —
@@ -84,14 +108,7 @@ export class LegacySubagents {
   async files(now = Date.now()): Promise<string[]> {
     if (now - this.listedAt < this.everyMs) return this.mine;
     this.listedAt = now;
-    let names: string[];
-    try {
-      names = (await readdir(this.projectDir)).filter((n) => LEGACY_AGENT_FILE.test(n));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") return [];
-      throw err;
-    }
+    const names = await agentFileNames(this.projectDir, now, this.everyMs);
     for (const name of names) {
       if (this.owners.has(name)) continue;
       const path = join(this.projectDir, name);
