@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -28,9 +28,10 @@ interface Finding {
  * priced one, a sub-agent, and claude's own figure for the cost check. Imported from a folder
  * of its own (the server reads it; both run on this machine).
  */
-async function importedSession(page: Page): Promise<string> {
+async function importedSession(page: Page): Promise<{ sessionId: string; tmp: string }> {
   const sessionId = randomUUID();
-  const dir = join(await mkdtemp(join(tmpdir(), "pages-import-")), "projects");
+  const tmp = await mkdtemp(join(tmpdir(), "pages-import-"));
+  const dir = join(tmp, "projects");
   const folder = join(dir, workdir().replace(/[^a-zA-Z0-9]/g, "-"));
   await mkdir(join(folder, sessionId, "subagents"), { recursive: true });
   const base = { parentUuid: null, isSidechain: false, userType: "external", cwd: workdir(), sessionId };
@@ -106,7 +107,7 @@ async function importedSession(page: Page): Promise<string> {
       },
     )
     .toBe(true);
-  return sessionId;
+  return { sessionId, tmp };
 }
 
 async function settle(page: Page, path: string): Promise<void> {
@@ -166,7 +167,7 @@ test("every page fits a phone and a laptop, in light and dark, with no serious o
     ["runner", `/runners/${runner.id}`],
     ["sessions", "/sessions"],
     ["session", `/sessions/${encodeURIComponent(runner.sessionId)}`],
-    ["session-imported", `/sessions/${imported}`],
+    ["session-imported", `/sessions/${imported.sessionId}`],
     ["usage", "/usage"],
     ["budgets", "/budgets"],
     ["nodes", "/nodes"],
@@ -195,6 +196,7 @@ test("every page fits a phone and a laptop, in light and dark, with no serious o
   await page.evaluate(() => localStorage.removeItem("stratavore-theme"));
   expect(findings, JSON.stringify(findings, null, 1)).toEqual([]);
   await mutate(page, "runners.kill", { id: runner.id });
+  await rm(imported.tmp, { recursive: true, force: true });
 });
 
 test("the sign-in page passes the same checks, signed out", async ({ browser }) => {

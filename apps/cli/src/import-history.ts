@@ -132,8 +132,8 @@ export async function importHistory({
     if (uploadFailed) throw uploadFailed.error;
     for (let r = read[queued]; upload && r && created.has(r.h.sessionId); r = read[++queued]) {
       const { h, files } = r;
-      for (const f of files) {
-        const p = limit(async () => {
+      const uploadOne = (f: (typeof files)[number]) =>
+        limit(async () => {
           try {
             await upload(h.sessionId, transcriptFileLabel(f.path, h.sessionId), f.path, f.start);
           } catch (error) {
@@ -146,6 +146,12 @@ export async function importHistory({
           archived.push(f);
           return f;
         });
+      // The main transcript before its sub-agents' files: the archive keeps a line's first copy,
+      // and a sub-agent file repeating main lines must not take them from the main transcript.
+      const isMain = (f: (typeof files)[number]) => transcriptFileLabel(f.path, h.sessionId) === "";
+      const mains = files.filter(isMain).map(uploadOne);
+      const rest = files.filter((f) => !isMain(f)).map((f) => Promise.all(mains).then(() => uploadOne(f)));
+      for (const p of [...mains, ...rest]) {
         p.catch(() => undefined); // reported when awaited, not as unhandled
         uploads.push(p);
       }

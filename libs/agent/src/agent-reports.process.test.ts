@@ -20,7 +20,12 @@ import { saveCredential } from "./credential-store.ts";
 const NODE_ID = "0b9f3c1e-5a7d-4e2b-8c64-9d1e2f3a4b5c";
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
-  for (const done of cleanup.splice(0).reverse()) await done();
+  const errors: unknown[] = [];
+  for (const done of cleanup.splice(0).reverse())
+    await Promise.resolve()
+      .then(done)
+      .catch((err: unknown) => errors.push(err));
+  if (errors.length) throw errors[0];
 });
 
 interface Received {
@@ -112,7 +117,7 @@ const exitsOf = (received: Received[], runnerId: string, since = 0) =>
 
 it("reports nothing to a server that has not welcomed it as current, and everything once one does", async () => {
   const server = await fakeServer();
-  const { cwd, fatal } = await agentOn(server.url);
+  const { agent, cwd, fatal } = await agentOn(server.url);
   await waitFor("the agent welcomed", () => server.received.some((r) => r.event === "agent:inventory"));
   const { runnerId, pid } = await launch(server, cwd);
 
@@ -123,8 +128,9 @@ it("reports nothing to a server that has not welcomed it as current, and everyth
   await waitFor("the agent connected again", () => server.state.connections > connections, 10_000);
   const since = Date.now();
   process.kill(pid, "SIGKILL");
-  // Long enough for the exit and several heartbeats' retries (every 200 ms) to have asked.
-  await new Promise((r) => setTimeout(r, 1500));
+  // The agent saw the exit (so its report was due), then several heartbeats' retries (every 200 ms) asked.
+  await waitFor("the agent saw the exit", () => !agent.supervisor.list().some((r) => r.runnerId === runnerId));
+  await new Promise((r) => setTimeout(r, 1000));
   expect(server.received.filter((r) => r.at >= since).map((r) => r.event)).not.toContain("runner:exited");
   expect(server.received.some((r) => r.at >= since && r.event === "agent:heartbeat")).toBe(true);
 
@@ -149,6 +155,6 @@ it("a stopping agent that cannot tell the server its runners' exits says so, con
   await stop();
   const warning = logs.find((l) => l.msg === "stopping without the server's record of every runner's exit and session");
   expect(warning, JSON.stringify(logs)).toBeDefined();
-  expect(warning!.meta).toMatchObject({ unconfirmed: 1 });
+  expect(warning!.meta).toEqual({ unconfirmed: 1, connected: false });
   expect(exitsOf(server.received, runnerId)).toEqual([]);
 }, 30_000);

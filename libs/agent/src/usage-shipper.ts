@@ -169,7 +169,7 @@ export class UsageShipper {
 
   private async readOne(t: Tracked): Promise<void> {
     const ended = t.ending;
-    const { records, entries, malformed } = await t.tailer.poll();
+    const { records, entries, malformed } = await t.tailer.poll({ final: ended });
     if (ended) t.finalRead = true;
     if (malformed) this.opts.log("warn", "malformed transcript lines skipped", { runnerId: t.runnerId, malformed });
     // Appended in place: a flush in progress holds these arrays and must see what arrives.

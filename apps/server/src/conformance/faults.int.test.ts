@@ -24,7 +24,14 @@ const STALL_MS = 60_000;
 function cleanupsOf(onTestFinished: TestContext["onTestFinished"]) {
   const list: Array<() => Promise<unknown> | unknown> = [];
   onTestFinished(async () => {
-    for (const c of list.splice(0).reverse()) await c();
+    // Each one runs even when an earlier one threw (a PostgreSQL or a server left running
+    // would outlive the test); the first error is reported after.
+    const errors: unknown[] = [];
+    for (const c of list.splice(0).reverse())
+      await Promise.resolve()
+        .then(c)
+        .catch((err: unknown) => errors.push(err));
+    if (errors.length) throw errors[0];
   });
   return list;
 }

@@ -3,7 +3,7 @@ import { sessionExists } from "@stratavore/db";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import pLimit, { type LimitFunction } from "p-limit";
-import { AppError, roleAtLeast } from "@stratavore/contracts";
+import { AppError, roleAtLeast, SUBAGENT_FILE_NAME } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, transcriptEntries } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
 import { canArchiveImport, finishImportedArchive, openImportedArchive } from "../sessions/archive-service.ts";
@@ -20,7 +20,6 @@ const MAX_BYTES = 1024 * 1024 * 1024;
  * TCP's flow control). `stratavore import` sends two at a time.
  */
 const UPLOADS_AT_ONCE = 2;
-const SUBAGENT_FILE = /^agent-[\w.-]{1,200}\.jsonl$/;
 
 /**
  * `stratavore import` sends each transcript file here after `usage.import` created its session,
@@ -58,7 +57,7 @@ async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction
   const sessionId = url.searchParams.get("session") ?? "";
   const file = url.searchParams.get("file") ?? "";
   if (!isSessionId(sessionId)) throw new AppError("VALIDATION", "session must be a session id.");
-  if (file !== "" && !SUBAGENT_FILE.test(file))
+  if (file !== "" && !SUBAGENT_FILE_NAME.test(file))
     throw new AppError(
       "VALIDATION",
       "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).",

@@ -12,6 +12,13 @@ export const RAW_PART_BYTES = 768 * 1024;
 export const RAW_PARTS_MAX = 64;
 
 /** One transcript line as archived: searchable text plus the original bytes and position. */
+/**
+ * A sub-agent transcript's file name, as Claude Code writes them (`agent-<id>.jsonl`, in
+ * `<session>/subagents/` or, before 2.1.2, beside the sessions): the names import, the live
+ * tailer and the transcript upload take, so a file one of them reads the others accept.
+ */
+export const SUBAGENT_FILE_NAME = /^agent-[\w.-]{1,200}\.jsonl$/;
+
 export const transcriptEntrySchema = z.object({
   uuid: z.string().min(1).max(100),
   parentUuid: z.string().max(100).nullable(),

@@ -1,5 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { SUBAGENT_FILE_NAME } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 
@@ -8,7 +9,7 @@ import { readFileLineBatches } from "./line-splitter.ts";
  * `agent-<id>.jsonl`, its lines naming the session that started it; since then, in
  * `<session>/subagents/`. Both hold spend of that session.
  */
-export const LEGACY_AGENT_FILE = /^agent-.+\.jsonl$/;
+export const LEGACY_AGENT_FILE = SUBAGENT_FILE_NAME;
 
 const SESSION_MARK = Buffer.from('"sessionId"');
 
@@ -76,15 +77,15 @@ function agentFileNames(projectDir: string, now: number, everyMs: number): Promi
  * A live session's sub-agent files in the pre-2.1.2 layout (a runner on an older claude). The
  * project folder is listed at most every `everyMs` (the tailer polls ten times a second, and the
  * folder can hold thousands of files); each new name is read until it names its session, once —
- * a file's session never changes. Files last written before `since` are passed over unread: a
- * live session's sub-agents write while it runs, and older files were counted when they were
- * written (or are an import's to read).
+ * a file's session never changes. Files last written before `since` are passed over unread
+ * (a live session's sub-agents write while it runs; older files were counted when they were
+ * written, or are an import's to read) until they grow: a resumed sub-agent appends to its file.
  */
 export class LegacySubagents {
-  /** By file name: the session it names ("" for a file passed over). */
+  /** By file name: the session it names. */
   private readonly owners = new Map<string, string>();
-  /** Names read that named no session yet, with the size they had: read again once they grow. */
-  private readonly undecided = new Map<string, number>();
+  /** Names passed over (old) or read without naming a session yet, with their size then: looked at again once it changes. */
+  private readonly unread = new Map<string, number>();
   private listedAt = -Infinity;
   private mine: string[] = [];
 
@@ -105,25 +106,25 @@ export class LegacySubagents {
     return path.startsWith(`${this.projectDir}/`) && LEGACY_AGENT_FILE.test(path.slice(this.projectDir.length + 1));
   }
 
-  async files(now = Date.now()): Promise<string[]> {
-    if (now - this.listedAt < this.everyMs) return this.mine;
+  /** This session's files; `fresh` lists the folder now (a runner's last read must miss nothing). */
+  async files(now = Date.now(), fresh = false): Promise<string[]> {
+    if (!fresh && now - this.listedAt < this.everyMs) return this.mine;
     this.listedAt = now;
-    const names = await agentFileNames(this.projectDir, now, this.everyMs);
+    const names = await agentFileNames(this.projectDir, now, fresh ? 0 : this.everyMs);
     for (const name of names) {
       if (this.owners.has(name)) continue;
       const path = join(this.projectDir, name);
       const st = await stat(path).catch(() => null);
-      if (!st || st.size === 0 || this.undecided.get(name) === st.size) continue;
-      if (st.mtimeMs < this.since) {
-        this.owners.set(name, "");
+      if (!st || st.size === 0 || this.unread.get(name) === st.size) continue;
+      if (st.mtimeMs < this.since && !this.unread.has(name)) {
+        this.unread.set(name, st.size);
         continue;
       }
-      const size = st.size;
       const owner = await firstSessionId(path);
       if (owner) {
         this.owners.set(name, owner);
-        this.undecided.delete(name);
-      } else this.undecided.set(name, size);
+        this.unread.delete(name);
+      } else this.unread.set(name, st.size);
     }
     this.mine = names
       .filter((n) => this.owners.get(n) === this.sessionId)

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
+import { projectPathSchema, SUBAGENT_FILE_NAME, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 import { firstField, firstSessionId, LEGACY_AGENT_FILE } from "./legacy-subagents.ts";
@@ -65,7 +65,9 @@ export async function* scanHistory(projectsDir: string): AsyncGenerator<HistoryS
     const subagents = new Map<string, string[]>();
     for (const e of names.filter((e) => e.isDirectory() && isSessionId(e.name))) {
       const subDir = join(dir, e.name, "subagents");
-      const files = (await readdir(subDir).catch(() => [] as string[])).filter((n) => n.endsWith(".jsonl")).sort();
+      const files = (await readdir(subDir).catch(() => [] as string[]))
+        .filter((n) => SUBAGENT_FILE_NAME.test(n))
+        .sort();
       if (files.length)
         subagents.set(
           e.name,

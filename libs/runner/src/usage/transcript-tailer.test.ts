@@ -171,8 +171,8 @@ describe("TranscriptTailer", () => {
     writeFileSync(join(dir, "agent-5e6f7a8b.jsonl"), sub("msg_other").replace(SESSION, OTHER));
     const old = join(dir, "agent-0ld0.jsonl");
     writeFileSync(old, sub("msg_old"));
-    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
     // Names its session only on its second line, written later.
     writeFileSync(later, '{"type":"summary","summary":"s","leafUuid":"x"}\n');
     const t = tailer();
@@ -192,7 +192,23 @@ describe("TranscriptTailer", () => {
 
     // An agent restarted: its tailer reads on from the saved offsets.
     appendFileSync(mine, sub("msg_sub3"));
-    expect(keys((await tailer(saved).poll()).records)).toEqual(["msg_sub3"]);
+    const restarted = tailer(saved);
+    expect(keys((await restarted.poll()).records)).toEqual(["msg_sub3"]);
+    // The old file written to again (a resumed sub-agent): read, from its start (what it held
+    // was counted when it was written; the ledger keeps one row per message id).
+    appendFileSync(old, sub("msg_old2"));
+    expect(keys((await restarted.poll()).records)).toEqual(["msg_old", "msg_old2"]);
+  });
+
+  it("a runner's last read lists the folder afresh: a sub-agent file that appeared since the last listing is not missed", async () => {
+    const s = setup();
+    writeFileSync(s.main, `${assistantLine({ id: "msg_main", requestId: "r" })}\n`);
+    const t = new TranscriptTailer({ configDir: s.configDir, cwd: s.cwd, sessionId: SESSION, legacyListMs: 60_000 });
+    expect(keys((await t.poll()).records)).toEqual(["msg_main"]);
+    writeFileSync(join(dirname(s.main), "agent-late.jsonl"), `${assistantLine({ id: "msg_late", sidechain: true })}\n`);
+    // Listed a moment ago: a regular poll does not look yet; the runner's last one does.
+    expect(keys((await t.poll()).records)).toEqual([]);
+    expect(keys((await t.poll({ final: true })).records)).toEqual(["msg_late"]);
   });
 
   it("resumes from a saved state without re-reading, re-reading only an unfinished line", async () => {

@@ -1,6 +1,11 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
+import {
+  SUBAGENT_FILE_NAME,
+  usageTotal,
+  type TranscriptEntryInput,
+  type UsageRecordInput,
+} from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
@@ -29,8 +34,11 @@ export interface TranscriptTailerOptions {
   legacyListMs?: number;
 }
 
-/** Pre-2.1.2 sub-agent files last written this long before the tailer started are not its session's. */
-const LEGACY_SINCE_MS = 60 * 60_000;
+/**
+ * Pre-2.1.2 sub-agent files last written this long before the tailer started are not read until
+ * they grow (a day: covers an agent restarted after a long outage, whose runners wrote on).
+ */
+const LEGACY_SINCE_MS = 24 * 3_600_000;
 
 export interface TranscriptPoll {
   records: UsageRecordInput[];
@@ -108,8 +116,8 @@ export class TranscriptTailer {
    * New usage since the last poll, one record per key. Concurrent calls run one after the
    * other (two reads from one offset would return the same lines twice).
    */
-  poll(): Promise<TranscriptPoll> {
-    return this.serially(() => this.pollOnce());
+  poll(opts: { final?: boolean } = {}): Promise<TranscriptPoll> {
+    return this.serially(() => this.pollOnce(opts.final ?? false));
   }
 
   /**
@@ -149,16 +157,17 @@ export class TranscriptTailer {
   }
 
   private isSubagentFile(path: string): boolean {
-    return dirname(path) === this.subagentDir && path.endsWith(".jsonl");
+    return dirname(path) === this.subagentDir && SUBAGENT_FILE_NAME.test(basename(path));
   }
 
-  private async pollOnce(): Promise<TranscriptPoll> {
+  /** `final`: the runner ended; every sub-agent file is looked for now, not at the next listing. */
+  private async pollOnce(final: boolean): Promise<TranscriptPoll> {
     const batch = new UsageBatch();
     let malformed = 0;
     let bytesRead = 0;
     const entries: TranscriptEntryInput[] = [];
     try {
-      for (const path of [this.mainPath, ...(await this.subagentFiles())]) {
+      for (const path of [this.mainPath, ...(await this.subagentFiles(final))]) {
         const read = await this.readNew(path, batch, entries);
         malformed += read.malformed;
         bytesRead += read.bytes;
@@ -182,12 +191,12 @@ export class TranscriptTailer {
   }
 
   /** Sub-agent transcripts appear while the session runs: listed again on every poll. */
-  private async subagentFiles(): Promise<string[]> {
-    const legacy = await this.legacy.files();
+  private async subagentFiles(fresh: boolean): Promise<string[]> {
+    const legacy = await this.legacy.files(Date.now(), fresh);
     try {
       const names = await readdir(this.subagentDir);
       const current = names
-        .filter((n) => n.endsWith(".jsonl"))
+        .filter((n) => SUBAGENT_FILE_NAME.test(n))
         .sort()
         .map((n) => join(this.subagentDir, n));
       return [...current, ...legacy];
