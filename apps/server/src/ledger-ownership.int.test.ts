@@ -155,6 +155,32 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     expect(await refusals("archive.write_refused")).toBe(1);
   });
 
+  it("archive lines of its own session under a file name a restore would turn into another path are refused VALIDATION; nothing is added", async () => {
+    const count = () => h.db.transcriptEntry.count({ where: { sessionId: attackerSession } });
+    const before = await count();
+    for (const file of [
+      `../../${victim.sessionId}.jsonl`,
+      "agent-1.jsonl/../../x.jsonl",
+      "notes.jsonl",
+      "x/agent-1.jsonl",
+    ]) {
+      const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
+        runnerId: attackerRunner,
+        sessionId: attackerSession,
+        entries: [{ ...entry(randomUUID(), "planted", "{}"), file }],
+      });
+      expect(ack, file).toMatchObject({ ok: false, code: "VALIDATION" });
+    }
+    expect(await count()).toBe(before);
+    // A sub-agent file's own name is taken.
+    const ok = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
+      runnerId: attackerRunner,
+      sessionId: attackerSession,
+      entries: [{ ...entry(randomUUID(), "sub-agent", "{}"), file: "agent-a1b2.jsonl" }],
+    });
+    expect(ok).toEqual({ ok: true, accepted: 1 });
+  });
+
   it("a 4.5 MB transcript line (1.5 M '€', under the 2 M-character cap) of a node's own runner is archived whole", async () => {
     const text = "€".repeat(1_500_000);
     const rawLine = JSON.stringify({ type: "user", message: { role: "user", content: text } });

@@ -50,6 +50,40 @@ describe("restoreTranscript", () => {
     ).toMatchObject({ ok: false, code: "VALIDATION" });
   });
 
+  it("writes only the session's own files: a name that stays inside the folder but is another session's (or not a sub-agent's) is refused, and nothing is written", async () => {
+    const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
+    dirs.push(configDir);
+    const dir = projectTranscriptDir(configDir, "/srv/own");
+    const [sessionId, victim] = [randomUUID(), randomUUID()];
+    for (const name of [
+      `${sessionId}/subagents/../../${victim}.jsonl`,
+      `${victim}.jsonl`,
+      `${sessionId}/subagents/notes.txt`,
+      `${sessionId}/other/agent-1.jsonl`,
+    ]) {
+      expect(
+        await restoreTranscript(configDir, {
+          sessionId,
+          cwd: "/srv/own",
+          files: [
+            { name: `${sessionId}.jsonl`, content: '{"a":1}\n' },
+            { name, content: '{"planted":true}\n' },
+          ],
+        }),
+        name,
+      ).toMatchObject({ ok: false, code: "VALIDATION" });
+    }
+    expect(
+      await restoreTranscript(configDir, {
+        sessionId: "../x",
+        cwd: "/srv/own",
+        files: [{ name: "../x.jsonl", content: "" }],
+      }),
+    ).toMatchObject({ ok: false, code: "VALIDATION" });
+    await expect(readFile(join(dir, `${victim}.jsonl`))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(join(dir, `${sessionId}.jsonl`))).rejects.toThrow(/ENOENT/);
+  });
+
   it("replaces a copy the archive holds all of and more (the session went on elsewhere); keeps a longer or different one", async () => {
     const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
     dirs.push(configDir);

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
-import { restoreCommandSchema, type RestoreAck } from "@stratavore/contracts";
-import { projectTranscriptDir } from "@stratavore/runner";
+import { restoreCommandSchema, SUBAGENT_FILE_NAME, type RestoreAck } from "@stratavore/contracts";
+import { isSessionId, projectTranscriptDir } from "@stratavore/runner";
 
 /**
  * Puts an archived transcript back where claude looks for it, so `--resume` works on a node
@@ -16,6 +16,19 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
   const { sessionId, cwd, files } = parsed.data;
   const dir = projectTranscriptDir(configDir, cwd);
   const main = `${sessionId}.jsonl`;
+  // Only the session's own files: `<session>.jsonl` and `<session>/subagents/agent-….jsonl`. A
+  // name that merely stays inside the folder could still be another session's transcript.
+  const subagents = `${sessionId}/subagents/`;
+  const foreign = files.find(
+    (f) =>
+      f.name !== main && !(f.name.startsWith(subagents) && SUBAGENT_FILE_NAME.test(f.name.slice(subagents.length))),
+  );
+  if (!isSessionId(sessionId) || foreign)
+    return {
+      ok: false,
+      code: "VALIDATION",
+      message: `Refusing to restore a file that is not this session's: ${foreign?.name ?? sessionId}`,
+    };
   const planned = files.map((f) => ({
     path: normalize(join(dir, f.name)),
     name: f.name,

@@ -1,4 +1,4 @@
-import { AppError } from "@stratavore/contracts";
+import { AppError, SUBAGENT_FILE_NAME } from "@stratavore/contracts";
 import { rawLines } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { jsonlFile } from "../sessions/archive/jsonl-file.ts";
@@ -19,6 +19,9 @@ export async function restoreTranscript(
   if (!lines.length) return false;
   const byFile = new Map<string, typeof lines>();
   for (const l of lines) {
+    // A name no agent may send any more (archived before names were checked): never restored,
+    // since the node would refuse the whole restore for it.
+    if (l.file !== "" && !SUBAGENT_FILE_NAME.test(l.file)) continue;
     const list = byFile.get(l.file);
     if (list) list.push(l);
     else byFile.set(l.file, [l]);

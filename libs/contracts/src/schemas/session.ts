@@ -28,8 +28,11 @@ export const transcriptEntrySchema = z.object({
   toolNames: z.array(z.string().max(100)).max(50),
   isSidechain: z.boolean(),
   timestamp: z.string().max(40).datetime({ offset: true }).nullable(),
-  /** "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"). */
-  file: z.string().max(300),
+  /**
+   * "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"): a
+   * restore writes it to `<session>/subagents/<file>`, so nothing that could name another path.
+   */
+  file: z.union([z.literal(""), z.string().regex(SUBAGENT_FILE_NAME, "a sub-agent file name (agent-….jsonl)")]),
   offset: z.number().int().min(0),
   rawLine: z.string().max(2_000_000),
   /**
