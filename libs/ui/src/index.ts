@@ -5,5 +5,6 @@ export * from "./form.tsx";
 export * from "./modal.tsx";
 export * from "./app-shell.tsx";
 export * from "./format.ts";
+export * from "./safe-next-path.ts";
 export * from "./gauge.tsx";
 export * from "./share-bar.tsx";

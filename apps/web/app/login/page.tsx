@@ -2,7 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
-import { Alert, Button, Field, TextInput } from "@stratavore/ui";
+import { Alert, Button, Field, safeNextPath, TextInput } from "@stratavore/ui";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
@@ -27,8 +27,7 @@ function LoginForm() {
       setError(MESSAGES[res?.error ?? ""] ?? "Sign-in failed. Try again.");
       return;
     }
-    const next = params.get("next");
-    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    router.replace(safeNextPath(params.get("next"), window.location.origin));
   };
 
   return (

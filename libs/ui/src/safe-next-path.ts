@@ -1,0 +1,15 @@
+/**
+ * Where to go after signing in: `next` when it is a page of this origin, else the dashboard.
+ * Decided by the URL parser, not by the string's start: "/\evil.example" and "/<tab>/evil.example"
+ * begin with one slash, yet browsers read both as another site.
+ */
+export function safeNextPath(next: string | null, origin: string): string {
+  if (!next?.startsWith("/")) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return "/";
+  }
+  return url.origin === new URL(origin).origin ? `${url.pathname}${url.search}${url.hash}` : "/";
+}
