@@ -17,12 +17,18 @@ const configSchema = z.object({
   minSeverity: z.enum(SEVERITY).default("info"),
 });
 
+/**
+ * Slack's three control characters, escaped as its message format asks: an event's title can
+ * carry text from a runner's screen, and `<url|text>` in it would otherwise be a link it chose.
+ */
+const escapeSlack = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
 /** The message Slack shows: the title, linked to the dashboard when there is a page for it. */
 export function slackMessage(e: PluginEvent): { text: string } {
   const icon =
     e.severity === "critical" ? ":red_circle:" : e.severity === "warning" ? ":warning:" : ":information_source:";
-  const title = e.url ? `<${e.url}|${e.title}>` : e.title;
-  return { text: `${icon} ${title}${e.project ? ` · ${e.project.name}` : ""}` };
+  const title = e.url ? `<${e.url}|${escapeSlack(e.title)}>` : escapeSlack(e.title);
+  return { text: `${icon} ${title}${e.project ? ` · ${escapeSlack(e.project.name)}` : ""}` };
 }
 
 export default definePlugin({
