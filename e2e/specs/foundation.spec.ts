@@ -11,6 +11,28 @@ test("a wrong password shows an error and does not sign in", async ({ page }) =>
   await expect(page).toHaveURL(/\/login\?next=%2Fprojects/);
 });
 
+test("after sign-in, ?next= leads to a page of this site and never to another one", async ({ browser }) => {
+  const signInAt = async (next: string) => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${baseUrl()}/login?next=${next}`);
+    await page.getByLabel("Email").fill(admin().email);
+    await page.getByLabel("Password").fill(admin().password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return { page, ctx };
+  };
+  const here = await signInAt("%2Fprojects");
+  await expect(here.page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await here.ctx.close();
+  // One slash then a backslash or a tab: browsers read both as another site.
+  for (const next of ["%2F%5Cevil.example%2F", "%2F%09%2Fevil.example%2F"]) {
+    const { page, ctx } = await signInAt(next);
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(baseUrl()).origin);
+    await ctx.close();
+  }
+});
+
 test("create a project, see it live in a second session, archive it there too, then sign out", async ({
   page,
   browser,
