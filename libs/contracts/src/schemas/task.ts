@@ -21,6 +21,15 @@ export const taskFields = z.object({
  */
 export const taskHookFields = taskFields.pick({ prompt: true, priority: true });
 
+/**
+ * A prompt claude would run as a command instead of answering (seen with claude 2.1.328): `!`
+ * typed or pasted at its prompt, as a warm pool runner is given its task, runs the rest in a
+ * shell without asking; `/` runs a slash command (`/permissions`, `/logout`, the project's own
+ * commands), typed, pasted or as the launch prompt — leading spaces, line breaks and no-break
+ * spaces do not stop it. A webhook's caller may not do either.
+ */
+export const COMMAND_PROMPT = /^[\p{Z}\p{Cc}\p{Cf}]*[/!]/u;
+
 export const taskAddInput = taskFields.extend({
   project: projectRef,
   source: z.enum(TASK_SOURCES).default("api"),
