@@ -263,5 +263,14 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
     });
     expect(await codeOf(relative)).toBe("VALIDATION");
     expect(await h.db.project.count()).toBe(projects);
+    // A session id names files and store keys later: only Claude Code's kind is taken.
+    const sessions = await h.db.session.count();
+    for (const sessionId of ["../x", "a\nb", "not-a-session"]) {
+      const odd = h.api.usage.import({
+        sessions: [{ sessionId, cwd: null, title: null, firstAt: null, lastAt: null, messageCount: 0, records: [] }],
+      });
+      expect(await codeOf(odd), sessionId).toBe("VALIDATION");
+    }
+    expect(await h.db.session.count()).toBe(sessions);
   });
 });

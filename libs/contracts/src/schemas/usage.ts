@@ -90,7 +90,9 @@ export const usageSummaryOutput = z.object({
 
 /** Existing Claude Code history, parsed on the user's machine and sent in chunks (idempotent). */
 export const importedSessionSchema = z.object({
-  sessionId: z.string().min(1).max(100),
+  // Claude Code's session ids (any 8-4-4-4-12 hex, as claude accepts): the id names files and
+  // store keys later, so nothing else.
+  sessionId: z.guid(),
   cwd: projectPathSchema.nullable(),
   title: z.string().max(500).nullable(),
   firstAt: z.string().max(40).datetime({ offset: true }).nullable(),

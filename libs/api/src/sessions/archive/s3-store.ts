@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { TranscriptStore } from "./transcript-store.ts";
+import { checkedKey, type TranscriptStore } from "./transcript-store.ts";
 
 /**
  * The AWS SDK (~30 MB resident with its presigner) is loaded when an S3 store is first used,
@@ -45,7 +45,8 @@ export class S3Store implements TranscriptStore {
     return this.opened;
   }
 
-  private key = (k: string) => `${this.cfg.prefix}${k}`;
+  // The filesystem store's check too: every key is safe today only because it is built from a uuid.
+  private key = (k: string) => `${this.cfg.prefix}${checkedKey(k)}`;
 
   async put(key: string, body: Buffer): Promise<void> {
     const { client, aws } = await this.open();

@@ -3,6 +3,12 @@ import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "no
 import { dirname, join, relative } from "node:path";
 
 /** Where compressed transcripts go when a session ends (DESIGN §5). */
+/** A store key: letters, digits, `._/-` and no `..` (keys are built from session ids; a bad one is a bug, not a path). */
+export function checkedKey(key: string): string {
+  if (!/^[A-Za-z0-9._/-]+$/.test(key) || key.includes("..")) throw new Error(`bad transcript key ${key}`);
+  return key;
+}
+
 export interface TranscriptStore {
   readonly kind: "fs" | "s3";
   put(key: string, body: Buffer): Promise<void>;
@@ -22,8 +28,7 @@ export class FilesystemStore implements TranscriptStore {
   constructor(private readonly root: string) {}
 
   private path(key: string): string {
-    if (!/^[A-Za-z0-9._/-]+$/.test(key) || key.includes("..")) throw new Error(`bad transcript key ${key}`);
-    return join(this.root, key);
+    return join(this.root, checkedKey(key));
   }
 
   private rootPrivate = false;
