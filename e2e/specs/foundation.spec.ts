@@ -24,8 +24,8 @@ test("after sign-in, ?next= leads to a page of this site and never to another on
   const here = await signInAt("%2Fprojects");
   await expect(here.page.getByRole("heading", { name: "Projects" })).toBeVisible();
   await here.ctx.close();
-  // One slash then a backslash or a tab: browsers read both as another site.
-  for (const next of ["%2F%5Cevil.example%2F", "%2F%09%2Fevil.example%2F"]) {
+  // One slash then a backslash or a tab, or a dot segment before two slashes: all read as another site.
+  for (const next of ["%2F%5Cevil.example%2F", "%2F%09%2Fevil.example%2F", "%2F.%2F%2Fevil.example%2F"]) {
     const { page, ctx } = await signInAt(next);
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(new URL(baseUrl()).origin);

@@ -11,5 +11,8 @@ export function safeNextPath(next: string | null, origin: string): string {
   } catch {
     return "/";
   }
-  return url.origin === new URL(origin).origin ? `${url.pathname}${url.search}${url.hash}` : "/";
+  // "/.//evil.example" parses as this origin with the path "//evil.example", which the router
+  // then reads as another site (protocol-relative): a path must not start with two slashes.
+  if (url.origin !== new URL(origin).origin || url.pathname.startsWith("//")) return "/";
+  return `${url.pathname}${url.search}${url.hash}`;
 }
