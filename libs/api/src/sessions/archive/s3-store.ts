@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { checkedKey, type TranscriptStore } from "./transcript-store.ts";
+import { checkedKey, isStoreKey, type TranscriptStore } from "./transcript-store.ts";
 
 /**
  * The AWS SDK (~30 MB resident with its presigner) is loaded when an S3 store is first used,
@@ -87,8 +87,12 @@ export class S3Store implements TranscriptStore {
       const page = await client.send(
         new aws.ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: this.cfg.prefix, ContinuationToken: token }),
       );
-      for (const o of page.Contents ?? [])
-        if (o.Key && o.LastModified && o.LastModified < cutoff) keys.push(o.Key.slice(this.cfg.prefix.length));
+      for (const o of page.Contents ?? []) {
+        const key = o.Key?.slice(this.cfg.prefix.length) ?? "";
+        // Not one of ours (a console's "folder" marker, a hand-made object): never deleted, and
+        // never allowed to stop retention for the rest.
+        if (isStoreKey(key) && o.LastModified && o.LastModified < cutoff) keys.push(key);
+      }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;

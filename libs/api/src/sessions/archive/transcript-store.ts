@@ -3,9 +3,12 @@ import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "no
 import { dirname, join, relative } from "node:path";
 
 /** Where compressed transcripts go when a session ends (DESIGN §5). */
-/** A store key: letters, digits, `._/-` and no `..` (keys are built from session ids; a bad one is a bug, not a path). */
+/** A store key: letters, digits, `._/-` and no `..` (keys are built from session ids). */
+export const isStoreKey = (key: string) => /^[A-Za-z0-9._/-]+$/.test(key) && !key.includes("..");
+
+/** The key, or a throw: a bad one here is a bug, never a path. */
 export function checkedKey(key: string): string {
-  if (!/^[A-Za-z0-9._/-]+$/.test(key) || key.includes("..")) throw new Error(`bad transcript key ${key}`);
+  if (!isStoreKey(key)) throw new Error(`bad transcript key ${key}`);
   return key;
 }
 
