@@ -193,14 +193,24 @@ describe("runner activity", () => {
         a.activity === "waiting" && /Auto mode/.test(a.line ?? "");
       await until("the auto-mode dialog", autoMode);
       // Enter stays in auto mode. A key sent while the TUI is still painting the dialog is lost
-      // (seen once in a loaded full run: the dialog stayed 45 s), so it is pressed again while
-      // the dialog is still there after a few seconds of reports (one a second).
-      for (let press = 0; press < 3 && autoMode(await activityOf(r.id)); press++) {
+      // (seen once in a loaded full run: the dialog stayed 45 s), so it is pressed again — but
+      // only when a heartbeat sampled well after the press still shows the dialog: a late report
+      // must not make a second Enter land on the next dialog, whose selected choice is No.
+      for (let press = 0; press < 3; press++) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
+        const pressedAt = Date.now();
         h.server.deps.fleet.agents.input(r.nodeId!, r.id, "\r");
-        await waitFor("the auto-mode dialog gone", async () => !autoMode(await activityOf(r.id)), 5000, 100).catch(
-          () => null,
+        const stuck = await waitFor(
+          "the auto-mode dialog gone, or still there a while after the press",
+          async () => {
+            const cur = await row(r.id);
+            if (!autoMode({ activity: cur.activity, line: cur.activityLine })) return "gone";
+            return (cur.lastHeartbeatAt?.getTime() ?? 0) > pressedAt + 2500 ? "stuck" : null;
+          },
+          15_000,
+          100,
         );
+        if (stuck === "gone") break;
       }
       await until("the permission prompt", (a) => a.activity === "waiting" && a.line === "Do you want to proceed?");
       // Its choices are No (selected) and Yes: one down, then Enter.

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, COMMAND_PROMPT, taskHookFields } from "@stratavore/contracts";
+import { AppError, taskHookFields, webhookPromptRefusal } from "@stratavore/contracts";
 import { findPoolByHook } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { addTask, hashHookSecret } from "../tasks/tasks-service.ts";
@@ -35,12 +35,11 @@ export function createTaskHookHandler(deps: ApiDeps) {
             issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
           },
         );
-      if (COMMAND_PROMPT.test(parsed.data.prompt))
-        throw new AppError(
-          "VALIDATION",
-          "A task from a webhook may not start with / or !: claude would run it as a command, not answer it.",
-          { issues: [{ path: "prompt", message: "starts with / or !" }] },
-        );
+      const refusal = webhookPromptRefusal(parsed.data.prompt);
+      if (refusal)
+        throw new AppError("VALIDATION", `A task from a webhook may not be typed to claude: its prompt ${refusal}.`, {
+          issues: [{ path: "prompt", message: refusal }],
+        });
       const task = await addTask(deps, null, { ...parsed.data, project: pool.projectId, source: "webhook" });
       replyJson(res, 201, { id: task.id, project: task.projectName, status: task.status });
     } catch (err) {

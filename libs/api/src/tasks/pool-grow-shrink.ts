@@ -6,6 +6,7 @@ import { stopRunner } from "../runners/runner-lifecycle.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { budgetHold } from "./budget-outlook.ts";
+import { typeableTasks } from "./refuse-command-tasks.ts";
 import { announcePool } from "./tasks-service.ts";
 import type { PoolRunner } from "./warm-runner-handoff.ts";
 
@@ -22,7 +23,7 @@ type Inputs = Record<string, unknown>;
 export async function grow(deps: ApiDeps, pool: PoolRow, n: number, inputs: Inputs, now: Date) {
   const hold = await budgetHold(deps.db, pool.projectId, now);
   if (hold) return decide(deps, pool, "hold", 0, hold.reason, { ...inputs, budget: hold.outlook }, "budget");
-  const tasks = await nextQueuedTasks(deps.db, pool.projectId, n);
+  const tasks = await typeableTasks(deps, pool.projectId, await nextQueuedTasks(deps.db, pool.projectId, n));
   const maxLoad = { cpuPercent: pool.maxNodeCpuPercent, memoryPercent: pool.maxNodeMemoryPercent };
   let started = 0;
   let refused: AppError | null = null;

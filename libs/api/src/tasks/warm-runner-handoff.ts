@@ -3,6 +3,7 @@ import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { budgetHold } from "./budget-outlook.ts";
+import { typeableTasks } from "./refuse-command-tasks.ts";
 import { announcePool } from "./tasks-service.ts";
 
 export type PoolRunner = Awaited<ReturnType<typeof pooledRunnersOf>>[number];
@@ -24,7 +25,11 @@ export async function handToWarmRunners(
   const handed = new Set<string>();
   if (!warm.length) return handed;
   // Only tasks without a model, flags or labels of their own: a warm runner was started without them.
-  const tasks = await nextQueuedTasks(deps.db, pool.projectId, warm.length, true);
+  const tasks = await typeableTasks(
+    deps,
+    pool.projectId,
+    await nextQueuedTasks(deps.db, pool.projectId, warm.length, true),
+  );
   for (const [task, runner] of tasks.map((t, i) => [t, warm[i]] as const)) {
     if (!runner) break;
     const taken = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
@@ -59,8 +64,8 @@ export async function handToWarmRunners(
   return handed;
 }
 
-/** Tab, newline and everything from space up, DEL excepted. */
+/** Tab, newline and everything from space up, DEL and the C1 controls (0x80–0x9F: CSI among them) excepted. */
 const printable = (ch: string) => {
   const c = ch.charCodeAt(0);
-  return c === 9 || c === 10 || (c >= 32 && c !== 127);
+  return c === 9 || c === 10 || (c >= 32 && c !== 127 && !(c >= 0x80 && c <= 0x9f));
 };

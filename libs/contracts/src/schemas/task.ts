@@ -26,9 +26,21 @@ export const taskHookFields = taskFields.pick({ prompt: true, priority: true });
  * typed or pasted at its prompt, as a warm pool runner is given its task, runs the rest in a
  * shell without asking; `/` runs a slash command (`/permissions`, `/logout`, the project's own
  * commands), typed, pasted or as the launch prompt — leading spaces, line breaks and no-break
- * spaces do not stop it. A webhook's caller may not do either.
+ * spaces do not stop it; the class also skips marks and invisible fillers, and full-width
+ * forms, in case claude strips them. A webhook's caller may not do either.
  */
-export const COMMAND_PROMPT = /^[\p{Z}\p{Cc}\p{Cf}]*[/!]/u;
+export const COMMAND_PROMPT = /^[\p{Z}\p{Cc}\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}]*[/!\uFF0F\uFF01]/u;
+
+/** Control characters but tab and line breaks: terminal escapes have no place in a task from a webhook. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Why a webhook's prompt is refused (it would drive claude rather than ask it), or null. */
+export function webhookPromptRefusal(prompt: string): string | null {
+  if (COMMAND_PROMPT.test(prompt)) return "starts with / or !: claude would run it as a command, not answer it";
+  if (CONTROL_CHARS.test(prompt)) return "holds control characters (terminal escapes)";
+  return null;
+}
 
 export const taskAddInput = taskFields.extend({
   project: projectRef,

@@ -68,7 +68,7 @@ export function nextQueuedTasks(db: Tx, projectId: string, limit: number, plainO
     },
     orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
     take: limit,
-    select: { id: true, prompt: true, model: true, flags: true, labels: true },
+    select: { id: true, prompt: true, model: true, flags: true, labels: true, source: true },
   });
 }
 
