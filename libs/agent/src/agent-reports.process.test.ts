@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Server, type Socket } from "socket.io";
 import { afterEach, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL, type LaunchAck } from "@stratavore/contracts";
-import { FAKE_CLAUDE, waitFor } from "@stratavore/runner/testing";
+import { FAKE_CLAUDE, runCleanups, waitFor } from "@stratavore/runner/testing";
 import { startAgent, type RunningAgent } from "./agent.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { saveCredential } from "./credential-store.ts";
@@ -19,14 +19,7 @@ import { saveCredential } from "./credential-store.ts";
  */
 const NODE_ID = "0b9f3c1e-5a7d-4e2b-8c64-9d1e2f3a4b5c";
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const done of cleanup.splice(0).reverse())
-    await Promise.resolve()
-      .then(done)
-      .catch((err: unknown) => errors.push(err));
-  if (errors.length) throw errors[0];
-});
+afterEach(() => runCleanups(cleanup));
 
 interface Received {
   event: string;

@@ -9,6 +9,7 @@ import { createApiClient } from "@stratavore/api-client";
 import { createDb } from "@stratavore/db";
 import { freePortForTests, startTestPostgres, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { isAlive, signalPids, snapshotDescendants } from "@stratavore/runner";
+import { runCleanups } from "@stratavore/runner/testing";
 import { hostPath } from "../testing/env.ts";
 import { FleetHarness, spawnAgent, waitFor, type AgentProcess } from "../testing/fleet-harness.ts";
 import { localAdminCaller } from "../testing/local-caller.ts";
@@ -23,16 +24,7 @@ const STALL_MS = 60_000;
 /** Undone when its own test ends, in reverse order: the tests run side by side (below). */
 function cleanupsOf(onTestFinished: TestContext["onTestFinished"]) {
   const list: Array<() => Promise<unknown> | unknown> = [];
-  onTestFinished(async () => {
-    // Each one runs even when an earlier one threw (a PostgreSQL or a server left running
-    // would outlive the test); the first error is reported after.
-    const errors: unknown[] = [];
-    for (const c of list.splice(0).reverse())
-      await Promise.resolve()
-        .then(c)
-        .catch((err: unknown) => errors.push(err));
-    if (errors.length) throw errors[0];
-  });
+  onTestFinished(() => runCleanups(list));
   return list;
 }
 

@@ -50,3 +50,16 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Runs a test's cleanups last-first, each one even when an earlier one threw (a database or a
+ * server left running would outlive the test), then reports the first error. Empties the list.
+ */
+export async function runCleanups(list: Array<() => unknown>): Promise<void> {
+  const errors: unknown[] = [];
+  for (const c of list.splice(0).reverse())
+    await Promise.resolve()
+      .then(c)
+      .catch((err: unknown) => errors.push(err));
+  if (errors.length) throw errors[0];
+}
