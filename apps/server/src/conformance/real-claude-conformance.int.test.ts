@@ -196,7 +196,13 @@ describe.skipIf(!hasRealClaude)(
         async () => finished(a.sessionId!, "agent") && finished(b.sessionId!, "forkb"),
         120_000,
       );
-      expect(billedFor([a.sessionId!]).some((x) => x.subagent)).toBe(true);
+      // Its sub-agent's request can reach the stub after the fork's reply (seen once in a loaded
+      // full run: the check right after the reply found none): waited for, not read once.
+      await waitFor(
+        "fork a's sub-agent request billed",
+        () => billedFor([a.sessionId!]).some((x) => x.subagent),
+        30_000,
+      );
       for (const s of [a, b])
         expect((await h.api.sessions.get({ id: s.sessionId! })).forkedFromId).toBe(parent.sessionId);
 
