@@ -74,6 +74,21 @@ function agentFileNames(projectDir: string, now: number, everyMs: number): Promi
 }
 
 /**
+ * What is known of each pre-2.1.2 file, by path, shared by every tailer (a pool of runners in
+ * one folder would otherwise each hold a copy): the session it names, or — passed over as old,
+ * or read without naming one yet — its size then, to look again once it changes. A file's
+ * session never changes, so this is only ever a cache.
+ */
+const files = new Map<string, { owner: string } | { size: number }>();
+/** Past this many files the cache starts over: a forgotten file costs one more read of its head. */
+const FILES_KNOWN_MAX = 100_000;
+
+function remember(path: string, fact: { owner: string } | { size: number }): void {
+  if (files.size >= FILES_KNOWN_MAX && !files.has(path)) files.clear();
+  files.set(path, fact);
+}
+
+/**
  * A live session's sub-agent files in the pre-2.1.2 layout (a runner on an older claude). The
  * project folder is listed at most every `everyMs` (the tailer polls ten times a second, and the
  * folder can hold thousands of files); each new name is read until it names its session, once —
@@ -82,10 +97,6 @@ function agentFileNames(projectDir: string, now: number, everyMs: number): Promi
  * written, or are an import's to read) until they grow: a resumed sub-agent appends to its file.
  */
 export class LegacySubagents {
-  /** By file name: the session it names. */
-  private readonly owners = new Map<string, string>();
-  /** Names passed over (old) or read without naming a session yet, with their size then: looked at again once it changes. */
-  private readonly unread = new Map<string, number>();
   private listedAt = -Infinity;
   private mine: string[] = [];
 
@@ -98,7 +109,7 @@ export class LegacySubagents {
 
   /** A file this session's tailer read before (its saved offset): this session's. */
   adopt(path: string): void {
-    if (this.holds(path)) this.owners.set(path.slice(this.projectDir.length + 1), this.sessionId);
+    if (this.holds(path)) remember(path, { owner: this.sessionId });
   }
 
   /** Whether `path` is a file of this layout in this project folder (a saved tailer offset). */
@@ -110,26 +121,28 @@ export class LegacySubagents {
   async files(now = Date.now(), fresh = false): Promise<string[]> {
     if (!fresh && now - this.listedAt < this.everyMs) return this.mine;
     this.listedAt = now;
-    const names = await agentFileNames(this.projectDir, now, fresh ? 0 : this.everyMs);
-    for (const name of names) {
-      if (this.owners.has(name)) continue;
+    const mine: string[] = [];
+    for (const name of await agentFileNames(this.projectDir, now, fresh ? 0 : this.everyMs)) {
       const path = join(this.projectDir, name);
-      const st = await stat(path).catch(() => null);
-      if (!st || st.size === 0 || this.unread.get(name) === st.size) continue;
-      if (st.mtimeMs < this.since && !this.unread.has(name)) {
-        this.unread.set(name, st.size);
-        continue;
-      }
-      const owner = await firstSessionId(path);
-      if (owner) {
-        this.owners.set(name, owner);
-        this.unread.delete(name);
-      } else this.unread.set(name, st.size);
+      const owner = await this.ownerOf(path);
+      if (owner === this.sessionId) mine.push(path);
     }
-    this.mine = names
-      .filter((n) => this.owners.get(n) === this.sessionId)
-      .sort()
-      .map((n) => join(this.projectDir, n));
+    this.mine = mine.sort();
     return this.mine;
+  }
+
+  /** The session `path` names, read at most once per size while it names none. */
+  private async ownerOf(path: string): Promise<string | null> {
+    const known = files.get(path);
+    if (known && "owner" in known) return known.owner;
+    const st = await stat(path).catch(() => null);
+    if (!st || st.size === 0 || known?.size === st.size) return null;
+    if (st.mtimeMs < this.since && !known) {
+      remember(path, { size: st.size });
+      return null;
+    }
+    const owner = await firstSessionId(path);
+    remember(path, owner ? { owner } : { size: st.size });
+    return owner;
   }
 }

@@ -72,3 +72,29 @@ it("finds sub-agent files in both of Claude Code's layouts, and sessions known o
     (await parseSessionFiles(s.files, s.sessionId)).records.reduce((n, r) => n + r.inputTokens, 0);
   expect(await Promise.all(found.map(inputOf))).toEqual([70, 80, 160]);
 });
+
+it("gives a pre-2.1.2 sub-agent file in another project folder to its session, found once", async () => {
+  const root = await mkdtemp(join(tmpdir(), "scan-history-"));
+  dirs.push(root);
+  const [a, b] = [join(root, "-a"), join(root, "-b")];
+  await mkdir(a);
+  await mkdir(b);
+  // S1's own file is in -b; a sub-agent file of it in -a (sorted first). S2 is known only from
+  // old-layout files in both folders.
+  await writeFile(join(b, `${S1}.jsonl`), response(S1, "msg_a", 10, false));
+  await writeFile(join(a, "agent-1.jsonl"), response(S1, "msg_b", 20, true));
+  await writeFile(join(a, "agent-2.jsonl"), response(S2, "msg_c", 40, true));
+  await writeFile(join(b, "agent-3.jsonl"), response(S2, "msg_d", 80, true));
+
+  const found: HistorySession[] = [];
+  for await (const s of scanHistory(root)) found.push(s);
+  expect(found).toEqual([
+    {
+      projectDir: "-a",
+      sessionId: S2,
+      cwd: "/home/u/proj",
+      files: [join(a, "agent-2.jsonl"), join(b, "agent-3.jsonl")],
+    },
+    { projectDir: "-b", sessionId: S1, cwd: "/home/u/proj", files: [join(b, `${S1}.jsonl`), join(a, "agent-1.jsonl")] },
+  ]);
+});

@@ -54,43 +54,71 @@ const ASSISTANT_MARK = '"type":"assistant"';
  * then session id, so an interrupted import that starts over meets the sessions in the same order.
  */
 export async function* scanHistory(projectsDir: string): AsyncGenerator<HistorySession> {
-  for (const projectDir of await dirNames(projectsDir)) {
-    const dir = join(projectsDir, projectDir);
-    const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    const mains = new Set(
-      names
-        .filter((e) => e.isFile() && e.name.endsWith(".jsonl") && isSessionId(e.name.slice(0, -6)))
-        .map((e) => e.name.slice(0, -6)),
-    );
-    const subagents = new Map<string, string[]>();
-    for (const e of names.filter((e) => e.isDirectory() && isSessionId(e.name))) {
-      const subDir = join(dir, e.name, "subagents");
-      const files = (await readdir(subDir).catch(() => [] as string[]))
-        .filter((n) => SUBAGENT_FILE_NAME.test(n))
-        .sort();
-      if (files.length)
-        subagents.set(
-          e.name,
-          files.map((n) => join(subDir, n)),
-        );
+  const folders: ProjectFolder[] = [];
+  for (const projectDir of await dirNames(projectsDir)) folders.push(await listFolder(projectsDir, projectDir));
+  // A pre-2.1.2 sub-agent file names its session inside, and that session's own file can sit in
+  // another project folder: its spend goes with the session, which is then found once, not twice.
+  const home = new Map<string, ProjectFolder>();
+  for (const f of folders) for (const id of [...f.mains, ...f.subagents.keys()]) if (!home.has(id)) home.set(id, f);
+  for (const f of folders)
+    for (const [sessionId, paths] of f.legacy) {
+      const owner = home.get(sessionId) ?? f;
+      home.set(sessionId, owner);
+      owner.legacyHere.set(sessionId, [...(owner.legacyHere.get(sessionId) ?? []), ...paths]);
     }
-    // Before 2.1.2, Claude Code wrote a sub-agent's transcript beside the sessions, as
-    // agent-<id>.jsonl, its lines naming the session that started it.
-    const legacy = new Map<string, string[]>();
-    for (const e of names.filter((e) => e.isFile() && LEGACY_AGENT_FILE.test(e.name)).sort(byName)) {
-      const path = join(dir, e.name);
-      const sessionId = await firstSessionId(path);
-      if (sessionId) legacy.set(sessionId, [...(legacy.get(sessionId) ?? []), path]);
-    }
-    for (const sessionId of [...new Set([...mains, ...subagents.keys(), ...legacy.keys()])].sort()) {
+  for (const f of folders) {
+    for (const sessionId of [...new Set([...f.mains, ...f.subagents.keys(), ...f.legacyHere.keys()])].sort()) {
       const files = [
-        ...(mains.has(sessionId) ? [join(dir, `${sessionId}.jsonl`)] : []),
-        ...(subagents.get(sessionId) ?? []),
-        ...(legacy.get(sessionId) ?? []),
+        ...(f.mains.has(sessionId) ? [join(f.dir, `${sessionId}.jsonl`)] : []),
+        ...(f.subagents.get(sessionId) ?? []),
+        ...(f.legacyHere.get(sessionId) ?? []),
       ];
-      yield { projectDir, sessionId, cwd: await firstCwd(files), files };
+      yield { projectDir: f.projectDir, sessionId, cwd: await firstCwd(files), files };
     }
   }
+}
+
+/** What one project folder holds, by session. */
+interface ProjectFolder {
+  projectDir: string;
+  dir: string;
+  /** Sessions with a `<session>.jsonl` here. */
+  mains: Set<string>;
+  /** `<session>/subagents/*.jsonl`, by session. */
+  subagents: Map<string, string[]>;
+  /** Pre-2.1.2 `agent-*.jsonl` in this folder, by the session they name. */
+  legacy: Map<string, string[]>;
+  /** Pre-2.1.2 files of this folder's sessions, wherever they lie (filled by scanHistory). */
+  legacyHere: Map<string, string[]>;
+}
+
+async function listFolder(projectsDir: string, projectDir: string): Promise<ProjectFolder> {
+  const dir = join(projectsDir, projectDir);
+  const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const mains = new Set(
+    names
+      .filter((e) => e.isFile() && e.name.endsWith(".jsonl") && isSessionId(e.name.slice(0, -6)))
+      .map((e) => e.name.slice(0, -6)),
+  );
+  const subagents = new Map<string, string[]>();
+  for (const e of names.filter((e) => e.isDirectory() && isSessionId(e.name))) {
+    const subDir = join(dir, e.name, "subagents");
+    const files = (await readdir(subDir).catch(() => [] as string[])).filter((n) => SUBAGENT_FILE_NAME.test(n)).sort();
+    if (files.length)
+      subagents.set(
+        e.name,
+        files.map((n) => join(subDir, n)),
+      );
+  }
+  // Before 2.1.2, Claude Code wrote a sub-agent's transcript beside the sessions, as
+  // agent-<id>.jsonl, its lines naming the session that started it.
+  const legacy = new Map<string, string[]>();
+  for (const e of names.filter((e) => e.isFile() && LEGACY_AGENT_FILE.test(e.name)).sort(byName)) {
+    const path = join(dir, e.name);
+    const sessionId = await firstSessionId(path);
+    if (sessionId) legacy.set(sessionId, [...(legacy.get(sessionId) ?? []), path]);
+  }
+  return { projectDir, dir, mains, subagents, legacy, legacyHere: new Map() };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
