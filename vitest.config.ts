@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const alias = {
+  "@stratavore/contracts/testing": r("./libs/contracts/src/testing/index.ts"),
   "@stratavore/contracts": r("./libs/contracts/src/index.ts"),
   "@stratavore/db/testing": r("./libs/db/src/testing/index.ts"),
   "@stratavore/runner/testing": r("./libs/runner/src/testing/helpers.ts"),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiClient } from "@stratavore/api-client";
 import type { JoinToken, Runner } from "@stratavore/contracts";
+import { runnerFixture } from "@stratavore/contracts/testing";
 import { joinTokenStatus } from "./node-view.ts";
 import { formatBytes, formatDuration, formatPercent, oneLine } from "./output.ts";
 import { realtimeError, socketTarget } from "./realtime-client.ts";
@@ -9,50 +10,14 @@ import { describeEnd, runnerDetail, runnerTable } from "./runner-view.ts";
 import { inputChunks, splitAtDetach, tailLines } from "./terminal.ts";
 import { costCheckText } from "./session-view.ts";
 
-const baseRunner: Runner = {
-  id: "1a2b3c4d-0000-4000-8000-000000000000",
-  projectId: "00000000-0000-4000-8000-000000000001",
-  projectName: "web",
-  nodeId: null,
-  nodeName: "box-1",
-  status: "running",
-  conversationMode: "new",
-  sessionId: null,
-  pastSessionIds: [],
-  model: null,
-  prompt: null,
-  flags: [],
-  pid: 4242,
-  exitCode: null,
-  endReason: null,
+const baseRunner: Runner = runnerFixture({
   restartAttempts: 1,
-  maxRestarts: 3,
-  nextRestartAt: null,
-  lostAt: null,
-  pauseReason: null,
-  pausedByBudgetId: null,
-  restartDeferredSince: null,
-  memoryLimitBytes: null,
-  cpuLimitPercent: null,
   cpuPercent: 12.345,
   memoryBytes: 256 * 1024 * 1024,
-  lastHeartbeatAt: null,
-  activity: null,
-  activityLine: null,
-  activityAt: null,
-  watchdog: null,
-  watchdogDetail: null,
-  watchdogSince: null,
-  tags: [],
-  pooled: false,
-  taskId: null,
-  sessionTitle: null,
-  launchedAt: null,
   startedAt: new Date("2026-01-01T00:00:00Z"),
-  endedAt: null,
   createdAt: new Date("2026-01-01T00:00:00Z"),
   updatedAt: new Date("2026-01-01T00:00:00Z"),
-};
+});
 
 describe("formatting", () => {
   it("formats bytes, percentages, durations and free text", () => {

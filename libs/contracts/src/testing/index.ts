@@ -1,0 +1,1 @@
+export { runnerFixture } from "./runner-fixture.ts";
