@@ -1,31 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Runner } from "@stratavore/contracts";
+import { runnerFixture } from "@stratavore/contracts/testing";
 import { byAttention, needingSomeone } from "./attention-order";
 
 const make = (id: string, over: Partial<Runner>, minute: number): Runner =>
-  ({
+  runnerFixture({
     id,
-    status: "running",
     activity: "working",
-    activityLine: null,
-    activityAt: null,
-    watchdog: null,
-    watchdogDetail: null,
-    watchdogSince: null,
-    tags: [],
-    pooled: false,
-    taskId: null,
-    pausedByBudgetId: null,
-    pauseReason: null,
-    nextRestartAt: null,
-    endReason: null,
     nodeName: "n",
-    lostAt: null,
-    startedAt: null,
-    endedAt: null,
     createdAt: new Date(Date.UTC(2026, 11, 1, 10, minute)),
     ...over,
-  }) as Runner;
+  });
 
 describe("byAttention", () => {
   it("puts runners waiting on their user and paused ones first, then broken ones, then the rest newest first", () => {
