@@ -144,14 +144,7 @@ describe("budgets bite", () => {
       limitTokens: 5_000,
       action: "pause",
     });
-    const held = await waitFor(
-      "paused by the budget",
-      async () => {
-        const cur = await h.api.runners.get({ id: theirs.id });
-        return cur.status === "paused" ? cur : null;
-      },
-      30_000,
-    );
+    const held = await h.runnerWhen(theirs.id, "paused by the budget", "paused", 30_000);
     expect(held.pausedByBudgetId).toBe(budget.id);
     const raisedAt = new Date(); // before it, share rebalancing may have released and paused again
     await h.api.budgets.update({ id: budget.id, enabled: false });

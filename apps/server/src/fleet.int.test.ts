@@ -303,12 +303,10 @@ describe("runners on a real agent with the fake claude", () => {
     const node = uniqueSlug("crashy");
     await h.startAgent(node, { labels: ["crashy"], env: { FAKE_CLAUDE_MODE: "crash" } });
     const r = await h.api.runners.launch({ project: (await project()).name, node, labels: ["crashy"] });
-    const final = await waitFor(
+    const final = await h.runnerWhen(
+      r.id,
       "crash loop end",
-      async () => {
-        const cur = await h.api.runners.get({ id: r.id });
-        return cur.status === "failed" && !cur.nextRestartAt && cur.restartAttempts === 3 ? cur : null;
-      },
+      (cur) => cur.status === "failed" && !cur.nextRestartAt && cur.restartAttempts === 3,
       30_000,
     );
     // The first run crashes (exit 3); the `--resume` relaunches fail too, as a crash loop does.
@@ -336,21 +334,10 @@ describe("agent loss", () => {
     agent.child.kill("SIGKILL");
     await agent.exited;
     await waitFor("every claude process gone", async () => tree.every((pid) => !isAlive(pid)), 10_000);
-    const lost = await waitFor(
-      "runner lost",
-      async () => {
-        const cur = await h.api.runners.get({ id: r.id });
-        return cur.status === "lost" ? cur : null;
-      },
-      15_000,
-      50,
-    );
+    const lost = await h.runnerWhen(r.id, "runner lost", "lost", 15_000, 50);
     expect(lost.lostAt).not.toBeNull();
     expect(lost.pid).toBe(r.pid); // it may still run there: the pid is kept for adoption
-    const failed = await waitFor("runner failed", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "failed" ? cur : null;
-    });
+    const failed = await h.runnerWhen(r.id, "runner failed", "failed");
     expect(failed.endReason).toMatch(/^heartbeat_lost: its node was unreachable/);
     expect((await h.api.nodes.get({ ref: node })).status).toBe("offline");
     const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
@@ -383,12 +370,10 @@ describe("agent loss", () => {
     expect(waiting.nextRestartAt).not.toBeNull();
     const second = uniqueSlug("back");
     await h.startAgent(second, { labels: [label] });
-    const back = await waitFor(
+    const back = await h.runnerWhen(
+      r.id,
       "restarted on the new node",
-      async () => {
-        const cur = await h.api.runners.get({ id: r.id });
-        return cur.status === "running" && cur.nodeName === second ? cur : null;
-      },
+      (cur) => cur.status === "running" && cur.nodeName === second,
       30_000,
     );
     expect(back).toMatchObject({ restartAttempts: 1, sessionId: r.sessionId, restartDeferredSince: null });
@@ -405,14 +390,12 @@ describe("agent loss", () => {
     // Same data dir: it reconnects with its stored credential, before the heartbeat TTL passes.
     h.agents.splice(h.agents.indexOf(first), 1);
     await h.startAgent(node, { dataDir });
-    const ended = await waitFor("runner ended", async () => {
-      const cur = await h.api.runners.get({ id: r.id });
-      return cur.status === "failed" ||
-        cur.status === "starting" ||
-        (cur.status === "running" && cur.restartAttempts > 0)
-        ? cur
-        : null;
-    });
+    const ended = await h.runnerWhen(
+      r.id,
+      "runner ended",
+      (cur) =>
+        cur.status === "failed" || cur.status === "starting" || (cur.status === "running" && cur.restartAttempts > 0),
+    );
     const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
     expect(types).toContain("runner.failed");
     const failedEvent = (await h.api.runners.timeline({ id: r.id })).find((e) => e.type === "runner.failed");

@@ -53,30 +53,14 @@ describe("faults", () => {
         const project = await h.api.projects.create({ name: uniqueSlug("stall"), path: workdir });
         const r = await h.api.runners.launch({ project: project.name, node });
         signalPids([agent.child.pid!], "SIGSTOP");
-        const lost = await waitFor(
-          "runner lost",
-          async () => {
-            const cur = await h.api.runners.get({ id: r.id });
-            return cur.status === "lost" ? cur : null;
-          },
-          30_000,
-          200,
-        );
+        const lost = await h.runnerWhen(r.id, "runner lost", "lost", 30_000, 200);
         expect(lost.pid).toBe(r.pid);
         // While lost it still holds its quota slot and can be seen for what it is.
         expect((await h.api.projects.get({ ref: project.name })).activeRunners).toBe(1);
         await sleep(STALL_MS - 10_000);
         expect(isAlive(r.pid!)).toBe(true);
         signalPids([agent.child.pid!], "SIGCONT");
-        const back = await waitFor(
-          "runner adopted back",
-          async () => {
-            const cur = await h.api.runners.get({ id: r.id });
-            return cur.status === "running" ? cur : null;
-          },
-          60_000,
-          200,
-        );
+        const back = await h.runnerWhen(r.id, "runner adopted back", "running", 60_000, 200);
         expect(back).toMatchObject({ pid: r.pid, restartAttempts: 0, lostAt: null });
         const types = await eventTypes(h.api, r.id);
         expect(types).toEqual(expect.arrayContaining(["runner.lost", "runner.adopted"]));
@@ -223,15 +207,7 @@ describe("faults", () => {
       signalPids(snapshotDescendants(postmaster), "SIGCONT");
       resumed = true;
       expect(isAlive(r.pid!)).toBe(true);
-      const back = await waitFor(
-        "the runner running again",
-        async () => {
-          const cur = await h.api.runners.get({ id: r.id });
-          return cur.status === "running" ? cur : null;
-        },
-        60_000,
-        250,
-      );
+      const back = await h.runnerWhen(r.id, "the runner running again", "running", 60_000, 250);
       expect(back).toMatchObject({ pid: r.pid, restartAttempts: 0 });
       const types = await eventTypes(h.api, r.id);
       expect(types).not.toContain("runner.failed");

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createCaller, hashPassword, type FleetConfig } from "@stratavore/api";
+import type { Runner } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { waitFor as pollUntil } from "@stratavore/runner/testing";
@@ -102,6 +103,26 @@ export class FleetHarness {
     readonly tmp: string,
     readonly api: ReturnType<typeof createCaller>,
   ) {}
+
+  /** Polls runner `id` until it has `status` (or passes the test); returns that row. */
+  runnerWhen(
+    id: string,
+    what: string,
+    ready: Runner["status"] | ((r: Runner) => boolean),
+    timeoutMs = 15_000,
+    everyMs = 100,
+  ): Promise<Runner> {
+    const passes = typeof ready === "string" ? (r: Runner) => r.status === ready : ready;
+    return waitFor(
+      what,
+      async () => {
+        const cur = await this.api.runners.get({ id });
+        return passes(cur) ? cur : null;
+      },
+      timeoutMs,
+      everyMs,
+    );
+  }
 
   static async start(
     databaseUrl: string,

@@ -52,9 +52,11 @@ describe("snapshotDescendants", () => {
   it("finds a real setsid grandchild of a shell", async () => {
     const sh = spawn("sh", ["-c", "setsid sleep 30 & sleep 30"], { stdio: "ignore" });
     started.push(sh.pid!);
+    // Until both children have exec'd sleep, one may still be `setsid` before its setsid():
+    // still in the shell's session (a full run saw exactly that).
     const tree = await waitFor("sh + two sleeps", () => {
       const t = snapshotDescendants(sh.pid!);
-      return t.length === 3 ? t : null;
+      return t.length === 3 && t.slice(1).every((pid) => readProcStat(pid)?.comm === "sleep") ? t : null;
     });
     started.push(...tree);
     expect(tree[0]).toBe(sh.pid);
