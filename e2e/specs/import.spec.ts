@@ -48,7 +48,12 @@ test("import history in Settings, then search, open, export and resume an import
   await page.goto(`${baseUrl()}/settings`);
   // The card names the folder it reads (the server's CLAUDE_CONFIG_DIR here), not ~/.claude.
   await expect(page.getByTestId("import-source")).toHaveText(claudeProjectsDir());
-  await page.getByRole("button", { name: "Import history" }).click();
+  // First it says where the sessions go: the folder they ran in, and the project that takes them.
+  await page.getByRole("button", { name: "Import history…" }).click();
+  const row = page.getByTestId("import-preview").getByRole("row").filter({ hasText: workdir() });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("cell").nth(1)).toHaveText(/\S/);
+  await page.getByRole("button", { name: /^Import \d+ sessions?$/ }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());
   // How much it read: a later import reads only what claude appended since.

@@ -168,6 +168,65 @@ async function importAndSettle(dir: string): Promise<{ bytesRead: number; sessio
 }
 
 describe("imported history", () => {
+  it("the preview says where each session would go — an existing project, a new one at its cwd, or none — and the import does just that", async () => {
+    const dir = join(h.tmp, "history-preview", "projects");
+    const existingPath = join(h.tmp, "preview-existing");
+    const newPath = join(h.tmp, "preview-new");
+    const existing = await h.api.projects.create({ name: uniqueSlug("prev"), path: existingPath });
+    const [s1, s2, s3, s4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const at = (cwd: string, sessionId: string, word: string) =>
+      turn(sessionId, 1, word).replaceAll(JSON.stringify(workdir), JSON.stringify(cwd));
+    const files: Array<[string, string, string]> = [
+      ["-new", s1, at(newPath, s1, "one")],
+      ["-new", s2, at(newPath, s2, "two")],
+      ["-existing", s3, at(existingPath, s3, "three")],
+      // No cwd on any line: the session belongs to no project.
+      ["-nowhere", s4, turn(s4, 1, "four").replaceAll(`"cwd":${JSON.stringify(workdir)},`, "")],
+    ];
+    for (const [folder, sessionId, text] of files) {
+      await mkdir(join(dir, folder), { recursive: true });
+      await writeFile(join(dir, folder, `${sessionId}.jsonl`), text);
+    }
+    const bytes = (...ids: string[]) =>
+      files.filter(([, id]) => ids.includes(id)).reduce((n, [, , text]) => n + Buffer.byteLength(text), 0);
+
+    const before = await h.api.usage.importLocalPreview({ dir });
+    expect(before).toEqual({
+      dir,
+      sessions: 4,
+      bytes: bytes(s1, s2, s3, s4),
+      destinations: [
+        { path: newPath, project: null, sessions: 2, alreadyImported: 0, bytes: bytes(s1, s2) },
+        {
+          path: existingPath,
+          project: { id: existing.id, name: existing.name },
+          sessions: 1,
+          alreadyImported: 0,
+          bytes: bytes(s3),
+        },
+        { path: null, project: null, sessions: 1, alreadyImported: 0, bytes: bytes(s4) },
+      ],
+      moreDestinations: 0,
+    });
+    // Looking changes nothing.
+    expect(await h.db.session.count({ where: { id: { in: [s1, s2, s3, s4] } } })).toBe(0);
+    expect(await h.db.project.count({ where: { path: newPath } })).toBe(0);
+
+    expect((await importAndSettle(dir)).failed).toBe(0);
+    const created = await h.db.project.findFirstOrThrow({ where: { path: newPath } });
+    const projectOf = async (id: string) => (await h.db.session.findUniqueOrThrow({ where: { id } })).projectId;
+    expect(await Promise.all([s1, s2, s3, s4].map(projectOf))).toEqual([created.id, created.id, existing.id, null]);
+    const after = await h.api.usage.importLocalPreview({ dir });
+    expect(after.destinations.map((d) => [d.path, d.project?.id ?? null, d.sessions, d.alreadyImported])).toEqual([
+      [newPath, created.id, 2, 2],
+      [existingPath, existing.id, 1, 1],
+      [null, null, 1, 1],
+    ]);
+    await expect(codeOf(h.api.usage.importLocalPreview({ dir: join(h.tmp, "no-such-dir") }))).resolves.toBe(
+      "NOT_FOUND",
+    );
+  });
+
   it("importing again reads only what was appended since; a replaced file is read from its start", async () => {
     const dir = join(h.tmp, "history-resume", "projects");
     const folder = join(dir, workdir.replace(/[^a-zA-Z0-9]/g, "-"));

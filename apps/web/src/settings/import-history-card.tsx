@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ServerEventPayload } from "@stratavore/contracts";
 import { Alert, Button, Card, formatBytes } from "@stratavore/ui";
+import { ImportPreviewTable } from "./import-preview-table";
 import { errorMessage } from "../hooks/use-error-message";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
@@ -11,7 +12,8 @@ type Progress = ServerEventPayload<"import:progress">;
 
 /**
  * Settings → Import history: imports the Claude Code transcripts found on the server's machine
- * (the same import as `stratavore import`, safe to repeat) with live progress.
+ * (the same import as `stratavore import`, safe to repeat) with live progress — after showing
+ * where their sessions will go, since an import can register projects.
  */
 export function ImportHistoryCard() {
   const trpc = useTRPC();
@@ -24,11 +26,17 @@ export function ImportHistoryCard() {
   const progress = jobId ? (byJob[jobId] ?? null) : null;
   // The folder itself (CLAUDE_CONFIG_DIR's projects, or ~/.claude/projects), not a guess at it.
   const source = useQuery(trpc.usage.importLocalSource.queryOptions());
+  const [previewing, setPreviewing] = useState(false);
+  // Read afresh each time it is asked for: the folder changes as claude runs.
+  const preview = useQuery(
+    trpc.usage.importLocalPreview.queryOptions({}, { enabled: previewing, gcTime: 0, staleTime: 0 }),
+  );
   const start = useMutation(
     trpc.usage.importLocal.mutationOptions({
       onSuccess: (r) => {
         setJobId(r.jobId);
         setDir(r.dir);
+        setPreviewing(false);
       },
     }),
   );
@@ -71,9 +79,38 @@ export function ImportHistoryCard() {
           </span>
         </div>
       ) : null}
-      <Button variant="primary" busy={start.isPending || running} onClick={() => start.mutate({})}>
-        Import history
-      </Button>
+      {previewing && preview.error ? <Alert>{errorMessage(preview.error).message}</Alert> : null}
+      {previewing && preview.data ? (
+        <>
+          <p data-testid="import-preview-summary">
+            {preview.data.sessions === 0
+              ? "No Claude Code sessions there."
+              : `${sessions(preview.data.sessions)}, ${formatBytes(preview.data.bytes)}. Sessions already here keep their project.`}
+          </p>
+          {preview.data.sessions ? <ImportPreviewTable preview={preview.data} /> : null}
+          <div className="form-actions">
+            <Button
+              variant="primary"
+              busy={start.isPending}
+              disabled={preview.data.sessions === 0}
+              onClick={() => start.mutate({})}
+            >
+              Import {sessions(preview.data.sessions)}
+            </Button>
+            <Button onClick={() => setPreviewing(false)}>Cancel</Button>
+          </div>
+        </>
+      ) : (
+        <Button
+          variant="primary"
+          busy={(previewing && preview.isFetching) || running}
+          onClick={() => setPreviewing(true)}
+        >
+          Import history…
+        </Button>
+      )}
     </Card>
   );
 }
+
+const sessions = (n: number) => `${n} session${n === 1 ? "" : "s"}`;

@@ -138,6 +138,12 @@ const cases: Case[] = [
   },
   { name: "usage.importLocalSource", minRole: "admin", mutation: false, call: (a) => a.usage.importLocalSource() },
   {
+    name: "usage.importLocalPreview",
+    minRole: "admin",
+    mutation: false,
+    call: (a) => a.usage.importLocalPreview({ dir: "/nonexistent/stratavore-authz" }),
+  },
+  {
     name: "usage.importLocal",
     minRole: "admin",
     mutation: true,

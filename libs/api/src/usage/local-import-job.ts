@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { importCursorsFor, saveImportCursors, sessionExists } from "@stratavore/db";
 import { fileHeadSha256, scanHistory, streamSessionFiles, type HistorySession } from "@stratavore/runner";
-import { AppError, ROOMS } from "@stratavore/contracts";
+import { ROOMS } from "@stratavore/contracts";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
 import { canArchiveImport, finishImportedArchive, openImportedArchive } from "../sessions/archive-service.ts";
+import { assertImportDir } from "./import-preview.ts";
 import { importHistory, recordImportFinished } from "./import-service.ts";
 
 const RECORDS_PER_CALL = 20_000;
@@ -27,13 +28,7 @@ export async function startLocalImport(
   actor: Principal,
   dir: string,
 ): Promise<{ jobId: string; dir: string }> {
-  if (
-    !(await stat(dir).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ))
-  )
-    throw new AppError("NOT_FOUND", `No directory ${dir} on the server.`);
+  await assertImportDir(dir);
   const jobId = randomUUID();
   let bytesRead = 0;
   let sessionsUnchanged = 0;

@@ -5,6 +5,7 @@ import {
   importLocalInput,
   okOutput,
   importLocalOutput,
+  importLocalPreviewOutput,
   importLocalSourceOutput,
   repriceOutput,
   usageImportInput,
@@ -16,6 +17,7 @@ import {
 import { existingSessionIds } from "@stratavore/db";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { importHistory, recordImportFinished } from "./import-service.ts";
+import { previewLocalImport } from "./import-preview.ts";
 import { startLocalImport } from "./local-import-job.ts";
 import { queryUsage, usageSummary } from "./usage-query.ts";
 import { adminProcedure, operatorProcedure, protectedProcedure, router } from "../trpc/init.ts";
@@ -30,6 +32,10 @@ export const usageRouter = router({
   importLocalSource: adminProcedure
     .output(importLocalSourceOutput)
     .query(({ ctx }) => ({ dir: ctx.config.claudeProjectsDir })),
+  importLocalPreview: adminProcedure
+    .input(importLocalInput)
+    .output(importLocalPreviewOutput)
+    .query(({ ctx, input }) => previewLocalImport(ctx, input.dir ?? ctx.config.claudeProjectsDir)),
   importLocal: adminProcedure
     .input(importLocalInput)
     .output(importLocalOutput)

@@ -145,5 +145,26 @@ export const repriceOutput = z.object({ records: z.number().int(), changed: z.nu
 
 export const importLocalInput = z.object({ dir: z.string().trim().max(4096).optional() }).default({});
 export const importLocalOutput = z.object({ jobId: z.string(), dir: z.string() });
+/** Where an import would put a folder's sessions, by the project path their cwd names. */
+export const importDestinationSchema = z.object({
+  /** The sessions' cwd; null: none recorded, so they belong to no project. */
+  path: z.string().nullable(),
+  /** The project at that path; null with a path: the import creates one there. */
+  project: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  sessions: z.number().int().nonnegative(),
+  /** Of those, already here: each keeps its project, and only what was written since is read. */
+  alreadyImported: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export const IMPORT_PREVIEW_DESTINATIONS_MAX = 200;
+export const importLocalPreviewOutput = z.object({
+  dir: z.string(),
+  sessions: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  /** Most sessions first; the rest are counted in `moreDestinations`. */
+  destinations: z.array(importDestinationSchema).max(IMPORT_PREVIEW_DESTINATIONS_MAX),
+  moreDestinations: z.number().int().nonnegative(),
+});
+export type ImportLocalPreview = z.infer<typeof importLocalPreviewOutput>;
 /** Where Settings → Import history reads from by default: the server's Claude Code projects folder. */
 export const importLocalSourceOutput = z.object({ dir: z.string() });

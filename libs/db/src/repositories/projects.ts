@@ -165,6 +165,20 @@ export async function projectIdByPath(db: Tx, path: string): Promise<string | nu
   return row?.id ?? null;
 }
 
+/** Per path, the project an import would attach its sessions to (projectIdByPath's choice), with its name. */
+export async function projectsByPaths(
+  db: Tx,
+  paths: readonly string[],
+): Promise<Map<string, { id: string; name: string }>> {
+  const rows = await db.project.findMany({
+    where: { path: { in: [...paths] } },
+    select: { id: true, name: true, path: true },
+    orderBy: { createdAt: "desc" },
+  });
+  // Newest first, so the oldest at each path is set last and wins, as in projectIdByPath.
+  return new Map(rows.map((r) => [r.path, { id: r.id, name: r.name }]));
+}
+
 export async function projectNameTaken(db: Tx, name: string): Promise<boolean> {
   return (await db.project.count({ where: { name } })) > 0;
 }
