@@ -31,6 +31,8 @@ export interface ImportSummary {
   sessionsUnchanged: number;
   /** Bytes of transcript read. */
   bytesRead: number;
+  /** Sessions per working directory (null: none recorded), most first: the project each joins or makes. */
+  byCwd: Array<{ cwd: string | null; sessions: number }>;
 }
 
 export interface ImportOptions {
@@ -114,6 +116,7 @@ export async function importHistory({
     transcriptsArchived: 0,
     sessionsUnchanged: 0,
     bytesRead: 0,
+    byCwd: sessionsByCwd(found),
   };
   const batcher = new ImportBatcher();
   /** Per session read: each file's start and the end of its last complete line. */
@@ -227,4 +230,17 @@ export async function importHistory({
     summary.transcriptsArchived = archived.length;
   }
   return summary;
+}
+
+function sessionsByCwd(found: readonly HistorySession[]): ImportSummary["byCwd"] {
+  const count = new Map<string | null, number>();
+  for (const s of found) count.set(s.cwd, (count.get(s.cwd) ?? 0) + 1);
+  return [...count]
+    .map(([cwd, sessions]) => ({ cwd, sessions }))
+    .sort(
+      (a, b) =>
+        b.sessions - a.sessions ||
+        Number(a.cwd === null) - Number(b.cwd === null) ||
+        (a.cwd ?? "").localeCompare(b.cwd ?? ""),
+    );
 }

@@ -203,6 +203,10 @@ describe("import batches", () => {
       transcriptsArchived: 3,
       sessionsUnchanged: 0,
       bytesRead: 2048,
+      byCwd: [
+        { cwd: "/home/u/web", sessions: 1 },
+        { cwd: null, sessions: 1 },
+      ],
     };
     expect(describeImport(base)).toBe(
       "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
@@ -211,7 +215,10 @@ describe("import batches", () => {
       "Imported 2 sessions (1 unchanged since the last import, not read again): 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
     );
     expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe(
-      "Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.",
+      "Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.\n" +
+        "By working directory (each session joins the project at that path, or one is registered there):\n" +
+        "  1 session    /home/u/web\n" +
+        "  1 session    (no directory recorded: no project)",
     );
     expect(renderBar(12, 48)).toBe("[######------------------] 12/48");
     expect(renderBar(0, 0)).toBe("[########################] 0/0");

@@ -341,7 +341,9 @@ describe("import", () => {
     const dry = await cli(["import", "--dir", dir, "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toBe(
-      `Dry run: 1 session with 1 usage record in ${dir}, 0 malformed lines skipped; nothing was sent.\n`,
+      `Dry run: 1 session with 1 usage record in ${dir}, 0 malformed lines skipped; nothing was sent.\n` +
+        "By working directory (each session joins the project at that path, or one is registered there):\n" +
+        `  1 session    /tmp/${project}\n`,
     );
     expect(dry.stderr).toBe("");
     expectFailure(await cli(["projects", "show", project]), 5, "NOT_FOUND");

@@ -24,8 +24,17 @@ const expandHome = (dir: string) => resolve(dir === "~" || dir.startsWith("~/") 
 
 export function describeImport(s: ImportSummary): string {
   const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
-  if (s.dryRun)
-    return `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.`;
+  if (s.dryRun) {
+    const where = s.byCwd.map(
+      (c) => `\n  ${plural(c.sessions, "session").padEnd(12)} ${c.cwd ?? "(no directory recorded: no project)"}`,
+    );
+    return (
+      `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.` +
+      (where.length
+        ? `\nBy working directory (each session joins the project at that path, or one is registered there):${where.join("")}`
+        : "")
+    );
+  }
   const created = s.projectsCreated.length ? ` (${s.projectsCreated.join(", ")})` : "";
   const unchanged = s.sessionsUnchanged
     ? ` (${formatCount(s.sessionsUnchanged)} unchanged since the last import, not read again)`
