@@ -21,8 +21,9 @@ export interface UpsertResult {
 
 /**
  * The ledger write (DESIGN §3): one statement per batch, keyed by message id. A new key
- * inserts; a known key is replaced only by a line with a larger total (the whole line, never
- * a per-field max) written for the same owner — the same runner, or no runner for imports
+ * inserts; a known key is replaced only by a line that wins over it — a larger total, or on
+ * an equal total the main thread's line over a sidechain replay (UsageBatch's `replaces`) —
+ * as a whole line, never a per-field max, and only by a line written for the same owner — the same runner, or no runner for imports
  * (rule 6: a fork's replay, or a node claiming another runner's response, changes nothing).
  * So a batch sent twice changes nothing. Rows must have distinct message ids. Returns the
  * keys that were inserted or grew.
@@ -54,8 +55,10 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
       "cacheWrite1hTokens" = EXCLUDED."cacheWrite1hTokens", "cacheReadTokens" = EXCLUDED."cacheReadTokens",
       "webSearchRequests" = EXCLUDED."webSearchRequests", "webFetchRequests" = EXCLUDED."webFetchRequests",
       "totalTokens" = EXCLUDED."totalTokens", "costUsd" = EXCLUDED."costUsd", "priceVersion" = EXCLUDED."priceVersion", unpriced = EXCLUDED.unpriced,
-      "costEstimated" = EXCLUDED."costEstimated", "pricedAs" = EXCLUDED."pricedAs"
-    WHERE EXCLUDED."totalTokens" > "UsageRecord"."totalTokens"
+      "costEstimated" = EXCLUDED."costEstimated", "pricedAs" = EXCLUDED."pricedAs",
+      "requestId" = EXCLUDED."requestId", "isSidechain" = EXCLUDED."isSidechain", "occurredAt" = EXCLUDED."occurredAt"
+    WHERE (EXCLUDED."totalTokens" > "UsageRecord"."totalTokens"
+        OR (EXCLUDED."totalTokens" = "UsageRecord"."totalTokens" AND "UsageRecord"."isSidechain" AND NOT EXCLUDED."isSidechain"))
       AND "UsageRecord"."runnerId" IS NOT DISTINCT FROM EXCLUDED."runnerId"
       AND "UsageRecord"."sessionId" IS NOT DISTINCT FROM EXCLUDED."sessionId"
     RETURNING "usageKey" AS key, (xmax = 0) AS inserted`;

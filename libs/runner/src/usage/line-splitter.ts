@@ -91,6 +91,13 @@ export class LineSplitter {
     return lineAt(whole, 0, whole.length);
   }
 
+  /** The unfinished last line, left held back (a reader that will look again if more comes). */
+  peekLine(): { text: string; raw?: Buffer } | null {
+    if (this.partBytes === 0) return null;
+    const whole = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    return lineAt(whole, 0, whole.length);
+  }
+
   reset(): void {
     this.parts = [];
     this.partBytes = 0;

@@ -81,6 +81,46 @@ describe("TranscriptTailer", () => {
     expect(later.bytesRead).toBe(bytes(snap(40, true)) + bytes(snap(5)));
   });
 
+  it("sends the main thread's line again when a sidechain replay of equal total was sent first (the import's choice)", async () => {
+    const s = setup();
+    const tailer = s.tailer();
+    const line = (sidechain: boolean, at: string) =>
+      `${assistantLine({ id: "m", requestId: sidechain ? "r-replay" : "r", output: 40, sidechain, timestamp: at })}\n`;
+    writeFileSync(join(s.subDir, "agent-1.jsonl"), line(true, "2026-03-01T09:00:01.000Z"));
+    expect((await tailer.poll()).records.map((r) => r.isSidechain)).toEqual([true]);
+    appendFileSync(s.main, line(false, "2026-03-01T09:00:02.000Z"));
+    const second = await tailer.poll();
+    expect(second.records.map((r) => [r.outputTokens, r.isSidechain, r.requestId, r.occurredAt])).toEqual([
+      [40, false, "r", "2026-03-01T09:00:02.000Z"],
+    ]);
+    // Another replay of equal total changes nothing now.
+    appendFileSync(join(s.subDir, "agent-1.jsonl"), line(true, "2026-03-01T09:00:03.000Z"));
+    expect((await tailer.poll()).records).toEqual([]);
+  });
+
+  it("the runner's last read counts a last line that never got its newline, and leaves it held back", async () => {
+    const s = setup();
+    const head = `${assistantLine({ id: "msg_a", requestId: "req_a" })}\n`;
+    const last = assistantLine({ id: "msg_b", requestId: "req_b", output: 400 });
+    writeFileSync(s.main, head + last); // claude stopped between the line and its newline
+    const tailer = s.tailer();
+    expect(keys((await tailer.poll()).records)).toEqual(["msg_a"]);
+    expect((await tailer.poll()).records).toEqual([]); // still running: it may be mid-write
+    const final = await tailer.poll({ final: true });
+    expect(final.records.map((r) => [r.messageId, r.outputTokens])).toEqual([["msg_b", 400]]);
+    expect(final.entries.map((e) => e.offset)).toEqual([bytes(head)]);
+    expect(final.malformed).toBe(0);
+    // Held back: a resumed session's tailer reads it again, whole, once its newline comes.
+    expect(tailer.state()).toEqual({ files: { [s.main]: bytes(head) } });
+    appendFileSync(s.main, "\n");
+    const resumed = s.tailer(tailer.state());
+    expect((await resumed.poll()).records.map((r) => [r.messageId, r.outputTokens])).toEqual([["msg_b", 400]]);
+    // A line cut short is malformed at the last read, as import counts it.
+    const cut = s.tailer();
+    writeFileSync(join(s.subDir, "agent-2.jsonl"), last.slice(0, 80));
+    expect((await cut.poll({ final: true })).malformed).toBe(1);
+  });
+
   it("reads a 10 MB transcript once, in chunks, and never again", async () => {
     const s = setup();
     const filler = userLine("x".repeat(60_000)); // ~60 KB user turns, as real transcripts grow

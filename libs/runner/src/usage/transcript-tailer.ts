@@ -1,20 +1,15 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import {
-  SUBAGENT_FILE_NAME,
-  usageTotal,
-  type TranscriptEntryInput,
-  type UsageRecordInput,
-} from "@stratavore/contracts";
+import { SUBAGENT_FILE_NAME, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
 import { oneAtATime } from "../base/one-at-a-time.ts";
-import { DEFAULT_CHUNK_BYTES, LineSplitter } from "./line-splitter.ts";
+import { DEFAULT_CHUNK_BYTES, LineSplitter, type SplitLine } from "./line-splitter.ts";
 import { LegacySubagents } from "./legacy-subagents.ts";
 import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
-import { UsageBatch } from "./usage-batch.ts";
+import { replaces, UsageBatch } from "./usage-batch.ts";
 
 /** Where each transcript file of a session was read up to: JSON-safe, kept across agent restarts. */
 export interface TranscriptTailerState {
@@ -83,10 +78,11 @@ export class TranscriptTailer {
   private readonly legacy: LegacySubagents;
   private readonly chunkBytes: number;
   private readonly files = new Map<string, TrackedFile>();
-  // Keys already returned with their total: a later poll returns a key again only when its
-  // total grew (a response whose final snapshot landed after the poll that saw its first),
-  // so a sidechain replay read polls later is not sent as new spend.
-  private readonly emitted = new Map<string, number>();
+  // Keys already returned, as the line sent: a later poll returns a key again only when its
+  // line wins over that one (UsageBatch's rule: a larger total — a response whose final
+  // snapshot landed after the poll that saw its first — or the main thread's line where a
+  // sidechain replay of equal total was sent first), so a replay is never sent as new spend.
+  private readonly emitted = new Map<string, UsageRecordInput>();
   private readonly serially = oneAtATime();
   private saved: TranscriptTailerState = { files: {} };
 
@@ -168,7 +164,7 @@ export class TranscriptTailer {
     const entries: TranscriptEntryInput[] = [];
     try {
       for (const path of [this.mainPath, ...(await this.subagentFiles(final))]) {
-        const read = await this.readNew(path, batch, entries);
+        const read = await this.readNew(path, batch, entries, final);
         malformed += read.malformed;
         bytesRead += read.bytes;
       }
@@ -180,10 +176,9 @@ export class TranscriptTailer {
     }
     const records: UsageRecordInput[] = [];
     for (const r of batch.records()) {
-      const total = usageTotal(r);
       const sent = this.emitted.get(r.messageId);
-      if (sent !== undefined && total <= sent) continue;
-      this.emitted.set(r.messageId, total);
+      if (sent !== undefined && !replaces(r, sent)) continue;
+      this.emitted.set(r.messageId, r);
       records.push(r);
     }
     this.saved = this.snapshot();
@@ -207,10 +202,32 @@ export class TranscriptTailer {
     }
   }
 
+  /** One complete line: its usage into `batch`, its archive entries into `entries`; 1 when malformed. */
+  private take(line: SplitLine, file: string, batch: UsageBatch, entries: TranscriptEntryInput[]): number {
+    const parsed = parseUsageLine(line.text, { sessionId: this.sessionId });
+    if (parsed.kind === "usage") batch.add(parsed.record);
+    entries.push(...transcriptEntries(line.text, { file, offset: line.start }, line.raw));
+    return parsed.kind === "malformed" ? 1 : 0;
+  }
+
+  /**
+   * The runner ended: a last line without its newline is read as it is (claude may have been
+   * stopped between the line and its newline; import counts such a line too). It stays held
+   * back, so a resumed session's tailer reads it again should it go on — the same response
+   * then, counted once.
+   */
+  private readUnfinished(path: string, f: TrackedFile, batch: UsageBatch, entries: TranscriptEntryInput[]): number {
+    const line = f.splitter.peekLine();
+    if (!line) return 0;
+    const start = f.readAt - f.splitter.pendingBytes;
+    return this.take({ ...line, start }, path === this.mainPath ? "" : basename(path), batch, entries);
+  }
+
   private async readNew(
     path: string,
     batch: UsageBatch,
     entries: TranscriptEntryInput[],
+    final = false,
   ): Promise<{ bytes: number; malformed: number }> {
     // The agent polls every runner ten times a second: a file that has not changed costs one
     // stat, not an open, a read buffer and a close.
@@ -220,7 +237,8 @@ export class TranscriptTailer {
         if (err.code === "ENOENT") return null;
         throw err;
       });
-      if (!st || (st.size === known.readAt && st.ino === known.ino)) return { bytes: 0, malformed: 0 };
+      if (!st || (st.size === known.readAt && st.ino === known.ino))
+        return { bytes: 0, malformed: final ? this.readUnfinished(path, known, batch, entries) : 0 };
     }
     let handle;
     try {
@@ -243,7 +261,6 @@ export class TranscriptTailer {
         f.splitter.reset();
       }
       f.ino = st.ino;
-      const ctx = { sessionId: this.sessionId };
       const file = path === this.mainPath ? "" : basename(path);
       let bytes = 0;
       let malformed = 0;
@@ -257,13 +274,10 @@ export class TranscriptTailer {
         const chunkStart = f.readAt;
         f.readAt += bytesRead;
         bytes += bytesRead;
-        for (const line of f.splitter.pushLines(buf.subarray(0, bytesRead), chunkStart)) {
-          const parsed = parseUsageLine(line.text, ctx);
-          if (parsed.kind === "usage") batch.add(parsed.record);
-          else if (parsed.kind === "malformed") malformed += 1;
-          entries.push(...transcriptEntries(line.text, { file, offset: line.start }, line.raw));
-        }
+        for (const line of f.splitter.pushLines(buf.subarray(0, bytesRead), chunkStart))
+          malformed += this.take(line, file, batch, entries);
       }
+      if (final) malformed += this.readUnfinished(path, f, batch, entries);
       return { bytes, malformed };
     } finally {
       await handle.close();

@@ -53,11 +53,20 @@ describe("mergeByKey", () => {
     expect(merged[0]!.outputTokens).toBe(152);
   });
 
-  it("keeps the first of equal totals (the main thread's line before its sidechain replay)", () => {
-    const main = record({ id: "m", requestId: "r", sidechain: false });
-    const replay = record({ id: "m", requestId: "r", sidechain: true });
+  it("on equal totals keeps the main thread's line over a sidechain replay, whichever comes first; else the first", () => {
+    const main = record({ id: "m", requestId: "r", sidechain: false, timestamp: "2026-03-01T09:00:02.000Z" });
+    const replay = record({ id: "m", requestId: "r2", sidechain: true, timestamp: "2026-03-01T09:00:01.000Z" });
+    expect(usageTotal(main)).toBe(usageTotal(replay));
     expect(mergeByKey([main, replay])).toEqual([main]);
-    expect(mergeByKey([main, replay])[0]!.isSidechain).toBe(false);
+    expect(mergeByKey([replay, main])).toEqual([main]);
+    // Two replays, or two main lines, of equal totals: the first stays.
+    const replay2 = record({ id: "m", requestId: "r3", sidechain: true });
+    expect(mergeByKey([replay, replay2])[0]).toBe(replay);
+    const main2 = record({ id: "m", requestId: "r4", sidechain: false });
+    expect(mergeByKey([main, main2])[0]).toBe(main);
+    // A larger replay still wins: the larger total is the rule, the flag only breaks ties.
+    const biggerReplay = record({ id: "m", requestId: "r5", sidechain: true, output: 500 });
+    expect(mergeByKey([main, biggerReplay])[0]).toBe(biggerReplay);
   });
 
   it("treats each message id separately, whatever the request id, and keeps first-seen order", () => {

@@ -1,20 +1,26 @@
 import { usageTotal, type UsageRecordInput } from "@stratavore/contracts";
 
 /**
- * One record per API response, keyed by message id (DESIGN §3 rule 1). A response is written as several lines with
- * growing usage: summing them over-counts and keeping the first under-counts output, so
- * the line with the larger total wins — as a whole record, never a per-field max, which
- * would invent a response nobody received. Ties keep the first (the main thread's line
- * over a sidechain replay read after it).
+ * Whether `line` wins over `kept`, the line held for the same response (DESIGN §3 rule 1). A
+ * response is written as several lines with growing usage: summing them over-counts and
+ * keeping the first under-counts output, so the larger total wins — as a whole record, never a
+ * per-field max, which would invent a response nobody received. On equal totals the main
+ * thread's line wins over a sidechain replay, whichever was read first (the ledger's rule too,
+ * so live tailing and import keep the same line); otherwise the first stays.
  */
+export function replaces(line: UsageRecordInput, kept: UsageRecordInput): boolean {
+  const [a, b] = [usageTotal(line), usageTotal(kept)];
+  return a > b || (a === b && kept.isSidechain && !line.isSidechain);
+}
+
+/** One record per API response, keyed by message id, the winning line of each (`replaces`). */
 export class UsageBatch {
-  private readonly byKey = new Map<string, { record: UsageRecordInput; total: number }>();
+  private readonly byKey = new Map<string, UsageRecordInput>();
 
   add(record: UsageRecordInput): void {
-    const total = usageTotal(record);
     const kept = this.byKey.get(record.messageId);
     // Map.set on an existing key keeps its position: output stays in first-seen order.
-    if (!kept || total > kept.total) this.byKey.set(record.messageId, { record, total });
+    if (!kept || replaces(record, kept)) this.byKey.set(record.messageId, record);
   }
 
   get size(): number {
@@ -22,7 +28,7 @@ export class UsageBatch {
   }
 
   records(): UsageRecordInput[] {
-    return Array.from(this.byKey.values(), (v) => v.record);
+    return [...this.byKey.values()];
   }
 }
 

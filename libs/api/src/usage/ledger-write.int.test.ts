@@ -1,0 +1,67 @@
+import { afterAll, expect, inject, it } from "vitest";
+import type { UsageRecordInput } from "@stratavore/contracts";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { createHarness } from "../testing/api-harness.ts";
+import { writeLedger } from "./ledger-service.ts";
+
+const h = createHarness(inject("databaseUrl"));
+afterAll(() => h.close());
+
+const IMPORT = { runnerId: null, projectId: null, nodeId: null };
+
+function line(over: Partial<UsageRecordInput> & { messageId: string; sessionId: string }): UsageRecordInput {
+  return {
+    requestId: "req_main",
+    model: "claude-sonnet-4-5",
+    serviceTier: null,
+    speed: null,
+    inputTokens: 10,
+    outputTokens: 90,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 5,
+    webSearchRequests: 0,
+    webFetchRequests: 0,
+    isSidechain: false,
+    occurredAt: "2026-03-01T12:00:02.000Z",
+    ...over,
+  };
+}
+
+it("keeps the winning line whole: on equal totals the main thread's line replaces a sidechain replay sent first, never the other way", async () => {
+  const [messageId, sessionId] = [`msg_${uniqueSlug("tie")}`, uniqueSlug("s")];
+  const row = () => h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: messageId } });
+  const hourly = async (hour: string) =>
+    (await h.db.usageHourly.findMany({ where: { hour: new Date(hour), model: "claude-sonnet-4-5" } })).reduce(
+      (n, r) => n + Number(r.totalTokens),
+      0,
+    );
+  const [h11, h12] = [await hourly("2026-03-01T11:00:00Z"), await hourly("2026-03-01T12:00:00Z")];
+
+  // The sidechain replay, read first (the live tailer saw the sub-agent file a poll earlier).
+  const replay = line({
+    messageId,
+    sessionId,
+    requestId: "req_replay",
+    isSidechain: true,
+    occurredAt: "2026-03-01T11:59:59.000Z",
+  });
+  expect(await writeLedger(h.deps, IMPORT, [replay])).toBe(1);
+  expect(await row()).toMatchObject({ isSidechain: true, requestId: "req_replay", totalTokens: 105n });
+
+  // The main thread's line, 10 + 90 + 5 = 105 tokens too: it takes the row, whole.
+  await writeLedger(h.deps, IMPORT, [line({ messageId, sessionId })]);
+  const kept = await row();
+  expect(kept).toMatchObject({ isSidechain: false, requestId: "req_main", totalTokens: 105n });
+  expect(kept.occurredAt.toISOString()).toBe("2026-03-01T12:00:02.000Z");
+  // The hourly rollup moved the response from 11:00 to 12:00 with it.
+  expect([(await hourly("2026-03-01T11:00:00Z")) - h11, (await hourly("2026-03-01T12:00:00Z")) - h12]).toEqual([
+    0, 105,
+  ]);
+
+  // Another replay of equal total changes nothing; a larger line of any thread wins.
+  await writeLedger(h.deps, IMPORT, [{ ...replay, requestId: "req_replay2" }]);
+  expect(await row()).toMatchObject({ isSidechain: false, requestId: "req_main" });
+  await writeLedger(h.deps, IMPORT, [{ ...replay, outputTokens: 190 }]);
+  expect(await row()).toMatchObject({ isSidechain: true, outputTokens: 190n, totalTokens: 205n });
+});
