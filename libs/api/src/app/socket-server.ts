@@ -104,39 +104,60 @@ export function attachRealtime(
       }
   });
 
+  /**
+   * An async event handler whose failure (the database away, a peer unreachable) is logged and
+   * answered INTERNAL: an unhandled rejection would end the whole server, and one viewer with a
+   * terminal open during a database restart must not do that.
+   */
+  const safely =
+    <A extends unknown[]>(event: string, handler: (...args: A) => Promise<unknown>) =>
+    (...args: A): void => {
+      handler(...args).catch((err: unknown) => {
+        deps.log("error", "socket event failed", { event, error: String(err) });
+        const ack = args.at(-1);
+        if (typeof ack === "function") ack({ ok: false, code: "INTERNAL", message: "Server error" });
+      });
+    };
+
   io.on("connection", (socket) => {
     // In-app notifications reach every tab of the signed-in user.
     void socket.join(ROOMS.user(socket.data.principal.user.id));
-    socket.on("subscribe", async (raw, ack) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = subscribeInput.safeParse(raw);
-      // Every signed-in user may read fleet and project rooms (viewers read everything);
-      // finer rules arrive with per-project permissions.
-      if (!parsed.success || !isAllowedRoomName(parsed.data.room)) {
-        reply({ ok: false, code: "VALIDATION", message: "Unknown room." });
-        return;
-      }
-      await socket.join(parsed.data.room);
-      reply({ ok: true });
-    });
+    socket.on(
+      "subscribe",
+      safely("subscribe", async (raw: unknown, ack: unknown) => {
+        const reply = typeof ack === "function" ? ack : () => {};
+        const parsed = subscribeInput.safeParse(raw);
+        // Every signed-in user may read fleet and project rooms (viewers read everything);
+        // finer rules arrive with per-project permissions.
+        if (!parsed.success || !isAllowedRoomName(parsed.data.room)) {
+          reply({ ok: false, code: "VALIDATION", message: "Unknown room." });
+          return;
+        }
+        await socket.join(parsed.data.room);
+        reply({ ok: true });
+      }),
+    );
     socket.on("unsubscribe", (raw) => {
       const parsed = subscribeInput.safeParse(raw);
       if (parsed.success) void socket.leave(parsed.data.room);
     });
 
     // Terminal: anyone signed in may watch; typing and resizing need operator and `write`.
-    socket.on("runner:attach", async (raw, ack) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = runnerAttachInput.safeParse(raw);
-      if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
-      if (!(await runnerExists(deps.db, parsed.data.runnerId)))
-        return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
-      await socket.join(ROOMS.runner(parsed.data.runnerId));
-      const here = deps.fleet.scrollback.since(parsed.data.runnerId);
-      // The screen is kept where the runner's agent is connected: maybe another instance.
-      const chunks = here.length === 0 && peers ? await peers.scrollbackFromPeers(parsed.data.runnerId) : here;
-      reply({ ok: true, chunks });
-    });
+    socket.on(
+      "runner:attach",
+      safely("runner:attach", async (raw: unknown, ack: unknown) => {
+        const reply = typeof ack === "function" ? ack : () => {};
+        const parsed = runnerAttachInput.safeParse(raw);
+        if (!parsed.success) return reply({ ok: false, code: "VALIDATION", message: "Bad runner id." });
+        if (!(await runnerExists(deps.db, parsed.data.runnerId)))
+          return reply({ ok: false, code: "NOT_FOUND", message: "No such runner." });
+        await socket.join(ROOMS.runner(parsed.data.runnerId));
+        const here = deps.fleet.scrollback.since(parsed.data.runnerId);
+        // The screen is kept where the runner's agent is connected: maybe another instance.
+        const chunks = here.length === 0 && peers ? await peers.scrollbackFromPeers(parsed.data.runnerId) : here;
+        reply({ ok: true, chunks });
+      }),
+    );
     socket.on("runner:detach", (raw) => {
       const parsed = runnerAttachInput.safeParse(raw);
       if (parsed.success) void socket.leave(ROOMS.runner(parsed.data.runnerId));

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import nextAuthModule, { type AuthOptions } from "next-auth";
+import { AppError } from "@stratavore/contracts";
 import { CLIENT_IP_HEADER } from "../auth/next-auth-options.ts";
 import { clientIp } from "./client-ip.ts";
+import { replyJson } from "./plain-reply.ts";
 
 export const AUTH_PATH = "/api/auth";
 
@@ -9,19 +11,53 @@ export const AUTH_PATH = "/api/auth";
 type ApiHandler = (req: unknown, res: unknown, options: AuthOptions) => Promise<void>;
 const NextAuth = ((nextAuthModule as unknown as { default?: unknown }).default ?? nextAuthModule) as ApiHandler;
 
-async function readBody(req: IncomingMessage, limit = 64_000): Promise<Record<string, string> | undefined> {
+const BODY_LIMIT = 64_000;
+
+/** A sign-in form's fields: strings only (next-auth calls string methods on them). */
+async function readBody(req: IncomingMessage): Promise<Record<string, string> | undefined> {
   if (req.method !== "POST") return undefined;
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("body too large");
+    if (size > BODY_LIMIT) throw new AppError("PAYLOAD_TOO_LARGE", `A sign-in request is at most ${BODY_LIMIT} bytes.`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
   const type = req.headers["content-type"] ?? "";
-  if (type.includes("application/json")) return JSON.parse(text || "{}") as Record<string, string>;
-  return Object.fromEntries(new URLSearchParams(text));
+  if (!type.includes("application/json")) return onlyStrings(Object.fromEntries(new URLSearchParams(text)));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text || "{}");
+  } catch {
+    throw new AppError("VALIDATION", "The sign-in request's body is not JSON.");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new AppError("VALIDATION", "The sign-in request's body must be a JSON object.");
+  return onlyStrings(parsed as Record<string, unknown>);
+}
+
+/**
+ * Fields next-auth reads as URLs: a value that is not one (`javascript:0`, a mailto: cookie, an
+ * object) made it answer 500 ("a problem with the server configuration") before any check of
+ * ours. Left out instead, so next-auth uses its default — the site's own pages.
+ */
+const CALLBACK_FIELDS = ["callbackUrl", "next-auth.callback-url", "__Secure-next-auth.callback-url"];
+
+function onlyStrings(fields: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (typeof v === "string" && k !== "__proto__") out[k] = v;
+  for (const k of CALLBACK_FIELDS) if (k in out && !isHttpUrl(out[k] as string)) delete out[k];
+  return out;
+}
+
+/** A path on this site or an http(s) URL: what next-auth accepts as a callback (it then keeps it on this site). */
+function isHttpUrl(value: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(value, "http://localhost").protocol);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -38,16 +74,17 @@ export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
     let body: Record<string, string> | undefined;
     try {
       body = await readBody(req);
-    } catch {
-      res.statusCode = 400;
-      res.end("Bad request");
-      return;
+    } catch (err) {
+      const app = err instanceof AppError ? err : new AppError("VALIDATION", "The sign-in request could not be read.");
+      return replyJson(res, app.code === "PAYLOAD_TOO_LARGE" ? 413 : 400, {
+        error: { code: app.code, message: app.message },
+      });
     }
     req.headers[CLIENT_IP_HEADER] = clientIp(req, trustProxy);
     const shim = Object.assign(req, {
-      query: { ...Object.fromEntries(url.searchParams), nextauth: segments },
+      query: { ...onlyStrings(Object.fromEntries(url.searchParams)), nextauth: segments },
       body,
-      cookies: parseCookieHeader(req.headers.cookie),
+      cookies: onlyStrings(parseCookieHeader(req.headers.cookie)),
     });
     const out = Object.assign(res, {
       status(code: number) {
@@ -74,7 +111,16 @@ function parseCookieHeader(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? "").split(";")) {
     const i = part.indexOf("=");
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0) out[part.slice(0, i).trim()] = decodeCookie(part.slice(i + 1).trim());
   }
   return out;
+}
+
+/** A cookie some other app set with a stray `%` is kept as written, not a 500 for every sign-in. */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -35,6 +35,7 @@ import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { agentRoom } from "../cluster/socket-cluster.ts";
+import { checkInputHygiene } from "../trpc/input-hygiene.ts";
 
 type Handled = keyof typeof agentEventSchemas;
 type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
@@ -69,7 +70,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
   const nsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
 
   nsp.use(async (socket, next) => {
-    const parsed = agentAuthSchema.safeParse(socket.handshake.auth);
+    const parsed = checkedParse("agent:hello", agentAuthSchema, socket.handshake.auth);
     if (!parsed.success) return next(Object.assign(new Error("VALIDATION"), { data: { code: "VALIDATION" } }));
     try {
       socket.data.identity = await authenticateAgent(
@@ -122,7 +123,8 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       // A generic event name cannot be followed to its payload type: received as unknown, parsed below.
       (socket.on as (e: E, f: (p: unknown) => void) => void).call(socket, event, (payload: unknown) => {
         deps.metrics.realtimeMessages.inc({ direction: "in", event });
-        const parsed = agentEventSchemas[event].safeParse(payload);
+        const schema: { safeParse(v: unknown): Parsed<unknown> } = agentEventSchemas[event];
+        const parsed = checkedParse(event, schema, payload);
         if (!parsed.success) return deps.log("warn", "invalid agent message dropped", { nodeId, event });
         deps.fleet
           .track(Promise.resolve(handler(parsed.data as Parameters<AgentToServerEvents[E]>[0])))
@@ -158,25 +160,34 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     // Answered once the runner follows the session (or the report is moot or refused): the
     // agent ships that session's usage and lines only then, so none of them is refused meanwhile.
     socket.on("runner:session", (raw, ack) =>
-      answer("runner:session", ack, runnerSessionSchema.safeParse(raw), "session report", (report) =>
-        recordSession(deps, nodeId, report),
+      answer(
+        "runner:session",
+        ack,
+        checkedParse("runner:session", runnerSessionSchema, raw),
+        "session report",
+        (report) => recordSession(deps, nodeId, report),
       ),
     );
     // The agent froze a runner whose budget allowance its transcript showed spent: record the
     // pause as that budget's (its release thaws it), then let the budget judge the whole scope.
     // Until the pause is recorded (or moot) the answer is RETRY, and the agent says it again.
     socket.on("runner:allowance_spent", (raw, ack) =>
-      answer("runner:allowance_spent", ack, allowanceSpentSchema.safeParse(raw), "allowance report", async (r) =>
-        (await recordAllowancePause(deps, nodeId, r))
-          ? { ok: true as const }
-          : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
+      answer(
+        "runner:allowance_spent",
+        ack,
+        checkedParse("runner:allowance_spent", allowanceSpentSchema, raw),
+        "allowance report",
+        async (r) =>
+          (await recordAllowancePause(deps, nodeId, r))
+            ? { ok: true as const }
+            : { ok: false as const, code: "RETRY" as const, message: "not recorded yet" },
       ),
     );
     on("runner:activity", (p) => recordActivity(deps, nodeId, p));
     // Answered once recorded (or moot, the runner having moved): a stopping agent waits for it,
     // else its exit is lost with the connection and the runner later ends as lost, a failure.
     socket.on("runner:exited", (raw, ack) =>
-      answer("runner:exited", ack, runnerExitedSchema.safeParse(raw), "runner exit", async (p) => {
+      answer("runner:exited", ack, checkedParse("runner:exited", runnerExitedSchema, raw), "runner exit", async (p) => {
         if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
         return { ok: true as const };
       }),
@@ -193,16 +204,21 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     );
     // Batches are answered: the agent keeps (spools) what was not accepted and sends it again.
     socket.on("usage:batch", (raw, ack) =>
-      answer("usage:batch", ack, usageBatchSchema.safeParse(raw), "usage batch", (b) =>
+      answer("usage:batch", ack, checkedParse("usage:batch", usageBatchSchema, raw), "usage batch", (b) =>
         ingestRunnerUsage(deps, nodeId, b.runnerId, b.records).then((accepted) => ({ ok: true as const, accepted })),
       ),
     );
     socket.on("transcript:batch", (raw, ack) =>
-      answer("transcript:batch", ack, transcriptBatchSchema.safeParse(raw), "transcript batch", (b) =>
-        archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({
-          ok: true as const,
-          accepted,
-        })),
+      answer(
+        "transcript:batch",
+        ack,
+        checkedParse("transcript:batch", transcriptBatchSchema, raw),
+        "transcript batch",
+        (b) =>
+          archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({
+            ok: true as const,
+            accepted,
+          })),
       ),
     );
     socket.on("disconnect", () => {
@@ -233,4 +249,23 @@ function peerCertificate(socket: unknown): PeerCertificate {
   const cert = (socket as Partial<TLSSocket>).getPeerCertificate?.();
   const cn = cert?.subject?.CN;
   return { commonName: Array.isArray(cn) ? "" : (cn ?? ""), serial: (cert?.serialNumber ?? "").toUpperCase() };
+}
+
+type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+
+/**
+ * An agent message against its contract, after the check every procedure's input gets
+ * (input-hygiene.ts: no NUL in any string or key, bounded depth) — these strings are stored,
+ * and PostgreSQL refuses a NUL with an error that is no one's fault but the sender's. Transcript
+ * lines are the exception: one may hold a NUL as claude wrote it (its bytes are kept apart).
+ */
+function checkedParse<T>(event: string, schema: { safeParse(v: unknown): Parsed<T> }, raw: unknown): Parsed<T> {
+  if (event !== "transcript:batch") {
+    try {
+      checkInputHygiene(raw);
+    } catch (err) {
+      return { success: false, error: { issues: [{ message: err instanceof Error ? err.message : String(err) }] } };
+    }
+  }
+  return schema.safeParse(raw);
 }

@@ -1,12 +1,12 @@
 import { initTRPC } from "@trpc/server";
-import superjson from "superjson";
 import { AppError, roleAtLeast, type Role } from "@stratavore/contracts";
 import type { Context } from "./context.ts";
 import { checkInputHygiene } from "./input-hygiene.ts";
+import { trpcTransformer } from "./input-transformer.ts";
 import { toAppError, toTrpcError, type Issue } from "./translate-error.ts";
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: trpcTransformer,
   errorFormatter({ shape, error }) {
     // Errors that never reached the middleware (routing, body parsing) are translated here.
     const app = toAppError(error);

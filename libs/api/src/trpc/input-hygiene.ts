@@ -11,7 +11,7 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * hundred string fields, so a new field cannot forget it. Throws VALIDATION naming the field.
  */
 export function checkInputHygiene(input: unknown): void {
-  const found = walk(input, 0);
+  const found = walk(input, 0, new WeakSet());
   if (!found) return;
   const where = found.path.length ? found.path.join(".") : "input";
   throw new AppError("VALIDATION", `Invalid input — ${where}: ${found.what}.`, {
@@ -25,15 +25,17 @@ interface Finding {
   what: string;
 }
 
-function walk(value: unknown, depth: number): Finding | null {
+/** `seen`: an object reached again by another path is not walked again (a decoder may share nodes). */
+function walk(value: unknown, depth: number, seen: WeakSet<object>): Finding | null {
   if (typeof value === "string")
     return value.includes("\u0000") ? { path: [], what: "must not contain NUL characters" } : null;
   if (value === null || typeof value !== "object") return null;
   if (depth >= MAX_DEPTH) return { path: [], what: `is nested deeper than ${MAX_DEPTH} levels` };
-  if (value instanceof Date) return null;
+  if (value instanceof Date || seen.has(value)) return null;
+  seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = walk(value[i], depth + 1);
+      const found = walk(value[i], depth + 1, seen);
       if (found) {
         found.path.unshift(i);
         return found;
@@ -43,7 +45,7 @@ function walk(value: unknown, depth: number): Finding | null {
   }
   for (const [key, v] of Object.entries(value)) {
     if (key.includes("\u0000") || FORBIDDEN_KEYS.has(key)) return { path: [], what: "has a forbidden key" };
-    const found = walk(v, depth + 1);
+    const found = walk(v, depth + 1, seen);
     if (found) {
       found.path.unshift(key);
       return found;

@@ -8,7 +8,15 @@ import { agentWelcomeSchema } from "./agent-handshake.ts";
  * The agent ↔ server events on the Socket.IO namespace `/agent` once the node is welcomed
  * (agent-handshake.ts). Every payload is validated on receipt by the side that did not write it.
  */
-export const inventoryItemSchema = z.object({ runnerId: z.uuid(), pid: z.number().int(), status: runnerStatusSchema });
+export const inventoryItemSchema = z.object({
+  runnerId: z.uuid(),
+  pid: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  status: runnerStatusSchema,
+});
 export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
 
 /** What a runner's claude is doing, read by its agent from the screen (libs/runner activity/). */
@@ -57,13 +65,24 @@ export const runnerSessionSchema = z.object({
 });
 export const runnerExitedSchema = z.object({
   runnerId: z.uuid(),
-  exitCode: z.number().int().nullable(),
+  /** PostgreSQL int4, as the column: an exit status is 0–255, a Windows one fits 32 bits. */
+  exitCode: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1)
+    .nullable(),
   signal: z.string().nullable(),
   endedBy: z.enum(["user", "process"]),
   /** The runner's cgroup memory limit made the kernel kill one of its processes. */
   oomKilled: z.boolean().optional(),
   /** Which run ended (its claude's pid): a late report about an earlier run of the runner is moot. */
-  pid: z.number().int().positive().optional(),
+  pid: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional(),
   /** The launch command's `launch`, echoed: tells an earlier run's exit apart before the new pid is recorded. */
   launch: z.string().min(1).max(40).optional(),
 });

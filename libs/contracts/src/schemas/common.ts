@@ -12,6 +12,24 @@ export const boundedDate = z.coerce
   .min(new Date("1970-01-01T00:00:00Z"), "must be in 1970 or later")
   .max(new Date("9999-12-31T23:59:59Z"), "must be before the year 10000");
 
+/** What PostgreSQL's timestamp and every date of ours can hold: 1970 to 9999. */
+export const TIMESTAMP_MIN_MS = Date.parse("1970-01-01T00:00:00Z");
+export const TIMESTAMP_MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * An ISO 8601 timestamp as a string (transcript times, kept as written), 1970 to 9999: a
+ * valid "0000-01-01T00:00:00Z" would pass `datetime()` and fail in PostgreSQL as a 500 — and a
+ * runner writing one into its transcript would hold its usage back from the ledger for good.
+ */
+export const boundedTimestamp = z
+  .string()
+  .max(40)
+  .datetime({ offset: true })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return ms >= TIMESTAMP_MIN_MS && ms <= TIMESTAMP_MAX_MS;
+  }, "must be from 1970 to 9999");
+
 /** Paging for list endpoints: a cursor is the last row's id. */
 export const pageInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boundedDate, idPrefixSchema } from "./common.ts";
+import { boundedDate, boundedTimestamp, idPrefixSchema } from "./common.ts";
 import { extraArgsSchema, modelSchema, promptSchema } from "./runner.ts";
 
 /** Raw bytes travel in parts of this size (base64: 1 MiB), under the socket's message limit. */
@@ -27,7 +27,7 @@ export const transcriptEntrySchema = z.object({
   text: z.string().max(200_000),
   toolNames: z.array(z.string().max(100)).max(50),
   isSidechain: z.boolean(),
-  timestamp: z.string().max(40).datetime({ offset: true }).nullable(),
+  timestamp: boundedTimestamp.nullable(),
   /**
    * "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"): a
    * restore writes it to `<session>/subagents/<file>`, so nothing that could name another path.

@@ -1,6 +1,6 @@
 import { projectPathSchema } from "./project.ts";
 import { z } from "zod";
-import { boundedDate } from "./common.ts";
+import { boundedDate, boundedTimestamp } from "./common.ts";
 
 /**
  * One API response as counted from a transcript (DESIGN §3). `messageId` is the ledger key:
@@ -36,7 +36,7 @@ export const usageRecordSchema = z.object({
   webSearchRequests: requestCount,
   webFetchRequests: requestCount,
   isSidechain: z.boolean(),
-  occurredAt: z.string().max(40).datetime({ offset: true }),
+  occurredAt: boundedTimestamp,
 });
 export type UsageRecordInput = z.infer<typeof usageRecordSchema>;
 
@@ -95,8 +95,8 @@ export const importedSessionSchema = z.object({
   sessionId: z.guid(),
   cwd: projectPathSchema.nullable(),
   title: z.string().max(500).nullable(),
-  firstAt: z.string().max(40).datetime({ offset: true }).nullable(),
-  lastAt: z.string().max(40).datetime({ offset: true }).nullable(),
+  firstAt: boundedTimestamp.nullable(),
+  lastAt: boundedTimestamp.nullable(),
   messageCount: z.number().int().min(0).max(1_000_000_000),
   records: z.array(usageRecordSchema).max(20_000),
 });

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { projectPathSchema, SUBAGENT_FILE_NAME, type UsageRecordInput } from "@stratavore/contracts";
+import { boundedTimestamp, projectPathSchema, SUBAGENT_FILE_NAME, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 import { firstField, firstSessionId, LEGACY_AGENT_FILE } from "./legacy-subagents.ts";
@@ -215,8 +215,9 @@ class SessionFacts {
       else if (parsed.kind === "malformed") this.malformed += 1;
     }
     if (!entry || (entry.type !== "user" && entry.type !== "assistant")) return;
+    // Only times the session row can hold (a stray year 0000 would fail the whole session's import).
     const ms = typeof entry.timestamp === "string" ? Date.parse(entry.timestamp) : NaN;
-    if (Number.isFinite(ms)) {
+    if (boundedTimestamp.safeParse(entry.timestamp).success) {
       const at = entry.timestamp as string;
       if (!this.first || ms < this.first.ms) this.first = { at, ms };
       if (!this.last || ms > this.last.ms) this.last = { at, ms };
