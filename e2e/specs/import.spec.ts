@@ -52,12 +52,20 @@ test("import history in Settings, then search, open, export and resume an import
   await page.getByRole("button", { name: "Import history…" }).click();
   const row = page.getByTestId("import-preview").getByRole("row").filter({ hasText: workdir() });
   await expect(row).toBeVisible();
-  await expect(row.getByRole("cell").nth(1)).toHaveText(/\S/);
+  // Its cwd names a folder: it goes to the project there (a link) or a new one (a badge), not "no project".
+  await expect(row.getByRole("cell").nth(1).locator("a, .badge")).toHaveCount(1);
   await page.getByRole("button", { name: /^Import \d+ sessions?$/ }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());
   // How much it read: a later import reads only what claude appended since.
   await expect(page.getByTestId("import-progress")).toContainText(/[\d.]+ (B|KiB|MiB|GiB) read/);
+  // Asked again, the preview says where the session now is: in a project, already here.
+  await page.getByRole("button", { name: "Import history…" }).click();
+  const again = page.getByTestId("import-preview").getByRole("row").filter({ hasText: workdir() });
+  await expect(again.getByRole("cell").nth(1).getByRole("link")).toBeVisible();
+  await expect(again).toContainText("already here");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("import-preview")).toHaveCount(0);
 
   await page.goto(`${baseUrl()}/sessions`);
   await page.getByLabel("Search transcripts").fill(phrase);

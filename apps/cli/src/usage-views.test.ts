@@ -216,9 +216,9 @@ describe("import batches", () => {
     );
     expect(describeImport({ ...base, dryRun: true, malformedLines: 1 })).toBe(
       "Dry run: 2 sessions with 5 usage records in /h/.claude/projects, 1 malformed line skipped; nothing was sent.\n" +
-        "By working directory (each session joins the project at that path, or one is registered there):\n" +
-        "  1 session    /home/u/web\n" +
-        "  1 session    (no directory recorded: no project)",
+        "By working directory (a new session joins the project at that path, or one is registered there; one already imported stays where it is):\n" +
+        "  1 session  /home/u/web\n" +
+        "  1 session  (no directory recorded: no project)",
     );
     expect(renderBar(12, 48)).toBe("[######------------------] 12/48");
     expect(renderBar(0, 0)).toBe("[########################] 0/0");

@@ -342,8 +342,8 @@ describe("import", () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toBe(
       `Dry run: 1 session with 1 usage record in ${dir}, 0 malformed lines skipped; nothing was sent.\n` +
-        "By working directory (each session joins the project at that path, or one is registered there):\n" +
-        `  1 session    /tmp/${project}\n`,
+        "By working directory (a new session joins the project at that path, or one is registered there; one already imported stays where it is):\n" +
+        `  1 session  /tmp/${project}\n`,
     );
     expect(dry.stderr).toBe("");
     expectFailure(await cli(["projects", "show", project]), 5, "NOT_FOUND");

@@ -187,6 +187,11 @@ describe("imported history", () => {
       await mkdir(join(dir, folder), { recursive: true });
       await writeFile(join(dir, folder, `${sessionId}.jsonl`), text);
     }
+    // Not counted: an empty file (the import reads nothing from it), and s1 again in another
+    // folder (one session, imported once).
+    await writeFile(join(dir, "-new", `${randomUUID()}.jsonl`), "");
+    await mkdir(join(dir, "-copy"), { recursive: true });
+    await writeFile(join(dir, "-copy", `${s1}.jsonl`), files[0]![2]);
     const bytes = (...ids: string[]) =>
       files.filter(([, id]) => ids.includes(id)).reduce((n, [, , text]) => n + Buffer.byteLength(text), 0);
 
@@ -219,6 +224,16 @@ describe("imported history", () => {
     const after = await h.api.usage.importLocalPreview({ dir });
     expect(after.destinations.map((d) => [d.path, d.project?.id ?? null, d.sessions, d.alreadyImported])).toEqual([
       [newPath, created.id, 2, 2],
+      [existingPath, existing.id, 1, 1],
+      [null, null, 1, 1],
+    ]);
+    // Sessions here stay in their project whatever their cwd says: after the project moved,
+    // its sessions are shown with it, and no new project is promised at their old cwd.
+    const moved = join(h.tmp, "preview-moved");
+    await h.db.project.update({ where: { id: created.id }, data: { path: moved } });
+    const afterMove = await h.api.usage.importLocalPreview({ dir });
+    expect(afterMove.destinations.map((d) => [d.path, d.project?.id ?? null, d.sessions, d.alreadyImported])).toEqual([
+      [moved, created.id, 2, 2],
       [existingPath, existing.id, 1, 1],
       [null, null, 1, 1],
     ]);

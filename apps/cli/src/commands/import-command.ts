@@ -25,13 +25,15 @@ const expandHome = (dir: string) => resolve(dir === "~" || dir.startsWith("~/") 
 export function describeImport(s: ImportSummary): string {
   const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
   if (s.dryRun) {
+    const counts = s.byCwd.map((c) => plural(c.sessions, "session"));
+    const width = Math.max(0, ...counts.map((c) => c.length));
     const where = s.byCwd.map(
-      (c) => `\n  ${plural(c.sessions, "session").padEnd(12)} ${c.cwd ?? "(no directory recorded: no project)"}`,
+      (c, i) => `\n  ${counts[i]?.padEnd(width)}  ${c.cwd ?? "(no directory recorded: no project)"}`,
     );
     return (
       `Dry run: ${plural(s.sessions, "session")} with ${plural(s.records, "usage record")} in ${s.dir}, ${malformed}; nothing was sent.` +
       (where.length
-        ? `\nBy working directory (each session joins the project at that path, or one is registered there):${where.join("")}`
+        ? `\nBy working directory (a new session joins the project at that path, or one is registered there; one already imported stays where it is):${where.join("")}`
         : "")
     );
   }

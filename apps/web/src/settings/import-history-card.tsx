@@ -6,7 +6,7 @@ import { Alert, Button, Card, formatBytes } from "@stratavore/ui";
 import { ImportPreviewTable } from "./import-preview-table";
 import { errorMessage } from "../hooks/use-error-message";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
-import { useTRPC } from "../trpc";
+import { useTRPC, useTRPCClient } from "../trpc";
 
 type Progress = ServerEventPayload<"import:progress">;
 
@@ -26,17 +26,15 @@ export function ImportHistoryCard() {
   const progress = jobId ? (byJob[jobId] ?? null) : null;
   // The folder itself (CLAUDE_CONFIG_DIR's projects, or ~/.claude/projects), not a guess at it.
   const source = useQuery(trpc.usage.importLocalSource.queryOptions());
-  const [previewing, setPreviewing] = useState(false);
-  // Read afresh each time it is asked for: the folder changes as claude runs.
-  const preview = useQuery(
-    trpc.usage.importLocalPreview.queryOptions({}, { enabled: previewing, gcTime: 0, staleTime: 0 }),
-  );
+  // Asked afresh each time (a mutation, not a cached query): the folder changes as claude runs.
+  const client = useTRPCClient();
+  const preview = useMutation({ mutationFn: () => client.usage.importLocalPreview.query({}) });
   const start = useMutation(
     trpc.usage.importLocal.mutationOptions({
       onSuccess: (r) => {
         setJobId(r.jobId);
         setDir(r.dir);
-        setPreviewing(false);
+        preview.reset();
       },
     }),
   );
@@ -79,8 +77,8 @@ export function ImportHistoryCard() {
           </span>
         </div>
       ) : null}
-      {previewing && preview.error ? <Alert>{errorMessage(preview.error).message}</Alert> : null}
-      {previewing && preview.data ? (
+      {preview.error ? <Alert>{errorMessage(preview.error).message}</Alert> : null}
+      {preview.data ? (
         <>
           <p data-testid="import-preview-summary">
             {preview.data.sessions === 0
@@ -97,15 +95,11 @@ export function ImportHistoryCard() {
             >
               Import {sessions(preview.data.sessions)}
             </Button>
-            <Button onClick={() => setPreviewing(false)}>Cancel</Button>
+            <Button onClick={() => preview.reset()}>Cancel</Button>
           </div>
         </>
       ) : (
-        <Button
-          variant="primary"
-          busy={(previewing && preview.isFetching) || running}
-          onClick={() => setPreviewing(true)}
-        >
+        <Button variant="primary" busy={preview.isPending || running} onClick={() => preview.mutate()}>
           Import history…
         </Button>
       )}

@@ -1,11 +1,16 @@
 import { stat } from "node:fs/promises";
-import { existingSessionIds, projectsByPaths } from "@stratavore/db";
-import { scanHistory } from "@stratavore/runner";
-import { AppError, IMPORT_PREVIEW_DESTINATIONS_MAX, type ImportLocalPreview } from "@stratavore/contracts";
+import { projectsByPaths, projectsOfSessions } from "@stratavore/db";
+import { scanHistory, type HistorySession } from "@stratavore/runner";
+import {
+  AppError,
+  IMPORT_PREVIEW_DESTINATIONS_MAX,
+  type ImportDestination,
+  type ImportLocalPreview,
+} from "@stratavore/contracts";
 import type { ApiDeps } from "../deps.ts";
 
-/** Session ids asked of the database at a time (a bound parameter each). */
-const IDS_PER_QUERY = 5_000;
+/** Ids or paths asked of the database at a time (a bound parameter each). */
+const PER_QUERY = 5_000;
 
 /** Settings → Import history checks the folder is there before it reads or starts anything. */
 export async function assertImportDir(dir: string): Promise<void> {
@@ -17,16 +22,17 @@ export async function assertImportDir(dir: string): Promise<void> {
 }
 
 /**
- * What Settings → Import history would do with `dir`, before it does it: per project path
- * (the sessions' cwd) how many sessions and bytes, and whether they join an existing project,
- * make a new one there, or — no cwd recorded — belong to none. Sessions already here keep
- * their project whatever their cwd says (import never re-homes a session); they are counted
- * apart. Reads only each session's list of files and its first cwd, as the import's own scan does.
+ * What Settings → Import history would do with `dir`, before it does it, by destination — the
+ * same choices as the import (import-service.ts, local-import-job.ts): a session already here
+ * stays in its project, whatever its cwd says; a new one joins the project at its cwd, makes
+ * one there, or — no cwd recorded — belongs to none. A session whose files are all empty is
+ * left out (the import reads nothing from it), and one found in two folders counts once.
  */
 export async function previewLocalImport(deps: ApiDeps, dir: string): Promise<ImportLocalPreview> {
   await assertImportDir(dir);
-  const byPath = new Map<string | null, { ids: string[]; bytes: number }>();
+  const found = new Map<string, { s: HistorySession; bytes: number }>();
   for await (const s of scanHistory(dir)) {
+    if (found.has(s.sessionId)) continue;
     const sizes = await Promise.all(
       s.files.map((f) =>
         stat(f).then(
@@ -35,37 +41,51 @@ export async function previewLocalImport(deps: ApiDeps, dir: string): Promise<Im
         ),
       ),
     );
-    const row = byPath.get(s.cwd) ?? { ids: [], bytes: 0 };
-    row.ids.push(s.sessionId);
-    row.bytes += sizes.reduce((a, b) => a + b, 0);
-    byPath.set(s.cwd, row);
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    if (bytes > 0) found.set(s.sessionId, { s, bytes });
   }
-  const ids = [...byPath.values()].flatMap((r) => r.ids);
-  const here = new Set<string>();
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY)
-    for (const id of await existingSessionIds(deps.db, ids.slice(i, i + IDS_PER_QUERY))) here.add(id);
-  const paths = [...byPath.keys()].filter((p): p is string => p !== null);
-  const projects = await projectsByPaths(deps.db, paths);
-  const destinations = [...byPath.entries()]
-    .map(([path, r]) => ({
+  const here = await inChunks([...found.keys()], (ids) => projectsOfSessions(deps.db, ids));
+  const newPaths = [...found.values()].flatMap(({ s }) => (here.has(s.sessionId) || !s.cwd ? [] : [s.cwd]));
+  const atPath = await inChunks([...new Set(newPaths)], (paths) => projectsByPaths(deps.db, paths));
+
+  const rows = new Map<string, ImportDestination>();
+  for (const { s, bytes } of found.values()) {
+    const existing = here.get(s.sessionId);
+    const already = existing !== undefined;
+    const project = already ? existing : s.cwd ? (atPath.get(s.cwd) ?? null) : null;
+    const path = project?.path ?? (already ? null : s.cwd);
+    const key = project ? `p:${project.id}` : path ? `new:${path}` : "none";
+    const row = rows.get(key) ?? {
       path,
-      project: path === null ? null : (projects.get(path) ?? null),
-      sessions: r.ids.length,
-      alreadyImported: r.ids.filter((id) => here.has(id)).length,
-      bytes: r.bytes,
-    }))
+      project: project ? { id: project.id, name: project.name } : null,
+      sessions: 0,
+      alreadyImported: 0,
+      bytes: 0,
+    };
+    row.sessions += 1;
+    row.alreadyImported += already ? 1 : 0;
+    row.bytes += bytes;
+    rows.set(key, row);
+  }
+  const destinations = [...rows.values()].sort(
     // Most sessions first; "no project" after the paths with as many.
-    .sort(
-      (a, b) =>
-        b.sessions - a.sessions ||
-        Number(a.path === null) - Number(b.path === null) ||
-        (a.path ?? "").localeCompare(b.path ?? ""),
-    );
+    (a, b) =>
+      b.sessions - a.sessions ||
+      Number(a.path === null) - Number(b.path === null) ||
+      (a.path ?? "").localeCompare(b.path ?? ""),
+  );
   return {
     dir,
-    sessions: ids.length,
+    sessions: found.size,
     bytes: destinations.reduce((n, d) => n + d.bytes, 0),
     destinations: destinations.slice(0, IMPORT_PREVIEW_DESTINATIONS_MAX),
     moreDestinations: Math.max(0, destinations.length - IMPORT_PREVIEW_DESTINATIONS_MAX),
   };
+}
+
+async function inChunks<K, V>(keys: K[], ask: (chunk: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
+  const all = new Map<K, V>();
+  for (let i = 0; i < keys.length; i += PER_QUERY)
+    for (const [k, v] of await ask(keys.slice(i, i + PER_QUERY))) all.set(k, v);
+  return all;
 }

@@ -145,17 +145,18 @@ export const repriceOutput = z.object({ records: z.number().int(), changed: z.nu
 
 export const importLocalInput = z.object({ dir: z.string().trim().max(4096).optional() }).default({});
 export const importLocalOutput = z.object({ jobId: z.string(), dir: z.string() });
-/** Where an import would put a folder's sessions, by the project path their cwd names. */
+/** Where an import puts some of the sessions it found: a project, a new project at a path, or none. */
 export const importDestinationSchema = z.object({
-  /** The sessions' cwd; null: none recorded, so they belong to no project. */
+  /** The project's path, or for a new project the sessions' cwd; null: no project. */
   path: z.string().nullable(),
-  /** The project at that path; null with a path: the import creates one there. */
+  /** The project that takes them; null with a path: the import registers one there. */
   project: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   sessions: z.number().int().nonnegative(),
-  /** Of those, already here: each keeps its project, and only what was written since is read. */
+  /** Of those, already here: each stays in its project, and only what was written since is read. */
   alreadyImported: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
 });
+export type ImportDestination = z.infer<typeof importDestinationSchema>;
 export const IMPORT_PREVIEW_DESTINATIONS_MAX = 200;
 export const importLocalPreviewOutput = z.object({
   dir: z.string(),

@@ -169,14 +169,14 @@ export async function projectIdByPath(db: Tx, path: string): Promise<string | nu
 export async function projectsByPaths(
   db: Tx,
   paths: readonly string[],
-): Promise<Map<string, { id: string; name: string }>> {
+): Promise<Map<string, { id: string; name: string; path: string }>> {
   const rows = await db.project.findMany({
     where: { path: { in: [...paths] } },
     select: { id: true, name: true, path: true },
     orderBy: { createdAt: "desc" },
   });
   // Newest first, so the oldest at each path is set last and wins, as in projectIdByPath.
-  return new Map(rows.map((r) => [r.path, { id: r.id, name: r.name }]));
+  return new Map(rows.map((r) => [r.path, r]));
 }
 
 export async function projectNameTaken(db: Tx, name: string): Promise<boolean> {

@@ -12,6 +12,18 @@ export async function sessionProject(db: Tx, id: string): Promise<{ projectId: s
   return (await db.session.findUnique({ where: { id }, select: { projectId: true } })) ?? undefined;
 }
 
+/** Per session id that exists: the project it is in (null: none). Ids not in the database are left out. */
+export async function projectsOfSessions(
+  db: Tx,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; name: string; path: string } | null>> {
+  const rows = await db.session.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, project: { select: { id: true, name: true, path: true } } },
+  });
+  return new Map(rows.map((r) => [r.id, r.project]));
+}
+
 export async function sessionExists(db: Tx, id: string): Promise<boolean> {
   return (await db.session.count({ where: { id } })) > 0;
 }
