@@ -163,6 +163,22 @@ it("a node's exit code past int4, or a NUL in what it reports, is VALIDATION", a
   expect(err.data?.code ?? err.message).toBe("VALIDATION");
 });
 
+it("a launch answered with a pid past int4 fails with a code, and leaves no runner starting", async () => {
+  const name = uniqueSlug("bigpid");
+  const { socket } = await connectRawAgent(h, name);
+  sockets.push(socket);
+  socket.on("agent:launch", (_cmd: unknown, ack: (a: unknown) => void) => ack({ ok: true, pid: 2 ** 31 }));
+  const project = await h.api.projects.create({ name: uniqueSlug("bigpid"), path: h.tmp });
+  const outcome = await h.api.runners.launch({ project: project.name, node: name }).then(
+    (r) => ({ code: "OK", status: r.status }),
+    (e: unknown) => ({ code: describeError(e).code, status: null }),
+  );
+  expect(outcome.code).not.toBe("INTERNAL");
+  expect(outcome.code).not.toBe("OK");
+  const [runner] = await h.api.runners.list({ project: project.name });
+  expect(runner?.status).toBe("failed");
+});
+
 it("a browser's terminal attach while the database fails is answered INTERNAL, and the server lives on", async () => {
   const token = (await h.api.apiTokens.create({ name: uniqueSlug("t"), scopes: ["read"] })).secret;
   const s = connect(h.server.url, {

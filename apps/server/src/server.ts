@@ -154,6 +154,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
             access,
           ),
           env.trustProxy,
+          (msg, error) => deps.log("error", `sign-in: ${msg}`, { error }),
         ),
         upload: createTranscriptUploadHandler(deps),
         backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),

@@ -1,5 +1,5 @@
 import type { Socket } from "socket.io";
-import type { z } from "zod";
+import { z } from "zod";
 import {
   checkedAck,
   launchAckSchema,
@@ -15,6 +15,8 @@ import {
   type SignalAck,
   type SignalCommand,
 } from "@stratavore/contracts";
+
+import { checkInputHygiene } from "../trpc/input-hygiene.ts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
 
@@ -148,7 +150,10 @@ export class AgentRegistry {
       : remote
         ? () => remote.request(nodeId, event, payload, timeoutMs)
         : null;
-    return checkedAck(send, schema, (why) =>
+    // An answer that is stored (a launch's pid, a failure's message as the end reason) gets the
+    // input check first: no NUL, bounded depth. Logs are shown, not stored, and may hold a NUL.
+    const checked = event === "agent:logs" ? schema : z.unknown().refine(isClean).pipe(schema);
+    return checkedAck(send, checked, (why) =>
       unreachable(
         why === "disconnected"
           ? "is not connected"
@@ -186,5 +191,14 @@ export class AgentRegistry {
     if (!this.remoteAgents || !this.remote.has(nodeId)) return false;
     this.remoteAgents.emit(nodeId, event, payload);
     return true;
+  }
+}
+
+function isClean(v: unknown): boolean {
+  try {
+    checkInputHygiene(v);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -3,7 +3,7 @@ import nextAuthModule, { type AuthOptions } from "next-auth";
 import { AppError } from "@stratavore/contracts";
 import { CLIENT_IP_HEADER } from "../auth/next-auth-options.ts";
 import { clientIp } from "./client-ip.ts";
-import { replyJson } from "./plain-reply.ts";
+import { replyError } from "./plain-reply.ts";
 
 export const AUTH_PATH = "/api/auth";
 
@@ -64,7 +64,11 @@ function isHttpUrl(value: string): boolean {
  * next-auth v4's API-route handler, served by our own HTTP server instead of a Next route:
  * it keeps the database and argon2 out of the Next bundle (docs/adr/0001-one-port-server.md).
  */
-export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
+export function createAuthHandler(
+  options: AuthOptions,
+  trustProxy: boolean,
+  log: (msg: string, error: string) => void,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const segments = url.pathname
@@ -75,10 +79,7 @@ export function createAuthHandler(options: AuthOptions, trustProxy: boolean) {
     try {
       body = await readBody(req);
     } catch (err) {
-      const app = err instanceof AppError ? err : new AppError("VALIDATION", "The sign-in request could not be read.");
-      return replyJson(res, app.code === "PAYLOAD_TOO_LARGE" ? 413 : 400, {
-        error: { code: app.code, message: app.message },
-      });
+      return replyError(res, err, log);
     }
     req.headers[CLIENT_IP_HEADER] = clientIp(req, trustProxy);
     const shim = Object.assign(req, {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { int4 } from "../schemas/common.ts";
 import { runnerActivityStateSchema, runnerStatusSchema } from "../schemas/runner.ts";
 import { transcriptEntrySchema } from "../schemas/session.ts";
 import { modelPriceSchema, usageRecordSchema } from "../schemas/usage.ts";
@@ -10,11 +11,7 @@ import { agentWelcomeSchema } from "./agent-handshake.ts";
  */
 export const inventoryItemSchema = z.object({
   runnerId: z.uuid(),
-  pid: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  pid: int4.min(0),
   status: runnerStatusSchema,
 });
 export const agentInventorySchema = z.object({ runners: z.array(inventoryItemSchema).max(10_000) });
@@ -36,7 +33,7 @@ export type RunnerActivityReport = z.infer<typeof runnerActivitySchema>;
 export const heartbeatItemSchema = z.object({
   runnerId: z.uuid(),
   status: runnerStatusSchema,
-  pid: z.number().int().nullable(),
+  pid: int4.nullable(),
   cpuPercent: z.number().min(0).max(100_000),
   rssBytes: z.number().int().min(0),
   /** Absent from older agents. */
@@ -66,23 +63,13 @@ export const runnerSessionSchema = z.object({
 export const runnerExitedSchema = z.object({
   runnerId: z.uuid(),
   /** PostgreSQL int4, as the column: an exit status is 0–255, a Windows one fits 32 bits. */
-  exitCode: z
-    .number()
-    .int()
-    .min(-(2 ** 31))
-    .max(2 ** 31 - 1)
-    .nullable(),
+  exitCode: int4.nullable(),
   signal: z.string().nullable(),
   endedBy: z.enum(["user", "process"]),
   /** The runner's cgroup memory limit made the kernel kill one of its processes. */
   oomKilled: z.boolean().optional(),
   /** Which run ended (its claude's pid): a late report about an earlier run of the runner is moot. */
-  pid: z
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1)
-    .optional(),
+  pid: int4.positive().optional(),
   /** The launch command's `launch`, echoed: tells an earlier run's exit apart before the new pid is recorded. */
   launch: z.string().min(1).max(40).optional(),
 });
@@ -242,7 +229,7 @@ export interface AgentToServerEvents {
 /** The agent answers a launch once claude is spawned (or could not be). */
 /** UNREACHABLE: the server could not reach the agent or it did not answer in time (it may still have spawned). */
 export const launchAckSchema = z.union([
-  z.object({ ok: z.literal(true), pid: z.number().int().positive() }),
+  z.object({ ok: z.literal(true), pid: int4.positive() }),
   failed(["PATH_MISSING", "SPAWN_FAILED", "AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]),
 ]);
 export type LaunchAck = z.infer<typeof launchAckSchema>;

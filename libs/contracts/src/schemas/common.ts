@@ -12,6 +12,13 @@ export const boundedDate = z.coerce
   .min(new Date("1970-01-01T00:00:00Z"), "must be in 1970 or later")
   .max(new Date("9999-12-31T23:59:59Z"), "must be before the year 10000");
 
+/** What a PostgreSQL int4 column holds (pids, exit codes): a larger number is a 500 at the insert. */
+export const int4 = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
+
 /** What PostgreSQL's timestamp and every date of ours can hold: 1970 to 9999. */
 export const TIMESTAMP_MIN_MS = Date.parse("1970-01-01T00:00:00Z");
 export const TIMESTAMP_MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");

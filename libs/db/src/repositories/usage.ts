@@ -26,7 +26,7 @@ export interface UpsertResult {
  * as a whole line, never a per-field max, and only by a line written for the same owner — the same runner, or no runner for imports
  * (rule 6: a fork's replay, or a node claiming another runner's response, changes nothing).
  * So a batch sent twice changes nothing. Rows must have distinct message ids. Returns the
- * keys that were inserted or grew.
+ * keys that were inserted or replaced (grown, or a replay's place taken by its main line).
  */
 export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): Promise<UpsertResult[]> {
   if (rows.length === 0) return [];

@@ -75,9 +75,9 @@ function agentFileNames(projectDir: string, now: number, everyMs: number): Promi
 
 /**
  * What is known of each pre-2.1.2 file, by path, shared by every tailer (a pool of runners in
- * one folder would otherwise each hold a copy): the session it names, or — passed over as old,
- * or read without naming one yet — its size then, to look again once it changes. A file's
- * session never changes, so this is only ever a cache.
+ * one folder would otherwise each hold a copy): the session it names — a file's session never
+ * changes — or, for a file passed over as old or read without naming one yet, its size then:
+ * no tailer reads it again until it grows.
  */
 const files = new Map<string, { owner: string } | { size: number }>();
 /** Past this many files the cache starts over: a forgotten file costs one more read of its head. */

@@ -85,10 +85,9 @@ export class LineSplitter {
 
   /** As `flush`, with the line's bytes when its text is not exact (see `lineAt`). */
   flushLine(): { text: string; raw?: Buffer } | null {
-    if (this.partBytes === 0) return null;
-    const whole = Buffer.concat(this.parts);
+    const line = this.peekLine();
     this.reset();
-    return lineAt(whole, 0, whole.length);
+    return line;
   }
 
   /** The unfinished last line, left held back (a reader that will look again if more comes). */

@@ -1,6 +1,11 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { SUBAGENT_FILE_NAME, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
+import {
+  SUBAGENT_FILE_NAME,
+  usageTotal,
+  type TranscriptEntryInput,
+  type UsageRecordInput,
+} from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
@@ -82,7 +87,7 @@ export class TranscriptTailer {
   // line wins over that one (UsageBatch's rule: a larger total — a response whose final
   // snapshot landed after the poll that saw its first — or the main thread's line where a
   // sidechain replay of equal total was sent first), so a replay is never sent as new spend.
-  private readonly emitted = new Map<string, UsageRecordInput>();
+  private readonly emitted = new Map<string, { total: number; isSidechain: boolean }>();
   private readonly serially = oneAtATime();
   private saved: TranscriptTailerState = { files: {} };
 
@@ -178,7 +183,7 @@ export class TranscriptTailer {
     for (const r of batch.records()) {
       const sent = this.emitted.get(r.messageId);
       if (sent !== undefined && !replaces(r, sent)) continue;
-      this.emitted.set(r.messageId, r);
+      this.emitted.set(r.messageId, { total: usageTotal(r), isSidechain: r.isSidechain });
       records.push(r);
     }
     this.saved = this.snapshot();

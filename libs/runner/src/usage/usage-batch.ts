@@ -8,10 +8,15 @@ import { usageTotal, type UsageRecordInput } from "@stratavore/contracts";
  * thread's line wins over a sidechain replay, whichever was read first (the ledger's rule too,
  * so live tailing and import keep the same line); otherwise the first stays.
  */
-export function replaces(line: UsageRecordInput, kept: UsageRecordInput): boolean {
-  const [a, b] = [usageTotal(line), usageTotal(kept)];
+export function replaces(line: HeldLine, kept: HeldLine): boolean {
+  const [a, b] = [totalOf(line), totalOf(kept)];
   return a > b || (a === b && kept.isSidechain && !line.isSidechain);
 }
+
+/** What `replaces` needs of a line: a record, or just its total and flag (a tailer's memory of what it sent). */
+export type HeldLine = UsageRecordInput | { total: number; isSidechain: boolean };
+
+const totalOf = (l: HeldLine) => ("total" in l ? l.total : usageTotal(l));
 
 /** One record per API response, keyed by message id, the winning line of each (`replaces`). */
 export class UsageBatch {
