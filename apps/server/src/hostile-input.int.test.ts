@@ -5,6 +5,7 @@ import { createApiClient, describeError } from "@stratavore/api-client";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
+import { usageRecord } from "./testing/usage-record.ts";
 
 /**
  * What an attacker's review sent (2026-12-02): each got a 500, froze the server or took it
@@ -95,22 +96,7 @@ it("a timestamp before 1970 (year 0000 is valid ISO) is VALIDATION, never a data
     records: [],
     ...over,
   });
-  const record = {
-    messageId: `msg_${uniqueSlug("y0")}`,
-    requestId: null,
-    sessionId: randomUUID(),
-    model: "claude-sonnet-4-5",
-    serviceTier: null,
-    speed: null,
-    inputTokens: 1,
-    outputTokens: 1,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    webSearchRequests: 0,
-    webFetchRequests: 0,
-    isSidechain: false,
-  };
+  const record = usageRecord(`msg_${uniqueSlug("y0")}`, randomUUID(), 1);
   const codeOf = (p: Promise<unknown>) =>
     p.then(
       () => "OK",
