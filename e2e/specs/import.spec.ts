@@ -54,7 +54,7 @@ test("import history in Settings, then search, open, export and resume an import
   await expect(row).toBeVisible();
   // Its cwd names a folder: it goes to the project there (a link) or a new one (a badge), not "no project".
   await expect(row.getByRole("cell").nth(1).locator("a, .badge")).toHaveCount(1);
-  await page.getByRole("button", { name: /^Import \d+ sessions?$/ }).click();
+  await page.getByRole("button", { name: /^Import \d+ sessions?(, update \d+)?$/ }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());
   // How much it read: a later import reads only what claude appended since.

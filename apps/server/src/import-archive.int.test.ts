@@ -199,6 +199,7 @@ describe("imported history", () => {
     expect(before).toEqual({
       dir,
       sessions: 4,
+      alreadyImported: 0,
       bytes: bytes(s1, s2, s3, s4),
       destinations: [
         { path: newPath, project: null, sessions: 2, alreadyImported: 0, bytes: bytes(s1, s2) },
@@ -232,6 +233,7 @@ describe("imported history", () => {
     const moved = join(h.tmp, "preview-moved");
     await h.db.project.update({ where: { id: created.id }, data: { path: moved } });
     const afterMove = await h.api.usage.importLocalPreview({ dir });
+    expect([afterMove.sessions, afterMove.alreadyImported]).toEqual([4, 4]);
     expect(afterMove.destinations.map((d) => [d.path, d.project?.id ?? null, d.sessions, d.alreadyImported])).toEqual([
       [moved, created.id, 2, 2],
       [existingPath, existing.id, 1, 1],

@@ -23,12 +23,15 @@ export function AppShell({
   currentPath,
   Link,
   user,
+  search,
   children,
 }: {
   nav: NavItem[];
   currentPath: string;
   Link: LinkLike;
   user: ReactNode;
+  /** A control that opens search (the command palette): in the top bar on phones, atop the sidebar elsewhere. */
+  search?: ReactNode;
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -47,9 +50,11 @@ export function AppShell({
           ☰
         </button>
         <span className="brand">Stratavore</span>
+        {search ? <span className="topbar-search">{search}</span> : null}
       </header>
       <aside className={`sidebar ${open ? "sidebar-open" : ""}`.trim()}>
         <div className="brand brand-side">Stratavore</div>
+        {search ? <div className="sidebar-search">{search}</div> : null}
         <nav aria-label="Main">
           {nav.map((item) => (
             <Link

@@ -8,7 +8,7 @@ import { RealtimeProvider, useLiveState, type LiveState } from "../../src/realti
 import { RequireAuth, useMe } from "../../src/require-auth";
 import { NotificationCenter } from "../../src/notifications/notification-center";
 import { ThemeToggle } from "../../src/theme/theme-toggle";
-import { KeyboardShortcuts } from "../../src/shell/keyboard-shortcuts";
+import { KeyboardShortcuts, PaletteButton } from "../../src/shell/keyboard-shortcuts";
 
 const NAV = [
   { href: "/", label: "Dashboard" },
@@ -59,7 +59,7 @@ export default function AppLayout({ children }: { children: ReactNode }) {
   return (
     <RequireAuth>
       <RealtimeProvider>
-        <AppShell nav={NAV} currentPath={path} Link={Link} user={<UserBox />}>
+        <AppShell nav={NAV} currentPath={path} Link={Link} user={<UserBox />} search={<PaletteButton />}>
           {children}
         </AppShell>
         <NotificationCenter />

@@ -4,6 +4,7 @@ import type { Terminal as XTerm } from "@xterm/xterm";
 import { useEffect, useRef, useState } from "react";
 import { useRealtimeSocket } from "../realtime/realtime-provider";
 import { useResolvedTheme } from "../theme/theme";
+import { TerminalKeys } from "./terminal-keys";
 import { streamRunnerOutput } from "./terminal-stream";
 
 const RESIZE_DEBOUNCE_MS = 150;
@@ -41,6 +42,14 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
       term.options.cursorBlink = interactive;
     }
   }, [interactive]);
+
+  /** Keystrokes, from xterm or the key buttons, to the runner's PTY; only while it takes input. */
+  const send = (data: string) => {
+    if (!socket || !interactiveRef.current) return;
+    socket.emit("runner:input", { runnerId, data }, (ack) => setProblem(ack.ok ? null : ack.message));
+  };
+  const sendRef = useRef(send);
+  sendRef.current = send;
 
   useEffect(() => {
     const host = hostRef.current;
@@ -81,10 +90,7 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
           if (interactiveRef.current)
             socket.emit("runner:resize", { runnerId, cols: Math.max(10, term.cols), rows: Math.max(5, term.rows) });
         };
-        const input = term.onData((data) => {
-          if (!interactiveRef.current) return;
-          socket.emit("runner:input", { runnerId, data }, (ack) => setProblem(ack.ok ? null : ack.message));
-        });
+        const input = term.onData((data) => sendRef.current(data));
         const resized = term.onResize(sendSize);
         sendSize();
         socket.on("connect", sendSize);
@@ -117,6 +123,7 @@ export function RunnerTerminal({ runnerId, interactive }: { runnerId: string; in
   return (
     <div className="terminal-panel">
       <div ref={hostRef} className="terminal-host" data-testid="runner-terminal" aria-label="Runner terminal" />
+      {interactive ? <TerminalKeys send={send} /> : null}
       {problem ? (
         <div className="inline-error" role="alert">
           {problem}

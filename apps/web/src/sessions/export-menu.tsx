@@ -1,5 +1,5 @@
 "use client";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useTRPCClient } from "../trpc";
@@ -20,6 +20,15 @@ export function ExportMenu({ sessionId }: { sessionId: string }) {
   const menu = useRef<HTMLDetailsElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A tap or click anywhere else closes it, as a menu does (a <details> alone stays open).
+  useEffect(() => {
+    const close = (e: PointerEvent) => {
+      const el = menu.current;
+      if (el?.open && !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener("pointerdown", close);
+    return () => document.removeEventListener("pointerdown", close);
+  }, []);
   const run = async (format: (typeof FORMATS)[number]["format"]) => {
     if (menu.current) menu.current.open = false;
     setBusy(format);

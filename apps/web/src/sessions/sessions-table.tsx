@@ -30,7 +30,7 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
                 <Link href={`/sessions/${s.id}`} className="strong">
                   {sessionTitle(s)}
                 </Link>
-                <div className="muted small mono" title={s.id}>
+                <div className="muted small mono nowrap" title={s.id}>
                   {shortSessionId(s.id)}
                 </div>
               </td>

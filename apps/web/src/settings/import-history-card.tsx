@@ -70,7 +70,7 @@ export function ImportHistoryCard() {
           <span>
             {dir ? `From ${dir}: ` : ""}
             {progress
-              ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${progress.recordsChanged} usage records added or updated, ${formatBytes(progress.bytesRead)} read` +
+              ? `${progress.sessionsDone} / ${progress.sessionsTotal} sessions, ${plural(progress.recordsChanged, "usage record")} added or updated, ${formatBytes(progress.bytesRead)} read` +
                 (progress.sessionsUnchanged ? ` (${progress.sessionsUnchanged} unchanged since the last import)` : "")
               : "Scanning…"}
             {progress?.finished && !progress.error ? " — done." : ""}
@@ -93,7 +93,7 @@ export function ImportHistoryCard() {
               disabled={preview.data.sessions === 0}
               onClick={() => start.mutate({})}
             >
-              Import {sessions(preview.data.sessions)}
+              {importLabel(preview.data)}
             </Button>
             <Button onClick={() => preview.reset()}>Cancel</Button>
           </div>
@@ -107,4 +107,13 @@ export function ImportHistoryCard() {
   );
 }
 
-const sessions = (n: number) => `${n} session${n === 1 ? "" : "s"}`;
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+const sessions = (n: number) => plural(n, "session");
+
+/** New sessions are imported; ones already here only have what was written since read. */
+function importLabel(p: { sessions: number; alreadyImported: number }): string {
+  const here = p.alreadyImported;
+  const fresh = p.sessions - here;
+  if (fresh === 0) return `Update ${sessions(here)}`;
+  return here ? `Import ${sessions(fresh)}, update ${here}` : `Import ${sessions(fresh)}`;
+}

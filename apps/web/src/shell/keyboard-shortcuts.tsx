@@ -17,6 +17,24 @@ export const SHORTCUTS: [string, string][] = [
   ["Esc", "Close a dialog or the palette"],
 ];
 
+/** Sent by the palette button (phones have no Ctrl K). */
+export const OPEN_PALETTE_EVENT = "stratavore:open-palette";
+
+/** Opens the command palette: the way in for a touch screen, and a visible one for everyone. */
+export function PaletteButton() {
+  return (
+    <button
+      type="button"
+      className="btn btn-ghost palette-button"
+      aria-label="Search and commands"
+      title="Search and commands (Ctrl K)"
+      onClick={() => window.dispatchEvent(new Event(OPEN_PALETTE_EVENT))}
+    >
+      ⌕ <span className="palette-button-label">Search</span>
+    </button>
+  );
+}
+
 /** The app's keyboard: the palette, "/" to search, "?" for help. */
 export function KeyboardShortcuts() {
   // Each opening gets a fresh palette (a new key: empty query, first item chosen). Resetting on
@@ -45,8 +63,16 @@ export function KeyboardShortcuts() {
         setHelp(true);
       }
     };
+    const onButton = () => {
+      setHelp(false);
+      openPalette();
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener(OPEN_PALETTE_EVENT, onButton);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener(OPEN_PALETTE_EVENT, onButton);
+    };
   }, []);
   return (
     <>

@@ -77,6 +77,7 @@ export async function previewLocalImport(deps: ApiDeps, dir: string): Promise<Im
   return {
     dir,
     sessions: found.size,
+    alreadyImported: here.size,
     bytes: destinations.reduce((n, d) => n + d.bytes, 0),
     destinations: destinations.slice(0, IMPORT_PREVIEW_DESTINATIONS_MAX),
     moreDestinations: Math.max(0, destinations.length - IMPORT_PREVIEW_DESTINATIONS_MAX),

@@ -161,6 +161,8 @@ export const IMPORT_PREVIEW_DESTINATIONS_MAX = 200;
 export const importLocalPreviewOutput = z.object({
   dir: z.string(),
   sessions: z.number().int().nonnegative(),
+  /** Of those, already here (only what was written since is read). */
+  alreadyImported: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
   /** Most sessions first; the rest are counted in `moreDestinations`. */
   destinations: z.array(importDestinationSchema).max(IMPORT_PREVIEW_DESTINATIONS_MAX),

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AuditListInput, ChainVerifyResult } from "@stratavore/contracts";
@@ -153,6 +154,9 @@ export default function AuditLogPage() {
   const items = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
+      <nav className="crumbs">
+        <Link href="/settings">Settings</Link> / <span>Audit log</span>
+      </nav>
       <PageHeader title="Audit log" description="Every change, who made it and when; newest first." />
       {me.role === "admin" ? <VerifyCard /> : null}
       <Card title="Events">

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button, Card, ErrorState, LoadingState, PageHeader, StatTile, formatRelative } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
@@ -24,6 +25,9 @@ export default function JobsPage() {
   const q = o.queues[0];
   return (
     <>
+      <nav className="crumbs">
+        <Link href="/settings">Settings</Link> / <span>Jobs</span>
+      </nav>
       <PageHeader
         title="Jobs"
         description="Announced events wait in the outbox, become delivery jobs, and are retried with growing delays until they are delivered or become dead letters."

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert, Card, EmptyState, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
@@ -13,6 +14,9 @@ export default function NotificationChannelsPage() {
   const [secret, setSecret] = useState<string | null>(null);
   return (
     <>
+      <nav className="crumbs">
+        <Link href="/settings">Settings</Link> / <span>Notifications</span>
+      </nav>
       <PageHeader
         title="Notifications"
         description="Where announced events go: everyone's bell, webhooks, Telegram, RabbitMQ. Deliveries retry with backoff; see Settings → Jobs."
