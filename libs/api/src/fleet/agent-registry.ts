@@ -16,7 +16,7 @@ import {
   type SignalCommand,
 } from "@stratavore/contracts";
 
-import { checkInputHygiene } from "../trpc/input-hygiene.ts";
+import { inputHygieneFinding } from "../trpc/input-hygiene.ts";
 
 export type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents>;
 
@@ -152,7 +152,13 @@ export class AgentRegistry {
         : null;
     // An answer that is stored (a launch's pid, a failure's message as the end reason) gets the
     // input check first: no NUL, bounded depth. Logs are shown, not stored, and may hold a NUL.
-    const checked = event === "agent:logs" ? schema : z.unknown().refine(isClean).pipe(schema);
+    const checked =
+      event === "agent:logs"
+        ? schema
+        : z
+            .unknown()
+            .refine((v) => inputHygieneFinding(v) === null)
+            .pipe(schema);
     return checkedAck(send, checked, (why) =>
       unreachable(
         why === "disconnected"
@@ -191,14 +197,5 @@ export class AgentRegistry {
     if (!this.remoteAgents || !this.remote.has(nodeId)) return false;
     this.remoteAgents.emit(nodeId, event, payload);
     return true;
-  }
-}
-
-function isClean(v: unknown): boolean {
-  try {
-    checkInputHygiene(v);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -35,7 +35,7 @@ import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { agentRoom } from "../cluster/socket-cluster.ts";
-import { checkInputHygiene } from "../trpc/input-hygiene.ts";
+import { inputHygieneFinding } from "../trpc/input-hygiene.ts";
 
 type Handled = keyof typeof agentEventSchemas;
 type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
@@ -260,12 +260,6 @@ type Parsed<T> = { success: true; data: T } | { success: false; error: { issues:
  * lines are the exception: one may hold a NUL as claude wrote it (its bytes are kept apart).
  */
 function checkedParse<T>(event: string, schema: { safeParse(v: unknown): Parsed<T> }, raw: unknown): Parsed<T> {
-  if (event !== "transcript:batch") {
-    try {
-      checkInputHygiene(raw);
-    } catch (err) {
-      return { success: false, error: { issues: [{ message: err instanceof Error ? err.message : String(err) }] } };
-    }
-  }
-  return schema.safeParse(raw);
+  const found = event === "transcript:batch" ? null : inputHygieneFinding(raw);
+  return found ? { success: false, error: { issues: [{ message: found.message }] } } : schema.safeParse(raw);
 }

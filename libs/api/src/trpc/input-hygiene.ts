@@ -11,12 +11,17 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * hundred string fields, so a new field cannot forget it. Throws VALIDATION naming the field.
  */
 export function checkInputHygiene(input: unknown): void {
-  const found = walk(input, 0, new WeakSet());
+  const found = inputHygieneFinding(input);
   if (!found) return;
-  const where = found.path.length ? found.path.join(".") : "input";
-  throw new AppError("VALIDATION", `Invalid input — ${where}: ${found.what}.`, {
-    issues: [{ path: found.path.join("."), message: found.what }],
-  });
+  throw new AppError("VALIDATION", found.message, { issues: [{ path: found.path, message: found.what }] });
+}
+
+/** As checkInputHygiene, answered rather than thrown (agent messages, whose refusals are acks): null when clean. */
+export function inputHygieneFinding(input: unknown): { message: string; path: string; what: string } | null {
+  const found = walk(input, 0, new WeakSet());
+  if (!found) return null;
+  const path = found.path.join(".");
+  return { message: `Invalid input — ${path || "input"}: ${found.what}.`, path, what: found.what };
 }
 
 interface Finding {
