@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import nextAuthModule, { type AuthOptions } from "next-auth";
-import { AppError } from "@stratavore/contracts";
 import { CLIENT_IP_HEADER } from "../auth/next-auth-options.ts";
 import { clientIp } from "./client-ip.ts";
 import { replyError } from "./plain-reply.ts";
+import { parseJsonObject, readBodyBytes } from "./read-body.ts";
 
 export const AUTH_PATH = "/api/auth";
 
@@ -16,25 +16,12 @@ const BODY_LIMIT = 64_000;
 /** A sign-in form's fields: strings only (next-auth calls string methods on them). */
 async function readBody(req: IncomingMessage): Promise<Record<string, string> | undefined> {
   if (req.method !== "POST") return undefined;
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new AppError("PAYLOAD_TOO_LARGE", `A sign-in request is at most ${BODY_LIMIT} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = (await readBodyBytes(req, BODY_LIMIT, `A sign-in request is at most ${BODY_LIMIT} bytes.`)).toString(
+    "utf8",
+  );
   const type = req.headers["content-type"] ?? "";
   if (!type.includes("application/json")) return onlyStrings(Object.fromEntries(new URLSearchParams(text)));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text || "{}");
-  } catch {
-    throw new AppError("VALIDATION", "The sign-in request's body is not JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new AppError("VALIDATION", "The sign-in request's body must be a JSON object.");
-  return onlyStrings(parsed as Record<string, unknown>);
+  return onlyStrings(parseJsonObject(text || "{}"));
 }
 
 /**

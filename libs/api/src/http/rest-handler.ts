@@ -11,6 +11,7 @@ import { toAppError } from "../trpc/translate-error.ts";
 import { contextFor } from "./trpc-handler.ts";
 import { isJsonBody } from "../auth/same-origin.ts";
 import { replyError, replyJson } from "./plain-reply.ts";
+import { parseJsonObject, readBodyBytes } from "./read-body.ts";
 
 export const OPENAPI_PATH = "/api/openapi.json";
 /** Same bound as a tRPC call's body. */
@@ -60,22 +61,8 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The body is over 1 MB.");
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
+  const body = await readBodyBytes(req, MAX_BODY_BYTES, "The body is over 1 MB.");
+  if (body.length === 0) return {};
   if (!isJsonBody(req.headers)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    throw new AppError("VALIDATION", "The body is not valid JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new AppError("VALIDATION", "The body must be a JSON object.");
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(body.toString("utf8"));
 }
