@@ -161,11 +161,10 @@ export async function projectNodeLabels(db: Tx, id: string): Promise<string[]> {
 
 /** The oldest project registered at a path (imports attach sessions by their cwd). */
 export async function projectIdByPath(db: Tx, path: string): Promise<string | null> {
-  const row = await db.project.findFirst({ where: { path }, select: { id: true }, orderBy: { createdAt: "asc" } });
-  return row?.id ?? null;
+  return (await projectsByPaths(db, [path])).get(path)?.id ?? null;
 }
 
-/** Per path, the project an import would attach its sessions to (projectIdByPath's choice), with its name. */
+/** Per path, the project an import attaches its sessions to — the oldest there — with its name. */
 export async function projectsByPaths(
   db: Tx,
   paths: readonly string[],
@@ -175,7 +174,7 @@ export async function projectsByPaths(
     select: { id: true, name: true, path: true },
     orderBy: { createdAt: "desc" },
   });
-  // Newest first, so the oldest at each path is set last and wins, as in projectIdByPath.
+  // Newest first, so the oldest at each path is set last and wins.
   return new Map(rows.map((r) => [r.path, r]));
 }
 
