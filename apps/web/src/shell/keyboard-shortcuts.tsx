@@ -30,7 +30,7 @@ export function PaletteButton() {
       title="Search and commands (Ctrl K)"
       onClick={() => window.dispatchEvent(new Event(OPEN_PALETTE_EVENT))}
     >
-      ⌕ <span className="palette-button-label">Search</span>
+      ⌕ Search
     </button>
   );
 }
