@@ -56,6 +56,8 @@ describe("moving runners between nodes", () => {
     await expect(h.api.runners.move({ id: r.id, node: b.name })).rejects.toThrow(
       /is not online \(draining\); nothing was stopped/,
     );
+    // Nor is a move with no node named when no other node is online (the dashboard disables it then).
+    await expect(h.api.runners.move({ id: r.id })).rejects.toThrow(/No other online node with room/);
     expect((await row(r.id)).status).toBe("running");
     await h.api.nodes.undrain({ ref: b.name });
 

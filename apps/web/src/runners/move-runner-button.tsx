@@ -30,6 +30,8 @@ export function MoveRunnerButton({ runner }: { runner: Runner }) {
   );
   if (!roleAtLeast(me.role, "operator") || (runner.status !== "running" && runner.status !== "paused")) return null;
   const others = (nodes.data ?? []).filter((n) => n.id !== runner.nodeId && n.status === "online" && n.connected);
+  // Known only once the list is in; until then the server decides (it refuses with a reason).
+  const nowhere = nodes.isSuccess && others.length === 0;
   return (
     <>
       <Button onClick={() => setOpen(true)}>Move</Button>
@@ -43,6 +45,7 @@ export function MoveRunnerButton({ runner }: { runner: Runner }) {
             <Button
               variant="primary"
               busy={move.isPending}
+              disabled={nowhere}
               onClick={() => move.mutate({ id: runner.id, node: node || undefined })}
             >
               Move
@@ -54,7 +57,15 @@ export function MoveRunnerButton({ runner }: { runner: Runner }) {
           Claude stops here gracefully and resumes this conversation on the other node with the same model and flags;
           its transcript is restored there first.
         </p>
-        <Field label="Node" htmlFor={`${id}-node`} hint={others.length ? undefined : "No other node is online."}>
+        <Field
+          label="Node"
+          htmlFor={`${id}-node`}
+          hint={
+            nowhere
+              ? "No other node is online. Join another machine on the Nodes page to move runners there."
+              : undefined
+          }
+        >
           <Select id={`${id}-node`} value={node} onChange={(e) => setNode(e.target.value)}>
             <option value="">The least loaded other node</option>
             {others.map((n) => (

@@ -17,7 +17,10 @@ export function SimilarSessions({ sessionId }: { sessionId: string }) {
       ) : similar.isError ? (
         <ErrorState {...errorMessage(similar.error)} onRetry={() => similar.refetch()} />
       ) : similar.data.length === 0 ? (
-        <EmptyState title="Nothing similar found" />
+        <EmptyState title="Nothing similar found">
+          No other session&apos;s transcript is close enough to this one&apos;s. A session with no transcript lines has
+          nothing to compare yet.
+        </EmptyState>
       ) : (
         <ul className="list" data-testid="similar-sessions">
           {similar.data.map(({ session: s, score }) => (

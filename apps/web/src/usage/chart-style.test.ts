@@ -10,4 +10,31 @@ describe("formatUsdTick", () => {
     expect(formatUsdTick(250)).toBe("$250");
     expect(formatUsdTick(1500)).toBe("$1.5k");
   });
+
+  it("names each step of an axis of fractions of a cent, quarters or thousands apart", () => {
+    // The steps recharts chooses for days costing a tenth of a cent, $2.50 and $1,250.
+    for (const [axis, expected] of [
+      [
+        [0, 0.0005, 0.001, 0.0015, 0.002],
+        ["$0", "$0.0005", "$0.001", "$0.0015", "$0.002"],
+      ],
+      [
+        [0, 0.025, 0.05, 0.075, 0.1],
+        ["$0", "$0.025", "$0.05", "$0.075", "$0.10"],
+      ],
+      [
+        [0, 2.5, 5, 7.5, 10, 12.5],
+        ["$0", "$2.5", "$5", "$7.5", "$10", "$12.5"],
+      ],
+      [
+        [0, 1250, 2500, 3750],
+        ["$0", "$1.25k", "$2.5k", "$3.75k"],
+      ],
+      [
+        [0, 0.0000002, 0.0000004],
+        ["$0", "$0.0000002", "$0.0000004"],
+      ],
+    ] as const)
+      expect(axis.map(formatUsdTick)).toEqual(expected);
+  });
 });

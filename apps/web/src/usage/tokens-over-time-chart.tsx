@@ -16,6 +16,8 @@ export function TokensOverTimeChart({ rows }: { rows: UsageRow[] }) {
           <XAxis dataKey="group" tickFormatter={formatDayTick} tick={AXIS_TICK} minTickGap={12} tickLine={false} />
           <YAxis
             tickFormatter={(v: number) => formatTokens(v)}
+            // Token counts are whole: half-token steps printed "1" twice on a nearly empty chart.
+            allowDecimals={false}
             tick={AXIS_TICK}
             width={52}
             tickLine={false}
