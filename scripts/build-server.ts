@@ -12,6 +12,11 @@ const root = resolve(import.meta.dirname, "..");
 export const SERVER_BUNDLE = join(root, "dist/apps/server/main.mjs");
 export const AGENT_BUNDLE = join(root, "dist/apps/agent/main.mjs");
 /**
+ * The same server with the test entry (apps/server/src/testing/server-process.ts: fleet timings
+ * from the environment, memory lines), for benches that measure the server as `npm start` runs it.
+ */
+export const SERVER_PROCESS_BUNDLE = join(root, "dist/apps/server/server-process.mjs");
+/**
  * How `npm start` runs the bundle (package.json's start script says the same; a test keeps
  * them equal): V8's old generation grows in 20 % steps and its young one stays at 8 MB
  * semi-spaces, and glibc keeps two malloc arenas instead of eight per core. The server holds
@@ -22,11 +27,12 @@ export const AGENT_BUNDLE = join(root, "dist/apps/agent/main.mjs");
 export const SERVER_NODE_FLAGS = ["--heap-growing-percent=20", "--max-semi-space-size=8"];
 export const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };
 
-export async function buildServer(): Promise<void> {
+export async function buildServer(opts: { benchEntry?: boolean } = {}): Promise<void> {
   const result = await build({
     entryPoints: {
       "server/main": join(root, "apps/server/src/main.ts"),
       "agent/main": join(root, "apps/agent/src/main.ts"),
+      ...(opts.benchEntry ? { "server/server-process": join(root, "apps/server/src/testing/server-process.ts") } : {}),
     },
     outdir: join(root, "dist/apps"),
     outExtension: { ".js": ".mjs" },
