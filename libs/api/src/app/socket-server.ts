@@ -23,6 +23,7 @@ import { isSameOrigin } from "../auth/same-origin.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
 import { joinCluster, type ClusterTransport } from "../cluster/socket-cluster.ts";
+import { expectedAppError } from "../trpc/translate-error.ts";
 
 interface SocketData {
   principal: Principal;
@@ -105,17 +106,20 @@ export function attachRealtime(
   });
 
   /**
-   * An async event handler whose failure (the database away, a peer unreachable) is logged and
-   * answered INTERNAL: an unhandled rejection would end the whole server, and one viewer with a
-   * terminal open during a database restart must not do that.
+   * An async event handler whose failure (the database away, a peer unreachable) is answered,
+   * never thrown: an unhandled rejection would end the whole server, and one viewer with a
+   * terminal open during a database restart must not do that. An exhausted pool is SERVER_BUSY
+   * (retry); any other fault is logged and answered INTERNAL.
    */
   const safely =
     <A extends unknown[]>(event: string, handler: (...args: A) => Promise<unknown>) =>
     (...args: A): void => {
       handler(...args).catch((err: unknown) => {
-        deps.log("error", "socket event failed", { event, error: String(err) });
+        const known = expectedAppError(err);
+        if (!known) deps.log("error", "socket event failed", { event, error: String(err) });
         const ack = args.at(-1);
-        if (typeof ack === "function") ack({ ok: false, code: "INTERNAL", message: "Server error" });
+        if (typeof ack === "function")
+          ack({ ok: false, code: known?.code ?? "INTERNAL", message: known?.message ?? "Server error" });
       });
     };
 

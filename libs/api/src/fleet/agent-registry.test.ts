@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "@stratavore/contracts";
+import { AppError, ERROR_CODES } from "@stratavore/contracts";
 import { toAck } from "../nodes/agent-namespace.ts";
 import { AgentRegistry, type AgentSocket } from "./agent-registry.ts";
 
@@ -78,5 +78,15 @@ describe("the server side of the agent protocol", () => {
       }),
     ).toEqual({ ok: false, code: "INTERNAL", message: "Server error" });
     expect(logs).toEqual(["usage batch failed"]);
+  });
+
+  it("answers a batch that found no free database connection SERVER_BUSY, which the agent retries", () => {
+    const logs: string[] = [];
+    const deps = { log: (level: string, msg: string) => void logs.push(`${level}: ${msg}`) };
+    // pg-pool's own words when its connectionTimeoutMillis passes with every connection in use.
+    expect(
+      toAck(deps, new Error("timeout exceeded when trying to connect"), { nodeId: "n", what: "transcript batch" }),
+    ).toEqual({ ok: false, code: "SERVER_BUSY", message: ERROR_CODES.SERVER_BUSY.message });
+    expect(logs).toEqual(["warn: transcript batch deferred: no database connection free"]);
   });
 });

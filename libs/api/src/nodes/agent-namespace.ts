@@ -5,7 +5,6 @@ import { runnerNodeAndStatus } from "@stratavore/db";
 import {
   AGENT_PROTOCOL,
   AGENT_NAMESPACE,
-  AppError,
   ROOMS,
   agentAuthSchema,
   agentEventSchemas,
@@ -36,6 +35,7 @@ import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { agentRoom } from "../cluster/socket-cluster.ts";
 import { inputHygieneFinding } from "../trpc/input-hygiene.ts";
+import { expectedAppError } from "../trpc/translate-error.ts";
 
 type Handled = keyof typeof agentEventSchemas;
 type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0]) => Promise<unknown> | void;
@@ -44,10 +44,15 @@ type AckFailure = { ok: false; code: string; message: string };
 
 /**
  * The one translation of a failure into an agent ack: an AppError keeps its code (from
- * ERROR_CODES) and message; anything else is INTERNAL, logged here, and never shows internals.
+ * ERROR_CODES) and message; an exhausted pool is SERVER_BUSY (the agent sends it again, as it
+ * does anything not refused for good); anything else is INTERNAL, logged here, and never shows
+ * internals.
  */
 export function toAck(deps: Pick<ApiDeps, "log">, err: unknown, about: { nodeId: string; what: string }): AckFailure {
-  if (err instanceof AppError) return { ok: false, code: err.code, message: err.message };
+  const known = expectedAppError(err);
+  if (known?.code === "SERVER_BUSY")
+    deps.log("warn", `${about.what} deferred: no database connection free`, { nodeId: about.nodeId });
+  if (known) return { ok: false, code: known.code, message: known.message };
   deps.log("error", `${about.what} failed`, { nodeId: about.nodeId, error: String(err) });
   return { ok: false, code: "INTERNAL", message: "Server error" };
 }
@@ -80,13 +85,10 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       );
       next();
     } catch (err) {
-      const code = err instanceof AppError ? err.code : "INTERNAL";
-      if (code === "INTERNAL") deps.log("error", "agent handshake failed", { error: String(err) });
-      next(
-        Object.assign(new Error(code), {
-          data: { code, message: err instanceof AppError ? err.message : "Server error" },
-        }),
-      );
+      const known = expectedAppError(err);
+      if (!known) deps.log("error", "agent handshake failed", { error: String(err) });
+      const code = known?.code ?? "INTERNAL";
+      next(Object.assign(new Error(code), { data: { code, message: known?.message ?? "Server error" } }));
     }
   });
 

@@ -21,6 +21,16 @@ function isOverload(err: unknown): boolean {
   return typeof e?.message === "string" && /timeout exceeded when trying to connect/.test(e.message);
 }
 
+/**
+ * A failure outside a procedure (agent acks, browser socket events) as what the client is told,
+ * by the same rules as `toAppError`: a service's AppError as it is, overload as SERVER_BUSY
+ * (retry); null for anything else — a fault, which the caller logs and answers INTERNAL.
+ */
+export function expectedAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  return isOverload(err) ? new AppError("SERVER_BUSY") : null;
+}
+
 const APP_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
   UNAUTHORIZED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
