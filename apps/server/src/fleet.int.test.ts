@@ -275,6 +275,9 @@ describe("runners on a real agent with the fake claude", () => {
     const [failed] = await h.api.runners.list({ project: p.name });
     expect(failed).toMatchObject({ status: "failed" });
     expect(failed!.endReason).toContain("/definitely/not/here");
+    // The session made for it never held a line: it is not left in the archive.
+    expect(failed!.sessionId).toBeNull();
+    expect(await h.api.sessions.list({ project: p.name })).toMatchObject({ sessions: [], total: 0 });
   });
 
   it('wait: "accepted" answers with the starting row; the outcome, good or refused, lands on the row', async () => {

@@ -1,4 +1,5 @@
 import { AppError, type LaunchCommand, type Runner } from "@stratavore/contracts";
+import { dropSessionNeverUsed } from "@stratavore/db";
 import { launchAllowances, pushAllowances } from "../budgets/policy/allowances.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { Actor } from "../shared/audit.ts";
@@ -15,6 +16,9 @@ const AGENT_CODES = {
   SPAWN_FAILED: "NODE_UNAVAILABLE",
   UNREACHABLE: "NODE_UNAVAILABLE",
 } as const;
+
+/** Refusals that mean the agent spawned nothing (a lost answer or a failed spawn may have left a process). */
+const NEVER_STARTED = new Set(["PATH_MISSING", "AT_CAPACITY"]);
 
 /** Sends a `starting` runner to its node and records the outcome. Also used by restarts. */
 export async function dispatchToAgent(
@@ -93,9 +97,12 @@ export async function dispatchToAgent(
         event: "runner.failed" as const,
         details: { code: ack.code },
       };
-  const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], ...outcome }),
-  );
+  const moved = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    // Refused before anything ran: the new session it would have written stays out of the archive.
+    if (!ack.ok && NEVER_STARTED.has(ack.code) && runner.sessionId)
+      await dropSessionNeverUsed(tx, runner.sessionId, runner.id);
+    return moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], ...outcome });
+  });
   if (!ack.ok && moved) deps.metrics.runnerEnds.inc({ status: "failed", cause: "launch_error" });
   // The agent may have spawned it anyway (its answer was lost) or the row moved meanwhile (a
   // stop, a budget): either way no process may run that the database does not call active.

@@ -10,6 +10,24 @@ export async function ensureSession(
 }
 
 /**
+ * A launch the node refused before claude started (its folder missing, the node full) leaves
+ * the session it made for it empty: that session is removed, so the archive never lists a
+ * session that cannot hold a line. Only when nothing else refers to it — no line, usage,
+ * stored transcript, other runner, fork or resume — so a resume's or a restart's session
+ * stays. The runner's own reference becomes null (the foreign key's SET NULL).
+ */
+export async function dropSessionNeverUsed(db: Tx, sessionId: string, runnerId: string): Promise<boolean> {
+  const deleted = await db.$executeRaw`
+    DELETE FROM "Session" s
+    WHERE s.id = ${sessionId} AND s."messageCount" = 0 AND s."transcriptKey" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "TranscriptEntry" e WHERE e."sessionId" = s.id)
+      AND NOT EXISTS (SELECT 1 FROM "UsageRecord" u WHERE u."sessionId" = s.id)
+      AND NOT EXISTS (SELECT 1 FROM "Runner" r WHERE r."sessionId" = s.id AND r.id <> ${runnerId}::uuid)
+      AND NOT EXISTS (SELECT 1 FROM "Session" c WHERE c."forkedFromId" = s.id OR c."resumedFromId" = s.id)`;
+  return deleted > 0;
+}
+
+/**
  * A user's resume takes the place of a failed runner of the same session that waits for a
  * restart: that restart is given up (two claudes appending would interleave the transcript).
  */
