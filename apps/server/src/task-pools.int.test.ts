@@ -272,6 +272,18 @@ describe("task pools", () => {
     expect(created).toMatchObject({ project: project.name, status: "queued" });
     const task = await h.api.tasks.get({ id: created.id });
     expect(task).toMatchObject({ source: "webhook", priority: 5, prompt: "from CI: fix the flaky test" });
+    // A signed-in caller cannot pass its task off as the webhook's: a coded refusal, not a silent "api".
+    const { secret: restToken } = await h.api.apiTokens.create({ name: uniqueSlug("rest"), scopes: ["read", "write"] });
+    const claimed = await fetch(`${h.server.url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${restToken}` },
+      body: JSON.stringify({ project: project.name, prompt: "claims the webhook", source: "webhook" }),
+    });
+    expect(claimed.status).toBe(400);
+    expect(((await claimed.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "VALIDATION",
+      message: expect.stringContaining("source"),
+    });
 
     // Flags could skip claude's permission checks: a webhook may not set them (nor model or labels).
     const withFlags = await post(path, { prompt: "rm it all", flags: ["--dangerously-skip-permissions"] });

@@ -25,10 +25,7 @@ export const tasksRouter = router({
   add: operatorProcedure
     .input(taskAddInput)
     .output(taskSchema)
-    .mutation(({ ctx, input }) =>
-      // Only the task webhook says "webhook"; a signed-in caller is the API.
-      addTask(ctx, ctx.principal, { ...input, source: input.source === "webhook" ? "api" : input.source }),
-    ),
+    .mutation(({ ctx, input }) => addTask(ctx, ctx.principal, input)),
   cancel: operatorProcedure
     .input(taskIdInput)
     .output(taskSchema)

@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { AppError, ROOMS, type Task, type TaskAddInput, taskAddInput, type TASK_STATUSES } from "@stratavore/contracts";
+import {
+  AppError,
+  ROOMS,
+  type Task,
+  type TaskCreateInput,
+  taskCreateInput,
+  type TASK_STATUSES,
+} from "@stratavore/contracts";
 import { findProject, findTask, insertTask, listTasks, moveTask, queueStats } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
@@ -19,8 +26,8 @@ async function projectOf(deps: ApiDeps, ref: string) {
 }
 
 /** Queues a task on a project; its pool (when it has one) starts a runner session for it. */
-export async function addTask(deps: ApiDeps, actor: Actor, raw: TaskAddInput): Promise<Task> {
-  const input = taskAddInput.parse(raw);
+export async function addTask(deps: ApiDeps, actor: Actor, raw: TaskCreateInput): Promise<Task> {
+  const input = taskCreateInput.parse(raw);
   const project = await projectOf(deps, input.project);
   if (project.status === "archived")
     throw new AppError("PROJECT_ARCHIVED", `Project '${project.name}' is archived; unarchive it to queue tasks.`);

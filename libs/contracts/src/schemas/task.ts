@@ -42,11 +42,18 @@ export function webhookPromptRefusal(prompt: string): string | null {
   return null;
 }
 
+/** What callers send (API, CLI, dashboard): `webhook` is the task webhook's own, never claimed. */
 export const taskAddInput = taskFields.extend({
   project: projectRef,
-  source: z.enum(TASK_SOURCES).default("api"),
+  source: z
+    .enum(["ui", "cli", "api"])
+    .default("api")
+    .describe("Where the task came from: ui, cli or api (tasks from the task webhook say webhook)."),
 });
 export type TaskAddInput = z.input<typeof taskAddInput>;
+/** A task as the service adds it: a caller's, or one from the task webhook. */
+export const taskCreateInput = taskAddInput.extend({ source: z.enum(TASK_SOURCES).default("api") });
+export type TaskCreateInput = z.input<typeof taskCreateInput>;
 
 export const taskListInput = z.object({
   project: projectRef.optional(),
