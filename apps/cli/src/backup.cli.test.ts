@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, truncateSync, copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -228,6 +228,15 @@ describe("stratavore admin backup and npm run restore", () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/BACKUP_INVALID: This is not an intact Stratavore backup/);
       expect((await figures(target)).usageRows).toBe(0);
+      // Into an embedded data directory: no directory made, no PostgreSQL started for it.
+      const untouched = join(dir, "never-made");
+      const badEmbedded = restore(damaged, {
+        STRATAVORE_DATA_DIR: untouched,
+        STRATAVORE_PG_PORT: String(await freePortForTests()),
+      });
+      expect(badEmbedded.code).toBe(1);
+      expect(badEmbedded.stderr).toMatch(/BACKUP_INVALID/);
+      expect(existsSync(untouched)).toBe(false);
 
       const r2 = restore(quiet, { DATABASE_URL: targetUrl, STRATAVORE_DATA_DIR: targetDir });
       expect(r2.code, r2.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "@stratavore/contracts";
-import { restoreBackup } from "@stratavore/api";
+import { checkBackup, restoreBackup } from "@stratavore/api";
 import { openDatabase, openTranscriptStore } from "./database.ts";
 import { readEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
@@ -27,6 +27,13 @@ async function main(): Promise<number> {
   const env = readEnv();
   const log = createLogger(env.logLevel);
   const t0 = Date.now();
+  // A cut-off or too new archive is refused before a data directory is made or a database started.
+  const checked = await checkBackup(resolve(file), env.prismaDir).catch((err: unknown) => {
+    if (!(err instanceof AppError)) throw err;
+    process.stderr.write(`stratavore restore: ${err.code}: ${err.message}\n`);
+    return null;
+  });
+  if (!checked) return 1;
   const database = await openDatabase(env, log, { migrate: false });
   try {
     const summary = await restoreBackup({
@@ -34,6 +41,7 @@ async function main(): Promise<number> {
       databaseUrl: database.url,
       prismaDir: env.prismaDir,
       transcripts: openTranscriptStore(env),
+      checked,
     });
     const rows = Object.entries(summary.rows).filter(([, n]) => n > 0);
     const lines = [

@@ -17,6 +17,25 @@ export interface RestoreSummary {
   upgradedBy: string[];
 }
 
+type BackupManifest = Awaited<ReturnType<typeof verifyBackup>>;
+
+/**
+ * What can be known of a backup without a target: the archive whole (every file against the
+ * manifest, BACKUP_INVALID otherwise) and made by this version or an older one (BACKUP_SCHEMA).
+ * `npm run restore` asks before it creates or starts anything.
+ */
+export async function checkBackup(path: string, prismaDir: string): Promise<BackupManifest> {
+  const manifest = await verifyBackup(path);
+  const known = await listMigrationDirs(join(prismaDir, "migrations"));
+  const unknown = manifest.migrations.filter((m) => !known.includes(m));
+  if (unknown.length)
+    throw new AppError(
+      "BACKUP_SCHEMA",
+      `The backup was made by a newer Stratavore (migration ${unknown[0]} is unknown here): restore it with that version.`,
+    );
+  return manifest;
+}
+
 /**
  * Restores a backup into an empty database: check the archive whole and the target empty, put
  * the transcripts back in the store, build the schema the backup was taken at, load every row
@@ -28,15 +47,10 @@ export async function restoreBackup(opts: {
   databaseUrl: string;
   prismaDir: string;
   transcripts: TranscriptStore;
+  /** checkBackup's answer when the caller checked the archive before opening the target. */
+  checked?: BackupManifest;
 }): Promise<RestoreSummary> {
-  const manifest = await verifyBackup(opts.path);
-  const known = await listMigrationDirs(join(opts.prismaDir, "migrations"));
-  const unknown = manifest.migrations.filter((m) => !known.includes(m));
-  if (unknown.length)
-    throw new AppError(
-      "BACKUP_SCHEMA",
-      `The backup was made by a newer Stratavore (migration ${unknown[0]} is unknown here): restore it with that version.`,
-    );
+  const manifest = opts.checked ?? (await checkBackup(opts.path, opts.prismaDir));
   const last = manifest.migrations.at(-1);
   const applied = await readAppliedMigrations(opts.databaseUrl);
   if (applied.some((m) => !manifest.migrations.includes(m)))
