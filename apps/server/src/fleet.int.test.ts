@@ -5,6 +5,7 @@ import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { uniqueSlug } from "@stratavore/db/testing";
+import { AGENT_STOPPED } from "@stratavore/api";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { countTranscripts } from "./testing/transcript-count.ts";
 
@@ -265,6 +266,18 @@ describe("runners on a real agent with the fake claude", () => {
     );
     expect(String(failed.data.reason)).toMatch(/^killed by its memory limit \(96 MiB\); signal SIGKILL/);
     await h.api.runners.kill({ id: r.id }).catch(() => undefined);
+  });
+
+  it("an agent stopped with SIGTERM ends its runners as stopped, saying why, and no claude outlives it", async () => {
+    const node = uniqueSlug("bye");
+    const agent = await h.startAgent(node);
+    const r = await h.api.runners.launch({ project: (await project()).name, node, prompt: "hello" });
+    const running = await h.runnerWhen(r.id, "running with a pid", (x) => x.status === "running" && x.pid !== null);
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    const ended = await h.runnerWhen(r.id, "ended", (x) => x.status !== "running");
+    expect(ended).toMatchObject({ status: "terminated", endReason: AGENT_STOPPED });
+    expect(isAlive(running.pid!)).toBe(false);
   });
 
   it("refuses a launch whose project path is missing on the node, naming the reason", async () => {

@@ -133,6 +133,7 @@ export async function startAgent(
       exitCode,
       signal: signal ?? null,
       endedBy: endedBy === "process" ? "process" : "user",
+      ...(endedBy === "agent" ? { agentStopping: true } : {}),
       ...(oomKilled ? { oomKilled } : {}),
     });
   });

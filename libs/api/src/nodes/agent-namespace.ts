@@ -42,6 +42,9 @@ type Handler<E extends Handled> = (payload: Parameters<AgentToServerEvents[E]>[0
 
 type AckFailure = { ok: false; code: string; message: string };
 
+/** Why a runner ended when its agent stopped it on the way out: the session is whole, and resumes. */
+export const AGENT_STOPPED = "stopped: its agent shut down (resume the session to go on)";
+
 /**
  * The one translation of a failure into an agent ack: an AppError keeps its code (from
  * ERROR_CODES) and message; an exhausted pool is SERVER_BUSY (the agent sends it again, as it
@@ -190,7 +193,8 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
     // else its exit is lost with the connection and the runner later ends as lost, a failure.
     socket.on("runner:exited", (raw, ack) =>
       answer("runner:exited", ack, checkedParse("runner:exited", runnerExitedSchema, raw), "runner exit", async (p) => {
-        if (await runsHereNow(p.runnerId)) await recordRunnerEnd(deps, { nodeId }, p);
+        if (await runsHereNow(p.runnerId))
+          await recordRunnerEnd(deps, { nodeId }, { ...p, ...(p.agentStopping ? { reason: AGENT_STOPPED } : {}) });
         return { ok: true as const };
       }),
     );

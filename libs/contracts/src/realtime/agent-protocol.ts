@@ -72,6 +72,8 @@ export const runnerExitedSchema = z.object({
   pid: int4.positive().optional(),
   /** The launch command's `launch`, echoed: tells an earlier run's exit apart before the new pid is recorded. */
   launch: z.string().min(1).max(40).optional(),
+  /** The agent ended it because the agent itself was stopping (its machine or `npm start` shutting down). */
+  agentStopping: z.boolean().optional(),
 });
 export type RunnerExited = z.infer<typeof runnerExitedSchema>;
 export const agentOutputSchema = z.object({
