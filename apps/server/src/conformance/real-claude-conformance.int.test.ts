@@ -70,6 +70,8 @@ function scenario(req: StubRequest): Reply {
   if (tag === "loop") return bash(`sh ${join(scripts, "loop.sh")}`, "Count to 40");
   if (tag === "env") return bash("env", "Print the environment");
   if (tag === "agent") return agent("Say hello from the sub-agent.", { description: "greet" });
+  // As a gateway (or Bedrock, Vertex) answers: the cache-write total without its split by TTL.
+  if (tag === "forkb") return { ...done, withoutSplit: true };
   return done;
 }
 

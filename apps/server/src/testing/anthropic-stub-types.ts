@@ -94,6 +94,11 @@ export interface Reply {
   tool?: ToolCall;
   /** Overrides fields of the stub's usage for this response. */
   usage?: Partial<Usage>;
+  /**
+   * Send `cache_creation_input_tokens` alone, without the `cache_creation` split, as gateways,
+   * Bedrock, Vertex and older APIs answer; billed as 5-minute writes (the API's default TTL).
+   */
+  withoutSplit?: boolean;
   /** Wait this long before answering at all (an API call that hangs). */
   hangMs?: number;
   /** Stream a text reply one word at a time, this many ms apart (a slow stream). */

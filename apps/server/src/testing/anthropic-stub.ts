@@ -92,13 +92,21 @@ const sse = (event: string, data: unknown): string => `event: ${event}\ndata: ${
 type OutBlock = TextBlock | ToolUseBlock;
 
 /** `everyMs` > 0: streamed text goes one word per `everyMs`, as a slow API streams it. */
+/** Usage as sent: the split may be left out (`Reply.withoutSplit`). */
+type SentUsage = Omit<Usage, "cache_creation"> & { cache_creation?: Usage["cache_creation"] };
+
+function withoutSplit(usage: Usage): SentUsage {
+  const { cache_creation: _split, ...rest } = usage;
+  return rest;
+}
+
 async function sendMessage(
   res: ServerResponse,
   n: number,
   id: string,
   model: string,
   blocks: OutBlock[],
-  usage: Usage,
+  usage: SentUsage,
   stream: boolean,
   everyMs = 0,
 ): Promise<void> {
@@ -216,7 +224,16 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
         toolName = AGENT_TOOLS.find((a) => offered.includes(a)) ?? toolName;
       blocks.push({ type: "tool_use", id: `toolu_stub_${seq}`, name: toolName, input: reply.tool.input });
     }
-    const usage = mergeUsage(usageFor(seq, req), reply.usage);
+    const merged = mergeUsage(usageFor(seq, req), reply.usage);
+    const usage: Usage = reply.withoutSplit
+      ? {
+          ...merged,
+          cache_creation: {
+            ephemeral_5m_input_tokens: merged.cache_creation_input_tokens,
+            ephemeral_1h_input_tokens: 0,
+          },
+        }
+      : merged;
     billing.push({
       id,
       model: req.model,
@@ -237,7 +254,8 @@ export async function startScriptedStub(script: Script, options: ScriptedStubOpt
     });
     // A slow stream is for a text answer; one that calls a tool goes at once.
     const everyMs = reply.tool || !reply.text ? 0 : (reply.streamEveryMs ?? 0);
-    await sendMessage(res, seq, id, req.model, blocks, usage, req.stream, everyMs);
+    const sent: SentUsage = reply.withoutSplit ? withoutSplit(usage) : usage;
+    await sendMessage(res, seq, id, req.model, blocks, sent, req.stream, everyMs);
   };
 
   const server: Server = createServer((req, res) => {

@@ -82,6 +82,31 @@ describe("parseUsageLine", () => {
     expect([r.cacheWrite5mTokens, r.cacheWrite1hTokens]).toEqual([0, 3000]);
   });
 
+  it("counts the total's writes when the split is zeros or short of it (claude writes zeros when the API sent no split)", () => {
+    const cache = (total: number | undefined, split: Record<string, number> | undefined) => {
+      const r = recordOf(
+        withUsage((u) => {
+          if (total === undefined) delete u.cache_creation_input_tokens;
+          else u.cache_creation_input_tokens = total;
+          if (split === undefined) delete u.cache_creation;
+          else u.cache_creation = split;
+        }),
+      );
+      return [r.cacheWrite5mTokens, r.cacheWrite1hTokens];
+    };
+    // As claude 2.1.328 wrote it behind an API that answered the total alone.
+    expect(cache(2003, { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 })).toEqual([2003, 0]);
+    expect(cache(2003, {})).toEqual([2003, 0]);
+    // A split naming only part of the total: the 1-hour share as said, the rest 5-minute.
+    expect(cache(3000, { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 1000 })).toEqual([2000, 1000]);
+    expect(cache(3000, { ephemeral_1h_input_tokens: 1000 })).toEqual([2000, 1000]);
+    // Exact splits, a split without a total, and one larger than its total are kept as written.
+    expect(cache(3000, { ephemeral_5m_input_tokens: 2500, ephemeral_1h_input_tokens: 500 })).toEqual([2500, 500]);
+    expect(cache(undefined, { ephemeral_5m_input_tokens: 40, ephemeral_1h_input_tokens: 60 })).toEqual([40, 60]);
+    expect(cache(100, { ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 0 })).toEqual([300, 0]);
+    expect(cache(undefined, undefined)).toEqual([0, 0]);
+  });
+
   it("keys by message id whatever the request id; the request id only where the message id is missing", () => {
     expect(responseKey("msg_a", "req_b")).toBe("msg_a");
     expect(responseKey(null, "req_b")).toBe("request:req_b");

@@ -75,8 +75,13 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
   const cacheCreation = usage.cache_creation == null ? null : object(usage.cache_creation);
   const split5m = cacheCreation ? count(cacheCreation.ephemeral_5m_input_tokens) : null;
   const split1h = cacheCreation ? count(cacheCreation.ephemeral_1h_input_tokens) : null;
-  // The split by TTL is exact when present; older lines only have the 5-minute total.
-  const hasSplit = split5m !== null || split1h !== null;
+  const cacheWriteTotal = count(usage.cache_creation_input_tokens) ?? 0;
+  // The split names the 1-hour share; the rest of the total is 5-minute writes. Older lines have
+  // no split, and claude writes a split of zeros when the API sent none (gateways, Bedrock,
+  // Vertex) — the total is then all there is, and reading the zeros lost every write (its
+  // dollars too). A split larger than the total is taken as it is.
+  const cacheWrite1h = split1h ?? 0;
+  const cacheWrite5m = Math.max(split5m ?? 0, cacheWriteTotal - cacheWrite1h);
   const serverTools = usage.server_tool_use == null ? {} : object(usage.server_tool_use);
 
   const record = {
@@ -88,8 +93,8 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
     speed: optionalText(usage.speed),
     inputTokens: requiredCount(usage.input_tokens),
     outputTokens: requiredCount(usage.output_tokens),
-    cacheWrite5mTokens: hasSplit ? (split5m ?? 0) : (count(usage.cache_creation_input_tokens) ?? 0),
-    cacheWrite1hTokens: split1h ?? 0,
+    cacheWrite5mTokens: cacheWrite5m,
+    cacheWrite1hTokens: cacheWrite1h,
     cacheReadTokens: count(usage.cache_read_input_tokens) ?? 0,
     webSearchRequests: count(serverTools.web_search_requests) ?? 0,
     webFetchRequests: count(serverTools.web_fetch_requests) ?? 0,
