@@ -72,9 +72,15 @@ function readLine(line: string): { id: string; kept: Kept } | null {
   const u = msg.usage;
   // `?? 0`: absent or null (the Messages API declares the cache counts nullable) means none.
   const cc = u.cache_creation;
-  const [w5m, w1h] = isObject(cc)
-    ? [cc.ephemeral_5m_input_tokens ?? 0, cc.ephemeral_1h_input_tokens ?? 0]
-    : [u.cache_creation_input_tokens ?? 0, 0];
+  // The split names the 1-hour share; the rest of the total is 5-minute (a split of zeros beside
+  // a total is what claude writes when the API sent no split).
+  const total = u.cache_creation_input_tokens ?? 0;
+  const w1h = isObject(cc) ? (cc.ephemeral_1h_input_tokens ?? 0) : 0;
+  const w5m = isObject(cc)
+    ? typeof total === "number" && typeof w1h === "number"
+      ? Math.max((cc.ephemeral_5m_input_tokens as number | null) ?? 0, total - w1h)
+      : null
+    : total;
   const counts = [u.input_tokens, u.output_tokens, w5m, w1h, u.cache_read_input_tokens ?? 0];
   if (!counts.every(isCount)) return null;
   const c = counts as Kept["counts"];

@@ -22,6 +22,7 @@ export * from "./repositories/budget-runners.ts";
 export * from "./repositories/locks.ts";
 export * from "./repositories/prices.ts";
 export * from "./repositories/ledger-reprice.ts";
+export * from "./repositories/cache-write-repair.ts";
 export * from "./repositories/session-archive.ts";
 export * from "./repositories/session-similarity.ts";
 export * from "./repositories/session-import.ts";

@@ -13,6 +13,7 @@ import { evaluateBudgets } from "../budgets/enforcement.ts";
 import { currentPriceBook } from "../pricing/price-book.ts";
 import { repriceLedger } from "../pricing/pricing-service.ts";
 import { checkedEvent } from "../realtime/bus.ts";
+import { repairZeroSplitCacheWrites } from "./cache-write-repair.ts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -114,6 +115,8 @@ export async function upgradeLedger(deps: ApiDeps): Promise<void> {
     return r;
   });
   if (result.rekeyed || result.collapsed) deps.log("info", "ledger re-keyed by message id", { ...result });
+  const repaired = await repairZeroSplitCacheWrites(deps);
+  if (repaired?.changed) deps.log("info", "cache writes counted from archived lines", { ...repaired });
   const repriced = await repriceLedger(deps, null, { onlyStale: true });
   if (repriced.changed) deps.log("info", "ledger repriced with the shipped prices", { ...repriced });
 }
