@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { AGENT_STOPPED } from "@stratavore/api";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { buildCli } from "../../../scripts/build-cli.ts";
 import { FAKE_CLAUDE, FleetHarness, waitFor } from "@stratavore/server/testing";
@@ -56,5 +57,5 @@ it("`stratavore agent` from the built CLI joins with a join token read from stdi
   // Read once, not waited for: the agent leaves only after the server has recorded the exit
   // (an agent that left first lost it with the connection; the runner then ended as failed).
   const ended = await h.api.runners.get({ id: runner.id });
-  expect(ended).toMatchObject({ status: "terminated", endReason: "stopped" });
+  expect(ended).toMatchObject({ status: "terminated", endReason: AGENT_STOPPED });
 });
