@@ -85,6 +85,7 @@ interface Entry {
   screen: ScreenTracker;
   /** Settles once `exited` has been emitted. */
   done: Promise<void>;
+  cgroup?: RunnerCgroup;
 }
 
 /**
@@ -94,6 +95,8 @@ interface Entry {
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly runners = new Map<string, Entry>();
+  /** Cgroups of ended runners that still held a process (one stuck in the kernel): swept at exit. */
+  private readonly leftCgroups = new Set<RunnerCgroup>();
   private trackTimer: unknown = null;
 
   constructor(private readonly opts: SupervisorOptions = {}) {
@@ -162,6 +165,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       log,
       screen,
       done,
+      cgroup,
     };
     this.runners.set(o.runnerId, entry);
     runner.on("output", (data, seq) => {
@@ -255,6 +259,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** For process.on('exit'), where nothing async runs: SIGKILL every known tree now. */
   killAllSync(): void {
     for (const e of this.runners.values()) void e.runner.kill("agent");
+    // Killed and thawed once more: nothing this agent froze may stay frozen after it.
+    for (const cg of this.leftCgroups) cg.killSync();
   }
 
   /**
@@ -288,6 +294,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async onExit(entry: Entry, exit: RunnerExit): Promise<void> {
     this.runners.delete(entry.runnerId);
+    if (entry.cgroup && entry.cgroup.pids().length > 0) this.leftCgroups.add(entry.cgroup);
     entry.screen.dispose();
     await entry.log?.close();
     this.emit("exited", { runnerId: entry.runnerId, pid: entry.pid, ...exit });

@@ -77,7 +77,22 @@ abstract class BaseCgroup implements RunnerCgroup {
     return [...all];
   }
 
-  async killAll(): Promise<boolean> {
+  private killing: Promise<boolean> | null = null;
+
+  /**
+   * One kill loop per cgroup at a time: a stop's loop and the exit's release ran side by side,
+   * each freezing and thawing out of step with the other, and the agent could exit between one
+   * loop's freeze and its thaw — leaving the cgroup frozen with a killed claude stuck in it
+   * (seen after a `kill -9` of the server, whose local agent then stopped).
+   */
+  killAll(): Promise<boolean> {
+    this.killing ??= this.killLoop().finally(() => {
+      this.killing = null;
+    });
+    return this.killing;
+  }
+
+  private async killLoop(): Promise<boolean> {
     const until = Date.now() + KILL_WAIT_MS;
     while (Date.now() < until) {
       const pids = this.pids();
