@@ -1,5 +1,5 @@
-import { AppError } from "@stratavore/contracts";
-import { advisoryLock, findProject, findRunner, runnerLabels } from "@stratavore/db";
+import { AppError, lostWithItsNode } from "@stratavore/contracts";
+import { advisoryLock, findProject, findRunner, runnerLabels, transitionRunner } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { admit, admitting } from "./admission.ts";
 import { dispatchToAgent } from "./launch-service.ts";
@@ -16,7 +16,7 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   const runner = await findRunner(deps.db, runnerId);
   if (!runner || runner.status !== "failed" || !runner.nextRestartAt || !runner.sessionId) return;
   const project = await findProject(deps.db, runner.projectId);
-  const attempt = runner.restartAttempts + 1;
+  const attempt = runner.restartAttempts + (lostWithItsNode(runner.endReason) ? 0 : 1);
   const wait = deferral(deps, runner.restartDeferredSince, now);
   const restarted = await admitting(deps, runner.projectId, async (tx, outbox) => {
     // Judged again under the project's lock: a resume from the dashboard, or a runner taking the
@@ -33,6 +33,10 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
             endReason: `${runner.endReason}; not restarted: ${why} for ${Math.round(wait.waitedMs / 60_000)} min`,
           }
         : { nextRestartAt: wait.next, restartDeferredSince: wait.since };
+      // Its first deferral is an event; trying again every few seconds while it waits is not
+      // (it wrote an audit event each time: 10 in two minutes behind a budget).
+      if (!wait.giveUp && current.restartDeferredSince)
+        return transitionRunner(tx, runnerId, ["failed"], data).then(() => null);
       return moveRunner(deps, tx, outbox, null, {
         runnerId,
         from: ["failed"],

@@ -48,7 +48,8 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     ? `${how}; a process was killed by its memory limit${memory}`
     : `killed by its memory limit${memory}; ${how}`;
   const reason = end.reason ?? (end.oomKilled ? oom : how);
-  // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end.
+  // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end,
+  // but not as its own crash: it is restarted without using an attempt (lostWithItsNode).
   const restart =
     !clean &&
     !!current.sessionId &&
@@ -56,7 +57,7 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
       exitCode: end.exitCode,
       signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null),
       endedBy: "process",
-      attempts: current.restartAttempts,
+      attempts: end.endedBy === "agent" ? 0 : current.restartAttempts,
       maxAttempts: current.maxRestarts,
     });
   const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;

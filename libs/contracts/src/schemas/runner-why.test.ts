@@ -34,9 +34,15 @@ describe("runnerWhy", () => {
         nextRestartAt: next,
         restartDeferredSince: new Date("2026-11-30T10:00:00Z"),
       }),
-    ).toMatch(/^heartbeat lost\. Waiting for a node with room since .* \(no restart attempt used\)/);
+    ).toMatch(
+      /^heartbeat lost\. Its restart waits since .*: the last try could not be placed .* no restart attempt used/,
+    );
     expect(
       runnerWhy({ ...base, status: "failed", endReason: "exit code 3", nextRestartAt: next, restartAttempts: 1 }),
     ).toMatch(/^exit code 3\. Restart 2 of 3 at /);
+    // Its agent came back without it: restarted without using one of its attempts.
+    expect(
+      runnerWhy({ ...base, status: "failed", endReason: "agent_restarted", nextRestartAt: next, restartAttempts: 2 }),
+    ).toMatch(/^agent restarted\. Restarting at .* \(its node's doing, not its own: no restart attempt used\)\.$/);
   });
 });

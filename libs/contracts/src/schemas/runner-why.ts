@@ -25,8 +25,11 @@ export function runnerWhy(r: Runner, { at, time }: WhyFormat = LOCAL): string | 
     case "failed": {
       const why = r.endReason ? sentence(r.endReason) : "It failed.";
       if (!r.nextRestartAt) return why;
+      // Why a try was refused (no node with room, the quota, a budget) is in its timeline.
       if (r.restartDeferredSince)
-        return `${why} Waiting for a node with room since ${at(r.restartDeferredSince)} (no restart attempt used); next try at ${time(r.nextRestartAt)}.`;
+        return `${why} Its restart waits since ${at(r.restartDeferredSince)}: the last try could not be placed (a node with room, the project's quota or a budget; see its timeline); no restart attempt used; next try at ${time(r.nextRestartAt)}.`;
+      if (lostWithItsNode(r.endReason))
+        return `${why} Restarting at ${time(r.nextRestartAt)} (its node's doing, not its own: no restart attempt used).`;
       return `${why} Restart ${r.restartAttempts + 1} of ${r.maxRestarts} at ${time(r.nextRestartAt)}.`;
     }
     case "terminated":
@@ -34,4 +37,14 @@ export function runnerWhy(r: Runner, { at, time }: WhyFormat = LOCAL): string | 
     default:
       return null;
   }
+}
+
+/**
+ * Ends that were its node's doing, not the runner's: its agent came back without it
+ * (`agent_restarted`) or its node stayed away (`heartbeat_lost`). Restarting after them uses no
+ * attempt, so server, agent and machine restarts never add up to a "crash loop" of a healthy
+ * runner (seen: four server restarts in 11 minutes ended an idle runner as crash-looping).
+ */
+export function lostWithItsNode(endReason: string | null): boolean {
+  return /^(agent_restarted|heartbeat_lost)\b/.test(endReason ?? "");
 }
