@@ -1,4 +1,4 @@
-import type { Budget } from "@stratavore/contracts";
+import { usdAgainstLimit, type Budget } from "@stratavore/contracts";
 import { fields, formatCompact, formatCount, formatDate, formatPercent, formatUsd, table } from "./output.ts";
 import { shortId } from "./runner-ref.ts";
 
@@ -10,8 +10,11 @@ const scopeText = (b: Budget) => (b.scope === "global" ? "global" : b.scopeLabel
 const tokensOf = (b: Budget, f: (n: number) => string) =>
   `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
 /** `~$` when estimated prices are in the figure; unpriced tokens said apart (a USD limit cannot see them). */
-const usdOf = (b: Budget) =>
-  `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${b.limitUsd === null ? "-" : formatUsd(b.limitUsd)}${b.limitUsd !== null && b.unpricedTokens > 0 ? ` +${formatCompact(b.unpricedTokens)} unpriced` : ""}`;
+const usdOf = (b: Budget) => {
+  if (b.limitUsd === null) return `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / -`;
+  const { used, limit } = usdAgainstLimit(b.usedUsd, b.limitUsd);
+  return `${b.estimatedUsd > 0 ? "~" : ""}${used} / ${limit}${b.unpricedTokens > 0 ? ` +${formatCompact(b.unpricedTokens)} unpriced` : ""}`;
+};
 
 export function budgetTable(budgets: Budget[]): string {
   return table(

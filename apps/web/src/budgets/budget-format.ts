@@ -1,5 +1,5 @@
-import type { Budget } from "@stratavore/contracts";
-import { formatDuration, formatTokens, formatUsd, type GaugeTone } from "@stratavore/ui";
+import { usdAgainstLimit, type Budget } from "@stratavore/contracts";
+import { formatDuration, formatTokens, type GaugeTone } from "@stratavore/ui";
 
 export const PERIOD_LABELS: Record<Budget["period"], string> = {
   hourly: "Hourly",
@@ -24,10 +24,11 @@ export const gaugeTone = (b: Budget): GaugeTone => (b.enabled ? b.state : "off")
 export const tokensUsedLabel = (b: Budget) =>
   b.limitTokens === null ? null : `${formatTokens(b.usedTokens)} / ${formatTokens(b.limitTokens)} tokens`;
 /** "~" when estimated prices are in the figure; unpriced tokens said apart: a USD limit cannot see them. */
-export const usdUsedLabel = (b: Budget) =>
-  b.limitUsd === null
-    ? null
-    : `${b.estimatedUsd > 0 ? "~" : ""}${formatUsd(b.usedUsd)} / ${formatUsd(b.limitUsd)}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
+export const usdUsedLabel = (b: Budget) => {
+  if (b.limitUsd === null) return null;
+  const { used, limit } = usdAgainstLimit(b.usedUsd, b.limitUsd);
+  return `${b.estimatedUsd > 0 ? "~" : ""}${used} / ${limit}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
+};
 
 /** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */
 export function resetLabel(b: Budget, now: number): string {

@@ -78,3 +78,16 @@ export const budgetSchema = z.object({
 export type Budget = z.infer<typeof budgetSchema>;
 export const budgetListOutput = z.array(budgetSchema);
 export const budgetIdInput = z.object({ id: z.uuid() });
+
+/**
+ * A USD budget's spend beside its limit, both to the limit's own precision (at least cents): a
+ * limit of $0.025 read "$0.03 / $0.03" when rounded to cents, and "$0.01 of $0.001" when only
+ * the spend was — a budget past its limit that looked as if it were not. Dashboard, CLI and the
+ * BUDGET_BLOCKED message say it the same way.
+ */
+export function usdAgainstLimit(usedUsd: number, limitUsd: number): { used: string; limit: string } {
+  const digits = Math.min(6, Math.max(2, (/\.(\d+)$/.exec(String(limitUsd))?.[1] ?? "").length));
+  const usd = (v: number) =>
+    `$${v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return { used: usd(usedUsd), limit: usd(limitUsd) };
+}

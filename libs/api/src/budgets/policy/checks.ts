@@ -1,4 +1,4 @@
-import { AppError, type Budget } from "@stratavore/contracts";
+import { AppError, usdAgainstLimit, type Budget } from "@stratavore/contracts";
 import { budgetsCovering, type Tx } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
@@ -11,9 +11,9 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 const BITING = new Set(["block_launch", "pause", "terminate"]);
 
 export function usedOf(b: Budget): string {
-  return b.limitUsd !== null
-    ? `${b.estimatedUsd > 0 ? "~" : ""}$${b.usedUsd.toFixed(2)} of $${b.limitUsd}`
-    : `${b.usedTokens} of ${b.limitTokens} tokens`;
+  if (b.limitUsd === null) return `${b.usedTokens} of ${b.limitTokens} tokens`;
+  const { used, limit } = usdAgainstLimit(b.usedUsd, b.limitUsd);
+  return `${b.estimatedUsd > 0 ? "~" : ""}${used} of ${limit}`;
 }
 
 function describe(b: Budget): string {
