@@ -102,7 +102,7 @@ describe("stratavore jobs and channels", () => {
     expect(mine.items.map((n) => [n.type, n.title])).toEqual([["channel.test", "Test message for channel bell"]]);
     const log = await h.runAs(admin, ["channels", "log", "bell"]);
     expect(log.stdout).toMatch(
-      /^AT\s+EVENT\s+TRY\s+OK\s+STATUS\s+MS\s+RESPONSE\n\S+\s+0\s+1\s+yes\s+-\s+\d+\s+a test notification/,
+      /^AT\s+EVENT\s+TRY\s+OK\s+STATUS\s+MS\s+RESPONSE\n\S+\s+test\s+1\s+yes\s+-\s+\d+\s+a test notification/,
     );
     expectFailure(await h.runAs(admin, ["channels", "test", "nope"]), 5, "NOT_FOUND", /nope/);
   });

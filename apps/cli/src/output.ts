@@ -30,6 +30,9 @@ export function formatDate(d: Date | null | undefined): string {
   return d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : "-";
 }
 
+/** The audit event a delivery carried, as `stratavore events` numbers it; seq 0 is a channel test. */
+export const formatEventSeq = (seq: number | bigint): string => (Number(seq) === 0 ? "test" : `#${seq}`);
+
 export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }

@@ -3,7 +3,7 @@ import type { Channel } from "@stratavore/contracts";
 import { CliError } from "../cli-error.ts";
 import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
-import { formatDate, table } from "../output.ts";
+import { formatDate, formatEventSeq, table } from "../output.ts";
 import { connect } from "../session.ts";
 
 async function channelByRef(api: Awaited<ReturnType<typeof connect>>, ref: string): Promise<Channel> {
@@ -81,7 +81,7 @@ export function registerChannelsCommands(program: Command, ctx: CliContext): voi
               ["AT", "EVENT", "TRY", "OK", "STATUS", "MS", "RESPONSE"],
               log.map((a) => [
                 formatDate(a.createdAt),
-                String(a.eventSeq),
+                formatEventSeq(a.eventSeq),
                 String(a.attempt),
                 a.ok ? "yes" : "no",
                 a.status === null ? "-" : String(a.status),

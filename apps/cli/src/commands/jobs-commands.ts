@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
-import { fields, formatDate, table } from "../output.ts";
+import { fields, formatDate, formatEventSeq, table } from "../output.ts";
 import { connect } from "../session.ts";
 
 const age = (d: Date | null): string => (d ? `${Math.max(0, Math.round((Date.now() - d.getTime()) / 1000))} s` : "-");
@@ -41,7 +41,7 @@ export function registerJobsCommands(program: Command, ctx: CliContext): void {
             o.recentFailures.map((f) => [
               formatDate(f.createdAt),
               f.channelName,
-              String(f.eventSeq),
+              formatEventSeq(f.eventSeq),
               String(f.attempt),
               f.status === null ? "-" : String(f.status),
               f.excerpt.replace(/\s+/g, " ").slice(0, 60),
@@ -64,7 +64,7 @@ export function registerJobsCommands(program: Command, ctx: CliContext): void {
         dead.length
           ? table(
               ["ID", "EVENT", "CHANNEL", "SINCE"],
-              dead.map((d) => [d.id, String(d.eventSeq), d.channelId, formatDate(d.createdAt)]),
+              dead.map((d) => [d.id, formatEventSeq(d.eventSeq), d.channelId, formatDate(d.createdAt)]),
             )
           : "No dead letters.",
       );

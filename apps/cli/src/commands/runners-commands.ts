@@ -20,8 +20,8 @@ interface ListOptions {
 const CONTROLS = [
   ["stop", "stop a runner gracefully (claude gets SIGTERM, then SIGKILL after a grace period)", "Stopping"],
   ["kill", "kill a runner's whole process tree at once (SIGKILL)", "Killing"],
-  ["pause", "freeze a running runner (SIGSTOP of its process tree)", "Paused"],
-  ["unpause", "let a paused runner continue (SIGCONT)", "Unpaused"],
+  ["pause", "freeze a running runner: its cgroup frozen (SIGSTOP where the node has no cgroup freezer)", "Paused"],
+  ["unpause", "let a paused runner continue (thawed, or SIGCONT)", "Unpaused"],
 ] as const;
 
 export function registerRunnerCommands(program: Command, ctx: CliContext): void {

@@ -8,7 +8,8 @@ export const isoDate = z.date();
  * what PostgreSQL's timestamp holds, so an unbounded one is a 500 waiting to happen.
  */
 export const boundedDate = z.coerce
-  .date()
+  // A string that is no date ("2026-99-99") was "expected date, received Date".
+  .date({ error: "must be a date, such as 2026-12-02 or 2026-12-02T09:30:00Z" })
   .min(new Date("1970-01-01T00:00:00Z"), "must be in 1970 or later")
   .max(new Date("9999-12-31T23:59:59Z"), "must be before the year 10000");
 
