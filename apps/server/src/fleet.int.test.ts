@@ -432,6 +432,14 @@ describe("agent loss", () => {
     expect(r.maxRestarts).toBeLessThan(5);
     let pid = (await h.runnerWhen(r.id, "running", (x) => x.status === "running" && x.pid !== null)).pid;
     for (let i = 0; i < 5; i++) {
+      // Settled first (its answer written and archived): a claude killed mid-start and resumed
+      // from a transcript the server has not yet seen exits 1 — a crash of its own, which counts.
+      await h.runnerWhen(r.id, "idle, its transcript archived", (x) => x.activity === "idle", 30_000);
+      await waitFor(
+        "its transcript archived",
+        async () => (await h.db.transcriptEntry.count({ where: { sessionId: r.sessionId! } })) >= 2,
+        15_000,
+      );
       agent.child.kill("SIGKILL");
       await agent.exited;
       h.agents.splice(h.agents.indexOf(agent), 1);
