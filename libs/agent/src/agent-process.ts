@@ -80,6 +80,10 @@ export async function runAgentProcess(options: AgentOptions, parentPid?: number)
     process.exit(3);
   });
   process.on("exit", () => agent.supervisor.killAllSync());
+  // A server that started this agent reads its log through a pipe; once that server is gone
+  // (kill -9) every write fails with EPIPE, which crashed the agent at its next log line instead
+  // of letting it notice its parent is gone and stop its runners gracefully.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

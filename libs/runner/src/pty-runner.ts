@@ -199,9 +199,12 @@ export class PtyRunner extends EventEmitter<RunnerEvents> {
   private killEverything(): void {
     const cg = this.opts.cgroup;
     if (cg) {
-      // Synchronously first: killAllSync runs this from process.on('exit'), where nothing async will.
-      cg.killSync();
+      // The kill loop's first round begins at once, with a freeze. On the agent's way out
+      // (killAllSync from process.on('exit')) nothing async runs after this, so the synchronous
+      // kill and thaw come last: the other order left the cgroup frozen over a SIGKILL that
+      // could never land (seen after a kill -9 of the server, with the real claude).
       void cg.killAll().catch(() => undefined);
+      cg.killSync();
     }
     this.signalTree("SIGKILL");
   }

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAlive, readProcStat, signalPids } from "../base/process-tree.ts";
 import { PtyRunner } from "../pty-runner.ts";
 import { FAKE_CLAUDE, fakeEnv, tempHome, waitFor } from "../testing/helpers.ts";
 import { detectCgroups, isDriver, type CgroupDriver, type CgroupPreference } from "./cgroup-driver.ts";
+import type { RunnerCgroup } from "./runner-cgroup.ts";
 
 const SESSION = "3c9d2e1f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -48,6 +49,14 @@ function start(driver: CgroupDriver | undefined) {
   return { runner, pid, counter, pidfile, cgroup, output: () => output };
 }
 
+/** Whether a freeze is asked of the cgroup (v1 freezer.state FREEZING/FROZEN, v2 cgroup.freeze 1). */
+function freezeWritten(cg: RunnerCgroup): boolean {
+  const dir = dirname(cg.procsFiles[0]!);
+  return existsSync(join(dir, "freezer.state"))
+    ? readFileSync(join(dir, "freezer.state"), "utf8").trim() !== "THAWED"
+    : readFileSync(join(dir, "cgroup.freeze"), "utf8").trim() === "1";
+}
+
 /** What the real Bash tool's wrapper leaves behind when it fails: the command re-parented to PID 1. */
 const orphansOf = (pids: number[]) => pids.filter((p) => readProcStat(p)?.ppid === 1 && isAlive(p));
 
@@ -80,6 +89,16 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
         expect(members.filter(isAlive)).toEqual([]);
         expect(r.cgroup!.pids()).toEqual([]);
       }, 40_000);
+
+      it("a kill on the agent's way out leaves its cgroup thawed by the time the kill returns, so the SIGKILL lands", async () => {
+        const r = start(driver as CgroupDriver);
+        await waitFor("the loop counting", () => count(r.counter) >= 1, 10_000);
+        const members = r.cgroup!.pids();
+        void r.runner.kill("agent");
+        // All that process.exit lets happen is what ran synchronously.
+        expect(freezeWritten(r.cgroup!)).toBe(false);
+        await waitFor("every member gone", () => members.every((p) => !isAlive(p)), 10_000);
+      }, 30_000);
 
       it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {
         const r = start(driver as CgroupDriver);
