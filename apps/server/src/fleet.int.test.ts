@@ -247,6 +247,9 @@ describe("runners on a real agent with the fake claude", () => {
     expect(beat.memoryBytes).toBeGreaterThan(1_000_000);
     expect(beat.cpuPercent).toBeGreaterThanOrEqual(0);
     await h.api.runners.stop({ id: r.id });
+    // Ended, it shows no figures of a process that no longer exists.
+    const ended = await h.runnerWhen(r.id, "terminated", "terminated");
+    expect([ended.cpuPercent, ended.memoryBytes]).toEqual([null, null]);
   });
 
   it("a runner killed by its project's memory limit ends with that reason (cgroup memory limit)", async () => {

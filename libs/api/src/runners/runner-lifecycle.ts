@@ -66,6 +66,9 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     exitCode: end.exitCode,
     endedAt: new Date(),
     pid: null,
+    // Its last sample is not what an ended runner uses ("failed … 0.1 % 247.6 MiB" read as live).
+    cpuPercent: null,
+    memoryBytes: null,
     lostAt: null,
     pauseReason: null,
     pausedByBudgetId: null,
