@@ -50,7 +50,7 @@ export function registerBudgetCommands(program: Command, ctx: CliContext): void 
     .addHelpText(
       "after",
       "\nAt least one of --tokens and --usd is needed; with both, whichever is reached first counts.\n" +
-        "Actions: notify (warn only), block_launch (refuse new runners), pause or terminate the runners in scope.\n" +
+        "Actions: notify (warn only), block_launch (refuse new runners, and restarts of failed ones), pause or terminate the runners in scope.\n" +
         "Periods roll over in the server's time zone: on the hour, at midnight, on Monday, on the 1st.\n" +
         "\nExample:\n  stratavore budget create --scope project:web --period daily --usd 25 --action block_launch",
     )
