@@ -75,15 +75,15 @@ export async function buildAgentOptions(
  * even an uncaught crash, SIGKILLs every runner tree first, so no claude outlives its agent.
  */
 export async function runAgentProcess(options: AgentOptions, parentPid?: number): Promise<void> {
+  // A server that started this agent reads its log through a pipe; once that server is gone
+  // (kill -9) every write fails with EPIPE, which crashed the agent at its next log line instead
+  // of letting it notice its parent is gone and stop its runners gracefully.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   const agent = await startAgent(options, (code, message) => {
     options.log("error", "the server refused this node", { code, message });
     process.exit(3);
   });
   process.on("exit", () => agent.supervisor.killAllSync());
-  // A server that started this agent reads its log through a pipe; once that server is gone
-  // (kill -9) every write fails with EPIPE, which crashed the agent at its next log line instead
-  // of letting it notice its parent is gone and stop its runners gracefully.
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -99,7 +99,9 @@ export async function dispatchToAgent(
       };
   const moved = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     // Refused before anything ran: the new session it would have written stays out of the archive.
-    if (!ack.ok && NEVER_STARTED.has(ack.code) && runner.sessionId)
+    // Only a session this launch made: a restart or a resume keeps its own (a restart is the same
+    // runner row, so "no other runner" would not protect it).
+    if (!ack.ok && NEVER_STARTED.has(ack.code) && runner.sessionId && !opts.restart && session.mode !== "resume")
       await dropSessionNeverUsed(tx, runner.sessionId, runner.id);
     return moveRunner(deps, tx, outbox, { nodeId }, { runnerId: runner.id, from: ["starting"], ...outcome });
   });
