@@ -56,6 +56,11 @@ const schema = z.object({
     .positive()
     .max(7 * 24 * 60)
     .default(30),
+  STRATAVORE_RESTART_STABLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(10),
   /** Bearer token Prometheus sends to GET /metrics on the main port; unset: /metrics is off there. */
   STRATAVORE_METRICS_TOKEN: z.string().min(16, "STRATAVORE_METRICS_TOKEN needs at least 16 characters").optional(),
   /** A second, internal listener serving only /metrics (no token unless one is set). */
@@ -179,10 +184,11 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
       host: e.STRATAVORE_METRICS_HOST,
       ledgerMaxAgeMs: e.STRATAVORE_METRICS_LEDGER_SECONDS * 1000,
     },
-    /** How long a lost runner waits for its node, and a restart for a place, before giving up. */
+    /** How long a lost runner waits for its node and a restart for a place; how long a run is stable. */
     fleet: {
       lostTimeoutMs: e.STRATAVORE_LOST_TIMEOUT_MINUTES * 60_000,
       restartWaitMs: e.STRATAVORE_RESTART_WAIT_MINUTES * 60_000,
+      restartStableMs: e.STRATAVORE_RESTART_STABLE_MINUTES * 60_000,
     },
     embeddings:
       e.STRATAVORE_EMBEDDINGS_URL && e.QDRANT_URL

@@ -335,6 +335,29 @@ describe("runners on a real agent with the fake claude", () => {
     expect(types.filter((t) => t === "runner.restarting")).toHaveLength(3);
     expect(types.filter((t) => t === "runner.failed")).toHaveLength(4);
   });
+
+  it("a run that lasted (restartStableMs, 3 s here) before it crashed counts its restarts afresh: no crash loop after days of rare failures", async () => {
+    const node = uniqueSlug("rare");
+    await h.startAgent(node, {
+      labels: ["rare"],
+      // Usage lines make its transcript, which the `--resume` relaunch needs to run at all.
+      env: { FAKE_CLAUDE_MODE: "crash", FAKE_CLAUDE_CRASH_AFTER_MS: "4500", FAKE_CLAUDE_USAGE_EVERY_MS: "300" },
+    });
+    const r = await h.api.runners.launch({ project: (await project()).name, node, labels: ["rare"] });
+    // Its restarts are used up by earlier failures: the next crash of a short run would end it.
+    await h.db.runner.update({ where: { id: r.id }, data: { restartAttempts: 3 } });
+    const back = await h.runnerWhen(
+      r.id,
+      "restarted after a long run",
+      (cur) =>
+        (cur.status === "running" && cur.restartAttempts === 1) || (cur.status === "failed" && !cur.nextRestartAt),
+      30_000,
+    );
+    expect(back).toMatchObject({ status: "running", restartAttempts: 1, conversationMode: "resume" });
+    const types = (await h.api.runners.timeline({ id: r.id })).map((e) => e.type);
+    expect(types).not.toContain("runner.crash_looped");
+    await h.api.runners.kill({ id: r.id });
+  });
 });
 
 describe("agent loss", () => {

@@ -156,6 +156,8 @@ export class FleetHarness {
         agentReconnectMaxMs: 1000,
         lostTimeoutMs: 3000,
         restartWaitMs: 60_000,
+        // Runs in tests last seconds: a crash loop's (200 ms) stay well short of this.
+        restartStableMs: 3_000,
         ...fleet,
       },
     });

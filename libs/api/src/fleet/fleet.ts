@@ -11,6 +11,11 @@ export interface FleetConfig {
   agentAckTimeoutMs: number;
   /** A restart that cannot be placed keeps waiting (no attempt used) this long, then gives up. */
   restartWaitMs: number;
+  /**
+   * A run that lasted this long before it failed counts its restarts afresh: a crash loop is
+   * failures in quick succession, not one failure a day over a week-long task.
+   */
+  restartStableMs: number;
   /** A `lost` runner whose node stays away this long is failed (`heartbeat_lost`) and restarted elsewhere. */
   lostTimeoutMs: number;
   /**
@@ -28,6 +33,7 @@ export const DEFAULT_FLEET_CONFIG: FleetConfig = {
   restartBaseMs: 2_000,
   agentAckTimeoutMs: 15_000,
   restartWaitMs: 30 * 60_000,
+  restartStableMs: 10 * 60_000,
   lostTimeoutMs: 10 * 60_000,
   agentReconnectMaxMs: 30_000,
   archiveQuietMs: 10_000,

@@ -48,6 +48,7 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     ? `${how}; a process was killed by its memory limit${memory}`
     : `killed by its memory limit${memory}; ${how}`;
   const reason = end.reason ?? (end.oomKilled ? oom : how);
+  const attempts = restartsSoFar(deps, current);
   // A runner lost with its agent (heartbeat_lost, agent_restarted) counts as an unexpected end,
   // but not as its own crash: it is restarted without using an attempt (lostWithItsNode).
   const restart =
@@ -57,10 +58,10 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
       exitCode: end.exitCode,
       signal: end.signal ?? (end.endedBy === "agent" ? "LOST" : null),
       endedBy: "process",
-      attempts: end.endedBy === "agent" ? 0 : current.restartAttempts,
+      attempts: end.endedBy === "agent" ? 0 : attempts,
       maxAttempts: current.maxRestarts,
     });
-  const exhausted = !clean && !restart && current.restartAttempts >= current.maxRestarts;
+  const exhausted = !clean && !restart && attempts >= current.maxRestarts;
   const data = {
     status: clean ? ("terminated" as const) : ("failed" as const),
     exitCode: end.exitCode,
@@ -72,9 +73,10 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
     lostAt: null,
     pauseReason: null,
     pausedByBudgetId: null,
-    endReason: exhausted ? `crash loop: ${reason} after ${current.restartAttempts} restarts` : reason,
+    restartAttempts: attempts,
+    endReason: exhausted ? `crash loop: ${reason} after ${attempts} restarts` : reason,
     nextRestartAt: restart
-      ? new Date(Date.now() + restartDelayMs(current.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs }))
+      ? new Date(Date.now() + restartDelayMs(attempts + 1, { baseMs: deps.fleet.config.restartBaseMs }))
       : null,
   };
   const moved = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
@@ -92,7 +94,7 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
         type: "runner.crash_looped",
         entityType: "runner",
         entityId: runner.id,
-        data: { restarts: current.restartAttempts, reason },
+        data: { restarts: attempts, reason },
       });
     return runner;
   });
@@ -109,6 +111,15 @@ function endCause(end: RunnerEnd, clean: boolean, exhausted: boolean): RunnerEnd
   if (end.endedBy === "agent") return "lost";
   if (end.signal) return "signal";
   return end.exitCode === 0 ? "exited" : "exit_error";
+}
+
+/**
+ * The restarts a failing run counts as already made: a run that lasted `restartStableMs` was
+ * not part of a crash loop, so its count starts afresh (one failure a day is not a loop).
+ */
+export function restartsSoFar(deps: ApiDeps, r: Pick<Runner, "startedAt" | "restartAttempts">): number {
+  const ranMs = r.startedAt ? Date.now() - r.startedAt.getTime() : 0;
+  return ranMs >= deps.fleet.config.restartStableMs ? 0 : r.restartAttempts;
 }
 
 async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nodeId: string }> {

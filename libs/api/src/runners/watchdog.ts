@@ -12,7 +12,7 @@ import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { announceRunner, moveRunner } from "./runner-events.ts";
-import { setPaused } from "./runner-lifecycle.ts";
+import { restartsSoFar, setPaused } from "./runner-lifecycle.ts";
 
 /** An API-error loop: this many errors within the window, or this many retries of one on its screen. */
 export const ERROR_LOOP = { count: 3, windowMs: 5 * 60_000 };
@@ -177,7 +177,8 @@ async function act(deps: ApiDeps, r: WatchedRunner, finding: Finding, action: st
 async function restartStalled(deps: ApiDeps, runnerId: string, finding: Finding): Promise<void> {
   const runner = await findRunner(deps.db, runnerId);
   if (!runner?.nodeId) return;
-  const left = runner.restartAttempts < runner.maxRestarts;
+  const attempts = restartsSoFar(deps, runner);
+  const left = attempts < runner.maxRestarts;
   const reason = `watchdog: stalled (${finding.detail}); ${left ? "resuming it in a new process" : "its restarts are used up"}`;
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, null, {
@@ -188,10 +189,9 @@ async function restartStalled(deps: ApiDeps, runnerId: string, finding: Finding)
         endedAt: new Date(),
         pid: null,
         endReason: reason,
+        restartAttempts: attempts,
         nextRestartAt: left
-          ? new Date(
-              Date.now() + restartDelayMs(runner.restartAttempts + 1, { baseMs: deps.fleet.config.restartBaseMs }),
-            )
+          ? new Date(Date.now() + restartDelayMs(attempts + 1, { baseMs: deps.fleet.config.restartBaseMs }))
           : null,
       },
       event: "runner.failed",

@@ -25,7 +25,8 @@
  *   2.1.328 does (stack.md), and why pausing must freeze a cgroup instead of signalling.
  *   The tool's result goes to the terminal ("(tool exit N)") and the transcript (tool_result).
  *
- * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash | hang | ignore-sigterm | fork | hog
+ * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash (exit 3 after FAKE_CLAUDE_CRASH_AFTER_MS,
+ * 200) | hang | ignore-sigterm | fork | hog
  * (hog: keeps allocating memory until something stops it — a cgroup memory limit, say);
  * FAKE_CLAUDE_PIDFILE (fork: where the grandchild's pid goes; tool: the command's pid);
  * FAKE_CLAUDE_USAGE_EVERY_MS (append an assistant usage line periodically);
@@ -373,10 +374,13 @@ if (modes.has("hog")) {
   setInterval(() => hoard.push(Buffer.alloc(16 * 1024 * 1024, 1)), 20);
 }
 if (modes.has("crash"))
-  setTimeout(() => {
-    out("fatal: simulated crash\n");
-    process.exit(3);
-  }, 200);
+  setTimeout(
+    () => {
+      out("fatal: simulated crash\n");
+      process.exit(3);
+    },
+    Number(process.env.FAKE_CLAUDE_CRASH_AFTER_MS) || 200,
+  );
 const every = Number(process.env.FAKE_CLAUDE_USAGE_EVERY_MS);
 // A stalled turn writes nothing more, periodic usage included.
 let stalled = false;
