@@ -98,7 +98,9 @@ export async function startAgent(
   // Freeze first, then tell the server: every moment in between is spend past the allowance.
   const freeze = (spent: SpentAllowance[]) => {
     for (const s of spent) {
-      opts.log("info", "budget allowance spent: pausing the runner", { ...s });
+      // A new allowance re-arms the meter while the runner is still frozen: report it, quietly.
+      if (supervisor.status(s.runnerId) !== "paused")
+        opts.log("info", "budget allowance spent: pausing the runner", { ...s });
       supervisor.pause(s.runnerId).then(
         () => spentReports.report(s),
         (err: unknown) =>

@@ -1,10 +1,8 @@
 import { EventEmitter } from "node:events";
-import type { RunnerLimits } from "./cgroup/capabilities.ts";
-import type { CgroupDriver } from "./cgroup/cgroup-driver.ts";
 import type { RunnerCgroup } from "./cgroup/runner-cgroup.ts";
-import { buildClaudeArgs, ownSessionId, type ClaudeLaunchSpec } from "./base/claude-args.ts";
+import { buildClaudeArgs, ownSessionId } from "./base/claude-args.ts";
 import { RunnerError, UnknownRunnerError } from "./base/errors.ts";
-import { sampleTree, type TreeSample } from "./proc-stats.ts";
+import { sampleTree } from "./proc-stats.ts";
 import { readProcTable } from "./base/process-tree.ts";
 import { systemClock } from "./pty-spawn.ts";
 import { ScreenTracker, type RunnerActivity } from "./activity/screen-tracker.ts";
@@ -12,7 +10,6 @@ import {
   DEFAULT_COLS,
   DEFAULT_ROWS,
   PtyRunner,
-  type RunnerDeps,
   type RunnerExit,
   type RunnerState,
   type StopReason,
@@ -20,59 +17,15 @@ import {
 import { OutputRing, type OutputChunk } from "./ring-buffer.ts";
 import { openRunnerLog, type RunnerLog } from "./runner-log.ts";
 import { systemProcessOps } from "./tree-tracker.ts";
+import type {
+  LaunchOptions,
+  RunnerInfo,
+  RunnerSample,
+  SupervisorEvents,
+  SupervisorOptions,
+} from "./supervisor-types.ts";
 
-export interface SupervisorOptions {
-  /** Where per-runner output logs go; no logs when absent. */
-  logDir?: string;
-  logMaxBytes?: number;
-  logFiles?: number;
-  graceMs?: number;
-  /** How often every runner's tree is re-read (one /proc scan shared by all runners). */
-  trackMs?: number;
-  ringBytes?: number;
-  /** One cgroup per runner when the node allows it (see detectCgroups); signals otherwise. */
-  cgroups?: CgroupDriver;
-  runnerDeps?: Partial<RunnerDeps>;
-  sampler?: (pid: number) => Promise<TreeSample>;
-  onLogError?: (err: Error) => void;
-}
-
-export interface LaunchOptions {
-  runnerId: string;
-  cwd: string;
-  claudeBin: string;
-  spec: ClaudeLaunchSpec;
-  env: Record<string, string>;
-  cols?: number;
-  rows?: number;
-  /** Enforced by the runner's cgroup, when there is one. */
-  limits?: RunnerLimits;
-}
-
-export interface RunnerInfo {
-  runnerId: string;
-  pid: number;
-  status: RunnerState;
-  cwd: string;
-  sessionId: string;
-}
-
-export interface RunnerSample {
-  runnerId: string;
-  status: RunnerState;
-  pid: number;
-  cpuPercent: number;
-  rssBytes: number;
-  activity: RunnerActivity;
-}
-
-type SupervisorEvents = {
-  started: [e: { runnerId: string; pid: number }];
-  session: [e: { runnerId: string; sessionId: string }];
-  output: [e: { runnerId: string; seq: number; data: string }];
-  state: [e: { runnerId: string; status: RunnerState }];
-  exited: [e: { runnerId: string; pid: number } & RunnerExit];
-};
+export type * from "./supervisor-types.ts";
 
 interface Entry {
   runnerId: string;
@@ -215,6 +168,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Output after `afterSeq` still in memory, for a viewer that (re)attaches. */
   scrollback(runnerId: string, afterSeq = 0): OutputChunk[] {
     return this.get(runnerId).runner.ring.since(afterSeq);
+  }
+
+  /** A runner's state here, or null when this node does not run it. */
+  status(runnerId: string): RunnerState | null {
+    return this.runners.get(runnerId)?.runner.state ?? null;
   }
 
   list(): RunnerInfo[] {

@@ -109,7 +109,7 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     // The node was full, unreachable or still ran the old process: a placement problem, not a
     // crash — give the attempt back and wait like any restart with nowhere to go.
     if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)))
-      await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message);
+      await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message, !!runner.restartDeferredSince);
   });
 }
 
@@ -134,23 +134,30 @@ const DEFER_REASONS: Partial<Record<string, (message: string) => string>> = {
 
 const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
 
-/** The attempt is given back; a node that keeps refusing is still bounded by the same wait. */
+/**
+ * The attempt is given back; a node that keeps refusing is still bounded by the same wait. As
+ * with an admission's deferral, only the first is an event: the retries are quiet.
+ */
 async function deferAfterRefusal(
   deps: ApiDeps,
   runnerId: string,
   attempts: number,
   wait: ReturnType<typeof deferral>,
   why: string,
+  waitingAlready: boolean,
 ): Promise<void> {
-  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    moveRunner(deps, tx, outbox, null, {
+  // Failed again by the refused launch (agent-dispatch): back to waiting from there.
+  const data = wait.giveUp
+    ? { restartAttempts: attempts, nextRestartAt: null, restartDeferredSince: null }
+    : { restartAttempts: attempts, nextRestartAt: wait.next, restartDeferredSince: wait.since };
+  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    if (waitingAlready && !wait.giveUp) return void (await transitionRunner(tx, runnerId, ["failed"], data));
+    await moveRunner(deps, tx, outbox, null, {
       runnerId,
       from: ["failed"],
-      data: wait.giveUp
-        ? { restartAttempts: attempts, nextRestartAt: null, restartDeferredSince: null }
-        : { restartAttempts: attempts, nextRestartAt: wait.next, restartDeferredSince: wait.since },
+      data,
       event: wait.giveUp ? "runner.restart_abandoned" : "runner.restart_deferred",
       details: { why },
-    }),
-  );
+    });
+  });
 }

@@ -10,4 +10,12 @@ describe("usdAgainstLimit", () => {
     expect(usdAgainstLimit(1234.5, 1000)).toEqual({ used: "$1,234.50", limit: "$1,000.00" });
     expect(usdAgainstLimit(0, 0.1234567)).toEqual({ used: "$0.000000", limit: "$0.123457" });
   });
+
+  it("never shows a spend short of or past the limit as equal to it", () => {
+    // At the limit's three digits both read "$0.025": a budget that has not bitten, or has.
+    expect(usdAgainstLimit(0.0249996, 0.025)).toEqual({ used: "$0.0249996", limit: "$0.0250000" });
+    expect(usdAgainstLimit(0.02501, 0.025)).toEqual({ used: "$0.02501", limit: "$0.02500" });
+    expect(usdAgainstLimit(19.999, 20)).toEqual({ used: "$19.999", limit: "$20.000" });
+    expect(usdAgainstLimit(20, 20)).toEqual({ used: "$20.00", limit: "$20.00" });
+  });
 });

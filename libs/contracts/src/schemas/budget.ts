@@ -86,8 +86,11 @@ export const budgetIdInput = z.object({ id: z.uuid() });
  * BUDGET_BLOCKED message say it the same way.
  */
 export function usdAgainstLimit(usedUsd: number, limitUsd: number): { used: string; limit: string } {
-  const digits = Math.min(6, Math.max(2, (/\.(\d+)$/.exec(String(limitUsd))?.[1] ?? "").length));
-  const usd = (v: number) =>
+  const usd = (v: number, digits: number) =>
     `$${v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-  return { used: usd(usedUsd), limit: usd(limitUsd) };
+  let digits = Math.min(6, Math.max(2, (/\.(\d+)$/.exec(String(limitUsd))?.[1] ?? "").length));
+  // A spend just short of (or past) the limit must not read as equal to it: "$0.025 / $0.025"
+  // on a budget that has not bitten looks like one that failed to. More digits until they differ.
+  while (digits < 8 && usedUsd !== limitUsd && usd(usedUsd, digits) === usd(limitUsd, digits)) digits++;
+  return { used: usd(usedUsd, digits), limit: usd(limitUsd, digits) };
 }
