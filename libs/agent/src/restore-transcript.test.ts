@@ -21,12 +21,15 @@ describe("restoreTranscript", () => {
       files: [
         { name: `${sessionId}.jsonl`, content: "", contentBase64: exact.toString("base64") },
         { name: `${sessionId}/subagents/agent-1.jsonl`, content: '{"b":1}\n' },
+        // claude 2.1.328 nests some sub-agents in folders under subagents/: back where they were.
+        { name: `${sessionId}/subagents/run-1/agent-2.jsonl`, content: '{"c":1}\n' },
       ],
     });
     expect(ack).toEqual({ ok: true, restored: true });
     const dir = projectTranscriptDir(configDir, "/srv/r");
     expect((await readFile(join(dir, `${sessionId}.jsonl`))).equals(exact)).toBe(true);
     expect(await readFile(join(dir, sessionId, "subagents", "agent-1.jsonl"), "utf8")).toBe('{"b":1}\n');
+    expect(await readFile(join(dir, sessionId, "subagents", "run-1", "agent-2.jsonl"), "utf8")).toBe('{"c":1}\n');
 
     const other = randomUUID();
     await mkdir(dir, { recursive: true });
@@ -60,6 +63,7 @@ describe("restoreTranscript", () => {
       `${victim}.jsonl`,
       `${sessionId}/subagents/notes.txt`,
       `${sessionId}/other/agent-1.jsonl`,
+      `${sessionId}/subagents/run/../../../${victim}/subagents/agent-1.jsonl`,
     ]) {
       expect(
         await restoreTranscript(configDir, {

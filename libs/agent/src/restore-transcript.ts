@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
-import { restoreCommandSchema, SUBAGENT_FILE_NAME, type RestoreAck } from "@stratavore/contracts";
+import { isSubagentFilePath, restoreCommandSchema, type RestoreAck } from "@stratavore/contracts";
 import { isSessionId, projectTranscriptDir } from "@stratavore/runner";
 
 /**
@@ -16,12 +16,11 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
   const { sessionId, cwd, files } = parsed.data;
   const dir = projectTranscriptDir(configDir, cwd);
   const main = `${sessionId}.jsonl`;
-  // Only the session's own files: `<session>.jsonl` and `<session>/subagents/agent-….jsonl`. A
-  // name that merely stays inside the folder could still be another session's transcript.
+  // Only the session's own files: `<session>.jsonl` and its `<session>/subagents/…/agent-….jsonl`.
+  // A name that merely stays inside the folder could still be another session's transcript.
   const subagents = `${sessionId}/subagents/`;
   const foreign = files.find(
-    (f) =>
-      f.name !== main && !(f.name.startsWith(subagents) && SUBAGENT_FILE_NAME.test(f.name.slice(subagents.length))),
+    (f) => f.name !== main && !(f.name.startsWith(subagents) && isSubagentFilePath(f.name.slice(subagents.length))),
   );
   if (!isSessionId(sessionId) || foreign)
     return {

@@ -3,7 +3,7 @@ import { sessionExists } from "@stratavore/db";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import pLimit, { type LimitFunction } from "p-limit";
-import { AppError, roleAtLeast, SUBAGENT_FILE_NAME } from "@stratavore/contracts";
+import { AppError, isSubagentFilePath, roleAtLeast } from "@stratavore/contracts";
 import { isSessionId, LineSplitter, transcriptEntries } from "@stratavore/runner";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
 import { canArchiveImport, finishImportedArchive, openImportedArchive } from "../sessions/archive-service.ts";
@@ -57,10 +57,10 @@ async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction
   const sessionId = url.searchParams.get("session") ?? "";
   const file = url.searchParams.get("file") ?? "";
   if (!isSessionId(sessionId)) throw new AppError("VALIDATION", "session must be a session id.");
-  if (file !== "" && !SUBAGENT_FILE_NAME.test(file))
+  if (file !== "" && !isSubagentFilePath(file))
     throw new AppError(
       "VALIDATION",
-      "file must be empty (the main transcript) or a sub-agent file name (agent-….jsonl).",
+      "file must be empty (the main transcript) or a sub-agent file's path under subagents/ (agent-….jsonl, in up to 8 folders).",
     );
   const from = Number(url.searchParams.get("offset") ?? "0");
   if (!Number.isSafeInteger(from) || from < 0)

@@ -1,4 +1,4 @@
-import { AppError, SUBAGENT_FILE_NAME } from "@stratavore/contracts";
+import { AppError, isSubagentFilePath } from "@stratavore/contracts";
 import { rawLines } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { jsonlFile } from "../sessions/archive/jsonl-file.ts";
@@ -21,7 +21,7 @@ export async function restoreTranscript(
   for (const l of lines) {
     // A name no agent may send any more (archived before names were checked): never restored,
     // since the node would refuse the whole restore for it.
-    if (l.file !== "" && !SUBAGENT_FILE_NAME.test(l.file)) continue;
+    if (l.file !== "" && !isSubagentFilePath(l.file)) continue;
     const list = byFile.get(l.file);
     if (list) list.push(l);
     else byFile.set(l.file, [l]);
@@ -34,7 +34,13 @@ export async function restoreTranscript(
       ...(bytes ? { contentBase64: bytes.toString("base64") } : {}),
     };
   });
-  const ack = await deps.fleet.agents.restore(nodeId, { sessionId, cwd, files }, deps.fleet.config.agentAckTimeoutMs);
+  const restore = (some: typeof files) =>
+    deps.fleet.agents.restore(nodeId, { sessionId, cwd, files: some }, deps.fleet.config.agentAckTimeoutMs);
+  let ack = await restore(files);
+  // An agent from before nested sub-agent files refuses the whole restore for one of them: the
+  // conversation is what `--resume` needs, so it goes again without them.
+  const flat = files.filter((f) => !/\/subagents\/.*\//.test(f.name));
+  if (!ack.ok && ack.code === "VALIDATION" && flat.length < files.length) ack = await restore(flat);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", `Could not restore the transcript on the node: ${ack.message}`);
   return ack.restored;
 }

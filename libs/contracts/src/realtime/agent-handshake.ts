@@ -63,8 +63,10 @@ export type AgentTls = z.infer<typeof agentTlsSchema>;
  * agent refuses a server older than itself, which would strip fields it does not know (an
  * earlier run's session move would be taken as the runner's current one). Servers first,
  * then agents: an older agent stays welcome (every field it lacks is optional).
+ * 3: archive entries may name a sub-agent file by its path in the `subagents/` tree
+ * ("run/agent-x.jsonl"), which a protocol-2 server refuses, batch and all.
  */
-export const AGENT_PROTOCOL = 2;
+export const AGENT_PROTOCOL = 3;
 
 export const agentWelcomeSchema = z.object({
   nodeId: z.uuid(),

@@ -13,11 +13,24 @@ export const RAW_PARTS_MAX = 64;
 
 /** One transcript line as archived: searchable text plus the original bytes and position. */
 /**
- * A sub-agent transcript's file name, as Claude Code writes them (`agent-<id>.jsonl`, in
- * `<session>/subagents/` or, before 2.1.2, beside the sessions): the names import, the live
- * tailer and the transcript upload take, so a file one of them reads the others accept.
+ * A sub-agent transcript's file name, as Claude Code writes them (`agent-<id>.jsonl`, in the
+ * `<session>/subagents/` tree or, before 2.1.2, beside the sessions). Import, the live tailer
+ * and the transcript upload take the same names and paths, so a file one reads the others accept.
  */
 export const SUBAGENT_FILE_NAME = /^agent-[\w.-]{1,200}\.jsonl$/;
+
+/**
+ * Where a sub-agent file lies under `<session>/subagents/`: its name, or a path of up to 8
+ * folders to it — claude 2.1.328 keeps a tree there (`subagents/<agentRelPath…>/agent-<id>.jsonl`,
+ * read from its binary) and a nested file's spend is the session's like any other. No segment is
+ * "." or "..", so a restore never leaves the session's folder.
+ */
+const SUBAGENT_FILE_PATH = /^(?:(?!\.\.?\/)[\w.-]{1,100}\/){0,8}agent-[\w.-]{1,200}\.jsonl$/;
+export const SUBAGENT_PATH_MAX = 250;
+
+export function isSubagentFilePath(path: string): boolean {
+  return path.length <= SUBAGENT_PATH_MAX && SUBAGENT_FILE_PATH.test(path);
+}
 
 export const transcriptEntrySchema = z.object({
   uuid: z.string().min(1).max(100),
@@ -29,10 +42,14 @@ export const transcriptEntrySchema = z.object({
   isSidechain: z.boolean(),
   timestamp: boundedTimestamp.nullable(),
   /**
-   * "" for the main transcript, else the sub-agent file's name (e.g. "agent-abc.jsonl"): a
-   * restore writes it to `<session>/subagents/<file>`, so nothing that could name another path.
+   * "" for the main transcript, else the sub-agent file's path under `<session>/subagents/`
+   * (e.g. "agent-abc.jsonl", "run-1/agent-abc.jsonl"): a restore writes it there, so nothing
+   * that could name another path.
    */
-  file: z.union([z.literal(""), z.string().regex(SUBAGENT_FILE_NAME, "a sub-agent file name (agent-….jsonl)")]),
+  file: z.union([
+    z.literal(""),
+    z.string().refine(isSubagentFilePath, "a sub-agent file path (agent-….jsonl, in up to 8 folders)"),
+  ]),
   offset: z.number().int().min(0),
   rawLine: z.string().max(2_000_000),
   /**

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -97,4 +97,29 @@ it("gives a pre-2.1.2 sub-agent file in another project folder to its session, f
     },
     { projectDir: "-b", sessionId: S1, cwd: "/home/u/proj", files: [join(b, `${S1}.jsonl`), join(a, "agent-1.jsonl")] },
   ]);
+});
+
+it("reads the whole subagents/ tree (claude 2.1.328 nests runs in folders), labels each by its path there, and follows no symlink", async () => {
+  const root = await mkdtemp(join(tmpdir(), "scan-history-"));
+  dirs.push(root);
+  const folder = join(root, "-home-u-proj");
+  const sub = join(folder, S1, "subagents");
+  await mkdir(join(sub, "run-1", "deeper"), { recursive: true });
+  await writeFile(join(folder, `${S1}.jsonl`), response(S1, "msg_a", 1, false));
+  await writeFile(join(sub, "agent-top.jsonl"), response(S1, "msg_b", 2, true));
+  await writeFile(join(sub, "run-1", "agent-mid.jsonl"), response(S1, "msg_c", 4, true));
+  await writeFile(join(sub, "run-1", "deeper", "agent-deep.jsonl"), response(S1, "msg_d", 8, true));
+  // Elsewhere on disk, reached only through a link: not this session's.
+  const outside = await mkdtemp(join(tmpdir(), "scan-history-outside-"));
+  dirs.push(outside);
+  await writeFile(join(outside, "agent-out.jsonl"), response(S1, "msg_e", 16, true));
+  await symlink(outside, join(sub, "linked"));
+
+  const found: HistorySession[] = [];
+  for await (const s of scanHistory(root)) found.push(s);
+  expect(found.map((s) => s.files.map((f) => transcriptFileLabel(f, s.sessionId)))).toEqual([
+    ["", "agent-top.jsonl", "run-1/agent-mid.jsonl", "run-1/deeper/agent-deep.jsonl"],
+  ]);
+  const parsed = await parseSessionFiles(found[0]!.files, S1);
+  expect(parsed.records.reduce((n, r) => n + r.inputTokens, 0)).toBe(1 + 2 + 4 + 8);
 });

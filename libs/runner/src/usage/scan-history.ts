@@ -1,10 +1,11 @@
 import { readdir } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { boundedTimestamp, projectPathSchema, SUBAGENT_FILE_NAME, type UsageRecordInput } from "@stratavore/contracts";
+import { basename, join, sep } from "node:path";
+import { boundedTimestamp, projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 import { firstField, firstSessionId, LEGACY_AGENT_FILE } from "./legacy-subagents.ts";
 import { parseUsageEntry } from "./parse-line.ts";
+import { subagentLabel, subagentTree } from "./subagent-tree.ts";
 import type { TranscriptTailerState } from "./transcript-tailer.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -15,7 +16,7 @@ export interface HistorySession {
   /** From the first entry that names one; the folder name cannot be decoded back. */
   cwd: string | null;
   /**
-   * `<session>.jsonl` first when it exists, then `<session>/subagents/*.jsonl`, then sub-agent
+   * `<session>.jsonl` first when it exists, then the `<session>/subagents/` tree, then sub-agent
    * files of the layout before Claude Code 2.1.2 (`agent-*.jsonl` beside the sessions, naming
    * their session inside). Which one is the main transcript goes by name (transcriptFileLabel).
    */
@@ -24,11 +25,15 @@ export interface HistorySession {
 
 /**
  * The name a session's file is archived under: "" for its main transcript (`<session>.jsonl`),
- * else the file's own name (a restore puts it in `<session>/subagents/`).
+ * its path in the `<session>/subagents/` tree for a sub-agent's there, else (an older claude's,
+ * beside the sessions) its own name. A restore puts each back under `<session>/subagents/`.
  */
 export function transcriptFileLabel(path: string, sessionId: string): string {
   const name = basename(path);
-  return name === `${sessionId}.jsonl` ? "" : name;
+  if (name === `${sessionId}.jsonl`) return "";
+  const tree = `${sep}${sessionId}${sep}subagents${sep}`;
+  const at = path.lastIndexOf(tree);
+  return (at >= 0 ? subagentLabel(path.slice(0, at + tree.length - 1), path) : null) ?? name;
 }
 
 export interface ParsedSession {
@@ -84,7 +89,7 @@ interface ProjectFolder {
   dir: string;
   /** Sessions with a `<session>.jsonl` here. */
   mains: Set<string>;
-  /** `<session>/subagents/*.jsonl`, by session. */
+  /** Files of the `<session>/subagents/` tree, by session. */
   subagents: Map<string, string[]>;
   /** Pre-2.1.2 `agent-*.jsonl` in this folder, by the session they name. */
   legacy: Map<string, string[]>;
@@ -102,13 +107,8 @@ async function listFolder(projectsDir: string, projectDir: string): Promise<Proj
   );
   const subagents = new Map<string, string[]>();
   for (const e of names.filter((e) => e.isDirectory() && isSessionId(e.name))) {
-    const subDir = join(dir, e.name, "subagents");
-    const files = (await readdir(subDir).catch(() => [] as string[])).filter((n) => SUBAGENT_FILE_NAME.test(n)).sort();
-    if (files.length)
-      subagents.set(
-        e.name,
-        files.map((n) => join(subDir, n)),
-      );
+    const files = await subagentTree(join(dir, e.name, "subagents")).catch(() => []);
+    if (files.length) subagents.set(e.name, files);
   }
   // Before 2.1.2, Claude Code wrote a sub-agent's transcript beside the sessions, as
   // agent-<id>.jsonl, its lines naming the session that started it.

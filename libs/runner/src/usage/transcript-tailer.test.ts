@@ -2,9 +2,11 @@ import {
   appendFileSync,
   mkdirSync,
   renameSync,
-  rmdirSync,
+  rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -321,14 +323,30 @@ describe("TranscriptTailer", () => {
   it("loses nothing when a poll fails: the next one reads from the last finished poll", async () => {
     const s = setup();
     writeFileSync(s.main, `${assistantLine({ id: "m1" })}\n`);
-    const broken = join(s.subDir, "agent-dir.jsonl");
-    mkdirSync(broken); // a directory where a file is expected: reading it fails (EISDIR)
+    rmSync(s.subDir, { recursive: true });
+    symlinkSync(s.subDir, s.subDir); // a link to itself: listing the sub-agents fails (ELOOP)
     const tailer = s.tailer();
     await expect(tailer.poll()).rejects.toThrow();
     expect(tailer.state()).toEqual({ files: {} });
-    rmdirSync(broken);
+    unlinkSync(s.subDir);
     const retry = await tailer.poll();
     expect(keys(retry.records)).toEqual(["m1"]);
+  });
+
+  it("follows the whole subagents/ tree as claude 2.1.328 nests it, archiving each file under its path there", async () => {
+    const s = setup();
+    writeFileSync(s.main, `${assistantLine({ id: "m1" })}\n`);
+    const tailer = s.tailer();
+    await tailer.poll();
+    // A nested run's sub-agent appears while the session runs.
+    mkdirSync(join(s.subDir, "run-1", "deeper"), { recursive: true });
+    writeFileSync(join(s.subDir, "run-1", "deeper", "agent-n.jsonl"), `${assistantLine({ id: "m2" })}\n`);
+    const poll = await tailer.poll({ final: true });
+    expect(keys(poll.records)).toEqual(["m2"]);
+    expect([...new Set(poll.entries.map((e) => e.file))]).toEqual(["run-1/deeper/agent-n.jsonl"]);
+    // Its offset is kept with the others, and taken back by a tailer restarted from that state.
+    const again = s.tailer(tailer.state());
+    expect(keys((await again.poll()).records)).toEqual([]);
   });
 
   it("counts malformed lines of every file and carries on", async () => {

@@ -1,11 +1,6 @@
-import { open, readdir, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import {
-  SUBAGENT_FILE_NAME,
-  usageTotal,
-  type TranscriptEntryInput,
-  type UsageRecordInput,
-} from "@stratavore/contracts";
+import { open, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { usageTotal, type TranscriptEntryInput, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { projectTranscriptDir } from "../base/claude-paths.ts";
 import { RunnerError } from "../base/errors.ts";
@@ -14,6 +9,7 @@ import { DEFAULT_CHUNK_BYTES, LineSplitter, type SplitLine } from "./line-splitt
 import { LegacySubagents } from "./legacy-subagents.ts";
 import { transcriptEntries } from "./parse-entry.ts";
 import { parseUsageLine } from "./parse-line.ts";
+import { subagentLabel, subagentTree } from "./subagent-tree.ts";
 import { replaces, UsageBatch } from "./usage-batch.ts";
 
 /** Where each transcript file of a session was read up to: JSON-safe, kept across agent restarts. */
@@ -70,7 +66,7 @@ interface TrackedFile {
 
 /**
  * Follows the usage of one Claude Code session (DESIGN §3 rule 5): `<session>.jsonl`, every
- * `<session>/subagents/*.jsonl`, and an older claude's `agent-*.jsonl` beside it that name this
+ * file of the `<session>/subagents/` tree (nested too), and an older claude's `agent-*.jsonl` beside it that name this
  * session (legacy-subagents.ts), each read from where the last poll stopped, so a
  * transcript is read once however large it grows. Sub-agent spend is attributed to this
  * session. Only complete lines are parsed; an unfinished last line waits for its newline.
@@ -158,7 +154,12 @@ export class TranscriptTailer {
   }
 
   private isSubagentFile(path: string): boolean {
-    return dirname(path) === this.subagentDir && SUBAGENT_FILE_NAME.test(basename(path));
+    return subagentLabel(this.subagentDir, path) !== null;
+  }
+
+  /** The name a file's lines are archived under: "" for the main transcript (fileLabel in scan-history). */
+  private label(path: string): string {
+    return path === this.mainPath ? "" : (subagentLabel(this.subagentDir, path) ?? basename(path));
   }
 
   /** `final`: the runner ended; every sub-agent file is looked for now, not at the next listing. */
@@ -190,16 +191,11 @@ export class TranscriptTailer {
     return { records, entries, malformed, bytesRead };
   }
 
-  /** Sub-agent transcripts appear while the session runs: listed again on every poll. */
+  /** Sub-agent transcripts appear while the session runs: listed again on every poll, the whole tree. */
   private async subagentFiles(fresh: boolean): Promise<string[]> {
     const legacy = await this.legacy.files(Date.now(), fresh);
     try {
-      const names = await readdir(this.subagentDir);
-      const current = names
-        .filter((n) => SUBAGENT_FILE_NAME.test(n))
-        .sort()
-        .map((n) => join(this.subagentDir, n));
-      return [...current, ...legacy];
+      return [...(await subagentTree(this.subagentDir)), ...legacy];
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return legacy;
@@ -225,7 +221,7 @@ export class TranscriptTailer {
     const line = f.splitter.peekLine();
     if (!line) return 0;
     const start = f.readAt - f.splitter.pendingBytes;
-    return this.take({ ...line, start }, path === this.mainPath ? "" : basename(path), batch, entries);
+    return this.take({ ...line, start }, this.label(path), batch, entries);
   }
 
   private async readNew(
@@ -266,7 +262,7 @@ export class TranscriptTailer {
         f.splitter.reset();
       }
       f.ino = st.ino;
-      const file = path === this.mainPath ? "" : basename(path);
+      const file = this.label(path);
       let bytes = 0;
       let malformed = 0;
       // Up to the size seen now: a file written meanwhile is read on by the next poll.
