@@ -53,7 +53,7 @@ const entry = (uuid: string, text: string, rawLine: string): TranscriptEntryInpu
 const sessionFigures = (id: string) =>
   h.db.session.findUniqueOrThrow({
     where: { id },
-    select: { projectId: true, cwd: true, messageCount: true, title: true },
+    select: { projectId: true, cwd: true, messageCount: true, title: true, firstMessageAt: true, lastMessageAt: true },
   });
 const refusals = (type: string) => h.db.event.count({ where: { type, actorId: attackerNode } });
 
@@ -162,7 +162,9 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
       `../../${victim.sessionId}.jsonl`,
       "agent-1.jsonl/../../x.jsonl",
       "notes.jsonl",
-      "x/agent-1.jsonl",
+      "x/../agent-1.jsonl",
+      "./agent-1.jsonl",
+      "/tmp/agent-1.jsonl",
     ]) {
       const ack = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
         runnerId: attackerRunner,
@@ -172,13 +174,15 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
       expect(ack, file).toMatchObject({ ok: false, code: "VALIDATION" });
     }
     expect(await count()).toBe(before);
-    // A sub-agent file's own name is taken.
-    const ok = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
-      runnerId: attackerRunner,
-      sessionId: attackerSession,
-      entries: [{ ...entry(randomUUID(), "sub-agent", "{}"), file: "agent-a1b2.jsonl" }],
-    });
-    expect(ok).toEqual({ ok: true, accepted: 1 });
+    // A sub-agent file's own name is taken, and its path in folders under subagents/ (claude nests runs).
+    for (const file of ["agent-a1b2.jsonl", "run-1/agent-a1b2.jsonl"]) {
+      const ok = await attacker.timeout(10_000).emitWithAck("transcript:batch", {
+        runnerId: attackerRunner,
+        sessionId: attackerSession,
+        entries: [{ ...entry(randomUUID(), "sub-agent", "{}"), file }],
+      });
+      expect(ok, file).toEqual({ ok: true, accepted: 1 });
+    }
   });
 
   it("a 4.5 MB transcript line (1.5 M '€', under the 2 M-character cap) of a node's own runner is archived whole", async () => {
@@ -243,11 +247,31 @@ describe("a node cannot bend another node's ledger, sessions or archive", () => 
         },
       ],
     });
-    expect(res).toMatchObject({ recordsChanged: 0, projectsCreated: [] });
+    expect(res).toMatchObject({ recordsChanged: 0, projectsCreated: [], runnerSessionsSkipped: 1 });
     expect(await sessionFigures(victim.sessionId)).toEqual(victim.sessionFigures);
     expect(
       Number((await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: victim.messageId } })).totalTokens),
     ).toBe(victim.totalTokens);
+    // Nor does it add responses to it, or stretch its facts (the attacker review: 5 M made-up
+    // tokens, $450, on a running session, its times 1970–9999 and a billion messages).
+    const audited = await h.db.event.count({ where: { type: "usage.imported" } });
+    const widened = await h.api.usage.import({
+      sessions: [
+        {
+          sessionId: victim.sessionId,
+          cwd: null,
+          title: "<img src=x>",
+          firstAt: "1970-01-01T00:00:00Z",
+          lastAt: "9999-12-31T00:00:00Z",
+          messageCount: 1_000_000_000,
+          records: [record("msg_planted_by_import", victim.sessionId, 5_000_000)],
+        },
+      ],
+    });
+    expect(widened).toMatchObject({ recordsChanged: 0, runnerSessionsSkipped: 1 });
+    expect(await h.db.usageRecord.count({ where: { usageKey: "msg_planted_by_import" } })).toBe(0);
+    expect(await sessionFigures(victim.sessionId)).toEqual(victim.sessionFigures);
+    expect(await h.db.event.count({ where: { type: "usage.imported" } })).toBe(audited + 1);
     const relative = h.api.usage.import({
       sessions: [
         {

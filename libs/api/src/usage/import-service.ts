@@ -4,6 +4,7 @@ import {
   insertImportedSession,
   projectIdByPath,
   projectNameTaken,
+  sessionHadRunner,
   sessionProject,
   widenImportedSession,
 } from "@stratavore/db";
@@ -57,14 +58,23 @@ async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string,
  * that already exists is completed, never re-homed — its project, cwd and title stay, counts
  * and times only widen. Usage goes through the same ledger write as live usage, attributed to
  * the session's own project, and never changes a response a runner counted (DESIGN §3 rule 6),
- * so importing twice, or importing a live session, changes nothing it should not.
+ * so importing twice changes nothing. A session a runner worked on is left alone: its agent
+ * counts and archives it, and an import's records would add spend to a live runner's project
+ * (the attacker review: 5 M made-up tokens, $450, on a running session). A call through the
+ * API is audited when it changed anything; the Settings import, which calls this per session,
+ * is audited once at its end (`import.finished`).
  */
-export async function importHistory(deps: ApiDeps, actor: Principal, input: ImportInput) {
+export async function importHistory(deps: ApiDeps, actor: Principal, input: ImportInput, audited = false) {
   const created: string[] = [];
   let changed = 0;
+  let runnerSessions = 0;
   const projects = new Set<string>();
   for (const s of input.sessions) {
     const existing = await sessionProject(deps.db, s.sessionId);
+    if (existing && (await sessionHadRunner(deps.db, s.sessionId))) {
+      runnerSessions += 1;
+      continue;
+    }
     const projectId = existing ? existing.projectId : s.cwd ? await projectForPath(deps, actor, s.cwd, created) : null;
     if (projectId) projects.add(projectId);
     const first = s.firstAt ? new Date(s.firstAt) : null;
@@ -92,7 +102,25 @@ export async function importHistory(deps: ApiDeps, actor: Principal, input: Impo
     await deps.readCache?.invalidate(USAGE_CACHE);
     await evaluateBudgets(deps, [...projects], []);
   }
-  return { sessions: input.sessions.length, recordsChanged: changed, projectsCreated: created };
+  if (audited && (changed || runnerSessions))
+    await inTransaction(deps.db, deps.bus, (tx) =>
+      audit(tx, deps.config.auditKey, actor, {
+        type: "usage.imported",
+        entityType: "ledger",
+        data: {
+          sessions: input.sessions.length,
+          recordsChanged: changed,
+          runnerSessionsSkipped: runnerSessions,
+          projects: [...projects],
+        },
+      }),
+    );
+  return {
+    sessions: input.sessions.length,
+    recordsChanged: changed,
+    projectsCreated: created,
+    runnerSessionsSkipped: runnerSessions,
+  };
 }
 
 /** An import's end, audited (and so announced as `import.finished`). */

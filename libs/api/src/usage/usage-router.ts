@@ -43,7 +43,7 @@ export const usageRouter = router({
   import: operatorProcedure
     .input(usageImportInput)
     .output(usageImportOutput)
-    .mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => importHistory(ctx, ctx.principal, input, true)),
   importedSessions: operatorProcedure
     .input(importedSessionsInput)
     .output(importedSessionsOutput)

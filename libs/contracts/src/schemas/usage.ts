@@ -116,6 +116,8 @@ export const usageImportOutput = z.object({
   sessions: z.number().int(),
   recordsChanged: z.number().int(),
   projectsCreated: z.array(z.string()),
+  /** Sessions a runner worked on: its agent counts them, so an import leaves them alone. */
+  runnerSessionsSkipped: z.number().int(),
 });
 
 const pricePerMTok = z.number().min(0).max(100_000);
