@@ -20,6 +20,7 @@ type Doc = {
 type Body = any;
 type Operation = {
   operationId: string;
+  parameters?: { name: string; required?: boolean }[];
   responses: Record<string, { content: { "application/json": { schema: unknown } } }>;
 };
 
@@ -193,6 +194,17 @@ describe("REST /api/v1 and /api/openapi.json", () => {
     const documented = Object.values(doc.paths).flatMap((p) => Object.values(p).map((op) => op.operationId));
     expect([...called].sort()).toEqual([...documented].sort());
   }, 90_000);
+
+  it("a GET with no query string is the call with every optional field left out (it was refused VALIDATION)", async () => {
+    const plain = Object.entries(doc.paths).filter(([path, ops]) => ops.get && !path.includes("{"));
+    expect(plain.length).toBeGreaterThan(10);
+    for (const [path] of plain) {
+      const required = (operation("GET", path).parameters ?? []).some((p) => p.required);
+      const { status, body } = await call("GET", path);
+      if (!required) expect(status, `GET ${path}: ${JSON.stringify(body)}`).toBe(200);
+      else expect(status, `GET ${path}`).toBe(400);
+    }
+  });
 
   it("refuses with coded errors the document describes, never a 500", async () => {
     const noToken = await call("GET", "/api/v1/projects", { token: null });

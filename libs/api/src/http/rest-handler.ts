@@ -6,7 +6,7 @@ import { createCaller } from "../app/app-router.ts";
 import type { ApiDeps } from "../deps.ts";
 import { openApiDocument } from "../rest/openapi-document.ts";
 import { matchRoute } from "../rest/match-route.ts";
-import { inputFromQuery } from "../rest/query-input.ts";
+import { emptyInput, inputFromQuery } from "../rest/query-input.ts";
 import { toAppError } from "../trpc/translate-error.ts";
 import { contextFor } from "./trpc-handler.ts";
 import { isJsonBody } from "../auth/same-origin.ts";
@@ -47,7 +47,7 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
       const procedure = match.route.procedure.split(".").reduce<unknown>((at, key) => (at as never)[key], caller) as (
         input?: unknown,
       ) => Promise<unknown>;
-      const output = await procedure(Object.keys(input).length ? input : undefined);
+      const output = await procedure(Object.keys(input).length ? input : emptyInput(match.route.procedure));
       replyJson(res, 200, output ?? null);
     } catch (err) {
       // A procedure's own failure was counted by the tRPC error middleware; count only ours.

@@ -43,3 +43,14 @@ function scalar(raw: string, types: string[]): unknown {
   if (types.includes("null") && raw === "null") return null;
   return raw;
 }
+
+/**
+ * What a call with nothing in its query string or body passes: nothing, or `{}` where the
+ * contract takes an object whose fields are all optional (`GET /api/v1/usage` with no query
+ * was refused "expected object, received undefined").
+ */
+export function emptyInput(procedure: string): Record<string, never> | undefined {
+  const schema = procedureContract(procedure)?.input;
+  if (!schema || schema.safeParse(undefined).success) return undefined;
+  return schema.safeParse({}).success ? {} : undefined;
+}
