@@ -2,7 +2,13 @@ import { expect, test } from "@playwright/test";
 import { admin, baseUrl, login, secondSession, uniqueName } from "../support/helpers";
 
 test("a wrong password shows an error and does not sign in", async ({ page }) => {
-  await page.goto(`${baseUrl()}/login`);
+  const answer = await page.goto(`${baseUrl()}/login`);
+  // The dashboard's pages, served by Next.js, carry the server's headers: no site may frame them.
+  expect(answer?.headers()).toMatchObject({
+    "content-security-policy": "frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+  });
   await page.getByLabel("Email").fill(admin().email);
   await page.getByLabel("Password").fill("definitely-not-it");
   await page.getByRole("button", { name: "Sign in" }).click();

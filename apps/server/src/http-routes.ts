@@ -40,8 +40,22 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** One port: probes, tRPC, next-auth, then the dashboard for everything else. */
+/**
+ * On every answer: no other site may frame the dashboard (a page on another port or a sibling
+ * subdomain rendered a signed-in admin's Users page in an iframe, the attacker review), nor
+ * have a browser guess a type, nor learn our URLs from the Referer. Scripts are not restricted
+ * here: Next.js inlines its own.
+ */
+const SECURITY_HEADERS: [string, string][] = [
+  ["content-security-policy", "frame-ancestors 'none'"],
+  ["x-frame-options", "DENY"],
+  ["x-content-type-options", "nosniff"],
+  ["referrer-policy", "same-origin"],
+];
+
 export function dispatch(routes: Routes, onError: (err: unknown) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeOf(path);
     routes.observe(route, req, res);

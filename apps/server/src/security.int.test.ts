@@ -251,6 +251,21 @@ describe("cookie-authenticated writes come from our own pages only", () => {
       code: ((await r.json()) as { error?: { json: { data: { appCode: string } } } }).error?.json.data.appCode,
     }));
 
+  it("no answer may be framed by another site, nor sniffed, nor leak its URL in a Referer", async () => {
+    for (const path of ["/", "/login", "/healthz", "/api/trpc/auth.whoami", "/api/v1/projects", "/api/openapi.json"]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(
+        {
+          csp: res.headers.get("content-security-policy"),
+          frame: res.headers.get("x-frame-options"),
+          sniff: res.headers.get("x-content-type-options"),
+          referrer: res.headers.get("referrer-policy"),
+        },
+        path,
+      ).toEqual({ csp: "frame-ancestors 'none'", frame: "DENY", sniff: "nosniff", referrer: "same-origin" });
+    }
+  });
+
   it("refuses a foreign Origin, a cross-site fetch and a form post; accepts our own origin and bearer tokens", async () => {
     const cookie = await signIn((await newUser("admin")).email);
     const json = { "content-type": "application/json", cookie };
