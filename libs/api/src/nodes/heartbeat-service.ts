@@ -40,8 +40,13 @@ export async function ingestHeartbeat(
   const fast = await applyHeartbeatFast(deps.db, nodeId, rows, at, report);
   const updated = fast.nodeTouched ? fast.runners : await auditedBeat(deps, nodeId, rows, at, report);
   deps.fleet.onHeartbeatIngested?.(performance.now() - t0, items.length);
-  if (items.length) {
-    const metrics = items.map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));
+  // Only the runners this node runs: a node naming another's runner changed no row, and must
+  // not change what dashboards show for it either (the attacker review: 99,999 % CPU, 9 PB).
+  const ours = new Set(updated.map((r) => r.id));
+  const metrics = items
+    .filter((i) => ours.has(i.runnerId))
+    .map((i) => ({ runnerId: i.runnerId, cpuPercent: i.cpuPercent, memoryBytes: i.rssBytes, at }));
+  if (metrics.length) {
     deps.bus.publish([
       checkedEvent(ROOMS.fleet, "runner:metrics", { seq: deps.fleet.nextMetricsSeq(), items: metrics }),
     ]);

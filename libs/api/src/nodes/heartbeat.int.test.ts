@@ -31,6 +31,25 @@ describe("heartbeats", () => {
     expect((await h.db.node.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("draining");
   });
 
+  it("a beat naming another node's runner neither changes it nor reaches dashboards as its figures", async () => {
+    const { api } = await h.as("operator");
+    const project = await api.projects.create({ name: uniqueSlug("hb"), path: "/srv/hb" });
+    const [victimNode, liar] = [await h.node(), await h.node()];
+    const victim = await h.runningRunner(project.id, victimNode.id);
+    const own = await h.runningRunner(project.id, liar.id);
+    const before = h.bus.sent.length;
+    const beat = await ingestHeartbeat(h.deps, liar.id, [
+      { runnerId: victim.id, status: "running", pid: 1, cpuPercent: 99_999, rssBytes: 9e15 },
+      { runnerId: own.id, status: "running", pid: 2, cpuPercent: 5, rssBytes: 1000 },
+    ]);
+    expect(beat).toEqual({ updated: 1, needsAttention: [victim.id] });
+    const sent = h.bus.sent.slice(before).filter((e) => e.event === "runner:metrics");
+    expect(sent.flatMap((e) => (e.payload as { items: { runnerId: string }[] }).items.map((i) => i.runnerId))).toEqual([
+      own.id,
+    ]);
+    expect((await h.db.runner.findUniqueOrThrow({ where: { id: victim.id } })).cpuPercent).not.toBe(99_999);
+  });
+
   it("a beat carries the agent's spool depth; the node shows it, and a beat without it keeps the last", async () => {
     const { api } = await h.as("admin");
     const node = await h.node();

@@ -42,7 +42,9 @@ export const heartbeatItemSchema = z.object({
 /** Sent at once when a runner starts or stops waiting on its user, between beats. */
 export const runnerActivityMessageSchema = runnerActivitySchema.extend({ runnerId: z.uuid() });
 export const agentHeartbeatSchema = z.object({
-  runners: z.array(heartbeatItemSchema).max(10_000),
+  // A node runs at most its capacity (1,000 at most): 10,000 made-up ids a beat slowed the
+  // server to 1.2 s answers and drew 10,000 kill commands back.
+  runners: z.array(heartbeatItemSchema).max(1_000),
   /** Items set aside in the agent's dead-letter file (refused for good); absent from older agents. */
   deadLetters: z.number().int().min(0).max(1_000_000_000).optional(),
   /** Usage records and transcript lines waiting in its spool for the server; absent from older agents. */
