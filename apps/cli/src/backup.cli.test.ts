@@ -149,6 +149,9 @@ describe("stratavore admin backup and npm run restore", () => {
     expectFailure(await h.runAs(operator, ["admin", "backup", "-o", join(dir, "no.tar.gz")]), 4, "FORBIDDEN");
     const writeOnly = await h.issue("admin", ["write"]);
     expectFailure(await h.runAs(writeOnly, ["admin", "backup", "-o", join(dir, "no.tar.gz")]), 4, "TOKEN_SCOPE");
+    // Nor a read-only one: the backup holds every password and token hash (the attacker review).
+    const readOnly = await h.issue("admin", ["read"]);
+    expectFailure(await h.runAs(readOnly, ["admin", "backup", "-o", join(dir, "no.tar.gz")]), 4, "TOKEN_SCOPE");
 
     // 1. Under load: the runners keep writing usage while the backup is taken.
     const underLoad = join(dir, "under-load.tar.gz");

@@ -33,7 +33,12 @@ export function createBackupHandler(deps: ApiDeps, opts: { databaseUrl: string; 
       });
       if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer …).");
       if (!roleAtLeast(principal.user.role, "admin")) throw new AppError("FORBIDDEN", "Only admins can take backups.");
-      if (!principal.scopes.includes("read")) throw new AppError("TOKEN_SCOPE", "This API token lacks the read scope.");
+      // It holds every password and token hash: not for a read-only token (monitoring, reports).
+      if (!principal.scopes.includes("read") || !principal.scopes.includes("write"))
+        throw new AppError(
+          "TOKEN_SCOPE",
+          "A backup holds every password and token hash: it takes an admin token with the read and write scopes.",
+        );
       if (busy) throw new AppError("BACKUP_IN_PROGRESS", "A backup is already being made; try again when it is done.");
       busy = mine = true;
       await mkdir(opts.scratchDir, { recursive: true, mode: 0o700 });
