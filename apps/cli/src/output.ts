@@ -5,7 +5,8 @@
  * Columns listed in `right` (numbers) are aligned to the right.
  */
 export function table(header: string[], rows: string[][], right: readonly number[] = []): string {
-  const all = [header, ...rows];
+  // One row per line: a newline in a cell (a project path, a title) would forge a row of its own.
+  const all = [header, ...rows.map((r) => r.map((cell) => cell.replace(/\r?\n|\r/g, "\u2424")))];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const pad = (cell: string, i: number, last: boolean) =>
     right.includes(i) ? cell.padStart(widths[i] ?? 0) : last ? cell : cell.padEnd(widths[i] ?? 0);

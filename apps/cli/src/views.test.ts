@@ -3,7 +3,7 @@ import type { ApiClient } from "@stratavore/api-client";
 import type { JoinToken, Runner } from "@stratavore/contracts";
 import { runnerFixture } from "@stratavore/contracts/testing";
 import { joinTokenStatus } from "./node-view.ts";
-import { formatBytes, formatDuration, formatPercent, oneLine } from "./output.ts";
+import { formatBytes, formatDuration, formatPercent, oneLine, table } from "./output.ts";
 import { realtimeError, socketTarget } from "./realtime-client.ts";
 import { hasEnded, resolveRunner, resolveRunnerId } from "./runner-ref.ts";
 import { describeEnd, runnerDetail, runnerTable } from "./runner-view.ts";
@@ -216,5 +216,18 @@ describe("cost check", () => {
     const text = costCheckText({ ...check, stale: false, differs: true });
     expect(text).toContain("(+150.0 %)");
     expect(text).toContain("claude-opus-5-5: claude $0.0002, ours $0.0005 (our price is estimated); tokens 19 vs 38");
+  });
+});
+
+describe("table", () => {
+  it("keeps one row per line: a newline inside a cell cannot forge a row (a project path of '/tmp/x\\n/etc')", () => {
+    const out = table(
+      ["NAME", "PATH"],
+      [
+        ["nl", "/tmp/x\n/etc"],
+        ["ok", "/srv/ok"],
+      ],
+    );
+    expect(out.split("\n")).toEqual(["NAME  PATH", "nl    /tmp/x\u2424/etc", "ok    /srv/ok"]);
   });
 });

@@ -17,6 +17,9 @@ export const projectPathSchema = z
   .min(1)
   .max(4096)
   .refine((p) => p.startsWith("/"), "Must be an absolute path")
+  // A newline or an escape in a path forged rows in the CLI's tables (the attacker review).
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  .refine((p) => !/[\u0000-\u001f\u007f-\u009f]/.test(p), "Must not contain control characters (newlines, escapes)")
   .refine((p) => !p.split("/").some((s) => s === ".." || s === "."), "Must not contain '.' or '..' segments")
   .transform((p) => `/${p.split("/").filter(Boolean).join("/")}`);
 
