@@ -65,3 +65,25 @@ it("keeps the winning line whole: on equal totals the main thread's line replace
   await writeLedger(h.deps, IMPORT, [{ ...replay, outputTokens: 190 }]);
   expect(await row()).toMatchObject({ isSidechain: true, outputTokens: 190n, totalTokens: 205n });
 });
+
+it("an import's larger line of a response wins whatever session's file holds it (a fork's copy); the row stays with the session that counted it first", async () => {
+  const project = await h.deps.db.project.create({
+    data: { name: uniqueSlug("fork"), path: `/srv/${uniqueSlug("f")}` },
+  });
+  const who = { runnerId: null, projectId: project.id, nodeId: null };
+  const [messageId, original, fork] = [`msg_${uniqueSlug("fk")}`, uniqueSlug("s"), uniqueSlug("s")];
+  expect(await writeLedger(h.deps, who, [line({ messageId, sessionId: original, outputTokens: 90 })])).toBe(1);
+  // The fork's file holds the response's last snapshot: 777 more output tokens.
+  expect(await writeLedger(h.deps, who, [line({ messageId, sessionId: fork, outputTokens: 867 })])).toBe(1);
+  const row = await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: messageId } });
+  expect(row).toMatchObject({ sessionId: original, outputTokens: 867n, totalTokens: 10n + 867n + 5n });
+  // The smaller line again, from either file, changes nothing.
+  expect(await writeLedger(h.deps, who, [line({ messageId, sessionId: original, outputTokens: 90 })])).toBe(0);
+  // An import into another project is not this response's owner: it never raises the row.
+  const other = await h.deps.db.project.create({ data: { name: uniqueSlug("fork"), path: `/srv/${uniqueSlug("g")}` } });
+  expect(
+    await writeLedger(h.deps, { ...who, projectId: other.id }, [
+      line({ messageId, sessionId: fork, outputTokens: 5000 }),
+    ]),
+  ).toBe(0);
+});

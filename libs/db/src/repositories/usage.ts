@@ -23,8 +23,10 @@ export interface UpsertResult {
  * The ledger write (DESIGN §3): one statement per batch, keyed by message id. A new key
  * inserts; a known key is replaced only by a line that wins over it — a larger total, or on
  * an equal total the main thread's line over a sidechain replay (UsageBatch's `replaces`) —
- * as a whole line, never a per-field max, and only by a line written for the same owner — the same runner, or no runner for imports
- * (rule 6: a fork's replay, or a node claiming another runner's response, changes nothing).
+ * as a whole line, never a per-field max, and only by a line written for the same owner — the
+ * same runner and session, or an import of the same project (rule 6: a runner's fork replaying
+ * a response, or a node claiming another runner's, changes nothing; an imported fork holding a
+ * response's larger line raises it, as the line wins "whatever its file", rule 2).
  * So a batch sent twice changes nothing. Rows must have distinct message ids. Returns the
  * keys that were inserted or replaced (grown, or a replay's place taken by its main line).
  */
@@ -60,7 +62,10 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
     WHERE (EXCLUDED."totalTokens" > "UsageRecord"."totalTokens"
         OR (EXCLUDED."totalTokens" = "UsageRecord"."totalTokens" AND "UsageRecord"."isSidechain" AND NOT EXCLUDED."isSidechain"))
       AND "UsageRecord"."runnerId" IS NOT DISTINCT FROM EXCLUDED."runnerId"
-      AND "UsageRecord"."sessionId" IS NOT DISTINCT FROM EXCLUDED."sessionId"
+      AND ("UsageRecord"."sessionId" IS NOT DISTINCT FROM EXCLUDED."sessionId"
+        -- Imports (no runner) of one project: a fork's copy may hold the larger line of a
+        -- response; it wins, and the row stays with the session that counted it first.
+        OR (EXCLUDED."runnerId" IS NULL AND "UsageRecord"."projectId" IS NOT DISTINCT FROM EXCLUDED."projectId"))
     RETURNING "usageKey" AS key, (xmax = 0) AS inserted`;
 }
 
