@@ -64,6 +64,7 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
       "local",
       "--parent-pid",
       String(process.pid),
+      "--local",
     ];
     if (opts.claudeBin) args.push("--claude-bin", opts.claudeBin);
     if (opts.passEnv?.length) args.push("--pass-env", opts.passEnv.join(","));

@@ -8,7 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL } from "@stratavore/contracts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import type { AgentOptions } from "./agent-options.ts";
-import { saveCredential } from "./credential-store.ts";
+import { loadCredential, saveCredential } from "./credential-store.ts";
 
 const NODE_ID = "6f1c2a9e-7d0b-4c3e-9a51-2b8d4e6f7a10";
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -104,4 +104,41 @@ it("once a current server welcomed it, an older one answering a reconnect (a rol
   expect(r.fatals).toEqual([]);
   expect(r.socket.connected).toBe(false);
   expect(r.welcomes()).toBe(1);
+});
+
+it("the local agent keeps its credential when its server comes back at another port; any other agent says whose credential it holds", async () => {
+  const url = await serverWelcoming({ nodeId: NODE_ID, nodeName: "n1", protocol: AGENT_PROTOCOL });
+  const opts = async (local: boolean) => {
+    const dataDir = await mkdtemp(join(tmpdir(), "agent-connection-"));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    // Stored when the server listened on another port (PORT changed since).
+    const before = {
+      serverUrl: "http://127.0.0.1:3917",
+      nodeId: NODE_ID,
+      nodeName: "local",
+      credential: "c-123456789",
+    };
+    await saveCredential(dataDir, before);
+    return {
+      serverUrl: url,
+      dataDir,
+      local,
+      hello: { name: "local", hostname: "h", agentVersion: "test", capacity: 1, labels: [] },
+      claudeVersion: null,
+      log: () => {},
+    } as unknown as AgentOptions;
+  };
+  const local = await opts(true);
+  const welcomed = await new Promise<boolean>((resolve) => {
+    void connectToServer(local, { onWelcome: () => resolve(true), onFatal: () => resolve(false) }).then((s) =>
+      cleanup.push(async () => s.disconnect()),
+    );
+  });
+  expect(welcomed).toBe(true);
+  expect((await loadCredential(local.dataDir))?.serverUrl).toBe(url);
+
+  const other = await opts(false);
+  await expect(connectToServer(other, { onWelcome: () => {}, onFatal: () => {} })).rejects.toThrow(
+    `The node credential in ${other.dataDir} is for http://127.0.0.1:3917, not ${url}: pass --join-token`,
+  );
 });

@@ -53,10 +53,19 @@ export async function connectToServer(
   handlers: { onWelcome: (socket: ServerSocket) => void; onFatal: (code: string, message: string) => void },
 ): Promise<ServerSocket> {
   let stored = await loadCredential(opts.dataDir);
-  if (stored && stored.serverUrl !== opts.serverUrl) stored = null;
+  const elsewhere = stored && stored.serverUrl !== opts.serverUrl ? stored.serverUrl : null;
+  // The local agent's server is the same server (its data directory) at a new port: the
+  // credential still holds. Dropping it left the agent unable to start (the phone review).
+  // Not with mutual TLS, whose certificate came with where to dial.
+  if (stored && elsewhere && opts.local && !stored.tls) {
+    stored = { ...stored, serverUrl: opts.serverUrl };
+    await saveCredential(opts.dataDir, stored);
+  } else if (elsewhere) stored = null;
   if (!stored && !opts.joinToken)
     throw new Error(
-      `No node credential in ${opts.dataDir}; pass --join-token (create one in Nodes or with 'stratavore join-token create').`,
+      elsewhere
+        ? `The node credential in ${opts.dataDir} is for ${elsewhere}, not ${opts.serverUrl}: pass --join-token to join this server (create one in Nodes or with 'stratavore join-token create'), or --server ${elsewhere}.`
+        : `No node credential in ${opts.dataDir}; pass --join-token (create one in Nodes or with 'stratavore join-token create').`,
     );
   stored ??= await join(opts, opts.joinToken ?? "").catch((err: Refusal) => {
     const code = err.data?.code ?? err.message;

@@ -58,5 +58,9 @@ export function addAgentFlags(
       list,
       [],
     )
-    .option("--parent-pid <pid>", "exit when this process exits", positive);
+    .option("--parent-pid <pid>", "exit when this process exits", positive)
+    .option(
+      "--local",
+      "the server's own local agent (npm start): its node credential follows the server to a new address",
+    );
 }

@@ -5,6 +5,8 @@ export interface AgentOptions {
   serverUrl: string;
   /** Needed only until the node has a credential on disk. */
   joinToken?: string;
+  /** `--local`: `npm start`'s own agent, whose stored credential follows the server's address. */
+  local?: boolean;
   dataDir: string;
   hello: Omit<AgentHello, "claudeVersion">;
   /** Path of `claude`; null when none was found (launches then fail with a clear reason). */

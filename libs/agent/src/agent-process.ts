@@ -18,6 +18,8 @@ export interface AgentFlags {
   usageSeconds?: number;
   /** Exit when this process is gone (the local agent of `npm start` follows its server). */
   parentPid?: number;
+  /** The server's own local agent: a credential for another address of it still holds (PORT changed). */
+  local?: boolean;
   /** auto | v2 | v1 | off */
   cgroups?: CgroupPreference;
   /** Extra environment variable names claude may see. */
@@ -50,6 +52,7 @@ export async function buildAgentOptions(
   return {
     serverUrl: flags.server,
     joinToken: flags.joinToken,
+    local: flags.local ?? false,
     dataDir: flags.dataDir ?? join(home, ".stratavore", "agent"),
     hello: {
       name: slug(flags.name ?? hostname()),
