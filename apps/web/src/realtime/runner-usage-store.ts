@@ -1,4 +1,4 @@
-/** A runner's all-time spend. `unpricedTokens` is null when only pushed totals (which lack it) are known. */
+/** A runner's all-time spend. `unpricedTokens` is null only while nothing but a server before it said (pushed totals then lacked it). */
 export interface RunnerUsage {
   totalTokens: number;
   costUsd: number;
@@ -33,7 +33,7 @@ export class RunnerUsageStore {
     for (const item of items) {
       const current = this.totals.get(item.runnerId);
       if (current && current.totalTokens > item.totalTokens) continue;
-      // Pushed totals do not say how much is unpriced; keep the last figure we were told.
+      // Pushed totals from a server before they said how much is unpriced: keep the last figure.
       const unpricedTokens = item.unpricedTokens ?? current?.unpricedTokens ?? null;
       if (
         current &&

@@ -46,7 +46,16 @@ export const nodeStatusEvent = z.object({ seq: z.number().int(), node: nodeSchem
  */
 export const usageUpdateEvent = z.object({
   seq: z.number().int(),
-  items: z.array(z.object({ runnerId: z.uuid(), projectId: z.uuid(), totalTokens: z.number(), costUsd: z.number() })),
+  items: z.array(
+    z.object({
+      runnerId: z.uuid(),
+      projectId: z.uuid(),
+      totalTokens: z.number(),
+      costUsd: z.number(),
+      /** Of totalTokens, those of models with no price (absent from servers before it). */
+      unpricedTokens: z.number().optional(),
+    }),
+  ),
 });
 export const budgetUpdateEvent = z.object({ seq: z.number().int(), budget: budgetSchema });
 /** Progress of an import of history started from Settings (server-side files). */

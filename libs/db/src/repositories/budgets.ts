@@ -51,23 +51,23 @@ export async function deleteBudgetRow(db: Tx, id: string): Promise<void> {
 
 /** Per-runner totals from the ledger, for live counters. */
 export async function runnerTotals(db: Tx, runnerIds: string[]) {
-  const rows = await db.usageRecord.groupBy({
-    by: ["runnerId", "projectId"],
-    where: { runnerId: { in: runnerIds } },
-    _sum: { totalTokens: true, costUsd: true },
-  });
-  return rows.flatMap((r) =>
-    r.runnerId && r.projectId
-      ? [
-          {
-            runnerId: r.runnerId,
-            projectId: r.projectId,
-            totalTokens: Number(r._sum.totalTokens ?? 0n),
-            costUsd: Number(r._sum.costUsd ?? 0),
-          },
-        ]
-      : [],
-  );
+  if (runnerIds.length === 0) return [];
+  // With the unpriced part: a live figure that left it out showed the first one for ever.
+  const rows = await db.$queryRaw<
+    { runnerId: string; projectId: string; total: bigint; cost: unknown; unpriced: bigint }[]
+  >`
+    SELECT "runnerId"::text AS "runnerId", "projectId"::text AS "projectId", sum("totalTokens") AS total,
+           coalesce(sum("costUsd"), 0) AS cost, coalesce(sum("totalTokens") FILTER (WHERE unpriced), 0) AS unpriced
+      FROM "UsageRecord"
+     WHERE "runnerId" = ANY(${runnerIds}::uuid[]) AND "projectId" IS NOT NULL
+     GROUP BY "runnerId", "projectId"`;
+  return rows.map((r) => ({
+    runnerId: r.runnerId,
+    projectId: r.projectId,
+    totalTokens: Number(r.total),
+    costUsd: Number(r.cost),
+    unpricedTokens: Number(r.unpriced),
+  }));
 }
 
 /**
