@@ -251,6 +251,34 @@ describe("cookie-authenticated writes come from our own pages only", () => {
       code: ((await r.json()) as { error?: { json: { data: { appCode: string } } } }).error?.json.data.appCode,
     }));
 
+  it("when the viewer who sized a runner's terminal last leaves, the latest size of those still watching applies again", async () => {
+    // A phone that opened a runner and left kept every desktop at 39 columns (the phone review).
+    const [runnerId, nodeId] = [randomUUID(), randomUUID()];
+    server.deps.fleet.setOwner(runnerId, nodeId);
+    const agents = server.deps.fleet.agents;
+    const applied: string[] = [];
+    const resize = agents.resize.bind(agents);
+    agents.resize = (_node, runner, cols, rows) => (runner === runnerId && applied.push(`${cols}x${rows}`), true);
+    try {
+      const token = await tokenFor((await newUser("operator")).email);
+      const size = (s: Socket, cols: number, rows: number) =>
+        s.timeout(2000).emitWithAck("runner:resize", { runnerId, cols, rows }) as Promise<{ ok: boolean }>;
+      const [desktop, phone] = [await socket({ token }), await socket({ token })];
+      expect(await size(desktop, 120, 31)).toEqual({ ok: true });
+      expect(await size(phone, 39, 30)).toEqual({ ok: true });
+      phone.disconnect();
+      await expect.poll(() => applied, { timeout: 5000 }).toEqual(["120x31", "39x30", "120x31"]);
+      // Leaving the runner's page (detach) does the same; a viewer whose size is not in force changes nothing.
+      const second = await socket({ token });
+      await size(second, 40, 20);
+      second.emit("runner:detach", { runnerId });
+      await expect.poll(() => applied.length, { timeout: 5000 }).toBe(5);
+      expect(applied.slice(3)).toEqual(["40x20", "120x31"]);
+    } finally {
+      agents.resize = resize;
+    }
+  });
+
   it("no answer may be framed by another site, nor sniffed, nor leak its URL in a Referer", async () => {
     for (const path of ["/", "/login", "/healthz", "/api/trpc/auth.whoami", "/api/v1/projects", "/api/openapi.json"]) {
       const res = await fetch(`${server.url}${path}`);

@@ -24,6 +24,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { OutgoingEvent, RealtimeBus } from "../realtime/bus.ts";
 import { joinCluster, type ClusterTransport } from "../cluster/socket-cluster.ts";
 import { expectedAppError } from "../trpc/translate-error.ts";
+import { TerminalSizes, type TerminalSize } from "../fleet/terminal-sizes.ts";
 
 interface SocketData {
   principal: Principal;
@@ -123,7 +124,19 @@ export function attachRealtime(
       });
     };
 
+  const sizes = new TerminalSizes();
+  /** A viewer left: the terminal goes back to the size of the latest viewer still there. */
+  const restoreSize = async (runnerId: string, size: TerminalSize | null) => {
+    const nodeId = size && (await runnerNode(deps, runnerId));
+    if (nodeId && size) deps.fleet.agents.resize(nodeId, runnerId, size.cols, size.rows);
+  };
   io.on("connection", (socket) => {
+    socket.on("disconnect", () => {
+      for (const { runnerId, size } of sizes.leaveAll(socket.id))
+        restoreSize(runnerId, size).catch((err: unknown) =>
+          deps.log("warn", "restoring a terminal's size failed", { runnerId, error: String(err) }),
+        );
+    });
     // In-app notifications reach every tab of the signed-in user.
     void socket.join(ROOMS.user(socket.data.principal.user.id));
     socket.on(
@@ -164,7 +177,11 @@ export function attachRealtime(
     );
     socket.on("runner:detach", (raw) => {
       const parsed = runnerAttachInput.safeParse(raw);
-      if (parsed.success) void socket.leave(ROOMS.runner(parsed.data.runnerId));
+      if (!parsed.success) return;
+      void socket.leave(ROOMS.runner(parsed.data.runnerId));
+      restoreSize(parsed.data.runnerId, sizes.leave(parsed.data.runnerId, socket.id)).catch((err: unknown) =>
+        deps.log("warn", "restoring a terminal's size failed", { runnerId: parsed.data.runnerId, error: String(err) }),
+      );
     });
     const command = async (
       raw: unknown,
@@ -183,6 +200,7 @@ export function attachRealtime(
         "data" in p
           ? deps.fleet.agents.input(nodeId, p.runnerId, p.data)
           : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
+      if (sent && !("data" in p)) sizes.set(p.runnerId, socket.id, { cols: p.cols, rows: p.rows });
       return sent
         ? { ok: true }
         : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
