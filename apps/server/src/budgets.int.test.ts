@@ -189,6 +189,8 @@ describe("budgets bite", () => {
     );
     expect((refused?.cause as { code?: string }).code).toBe("BUDGET_BLOCKED");
     expect(refused?.message).toContain(blocker.name);
+    // Worded for people: grouped digits, a time in UTC (it read "…; it resets 2026-12-03T00:00:00.000Z").
+    expect(refused?.message).toMatch(/: [\d,]+ of 1,000 tokens; it resets \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
     const events = await h.db.event.findMany({ where: { entityId: blocker.id }, select: { type: true } });
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining(["budget.created", "budget.warning", "budget.exceeded"]),

@@ -8,3 +8,4 @@ export * from "./format.ts";
 export * from "./safe-next-path.ts";
 export * from "./gauge.tsx";
 export * from "./share-bar.tsx";
+export * from "./copy-button.tsx";

@@ -2,26 +2,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { JoinToken } from "@stratavore/contracts";
-import { Alert, Button, Field, Modal, TextInput } from "@stratavore/ui";
+import { Alert, Button, CopyButton, Field, Modal, TextInput } from "@stratavore/ui";
 import { errorMessage, fieldIssues } from "../hooks/use-error-message";
 import { useTRPC } from "../trpc";
 import { agentCommandLine } from "./join-token-status";
 
 const MAX_TTL_MINUTES = 7 * 24 * 60;
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () =>
-    void navigator.clipboard?.writeText(text).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
-  return (
-    <Button size="sm" onClick={copy}>
-      {copied ? "Copied" : "Copy"}
-    </Button>
-  );
-}
 
 /** The secret exists only in this dialog: the server keeps its hash, so closing forgets it. */
 function SecretShownOnce({ secret, onDone }: { secret: string; onDone: () => void }) {

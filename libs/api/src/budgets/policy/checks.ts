@@ -10,14 +10,18 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 /** Actions whose exceeded budget refuses launches in scope. */
 const BITING = new Set(["block_launch", "pause", "terminate"]);
 
+const count = (n: number | null) => (n ?? 0).toLocaleString("en-US");
+
 export function usedOf(b: Budget): string {
-  if (b.limitUsd === null) return `${b.usedTokens} of ${b.limitTokens} tokens`;
+  if (b.limitUsd === null) return `${count(b.usedTokens)} of ${count(b.limitTokens)} tokens`;
   const { used, limit } = usdAgainstLimit(b.usedUsd, b.limitUsd);
   return `${b.estimatedUsd > 0 ? "~" : ""}${used} of ${limit}`;
 }
 
 function describe(b: Budget): string {
-  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${usedOf(b)}; it resets ${b.periodEnd.toISOString()}.`;
+  // Read by people, in the launch dialog and the CLI: grouped digits and a time, not an ISO stamp.
+  const resets = `${b.periodEnd.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `Budget '${b.name}' (${b.scopeLabel}, ${b.period}) has reached its limit: ${usedOf(b)}; it resets ${resets}.`;
 }
 
 /** Launch check, inside the launch transaction (same as the quota): an exceeded biting budget refuses. */

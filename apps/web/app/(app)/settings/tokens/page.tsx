@@ -8,6 +8,7 @@ import {
   Badge,
   Button,
   ConfirmDialog,
+  CopyButton,
   EmptyState,
   ErrorState,
   Field,
@@ -84,7 +85,14 @@ export default function TokensPage() {
       <nav className="crumbs">
         <Link href="/settings">Settings</Link> / <span>API tokens</span>
       </nav>
-      <PageHeader title="API tokens" description="Use a token with `stratavore login --server URL --token TOKEN`." />
+      <PageHeader
+        title="API tokens"
+        description={
+          <>
+            Use a token with <code>stratavore login --server URL --token TOKEN</code>.
+          </>
+        }
+      />
       <CreateTokenForm onCreated={setSecret} />
       {tokens.isPending ? (
         <LoadingState />
@@ -144,9 +152,7 @@ export default function TokensPage() {
         <pre className="secret" data-testid="token-secret">
           {secret}
         </pre>
-        <Button size="sm" onClick={() => secret && navigator.clipboard?.writeText(secret)}>
-          Copy
-        </Button>
+        {secret && <CopyButton text={secret} />}
       </Modal>
       <ConfirmDialog
         open={revoking !== null}
