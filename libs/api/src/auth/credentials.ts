@@ -19,7 +19,7 @@ export async function verifyCredentials(
   const row = await findLoginCandidate(db, email.data);
   const ok = await verifyPassword(row?.passwordHash ?? (await dummyHash()), password);
   if (!row || !ok || row.disabledAt) {
-    await limiter.recordFailure(email.data);
+    await limiter.recordFailure(input.ip, email.data);
     return null;
   }
   await limiter.recordSuccess(input.ip, email.data);

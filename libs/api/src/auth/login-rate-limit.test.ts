@@ -4,28 +4,51 @@ import { LoginRateLimiter } from "./login-rate-limit.ts";
 describe("LoginRateLimiter lockout hook", () => {
   it("is told once, on the failure that locks the account", async () => {
     const locked: string[] = [];
-    const limiter = new LoginRateLimiter({ perIpPoints: 100, perAccountFailures: 3, windowSeconds: 60 }, (e) =>
-      locked.push(e),
+    const limiter = new LoginRateLimiter(
+      { perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 100, windowSeconds: 60 },
+      (e) => locked.push(e),
     );
-    for (let i = 0; i < 2; i++) await limiter.recordFailure("ann@example.com");
+    for (let i = 0; i < 2; i++) await limiter.recordFailure("10.0.0.1", "ann@example.com");
     expect(locked).toEqual([]);
-    await limiter.recordFailure("ann@example.com");
+    await limiter.recordFailure("10.0.0.1", "ann@example.com");
     expect(locked).toEqual(["ann@example.com"]);
     expect(await limiter.allowAttempt("10.0.0.1", "ann@example.com")).toBe(false);
-    await limiter.recordFailure("ann@example.com");
+    await limiter.recordFailure("10.0.0.1", "ann@example.com");
     expect(locked).toEqual(["ann@example.com"]);
   });
 
   it("charges the address for failed attempts only: successful sign-ins give their point back", async () => {
-    const limiter = new LoginRateLimiter({ perIpPoints: 3, perAccountFailures: 100, windowSeconds: 60 });
+    const limiter = new LoginRateLimiter({
+      perIpPoints: 3,
+      perAccountFailures: 100,
+      perAccountFailuresAll: 100,
+      windowSeconds: 60,
+    });
     for (let i = 0; i < 10; i++) {
       expect(await limiter.allowAttempt("10.0.0.2", "team@example.com")).toBe(true);
       await limiter.recordSuccess("10.0.0.2", "team@example.com");
     }
     for (let i = 0; i < 3; i++) {
       expect(await limiter.allowAttempt("10.0.0.2", "guess@example.com")).toBe(true);
-      await limiter.recordFailure("guess@example.com");
+      await limiter.recordFailure("10.0.0.2", "guess@example.com");
     }
     expect(await limiter.allowAttempt("10.0.0.2", "team@example.com")).toBe(false);
+  });
+
+  it("locks an address out of an account, not the account's owner at another address; many addresses meet the account-wide limit", async () => {
+    const locked: string[] = [];
+    const limiter = new LoginRateLimiter(
+      { perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 5, windowSeconds: 60 },
+      (e) => locked.push(e),
+    );
+    for (let i = 0; i < 3; i++) await limiter.recordFailure("203.0.113.9", "admin@example.com");
+    expect(await limiter.allowAttempt("203.0.113.9", "admin@example.com")).toBe(false);
+    // The admin, elsewhere, still signs in.
+    expect(await limiter.allowAttempt("10.0.0.5", "admin@example.com")).toBe(true);
+    expect(locked).toEqual(["admin@example.com"]);
+    // Two more addresses guessing: five failures in all lock the account everywhere.
+    await limiter.recordFailure("198.51.100.1", "admin@example.com");
+    await limiter.recordFailure("198.51.100.2", "admin@example.com");
+    expect(await limiter.allowAttempt("10.0.0.5", "admin@example.com")).toBe(false);
   });
 });

@@ -9,11 +9,19 @@ import {
 
 export interface LoginLimits {
   perIpPoints: number;
+  /** Failures for one account from one address before that address is locked out of it. */
   perAccountFailures: number;
+  /** Failures for one account from all addresses together before it is locked for everyone. */
+  perAccountFailuresAll: number;
   windowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perIpPoints: 30, perAccountFailures: 8, windowSeconds: 15 * 60 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  perIpPoints: 30,
+  perAccountFailures: 8,
+  perAccountFailuresAll: 100,
+  windowSeconds: 15 * 60,
+};
 
 /**
  * Where the counters live. Memory is one process's; PostgreSQL (the `rate_limits` table) and
@@ -40,12 +48,15 @@ function limiter(store: RateLimitStore, opts: IRateLimiterOptions): RateLimiterA
 
 /**
  * Every attempt costs the client IP one point, given back when it succeeds (a team behind one
- * NAT signing in all morning is not an attack); only failures cost the account one, so a
- * stranger cannot lock a real user out by guessing from many addresses for long.
+ * NAT signing in all morning is not an attack). Failures cost the account one point at that
+ * address: 8 lock that address out of the account, not its owner elsewhere — with one lock per
+ * account, 8 wrong passwords every 15 minutes from anywhere kept an admin out for good (the
+ * attacker review). Many addresses guessing one account meet a second, account-wide limit.
  */
 export class LoginRateLimiter {
   private readonly ip: RateLimiterAbstract;
   private readonly account: RateLimiterAbstract;
+  private readonly accountAll: RateLimiterAbstract;
 
   constructor(
     limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
@@ -55,16 +66,26 @@ export class LoginRateLimiter {
   ) {
     this.ip = limiter(store, { keyPrefix: "login-ip", points: limits.perIpPoints, duration: limits.windowSeconds });
     this.account = limiter(store, {
-      keyPrefix: "login-acct",
+      keyPrefix: "login-acct-ip",
       points: limits.perAccountFailures,
+      duration: limits.windowSeconds,
+    });
+    this.accountAll = limiter(store, {
+      keyPrefix: "login-acct",
+      points: limits.perAccountFailuresAll,
       duration: limits.windowSeconds,
     });
   }
 
   /** False when this attempt must be refused without checking the password. */
   async allowAttempt(ip: string, email: string): Promise<boolean> {
-    const acct = await this.account.get(email);
-    if (acct && acct.remainingPoints <= 0) return false;
+    for (const [counter, key] of [
+      [this.account, pairKey(email, ip)],
+      [this.accountAll, email],
+    ] as const) {
+      const used = await counter.get(key);
+      if (used && used.remainingPoints <= 0) return false;
+    }
     try {
       await this.ip.consume(ip);
       return true;
@@ -75,17 +96,21 @@ export class LoginRateLimiter {
     }
   }
 
-  async recordFailure(email: string): Promise<void> {
-    const res = await this.account.consume(email).catch((err: unknown) => {
-      if (err instanceof Error) throw err;
-      return null;
-    });
-    // Exactly the failure that spent the last point locks the account; later ones are refused before this.
-    if (res && res.remainingPoints === 0) this.onAccountLocked?.(email);
+  async recordFailure(ip: string, email: string): Promise<void> {
+    const spend = (counter: RateLimiterAbstract, key: string) =>
+      counter.consume(key).catch((err: unknown) => {
+        if (err instanceof Error) throw err;
+        return null;
+      });
+    const [here, all] = [await spend(this.account, pairKey(email, ip)), await spend(this.accountAll, email)];
+    // Exactly the failure that spent the last point locks; later ones are refused before this.
+    if ((here && here.remainingPoints === 0) || (all && all.remainingPoints === 0)) this.onAccountLocked?.(email);
   }
 
   async recordSuccess(ip: string, email: string): Promise<void> {
-    await this.account.delete(email);
+    await this.account.delete(pairKey(email, ip));
     await this.ip.reward(ip, 1);
   }
 }
+
+const pairKey = (email: string, ip: string) => `${email} ${ip}`;

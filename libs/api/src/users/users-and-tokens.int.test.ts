@@ -9,7 +9,8 @@ import { createHarness, errorCodeOf, TEST_PASSWORD } from "../testing/api-harnes
 
 const h = createHarness(inject("databaseUrl"));
 afterAll(() => h.close());
-const limiter = () => new LoginRateLimiter({ perIpPoints: 100, perAccountFailures: 3, windowSeconds: 60 });
+const limiter = () =>
+  new LoginRateLimiter({ perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 100, windowSeconds: 60 });
 
 describe("users", () => {
   it("admin creates a user who can log in; duplicate email is EMAIL_TAKEN", async () => {
@@ -83,20 +84,31 @@ describe("users", () => {
     ).toMatchObject({ id: target.id });
   });
 
-  it("rate-limits failed logins per account, even with the right password afterwards", async () => {
+  it("rate-limits failed logins per account and address, even with the right password afterwards; many addresses meet an account-wide limit", async () => {
     const target = await h.createUser("viewer");
-    const l = limiter();
-    for (let i = 0; i < 3; i++)
-      expect(
-        await verifyCredentials(h.db, l, { email: target.email, password: "wrong-password", ip: `10.0.0.${i}` }),
-      ).toBeNull();
-    await expect(
-      verifyCredentials(h.db, l, { email: target.email, password: TEST_PASSWORD, ip: "10.0.0.9" }),
-    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    const l = new LoginRateLimiter({
+      perIpPoints: 100,
+      perAccountFailures: 3,
+      perAccountFailuresAll: 5,
+      windowSeconds: 60,
+    });
+    const attempt = (password: string, ip: string) => verifyCredentials(h.db, l, { email: target.email, password, ip });
+    for (let i = 0; i < 3; i++) expect(await attempt("wrong-password", "10.0.0.1")).toBeNull();
+    await expect(attempt(TEST_PASSWORD, "10.0.0.1")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    // Its owner elsewhere is not locked out by a stranger's guesses.
+    expect(await attempt(TEST_PASSWORD, "10.0.0.9")).not.toBeNull();
+    // Guesses from two more addresses: five failures in all lock the account everywhere.
+    for (const ip of ["10.0.0.2", "10.0.0.3"]) expect(await attempt("wrong-password", ip)).toBeNull();
+    await expect(attempt(TEST_PASSWORD, "10.0.0.9")).rejects.toMatchObject({ code: "RATE_LIMITED" });
   });
 
   it("rate-limits attempts per IP", async () => {
-    const l = new LoginRateLimiter({ perIpPoints: 2, perAccountFailures: 100, windowSeconds: 60 });
+    const l = new LoginRateLimiter({
+      perIpPoints: 2,
+      perAccountFailures: 100,
+      perAccountFailuresAll: 100,
+      windowSeconds: 60,
+    });
     const ip = "192.0.2.77";
     await verifyCredentials(h.db, l, { email: uniqueEmail("a"), password: "x-password", ip });
     await verifyCredentials(h.db, l, { email: uniqueEmail("b"), password: "x-password", ip });
