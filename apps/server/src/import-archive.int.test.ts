@@ -438,6 +438,20 @@ describe("imported history", () => {
     const runners = await h.db.runner.count();
     expect(await codeOf(h.api.sessions.resume({ id: sessionId }))).toBe("NOT_RESUMABLE");
     expect(await h.db.runner.count()).toBe(runners);
+
+    // In no project (its folder was no absolute path): not resumable, archived or not — it was
+    // listed as resumable, and Resume failed.
+    const homeless = randomUUID();
+    await h.api.usage.import({
+      sessions: [
+        { sessionId: homeless, cwd: null, title: null, firstAt: null, lastAt: null, messageCount: 1, records: [] },
+      ],
+    });
+    await h.db.session.update({ where: { id: homeless }, data: { resumable: true } }); // as if its lines were archived
+    expect((await h.api.sessions.get({ id: homeless })).resumable).toBe(false);
+    const listed = await h.api.sessions.list({ idPrefix: homeless.slice(0, 8) });
+    expect(listed.sessions.map((x) => [x.id, x.resumable])).toEqual([[homeless, false]]);
+    expect(await codeOf(h.api.sessions.resume({ id: homeless }))).toBe("VALIDATION");
   });
 
   it("the transcript upload takes API tokens only, operator and write scope, a known session and a safe file name; a live session is not touched", async () => {

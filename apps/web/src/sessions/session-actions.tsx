@@ -45,7 +45,9 @@ export function SessionActions({ session }: { session: Session }) {
   const project = session.projectName;
   const notResumable = session.resumable
     ? undefined
-    : "Claude Code cannot resume this session (its transcript is not on a node).";
+    : !project
+      ? "This session belongs to no project (its folder was not an absolute path), so there is nowhere to resume it."
+      : "Claude Code cannot resume this session (its transcript is not in the archive).";
   const go = (c: ResumeChoice) => resume.mutate({ id: session.id, ...c });
   return (
     <div className="session-actions" data-testid="session-actions">

@@ -138,6 +138,9 @@ async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
     return {
       ...r,
       projectName: project?.name ?? null,
+      // Resumed into its project: with none (a history import whose folder was no absolute
+      // path) there is nowhere to resume it, whatever the archive holds.
+      resumable: r.resumable && project !== null,
       entryCount: _count.entries,
       activeRunners: _count.runners,
       totalTokens: Number(s?.tokens ?? 0),
