@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { lineAt, LineSplitter, readFileLines } from "./line-splitter.ts";
+import { lineAt, LineSplitter, readFileLineBatches, readFileLines } from "./line-splitter.ts";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -77,5 +77,27 @@ describe("readFileLines", () => {
     const none: string[] = [];
     for await (const l of readFileLines(join(dir, "missing.jsonl"), (c) => (complete = c))) none.push(l);
     expect([none, complete]).toEqual([[], 0]);
+  });
+
+  it("gives lines spanning many reads whole, with their file offsets, at every chunk size", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "stv-lines-"));
+    dirs.push(dir);
+    const file = join(dir, "long.jsonl");
+    const lines = ["a", "é".repeat(50), "", "b".repeat(97), "tail-without-newline"];
+    writeFileSync(file, lines.join("\n"));
+    // Where each line starts, counted by hand from the byte lengths.
+    const starts = lines.reduce<number[]>(
+      (at, l, i) => [...at, i ? at[i - 1]! + Buffer.byteLength(lines[i - 1]!) + 1 : 0],
+      [],
+    );
+    for (const chunk of [1, 2, 3, 7, 64, 1000]) {
+      const got: [string, number][] = [];
+      let complete = -1;
+      for await (const b of readFileLineBatches(file, (c) => (complete = c), chunk))
+        for (let i = 0; i < b.starts.length; i++)
+          got.push([b.buf.toString("utf8", b.starts[i], b.ends[i]), b.at + b.starts[i]!]);
+      expect(got, `chunk ${chunk}`).toEqual(lines.map((l, i) => [l, starts[i]]));
+      expect(complete, `chunk ${chunk}`).toBe(starts[4]);
+    }
   });
 });

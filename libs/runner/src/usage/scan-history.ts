@@ -259,7 +259,11 @@ function promptTitle(content: unknown): string | null {
       .map((b) => b.text)
       .join(" ");
   }
-  const text = raw.replace(/\s+/g, " ").trim();
+  // A title needs the start only: a 40 MB pasted prompt was collapsed and split into code points whole.
+  const text = raw
+    .slice(0, 64 * 1024)
+    .replace(/\s+/g, " ")
+    .trim();
   if (text === "" || text.startsWith("<command-") || text.startsWith("<local-command-")) return null;
   // By code point, so an emoji at the cut is not split into half a surrogate pair.
   const chars = Array.from(text);
