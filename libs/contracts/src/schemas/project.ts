@@ -27,7 +27,10 @@ export const tagSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, "Tags are short slugs");
+  .regex(
+    /^[a-z0-9][a-z0-9_.-]{0,31}$/,
+    "Tags are short slugs: lowercase letters, digits, . _ or -, at most 32 characters",
+  );
 
 export const DEFAULT_MAX_RUNNERS = 5;
 

@@ -147,7 +147,10 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
             Load more
           </Button>
         ) : (
-          <span className="muted small">End of transcript · {formatCount(entries.length)} lines</span>
+          <span className="muted small">
+            End of transcript · {formatCount(entries.length)}{" "}
+            {showAll ? "lines" : `of ${formatCount(all.length)} lines shown`}
+          </span>
         )}
       </div>
     </div>

@@ -78,7 +78,7 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
         title="Terminal"
         actions={
           <span className="muted small">
-            {canType ? "Click and type to talk to Claude." : active ? "Read-only" : "Ended"}
+            {canType ? "Tap or click the terminal and type to talk to Claude." : active ? "Read-only" : "Ended"}
           </span>
         }
       >
