@@ -75,7 +75,11 @@ describe("runnerDoing", () => {
       label: "Failed, restarting",
       attention: null,
     });
-    expect(runnerDoing({ ...base, status: "terminated", endReason: "stopped" }).label).toBe("Stopped");
+    expect(runnerDoing({ ...base, status: "terminated", endReason: "stopped" })).toMatchObject({
+      label: "Stopped",
+      detail: null, // not "Stopped · stopped"
+    });
+    expect(runnerDoing({ ...base, status: "terminated", endReason: "exit code 0" }).detail).toBe("exit code 0");
   });
 });
 

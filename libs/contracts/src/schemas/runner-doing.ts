@@ -59,7 +59,13 @@ export function runnerDoing(r: Runner): RunnerDoing {
         ? { label: "Failed, restarting", attention: null, detail: r.endReason, since: r.endedAt }
         : { label: "Failed", attention: "problem", detail: r.endReason, since: r.endedAt };
     case "terminated":
-      return { label: "Stopped", attention: null, detail: r.endReason, since: r.endedAt };
+      // Its reason only when it says more than the label ("terminated · Stopped · stopped" read thrice).
+      return {
+        label: "Stopped",
+        attention: null,
+        detail: r.endReason?.trim().toLowerCase() === "stopped" ? null : r.endReason,
+        since: r.endedAt,
+      };
   }
 }
 
