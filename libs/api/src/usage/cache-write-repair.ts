@@ -1,4 +1,5 @@
 import { eventOfTypeExists, raiseZeroCacheWrites, zeroSplitLines } from "@stratavore/db";
+import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
 import { parseUsageLine } from "@stratavore/runner";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
@@ -37,4 +38,28 @@ export async function repairZeroSplitCacheWrites(deps: ApiDeps): Promise<{ lines
     audit(tx, deps.config.auditKey, null, { type: DONE, entityType: "ledger", data: { lines, changed } }),
   );
   return { lines, changed };
+}
+
+/** The marks `zeroSplitLines` filters on: a total beside a split of zeros. */
+const ZERO_SPLIT_MARKS = [
+  '"ephemeral_5m_input_tokens":0',
+  '"ephemeral_1h_input_tokens":0',
+  '"cache_creation_input_tokens":',
+];
+
+/**
+ * The usage of archived lines that hold a zero cache-write split, as today's parser counts it:
+ * an agent of a release before rule 7 shipped them with no cache writes, and its lines keep
+ * arriving after the one-time repair above (agents are upgraded after their server). Sent
+ * through the agent's own usage path, whose larger-line rule raises such a row and leaves a
+ * row counted right as it is. Nothing for the lines of everyone else.
+ */
+export function usageOfZeroSplitLines(entries: readonly TranscriptEntryInput[], sessionId: string): UsageRecordInput[] {
+  return entries.flatMap((e) => {
+    if (e.type !== "assistant" || !ZERO_SPLIT_MARKS.every((m) => e.rawLine.includes(m))) return [];
+    const parsed = parseUsageLine(e.rawLine, { sessionId });
+    return parsed.kind === "usage" && parsed.record.cacheWrite5mTokens + parsed.record.cacheWrite1hTokens > 0
+      ? [parsed.record]
+      : [];
+  });
 }

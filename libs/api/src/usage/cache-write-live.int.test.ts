@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, expect, inject, it } from "vitest";
+import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
+import { uniqueSlug } from "@stratavore/db/testing";
+import { archiveEntries } from "../sessions/archive-service.ts";
+import { createHarness } from "../testing/api-harness.ts";
+import { ingestRunnerUsage } from "./ledger-service.ts";
+
+const h = createHarness(inject("databaseUrl"));
+afterAll(() => h.close());
+
+it("an agent of the release before rule 7 shipped zero-split writes as none: the archived line counts them, priced; a right row is left as it is", async () => {
+  const { api } = await h.as("operator");
+  const project = await api.projects.create({ name: uniqueSlug("cw"), path: "/srv/cw" });
+  const node = await h.node();
+  const sessionId = randomUUID();
+  await h.db.session.create({ data: { id: sessionId, projectId: project.id } });
+  const runner = await h.runningRunner(project.id, node.id, sessionId);
+  const id = `msg_${uniqueSlug("cw")}`;
+  // What claude 2.1.328 writes when the API sent the total alone: a split of zeros.
+  const rawLine = JSON.stringify({
+    type: "assistant",
+    sessionId,
+    uuid: randomUUID(),
+    timestamp: "2026-12-01T10:00:00.000Z",
+    requestId: `req_${id}`,
+    message: {
+      id,
+      model: "claude-sonnet-4-5",
+      usage: {
+        input_tokens: 10,
+        output_tokens: 40,
+        cache_creation_input_tokens: 2000,
+        cache_read_input_tokens: 5,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+      },
+    },
+  });
+  // The old agent's record of that line: no cache writes.
+  const old: UsageRecordInput = {
+    messageId: id,
+    requestId: `req_${id}`,
+    sessionId,
+    model: "claude-sonnet-4-5",
+    serviceTier: null,
+    speed: null,
+    inputTokens: 10,
+    outputTokens: 40,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 5,
+    webSearchRequests: 0,
+    webFetchRequests: 0,
+    isSidechain: false,
+    occurredAt: "2026-12-01T10:00:00.000Z",
+  };
+  await ingestRunnerUsage(h.deps, node.id, runner.id, [old]);
+  const entry: TranscriptEntryInput = {
+    uuid: randomUUID(),
+    parentUuid: null,
+    type: "assistant",
+    role: "assistant",
+    text: "",
+    toolNames: [],
+    isSidechain: false,
+    timestamp: "2026-12-01T10:00:00.000Z",
+    file: "",
+    offset: 0,
+    rawLine,
+  };
+  expect(await archiveEntries(h.deps, node.id, runner.id, sessionId, [entry])).toBe(1);
+  const row = await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: id } });
+  // By hand, sonnet 4.5 list prices per M: $3 in, $15 out, $3.75 5-minute writes, $0.30 read.
+  expect(row).toMatchObject({
+    cacheWrite5mTokens: 2000n,
+    cacheWrite1hTokens: 0n,
+    totalTokens: 2055n,
+    runnerId: runner.id,
+  });
+  expect(Number(row.costUsd)).toBeCloseTo((10 * 3 + 40 * 15 + 2000 * 3.75 + 5 * 0.3) / 1e6, 9);
+  // The same line archived again, or a record without writes shipped late, changes nothing.
+  await archiveEntries(h.deps, node.id, runner.id, sessionId, [entry]);
+  await ingestRunnerUsage(h.deps, node.id, runner.id, [old]);
+  expect((await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: id } })).totalTokens).toBe(2055n);
+});
