@@ -1,3 +1,4 @@
+import "./errors/field-messages.ts";
 export * from "./errors/error-codes.ts";
 export * from "./errors/app-error.ts";
 export * from "./schemas/common.ts";
