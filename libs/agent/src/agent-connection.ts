@@ -56,8 +56,8 @@ export async function connectToServer(
   const elsewhere = stored && stored.serverUrl !== opts.serverUrl ? stored.serverUrl : null;
   // The local agent's server is the same server (its data directory) at a new port: the
   // credential still holds. Dropping it left the agent unable to start (the phone review).
-  // Not with mutual TLS, whose certificate came with where to dial.
-  if (stored && elsewhere && opts.local && !stored.tls) {
+  // With mutual TLS it dials the certificate's own address, which PORT does not change.
+  if (stored && elsewhere && opts.local) {
     stored = { ...stored, serverUrl: opts.serverUrl };
     await saveCredential(opts.dataDir, stored);
   } else if (elsewhere) stored = null;

@@ -131,11 +131,18 @@ export function attachRealtime(
     if (nodeId && size) deps.fleet.agents.resize(nodeId, runnerId, size.cols, size.rows);
   };
   io.on("connection", (socket) => {
+    // Keystrokes must reach the terminal in the order typed; a command may wait on a re-check
+    // of the principal (a database read), so each waits for the one before it.
+    let inOrder: Promise<unknown> = Promise.resolve();
+    // After any resize still queued (inOrder): one recorded after its viewer left would be
+    // put back when the next viewer leaves.
     socket.on("disconnect", () => {
-      for (const { runnerId, size } of sizes.leaveAll(socket.id))
-        restoreSize(runnerId, size).catch((err: unknown) =>
-          deps.log("warn", "restoring a terminal's size failed", { runnerId, error: String(err) }),
-        );
+      inOrder = inOrder.then(() => {
+        for (const { runnerId, size } of sizes.leaveAll(socket.id))
+          restoreSize(runnerId, size).catch((err: unknown) =>
+            deps.log("warn", "restoring a terminal's size failed", { runnerId, error: String(err) }),
+          );
+      });
     });
     // In-app notifications reach every tab of the signed-in user.
     void socket.join(ROOMS.user(socket.data.principal.user.id));
@@ -179,8 +186,11 @@ export function attachRealtime(
       const parsed = runnerAttachInput.safeParse(raw);
       if (!parsed.success) return;
       void socket.leave(ROOMS.runner(parsed.data.runnerId));
-      restoreSize(parsed.data.runnerId, sizes.leave(parsed.data.runnerId, socket.id)).catch((err: unknown) =>
-        deps.log("warn", "restoring a terminal's size failed", { runnerId: parsed.data.runnerId, error: String(err) }),
+      const { runnerId } = parsed.data;
+      inOrder = inOrder.then(() =>
+        restoreSize(runnerId, sizes.leave(runnerId, socket.id)).catch((err: unknown) =>
+          deps.log("warn", "restoring a terminal's size failed", { runnerId, error: String(err) }),
+        ),
       );
     });
     const command = async (
@@ -200,14 +210,11 @@ export function attachRealtime(
         "data" in p
           ? deps.fleet.agents.input(nodeId, p.runnerId, p.data)
           : deps.fleet.agents.resize(nodeId, p.runnerId, p.cols, p.rows);
-      if (sent && !("data" in p)) sizes.set(p.runnerId, socket.id, { cols: p.cols, rows: p.rows });
+      if (sent && !("data" in p) && socket.connected) sizes.set(p.runnerId, socket.id, { cols: p.cols, rows: p.rows });
       return sent
         ? { ok: true }
         : { ok: false, code: "NODE_UNAVAILABLE", message: "The runner's node is not connected." };
     };
-    // Keystrokes must reach the terminal in the order typed; a command may wait on a re-check
-    // of the principal (a database read), so each waits for the one before it.
-    let inOrder: Promise<unknown> = Promise.resolve();
     const queued = (raw: unknown, schema: typeof runnerInputMessage | typeof runnerResizeMessage, ack: unknown) => {
       inOrder = inOrder
         .then(() => command(raw, schema))

@@ -51,4 +51,21 @@ describe("LoginRateLimiter lockout hook", () => {
     await limiter.recordFailure("198.51.100.2", "admin@example.com");
     expect(await limiter.allowAttempt("10.0.0.5", "admin@example.com")).toBe(false);
   });
+
+  it("takes an IPv6 client as its /64: the addresses one host holds are one address here", async () => {
+    const limiter = new LoginRateLimiter({
+      perIpPoints: 100,
+      perAccountFailures: 2,
+      perAccountFailuresAll: 100,
+      windowSeconds: 60,
+    });
+    await limiter.recordFailure("2001:db8:1:2::a", "admin@example.com");
+    await limiter.recordFailure("2001:db8:1:2:ffff:1:2:3", "admin@example.com");
+    expect(await limiter.allowAttempt("2001:db8:1:2::b", "admin@example.com")).toBe(false);
+    expect(await limiter.allowAttempt("2001:db8:1:3::a", "admin@example.com")).toBe(true);
+    // An IPv4 client seen through an IPv6 socket is its IPv4 address.
+    await limiter.recordFailure("::ffff:192.0.2.7", "ann@example.com");
+    await limiter.recordFailure("192.0.2.7", "ann@example.com");
+    expect(await limiter.allowAttempt("192.0.2.7", "ann@example.com")).toBe(false);
+  });
 });

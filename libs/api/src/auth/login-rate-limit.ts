@@ -87,7 +87,7 @@ export class LoginRateLimiter {
       if (used && used.remainingPoints <= 0) return false;
     }
     try {
-      await this.ip.consume(ip);
+      await this.ip.consume(addressOf(ip));
       return true;
     } catch (err) {
       // A refusal is a RateLimiterRes; a store that failed (database down) is an Error: it propagates.
@@ -109,8 +109,23 @@ export class LoginRateLimiter {
 
   async recordSuccess(ip: string, email: string): Promise<void> {
     await this.account.delete(pairKey(email, ip));
-    await this.ip.reward(ip, 1);
+    await this.ip.reward(addressOf(ip), 1);
   }
 }
 
-const pairKey = (email: string, ip: string) => `${email} ${ip}`;
+/** An IPv6 client is its /64: one host holds a whole /64 and could count as 2^64 addresses. */
+const pairKey = (email: string, ip: string) => `${email} ${addressOf(ip)}`;
+
+function addressOf(ip: string): string {
+  const v6 = ip.startsWith("::ffff:") ? null : ip.includes(":") ? ip : null;
+  if (!v6) return ip.replace(/^::ffff:/, "");
+  // Expand "::" so the first four groups are the /64.
+  const [head = "", tail = ""] = v6.split("::");
+  const left = head ? head.split(":") : [];
+  const right = v6.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = v6.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase() || "0")
+    .join(":")}::/64`;
+}

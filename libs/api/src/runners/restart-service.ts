@@ -79,6 +79,9 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
         // Judged overdue from now, not from the row's creation: a heartbeat or the reconciler
         // would otherwise take over (adopt or fail) the restart while its launch is answered.
         launchedAt: new Date(),
+        // Its previous run's start would make an exit before this one runs look long-lived
+        // (restartsSoFar), and a crash loop's count start over.
+        startedAt: null,
         nodeId,
         restartAttempts: attempt,
         conversationMode: "resume",

@@ -40,7 +40,14 @@ export async function restoreTranscript(
   // An agent from before nested sub-agent files refuses the whole restore for one of them: the
   // conversation is what `--resume` needs, so it goes again without them.
   const flat = files.filter((f) => !/\/subagents\/.*\//.test(f.name));
-  if (!ack.ok && ack.code === "VALIDATION" && flat.length < files.length) ack = await restore(flat);
+  if (!ack.ok && ack.code === "VALIDATION" && flat.length < files.length) {
+    deps.log("warn", "restoring without nested sub-agent files: the node's agent is of an earlier release", {
+      nodeId,
+      sessionId,
+      left: files.length - flat.length,
+    });
+    ack = await restore(flat);
+  }
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", `Could not restore the transcript on the node: ${ack.message}`);
   return ack.restored;
 }

@@ -86,4 +86,12 @@ it("an import's larger line of a response wins whatever session's file holds it 
       line({ messageId, sessionId: fork, outputTokens: 5000 }),
     ]),
   ).toBe(0);
+  // Imports in no project are no one's project: one never raises another's row.
+  const homeless = `msg_${uniqueSlug("nul")}`;
+  expect(
+    await writeLedger(h.deps, IMPORT, [line({ messageId: homeless, sessionId: original, outputTokens: 90 })]),
+  ).toBe(1);
+  expect(await writeLedger(h.deps, IMPORT, [line({ messageId: homeless, sessionId: fork, outputTokens: 5000 })])).toBe(
+    0,
+  );
 });

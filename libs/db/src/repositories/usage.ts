@@ -65,7 +65,7 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
       AND ("UsageRecord"."sessionId" IS NOT DISTINCT FROM EXCLUDED."sessionId"
         -- Imports (no runner) of one project: a fork's copy may hold the larger line of a
         -- response; it wins, and the row stays with the session that counted it first.
-        OR (EXCLUDED."runnerId" IS NULL AND "UsageRecord"."projectId" IS NOT DISTINCT FROM EXCLUDED."projectId"))
+        OR (EXCLUDED."runnerId" IS NULL AND EXCLUDED."projectId" IS NOT NULL AND "UsageRecord"."projectId" = EXCLUDED."projectId"))
     RETURNING "usageKey" AS key, (xmax = 0) AS inserted`;
 }
 
