@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
 import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
+import { usageRecordFixture } from "@stratavore/contracts/testing";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { archiveEntries } from "../sessions/archive-service.ts";
 import { createHarness } from "../testing/api-harness.ts";
@@ -37,23 +38,11 @@ it("an agent of the release before rule 7 shipped zero-split writes as none: the
     },
   });
   // The old agent's record of that line: no cache writes.
-  const old: UsageRecordInput = {
+  const old: UsageRecordInput = usageRecordFixture({
     messageId: id,
-    requestId: `req_${id}`,
     sessionId,
-    model: "claude-sonnet-4-5",
-    serviceTier: null,
-    speed: null,
-    inputTokens: 10,
-    outputTokens: 40,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 5,
-    webSearchRequests: 0,
-    webFetchRequests: 0,
-    isSidechain: false,
     occurredAt: "2026-12-01T10:00:00.000Z",
-  };
+  });
   await ingestRunnerUsage(h.deps, node.id, runner.id, [old]);
   const entry: TranscriptEntryInput = {
     uuid: randomUUID(),

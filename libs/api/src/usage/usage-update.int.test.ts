@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
 import type { UsageRecordInput } from "@stratavore/contracts";
+import { usageRecordFixture } from "@stratavore/contracts/testing";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { ingestRunnerUsage } from "./ledger-service.ts";
@@ -8,23 +9,8 @@ import { ingestRunnerUsage } from "./ledger-service.ts";
 const h = createHarness(inject("databaseUrl"));
 afterAll(() => h.close());
 
-const response = (messageId: string, sessionId: string, model: string, output: number): UsageRecordInput => ({
-  messageId,
-  requestId: `req_${messageId}`,
-  sessionId,
-  model,
-  serviceTier: null,
-  speed: null,
-  inputTokens: 10,
-  outputTokens: output,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadTokens: 0,
-  webSearchRequests: 0,
-  webFetchRequests: 0,
-  isSidechain: false,
-  occurredAt: new Date().toISOString(),
-});
+const response = (messageId: string, sessionId: string, model: string, output: number): UsageRecordInput =>
+  usageRecordFixture({ messageId, sessionId, model, outputTokens: output, cacheReadTokens: 0 });
 
 it("usage:update carries a runner's unpriced tokens, so a live figure of them moves (it stayed at the first one)", async () => {
   const { api } = await h.as("operator");

@@ -1,1 +1,2 @@
 export { runnerFixture } from "./runner-fixture.ts";
+export * from "./usage-record-fixture.ts";
