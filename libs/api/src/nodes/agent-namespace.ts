@@ -24,7 +24,7 @@ import {
   type AgentIdentity,
   type PeerCertificate,
 } from "./agent-session.ts";
-import { archiveEntries } from "../sessions/archive-service.ts";
+import { takeTranscriptBatch } from "./transcript-batch.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
 import { ingestRunnerUsage } from "../usage/ledger-service.ts";
 import { recordRunnerEnd, runnerNode } from "../runners/runner-lifecycle.ts";
@@ -221,7 +221,7 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
         checkedParse("transcript:batch", transcriptBatchSchema, raw),
         "transcript batch",
         (b) =>
-          archiveEntries(deps, nodeId, b.runnerId, b.sessionId, b.entries).then((accepted) => ({
+          takeTranscriptBatch(deps, nodeId, b).then((accepted) => ({
             ok: true as const,
             accepted,
           })),

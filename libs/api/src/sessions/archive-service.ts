@@ -13,8 +13,6 @@ import {
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
-import { usageOfZeroSplitLines } from "../usage/cache-write-repair.ts";
-import { ingestRunnerUsage } from "../usage/ledger-service.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 
@@ -49,7 +47,7 @@ export async function archiveEntries(
     );
     throw new AppError("FORBIDDEN", "That session is not this runner's.");
   }
-  const added = await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+  return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
     await ensureSession(tx, { id: sessionId, projectId: runner.projectId, nodeId, cwd });
     const added = await insertEntries(tx, sessionId, entries);
     if (added) {
@@ -59,10 +57,6 @@ export async function archiveEntries(
     }
     return added;
   });
-  // Cache writes an agent of an earlier release shipped as none (ADR 0004 rule 7).
-  const recounted = usageOfZeroSplitLines(entries, sessionId);
-  if (recounted.length) await ingestRunnerUsage(deps, nodeId, runnerId, recounted);
-  return added;
 }
 
 /** Imports never add to a session a runner worked on: its agent archives it. */

@@ -3,9 +3,9 @@ import { afterAll, expect, inject, it } from "vitest";
 import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
 import { usageRecordFixture } from "@stratavore/contracts/testing";
 import { uniqueSlug } from "@stratavore/db/testing";
-import { archiveEntries } from "../sessions/archive-service.ts";
+import { takeTranscriptBatch } from "./transcript-batch.ts";
 import { createHarness } from "../testing/api-harness.ts";
-import { ingestRunnerUsage } from "./ledger-service.ts";
+import { ingestRunnerUsage } from "../usage/ledger-service.ts";
 
 const h = createHarness(inject("databaseUrl"));
 afterAll(() => h.close());
@@ -57,7 +57,7 @@ it("an agent of the release before rule 7 shipped zero-split writes as none: the
     offset: 0,
     rawLine,
   };
-  expect(await archiveEntries(h.deps, node.id, runner.id, sessionId, [entry])).toBe(1);
+  expect(await takeTranscriptBatch(h.deps, node.id, { runnerId: runner.id, sessionId, entries: [entry] })).toBe(1);
   const row = await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: id } });
   // By hand, sonnet 4.5 list prices per M: $3 in, $15 out, $3.75 5-minute writes, $0.30 read.
   expect(row).toMatchObject({
@@ -68,7 +68,7 @@ it("an agent of the release before rule 7 shipped zero-split writes as none: the
   });
   expect(Number(row.costUsd)).toBeCloseTo((10 * 3 + 40 * 15 + 2000 * 3.75 + 5 * 0.3) / 1e6, 9);
   // The same line archived again, or a record without writes shipped late, changes nothing.
-  await archiveEntries(h.deps, node.id, runner.id, sessionId, [entry]);
+  await takeTranscriptBatch(h.deps, node.id, { runnerId: runner.id, sessionId, entries: [entry] });
   await ingestRunnerUsage(h.deps, node.id, runner.id, [old]);
   expect((await h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: id } })).totalTokens).toBe(2055n);
 });
