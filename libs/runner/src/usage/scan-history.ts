@@ -1,11 +1,13 @@
 import { readdir } from "node:fs/promises";
-import { basename, join, sep } from "node:path";
+import { join } from "node:path";
 import { boundedTimestamp, projectPathSchema, type UsageRecordInput } from "@stratavore/contracts";
 import { isSessionId } from "../base/claude-args.ts";
 import { readFileLineBatches } from "./line-splitter.ts";
 import { firstField, firstSessionId, LEGACY_AGENT_FILE } from "./legacy-subagents.ts";
 import { parseUsageEntry } from "./parse-line.ts";
-import { subagentLabel, subagentTree } from "./subagent-tree.ts";
+import { subagentTree } from "./subagent-tree.ts";
+
+export { transcriptFileLabel } from "./subagent-tree.ts";
 import type { TranscriptTailerState } from "./transcript-tailer.ts";
 import { UsageBatch } from "./usage-batch.ts";
 
@@ -21,19 +23,6 @@ export interface HistorySession {
    * their session inside). Which one is the main transcript goes by name (transcriptFileLabel).
    */
   files: string[];
-}
-
-/**
- * The name a session's file is archived under: "" for its main transcript (`<session>.jsonl`),
- * its path in the `<session>/subagents/` tree for a sub-agent's there, else (an older claude's,
- * beside the sessions) its own name. A restore puts each back under `<session>/subagents/`.
- */
-export function transcriptFileLabel(path: string, sessionId: string): string {
-  const name = basename(path);
-  if (name === `${sessionId}.jsonl`) return "";
-  const tree = `${sep}${sessionId}${sep}subagents${sep}`;
-  const at = path.lastIndexOf(tree);
-  return (at >= 0 ? subagentLabel(path.slice(0, at + tree.length - 1), path) : null) ?? name;
 }
 
 export interface ParsedSession {

@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { isSubagentFilePath, SUBAGENT_FILE_NAME } from "@stratavore/contracts";
 
 /** claude nests sub-agent runs in folders under `subagents/`; deeper than this is not a transcript tree. */
@@ -35,4 +35,17 @@ export async function subagentTree(dir: string): Promise<string[]> {
 export function subagentLabel(subagentDir: string, path: string): string | null {
   const rel = relative(subagentDir, path).split(sep).join("/");
   return isSubagentFilePath(rel) ? rel : null;
+}
+
+/**
+ * The name a session's file is archived under: "" for its main transcript (`<session>.jsonl`),
+ * its path in the `<session>/subagents/` tree for a sub-agent's there, else (an older claude's,
+ * beside the sessions) its own name. A restore puts each back under `<session>/subagents/`.
+ */
+export function transcriptFileLabel(path: string, sessionId: string): string {
+  const name = basename(path);
+  if (name === `${sessionId}.jsonl`) return "";
+  const tree = `${sep}${sessionId}${sep}subagents${sep}`;
+  const at = path.lastIndexOf(tree);
+  return (at >= 0 ? subagentLabel(path.slice(0, at + tree.length - 1), path) : null) ?? name;
 }
