@@ -115,3 +115,29 @@ test("a running session's transcript grows while it is open, and bookkeeping rec
   await expect(page.getByTestId("transcript")).toContainText("file-history-snapshot");
   await mutate(page, "runners.stop", { id: runner.id });
 });
+
+test("the sessions list follows the fleet while it is open: a new runner's session appears, and its tokens grow, without a reload", async ({
+  page,
+}) => {
+  await login(page);
+  const name = uniqueName("follow");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  await page.goto(`${baseUrl()}/sessions?project=${encodeURIComponent(name)}`);
+  await expect(page.getByTestId("live-state")).toHaveText("● Live");
+  await expect(page.getByText("No sessions match these filters")).toBeVisible();
+  // Every navigation from here on would reset the page: this counter must stay at its first value.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+  // The e2e agent's fake claude answers the prompt with usage, then reports work.
+  const runner = await mutate<{ id: string; sessionId: string }>(page, "runners.launch", {
+    project: name,
+    prompt: "keep talking",
+  });
+  const row = page.locator(`tr[data-session-id="${runner.sessionId}"]`);
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  // Its tokens column (hidden on phones, shown here) leaves "0" once the first response is counted.
+  await expect(row.locator("td").nth(3)).not.toHaveText("0", { timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  await mutate(page, "runners.stop", { id: runner.id });
+  await expect(row.locator("td").nth(6)).toHaveText("0", { timeout: 20_000 });
+});

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Alert, Button, EmptyState, ErrorState, ListFooter, LoadingState } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
+import { useRefreshOnFleetChange } from "../realtime/use-refresh-on-fleet-change";
 import { useTRPC } from "../trpc";
 import { parseDayKey } from "../usage/usage-dates";
 import { SearchHits } from "./search-hits";
@@ -84,6 +85,8 @@ export function SessionsBrowser() {
       },
     }),
   );
+  // Runners start, end and spend while the list is open: it follows (a search's hits stay put).
+  useRefreshOnFleetChange(trpc.sessions.list.pathKey(), !query);
   // Pages are offsets into a live order (a session that just spent moves up): one that moved
   // between two pages would show twice, so each appears once, where it was first seen.
   const data = pages.data && {
