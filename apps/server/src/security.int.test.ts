@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { io as connect, type Socket } from "socket.io-client";
+import { io as connect, Manager, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hashPassword } from "@stratavore/api";
-import { CLIENT_EVENTS, ROOMS } from "@stratavore/contracts";
+import { CLIENT_EVENTS, ROOMS, SOCKET_MESSAGE_BYTES } from "@stratavore/contracts";
 import { createApiClient, describeError, type ApiClient } from "@stratavore/api-client";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
@@ -195,6 +195,44 @@ describe("socket events: who may do what (the socket half of the authorization m
       }
       expect([event, await probe[event](operator)]).not.toEqual([event, "FORBIDDEN"]);
     }
+  });
+});
+
+/**
+ * A raw engine.io connection that never authenticates; sends one message of `bytes` and says
+ * whether the server closed the connection within `within` ms.
+ */
+async function anonymousSend(bytes: number, within = 3000): Promise<"closed" | "open"> {
+  const manager = new Manager(server.url, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnection: false,
+    autoConnect: false,
+  });
+  await new Promise<void>((resolve, reject) => manager.open((err) => (err ? reject(err) : resolve())));
+  const engine = manager.engine;
+  const closed = new Promise<"closed">((resolve) => engine.once("close", () => resolve("closed")));
+  // A well-formed Socket.IO connect with a padded (and wrong) `auth`: refused by our middleware
+  // without closing the connection, so only its size can close it.
+  engine.send(`0{"pad":"${"x".repeat(bytes - 11)}"}`);
+  const open = new Promise<"open">((resolve) => setTimeout(() => resolve("open"), within));
+  const result = await Promise.race([closed, open]);
+  engine.close();
+  return result;
+}
+
+describe("message sizes", () => {
+  it("a connection nobody has authenticated cannot send the 16 MB an agent may: over 1 MB it is closed", async () => {
+    expect(await anonymousSend(SOCKET_MESSAGE_BYTES + 1000)).toBe("closed");
+    expect(await anonymousSend(4_000_000)).toBe("closed");
+    // Under the limit it is read (and ignored): the limit, not any message, closes it.
+    expect(await anonymousSend(SOCKET_MESSAGE_BYTES - 1000, 1000)).toBe("open");
+  });
+
+  it("a signed-in client keeps the small limit too (a keystroke message is at most 64,000 characters)", async () => {
+    const s = await socket({ token: await tokenFor((await newUser("operator")).email) });
+    s.emit("runner:input", { runnerId: randomUUID(), data: "y".repeat(2_000_000) });
+    expect(await disconnectedWithin(s, 3000)).not.toBeNull();
   });
 });
 

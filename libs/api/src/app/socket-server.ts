@@ -4,7 +4,7 @@ import { Server } from "socket.io";
 import {
   AGENT_NAMESPACE,
   ROOMS,
-  SOCKET_MAX_MESSAGE_BYTES,
+  SOCKET_MESSAGE_BYTES,
   isAllowedRoomName,
   roleAtLeast,
   runnerAttachInput,
@@ -52,7 +52,8 @@ export function attachRealtime(
   const io: RealtimeServer = new Server(http, {
     path: "/socket.io",
     serveClient: false,
-    maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
+    // Agents' connections are raised to SOCKET_MAX_MESSAGE_BYTES once authenticated (agent-namespace).
+    maxHttpBufferSize: SOCKET_MESSAGE_BYTES,
     // Rooms, broadcasts and agent commands span every instance of a cluster.
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });

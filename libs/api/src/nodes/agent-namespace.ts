@@ -6,6 +6,7 @@ import {
   AGENT_PROTOCOL,
   AGENT_NAMESPACE,
   ROOMS,
+  SOCKET_MAX_MESSAGE_BYTES,
   agentAuthSchema,
   agentEventSchemas,
   runnerExitedSchema,
@@ -34,6 +35,7 @@ import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { agentRoom } from "../cluster/socket-cluster.ts";
+import { allowLargerMessages } from "../app/frame-limit.ts";
 import { inputHygieneFinding } from "../trpc/input-hygiene.ts";
 import { expectedAppError } from "../trpc/translate-error.ts";
 
@@ -104,6 +106,16 @@ export function attachAgentNamespace(io: Server, deps: ApiDeps, opts: { tls?: bo
       setTimeout(() => socket.disconnect(true), 100).unref();
       return;
     }
+    // Archive batches carry lines of megabytes; only a node's checked connection may send them.
+    if (!allowLargerMessages(socket.conn, SOCKET_MAX_MESSAGE_BYTES))
+      deps.log(
+        "error",
+        "cannot raise this agent connection's message limit: transcript lines over 1 MB will be refused",
+        {
+          nodeId,
+          transport: socket.conn.transport.name,
+        },
+      );
     deps.fleet.agents.attach(nodeId, socket);
     // Commands from other instances of a cluster reach the agent through this room.
     void socket.join(agentRoom(nodeId));

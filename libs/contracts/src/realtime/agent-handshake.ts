@@ -37,6 +37,14 @@ export type AgentHello = z.infer<typeof agentHelloSchema>;
  */
 export const SOCKET_MAX_MESSAGE_BYTES = 16_000_000;
 
+/**
+ * Every other connection's message limit (engine.io's own default): browsers and API tokens
+ * send keystrokes (≤ 64,000 characters) and room names, and a connection nobody has
+ * authenticated yet must not make the server buffer 16 MB. An agent's connection is raised to
+ * SOCKET_MAX_MESSAGE_BYTES once its credential is checked.
+ */
+export const SOCKET_MESSAGE_BYTES = 1_000_000;
+
 /** Handshake `auth`: a single-use join token the first time, the node credential afterwards. */
 export const agentAuthSchema = z.object({
   joinToken: z.string().min(10).max(200).optional(),
