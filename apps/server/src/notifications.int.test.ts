@@ -396,10 +396,14 @@ describe("notification channels", () => {
       await h.api.usage.importFinished({ sessions: 2, recordsChanged: 5, failed: 0 });
       expect((await arrives("import.finished")).body["data"]).toMatchObject({ sessions: 2, recordsChanged: 5 });
 
-      // Eight wrong passwords for one account through the login form lock it.
+      // Eight wrong passwords for one account through the login form lock this address out of
+      // it, and the notice says so (not that the account is locked for its owner too).
       const email = `locked-${crypto.randomUUID()}@example.com`;
       for (let i = 0; i < 9; i++) await signInCookie(h.server.url, email, "not-the-password");
-      expect(String((await arrives("auth.locked_out")).body["title"])).toContain(email);
+      const lockout = await arrives("auth.locked_out");
+      expect(String(lockout.body["title"])).toContain(email);
+      expect(String(lockout.body["title"])).toContain("from 127.0.0.1");
+      expect(lockout.body["data"]).toMatchObject({ email, scope: "address", address: "127.0.0.1" });
 
       // An early audit row altered behind the server's back; verification finds it and says so.
       const [victim] = await h.db.event.findMany({ orderBy: { seq: "asc" }, take: 1, skip: 3 });

@@ -146,7 +146,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
             db,
             new LoginRateLimiter(
               DEFAULT_LOGIN_LIMITS,
-              (email) => void auditLockout(deps, email),
+              (email, address) => void auditLockout(deps, email, address),
               // Shared by every instance, and kept across restarts: a restart is no fresh budget of guesses.
               cluster?.redis ? { kind: "redis", client: cluster.redis } : { kind: "postgres", pool: poolOf(db) },
             ),

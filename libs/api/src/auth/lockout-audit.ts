@@ -9,10 +9,16 @@ const WINDOW_MS = 15 * 60_000;
 let window = { start: 0, count: 0, suppressed: 0 };
 
 /**
- * Records (and so announces) that repeated failed sign-ins locked an account for a while. Past
+ * Records (and so announces) that repeated failed sign-ins locked an account for a while: out
+ * of one address (`address`; its owner elsewhere still signs in) or for everyone (null). Past
  * MAX_ANNOUNCED in a window the rest are only logged (with a count), never thrown.
  */
-export async function auditLockout(deps: ApiDeps, email: string, now = Date.now()): Promise<void> {
+export async function auditLockout(
+  deps: ApiDeps,
+  email: string,
+  address: string | null = null,
+  now = Date.now(),
+): Promise<void> {
   try {
     if (now - window.start > WINDOW_MS) window = { start: now, count: 0, suppressed: 0 };
     if (window.count >= MAX_ANNOUNCED) {
@@ -27,7 +33,7 @@ export async function auditLockout(deps: ApiDeps, email: string, now = Date.now(
         type: "auth.locked_out",
         entityType: "user",
         entityId: userId,
-        data: { email },
+        data: { email, scope: address === null ? "account" : "address", ...(address === null ? {} : { address }) },
       }),
     );
   } catch (err) {

@@ -6,15 +6,15 @@ describe("LoginRateLimiter lockout hook", () => {
     const locked: string[] = [];
     const limiter = new LoginRateLimiter(
       { perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 100, windowSeconds: 60 },
-      (e) => locked.push(e),
+      (e, address) => locked.push(`${e} ${address}`),
     );
     for (let i = 0; i < 2; i++) await limiter.recordFailure("10.0.0.1", "ann@example.com");
     expect(locked).toEqual([]);
     await limiter.recordFailure("10.0.0.1", "ann@example.com");
-    expect(locked).toEqual(["ann@example.com"]);
+    expect(locked).toEqual(["ann@example.com 10.0.0.1"]);
     expect(await limiter.allowAttempt("10.0.0.1", "ann@example.com")).toBe(false);
     await limiter.recordFailure("10.0.0.1", "ann@example.com");
-    expect(locked).toEqual(["ann@example.com"]);
+    expect(locked).toEqual(["ann@example.com 10.0.0.1"]);
   });
 
   it("charges the address for failed attempts only: successful sign-ins give their point back", async () => {
@@ -39,17 +39,19 @@ describe("LoginRateLimiter lockout hook", () => {
     const locked: string[] = [];
     const limiter = new LoginRateLimiter(
       { perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 5, windowSeconds: 60 },
-      (e) => locked.push(e),
+      (e, address) => locked.push(`${e} ${address ?? "everywhere"}`),
     );
     for (let i = 0; i < 3; i++) await limiter.recordFailure("203.0.113.9", "admin@example.com");
     expect(await limiter.allowAttempt("203.0.113.9", "admin@example.com")).toBe(false);
     // The admin, elsewhere, still signs in.
     expect(await limiter.allowAttempt("10.0.0.5", "admin@example.com")).toBe(true);
-    expect(locked).toEqual(["admin@example.com"]);
+    // Said as what it is: a lock of that address, not of the account.
+    expect(locked).toEqual(["admin@example.com 203.0.113.9"]);
     // Two more addresses guessing: five failures in all lock the account everywhere.
     await limiter.recordFailure("198.51.100.1", "admin@example.com");
     await limiter.recordFailure("198.51.100.2", "admin@example.com");
     expect(await limiter.allowAttempt("10.0.0.5", "admin@example.com")).toBe(false);
+    expect(locked).toEqual(["admin@example.com 203.0.113.9", "admin@example.com everywhere"]);
   });
 
   it("takes an IPv6 client as its /64: the addresses one host holds are one address here", async () => {

@@ -60,8 +60,11 @@ export class LoginRateLimiter {
 
   constructor(
     limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
-    /** Told once when an account's failures lock it (for the `auth.locked_out` announcement). */
-    private readonly onAccountLocked?: (email: string) => void,
+    /**
+     * Told once when failures lock an account (for the `auth.locked_out` announcement): for one
+     * address (`address`: its key, an IPv6 client's /64) or for everyone (`address` null).
+     */
+    private readonly onAccountLocked?: (email: string, address: string | null) => void,
     store: RateLimitStore = { kind: "memory" },
   ) {
     this.ip = limiter(store, { keyPrefix: "login-ip", points: limits.perIpPoints, duration: limits.windowSeconds });
@@ -104,7 +107,8 @@ export class LoginRateLimiter {
       });
     const [here, all] = [await spend(this.account, pairKey(email, ip)), await spend(this.accountAll, email)];
     // Exactly the failure that spent the last point locks; later ones are refused before this.
-    if ((here && here.remainingPoints === 0) || (all && all.remainingPoints === 0)) this.onAccountLocked?.(email);
+    if (all && all.remainingPoints === 0) this.onAccountLocked?.(email, null);
+    else if (here && here.remainingPoints === 0) this.onAccountLocked?.(email, addressOf(ip));
   }
 
   async recordSuccess(ip: string, email: string): Promise<void> {

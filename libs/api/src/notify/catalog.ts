@@ -86,7 +86,13 @@ const CATALOG: Record<string, Entry> = {
   "auth.locked_out": {
     event: "auth.locked_out",
     severity: "warning",
-    title: (d) => `Sign-ins to ${String(d["email"] ?? "an account")} locked after repeated failures`,
+    // Events before the scope was recorded were account locks or address locks alike: "locked" says no more than that.
+    title: (d) =>
+      d["scope"] === "address"
+        ? `Sign-ins to ${String(d["email"] ?? "an account")} from ${String(d["address"] ?? "one address")} locked after repeated failures (other addresses still sign in)`
+        : d["scope"] === "account"
+          ? `Sign-ins to ${String(d["email"] ?? "an account")} locked for everyone after repeated failures from many addresses`
+          : `Sign-ins to ${String(d["email"] ?? "an account")} locked after repeated failures`,
   },
   "audit.chain_broken": {
     event: "audit.chain_broken",
