@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { Socket } from "socket.io-client";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type TranscriptEntryInput, type UsageBatchAck, type UsageRecordInput } from "@stratavore/contracts";
+import { type UsageBatchAck, type UsageRecordInput } from "@stratavore/contracts";
+import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
@@ -37,19 +38,8 @@ const codeOf = async (p: Promise<unknown>) =>
 
 const record = usageRecord;
 /** One archive entry of a user line, as an agent sends it. */
-const entry = (uuid: string, text: string, rawLine: string): TranscriptEntryInput => ({
-  uuid,
-  parentUuid: null,
-  type: "user",
-  role: "user",
-  text,
-  toolNames: [],
-  isSidechain: false,
-  timestamp: new Date().toISOString(),
-  file: "",
-  offset: 0,
-  rawLine,
-});
+const entry = (uuid: string, text: string, rawLine: string) =>
+  transcriptEntryFixture(text, { uuid, rawLine, timestamp: new Date().toISOString() });
 const sessionFigures = (id: string) =>
   h.db.session.findUniqueOrThrow({
     where: { id },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
-import type { RestoreAck, TranscriptEntryInput } from "@stratavore/contracts";
+import type { RestoreAck } from "@stratavore/contracts";
+import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { ensureSession, insertEntries } from "@stratavore/db";
 import { createHarness } from "../testing/api-harness.ts";
 import { restoreTranscript } from "./restore-service.ts";
@@ -8,23 +9,7 @@ import { restoreTranscript } from "./restore-service.ts";
 const h = createHarness(inject("databaseUrl"));
 afterAll(() => h.close());
 
-function line(file: string, offset: number, text: string): TranscriptEntryInput {
-  const uuid = randomUUID();
-  const rawLine = JSON.stringify({ type: "user", uuid, message: { role: "user", content: text } });
-  return {
-    uuid,
-    parentUuid: null,
-    type: "user",
-    role: "user",
-    text,
-    toolNames: [],
-    isSidechain: false,
-    timestamp: null,
-    file,
-    offset,
-    rawLine,
-  };
-}
+const line = (file: string, offset: number, text: string) => transcriptEntryFixture(text, { file, offset });
 
 type Sent = { name: string; content: string }[];
 

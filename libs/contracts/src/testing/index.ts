@@ -1,2 +1,3 @@
 export { runnerFixture } from "./runner-fixture.ts";
 export * from "./usage-record-fixture.ts";
+export { transcriptEntryFixture } from "./transcript-entry-fixture.ts";

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { ensureSession, insertEntries, refreshSessionStats } from "@stratavore/db";
 import { uniqueSlug } from "@stratavore/db/testing";
+import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { createHarness } from "../../testing/api-harness.ts";
 import { embed } from "./embeddings-client.ts";
 import { embeddingsProvider } from "./embeddings-provider.ts";
@@ -58,22 +59,7 @@ class MemoryVectors implements VectorStore {
 async function session(text: string): Promise<string> {
   const id = randomUUID();
   await ensureSession(h.db, { id, projectId: null, nodeId: null, cwd: "/tmp" });
-  const uuid = randomUUID();
-  await insertEntries(h.db, id, [
-    {
-      uuid,
-      parentUuid: null,
-      type: "user",
-      role: "user",
-      text,
-      toolNames: [],
-      isSidechain: false,
-      timestamp: null,
-      file: "",
-      offset: 0,
-      rawLine: JSON.stringify({ type: "user", uuid }),
-    },
-  ]);
+  await insertEntries(h.db, id, [transcriptEntryFixture(text)]);
   await refreshSessionStats(h.db, id);
   return id;
 }
