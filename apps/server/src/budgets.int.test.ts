@@ -183,6 +183,10 @@ describe("budgets bite", () => {
       30_000,
     );
     await waitFor("its processes gone", async () => tree.every((pid) => !isAlive(pid)));
+    // It says which budget ended it (it read "stopped", like a stop by hand: the real-claude review).
+    expect((await h.api.runners.get({ id: r.id })).endReason).toMatch(
+      new RegExp(`^stopped by budget '${blocker.name}' \\(\\d+ % of 1000 tokens\\)$`),
+    );
     const refused = await h.api.runners.launch({ project: project.name, node }).then(
       () => null,
       (e: TRPCError) => e,

@@ -166,7 +166,12 @@ describe("runners on a real agent with the fake claude", () => {
     await waitFor("terminated", async () => (await runnerStatus(r.id)) === "terminated");
     await waitFor("no process of the tree alive", async () => tree.every((pid) => !isAlive(pid)));
     const ended = await h.api.runners.get({ id: r.id });
-    expect(ended).toMatchObject({ status: "terminated", endReason: "stopped", pid: null });
+    // Who stopped it, as a pause says who paused (a budget's stop names the budget: budgets.int.test).
+    expect(ended).toMatchObject({
+      status: "terminated",
+      endReason: expect.stringMatching(/^stopped by \S+@\S+$/),
+      pid: null,
+    });
     // Its output outlives it in the node's rotated log file.
     const after = await h.api.runners.scrollback({ id: r.id });
     expect(after.chunks.map((c) => c.data).join("")).toContain("echo: hello there");
@@ -425,6 +430,31 @@ describe("agent loss", () => {
     // Its node's loss was not its own crash: no attempt used (lostWithItsNode).
     expect(back).toMatchObject({ restartAttempts: 0, sessionId: r.sessionId, restartDeferredSince: null });
     await h.api.runners.kill({ id: r.id });
+  });
+
+  it("a failed runner waiting for its restart can be stopped: it is not restarted, and says who stopped it", async () => {
+    const label = uniqueSlug("cancel");
+    const first = await h.startAgent(uniqueSlug("gone"), { labels: [label] });
+    const r = await h.api.runners.launch({ project: (await project()).name, labels: [label] });
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await h.runnerWhen(
+      r.id,
+      "failed, waiting to restart",
+      (cur) => cur.status === "failed" && !!cur.nextRestartAt,
+      30_000,
+    );
+    // It was refused as RUNNER_NOT_ACTIVE, with no control in the dashboard (the real-claude review).
+    const stopped = await h.api.runners.stop({ id: r.id });
+    expect(stopped).toMatchObject({ status: "failed", nextRestartAt: null, restartDeferredSince: null });
+    expect(stopped.endReason).toMatch(/; not restarted: stopped by \S+@\S+$/);
+    expect((await h.api.runners.timeline({ id: r.id })).map((e) => e.type)).toContain("runner.restart_cancelled");
+    // A node that could take it comes back: nothing restarts it.
+    await h.startAgent(uniqueSlug("back"), { labels: [label] });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await h.api.runners.get({ id: r.id })).toMatchObject({ status: "failed", nextRestartAt: null });
+    // Stopping it again is refused as before: it has ended.
+    await expect(h.api.runners.stop({ id: r.id })).rejects.toThrow("The runner is failed.");
   });
 
   it("an agent that comes back without its runners reports them gone (agent_restarted)", async () => {

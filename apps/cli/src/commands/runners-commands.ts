@@ -18,7 +18,11 @@ interface ListOptions {
 }
 
 const CONTROLS = [
-  ["stop", "stop a runner gracefully (claude gets SIGTERM, then SIGKILL after a grace period)", "Stopping"],
+  [
+    "stop",
+    "stop a runner gracefully (claude gets SIGTERM, then SIGKILL after a grace period); a failed runner waiting to restart is not restarted",
+    "Stopping",
+  ],
   ["kill", "kill a runner's whole process tree at once (SIGKILL)", "Killing"],
   ["pause", "freeze a running runner: its cgroup frozen (SIGSTOP where the node has no cgroup freezer)", "Paused"],
   ["unpause", "let a paused runner continue (thawed, or SIGCONT)", "Unpaused"],
@@ -82,7 +86,9 @@ export function registerRunnerCommands(program: Command, ctx: CliContext): void 
         const id = await resolveRunnerId(api, ref);
         const runner = await api.runners[verb].mutate({ id });
         if (opts.json) return printJson(io, runner);
-        print(io, `${done} runner ${shortId(runner.id)} (${runner.status})\n${runnerSummary(runner)}`);
+        // A stop of a failed runner waiting to restart cancels the restart: it stays failed.
+        const said = verb === "stop" && runner.status === "failed" ? "Cancelled the restart of" : done;
+        print(io, `${said} runner ${shortId(runner.id)} (${runner.status})\n${runnerSummary(runner)}`);
       });
   }
 

@@ -8,11 +8,13 @@ import { useFleetCache } from "../realtime/realtime-provider";
 import { useMe } from "../require-auth";
 import { useTRPC } from "../trpc";
 
-type Confirming = null | "stop" | "kill";
+type Confirming = null | "stop" | "kill" | "cancelRestart";
 
 /** Which controls make sense in each state (the server refuses the rest with INVALID_TRANSITION). */
-function available(status: Runner["status"]) {
+function available({ status, nextRestartAt }: Pick<Runner, "status" | "nextRestartAt">) {
   return {
+    // Failed and waiting for its restart (a backoff, a budget, a full node): stopping it means not restarting it.
+    cancelRestart: status === "failed" && nextRestartAt !== null,
     pause: status === "running",
     unpause: status === "paused",
     // A lost runner may still run (and spend) on its node: it stays stoppable.
@@ -47,7 +49,7 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
   const unpause = useMutation(trpc.runners.unpause.mutationOptions(handlers));
 
   if (!roleAtLeast(me.role, "operator")) return null;
-  const can = available(runner.status);
+  const can = available(runner);
   if (!Object.values(can).some(Boolean)) return null;
   const close = () => {
     setConfirming(null);
@@ -71,6 +73,11 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
           Stop
         </Button>
       ) : null}
+      {can.cancelRestart ? (
+        <Button size={size} onClick={() => setConfirming("cancelRestart")}>
+          Cancel restart
+        </Button>
+      ) : null}
       {can.kill ? (
         <Button size={size} variant="danger" onClick={() => setConfirming("kill")}>
           Kill
@@ -89,6 +96,16 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
         busy={stop.isPending}
         error={error}
         message="Claude gets SIGTERM and a grace period to clean up, then everything it started is killed. It will not be restarted."
+        onConfirm={() => stop.mutate(id)}
+        onClose={close}
+      />
+      <ConfirmDialog
+        open={confirming === "cancelRestart"}
+        title="Cancel this runner's restart?"
+        confirmLabel="Cancel restart"
+        busy={stop.isPending}
+        error={error}
+        message="It failed and waits to be restarted with its conversation. It will stay failed instead; you can still resume its session later."
         onConfirm={() => stop.mutate(id)}
         onClose={close}
       />

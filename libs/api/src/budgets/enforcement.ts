@@ -43,11 +43,12 @@ export async function evaluateBudgets(deps: ApiDeps, projectIds: string[], runne
   return views;
 }
 
+const budgetLimit = (view: Budget) => (view.limitUsd !== null ? `$${view.limitUsd}` : `${view.limitTokens} tokens`);
+
 async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
   if (view.action === "pause") {
-    const limit = view.limitUsd !== null ? `$${view.limitUsd}` : `${view.limitTokens} tokens`;
     const cause = {
-      reason: `paused by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${limit})`,
+      reason: `paused by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${budgetLimit(view)})`,
       budgetId: view.id,
     };
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
@@ -58,10 +59,11 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
       ),
     );
   } else if (view.action === "terminate") {
+    const why = `stopped by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${budgetLimit(view)})`;
     // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
     await Promise.all(
       (await runnerIdsInScope(deps.db, view, ["running", "paused", "starting", "lost"])).map((id) =>
-        stopRunner(deps, null, id, "stop").catch((err: unknown) => actionFailed(deps, view, id, err)),
+        stopRunner(deps, null, id, "stop", why).catch((err: unknown) => actionFailed(deps, view, id, err)),
       ),
     );
   }

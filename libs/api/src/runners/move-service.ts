@@ -77,9 +77,10 @@ export async function moveRunnerTo(deps: ApiDeps, actor: Principal, id: string, 
 
   // Its task is in transit meanwhile: the pool must not judge it by the runner being stopped.
   if (runner.taskId) await detachTask(deps.db, runner.taskId);
-  await stopRunner(deps, actor, id, "stop");
+  const why = `stopped to move to ${target}`;
+  await stopRunner(deps, actor, id, "stop", why);
   if (!(await endedRunner(deps, id, MOVE_STOP_GRACE_MS))) {
-    await stopRunner(deps, actor, id, "kill");
+    await stopRunner(deps, actor, id, "kill", why.replace("stopped", "killed"));
     if (!(await endedRunner(deps, id, 10_000)))
       throw new AppError("NODE_UNAVAILABLE", "The runner did not stop; it was not moved.");
   }

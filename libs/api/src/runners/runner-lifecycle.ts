@@ -1,6 +1,6 @@
 import { restartDelayMs, shouldRestart } from "@stratavore/runner";
 import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
-import { findRunner, runnerNodeAndStatus } from "@stratavore/db";
+import { advisoryLock, findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import type { RunnerEndCause } from "../metrics/api-metrics.ts";
 import { audit, type Actor } from "../shared/audit.ts";
@@ -42,7 +42,10 @@ export async function recordRunnerEnd(deps: ApiDeps, actor: Actor, end: RunnerEn
   // A runner already being stopped ended as asked, whatever took it (agent crash, lost node).
   const clean = end.endedBy === "user" || current.status === "stopping" || (end.exitCode === 0 && !end.signal);
   const memory = current.memoryLimitBytes ? ` (${Math.round(current.memoryLimitBytes / 1048576)} MiB)` : "";
-  const how = end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`;
+  // Who asked, when someone did (stopRunner records it on the way to `stopping`): a budget, a user.
+  const asked = current.status === "stopping" ? current.endReason : null;
+  const how =
+    asked ?? (end.endedBy === "user" ? "stopped" : end.signal ? `signal ${end.signal}` : `exit code ${end.exitCode}`);
   // Claude itself killed by the limit, or only one of its tools (then claude went on and ended well).
   const oom = clean
     ? `${how}; a process was killed by its memory limit${memory}`
@@ -131,14 +134,36 @@ async function mustFindActive(deps: ApiDeps, id: string): Promise<Runner & { nod
   return runner as Runner & { nodeId: string };
 }
 
-/** Stop (graceful) or kill: `stopping` now, `terminated` when the agent reports the exit. */
-export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action: "stop" | "kill"): Promise<Runner> {
+/** "stopped by ann@example.com", "killed" (the system): what a stop says when nobody gave a reason. */
+function stopCause(actor: Actor, action: "stop" | "kill"): string {
+  const done = action === "kill" ? "killed" : "stopped";
+  return actor && "user" in actor ? `${done} by ${actor.user.email}` : done;
+}
+
+/**
+ * Stop (graceful) or kill: `stopping` now, `terminated` when the agent reports the exit, its
+ * end reason `why` (a budget's words) or who asked. A failed runner waiting to restart is not
+ * restarted instead (cancelRestart).
+ */
+export async function stopRunner(
+  deps: ApiDeps,
+  actor: Actor,
+  id: string,
+  action: "stop" | "kill",
+  why = stopCause(actor, action),
+): Promise<Runner> {
+  const waiting = await findRunner(deps.db, id);
+  if (waiting?.status === "failed" && waiting.nextRestartAt) {
+    const cancelled = await cancelRestart(deps, actor, waiting, why);
+    if (cancelled) return cancelled;
+  }
   const runner = await mustFindActive(deps, id);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, actor, {
       runnerId: id,
       from: ACTIVE_RUNNER_STATUSES,
-      data: { status: "stopping", nextRestartAt: null },
+      // Said when its exit is recorded (recordRunnerEnd), whoever reports it.
+      data: { status: "stopping", nextRestartAt: null, endReason: why },
       event: action === "kill" ? "runner.kill_requested" : "runner.stop_requested",
     }),
   );
@@ -152,14 +177,38 @@ export async function stopRunner(deps: ApiDeps, actor: Actor, id: string, action
   if (!ack.ok) {
     const reason =
       runner.status === "lost"
-        ? "stopped while its node was unreachable (killed there if the node returns)"
-        : `stopped (${ack.message})`;
+        ? `${why} while its node was unreachable (killed there if the node returns)`
+        : `${why} (${ack.message})`;
     return (
       (await recordRunnerEnd(deps, actor, { runnerId: id, exitCode: null, signal: null, endedBy: "user", reason })) ??
       runner
     );
   }
   return moved ?? runner;
+}
+
+/**
+ * A failed runner waiting for its restart (a backoff, or a budget or full node deferring it)
+ * is stopped by not restarting it — under the project's lock, as the restart is judged, so the
+ * two cannot both win. Null when it is no longer waiting (the restart began: stop that instead).
+ */
+async function cancelRestart(deps: ApiDeps, actor: Actor, runner: Runner, why: string): Promise<Runner | null> {
+  return inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    await advisoryLock(tx, `project:${runner.projectId}`);
+    const current = await findRunner(tx, runner.id);
+    if (current?.status !== "failed" || !current.nextRestartAt) return null;
+    return moveRunner(deps, tx, outbox, actor, {
+      runnerId: runner.id,
+      from: ["failed"],
+      data: {
+        nextRestartAt: null,
+        restartDeferredSince: null,
+        endReason: `${current.endReason ?? "failed"}; not restarted: ${why}`,
+      },
+      event: "runner.restart_cancelled",
+      details: { reason: why },
+    });
+  });
 }
 
 /** Who paused a runner, in words, and whether a budget did (lifting it then thaws the runner). */

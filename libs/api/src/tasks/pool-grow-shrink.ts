@@ -76,7 +76,13 @@ export async function shrink(
   let stopped = 0;
   for (const r of due) {
     try {
-      await stopRunner(deps, null, r.id, "stop");
+      await stopRunner(
+        deps,
+        null,
+        r.id,
+        "stop",
+        `stopped: idle for over ${pool.idleTimeoutSec} s in a pool with more runners than work`,
+      );
       stopped += 1;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -38,7 +38,7 @@ async function workPool(deps: ApiDeps, pool: PoolRow, now: Date): Promise<PoolPa
   // A runner whose task ended elsewhere (cancelled, failed after a move) has nothing left to do.
   for (const r of runners)
     if (r.taskId && !running.has(r.taskId) && r.status !== "stopping" && r.status !== "failed")
-      await stopQuietly(deps, r.id);
+      await stopQuietly(deps, r.id, "stopped: its task ended elsewhere (cancelled, or failed after a move)");
   const live = runners.filter(
     (r) => r.status !== "stopping" && r.status !== "failed" && (!r.taskId || running.has(r.taskId)),
   );

@@ -9,8 +9,8 @@ import { announcePool } from "./tasks-service.ts";
 /** How long a task may wait for the runner a move starts before it counts as failed. */
 const TRANSIT_MS = 2 * 60_000;
 
-export const stopQuietly = (deps: ApiDeps, runnerId: string) =>
-  stopRunner(deps, null, runnerId, "stop").then(
+export const stopQuietly = (deps: ApiDeps, runnerId: string, why: string) =>
+  stopRunner(deps, null, runnerId, "stop", why).then(
     () => undefined,
     (err: unknown) => {
       // Already ended or its node is gone: nothing left to stop here.
@@ -45,7 +45,7 @@ export async function settleTasks(deps: ApiDeps, pool: PoolRow, now: Date): Prom
         // One task per session: the runner that did it stops, and its session with it.
         if (await endTask(deps, task.id, projectId, "done", "its runner answered and is idle at the prompt"))
           settled += 1;
-        await stopQuietly(deps, r.id);
+        await stopQuietly(deps, r.id, "stopped: its task is done");
       } else if (
         idle &&
         from > since &&
@@ -54,7 +54,7 @@ export async function settleTasks(deps: ApiDeps, pool: PoolRow, now: Date): Prom
         // Restarted, resumed at the prompt, and never took the task up again.
         const why = `its runner restarted and sat idle for over ${pool.idleTimeoutSec} s without taking the task up again`;
         if (await endTask(deps, task.id, projectId, "failed", why)) settled += 1;
-        await stopQuietly(deps, r.id);
+        await stopQuietly(deps, r.id, `stopped: its task failed (${why})`);
       }
       continue;
     }

@@ -101,10 +101,12 @@ export async function cancelTask(deps: ApiDeps, actor: Actor, id: string): Promi
   // Read again after the cancel: the pool may have started it since it was first read.
   const cancelled = await getTask(deps, id);
   if (cancelled.runnerId)
-    await stopRunner(deps, actor, cancelled.runnerId, "stop").catch((err: unknown) => {
-      // Already ended: nothing left to stop.
-      if (!(err instanceof AppError)) throw err;
-    });
+    await stopRunner(deps, actor, cancelled.runnerId, "stop", `stopped: its task was cancelled by ${who}`).catch(
+      (err: unknown) => {
+        // Already ended: nothing left to stop.
+        if (!(err instanceof AppError)) throw err;
+      },
+    );
   return cancelled;
 }
 
