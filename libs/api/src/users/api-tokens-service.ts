@@ -1,5 +1,5 @@
 import { AppError, type ApiToken, type TokenScope } from "@stratavore/contracts";
-import { insertApiToken, listApiTokens, revokeApiToken } from "@stratavore/db";
+import { insertApiToken, listApiTokens, lockMintingToken, revokeApiToken } from "@stratavore/db";
 import { generateApiTokenSecret } from "../auth/api-token-secret.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -19,6 +19,11 @@ export async function createApiToken(
     throw new AppError("TOKEN_SCOPE", "A token can only create tokens with scopes it has itself.");
   const { secret, prefix, hash } = generateApiTokenSecret();
   const token = await inTransaction(deps.db, deps.bus, async (tx) => {
+    // Revoked (or expired) since this request was authenticated: a revocation must take every
+    // token minted with it, including one minted while it was being revoked (the attacker review).
+    const parentId = actor.via === "token" ? (actor.tokenId ?? null) : null;
+    if (parentId && !(await lockMintingToken(tx, parentId)))
+      throw new AppError("UNAUTHENTICATED", "This token was revoked or has expired.");
     const created = await insertApiToken(tx, {
       userId: actor.user.id,
       name: input.name,
@@ -26,7 +31,7 @@ export async function createApiToken(
       prefix,
       tokenHash: hash,
       expiresAt,
-      parentId: actor.via === "token" ? actor.tokenId : null,
+      parentId,
     });
     await audit(tx, deps.config.auditKey, actor, {
       type: "api_token.created",

@@ -158,6 +158,45 @@ describe("API tokens", () => {
   });
 });
 
+describe("a revoked token's minted tokens", () => {
+  it("none outlives it, however many were being minted with it while it was revoked (the attacker review's race: 13 of 213 survived)", async () => {
+    const { api, user } = await h.as("operator");
+    const leaked = await api.apiTokens.create({ name: "leaked", scopes: ["read", "write"] });
+    // Each call authenticates afresh, as every HTTP request does.
+    const mintWith = async (secret: string, name: string) => {
+      const principal = await resolvePrincipal(h.db, h.deps.config.authSecret, { bearer: secret });
+      if (!principal) return null;
+      return h
+        .caller(principal)
+        .apiTokens.create({ name, scopes: ["read"] })
+        .catch(() => null);
+    };
+    // A thief minting in loops (children minting grandchildren too); the owner revokes the leaked token meanwhile.
+    let revoked = false;
+    const minted: string[] = [];
+    const mintUntilRefused = async () => {
+      for (let i = 0; i < 40; i++) {
+        const child = await mintWith(leaked.secret, "child");
+        if (child) minted.push(child.secret);
+        const grandchild = child && i % 3 === 0 ? await mintWith(child.secret, "grandchild") : null;
+        if (grandchild) minted.push(grandchild.secret);
+        if (revoked && !child) return;
+      }
+    };
+    const loops = Array.from({ length: 6 }, mintUntilRefused);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await api.apiTokens.revoke({ id: leaked.token.id });
+    revoked = true;
+    await Promise.all(loops);
+    expect(minted.length).toBeGreaterThan(0);
+    const usable = [];
+    for (const secret of minted)
+      if (await resolvePrincipal(h.db, h.deps.config.authSecret, { bearer: secret })) usable.push(secret);
+    expect(usable).toEqual([]);
+    expect(await h.db.apiToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+  });
+});
+
 describe("audit log", () => {
   it("chains and signs every event, and detects tampering", async () => {
     // Its own database: other test files write events signed with other keys.

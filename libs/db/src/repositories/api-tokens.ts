@@ -39,6 +39,19 @@ export async function listApiTokens(db: Tx, userId: string): Promise<ApiToken[]>
 }
 
 /**
+ * Locks a token that is minting another (in the minting transaction) and says whether it is
+ * still usable: a revocation then either waits for the new token to be committed and revokes it
+ * with the rest, or has committed first and the mint is refused.
+ */
+export async function lockMintingToken(db: Tx, id: string, now = new Date()): Promise<boolean> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM "ApiToken"
+    WHERE id = ${id}::uuid AND "revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > ${now})
+    FOR UPDATE`;
+  return rows.length === 1;
+}
+
+/**
  * Revokes a token and every token minted from it, transitively (a token cannot outlive the one
  * that made it). Returns null when the token does not exist, is someone else's, or is already
  * revoked; otherwise the ids revoked (the token first).
@@ -46,13 +59,21 @@ export async function listApiTokens(db: Tx, userId: string): Promise<ApiToken[]>
 export async function revokeApiToken(db: Tx, id: string, userId: string): Promise<string[] | null> {
   const res = await db.apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
   if (res.count !== 1) return null;
-  const minted = await db.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE tree AS (
-      SELECT id FROM "ApiToken" WHERE "parentId" = ${id}::uuid
-      UNION SELECT t.id FROM "ApiToken" t JOIN tree ON t."parentId" = tree.id)
-    UPDATE "ApiToken" SET "revokedAt" = now() AT TIME ZONE 'UTC' WHERE id IN (SELECT id FROM tree) AND "revokedAt" IS NULL
-    RETURNING id::text`;
-  return [id, ...minted.map((m) => m.id)];
+  // Tokens are minted under their parent's row lock (lockMintingToken). A statement sees the
+  // tokens committed when it began; one that waited on a parent's lock while a child was minted
+  // missed that child, so the tree is walked again until a walk revokes nothing. Mints that
+  // begin after a parent is revoked here wait for this transaction, then find it revoked.
+  const revoked: string[] = [id];
+  for (;;) {
+    const minted = await db.$queryRaw<Array<{ id: string }>>`
+      WITH RECURSIVE tree AS (
+        SELECT id FROM "ApiToken" WHERE "parentId" = ${id}::uuid
+        UNION SELECT t.id FROM "ApiToken" t JOIN tree ON t."parentId" = tree.id)
+      UPDATE "ApiToken" SET "revokedAt" = now() AT TIME ZONE 'UTC' WHERE id IN (SELECT id FROM tree) AND "revokedAt" IS NULL
+      RETURNING id::text`;
+    if (minted.length === 0) return revoked;
+    revoked.push(...minted.map((m) => m.id));
+  }
 }
 
 export async function findUsableApiToken(db: Tx, tokenHash: string, now = new Date()) {
