@@ -355,6 +355,28 @@ describe("cookie-authenticated writes come from our own pages only", () => {
       }),
     ).toEqual({ status: 200, code: undefined });
   });
+
+  it("another site's link or image cannot make a signed-in admin's browser take a backup", async () => {
+    const cookie = await signIn((await newUser("admin")).email);
+    const backup = async (headers: Record<string, string>) => {
+      const res = await fetch(`${server.url}/api/admin/backup`, { headers: { cookie, ...headers } });
+      const body = await res.text();
+      return { status: res.status, code: (JSON.parse(body) as { error?: { code?: string } }).error?.code };
+    };
+    const before = await db.event.count({ where: { type: "system.backup" } });
+    expect(await backup({ "sec-fetch-site": "cross-site" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    expect(await backup({ "sec-fetch-site": "same-site" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    expect(await backup({ origin: "http://evil.example" })).toEqual({ status: 403, code: "CROSS_SITE" });
+    expect(await db.event.count({ where: { type: "system.backup" } })).toBe(before);
+    // From our own origin (or typed into the address bar) the cookie passes that check: a
+    // viewer's is then refused for being a viewer, not for where it came from.
+    const viewer = await signIn((await newUser("viewer")).email);
+    const res = await fetch(`${server.url}/api/admin/backup`, {
+      headers: { cookie: viewer, "sec-fetch-site": "none" },
+    });
+    expect(res.status).toBe(403);
+    expect((JSON.parse(await res.text()) as { error?: { code?: string } }).error?.code).toBe("FORBIDDEN");
+  });
 });
 
 describe("tokens minted by tokens", () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { AppError, roleAtLeast } from "@stratavore/contracts";
 import { bearerFrom, resolvePrincipal } from "../auth/resolve-principal.ts";
+import { isSameOrigin } from "../auth/same-origin.ts";
 import type { ApiDeps } from "../deps.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import { audit } from "../shared/audit.ts";
@@ -15,8 +16,8 @@ import { replyError } from "./plain-reply.ts";
 export const BACKUP_PATH = "/api/admin/backup";
 
 /**
- * `GET /api/admin/backup` (admins; an API token or the dashboard's cookie — a GET changes
- * nothing, and another site cannot read the answer): the whole backup, made to a scratch file
+ * `GET /api/admin/backup` (admins; an API token, or the dashboard's cookie from our own origin):
+ * the whole backup, made to a scratch file
  * first so a failure is a coded error rather than a cut-off download, then sent with its
  * length and SHA-256 (`x-stratavore-backup-sha256`) for the client to check. One at a time.
  */
@@ -32,6 +33,10 @@ export function createBackupHandler(deps: ApiDeps, opts: { databaseUrl: string; 
         bearer: bearerFrom(req.headers.authorization),
       });
       if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer …).");
+      // A cookie rides along with a navigation from any site: another site's link (or image)
+      // must not make a signed-in admin's browser dump the database (the attacker review).
+      if (principal.via === "session" && !isSameOrigin(req.headers, deps.config.allowedOrigins))
+        throw new AppError("CROSS_SITE", "A backup is taken from this server's own pages or with an API token.");
       if (!roleAtLeast(principal.user.role, "admin")) throw new AppError("FORBIDDEN", "Only admins can take backups.");
       // It holds every password and token hash: not for a read-only token (monitoring, reports).
       if (!principal.scopes.includes("read") || !principal.scopes.includes("write"))
