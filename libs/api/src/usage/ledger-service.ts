@@ -4,6 +4,7 @@ import {
   findRunner,
   isRunnersSession,
   foreignLedgerRows,
+  moveImportedCopiesHome,
   rekeyLedgerByMessageId,
   runnerTotals,
   upsertUsage,
@@ -34,7 +35,25 @@ export async function writeLedger(deps: ApiDeps, who: Attribution, records: Usag
     totalTokens: usageTotal(r),
     ...costOf(book, r),
   }));
-  return (await upsertUsage(deps.db, rows)).length;
+  const changed = new Set((await upsertUsage(deps.db, rows)).map((r) => r.key));
+  // An import reading a session's own lines: responses a copy of them counted elsewhere come home.
+  if (who.runnerId === null)
+    for (const [sessionId, keys] of ownLinesBySession(rows))
+      for (const key of await moveImportedCopiesHome(deps.db, { sessionId, projectId: who.projectId }, keys))
+        changed.add(key);
+  return changed.size;
+}
+
+/** The message ids of rows whose line names the session they are written for, by session. */
+function ownLinesBySession(rows: LedgerRow[]): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.lineSessionId !== r.sessionId) continue;
+    const keys = by.get(r.sessionId);
+    if (keys) keys.push(r.messageId);
+    else by.set(r.sessionId, [r.messageId]);
+  }
+  return by;
 }
 
 /**

@@ -37,6 +37,12 @@ export const usageRecordSchema = z.object({
   webFetchRequests: requestCount,
   isSidechain: z.boolean(),
   occurredAt: boundedTimestamp,
+  /**
+   * The session the line names as its own (claude's `sessionId`), when it differs from nothing
+   * known: a resumed or forked session's file repeats earlier responses under their first
+   * session's id. Absent from agents and CLIs of earlier releases.
+   */
+  lineSessionId: ledgerText(1, 100).nullable().optional(),
 });
 export type UsageRecordInput = z.infer<typeof usageRecordSchema>;
 

@@ -43,13 +43,14 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
   return db.$queryRaw<UpsertResult[]>`
     INSERT INTO "UsageRecord" ("usageKey", "messageId", "requestId", "sessionId", "runnerId", "projectId", "nodeId", model, "serviceTier", speed,
       "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "webSearchRequests", "webFetchRequests",
-      "totalTokens", "costUsd", "priceVersion", unpriced, "costEstimated", "pricedAs", "isSidechain", "occurredAt", "createdAt")
+      "totalTokens", "costUsd", "priceVersion", unpriced, "costEstimated", "pricedAs", "isSidechain", "lineSessionId", "occurredAt", "createdAt")
     SELECT t.*, ${now}::timestamp FROM unnest(
       ${col("messageId")}::text[], ${col("messageId")}::text[], ${col("requestId")}::text[], ${col("sessionId")}::text[],
       ${col("runnerId")}::uuid[], ${col("projectId")}::uuid[], ${col("nodeId")}::uuid[], ${col("model")}::text[], ${col("serviceTier")}::text[], ${col("speed")}::text[],
       ${col("inputTokens")}::int8[], ${col("outputTokens")}::int8[], ${col("cacheWrite5mTokens")}::int8[], ${col("cacheWrite1hTokens")}::int8[], ${col("cacheReadTokens")}::int8[],
       ${col("webSearchRequests")}::int4[], ${col("webFetchRequests")}::int4[], ${col("totalTokens")}::int8[], ${col("costUsd")}::numeric[], ${col("priceVersion")}::text[],
-      ${col("unpriced")}::bool[], ${col("costEstimated")}::bool[], ${col("pricedAs")}::text[], ${col("isSidechain")}::bool[], ${rows.map((r) => new Date(r.occurredAt))}::timestamp[]
+      ${col("unpriced")}::bool[], ${col("costEstimated")}::bool[], ${col("pricedAs")}::text[], ${col("isSidechain")}::bool[],
+      ${rows.map((r) => r.lineSessionId ?? null)}::text[], ${rows.map((r) => new Date(r.occurredAt))}::timestamp[]
     ) AS t
     ON CONFLICT ("usageKey") DO UPDATE SET
       model = EXCLUDED.model, "serviceTier" = EXCLUDED."serviceTier", speed = EXCLUDED.speed,
@@ -58,7 +59,8 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
       "webSearchRequests" = EXCLUDED."webSearchRequests", "webFetchRequests" = EXCLUDED."webFetchRequests",
       "totalTokens" = EXCLUDED."totalTokens", "costUsd" = EXCLUDED."costUsd", "priceVersion" = EXCLUDED."priceVersion", unpriced = EXCLUDED.unpriced,
       "costEstimated" = EXCLUDED."costEstimated", "pricedAs" = EXCLUDED."pricedAs",
-      "requestId" = EXCLUDED."requestId", "isSidechain" = EXCLUDED."isSidechain", "occurredAt" = EXCLUDED."occurredAt"
+      "requestId" = EXCLUDED."requestId", "isSidechain" = EXCLUDED."isSidechain", "occurredAt" = EXCLUDED."occurredAt",
+      "lineSessionId" = EXCLUDED."lineSessionId"
     WHERE (EXCLUDED."totalTokens" > "UsageRecord"."totalTokens"
         OR (EXCLUDED."totalTokens" = "UsageRecord"."totalTokens" AND "UsageRecord"."isSidechain" AND NOT EXCLUDED."isSidechain"))
       AND "UsageRecord"."runnerId" IS NOT DISTINCT FROM EXCLUDED."runnerId"
@@ -67,6 +69,28 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
         -- response; it wins, and the row stays with the session that counted it first.
         OR (EXCLUDED."runnerId" IS NULL AND EXCLUDED."projectId" IS NOT NULL AND "UsageRecord"."projectId" = EXCLUDED."projectId"))
     RETURNING "usageKey" AS key, (xmax = 0) AS inserted`;
+}
+
+/**
+ * An import read a session's own file: responses of it that an earlier-read copy (a resumed or
+ * forked session's file, repeating them under the first session's id) counted under the copy's
+ * session move to it — whichever file an import happens to read first, each response ends in
+ * the session its line names. Only rows no runner counted, whose counted line names `sessionId`;
+ * moved once (the row then sits where its line says), so importing again moves nothing.
+ * Returns the keys moved.
+ */
+export async function moveImportedCopiesHome(
+  db: Tx,
+  home: { sessionId: string; projectId: string | null },
+  messageIds: string[],
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const moved = await db.$queryRaw<Array<{ key: string }>>`
+    UPDATE "UsageRecord" SET "sessionId" = ${home.sessionId}, "projectId" = ${home.projectId}::uuid
+     WHERE "usageKey" = ANY(${messageIds}::text[]) AND "runnerId" IS NULL
+       AND "lineSessionId" = ${home.sessionId} AND "sessionId" <> ${home.sessionId}
+    RETURNING "usageKey" AS key`;
+  return moved.map((m) => m.key);
 }
 
 /** Rows among `messageIds` counted for another owner than `runnerId` (another runner, or an import). */

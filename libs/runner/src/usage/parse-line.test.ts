@@ -51,8 +51,17 @@ describe("parseUsageLine", () => {
       webFetchRequests: 1,
       isSidechain: false,
       occurredAt: "2026-03-01T09:00:00.123Z",
+      // The session the line names: a copy in a resumed session's file names the first one.
+      lineSessionId: SESSION,
     });
     expect(usageRecordSchema.safeParse(record).success).toBe(true);
+    // A copy of it in another session's file keeps the session it names; a line naming none, or an odd value, claims none.
+    expect(recordOf(line, { ...ctx, sessionId: "other-session" })).toMatchObject({
+      sessionId: "other-session",
+      lineSessionId: SESSION,
+    });
+    expect(recordOf(line.replace(`"sessionId":"${SESSION}",`, ""))?.lineSessionId).toBeNull();
+    expect(recordOf(line.replace(`"sessionId":"${SESSION}"`, '"sessionId":42'))?.lineSessionId).toBeNull();
   });
 
   it("falls back to cache_creation_input_tokens as 5-minute writes when the TTL split is absent", () => {

@@ -100,6 +100,12 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
     webFetchRequests: count(serverTools.web_fetch_requests) ?? 0,
     isSidechain: entry.isSidechain == null ? false : bool(entry.isSidechain),
     occurredAt: text(entry.timestamp),
+    // Where claude says the response was made (a copy in a resumed session's file names the
+    // first session); an odd value is no claim, not a malformed line.
+    lineSessionId:
+      typeof entry.sessionId === "string" && entry.sessionId.length >= 1 && entry.sessionId.length <= 100
+        ? entry.sessionId
+        : null,
   };
   // The ledger validates with the same schema; a record it would reject (overlong id, bad
   // timestamp) is malformed here rather than a failed upload later.
