@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hashPassword } from "@stratavore/api";
 import { CLIENT_EVENTS, ROOMS, SOCKET_MESSAGE_BYTES } from "@stratavore/contracts";
 import { createApiClient, describeError, type ApiClient } from "@stratavore/api-client";
-import { createDb, insertUser, type Db } from "@stratavore/db";
+import { createDb, ensureSession, insertEntries, insertUser, type Db } from "@stratavore/db";
+import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { uniqueEmail } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
@@ -227,6 +228,34 @@ describe("message sizes", () => {
     expect(await anonymousSend(4_000_000)).toBe("closed");
     // Under the limit it is read (and ignored): the limit, not any message, closes it.
     expect(await anonymousSend(SOCKET_MESSAGE_BYTES - 1000, 1000)).toBe("open");
+  });
+
+  it("a batch of exports of a large session is bounded: past the server's share the rest are SERVER_BUSY, and the share comes back once the answer is sent", async () => {
+    const id = randomUUID();
+    await ensureSession(db, { id, projectId: null, nodeId: null, cwd: "/tmp" });
+    // 45 lines of 1 MB: each export holds 135 MB of the 256 MB the server lets exports hold.
+    await insertEntries(
+      db,
+      id,
+      Array.from({ length: 45 }, (_, i) =>
+        transcriptEntryFixture(`${i}${"z".repeat(999_990)}`, { offset: i * 1_000_000 }),
+      ),
+    );
+    const token = await tokenFor((await newUser("viewer")).email);
+    const exportBatch = async (n: number) => {
+      const input = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { id, format: "jsonl" } }]));
+      const path = Array.from({ length: n }, () => "sessions.export").join(",");
+      const res = await fetch(
+        `${server.url}/api/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      const body = (await res.json()) as { result?: unknown; error?: { json: { data: { appCode?: string } } } }[];
+      return body.map((b) => (b.result ? "ok" : b.error?.json.data.appCode));
+    };
+    expect(await exportBatch(3)).toEqual(["ok", "SERVER_BUSY", "SERVER_BUSY"]);
+    expect(await exportBatch(1)).toEqual(["ok"]);
   });
 
   it("a signed-in client keeps the small limit too (a keystroke message is at most 64,000 characters)", async () => {

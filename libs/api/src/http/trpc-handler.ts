@@ -24,7 +24,10 @@ export function createTrpcHandler(
   const handle = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: ({ req }) => contextFor(deps, req, trustProxy),
+    createContext: async ({ req, res }) => ({
+      ...(await contextFor(deps, req, trustProxy)),
+      whenAnswered: (fn: () => void) => void res.once("close", fn),
+    }),
     // 1 MB is far above any legitimate request and bounds memory per request.
     maxBodySize: 1_000_000,
     maxBatchSize: TRPC_MAX_BATCH,

@@ -41,7 +41,7 @@ export const sessionsRouter = router({
   export: protectedProcedure
     .input(sessionExportInput)
     .output(sessionExportOutput)
-    .query(({ ctx, input }) => exportSession(ctx, input.id, input.format)),
+    .query(({ ctx, input }) => exportSession(ctx, input.id, input.format, ctx.whenAnswered)),
   resume: operatorProcedure
     .input(sessionResumeInput)
     .output(runnerSchema)

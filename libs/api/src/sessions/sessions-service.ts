@@ -9,6 +9,7 @@ import {
   countSessions,
   COST_RANK_WINDOW,
   rawLines,
+  archivedBytes,
   searchEntries,
   storeCopyOf,
   type Tx,
@@ -18,6 +19,7 @@ import type { ApiDeps } from "../deps.ts";
 import { jsonlFile } from "./archive/jsonl-file.ts";
 import { launchRunner } from "../runners/launch-service.ts";
 import { renderMarkdown } from "./session-markdown.ts";
+import { EXPORT_GATE, type ExportGate } from "./export-gate.ts";
 
 export async function browseSessions(
   deps: ApiDeps,
@@ -90,9 +92,28 @@ function safeParse(line: string): unknown {
   }
 }
 
-/** Export: the original JSONL (archived lines, byte for byte, in file order), readable Markdown, or structured JSON. */
-export async function exportSession(deps: ApiDeps, id: string, format: "jsonl" | "md" | "json") {
+/**
+ * Export: the original JSONL (archived lines, byte for byte, in file order), readable Markdown,
+ * or structured JSON. Built whole, so it holds a share of the ExportGate until its answer is
+ * sent (`whenAnswered`; without it, until it returns).
+ */
+export async function exportSession(
+  deps: ApiDeps & { exportGate?: ExportGate },
+  id: string,
+  format: "jsonl" | "md" | "json",
+  whenAnswered?: (fn: () => void) => void,
+) {
   const session = await getSession(deps, id);
+  const release = (deps.exportGate ?? EXPORT_GATE).reserve(await archivedBytes(deps.db, id));
+  if (whenAnswered) whenAnswered(release);
+  try {
+    return await buildExport(deps, session, id, format);
+  } finally {
+    if (!whenAnswered) release();
+  }
+}
+
+async function buildExport(deps: ApiDeps, session: Session, id: string, format: "jsonl" | "md" | "json") {
   const lines = await rawLines(deps.db, id);
   if (format === "jsonl") {
     const file = jsonlFile(lines.filter((l) => l.file === ""));

@@ -7,4 +7,6 @@ export type { ApiDeps } from "../deps.ts";
 export interface Context extends ApiDeps {
   principal: Principal | null;
   ip: string;
+  /** Runs `fn` once the HTTP answer is sent (or the client left); absent for in-process callers. */
+  whenAnswered?: (fn: () => void) => void;
 }

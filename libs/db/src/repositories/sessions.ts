@@ -277,6 +277,13 @@ export async function rawLines(
   }));
 }
 
+/** The bytes of a session's archived lines (as text): what an export of it holds. */
+export async function archivedBytes(db: Tx, sessionId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ bytes: bigint | null }>>`
+    SELECT sum(octet_length("rawLine")) AS bytes FROM "TranscriptEntry" WHERE "sessionId" = ${sessionId}`;
+  return Number(row?.bytes ?? 0);
+}
+
 /** The session `claude --continue` would pick: the project's most recently written one. */
 export async function latestProjectSession(db: Tx, projectId: string): Promise<string | null> {
   const row = await db.session.findFirst({
