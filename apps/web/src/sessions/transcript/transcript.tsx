@@ -2,12 +2,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button, EmptyState, ErrorState, LoadingState, formatCount } from "@stratavore/ui";
 import { errorMessage } from "../../hooks/use-error-message";
+import { isBookkeeping } from "./bookkeeping";
 import { TranscriptEntry } from "./transcript-entry";
 import { useLiveTranscript } from "./use-live-transcript";
 import { useTranscriptPages } from "./use-transcript-pages";
-
-/** Record types kept for fidelity (export, resume) but not worth a reader's eye. */
-const NOISE = new Set(["file-history-snapshot"]);
 
 /** Entries added to the DOM per step, and the most kept at once (older ones are dropped from the top). */
 const CHUNK = 200;
@@ -29,7 +27,7 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = query;
   // Bookkeeping records (file-history snapshots) say nothing to a reader: hidden unless asked.
   const [showAll, setShowAll] = useState(false);
-  const entries = useMemo(() => (showAll ? all : all.filter((e) => !NOISE.has(e.type))), [all, showAll]);
+  const entries = useMemo(() => (showAll ? all : all.filter((e) => !isBookkeeping(e.type))), [all, showAll]);
   const hidden = all.length - entries.length;
   const arrived = useLiveTranscript(sessionId, !hasNextPage && !query.isPending, all.at(-1)?.id ?? null);
   const [seenArrived, setSeenArrived] = useState(0);
