@@ -186,7 +186,9 @@ describe("Supervisor with fake claude", () => {
       endedBy: "process",
     });
     await s.sup.shutdown();
-    expect(await s.exited("p")).toMatchObject({ endedBy: "agent" });
+    // Asked to end (SIGTERM) and given the time to, as a user's stop: claude exits by itself,
+    // writing its last records (it was SIGKILLed, and its cost record for that run never written).
+    expect(await s.exited("p")).toMatchObject({ endedBy: "agent", exitCode: 0, signal: null });
     expect(s.sup.list()).toEqual([]);
   });
 });

@@ -207,10 +207,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
   }
 
-  /** Kills every tree and waits until each runner has reported its exit. */
+  /**
+   * Stops every runner as a user's stop does — SIGTERM, then SIGKILL for the whole tree after
+   * the grace — and waits until each has reported its exit. claude writes its own cost record as
+   * it exits on SIGTERM; killed at once (as it was), a resumed session's "claude's own cost"
+   * lacked that run and read 47 % below ours (the real-claude review).
+   */
   async shutdown(): Promise<void> {
     const entries = [...this.runners.values()];
-    for (const e of entries) void e.runner.kill("agent");
+    for (const e of entries) {
+      try {
+        void e.runner.stop("agent");
+      } catch {
+        // Never started (its spawn failed): nothing runs to stop.
+      }
+    }
     await Promise.all(entries.map((e) => e.done));
   }
 
