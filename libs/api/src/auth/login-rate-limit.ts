@@ -57,6 +57,8 @@ export class LoginRateLimiter {
   private readonly ip: RateLimiterAbstract;
   private readonly account: RateLimiterAbstract;
   private readonly accountAll: RateLimiterAbstract;
+  /** Counter keys whose last point an attempt still in flight took: its failure is the lock. */
+  private readonly lastPoint = new Set<string>();
 
   constructor(
     limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
@@ -80,40 +82,54 @@ export class LoginRateLimiter {
     });
   }
 
-  /** False when this attempt must be refused without checking the password. */
+  /**
+   * False when this attempt must be refused without checking the password. Each counter's point
+   * is taken now, before the password is checked (argon2 takes a while), and given back if the
+   * attempt succeeds: checked first and spent on failure, 30 guesses fired at once all passed
+   * the check and 19 were tried against a limit of 8 (the attacker review).
+   */
   async allowAttempt(ip: string, email: string): Promise<boolean> {
+    const taken: [RateLimiterAbstract, string][] = [];
     for (const [counter, key] of [
       [this.account, pairKey(email, ip)],
       [this.accountAll, email],
+      [this.ip, addressOf(ip)],
     ] as const) {
-      const used = await counter.get(key);
-      if (used && used.remainingPoints <= 0) return false;
+      const left = await spend(counter, key);
+      if (left === null) {
+        for (const [c, k] of [...taken, [counter, key] as const]) await c.reward(k, 1);
+        return false;
+      }
+      taken.push([counter, key]);
+      if (left === 0 && counter !== this.ip) this.lastPoint.add(key);
     }
-    try {
-      await this.ip.consume(addressOf(ip));
-      return true;
-    } catch (err) {
-      // A refusal is a RateLimiterRes; a store that failed (database down) is an Error: it propagates.
-      if (err instanceof Error) throw err;
-      return false;
-    }
+    return true;
   }
 
+  /** The attempt failed: its points stay spent. A lock is told once, when the attempt that took its last point fails. */
   async recordFailure(ip: string, email: string): Promise<void> {
-    const spend = (counter: RateLimiterAbstract, key: string) =>
-      counter.consume(key).catch((err: unknown) => {
-        if (err instanceof Error) throw err;
-        return null;
-      });
-    const [here, all] = [await spend(this.account, pairKey(email, ip)), await spend(this.accountAll, email)];
-    // Exactly the failure that spent the last point locks; later ones are refused before this.
-    if (all && all.remainingPoints === 0) this.onAccountLocked?.(email, null);
-    else if (here && here.remainingPoints === 0) this.onAccountLocked?.(email, addressOf(ip));
+    const [all, here] = [this.lastPoint.delete(email), this.lastPoint.delete(pairKey(email, ip))];
+    if (all) this.onAccountLocked?.(email, null);
+    else if (here) this.onAccountLocked?.(email, addressOf(ip));
   }
 
   async recordSuccess(ip: string, email: string): Promise<void> {
+    this.lastPoint.delete(email);
+    this.lastPoint.delete(pairKey(email, ip));
     await this.account.delete(pairKey(email, ip));
+    await this.accountAll.reward(email, 1);
     await this.ip.reward(addressOf(ip), 1);
+  }
+}
+
+/** Takes a point: the points left after it, or null when none was left. A store that failed (database down) throws. */
+async function spend(counter: RateLimiterAbstract, key: string): Promise<number | null> {
+  try {
+    return (await counter.consume(key)).remainingPoints;
+  } catch (err) {
+    // A refusal is a RateLimiterRes; a store's failure is an Error.
+    if (err instanceof Error) throw err;
+    return null;
   }
 }
 
