@@ -61,6 +61,8 @@ const schema = z.object({
     .positive()
     .max(7 * 24 * 60)
     .default(10),
+  /** A transcript upload that sends nothing for this long gives its slot up (an error for its sender). */
+  STRATAVORE_UPLOAD_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** Bearer token Prometheus sends to GET /metrics on the main port; unset: /metrics is off there. */
   STRATAVORE_METRICS_TOKEN: z.string().min(16, "STRATAVORE_METRICS_TOKEN needs at least 16 characters").optional(),
   /** A second, internal listener serving only /metrics (no token unless one is set). */
@@ -138,6 +140,7 @@ export function readEnv(argv: string[] = process.argv, env: Record<string, strin
     secret: e.STRATAVORE_SECRET,
     publicUrl,
     trustProxy: e.STRATAVORE_TRUST_PROXY === "true",
+    uploadIdleMs: e.STRATAVORE_UPLOAD_IDLE_SECONDS * 1000,
     sessionMaxAgeSeconds: Math.round(e.STRATAVORE_SESSION_HOURS * 3600),
     logLevel: e.STRATAVORE_LOG_LEVEL,
     localAgent: e.STRATAVORE_LOCAL_AGENT === "true",

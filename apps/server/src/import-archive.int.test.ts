@@ -18,7 +18,8 @@ import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 let h: FleetHarness;
 let workdir: string;
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  // A stalled upload gives its slot up after 3 s here (30 s by default).
+  h = await FleetHarness.start(inject("databaseUrl"), {}, { STRATAVORE_UPLOAD_IDLE_SECONDS: "3" });
   workdir = join(h.tmp, "imported-checkout");
   await mkdir(workdir, { recursive: true });
 });
@@ -562,6 +563,40 @@ describe("imported history", () => {
       expect(
         (await h.db.transcriptEntry.findMany({ where: { sessionId }, orderBy: { offset: "asc" } })).map((e) => e.uuid),
       ).toEqual(["first", "second"]);
+  });
+
+  it("a sender that stalls while holding a slot is cut off after the idle time: the slots free up and the next upload is stored", async () => {
+    const { token, sessions } = await uploaderWithSessions(3);
+    const lineOf = (sessionId: string, uuid: string) =>
+      JSON.stringify({ type: "user", uuid, sessionId, message: { role: "user", content: `line ${uuid}` } }) + "\n";
+    // Both slots taken by senders that send a line and then nothing (the attacker's byte every 5 s would do too).
+    const stalled = sessions.slice(0, 2).map((sessionId) => {
+      const req = request(`${h.server.url}/api/import/transcript?session=${sessionId}&file=`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      });
+      const ended = new Promise<string>((resolve) => {
+        req.on("error", (err) => resolve(`error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+        req.on("response", (res) => resolve(`answer ${res.statusCode}`));
+      });
+      req.write(lineOf(sessionId, "first"));
+      return ended;
+    });
+    await waitFor("both slots copying", async () => ((await copying()) === 2 ? true : null), 10_000);
+    const started = Date.now();
+    const res = await fetch(`${h.server.url}/api/import/transcript?session=${sessions[2]}&file=`, {
+      method: "POST",
+      body: lineOf(sessions[2]!, "third"),
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(20_000),
+    });
+    expect(res.status).toBe(200);
+    // It waited for the stalled ones' idle time (3 s here), not for Node's 5-minute request timeout.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await Promise.all(stalled)).every((e) => e.startsWith("error"))).toBe(true);
+    expect(await h.db.transcriptEntry.count({ where: { sessionId: sessions[2] } })).toBe(1);
+    // What the stalled uploads sent was rolled back with their COPY.
+    expect(await h.db.transcriptEntry.count({ where: { sessionId: { in: sessions.slice(0, 2) } } })).toBe(0);
   });
 
   it("a gzip upload cut off mid-body lets go of its slot and its connection: the next uploads are stored", async () => {

@@ -156,7 +156,7 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
           env.trustProxy,
           (msg, error) => deps.log("error", `sign-in: ${msg}`, { error }),
         ),
-        upload: createTranscriptUploadHandler(deps),
+        upload: createTranscriptUploadHandler(deps, { idleMs: env.uploadIdleMs }),
         backup: createBackupHandler(deps, { databaseUrl: database.url, scratchDir: join(env.dataDir, "backups") }),
         ready: () => pingDatabase(database.url, 1000),
         rest: createRestHandler(deps, env.trustProxy),

@@ -32,11 +32,11 @@ const UPLOADS_AT_ONCE = 2;
  * With `offset`, the body is the file from that byte on (what was appended since an earlier
  * upload of it), so each line keeps its place in the file.
  */
-export function createTranscriptUploadHandler(deps: ApiDeps) {
+export function createTranscriptUploadHandler(deps: ApiDeps, opts: { idleMs: number }) {
   const slots = pLimit(UPLOADS_AT_ONCE);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const lines = await receive(deps, req, slots);
+      const lines = await receive(deps, req, slots, opts.idleMs);
       replyJson(res, 200, { ok: true, lines });
     } catch (err) {
       replyError(res, err, (msg, error) => deps.log("error", `transcript upload: ${msg}`, { error }));
@@ -44,7 +44,7 @@ export function createTranscriptUploadHandler(deps: ApiDeps) {
   };
 }
 
-async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction): Promise<number> {
+async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction, idleMs: number): Promise<number> {
   if (req.method !== "POST") throw new AppError("VALIDATION", "POST the transcript file.");
   const bearer = bearerFrom(req.headers.authorization);
   if (!bearer) throw new AppError("UNAUTHENTICATED", "Send an API token (Authorization: Bearer …).");
@@ -68,7 +68,19 @@ async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction
   if (!(await sessionExists(deps.db, sessionId)))
     throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
-  return slots(() => store(deps, req, sessionId, file, from));
+  return slots(() => {
+    // Holding a slot (and a connection), a sender must keep sending: one that trickles a byte
+    // now and then held both slots for five minutes, and every other upload waited (the
+    // attacker review). Idle this long, the upload is cut off, its COPY rolled back.
+    req.setTimeout(idleMs, () => req.destroy(new UploadStalled(idleMs)));
+    return store(deps, req, sessionId, file, from);
+  });
+}
+
+class UploadStalled extends Error {
+  constructor(readonly idleMs: number) {
+    super("upload stalled");
+  }
 }
 
 /**
@@ -120,6 +132,8 @@ async function* bodyOf(req: IncomingMessage): AsyncGenerator<Buffer> {
   try {
     yield* body as AsyncIterable<Buffer>;
   } catch (err) {
+    if (err instanceof UploadStalled)
+      throw new AppError("VALIDATION", `The upload stalled: nothing arrived for ${err.idleMs / 1000} s.`);
     const code = (err as NodeJS.ErrnoException).code ?? "";
     if (code.startsWith("Z_"))
       throw new AppError("VALIDATION", "The body says content-encoding: gzip but is not gzip data.");
