@@ -35,6 +35,13 @@ describe("parseTranscriptEntry", () => {
     expect(transcriptEntrySchema.safeParse(e).success).toBe(true);
   });
 
+  it("reads a line that starts with a byte-order mark (an editor's save) as the entry it is, keeping the mark in the raw line", () => {
+    const raw = `\uFEFF${userLine("the prompt after a BOM")}`;
+    const e = parseTranscriptEntry(raw, POS);
+    // It was archived as malformed: its prompt unsearchable and the title wrong (the accounting review).
+    expect(e).toMatchObject({ type: "user", text: "the prompt after a BOM", rawLine: raw });
+  });
+
   it("collects text, thinking, tool calls and tool results as searchable text", () => {
     const e = parse({
       type: "assistant",

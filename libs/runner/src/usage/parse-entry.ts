@@ -44,7 +44,8 @@ export function parseTranscriptEntry(line: string, pos: TranscriptLinePosition):
   if (line.trim() === "") return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    // A byte-order mark (a file saved by an editor) is no part of the JSON; the raw line keeps it.
+    parsed = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   } catch {
     parsed = null;
   }

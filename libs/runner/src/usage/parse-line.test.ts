@@ -126,6 +126,9 @@ describe("parseUsageLine", () => {
     expect([empty.messageId, empty.requestId]).toEqual(["msg_1", null]);
     const noId = recordOf(withEntry((e) => delete (e.message as Record<string, unknown>).id));
     expect([noId.messageId, noId.requestId]).toEqual(["request:req_1", "req_1"]);
+    // An empty message id names nothing either (it was dropped as malformed: the accounting review).
+    const emptyId = recordOf(withEntry((e) => ((e.message as Record<string, unknown>).id = "")));
+    expect([emptyId.messageId, emptyId.requestId]).toEqual(["request:req_1", "req_1"]);
     expect(
       parseUsageLine(
         JSON.stringify({

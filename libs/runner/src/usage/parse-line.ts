@@ -66,7 +66,8 @@ function usageFromEntry(entry: Record<string, unknown>, ctx: UsageLineContext): 
   if (entry.message == null) return SKIP;
   const message = object(entry.message);
   const requestId = optionalText(entry.requestId);
-  const messageId = responseKey(message.id == null ? null : text(message.id), requestId);
+  // An empty id names nothing, like a missing one (the request id keys the response then).
+  const messageId = responseKey(optionalText(message.id), requestId);
   if (messageId === null) return SKIP;
   if (message.model === SYNTHETIC_MODEL) return SKIP;
   if (message.usage == null) return SKIP;
