@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Budget, UsageRecordInput, UsageRow } from "@stratavore/contracts";
 import { limitOrNull, orNone, scopeArg, tokensArg, usdArg } from "./budget-options.ts";
 import { budgetTable } from "./budget-view.ts";
-import { defaultBudgetName } from "./commands/budget-commands.ts";
+import { defaultBudgetName, freeName } from "./commands/budget-commands.ts";
 import { describeImport } from "./commands/import-command.ts";
 import { sinceArg, untilArg } from "./date-range.ts";
 import { ImportBatcher, splitSession, type ImportSession } from "./import-batches.ts";
@@ -93,6 +93,9 @@ describe("budget options and view", () => {
       "runner 1a2b3c4d hourly",
     );
     expect(defaultBudgetName({ scope: "global" }, "monthly")).toBe("global monthly");
+    // A second of the same scope and period is told apart (two "project real1 daily" made `budget edit` ambiguous).
+    expect(freeName("project web daily", [])).toBe("project web daily");
+    expect(freeName("project web daily", ["project web daily", "project web daily 2"])).toBe("project web daily 3");
   });
 
   it("lists usage against limits, the state, and when the period resets", () => {

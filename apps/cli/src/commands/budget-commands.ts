@@ -25,6 +25,14 @@ interface CreateOptions {
 export const defaultBudgetName = (s: ScopeArg, period: string) =>
   [s.scope, s.scope === "runner" ? shortId(s.scopeRef ?? "") : s.scopeRef, period].filter(Boolean).join(" ");
 
+/** `base`, or `base 2`, `base 3`… when that name is taken. */
+export function freeName(base: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base} ${n}`;
+  return name;
+}
+
 export function registerBudgetCommands(program: Command, ctx: CliContext): void {
   const { env, io } = ctx;
   const budgets = program
@@ -60,8 +68,10 @@ export function registerBudgetCommands(program: Command, ctx: CliContext): void 
       const api = await connect(env);
       const scopeRef =
         opts.scope.scope === "runner" ? await resolveRunnerId(api, opts.scope.scopeRef ?? "") : opts.scope.scopeRef;
+      // A second budget of the same scope and period gets "… 2": `budget edit <name>` must find one.
+      const taken = opts.name ? [] : (await api.budgets.list.query()).map((b) => b.name);
       const budget = await api.budgets.create.mutate({
-        name: opts.name ?? defaultBudgetName({ ...opts.scope, scopeRef }, opts.period),
+        name: opts.name ?? freeName(defaultBudgetName({ ...opts.scope, scopeRef }, opts.period), taken),
         scope: opts.scope.scope,
         scopeRef,
         period: opts.period,
