@@ -170,7 +170,10 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
     .description("export a session's transcript: the original JSONL, Markdown, or JSON")
     .argument("<session-or-runner>", `${SESSION_ARG_HELP}; or a runner id, for the session it runs`)
     .addOption(
-      new Option("--format <format>", "jsonl (the archived lines, byte for byte), md (readable) or json")
+      new Option(
+        "--format <format>",
+        "jsonl (the archived lines byte for byte, one per line: blank lines are not kept, a line over 48 MB is cut, a last line gets its newline), md (readable) or json",
+      )
         .choices(EXPORT_FORMATS)
         .makeOptionMandatory(),
     )
