@@ -254,7 +254,8 @@ describe("message sizes", () => {
       const body = (await res.json()) as { result?: unknown; error?: { json: { data: { appCode?: string } } } }[];
       return body.map((b) => (b.result ? "ok" : b.error?.json.data.appCode));
     };
-    expect(await exportBatch(3)).toEqual(["ok", "SERVER_BUSY", "SERVER_BUSY"]);
+    // The calls of a batch run side by side: which one gets the share is not fixed.
+    expect((await exportBatch(3)).sort()).toEqual(["SERVER_BUSY", "SERVER_BUSY", "ok"]);
     expect(await exportBatch(1)).toEqual(["ok"]);
   });
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { AppError } from "@stratavore/contracts";
 import { bearerFrom } from "../auth/resolve-principal.ts";
+import { whenAnsweredHook } from "./when-answered.ts";
 import { createCaller } from "../app/app-router.ts";
 import type { ApiDeps } from "../deps.ts";
 import { openApiDocument } from "../rest/openapi-document.ts";
@@ -34,6 +35,7 @@ export function createOpenApiHandler(deps: ApiDeps) {
  */
 export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const whenAnswered = whenAnsweredHook(res);
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = matchRoute(req.method ?? "GET", url.pathname);
@@ -43,7 +45,7 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
       const body = write ? await readJsonBody(req) : {};
       const query = write ? {} : inputFromQuery(match.route.procedure, url.searchParams);
       const input = { ...query, ...body, ...match.params };
-      const caller = createCaller(await contextFor(deps, req, trustProxy));
+      const caller = createCaller({ ...(await contextFor(deps, req, trustProxy)), whenAnswered });
       const procedure = match.route.procedure.split(".").reduce<unknown>((at, key) => (at as never)[key], caller) as (
         input?: unknown,
       ) => Promise<unknown>;

@@ -6,6 +6,7 @@ import { appRouter } from "../app/app-router.ts";
 import type { ApiDeps, Context } from "../trpc/context.ts";
 import { clientIp } from "./client-ip.ts";
 import { isJsonBody, isSameOrigin } from "../auth/same-origin.ts";
+import { whenAnsweredHook } from "./when-answered.ts";
 
 export const TRPC_PATH = "/api/trpc";
 
@@ -21,18 +22,21 @@ export function createTrpcHandler(
   deps: ApiDeps,
   trustProxy: boolean,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  // Made as each request arrives (whenAnsweredHook), read by its context later.
+  const answered = new WeakMap<IncomingMessage, (fn: () => void) => void>();
   const handle = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: async ({ req, res }) => ({
+    createContext: async ({ req }) => ({
       ...(await contextFor(deps, req, trustProxy)),
-      whenAnswered: (fn: () => void) => void res.once("close", fn),
+      whenAnswered: answered.get(req),
     }),
     // 1 MB is far above any legitimate request and bounds memory per request.
     maxBodySize: 1_000_000,
     maxBatchSize: TRPC_MAX_BATCH,
   });
   return (req, res) => {
+    answered.set(req, whenAnsweredHook(res));
     const refused = refusal(req, deps.config.allowedOrigins);
     if (refused) return refuse(res, refused);
     handle(req, res);
