@@ -565,12 +565,14 @@ describe("imported history", () => {
       ).toEqual(["first", "second"]);
   });
 
-  it("a sender that stalls while holding a slot is cut off after the idle time: the slots free up and the next upload is stored", async () => {
+  it("senders that stall or trickle while holding a slot are cut off after the idle time: the slots free up and the next upload is stored", async () => {
     const { token, sessions } = await uploaderWithSessions(3);
     const lineOf = (sessionId: string, uuid: string) =>
       JSON.stringify({ type: "user", uuid, sessionId, message: { role: "user", content: `line ${uuid}` } }) + "\n";
-    // Both slots taken by senders that send a line and then nothing (the attacker's byte every 5 s would do too).
-    const stalled = sessions.slice(0, 2).map((sessionId) => {
+    // Both slots taken: one sender sends a line and then nothing, the other a byte every 500 ms
+    // (the attacker's byte every 5 s, which a socket idle timer alone never cuts off).
+    const timers: NodeJS.Timeout[] = [];
+    const stalled = sessions.slice(0, 2).map((sessionId, i) => {
       const req = request(`${h.server.url}/api/import/transcript?session=${sessionId}&file=`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
@@ -580,6 +582,7 @@ describe("imported history", () => {
         req.on("response", (res) => resolve(`answer ${res.statusCode}`));
       });
       req.write(lineOf(sessionId, "first"));
+      if (i === 1) timers.push(setInterval(() => req.write(" "), 500));
       return ended;
     });
     await waitFor("both slots copying", async () => ((await copying()) === 2 ? true : null), 10_000);
@@ -593,7 +596,11 @@ describe("imported history", () => {
     expect(res.status).toBe(200);
     // It waited for the stalled ones' idle time (3 s here), not for Node's 5-minute request timeout.
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect((await Promise.all(stalled)).every((e) => e.startsWith("error"))).toBe(true);
+    const ends = await Promise.all(stalled);
+    timers.forEach(clearInterval);
+    // The silent one's connection is closed; the trickling one is answered 400 (too slow).
+    expect(ends[0]).toMatch(/^error/);
+    expect(ends[1]).toMatch(/^(error|answer 400)/);
     expect(await h.db.transcriptEntry.count({ where: { sessionId: sessions[2] } })).toBe(1);
     // What the stalled uploads sent was rolled back with their COPY.
     expect(await h.db.transcriptEntry.count({ where: { sessionId: { in: sessions.slice(0, 2) } } })).toBe(0);

@@ -68,14 +68,23 @@ async function receive(deps: ApiDeps, req: IncomingMessage, slots: LimitFunction
   if (!(await sessionExists(deps.db, sessionId)))
     throw new AppError("NOT_FOUND", "No such session; import its usage first (usage.import).");
 
-  return slots(() => {
+  return slots(async () => {
     // Holding a slot (and a connection), a sender must keep sending: one that trickles a byte
     // now and then held both slots for five minutes, and every other upload waited (the
-    // attacker review). Idle this long, the upload is cut off, its COPY rolled back.
+    // attacker review). Silent for idleMs, or slower than MIN_BYTES_PER_SECOND over that long
+    // of waiting, the upload is cut off and its COPY rolled back.
     req.setTimeout(idleMs, () => req.destroy(new UploadStalled(idleMs)));
-    return store(deps, req, sessionId, file, from);
+    try {
+      return await store(deps, req, sessionId, file, from, idleMs);
+    } finally {
+      // Its body is read: the connection may go on idle (keep-alive), and the answer may take time.
+      req.setTimeout(0);
+    }
   });
 }
+
+/** A sender this slow (after idleMs spent waiting for it) is taken for one holding a slot on purpose. */
+const MIN_BYTES_PER_SECOND = 1024;
 
 class UploadStalled extends Error {
   constructor(readonly idleMs: number) {
@@ -94,13 +103,27 @@ async function store(
   sessionId: string,
   file: string,
   from: number,
+  idleMs: number,
 ): Promise<number> {
   const archive = (await canArchiveImport(deps, sessionId)) ? await openImportedArchive(deps, sessionId) : null;
   let added = 0;
   try {
     const splitter = new LineSplitter();
     let offset = from;
-    for await (const chunk of bodyOf(req)) {
+    // Time spent waiting for the sender only (not for our own writes), and what it brought.
+    let waitedMs = 0;
+    const body = bodyOf(req)[Symbol.asyncIterator]();
+    for (;;) {
+      const asked = Date.now();
+      const next = await body.next();
+      if (next.done) break;
+      const chunk = next.value;
+      waitedMs += Date.now() - asked;
+      if (waitedMs > idleMs && ((offset - from + chunk.length) * 1000) / waitedMs < MIN_BYTES_PER_SECOND)
+        throw new AppError(
+          "VALIDATION",
+          `The upload is too slow: ${offset - from + chunk.length} bytes in ${Math.round(waitedMs / 1000)} s of waiting (at least ${MIN_BYTES_PER_SECOND} bytes a second).`,
+        );
       if (offset - from + chunk.length > MAX_BYTES)
         throw new AppError("VALIDATION", `A transcript file may be at most ${MAX_BYTES} bytes.`);
       for (const line of splitter.pushLines(chunk, offset))
