@@ -16,8 +16,16 @@ export async function verifyCredentials(
   const password = typeof input.password === "string" ? input.password : "";
   if (!email.success || !password || password.length > 200) return null;
   if (!(await limiter.allowAttempt(input.ip, email.data))) throw new AppError("RATE_LIMITED");
-  const row = await findLoginCandidate(db, email.data);
-  const ok = await verifyPassword(row?.passwordHash ?? (await dummyHash()), password);
+  let row: Awaited<ReturnType<typeof findLoginCandidate>>;
+  let ok: boolean;
+  try {
+    row = await findLoginCandidate(db, email.data);
+    ok = await verifyPassword(row?.passwordHash ?? (await dummyHash()), password);
+  } catch (err) {
+    // Not a wrong password: the attempt's points go back.
+    await limiter.recordAborted(input.ip, email.data);
+    throw err;
+  }
   if (!row || !ok || row.disabledAt) {
     await limiter.recordFailure(input.ip, email.data);
     return null;

@@ -102,4 +102,25 @@ describe("LoginRateLimiter lockout hook", () => {
       expect(await limiter.allowAttempt("10.0.0.9", email)).toBe(true);
     expect(await limiter.allowAttempt("10.0.0.9", "e@example.com")).toBe(false);
   });
+
+  it("an attempt refused by a later counter leaves no lock to announce, and an aborted one gives its points back (the diff review)", async () => {
+    const locked: string[] = [];
+    const limiter = new LoginRateLimiter(
+      { perIpPoints: 2, perAccountFailures: 2, perAccountFailuresAll: 100, windowSeconds: 1 },
+      (e, address) => locked.push(`${e} ${address}`),
+    );
+    expect(await failedSignIn(limiter, "10.0.0.7", "a@example.com")).toBe(true);
+    expect(await limiter.allowAttempt("10.0.0.7", "b@example.com")).toBe(true); // in flight: the address's last point
+    // a's last point at this address is taken, then the address refuses: nothing went ahead to lock a.
+    expect(await limiter.allowAttempt("10.0.0.7", "a@example.com")).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a new window
+    expect(await failedSignIn(limiter, "10.0.0.7", "a@example.com")).toBe(true);
+    expect(locked).toEqual([]);
+    // Faults are not wrong passwords: aborted attempts cost nothing.
+    for (let i = 0; i < 5; i++) {
+      expect(await limiter.allowAttempt("10.0.0.8", "c@example.com")).toBe(true);
+      await limiter.recordAborted("10.0.0.8", "c@example.com");
+    }
+    expect(await failedSignIn(limiter, "10.0.0.8", "c@example.com")).toBe(true);
+  });
 });

@@ -90,20 +90,46 @@ export class LoginRateLimiter {
    */
   async allowAttempt(ip: string, email: string): Promise<boolean> {
     const taken: [RateLimiterAbstract, string][] = [];
+    const last: string[] = [];
+    const giveBack = async (also: [RateLimiterAbstract, string][]) => {
+      for (const [c, k] of [...taken, ...also]) await c.reward(k, 1).catch(() => undefined);
+    };
     for (const [counter, key] of [
       [this.account, pairKey(email, ip)],
       [this.accountAll, email],
       [this.ip, addressOf(ip)],
     ] as const) {
-      const left = await spend(counter, key);
+      // A store that fails (database down) fails the sign-in; what was taken goes back first.
+      const left = await spend(counter, key).catch(async (err: unknown) => {
+        await giveBack([]);
+        throw err;
+      });
       if (left === null) {
-        for (const [c, k] of [...taken, [counter, key] as const]) await c.reward(k, 1);
+        // The refused counter counted the refusal too.
+        await giveBack([[counter, key]]);
         return false;
       }
       taken.push([counter, key]);
-      if (left === 0 && counter !== this.ip) this.lastPoint.add(key);
+      if (left === 0 && counter !== this.ip) last.push(key);
     }
+    // Only an attempt that went ahead can lock by failing.
+    for (const key of last) this.lastPoint.add(key);
     return true;
+  }
+
+  /**
+   * The attempt neither failed nor succeeded (the database away, argon2 failing): its points go
+   * back, so a fault is never counted as a wrong password.
+   */
+  async recordAborted(ip: string, email: string): Promise<void> {
+    this.lastPoint.delete(email);
+    this.lastPoint.delete(pairKey(email, ip));
+    for (const [counter, key] of [
+      [this.account, pairKey(email, ip)],
+      [this.accountAll, email],
+      [this.ip, addressOf(ip)],
+    ] as const)
+      await counter.reward(key, 1).catch(() => undefined);
   }
 
   /** The attempt failed: its points stay spent. A lock is told once, when the attempt that took its last point fails. */
@@ -113,12 +139,14 @@ export class LoginRateLimiter {
     else if (here) this.onAccountLocked?.(email, addressOf(ip));
   }
 
+  /** The password was right: its failures at this address are forgotten, the attempt's points given back. */
   async recordSuccess(ip: string, email: string): Promise<void> {
     this.lastPoint.delete(email);
     this.lastPoint.delete(pairKey(email, ip));
-    await this.account.delete(pairKey(email, ip));
-    await this.accountAll.reward(email, 1);
-    await this.ip.reward(addressOf(ip), 1);
+    // Each on its own: a store failing on one must not keep the others (nor fail a right password).
+    await this.account.delete(pairKey(email, ip)).catch(() => undefined);
+    await this.accountAll.reward(email, 1).catch(() => undefined);
+    await this.ip.reward(addressOf(ip), 1).catch(() => undefined);
   }
 }
 
