@@ -13,11 +13,11 @@ afterAll(async () => {
 });
 
 /** An assistant line as claude writes it (compact JSON), naming `sessionId` as its own. */
-const line = (sessionId: string, id: string, output: number, at: string) =>
+const line = (sessionId: string, id: string, output: number, at: string, cwd = "/work/copies") =>
   JSON.stringify({
     type: "assistant",
     sessionId,
-    cwd: "/work/copies",
+    cwd,
     timestamp: at,
     requestId: `req_${id}`,
     message: { id, model: "claude-sonnet-4-5", usage: { input_tokens: 10, output_tokens: output } },
@@ -103,3 +103,24 @@ for (const [name, original, resumed] of [
     expect(await importAll(root)).toBe(0);
     expect(await outputBySession([original, resumed])).toEqual({ [original]: 350, [resumed]: 300 });
   });
+
+it("a copy counted in another project stays there: an import does not pull spend out of another project's budgets", async () => {
+  const [original, resumed] = ["f1000000-0000-4000-8000-000000000005", "a1000000-0000-4000-8000-000000000006"];
+  const root = await mkdtemp(join(tmpdir(), "stratavore-copies-"));
+  dirs.push(root);
+  for (const [folder, cwd, session, lines] of [
+    ["-work-copies", "/work/copies", original, [line(original, "msg_x1", 100, "2026-11-20T10:00:00Z")]],
+    [
+      "-work-a-elsewhere",
+      "/work/a-elsewhere",
+      resumed,
+      [line(original, "msg_x1", 100, "2026-11-20T10:00:00Z", "/work/a-elsewhere")],
+    ],
+  ] as const) {
+    await mkdir(join(root, folder));
+    await writeFile(join(root, folder, `${session}.jsonl`), `${lines.join("\n")}\n`.replaceAll("/work/copies", cwd));
+  }
+  await importAll(root);
+  // The copy's folder is read first (it sorts first); the original's project is another one.
+  expect(await outputBySession([original, resumed])).toEqual({ [original]: 0, [resumed]: 100 });
+});

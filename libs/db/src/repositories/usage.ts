@@ -75,8 +75,10 @@ export async function upsertUsage(db: Tx, rows: LedgerRow[], now = new Date()): 
  * An import read a session's own file: responses of it that an earlier-read copy (a resumed or
  * forked session's file, repeating them under the first session's id) counted under the copy's
  * session move to it — whichever file an import happens to read first, each response ends in
- * the session its line names. Only rows no runner counted, whose counted line names `sessionId`;
- * moved once (the row then sits where its line says), so importing again moves nothing.
+ * the session its line names. Only rows no runner counted, of the session's own project (an
+ * import must not pull spend out of another project's budgets), whose counted line names
+ * `sessionId`; moved once (the row then sits where its line says), so importing again moves
+ * nothing. Rows counted before lines' sessions were recorded (null) stay where they are.
  * Returns the keys moved.
  */
 export async function moveImportedCopiesHome(
@@ -86,8 +88,9 @@ export async function moveImportedCopiesHome(
 ): Promise<string[]> {
   if (messageIds.length === 0) return [];
   const moved = await db.$queryRaw<Array<{ key: string }>>`
-    UPDATE "UsageRecord" SET "sessionId" = ${home.sessionId}, "projectId" = ${home.projectId}::uuid
+    UPDATE "UsageRecord" SET "sessionId" = ${home.sessionId}
      WHERE "usageKey" = ANY(${messageIds}::text[]) AND "runnerId" IS NULL
+       AND "projectId" IS NOT DISTINCT FROM ${home.projectId}::uuid
        AND "lineSessionId" = ${home.sessionId} AND "sessionId" <> ${home.sessionId}
     RETURNING "usageKey" AS key`;
   return moved.map((m) => m.key);
