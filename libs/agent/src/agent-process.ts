@@ -92,7 +92,9 @@ export async function runAgentProcess(options: AgentOptions, parentPid?: number)
     if (stopping) return;
     stopping = true;
     options.log("info", "agent stopping", { signal });
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // Past what a clean stop may take: each runner's grace (SIGTERM, then SIGKILL after 5 s),
+    // then up to 10 s for the server to confirm their exits, and the last shipment.
+    const force = setTimeout(() => process.exit(1), 25_000);
     force.unref();
     void agent.shutdown().finally(() => process.exit(0));
   };
