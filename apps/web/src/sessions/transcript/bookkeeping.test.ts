@@ -3,7 +3,7 @@ import { isBookkeeping } from "./bookkeeping";
 
 describe("isBookkeeping", () => {
   it("keeps the conversation, claude's notices, summaries and broken lines in view", () => {
-    for (const type of ["user", "assistant", "system", "summary", "malformed"])
+    for (const type of ["user", "assistant", "system", "summary", "malformed", "unknown"])
       expect([type, isBookkeeping(type)]).toEqual([type, false]);
   });
 

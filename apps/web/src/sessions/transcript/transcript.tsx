@@ -27,6 +27,9 @@ export function Transcript({ sessionId, targetEntryId }: { sessionId: string; ta
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = query;
   // Bookkeeping records (file-history snapshots) say nothing to a reader: hidden unless asked.
   const [showAll, setShowAll] = useState(false);
+  // A link to a bookkeeping record (a search hit in one) shows them all, or it would never be found.
+  const linkedBookkeeping = Boolean(targetEntryId && all.some((e) => e.id === targetEntryId && isBookkeeping(e.type)));
+  if (linkedBookkeeping && !showAll) setShowAll(true);
   const entries = useMemo(() => (showAll ? all : all.filter((e) => !isBookkeeping(e.type))), [all, showAll]);
   const hidden = all.length - entries.length;
   const arrived = useLiveTranscript(sessionId, !hasNextPage && !query.isPending, all.at(-1)?.id ?? null);
