@@ -39,15 +39,16 @@ export async function listApiTokens(db: Tx, userId: string): Promise<ApiToken[]>
 }
 
 /**
- * Locks a token that is minting another (in the minting transaction) and says whether it is
- * still usable: a revocation then either waits for the new token to be committed and revokes it
- * with the rest, or has committed first and the mint is refused.
+ * Share-locks a token that is minting another (in the minting transaction; mints from one token
+ * do not wait for each other) and says whether it is still usable: a revocation then either
+ * waits for the new token to be committed and revokes it with the rest, or has committed first
+ * and the mint is refused.
  */
 export async function lockMintingToken(db: Tx, id: string, now = new Date()): Promise<boolean> {
   const rows = await db.$queryRaw<Array<{ id: string }>>`
     SELECT id::text FROM "ApiToken"
     WHERE id = ${id}::uuid AND "revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > ${now})
-    FOR UPDATE`;
+    FOR SHARE`;
   return rows.length === 1;
 }
 
