@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, inject, it } from "vitest";
-import { parseSessionFiles, scanHistory } from "@stratavore/runner";
 import { createHarness } from "../testing/api-harness.ts";
+import { importDirectory } from "../testing/import-directory.ts";
 
 const h = createHarness(inject("databaseUrl"));
 const dirs: string[] = [];
@@ -50,28 +50,7 @@ async function corpus(original: string, resumed: string, tag: string): Promise<s
   return root;
 }
 
-async function importAll(root: string): Promise<number> {
-  const { api } = await h.as("operator");
-  let changed = 0;
-  for await (const s of scanHistory(root)) {
-    const p = await parseSessionFiles(s.files, s.sessionId);
-    const res = await api.usage.import({
-      sessions: [
-        {
-          sessionId: s.sessionId,
-          cwd: s.cwd,
-          title: p.title,
-          firstAt: p.firstAt,
-          lastAt: p.lastAt,
-          messageCount: p.messageCount,
-          records: p.records,
-        },
-      ],
-    });
-    changed += res.recordsChanged;
-  }
-  return changed;
-}
+const importAll = async (root: string) => importDirectory((await h.as("operator")).api, root);
 
 const outputBySession = async (ids: string[]) => {
   const rows = await h.db.usageRecord.findMany({

@@ -1,34 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, inject, it } from "vitest";
-import { parseSessionFiles, scanHistory } from "@stratavore/runner";
 import { createHarness } from "../testing/api-harness.ts";
+import { importDirectory } from "../testing/import-directory.ts";
 
 const h = createHarness(inject("databaseUrl"));
 afterAll(() => h.close());
 const corpus = fileURLToPath(new URL("../../../runner/src/usage/fixtures/projects", import.meta.url));
 
 /** The hostile corpus, parsed as `stratavore import` does, sent as its import calls do. */
-async function importCorpus(api: Awaited<ReturnType<typeof h.as>>["api"]) {
-  let changed = 0;
-  for await (const s of scanHistory(corpus)) {
-    const p = await parseSessionFiles(s.files, s.sessionId);
-    const res = await api.usage.import({
-      sessions: [
-        {
-          sessionId: s.sessionId,
-          cwd: s.cwd,
-          title: p.title,
-          firstAt: p.firstAt,
-          lastAt: p.lastAt,
-          messageCount: p.messageCount,
-          records: p.records,
-        },
-      ],
-    });
-    changed += res.recordsChanged;
-  }
-  return changed;
-}
+const importCorpus = (api: Awaited<ReturnType<typeof h.as>>["api"]) => importDirectory(api, corpus);
 
 /** One API response as an import sends it: only tokens in and out, the rest zero. */
 const ledgerRecord = (
