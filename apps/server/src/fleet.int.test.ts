@@ -432,7 +432,7 @@ describe("agent loss", () => {
     await h.api.runners.kill({ id: r.id });
   });
 
-  it("a failed runner waiting for its restart can be stopped: it is not restarted, and says who stopped it", async () => {
+  it("a failed runner waiting for its restart can be stopped: it is not restarted, and says who stopped it; 'only the restart' never stops a run", async () => {
     const label = uniqueSlug("cancel");
     const first = await h.startAgent(uniqueSlug("gone"), { labels: [label] });
     const r = await h.api.runners.launch({ project: (await project()).name, labels: [label] });
@@ -455,6 +455,14 @@ describe("agent loss", () => {
     expect(await h.api.runners.get({ id: r.id })).toMatchObject({ status: "failed", nextRestartAt: null });
     // Stopping it again is refused as before: it has ended.
     await expect(h.api.runners.stop({ id: r.id })).rejects.toThrow("The runner is failed.");
+    // "Don't restart" asks for that alone: a runner that restarted meanwhile (a dialog left open,
+    // the phone review) is not stopped.
+    const running = await h.api.runners.launch({ project: (await project()).name, labels: [label] });
+    await expect(h.api.runners.stop({ id: running.id, onlyRestart: true })).rejects.toThrow(
+      "It is no longer waiting to restart",
+    );
+    expect((await h.api.runners.get({ id: running.id })).status).toBe("running");
+    await h.api.runners.kill({ id: running.id });
   });
 
   it("an agent that comes back without its runners reports them gone (agent_restarted)", async () => {

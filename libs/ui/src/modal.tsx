@@ -39,6 +39,8 @@ export function ConfirmDialog(props: {
   title: string;
   message: ReactNode;
   confirmLabel: string;
+  /** The button that closes without doing it (default "Cancel"). */
+  cancelLabel?: string;
   danger?: boolean;
   busy?: boolean;
   error?: string | null;
@@ -53,7 +55,7 @@ export function ConfirmDialog(props: {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={props.onClose}>
-            Cancel
+            {props.cancelLabel ?? "Cancel"}
           </button>
           <button
             type="button"

@@ -75,7 +75,7 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
       ) : null}
       {can.cancelRestart ? (
         <Button size={size} onClick={() => setConfirming("cancelRestart")}>
-          Cancel restart
+          Don't restart
         </Button>
       ) : null}
       {can.kill ? (
@@ -99,14 +99,16 @@ export function RunnerActions({ runner, size = "md" }: { runner: Runner; size?: 
         onConfirm={() => stop.mutate(id)}
         onClose={close}
       />
+      {/* Closes by itself if the runner restarts meanwhile; and the server refuses to stop a run that began since. */}
       <ConfirmDialog
-        open={confirming === "cancelRestart"}
-        title="Cancel this runner's restart?"
-        confirmLabel="Cancel restart"
+        open={confirming === "cancelRestart" && can.cancelRestart}
+        title="Don't restart this runner?"
+        confirmLabel="Don't restart"
+        cancelLabel="Keep restart"
         busy={stop.isPending}
         error={error}
         message="It failed and waits to be restarted with its conversation. It will stay failed instead; you can still resume its session later."
-        onConfirm={() => stop.mutate(id)}
+        onConfirm={() => stop.mutate({ ...id, onlyRestart: true })}
         onClose={close}
       />
       <ConfirmDialog

@@ -151,12 +151,18 @@ export async function stopRunner(
   id: string,
   action: "stop" | "kill",
   why = stopCause(actor, action),
+  opts: { onlyRestart?: boolean } = {},
 ): Promise<Runner> {
   const waiting = await findRunner(deps.db, id);
   if (waiting?.status === "failed" && waiting.nextRestartAt) {
     const cancelled = await cancelRestart(deps, actor, waiting, why);
     if (cancelled) return cancelled;
   }
+  if (opts.onlyRestart)
+    throw new AppError(
+      "CONFLICT",
+      "It is no longer waiting to restart (it restarted, or its restart ended); nothing was stopped.",
+    );
   const runner = await mustFindActive(deps, id);
   const moved = await inTransaction(deps.db, deps.bus, (tx, outbox) =>
     moveRunner(deps, tx, outbox, actor, {

@@ -2,6 +2,7 @@ import {
   runnerCountInput,
   runnerCountOutput,
   runnerIdInput,
+  runnerStopInput,
   runnerLaunchInput,
   runnerListInput,
   runnerMoveInput,
@@ -42,9 +43,11 @@ export const runnersRouter = router({
     .output(runnerSchema)
     .mutation(({ ctx, input }) => launchRunner(ctx, ctx.principal, input)),
   stop: operatorProcedure
-    .input(runnerIdInput)
+    .input(runnerStopInput)
     .output(runnerSchema)
-    .mutation(({ ctx, input }) => stopRunner(ctx, ctx.principal, input.id, "stop")),
+    .mutation(({ ctx, input }) =>
+      stopRunner(ctx, ctx.principal, input.id, "stop", undefined, { onlyRestart: input.onlyRestart ?? false }),
+    ),
   kill: operatorProcedure
     .input(runnerIdInput)
     .output(runnerSchema)

@@ -81,6 +81,12 @@ describe("runnerDoing", () => {
     });
     expect(runnerDoing({ ...base, status: "terminated", endReason: "exit code 0" }).detail).toBe("exit code 0");
   });
+
+  it("a restart is starting since its relaunch, not since the runner's first launch", () => {
+    const relaunched = new Date("2026-12-01T10:04:00Z");
+    expect(runnerDoing({ ...base, status: "starting", launchedAt: relaunched }).since).toEqual(relaunched);
+    expect(runnerDoing({ ...base, status: "starting", launchedAt: null }).since).toEqual(at);
+  });
 });
 
 describe("runnerTask", () => {

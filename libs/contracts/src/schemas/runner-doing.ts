@@ -37,7 +37,8 @@ export function runnerDoing(r: Runner): RunnerDoing {
       if (r.activity === "idle") return { label: "Idle at the prompt", attention: null, ...seen };
       return { label: "Running", attention: null, detail: null, since: r.startedAt };
     case "starting":
-      return { label: "Starting", attention: null, detail: null, since: r.createdAt };
+      // A restart starts at its relaunch, not at the runner's first launch ("starting 4 min ago": the phone review).
+      return { label: "Starting", attention: null, detail: null, since: r.launchedAt ?? r.createdAt };
     case "paused":
       return {
         label: r.pausedByBudgetId ? "Paused by a budget" : "Paused",

@@ -142,6 +142,11 @@ export const runnerListOutput = z.array(runnerSchema);
 export const runnerCountInput = runnerFilterShape.default({});
 export const runnerCountOutput = z.object({ total: z.number().int() });
 export const runnerIdInput = z.object({ id: z.uuid() });
+/**
+ * `onlyRestart`: cancel a failed runner's waiting restart and nothing else — refused (CONFLICT)
+ * once it is no longer waiting, so a dialog left open while it restarted cannot stop the new run.
+ */
+export const runnerStopInput = runnerIdInput.extend({ onlyRestart: z.boolean().optional() });
 
 export const runnerTimelineEntry = z.object({
   seq: z.number().int(),
