@@ -35,7 +35,7 @@ import { adoptAndJudge } from "./adopt.ts";
 import type { ApiDeps } from "../deps.ts";
 import { checkedEvent } from "../realtime/bus.ts";
 import { agentRoom } from "../cluster/socket-cluster.ts";
-import { allowLargerMessages } from "../app/frame-limit.ts";
+import { allowLargerMessages } from "./frame-limit.ts";
 import { inputHygieneFinding } from "../trpc/input-hygiene.ts";
 import { expectedAppError } from "../trpc/translate-error.ts";
 

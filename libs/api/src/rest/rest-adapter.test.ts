@@ -45,9 +45,13 @@ describe("REST adapter", () => {
 
   it("documents each route's path parameters, body and answer", () => {
     const doc = openApiDocument("t") as { paths: Record<string, Record<string, Record<string, unknown>>> };
-    const stop = doc.paths["/api/v1/runners/{id}/stop"]!.post!;
-    expect(stop.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
-    expect(stop.requestBody).toBeUndefined();
+    const kill = doc.paths["/api/v1/runners/{id}/kill"]!.post!;
+    expect(kill.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
+    expect(kill.requestBody).toBeUndefined();
+    // A stop's body is optional: only `onlyRestart` (cancel a waiting restart, nothing else).
+    const stop = doc.paths["/api/v1/runners/{id}/stop"]!.post! as { requestBody: { required: boolean } };
+    expect(stop.requestBody.required).toBe(false);
+    expect(JSON.stringify(stop.requestBody)).toContain('"onlyRestart"');
     const create = doc.paths["/api/v1/projects"]!.post! as {
       requestBody: { content: Record<string, { schema: { required: string[] } }> };
     };
