@@ -115,6 +115,26 @@ test("the usage report takes a custom range, splits cost by model, and exports i
     })
     .toBeGreaterThan(0);
   await mutate(page, "runners.stop", { id: runner.id });
+  // Its last responses are shipped after it stops (the agent ships every 2 s): the page must
+  // open on the final figures, or its CSV and the query below differ (8,912 against 20,138
+  // tokens in one full run). Ended, then two readings 3 s apart agree.
+  await expect
+    .poll(async () => (await query<{ endedAt: string | null }>(page, "runners.get", { id: runner.id })).endedAt, {
+      timeout: 20_000,
+    })
+    .not.toBeNull();
+  const total = async () =>
+    (await query<Report>(page, "usage.query", { project: name, by: "model" })).rows[0]?.totalTokens;
+  await expect
+    .poll(
+      async () => {
+        const before = await total();
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        return before === (await total());
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 
   const pad = (n: number) => String(n).padStart(2, "0");
   const now = new Date();
