@@ -43,6 +43,9 @@ test("import history in Settings, then search, open, export and resume an import
   ];
   const file = join(folder, `${sessionId}.jsonl`);
   await writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  // A copy under another name is not read, and the preview says so (never silently).
+  const copy = join(folder, `copy-of-${sessionId}.jsonl`);
+  await writeFile(copy, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
 
   await login(page);
   await page.goto(`${baseUrl()}/settings`);
@@ -54,6 +57,8 @@ test("import history in Settings, then search, open, export and resume an import
   await expect(row).toBeVisible();
   // Its cwd names a folder: it goes to the project there (a link) or a new one (a badge), not "no project".
   await expect(row.getByRole("cell").nth(1).locator("a, .badge")).toHaveCount(1);
+  await expect(page.getByTestId("import-skipped")).toContainText("will not be read");
+  await expect(page.locator(".alert", { has: page.getByTestId("import-skipped") })).toContainText(copy);
   await page.getByRole("button", { name: /^Import \d+ sessions?(, update \d+)?$/ }).click();
   await expect(page.getByTestId("import-progress")).toContainText("done.", { timeout: 30_000 });
   await expect(page.getByTestId("import-progress")).toContainText(claudeProjectsDir());

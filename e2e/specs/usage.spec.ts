@@ -97,6 +97,14 @@ test("a budget near its limit comes first on the budgets page, is named on the d
   await page.getByRole("button", { name: "Launch runner" }).click();
   await expect(page.getByTestId("launch-budget-warning")).toContainText(`${name}-gate`);
   await expect(page.getByTestId("launch-budget-warning")).toContainText("launches are refused once it reaches 100 %");
+  await expect(page.getByRole("button", { name: "Launch", exact: true })).toBeEnabled();
+  await page.getByRole("button", { name: "Cancel" }).click();
+
+  // Spent: the dialog says so and its button refuses, instead of inviting a click the server refuses.
+  await mutate(page, "budgets.update", { id: near.id, limitTokens: Math.max(1, Math.floor(used / 2)) });
+  await page.getByRole("button", { name: "Launch runner" }).click();
+  await expect(page.getByTestId("launch-budget-warning")).toContainText("it blocks launches here");
+  await expect(page.getByRole("button", { name: `Blocked by budget ${name}-gate` })).toBeDisabled();
   await mutate(page, "budgets.delete", { id: near.id });
   await mutate(page, "budgets.delete", { id: calm.id });
 });

@@ -6,6 +6,7 @@ import {
   type HistorySession,
   type ParsedSession,
 } from "@stratavore/runner";
+import { IMPORT_SKIPPED_EXAMPLES } from "@stratavore/contracts";
 import { ImportBatcher, type ImportSession } from "./import-batches.ts";
 import type { ImportState } from "./import-state.ts";
 
@@ -33,6 +34,10 @@ export interface ImportSummary {
   bytesRead: number;
   /** Sessions per working directory (null: none recorded), most first: the project each joins or makes. */
   byCwd: Array<{ cwd: string | null; sessions: number }>;
+  /** `.jsonl` files not read: not named as Claude Code names transcripts (copies, backups); their spend is not counted. */
+  skippedFiles: number;
+  /** The first few of them. */
+  skippedExamples: string[];
 }
 
 export interface ImportOptions {
@@ -104,7 +109,8 @@ export async function importHistory({
   known,
 }: ImportOptions): Promise<ImportSummary> {
   const found: HistorySession[] = [];
-  for await (const s of scanHistory(dir)) found.push(s);
+  const skipped: string[] = [];
+  for await (const s of scanHistory(dir, (path) => skipped.push(path))) found.push(s);
   const summary: ImportSummary = {
     dir,
     dryRun: !send,
@@ -117,6 +123,8 @@ export async function importHistory({
     sessionsUnchanged: 0,
     bytesRead: 0,
     byCwd: sessionsByCwd(found),
+    skippedFiles: skipped.length,
+    skippedExamples: skipped.slice(0, IMPORT_SKIPPED_EXAMPLES),
   };
   const batcher = new ImportBatcher();
   /** Per session read: each file's start and the end of its last complete line. */

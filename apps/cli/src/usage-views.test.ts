@@ -210,6 +210,8 @@ describe("import batches", () => {
         { cwd: "/home/u/web", sessions: 1 },
         { cwd: null, sessions: 1 },
       ],
+      skippedFiles: 0,
+      skippedExamples: [],
     };
     expect(describeImport(base)).toBe(
       "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.",
@@ -222,6 +224,15 @@ describe("import batches", () => {
         "By working directory (a new session joins the project at that path, or one is registered there; one already imported stays where it is):\n" +
         "  1 session  /home/u/web\n" +
         "  1 session  (no directory recorded: no project)",
+    );
+    // Files it did not read are named, never passed over in silence (their spend is not counted).
+    const skipped = ["/p/a/copy-of-x.jsonl", "/p/a/backup/y.jsonl"];
+    expect(describeImport({ ...base, skippedFiles: 7, skippedExamples: skipped })).toBe(
+      "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.\n" +
+        "Not read: 7 .jsonl files not named as Claude Code names transcripts (<session id>.jsonl in a project folder, or a sub-agent file); their usage is not counted:\n" +
+        "  /p/a/copy-of-x.jsonl\n" +
+        "  /p/a/backup/y.jsonl\n" +
+        "  …and 5 more",
     );
     expect(renderBar(12, 48)).toBe("[######------------------] 12/48");
     expect(renderBar(0, 0)).toBe("[########################] 0/0");

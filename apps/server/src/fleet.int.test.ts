@@ -447,7 +447,7 @@ describe("agent loss", () => {
     // It was refused as RUNNER_NOT_ACTIVE, with no control in the dashboard (the real-claude review).
     const stopped = await h.api.runners.stop({ id: r.id });
     expect(stopped).toMatchObject({ status: "failed", nextRestartAt: null, restartDeferredSince: null });
-    expect(stopped.endReason).toMatch(/; not restarted: stopped by \S+@\S+$/);
+    expect(stopped.endReason).toMatch(/; restart cancelled: stopped by \S+@\S+$/);
     expect((await h.api.runners.timeline({ id: r.id })).map((e) => e.type)).toContain("runner.restart_cancelled");
     // A node that could take it comes back: nothing restarts it.
     await h.startAgent(uniqueSlug("back"), { labels: [label] });

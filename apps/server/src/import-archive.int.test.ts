@@ -193,6 +193,9 @@ describe("imported history", () => {
     await writeFile(join(dir, "-new", `${randomUUID()}.jsonl`), "");
     await mkdir(join(dir, "-copy"), { recursive: true });
     await writeFile(join(dir, "-copy", `${s1}.jsonl`), files[0]![2]);
+    // Named: a copy under another name, which the import does not read (its spend is not counted).
+    const copy = join(dir, "-new", `copy-of-${s2}.jsonl`);
+    await writeFile(copy, files[1]![2]);
     const bytes = (...ids: string[]) =>
       files.filter(([, id]) => ids.includes(id)).reduce((n, [, , text]) => n + Buffer.byteLength(text), 0);
 
@@ -214,6 +217,8 @@ describe("imported history", () => {
         { path: null, project: null, sessions: 1, alreadyImported: 0, bytes: bytes(s4) },
       ],
       moreDestinations: 0,
+      skippedFiles: 1,
+      skippedExamples: [copy],
     });
     // Looking changes nothing.
     expect(await h.db.session.count({ where: { id: { in: [s1, s2, s3, s4] } } })).toBe(0);

@@ -22,7 +22,25 @@ const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} 
 /** `--dir=~/x` reaches us unexpanded (the shell expands only a word that starts with ~). */
 const expandHome = (dir: string) => resolve(dir === "~" || dir.startsWith("~/") ? join(homedir(), dir.slice(1)) : dir);
 
+/** Never silent: files the import did not read hold spend it did not count. */
+function describeSkipped(s: ImportSummary): string {
+  if (!s.skippedFiles) return "";
+  const more =
+    s.skippedFiles > s.skippedExamples.length
+      ? `\n  …and ${formatCount(s.skippedFiles - s.skippedExamples.length)} more`
+      : "";
+  return (
+    `\nNot read: ${plural(s.skippedFiles, ".jsonl file")} not named as Claude Code names transcripts (<session id>.jsonl in a project folder, or a sub-agent file); their usage is not counted:` +
+    s.skippedExamples.map((p) => `\n  ${p}`).join("") +
+    more
+  );
+}
+
 export function describeImport(s: ImportSummary): string {
+  return describeCounts(s) + describeSkipped(s);
+}
+
+function describeCounts(s: ImportSummary): string {
   const malformed = `${plural(s.malformedLines, "malformed line")} skipped`;
   if (s.dryRun) {
     const counts = s.byCwd.map((c) => plural(c.sessions, "session"));

@@ -1,28 +1,39 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { Budget } from "@stratavore/contracts";
+import { LAUNCH_BLOCKING_ACTIONS, type Budget } from "@stratavore/contracts";
 import { Alert } from "@stratavore/ui";
 import { bySeverity } from "../budgets/budget-order";
 import { useBudgets } from "../budgets/use-budgets";
 import { useTRPC } from "../trpc";
 
-/** Budgets that refuse launches in this project once spent: every global one, and the project's own. */
+/**
+ * Budgets that refuse launches in this project once spent (block, pause or terminate — the
+ * server's launch check), near or at their limit: every global one, and the project's own.
+ */
 export function blockingBudgets(budgets: readonly Budget[], projectId: string): Budget[] {
   return bySeverity(budgets).filter(
     (b) =>
       b.enabled &&
-      b.action === "block_launch" &&
+      LAUNCH_BLOCKING_ACTIONS.includes(b.action) &&
       b.state !== "ok" &&
       (b.scope === "global" || (b.scope === "project" && b.scopeId === projectId)),
   );
 }
 
-/** In the launch dialog: a budget near or at its limit will refuse this launch or the next ones. */
-export function LaunchBudgetWarning({ project }: { project: string }) {
+/** The budgets near or at their limit that refuse launches in this project (live: budgets follow usage). */
+export function useBlockingBudgets(project: string): Budget[] {
   const trpc = useTRPC();
   const budgets = useBudgets();
   const detail = useQuery(trpc.projects.get.queryOptions({ ref: project }));
-  const near = detail.data ? blockingBudgets(budgets.data ?? [], detail.data.id) : [];
+  return detail.data ? blockingBudgets(budgets.data ?? [], detail.data.id) : [];
+}
+
+/** The first exceeded one: the server would refuse a launch now (BUDGET_BLOCKED). */
+export const exceededBudget = (near: readonly Budget[]): Budget | null =>
+  near.find((b) => b.state === "exceeded") ?? null;
+
+/** In the launch dialog: a budget near or at its limit will refuse this launch or the next ones. */
+export function LaunchBudgetWarning({ near }: { near: readonly Budget[] }) {
   if (!near.length) return null;
   return (
     <Alert tone="warning">
@@ -31,8 +42,8 @@ export function LaunchBudgetWarning({ project }: { project: string }) {
           const pct = Math.round(b.fraction * 100);
           return b.state === "exceeded" ? (
             <span key={b.id}>
-              Budget <strong>{b.name}</strong> is at {pct} % of its {b.period} limit: it blocks launches until its
-              period ends.{" "}
+              Budget <strong>{b.name}</strong> is at {pct} % of its {b.period} limit: it blocks launches here until its
+              period ends or an admin raises it.{" "}
             </span>
           ) : (
             <span key={b.id}>

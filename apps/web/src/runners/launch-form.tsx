@@ -18,11 +18,14 @@ const MODE_HINTS: Record<Mode, string> = {
 /** The launch options; whatever is left empty is the server's default. */
 export function LaunchForm({
   busy,
+  blockedBy = null,
   errors,
   onSubmit,
   onCancel,
 }: {
   busy: boolean;
+  /** Why a launch would be refused now (an exceeded budget): the button says so instead of inviting a click. */
+  blockedBy?: string | null;
   errors: Record<string, string>;
   onSubmit: (values: LaunchValues) => void;
   onCancel: () => void;
@@ -122,8 +125,8 @@ export function LaunchForm({
       </Field>
       <div className="form-actions">
         <Button onClick={onCancel}>Cancel</Button>
-        <Button type="submit" variant="primary" busy={busy}>
-          Launch
+        <Button type="submit" variant="primary" busy={busy} disabled={Boolean(blockedBy)}>
+          {blockedBy ?? "Launch"}
         </Button>
       </div>
     </form>

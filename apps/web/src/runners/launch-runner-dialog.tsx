@@ -6,7 +6,7 @@ import { Alert, Modal } from "@stratavore/ui";
 import { errorMessage, fieldIssues } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
-import { LaunchBudgetWarning } from "./launch-budget-warning";
+import { exceededBudget, LaunchBudgetWarning, useBlockingBudgets } from "./launch-budget-warning";
 import { LaunchForm } from "./launch-form";
 
 /**
@@ -27,6 +27,8 @@ export function LaunchRunnerDialog({
   const { placeRunner } = useFleetCache();
   const [failure, setFailure] = useState<{ message: string; code?: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const near = useBlockingBudgets(project);
+  const blocked = exceededBudget(near);
   const launch = useMutation(
     trpc.runners.launch.mutationOptions({
       onSuccess: (runner) => {
@@ -47,7 +49,7 @@ export function LaunchRunnerDialog({
   };
   return (
     <Modal title={`Launch a runner in ${project}`} open={open} onClose={close}>
-      <LaunchBudgetWarning project={project} />
+      <LaunchBudgetWarning near={near} />
       {failure ? (
         <Alert>
           {failure.message}
@@ -56,6 +58,7 @@ export function LaunchRunnerDialog({
       ) : null}
       <LaunchForm
         busy={launch.isPending}
+        blockedBy={blocked ? `Blocked by budget ${blocked.name}` : null}
         errors={errors}
         onCancel={close}
         onSubmit={(v) => {

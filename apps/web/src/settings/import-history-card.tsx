@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { ServerEventPayload } from "@stratavore/contracts";
+import type { ImportLocalPreview, ServerEventPayload } from "@stratavore/contracts";
 import { Alert, Button, Card, formatBytes } from "@stratavore/ui";
 import { ImportPreviewTable } from "./import-preview-table";
 import { errorMessage } from "../hooks/use-error-message";
@@ -86,6 +86,7 @@ export function ImportHistoryCard() {
               : `${sessions(preview.data.sessions)}, ${formatBytes(preview.data.bytes)}. Sessions already here keep their project.`}
           </p>
           {preview.data.sessions ? <ImportPreviewTable preview={preview.data} /> : null}
+          {preview.data.skippedFiles ? <SkippedFiles preview={preview.data} /> : null}
           <div className="form-actions">
             <Button
               variant="primary"
@@ -104,6 +105,25 @@ export function ImportHistoryCard() {
         </Button>
       )}
     </Card>
+  );
+}
+
+/** Never silent: files the import will not read hold spend it will not count. */
+function SkippedFiles({ preview }: { preview: ImportLocalPreview }) {
+  const more = preview.skippedFiles - preview.skippedExamples.length;
+  return (
+    <Alert tone="warning">
+      <span data-testid="import-skipped">
+        {plural(preview.skippedFiles, ".jsonl file")} will not be read: not named as Claude Code names transcripts
+        (&lt;session id&gt;.jsonl in a project folder, or a sub-agent file), so their usage is not counted.
+      </span>
+      <ul className="mono small">
+        {preview.skippedExamples.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+        {more > 0 ? <li>…and {more} more</li> : null}
+      </ul>
+    </Alert>
   );
 }
 

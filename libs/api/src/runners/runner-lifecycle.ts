@@ -1,5 +1,5 @@
 import { restartDelayMs, shouldRestart } from "@stratavore/runner";
-import { ACTIVE_RUNNER_STATUSES, AppError, type Runner } from "@stratavore/contracts";
+import { ACTIVE_RUNNER_STATUSES, AppError, restartCancelledReason, type Runner } from "@stratavore/contracts";
 import { advisoryLock, findRunner, runnerNodeAndStatus } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import type { RunnerEndCause } from "../metrics/api-metrics.ts";
@@ -209,7 +209,7 @@ async function cancelRestart(deps: ApiDeps, actor: Actor, runner: Runner, why: s
       data: {
         nextRestartAt: null,
         restartDeferredSince: null,
-        endReason: `${current.endReason ?? "failed"}; not restarted: ${why}`,
+        endReason: restartCancelledReason(current.endReason, why),
       },
       event: "runner.restart_cancelled",
       details: { reason: why },

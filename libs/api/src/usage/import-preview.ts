@@ -4,6 +4,7 @@ import { scanHistory, type HistorySession } from "@stratavore/runner";
 import {
   AppError,
   IMPORT_PREVIEW_DESTINATIONS_MAX,
+  IMPORT_SKIPPED_EXAMPLES,
   type ImportDestination,
   type ImportLocalPreview,
 } from "@stratavore/contracts";
@@ -31,7 +32,8 @@ export async function assertImportDir(dir: string): Promise<void> {
 export async function previewLocalImport(deps: ApiDeps, dir: string): Promise<ImportLocalPreview> {
   await assertImportDir(dir);
   const found = new Map<string, { s: HistorySession; bytes: number }>();
-  for await (const s of scanHistory(dir)) {
+  const skipped: string[] = [];
+  for await (const s of scanHistory(dir, (path) => skipped.push(path))) {
     if (found.has(s.sessionId)) continue;
     const sizes = await Promise.all(
       s.files.map((f) =>
@@ -81,6 +83,8 @@ export async function previewLocalImport(deps: ApiDeps, dir: string): Promise<Im
     bytes: destinations.reduce((n, d) => n + d.bytes, 0),
     destinations: destinations.slice(0, IMPORT_PREVIEW_DESTINATIONS_MAX),
     moreDestinations: Math.max(0, destinations.length - IMPORT_PREVIEW_DESTINATIONS_MAX),
+    skippedFiles: skipped.length,
+    skippedExamples: skipped.slice(0, IMPORT_SKIPPED_EXAMPLES),
   };
 }
 

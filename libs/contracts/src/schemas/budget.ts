@@ -4,6 +4,12 @@ export const BUDGET_SCOPES = ["global", "project", "runner"] as const;
 /** five_hour: the current 5-hour usage window, as Claude subscriptions count them. */
 export const BUDGET_PERIODS = ["hourly", "daily", "weekly", "monthly", "five_hour"] as const;
 export const BUDGET_ACTIONS = ["notify", "block_launch", "pause", "terminate"] as const;
+/** Actions whose budget, once exceeded, refuses launches in its scope (a pausing one would pause them at once). */
+export const LAUNCH_BLOCKING_ACTIONS: readonly (typeof BUDGET_ACTIONS)[number][] = [
+  "block_launch",
+  "pause",
+  "terminate",
+];
 
 const budgetFields = {
   name: z.string().trim().min(1).max(100),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runnerFixture } from "../testing/runner-fixture.ts";
-import { runnerDoing, runnerTask } from "./runner-doing.ts";
+import { restartCancelledReason, runnerDoing, runnerTask } from "./runner-doing.ts";
 
 const at = new Date("2026-12-01T10:00:00Z");
 const base = runnerFixture({
@@ -80,6 +80,19 @@ describe("runnerDoing", () => {
       detail: null, // not "Stopped · stopped"
     });
     expect(runnerDoing({ ...base, status: "terminated", endReason: "exit code 0" }).detail).toBe("exit code 0");
+  });
+
+  it("a failure whose restart someone cancelled no longer asks for attention; other refusals still do", () => {
+    const cancelled = restartCancelledReason("exit code 3", "stopped by ann@example.com");
+    expect(cancelled).toBe("exit code 3; restart cancelled: stopped by ann@example.com");
+    expect(runnerDoing({ ...base, status: "failed", endReason: cancelled })).toMatchObject({
+      label: "Failed, not restarted",
+      attention: null,
+      detail: cancelled,
+    });
+    // The server gave up on the restart (no node for an hour): someone should look.
+    const gaveUp = "exit code 3; not restarted: no node could take it for 60 min";
+    expect(runnerDoing({ ...base, status: "failed", endReason: gaveUp }).attention).toBe("problem");
   });
 
   it("a restart is starting since its relaunch, not since the runner's first launch", () => {

@@ -1,5 +1,14 @@
 import type { Runner } from "./runner.ts";
 
+const RESTART_CANCELLED = "; restart cancelled: ";
+
+/** A failed runner's end reason once someone (or a budget) chose not to restart it. */
+export const restartCancelledReason = (endReason: string | null, why: string): string =>
+  `${endReason ?? "failed"}${RESTART_CANCELLED}${why}`;
+
+/** Whether someone already decided about this failure: it no longer asks for attention. */
+const restartWasCancelled = (endReason: string | null): boolean => Boolean(endReason?.includes(RESTART_CANCELLED));
+
 /** Who should look: the user (it waits on them, or was paused), an operator (it broke), or nobody. */
 export type RunnerAttention = "you" | "problem" | null;
 
@@ -56,9 +65,12 @@ export function runnerDoing(r: Runner): RunnerDoing {
         since: r.lostAt,
       };
     case "failed":
-      return r.nextRestartAt
-        ? { label: "Failed, restarting", attention: null, detail: r.endReason, since: r.endedAt }
-        : { label: "Failed", attention: "problem", detail: r.endReason, since: r.endedAt };
+      if (r.nextRestartAt)
+        return { label: "Failed, restarting", attention: null, detail: r.endReason, since: r.endedAt };
+      // "Don't restart" answered it (the phone review: it stayed under "needs attention").
+      if (restartWasCancelled(r.endReason))
+        return { label: "Failed, not restarted", attention: null, detail: r.endReason, since: r.endedAt };
+      return { label: "Failed", attention: "problem", detail: r.endReason, since: r.endedAt };
     case "terminated":
       // Its reason only when it says more than the label ("terminated · Stopped · stopped" read thrice).
       return {

@@ -166,6 +166,7 @@ export const importDestinationSchema = z.object({
 });
 export type ImportDestination = z.infer<typeof importDestinationSchema>;
 export const IMPORT_PREVIEW_DESTINATIONS_MAX = 200;
+export const IMPORT_SKIPPED_EXAMPLES = 5;
 export const importLocalPreviewOutput = z.object({
   dir: z.string(),
   sessions: z.number().int().nonnegative(),
@@ -175,6 +176,10 @@ export const importLocalPreviewOutput = z.object({
   /** Most sessions first; the rest are counted in `moreDestinations`. */
   destinations: z.array(importDestinationSchema).max(IMPORT_PREVIEW_DESTINATIONS_MAX),
   moreDestinations: z.number().int().nonnegative(),
+  /** `.jsonl` files the import will not read (not named as Claude Code names transcripts): their spend is not counted. */
+  skippedFiles: z.number().int().nonnegative(),
+  /** The first few of them. */
+  skippedExamples: z.array(z.string()).max(IMPORT_SKIPPED_EXAMPLES),
 });
 export type ImportLocalPreview = z.infer<typeof importLocalPreviewOutput>;
 /** Where Settings → Import history reads from by default: the server's Claude Code projects folder. */

@@ -123,3 +123,33 @@ it("reads the whole subagents/ tree (claude 2.1.328 nests runs in folders), labe
   const parsed = await parseSessionFiles(found[0]!.files, S1);
   expect(parsed.records.reduce((n, r) => n + r.inputTokens, 0)).toBe(1 + 2 + 4 + 8);
 });
+
+it("names every .jsonl file it does not read (copies, backups, files at the top, an agent file naming no session), and nothing it reads", async () => {
+  const root = await mkdtemp(join(tmpdir(), "scan-history-"));
+  dirs.push(root);
+  const folder = join(root, "-home-u-proj");
+  await mkdir(join(folder, S1, "subagents"), { recursive: true });
+  await mkdir(join(folder, "backup", "deeper"), { recursive: true });
+  await writeFile(join(folder, `${S1}.jsonl`), response(S1, "msg_a", 10, false));
+  await writeFile(join(folder, S1, "subagents", "agent-new.jsonl"), response(S1, "msg_b", 20, true));
+  await writeFile(join(folder, "agent-0ld1.jsonl"), response(S1, "msg_c", 40, true));
+  await writeFile(join(folder, `copy-of-${S1}.jsonl`), response(S1, "msg_a", 10, false));
+  await writeFile(join(folder, "agent-nobody.jsonl"), '{"type":"summary","summary":"s"}\n');
+  await writeFile(join(folder, "backup", `${S2}.jsonl`), response(S2, "msg_d", 5, false));
+  await writeFile(join(folder, "notes.txt"), "not a transcript\n");
+  await writeFile(join(root, `${S3}.jsonl`), response(S3, "msg_e", 7, false));
+
+  const skipped: string[] = [];
+  const sessions: HistorySession[] = [];
+  for await (const s of scanHistory(root, (path) => skipped.push(path))) sessions.push(s);
+
+  expect(sessions.map((s) => s.sessionId)).toEqual([S1]);
+  expect(skipped.sort()).toEqual(
+    [
+      join(root, `${S3}.jsonl`),
+      join(folder, "agent-nobody.jsonl"),
+      join(folder, "backup", `${S2}.jsonl`),
+      join(folder, `copy-of-${S1}.jsonl`),
+    ].sort(),
+  );
+});

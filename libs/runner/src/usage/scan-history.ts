@@ -47,9 +47,19 @@ const ASSISTANT_MARK = '"type":"assistant"';
  * files (their main transcript deleted), whose spend is real all the same. Sorted by folder
  * then session id, so an interrupted import that starts over meets the sessions in the same order.
  */
-export async function* scanHistory(projectsDir: string): AsyncGenerator<HistorySession> {
+export async function* scanHistory(
+  projectsDir: string,
+  /**
+   * Told of each `.jsonl` file the import does not read: not named `<session uuid>.jsonl`, not
+   * a sub-agent file, or in a folder Claude Code does not write (a copy, a `backup/`). Their
+   * spend is not counted (ccusage reads every `.jsonl`), so the import says so.
+   */
+  onSkipped: (path: string) => void = () => {},
+): AsyncGenerator<HistorySession> {
   const folders: ProjectFolder[] = [];
-  for (const projectDir of await dirNames(projectsDir)) folders.push(await listFolder(projectsDir, projectDir));
+  for (const name of await jsonlFileNames(projectsDir)) onSkipped(join(projectsDir, name));
+  for (const projectDir of await dirNames(projectsDir))
+    folders.push(await listFolder(projectsDir, projectDir, onSkipped));
   // A pre-2.1.2 sub-agent file names its session inside, and that session's own file can sit in
   // another project folder: its spend goes with the session, which is then found once, not twice.
   const home = new Map<string, ProjectFolder>();
@@ -86,9 +96,20 @@ interface ProjectFolder {
   legacyHere: Map<string, string[]>;
 }
 
-async function listFolder(projectsDir: string, projectDir: string): Promise<ProjectFolder> {
+async function listFolder(
+  projectsDir: string,
+  projectDir: string,
+  onSkipped: (path: string) => void,
+): Promise<ProjectFolder> {
   const dir = join(projectsDir, projectDir);
   const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of [...names].sort(byName)) {
+    if (e.isFile() && e.name.endsWith(".jsonl") && !isSessionId(e.name.slice(0, -6)) && !LEGACY_AGENT_FILE.test(e.name))
+      onSkipped(join(dir, e.name));
+    // One level into a folder that is not a session's: where a copy or a backup usually lies.
+    else if (e.isDirectory() && !isSessionId(e.name))
+      for (const name of await jsonlFileNames(join(dir, e.name))) onSkipped(join(dir, e.name, name));
+  }
   const mains = new Set(
     names
       .filter((e) => e.isFile() && e.name.endsWith(".jsonl") && isSessionId(e.name.slice(0, -6)))
@@ -106,11 +127,21 @@ async function listFolder(projectsDir: string, projectDir: string): Promise<Proj
     const path = join(dir, e.name);
     const sessionId = await firstSessionId(path);
     if (sessionId) legacy.set(sessionId, [...(legacy.get(sessionId) ?? []), path]);
+    else onSkipped(path);
   }
   return { projectDir, dir, mains, subagents, legacy, legacyHere: new Map() };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The `.jsonl` files directly in `dir`, sorted; none when it cannot be read. */
+async function jsonlFileNames(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".jsonl"))
+    .map((e) => e.name)
+    .sort();
+}
 
 async function dirNames(path: string): Promise<string[]> {
   try {

@@ -1,4 +1,4 @@
-import { AppError, usdAgainstLimit, type Budget } from "@stratavore/contracts";
+import { AppError, LAUNCH_BLOCKING_ACTIONS, usdAgainstLimit, type Budget } from "@stratavore/contracts";
 import { budgetsCovering, type Tx } from "@stratavore/db";
 import type { ApiDeps } from "../../deps.ts";
 import { budgetView, scopeLabelOf } from "./budget-view.ts";
@@ -7,8 +7,7 @@ import { budgetView, scopeLabelOf } from "./budget-view.ts";
 // unpause under an exceeded biting budget is refused with a message naming it. Reads only;
 // what budgets do to running runners is in ../enforcement.ts.
 
-/** Actions whose exceeded budget refuses launches in scope. */
-const BITING = new Set(["block_launch", "pause", "terminate"]);
+const BITING = new Set<string>(LAUNCH_BLOCKING_ACTIONS);
 
 const count = (n: number | null) => (n ?? 0).toLocaleString("en-US");
 
