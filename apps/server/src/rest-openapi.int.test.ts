@@ -21,6 +21,7 @@ type Body = any;
 type Operation = {
   operationId: string;
   parameters?: { name: string; required?: boolean }[];
+  security?: unknown[];
   responses: Record<string, { content: { "application/json": { schema: unknown } } }>;
 };
 
@@ -209,6 +210,11 @@ describe("REST /api/v1 and /api/openapi.json", () => {
   it("refuses with coded errors the document describes, never a 500", async () => {
     const noToken = await call("GET", "/api/v1/projects", { token: null });
     expect([noToken.status, noToken.body.error.code]).toEqual([401, "UNAUTHENTICATED"]);
+    // Health answers a probe without a token, as its tRPC procedure does, and the document says so.
+    const probe = await call("GET", "/api/v1/health", { token: null });
+    expect(probe.status).toBe(200);
+    expect(operation("GET", "/api/v1/health").security).toEqual([]);
+    expect(operation("GET", "/api/v1/projects").security).toBeUndefined();
     const badLimit = await call("GET", "/api/v1/runners", { query: "limit=lots" });
     expect([badLimit.status, badLimit.body.error.code]).toEqual([400, "VALIDATION"]);
     expect(badLimit.body.error.issues[0].path).toBe("limit");

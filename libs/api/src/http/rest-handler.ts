@@ -39,7 +39,7 @@ export function createRestHandler(deps: ApiDeps, trustProxy: boolean) {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = matchRoute(req.method ?? "GET", url.pathname);
-      if (!bearerFrom(req.headers.authorization))
+      if (!match.route.public && !bearerFrom(req.headers.authorization))
         throw new AppError("UNAUTHENTICATED", "REST calls need an API token: 'Authorization: Bearer <token>'.");
       const write = match.route.method === "POST" || match.route.method === "PATCH";
       const body = write ? await readJsonBody(req) : {};

@@ -70,6 +70,8 @@ function operation(route: RestRoute): Schema {
     operationId: route.procedure,
     summary: route.summary,
     tags: [route.tag],
+    // Overrides the document's bearer requirement: this one answers anyone.
+    ...(route.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {

@@ -10,6 +10,8 @@ export interface RestRoute {
   procedure: string;
   tag: "System" | "Projects" | "Runners" | "Tasks" | "Sessions" | "Usage" | "Budgets" | "Nodes" | "Events";
   summary: string;
+  /** Answered without a token, as its tRPC procedure is (a load balancer's or monitor's probe). */
+  public?: true;
 }
 
 export const REST_PREFIX = "/api/v1";
@@ -39,7 +41,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: "Tasks",
     summary: "Set a project's pool policy",
   },
-  { method: "GET", path: "/health", procedure: "system.health", tag: "System", summary: "Server and database health" },
+  {
+    method: "GET",
+    path: "/health",
+    procedure: "system.health",
+    tag: "System",
+    summary: "Server and database health (no token needed)",
+    public: true,
+  },
 
   { method: "GET", path: "/projects", procedure: "projects.list", tag: "Projects", summary: "List projects" },
   { method: "POST", path: "/projects", procedure: "projects.create", tag: "Projects", summary: "Register a project" },
