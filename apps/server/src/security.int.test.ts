@@ -284,12 +284,31 @@ describe("sign-out and passwords end sessions server-side", () => {
     expect(await whoamiStatus({ cookie })).toBe(401);
   });
 
-  it("an admin's password reset ends every sign-in of that user", async () => {
+  it("an admin's password reset ends every sign-in and every API token of that user, and no one else's", async () => {
     const op = await newUser("operator");
+    const other = await newUser("operator");
     const [a, b] = [await signIn(op.email), await signIn(op.email)];
+    // A token made with the old password, and one it minted: whoever knew the password may hold them.
+    const token = await tokenFor(op.email);
+    const minted = (
+      await createApiClient({ serverUrl: server.url, token }).apiTokens.create.mutate({ name: "m", scopes: ["read"] })
+    ).secret;
+    const othersToken = await tokenFor(other.email);
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
     expect([await whoamiStatus({ cookie: a }), await whoamiStatus({ cookie: b })]).toEqual([200, 200]);
+    expect([await whoamiStatus(bearer(token)), await whoamiStatus(bearer(minted))]).toEqual([200, 200]);
     await admin.users.resetPassword.mutate({ id: op.id, password: "a-brand-new-password" });
     expect([await whoamiStatus({ cookie: a }), await whoamiStatus({ cookie: b })]).toEqual([401, 401]);
+    expect([await whoamiStatus(bearer(token)), await whoamiStatus(bearer(minted))]).toEqual([401, 401]);
+    expect(await whoamiStatus(bearer(othersToken))).toBe(200);
+    // The audit row says how much ended.
+    const [row] = await db.event.findMany({
+      where: { type: "user.password_reset", entityId: op.id },
+      orderBy: { seq: "desc" },
+      take: 1,
+    });
+    // Three sign-ins: a, b and the one tokenFor made the token in.
+    expect(row?.data).toMatchObject({ endedSessions: 3, revokedTokens: 2 });
   });
 
   it("changing your own password needs the current one, ends your other sign-ins and keeps this one", async () => {

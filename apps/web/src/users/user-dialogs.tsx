@@ -96,7 +96,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: User | null; onCl
         <Field
           label="New password"
           htmlFor="reset-password"
-          hint="At least 10 characters. Tell the user through a safe channel."
+          hint="At least 10 characters. Tell the user through a safe channel. Their sign-ins end and their API tokens are revoked."
         >
           <TextInput
             id="reset-password"

@@ -94,12 +94,13 @@ export async function setUserRole(deps: ApiDeps, actor: Principal, id: string, r
 
 export async function resetUserPassword(deps: ApiDeps, actor: Principal, id: string, password: string): Promise<User> {
   const passwordHash = await hashPassword(password);
-  // A reset is for a password someone else may know: every sign-in with it ends.
+  // A reset is for a password someone else may know: every sign-in with it ends, and so does
+  // every API token, which whoever knew it could have made (the attacker review).
   const { value } = await endingSignIns(
     deps,
     actor,
     id,
-    { reason: "password_reset", event: "user.password_reset" },
+    { reason: "password_reset", event: "user.password_reset", revokeTokens: true },
     async (tx) => {
       await mustFind(tx, id);
       return updateUser(tx, id, { passwordHash });

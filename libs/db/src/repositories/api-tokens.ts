@@ -77,6 +77,23 @@ export async function revokeApiToken(db: Tx, id: string, userId: string): Promis
   }
 }
 
+/**
+ * Revokes every token of a user (an admin's password reset: a token minted by whoever knew the
+ * old password must not outlive it). Walked again until a pass revokes nothing, for the mint
+ * that committed while this statement ran (as revokeApiToken). Returns the ids revoked.
+ */
+export async function revokeUserApiTokens(db: Tx, userId: string): Promise<string[]> {
+  const revoked: string[] = [];
+  for (;;) {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "ApiToken" SET "revokedAt" = now() AT TIME ZONE 'UTC'
+      WHERE "userId" = ${userId}::uuid AND "revokedAt" IS NULL
+      RETURNING id::text`;
+    if (rows.length === 0) return revoked;
+    revoked.push(...rows.map((r) => r.id));
+  }
+}
+
 export async function findUsableApiToken(db: Tx, tokenHash: string, now = new Date()) {
   return db.apiToken.findFirst({
     where: { tokenHash, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
