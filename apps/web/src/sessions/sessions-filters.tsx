@@ -50,22 +50,28 @@ export function SessionsFilters({
           </option>
         ))}
       </Select>
-      <TextInput
-        type="date"
-        aria-label="From"
-        title="From (inclusive)"
-        value={values.since}
-        max={values.until || undefined}
-        onChange={(e) => set({ since: e.target.value })}
-      />
-      <TextInput
-        type="date"
-        aria-label="To"
-        title="To (inclusive)"
-        value={values.until}
-        min={values.since || undefined}
-        onChange={(e) => set({ until: e.target.value })}
-      />
+      <label className="labelled-date">
+        <span aria-hidden>From</span>
+        <TextInput
+          type="date"
+          aria-label="From"
+          title="From (inclusive)"
+          value={values.since}
+          max={values.until || undefined}
+          onChange={(e) => set({ since: e.target.value })}
+        />
+      </label>
+      <label className="labelled-date">
+        <span aria-hidden>To</span>
+        <TextInput
+          type="date"
+          aria-label="To"
+          title="To (inclusive)"
+          value={values.until}
+          min={values.since || undefined}
+          onChange={(e) => set({ until: e.target.value })}
+        />
+      </label>
       <Select aria-label="Sort" value={values.sort} onChange={(e) => set({ sort: e.target.value as SessionSort })}>
         {SESSION_SORTS.map((s) => (
           <option key={s} value={s}>

@@ -62,23 +62,28 @@ export function UsageFilters({
       </div>
       {custom ? (
         <form className="range-form" onSubmit={apply} aria-label="Custom date range">
-          <TextInput
-            type="date"
-            aria-label="From"
-            value={from}
-            max={to}
-            onChange={(e) => setFrom(e.target.value)}
-            required
-          />
-          <span className="muted">to</span>
-          <TextInput
-            type="date"
-            aria-label="To"
-            value={to}
-            min={from}
-            onChange={(e) => setTo(e.target.value)}
-            required
-          />
+          <label className="labelled-date">
+            <span aria-hidden>From</span>
+            <TextInput
+              type="date"
+              aria-label="From"
+              value={from}
+              max={to}
+              onChange={(e) => setFrom(e.target.value)}
+              required
+            />
+          </label>
+          <label className="labelled-date">
+            <span aria-hidden>to</span>
+            <TextInput
+              type="date"
+              aria-label="To"
+              value={to}
+              min={from}
+              onChange={(e) => setTo(e.target.value)}
+              required
+            />
+          </label>
           <Button type="submit" size="sm">
             Show
           </Button>
