@@ -26,6 +26,19 @@ export function TextInput(props: InputHTMLAttributes<HTMLInputElement>) {
   return <input className="input" {...props} />;
 }
 
+/**
+ * A date input with its name shown beside it (`label`, which is also its accessible name): an
+ * empty date input says nothing on a phone.
+ */
+export function DateInput({ label, ...props }: InputHTMLAttributes<HTMLInputElement> & { label: string }) {
+  return (
+    <label className="labelled-date">
+      <span aria-hidden>{label}</span>
+      <input className="input" type="date" aria-label={label} {...props} />
+    </label>
+  );
+}
+
 export function TextArea(props: TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return <textarea className="input" rows={3} {...props} />;
 }

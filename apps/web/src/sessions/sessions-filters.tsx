@@ -1,6 +1,6 @@
 "use client";
 import type { Project } from "@stratavore/contracts";
-import { Select, TextInput } from "@stratavore/ui";
+import { DateInput, Select } from "@stratavore/ui";
 import { SESSION_SORTS, type SessionSort } from "./session-format";
 
 export interface SessionFilterValues {
@@ -50,28 +50,20 @@ export function SessionsFilters({
           </option>
         ))}
       </Select>
-      <label className="labelled-date">
-        <span aria-hidden>From</span>
-        <TextInput
-          type="date"
-          aria-label="From"
-          title="From (inclusive)"
-          value={values.since}
-          max={values.until || undefined}
-          onChange={(e) => set({ since: e.target.value })}
-        />
-      </label>
-      <label className="labelled-date">
-        <span aria-hidden>To</span>
-        <TextInput
-          type="date"
-          aria-label="To"
-          title="To (inclusive)"
-          value={values.until}
-          min={values.since || undefined}
-          onChange={(e) => set({ until: e.target.value })}
-        />
-      </label>
+      <DateInput
+        label="From"
+        title="From (inclusive)"
+        value={values.since}
+        max={values.until || undefined}
+        onChange={(e) => set({ since: e.target.value })}
+      />
+      <DateInput
+        label="To"
+        title="To (inclusive)"
+        value={values.until}
+        min={values.since || undefined}
+        onChange={(e) => set({ until: e.target.value })}
+      />
       <Select aria-label="Sort" value={values.sort} onChange={(e) => set({ sort: e.target.value as SessionSort })}>
         {SESSION_SORTS.map((s) => (
           <option key={s} value={s}>

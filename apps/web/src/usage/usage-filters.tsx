@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { Project } from "@stratavore/contracts";
-import { Button, Select, TextInput } from "@stratavore/ui";
+import { Button, DateInput, Select } from "@stratavore/ui";
 import { RANGE_DAYS, dayKey, rangeStart, type UsageRange } from "./usage-dates";
 
 /** Project and date-range filters of the usage report: the last 7/30/90 days, or chosen days. */
@@ -62,28 +62,8 @@ export function UsageFilters({
       </div>
       {custom ? (
         <form className="range-form" onSubmit={apply} aria-label="Custom date range">
-          <label className="labelled-date">
-            <span aria-hidden>From</span>
-            <TextInput
-              type="date"
-              aria-label="From"
-              value={from}
-              max={to}
-              onChange={(e) => setFrom(e.target.value)}
-              required
-            />
-          </label>
-          <label className="labelled-date">
-            <span aria-hidden>to</span>
-            <TextInput
-              type="date"
-              aria-label="To"
-              value={to}
-              min={from}
-              onChange={(e) => setTo(e.target.value)}
-              required
-            />
-          </label>
+          <DateInput label="From" value={from} max={to} onChange={(e) => setFrom(e.target.value)} required />
+          <DateInput label="To" value={to} min={from} onChange={(e) => setTo(e.target.value)} required />
           <Button type="submit" size="sm">
             Show
           </Button>
