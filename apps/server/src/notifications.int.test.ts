@@ -204,6 +204,40 @@ describe("notification channels", () => {
     }
   }, 40_000);
 
+  it("a flapping node is announced three times, the third saying so; the audit log keeps every change; another node is unaffected", async () => {
+    let flapSecret = "";
+    const flaps = await startWebhookReceiver(() => flapSecret);
+    try {
+      const ch = await h.api.channels.create({
+        name: "flaps",
+        config: { kind: "webhook", url: flaps.url },
+        eventFilter: ["node.online", "node.offline"],
+      });
+      flapSecret = ch.webhookSecret!;
+      const [flappy, steady] = [crypto.randomUUID(), crypto.randomUUID()];
+      // 20 reconnects: 40 changes, as a credential reconnecting in a loop writes them.
+      for (let i = 0; i < 20; i++) {
+        await emit({ type: "node.disconnected", entityType: "node", entityId: flappy });
+        await emit({ type: "node.connected", entityType: "node", entityId: flappy });
+      }
+      const steadySeq = await emit({ type: "node.disconnected", entityType: "node", entityId: steady });
+      await waitFor("the announced changes", () => flaps.received.length >= 4 || null, 20_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      // Delivered in parallel: in the order they happened.
+      const about = (id: string) =>
+        flaps.received
+          .filter((r) => (r.body["entity"] as { id: string }).id === id)
+          .sort((a, b) => Number(a.body["seq"]) - Number(b.body["seq"]));
+      expect(about(flappy).map((r) => r.event)).toEqual(["node.offline", "node.online", "node.offline"]);
+      expect(about(flappy).map((r) => String(r.body["title"]).includes("flapping"))).toEqual([false, false, true]);
+      expect(about(steady).map((r) => r.body["seq"])).toEqual([steadySeq]);
+      expect(await h.db.event.count({ where: { entityType: "node", entityId: flappy } })).toBe(40);
+      await h.api.channels.update({ id: ch.channel.id, enabled: false });
+    } finally {
+      await flaps.close();
+    }
+  }, 40_000);
+
   it("retries a failing receiver with growing delays, logs each attempt, then dead-letters and retries by hand", async () => {
     let failuresLeft = 2;
     let deadSecret = "";

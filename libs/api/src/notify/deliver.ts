@@ -1,6 +1,7 @@
 import { findChannel, findEventsBySeq, recordAttempt } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { announcementsFor } from "./announce.ts";
+import { dampNodeFlaps } from "./node-flaps.ts";
 import { sendToChannel } from "./channel-send.ts";
 import type { DeliveryJob } from "./job-queue.ts";
 
@@ -11,10 +12,10 @@ import type { DeliveryJob } from "./job-queue.ts";
 export async function deliver(deps: ApiDeps, job: DeliveryJob, attempt: number): Promise<void> {
   const channel = await findChannel(deps.db, job.channelId);
   if (!channel?.enabled) return;
-  const [announcement] = await announcementsFor(
+  // Rebuilt from the event log as the dispatcher built it, the flapping note included.
+  const [announcement] = await dampNodeFlaps(
     deps.db,
-    await findEventsBySeq(deps.db, [job.eventSeq]),
-    deps.config.publicUrl,
+    await announcementsFor(deps.db, await findEventsBySeq(deps.db, [job.eventSeq]), deps.config.publicUrl),
   );
   if (!announcement) return;
   const started = performance.now();

@@ -15,6 +15,7 @@ import type { ApiDeps } from "../deps.ts";
 import { announcementsFor, pathOf } from "./announce.ts";
 import { ADMIN_ONLY_EVENTS, LAUNCHER_ONLY_EVENTS } from "./catalog.ts";
 import { channelTakes } from "./channel-filter.ts";
+import { dampNodeFlaps } from "./node-flaps.ts";
 import type { DeliveryJob, JobQueue } from "./job-queue.ts";
 
 const BATCH = 200;
@@ -31,7 +32,10 @@ export async function dispatchOnce(deps: ApiDeps, jobs: JobQueue): Promise<numbe
   let queued = 0;
   const n = await withOutboxBatch(poolOf(deps.db), BATCH, async (seqs, sql) => {
     if (!seqs.length) return 0;
-    const announcements = await announcementsFor(deps.db, await findEventsBySeq(deps.db, seqs), deps.config.publicUrl);
+    const announcements = await dampNodeFlaps(
+      deps.db,
+      await announcementsFor(deps.db, await findEventsBySeq(deps.db, seqs), deps.config.publicUrl),
+    );
     if (!announcements.length) return seqs.length;
     announced.push(...announcements);
     const channels = await listChannels(deps.db, true);

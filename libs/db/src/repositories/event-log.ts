@@ -86,6 +86,29 @@ export async function findEventsBySeq(db: Tx, seqs: number[]): Promise<EventLogR
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
 
+/**
+ * Events of `types` about these entities at or after `since` and before seq `beforeSeq`, oldest
+ * first (the entity index): what the notification dispatcher reads to tell a flapping node.
+ */
+export async function recentEntityEvents(
+  db: Tx,
+  q: { entityType: string; entityIds: string[]; types: readonly string[]; since: Date; beforeSeq: number },
+): Promise<Array<{ entityId: string; seq: number; createdAt: Date }>> {
+  if (!q.entityIds.length) return [];
+  const rows = await db.event.findMany({
+    where: {
+      entityType: q.entityType,
+      entityId: { in: q.entityIds },
+      type: { in: [...q.types] },
+      createdAt: { gte: q.since },
+      seq: { lt: BigInt(q.beforeSeq) },
+    },
+    orderBy: { seq: "asc" },
+    select: { entityId: true, seq: true, createdAt: true },
+  });
+  return rows.map((r) => ({ entityId: r.entityId ?? "", seq: Number(r.seq), createdAt: r.createdAt }));
+}
+
 /** Names for the ids an event page mentions: users (actors), projects. */
 export async function namesForEvents(
   db: Tx,
