@@ -437,7 +437,9 @@ describe("notification channels", () => {
       const lockout = await arrives("auth.locked_out");
       expect(String(lockout.body["title"])).toContain(email);
       expect(String(lockout.body["title"])).toContain("from 127.0.0.1");
-      expect(lockout.body["data"]).toMatchObject({ email, scope: "address", address: "127.0.0.1" });
+      expect(lockout.body["data"]).toMatchObject({ email, known: false, scope: "address", address: "127.0.0.1" });
+      // A guesser picks the email: one no account has is said to be so.
+      expect(String(lockout.body["title"])).toContain(`${email} (no such account)`);
 
       // An early audit row altered behind the server's back; verification finds it and says so.
       const [victim] = await h.db.event.findMany({ orderBy: { seq: "asc" }, take: 1, skip: 3 });

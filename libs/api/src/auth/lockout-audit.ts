@@ -33,7 +33,12 @@ export async function auditLockout(
         type: "auth.locked_out",
         entityType: "user",
         entityId: userId,
-        data: { email, scope: address === null ? "account" : "address", ...(address === null ? {} : { address }) },
+        data: {
+          email,
+          known: userId !== null,
+          scope: address === null ? "account" : "address",
+          ...(address === null ? {} : { address }),
+        },
       }),
     );
   } catch (err) {

@@ -11,6 +11,14 @@ interface Entry {
 const act = (d: Record<string, unknown>) =>
   d["action"] === "restart" ? " (restarting it)" : d["action"] === "pause" ? " (paused)" : "";
 
+/**
+ * The email a lockout names, which a guesser chose: one no account has is said to be so (the
+ * attacker review: "Sign-ins to ceo@… locked" for a made-up address). Events before `known`
+ * was recorded say nothing either way.
+ */
+const lockedName = (d: Record<string, unknown>) =>
+  `${String(d["email"] ?? "an account")}${d["known"] === false ? " (no such account)" : ""}`;
+
 const pct = (d: Record<string, unknown>) => (typeof d["percent"] === "number" ? ` (${d["percent"]} %)` : "");
 
 /**
@@ -89,10 +97,10 @@ const CATALOG: Record<string, Entry> = {
     // Events before the scope was recorded were account locks or address locks alike: "locked" says no more than that.
     title: (d) =>
       d["scope"] === "address"
-        ? `Sign-ins to ${String(d["email"] ?? "an account")} from ${String(d["address"] ?? "one address")} locked after repeated failures (other addresses still sign in)`
+        ? `Sign-ins to ${lockedName(d)} from ${String(d["address"] ?? "one address")} locked after repeated failures (other addresses still sign in)`
         : d["scope"] === "account"
-          ? `Sign-ins to ${String(d["email"] ?? "an account")} locked for everyone after repeated failures from many addresses`
-          : `Sign-ins to ${String(d["email"] ?? "an account")} locked after repeated failures`,
+          ? `Sign-ins to ${lockedName(d)} locked for everyone after repeated failures from many addresses`
+          : `Sign-ins to ${lockedName(d)} locked after repeated failures`,
   },
   "audit.chain_broken": {
     event: "audit.chain_broken",

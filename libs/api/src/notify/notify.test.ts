@@ -84,6 +84,16 @@ describe("catalog and Telegram text", () => {
     expect(catalogEntry("runner.paused")!.title({ reason: "paused by budget 'd' (101 % of $1)" }, "w/1")).toBe(
       "Runner w/1 paused by budget 'd' (101 % of $1)",
     );
+    const lockout = catalogEntry("auth.locked_out")!;
+    const at = { scope: "address", address: "10.0.0.7" };
+    expect(lockout.title({ ...at, email: "ann@x.io", known: true }, "")).toBe(
+      "Sign-ins to ann@x.io from 10.0.0.7 locked after repeated failures (other addresses still sign in)",
+    );
+    expect(lockout.title({ ...at, email: "ceo@x.io", known: false }, "")).toBe(
+      "Sign-ins to ceo@x.io (no such account) from 10.0.0.7 locked after repeated failures (other addresses still sign in)",
+    );
+    // Recorded before `known` existed: neither.
+    expect(lockout.title({ email: "old@x.io" }, "")).toBe("Sign-ins to old@x.io locked after repeated failures");
   });
 
   it("escapes HTML in titles and links back to the dashboard", () => {
