@@ -22,7 +22,7 @@ export function ImportPreviewTable({ preview }: { preview: ImportLocalPreview })
         <tbody>
           {preview.destinations.map((d) => (
             <tr key={d.path ?? ""}>
-              <td className="mono">{d.path ?? <span className="muted">none recorded</span>}</td>
+              <td className="mono wrap-anywhere">{d.path ?? <span className="muted">none recorded</span>}</td>
               <td>
                 {d.project ? (
                   <Link href={`/projects/${encodeURIComponent(d.project.name)}`}>{d.project.name}</Link>
