@@ -56,7 +56,11 @@ export function AccountSecurityCard() {
             onChange={(e) => setCurrent(e.target.value)}
           />
         </Field>
-        <Field label="New password" htmlFor="pw-new" hint="At least 10 characters.">
+        <Field
+          label="New password"
+          htmlFor="pw-new"
+          hint="At least 10 characters, not a common password or a simple pattern."
+        >
           <TextInput
             id="pw-new"
             type="password"

@@ -50,7 +50,11 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
             <option value="admin">admin — manages users, nodes and budgets</option>
           </Select>
         </Field>
-        <Field label="Initial password" htmlFor="u-password" hint="At least 10 characters.">
+        <Field
+          label="Initial password"
+          htmlFor="u-password"
+          hint="At least 10 characters, not a common password or a simple pattern."
+        >
           <TextInput
             id="u-password"
             type="password"
@@ -96,7 +100,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: User | null; onCl
         <Field
           label="New password"
           htmlFor="reset-password"
-          hint="At least 10 characters. Tell the user through a safe channel. Their sign-ins end and their API tokens are revoked."
+          hint="At least 10 characters, not a common password or a simple pattern. Tell the user through a safe channel. Their sign-ins end and their API tokens are revoked."
         >
           <TextInput
             id="reset-password"

@@ -75,6 +75,14 @@ describe("users", () => {
   it("password reset replaces the old password", async () => {
     const { api } = await h.as("admin");
     const target = await h.createUser("viewer");
+    // Long enough but a first guess: refused, coded, and the old password still works.
+    expect(await errorCodeOf(api.users.resetPassword({ id: target.id, password: "Password2024!" }))).toEqual({
+      trpc: "BAD_REQUEST",
+      app: "VALIDATION",
+    });
+    expect(
+      await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.4" }),
+    ).toMatchObject({ id: target.id });
     await api.users.resetPassword({ id: target.id, password: "brand-new-password" });
     expect(
       await verifyCredentials(h.db, limiter(), { email: target.email, password: TEST_PASSWORD, ip: "1.1.1.3" }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guessablePassword } from "./guessable-password.ts";
 
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export const roleSchema = z.enum(ROLES);
@@ -15,7 +16,14 @@ export const emailSchema = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
-export const passwordSchema = z.string().min(10, "At least 10 characters").max(200);
+export const passwordSchema = z
+  .string()
+  .min(10, "At least 10 characters")
+  .max(200)
+  .superRefine((p, ctx) => {
+    const why = p.length >= 10 ? guessablePassword(p) : null;
+    if (why) ctx.addIssue({ code: "custom", message: `Too easy to guess: ${why}` });
+  });
 
 export const userSchema = z.object({
   id: z.uuid(),
