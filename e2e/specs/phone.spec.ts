@@ -31,6 +31,7 @@ test("on a phone: the palette opens by touch, the terminal has its missing keys,
   await page.getByLabel("Path").fill(workdir());
   await page.getByRole("button", { name: "Create project" }).tap();
   await expect(page.getByRole("heading", { name })).toBeVisible();
+  expect(await height(page.locator(".crumbs").getByRole("link", { name: "Projects" }))).toBeGreaterThanOrEqual(24);
   await page.getByRole("button", { name: "Launch runner" }).tap();
   await page.getByRole("dialog").getByRole("button", { name: "Launch" }).tap();
   await expect(page).toHaveURL(/\/runners\/[0-9a-f-]{36}$/);
@@ -49,6 +50,8 @@ test("on a phone: the palette opens by touch, the terminal has its missing keys,
   const stop = row.getByRole("button", { name: "Stop" });
   await expect(stop).toBeInViewport({ ratio: 1 });
   expect(await height(stop)).toBeGreaterThanOrEqual(40);
+  // Links in its cells are 24 px at least (WCAG 2.2's minimum target).
+  expect(await height(row.getByRole("link", { name }))).toBeGreaterThanOrEqual(24);
   expect(await height(page.getByRole("button", { name: /notifications/i }).first())).toBeGreaterThanOrEqual(40);
   await stop.tap();
   await ctx.close();
