@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertUser } from "@stratavore/db";
 import { createScratchDatabase, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
 import { REAL_CLAUDE, hasRealClaude, realClaudeAgentEnv, seedClaudeConfig } from "./conformance/real-claude-env.ts";
-import { bash, startScriptedStub, steps, text, type ScriptedStub } from "./testing/anthropic-stub.ts";
+import { agent, bash, byKind, startScriptedStub, steps, text, type ScriptedStub } from "./testing/anthropic-stub.ts";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
 import { startWebhookReceiver } from "./testing/webhook-receiver.ts";
@@ -222,6 +222,73 @@ describe("runner activity", () => {
       await until("the answer, idle", (a) => a.activity === "idle" && a.line === "All six steps ran. Done.");
       console.log(`real claude activity seen: ${JSON.stringify(seen)}`);
       await h.api.runners.stop({ id: r.id });
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasRealClaude)(
+    "the real claude: while its background sub-agent runs a script the runner is working, not idle; idle once it reports",
+    async () => {
+      // Interactive claude backgrounds every sub-agent: its main turn ends at once ("Async agent
+      // launched") while the sub-agent works, and the footer's "esc to interrupt" goes with it.
+      const agentStub = await startScriptedStub(
+        byKind({
+          main: steps([
+            agent("Run ./work.sh and report."),
+            text("Started a sub-agent."),
+            text("The sub-agent finished."),
+          ]),
+          subagent: steps([bash("sh ./work.sh"), text("Sub task done.")]),
+        }),
+      );
+      try {
+        const cwd = join(h.tmp, "real-background");
+        const config = join(h.tmp, "real-background-config");
+        await mkdir(cwd, { recursive: true });
+        await seedClaudeConfig(config, [cwd]);
+        await writeFile(join(cwd, "work.sh"), "for i in $(seq 1 12); do echo tick $i; sleep 1; done\n");
+        const node = uniqueSlug("real-bg");
+        await h.startAgent(node, { claudeBin: REAL_CLAUDE, env: realClaudeAgentEnv(config, agentStub.url) });
+        const project = await h.api.projects.create({ name: uniqueSlug("real-bg"), path: cwd });
+        const r = await h.api.runners.launch({
+          project: project.name,
+          node,
+          prompt: "start the sub task",
+          extraArgs: ["--permission-mode", "acceptEdits", "--allowedTools", "Bash", "Agent"],
+        });
+        const seen: string[] = [];
+        const sample = async () => {
+          const a = await activityOf(r.id);
+          const label = `${a.activity}: ${a.line}`;
+          if (seen.at(-1) !== label) seen.push(label);
+          return a;
+        };
+        const subagentBashed = () =>
+          agentStub.billing.some((b) => b.kind === "subagent" && b.reply.tool === "Bash") || null;
+        await waitFor("the sub-agent's script running", async () => (await sample(), subagentBashed()), 45_000, 100);
+        // Sampled through the script's 12 s: the main turn has long ended, the sub-agent works.
+        const during: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          during.push((await sample()).activity ?? "none");
+        }
+        expect(during.filter((a) => a === "working").length, JSON.stringify(seen)).toBeGreaterThanOrEqual(5);
+        await waitFor(
+          "idle after the sub-agent's report",
+          async () => {
+            const a = await sample();
+            return (a.activity === "idle" && a.line === "The sub-agent finished.") || null;
+          },
+          45_000,
+          200,
+        ).catch((err: unknown) => {
+          throw new Error(`${String(err)}; seen: ${JSON.stringify(seen)}`);
+        });
+        console.log(`real claude background-agent activity seen: ${JSON.stringify(seen)}`);
+        await h.api.runners.stop({ id: r.id });
+      } finally {
+        await agentStub.close();
+      }
     },
     120_000,
   );

@@ -32,6 +32,50 @@ describe("readScreen on the real claude's screens", () => {
   });
 });
 
+describe("readScreen on a background sub-agent", () => {
+  // Recorded from the real claude 2.1.328 (runner-activity.int.test.ts drives the same live).
+  const rule = "─".repeat(40);
+  const before = [
+    "❯ start the sub task",
+    "",
+    "● Agent(Run a sub task)",
+    "  ⎿  Backgrounded agent (↓ to manage · ctrl+o to expand)",
+    "",
+    "● Started a sub-agent.",
+    "",
+    "✻ Waiting for 1 background agent to finish",
+  ];
+  const box = ["", "", rule, "❯ ", rule, "  ⏵⏵ accept edits on (shift+tab to cycle)"];
+  const working = [
+    "",
+    "                                        ◐ medium · /effort",
+    rule,
+    "❯ ",
+    rule,
+    "  ⏵⏵ accept edits on (shift+tab to cycle) · ← for agents · ↓ to manage",
+    "",
+    "  ● main",
+    "  ◯ general-purpose  Run a sub task                    2s · ↓ 4.7k tokens",
+  ];
+
+  it("while its background agent works the runner is working, its line the answer so far", () => {
+    expect(readScreen([...before, ...working])).toEqual({ state: "working", line: "Started a sub-agent." });
+  });
+
+  it("once the agent has reported (the waiting line stays above), it is idle with the answer", () => {
+    const after = [
+      ...before,
+      "",
+      '● Agent "Run a sub task" finished · 12s',
+      "",
+      "● The sub-agent finished.",
+      "",
+      "✻ Worked for 12s · done 7:55 AM",
+    ];
+    expect(readScreen([...after, ...box])).toEqual({ state: "idle", line: "The sub-agent finished." });
+  });
+});
+
 describe("readScreen on the fake claude's screens", () => {
   it("idle after an answer, the bare prompt skipped", () => {
     expect(readScreen(["✻ Welcome to Fake Claude Code 2.1.0", "> hello", "Fake answer to hello", "> "])).toEqual({

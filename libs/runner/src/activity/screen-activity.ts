@@ -10,6 +10,15 @@ export interface ScreenReading {
 const MAX_LINE = 200;
 /** Claude's footer while a turn runs ("… · esc to interrupt"); gone when the turn ends. */
 const WORKING = /\besc to interrupt\b/i;
+/**
+ * Interactive claude runs its sub-agents in the background: the turn ends at once and prints
+ * "✻ Waiting for 1 background agent to finish", the footer's "esc to interrupt" gone; when the
+ * agent reports, "● Agent … finished" and the next answer print below it (the line stays in the
+ * scrollback). So the runner works while that line is the last one above the input box (the
+ * real-claude review saw such a runner shown idle for its whole run). Status lines (the effort
+ * dial) may sit between it and the box, and the running agents are listed under the box.
+ */
+const BACKGROUND = /\bWaiting for \d+ background (?:agent|task)s? to finish\b/i;
 /** Its dialogs (permission, questions, mode choices) end in "Esc to cancel"; some only ask. */
 const WAITING = [/\bEsc to cancel\b/, /^\s*Do you want to\b/, /^\s*Would you like to\b/];
 /** A rule of box-drawing dashes: the input box's edges, a dialog's top. */
@@ -36,14 +45,26 @@ const clean = (line: string): string =>
 
 /**
  * Reads claude 2.1's screen (and the fake's, which prints the same markers): a turn in progress
- * shows "esc to interrupt" in its footer; a dialog waiting on the user ends in "Esc to cancel"
+ * shows "esc to interrupt" in its footer, a background sub-agent at work "Waiting for N
+ * background agents"; a dialog waiting on the user ends in "Esc to cancel"
  * or asks "Do you want to …?"; anything else is idle at the prompt. Fixtures recorded from
  * the real binary are in ./fixtures.
  */
 export function readScreen(lines: readonly string[]): ScreenReading {
   if (lines.some((l) => WORKING.test(l))) return { state: "working", line: latestOutput(lines) };
   if (lines.some((l) => WAITING.some((re) => re.test(l)))) return { state: "waiting", line: question(lines) };
+  const last = aboveInputBox(lines).findLast(
+    (l) => l.trim() !== "" && (BACKGROUND.test(l) || !STATUS.some((re) => re.test(l))),
+  );
+  if (last !== undefined && BACKGROUND.test(last)) return { state: "working", line: latestOutput(lines) };
   return { state: "idle", line: latestOutput(lines) };
+}
+
+/** The screen above claude's input box (two rules around the prompt at the bottom), or all of it. */
+function aboveInputBox(lines: readonly string[]): readonly string[] {
+  const lower = lastIndex(lines, (l) => RULE.test(l));
+  const upper = lower > 0 ? lastIndex(lines.slice(0, lower), (l) => RULE.test(l)) : -1;
+  return upper >= 0 && lower - upper <= 3 ? lines.slice(0, upper) : lines;
 }
 
 /** The last question asked on screen, or the dialog's first line after its top rule. */
@@ -59,15 +80,11 @@ function question(lines: readonly string[]): string | null {
 
 /** The last line of output above the input box, skipping status lines and the bare prompt. */
 function latestOutput(lines: readonly string[]): string | null {
-  // The input box is two rules around the prompt at the bottom: read above the upper one.
-  const lower = lastIndex(lines, (l) => RULE.test(l));
-  const upper = lower > 0 ? lastIndex(lines.slice(0, lower), (l) => RULE.test(l)) : -1;
-  const boxed = upper >= 0 && lower - upper <= 3;
-  const above = boxed ? lines.slice(0, upper) : lines;
+  const above = aboveInputBox(lines);
   for (let i = above.length - 1; i >= 0; i--) {
     const raw = above[i] ?? "";
     if (!raw.trim() || EMPTY_PROMPT.test(raw) || RULE.test(raw) || BANNER.test(raw)) continue;
-    if (WORKING.test(raw) || STATUS.some((re) => re.test(raw))) continue;
+    if (WORKING.test(raw) || BACKGROUND.test(raw) || STATUS.some((re) => re.test(raw))) continue;
     const l = clean(raw);
     if (l) return l;
   }
