@@ -25,7 +25,11 @@ export function BudgetSpenders({ budget: b }: { budget: Budget }) {
   if (spenders.isError) return <ErrorState {...errorMessage(spenders.error)} onRetry={() => spenders.refetch()} />;
   if (spenders.data.rows.length === 0) return <EmptyState title="Nothing spent this period" />;
   const share = (r: UsageRow) =>
-    b.usedUsd > 0 && b.limitUsd !== null ? r.costUsd / b.usedUsd : b.usedTokens > 0 ? r.totalTokens / b.usedTokens : 0;
+    b.usedUsd > 0 && b.limitUsd !== null
+      ? (r.costUsd ?? 0) / b.usedUsd
+      : b.usedTokens > 0
+        ? r.totalTokens / b.usedTokens
+        : 0;
   return (
     <div className="table-wrap table-flat" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="table" data-testid="budget-spenders">

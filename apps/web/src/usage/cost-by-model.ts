@@ -20,7 +20,7 @@ export function costByModel(split: UsageRow[], days: UsageRow[]): CostByModel {
   const perModel = new Map<string, number>();
   for (const r of split) {
     const model = r.group.slice(r.group.indexOf("|") + 1);
-    perModel.set(model, (perModel.get(model) ?? 0) + r.costUsd);
+    perModel.set(model, (perModel.get(model) ?? 0) + (r.costUsd ?? 0));
   }
   const ranked = [...perModel.entries()].sort((a, b) => b[1] - a[1]).map(([m]) => m);
   const own = ranked.slice(0, SHOWN_MODELS);
@@ -29,7 +29,7 @@ export function costByModel(split: UsageRow[], days: UsageRow[]): CostByModel {
   for (const d of days) {
     const row: Record<string, string | number> = {
       day: d.group,
-      total: d.costUsd,
+      total: d.costUsd ?? 0,
       unpriced: d.unpricedTokens,
     };
     for (const k of keys) row[k] = 0;
@@ -41,7 +41,7 @@ export function costByModel(split: UsageRow[], days: UsageRow[]): CostByModel {
     if (!row) continue;
     const model = r.group.slice(cut + 1);
     const key = own.includes(model) ? model : OTHER;
-    row[key] = Number(row[key] ?? 0) + r.costUsd;
+    row[key] = Number(row[key] ?? 0) + (r.costUsd ?? 0);
   }
   return {
     data: [...byDay.values()],

@@ -30,8 +30,9 @@ export function UsageBreakdownTable({
   totals: UsageRow;
   kind: "model" | "project";
 }) {
+  const total = totals.costUsd ?? 0;
   const share = (r: UsageRow) =>
-    totals.costUsd > 0 ? r.costUsd / totals.costUsd : totals.totalTokens > 0 ? r.totalTokens / totals.totalTokens : 0;
+    total > 0 ? (r.costUsd ?? 0) / total : totals.totalTokens > 0 ? r.totalTokens / totals.totalTokens : 0;
   return (
     <>
       <div className="table-wrap table-flat" tabIndex={0} role="region" aria-label="Scrollable table">

@@ -30,7 +30,7 @@ export function useRunnerUsageSeed(scope: { project?: string; runnerId?: string 
         .map((r) => ({
           runnerId: r.group,
           totalTokens: r.totalTokens,
-          costUsd: r.costUsd,
+          costUsd: r.costUsd ?? 0,
           unpricedTokens: r.unpricedTokens,
         })),
     );

@@ -56,8 +56,47 @@ it("importing the hostile corpus twice gives identical totals, and the second ru
   expect(again).toEqual(keys);
   // The unknown model of the corpus is flagged unpriced, not counted as $0.
   const mystery = totalsAfterFirst.rows.find((r) => r.group.startsWith("claude-mystery"));
-  expect(mystery?.unpricedTokens).toBeGreaterThan(0);
-  expect(mystery?.costUsd).toBe(0);
+  expect(mystery?.unpricedTokens).toBe(mystery?.totalTokens);
+  expect(mystery?.costUsd).toBeNull();
+});
+
+it("dollars are null, never $0, for a row or total whose every token is unpriced; a mixed one keeps its priced dollars", async () => {
+  const { api } = await h.as("operator");
+  const sessionId = crypto.randomUUID();
+  // An id of no known family (DESIGN §3 rule 4: unpriced), beside a priced one on another day.
+  await api.usage.import({
+    sessions: [
+      {
+        sessionId,
+        cwd: `/srv/unpriced-${sessionId.slice(0, 8)}`,
+        title: null,
+        firstAt: null,
+        lastAt: null,
+        messageCount: 2,
+        records: [
+          ledgerRecord(sessionId, 1, "mystery-model-x", "2026-04-10T12:00:00Z", 100, 200),
+          ledgerRecord(sessionId, 2, "claude-sonnet-4-5", "2026-04-11T12:00:00Z", 100_000, 0),
+        ],
+      },
+    ],
+  });
+  const project = (await h.db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { project: true } }))
+    .project!.name;
+  const byModel = await api.usage.query({ by: "model", project, limit: 10 });
+  const cost = (rows: { group: string; costUsd: number | null; unpricedTokens: number }[]) =>
+    Object.fromEntries(rows.map((r) => [r.group, [r.costUsd, r.unpricedTokens]]));
+  // Sonnet 4.5 input: $3 per million (under the 200k long-context tier).
+  expect(cost(byModel.rows)).toEqual({ "mystery-model-x": [null, 300], "claude-sonnet-4-5": [0.3, 0] });
+  expect([byModel.totals.costUsd, byModel.totals.unpricedTokens]).toEqual([0.3, 300]);
+  const unpricedDay = await api.usage.query({
+    by: "day",
+    project,
+    since: new Date("2026-04-10T00:00:00Z"),
+    until: new Date("2026-04-11T00:00:00Z"),
+    limit: 10,
+  });
+  expect(unpricedDay.rows.map((r) => r.costUsd)).toEqual([null]);
+  expect([unpricedDay.totals.costUsd, unpricedDay.totals.unpricedTokens]).toEqual([null, 300]);
 });
 
 it("a report by session names each session by its title, and keeps its id as the group", async () => {

@@ -34,8 +34,13 @@ function sumRows(rows: UsageRow[]): UsageRow {
       "unpricedTokens",
       "requests",
     ] as const)
-      total[k] += r[k];
+      total[k] += r[k] ?? 0;
   return total;
+}
+
+/** DESIGN §3 rule 4: a row all of whose tokens are unpriced costs null dollars, never $0. */
+function unpricedAsNull(r: UsageRow): UsageRow {
+  return r.unpricedTokens > 0 && r.unpricedTokens === r.totalTokens ? { ...r, costUsd: null } : r;
 }
 
 export async function queryUsage(
@@ -64,7 +69,10 @@ export async function queryUsage(
           )
         : null;
     const rows = titles ? grouped.map((r) => ({ ...r, label: titles.get(r.group) ?? r.label })) : grouped;
-    return { rows, totals: all ? { ...all, group: "total", label: "Total" } : sumRows([]) };
+    return {
+      rows: rows.map(unpricedAsNull),
+      totals: unpricedAsNull(all ? { ...all, group: "total", label: "Total" } : sumRows([])),
+    };
   };
   // Ranged reports are the hot reads of open dashboards (refetched every 10 s while anyone
   // spends); a live runner's own all-time figures are kept current by events and not cached.

@@ -76,8 +76,11 @@ export const usageRowSchema = z.object({
   cacheWrite1hTokens: z.number(),
   cacheReadTokens: z.number(),
   totalTokens: z.number(),
-  /** Priced usage in dollars, estimated prices included; unpriced tokens are counted apart, never as $0. */
-  costUsd: z.number(),
+  /**
+   * Priced usage in dollars, estimated prices included; unpriced tokens are counted apart, never
+   * as $0: null when every token of the row is unpriced (DESIGN §3 rule 4).
+   */
+  costUsd: z.number().nullable(),
   /** The part of costUsd priced at a family's newest price because the exact model id is not in the table. */
   estimatedCostUsd: z.number(),
   unpricedTokens: z.number(),
