@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -350,6 +350,26 @@ describe("imported history", () => {
     );
     await h.api.runners.stop({ id: resumed.id });
   }, 90_000);
+
+  it("resumed on a node without its folder: refused PATH_MISSING, and nothing written into the node's ~/.claude", async () => {
+    const word = `numbat${Date.now().toString(36)}`;
+    // History of a checkout that exists on no node (the accounting review: the refused resume
+    // still restored the transcript into the node's ~/.claude/projects).
+    const saved = workdir;
+    workdir = join(h.tmp, "checkout-elsewhere");
+    const { dir, sessionId } = await writeHistory(word).finally(() => (workdir = saved));
+    await h.api.usage.importLocal({ dir });
+    await waitFor("the session imported with its transcript", async () => {
+      const got = await h.api.sessions.get({ id: sessionId }).catch(() => null);
+      return got && got.entryCount === 4 ? got : null;
+    });
+    const node = uniqueSlug("nofolder");
+    const agent = await h.startAgent(node);
+    expect(await codeOf(h.api.sessions.resume({ id: sessionId, node }))).toBe("PATH_MISSING");
+    const projects = join(agent.home, ".claude", "projects");
+    const written = await readdir(projects, { recursive: true }).catch(() => []);
+    expect(written.filter((f) => String(f).includes(sessionId))).toEqual([]);
+  }, 60_000);
 
   it("claude's figure written before the session's latest response is stale: no difference claimed until claude writes it again", async () => {
     const word = `wombat${Date.now().toString(36)}`;

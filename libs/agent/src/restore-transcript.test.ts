@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,10 +7,31 @@ import { afterAll, describe, expect, it } from "vitest";
 import { projectTranscriptDir } from "@stratavore/runner";
 import { restoreTranscript } from "./restore-transcript.ts";
 
-const dirs: string[] = [];
+/** Project folders that exist: the agent restores only for a folder claude can run in. */
+const SRV = mkdtempSync(join(tmpdir(), "stratavore-restore-cwd-"));
+for (const d of ["r", "own", "moved"]) mkdirSync(join(SRV, d));
+const dirs: string[] = [SRV];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe("restoreTranscript", () => {
+  it("writes nothing for a folder that does not exist on this node, and says PATH_MISSING", async () => {
+    const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
+    dirs.push(configDir);
+    const sessionId = randomUUID();
+    const cwd = join(SRV, "not-here");
+    const ack = await restoreTranscript(configDir, {
+      sessionId,
+      cwd,
+      files: [{ name: `${sessionId}.jsonl`, content: '{"a":1}\n' }],
+    });
+    expect(ack).toEqual({
+      ok: false,
+      code: "PATH_MISSING",
+      message: `Working directory ${cwd} does not exist on this node.`,
+    });
+    await expect(readFile(join(projectTranscriptDir(configDir, cwd), `${sessionId}.jsonl`))).rejects.toThrow(/ENOENT/);
+  });
+
   it("writes an archived transcript where claude looks for it — its exact bytes when they came as base64 — and leaves an existing one alone", async () => {
     const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
     dirs.push(configDir);
@@ -17,7 +39,7 @@ describe("restoreTranscript", () => {
     const exact = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0x00]), Buffer.from('"}\r\n')]);
     const ack = await restoreTranscript(configDir, {
       sessionId,
-      cwd: "/srv/r",
+      cwd: join(SRV, "r"),
       files: [
         { name: `${sessionId}.jsonl`, content: "", contentBase64: exact.toString("base64") },
         { name: `${sessionId}/subagents/agent-1.jsonl`, content: '{"b":1}\n' },
@@ -26,7 +48,7 @@ describe("restoreTranscript", () => {
       ],
     });
     expect(ack).toEqual({ ok: true, restored: true });
-    const dir = projectTranscriptDir(configDir, "/srv/r");
+    const dir = projectTranscriptDir(configDir, join(SRV, "r"));
     expect((await readFile(join(dir, `${sessionId}.jsonl`))).equals(exact)).toBe(true);
     expect(await readFile(join(dir, sessionId, "subagents", "agent-1.jsonl"), "utf8")).toBe('{"b":1}\n');
     expect(await readFile(join(dir, sessionId, "subagents", "run-1", "agent-2.jsonl"), "utf8")).toBe('{"c":1}\n');
@@ -37,7 +59,7 @@ describe("restoreTranscript", () => {
     expect(
       await restoreTranscript(configDir, {
         sessionId: other,
-        cwd: "/srv/r",
+        cwd: join(SRV, "r"),
         files: [{ name: `${other}.jsonl`, content: "old\n" }],
       }),
     ).toEqual({ ok: true, restored: false });
@@ -47,7 +69,7 @@ describe("restoreTranscript", () => {
     expect(
       await restoreTranscript(configDir, {
         sessionId: fresh,
-        cwd: "/srv/r",
+        cwd: join(SRV, "r"),
         files: [{ name: "../../escape.jsonl", content: "x" }],
       }),
     ).toMatchObject({ ok: false, code: "VALIDATION" });
@@ -56,7 +78,7 @@ describe("restoreTranscript", () => {
   it("writes only the session's own files: a name that stays inside the folder but is another session's (or not a sub-agent's) is refused, and nothing is written", async () => {
     const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
     dirs.push(configDir);
-    const dir = projectTranscriptDir(configDir, "/srv/own");
+    const dir = projectTranscriptDir(configDir, join(SRV, "own"));
     const [sessionId, victim] = [randomUUID(), randomUUID()];
     for (const name of [
       `${sessionId}/subagents/../../${victim}.jsonl`,
@@ -68,7 +90,7 @@ describe("restoreTranscript", () => {
       expect(
         await restoreTranscript(configDir, {
           sessionId,
-          cwd: "/srv/own",
+          cwd: join(SRV, "own"),
           files: [
             { name: `${sessionId}.jsonl`, content: '{"a":1}\n' },
             { name, content: '{"planted":true}\n' },
@@ -80,7 +102,7 @@ describe("restoreTranscript", () => {
     expect(
       await restoreTranscript(configDir, {
         sessionId: "../x",
-        cwd: "/srv/own",
+        cwd: join(SRV, "own"),
         files: [{ name: "../x.jsonl", content: "" }],
       }),
     ).toMatchObject({ ok: false, code: "VALIDATION" });
@@ -91,7 +113,7 @@ describe("restoreTranscript", () => {
   it("replaces a copy the archive holds all of and more (the session went on elsewhere); keeps a longer or different one", async () => {
     const configDir = await mkdtemp(join(tmpdir(), "stratavore-restore-"));
     dirs.push(configDir);
-    const dir = projectTranscriptDir(configDir, "/srv/moved");
+    const dir = projectTranscriptDir(configDir, join(SRV, "moved"));
     await mkdir(join(dir), { recursive: true });
     const [behind, ahead, diverged] = [randomUUID(), randomUUID(), randomUUID()];
     const turns = (n: number) => Array.from({ length: n }, (_, i) => `{"turn":${i + 1}}\n`).join("");
@@ -103,7 +125,7 @@ describe("restoreTranscript", () => {
     const restore = (sessionId: string, extra: Array<{ name: string; content: string }> = []) =>
       restoreTranscript(configDir, {
         sessionId,
-        cwd: "/srv/moved",
+        cwd: join(SRV, "moved"),
         files: [{ name: `${sessionId}.jsonl`, content: turns(3) }, ...extra],
       });
 

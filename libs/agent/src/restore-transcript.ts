@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import { isSubagentFilePath, restoreCommandSchema, type RestoreAck } from "@stratavore/contracts";
 import { isSessionId, projectTranscriptDir } from "@stratavore/runner";
@@ -41,6 +41,10 @@ export async function restoreTranscript(configDir: string, raw: unknown): Promis
       code: "VALIDATION",
       message: `Refusing to write outside the transcript folder: ${outside.name}`,
     };
+  // Nothing is written for a launch that cannot run here: a resume refused for its missing
+  // folder once left the transcript behind in ~/.claude/projects (the accounting review).
+  if (!(await stat(cwd).catch(() => null))?.isDirectory())
+    return { ok: false, code: "PATH_MISSING", message: `Working directory ${cwd} does not exist on this node.` };
   let restored = false;
   // Sub-agent files first and the main transcript last, each written then renamed: the main
   // file's presence means "restored", so it must never exist half-written.

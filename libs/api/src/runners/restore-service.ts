@@ -48,6 +48,7 @@ export async function restoreTranscript(
     });
     ack = await restore(flat);
   }
+  if (!ack.ok && ack.code === "PATH_MISSING") throw new AppError("PATH_MISSING", ack.message);
   if (!ack.ok) throw new AppError("NODE_UNAVAILABLE", `Could not restore the transcript on the node: ${ack.message}`);
   return ack.restored;
 }

@@ -185,7 +185,7 @@ export const restoreCommandSchema = z.object({
 });
 export const restoreAckSchema = z.union([
   z.object({ ok: z.literal(true), restored: z.boolean() }),
-  failed(["RESTORE_FAILED", "NODE_UNAVAILABLE", "VALIDATION"]),
+  failed(["RESTORE_FAILED", "NODE_UNAVAILABLE", "VALIDATION", "PATH_MISSING"]),
 ]);
 export type RestoreAck = z.infer<typeof restoreAckSchema>;
 
