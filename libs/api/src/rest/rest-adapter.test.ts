@@ -58,5 +58,10 @@ describe("REST adapter", () => {
     expect(create.requestBody.content["application/json"]!.schema.required).toEqual(["name", "path"]);
     const runner = JSON.stringify(doc.paths["/api/v1/runners/{id}"]!.get!.responses);
     expect(runner).toContain('"format":"date-time"');
+    // A usage range's ends say which is included (a bare `until` date once read as inclusive).
+    const usage = doc.paths["/api/v1/usage"]!.get!.parameters as { name: string; schema: { description?: string } }[];
+    const described = Object.fromEntries(usage.map((p) => [p.name, p.schema.description]));
+    expect(described.since).toMatch(/included/);
+    expect(described.until).toMatch(/excluded.*until=2026-10-18 ends with 2026-10-17/);
   });
 });

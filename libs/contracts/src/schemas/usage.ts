@@ -62,8 +62,13 @@ export const usageGroupBy = z.enum(["day", "week", "month", "model", "project", 
 export const usageQueryInput = z.object({
   project: z.string().trim().max(100).optional(),
   runnerId: z.uuid().optional(),
-  since: boundedDate.optional(),
-  until: boundedDate.optional(),
+  since: boundedDate.optional().describe("From this instant, included; a bare date is 00:00 UTC of that day."),
+  // The accounting review read `until=2026-10-17` as including that day, as the CLI's --until does.
+  until: boundedDate
+    .optional()
+    .describe(
+      "Up to this instant, excluded; a bare date is 00:00 UTC of that day, so until=2026-10-18 ends with 2026-10-17 (the CLI's --until includes the day it names).",
+    ),
   by: usageGroupBy.default("day"),
   limit: z.number().int().min(1).max(1000).default(100),
 });
