@@ -69,6 +69,7 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
       old: u.costUsd === null ? null : Number(u.costUsd),
       wasEstimated: u.costEstimated,
       wasPricedAs: u.pricedAs,
+      wasVersion: u.priceVersion,
       ...costOf(book, {
         model: u.model,
         speed: u.speed,
@@ -77,6 +78,7 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
         cacheWrite5mTokens: Number(u.cacheWrite5mTokens),
         cacheWrite1hTokens: Number(u.cacheWrite1hTokens),
         cacheReadTokens: Number(u.cacheReadTokens),
+        webSearchRequests: u.webSearchRequests,
       }),
     }));
     const diff = priced.filter(
@@ -86,7 +88,10 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
         p.pricedAs !== p.wasPricedAs,
     );
     changed += diff.length;
-    await setLedgerPrices(deps.db, diff);
+    // Rows whose cost a new table leaves as it was still take its version: otherwise every
+    // start after a table change would read them all again as stale.
+    const restamped = priced.filter((p) => p.priceVersion !== p.wasVersion && !diff.includes(p));
+    await setLedgerPrices(deps.db, [...diff, ...restamped]);
   }
   if (changed) await deps.readCache?.invalidate(USAGE_CACHE);
   if (!onlyStale || changed)

@@ -1,6 +1,6 @@
 import { afterAll, expect, inject, it } from "vitest";
 import { uniqueSlug } from "@stratavore/db/testing";
-import { writeLedger } from "../usage/ledger-service.ts";
+import { upgradeLedger, writeLedger } from "../usage/ledger-service.ts";
 import { createHarness } from "../testing/api-harness.ts";
 
 const h = createHarness(inject("databaseUrl"));
@@ -49,4 +49,42 @@ it("an admin price override changes the cost of new usage and, after reprice, of
   await api.usage.reprice();
   expect((await row()).unpriced).toBe(true);
   expect((await row()).costUsd).toBeNull();
+});
+
+it("web searches are charged $10 per 1,000; rows priced under an earlier table gain the fee at start, and unchanged rows take the new version (not read again at the next start)", async () => {
+  const record = (key: string, webSearchRequests: number) => ({
+    messageId: key,
+    requestId: null,
+    sessionId: uniqueSlug("s"),
+    model: "claude-sonnet-4-5",
+    serviceTier: null,
+    speed: null,
+    inputTokens: 1000,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    webSearchRequests,
+    webFetchRequests: 0,
+    isSidechain: false,
+    occurredAt: new Date().toISOString(),
+  });
+  const searched = `msg_${uniqueSlug("web")}`;
+  const plain = `msg_${uniqueSlug("plain")}`;
+  await writeLedger(h.deps, { runnerId: null, projectId: null, nodeId: null }, [record(searched, 4), record(plain, 0)]);
+  const row = (key: string) => h.db.usageRecord.findUniqueOrThrow({ where: { usageKey: key } });
+  // 1,000 input tokens at $3 per million, and 4 searches at $0.01.
+  expect(Number((await row(searched)).costUsd)).toBeCloseTo(0.003 + 0.04, 9);
+  expect(Number((await row(plain)).costUsd)).toBeCloseTo(0.003, 9);
+  const current = (await row(plain)).priceVersion;
+
+  // As a ledger written before searches were priced holds them: tokens only, an older version.
+  await h.db.usageRecord.updateMany({
+    where: { usageKey: { in: [searched, plain] } },
+    data: { costUsd: 0.003, priceVersion: "anthropic-2026-11-30" },
+  });
+  await upgradeLedger(h.deps);
+  expect(Number((await row(searched)).costUsd)).toBeCloseTo(0.043, 9);
+  expect((await row(searched)).priceVersion).toBe(current);
+  expect((await row(plain)).priceVersion).toBe(current);
 });

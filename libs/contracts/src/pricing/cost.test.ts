@@ -154,6 +154,19 @@ describe("prices", () => {
     );
   });
 
+  it("web searches cost $10 per 1,000 on top of the tokens, on any priced model, not multiplied by fast mode", () => {
+    // 1,000 sonnet 4.5 input tokens = $0.003; 3 searches = $0.03.
+    const tokensOnly = { ...base, model: "claude-sonnet-4-5", inputTokens: 1000 };
+    expect(costOf(book, { ...tokensOnly, webSearchRequests: 3 }).costUsd).toBeCloseTo(0.033, 12);
+    expect(costOf(book, { ...tokensOnly, webSearchRequests: 0 }).costUsd).toBeCloseTo(0.003, 12);
+    // opus 4.6 fast: 1 M output at $25 × 6 = $150, and 2 searches $0.02 unmultiplied.
+    expect(
+      costOf(book, { ...base, model: "claude-opus-4-6", speed: "fast", outputTokens: 1_000_000, webSearchRequests: 2 })
+        .costUsd,
+    ).toBeCloseTo(150.02, 9);
+    expect(costOf(book, { ...base, model: "mystery-model-x", webSearchRequests: 5 }).costUsd).toBeNull();
+  });
+
   it("fast mode multiplies where the model has a fast tier", () => {
     const normal = costOf(book, { ...base, model: "claude-opus-4-6", outputTokens: 1_000_000 }).costUsd!;
     expect(normal).toBeCloseTo(25, 9);

@@ -1,5 +1,5 @@
 import type { UsageRecordInput } from "../schemas/usage.ts";
-import type { ModelFamily, ModelPrice } from "./shipped-prices.ts";
+import { WEB_SEARCH_USD, type ModelFamily, type ModelPrice } from "./shipped-prices.ts";
 
 export interface PriceBook {
   version: string;
@@ -82,9 +82,13 @@ export function findPrice(book: PriceBook, model: string): PriceMatch | null {
 type Tokens = Pick<
   UsageRecordInput,
   "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens"
->;
+> &
+  Partial<Pick<UsageRecordInput, "webSearchRequests">>;
 
-/** Each token type × its own price; long-context tier per request; fast mode multiplies all. */
+/**
+ * Each token type × its own price; long-context tier per request; fast mode multiplies the
+ * tokens; web searches at their own flat price. An unpriced model stays null as a whole.
+ */
 export function costOf(book: PriceBook, r: Tokens): Cost {
   const match = findPrice(book, r.model);
   if (!match) return { costUsd: null, priceVersion: null, unpriced: true, costEstimated: false, pricedAs: null };
@@ -101,7 +105,7 @@ export function costOf(book: PriceBook, r: Tokens): Cost {
     r.cacheReadTokens * price.cacheRead * inMul +
     r.outputTokens * price.output * outMul;
   return {
-    costUsd: (perM * fast) / 1_000_000,
+    costUsd: (perM * fast) / 1_000_000 + (r.webSearchRequests ?? 0) * WEB_SEARCH_USD,
     priceVersion: book.version,
     unpriced: false,
     costEstimated: match.estimated,

@@ -7,7 +7,14 @@
  * 0.1× input, unless a row says otherwise. The long-context tier applies per request when its
  * input side exceeds the threshold. Admins override or add rows in Settings → Pricing.
  */
-export const SHIPPED_PRICE_VERSION = "anthropic-2026-11-30";
+export const SHIPPED_PRICE_VERSION = "anthropic-2026-12-03";
+
+/**
+ * The web search server tool: $10 per 1,000 searches on every model, on top of the tokens
+ * (DESIGN §3 rule 5: each type × its price). Web fetch costs only its tokens. Not multiplied by
+ * fast mode or the long-context tier, which price tokens.
+ */
+export const WEB_SEARCH_USD = 0.01;
 
 export type ModelFamily = "opus" | "sonnet" | "haiku";
 
