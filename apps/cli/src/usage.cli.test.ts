@@ -82,6 +82,25 @@ describe("usage", () => {
     expect(text.stdout).toBe("No usage recorded in this range.\n");
   });
 
+  it("lists the price table in text and JSON (the accounting review found no way to read prices from the CLI)", async () => {
+    const book = await json<{ version: string; prices: { modelPattern: string; input: number; output: number }[] }>([
+      "usage",
+      "prices",
+    ]);
+    expect(book.version).toMatch(/^anthropic-/);
+    // Anthropic's list price for sonnet 4.5: $3 in, $15 out per million.
+    expect(book.prices.find((p) => p.modelPattern === "claude-sonnet-4-5")).toMatchObject({ input: 3, output: 15 });
+    const text = (await cli(["usage", "prices"])).stdout;
+    expect(text).toMatch(/^MODEL +INPUT +OUTPUT/m);
+    expect(text).toMatch(/^claude-sonnet-4-5 +3 +15 +3\.75 +6 +0\.3 +shipped$/m);
+  });
+
+  it("usage reprice --json answers JSON (the parent command's --json took the flag)", async () => {
+    const res = await json<{ records: number; changed: number; version: string }>(["usage", "reprice"], admin);
+    expect(res.version).toMatch(/^anthropic-/);
+    expect(res.changed).toBeLessThanOrEqual(res.records);
+  });
+
   it("rejects bad dates, ranges and groups as usage errors, and unknown projects as NOT_FOUND", async () => {
     expectFailure(await cli(["usage", "--since", "yesterday"]), 2, "USAGE", /YYYY-MM-DD/);
     expectFailure(await cli(["usage", "--since", "2026-02-30"]), 2, "USAGE", /not a calendar date/);

@@ -4,7 +4,7 @@ import { usageError } from "../cli-error.ts";
 import { DATE_HELP, sinceArg, untilArg } from "../date-range.ts";
 import { print, printJson } from "../io.ts";
 import { positiveInt, type CliContext } from "../options.ts";
-import { formatDate } from "../output.ts";
+import { formatDate, table } from "../output.ts";
 import { connect } from "../session.ts";
 import { usageTable, type UsageGroupBy } from "../usage-view.ts";
 
@@ -53,10 +53,41 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       );
     });
   usage
+    .command("prices")
+    .description("the price table: $ per million tokens for each model id, and which rows an admin overrode")
+    .option("--json", "print JSON: {version, prices}")
+    .action(async (_opts: unknown, cmd: Command) => {
+      // `usage` has a --json of its own, which takes the flag unless read with the parent's.
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
+      const api = await connect(env);
+      const book = await api.prices.list.query();
+      if (opts.json) return printJson(io, book);
+      const usd = (n: number) => String(Number(n.toFixed(4)));
+      print(
+        io,
+        `Prices ${book.version}, $ per million tokens. A model missing here is estimated at its family's newest price (~$); one of no family is unpriced.\n` +
+          table(
+            ["MODEL", "INPUT", "OUTPUT", "CACHE 5M", "CACHE 1H", "CACHE READ", "SOURCE"],
+            book.prices.map((p) => [
+              p.modelPattern,
+              usd(p.input),
+              usd(p.output),
+              usd(p.cacheWrite5m),
+              usd(p.cacheWrite1h),
+              usd(p.cacheRead),
+              p.overridden ? "override" : "shipped",
+            ]),
+            [1, 2, 3, 4, 5],
+          ),
+      );
+    });
+
+  usage
     .command("reprice")
     .description("recompute the cost of every ledger row with the current prices (after a price override; admin)")
     .option("--json", "print JSON: {records, changed, version}")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
       const api = await connect(env);
       const res = await api.usage.reprice.mutate();
       if (opts.json) return printJson(io, res);
