@@ -90,7 +90,8 @@ export async function repriceLedger(deps: ApiDeps, actor: Principal | null, { on
     changed += diff.length;
     // Rows whose cost a new table leaves as it was still take its version: otherwise every
     // start after a table change would read them all again as stale.
-    const restamped = priced.filter((p) => p.priceVersion !== p.wasVersion && !diff.includes(p));
+    const repriced = new Set(diff);
+    const restamped = priced.filter((p) => p.priceVersion !== p.wasVersion && !repriced.has(p));
     await setLedgerPrices(deps.db, [...diff, ...restamped]);
   }
   if (changed) await deps.readCache?.invalidate(USAGE_CACHE);
