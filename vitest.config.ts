@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+const INTEGRATION_WORKERS = 2;
+
 const alias = {
   "@stratavore/contracts/testing": r("./libs/contracts/src/testing/index.ts"),
   "@stratavore/contracts": r("./libs/contracts/src/index.ts"),
@@ -28,6 +30,8 @@ export default defineConfig({
           name: "unit",
           include: ["{apps,libs}/**/*.test.ts", "scripts/**/*.test.ts", "docker/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.cli.test.ts", "**/node_modules/**"],
+          // Same as the integration project's: projects sharing a group order must agree.
+          maxWorkers: INTEGRATION_WORKERS,
         },
       },
       {
@@ -35,10 +39,12 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{apps,libs}/**/*.int.test.ts", "{apps,libs}/**/*.cli.test.ts", "scripts/**/*.int.test.ts"],
-          globalSetup: [r("./libs/db/src/testing/global-setup.ts")],
+          globalSetup: [r("./libs/db/src/testing/global-setup.ts"), r("./apps/cli/src/testing/global-setup.ts")],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time, each worker with its own database (workerDatabase): most of
+          // these files wait on processes and sockets, so two overlap well even on 2 cores.
+          maxWorkers: INTEGRATION_WORKERS,
         },
       },
     ],

@@ -4,7 +4,7 @@
  * (unit, integration on real Postgres, CLI, process; v8 coverage) → coverage floor →
  * dashboard build → Playwright in Debian's Chromium. Skipped tests are counted and shown.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildWebIfChanged } from "./build-web.ts";
@@ -53,6 +53,41 @@ function run(
   steps.push({ name, ...counted, seconds: (Date.now() - t0) / 1000 });
 }
 
+interface Check {
+  name: string;
+  cmd: string;
+  args: string[];
+}
+
+/** Runs the checks side by side; prints each one's output under its heading when all are done. */
+async function runAtOnce(checks: Check[]): Promise<void> {
+  const done = await Promise.all(
+    checks.map(
+      (c) =>
+        new Promise<{ check: Check; ok: boolean; output: string; seconds: number }>((settle) => {
+          const t0 = Date.now();
+          const chunks: Buffer[] = [];
+          const child = spawn(c.cmd, c.args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+          child.stdout.on("data", (b: Buffer) => chunks.push(b));
+          child.stderr.on("data", (b: Buffer) => chunks.push(b));
+          const finish = (ok: boolean, extra = "") =>
+            settle({
+              check: c,
+              ok,
+              output: Buffer.concat(chunks).toString() + extra,
+              seconds: (Date.now() - t0) / 1000,
+            });
+          child.on("error", (err) => finish(false, `\n${String(err)}\n`));
+          child.on("close", (code) => finish(code === 0));
+        }),
+    ),
+  );
+  for (const d of done) {
+    process.stdout.write(`\n━━ ${d.check.name} ━━\n${d.output}`);
+    steps.push({ name: d.check.name, passed: d.ok ? 1 : 0, failed: d.ok ? 0 : 1, seconds: d.seconds });
+  }
+}
+
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
@@ -66,16 +101,31 @@ const LINT = "lint (eslint + Nx module boundaries)";
 const graphFile = join(root, ".nx", "workspace-data", "project-graph.json");
 rmSync(graphFile, { force: true });
 const graph = spawnSync(bin("nx"), ["show", "projects"], { cwd: root, env: { ...env, NX_DAEMON: "false" } });
-if (graph.status === 0 && existsSync(graphFile)) run(LINT, bin("eslint"), ["--max-warnings", "0", "."]);
+// Lint, format, typecheck and the migration check read the tree and write nothing: they run at
+// once (each is single-threaded, so together they take about as long as lint alone on 2 cores),
+// their output printed whole, one after another.
+const checks: Check[] = [
+  {
+    name: "format (prettier --check)",
+    cmd: bin("prettier"),
+    args: ["--check", "--log-level=warn", "**/*.{ts,tsx,mjs,js,css,json}"],
+  },
+  { name: "typecheck (tsc)", cmd: bin("tsc"), args: ["-p", "tsconfig.json", "--noEmit"] },
+  {
+    name: "migrations match schema.prisma",
+    cmd: process.execPath,
+    args: ["--import", "tsx", "scripts/db-diff.ts", "--check"],
+  },
+];
+if (graph.status === 0 && existsSync(graphFile))
+  checks.unshift({ name: LINT, cmd: bin("eslint"), args: ["--max-warnings", "0", "."] });
 else {
   process.stdout.write(
     `\n━━ ${LINT} ━━\nNx did not build its project graph, so the boundary rule cannot run:\n${graph.stderr}\n`,
   );
   steps.push({ name: LINT, passed: 0, failed: 1, seconds: 0 });
 }
-run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "**/*.{ts,tsx,mjs,js,css,json}"]);
-run("typecheck (tsc)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
-run("migrations match schema.prisma", process.execPath, ["--import", "tsx", "scripts/db-diff.ts", "--check"]);
+await runAtOnce(checks);
 
 const vitestJson = join(results, "vitest.json");
 const coverageDir = join(results, "coverage");

@@ -3,14 +3,14 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { AGENT_STOPPED } from "@stratavore/api";
-import { uniqueSlug } from "@stratavore/db/testing";
-import { buildCli } from "../../../scripts/build-cli.ts";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FAKE_CLAUDE, FleetHarness, waitFor } from "@stratavore/server/testing";
 
 let h: FleetHarness;
 let bin: string;
 beforeAll(async () => {
-  [h, bin] = await Promise.all([FleetHarness.start(inject("databaseUrl")), buildCli()]);
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
+  bin = inject("cliPath");
 });
 afterAll(() => h?.stop());
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { signInCookie } from "@stratavore/server/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { CliHarness, closedPort, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
@@ -11,7 +11,7 @@ let operator: Issued;
 let admin: Issued;
 
 beforeAll(async () => {
-  h = await CliHarness.start(inject("databaseUrl"));
+  h = await CliHarness.start(workerDatabase(inject("databaseUrls")));
   [operator, admin] = await Promise.all([h.issue("operator"), h.issue("admin")]);
 });
 

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertRunner } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { hostPath } from "@stratavore/server/testing";
 import { CliHarness, type Issued } from "./testing/cli-harness.ts";
 
@@ -46,7 +46,7 @@ async function bashComplete(line: string, loggedIn: boolean | string = true): Pr
 }
 
 beforeAll(async () => {
-  h = await CliHarness.start(inject("databaseUrl"));
+  h = await CliHarness.start(workerDatabase(inject("databaseUrls")));
   who = await h.issue("operator", ["read", "write"]);
   bin = join(h.tmp, "bin");
   await mkdir(bin, { recursive: true });

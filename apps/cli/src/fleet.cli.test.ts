@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { openRealtime } from "./realtime-client.ts";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { CliHarness, closedPort, type Issued } from "./testing/cli-harness.ts";
@@ -14,7 +14,7 @@ let operator: Issued;
 let admin: Issued;
 
 beforeAll(async () => {
-  h = await CliHarness.start(inject("databaseUrl"));
+  h = await CliHarness.start(workerDatabase(inject("databaseUrls")));
   [operator, admin] = await Promise.all([h.issue("operator"), h.issue("admin")]);
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { FakeAgent } from "./testing/fake-agent.ts";
 import { CliHarness, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
@@ -54,7 +54,7 @@ async function eventually<T>(
 const statusOf = async (id: string) => (await json<RunnerJson>(["runner", "show", id])).status;
 
 beforeAll(async () => {
-  h = await CliHarness.start(inject("databaseUrl"));
+  h = await CliHarness.start(workerDatabase(inject("databaseUrls")));
   [operator, admin, viewer] = await Promise.all([h.issue("operator"), h.issue("admin"), h.issue("viewer")]);
   const { secret } = await json<{ secret: string }>(["join-token", "create"], admin);
   agent = await FakeAgent.join(h.server.url, secret, uniqueSlug("cli-node"), [LABEL]);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { createDb, insertEntries, insertRunner, refreshSessionStats, type Db } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { expectFailure } from "./testing/cli-assertions.ts";
 import { FakeAgent } from "./testing/fake-agent.ts";
 import { CliHarness, hasTtyRunner, type Issued } from "./testing/cli-harness.ts";
@@ -107,8 +107,8 @@ const LINES = [
 ];
 
 beforeAll(async () => {
-  h = await CliHarness.start(inject("databaseUrl"));
-  db = createDb({ connectionString: inject("databaseUrl"), poolMax: 2 });
+  h = await CliHarness.start(workerDatabase(inject("databaseUrls")));
+  db = createDb({ connectionString: workerDatabase(inject("databaseUrls")), poolMax: 2 });
   [operator, admin] = await Promise.all([h.issue("operator"), h.issue("admin")]);
   const name = uniqueSlug("cli-sessions");
   const created = await json<{ id: string }>(["projects", "create", name, "--path", "/srv/zebra"]);

@@ -6,7 +6,7 @@ import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AgentCa } from "@stratavore/api";
 import { AGENT_NAMESPACE } from "@stratavore/contracts";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor, type AgentProcess } from "./testing/fleet-harness.ts";
 
 /**
@@ -25,7 +25,7 @@ let stored: {
 const hello = { name: "probe", hostname: "probe", agentVersion: "0.1.0", claudeVersion: null, capacity: 1, labels: [] };
 
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"), {}, { STRATAVORE_AGENT_TLS_PORT: "0" });
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")), {}, { STRATAVORE_AGENT_TLS_PORT: "0" });
   agent = await h.startAgent(uniqueSlug("mtls"));
   stored = JSON.parse(
     await readFile(join(h.tmp, `agent-${agent.name}`, "node-credential.json"), "utf8"),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildAgentOptions, startAgent, type RunningAgent } from "@stratavore/agent";
 import { createCaller, hashPassword } from "@stratavore/api";
 import { createDb, insertUser, type Db } from "@stratavore/db";
-import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { uniqueEmail, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
 import { hostPath } from "./testing/env.ts";
@@ -34,7 +34,7 @@ const fleet = {
 
 async function serve(): Promise<RunningServer> {
   const env = readEnv([], {
-    DATABASE_URL: inject("databaseUrl"),
+    DATABASE_URL: workerDatabase(inject("databaseUrls")),
     PORT: String(port),
     STRATAVORE_DATA_DIR: join(tmp, "data"),
     STRATAVORE_SECRET: secret,
@@ -85,7 +85,7 @@ const ledgerTotal = async (runnerId: string) =>
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "stratavore-spool-"));
-  db = createDb({ connectionString: inject("databaseUrl"), poolMax: 2 });
+  db = createDb({ connectionString: workerDatabase(inject("databaseUrls")), poolMax: 2 });
   server = await serve();
 });
 afterAll(async () => {

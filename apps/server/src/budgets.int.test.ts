@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
 import { writeLedger } from "@stratavore/api";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
 let h: FleetHarness;
@@ -16,7 +16,7 @@ const codeOf = async (p: Promise<unknown>) =>
   );
 
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   workdir = join(h.tmp, "checkout");
   await mkdir(workdir, { recursive: true });
 });

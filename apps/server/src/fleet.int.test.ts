@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { AGENT_STOPPED } from "@stratavore/api";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { countTranscripts } from "./testing/transcript-count.ts";
@@ -13,7 +13,7 @@ let h: FleetHarness;
 let workdir: string;
 
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   workdir = join(h.tmp, "checkout");
   await mkdir(workdir, { recursive: true });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { createApiClient, describeError } from "@stratavore/api-client";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
 import { usageRecord } from "./testing/usage-record.ts";
@@ -14,7 +14,7 @@ import { usageRecord } from "./testing/usage-record.ts";
 let h: FleetHarness;
 const sockets: Socket[] = [];
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
 });
 afterAll(async () => {
   sockets.forEach((s) => s.disconnect());

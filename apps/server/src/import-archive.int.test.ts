@@ -7,7 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createCaller, hashPassword } from "@stratavore/api";
 import { insertUser } from "@stratavore/db";
-import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { uniqueEmail, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
 /**
@@ -19,7 +19,7 @@ let h: FleetHarness;
 let workdir: string;
 beforeAll(async () => {
   // A stalled upload gives its slot up after 3 s here (30 s by default).
-  h = await FleetHarness.start(inject("databaseUrl"), {}, { STRATAVORE_UPLOAD_IDLE_SECONDS: "3" });
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")), {}, { STRATAVORE_UPLOAD_IDLE_SECONDS: "3" });
   workdir = join(h.tmp, "imported-checkout");
   await mkdir(workdir, { recursive: true });
 });

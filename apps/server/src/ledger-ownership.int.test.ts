@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type UsageBatchAck, type UsageRecordInput } from "@stratavore/contracts";
 import { transcriptEntryFixture } from "@stratavore/contracts/testing";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
 import { usageRecord } from "./testing/usage-record.ts";
@@ -48,7 +48,7 @@ const sessionFigures = (id: string) =>
 const refusals = (type: string) => h.db.event.count({ where: { type, actorId: attackerNode } });
 
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   const workdir = join(h.tmp, "victim-checkout");
   await mkdir(workdir, { recursive: true });
   const node = uniqueSlug("victim");

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { isAlive, snapshotDescendants } from "@stratavore/runner";
 import { startAnthropicStub, type AnthropicStub } from "./testing/anthropic-stub.ts";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 import { countTranscripts } from "./testing/transcript-count.ts";
 
@@ -15,7 +15,10 @@ let h: FleetHarness;
 let stub: AnthropicStub;
 
 beforeAll(async () => {
-  [h, stub] = await Promise.all([FleetHarness.start(inject("databaseUrl")), startAnthropicStub(REPLY)]);
+  [h, stub] = await Promise.all([
+    FleetHarness.start(workerDatabase(inject("databaseUrls"))),
+    startAnthropicStub(REPLY),
+  ]);
 });
 afterAll(async () => {
   await h?.stop();

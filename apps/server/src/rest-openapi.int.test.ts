@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
 /**
@@ -78,7 +78,7 @@ async function call(
 }
 
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   await h.startAgent("rest-node");
   admin = (await h.api.apiTokens.create({ name: "rest-admin", scopes: ["read", "write"] })).secret;
   reader = (await h.api.apiTokens.create({ name: "rest-reader", scopes: ["read"] })).secret;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { connectRawAgent } from "./testing/raw-agent.ts";
 import { usageRecord } from "./testing/usage-record.ts";
@@ -15,7 +15,7 @@ let h: FleetHarness;
 let agent: Socket;
 let nodeId: string;
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   ({ socket: agent, nodeId } = await connectRawAgent(h, uniqueSlug("exits")));
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { CLIENT_EVENTS, ROOMS, SOCKET_MESSAGE_BYTES } from "@stratavore/contract
 import { createApiClient, describeError, type ApiClient } from "@stratavore/api-client";
 import { createDb, ensureSession, insertEntries, insertUser, type Db } from "@stratavore/db";
 import { transcriptEntryFixture } from "@stratavore/contracts/testing";
-import { uniqueEmail } from "@stratavore/db/testing";
+import { uniqueEmail, workerDatabase } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
 import { signInCookie } from "./testing/sign-in.ts";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "stratavore-security-"));
   const adminEmail = uniqueEmail("sec-admin");
   const env = readEnv([], {
-    DATABASE_URL: inject("databaseUrl"),
+    DATABASE_URL: workerDatabase(inject("databaseUrls")),
     PORT: "0",
     STRATAVORE_DATA_DIR: tmp,
     STRATAVORE_SECRET: randomBytes(32).toString("base64url"),
@@ -37,7 +37,7 @@ beforeAll(async () => {
     STRATAVORE_ADMIN_PASSWORD: PASSWORD,
   });
   server = await startServer(env, () => {}, { web: false });
-  db = createDb({ connectionString: inject("databaseUrl"), poolMax: 2 });
+  db = createDb({ connectionString: workerDatabase(inject("databaseUrls")), poolMax: 2 });
   if (!server.firstAdmin)
     await insertUser(db, {
       email: adminEmail,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hashPassword } from "@stratavore/api";
 import { createApiClient } from "@stratavore/api-client";
 import { createDb, insertUser } from "@stratavore/db";
-import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { uniqueEmail, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { readEnv } from "./env.ts";
 import { startServer, type RunningServer } from "./server.ts";
 import { signInCookie } from "./testing/sign-in.ts";
@@ -45,7 +45,7 @@ function socket(opts: { token?: string; cookie?: string; origin?: string }): Pro
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "stratavore-server-"));
   const env = readEnv([], {
-    DATABASE_URL: inject("databaseUrl"),
+    DATABASE_URL: workerDatabase(inject("databaseUrls")),
     PORT: "0",
     STRATAVORE_DATA_DIR: tmp,
     STRATAVORE_SECRET: secret,
@@ -55,7 +55,7 @@ beforeAll(async () => {
   server = await startServer(env, () => {}, { web: false });
   // The first-admin seed only happens on an empty users table (other files may have run first).
   if (!server.firstAdmin) {
-    const db = createDb({ connectionString: inject("databaseUrl"), poolMax: 1 });
+    const db = createDb({ connectionString: workerDatabase(inject("databaseUrls")), poolMax: 1 });
     await insertUser(db, {
       email: adminEmail,
       name: "Server admin",

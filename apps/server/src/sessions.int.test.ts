@@ -5,14 +5,14 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyRetention, archiveEndedSessions, S3Store } from "@stratavore/api";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import S3rver from "s3rver";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
 
 let h: FleetHarness;
 let workdir: string;
 beforeAll(async () => {
-  h = await FleetHarness.start(inject("databaseUrl"));
+  h = await FleetHarness.start(workerDatabase(inject("databaseUrls")));
   workdir = join(h.tmp, "checkout");
   await mkdir(workdir, { recursive: true });
 });

@@ -2,6 +2,7 @@ import pg from "pg";
 import { expect, inject, it } from "vitest";
 import { createDb } from "./client.ts";
 import { SerialClient } from "./serial-client.ts";
+import { workerDatabase } from "./testing/worker-database.ts";
 
 /**
  * pg warns once per process when a query is queued behind another on one connection (and will
@@ -16,7 +17,7 @@ it("a transaction's parallel queries (a nested include's children, raw queries i
   const printers = process.listeners("warning");
   process.removeAllListeners("warning");
   process.on("warning", onWarning);
-  const db = createDb({ connectionString: inject("databaseUrl"), poolMax: 2 });
+  const db = createDb({ connectionString: workerDatabase(inject("databaseUrls")), poolMax: 2 });
   try {
     const values = await db.$transaction(async (tx) =>
       Promise.all(
@@ -34,7 +35,7 @@ it("a transaction's parallel queries (a nested include's children, raw queries i
     expect(Array.isArray(found)).toBe(true);
     // A failed query does not stop the ones queued behind it.
     // Typed as the pg client it stands in for (its own signature only forwards).
-    const serial: pg.Client = new SerialClient({ connectionString: inject("databaseUrl") });
+    const serial: pg.Client = new SerialClient({ connectionString: workerDatabase(inject("databaseUrls")) });
     await serial.connect();
     try {
       const [failed, next] = await Promise.allSettled([serial.query("SELECT 1/0"), serial.query("SELECT 2 AS two")]);
@@ -46,7 +47,7 @@ it("a transaction's parallel queries (a nested include's children, raw queries i
     await new Promise((r) => setImmediate(r));
     expect(warnings.filter((m) => m.includes("already executing a query"))).toEqual([]);
 
-    const plain = new pg.Client({ connectionString: inject("databaseUrl") });
+    const plain = new pg.Client({ connectionString: workerDatabase(inject("databaseUrls")) });
     await plain.connect();
     try {
       await Promise.all([1, 2, 3].map((n) => plain.query("SELECT $1::int, pg_sleep(0.01)", [n])));

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -9,7 +9,6 @@ import { createCaller, hashPassword, type Context } from "@stratavore/api";
 import type { Role, TokenScope } from "@stratavore/contracts";
 import { createDb, insertUser, type Db } from "@stratavore/db";
 import { uniqueEmail } from "@stratavore/db/testing";
-import { buildCli } from "../../../../scripts/build-cli.ts";
 import { hostPath, localContext, readEnv, startServer, type RunningServer } from "@stratavore/server/testing";
 
 export interface RunResult {
@@ -60,7 +59,8 @@ export class CliHarness {
     const tmp = await mkdtemp(join(tmpdir(), "stratavore-cli-"));
     const secret = randomBytes(32).toString("base64url");
     const password = randomBytes(12).toString("hex");
-    const [bin, passwordHash] = await Promise.all([buildCli(), hashPassword(password)]);
+    const bin = inject("cliPath");
+    const passwordHash = await hashPassword(password);
     const env = readEnv([], {
       NODE_ENV: "test",
       DATABASE_URL: databaseUrl,

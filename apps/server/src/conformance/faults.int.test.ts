@@ -7,7 +7,7 @@ import { describe, expect, inject, it, type TestContext } from "vitest";
 import { FilesystemStore } from "@stratavore/api";
 import { createApiClient } from "@stratavore/api-client";
 import { createDb } from "@stratavore/db";
-import { freePortForTests, startTestPostgres, uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { freePortForTests, startTestPostgres, uniqueEmail, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { isAlive, signalPids, snapshotDescendants } from "@stratavore/runner";
 import { runCleanups } from "@stratavore/runner/testing";
 import { hostPath } from "../testing/env.ts";
@@ -44,7 +44,7 @@ describe("faults", () => {
       { timeout: 180_000 },
       async ({ onTestFinished }) => {
         const cleanups = cleanupsOf(onTestFinished);
-        const h = await FleetHarness.start(inject("databaseUrl"), { lostTimeoutMs: 10 * 60_000 });
+        const h = await FleetHarness.start(workerDatabase(inject("databaseUrls")), { lostTimeoutMs: 10 * 60_000 });
         cleanups.push(() => h.stop());
         const node = uniqueSlug("stall");
         const agent = await h.startAgent(node);
@@ -81,7 +81,7 @@ describe("faults", () => {
       { timeout: 180_000 },
       async ({ onTestFinished }) => {
         const cleanups = cleanupsOf(onTestFinished);
-        const databaseUrl = inject("databaseUrl");
+        const databaseUrl = workerDatabase(inject("databaseUrls"));
         const tmp = await mkdtemp(join(tmpdir(), "stratavore-kill9-"));
         cleanups.push(() => rm(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
         const secret = randomBytes(32).toString("base64url");

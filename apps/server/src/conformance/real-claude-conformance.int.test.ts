@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cgroupFreezeState, cgroupPeers, isAlive, readProcStat, snapshotDescendants } from "@stratavore/runner";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import {
   agent,
   bash,
@@ -79,7 +79,10 @@ const script = byKind({ main: scenario, subagent: () => text("hello from the sub
 
 beforeAll(async () => {
   if (!hasRealClaude) return;
-  [h, stub] = await Promise.all([FleetHarness.start(inject("databaseUrl")), startScriptedStub(script)]);
+  [h, stub] = await Promise.all([
+    FleetHarness.start(workerDatabase(inject("databaseUrls"))),
+    startScriptedStub(script),
+  ]);
   cwd = join(h.tmp, "conformance-checkout");
   scripts = join(h.tmp, "scripts");
   await mkdir(cwd, { recursive: true });

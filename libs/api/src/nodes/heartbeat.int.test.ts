@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { ingestHeartbeat } from "./heartbeat-service.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 describe("heartbeats", () => {

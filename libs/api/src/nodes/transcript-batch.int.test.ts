@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
 import type { TranscriptEntryInput, UsageRecordInput } from "@stratavore/contracts";
 import { usageRecordFixture } from "@stratavore/contracts/testing";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { takeTranscriptBatch } from "./transcript-batch.ts";
 import { createHarness } from "../testing/api-harness.ts";
 import { ingestRunnerUsage } from "../usage/ledger-service.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 it("an agent of the release before rule 7 shipped zero-split writes as none: the archived line counts them, priced; a right row is left as it is", async () => {

@@ -1,9 +1,9 @@
 import { afterAll, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { upgradeLedger, writeLedger } from "../usage/ledger-service.ts";
 import { createHarness } from "../testing/api-harness.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 it("an admin price override changes the cost of new usage and, after reprice, of old usage; removing it and repricing restores it", async () => {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness, errorCodeOf } from "../testing/api-harness.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 describe("projects", () => {

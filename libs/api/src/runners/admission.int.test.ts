@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { AppError } from "@stratavore/contracts";
 import { ensureSession, insertBudget, insertRunner } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import type { AgentSocket } from "../fleet/agent-registry.ts";
 import { createHarness } from "../testing/api-harness.ts";
 import { admit, admitting, type AdmissionRequest } from "./admission.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 /** A node whose agent counts as connected in this process (admission asks only that). */

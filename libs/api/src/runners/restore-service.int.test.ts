@@ -5,8 +5,9 @@ import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { ensureSession, insertEntries } from "@stratavore/db";
 import { createHarness } from "../testing/api-harness.ts";
 import { restoreTranscript } from "./restore-service.ts";
+import { workerDatabase } from "@stratavore/db/testing";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 const line = (file: string, offset: number, text: string) => transcriptEntryFixture(text, { file, offset });

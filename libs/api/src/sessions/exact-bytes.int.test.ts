@@ -5,13 +5,13 @@ import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { RAW_PART_BYTES, type TranscriptEntryInput } from "@stratavore/contracts";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { TranscriptTailer, transcriptPath } from "@stratavore/runner";
 import { createHarness } from "../testing/api-harness.ts";
 import { archiveEndedSessions } from "./archive/archive-job.ts";
 import { archiveEntries } from "./archive-service.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 const dirs: string[] = [];
 afterAll(async () => {
   await h.close();

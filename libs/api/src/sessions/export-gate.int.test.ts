@@ -5,8 +5,9 @@ import { ensureSession, insertEntries } from "@stratavore/db";
 import { createHarness } from "../testing/api-harness.ts";
 import { ExportGate } from "./export-gate.ts";
 import { exportSession } from "./sessions-service.ts";
+import { workerDatabase } from "@stratavore/db/testing";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 /** A session whose archive holds `lines` lines of 100,000 characters: 100 kB each as text. */

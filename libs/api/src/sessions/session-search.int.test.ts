@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { ensureSession, insertEntries, refreshSessionStats } from "@stratavore/db";
-import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
+import { createScratchDatabase, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 let offset = 0;

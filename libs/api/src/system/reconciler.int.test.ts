@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { ensureSession, insertRunner } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { Fleet } from "../fleet/fleet.ts";
 import { createHarness } from "../testing/api-harness.ts";
 import { reconcileOnce } from "./reconciler.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 describe("the reconciler", () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Role } from "@stratavore/contracts";
-import { uniqueEmail, uniqueSlug } from "@stratavore/db/testing";
+import { uniqueEmail, uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness, errorCodeOf } from "../testing/api-harness.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 type Api = ReturnType<typeof h.caller>;

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, expect, inject, it } from "vitest";
 import { createHarness } from "../testing/api-harness.ts";
 import { importDirectory } from "../testing/import-directory.ts";
+import { workerDatabase } from "@stratavore/db/testing";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 const dirs: string[] = [];
 afterAll(async () => {
   await h.close();

@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, inject, it } from "vitest";
 import { createHarness } from "../testing/api-harness.ts";
 import { importDirectory } from "../testing/import-directory.ts";
+import { workerDatabase } from "@stratavore/db/testing";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 const corpus = fileURLToPath(new URL("../../../runner/src/usage/fixtures/projects", import.meta.url));
 

@@ -1,10 +1,10 @@
 import { afterAll, expect, inject, it } from "vitest";
 import type { UsageRecordInput } from "@stratavore/contracts";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { writeLedger } from "./ledger-service.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 const IMPORT = { runnerId: null, projectId: null, nodeId: null };

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, expect, inject, it } from "vitest";
 import type { UsageRecordInput } from "@stratavore/contracts";
 import { usageRecordFixture } from "@stratavore/contracts/testing";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
 import { ingestRunnerUsage } from "./ledger-service.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 const response = (messageId: string, sessionId: string, model: string, output: number): UsageRecordInput =>

@@ -1,13 +1,13 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { appendEvent, createDb, insertLoginSession, verifyEventChain } from "@stratavore/db";
-import { createScratchDatabase, uniqueEmail } from "@stratavore/db/testing";
+import { createScratchDatabase, uniqueEmail, workerDatabase } from "@stratavore/db/testing";
 import { verifyCredentials } from "../auth/credentials.ts";
 import { LoginRateLimiter } from "../auth/login-rate-limit.ts";
 import { resolvePrincipal } from "../auth/resolve-principal.ts";
 import { createHarness, errorCodeOf, TEST_PASSWORD } from "../testing/api-harness.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 const limiter = () =>
   new LoginRateLimiter({ perIpPoints: 100, perAccountFailures: 3, perAccountFailuresAll: 100, windowSeconds: 60 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 import { diffSchemas, listMigrationDirs } from "./migrator.ts";
+import { workerDatabase } from "../testing/worker-database.ts";
 
 const prismaDir = fileURLToPath(new URL("../../../../prisma", import.meta.url));
 const migrationsDir = join(prismaDir, "migrations");
@@ -16,7 +17,11 @@ describe("migrations agree with schema.prisma", () => {
   it("schema.prisma has no change that is missing from prisma/migrations", async () => {
     const names = await listMigrationDirs(migrationsDir);
     const last = await read(migrationsDir, names.at(-1)!, "schema.prisma");
-    const sql = await diffSchemas(inject("databaseUrl"), { schema: last }, await read(prismaDir, "schema.prisma"));
+    const sql = await diffSchemas(
+      workerDatabase(inject("databaseUrls")),
+      { schema: last },
+      await read(prismaDir, "schema.prisma"),
+    );
     expect(sql, `schema.prisma changed without a migration; run: npm run db:diff -- <name>\n${sql}`).toBe("");
   });
 
@@ -27,7 +32,7 @@ describe("migrations agree with schema.prisma", () => {
     for (const name of names) {
       expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
       const schema = await read(migrationsDir, name, "schema.prisma");
-      const expected = await diffSchemas(inject("databaseUrl"), { schema: previous }, schema);
+      const expected = await diffSchemas(workerDatabase(inject("databaseUrls")), { schema: previous }, schema);
       expect(
         normalise(generatedPart(await read(migrationsDir, name, "migration.sql"))),
         `${name}/migration.sql was edited by hand above its custom marker`,
@@ -39,7 +44,7 @@ describe("migrations agree with schema.prisma", () => {
 
   it("the migrated test database has every table of the schema", async () => {
     const pg = (await import("pg")).default;
-    const client = new pg.Client({ connectionString: inject("databaseUrl") });
+    const client = new pg.Client({ connectionString: workerDatabase(inject("databaseUrls")) });
     await client.connect();
     const { rows } = await client.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",

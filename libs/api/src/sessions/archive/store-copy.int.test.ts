@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { EntryCopy, poolOf } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { parseTranscriptEntry } from "@stratavore/runner";
 import { createHarness } from "../../testing/api-harness.ts";
 import { finishImportedArchive, openImportedArchive } from "../archive-service.ts";
 import { archiveEndedSessions } from "./archive-job.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 afterAll(() => h.close());
 
 const line = (text: string, timestamp: string) =>

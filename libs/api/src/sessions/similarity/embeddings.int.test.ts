@@ -3,14 +3,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { ensureSession, insertEntries, refreshSessionStats } from "@stratavore/db";
-import { uniqueSlug } from "@stratavore/db/testing";
+import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { transcriptEntryFixture } from "@stratavore/contracts/testing";
 import { createHarness } from "../../testing/api-harness.ts";
 import { embed } from "./embeddings-client.ts";
 import { embeddingsProvider } from "./embeddings-provider.ts";
 import { QdrantVectorStore, type VectorStore } from "./vector-store.ts";
 
-const h = createHarness(inject("databaseUrl"));
+const h = createHarness(workerDatabase(inject("databaseUrls")));
 const DIM = 64;
 /** A local OpenAI-compatible /embeddings endpoint: hashed bag of words, normalised. */
 const stub = createServer((req, res) => {
