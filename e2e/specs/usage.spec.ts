@@ -175,3 +175,35 @@ test("the usage report takes a custom range, splits cost by model, and exports i
   expect(Number(cells[7])).toBe(expected.rows[0]!.totalTokens);
   expect(Number(cells[8])).toBeCloseTo(expected.rows[0]!.costUsd, 9);
 });
+
+test("a dollar budget over a model with no price says its figure is a lower bound, not a plain 'ok'", async ({
+  page,
+}) => {
+  await login(page);
+  const name = uniqueName("unpriced");
+  await mutate(page, "projects.create", { name, path: workdir() });
+  const budget = await mutate<{ id: string }>(page, "budgets.create", {
+    name: `${name}-usd`,
+    scope: "project",
+    scopeRef: name,
+    period: "daily",
+    limitUsd: 5,
+    action: "notify",
+  });
+  // No family of any price table: its tokens have no dollar figure at all.
+  const runner = await mutate<{ id: string }>(page, "runners.launch", { project: name, model: "local-llama-3" });
+  await expect
+    .poll(
+      async () => (await query<{ unpricedTokens: number }>(page, "budgets.get", { id: budget.id })).unpricedTokens,
+      {
+        timeout: 20_000,
+      },
+    )
+    .toBeGreaterThan(0);
+  await page.goto(`${baseUrl()}/budgets`);
+  const card = page.locator(`[data-budget-id="${budget.id}"]`);
+  await expect(card.getByTestId("budget-partial")).toHaveText("partial");
+  await expect(card.getByTestId("budget-usd")).toContainText("unpriced: not evaluable in dollars");
+  await expect(card.getByTestId("budget-gauge")).toHaveAttribute("aria-label", /at least 0% used/);
+  await mutate(page, "runners.stop", { id: runner.id });
+});

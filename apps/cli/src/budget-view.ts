@@ -1,11 +1,12 @@
-import { usdAgainstLimit, type Budget } from "@stratavore/contracts";
+import { usdAgainstLimit, usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { fields, formatCompact, formatCount, formatDate, formatPercent, formatUsd, table } from "./output.ts";
 import { shortId } from "./runner-ref.ts";
 
 /** Off budgets never act, whatever their usage; that matters more than the state. */
 export const budgetState = (b: Budget) => (b.enabled ? b.state : "disabled");
 
-const used = (b: Budget) => formatPercent(b.fraction * 100);
+/** "≥" when unpriced usage makes the dollar figure a lower bound: the true share may be higher. */
+const used = (b: Budget) => `${usdOnlyLowerBound(b) ? "≥" : ""}${formatPercent(b.fraction * 100)}`;
 const scopeText = (b: Budget) => (b.scope === "global" ? "global" : b.scopeLabel);
 const tokensOf = (b: Budget, f: (n: number) => string) =>
   `${f(b.usedTokens)} / ${b.limitTokens === null ? "-" : f(b.limitTokens)}`;
@@ -42,7 +43,10 @@ export function budgetDetail(b: Budget): string {
     ["Period", `${b.period} (now ${formatDate(b.periodStart)} to ${formatDate(b.periodEnd)})`],
     ["Tokens", tokensOf(b, formatCount)],
     ["USD", usdOf(b)],
-    ["Used", `${used(b)} (${b.state})`],
+    [
+      "Used",
+      `${used(b)} (${b.state})${usdOnlyLowerBound(b) ? "; the dollars are a lower bound: some usage has no price" : ""}`,
+    ],
     ["Warn at", `${b.warnPercent}%`],
     ["Action", b.action],
     ["Enabled", b.enabled ? "yes" : "no"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Budget, UsageRecordInput, UsageRow } from "@stratavore/contracts";
 import { limitOrNull, orNone, scopeArg, tokensArg, usdArg } from "./budget-options.ts";
-import { budgetTable } from "./budget-view.ts";
+import { budgetDetail, budgetTable } from "./budget-view.ts";
 import { defaultBudgetName, freeName } from "./commands/budget-commands.ts";
 import { describeImport } from "./commands/import-command.ts";
 import { sinceArg, untilArg } from "./date-range.ts";
@@ -132,6 +132,22 @@ describe("budget options and view", () => {
       { ...b, limitTokens: null, limitUsd: 20, usedUsd: 4.5, estimatedUsd: 4.5, unpricedTokens: 12_000 },
     ]).split("\n");
     expect(usd[1]).toMatch(/\s~\$4\.50 \/ \$20\.00 \+12k unpriced\s/);
+    // Only unpriced spend under a dollar limit: the share is a lower bound, never a plain "0 %".
+    const blind = {
+      ...b,
+      limitTokens: null,
+      limitUsd: 5,
+      usedUsd: 0,
+      unpricedTokens: 5_000_000,
+      fraction: 0,
+      state: "ok" as const,
+    };
+    expect(budgetTable([blind]).split("\n")[1]).toMatch(/\s≥0\.0%\s+ok\s/);
+    expect(budgetDetail(blind)).toMatch(
+      /Used:\s+≥0\.0% \(ok\); the dollars are a lower bound: some usage has no price/,
+    );
+    // Priced spend alone reads plainly.
+    expect(budgetTable([{ ...blind, unpricedTokens: 0 }]).split("\n")[1]).toMatch(/\s0\.0%\s+ok\s/);
   });
 });
 

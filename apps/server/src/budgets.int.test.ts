@@ -162,6 +162,11 @@ describe("budgets bite", () => {
       select: { data: true },
     });
     expect(released.map((e) => e.data)).toEqual([{ runners: [theirs.id], why: "disabled" }]);
+    // The runner's own timeline says who thawed it, as it said who paused it.
+    const thaws = (await h.api.runners.timeline({ id: theirs.id })).filter(
+      (e) => e.type === "runner.unpaused" && e.at >= raisedAt,
+    );
+    expect(thaws.map((e) => e.data["reason"])).toEqual([`thawed: budget '${budget.name}' disabled`]);
     await Promise.all([mine, theirs].map((r) => h.api.runners.kill({ id: r.id })));
   }, 60_000);
 

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import type { Budget } from "@stratavore/contracts";
+import { usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { Badge, Button } from "@stratavore/ui";
 import { BudgetActions } from "./budget-actions";
 import { BudgetBurndown } from "./budget-burndown";
@@ -38,7 +38,16 @@ export function BudgetCard({ budget: b, now, initiallyOpen }: { budget: Budget; 
         <div className="budget-info">
           <h2 className="budget-title">
             {b.name} <Badge tone={STATE_TONES[b.state]}>{b.state}</Badge>{" "}
-            {b.enabled ? null : <Badge tone="gray">disabled</Badge>}
+            {b.enabled ? null : <Badge tone="gray">disabled</Badge>}{" "}
+            {usdOnlyLowerBound(b) ? (
+              <Badge
+                tone="amber"
+                data-testid="budget-partial"
+                title="Some usage in this period has no price, so the dollars shown are a lower bound and the budget cannot be fully evaluated in dollars."
+              >
+                partial
+              </Badge>
+            ) : null}
           </h2>
           <div className="muted">
             {href ? <Link href={href}>{b.scopeLabel}</Link> : b.scopeLabel} · {PERIOD_LABELS[b.period].toLowerCase()}

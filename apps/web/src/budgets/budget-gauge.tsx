@@ -1,4 +1,4 @@
-import type { Budget } from "@stratavore/contracts";
+import { usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { RingGauge } from "@stratavore/ui";
 import { gaugeTone } from "./budget-format";
 
@@ -8,7 +8,7 @@ export function BudgetGauge({ budget: b }: { budget: Budget }) {
     <RingGauge
       fraction={b.fraction}
       tone={gaugeTone(b)}
-      label={`${b.name}: ${Math.round(b.fraction * 100)}% used, ${b.enabled ? b.state : "disabled"}`}
+      label={`${b.name}: ${usdOnlyLowerBound(b) ? "at least " : ""}${Math.round(b.fraction * 100)}% used, ${b.enabled ? b.state : "disabled"}`}
       data-testid="budget-gauge"
       data-fraction={b.fraction}
       data-state={b.state}

@@ -38,7 +38,7 @@ export function PriceOverrideForm({ busy, onSubmit }: { busy: boolean; onSubmit:
   };
   return (
     <form className="form form-inline" onSubmit={submit} noValidate>
-      <Field label="Model (prefix)" htmlFor="price-model" hint="e.g. claude-opus-5">
+      <Field label="Model id" htmlFor="price-model" hint="exact id, e.g. claude-opus-5 (its dated ids match it)">
         <TextInput id="price-model" value={model} onChange={(e) => setModel(e.target.value)} required />
       </Field>
       {FIELDS.map((f) => (

@@ -172,12 +172,23 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     const row = await findBudgetRow(deps.db, budgetId);
     const view = row && row.enabled ? await budgetView(deps.db, row, await scopeLabelOf(deps.db, row)) : null;
     if (view && view.state === "exceeded" && view.action === "pause") continue;
+    const why = !row
+      ? "deleted"
+      : !row.enabled
+        ? "disabled"
+        : view?.action !== "pause"
+          ? "action changed"
+          : "under its limit";
+    const thawCause = {
+      reason: row ? `thawed: budget '${row.name}' ${why}` : "thawed: the budget that paused it was deleted",
+      budgetId,
+    };
     // Fresh shares before the thaw: a runner must never run on the allowance that froze it.
     await pushAllowances(deps, [...new Set(runnerIds.map((id) => projectOf.get(id) ?? ""))]);
     const thawed: string[] = [];
     await Promise.all(
       runnerIds.map(async (id) => {
-        const err = await setPaused(deps, null, id, false).then(
+        const err = await setPaused(deps, null, id, false, thawCause).then(
           () => null,
           (e: unknown) => e,
         );
@@ -196,13 +207,6 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
     );
     if (thawed.length === 0) continue;
     released += thawed.length;
-    const why = !row
-      ? "deleted"
-      : !row.enabled
-        ? "disabled"
-        : view?.action !== "pause"
-          ? "action changed"
-          : "under its limit";
     await inTransaction(deps.db, deps.bus, (tx) =>
       audit(tx, deps.config.auditKey, null, {
         type: "budget.released",

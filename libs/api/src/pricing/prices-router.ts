@@ -1,4 +1,9 @@
-import { priceBookOutput, priceOverrideInput, priceOverrideRemoveInput } from "@stratavore/contracts";
+import {
+  priceBookOutput,
+  priceOverrideInput,
+  priceOverrideOutput,
+  priceOverrideRemoveInput,
+} from "@stratavore/contracts";
 import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
 import { priceBookView, removePriceOverride, setPriceOverride } from "./pricing-service.ts";
 
@@ -6,7 +11,7 @@ export const pricesRouter = router({
   list: protectedProcedure.output(priceBookOutput).query(({ ctx }) => priceBookView(ctx)),
   setOverride: adminProcedure
     .input(priceOverrideInput)
-    .output(priceBookOutput)
+    .output(priceOverrideOutput)
     .mutation(({ ctx, input }) => setPriceOverride(ctx, ctx.principal, input)),
   removeOverride: adminProcedure
     .input(priceOverrideRemoveInput)

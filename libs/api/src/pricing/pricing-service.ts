@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { ApiDeps } from "../deps.ts";
-import { costOf } from "@stratavore/contracts";
+import { costOf, newFamilyPriceNotice } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
@@ -20,8 +20,12 @@ export async function priceBookView(deps: ApiDeps) {
   };
 }
 
-/** Admin override of one model's prices (USD per million tokens); effective for new usage and `reprice`. */
+/**
+ * Admin override of one model's prices (USD per million tokens); effective for new usage and
+ * `reprice`. The answer says when the override moves other ids' estimates too.
+ */
 export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.infer<typeof priceOverrideInput>) {
+  const notice = newFamilyPriceNotice(await currentPriceBook(deps.db, 0), p.modelPattern);
   await inTransaction(deps.db, deps.bus, async (tx) => {
     await replacePriceOverride(tx, `override-${randomUUID()}`, p);
     await audit(tx, deps.config.auditKey, actor, {
@@ -32,7 +36,7 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
     });
   });
   forgetPriceBook();
-  return priceBookView(deps);
+  return { ...(await priceBookView(deps)), notice };
 }
 
 export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {

@@ -40,6 +40,7 @@ it("an admin price override changes the cost of new usage and, after reprice, of
     cacheRead: 0.7,
   });
   expect(book.prices.find((p) => p.modelPattern === model)?.overridden).toBe(true);
+  expect(book.notice).toBeNull(); // of no family: it prices only itself
   const repriced = await api.usage.reprice();
   expect(repriced.changed).toBeGreaterThanOrEqual(1);
   expect(Number((await row()).costUsd)).toBeCloseTo(7, 6); // 1 M input tokens × $7
@@ -49,6 +50,19 @@ it("an admin price override changes the cost of new usage and, after reprice, of
   await api.usage.reprice();
   expect((await row()).unpriced).toBe(true);
   expect((await row()).costUsd).toBeNull();
+});
+
+it("an override for a new id that becomes its family's newest says so, and estimated ids of that family take its price", async () => {
+  const { api } = await h.as("admin");
+  const prices = { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 };
+  const book = await api.prices.setOverride({ modelPattern: "claude-haiku-99", ...prices });
+  try {
+    expect(book.notice).toMatch(/^claude-haiku-99 is now the newest haiku price: every haiku id without a row/);
+    // Changing it again is no longer news: the row exists.
+    expect((await api.prices.setOverride({ modelPattern: "claude-haiku-99", ...prices, input: 3 })).notice).toBeNull();
+  } finally {
+    await api.prices.removeOverride({ modelPattern: "claude-haiku-99" });
+  }
 });
 
 it("web searches are charged $10 per 1,000; rows priced under an earlier table gain the fee at start, and unchanged rows take the new version (not read again at the next start)", async () => {

@@ -232,7 +232,8 @@ function pauseCause(actor: Actor, given?: PauseCause): PauseCause {
 /**
  * Pause = freeze the runner's cgroup on its node (SIGSTOP of the tree where the node has no
  * cgroups); unpause = thaw. The agent confirms first. The cause is kept for the runner page
- * and so that a budget's pause is lifted with the budget, while a person's pause stays.
+ * and so that a budget's pause is lifted with the budget, while a person's pause stays; an
+ * unpause's cause only goes into the timeline.
  */
 export function setPaused(
   deps: ApiDeps,
@@ -277,7 +278,12 @@ async function pauseOrUnpause(
         pausedByBudgetId: why?.budgetId ?? null,
       },
       event: paused ? "runner.paused" : "runner.unpaused",
-      details: why ? { reason: why.reason, budgetId: why.budgetId } : {},
+      // A thaw by the system (a budget's release) says why in the timeline, as its pause did.
+      details: why
+        ? { reason: why.reason, budgetId: why.budgetId }
+        : cause
+          ? { reason: cause.reason, budgetId: cause.budgetId }
+          : {},
     }),
   );
   if (!moved) throw new AppError("INVALID_TRANSITION", "The runner changed state meanwhile.");

@@ -13,19 +13,13 @@ import { evaluateBudgets } from "../budgets/enforcement.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { writeLedger } from "./ledger-service.ts";
+import { projectSlug } from "./project-slug.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { z } from "zod";
 import type { usageImportInput } from "@stratavore/contracts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
 
 type ImportInput = z.infer<typeof usageImportInput>;
-
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 50) || "imported";
 
 /**
  * The project a session's cwd belongs to: an existing one with that path, or a new one. One
@@ -39,8 +33,9 @@ async function findOrCreateProject(deps: ApiDeps, actor: Principal, cwd: string,
   const existing = await projectIdByPath(deps.db, cwd);
   if (existing) return existing;
   return inTransaction(deps.db, deps.bus, async (tx) => {
-    let name = slug(basename(cwd));
-    for (let i = 2; await projectNameTaken(tx, name); i++) name = `${slug(basename(cwd)).slice(0, 45)}-${i}`;
+    const base = projectSlug(basename(cwd));
+    let name = base;
+    for (let i = 2; await projectNameTaken(tx, name); i++) name = `${base.slice(0, 45).replace(/-+$/, "")}-${i}`;
     const id = await insertImportedProject(tx, name, cwd);
     await audit(tx, deps.config.auditKey, actor, {
       type: "project.created",

@@ -155,3 +155,29 @@ it("a report by day and model splits each day's spend by model", async () => {
     ["2026-03-11|claude-sonnet-4-5", 2],
   ]);
 });
+
+it("a folder with accents or in Cyrillic names its new project in Latin letters, not a mangled or generic name", async () => {
+  const { api } = await h.as("operator");
+  const tag = crypto.randomUUID().slice(0, 6);
+  const named = async (folder: string) => {
+    const sessionId = crypto.randomUUID();
+    await api.usage.import({
+      sessions: [
+        {
+          sessionId,
+          cwd: `/srv/${tag}/${folder}`,
+          title: null,
+          firstAt: null,
+          lastAt: null,
+          messageCount: 1,
+          records: [ledgerRecord(sessionId, 1, "claude-sonnet-4-5", "2026-04-12T12:00:00Z", 10, 10)],
+        },
+      ],
+    });
+    return (await h.db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { project: true } })).project!
+      .name;
+  };
+  // The bare a–z filter before made "rger-…" of the first and "…" alone of the second.
+  expect(await named(`Ärger-${tag}`)).toBe(`arger-${tag}`);
+  expect(await named(`Проекты-${tag}`)).toBe(`proekty-${tag}`);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalModel, costOf, familyOf, findPrice } from "./cost.ts";
+import { canonicalModel, costOf, familyOf, findPrice, newFamilyPriceNotice } from "./cost.ts";
 import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION } from "./shipped-prices.ts";
 
 const book = { version: SHIPPED_PRICE_VERSION, prices: SHIPPED_PRICES };
@@ -176,5 +176,19 @@ describe("prices", () => {
     expect(
       costOf(book, { ...base, model: "claude-opus-4-8", speed: "fast", outputTokens: 1_000_000 }).costUsd,
     ).toBeCloseTo(50, 6);
+  });
+
+  it("warns when a new id becomes its family's newest price, and only then", () => {
+    // The shipped newest opus row is claude-opus-5 (the estimate test above prices with it).
+    expect(newFamilyPriceNotice(book, "claude-opus-9")).toBe(
+      "claude-opus-9 is now the newest opus price: every opus id without a row of its own (they were estimated at claude-opus-5's price) is estimated at it, in new usage and in the ledger once you reprice.",
+    );
+    expect(newFamilyPriceNotice(book, "claude-haiku-9")).toMatch(/newest haiku price.*claude-haiku-4-5's price/);
+    // After it: an unknown opus id takes the new row, which is what the notice said.
+    const after = { ...book, prices: [...SHIPPED_PRICES, { ...SHIPPED_PRICES[0]!, modelPattern: "claude-opus-9" }] };
+    expect(findPrice(after, "claude-opus-5-5")?.price.modelPattern).toBe("claude-opus-9");
+    // A row the book has (dated or not), an id older than the family's newest, an id of no family.
+    for (const quiet of ["claude-opus-5", "claude-opus-5-20260101", "claude-opus-4-2", "gpt-5", "local-llama-3"])
+      expect(newFamilyPriceNotice(book, quiet), quiet).toBeNull();
   });
 });

@@ -79,6 +79,22 @@ export function findPrice(book: PriceBook, model: string): PriceMatch | null {
   return newest ? { price: newest.price, estimated: true } : null;
 }
 
+/**
+ * What pricing a new id changes beyond that id (DESIGN §3 rule 4): when the book lacked it
+ * and it is newer than its family's newest row, every id of the family without a row of its
+ * own is estimated at it from then on. Null when it prices only itself.
+ */
+export function newFamilyPriceNotice(before: PriceBook, modelPattern: string): string | null {
+  const id = canonicalModel(modelPattern);
+  if (indexOf(before).exact.has(id)) return null;
+  const family = familyOf(id);
+  if (!family) return null;
+  const newest = indexOf(before).newest.get(family.family);
+  if (newest && newest.version >= family.version) return null;
+  const was = newest ? `were estimated at ${newest.price.modelPattern}'s price` : "had no price";
+  return `${modelPattern} is now the newest ${family.family} price: every ${family.family} id without a row of its own (they ${was}) is estimated at it, in new usage and in the ledger once you reprice.`;
+}
+
 type Tokens = Pick<
   UsageRecordInput,
   "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens"

@@ -86,6 +86,14 @@ export const budgetListOutput = z.array(budgetSchema);
 export const budgetIdInput = z.object({ id: z.uuid() });
 
 /**
+ * A dollar limit over usage that has no price: the spend it shows is only a lower bound, so
+ * "ok 0 %" would claim more than anyone knows (DESIGN §3 rule 4). A token limit, if any, still
+ * judges the tokens; the dollar side cannot be fully evaluated.
+ */
+export const usdOnlyLowerBound = (b: Pick<Budget, "limitUsd" | "unpricedTokens">): boolean =>
+  b.limitUsd !== null && b.unpricedTokens > 0;
+
+/**
  * A USD budget's spend beside its limit, both to the limit's own precision (at least cents): a
  * limit of $0.025 read "$0.03 / $0.03" when rounded to cents, and "$0.01 of $0.001" when only
  * the spend was — a budget past its limit that looked as if it were not. Dashboard, CLI and the

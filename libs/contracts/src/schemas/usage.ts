@@ -155,6 +155,11 @@ export const priceBookOutput = z.object({
   version: z.string(),
   prices: z.array(modelPriceSchema.extend({ overridden: z.boolean() })),
 });
+/**
+ * The book after an override, and what the override changes beyond its own id: a new id that
+ * is its family's newest becomes the price every estimated id of that family takes.
+ */
+export const priceOverrideOutput = priceBookOutput.extend({ notice: z.string().nullable() });
 export const priceOverrideInput = modelPriceSchema;
 export const priceOverrideRemoveInput = z.object({ modelPattern: z.string().trim().min(3).max(100) });
 export const repriceOutput = z.object({ records: z.number().int(), changed: z.number().int(), version: z.string() });

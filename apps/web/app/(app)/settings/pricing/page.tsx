@@ -14,6 +14,7 @@ export default function PricingPage() {
   const prices = useQuery(trpc.prices.list.queryOptions());
   const setBook = { onSuccess: (book: unknown) => qc.setQueryData(trpc.prices.list.queryKey(), book as never) };
   const save = useMutation(trpc.prices.setOverride.mutationOptions(setBook));
+  const notice = save.data?.notice;
   const remove = useMutation(trpc.prices.removeOverride.mutationOptions(setBook));
   const reprice = useMutation(trpc.usage.reprice.mutationOptions());
   const admin = me.role === "admin";
@@ -28,7 +29,7 @@ export default function PricingPage() {
         title="Pricing"
         description={
           prices.data
-            ? `Price version ${prices.data.version}. USD per million tokens; a model that matches no row is unpriced.`
+            ? `Price version ${prices.data.version}. USD per million tokens. An id without a row of its own is estimated at its family's newest price (opus, sonnet, haiku); an id of no family is unpriced.`
             : undefined
         }
         actions={
@@ -43,6 +44,11 @@ export default function PricingPage() {
       {reprice.data ? (
         <Alert tone="success">
           Repriced {reprice.data.records} usage records: {reprice.data.changed} changed.
+        </Alert>
+      ) : null}
+      {notice ? (
+        <Alert tone="warning">
+          <span data-testid="price-notice">{notice}</span>
         </Alert>
       ) : null}
       {admin ? <PriceOverrideForm busy={save.isPending} onSubmit={(v) => save.mutate(v)} /> : null}
