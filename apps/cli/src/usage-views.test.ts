@@ -21,6 +21,7 @@ const row = (label: string, n: number, extra: Partial<UsageRow> = {}): UsageRow 
   totalTokens: 16 * n,
   costUsd: n / 1000,
   estimatedCostUsd: 0,
+  costEstimated: false,
   unpricedTokens: 0,
   requests: 1,
   ...extra,

@@ -63,6 +63,7 @@ describe("usage", () => {
         totalTokens: 0,
         costUsd: 0,
         estimatedCostUsd: 0,
+        costEstimated: false,
         unpricedTokens: 0,
         requests: 0,
       },

@@ -6,6 +6,7 @@ import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@
 import { writeLedger } from "@stratavore/api";
 import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
+import { countTranscripts } from "./testing/transcript-count.ts";
 
 let h: FleetHarness;
 let workdir: string;
@@ -25,18 +26,18 @@ afterAll(() => h?.stop());
 async function projectWithBusyAgent(runners: number) {
   const node = uniqueSlug("spend");
   // Every fake claude writes one assistant response (with usage) every 500 ms.
-  await h.startAgent(node, { capacity: runners + 5, env: { FAKE_CLAUDE_USAGE_EVERY_MS: "500" } });
+  const agent = await h.startAgent(node, { capacity: runners + 5, env: { FAKE_CLAUDE_USAGE_EVERY_MS: "500" } });
   const project = await h.api.projects.create({
     name: uniqueSlug("spend"),
     path: workdir,
     maxRunners: Math.max(runners, 1),
   });
-  return { node, project };
+  return { node, project, agent };
 }
 
 describe("budgets bite", () => {
   it("20 runners spending at once are all paused (frozen; state T without cgroups) within moments of the limit, overshooting by at most one response each; raising the limit thaws them", async () => {
-    const { node, project } = await projectWithBusyAgent(20);
+    const { node, project, agent } = await projectWithBusyAgent(20);
     // Launched under the budget (each launch carries its allowance), with room until all twenty
     // run: spawning twenty claudes on a loaded machine takes seconds, and an exceeded budget
     // refuses launches. Then the limit comes down to 40,000 tokens above what they have spent.
@@ -62,7 +63,14 @@ describe("budgets bite", () => {
         (await h.db.usageRecord.aggregate({ where: { projectId: project.id }, _sum: { totalTokens: true } }))._sum
           .totalTokens ?? 0,
       );
-    const limit = (await used()) + 40_000;
+    // What the runners have written, counted from their transcripts by a separate, simple counter
+    // (each message id once, at its largest line). The ledger trails the files by the agent's
+    // ship cycle, more on a loaded machine: a limit set above the ledger alone let spend
+    // written before the budget came down read as overshoot (888,620 > 673,260 with three test
+    // files at once). The agent's meter counts what it has read, shipped or not, so this is
+    // the spend the allowances are measured against.
+    const written = () => countTranscripts(join(agent.home, ".claude", "projects")).tokens;
+    const limit = written() + 40_000;
     await h.api.budgets.update({ id: budget.id, limitTokens: limit });
     await waitFor(
       "budget exceeded",
@@ -87,11 +95,12 @@ describe("budgets bite", () => {
       expect(r.pausedByBudgetId).toBe(budget.id);
       expect(r.pauseReason).toMatch(new RegExp(`^paused by budget '${budget.name}'[: ]`));
     }
-    // Let anything written before the pause land, then measure the overshoot from the ledger:
-    // at most one response in flight per runner, the largest any of them wrote.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Everything written before the pause lands — the ledger then equals the files, no response
+    // lost or counted twice — and the overshoot is measured from the files: at most one
+    // response in flight per runner, the largest any of them wrote.
+    await waitFor("the ledger holds every response written", async () => (await used()) === written(), 30_000);
     const after = await h.api.budgets.get({ id: budget.id });
-    expect(after.usedTokens).toBe(await used());
+    expect(after.usedTokens).toBe(written());
     const biggestResponse = await h.db.usageRecord.aggregate({
       where: { projectId: project.id },
       _max: { totalTokens: true },

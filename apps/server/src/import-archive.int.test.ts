@@ -311,9 +311,12 @@ describe("imported history", () => {
     );
     // claude-opus-5-5 is not in the price table: estimated at claude-opus-5's price, and said so.
     // (10 × $5 + 20 × $25 + 1000 × $0.50) / 1e6 = $0.00105
-    expect(session).toMatchObject({ resumable: true, totalTokens: 1030, unpricedTokens: 0 });
+    expect(session).toMatchObject({ resumable: true, totalTokens: 1030, unpricedTokens: 0, costEstimated: true });
     expect(session.costUsd).toBeCloseTo(0.00105, 9);
     expect(session.estimatedCostUsd).toBeCloseTo(0.00105, 9);
+    // The usage report says the same of the session's row (DESIGN §3 rule 4's flag).
+    const row = (await h.api.usage.query({ by: "session", limit: 1000 })).rows.find((r) => r.group === sessionId);
+    expect(row).toMatchObject({ costEstimated: true, totalTokens: 1030 });
     expect(session.title).toContain(word);
 
     // Beside claude's own figure: ours is 64.0625 % higher, all of it on the estimated model.

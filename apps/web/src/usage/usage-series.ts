@@ -24,6 +24,7 @@ export function emptyUsageRow(group: string, label = group): UsageRow {
     totalTokens: 0,
     costUsd: 0,
     estimatedCostUsd: 0,
+    costEstimated: false,
     unpricedTokens: 0,
     requests: 0,
   };

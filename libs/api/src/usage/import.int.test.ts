@@ -88,6 +88,8 @@ it("dollars are null, never $0, for a row or total whose every token is unpriced
     Object.fromEntries(rows.map((r) => [r.group, [r.costUsd, r.unpricedTokens]]));
   // Sonnet 4.5 input: $3 per million (under the 200k long-context tier).
   expect(cost(byModel.rows)).toEqual({ "mystery-model-x": [null, 300], "claude-sonnet-4-5": [0.3, 0] });
+  // Neither is estimated: one has an exact row, the other no price at all.
+  expect(byModel.rows.map((r) => r.costEstimated)).toEqual([false, false]);
   expect([byModel.totals.costUsd, byModel.totals.unpricedTokens]).toEqual([0.3, 300]);
   const unpricedDay = await api.usage.query({
     by: "day",

@@ -18,6 +18,7 @@ function sumRows(rows: UsageRow[]): UsageRow {
     totalTokens: 0,
     costUsd: 0,
     estimatedCostUsd: 0,
+    costEstimated: false,
     unpricedTokens: 0,
     requests: 0,
   };
@@ -38,9 +39,13 @@ function sumRows(rows: UsageRow[]): UsageRow {
   return total;
 }
 
-/** DESIGN §3 rule 4: a row all of whose tokens are unpriced costs null dollars, never $0. */
-function unpricedAsNull(r: UsageRow): UsageRow {
-  return r.unpricedTokens > 0 && r.unpricedTokens === r.totalTokens ? { ...r, costUsd: null } : r;
+/**
+ * DESIGN §3 rule 4: a row all of whose tokens are unpriced costs null dollars, never $0; one
+ * with estimated dollars in it says so.
+ */
+function priceMarks(r: Omit<UsageRow, "costEstimated">): UsageRow {
+  const marked = { ...r, costEstimated: r.estimatedCostUsd > 0 };
+  return r.unpricedTokens > 0 && r.unpricedTokens === r.totalTokens ? { ...marked, costUsd: null } : marked;
 }
 
 export async function queryUsage(
@@ -70,8 +75,8 @@ export async function queryUsage(
         : null;
     const rows = titles ? grouped.map((r) => ({ ...r, label: titles.get(r.group) ?? r.label })) : grouped;
     return {
-      rows: rows.map(unpricedAsNull),
-      totals: unpricedAsNull(all ? { ...all, group: "total", label: "Total" } : sumRows([])),
+      rows: rows.map(priceMarks),
+      totals: priceMarks(all ? { ...all, group: "total", label: "Total" } : sumRows([])),
     };
   };
   // Ranged reports are the hot reads of open dashboards (refetched every 10 s while anyone

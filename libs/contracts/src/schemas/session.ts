@@ -92,6 +92,8 @@ export const sessionSchema = z.object({
   /** Null when all its usage is of unpriced models (never $0); estimated prices included otherwise. */
   costUsd: z.number().nullable(),
   estimatedCostUsd: z.number(),
+  /** Some of costUsd is estimated (estimatedCostUsd > 0). */
+  costEstimated: z.boolean(),
   unpricedTokens: z.number(),
   createdAt: z.date(),
 });

@@ -88,6 +88,8 @@ export const usageRowSchema = z.object({
   costUsd: z.number().nullable(),
   /** The part of costUsd priced at a family's newest price because the exact model id is not in the table. */
   estimatedCostUsd: z.number(),
+  /** Some of costUsd is estimated (estimatedCostUsd > 0): DESIGN §3 rule 4's flag, as ledger rows and sessions carry it. */
+  costEstimated: z.boolean(),
   unpricedTokens: z.number(),
   requests: z.number(),
 });

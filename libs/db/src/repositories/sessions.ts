@@ -147,6 +147,7 @@ async function withSpend(db: Tx, rows: SessionRow[]): Promise<Session[]> {
       // Only unpriced usage: no dollar figure at all (null), never $0.
       costUsd: s && s.usd === null && Number(s.unpriced ?? 0) > 0 ? null : Number(s?.usd ?? 0),
       estimatedCostUsd: Number(s?.estimated ?? 0),
+      costEstimated: Number(s?.estimated ?? 0) > 0,
       unpricedTokens: Number(s?.unpriced ?? 0),
     };
   });
