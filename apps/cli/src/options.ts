@@ -19,6 +19,14 @@ export function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
+/** A price in US dollars per million tokens: 0 or more ("3", "0.30", "$15"); the server bounds it. */
+export function pricePerMillion(value: string): number {
+  const text = value.trim().replace(/^\$/, "");
+  if (!/^\d+(\.\d+)?$/.test(text))
+    throw new InvalidArgumentError("Expected US dollars per million tokens (e.g. 3 or 0.30).");
+  return Number(text);
+}
+
 /** `--tag a --tag b,c` → [a, b, c]; tags cannot contain commas, so splitting is safe. */
 export function collectTags(value: string, previous: string[] = []): string[] {
   return [

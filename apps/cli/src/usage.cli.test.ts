@@ -96,6 +96,33 @@ describe("usage", () => {
     expect(text).toMatch(/^claude-sonnet-4-5 +3 +15 +3\.75 +6 +0\.3 +shipped$/m);
   });
 
+  it("an admin sets and removes a model's price; a new family-newest id says it moves that family's estimates", async () => {
+    const model = "claude-haiku-77";
+    const set = await cli(["usage", "set-price", model, "--input", "2", "--output", "$8"], admin);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain(`Set the price of ${model}`);
+    expect(set.stdout).toMatch(/^Note: claude-haiku-77 is now the newest haiku price: every haiku id without a row/m);
+    try {
+      // The cache prices default from the input price: 1.25×, 2× and 0.1× of $2.
+      expect((await cli(["usage", "prices"])).stdout).toMatch(/^claude-haiku-77 +2 +8 +2\.5 +4 +0\.2 +override$/m);
+      // Setting it again is no longer news; --json carries the notice field either way.
+      const again = await json<{ notice: string | null }>(
+        ["usage", "set-price", model, "--input", "2", "--output", "8", "--cache-read", "0"],
+        admin,
+      );
+      expect(again.notice).toBeNull();
+      expectFailure(await cli(["usage", "set-price", model, "--input", "2", "--output", "8"]), 4, "FORBIDDEN");
+    } finally {
+      expect((await cli(["usage", "unset-price", model], admin)).stdout).toContain(
+        `Removed the price set for ${model}`,
+      );
+    }
+    expect((await cli(["usage", "prices"])).stdout).not.toContain(model);
+    // Nothing left to remove is NOT_FOUND, not "Removed".
+    expectFailure(await cli(["usage", "unset-price", model], admin), 5, "NOT_FOUND", /No price was set by an admin/);
+    expectFailure(await cli(["usage", "set-price", model, "--input", "two", "--output", "8"], admin), 2, "USAGE");
+  });
+
   it("usage reprice --json answers JSON (the parent command's --json took the flag)", async () => {
     const res = await json<{ records: number; changed: number; version: string }>(["usage", "reprice"], admin);
     expect(res.version).toMatch(/^anthropic-/);

@@ -3,7 +3,7 @@ import { usageGroupBy } from "@stratavore/contracts";
 import { usageError } from "../cli-error.ts";
 import { DATE_HELP, sinceArg, untilArg } from "../date-range.ts";
 import { print, printJson } from "../io.ts";
-import { positiveInt, type CliContext } from "../options.ts";
+import { positiveInt, pricePerMillion, type CliContext } from "../options.ts";
 import { formatDate, table } from "../output.ts";
 import { connect } from "../session.ts";
 import { usageTable, type UsageGroupBy } from "../usage-view.ts";
@@ -14,6 +14,15 @@ interface UsageOptions {
   until?: Date;
   by: UsageGroupBy;
   limit?: number;
+  json?: boolean;
+}
+
+interface PriceOptions {
+  input: number;
+  output: number;
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
+  cacheRead?: number;
   json?: boolean;
 }
 
@@ -80,6 +89,53 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
             [1, 2, 3, 4, 5],
           ),
       );
+    });
+
+  usage
+    .command("set-price <model>")
+    .description("set the price of a model id (admin): $ per million tokens; `usage reprice` applies it to past usage")
+    .requiredOption("--input <usd>", "input tokens", pricePerMillion)
+    .requiredOption("--output <usd>", "output tokens", pricePerMillion)
+    .option("--cache-write-5m <usd>", "5-minute cache writes (default: 1.25 × input)", pricePerMillion)
+    .option("--cache-write-1h <usd>", "1-hour cache writes (default: 2 × input)", pricePerMillion)
+    .option("--cache-read <usd>", "cache reads (default: 0.1 × input)", pricePerMillion)
+    .option("--json", "print JSON: {version, prices, notice}")
+    .addHelpText(
+      "after",
+      "\nThe id is exact (its dated ids match it, no prefixes). A new id newer than its family's newest row\n" +
+        "becomes the price every id of that family without a row of its own is estimated at; the answer says so.\n" +
+        "\nExample:\n  stratavore usage set-price claude-opus-6 --input 5 --output 25",
+    )
+    .action(async (model: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<PriceOptions>();
+      const api = await connect(env);
+      // The cache prices default from the input price the way Anthropic sets them (as the dashboard's form).
+      const book = await api.prices.setOverride.mutate({
+        modelPattern: model,
+        input: opts.input,
+        output: opts.output,
+        cacheWrite5m: opts.cacheWrite5m ?? opts.input * 1.25,
+        cacheWrite1h: opts.cacheWrite1h ?? opts.input * 2,
+        cacheRead: opts.cacheRead ?? opts.input * 0.1,
+      });
+      if (opts.json) return printJson(io, book);
+      print(
+        io,
+        `Set the price of ${model} (${book.version}). Run \`stratavore usage reprice\` to apply it to past usage.`,
+      );
+      if (book.notice) print(io, `Note: ${book.notice}`);
+    });
+
+  usage
+    .command("unset-price <model>")
+    .description("remove an admin's price for a model id (admin): the shipped price, an estimate or none applies again")
+    .option("--json", "print JSON: {version, prices}")
+    .action(async (model: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
+      const api = await connect(env);
+      const book = await api.prices.removeOverride.mutate({ modelPattern: model });
+      if (opts.json) return printJson(io, book);
+      print(io, `Removed the price set for ${model}. Run \`stratavore usage reprice\` to apply it to past usage.`);
     });
 
   usage

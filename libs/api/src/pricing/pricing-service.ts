@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { ApiDeps } from "../deps.ts";
-import { costOf, newFamilyPriceNotice } from "@stratavore/contracts";
+import { AppError, costOf, newFamilyPriceNotice } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
@@ -41,7 +41,9 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
 
 export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    await deletePriceOverride(tx, modelPattern);
+    // Nothing to remove is said, not reported as done (the CLI would print "Removed").
+    if ((await deletePriceOverride(tx, modelPattern)) === 0)
+      throw new AppError("NOT_FOUND", `No price was set by an admin for '${modelPattern}'.`);
     await audit(tx, deps.config.auditKey, actor, {
       type: "price.override_removed",
       entityType: "price",

@@ -28,6 +28,7 @@ export async function replacePriceOverride(tx: Tx, version: string, p: ModelPric
   });
 }
 
-export async function deletePriceOverride(tx: Tx, modelPattern: string): Promise<void> {
-  await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } });
+/** Removes an admin's row for this id; how many there were (0: none was set). */
+export async function deletePriceOverride(tx: Tx, modelPattern: string): Promise<number> {
+  return (await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } })).count;
 }
