@@ -32,3 +32,23 @@ test("the price table states prices as money, never float noise", async ({ page 
   await expect(cells.first()).toBeVisible();
   for (const text of await cells.allInnerTexts()) expect(text).toMatch(/^\$\d{1,3}(,\d{3})*\.\d{2,4}$/);
 });
+
+test("a price set in Settings for a new family-newest id says it moves that family's estimates, and can be removed", async ({
+  page,
+}) => {
+  await login(page);
+  await page.goto(`${baseUrl()}/settings/pricing`);
+  await page.getByLabel("Model id").fill("claude-sonnet-88");
+  await page.getByLabel("Input $/MTok").fill("4");
+  await page.getByLabel("Output $/MTok").fill("20");
+  await page.getByRole("button", { name: "Save override" }).click();
+  await expect(page.getByTestId("price-notice")).toHaveText(
+    /^claude-sonnet-88 is now the newest sonnet price: every sonnet id without a row of its own/,
+  );
+  const row = page.getByRole("row").filter({ hasText: "claude-sonnet-88" });
+  // The cache prices default from the input price: 1.25×, 2× and 0.1× of $4.
+  await expect(row).toContainText("override");
+  await expect(row.getByRole("cell")).toContainText(["claude-sonnet-88", "$4.00", "$20.00", "$5.00", "$8.00", "$0.40"]);
+  await row.getByRole("button", { name: "Remove override" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "claude-sonnet-88" })).toHaveCount(0);
+});
