@@ -168,7 +168,7 @@ test("the usage report takes a custom range, splits cost by model, and exports i
   const { readFile } = await import("node:fs/promises");
   const lines = (await readFile(file, "utf8")).trim().split("\r\n");
   expect(lines[0]).toBe(
-    "model,label,input_tokens,output_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,total_tokens,cost_usd,estimated_cost_usd,unpriced_tokens,requests",
+    "model,label,input_tokens,output_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,total_tokens,cost_usd,estimated_cost_usd,unpriced_tokens,requests,web_search_requests",
   );
   const cells = lines[1]!.split(",");
   expect(cells[0]).toBe(model);

@@ -6,12 +6,13 @@
 CREATE OR REPLACE FUNCTION usage_hourly_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests")
+    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests", "webSearchRequests")
     SELECT date_trunc('hour', r."occurredAt"), COALESCE(r."projectId", '00000000-0000-0000-0000-000000000000'::uuid), r.model,
            -sum(r."inputTokens"), -sum(r."outputTokens"), -sum(r."cacheWrite5mTokens"), -sum(r."cacheWrite1hTokens"),
            -sum(r."cacheReadTokens"), -sum(r."totalTokens"), -coalesce(sum(r."costUsd"), 0),
            -coalesce(sum(r."costUsd") FILTER (WHERE r."costEstimated"), 0),
-           -coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), -count(*)
+           -coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), -count(*),
+           -sum(r."webSearchRequests")
       FROM old_rows r
      GROUP BY 1, 2, 3
      -- One order for every writer: two transactions never wait on each other's rows crosswise.
@@ -26,15 +27,17 @@ BEGIN
       "costUsd" = h."costUsd" + EXCLUDED."costUsd",
       "estimatedUsd" = h."estimatedUsd" + EXCLUDED."estimatedUsd",
       "unpricedTokens" = h."unpricedTokens" + EXCLUDED."unpricedTokens",
-      "requests" = h."requests" + EXCLUDED."requests";
+      "requests" = h."requests" + EXCLUDED."requests",
+      "webSearchRequests" = h."webSearchRequests" + EXCLUDED."webSearchRequests";
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests")
+    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests", "webSearchRequests")
     SELECT date_trunc('hour', r."occurredAt"), COALESCE(r."projectId", '00000000-0000-0000-0000-000000000000'::uuid), r.model,
            sum(r."inputTokens"), sum(r."outputTokens"), sum(r."cacheWrite5mTokens"), sum(r."cacheWrite1hTokens"),
            sum(r."cacheReadTokens"), sum(r."totalTokens"), coalesce(sum(r."costUsd"), 0),
            coalesce(sum(r."costUsd") FILTER (WHERE r."costEstimated"), 0),
-           coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), count(*)
+           coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), count(*),
+           sum(r."webSearchRequests")
       FROM new_rows r
      GROUP BY 1, 2, 3
      -- One order for every writer: two transactions never wait on each other's rows crosswise.
@@ -49,7 +52,8 @@ BEGIN
       "costUsd" = h."costUsd" + EXCLUDED."costUsd",
       "estimatedUsd" = h."estimatedUsd" + EXCLUDED."estimatedUsd",
       "unpricedTokens" = h."unpricedTokens" + EXCLUDED."unpricedTokens",
-      "requests" = h."requests" + EXCLUDED."requests";
+      "requests" = h."requests" + EXCLUDED."requests",
+      "webSearchRequests" = h."webSearchRequests" + EXCLUDED."webSearchRequests";
   END IF;
   RETURN NULL;
 END
@@ -62,12 +66,13 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'usage_hourly_insert') THEN
     LOCK TABLE "UsageRecord" IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM "UsageHourly";
-    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests")
+    INSERT INTO "UsageHourly" AS h (hour, "projectKey", model, "inputTokens", "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "totalTokens", "costUsd", "estimatedUsd", "unpricedTokens", "requests", "webSearchRequests")
         SELECT date_trunc('hour', r."occurredAt"), COALESCE(r."projectId", '00000000-0000-0000-0000-000000000000'::uuid), r.model,
                sum(r."inputTokens"), sum(r."outputTokens"), sum(r."cacheWrite5mTokens"), sum(r."cacheWrite1hTokens"),
                sum(r."cacheReadTokens"), sum(r."totalTokens"), coalesce(sum(r."costUsd"), 0),
                coalesce(sum(r."costUsd") FILTER (WHERE r."costEstimated"), 0),
-               coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), count(*)
+               coalesce(sum(r."totalTokens") FILTER (WHERE r.unpriced), 0), count(*),
+               sum(r."webSearchRequests")
           FROM "UsageRecord" r
          GROUP BY 1, 2, 3
          -- One order for every writer: two transactions never wait on each other's rows crosswise.
@@ -82,7 +87,8 @@ BEGIN
           "costUsd" = h."costUsd" + EXCLUDED."costUsd",
           "estimatedUsd" = h."estimatedUsd" + EXCLUDED."estimatedUsd",
           "unpricedTokens" = h."unpricedTokens" + EXCLUDED."unpricedTokens",
-          "requests" = h."requests" + EXCLUDED."requests";
+          "requests" = h."requests" + EXCLUDED."requests",
+          "webSearchRequests" = h."webSearchRequests" + EXCLUDED."webSearchRequests";
     CREATE TRIGGER usage_hourly_insert AFTER INSERT ON "UsageRecord"
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_hourly_apply();
     CREATE TRIGGER usage_hourly_update AFTER UPDATE ON "UsageRecord"

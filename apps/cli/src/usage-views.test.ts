@@ -24,6 +24,7 @@ const row = (label: string, n: number, extra: Partial<UsageRow> = {}): UsageRow 
   costEstimated: false,
   unpricedTokens: 0,
   requests: 1,
+  webSearchRequests: 0,
   ...extra,
 });
 

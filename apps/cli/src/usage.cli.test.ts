@@ -66,6 +66,7 @@ describe("usage", () => {
         costEstimated: false,
         unpricedTokens: 0,
         requests: 0,
+        webSearchRequests: 0,
       },
     });
     const byModel = await json<UsageJson>([

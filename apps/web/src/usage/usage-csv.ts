@@ -2,7 +2,7 @@ import { runnerDoing, runnerTask, type Runner, type UsageRow } from "@stratavore
 
 type Columns<T> = [header: string, value: (row: T) => unknown][];
 
-/** A usage report's rows in full: every token kind, dollars (estimated part apart), unpriced tokens. */
+/** A usage report's rows in full: every token kind, dollars (estimated part apart), unpriced tokens, web searches. */
 export const usageColumns = (groupHeader: string): Columns<UsageRow> => [
   [groupHeader, (r) => r.group],
   ["label", (r) => (r.label !== r.group ? r.label : "")],
@@ -16,6 +16,7 @@ export const usageColumns = (groupHeader: string): Columns<UsageRow> => [
   ["estimated_cost_usd", (r) => r.estimatedCostUsd],
   ["unpriced_tokens", (r) => r.unpricedTokens],
   ["requests", (r) => r.requests],
+  ["web_search_requests", (r) => r.webSearchRequests],
 ];
 
 /** The runners list as shown, with what each is doing. */

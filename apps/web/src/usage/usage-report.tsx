@@ -41,7 +41,15 @@ function RangeTiles({ totals }: { totals: UsageRow }) {
         hint={costCaveat(totals.unpricedTokens, totals.estimatedCostUsd) ?? undefined}
       />
       <StatTile label="Cache hit ratio" value={formatRatio(cacheHitRatio(totals))} hint="input read from cache" />
-      <StatTile label="Requests" value={formatCount(totals.requests)} hint="API responses" />
+      <StatTile
+        label="Requests"
+        value={formatCount(totals.requests)}
+        hint={
+          totals.webSearchRequests
+            ? `API responses · ${formatCount(totals.webSearchRequests)} web searches ($10 per 1,000, in the cost)`
+            : "API responses"
+        }
+      />
     </div>
   );
 }

@@ -27,6 +27,7 @@ export function emptyUsageRow(group: string, label = group): UsageRow {
     costEstimated: false,
     unpricedTokens: 0,
     requests: 0,
+    webSearchRequests: 0,
   };
 }
 

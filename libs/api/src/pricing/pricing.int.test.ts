@@ -90,6 +90,12 @@ it("web searches are charged $10 per 1,000; rows priced under an earlier table g
   // 1,000 input tokens at $3 per million, and 4 searches at $0.01.
   expect(Number((await row(searched)).costUsd)).toBeCloseTo(0.003 + 0.04, 9);
   expect(Number((await row(plain)).costUsd)).toBeCloseTo(0.003, 9);
+  // The report counts the searches apart from the tokens, per row and in the totals.
+  const { api } = await h.as("viewer");
+  const searchedSession = (await row(searched)).sessionId!;
+  const bySession = await api.usage.query({ by: "session", since: new Date(Date.now() - 3_600_000), limit: 1000 });
+  expect(bySession.rows.find((r) => r.group === searchedSession)).toMatchObject({ webSearchRequests: 4, requests: 1 });
+  expect(bySession.totals.webSearchRequests).toBeGreaterThanOrEqual(4);
   const current = (await row(plain)).priceVersion;
 
   // As a ledger written before searches were priced holds them: tokens only, an older version.

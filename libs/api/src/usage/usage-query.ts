@@ -21,6 +21,7 @@ function sumRows(rows: UsageRow[]): UsageRow {
     costEstimated: false,
     unpricedTokens: 0,
     requests: 0,
+    webSearchRequests: 0,
   };
   for (const r of rows)
     for (const k of [
@@ -34,6 +35,7 @@ function sumRows(rows: UsageRow[]): UsageRow {
       "estimatedCostUsd",
       "unpricedTokens",
       "requests",
+      "webSearchRequests",
     ] as const)
       total[k] += r[k] ?? 0;
   return total;

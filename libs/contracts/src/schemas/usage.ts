@@ -92,6 +92,8 @@ export const usageRowSchema = z.object({
   costEstimated: z.boolean(),
   unpricedTokens: z.number(),
   requests: z.number(),
+  /** Web searches (`server_tool_use`): their fee is in costUsd, on top of the tokens. */
+  webSearchRequests: z.number(),
 });
 export type UsageRow = z.infer<typeof usageRowSchema>;
 export const usageQueryOutput = z.object({ rows: z.array(usageRowSchema), totals: usageRowSchema });

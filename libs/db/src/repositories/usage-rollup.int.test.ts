@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, inject, it } from "vitest";
 import { createDb } from "../client.ts";
 import { createScratchDatabase } from "../testing/test-postgres.ts";
@@ -23,6 +24,8 @@ function ledgerRows(projects: string[]) {
       costUsd: priced ? (i % 13) / 100 : null,
       unpriced: !priced,
       costEstimated: priced && i % 4 === 0,
+      // Web searches on some responses: counted apart from the tokens.
+      webSearchRequests: i % 9 === 0 ? 1 + (i % 4) : 0,
       occurredAt: new Date(base + i * 11 * 60_000 + (i % 60) * 1000),
     };
   });
@@ -34,7 +37,8 @@ function expected(rows: ReturnType<typeof ledgerRows>, since?: Date, until?: Dat
   const tokens = inRange.reduce((a, r) => a + Number(r.totalTokens), 0);
   const cost = inRange.reduce((a, r) => a + (r.costUsd ?? 0), 0);
   const unpriced = inRange.filter((r) => r.unpriced).reduce((a, r) => a + Number(r.totalTokens), 0);
-  return { tokens, cost, unpriced, requests: inRange.length };
+  const searches = inRange.reduce((a, r) => a + r.webSearchRequests, 0);
+  return { tokens, cost, unpriced, requests: inRange.length, searches };
 }
 
 describe("the ledger's hourly rollup", () => {
@@ -49,7 +53,11 @@ describe("the ledger's hourly rollup", () => {
       await db.usageRecord.createMany({ data: rows.slice(300) });
       // A larger total for one response (the ledger keeps the larger), a reprice, a delete.
       rows[5]!.totalTokens += 1000n;
-      await db.usageRecord.update({ where: { usageKey: "m5" }, data: { totalTokens: rows[5]!.totalTokens } });
+      rows[5]!.webSearchRequests = 2;
+      await db.usageRecord.update({
+        where: { usageKey: "m5" },
+        data: { totalTokens: rows[5]!.totalTokens, webSearchRequests: 2 },
+      });
       for (const r of rows.filter((x) => x.model === "claude-haiku-4-5" && x.costUsd !== null)) r.costUsd! += 0.5;
       await db.$executeRaw`UPDATE "UsageRecord" SET "costUsd" = "costUsd" + 0.5 WHERE model = 'claude-haiku-4-5' AND "costUsd" IS NOT NULL`;
       await db.usageRecord.delete({ where: { usageKey: "m7" } });
@@ -77,6 +85,7 @@ describe("the ledger's hourly rollup", () => {
             ).toBe(want.tokens);
             expect(got.reduce((a, r) => a + r.requests, 0)).toBe(want.requests);
             expect(got.reduce((a, r) => a + r.unpricedTokens, 0)).toBe(want.unpriced);
+            expect(got.reduce((a, r) => a + r.webSearchRequests, 0)).toBe(want.searches);
             expect(got.reduce((a, r) => a + r.costUsd, 0)).toBeCloseTo(want.cost, 6);
           }
           // Per day in the zone: the same as the ledger scanned row by row (by runner forces the scan).
@@ -93,6 +102,37 @@ describe("the ledger's hourly rollup", () => {
       expect(rollupHours({ timeZone: "Asia/Kolkata" })).toBeNull();
       const kolkata = await aggregateUsage(db, { by: "all", timeZone: "Asia/Kolkata", limit: 1 });
       expect(kolkata[0]?.totalTokens).toBe(all.tokens);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("the web-search migration fills the searches of hours the rollup kept before it", async () => {
+    const db = createDb({ connectionString: await createScratchDatabase(inject("adminUrl"), "searches"), poolMax: 2 });
+    try {
+      const rows = ledgerRows([]);
+      await db.usageRecord.createMany({ data: rows });
+      // As an install kept its hours before the column existed: no searches in the rollup.
+      await db.$executeRaw`UPDATE "UsageHourly" SET "webSearchRequests" = 0`;
+      const migration = await readFile(
+        new URL(
+          "../../../../prisma/migrations/20261204035833_usage_hourly_web_searches/migration.sql",
+          import.meta.url,
+        ),
+        "utf8",
+      );
+      await db.$executeRawUnsafe(migration.slice(migration.indexOf("-- stratavore:custom")));
+      const perHour = new Map<string, number>();
+      for (const r of rows) {
+        const hour = new Date(Math.floor(r.occurredAt.getTime() / HOUR) * HOUR).toISOString();
+        const key = `${hour}|${r.model}`;
+        perHour.set(key, (perHour.get(key) ?? 0) + r.webSearchRequests);
+      }
+      const kept = await db.usageHourly.findMany({ select: { hour: true, model: true, webSearchRequests: true } });
+      expect(
+        Object.fromEntries(kept.map((h) => [`${h.hour.toISOString()}|${h.model}`, Number(h.webSearchRequests)])),
+      ).toEqual(Object.fromEntries(perHour));
+      expect([...perHour.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     } finally {
       await db.$disconnect();
     }

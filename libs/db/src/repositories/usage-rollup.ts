@@ -41,7 +41,7 @@ export const ROLLUP_SOURCE = `
   SELECT h.hour AS at, NULLIF(h."projectKey", '${NO_PROJECT_KEY}'::uuid) AS project_id, h.model,
          h."inputTokens" AS input, h."outputTokens" AS output, h."cacheWrite5mTokens" AS cw5, h."cacheWrite1hTokens" AS cw1h,
          h."cacheReadTokens" AS cread, h."totalTokens" AS total, h."costUsd" AS cost, h."estimatedUsd" AS estimated,
-         h."unpricedTokens" AS unpriced, h.requests
+         h."unpricedTokens" AS unpriced, h.requests, h."webSearchRequests" AS searches
     FROM "UsageHourly" h
    WHERE ($2::uuid IS NULL OR h."projectKey" = $2::uuid)
      AND ($3::timestamp IS NULL OR h.hour >= $3::timestamp) AND ($4::timestamp IS NULL OR h.hour < $4::timestamp)
@@ -49,7 +49,7 @@ export const ROLLUP_SOURCE = `
   SELECT u."occurredAt", u."projectId", u.model, u."inputTokens", u."outputTokens", u."cacheWrite5mTokens",
          u."cacheWrite1hTokens", u."cacheReadTokens", u."totalTokens", coalesce(u."costUsd", 0),
          CASE WHEN u."costEstimated" THEN coalesce(u."costUsd", 0) ELSE 0 END,
-         CASE WHEN u.unpriced THEN u."totalTokens" ELSE 0 END, 1
+         CASE WHEN u.unpriced THEN u."totalTokens" ELSE 0 END, 1, u."webSearchRequests"
     FROM "UsageRecord" u
    WHERE ($2::uuid IS NULL OR u."projectId" = $2::uuid)
      AND ((u."occurredAt" >= $5::timestamp AND u."occurredAt" < $3::timestamp)

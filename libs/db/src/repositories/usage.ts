@@ -168,6 +168,8 @@ export interface UsageAggregate {
   estimatedCostUsd: number;
   unpricedTokens: number;
   requests: number;
+  /** Web searches (`server_tool_use`), priced apart from the tokens (WEB_SEARCH_USD each). */
+  webSearchRequests: number;
 }
 
 /**
@@ -194,14 +196,15 @@ export async function aggregateUsage(
       ? // Summed per hour first: the zone's calendar is then worked out once an hour, not once a row.
         `(SELECT at, NULL::uuid AS project_id, sum(input) AS input, sum(output) AS output, sum(cw5) AS cw5, sum(cw1h) AS cw1h,
                  sum(cread) AS cread, sum(total) AS total, sum(cost) AS cost, sum(estimated) AS estimated,
-                 sum(unpriced) AS unpriced, sum(requests) AS requests
+                 sum(unpriced) AS unpriced, sum(requests) AS requests, sum(searches) AS searches
             FROM (${ROLLUP_SOURCE}) AS s GROUP BY at) AS u`
       : `(${ROLLUP_SOURCE}) AS u`
     : `(SELECT u."occurredAt" AS at, u."projectId" AS project_id, u.model, u."sessionId" AS session_id, u."runnerId" AS runner_id,
                u."inputTokens" AS input, u."outputTokens" AS output, u."cacheWrite5mTokens" AS cw5, u."cacheWrite1hTokens" AS cw1h,
                u."cacheReadTokens" AS cread, u."totalTokens" AS total, coalesce(u."costUsd", 0) AS cost,
                CASE WHEN u."costEstimated" THEN coalesce(u."costUsd", 0) ELSE 0 END AS estimated,
-               CASE WHEN u.unpriced THEN u."totalTokens" ELSE 0 END AS unpriced, 1 AS requests
+               CASE WHEN u.unpriced THEN u."totalTokens" ELSE 0 END AS unpriced, 1 AS requests,
+               u."webSearchRequests" AS searches
           FROM "UsageRecord" u
          WHERE ($2::uuid IS NULL OR u."projectId" = $2::uuid) AND ($3::uuid IS NULL OR u."runnerId" = $3::uuid)
            AND ($4::timestamp IS NULL OR u."occurredAt" >= $4::timestamp) AND ($5::timestamp IS NULL OR u."occurredAt" < $5::timestamp)) AS u`;
@@ -232,7 +235,8 @@ export async function aggregateUsage(
   const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(
     `SELECT ${g} AS grp, sum(u.input) AS input, sum(u.output) AS output, sum(u.cw5) AS cw5, sum(u.cw1h) AS cw1h,
             sum(u.cread) AS cread, sum(u.total) AS total, coalesce(sum(u.cost), 0) AS cost,
-            coalesce(sum(u.estimated), 0) AS estimated, coalesce(sum(u.unpriced), 0) AS unpriced, sum(u.requests) AS requests
+            coalesce(sum(u.estimated), 0) AS estimated, coalesce(sum(u.unpriced), 0) AS unpriced, sum(u.requests) AS requests,
+            coalesce(sum(u.searches), 0) AS searches
        FROM ${src} LEFT JOIN "Project" p ON p.id = u.project_id
       WHERE $1::text IS NOT NULL
       GROUP BY 1 ORDER BY ${order} LIMIT ${Math.max(1, Math.min(1000, Math.floor(f.limit)))}`,
@@ -252,6 +256,7 @@ export async function aggregateUsage(
     estimatedCostUsd: Number(r.estimated),
     unpricedTokens: Number(r.unpriced),
     requests: Number(r.requests),
+    webSearchRequests: Number(r.searches),
   }));
 }
 
