@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { baseUrl, login, mutate, uniqueName, workdir } from "../support/helpers";
 
-// Sideways scrolling on every page at both widths and themes is pages.spec.ts's.
+// Sideways scrolling on every page at both widths and themes is walk.spec.ts's.
 test("the runners list says how many runners match its filters", async ({ page }) => {
   await login(page);
   const name = uniqueName("count");
@@ -42,6 +42,17 @@ test("a price set in Settings for a new family-newest id says it moves that fami
   await page.getByLabel("Input $/MTok").fill("4");
   await page.getByLabel("Output $/MTok").fill("20");
   await page.getByRole("button", { name: "Save override" }).click();
+  try {
+    await pricedAndRemoved(page);
+  } finally {
+    // Left behind, it would be the sonnet family's newest price for every later spec.
+    await page.request.post(`${baseUrl()}/api/trpc/prices.removeOverride`, {
+      data: { json: { modelPattern: "claude-sonnet-88" } },
+    });
+  }
+});
+
+async function pricedAndRemoved(page: Page) {
   await expect(page.getByTestId("price-notice")).toHaveText(
     /^claude-sonnet-88 is now the newest sonnet price: every sonnet id without a row of its own/,
   );
@@ -51,4 +62,7 @@ test("a price set in Settings for a new family-newest id says it moves that fami
   await expect(row.getByRole("cell")).toContainText(["claude-sonnet-88", "$4.00", "$20.00", "$5.00", "$8.00", "$0.40"]);
   await row.getByRole("button", { name: "Remove override" }).click();
   await expect(page.getByRole("row").filter({ hasText: "claude-sonnet-88" })).toHaveCount(0);
-});
+  // The notice now says what the removal did: sonnet estimates are back on the shipped row.
+  await expect(page.getByTestId("price-notice")).toHaveText(/is now the newest sonnet price/);
+  await expect(page.getByTestId("price-notice")).not.toContainText("claude-sonnet-88 is now");
+}

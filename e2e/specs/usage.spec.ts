@@ -192,18 +192,21 @@ test("a dollar budget over a model with no price says its figure is a lower boun
   });
   // No family of any price table: its tokens have no dollar figure at all.
   const runner = await mutate<{ id: string }>(page, "runners.launch", { project: name, model: "local-llama-3" });
-  await expect
-    .poll(
-      async () => (await query<{ unpricedTokens: number }>(page, "budgets.get", { id: budget.id })).unpricedTokens,
-      {
-        timeout: 20_000,
-      },
-    )
-    .toBeGreaterThan(0);
-  await page.goto(`${baseUrl()}/budgets`);
-  const card = page.locator(`[data-budget-id="${budget.id}"]`);
-  await expect(card.getByTestId("budget-partial")).toHaveText("partial");
-  await expect(card.getByTestId("budget-usd")).toContainText("unpriced: not evaluable in dollars");
-  await expect(card.getByTestId("budget-gauge")).toHaveAttribute("aria-label", /at least 0% used/);
-  await mutate(page, "runners.stop", { id: runner.id });
+  try {
+    await expect
+      .poll(
+        async () => (await query<{ unpricedTokens: number }>(page, "budgets.get", { id: budget.id })).unpricedTokens,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBeGreaterThan(0);
+    await page.goto(`${baseUrl()}/budgets`);
+    const card = page.locator(`[data-budget-id="${budget.id}"]`);
+    await expect(card.getByTestId("budget-partial")).toHaveText("partial");
+    await expect(card.getByTestId("budget-usd")).toContainText("unpriced: not evaluable in dollars");
+    await expect(card.getByTestId("budget-gauge")).toHaveAttribute("aria-label", /at least 0% used/);
+  } finally {
+    await mutate(page, "runners.stop", { id: runner.id });
+  }
 });

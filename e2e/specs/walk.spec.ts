@@ -8,7 +8,8 @@ import { THEMES, VIEWPORTS, check, screenshotDir, type Finding } from "../suppor
 
 /**
  * Every page at a phone's width and a laptop's, in the light and the dark theme (page-check.ts
- * says what is checked), one test per theme and width. The pages to walk are made once.
+ * says what is checked), one test per theme and width. The pages to walk are made once per
+ * worker (again after a failure restarts it).
  */
 
 /**
@@ -100,6 +101,7 @@ async function importedSession(page: Page): Promise<{ sessionId: string; tmp: st
 
 interface Walked {
   name: string;
+  budgetId: string;
   runner: { id: string; sessionId: string };
   imported: { sessionId: string; tmp: string };
 }
@@ -107,6 +109,8 @@ let walked: Walked | undefined;
 let setupPage: Page | undefined;
 
 test.beforeAll(async ({ browser }) => {
+  // A launch and an import on a loaded machine: more than the default 60 s may pass.
+  test.setTimeout(120_000);
   setupPage = await browser.newPage();
   await login(setupPage);
   const name = uniqueName("pages");
@@ -115,7 +119,7 @@ test.beforeAll(async ({ browser }) => {
     project: name,
     prompt: "ask: may I run the tests",
   });
-  await mutate(setupPage, "budgets.create", {
+  const budget = await mutate<{ id: string }>(setupPage, "budgets.create", {
     name: `${name}-daily`,
     scope: "project",
     scopeRef: name,
@@ -123,15 +127,19 @@ test.beforeAll(async ({ browser }) => {
     limitUsd: 20,
     action: "notify",
   });
-  walked = { name, runner, imported: await importedSession(setupPage) };
+  walked = { name, budgetId: budget.id, runner, imported: await importedSession(setupPage) };
 });
 
 test.afterAll(async () => {
-  if (walked && setupPage) {
-    await mutate(setupPage, "runners.kill", { id: walked.runner.id });
-    await rm(walked.imported.tmp, { recursive: true, force: true });
+  try {
+    if (walked && setupPage) {
+      await mutate(setupPage, "runners.kill", { id: walked.runner.id });
+      await mutate(setupPage, "budgets.delete", { id: walked.budgetId });
+    }
+  } finally {
+    if (walked) await rm(walked.imported.tmp, { recursive: true, force: true });
+    await setupPage?.close();
   }
-  await setupPage?.close();
 });
 
 const pathsOf = ({ name, runner, imported }: Walked): [string, string][] => [

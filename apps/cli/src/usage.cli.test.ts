@@ -106,17 +106,18 @@ describe("usage", () => {
     try {
       // The cache prices default from the input price: 1.25×, 2× and 0.1× of $2.
       expect((await cli(["usage", "prices"])).stdout).toMatch(/^claude-haiku-77 +2 +8 +2\.5 +4 +0\.2 +override$/m);
-      // Setting it again is no longer news; --json carries the notice field either way.
+      // The same prices again move nothing; --json carries the notice field either way.
       const again = await json<{ notice: string | null }>(
-        ["usage", "set-price", model, "--input", "2", "--output", "8", "--cache-read", "0"],
+        ["usage", "set-price", model, "--input", "2", "--output", "8"],
         admin,
       );
       expect(again.notice).toBeNull();
       expectFailure(await cli(["usage", "set-price", model, "--input", "2", "--output", "8"]), 4, "FORBIDDEN");
     } finally {
-      expect((await cli(["usage", "unset-price", model], admin)).stdout).toContain(
-        `Removed the price set for ${model}`,
-      );
+      const unset = (await cli(["usage", "unset-price", model], admin)).stdout;
+      expect(unset).toContain(`Removed the price set for ${model}`);
+      // The family's estimates go back to the shipped newest haiku row, and it says so.
+      expect(unset).toMatch(/^Note: claude-haiku-4-5 is now the newest haiku price/m);
     }
     expect((await cli(["usage", "prices"])).stdout).not.toContain(model);
     // Nothing left to remove is NOT_FOUND, not "Removed".

@@ -315,7 +315,9 @@ describe("imported history", () => {
     expect(session.costUsd).toBeCloseTo(0.00105, 9);
     expect(session.estimatedCostUsd).toBeCloseTo(0.00105, 9);
     // The usage report says the same of the session's row (DESIGN §3 rule 4's flag).
-    const row = (await h.api.usage.query({ by: "session", limit: 1000 })).rows.find((r) => r.group === sessionId);
+    const row = (await h.api.usage.query({ by: "session", project: session.projectName!, limit: 1000 })).rows.find(
+      (r) => r.group === sessionId,
+    );
     expect(row).toMatchObject({ costEstimated: true, totalTokens: 1030 });
     expect(session.title).toContain(word);
 

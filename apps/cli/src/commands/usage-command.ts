@@ -129,13 +129,14 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
   usage
     .command("unset-price <model>")
     .description("remove an admin's price for a model id (admin): the shipped price, an estimate or none applies again")
-    .option("--json", "print JSON: {version, prices}")
+    .option("--json", "print JSON: {version, prices, notice}")
     .action(async (model: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ json?: boolean }>();
       const api = await connect(env);
       const book = await api.prices.removeOverride.mutate({ modelPattern: model });
       if (opts.json) return printJson(io, book);
       print(io, `Removed the price set for ${model}. Run \`stratavore usage reprice\` to apply it to past usage.`);
+      if (book.notice) print(io, `Note: ${book.notice}`);
     });
 
   usage

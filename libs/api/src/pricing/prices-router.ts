@@ -15,6 +15,6 @@ export const pricesRouter = router({
     .mutation(({ ctx, input }) => setPriceOverride(ctx, ctx.principal, input)),
   removeOverride: adminProcedure
     .input(priceOverrideRemoveInput)
-    .output(priceBookOutput)
+    .output(priceOverrideOutput)
     .mutation(({ ctx, input }) => removePriceOverride(ctx, ctx.principal, input.modelPattern)),
 });

@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { ApiDeps } from "../deps.ts";
-import { AppError, costOf, newFamilyPriceNotice } from "@stratavore/contracts";
+import { AppError, costOf, familyPriceNotice } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
@@ -25,7 +25,7 @@ export async function priceBookView(deps: ApiDeps) {
  * `reprice`. The answer says when the override moves other ids' estimates too.
  */
 export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.infer<typeof priceOverrideInput>) {
-  const notice = newFamilyPriceNotice(await currentPriceBook(deps.db, 0), p.modelPattern);
+  const before = await currentPriceBook(deps.db, 0);
   await inTransaction(deps.db, deps.bus, async (tx) => {
     await replacePriceOverride(tx, `override-${randomUUID()}`, p);
     await audit(tx, deps.config.auditKey, actor, {
@@ -36,10 +36,12 @@ export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.inf
     });
   });
   forgetPriceBook();
+  const notice = familyPriceNotice(before, await currentPriceBook(deps.db, 0), p.modelPattern);
   return { ...(await priceBookView(deps)), notice };
 }
 
 export async function removePriceOverride(deps: ApiDeps, actor: Principal, modelPattern: string) {
+  const before = await currentPriceBook(deps.db, 0);
   await inTransaction(deps.db, deps.bus, async (tx) => {
     // Nothing to remove is said, not reported as done (the CLI would print "Removed").
     if ((await deletePriceOverride(tx, modelPattern)) === 0)
@@ -51,7 +53,8 @@ export async function removePriceOverride(deps: ApiDeps, actor: Principal, model
     });
   });
   forgetPriceBook();
-  return priceBookView(deps);
+  const notice = familyPriceNotice(before, await currentPriceBook(deps.db, 0), modelPattern);
+  return { ...(await priceBookView(deps)), notice };
 }
 
 /**

@@ -52,16 +52,21 @@ it("an admin price override changes the cost of new usage and, after reprice, of
   expect((await row()).costUsd).toBeNull();
 });
 
-it("an override for a new id that becomes its family's newest says so, and estimated ids of that family take its price", async () => {
+it("a price that moves a family's estimates says so when set, changed and removed; one that does not stays quiet", async () => {
   const { api } = await h.as("admin");
   const prices = { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 };
   const book = await api.prices.setOverride({ modelPattern: "claude-haiku-99", ...prices });
   try {
     expect(book.notice).toMatch(/^claude-haiku-99 is now the newest haiku price: every haiku id without a row/);
-    // Changing it again is no longer news: the row exists.
+    // Repricing the newest row moves the estimates too.
+    expect((await api.prices.setOverride({ modelPattern: "claude-haiku-99", ...prices, input: 3 })).notice).toMatch(
+      /^claude-haiku-99 is the newest haiku price: every haiku id without a row of its own is estimated at its new price/,
+    );
+    // The same prices again move nothing.
     expect((await api.prices.setOverride({ modelPattern: "claude-haiku-99", ...prices, input: 3 })).notice).toBeNull();
   } finally {
-    await api.prices.removeOverride({ modelPattern: "claude-haiku-99" });
+    const removed = await api.prices.removeOverride({ modelPattern: "claude-haiku-99" });
+    expect(removed.notice).toMatch(/^claude-haiku-4-5 is now the newest haiku price/);
   }
 });
 

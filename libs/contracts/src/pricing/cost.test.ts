@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalModel, costOf, familyOf, findPrice, newFamilyPriceNotice } from "./cost.ts";
+import { canonicalModel, costOf, familyOf, findPrice, familyPriceNotice } from "./cost.ts";
 import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION } from "./shipped-prices.ts";
 
 const book = { version: SHIPPED_PRICE_VERSION, prices: SHIPPED_PRICES };
@@ -178,17 +178,38 @@ describe("prices", () => {
     ).toBeCloseTo(50, 6);
   });
 
-  it("warns when a new id becomes its family's newest price, and only then", () => {
+  it("warns when a change moves a family's estimates — a new newest id, the newest repriced or removed — and only then", () => {
+    const withRow = (modelPattern: string, input = 5) => ({
+      ...book,
+      prices: [
+        ...SHIPPED_PRICES.filter((p) => p.modelPattern !== modelPattern),
+        { ...SHIPPED_PRICES[0]!, modelPattern, input },
+      ],
+    });
     // The shipped newest opus row is claude-opus-5 (the estimate test above prices with it).
-    expect(newFamilyPriceNotice(book, "claude-opus-9")).toBe(
+    const opus9 = withRow("claude-opus-9");
+    expect(familyPriceNotice(book, opus9, "claude-opus-9")).toBe(
       "claude-opus-9 is now the newest opus price: every opus id without a row of its own (they were estimated at claude-opus-5's price) is estimated at it, in new usage and in the ledger once you reprice.",
     );
-    expect(newFamilyPriceNotice(book, "claude-haiku-9")).toMatch(/newest haiku price.*claude-haiku-4-5's price/);
-    // After it: an unknown opus id takes the new row, which is what the notice said.
-    const after = { ...book, prices: [...SHIPPED_PRICES, { ...SHIPPED_PRICES[0]!, modelPattern: "claude-opus-9" }] };
-    expect(findPrice(after, "claude-opus-5-5")?.price.modelPattern).toBe("claude-opus-9");
-    // A row the book has (dated or not), an id older than the family's newest, an id of no family.
-    for (const quiet of ["claude-opus-5", "claude-opus-5-20260101", "claude-opus-4-2", "gpt-5", "local-llama-3"])
-      expect(newFamilyPriceNotice(book, quiet), quiet).toBeNull();
+    expect(findPrice(opus9, "claude-opus-5-5")?.price.modelPattern).toBe("claude-opus-9");
+    expect(familyPriceNotice(book, withRow("claude-haiku-9"), "claude-haiku-9")).toMatch(
+      /newest haiku price.*claude-haiku-4-5's price/,
+    );
+    // The newest row itself repriced (the review: this moved every estimate and said nothing).
+    const newestOpus = SHIPPED_PRICES.find((p) => p.modelPattern === "claude-opus-5")!;
+    const repriced = { ...book, prices: SHIPPED_PRICES.map((p) => (p === newestOpus ? { ...p, input: 7 } : p)) };
+    expect(familyPriceNotice(book, repriced, "claude-opus-5")).toMatch(
+      /^claude-opus-5 is the newest opus price: every opus id without a row of its own is estimated at its new price/,
+    );
+    // Removing the newest override moves them back.
+    expect(familyPriceNotice(opus9, book, "claude-opus-9")).toMatch(/^claude-opus-5 is now the newest opus price/);
+    // Quiet: a row that is not the newest, the same prices again, an older id, an id of no family.
+    for (const [after, id] of [
+      [withRow("claude-opus-4-5", 9), "claude-opus-4-5"],
+      [book, "claude-opus-5"],
+      [withRow("claude-opus-4-2"), "claude-opus-4-2"],
+      [withRow("gpt-5"), "gpt-5"],
+    ] as const)
+      expect(familyPriceNotice(book, after, id), id).toBeNull();
   });
 });

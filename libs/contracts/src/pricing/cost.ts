@@ -80,19 +80,23 @@ export function findPrice(book: PriceBook, model: string): PriceMatch | null {
 }
 
 /**
- * What pricing a new id changes beyond that id (DESIGN §3 rule 4): when the book lacked it
- * and it is newer than its family's newest row, every id of the family without a row of its
- * own is estimated at it from then on. Null when it prices only itself.
+ * What a change of the book (an admin's price set or removed for `modelPattern`) does beyond
+ * that id (DESIGN §3 rule 4): when the row its family's unknown ids are estimated at differs
+ * after it — a new newest id, the newest row repriced, or removed — every such id moves with
+ * it, in new usage and, after a reprice, in the ledger. Null when the change prices only itself.
  */
-export function newFamilyPriceNotice(before: PriceBook, modelPattern: string): string | null {
-  const id = canonicalModel(modelPattern);
-  if (indexOf(before).exact.has(id)) return null;
-  const family = familyOf(id);
+export function familyPriceNotice(before: PriceBook, after: PriceBook, modelPattern: string): string | null {
+  const family = familyOf(modelPattern)?.family;
   if (!family) return null;
-  const newest = indexOf(before).newest.get(family.family);
-  if (newest && newest.version >= family.version) return null;
-  const was = newest ? `were estimated at ${newest.price.modelPattern}'s price` : "had no price";
-  return `${modelPattern} is now the newest ${family.family} price: every ${family.family} id without a row of its own (they ${was}) is estimated at it, in new usage and in the ledger once you reprice.`;
+  const was = indexOf(before).newest.get(family)?.price;
+  const now = indexOf(after).newest.get(family)?.price;
+  if (JSON.stringify(was ?? null) === JSON.stringify(now ?? null)) return null;
+  const wasText = was ? `${was.modelPattern}'s price` : "no price";
+  const tail = "in new usage and in the ledger once you reprice.";
+  if (!now) return `Every ${family} id without a row of its own now has no price (it was ${wasText}), ${tail}`;
+  if (was && canonicalModel(was.modelPattern) === canonicalModel(now.modelPattern))
+    return `${now.modelPattern} is the newest ${family} price: every ${family} id without a row of its own is estimated at its new price, ${tail}`;
+  return `${now.modelPattern} is now the newest ${family} price: every ${family} id without a row of its own (they were estimated at ${wasText}) is estimated at it, ${tail}`;
 }
 
 type Tokens = Pick<

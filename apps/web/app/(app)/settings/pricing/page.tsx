@@ -14,8 +14,16 @@ export default function PricingPage() {
   const prices = useQuery(trpc.prices.list.queryOptions());
   const setBook = { onSuccess: (book: unknown) => qc.setQueryData(trpc.prices.list.queryKey(), book as never) };
   const save = useMutation(trpc.prices.setOverride.mutationOptions(setBook));
-  const notice = save.data?.notice;
-  const remove = useMutation(trpc.prices.removeOverride.mutationOptions(setBook));
+  const remove = useMutation(
+    trpc.prices.removeOverride.mutationOptions({
+      ...setBook,
+      // Already removed elsewhere (NOT_FOUND): show the table as it is now.
+      onError: () => void qc.invalidateQueries({ queryKey: trpc.prices.list.queryKey() }),
+    }),
+  );
+  // What the latest change did beyond its own id; one that moved nothing says nothing.
+  const latest = [save, remove].filter((m) => m.submittedAt > 0).sort((a, b) => b.submittedAt - a.submittedAt)[0];
+  const notice = latest?.data?.notice;
   const reprice = useMutation(trpc.usage.reprice.mutationOptions());
   const admin = me.role === "admin";
   const failure = save.error ?? remove.error ?? reprice.error;
