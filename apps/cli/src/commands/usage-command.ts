@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { usageGroupBy } from "@stratavore/contracts";
+import { cachePricesFrom, usageGroupBy } from "@stratavore/contracts";
 import { usageError } from "../cli-error.ts";
 import { DATE_HELP, sinceArg, untilArg } from "../date-range.ts";
 import { print, printJson } from "../io.ts";
@@ -110,13 +110,14 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       const opts = cmd.optsWithGlobals<PriceOptions>();
       const api = await connect(env);
       // The cache prices default from the input price the way Anthropic sets them (as the dashboard's form).
+      const defaults = cachePricesFrom(opts.input);
       const book = await api.prices.setOverride.mutate({
         modelPattern: model,
         input: opts.input,
         output: opts.output,
-        cacheWrite5m: opts.cacheWrite5m ?? opts.input * 1.25,
-        cacheWrite1h: opts.cacheWrite1h ?? opts.input * 2,
-        cacheRead: opts.cacheRead ?? opts.input * 0.1,
+        cacheWrite5m: opts.cacheWrite5m ?? defaults.cacheWrite5m,
+        cacheWrite1h: opts.cacheWrite1h ?? defaults.cacheWrite1h,
+        cacheRead: opts.cacheRead ?? defaults.cacheRead,
       });
       if (opts.json) return printJson(io, book);
       print(

@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { cachePricesFrom } from "@stratavore/contracts";
 import { Button, Field, TextInput } from "@stratavore/ui";
 
 export interface PriceValues {
@@ -26,14 +27,15 @@ export function PriceOverrideForm({ busy, onSubmit }: { busy: boolean; onSubmit:
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const input = Number(values.input ?? 0);
+    const defaults = cachePricesFrom(input);
     const num = (k: string, dflt: number) => (values[k] ? Number(values[k]) : dflt);
     onSubmit({
       modelPattern: model.trim(),
       input,
       output: num("output", 0),
-      cacheWrite5m: num("cacheWrite5m", input * 1.25),
-      cacheWrite1h: num("cacheWrite1h", input * 2),
-      cacheRead: num("cacheRead", input * 0.1),
+      cacheWrite5m: num("cacheWrite5m", defaults.cacheWrite5m),
+      cacheWrite1h: num("cacheWrite1h", defaults.cacheWrite1h),
+      cacheRead: num("cacheRead", defaults.cacheRead),
     });
   };
   return (

@@ -99,6 +99,13 @@ export function familyPriceNotice(before: PriceBook, after: PriceBook, modelPatt
   return `${now.modelPattern} is now the newest ${family} price: every ${family} id without a row of its own (they were estimated at ${wasText}) is estimated at it, ${tail}`;
 }
 
+/** Cache prices from an input price, the way Anthropic sets them: writes 1.25× (5 m) and 2× (1 h), reads 0.1×. */
+export const cachePricesFrom = (input: number) => ({
+  cacheWrite5m: input * 1.25,
+  cacheWrite1h: input * 2,
+  cacheRead: input * 0.1,
+});
+
 type Tokens = Pick<
   UsageRecordInput,
   "model" | "speed" | "inputTokens" | "outputTokens" | "cacheWrite5mTokens" | "cacheWrite1hTokens" | "cacheReadTokens"
