@@ -2,6 +2,7 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useRealtimeSocket } from "./realtime-provider";
+import { refreshList } from "./refresh-list";
 import { throttle } from "./throttle";
 
 /** At most one refetch per this long, however busy the fleet: a list page is not a ticker. */
@@ -21,7 +22,7 @@ export function useRefreshOnFleetChange(key: QueryKey, enabled = true): void {
     if (!socket || !enabled) return;
     let open = true;
     const refresh = throttle(() => {
-      if (open) void qc.invalidateQueries({ queryKey: JSON.parse(keyText) as QueryKey });
+      if (open) void refreshList(qc, JSON.parse(keyText) as QueryKey);
     }, EVERY_MS);
     socket.on("runner:status", refresh);
     socket.on("usage:update", refresh);
