@@ -38,6 +38,14 @@ beforeAll(async () => {
     // before the test has listed it enabled — on a busy machine that raced.
     `export default { name: "broken", setup: () => ({ onEvent: (e) => { if (e.event.startsWith("runner.")) throw new Error("cannot reach my backend"); } }) };`,
   );
+  // Offers a model of its own and a dated spelling of a shipped one (which must not replace it).
+  await writeFile(
+    join(dir, "prices.mjs"),
+    `export default { name: "prices", setup: () => ({ prices: () => [
+      { model: "acme-coder-1", inputPerMTok: 4, outputPerMTok: 8 },
+      { model: "claude-opus-5-20270101", inputPerMTok: 99, outputPerMTok: 99 },
+    ] }) };`,
+  );
   const config = join(dir, "plugins.json");
   await writeFile(
     config,
@@ -59,6 +67,7 @@ beforeAll(async () => {
         join(PLUGINS, "slack-webhook.ts"),
         join(PLUGINS, "git-branch-tag.ts"),
         join(dir, "broken.mjs"),
+        join(dir, "prices.mjs"),
       ].join(","),
       STRATAVORE_PLUGIN_CONFIG: config,
     },
@@ -73,12 +82,24 @@ afterAll(async () => {
 });
 
 describe("plugins", () => {
+  it("a plugin's prices add its models with cache prices derived from input, and never replace a shipped model's", async () => {
+    const book = await h.api.prices.list();
+    const row = (id: string) =>
+      book.prices
+        .filter((p) => p.modelPattern === id)
+        .map((p) => [p.input, p.output, p.cacheWrite5m, p.cacheWrite1h, p.cacheRead]);
+    expect(row("acme-coder-1")).toEqual([[4, 8, 5, 8, 0.4]]);
+    expect(row("claude-opus-5")).toEqual([[5, 25, 6.25, 10, 0.5]]);
+    expect(book.prices.some((p) => p.modelPattern.startsWith("claude-opus-5-"))).toBe(false);
+  });
+
   it("the example plugins work and a throwing one is disabled and reported, never taking the server down", async () => {
     const listed = await h.api.plugins.list();
     expect(listed.map((p) => [p.name, p.enabled, p.hooks])).toEqual([
       ["slack-webhook", true, ["onEvent"]],
       ["git-branch-tag", true, ["beforeLaunch"]],
       ["broken", true, ["onEvent"]],
+      ["prices", true, ["prices"]],
     ]);
     const project = await h.api.projects.create({ name: uniqueSlug("plug"), path: repo });
     const r = await h.api.runners.launch({ project: project.name, prompt: "hello" });

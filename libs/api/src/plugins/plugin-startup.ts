@@ -1,4 +1,4 @@
-import { SHIPPED_PRICES } from "@stratavore/contracts";
+import { SHIPPED_PRICES, cachePricesFrom, canonicalModel } from "@stratavore/contracts";
 import { listPriceOverrides, replacePriceOverride } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { forgetPriceBook } from "../pricing/price-book.ts";
@@ -37,27 +37,30 @@ export async function startPlugins(
   deps.plugins = host;
   const offered = await host.prices();
   if (offered.length) {
-    const shipped = new Set(SHIPPED_PRICES.map((p) => p.modelPattern));
-    const overridden = new Set((await listPriceOverrides(deps.db)).map((p) => p.modelPattern));
+    // By the id prices are looked up by: a plugin's dated spelling of a shipped model does not replace it.
+    const shipped = new Set(SHIPPED_PRICES.map((p) => canonicalModel(p.modelPattern)));
+    const overridden = new Set((await listPriceOverrides(deps.db)).map((p) => canonicalModel(p.modelPattern)));
     for (const p of offered) {
-      if (shipped.has(p.model) || overridden.has(p.model)) continue;
+      const id = canonicalModel(p.model);
+      if (shipped.has(id) || overridden.has(id)) continue;
+      const cache = cachePricesFrom(p.inputPerMTok);
       await inTransaction(deps.db, deps.bus, async (tx) => {
         await replacePriceOverride(tx, `plugin-${p.model}`, {
           modelPattern: p.model,
           input: p.inputPerMTok,
           output: p.outputPerMTok,
-          cacheWrite5m: p.cacheWrite5mPerMTok ?? p.inputPerMTok * 1.25,
-          cacheWrite1h: p.cacheWrite1hPerMTok ?? p.inputPerMTok * 2,
-          cacheRead: p.cacheReadPerMTok ?? p.inputPerMTok * 0.1,
+          cacheWrite5m: p.cacheWrite5mPerMTok ?? cache.cacheWrite5m,
+          cacheWrite1h: p.cacheWrite1hPerMTok ?? cache.cacheWrite1h,
+          cacheRead: p.cacheReadPerMTok ?? cache.cacheRead,
         });
         await audit(tx, deps.config.auditKey, null, {
           type: "price.from_plugin",
           entityType: "price",
-          entityId: p.model,
+          entityId: id,
           data: { ...p },
         });
       });
-      overridden.add(p.model);
+      overridden.add(id);
     }
     forgetPriceBook();
   }

@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
 import type { ApiDeps } from "../deps.ts";
-import { AppError, costOf, familyPriceNotice } from "@stratavore/contracts";
+import { AppError, canonicalModel, costOf, familyPriceNotice } from "@stratavore/contracts";
 import { currentPriceBook, forgetPriceBook } from "./price-book.ts";
 import { SHIPPED_PRICES } from "@stratavore/contracts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
@@ -26,17 +26,18 @@ export async function priceBookView(deps: ApiDeps) {
  */
 export async function setPriceOverride(deps: ApiDeps, actor: Principal, p: z.infer<typeof priceOverrideInput>) {
   const before = await currentPriceBook(deps.db, 0);
+  const id = canonicalModel(p.modelPattern);
   await inTransaction(deps.db, deps.bus, async (tx) => {
     await replacePriceOverride(tx, `override-${randomUUID()}`, p);
     await audit(tx, deps.config.auditKey, actor, {
       type: "price.overridden",
       entityType: "price",
-      entityId: p.modelPattern,
-      data: { ...p },
+      entityId: id,
+      data: { ...p, modelPattern: id, typed: p.modelPattern },
     });
   });
   forgetPriceBook();
-  const notice = familyPriceNotice(before, await currentPriceBook(deps.db, 0), p.modelPattern);
+  const notice = familyPriceNotice(before, await currentPriceBook(deps.db, 0), id);
   return { ...(await priceBookView(deps)), notice };
 }
 
@@ -49,7 +50,7 @@ export async function removePriceOverride(deps: ApiDeps, actor: Principal, model
     await audit(tx, deps.config.auditKey, actor, {
       type: "price.override_removed",
       entityType: "price",
-      entityId: modelPattern,
+      entityId: canonicalModel(modelPattern),
     });
   });
   forgetPriceBook();

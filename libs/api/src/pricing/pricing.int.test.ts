@@ -8,7 +8,8 @@ afterAll(() => h.close());
 
 it("an admin price override changes the cost of new usage and, after reprice, of old usage; removing it and repricing restores it", async () => {
   const { api } = await h.as("admin");
-  const model = `claude-pricetest-${uniqueSlug("m")}`;
+  // The x keeps an all-digit slug from reading as a snapshot date (which ids drop).
+  const model = `claude-pricetest-${uniqueSlug("m")}x`;
   const key = `msg_${uniqueSlug("k")}`;
   const record = {
     messageId: key,
@@ -68,6 +69,23 @@ it("a price that moves a family's estimates says so when set, changed and remove
     const removed = await api.prices.removeOverride({ modelPattern: "claude-haiku-99" });
     expect(removed.notice).toMatch(/^claude-haiku-4-5 is now the newest haiku price/);
   }
+});
+
+it("a price set under a dated or wrapped id is the model's one row: shown, replaced and removed under its plain id", async () => {
+  const { api } = await h.as("admin");
+  const prices = { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 };
+  const plain = `claude-pricetest-${uniqueSlug("d")}x`;
+  const rows = async () => (await api.prices.list()).prices.filter((p) => p.modelPattern.includes(plain));
+  await api.prices.setOverride({ modelPattern: `${plain}-20270101`, ...prices });
+  expect((await rows()).map((p) => [p.modelPattern, p.input])).toEqual([[plain, 2]]);
+  // Another spelling of the same model replaces that row rather than adding one.
+  await api.prices.setOverride({ modelPattern: `anthropic.${plain.toUpperCase()}-v1:0`, ...prices, input: 3 });
+  expect((await rows()).map((p) => [p.modelPattern, p.input])).toEqual([[plain, 3]]);
+  await api.prices.removeOverride({ modelPattern: plain });
+  expect(await rows()).toEqual([]);
+  await expect(api.prices.removeOverride({ modelPattern: `${plain}@20270101` })).rejects.toMatchObject({
+    code: "NOT_FOUND",
+  });
 });
 
 it("web searches are charged $10 per 1,000; rows priced under an earlier table gain the fee at start, and unchanged rows take the new version (not read again at the next start)", async () => {

@@ -1,4 +1,4 @@
-import type { ModelPrice } from "@stratavore/contracts";
+import { canonicalModel, type ModelPrice } from "@stratavore/contracts";
 import type { Tx } from "./tx.ts";
 
 /** Admins' overrides, newest first (the first row of a pattern wins). */
@@ -6,13 +6,17 @@ export function listPriceOverrides(db: Tx) {
   return db.priceTable.findMany({ where: { isOverride: true }, orderBy: { effectiveFrom: "desc" } });
 }
 
-/** One override per model pattern: the new one replaces any earlier. */
+/**
+ * One override per model: the new one replaces any earlier. Stored under the id prices are
+ * looked up by (`canonicalModel`), so a dated or wrapped id typed by an admin and the same
+ * model's plain id are one row — set under one, removable under the other.
+ */
 export async function replacePriceOverride(tx: Tx, version: string, p: ModelPrice): Promise<void> {
   await deletePriceOverride(tx, p.modelPattern);
   await tx.priceTable.create({
     data: {
       version,
-      modelPattern: p.modelPattern,
+      modelPattern: canonicalModel(p.modelPattern),
       inputPerMTok: p.input,
       outputPerMTok: p.output,
       cacheWrite5mPerMTok: p.cacheWrite5m,
@@ -28,7 +32,14 @@ export async function replacePriceOverride(tx: Tx, version: string, p: ModelPric
   });
 }
 
-/** Removes an admin's row for this id; how many there were (0: none was set). */
+/**
+ * Removes an admin's rows for this model, under whatever spelling of its id they were stored
+ * (rows from before overrides were canonical kept the id as typed); how many (0: none was set).
+ */
 export async function deletePriceOverride(tx: Tx, modelPattern: string): Promise<number> {
-  return (await tx.priceTable.deleteMany({ where: { modelPattern, isOverride: true } })).count;
+  const id = canonicalModel(modelPattern);
+  const rows = await tx.priceTable.findMany({ where: { isOverride: true }, select: { modelPattern: true } });
+  const spellings = [...new Set(rows.map((r) => r.modelPattern).filter((m) => canonicalModel(m) === id))];
+  if (!spellings.length) return 0;
+  return (await tx.priceTable.deleteMany({ where: { modelPattern: { in: spellings }, isOverride: true } })).count;
 }
