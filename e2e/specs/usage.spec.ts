@@ -205,7 +205,8 @@ test("a dollar budget over a model with no price says its figure is a lower boun
     const card = page.locator(`[data-budget-id="${budget.id}"]`);
     await expect(card.getByTestId("budget-partial")).toHaveText("partial");
     await expect(card.getByTestId("budget-usd")).toContainText("unpriced: not evaluable in dollars");
-    await expect(card.getByTestId("budget-gauge")).toHaveAttribute("aria-label", /at least 0% used/);
+    await expect(card.getByTestId("budget-gauge")).toHaveAttribute("aria-label", /at least 0 % used/);
+    await expect(card.getByTestId("budget-gauge")).toHaveText("≥0%");
   } finally {
     await mutate(page, "runners.stop", { id: runner.id });
   }

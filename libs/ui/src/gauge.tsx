@@ -15,8 +15,16 @@ export function RingGauge({
   label,
   size = 88,
   className,
+  text,
   ...rest
-}: { fraction: number; tone: GaugeTone; label?: string; size?: number } & HTMLAttributes<HTMLDivElement>) {
+}: {
+  fraction: number;
+  tone: GaugeTone;
+  label?: string;
+  size?: number;
+  /** The figure in the ring, when the plain percentage would say too much ("≥57%"). */
+  text?: string;
+} & HTMLAttributes<HTMLDivElement>) {
   const safe = Number.isFinite(fraction) ? Math.max(0, fraction) : 0;
   const filled = Math.min(1, safe) * CIRCUMFERENCE;
   const percent = Math.round(safe * 100);
@@ -42,7 +50,7 @@ export function RingGauge({
           transform="rotate(-90 50 50)"
         />
       </svg>
-      <span className="gauge-text">{percent}%</span>
+      <span className="gauge-text">{text ?? `${percent}%`}</span>
     </div>
   );
 }

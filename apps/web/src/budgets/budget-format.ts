@@ -1,4 +1,4 @@
-import { usdAgainstLimit, type Budget } from "@stratavore/contracts";
+import { usdAgainstLimit, usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { formatDuration, formatTokens, type GaugeTone } from "@stratavore/ui";
 
 export const PERIOD_LABELS: Record<Budget["period"], string> = {
@@ -29,6 +29,17 @@ export const usdUsedLabel = (b: Budget) => {
   const { used, limit } = usdAgainstLimit(b.usedUsd, b.limitUsd);
   return `${b.estimatedUsd > 0 ? "~" : ""}${used} / ${limit}${b.unpricedTokens > 0 ? ` (+${formatTokens(b.unpricedTokens)} unpriced: not evaluable in dollars)` : ""}`;
 };
+
+/**
+ * How much of its limit a budget has used, as every view writes it: "57 %", or "at least 57 %"
+ * when it is a dollar-only budget over usage with no price (DESIGN §3 rule 4: the dollars are
+ * a lower bound). `short` is the ring's text ("≥57%").
+ */
+export function usedShare(b: Pick<Budget, "fraction" | "limitUsd" | "unpricedTokens">, short = false): string {
+  const pct = Math.round(b.fraction * 100);
+  const lower = usdOnlyLowerBound(b);
+  return short ? `${lower ? "≥" : ""}${pct}%` : `${lower ? "at least " : ""}${pct} %`;
+}
 
 /** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */
 export function resetLabel(b: Budget, now: number): string {

@@ -1,6 +1,6 @@
-import { usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
+import type { Budget } from "@stratavore/contracts";
 import { RingGauge } from "@stratavore/ui";
-import { gaugeTone } from "./budget-format";
+import { gaugeTone, usedShare } from "./budget-format";
 
 /** The budget's fraction as a ring, coloured by state (grey when disabled); tests read data-fraction. */
 export function BudgetGauge({ budget: b }: { budget: Budget }) {
@@ -8,7 +8,8 @@ export function BudgetGauge({ budget: b }: { budget: Budget }) {
     <RingGauge
       fraction={b.fraction}
       tone={gaugeTone(b)}
-      label={`${b.name}: ${usdOnlyLowerBound(b) ? "at least " : ""}${Math.round(b.fraction * 100)}% used, ${b.enabled ? b.state : "disabled"}`}
+      text={usedShare(b, true)}
+      label={`${b.name}: ${usedShare(b)} used, ${b.enabled ? b.state : "disabled"}`}
       data-testid="budget-gauge"
       data-fraction={b.fraction}
       data-state={b.state}

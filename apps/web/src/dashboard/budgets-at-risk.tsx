@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Badge, Card } from "@stratavore/ui";
-import { ACTION_LABELS } from "../budgets/budget-format";
+import { ACTION_LABELS, usedShare } from "../budgets/budget-format";
 import { bySeverity } from "../budgets/budget-order";
 import { useBudgets } from "../budgets/use-budgets";
 
@@ -20,8 +20,7 @@ export function BudgetsAtRisk() {
             </Link>
             <Badge tone={b.state === "exceeded" ? "red" : "amber"}>{b.state}</Badge>
             <span className="muted">
-              {Math.round(b.fraction * 100)} % of its {b.period} limit · {b.scopeLabel} · then{" "}
-              {ACTION_LABELS[b.action].toLowerCase()}
+              {usedShare(b)} of its {b.period} limit · {b.scopeLabel} · then {ACTION_LABELS[b.action].toLowerCase()}
             </span>
           </li>
         ))}

@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { LAUNCH_BLOCKING_ACTIONS, type Budget } from "@stratavore/contracts";
 import { Alert } from "@stratavore/ui";
+import { usedShare } from "../budgets/budget-format";
 import { bySeverity } from "../budgets/budget-order";
 import { useBudgets } from "../budgets/use-budgets";
 import { useTRPC } from "../trpc";
@@ -39,15 +40,15 @@ export function LaunchBudgetWarning({ near }: { near: readonly Budget[] }) {
     <Alert tone="warning">
       <span data-testid="launch-budget-warning">
         {near.map((b) => {
-          const pct = Math.round(b.fraction * 100);
+          const pct = usedShare(b);
           return b.state === "exceeded" ? (
             <span key={b.id}>
-              Budget <strong>{b.name}</strong> is at {pct} % of its {b.period} limit: it blocks launches here until its
+              Budget <strong>{b.name}</strong> has used {pct} of its {b.period} limit: it blocks launches here until its
               period ends or an admin raises it.{" "}
             </span>
           ) : (
             <span key={b.id}>
-              Budget <strong>{b.name}</strong> is at {pct} % of its {b.period} limit; launches are refused once it
+              Budget <strong>{b.name}</strong> has used {pct} of its {b.period} limit; launches are refused once it
               reaches 100 %.{" "}
             </span>
           );
