@@ -179,6 +179,28 @@ describe("budgets bite", () => {
     await Promise.all([mine, theirs].map((r) => h.api.runners.kill({ id: r.id })));
   }, 60_000);
 
+  it("deleting a budget thaws what it paused, and the runner's timeline names the deleted budget", async () => {
+    const { node, project } = await projectWithBusyAgent(1);
+    const r = await h.api.runners.launch({ project: project.name, node });
+    const budget = await h.api.budgets.create({
+      name: uniqueSlug("gone"),
+      scope: "project",
+      scopeRef: project.name,
+      period: "daily",
+      limitTokens: 5_000,
+      action: "pause",
+    });
+    await h.runnerWhen(r.id, "paused by the budget", "paused", 30_000);
+    const deletedAt = new Date();
+    await h.api.budgets.delete({ id: budget.id });
+    expect(await h.api.runners.get({ id: r.id })).toMatchObject({ status: "running", pausedByBudgetId: null });
+    const thaws = (await h.api.runners.timeline({ id: r.id })).filter(
+      (e) => e.type === "runner.unpaused" && e.at >= deletedAt,
+    );
+    expect(thaws.map((e) => e.data["reason"])).toEqual([`thawed: budget '${budget.name}' deleted`]);
+    await h.api.runners.kill({ id: r.id });
+  }, 60_000);
+
   it("block_launch refuses launches in scope with an error naming the budget; terminate stops the runners", async () => {
     const { node, project } = await projectWithBusyAgent(2);
     const blocker = await h.api.budgets.create({

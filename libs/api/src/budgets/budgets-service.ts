@@ -135,9 +135,16 @@ export async function updateBudget(
 
 export async function deleteBudget(deps: ApiDeps, actor: Principal, id: string): Promise<void> {
   await inTransaction(deps.db, deps.bus, async (tx) => {
-    if (!(await findBudgetRow(tx, id))) throw new AppError("NOT_FOUND", "No such budget.");
+    const row = await findBudgetRow(tx, id);
+    if (!row) throw new AppError("NOT_FOUND", "No such budget.");
     await deleteBudgetRow(tx, id);
-    await audit(tx, deps.config.auditKey, actor, { type: "budget.deleted", entityType: "budget", entityId: id });
+    // The name stays in the log: the runners it paused say whose deletion thawed them.
+    await audit(tx, deps.config.auditKey, actor, {
+      type: "budget.deleted",
+      entityType: "budget",
+      entityId: id,
+      data: { name: row.name },
+    });
   });
   await releaseBudgetPauses(deps, [id]);
   await pushAllowancesEverywhere(deps);

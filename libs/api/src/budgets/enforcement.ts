@@ -6,6 +6,7 @@ import {
   claimBudgetThreshold,
   countEventsSince,
   findBudgetRow,
+  latestEventOf,
   reassignBudgetPause,
   runnerIdsInScope,
   type BudgetRow,
@@ -158,6 +159,12 @@ export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Pr
   return deps.fleet.serially("budget-release", () => releasePauses(deps, onlyBudgetIds));
 }
 
+/** A deleted budget's name, from its deletion's audit event (null before names were logged). */
+async function deletedBudgetName(deps: ApiDeps, budgetId: string): Promise<string | null> {
+  const data = (await latestEventOf(deps.db, "budget.deleted", budgetId))?.data as { name?: unknown } | null;
+  return typeof data?.name === "string" ? data.name : null;
+}
+
 async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<number> {
   const paused = await budgetPausedRunners(deps.db, onlyBudgetIds);
   const byBudget = new Map<string, string[]>();
@@ -179,8 +186,9 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
         : view?.action !== "pause"
           ? "action changed"
           : "under its limit";
+    const name = row?.name ?? (await deletedBudgetName(deps, budgetId));
     const thawCause = {
-      reason: row ? `thawed: budget '${row.name}' ${why}` : "thawed: the budget that paused it was deleted",
+      reason: name ? `thawed: budget '${name}' ${why}` : "thawed: the budget that paused it was deleted",
       budgetId,
     };
     // Fresh shares before the thaw: a runner must never run on the allowance that froze it.

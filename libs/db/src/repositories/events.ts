@@ -228,3 +228,8 @@ export async function verifyEventChain(
 export function countEventsSince(db: Tx, type: string, entityId: string, since: Date): Promise<number> {
   return db.event.count({ where: { type, entityId, createdAt: { gte: since } } });
 }
+
+/** The newest `type` event of an entity, or null (what a deleted row was called, say). */
+export function latestEventOf(db: Tx, type: string, entityId: string) {
+  return db.event.findFirst({ where: { type, entityId }, orderBy: { seq: "desc" } });
+}
