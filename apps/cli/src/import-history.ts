@@ -34,7 +34,7 @@ export interface ImportSummary {
   bytesRead: number;
   /** Sessions per working directory (null: none recorded), most first: the project each joins or makes. */
   byCwd: Array<{ cwd: string | null; sessions: number }>;
-  /** `.jsonl` files not read: not named as Claude Code names transcripts (copies, backups); their spend is not counted. */
+  /** `.jsonl` files not read: not Claude Code transcripts by name (copies, backups) or content; their spend is not counted. */
   skippedFiles: number;
   /** The first few of them. */
   skippedExamples: string[];

@@ -247,7 +247,7 @@ describe("import batches", () => {
     const skipped = ["/p/a/copy-of-x.jsonl", "/p/a/backup/y.jsonl"];
     expect(describeImport({ ...base, skippedFiles: 7, skippedExamples: skipped })).toBe(
       "Imported 2 sessions: 1 usage record changed, 1 project created (x), 3 transcript files archived, 0 malformed lines skipped.\n" +
-        "Not read: 7 .jsonl files not named as Claude Code names transcripts (<session id>.jsonl in a project folder, or a sub-agent file); their usage is not counted:\n" +
+        "Not read: 7 .jsonl files not Claude Code transcripts by name (<session id>.jsonl in a project folder, or a sub-agent file) or by content (not JSON lines); their usage is not counted:\n" +
         "  /p/a/copy-of-x.jsonl\n" +
         "  /p/a/backup/y.jsonl\n" +
         "  …and 5 more",

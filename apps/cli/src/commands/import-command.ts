@@ -30,7 +30,7 @@ function describeSkipped(s: ImportSummary): string {
       ? `\n  …and ${formatCount(s.skippedFiles - s.skippedExamples.length)} more`
       : "";
   return (
-    `\nNot read: ${plural(s.skippedFiles, ".jsonl file")} not named as Claude Code names transcripts (<session id>.jsonl in a project folder, or a sub-agent file); their usage is not counted:` +
+    `\nNot read: ${plural(s.skippedFiles, ".jsonl file")} not Claude Code transcripts by name (<session id>.jsonl in a project folder, or a sub-agent file) or by content (not JSON lines); their usage is not counted:` +
     s.skippedExamples.map((p) => `\n  ${p}`).join("") +
     more
   );

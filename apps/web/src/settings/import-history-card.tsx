@@ -114,8 +114,9 @@ function SkippedFiles({ preview }: { preview: ImportLocalPreview }) {
   return (
     <Alert tone="warning">
       <span data-testid="import-skipped">
-        {plural(preview.skippedFiles, ".jsonl file")} will not be read: not named as Claude Code names transcripts
-        (&lt;session id&gt;.jsonl in a project folder, or a sub-agent file), so their usage is not counted.
+        {plural(preview.skippedFiles, ".jsonl file")} will not be read: not Claude Code transcripts by name (&lt;session
+        id&gt;.jsonl in a project folder, or a sub-agent file) or by content (not JSON lines), so their usage is not
+        counted.
       </span>
       <ul className="mono small">
         {preview.skippedExamples.map((p) => (

@@ -193,7 +193,7 @@ export const importLocalPreviewOutput = z.object({
   /** Most sessions first; the rest are counted in `moreDestinations`. */
   destinations: z.array(importDestinationSchema).max(IMPORT_PREVIEW_DESTINATIONS_MAX),
   moreDestinations: z.number().int().nonnegative(),
-  /** `.jsonl` files the import will not read (not named as Claude Code names transcripts): their spend is not counted. */
+  /** `.jsonl` files the import will not read (not Claude Code transcripts by name or content): their spend is not counted. */
   skippedFiles: z.number().int().nonnegative(),
   /** The first few of them. */
   skippedExamples: z.array(z.string()).max(IMPORT_SKIPPED_EXAMPLES),

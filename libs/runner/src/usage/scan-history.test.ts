@@ -153,3 +153,28 @@ it("names every .jsonl file it does not read (copies, backups, files at the top,
     ].sort(),
   );
 });
+
+it("names a file called like a session that is no transcript inside (binary, text, a JSON array, broken objects), and keeps empty, huge-first-line, CRLF and damaged-first-line ones", async () => {
+  const root = await mkdtemp(join(tmpdir(), "scan-history-"));
+  dirs.push(root);
+  const folder = join(root, "-home-u-proj");
+  await mkdir(folder);
+  const id = (n: number) => `${String(n).repeat(8)}-0000-4000-8000-000000000000`;
+  const file = (n: number) => join(folder, `${id(n)}.jsonl`);
+  await writeFile(file(1), Buffer.from([0x7b, 0x00, 0x01, 0xff, 0x0a]));
+  await writeFile(file(2), "# my notes\nnot a transcript\n");
+  await writeFile(file(3), '[{"type":"user"}]\n');
+  await writeFile(file(4), '{not json}\n{"also": broken\n');
+  await writeFile(file(5), "");
+  // A first line longer than what is sniffed: a pasted 100 KB prompt.
+  await writeFile(file(6), JSON.stringify({ type: "user", message: { content: "x".repeat(100_000) } }) + "\n");
+  await writeFile(file(7), "\r\n" + response(id(7), "msg_a", 1, false).replace("\n", "\r\n"));
+  // A first line cut short, then whole ones: still a transcript (its later lines count).
+  await writeFile(file(8), '{"type":"user", "cut sh\n' + response(id(8), "msg_b", 1, false));
+
+  const skipped: string[] = [];
+  const sessions: HistorySession[] = [];
+  for await (const s of scanHistory(root, (path) => skipped.push(path))) sessions.push(s);
+  expect(skipped.sort()).toEqual([file(1), file(2), file(3), file(4)]);
+  expect(sessions.map((s) => s.sessionId)).toEqual([id(5), id(6), id(7), id(8)]);
+});
