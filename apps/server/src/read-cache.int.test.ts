@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { redisReadCache } from "@stratavore/api";
+import { redisReadCache, schemaFingerprint } from "@stratavore/api";
+import { usageQueryOutput } from "@stratavore/contracts";
 import { createScratchDatabase, uniqueSlug } from "@stratavore/db/testing";
 import { FleetHarness } from "./testing/fleet-harness.ts";
 import { startRedis } from "./testing/redis-process.ts";
@@ -104,5 +105,12 @@ describe("usage reports of a server with REDIS_URL", () => {
     // …but an import invalidates the reports, so the importer sees it at once.
     await importTokens(project.path, 234);
     expect(await report()).toBe(5_234);
+    // Keyed by the answer's shape: an instance of another version, mid-upgrade, never reads it.
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const keys = await client.hKeys("stratavore:cache:usage-reports");
+    await client.quit();
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => (JSON.parse(k) as unknown[])[0] === schemaFingerprint(usageQueryOutput))).toBe(true);
   });
 });

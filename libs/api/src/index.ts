@@ -5,6 +5,7 @@ export type { ApiDeps, Context } from "./trpc/context.ts";
 export type { Principal } from "./auth/principal.ts";
 export { LoginRateLimiter, DEFAULT_LOGIN_LIMITS, type RateLimitStore } from "./auth/login-rate-limit.ts";
 export { redisReadCache, type ReadCache } from "./cache/read-cache.ts";
+export { schemaFingerprint } from "./cache/schema-fingerprint.ts";
 export { openClusterTransport, type ClusterMode, type ClusterTransport } from "./cluster/socket-cluster.ts";
 export { Leadership } from "./cluster/leadership.ts";
 export { Membership, DEFAULT_MEMBERSHIP_TIMING, type MembershipTiming } from "./cluster/membership.ts";

@@ -1,8 +1,9 @@
-import { AppError, type UsageRow } from "@stratavore/contracts";
+import { AppError, usageQueryOutput, type UsageRow } from "@stratavore/contracts";
 import { aggregateUsage, findProject, sessionTitles, type UsageGroup } from "@stratavore/db";
 import { periodBounds } from "../budgets/policy/period.ts";
 import type { ApiDeps } from "../deps.ts";
 import { USAGE_CACHE } from "../cache/read-cache.ts";
+import { schemaFingerprint } from "../cache/schema-fingerprint.ts";
 
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -85,6 +86,7 @@ export async function queryUsage(
   // spends); a live runner's own all-time figures are kept current by events and not cached.
   if (!deps.readCache || !input.since) return compute();
   const key = JSON.stringify([
+    REPORT_SHAPE,
     TIME_ZONE,
     projectId ?? null,
     input.runnerId ?? null,
@@ -95,6 +97,9 @@ export async function queryUsage(
   ]);
   return deps.readCache.through(USAGE_CACHE, key, REPORT_CACHE_MS, compute);
 }
+
+/** Answers of another shape (an instance of another version, mid-upgrade) are not this one's. */
+const REPORT_SHAPE = schemaFingerprint(usageQueryOutput);
 
 /** An answer is shared this long at most; every publication of new spend invalidates sooner. */
 const REPORT_CACHE_MS = 5_000;
