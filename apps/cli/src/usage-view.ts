@@ -13,7 +13,6 @@ const GROUP_HEADER: Record<UsageGroupBy, string> = {
   runner: "RUNNER",
   day_model: "DATE | MODEL",
 };
-const NUMERIC = [1, 2, 3, 4, 5, 6, 7];
 
 /**
  * Dollars for what has a price; tokens of unknown models are shown apart, never as $0 (all
@@ -38,7 +37,7 @@ const label = (by: UsageGroupBy, row: UsageRow) => {
   return row.label;
 };
 
-const cells = (name: string, r: UsageRow) => [
+const cells = (name: string, r: UsageRow, searches: boolean) => [
   name,
   formatCount(r.inputTokens),
   formatCount(r.outputTokens),
@@ -46,11 +45,16 @@ const cells = (name: string, r: UsageRow) => [
   formatCount(r.cacheWrite1hTokens),
   formatCount(r.cacheReadTokens),
   formatCount(r.totalTokens),
+  ...(searches ? [formatCount(r.webSearchRequests)] : []),
   formatCost(r.costUsd, r.unpricedTokens, r.estimatedCostUsd),
 ];
 
-/** ccusage-style report: one row per group, tokens by type, a rule, then the Total row. */
+/**
+ * ccusage-style report: one row per group, tokens by type, a rule, then the Total row. Web
+ * searches (charged per search, not per token) get a column when the range has any.
+ */
 export function usageTable(by: UsageGroupBy, rows: UsageRow[], totals: UsageRow): string {
+  const searches = totals.webSearchRequests > 0;
   const header = [
     GROUP_HEADER[by],
     "INPUT",
@@ -59,10 +63,12 @@ export function usageTable(by: UsageGroupBy, rows: UsageRow[], totals: UsageRow)
     "CACHE WRITE 1H",
     "CACHE READ",
     "TOTAL",
+    ...(searches ? ["WEB SEARCHES"] : []),
     "COST",
   ];
-  const body = [...rows.map((r) => cells(label(by, r), r)), cells("Total", totals)];
+  const numeric = header.map((_, i) => i).slice(1, -1);
+  const body = [...rows.map((r) => cells(label(by, r), r, searches)), cells("Total", totals, searches)];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
   const rule = widths.map((w) => "-".repeat(w));
-  return table(header, [...body.slice(0, -1), rule, ...body.slice(-1)], NUMERIC);
+  return table(header, [...body.slice(0, -1), rule, ...body.slice(-1)], numeric);
 }

@@ -60,6 +60,16 @@ describe("usage report", () => {
     for (const l of lines) expect([l, l.slice(end - 1, end + 1)]).toEqual([l, expect.stringMatching(/^\S $/)]);
   });
 
+  it("adds a web searches column when the range has any", () => {
+    const rows = [row("2026-01-01", 1000, { webSearchRequests: 3 }), row("2026-01-02", 20)];
+    const totals = row("Total", 1020, { webSearchRequests: 3 });
+    const lines = usageTable("day", rows, totals).split("\n");
+    expect(lines[0]).toMatch(/\s+TOTAL\s+WEB SEARCHES\s+COST$/);
+    expect(lines[1]).toMatch(/\s16,000\s+3\s+\$1\.00$/);
+    expect(lines[2]).toMatch(/\s320\s+0\s+\$0\.02$/);
+    expect(lines[4]).toMatch(/^Total\s.*\s16,320\s+3\s+\$1\.02$/);
+  });
+
   it("shows months as YYYY-MM", () => {
     expect(usageTable("month", [row("2026-01-01", 1)], row("Total", 1)).split("\n")[1]).toMatch(/^2026-01\s/);
   });
