@@ -19,6 +19,7 @@ import {
   registerStateCollectors,
   DEFAULT_FLEET_CONFIG,
   ensureFirstAdmin,
+  createDefaultChannel,
   Fleet,
   embeddingsProvider,
   LoginRateLimiter,
@@ -133,6 +134,8 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     // Hot reads shared by every instance, only where Redis is (ADR 0009).
     readCache: cluster?.redis ? redisReadCache(cluster.redis, log) : undefined,
   };
+  // A fresh install: the dashboard's bell takes warnings from the start.
+  if (admin) await createDefaultChannel(deps);
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request

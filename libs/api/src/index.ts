@@ -44,6 +44,7 @@ export { QdrantVectorStore, type VectorStore } from "./sessions/similarity/vecto
 export { lexicalProvider } from "./sessions/similarity/lexical.ts";
 export { DEFAULT_JOBS_CONFIG, type JobsConfig } from "./notify/job-queue.ts";
 export { startNotifyRuntime } from "./notify/runtime.ts";
+export { createDefaultChannel, DEFAULT_CHANNEL_NAME } from "./notify/channels-service.ts";
 export { verifyWebhookSignature, webhookSignature, WEBHOOK_REPLAY_WINDOW_SECONDS } from "./notify/senders/webhook.ts";
 export { telegramText } from "./notify/senders/telegram.ts";
 export { auditLockout } from "./auth/lockout-audit.ts";

@@ -144,6 +144,34 @@ export async function createChannel(
   };
 }
 
+/**
+ * The channel a fresh install starts with, made with the first admin: warnings and worse
+ * (a runner failed, waiting for someone or paused by a budget, a budget near or over its
+ * limit, a node gone) in the dashboard's bell, so nothing urgent goes unseen before an admin
+ * sets up delivery elsewhere. An ordinary channel: edited, disabled or deleted like any other.
+ */
+export async function createDefaultChannel(deps: ApiDeps): Promise<void> {
+  await inTransaction(deps.db, deps.bus, async (tx) => {
+    const created = await insertChannel(tx, {
+      name: DEFAULT_CHANNEL_NAME,
+      kind: "in_app",
+      configEncrypted: sealJson(deps.config.channelKey, { kind: "in_app" }),
+      eventFilter: [],
+      projectFilter: [],
+      minSeverity: "warning",
+      enabled: true,
+    });
+    await audit(tx, deps.config.auditKey, null, {
+      type: "channel.created",
+      entityType: "channel",
+      entityId: created.id,
+      data: { name: created.name, kind: created.kind, default: true },
+    });
+  });
+}
+
+export const DEFAULT_CHANNEL_NAME = "Dashboard";
+
 export async function updateChannel(deps: ApiDeps, actor: Principal, input: ChannelUpdateInput): Promise<Channel> {
   const existing = await channelOr404(deps, input.id);
   if (input.config && input.config.kind !== existing.kind)
