@@ -1,3 +1,5 @@
+import { vitestPoolId } from "./env.ts";
+
 /**
  * This test worker's own database, from the list the integration global setup provides
  * (`workerDatabase(inject("databaseUrls"))`). Vitest numbers its workers 1…maxWorkers in
@@ -5,7 +7,7 @@
  * at once.
  */
 export function workerDatabase(urls: readonly string[]): string {
-  const id = Number(process.env.VITEST_POOL_ID ?? "1");
+  const id = vitestPoolId();
   const url = urls[(Number.isInteger(id) && id > 0 ? id - 1 : 0) % urls.length];
   if (!url) throw new Error("no test database was provided: run the integration project's global setup");
   return url;
