@@ -5,6 +5,7 @@ import { usageRecordFixture } from "@stratavore/contracts/testing";
 import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { takeTranscriptBatch } from "./transcript-batch.ts";
 import { createHarness } from "../testing/api-harness.ts";
+import { assistantLine } from "../testing/assistant-line.ts";
 import { ingestRunnerUsage } from "../usage/ledger-service.ts";
 
 const h = createHarness(workerDatabase(inject("databaseUrls")));
@@ -19,23 +20,13 @@ it("an agent of the release before rule 7 shipped zero-split writes as none: the
   const runner = await h.runningRunner(project.id, node.id, sessionId);
   const id = `msg_${uniqueSlug("cw")}`;
   // What claude 2.1.328 writes when the API sent the total alone: a split of zeros.
-  const rawLine = JSON.stringify({
-    type: "assistant",
+  const rawLine = assistantLine({
+    id,
     sessionId,
     uuid: randomUUID(),
     timestamp: "2026-12-01T10:00:00.000Z",
-    requestId: `req_${id}`,
-    message: {
-      id,
-      model: "claude-sonnet-4-5",
-      usage: {
-        input_tokens: 10,
-        output_tokens: 40,
-        cache_creation_input_tokens: 2000,
-        cache_read_input_tokens: 5,
-        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
-      },
-    },
+    total: 2000,
+    split: [0, 0],
   });
   // The old agent's record of that line: no cache writes.
   const old: UsageRecordInput = usageRecordFixture({

@@ -1,27 +1,12 @@
 import { expect, inject, it } from "vitest";
 import { createScratchDatabase } from "@stratavore/db/testing";
 import { createHarness } from "../testing/api-harness.ts";
+import { assistantLine } from "../testing/assistant-line.ts";
 import { upgradeLedger } from "./ledger-service.ts";
 
 /** An assistant line as claude 2.1.328 writes it; a split of zeros when the API sent none. */
 const line = (id: string, total: number, split: [number, number], output = 40) =>
-  JSON.stringify({
-    type: "assistant",
-    sessionId: "s-repair",
-    timestamp: "2026-03-01T12:00:00.000Z",
-    requestId: `req_${id}`,
-    message: {
-      id,
-      model: "claude-sonnet-4-5",
-      usage: {
-        input_tokens: 10,
-        output_tokens: output,
-        cache_creation_input_tokens: total,
-        cache_read_input_tokens: 5,
-        cache_creation: { ephemeral_1h_input_tokens: split[1], ephemeral_5m_input_tokens: split[0] },
-      },
-    },
-  });
+  assistantLine({ id, sessionId: "s-repair", timestamp: "2026-03-01T12:00:00.000Z", total, split, output });
 
 it("at the first start, rows counted with no cache writes from a zero split get their line's writes and a new price; once", async () => {
   const h = createHarness(await createScratchDatabase(inject("adminUrl"), "cacherepair"));
