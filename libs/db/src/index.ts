@@ -15,6 +15,7 @@ export * from "./repositories/usage.ts";
 export * from "./repositories/ledger-rekey.ts";
 export * from "./repositories/budgets.ts";
 export * from "./repositories/sessions.ts";
+export * from "./repositories/transcript-entries.ts";
 export * from "./seed.ts";
 export { Prisma as PrismaNs } from "./generated/prisma/client.ts";
 export type { Role as DbRole, ProjectStatus as DbProjectStatus } from "./generated/prisma/enums.ts";

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createDb, poolOf } from "../client.ts";
 import { createScratchDatabase } from "../testing/test-postgres.ts";
 import { copyEntries, EntryCopy } from "./session-entries-copy.ts";
-import { insertEntries } from "./sessions.ts";
+import { insertEntries } from "./transcript-entries.ts";
 
 /** Strings COPY's text format would have to escape or leave alone, and UTF-8 of every width. */
 const HOSTILE = [

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TranscriptEntryInput } from "@stratavore/contracts";
 import { BinaryRows } from "./copy-binary-rows.ts";
-import { APPEND_PART_SQL, appendPartParams, NEXT_ENTRIES_STAMP, withoutNul } from "./sessions.ts";
+import { APPEND_PART_SQL, appendPartParams, NEXT_ENTRIES_STAMP, withoutNul } from "./transcript-entries.ts";
 
 const COLUMNS = `"sessionId", uuid, "parentUuid", type, role, text, "toolNames", "isSidechain", timestamp, file, "offset", "rawLine", "rawBytes", "rawParts", "rawPartsTotal"`;
 /** A transaction's share of a long import: the staging table and the transaction stay bounded. */

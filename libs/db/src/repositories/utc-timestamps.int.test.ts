@@ -6,7 +6,7 @@ import { createScratchDatabase } from "../testing/test-postgres.ts";
 import { insertApiToken, revokeApiToken } from "./api-tokens.ts";
 import { saveImportCursors } from "./import-cursors.ts";
 import { insertImportedSession } from "./session-import.ts";
-import { refreshSessionStats } from "./sessions.ts";
+import { refreshSessionStats } from "./transcript-entries.ts";
 
 /**
  * Timestamps are stored without a zone, as UTC (Prisma writes them so). What our own SQL writes
