@@ -7,7 +7,7 @@ import { cgroupFreezeState, isAlive, readProcStat, snapshotDescendants } from "@
 import { uniqueSlug, workerDatabase } from "@stratavore/db/testing";
 import { AGENT_STOPPED } from "@stratavore/api";
 import { FleetHarness, waitFor } from "./testing/fleet-harness.ts";
-import { countTranscripts } from "./testing/transcript-count.ts";
+import { countTranscripts, forEachUsage, type TranscriptUsage } from "./testing/transcript-count.ts";
 
 let h: FleetHarness;
 let workdir: string;
@@ -131,6 +131,37 @@ describe("runners on a real agent with the fake claude", () => {
     expect(await h.db.event.count({ where: { type: { endsWith: "_refused" }, entityId: second.id } })).toBe(0);
     await h.api.runners.stop({ id: second.id });
     await waitFor("second terminated", async () => (await runnerStatus(second.id)) === "terminated");
+  });
+
+  it("a response that searched the web is counted live with its searches, each $0.01 on top of its tokens", async () => {
+    const node = uniqueSlug("web");
+    const agent = await h.startAgent(node);
+    const checkout = join(h.tmp, `${node}-checkout`);
+    await mkdir(checkout, { recursive: true });
+    const p = await h.api.projects.create({ name: uniqueSlug("web"), path: checkout });
+    const r = await h.api.runners.launch({ project: p.name, node, prompt: "search: the weather" });
+    const row = await waitFor("the response in the ledger", () =>
+      h.db.usageRecord.findFirst({ where: { runnerId: r.id } }),
+    );
+    // Independently, from the transcript: the final usage of its one response, at claude-sonnet-4-5's
+    // list prices ($ per million: 3 in, 15 out, 3.75 5-minute writes, 6 one-hour writes, 0.30 reads).
+    let usage: TranscriptUsage | null = null;
+    forEachUsage(join(agent.home, ".claude", "projects"), (_, u) => (usage = u));
+    const u = usage as unknown as TranscriptUsage & { server_tool_use: { web_search_requests: number } };
+    const searches = u.server_tool_use.web_search_requests;
+    expect(searches).toBe(2);
+    const tokensUsd =
+      ((u.input_tokens ?? 0) * 3 +
+        (u.output_tokens ?? 0) * 15 +
+        (u.cache_creation?.ephemeral_5m_input_tokens ?? 0) * 3.75 +
+        (u.cache_creation?.ephemeral_1h_input_tokens ?? 0) * 6 +
+        (u.cache_read_input_tokens ?? 0) * 0.3) /
+      1e6;
+    expect(row.webSearchRequests).toBe(2);
+    expect(Number(row.costUsd)).toBeCloseTo(tokensUsd + 0.02, 9);
+    const report = await h.api.usage.query({ project: p.name, by: "day", since: new Date(Date.now() - 86_400_000) });
+    expect([report.totals.webSearchRequests, report.totals.costUsd]).toEqual([2, expect.closeTo(tokensUsd + 0.02, 9)]);
+    await h.api.runners.stop({ id: r.id });
   });
 
   it("launches in a PTY, streams output, takes input, and stop kills the whole tree", async () => {

@@ -25,6 +25,9 @@
  *   2.1.328 does (stack.md), and why pausing must freeze a cgroup instead of signalling.
  *   The tool's result goes to the terminal ("(tool exit N)") and the transcript (tool_result).
  *
+ * - a prompt starting "search:" answers after two web searches: server_tool_use and
+ *   web_search_tool_result blocks, and `server_tool_use.web_search_requests: 2` in the usage.
+ *
  * Env switches: FAKE_CLAUDE_MODE (comma-separated) crash (exit 3 after FAKE_CLAUDE_CRASH_AFTER_MS,
  * 200) | hang | ignore-sigterm | fork | hog
  * (hog: keeps allocating memory until something stops it — a cgroup memory limit, say);
@@ -184,7 +187,7 @@ function record(fields) {
   appendFileSync(fileOf(session.id), JSON.stringify(line) + "\n");
 }
 
-function usage(output) {
+function usage(output, searches = 0) {
   const first = responses === 1;
   const c5m = first ? 1200 : 40;
   const c1h = responses % 3 === 0 ? 300 : 0;
@@ -194,11 +197,23 @@ function usage(output) {
     cache_read_input_tokens: 1200 * (responses - 1),
     cache_creation: { ephemeral_5m_input_tokens: c5m, ephemeral_1h_input_tokens: c1h },
     output_tokens: output,
+    // As the API reports its own tools' calls (web search is billed per search).
+    ...(searches ? { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } } : {}),
     service_tier: "standard",
   };
 }
 
-function respond(text) {
+/** A response that searched the web first: the API's server_tool_use and result blocks before the text. */
+const searchBlocks = (query) => [
+  { type: "server_tool_use", id: `srvtoolu_${randomBytes(8).toString("hex")}`, name: "web_search", input: { query } },
+  {
+    type: "web_search_tool_result",
+    tool_use_id: "srvtoolu_0",
+    content: [{ type: "web_search_result", title: "Result", url: "https://example.com/" }],
+  },
+];
+
+function respond(text, searches = 0) {
   responses += 1;
   const message = {
     id: `msg_${randomBytes(12).toString("hex")}`,
@@ -221,10 +236,11 @@ function respond(text) {
       },
     });
   }
+  const content = [...(searches ? searchBlocks(text) : []), { type: "text", text }];
   record({
     type: "assistant",
     requestId,
-    message: { ...message, content: [{ type: "text", text }], stop_reason: "end_turn", usage: usage(output) },
+    message: { ...message, content, stop_reason: "end_turn", usage: usage(output, searches) },
   });
 }
 
@@ -239,7 +255,8 @@ function answer(input) {
     }) + "\n",
   );
   record({ type: "user", message: { role: "user", content: input } });
-  respond(`echo: ${input}`);
+  // "search: …" prompts make the response search the web twice, as a real one may.
+  respond(`echo: ${input}`, input.startsWith("search:") ? 2 : 0);
   return `echo: ${input}`;
 }
 
