@@ -66,7 +66,8 @@ export function usageTable(by: UsageGroupBy, rows: UsageRow[], totals: UsageRow)
     ...(searches ? ["WEB SEARCHES"] : []),
     "COST",
   ];
-  const numeric = header.map((_, i) => i).slice(1, -1);
+  // Every column but the group's is a figure, COST included: right-aligned.
+  const numeric = header.map((_, i) => i).slice(1);
   const body = [...rows.map((r) => cells(label(by, r), r, searches)), cells("Total", totals, searches)];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
   const rule = widths.map((w) => "-".repeat(w));

@@ -55,19 +55,23 @@ describe("usage report", () => {
     expect(lines[2]).toMatch(/^2026-01-02\s+20\s+40\s+60\s+0\s+200\s+320\s+\$0\.02 \+ 4\.5k unpriced$/);
     expect(lines[3]).toMatch(/^-+( +-+){7}$/);
     expect(lines[4]).toMatch(/^Total\s+1,020\s+2,040\s+3,060\s+0\s+10,200\s+16,320\s+\$1\.02 \+ 4\.5k unpriced$/);
+    // Costs of different widths end in one column, as every figure does.
+    expect(new Set(lines.filter((l) => !l.startsWith("-")).map((l) => l.length)).size).toBe(1);
     // Right-aligned: every TOTAL cell ends where the header's does.
     const end = (lines[0] ?? "").indexOf("TOTAL") + "TOTAL".length;
     for (const l of lines) expect([l, l.slice(end - 1, end + 1)]).toEqual([l, expect.stringMatching(/^\S $/)]);
   });
 
   it("adds a web searches column when the range has any", () => {
-    const rows = [row("2026-01-01", 1000, { webSearchRequests: 3 }), row("2026-01-02", 20)];
+    const rows = [row("2026-01-01", 1000, { webSearchRequests: 3 }), row("2026-01-02", 20, { costUsd: 12.5 })];
     const totals = row("Total", 1020, { webSearchRequests: 3 });
     const lines = usageTable("day", rows, totals).split("\n");
     expect(lines[0]).toMatch(/\s+TOTAL\s+WEB SEARCHES\s+COST$/);
     expect(lines[1]).toMatch(/\s16,000\s+3\s+\$1\.00$/);
-    expect(lines[2]).toMatch(/\s320\s+0\s+\$0\.02$/);
+    expect(lines[2]).toMatch(/\s320\s+0\s+\$12\.50$/);
     expect(lines[4]).toMatch(/^Total\s.*\s16,320\s+3\s+\$1\.02$/);
+    // Costs of different widths end in one column, as every figure does.
+    expect(new Set(lines.filter((l) => !l.startsWith("-")).map((l) => l.length)).size).toBe(1);
   });
 
   it("shows months as YYYY-MM", () => {

@@ -99,9 +99,10 @@ describe("usage", () => {
 
   it("an admin sets and removes a model's price; a new family-newest id says it moves that family's estimates", async () => {
     const model = "claude-haiku-77";
-    const set = await cli(["usage", "set-price", model, "--input", "2", "--output", "$8"], admin);
+    // Typed dated: stored and reported under the id prices are looked up by.
+    const set = await cli(["usage", "set-price", `${model}-20270101`, "--input", "2", "--output", "$8"], admin);
     expect(set.code).toBe(0);
-    expect(set.stdout).toContain(`Set the price of ${model}`);
+    expect(set.stdout).toContain(`Set the price of ${model} (`);
     expect(set.stdout).toMatch(/^Note: claude-haiku-77 is now the newest haiku price: every haiku id without a row/m);
     try {
       // The cache prices default from the input price: 1.25×, 2× and 0.1× of $2.

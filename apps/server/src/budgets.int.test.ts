@@ -170,7 +170,7 @@ describe("budgets bite", () => {
       where: { entityId: budget.id, type: "budget.released", createdAt: { gte: raisedAt } },
       select: { data: true },
     });
-    expect(released.map((e) => e.data)).toEqual([{ runners: [theirs.id], why: "disabled" }]);
+    expect(released.map((e) => e.data)).toEqual([{ runners: [theirs.id], why: "disabled", name: budget.name }]);
     // The runner's own timeline says who thawed it, as it said who paused it.
     const thaws = (await h.api.runners.timeline({ id: theirs.id })).filter(
       (e) => e.type === "runner.unpaused" && e.at >= raisedAt,
@@ -198,6 +198,9 @@ describe("budgets bite", () => {
       (e) => e.type === "runner.unpaused" && e.at >= deletedAt,
     );
     expect(thaws.map((e) => e.data["reason"])).toEqual([`thawed: budget '${budget.name}' deleted`]);
+    // Its release names it too: announcements have no budget row left to read the name from.
+    const released = await h.db.event.findFirst({ where: { type: "budget.released", entityId: budget.id } });
+    expect(released?.data).toEqual({ runners: [r.id], why: "deleted", name: budget.name });
     await h.api.runners.kill({ id: r.id });
   }, 60_000);
 

@@ -76,11 +76,6 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
   const database = await openDatabase(env, log);
   const db = createDb({ connectionString: database.url, poolMax: env.dbPoolMax });
 
-  const password = env.adminPassword ?? generatePassword();
-  const admin = await ensureFirstAdmin(db, env.adminEmail.toLowerCase(), password);
-  const firstAdmin = admin ? { email: admin.email, password, generated: !env.adminPassword } : null;
-  if (firstAdmin) opts.onFirstAdmin?.(firstAdmin);
-
   const config: ApiConfig = {
     authSecret: secret,
     auditKey: deriveKey(secret, "audit"),
@@ -91,6 +86,14 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     secureCookies: env.publicUrl.startsWith("https://"),
     claudeProjectsDir: env.claudeProjectsDir,
   };
+
+  const password = env.adminPassword ?? generatePassword();
+  // A fresh install: the first admin, and the dashboard's bell taking warnings from the start.
+  const admin = await ensureFirstAdmin(db, env.adminEmail.toLowerCase(), password, (tx) =>
+    createDefaultChannel(tx, config),
+  );
+  const firstAdmin = admin ? { email: admin.email, password, generated: !env.adminPassword } : null;
+  if (firstAdmin) opts.onFirstAdmin?.(firstAdmin);
   // The bus is bound once Socket.IO exists; nothing publishes before the server listens.
   let bus: RealtimeBus = { publish: () => {} };
   const fleet = new Fleet({ ...DEFAULT_FLEET_CONFIG, ...env.fleet, ...opts.fleet });
@@ -134,8 +137,6 @@ export async function startServer(env: ServerEnv, log: Log, opts: StartOptions):
     // Hot reads shared by every instance, only where Redis is (ADR 0009).
     readCache: cluster?.redis ? redisReadCache(cluster.redis, log) : undefined,
   };
-  // A fresh install: the dashboard's bell takes warnings from the start.
-  if (admin) await createDefaultChannel(deps);
 
   let web: NextApp | null = null;
   // Our handler must be registered before Socket.IO attaches: engine.io wraps the request

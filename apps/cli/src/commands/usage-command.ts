@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { cachePricesFrom, usageGroupBy } from "@stratavore/contracts";
+import { cachePricesFrom, canonicalModel, usageGroupBy } from "@stratavore/contracts";
 import { usageError } from "../cli-error.ts";
 import { DATE_HELP, sinceArg, untilArg } from "../date-range.ts";
 import { print, printJson } from "../io.ts";
@@ -122,7 +122,7 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       if (opts.json) return printJson(io, book);
       print(
         io,
-        `Set the price of ${model} (${book.version}). Run \`stratavore usage reprice\` to apply it to past usage.`,
+        `Set the price of ${canonicalModel(model)} (${book.version}). Run \`stratavore usage reprice\` to apply it to past usage.`,
       );
       if (book.notice) print(io, `Note: ${book.notice}`);
     });
@@ -136,7 +136,10 @@ export function registerUsageCommand(program: Command, { env, io }: CliContext):
       const api = await connect(env);
       const book = await api.prices.removeOverride.mutate({ modelPattern: model });
       if (opts.json) return printJson(io, book);
-      print(io, `Removed the price set for ${model}. Run \`stratavore usage reprice\` to apply it to past usage.`);
+      print(
+        io,
+        `Removed the price set for ${canonicalModel(model)}. Run \`stratavore usage reprice\` to apply it to past usage.`,
+      );
       if (book.notice) print(io, `Note: ${book.notice}`);
     });
 

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import type { Budget } from "@stratavore/contracts";
+import { usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { ErrorState, LoadingState, formatTokens, formatUsd } from "@stratavore/ui";
 import { BurndownChart } from "./burndown-chart";
 import { burnSeries, defaultMetric, limitOf, limitReachedAt, type BurnMetric } from "./burndown-series";
@@ -55,7 +55,7 @@ export function BudgetBurndown({ budget: b, now }: { budget: Budget; now: number
       <p className="muted small" data-testid="budget-projection">
         {projectedEnd === null
           ? "The period is just starting; no pace yet."
-          : `At this pace: about ${format(projectedEnd)} by period end${limit ? ` (${Math.round((projectedEnd / limit) * 100)}% of the limit)` : ""}.`}
+          : `At this pace: about ${format(projectedEnd)} by period end${limit ? ` (${metric === "usd" && usdOnlyLowerBound(b) ? "at least " : ""}${Math.round((projectedEnd / limit) * 100)}% of the limit)` : ""}.`}
         {hitsAt
           ? ` Reaches the limit around ${hitsAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}.`
           : null}

@@ -1,4 +1,4 @@
-import { usdAgainstLimit, usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
+import { percentUsed, usdAgainstLimit, usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import { formatDuration, formatTokens, type GaugeTone } from "@stratavore/ui";
 
 export const PERIOD_LABELS: Record<Budget["period"], string> = {
@@ -36,9 +36,7 @@ export const usdUsedLabel = (b: Budget) => {
  * a lower bound). `short` is the ring's text ("≥57%").
  */
 export function usedShare(b: Pick<Budget, "fraction" | "limitUsd" | "unpricedTokens">, short = false): string {
-  const pct = Math.round(b.fraction * 100);
-  const lower = usdOnlyLowerBound(b);
-  return short ? `${lower ? "≥" : ""}${pct}%` : `${lower ? "at least " : ""}${pct} %`;
+  return short ? `${usdOnlyLowerBound(b) ? "≥" : ""}${Math.round(b.fraction * 100)}%` : percentUsed(b);
 }
 
 /** "resets in 3h 20m", or "resetting…" once the period is over and the list has yet to refetch. */

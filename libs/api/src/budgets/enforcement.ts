@@ -1,4 +1,4 @@
-import { AppError, ROOMS, type Budget } from "@stratavore/contracts";
+import { AppError, percentUsed, ROOMS, usdOnlyLowerBound, type Budget } from "@stratavore/contracts";
 import {
   budgetName,
   budgetPausedRunners,
@@ -49,7 +49,7 @@ const budgetLimit = (view: Budget) => (view.limitUsd !== null ? `$${view.limitUs
 async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
   if (view.action === "pause") {
     const cause = {
-      reason: `paused by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${budgetLimit(view)})`,
+      reason: `paused by budget '${view.name}' (${percentUsed(view)} of ${budgetLimit(view)})`,
       budgetId: view.id,
     };
     // All at once: each pause waits for its node to confirm the freeze, and every runner still
@@ -60,7 +60,7 @@ async function applyAction(deps: ApiDeps, view: Budget): Promise<void> {
       ),
     );
   } else if (view.action === "terminate") {
-    const why = `stopped by budget '${view.name}' (${Math.round(view.fraction * 100)} % of ${budgetLimit(view)})`;
+    const why = `stopped by budget '${view.name}' (${percentUsed(view)} of ${budgetLimit(view)})`;
     // Lost ones too: they may still spend on their node, and a stop there is killed when it returns.
     await Promise.all(
       (await runnerIdsInScope(deps.db, view, ["running", "paused", "starting", "lost"])).map((id) =>
@@ -129,6 +129,8 @@ async function recordThresholds(deps: ApiDeps, row: BudgetRow, view: Budget): Pr
       usedTokens: view.usedTokens,
       usedUsd: view.usedUsd,
       percent: Math.round(view.fraction * 100),
+      // The dollars are a lower bound (usage with no price): announcements say "at least".
+      ...(usdOnlyLowerBound(view) ? { lowerBound: true } : {}),
       action: view.action,
     };
     if (warn)
@@ -161,7 +163,7 @@ export function releaseBudgetPauses(deps: ApiDeps, onlyBudgetIds?: string[]): Pr
 
 /** A deleted budget's name, from its deletion's audit event (null before names were logged). */
 async function deletedBudgetName(deps: ApiDeps, budgetId: string): Promise<string | null> {
-  const data = (await latestEventOf(deps.db, "budget.deleted", budgetId))?.data as { name?: unknown } | null;
+  const data = (await latestEventOf(deps.db, "budget", "budget.deleted", budgetId))?.data as { name?: unknown } | null;
   return typeof data?.name === "string" ? data.name : null;
 }
 
@@ -220,7 +222,8 @@ async function releasePauses(deps: ApiDeps, onlyBudgetIds?: string[]): Promise<n
         type: "budget.released",
         entityType: "budget",
         entityId: budgetId,
-        data: { runners: thawed, why },
+        // The name too: once the budget is deleted, announcements have nothing else to call it.
+        data: { runners: thawed, why, ...(name ? { name } : {}) },
       }),
     );
   }

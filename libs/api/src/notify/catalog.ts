@@ -19,7 +19,8 @@ const act = (d: Record<string, unknown>) =>
 const lockedName = (d: Record<string, unknown>) =>
   `${String(d["email"] ?? "an account")}${d["known"] === false ? " (no such account)" : ""}`;
 
-const pct = (d: Record<string, unknown>) => (typeof d["percent"] === "number" ? ` (${d["percent"]} %)` : "");
+const pct = (d: Record<string, unknown>) =>
+  typeof d["percent"] === "number" ? ` (${d["lowerBound"] === true ? "at least " : ""}${d["percent"]} %)` : "";
 
 /**
  * Which audit events are announced, under which public name and severity. Audit types are

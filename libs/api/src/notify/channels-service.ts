@@ -21,9 +21,10 @@ import {
   type ChannelRow,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
+import type { ApiConfig } from "../config.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
-import { inTransaction, isUniqueViolation } from "../shared/transaction.ts";
+import { inTransaction, isUniqueViolation, type TxClient } from "../shared/transaction.ts";
 import { pathOf, testAnnouncement } from "./announce.ts";
 import { channelConfigOf, sendToChannel } from "./channel-send.ts";
 import { announceNotifications } from "./dispatcher.ts";
@@ -145,28 +146,31 @@ export async function createChannel(
 }
 
 /**
- * The channel a fresh install starts with, made with the first admin: warnings and worse
- * (a runner failed, waiting for someone or paused by a budget, a budget near or over its
- * limit, a node gone) in the dashboard's bell, so nothing urgent goes unseen before an admin
- * sets up delivery elsewhere. An ordinary channel: edited, disabled or deleted like any other.
+ * The channel a fresh install starts with, made with the first admin (in its transaction):
+ * warnings and worse (a runner failed, waiting for someone or paused by a budget, a budget
+ * near or over its limit, a node gone) in the dashboard's bell, so nothing urgent goes unseen
+ * before an admin sets up delivery elsewhere. An ordinary channel: edited, disabled or deleted
+ * like any other. A database that already has channels (restored without its users) keeps them.
  */
-export async function createDefaultChannel(deps: ApiDeps): Promise<void> {
-  await inTransaction(deps.db, deps.bus, async (tx) => {
-    const created = await insertChannel(tx, {
-      name: DEFAULT_CHANNEL_NAME,
-      kind: "in_app",
-      configEncrypted: sealJson(deps.config.channelKey, { kind: "in_app" }),
-      eventFilter: [],
-      projectFilter: [],
-      minSeverity: "warning",
-      enabled: true,
-    });
-    await audit(tx, deps.config.auditKey, null, {
-      type: "channel.created",
-      entityType: "channel",
-      entityId: created.id,
-      data: { name: created.name, kind: created.kind, default: true },
-    });
+export async function createDefaultChannel(
+  tx: TxClient,
+  keys: Pick<ApiConfig, "channelKey" | "auditKey">,
+): Promise<void> {
+  if ((await listChannels(tx)).length) return;
+  const created = await insertChannel(tx, {
+    name: DEFAULT_CHANNEL_NAME,
+    kind: "in_app",
+    configEncrypted: sealJson(keys.channelKey, { kind: "in_app" }),
+    eventFilter: [],
+    projectFilter: [],
+    minSeverity: "warning",
+    enabled: true,
+  });
+  await audit(tx, keys.auditKey, null, {
+    type: "channel.created",
+    entityType: "channel",
+    entityId: created.id,
+    data: { name: created.name, kind: created.kind, default: true },
   });
 }
 

@@ -81,6 +81,10 @@ describe("catalog and Telegram text", () => {
     expect(catalogEntry("budget.exceeded")!.title({ percent: 120, action: "pause" }, "daily")).toBe(
       "Budget daily reached its limit (120 %); action: pause",
     );
+    // A dollar budget over usage with no price: its percentage is a lower bound.
+    expect(catalogEntry("budget.warning")!.title({ percent: 85, lowerBound: true }, "daily")).toBe(
+      "Budget daily passed its warning threshold (at least 85 %)",
+    );
     expect(catalogEntry("runner.paused")!.title({ reason: "paused by budget 'd' (101 % of $1)" }, "w/1")).toBe(
       "Runner w/1 paused by budget 'd' (101 % of $1)",
     );

@@ -1,5 +1,11 @@
 import { listPriceOverrides, type Db } from "@stratavore/db";
-import { SHIPPED_PRICES, SHIPPED_PRICE_VERSION, type ModelPrice, type PriceBook } from "@stratavore/contracts";
+import {
+  canonicalModel,
+  SHIPPED_PRICES,
+  SHIPPED_PRICE_VERSION,
+  type ModelPrice,
+  type PriceBook,
+} from "@stratavore/contracts";
 
 let cached: { at: number; book: PriceBook } | null = null;
 
@@ -10,13 +16,19 @@ let cached: { at: number; book: PriceBook } | null = null;
 export async function currentPriceBook(db: Db, maxAgeMs = 30_000): Promise<PriceBook> {
   if (cached && Date.now() - cached.at < maxAgeMs) return cached.book;
   const overrides = await listPriceOverrides(db);
-  const byPattern = new Map<string, ModelPrice>(SHIPPED_PRICES.map((p) => [p.modelPattern, p]));
+  // By the id prices are looked up by: an override kept under a dated or differently cased
+  // spelling (stored before they were canonical) replaces its model's row, not adds one.
+  const byPattern = new Map<string, ModelPrice>(SHIPPED_PRICES.map((p) => [canonicalModel(p.modelPattern), p]));
+  const overridden = new Set<string>();
   let latest = 0;
   for (const o of overrides) {
-    if (byPattern.get(o.modelPattern) && overrides.find((x) => x.modelPattern === o.modelPattern) !== o) continue;
+    const id = canonicalModel(o.modelPattern);
+    // Newest first: the first override of a model is the one that applies.
+    if (overridden.has(id)) continue;
+    overridden.add(id);
     latest = Math.max(latest, o.effectiveFrom.getTime());
-    byPattern.set(o.modelPattern, {
-      modelPattern: o.modelPattern,
+    byPattern.set(id, {
+      modelPattern: id,
       input: Number(o.inputPerMTok),
       output: Number(o.outputPerMTok),
       cacheWrite5m: Number(o.cacheWrite5mPerMTok),

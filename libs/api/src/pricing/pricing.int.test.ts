@@ -88,6 +88,32 @@ it("a price set under a dated or wrapped id is the model's one row: shown, repla
   });
 });
 
+it("an override stored under another spelling of a model before overrides were canonical replaces that model's row", async () => {
+  const { api } = await h.as("admin");
+  const plain = `claude-pricetest-${uniqueSlug("l")}x`;
+  // As an earlier release kept them: the id as typed, two spellings of one model, the newer last.
+  const legacy = (typed: string, input: number, at: number) =>
+    h.db.priceTable.create({
+      data: {
+        version: `override-${uniqueSlug("v")}`,
+        modelPattern: typed,
+        inputPerMTok: input,
+        outputPerMTok: 1,
+        cacheWrite5mPerMTok: 1,
+        cacheWrite1hPerMTok: 1,
+        cacheReadPerMTok: 1,
+        isOverride: true,
+        effectiveFrom: new Date(at),
+      },
+    });
+  await legacy(`${plain.toUpperCase()}-20270101`, 7, Date.now() - 60_000);
+  await legacy(`${plain}@20270202`, 9, Date.now() - 30_000);
+  const rows = async () => (await api.prices.list()).prices.filter((p) => p.modelPattern.includes(plain));
+  expect((await rows()).map((p) => [p.modelPattern, p.input, p.overridden])).toEqual([[plain, 9, true]]);
+  await api.prices.removeOverride({ modelPattern: plain });
+  expect(await rows()).toEqual([]);
+});
+
 it("web searches are charged $10 per 1,000; rows priced under an earlier table gain the fee at start, and unchanged rows take the new version (not read again at the next start)", async () => {
   const record = (key: string, webSearchRequests: number) => ({
     messageId: key,

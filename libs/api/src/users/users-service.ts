@@ -109,7 +109,15 @@ export async function resetUserPassword(deps: ApiDeps, actor: Principal, id: str
   return value;
 }
 
-/** First start: creates the admin when no user exists. Returns null when users already exist. */
-export async function ensureFirstAdmin(db: Db, email: string, password: string): Promise<User | null> {
-  return seedFirstAdmin(db, { email, name: "Administrator", passwordHash: await hashPassword(password) });
+/**
+ * First start: creates the admin when no user exists, with what else a fresh install starts
+ * with (`alsoCreate`, in the same transaction). Returns null when users already exist.
+ */
+export async function ensureFirstAdmin(
+  db: Db,
+  email: string,
+  password: string,
+  alsoCreate?: Parameters<typeof seedFirstAdmin>[2],
+): Promise<User | null> {
+  return seedFirstAdmin(db, { email, name: "Administrator", passwordHash: await hashPassword(password) }, alsoCreate);
 }

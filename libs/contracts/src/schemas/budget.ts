@@ -93,6 +93,10 @@ export const budgetIdInput = z.object({ id: z.uuid() });
 export const usdOnlyLowerBound = (b: Pick<Budget, "limitUsd" | "unpricedTokens">): boolean =>
   b.limitUsd !== null && b.unpricedTokens > 0;
 
+/** "57 %", or "at least 57 %" for a dollar budget over unpriced usage: how every message words it. */
+export const percentUsed = (b: Pick<Budget, "fraction" | "limitUsd" | "unpricedTokens">): string =>
+  `${usdOnlyLowerBound(b) ? "at least " : ""}${Math.round(b.fraction * 100)} %`;
+
 /**
  * A USD budget's spend beside its limit, both to the limit's own precision (at least cents): a
  * limit of $0.025 read "$0.03 / $0.03" when rounded to cents, and "$0.01 of $0.001" when only

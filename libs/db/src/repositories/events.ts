@@ -230,6 +230,7 @@ export function countEventsSince(db: Tx, type: string, entityId: string, since: 
 }
 
 /** The newest `type` event of an entity, or null (what a deleted row was called, say). */
-export function latestEventOf(db: Tx, type: string, entityId: string) {
-  return db.event.findFirst({ where: { type, entityId }, orderBy: { seq: "desc" } });
+export function latestEventOf(db: Tx, entityType: string, type: string, entityId: string) {
+  // entityType first: the (entityType, entityId, seq) index answers it.
+  return db.event.findFirst({ where: { entityType, entityId, type }, orderBy: { seq: "desc" } });
 }

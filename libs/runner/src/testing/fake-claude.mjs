@@ -204,11 +204,11 @@ function usage(output, searches = 0) {
 }
 
 /** A response that searched the web first: the API's server_tool_use and result blocks before the text. */
-const searchBlocks = (query) => [
-  { type: "server_tool_use", id: `srvtoolu_${randomBytes(8).toString("hex")}`, name: "web_search", input: { query } },
+const searchBlocks = (query, id = `srvtoolu_${randomBytes(8).toString("hex")}`) => [
+  { type: "server_tool_use", id, name: "web_search", input: { query } },
   {
     type: "web_search_tool_result",
-    tool_use_id: "srvtoolu_0",
+    tool_use_id: id,
     content: [{ type: "web_search_result", title: "Result", url: "https://example.com/" }],
   },
 ];

@@ -154,7 +154,7 @@ it("names every .jsonl file it does not read (copies, backups, files at the top,
   );
 });
 
-it("names a file called like a session that is no transcript inside (binary, text, a JSON array, broken objects), and keeps empty, huge-first-line, CRLF and damaged-first-line ones", async () => {
+it("names a file called like a session that is no transcript inside (binary, text, a JSON array, broken objects), and keeps empty, huge-line, CRLF, damaged-first-line and half-written ones", async () => {
   const root = await mkdtemp(join(tmpdir(), "scan-history-"));
   dirs.push(root);
   const folder = join(root, "-home-u-proj");
@@ -171,10 +171,13 @@ it("names a file called like a session that is no transcript inside (binary, tex
   await writeFile(file(7), "\r\n" + response(id(7), "msg_a", 1, false).replace("\n", "\r\n"));
   // A first line cut short, then whole ones: still a transcript (its later lines count).
   await writeFile(file(8), '{"type":"user", "cut sh\n' + response(id(8), "msg_b", 1, false));
+  // A damaged first line before one longer than the sniff; a first line still being written.
+  await writeFile(file(9), '{"type":"user", "cut sh\n' + response(id(9), "x".repeat(100_000), 1, false));
+  await writeFile(file(0), '{"type":"user","message":{"content":"half wri');
 
   const skipped: string[] = [];
   const sessions: HistorySession[] = [];
   for await (const s of scanHistory(root, (path) => skipped.push(path))) sessions.push(s);
   expect(skipped.sort()).toEqual([file(1), file(2), file(3), file(4)]);
-  expect(sessions.map((s) => s.sessionId)).toEqual([id(5), id(6), id(7), id(8)]);
+  expect(sessions.map((s) => s.sessionId)).toEqual([id(0), id(5), id(6), id(7), id(8), id(9)]);
 });

@@ -140,11 +140,11 @@ async function dirNames(path: string): Promise<string[]> {
 const SNIFF_BYTES = 64 * 1024;
 
 /**
- * Whether a `<session id>.jsonl` can be a Claude Code transcript: a line of its first 64 KB is a
- * JSON object (one cut short or damaged among them loses nothing), or it is still empty — a
- * session just begun — or its first line is longer than that and starts like one (a huge
- * pasted prompt). A renamed binary, a text file or a JSON array named like a session would
- * otherwise become a session of nothing but malformed lines.
+ * Whether a `<session id>.jsonl` can be a Claude Code transcript: a whole line of its first
+ * 64 KB is a JSON object (one cut short or damaged among them loses nothing), or it is still
+ * empty — a session just begun — or the line it ends in (longer than 64 KB, or still being
+ * written) starts like one. A renamed binary, a text file or a JSON array named like a session
+ * would otherwise become a session of nothing but malformed lines.
  */
 async function startsLikeTranscript(path: string): Promise<boolean> {
   const file = await open(path, "r").catch(() => null);
@@ -155,10 +155,9 @@ async function startsLikeTranscript(path: string): Promise<boolean> {
     const text = buf.toString("utf8", 0, bytesRead);
     if (text.trim() === "") return true;
     const lines = text.split("\n");
-    // A full sniff ends inside a line (maybe inside a character): that one is not judged.
-    const complete = bytesRead === SNIFF_BYTES ? lines.slice(0, -1) : lines;
-    if (complete.some((line) => parseObject(line.trim()) !== null)) return true;
-    return complete.length === 0 && text.trimStart().startsWith("{");
+    // The piece after the last newline is unfinished: cut by the sniff, or not yet written whole.
+    const unfinished = lines.pop() ?? "";
+    return lines.some((line) => parseObject(line.trim()) !== null) || unfinished.trimStart().startsWith("{");
   } finally {
     await file.close();
   }
