@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { UsageRow } from "@stratavore/contracts";
+import { emptyUsageRow, type UsageRow } from "@stratavore/contracts";
 import { costByModel, OTHER } from "./cost-by-model";
-import { emptyUsageRow } from "./usage-series";
 
 const row = (group: string, costUsd: number, unpricedTokens = 0): UsageRow => ({
   ...emptyUsageRow(group),

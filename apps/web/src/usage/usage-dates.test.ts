@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyUsageRow } from "./usage-series";
+import { emptyUsageRow } from "@stratavore/contracts";
 import { dayKey, fillDays, parseRange, rangeBounds, rangeLabel, rangeStart } from "./usage-dates";
 
 it("fills the days nothing was spent with zeros, in order", () => {

@@ -1,5 +1,4 @@
-import type { UsageRow } from "@stratavore/contracts";
-import { emptyUsageRow } from "./usage-series";
+import { emptyUsageRow, type UsageRow } from "@stratavore/contracts";
 
 export const RANGE_DAYS = [7, 30, 90] as const;
 export type RangeDays = (typeof RANGE_DAYS)[number];

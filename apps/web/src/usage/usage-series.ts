@@ -12,25 +12,6 @@ export const TOKEN_SERIES = [
 export const tokenSegments = (row: UsageRow) =>
   TOKEN_SERIES.map((s) => ({ key: s.key, label: s.label, color: s.color, value: row[s.key] }));
 
-export function emptyUsageRow(group: string, label = group): UsageRow {
-  return {
-    group,
-    label,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    costUsd: 0,
-    estimatedCostUsd: 0,
-    costEstimated: false,
-    unpricedTokens: 0,
-    requests: 0,
-    webSearchRequests: 0,
-  };
-}
-
 /** Share of the input side served from the cache: reads / (reads + fresh input + cache writes). */
 export function cacheHitRatio(row: UsageRow): number | null {
   const inputSide = row.cacheReadTokens + row.inputTokens + row.cacheWrite5mTokens + row.cacheWrite1hTokens;

@@ -1,4 +1,4 @@
-import { AppError, usageQueryOutput, type UsageRow } from "@stratavore/contracts";
+import { AppError, emptyUsageRow, usageQueryOutput, type UsageRow } from "@stratavore/contracts";
 import { aggregateUsage, findProject, sessionTitles, type UsageGroup } from "@stratavore/db";
 import { periodBounds } from "../budgets/policy/period.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -8,22 +8,7 @@ import { schemaFingerprint } from "../cache/schema-fingerprint.ts";
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function sumRows(rows: UsageRow[]): UsageRow {
-  const total: UsageRow = {
-    group: "total",
-    label: "Total",
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    costUsd: 0,
-    estimatedCostUsd: 0,
-    costEstimated: false,
-    unpricedTokens: 0,
-    requests: 0,
-    webSearchRequests: 0,
-  };
+  const total = emptyUsageRow("total", "Total");
   for (const r of rows)
     for (const k of [
       "inputTokens",

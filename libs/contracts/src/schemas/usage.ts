@@ -96,6 +96,26 @@ export const usageRowSchema = z.object({
   webSearchRequests: z.number(),
 });
 export type UsageRow = z.infer<typeof usageRowSchema>;
+
+/** A row with nothing spent: a day without usage, or the start of a total. */
+export function emptyUsageRow(group: string, label = group): UsageRow {
+  return {
+    group,
+    label,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    costUsd: 0,
+    estimatedCostUsd: 0,
+    costEstimated: false,
+    unpricedTokens: 0,
+    requests: 0,
+    webSearchRequests: 0,
+  };
+}
 export const usageQueryOutput = z.object({ rows: z.array(usageRowSchema), totals: usageRowSchema });
 
 export const usageSummaryOutput = z.object({
