@@ -133,6 +133,42 @@ describe("runners on a real agent with the fake claude", () => {
     await waitFor("second terminated", async () => (await runnerStatus(second.id)) === "terminated");
   });
 
+  it("a sub-agent's transcript (the Task tool, in <session>/subagents/) is counted and archived live with its session", async () => {
+    const node = uniqueSlug("sub");
+    const agent = await h.startAgent(node);
+    const checkout = join(h.tmp, `${node}-checkout`);
+    await mkdir(checkout, { recursive: true });
+    const p = await h.api.projects.create({ name: uniqueSlug("sub"), path: checkout });
+    const r = await h.api.runners.launch({ project: p.name, node, prompt: "agent: find the login test" });
+    // Independently: every response in every file under the projects folder, sub-agents' included.
+    const projects = join(agent.home, ".claude", "projects");
+    const expected = await waitFor("the three responses written", async () => {
+      const count = countTranscripts(projects);
+      return count.messages === 3 ? count : null;
+    });
+    const ledger = () => h.db.usageRecord.findMany({ where: { runnerId: r.id }, orderBy: { occurredAt: "asc" } });
+    // The final answer is written as two lines (a partial usage first): wait for the whole of it.
+    const total = (rows: Awaited<ReturnType<typeof ledger>>) => rows.reduce((n, u) => n + Number(u.totalTokens), 0);
+    const rows = await waitFor("all three in the ledger, whole", async () => {
+      const now = await ledger();
+      return now.length === 3 && total(now) === expected.tokens ? now : null;
+    });
+    // The sub-agent's response: its own model, a sidechain, in the runner's session.
+    expect(rows.filter((u) => u.isSidechain).map((u) => [u.model, u.sessionId])).toEqual([
+      ["claude-haiku-4-5-20251001", r.sessionId],
+    ]);
+    const files = await waitFor("the sub-agent's lines archived", async () => {
+      const entries = await h.db.transcriptEntry.findMany({
+        where: { sessionId: r.sessionId! },
+        select: { file: true },
+      });
+      const labels = [...new Set(entries.map((e) => e.file))].sort();
+      return labels.length === 2 ? labels : null;
+    });
+    expect(files).toEqual(["", expect.stringMatching(/^agent-[0-9a-f]{6}\.jsonl$/)]);
+    await h.api.runners.stop({ id: r.id });
+  });
+
   it("a response that searched the web is counted live with its searches, each $0.01 on top of its tokens", async () => {
     const node = uniqueSlug("web");
     const agent = await h.startAgent(node);

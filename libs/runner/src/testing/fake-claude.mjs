@@ -25,6 +25,8 @@
  *   2.1.328 does (stack.md), and why pausing must freeze a cgroup instead of signalling.
  *   The tool's result goes to the terminal ("(tool exit N)") and the transcript (tool_result).
  *
+ * - a prompt starting "agent:" runs a sub-agent (the Task tool) whose transcript goes to
+ *   <session>/subagents/agent-<id>.jsonl, as claude 2.1.328 writes them (see delegate).
  * - a prompt starting "search:" answers after two web searches: server_tool_use and
  *   web_search_tool_result blocks, and `server_tool_use.web_search_requests: 2` in the usage.
  *
@@ -43,6 +45,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { searchBlocks, writeSubagent } from "./fake-claude-turns.mjs";
 
 const VERSION = "2.1.328";
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -203,16 +206,6 @@ function usage(output, searches = 0) {
   };
 }
 
-/** A response that searched the web first: the API's server_tool_use and result blocks before the text. */
-const searchBlocks = (query, id = `srvtoolu_${randomBytes(8).toString("hex")}`) => [
-  { type: "server_tool_use", id, name: "web_search", input: { query } },
-  {
-    type: "web_search_tool_result",
-    tool_use_id: id,
-    content: [{ type: "web_search_result", title: "Result", url: "https://example.com/" }],
-  },
-];
-
 function respond(text, searches = 0) {
   responses += 1;
   const message = {
@@ -244,6 +237,36 @@ function respond(text, searches = 0) {
   });
 }
 
+/**
+ * "agent: …" prompts: the main thread calls the Task tool, and the sub-agent's own transcript
+ * goes where claude 2.1.328 writes it — `<session>/subagents/agent-<id>.jsonl` (sidechain
+ * lines naming the parent session and the agent, its own model and usage) with a `.meta.json`
+ * beside it — before the tool's result and the final answer land in the main transcript.
+ */
+function delegate(task) {
+  responses += 1;
+  const toolId = `toolu_${randomBytes(8).toString("hex")}`;
+  record({
+    type: "assistant",
+    requestId: `req_${randomBytes(12).toString("hex")}`,
+    message: {
+      id: `msg_${randomBytes(12).toString("hex")}`,
+      type: "message",
+      role: "assistant",
+      model: args.model,
+      content: [{ type: "tool_use", id: toolId, name: "Task", input: { subagent_type: "Explore", prompt: task } }],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: usage(20),
+    },
+  });
+  writeSubagent({ dir: join(projectDir, session.id, "subagents"), sessionId: session.id, cwd, version: VERSION, task });
+  record({
+    type: "user",
+    message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolId, content: `found: ${task}` }] },
+  });
+}
+
 function answer(input) {
   appendFileSync(
     fileOf(session.id),
@@ -255,6 +278,7 @@ function answer(input) {
     }) + "\n",
   );
   record({ type: "user", message: { role: "user", content: input } });
+  if (input.startsWith("agent:")) delegate(input.slice("agent:".length).trim());
   // "search: …" prompts make the response search the web twice, as a real one may.
   respond(`echo: ${input}`, input.startsWith("search:") ? 2 : 0);
   return `echo: ${input}`;
