@@ -140,12 +140,11 @@ describe("runners on a real agent with the fake claude", () => {
     await mkdir(checkout, { recursive: true });
     const p = await h.api.projects.create({ name: uniqueSlug("sub"), path: checkout });
     const r = await h.api.runners.launch({ project: p.name, node, prompt: "agent: find the login test" });
+    // The answer is on screen once its last line is written (its two lines are written back to back).
+    await waitFor("the answer", async () => scrollbackText(r.id).includes("echo: agent: find the login test"));
     // Independently: every response in every file under the projects folder, sub-agents' included.
-    const projects = join(agent.home, ".claude", "projects");
-    const expected = await waitFor("the three responses written", async () => {
-      const count = countTranscripts(projects);
-      return count.messages === 3 ? count : null;
-    });
+    const expected = countTranscripts(join(agent.home, ".claude", "projects"));
+    expect(expected.messages).toBe(3);
     const ledger = () => h.db.usageRecord.findMany({ where: { runnerId: r.id }, orderBy: { occurredAt: "asc" } });
     // The final answer is written as two lines (a partial usage first): wait for the whole of it.
     const total = (rows: Awaited<ReturnType<typeof ledger>>) => rows.reduce((n, u) => n + Number(u.totalTokens), 0);

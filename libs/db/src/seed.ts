@@ -13,11 +13,16 @@ export async function seedFirstAdmin(
   data: { email: string; name: string; passwordHash: string },
   alsoCreate?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<User | null> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x5345_4544})`;
-    if ((await countUsers(tx)) > 0) return null;
-    const admin = await insertUser(tx, { ...data, role: "admin" });
-    await alsoCreate?.(tx);
-    return admin;
-  });
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x5345_4544})`;
+      if ((await countUsers(tx)) > 0) return null;
+      const admin = await insertUser(tx, { ...data, role: "admin" });
+      await alsoCreate?.(tx);
+      return admin;
+    },
+    // As every other transaction here: a second instance starting at the same moment waits on
+    // the lock above, inside its own transaction, and must not time out while the first seeds.
+    { maxWait: 30_000, timeout: 30_000 },
+  );
 }
