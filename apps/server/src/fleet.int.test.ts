@@ -21,6 +21,15 @@ afterAll(() => h?.stop());
 
 const project = async (maxRunners = 5) =>
   h.api.projects.create({ name: uniqueSlug("fleet"), path: workdir, maxRunners });
+/** A node of its own, with a fresh checkout and a project there: its transcripts are this test's alone. */
+const ownAgentProject = async (prefix: string) => {
+  const node = uniqueSlug(prefix);
+  const agent = await h.startAgent(node);
+  const checkout = join(h.tmp, `${node}-checkout`);
+  await mkdir(checkout, { recursive: true });
+  const p = await h.api.projects.create({ name: uniqueSlug(prefix), path: checkout });
+  return { node, agent, checkout, p };
+};
 const runnerStatus = async (id: string) => (await h.api.runners.get({ id })).status;
 const codeOf = async (p: Promise<unknown>) =>
   p.then(
@@ -35,11 +44,7 @@ const scrollbackText = (id: string) =>
 
 describe("runners on a real agent with the fake claude", () => {
   it("/clear in a runner's terminal moves it to claude's new session: both sessions' usage is counted (equal to the transcripts), the new one is archived, the old one stays the runner's", async () => {
-    const node = uniqueSlug("clr");
-    const agent = await h.startAgent(node);
-    const checkout = join(h.tmp, `${node}-checkout`);
-    await mkdir(checkout, { recursive: true });
-    const p = await h.api.projects.create({ name: uniqueSlug("clear"), path: checkout });
+    const { node, agent, checkout, p } = await ownAgentProject("clr");
     const r = await h.api.runners.launch({ project: p.name, node });
     await waitFor("banner", async () => scrollbackText(r.id).includes(r.sessionId!));
     const say = async (text: string, shown: string) => {
@@ -134,11 +139,7 @@ describe("runners on a real agent with the fake claude", () => {
   });
 
   it("a sub-agent's transcript (the Task tool, in <session>/subagents/) is counted and archived live with its session", async () => {
-    const node = uniqueSlug("sub");
-    const agent = await h.startAgent(node);
-    const checkout = join(h.tmp, `${node}-checkout`);
-    await mkdir(checkout, { recursive: true });
-    const p = await h.api.projects.create({ name: uniqueSlug("sub"), path: checkout });
+    const { node, agent, p } = await ownAgentProject("sub");
     const r = await h.api.runners.launch({ project: p.name, node, prompt: "agent: find the login test" });
     // The answer is on screen once its last line is written (its two lines are written back to back).
     await waitFor("the answer", async () => scrollbackText(r.id).includes("echo: agent: find the login test"));
@@ -169,11 +170,7 @@ describe("runners on a real agent with the fake claude", () => {
   });
 
   it("a response that searched the web is counted live with its searches, each $0.01 on top of its tokens", async () => {
-    const node = uniqueSlug("web");
-    const agent = await h.startAgent(node);
-    const checkout = join(h.tmp, `${node}-checkout`);
-    await mkdir(checkout, { recursive: true });
-    const p = await h.api.projects.create({ name: uniqueSlug("web"), path: checkout });
+    const { node, agent, p } = await ownAgentProject("web");
     const r = await h.api.runners.launch({ project: p.name, node, prompt: "search: the weather" });
     const row = await waitFor("the response in the ledger", () =>
       h.db.usageRecord.findFirst({ where: { runnerId: r.id } }),

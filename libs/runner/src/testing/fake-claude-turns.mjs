@@ -6,6 +6,21 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** An assistant line's request id and message, as the API answers (fresh ids each time). */
+export const assistantTurn = (model, content, stopReason, usage) => ({
+  requestId: `req_${randomBytes(12).toString("hex")}`,
+  message: {
+    id: `msg_${randomBytes(12).toString("hex")}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage,
+  },
+});
+
 /** A response that searched the web first: the API's server_tool_use and result blocks before the text. */
 export const searchBlocks = (query, id = `srvtoolu_${randomBytes(8).toString("hex")}`) => [
   { type: "server_tool_use", id, name: "web_search", input: { query } },
@@ -32,17 +47,12 @@ export function writeSubagent({ dir, sessionId, cwd, version, task }) {
     ...side,
     parentUuid: asked.uuid,
     type: "assistant",
-    requestId: `req_${randomBytes(12).toString("hex")}`,
-    message: {
-      id: `msg_${randomBytes(12).toString("hex")}`,
-      type: "message",
-      role: "assistant",
-      model: "claude-haiku-4-5-20251001",
-      content: [{ type: "text", text: `found: ${task}` }],
-      stop_reason: "end_turn",
-      stop_sequence: null,
-      usage: { input_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 900, output_tokens: 33 },
-    },
+    ...assistantTurn("claude-haiku-4-5-20251001", [{ type: "text", text: `found: ${task}` }], "end_turn", {
+      input_tokens: 7,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 900,
+      output_tokens: 33,
+    }),
     uuid: randomUUID(),
     timestamp: new Date().toISOString(),
   };

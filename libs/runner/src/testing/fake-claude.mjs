@@ -45,7 +45,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { searchBlocks, writeSubagent } from "./fake-claude-turns.mjs";
+import { assistantTurn, searchBlocks, writeSubagent } from "./fake-claude-turns.mjs";
 
 const VERSION = "2.1.328";
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -246,20 +246,8 @@ function respond(text, searches = 0) {
 function delegate(task) {
   responses += 1;
   const toolId = `toolu_${randomBytes(8).toString("hex")}`;
-  record({
-    type: "assistant",
-    requestId: `req_${randomBytes(12).toString("hex")}`,
-    message: {
-      id: `msg_${randomBytes(12).toString("hex")}`,
-      type: "message",
-      role: "assistant",
-      model: args.model,
-      content: [{ type: "tool_use", id: toolId, name: "Task", input: { subagent_type: "Explore", prompt: task } }],
-      stop_reason: "tool_use",
-      stop_sequence: null,
-      usage: usage(20),
-    },
-  });
+  const call = { type: "tool_use", id: toolId, name: "Task", input: { subagent_type: "Explore", prompt: task } };
+  record({ type: "assistant", ...assistantTurn(args.model, [call], "tool_use", usage(20)) });
   writeSubagent({ dir: join(projectDir, session.id, "subagents"), sessionId: session.id, cwd, version: VERSION, task });
   record({
     type: "user",
@@ -376,19 +364,8 @@ if (toolCommand) {
   wrapper.stderr.on("data", (d) => (toolOut += d));
   const toolUseId = `toolu_${randomBytes(8).toString("hex")}`;
   responses += 1;
-  record({
-    type: "assistant",
-    requestId: `req_${randomBytes(12).toString("hex")}`,
-    message: {
-      id: `msg_${randomBytes(12).toString("hex")}`,
-      type: "message",
-      role: "assistant",
-      model: args.model,
-      content: [{ type: "tool_use", id: toolUseId, name: "Bash", input: { command: toolCommand } }],
-      stop_reason: "tool_use",
-      usage: usage(9),
-    },
-  });
+  const call = { type: "tool_use", id: toolUseId, name: "Bash", input: { command: toolCommand } };
+  record({ type: "assistant", ...assistantTurn(args.model, [call], "tool_use", usage(9)) });
   wrapper.on("exit", (code, signal) => {
     const exit = code ?? (signal ? 128 : 1);
     record({
