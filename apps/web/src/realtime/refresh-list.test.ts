@@ -2,50 +2,52 @@ import { QueryClient, InfiniteQueryObserver } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { refreshList } from "./refresh-list";
 
-/** A list of three one-item pages whose items name the version of the data they were read at. */
-function listOf(qc: QueryClient, key: string[], version: () => number) {
-  return new InfiniteQueryObserver(qc, {
-    queryKey: key,
+const KEY = ["sessions", "list"];
+
+/**
+ * A list of up to three one-item pages, first page loaded and watched, whose items name the
+ * version of the data they were read at (`data.version`, changed by the test).
+ */
+async function openList() {
+  const qc = new QueryClient();
+  const data = { version: 1 };
+  const observer = new InfiniteQueryObserver(qc, {
+    queryKey: KEY,
     initialPageParam: 0,
     // Each page takes a moment, as a real request does, so the refresh lands mid-flight.
     queryFn: async ({ pageParam }: { pageParam: number }) => {
-      const v = version();
+      const v = data.version;
       await new Promise((r) => setTimeout(r, 30));
       return [`v${v}:${pageParam}`];
     },
     getNextPageParam: (_last: string[], all: string[][]) => (all.length < 3 ? all.length : undefined),
   });
+  const unsubscribe = observer.subscribe(() => {});
+  await observer.refetch();
+  const close = () => {
+    unsubscribe();
+    qc.clear();
+  };
+  return { qc, data, observer, close };
 }
 
 describe("refreshList", () => {
   it("keeps a Load more that is in flight when the fleet changes, then shows the change in every page", async () => {
-    const qc = new QueryClient();
-    const key = ["sessions", "list"];
-    let version = 1;
-    const observer = listOf(qc, key, () => version);
-    const unsubscribe = observer.subscribe(() => {});
-    await observer.refetch();
+    const { qc, data, observer, close } = await openList();
     const more = observer.fetchNextPage();
     // The fleet changes while the next page is on its way.
-    version = 2;
-    await Promise.all([refreshList(qc, key), more]);
+    data.version = 2;
+    await Promise.all([refreshList(qc, KEY), more]);
     await new Promise((r) => setTimeout(r, 150));
     expect(observer.getCurrentResult().data?.pages).toEqual([["v2:0"], ["v2:1"]]);
-    unsubscribe();
-    qc.clear();
+    close();
   });
 
   it("refreshes at once when nothing is fetching", async () => {
-    const qc = new QueryClient();
-    const key = ["sessions", "list"];
-    let version = 1;
-    const observer = listOf(qc, key, () => version);
-    const unsubscribe = observer.subscribe(() => {});
-    await observer.refetch();
-    version = 2;
-    await refreshList(qc, key);
+    const { qc, data, observer, close } = await openList();
+    data.version = 2;
+    await refreshList(qc, KEY);
     expect(observer.getCurrentResult().data?.pages).toEqual([["v2:0"]]);
-    unsubscribe();
-    qc.clear();
+    close();
   });
 });

@@ -1,4 +1,4 @@
-import type { AnnouncedEvent, Severity } from "@stratavore/contracts";
+import { percentText, type AnnouncedEvent, type Severity } from "@stratavore/contracts";
 
 interface Entry {
   event: AnnouncedEvent;
@@ -20,7 +20,7 @@ const lockedName = (d: Record<string, unknown>) =>
   `${String(d["email"] ?? "an account")}${d["known"] === false ? " (no such account)" : ""}`;
 
 const pct = (d: Record<string, unknown>) =>
-  typeof d["percent"] === "number" ? ` (${d["lowerBound"] === true ? "at least " : ""}${d["percent"]} %)` : "";
+  typeof d["percent"] === "number" ? ` (${percentText(d["percent"], d["lowerBound"] === true)})` : "";
 
 /**
  * Which audit events are announced, under which public name and severity. Audit types are

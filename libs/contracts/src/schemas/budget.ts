@@ -93,9 +93,13 @@ export const budgetIdInput = z.object({ id: z.uuid() });
 export const usdOnlyLowerBound = (b: Pick<Budget, "limitUsd" | "unpricedTokens">): boolean =>
   b.limitUsd !== null && b.unpricedTokens > 0;
 
-/** "57 %", or "at least 57 %" for a dollar budget over unpriced usage: how every message words it. */
+/** "57 %", or "at least 57 %" when the figure is a lower bound: how every message words it. */
+export const percentText = (percent: number, lowerBound: boolean): string =>
+  `${lowerBound ? "at least " : ""}${percent} %`;
+
+/** A budget's share of its limit; a lower bound for a dollar budget over unpriced usage. */
 export const percentUsed = (b: Pick<Budget, "fraction" | "limitUsd" | "unpricedTokens">): string =>
-  `${usdOnlyLowerBound(b) ? "at least " : ""}${Math.round(b.fraction * 100)} %`;
+  percentText(Math.round(b.fraction * 100), usdOnlyLowerBound(b));
 
 /**
  * A USD budget's spend beside its limit, both to the limit's own precision (at least cents): a
