@@ -127,8 +127,10 @@ const [pooledRecords, pooledMs] = await timed(async () => {
   return parsed.reduce((n, p) => n + p.records.length, 0);
 });
 await pool.close();
-// What no Node.js parser can beat here: read, find `"usage"`, JSON.parse those lines, nothing else.
-const floor = await nodeFloor(projects, threads);
+// Less than our parser must do, two ways: JSON.parse of only the usage lines; a bracket walk of
+// the user and assistant lines with nothing decoded.
+const floor = await nodeFloor(projects, threads, "usage");
+const skim = await nodeFloor(projects, threads, "skim");
 const sum = (i: number) => [...kept.values()].reduce((a, c) => a + c[i]!, 0);
 const parser = {
   input: sum(0),
@@ -185,6 +187,9 @@ console.log(
 );
 console.log(
   `  Node.js floor, ${threads} threads  ${(floor.ms / 1000).toFixed(2)} s   ${ratio(floor.ms)}   (${mbps(floor.ms)}; only reading every file and JSON.parse of the ${floor.lines.toLocaleString("en-US")} lines holding "usage": no dedup, prices or session facts)`,
+);
+console.log(
+  `  skim floor, ${threads} threads     ${(skim.ms / 1000).toFixed(2)} s   ${ratio(skim.ms)}   (${mbps(skim.ms)}; only reading every file and walking the brackets of the ${skim.lines.toLocaleString("en-US")} user and assistant lines, strings jumped over natively, nothing decoded)`,
 );
 const bundled = (name: string, f: BundledImportFigures, how: string) => {
   console.log(`  ${name.padEnd(26)} ${(f.importMs / 1000).toFixed(2)} s   ${ratio(f.importMs)}   (${how})`);

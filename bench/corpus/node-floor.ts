@@ -1,8 +1,11 @@
 /**
- * The least any Node.js parser of these transcripts must do, in `threads` worker threads started
- * before the clock: read every file whole and JSON.parse the lines that hold `"usage"` — no
- * dedup, no pricing, no session facts, no other line decoded. It bounds what a parser written
- * for Node can reach on this machine: a real parser does all of this and more.
+ * Floors for a Node.js parser of these transcripts, in `threads` worker threads started before
+ * the clock (node-floor-worker.mjs says what each does):
+ *  - "usage": read every file whole and JSON.parse the lines holding `"usage"` — what ccusage
+ *    counts, with no dedup, prices or session facts;
+ *  - "skim": read every file whole and walk the brackets of every user and assistant line
+ *    (where our session facts come from), strings jumped over natively, nothing decoded — the
+ *    least a parser that finds each line's top-level fields without JSON.parse must do.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,11 +13,13 @@ import { Worker } from "node:worker_threads";
 
 export interface NodeFloor {
   ms: number;
-  /** Lines holding `"usage"` that parsed. */
+  /** Lines that parsed ("usage") or balanced ("skim"). */
   lines: number;
 }
 
-export async function nodeFloor(projectsDir: string, threads: number): Promise<NodeFloor> {
+export type FloorMode = "usage" | "skim";
+
+export async function nodeFloor(projectsDir: string, threads: number, mode: FloorMode): Promise<NodeFloor> {
   const files = (await readdir(projectsDir, { recursive: true }))
     .filter((f) => f.endsWith(".jsonl"))
     .map((f) => join(projectsDir, f));
@@ -34,7 +39,7 @@ export async function nodeFloor(projectsDir: string, threads: number): Promise<N
           new Promise<{ lines: number }>((ok, fail) => {
             w.once("message", ok);
             w.once("error", fail);
-            w.postMessage(lists[i]);
+            w.postMessage({ files: lists[i], mode });
           }),
       ),
     );
