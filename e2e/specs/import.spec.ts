@@ -96,3 +96,39 @@ test("import history in Settings, then search, open, export and resume an import
   const res = await page.request.post(`${baseUrl()}/api/trpc/runners.stop`, { data: { json: { id: runnerId } } });
   expect(res.ok()).toBe(true);
 });
+
+/**
+ * History of a checkout that no node has: Resume says so before anyone clicks it (the node's
+ * agent is asked which folders it has), instead of failing after the click.
+ */
+test("an imported session whose folder is on no node cannot be resumed, and the button says why", async ({ page }) => {
+  const id = Date.now().toString(36);
+  const sessionId = randomUUID();
+  const cwd = `/srv/never-checked-out-${id}`;
+  const dir = join(workdir(), "..", `history-elsewhere-${id}`, "projects");
+  const folder = join(dir, cwd.replace(/[^a-zA-Z0-9]/g, "-"));
+  await mkdir(folder, { recursive: true });
+  const base = { isSidechain: false, userType: "external", cwd, sessionId, version: "2.1.328" };
+  const line = {
+    ...base,
+    parentUuid: null,
+    type: "user",
+    uuid: randomUUID(),
+    timestamp: "2026-11-03T09:00:00.000Z",
+    message: { role: "user", content: `plan the okapi${id} migration` },
+  };
+  await writeFile(join(folder, `${sessionId}.jsonl`), `${JSON.stringify(line)}\n`);
+
+  await login(page);
+  const started = await page.request.post(`${baseUrl()}/api/trpc/usage.importLocal`, { data: { json: { dir } } });
+  expect(started.ok()).toBe(true);
+  await expect(async () => {
+    await page.goto(`${baseUrl()}/sessions/${sessionId}`);
+    await expect(page.getByTestId("transcript")).toContainText(`okapi${id}`, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  const resume = page.getByRole("button", { name: "Resume", exact: true });
+  await expect(resume).toBeDisabled();
+  await expect(resume).toHaveAttribute("title", new RegExp(`^The folder ${cwd} is on no online node \\(.+\\)`));
+  await expect(page.getByRole("button", { name: "Fork" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Continue latest" })).toBeDisabled();
+});

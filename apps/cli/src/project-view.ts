@@ -1,4 +1,4 @@
-import type { Project, ProjectDetail } from "@stratavore/contracts";
+import type { Project, ProjectDetail, ProjectFolder } from "@stratavore/contracts";
 import { fields, formatCount, formatDate, formatList, formatUsd, table } from "./output.ts";
 
 export function projectTable(projects: Project[]): string {
@@ -46,4 +46,17 @@ export function projectDetail(p: ProjectDetail): string {
     ["Cost", formatUsd(s.costUsd)],
     ["Last activity", formatDate(s.lastActivityAt)],
   ]);
+}
+
+const FOLDER_STATES = { true: "present", false: "missing", null: "unknown (the agent cannot say)" } as const;
+
+/** Per online node that could run the project: whether its folder is there. */
+export function projectFolderTable(f: ProjectFolder): string {
+  if (f.nodes.length === 0) return `No online node could run this project (folder ${f.path}).`;
+  const rows = table(
+    ["NODE", "FOLDER"],
+    f.nodes.map((n) => [n.name, FOLDER_STATES[`${n.present}`]]),
+  );
+  const nowhere = f.nodes.every((n) => n.present === false);
+  return `${f.path}\n${rows}${nowhere ? "\nOn no online node: launches and resumes are refused (PATH_MISSING) until it is checked out on one." : ""}`;
 }

@@ -364,6 +364,17 @@ describe("runners on a real agent with the fake claude", () => {
     expect(await h.api.sessions.list({ project: p.name })).toMatchObject({ sessions: [], total: 0 });
   });
 
+  it("a node's agent says which project folders it has (placement asks it before choosing a node)", async () => {
+    const node = uniqueSlug("n");
+    await h.startAgent(node);
+    const here = await project();
+    const gone = await h.api.projects.create({ name: uniqueSlug("nopath"), path: "/definitely/not/here/at/all" });
+    const on = async (ref: string) => (await h.api.projects.folder({ ref })).nodes.find((n) => n.name === node);
+    expect(await on(here.name)).toMatchObject({ present: true });
+    expect(await on(gone.name)).toMatchObject({ present: false });
+    expect((await h.api.nodes.list()).find((n) => n.name === node)?.capabilities).toMatchObject({ folders: true });
+  });
+
   it('wait: "accepted" answers with the starting row; the outcome, good or refused, lands on the row', async () => {
     const node = uniqueSlug("n");
     await h.startAgent(node);

@@ -15,6 +15,7 @@ import { detectCgroups, isDriver, readLogTail, Supervisor } from "@stratavore/ru
 import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
+import { folderPresence } from "./folder-presence.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { ConfirmedReports } from "./confirmed-reports.ts";
@@ -167,9 +168,10 @@ export async function startAgent(
     },
   });
 
-  // The server shows the node's isolation on the Nodes page and words pause accordingly.
+  // The server shows the node's isolation on the Nodes page and words pause accordingly;
+  // `folders`: it may ask which folders exist here before placing a launch.
   socket = await connectToServer(
-    { ...opts, hello: { ...opts.hello, capabilities: isolation.capabilities } },
+    { ...opts, hello: { ...opts.hello, capabilities: { ...isolation.capabilities, folders: true } } },
     {
       onWelcome: (s) => {
         welcomed = true;
@@ -202,6 +204,7 @@ export async function startAgent(
         ack({ ok: false, code: "RESTORE_FAILED", message: String(err) }),
       ),
   );
+  socket.on("agent:folders", (raw, ack) => void folderPresence(raw).then(ack));
   socket.on("agent:logs", (raw, ack) => {
     const p = logsRequestSchema.safeParse(raw);
     if (!p.success) return ack({ ok: false, code: "NO_LOG", message: "Malformed request." });

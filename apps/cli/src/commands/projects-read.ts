@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import { PROJECT_STATUSES, type ProjectStatus } from "@stratavore/contracts";
 import { print, printJson } from "../io.ts";
 import type { CliContext } from "../options.ts";
-import { projectDetail, projectTable } from "../project-view.ts";
+import { projectDetail, projectFolderTable, projectTable } from "../project-view.ts";
 import { connect } from "../session.ts";
 
 interface ListOptions {
@@ -45,5 +45,17 @@ export function registerProjectReads(projects: Command, { env, io }: CliContext)
       const project = await api.projects.get.query({ ref });
       if (opts.json) return printJson(io, project);
       print(io, projectDetail(project));
+    });
+
+  projects
+    .command("folder")
+    .description("which online nodes have the project's folder (launches that name no node go only there)")
+    .argument("<project>", "project name or id")
+    .option("--json", "print JSON")
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const api = await connect(env);
+      const folder = await api.projects.folder.query({ ref });
+      if (opts.json) return printJson(io, folder);
+      print(io, projectFolderTable(folder));
     });
 }

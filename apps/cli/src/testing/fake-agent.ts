@@ -28,7 +28,10 @@ export class FakeAgent {
   private constructor(
     private readonly socket: AgentSocket,
     readonly nodeName: string,
+    /** Which folders exist "on this node"; without it the node does not answer (as an earlier release). */
+    folders?: (path: string) => boolean,
   ) {
+    if (folders) socket.on("agent:folders", (p, ack) => ack({ ok: true, present: p.paths.map(folders) }));
     socket.on("agent:launch", (cmd, ack) => {
       this.launches.push(cmd);
       const pid = 40_000 + this.launches.length;
@@ -63,7 +66,13 @@ export class FakeAgent {
     this.heartbeat = setInterval(() => this.beat(), 2_000);
   }
 
-  static async join(serverUrl: string, joinToken: string, name: string, labels: string[] = []): Promise<FakeAgent> {
+  static async join(
+    serverUrl: string,
+    joinToken: string,
+    name: string,
+    labels: string[] = [],
+    opts: { folders?: (path: string) => boolean } = {},
+  ): Promise<FakeAgent> {
     const hello = {
       name,
       hostname: `${name}.test`,
@@ -71,6 +80,18 @@ export class FakeAgent {
       claudeVersion: "1.0.0 (fake)",
       capacity: 4,
       labels,
+      ...(opts.folders
+        ? {
+            capabilities: {
+              isolation: "none" as const,
+              pause: "signals" as const,
+              memoryLimit: false,
+              cpuLimit: false,
+              detail: "fake",
+              folders: true,
+            },
+          }
+        : {}),
     };
     const socket: AgentSocket = io(`${serverUrl}${AGENT_NAMESPACE}`, {
       path: "/socket.io",
@@ -83,7 +104,7 @@ export class FakeAgent {
       socket.once("connect_error", reject);
     });
     socket.emit("agent:inventory", { runners: [] });
-    return new FakeAgent(socket, nodeName);
+    return new FakeAgent(socket, nodeName, opts.folders);
   }
 
   output(runnerId: string, data: string): void {

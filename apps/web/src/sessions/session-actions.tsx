@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { roleAtLeast, type Runner, type Session } from "@stratavore/contracts";
+import { roleAtLeast, type ProjectFolder, type Runner, type Session } from "@stratavore/contracts";
 import { Button } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
@@ -37,17 +37,23 @@ export function SessionActions({ session }: { session: Session }) {
   const last = useQuery(
     trpc.runners.list.queryOptions({ limit: 1, session: session.id }, { enabled: operator && options }),
   );
+  const project = session.projectName;
+  // Where the project is checked out: a resume can only run on a node that has its folder.
+  const folder = useQuery(
+    trpc.projects.folder.queryOptions({ ref: project ?? "" }, { enabled: operator && !!project && session.resumable }),
+  );
   if (!operator) return null;
 
   const busy = resume.isPending || launch.isPending;
   // Which button is spinning: the mutation's variables say what was asked.
   const spinning = (fork: boolean) => resume.isPending && !options && (resume.variables?.fork ?? false) === fork;
-  const project = session.projectName;
-  const notResumable = session.resumable
-    ? undefined
-    : !project
+  const nowhere = folderOnNoNode(folder.data);
+  const notResumable = !session.resumable
+    ? !project
       ? "This session belongs to no project (its folder was not an absolute path), so there is nowhere to resume it."
-      : "Claude Code cannot resume this session (its transcript is not in the archive).";
+      : "Claude Code cannot resume this session (its transcript is not in the archive)."
+    : nowhere;
+  const canResume = session.resumable && !nowhere;
   const go = (c: ResumeChoice) => resume.mutate({ id: session.id, ...c });
   return (
     <div className="session-actions" data-testid="session-actions">
@@ -55,7 +61,7 @@ export function SessionActions({ session }: { session: Session }) {
         <Button
           variant="primary"
           busy={spinning(false)}
-          disabled={busy || !session.resumable}
+          disabled={busy || !canResume}
           title={notResumable}
           onClick={() => resume.mutate({ id: session.id })}
         >
@@ -63,20 +69,20 @@ export function SessionActions({ session }: { session: Session }) {
         </Button>
         <Button
           busy={spinning(true)}
-          disabled={busy || !session.resumable}
+          disabled={busy || !canResume}
           title={notResumable ?? "A new session that starts from this conversation; this one stays as it is."}
           onClick={() => resume.mutate({ id: session.id, fork: true })}
         >
           Fork
         </Button>
-        <Button disabled={busy || !session.resumable} aria-expanded={options} onClick={() => setOptions((p) => !p)}>
+        <Button disabled={busy || !canResume} aria-expanded={options} onClick={() => setOptions((p) => !p)}>
           Resume with options…
         </Button>
         {project ? (
           <Button
             busy={launch.isPending}
-            disabled={busy}
-            title="The project's most recent session, resumed (or pick Fork in the launch dialog)."
+            disabled={busy || !!nowhere}
+            title={nowhere ?? "The project's most recent session, resumed (or pick Fork in the launch dialog)."}
             onClick={() => launch.mutate({ project, mode: "continue" })}
           >
             Continue latest
@@ -94,4 +100,10 @@ export function SessionActions({ session }: { session: Session }) {
       ) : null}
     </div>
   );
+}
+
+/** Why nothing can resume here when every online node that could run the project lacks its folder; else undefined. */
+export function folderOnNoNode(folder: ProjectFolder | undefined): string | undefined {
+  if (!folder?.nodes.length || !folder.nodes.every((n) => n.present === false)) return undefined;
+  return `The folder ${folder.path} is on no online node (${folder.nodes.map((n) => n.name).join(", ")}): check it out on one, then resume.`;
 }

@@ -2,11 +2,13 @@ import type { Socket } from "socket.io";
 import { z } from "zod";
 import {
   checkedAck,
+  foldersAckSchema,
   launchAckSchema,
   logsAckSchema,
   restoreAckSchema,
   signalAckSchema,
   type AgentToServerEvents,
+  type FoldersAck,
   type LaunchAck,
   type LaunchCommand,
   type LogsAck,
@@ -132,8 +134,20 @@ export class AgentRegistry {
     }));
   }
 
+  /** Which of `paths` are folders on the node. */
+  folders(nodeId: string, paths: string[], timeoutMs: number): Promise<FoldersAck> {
+    return this.request(nodeId, "agent:folders", { paths }, timeoutMs, foldersAckSchema, (why) => ({
+      ok: false,
+      code: "UNREACHABLE",
+      message: `The node's agent ${why}.`,
+    }));
+  }
+
   /** One command with an answer (checkedAck): every way of not getting one is the command's own failure. */
-  private request<E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore", A>(
+  private request<
+    E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore" | "agent:folders",
+    A,
+  >(
     nodeId: string,
     event: E,
     payload: Parameters<ServerToAgentEvents[E]>[0],

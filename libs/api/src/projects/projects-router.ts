@@ -4,6 +4,7 @@ import {
   projectChangesOutput,
   projectCreateInput,
   projectDetailSchema,
+  projectFolderOutput,
   projectIdInput,
   projectListInput,
   projectListOutput,
@@ -16,6 +17,7 @@ import {
   deleteProject,
   editProject,
   getProjectDetail,
+  projectFolder,
   listAllProjects,
   projectChangesSince,
   setProjectArchived,
@@ -31,6 +33,10 @@ export const projectsRouter = router({
     .input(projectRefInput)
     .output(projectDetailSchema)
     .query(({ ctx, input }) => getProjectDetail(ctx, input.ref)),
+  folder: protectedProcedure
+    .input(projectRefInput)
+    .output(projectFolderOutput)
+    .query(({ ctx, input }) => projectFolder(ctx, input.ref)),
   changesSince: protectedProcedure
     .input(projectChangesInput)
     .output(projectChangesOutput)

@@ -4,6 +4,7 @@ import {
   ROOMS,
   type Project,
   type ProjectDetail,
+  type ProjectFolder,
   type projectCreateInput,
   type ProjectUpdateInput,
 } from "@stratavore/contracts";
@@ -18,12 +19,14 @@ import {
   listProjects,
   lockProjectRow,
   type ProjectFilter,
+  projectNodeLabels,
   projectStats,
   updateProject,
 } from "@stratavore/db";
 import type { Principal } from "../auth/principal.ts";
 import { checkedEvent, type OutgoingEvent } from "../realtime/bus.ts";
 import type { ApiDeps } from "../deps.ts";
+import { folderOnNodes } from "../runners/folder-placement.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction, isUniqueViolation, type TxClient } from "../shared/transaction.ts";
 
@@ -40,6 +43,13 @@ async function mustFind(db: ApiDeps["db"] | TxClient, ref: string): Promise<Proj
 export async function getProjectDetail(deps: ApiDeps, ref: string): Promise<ProjectDetail> {
   const project = await mustFind(deps.db, ref);
   return { ...project, stats: await projectStats(deps.db, project.id) };
+}
+
+/** Which online nodes that could run the project's runners have its folder (asked of their agents). */
+export async function projectFolder(deps: ApiDeps, ref: string): Promise<ProjectFolder> {
+  const project = await mustFind(deps.db, ref);
+  const nodes = await folderOnNodes(deps, project.path, await projectNodeLabels(deps.db, project.id));
+  return { path: project.path, nodes };
 }
 
 /** Queues the list-level announcement of a project's new state, tagged with its audit seq. */

@@ -59,6 +59,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: "Projects",
     summary: "A project by name or id",
   },
+  {
+    method: "GET",
+    path: "/projects/{ref}/folder",
+    procedure: "projects.folder",
+    tag: "Projects",
+    summary: "Which online nodes have the project's folder (launches that name no node go only there)",
+  },
   { method: "PATCH", path: "/projects/{id}", procedure: "projects.update", tag: "Projects", summary: "Edit a project" },
   {
     method: "DELETE",

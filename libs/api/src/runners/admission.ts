@@ -22,6 +22,8 @@ export interface AdmissionRequest {
   preferredNodeId?: string | null;
   /** Resuming in place writes this session's transcript: no other active runner may use it. */
   exclusiveSession?: string;
+  /** Nodes whose agent said the project's folder is not there (folder-placement.ts): passed over. */
+  avoidNodeIds?: string[];
   /** A pool's thresholds: nodes whose machine is busier are passed over (unknown load is not). */
   maxLoad?: { cpuPercent: number; memoryPercent: number };
 }
@@ -31,7 +33,7 @@ export interface AdmissionRequest {
  * under the project's advisory lock — quota, the session not open elsewhere, budgets, then a
  * node with room, its capacity counted under the node locks (taken in id order, so two
  * admissions never deadlock). Throws AppError: QUOTA_EXCEEDED, BUDGET_BLOCKED, CONFLICT,
- * NODE_UNAVAILABLE or NO_NODE_AVAILABLE. Returns the node chosen.
+ * NODE_UNAVAILABLE, NO_NODE_AVAILABLE or PATH_MISSING. Returns the node chosen.
  */
 export async function admit(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): Promise<string> {
   await advisoryLock(tx, `project:${req.project.id}`);
@@ -67,6 +69,15 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
   const want = { nodeId: req.requiredNodeId, labels: req.labels };
   let candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
   const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
+  const avoided = candidates.filter((c) => req.avoidNodeIds?.includes(c.id));
+  if (avoided.length) {
+    candidates = candidates.filter((c) => !avoided.includes(c));
+    if (candidates.length === 0)
+      throw new AppError(
+        "PATH_MISSING",
+        `The project's folder exists on none of the online nodes that could run it (${avoided.map((c) => c.name).join(", ")}).`,
+      );
+  }
   if (candidates.length === 0) {
     throw new AppError(
       code,

@@ -14,6 +14,7 @@ import { audit } from "../shared/audit.ts";
 import { announceRunner } from "./runner-events.ts";
 import { pluginAdditions } from "../plugins/launch-additions.ts";
 import { dispatchToAgent } from "./agent-dispatch.ts";
+import { nodesWithoutFolder } from "./folder-placement.ts";
 import { planSession, type LaunchRequest } from "./session-plan.ts";
 
 export { dispatchToAgent } from "./agent-dispatch.ts";
@@ -53,6 +54,8 @@ export async function launchRunner(
         pooled: false,
       });
   const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
+  // Asked before the admission's locks: a runner goes only where its project is checked out.
+  const avoidNodeIds = nodeId ? [] : await nodesWithoutFolder(deps, project.path, labels);
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
     const resumeInPlace = !plan.parentId && plan.spec.mode === "resume";
@@ -60,6 +63,7 @@ export async function launchRunner(
       project,
       labels,
       requiredNodeId: nodeId,
+      avoidNodeIds,
       exclusiveSession: resumeInPlace ? plan.sessionId : undefined,
     });
     // The user's resume takes the place of a failed runner of this session waiting to restart.

@@ -33,6 +33,7 @@ const cases: Case[] = [
   { name: "auth.signOutEverywhere", minRole: "viewer", mutation: true, call: (a) => a.auth.signOutEverywhere() },
   { name: "projects.list", minRole: "viewer", mutation: false, call: (a) => a.projects.list({}) },
   { name: "projects.get", minRole: "viewer", mutation: false, call: (a) => a.projects.get({ ref: projectName }) },
+  { name: "projects.folder", minRole: "viewer", mutation: false, call: (a) => a.projects.folder({ ref: projectName }) },
   {
     name: "projects.changesSince",
     minRole: "viewer",

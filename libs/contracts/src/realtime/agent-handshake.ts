@@ -14,6 +14,8 @@ export const nodeCapabilitiesSchema = z.object({
   memoryLimit: z.boolean(),
   cpuLimit: z.boolean(),
   detail: z.string().max(500),
+  /** Answers `agent:folders` (absent from agents of earlier releases: they are not asked). */
+  folders: z.boolean().optional(),
 });
 export type NodeCapabilitiesPayload = z.infer<typeof nodeCapabilitiesSchema>;
 

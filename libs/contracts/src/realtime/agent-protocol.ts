@@ -256,6 +256,15 @@ export const logsAckSchema = z.union([
   failed(["NO_LOG"]),
 ]);
 export type LogsAck = z.infer<typeof logsAckSchema>;
+/** Before placing a launch, the server asks which of these folders exist on the node (agents whose capabilities say `folders`). */
+export const foldersRequestSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(50) });
+/** `present[i]`: paths[i] is a directory on the node. */
+export const foldersAckSchema = z.union([
+  z.object({ ok: z.literal(true), present: z.array(z.boolean()).max(50) }),
+  /** UNREACHABLE: said by the server when the agent did not answer. */
+  failed(["VALIDATION", "UNREACHABLE"]),
+]);
+export type FoldersAck = z.infer<typeof foldersAckSchema>;
 
 export interface ServerToAgentEvents {
   "agent:welcome": (p: Payload<typeof agentWelcomeSchema>) => void;
@@ -264,6 +273,7 @@ export interface ServerToAgentEvents {
   "agent:input": (p: Payload<typeof inputCommandSchema>) => void;
   "agent:logs": (p: Payload<typeof logsRequestSchema>, ack: (res: LogsAck) => void) => void;
   "agent:restore": (p: Payload<typeof restoreCommandSchema>, ack: (res: RestoreAck) => void) => void;
+  "agent:folders": (p: Payload<typeof foldersRequestSchema>, ack: (res: FoldersAck) => void) => void;
   "agent:resize": (p: Payload<typeof resizeCommandSchema>) => void;
   "agent:allowances": (p: AllowancesCommand) => void;
 }

@@ -33,6 +33,8 @@ export const nodeSchema = z.object({
       memoryLimit: z.boolean(),
       cpuLimit: z.boolean(),
       detail: z.string(),
+      /** The agent answers which folders exist on it (placement skips nodes without the project's). */
+      folders: z.boolean().optional(),
     })
     .nullable(),
   activeRunners: z.number().int(),

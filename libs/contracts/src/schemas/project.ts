@@ -115,6 +115,17 @@ export const projectListOutput = z.array(projectSchema);
 
 /** Look a project up by id or by its unique name. */
 export const projectRefInput = z.object({ ref: z.string().trim().min(1).max(100) });
+
+/**
+ * Where the project's folder is checked out, per online node that could run it (its labels):
+ * `present` null when the node's agent cannot say (an earlier release, or no answer in time).
+ * Launches that name no node go only where it is present or unknown.
+ */
+export const projectFolderOutput = z.object({
+  path: z.string(),
+  nodes: z.array(z.object({ id: z.uuid(), name: z.string(), present: z.boolean().nullable() })),
+});
+export type ProjectFolder = z.infer<typeof projectFolderOutput>;
 export const projectIdInput = z.object({ id: z.uuid() });
 
 /** Without `afterSeq` only the current cursor is returned (a client's first connect). */

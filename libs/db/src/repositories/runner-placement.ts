@@ -20,6 +20,7 @@ export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: st
       capacity: true,
       hostCpuPercent: true,
       hostMemoryPercent: true,
+      capabilities: true,
       _count: { select: { runners: { where: { status: { in: [...ACTIVE_RUNNER_STATUSES] } } } } },
     },
   });
@@ -31,6 +32,8 @@ export async function candidateNodes(db: Tx, opts: { nodeId?: string; labels: st
       active: n._count.runners,
       hostCpuPercent: n.hostCpuPercent,
       hostMemoryPercent: n.hostMemoryPercent,
+      /** Its agent answers which folders exist there (capabilities.folders, from its hello). */
+      answersFolders: isObject(n.capabilities) && n.capabilities.folders === true,
     }))
     .sort((a, b) => a.active / a.capacity - b.active / b.capacity);
 }
@@ -46,4 +49,8 @@ export function runnerNodeAndStatus(
   id: string,
 ): Promise<{ nodeId: string | null; status: RunnerStatus } | null> {
   return db.runner.findUnique({ where: { id }, select: { nodeId: true, status: true } });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
