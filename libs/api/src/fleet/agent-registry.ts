@@ -144,10 +144,7 @@ export class AgentRegistry {
   }
 
   /** One command with an answer (checkedAck): every way of not getting one is the command's own failure. */
-  private request<
-    E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore" | "agent:folders",
-    A,
-  >(
+  private request<E extends "agent:launch" | "agent:signal" | "agent:logs" | "agent:restore" | "agent:folders", A>(
     nodeId: string,
     event: E,
     payload: Parameters<ServerToAgentEvents[E]>[0],
