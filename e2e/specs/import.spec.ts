@@ -131,4 +131,11 @@ test("an imported session whose folder is on no node cannot be resumed, and the 
   await expect(resume).toHaveAttribute("title", new RegExp(`^The folder ${cwd} is on no online node \\(.+\\)`));
   await expect(page.getByRole("button", { name: "Fork" })).toBeDisabled();
   await expect(page.getByRole("button", { name: "Continue latest" })).toBeDisabled();
+
+  // The project's launch dialog (the import named the project after the folder) says the same.
+  await page.goto(`${baseUrl()}/projects/never-checked-out-${id}`);
+  await page.getByRole("button", { name: "Launch runner" }).click();
+  await expect(page.getByRole("dialog")).toContainText(
+    new RegExp(`The folder ${cwd} is on no online node \\(.+\\): check it out on one, then launch\\.`),
+  );
 });

@@ -1,9 +1,10 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Modal } from "@stratavore/ui";
 import { errorMessage, fieldIssues } from "../hooks/use-error-message";
+import { folderOnNoNode } from "../projects/folder-on-no-node";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
 import { exceededBudget, LaunchBudgetWarning, useBlockingBudgets } from "./launch-budget-warning";
@@ -29,6 +30,9 @@ export function LaunchRunnerDialog({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const near = useBlockingBudgets(project);
   const blocked = exceededBudget(near);
+  // Asked each time the dialog opens: a checkout made meanwhile shows at once.
+  const folder = useQuery(trpc.projects.folder.queryOptions({ ref: project }, { enabled: open, staleTime: 0 }));
+  const nowhere = folderOnNoNode(folder.data, "launch");
   const launch = useMutation(
     trpc.runners.launch.mutationOptions({
       onSuccess: (runner) => {
@@ -50,6 +54,7 @@ export function LaunchRunnerDialog({
   return (
     <Modal title={`Launch a runner in ${project}`} open={open} onClose={close}>
       <LaunchBudgetWarning near={near} />
+      {nowhere ? <Alert>{nowhere}</Alert> : null}
       {failure ? (
         <Alert>
           {failure.message}

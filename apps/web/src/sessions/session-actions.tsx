@@ -2,12 +2,13 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { roleAtLeast, type ProjectFolder, type Runner, type Session } from "@stratavore/contracts";
+import { roleAtLeast, type Runner, type Session } from "@stratavore/contracts";
 import { Button } from "@stratavore/ui";
 import { errorMessage } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useMe } from "../require-auth";
 import { useTRPC } from "../trpc";
+import { folderOnNoNode } from "../projects/folder-on-no-node";
 import { ResumeOptions, type ResumeChoice } from "./resume-options";
 
 /**
@@ -47,7 +48,7 @@ export function SessionActions({ session }: { session: Session }) {
   const busy = resume.isPending || launch.isPending;
   // Which button is spinning: the mutation's variables say what was asked.
   const spinning = (fork: boolean) => resume.isPending && !options && (resume.variables?.fork ?? false) === fork;
-  const nowhere = folderOnNoNode(folder.data);
+  const nowhere = folderOnNoNode(folder.data, "resume");
   const notResumable = !session.resumable
     ? !project
       ? "This session belongs to no project (its folder was not an absolute path), so there is nowhere to resume it."
@@ -100,10 +101,4 @@ export function SessionActions({ session }: { session: Session }) {
       ) : null}
     </div>
   );
-}
-
-/** Why nothing can resume here when every online node that could run the project lacks its folder; else undefined. */
-export function folderOnNoNode(folder: ProjectFolder | undefined): string | undefined {
-  if (!folder?.nodes.length || !folder.nodes.every((n) => n.present === false)) return undefined;
-  return `The folder ${folder.path} is on no online node (${folder.nodes.map((n) => n.name).join(", ")}): check it out on one, then resume.`;
 }
