@@ -7,6 +7,7 @@ import { Card, ErrorState, LoadingState, PageHeader } from "@stratavore/ui";
 import { errorMessage } from "../../../../src/hooks/use-error-message";
 import { useMe } from "../../../../src/require-auth";
 import { MoveRunnerButton } from "../../../../src/runners/move-runner-button";
+import { NodeAwayNotice } from "../../../../src/runners/node-away-notice";
 import { RunnerActions } from "../../../../src/runners/runner-actions";
 import { RunnerDetails } from "../../../../src/runners/runner-details";
 import { shortId } from "../../../../src/runners/runner-format";
@@ -74,6 +75,7 @@ export default function RunnerPage({ params }: { params: Promise<{ id: string }>
           <RunnerWhyText runner={r} />
         </div>
       ) : null}
+      <NodeAwayNotice runner={r} />
       <Card
         title="Terminal"
         actions={
