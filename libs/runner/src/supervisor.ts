@@ -223,6 +223,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
     }
     await Promise.all(entries.map((e) => e.done));
+    // Left behind, the agent's own (empty) cgroup folders would wait for the next start's sweep.
+    this.opts.cgroups?.removeOwn();
   }
 
   /** For process.on('exit'), where nothing async runs: SIGKILL every known tree now. */

@@ -10,6 +10,8 @@ export interface CgroupDriver {
   create(runnerId: string, limits?: RunnerLimits): RunnerCgroup;
   /** Kills and removes what agents that died without cleaning up left behind. */
   sweepStale(): Promise<number>;
+  /** At a clean stop, once every runner's cgroup is gone: this agent's own directories, if empty. */
+  removeOwn(): void;
 }
 
 export interface DetectOptions {

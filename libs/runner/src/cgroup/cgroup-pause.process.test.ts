@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAlive, readProcStat, signalPids } from "../base/process-tree.ts";
 import { PtyRunner } from "../pty-runner.ts";
+import { Supervisor } from "../supervisor.ts";
 import { FAKE_CLAUDE, fakeEnv, tempHome, waitFor } from "../testing/helpers.ts";
 import { detectCgroups, isDriver, type CgroupDriver, type CgroupPreference } from "./cgroup-driver.ts";
 import type { RunnerCgroup } from "./runner-cgroup.ts";
@@ -98,6 +99,28 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
         // All that process.exit lets happen is what ran synchronously.
         expect(freezeWritten(r.cgroup!)).toBe(false);
         await waitFor("every member gone", () => members.every((p) => !isAlive(p)), 10_000);
+      }, 30_000);
+
+      it("a clean stop of the agent leaves none of its cgroup folders behind (not even its own, empty)", async () => {
+        // An agent directory of this test's own, so no other test's runners share it.
+        const own = detectCgroups({ prefer, agentDir: `clean-stop-${process.pid}-${Date.now()}` }) as CgroupDriver;
+        const t = tempHome("stv-clean-stop-");
+        cleanups.push(t.cleanup);
+        const sup = new Supervisor({ graceMs: 500, logDir: join(t.home, "logs"), cgroups: own });
+        sup.launch({
+          runnerId: "clean-stop",
+          cwd: t.cwd,
+          claudeBin: FAKE_CLAUDE,
+          spec: { mode: "new", sessionId: SESSION },
+          env: fakeEnv(t.home),
+        });
+        // Where this agent's folders are: above any runner's.
+        const probe = own.create("probe");
+        const agentDirs = probe.procsFiles.map((f) => dirname(dirname(f)));
+        await probe.remove();
+        expect(agentDirs.every((d) => existsSync(d))).toBe(true);
+        await sup.shutdown();
+        expect(agentDirs.filter((d) => existsSync(d))).toEqual([]);
       }, 30_000);
 
       it("stop of a frozen runner kills everything in its cgroup and removes it", async () => {

@@ -3,7 +3,7 @@ import type { CgroupDriver } from "./cgroup-driver-types.ts";
 import type { CgroupFs, CgroupMounts } from "./cgroup-fs.ts";
 import { CPU_PERIOD_US, cpuQuotaUs, joinPath, PARENT, writable } from "./driver-helpers.ts";
 import { CgroupV1, type RunnerCgroup } from "./runner-cgroup.ts";
-import { sweep } from "./stale-sweep.ts";
+import { sweep, tryRmdir } from "./stale-sweep.ts";
 
 export class V1Driver implements CgroupDriver {
   readonly capabilities: NodeCapabilities;
@@ -40,6 +40,11 @@ export class V1Driver implements CgroupDriver {
       }
     }
     return new CgroupV1(this.fs, freezer, memory, cpu);
+  }
+
+  removeOwn(): void {
+    for (const base of [this.bases.freezer, this.bases.memory, this.bases.cpu])
+      if (base) tryRmdir(this.fs, joinPath(base, this.agentDir));
   }
 
   async sweepStale(): Promise<number> {

@@ -53,6 +53,10 @@ export class V2Driver implements CgroupDriver {
     for (const name of subdirs(this.base)) if (!agentAlive(name)) tryRmdir(this.fs, joinPath(this.base, name));
   }
 
+  removeOwn(): void {
+    tryRmdir(this.fs, this.home);
+  }
+
   async sweepStale(): Promise<number> {
     return sweep(
       this.fs,
