@@ -50,5 +50,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  forbidden (role or token scope)
   5  not found
   6  conflict or failed precondition (name taken, archived, active runners, quota full,
-     no node available, runner not active, budget limit reached)
+     no node available, the project's folder on no node, runner not active,
+     budget limit reached)
   7  server unreachable, or too busy right now (try again)`;

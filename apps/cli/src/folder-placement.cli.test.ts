@@ -20,7 +20,7 @@ const HERE = "/srv/checked-out";
 const cli = (args: string[]) => h.runAs(operator, args);
 const json = <T>(args: string[]) => h.jsonAs<T>(operator, args);
 
-async function join(name: string, folders?: (path: string) => boolean): Promise<FakeAgent> {
+async function join(name: string, folders?: ((path: string) => boolean) | "silent"): Promise<FakeAgent> {
   const { secret } = await h.jsonAs<{ secret: string }>(admin, ["join-token", "create"]);
   const agent = await FakeAgent.join(h.server.url, secret, uniqueSlug(name), [], { folders });
   agents.push(agent);
@@ -91,6 +91,30 @@ describe("placement by the project's folder", () => {
     );
   });
 
+  it("a move to a node without the folder is refused before the runner is stopped", async () => {
+    const name = await project(HERE);
+    const runner = await json<{ id: string; nodeName: string }>(["launch", name]);
+    expect(runner.nodeName).toBe(has.nodeName);
+    expectFailure(
+      await cli(["runner", "move", runner.id, "--node", lacks.nodeName]),
+      6,
+      "PATH_MISSING",
+      new RegExp(`The folder ${HERE} does not exist on ${lacks.nodeName}; nothing was stopped\\.$`),
+    );
+    // Without a target, the only other node is the one without it.
+    expectFailure(
+      await cli(["runner", "move", runner.id]),
+      6,
+      "PATH_MISSING",
+      new RegExp(
+        `The folder ${HERE} is on none of the other online nodes with room \\(${lacks.nodeName}\\); nothing was stopped\\.$`,
+      ),
+    );
+    expect((await json<{ status: string }>(["runner", "show", runner.id])).status).toBe("running");
+    expect(has.signals.filter((s) => s.runnerId === runner.id)).toEqual([]);
+    expect((await cli(["stop", runner.id])).code).toBe(0);
+  });
+
   it("a node whose agent cannot say stays a candidate: it is asked at launch, as before", async () => {
     const silent = await join("cannot-say");
     const name = await project("/srv/nowhere-else");
@@ -105,5 +129,18 @@ describe("placement by the project's folder", () => {
     const launched = await json<{ nodeName: string }>(["launch", name]);
     expect(launched.nodeName).toBe(silent.nodeName);
     expect(silent.launches).toHaveLength(1);
+  });
+
+  it("a node that says it can answer but does not within 2 s is unknown, not missing: still a candidate", async () => {
+    const mute = await join("mute", "silent");
+    const name = await project("/srv/nowhere-at-all");
+    const started = Date.now();
+    const folder = byName(await json<Folder>(["projects", "folder", name]));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(folder[mute.nodeName]).toBeNull();
+    expect([folder[has.nodeName], folder[lacks.nodeName]]).toEqual([false, false]);
+    // Not refused: the nodes that cannot say are still tried.
+    const launched = await json<{ nodeName: string }>(["launch", name]);
+    expect([has.nodeName, lacks.nodeName]).not.toContain(launched.nodeName);
   });
 });

@@ -8,6 +8,8 @@ import {
 } from "@stratavore/contracts";
 
 type AgentSocket = Socket<ServerToAgentEvents, AgentToServerEvents>;
+/** How a fake node answers `agent:folders`: per path, or "silent" (it says it can, then never answers). */
+type FolderAnswers = ((path: string) => boolean) | "silent";
 
 /**
  * Speaks the agent side of the `/agent` protocol without spawning anything, so CLI tests can
@@ -29,9 +31,10 @@ export class FakeAgent {
     private readonly socket: AgentSocket,
     readonly nodeName: string,
     /** Which folders exist "on this node"; without it the node does not answer (as an earlier release). */
-    folders?: (path: string) => boolean,
+    folders?: FolderAnswers,
   ) {
-    if (folders) socket.on("agent:folders", (p, ack) => ack({ ok: true, present: p.paths.map(folders) }));
+    if (typeof folders === "function")
+      socket.on("agent:folders", (p, ack) => ack({ ok: true, present: p.paths.map(folders) }));
     socket.on("agent:launch", (cmd, ack) => {
       this.launches.push(cmd);
       const pid = 40_000 + this.launches.length;
@@ -71,7 +74,7 @@ export class FakeAgent {
     joinToken: string,
     name: string,
     labels: string[] = [],
-    opts: { folders?: (path: string) => boolean } = {},
+    opts: { folders?: FolderAnswers } = {},
   ): Promise<FakeAgent> {
     const hello = {
       name,

@@ -77,6 +77,8 @@ export function createFleetSync(qc: QueryClient, trpc: Trpc) {
       const revived = reviveNode(node);
       inFlight?.nodes.set(revived.id, revived);
       placeNode(revived);
+      // A node coming or going changes where projects' folders are (Resume, the launch dialog).
+      void qc.invalidateQueries({ queryKey: trpc.projects.folder.pathKey() });
     },
 
     /** Called after the fleet subscription is confirmed, on every (re)connect. */

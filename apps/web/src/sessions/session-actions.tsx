@@ -41,7 +41,7 @@ export function SessionActions({ session }: { session: Session }) {
   const project = session.projectName;
   // Where the project is checked out: a resume can only run on a node that has its folder.
   const folder = useQuery(
-    trpc.projects.folder.queryOptions({ ref: project ?? "" }, { enabled: operator && !!project && session.resumable }),
+    trpc.projects.folder.queryOptions({ ref: project ?? "" }, { enabled: operator && !!project }),
   );
   if (!operator) return null;
 

@@ -7,6 +7,7 @@ import {
   countActiveRunners,
 } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
+import { folderMissingEverywhere, type FolderAvoidance } from "./folder-placement.ts";
 import { assertLaunchAllowed } from "../budgets/policy/checks.ts";
 import type { OutgoingEvent } from "../realtime/bus.ts";
 import { inTransaction, type TxClient } from "../shared/transaction.ts";
@@ -23,7 +24,7 @@ export interface AdmissionRequest {
   /** Resuming in place writes this session's transcript: no other active runner may use it. */
   exclusiveSession?: string;
   /** Nodes whose agent said the project's folder is not there (folder-placement.ts): passed over. */
-  avoidNodeIds?: string[];
+  folder?: FolderAvoidance;
   /** A pool's thresholds: nodes whose machine is busier are passed over (unknown load is not). */
   maxLoad?: { cpuPercent: number; memoryPercent: number };
 }
@@ -69,22 +70,14 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
   const want = { nodeId: req.requiredNodeId, labels: req.labels };
   let candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
   const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
-  const avoided = candidates.filter((c) => req.avoidNodeIds?.includes(c.id));
-  if (avoided.length) {
+  const avoided = candidates.filter((c) => req.folder?.missingOn.includes(c.id));
+  if (req.folder && avoided.length) {
     candidates = candidates.filter((c) => !avoided.includes(c));
     if (candidates.length === 0)
-      throw new AppError(
-        "PATH_MISSING",
-        `The project's folder exists on none of the online nodes that could run it (${avoided.map((c) => c.name).join(", ")}).`,
+      throw folderMissingEverywhere(
+        req.folder.path,
+        avoided.map((c) => c.name),
       );
-  }
-  if (candidates.length === 0) {
-    throw new AppError(
-      code,
-      req.requiredNodeId
-        ? "The requested node is not online (or is draining)."
-        : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`,
-    );
   }
   const { maxLoad } = req;
   const overloaded = maxLoad ? candidates.map((c) => overThresholds(c, maxLoad)) : [];

@@ -8,13 +8,27 @@ const FOLDER_ANSWER_MS = 2_000;
 export interface FolderOnNode {
   id: string;
   name: string;
-  /** null: the node's agent could not say (an earlier release, or no answer in time). */
+  /** null: the node's agent could not say (an earlier release, no answer in time, a path it could not read in time). */
   present: boolean | null;
 }
 
-/** Whether `path` is a folder on each online node matching `labels`, asked of their agents at once. */
-export async function folderOnNodes(deps: ApiDeps, path: string, labels: string[] = []): Promise<FolderOnNode[]> {
-  const nodes = (await candidateNodes(deps.db, { labels })).filter((n) => deps.fleet.agents.isConnected(n.id));
+/** What admission passes over: the nodes whose agent said the project's folder is not there. */
+export interface FolderAvoidance {
+  path: string;
+  missingOn: string[];
+}
+
+/**
+ * Whether `path` is a folder on each online node matching `labels` (or on `nodeId` alone),
+ * asked of their agents at once.
+ */
+export async function folderOnNodes(
+  deps: ApiDeps,
+  path: string,
+  labels: string[] = [],
+  nodeId?: string,
+): Promise<FolderOnNode[]> {
+  const nodes = (await candidateNodes(deps.db, { labels, nodeId })).filter((n) => deps.fleet.agents.isConnected(n.id));
   const timeout = Math.min(FOLDER_ANSWER_MS, deps.fleet.config.agentAckTimeoutMs);
   return Promise.all(
     nodes.map(async (n) => {
@@ -25,19 +39,39 @@ export async function folderOnNodes(deps: ApiDeps, path: string, labels: string[
   );
 }
 
+/** The nodes a placement must pass over for `path`: those whose agent says it is not there. */
+export async function folderAvoidance(deps: ApiDeps, path: string, labels: string[]): Promise<FolderAvoidance> {
+  const nodes = await folderOnNodes(deps, path, labels);
+  return { path, missingOn: nodes.filter((n) => n.present === false).map((n) => n.id) };
+}
+
+/** The refusal when every node that could run it lacks the folder: one wording wherever it is found. */
+export function folderMissingEverywhere(path: string, nodeNames: string[]): AppError {
+  return new AppError(
+    "PATH_MISSING",
+    `The folder ${path} exists on none of the online nodes that could run it (${nodeNames.join(", ")}).`,
+  );
+}
+
 /**
- * The nodes a launch that names none must not go to: those whose agent says the project's
- * folder is not there. When every node that could run it says so, the launch is refused here
- * (PATH_MISSING), before a runner row is written; nodes that cannot say stay candidates, and
- * their agent refuses at launch as before.
+ * As folderAvoidance, for a launch that names no node: refused here (PATH_MISSING), before a
+ * runner row is written, when every node that could run it says the folder is not there.
+ * Nodes that cannot say stay candidates; their agent refuses at launch as before.
  */
-export async function nodesWithoutFolder(deps: ApiDeps, path: string, labels: string[]): Promise<string[]> {
+export async function launchAvoidance(deps: ApiDeps, path: string, labels: string[]): Promise<FolderAvoidance> {
   const nodes = await folderOnNodes(deps, path, labels);
   const without = nodes.filter((n) => n.present === false);
   if (without.length > 0 && without.length === nodes.length)
-    throw new AppError(
-      "PATH_MISSING",
-      `The folder ${path} exists on none of the online nodes that could run it (${without.map((n) => n.name).join(", ")}).`,
+    throw folderMissingEverywhere(
+      path,
+      without.map((n) => n.name),
     );
-  return without.map((n) => n.id);
+  return { path, missingOn: without.map((n) => n.id) };
+}
+
+/** For a node named by the caller: refused before anything happens when its agent says the folder is not there. */
+export async function assertFolderOn(deps: ApiDeps, path: string, nodeId: string, nodeName: string): Promise<void> {
+  const [answer] = await folderOnNodes(deps, path, [], nodeId);
+  if (answer?.present === false)
+    throw new AppError("PATH_MISSING", `The folder ${path} does not exist on ${nodeName}; nothing was stopped.`);
 }

@@ -14,7 +14,7 @@ import { audit } from "../shared/audit.ts";
 import { announceRunner } from "./runner-events.ts";
 import { pluginAdditions } from "../plugins/launch-additions.ts";
 import { dispatchToAgent } from "./agent-dispatch.ts";
-import { nodesWithoutFolder } from "./folder-placement.ts";
+import { launchAvoidance } from "./folder-placement.ts";
 import { planSession, type LaunchRequest } from "./session-plan.ts";
 
 export { dispatchToAgent } from "./agent-dispatch.ts";
@@ -30,8 +30,11 @@ export async function launchRunner(
   deps: ApiDeps,
   actor: Principal,
   input: LaunchRequest,
-  /** A move's relaunch: its flags already hold what plugins added, its tags are kept. */
-  opts: { inherit?: { tags: string[] } } = {},
+  /**
+   * `inherit`: a move's relaunch (its flags already hold what plugins added, its tags are kept).
+   * `preferNodeId`: tried first when it has room and the folder (a resume's original node).
+   */
+  opts: { inherit?: { tags: string[] }; preferNodeId?: string } = {},
 ): Promise<Runner> {
   const project = await findProject(deps.db, input.project);
   if (!project) throw new AppError("NOT_FOUND", `No project '${input.project}'.`);
@@ -43,6 +46,10 @@ export async function launchRunner(
     if (!node) throw new AppError("NOT_FOUND", `No node '${input.node}'.`);
     nodeId = node.id;
   }
+  const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
+  // Asked first (outside the admission's locks, before plugins run for a launch that may be
+  // refused): a runner goes only where its project is checked out.
+  const folder = nodeId ? undefined : await launchAvoidance(deps, project.path, labels);
   const plan = await planSession(deps, project.id, project.name, input);
   const added = opts.inherit
     ? { flags: [], tags: opts.inherit.tags }
@@ -53,9 +60,6 @@ export async function launchRunner(
         flags: input.extraArgs,
         pooled: false,
       });
-  const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...input.labels])];
-  // Asked before the admission's locks: a runner goes only where its project is checked out.
-  const avoidNodeIds = nodeId ? [] : await nodesWithoutFolder(deps, project.path, labels);
 
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
     const resumeInPlace = !plan.parentId && plan.spec.mode === "resume";
@@ -63,7 +67,8 @@ export async function launchRunner(
       project,
       labels,
       requiredNodeId: nodeId,
-      avoidNodeIds,
+      preferredNodeId: opts.preferNodeId,
+      folder,
       exclusiveSession: resumeInPlace ? plan.sessionId : undefined,
     });
     // The user's resume takes the place of a failed runner of this session waiting to restart.

@@ -3,6 +3,7 @@ import {
   candidateNodes,
   detachTask,
   findNode,
+  findProject,
   findRunner,
   handOverTask,
   projectNodeLabels,
@@ -12,6 +13,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { ApiDeps } from "../deps.ts";
 import { audit } from "../shared/audit.ts";
 import { inTransaction } from "../shared/transaction.ts";
+import { assertFolderOn, folderAvoidance } from "./folder-placement.ts";
 import { launchRunner } from "./launch-service.ts";
 import { stopRunner } from "./runner-lifecycle.ts";
 
@@ -28,8 +30,14 @@ async function endedRunner(deps: ApiDeps, id: string, timeoutMs: number): Promis
   }
 }
 
-/** Where a moved runner goes: the node asked for, else the least loaded other node that fits its labels. */
+/**
+ * Where a moved runner goes: the node asked for, else the least loaded other node that fits its
+ * labels and has the project's folder. Judged before anything is stopped: a move that cannot
+ * resume there must not interrupt the conversation.
+ */
 async function targetNode(deps: ApiDeps, runner: Runner, ref?: string) {
+  const project = await findProject(deps.db, runner.projectId);
+  if (!project) throw new AppError("NOT_FOUND", "The runner's project is gone.");
   if (ref) {
     const node = await findNode(deps.db, ref, deps.fleet.agents.isConnected);
     if (!node) throw new AppError("NOT_FOUND", `No node '${ref}'.`);
@@ -42,6 +50,7 @@ async function targetNode(deps: ApiDeps, runner: Runner, ref?: string) {
         "NODE_UNAVAILABLE",
         `Node ${node.name} is full (${node.activeRunners}/${node.capacity}); nothing was stopped.`,
       );
+    await assertFolderOn(deps, project.path, node.id, node.name);
     return node.name;
   }
   const labels = [
@@ -50,11 +59,17 @@ async function targetNode(deps: ApiDeps, runner: Runner, ref?: string) {
   const others = (await candidateNodes(deps.db, { labels })).filter(
     (n) => n.id !== runner.nodeId && deps.fleet.agents.isConnected(n.id) && n.active < n.capacity,
   );
-  const best = others[0];
-  if (!best)
+  if (others.length === 0)
     throw new AppError(
       "NO_NODE_AVAILABLE",
       `No other online node with room${labels.length ? ` and labels ${labels.join(", ")}` : ""} to move it to.`,
+    );
+  const { missingOn } = await folderAvoidance(deps, project.path, labels);
+  const best = others.find((n) => !missingOn.includes(n.id));
+  if (!best)
+    throw new AppError(
+      "PATH_MISSING",
+      `The folder ${project.path} is on none of the other online nodes with room (${others.map((n) => n.name).join(", ")}); nothing was stopped.`,
     );
   return best.name;
 }

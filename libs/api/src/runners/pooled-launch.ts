@@ -5,7 +5,7 @@ import type { ApiDeps } from "../deps.ts";
 import { pluginAdditions } from "../plugins/launch-additions.ts";
 import { audit } from "../shared/audit.ts";
 import { admit, admitting } from "./admission.ts";
-import { nodesWithoutFolder } from "./folder-placement.ts";
+import { launchAvoidance } from "./folder-placement.ts";
 import { dispatchToAgent } from "./agent-dispatch.ts";
 import { announceRunner } from "./runner-events.ts";
 
@@ -28,7 +28,7 @@ export async function launchPooled(deps: ApiDeps, req: PooledLaunch): Promise<Ru
   const project = await findProject(deps.db, req.project.id);
   if (!project) throw new AppError("NOT_FOUND", `No project '${req.project.name}'.`);
   const labels = [...new Set([...(await projectNodeLabels(deps.db, project.id)), ...req.labels])];
-  const avoidNodeIds = await nodesWithoutFolder(deps, project.path, labels);
+  const folder = await launchAvoidance(deps, project.path, labels);
   const sessionId = randomUUID();
   const added = await pluginAdditions(deps, {
     project: { id: project.id, name: project.name, path: project.path },
@@ -38,7 +38,7 @@ export async function launchPooled(deps: ApiDeps, req: PooledLaunch): Promise<Ru
     pooled: true,
   });
   const runner = await admitting(deps, project.id, async (tx, outbox) => {
-    const placed = await admit(deps, tx, { project, labels, avoidNodeIds, maxLoad: req.maxLoad });
+    const placed = await admit(deps, tx, { project, labels, folder, maxLoad: req.maxLoad });
     await ensureSession(tx, { id: sessionId, projectId: project.id, nodeId: placed, cwd: project.path });
     const created = await insertRunner(tx, {
       projectId: project.id,

@@ -2,6 +2,7 @@ import { AppError, lostWithItsNode } from "@stratavore/contracts";
 import { advisoryLock, findProject, findRunner, runnerLabels, transitionRunner } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 import { admit, admitting } from "./admission.ts";
+import { folderAvoidance } from "./folder-placement.ts";
 import { dispatchToAgent } from "./launch-service.ts";
 import { moveRunner } from "./runner-events.ts";
 import { inTransaction } from "../shared/transaction.ts";
@@ -18,6 +19,10 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
   const project = await findProject(deps.db, runner.projectId);
   const attempt = runner.restartAttempts + (lostWithItsNode(runner.endReason) ? 0 : 1);
   const wait = deferral(deps, runner.restartDeferredSince, now);
+  const labels = await runnerLabels(deps.db, runnerId);
+  // Where its folder is, asked before the locks: a restart away from its old node must not land
+  // where the project is not checked out (it would fail there, its attempt spent for nothing).
+  const folder = project ? await folderAvoidance(deps, project.path, labels) : undefined;
   const restarted = await admitting(deps, runner.projectId, async (tx, outbox) => {
     // Judged again under the project's lock: a resume from the dashboard, or a runner taking the
     // session up in its terminal, may have cancelled this restart since it was read (deferring it
@@ -62,7 +67,8 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     // Someone may have resumed the session meanwhile: a second claude would interleave it.
     const nodeId = await admit(deps, tx, {
       project,
-      labels: await runnerLabels(tx, runnerId),
+      labels,
+      folder,
       preferredNodeId: runner.nodeId,
       exclusiveSession: runner.sessionId ?? undefined,
     }).catch((err: unknown) => {
@@ -111,7 +117,8 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
     // The node was full, unreachable or still ran the old process: a placement problem, not a
     // crash — give the attempt back and wait like any restart with nowhere to go.
-    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)))
+    // A node without the folder (its agent could not say so beforehand): wait for one that has it.
+    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)) || err.code === "PATH_MISSING")
       await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message, !!runner.restartDeferredSince);
   });
 }
@@ -133,9 +140,10 @@ const DEFER_REASONS: Partial<Record<string, (message: string) => string>> = {
   CONFLICT: () => "its session is open in another runner",
   BUDGET_BLOCKED: (message) => `budget: ${message}`,
   NO_NODE_AVAILABLE: () => "no online node with room",
+  PATH_MISSING: () => "the project's folder is on no online node",
 };
 
-const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
+const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE", "PATH_MISSING"]);
 
 /**
  * The attempt is given back; a node that keeps refusing is still bounded by the same wait. As

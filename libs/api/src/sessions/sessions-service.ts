@@ -135,8 +135,8 @@ async function buildExport(deps: ApiDeps, session: Session, id: string, format: 
 }
 
 /**
- * Resume (or fork) a session in a new runner: its original node when online, else any; or the
- * one asked for. It carries the model and claude flags of the session's last runner unless
+ * Resume (or fork) a session in a new runner: its original node when online with room and the
+ * project's folder, else any that has it; or the one asked for. It carries the model and claude flags of the session's last runner unless
  * the caller gives its own (the auto-restart keeps them too); the prompt is the next message.
  */
 export async function resumeSession(
@@ -155,19 +155,25 @@ export async function resumeSession(
       "NOT_RESUMABLE",
       "This session was imported as usage only: its transcript is on the machine it came from, not in the archive. Import it with Settings → Import history on that machine to archive it, then resume.",
     );
-  const original = session.nodeId && deps.fleet.agents.isConnected(session.nodeId) ? session.nodeId : undefined;
   const last = await lastRunnerOfSession(deps.db, session.id);
-  return launchRunner(deps, actor, {
-    project: session.projectName,
-    mode: "resume",
-    resumeSessionId: session.id,
-    fork: input.fork,
-    node: input.node ?? original,
-    labels: [],
-    prompt: input.prompt,
-    model: input.model ?? last?.model ?? undefined,
-    extraArgs: input.extraArgs ?? last?.flags ?? [],
-  });
+  return launchRunner(
+    deps,
+    actor,
+    {
+      project: session.projectName,
+      mode: "resume",
+      resumeSessionId: session.id,
+      fork: input.fork,
+      node: input.node,
+      labels: [],
+      prompt: input.prompt,
+      model: input.model ?? last?.model ?? undefined,
+      extraArgs: input.extraArgs ?? last?.flags ?? [],
+    },
+    // Its own node first (the transcript is there), but only as a preference: a node that no
+    // longer has the project's folder is passed over like any other.
+    { preferNodeId: session.nodeId ?? undefined },
+  );
 }
 
 /** Where the stored copy of an ended session is, with its checksum (DESIGN §5). */

@@ -258,9 +258,9 @@ export const logsAckSchema = z.union([
 export type LogsAck = z.infer<typeof logsAckSchema>;
 /** Before placing a launch, the server asks which of these folders exist on the node (agents whose capabilities say `folders`). */
 export const foldersRequestSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(50) });
-/** `present[i]`: paths[i] is a directory on the node. */
+/** `present[i]`: paths[i] is a directory on the node; null when the node could not tell in time (a hung mount). */
 export const foldersAckSchema = z.union([
-  z.object({ ok: z.literal(true), present: z.array(z.boolean()).max(50) }),
+  z.object({ ok: z.literal(true), present: z.array(z.boolean().nullable()).max(50) }),
   /** UNREACHABLE: said by the server when the agent did not answer. */
   failed(["VALIDATION", "UNREACHABLE"]),
 ]);
