@@ -48,7 +48,7 @@ function secretDir(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const steps = new Steps(12, say);
+const steps = new Steps(13, say);
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 // Ctrl-C (or CI's timeout) must not leave containers or PostgreSQL behind either.
@@ -200,6 +200,33 @@ async function main(): Promise<void> {
       return waitForNodeOnline({ serverContainer: names.server, agentContainer: names.agent, cli }, nodeName);
     },
     (node) => `${node.name} online, claude ${node.claudeVersion}`,
+  );
+
+  await steps.run(
+    "placement by folder: the agent container answers for its own filesystem, and a launch goes nowhere without it",
+    async () => {
+      const project = async (name: string, path: string) =>
+        execIn(names.server, cli, ["stratavore", "projects", "create", name, "--path", path, "--json"]);
+      const folderOn = async (name: string) => {
+        const out = await execIn(names.server, cli, ["stratavore", "projects", "folder", name, "--json"]);
+        return (JSON.parse(out) as { nodes: { name: string; present: boolean | null }[] }).nodes.find(
+          (n) => n.name === nodeName,
+        )?.present;
+      };
+      // /usr/lib is in every image; this run's temporary folder is on the host only.
+      await project("in-the-image", "/usr/lib");
+      await project("on-the-host-only", tmp);
+      const [inImage, hostOnly] = [await folderOn("in-the-image"), await folderOn("on-the-host-only")];
+      if (inImage !== true || hostOnly !== false)
+        throw new Error(`the node said /usr/lib: ${inImage}, ${tmp}: ${hostOnly} (expected true, false)`);
+      const refused = await execIn(names.server, cli, ["stratavore", "launch", "on-the-host-only"]).then(
+        () => null,
+        (err: unknown) => String(err),
+      );
+      if (!refused?.includes("PATH_MISSING")) throw new Error(`the launch was not refused PATH_MISSING: ${refused}`);
+      return `${nodeName}: /usr/lib present, ${tmp} missing; the launch refused PATH_MISSING`;
+    },
+    (what) => what,
   );
 
   await steps.run("the server stops cleanly on SIGTERM (podman stop)", async () => {
