@@ -113,6 +113,12 @@ describe("REST /api/v1 and /api/openapi.json", () => {
       expect.arrayContaining([expect.objectContaining({ name })]),
     );
     expect((await call("GET", "/api/v1/projects/{ref}", { params: { ref: name } })).body.id).toBe(projectId);
+    // The test's node has the folder (its agent answers for this machine's filesystem).
+    const folder = await call("GET", "/api/v1/projects/{ref}/folder", { params: { ref: name } });
+    expect(folder.body.path).toBe(workdir);
+    expect(folder.body.nodes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "rest-node", present: true })]),
+    );
     await call("PATCH", "/api/v1/projects/{id}", { params: { id: projectId }, body: { description: "via REST" } });
 
     const launched = await call("POST", "/api/v1/runners", {

@@ -126,7 +126,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
   program
     .command("resume")
     .description(
-      "continue a session in a new runner (on its original node unless --node); model and claude flags default to its last runner's",
+      "continue a session in a new runner (its original node first when it has room and the project's folder, unless --node); model and claude flags default to its last runner's",
     )
     .argument("<session>", SESSION_ARG_HELP)
     .argument("[claude-args...]", "claude flags instead of the last runner's, after --")

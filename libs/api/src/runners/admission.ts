@@ -70,6 +70,14 @@ async function placeOnNode(deps: ApiDeps, tx: TxClient, req: AdmissionRequest): 
   const want = { nodeId: req.requiredNodeId, labels: req.labels };
   let candidates = (await candidateNodes(tx, want)).filter((n) => deps.fleet.agents.isConnected(n.id));
   const code = req.requiredNodeId ? "NODE_UNAVAILABLE" : "NO_NODE_AVAILABLE";
+  if (candidates.length === 0) {
+    throw new AppError(
+      code,
+      req.requiredNodeId
+        ? "The requested node is not online (or is draining)."
+        : `No online node${req.labels.length ? ` with labels ${req.labels.join(", ")}` : ""}; start an agent or check Nodes.`,
+    );
+  }
   const avoided = candidates.filter((c) => req.folder?.missingOn.includes(c.id));
   if (req.folder && avoided.length) {
     candidates = candidates.filter((c) => !avoided.includes(c));

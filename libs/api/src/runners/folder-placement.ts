@@ -4,6 +4,14 @@ import type { ApiDeps } from "../deps.ts";
 
 /** How long placement waits for an agent's answer: a silent one is "unknown", not "missing". */
 const FOLDER_ANSWER_MS = 2_000;
+/**
+ * A node whose agent did not answer in time is not asked again for this long: a connected but
+ * stuck agent would otherwise add FOLDER_ANSWER_MS to every launch, and to every restart of a
+ * reconciler pass, one after another.
+ */
+const QUIET_NODE_MS = 30_000;
+/** Per server instance (its fleet): node id → until when it is not asked. */
+const quietNodes = new WeakMap<object, Map<string, number>>();
 
 export interface FolderOnNode {
   id: string;
@@ -30,10 +38,15 @@ export async function folderOnNodes(
 ): Promise<FolderOnNode[]> {
   const nodes = (await candidateNodes(deps.db, { labels, nodeId })).filter((n) => deps.fleet.agents.isConnected(n.id));
   const timeout = Math.min(FOLDER_ANSWER_MS, deps.fleet.config.agentAckTimeoutMs);
+  let quiet = quietNodes.get(deps.fleet);
+  if (!quiet) quietNodes.set(deps.fleet, (quiet = new Map()));
+  const now = Date.now();
   return Promise.all(
     nodes.map(async (n) => {
-      if (!n.answersFolders) return { id: n.id, name: n.name, present: null };
+      if (!n.answersFolders || (quiet.get(n.id) ?? 0) > now) return { id: n.id, name: n.name, present: null };
       const ack = await deps.fleet.agents.folders(n.id, [path], timeout);
+      if (!ack.ok && ack.code === "UNREACHABLE") quiet.set(n.id, Date.now() + QUIET_NODE_MS);
+      else quiet.delete(n.id);
       return { id: n.id, name: n.name, present: ack.ok ? (ack.present[0] ?? null) : null };
     }),
   );

@@ -117,8 +117,7 @@ export async function restartDueRunner(deps: ApiDeps, runnerId: string, now = ne
     if (!(err instanceof AppError)) throw err; // a refused relaunch is already recorded as failed
     // The node was full, unreachable or still ran the old process: a placement problem, not a
     // crash — give the attempt back and wait like any restart with nowhere to go.
-    // A node without the folder (its agent could not say so beforehand): wait for one that has it.
-    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)) || err.code === "PATH_MISSING")
+    if (PLACEMENT_REFUSALS.has(String(err.details?.agentCode)))
       await deferAfterRefusal(deps, runnerId, runner.restartAttempts, wait, err.message, !!runner.restartDeferredSince);
   });
 }
@@ -143,7 +142,12 @@ const DEFER_REASONS: Partial<Record<string, (message: string) => string>> = {
   PATH_MISSING: () => "the project's folder is on no online node",
 };
 
-const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE", "PATH_MISSING"]);
+/**
+ * A node's agent that could not say beforehand that the folder is missing (an earlier release)
+ * refuses PATH_MISSING at the restart itself: that stays a final failure, as before, rather
+ * than a retry that would fail (and announce it) on the same preferred node every few seconds.
+ */
+const PLACEMENT_REFUSALS = new Set(["AT_CAPACITY", "DUPLICATE", "UNREACHABLE"]);
 
 /**
  * The attempt is given back; a node that keeps refusing is still bounded by the same wait. As

@@ -107,6 +107,12 @@ for (const prefer of ["v1", "v2"] as CgroupPreference[]) {
         const t = tempHome("stv-clean-stop-");
         cleanups.push(t.cleanup);
         const sup = new Supervisor({ graceMs: 500, logDir: join(t.home, "logs"), cgroups: own });
+        // Its folder's name is no agent's (<pid>-<start>), so no later sweep would take it: a
+        // failure half-way must not leave it behind.
+        cleanups.push(async () => {
+          await sup.shutdown();
+          own.removeOwn();
+        });
         sup.launch({
           runnerId: "clean-stop",
           cwd: t.cwd,
