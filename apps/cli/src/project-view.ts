@@ -1,4 +1,4 @@
-import type { Project, ProjectDetail, ProjectFolder } from "@stratavore/contracts";
+import { folderOnNoNode, type Project, type ProjectDetail, type ProjectFolder } from "@stratavore/contracts";
 import { fields, formatCount, formatDate, formatList, formatUsd, table } from "./output.ts";
 
 export function projectTable(projects: Project[]): string {
@@ -57,6 +57,5 @@ export function projectFolderTable(f: ProjectFolder): string {
     ["NODE", "FOLDER"],
     f.nodes.map((n) => [n.name, FOLDER_STATES[`${n.present}`]]),
   );
-  const nowhere = f.nodes.every((n) => n.present === false);
-  return `${f.path}\n${rows}${nowhere ? "\nOn no online node: launches and resumes are refused (PATH_MISSING) until it is checked out on one." : ""}`;
+  return `${f.path}\n${rows}${folderOnNoNode(f.nodes) ? "\nOn no online node: launches and resumes are refused (PATH_MISSING) until it is checked out on one." : ""}`;
 }

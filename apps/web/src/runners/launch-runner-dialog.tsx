@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Modal } from "@stratavore/ui";
 import { errorMessage, fieldIssues } from "../hooks/use-error-message";
-import { folderOnNoNode } from "../projects/folder-on-no-node";
+import { noFolderReason } from "../projects/no-folder-reason";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useTRPC } from "../trpc";
 import { exceededBudget, LaunchBudgetWarning, useBlockingBudgets } from "./launch-budget-warning";
@@ -32,7 +32,7 @@ export function LaunchRunnerDialog({
   const blocked = exceededBudget(near);
   // Asked each time the dialog opens: a checkout made meanwhile shows at once.
   const folder = useQuery(trpc.projects.folder.queryOptions({ ref: project }, { enabled: open, staleTime: 0 }));
-  const nowhere = folderOnNoNode(folder.data, "launch");
+  const nowhere = noFolderReason(folder.data, "launch");
   const launch = useMutation(
     trpc.runners.launch.mutationOptions({
       onSuccess: (runner) => {

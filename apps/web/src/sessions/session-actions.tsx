@@ -8,7 +8,7 @@ import { errorMessage } from "../hooks/use-error-message";
 import { useFleetCache } from "../realtime/realtime-provider";
 import { useMe } from "../require-auth";
 import { useTRPC } from "../trpc";
-import { folderOnNoNode } from "../projects/folder-on-no-node";
+import { noFolderReason } from "../projects/no-folder-reason";
 import { ResumeOptions, type ResumeChoice } from "./resume-options";
 
 /**
@@ -48,7 +48,7 @@ export function SessionActions({ session }: { session: Session }) {
   const busy = resume.isPending || launch.isPending;
   // Which button is spinning: the mutation's variables say what was asked.
   const spinning = (fork: boolean) => resume.isPending && !options && (resume.variables?.fork ?? false) === fork;
-  const nowhere = folderOnNoNode(folder.data, "resume");
+  const nowhere = noFolderReason(folder.data, "resume");
   const notResumable = !session.resumable
     ? !project
       ? "This session belongs to no project (its folder was not an absolute path), so there is nowhere to resume it."

@@ -1,4 +1,4 @@
-import { AppError } from "@stratavore/contracts";
+import { AppError, folderOnNoNode } from "@stratavore/contracts";
 import { candidateNodes } from "@stratavore/db";
 import type { ApiDeps } from "../deps.ts";
 
@@ -74,7 +74,7 @@ export function folderMissingEverywhere(path: string, nodeNames: string[]): AppE
 export async function launchAvoidance(deps: ApiDeps, path: string, labels: string[]): Promise<FolderAvoidance> {
   const nodes = await folderOnNodes(deps, path, labels);
   const without = nodes.filter((n) => n.present === false);
-  if (without.length > 0 && without.length === nodes.length)
+  if (folderOnNoNode(nodes))
     throw folderMissingEverywhere(
       path,
       without.map((n) => n.name),

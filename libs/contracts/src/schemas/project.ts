@@ -126,6 +126,13 @@ export const projectFolderOutput = z.object({
   nodes: z.array(z.object({ id: z.uuid(), name: z.string(), present: z.boolean().nullable() })),
 });
 export type ProjectFolder = z.infer<typeof projectFolderOutput>;
+
+/**
+ * Every online node that could run the project said its folder is not there (at least one
+ * node, none unknown): launches are refused PATH_MISSING, and the dashboard and CLI say so.
+ */
+export const folderOnNoNode = (nodes: readonly { present: boolean | null }[]): boolean =>
+  nodes.length > 0 && nodes.every((n) => n.present === false);
 export const projectIdInput = z.object({ id: z.uuid() });
 
 /** Without `afterSeq` only the current cursor is returned (a client's first connect). */
