@@ -8,14 +8,14 @@ import {
   allowancesCommandSchema,
   batchAckSchema,
   inputCommandSchema,
-  logsRequestSchema,
   resizeCommandSchema,
 } from "@stratavore/contracts";
-import { detectCgroups, isDriver, readLogTail, Supervisor } from "@stratavore/runner";
+import { detectCgroups, isDriver, Supervisor } from "@stratavore/runner";
 import { buildChildEnv } from "./child-env.ts";
 import type { AgentOptions } from "./agent-options.ts";
 import { connectToServer, type ServerSocket } from "./agent-connection.ts";
 import { folderPresence } from "./folder-presence.ts";
+import { answerLogRequest } from "./log-request.ts";
 import { restoreTranscript } from "./restore-transcript.ts";
 import { SpendMeter, type SpentAllowance } from "./spend-meter.ts";
 import { ConfirmedReports } from "./confirmed-reports.ts";
@@ -205,19 +205,7 @@ export async function startAgent(
       ),
   );
   socket.on("agent:folders", (raw, ack) => void folderPresence(raw).then(ack));
-  socket.on("agent:logs", (raw, ack) => {
-    const p = logsRequestSchema.safeParse(raw);
-    if (!p.success) return ack({ ok: false, code: "NO_LOG", message: "Malformed request." });
-    readLogTail(logDir, p.data.runnerId, p.data.maxLines).then(
-      (lines) =>
-        ack(
-          lines.length
-            ? { ok: true, lines }
-            : { ok: false, code: "NO_LOG", message: "No log for this runner on its node." },
-        ),
-      () => ack({ ok: false, code: "NO_LOG", message: "No log for this runner on its node." }),
-    );
-  });
+  socket.on("agent:logs", (raw, ack) => void answerLogRequest(logDir, raw).then(ack));
   socket.on("agent:allowances", (raw) => {
     const p = allowancesCommandSchema.safeParse(raw);
     if (p.success) freeze(meter.setAllowances(p.data));
